@@ -1,0 +1,59 @@
+import type { StreamEntry } from './types.js';
+
+/** Where an entry handed to the handler came from. */
+export type DeliverySource = 'new' | 'own-pel' | 'claim';
+
+export interface DeliveryContext {
+  readonly group: string;
+  readonly consumer: string;
+  /** Times Redis has delivered this entry, this time included; `null` when it could not be read. */
+  readonly deliveryCount: number | null;
+  readonly source: DeliverySource;
+}
+
+/** Processes one entry. Returning acks it; throwing leaves it pending and counts a failure. */
+export type EntryHandler = (entry: StreamEntry, context: DeliveryContext) => void | Promise<void>;
+
+export type LifecycleKind = 'delivered' | 'acked' | 'dropped' | 'failed' | 'claimed' | 'deleted';
+
+/** One step in one entry's life in one consumer group. */
+export interface LifecycleEvent {
+  readonly kind: LifecycleKind;
+  readonly id: string;
+  readonly group: string;
+  readonly consumer: string;
+  readonly deliveryCount: number | null;
+  /** The entry's `type` field, when its payload was available. */
+  readonly eventType: string | null;
+  /** Why an entry failed or was deleted; `null` otherwise. */
+  readonly reason: string | null;
+  /** Milliseconds since the Unix epoch. */
+  readonly ts: number;
+}
+
+export interface WorkerErrorEvent {
+  readonly group: string;
+  readonly consumer: string;
+  /** What the worker was doing: `read`, `ack`, `drain`, `reap`. */
+  readonly operation: string;
+  readonly error: Error;
+  readonly ts: number;
+}
+
+/** Events of a `ConsumerWorker`, as `worker.on(name, listener)` receives them. */
+export interface ConsumerWorkerEvents {
+  /** An entry was handed to this consumer's handler (or to a queued crash). */
+  delivered: [LifecycleEvent];
+  /** An entry's XACK succeeded: it left the group's pending list. */
+  acked: [LifecycleEvent];
+  /** A queued crash (`crashNext`) swallowed the entry without ack; it stays pending for a claim. */
+  dropped: [LifecycleEvent];
+  /** The handler threw; the entry stays pending and counts as a failure. */
+  failed: [LifecycleEvent];
+  /** This consumer took the entry over from the PEL with XAUTOCLAIM. */
+  claimed: [LifecycleEvent];
+  /** The entry was pending but its payload had been trimmed; it cannot be processed. */
+  deleted: [LifecycleEvent];
+  /** Redis or the connection failed; the worker backs off and carries on by itself. */
+  error: [WorkerErrorEvent];
+}

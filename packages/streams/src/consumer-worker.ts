@@ -1,0 +1,454 @@
+import { EventEmitter } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Redis } from 'ioredis';
+import { assertInteger, assertName } from './arguments.js';
+import type {
+  ConsumerWorkerEvents,
+  DeliverySource,
+  EntryHandler,
+  LifecycleEvent,
+  LifecycleKind,
+} from './consumer-worker-events.js';
+import { CONSUMER_WORKER_DEFAULTS, type ConsumerWorkerOptions } from './consumer-worker-options.js';
+import { StreamArgumentError, WorkerClosedError } from './errors.js';
+import type { EventStream } from './event-stream.js';
+import { RecentRing } from './recent-ring.js';
+import { compareEntryIds } from './stream-ids.js';
+import type { StreamEntry } from './types.js';
+
+export type WorkerState = 'new' | 'running' | 'closing' | 'closed';
+
+/** What happened to one entry this consumer handled, as `recent()` lists it. */
+export interface RecentOutcome {
+  readonly id: string;
+  readonly eventType: string | null;
+  readonly outcome: 'acked' | 'dropped' | 'failed' | 'deleted';
+  readonly deliveryCount: number | null;
+  readonly ts: number;
+}
+
+export interface WorkerStatus {
+  readonly group: string;
+  readonly name: string;
+  readonly state: WorkerState;
+  readonly paused: boolean;
+  /** Running and its blocking connection is up. */
+  readonly alive: boolean;
+  /** Deliveries still to be dropped by `crashNext`. */
+  readonly crashQueued: number;
+  readonly processed: number;
+  readonly reaped: number;
+  readonly crashedDrops: number;
+  readonly failures: number;
+  readonly lastError: string | null;
+}
+
+export interface ReapResult {
+  readonly claimed: number;
+  readonly processed: number;
+  /** Pending IDs whose payload was trimmed: nothing left to process; log them or dead-letter them. */
+  readonly deletedIds: string[];
+}
+
+/** An entry whose handler returned, waiting for the batch's XACK. */
+interface Handled {
+  readonly entry: StreamEntry;
+  readonly deliveryCount: number | null;
+}
+
+const INITIAL_BACKOFF_MS = 50;
+
+/**
+ * One consumer of a group: `XREADGROUP >` on its own blocking connection -> handler -> one XACK per batch.
+ *
+ * @example
+ *   const worker = new ConsumerWorker(stream, 'notifications', 'worker-a', {
+ *     handler: async (entry) => sendEmail(entry.fields),
+ *   });
+ *   worker.on('acked', (event) => console.log('acked', event.id));
+ *   await worker.start();
+ *   // ... later: take over entries a crashed peer left idle, then stop after the in-flight batch.
+ *   await worker.reapIdlePel();
+ *   await worker.close();
+ */
+export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
+  readonly group: string;
+  readonly name: string;
+  readonly #stream: EventStream;
+  readonly #handler: EntryHandler;
+  readonly #options: Required<Omit<ConsumerWorkerOptions, 'handler'>>;
+  readonly #recent: RecentRing<RecentOutcome>;
+
+  #state: WorkerState = 'new';
+  #connection: Redis | undefined;
+  #reader: EventStream | undefined;
+  #loop: Promise<void> | undefined;
+  #closing: Promise<void> | undefined;
+  #reaps = new Set<Promise<unknown>>();
+  #stop = new AbortController();
+
+  #paused = false;
+  #resume: (() => void) | undefined;
+  #reading = false;
+  #needsPelDrain = true;
+  #crashQueued = 0;
+  #processed = 0;
+  #reaped = 0;
+  #crashedDrops = 0;
+  #failures = 0;
+  #lastError: string | null = null;
+
+  constructor(stream: EventStream, group: string, name: string, options: ConsumerWorkerOptions = {}) {
+    super();
+    assertName(group, 'group');
+    assertName(name, 'consumer name');
+    const resolved = { ...CONSUMER_WORKER_DEFAULTS, ...withoutUndefined(options) };
+    assertInteger(resolved.count, 'count', 1);
+    assertInteger(resolved.blockMs, 'blockMs', 1);
+    assertInteger(resolved.processLatencyMs, 'processLatencyMs', 0);
+    assertInteger(resolved.recentCapacity, 'recentCapacity', 0);
+    assertInteger(resolved.maxBackoffMs, 'maxBackoffMs', 1);
+    assertInteger(resolved.reapPageCount, 'reapPageCount', 1);
+    assertInteger(resolved.reapMaxPages, 'reapMaxPages', 1);
+    if (options.handler !== undefined && typeof options.handler !== 'function') {
+      throw new StreamArgumentError('handler must be a function');
+    }
+    const { handler, ...rest } = resolved as typeof resolved & { handler?: EntryHandler };
+    this.#stream = stream;
+    this.group = group;
+    this.name = name;
+    this.#handler = handler ?? (() => {});
+    this.#options = rest;
+    this.#recent = new RecentRing(rest.recentCapacity);
+  }
+
+  /** Opens the worker's own connection and starts the read loop; its own PEL is drained first. */
+  async start(): Promise<void> {
+    if (this.#state !== 'new') {
+      if (this.#state === 'running') return;
+      throw new WorkerClosedError(`worker ${this.group}/${this.name} was closed and cannot start again`);
+    }
+    this.#state = 'running';
+    const connection = this.#stream.redis.duplicate({
+      connectionName: `streamscope:${this.group}:${this.name}`.replace(/[^\w:.-]/g, '_'),
+    });
+    // Every (re)connect may have lost replies to reads: entries Redis delivered but we never saw.
+    connection.on('ready', () => {
+      this.#needsPelDrain = true;
+    });
+    // ioredis reconnects by itself; the read loop reports failures through 'error' events.
+    connection.on('error', () => {});
+    this.#connection = connection;
+    this.#reader = this.#stream.withConnection(connection);
+    this.#loop = this.#run();
+  }
+
+  /** Stops reading after the current batch; entries already read are still processed and acked. */
+  pause(): void {
+    this.#paused = true;
+  }
+
+  resume(): void {
+    this.#paused = false;
+    this.#resume?.();
+  }
+
+  /** Drops the next `count` deliveries without ack, as a worker dying mid-message would. */
+  crashNext(count: number): void {
+    assertInteger(count, 'crash count', 1);
+    this.#crashQueued += count;
+  }
+
+  /**
+   * XAUTOCLAIM of the group's entries idle past the stream's `claimMinIdleMs` to this consumer,
+   * then process and ack them like new entries: the textbook recovery of a crashed peer's work.
+   */
+  async reapIdlePel(): Promise<ReapResult> {
+    if (this.#state !== 'running') {
+      throw new WorkerClosedError(`worker ${this.group}/${this.name} is not running`);
+    }
+    const reap = this.#reap();
+    this.#reaps.add(reap);
+    try {
+      return await reap;
+    } finally {
+      this.#reaps.delete(reap);
+    }
+  }
+
+  async #reap(): Promise<ReapResult> {
+    const { claimed, deletedIds } = await this.#stream.autoclaim(this.group, this.name, {
+      pageCount: this.#options.reapPageCount,
+      maxPages: this.#options.reapMaxPages,
+    });
+    for (const id of deletedIds) this.#deleted(id, 'trimmed while pending');
+    const counts = await this.#deliveryCounts(this.#stream, claimed);
+    for (const entry of claimed)
+      this.#emit('claimed', entry.id, counts.get(entry.id) ?? null, entry.fields.type);
+    this.#reaped += claimed.length;
+    const handled = await this.#process(claimed, 'claim', counts);
+    const processed = await this.#ack(this.#stream, handled);
+    return { claimed: claimed.length, processed, deletedIds };
+  }
+
+  /** Stops reading (interrupting a blocked read), waits for in-flight handlers and their acks, disconnects. */
+  close(): Promise<void> {
+    this.#closing ??= this.#shutdown();
+    return this.#closing;
+  }
+
+  async #shutdown(): Promise<void> {
+    const wasRunning = this.#state === 'running';
+    this.#state = 'closing';
+    this.#stop.abort();
+    this.#resume?.();
+    // A blocked XREADGROUP only returns when data arrives or the block times out; closing its connection
+    // is the prompt way out. Anything Redis delivered meanwhile stays in this consumer's PEL.
+    if (this.#reading) this.#connection?.disconnect();
+    if (wasRunning) {
+      try {
+        await this.#loop;
+      } catch {
+        // the loop reports its own failures
+      }
+      await Promise.allSettled([...this.#reaps]);
+      try {
+        await this.#connection?.quit();
+      } catch {
+        this.#connection?.disconnect();
+      }
+    }
+    this.#state = 'closed';
+  }
+
+  status(): WorkerStatus {
+    return {
+      group: this.group,
+      name: this.name,
+      state: this.#state,
+      paused: this.#paused,
+      alive: this.#state === 'running' && this.#connection?.status === 'ready',
+      crashQueued: this.#crashQueued,
+      processed: this.#processed,
+      reaped: this.#reaped,
+      crashedDrops: this.#crashedDrops,
+      failures: this.#failures,
+      lastError: this.#lastError,
+    };
+  }
+
+  /** The last `recentCapacity` outcomes, oldest first. */
+  recent(): RecentOutcome[] {
+    return this.#recent.toArray();
+  }
+
+  async #run(): Promise<void> {
+    const reader = this.#reader;
+    if (!reader) return;
+    let handled: Handled[] = [];
+    let backoffMs = INITIAL_BACKOFF_MS;
+    while (!this.#stop.signal.aborted) {
+      if (this.#paused) {
+        await this.#ack(reader, handled);
+        handled = [];
+        await this.#waitForResume();
+        continue;
+      }
+      try {
+        if (this.#needsPelDrain) {
+          await this.#ack(reader, handled);
+          handled = [];
+          this.#needsPelDrain = false;
+          await this.#drainOwnPel(reader);
+          continue;
+        }
+        // The batch's XACK and the next XREADGROUP leave together: one round trip, on this connection.
+        const acked = this.#ack(reader, handled);
+        const read = reader.consume(this.group, this.name, this.#options.count, this.#options.blockMs);
+        handled = [];
+        await acked;
+        this.#reading = true;
+        if (this.#stop.signal.aborted) this.#connection?.disconnect();
+        let entries: StreamEntry[];
+        try {
+          entries = await read;
+        } finally {
+          this.#reading = false;
+        }
+        if (this.#stop.signal.aborted) break;
+        backoffMs = INITIAL_BACKOFF_MS;
+        handled = await this.#process(entries, 'new', null);
+      } catch (error) {
+        if (this.#stop.signal.aborted) break;
+        this.#needsPelDrain = true;
+        this.#reportError('read', error);
+        await sleep(backoffMs, undefined, { signal: this.#stop.signal }).catch(() => {});
+        backoffMs = Math.min(backoffMs * 2, this.#options.maxBackoffMs);
+      }
+    }
+    await this.#ack(reader, handled);
+  }
+
+  /**
+   * Re-reads this consumer's own PEL (`XREADGROUP ... 0`) page by page: entries delivered before a restart
+   * or a lost reply. Only on start and reconnect: doing it every loop would reset their idle time forever.
+   */
+  async #drainOwnPel(reader: EventStream): Promise<void> {
+    let cursor = '0-0';
+    while (!this.#stop.signal.aborted) {
+      const { entries, deletedIds } = await reader.consumeOwnPel(
+        this.group,
+        this.name,
+        this.#options.count,
+        cursor,
+      );
+      if (entries.length === 0 && deletedIds.length === 0) return;
+      if (deletedIds.length > 0) {
+        // Their payload is gone, so no handler can run; ack them so they stop haunting the PEL.
+        await reader.ack(this.group, deletedIds);
+        for (const id of deletedIds) this.#deleted(id, 'trimmed while pending');
+      }
+      const counts = await this.#deliveryCounts(reader, entries);
+      await this.#ack(reader, await this.#process(entries, 'own-pel', counts));
+      cursor = [...entries.map((entry) => entry.id), ...deletedIds].reduce((a, b) =>
+        compareEntryIds(a, b) > 0 ? a : b,
+      );
+    }
+  }
+
+  /** Runs the handler on each entry in order; returns the ones to ack. */
+  async #process(
+    entries: readonly StreamEntry[],
+    source: DeliverySource,
+    counts: ReadonlyMap<string, number> | null,
+  ): Promise<Handled[]> {
+    const handled: Handled[] = [];
+    for (const entry of entries) {
+      // `>` reads are always first deliveries; other sources were looked up in XPENDING.
+      const deliveryCount = counts ? (counts.get(entry.id) ?? null) : 1;
+      const eventType = entry.fields.type;
+      this.#emit('delivered', entry.id, deliveryCount, eventType);
+      if (this.#crashQueued > 0) {
+        this.#crashQueued -= 1;
+        this.#crashedDrops += 1;
+        this.#record(this.#emit('dropped', entry.id, deliveryCount, eventType));
+        continue;
+      }
+      try {
+        if (this.#options.processLatencyMs > 0) await sleep(this.#options.processLatencyMs);
+        await this.#handler(entry, { group: this.group, consumer: this.name, deliveryCount, source });
+        handled.push({ entry, deliveryCount });
+      } catch (error) {
+        this.#failures += 1;
+        const reason = error instanceof Error ? error.message : String(error);
+        this.#record(this.#emit('failed', entry.id, deliveryCount, eventType, reason));
+      }
+    }
+    return handled;
+  }
+
+  /** One XACK for a whole batch; on failure the entries stay pending and come back after a reconnect. */
+  async #ack(via: EventStream, handled: readonly Handled[]): Promise<number> {
+    if (handled.length === 0) return 0;
+    try {
+      await via.ack(
+        this.group,
+        handled.map(({ entry }) => entry.id),
+      );
+    } catch (error) {
+      this.#reportError('ack', error);
+      return 0;
+    }
+    this.#processed += handled.length;
+    for (const { entry, deliveryCount } of handled) {
+      this.#record(this.#emit('acked', entry.id, deliveryCount, entry.fields.type));
+    }
+    return handled.length;
+  }
+
+  /** Delivery counts of entries this consumer now owns, from one XPENDING over their ID range. */
+  async #deliveryCounts(via: EventStream, entries: readonly StreamEntry[]): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    const first = entries[0];
+    const last = entries[entries.length - 1];
+    if (!first || !last) return counts;
+    try {
+      const rows = await via.pendingDetail(this.group, {
+        start: first.id,
+        end: last.id,
+        // Other entries of this consumer may sit between the first and last ID; leave room for them.
+        count: entries.length * 2 + 100,
+        consumer: this.name,
+      });
+      for (const row of rows) counts.set(row.id, row.deliveries);
+    } catch (error) {
+      this.#reportError('pending', error);
+    }
+    return counts;
+  }
+
+  #deleted(id: string, reason: string): void {
+    this.#record(this.#emit('deleted', id, null, null, reason));
+  }
+
+  #emit(
+    kind: LifecycleKind,
+    id: string,
+    deliveryCount: number | null,
+    eventType: string | null,
+    reason: string | null = null,
+  ): LifecycleEvent {
+    const event: LifecycleEvent = {
+      kind,
+      id,
+      group: this.group,
+      consumer: this.name,
+      deliveryCount,
+      eventType,
+      reason,
+      ts: Date.now(),
+    };
+    this.emit(kind, event);
+    return event;
+  }
+
+  #record(event: LifecycleEvent): void {
+    if (event.kind === 'delivered' || event.kind === 'claimed') return;
+    this.#recent.push({
+      id: event.id,
+      eventType: event.eventType,
+      outcome: event.kind,
+      deliveryCount: event.deliveryCount,
+      ts: event.ts,
+    });
+  }
+
+  #reportError(operation: string, error: unknown): void {
+    const asError = error instanceof Error ? error : new Error(String(error));
+    this.#lastError = `${operation}: ${asError.message}`;
+    // EventEmitter throws on an 'error' nobody listens to; the loop must never throw out of its task.
+    if (this.listenerCount('error') > 0) {
+      this.emit('error', {
+        group: this.group,
+        consumer: this.name,
+        operation,
+        error: asError,
+        ts: Date.now(),
+      });
+    }
+  }
+
+  #waitForResume(): Promise<void> {
+    if (!this.#paused || this.#stop.signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.#resume = () => {
+        this.#resume = undefined;
+        resolve();
+      };
+    });
+  }
+}
+
+function withoutUndefined<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,519 @@
+import { Redis } from 'ioredis';
+import { assertInteger, assertName } from './arguments.js';
+import { GroupNotFoundError, StreamArgumentError, StreamError } from './errors.js';
+import { EVENT_STREAM_DEFAULTS, type EventStreamOptions } from './event-stream-options.js';
+import { PRODUCE_BATCH_CHUNK, PRODUCE_BATCH_LUA } from './produce-batch-script.js';
+import {
+  parseAutoclaim,
+  parseConsumers,
+  parseEntries,
+  parseGroups,
+  parseIds,
+  parsePendingDetail,
+  parsePendingSummary,
+  parseReadGroup,
+  parseStreamInfo,
+} from './replies.js';
+import { assertEntryId, assertGroupStart, assertRangeBound, show } from './stream-ids.js';
+import type {
+  AutoclaimResult,
+  ConsumerInfo,
+  EventInput,
+  EventPayload,
+  GroupInfo,
+  HandoverResult,
+  OwnPelRead,
+  PendingEntry,
+  PendingSummary,
+  StreamEntry,
+  StreamInfo,
+  StreamStats,
+} from './types.js';
+
+const RESERVED_FIELDS = new Set(['type', 'ts_ms']);
+const PRODUCE_BATCH_COMMAND = 'streamscopeProduceBatch';
+const HANDOVER_PAGE = 100;
+
+type ProduceBatchCommand = (key: string, ...args: string[]) => Promise<unknown>;
+
+export interface PendingDetailOptions {
+  readonly start?: string;
+  readonly end?: string;
+  readonly count?: number;
+  /** Only entries owned by this consumer. */
+  readonly consumer?: string;
+  /** Only entries idle at least this long. */
+  readonly minIdleMs?: number;
+}
+
+export interface AutoclaimOptions {
+  /** Entries scanned per XAUTOCLAIM call. */
+  readonly pageCount?: number;
+  readonly startId?: string;
+  /** Safety net: at most this many XAUTOCLAIM calls, so one sweep cannot monopolise a huge PEL. */
+  readonly maxPages?: number;
+  /** Overrides the stream's `claimMinIdleMs` for this call. */
+  readonly minIdleMs?: number;
+}
+
+export interface TrimOptions {
+  /** `~` trimming releases whole macro-nodes only: far cheaper, and what a retention guardrail wants. */
+  readonly approx?: boolean;
+}
+
+interface Counters {
+  produced: number;
+  acked: number;
+  claimed: number;
+}
+
+/**
+ * One Redis stream used as an event log read by consumer groups: the pattern of the redis.io streaming demo.
+ *
+ * @example
+ *   const stream = new EventStream({ connection: 'redis://127.0.0.1:6379', streamKey: 'demo:events:orders' });
+ *   await stream.ensureGroup('notifications', '0-0');
+ *   await stream.produce('order.placed', { order_id: 'o-1234', customer: 'alice', amount: '49.50' });
+ *   const entries = await stream.consume('notifications', 'worker-a', 10, 500);
+ *   await stream.ack('notifications', entries.map((entry) => entry.id));
+ */
+export class EventStream {
+  readonly streamKey: string;
+  readonly maxlenApprox: number | null;
+  readonly claimMinIdleMs: number;
+  readonly redis: Redis;
+  readonly #ownsConnection: boolean;
+  #counters: Counters;
+
+  constructor(options: EventStreamOptions) {
+    const { connection, streamKey } = options;
+    assertName(streamKey, 'streamKey');
+    const maxlenApprox =
+      options.maxlenApprox === undefined ? EVENT_STREAM_DEFAULTS.maxlenApprox : options.maxlenApprox;
+    if (maxlenApprox !== null) assertInteger(maxlenApprox, 'maxlenApprox', 1);
+    const claimMinIdleMs = options.claimMinIdleMs ?? EVENT_STREAM_DEFAULTS.claimMinIdleMs;
+    assertInteger(claimMinIdleMs, 'claimMinIdleMs', 0);
+    if (typeof connection === 'string') {
+      if (!/^rediss?:\/\//.test(connection)) {
+        throw new StreamArgumentError(
+          `connection must be a redis:// URL or an ioredis instance, got ${show(connection)}`,
+        );
+      }
+      this.redis = new Redis(connection);
+      this.#ownsConnection = true;
+    } else if (connection instanceof Redis) {
+      this.redis = connection;
+      this.#ownsConnection = false;
+    } else {
+      throw new StreamArgumentError('connection must be a redis:// URL or an ioredis instance');
+    }
+    this.streamKey = streamKey;
+    this.maxlenApprox = maxlenApprox;
+    this.claimMinIdleMs = claimMinIdleMs;
+    this.#counters = { produced: 0, acked: 0, claimed: 0 };
+  }
+
+  /**
+   * The same stream over another connection, sharing this one's counters; not owned by the view.
+   * Blocking readers use it so their `XREADGROUP ... BLOCK` never holds up the shared connection.
+   */
+  withConnection(redis: Redis): EventStream {
+    const view = new EventStream({
+      connection: redis,
+      streamKey: this.streamKey,
+      maxlenApprox: this.maxlenApprox,
+      claimMinIdleMs: this.claimMinIdleMs,
+    });
+    view.#counters = this.#counters;
+    return view;
+  }
+
+  /** Appends one event; returns its ID. */
+  async produce(type: string, payload: EventPayload = {}): Promise<string> {
+    const fields = encodeFields(type, payload);
+    const cap = this.maxlenApprox === null ? [] : ['MAXLEN', '~', String(this.maxlenApprox)];
+    const id = await this.#run('XADD', () => this.redis.call('XADD', this.streamKey, ...cap, '*', ...fields));
+    this.#counters.produced += 1;
+    return String(id);
+  }
+
+  /**
+   * Appends many events in one round trip; returns their IDs in input order.
+   * Each chunk of up to 1,000 events is one server-side script call; the chunks share a pipeline.
+   */
+  async produceBatch(events: readonly EventInput[]): Promise<string[]> {
+    if (!Array.isArray(events)) throw new StreamArgumentError('events must be an array of { type, payload }');
+    if (events.length === 0) return [];
+    const maxlen = this.maxlenApprox === null ? '' : String(this.maxlenApprox);
+    const chunks: string[][] = [];
+    for (let start = 0; start < events.length; start += PRODUCE_BATCH_CHUNK) {
+      const args = [maxlen];
+      for (const event of events.slice(start, start + PRODUCE_BATCH_CHUNK)) {
+        if (event === null || typeof event !== 'object') {
+          throw new StreamArgumentError(`each event must be an object { type, payload }, got ${show(event)}`);
+        }
+        const fields = encodeFields(event.type, event.payload ?? {});
+        args.push(String(fields.length), ...fields);
+      }
+      chunks.push(args);
+    }
+    this.#defineProduceBatch();
+    const ids = await this.#run('XADD batch', async () => {
+      if (chunks.length === 1)
+        return parseIds(await this.#produceBatchCommand(this.redis)(this.streamKey, ...(chunks[0] ?? [])));
+      const pipeline = this.redis.pipeline();
+      for (const args of chunks) this.#produceBatchCommand(pipeline)(this.streamKey, ...args);
+      const results = (await pipeline.exec()) ?? [];
+      return results.flatMap(([error, reply]) => {
+        if (error) throw error;
+        return parseIds(reply);
+      });
+    });
+    this.#counters.produced += ids.length;
+    return ids;
+  }
+
+  #defineProduceBatch(): void {
+    if (typeof (this.redis as unknown as Record<string, unknown>)[PRODUCE_BATCH_COMMAND] === 'function')
+      return;
+    // ioredis's own script command: EVALSHA with a transparent EVAL fallback on NOSCRIPT.
+    this.redis.defineCommand(PRODUCE_BATCH_COMMAND, { numberOfKeys: 1, lua: PRODUCE_BATCH_LUA });
+  }
+
+  #produceBatchCommand(target: object): ProduceBatchCommand {
+    const command = (target as Record<string, ProduceBatchCommand>)[PRODUCE_BATCH_COMMAND];
+    if (!command) throw new StreamError('the produce-batch script is not defined on this connection');
+    return command.bind(target);
+  }
+
+  /** Creates the group (and the stream when missing); a no-op when the group already exists. */
+  async ensureGroup(group: string, startId = '$'): Promise<void> {
+    assertName(group, 'group');
+    assertGroupStart(startId);
+    try {
+      await this.redis.call('XGROUP', 'CREATE', this.streamKey, group, startId, 'MKSTREAM');
+    } catch (error) {
+      if (error instanceof Error && error.message.startsWith('BUSYGROUP')) return;
+      throw wrapRedisError('XGROUP CREATE', error);
+    }
+  }
+
+  /** `XREADGROUP ... >`: entries never delivered to anyone in the group; waits up to `blockMs` (0 = forever). */
+  async consume(group: string, consumer: string, count: number, blockMs: number): Promise<StreamEntry[]> {
+    assertName(group, 'group');
+    assertName(consumer, 'consumer');
+    assertInteger(count, 'count', 1);
+    assertInteger(blockMs, 'blockMs', 0);
+    const reply = await this.#run('XREADGROUP', () =>
+      this.redis.call(
+        'XREADGROUP',
+        'GROUP',
+        group,
+        consumer,
+        'COUNT',
+        count,
+        'BLOCK',
+        blockMs,
+        'STREAMS',
+        this.streamKey,
+        '>',
+      ),
+    );
+    return parseReadGroup(reply).entries;
+  }
+
+  /**
+   * `XREADGROUP ... <afterId>`: re-reads entries already delivered to this consumer and not acked (its PEL).
+   * The recovery path for a consumer that restarts under the same name; page with the last ID returned.
+   */
+  async consumeOwnPel(group: string, consumer: string, count: number, afterId = '0-0'): Promise<OwnPelRead> {
+    assertName(group, 'group');
+    assertName(consumer, 'consumer');
+    assertInteger(count, 'count', 1);
+    assertEntryId(afterId, 'afterId');
+    const reply = await this.#run('XREADGROUP', () =>
+      this.redis.call(
+        'XREADGROUP',
+        'GROUP',
+        group,
+        consumer,
+        'COUNT',
+        count,
+        'STREAMS',
+        this.streamKey,
+        afterId,
+      ),
+    );
+    return parseReadGroup(reply);
+  }
+
+  /** `XACK`; returns how many entries were actually removed from the group's PEL. */
+  async ack(group: string, ids: readonly string[]): Promise<number> {
+    assertName(group, 'group');
+    assertIds(ids);
+    if (ids.length === 0) return 0;
+    const acked = Number(
+      await this.#run('XACK', () => this.redis.call('XACK', this.streamKey, group, ...ids)),
+    );
+    this.#counters.acked += acked;
+    return acked;
+  }
+
+  /**
+   * `XAUTOCLAIM` to `consumer`, following the cursor until `0-0` or `maxPages`.
+   * Entries trimmed while pending come back in `deletedIds`; Redis has already removed them from the PEL.
+   */
+  async autoclaim(group: string, consumer: string, options: AutoclaimOptions = {}): Promise<AutoclaimResult> {
+    const { pageCount = 100, startId = '0-0', maxPages = 10, minIdleMs = this.claimMinIdleMs } = options;
+    assertName(group, 'group');
+    assertName(consumer, 'consumer');
+    assertInteger(pageCount, 'pageCount', 1);
+    assertEntryId(startId, 'startId');
+    assertInteger(maxPages, 'maxPages', 1);
+    assertInteger(minIdleMs, 'minIdleMs', 0);
+    const claimed: StreamEntry[] = [];
+    const deletedIds: string[] = [];
+    let cursor = startId;
+    for (let page = 0; page < maxPages; page++) {
+      const reply = await this.#run('XAUTOCLAIM', () =>
+        this.redis.call('XAUTOCLAIM', this.streamKey, group, consumer, minIdleMs, cursor, 'COUNT', pageCount),
+      );
+      const result = parseAutoclaim(reply);
+      claimed.push(...result.claimed);
+      deletedIds.push(...result.deletedIds);
+      cursor = result.cursor;
+      if (cursor === '0-0') break;
+    }
+    this.#counters.claimed += claimed.length;
+    return { claimed, deletedIds };
+  }
+
+  /** `XCLAIM` of known IDs idle at least `minIdleMs`; returns the entries now owned by `consumer`. */
+  async claim(
+    group: string,
+    consumer: string,
+    ids: readonly string[],
+    minIdleMs: number,
+  ): Promise<StreamEntry[]> {
+    assertName(group, 'group');
+    assertName(consumer, 'consumer');
+    assertIds(ids);
+    assertInteger(minIdleMs, 'minIdleMs', 0);
+    if (ids.length === 0) return [];
+    const reply = await this.#run('XCLAIM', () =>
+      this.redis.call('XCLAIM', this.streamKey, group, consumer, minIdleMs, ...ids),
+    );
+    const claimed = parseEntries(reply);
+    this.#counters.claimed += claimed.length;
+    return claimed;
+  }
+
+  /**
+   * Moves every entry pending for `from` to `to` (XPENDING ... CONSUMER, then XCLAIM JUSTID, paged),
+   * without bumping delivery counts. XAUTOCLAIM cannot do this: it has no source-consumer filter.
+   */
+  async handoverPending(group: string, from: string, to: string): Promise<HandoverResult> {
+    assertName(group, 'group');
+    assertName(from, 'from consumer');
+    assertName(to, 'to consumer');
+    if (from === to)
+      throw new StreamArgumentError(`cannot hand pending entries of ${show(from)} over to itself`);
+    let moved = 0;
+    let deleted = 0;
+    let start = '-';
+    for (;;) {
+      const page = await this.pendingDetail(group, { start, count: HANDOVER_PAGE, consumer: from });
+      if (page.length === 0) break;
+      const ids = page.map((entry) => entry.id);
+      const reply = await this.#run('XCLAIM', () =>
+        this.redis.call('XCLAIM', this.streamKey, group, to, 0, ...ids, 'JUSTID'),
+      );
+      const claimed = parseIds(reply).length;
+      moved += claimed;
+      deleted += ids.length - claimed;
+      start = `(${ids[ids.length - 1]}`;
+    }
+    this.#counters.claimed += moved;
+    return { moved, deleted };
+  }
+
+  /** `XGROUP DELCONSUMER`; returns how many entries the consumer still had pending (now dropped from the PEL). */
+  async deleteConsumer(group: string, consumer: string): Promise<number> {
+    assertName(group, 'group');
+    assertName(consumer, 'consumer');
+    return Number(
+      await this.#run('XGROUP DELCONSUMER', () =>
+        this.redis.call('XGROUP', 'DELCONSUMER', this.streamKey, group, consumer),
+      ),
+    );
+  }
+
+  /** `XGROUP DESTROY`; true when the group existed. */
+  async deleteGroup(group: string): Promise<boolean> {
+    assertName(group, 'group');
+    const destroyed = await this.#run('XGROUP DESTROY', () =>
+      this.redis.call('XGROUP', 'DESTROY', this.streamKey, group),
+    );
+    return Number(destroyed) === 1;
+  }
+
+  /** `XRANGE`: history between two bounds, oldest first; moves no group cursor. */
+  async replay(start = '-', end = '+', count = 100): Promise<StreamEntry[]> {
+    assertRangeBound(start, 'start');
+    assertRangeBound(end, 'end');
+    assertInteger(count, 'count', 1);
+    return parseEntries(
+      await this.#run('XRANGE', () => this.redis.call('XRANGE', this.streamKey, start, end, 'COUNT', count)),
+    );
+  }
+
+  /** `XREVRANGE`: the newest `count` entries, newest first. */
+  async tail(count = 10): Promise<StreamEntry[]> {
+    assertInteger(count, 'count', 1);
+    return parseEntries(
+      await this.#run('XREVRANGE', () =>
+        this.redis.call('XREVRANGE', this.streamKey, '+', '-', 'COUNT', count),
+      ),
+    );
+  }
+
+  async length(): Promise<number> {
+    return Number(await this.#run('XLEN', () => this.redis.call('XLEN', this.streamKey)));
+  }
+
+  /** `XTRIM MAXLEN [~] n`; returns how many entries were removed. */
+  async trimMaxlen(maxlen: number, { approx = true }: TrimOptions = {}): Promise<number> {
+    assertInteger(maxlen, 'maxlen', 0);
+    const mode = approx ? ['~'] : [];
+    return Number(
+      await this.#run('XTRIM', () => this.redis.call('XTRIM', this.streamKey, 'MAXLEN', ...mode, maxlen)),
+    );
+  }
+
+  /** `XTRIM MINID [~] id`: drops entries older than `id` (e.g. `${Date.now() - 86_400_000}-0` for 24 hours). */
+  async trimMinid(minId: string, { approx = true }: TrimOptions = {}): Promise<number> {
+    assertEntryId(minId, 'minId');
+    const mode = approx ? ['~'] : [];
+    return Number(
+      await this.#run('XTRIM', () => this.redis.call('XTRIM', this.streamKey, 'MINID', ...mode, minId)),
+    );
+  }
+
+  /** `XINFO STREAM`, or `null` when the stream does not exist. */
+  async infoStream(): Promise<StreamInfo | null> {
+    try {
+      return parseStreamInfo(await this.redis.call('XINFO', 'STREAM', this.streamKey));
+    } catch (error) {
+      if (isNoSuchKey(error)) return null;
+      throw wrapRedisError('XINFO STREAM', error);
+    }
+  }
+
+  /** `XINFO GROUPS`; empty when the stream does not exist. */
+  async infoGroups(): Promise<GroupInfo[]> {
+    try {
+      return parseGroups(await this.redis.call('XINFO', 'GROUPS', this.streamKey));
+    } catch (error) {
+      if (isNoSuchKey(error)) return [];
+      throw wrapRedisError('XINFO GROUPS', error);
+    }
+  }
+
+  /** `XINFO CONSUMERS`. */
+  async infoConsumers(group: string): Promise<ConsumerInfo[]> {
+    assertName(group, 'group');
+    return parseConsumers(
+      await this.#run('XINFO CONSUMERS', () => this.redis.call('XINFO', 'CONSUMERS', this.streamKey, group)),
+    );
+  }
+
+  /** `XPENDING key group`: count, ID range and per-consumer counts. */
+  async pendingSummary(group: string): Promise<PendingSummary> {
+    assertName(group, 'group');
+    return parsePendingSummary(
+      await this.#run('XPENDING', () => this.redis.call('XPENDING', this.streamKey, group)),
+    );
+  }
+
+  /** `XPENDING key group [IDLE ms] start end count [consumer]`: one row per pending entry. */
+  async pendingDetail(group: string, options: PendingDetailOptions = {}): Promise<PendingEntry[]> {
+    const { start = '-', end = '+', count = 100, consumer, minIdleMs } = options;
+    assertName(group, 'group');
+    assertRangeBound(start, 'start');
+    assertRangeBound(end, 'end');
+    assertInteger(count, 'count', 1);
+    if (consumer !== undefined) assertName(consumer, 'consumer');
+    if (minIdleMs !== undefined) assertInteger(minIdleMs, 'minIdleMs', 0);
+    const idle = minIdleMs === undefined ? [] : ['IDLE', minIdleMs];
+    const owner = consumer === undefined ? [] : [consumer];
+    return parsePendingDetail(
+      await this.#run('XPENDING', () =>
+        this.redis.call('XPENDING', this.streamKey, group, ...idle, start, end, count, ...owner),
+      ),
+    );
+  }
+
+  /** Deletes the stream key with all its groups; true when it existed. */
+  async deleteStream(): Promise<boolean> {
+    return Number(await this.#run('DEL', () => this.redis.call('DEL', this.streamKey))) === 1;
+  }
+
+  /** Counters of this process: entries appended, acked and claimed through this stream (and its views). */
+  stats(): StreamStats {
+    return { ...this.#counters };
+  }
+
+  /** Closes the connection when this stream opened it from a URL; a shared connection is left alone. */
+  async close(): Promise<void> {
+    if (!this.#ownsConnection) return;
+    try {
+      await this.redis.quit();
+    } catch {
+      this.redis.disconnect();
+    }
+  }
+
+  async #run<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw wrapRedisError(operation, error);
+    }
+  }
+}
+
+function encodeFields(type: unknown, payload: EventPayload): string[] {
+  if (typeof type !== 'string' || type.length === 0) {
+    throw new StreamArgumentError(`event type must be a non-empty string, got ${show(type)}`);
+  }
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+    throw new StreamArgumentError(`payload must be an object of field/value pairs, got ${show(payload)}`);
+  }
+  const fields = ['type', type, 'ts_ms', String(Date.now())];
+  for (const [field, value] of Object.entries(payload)) {
+    if (RESERVED_FIELDS.has(field)) throw new StreamArgumentError(`payload field ${show(field)} is reserved`);
+    if (field.length === 0) throw new StreamArgumentError('payload field names must be non-empty');
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      throw new StreamArgumentError(`payload field ${show(field)} must be a string, number or boolean`);
+    }
+    fields.push(field, String(value));
+  }
+  return fields;
+}
+
+function assertIds(ids: readonly string[]): void {
+  if (!Array.isArray(ids)) throw new StreamArgumentError('ids must be an array of stream IDs');
+  for (const id of ids) assertEntryId(id, 'every id');
+}
+
+function isNoSuchKey(error: unknown): boolean {
+  return error instanceof Error && /no such key/i.test(error.message);
+}
+
+function wrapRedisError(operation: string, error: unknown): Error {
+  if (error instanceof StreamError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (message.startsWith('NOGROUP'))
+    return new GroupNotFoundError(`${operation}: ${message}`, { cause: error });
+  return new StreamError(`${operation} failed: ${message}`, { cause: error });
+}

@@ -1,0 +1,27 @@
+export {
+  ConsumerWorker,
+  type ReapResult,
+  type RecentOutcome,
+  type WorkerState,
+  type WorkerStatus,
+} from './consumer-worker.js';
+export type {
+  ConsumerWorkerEvents,
+  DeliveryContext,
+  DeliverySource,
+  EntryHandler,
+  LifecycleEvent,
+  LifecycleKind,
+  WorkerErrorEvent,
+} from './consumer-worker-events.js';
+export { CONSUMER_WORKER_DEFAULTS, type ConsumerWorkerOptions } from './consumer-worker-options.js';
+export { GroupNotFoundError, StreamArgumentError, StreamError, WorkerClosedError } from './errors.js';
+export {
+  type AutoclaimOptions,
+  EventStream,
+  type PendingDetailOptions,
+  type TrimOptions,
+} from './event-stream.js';
+export { EVENT_STREAM_DEFAULTS, type EventStreamOptions } from './event-stream-options.js';
+export { compareEntryIds, entryIdTime, isEntryId } from './stream-ids.js';
+export type * from './types.js';

@@ -1,0 +1,198 @@
+// Every Redis reply this library reads is parsed here, into typed objects. Replies arrive in RESP2 shape
+// or in ioredis 6's RESP3 "legacy" shape (maps flattened to [key, value, ...]); both are handled.
+import { StreamError } from './errors.js';
+import { entryIdTime } from './stream-ids.js';
+import type {
+  ConsumerInfo,
+  EventFields,
+  GroupInfo,
+  PendingEntry,
+  PendingSummary,
+  StreamEntry,
+  StreamInfo,
+} from './types.js';
+
+type Reply = unknown;
+
+function fail(what: string, reply: Reply): never {
+  throw new StreamError(`unexpected ${what} reply from Redis: ${JSON.stringify(reply)?.slice(0, 200)}`);
+}
+
+function asArray(reply: Reply, what: string): Reply[] {
+  if (!Array.isArray(reply)) fail(what, reply);
+  return reply;
+}
+
+function asString(reply: Reply, what: string): string {
+  if (typeof reply === 'string') return reply;
+  if (Buffer.isBuffer(reply)) return reply.toString();
+  fail(what, reply);
+}
+
+function asNumber(reply: Reply, what: string): number {
+  const value = typeof reply === 'string' ? Number(reply) : reply;
+  if (typeof value !== 'number' || Number.isNaN(value)) fail(what, reply);
+  return value;
+}
+
+function asNullableNumber(reply: Reply, what: string): number | null {
+  return reply === null || reply === undefined ? null : asNumber(reply, what);
+}
+
+/** `[k1, v1, k2, v2, ...]` -> Map, as XINFO replies come. */
+function asMap(reply: Reply, what: string): Map<string, Reply> {
+  const flat = asArray(reply, what);
+  const map = new Map<string, Reply>();
+  for (let i = 0; i + 1 < flat.length; i += 2) map.set(asString(flat[i], what), flat[i + 1]);
+  return map;
+}
+
+function fieldsFrom(flat: Reply[]): EventFields {
+  const fields: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) fields[String(flat[i])] = String(flat[i + 1]);
+  // Entries written by other producers may lack the two fixed fields; they read back as empty strings.
+  fields.type ??= '';
+  fields.ts_ms ??= '';
+  return fields as EventFields;
+}
+
+/** One `[id, [field, value, ...]]` pair; `fields` is null when the payload was trimmed (PEL reads, claims). */
+export function parseRawEntry(reply: Reply): { id: string; fields: EventFields | null } {
+  const pair = asArray(reply, 'entry');
+  const id = asString(pair[0], 'entry id');
+  const flat = pair[1];
+  return {
+    id,
+    fields: flat === null || flat === undefined ? null : fieldsFrom(asArray(flat, 'entry fields')),
+  };
+}
+
+export function toEntry(id: string, fields: EventFields): StreamEntry {
+  return { id, idMs: entryIdTime(id), fields };
+}
+
+/** Entries of XRANGE/XREVRANGE/XCLAIM; XCLAIM leaves out entries it found deleted. */
+export function parseEntries(reply: Reply): StreamEntry[] {
+  const entries: StreamEntry[] = [];
+  for (const item of asArray(reply ?? [], 'entries')) {
+    const { id, fields } = parseRawEntry(item);
+    if (fields) entries.push(toEntry(id, fields));
+  }
+  return entries;
+}
+
+/** XREADGROUP on one stream: null on timeout, else entries; trimmed PEL entries come back as deleted IDs. */
+export function parseReadGroup(reply: Reply): { entries: StreamEntry[]; deletedIds: string[] } {
+  const entries: StreamEntry[] = [];
+  const deletedIds: string[] = [];
+  if (reply === null || reply === undefined) return { entries, deletedIds };
+  const outer = asArray(reply, 'XREADGROUP');
+  // RESP2: [[key, items]]; RESP3 legacy mapping: [key, items].
+  const items = Array.isArray(outer[0]) ? asArray(outer[0], 'XREADGROUP')[1] : outer[1];
+  for (const item of asArray(items ?? [], 'XREADGROUP entries')) {
+    const { id, fields } = parseRawEntry(item);
+    if (fields) entries.push(toEntry(id, fields));
+    else deletedIds.push(id);
+  }
+  return { entries, deletedIds };
+}
+
+export function parseAutoclaim(reply: Reply): {
+  cursor: string;
+  claimed: StreamEntry[];
+  deletedIds: string[];
+} {
+  const [cursor, claimedReply, deletedReply] = asArray(reply, 'XAUTOCLAIM');
+  if (deletedReply === undefined) {
+    throw new StreamError('XAUTOCLAIM replied without a deleted-IDs list: Redis 7.0 or later is required');
+  }
+  const claimed: StreamEntry[] = [];
+  const deletedIds = asArray(deletedReply, 'XAUTOCLAIM deleted').map((id) => asString(id, 'deleted id'));
+  for (const item of asArray(claimedReply, 'XAUTOCLAIM claimed')) {
+    const { id, fields } = parseRawEntry(item);
+    if (fields) claimed.push(toEntry(id, fields));
+    else deletedIds.push(id);
+  }
+  return { cursor: asString(cursor, 'XAUTOCLAIM cursor'), claimed, deletedIds };
+}
+
+export function parseIds(reply: Reply): string[] {
+  return asArray(reply ?? [], 'ids').map((id) => asString(id, 'id'));
+}
+
+function parseNullableEntry(reply: Reply): StreamEntry | null {
+  if (reply === null || reply === undefined) return null;
+  const { id, fields } = parseRawEntry(reply);
+  return fields ? toEntry(id, fields) : null;
+}
+
+function nullableId(reply: Reply): string | null {
+  return reply === null || reply === undefined ? null : asString(reply, 'id');
+}
+
+export function parseStreamInfo(reply: Reply): StreamInfo {
+  const map = asMap(reply, 'XINFO STREAM');
+  return {
+    length: asNumber(map.get('length'), 'length'),
+    radixTreeKeys: asNumber(map.get('radix-tree-keys'), 'radix-tree-keys'),
+    radixTreeNodes: asNumber(map.get('radix-tree-nodes'), 'radix-tree-nodes'),
+    lastGeneratedId: asString(map.get('last-generated-id'), 'last-generated-id'),
+    maxDeletedEntryId: nullableId(map.get('max-deleted-entry-id')),
+    entriesAdded: asNullableNumber(map.get('entries-added'), 'entries-added'),
+    recordedFirstEntryId: nullableId(map.get('recorded-first-entry-id')),
+    groups: asNumber(map.get('groups'), 'groups'),
+    firstEntry: parseNullableEntry(map.get('first-entry')),
+    lastEntry: parseNullableEntry(map.get('last-entry')),
+  };
+}
+
+export function parseGroups(reply: Reply): GroupInfo[] {
+  return asArray(reply, 'XINFO GROUPS').map((group) => {
+    const map = asMap(group, 'XINFO GROUPS');
+    return {
+      name: asString(map.get('name'), 'name'),
+      consumers: asNumber(map.get('consumers'), 'consumers'),
+      pending: asNumber(map.get('pending'), 'pending'),
+      lastDeliveredId: asString(map.get('last-delivered-id'), 'last-delivered-id'),
+      entriesRead: asNullableNumber(map.get('entries-read'), 'entries-read'),
+      lag: asNullableNumber(map.get('lag'), 'lag'),
+    };
+  });
+}
+
+export function parseConsumers(reply: Reply): ConsumerInfo[] {
+  return asArray(reply, 'XINFO CONSUMERS').map((consumer) => {
+    const map = asMap(consumer, 'XINFO CONSUMERS');
+    return {
+      name: asString(map.get('name'), 'name'),
+      pending: asNumber(map.get('pending'), 'pending'),
+      idleMs: asNumber(map.get('idle'), 'idle'),
+      inactiveMs: asNullableNumber(map.get('inactive'), 'inactive'),
+    };
+  });
+}
+
+export function parsePendingSummary(reply: Reply): PendingSummary {
+  const [count, minId, maxId, consumers] = asArray(reply, 'XPENDING');
+  return {
+    count: asNumber(count, 'XPENDING count'),
+    minId: nullableId(minId),
+    maxId: nullableId(maxId),
+    consumers: asArray(consumers ?? [], 'XPENDING consumers').map((row) => {
+      const [name, pending] = asArray(row, 'XPENDING consumer');
+      return { name: asString(name, 'consumer'), pending: asNumber(pending, 'consumer pending') };
+    }),
+  };
+}
+
+export function parsePendingDetail(reply: Reply): PendingEntry[] {
+  return asArray(reply, 'XPENDING').map((row) => {
+    const [id, consumer, idle, deliveries] = asArray(row, 'XPENDING row');
+    return {
+      id: asString(id, 'id'),
+      consumer: asString(consumer, 'consumer'),
+      idleMs: asNumber(idle, 'idle'),
+      deliveries: asNumber(deliveries, 'deliveries'),
+    };
+  });
+}

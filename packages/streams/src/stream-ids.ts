@@ -1,0 +1,61 @@
+import { StreamArgumentError } from './errors.js';
+
+const UINT64_MAX = 2n ** 64n - 1n;
+const ENTRY_ID = /^(\d{1,20})(?:-(\d{1,20}))?$/;
+
+/** True for `<ms>` or `<ms>-<seq>` where both parts fit in an unsigned 64-bit integer. */
+export function isEntryId(id: string): boolean {
+  const match = ENTRY_ID.exec(id);
+  if (!match) return false;
+  const [, ms = '', seq = '0'] = match;
+  return BigInt(ms) <= UINT64_MAX && BigInt(seq) <= UINT64_MAX;
+}
+
+/** The millisecond Unix time encoded in a stream entry ID (`1716998413541-0` -> 1716998413541). */
+export function entryIdTime(id: string): number {
+  const dash = id.indexOf('-');
+  return Number(dash === -1 ? id : id.slice(0, dash));
+}
+
+/** Orders two full entry IDs as Redis does: by milliseconds, then by sequence. */
+export function compareEntryIds(a: string, b: string): number {
+  const [aMs, aSeq] = splitId(a);
+  const [bMs, bSeq] = splitId(b);
+  if (aMs !== bMs) return aMs < bMs ? -1 : 1;
+  if (aSeq !== bSeq) return aSeq < bSeq ? -1 : 1;
+  return 0;
+}
+
+function splitId(id: string): [bigint, bigint] {
+  const dash = id.indexOf('-');
+  return dash === -1 ? [BigInt(id), 0n] : [BigInt(id.slice(0, dash)), BigInt(id.slice(dash + 1))];
+}
+
+export function assertEntryId(id: unknown, what: string): asserts id is string {
+  if (typeof id !== 'string' || !isEntryId(id)) {
+    throw new StreamArgumentError(`${what} must be a stream ID like 1716998413541-0, got ${show(id)}`);
+  }
+}
+
+/** A group start position: `$` (only new entries), or an entry ID such as `0-0` (everything). */
+export function assertGroupStart(id: unknown): asserts id is string {
+  if (id === '$') return;
+  if (typeof id !== 'string' || !isEntryId(id)) {
+    throw new StreamArgumentError(`group start ID must be '$' or a stream ID like 0-0, got ${show(id)}`);
+  }
+}
+
+/** An XRANGE/XPENDING bound: `-`, `+`, an entry ID, or an exclusive `(`-prefixed entry ID. */
+export function assertRangeBound(id: unknown, what: string): asserts id is string {
+  if (id === '-' || id === '+') return;
+  if (typeof id === 'string' && isEntryId(id.startsWith('(') ? id.slice(1) : id)) return;
+  throw new StreamArgumentError(
+    `${what} must be '-', '+', a stream ID or '(' plus a stream ID, got ${show(id)}`,
+  );
+}
+
+export function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+  if (typeof value === 'bigint') return `${value}n`;
+  return String(value);
+}

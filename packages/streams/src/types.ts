@@ -1,0 +1,94 @@
+/** Field/value strings of one event, `type` and `ts_ms` first, as every entry this library writes has them. */
+export interface EventFields {
+  readonly type: string;
+  readonly ts_ms: string;
+  readonly [field: string]: string;
+}
+
+/** Payload values are stored as strings; numbers and booleans are written with `String()`. */
+export type EventPayload = Readonly<Record<string, string | number | boolean>>;
+
+export interface EventInput {
+  readonly type: string;
+  readonly payload?: EventPayload;
+}
+
+/** One stream entry as read back. */
+export interface StreamEntry {
+  readonly id: string;
+  /** The millisecond Unix time in the ID, i.e. when Redis appended the entry. */
+  readonly idMs: number;
+  readonly fields: EventFields;
+}
+
+export interface StreamInfo {
+  readonly length: number;
+  readonly radixTreeKeys: number;
+  readonly radixTreeNodes: number;
+  readonly lastGeneratedId: string;
+  readonly maxDeletedEntryId: string | null;
+  readonly entriesAdded: number | null;
+  readonly recordedFirstEntryId: string | null;
+  readonly groups: number;
+  readonly firstEntry: StreamEntry | null;
+  readonly lastEntry: StreamEntry | null;
+}
+
+export interface GroupInfo {
+  readonly name: string;
+  readonly consumers: number;
+  readonly pending: number;
+  readonly lastDeliveredId: string;
+  /** `null` when Redis cannot tell (e.g. after a trim past the group's cursor), never a made-up 0. */
+  readonly entriesRead: number | null;
+  /** Entries not yet delivered to the group; `null` when Redis reports none. */
+  readonly lag: number | null;
+}
+
+export interface ConsumerInfo {
+  readonly name: string;
+  readonly pending: number;
+  /** Milliseconds since the consumer's last attempted interaction (read or claim). */
+  readonly idleMs: number;
+  /** Milliseconds since the last successful interaction; Redis 7.2+ only, `null` before. */
+  readonly inactiveMs: number | null;
+}
+
+export interface PendingSummary {
+  readonly count: number;
+  readonly minId: string | null;
+  readonly maxId: string | null;
+  readonly consumers: readonly { readonly name: string; readonly pending: number }[];
+}
+
+export interface PendingEntry {
+  readonly id: string;
+  readonly consumer: string;
+  readonly idleMs: number;
+  readonly deliveries: number;
+}
+
+export interface AutoclaimResult {
+  readonly claimed: StreamEntry[];
+  /** Pending IDs whose payload was trimmed; Redis already dropped them from the PEL. */
+  readonly deletedIds: string[];
+}
+
+export interface OwnPelRead {
+  readonly entries: StreamEntry[];
+  /** IDs still in the consumer's PEL whose payload was trimmed away. */
+  readonly deletedIds: string[];
+}
+
+export interface HandoverResult {
+  /** Entries now owned by the receiving consumer. */
+  readonly moved: number;
+  /** Entries that were pending but whose payload was trimmed; Redis dropped them on claim. */
+  readonly deleted: number;
+}
+
+export interface StreamStats {
+  readonly produced: number;
+  readonly acked: number;
+  readonly claimed: number;
+}
