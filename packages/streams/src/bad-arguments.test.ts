@@ -1,0 +1,97 @@
+import { ConsumerWorker, EventStream, StreamArgumentError } from '@streamscope/streams';
+import { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+
+// Never connects: every case must be rejected before a command could reach Redis.
+const redis = new Redis({ lazyConnect: true, enableOfflineQueue: false, port: 1 });
+const stream = new EventStream({ connection: redis, streamKey: 'test:bad-arguments' });
+
+async function rejects(call: () => Promise<unknown>, message: RegExp): Promise<void> {
+  await expect(call()).rejects.toThrow(StreamArgumentError);
+  await expect(call()).rejects.toThrow(message);
+}
+
+describe('bad arguments are rejected with a clear message before any Redis call', () => {
+  it('constructor options', () => {
+    expect(() => new EventStream({ connection: redis, streamKey: '' })).toThrow(
+      /streamKey must be a non-empty/,
+    );
+    expect(() => new EventStream({ connection: redis, streamKey: 'k', maxlenApprox: 0 })).toThrow(
+      /maxlenApprox must be an integer >= 1, got 0/,
+    );
+    expect(() => new EventStream({ connection: redis, streamKey: 'k', claimMinIdleMs: -5 })).toThrow(
+      /claimMinIdleMs/,
+    );
+    expect(() => new EventStream({ connection: 'localhost:6379', streamKey: 'k' })).toThrow(/redis:\/\/ URL/);
+    expect(() => new EventStream({ connection: {} as unknown as Redis, streamKey: 'k' })).toThrow(
+      StreamArgumentError,
+    );
+  });
+
+  it('empty group or consumer names', async () => {
+    await rejects(() => stream.ensureGroup(''), /group must be a non-empty string, got ""/);
+    await rejects(() => stream.consume('g', '', 1, 0), /consumer must be a non-empty string/);
+    await rejects(() => stream.ack('', ['1-0']), /group must be/);
+    await rejects(() => stream.autoclaim('g', ''), /consumer must be/);
+    await rejects(() => stream.handoverPending('g', 'a', ''), /to consumer must be/);
+    await rejects(() => stream.handoverPending('g', 'a', 'a'), /over to itself/);
+    await rejects(() => stream.deleteConsumer('g', ''), /consumer must be/);
+    await rejects(() => stream.deleteGroup(''), /group must be/);
+    await rejects(() => stream.infoConsumers(''), /group must be/);
+    await rejects(() => stream.pendingSummary(''), /group must be/);
+    await rejects(() => stream.pendingDetail('g', { consumer: '' }), /consumer must be/);
+  });
+
+  it('counts below 1 and non-integers', async () => {
+    for (const count of [0, -1, 1.5, Number.NaN]) {
+      await rejects(() => stream.consume('g', 'c', count, 0), /count must be an integer >= 1/);
+      await rejects(() => stream.consumeOwnPel('g', 'c', count), /count must be an integer >= 1/);
+      await rejects(() => stream.replay('-', '+', count), /count must be an integer >= 1/);
+      await rejects(() => stream.tail(count), /count must be an integer >= 1/);
+      await rejects(() => stream.pendingDetail('g', { count }), /count must be an integer >= 1/);
+      await rejects(() => stream.autoclaim('g', 'c', { pageCount: count }), /pageCount must be/);
+      await rejects(() => stream.autoclaim('g', 'c', { maxPages: count }), /maxPages must be/);
+    }
+    await rejects(() => stream.consume('g', 'c', 1, -1), /blockMs must be an integer >= 0/);
+    await rejects(() => stream.trimMaxlen(-1), /maxlen must be an integer >= 0/);
+    await rejects(() => stream.claim('g', 'c', ['1-0'], -1), /minIdleMs/);
+  });
+
+  it('malformed stream IDs', async () => {
+    await rejects(() => stream.ensureGroup('g', 'latest'), /group start ID must be '\$' or a stream ID/);
+    await rejects(() => stream.replay('yesterday', '+'), /start must be '-', '\+', a stream ID/);
+    await rejects(() => stream.replay('-', '1-2-3'), /end must be/);
+    await rejects(() => stream.pendingDetail('g', { start: '>' }), /start must be/);
+    await rejects(() => stream.ack('g', ['1-0', 'oops']), /every id must be a stream ID like .* got "oops"/);
+    await rejects(() => stream.claim('g', 'c', ['-1'], 0), /every id must be a stream ID/);
+    await rejects(() => stream.autoclaim('g', 'c', { startId: '+' }), /startId must be a stream ID/);
+    await rejects(() => stream.trimMinid('1-x'), /minId must be a stream ID/);
+    await rejects(() => stream.consumeOwnPel('g', 'c', 1, '>'), /afterId must be a stream ID/);
+    await rejects(() => stream.trimMinid('18446744073709551616-0'), /minId must be a stream ID/);
+  });
+
+  it('bad events', async () => {
+    await rejects(() => stream.produce(''), /event type must be a non-empty string/);
+    await rejects(() => stream.produce('t', { type: 'x' }), /payload field "type" is reserved/);
+    await rejects(() => stream.produce('t', { ts_ms: '1' }), /payload field "ts_ms" is reserved/);
+    await rejects(() => stream.produce('t', { nested: {} as unknown as string }), /must be a string, number/);
+    await rejects(() => stream.produceBatch('nope' as unknown as []), /events must be an array/);
+    await rejects(() => stream.produceBatch([{ type: 'ok' }, null as unknown as { type: string }]), /object/);
+    await rejects(() => stream.produceBatch([{ type: 'ok' }, { type: '' }]), /event type must be/);
+  });
+
+  it('worker options and controls', () => {
+    expect(() => new ConsumerWorker(stream, '', 'w')).toThrow(/group must be/);
+    expect(() => new ConsumerWorker(stream, 'g', '')).toThrow(/consumer name must be/);
+    expect(() => new ConsumerWorker(stream, 'g', 'w', { count: 0 })).toThrow(/count must be an integer >= 1/);
+    expect(() => new ConsumerWorker(stream, 'g', 'w', { blockMs: 0 })).toThrow(/blockMs must be/);
+    expect(() => new ConsumerWorker(stream, 'g', 'w', { processLatencyMs: -1 })).toThrow(/processLatencyMs/);
+    expect(() => new ConsumerWorker(stream, 'g', 'w', { handler: 'x' as never })).toThrow(/handler must be/);
+    const worker = new ConsumerWorker(stream, 'g', 'w');
+    expect(() => worker.crashNext(0)).toThrow(/crash count must be an integer >= 1/);
+  });
+
+  it('made no Redis call', () => {
+    expect(redis.status).toBe('wait');
+  });
+});

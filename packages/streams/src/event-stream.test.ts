@@ -1,0 +1,341 @@
+import { EventStream, GroupNotFoundError, type StreamEntry } from '@streamscope/streams';
+import { RedisServer, uniqueStreamKey, waitFor } from '@streamscope/testkit';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+let server: RedisServer;
+let redis: Redis;
+const streams: EventStream[] = [];
+
+beforeAll(async () => {
+  server = await RedisServer.start();
+  redis = new Redis(server.url);
+});
+
+afterAll(async () => {
+  await redis.quit();
+  await server.stop();
+});
+
+afterEach(async () => {
+  for (const stream of streams.splice(0)) await stream.deleteStream();
+});
+
+function newStream(options: { maxlenApprox?: number | null; claimMinIdleMs?: number } = {}): EventStream {
+  const stream = new EventStream({ connection: redis, streamKey: uniqueStreamKey(), ...options });
+  streams.push(stream);
+  return stream;
+}
+
+const order = (n: number) => ({ order_id: `o-${n}`, customer: 'alice', amount: '49.50' });
+
+describe('EventStream producing', () => {
+  it('appends with type and ts_ms first, then the payload', async () => {
+    const stream = newStream();
+    const before = Date.now();
+    const id = await stream.produce('order.placed', { order_id: 'o-1', customer: 'alice', amount: 49.5 });
+    const raw = (await redis.call('XRANGE', stream.streamKey, '-', '+')) as [string, string[]][];
+    expect(raw[0]?.[0]).toBe(id);
+    const fields = raw[0]?.[1] ?? [];
+    expect(fields.filter((_, i) => i % 2 === 0)).toEqual(['type', 'ts_ms', 'order_id', 'customer', 'amount']);
+    expect(fields[1]).toBe('order.placed');
+    expect(Number(fields[3])).toBeGreaterThanOrEqual(before);
+    expect(fields[9]).toBe('49.5');
+  });
+
+  it('produceBatch returns IDs in input order in one round trip', async () => {
+    const stream = newStream({ maxlenApprox: null });
+    const events = Array.from({ length: 2500 }, (_, n) => ({ type: `t${n % 3}`, payload: order(n) }));
+    const ids = await stream.produceBatch(events);
+    expect(ids).toHaveLength(2500);
+    const replayed = await stream.replay('-', '+', 3000);
+    expect(replayed.map((entry) => entry.id)).toEqual(ids);
+    expect(replayed.map((entry) => entry.fields.order_id)).toEqual(
+      events.map((event) => event.payload.order_id),
+    );
+    expect(replayed[7]?.fields.type).toBe('t1');
+    expect(await stream.produceBatch([])).toEqual([]);
+    expect(stream.stats().produced).toBe(2500);
+  });
+
+  it('keeps the stream near maxlenApprox with MAXLEN ~', async () => {
+    const stream = newStream({ maxlenApprox: 100 });
+    await stream.produceBatch(
+      Array.from({ length: 1000 }, (_, n) => ({ type: 'order.paid', payload: order(n) })),
+    );
+    const length = await stream.length();
+    expect(length).toBeGreaterThanOrEqual(100);
+    expect(length).toBeLessThan(300);
+  });
+
+  it('reads back typed entries with the ID time', async () => {
+    const stream = newStream();
+    const id = await stream.produce('order.shipped', order(1));
+    const [entry] = await stream.replay();
+    expect(entry).toEqual<StreamEntry>({
+      id,
+      idMs: Number(id.split('-')[0]),
+      fields: { type: 'order.shipped', ts_ms: expect.any(String), ...order(1) },
+    });
+  });
+});
+
+describe('EventStream groups', () => {
+  it('ensureGroup is idempotent and creates the stream', async () => {
+    const stream = newStream();
+    await stream.ensureGroup('g', '0-0');
+    await stream.ensureGroup('g', '0-0');
+    const groups = await stream.infoGroups();
+    expect(groups.map((group) => group.name)).toEqual(['g']);
+    expect(await stream.length()).toBe(0);
+  });
+
+  it("a '$' group sees only entries added after it", async () => {
+    const stream = newStream();
+    await stream.produce('old');
+    await stream.ensureGroup('from-now');
+    await stream.ensureGroup('from-start', '0-0');
+    await stream.produce('new');
+    expect((await stream.consume('from-now', 'c', 10, 10)).map((entry) => entry.fields.type)).toEqual([
+      'new',
+    ]);
+    expect((await stream.consume('from-start', 'c', 10, 10)).map((entry) => entry.fields.type)).toEqual([
+      'old',
+      'new',
+    ]);
+  });
+
+  it('consume, ack and the counters', async () => {
+    const stream = newStream();
+    await stream.ensureGroup('g', '0-0');
+    await stream.produceBatch([{ type: 'a' }, { type: 'b' }, { type: 'c' }]);
+    const entries = await stream.consume('g', 'c1', 2, 10);
+    expect(entries.map((entry) => entry.fields.type)).toEqual(['a', 'b']);
+    expect(await stream.ack('g', [entries[0]?.id ?? ''])).toBe(1);
+    expect(await stream.ack('g', [entries[0]?.id ?? ''])).toBe(0);
+    expect(await stream.ack('g', [])).toBe(0);
+    expect(stream.stats()).toEqual({ produced: 3, acked: 1, claimed: 0 });
+    expect(await stream.consume('g', 'c1', 10, 10)).toHaveLength(1);
+    expect(await stream.consume('g', 'c1', 10, 10)).toEqual([]);
+  });
+
+  it('consumeOwnPel re-reads unacked entries, pages, and reports trimmed ones as deleted', async () => {
+    const stream = newStream({ maxlenApprox: null });
+    await stream.ensureGroup('g', '0-0');
+    const ids = await stream.produceBatch(Array.from({ length: 5 }, (_, n) => ({ type: `t${n}` })));
+    await stream.consume('g', 'c1', 5, 10);
+    await stream.ack('g', [ids[1] ?? '']);
+    const page1 = await stream.consumeOwnPel('g', 'c1', 2);
+    expect(page1.entries.map((entry) => entry.id)).toEqual([ids[0], ids[2]]);
+    const page2 = await stream.consumeOwnPel('g', 'c1', 10, ids[2]);
+    expect(page2.entries.map((entry) => entry.id)).toEqual([ids[3], ids[4]]);
+    await redis.call('XDEL', stream.streamKey, ids[3] ?? '');
+    const again = await stream.consumeOwnPel('g', 'c1', 10);
+    expect(again.deletedIds).toEqual([ids[3]]);
+    expect(again.entries.map((entry) => entry.id)).toEqual([ids[0], ids[2], ids[4]]);
+  });
+
+  it('deleteConsumer and deleteGroup', async () => {
+    const stream = newStream();
+    await stream.ensureGroup('g', '0-0');
+    await stream.produce('a');
+    await stream.consume('g', 'c1', 10, 10);
+    expect(await stream.deleteConsumer('g', 'c1')).toBe(1);
+    expect(await stream.infoConsumers('g')).toEqual([]);
+    expect(await stream.deleteGroup('g')).toBe(true);
+    expect(await stream.deleteGroup('g')).toBe(false);
+    expect(await stream.infoGroups()).toEqual([]);
+  });
+
+  it('a missing group is a GroupNotFoundError', async () => {
+    const stream = newStream();
+    await stream.produce('a');
+    await expect(stream.consume('nope', 'c', 1, 10)).rejects.toBeInstanceOf(GroupNotFoundError);
+    await expect(stream.infoConsumers('nope')).rejects.toThrow(/NOGROUP/);
+  });
+});
+
+describe('EventStream claiming', () => {
+  it('autoclaim takes idle entries to the caller and bumps the delivery count', async () => {
+    const stream = newStream({ claimMinIdleMs: 50 });
+    await stream.ensureGroup('g', '0-0');
+    const ids = await stream.produceBatch([{ type: 'a' }, { type: 'b' }]);
+    await stream.consume('g', 'crashed', 10, 10);
+    expect((await stream.autoclaim('g', 'healthy')).claimed).toEqual([]);
+    await waitFor(
+      'idle entries',
+      async () => (await stream.pendingDetail('g', { minIdleMs: 60 })).length === 2,
+    );
+    const { claimed, deletedIds } = await stream.autoclaim('g', 'healthy');
+    expect(claimed.map((entry) => entry.id)).toEqual(ids);
+    expect(deletedIds).toEqual([]);
+    const rows = await stream.pendingDetail('g');
+    expect(rows.map((row) => [row.consumer, row.deliveries])).toEqual([
+      ['healthy', 2],
+      ['healthy', 2],
+    ]);
+    expect(stream.stats().claimed).toBe(2);
+  });
+
+  it('autoclaim follows the cursor across more than 1,000 pending entries', async () => {
+    const stream = newStream({ claimMinIdleMs: 0, maxlenApprox: null });
+    await stream.ensureGroup('g', '0-0');
+    await stream.produceBatch(Array.from({ length: 1234 }, (_, n) => ({ type: 'bulk', payload: order(n) })));
+    expect(await stream.consume('g', 'crashed', 2000, 10)).toHaveLength(1234);
+    const partial = await stream.autoclaim('g', 'healthy', { pageCount: 100, maxPages: 3 });
+    expect(partial.claimed).toHaveLength(300);
+    const rest = await stream.autoclaim('g', 'healthy', { pageCount: 100, maxPages: 100 });
+    expect(rest.claimed).toHaveLength(1234);
+    const summary = await stream.pendingSummary('g');
+    expect(summary.consumers).toEqual([{ name: 'healthy', pending: 1234 }]);
+  });
+
+  it('autoclaim reports entries trimmed while pending as deleted and drops them from the PEL', async () => {
+    const stream = newStream({ claimMinIdleMs: 0, maxlenApprox: null });
+    await stream.ensureGroup('g', '0-0');
+    const ids = await stream.produceBatch(
+      Array.from({ length: 10 }, (_, n) => ({ type: 'x', payload: order(n) })),
+    );
+    await stream.consume('g', 'crashed', 10, 10);
+    expect(await stream.trimMaxlen(4, { approx: false })).toBe(6);
+    const { claimed, deletedIds } = await stream.autoclaim('g', 'healthy');
+    expect(deletedIds).toEqual(ids.slice(0, 6));
+    expect(claimed.map((entry) => entry.id)).toEqual(ids.slice(6));
+    expect((await stream.pendingSummary('g')).count).toBe(4);
+  });
+
+  it('claim takes specific IDs only when idle long enough', async () => {
+    const stream = newStream();
+    await stream.ensureGroup('g', '0-0');
+    const [first, second] = await stream.produceBatch([{ type: 'a' }, { type: 'b' }]);
+    await stream.consume('g', 'c1', 10, 10);
+    expect(await stream.claim('g', 'c2', [first ?? ''], 60_000)).toEqual([]);
+    const claimed = await stream.claim('g', 'c2', [first ?? ''], 0);
+    expect(claimed.map((entry) => entry.id)).toEqual([first]);
+    const owners = await stream.pendingDetail('g');
+    expect(owners.map((row) => [row.id, row.consumer])).toEqual([
+      [first, 'c2'],
+      [second, 'c1'],
+    ]);
+  });
+
+  it('handoverPending moves a whole PEL, page by page, without bumping delivery counts', async () => {
+    const stream = newStream({ maxlenApprox: null });
+    await stream.ensureGroup('g', '0-0');
+    await stream.produceBatch(Array.from({ length: 250 }, (_, n) => ({ type: 'x', payload: order(n) })));
+    await stream.consume('g', 'leaving', 240, 10);
+    await stream.consume('g', 'staying', 10, 10);
+    const ids = (await stream.pendingDetail('g', { consumer: 'leaving', count: 1000 })).map((row) => row.id);
+    await redis.call('XDEL', stream.streamKey, ids[5] ?? '');
+    expect(await stream.handoverPending('g', 'leaving', 'staying')).toEqual({ moved: 239, deleted: 1 });
+    expect(await stream.pendingDetail('g', { consumer: 'leaving' })).toEqual([]);
+    const rows = await stream.pendingDetail('g', { count: 1000 });
+    expect(rows).toHaveLength(249);
+    expect(rows.every((row) => row.consumer === 'staying' && row.deliveries === 1)).toBe(true);
+  });
+});
+
+describe('EventStream reading history and retention', () => {
+  it('replay and tail read ranges without moving any cursor', async () => {
+    const stream = newStream();
+    await stream.ensureGroup('g', '0-0');
+    const ids = await stream.produceBatch(
+      Array.from({ length: 20 }, (_, n) => ({ type: 'x', payload: order(n) })),
+    );
+    expect((await stream.replay('-', '+', 5)).map((entry) => entry.id)).toEqual(ids.slice(0, 5));
+    expect((await stream.replay(`(${ids[4]}`, ids[9], 100)).map((entry) => entry.id)).toEqual(
+      ids.slice(5, 10),
+    );
+    expect((await stream.tail(3)).map((entry) => entry.id)).toEqual([ids[19], ids[18], ids[17]]);
+    expect((await stream.infoGroups())[0]?.lastDeliveredId).toBe('0-0');
+  });
+
+  it('trimMinid drops entries older than an ID', async () => {
+    const stream = newStream({ maxlenApprox: null });
+    const ids = await stream.produceBatch(Array.from({ length: 10 }, () => ({ type: 'x' })));
+    expect(await stream.trimMinid(ids[3] ?? '', { approx: false })).toBe(3);
+    expect((await stream.replay())[0]?.id).toBe(ids[3]);
+    expect(await stream.trimMinid('0-1')).toBe(0);
+  });
+
+  it('approximate trims release whole macro-nodes only', async () => {
+    const stream = newStream({ maxlenApprox: null });
+    await stream.produceBatch(Array.from({ length: 300 }, () => ({ type: 'x' })));
+    const removed = await stream.trimMaxlen(50);
+    expect(removed).toBeGreaterThan(0);
+    expect(await stream.length()).toBe(300 - removed);
+    expect(await stream.length()).toBeGreaterThanOrEqual(50);
+  });
+});
+
+describe('EventStream observability', () => {
+  it('infoStream, or null without a stream', async () => {
+    const stream = newStream();
+    expect(await stream.infoStream()).toBeNull();
+    const ids = await stream.produceBatch([{ type: 'a' }, { type: 'b' }]);
+    await stream.ensureGroup('g');
+    const info = await stream.infoStream();
+    expect(info).toMatchObject({ length: 2, lastGeneratedId: ids[1], groups: 1, entriesAdded: 2 });
+    expect(info?.firstEntry?.id).toBe(ids[0]);
+    expect(info?.lastEntry?.fields.type).toBe('b');
+  });
+
+  it('infoGroups reports lag, and null lag when Redis cannot tell', async () => {
+    const stream = newStream({ maxlenApprox: null });
+    expect(await stream.infoGroups()).toEqual([]);
+    await stream.ensureGroup('g', '0-0');
+    const ids = await stream.produceBatch(Array.from({ length: 5 }, () => ({ type: 'x' })));
+    await stream.consume('g', 'c', 2, 10);
+    expect(await stream.infoGroups()).toEqual([
+      { name: 'g', consumers: 1, pending: 2, lastDeliveredId: ids[1], entriesRead: 2, lag: 3 },
+    ]);
+    // Deleting an entry between the group's cursor and the end makes the lag unknowable.
+    await redis.call('XDEL', stream.streamKey, ids[3] ?? '');
+    const [group] = await stream.infoGroups();
+    expect(group?.lag).toBeNull();
+  });
+
+  it('infoConsumers, pendingSummary and pendingDetail filters', async () => {
+    const stream = newStream();
+    await stream.ensureGroup('g', '0-0');
+    const ids = await stream.produceBatch(Array.from({ length: 4 }, () => ({ type: 'x' })));
+    await stream.consume('g', 'c1', 3, 10);
+    await stream.consume('g', 'c2', 3, 10);
+    const consumers = await stream.infoConsumers('g');
+    expect(consumers.map((consumer) => [consumer.name, consumer.pending])).toEqual([
+      ['c1', 3],
+      ['c2', 1],
+    ]);
+    expect(consumers[0]?.idleMs).toBeGreaterThanOrEqual(0);
+    expect(await stream.pendingSummary('g')).toEqual({
+      count: 4,
+      minId: ids[0],
+      maxId: ids[3],
+      consumers: [
+        { name: 'c1', pending: 3 },
+        { name: 'c2', pending: 1 },
+      ],
+    });
+    expect((await stream.pendingDetail('g', { consumer: 'c2' })).map((row) => row.id)).toEqual([ids[3]]);
+    expect(await stream.pendingDetail('g', { minIdleMs: 60_000 })).toEqual([]);
+    expect(await stream.pendingDetail('g', { start: ids[1], end: ids[2], count: 10 })).toHaveLength(2);
+    expect(await stream.pendingSummary('g').then((summary) => summary.minId)).toBe(ids[0]);
+  });
+
+  it('deleteStream removes the key and its groups', async () => {
+    const stream = newStream();
+    await stream.ensureGroup('g', '0-0');
+    expect(await stream.deleteStream()).toBe(true);
+    expect(await stream.deleteStream()).toBe(false);
+    expect(await stream.infoGroups()).toEqual([]);
+  });
+
+  it('opens and closes its own connection from a URL', async () => {
+    const stream = new EventStream({ connection: server.url, streamKey: uniqueStreamKey() });
+    await stream.produce('a');
+    expect(await stream.length()).toBe(1);
+    await stream.deleteStream();
+    await stream.close();
+    await waitFor('the owned connection to end', () => stream.redis.status === 'end');
+  });
+});
