@@ -100,6 +100,9 @@ export class EventStream {
         );
       }
       this.redis = new Redis(connection);
+      // ioredis reconnects by itself and fails the commands it cannot send; without a listener it would
+      // also print every failed reconnect attempt.
+      this.redis.on('error', () => {});
       this.#ownsConnection = true;
     } else if (connection instanceof Redis) {
       this.redis = connection;

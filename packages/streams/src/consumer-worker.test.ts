@@ -1,0 +1,299 @@
+import {
+  ConsumerWorker,
+  type ConsumerWorkerOptions,
+  EventStream,
+  type LifecycleEvent,
+  WorkerClosedError,
+} from '@streamscope/streams';
+import { RedisServer, uniqueStreamKey, waitFor } from '@streamscope/testkit';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+let server: RedisServer;
+let redis: Redis;
+const cleanups: (() => Promise<unknown>)[] = [];
+
+beforeAll(async () => {
+  server = await RedisServer.start();
+  redis = new Redis(server.url);
+});
+
+afterAll(async () => {
+  await redis.quit();
+  await server.stop();
+});
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function newStream(claimMinIdleMs = 100): Promise<EventStream> {
+  const stream = new EventStream({ connection: redis, streamKey: uniqueStreamKey(), claimMinIdleMs });
+  cleanups.push(() => stream.deleteStream());
+  await stream.ensureGroup('g', '0-0');
+  return stream;
+}
+
+/** A started worker that records every lifecycle event it emits. */
+async function startWorker(
+  stream: EventStream,
+  name: string,
+  options: ConsumerWorkerOptions = {},
+  group = 'g',
+) {
+  const worker = new ConsumerWorker(stream, group, name, { blockMs: 100, ...options });
+  const events: LifecycleEvent[] = [];
+  for (const kind of ['delivered', 'acked', 'dropped', 'failed', 'claimed', 'deleted'] as const) {
+    worker.on(kind, (event) => events.push(event));
+  }
+  cleanups.push(() => worker.close());
+  await worker.start();
+  return {
+    worker,
+    events,
+    of: (kind: LifecycleEvent['kind']) => events.filter((event) => event.kind === kind),
+  };
+}
+
+const events = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({ type: 'order.placed', payload: { n: i } }));
+
+describe('ConsumerWorker', () => {
+  it('runs the handler on every entry, acks each read batch with one XACK, and emits each step', async () => {
+    const stream = await newStream();
+    const ids = await stream.produceBatch(events(100));
+    const monitor = await redis.monitor();
+    const commands: string[] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (args[1] === stream.streamKey) commands.push(String(args[0]).toUpperCase());
+    });
+    const seen: string[] = [];
+    const { worker, of } = await startWorker(stream, 'w', {
+      count: 50,
+      handler: (entry, context) => {
+        expect(context).toEqual({ group: 'g', consumer: 'w', deliveryCount: 1, source: 'new' });
+        seen.push(entry.id);
+      },
+    });
+    await waitFor('all acked', () => of('acked').length === 100);
+    monitor.disconnect();
+    expect(seen).toEqual(ids);
+    expect(commands.filter((command) => command === 'XACK')).toHaveLength(2);
+    expect(of('delivered').map((event) => event.id)).toEqual(ids);
+    expect(of('acked')[0]).toMatchObject({
+      kind: 'acked',
+      id: ids[0],
+      group: 'g',
+      consumer: 'w',
+      deliveryCount: 1,
+    });
+    expect(of('acked')[0]?.ts).toBeGreaterThan(0);
+    expect((await stream.pendingSummary('g')).count).toBe(0);
+    expect(worker.status()).toMatchObject({ processed: 100, failures: 0, state: 'running', alive: true });
+    expect(stream.stats().acked).toBe(100);
+  });
+
+  it('never acks an entry before its handler finished', async () => {
+    const stream = await newStream();
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { of } = await startWorker(stream, 'w', { handler: () => gate });
+    await stream.produce('slow');
+    await waitFor('delivery', () => of('delivered').length === 1);
+    expect((await stream.pendingSummary('g')).count).toBe(1);
+    release();
+    await waitFor('ack', () => of('acked').length === 1);
+    expect((await stream.pendingSummary('g')).count).toBe(0);
+  });
+
+  it('a throwing handler leaves the entry pending and counts a failure', async () => {
+    const stream = await newStream();
+    const { worker, of } = await startWorker(stream, 'w', {
+      handler: (entry) => {
+        if (entry.fields.type === 'poison') throw new Error('cannot parse amount');
+      },
+    });
+    const [poison] = await stream.produceBatch([{ type: 'poison' }, { type: 'fine' }]);
+    await waitFor('fine acked', () => of('acked').length === 1);
+    expect(of('failed')).toEqual([expect.objectContaining({ id: poison, reason: 'cannot parse amount' })]);
+    expect((await stream.pendingDetail('g')).map((row) => row.id)).toEqual([poison]);
+    expect(worker.status().failures).toBe(1);
+    expect(worker.recent().map((outcome) => outcome.outcome)).toEqual(['failed', 'acked']);
+  });
+
+  it('two workers in one group split the entries, each processed once', async () => {
+    const stream = await newStream();
+    const a = await startWorker(stream, 'a', { count: 5, processLatencyMs: 1 });
+    const b = await startWorker(stream, 'b', { count: 5, processLatencyMs: 1 });
+    const ids = await stream.produceBatch(events(200));
+    await waitFor('all acked', () => a.of('acked').length + b.of('acked').length === 200);
+    expect(a.of('acked').length).toBeGreaterThan(0);
+    expect(b.of('acked').length).toBeGreaterThan(0);
+    const acked = [...a.of('acked'), ...b.of('acked')].map((event) => event.id).sort();
+    expect(acked).toEqual([...ids].sort());
+  });
+
+  it('two groups each receive every entry', async () => {
+    const stream = await newStream();
+    await stream.ensureGroup('other', '0-0');
+    const g = await startWorker(stream, 'w', {}, 'g');
+    const other = await startWorker(stream, 'w', {}, 'other');
+    const ids = await stream.produceBatch(events(50));
+    await waitFor('both groups done', () => g.of('acked').length === 50 && other.of('acked').length === 50);
+    expect(g.of('acked').map((event) => event.id)).toEqual(ids);
+    expect(other.of('acked').map((event) => event.id)).toEqual(ids);
+  });
+
+  it('crash -> idle -> reap: a peer takes the dropped entries with delivery count 2', async () => {
+    const stream = await newStream(200);
+    const a = await startWorker(stream, 'a');
+    const b = await startWorker(stream, 'b');
+    b.worker.pause();
+    a.worker.crashNext(3);
+    expect(a.worker.status().crashQueued).toBe(3);
+    const ids = await stream.produceBatch(events(5));
+    await waitFor('a acked the rest', () => a.of('acked').length === 2);
+    expect(a.of('dropped').map((event) => event.id)).toEqual(ids.slice(0, 3));
+    expect(a.worker.status()).toMatchObject({ crashedDrops: 3, crashQueued: 0 });
+    expect((await b.worker.reapIdlePel()).claimed).toBe(0);
+    // The loop must not re-read its own PEL: the dropped entries stay at one delivery and grow idle.
+    await waitFor('idle past the threshold', async () => {
+      const rows = await stream.pendingDetail('g', { minIdleMs: 200 });
+      return rows.length === 3 && rows.every((row) => row.deliveries === 1);
+    });
+    const result = await b.worker.reapIdlePel();
+    expect(result).toEqual({ claimed: 3, processed: 3, deletedIds: [] });
+    expect(b.of('claimed').map((event) => [event.id, event.deliveryCount])).toEqual(
+      ids.slice(0, 3).map((id) => [id, 2]),
+    );
+    expect(b.of('acked').map((event) => event.deliveryCount)).toEqual([2, 2, 2]);
+    expect((await stream.pendingSummary('g')).count).toBe(0);
+    expect(b.worker.status().reaped).toBe(3);
+    expect(a.worker.recent().map((outcome) => outcome.outcome)).toEqual([
+      'dropped',
+      'dropped',
+      'dropped',
+      'acked',
+      'acked',
+    ]);
+  });
+
+  it('reaping reports entries trimmed while pending as deleted', async () => {
+    const stream = await newStream(0);
+    const ids = await stream.produceBatch(events(10));
+    await stream.consume('g', 'crashed', 10, 10);
+    await stream.trimMaxlen(4, { approx: false });
+    const { worker, of } = await startWorker(stream, 'healthy');
+    const result = await worker.reapIdlePel();
+    expect(result).toEqual({ claimed: 4, processed: 4, deletedIds: ids.slice(0, 6) });
+    expect(of('deleted').map((event) => event.id)).toEqual(ids.slice(0, 6));
+  });
+
+  it('pause stops reading; resume picks up where it left off', async () => {
+    const stream = await newStream();
+    const { worker, of } = await startWorker(stream, 'w');
+    worker.pause();
+    await waitFor('the in-flight block to end', async () => {
+      const [consumer] = await stream.infoConsumers('g');
+      return consumer && consumer.idleMs > 250;
+    });
+    await stream.produceBatch(events(3));
+    expect(worker.status().paused).toBe(true);
+    expect(of('delivered')).toHaveLength(0);
+    expect((await stream.infoGroups())[0]?.lag).toBe(3);
+    worker.resume();
+    await waitFor('processed after resume', () => of('acked').length === 3);
+  });
+
+  it('drains its own PEL on start: entries delivered before a restart are processed first', async () => {
+    const stream = await newStream();
+    const ids = await stream.produceBatch(events(3));
+    await stream.consume('g', 'w', 10, 10);
+    const fresh = await stream.produce('after');
+    const sources: string[] = [];
+    const { of } = await startWorker(stream, 'w', {
+      handler: (_entry, context) => {
+        sources.push(context.source);
+      },
+    });
+    await waitFor('all acked', () => of('acked').length === 4);
+    expect(of('acked').map((event) => [event.id, event.deliveryCount])).toEqual([
+      ...ids.map((id) => [id, 2]),
+      [fresh, 1],
+    ]);
+    expect(sources).toEqual(['own-pel', 'own-pel', 'own-pel', 'new']);
+  });
+
+  it('close during a block returns within blockMs + 200 ms and is idempotent', async () => {
+    const stream = await newStream();
+    const blockMs = 2000;
+    const { worker } = await startWorker(stream, 'w', { blockMs });
+    await waitFor('blocked in XREADGROUP', async () => {
+      const clients = String(await redis.call('CLIENT', 'LIST'));
+      return clients
+        .split('\n')
+        .some((line) => line.includes('name=streamscope:g:w') && line.includes('cmd=xreadgroup'));
+    });
+    const started = performance.now();
+    const closing = worker.close();
+    expect(worker.close()).toBe(closing);
+    await closing;
+    expect(performance.now() - started).toBeLessThan(blockMs + 200);
+    expect(worker.status().state).toBe('closed');
+    await expect(worker.reapIdlePel()).rejects.toBeInstanceOf(WorkerClosedError);
+    await expect(worker.start()).rejects.toBeInstanceOf(WorkerClosedError);
+  });
+
+  it('close waits for the in-flight handler and acks its entry', async () => {
+    const stream = await newStream();
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { worker, of } = await startWorker(stream, 'w', { handler: () => gate });
+    await stream.produce('slow');
+    await waitFor('delivery', () => of('delivered').length === 1);
+    let closed = false;
+    const closing = worker.close().then(() => {
+      closed = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(closed).toBe(false);
+    release();
+    await closing;
+    expect(of('acked')).toHaveLength(1);
+    expect((await stream.pendingSummary('g')).count).toBe(0);
+  });
+
+  it('keeps a bounded ring of recent outcomes', async () => {
+    const stream = await newStream();
+    const { worker, of } = await startWorker(stream, 'w', { recentCapacity: 5 });
+    const ids = await stream.produceBatch(events(12));
+    await waitFor('all acked', () => of('acked').length === 12);
+    expect(worker.recent().map((outcome) => outcome.id)).toEqual(ids.slice(7));
+    expect(worker.recent()[0]).toMatchObject({
+      outcome: 'acked',
+      eventType: 'order.placed',
+      deliveryCount: 1,
+    });
+  });
+
+  it('reports Redis errors as events and keeps going', async () => {
+    const stream = await newStream();
+    const worker = new ConsumerWorker(stream, 'missing-group', 'w', { blockMs: 50, maxBackoffMs: 100 });
+    cleanups.push(() => worker.close());
+    const errors: string[] = [];
+    worker.on('error', (event) => errors.push(`${event.operation}: ${event.error.name}`));
+    await worker.start();
+    await waitFor('two errors', () => errors.length >= 2);
+    expect(errors[0]).toBe('read: GroupNotFoundError');
+    expect(worker.status().lastError).toMatch(/NOGROUP/);
+    await stream.ensureGroup('missing-group', '0-0');
+    const acked: string[] = [];
+    worker.on('acked', (event) => acked.push(event.id));
+    const id = await stream.produce('late');
+    await waitFor('recovered', () => acked.includes(id));
+  });
+});
