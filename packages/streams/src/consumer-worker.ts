@@ -265,6 +265,8 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         // The batch's XACK and the next XREADGROUP leave together: one round trip, on this connection.
         const acked = this.#ack(reader, handled);
         const read = reader.consume(this.group, this.name, this.#options.count, this.#options.blockMs);
+        // Awaited below; marked handled now so a rejection while the XACK is still out is not "unhandled".
+        read.catch(() => {});
         handled = [];
         await acked;
         this.#reading = true;
