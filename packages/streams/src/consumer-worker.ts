@@ -14,7 +14,7 @@ import { StreamArgumentError, WorkerClosedError } from './errors.js';
 import type { EventStream } from './event-stream.js';
 import { RecentRing } from './recent-ring.js';
 import { compareEntryIds } from './stream-ids.js';
-import type { StreamEntry } from './types.js';
+import type { EventFields, StreamEntry } from './types.js';
 
 export type WorkerState = 'new' | 'running' | 'closing' | 'closed';
 
@@ -24,6 +24,10 @@ export interface RecentOutcome {
   readonly eventType: string | null;
   readonly outcome: 'acked' | 'dropped' | 'failed' | 'deleted';
   readonly deliveryCount: number | null;
+  /** Why it failed or was deleted; `null` otherwise. */
+  readonly reason: string | null;
+  /** The entry's fields, when its payload was available. */
+  readonly fields: EventFields | null;
   readonly ts: number;
 }
 
@@ -333,7 +337,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       if (this.#crashQueued > 0) {
         this.#crashQueued -= 1;
         this.#crashedDrops += 1;
-        this.#record(this.#emit('dropped', entry.id, deliveryCount, eventType));
+        this.#record(this.#emit('dropped', entry.id, deliveryCount, eventType), entry.fields);
         continue;
       }
       try {
@@ -343,7 +347,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       } catch (error) {
         this.#failures += 1;
         const reason = error instanceof Error ? error.message : String(error);
-        this.#record(this.#emit('failed', entry.id, deliveryCount, eventType, reason));
+        this.#record(this.#emit('failed', entry.id, deliveryCount, eventType, reason), entry.fields);
       }
     }
     return handled;
@@ -363,7 +367,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     }
     this.#processed += handled.length;
     for (const { entry, deliveryCount } of handled) {
-      this.#record(this.#emit('acked', entry.id, deliveryCount, entry.fields.type));
+      this.#record(this.#emit('acked', entry.id, deliveryCount, entry.fields.type), entry.fields);
     }
     return handled.length;
   }
@@ -414,13 +418,15 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     return event;
   }
 
-  #record(event: LifecycleEvent): void {
+  #record(event: LifecycleEvent, fields: EventFields | null = null): void {
     if (event.kind === 'delivered' || event.kind === 'claimed') return;
     this.#recent.push({
       id: event.id,
       eventType: event.eventType,
       outcome: event.kind,
       deliveryCount: event.deliveryCount,
+      reason: event.reason,
+      fields,
       ts: event.ts,
     });
   }

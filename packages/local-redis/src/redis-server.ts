@@ -16,13 +16,14 @@ export interface RedisServerOptions {
 const HOST = '127.0.0.1';
 const live = new Set<ChildProcess>();
 
-// A test run that dies half-way must not leave redis-servers behind.
+// A process that dies half-way must not leave its redis-servers behind.
 process.once('exit', () => {
   for (const child of live) child.kill('SIGKILL');
 });
 
 /**
- * A private, throwaway `redis-server` on a free loopback port with its own data directory.
+ * A private, throwaway `redis-server` on a free loopback port with its own data directory: for tests, and
+ * for the server when no Redis was named and none answers on the default port.
  *
  * @example
  *   const redis = await RedisServer.start({ appendOnly: true });

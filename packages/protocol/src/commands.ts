@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { LIMITS } from './limits.js';
+
+const ENTRY_ID = /^\d{1,20}(-\d{1,20})?$/;
+
+/** Group and consumer names: short and plain, so they read well in a table and in `redis-cli`. */
+export const nameSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(LIMITS.nameMax, `must be at most ${LIMITS.nameMax} characters`)
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'may contain only letters, digits and _ . : -');
+
+export const entryIdSchema = z.string().regex(ENTRY_ID, 'must be a stream ID like 1716998413541-0');
+
+/** XRANGE bounds: `-`, `+`, an ID, or an exclusive `(`-prefixed ID. */
+export const rangeBoundSchema = z
+  .string()
+  .regex(/^(-|\+|\(?\d{1,20}(-\d{1,20})?)$/, "must be '-', '+', a stream ID, or '(' and a stream ID");
+
+/** An event type to produce; omitted (or `random`) picks one of the demo's order types per event. */
+export const eventTypeSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(LIMITS.eventTypeMax, `must be at most ${LIMITS.eventTypeMax} characters`)
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'may contain only letters, digits and _ . : -');
+
+const int = (label: string, min: number, max: number) =>
+  z
+    .number({ error: `${label} must be a number` })
+    .int(`${label} must be a whole number`)
+    .min(min, `${label} must be at least ${min}`)
+    .max(max, `${label} must be at most ${max}`);
+
+const consumerRef = { group: nameSchema, name: nameSchema };
+
+/** Every action, as one tagged union: the JSON API and the WebSocket validate with the same schemas. */
+export const commandSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('produce'),
+    count: int('count', 1, LIMITS.produceMax),
+    eventType: eventTypeSchema.optional(),
+  }),
+  z.object({
+    type: z.literal('producer.start'),
+    rate: int('rate', 1, LIMITS.producerRateMax),
+    eventType: eventTypeSchema.optional(),
+  }),
+  z.object({ type: z.literal('producer.stop') }),
+  z.object({ type: z.literal('consumer.add'), ...consumerRef }),
+  z.object({ type: z.literal('consumer.remove'), ...consumerRef }),
+  z.object({ type: z.literal('consumer.pause'), ...consumerRef }),
+  z.object({ type: z.literal('consumer.resume'), ...consumerRef }),
+  z.object({ type: z.literal('consumer.crash'), ...consumerRef, count: int('count', 1, LIMITS.crashMax) }),
+  z.object({ type: z.literal('autoclaim'), group: nameSchema, consumer: nameSchema }),
+  z.object({
+    type: z.literal('replay'),
+    start: rangeBoundSchema.default('-'),
+    end: rangeBoundSchema.default('+'),
+    count: int('count', 1, LIMITS.replayMax).default(50),
+  }),
+  z.object({
+    type: z.literal('trim.maxlen'),
+    maxlen: int('maxlen', 0, 1_000_000_000),
+    approx: z.boolean().default(true),
+  }),
+  z
+    .object({
+      type: z.literal('trim.minid'),
+      minId: entryIdSchema.optional(),
+      /** Alternatively: drop entries older than this many milliseconds. */
+      olderThanMs: int('olderThanMs', 0, 10 * 365 * 86_400_000).optional(),
+      approx: z.boolean().default(true),
+    })
+    .refine((command) => (command.minId === undefined) !== (command.olderThanMs === undefined), {
+      message: 'give exactly one of minId or olderThanMs',
+    }),
+  z.object({ type: z.literal('reset') }),
+  z.object({ type: z.literal('entry.history'), id: entryIdSchema }),
+]);
+
+export type Command = z.infer<typeof commandSchema>;
+export type CommandInput = z.input<typeof commandSchema>;
+export type CommandType = Command['type'];
+export type CommandOf<T extends CommandType> = Extract<Command, { type: T }>;
+
+/** What a browser sends over the WebSocket: a command with the id its reply will carry. */
+export const clientMessageSchema = z.intersection(
+  z.object({ requestId: z.string().min(1).max(64) }),
+  commandSchema,
+);
+export type ClientMessage = z.infer<typeof clientMessageSchema>;

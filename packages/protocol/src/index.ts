@@ -1,0 +1,4 @@
+export * from './commands.js';
+export * from './limits.js';
+export * from './results.js';
+export * from './server-messages.js';

@@ -1,0 +1,12 @@
+/** Bounds every client must respect; the server enforces them with the schemas in this package. */
+export const LIMITS = {
+  produceMax: 10_000,
+  producerRateMax: 50_000,
+  replayMax: 500,
+  crashMax: 1_000,
+  nameMax: 64,
+  eventTypeMax: 64,
+} as const;
+
+/** The event types the demo producer picks from when none is chosen. */
+export const DEMO_EVENT_TYPES = ['order.placed', 'order.paid', 'order.shipped', 'order.cancelled'] as const;

@@ -1,0 +1,30 @@
+import type { CommandType } from './commands.js';
+import type { EntryView, LifecycleEventView } from './server-messages.js';
+
+/** What each command answers with, on the JSON API and in a WebSocket `result` message. */
+export interface CommandResults {
+  produce: { produced: number; firstId: string | null; lastId: string | null };
+  'producer.start': { running: true; rate: number; eventType: string | null };
+  'producer.stop': { running: false };
+  'consumer.add': { group: string; name: string };
+  'consumer.remove': { group: string; name: string; handedOverTo: string; moved: number; deleted: number };
+  'consumer.pause': { group: string; name: string; paused: true };
+  'consumer.resume': { group: string; name: string; paused: false };
+  'consumer.crash': { group: string; name: string; crashQueued: number };
+  autoclaim: {
+    group: string;
+    consumer: string;
+    claimed: number;
+    processed: number;
+    deleted: number;
+    deletedIds: string[];
+    minIdleMs: number;
+  };
+  replay: { entries: EntryView[] };
+  'trim.maxlen': { deleted: number; length: number };
+  'trim.minid': { deleted: number; length: number; minId: string };
+  reset: { groups: number; consumers: number };
+  'entry.history': { id: string; entry: EntryView | null; events: LifecycleEventView[] };
+}
+
+export type CommandResult<T extends CommandType> = CommandResults[T];

@@ -1,0 +1,162 @@
+import { z } from 'zod';
+
+export const PROTOCOL_VERSION = 1;
+
+const entrySchema = z.object({
+  id: z.string(),
+  idMs: z.number(),
+  fields: z.record(z.string(), z.string()),
+});
+export type EntryView = z.infer<typeof entrySchema>;
+
+export const lifecycleKindSchema = z.enum([
+  'produced',
+  'delivered',
+  'acked',
+  'dropped',
+  'failed',
+  'claimed',
+  'deleted',
+]);
+export type LifecycleKindView = z.infer<typeof lifecycleKindSchema>;
+
+/** One step of one entry: produced once, then per group delivered/acked/dropped/failed/claimed/deleted. */
+export const lifecycleEventSchema = z.object({
+  kind: lifecycleKindSchema,
+  id: z.string(),
+  /** `null` for `produced`, which happens before any group sees the entry. */
+  group: z.string().nullable(),
+  consumer: z.string().nullable(),
+  deliveryCount: z.number().nullable(),
+  eventType: z.string().nullable(),
+  reason: z.string().nullable(),
+  ts: z.number(),
+});
+export type LifecycleEventView = z.infer<typeof lifecycleEventSchema>;
+
+const recentOutcomeSchema = z.object({
+  id: z.string(),
+  eventType: z.string().nullable(),
+  outcome: z.enum(['acked', 'dropped', 'failed', 'deleted']),
+  deliveryCount: z.number().nullable(),
+  ts: z.number(),
+});
+
+const workerSchema = z.object({
+  state: z.enum(['new', 'running', 'closing', 'closed']),
+  paused: z.boolean(),
+  alive: z.boolean(),
+  crashQueued: z.number(),
+  processed: z.number(),
+  reaped: z.number(),
+  crashedDrops: z.number(),
+  failures: z.number(),
+  lastError: z.string().nullable(),
+  recent: z.array(recentOutcomeSchema),
+});
+export type WorkerView = z.infer<typeof workerSchema>;
+
+const consumerSchema = z.object({
+  name: z.string(),
+  pending: z.number(),
+  idleMs: z.number(),
+  inactiveMs: z.number().nullable(),
+  /** The worker this server runs under that name; `null` for a consumer known only to Redis. */
+  worker: workerSchema.nullable(),
+});
+export type ConsumerView = z.infer<typeof consumerSchema>;
+
+const groupSchema = z.object({
+  name: z.string(),
+  pending: z.number(),
+  lastDeliveredId: z.string(),
+  entriesRead: z.number().nullable(),
+  /** `null` when Redis cannot tell, shown as unknown; never a made-up 0. */
+  lag: z.number().nullable(),
+  consumers: z.array(consumerSchema),
+  /** Per second, over the last snapshot interval. */
+  deliveredPerSec: z.number(),
+  ackedPerSec: z.number(),
+});
+export type GroupView = z.infer<typeof groupSchema>;
+
+export const pendingRowSchema = z.object({
+  group: z.string(),
+  consumer: z.string(),
+  id: z.string(),
+  idleMs: z.number(),
+  deliveries: z.number(),
+});
+export type PendingRowView = z.infer<typeof pendingRowSchema>;
+
+export const snapshotSchema = z.object({
+  type: z.literal('snapshot'),
+  seq: z.number(),
+  at: z.number(),
+  stream: z.object({
+    key: z.string(),
+    exists: z.boolean(),
+    length: z.number(),
+    firstEntryId: z.string().nullable(),
+    lastEntryId: z.string().nullable(),
+    lastGeneratedId: z.string().nullable(),
+    entriesAdded: z.number().nullable(),
+  }),
+  tail: z.array(entrySchema),
+  groups: z.array(groupSchema),
+  pending: z.object({
+    rows: z.array(pendingRowSchema),
+    /** Rows per group are capped; this many pending entries were left out. */
+    omitted: z.number(),
+  }),
+  totals: z.object({ produced: z.number(), acked: z.number(), claimed: z.number() }),
+  producer: z.object({ running: z.boolean(), rate: z.number(), eventType: z.string().nullable() }),
+  producedPerSec: z.number(),
+  claimMinIdleMs: z.number(),
+  maxlen: z.number().nullable(),
+});
+export type Snapshot = z.infer<typeof snapshotSchema>;
+
+export const helloSchema = z.object({
+  type: z.literal('hello'),
+  version: z.number(),
+  streamKey: z.string(),
+  maxlen: z.number().nullable(),
+  claimMinIdleMs: z.number(),
+});
+export type Hello = z.infer<typeof helloSchema>;
+
+export const deliveriesSchema = z.object({
+  type: z.literal('deliveries'),
+  events: z.array(lifecycleEventSchema),
+  /** Events of this tick beyond the per-tick cap, counted but not sent. */
+  omitted: z.number(),
+});
+export type Deliveries = z.infer<typeof deliveriesSchema>;
+
+export const resultSchema = z.object({
+  type: z.literal('result'),
+  requestId: z.string(),
+  command: z.string(),
+  result: z.unknown(),
+});
+export type ResultMessage = z.infer<typeof resultSchema>;
+
+export const errorSchema = z.object({
+  type: z.literal('error'),
+  /** `null` when the message was too broken to carry one. */
+  requestId: z.string().nullable(),
+  code: z.enum(['bad_json', 'bad_request', 'not_found', 'conflict', 'refused', 'internal']),
+  message: z.string(),
+});
+export type ErrorMessage = z.infer<typeof errorSchema>;
+export type ErrorCode = ErrorMessage['code'];
+
+export const serverMessageSchema = z.discriminatedUnion('type', [
+  helloSchema,
+  snapshotSchema,
+  deliveriesSchema,
+  resultSchema,
+  errorSchema,
+]);
+export type ServerMessage = z.infer<typeof serverMessageSchema>;
