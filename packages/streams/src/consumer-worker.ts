@@ -157,6 +157,14 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     this.#resume?.();
   }
 
+  /**
+   * Re-reads this consumer's own PEL before its next read: call it after entries were handed to this
+   * consumer (XCLAIM), which does not deliver them by itself. At most one block interval later.
+   */
+  requestPelDrain(): void {
+    this.#needsPelDrain = true;
+  }
+
   /** Drops the next `count` deliveries without ack, as a worker dying mid-message would. */
   crashNext(count: number): void {
     assertInteger(count, 'crash count', 1);

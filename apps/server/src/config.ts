@@ -1,0 +1,144 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+const port = (label: string) =>
+  z.coerce
+    .number({ error: `${label} must be a number` })
+    .int(`${label} must be a whole number`)
+    .min(0, `${label} must be between 0 and 65535`)
+    .max(65535, `${label} must be between 0 and 65535`);
+
+const configSchema = z
+  .object({
+    host: z.string().min(1, 'host must not be empty').default('127.0.0.1'),
+    port: port('port').default(8788),
+    redisUrl: z
+      .string()
+      .regex(/^rediss?:\/\/.+/, 'redis-url must look like redis://host:port')
+      .optional(),
+    redisHost: z.string().min(1, 'redis-host must not be empty').optional(),
+    redisPort: port('redis-port').optional(),
+    streamKey: z
+      .string()
+      .min(1, 'stream-key must not be empty')
+      .max(200, 'stream-key must be at most 200 characters')
+      .default('demo:events:orders'),
+    maxlen: z.coerce
+      .number()
+      .int('maxlen must be a whole number')
+      .min(1, 'maxlen must be at least 1')
+      .default(2000),
+    claimIdleMs: z.coerce
+      .number()
+      .int('claim-idle-ms must be a whole number')
+      .min(0, 'claim-idle-ms must be >= 0')
+      .default(5000),
+    processLatencyMs: z.coerce
+      .number()
+      .int('process-latency-ms must be a whole number')
+      .min(0, 'process-latency-ms must be >= 0')
+      .max(60_000, 'process-latency-ms must be at most 60000')
+      .default(25),
+    reset: z.boolean().default(true),
+    token: z.string().min(16, 'token must be at least 16 characters').optional(),
+  })
+  .refine((config) => !(config.redisUrl && (config.redisHost || config.redisPort !== undefined)), {
+    message: 'give either --redis-url or --redis-host/--redis-port, not both',
+  })
+  .refine((config) => LOOPBACK.has(config.host) || config.token !== undefined, {
+    message: 'binding off loopback exposes the API: --token (or STREAMSCOPE_TOKEN) is required',
+  });
+
+export type ServerConfig = z.infer<typeof configSchema> & {
+  /** Where to reach Redis; `null` means "localhost:6379, or a private redis-server when none answers". */
+  readonly redisTarget: { readonly url: string; readonly label: string } | null;
+};
+
+export const USAGE = `Usage: streamscope [options]
+
+  --host <addr>              listen address (127.0.0.1)            STREAMSCOPE_HOST
+  --port <n>                 listen port (8788)                      STREAMSCOPE_PORT
+  --redis-url <url>          redis://host:port                       REDIS_URL
+  --redis-host <host>        Redis host (localhost)                  REDIS_HOST
+  --redis-port <n>           Redis port (6379)                       REDIS_PORT
+  --stream-key <key>         stream key (demo:events:orders)         STREAMSCOPE_STREAM_KEY
+  --maxlen <n>               XADD MAXLEN ~ cap (2000)                STREAMSCOPE_MAXLEN
+  --claim-idle-ms <n>        XAUTOCLAIM idle threshold (5000)        STREAMSCOPE_CLAIM_IDLE_MS
+  --process-latency-ms <n>   simulated work per entry (25)           STREAMSCOPE_PROCESS_LATENCY_MS
+  --no-reset                 keep existing data at the stream key    STREAMSCOPE_NO_RESET=1
+  --token <secret>           required for API and WebSocket; needed off loopback   STREAMSCOPE_TOKEN
+  --help                     show this help`;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Flags win over environment variables; both are validated with one schema and reported together. */
+export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        'redis-url': { type: 'string' },
+        'redis-host': { type: 'string' },
+        'redis-port': { type: 'string' },
+        'stream-key': { type: 'string' },
+        maxlen: { type: 'string' },
+        'claim-idle-ms': { type: 'string' },
+        'process-latency-ms': { type: 'string' },
+        'no-reset': { type: 'boolean' },
+        token: { type: 'string' },
+        help: { type: 'boolean' },
+      },
+    }));
+  } catch (error) {
+    throw new ConfigError(error instanceof Error ? error.message : String(error));
+  }
+  if (values.help) throw new ConfigError(USAGE);
+
+  const pick = (flag: string, variable: string) => {
+    const value = values[flag];
+    return typeof value === 'string' ? value : env[variable] || undefined;
+  };
+  const parsed = configSchema.safeParse({
+    host: pick('host', 'STREAMSCOPE_HOST'),
+    port: pick('port', 'STREAMSCOPE_PORT'),
+    redisUrl: pick('redis-url', 'REDIS_URL'),
+    redisHost: pick('redis-host', 'REDIS_HOST'),
+    redisPort: pick('redis-port', 'REDIS_PORT'),
+    streamKey: pick('stream-key', 'STREAMSCOPE_STREAM_KEY'),
+    maxlen: pick('maxlen', 'STREAMSCOPE_MAXLEN'),
+    claimIdleMs: pick('claim-idle-ms', 'STREAMSCOPE_CLAIM_IDLE_MS'),
+    processLatencyMs: pick('process-latency-ms', 'STREAMSCOPE_PROCESS_LATENCY_MS'),
+    reset: !(values['no-reset'] === true || env.STREAMSCOPE_NO_RESET === '1'),
+    token: pick('token', 'STREAMSCOPE_TOKEN'),
+  });
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  - ${issue.message}`).join('\n');
+    throw new ConfigError(`invalid options:\n${problems}\n\n${USAGE}`);
+  }
+  const config = parsed.data;
+  return { ...config, redisTarget: redisTarget(config) };
+}
+
+function redisTarget(config: z.infer<typeof configSchema>): ServerConfig['redisTarget'] {
+  if (config.redisUrl) {
+    const url = new URL(config.redisUrl);
+    return { url: config.redisUrl, label: `${url.hostname}:${url.port || 6379}` };
+  }
+  if (config.redisHost === undefined && config.redisPort === undefined) return null;
+  const host = config.redisHost ?? 'localhost';
+  const port = config.redisPort ?? 6379;
+  return { url: `redis://${host.includes(':') ? `[${host}]` : host}:${port}`, label: `${host}:${port}` };
+}
+
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.has(host);
+}

@@ -1,0 +1,74 @@
+import type { Command, Snapshot } from '@streamscope/protocol';
+import { type Context, Hono } from 'hono';
+import { CommandError } from '../pipeline/command-error.js';
+import type { Pipeline } from '../pipeline/pipeline.js';
+import { runCommand } from '../pipeline/run-command.js';
+import { COMMAND_TYPES, parseCommand } from './parse-command.js';
+
+export interface ApiDeps {
+  readonly pipeline: Pipeline;
+  readonly buildSnapshot: () => Promise<Snapshot>;
+  /** Called after every command that succeeded, so browsers see its effect at once. */
+  readonly onChange: () => void;
+}
+
+/**
+ * The JSON API: `GET /state`, and every command as `POST /<type with dots as slashes>` with its
+ * arguments as a JSON body (`POST /api/consumer/add {"group":"analytics","name":"worker-d"}`), or as
+ * `POST /commands` with the whole command, exactly as the WebSocket takes it.
+ */
+export function apiRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps): Hono {
+  const api = new Hono();
+  const run = async (c: Context, command: Command) => {
+    const result = await runCommand(pipeline, command);
+    onChange();
+    return c.json(result);
+  };
+
+  api.get('/state', async (c) => c.json(await buildSnapshot()));
+  api.get('/replay', (c) =>
+    run(c, parseCommand({ type: 'replay', ...queryWithNumbers(c.req.query(), ['count']) })),
+  );
+  api.get('/entries/:id/history', (c) =>
+    run(c, parseCommand({ type: 'entry.history', id: c.req.param('id') })),
+  );
+  api.post('/commands', async (c) => run(c, parseCommand(await jsonBody(c))));
+  for (const type of COMMAND_TYPES) {
+    api.post(`/${type.replaceAll('.', '/')}`, async (c) => {
+      const body = await jsonBody(c);
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+        throw new CommandError('bad_request', 'the body must be a JSON object of the command arguments');
+      }
+      return run(c, parseCommand({ ...body, type }));
+    });
+  }
+  return api;
+}
+
+/** The request's JSON, `{}` for an empty body; unparseable JSON is the client's error, said plainly. */
+async function jsonBody(c: Context): Promise<unknown> {
+  const text = await c.req.text();
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new CommandError(
+      'bad_json',
+      `body is not valid JSON: ${error instanceof Error ? error.message : error}`,
+    );
+  }
+}
+
+/** Query strings are text; turn the named numeric ones into numbers (or leave junk for the schema to reject). */
+export function queryWithNumbers(
+  query: Record<string, string>,
+  numeric: readonly string[],
+): Record<string, string | number> {
+  const result: Record<string, string | number> = { ...query };
+  for (const name of numeric) {
+    const value = query[name];
+    if (value !== undefined && value.trim() !== '' && Number.isFinite(Number(value)))
+      result[name] = Number(value);
+  }
+  return result;
+}

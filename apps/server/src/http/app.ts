@@ -1,0 +1,95 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { csrf } from 'hono/csrf';
+import { WebSocketServer } from 'ws';
+import type { LiveHub } from '../live/live-hub.js';
+import { type AccessOptions, originAllowed, requireToken } from './access.js';
+import { type ApiDeps, apiRoutes } from './api-routes.js';
+import { errorReply } from './error-reply.js';
+import { liveSocket } from './live-socket.js';
+import { referenceRoutes } from './reference-routes.js';
+
+/** Bodies are a handful of fields; anything bigger is a mistake or an attack. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+/** WebSocket messages from browsers are commands of a few hundred bytes. */
+export const WS_MAX_PAYLOAD_BYTES = 64 * 1024;
+
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../../web/dist', import.meta.url));
+
+export interface AppOptions extends ApiDeps, AccessOptions {
+  readonly hub: LiveHub;
+  /** The built dashboard; the default is apps/web/dist in this repository. */
+  readonly webRoot?: string;
+}
+
+/** The whole HTTP surface; `serve({ fetch: app.fetch, websocket: { server: wss } })` runs it. */
+export function createApp(options: AppOptions): { app: Hono; wss: WebSocketServer } {
+  const app = new Hono();
+  const access: AccessOptions = { token: options.token, allowedOrigins: options.allowedOrigins };
+  const guard = requireToken(access);
+
+  app.onError((error, c) => {
+    const { status, code, message } = errorReply(error);
+    return c.json({ code, message }, status);
+  });
+  app.notFound((c) => c.json({ code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` }, 404));
+
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: BODY_LIMIT_BYTES,
+      onError: (c) =>
+        c.json({ code: 'bad_request', message: `request body over ${BODY_LIMIT_BYTES} bytes` }, 413),
+    }),
+  );
+  // Form posts from a foreign page would otherwise drive the reference routes (a classic CSRF). Browsers
+  // always label such requests with Origin or Sec-Fetch-Site; scripts (curl) send neither and pass.
+  const refuseForeignForms = csrf({ origin: (origin, c) => originAllowed(origin, c, access) });
+  app.use('*', (c, next) =>
+    c.req.header('origin') !== undefined || c.req.header('sec-fetch-site') !== undefined
+      ? refuseForeignForms(c, next)
+      : next(),
+  );
+
+  app.get('/ws', guard, ...liveSocket(options.pipeline, options.hub, access));
+  app.use('/api/*', guard);
+  app.route('/api', apiRoutes(options));
+
+  const reference = referenceRoutes(options);
+  for (const path of [
+    '/state',
+    '/replay',
+    '/produce',
+    '/add-worker',
+    '/remove-worker',
+    '/crash',
+    '/autoclaim',
+    '/trim',
+    '/reset',
+  ]) {
+    app.use(path, guard);
+  }
+  app.route('/', reference);
+
+  const webRoot = options.webRoot ?? DEFAULT_WEB_ROOT;
+  if (existsSync(webRoot)) {
+    app.use('/*', serveStatic({ root: webRoot }));
+  } else {
+    app.get('/', (c) =>
+      c.text(
+        `The dashboard is not built (${webRoot} is missing): run pnpm --filter @streamscope/web build`,
+        503,
+      ),
+    );
+  }
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: WS_MAX_PAYLOAD_BYTES,
+    perMessageDeflate: false,
+  });
+  return { app, wss };
+}

@@ -1,0 +1,49 @@
+import type { ErrorCode } from '@streamscope/protocol';
+import { GroupNotFoundError, StreamArgumentError, WorkerClosedError } from '@streamscope/streams';
+import { HTTPException } from 'hono/http-exception';
+import { ZodError } from 'zod';
+import { CommandError } from '../pipeline/command-error.js';
+import { describeIssues } from './parse-command.js';
+
+export interface ErrorReply {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 500 | 503;
+}
+
+const STATUS: Record<ErrorCode, ErrorReply['status']> = {
+  bad_json: 400,
+  bad_request: 400,
+  not_found: 404,
+  conflict: 409,
+  refused: 409,
+  internal: 500,
+};
+
+/** One mapping from anything a command can throw to what the client is told, for HTTP and WebSocket. */
+export function errorReply(error: unknown): ErrorReply {
+  if (error instanceof HTTPException) {
+    const refused = error.status === 401 || error.status === 403;
+    return {
+      code: refused ? 'refused' : 'bad_request',
+      message:
+        error.message || (error.status === 403 ? 'request from a foreign origin refused' : 'bad request'),
+      status: error.status === 401 || error.status === 403 || error.status === 413 ? error.status : 400,
+    };
+  }
+  if (error instanceof CommandError) return reply(error.code, error.message);
+  if (error instanceof ZodError) return reply('bad_request', describeIssues(error));
+  if (error instanceof StreamArgumentError) return reply('bad_request', error.message);
+  if (error instanceof GroupNotFoundError) return reply('not_found', error.message);
+  if (error instanceof WorkerClosedError) return reply('conflict', error.message);
+  const message = error instanceof Error ? error.message : String(error);
+  // ioredis fails commands it cannot send while Redis is away; say so rather than "internal error".
+  if (/Connection is closed|ECONNREFUSED|max retries|Stream isn't writeable/i.test(message)) {
+    return { code: 'internal', message: `Redis is unavailable: ${message}`, status: 503 };
+  }
+  return reply('internal', message);
+}
+
+function reply(code: ErrorCode, message: string): ErrorReply {
+  return { code, message, status: STATUS[code] };
+}

@@ -1,0 +1,33 @@
+import { type Command, commandSchema } from '@streamscope/protocol';
+import type { z } from 'zod';
+import { CommandError } from '../pipeline/command-error.js';
+
+export const COMMAND_TYPES: readonly string[] = commandSchema.options.map(
+  (option) => option.shape.type.value,
+);
+
+/** Validates a command with the protocol's schema; a failure names every field that was wrong and why. */
+export function parseCommand(input: unknown): Command {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new CommandError('bad_request', 'a command must be a JSON object with a "type"');
+  }
+  const type = (input as { type?: unknown }).type;
+  if (typeof type !== 'string' || !COMMAND_TYPES.includes(type)) {
+    throw new CommandError(
+      'bad_request',
+      `unknown command type ${JSON.stringify(type ?? null)}; expected one of ${COMMAND_TYPES.join(', ')}`,
+    );
+  }
+  const parsed = commandSchema.safeParse(input);
+  if (!parsed.success) throw new CommandError('bad_request', `${type}: ${describeIssues(parsed.error)}`);
+  return parsed.data;
+}
+
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const path = issue.path.join('.');
+      return path && !issue.message.startsWith(path) ? `${path}: ${issue.message}` : issue.message;
+    })
+    .join('; ');
+}

@@ -1,0 +1,182 @@
+import type { Command, Snapshot } from '@streamscope/protocol';
+import type { RecentOutcome } from '@streamscope/streams';
+import { type Context, Hono } from 'hono';
+import { CommandError } from '../pipeline/command-error.js';
+import type { Pipeline } from '../pipeline/pipeline.js';
+import { runCommand } from '../pipeline/run-command.js';
+import type { ApiDeps } from './api-routes.js';
+import { queryWithNumbers } from './api-routes.js';
+import { errorReply } from './error-reply.js';
+import { parseCommand } from './parse-command.js';
+
+/**
+ * The redis.io reference demo's routes, form-encoded in and snake_case out, so scripts written for it
+ * run unchanged. Each one is a thin translation onto the same commands as the JSON API.
+ */
+export function referenceRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps): Hono {
+  const ref = new Hono();
+  const run = async <T extends Command['type']>(command: unknown, expected: T) => {
+    const parsed = parseCommand(command) as Extract<Command, { type: T }>;
+    if (parsed.type !== expected) throw new CommandError('bad_request', `expected a ${expected} command`);
+    const result = await runCommand(pipeline, parsed);
+    onChange();
+    return result;
+  };
+
+  ref.onError((error, c) => {
+    const { status, message, code } = errorReply(error);
+    return c.json({ error: message, code }, status);
+  });
+
+  ref.get('/state', async (c) => c.json(referenceState(await buildSnapshot(), pipeline)));
+
+  ref.get('/replay', async (c) => {
+    const query = queryWithNumbers(c.req.query(), ['count']);
+    const { start = '-', end = '+', count = 50 } = query;
+    const { entries } = await run({ type: 'replay', start, end, count }, 'replay');
+    return c.json({ start, end, limit: count, entries: entries.map(({ id, fields }) => ({ id, fields })) });
+  });
+
+  ref.post('/produce', async (c) => {
+    const form = await formOf(c, ['count']);
+    const type =
+      form.type === undefined || form.type === '' || form.type === 'random' ? undefined : form.type;
+    const count = form.count ?? 1;
+    const ids = await pipeline.produce(
+      ...produceArgs(parseCommand({ type: 'produce', count, eventType: type })),
+    );
+    onChange();
+    return c.json({ produced: ids.length, ids });
+  });
+
+  ref.post('/add-worker', async (c) => {
+    const { group, name } = await formOf(c, []);
+    const result = await run({ type: 'consumer.add', group, name }, 'consumer.add');
+    return c.json(result);
+  });
+
+  ref.post('/remove-worker', async (c) => {
+    const { group, name } = await formOf(c, []);
+    try {
+      const result = await run({ type: 'consumer.remove', group, name }, 'consumer.remove');
+      return c.json({ removed: true, handed_over_to: result.handedOverTo, handed_over_count: result.moved });
+    } catch (error) {
+      if (error instanceof CommandError && error.code === 'refused') {
+        return c.json({ removed: false, reason: 'no-peer', message: error.message }, 409);
+      }
+      throw error;
+    }
+  });
+
+  ref.post('/crash', async (c) => {
+    const { group, name, count = 3 } = await formOf(c, ['count']);
+    const { crashQueued } = await run({ type: 'consumer.crash', group, name, count }, 'consumer.crash');
+    return c.json({ queued: crashQueued });
+  });
+
+  ref.post('/autoclaim', async (c) => {
+    const { group, consumer } = await formOf(c, []);
+    const result = await run({ type: 'autoclaim', group, consumer }, 'autoclaim');
+    return c.json({
+      claimed: result.claimed,
+      processed: result.processed,
+      deleted: result.deletedIds,
+      min_idle_ms: result.minIdleMs,
+    });
+  });
+
+  ref.post('/trim', async (c) => {
+    const { maxlen } = await formOf(c, ['maxlen']);
+    const { deleted } = await run({ type: 'trim.maxlen', maxlen }, 'trim.maxlen');
+    return c.json({ deleted, maxlen });
+  });
+
+  ref.post('/reset', async (c) => {
+    const { consumers } = await run({ type: 'reset' }, 'reset');
+    return c.json({ consumers });
+  });
+
+  return ref;
+}
+
+function produceArgs(command: Command): [number, string?] {
+  if (command.type !== 'produce') throw new CommandError('bad_request', 'expected a produce command');
+  return command.eventType === undefined ? [command.count] : [command.count, command.eventType];
+}
+
+/** Form fields (urlencoded or multipart) over query parameters, numeric ones as numbers. */
+async function formOf(
+  c: Context,
+  numeric: readonly string[],
+): Promise<Record<string, string | number | undefined>> {
+  const body = await c.req.parseBody();
+  const fields: Record<string, string> = { ...c.req.query() };
+  for (const [name, value] of Object.entries(body)) {
+    if (typeof value === 'string') fields[name] = value;
+  }
+  return queryWithNumbers(fields, numeric);
+}
+
+function referenceState(snapshot: Snapshot, pipeline: Pipeline) {
+  return {
+    stream: {
+      length: snapshot.stream.length,
+      last_generated_id: snapshot.stream.lastGeneratedId,
+      first_entry_id: snapshot.stream.firstEntryId,
+      last_entry_id: snapshot.stream.lastEntryId,
+    },
+    tail: snapshot.tail.map(({ id, fields }) => ({ id, fields })),
+    groups: snapshot.groups.map((group) => ({
+      name: group.name,
+      consumers: group.consumers.length,
+      pending: group.pending,
+      last_delivered_id: group.lastDeliveredId,
+      entries_read: group.entriesRead,
+      lag: group.lag,
+      consumers_detail: group.consumers.map((consumer) => {
+        const worker = consumer.worker;
+        return {
+          name: consumer.name,
+          group: group.name,
+          processed: worker?.processed ?? 0,
+          reaped: worker?.reaped ?? 0,
+          crashed_drops: worker?.crashedDrops ?? 0,
+          paused: worker?.paused ?? false,
+          crash_queued: worker?.crashQueued ?? 0,
+          alive: worker?.alive ?? false,
+          pending: consumer.pending,
+          idle_ms: consumer.idleMs,
+          recent: (pipeline.pool.find(group.name, consumer.name)?.recent() ?? []).reverse().map(recentView),
+        };
+      }),
+    })),
+    pending: snapshot.pending.rows.map((row) => ({
+      group: row.group,
+      consumer: row.consumer,
+      id: row.id,
+      idle_ms: row.idleMs,
+      deliveries: row.deliveries,
+    })),
+    stats: {
+      produced_total: snapshot.totals.produced,
+      acked_total: snapshot.totals.acked,
+      claimed_total: snapshot.totals.claimed,
+    },
+  };
+}
+
+function recentView(outcome: RecentOutcome) {
+  const note =
+    outcome.outcome === 'acked'
+      ? outcome.deliveryCount !== null && outcome.deliveryCount > 1
+        ? `redelivered (attempt ${outcome.deliveryCount})`
+        : ''
+      : (outcome.reason ?? (outcome.outcome === 'dropped' ? 'crashed before ack' : outcome.outcome));
+  return {
+    id: outcome.id,
+    type: outcome.eventType,
+    fields: outcome.fields ?? {},
+    acked: outcome.outcome === 'acked',
+    note,
+  };
+}

@@ -1,0 +1,131 @@
+import type { Hello, ServerMessage, Snapshot } from '@streamscope/protocol';
+import type { DeliveryFeed } from './delivery-feed.js';
+
+/** What the hub needs of one browser connection (a `ws` WebSocket fits). */
+export interface LiveClient {
+  send(data: string): void;
+  close(code: number, reason: string): void;
+  readonly bufferedAmount: number;
+}
+
+export interface LiveHubOptions {
+  readonly buildSnapshot: () => Promise<Snapshot>;
+  readonly feed: DeliveryFeed;
+  readonly hello: Hello;
+  /** Snapshot cadence; about four a second keeps charts lively at a negligible Redis cost. */
+  readonly intervalMs?: number;
+  /** A client with more than this still unsent skips ticks until it catches up. */
+  readonly softBufferBytes?: number;
+  /** A client with more than this unsent is too slow to keep: it is disconnected. */
+  readonly hardBufferBytes?: number;
+  readonly onError?: (error: unknown) => void;
+}
+
+/** Close code for a client that cannot keep up (the "try again later" of RFC 6455's registry). */
+export const CLOSE_TOO_SLOW = 1013;
+
+/**
+ * Pushes the live picture to every browser: a snapshot per tick, built once and serialised once however
+ * many clients there are, and the tick's lifecycle events. Slow clients skip ticks rather than queue them.
+ */
+export class LiveHub {
+  readonly #clients = new Set<LiveClient>();
+  readonly #options: Required<Omit<LiveHubOptions, 'onError'>> & Pick<LiveHubOptions, 'onError'>;
+  readonly #hello: string;
+  #timer: NodeJS.Timeout | undefined;
+  #building: Promise<void> | undefined;
+  #again = false;
+  #latest: string | undefined;
+
+  constructor(options: LiveHubOptions) {
+    this.#options = { intervalMs: 250, softBufferBytes: 1 << 20, hardBufferBytes: 8 << 20, ...options };
+    this.#hello = JSON.stringify(options.hello);
+  }
+
+  start(): void {
+    this.#timer ??= setInterval(() => this.#tick(), this.#options.intervalMs);
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#building;
+  }
+
+  get clientCount(): number {
+    return this.#clients.size;
+  }
+
+  /** Greets the client and gives it the latest picture at once, before the next tick. */
+  add(client: LiveClient): void {
+    this.#clients.add(client);
+    client.send(this.#hello);
+    if (this.#latest) client.send(this.#latest);
+  }
+
+  remove(client: LiveClient): void {
+    this.#clients.delete(client);
+  }
+
+  /** Sends one message to one client (a command's result), subject to the same buffer bounds. */
+  sendTo(client: LiveClient, message: ServerMessage): void {
+    if (this.#admit(client, false)) client.send(JSON.stringify(message));
+  }
+
+  /** A command changed something: push a fresh snapshot now rather than at the next tick. */
+  refresh(): void {
+    if (this.#building) {
+      this.#again = true;
+      return;
+    }
+    this.#publishSnapshot();
+  }
+
+  /** Closes every client, e.g. on shutdown. */
+  closeAll(code: number, reason: string): void {
+    for (const client of this.#clients) client.close(code, reason);
+    this.#clients.clear();
+  }
+
+  #tick(): void {
+    const deliveries = this.#options.feed.take();
+    if (this.#clients.size === 0) return;
+    if (deliveries) this.#broadcast(JSON.stringify(deliveries));
+    if (!this.#building) this.#publishSnapshot();
+  }
+
+  #publishSnapshot(): void {
+    if (this.#clients.size === 0) return;
+    this.#building = this.#options
+      .buildSnapshot()
+      .then((snapshot) => {
+        this.#latest = JSON.stringify(snapshot);
+        this.#broadcast(this.#latest);
+      })
+      .catch((error: unknown) => this.#options.onError?.(error))
+      .finally(() => {
+        this.#building = undefined;
+        if (this.#again) {
+          this.#again = false;
+          this.#publishSnapshot();
+        }
+      });
+  }
+
+  #broadcast(data: string): void {
+    for (const client of this.#clients) {
+      if (this.#admit(client, true)) client.send(data);
+    }
+  }
+
+  /** Whether to send now: skip while over the soft bound (only for skippable ticks), drop over the hard one. */
+  #admit(client: LiveClient, skippable: boolean): boolean {
+    const buffered = client.bufferedAmount;
+    if (buffered > this.#options.hardBufferBytes) {
+      this.#clients.delete(client);
+      client.close(CLOSE_TOO_SLOW, 'too slow: send buffer over its bound');
+      return false;
+    }
+    return !(skippable && buffered > this.#options.softBufferBytes);
+  }
+}

@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+import { ConfigError, parseConfig, USAGE } from './config.js';
+import { RedisUnavailableError } from './redis-connection.js';
+import { startServer } from './server.js';
+
+/** How long a graceful stop may take before the process gives up waiting and exits anyway. */
+const SHUTDOWN_DEADLINE_MS = 5_000;
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof parseConfig>;
+  try {
+    config = parseConfig(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      const help = error.message === USAGE;
+      (help ? console.log : console.error)(help ? USAGE : `streamscope: ${error.message}`);
+      process.exit(help ? 0 : 2);
+    }
+    throw error;
+  }
+
+  if (config.reset) {
+    console.log(
+      `Deleting any existing data at key '${config.streamKey}' for a clean demo run (pass --no-reset to keep it).`,
+    );
+  }
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer(config, { log: (message) => console.error(`streamscope: ${message}`) });
+  } catch (error) {
+    if (error instanceof RedisUnavailableError) {
+      console.error(`streamscope: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  console.log(`Streamscope listening on ${server.url}`);
+  if (server.redis.embedded) {
+    console.log(
+      `Nothing answered on localhost:6379: started a private redis-server at ${server.redis.label} (no persistence; it stops with this server)`,
+    );
+  }
+  console.log(
+    `Using Redis at ${server.redis.label} with stream key '${config.streamKey}' (MAXLEN ~ ${config.maxlen})`,
+  );
+  console.log(`Seeded ${server.seeded.consumers} consumer(s) across ${server.seeded.groups} group(s)`);
+
+  const shutdown = (signal: NodeJS.Signals) => {
+    console.log(`${signal}: stopping producers and workers, finishing in-flight entries…`);
+    setTimeout(() => {
+      console.error('streamscope: shutdown took too long; exiting anyway');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('streamscope: error while stopping', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+main().catch((error: unknown) => {
+  console.error('streamscope: failed to start:', error);
+  process.exit(1);
+});

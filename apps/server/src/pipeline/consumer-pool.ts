@@ -1,0 +1,148 @@
+import type { ConsumerWorker, EventStream, HandoverResult } from '@streamscope/streams';
+import { CommandError } from './command-error.js';
+
+type MakeWorker = (group: string, name: string) => ConsumerWorker;
+
+/** A consumer's place in the pool; `starting` and `removing` hold the name while Redis work is under way. */
+interface Slot {
+  state: 'starting' | 'running' | 'removing';
+  readonly worker: ConsumerWorker;
+}
+
+export interface RemovalResult extends HandoverResult {
+  readonly group: string;
+  readonly name: string;
+  readonly handedOverTo: string;
+}
+
+/**
+ * The workers this server runs, by group and name. Names are reserved synchronously, before any await, so
+ * of concurrent adds of one name exactly one wins (the seed's "atomic consumer-name reservation").
+ */
+export class ConsumerPool {
+  readonly #slots = new Map<string, Slot>();
+  readonly #stream: EventStream;
+  readonly #makeWorker: MakeWorker;
+  readonly #removals = new Map<string, Promise<void>>();
+
+  constructor(stream: EventStream, makeWorker: MakeWorker) {
+    this.#stream = stream;
+    this.#makeWorker = makeWorker;
+  }
+
+  async add(group: string, name: string): Promise<ConsumerWorker> {
+    const key = slotKey(group, name);
+    if (this.#slots.has(key)) throw new CommandError('conflict', `consumer ${group}/${name} already exists`);
+    const slot: Slot = { state: 'starting', worker: this.#makeWorker(group, name) };
+    this.#slots.set(key, slot);
+    try {
+      await this.#stream.ensureGroup(group, '0-0');
+      await slot.worker.start();
+      slot.state = 'running';
+      return slot.worker;
+    } catch (error) {
+      this.#slots.delete(key);
+      await slot.worker.close();
+      throw error;
+    }
+  }
+
+  /**
+   * Retires a consumer without losing an entry: it stops reading, finishes and acks what it holds, hands
+   * the rest of its pending entries to a running peer (which then processes them), and only when it owns
+   * nothing is it deleted from the group. Without a peer it is refused and left running.
+   */
+  remove(group: string, name: string): Promise<RemovalResult> {
+    // One removal per group at a time: otherwise a consumer could receive a handover just after it
+    // handed over its own entries and just before it is deleted, and those entries would be lost.
+    const previous = this.#removals.get(group) ?? Promise.resolve();
+    const removal = previous.then(() => this.#remove(group, name));
+    const settled = removal.then(
+      () => {},
+      () => {},
+    );
+    this.#removals.set(group, settled);
+    void settled.then(() => {
+      if (this.#removals.get(group) === settled) this.#removals.delete(group);
+    });
+    return removal;
+  }
+
+  async #remove(group: string, name: string): Promise<RemovalResult> {
+    const slot = this.#slots.get(slotKey(group, name));
+    if (!slot) throw new CommandError('not_found', `no consumer ${group}/${name} runs on this server`);
+    if (slot.state !== 'running') {
+      throw new CommandError('conflict', `consumer ${group}/${name} is ${slot.state}; try again shortly`);
+    }
+    const peer = this.#runningPeer(group, name);
+    if (!peer) {
+      throw new CommandError(
+        'refused',
+        `consumer ${group}/${name} is the last one in its group: its pending entries would have no one to go to. Add another consumer first.`,
+      );
+    }
+    slot.state = 'removing';
+    try {
+      await slot.worker.close();
+      let moved = 0;
+      let deleted = 0;
+      // XPENDING pages until the consumer owns nothing; a handover normally finishes in one pass.
+      for (;;) {
+        const result = await this.#stream.handoverPending(group, name, peer.name);
+        moved += result.moved;
+        deleted += result.deleted;
+        const left = await this.#stream.pendingDetail(group, { consumer: name, count: 1 });
+        if (left.length === 0) break;
+      }
+      peer.requestPelDrain();
+      await this.#stream.deleteConsumer(group, name);
+      this.#slots.delete(slotKey(group, name));
+      return { group, name, handedOverTo: peer.name, moved, deleted };
+    } catch (error) {
+      // The worker is closed but still owns its entries in Redis; keep its slot so a retry can finish.
+      slot.state = 'running';
+      throw error;
+    }
+  }
+
+  get(group: string, name: string): ConsumerWorker {
+    const slot = this.#slots.get(slotKey(group, name));
+    if (slot?.state !== 'running') {
+      throw new CommandError('not_found', `no running consumer ${group}/${name} on this server`);
+    }
+    return slot.worker;
+  }
+
+  find(group: string, name: string): ConsumerWorker | undefined {
+    return this.#slots.get(slotKey(group, name))?.worker;
+  }
+
+  workers(): ConsumerWorker[] {
+    return [...this.#slots.values()].map((slot) => slot.worker);
+  }
+
+  groups(): string[] {
+    return [...new Set(this.workers().map((worker) => worker.group))];
+  }
+
+  /** Closes every worker (each finishes and acks its in-flight batch) and forgets them. */
+  async closeAll(): Promise<void> {
+    const workers = this.workers();
+    this.#slots.clear();
+    await Promise.allSettled(workers.map((worker) => worker.close()));
+  }
+
+  #runningPeer(group: string, name: string): ConsumerWorker | undefined {
+    for (const slot of this.#slots.values()) {
+      const { worker } = slot;
+      if (slot.state === 'running' && worker.group === group && worker.name !== name) {
+        if (worker.status().state === 'running') return worker;
+      }
+    }
+    return undefined;
+  }
+}
+
+function slotKey(group: string, name: string): string {
+  return `${group}\u0000${name}`;
+}

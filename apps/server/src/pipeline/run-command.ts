@@ -1,0 +1,90 @@
+import type { Command, CommandResults, CommandType, EntryView } from '@streamscope/protocol';
+import type { StreamEntry } from '@streamscope/streams';
+import type { Pipeline } from './pipeline.js';
+
+type Handlers = {
+  [T in CommandType]: (command: Extract<Command, { type: T }>) => Promise<CommandResults[T]>;
+};
+
+/** Carries out one validated command; the JSON API and the WebSocket both come through here. */
+export function runCommand<T extends CommandType>(
+  pipeline: Pipeline,
+  command: Extract<Command, { type: T }>,
+): Promise<CommandResults[T]> {
+  const handler = handlersFor(pipeline)[command.type] as (
+    command: Extract<Command, { type: T }>,
+  ) => Promise<CommandResults[T]>;
+  return handler(command);
+}
+
+function handlersFor(pipeline: Pipeline): Handlers {
+  const { stream, pool, producer } = pipeline;
+  return {
+    produce: async ({ count, eventType }) => {
+      const ids = await pipeline.produce(count, eventType);
+      return { produced: ids.length, firstId: ids[0] ?? null, lastId: ids.at(-1) ?? null };
+    },
+    'producer.start': async ({ rate, eventType }) => {
+      producer.start(rate, eventType ?? null);
+      return { running: true, rate, eventType: eventType ?? null };
+    },
+    'producer.stop': async () => {
+      await producer.stop();
+      return { running: false };
+    },
+    'consumer.add': async ({ group, name }) => {
+      await pool.add(group, name);
+      return { group, name };
+    },
+    'consumer.remove': async ({ group, name }) => {
+      const { handedOverTo, moved, deleted } = await pool.remove(group, name);
+      return { group, name, handedOverTo, moved, deleted };
+    },
+    'consumer.pause': async ({ group, name }) => {
+      pool.get(group, name).pause();
+      return { group, name, paused: true };
+    },
+    'consumer.resume': async ({ group, name }) => {
+      pool.get(group, name).resume();
+      return { group, name, paused: false };
+    },
+    'consumer.crash': async ({ group, name, count }) => {
+      const worker = pool.get(group, name);
+      worker.crashNext(count);
+      return { group, name, crashQueued: worker.status().crashQueued };
+    },
+    autoclaim: async ({ group, consumer }) => {
+      const { claimed, processed, deletedIds } = await pool.get(group, consumer).reapIdlePel();
+      return {
+        group,
+        consumer,
+        claimed,
+        processed,
+        deleted: deletedIds.length,
+        deletedIds,
+        minIdleMs: stream.claimMinIdleMs,
+      };
+    },
+    replay: async ({ start, end, count }) => ({
+      entries: (await stream.replay(start, end, count)).map(entryView),
+    }),
+    'trim.maxlen': async ({ maxlen, approx }) => {
+      const deleted = await stream.trimMaxlen(maxlen, { approx });
+      return { deleted, length: await stream.length() };
+    },
+    'trim.minid': async ({ minId, olderThanMs, approx }) => {
+      const threshold = minId ?? `${Math.max(0, Date.now() - (olderThanMs ?? 0))}-0`;
+      const deleted = await stream.trimMinid(threshold, { approx });
+      return { deleted, length: await stream.length(), minId: threshold };
+    },
+    reset: async () => pipeline.reset(),
+    'entry.history': async ({ id }) => {
+      const [entry] = await stream.replay(id, id, 1);
+      return { id, entry: entry ? entryView(entry) : null, events: pipeline.history.of(id) };
+    },
+  };
+}
+
+export function entryView(entry: StreamEntry): EntryView {
+  return { id: entry.id, idMs: entry.idMs, fields: { ...entry.fields } };
+}

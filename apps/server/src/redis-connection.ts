@@ -1,0 +1,65 @@
+import { RedisServer } from '@streamscope/local-redis';
+import { Redis } from 'ioredis';
+import type { ServerConfig } from './config.js';
+
+export interface RedisConnection {
+  readonly url: string;
+  /** host:port, for the startup line. */
+  readonly label: string;
+  /** The private redis-server started because none was named and none answered; stopped on close. */
+  readonly embedded: RedisServer | null;
+}
+
+const DEFAULT_URL = 'redis://localhost:6379';
+
+export class RedisUnavailableError extends Error {
+  override name = 'RedisUnavailableError';
+}
+
+/**
+ * The Redis to use: the one named in the config; else localhost:6379 when it answers; else a private
+ * `redis-server` from PATH on a free loopback port, without persistence.
+ */
+export async function connectRedis(config: ServerConfig): Promise<RedisConnection> {
+  if (config.redisTarget) {
+    if (!(await answers(config.redisTarget.url))) {
+      throw new RedisUnavailableError(
+        `no Redis answers at ${config.redisTarget.label}; start it, or leave out --redis-url/--redis-host to get a private one`,
+      );
+    }
+    return { ...config.redisTarget, embedded: null };
+  }
+  if (await answers(DEFAULT_URL)) return { url: DEFAULT_URL, label: 'localhost:6379', embedded: null };
+  let embedded: RedisServer;
+  try {
+    embedded = await RedisServer.start();
+  } catch (error) {
+    const missing = error instanceof Error && /ENOENT/.test(error.message);
+    throw new RedisUnavailableError(
+      missing
+        ? 'nothing answers on localhost:6379 and there is no redis-server on PATH: install it (apt-get install redis-server) or point at one with --redis-url redis://host:port'
+        : `nothing answers on localhost:6379 and a private redis-server would not start: ${error instanceof Error ? error.message : error}`,
+      { cause: error },
+    );
+  }
+  return { url: embedded.url, label: `${embedded.host}:${embedded.port}`, embedded };
+}
+
+async function answers(url: string): Promise<boolean> {
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 1_000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  probe.on('error', () => {});
+  try {
+    await probe.connect();
+    await probe.ping();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    probe.disconnect();
+  }
+}

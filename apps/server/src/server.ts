@@ -1,0 +1,112 @@
+import type { AddressInfo } from 'node:net';
+import { serve, type WebSocketServerLike } from '@hono/node-server';
+import { type Hello, PROTOCOL_VERSION } from '@streamscope/protocol';
+import { Redis } from 'ioredis';
+import type { ServerConfig } from './config.js';
+import { createApp } from './http/app.js';
+import { LiveHub } from './live/live-hub.js';
+import { SnapshotBuilder } from './live/snapshot-builder.js';
+import { type DEMO_SEEDS, Pipeline } from './pipeline/pipeline.js';
+import { connectRedis, type RedisConnection } from './redis-connection.js';
+
+export interface StartOptions {
+  /** Where the built dashboard lives (tests may point elsewhere). */
+  readonly webRoot?: string;
+  readonly seeds?: typeof DEMO_SEEDS;
+  readonly allowedOrigins?: readonly string[];
+  /** Diagnostics that should not stop the server (a producer batch lost to a Redis outage, say). */
+  readonly log?: (message: string) => void;
+  readonly snapshotIntervalMs?: number;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  readonly redis: RedisConnection;
+  readonly seeded: { readonly groups: number; readonly consumers: number };
+  readonly pipeline: Pipeline;
+  readonly hub: LiveHub;
+  /** Stops producing, lets workers finish and ack, closes sockets and Redis. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Connects to Redis, seeds the demo, and listens: everything `streamscope` does, minus the printing. */
+export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
+  const log = options.log ?? (() => {});
+  const connection = await connectRedis(config);
+  const redis = new Redis(connection.url);
+  redis.on('error', () => {});
+  // Snapshots read on their own connection, so a large produce batch never delays a dashboard tick.
+  const snapshotRedis = redis.duplicate();
+  snapshotRedis.on('error', () => {});
+
+  const pipeline = new Pipeline({
+    redis,
+    streamKey: config.streamKey,
+    maxlen: config.maxlen,
+    claimMinIdleMs: config.claimIdleMs,
+    processLatencyMs: config.processLatencyMs,
+    ...(options.seeds ? { seeds: options.seeds } : {}),
+    onProducerError: (error) => log(`producer: ${error instanceof Error ? error.message : error}`),
+  });
+  const seeded = await pipeline.start({ reset: config.reset });
+  const snapshots = new SnapshotBuilder(pipeline, pipeline.stream.withConnection(snapshotRedis));
+  const hello: Hello = {
+    type: 'hello',
+    version: PROTOCOL_VERSION,
+    streamKey: config.streamKey,
+    maxlen: config.maxlen,
+    claimMinIdleMs: config.claimIdleMs,
+  };
+  const hub = new LiveHub({
+    buildSnapshot: () => snapshots.build(),
+    feed: pipeline.feed,
+    hello,
+    ...(options.snapshotIntervalMs ? { intervalMs: options.snapshotIntervalMs } : {}),
+    onError: (error) => log(`snapshot: ${error instanceof Error ? error.message : error}`),
+  });
+  const { app, wss } = createApp({
+    pipeline,
+    hub,
+    buildSnapshot: () => snapshots.build(),
+    onChange: () => hub.refresh(),
+    token: config.token,
+    allowedOrigins: options.allowedOrigins,
+    ...(options.webRoot ? { webRoot: options.webRoot } : {}),
+  });
+
+  // ws types `noServer` as optional where @hono/node-server wants it present (exactOptionalPropertyTypes).
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const listening = serve(
+      {
+        fetch: app.fetch,
+        hostname: config.host,
+        port: config.port,
+        websocket: { server: wss as unknown as WebSocketServerLike },
+      },
+      () => resolve(listening),
+    );
+    listening.once('error', reject);
+  });
+  hub.start();
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      await hub.stop();
+      await pipeline.close();
+      hub.closeAll(1001, 'server shutting down');
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      });
+      await Promise.allSettled([redis.quit(), snapshotRedis.quit()]);
+      await connection.embedded?.stop();
+    })();
+    return closing;
+  };
+
+  return { url: `http://${host}:${port}`, port, redis: connection, seeded, pipeline, hub, close };
+}
