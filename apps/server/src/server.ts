@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type WebSocketServerLike } from '@hono/node-server';
 import { type Hello, PROTOCOL_VERSION } from '@streamscope/protocol';
+import type { Hono } from 'hono';
 import { Redis } from 'ioredis';
 import type { ServerConfig } from './config.js';
 import { createApp } from './http/app.js';
@@ -26,6 +27,8 @@ export interface RunningServer {
   readonly seeded: { readonly groups: number; readonly consumers: number };
   readonly pipeline: Pipeline;
   readonly hub: LiveHub;
+  /** The Hono app, for in-process requests (`app.request('/api/state')`). */
+  readonly app: Hono;
   /** Stops producing, lets workers finish and ack, closes sockets and Redis. Idempotent. */
   close(): Promise<void>;
 }
@@ -108,5 +111,5 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     return closing;
   };
 
-  return { url: `http://${host}:${port}`, port, redis: connection, seeded, pipeline, hub, close };
+  return { url: `http://${host}:${port}`, port, redis: connection, seeded, pipeline, hub, app, close };
 }

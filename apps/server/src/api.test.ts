@@ -1,0 +1,150 @@
+import type { Snapshot } from '@streamscope/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { json, startTestServer, type TestServer } from './testing/test-server.js';
+
+let test: TestServer;
+beforeAll(async () => {
+  test = await startTestServer();
+});
+afterAll(async () => {
+  await test?.stop();
+});
+
+const post = (path: string, body: unknown) =>
+  test.server.app.request(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+
+async function waitForAcks(total: number) {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    if (test.server.pipeline.totals().acked >= total) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`acked ${test.server.pipeline.totals().acked} of ${total}`);
+}
+
+describe('JSON API', () => {
+  it('produces, reports state, replays, and tells one entry history', async () => {
+    const produced = await post('/api/produce', { count: 20, eventType: 'order.paid' });
+    expect(produced.status).toBe(200);
+    const { produced: count, firstId, lastId } = await json(produced);
+    expect(count).toBe(20);
+    await waitForAcks(40); // each of the 20 entries once per group
+    const state = await json(await test.server.app.request('/api/state'));
+    expect(state.stream.length).toBe(20);
+    expect(state.stream.lastEntryId).toBe(lastId);
+    expect(state.groups.map((group: { name: string }) => group.name).sort()).toEqual([
+      'analytics',
+      'notifications',
+    ]);
+    expect(state.totals.produced).toBe(20);
+
+    const replay = await json(await test.server.app.request(`/api/replay?start=${firstId}&end=%2B&count=5`));
+    expect(replay.entries).toHaveLength(5);
+    expect(replay.entries[0].id).toBe(firstId);
+    expect(replay.entries[0].fields.type).toBe('order.paid');
+
+    const history = await json(await test.server.app.request(`/api/entries/${firstId}/history`));
+    expect(history.entry.id).toBe(firstId);
+    const kinds = history.events.map(
+      (event: { kind: string; group: string | null }) => `${event.kind}:${event.group}`,
+    );
+    expect(kinds[0]).toBe('produced:null');
+    expect(kinds).toContain('acked:analytics');
+    expect(kinds).toContain('acked:notifications');
+  });
+
+  it('crashes, autoclaims with delivery count 2, and trims', async () => {
+    // analytics has one consumer, so the crashed entries are exactly the next two produced.
+    const crash = await post('/api/consumer/crash', { group: 'analytics', name: 'worker-c', count: 2 });
+    expect(crash.status).toBe(200);
+    await post('/api/produce', { count: 2 });
+    const pending = async () =>
+      (await json<Snapshot>(await test.server.app.request('/api/state'))).pending.rows;
+    await expect.poll(async () => (await pending()).length, { timeout: 5_000 }).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 250)); // past --claim-idle-ms 200
+    const claim = await json(await post('/api/autoclaim', { group: 'analytics', consumer: 'worker-c' }));
+    expect(claim).toMatchObject({ claimed: 2, processed: 2, deleted: 0, minIdleMs: 200 });
+    expect(await pending()).toEqual([]);
+    const recent = test.server.pipeline.pool.find('analytics', 'worker-c')?.recent() ?? [];
+    expect(
+      recent.filter((outcome) => outcome.deliveryCount === 2 && outcome.outcome === 'acked'),
+    ).toHaveLength(2);
+
+    const trimmed = await json(await post('/api/trim/maxlen', { maxlen: 0, approx: false }));
+    expect(trimmed).toMatchObject({ length: 0 });
+    expect(trimmed.deleted).toBeGreaterThan(0);
+    const byAge = await json(await post('/api/trim/minid', { olderThanMs: 60_000 }));
+    expect(byAge).toMatchObject({ deleted: 0, length: 0 });
+  });
+
+  it('adds and removes consumers; refuses to remove the last one of a group', async () => {
+    expect(await json(await post('/api/consumer/add', { group: 'analytics', name: 'worker-x' }))).toEqual({
+      group: 'analytics',
+      name: 'worker-x',
+    });
+    const duplicate = await post('/api/consumer/add', { group: 'analytics', name: 'worker-x' });
+    expect(duplicate.status).toBe(409);
+    expect((await json(duplicate)).message).toMatch(/already exists/);
+    const removed = await json(await post('/api/consumer/remove', { group: 'analytics', name: 'worker-x' }));
+    expect(removed).toMatchObject({ group: 'analytics', name: 'worker-x', handedOverTo: 'worker-c' });
+    const last = await post('/api/consumer/remove', { group: 'analytics', name: 'worker-c' });
+    expect(last.status).toBe(409);
+    expect(await json(last)).toMatchObject({ code: 'refused' });
+    expect(test.server.pipeline.pool.find('analytics', 'worker-c')?.status().state).toBe('running');
+  });
+
+  it('runs the generic command route, producer start/stop, and reset', async () => {
+    const started = await json(await post('/api/commands', { type: 'producer.start', rate: 500 }));
+    expect(started).toEqual({ running: true, rate: 500, eventType: null });
+    await expect.poll(() => test.server.pipeline.totals().produced, { timeout: 5_000 }).toBeGreaterThan(30);
+    expect(await json(await post('/api/producer/stop', {}))).toEqual({ running: false });
+    const reset = await json(await post('/api/reset', ''));
+    expect(reset).toEqual({ groups: 2, consumers: 3 });
+    expect(test.server.pipeline.totals()).toEqual({ produced: 0, acked: 0, claimed: 0 });
+  });
+});
+
+describe('JSON API: bad input changes nothing and says what was wrong', () => {
+  const cases: [string, string, unknown, RegExp][] = [
+    ['count below 1', '/api/produce', { count: 0 }, /count must be at least 1/],
+    ['count above the limit', '/api/produce', { count: 10_001 }, /count must be at most 10000/],
+    ['count not a number', '/api/produce', { count: 'many' }, /count must be a number/],
+    ['fractional count', '/api/produce', { count: 1.5 }, /whole number/],
+    ['rate above 50k', '/api/producer/start', { rate: 50_001 }, /rate must be at most 50000/],
+    ['empty group', '/api/consumer/add', { group: '', name: 'x' }, /group: must not be empty/],
+    ['odd characters in a name', '/api/consumer/add', { group: 'g', name: 'a b' }, /name: may contain only/],
+    ['malformed replay bound', '/api/replay', { start: 'yesterday' }, /start: must be/],
+    ['replay over 500', '/api/replay', { count: 501 }, /count must be at most 500/],
+    [
+      'both minId and age',
+      '/api/trim/minid',
+      { minId: '1-0', olderThanMs: 5 },
+      /exactly one of minId or olderThanMs/,
+    ],
+    ['not JSON', '/api/produce', '{count: 3', /not valid JSON/],
+    ['an array body', '/api/produce', [1, 2], /JSON object/],
+    ['unknown command', '/api/commands', { type: 'flushall' }, /unknown command type "flushall"/],
+  ];
+  it.each(cases)('%s', async (_label, path, body, message) => {
+    const before = await json(await test.server.app.request('/api/state'));
+    const response = await post(path, body);
+    expect(response.status).toBe(400);
+    expect((await json(response)).message).toMatch(message);
+    const after = await json(await test.server.app.request('/api/state'));
+    expect(after.stream.length).toBe(before.stream.length);
+    expect(after.groups.map((g: { name: string }) => g.name)).toEqual(
+      before.groups.map((g: { name: string }) => g.name),
+    );
+  });
+
+  it('unknown consumers are 404, oversized bodies 413, unknown routes 404', async () => {
+    expect((await post('/api/consumer/pause', { group: 'analytics', name: 'ghost' })).status).toBe(404);
+    const huge = await post('/api/produce', { count: 1, eventType: 'x'.repeat(70_000) });
+    expect(huge.status).toBe(413);
+    expect((await test.server.app.request('/api/nope')).status).toBe(404);
+  });
+});

@@ -1,0 +1,190 @@
+import type { ServerMessage, Snapshot } from '@streamscope/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { SocketClient } from './testing/socket-client.js';
+import { startTestServer, type TestServer } from './testing/test-server.js';
+
+let test: TestServer;
+let client: SocketClient;
+beforeAll(async () => {
+  test = await startTestServer();
+  client = await SocketClient.connect(test.server.url);
+});
+afterAll(async () => {
+  await client?.close();
+  await test?.stop();
+});
+
+const isSnapshot = (message: ServerMessage): message is Snapshot => message.type === 'snapshot';
+const resultOf = async (command: Record<string, unknown>) => {
+  const reply = await client.request(command);
+  if (reply.type !== 'result') throw new Error(`expected a result, got ${JSON.stringify(reply)}`);
+  return reply.result as Record<string, unknown>;
+};
+
+describe('WebSocket /ws', () => {
+  it('greets with hello and a snapshot, then streams deliveries', async () => {
+    const hello = await client.next((message) => message.type === 'hello');
+    expect(hello).toMatchObject({ type: 'hello', version: 1, maxlen: 2000, claimMinIdleMs: 200 });
+    const snapshot = await client.next(isSnapshot);
+    expect(snapshot.groups.map((group) => group.name).sort()).toEqual(['analytics', 'notifications']);
+    await resultOf({ type: 'produce', count: 3 });
+    const deliveries = await client.next(
+      (message) => message.type === 'deliveries' && message.events.some((event) => event.kind === 'acked'),
+    );
+    expect(deliveries.type).toBe('deliveries');
+  });
+
+  it('carries out every command', async () => {
+    const produced = await resultOf({ type: 'produce', count: 5, eventType: 'order.shipped' });
+    expect(produced).toMatchObject({ produced: 5 });
+    expect(await resultOf({ type: 'producer.start', rate: 200 })).toEqual({
+      running: true,
+      rate: 200,
+      eventType: null,
+    });
+    const running = await client.next((m) => isSnapshot(m) && m.producer.running);
+    expect(running.type).toBe('snapshot');
+    expect(await resultOf({ type: 'producer.stop' })).toEqual({ running: false });
+    expect(await resultOf({ type: 'consumer.add', group: 'analytics', name: 'worker-d' })).toEqual({
+      group: 'analytics',
+      name: 'worker-d',
+    });
+    expect(await resultOf({ type: 'consumer.pause', group: 'analytics', name: 'worker-d' })).toMatchObject({
+      paused: true,
+    });
+    expect(await resultOf({ type: 'consumer.resume', group: 'analytics', name: 'worker-d' })).toMatchObject({
+      paused: false,
+    });
+    expect(
+      await resultOf({ type: 'consumer.crash', group: 'analytics', name: 'worker-d', count: 3 }),
+    ).toMatchObject({
+      crashQueued: 3,
+    });
+    expect(await resultOf({ type: 'consumer.remove', group: 'analytics', name: 'worker-d' })).toMatchObject({
+      handedOverTo: 'worker-c',
+    });
+    expect(await resultOf({ type: 'autoclaim', group: 'analytics', consumer: 'worker-c' })).toMatchObject({
+      claimed: 0,
+      deleted: 0,
+      minIdleMs: 200,
+    });
+    const replay = await resultOf({
+      type: 'replay',
+      start: produced.firstId,
+      end: produced.lastId,
+      count: 10,
+    });
+    expect((replay.entries as unknown[]).length).toBe(5);
+    const history = await resultOf({ type: 'entry.history', id: produced.firstId });
+    expect(history).toMatchObject({ id: produced.firstId, entry: { fields: { type: 'order.shipped' } } });
+    expect(await resultOf({ type: 'trim.maxlen', maxlen: 1000 })).toMatchObject({ deleted: 0 });
+    expect(await resultOf({ type: 'trim.minid', olderThanMs: 3_600_000 })).toMatchObject({ deleted: 0 });
+    expect(await resultOf({ type: 'reset' })).toEqual({ groups: 2, consumers: 3 });
+  });
+
+  it('answers every bad message with an error and keeps the socket open', async () => {
+    const raw = (data: string | Buffer) => {
+      client.socket.send(data);
+      const seen = client.messages.length;
+      return client.next((message) => message.type === 'error' && client.messages.indexOf(message) >= seen);
+    };
+    expect(await raw('{not json')).toMatchObject({ code: 'bad_json', requestId: null });
+    expect(await raw(Buffer.from([1, 2, 3]))).toMatchObject({ code: 'bad_json' });
+    expect(await raw('[1,2]')).toMatchObject({ code: 'bad_request' });
+    expect(await raw('{"type":"produce","count":1}')).toMatchObject({
+      code: 'bad_request',
+      message: /requestId/,
+    });
+    const cases: [Record<string, unknown>, string, RegExp][] = [
+      [{ type: 'explode' }, 'bad_request', /unknown command type "explode"/],
+      [{ type: 'produce', count: -1 }, 'bad_request', /count must be at least 1/],
+      [{ type: 'produce', count: 10_001 }, 'bad_request', /at most 10000/],
+      [{ type: 'producer.start', rate: 0 }, 'bad_request', /rate must be at least 1/],
+      [{ type: 'consumer.add', group: 'analytics' }, 'bad_request', /name/],
+      [{ type: 'consumer.add', group: 'analytics', name: 'worker-c' }, 'conflict', /already exists/],
+      [{ type: 'consumer.crash', group: 'analytics', name: 'nobody', count: 1 }, 'not_found', /nobody/],
+      [{ type: 'consumer.remove', group: 'analytics', name: 'worker-c' }, 'refused', /last one/],
+      [{ type: 'replay', start: 'x' }, 'bad_request', /start/],
+      [{ type: 'trim.maxlen', maxlen: -5 }, 'bad_request', /maxlen must be at least 0/],
+      [{ type: 'trim.minid' }, 'bad_request', /exactly one of minId or olderThanMs/],
+      [{ type: 'entry.history', id: 'abc' }, 'bad_request', /stream ID/],
+    ];
+    for (const [command, code, message] of cases) {
+      const reply = await client.request(command);
+      expect(reply, JSON.stringify(command)).toMatchObject({
+        type: 'error',
+        code,
+        message: expect.stringMatching(message),
+      });
+    }
+    expect(client.socket.readyState).toBe(WebSocket.OPEN);
+    expect(await resultOf({ type: 'produce', count: 1 })).toMatchObject({ produced: 1 });
+  });
+
+  it('of 100 concurrent adds of one name exactly one succeeds', async () => {
+    const replies = await Promise.all(
+      Array.from({ length: 100 }, () =>
+        client.request({ type: 'consumer.add', group: 'analytics', name: 'racer' }),
+      ),
+    );
+    expect(replies.filter((reply) => reply.type === 'result')).toHaveLength(1);
+    const errors = replies.filter((reply) => reply.type === 'error');
+    expect(errors).toHaveLength(99);
+    for (const error of errors) expect(error).toMatchObject({ code: 'conflict' });
+    const consumers = await test.server.pipeline.stream.infoConsumers('analytics');
+    await expect
+      .poll(async () => (await test.server.pipeline.stream.infoConsumers('analytics')).length)
+      .toBe(2);
+    expect(consumers.filter((consumer) => consumer.name === 'racer').length).toBeLessThanOrEqual(1);
+  });
+
+  it('pushes snapshots about 4 times a second to 50 clients, the same snapshot to each', async () => {
+    const clients = await Promise.all(
+      Array.from({ length: 50 }, () => SocketClient.connect(test.server.url)),
+    );
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      const counts = clients.map((c) => c.messages.filter(isSnapshot).length);
+      // 2 s at 250 ms: 8 ticks plus the greeting snapshot; allow for a slow CI machine.
+      for (const count of counts) expect(count).toBeGreaterThanOrEqual(5);
+      for (const count of counts) expect(count).toBeLessThanOrEqual(12);
+      const lastSeq = (c: SocketClient) => c.messages.filter(isSnapshot).at(-1)?.seq;
+      const seqs = new Set(clients.map(lastSeq));
+      expect(seqs.size).toBeLessThanOrEqual(2); // at most one tick apart when sampled
+    } finally {
+      await Promise.all(clients.map((c) => c.close()));
+    }
+  });
+
+  it('refuses upgrades from a foreign origin; closes a client that sends an oversized message', async () => {
+    await expect(SocketClient.connect(test.server.url, { origin: 'http://evil.example' })).rejects.toThrow(
+      /403/,
+    );
+    const greedy = await SocketClient.connect(test.server.url);
+    const closed = new Promise<number>((resolve) => greedy.socket.once('close', (code) => resolve(code)));
+    greedy.socket.send('x'.repeat(100_000));
+    expect(await closed).toBe(1009);
+    expect(await resultOf({ type: 'produce', count: 1 })).toMatchObject({ produced: 1 });
+  });
+});
+
+describe('WebSocket with a token', () => {
+  it('requires the token, in the query or as a bearer header', async () => {
+    const guarded = await startTestServer(['--token', 'correct-horse-battery-staple'], { redis: test.redis });
+    try {
+      await expect(SocketClient.connect(guarded.server.url)).rejects.toThrow(/401/);
+      const byHeader = await SocketClient.connect(guarded.server.url, {
+        authorization: 'Bearer correct-horse-battery-staple',
+      });
+      await byHeader.next((message) => message.type === 'hello');
+      await byHeader.close();
+      expect((await guarded.server.app.request('/api/state')).status).toBe(401);
+      expect((await guarded.server.app.request('/api/state?token=correct-horse-battery-staple')).status).toBe(
+        200,
+      );
+    } finally {
+      await guarded.stop();
+    }
+  });
+});

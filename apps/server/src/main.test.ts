@@ -1,0 +1,110 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { RedisServer, uniqueStreamKey } from '@streamscope/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from './config.js';
+
+const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
+
+/** Runs the real entry point as a person would, from TypeScript source. */
+function streamscope(args: readonly string[]): {
+  child: ChildProcess;
+  output: () => string;
+  exit: Promise<number | null>;
+} {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@streamscope/source', '--import', 'tsx', MAIN, ...args],
+    {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      env: { ...process.env, REDIS_URL: '', STREAMSCOPE_PORT: '' },
+    },
+  );
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += chunk));
+  child.stderr?.on('data', (chunk) => (output += chunk));
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exit };
+}
+
+let redis: RedisServer;
+beforeAll(async () => {
+  redis = await RedisServer.start();
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+
+describe('streamscope command', () => {
+  it('prints the seed startup lines and stops gracefully on SIGTERM', async () => {
+    const key = uniqueStreamKey('main');
+    const run = streamscope([
+      '--port',
+      '0',
+      '--redis-url',
+      redis.url,
+      '--stream-key',
+      key,
+      '--maxlen',
+      '500',
+    ]);
+    await expect.poll(run.output, { timeout: 15_000 }).toMatch(/Seeded 3 consumer\(s\) across 2 group\(s\)/);
+    const lines = run.output().trim().split('\n');
+    expect(lines[0]).toBe(
+      `Deleting any existing data at key '${key}' for a clean demo run (pass --no-reset to keep it).`,
+    );
+    expect(lines[1]).toMatch(/^Streamscope listening on http:\/\/127\.0\.0\.1:\d+$/);
+    expect(lines[2]).toBe(`Using Redis at 127.0.0.1:${redis.port} with stream key '${key}' (MAXLEN ~ 500)`);
+    const started = Date.now();
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toBe(0);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('rejects bad flags with a clear message and exit code 2', async () => {
+    const run = streamscope(['--port', 'eighty', '--maxlen', '0']);
+    expect(await run.exit).toBe(2);
+    expect(run.output()).toMatch(/port must be a number/);
+    expect(run.output()).toMatch(/maxlen must be at least 1/);
+    const unknown = streamscope(['--colour', 'blue']);
+    expect(await unknown.exit).toBe(2);
+    expect(unknown.output()).toMatch(/colour/);
+  });
+
+  it('exits 1 naming the address when the given Redis does not answer', async () => {
+    const run = streamscope(['--port', '0', '--redis-port', '1']);
+    expect(await run.exit).toBe(1);
+    expect(run.output()).toMatch(/no Redis answers at localhost:1/);
+  });
+});
+
+describe('configuration', () => {
+  it('takes defaults, flags over environment', () => {
+    const config = parseConfig([], {});
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 8788,
+      streamKey: 'demo:events:orders',
+      maxlen: 2000,
+    });
+    expect(config).toMatchObject({ claimIdleMs: 5000, processLatencyMs: 25, reset: true, redisTarget: null });
+    expect(parseConfig(['--port', '9000'], { STREAMSCOPE_PORT: '9100' }).port).toBe(9000);
+    expect(parseConfig([], { STREAMSCOPE_PORT: '9100', STREAMSCOPE_NO_RESET: '1' })).toMatchObject({
+      port: 9100,
+      reset: false,
+    });
+    expect(parseConfig(['--redis-host', 'cache', '--redis-port', '6380']).redisTarget).toEqual({
+      url: 'redis://cache:6380',
+      label: 'cache:6380',
+    });
+  });
+
+  it('needs a token off loopback, and one Redis address form', () => {
+    expect(() => parseConfig(['--host', '0.0.0.0'], {})).toThrow(/--token/);
+    expect(parseConfig(['--host', '0.0.0.0', '--token', 'a-long-enough-token'], {}).host).toBe('0.0.0.0');
+    expect(() => parseConfig(['--redis-url', 'redis://a:1', '--redis-host', 'b'], {})).toThrow(
+      /either --redis-url/,
+    );
+    expect(() => parseConfig(['--redis-url', 'http://a'], {})).toThrow(/redis-url must look like/);
+  });
+});

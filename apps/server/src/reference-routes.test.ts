@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { json, startTestServer, type TestServer } from './testing/test-server.js';
+
+let test: TestServer;
+beforeAll(async () => {
+  test = await startTestServer();
+});
+afterAll(async () => {
+  await test?.stop();
+});
+
+/** As a script written for the redis.io demo sends it: a form-encoded POST. */
+const form = (path: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
+  test.server.app.request(path, { method: 'POST', body: new URLSearchParams(fields), headers });
+
+describe('reference demo routes', () => {
+  it('GET /state has the reference shape', async () => {
+    await form('/produce', { count: '5', type: 'order.placed' });
+    await expect
+      .poll(async () => (await json(await test.server.app.request('/state'))).stats.acked_total, {
+        timeout: 5000,
+      })
+      .toBe(10);
+    const state = await json(await test.server.app.request('/state'));
+    expect(Object.keys(state.stream).sort()).toEqual([
+      'first_entry_id',
+      'last_entry_id',
+      'last_generated_id',
+      'length',
+    ]);
+    expect(state.tail).toHaveLength(5);
+    expect(state.tail[0]).toEqual({
+      id: expect.any(String),
+      fields: expect.objectContaining({ type: 'order.placed' }),
+    });
+    const notifications = state.groups.find((group: { name: string }) => group.name === 'notifications');
+    expect(notifications.consumers_detail.map((c: { name: string }) => c.name).sort()).toEqual([
+      'worker-a',
+      'worker-b',
+    ]);
+    expect(Object.keys(notifications.consumers_detail[0]).sort()).toEqual(
+      [
+        'alive',
+        'crash_queued',
+        'crashed_drops',
+        'group',
+        'idle_ms',
+        'name',
+        'paused',
+        'pending',
+        'processed',
+        'reaped',
+        'recent',
+      ].sort(),
+    );
+    expect(state.stats).toEqual({ produced_total: 5, acked_total: 10, claimed_total: 0 });
+    const recent = state.groups.find((group: { name: string }) => group.name === 'analytics')
+      .consumers_detail[0].recent;
+    expect(recent[0]).toEqual({
+      id: state.tail[0].id,
+      type: 'order.placed',
+      fields: expect.any(Object),
+      acked: true,
+      note: '',
+    });
+  });
+
+  it('produce, replay, crash, autoclaim, trim, add/remove worker, reset', async () => {
+    const produced = await json(await form('/produce', { count: '3' }));
+    expect(produced.produced).toBe(3);
+    expect(produced.ids).toHaveLength(3);
+
+    const replay = await json(
+      await test.server.app.request(`/replay?start=${produced.ids[0]}&end=%2B&count=2`),
+    );
+    expect(replay).toMatchObject({ start: produced.ids[0], end: '+', limit: 2 });
+    expect(replay.entries.map((entry: { id: string }) => entry.id)).toEqual(produced.ids.slice(0, 2));
+
+    expect(await json(await form('/add-worker', { group: 'analytics', name: 'worker-z' }))).toEqual({
+      group: 'analytics',
+      name: 'worker-z',
+    });
+    const duplicate = await form('/add-worker', { group: 'analytics', name: 'worker-z' });
+    expect(duplicate.status).toBe(409);
+    expect((await json(duplicate)).error).toMatch(/already exists/);
+
+    // worker-z sits out this round, so every new entry goes to worker-c and its queued crashes.
+    test.server.pipeline.pool.get('analytics', 'worker-z').pause();
+    expect(await json(await form('/crash', { group: 'analytics', name: 'worker-c', count: '2' }))).toEqual({
+      queued: 2,
+    });
+    await form('/produce', { count: '4' });
+    await expect
+      .poll(async () => (await json(await test.server.app.request('/state'))).pending.length)
+      .toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const claim = await json(await form('/autoclaim', { group: 'analytics', consumer: 'worker-c' }));
+    expect(claim).toEqual({ claimed: 2, processed: 2, deleted: [], min_idle_ms: 200 });
+
+    test.server.pipeline.pool.get('analytics', 'worker-z').resume();
+    const removed = await json(await form('/remove-worker', { group: 'analytics', name: 'worker-z' }));
+    expect(removed).toEqual({ removed: true, handed_over_to: 'worker-c', handed_over_count: 0 });
+    const refused = await form('/remove-worker', { group: 'analytics', name: 'worker-c' });
+    expect(refused.status).toBe(409);
+    expect(await json(refused)).toMatchObject({ removed: false, reason: 'no-peer' });
+
+    const trimmed = await json(await form('/trim', { maxlen: '0' }));
+    expect(trimmed.maxlen).toBe(0);
+    expect(typeof trimmed.deleted).toBe('number');
+
+    expect(await json(await form('/reset', {}))).toEqual({ consumers: 3 });
+  });
+
+  it('bad form values get a 400 with the reason; a foreign origin is refused', async () => {
+    const bad = await form('/produce', { count: 'lots' });
+    expect(bad.status).toBe(400);
+    expect((await json(bad)).error).toMatch(/count must be a number/);
+    const foreign = await form('/reset', {}, { origin: 'http://evil.example' });
+    expect(foreign.status).toBe(403);
+  });
+});

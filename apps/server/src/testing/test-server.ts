@@ -1,0 +1,48 @@
+import { RedisServer, uniqueStreamKey } from '@streamscope/testkit';
+import { parseConfig } from '../config.js';
+import { type RunningServer, type StartOptions, startServer } from '../server.js';
+
+export interface TestServer {
+  readonly server: RunningServer;
+  readonly redis: RedisServer;
+  stop(): Promise<void>;
+}
+
+/** A real Streamscope on port 0 over a private redis-server, with a short claim threshold and no work delay. */
+export async function startTestServer(
+  flags: readonly string[] = [],
+  options: StartOptions & { redis?: RedisServer } = {},
+): Promise<TestServer> {
+  const redis = options.redis ?? (await RedisServer.start());
+  const config = parseConfig(
+    [
+      '--port',
+      '0',
+      '--redis-url',
+      redis.url,
+      '--stream-key',
+      uniqueStreamKey('server'),
+      '--claim-idle-ms',
+      '200',
+      '--process-latency-ms',
+      '0',
+      ...flags,
+    ],
+    {},
+  );
+  const server = await startServer(config, options);
+  return {
+    server,
+    redis,
+    stop: async () => {
+      await server.close();
+      if (!options.redis) await redis.stop();
+    },
+  };
+}
+
+/** A response body as JSON; tests look into shapes of every kind, so it is deliberately loosely typed. */
+// biome-ignore lint/suspicious/noExplicitAny: test assertions walk arbitrary JSON
+export async function json<T = any>(response: Response | Promise<Response>): Promise<T> {
+  return (await (await response).json()) as T;
+}
