@@ -43,6 +43,9 @@ const configSchema = z
       .default(25),
     reset: z.boolean().default(true),
     token: z.string().min(16, 'token must be at least 16 characters').optional(),
+    allowOrigins: z
+      .array(z.url({ error: 'allow-origin must be origins like http://localhost:5173' }))
+      .default([]),
   })
   .refine((config) => !(config.redisUrl && (config.redisHost || config.redisPort !== undefined)), {
     message: 'give either --redis-url or --redis-host/--redis-port, not both',
@@ -69,6 +72,7 @@ export const USAGE = `Usage: streamscope [options]
   --process-latency-ms <n>   simulated work per entry (25)           STREAMSCOPE_PROCESS_LATENCY_MS
   --no-reset                 keep existing data at the stream key    STREAMSCOPE_NO_RESET=1
   --token <secret>           required for API and WebSocket; needed off loopback   STREAMSCOPE_TOKEN
+  --allow-origin <list>      other origins that may use the API (e.g. a dev server)  STREAMSCOPE_ALLOW_ORIGIN
   --help                     show this help`;
 
 export class ConfigError extends Error {
@@ -95,6 +99,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
         'process-latency-ms': { type: 'string' },
         'no-reset': { type: 'boolean' },
         token: { type: 'string' },
+        'allow-origin': { type: 'string' },
         help: { type: 'boolean' },
       },
     }));
@@ -119,6 +124,10 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     processLatencyMs: pick('process-latency-ms', 'STREAMSCOPE_PROCESS_LATENCY_MS'),
     reset: !(values['no-reset'] === true || env.STREAMSCOPE_NO_RESET === '1'),
     token: pick('token', 'STREAMSCOPE_TOKEN'),
+    allowOrigins: (pick('allow-origin', 'STREAMSCOPE_ALLOW_ORIGIN') ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin !== ''),
   });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  - ${issue.message}`).join('\n');

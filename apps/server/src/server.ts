@@ -74,7 +74,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     buildSnapshot: () => snapshots.build(),
     onChange: () => hub.refresh(),
     token: config.token,
-    allowedOrigins: options.allowedOrigins,
+    allowedOrigins: [...config.allowOrigins, ...(options.allowedOrigins ?? [])],
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
   });
 
