@@ -58,6 +58,34 @@ describe('EventStream producing', () => {
     expect(stream.stats().produced).toBe(2500);
   });
 
+  it('produceBatch stores any text exactly as produce does', async () => {
+    const stream = newStream({ maxlenApprox: null });
+    const payload = {
+      quote: 'say "hi"\\n',
+      newline: 'a\nb\tc',
+      emoji: 'order 🚚 ünïcödé 注文',
+      empty: '',
+      control: '\u0000\u0001',
+      lone: 'x\ud800y',
+      number: 12.5,
+      flag: true,
+    };
+    const [batched] = await stream.produceBatch([{ type: 'odd', payload }]);
+    const single = await stream.produce('odd', payload);
+    const [a, b] = await stream.replay('-', '+', 10);
+    expect(a?.id).toBe(batched);
+    expect(b?.id).toBe(single);
+    const { ts_ms: _a, ...fromBatch } = a?.fields ?? {};
+    const { ts_ms: _b, ...fromSingle } = b?.fields ?? {};
+    expect(fromBatch).toEqual(fromSingle);
+    expect(fromBatch).toMatchObject({
+      emoji: payload.emoji,
+      quote: payload.quote,
+      lone: 'x\ufffdy',
+      number: '12.5',
+    });
+  });
+
   it('keeps the stream near maxlenApprox with MAXLEN ~', async () => {
     const stream = newStream({ maxlenApprox: 100 });
     await stream.produceBatch(

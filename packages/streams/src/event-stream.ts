@@ -148,17 +148,17 @@ export class EventStream {
     if (!Array.isArray(events)) throw new StreamArgumentError('events must be an array of { type, payload }');
     if (events.length === 0) return [];
     const maxlen = this.maxlenApprox === null ? '' : String(this.maxlenApprox);
-    const chunks: string[][] = [];
+    const chunks: [string, string][] = [];
     for (let start = 0; start < events.length; start += PRODUCE_BATCH_CHUNK) {
-      const args = [maxlen];
+      const chunk: string[][] = [];
       for (const event of events.slice(start, start + PRODUCE_BATCH_CHUNK)) {
         if (event === null || typeof event !== 'object') {
           throw new StreamArgumentError(`each event must be an object { type, payload }, got ${show(event)}`);
         }
-        const fields = encodeFields(event.type, event.payload ?? {});
-        args.push(String(fields.length), ...fields);
+        // A lone UTF-16 surrogate has no UTF-8 form; replace it as Buffer.from would on the plain XADD path.
+        chunk.push(encodeFields(event.type, event.payload ?? {}).map((value) => value.toWellFormed()));
       }
-      chunks.push(args);
+      chunks.push([maxlen, JSON.stringify(chunk)]);
     }
     this.#defineProduceBatch();
     const ids = await this.#run('XADD batch', async () => {

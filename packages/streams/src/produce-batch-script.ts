@@ -1,26 +1,18 @@
-// One server-side call appends a whole chunk of events: about twice the rate of pipelined XADDs, because
-// Redis parses one command and sends one reply instead of one per event.
-// ARGV: maxlen ('' = uncapped), then per event: field count, field, value, field, value, ...
+// One server-side call appends a whole chunk of events: Redis parses one command and sends one reply
+// instead of one per event. The events travel as one JSON argument rather than thousands of small ones:
+// turning ~11,000 arguments into a request cost ioredis more CPU than Redis spent appending them.
+// ARGV: maxlen ('' = uncapped), then a JSON array with one flat [field, value, ...] array per event.
 export const PRODUCE_BATCH_LUA = `
 local key = KEYS[1]
-local capped = ARGV[1] ~= ''
+local maxlen = ARGV[1]
+local events = cjson.decode(ARGV[2])
 local ids = {}
-local i = 2
-local n = #ARGV
-while i <= n do
-  local count = tonumber(ARGV[i])
-  local args
-  if capped then
-    args = {'XADD', key, 'MAXLEN', '~', ARGV[1], '*'}
+for j = 1, #events do
+  if maxlen ~= '' then
+    ids[j] = redis.call('XADD', key, 'MAXLEN', '~', maxlen, '*', unpack(events[j]))
   else
-    args = {'XADD', key, '*'}
+    ids[j] = redis.call('XADD', key, '*', unpack(events[j]))
   end
-  local base = #args
-  for j = 1, count do
-    args[base + j] = ARGV[i + j]
-  end
-  ids[#ids + 1] = redis.call(unpack(args))
-  i = i + count + 1
 end
 return ids
 `;

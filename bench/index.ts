@@ -1,0 +1,214 @@
+// `pnpm bench [id ...]`: every benchmark (or the named ones) in one run, against one private redis-server
+// that is started here and stopped at the end, whatever happens. Add a benchmark by adding an entry below.
+import { availableParallelism, loadavg } from 'node:os';
+import { RedisServer } from '@streamscope/testkit';
+import { Redis } from 'ioredis';
+import { deliveryLatency } from './delivery-latency.js';
+import { drainRate } from './drain-rate.js';
+import { produceThroughput } from './produce-throughput.js';
+import { redisBenchmarkXadd } from './redis-benchmark.js';
+import { type Figure, formatReport, type Section, tally } from './report.js';
+import { snapshotBuildTime, workerThroughput } from './server-live.js';
+
+interface Benchmark {
+  /** What `pnpm bench <id>` selects. */
+  readonly id: string;
+  readonly title: string;
+  readonly run: (server: RedisServer) => Promise<Figure[]>;
+}
+
+// The redis-benchmark step compares against this, so it runs after the produce step.
+let produceBatch1000: number | undefined;
+
+const BENCHMARKS: readonly Benchmark[] = [
+  {
+    id: 'produce',
+    title: 'produceBatch throughput (one producer, each call awaited)',
+    run: async (server) => {
+      const results = await produceThroughput(server);
+      produceBatch1000 = results.find(
+        (result) => result.batchSize === 1000 && (result.inFlight ?? 1) === 1,
+      )?.eventsPerSecond;
+      return results.map((result) => ({
+        label: [
+          `batch ${result.batchSize}`,
+          result.inFlight ? `, ${result.inFlight} calls in flight` : '',
+          ` (${result.events.toLocaleString('en-US')} events)`,
+        ].join(''),
+        value: result.eventsPerSecond,
+        unit: 'events/s',
+      }));
+    },
+  },
+  {
+    id: 'redis-benchmark',
+    title: 'redis-benchmark XADD, same server and entry shape',
+    run: async (server) => {
+      const result = await redisBenchmarkXadd(server);
+      const figures: Figure[] = [
+        { label: 'redis-benchmark -c 1 -P 256', value: result.eventsPerSecond, unit: 'events/s' },
+      ];
+      if (produceBatch1000 !== undefined) {
+        figures.push({
+          label: 'produceBatch(1000) / redis-benchmark',
+          value: produceBatch1000 / result.eventsPerSecond,
+          unit: 'ratio',
+          target: { atLeast: 0.6 },
+        });
+      }
+      return figures;
+    },
+  },
+  {
+    id: 'drain',
+    title: 'ConsumerWorker drain rate (no-op handler, 200,000-entry backlog, group from 0-0)',
+    run: async (server) => {
+      const one = await drainRate(server, { workers: 1, count: 1000 });
+      const four = await drainRate(server, { workers: 4, count: 1000 });
+      return [
+        {
+          label: `1 worker, count ${one.count}`,
+          value: one.eventsPerSecond,
+          unit: 'events/s',
+          target: { atLeast: 150_000 },
+        },
+        { label: `1 worker, time to drain`, value: one.ms, unit: 'ms' },
+        { label: `4 workers, count ${four.count}`, value: four.eventsPerSecond, unit: 'events/s' },
+        { label: `4 workers, time to drain`, value: four.ms, unit: 'ms' },
+      ];
+    },
+  },
+  {
+    id: 'latency',
+    title: 'XADD -> handler latency (10,000 events/s, 10 consumers in one group, 10 s after 2 s warm-up)',
+    run: async (server) => {
+      const result = await deliveryLatency(server, { rate: 10_000, consumers: 10 });
+      return [
+        { label: 'producer rate achieved', value: result.producedPerSecond, unit: 'events/s' },
+        {
+          label: 'p50',
+          value: result.p50Ms,
+          unit: 'ms',
+          note: `${result.samples.toLocaleString('en-US')} samples`,
+        },
+        { label: 'p99', value: result.p99Ms, unit: 'ms' },
+        { label: 'p99.9', value: result.p999Ms, unit: 'ms', target: { atMost: 2 } },
+        { label: 'max', value: result.maxMs, unit: 'ms' },
+        // Producer and consumers share one Node process: its stalls are a floor under the tail.
+        { label: 'event-loop lateness p99', value: result.jitter.loopLateP99Ms, unit: 'ms' },
+        { label: 'event-loop lateness max', value: result.jitter.loopLateMaxMs, unit: 'ms' },
+        {
+          label: 'GC pause max',
+          value: result.jitter.gcMaxMs,
+          unit: 'ms',
+          note: `${result.jitter.gcPauses} pauses, ${result.jitter.gcTotalMs.toFixed(1)} ms in all`,
+        },
+      ];
+    },
+  },
+  {
+    id: 'server-clients',
+    title: 'Demo server: seeded workers acking a 100,000-entry burst, with 10 dashboards vs none',
+    run: async (server) => {
+      const none = await workerThroughput(server, 0);
+      const ten = await workerThroughput(server, 10);
+      return [
+        { label: 'no WebSocket clients', value: none.ackedPerSecond, unit: 'acks/s' },
+        {
+          label: '10 WebSocket clients',
+          value: ten.ackedPerSecond,
+          unit: 'acks/s',
+          note: `${(ten.bytesPushed / 1e6).toFixed(1)} MB pushed`,
+        },
+        {
+          label: 'with 10 clients / with none',
+          value: ten.ackedPerSecond / none.ackedPerSecond,
+          unit: 'ratio',
+          target: { atLeast: 0.9 },
+        },
+      ];
+    },
+  },
+  {
+    id: 'snapshot',
+    title: 'Snapshot build + serialise (XINFO STREAM/GROUPS/CONSUMERS, XPENDING rows), 200 rounds',
+    run: async (server) => {
+      const cost = await snapshotBuildTime(server);
+      const note = `${cost.consumers} consumers, ${cost.pending.toLocaleString('en-US')} pending, ${(cost.bytes / 1024).toFixed(0)} KiB`;
+      return [
+        { label: 'p50', value: cost.p50Ms, unit: 'ms', note },
+        { label: 'p99', value: cost.p99Ms, unit: 'ms' },
+      ];
+    },
+  },
+];
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  const selected = only.length === 0 ? BENCHMARKS : BENCHMARKS.filter((b) => only.includes(b.id));
+  if (selected.length === 0) {
+    throw new Error(
+      `no benchmark named ${only.join(', ')}; known: ${BENCHMARKS.map((b) => b.id).join(', ')}`,
+    );
+  }
+
+  const server = await RedisServer.start();
+  // Ctrl-C must not leave a redis-server and its data directory behind.
+  const stopOnSignal = (signal: NodeJS.Signals) => {
+    void server.stop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
+
+  const sections: Section[] = [];
+  try {
+    // On stdout with the table, so a saved report says what it was measured on.
+    console.log(await describeSetup(server));
+    for (const benchmark of selected) {
+      console.error(`running ${benchmark.id} ...`);
+      const started = performance.now();
+      try {
+        sections.push({ title: benchmark.title, figures: await benchmark.run(server) });
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        sections.push({ title: benchmark.title, figures: [], error: message });
+      }
+      console.error(`  done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    }
+  } finally {
+    await server.stop();
+  }
+
+  console.log(`\n${formatReport(sections)}`);
+  const { pass, miss, errors } = tally(sections);
+  console.log(`\n${pass} PASS, ${miss} MISS, ${errors} failed; load average now ${formatLoad()}`);
+  // A MISS is a finding, not a failure: figures on a shared machine are noisy. A benchmark that could not
+  // run at all is a failure.
+  if (errors > 0) process.exitCode = 1;
+}
+
+async function describeSetup(server: RedisServer): Promise<string> {
+  const redis = new Redis(server.url);
+  redis.on('error', () => {});
+  try {
+    const info = String(await redis.info('server'));
+    const version = /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown';
+    return [
+      `redis-server ${version} on port ${server.port} (private, no persistence)`,
+      `node ${process.version}, ${availableParallelism()} CPUs, load average ${formatLoad()}`,
+    ].join('\n');
+  } finally {
+    await redis.quit().catch(() => redis.disconnect());
+  }
+}
+
+function formatLoad(): string {
+  return loadavg()
+    .map((load) => load.toFixed(2))
+    .join(' ');
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
