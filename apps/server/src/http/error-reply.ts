@@ -1,9 +1,8 @@
-import type { ErrorCode } from '@streamscope/protocol';
+import { describeIssues, type ErrorCode } from '@streamscope/protocol';
 import { GroupNotFoundError, StreamArgumentError, WorkerClosedError } from '@streamscope/streams';
 import { HTTPException } from 'hono/http-exception';
 import { ZodError } from 'zod';
 import { CommandError } from '../pipeline/command-error.js';
-import { describeIssues } from './parse-command.js';
 
 export interface ErrorReply {
   readonly code: ErrorCode;

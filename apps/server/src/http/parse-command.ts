@@ -1,5 +1,4 @@
-import { type Command, commandSchema } from '@streamscope/protocol';
-import type { z } from 'zod';
+import { type Command, commandSchema, describeIssues } from '@streamscope/protocol';
 import { CommandError } from '../pipeline/command-error.js';
 
 export const COMMAND_TYPES: readonly string[] = commandSchema.options.map(
@@ -21,13 +20,4 @@ export function parseCommand(input: unknown): Command {
   const parsed = commandSchema.safeParse(input);
   if (!parsed.success) throw new CommandError('bad_request', `${type}: ${describeIssues(parsed.error)}`);
   return parsed.data;
-}
-
-export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => {
-      const path = issue.path.join('.');
-      return path && !issue.message.startsWith(path) ? `${path}: ${issue.message}` : issue.message;
-    })
-    .join('; ');
 }

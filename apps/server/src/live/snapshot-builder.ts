@@ -6,6 +6,7 @@ import { entryView } from '../pipeline/run-command.js';
 /** XPENDING rows per group in one snapshot; the rest are counted in `pending.omitted`. */
 export const PENDING_ROWS_PER_GROUP = 50;
 const TAIL_LENGTH = 10;
+const RATE_WINDOW_MS = 1_000;
 
 interface RateSample {
   readonly at: number;
@@ -21,7 +22,7 @@ export class SnapshotBuilder {
   readonly #pipeline: Pipeline;
   readonly #reader: EventStream;
   #seq = 0;
-  #previous: RateSample | undefined;
+  #samples: RateSample[] = [];
 
   constructor(pipeline: Pipeline, reader: EventStream) {
     this.#pipeline = pipeline;
@@ -80,7 +81,10 @@ export class SnapshotBuilder {
     };
   }
 
-  /** Rates over the time since the previous snapshot; zero for the first one. */
+  /**
+   * Rates over the last second or so: workers ack in batches, so a single 250 ms interval would flicker
+   * between 0 and twice the true rate. Zero until there is an earlier sample.
+   */
   #rates(at: number) {
     const produced = this.#pipeline.totals().produced;
     const current: RateSample = {
@@ -88,8 +92,12 @@ export class SnapshotBuilder {
       produced,
       groups: new Map([...this.#pipeline.groupCounters].map(([name, counters]) => [name, { ...counters }])),
     };
-    const previous = this.#previous;
-    this.#previous = current;
+    this.#samples.push(current);
+    // Keep the newest sample that is at least RATE_WINDOW_MS old as the base, and everything after it.
+    while (this.#samples.length > 2 && at - (this.#samples[1]?.at ?? at) >= RATE_WINDOW_MS)
+      this.#samples.shift();
+    const base = this.#samples[0];
+    const previous = base === current ? undefined : base;
     const seconds = previous ? (at - previous.at) / 1000 : 0;
     const perSec = (now: number, before: number | undefined) =>
       seconds > 0 && before !== undefined ? Math.max(0, Math.round((now - before) / seconds)) : 0;
