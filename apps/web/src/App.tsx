@@ -1,0 +1,54 @@
+import { ChartsPanel } from './charts/ChartsPanel';
+import { GroupsSection } from './components/GroupPanel/GroupsSection';
+import { Header } from './components/Header/Header';
+import { LastResultPanel } from './components/LastResultPanel/LastResultPanel';
+import { LiveFeed } from './components/LiveFeed/LiveFeed';
+import { PendingPanel } from './components/PendingPanel/PendingPanel';
+import { ProducePanel } from './components/ProducePanel/ProducePanel';
+import { ReplayPanel } from './components/ReplayPanel/ReplayPanel';
+import { StreamPanel } from './components/StreamPanel/StreamPanel';
+import { TailPanel } from './components/TailPanel/TailPanel';
+import { TimelinePanel } from './components/TimelinePanel/TimelinePanel';
+import { TrimPanel } from './components/TrimPanel/TrimPanel';
+import { useDashboard } from './store/store';
+import './App.css';
+
+export function App() {
+  const stale = useDashboard((state) => state.connection.status !== 'open' && state.snapshot !== null);
+  return (
+    <>
+      <Header />
+      <main className={`dashboard${stale ? ' is-stale' : ''}`}>
+        <div className="area-stream">
+          <StreamPanel />
+        </div>
+        <div className="area-produce">
+          <ProducePanel />
+        </div>
+        <div className="area-trim">
+          <TrimPanel />
+        </div>
+        <div className="area-groups">
+          <GroupsSection />
+        </div>
+        <div className="area-pending">
+          <PendingPanel />
+        </div>
+        <div className="area-tail">
+          <TailPanel />
+        </div>
+        <div className="area-charts">
+          <ChartsPanel />
+        </div>
+        <div className="area-replay">
+          <ReplayPanel />
+        </div>
+        <div className="area-side">
+          <LastResultPanel />
+          <LiveFeed />
+        </div>
+      </main>
+      <TimelinePanel />
+    </>
+  );
+}

@@ -1,0 +1,89 @@
+import { memo, useMemo } from 'react';
+import { Area, AreaChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
+import { formatClock, formatCount } from '../../lib/format';
+import { useDashboard } from '../../store/store';
+import { ChartFrame } from '../ChartFrame';
+import { axisProps, CHART_HEIGHT, formatTick, GRID_COLOR, legendProps, tooltipProps } from '../chart-theme';
+import type { SeriesRow } from '../ThroughputChart/throughput-series';
+import { type BacklogArea, backlogSeries } from './backlog-series';
+
+interface StackedAreasProps {
+  title: string;
+  note: string;
+  data: SeriesRow[];
+  areas: BacklogArea[];
+  stackId: string;
+}
+
+function StackedAreas({ title, note, data, areas, stackId }: StackedAreasProps) {
+  return (
+    <ChartFrame title={title} unit="entries, stacked by group" note={note}>
+      <AreaChart
+        responsive
+        accessibilityLayer={false}
+        style={{ width: '100%', height: CHART_HEIGHT }}
+        data={data}
+        margin={{ right: 8 }}
+      >
+        <CartesianGrid stroke={GRID_COLOR} vertical={false} />
+        <XAxis
+          {...axisProps}
+          dataKey="t"
+          type="number"
+          scale="time"
+          domain={['dataMin', 'dataMax']}
+          tickFormatter={formatClock}
+          minTickGap={40}
+        />
+        <YAxis {...axisProps} width={44} tickFormatter={formatTick} allowDecimals={false} />
+        <Tooltip
+          {...tooltipProps}
+          labelFormatter={(label) => formatClock(Number(label))}
+          formatter={(value) =>
+            value === null || value === undefined ? 'unknown' : formatCount(Number(value))
+          }
+        />
+        <Legend {...legendProps} />
+        {areas.map((area) => (
+          <Area
+            key={area.key}
+            dataKey={area.key}
+            name={area.name}
+            stackId={stackId}
+            type="linear"
+            stroke={area.color}
+            fill={area.color}
+            fillOpacity={0.25}
+            strokeWidth={1.4}
+            dot={false}
+            isAnimationActive={false}
+          />
+        ))}
+      </AreaChart>
+    </ChartFrame>
+  );
+}
+
+/** How far behind each group is: entries handed out but not acked, and entries not yet handed out at all. */
+export const BacklogChart = memo(function BacklogChart() {
+  const history = useDashboard((state) => state.history);
+  const series = useMemo(() => backlogSeries(history), [history]);
+  return (
+    <>
+      <StackedAreas
+        title="Pending"
+        note="delivered, not acked"
+        data={series.data}
+        areas={series.pending}
+        stackId="pending"
+      />
+      <StackedAreas
+        title="Lag"
+        note="not yet delivered"
+        data={series.data}
+        areas={series.lag}
+        stackId="lag"
+      />
+    </>
+  );
+});

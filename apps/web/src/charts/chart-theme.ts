@@ -1,0 +1,50 @@
+import type { HistoryPoint } from '../store/history';
+
+/** Height of every chart's plot, in pixels. */
+export const CHART_HEIGHT = 190;
+
+const GROUP_COLORS = ['#4c9aff', '#3fb950', '#d29922', '#a371f7', '#f778ba', '#39c5cf', '#ff9b5c', '#9da7b3'];
+
+export const PRODUCED_COLOR = '#e6edf3';
+export const GRID_COLOR = '#222a35';
+export const AXIS_COLOR = '#5f6b78';
+
+export function groupColor(index: number): string {
+  return GROUP_COLORS[index % GROUP_COLORS.length] ?? '#9da7b3';
+}
+
+/** Group names in the order first seen over the window, so a group keeps its colour as others come and go. */
+export function groupNames(history: readonly HistoryPoint[]): string[] {
+  const names = new Set<string>();
+  for (const point of history) for (const name of Object.keys(point.groups)) names.add(name);
+  return [...names];
+}
+
+const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+
+export function formatTick(value: number): string {
+  return compact.format(value);
+}
+
+export const axisProps = {
+  stroke: AXIS_COLOR,
+  tick: { fill: AXIS_COLOR, fontSize: 11 },
+  tickLine: false,
+} as const;
+
+export const tooltipProps = {
+  isAnimationActive: false,
+  contentStyle: {
+    background: '#1c2330',
+    border: '1px solid #2b3440',
+    borderRadius: 6,
+    fontSize: 12,
+  },
+  labelStyle: { color: '#8b96a3' },
+  itemStyle: { padding: 0 },
+} as const;
+
+export const legendProps = {
+  iconSize: 9,
+  wrapperStyle: { fontSize: 11, color: '#8b96a3' },
+} as const;

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { connectionLabel } from './connection-label';
+
+const base = { retryAt: null, failures: 0, everConnected: false } as const;
+
+describe('connectionLabel', () => {
+  it('names each state', () => {
+    expect(connectionLabel({ ...base, status: 'open' }, 0)).toBe('connected');
+    expect(connectionLabel({ ...base, status: 'connecting' }, 0)).toBe('connecting…');
+    expect(connectionLabel({ ...base, status: 'connecting', everConnected: true }, 0)).toBe('reconnecting…');
+  });
+
+  it('counts down whole seconds to the next attempt, never below 1', () => {
+    expect(connectionLabel({ ...base, status: 'waiting', retryAt: 3_200 }, 1_000)).toBe(
+      'disconnected — reconnecting in 3s',
+    );
+    expect(connectionLabel({ ...base, status: 'waiting', retryAt: 1_000 }, 1_000)).toBe(
+      'disconnected — reconnecting in 1s',
+    );
+  });
+});

@@ -1,0 +1,189 @@
+import type { CommandResults, ConsumerView, WorkerView } from '@streamscope/protocol';
+import { memo, useId } from 'react';
+import { useCommand } from '../../hooks/use-command';
+import { formatCount, formatDuration } from '../../lib/format';
+import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
+import { EntryId } from '../EntryId/EntryId';
+
+/** How many deliveries "Crash next 3" drops, as in the reference demo. */
+const CRASH_COUNT = 3;
+const RECENT_SHOWN = 6;
+
+type Outcome = WorkerView['recent'][number]['outcome'];
+
+const OUTCOME_BADGE: Record<Outcome, { label: string; tone: string }> = {
+  acked: { label: 'ack', tone: 'badge-ok' },
+  dropped: { label: 'drop', tone: 'badge-danger' },
+  failed: { label: 'fail', tone: 'badge-warn' },
+  deleted: { label: 'del', tone: 'badge-info' },
+};
+
+interface ConsumerCardProps {
+  group: string;
+  consumer: ConsumerView;
+  onRemoved: (result: CommandResults['consumer.remove']) => void;
+}
+
+function WorkerBadges({ worker }: { worker: WorkerView | null }) {
+  if (worker === null) {
+    return (
+      <span className="badge" title="Redis knows this consumer, but no worker runs under its name here">
+        no worker
+      </span>
+    );
+  }
+  return (
+    <>
+      {worker.alive ? (
+        <span className="badge badge-ok">alive</span>
+      ) : (
+        <span className="badge badge-danger">{worker.state === 'running' ? 'down' : worker.state}</span>
+      )}
+      {worker.paused ? <span className="badge badge-warn">paused</span> : null}
+      {worker.crashQueued > 0 ? (
+        <span className="badge badge-danger" title="Its next deliveries will be dropped without XACK">
+          crash-queued {worker.crashQueued}
+        </span>
+      ) : null}
+    </>
+  );
+}
+
+/** One consumer of a group: its share of the pending list, what its worker did lately, and the levers to pull. */
+export const ConsumerCard = memo(function ConsumerCard({ group, consumer, onRemoved }: ConsumerCardProps) {
+  const headingId = useId();
+  const { name, worker } = consumer;
+  // One request at a time per card: the error shown is the one its last button got.
+  const action = useCommand<'consumer.crash' | 'consumer.pause' | 'consumer.resume' | 'consumer.remove'>();
+  const crashResult = action.result !== null && 'crashQueued' in action.result ? action.result : null;
+  const recent = worker === null ? [] : [...worker.recent].sort((a, b) => b.ts - a.ts).slice(0, RECENT_SHOWN);
+  const paused = worker?.paused === true;
+
+  return (
+    <article
+      className={`consumer-card${worker?.alive === false ? ' is-down' : ''}${paused ? ' is-paused' : ''}`}
+      aria-labelledby={headingId}
+    >
+      <header className="consumer-header">
+        <h3 id={headingId} className="consumer-name">
+          {name}
+        </h3>
+        <div className="consumer-badges">
+          <WorkerBadges worker={worker} />
+        </div>
+      </header>
+
+      <dl className="consumer-stats">
+        <div>
+          <dt>Pending</dt>
+          <dd className={consumer.pending > 0 ? 'has-pending' : undefined}>
+            {formatCount(consumer.pending)}
+          </dd>
+        </div>
+        <div>
+          <dt>Idle</dt>
+          <dd>{formatDuration(consumer.idleMs)}</dd>
+        </div>
+        <div>
+          <dt>Processed</dt>
+          <dd>{worker === null ? '—' : formatCount(worker.processed)}</dd>
+        </div>
+        <div>
+          <dt>Reaped</dt>
+          <dd>{worker === null ? '—' : formatCount(worker.reaped)}</dd>
+        </div>
+        <div>
+          <dt>Dropped</dt>
+          <dd className={worker !== null && worker.crashedDrops > 0 ? 'has-drops' : undefined}>
+            {worker === null ? '—' : formatCount(worker.crashedDrops)}
+          </dd>
+        </div>
+        <div>
+          <dt>Failures</dt>
+          <dd>{worker === null ? '—' : formatCount(worker.failures)}</dd>
+        </div>
+      </dl>
+
+      {worker?.lastError ? (
+        <p className="consumer-last-error" title={worker.lastError}>
+          Last error: {worker.lastError}
+        </p>
+      ) : null}
+
+      <div className="consumer-recent">
+        <h4 className="consumer-recent-title">Recent deliveries</h4>
+        {recent.length === 0 ? (
+          <p className="consumer-recent-empty">none yet</p>
+        ) : (
+          <ul>
+            {recent.map((outcome) => {
+              const badge = OUTCOME_BADGE[outcome.outcome];
+              return (
+                <li key={`${outcome.id}:${outcome.ts}:${outcome.outcome}`}>
+                  <EntryId id={outcome.id} />
+                  <span className={`badge ${badge.tone}`}>{badge.label}</span>
+                  {outcome.deliveryCount !== null && outcome.deliveryCount > 1 ? (
+                    <span className="attempt" title="Delivery attempt">
+                      ×{outcome.deliveryCount}
+                    </span>
+                  ) : null}
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </div>
+
+      <div className="consumer-actions">
+        <button
+          type="button"
+          className="small danger"
+          aria-label={`Crash next ${CRASH_COUNT} on ${name}`}
+          disabled={worker === null}
+          onClick={() => void action.run({ type: 'consumer.crash', group, name, count: CRASH_COUNT })}
+        >
+          Crash next {CRASH_COUNT}
+        </button>
+        {paused ? (
+          <button
+            type="button"
+            className="small"
+            aria-label={`Resume ${name}`}
+            onClick={() => void action.run({ type: 'consumer.resume', group, name })}
+          >
+            Resume
+          </button>
+        ) : (
+          <button
+            type="button"
+            className="small"
+            aria-label={`Pause ${name}`}
+            disabled={worker === null}
+            onClick={() => void action.run({ type: 'consumer.pause', group, name })}
+          >
+            Pause
+          </button>
+        )}
+        <button
+          type="button"
+          className="small"
+          aria-label={`Remove ${name}`}
+          onClick={() =>
+            void action.run({ type: 'consumer.remove', group, name }).then((result) => {
+              if (result !== null && 'handedOverTo' in result) onRemoved(result);
+            })
+          }
+        >
+          Remove
+        </button>
+      </div>
+      <ActionFeedback error={action.error}>
+        {crashResult === null ? null : (
+          <>
+            Next <strong>{crashResult.crashQueued}</strong> deliveries will be dropped without XACK
+          </>
+        )}
+      </ActionFeedback>
+    </article>
+  );
+});

@@ -1,0 +1,140 @@
+import type { CommandResults, GroupView } from '@streamscope/protocol';
+import { type FormEvent, memo, useCallback, useId, useState } from 'react';
+import { useCommand } from '../../hooks/use-command';
+import { formatCount, formatNullable, formatRate } from '../../lib/format';
+import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
+import { ConsumerCard } from './ConsumerCard';
+import './GroupPanel.css';
+
+type Removal = CommandResults['consumer.remove'];
+
+function RemovalNote({ removal }: { removal: Removal }) {
+  return (
+    <>
+      Removed <strong>{removal.name}</strong>: {formatCount(removal.moved)} pending handed over to{' '}
+      <strong>{removal.handedOverTo}</strong>
+      {removal.deleted > 0 ? <>, {formatCount(removal.deleted)} already trimmed and deleted</> : null}
+    </>
+  );
+}
+
+/** One consumer group: its cursor and backlog (XINFO GROUPS), its consumers, and adding one. */
+export const GroupPanel = memo(function GroupPanel({ group }: { group: GroupView }) {
+  const headingId = useId();
+  const nameId = useId();
+  const [name, setName] = useState('');
+  const [removal, setRemoval] = useState<Removal | null>(null);
+  const add = useCommand<'consumer.add'>();
+  const onRemoved = useCallback((result: Removal) => setRemoval(result), []);
+
+  const onAdd = async (event: FormEvent) => {
+    event.preventDefault();
+    const result = await add.run({ type: 'consumer.add', group: group.name, name: name.trim() });
+    if (result !== null) setName('');
+  };
+
+  return (
+    <section className="panel group-panel" aria-labelledby={headingId}>
+      <header className="panel-header">
+        <h2 id={headingId} className="panel-title group-name">
+          {group.name}
+        </h2>
+        <span className="panel-subtitle">consumer group</span>
+        <span className="group-rates">
+          <span>
+            delivered <strong>{formatRate(group.deliveredPerSec)}</strong>
+          </span>
+          <span>
+            acked <strong>{formatRate(group.ackedPerSec)}</strong>
+          </span>
+        </span>
+      </header>
+      <div className="panel-body">
+        <dl className="stats group-stats">
+          <div className="wide">
+            <dt>Last delivered ID</dt>
+            <dd className="mono">{group.lastDeliveredId}</dd>
+          </div>
+          <div>
+            <dt>Pending</dt>
+            <dd>{formatCount(group.pending)}</dd>
+          </div>
+          <div>
+            <dt>Lag</dt>
+            <dd className={group.lag === null ? 'unknown' : undefined}>{formatNullable(group.lag)}</dd>
+          </div>
+          <div>
+            <dt>Entries read</dt>
+            <dd className={group.entriesRead === null ? 'unknown' : undefined}>
+              {formatNullable(group.entriesRead)}
+            </dd>
+          </div>
+          <div>
+            <dt>Consumers</dt>
+            <dd>{group.consumers.length}</dd>
+          </div>
+        </dl>
+
+        {group.consumers.length === 0 ? (
+          <p className="empty">No consumers: entries wait in the group until one is added.</p>
+        ) : (
+          <div className="consumer-grid">
+            {group.consumers.map((consumer) => (
+              <ConsumerCard
+                key={consumer.name}
+                group={group.name}
+                consumer={consumer}
+                onRemoved={onRemoved}
+              />
+            ))}
+          </div>
+        )}
+
+        {removal === null ? null : (
+          <p className="removal-note" aria-live="polite">
+            <span>
+              <RemovalNote removal={removal} />
+            </span>
+            <button
+              type="button"
+              className="small dismiss"
+              aria-label="Dismiss removal note"
+              onClick={() => setRemoval(null)}
+            >
+              ×
+            </button>
+          </p>
+        )}
+
+        <form className="add-consumer" onSubmit={onAdd} aria-busy={add.pending}>
+          <div className="form-row">
+            <div className="field">
+              <label htmlFor={nameId}>
+                Consumer name<span className="sr-only"> for {group.name}</span>
+              </label>
+              <input
+                id={nameId}
+                type="text"
+                placeholder="worker-d"
+                spellCheck={false}
+                autoComplete="off"
+                value={name}
+                onChange={(event) => setName(event.target.value)}
+              />
+            </div>
+            <button type="submit" aria-label={`Add consumer to ${group.name}`}>
+              Add consumer
+            </button>
+          </div>
+          <ActionFeedback error={add.error}>
+            {add.result === null ? null : (
+              <>
+                Added <strong>{add.result.name}</strong>
+              </>
+            )}
+          </ActionFeedback>
+        </form>
+      </div>
+    </section>
+  );
+});

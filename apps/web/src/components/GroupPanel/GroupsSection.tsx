@@ -1,0 +1,19 @@
+import { useDashboard } from '../../store/store';
+import { GroupPanel } from './GroupPanel';
+
+export function GroupsSection() {
+  const groups = useDashboard((state) => state.snapshot?.groups);
+  if (groups === undefined) return null;
+  if (groups.length === 0) {
+    return (
+      <p className="empty groups-empty">No consumer groups on this stream. Reset the demo to seed them.</p>
+    );
+  }
+  return (
+    <div className="groups">
+      {groups.map((group) => (
+        <GroupPanel key={group.name} group={group} />
+      ))}
+    </div>
+  );
+}

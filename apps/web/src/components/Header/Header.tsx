@@ -1,0 +1,64 @@
+import { PROTOCOL_VERSION } from '@streamscope/protocol';
+import { useShallow } from 'zustand/react/shallow';
+import { useCommand } from '../../hooks/use-command';
+import { formatCount } from '../../lib/format';
+import { useDashboard } from '../../store/store';
+import { ConnectionStatus } from '../ConnectionStatus/ConnectionStatus';
+import './Header.css';
+
+export function Header() {
+  const { hello, maxlen } = useDashboard(
+    useShallow((state) => ({
+      hello: state.hello,
+      maxlen: state.snapshot?.maxlen ?? state.hello?.maxlen ?? null,
+    })),
+  );
+  const reset = useCommand<'reset'>();
+  return (
+    <header className="app-header">
+      <div className="brand">
+        <h1>Streamscope</h1>
+        <span className="tagline">Redis Streams, live</span>
+      </div>
+      {hello === null ? null : (
+        <dl className="header-facts">
+          <div>
+            <dt>Stream</dt>
+            <dd className="mono">{hello.streamKey}</dd>
+          </div>
+          <div>
+            <dt>XADD cap</dt>
+            <dd className="mono">{maxlen === null ? 'none' : `MAXLEN ~ ${formatCount(maxlen)}`}</dd>
+          </div>
+          <div>
+            <dt>Claim idle</dt>
+            <dd className="mono">{formatCount(hello.claimMinIdleMs)} ms</dd>
+          </div>
+        </dl>
+      )}
+      {hello !== null && hello.version !== PROTOCOL_VERSION ? (
+        <p className="version-warning" role="alert">
+          Server speaks protocol v{hello.version}, this page v{PROTOCOL_VERSION}: reload the page.
+        </p>
+      ) : null}
+      <div className="header-actions">
+        <ConnectionStatus />
+        <div className="reset">
+          <button
+            type="button"
+            className="danger"
+            onClick={() => void reset.run({ type: 'reset' })}
+            aria-describedby={reset.error === null ? undefined : 'reset-error'}
+          >
+            Reset demo
+          </button>
+          {reset.error === null ? null : (
+            <p id="reset-error" className="reset-error" role="alert">
+              {reset.error}
+            </p>
+          )}
+        </div>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,65 @@
+import { memo, useMemo, useState } from 'react';
+import { formatClockMs, formatCount } from '../../lib/format';
+import { KIND_TONE } from '../../lib/lifecycle';
+import { type FeedItem, useDashboard } from '../../store/store';
+import { EntryId } from '../EntryId/EntryId';
+import { Panel } from '../Panel/Panel';
+import './LiveFeed.css';
+
+// Feed items never change once received: the sequence number alone says whether a row must render.
+const FeedRow = memo(
+  function FeedRow({ item }: { item: FeedItem }) {
+    const { event } = item;
+    return (
+      <li className="feed-row">
+        <span className="feed-time mono">{formatClockMs(event.ts).slice(3)}</span>
+        <span className={`badge ${KIND_TONE[event.kind]}`}>{event.kind}</span>
+        <EntryId id={event.id} />
+        <span className="feed-where mono">
+          {event.group === null ? '' : `${event.group}/${event.consumer ?? '?'}`}
+          {event.deliveryCount !== null && event.deliveryCount > 1 ? ` ×${event.deliveryCount}` : ''}
+        </span>
+      </li>
+    );
+  },
+  (before, after) => before.item.seq === after.item.seq,
+);
+
+/** The newest lifecycle events, newest first; "Freeze" holds the list still so an ID can be clicked. */
+export function LiveFeed() {
+  const live = useDashboard((state) => state.feed);
+  const omitted = useDashboard((state) => state.feedOmitted);
+  const [frozen, setFrozen] = useState<readonly FeedItem[] | null>(null);
+  const items = frozen ?? live;
+  const newestFirst = useMemo(() => [...items].reverse(), [items]);
+
+  return (
+    <Panel
+      title="Live events"
+      className="live-feed"
+      actions={
+        <button
+          type="button"
+          className="small"
+          aria-pressed={frozen !== null}
+          onClick={() => setFrozen(frozen === null ? live : null)}
+        >
+          Freeze feed
+        </button>
+      }
+    >
+      {omitted > 0 ? (
+        <p className="feed-omitted">{formatCount(omitted)} events not sent by the server (per-tick cap)</p>
+      ) : null}
+      {newestFirst.length === 0 ? (
+        <p className="empty">No lifecycle events yet.</p>
+      ) : (
+        <ol className="feed-list" aria-label="Newest lifecycle events">
+          {newestFirst.map((item) => (
+            <FeedRow key={item.seq} item={item} />
+          ))}
+        </ol>
+      )}
+    </Panel>
+  );
+}

@@ -1,0 +1,196 @@
+import type { GroupView, PendingRowView } from '@streamscope/protocol';
+import { memo, useId, useMemo, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useCommand } from '../../hooks/use-command';
+import { formatCount, formatDuration } from '../../lib/format';
+import { useDashboard } from '../../store/store';
+import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
+import { EntryId } from '../EntryId/EntryId';
+import { Panel } from '../Panel/Panel';
+import { effectiveTarget, targetOptions } from './target-options';
+import './PendingPanel.css';
+
+/** Rows drawn at most; the server caps rows per group too and says how many it left out. */
+const ROWS_SHOWN = 200;
+const NO_ROWS: readonly PendingRowView[] = [];
+const NO_GROUPS: readonly GroupView[] = [];
+
+interface PendingRowProps {
+  group: string;
+  consumer: string;
+  id: string;
+  idleMs: number;
+  deliveries: number;
+  claimMinIdleMs: number;
+}
+
+// Plain values as props, so memo skips rows whose figures did not change between snapshots.
+const PendingRow = memo(function PendingRow({
+  group,
+  consumer,
+  id,
+  idleMs,
+  deliveries,
+  claimMinIdleMs,
+}: PendingRowProps) {
+  const claimable = idleMs >= claimMinIdleMs;
+  const progress = claimMinIdleMs === 0 ? 1 : Math.min(1, idleMs / claimMinIdleMs);
+  return (
+    <tr className={claimable ? 'is-claimable' : undefined}>
+      <td className="mono">{group}</td>
+      <td className="mono">{consumer}</td>
+      <td>
+        <EntryId id={id} />
+      </td>
+      <td className="num">{formatDuration(idleMs)}</td>
+      <td className={`num${deliveries > 1 ? ' redelivered' : ''}`}>{deliveries}</td>
+      <td>
+        {claimable ? (
+          <span className="badge badge-warn">
+            <span className="claim-dot" aria-hidden="true" />
+            claimable
+          </span>
+        ) : (
+          <span
+            className="idle-progress"
+            title={`${formatDuration(claimMinIdleMs - idleMs)} until claimable`}
+          >
+            <span className="idle-progress-bar" style={{ width: `${Math.round(progress * 100)}%` }} />
+          </span>
+        )}
+      </td>
+    </tr>
+  );
+});
+
+/** XPENDING across groups, and XAUTOCLAIM of the idle ones into a chosen consumer. */
+export function PendingPanel() {
+  const targetId = useId();
+  const { rows, omitted, claimMinIdleMs, groups } = useDashboard(
+    useShallow((state) => ({
+      rows: state.snapshot?.pending.rows ?? NO_ROWS,
+      omitted: state.snapshot?.pending.omitted ?? 0,
+      claimMinIdleMs: state.snapshot?.claimMinIdleMs ?? state.hello?.claimMinIdleMs ?? 0,
+      groups: state.snapshot?.groups ?? NO_GROUPS,
+    })),
+  );
+  const [chosen, setChosen] = useState<string | null>(null);
+  const autoclaim = useCommand<'autoclaim'>();
+  const options = useMemo(() => targetOptions(groups), [groups]);
+  const claimable = useMemo(
+    () => rows.filter((row) => row.idleMs >= claimMinIdleMs).length,
+    [rows, claimMinIdleMs],
+  );
+  const totalPending = groups.reduce((sum, group) => sum + group.pending, 0);
+  // Longest idle first: the entries stuck with a crashed consumer, the ones XAUTOCLAIM would take, lead the table.
+  const shown = useMemo(() => [...rows].sort((a, b) => b.idleMs - a.idleMs).slice(0, ROWS_SHOWN), [rows]);
+  const longestIdle = shown[0];
+  const target = effectiveTarget(
+    options,
+    chosen,
+    longestIdle === undefined ? null : { group: longestIdle.group, consumer: longestIdle.consumer },
+  );
+
+  const onClaim = () => {
+    if (target === null) return;
+    void autoclaim.run({ type: 'autoclaim', group: target.group, consumer: target.consumer });
+  };
+
+  return (
+    <Panel title="Pending entries" subtitle="XPENDING">
+      <div className="pending-summary">
+        <span>
+          <strong>{formatCount(totalPending)}</strong> pending
+        </span>
+        <span>
+          <strong className={claimable > 0 ? 'claimable-count' : undefined}>{formatCount(claimable)}</strong>{' '}
+          idle past the claim threshold ({formatDuration(claimMinIdleMs)})
+        </span>
+        {omitted > 0 ? <span className="muted">{formatCount(omitted)} not listed</span> : null}
+      </div>
+
+      <div className="autoclaim">
+        <div className="form-row">
+          <div className="field">
+            <label htmlFor={targetId}>Target consumer</label>
+            <select
+              id={targetId}
+              value={target?.value ?? ''}
+              disabled={options.length === 0}
+              onChange={(event) => setChosen(event.target.value)}
+            >
+              {options.length === 0 ? <option value="">no consumers</option> : null}
+              {options.map((option) => (
+                <option key={option.value} value={option.value}>
+                  {option.value}
+                </option>
+              ))}
+            </select>
+          </div>
+          <button type="button" className="primary" disabled={target === null} onClick={onClaim}>
+            XAUTOCLAIM to selected
+          </button>
+        </div>
+        <ActionFeedback error={autoclaim.error}>
+          {autoclaim.result === null ? null : (
+            <>
+              Into{' '}
+              <span className="mono">
+                {autoclaim.result.group}/{autoclaim.result.consumer}
+              </span>
+              : claimed <strong>{formatCount(autoclaim.result.claimed)}</strong>, processed{' '}
+              <strong>{formatCount(autoclaim.result.processed)}</strong>, deleted{' '}
+              <strong>{formatCount(autoclaim.result.deleted)}</strong>
+              {autoclaim.result.deletedIds.length > 0 ? (
+                <span className="mono"> ({autoclaim.result.deletedIds.slice(0, 5).join(', ')})</span>
+              ) : null}{' '}
+              <span className="muted">(min idle {formatDuration(autoclaim.result.minIdleMs)})</span>
+            </>
+          )}
+        </ActionFeedback>
+      </div>
+
+      {rows.length === 0 ? (
+        <p className="empty">Nothing pending: every delivered entry has been acked.</p>
+      ) : (
+        <div className="table-wrap pending-table">
+          <table className="data-table">
+            <caption className="sr-only">Pending entries per group and consumer</caption>
+            <thead>
+              <tr>
+                <th scope="col">Group</th>
+                <th scope="col">Consumer</th>
+                <th scope="col">ID</th>
+                <th scope="col" className="num">
+                  Idle
+                </th>
+                <th scope="col" className="num">
+                  Deliveries
+                </th>
+                <th scope="col">Claim</th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((row) => (
+                <PendingRow
+                  key={`${row.group}/${row.id}`}
+                  group={row.group}
+                  consumer={row.consumer}
+                  id={row.id}
+                  idleMs={row.idleMs}
+                  deliveries={row.deliveries}
+                  claimMinIdleMs={claimMinIdleMs}
+                />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {rows.length > shown.length ? (
+        <p className="muted pending-more">
+          Showing {shown.length} of {formatCount(rows.length)} listed rows.
+        </p>
+      ) : null}
+    </Panel>
+  );
+}

@@ -1,0 +1,70 @@
+import type { GroupView } from '@streamscope/protocol';
+import { describe, expect, it } from 'vitest';
+import { effectiveTarget, targetOptions } from './target-options';
+
+const worker = (patch: { paused?: boolean; crashQueued?: number } = {}) => ({
+  state: 'running' as const,
+  paused: patch.paused ?? false,
+  alive: true,
+  crashQueued: patch.crashQueued ?? 0,
+  processed: 0,
+  reaped: 0,
+  crashedDrops: 0,
+  failures: 0,
+  lastError: null,
+  recent: [],
+});
+
+const group = (name: string, consumers: GroupView['consumers']): GroupView => ({
+  name,
+  pending: 0,
+  lastDeliveredId: '0-0',
+  entriesRead: 0,
+  lag: 0,
+  consumers,
+  deliveredPerSec: 0,
+  ackedPerSec: 0,
+});
+
+const consumer = (name: string, w: ReturnType<typeof worker> | null) => ({
+  name,
+  pending: 0,
+  idleMs: 0,
+  inactiveMs: null,
+  worker: w,
+});
+
+describe('autoclaim targets', () => {
+  const options = targetOptions([
+    group('notifications', [
+      consumer('worker-a', worker({ crashQueued: 3 })),
+      consumer('worker-b', worker()),
+    ]),
+    group('analytics', [consumer('worker-c', worker({ paused: true }))]),
+  ]);
+
+  it('lists every consumer as group/consumer', () => {
+    expect(options.map((option) => option.value)).toEqual([
+      'notifications/worker-a',
+      'notifications/worker-b',
+      'analytics/worker-c',
+    ]);
+  });
+
+  it("keeps the user's pick, else defaults to a healthy consumer", () => {
+    expect(effectiveTarget(options, 'analytics/worker-c')?.value).toBe('analytics/worker-c');
+    expect(effectiveTarget(options, null)?.value).toBe('notifications/worker-b');
+    expect(effectiveTarget(options, 'gone/worker-z')?.value).toBe('notifications/worker-b');
+    expect(effectiveTarget([], null)).toBeNull();
+  });
+
+  it('prefers a healthy peer in the group where entries are stuck', () => {
+    const peers = targetOptions([
+      group('analytics', [consumer('worker-c', worker())]),
+      group('notifications', [consumer('worker-a', worker()), consumer('worker-b', worker())]),
+    ]);
+    const stuckAt = { group: 'notifications', consumer: 'worker-a' };
+    expect(effectiveTarget(peers, null, stuckAt)?.value).toBe('notifications/worker-b');
+    expect(effectiveTarget(peers, 'analytics/worker-c', stuckAt)?.value).toBe('analytics/worker-c');
+  });
+});

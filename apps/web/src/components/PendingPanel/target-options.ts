@@ -1,0 +1,51 @@
+import type { GroupView } from '@streamscope/protocol';
+
+export interface TargetOption {
+  /** `group/consumer`: what the select shows and sends back. */
+  value: string;
+  group: string;
+  consumer: string;
+  /** A worker that is alive, not paused and not about to drop deliveries: a sensible default target. */
+  healthy: boolean;
+}
+
+export function targetOptions(groups: readonly GroupView[]): TargetOption[] {
+  return groups.flatMap((group) =>
+    group.consumers.map((consumer) => ({
+      value: `${group.name}/${consumer.name}`,
+      group: group.name,
+      consumer: consumer.name,
+      healthy:
+        consumer.worker?.alive === true && !consumer.worker.paused && consumer.worker.crashQueued === 0,
+    })),
+  );
+}
+
+/** Where stuck entries sit: the group and consumer of the longest-idle pending entry. */
+export interface StuckAt {
+  group: string;
+  consumer: string;
+}
+
+/**
+ * The user's pick while it still exists; else a healthy consumer in the group where entries are stuck, other than
+ * the one they are stuck with; else any healthy consumer; else the first one.
+ */
+export function effectiveTarget(
+  options: readonly TargetOption[],
+  chosen: string | null,
+  stuckAt: StuckAt | null = null,
+): TargetOption | null {
+  return (
+    options.find((option) => option.value === chosen) ??
+    (stuckAt === null
+      ? undefined
+      : options.find(
+          (option) =>
+            option.healthy && option.group === stuckAt.group && option.consumer !== stuckAt.consumer,
+        )) ??
+    options.find((option) => option.healthy) ??
+    options[0] ??
+    null
+  );
+}

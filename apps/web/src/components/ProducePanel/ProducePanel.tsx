@@ -1,0 +1,118 @@
+import { DEMO_EVENT_TYPES, LIMITS } from '@streamscope/protocol';
+import { type FormEvent, useId, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useCommand } from '../../hooks/use-command';
+import { formatCount } from '../../lib/format';
+import { parseNumberInput } from '../../lib/parse-number';
+import { useDashboard } from '../../store/store';
+import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
+import { Panel } from '../Panel/Panel';
+import './ProducePanel.css';
+
+const RANDOM = 'random';
+
+/** `random` means "let the server pick one of the demo types per event", which the protocol spells as no type. */
+function eventTypeOption(value: string): { eventType?: string } {
+  return value === RANDOM ? {} : { eventType: value };
+}
+
+/** XADD: a batch of events now, or a continuous producer at a steady rate. */
+export function ProducePanel() {
+  const ids = { count: useId(), type: useId(), rate: useId() };
+  const [eventType, setEventType] = useState<string>(RANDOM);
+  const [count, setCount] = useState('10');
+  const [rate, setRate] = useState('200');
+  const produce = useCommand<'produce'>();
+  const start = useCommand<'producer.start' | 'producer.stop'>();
+  const producer = useDashboard(useShallow((state) => state.snapshot?.producer ?? null));
+
+  const onProduce = (event: FormEvent) => {
+    event.preventDefault();
+    void produce.run({ type: 'produce', count: parseNumberInput(count), ...eventTypeOption(eventType) });
+  };
+  const onStart = (event: FormEvent) => {
+    event.preventDefault();
+    void start.run({ type: 'producer.start', rate: parseNumberInput(rate), ...eventTypeOption(eventType) });
+  };
+
+  return (
+    <Panel title="Produce events" subtitle="XADD">
+      <div className="field produce-type">
+        <label htmlFor={ids.type}>Event type</label>
+        <select id={ids.type} value={eventType} onChange={(event) => setEventType(event.target.value)}>
+          <option value={RANDOM}>random</option>
+          {DEMO_EVENT_TYPES.map((type) => (
+            <option key={type} value={type}>
+              {type}
+            </option>
+          ))}
+        </select>
+      </div>
+
+      <form className="produce-form" onSubmit={onProduce} aria-busy={produce.pending}>
+        <div className="form-row">
+          <div className="field">
+            <label htmlFor={ids.count}>Number of events</label>
+            <input
+              id={ids.count}
+              type="number"
+              min={1}
+              max={LIMITS.produceMax}
+              step={1}
+              value={count}
+              onChange={(event) => setCount(event.target.value)}
+            />
+          </div>
+          <button type="submit" className="primary">
+            Produce
+          </button>
+        </div>
+        <ActionFeedback error={produce.error}>
+          {produce.result === null ? null : (
+            <>
+              Produced <strong>{formatCount(produce.result.produced)}</strong>
+              {produce.result.lastId === null ? null : (
+                <>
+                  , last <span className="mono">{produce.result.lastId}</span>
+                </>
+              )}
+            </>
+          )}
+        </ActionFeedback>
+      </form>
+
+      <form className="producer-form" onSubmit={onStart} aria-busy={start.pending}>
+        <div className="form-row">
+          <div className="field">
+            <label htmlFor={ids.rate}>Rate (events/s)</label>
+            <input
+              id={ids.rate}
+              type="number"
+              min={1}
+              max={LIMITS.producerRateMax}
+              step={1}
+              value={rate}
+              onChange={(event) => setRate(event.target.value)}
+            />
+          </div>
+          <button type="submit">Start</button>
+          <button
+            type="button"
+            disabled={producer !== null && !producer.running}
+            onClick={() => void start.run({ type: 'producer.stop' })}
+          >
+            Stop
+          </button>
+          <span className={`producer-state ${producer?.running ? 'is-running' : ''}`}>
+            {producer === null
+              ? null
+              : producer.running
+                ? `running · ${formatCount(producer.rate)}/s · ${producer.eventType ?? 'random'}`
+                : 'stopped'}
+          </span>
+        </div>
+        <ActionFeedback error={start.error} />
+      </form>
+    </Panel>
+  );
+}

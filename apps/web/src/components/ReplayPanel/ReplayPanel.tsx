@@ -1,0 +1,95 @@
+import { LIMITS } from '@streamscope/protocol';
+import { type FormEvent, useId, useState } from 'react';
+import { useCommand } from '../../hooks/use-command';
+import { formatCount } from '../../lib/format';
+import { parseNumberInput } from '../../lib/parse-number';
+import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
+import { Panel } from '../Panel/Panel';
+import { EntryTable } from '../TailPanel/EntryTable';
+import './ReplayPanel.css';
+
+/** XRANGE over any range: history that no consumer group's cursor can change. */
+export function ReplayPanel() {
+  const ids = { start: useId(), end: useId(), limit: useId() };
+  const [start, setStart] = useState('-');
+  const [end, setEnd] = useState('+');
+  const [limit, setLimit] = useState('50');
+  const replay = useCommand<'replay'>();
+  const [range, setRange] = useState({ start: '-', end: '+' });
+
+  const onReplay = (event: FormEvent) => {
+    event.preventDefault();
+    const next = { start: start.trim(), end: end.trim() };
+    setRange(next);
+    void replay.run({ type: 'replay', ...next, count: parseNumberInput(limit) });
+  };
+
+  return (
+    <Panel title="Replay" subtitle="XRANGE">
+      <form onSubmit={onReplay} aria-busy={replay.pending}>
+        <div className="form-row">
+          <div className="field">
+            <label htmlFor={ids.start}>Start</label>
+            <input
+              id={ids.start}
+              className="id-input"
+              type="text"
+              spellCheck={false}
+              autoComplete="off"
+              value={start}
+              onChange={(event) => setStart(event.target.value)}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor={ids.end}>End</label>
+            <input
+              id={ids.end}
+              className="id-input"
+              type="text"
+              spellCheck={false}
+              autoComplete="off"
+              value={end}
+              onChange={(event) => setEnd(event.target.value)}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor={ids.limit}>Limit</label>
+            <input
+              id={ids.limit}
+              type="number"
+              min={1}
+              max={LIMITS.replayMax}
+              step={1}
+              value={limit}
+              onChange={(event) => setLimit(event.target.value)}
+            />
+          </div>
+          <button type="submit" className="primary">
+            Replay
+          </button>
+          <span className="replay-hint">
+            <span className="mono">-</span> / <span className="mono">+</span> are the ends of the stream,{' '}
+            <span className="mono">(</span> before an ID excludes it
+          </span>
+        </div>
+        <ActionFeedback error={replay.error}>
+          {replay.result === null ? null : (
+            <>
+              <strong>{formatCount(replay.result.entries.length)}</strong> entries from{' '}
+              <span className="mono">{range.start}</span> to <span className="mono">{range.end}</span>
+            </>
+          )}
+        </ActionFeedback>
+      </form>
+      {replay.result === null ? null : (
+        <div className="replay-results">
+          <EntryTable
+            entries={replay.result.entries}
+            caption="Replayed entries"
+            emptyText="No entries in that range."
+          />
+        </div>
+      )}
+    </Panel>
+  );
+}

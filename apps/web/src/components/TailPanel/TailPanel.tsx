@@ -1,0 +1,19 @@
+import type { EntryView } from '@streamscope/protocol';
+import { useMemo } from 'react';
+import { compareStreamIds } from '../../lib/stream-ids';
+import { useDashboard } from '../../store/store';
+import { Panel } from '../Panel/Panel';
+import { EntryTable } from './EntryTable';
+
+const NO_ENTRIES: readonly EntryView[] = [];
+
+/** The newest entries (XREVRANGE + - COUNT 10), newest first. */
+export function TailPanel() {
+  const tail = useDashboard((state) => state.snapshot?.tail ?? NO_ENTRIES);
+  const newestFirst = useMemo(() => [...tail].sort((a, b) => compareStreamIds(b.id, a.id)), [tail]);
+  return (
+    <Panel title="Newest entries" subtitle="tail">
+      <EntryTable entries={newestFirst} caption="Newest stream entries" emptyText="The stream is empty." />
+    </Panel>
+  );
+}

@@ -1,0 +1,116 @@
+import { type KeyboardEvent, useEffect, useId, useMemo, useRef } from 'react';
+import { formatClockMs, formatDuration } from '../../lib/format';
+import { describeEvent, KIND_TONE } from '../../lib/lifecycle';
+import { useDashboard } from '../../store/store';
+import { closeEntryTimeline } from './open-timeline';
+import { timelineLanes } from './timeline-groups';
+import './TimelinePanel.css';
+
+/**
+ * One entry's journey: its fields, then per group every delivery, drop, claim and ack in time order. It is a
+ * non-modal side panel so the dashboard stays usable while it is open; Escape or "Close timeline" shuts it.
+ */
+export function TimelinePanel() {
+  const timeline = useDashboard((state) => state.timeline);
+  const titleId = useId();
+  const closeRef = useRef<HTMLButtonElement>(null);
+  const openId = timeline?.id ?? null;
+  const lanes = useMemo(() => timelineLanes(timeline?.events ?? []), [timeline?.events]);
+
+  useEffect(() => {
+    if (openId !== null) closeRef.current?.focus();
+  }, [openId]);
+
+  if (timeline === null) return null;
+
+  const producedAt =
+    timeline.events.find((event) => event.kind === 'produced')?.ts ??
+    timeline.entry?.idMs ??
+    timeline.events[0]?.ts ??
+    null;
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'Escape') {
+      event.stopPropagation();
+      closeEntryTimeline();
+    }
+  };
+
+  return (
+    <dialog open className="timeline-panel" aria-labelledby={titleId} onKeyDown={onKeyDown}>
+      <header className="timeline-header">
+        <h2 id={titleId}>
+          Timeline of <span className="mono">{timeline.id}</span>
+        </h2>
+        <button
+          ref={closeRef}
+          type="button"
+          className="small"
+          aria-label="Close timeline"
+          onClick={closeEntryTimeline}
+        >
+          ✕
+        </button>
+      </header>
+
+      <div className="timeline-body">
+        {timeline.status === 'loading' ? <p className="muted">Loading history…</p> : null}
+        {timeline.status === 'error' ? (
+          <p className="action-feedback action-error" role="alert">
+            {timeline.error}
+          </p>
+        ) : null}
+
+        {timeline.entry === null ? (
+          timeline.missing ? (
+            <p className="timeline-missing">
+              This entry is no longer in the stream (trimmed or deleted); the steps recorded for it are below.
+            </p>
+          ) : null
+        ) : (
+          <section className="timeline-section">
+            <h3>Fields</h3>
+            <dl className="timeline-fields">
+              {Object.entries(timeline.entry.fields).map(([name, value]) => (
+                <div key={name}>
+                  <dt className="mono">{name}</dt>
+                  <dd className="mono">{value}</dd>
+                </div>
+              ))}
+            </dl>
+          </section>
+        )}
+
+        {lanes.map((lane) =>
+          lane.group === null && lane.events.length === 0 ? null : (
+            // Unnamed sections on purpose: named ones would be regions whose names clash with the group panels'.
+            <section key={lane.group ?? '(stream)'} className="timeline-section">
+              <h3>{lane.group === null ? 'Stream' : <span className="mono">{lane.group}</span>}</h3>
+              <ol className="timeline-steps">
+                {lane.events.map((event) => (
+                  <li
+                    key={`${event.kind}|${event.consumer ?? ''}|${event.deliveryCount ?? ''}|${event.ts}`}
+                    className={`timeline-step is-${event.kind}`}
+                  >
+                    <span className="timeline-dot" aria-hidden="true" />
+                    <span className={`badge ${KIND_TONE[event.kind]}`}>{event.kind}</span>
+                    <span className="timeline-text">{describeEvent(event)}</span>
+                    <span className="timeline-time mono" title={formatClockMs(event.ts)}>
+                      {producedAt === null || event.kind === 'produced'
+                        ? formatClockMs(event.ts)
+                        : `+${formatDuration(event.ts - producedAt)}`}
+                    </span>
+                  </li>
+                ))}
+              </ol>
+            </section>
+          ),
+        )}
+
+        {timeline.status === 'ready' && timeline.events.length === 0 ? (
+          <p className="empty">No lifecycle steps recorded for this entry.</p>
+        ) : null}
+        <p className="timeline-live">New steps appear here live while the panel is open.</p>
+      </div>
+    </dialog>
+  );
+}

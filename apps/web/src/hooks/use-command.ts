@@ -1,0 +1,52 @@
+import type { CommandInput, CommandResults, CommandType } from '@streamscope/protocol';
+import { useCallback, useRef, useState } from 'react';
+import { issueCommand } from '../socket/socket-client';
+
+export interface CommandState<R> {
+  /** The request this form sent last; only its answer is shown here. */
+  requestId: string | null;
+  pending: boolean;
+  error: string | null;
+  result: R | null;
+}
+
+/**
+ * One form's command: it keeps its own request id and shows its own error and result, so an error appears next to
+ * the control that caused it. `run` resolves with the result, or `null` when the command failed.
+ */
+export function useCommand<T extends CommandType>() {
+  const [state, setState] = useState<CommandState<CommandResults[T]>>({
+    requestId: null,
+    pending: false,
+    error: null,
+    result: null,
+  });
+  const latest = useRef<string | null>(null);
+
+  const run = useCallback(
+    async (command: Extract<CommandInput, { type: T }>): Promise<CommandResults[T] | null> => {
+      const issued = issueCommand(command);
+      const { requestId } = issued;
+      latest.current = requestId;
+      setState({ requestId, pending: true, error: null, result: null });
+      try {
+        const result = (await issued.result) as CommandResults[T];
+        if (latest.current === requestId) setState({ requestId, pending: false, error: null, result });
+        return result;
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        if (latest.current === requestId)
+          setState({ requestId, pending: false, error: message, result: null });
+        return null;
+      }
+    },
+    [],
+  );
+
+  const clear = useCallback(() => {
+    latest.current = null;
+    setState({ requestId: null, pending: false, error: null, result: null });
+  }, []);
+
+  return { ...state, run, clear };
+}

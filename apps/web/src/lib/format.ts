@@ -1,0 +1,37 @@
+const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const decimal = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
+
+export function formatCount(value: number): string {
+  return integer.format(value);
+}
+
+export function formatRate(perSec: number): string {
+  return `${perSec >= 100 ? integer.format(perSec) : decimal.format(perSec)}/s`;
+}
+
+/** `null` is what Redis says when it cannot tell (a group's lag, entries-read): never shown as 0. */
+export function formatNullable(value: number | null): string {
+  return value === null ? 'unknown' : integer.format(value);
+}
+
+/** Short human durations for idle times: `850 ms`, `4.2 s`, `3 m 05 s`, `2 h 07 m`. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
+  if (ms < 60_000) return `${decimal.format(ms / 1000)} s`;
+  const totalSeconds = Math.floor(ms / 1000);
+  if (totalSeconds < 3600) {
+    return `${Math.floor(totalSeconds / 60)} m ${String(totalSeconds % 60).padStart(2, '0')} s`;
+  }
+  const totalMinutes = Math.floor(totalSeconds / 60);
+  return `${Math.floor(totalMinutes / 60)} h ${String(totalMinutes % 60).padStart(2, '0')} m`;
+}
+
+export function formatClock(ms: number): string {
+  return new Date(ms).toLocaleTimeString('en-GB', { hour12: false });
+}
+
+/** Clock time with milliseconds, for event timelines where several steps share a second. */
+export function formatClockMs(ms: number): string {
+  const date = new Date(ms);
+  return `${date.toLocaleTimeString('en-GB', { hour12: false })}.${String(date.getMilliseconds()).padStart(3, '0')}`;
+}

@@ -1,0 +1,35 @@
+import type { LifecycleEventView, LifecycleKindView } from '@streamscope/protocol';
+
+/** Badge colour per lifecycle step: good news green, losses red, recoveries purple. */
+export const KIND_TONE: Record<LifecycleKindView, string> = {
+  produced: 'badge-accent',
+  delivered: '',
+  acked: 'badge-ok',
+  dropped: 'badge-danger',
+  failed: 'badge-warn',
+  claimed: 'badge-info',
+  deleted: 'badge-info',
+};
+
+/** One step in words: "delivered to worker-a (attempt 1)", "claimed by worker-b (attempt 2)", "acked by worker-b". */
+export function describeEvent(event: LifecycleEventView): string {
+  const who = event.consumer ?? 'unknown consumer';
+  const attempt = event.deliveryCount === null ? '' : ` (attempt ${event.deliveryCount})`;
+  const reason = event.reason === null ? '' : `: ${event.reason}`;
+  switch (event.kind) {
+    case 'produced':
+      return event.eventType === null ? 'produced' : `produced as ${event.eventType}`;
+    case 'delivered':
+      return `delivered to ${who}${attempt}`;
+    case 'claimed':
+      return `claimed by ${who}${attempt}`;
+    case 'acked':
+      return `acked by ${who}${attempt}`;
+    case 'dropped':
+      return `dropped by ${who}${attempt}${reason}`;
+    case 'failed':
+      return `failed in ${who}${attempt}${reason}`;
+    case 'deleted':
+      return `deleted from the pending list${event.consumer === null ? '' : ` of ${who}`}${reason}`;
+  }
+}

@@ -1,0 +1,16 @@
+import type { ErrorCode } from '@streamscope/protocol';
+
+/** A server `error` code, or why no answer came: `offline` (not connected, or the connection dropped) or `timeout`. */
+export type CommandErrorCode = ErrorCode | 'offline' | 'timeout';
+
+export class CommandError extends Error {
+  override name = 'CommandError';
+  readonly code: CommandErrorCode;
+  readonly requestId: string;
+
+  constructor(code: CommandErrorCode, message: string, requestId: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+    this.requestId = requestId;
+  }
+}

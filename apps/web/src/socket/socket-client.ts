@@ -1,0 +1,240 @@
+import {
+  type CommandInput,
+  type CommandResults,
+  commandSchema,
+  describeIssues,
+  type ServerMessage,
+  serverMessageSchema,
+} from '@streamscope/protocol';
+import { useDashboard } from '../store/store';
+import { reconnectDelay } from './backoff';
+import { CommandError } from './command-error';
+import { webSocketUrl } from './ws-url';
+
+/** How long a command waits for its `result` or `error` before it is given up as lost. */
+export const COMMAND_TIMEOUT_MS = 15_000;
+
+export interface IssuedCommand<R> {
+  /** The id the reply will carry; forms keep it to tell their own answer from a stale one. */
+  requestId: string;
+  result: Promise<R>;
+}
+
+interface PendingRequest {
+  command: string;
+  resolve: (result: unknown) => void;
+  reject: (error: CommandError) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+// One connection per page, owned by this module rather than a component: React StrictMode's double mount and
+// re-renders must not open a second socket, and the store is fed from here whatever is on screen.
+const pending = new Map<string, PendingRequest>();
+let socket: WebSocket | null = null;
+let retryTimer: ReturnType<typeof setTimeout> | null = null;
+let started = false;
+let failures = 0;
+let requestCounter = 0;
+let invalidMessages = 0;
+// Not crypto.randomUUID(): that exists only in secure contexts, and the demo may be opened over plain http on a LAN.
+const requestPrefix = Math.random().toString(36).slice(2, 8);
+
+const store = () => useDashboard.getState();
+
+/** Opens the connection and keeps it open, reconnecting with backoff; calling it again does nothing. */
+export function startSocket(): void {
+  if (started) return;
+  started = true;
+  connect();
+}
+
+/** Closes the connection for good and fails every command still waiting for an answer. */
+export function stopSocket(): void {
+  started = false;
+  if (retryTimer !== null) clearTimeout(retryTimer);
+  retryTimer = null;
+  const current = socket;
+  socket = null;
+  current?.close(1000, 'page closed the connection');
+  failPending('offline', 'the connection was closed');
+}
+
+/** Skips the rest of the backoff wait and tries at once. */
+export function reconnectNow(): void {
+  if (!started || retryTimer === null) return;
+  clearTimeout(retryTimer);
+  retryTimer = null;
+  connect();
+}
+
+/**
+ * Sends one command and returns its request id with a promise for the typed result. The promise rejects with a
+ * {@link CommandError}: the server's error, an invalid command (checked here with the same schema the server
+ * uses), no connection, or no answer within 15 s.
+ *
+ * @example
+ * const { requestId, result } = issueCommand({ type: 'produce', count: 10 });
+ * const { produced } = await result;
+ */
+export function issueCommand<C extends CommandInput>(command: C): IssuedCommand<CommandResults[C['type']]> {
+  requestCounter += 1;
+  const requestId = `${requestPrefix}-${requestCounter}`;
+  const result = new Promise<CommandResults[C['type']]>((resolve, reject) => {
+    const fail = (error: CommandError) => {
+      store().recordLastResult({
+        requestId,
+        command: command.type,
+        at: Date.now(),
+        outcome: { ok: false, code: error.code, message: error.message },
+      });
+      reject(error);
+    };
+    const parsed = commandSchema.safeParse(command);
+    if (!parsed.success) {
+      fail(new CommandError('bad_request', describeIssues(parsed.error), requestId));
+      return;
+    }
+    const current = socket;
+    if (current === null || current.readyState !== WebSocket.OPEN) {
+      fail(
+        new CommandError('offline', 'not connected to the server; try again once it reconnects', requestId),
+      );
+      return;
+    }
+    const timer = setTimeout(() => {
+      pending.delete(requestId);
+      fail(
+        new CommandError(
+          'timeout',
+          `no answer from the server within ${COMMAND_TIMEOUT_MS / 1000} s`,
+          requestId,
+        ),
+      );
+    }, COMMAND_TIMEOUT_MS);
+    pending.set(requestId, {
+      command: command.type,
+      resolve: (value) => resolve(value as CommandResults[C['type']]),
+      reject,
+      timer,
+    });
+    current.send(JSON.stringify({ requestId, ...parsed.data }));
+  });
+  return { requestId, result };
+}
+
+/** {@link issueCommand} for callers that need only the result. */
+export function sendCommand<C extends CommandInput>(command: C): Promise<CommandResults[C['type']]> {
+  return issueCommand(command).result;
+}
+
+function connect(): void {
+  store().setConnection({ status: 'connecting', retryAt: null });
+  let ws: WebSocket;
+  try {
+    ws = new WebSocket(webSocketUrl(window.location));
+  } catch (error) {
+    console.error('streamscope: cannot open the WebSocket', error);
+    scheduleReconnect();
+    return;
+  }
+  socket = ws;
+  ws.addEventListener('open', () => {
+    if (socket !== ws) return;
+    failures = 0;
+    store().setConnection({ status: 'open', retryAt: null, failures: 0, everConnected: true });
+  });
+  ws.addEventListener('message', (event: MessageEvent<unknown>) => {
+    if (socket === ws) receive(event.data);
+  });
+  // 'error' is always followed by 'close', which is where reconnecting happens.
+  ws.addEventListener('close', () => {
+    if (socket !== ws) return;
+    socket = null;
+    failPending('offline', 'the connection dropped before the server answered');
+    scheduleReconnect();
+  });
+}
+
+function scheduleReconnect(): void {
+  if (!started) return;
+  failures += 1;
+  const delay = reconnectDelay(failures);
+  store().setConnection({ status: 'waiting', retryAt: Date.now() + delay, failures });
+  retryTimer = setTimeout(() => {
+    retryTimer = null;
+    connect();
+  }, delay);
+}
+
+function failPending(code: 'offline', message: string): void {
+  for (const [requestId, request] of pending) {
+    clearTimeout(request.timer);
+    request.reject(new CommandError(code, message, requestId));
+  }
+  pending.clear();
+}
+
+function receive(data: unknown): void {
+  let json: unknown;
+  try {
+    json = typeof data === 'string' ? JSON.parse(data) : undefined;
+  } catch {
+    json = undefined;
+  }
+  const parsed = serverMessageSchema.safeParse(json);
+  if (!parsed.success) {
+    // Log the first few and then every hundredth: a server on another protocol version would flood the console.
+    invalidMessages += 1;
+    if (invalidMessages <= 5 || invalidMessages % 100 === 0) {
+      console.warn(
+        `streamscope: dropped invalid server message #${invalidMessages}`,
+        parsed.error.issues,
+        json,
+      );
+    }
+    return;
+  }
+  dispatch(parsed.data);
+}
+
+function dispatch(message: ServerMessage): void {
+  switch (message.type) {
+    case 'hello':
+      store().receiveHello(message);
+      return;
+    case 'snapshot':
+      store().receiveSnapshot(message);
+      return;
+    case 'deliveries':
+      store().receiveDeliveries(message.events, message.omitted);
+      return;
+    case 'result': {
+      const request = pending.get(message.requestId);
+      store().recordLastResult({
+        requestId: message.requestId,
+        command: message.command,
+        at: Date.now(),
+        outcome: { ok: true, result: message.result },
+      });
+      if (request === undefined) return;
+      pending.delete(message.requestId);
+      clearTimeout(request.timer);
+      request.resolve(message.result);
+      return;
+    }
+    case 'error': {
+      const request = message.requestId === null ? undefined : pending.get(message.requestId);
+      store().recordLastResult({
+        requestId: message.requestId,
+        command: request?.command ?? 'unknown',
+        at: Date.now(),
+        outcome: { ok: false, code: message.code, message: message.message },
+      });
+      if (request === undefined || message.requestId === null) return;
+      pending.delete(message.requestId);
+      clearTimeout(request.timer);
+      request.reject(new CommandError(message.code, message.message, message.requestId));
+      return;
+    }
+  }
+}

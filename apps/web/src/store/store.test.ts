@@ -1,0 +1,62 @@
+import type { LifecycleEventView } from '@streamscope/protocol';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { FEED_MAX, useDashboard } from './store';
+
+const event = (
+  id: string,
+  kind: LifecycleEventView['kind'],
+  ts: number,
+  consumer: string | null = 'w',
+): LifecycleEventView => ({
+  kind,
+  id,
+  group: kind === 'produced' ? null : 'g',
+  consumer: kind === 'produced' ? null : consumer,
+  deliveryCount: kind === 'produced' ? null : 1,
+  eventType: 'order.paid',
+  reason: null,
+  ts,
+});
+
+describe('dashboard store', () => {
+  beforeEach(() => {
+    useDashboard.setState({ feed: [], feedSeq: 0, feedOmitted: 0, timeline: null });
+  });
+
+  it('keeps the newest FEED_MAX lifecycle events and counts what the server left out', () => {
+    const { receiveDeliveries } = useDashboard.getState();
+    for (let batch = 0; batch < 3; batch += 1) {
+      receiveDeliveries(
+        Array.from({ length: 150 }, (_, index) => event(`${batch}-${index}`, 'delivered', index)),
+        7,
+      );
+    }
+    const { feed, feedOmitted } = useDashboard.getState();
+    expect(feed).toHaveLength(FEED_MAX);
+    expect(feed.at(-1)?.event.id).toBe('2-149');
+    expect(new Set(feed.map((item) => item.seq)).size).toBe(FEED_MAX);
+    expect(feedOmitted).toBe(21);
+  });
+
+  it('merges the history answer with live events for the open entry, in time order, without duplicates', () => {
+    const store = useDashboard.getState();
+    store.openTimeline('1-0', 'r1');
+    store.receiveDeliveries([event('1-0', 'acked', 30), event('2-0', 'delivered', 31)], 0);
+    store.timelineLoaded('r1', {
+      id: '1-0',
+      entry: { id: '1-0', idMs: 1, fields: { type: 'order.paid' } },
+      events: [event('1-0', 'produced', 10), event('1-0', 'delivered', 20), event('1-0', 'acked', 30)],
+    });
+    const { timeline } = useDashboard.getState();
+    expect(timeline?.status).toBe('ready');
+    expect(timeline?.events.map((e) => e.kind)).toEqual(['produced', 'delivered', 'acked']);
+  });
+
+  it('ignores a late history answer for an entry no longer shown', () => {
+    const store = useDashboard.getState();
+    store.openTimeline('1-0', 'r1');
+    store.openTimeline('2-0', 'r2');
+    store.timelineLoaded('r1', { id: '1-0', entry: null, events: [event('1-0', 'produced', 1)] });
+    expect(useDashboard.getState().timeline).toMatchObject({ id: '2-0', status: 'loading', events: [] });
+  });
+});

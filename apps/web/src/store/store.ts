@@ -1,0 +1,138 @@
+import type { CommandResults, Hello, LifecycleEventView, Snapshot } from '@streamscope/protocol';
+import { create } from 'zustand';
+import { appendHistory, type HistoryPoint, historyPoint } from './history';
+import { mergeTimelineEvents, type TimelineState } from './timeline';
+
+/** The live feed keeps only the newest lifecycle events; at thousands a second older ones are noise. */
+export const FEED_MAX = 200;
+
+export type ConnectionStatus = 'connecting' | 'open' | 'waiting';
+
+export interface ConnectionState {
+  status: ConnectionStatus;
+  /** When the next attempt starts, while `waiting`. */
+  retryAt: number | null;
+  /** Attempts that failed in a row since the last open connection. */
+  failures: number;
+  /** Whether this page has been connected at least once, to tell "connecting" from "reconnecting". */
+  everConnected: boolean;
+}
+
+export interface FeedItem {
+  /** A local sequence number: events carry no id of their own, and React needs a stable key. */
+  seq: number;
+  event: LifecycleEventView;
+}
+
+export type CommandOutcome = { ok: true; result: unknown } | { ok: false; code: string; message: string };
+
+export interface LastResult {
+  /** `null` for a server error too broken to carry one. */
+  requestId: string | null;
+  command: string;
+  at: number;
+  outcome: CommandOutcome;
+}
+
+export interface State {
+  connection: ConnectionState;
+  hello: Hello | null;
+  snapshot: Snapshot | null;
+  history: HistoryPoint[];
+  feed: FeedItem[];
+  feedSeq: number;
+  /** Events the server counted but did not send (its per-tick cap), summed since the page loaded. */
+  feedOmitted: number;
+  lastResult: LastResult | null;
+  timeline: TimelineState | null;
+
+  setConnection: (patch: Partial<ConnectionState>) => void;
+  receiveHello: (hello: Hello) => void;
+  receiveSnapshot: (snapshot: Snapshot) => void;
+  receiveDeliveries: (events: readonly LifecycleEventView[], omitted: number) => void;
+  recordLastResult: (lastResult: LastResult) => void;
+  openTimeline: (id: string, requestId: string | null) => void;
+  timelineLoaded: (requestId: string, result: CommandResults['entry.history']) => void;
+  timelineFailed: (requestId: string | null, message: string) => void;
+  closeTimeline: () => void;
+}
+
+export const useDashboard = create<State>()((set) => ({
+  connection: { status: 'connecting', retryAt: null, failures: 0, everConnected: false },
+  hello: null,
+  snapshot: null,
+  history: [],
+  feed: [],
+  feedSeq: 0,
+  feedOmitted: 0,
+  lastResult: null,
+  timeline: null,
+
+  setConnection: (patch) => set((state) => ({ connection: { ...state.connection, ...patch } })),
+
+  receiveHello: (hello) =>
+    set((state) =>
+      // Another stream behind the same address: its past is not this one's.
+      state.hello !== null && state.hello.streamKey !== hello.streamKey
+        ? { hello, snapshot: null, history: [], feed: [], feedOmitted: 0 }
+        : { hello },
+    ),
+
+  receiveSnapshot: (snapshot) =>
+    set((state) => ({ snapshot, history: appendHistory(state.history, historyPoint(snapshot)) })),
+
+  receiveDeliveries: (events, omitted) =>
+    set((state) => {
+      if (events.length === 0 && omitted === 0) return {};
+      const fresh = events.length > FEED_MAX ? events.slice(-FEED_MAX) : events;
+      let seq = state.feedSeq;
+      const items = fresh.map((event) => {
+        seq += 1;
+        return { seq, event };
+      });
+      const keep = FEED_MAX - items.length;
+      const feed = keep > 0 ? [...state.feed.slice(-keep), ...items] : items;
+      const { timeline } = state;
+      // The open timeline takes every event for its entry, also those the feed's cap drops.
+      const forTimeline = timeline === null ? [] : events.filter((event) => event.id === timeline.id);
+      return {
+        feed,
+        feedSeq: seq,
+        feedOmitted: state.feedOmitted + omitted,
+        ...(timeline !== null && forTimeline.length > 0
+          ? { timeline: { ...timeline, events: mergeTimelineEvents(timeline.events, forTimeline) } }
+          : {}),
+      };
+    }),
+
+  recordLastResult: (lastResult) => set({ lastResult }),
+
+  openTimeline: (id, requestId) =>
+    set({
+      timeline: { id, requestId, status: 'loading', error: null, entry: null, missing: false, events: [] },
+    }),
+
+  timelineLoaded: (requestId, result) =>
+    set((state) => {
+      const { timeline } = state;
+      if (timeline === null || timeline.requestId !== requestId) return {};
+      return {
+        timeline: {
+          ...timeline,
+          status: 'ready',
+          entry: result.entry,
+          missing: result.entry === null,
+          events: mergeTimelineEvents(timeline.events, result.events),
+        },
+      };
+    }),
+
+  timelineFailed: (requestId, message) =>
+    set((state) => {
+      const { timeline } = state;
+      if (timeline === null || timeline.requestId !== requestId) return {};
+      return { timeline: { ...timeline, status: 'error', error: message } };
+    }),
+
+  closeTimeline: () => set({ timeline: null }),
+}));
