@@ -11,3 +11,7 @@ echo "== types (tsc)"
 pnpm run typecheck
 echo "== unit and integration tests (vitest)"
 pnpm run test:unit
+echo "== dashboard build (vite)"
+pnpm --filter @streamscope/web run build
+echo "== end-to-end tests (Playwright, Debian Chromium)"
+PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 pnpm --filter @streamscope/e2e run test

@@ -1,0 +1,45 @@
+import { expect, test } from '../fixtures/test.js';
+
+test('the page reconnects by itself after the server restarts, and says so meanwhile', async ({
+  dashboard,
+  streamscope,
+}) => {
+  await expect(dashboard.connection).toHaveText('connected');
+  await dashboard.produceEvents(5);
+  await expect(dashboard.stat(dashboard.stream, 'Length')).toHaveText('5');
+
+  await streamscope.stop();
+  await expect(dashboard.connection).toHaveText(/reconnecting|disconnected/);
+
+  await streamscope.restart(); // same port, --no-reset: the stream is still there
+  await expect(dashboard.connection).toHaveText('connected', { timeout: 20_000 });
+  await expect(dashboard.stat(dashboard.stream, 'Length')).toHaveText('5');
+  await dashboard.produceEvents(3);
+  await expect(dashboard.stat(dashboard.stream, 'Length')).toHaveText('8');
+});
+
+test('a bad form value shows an error where the user acted and changes nothing', async ({
+  dashboard,
+  page,
+}) => {
+  await expect(dashboard.connection).toHaveText('connected');
+  await dashboard.produceEvents(4);
+  await expect(dashboard.stat(dashboard.stream, 'Length')).toHaveText('4');
+
+  // The browser's own validation stops a count below 1 at the field, before anything is sent.
+  await dashboard.produceEvents(0);
+  const count = dashboard.produce.getByLabel('Number of events');
+  expect(await count.evaluate((input: HTMLInputElement) => input.validationMessage)).not.toBe('');
+
+  await dashboard.replay.getByLabel('Start').fill('yesterday');
+  await dashboard.replay.getByRole('button', { name: 'Replay' }).click();
+  await expect(dashboard.replay.getByRole('alert')).toContainText(/start/);
+
+  const notifications = dashboard.group('notifications');
+  await notifications.getByLabel('Consumer name for notifications').fill('worker-a');
+  await notifications.getByRole('button', { name: 'Add consumer to notifications' }).click();
+  await expect(notifications.getByRole('alert')).toContainText(/already exists/);
+
+  await expect(dashboard.stat(dashboard.stream, 'Length')).toHaveText('4');
+  await expect(page.getByRole('article')).toHaveCount(3);
+});

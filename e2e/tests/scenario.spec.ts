@@ -1,0 +1,86 @@
+import { expect, test } from '../fixtures/test.js';
+
+test('the redis.io walk-through, and the timeline, charts and handover beyond it', async ({
+  dashboard,
+  page,
+}) => {
+  const { stream, pending } = dashboard;
+  await expect(dashboard.connection).toHaveText('connected');
+
+  // The page loads with two groups and three consumers.
+  await expect(dashboard.group('notifications')).toBeVisible();
+  await expect(dashboard.group('analytics')).toBeVisible();
+  await expect(page.getByRole('article')).toHaveCount(3);
+
+  // Produce 20: analytics processes all 20; notifications splits them between worker-a and worker-b.
+  await dashboard.produceEvents(20);
+  await expect(dashboard.stat(stream, 'Length')).toHaveText('20');
+  await expect(dashboard.stat(dashboard.consumer('analytics', 'worker-c'), 'Processed')).toHaveText('20');
+  const processedOf = async (name: string) =>
+    Number(await dashboard.stat(dashboard.consumer('notifications', name), 'Processed').textContent());
+  await expect.poll(async () => (await processedOf('worker-a')) + (await processedOf('worker-b'))).toBe(20);
+  expect(await processedOf('worker-a')).toBeGreaterThan(0);
+  expect(await processedOf('worker-b')).toBeGreaterThan(0);
+  await expect(dashboard.tail.getByRole('button', { name: /^\d+-\d+$/ })).toHaveCount(10);
+
+  // Crash next 3 on worker-a, produce more: three entries sit pending with worker-a.
+  const workerA = dashboard.consumer('notifications', 'worker-a');
+  await workerA.getByRole('button', { name: 'Crash next 3 on worker-a' }).click();
+  await expect(workerA).toContainText(/crash/i);
+  await dashboard.produceEvents(20);
+  const pendingRows = pending.getByRole('row').filter({ hasText: 'worker-a' });
+  await expect(pendingRows).toHaveCount(3);
+  const stuckId = (await pendingRows.first().getByRole('button').textContent()) ?? '';
+  expect(stuckId).toMatch(/^\d+-\d+$/);
+
+  // Past the threshold, XAUTOCLAIM to worker-b: pending empties, delivery count 2 is seen.
+  await expect(pending.getByText('claimable')).toHaveCount(3, { timeout: 10_000 });
+  await pending.getByLabel('Target consumer').selectOption('notifications/worker-b');
+  await pending.getByRole('button', { name: 'XAUTOCLAIM to selected' }).click();
+  await expect(pending).toContainText(/claimed\D*3/i);
+  await expect(pending.getByRole('row').filter({ hasText: 'worker-a' })).toHaveCount(0);
+  const workerB = dashboard.consumer('notifications', 'worker-b');
+  await expect(workerB.getByText('×2').first()).toBeVisible();
+
+  // The claimed entry's timeline shows both attempts: dropped by worker-a, then acked by worker-b.
+  await workerB.getByRole('button', { name: stuckId, exact: true }).click();
+  await expect(dashboard.timeline).toBeVisible();
+  await expect(dashboard.timeline).toContainText('worker-a');
+  await expect(dashboard.timeline).toContainText('worker-b');
+  await expect(dashboard.timeline).toContainText(/dropped/i);
+  await expect(dashboard.timeline).toContainText(/attempt 2/i);
+  await dashboard.timeline.getByRole('button', { name: 'Close timeline' }).click();
+
+  // Replay shows the history, independent of group state.
+  await dashboard.replay.getByLabel('Limit').fill('50');
+  await dashboard.replay.getByRole('button', { name: 'Replay' }).click();
+  await expect(dashboard.replay.getByRole('row')).toHaveCount(41); // 40 entries and the header
+
+  // Trim to exactly 10 (an approximate trim of so short a stream may remove nothing: whole nodes only).
+  await dashboard.retention.getByLabel('Exact trim (no ~)').check();
+  await dashboard.retention.getByLabel(/^MAXLEN/).fill('10');
+  await dashboard.retention.getByRole('button', { name: 'XTRIM' }).click();
+  await expect(dashboard.retention).toContainText(/deleted/i);
+  await expect(dashboard.stat(stream, 'Length')).toHaveText('10');
+
+  // Add a consumer, then remove one and see the handover.
+  const notifications = dashboard.group('notifications');
+  await notifications.getByLabel('Consumer name for notifications').fill('worker-d');
+  await notifications.getByRole('button', { name: 'Add consumer to notifications' }).click();
+  await expect(dashboard.consumer('notifications', 'worker-d')).toBeVisible();
+  await workerA.getByRole('button', { name: 'Remove worker-a' }).click();
+  await expect(notifications).toContainText(/handed over|hand(ed)? (its|\d+)/i);
+  await expect(dashboard.consumer('notifications', 'worker-a')).toHaveCount(0);
+
+  // Charts show data.
+  await expect(page.locator('.recharts-surface').first()).toBeVisible();
+  await expect(page.locator('.recharts-layer path, .recharts-rectangle').first()).toBeAttached();
+
+  await page.screenshot({ path: test.info().outputPath('dashboard.png'), fullPage: true });
+
+  // Reset: back to the seed, an empty stream.
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByRole('button', { name: /Reset demo/ }).click();
+  await expect(dashboard.stat(stream, 'Length')).toHaveText('0');
+  await expect(page.getByRole('article')).toHaveCount(3);
+});
