@@ -148,29 +148,30 @@ export class EventStream {
     if (!Array.isArray(events)) throw new StreamArgumentError('events must be an array of { type, payload }');
     if (events.length === 0) return [];
     const maxlen = this.maxlenApprox === null ? '' : String(this.maxlenApprox);
-    const chunks: [string, string][] = [];
-    for (let start = 0; start < events.length; start += PRODUCE_BATCH_CHUNK) {
-      const chunk: string[][] = [];
-      for (const event of events.slice(start, start + PRODUCE_BATCH_CHUNK)) {
-        if (event === null || typeof event !== 'object') {
-          throw new StreamArgumentError(`each event must be an object { type, payload }, got ${show(event)}`);
-        }
-        // A lone UTF-16 surrogate has no UTF-8 form; replace it as Buffer.from would on the plain XADD path.
-        chunk.push(encodeFields(event.type, event.payload ?? {}).map((value) => value.toWellFormed()));
+    // Every event is encoded (and so validated) before anything is sent: a bad event appends nothing.
+    const encoded = events.map((event) => {
+      if (event === null || typeof event !== 'object') {
+        throw new StreamArgumentError(`each event must be an object { type, payload }, got ${show(event)}`);
       }
-      chunks.push([maxlen, JSON.stringify(chunk)]);
-    }
+      // A lone UTF-16 surrogate has no UTF-8 form; replace it as Buffer.from would on the plain XADD path.
+      return encodeFields(event.type, event.payload ?? {}).map((value) => value.toWellFormed());
+    });
     this.#defineProduceBatch();
+    const produceChunk = this.#produceBatchCommand(this.redis);
     const ids = await this.#run('XADD batch', async () => {
-      if (chunks.length === 1)
-        return parseIds(await this.#produceBatchCommand(this.redis)(this.streamKey, ...(chunks[0] ?? [])));
-      const pipeline = this.redis.pipeline();
-      for (const args of chunks) this.#produceBatchCommand(pipeline)(this.streamKey, ...args);
-      const results = (await pipeline.exec()) ?? [];
-      return results.flatMap(([error, reply]) => {
-        if (error) throw error;
-        return parseIds(reply);
-      });
+      // Each chunk is written as soon as it is serialised, so Redis appends one chunk while the next is
+      // being prepared; replies come back in order on the one connection.
+      const replies: Promise<unknown>[] = [];
+      for (let start = 0; start < encoded.length; start += PRODUCE_BATCH_CHUNK) {
+        replies.push(
+          produceChunk(
+            this.streamKey,
+            maxlen,
+            JSON.stringify(encoded.slice(start, start + PRODUCE_BATCH_CHUNK)),
+          ),
+        );
+      }
+      return (await Promise.all(replies)).flatMap(parseIds);
     });
     this.#counters.produced += ids.length;
     return ids;
