@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConsumerWorker, EventStream } from '@streamscope/streams';
 import { RedisServer, uniqueStreamKey, waitFor } from '@streamscope/testkit';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, it } from 'vitest';
 
 let server: RedisServer;
 
@@ -60,7 +60,8 @@ it('workers blocked when Redis is killed recover by themselves; every produced e
     );
   }
   for (const worker of workers) {
-    expect(worker.status().alive).toBe(true);
+    // A worker that had nothing to do may still be inside ioredis's reconnect back-off; it gets there alone.
+    await waitFor(`${worker.name} connected again`, () => worker.status().alive, { timeoutMs: 10_000 });
     await worker.close();
   }
   await stream.deleteStream();
