@@ -75,6 +75,32 @@ export const commandSchema = z.discriminatedUnion('type', [
       message: 'give exactly one of minId or olderThanMs',
     }),
   z.object({ type: z.literal('reset') }),
+  z.object({ type: z.literal('poison.inject'), count: int('count', 1, LIMITS.poisonMax).default(1) }),
+  z.object({ type: z.literal('dlq.list'), count: int('count', 1, LIMITS.dlqListMax).default(50) }),
+  /** Appends the dead-lettered entry's fields to the main stream again and removes it from the DLQ. */
+  z.object({ type: z.literal('dlq.requeue'), id: entryIdSchema }),
+  z.object({ type: z.literal('dlq.discard'), id: entryIdSchema }),
+  /** Runs XAUTOCLAIM on a timer in every worker of the group (the auto-reaper). */
+  z.object({ type: z.literal('autoreap.set'), group: nameSchema, enabled: z.boolean() }),
+  /** A standing MINID-by-age policy, applied every second; `null` turns it off. */
+  z.object({
+    type: z.literal('retention.set'),
+    maxAgeMs: int('maxAgeMs', 1_000, 10 * 365 * 86_400_000).nullable(),
+  }),
+  /** What a trim would remove, per group: entries still pending, and entries not yet read. */
+  z
+    .object({
+      type: z.literal('trim.preview'),
+      maxlen: int('maxlen', 0, 1_000_000_000).optional(),
+      minId: entryIdSchema.optional(),
+      olderThanMs: int('olderThanMs', 0, 10 * 365 * 86_400_000).optional(),
+    })
+    .refine(
+      (command) =>
+        [command.maxlen, command.minId, command.olderThanMs].filter((value) => value !== undefined).length ===
+        1,
+      { message: 'give exactly one of maxlen, minId or olderThanMs' },
+    ),
   z.object({ type: z.literal('entry.history'), id: entryIdSchema }),
 ]);
 

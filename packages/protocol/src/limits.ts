@@ -6,7 +6,16 @@ export const LIMITS = {
   crashMax: 1_000,
   nameMax: 64,
   eventTypeMax: 64,
+  poisonMax: 100,
+  dlqListMax: 500,
+  reapIntervalMinMs: 100,
 } as const;
 
 /** The event types the demo producer picks from when none is chosen. */
 export const DEMO_EVENT_TYPES = ['order.placed', 'order.paid', 'order.shipped', 'order.cancelled'] as const;
+
+/** The event type whose demo handler always fails: a poison pill, to watch it reach the dead-letter stream. */
+export const POISON_EVENT_TYPE = 'poison.pill';
+
+/** The demo's default dead-letter threshold: delivery count at which an entry is dead-lettered. */
+export const DEFAULT_MAX_DELIVERIES = 5;

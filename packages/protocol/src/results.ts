@@ -1,5 +1,5 @@
 import type { CommandType } from './commands.js';
-import type { EntryView, LifecycleEventView } from './server-messages.js';
+import type { DeadLetterView, EntryView, LifecycleEventView } from './server-messages.js';
 
 /** What each command answers with, on the JSON API and in a WebSocket `result` message. */
 export interface CommandResults {
@@ -24,6 +24,18 @@ export interface CommandResults {
   'trim.maxlen': { deleted: number; length: number };
   'trim.minid': { deleted: number; length: number; minId: string };
   reset: { groups: number; consumers: number };
+  'poison.inject': { produced: number; ids: string[] };
+  'dlq.list': { entries: DeadLetterView[] };
+  'dlq.requeue': { id: string; requeuedAs: string };
+  'dlq.discard': { id: string; discarded: boolean };
+  'autoreap.set': { group: string; enabled: boolean; intervalMs: number };
+  'retention.set': { maxAgeMs: number | null };
+  'trim.preview': {
+    /** Entries with IDs below this would go (`null`: nothing would). */
+    cutoffId: string | null;
+    removes: number;
+    groups: { group: string; pending: number; unread: number }[];
+  };
   'entry.history': { id: string; entry: EntryView | null; events: LifecycleEventView[] };
 }
 

@@ -17,6 +17,8 @@ export const lifecycleKindSchema = z.enum([
   'failed',
   'claimed',
   'deleted',
+  'dead-lettered',
+  'duplicate',
 ]);
 export type LifecycleKindView = z.infer<typeof lifecycleKindSchema>;
 
@@ -37,7 +39,7 @@ export type LifecycleEventView = z.infer<typeof lifecycleEventSchema>;
 const recentOutcomeSchema = z.object({
   id: z.string(),
   eventType: z.string().nullable(),
-  outcome: z.enum(['acked', 'dropped', 'failed', 'deleted']),
+  outcome: z.enum(['acked', 'dropped', 'failed', 'deleted', 'dead-lettered']),
   deliveryCount: z.number().nullable(),
   ts: z.number(),
 });
@@ -77,8 +79,39 @@ const groupSchema = z.object({
   /** Per second, over the last snapshot interval. */
   deliveredPerSec: z.number(),
   ackedPerSec: z.number(),
+  /** Age of the oldest pending entry (from its ID's time), `null` when nothing is pending. */
+  oldestPendingMs: z.number().nullable(),
+  /** Whether the auto-reaper runs XAUTOCLAIM on a timer in this group's workers. */
+  autoReap: z.boolean(),
+  /** Redeliveries of an entry this group had already processed, caught by the once-per-id guard. */
+  duplicates: z.number(),
+  deadLettered: z.number(),
 });
 export type GroupView = z.infer<typeof groupSchema>;
+
+/** An entry in the dead-letter stream: where it came from, why it is there, and its original fields. */
+export const deadLetterSchema = z.object({
+  /** Its ID in the dead-letter stream. */
+  id: z.string(),
+  originalId: z.string(),
+  group: z.string(),
+  consumer: z.string(),
+  deliveryCount: z.number().nullable(),
+  reason: z.string(),
+  ts: z.number(),
+  fields: z.record(z.string(), z.string()),
+});
+export type DeadLetterView = z.infer<typeof deadLetterSchema>;
+
+/** A figure past its alert threshold, e.g. a group whose lag is over the limit. */
+export const alertSchema = z.object({
+  metric: z.enum(['lag', 'pending', 'oldestPendingMs', 'consumerIdleMs']),
+  /** `group` or `group/consumer`. */
+  subject: z.string(),
+  value: z.number(),
+  threshold: z.number(),
+});
+export type AlertView = z.infer<typeof alertSchema>;
 
 export const pendingRowSchema = z.object({
   group: z.string(),
@@ -109,7 +142,21 @@ export const snapshotSchema = z.object({
     /** Rows per group are capped; this many pending entries were left out. */
     omitted: z.number(),
   }),
-  totals: z.object({ produced: z.number(), acked: z.number(), claimed: z.number() }),
+  totals: z.object({
+    produced: z.number(),
+    acked: z.number(),
+    claimed: z.number(),
+    deadLettered: z.number(),
+  }),
+  dlq: z.object({ key: z.string(), length: z.number(), newest: z.array(deadLetterSchema) }),
+  retention: z.object({ maxAgeMs: z.number().nullable() }),
+  thresholds: z.object({
+    lag: z.number(),
+    pending: z.number(),
+    oldestPendingMs: z.number(),
+    consumerIdleMs: z.number(),
+  }),
+  alerts: z.array(alertSchema),
   producer: z.object({ running: z.boolean(), rate: z.number(), eventType: z.string().nullable() }),
   producedPerSec: z.number(),
   claimMinIdleMs: z.number(),
@@ -123,6 +170,8 @@ export const helloSchema = z.object({
   streamKey: z.string(),
   maxlen: z.number().nullable(),
   claimMinIdleMs: z.number(),
+  deadLetterKey: z.string(),
+  maxDeliveries: z.number(),
 });
 export type Hello = z.infer<typeof helloSchema>;
 
@@ -133,6 +182,15 @@ export const deliveriesSchema = z.object({
   omitted: z.number(),
 });
 export type Deliveries = z.infer<typeof deliveriesSchema>;
+
+/** New entries seen by the read-only tail (XREAD BLOCK, no group), batched per tick. */
+export const liveTailSchema = z.object({
+  type: z.literal('tail'),
+  entries: z.array(entrySchema),
+  /** Entries of this tick beyond the cap, counted but not sent. */
+  omitted: z.number(),
+});
+export type LiveTail = z.infer<typeof liveTailSchema>;
 
 export const resultSchema = z.object({
   type: z.literal('result'),
@@ -156,6 +214,7 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   helloSchema,
   snapshotSchema,
   deliveriesSchema,
+  liveTailSchema,
   resultSchema,
   errorSchema,
 ]);

@@ -14,7 +14,14 @@ export interface DeliveryContext {
 /** Processes one entry. Returning acks it; throwing leaves it pending and counts a failure. */
 export type EntryHandler = (entry: StreamEntry, context: DeliveryContext) => void | Promise<void>;
 
-export type LifecycleKind = 'delivered' | 'acked' | 'dropped' | 'failed' | 'claimed' | 'deleted';
+export type LifecycleKind =
+  | 'delivered'
+  | 'acked'
+  | 'dropped'
+  | 'failed'
+  | 'claimed'
+  | 'deleted'
+  | 'dead-lettered';
 
 /** One step in one entry's life in one consumer group. */
 export interface LifecycleEvent {
@@ -54,6 +61,8 @@ export interface ConsumerWorkerEvents {
   claimed: [LifecycleEvent];
   /** The entry was pending but its payload had been trimmed; it cannot be processed. */
   deleted: [LifecycleEvent];
+  /** The entry reached maxDeliveries (or was trimmed while pending) and was moved to the dead-letter stream. */
+  'dead-lettered': [LifecycleEvent];
   /** Redis or the connection failed; the worker backs off and carries on by itself. */
   error: [WorkerErrorEvent];
 }

@@ -1,4 +1,5 @@
 import type { EntryHandler } from './consumer-worker-events.js';
+import type { DeadLetters } from './dead-letters.js';
 
 export interface ConsumerWorkerOptions {
   /** Processes each entry; defaults to one that accepts everything. */
@@ -13,6 +14,15 @@ export interface ConsumerWorkerOptions {
   readonly recentCapacity?: number;
   /** Upper bound of the exponential back-off after a Redis error. */
   readonly maxBackoffMs?: number;
+  /**
+   * Where entries go once their delivery count reaches `maxDeliveries`, and entries trimmed while pending.
+   * Without it, a poison pill is redelivered forever.
+   */
+  readonly deadLetters?: DeadLetters | null;
+  /** Delivery count at which a read or claimed entry is dead-lettered instead of handled. */
+  readonly maxDeliveries?: number;
+  /** Run `reapIdlePel` on this interval (the auto-reaper); `null` leaves reaping to the caller. */
+  readonly reapIntervalMs?: number | null;
   /** Entries scanned per XAUTOCLAIM page in `reapIdlePel`. */
   readonly reapPageCount?: number;
   /** At most this many XAUTOCLAIM pages per `reapIdlePel`. */
@@ -27,4 +37,7 @@ export const CONSUMER_WORKER_DEFAULTS = {
   maxBackoffMs: 2000,
   reapPageCount: 100,
   reapMaxPages: 10,
+  deadLetters: null,
+  maxDeliveries: 5,
+  reapIntervalMs: null,
 } as const;

@@ -10,6 +10,7 @@ import type {
   LifecycleKind,
 } from './consumer-worker-events.js';
 import { CONSUMER_WORKER_DEFAULTS, type ConsumerWorkerOptions } from './consumer-worker-options.js';
+import type { DeadLetters } from './dead-letters.js';
 import { StreamArgumentError, WorkerClosedError } from './errors.js';
 import type { EventStream } from './event-stream.js';
 import { RecentRing } from './recent-ring.js';
@@ -22,7 +23,7 @@ export type WorkerState = 'new' | 'running' | 'closing' | 'closed';
 export interface RecentOutcome {
   readonly id: string;
   readonly eventType: string | null;
-  readonly outcome: 'acked' | 'dropped' | 'failed' | 'deleted';
+  readonly outcome: 'acked' | 'dropped' | 'failed' | 'deleted' | 'dead-lettered';
   readonly deliveryCount: number | null;
   /** Why it failed or was deleted; `null` otherwise. */
   readonly reason: string | null;
@@ -44,6 +45,9 @@ export interface WorkerStatus {
   readonly reaped: number;
   readonly crashedDrops: number;
   readonly failures: number;
+  readonly deadLettered: number;
+  /** The auto-reaper's interval, `null` when off. */
+  readonly autoReapMs: number | null;
   readonly lastError: string | null;
 }
 
@@ -80,7 +84,13 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   readonly name: string;
   readonly #stream: EventStream;
   readonly #handler: EntryHandler;
-  readonly #options: Required<Omit<ConsumerWorkerOptions, 'handler'>>;
+  readonly #options: Required<Omit<ConsumerWorkerOptions, 'handler' | 'deadLetters' | 'reapIntervalMs'>>;
+  readonly #deadLetters: DeadLetters | null;
+  /** The last handler failure per entry, so a dead letter says what kept going wrong. */
+  readonly #lastFailure = new Map<string, string>();
+  #reapTimer: NodeJS.Timeout | undefined;
+  #reapIntervalMs: number | null;
+  #deadLettered = 0;
   readonly #recent: RecentRing<RecentOutcome>;
 
   #state: WorkerState = 'new';
@@ -114,10 +124,18 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     assertInteger(resolved.maxBackoffMs, 'maxBackoffMs', 1);
     assertInteger(resolved.reapPageCount, 'reapPageCount', 1);
     assertInteger(resolved.reapMaxPages, 'reapMaxPages', 1);
+    assertInteger(resolved.maxDeliveries, 'maxDeliveries', 1);
+    if (resolved.reapIntervalMs !== null) assertInteger(resolved.reapIntervalMs, 'reapIntervalMs', 1);
     if (options.handler !== undefined && typeof options.handler !== 'function') {
       throw new StreamArgumentError('handler must be a function');
     }
-    const { handler, ...rest } = resolved as typeof resolved & { handler?: EntryHandler };
+    const { handler, deadLetters, reapIntervalMs, ...rest } = resolved as typeof resolved & {
+      handler?: EntryHandler;
+      deadLetters: DeadLetters | null;
+      reapIntervalMs: number | null;
+    };
+    this.#deadLetters = deadLetters;
+    this.#reapIntervalMs = reapIntervalMs;
     this.#stream = stream;
     this.group = group;
     this.name = name;
@@ -145,6 +163,28 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     this.#connection = connection;
     this.#reader = this.#stream.withConnection(connection);
     this.#loop = this.#run();
+    this.setAutoReap(this.#reapIntervalMs);
+  }
+
+  /**
+   * Turns the auto-reaper on (XAUTOCLAIM of idle entries to this consumer every `intervalMs`) or off (`null`).
+   * A reap still running when the next is due is not doubled.
+   */
+  setAutoReap(intervalMs: number | null): void {
+    if (intervalMs !== null) assertInteger(intervalMs, 'reapIntervalMs', 1);
+    this.#reapIntervalMs = intervalMs;
+    if (this.#reapTimer) clearInterval(this.#reapTimer);
+    this.#reapTimer = undefined;
+    if (intervalMs === null || this.#state !== 'running') return;
+    this.#reapTimer = setInterval(() => {
+      if (this.#state !== 'running' || this.#reaps.size > 0) return;
+      this.reapIdlePel().catch((error: unknown) => this.#reportError('reap', error));
+    }, intervalMs);
+    this.#reapTimer.unref();
+  }
+
+  get autoReapMs(): number | null {
+    return this.#reapIntervalMs;
   }
 
   /** Stops reading after the current batch; entries already read are still processed and acked. */
@@ -193,7 +233,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       pageCount: this.#options.reapPageCount,
       maxPages: this.#options.reapMaxPages,
     });
-    for (const id of deletedIds) this.#deleted(id, 'trimmed while pending');
+    await this.#deletedWhilePending(deletedIds);
     const counts = await this.#deliveryCounts(this.#stream, claimed);
     for (const entry of claimed)
       this.#emit('claimed', entry.id, counts.get(entry.id) ?? null, entry.fields.type);
@@ -212,6 +252,8 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   async #shutdown(): Promise<void> {
     const wasRunning = this.#state === 'running';
     this.#state = 'closing';
+    if (this.#reapTimer) clearInterval(this.#reapTimer);
+    this.#reapTimer = undefined;
     this.#stop.abort();
     this.#resume?.();
     // A blocked XREADGROUP only returns when data arrives or the block times out; closing its connection
@@ -245,6 +287,8 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       reaped: this.#reaped,
       crashedDrops: this.#crashedDrops,
       failures: this.#failures,
+      deadLettered: this.#deadLettered,
+      autoReapMs: this.#reapIntervalMs,
       lastError: this.#lastError,
     };
   }
@@ -319,8 +363,8 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       if (entries.length === 0 && deletedIds.length === 0) return;
       if (deletedIds.length > 0) {
         // Their payload is gone, so no handler can run; ack them so they stop haunting the PEL.
+        await this.#deletedWhilePending(deletedIds);
         await reader.ack(this.group, deletedIds);
-        for (const id of deletedIds) this.#deleted(id, 'trimmed while pending');
       }
       const counts = await this.#deliveryCounts(reader, entries);
       await this.#ack(reader, await this.#process(entries, 'own-pel', counts));
@@ -342,6 +386,13 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       const deliveryCount = counts ? (counts.get(entry.id) ?? null) : 1;
       const eventType = entry.fields.type;
       this.#emit('delivered', entry.id, deliveryCount, eventType);
+      const maxDeliveries = this.#options.maxDeliveries;
+      if (this.#deadLetters && deliveryCount !== null && deliveryCount >= maxDeliveries) {
+        const lastFailure = this.#lastFailure.get(entry.id);
+        const reason = `delivery count ${deliveryCount} reached maxDeliveries ${maxDeliveries}${lastFailure ? `; last failure: ${lastFailure}` : ''}`;
+        await this.#deadLetter(entry.id, deliveryCount, reason, entry.fields);
+        continue;
+      }
       if (this.#crashQueued > 0) {
         this.#crashQueued -= 1;
         this.#crashedDrops += 1;
@@ -355,6 +406,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       } catch (error) {
         this.#failures += 1;
         const reason = error instanceof Error ? error.message : String(error);
+        this.#rememberFailure(entry.id, reason);
         this.#record(this.#emit('failed', entry.id, deliveryCount, eventType, reason), entry.fields);
       }
     }
@@ -401,8 +453,43 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     return counts;
   }
 
-  #deleted(id: string, reason: string): void {
-    this.#record(this.#emit('deleted', id, null, null, reason));
+  /** Pending entries whose payload was trimmed: recorded, and dead-lettered with reason `trimmed`. */
+  async #deletedWhilePending(ids: readonly string[]): Promise<void> {
+    for (const id of ids) {
+      this.#record(this.#emit('deleted', id, null, null, 'trimmed while pending'));
+      if (this.#deadLetters) await this.#deadLetter(id, null, 'trimmed', null);
+    }
+  }
+
+  /** One atomic DLQ write + XACK; on failure the entry stays pending and comes back. */
+  async #deadLetter(id: string, deliveryCount: number | null, reason: string, fields: EventFields | null) {
+    const deadLetters = this.#deadLetters;
+    if (!deadLetters) return;
+    try {
+      const written = await deadLetters.send(id, {
+        group: this.group,
+        consumer: this.name,
+        deliveryCount,
+        reason,
+        fields,
+      });
+      this.#lastFailure.delete(id);
+      if (written === null) return;
+      this.#deadLettered += 1;
+      this.#record(this.#emit('dead-lettered', id, deliveryCount, fields?.type ?? null, reason), fields);
+    } catch (error) {
+      this.#reportError('dead-letter', error);
+    }
+  }
+
+  #rememberFailure(id: string, reason: string): void {
+    this.#lastFailure.delete(id);
+    this.#lastFailure.set(id, reason);
+    // Bounded: the oldest failure is forgotten first.
+    if (this.#lastFailure.size > 1_000) {
+      const oldest = this.#lastFailure.keys().next().value;
+      if (oldest !== undefined) this.#lastFailure.delete(oldest);
+    }
   }
 
   #emit(

@@ -1,0 +1,136 @@
+import { ConsumerWorker, DeadLetters, EventStream } from '@streamscope/streams';
+import { RedisServer, uniqueStreamKey, waitFor } from '@streamscope/testkit';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+let server: RedisServer;
+let redis: Redis;
+const cleanup: (() => Promise<unknown>)[] = [];
+
+beforeAll(async () => {
+  server = await RedisServer.start();
+  redis = new Redis(server.url);
+});
+afterAll(async () => {
+  await redis.quit();
+  await server.stop();
+});
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+function setUp(claimMinIdleMs = 0) {
+  const stream = new EventStream({ connection: redis, streamKey: uniqueStreamKey('dlq'), claimMinIdleMs });
+  const deadLetters = new DeadLetters(stream, `${stream.streamKey}:dlq`);
+  cleanup.push(
+    () => stream.deleteStream(),
+    () => deadLetters.clear(),
+  );
+  return { stream, deadLetters };
+}
+
+function startWorker(...args: ConstructorParameters<typeof ConsumerWorker>): ConsumerWorker {
+  const worker = new ConsumerWorker(...args);
+  cleanup.push(() => worker.close());
+  return worker;
+}
+
+describe('dead-letter stream', () => {
+  it('a poison pill reaches the DLQ after maxDeliveries while the rest flows', async () => {
+    const { stream, deadLetters } = setUp();
+    await stream.ensureGroup('g', '0-0');
+    const worker = startWorker(stream, 'g', 'w', {
+      blockMs: 50,
+      deadLetters,
+      maxDeliveries: 3,
+      reapIntervalMs: 30,
+      handler: (entry) => {
+        if (entry.fields.type === 'poison.pill') throw new Error('cannot digest this');
+      },
+    });
+    const deadLettered: string[] = [];
+    worker.on('dead-lettered', (event) => deadLettered.push(event.id));
+    await worker.start();
+    const [poison] = await stream.produceBatch([{ type: 'poison.pill' }]);
+    await stream.produceBatch(Array.from({ length: 20 }, () => ({ type: 'order.placed' })));
+    await waitFor('the poison pill in the DLQ', () => deadLettered.length === 1, { timeoutMs: 10_000 });
+    expect(deadLettered).toEqual([poison]);
+    const [letter] = await deadLetters.newest();
+    expect(letter).toMatchObject({
+      originalId: poison,
+      group: 'g',
+      consumer: 'w',
+      deliveryCount: 3,
+      fields: { type: 'poison.pill' },
+    });
+    expect(letter?.reason).toMatch(
+      /delivery count 3 reached maxDeliveries 3; last failure: cannot digest this/,
+    );
+    expect((await stream.pendingSummary('g')).count).toBe(0);
+    expect(worker.status()).toMatchObject({ processed: 20, deadLettered: 1, failures: 2 });
+  });
+
+  it('entries trimmed while pending go to the DLQ with reason trimmed', async () => {
+    const { stream, deadLetters } = setUp();
+    await stream.ensureGroup('g', '0-0');
+    const worker = startWorker(stream, 'g', 'w', { blockMs: 50, deadLetters });
+    await worker.start();
+    worker.crashNext(4);
+    const ids = await stream.produceBatch(Array.from({ length: 4 }, () => ({ type: 'order.paid' })));
+    await waitFor('four pending', async () => (await stream.pendingSummary('g')).count === 4);
+    await stream.trimMaxlen(0, { approx: false });
+    const reaped = await worker.reapIdlePel();
+    expect(reaped.deletedIds.sort()).toEqual([...ids].sort());
+    const letters = await deadLetters.newest();
+    expect(letters.map((letter) => letter.originalId).sort()).toEqual([...ids].sort());
+    for (const letter of letters)
+      expect(letter).toMatchObject({ reason: 'trimmed', deliveryCount: null, fields: {} });
+    expect((await stream.pendingSummary('g')).count).toBe(0);
+  });
+
+  it('is written once: a second send of the same entry does nothing', async () => {
+    const { stream, deadLetters } = setUp();
+    await stream.ensureGroup('g', '0-0');
+    const [id = ''] = await stream.produceBatch([{ type: 'order.placed', payload: { n: 1 } }]);
+    const [entry] = await stream.consume('g', 'w', 1, 10);
+    const info = {
+      group: 'g',
+      consumer: 'w',
+      deliveryCount: 1,
+      reason: 'test',
+      fields: entry?.fields ?? null,
+    };
+    expect(await deadLetters.send(id, info)).not.toBeNull();
+    expect(await deadLetters.send(id, info)).toBeNull();
+    expect(await deadLetters.length()).toBe(1);
+    expect((await stream.pendingSummary('g')).count).toBe(0);
+  });
+
+  it('requeues to the main stream (fresh id, same fields) or discards', async () => {
+    const { stream, deadLetters } = setUp();
+    await stream.ensureGroup('g', '0-0');
+    const ids = await stream.produceBatch([
+      { type: 'order.placed', payload: { order_id: 'o-1' } },
+      { type: 'order.paid', payload: { order_id: 'o-2' } },
+    ]);
+    const entries = await stream.consume('g', 'w', 2, 10);
+    for (const entry of entries) {
+      await deadLetters.send(entry.id, {
+        group: 'g',
+        consumer: 'w',
+        deliveryCount: 5,
+        reason: 'x',
+        fields: entry.fields,
+      });
+    }
+    const [second, first] = await deadLetters.newest();
+    const requeued = await stream.replay('-', '+', 10).then(() => deadLetters.requeue(first?.id ?? ''));
+    expect(requeued).not.toBeNull();
+    const [copy] = await stream.replay(requeued ?? '', requeued ?? '', 1);
+    expect(copy?.fields).toMatchObject({ type: 'order.placed', order_id: 'o-1' });
+    expect(copy?.id).not.toBe(ids[0]);
+    expect(await deadLetters.discard(second?.id ?? '')).toBe(true);
+    expect(await deadLetters.length()).toBe(0);
+    expect(await deadLetters.requeue(first?.id ?? '')).toBeNull();
+  });
+});

@@ -1,0 +1,144 @@
+import { assertInteger, assertName } from './arguments.js';
+import { DEAD_LETTER_LUA, REQUEUE_LUA } from './dead-letter-scripts.js';
+import { StreamArgumentError } from './errors.js';
+import type { EventStream } from './event-stream.js';
+import { parseEntries } from './replies.js';
+import { assertEntryId, entryIdTime } from './stream-ids.js';
+import type { EventFields } from './types.js';
+
+/** Why and from where an entry was dead-lettered. */
+export interface DeadLetterInfo {
+  readonly group: string;
+  readonly consumer: string;
+  readonly deliveryCount: number | null;
+  readonly reason: string;
+  /** The original fields; `null` when they were trimmed away before anyone could read them. */
+  readonly fields: EventFields | null;
+}
+
+export interface DeadLetter extends Omit<DeadLetterInfo, 'fields'> {
+  /** Its ID in the dead-letter stream. */
+  readonly id: string;
+  readonly originalId: string;
+  readonly ts: number;
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+const META = [
+  'dlq_original_id',
+  'dlq_group',
+  'dlq_consumer',
+  'dlq_delivery_count',
+  'dlq_reason',
+  'dlq_ts_ms',
+];
+
+/**
+ * The dead-letter stream of one event stream: poison pills and entries trimmed while pending end up here
+ * with their origin and reason, to be inspected, requeued or discarded.
+ *
+ * @example
+ *   const dlq = new DeadLetters(stream, `${stream.streamKey}:dlq`);
+ *   await dlq.send(entry.id, { group, consumer, deliveryCount: 5, reason: 'handler kept failing', fields });
+ */
+export class DeadLetters {
+  readonly key: string;
+  readonly #stream: EventStream;
+  #count = 0;
+
+  constructor(stream: EventStream, key: string) {
+    assertName(key, 'dead-letter key');
+    if (key === stream.streamKey)
+      throw new StreamArgumentError('the dead-letter key must differ from the stream key');
+    this.#stream = stream;
+    this.key = key;
+  }
+
+  /** Entries this instance dead-lettered. */
+  get count(): number {
+    return this.#count;
+  }
+
+  /**
+   * Writes the entry to the DLQ and acks it in its group, atomically; `null` when it was no longer pending
+   * (someone else dead-lettered or acked it). A trimmed entry (no fields) is only written: XAUTOCLAIM has
+   * already dropped it from the PEL.
+   */
+  async send(id: string, info: DeadLetterInfo): Promise<string | null> {
+    assertEntryId(id, 'id');
+    assertName(info.group, 'group');
+    const requirePending = info.fields !== null;
+    const pairs = [
+      ...['dlq_original_id', id, 'dlq_group', info.group, 'dlq_consumer', info.consumer],
+      ...['dlq_delivery_count', info.deliveryCount === null ? '' : String(info.deliveryCount)],
+      ...['dlq_reason', info.reason, 'dlq_ts_ms', String(Date.now())],
+      ...Object.entries(info.fields ?? {}).flat(),
+    ];
+    const reply = await this.#stream.redis.eval(
+      DEAD_LETTER_LUA,
+      2,
+      this.#stream.streamKey,
+      this.key,
+      info.group,
+      id,
+      requirePending ? '1' : '0',
+      ...pairs,
+    );
+    if (reply === null || reply === undefined) return null;
+    this.#count += 1;
+    return String(reply);
+  }
+
+  /** The newest `count` dead letters, newest first. */
+  async newest(count = 50): Promise<DeadLetter[]> {
+    assertInteger(count, 'count', 1);
+    const reply = await this.#stream.redis.call('XREVRANGE', this.key, '+', '-', 'COUNT', count);
+    return parseEntries(reply).map(({ id, fields }) => toDeadLetter(id, fields));
+  }
+
+  async length(): Promise<number> {
+    return Number(await this.#stream.redis.call('XLEN', this.key));
+  }
+
+  /** Appends the original event to the stream again (fresh ID and ts_ms) and removes the dead letter. */
+  async requeue(id: string): Promise<string | null> {
+    assertEntryId(id, 'id');
+    const maxlen = this.#stream.maxlenApprox === null ? '' : String(this.#stream.maxlenApprox);
+    const reply = await this.#stream.redis.eval(
+      REQUEUE_LUA,
+      2,
+      this.key,
+      this.#stream.streamKey,
+      id,
+      maxlen,
+      String(Date.now()),
+    );
+    return reply === null || reply === undefined ? null : String(reply);
+  }
+
+  async discard(id: string): Promise<boolean> {
+    assertEntryId(id, 'id');
+    return Number(await this.#stream.redis.call('XDEL', this.key, id)) > 0;
+  }
+
+  async clear(): Promise<void> {
+    await this.#stream.redis.call('DEL', this.key);
+    this.#count = 0;
+  }
+}
+
+function toDeadLetter(id: string, fields: Readonly<Record<string, string>>): DeadLetter {
+  const original: Record<string, string> = {};
+  for (const [name, value] of Object.entries(fields)) if (!META.includes(name)) original[name] = value;
+  const count = fields.dlq_delivery_count;
+  return {
+    id,
+    originalId: fields.dlq_original_id ?? '',
+    group: fields.dlq_group ?? '',
+    consumer: fields.dlq_consumer ?? '',
+    deliveryCount: count ? Number(count) : null,
+    reason: fields.dlq_reason ?? '',
+    ts: Number(fields.dlq_ts_ms ?? entryIdTime(id)),
+    fields: original,
+  };
+}
