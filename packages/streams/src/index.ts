@@ -24,5 +24,7 @@ export {
   type TrimOptions,
 } from './event-stream.js';
 export { EVENT_STREAM_DEFAULTS, type EventStreamOptions } from './event-stream-options.js';
+export { ProcessedIds, type ProcessedIdsOptions } from './processed-ids.js';
 export { compareEntryIds, entryIdTime, isEntryId } from './stream-ids.js';
+export { StreamTail, type StreamTailEvents, type StreamTailOptions } from './stream-tail.js';
 export type * from './types.js';

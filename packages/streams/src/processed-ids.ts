@@ -1,0 +1,50 @@
+import type { Redis } from 'ioredis';
+import { assertInteger, assertName } from './arguments.js';
+
+export interface ProcessedIdsOptions {
+  /** How long an ID is remembered; redeliveries come within minutes, so a day is plenty. */
+  readonly retentionMs?: number;
+}
+
+/**
+ * A once-per-id guard for idempotent consumers, kept in Redis (a sorted set of IDs by processing time) so
+ * it survives restarts. Check with `has` before the side effect, `add` after it succeeded: an entry whose
+ * handler failed must still be handled when it comes back.
+ *
+ * @example
+ *   if (await processed.has(entry.id)) return; // a redelivery: the work is already done
+ *   await sendEmail(entry.fields);
+ *   await processed.add(entry.id);
+ */
+export class ProcessedIds {
+  readonly key: string;
+  readonly #redis: Redis;
+  readonly #retentionMs: number;
+  #addsSincePrune = 0;
+
+  constructor(redis: Redis, key: string, { retentionMs = 86_400_000 }: ProcessedIdsOptions = {}) {
+    assertName(key, 'key');
+    assertInteger(retentionMs, 'retentionMs', 1);
+    this.#redis = redis;
+    this.key = key;
+    this.#retentionMs = retentionMs;
+  }
+
+  async has(id: string): Promise<boolean> {
+    return (await this.#redis.call('ZSCORE', this.key, id)) !== null;
+  }
+
+  async add(id: string): Promise<void> {
+    const now = Date.now();
+    await this.#redis.call('ZADD', this.key, now, id);
+    // Forget old IDs now and then rather than on every add.
+    if (++this.#addsSincePrune >= 1_000) {
+      this.#addsSincePrune = 0;
+      await this.#redis.call('ZREMRANGEBYSCORE', this.key, '-inf', now - this.#retentionMs);
+    }
+  }
+
+  async clear(): Promise<void> {
+    await this.#redis.call('DEL', this.key);
+  }
+}

@@ -1,0 +1,85 @@
+import { EventEmitter } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Redis } from 'ioredis';
+import { assertInteger } from './arguments.js';
+import type { EventStream } from './event-stream.js';
+import { parseReadGroup } from './replies.js';
+import type { StreamEntry } from './types.js';
+
+export interface StreamTailEvents {
+  /** New entries, oldest first. */
+  entries: [StreamEntry[]];
+  error: [Error];
+}
+
+export interface StreamTailOptions {
+  readonly blockMs?: number;
+  readonly count?: number;
+}
+
+/**
+ * A read-only live tail: `XREAD BLOCK` from `$`, no consumer group, nothing to ack, no state in Redis —
+ * what the seed recommends for `tail -f`-like clients. Its own connection, since the read blocks.
+ */
+export class StreamTail extends EventEmitter<StreamTailEvents> {
+  readonly #stream: EventStream;
+  readonly #blockMs: number;
+  readonly #count: number;
+  #connection: Redis | undefined;
+  #loop: Promise<void> | undefined;
+  #stopped = false;
+
+  constructor(stream: EventStream, { blockMs = 1_000, count = 100 }: StreamTailOptions = {}) {
+    super();
+    assertInteger(blockMs, 'blockMs', 1);
+    assertInteger(count, 'count', 1);
+    this.#stream = stream;
+    this.#blockMs = blockMs;
+    this.#count = count;
+  }
+
+  start(): void {
+    if (this.#loop || this.#stopped) return;
+    const connection = this.#stream.redis.duplicate({ connectionName: 'streamscope:tail' });
+    connection.on('error', () => {});
+    this.#connection = connection;
+    this.#loop = this.#run(connection);
+  }
+
+  async close(): Promise<void> {
+    this.#stopped = true;
+    // Closing the connection is the prompt way out of a blocked XREAD.
+    this.#connection?.disconnect();
+    await this.#loop;
+  }
+
+  async #run(connection: Redis): Promise<void> {
+    let lastId = '$';
+    while (!this.#stopped) {
+      try {
+        const reply = await connection.call(
+          'XREAD',
+          'COUNT',
+          this.#count,
+          'BLOCK',
+          this.#blockMs,
+          'STREAMS',
+          this.#stream.streamKey,
+          lastId,
+        );
+        if (this.#stopped) return;
+        const { entries } = parseReadGroup(reply);
+        const last = entries.at(-1);
+        if (last) {
+          lastId = last.id;
+          this.emit('entries', entries);
+        }
+      } catch (error) {
+        if (this.#stopped) return;
+        if (this.listenerCount('error') > 0)
+          this.emit('error', error instanceof Error ? error : new Error(String(error)));
+        await sleep(500);
+      }
+    }
+  }
+}
