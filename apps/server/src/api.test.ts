@@ -104,7 +104,7 @@ describe('JSON API', () => {
     expect(await json(await post('/api/producer/stop', {}))).toEqual({ running: false });
     const reset = await json(await post('/api/reset', ''));
     expect(reset).toEqual({ groups: 2, consumers: 3 });
-    expect(test.server.pipeline.totals()).toEqual({ produced: 0, acked: 0, claimed: 0 });
+    expect(test.server.pipeline.totals()).toEqual({ produced: 0, acked: 0, claimed: 0, deadLettered: 0 });
   });
 });
 

@@ -42,6 +42,41 @@ const configSchema = z
       .max(60_000, 'process-latency-ms must be at most 60000')
       .default(25),
     reset: z.boolean().default(true),
+    dlqKey: z
+      .string()
+      .min(1, 'dlq-key must not be empty')
+      .max(200, 'dlq-key must be at most 200 characters')
+      .optional(),
+    maxDeliveries: z.coerce
+      .number()
+      .int('max-deliveries must be a whole number')
+      .min(1, 'max-deliveries must be at least 1')
+      .default(5),
+    reapIntervalMs: z.coerce
+      .number()
+      .int('reap-interval-ms must be a whole number')
+      .min(100, 'reap-interval-ms must be at least 100')
+      .default(1000),
+    alertLag: z.coerce
+      .number()
+      .int('alert-lag must be a whole number')
+      .min(0, 'alert-lag must be >= 0')
+      .default(1000),
+    alertPending: z.coerce
+      .number()
+      .int('alert-pending must be a whole number')
+      .min(0, 'alert-pending must be >= 0')
+      .default(100),
+    alertOldestPendingMs: z.coerce
+      .number()
+      .int('alert-oldest-pending-ms must be a whole number')
+      .min(0, 'alert-oldest-pending-ms must be >= 0')
+      .default(30_000),
+    alertConsumerIdleMs: z.coerce
+      .number()
+      .int('alert-consumer-idle-ms must be a whole number')
+      .min(0, 'alert-consumer-idle-ms must be >= 0')
+      .default(60_000),
     token: z.string().min(16, 'token must be at least 16 characters').optional(),
     allowOrigins: z
       .array(z.url({ error: 'allow-origin must be origins like http://localhost:5173' }))
@@ -71,6 +106,13 @@ export const USAGE = `Usage: streamscope [options]
   --claim-idle-ms <n>        XAUTOCLAIM idle threshold (5000)        STREAMSCOPE_CLAIM_IDLE_MS
   --process-latency-ms <n>   simulated work per entry (25)           STREAMSCOPE_PROCESS_LATENCY_MS
   --no-reset                 keep existing data at the stream key    STREAMSCOPE_NO_RESET=1
+  --dlq-key <key>            dead-letter stream (<stream-key>:dlq)   STREAMSCOPE_DLQ_KEY
+  --max-deliveries <n>       delivery count that dead-letters (5)    STREAMSCOPE_MAX_DELIVERIES
+  --reap-interval-ms <n>     auto-reaper interval when on (1000)     STREAMSCOPE_REAP_INTERVAL_MS
+  --alert-lag <n>            group lag alert threshold (1000)        STREAMSCOPE_ALERT_LAG
+  --alert-pending <n>        group pending alert threshold (100)     STREAMSCOPE_ALERT_PENDING
+  --alert-oldest-pending-ms <n>  oldest pending age alert (30000)    STREAMSCOPE_ALERT_OLDEST_PENDING_MS
+  --alert-consumer-idle-ms <n>   consumer idle alert (60000)         STREAMSCOPE_ALERT_CONSUMER_IDLE_MS
   --token <secret>           required for API and WebSocket; needed off loopback   STREAMSCOPE_TOKEN
   --allow-origin <list>      other origins that may use the API (e.g. a dev server)  STREAMSCOPE_ALLOW_ORIGIN
   --help                     show this help`;
@@ -98,6 +140,13 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
         'claim-idle-ms': { type: 'string' },
         'process-latency-ms': { type: 'string' },
         'no-reset': { type: 'boolean' },
+        'dlq-key': { type: 'string' },
+        'max-deliveries': { type: 'string' },
+        'reap-interval-ms': { type: 'string' },
+        'alert-lag': { type: 'string' },
+        'alert-pending': { type: 'string' },
+        'alert-oldest-pending-ms': { type: 'string' },
+        'alert-consumer-idle-ms': { type: 'string' },
         token: { type: 'string' },
         'allow-origin': { type: 'string' },
         help: { type: 'boolean' },
@@ -122,6 +171,13 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     maxlen: pick('maxlen', 'STREAMSCOPE_MAXLEN'),
     claimIdleMs: pick('claim-idle-ms', 'STREAMSCOPE_CLAIM_IDLE_MS'),
     processLatencyMs: pick('process-latency-ms', 'STREAMSCOPE_PROCESS_LATENCY_MS'),
+    dlqKey: pick('dlq-key', 'STREAMSCOPE_DLQ_KEY'),
+    maxDeliveries: pick('max-deliveries', 'STREAMSCOPE_MAX_DELIVERIES'),
+    reapIntervalMs: pick('reap-interval-ms', 'STREAMSCOPE_REAP_INTERVAL_MS'),
+    alertLag: pick('alert-lag', 'STREAMSCOPE_ALERT_LAG'),
+    alertPending: pick('alert-pending', 'STREAMSCOPE_ALERT_PENDING'),
+    alertOldestPendingMs: pick('alert-oldest-pending-ms', 'STREAMSCOPE_ALERT_OLDEST_PENDING_MS'),
+    alertConsumerIdleMs: pick('alert-consumer-idle-ms', 'STREAMSCOPE_ALERT_CONSUMER_IDLE_MS'),
     reset: !(values['no-reset'] === true || env.STREAMSCOPE_NO_RESET === '1'),
     token: pick('token', 'STREAMSCOPE_TOKEN'),
     allowOrigins: (pick('allow-origin', 'STREAMSCOPE_ALLOW_ORIGIN') ?? '')

@@ -1,10 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type WebSocketServerLike } from '@hono/node-server';
 import { type Hello, PROTOCOL_VERSION } from '@streamscope/protocol';
+import { StreamTail } from '@streamscope/streams';
 import type { Hono } from 'hono';
 import { Redis } from 'ioredis';
 import type { ServerConfig } from './config.js';
 import { createApp } from './http/app.js';
+import { createMetrics } from './http/metrics.js';
 import { LiveHub } from './live/live-hub.js';
 import { SnapshotBuilder } from './live/snapshot-builder.js';
 import { type DEMO_SEEDS, Pipeline } from './pipeline/pipeline.js';
@@ -50,26 +52,39 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     claimMinIdleMs: config.claimIdleMs,
     processLatencyMs: config.processLatencyMs,
     ...(options.seeds ? { seeds: options.seeds } : {}),
-    onProducerError: (error) => log(`producer: ${error instanceof Error ? error.message : error}`),
+    ...(config.dlqKey ? { deadLetterKey: config.dlqKey } : {}),
+    maxDeliveries: config.maxDeliveries,
+    reapIntervalMs: config.reapIntervalMs,
+    onBackgroundError: (what, error) => log(`${what}: ${error instanceof Error ? error.message : error}`),
   });
   const seeded = await pipeline.start({ reset: config.reset });
-  const snapshots = new SnapshotBuilder(pipeline, pipeline.stream.withConnection(snapshotRedis));
+  const snapshots = new SnapshotBuilder(pipeline, pipeline.stream.withConnection(snapshotRedis), {
+    lag: config.alertLag,
+    pending: config.alertPending,
+    oldestPendingMs: config.alertOldestPendingMs,
+    consumerIdleMs: config.alertConsumerIdleMs,
+  });
+  pipeline.attachTail(new StreamTail(pipeline.stream));
   const hello: Hello = {
     type: 'hello',
     version: PROTOCOL_VERSION,
     streamKey: config.streamKey,
     maxlen: config.maxlen,
     claimMinIdleMs: config.claimIdleMs,
+    deadLetterKey: pipeline.deadLetters.key,
+    maxDeliveries: config.maxDeliveries,
   };
   const hub = new LiveHub({
     buildSnapshot: () => snapshots.build(),
     feed: pipeline.feed,
+    tailFeed: pipeline.tailFeed,
     hello,
     ...(options.snapshotIntervalMs ? { intervalMs: options.snapshotIntervalMs } : {}),
     onError: (error) => log(`snapshot: ${error instanceof Error ? error.message : error}`),
   });
   const { app, wss } = createApp({
     pipeline,
+    metrics: createMetrics(pipeline, () => snapshots.build()),
     hub,
     buildSnapshot: () => snapshots.build(),
     onChange: () => hub.refresh(),

@@ -35,10 +35,17 @@ export class ProcessedIds {
   }
 
   async add(id: string): Promise<void> {
+    await this.addMany([id]);
+  }
+
+  /** Marks many IDs in one round trip (a worker's batch). */
+  async addMany(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
     const now = Date.now();
-    await this.#redis.call('ZADD', this.key, now, id);
+    await this.#redis.call('ZADD', this.key, ...ids.flatMap((id) => [now, id]));
     // Forget old IDs now and then rather than on every add.
-    if (++this.#addsSincePrune >= 1_000) {
+    this.#addsSincePrune += ids.length;
+    if (this.#addsSincePrune >= 1_000) {
       this.#addsSincePrune = 0;
       await this.#redis.call('ZREMRANGEBYSCORE', this.key, '-inf', now - this.#retentionMs);
     }

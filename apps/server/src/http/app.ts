@@ -4,6 +4,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
+import type { Registry } from 'prom-client';
 import { WebSocketServer } from 'ws';
 import type { LiveHub } from '../live/live-hub.js';
 import { type AccessOptions, originAllowed, requireToken } from './access.js';
@@ -21,6 +22,8 @@ export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../../web/dist', impor
 
 export interface AppOptions extends ApiDeps, AccessOptions {
   readonly hub: LiveHub;
+  /** What `/metrics` renders (Prometheus text format). */
+  readonly metrics: Registry;
   /** The built dashboard; the default is apps/web/dist in this repository. */
   readonly webRoot?: string;
 }
@@ -54,6 +57,9 @@ export function createApp(options: AppOptions): { app: Hono; wss: WebSocketServe
       : next(),
   );
 
+  app.get('/metrics', guard, async (c) =>
+    c.body(await options.metrics.metrics(), 200, { 'content-type': options.metrics.contentType }),
+  );
   app.get('/ws', guard, ...liveSocket(options.pipeline, options.hub, access));
   app.use('/api/*', guard);
   app.route('/api', apiRoutes(options));

@@ -1,5 +1,5 @@
-import type { Hello, ServerMessage, Snapshot } from '@streamscope/protocol';
-import type { DeliveryFeed } from './delivery-feed.js';
+import type { EntryView, Hello, LifecycleEventView, ServerMessage, Snapshot } from '@streamscope/protocol';
+import type { TickBuffer } from './tick-buffer.js';
 
 /** What the hub needs of one browser connection (a `ws` WebSocket fits). */
 export interface LiveClient {
@@ -10,7 +10,10 @@ export interface LiveClient {
 
 export interface LiveHubOptions {
   readonly buildSnapshot: () => Promise<Snapshot>;
-  readonly feed: DeliveryFeed;
+  /** Lifecycle events of the tick, sent as one `deliveries` message. */
+  readonly feed: TickBuffer<LifecycleEventView>;
+  /** New entries the read-only tail saw this tick, sent as one `tail` message. */
+  readonly tailFeed: TickBuffer<EntryView>;
   readonly hello: Hello;
   /** Snapshot cadence; about four a second keeps charts lively at a negligible Redis cost. */
   readonly intervalMs?: number;
@@ -89,8 +92,14 @@ export class LiveHub {
 
   #tick(): void {
     const deliveries = this.#options.feed.take();
+    const tail = this.#options.tailFeed.take();
     if (this.#clients.size === 0) return;
-    if (deliveries) this.#broadcast(JSON.stringify(deliveries));
+    if (deliveries) {
+      this.#broadcast(
+        JSON.stringify({ type: 'deliveries', events: deliveries.items, omitted: deliveries.omitted }),
+      );
+    }
+    if (tail) this.#broadcast(JSON.stringify({ type: 'tail', entries: tail.items, omitted: tail.omitted }));
     if (!this.#building) this.#publishSnapshot();
   }
 

@@ -1,5 +1,12 @@
-import type { ConsumerView, GroupView, Snapshot, WorkerView } from '@streamscope/protocol';
-import type { ConsumerInfo, ConsumerWorker, EventStream, GroupInfo } from '@streamscope/streams';
+import type { AlertView, ConsumerView, GroupView, Snapshot, WorkerView } from '@streamscope/protocol';
+import {
+  type ConsumerInfo,
+  type ConsumerWorker,
+  DeadLetters,
+  type EventStream,
+  entryIdTime,
+  type GroupInfo,
+} from '@streamscope/streams';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import { entryView } from '../pipeline/run-command.js';
 
@@ -18,33 +25,51 @@ interface RateSample {
  * Builds the dashboard's picture of the stream: XINFO STREAM/GROUPS/CONSUMERS, XPENDING rows, worker
  * statuses and rates. Its commands go out together on `reader`, a connection no blocking read ever holds.
  */
+export interface Thresholds {
+  readonly lag: number;
+  readonly pending: number;
+  readonly oldestPendingMs: number;
+  readonly consumerIdleMs: number;
+}
+
+const DLQ_ROWS = 50;
+
 export class SnapshotBuilder {
   readonly #pipeline: Pipeline;
   readonly #reader: EventStream;
+  readonly #thresholds: Thresholds;
+  readonly #deadLetters: DeadLetters;
   #seq = 0;
   #samples: RateSample[] = [];
 
-  constructor(pipeline: Pipeline, reader: EventStream) {
+  constructor(pipeline: Pipeline, reader: EventStream, thresholds: Thresholds) {
     this.#pipeline = pipeline;
     this.#reader = reader;
+    this.#thresholds = thresholds;
+    // The DLQ is read on the snapshot connection too.
+    this.#deadLetters = new DeadLetters(reader, pipeline.deadLetters.key);
   }
 
   async build(): Promise<Snapshot> {
     const reader = this.#reader;
-    const [info, tail, groups] = await Promise.all([
+    const deadLetters = this.#deadLetters;
+    const [info, tail, groups, dlqLength, dlqNewest] = await Promise.all([
       reader.infoStream(),
       reader.tail(TAIL_LENGTH),
       reader.infoGroups(),
+      deadLetters.length(),
+      deadLetters.newest(DLQ_ROWS),
     ]);
     const perGroup = await Promise.all(
       groups.map(async (group) => {
-        const [consumers, pending] = await Promise.all([
+        const [consumers, pending, summary] = await Promise.all([
           reader.infoConsumers(group.name),
           group.pending > 0
             ? reader.pendingDetail(group.name, { count: PENDING_ROWS_PER_GROUP })
             : Promise.resolve([]),
+          group.pending > 0 ? reader.pendingSummary(group.name) : Promise.resolve(null),
         ]);
-        return { group, consumers, pending };
+        return { group, consumers, pending, oldestPendingId: summary?.minId ?? null };
       }),
     );
     const at = Date.now();
@@ -55,7 +80,7 @@ export class SnapshotBuilder {
       omitted += Math.max(0, group.pending - pending.length);
       return pending.map((row) => ({ group: group.name, ...row }));
     });
-    return {
+    const snapshot: Snapshot = {
       type: 'snapshot',
       seq: ++this.#seq,
       at,
@@ -69,16 +94,26 @@ export class SnapshotBuilder {
         entriesAdded: info?.entriesAdded ?? null,
       },
       tail: tail.map(entryView),
-      groups: perGroup.map(({ group, consumers }) =>
-        groupView(group, consumers, pool.workers(), rates.groups.get(group.name)),
-      ),
+      groups: perGroup.map(({ group, consumers, oldestPendingId }) => ({
+        ...groupView(group, consumers, pool.workers(), rates.groups.get(group.name)),
+        oldestPendingMs: oldestPendingId === null ? null : Math.max(0, at - entryIdTime(oldestPendingId)),
+        autoReap: this.#pipeline.autoReapEnabled(group.name),
+        duplicates: this.#pipeline.groupCounters.get(group.name)?.duplicates ?? 0,
+        deadLettered: this.#pipeline.groupCounters.get(group.name)?.deadLettered ?? 0,
+      })),
       pending: { rows: pendingRows, omitted },
       totals: this.#pipeline.totals(),
       producer: producer.state(),
       producedPerSec: rates.producedPerSec,
       claimMinIdleMs: options.claimMinIdleMs,
       maxlen: options.maxlen,
+      dlq: { key: deadLetters.key, length: dlqLength, newest: dlqNewest.map((letter) => ({ ...letter })) },
+      retention: { maxAgeMs: this.#pipeline.retention.maxAgeMs },
+      thresholds: { ...this.#thresholds },
+      alerts: [],
     };
+    snapshot.alerts = alertsOf(snapshot, this.#thresholds);
+    return snapshot;
   }
 
   /**
@@ -113,12 +148,29 @@ export class SnapshotBuilder {
   }
 }
 
+/** Every figure past its threshold, for the dashboard's badges. */
+export function alertsOf(snapshot: Snapshot, thresholds: Thresholds): AlertView[] {
+  const alerts: AlertView[] = [];
+  const check = (metric: AlertView['metric'], subject: string, value: number | null, threshold: number) => {
+    if (value !== null && value > threshold) alerts.push({ metric, subject, value, threshold });
+  };
+  for (const group of snapshot.groups) {
+    check('lag', group.name, group.lag, thresholds.lag);
+    check('pending', group.name, group.pending, thresholds.pending);
+    check('oldestPendingMs', group.name, group.oldestPendingMs, thresholds.oldestPendingMs);
+    for (const consumer of group.consumers) {
+      check('consumerIdleMs', `${group.name}/${consumer.name}`, consumer.idleMs, thresholds.consumerIdleMs);
+    }
+  }
+  return alerts;
+}
+
 function groupView(
   group: GroupInfo,
   consumers: readonly ConsumerInfo[],
   workers: readonly ConsumerWorker[],
   rates: { deliveredPerSec: number; ackedPerSec: number } | undefined,
-): GroupView {
+): Omit<GroupView, 'oldestPendingMs' | 'autoReap' | 'duplicates' | 'deadLettered'> {
   const ours = new Map(workers.filter((worker) => worker.group === group.name).map((w) => [w.name, w]));
   const views: ConsumerView[] = consumers.map((consumer) => {
     const worker = ours.get(consumer.name);

@@ -1,18 +1,21 @@
-import type { LifecycleEventView } from '@streamscope/protocol';
+import { type EntryView, type LifecycleEventView, POISON_EVENT_TYPE } from '@streamscope/protocol';
 import {
   ConsumerWorker,
+  DeadLetters,
   type EntryHandler,
   EventStream,
   type LifecycleEvent,
   type LifecycleKind,
-  type StreamStats,
+  ProcessedIds,
+  type StreamTail,
 } from '@streamscope/streams';
 import type { Redis } from 'ioredis';
-import { DeliveryFeed } from '../live/delivery-feed.js';
 import { EntryHistory } from '../live/entry-history.js';
+import { TickBuffer } from '../live/tick-buffer.js';
 import { ConsumerPool } from './consumer-pool.js';
 import { ContinuousProducer } from './continuous-producer.js';
 import { fakeOrders } from './fake-orders.js';
+import { RetentionPolicy } from './retention-policy.js';
 
 /** The demo's starting shape, as the seed describes it: both groups read the whole stream from 0-0. */
 export const DEMO_SEEDS: readonly { readonly group: string; readonly consumers: readonly string[] }[] = [
@@ -27,15 +30,22 @@ export interface PipelineOptions {
   readonly maxlen: number;
   readonly claimMinIdleMs: number;
   readonly processLatencyMs: number;
+  /** The dead-letter stream; `<streamKey>:dlq` by default. */
+  readonly deadLetterKey?: string;
+  readonly maxDeliveries?: number;
+  /** The auto-reaper's interval, for groups where it is switched on. */
+  readonly reapIntervalMs?: number;
   readonly seeds?: typeof DEMO_SEEDS;
-  /** Called with the continuous producer's failures (Redis down, say); it keeps trying. */
-  readonly onProducerError?: (error: unknown) => void;
+  /** Failures of background work (the continuous producer, the retention policy); both keep trying. */
+  readonly onBackgroundError?: (what: string, error: unknown) => void;
 }
 
 /** Per-group running totals, from which the snapshot computes rates. */
 export interface GroupCounters {
   delivered: number;
   acked: number;
+  duplicates: number;
+  deadLettered: number;
 }
 
 const WORKER_EVENTS: readonly LifecycleKind[] = [
@@ -45,42 +55,64 @@ const WORKER_EVENTS: readonly LifecycleKind[] = [
   'failed',
   'claimed',
   'deleted',
+  'dead-lettered',
 ];
 
 /**
- * The demo pipeline: one stream, its consumer groups and workers, a producer, and the memory of what
- * happened to each entry. Everything the API can do goes through here.
+ * The demo pipeline: one stream, its consumer groups and workers, a producer, the dead-letter stream, and
+ * the memory of what happened to each entry. Everything the API can do goes through here.
  */
 export class Pipeline {
   readonly stream: EventStream;
+  readonly deadLetters: DeadLetters;
   readonly pool: ConsumerPool;
   readonly producer: ContinuousProducer;
+  readonly retention: RetentionPolicy;
   readonly history = new EntryHistory();
-  readonly feed = new DeliveryFeed();
+  readonly feed = new TickBuffer<LifecycleEventView>(500);
+  readonly tailFeed = new TickBuffer<EntryView>(100);
   readonly groupCounters = new Map<string, GroupCounters>();
-  readonly options: PipelineOptions;
-  #baseline: StreamStats = { produced: 0, acked: 0, claimed: 0 };
+  readonly options: PipelineOptions & { maxDeliveries: number; reapIntervalMs: number };
+  readonly #autoReap = new Set<string>();
+  readonly #processed = new Map<string, ProcessedIds>();
+  #baseline = { produced: 0, acked: 0, claimed: 0, deadLettered: 0 };
+  #tail: StreamTail | undefined;
+  readonly #observers: ((event: LifecycleEventView) => void)[] = [];
 
   constructor(options: PipelineOptions) {
-    this.options = options;
+    this.options = { maxDeliveries: 5, reapIntervalMs: 1_000, ...options };
     this.stream = new EventStream({
       connection: options.redis,
       streamKey: options.streamKey,
       maxlenApprox: options.maxlen,
       claimMinIdleMs: options.claimMinIdleMs,
     });
+    this.deadLetters = new DeadLetters(this.stream, options.deadLetterKey ?? `${options.streamKey}:dlq`);
     this.pool = new ConsumerPool(this.stream, (group, name) => this.#makeWorker(group, name));
+    const onError = options.onBackgroundError ?? (() => {});
     this.producer = new ContinuousProducer(
       (events) => this.#append(events),
       fakeOrders,
-      options.onProducerError ?? (() => {}),
+      (error) => onError('producer', error),
     );
+    this.retention = new RetentionPolicy(this.stream, (error) => onError('retention', error));
   }
 
-  /** Deletes the stream first when `reset`, then creates the seed groups and starts their workers. */
+  /** Deletes the stream (and its DLQ) first when `reset`, then creates the seed groups and starts them. */
   async start({ reset }: { reset: boolean }): Promise<{ groups: number; consumers: number }> {
-    if (reset) await this.stream.deleteStream();
+    if (reset) await this.#deleteData();
     return this.#seed();
+  }
+
+  /** Feeds the read-only tail (XREAD BLOCK) into the live view. */
+  attachTail(tail: StreamTail): void {
+    this.#tail = tail;
+    tail.on('entries', (entries) => {
+      for (const entry of entries)
+        this.tailFeed.push({ id: entry.id, idMs: entry.idMs, fields: { ...entry.fields } });
+    });
+    tail.on('error', () => {});
+    tail.start();
   }
 
   async produce(count: number, eventType?: string): Promise<string[]> {
@@ -88,30 +120,58 @@ export class Pipeline {
   }
 
   /** Totals since start or the last reset. */
-  totals(): StreamStats {
-    const now = this.stream.stats();
+  totals(): { produced: number; acked: number; claimed: number; deadLettered: number } {
+    const now = { ...this.stream.stats(), deadLettered: this.deadLetters.count };
     return {
       produced: now.produced - this.#baseline.produced,
       acked: now.acked - this.#baseline.acked,
       claimed: now.claimed - this.#baseline.claimed,
+      deadLettered: now.deadLettered - this.#baseline.deadLettered,
     };
   }
 
-  /** Stops everything, deletes the stream and starts over from the seeds. */
+  autoReapEnabled(group: string): boolean {
+    return this.#autoReap.has(group);
+  }
+
+  /** Switches the auto-reaper on or off for every worker of the group, present and future. */
+  setAutoReap(group: string, enabled: boolean): number {
+    if (enabled) this.#autoReap.add(group);
+    else this.#autoReap.delete(group);
+    const interval = enabled ? this.options.reapIntervalMs : null;
+    for (const worker of this.pool.workers()) if (worker.group === group) worker.setAutoReap(interval);
+    return this.options.reapIntervalMs;
+  }
+
+  /** Stops everything, deletes the stream, its DLQ and guards, and starts over from the seeds. */
   async reset(): Promise<{ groups: number; consumers: number }> {
     await this.producer.stop();
+    this.retention.set(null);
     await this.pool.closeAll();
-    await this.stream.deleteStream();
+    await this.#deleteData();
     this.history.clear();
     this.groupCounters.clear();
-    this.#baseline = this.stream.stats();
+    this.#autoReap.clear();
+    this.#baseline = { ...this.stream.stats(), deadLettered: this.deadLetters.count };
     return this.#seed();
   }
 
-  /** Stops producing, lets every worker finish and ack its in-flight batch; the connection stays open. */
+  /** Stops producing and trimming, lets every worker finish and ack its in-flight batch; Redis stays open. */
   async close(): Promise<void> {
     await this.producer.stop();
+    this.retention.set(null);
+    await this.#tail?.close();
     await this.pool.closeAll();
+  }
+
+  async #deleteData(): Promise<void> {
+    await this.stream.deleteStream();
+    await this.deadLetters.clear();
+    const groups = new Set([
+      ...(this.options.seeds ?? DEMO_SEEDS).map((seed) => seed.group),
+      ...this.#processed.keys(),
+    ]);
+    for (const group of groups) await this.#processedIds(group).clear();
   }
 
   async #seed(): Promise<{ groups: number; consumers: number }> {
@@ -145,17 +205,49 @@ export class Pipeline {
     return ids;
   }
 
+  /**
+   * The demo's handler: idempotent through the group's once-per-id guard (a redelivered entry that was
+   * already processed is counted as a duplicate and acked, not processed again), and a poison pill
+   * always fails, to be dead-lettered after maxDeliveries.
+   */
+  #handlerFor(group: string): EntryHandler {
+    const processed = this.#processedIds(group);
+    const counters = this.#countersOf(group);
+    return async (entry, { consumer, deliveryCount, source }) => {
+      // A `>` read is a first delivery to this group by definition; only redeliveries need the lookup.
+      if (source !== 'new' && (await processed.has(entry.id))) {
+        counters.duplicates += 1;
+        this.#record({
+          kind: 'duplicate',
+          id: entry.id,
+          group,
+          consumer,
+          deliveryCount,
+          eventType: entry.fields.type,
+          reason: 'already processed: acked without doing the work again',
+          ts: Date.now(),
+        });
+        return;
+      }
+      if (entry.fields.type === POISON_EVENT_TYPE) throw new Error('poison pill: this handler always fails');
+      await processed.add(entry.id);
+    };
+  }
+
   #makeWorker(group: string, name: string): ConsumerWorker {
-    const handler: EntryHandler = () => {};
     const worker = new ConsumerWorker(this.stream, group, name, {
-      handler,
+      handler: this.#handlerFor(group),
       processLatencyMs: this.options.processLatencyMs,
+      deadLetters: this.deadLetters,
+      maxDeliveries: this.options.maxDeliveries,
+      reapIntervalMs: this.#autoReap.has(group) ? this.options.reapIntervalMs : null,
     });
     const counters = this.#countersOf(group);
     for (const kind of WORKER_EVENTS) {
       worker.on(kind, (event: LifecycleEvent) => {
         if (kind === 'delivered') counters.delivered += 1;
         else if (kind === 'acked') counters.acked += 1;
+        else if (kind === 'dead-lettered') counters.deadLettered += 1;
         this.#record(event);
       });
     }
@@ -164,17 +256,32 @@ export class Pipeline {
     return worker;
   }
 
+  #processedIds(group: string): ProcessedIds {
+    let processed = this.#processed.get(group);
+    if (!processed) {
+      processed = new ProcessedIds(this.options.redis, `${this.options.streamKey}:processed:${group}`);
+      this.#processed.set(group, processed);
+    }
+    return processed;
+  }
+
   #countersOf(group: string): GroupCounters {
     let counters = this.groupCounters.get(group);
     if (!counters) {
-      counters = { delivered: 0, acked: 0 };
+      counters = { delivered: 0, acked: 0, duplicates: 0, deadLettered: 0 };
       this.groupCounters.set(group, counters);
     }
     return counters;
   }
 
+  /** Every lifecycle event as it happens (metrics count them). */
+  observe(observer: (event: LifecycleEventView) => void): void {
+    this.#observers.push(observer);
+  }
+
   #record(event: LifecycleEventView): void {
     this.history.record(event);
     this.feed.push(event);
+    for (const observer of this.#observers) observer(event);
   }
 }

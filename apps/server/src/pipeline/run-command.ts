@@ -1,6 +1,14 @@
-import type { Command, CommandResults, CommandType, EntryView } from '@streamscope/protocol';
+import {
+  type Command,
+  type CommandResults,
+  type CommandType,
+  type EntryView,
+  POISON_EVENT_TYPE,
+} from '@streamscope/protocol';
 import type { StreamEntry } from '@streamscope/streams';
+import { CommandError } from './command-error.js';
 import type { Pipeline } from './pipeline.js';
+import { previewTrim } from './trim-preview.js';
 
 type Handlers = {
   [T in CommandType]: (command: Extract<Command, { type: T }>) => Promise<CommandResults[T]>;
@@ -78,6 +86,39 @@ function handlersFor(pipeline: Pipeline): Handlers {
       return { deleted, length: await stream.length(), minId: threshold };
     },
     reset: async () => pipeline.reset(),
+    'poison.inject': async ({ count }) => {
+      const ids = await pipeline.produce(count, POISON_EVENT_TYPE);
+      return { produced: ids.length, ids };
+    },
+    'dlq.list': async ({ count }) => ({ entries: await pipeline.deadLetters.newest(count) }),
+    'dlq.requeue': async ({ id }) => {
+      const requeuedAs = await pipeline.deadLetters.requeue(id);
+      if (requeuedAs === null)
+        throw new CommandError('not_found', `no dead letter ${id} in ${pipeline.deadLetters.key}`);
+      return { id, requeuedAs };
+    },
+    'dlq.discard': async ({ id }) => {
+      if (!(await pipeline.deadLetters.discard(id))) {
+        throw new CommandError('not_found', `no dead letter ${id} in ${pipeline.deadLetters.key}`);
+      }
+      return { id, discarded: true };
+    },
+    'autoreap.set': async ({ group, enabled }) => {
+      if (!pool.groups().includes(group))
+        throw new CommandError('not_found', `no group ${group} runs on this server`);
+      return { group, enabled, intervalMs: pipeline.setAutoReap(group, enabled) };
+    },
+    'retention.set': async ({ maxAgeMs }) => {
+      pipeline.retention.set(maxAgeMs);
+      return { maxAgeMs };
+    },
+    'trim.preview': async ({ maxlen, minId, olderThanMs }) =>
+      previewTrim(
+        stream,
+        maxlen !== undefined
+          ? { maxlen }
+          : { minId: minId ?? `${Math.max(0, Date.now() - (olderThanMs ?? 0))}-0` },
+      ),
     'entry.history': async ({ id }) => {
       const [entry] = await stream.replay(id, id, 1);
       return { id, entry: entry ? entryView(entry) : null, events: pipeline.history.of(id) };

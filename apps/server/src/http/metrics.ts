@@ -1,0 +1,132 @@
+import type { LifecycleEventView, Snapshot } from '@streamscope/protocol';
+import { entryIdTime } from '@streamscope/streams';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Pipeline } from '../pipeline/pipeline.js';
+
+/**
+ * The pipeline in Prometheus terms: lifecycle counters as they happen, the XADD-to-ack latency histogram,
+ * and gauges (lag, pending, oldest pending age, consumer idle, alerts) read from a fresh snapshot per scrape.
+ */
+export function createMetrics(pipeline: Pipeline, buildSnapshot: () => Promise<Snapshot>): Registry {
+  const registry = new Registry();
+  const byGroup = ['group'] as const;
+  const produced = new Counter({
+    name: 'streamscope_produced_total',
+    help: 'Entries appended.',
+    registers: [registry],
+  });
+  const acked = counter(registry, 'streamscope_acked_total', 'Entries acked, per group.', byGroup);
+  const claimed = counter(
+    registry,
+    'streamscope_claimed_total',
+    'Entries taken over with XAUTOCLAIM.',
+    byGroup,
+  );
+  const deadLettered = counter(
+    registry,
+    'streamscope_dead_lettered_total',
+    'Entries moved to the DLQ.',
+    byGroup,
+  );
+  const duplicates = counter(
+    registry,
+    'streamscope_duplicates_total',
+    'Redeliveries already processed.',
+    byGroup,
+  );
+  const failed = counter(registry, 'streamscope_failed_total', 'Handler failures.', byGroup);
+  const latency = new Histogram({
+    name: 'streamscope_xadd_to_ack_seconds',
+    help: 'From the entry ID time (XADD) to its XACK, per group.',
+    labelNames: byGroup,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [registry],
+  });
+
+  pipeline.observe((event: LifecycleEventView) => {
+    const group = event.group ?? '';
+    switch (event.kind) {
+      case 'produced':
+        produced.inc();
+        break;
+      case 'acked':
+        acked.inc({ group });
+        latency.observe({ group }, Math.max(0, event.ts - entryIdTime(event.id)) / 1000);
+        break;
+      case 'claimed':
+        claimed.inc({ group });
+        break;
+      case 'dead-lettered':
+        deadLettered.inc({ group });
+        break;
+      case 'duplicate':
+        duplicates.inc({ group });
+        break;
+      case 'failed':
+        failed.inc({ group });
+        break;
+      default:
+    }
+  });
+
+  // prom-client collects every metric at once on a scrape; the gauges share one refresh from one snapshot.
+  let refreshing: Promise<void> | undefined;
+  const collect = () => {
+    refreshing ??= refresh().finally(() => {
+      refreshing = undefined;
+    });
+    return refreshing;
+  };
+  const gauge = (name: string, help: string, labelNames: readonly string[]) =>
+    new Gauge({ name, help, labelNames, registers: [registry], collect });
+  const streamLength = gauge('streamscope_stream_length', 'XLEN of the stream.', []);
+  const dlqLength = gauge('streamscope_dlq_length', 'XLEN of the dead-letter stream.', []);
+  const lag = gauge(
+    'streamscope_group_lag',
+    'Entries not yet delivered to the group (absent when Redis cannot tell).',
+    byGroup,
+  );
+  const pending = gauge('streamscope_group_pending', 'Delivered, not yet acked.', byGroup);
+  const oldest = gauge(
+    'streamscope_group_oldest_pending_seconds',
+    'Age of the oldest pending entry.',
+    byGroup,
+  );
+  const idle = gauge('streamscope_consumer_idle_seconds', 'Since the consumer last read or claimed.', [
+    'group',
+    'consumer',
+  ]);
+  const consumerPending = gauge('streamscope_consumer_pending', 'Pending entries owned.', [
+    'group',
+    'consumer',
+  ]);
+  const alert = gauge('streamscope_alert', 'A figure over its threshold (value is the figure).', [
+    'metric',
+    'subject',
+  ]);
+  const threshold = gauge('streamscope_alert_threshold', 'Alert thresholds.', ['metric']);
+
+  const gauges = [streamLength, dlqLength, lag, pending, oldest, idle, consumerPending, alert, threshold];
+  const refresh = async () => {
+    const current = await buildSnapshot();
+    for (const g of gauges) g.reset();
+    streamLength.set(current.stream.length);
+    dlqLength.set(current.dlq.length);
+    for (const group of current.groups) {
+      if (group.lag !== null) lag.set({ group: group.name }, group.lag);
+      pending.set({ group: group.name }, group.pending);
+      oldest.set({ group: group.name }, (group.oldestPendingMs ?? 0) / 1000);
+      for (const consumer of group.consumers) {
+        idle.set({ group: group.name, consumer: consumer.name }, consumer.idleMs / 1000);
+        consumerPending.set({ group: group.name, consumer: consumer.name }, consumer.pending);
+      }
+    }
+    for (const item of current.alerts) alert.set({ metric: item.metric, subject: item.subject }, item.value);
+    for (const [metric, value] of Object.entries(current.thresholds)) threshold.set({ metric }, value);
+  };
+  return registry;
+}
+
+function counter(registry: Registry, name: string, help: string, labelNames: readonly string[]) {
+  return new Counter({ name, help, labelNames, registers: [registry] });
+}

@@ -1,0 +1,159 @@
+import type { Snapshot } from '@streamscope/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SocketClient } from './testing/socket-client.js';
+import { json, startTestServer, type TestServer } from './testing/test-server.js';
+
+let test: TestServer;
+beforeAll(async () => {
+  test = await startTestServer([
+    '--max-deliveries',
+    '3',
+    '--reap-interval-ms',
+    '100',
+    '--alert-pending',
+    '2',
+  ]);
+});
+afterAll(async () => {
+  await test?.stop();
+});
+
+const post = (path: string, body: unknown = {}) =>
+  test.server.app.request(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+const state = () => json<Snapshot>(test.server.app.request('/api/state'));
+
+describe('production semantics', () => {
+  it('a poison pill reaches the DLQ after maxDeliveries while the rest flows (auto-reaper on)', async () => {
+    expect(await json(post('/api/autoreap/set', { group: 'analytics', enabled: true }))).toEqual({
+      group: 'analytics',
+      enabled: true,
+      intervalMs: 100,
+    });
+    const { ids } = await json(post('/api/poison/inject', { count: 1 }));
+    await post('/api/produce', { count: 30 });
+    await expect
+      .poll(async () => (await state()).groups.find((g) => g.name === 'analytics')?.deadLettered, {
+        timeout: 15_000,
+      })
+      .toBe(1);
+    const snapshot = await state();
+    expect(snapshot.dlq.length).toBe(1);
+    expect(snapshot.dlq.newest[0]).toMatchObject({
+      originalId: ids[0],
+      group: 'analytics',
+      deliveryCount: 3,
+    });
+    expect(snapshot.dlq.newest[0]?.reason).toMatch(/poison pill/);
+    expect(snapshot.totals.deadLettered).toBe(1);
+    const analytics = snapshot.groups.find((g) => g.name === 'analytics');
+    expect(analytics).toMatchObject({ autoReap: true, pending: 0 });
+    // notifications (no auto-reaper) still holds its copy of the pill, failed once
+    const notifications = snapshot.groups.find((g) => g.name === 'notifications');
+    expect(notifications?.pending).toBe(1);
+    expect(notifications?.autoReap).toBe(false);
+  });
+
+  it('requeues and discards dead letters', async () => {
+    const [letter] = (await state()).dlq.newest;
+    const requeued = await json(post('/api/dlq/requeue', { id: letter?.id }));
+    expect(requeued.requeuedAs).toMatch(/^\d+-\d+$/);
+    expect((await post('/api/dlq/discard', { id: letter?.id })).status).toBe(404);
+    // Still poison: with the auto-reaper on it comes straight back to the DLQ.
+    await expect
+      .poll(async () => (await state()).dlq.newest.map((l) => l.originalId), { timeout: 15_000 })
+      .toEqual([requeued.requeuedAs]);
+    const [again] = (await state()).dlq.newest;
+    expect(await json(post('/api/dlq/discard', { id: again?.id }))).toEqual({
+      id: again?.id,
+      discarded: true,
+    });
+    expect((await state()).dlq.length).toBe(0);
+    await post('/api/autoreap/set', { group: 'analytics', enabled: false });
+    expect((await state()).groups.find((g) => g.name === 'analytics')?.pending).toBe(0);
+  });
+
+  it('entries trimmed while pending go to the DLQ as trimmed', async () => {
+    await post('/api/consumer/crash', { group: 'analytics', name: 'worker-c', count: 2 });
+    await post('/api/produce', { count: 2 });
+    await expect
+      .poll(async () => (await state()).groups.find((g) => g.name === 'analytics')?.pending)
+      .toBe(2);
+    const preview = await json(post('/api/trim/preview', { maxlen: 0 }));
+    expect(preview.removes).toBeGreaterThan(2);
+    expect(preview.groups.find((g: { group: string }) => g.group === 'analytics')).toMatchObject({
+      pending: 2,
+    });
+    await post('/api/trim/maxlen', { maxlen: 0, approx: false });
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const claim = await json(post('/api/autoclaim', { group: 'analytics', consumer: 'worker-c' }));
+    expect(claim.deleted).toBe(2);
+    const letters = (await state()).dlq.newest.filter((l) => l.reason === 'trimmed');
+    expect(letters).toHaveLength(2);
+  });
+
+  it('counts a redelivery of an already processed entry as a duplicate and acks it', async () => {
+    await post('/api/consumer/crash', { group: 'analytics', name: 'worker-c', count: 1 });
+    const { lastId } = await json(post('/api/produce', { count: 1 }));
+    await expect
+      .poll(async () => (await state()).groups.find((g) => g.name === 'analytics')?.pending)
+      .toBe(1);
+    // As if the handler had run and only the XACK was lost: the guard already holds the id.
+    const key = `${test.server.pipeline.stream.streamKey}:processed:analytics`;
+    await test.server.pipeline.stream.redis.call('ZADD', key, Date.now(), lastId);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const claim = await json(post('/api/autoclaim', { group: 'analytics', consumer: 'worker-c' }));
+    expect(claim).toMatchObject({ claimed: 1, processed: 1 });
+    const analytics = (await state()).groups.find((g) => g.name === 'analytics');
+    expect(analytics).toMatchObject({ duplicates: 1, pending: 0 });
+  });
+
+  it('raises alerts past thresholds and exposes Prometheus metrics', async () => {
+    await post('/api/consumer/crash', { group: 'analytics', name: 'worker-c', count: 3 });
+    await post('/api/produce', { count: 3 });
+    await expect
+      .poll(async () =>
+        (await state()).alerts.find((a) => a.metric === 'pending' && a.subject === 'analytics'),
+      )
+      .toMatchObject({ value: 3, threshold: 2 });
+    const response = await test.server.app.request('/metrics');
+    expect(response.headers.get('content-type')).toMatch(/text\/plain/);
+    const text = await response.text();
+    expect(text).toMatch(/streamscope_group_pending\{group="analytics"\} 3/);
+    expect(text).toMatch(/streamscope_dead_lettered_total\{group="analytics"\} 4/); // the pill twice, two trimmed
+    expect(text).toMatch(/streamscope_duplicates_total\{group="analytics"\} 1/);
+    expect(text).toMatch(/streamscope_xadd_to_ack_seconds_bucket\{le="0.1",group="analytics"\} \d+/);
+    expect(text).toMatch(/streamscope_alert\{metric="pending",subject="analytics"\} 3/);
+  });
+
+  it('keeps a standing MINID-by-age policy', async () => {
+    expect(await json(post('/api/retention/set', { maxAgeMs: 1_000 }))).toEqual({ maxAgeMs: 1_000 });
+    expect((await state()).retention.maxAgeMs).toBe(1_000);
+    await post('/api/produce', { count: 5 });
+    await expect.poll(async () => (await state()).stream.length, { timeout: 10_000 }).toBe(0);
+    await post('/api/retention/set', { maxAgeMs: null });
+    const bad = await post('/api/retention/set', { maxAgeMs: 5 });
+    expect(bad.status).toBe(400);
+  });
+
+  it('streams the read-only tail over the WebSocket', async () => {
+    const client = await SocketClient.connect(test.server.url);
+    try {
+      const hello = await client.next((message) => message.type === 'hello');
+      expect(hello).toMatchObject({
+        maxDeliveries: 3,
+        deadLetterKey: `${test.server.pipeline.stream.streamKey}:dlq`,
+      });
+      const { firstId } = await json(post('/api/produce', { count: 3 }));
+      const tail = await client.next(
+        (m) => m.type === 'tail' && m.entries.some((entry) => entry.id === firstId),
+      );
+      expect(tail.type).toBe('tail');
+    } finally {
+      await client.close();
+    }
+  });
+});
