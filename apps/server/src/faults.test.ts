@@ -1,0 +1,148 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { EventStream } from '@streamscope/streams';
+import { freePort, RedisServer, uniqueStreamKey, waitFor } from '@streamscope/testkit';
+import { describe, expect, it } from 'vitest';
+import { startTestServer } from './testing/test-server.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('fault tolerance (real processes)', () => {
+  it('Redis SIGKILLed and restarted (AOF) while 2,000 events/s flow: every entry acked by both groups or dead-lettered', async () => {
+    const redis = await RedisServer.start({ appendOnly: true });
+    const test = await startTestServer(['--maxlen', '1000000'], { redis });
+    const { pipeline } = test.server;
+    try {
+      pipeline.producer.start(2_000, null);
+      await sleep(1_000);
+      await redis.kill();
+      const killedAt = performance.now();
+      await sleep(1_000);
+      await redis.restart();
+      const restartedAt = performance.now();
+      const ackedAtRestart = pipeline.totals().acked;
+      await waitFor('acks after the restart', () => pipeline.totals().acked > ackedAtRestart, {
+        timeoutMs: 15_000,
+      });
+      const recoveryMs = performance.now() - restartedAt;
+      await sleep(1_000);
+      await pipeline.producer.stop();
+
+      const stream = pipeline.stream;
+      await waitFor(
+        'both groups caught up',
+        async () => (await stream.infoGroups()).every((group) => group.pending === 0 && group.lag === 0),
+        { timeoutMs: 30_000 },
+      );
+      const entries = await stream.replay('-', '+', 1_000_000);
+      const deadLettered = new Set(
+        (await pipeline.deadLetters.newest(10_000)).map((letter) => letter.originalId),
+      );
+      for (const group of ['notifications', 'analytics']) {
+        const missing = entries.filter(
+          (entry) =>
+            !deadLettered.has(entry.id) &&
+            !pipeline.history.of(entry.id).some((event) => event.kind === 'acked' && event.group === group),
+        );
+        expect(
+          missing.map((entry) => entry.id),
+          group,
+        ).toEqual([]);
+      }
+      const duplicates = [...pipeline.groupCounters.values()].reduce(
+        (sum, counters) => sum + counters.duplicates,
+        0,
+      );
+      console.log(
+        `redis outage ${(restartedAt - killedAt).toFixed(0)} ms; first ack ${recoveryMs.toFixed(0)} ms after restart; ` +
+          `${entries.length} entries, ${deadLettered.size} dead-lettered, ${duplicates} duplicates caught`,
+      );
+      expect(entries.length).toBeGreaterThan(3_000);
+    } finally {
+      await test.stop();
+      await redis.stop();
+    }
+  }, 90_000);
+
+  it('the server stopped with SIGTERM and started with --no-reset under load: pending entries resume, nothing is lost', async () => {
+    const redis = await RedisServer.start();
+    const streamKey = uniqueStreamKey('sigterm');
+    const port = await freePort();
+    const producer = new EventStream({ connection: redis.url, streamKey, maxlenApprox: null });
+    let server = await launch(redis.url, streamKey, port, []);
+    try {
+      let producing = true;
+      const production = (async () => {
+        while (producing) {
+          await producer.produceBatch(Array.from({ length: 20 }, () => ({ type: 'order.placed' })));
+          await sleep(20); // about 1,000 events/s
+        }
+      })();
+      await sleep(800);
+      // Entries a crash leaves pending must be picked up again by the restarted consumer.
+      await fetch(`http://127.0.0.1:${port}/api/consumer/crash`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ group: 'notifications', name: 'worker-a', count: 5 }),
+      });
+      await sleep(500);
+      const pendingBefore = (await producer.pendingSummary('notifications')).consumers.find(
+        (consumer) => consumer.name === 'worker-a',
+      )?.pending;
+      expect(pendingBefore).toBeGreaterThanOrEqual(5);
+      server.kill('SIGTERM');
+      expect(await exitCode(server)).toBe(0);
+      await sleep(300); // production goes on while the server is down
+      server = await launch(redis.url, streamKey, port, ['--no-reset']);
+      await sleep(800);
+      producing = false;
+      await production;
+
+      await waitFor(
+        'both groups caught up',
+        async () => (await producer.infoGroups()).every((group) => group.pending === 0 && group.lag === 0),
+        { timeoutMs: 30_000 },
+      );
+      // Every entry was delivered (lag 0) and left the PEL the only way it can without DELCONSUMER: by
+      // XACK, from a handler or from the dead-letter script; the DLQ is empty.
+      expect(Number(await producer.redis.call('XLEN', `${streamKey}:dlq`))).toBe(0);
+      const info = await producer.infoStream();
+      for (const group of await producer.infoGroups()) expect(group.entriesRead).toBe(info?.entriesAdded);
+    } finally {
+      server.kill('SIGKILL');
+      await producer.close();
+      await redis.stop();
+    }
+  }, 90_000);
+});
+
+const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
+
+async function launch(
+  redisUrl: string,
+  streamKey: string,
+  port: number,
+  extra: string[],
+): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    [
+      ...['--conditions=@streamscope/source', '--import', 'tsx', MAIN],
+      ...['--port', String(port), '--redis-url', redisUrl, '--stream-key', streamKey],
+      ...['--process-latency-ms', '1', '--claim-idle-ms', '500', '--maxlen', '1000000', ...extra],
+    ],
+    { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += chunk));
+  child.stderr?.on('data', (chunk) => (output += chunk));
+  await waitFor(`server on port ${port} to start`, () => /Seeded \d+ consumer/.test(output), {
+    timeoutMs: 20_000,
+  });
+  return child;
+}
+
+function exitCode(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
