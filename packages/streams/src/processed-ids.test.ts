@@ -25,3 +25,12 @@ it('remembers processed IDs across instances, so a redelivery is recognised afte
   await afterRestart.clear();
   expect(await afterRestart.has('1-0')).toBe(false);
 });
+
+it('marks a batch of IDs added in one turn of the event loop', async () => {
+  const processed = new ProcessedIds(redis, uniqueStreamKey('processed-batch'));
+  const ids = Array.from({ length: 100 }, (_, n) => `${n + 1}-0`);
+  await Promise.all(ids.map((id) => processed.add(id)));
+  expect(await Promise.all(ids.map((id) => processed.has(id)))).toEqual(ids.map(() => true));
+  expect(Number(await redis.call('ZCARD', processed.key))).toBe(100);
+  await processed.clear();
+});

@@ -21,6 +21,8 @@ export class ProcessedIds {
   readonly #redis: Redis;
   readonly #retentionMs: number;
   #addsSincePrune = 0;
+  #queued: string[] = [];
+  #flush: Promise<void> | undefined;
 
   constructor(redis: Redis, key: string, { retentionMs = 86_400_000 }: ProcessedIdsOptions = {}) {
     assertName(key, 'key');
@@ -34,8 +36,19 @@ export class ProcessedIds {
     return (await this.#redis.call('ZSCORE', this.key, id)) !== null;
   }
 
-  async add(id: string): Promise<void> {
-    await this.addMany([id]);
+  /**
+   * Marks one ID. Calls made in the same turn of the event loop share one ZADD, so a worker's batch costs
+   * one round trip however many entries it had.
+   */
+  add(id: string): Promise<void> {
+    this.#queued.push(id);
+    this.#flush ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      const ids = this.#queued;
+      this.#queued = [];
+      this.#flush = undefined;
+      return this.addMany(ids);
+    });
+    return this.#flush;
   }
 
   /** Marks many IDs in one round trip (a worker's batch). */
