@@ -1,8 +1,10 @@
 import { ChartsPanel } from './charts/ChartsPanel';
+import { DeadLetterPanel } from './components/DeadLetterPanel/DeadLetterPanel';
 import { GroupsSection } from './components/GroupPanel/GroupsSection';
 import { Header } from './components/Header/Header';
 import { LastResultPanel } from './components/LastResultPanel/LastResultPanel';
 import { LiveFeed } from './components/LiveFeed/LiveFeed';
+import { LiveTailPanel } from './components/LiveTailPanel/LiveTailPanel';
 import { PendingPanel } from './components/PendingPanel/PendingPanel';
 import { ProducePanel } from './components/ProducePanel/ProducePanel';
 import { ReplayPanel } from './components/ReplayPanel/ReplayPanel';
@@ -30,6 +32,12 @@ export function App() {
         </div>
         <div className="area-groups">
           <GroupsSection />
+        </div>
+        <div className="area-dlq">
+          <DeadLetterPanel />
+        </div>
+        <div className="area-live-tail">
+          <LiveTailPanel />
         </div>
         <div className="area-pending">
           <PendingPanel />

@@ -1,6 +1,6 @@
 import type { CommandInput, CommandResults, CommandType } from '@streamscope/protocol';
 import { useCallback, useRef, useState } from 'react';
-import { issueCommand } from '../socket/socket-client';
+import { type IssueOptions, issueCommand } from '../socket/socket-client';
 
 export interface CommandState<R> {
   /** The request this form sent last; only its answer is shown here. */
@@ -12,9 +12,10 @@ export interface CommandState<R> {
 
 /**
  * One form's command: it keeps its own request id and shows its own error and result, so an error appears next to
- * the control that caused it. `run` resolves with the result, or `null` when the command failed.
+ * the control that caused it. `run` resolves with the result, or `null` when the command failed. `quiet` requests
+ * (background previews) stay out of the "Last result" panel.
  */
-export function useCommand<T extends CommandType>() {
+export function useCommand<T extends CommandType>({ quiet = false }: IssueOptions = {}) {
   const [state, setState] = useState<CommandState<CommandResults[T]>>({
     requestId: null,
     pending: false,
@@ -25,7 +26,7 @@ export function useCommand<T extends CommandType>() {
 
   const run = useCallback(
     async (command: Extract<CommandInput, { type: T }>): Promise<CommandResults[T] | null> => {
-      const issued = issueCommand(command);
+      const issued = issueCommand(command, { quiet });
       const { requestId } = issued;
       latest.current = requestId;
       setState({ requestId, pending: true, error: null, result: null });
@@ -40,7 +41,7 @@ export function useCommand<T extends CommandType>() {
         return null;
       }
     },
-    [],
+    [quiet],
   );
 
   const clear = useCallback(() => {

@@ -1,6 +1,10 @@
 import type { LifecycleEventView, LifecycleKindView } from '@streamscope/protocol';
 
-/** Badge colour per lifecycle step: good news green, losses red, recoveries purple. */
+/**
+ * Badge colour per lifecycle step: good news green, losses red, recoveries purple. A dead letter gets a solid red
+ * badge, the one step that takes an entry out of the pipeline for good; a duplicate is the idempotency guard doing
+ * its job, so it is purple like the other recoveries.
+ */
 export const KIND_TONE: Record<LifecycleKindView, string> = {
   produced: 'badge-accent',
   delivered: '',
@@ -9,6 +13,8 @@ export const KIND_TONE: Record<LifecycleKindView, string> = {
   failed: 'badge-warn',
   claimed: 'badge-info',
   deleted: 'badge-info',
+  'dead-lettered': 'badge-dead',
+  duplicate: 'badge-info',
 };
 
 /** One step in words: "delivered to worker-a (attempt 1)", "claimed by worker-b (attempt 2)", "acked by worker-b". */
@@ -31,5 +37,9 @@ export function describeEvent(event: LifecycleEventView): string {
       return `failed in ${who}${attempt}${reason}`;
     case 'deleted':
       return `deleted from the pending list${event.consumer === null ? '' : ` of ${who}`}${reason}`;
+    case 'dead-lettered':
+      return `moved to the dead-letter stream by ${who}${attempt}${reason}`;
+    case 'duplicate':
+      return `redelivered to ${who}${attempt}, skipped: already processed${reason}`;
   }
 }

@@ -20,8 +20,17 @@ export interface IssuedCommand<R> {
   result: Promise<R>;
 }
 
+export interface IssueOptions {
+  /**
+   * A background request (a trim preview as the user types): its answer is not recorded as the page's last
+   * result, so it does not push aside the answer to something the user did.
+   */
+  quiet?: boolean;
+}
+
 interface PendingRequest {
   command: string;
+  quiet: boolean;
   resolve: (result: unknown) => void;
   reject: (error: CommandError) => void;
   timer: ReturnType<typeof setTimeout>;
@@ -76,17 +85,22 @@ export function reconnectNow(): void {
  * const { requestId, result } = issueCommand({ type: 'produce', count: 10 });
  * const { produced } = await result;
  */
-export function issueCommand<C extends CommandInput>(command: C): IssuedCommand<CommandResults[C['type']]> {
+export function issueCommand<C extends CommandInput>(
+  command: C,
+  options: IssueOptions = {},
+): IssuedCommand<CommandResults[C['type']]> {
+  const quiet = options.quiet === true;
   requestCounter += 1;
   const requestId = `${requestPrefix}-${requestCounter}`;
   const result = new Promise<CommandResults[C['type']]>((resolve, reject) => {
     const fail = (error: CommandError) => {
-      store().recordLastResult({
-        requestId,
-        command: command.type,
-        at: Date.now(),
-        outcome: { ok: false, code: error.code, message: error.message },
-      });
+      if (!quiet)
+        store().recordLastResult({
+          requestId,
+          command: command.type,
+          at: Date.now(),
+          outcome: { ok: false, code: error.code, message: error.message },
+        });
       reject(error);
     };
     const parsed = commandSchema.safeParse(command);
@@ -113,6 +127,7 @@ export function issueCommand<C extends CommandInput>(command: C): IssuedCommand<
     }, COMMAND_TIMEOUT_MS);
     pending.set(requestId, {
       command: command.type,
+      quiet,
       resolve: (value) => resolve(value as CommandResults[C['type']]),
       reject,
       timer,
@@ -208,14 +223,18 @@ function dispatch(message: ServerMessage): void {
     case 'deliveries':
       store().receiveDeliveries(message.events, message.omitted);
       return;
+    case 'tail':
+      store().receiveLiveTail(message.entries, message.omitted);
+      return;
     case 'result': {
       const request = pending.get(message.requestId);
-      store().recordLastResult({
-        requestId: message.requestId,
-        command: message.command,
-        at: Date.now(),
-        outcome: { ok: true, result: message.result },
-      });
+      if (request?.quiet !== true)
+        store().recordLastResult({
+          requestId: message.requestId,
+          command: message.command,
+          at: Date.now(),
+          outcome: { ok: true, result: message.result },
+        });
       if (request === undefined) return;
       pending.delete(message.requestId);
       clearTimeout(request.timer);
@@ -224,12 +243,13 @@ function dispatch(message: ServerMessage): void {
     }
     case 'error': {
       const request = message.requestId === null ? undefined : pending.get(message.requestId);
-      store().recordLastResult({
-        requestId: message.requestId,
-        command: request?.command ?? 'unknown',
-        at: Date.now(),
-        outcome: { ok: false, code: message.code, message: message.message },
-      });
+      if (request?.quiet !== true)
+        store().recordLastResult({
+          requestId: message.requestId,
+          command: request?.command ?? 'unknown',
+          at: Date.now(),
+          outcome: { ok: false, code: message.code, message: message.message },
+        });
       if (request === undefined || message.requestId === null) return;
       pending.delete(message.requestId);
       clearTimeout(request.timer);

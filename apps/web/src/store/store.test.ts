@@ -1,6 +1,6 @@
 import type { LifecycleEventView } from '@streamscope/protocol';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { FEED_MAX, useDashboard } from './store';
+import { FEED_MAX, LIVE_TAIL_MAX, useDashboard } from './store';
 
 const event = (
   id: string,
@@ -20,7 +20,14 @@ const event = (
 
 describe('dashboard store', () => {
   beforeEach(() => {
-    useDashboard.setState({ feed: [], feedSeq: 0, feedOmitted: 0, timeline: null });
+    useDashboard.setState({
+      feed: [],
+      feedSeq: 0,
+      feedOmitted: 0,
+      liveTail: [],
+      liveTailOmitted: 0,
+      timeline: null,
+    });
   });
 
   it('keeps the newest FEED_MAX lifecycle events and counts what the server left out', () => {
@@ -58,5 +65,25 @@ describe('dashboard store', () => {
     store.openTimeline('2-0', 'r2');
     store.timelineLoaded('r1', { id: '1-0', entry: null, events: [event('1-0', 'produced', 1)] });
     expect(useDashboard.getState().timeline).toMatchObject({ id: '2-0', status: 'loading', events: [] });
+  });
+
+  it('keeps the newest LIVE_TAIL_MAX tail entries once each, and counts what the server left out', () => {
+    const { receiveLiveTail } = useDashboard.getState();
+    const entry = (ms: number) => ({ id: `${ms}-0`, idMs: ms, fields: { type: 'order.paid' } });
+    receiveLiveTail(
+      Array.from({ length: 40 }, (_, index) => entry(index)),
+      0,
+    );
+    // A re-read after a reconnect repeats entries already shown: they are not shown twice.
+    receiveLiveTail(
+      Array.from({ length: 30 }, (_, index) => entry(30 + index)),
+      4,
+    );
+    const { liveTail, liveTailOmitted } = useDashboard.getState();
+    expect(liveTail).toHaveLength(LIVE_TAIL_MAX);
+    expect(liveTail.at(0)?.id).toBe('10-0');
+    expect(liveTail.at(-1)?.id).toBe('59-0');
+    expect(new Set(liveTail.map((e) => e.id)).size).toBe(LIVE_TAIL_MAX);
+    expect(liveTailOmitted).toBe(4);
   });
 });

@@ -1,10 +1,13 @@
-import type { CommandResults, Hello, LifecycleEventView, Snapshot } from '@streamscope/protocol';
+import type { CommandResults, EntryView, Hello, LifecycleEventView, Snapshot } from '@streamscope/protocol';
 import { create } from 'zustand';
 import { appendHistory, type HistoryPoint, historyPoint } from './history';
 import { mergeTimelineEvents, type TimelineState } from './timeline';
 
 /** The live feed keeps only the newest lifecycle events; at thousands a second older ones are noise. */
 export const FEED_MAX = 200;
+
+/** The live tail keeps the newest entries only: it is for watching new writes go by, replay is for history. */
+export const LIVE_TAIL_MAX = 50;
 
 export type ConnectionStatus = 'connecting' | 'open' | 'waiting';
 
@@ -43,6 +46,10 @@ export interface State {
   feedSeq: number;
   /** Events the server counted but did not send (its per-tick cap), summed since the page loaded. */
   feedOmitted: number;
+  /** Entries the server's read-only XREAD tail saw, oldest first, at most {@link LIVE_TAIL_MAX}. */
+  liveTail: EntryView[];
+  /** Tail entries the server counted but did not send (its per-tick cap), summed since the page loaded. */
+  liveTailOmitted: number;
   lastResult: LastResult | null;
   timeline: TimelineState | null;
 
@@ -50,6 +57,7 @@ export interface State {
   receiveHello: (hello: Hello) => void;
   receiveSnapshot: (snapshot: Snapshot) => void;
   receiveDeliveries: (events: readonly LifecycleEventView[], omitted: number) => void;
+  receiveLiveTail: (entries: readonly EntryView[], omitted: number) => void;
   recordLastResult: (lastResult: LastResult) => void;
   openTimeline: (id: string, requestId: string | null) => void;
   timelineLoaded: (requestId: string, result: CommandResults['entry.history']) => void;
@@ -65,6 +73,8 @@ export const useDashboard = create<State>()((set) => ({
   feed: [],
   feedSeq: 0,
   feedOmitted: 0,
+  liveTail: [],
+  liveTailOmitted: 0,
   lastResult: null,
   timeline: null,
 
@@ -74,7 +84,7 @@ export const useDashboard = create<State>()((set) => ({
     set((state) =>
       // Another stream behind the same address: its past is not this one's.
       state.hello !== null && state.hello.streamKey !== hello.streamKey
-        ? { hello, snapshot: null, history: [], feed: [], feedOmitted: 0 }
+        ? { hello, snapshot: null, history: [], feed: [], feedOmitted: 0, liveTail: [], liveTailOmitted: 0 }
         : { hello },
     ),
 
@@ -103,6 +113,22 @@ export const useDashboard = create<State>()((set) => ({
           ? { timeline: { ...timeline, events: mergeTimelineEvents(timeline.events, forTimeline) } }
           : {}),
       };
+    }),
+
+  receiveLiveTail: (entries, omitted) =>
+    set((state) => {
+      if (entries.length === 0 && omitted === 0) return {};
+      // IDs key the rows: an entry seen twice (the tail re-reading after a reconnect) is shown once.
+      const seen = new Set(state.liveTail.map((entry) => entry.id));
+      const fresh: EntryView[] = [];
+      for (const entry of entries) {
+        if (seen.has(entry.id)) continue;
+        seen.add(entry.id);
+        fresh.push(entry);
+      }
+      const liveTail =
+        fresh.length === 0 ? state.liveTail : [...state.liveTail, ...fresh].slice(-LIVE_TAIL_MAX);
+      return { liveTail, liveTailOmitted: state.liveTailOmitted + omitted };
     }),
 
   recordLastResult: (lastResult) => set({ lastResult }),

@@ -21,8 +21,10 @@ const KIND_ORDER: Record<LifecycleKindView, number> = {
   claimed: 1,
   dropped: 2,
   failed: 2,
+  duplicate: 2,
   acked: 3,
   deleted: 3,
+  'dead-lettered': 3,
 };
 
 function eventKey(event: LifecycleEventView): string {

@@ -1,9 +1,11 @@
-import type { CommandResults, ConsumerView, WorkerView } from '@streamscope/protocol';
+import type { AlertView, CommandResults, ConsumerView, WorkerView } from '@streamscope/protocol';
 import { memo, useId } from 'react';
 import { useCommand } from '../../hooks/use-command';
+import { hasAlert } from '../../lib/alerts';
 import { formatCount, formatDuration } from '../../lib/format';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { EntryId } from '../EntryId/EntryId';
+import { AlertBadges } from './AlertBadges';
 
 /** How many deliveries "Crash next 3" drops, as in the reference demo. */
 const CRASH_COUNT = 3;
@@ -16,11 +18,14 @@ const OUTCOME_BADGE: Record<Outcome, { label: string; tone: string }> = {
   dropped: { label: 'drop', tone: 'badge-danger' },
   failed: { label: 'fail', tone: 'badge-warn' },
   deleted: { label: 'del', tone: 'badge-info' },
+  'dead-lettered': { label: 'dlq', tone: 'badge-dead' },
 };
 
 interface ConsumerCardProps {
   group: string;
   consumer: ConsumerView;
+  /** This consumer's alerts (`group/consumer` subjects); the shared empty list when none, so memo holds. */
+  alerts: readonly AlertView[];
   onRemoved: (result: CommandResults['consumer.remove']) => void;
 }
 
@@ -50,7 +55,12 @@ function WorkerBadges({ worker }: { worker: WorkerView | null }) {
 }
 
 /** One consumer of a group: its share of the pending list, what its worker did lately, and the levers to pull. */
-export const ConsumerCard = memo(function ConsumerCard({ group, consumer, onRemoved }: ConsumerCardProps) {
+export const ConsumerCard = memo(function ConsumerCard({
+  group,
+  consumer,
+  alerts,
+  onRemoved,
+}: ConsumerCardProps) {
   const headingId = useId();
   const { name, worker } = consumer;
   // One request at a time per card: the error shown is the one its last button got.
@@ -70,19 +80,26 @@ export const ConsumerCard = memo(function ConsumerCard({ group, consumer, onRemo
         </h3>
         <div className="consumer-badges">
           <WorkerBadges worker={worker} />
+          <AlertBadges alerts={alerts} />
         </div>
       </header>
 
       <dl className="consumer-stats">
         <div>
           <dt>Pending</dt>
-          <dd className={consumer.pending > 0 ? 'has-pending' : undefined}>
+          <dd
+            className={
+              hasAlert(alerts, 'pending') ? 'is-alert' : consumer.pending > 0 ? 'has-pending' : undefined
+            }
+          >
             {formatCount(consumer.pending)}
           </dd>
         </div>
         <div>
           <dt>Idle</dt>
-          <dd>{formatDuration(consumer.idleMs)}</dd>
+          <dd className={hasAlert(alerts, 'consumerIdleMs') ? 'is-alert' : undefined}>
+            {formatDuration(consumer.idleMs)}
+          </dd>
         </div>
         <div>
           <dt>Processed</dt>

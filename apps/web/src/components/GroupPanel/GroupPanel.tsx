@@ -1,9 +1,12 @@
-import type { CommandResults, GroupView } from '@streamscope/protocol';
+import type { AlertView, CommandResults, GroupView } from '@streamscope/protocol';
 import { type FormEvent, memo, useCallback, useId, useState } from 'react';
 import { useCommand } from '../../hooks/use-command';
-import { formatCount, formatNullable, formatRate } from '../../lib/format';
+import { type AlertIndex, alertsFor, hasAlert } from '../../lib/alerts';
+import { formatCount, formatDuration, formatNullable, formatRate } from '../../lib/format';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
+import { AlertBadges } from './AlertBadges';
 import { ConsumerCard } from './ConsumerCard';
+import { useAutoReap } from './use-auto-reap';
 import './GroupPanel.css';
 
 type Removal = CommandResults['consumer.remove'];
@@ -18,14 +21,23 @@ function RemovalNote({ removal }: { removal: Removal }) {
   );
 }
 
+interface GroupPanelProps {
+  group: GroupView;
+  alerts: AlertIndex;
+}
+
 /** One consumer group: its cursor and backlog (XINFO GROUPS), its consumers, and adding one. */
-export const GroupPanel = memo(function GroupPanel({ group }: { group: GroupView }) {
+export const GroupPanel = memo(function GroupPanel({ group, alerts }: GroupPanelProps) {
   const headingId = useId();
   const nameId = useId();
   const [name, setName] = useState('');
   const [removal, setRemoval] = useState<Removal | null>(null);
   const add = useCommand<'consumer.add'>();
   const onRemoved = useCallback((result: Removal) => setRemoval(result), []);
+  const autoReap = useAutoReap({ group: group.name, enabled: group.autoReap });
+  const groupAlerts = alertsFor(alerts, group.name);
+  const alertClass = (metric: AlertView['metric']) =>
+    hasAlert(groupAlerts, metric) ? 'is-alert' : undefined;
 
   const onAdd = async (event: FormEvent) => {
     event.preventDefault();
@@ -40,6 +52,7 @@ export const GroupPanel = memo(function GroupPanel({ group }: { group: GroupView
           {group.name}
         </h2>
         <span className="panel-subtitle">consumer group</span>
+        <AlertBadges alerts={groupAlerts} />
         <span className="group-rates">
           <span>
             delivered <strong>{formatRate(group.deliveredPerSec)}</strong>
@@ -48,6 +61,7 @@ export const GroupPanel = memo(function GroupPanel({ group }: { group: GroupView
             acked <strong>{formatRate(group.ackedPerSec)}</strong>
           </span>
         </span>
+        {autoReap.control}
       </header>
       <div className="panel-body">
         <dl className="stats group-stats">
@@ -57,11 +71,13 @@ export const GroupPanel = memo(function GroupPanel({ group }: { group: GroupView
           </div>
           <div>
             <dt>Pending</dt>
-            <dd>{formatCount(group.pending)}</dd>
+            <dd className={alertClass('pending')}>{formatCount(group.pending)}</dd>
           </div>
           <div>
             <dt>Lag</dt>
-            <dd className={group.lag === null ? 'unknown' : undefined}>{formatNullable(group.lag)}</dd>
+            <dd className={group.lag === null ? 'unknown' : alertClass('lag')}>
+              {formatNullable(group.lag)}
+            </dd>
           </div>
           <div>
             <dt>Entries read</dt>
@@ -73,7 +89,26 @@ export const GroupPanel = memo(function GroupPanel({ group }: { group: GroupView
             <dt>Consumers</dt>
             <dd>{group.consumers.length}</dd>
           </div>
+          <div>
+            <dt>Oldest pending</dt>
+            <dd className={alertClass('oldestPendingMs')}>
+              {group.oldestPendingMs === null ? '—' : formatDuration(group.oldestPendingMs)}
+            </dd>
+          </div>
+          <div>
+            <dt title="Redeliveries of entries this group had already processed, skipped by the once-per-ID guard">
+              Duplicates
+            </dt>
+            <dd>{formatCount(group.duplicates)}</dd>
+          </div>
+          <div>
+            <dt>Dead-lettered</dt>
+            <dd className={group.deadLettered > 0 ? 'has-dead' : undefined}>
+              {formatCount(group.deadLettered)}
+            </dd>
+          </div>
         </dl>
+        {autoReap.feedback}
 
         {group.consumers.length === 0 ? (
           <p className="empty">No consumers: entries wait in the group until one is added.</p>
@@ -84,6 +119,7 @@ export const GroupPanel = memo(function GroupPanel({ group }: { group: GroupView
                 key={consumer.name}
                 group={group.name}
                 consumer={consumer}
+                alerts={alertsFor(alerts, group.name, consumer.name)}
                 onRemoved={onRemoved}
               />
             ))}

@@ -1,8 +1,12 @@
+import { useMemo } from 'react';
+import { indexAlerts, NO_ALERTS } from '../../lib/alerts';
 import { useDashboard } from '../../store/store';
 import { GroupPanel } from './GroupPanel';
 
 export function GroupsSection() {
   const groups = useDashboard((state) => state.snapshot?.groups);
+  const alerts = useDashboard((state) => state.snapshot?.alerts ?? NO_ALERTS);
+  const alertIndex = useMemo(() => indexAlerts(alerts), [alerts]);
   if (groups === undefined) return null;
   if (groups.length === 0) {
     return (
@@ -12,7 +16,7 @@ export function GroupsSection() {
   return (
     <div className="groups">
       {groups.map((group) => (
-        <GroupPanel key={group.name} group={group} />
+        <GroupPanel key={group.name} group={group} alerts={alertIndex} />
       ))}
     </div>
   );

@@ -24,6 +24,10 @@ const group = (name: string, consumers: GroupView['consumers']): GroupView => ({
   consumers,
   deliveredPerSec: 0,
   ackedPerSec: 0,
+  oldestPendingMs: null,
+  autoReap: false,
+  duplicates: 0,
+  deadLettered: 0,
 });
 
 const consumer = (name: string, w: ReturnType<typeof worker> | null) => ({

@@ -36,6 +36,12 @@ export function StreamPanel() {
               <dd>{formatCount(totals.claimed)}</dd>
             </div>
             <div>
+              <dt>Dead-lettered</dt>
+              <dd className={totals.deadLettered > 0 ? 'has-dead' : undefined}>
+                {formatCount(totals.deadLettered)}
+              </dd>
+            </div>
+            <div>
               <dt>Produce rate</dt>
               <dd>{formatRate(producedPerSec)}</dd>
             </div>

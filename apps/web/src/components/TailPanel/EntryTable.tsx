@@ -1,4 +1,4 @@
-import type { EntryView } from '@streamscope/protocol';
+import { type EntryView, POISON_EVENT_TYPE } from '@streamscope/protocol';
 import { memo } from 'react';
 import { formatClockMs } from '../../lib/format';
 import { EntryId } from '../EntryId/EntryId';
@@ -9,13 +9,14 @@ import './EntryTable.css';
 const EntryRow = memo(
   function EntryRow({ entry }: { entry: EntryView }) {
     const payload = entryPayload(entry);
+    const type = entryType(entry);
     return (
       <tr>
         <td>
           <EntryId id={entry.id} />
         </td>
         <td>
-          <span className="event-type">{entryType(entry)}</span>
+          <span className={type === POISON_EVENT_TYPE ? 'event-type is-poison' : 'event-type'}>{type}</span>
         </td>
         <td className="mono muted">{formatClockMs(entry.idMs)}</td>
         <td className="mono payload" title={payload}>
@@ -33,7 +34,7 @@ interface EntryTableProps {
   emptyText: string;
 }
 
-/** Stream entries with clickable IDs: the tail, and replay results. */
+/** Stream entries with clickable IDs: the tail, the live tail, and replay results. */
 export function EntryTable({ entries, caption, emptyText }: EntryTableProps) {
   if (entries.length === 0) return <p className="empty">{emptyText}</p>;
   return (

@@ -1,29 +1,121 @@
-import { type FormEvent, useId, useState } from 'react';
+import type { CommandInput } from '@streamscope/protocol';
+import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
 import { useCommand } from '../../hooks/use-command';
-import { formatCount } from '../../lib/format';
+import { formatCount, formatDuration } from '../../lib/format';
 import { parseNumberInput } from '../../lib/parse-number';
+import { summariseTrimPreview, type TrimPreview } from '../../lib/trim-preview';
+import { useDashboard } from '../../store/store';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { Panel } from '../Panel/Panel';
 import './TrimPanel.css';
 
-/** XTRIM by length or by age. Approximate (`~`) by default: Redis then frees only whole macro-nodes. */
+/** How long typing must pause before the preview is asked for: one request per number, not per keystroke. */
+const PREVIEW_DEBOUNCE_MS = 300;
+
+type PreviewBasis = 'maxlen' | 'age';
+type PreviewCommand = Extract<CommandInput, { type: 'trim.preview' }>;
+
+interface PlannedPreview {
+  command: PreviewCommand;
+  /** What is previewed, in words: `MAXLEN 100`, `older than 1 m 00 s`. */
+  label: string;
+}
+
+function planPreview(basis: PreviewBasis, text: string): PlannedPreview {
+  const value = parseNumberInput(text);
+  return basis === 'maxlen'
+    ? { command: { type: 'trim.preview', maxlen: value }, label: `MAXLEN ${formatCount(value)}` }
+    : { command: { type: 'trim.preview', olderThanMs: value }, label: `older than ${formatDuration(value)}` };
+}
+
+/** Only whole, non-negative numbers are previewed as the user types; the button sends anything, to show why not. */
+function isPreviewable(text: string): boolean {
+  const value = parseNumberInput(text);
+  return Number.isInteger(value) && value >= 0;
+}
+
+/**
+ * XTRIM by length or by age, with a preview of what it would take from each group, and a standing age policy.
+ * Approximate (`~`) by default: Redis then frees only whole macro-nodes.
+ */
 export function TrimPanel() {
-  const ids = { maxlen: useId(), age: useId() };
+  const ids = { maxlen: useId(), age: useId(), keep: useId() };
   const [maxlen, setMaxlen] = useState('100');
   const [olderThanMs, setOlderThanMs] = useState('60000');
+  const [keepMs, setKeepMs] = useState('60000');
   const [exact, setExact] = useState(false);
   const byLength = useCommand<'trim.maxlen'>();
   const byAge = useCommand<'trim.minid'>();
+  const policy = useCommand<'retention.set'>();
+  // Previews run as the user types: kept out of "Last result", which is for what the user did.
+  const preview = useCommand<'trim.preview'>({ quiet: true });
+  const activeMaxAgeMs = useDashboard((state) => state.snapshot?.retention.maxAgeMs ?? null);
   const operator = exact ? '=' : '~';
 
-  const onTrimLength = (event: FormEvent) => {
-    event.preventDefault();
-    void byLength.run({ type: 'trim.maxlen', maxlen: parseNumberInput(maxlen), approx: !exact });
+  // The field edited last is the trim the Preview button asks about.
+  const [basis, setBasis] = useState<PreviewBasis>('maxlen');
+  const [queued, setQueued] = useState<PlannedPreview | null>(null);
+  // The last answer stays on screen while the next is on its way, so the line does not blink at every keystroke.
+  const [shown, setShown] = useState<{ label: string; preview: TrimPreview } | null>(null);
+  const previewSeq = useRef(0);
+  const { run: runPreviewCommand } = preview;
+
+  const runPreview = useCallback(
+    async ({ command, label }: PlannedPreview) => {
+      previewSeq.current += 1;
+      const seq = previewSeq.current;
+      const result = await runPreviewCommand(command);
+      if (seq !== previewSeq.current) return;
+      setShown(result === null ? null : { label, preview: result });
+    },
+    [runPreviewCommand],
+  );
+
+  useEffect(() => {
+    if (queued === null) return;
+    const timer = setTimeout(() => void runPreview(queued), PREVIEW_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [queued, runPreview]);
+
+  const onEdit = (next: PreviewBasis, text: string) => {
+    setBasis(next);
+    if (isPreviewable(text)) {
+      setQueued(planPreview(next, text));
+    } else {
+      setQueued(null);
+      setShown(null);
+    }
   };
-  const onTrimAge = (event: FormEvent) => {
-    event.preventDefault();
-    void byAge.run({ type: 'trim.minid', olderThanMs: parseNumberInput(olderThanMs), approx: !exact });
+  const onPreviewNow = () => {
+    setQueued(null);
+    void runPreview(planPreview(basis, basis === 'maxlen' ? maxlen : olderThanMs));
   };
+
+  const onTrimLength = async (event: FormEvent) => {
+    event.preventDefault();
+    const result = await byLength.run({
+      type: 'trim.maxlen',
+      maxlen: parseNumberInput(maxlen),
+      approx: !exact,
+    });
+    // What the preview said is no longer what a trim would do.
+    if (result !== null) setShown(null);
+  };
+  const onTrimAge = async (event: FormEvent) => {
+    event.preventDefault();
+    const result = await byAge.run({
+      type: 'trim.minid',
+      olderThanMs: parseNumberInput(olderThanMs),
+      approx: !exact,
+    });
+    if (result !== null) setShown(null);
+  };
+  const onApplyPolicy = (event: FormEvent) => {
+    event.preventDefault();
+    void policy.run({ type: 'retention.set', maxAgeMs: parseNumberInput(keepMs) });
+  };
+
+  const summary = shown === null ? null : summariseTrimPreview(shown.preview);
 
   return (
     <Panel title="Retention" subtitle="XTRIM">
@@ -37,7 +129,10 @@ export function TrimPanel() {
               min={0}
               step={1}
               value={maxlen}
-              onChange={(event) => setMaxlen(event.target.value)}
+              onChange={(event) => {
+                setMaxlen(event.target.value);
+                onEdit('maxlen', event.target.value);
+              }}
             />
           </div>
           <button type="submit">XTRIM</button>
@@ -62,7 +157,10 @@ export function TrimPanel() {
               min={0}
               step={1000}
               value={olderThanMs}
-              onChange={(event) => setOlderThanMs(event.target.value)}
+              onChange={(event) => {
+                setOlderThanMs(event.target.value);
+                onEdit('age', event.target.value);
+              }}
             />
           </div>
           <button type="submit">Trim by age</button>
@@ -86,6 +184,78 @@ export function TrimPanel() {
         With <span className="mono">~</span> Redis frees only whole macro-nodes, so a small stream may not
         shrink.
       </p>
+
+      <div className="trim-preview" aria-busy={preview.pending}>
+        <div className="form-row">
+          <button type="button" className="small" onClick={onPreviewNow}>
+            Preview
+          </button>
+          <span className="trim-preview-hint">
+            what {basis === 'maxlen' ? `MAXLEN ${operator}` : 'trim by age'} would take from each group
+          </span>
+        </div>
+        {preview.error !== null ? (
+          <ActionFeedback error={preview.error} />
+        ) : summary === null || shown === null ? null : (
+          <p className={`trim-preview-result${summary.unsafe ? ' is-unsafe' : ''}`} aria-live="polite">
+            {summary.unsafe ? <span aria-hidden="true">⚠ </span> : null}
+            <span className="mono">{shown.label}</span>: {summary.text}
+            {summary.unsafe ? (
+              <span className="trim-preview-why">
+                {' '}
+                Pending entries would vanish from under their consumers; unread ones would never be delivered.
+              </span>
+            ) : null}
+            {exact || shown.preview.removes === 0 ? null : (
+              <span className="trim-preview-why"> (An exact count: with ~ Redis may remove fewer.)</span>
+            )}
+          </p>
+        )}
+      </div>
+
+      <form className="retention-policy" onSubmit={onApplyPolicy} aria-busy={policy.pending}>
+        <h3 className="retention-policy-title">Standing policy</h3>
+        <div className="form-row">
+          <div className="field">
+            <label htmlFor={ids.keep}>Keep at most (ms)</label>
+            <input
+              id={ids.keep}
+              type="number"
+              min={1000}
+              step={1000}
+              value={keepMs}
+              onChange={(event) => setKeepMs(event.target.value)}
+            />
+          </div>
+          <button type="submit">Apply policy</button>
+          <button
+            type="button"
+            disabled={activeMaxAgeMs === null}
+            onClick={() => void policy.run({ type: 'retention.set', maxAgeMs: null })}
+          >
+            Stop policy
+          </button>
+        </div>
+        <p className={`retention-policy-state${activeMaxAgeMs === null ? '' : ' is-active'}`}>
+          {activeMaxAgeMs === null ? (
+            'Off: entries stay until a trim above or the XADD cap removes them.'
+          ) : (
+            <>
+              On: every second, entries older than <strong>{formatDuration(activeMaxAgeMs)}</strong> are
+              trimmed (MINID by age).
+            </>
+          )}
+        </p>
+        <ActionFeedback error={policy.error}>
+          {policy.result === null ? null : policy.result.maxAgeMs === null ? (
+            'Policy stopped.'
+          ) : (
+            <>
+              Policy set: keep at most <strong>{formatDuration(policy.result.maxAgeMs)}</strong>.
+            </>
+          )}
+        </ActionFeedback>
+      </form>
     </Panel>
   );
 }

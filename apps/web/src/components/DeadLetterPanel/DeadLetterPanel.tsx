@@ -1,0 +1,243 @@
+import type { CommandResults, DeadLetterView } from '@streamscope/protocol';
+import { memo, type ReactNode, useCallback, useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useCommand } from '../../hooks/use-command';
+import { formatClock, formatClockMs, formatCount } from '../../lib/format';
+import { type IssuedCommand, issueCommand } from '../../socket/socket-client';
+import { useDashboard } from '../../store/store';
+import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
+import { EntryId } from '../EntryId/EntryId';
+import { Panel } from '../Panel/Panel';
+import './DeadLetterPanel.css';
+
+const NO_LETTERS: readonly DeadLetterView[] = [];
+
+type LetterAction = 'requeue' | 'discard';
+type LetterResult = CommandResults['dlq.requeue'] | CommandResults['dlq.discard'];
+
+interface DeadLetterRowProps {
+  letter: DeadLetterView;
+  /** Whether a requeue or discard of this row is waiting for its answer. */
+  busy: boolean;
+  onAction: (letter: DeadLetterView, action: LetterAction) => void;
+}
+
+// A dead letter never changes once written; only its busy flag does (`onAction` is stable).
+const DeadLetterRow = memo(function DeadLetterRow({ letter, busy, onAction }: DeadLetterRowProps) {
+  const type = letter.fields.type ?? '—';
+  return (
+    <tr aria-busy={busy}>
+      <td>
+        <EntryId id={letter.originalId} />
+      </td>
+      <td className="mono">{letter.group}</td>
+      <td className="mono">{letter.consumer}</td>
+      <td className="num">{letter.deliveryCount ?? '—'}</td>
+      <td className="dlq-reason" title={letter.reason}>
+        {letter.reason}
+      </td>
+      <td>
+        <span className="event-type">{type}</span>
+      </td>
+      <td className="mono muted" title={formatClockMs(letter.ts)}>
+        {formatClock(letter.ts)}
+      </td>
+      <td>
+        <div className="dlq-actions">
+          <button
+            type="button"
+            className="small"
+            aria-label={`Requeue ${letter.originalId}`}
+            disabled={busy}
+            onClick={() => onAction(letter, 'requeue')}
+          >
+            Requeue
+          </button>
+          <button
+            type="button"
+            className="small danger"
+            aria-label={`Discard ${letter.originalId}`}
+            disabled={busy}
+            onClick={() => onAction(letter, 'discard')}
+          >
+            Discard
+          </button>
+        </div>
+      </td>
+    </tr>
+  );
+});
+
+interface RowFeedback {
+  error: string | null;
+  done: ReactNode;
+}
+
+/**
+ * The dead-letter stream: entries that reached the delivery limit, moved there by the consumer that saw their last
+ * delivery, with the levers to send one back to the main stream or drop it for good, and a poison pill to watch one
+ * get there.
+ */
+export function DeadLetterPanel() {
+  const { dlq, deadLetterKey, maxDeliveries, total } = useDashboard(
+    useShallow((state) => ({
+      dlq: state.snapshot?.dlq ?? null,
+      deadLetterKey: state.snapshot?.dlq.key ?? state.hello?.deadLetterKey ?? null,
+      maxDeliveries: state.hello?.maxDeliveries ?? null,
+      total: state.snapshot?.totals.deadLettered ?? null,
+    })),
+  );
+  const letters = dlq?.newest ?? NO_LETTERS;
+  const inject = useCommand<'poison.inject'>();
+  const [busy, setBusy] = useState<ReadonlySet<string>>(() => new Set());
+  const [feedback, setFeedback] = useState<RowFeedback | null>(null);
+  const latest = useRef<string | null>(null);
+
+  // Row buttons share one feedback line above the table: a requeued or discarded row leaves the table with the
+  // next snapshot, so an answer shown in the row itself would vanish before it could be read.
+  const onAction = useCallback((letter: DeadLetterView, action: LetterAction) => {
+    const { originalId } = letter;
+    // The commands take the letter's own ID in the dead-letter stream; people know it by its original ID.
+    const { requestId, result }: IssuedCommand<LetterResult> =
+      action === 'requeue'
+        ? issueCommand({ type: 'dlq.requeue', id: letter.id })
+        : issueCommand({ type: 'dlq.discard', id: letter.id });
+    latest.current = requestId;
+    setBusy((current) => new Set(current).add(letter.id));
+    const settle = (next: RowFeedback) => {
+      setBusy((current) => {
+        const rest = new Set(current);
+        rest.delete(letter.id);
+        return rest;
+      });
+      if (latest.current === requestId) setFeedback(next);
+    };
+    result.then(
+      (answer) =>
+        settle({
+          error: null,
+          done:
+            'requeuedAs' in answer ? (
+              <>
+                Requeued <span className="mono">{originalId}</span> as <EntryId id={answer.requeuedAs} />
+              </>
+            ) : answer.discarded ? (
+              <>
+                Discarded <span className="mono">{originalId}</span> for good
+              </>
+            ) : (
+              <>
+                <span className="mono">{originalId}</span> was no longer in the dead-letter stream
+              </>
+            ),
+        }),
+      (error: unknown) =>
+        settle({
+          error: `${action === 'requeue' ? 'Requeue' : 'Discard'} ${originalId}: ${error instanceof Error ? error.message : String(error)}`,
+          done: null,
+        }),
+    );
+  }, []);
+
+  const injected = inject.result?.ids[0] ?? null;
+
+  return (
+    <Panel
+      title="Dead letters"
+      subtitle={deadLetterKey ?? undefined}
+      className="dead-letters"
+      actions={
+        <button
+          type="button"
+          className="small danger"
+          onClick={() => void inject.run({ type: 'poison.inject', count: 1 })}
+        >
+          Inject poison pill
+        </button>
+      }
+    >
+      <p className="dlq-explain">
+        An entry that reaches{' '}
+        {maxDeliveries === null ? (
+          'the delivery limit'
+        ) : (
+          <strong>
+            {maxDeliveries} deliver{maxDeliveries === 1 ? 'y' : 'ies'}
+          </strong>
+        )}{' '}
+        without an ack is moved here atomically (added here and acked in one step), so it is never both
+        pending and dead; the other entries keep flowing.
+      </p>
+      <ActionFeedback error={inject.error}>
+        {injected === null ? null : (
+          <>
+            Injected <EntryId id={injected} />: its handler always fails, so each claim (Auto-reap, or
+            XAUTOCLAIM) redelivers it until it lands here.
+          </>
+        )}
+      </ActionFeedback>
+
+      {dlq === null ? (
+        <p className="empty">Waiting for the first snapshot…</p>
+      ) : (
+        <>
+          <dl className="stats dlq-stats">
+            <div>
+              <dt>Length</dt>
+              <dd className={dlq.length > 0 ? 'has-dead' : undefined}>{formatCount(dlq.length)}</dd>
+            </div>
+            <div>
+              <dt>Dead-lettered</dt>
+              <dd>{total === null ? '—' : formatCount(total)}</dd>
+            </div>
+            <div>
+              <dt>Max deliveries</dt>
+              <dd>{maxDeliveries ?? '—'}</dd>
+            </div>
+          </dl>
+          <ActionFeedback error={feedback?.error ?? null}>{feedback?.done}</ActionFeedback>
+          {letters.length === 0 ? (
+            <p className="empty">No dead letters: every entry so far was acked within the limit.</p>
+          ) : (
+            <div className="table-wrap dlq-table">
+              <table className="data-table">
+                <caption className="sr-only">Newest dead letters, newest first</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Original ID</th>
+                    <th scope="col">Group</th>
+                    <th scope="col">Consumer</th>
+                    <th scope="col" className="num">
+                      Deliveries
+                    </th>
+                    <th scope="col">Reason</th>
+                    <th scope="col">Type</th>
+                    <th scope="col">Time</th>
+                    <th scope="col">
+                      <span className="sr-only">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {letters.map((letter) => (
+                    <DeadLetterRow
+                      key={letter.id}
+                      letter={letter}
+                      busy={busy.has(letter.id)}
+                      onAction={onAction}
+                    />
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          {dlq.length > letters.length ? (
+            <p className="muted dlq-more">
+              Showing the newest {letters.length} of {formatCount(dlq.length)}.
+            </p>
+          ) : null}
+        </>
+      )}
+    </Panel>
+  );
+}

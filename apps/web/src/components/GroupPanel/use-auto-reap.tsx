@@ -1,0 +1,65 @@
+import { useRef, useState } from 'react';
+import { useCommand } from '../../hooks/use-command';
+import { formatCount } from '../../lib/format';
+import { useDashboard } from '../../store/store';
+import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
+import { type AutoReapRequest, shownAutoReap } from './auto-reap-toggle';
+
+interface AutoReapOptions {
+  group: string;
+  /** What the latest snapshot says. */
+  enabled: boolean;
+}
+
+/**
+ * A group's auto-reap switch and the feedback for it, as two elements so the panel can put the switch in its
+ * header and the feedback in its body. The label names the group for screen readers: "Auto-reap notifications".
+ */
+export function useAutoReap({ group, enabled }: AutoReapOptions) {
+  const seq = useDashboard((state) => state.snapshot?.seq ?? null);
+  const [request, setRequest] = useState<AutoReapRequest | null>(null);
+  const clicks = useRef(0);
+  const command = useCommand<'autoreap.set'>();
+
+  const toggle = async (next: boolean) => {
+    clicks.current += 1;
+    const click = clicks.current;
+    setRequest({ enabled: next, answeredAtSeq: null });
+    const result = await command.run({ type: 'autoreap.set', group, enabled: next });
+    if (click !== clicks.current) return;
+    const answeredAtSeq = useDashboard.getState().snapshot?.seq ?? null;
+    setRequest(result === null ? null : { enabled: result.enabled, answeredAtSeq });
+  };
+
+  const checked = shownAutoReap(enabled, request, seq);
+  const control = (
+    <label
+      className="checkbox auto-reap"
+      title="XAUTOCLAIM on a timer in this group's workers: entries idle past the claim threshold move to a live consumer without a click"
+    >
+      <input
+        type="checkbox"
+        checked={checked}
+        aria-busy={command.pending}
+        onChange={(event) => void toggle(event.target.checked)}
+      />
+      Auto-reap<span className="sr-only"> {group}</span>
+    </label>
+  );
+  const feedback = (
+    <ActionFeedback error={command.error}>
+      {command.result === null ? null : command.result.enabled ? (
+        <>
+          Auto-reaper on: XAUTOCLAIM every <strong>{formatCount(command.result.intervalMs)} ms</strong> in
+          each worker of <span className="mono">{command.result.group}</span>
+        </>
+      ) : (
+        <>
+          Auto-reaper off for <span className="mono">{command.result.group}</span>: idle entries wait for a
+          manual XAUTOCLAIM
+        </>
+      )}
+    </ActionFeedback>
+  );
+  return { control, feedback };
+}

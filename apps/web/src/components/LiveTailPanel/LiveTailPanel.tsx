@@ -1,0 +1,52 @@
+import type { EntryView } from '@streamscope/protocol';
+import { useMemo, useState } from 'react';
+import { formatCount } from '../../lib/format';
+import { LIVE_TAIL_MAX, useDashboard } from '../../store/store';
+import { Panel } from '../Panel/Panel';
+import { EntryTable } from '../TailPanel/EntryTable';
+import './LiveTailPanel.css';
+
+/**
+ * New entries as a plain `XREAD BLOCK` sees them, with no consumer group: reading changes nothing in Redis, so this
+ * is what every group will be delivered, before any of them is. "Freeze tail" holds the list so an ID can be clicked.
+ */
+export function LiveTailPanel() {
+  const live = useDashboard((state) => state.liveTail);
+  const omitted = useDashboard((state) => state.liveTailOmitted);
+  const [frozen, setFrozen] = useState<readonly EntryView[] | null>(null);
+  const entries = frozen ?? live;
+  const newestFirst = useMemo(() => [...entries].reverse(), [entries]);
+
+  return (
+    <Panel
+      title="Live tail"
+      subtitle="XREAD, no group"
+      className="live-tail"
+      actions={
+        <button
+          type="button"
+          className="small"
+          aria-pressed={frozen !== null}
+          onClick={() => setFrozen(frozen === null ? live : null)}
+        >
+          Freeze tail
+        </button>
+      }
+    >
+      <p className="live-tail-note">
+        The newest {LIVE_TAIL_MAX} entries written since this page opened, newest first
+        {omitted > 0 ? (
+          <span className="live-tail-omitted">
+            ; {formatCount(omitted)} more not sent by the server (per-tick cap)
+          </span>
+        ) : null}
+        .
+      </p>
+      <EntryTable
+        entries={newestFirst}
+        caption="Entries seen by the live tail, newest first"
+        emptyText="No new entries since the page opened."
+      />
+    </Panel>
+  );
+}

@@ -1,0 +1,52 @@
+import type { AlertView } from '@streamscope/protocol';
+import { formatCount, formatDuration } from './format';
+
+/** The snapshot's alerts by subject: a group's name, or `group/consumer`. */
+export type AlertIndex = ReadonlyMap<string, readonly AlertView[]>;
+
+/** One shared empty list, so a memoised card without alerts gets the same prop every snapshot. */
+export const NO_ALERTS: readonly AlertView[] = [];
+
+const METRIC_LABEL: Record<AlertView['metric'], string> = {
+  lag: 'lag',
+  pending: 'pending',
+  oldestPendingMs: 'oldest pending',
+  consumerIdleMs: 'idle',
+};
+
+/** Indexes alerts by subject, once per snapshot, so every group and consumer looks its own up in O(1). */
+export function indexAlerts(alerts: readonly AlertView[]): AlertIndex {
+  const index = new Map<string, AlertView[]>();
+  for (const alert of alerts) {
+    const list = index.get(alert.subject);
+    if (list === undefined) index.set(alert.subject, [alert]);
+    else list.push(alert);
+  }
+  return index;
+}
+
+/** A group's alerts, or with `consumer` that consumer's; group and consumer names cannot contain `/`. */
+export function alertsFor(index: AlertIndex, group: string, consumer?: string): readonly AlertView[] {
+  return index.get(consumer === undefined ? group : `${group}/${consumer}`) ?? NO_ALERTS;
+}
+
+function formatFigure(metric: AlertView['metric'], value: number): string {
+  return metric === 'oldestPendingMs' || metric === 'consumerIdleMs'
+    ? formatDuration(value)
+    : formatCount(value);
+}
+
+/** The badge text: `lag over 1,000`, `oldest pending over 30.0 s`. */
+export function alertLabel(alert: AlertView): string {
+  return `${METRIC_LABEL[alert.metric]} over ${formatFigure(alert.metric, alert.threshold)}`;
+}
+
+/** The badge's tooltip, with the figure itself: `lag is 1,234, over the alert threshold of 1,000`. */
+export function alertDetail(alert: AlertView): string {
+  return `${METRIC_LABEL[alert.metric]} is ${formatFigure(alert.metric, alert.value)}, over the alert threshold of ${formatFigure(alert.metric, alert.threshold)}`;
+}
+
+/** Whether `metric` is among `alerts`, to colour the figure it is about. */
+export function hasAlert(alerts: readonly AlertView[], metric: AlertView['metric']): boolean {
+  return alerts.some((alert) => alert.metric === metric);
+}

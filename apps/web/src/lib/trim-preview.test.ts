@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { summariseTrimPreview } from './trim-preview';
+
+describe('summariseTrimPreview', () => {
+  it('lists per group what the trim would take that is still pending or unread, and warns about it', () => {
+    expect(
+      summariseTrimPreview({
+        cutoffId: '1700000000000-5',
+        removes: 1_200,
+        groups: [
+          { group: 'notifications', pending: 3, unread: 0 },
+          { group: 'analytics', pending: 0, unread: 0 },
+        ],
+      }),
+    ).toEqual({
+      text: 'would remove 1,200 entries; notifications: 3 pending, 0 unread; analytics: 0 pending, 0 unread',
+      unsafe: true,
+    });
+  });
+
+  it('is calm when every group is done with what would go, and when nothing would go', () => {
+    const done = { group: 'analytics', pending: 0, unread: 0 };
+    expect(summariseTrimPreview({ cutoffId: '5-0', removes: 1, groups: [done] })).toEqual({
+      text: 'would remove 1 entry; analytics: 0 pending, 0 unread',
+      unsafe: false,
+    });
+    expect(summariseTrimPreview({ cutoffId: null, removes: 0, groups: [done] })).toEqual({
+      text: 'would remove nothing',
+      unsafe: false,
+    });
+  });
+});

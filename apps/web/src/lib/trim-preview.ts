@@ -1,0 +1,25 @@
+import type { CommandResults } from '@streamscope/protocol';
+import { formatCount } from './format';
+
+export type TrimPreview = CommandResults['trim.preview'];
+
+export interface TrimPreviewSummary {
+  /** `would remove 120 entries; notifications: 3 pending, 0 unread; analytics: 0 pending, 5 unread`. */
+  text: string;
+  /** Whether the trim would take entries some group has not finished with: still pending, or never read. */
+  unsafe: boolean;
+}
+
+/** What a trim would do, in one line, per group: what it would take from under a consumer or before a read. */
+export function summariseTrimPreview(preview: TrimPreview): TrimPreviewSummary {
+  if (preview.removes === 0) return { text: 'would remove nothing', unsafe: false };
+  const removes = `would remove ${formatCount(preview.removes)} ${preview.removes === 1 ? 'entry' : 'entries'}`;
+  const groups = preview.groups.map(
+    ({ group, pending, unread }) =>
+      `${group}: ${formatCount(pending)} pending, ${formatCount(unread)} unread`,
+  );
+  return {
+    text: [removes, ...groups].join('; '),
+    unsafe: preview.groups.some(({ pending, unread }) => pending > 0 || unread > 0),
+  };
+}
