@@ -1,0 +1,74 @@
+import { expect, test } from '../fixtures/test.js';
+
+// Three deliveries dead-letter, the auto-reaper claims every 300 ms once on, and a group alerts past 2 pending:
+// small enough that a person watching sees each step within seconds.
+test.use({ serverArgs: ['--max-deliveries', '3', '--reap-interval-ms', '300', '--alert-pending', '2'] });
+
+test('a poison pill reaches the dead-letter stream while the rest flows; requeue, discard, alerts, preview, live tail', async ({
+  dashboard,
+  page,
+  streamscope,
+}) => {
+  await expect(dashboard.connection).toHaveText('connected');
+  const deadLetters = page.getByRole('region', { name: /^Dead letters/ });
+  const liveTail = page.getByRole('region', { name: /^Live tail/ });
+  const groups = ['notifications', 'analytics'];
+
+  // The poison pill: its handler always fails, so only claims move it on, each one a delivery more.
+  await deadLetters.getByRole('button', { name: 'Inject poison pill' }).click();
+  const injected = deadLetters.getByText(/^Injected/);
+  await expect(injected).toBeVisible();
+  const poisonId = (await injected.getByRole('button').textContent()) ?? '';
+  expect(poisonId).toMatch(/^\d+-\d+$/);
+  await expect(liveTail.getByRole('button', { name: poisonId, exact: true })).toBeVisible();
+
+  for (const group of groups) await page.getByLabel(`Auto-reap ${group}`).check();
+  await dashboard.produceEvents(10);
+
+  // Each group dead-letters it on its third delivery; the ten others are acked by both groups meanwhile.
+  const letters = deadLetters.getByRole('row').filter({ has: page.getByRole('button', { name: poisonId }) });
+  await expect(letters).toHaveCount(2, { timeout: 20_000 });
+  await expect(letters.first()).toContainText('3');
+  for (const group of groups) {
+    await expect(dashboard.stat(dashboard.group(group), 'Dead-lettered')).toHaveText('1');
+    await expect(dashboard.stat(dashboard.group(group), 'Pending')).toHaveText('0');
+    await expect(dashboard.stat(dashboard.group(group), 'Entries read')).toHaveText('11');
+  }
+  await expect(dashboard.stat(dashboard.stream, 'Acked')).toHaveText('20');
+
+  const metrics = await (await page.request.get(`${streamscope.url}/metrics`)).text();
+  expect(metrics).toMatch(/streamscope_dead_lettered_total\{group="notifications"\} 1/);
+  expect(metrics).toMatch(/streamscope_dead_lettered_total\{group="analytics"\} 1/);
+
+  // With the reaper off, a requeued pill is delivered once more, fails, and stays pending.
+  for (const group of groups) await page.getByLabel(`Auto-reap ${group}`).uncheck();
+  await letters
+    .first()
+    .getByRole('button', { name: `Discard ${poisonId}` })
+    .click();
+  await expect(deadLetters.getByText(/^Discarded/)).toBeVisible();
+  await expect(letters).toHaveCount(1);
+  await letters.getByRole('button', { name: `Requeue ${poisonId}` }).click();
+  await expect(deadLetters.getByText(/^Requeued/)).toBeVisible();
+  await expect(letters).toHaveCount(0);
+  await expect(dashboard.stat(deadLetters, 'Length')).toHaveText('0');
+  await expect(dashboard.stat(dashboard.group('analytics'), 'Pending')).toHaveText('1');
+
+  // Past the pending threshold the group wears a badge.
+  const analytics = dashboard.group('analytics');
+  await expect(analytics.getByText('pending over 2')).toHaveCount(0);
+  await dashboard
+    .consumer('analytics', 'worker-c')
+    .getByRole('button', { name: 'Crash next 3 on worker-c' })
+    .click();
+  await dashboard.produceEvents(3);
+  await expect(dashboard.stat(analytics, 'Pending')).toHaveText('4');
+  await expect(analytics.getByText('pending over 2').first()).toBeVisible();
+
+  // Before trimming everything, the preview says what would go from under each group.
+  await dashboard.retention.getByLabel(/^MAXLEN/).fill('0');
+  await expect(
+    dashboard.retention.getByText(/would remove \d+ entries; .*analytics: 4 pending/),
+  ).toBeVisible();
+  await expect(dashboard.stat(dashboard.stream, 'Length')).toHaveText('15');
+});
