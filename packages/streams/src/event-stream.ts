@@ -11,6 +11,7 @@ import {
   parseIds,
   parsePendingDetail,
   parsePendingSummary,
+  parseProducedIds,
   parseReadGroup,
   parseStreamInfo,
 } from './replies.js';
@@ -171,7 +172,7 @@ export class EventStream {
           ),
         );
       }
-      return (await Promise.all(replies)).flatMap(parseIds);
+      return (await Promise.all(replies)).flatMap(parseProducedIds);
     });
     this.#counters.produced += ids.length;
     return ids;

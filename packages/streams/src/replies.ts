@@ -35,6 +35,11 @@ function asNumber(reply: Reply, what: string): number {
   return value;
 }
 
+/** The produce-batch script's reply: the appended IDs, in input order, joined by spaces. */
+export function parseProducedIds(reply: Reply): string[] {
+  return asString(reply, 'produce-batch').split(' ');
+}
+
 function asNullableNumber(reply: Reply, what: string): number | null {
   return reply === null || reply === undefined ? null : asNumber(reply, what);
 }
