@@ -207,6 +207,26 @@ describe('ConsumerWorker', () => {
     await waitFor('processed after resume', () => of('acked').length === 3);
   });
 
+  it('pause ends a blocked read at once: nothing more is delivered however long the block', async () => {
+    const stream = await newStream();
+    const { worker, of } = await startWorker(stream, 'w', { blockMs: 10_000 });
+    await waitFor('the worker blocked in XREADGROUP', async () => {
+      const clients = String(await redis.call('CLIENT', 'LIST'));
+      return /name=streamscope:g:w .*flags=b .*cmd=xreadgroup/.test(clients);
+    });
+    worker.pause();
+    await waitFor('the block ended', async () => {
+      const clients = String(await redis.call('CLIENT', 'LIST'));
+      return !/name=streamscope:g:w .*flags=b/.test(clients);
+    });
+    await stream.produceBatch(events(3));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(of('delivered')).toHaveLength(0);
+    expect((await stream.infoGroups())[0]?.lag).toBe(3);
+    worker.resume();
+    await waitFor('processed after resume', () => of('acked').length === 3);
+  });
+
   it('drains its own PEL on start: entries delivered before a restart are processed first', async () => {
     const stream = await newStream();
     const ids = await stream.produceBatch(events(3));

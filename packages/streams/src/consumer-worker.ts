@@ -104,6 +104,8 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   #paused = false;
   #resume: (() => void) | undefined;
   #reading = false;
+  /** The blocking connection's CLIENT ID, for CLIENT UNBLOCK; `null` until known on each (re)connect. */
+  #clientId: number | null = null;
   #needsPelDrain = true;
   #crashQueued = 0;
   #processed = 0;
@@ -157,6 +159,15 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     // Every (re)connect may have lost replies to reads: entries Redis delivered but we never saw.
     connection.on('ready', () => {
       this.#needsPelDrain = true;
+      connection.client('ID').then(
+        (id) => {
+          this.#clientId = Number(id);
+        },
+        () => {},
+      );
+    });
+    connection.on('close', () => {
+      this.#clientId = null;
     });
     // ioredis reconnects by itself; the read loop reports failures through 'error' events.
     connection.on('error', () => {});
@@ -187,9 +198,22 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     return this.#reapIntervalMs;
   }
 
-  /** Stops reading after the current batch; entries already read are still processed and acked. */
+  /**
+   * Stops reading at once: a blocked read is ended empty-handed, so nothing more is delivered to this
+   * consumer. Entries already delivered are still processed and acked.
+   */
   pause(): void {
     this.#paused = true;
+    this.#unblockRead();
+  }
+
+  /**
+   * Ends a blocked XREADGROUP as if its block had timed out, from the shared connection: with `TIMEOUT` Redis
+   * delivers nothing, whereas closing the connection could lose a reply that carried entries.
+   */
+  #unblockRead(): void {
+    if (!this.#reading || this.#clientId === null) return;
+    this.#stream.redis.call('CLIENT', 'UNBLOCK', String(this.#clientId), 'TIMEOUT').catch(() => {});
   }
 
   resume(): void {
@@ -327,6 +351,8 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         await acked;
         this.#reading = true;
         if (this.#stop.signal.aborted) this.#connection?.disconnect();
+        // Paused while the XACK was out: the read behind it has reached Redis by now, so it can be unblocked.
+        if (this.#paused) this.#unblockRead();
         let entries: StreamEntry[];
         try {
           entries = await read;
