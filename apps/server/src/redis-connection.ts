@@ -10,17 +10,21 @@ export interface RedisConnection {
   readonly embedded: RedisServer | null;
 }
 
-const DEFAULT_URL = 'redis://localhost:6379';
+/** Where an unnamed Redis is looked for first. */
+export const DEFAULT_REDIS_URL = 'redis://localhost:6379';
 
 export class RedisUnavailableError extends Error {
   override name = 'RedisUnavailableError';
 }
 
 /**
- * The Redis to use: the one named in the config; else localhost:6379 when it answers; else a private
- * `redis-server` from PATH on a free loopback port, without persistence.
+ * The Redis to use: the one named in the config; else localhost:6379 (`defaultUrl`) when it answers; else a
+ * private `redis-server` from PATH on a free loopback port, without persistence.
  */
-export async function connectRedis(config: ServerConfig): Promise<RedisConnection> {
+export async function connectRedis(
+  config: Pick<ServerConfig, 'redisTarget'>,
+  defaultUrl = DEFAULT_REDIS_URL,
+): Promise<RedisConnection> {
   if (config.redisTarget) {
     if (!(await answers(config.redisTarget.url))) {
       throw new RedisUnavailableError(
@@ -29,7 +33,11 @@ export async function connectRedis(config: ServerConfig): Promise<RedisConnectio
     }
     return { ...config.redisTarget, embedded: null };
   }
-  if (await answers(DEFAULT_URL)) return { url: DEFAULT_URL, label: 'localhost:6379', embedded: null };
+  if (await answers(defaultUrl)) {
+    const { hostname, port } = new URL(defaultUrl);
+    return { url: defaultUrl, label: `${hostname}:${port || '6379'}`, embedded: null };
+  }
+  const where = new URL(defaultUrl).host;
   let embedded: RedisServer;
   try {
     embedded = await RedisServer.start();
@@ -37,8 +45,8 @@ export async function connectRedis(config: ServerConfig): Promise<RedisConnectio
     const missing = error instanceof Error && /ENOENT/.test(error.message);
     throw new RedisUnavailableError(
       missing
-        ? 'nothing answers on localhost:6379 and there is no redis-server on PATH: install it (apt-get install redis-server) or point at one with --redis-url redis://host:port'
-        : `nothing answers on localhost:6379 and a private redis-server would not start: ${error instanceof Error ? error.message : error}`,
+        ? `nothing answers on ${where} and there is no redis-server on PATH: install it (apt-get install redis-server) or point at one with --redis-url redis://host:port`
+        : `nothing answers on ${where} and a private redis-server would not start: ${error instanceof Error ? error.message : error}`,
       { cause: error },
     );
   }

@@ -1,0 +1,63 @@
+import { freePort, RedisServer } from '@streamscope/testkit';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectRedis } from './redis-connection.js';
+
+// The shared Redis on 6379 always answers on this machine, so the fallback is driven through a default
+// address where nothing listens: a free loopback port.
+describe('choosing a Redis', () => {
+  let named: RedisServer;
+  let silent: string;
+
+  beforeAll(async () => {
+    named = await RedisServer.start();
+    silent = `redis://127.0.0.1:${await freePort()}`;
+  });
+  afterAll(() => named.stop());
+
+  it('uses the named Redis when it answers, and names it when it does not', async () => {
+    const target = { url: named.url, label: `${named.host}:${named.port}` };
+    expect(await connectRedis({ redisTarget: target }, silent)).toEqual({ ...target, embedded: null });
+    await expect(connectRedis({ redisTarget: { url: silent, label: 'cache:1' } })).rejects.toThrow(
+      /no Redis answers at cache:1/,
+    );
+  });
+
+  it('uses the default address when something answers there', async () => {
+    const connection = await connectRedis({ redisTarget: null }, named.url);
+    expect(connection).toMatchObject({
+      url: named.url,
+      label: `${named.host}:${named.port}`,
+      embedded: null,
+    });
+  });
+
+  it('starts a private redis-server when none was named and nothing answers', async () => {
+    const connection = await connectRedis({ redisTarget: null }, silent);
+    try {
+      expect(connection.embedded).not.toBeNull();
+      const redis = new Redis(connection.url);
+      try {
+        expect(await redis.ping()).toBe('PONG');
+        // Private means no persistence: nothing on disk to outlive the server.
+        expect(await redis.config('GET', 'appendonly')).toEqual(['appendonly', 'no']);
+      } finally {
+        redis.disconnect();
+      }
+    } finally {
+      await connection.embedded?.stop();
+    }
+  });
+
+  it('says how to get one when there is no redis-server on PATH', async () => {
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      await expect(connectRedis({ redisTarget: null }, silent)).rejects.toThrow(
+        /no redis-server on PATH: install it \(apt-get install redis-server\) or point at one with --redis-url/,
+      );
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+});
