@@ -1,4 +1,5 @@
-import { memo, useMemo, useState } from 'react';
+import { memo } from 'react';
+import { useFreezableNewestFirst } from '../../hooks/use-freeze';
 import { formatClockMs, formatCount } from '../../lib/format';
 import { KIND_TONE } from '../../lib/lifecycle';
 import { type FeedItem, useDashboard } from '../../store/store';
@@ -29,25 +30,10 @@ const FeedRow = memo(
 export function LiveFeed() {
   const live = useDashboard((state) => state.feed);
   const omitted = useDashboard((state) => state.feedOmitted);
-  const [frozen, setFrozen] = useState<readonly FeedItem[] | null>(null);
-  const items = frozen ?? live;
-  const newestFirst = useMemo(() => [...items].reverse(), [items]);
+  const { newestFirst, freezeButton } = useFreezableNewestFirst(live, 'Freeze feed');
 
   return (
-    <Panel
-      title="Live events"
-      className="live-feed"
-      actions={
-        <button
-          type="button"
-          className="small"
-          aria-pressed={frozen !== null}
-          onClick={() => setFrozen(frozen === null ? live : null)}
-        >
-          Freeze feed
-        </button>
-      }
-    >
+    <Panel title="Live events" className="live-feed" actions={freezeButton}>
       {omitted > 0 ? (
         <p className="feed-omitted">{formatCount(omitted)} events not sent by the server (per-tick cap)</p>
       ) : null}

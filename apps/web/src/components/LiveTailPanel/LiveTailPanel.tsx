@@ -1,5 +1,4 @@
-import type { EntryView } from '@streamscope/protocol';
-import { useMemo, useState } from 'react';
+import { useFreezableNewestFirst } from '../../hooks/use-freeze';
 import { formatCount } from '../../lib/format';
 import { LIVE_TAIL_MAX, useDashboard } from '../../store/store';
 import { Panel } from '../Panel/Panel';
@@ -13,26 +12,10 @@ import './LiveTailPanel.css';
 export function LiveTailPanel() {
   const live = useDashboard((state) => state.liveTail);
   const omitted = useDashboard((state) => state.liveTailOmitted);
-  const [frozen, setFrozen] = useState<readonly EntryView[] | null>(null);
-  const entries = frozen ?? live;
-  const newestFirst = useMemo(() => [...entries].reverse(), [entries]);
+  const { newestFirst, freezeButton } = useFreezableNewestFirst(live, 'Freeze tail');
 
   return (
-    <Panel
-      title="Live tail"
-      subtitle="XREAD, no group"
-      className="live-tail"
-      actions={
-        <button
-          type="button"
-          className="small"
-          aria-pressed={frozen !== null}
-          onClick={() => setFrozen(frozen === null ? live : null)}
-        >
-          Freeze tail
-        </button>
-      }
-    >
+    <Panel title="Live tail" subtitle="XREAD, no group" className="live-tail" actions={freezeButton}>
       <p className="live-tail-note">
         The newest {LIVE_TAIL_MAX} entries written since this page opened, newest first
         {omitted > 0 ? (

@@ -6,6 +6,7 @@ import { formatCount } from '../../lib/format';
 import { parseNumberInput } from '../../lib/parse-number';
 import { useDashboard } from '../../store/store';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
+import { NumberField } from '../NumberField/NumberField';
 import { Panel } from '../Panel/Panel';
 import './ProducePanel.css';
 
@@ -18,7 +19,7 @@ function eventTypeOption(value: string): { eventType?: string } {
 
 /** XADD: a batch of events now, or a continuous producer at a steady rate. */
 export function ProducePanel() {
-  const ids = { count: useId(), type: useId(), rate: useId() };
+  const ids = { type: useId() };
   const [eventType, setEventType] = useState<string>(RANDOM);
   const [count, setCount] = useState('10');
   const [rate, setRate] = useState('200');
@@ -51,18 +52,13 @@ export function ProducePanel() {
 
       <form className="produce-form" onSubmit={onProduce} aria-busy={produce.pending}>
         <div className="form-row">
-          <div className="field">
-            <label htmlFor={ids.count}>Number of events</label>
-            <input
-              id={ids.count}
-              type="number"
-              min={1}
-              max={LIMITS.produceMax}
-              step={1}
-              value={count}
-              onChange={(event) => setCount(event.target.value)}
-            />
-          </div>
+          <NumberField
+            label="Number of events"
+            min={1}
+            max={LIMITS.produceMax}
+            value={count}
+            onChange={setCount}
+          />
           <button type="submit" className="primary">
             Produce
           </button>
@@ -83,18 +79,13 @@ export function ProducePanel() {
 
       <form className="producer-form" onSubmit={onStart} aria-busy={start.pending}>
         <div className="form-row">
-          <div className="field">
-            <label htmlFor={ids.rate}>Rate (events/s)</label>
-            <input
-              id={ids.rate}
-              type="number"
-              min={1}
-              max={LIMITS.producerRateMax}
-              step={1}
-              value={rate}
-              onChange={(event) => setRate(event.target.value)}
-            />
-          </div>
+          <NumberField
+            label="Rate (events/s)"
+            min={1}
+            max={LIMITS.producerRateMax}
+            value={rate}
+            onChange={setRate}
+          />
           <button type="submit">Start</button>
           <button
             type="button"

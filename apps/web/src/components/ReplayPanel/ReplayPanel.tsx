@@ -4,13 +4,14 @@ import { useCommand } from '../../hooks/use-command';
 import { formatCount } from '../../lib/format';
 import { parseNumberInput } from '../../lib/parse-number';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
+import { NumberField } from '../NumberField/NumberField';
 import { Panel } from '../Panel/Panel';
 import { EntryTable } from '../TailPanel/EntryTable';
 import './ReplayPanel.css';
 
 /** XRANGE over any range: history that no consumer group's cursor can change. */
 export function ReplayPanel() {
-  const ids = { start: useId(), end: useId(), limit: useId() };
+  const ids = { start: useId(), end: useId() };
   const [start, setStart] = useState('-');
   const [end, setEnd] = useState('+');
   const [limit, setLimit] = useState('50');
@@ -52,18 +53,7 @@ export function ReplayPanel() {
               onChange={(event) => setEnd(event.target.value)}
             />
           </div>
-          <div className="field">
-            <label htmlFor={ids.limit}>Limit</label>
-            <input
-              id={ids.limit}
-              type="number"
-              min={1}
-              max={LIMITS.replayMax}
-              step={1}
-              value={limit}
-              onChange={(event) => setLimit(event.target.value)}
-            />
-          </div>
+          <NumberField label="Limit" min={1} max={LIMITS.replayMax} value={limit} onChange={setLimit} />
           <button type="submit" className="primary">
             Replay
           </button>

@@ -68,7 +68,7 @@ export function TimelinePanel() {
           ) : null
         ) : (
           <section className="timeline-section">
-            <h3>Fields</h3>
+            <h3 className="section-title">Fields</h3>
             <dl className="timeline-fields">
               {Object.entries(timeline.entry.fields).map(([name, value]) => (
                 <div key={name}>
@@ -84,7 +84,9 @@ export function TimelinePanel() {
           lane.group === null && lane.events.length === 0 ? null : (
             // Unnamed sections on purpose: named ones would be regions whose names clash with the group panels'.
             <section key={lane.group ?? '(stream)'} className="timeline-section">
-              <h3>{lane.group === null ? 'Stream' : <span className="mono">{lane.group}</span>}</h3>
+              <h3 className="section-title">
+                {lane.group === null ? 'Stream' : <span className="mono">{lane.group}</span>}
+              </h3>
               <ol className="timeline-steps">
                 {lane.events.map((event) => (
                   <li

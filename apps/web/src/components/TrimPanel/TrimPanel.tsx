@@ -1,11 +1,12 @@
 import type { CommandInput } from '@streamscope/protocol';
-import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { useCommand } from '../../hooks/use-command';
 import { formatCount, formatDuration } from '../../lib/format';
 import { parseNumberInput } from '../../lib/parse-number';
 import { summariseTrimPreview, type TrimPreview } from '../../lib/trim-preview';
 import { useDashboard } from '../../store/store';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
+import { NumberField } from '../NumberField/NumberField';
 import { Panel } from '../Panel/Panel';
 import './TrimPanel.css';
 
@@ -39,7 +40,6 @@ function isPreviewable(text: string): boolean {
  * Approximate (`~`) by default: Redis then frees only whole macro-nodes.
  */
 export function TrimPanel() {
-  const ids = { maxlen: useId(), age: useId(), keep: useId() };
   const [maxlen, setMaxlen] = useState('100');
   const [olderThanMs, setOlderThanMs] = useState('60000');
   const [keepMs, setKeepMs] = useState('60000');
@@ -121,20 +121,15 @@ export function TrimPanel() {
     <Panel title="Retention" subtitle="XTRIM">
       <form onSubmit={onTrimLength} aria-busy={byLength.pending}>
         <div className="form-row">
-          <div className="field">
-            <label htmlFor={ids.maxlen}>MAXLEN {operator}</label>
-            <input
-              id={ids.maxlen}
-              type="number"
-              min={0}
-              step={1}
-              value={maxlen}
-              onChange={(event) => {
-                setMaxlen(event.target.value);
-                onEdit('maxlen', event.target.value);
-              }}
-            />
-          </div>
+          <NumberField
+            label={<>MAXLEN {operator}</>}
+            min={0}
+            value={maxlen}
+            onChange={(text) => {
+              setMaxlen(text);
+              onEdit('maxlen', text);
+            }}
+          />
           <button type="submit">XTRIM</button>
         </div>
         <ActionFeedback error={byLength.error}>
@@ -149,20 +144,16 @@ export function TrimPanel() {
 
       <form className="trim-age" onSubmit={onTrimAge} aria-busy={byAge.pending}>
         <div className="form-row">
-          <div className="field">
-            <label htmlFor={ids.age}>Older than (ms)</label>
-            <input
-              id={ids.age}
-              type="number"
-              min={0}
-              step={1000}
-              value={olderThanMs}
-              onChange={(event) => {
-                setOlderThanMs(event.target.value);
-                onEdit('age', event.target.value);
-              }}
-            />
-          </div>
+          <NumberField
+            label="Older than (ms)"
+            min={0}
+            step={1000}
+            value={olderThanMs}
+            onChange={(text) => {
+              setOlderThanMs(text);
+              onEdit('age', text);
+            }}
+          />
           <button type="submit">Trim by age</button>
         </div>
         <ActionFeedback error={byAge.error}>
@@ -214,19 +205,9 @@ export function TrimPanel() {
       </div>
 
       <form className="retention-policy" onSubmit={onApplyPolicy} aria-busy={policy.pending}>
-        <h3 className="retention-policy-title">Standing policy</h3>
+        <h3 className="section-title">Standing policy</h3>
         <div className="form-row">
-          <div className="field">
-            <label htmlFor={ids.keep}>Keep at most (ms)</label>
-            <input
-              id={ids.keep}
-              type="number"
-              min={1000}
-              step={1000}
-              value={keepMs}
-              onChange={(event) => setKeepMs(event.target.value)}
-            />
-          </div>
+          <NumberField label="Keep at most (ms)" min={1000} step={1000} value={keepMs} onChange={setKeepMs} />
           <button type="submit">Apply policy</button>
           <button
             type="button"

@@ -1,0 +1,30 @@
+import { type ReactNode, useId } from 'react';
+
+interface NumberFieldProps {
+  label: ReactNode;
+  /** The text as typed: kept as text so a half-typed or bad value reaches the server's validation as is. */
+  value: string;
+  onChange: (text: string) => void;
+  min?: number;
+  max?: number;
+  step?: number;
+}
+
+/** A labelled number input in the dashboard's form layout; the browser checks `min`/`max`/`step` first. */
+export function NumberField({ label, value, onChange, min, max, step = 1 }: NumberFieldProps) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        type="number"
+        min={min}
+        max={max}
+        step={step}
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+      />
+    </div>
+  );
+}
