@@ -257,7 +257,8 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       pageCount: this.#options.reapPageCount,
       maxPages: this.#options.reapMaxPages,
     });
-    await this.#deletedWhilePending(deletedIds);
+    // XAUTOCLAIM has already dropped these from the PEL.
+    await this.#deletedWhilePending(deletedIds, false);
     const counts = await this.#deliveryCounts(this.#stream, claimed);
     for (const entry of claimed)
       this.#emit('claimed', entry.id, counts.get(entry.id) ?? null, entry.fields.type);
@@ -388,9 +389,10 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       );
       if (entries.length === 0 && deletedIds.length === 0) return;
       if (deletedIds.length > 0) {
-        // Their payload is gone, so no handler can run; ack them so they stop haunting the PEL.
-        await this.#deletedWhilePending(deletedIds);
-        await reader.ack(this.group, deletedIds);
+        // Their payload is gone, so no handler can run. Still in this PEL, they are dead-lettered and acked in
+        // one step (one that failed leaves them pending for the next drain); without a DLQ, only acked.
+        await this.#deletedWhilePending(deletedIds, true);
+        if (!this.#deadLetters) await reader.ack(this.group, deletedIds);
       }
       const counts = await this.#deliveryCounts(reader, entries);
       await this.#ack(reader, await this.#process(entries, 'own-pel', counts));
@@ -480,15 +482,21 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   }
 
   /** Pending entries whose payload was trimmed: recorded, and dead-lettered with reason `trimmed`. */
-  async #deletedWhilePending(ids: readonly string[]): Promise<void> {
+  async #deletedWhilePending(ids: readonly string[], stillPending: boolean): Promise<void> {
     for (const id of ids) {
       this.#record(this.#emit('deleted', id, null, null, 'trimmed while pending'));
-      if (this.#deadLetters) await this.#deadLetter(id, null, 'trimmed', null);
+      if (this.#deadLetters) await this.#deadLetter(id, null, 'trimmed', null, stillPending);
     }
   }
 
   /** One atomic DLQ write + XACK; on failure the entry stays pending and comes back. */
-  async #deadLetter(id: string, deliveryCount: number | null, reason: string, fields: EventFields | null) {
+  async #deadLetter(
+    id: string,
+    deliveryCount: number | null,
+    reason: string,
+    fields: EventFields | null,
+    stillPending = fields !== null,
+  ) {
     const deadLetters = this.#deadLetters;
     if (!deadLetters) return;
     try {
@@ -498,6 +506,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         deliveryCount,
         reason,
         fields,
+        stillPending,
       });
       this.#lastFailure.delete(id);
       if (written === null) return;

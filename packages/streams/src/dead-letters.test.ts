@@ -88,6 +88,43 @@ describe('dead-letter stream', () => {
     expect((await stream.pendingSummary('g')).count).toBe(0);
   });
 
+  it('entries trimmed from under a consumer that re-reads its own PEL go to the DLQ once, and leave the PEL', async () => {
+    const { stream, deadLetters } = setUp();
+    await stream.ensureGroup('g', '0-0');
+    const ids = await stream.produceBatch(Array.from({ length: 3 }, () => ({ type: 'order.paid' })));
+    await stream.consume('g', 'w', 10, 10); // delivered, never acked: a consumer that died
+    await stream.trimMaxlen(0, { approx: false });
+    // The DLQ cannot take them at first (its key holds a string): they must stay pending, not vanish.
+    await redis.set(deadLetters.key, 'not a stream');
+    // On start a worker drains its own PEL first, where the trimmed entries show without payload.
+    const worker = startWorker(stream, 'g', 'w', { blockMs: 50, deadLetters });
+    const errors: string[] = [];
+    worker.on('error', (event) => errors.push(String(event.error)));
+    await worker.start();
+    await waitFor('the failed DLQ writes reported', () => errors.length >= 3);
+    expect(errors[0]).toMatch(/WRONGTYPE/);
+    expect((await stream.pendingSummary('g')).count).toBe(3);
+    await redis.del(deadLetters.key);
+    worker.requestPelDrain();
+    await waitFor('three dead letters', async () => (await deadLetters.length()) === 3);
+    const letters = await deadLetters.newest();
+    expect(letters.map((letter) => letter.originalId).sort()).toEqual([...ids].sort());
+    for (const letter of letters)
+      expect(letter).toMatchObject({ reason: 'trimmed', consumer: 'w', fields: {} });
+    expect((await stream.pendingSummary('g')).count).toBe(0);
+    // Sent again, as after a lost reply: no longer pending, so nothing is written twice.
+    const again = await deadLetters.send(ids[0] ?? '', {
+      group: 'g',
+      consumer: 'w',
+      deliveryCount: null,
+      reason: 'trimmed',
+      fields: null,
+      stillPending: true,
+    });
+    expect(again).toBeNull();
+    expect(await deadLetters.length()).toBe(3);
+  });
+
   it('is written once: a second send of the same entry does nothing', async () => {
     const { stream, deadLetters } = setUp();
     await stream.ensureGroup('g', '0-0');

@@ -14,6 +14,12 @@ export interface DeadLetterInfo {
   readonly reason: string;
   /** The original fields; `null` when they were trimmed away before anyone could read them. */
   readonly fields: EventFields | null;
+  /**
+   * Whether the entry is still in the group's PEL: then it is acked in the same step, and a retry after a
+   * lost reply is a no-op. Defaults to whether `fields` are known: XAUTOCLAIM drops the trimmed IDs it
+   * reports from the PEL itself, whereas a consumer re-reading its own PEL still holds them.
+   */
+  readonly stillPending?: boolean;
 }
 
 export interface DeadLetter extends Omit<DeadLetterInfo, 'fields'> {
@@ -61,13 +67,13 @@ export class DeadLetters {
 
   /**
    * Writes the entry to the DLQ and acks it in its group, atomically; `null` when it was no longer pending
-   * (someone else dead-lettered or acked it). A trimmed entry (no fields) is only written: XAUTOCLAIM has
-   * already dropped it from the PEL.
+   * (someone else dead-lettered or acked it). An entry no longer pending (`stillPending: false`) is only
+   * written.
    */
   async send(id: string, info: DeadLetterInfo): Promise<string | null> {
     assertEntryId(id, 'id');
     assertName(info.group, 'group');
-    const requirePending = info.fields !== null;
+    const requirePending = info.stillPending ?? info.fields !== null;
     const pairs = [
       ...['dlq_original_id', id, 'dlq_group', info.group, 'dlq_consumer', info.consumer],
       ...['dlq_delivery_count', info.deliveryCount === null ? '' : String(info.deliveryCount)],
