@@ -108,6 +108,28 @@ describe('ConsumerWorker', () => {
     expect((await stream.pendingSummary('g')).count).toBe(0);
   });
 
+  it('its own reaper never runs an entry the worker is already handling, even with a claim threshold of 0', async () => {
+    const stream = await newStream(0);
+    const runs = new Map<string, number>();
+    const { worker } = await startWorker(stream, 'w', {
+      reapIntervalMs: 5,
+      handler: async (entry) => {
+        runs.set(entry.id, (runs.get(entry.id) ?? 0) + 1);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      },
+    });
+    const ids = await stream.produceBatch(events(300));
+    await waitFor(
+      'all acked',
+      async () => (await stream.infoGroups())[0]?.pending === 0 && runs.size === 300,
+      {
+        timeoutMs: 20_000,
+      },
+    );
+    expect([...runs.values()].filter((count) => count > 1)).toEqual([]);
+    expect(worker.status().processed).toBe(ids.length);
+  });
+
   it('a throwing handler leaves the entry pending and counts a failure', async () => {
     const stream = await newStream();
     const { worker, of } = await startWorker(stream, 'w', {

@@ -107,6 +107,14 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   /** The blocking connection's CLIENT ID, for CLIENT UNBLOCK; `null` until known on each (re)connect. */
   #clientId: number | null = null;
   #needsPelDrain = true;
+  /**
+   * IDs this worker is handling or has handled but not yet acked (acks wait for the next read). A reap or a
+   * PEL drain that meets one of them leaves it to the path that holds it instead of running it twice: with a
+   * short claim threshold XAUTOCLAIM can take back an entry this very worker is busy with.
+   */
+  #inHand = new Set<string>();
+  /** One set per claim or PEL read in flight, collecting the IDs acked meanwhile (see `#watchingAcks`). */
+  #ackWatches = new Set<Set<string>>();
   #crashQueued = 0;
   #processed = 0;
   #reaped = 0;
@@ -253,19 +261,25 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   }
 
   async #reap(): Promise<ReapResult> {
-    const { claimed, deletedIds } = await this.#stream.autoclaim(this.group, this.name, {
-      pageCount: this.#options.reapPageCount,
-      maxPages: this.#options.reapMaxPages,
-    });
+    const {
+      result: { claimed, deletedIds },
+      take,
+    } = await this.#watchingAcks(() =>
+      this.#stream.autoclaim(this.group, this.name, {
+        pageCount: this.#options.reapPageCount,
+        maxPages: this.#options.reapMaxPages,
+      }),
+    );
+    const taken = take(claimed);
     // XAUTOCLAIM has already dropped these from the PEL.
     await this.#deletedWhilePending(deletedIds, false);
-    const counts = await this.#deliveryCounts(this.#stream, claimed);
-    for (const entry of claimed)
+    const counts = await this.#deliveryCounts(this.#stream, taken);
+    for (const entry of taken)
       this.#emit('claimed', entry.id, counts.get(entry.id) ?? null, entry.fields.type);
-    this.#reaped += claimed.length;
-    const handled = await this.#process(claimed, 'claim', counts);
+    this.#reaped += taken.length;
+    const handled = await this.#process(taken, 'claim', counts);
     const processed = await this.#ack(this.#stream, handled);
-    return { claimed: claimed.length, processed, deletedIds };
+    return { claimed: taken.length, processed, deletedIds };
   }
 
   /** Stops reading (interrupting a blocked read), waits for in-flight handlers and their acks, disconnects. */
@@ -345,7 +359,9 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         }
         // The batch's XACK and the next XREADGROUP leave together: one round trip, on this connection.
         const acked = this.#ack(reader, handled);
-        const read = reader.consume(this.group, this.name, this.#options.count, this.#options.blockMs);
+        const read = this.#watchingAcks(() =>
+          reader.consume(this.group, this.name, this.#options.count, this.#options.blockMs),
+        );
         // Awaited below; marked handled now so a rejection while the XACK is still out is not "unhandled".
         read.catch(() => {});
         handled = [];
@@ -356,7 +372,9 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         if (this.#paused) this.#unblockRead();
         let entries: StreamEntry[];
         try {
-          entries = await read;
+          const { result, take } = await read;
+          // Only a reaper running beside this loop with a claim threshold near 0 can have got there first.
+          entries = take(result);
         } finally {
           this.#reading = false;
         }
@@ -381,13 +399,14 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   async #drainOwnPel(reader: EventStream): Promise<void> {
     let cursor = '0-0';
     while (!this.#stop.signal.aborted) {
-      const { entries, deletedIds } = await reader.consumeOwnPel(
-        this.group,
-        this.name,
-        this.#options.count,
-        cursor,
+      const {
+        result: { entries: read, deletedIds },
+        take,
+      } = await this.#watchingAcks(() =>
+        reader.consumeOwnPel(this.group, this.name, this.#options.count, cursor),
       );
-      if (entries.length === 0 && deletedIds.length === 0) return;
+      if (read.length === 0 && deletedIds.length === 0) return;
+      const entries = take(read);
       if (deletedIds.length > 0) {
         // Their payload is gone, so no handler can run. Still in this PEL, they are dead-lettered and acked in
         // one step (one that failed leaves them pending for the next drain); without a DLQ, only acked.
@@ -396,7 +415,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       }
       const counts = await this.#deliveryCounts(reader, entries);
       await this.#ack(reader, await this.#process(entries, 'own-pel', counts));
-      cursor = [...entries.map((entry) => entry.id), ...deletedIds].reduce((a, b) =>
+      cursor = [...read.map((entry) => entry.id), ...deletedIds].reduce((a, b) =>
         compareEntryIds(a, b) > 0 ? a : b,
       );
     }
@@ -419,11 +438,13 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         const lastFailure = this.#lastFailure.get(entry.id);
         const reason = `delivery count ${deliveryCount} reached maxDeliveries ${maxDeliveries}${lastFailure ? `; last failure: ${lastFailure}` : ''}`;
         await this.#deadLetter(entry.id, deliveryCount, reason, entry.fields);
+        this.#inHand.delete(entry.id);
         continue;
       }
       if (this.#crashQueued > 0) {
         this.#crashQueued -= 1;
         this.#crashedDrops += 1;
+        this.#inHand.delete(entry.id);
         this.#record(this.#emit('dropped', entry.id, deliveryCount, eventType), entry.fields);
         continue;
       }
@@ -432,6 +453,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         await this.#handler(entry, { group: this.group, consumer: this.name, deliveryCount, source });
         handled.push({ entry, deliveryCount });
       } catch (error) {
+        this.#inHand.delete(entry.id);
         this.#failures += 1;
         const reason = error instanceof Error ? error.message : String(error);
         this.#rememberFailure(entry.id, reason);
@@ -441,17 +463,44 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     return handled;
   }
 
+  /**
+   * Runs a read or claim and gives `take`, which keeps the entries this worker has not already dealt with and
+   * holds them: not those it holds, nor those it acked while the read was out (Redis may have run the read just
+   * before the XACK, whose reply then came back first, on the other connection).
+   */
+  async #watchingAcks<T>(
+    read: () => Promise<T>,
+  ): Promise<{ result: T; take: (entries: readonly StreamEntry[]) => StreamEntry[] }> {
+    const acked = new Set<string>();
+    this.#ackWatches.add(acked);
+    try {
+      const result = await read();
+      // Taken entries are held at once, the whole batch, before any await: a claim or read whose reply is
+      // handled next must see them as held even while this batch waits on its first handler.
+      const take = (entries: readonly StreamEntry[]) => {
+        const taken = entries.filter((entry) => !this.#inHand.has(entry.id) && !acked.has(entry.id));
+        for (const entry of taken) this.#inHand.add(entry.id);
+        return taken;
+      };
+      return { result, take };
+    } finally {
+      this.#ackWatches.delete(acked);
+    }
+  }
+
   /** One XACK for a whole batch; on failure the entries stay pending and come back after a reconnect. */
   async #ack(via: EventStream, handled: readonly Handled[]): Promise<number> {
     if (handled.length === 0) return 0;
+    const ids = handled.map(({ entry }) => entry.id);
     try {
-      await via.ack(
-        this.group,
-        handled.map(({ entry }) => entry.id),
-      );
+      await via.ack(this.group, ids);
+      for (const watch of this.#ackWatches) for (const id of ids) watch.add(id);
     } catch (error) {
       this.#reportError('ack', error);
       return 0;
+    } finally {
+      // Acked, or left pending for the next drain or reap to find: either way no longer held here.
+      for (const id of ids) this.#inHand.delete(id);
     }
     this.#processed += handled.length;
     for (const { entry, deliveryCount } of handled) {
