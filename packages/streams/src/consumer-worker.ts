@@ -54,7 +54,10 @@ export interface WorkerStatus {
 export interface ReapResult {
   readonly claimed: number;
   readonly processed: number;
-  /** Pending IDs whose payload was trimmed: nothing left to process; log them or dead-letter them. */
+  /**
+   * Pending IDs whose payload was trimmed and that no worker of this process still holds: nothing left to
+   * process; they were dead-lettered when a DLQ is set.
+   */
   readonly deletedIds: string[];
 }
 
@@ -65,6 +68,13 @@ interface Handled {
 }
 
 const INITIAL_BACKOFF_MS = 50;
+
+/**
+ * The running workers of this process, by stream and group. Redis 7.0's XAUTOCLAIM drops every trimmed ID it
+ * meets from the PEL, idle or not, so a reaper also reports entries a peer is still handling; a peer here
+ * holds their fields and will finish them, so they are not dead-lettered as lost.
+ */
+const runningWorkers = new Map<string, Set<ConsumerWorker>>();
 
 /**
  * One consumer of a group: `XREADGROUP >` on its own blocking connection -> handler -> one XACK per batch.
@@ -161,6 +171,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       throw new WorkerClosedError(`worker ${this.group}/${this.name} was closed and cannot start again`);
     }
     this.#state = 'running';
+    this.#peers().add(this);
     const connection = this.#stream.redis.duplicate({
       connectionName: `streamscope:${this.group}:${this.name}`.replace(/[^\w:.-]/g, '_'),
     });
@@ -272,14 +283,15 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     );
     const taken = take(claimed);
     // XAUTOCLAIM has already dropped these from the PEL.
-    await this.#deletedWhilePending(deletedIds, false);
+    const lost = this.#lost(deletedIds);
+    await this.#deletedWhilePending(lost, false);
     const counts = await this.#deliveryCounts(this.#stream, taken);
     for (const entry of taken)
       this.#emit('claimed', entry.id, counts.get(entry.id) ?? null, entry.fields.type);
     this.#reaped += taken.length;
     const handled = await this.#process(taken, 'claim', counts);
     const processed = await this.#ack(this.#stream, handled);
-    return { claimed: taken.length, processed, deletedIds };
+    return { claimed: taken.length, processed, deletedIds: lost };
   }
 
   /** Stops reading (interrupting a blocked read), waits for in-flight handlers and their acks, disconnects. */
@@ -312,6 +324,9 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       }
     }
     this.#state = 'closed';
+    const peers = this.#peers();
+    peers.delete(this);
+    if (peers.size === 0) runningWorkers.delete(this.#peersKey);
   }
 
   status(): WorkerStatus {
@@ -407,11 +422,12 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       );
       if (read.length === 0 && deletedIds.length === 0) return;
       const entries = take(read);
-      if (deletedIds.length > 0) {
+      const lost = this.#lost(deletedIds);
+      if (lost.length > 0) {
         // Their payload is gone, so no handler can run. Still in this PEL, they are dead-lettered and acked in
         // one step (one that failed leaves them pending for the next drain); without a DLQ, only acked.
-        await this.#deletedWhilePending(deletedIds, true);
-        if (!this.#deadLetters) await reader.ack(this.group, deletedIds);
+        await this.#deletedWhilePending(lost, true);
+        if (!this.#deadLetters) await reader.ack(this.group, lost);
       }
       const counts = await this.#deliveryCounts(reader, entries);
       await this.#ack(reader, await this.#process(entries, 'own-pel', counts));
@@ -461,6 +477,26 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       }
     }
     return handled;
+  }
+
+  get #peersKey(): string {
+    return `${this.#stream.streamKey}\u0000${this.group}`;
+  }
+
+  /** This worker and the other running workers of its stream and group in this process. */
+  #peers(): Set<ConsumerWorker> {
+    let peers = runningWorkers.get(this.#peersKey);
+    if (!peers) {
+      peers = new Set();
+      runningWorkers.set(this.#peersKey, peers);
+    }
+    return peers;
+  }
+
+  /** Of the trimmed IDs a claim or PEL read reported, those no worker here holds: their fields are gone. */
+  #lost(deletedIds: readonly string[]): string[] {
+    const peers = [...this.#peers()];
+    return deletedIds.filter((id) => !peers.some((peer) => peer.#inHand.has(id)));
   }
 
   /**

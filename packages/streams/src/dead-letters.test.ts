@@ -90,6 +90,31 @@ describe('dead-letter stream', () => {
     expect((await stream.pendingSummary('g')).count).toBe(0);
   });
 
+  it('entries trimmed while a peer in this process still handles them are not dead-lettered: the peer finishes them', async () => {
+    const { stream, deadLetters } = setUp(60_000);
+    await stream.ensureGroup('g', '0-0');
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const busy = startWorker(stream, 'g', 'busy', { blockMs: 50, deadLetters, handler: () => gate });
+    const acked: string[] = [];
+    busy.on('acked', (event) => acked.push(event.id));
+    await busy.start();
+    const ids = await stream.produceBatch(Array.from({ length: 3 }, () => ({ type: 'order.paid' })));
+    await waitFor('three in hand', async () => (await stream.pendingSummary('g')).count === 3);
+    await stream.trimMaxlen(0, { approx: false });
+    // Redis 7.0's XAUTOCLAIM drops trimmed IDs from the PEL however fresh they are.
+    const reaper = startWorker(stream, 'g', 'reaper', { blockMs: 50, deadLetters });
+    await reaper.start();
+    const reaped = await reaper.reapIdlePel();
+    expect(reaped.deletedIds).toEqual([]);
+    release();
+    await waitFor('the busy worker finished them', () => acked.length === 3);
+    expect(acked).toEqual(ids);
+    expect(await deadLetters.length()).toBe(0);
+  });
+
   it('entries trimmed from under a consumer that re-reads its own PEL go to the DLQ once, and leave the PEL', async () => {
     const { stream, deadLetters } = setUp();
     await stream.ensureGroup('g', '0-0');
