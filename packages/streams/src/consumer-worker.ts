@@ -68,6 +68,8 @@ interface Handled {
 }
 
 const INITIAL_BACKOFF_MS = 50;
+/** How many finished IDs a worker remembers for its peers' trimmed-ID check: far more than a read batch. */
+const RECENTLY_FINISHED_MAX = 10_000;
 
 /**
  * The running workers of this process, by stream and group. Redis 7.0's XAUTOCLAIM drops every trimmed ID it
@@ -123,8 +125,12 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
    * short claim threshold XAUTOCLAIM can take back an entry this very worker is busy with.
    */
   #inHand = new Set<string>();
-  /** One set per claim or PEL read in flight, collecting the IDs acked meanwhile (see `#watchingAcks`). */
+  /** One set per read or claim in flight, collecting the IDs acked meanwhile (see `#readAndTake`). */
   #ackWatches = new Set<Set<string>>();
+  /** Reads and claims whose replies have not been taken yet: a peer judging trimmed IDs waits for them. */
+  #readsInFlight = new Set<Promise<unknown>>();
+  /** The IDs whose handler returned lately, newest last, bounded: finished work, whatever became of its XACK. */
+  #recentlyFinished = new Set<string>();
   #crashQueued = 0;
   #processed = 0;
   #reaped = 0;
@@ -273,17 +279,18 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
 
   async #reap(): Promise<ReapResult> {
     const {
-      result: { claimed, deletedIds },
-      take,
-    } = await this.#watchingAcks(() =>
-      this.#stream.autoclaim(this.group, this.name, {
-        pageCount: this.#options.reapPageCount,
-        maxPages: this.#options.reapMaxPages,
-      }),
+      result: { deletedIds },
+      taken,
+    } = await this.#readAndTake(
+      () =>
+        this.#stream.autoclaim(this.group, this.name, {
+          pageCount: this.#options.reapPageCount,
+          maxPages: this.#options.reapMaxPages,
+        }),
+      (result) => result.claimed,
     );
-    const taken = take(claimed);
     // XAUTOCLAIM has already dropped these from the PEL.
-    const lost = this.#lost(deletedIds);
+    const lost = await this.#lost(deletedIds);
     await this.#deletedWhilePending(lost, false);
     const counts = await this.#deliveryCounts(this.#stream, taken);
     for (const entry of taken)
@@ -374,8 +381,9 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         }
         // The batch's XACK and the next XREADGROUP leave together: one round trip, on this connection.
         const acked = this.#ack(reader, handled);
-        const read = this.#watchingAcks(() =>
-          reader.consume(this.group, this.name, this.#options.count, this.#options.blockMs),
+        const read = this.#readAndTake(
+          () => reader.consume(this.group, this.name, this.#options.count, this.#options.blockMs),
+          (result) => result,
         );
         // Awaited below; marked handled now so a rejection while the XACK is still out is not "unhandled".
         read.catch(() => {});
@@ -387,9 +395,8 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         if (this.#paused) this.#unblockRead();
         let entries: StreamEntry[];
         try {
-          const { result, take } = await read;
           // Only a reaper running beside this loop with a claim threshold near 0 can have got there first.
-          entries = take(result);
+          entries = (await read).taken;
         } finally {
           this.#reading = false;
         }
@@ -416,13 +423,13 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     while (!this.#stop.signal.aborted) {
       const {
         result: { entries: read, deletedIds },
-        take,
-      } = await this.#watchingAcks(() =>
-        reader.consumeOwnPel(this.group, this.name, this.#options.count, cursor),
+        taken: entries,
+      } = await this.#readAndTake(
+        () => reader.consumeOwnPel(this.group, this.name, this.#options.count, cursor),
+        (result) => result.entries,
       );
       if (read.length === 0 && deletedIds.length === 0) return;
-      const entries = take(read);
-      const lost = this.#lost(deletedIds);
+      const lost = await this.#lost(deletedIds);
       if (lost.length > 0) {
         // Their payload is gone, so no handler can run. Still in this PEL, they are dead-lettered and acked in
         // one step (one that failed leaves them pending for the next drain); without a DLQ, only acked.
@@ -468,6 +475,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         if (this.#options.processLatencyMs > 0) await sleep(this.#options.processLatencyMs);
         await this.#handler(entry, { group: this.group, consumer: this.name, deliveryCount, source });
         handled.push({ entry, deliveryCount });
+        this.#rememberFinished(entry.id);
       } catch (error) {
         this.#inHand.delete(entry.id);
         this.#failures += 1;
@@ -493,33 +501,50 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     return peers;
   }
 
-  /** Of the trimmed IDs a claim or PEL read reported, those no worker here holds: their fields are gone. */
-  #lost(deletedIds: readonly string[]): string[] {
+  /**
+   * Of the trimmed IDs a claim or PEL read reported, those no worker here has or had in hand: their fields are
+   * gone. Redis may have run a peer's read before the trim and its reply still be on the way, so the peers'
+   * reads in flight are waited for first (a blocked read for at most its block time); only then is the answer
+   * exact for this process.
+   */
+  async #lost(deletedIds: readonly string[]): Promise<string[]> {
+    if (deletedIds.length === 0) return [];
     const peers = [...this.#peers()];
-    return deletedIds.filter((id) => !peers.some((peer) => peer.#inHand.has(id)));
+    await Promise.allSettled(peers.flatMap((peer) => [...peer.#readsInFlight]));
+    return deletedIds.filter(
+      (id) => !peers.some((peer) => peer.#inHand.has(id) || peer.#recentlyFinished.has(id)),
+    );
+  }
+
+  #rememberFinished(id: string): void {
+    this.#recentlyFinished.add(id);
+    if (this.#recentlyFinished.size > RECENTLY_FINISHED_MAX) {
+      const oldest = this.#recentlyFinished.values().next().value;
+      if (oldest !== undefined) this.#recentlyFinished.delete(oldest);
+    }
   }
 
   /**
-   * Runs a read or claim and gives `take`, which keeps the entries this worker has not already dealt with and
-   * holds them: not those it holds, nor those it acked while the read was out (Redis may have run the read just
-   * before the XACK, whose reply then came back first, on the other connection).
+   * Runs a read or claim and takes its entries: keeps those this worker has not already dealt with (not held,
+   * not acked while the read was out: Redis may have run the read just before the XACK, whose reply then came
+   * back first, on the other connection) and holds them, the whole batch at once, before any await, so the
+   * next reply handled sees them as held.
    */
-  async #watchingAcks<T>(
+  async #readAndTake<T>(
     read: () => Promise<T>,
-  ): Promise<{ result: T; take: (entries: readonly StreamEntry[]) => StreamEntry[] }> {
+    entriesOf: (result: T) => readonly StreamEntry[],
+  ): Promise<{ result: T; taken: StreamEntry[] }> {
     const acked = new Set<string>();
     this.#ackWatches.add(acked);
+    const reading = read();
+    this.#readsInFlight.add(reading);
     try {
-      const result = await read();
-      // Taken entries are held at once, the whole batch, before any await: a claim or read whose reply is
-      // handled next must see them as held even while this batch waits on its first handler.
-      const take = (entries: readonly StreamEntry[]) => {
-        const taken = entries.filter((entry) => !this.#inHand.has(entry.id) && !acked.has(entry.id));
-        for (const entry of taken) this.#inHand.add(entry.id);
-        return taken;
-      };
-      return { result, take };
+      const result = await reading;
+      const taken = entriesOf(result).filter((entry) => !this.#inHand.has(entry.id) && !acked.has(entry.id));
+      for (const entry of taken) this.#inHand.add(entry.id);
+      return { result, taken };
     } finally {
+      this.#readsInFlight.delete(reading);
       this.#ackWatches.delete(acked);
     }
   }
