@@ -25,19 +25,21 @@ interface DeadLetterRowProps {
 // A dead letter never changes once written; only its busy flag does (`onAction` is stable).
 const DeadLetterRow = memo(function DeadLetterRow({ letter, busy, onAction }: DeadLetterRowProps) {
   const type = letter.fields.type ?? '—';
+  // An entry trimmed while pending was dead-lettered without its fields: there is nothing to put back.
+  const trimmedAway = Object.keys(letter.fields).length === 0;
   return (
     <tr aria-busy={busy}>
-      <td>
+      <td className="dlq-stacked">
         <EntryId id={letter.originalId} />
+        <span className="event-type">{type}</span>
       </td>
-      <td className="mono">{letter.group}</td>
-      <td className="mono">{letter.consumer}</td>
+      <td className="mono dlq-stacked">
+        {letter.group}
+        <span className="muted">{letter.consumer}</span>
+      </td>
       <td className="num">{letter.deliveryCount ?? '—'}</td>
       <td className="dlq-reason" title={letter.reason}>
-        {letter.reason}
-      </td>
-      <td>
-        <span className="event-type">{type}</span>
+        <span>{letter.reason}</span>
       </td>
       <td className="mono muted" title={formatClockMs(letter.ts)}>
         {formatClock(letter.ts)}
@@ -48,7 +50,10 @@ const DeadLetterRow = memo(function DeadLetterRow({ letter, busy, onAction }: De
             type="button"
             className="small"
             aria-label={`Requeue ${letter.originalId}`}
-            disabled={busy}
+            title={
+              trimmedAway ? 'Its fields were trimmed away before it was read: nothing to requeue' : undefined
+            }
+            disabled={busy || trimmedAway}
             onClick={() => onAction(letter, 'requeue')}
           >
             Requeue
@@ -204,14 +209,12 @@ export function DeadLetterPanel() {
                 <caption className="sr-only">Newest dead letters, newest first</caption>
                 <thead>
                   <tr>
-                    <th scope="col">Original ID</th>
-                    <th scope="col">Group</th>
-                    <th scope="col">Consumer</th>
+                    <th scope="col">Original ID / type</th>
+                    <th scope="col">Group / consumer</th>
                     <th scope="col" className="num">
                       Deliveries
                     </th>
                     <th scope="col">Reason</th>
-                    <th scope="col">Type</th>
                     <th scope="col">Time</th>
                     <th scope="col">
                       <span className="sr-only">Actions</span>
