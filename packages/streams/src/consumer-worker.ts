@@ -129,8 +129,14 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   #ackWatches = new Set<Set<string>>();
   /** Reads and claims whose replies have not been taken yet: a peer judging trimmed IDs waits for them. */
   #readsInFlight = new Set<Promise<unknown>>();
-  /** The IDs whose handler returned lately, newest last, bounded: finished work, whatever became of its XACK. */
+  /** The IDs whose handler returned lately, bounded: finished work, whatever became of its XACK. */
   #recentlyFinished = new Set<string>();
+  /**
+   * The same IDs in a ring, oldest at `#finishedNext`, to forget the oldest in O(1): deleting a Set's first
+   * entry again and again makes each `values().next()` walk past the holes left behind.
+   */
+  #finishedRing: (string | undefined)[] = new Array(RECENTLY_FINISHED_MAX);
+  #finishedNext = 0;
   #crashQueued = 0;
   #processed = 0;
   #reaped = 0;
@@ -517,11 +523,11 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   }
 
   #rememberFinished(id: string): void {
+    const oldest = this.#finishedRing[this.#finishedNext];
+    if (oldest !== undefined) this.#recentlyFinished.delete(oldest);
+    this.#finishedRing[this.#finishedNext] = id;
+    this.#finishedNext = (this.#finishedNext + 1) % RECENTLY_FINISHED_MAX;
     this.#recentlyFinished.add(id);
-    if (this.#recentlyFinished.size > RECENTLY_FINISHED_MAX) {
-      const oldest = this.#recentlyFinished.values().next().value;
-      if (oldest !== undefined) this.#recentlyFinished.delete(oldest);
-    }
   }
 
   /**
