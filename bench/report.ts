@@ -31,6 +31,14 @@ export function percentile(sorted: ArrayLike<number>, p: number): number {
 }
 
 /** Events per second of `events` in `ms` milliseconds. */
+/** The item whose `value` is the median of an odd-length list: the middle run, with its other figures. */
+export function medianBy<T>(items: readonly T[], value: (item: T) => number): T {
+  const sorted = [...items].sort((a, b) => value(a) - value(b));
+  const middle = sorted[Math.floor(sorted.length / 2)];
+  if (middle === undefined) throw new Error('medianBy needs at least one item');
+  return middle;
+}
+
 export function perSecond(events: number, ms: number): number {
   return ms > 0 ? (events * 1000) / ms : Number.NaN;
 }
