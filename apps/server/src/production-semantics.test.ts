@@ -156,4 +156,37 @@ describe('production semantics', () => {
       await client.close();
     }
   });
+
+  it('counts entries trimmed before a group read them, with a badge and a gauge', async () => {
+    // Redis counts trimmed entries in the lag only once the group has read something (entries-read known).
+    await post('/api/produce', { count: 5 });
+    const caughtUp = async () => (await state()).groups.every((group) => group.lag === 0);
+    await expect.poll(caughtUp, { timeout: 10_000 }).toBe(true);
+    await post('/api/consumer/pause', { group: 'analytics', name: 'worker-c' });
+    await post('/api/produce', { count: 50 });
+    // notifications reads all 50; analytics, paused, reads none of them.
+    await expect
+      .poll(async () => (await state()).groups.find((g) => g.name === 'notifications')?.lag)
+      .toBe(0);
+    expect(await json(post('/api/trim/maxlen', { maxlen: 10, approx: false }))).toMatchObject({ length: 10 });
+    const snapshot = await state();
+    const byName = new Map(snapshot.groups.map((group) => [group.name, group]));
+    // Redis says 50; 10 are waiting and 40 are gone.
+    expect(byName.get('analytics')).toMatchObject({ lag: 10, trimmedUnread: 40 });
+    expect(byName.get('notifications')?.trimmedUnread).toBe(0);
+    expect(snapshot.alerts).toContainEqual({
+      metric: 'trimmedUnread',
+      subject: 'analytics',
+      value: 40,
+      threshold: 0,
+    });
+    const text = await (await test.server.app.request('/metrics')).text();
+    expect(text).toMatch(/streamscope_group_trimmed_unread\{group="analytics"\} 40/);
+    // Its next read skips what is gone: once resumed it reads the 10 left, and is caught up (Redis 7.0 would
+    // still say 40).
+    await post('/api/consumer/resume', { group: 'analytics', name: 'worker-c' });
+    await expect
+      .poll(async () => (await state()).groups.find((g) => g.name === 'analytics'), { timeout: 10_000 })
+      .toMatchObject({ lag: 0, trimmedUnread: 0 });
+  });
 });

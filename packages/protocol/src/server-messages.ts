@@ -75,6 +75,11 @@ const groupSchema = z.object({
   entriesRead: z.number().nullable(),
   /** `null` when Redis cannot tell, shown as unknown; never a made-up 0. */
   lag: z.number().nullable(),
+  /**
+   * Entries trimmed before this group read them: its lag beyond the stream's oldest entry, which its next
+   * read skips for good. `null` with the lag.
+   */
+  trimmedUnread: z.number().nullable(),
   consumers: z.array(consumerSchema),
   /** Per second, over the last snapshot interval. */
   deliveredPerSec: z.number(),
@@ -105,7 +110,7 @@ export type DeadLetterView = z.infer<typeof deadLetterSchema>;
 
 /** A figure past its alert threshold, e.g. a group whose lag is over the limit. */
 export const alertSchema = z.object({
-  metric: z.enum(['lag', 'pending', 'oldestPendingMs', 'consumerIdleMs']),
+  metric: z.enum(['lag', 'pending', 'oldestPendingMs', 'consumerIdleMs', 'trimmedUnread']),
   /** `group` or `group/consumer`. */
   subject: z.string(),
   value: z.number(),

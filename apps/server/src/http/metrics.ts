@@ -86,6 +86,11 @@ export function createMetrics(pipeline: Pipeline, buildSnapshot: () => Promise<S
     'Entries not yet delivered to the group (absent when Redis cannot tell).',
     byGroup,
   );
+  const trimmedUnread = gauge(
+    'streamscope_group_trimmed_unread',
+    'Entries trimmed before the group read them: its lag beyond the oldest entry (absent when unknown).',
+    byGroup,
+  );
   const pending = gauge('streamscope_group_pending', 'Delivered, not yet acked.', byGroup);
   const oldest = gauge(
     'streamscope_group_oldest_pending_seconds',
@@ -106,7 +111,18 @@ export function createMetrics(pipeline: Pipeline, buildSnapshot: () => Promise<S
   ]);
   const threshold = gauge('streamscope_alert_threshold', 'Alert thresholds.', ['metric']);
 
-  const gauges = [streamLength, dlqLength, lag, pending, oldest, idle, consumerPending, alert, threshold];
+  const gauges = [
+    streamLength,
+    dlqLength,
+    lag,
+    trimmedUnread,
+    pending,
+    oldest,
+    idle,
+    consumerPending,
+    alert,
+    threshold,
+  ];
   const refresh = async () => {
     const current = await buildSnapshot();
     for (const g of gauges) g.reset();
@@ -114,6 +130,7 @@ export function createMetrics(pipeline: Pipeline, buildSnapshot: () => Promise<S
     dlqLength.set(current.dlq.length);
     for (const group of current.groups) {
       if (group.lag !== null) lag.set({ group: group.name }, group.lag);
+      if (group.trimmedUnread !== null) trimmedUnread.set({ group: group.name }, group.trimmedUnread);
       pending.set({ group: group.name }, group.pending);
       oldest.set({ group: group.name }, (group.oldestPendingMs ?? 0) / 1000);
       for (const consumer of group.consumers) {

@@ -2,10 +2,12 @@ import type { AlertView, ConsumerView, GroupView, Snapshot, WorkerView } from '@
 import {
   type ConsumerInfo,
   type ConsumerWorker,
+  compareEntryIds,
   DeadLetters,
   type EventStream,
   entryIdTime,
   type GroupInfo,
+  type StreamInfo,
 } from '@streamscope/streams';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import { entryView } from '../pipeline/run-command.js';
@@ -96,6 +98,7 @@ export class SnapshotBuilder {
       tail: tail.map(entryView),
       groups: perGroup.map(({ group, consumers, oldestPendingId }) => ({
         ...groupView(group, consumers, pool.workers(), rates.groups.get(group.name)),
+        ...backlog(group, info),
         oldestPendingMs: oldestPendingId === null ? null : Math.max(0, at - entryIdTime(oldestPendingId)),
         autoReap: this.#pipeline.autoReapEnabled(group.name),
         duplicates: this.#pipeline.groupCounters.get(group.name)?.duplicates ?? 0,
@@ -158,6 +161,8 @@ export function alertsOf(snapshot: Snapshot, thresholds: Thresholds): AlertView[
     check('lag', group.name, group.lag, thresholds.lag);
     check('pending', group.name, group.pending, thresholds.pending);
     check('oldestPendingMs', group.name, group.oldestPendingMs, thresholds.oldestPendingMs);
+    // Not a tunable threshold: any entry a group will never see is worth a badge.
+    check('trimmedUnread', group.name, group.trimmedUnread, 0);
     for (const consumer of group.consumers) {
       check('consumerIdleMs', `${group.name}/${consumer.name}`, consumer.idleMs, thresholds.consumerIdleMs);
     }
@@ -165,12 +170,40 @@ export function alertsOf(snapshot: Snapshot, thresholds: Thresholds): AlertView[
   return alerts;
 }
 
+/**
+ * The group's lag as it stands, and what of it was trimmed before the group could read it.
+ *
+ * Redis 7.0 counts lag as entries added minus entries read once the group has read (its entries-read is
+ * known), trimmed entries included, and keeps counting those after the group's next read skips them. Two
+ * cases are exact without counting: a group at the stream's newest entry has nothing waiting; a group behind
+ * the oldest has the whole stream waiting, and what Redis counts beyond it is gone, never to be read. In
+ * between Redis's figure is shown as it is. Before a group's first read Redis counts only what is left, so
+ * what was trimmed is unknown.
+ */
+export function backlog(
+  group: GroupInfo,
+  stream: StreamInfo | null,
+): { lag: number | null; trimmedUnread: number | null } {
+  if (group.lag === null) return { lag: null, trimmedUnread: null };
+  const first = stream?.firstEntry?.id ?? null;
+  const last = stream?.lastEntry?.id ?? null;
+  const length = stream?.length ?? 0;
+  const known = group.entriesRead !== null;
+  if (last === null || compareEntryIds(group.lastDeliveredId, last) >= 0) {
+    return { lag: 0, trimmedUnread: known ? 0 : null };
+  }
+  if (first !== null && compareEntryIds(group.lastDeliveredId, first) < 0) {
+    return { lag: length, trimmedUnread: known ? Math.max(0, group.lag - length) : null };
+  }
+  return { lag: group.lag, trimmedUnread: known ? 0 : null };
+}
+
 function groupView(
   group: GroupInfo,
   consumers: readonly ConsumerInfo[],
   workers: readonly ConsumerWorker[],
   rates: { deliveredPerSec: number; ackedPerSec: number } | undefined,
-): Omit<GroupView, 'oldestPendingMs' | 'autoReap' | 'duplicates' | 'deadLettered'> {
+): Omit<GroupView, 'oldestPendingMs' | 'autoReap' | 'duplicates' | 'deadLettered' | 'trimmedUnread'> {
   const ours = new Map(workers.filter((worker) => worker.group === group.name).map((w) => [w.name, w]));
   const views: ConsumerView[] = consumers.map((consumer) => {
     const worker = ours.get(consumer.name);
