@@ -12,6 +12,7 @@ const METRIC_LABEL: Record<AlertView['metric'], string> = {
   pending: 'pending',
   oldestPendingMs: 'oldest pending',
   consumerIdleMs: 'idle',
+  trimmedUnread: 'trimmed unread',
 };
 
 /** Indexes alerts by subject, once per snapshot, so every group and consumer looks its own up in O(1). */

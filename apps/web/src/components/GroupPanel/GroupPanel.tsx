@@ -107,6 +107,14 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts }: GroupPanel
               {formatCount(group.deadLettered)}
             </dd>
           </div>
+          <div>
+            <dt title="Entries trimmed (MAXLEN or MINID) before this group read them: its next read skips them for good">
+              Trimmed unread
+            </dt>
+            <dd className={group.trimmedUnread === null ? 'unknown' : alertClass('trimmedUnread')}>
+              {formatNullable(group.trimmedUnread)}
+            </dd>
+          </div>
         </dl>
         {autoReap.feedback}
 

@@ -21,6 +21,7 @@ const group = (name: string, consumers: GroupView['consumers']): GroupView => ({
   lastDeliveredId: '0-0',
   entriesRead: 0,
   lag: 0,
+  trimmedUnread: 0,
   consumers,
   deliveredPerSec: 0,
   ackedPerSec: 0,
