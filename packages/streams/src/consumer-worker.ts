@@ -116,6 +116,8 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   #paused = false;
   #resume: (() => void) | undefined;
   #reading = false;
+  /** The read loop's XREADGROUP in flight, sent or blocked: `pause()` waits for it to end. */
+  #loopRead: Promise<unknown> | undefined;
   /** The blocking connection's CLIENT ID, for CLIENT UNBLOCK; `null` until known on each (re)connect. */
   #clientId: number | null = null;
   #needsPelDrain = true;
@@ -231,20 +233,24 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
 
   /**
    * Stops reading at once: a blocked read is ended empty-handed, so nothing more is delivered to this
-   * consumer. Entries already delivered are still processed and acked.
+   * consumer. Entries already delivered are still processed and acked. Resolves once Redis has ended the
+   * block, so whatever is appended afterwards stays undelivered.
    */
-  pause(): void {
+  async pause(): Promise<void> {
     this.#paused = true;
-    this.#unblockRead();
+    const read = this.#loopRead;
+    // A read still behind its batch's XACK is unblocked by the loop once the XACK is answered.
+    await this.#unblockRead();
+    await read?.catch(() => {});
   }
 
   /**
    * Ends a blocked XREADGROUP as if its block had timed out, from the shared connection: with `TIMEOUT` Redis
    * delivers nothing, whereas closing the connection could lose a reply that carried entries.
    */
-  #unblockRead(): void {
+  async #unblockRead(): Promise<void> {
     if (!this.#reading || this.#clientId === null) return;
-    this.#stream.redis.call('CLIENT', 'UNBLOCK', String(this.#clientId), 'TIMEOUT').catch(() => {});
+    await this.#stream.redis.call('CLIENT', 'UNBLOCK', String(this.#clientId), 'TIMEOUT').catch(() => {});
   }
 
   resume(): void {
@@ -391,6 +397,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
           () => reader.consume(this.group, this.name, this.#options.count, this.#options.blockMs),
           (result) => result,
         );
+        this.#loopRead = read;
         // Awaited below; marked handled now so a rejection while the XACK is still out is not "unhandled".
         read.catch(() => {});
         handled = [];
@@ -398,13 +405,14 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         this.#reading = true;
         if (this.#stop.signal.aborted) this.#connection?.disconnect();
         // Paused while the XACK was out: the read behind it has reached Redis by now, so it can be unblocked.
-        if (this.#paused) this.#unblockRead();
+        if (this.#paused) void this.#unblockRead();
         let entries: StreamEntry[];
         try {
           // Only a reaper running beside this loop with a claim threshold near 0 can have got there first.
           entries = (await read).taken;
         } finally {
           this.#reading = false;
+          this.#loopRead = undefined;
         }
         if (this.#stop.signal.aborted) break;
         backoffMs = INITIAL_BACKOFF_MS;
