@@ -85,7 +85,7 @@ describe('reference demo routes', () => {
     expect((await json(duplicate)).error).toMatch(/already exists/);
 
     // worker-z sits out this round, so every new entry goes to worker-c and its queued crashes.
-    test.server.pipeline.pool.get('analytics', 'worker-z').pause();
+    await test.server.pipeline.pool.get('analytics', 'worker-z').pause();
     expect(await json(await form('/crash', { group: 'analytics', name: 'worker-c', count: '2' }))).toEqual({
       queued: 2,
     });

@@ -64,14 +64,15 @@ export class SnapshotBuilder {
     ]);
     const perGroup = await Promise.all(
       groups.map(async (group) => {
-        const [consumers, pending, summary] = await Promise.all([
+        const [consumers, pending, summary, backlog] = await Promise.all([
           reader.infoConsumers(group.name),
           group.pending > 0
             ? reader.pendingDetail(group.name, { count: PENDING_ROWS_PER_GROUP })
             : Promise.resolve([]),
           group.pending > 0 ? reader.pendingSummary(group.name) : Promise.resolve(null),
+          trueBacklog(reader, group, info),
         ]);
-        return { group, consumers, pending, oldestPendingId: summary?.minId ?? null };
+        return { group, consumers, pending, oldestPendingId: summary?.minId ?? null, backlog };
       }),
     );
     const at = Date.now();
@@ -96,9 +97,10 @@ export class SnapshotBuilder {
         entriesAdded: info?.entriesAdded ?? null,
       },
       tail: tail.map(entryView),
-      groups: perGroup.map(({ group, consumers, oldestPendingId }) => ({
+      groups: perGroup.map(({ group, consumers, oldestPendingId, backlog }) => ({
         ...groupView(group, consumers, pool.workers(), rates.groups.get(group.name)),
-        ...backlog(group, info),
+        lag: backlog,
+        trimmedUnread: trimmedUnread(group, backlog),
         oldestPendingMs: oldestPendingId === null ? null : Math.max(0, at - entryIdTime(oldestPendingId)),
         autoReap: this.#pipeline.autoReapEnabled(group.name),
         duplicates: this.#pipeline.groupCounters.get(group.name)?.duplicates ?? 0,
@@ -170,32 +172,43 @@ export function alertsOf(snapshot: Snapshot, thresholds: Thresholds): AlertView[
   return alerts;
 }
 
+/** The most entries one XRANGE counts to find a group's true backlog: a bounded cost per group per tick. */
+const BACKLOG_COUNT_CAP = 200;
+
 /**
- * The group's lag as it stands, and what of it was trimmed before the group could read it.
- *
- * Redis 7.0 counts lag as entries added minus entries read once the group has read (its entries-read is
- * known), trimmed entries included, and keeps counting those after the group's next read skips them. Two
- * cases are exact without counting: a group at the stream's newest entry has nothing waiting; a group behind
- * the oldest has the whole stream waiting, and what Redis counts beyond it is gone, never to be read. In
- * between Redis's figure is shown as it is. Before a group's first read Redis counts only what is left, so
- * what was trimmed is unknown.
+ * How many entries wait for the group, exactly where that is cheap to know. Redis 7.0 counts lag as entries
+ * added minus entries read once the group has read, so entries trimmed before the group read them stay in
+ * its lag for good, even after its next read skipped them. A group at the newest entry has nothing waiting;
+ * one behind the oldest has the whole stream waiting; in between, the entries after its cursor (or, when
+ * those are many, the ones before it) are counted up to a cap, and past the cap Redis's figure is kept,
+ * bounded by the stream's length.
  */
-export function backlog(
+export async function trueBacklog(
+  reader: EventStream,
   group: GroupInfo,
   stream: StreamInfo | null,
-): { lag: number | null; trimmedUnread: number | null } {
-  if (group.lag === null) return { lag: null, trimmedUnread: null };
+): Promise<number | null> {
+  if (group.lag === null) return null;
+  const cursor = group.lastDeliveredId;
   const first = stream?.firstEntry?.id ?? null;
   const last = stream?.lastEntry?.id ?? null;
   const length = stream?.length ?? 0;
-  const known = group.entriesRead !== null;
-  if (last === null || compareEntryIds(group.lastDeliveredId, last) >= 0) {
-    return { lag: 0, trimmedUnread: known ? 0 : null };
+  if (last === null || compareEntryIds(cursor, last) >= 0) return 0;
+  if (first !== null && compareEntryIds(cursor, first) < 0) return length;
+  if (group.lag <= BACKLOG_COUNT_CAP) {
+    return (await reader.replay(`(${cursor}`, '+', BACKLOG_COUNT_CAP + 1)).length;
   }
-  if (first !== null && compareEntryIds(group.lastDeliveredId, first) < 0) {
-    return { lag: length, trimmedUnread: known ? Math.max(0, group.lag - length) : null };
-  }
-  return { lag: group.lag, trimmedUnread: known ? 0 : null };
+  const behind = (await reader.replay('-', cursor, BACKLOG_COUNT_CAP + 1)).length;
+  return behind <= BACKLOG_COUNT_CAP ? length - behind : Math.min(group.lag, length);
+}
+
+/**
+ * Redis's lag beyond the true backlog: entries trimmed before the group read them, lost to it for good.
+ * Unknown before the group's first read, when Redis counts only what is left.
+ */
+export function trimmedUnread(group: GroupInfo, backlog: number | null): number | null {
+  if (group.lag === null || group.entriesRead === null || backlog === null) return null;
+  return Math.max(0, group.lag - backlog);
 }
 
 function groupView(

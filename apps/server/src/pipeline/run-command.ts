@@ -49,7 +49,7 @@ function handlersFor(pipeline: Pipeline): Handlers {
       return { group, name, handedOverTo, moved, deleted };
     },
     'consumer.pause': async ({ group, name }) => {
-      pool.get(group, name).pause();
+      await pool.get(group, name).pause();
       return { group, name, paused: true };
     },
     'consumer.resume': async ({ group, name }) => {
