@@ -34,6 +34,7 @@ describe('alerts', () => {
     expect(alertLabel(alert('lag', 'g', 1_234, 1_000))).toBe('lag over 1,000');
     expect(alertLabel(alert('oldestPendingMs', 'g', 45_000, 30_000))).toBe('oldest pending over 30 s');
     expect(alertLabel(alert('consumerIdleMs', 'g/c', 75_000, 60_000))).toBe('idle over 1 m 00 s');
+    expect(alertLabel(alert('trimmedUnread', 'g', 4_290, 0))).toBe('4,290 lost to trimming');
     expect(alertDetail(alert('pending', 'g', 600, 500))).toBe(
       'pending is 600, over the alert threshold of 500',
     );

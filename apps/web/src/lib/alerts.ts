@@ -37,13 +37,20 @@ function formatFigure(metric: AlertView['metric'], value: number): string {
     : formatCount(value);
 }
 
-/** The badge text: `lag over 1,000`, `oldest pending over 30.0 s`. */
+/**
+ * The badge text: `lag over 1,000`, `oldest pending over 30.0 s`; a loss has no threshold to speak of:
+ * `1,234 lost to trimming`.
+ */
 export function alertLabel(alert: AlertView): string {
+  if (alert.metric === 'trimmedUnread') return `${formatCount(alert.value)} lost to trimming`;
   return `${METRIC_LABEL[alert.metric]} over ${formatFigure(alert.metric, alert.threshold)}`;
 }
 
 /** The badge's tooltip, with the figure itself: `lag is 1,234, over the alert threshold of 1,000`. */
 export function alertDetail(alert: AlertView): string {
+  if (alert.metric === 'trimmedUnread') {
+    return `${formatCount(alert.value)} entries were trimmed before this group read them: it will never see them`;
+  }
   return `${METRIC_LABEL[alert.metric]} is ${formatFigure(alert.metric, alert.value)}, over the alert threshold of ${formatFigure(alert.metric, alert.threshold)}`;
 }
 
