@@ -9,6 +9,7 @@ import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { EntryId } from '../EntryId/EntryId';
 import { Panel } from '../Panel/Panel';
 import './DeadLetterPanel.css';
+import { Stat } from '../Stat/Stat';
 
 const NO_LETTERS: readonly DeadLetterView[] = [];
 
@@ -187,18 +188,11 @@ export function DeadLetterPanel() {
       ) : (
         <>
           <dl className="stats dlq-stats">
-            <div>
-              <dt>Length</dt>
-              <dd className={dlq.length > 0 ? 'has-dead' : undefined}>{formatCount(dlq.length)}</dd>
-            </div>
-            <div>
-              <dt>Dead-lettered</dt>
-              <dd>{total === null ? '—' : formatCount(total)}</dd>
-            </div>
-            <div>
-              <dt>Max deliveries</dt>
-              <dd>{maxDeliveries ?? '—'}</dd>
-            </div>
+            <Stat label="Length" tone={dlq.length > 0 ? 'has-dead' : undefined}>
+              {formatCount(dlq.length)}
+            </Stat>
+            <Stat label="Dead-lettered">{total === null ? '—' : formatCount(total)}</Stat>
+            <Stat label="Max deliveries">{maxDeliveries ?? '—'}</Stat>
           </dl>
           <ActionFeedback error={feedback?.error ?? null}>{feedback?.done}</ActionFeedback>
           {letters.length === 0 ? (

@@ -5,6 +5,7 @@ import { hasAlert } from '../../lib/alerts';
 import { formatCount, formatDuration } from '../../lib/format';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { EntryId } from '../EntryId/EntryId';
+import { Stat } from '../Stat/Stat';
 import { AlertBadges } from './AlertBadges';
 
 /** How many deliveries "Crash next 3" drops, as in the reference demo. */
@@ -85,40 +86,21 @@ export const ConsumerCard = memo(function ConsumerCard({
       </header>
 
       <dl className="consumer-stats">
-        <div>
-          <dt>Pending</dt>
-          <dd
-            className={
-              hasAlert(alerts, 'pending') ? 'is-alert' : consumer.pending > 0 ? 'has-pending' : undefined
-            }
-          >
-            {formatCount(consumer.pending)}
-          </dd>
-        </div>
-        <div>
-          <dt>Idle</dt>
-          <dd className={hasAlert(alerts, 'consumerIdleMs') ? 'is-alert' : undefined}>
-            {formatDuration(consumer.idleMs)}
-          </dd>
-        </div>
-        <div>
-          <dt>Processed</dt>
-          <dd>{worker === null ? '—' : formatCount(worker.processed)}</dd>
-        </div>
-        <div>
-          <dt>Reaped</dt>
-          <dd>{worker === null ? '—' : formatCount(worker.reaped)}</dd>
-        </div>
-        <div>
-          <dt>Dropped</dt>
-          <dd className={worker !== null && worker.crashedDrops > 0 ? 'has-drops' : undefined}>
-            {worker === null ? '—' : formatCount(worker.crashedDrops)}
-          </dd>
-        </div>
-        <div>
-          <dt>Failures</dt>
-          <dd>{worker === null ? '—' : formatCount(worker.failures)}</dd>
-        </div>
+        <Stat
+          label="Pending"
+          tone={hasAlert(alerts, 'pending') ? 'is-alert' : consumer.pending > 0 ? 'has-pending' : undefined}
+        >
+          {formatCount(consumer.pending)}
+        </Stat>
+        <Stat label="Idle" tone={hasAlert(alerts, 'consumerIdleMs') ? 'is-alert' : undefined}>
+          {formatDuration(consumer.idleMs)}
+        </Stat>
+        <Stat label="Processed">{worker === null ? '—' : formatCount(worker.processed)}</Stat>
+        <Stat label="Reaped">{worker === null ? '—' : formatCount(worker.reaped)}</Stat>
+        <Stat label="Dropped" tone={worker !== null && worker.crashedDrops > 0 ? 'has-drops' : undefined}>
+          {worker === null ? '—' : formatCount(worker.crashedDrops)}
+        </Stat>
+        <Stat label="Failures">{worker === null ? '—' : formatCount(worker.failures)}</Stat>
       </dl>
 
       {worker?.lastError ? (

@@ -8,6 +8,7 @@ import { AlertBadges } from './AlertBadges';
 import { ConsumerCard } from './ConsumerCard';
 import { useAutoReap } from './use-auto-reap';
 import './GroupPanel.css';
+import { Stat } from '../Stat/Stat';
 
 type Removal = CommandResults['consumer.remove'];
 
@@ -69,52 +70,35 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts }: GroupPanel
             <dt>Last delivered ID</dt>
             <dd className="mono">{group.lastDeliveredId}</dd>
           </div>
-          <div>
-            <dt>Pending</dt>
-            <dd className={alertClass('pending')}>{formatCount(group.pending)}</dd>
-          </div>
-          <div>
-            <dt>Lag</dt>
-            <dd className={group.lag === null ? 'unknown' : alertClass('lag')}>
-              {formatNullable(group.lag)}
-            </dd>
-          </div>
-          <div>
-            <dt>Entries read</dt>
-            <dd className={group.entriesRead === null ? 'unknown' : undefined}>
-              {formatNullable(group.entriesRead)}
-            </dd>
-          </div>
-          <div>
-            <dt>Consumers</dt>
-            <dd>{group.consumers.length}</dd>
-          </div>
-          <div>
-            <dt>Oldest pending</dt>
-            <dd className={alertClass('oldestPendingMs')}>
-              {group.oldestPendingMs === null ? '—' : formatDuration(group.oldestPendingMs)}
-            </dd>
-          </div>
-          <div>
-            <dt title="Redeliveries of entries this group had already processed, skipped by the once-per-ID guard">
-              Duplicates
-            </dt>
-            <dd>{formatCount(group.duplicates)}</dd>
-          </div>
-          <div>
-            <dt>Dead-lettered</dt>
-            <dd className={group.deadLettered > 0 ? 'has-dead' : undefined}>
-              {formatCount(group.deadLettered)}
-            </dd>
-          </div>
-          <div>
-            <dt title="Entries trimmed (MAXLEN or MINID) before this group read them: its next read skips them for good">
-              Trimmed unread
-            </dt>
-            <dd className={group.trimmedUnread === null ? 'unknown' : alertClass('trimmedUnread')}>
-              {formatNullable(group.trimmedUnread)}
-            </dd>
-          </div>
+          <Stat label="Pending" tone={alertClass('pending')}>
+            {formatCount(group.pending)}
+          </Stat>
+          <Stat label="Lag" tone={group.lag === null ? 'unknown' : alertClass('lag')}>
+            {formatNullable(group.lag)}
+          </Stat>
+          <Stat label="Entries read" tone={group.entriesRead === null ? 'unknown' : undefined}>
+            {formatNullable(group.entriesRead)}
+          </Stat>
+          <Stat label="Consumers">{group.consumers.length}</Stat>
+          <Stat label="Oldest pending" tone={alertClass('oldestPendingMs')}>
+            {group.oldestPendingMs === null ? '—' : formatDuration(group.oldestPendingMs)}
+          </Stat>
+          <Stat
+            label="Duplicates"
+            hint="Redeliveries of entries this group had already processed, skipped by the once-per-ID guard"
+          >
+            {formatCount(group.duplicates)}
+          </Stat>
+          <Stat label="Dead-lettered" tone={group.deadLettered > 0 ? 'has-dead' : undefined}>
+            {formatCount(group.deadLettered)}
+          </Stat>
+          <Stat
+            label="Trimmed unread"
+            hint="Entries trimmed (MAXLEN or MINID) before this group read them: its next read skips them for good"
+            tone={group.trimmedUnread === null ? 'unknown' : alertClass('trimmedUnread')}
+          >
+            {formatNullable(group.trimmedUnread)}
+          </Stat>
         </dl>
         {autoReap.feedback}
 

@@ -2,6 +2,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { formatCount, formatNullable, formatRate } from '../../lib/format';
 import { useDashboard } from '../../store/store';
 import { Panel } from '../Panel/Panel';
+import { Stat } from '../Stat/Stat';
 
 /** The stream's own state (XINFO STREAM) and the pipeline's running totals. */
 export function StreamPanel() {
@@ -19,48 +20,25 @@ export function StreamPanel() {
       ) : (
         <>
           <dl className="stats">
-            <div>
-              <dt>Length</dt>
-              <dd>{formatCount(stream.length)}</dd>
-            </div>
-            <div>
-              <dt>Produced</dt>
-              <dd>{formatCount(totals.produced)}</dd>
-            </div>
-            <div>
-              <dt>Acked</dt>
-              <dd>{formatCount(totals.acked)}</dd>
-            </div>
-            <div>
-              <dt>Claimed</dt>
-              <dd>{formatCount(totals.claimed)}</dd>
-            </div>
-            <div>
-              <dt>Dead-lettered</dt>
-              <dd className={totals.deadLettered > 0 ? 'has-dead' : undefined}>
-                {formatCount(totals.deadLettered)}
-              </dd>
-            </div>
-            <div>
-              <dt>Produce rate</dt>
-              <dd>{formatRate(producedPerSec)}</dd>
-            </div>
-            <div>
-              <dt>Entries added</dt>
-              <dd className={stream.entriesAdded === null ? 'unknown' : undefined}>
-                {formatNullable(stream.entriesAdded)}
-              </dd>
-            </div>
+            <Stat label="Length">{formatCount(stream.length)}</Stat>
+            <Stat label="Produced">{formatCount(totals.produced)}</Stat>
+            <Stat label="Acked">{formatCount(totals.acked)}</Stat>
+            <Stat label="Claimed">{formatCount(totals.claimed)}</Stat>
+            <Stat label="Dead-lettered" tone={totals.deadLettered > 0 ? 'has-dead' : undefined}>
+              {formatCount(totals.deadLettered)}
+            </Stat>
+            <Stat label="Produce rate">{formatRate(producedPerSec)}</Stat>
+            <Stat label="Entries added" tone={stream.entriesAdded === null ? 'unknown' : undefined}>
+              {formatNullable(stream.entriesAdded)}
+            </Stat>
           </dl>
           <dl className="stats stream-ids">
-            <div>
-              <dt>First ID</dt>
-              <dd className="mono">{stream.firstEntryId ?? '—'}</dd>
-            </div>
-            <div>
-              <dt>Last ID</dt>
-              <dd className="mono">{stream.lastEntryId ?? '—'}</dd>
-            </div>
+            <Stat label="First ID" tone="mono">
+              {stream.firstEntryId ?? '—'}
+            </Stat>
+            <Stat label="Last ID" tone="mono">
+              {stream.lastEntryId ?? '—'}
+            </Stat>
           </dl>
           {stream.exists ? null : <p className="muted stream-note">The stream key does not exist yet.</p>}
         </>
