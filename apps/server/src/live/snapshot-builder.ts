@@ -2,15 +2,14 @@ import type { AlertView, ConsumerView, GroupView, Snapshot, WorkerView } from '@
 import {
   type ConsumerInfo,
   type ConsumerWorker,
-  compareEntryIds,
   DeadLetters,
   type EventStream,
   entryIdTime,
   type GroupInfo,
-  type StreamInfo,
 } from '@streamscope/streams';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import { entryView } from '../pipeline/run-command.js';
+import { BacklogGauge } from './backlog.js';
 
 /** XPENDING rows per group in one snapshot; the rest are counted in `pending.omitted`. */
 export const PENDING_ROWS_PER_GROUP = 50;
@@ -43,6 +42,7 @@ export class SnapshotBuilder {
   readonly #deadLetters: DeadLetters;
   #seq = 0;
   #samples: RateSample[] = [];
+  readonly #backlog = new BacklogGauge();
 
   constructor(pipeline: Pipeline, reader: EventStream, thresholds: Thresholds) {
     this.#pipeline = pipeline;
@@ -70,11 +70,12 @@ export class SnapshotBuilder {
             ? reader.pendingDetail(group.name, { count: PENDING_ROWS_PER_GROUP })
             : Promise.resolve([]),
           group.pending > 0 ? reader.pendingSummary(group.name) : Promise.resolve(null),
-          trueBacklog(reader, group, info),
+          this.#backlog.measure(reader, group, info),
         ]);
         return { group, consumers, pending, oldestPendingId: summary?.minId ?? null, backlog };
       }),
     );
+    this.#backlog.keepOnly(groups.map((group) => group.name));
     const at = Date.now();
     const rates = this.#rates(at);
     const { stream, pool, producer, options } = this.#pipeline;
@@ -99,8 +100,7 @@ export class SnapshotBuilder {
       tail: tail.map(entryView),
       groups: perGroup.map(({ group, consumers, oldestPendingId, backlog }) => ({
         ...groupView(group, consumers, pool.workers(), rates.groups.get(group.name)),
-        lag: backlog,
-        trimmedUnread: trimmedUnread(group, backlog),
+        ...backlog,
         oldestPendingMs: oldestPendingId === null ? null : Math.max(0, at - entryIdTime(oldestPendingId)),
         autoReap: this.#pipeline.autoReapEnabled(group.name),
         duplicates: this.#pipeline.groupCounters.get(group.name)?.duplicates ?? 0,
@@ -170,45 +170,6 @@ export function alertsOf(snapshot: Snapshot, thresholds: Thresholds): AlertView[
     }
   }
   return alerts;
-}
-
-/** The most entries one XRANGE counts to find a group's true backlog: a bounded cost per group per tick. */
-const BACKLOG_COUNT_CAP = 200;
-
-/**
- * How many entries wait for the group, exactly where that is cheap to know. Redis 7.0 counts lag as entries
- * added minus entries read once the group has read, so entries trimmed before the group read them stay in
- * its lag for good, even after its next read skipped them. A group at the newest entry has nothing waiting;
- * one behind the oldest has the whole stream waiting; in between, the entries after its cursor (or, when
- * those are many, the ones before it) are counted up to a cap, and past the cap Redis's figure is kept,
- * bounded by the stream's length.
- */
-export async function trueBacklog(
-  reader: EventStream,
-  group: GroupInfo,
-  stream: StreamInfo | null,
-): Promise<number | null> {
-  if (group.lag === null) return null;
-  const cursor = group.lastDeliveredId;
-  const first = stream?.firstEntry?.id ?? null;
-  const last = stream?.lastEntry?.id ?? null;
-  const length = stream?.length ?? 0;
-  if (last === null || compareEntryIds(cursor, last) >= 0) return 0;
-  if (first !== null && compareEntryIds(cursor, first) < 0) return length;
-  if (group.lag <= BACKLOG_COUNT_CAP) {
-    return (await reader.replay(`(${cursor}`, '+', BACKLOG_COUNT_CAP + 1)).length;
-  }
-  const behind = (await reader.replay('-', cursor, BACKLOG_COUNT_CAP + 1)).length;
-  return behind <= BACKLOG_COUNT_CAP ? length - behind : Math.min(group.lag, length);
-}
-
-/**
- * Redis's lag beyond the true backlog: entries trimmed before the group read them, lost to it for good.
- * Unknown before the group's first read, when Redis counts only what is left.
- */
-export function trimmedUnread(group: GroupInfo, backlog: number | null): number | null {
-  if (group.lag === null || group.entriesRead === null || backlog === null) return null;
-  return Math.max(0, group.lag - backlog);
 }
 
 function groupView(

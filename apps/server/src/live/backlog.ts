@@ -1,0 +1,65 @@
+import { compareEntryIds, type EventStream, type GroupInfo, type StreamInfo } from '@streamscope/streams';
+
+/** The most entries one XRANGE may count: a bounded cost per group per tick. */
+const COUNT_CAP = 100;
+
+export interface Backlog {
+  /** Entries waiting for the group; `null` when Redis cannot tell. */
+  readonly lag: number | null;
+  /** Entries trimmed before the group read them, lost to it for good; `null` when unknown. */
+  readonly trimmedUnread: number | null;
+}
+
+/**
+ * A group's true backlog, and what it lost to trimming.
+ *
+ * Redis 7.0 counts lag as entries added minus entries read once the group has read, so entries trimmed
+ * before the group read them stay in its lag for good, even after its next read skipped them: Redis's lag
+ * runs ahead of the truth by what the group lost. The truth is free at both ends (a group at the newest
+ * entry has nothing waiting, one behind the oldest has the whole stream waiting) and cheap near them (one
+ * XRANGE of at most 100 entries, on whichever side of the cursor is short). Everywhere else the last excess
+ * measured is taken off Redis's figure: it only grows while the group is behind the oldest entry.
+ */
+export class BacklogGauge {
+  /** Per group: how far Redis's lag ran ahead of the truth when last measured. */
+  readonly #excess = new Map<string, number>();
+
+  async measure(reader: EventStream, group: GroupInfo, stream: StreamInfo | null): Promise<Backlog> {
+    if (group.lag === null) return { lag: null, trimmedUnread: null };
+    const truth = await this.#exact(reader, group, stream);
+    let excess = this.#excess.get(group.name) ?? 0;
+    if (truth !== null) {
+      excess = Math.max(0, group.lag - truth);
+      this.#excess.set(group.name, excess);
+    }
+    const length = stream?.length ?? 0;
+    return {
+      lag: truth ?? Math.min(length, Math.max(0, group.lag - excess)),
+      // Before its first read Redis counts only what is left, so nothing tells what was trimmed.
+      trimmedUnread: group.entriesRead === null ? null : excess,
+    };
+  }
+
+  /** Forgets groups that are gone (a reset re-creates them from scratch). */
+  keepOnly(groups: readonly string[]): void {
+    for (const name of this.#excess.keys()) if (!groups.includes(name)) this.#excess.delete(name);
+  }
+
+  async #exact(reader: EventStream, group: GroupInfo, stream: StreamInfo | null): Promise<number | null> {
+    const cursor = group.lastDeliveredId;
+    const first = stream?.firstEntry?.id ?? null;
+    const last = stream?.lastEntry?.id ?? null;
+    const length = stream?.length ?? 0;
+    if (last === null || compareEntryIds(cursor, last) >= 0) return 0;
+    if (first !== null && compareEntryIds(cursor, first) < 0) return length;
+    const estimate = Math.min(length, Math.max(0, (group.lag ?? 0) - (this.#excess.get(group.name) ?? 0)));
+    if (estimate <= COUNT_CAP) {
+      const after = (await reader.replay(`(${cursor}`, '+', COUNT_CAP + 1)).length;
+      if (after <= COUNT_CAP) return after;
+    } else if (length - estimate <= COUNT_CAP) {
+      const atOrBefore = (await reader.replay('-', cursor, COUNT_CAP + 1)).length;
+      if (atOrBefore <= COUNT_CAP) return length - atOrBefore;
+    }
+    return null;
+  }
+}
