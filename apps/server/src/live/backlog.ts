@@ -26,15 +26,14 @@ export class BacklogGauge {
 
   async measure(reader: EventStream, group: GroupInfo, stream: StreamInfo | null): Promise<Backlog> {
     if (group.lag === null) return { lag: null, trimmedUnread: null };
-    const truth = await this.#exact(reader, group, stream);
-    let excess = this.#excess.get(group.name) ?? 0;
-    if (truth !== null) {
-      excess = Math.max(0, group.lag - truth);
-      this.#excess.set(group.name, excess);
-    }
     const length = stream?.length ?? 0;
+    // Redis's figure less the excess last measured: the answer where nothing better is known.
+    const estimate = Math.min(length, Math.max(0, group.lag - (this.#excess.get(group.name) ?? 0)));
+    const truth = await this.#exact(reader, group, stream, estimate);
+    if (truth !== null) this.#excess.set(group.name, Math.max(0, group.lag - truth));
+    const excess = this.#excess.get(group.name) ?? 0;
     return {
-      lag: truth ?? Math.min(length, Math.max(0, group.lag - excess)),
+      lag: truth ?? estimate,
       // Before its first read Redis counts only what is left, so nothing tells what was trimmed.
       trimmedUnread: group.entriesRead === null ? null : excess,
     };
@@ -45,14 +44,18 @@ export class BacklogGauge {
     for (const name of this.#excess.keys()) if (!groups.includes(name)) this.#excess.delete(name);
   }
 
-  async #exact(reader: EventStream, group: GroupInfo, stream: StreamInfo | null): Promise<number | null> {
+  async #exact(
+    reader: EventStream,
+    group: GroupInfo,
+    stream: StreamInfo | null,
+    estimate: number,
+  ): Promise<number | null> {
     const cursor = group.lastDeliveredId;
     const first = stream?.firstEntry?.id ?? null;
     const last = stream?.lastEntry?.id ?? null;
     const length = stream?.length ?? 0;
     if (last === null || compareEntryIds(cursor, last) >= 0) return 0;
     if (first !== null && compareEntryIds(cursor, first) < 0) return length;
-    const estimate = Math.min(length, Math.max(0, (group.lag ?? 0) - (this.#excess.get(group.name) ?? 0)));
     if (estimate <= COUNT_CAP) {
       const after = (await reader.replay(`(${cursor}`, '+', COUNT_CAP + 1)).length;
       if (after <= COUNT_CAP) return after;
