@@ -619,7 +619,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     deliveryCount: number | null,
     reason: string,
     fields: EventFields | null,
-    stillPending = fields !== null,
+    stillPending?: boolean,
   ) {
     const deadLetters = this.#deadLetters;
     if (!deadLetters) return;

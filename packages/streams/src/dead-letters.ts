@@ -19,7 +19,7 @@ export interface DeadLetterInfo {
    * lost reply is a no-op. Defaults to whether `fields` are known: XAUTOCLAIM drops the trimmed IDs it
    * reports from the PEL itself, whereas a consumer re-reading its own PEL still holds them.
    */
-  readonly stillPending?: boolean;
+  readonly stillPending?: boolean | undefined;
 }
 
 export interface DeadLetter extends Omit<DeadLetterInfo, 'fields'> {
