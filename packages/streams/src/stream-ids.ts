@@ -8,7 +8,12 @@ export function isEntryId(id: string): boolean {
   const match = ENTRY_ID.exec(id);
   if (!match) return false;
   const [, ms = '', seq = '0'] = match;
-  return BigInt(ms) <= UINT64_MAX && BigInt(seq) <= UINT64_MAX;
+  return fitsUint64(ms) && fitsUint64(seq);
+}
+
+/** Only a 20-digit number can exceed 2^64 - 1; the BigInt is built for those alone (acks check every ID). */
+function fitsUint64(digits: string): boolean {
+  return digits.length < 20 || BigInt(digits) <= UINT64_MAX;
 }
 
 /** The millisecond Unix time encoded in a stream entry ID (`1716998413541-0` -> 1716998413541). */
