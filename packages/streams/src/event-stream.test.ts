@@ -147,6 +147,17 @@ describe('EventStream groups', () => {
     expect(await stream.consume('g', 'c1', 10, 10)).toEqual([]);
   });
 
+  it('consume without a block time answers at once, even on an empty stream', async () => {
+    const stream = newStream();
+    await stream.ensureGroup('g', '0-0');
+    const started = performance.now();
+    expect(await stream.consume('g', 'c1', 10, null)).toEqual([]);
+    // BLOCK 0 would wait forever; no BLOCK at all is what `null` asks for.
+    expect(performance.now() - started).toBeLessThan(500);
+    await stream.produce('a');
+    expect(await stream.consume('g', 'c1', 10, null)).toHaveLength(1);
+  });
+
   it('consumeOwnPel re-reads unacked entries, pages, and reports trimmed ones as deleted', async () => {
     const stream = newStream({ maxlenApprox: null });
     await stream.ensureGroup('g', '0-0');

@@ -203,12 +203,22 @@ export class EventStream {
     }
   }
 
-  /** `XREADGROUP ... >`: entries never delivered to anyone in the group; waits up to `blockMs` (0 = forever). */
-  async consume(group: string, consumer: string, count: number, blockMs: number): Promise<StreamEntry[]> {
+  /**
+   * `XREADGROUP ... >`: entries never delivered to anyone in the group; waits up to `blockMs` (0 = forever,
+   * `null` = not at all).
+   */
+  async consume(
+    group: string,
+    consumer: string,
+    count: number,
+    blockMs: number | null,
+  ): Promise<StreamEntry[]> {
     assertName(group, 'group');
     assertName(consumer, 'consumer');
     assertInteger(count, 'count', 1);
-    assertInteger(blockMs, 'blockMs', 0);
+    if (blockMs !== null) assertInteger(blockMs, 'blockMs', 0);
+    // BLOCK 0 waits forever; `null` leaves BLOCK out, so an empty stream answers at once.
+    const block = blockMs === null ? [] : ['BLOCK', blockMs];
     const reply = await this.#run('XREADGROUP', () =>
       this.redis.call(
         'XREADGROUP',
@@ -217,8 +227,7 @@ export class EventStream {
         consumer,
         'COUNT',
         count,
-        'BLOCK',
-        blockMs,
+        ...block,
         'STREAMS',
         this.streamKey,
         '>',
