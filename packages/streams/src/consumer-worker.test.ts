@@ -243,6 +243,48 @@ describe('ConsumerWorker', () => {
     await waitFor('processed after resume', () => of('acked').length === 3);
   });
 
+  it('pause in the middle of a backlog: the batch read ahead is still handled and acked, then nothing more', async () => {
+    const stream = await newStream();
+    await stream.produceBatch(events(200));
+    let handled = 0;
+    let pausing: Promise<void> | undefined;
+    const { worker, of } = await startWorker(stream, 'w', {
+      count: 10,
+      handler: () => {
+        handled += 1;
+        // Mid-batch of a full read: the next batch has been asked for already.
+        if (handled === 25) pausing = worker.pause();
+      },
+    });
+    await waitFor('paused', () => pausing !== undefined);
+    await pausing;
+    await waitFor('every delivered entry acked', () => of('acked').length === of('delivered').length);
+    const delivered = of('delivered').length;
+    expect(delivered).toBeLessThan(200);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(of('delivered')).toHaveLength(delivered);
+    expect((await stream.pendingSummary('g')).count).toBe(0);
+    worker.resume();
+    await waitFor('the rest after resume', () => of('acked').length === 200);
+  });
+
+  it('close in the middle of a backlog leaves nothing pending: a batch read ahead is handled first', async () => {
+    const stream = await newStream();
+    await stream.produceBatch(events(200));
+    let closing: Promise<void> | undefined;
+    const { worker, of } = await startWorker(stream, 'w', {
+      count: 10,
+      handler: () => {
+        if (of('delivered').length === 15) closing = worker.close();
+      },
+    });
+    await waitFor('closing', () => closing !== undefined);
+    await closing;
+    expect(of('acked').length).toBe(of('delivered').length);
+    expect(of('acked').length).toBeGreaterThanOrEqual(15);
+    expect((await stream.pendingSummary('g')).count).toBe(0);
+  });
+
   it('drains its own PEL on start: entries delivered before a restart are processed first', async () => {
     const stream = await newStream();
     const ids = await stream.produceBatch(events(3));

@@ -67,6 +67,12 @@ interface Handled {
   readonly deliveryCount: number | null;
 }
 
+/** A read's or claim's reply, and the entries of it that this worker took on (see `#readAndTake`). */
+interface Taken<T> {
+  readonly result: T;
+  readonly taken: StreamEntry[];
+}
+
 const INITIAL_BACKOFF_MS = 50;
 /** How many finished IDs a worker remembers for its peers' trimmed-ID check: far more than a read batch. */
 const RECENTLY_FINISHED_MAX = 10_000;
@@ -375,37 +381,38 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     const reader = this.#reader;
     if (!reader) return;
     let handled: Handled[] = [];
+    /** A read sent without BLOCK while the previous batch was handled; its entries are this consumer's now. */
+    let prefetched: Promise<Taken<StreamEntry[]>> | undefined;
     let backoffMs = INITIAL_BACKOFF_MS;
     while (!this.#stop.signal.aborted) {
-      if (this.#paused) {
+      if (this.#paused && !prefetched) {
         await this.#ack(reader, handled);
         handled = [];
         await this.#waitForResume();
         continue;
       }
       try {
-        if (this.#needsPelDrain) {
+        if (this.#needsPelDrain && !prefetched) {
           await this.#ack(reader, handled);
           handled = [];
           this.#needsPelDrain = false;
           await this.#drainOwnPel(reader);
           continue;
         }
-        // The batch's XACK and the next XREADGROUP leave together: one round trip, on this connection.
+        // The batch's XACK goes before a blocking XREADGROUP, which it would otherwise wait behind; sent
+        // together, they cost one round trip on this connection.
         const acked = this.#ack(reader, handled);
-        const read = this.#readAndTake(
-          () => reader.consume(this.group, this.name, this.#options.count, this.#options.blockMs),
-          (result) => result,
-        );
-        this.#loopRead = read;
-        // Awaited below; marked handled now so a rejection while the XACK is still out is not "unhandled".
-        read.catch(() => {});
         handled = [];
+        const blocking = !prefetched;
+        const read = prefetched ?? this.#readNew(reader, this.#options.blockMs);
+        prefetched = undefined;
         await acked;
-        this.#reading = true;
-        if (this.#stop.signal.aborted) this.#connection?.disconnect();
-        // Paused while the XACK was out: the read behind it has reached Redis by now, so it can be unblocked.
-        if (this.#paused) void this.#unblockRead();
+        if (blocking) {
+          this.#reading = true;
+          if (this.#stop.signal.aborted) this.#connection?.disconnect();
+          // Paused while the XACK was out: the read behind it has reached Redis by now, so it can be unblocked.
+          if (this.#paused) void this.#unblockRead();
+        }
         let entries: StreamEntry[];
         try {
           // Only a reaper running beside this loop with a claim threshold near 0 can have got there first.
@@ -414,8 +421,18 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
           this.#reading = false;
           this.#loopRead = undefined;
         }
-        if (this.#stop.signal.aborted) break;
+        if (this.#stop.signal.aborted && blocking) break;
         backoffMs = INITIAL_BACKOFF_MS;
+        // A full batch says more is waiting: ask for it now, without BLOCK, so Redis prepares the next batch
+        // while this one is handled, instead of each side waiting for the other in turn.
+        if (
+          entries.length === this.#options.count &&
+          !this.#paused &&
+          !this.#needsPelDrain &&
+          !this.#stop.signal.aborted
+        ) {
+          prefetched = this.#readNew(reader, null);
+        }
         handled = await this.#process(entries, 'new', null);
       } catch (error) {
         if (this.#stop.signal.aborted) break;
@@ -425,7 +442,27 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         backoffMs = Math.min(backoffMs * 2, this.#options.maxBackoffMs);
       }
     }
+    // Closing with a batch read ahead: it was delivered to this consumer, so it is handled, not left pending.
+    if (prefetched) {
+      const entries = await prefetched.then(
+        ({ taken }) => taken,
+        () => [],
+      );
+      handled.push(...(await this.#process(entries, 'new', null)));
+    }
     await this.#ack(reader, handled);
+  }
+
+  /** Sends the loop's `XREADGROUP >`; it is the read that `pause()` waits for. */
+  #readNew(reader: EventStream, blockMs: number | null): Promise<Taken<StreamEntry[]>> {
+    const read = this.#readAndTake(
+      () => reader.consume(this.group, this.name, this.#options.count, blockMs),
+      (result) => result,
+    );
+    this.#loopRead = read;
+    // Awaited later; marked handled now so a rejection while other work is still out is not "unhandled".
+    read.catch(() => {});
+    return read;
   }
 
   /**
@@ -482,12 +519,14 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         this.#crashQueued -= 1;
         this.#crashedDrops += 1;
         this.#inHand.delete(entry.id);
-        this.#record(this.#emit('dropped', entry.id, deliveryCount, eventType), entry.fields);
+        this.#settle('dropped', entry.id, deliveryCount, eventType, null, entry.fields);
         continue;
       }
       try {
         if (this.#options.processLatencyMs > 0) await sleep(this.#options.processLatencyMs);
-        await this.#handler(entry, { group: this.group, consumer: this.name, deliveryCount, source });
+        const done = this.#handler(entry, { group: this.group, consumer: this.name, deliveryCount, source });
+        // Awaiting a plain return would still cost a turn of the microtask queue, once per entry.
+        if (isThenable(done)) await done;
         handled.push({ entry, deliveryCount });
         this.#rememberFinished(entry.id);
       } catch (error) {
@@ -495,7 +534,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         this.#failures += 1;
         const reason = error instanceof Error ? error.message : String(error);
         this.#rememberFailure(entry.id, reason);
-        this.#record(this.#emit('failed', entry.id, deliveryCount, eventType, reason), entry.fields);
+        this.#settle('failed', entry.id, deliveryCount, eventType, reason, entry.fields);
       }
     }
     return handled;
@@ -547,7 +586,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   async #readAndTake<T>(
     read: () => Promise<T>,
     entriesOf: (result: T) => readonly StreamEntry[],
-  ): Promise<{ result: T; taken: StreamEntry[] }> {
+  ): Promise<Taken<T>> {
     const acked = new Set<string>();
     this.#ackWatches.add(acked);
     const reading = read();
@@ -578,9 +617,14 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       for (const id of ids) this.#inHand.delete(id);
     }
     this.#processed += handled.length;
-    for (const { entry, deliveryCount } of handled) {
-      this.#record(this.#emit('acked', entry.id, deliveryCount, entry.fields.type), entry.fields);
-    }
+    const ts = Date.now();
+    // Only the newest of a batch would stay in the ring; the rest are not even built.
+    const recordFrom = handled.length - this.#recent.capacity;
+    handled.forEach(({ entry, deliveryCount }, index) => {
+      const { id, fields } = entry;
+      this.#emit('acked', id, deliveryCount, fields.type, null, ts);
+      if (index >= recordFrom) this.#record('acked', id, deliveryCount, fields.type, null, fields, ts);
+    });
     return handled.length;
   }
 
@@ -608,7 +652,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   /** Pending entries whose payload was trimmed: recorded, and dead-lettered with reason `trimmed`. */
   async #deletedWhilePending(ids: readonly string[], stillPending: boolean): Promise<void> {
     for (const id of ids) {
-      this.#record(this.#emit('deleted', id, null, null, 'trimmed while pending'));
+      this.#settle('deleted', id, null, null, 'trimmed while pending', null);
       if (this.#deadLetters) await this.#deadLetter(id, null, 'trimmed', null, stillPending);
     }
   }
@@ -635,7 +679,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       this.#lastFailure.delete(id);
       if (written === null) return;
       this.#deadLettered += 1;
-      this.#record(this.#emit('dead-lettered', id, deliveryCount, fields?.type ?? null, reason), fields);
+      this.#settle('dead-lettered', id, deliveryCount, fields?.type ?? null, reason, fields);
     } catch (error) {
       this.#reportError('dead-letter', error);
     }
@@ -651,13 +695,30 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     }
   }
 
+  /** A final outcome for this delivery: listeners hear of it and `recent()` keeps it. */
+  #settle(
+    kind: RecentOutcome['outcome'],
+    id: string,
+    deliveryCount: number | null,
+    eventType: string | null,
+    reason: string | null,
+    fields: EventFields | null,
+  ): void {
+    const ts = Date.now();
+    this.#emit(kind, id, deliveryCount, eventType, reason, ts);
+    this.#record(kind, id, deliveryCount, eventType, reason, fields, ts);
+  }
+
+  /** Built only for listeners: the hot path emits per entry, and often nobody listens to every kind. */
   #emit(
     kind: LifecycleKind,
     id: string,
     deliveryCount: number | null,
     eventType: string | null,
     reason: string | null = null,
-  ): LifecycleEvent {
+    ts = Date.now(),
+  ): void {
+    if (this.listenerCount(kind) === 0) return;
     const event: LifecycleEvent = {
       kind,
       id,
@@ -666,23 +727,21 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       deliveryCount,
       eventType,
       reason,
-      ts: Date.now(),
+      ts,
     };
     this.emit(kind, event);
-    return event;
   }
 
-  #record(event: LifecycleEvent, fields: EventFields | null = null): void {
-    if (event.kind === 'delivered' || event.kind === 'claimed') return;
-    this.#recent.push({
-      id: event.id,
-      eventType: event.eventType,
-      outcome: event.kind,
-      deliveryCount: event.deliveryCount,
-      reason: event.reason,
-      fields,
-      ts: event.ts,
-    });
+  #record(
+    outcome: RecentOutcome['outcome'],
+    id: string,
+    deliveryCount: number | null,
+    eventType: string | null,
+    reason: string | null,
+    fields: EventFields | null,
+    ts: number,
+  ): void {
+    this.#recent.push({ id, eventType, outcome, deliveryCount, reason, fields, ts });
   }
 
   #reportError(operation: string, error: unknown): void {
@@ -709,6 +768,11 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       };
     });
   }
+}
+
+/** Any promise-like, not only this realm's `Promise`: the ack must wait for whatever the handler returned. */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
 }
 
 function withoutUndefined<T extends object>(options: T): Partial<T> {
