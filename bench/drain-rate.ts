@@ -39,11 +39,7 @@ export async function drainRate(server: RedisServer, options: DrainOptions = {})
   });
   const workers: ConsumerWorker[] = [];
   try {
-    const batch = sampleEvents(FILL_BATCH);
-    for (let filled = 0; filled < events; filled += FILL_BATCH) {
-      await stream.produceBatch(batch.slice(0, Math.min(FILL_BATCH, events - filled)));
-    }
-    await stream.ensureGroup(GROUP, '0-0');
+    await fillBacklog(stream, events);
 
     // No `handler`: the default accepts everything, so this is the worker's own cost plus Redis's.
     for (let i = 0; i < workerCount; i++) {
@@ -64,6 +60,49 @@ export async function drainRate(server: RedisServer, options: DrainOptions = {})
     await stream.deleteStream().catch(() => {});
     await stream.close();
   }
+}
+
+/**
+ * The same backlog drained by a bare loop of `consume` (no BLOCK) and `ack` on one connection, one call after
+ * the other, with no worker: what the client itself reaches, the ceiling a worker's own overhead comes off.
+ */
+export async function consumeAckLoopRate(
+  server: RedisServer,
+  options: Pick<DrainOptions, 'events' | 'count'> = {},
+): Promise<DrainResult> {
+  const { events = 200_000, count = 1000 } = options;
+  const stream = new EventStream({
+    connection: server.url,
+    streamKey: uniqueStreamKey('bench-drain-loop'),
+    maxlenApprox: null,
+  });
+  try {
+    await fillBacklog(stream, events);
+    const started = performance.now();
+    for (;;) {
+      const entries = await stream.consume(GROUP, 'loop', count, null);
+      if (entries.length === 0) break;
+      await stream.ack(
+        GROUP,
+        entries.map((entry) => entry.id),
+      );
+    }
+    const ms = performance.now() - started;
+    await assertDrained(stream, events);
+    return { workers: 0, events, count, ms, eventsPerSecond: perSecond(events, ms) };
+  } finally {
+    await stream.deleteStream().catch(() => {});
+    await stream.close();
+  }
+}
+
+/** `events` sample entries, then the group at `0-0` so that all of them are its backlog. */
+async function fillBacklog(stream: EventStream, events: number): Promise<void> {
+  const batch = sampleEvents(FILL_BATCH);
+  for (let filled = 0; filled < events; filled += FILL_BATCH) {
+    await stream.produceBatch(batch.slice(0, Math.min(FILL_BATCH, events - filled)));
+  }
+  await stream.ensureGroup(GROUP, '0-0');
 }
 
 /** Resolves when the workers together have acked `events` entries; rejects on a worker error or timeout. */

@@ -4,7 +4,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { RedisServer } from '@streamscope/testkit';
 import { Redis } from 'ioredis';
 import { deliveryLatency } from './delivery-latency.js';
-import { drainRate } from './drain-rate.js';
+import { consumeAckLoopRate, drainRate } from './drain-rate.js';
 import { produceThroughput } from './produce-throughput.js';
 import { redisBenchmarkXadd } from './redis-benchmark.js';
 import { type Figure, formatReport, medianBy, type Section, tally } from './report.js';
@@ -65,6 +65,7 @@ const BENCHMARKS: readonly Benchmark[] = [
     run: async (server) => {
       const one = await drainRate(server, { workers: 1, count: 1000 });
       const four = await drainRate(server, { workers: 4, count: 1000 });
+      const loop = await consumeAckLoopRate(server, { count: 1000 });
       return [
         {
           label: `1 worker, count ${one.count}`,
@@ -75,6 +76,17 @@ const BENCHMARKS: readonly Benchmark[] = [
         { label: `1 worker, time to drain`, value: one.ms, unit: 'ms' },
         { label: `4 workers, count ${four.count}`, value: four.eventsPerSecond, unit: 'events/s' },
         { label: `4 workers, time to drain`, value: four.ms, unit: 'ms' },
+        {
+          label: `no worker: consume + ack loop, count ${loop.count}`,
+          value: loop.eventsPerSecond,
+          unit: 'events/s',
+          note: 'EventStream calls alone, one after the other: the ceiling a worker starts from',
+        },
+        {
+          label: '1 worker / consume + ack loop',
+          value: one.eventsPerSecond / loop.eventsPerSecond,
+          unit: 'ratio',
+        },
       ];
     },
   },

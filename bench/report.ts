@@ -30,7 +30,6 @@ export function percentile(sorted: ArrayLike<number>, p: number): number {
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] ?? Number.NaN;
 }
 
-/** Events per second of `events` in `ms` milliseconds. */
 /** The item whose `value` is the median of an odd-length list: the middle run, with its other figures. */
 export function medianBy<T>(items: readonly T[], value: (item: T) => number): T {
   const sorted = [...items].sort((a, b) => value(a) - value(b));
@@ -39,6 +38,7 @@ export function medianBy<T>(items: readonly T[], value: (item: T) => number): T 
   return middle;
 }
 
+/** Events per second of `events` in `ms` milliseconds. */
 export function perSecond(events: number, ms: number): number {
   return ms > 0 ? (events * 1000) / ms : Number.NaN;
 }
