@@ -158,6 +158,34 @@ describe('EventStream groups', () => {
     expect(await stream.consume('g', 'c1', 10, null)).toHaveLength(1);
   });
 
+  it('consumeBacklog reads exactly what consume does, any text included, and nothing when nothing is new', async () => {
+    const stream = newStream({ maxlenApprox: null });
+    await stream.ensureGroup('plain', '0-0');
+    await stream.ensureGroup('script', '0-0');
+    expect(await stream.consumeBacklog('script', 'c', 10)).toEqual([]);
+    const odd = {
+      quote: 'say "hi"\\n',
+      newline: 'a\nb\tc',
+      emoji: 'order 🚚 ünïcödé 注文',
+      empty: '',
+      control: '\u0000\u0001\u001f',
+      slash: '</script>',
+      digits: '12345678901234567890',
+    };
+    const orders = (from: number) =>
+      Array.from({ length: 5 }, (_, i) => ({ type: 'order.placed', payload: order(from + i) }));
+    await stream.produceBatch([...orders(0), { type: 'odd', payload: odd }, ...orders(5)]);
+    const plain = await stream.consume('plain', 'c', 8, null);
+    const scripted = await stream.consumeBacklog('script', 'c', 8);
+    expect(scripted).toEqual(plain);
+    expect(scripted[5]?.fields).toMatchObject(odd);
+    // Delivered to the consumer like any read: in its PEL, and the rest is still new.
+    expect((await stream.pendingSummary('script')).count).toBe(8);
+    expect(await stream.consumeBacklog('script', 'c', 8)).toHaveLength(3);
+    expect(await stream.consumeBacklog('script', 'c', 8)).toEqual([]);
+    await expect(stream.consumeBacklog('nope', 'c', 1)).rejects.toBeInstanceOf(GroupNotFoundError);
+  });
+
   it('consumeOwnPel re-reads unacked entries, pages, and reports trimmed ones as deleted', async () => {
     const stream = newStream({ maxlenApprox: null });
     await stream.ensureGroup('g', '0-0');

@@ -3,8 +3,10 @@ import { assertInteger, assertName } from './arguments.js';
 import { GroupNotFoundError, StreamArgumentError, StreamError } from './errors.js';
 import { EVENT_STREAM_DEFAULTS, type EventStreamOptions } from './event-stream-options.js';
 import { PRODUCE_BATCH_CHUNK, PRODUCE_BATCH_LUA } from './produce-batch-script.js';
+import { READ_BACKLOG_LUA } from './read-backlog-script.js';
 import {
   parseAutoclaim,
+  parseBacklogRead,
   parseConsumers,
   parseEntries,
   parseGroups,
@@ -33,9 +35,12 @@ import type {
 
 const RESERVED_FIELDS = new Set(['type', 'ts_ms']);
 const PRODUCE_BATCH_COMMAND = 'streamscopeProduceBatch';
+const READ_BACKLOG_COMMAND = 'streamscopeReadBacklog';
 const HANDOVER_PAGE = 100;
+const SCRIPTS = { [PRODUCE_BATCH_COMMAND]: PRODUCE_BATCH_LUA, [READ_BACKLOG_COMMAND]: READ_BACKLOG_LUA };
 
-type ProduceBatchCommand = (key: string, ...args: string[]) => Promise<unknown>;
+/** A command that ioredis's `defineCommand` added to a connection: the script's keys, then its arguments. */
+type ScriptCommand = (key: string, ...args: string[]) => Promise<unknown>;
 
 export interface PendingDetailOptions {
   readonly start?: string;
@@ -157,8 +162,7 @@ export class EventStream {
       // A lone UTF-16 surrogate has no UTF-8 form; replace it as Buffer.from would on the plain XADD path.
       return encodeFields(event.type, event.payload ?? {}).map((value) => value.toWellFormed());
     });
-    this.#defineProduceBatch();
-    const produceChunk = this.#produceBatchCommand(this.redis);
+    const produceChunk = this.#script(PRODUCE_BATCH_COMMAND);
     const ids = await this.#run('XADD batch', async () => {
       // Each chunk is written as soon as it is serialised, so Redis appends one chunk while the next is
       // being prepared; replies come back in order on the one connection.
@@ -178,17 +182,16 @@ export class EventStream {
     return ids;
   }
 
-  #defineProduceBatch(): void {
-    if (typeof (this.redis as unknown as Record<string, unknown>)[PRODUCE_BATCH_COMMAND] === 'function')
-      return;
+  /** One of this library's scripts as a command of this connection, defined on first use. */
+  #script(name: keyof typeof SCRIPTS): ScriptCommand {
+    const commands = this.redis as unknown as Record<string, ScriptCommand | undefined>;
     // ioredis's own script command: EVALSHA with a transparent EVAL fallback on NOSCRIPT.
-    this.redis.defineCommand(PRODUCE_BATCH_COMMAND, { numberOfKeys: 1, lua: PRODUCE_BATCH_LUA });
-  }
-
-  #produceBatchCommand(target: object): ProduceBatchCommand {
-    const command = (target as Record<string, ProduceBatchCommand>)[PRODUCE_BATCH_COMMAND];
-    if (!command) throw new StreamError('the produce-batch script is not defined on this connection');
-    return command.bind(target);
+    if (typeof commands[name] !== 'function') {
+      this.redis.defineCommand(name, { numberOfKeys: 1, lua: SCRIPTS[name] });
+    }
+    const command = commands[name];
+    if (!command) throw new StreamError(`the ${name} script could not be defined on this connection`);
+    return command.bind(this.redis);
   }
 
   /** Creates the group (and the stream when missing); a no-op when the group already exists. */
@@ -234,6 +237,22 @@ export class EventStream {
       ),
     );
     return parseReadGroup(reply).entries;
+  }
+
+  /**
+   * `XREADGROUP ... >` without BLOCK, run in a script that returns the batch as one JSON string: the same
+   * entries as `consume(group, consumer, count, null)` for a quarter of the client's CPU, at some more of
+   * Redis's (see read-backlog-script.ts). For catching up with a backlog in large batches.
+   */
+  async consumeBacklog(group: string, consumer: string, count: number): Promise<StreamEntry[]> {
+    assertName(group, 'group');
+    assertName(consumer, 'consumer');
+    assertInteger(count, 'count', 1);
+    const readBacklog = this.#script(READ_BACKLOG_COMMAND);
+    const reply = await this.#run('XREADGROUP (backlog script)', () =>
+      readBacklog(this.streamKey, group, consumer, String(count)),
+    );
+    return parseBacklogRead(reply);
   }
 
   /**

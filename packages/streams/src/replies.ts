@@ -102,6 +102,24 @@ export function parseReadGroup(reply: Reply): { entries: StreamEntry[]; deletedI
   return { entries, deletedIds };
 }
 
+/** The backlog script's reply: '' when nothing was new, else XREADGROUP's entries as one JSON array. */
+export function parseBacklogRead(reply: Reply): StreamEntry[] {
+  const json = asString(reply, 'backlog read');
+  if (json === '') return [];
+  let items: Reply;
+  try {
+    items = JSON.parse(json);
+  } catch {
+    fail('backlog read', json);
+  }
+  return asArray(items, 'backlog read').map((item) => {
+    const { id, fields } = parseRawEntry(item);
+    // A `>` read only delivers entries that exist: a missing payload means the reply is not what we think.
+    if (!fields) fail('backlog read entry', item);
+    return toEntry(id, fields);
+  });
+}
+
 export function parseAutoclaim(reply: Reply): {
   cursor: string;
   claimed: StreamEntry[];
