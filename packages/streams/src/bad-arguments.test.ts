@@ -46,6 +46,7 @@ describe('bad arguments are rejected with a clear message before any Redis call'
     for (const count of [0, -1, 1.5, Number.NaN]) {
       await rejects(() => stream.consume('g', 'c', count, 0), /count must be an integer >= 1/);
       await rejects(() => stream.consumeOwnPel('g', 'c', count), /count must be an integer >= 1/);
+      await rejects(() => stream.consumeBacklog('g', 'c', count), /count must be an integer >= 1/);
       await rejects(() => stream.replay('-', '+', count), /count must be an integer >= 1/);
       await rejects(() => stream.tail(count), /count must be an integer >= 1/);
       await rejects(() => stream.pendingDetail('g', { count }), /count must be an integer >= 1/);
@@ -87,6 +88,9 @@ describe('bad arguments are rejected with a clear message before any Redis call'
     expect(() => new ConsumerWorker(stream, 'g', 'w', { blockMs: 0 })).toThrow(/blockMs must be/);
     expect(() => new ConsumerWorker(stream, 'g', 'w', { processLatencyMs: -1 })).toThrow(/processLatencyMs/);
     expect(() => new ConsumerWorker(stream, 'g', 'w', { handler: 'x' as never })).toThrow(/handler must be/);
+    expect(() => new ConsumerWorker(stream, 'g', 'w', { catchUpReads: 'fast' as never })).toThrow(
+      /catchUpReads must be 'script' or 'plain', got "fast"/,
+    );
     const worker = new ConsumerWorker(stream, 'g', 'w');
     expect(() => worker.crashNext(0)).toThrow(/crash count must be an integer >= 1/);
   });

@@ -3,6 +3,7 @@ import {
   type ConsumerWorkerOptions,
   EventStream,
   type LifecycleEvent,
+  type StreamEntry,
   WorkerClosedError,
 } from '@streamscope/streams';
 import { RedisServer, uniqueStreamKey, waitFor } from '@streamscope/testkit';
@@ -242,6 +243,28 @@ describe('ConsumerWorker', () => {
     worker.resume();
     await waitFor('processed after resume', () => of('acked').length === 3);
   });
+
+  it.each(['script', 'plain'] as const)(
+    "catches up with a backlog reading ahead (catchUpReads '%s'): every entry once, in order, fields intact",
+    async (catchUpReads) => {
+      const stream = await newStream();
+      const ids = await stream.produceBatch(
+        Array.from({ length: 95 }, (_, i) => ({ type: 'order.placed', payload: { n: i, note: `ü "${i}"` } })),
+      );
+      const seen: StreamEntry[] = [];
+      const { of } = await startWorker(stream, 'w', {
+        count: 10,
+        catchUpReads,
+        handler: (entry) => {
+          seen.push(entry);
+        },
+      });
+      await waitFor('all acked', () => of('acked').length === 95);
+      expect(seen.map((entry) => entry.id)).toEqual(ids);
+      expect(seen[42]?.fields).toMatchObject({ type: 'order.placed', n: '42', note: 'ü "42"' });
+      expect((await stream.pendingSummary('g')).count).toBe(0);
+    },
+  );
 
   it('pause in the middle of a backlog: the batch read ahead is still handled and acked, then nothing more', async () => {
     const stream = await newStream();

@@ -14,7 +14,7 @@ import type { DeadLetters } from './dead-letters.js';
 import { StreamArgumentError, WorkerClosedError } from './errors.js';
 import type { EventStream } from './event-stream.js';
 import { RecentRing } from './recent-ring.js';
-import { compareEntryIds } from './stream-ids.js';
+import { compareEntryIds, show } from './stream-ids.js';
 import type { EventFields, StreamEntry } from './types.js';
 
 export type WorkerState = 'new' | 'running' | 'closing' | 'closed';
@@ -166,6 +166,11 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     assertInteger(resolved.reapMaxPages, 'reapMaxPages', 1);
     assertInteger(resolved.maxDeliveries, 'maxDeliveries', 1);
     if (resolved.reapIntervalMs !== null) assertInteger(resolved.reapIntervalMs, 'reapIntervalMs', 1);
+    if (resolved.catchUpReads !== 'script' && resolved.catchUpReads !== 'plain') {
+      throw new StreamArgumentError(
+        `catchUpReads must be 'script' or 'plain', got ${show(resolved.catchUpReads)}`,
+      );
+    }
     if (options.handler !== undefined && typeof options.handler !== 'function') {
       throw new StreamArgumentError('handler must be a function');
     }
@@ -404,7 +409,11 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         const acked = this.#ack(reader, handled);
         handled = [];
         const blocking = !prefetched;
-        const read = prefetched ?? this.#readNew(reader, this.#options.blockMs);
+        const read =
+          prefetched ??
+          this.#readNew(() =>
+            reader.consume(this.group, this.name, this.#options.count, this.#options.blockMs),
+          );
         prefetched = undefined;
         await acked;
         if (blocking) {
@@ -431,7 +440,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
           !this.#needsPelDrain &&
           !this.#stop.signal.aborted
         ) {
-          prefetched = this.#readNew(reader, null);
+          prefetched = this.#readNew(() => this.#readAhead(reader));
         }
         handled = await this.#process(entries, 'new', null);
       } catch (error) {
@@ -454,15 +463,20 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   }
 
   /** Sends the loop's `XREADGROUP >`; it is the read that `pause()` waits for. */
-  #readNew(reader: EventStream, blockMs: number | null): Promise<Taken<StreamEntry[]>> {
-    const read = this.#readAndTake(
-      () => reader.consume(this.group, this.name, this.#options.count, blockMs),
-      (result) => result,
-    );
+  #readNew(send: () => Promise<StreamEntry[]>): Promise<Taken<StreamEntry[]>> {
+    const read = this.#readAndTake(send, (result) => result);
     this.#loopRead = read;
     // Awaited later; marked handled now so a rejection while other work is still out is not "unhandled".
     read.catch(() => {});
     return read;
+  }
+
+  /** The next batch of a backlog, without BLOCK, in the way `catchUpReads` chose. */
+  #readAhead(reader: EventStream): Promise<StreamEntry[]> {
+    const { count, catchUpReads } = this.#options;
+    return catchUpReads === 'script'
+      ? reader.consumeBacklog(this.group, this.name, count)
+      : reader.consume(this.group, this.name, count, null);
   }
 
   /**
