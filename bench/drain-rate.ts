@@ -1,5 +1,11 @@
-import { ConsumerWorker, EventStream, type WorkerErrorEvent } from '@streamscope/streams';
+import {
+  ConsumerWorker,
+  type ConsumerWorkerOptions,
+  EventStream,
+  type WorkerErrorEvent,
+} from '@streamscope/streams';
 import { type RedisServer, uniqueStreamKey } from '@streamscope/testkit';
+import type { Redis } from 'ioredis';
 import { perSecond } from './report.js';
 import { sampleEvents } from './sample-event.js';
 
@@ -10,6 +16,7 @@ export interface DrainOptions {
   readonly events?: number;
   /** Entries per XREADGROUP. */
   readonly count?: number;
+  readonly catchUpReads?: ConsumerWorkerOptions['catchUpReads'];
   readonly timeoutMs?: number;
 }
 
@@ -20,6 +27,8 @@ export interface DrainResult {
   /** From the first `start()` to the last entry's XACK. */
   readonly ms: number;
   readonly eventsPerSecond: number;
+  /** CPU time Redis spent per entry drained (INFO CPU, user + system), in microseconds. */
+  readonly redisCpuUsPerEntry: number;
 }
 
 const GROUP = 'bench-drain';
@@ -30,7 +39,13 @@ const FILL_BATCH = 10_000;
  * starts at `0-0`, and the clock runs from starting the workers until every entry has been acked.
  */
 export async function drainRate(server: RedisServer, options: DrainOptions = {}): Promise<DrainResult> {
-  const { workers: workerCount = 1, events = 200_000, count = 1000, timeoutMs = 60_000 } = options;
+  const {
+    workers: workerCount = 1,
+    events = 200_000,
+    count = 1000,
+    catchUpReads,
+    timeoutMs = 60_000,
+  } = options;
   // Uncapped: the default MAXLEN ~ 2000 would trim the backlog away before anyone read it.
   const stream = new EventStream({
     connection: server.url,
@@ -43,54 +58,35 @@ export async function drainRate(server: RedisServer, options: DrainOptions = {})
 
     // No `handler`: the default accepts everything, so this is the worker's own cost plus Redis's.
     for (let i = 0; i < workerCount; i++) {
-      workers.push(new ConsumerWorker(stream, GROUP, `drain-${i + 1}`, { count, blockMs: 100 }));
+      workers.push(
+        new ConsumerWorker(stream, GROUP, `drain-${i + 1}`, {
+          count,
+          blockMs: 100,
+          ...(catchUpReads && { catchUpReads }),
+        }),
+      );
     }
     const drained = allAcked(workers, events, timeoutMs);
     // Awaited below; marked handled now in case start() throws first and it rejects unobserved.
     drained.catch(() => {});
+    const redisCpuBefore = await redisCpuMs(stream.redis);
     const started = performance.now();
     await Promise.all(workers.map((worker) => worker.start()));
     await drained;
     const ms = performance.now() - started;
+    const redisCpu = (await redisCpuMs(stream.redis)) - redisCpuBefore;
 
     await assertDrained(stream, events);
-    return { workers: workerCount, events, count, ms, eventsPerSecond: perSecond(events, ms) };
+    return {
+      workers: workerCount,
+      events,
+      count,
+      ms,
+      eventsPerSecond: perSecond(events, ms),
+      redisCpuUsPerEntry: (redisCpu * 1000) / events,
+    };
   } finally {
     await Promise.allSettled(workers.map((worker) => worker.close()));
-    await stream.deleteStream().catch(() => {});
-    await stream.close();
-  }
-}
-
-/**
- * The same backlog drained by a bare loop of `consume` (no BLOCK) and `ack` on one connection, one call after
- * the other, with no worker: what the client itself reaches, the ceiling a worker's own overhead comes off.
- */
-export async function consumeAckLoopRate(
-  server: RedisServer,
-  options: Pick<DrainOptions, 'events' | 'count'> = {},
-): Promise<DrainResult> {
-  const { events = 200_000, count = 1000 } = options;
-  const stream = new EventStream({
-    connection: server.url,
-    streamKey: uniqueStreamKey('bench-drain-loop'),
-    maxlenApprox: null,
-  });
-  try {
-    await fillBacklog(stream, events);
-    const started = performance.now();
-    for (;;) {
-      const entries = await stream.consume(GROUP, 'loop', count, null);
-      if (entries.length === 0) break;
-      await stream.ack(
-        GROUP,
-        entries.map((entry) => entry.id),
-      );
-    }
-    const ms = performance.now() - started;
-    await assertDrained(stream, events);
-    return { workers: 0, events, count, ms, eventsPerSecond: perSecond(events, ms) };
-  } finally {
     await stream.deleteStream().catch(() => {});
     await stream.close();
   }
@@ -103,6 +99,14 @@ async function fillBacklog(stream: EventStream, events: number): Promise<void> {
     await stream.produceBatch(batch.slice(0, Math.min(FILL_BATCH, events - filled)));
   }
   await stream.ensureGroup(GROUP, '0-0');
+}
+
+/** CPU time the Redis server has used so far (user + system, all its threads), in milliseconds. */
+async function redisCpuMs(redis: Redis): Promise<number> {
+  const info = String(await redis.call('INFO', 'CPU'));
+  const seconds = (name: string) =>
+    Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? Number.NaN);
+  return (seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1000;
 }
 
 /** Resolves when the workers together have acked `events` entries; rejects on a worker error or timeout. */
