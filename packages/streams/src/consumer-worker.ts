@@ -13,6 +13,8 @@ import { CONSUMER_WORKER_DEFAULTS, type ConsumerWorkerOptions } from './consumer
 import type { DeadLetters } from './dead-letters.js';
 import { StreamArgumentError, WorkerClosedError } from './errors.js';
 import type { EventStream } from './event-stream.js';
+import { InProcessPeers, type PeerView } from './in-process-peers.js';
+import { RecentMap } from './recent-map.js';
 import { RecentRing } from './recent-ring.js';
 import { compareEntryIds, show } from './stream-ids.js';
 import type { EventFields, StreamEntry } from './types.js';
@@ -76,13 +78,8 @@ interface Taken<T> {
 const INITIAL_BACKOFF_MS = 50;
 /** How many finished IDs a worker remembers for its peers' trimmed-ID check: far more than a read batch. */
 const RECENTLY_FINISHED_MAX = 10_000;
-
-/**
- * The running workers of this process, by stream and group. Redis 7.0's XAUTOCLAIM drops every trimmed ID it
- * meets from the PEL, idle or not, so a reaper also reports entries a peer is still handling; a peer here
- * holds their fields and will finish them, so they are not dead-lettered as lost.
- */
-const runningWorkers = new Map<string, Set<ConsumerWorker>>();
+/** How many entries' last handler failure a worker remembers, for the reason of their dead letter. */
+const LAST_FAILURES_MAX = 1_000;
 
 /**
  * One consumer of a group: `XREADGROUP >` on its own blocking connection -> handler -> one XACK per batch.
@@ -105,7 +102,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   readonly #options: Required<Omit<ConsumerWorkerOptions, 'handler' | 'deadLetters' | 'reapIntervalMs'>>;
   readonly #deadLetters: DeadLetters | null;
   /** The last handler failure per entry, so a dead letter says what kept going wrong. */
-  readonly #lastFailure = new Map<string, string>();
+  readonly #lastFailure = new RecentMap<string, string>(LAST_FAILURES_MAX);
   #reapTimer: NodeJS.Timeout | undefined;
   #reapIntervalMs: number | null;
   #deadLettered = 0;
@@ -138,13 +135,13 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   /** Reads and claims whose replies have not been taken yet: a peer judging trimmed IDs waits for them. */
   #readsInFlight = new Set<Promise<unknown>>();
   /** The IDs whose handler returned lately, bounded: finished work, whatever became of its XACK. */
-  #recentlyFinished = new Set<string>();
-  /**
-   * The same IDs in a ring, oldest at `#finishedNext`, to forget the oldest in O(1): deleting a Set's first
-   * entry again and again makes each `values().next()` walk past the holes left behind.
-   */
-  #finishedRing: (string | undefined)[] = new Array(RECENTLY_FINISHED_MAX);
-  #finishedNext = 0;
+  readonly #recentlyFinished = new RecentMap<string, true>(RECENTLY_FINISHED_MAX);
+  readonly #peers: InProcessPeers;
+  /** What this worker shows its peers (see `InProcessPeers`). */
+  readonly #asPeer: PeerView = {
+    holds: (id) => this.#inHand.has(id) || this.#recentlyFinished.has(id),
+    readsInFlight: () => this.#readsInFlight,
+  };
   #crashQueued = 0;
   #processed = 0;
   #reaped = 0;
@@ -187,6 +184,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     this.#handler = handler ?? (() => {});
     this.#options = rest;
     this.#recent = new RecentRing(rest.recentCapacity);
+    this.#peers = new InProcessPeers(stream.streamKey, group);
   }
 
   /** Opens the worker's own connection and starts the read loop; its own PEL is drained first. */
@@ -196,7 +194,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       throw new WorkerClosedError(`worker ${this.group}/${this.name} was closed and cannot start again`);
     }
     this.#state = 'running';
-    this.#peers().add(this);
+    this.#peers.join(this.#asPeer);
     const connection = this.#stream.redis.duplicate({
       connectionName: `streamscope:${this.group}:${this.name}`.replace(/[^\w:.-]/g, '_'),
     });
@@ -313,7 +311,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       (result) => result.claimed,
     );
     // XAUTOCLAIM has already dropped these from the PEL.
-    const lost = await this.#lost(deletedIds);
+    const lost = await this.#peers.lost(deletedIds);
     await this.#deletedWhilePending(lost, false);
     const counts = await this.#deliveryCounts(this.#stream, taken);
     for (const entry of taken)
@@ -354,9 +352,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       }
     }
     this.#state = 'closed';
-    const peers = this.#peers();
-    peers.delete(this);
-    if (peers.size === 0) runningWorkers.delete(this.#peersKey);
+    this.#peers.leave(this.#asPeer);
   }
 
   status(): WorkerStatus {
@@ -494,7 +490,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         (result) => result.entries,
       );
       if (read.length === 0 && deletedIds.length === 0) return;
-      const lost = await this.#lost(deletedIds);
+      const lost = await this.#peers.lost(deletedIds);
       if (lost.length > 0) {
         // Their payload is gone, so no handler can run. Still in this PEL, they are dead-lettered and acked in
         // one step (one that failed leaves them pending for the next drain); without a DLQ, only acked.
@@ -542,53 +538,16 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         // Awaiting a plain return would still cost a turn of the microtask queue, once per entry.
         if (isThenable(done)) await done;
         handled.push({ entry, deliveryCount });
-        this.#rememberFinished(entry.id);
+        this.#recentlyFinished.set(entry.id, true);
       } catch (error) {
         this.#inHand.delete(entry.id);
         this.#failures += 1;
         const reason = error instanceof Error ? error.message : String(error);
-        this.#rememberFailure(entry.id, reason);
+        this.#lastFailure.set(entry.id, reason);
         this.#settle('failed', entry.id, deliveryCount, eventType, reason, entry.fields);
       }
     }
     return handled;
-  }
-
-  get #peersKey(): string {
-    return `${this.#stream.streamKey}\u0000${this.group}`;
-  }
-
-  /** This worker and the other running workers of its stream and group in this process. */
-  #peers(): Set<ConsumerWorker> {
-    let peers = runningWorkers.get(this.#peersKey);
-    if (!peers) {
-      peers = new Set();
-      runningWorkers.set(this.#peersKey, peers);
-    }
-    return peers;
-  }
-
-  /**
-   * Of the trimmed IDs a claim or PEL read reported, those no worker here has or had in hand: their fields are
-   * gone. Redis may have run a peer's read before the trim and its reply still be on the way, so the peers'
-   * reads in flight are waited for first (a blocked read for at most its block time); only then is the answer
-   * exact for this process.
-   */
-  async #lost(deletedIds: readonly string[]): Promise<string[]> {
-    if (deletedIds.length === 0) return [];
-    const peers = [...this.#peers()];
-    await Promise.allSettled(peers.flatMap((peer) => [...peer.#readsInFlight]));
-    return deletedIds.filter(
-      (id) => !peers.some((peer) => peer.#inHand.has(id) || peer.#recentlyFinished.has(id)),
-    );
-  }
-
-  #rememberFinished(id: string): void {
-    const oldest = this.#finishedRing[this.#finishedNext];
-    if (oldest !== undefined) this.#recentlyFinished.delete(oldest);
-    this.#finishedRing[this.#finishedNext] = id;
-    this.#finishedNext = (this.#finishedNext + 1) % RECENTLY_FINISHED_MAX;
-    this.#recentlyFinished.add(id);
   }
 
   /**
@@ -690,22 +649,11 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         fields,
         stillPending,
       });
-      this.#lastFailure.delete(id);
       if (written === null) return;
       this.#deadLettered += 1;
       this.#settle('dead-lettered', id, deliveryCount, fields?.type ?? null, reason, fields);
     } catch (error) {
       this.#reportError('dead-letter', error);
-    }
-  }
-
-  #rememberFailure(id: string, reason: string): void {
-    this.#lastFailure.delete(id);
-    this.#lastFailure.set(id, reason);
-    // Bounded: the oldest failure is forgotten first.
-    if (this.#lastFailure.size > 1_000) {
-      const oldest = this.#lastFailure.keys().next().value;
-      if (oldest !== undefined) this.#lastFailure.delete(oldest);
     }
   }
 
