@@ -80,6 +80,8 @@ const INITIAL_BACKOFF_MS = 50;
 const RECENTLY_FINISHED_MAX = 10_000;
 /** How many entries' last handler failure a worker remembers, for the reason of their dead letter. */
 const LAST_FAILURES_MAX = 1_000;
+/** How many trimmed IDs' dead letters a worker keeps retrying while the DLQ cannot be written. */
+const UNWRITTEN_LETTERS_MAX = 10_000;
 
 /**
  * One consumer of a group: `XREADGROUP >` on its own blocking connection -> handler -> one XACK per batch.
@@ -134,6 +136,11 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   #ackWatches = new Set<Set<string>>();
   /** Reads and claims whose replies have not been taken yet: a peer judging trimmed IDs waits for them. */
   #readsInFlight = new Set<Promise<unknown>>();
+  /**
+   * Trimmed IDs whose dead letter could not be written after XAUTOCLAIM had already dropped them from the PEL:
+   * no later read will bring them back, so every reap tries them again first.
+   */
+  readonly #unwrittenLetters = new Set<string>();
   /** The IDs whose handler returned lately, bounded: finished work, whatever became of its XACK. */
   readonly #recentlyFinished = new RecentMap<string, true>(RECENTLY_FINISHED_MAX);
   readonly #peers: InProcessPeers;
@@ -299,6 +306,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   }
 
   async #reap(): Promise<ReapResult> {
+    await this.#retryUnwrittenLetters();
     const {
       result: { deletedIds },
       taken,
@@ -626,20 +634,43 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   async #deletedWhilePending(ids: readonly string[], stillPending: boolean): Promise<void> {
     for (const id of ids) {
       this.#settle('deleted', id, null, null, 'trimmed while pending', null);
-      if (this.#deadLetters) await this.#deadLetter(id, null, 'trimmed', null, stillPending);
+      if (!this.#deadLetters) continue;
+      const sent = await this.#deadLetter(id, null, 'trimmed', null, stillPending);
+      // Still pending, it comes back with the next PEL drain; otherwise only this worker remembers it.
+      if (!sent && !stillPending) this.#keepUnwritten(id);
     }
   }
 
-  /** One atomic DLQ write + XACK; on failure the entry stays pending and comes back. */
+  #keepUnwritten(id: string): void {
+    if (this.#unwrittenLetters.size >= UNWRITTEN_LETTERS_MAX) {
+      const oldest = this.#unwrittenLetters.values().next().value;
+      if (oldest !== undefined) this.#unwrittenLetters.delete(oldest);
+      this.#reportError('dead-letter', new Error(`gave up on the dead letter of trimmed entry ${oldest}`));
+    }
+    this.#unwrittenLetters.add(id);
+  }
+
+  /** Writes the letters a failed DLQ write left behind, in order, until one fails again. */
+  async #retryUnwrittenLetters(): Promise<void> {
+    for (const id of [...this.#unwrittenLetters]) {
+      if (!(await this.#deadLetter(id, null, 'trimmed', null, false))) return;
+      this.#unwrittenLetters.delete(id);
+    }
+  }
+
+  /**
+   * One atomic DLQ write (+ XACK while still pending). False when it failed: a pending entry stays pending and
+   * comes back.
+   */
   async #deadLetter(
     id: string,
     deliveryCount: number | null,
     reason: string,
     fields: EventFields | null,
     stillPending?: boolean,
-  ) {
+  ): Promise<boolean> {
     const deadLetters = this.#deadLetters;
-    if (!deadLetters) return;
+    if (!deadLetters) return false;
     try {
       const written = await deadLetters.send(id, {
         group: this.group,
@@ -649,11 +680,14 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         fields,
         stillPending,
       });
-      if (written === null) return;
-      this.#deadLettered += 1;
-      this.#settle('dead-lettered', id, deliveryCount, fields?.type ?? null, reason, fields);
+      if (written !== null) {
+        this.#deadLettered += 1;
+        this.#settle('dead-lettered', id, deliveryCount, fields?.type ?? null, reason, fields);
+      }
+      return true;
     } catch (error) {
       this.#reportError('dead-letter', error);
+      return false;
     }
   }
 

@@ -90,6 +90,30 @@ describe('dead-letter stream', () => {
     expect((await stream.pendingSummary('g')).count).toBe(0);
   });
 
+  it('a DLQ write that fails after XAUTOCLAIM dropped trimmed IDs is retried by the next reap, not lost', async () => {
+    const { stream, deadLetters } = setUp(0);
+    await stream.ensureGroup('g', '0-0');
+    const ids = await stream.produceBatch(Array.from({ length: 3 }, () => ({ type: 'order.paid' })));
+    await stream.consume('g', 'dead', 10, 10); // delivered, never acked
+    await stream.trimMaxlen(0, { approx: false });
+    await redis.set(deadLetters.key, 'not a stream');
+    const reaper = startWorker(stream, 'g', 'reaper', { blockMs: 50, deadLetters });
+    const errors: string[] = [];
+    reaper.on('error', (event) => errors.push(String(event.error)));
+    await reaper.start();
+    const first = await reaper.reapIdlePel();
+    expect(first.deletedIds.sort()).toEqual([...ids].sort());
+    expect(errors[0]).toMatch(/WRONGTYPE/);
+    // Gone from the PEL: Redis will never report these IDs again.
+    expect((await stream.pendingSummary('g')).count).toBe(0);
+    await redis.del(deadLetters.key);
+    const second = await reaper.reapIdlePel();
+    expect(second.deletedIds).toEqual([]);
+    const letters = await deadLetters.newest();
+    expect(letters.map((letter) => letter.originalId).sort()).toEqual([...ids].sort());
+    expect(reaper.status().deadLettered).toBe(3);
+  });
+
   it('entries trimmed while a peer in this process still handles them are not dead-lettered: the peer finishes them', async () => {
     const { stream, deadLetters } = setUp(60_000);
     await stream.ensureGroup('g', '0-0');
