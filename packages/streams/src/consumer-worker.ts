@@ -434,7 +434,8 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
           this.#reading = false;
           this.#loopRead = undefined;
         }
-        if (this.#stop.signal.aborted && blocking) break;
+        // Closing or not, what a read returned was delivered to this consumer: it is handled below, and the
+        // loop ends before reading again.
         backoffMs = INITIAL_BACKOFF_MS;
         // A full batch says more is waiting: ask for it now, without BLOCK, so Redis prepares the next batch
         // while this one is handled, instead of each side waiting for the other in turn.
