@@ -26,6 +26,7 @@ describe('WebSocket /ws', () => {
   it('greets with hello and a snapshot, then streams deliveries', async () => {
     const hello = await client.next((message) => message.type === 'hello');
     expect(hello).toMatchObject({ type: 'hello', version: 1, maxlen: 2000, claimMinIdleMs: 200 });
+    expect(hello).toHaveProperty('snapshotIntervalMs', expect.any(Number));
     const snapshot = await client.next(isSnapshot);
     expect(snapshot.groups.map((group) => group.name).sort()).toEqual(['analytics', 'notifications']);
     await resultOf({ type: 'produce', count: 3 });

@@ -65,7 +65,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     consumerIdleMs: config.alertConsumerIdleMs,
   });
   pipeline.attachTail(new StreamTail(pipeline.stream));
-  const hello: Hello = {
+  const hello: Omit<Hello, 'snapshotIntervalMs'> = {
     type: 'hello',
     version: PROTOCOL_VERSION,
     streamKey: config.streamKey,

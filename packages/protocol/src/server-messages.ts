@@ -177,6 +177,8 @@ export const helloSchema = z.object({
   claimMinIdleMs: z.number(),
   deadLetterKey: z.string(),
   maxDeliveries: z.number(),
+  /** How often a snapshot is pushed (besides right after each command). */
+  snapshotIntervalMs: z.number(),
 });
 export type Hello = z.infer<typeof helloSchema>;
 

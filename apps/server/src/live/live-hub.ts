@@ -14,7 +14,8 @@ export interface LiveHubOptions {
   readonly feed: TickBuffer<LifecycleEventView>;
   /** New entries the read-only tail saw this tick, sent as one `tail` message. */
   readonly tailFeed: TickBuffer<EntryView>;
-  readonly hello: Hello;
+  /** The greeting; the hub adds its own snapshot cadence. */
+  readonly hello: Omit<Hello, 'snapshotIntervalMs'>;
   /** Snapshot cadence; about four a second keeps charts lively at a negligible Redis cost. */
   readonly intervalMs?: number;
   /** A client with more than this still unsent skips ticks until it catches up. */
@@ -42,7 +43,10 @@ export class LiveHub {
 
   constructor(options: LiveHubOptions) {
     this.#options = { intervalMs: 250, softBufferBytes: 1 << 20, hardBufferBytes: 8 << 20, ...options };
-    this.#hello = JSON.stringify(options.hello);
+    this.#hello = JSON.stringify({
+      ...options.hello,
+      snapshotIntervalMs: this.#options.intervalMs,
+    } satisfies Hello);
   }
 
   start(): void {
