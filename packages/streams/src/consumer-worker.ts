@@ -307,18 +307,25 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
 
   async #reap(): Promise<ReapResult> {
     await this.#retryUnwrittenLetters();
+    const pages = { pageCount: this.#options.reapPageCount, maxPages: this.#options.reapMaxPages };
     const {
-      result: { deletedIds },
+      result: { deletedIds, deadLettered },
       taken,
     } = await this.#readAndTake(
       () =>
-        this.#stream.autoclaim(this.group, this.name, {
-          pageCount: this.#options.reapPageCount,
-          maxPages: this.#options.reapMaxPages,
-        }),
+        this.#deadLetters
+          ? this.#deadLetters.autoclaim(this.group, this.name, pages)
+          : this.#stream.autoclaim(this.group, this.name, pages),
       (result) => result.claimed,
     );
-    // XAUTOCLAIM has already dropped these from the PEL.
+    // Trimmed while abandoned: dead-lettered by the claim itself.
+    for (const { id, deliveryCount } of deadLettered) {
+      this.#settle('deleted', id, deliveryCount, null, 'trimmed while pending', null);
+      this.#deadLettered += 1;
+      this.#settle('dead-lettered', id, deliveryCount, null, 'trimmed', null);
+    }
+    // Trimmed while delivered lately: XAUTOCLAIM has already dropped them from the PEL, but a worker here may
+    // hold them; the others are lost.
     const lost = await this.#peers.lost(deletedIds);
     await this.#deletedWhilePending(lost, false);
     const counts = await this.#deliveryCounts(this.#stream, taken);
@@ -327,7 +334,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     this.#reaped += taken.length;
     const handled = await this.#process(taken, 'claim', counts);
     const processed = await this.#ack(this.#stream, handled);
-    return { claimed: taken.length, processed, deletedIds: lost };
+    return { claimed: taken.length, processed, deletedIds: [...deadLettered.map(({ id }) => id), ...lost] };
   }
 
   /** Stops reading (interrupting a blocked read), waits for in-flight handlers and their acks, disconnects. */

@@ -36,3 +36,43 @@ end
 redis.call('XDEL', KEYS[1], ARGV[1])
 return id
 `;
+
+// KEYS: stream, dlq. ARGV: group, consumer, min-idle-ms, start ID, count, now (ms).
+// One XAUTOCLAIM page, and in the same step a dead letter (reason `trimmed`) for each pending ID it finds
+// trimmed. Redis 7.0's XAUTOCLAIM drops such IDs from the PEL as it reports them: a letter written by a
+// later call is lost if the caller dies in between. Their PEL rows are read first, so that a letter names
+// the consumer that held the entry and its delivery count; only IDs below the stream's oldest entry can have
+// been trimmed, and XAUTOCLAIM looks at no more than count * 10 of them. An ID idle less than min-idle was
+// delivered lately: its consumer may be handling it right now, payload in hand, so it is not lettered here
+// but returned for the caller to judge, as are IDs with no row (deleted by XDEL mid-stream).
+// A script's writes are not undone when a later command in it fails, so whatever could fail is ruled out
+// before XAUTOCLAIM: a DLQ key of another type is refused up front, and the shebang has Redis refuse the
+// whole script, not its second half, when memory is full.
+// Returns { cursor, claimed entries, { id, consumer, deliveries } per letter, IDs left to judge }.
+export const AUTOCLAIM_WITH_LETTERS_LUA = `#!lua
+local stream, dlq = KEYS[1], KEYS[2]
+local dlqType = redis.call('TYPE', dlq)['ok']
+if dlqType ~= 'none' and dlqType ~= 'stream' then
+  return redis.error_reply('WRONGTYPE the dead-letter key ' .. dlq .. ' holds a ' .. dlqType .. ', not a stream')
+end
+local group, consumer, minIdle, start, count = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
+local oldest = redis.call('XRANGE', stream, '-', '+', 'COUNT', 1)[1]
+local below = oldest and ('(' .. oldest[1]) or '+'
+local rows = {}
+for _, row in ipairs(redis.call('XPENDING', stream, group, start, below, count * 10)) do
+  rows[row[1]] = row
+end
+local page = redis.call('XAUTOCLAIM', stream, group, consumer, minIdle, start, 'COUNT', count)
+local lettered, unjudged = {}, {}
+for _, id in ipairs(page[3]) do
+  local row = rows[id]
+  if row and row[3] >= minIdle then
+    redis.call('XADD', dlq, '*', 'dlq_original_id', id, 'dlq_group', group, 'dlq_consumer', row[2],
+      'dlq_delivery_count', row[4], 'dlq_reason', 'trimmed', 'dlq_ts_ms', ARGV[6])
+    lettered[#lettered + 1] = { id, row[2], row[4] }
+  else
+    unjudged[#unjudged + 1] = id
+  end
+end
+return { page[1], page[2], lettered, unjudged }
+`;

@@ -72,40 +72,67 @@ describe('dead-letter stream', () => {
     expect(worker.status()).toMatchObject({ processed: 20, deadLettered: 1, failures: 2 });
   });
 
-  it('entries trimmed while pending go to the DLQ with reason trimmed', async () => {
+  it('entries trimmed while abandoned are dead-lettered by the claim itself, naming the consumer that held them', async () => {
     const { stream, deadLetters } = setUp();
     await stream.ensureGroup('g', '0-0');
-    const worker = startWorker(stream, 'g', 'w', { blockMs: 50, deadLetters });
-    await worker.start();
-    worker.crashNext(4);
+    const crashed = startWorker(stream, 'g', 'w', { blockMs: 50, deadLetters });
+    await crashed.start();
+    crashed.crashNext(4);
     const ids = await stream.produceBatch(Array.from({ length: 4 }, () => ({ type: 'order.paid' })));
     await waitFor('four pending', async () => (await stream.pendingSummary('g')).count === 4);
     await stream.trimMaxlen(0, { approx: false });
-    const reaped = await worker.reapIdlePel();
+    const reaper = startWorker(stream, 'g', 'reaper', { blockMs: 50, deadLetters });
+    await reaper.start();
+    const reaped = await reaper.reapIdlePel();
     expect(reaped.deletedIds.sort()).toEqual([...ids].sort());
     const letters = await deadLetters.newest();
     expect(letters.map((letter) => letter.originalId).sort()).toEqual([...ids].sort());
-    for (const letter of letters)
-      expect(letter).toMatchObject({ reason: 'trimmed', deliveryCount: null, fields: {} });
+    for (const letter of letters) {
+      expect(letter).toMatchObject({ reason: 'trimmed', consumer: 'w', deliveryCount: 1, fields: {} });
+    }
+    expect(reaper.status().deadLettered).toBe(4);
+    expect(deadLetters.count).toBe(4);
     expect((await stream.pendingSummary('g')).count).toBe(0);
   });
 
-  it('a DLQ write that fails after XAUTOCLAIM dropped trimmed IDs is retried by the next reap, not lost', async () => {
-    const { stream, deadLetters } = setUp(0);
+  it('a DLQ key that cannot take letters fails the claim before anything is claimed: nothing leaves the PEL', async () => {
+    const { stream, deadLetters } = setUp();
     await stream.ensureGroup('g', '0-0');
     const ids = await stream.produceBatch(Array.from({ length: 3 }, () => ({ type: 'order.paid' })));
     await stream.consume('g', 'dead', 10, 10); // delivered, never acked
     await stream.trimMaxlen(0, { approx: false });
     await redis.set(deadLetters.key, 'not a stream');
+    await expect(deadLetters.autoclaim('g', 'reaper')).rejects.toThrow(/WRONGTYPE the dead-letter key/);
+    expect((await stream.pendingSummary('g')).count).toBe(3);
+    await redis.del(deadLetters.key);
+    const result = await deadLetters.autoclaim('g', 'reaper');
+    expect(result.deadLettered.map((letter) => letter.id).sort()).toEqual([...ids].sort());
+    expect((await stream.pendingSummary('g')).count).toBe(0);
+  });
+
+  it('trimmed IDs delivered lately that no worker here holds are dead-lettered after the claim; a failed write is retried by the next reap', async () => {
+    const { stream, deadLetters } = setUp(60_000);
+    await stream.ensureGroup('g', '0-0');
+    const ids = await stream.produceBatch(Array.from({ length: 3 }, () => ({ type: 'order.paid' })));
+    await stream.consume('g', 'elsewhere', 10, 10); // a consumer of another process, say
+    await stream.trimMaxlen(0, { approx: false });
+    // A peer blocked in its read keeps the judgement waiting (its reply might carry those IDs), long enough
+    // for the DLQ to turn unwritable behind the claim's back.
+    const peer = startWorker(stream, 'g', 'peer', { blockMs: 2000, deadLetters });
+    await peer.start();
+    await waitFor('the peer blocked in XREADGROUP', async () =>
+      String(await redis.call('CLIENT', 'LIST')).includes('cmd=xreadgroup'),
+    );
     const reaper = startWorker(stream, 'g', 'reaper', { blockMs: 50, deadLetters });
     const errors: string[] = [];
     reaper.on('error', (event) => errors.push(String(event.error)));
     await reaper.start();
-    const first = await reaper.reapIdlePel();
+    const reaping = reaper.reapIdlePel();
+    await waitFor('the claim made', async () => (await stream.pendingSummary('g')).count === 0);
+    await redis.set(deadLetters.key, 'not a stream');
+    const first = await reaping;
     expect(first.deletedIds.sort()).toEqual([...ids].sort());
     expect(errors[0]).toMatch(/WRONGTYPE/);
-    // Gone from the PEL: Redis will never report these IDs again.
-    expect((await stream.pendingSummary('g')).count).toBe(0);
     await redis.del(deadLetters.key);
     const second = await reaper.reapIdlePel();
     expect(second.deletedIds).toEqual([]);

@@ -1,10 +1,10 @@
 import { assertInteger, assertName } from './arguments.js';
 import { DEAD_LETTER_LUA, REQUEUE_LUA } from './dead-letter-scripts.js';
 import { StreamArgumentError } from './errors.js';
-import type { EventStream } from './event-stream.js';
+import type { AutoclaimOptions, EventStream } from './event-stream.js';
 import { parseEntries } from './replies.js';
 import { assertEntryId, entryIdTime } from './stream-ids.js';
-import type { EventFields } from './types.js';
+import type { AutoclaimResult, EventFields } from './types.js';
 
 /** Why and from where an entry was dead-lettered. */
 export interface DeadLetterInfo {
@@ -93,6 +93,21 @@ export class DeadLetters {
     if (reply === null || reply === undefined) return null;
     this.#count += 1;
     return String(reply);
+  }
+
+  /**
+   * `EventStream.autoclaim` that dead-letters, in the same step as each claim, the trimmed IDs idle past the
+   * claim threshold, naming the consumer that held them. Trimmed IDs delivered lately come back in
+   * `deletedIds` for the caller to judge: their consumer may be handling them, payload in hand.
+   */
+  async autoclaim(
+    group: string,
+    consumer: string,
+    options: Omit<AutoclaimOptions, 'deadLetterKey'> = {},
+  ): Promise<AutoclaimResult> {
+    const result = await this.#stream.autoclaim(group, consumer, { ...options, deadLetterKey: this.key });
+    this.#count += result.deadLettered.length;
+    return result;
   }
 
   /** The newest `count` dead letters, newest first. */

@@ -1,11 +1,13 @@
 import { Redis } from 'ioredis';
 import { assertInteger, assertName } from './arguments.js';
+import { AUTOCLAIM_WITH_LETTERS_LUA } from './dead-letter-scripts.js';
 import { GroupNotFoundError, StreamArgumentError, StreamError } from './errors.js';
 import { EVENT_STREAM_DEFAULTS, type EventStreamOptions } from './event-stream-options.js';
 import { PRODUCE_BATCH_CHUNK, PRODUCE_BATCH_LUA } from './produce-batch-script.js';
 import { READ_BACKLOG_LUA } from './read-backlog-script.js';
 import {
   parseAutoclaim,
+  parseAutoclaimWithLetters,
   parseBacklogRead,
   parseConsumers,
   parseEntries,
@@ -31,16 +33,23 @@ import type {
   StreamEntry,
   StreamInfo,
   StreamStats,
+  TrimmedLetter,
 } from './types.js';
 
 const RESERVED_FIELDS = new Set(['type', 'ts_ms']);
 const PRODUCE_BATCH_COMMAND = 'streamscopeProduceBatch';
 const READ_BACKLOG_COMMAND = 'streamscopeReadBacklog';
 const HANDOVER_PAGE = 100;
-const SCRIPTS = { [PRODUCE_BATCH_COMMAND]: PRODUCE_BATCH_LUA, [READ_BACKLOG_COMMAND]: READ_BACKLOG_LUA };
+const AUTOCLAIM_WITH_LETTERS_COMMAND = 'streamscopeAutoclaimWithLetters';
+/** The library's scripts, each defined on a connection as a command the first time it is used there. */
+const SCRIPTS = {
+  [PRODUCE_BATCH_COMMAND]: { lua: PRODUCE_BATCH_LUA, keys: 1 },
+  [READ_BACKLOG_COMMAND]: { lua: READ_BACKLOG_LUA, keys: 1 },
+  [AUTOCLAIM_WITH_LETTERS_COMMAND]: { lua: AUTOCLAIM_WITH_LETTERS_LUA, keys: 2 },
+};
 
 /** A command that ioredis's `defineCommand` added to a connection: the script's keys, then its arguments. */
-type ScriptCommand = (key: string, ...args: string[]) => Promise<unknown>;
+type ScriptCommand = (...keysThenArgs: string[]) => Promise<unknown>;
 
 export interface PendingDetailOptions {
   readonly start?: string;
@@ -60,6 +69,12 @@ export interface AutoclaimOptions {
   readonly maxPages?: number;
   /** Overrides the stream's `claimMinIdleMs` for this call. */
   readonly minIdleMs?: number;
+  /**
+   * A dead-letter stream: each trimmed ID idle past `minIdleMs` is written there (reason `trimmed`, with the
+   * consumer that held it and its delivery count) in the same step as the claim that drops it from the PEL.
+   * `DeadLetters.autoclaim` passes its own key.
+   */
+  readonly deadLetterKey?: string;
 }
 
 export interface TrimOptions {
@@ -187,7 +202,7 @@ export class EventStream {
     const commands = this.redis as unknown as Record<string, ScriptCommand | undefined>;
     // ioredis's own script command: EVALSHA with a transparent EVAL fallback on NOSCRIPT.
     if (typeof commands[name] !== 'function') {
-      this.redis.defineCommand(name, { numberOfKeys: 1, lua: SCRIPTS[name] });
+      this.redis.defineCommand(name, { numberOfKeys: SCRIPTS[name].keys, lua: SCRIPTS[name].lua });
     }
     const command = commands[name];
     if (!command) throw new StreamError(`the ${name} script could not be defined on this connection`);
@@ -297,28 +312,53 @@ export class EventStream {
    * Entries trimmed while pending come back in `deletedIds`; Redis has already removed them from the PEL.
    */
   async autoclaim(group: string, consumer: string, options: AutoclaimOptions = {}): Promise<AutoclaimResult> {
-    const { pageCount = 100, startId = '0-0', maxPages = 10, minIdleMs = this.claimMinIdleMs } = options;
+    const {
+      pageCount = 100,
+      startId = '0-0',
+      maxPages = 10,
+      minIdleMs = this.claimMinIdleMs,
+      deadLetterKey,
+    } = options;
     assertName(group, 'group');
     assertName(consumer, 'consumer');
     assertInteger(pageCount, 'pageCount', 1);
     assertEntryId(startId, 'startId');
     assertInteger(maxPages, 'maxPages', 1);
     assertInteger(minIdleMs, 'minIdleMs', 0);
+    if (deadLetterKey !== undefined) assertName(deadLetterKey, 'deadLetterKey');
     const claimed: StreamEntry[] = [];
     const deletedIds: string[] = [];
+    const deadLettered: TrimmedLetter[] = [];
     let cursor = startId;
     for (let page = 0; page < maxPages; page++) {
-      const reply = await this.#run('XAUTOCLAIM', () =>
-        this.redis.call('XAUTOCLAIM', this.streamKey, group, consumer, minIdleMs, cursor, 'COUNT', pageCount),
-      );
-      const result = parseAutoclaim(reply);
+      const result = await this.#run('XAUTOCLAIM', async () => {
+        if (deadLetterKey === undefined) {
+          const plain = parseAutoclaim(
+            await this.redis.call(
+              'XAUTOCLAIM',
+              this.streamKey,
+              group,
+              consumer,
+              minIdleMs,
+              cursor,
+              'COUNT',
+              pageCount,
+            ),
+          );
+          return { ...plain, deadLettered: [] };
+        }
+        const autoclaimWithLetters = this.#script(AUTOCLAIM_WITH_LETTERS_COMMAND);
+        const args = [group, consumer, minIdleMs, cursor, pageCount, Date.now()].map(String);
+        return parseAutoclaimWithLetters(await autoclaimWithLetters(this.streamKey, deadLetterKey, ...args));
+      });
       claimed.push(...result.claimed);
       deletedIds.push(...result.deletedIds);
+      deadLettered.push(...result.deadLettered);
       cursor = result.cursor;
       if (cursor === '0-0') break;
     }
     this.#counters.claimed += claimed.length;
-    return { claimed, deletedIds };
+    return { claimed, deletedIds, deadLettered };
   }
 
   /** `XCLAIM` of known IDs idle at least `minIdleMs`; returns the entries now owned by `consumer`. */

@@ -10,6 +10,7 @@ import type {
   PendingSummary,
   StreamEntry,
   StreamInfo,
+  TrimmedLetter,
 } from './types.js';
 
 type Reply = unknown;
@@ -137,6 +138,26 @@ export function parseAutoclaim(reply: Reply): {
     else deletedIds.push(id);
   }
   return { cursor: asString(cursor, 'XAUTOCLAIM cursor'), claimed, deletedIds };
+}
+
+/** The autoclaim-with-letters script's reply (see dead-letter-scripts.ts). */
+export function parseAutoclaimWithLetters(reply: Reply): {
+  cursor: string;
+  claimed: StreamEntry[];
+  deletedIds: string[];
+  deadLettered: TrimmedLetter[];
+} {
+  const [cursor, claimedReply, letteredReply, unjudgedReply] = asArray(reply, 'autoclaim with letters');
+  const { claimed, deletedIds } = parseAutoclaim([cursor, claimedReply, unjudgedReply]);
+  const deadLettered = asArray(letteredReply, 'trimmed letters').map((letter) => {
+    const [id, consumer, deliveries] = asArray(letter, 'trimmed letter');
+    return {
+      id: asString(id, 'trimmed id'),
+      consumer: asString(consumer, 'trimmed consumer'),
+      deliveryCount: asNumber(deliveries, 'trimmed delivery count'),
+    };
+  });
+  return { cursor: asString(cursor, 'XAUTOCLAIM cursor'), claimed, deletedIds, deadLettered };
 }
 
 export function parseIds(reply: Reply): string[] {

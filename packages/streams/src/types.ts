@@ -70,8 +70,21 @@ export interface PendingEntry {
 
 export interface AutoclaimResult {
   readonly claimed: StreamEntry[];
-  /** Pending IDs whose payload was trimmed; Redis already dropped them from the PEL. */
+  /**
+   * Pending IDs whose payload was trimmed; Redis already dropped them from the PEL. With a `deadLetterKey`,
+   * only those not dead-lettered in the same step (delivered lately, so perhaps still in someone's hands).
+   */
   readonly deletedIds: string[];
+  /** Trimmed IDs dead-lettered in the same step as the claim (only with a `deadLetterKey`). */
+  readonly deadLettered: TrimmedLetter[];
+}
+
+/** A pending entry found trimmed, and who held it. */
+export interface TrimmedLetter {
+  readonly id: string;
+  /** The consumer whose PEL held it. */
+  readonly consumer: string;
+  readonly deliveryCount: number;
 }
 
 export interface OwnPelRead {
