@@ -57,8 +57,9 @@ export interface ReapResult {
   readonly claimed: number;
   readonly processed: number;
   /**
-   * Pending IDs whose payload was trimmed and that no worker of this process still holds: nothing left to
-   * process; they were dead-lettered when a DLQ is set.
+   * Pending IDs whose payload was trimmed: those idle past the claim threshold, and those delivered lately
+   * that no worker of this process holds. Nothing is left to process; they were dead-lettered when a DLQ is
+   * set.
    */
   readonly deletedIds: string[];
 }
