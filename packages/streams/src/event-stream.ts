@@ -163,7 +163,8 @@ export class EventStream {
 
   /**
    * Appends many events in one round trip; returns their IDs in input order.
-   * Each chunk of up to 1,000 events is one server-side script call; the chunks share a pipeline.
+   * Each chunk of up to `PRODUCE_BATCH_CHUNK` (250) events is one server-side script call; the chunks share
+   * a pipeline, so Redis appends one while the next is serialised.
    */
   async produceBatch(events: readonly EventInput[]): Promise<string[]> {
     if (!Array.isArray(events)) throw new StreamArgumentError('events must be an array of { type, payload }');

