@@ -175,13 +175,17 @@ describe('EventStream groups', () => {
     const orders = (from: number) =>
       Array.from({ length: 5 }, (_, i) => ({ type: 'order.placed', payload: order(from + i) }));
     await stream.produceBatch([...orders(0), { type: 'odd', payload: odd }, ...orders(5)]);
-    const plain = await stream.consume('plain', 'c', 8, null);
-    const scripted = await stream.consumeBacklog('script', 'c', 8);
+    // Bytes that are not UTF-8, from some other producer: each read decodes them to the same U+FFFD.
+    await redis.call('XADD', stream.streamKey, '*', 'type', 'raw', 'bin', Buffer.from([0x61, 0xff, 0xc3]));
+    const plain = await stream.consume('plain', 'c', 12, null);
+    const scripted = await stream.consumeBacklog('script', 'c', 12);
     expect(scripted).toEqual(plain);
     expect(scripted[5]?.fields).toMatchObject(odd);
+    expect(scripted[11]?.fields.bin).toBe('a\ufffd\ufffd');
     // Delivered to the consumer like any read: in its PEL, and the rest is still new.
-    expect((await stream.pendingSummary('script')).count).toBe(8);
-    expect(await stream.consumeBacklog('script', 'c', 8)).toHaveLength(3);
+    expect((await stream.pendingSummary('script')).count).toBe(12);
+    await stream.produceBatch(orders(9));
+    expect(await stream.consumeBacklog('script', 'c', 8)).toHaveLength(5);
     expect(await stream.consumeBacklog('script', 'c', 8)).toEqual([]);
     await expect(stream.consumeBacklog('nope', 'c', 1)).rejects.toBeInstanceOf(GroupNotFoundError);
   });
