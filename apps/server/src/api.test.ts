@@ -65,6 +65,8 @@ describe('JSON API', () => {
     const pending = async () =>
       (await json<Snapshot>(await test.server.app.request('/api/state'))).pending.rows;
     await expect.poll(async () => (await pending()).length, { timeout: 5_000 }).toBe(2);
+    for (const row of await pending())
+      expect(row.eventType).toMatch(/^order\.(placed|paid|shipped|cancelled)$/);
     await new Promise((resolve) => setTimeout(resolve, 250)); // past --claim-idle-ms 200
     const claim = await json(await post('/api/autoclaim', { group: 'analytics', consumer: 'worker-c' }));
     expect(claim).toMatchObject({ claimed: 2, processed: 2, deleted: 0, minIdleMs: 200 });
@@ -79,6 +81,17 @@ describe('JSON API', () => {
     expect(trimmed.deleted).toBeGreaterThan(0);
     const byAge = await json(await post('/api/trim/minid', { olderThanMs: 60_000 }));
     expect(byAge).toMatchObject({ deleted: 0, length: 0 });
+
+    // An entry trimmed while pending shows as such: no type is left to show.
+    await post('/api/consumer/crash', { group: 'analytics', name: 'worker-c', count: 1 });
+    await post('/api/produce', { count: 1 });
+    await expect.poll(async () => (await pending()).length, { timeout: 5_000 }).toBe(1);
+    await post('/api/trim/maxlen', { maxlen: 0, approx: false });
+    expect((await pending())[0]?.eventType).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(
+      await json(await post('/api/autoclaim', { group: 'analytics', consumer: 'worker-c' })),
+    ).toMatchObject({ claimed: 0, deleted: 1 });
   });
 
   it('adds and removes consumers; refuses to remove the last one of a group', async () => {

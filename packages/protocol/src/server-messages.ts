@@ -124,6 +124,8 @@ export const pendingRowSchema = z.object({
   id: z.string(),
   idleMs: z.number(),
   deliveries: z.number(),
+  /** The entry's `type` field; `null` when the entry was trimmed away while pending. */
+  eventType: z.string().nullable(),
 });
 export type PendingRowView = z.infer<typeof pendingRowSchema>;
 

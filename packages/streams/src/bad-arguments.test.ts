@@ -68,6 +68,7 @@ describe('bad arguments are rejected with a clear message before any Redis call'
     await rejects(() => stream.autoclaim('g', 'c', { startId: '+' }), /startId must be a stream ID/);
     await rejects(() => stream.trimMinid('1-x'), /minId must be a stream ID/);
     await rejects(() => stream.consumeOwnPel('g', 'c', 1, '>'), /afterId must be a stream ID/);
+    await rejects(() => stream.typesOf(['1-0', 'x']), /every id must be a stream ID/);
     await rejects(() => stream.trimMinid('18446744073709551616-0'), /minId must be a stream ID/);
   });
 

@@ -190,6 +190,16 @@ describe('EventStream groups', () => {
     await expect(stream.consumeBacklog('nope', 'c', 1)).rejects.toBeInstanceOf(GroupNotFoundError);
   });
 
+  it('typesOf names the type of each entry still there, in one call', async () => {
+    const stream = newStream({ maxlenApprox: null });
+    const [first, second] = await stream.produceBatch([{ type: 'order.placed' }, { type: 'order.paid' }]);
+    const untyped = String(await redis.call('XADD', stream.streamKey, '*', 'order_id', 'o-1'));
+    await stream.trimMinid(second ?? '', { approx: false });
+    const types = await stream.typesOf([first ?? '', second ?? '', untyped, '999999999999999-0']);
+    expect(Object.fromEntries(types)).toEqual({ [second ?? '']: 'order.paid', [untyped]: '' });
+    expect(await stream.typesOf([])).toEqual(new Map());
+  });
+
   it('consumeOwnPel re-reads unacked entries, pages, and reports trimmed ones as deleted', async () => {
     const stream = newStream({ maxlenApprox: null });
     await stream.ensureGroup('g', '0-0');

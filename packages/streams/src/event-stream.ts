@@ -18,6 +18,7 @@ import {
   parseProducedIds,
   parseReadGroup,
   parseStreamInfo,
+  parseTypesOf,
 } from './replies.js';
 import { assertEntryId, assertGroupStart, assertRangeBound, show } from './stream-ids.js';
 import type {
@@ -35,17 +36,20 @@ import type {
   StreamStats,
   TrimmedLetter,
 } from './types.js';
+import { TYPES_OF_LUA } from './types-of-script.js';
 
 const RESERVED_FIELDS = new Set(['type', 'ts_ms']);
 const PRODUCE_BATCH_COMMAND = 'streamscopeProduceBatch';
 const READ_BACKLOG_COMMAND = 'streamscopeReadBacklog';
 const HANDOVER_PAGE = 100;
 const AUTOCLAIM_WITH_LETTERS_COMMAND = 'streamscopeAutoclaimWithLetters';
+const TYPES_OF_COMMAND = 'streamscopeTypesOf';
 /** The library's scripts, each defined on a connection as a command the first time it is used there. */
 const SCRIPTS = {
   [PRODUCE_BATCH_COMMAND]: { lua: PRODUCE_BATCH_LUA, keys: 1 },
   [READ_BACKLOG_COMMAND]: { lua: READ_BACKLOG_LUA, keys: 1 },
   [AUTOCLAIM_WITH_LETTERS_COMMAND]: { lua: AUTOCLAIM_WITH_LETTERS_LUA, keys: 2 },
+  [TYPES_OF_COMMAND]: { lua: TYPES_OF_LUA, keys: 1 },
 };
 
 /** A command that ioredis's `defineCommand` added to a connection: the script's keys, then its arguments. */
@@ -269,6 +273,23 @@ export class EventStream {
       readBacklog(this.streamKey, group, consumer, String(count)),
     );
     return parseBacklogRead(reply);
+  }
+
+  /**
+   * The `type` field of each of these entries, by ID, in one server-side call; IDs no longer in the stream
+   * (trimmed or deleted) are left out. For labelling pending entries, which XPENDING lists without fields.
+   */
+  async typesOf(ids: readonly string[]): Promise<Map<string, string>> {
+    assertIds(ids);
+    const types = new Map<string, string>();
+    if (ids.length === 0) return types;
+    const typesOf = this.#script(TYPES_OF_COMMAND);
+    const reply = await this.#run('XRANGE (types script)', () => typesOf(this.streamKey, ...ids));
+    parseTypesOf(reply).forEach((type, index) => {
+      const id = ids[index];
+      if (type !== null && id !== undefined) types.set(id, type);
+    });
+    return types;
   }
 
   /**

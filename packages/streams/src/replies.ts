@@ -160,6 +160,13 @@ export function parseAutoclaimWithLetters(reply: Reply): {
   return { cursor: asString(cursor, 'XAUTOCLAIM cursor'), claimed, deletedIds, deadLettered };
 }
 
+/** The types-of script's reply: one type per ID asked, `null` for an ID no longer in the stream. */
+export function parseTypesOf(reply: Reply): (string | null)[] {
+  return asArray(reply, 'types of').map((type) =>
+    type === null || type === undefined ? null : asString(type, 'entry type'),
+  );
+}
+
 export function parseIds(reply: Reply): string[] {
   return asArray(reply ?? [], 'ids').map((id) => asString(id, 'id'));
 }

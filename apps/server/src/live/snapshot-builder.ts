@@ -52,6 +52,13 @@ export class SnapshotBuilder {
     this.#deadLetters = new DeadLetters(reader, pipeline.deadLetters.key);
   }
 
+  /** The group's first XPENDING rows with each entry's type (`null` once trimmed): XPENDING has no fields. */
+  async #pendingRows(group: string) {
+    const rows = await this.#reader.pendingDetail(group, { count: PENDING_ROWS_PER_GROUP });
+    const types = await this.#reader.typesOf(rows.map((row) => row.id));
+    return rows.map((row) => ({ ...row, eventType: types.get(row.id) ?? null }));
+  }
+
   async build(): Promise<Snapshot> {
     const reader = this.#reader;
     const deadLetters = this.#deadLetters;
@@ -66,9 +73,7 @@ export class SnapshotBuilder {
       groups.map(async (group) => {
         const [consumers, pending, summary, backlog] = await Promise.all([
           reader.infoConsumers(group.name),
-          group.pending > 0
-            ? reader.pendingDetail(group.name, { count: PENDING_ROWS_PER_GROUP })
-            : Promise.resolve([]),
+          group.pending > 0 ? this.#pendingRows(group.name) : Promise.resolve([]),
           group.pending > 0 ? reader.pendingSummary(group.name) : Promise.resolve(null),
           this.#backlog.measure(reader, group, info),
         ]);

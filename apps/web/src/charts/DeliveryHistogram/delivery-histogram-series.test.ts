@@ -7,6 +7,7 @@ const row = (deliveries: number) => ({
   id: `${deliveries}-0`,
   idleMs: 0,
   deliveries,
+  eventType: 'order.paid',
 });
 
 describe('deliveryHistogram', () => {

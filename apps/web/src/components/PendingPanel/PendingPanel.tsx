@@ -19,6 +19,7 @@ interface PendingRowProps {
   group: string;
   consumer: string;
   id: string;
+  eventType: string | null;
   idleMs: number;
   deliveries: number;
   claimMinIdleMs: number;
@@ -29,6 +30,7 @@ const PendingRow = memo(function PendingRow({
   group,
   consumer,
   id,
+  eventType,
   idleMs,
   deliveries,
   claimMinIdleMs,
@@ -41,6 +43,13 @@ const PendingRow = memo(function PendingRow({
       <td className="mono">{consumer}</td>
       <td>
         <EntryId id={id} />
+      </td>
+      <td className="mono">
+        {eventType ?? (
+          <span className="badge badge-danger" title="Pending, but its payload was trimmed away">
+            trimmed
+          </span>
+        )}
       </td>
       <td className="num">{formatDuration(idleMs)}</td>
       <td className={`num${deliveries > 1 ? ' redelivered' : ''}`}>{deliveries}</td>
@@ -161,6 +170,7 @@ export function PendingPanel() {
                 <th scope="col">Group</th>
                 <th scope="col">Consumer</th>
                 <th scope="col">ID</th>
+                <th scope="col">Type</th>
                 <th scope="col" className="num">
                   Idle
                 </th>
@@ -177,6 +187,7 @@ export function PendingPanel() {
                   group={row.group}
                   consumer={row.consumer}
                   id={row.id}
+                  eventType={row.eventType}
                   idleMs={row.idleMs}
                   deliveries={row.deliveries}
                   claimMinIdleMs={claimMinIdleMs}
