@@ -93,6 +93,8 @@ describe('production semantics', () => {
     expect(claim.deleted).toBe(2);
     const letters = (await state()).dlq.newest.filter((l) => l.reason === 'trimmed');
     expect(letters).toHaveLength(2);
+    // Written with the claim that found them trimmed, naming the consumer that had crashed on them.
+    for (const letter of letters) expect(letter).toMatchObject({ consumer: 'worker-c', deliveryCount: 1 });
   });
 
   it('counts a redelivery of an already processed entry as a duplicate and acks it', async () => {
