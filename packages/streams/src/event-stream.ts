@@ -6,6 +6,7 @@ import { EVENT_STREAM_DEFAULTS, type EventStreamOptions } from './event-stream-o
 import { PRODUCE_BATCH_CHUNK, PRODUCE_BATCH_LUA } from './produce-batch-script.js';
 import { READ_BACKLOG_LUA } from './read-backlog-script.js';
 import {
+  type AutoclaimPage,
   parseAutoclaim,
   parseAutoclaimWithLetters,
   parseBacklogRead,
@@ -351,28 +352,32 @@ export class EventStream {
     const claimed: StreamEntry[] = [];
     const deletedIds: string[] = [];
     const deadLettered: TrimmedLetter[] = [];
+    const letters =
+      deadLetterKey === undefined
+        ? null
+        : { key: deadLetterKey, claim: this.#script(AUTOCLAIM_WITH_LETTERS_COMMAND) };
+    const claimPage = async (cursor: string): Promise<AutoclaimPage> => {
+      if (letters === null) {
+        const page = parseAutoclaim(
+          await this.redis.call(
+            'XAUTOCLAIM',
+            this.streamKey,
+            group,
+            consumer,
+            minIdleMs,
+            cursor,
+            'COUNT',
+            pageCount,
+          ),
+        );
+        return { ...page, deadLettered: [] };
+      }
+      const args = [group, consumer, minIdleMs, cursor, pageCount, Date.now()].map(String);
+      return parseAutoclaimWithLetters(await letters.claim(this.streamKey, letters.key, ...args));
+    };
     let cursor = startId;
     for (let page = 0; page < maxPages; page++) {
-      const result = await this.#run('XAUTOCLAIM', async () => {
-        if (deadLetterKey === undefined) {
-          const plain = parseAutoclaim(
-            await this.redis.call(
-              'XAUTOCLAIM',
-              this.streamKey,
-              group,
-              consumer,
-              minIdleMs,
-              cursor,
-              'COUNT',
-              pageCount,
-            ),
-          );
-          return { ...plain, deadLettered: [] };
-        }
-        const autoclaimWithLetters = this.#script(AUTOCLAIM_WITH_LETTERS_COMMAND);
-        const args = [group, consumer, minIdleMs, cursor, pageCount, Date.now()].map(String);
-        return parseAutoclaimWithLetters(await autoclaimWithLetters(this.streamKey, deadLetterKey, ...args));
-      });
+      const result = await this.#run('XAUTOCLAIM', () => claimPage(cursor));
       claimed.push(...result.claimed);
       deletedIds.push(...result.deletedIds);
       deadLettered.push(...result.deadLettered);

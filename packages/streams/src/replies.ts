@@ -3,6 +3,7 @@
 import { StreamError } from './errors.js';
 import { entryIdTime } from './stream-ids.js';
 import type {
+  AutoclaimResult,
   ConsumerInfo,
   EventFields,
   GroupInfo,
@@ -10,7 +11,6 @@ import type {
   PendingSummary,
   StreamEntry,
   StreamInfo,
-  TrimmedLetter,
 } from './types.js';
 
 type Reply = unknown;
@@ -140,15 +140,14 @@ export function parseAutoclaim(reply: Reply): {
   return { cursor: asString(cursor, 'XAUTOCLAIM cursor'), claimed, deletedIds };
 }
 
+/** One page of a claim: its entries and trimmed IDs, and the cursor to the next page. */
+export type AutoclaimPage = AutoclaimResult & { readonly cursor: string };
+
 /** The autoclaim-with-letters script's reply (see dead-letter-scripts.ts). */
-export function parseAutoclaimWithLetters(reply: Reply): {
-  cursor: string;
-  claimed: StreamEntry[];
-  deletedIds: string[];
-  deadLettered: TrimmedLetter[];
-} {
+export function parseAutoclaimWithLetters(reply: Reply): AutoclaimPage {
   const [cursor, claimedReply, letteredReply, unjudgedReply] = asArray(reply, 'autoclaim with letters');
-  const { claimed, deletedIds } = parseAutoclaim([cursor, claimedReply, unjudgedReply]);
+  // Shaped as XAUTOCLAIM's own reply once the letters are set aside.
+  const page = parseAutoclaim([cursor, claimedReply, unjudgedReply]);
   const deadLettered = asArray(letteredReply, 'trimmed letters').map((letter) => {
     const [id, consumer, deliveries] = asArray(letter, 'trimmed letter');
     return {
@@ -157,7 +156,7 @@ export function parseAutoclaimWithLetters(reply: Reply): {
       deliveryCount: asNumber(deliveries, 'trimmed delivery count'),
     };
   });
-  return { cursor: asString(cursor, 'XAUTOCLAIM cursor'), claimed, deletedIds, deadLettered };
+  return { ...page, deadLettered };
 }
 
 /** The types-of script's reply: one type per ID asked, `null` for an ID no longer in the stream. */
