@@ -322,8 +322,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     // Trimmed while abandoned: dead-lettered by the claim itself.
     for (const { id, deliveryCount } of deadLettered) {
       this.#settle('deleted', id, deliveryCount, null, 'trimmed while pending', null);
-      this.#deadLettered += 1;
-      this.#settle('dead-lettered', id, deliveryCount, null, 'trimmed', null);
+      this.#noteDeadLettered(id, deliveryCount, 'trimmed', null);
     }
     // Trimmed while delivered lately: XAUTOCLAIM has already dropped them from the PEL, but a worker here may
     // hold them; the others are lost.
@@ -689,15 +688,18 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         fields,
         stillPending,
       });
-      if (written !== null) {
-        this.#deadLettered += 1;
-        this.#settle('dead-lettered', id, deliveryCount, fields?.type ?? null, reason, fields);
-      }
+      if (written !== null) this.#noteDeadLettered(id, deliveryCount, reason, fields);
       return true;
     } catch (error) {
       this.#reportError('dead-letter', error);
       return false;
     }
+  }
+
+  /** Counts a letter this worker wrote (alone or with a claim) and tells its listeners. */
+  #noteDeadLettered(id: string, deliveryCount: number | null, reason: string, fields: EventFields | null) {
+    this.#deadLettered += 1;
+    this.#settle('dead-lettered', id, deliveryCount, fields?.type ?? null, reason, fields);
   }
 
   /** A final outcome for this delivery: listeners hear of it and `recent()` keeps it. */
