@@ -154,6 +154,17 @@ describe('JSON API: bad input changes nothing and says what was wrong', () => {
     );
   });
 
+  it('GET /api/replay only ever replays, whatever its query names', async () => {
+    const before = await json(await test.server.app.request('/api/state'));
+    const response = await test.server.app.request('/api/replay?type=reset&count=5');
+    expect(response.status).toBe(200);
+    expect((await json(response)).entries).toBeDefined();
+    const after = await json(await test.server.app.request('/api/state'));
+    expect(after.stream.length).toBe(before.stream.length);
+    expect(after.totals.produced).toBe(before.totals.produced);
+    expect(after.groups).toHaveLength(before.groups.length);
+  });
+
   it('unknown consumers are 404, oversized bodies 413, unknown routes 404', async () => {
     expect((await post('/api/consumer/pause', { group: 'analytics', name: 'ghost' })).status).toBe(404);
     const huge = await post('/api/produce', { count: 1, eventType: 'x'.repeat(70_000) });

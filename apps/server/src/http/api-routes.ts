@@ -27,7 +27,8 @@ export function apiRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps): Hono 
 
   api.get('/state', async (c) => c.json(await buildSnapshot()));
   api.get('/replay', (c) =>
-    run(c, parseCommand({ type: 'replay', ...queryWithNumbers(c.req.query(), ['count']) })),
+    // The type goes last: a query parameter named `type` must not turn this read into another command.
+    run(c, parseCommand({ ...queryWithNumbers(c.req.query(), ['count']), type: 'replay' })),
   );
   api.get('/entries/:id/history', (c) =>
     run(c, parseCommand({ type: 'entry.history', id: c.req.param('id') })),
