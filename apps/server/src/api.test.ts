@@ -119,6 +119,29 @@ describe('JSON API', () => {
     expect(reset).toEqual({ groups: 2, consumers: 3 });
     expect(test.server.pipeline.totals()).toEqual({ produced: 0, acked: 0, claimed: 0, deadLettered: 0 });
   });
+
+  it('overlapping resets (a double-click) run one after the other and leave every seed in place', async () => {
+    // Busy workers make a reset slow enough for the second to arrive while the first is under way.
+    await post('/api/produce', { count: 2_000 });
+    const replies = await Promise.all([
+      post('/api/reset', ''),
+      new Promise((resolve) => setTimeout(resolve, 20)).then(() => post('/api/reset', '')),
+      new Promise((resolve) => setTimeout(resolve, 60)).then(() =>
+        post('/api/consumer/add', { group: 'notifications', name: 'worker-a' }),
+      ),
+    ]);
+    expect(replies[0]?.status).toBe(200);
+    expect(replies[1]?.status).toBe(200);
+    const state: Snapshot = await json(await test.server.app.request('/api/state'));
+    expect(
+      Object.fromEntries(
+        state.groups.map((group) => [group.name, group.consumers.map((c) => c.name).sort()]),
+      ),
+    ).toEqual({ analytics: ['worker-c'], notifications: ['worker-a', 'worker-b'] });
+    for (const worker of test.server.pipeline.pool.workers()) expect(worker.status().state).toBe('running');
+    const groups = await test.server.pipeline.stream.infoGroups();
+    expect(groups.map((group) => group.name).sort()).toEqual(['analytics', 'notifications']);
+  });
 });
 
 describe('JSON API: bad input changes nothing and says what was wrong', () => {

@@ -1,5 +1,6 @@
 import type { ConsumerWorker, EventStream, HandoverResult } from '@streamscope/streams';
 import { CommandError } from './command-error.js';
+import { SerialRuns } from './serial-runs.js';
 
 type MakeWorker = (group: string, name: string) => ConsumerWorker;
 
@@ -23,7 +24,7 @@ export class ConsumerPool {
   readonly #slots = new Map<string, Slot>();
   readonly #stream: EventStream;
   readonly #makeWorker: MakeWorker;
-  readonly #removals = new Map<string, Promise<void>>();
+  readonly #removals = new SerialRuns<string>();
 
   constructor(stream: EventStream, makeWorker: MakeWorker) {
     this.#stream = stream;
@@ -55,17 +56,7 @@ export class ConsumerPool {
   remove(group: string, name: string): Promise<RemovalResult> {
     // One removal per group at a time: otherwise a consumer could receive a handover just after it
     // handed over its own entries and just before it is deleted, and those entries would be lost.
-    const previous = this.#removals.get(group) ?? Promise.resolve();
-    const removal = previous.then(() => this.#remove(group, name));
-    const settled = removal.then(
-      () => {},
-      () => {},
-    );
-    this.#removals.set(group, settled);
-    void settled.then(() => {
-      if (this.#removals.get(group) === settled) this.#removals.delete(group);
-    });
-    return removal;
+    return this.#removals.run(group, () => this.#remove(group, name));
   }
 
   async #remove(group: string, name: string): Promise<RemovalResult> {

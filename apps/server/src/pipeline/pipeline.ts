@@ -16,6 +16,7 @@ import { ConsumerPool } from './consumer-pool.js';
 import { ContinuousProducer } from './continuous-producer.js';
 import { fakeOrders } from './fake-orders.js';
 import { RetentionPolicy } from './retention-policy.js';
+import { SerialRuns } from './serial-runs.js';
 
 /** The demo's starting shape, as the seed describes it: both groups read the whole stream from 0-0. */
 export const DEMO_SEEDS: readonly { readonly group: string; readonly consumers: readonly string[] }[] = [
@@ -74,6 +75,7 @@ export class Pipeline {
   readonly groupCounters = new Map<string, GroupCounters>();
   readonly options: PipelineOptions & { maxDeliveries: number; reapIntervalMs: number };
   readonly #autoReap = new Set<string>();
+  readonly #resets = new SerialRuns<'reset'>();
   readonly #processed = new Map<string, ProcessedIds>();
   #baseline = { produced: 0, acked: 0, claimed: 0, deadLettered: 0 };
   #tail: StreamTail | undefined;
@@ -143,8 +145,16 @@ export class Pipeline {
     return this.options.reapIntervalMs;
   }
 
-  /** Stops everything, deletes the stream, its DLQ and guards, and starts over from the seeds. */
-  async reset(): Promise<{ groups: number; consumers: number }> {
+  /**
+   * Stops everything, deletes the stream, its DLQ and guards, and starts over from the seeds. Resets run one
+   * at a time: overlapping, one's delete would land between the other's seeding steps (a double-click on
+   * "Reset demo" left a seed group deleted for good).
+   */
+  reset(): Promise<{ groups: number; consumers: number }> {
+    return this.#resets.run('reset', () => this.#reset());
+  }
+
+  async #reset(): Promise<{ groups: number; consumers: number }> {
     await this.producer.stop();
     this.retention.set(null);
     await this.pool.closeAll();
@@ -180,7 +190,8 @@ export class Pipeline {
     for (const { group, consumers: names } of seeds) {
       await this.stream.ensureGroup(group, '0-0');
       for (const name of names) {
-        await this.pool.add(group, name);
+        // One added by hand while a reset was under way is already what the seed asks for.
+        if (!this.pool.find(group, name)) await this.pool.add(group, name);
         consumers += 1;
       }
     }
