@@ -162,6 +162,14 @@ describe('WebSocket /ws', () => {
     await expect(SocketClient.connect(test.server.url, { origin: 'http://evil.example' })).rejects.toThrow(
       /403/,
     );
+    // DNS rebinding: a foreign name resolved to 127.0.0.1 makes Host and Origin agree, so only Host tells.
+    const rebound = new URL(test.server.url);
+    await expect(
+      SocketClient.connect(test.server.url, {
+        host: `evil.example:${rebound.port}`,
+        origin: `http://evil.example:${rebound.port}`,
+      }),
+    ).rejects.toThrow(/403/);
     const greedy = await SocketClient.connect(test.server.url);
     const closed = new Promise<number>((resolve) => greedy.socket.once('close', (code) => resolve(code)));
     greedy.socket.send('x'.repeat(100_000));

@@ -117,5 +117,9 @@ describe('reference demo routes', () => {
     expect((await json(bad)).error).toMatch(/count must be a number/);
     const foreign = await form('/reset', {}, { origin: 'http://evil.example' });
     expect(foreign.status).toBe(403);
+    const rebound = await test.server.app.request('http://evil.example:8788/reset', { method: 'POST' });
+    expect(rebound.status).toBe(403);
+    expect((await json(rebound)).message).toMatch(/host evil\.example .* refused/);
+    expect((await test.server.app.request('http://127.0.0.1:8788/state')).status).toBe(200);
   });
 });

@@ -15,6 +15,34 @@ export function originAllowed(origin: string, c: Context, options: AccessOptions
 }
 
 /**
+ * Without a token the server listens on loopback only, and every request must name a loopback host too. A
+ * foreign site that points its own hostname at 127.0.0.1 (DNS rebinding) is same-origin with its pages, so
+ * it passes every Origin check; only the Host it names still gives it away.
+ */
+export function refuseForeignHost(options: AccessOptions): MiddlewareHandler {
+  const allowedHosts = new Set((options.allowedOrigins ?? []).map((origin) => new URL(origin).hostname));
+  return async (c, next) => {
+    if (options.token) return next();
+    const { hostname } = new URL(c.req.url);
+    if (!isLoopbackName(hostname) && !allowedHosts.has(hostname)) {
+      throw new HTTPException(403, {
+        message: `requests for host ${hostname} are refused: without --token this server answers only to localhost, 127.0.0.1 or [::1]`,
+      });
+    }
+    return next();
+  };
+}
+
+function isLoopbackName(hostname: string): boolean {
+  return (
+    hostname === 'localhost' ||
+    hostname.endsWith('.localhost') ||
+    hostname === '[::1]' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
+  );
+}
+
+/**
  * Token check for API and WebSocket. Browsers cannot set headers on a WebSocket, so the query string
  * carries it there; the comparison takes the same time whatever the guess.
  */

@@ -7,7 +7,7 @@ import { csrf } from 'hono/csrf';
 import type { Registry } from 'prom-client';
 import { WebSocketServer } from 'ws';
 import type { LiveHub } from '../live/live-hub.js';
-import { type AccessOptions, originAllowed, requireToken } from './access.js';
+import { type AccessOptions, originAllowed, refuseForeignHost, requireToken } from './access.js';
 import { type ApiDeps, apiRoutes } from './api-routes.js';
 import { errorReply } from './error-reply.js';
 import { liveSocket } from './live-socket.js';
@@ -48,6 +48,7 @@ export function createApp(options: AppOptions): { app: Hono; wss: WebSocketServe
         c.json({ code: 'bad_request', message: `request body over ${BODY_LIMIT_BYTES} bytes` }, 413),
     }),
   );
+  app.use('*', refuseForeignHost(access));
   // Form posts from a foreign page would otherwise drive the reference routes (a classic CSRF). Browsers
   // always label such requests with Origin or Sec-Fetch-Site; scripts (curl) send neither and pass.
   const refuseForeignForms = csrf({ origin: (origin, c) => originAllowed(origin, c, access) });
