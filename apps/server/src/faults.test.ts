@@ -3,11 +3,46 @@ import { fileURLToPath } from 'node:url';
 import { EventStream } from '@streamscope/streams';
 import { freePort, RedisServer, uniqueStreamKey, waitFor } from '@streamscope/testkit';
 import { describe, expect, it } from 'vitest';
-import { startTestServer } from './testing/test-server.js';
+import { json, startTestServer } from './testing/test-server.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('fault tolerance (real processes)', () => {
+  it('while Redis is down the API answers 503 at once instead of hanging, and recovers when it is back', async () => {
+    const redis = await RedisServer.start({ appendOnly: true });
+    const test = await startTestServer([], { redis });
+    const request = (path: string, init?: RequestInit) =>
+      Promise.race([
+        test.server.app.request(path, init),
+        sleep(5_000).then(() => {
+          throw new Error(`${path} did not answer within 5 s`);
+        }),
+      ]);
+    const produce = () =>
+      request('/api/produce', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ count: 5 }),
+      });
+    try {
+      expect((await produce()).status).toBe(200);
+      await redis.kill();
+      for (const response of await Promise.all([request('/api/state'), produce()])) {
+        expect(response.status).toBe(503);
+        expect((await json(response)).message).toMatch(/Redis is unavailable/);
+      }
+      await redis.restart();
+      await waitFor('the API to answer again', async () => (await produce()).status === 200, {
+        timeoutMs: 10_000,
+        intervalMs: 100,
+      });
+      expect((await request('/api/state')).status).toBe(200);
+    } finally {
+      await test.stop();
+      await redis.stop();
+    }
+  });
+
   it('Redis SIGKILLed and restarted (AOF) while 2,000 events/s flow: every entry acked by both groups or dead-lettered', async () => {
     const redis = await RedisServer.start({ appendOnly: true });
     const test = await startTestServer(['--maxlen', '1000000'], { redis });

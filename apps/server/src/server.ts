@@ -39,7 +39,10 @@ export interface RunningServer {
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.log ?? (() => {});
   const connection = await connectRedis(config);
-  const redis = new Redis(connection.url);
+  // While Redis is away a command fails after one reconnect attempt instead of twenty, so an API call or
+  // a snapshot answers 503 within moments rather than hanging; workers and the tail, whose connections
+  // duplicate this one, back off and retry on their own. Reconnecting itself never stops.
+  const redis = new Redis(connection.url, { maxRetriesPerRequest: 1, connectTimeout: 2_000 });
   redis.on('error', () => {});
   // Snapshots read on their own connection, so a large produce batch never delays a dashboard tick.
   const snapshotRedis = redis.duplicate();
