@@ -75,6 +75,17 @@ describe('reference demo routes', () => {
     );
     expect(replay).toMatchObject({ start: produced.ids[0], end: '+', limit: 2 });
     expect(replay.entries.map((entry: { id: string }) => entry.id)).toEqual(produced.ids.slice(0, 2));
+    // The reference's defaults and cap: 20 without a count, and a count past 500 lowered to it.
+    expect(await json(await test.server.app.request('/replay'))).toMatchObject({
+      start: '-',
+      end: '+',
+      limit: 20,
+    });
+    expect(await json(await test.server.app.request('/replay?count=600'))).toMatchObject({ limit: 500 });
+    const custom = await json(await form('/produce', { count: '1', type: '  user signup ' }));
+    expect((await test.server.pipeline.stream.replay(custom.ids[0], custom.ids[0], 1))[0]?.fields.type).toBe(
+      'user signup',
+    );
 
     expect(await json(await form('/add-worker', { group: 'analytics', name: 'worker-z' }))).toEqual({
       group: 'analytics',
@@ -86,8 +97,10 @@ describe('reference demo routes', () => {
 
     // worker-z sits out this round, so every new entry goes to worker-c and its queued crashes.
     await test.server.pipeline.pool.get('analytics', 'worker-z').pause();
-    expect(await json(await form('/crash', { group: 'analytics', name: 'worker-c', count: '2' }))).toEqual({
-      queued: 2,
+    expect(await json(await form('/crash', { group: 'analytics', name: 'worker-c' }))).toEqual({ queued: 1 });
+    // The count this call queued, not the running total (which is 2 now).
+    expect(await json(await form('/crash', { group: 'analytics', name: 'worker-c', count: '1' }))).toEqual({
+      queued: 1,
     });
     await form('/produce', { count: '4' });
     await expect
@@ -100,6 +113,9 @@ describe('reference demo routes', () => {
     test.server.pipeline.pool.get('analytics', 'worker-z').resume();
     const removed = await json(await form('/remove-worker', { group: 'analytics', name: 'worker-z' }));
     expect(removed).toEqual({ removed: true, handed_over_to: 'worker-c', handed_over_count: 0 });
+    const unknown = await form('/remove-worker', { group: 'analytics', name: 'worker-q' });
+    expect(unknown.status).toBe(200);
+    expect(await json(unknown)).toMatchObject({ removed: false, reason: 'not-found' });
     const refused = await form('/remove-worker', { group: 'analytics', name: 'worker-c' });
     expect(refused.status).toBe(409);
     expect(await json(refused)).toMatchObject({ removed: false, reason: 'no-peer' });

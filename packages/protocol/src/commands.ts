@@ -17,12 +17,15 @@ export const rangeBoundSchema = z
   .string()
   .regex(/^(-|\+|\(?\d{1,20}(-\d{1,20})?)$/, "must be '-', '+', a stream ID, or '(' and a stream ID");
 
-/** An event type to produce; omitted (or `random`) picks one of the demo's order types per event. */
+/**
+ * An event type to produce; omitted (or `random`) picks one of the demo's order types per event. Any text,
+ * as the reference demo takes it (`order placed`, `user/signup`), but one line of it.
+ */
 export const eventTypeSchema = z
   .string()
   .min(1, 'must not be empty')
   .max(LIMITS.eventTypeMax, `must be at most ${LIMITS.eventTypeMax} characters`)
-  .regex(/^[A-Za-z0-9_.:-]+$/, 'may contain only letters, digits and _ . : -');
+  .regex(/^\P{Cc}+$/u, 'must not contain control characters (newlines, tabs, NUL)');
 
 const int = (label: string, min: number, max: number) =>
   z

@@ -1,4 +1,4 @@
-import type { Command, Snapshot } from '@streamscope/protocol';
+import { type Command, LIMITS, type Snapshot } from '@streamscope/protocol';
 import type { RecentOutcome } from '@streamscope/streams';
 import { type Context, Hono } from 'hono';
 import { CommandError } from '../pipeline/command-error.js';
@@ -8,6 +8,9 @@ import type { ApiDeps } from './api-routes.js';
 import { queryWithNumbers } from './api-routes.js';
 import { errorReply } from './error-reply.js';
 import { parseCommand } from './parse-command.js';
+
+/** The reference's replay limit when none is given. */
+const REPLAY_DEFAULT = 20;
 
 /**
  * The redis.io reference demo's routes, form-encoded in and snake_case out, so scripts written for it
@@ -32,15 +35,17 @@ export function referenceRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps):
 
   ref.get('/replay', async (c) => {
     const query = queryWithNumbers(c.req.query(), ['count']);
-    const { start = '-', end = '+', count = 50 } = query;
+    const { start = '-', end = '+', count: asked = REPLAY_DEFAULT } = query;
+    // As the reference does: a limit past the cap is lowered to it (and the reply's `limit` says so).
+    const count = typeof asked === 'number' && asked > LIMITS.replayMax ? LIMITS.replayMax : asked;
     const { entries } = await run({ type: 'replay', start, end, count }, 'replay');
     return c.json({ start, end, limit: count, entries: entries.map(({ id, fields }) => ({ id, fields })) });
   });
 
   ref.post('/produce', async (c) => {
     const form = await formOf(c, ['count']);
-    const type =
-      form.type === undefined || form.type === '' || form.type === 'random' ? undefined : form.type;
+    const trimmed = typeof form.type === 'string' ? form.type.trim() : form.type;
+    const type = trimmed === undefined || trimmed === '' || trimmed === 'random' ? undefined : trimmed;
     const count = form.count ?? 1;
     const ids = await pipeline.produce(
       ...produceArgs(parseCommand({ type: 'produce', count, eventType: type })),
@@ -61,6 +66,10 @@ export function referenceRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps):
       const result = await run({ type: 'consumer.remove', group, name }, 'consumer.remove');
       return c.json({ removed: true, handed_over_to: result.handedOverTo, handed_over_count: result.moved });
     } catch (error) {
+      // The reference's answers: a consumer it does not run is a 200 with `removed: false`, not an error.
+      if (error instanceof CommandError && error.code === 'not_found') {
+        return c.json({ removed: false, reason: 'not-found', message: error.message });
+      }
       if (error instanceof CommandError && error.code === 'refused') {
         return c.json({ removed: false, reason: 'no-peer', message: error.message }, 409);
       }
@@ -69,9 +78,10 @@ export function referenceRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps):
   });
 
   ref.post('/crash', async (c) => {
-    const { group, name, count = 3 } = await formOf(c, ['count']);
-    const { crashQueued } = await run({ type: 'consumer.crash', group, name, count }, 'consumer.crash');
-    return c.json({ queued: crashQueued });
+    // The reference drops one by default and answers with how many this call queued, not the running total.
+    const { group, name, count = 1 } = await formOf(c, ['count']);
+    await run({ type: 'consumer.crash', group, name, count }, 'consumer.crash');
+    return c.json({ queued: count });
   });
 
   ref.post('/autoclaim', async (c) => {
