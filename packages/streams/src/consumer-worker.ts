@@ -83,6 +83,8 @@ const RECENTLY_FINISHED_MAX = 10_000;
 const LAST_FAILURES_MAX = 1_000;
 /** How many trimmed IDs' dead letters a worker keeps retrying while the DLQ cannot be written. */
 const UNWRITTEN_LETTERS_MAX = 10_000;
+/** How many handled entries a worker keeps for another XACK after theirs failed. */
+const UNCONFIRMED_ACKS_MAX = 10_000;
 
 /**
  * One consumer of a group: `XREADGROUP >` on its own blocking connection -> handler -> one XACK per batch.
@@ -133,6 +135,13 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
    * short claim threshold XAUTOCLAIM can take back an entry this very worker is busy with.
    */
   #inHand = new Set<string>();
+  /**
+   * Handled entries whose XACK failed, most often because Redis went away before replying; they stay in
+   * `#inHand`. Their handlers ran, and the XACK may well have landed: the next XACK this worker sends carries
+   * them again (a no-op for IDs already acked), so they are reported acked once, and a PEL drain after the
+   * reconnect does not run them a second time.
+   */
+  #unconfirmedAcks: Handled[] = [];
   /** One set per read or claim in flight, collecting the IDs acked meanwhile (see `#readAndTake`). */
   #ackWatches = new Set<Set<string>>();
   /** Reads and claims whose replies have not been taken yet: a peer judging trimmed IDs waits for them. */
@@ -591,30 +600,42 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     }
   }
 
-  /** One XACK for a whole batch; on failure the entries stay pending and come back after a reconnect. */
+  /**
+   * One XACK for a whole batch, and for any earlier batch whose XACK failed. Returns how many of `handled`
+   * were acked; on failure they all wait for the next XACK (see `#unconfirmedAcks`).
+   */
   async #ack(via: EventStream, handled: readonly Handled[]): Promise<number> {
-    if (handled.length === 0) return 0;
-    const ids = handled.map(({ entry }) => entry.id);
+    const batch =
+      this.#unconfirmedAcks.length > 0 ? [...this.#unconfirmedAcks.splice(0), ...handled] : handled;
+    if (batch.length === 0) return 0;
+    const ids = batch.map(({ entry }) => entry.id);
     try {
       await via.ack(this.group, ids);
       for (const watch of this.#ackWatches) for (const id of ids) watch.add(id);
     } catch (error) {
       this.#reportError('ack', error);
+      this.#keepUnconfirmed(batch);
       return 0;
-    } finally {
-      // Acked, or left pending for the next drain or reap to find: either way no longer held here.
-      for (const id of ids) this.#inHand.delete(id);
     }
-    this.#processed += handled.length;
+    for (const id of ids) this.#inHand.delete(id);
+    this.#processed += batch.length;
     const ts = Date.now();
     // Only the newest of a batch would stay in the ring; the rest are not even built.
-    const recordFrom = handled.length - this.#recent.capacity;
-    handled.forEach(({ entry, deliveryCount }, index) => {
+    const recordFrom = batch.length - this.#recent.capacity;
+    batch.forEach(({ entry, deliveryCount }, index) => {
       const { id, fields } = entry;
       this.#emit('acked', id, deliveryCount, fields.type, null, ts);
       if (index >= recordFrom) this.#record('acked', id, deliveryCount, fields.type, null, fields, ts);
     });
     return handled.length;
+  }
+
+  #keepUnconfirmed(batch: readonly Handled[]): void {
+    this.#unconfirmedAcks.push(...batch);
+    const excess = this.#unconfirmedAcks.length - UNCONFIRMED_ACKS_MAX;
+    // The oldest beyond the bound are let go: still pending in Redis, a PEL drain brings them back.
+    if (excess > 0)
+      for (const { entry } of this.#unconfirmedAcks.splice(0, excess)) this.#inHand.delete(entry.id);
   }
 
   /** Delivery counts of entries this consumer now owns, from one XPENDING over their ID range. */

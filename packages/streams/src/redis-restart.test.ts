@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConsumerWorker, EventStream } from '@streamscope/streams';
 import { RedisServer, uniqueStreamKey, waitFor } from '@streamscope/testkit';
-import { afterAll, beforeAll, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 
 let server: RedisServer;
 
@@ -67,3 +68,37 @@ it('workers blocked when Redis is killed recover by themselves; every produced e
   await stream.deleteStream();
   await stream.close();
 }, 60_000);
+
+it('a batch whose XACK failed is acked after the restart without running its handler again', async () => {
+  // A connection that fails commands at once while Redis is away, as a server answering its API would use.
+  const connection = new Redis(server.url, { maxRetriesPerRequest: 0 });
+  connection.on('error', () => {});
+  const stream = new EventStream({ connection, streamKey: uniqueStreamKey('unconfirmed') });
+  await stream.ensureGroup('g', '0-0');
+  const handled = new Map<string, number>();
+  const acked = new Map<string, number>();
+  let redisGone: Promise<void> | undefined;
+  const worker = new ConsumerWorker(stream, 'g', 'w', {
+    blockMs: 200,
+    maxBackoffMs: 200,
+    handler: async (entry) => {
+      handled.set(entry.id, (handled.get(entry.id) ?? 0) + 1);
+      // The batch is done, but Redis goes away before its XACK can be sent.
+      redisGone ??= server.kill();
+      await redisGone;
+    },
+  });
+  worker.on('acked', (event) => acked.set(event.id, (acked.get(event.id) ?? 0) + 1));
+  worker.on('error', () => {});
+  const ids = await stream.produceBatch(Array.from({ length: 5 }, () => ({ type: 'order.placed' })));
+  await worker.start();
+  await waitFor('the batch to be handled', () => handled.size === 5);
+  await server.restart();
+  await waitFor('every entry acked', () => ids.every((id) => acked.has(id)), { timeoutMs: 15_000 });
+  await waitFor('an empty PEL', async () => (await stream.pendingSummary('g')).count === 0);
+  expect([...handled.values()]).toEqual([1, 1, 1, 1, 1]);
+  expect([...acked.values()]).toEqual([1, 1, 1, 1, 1]);
+  await worker.close();
+  await stream.deleteStream();
+  connection.disconnect();
+}, 30_000);
