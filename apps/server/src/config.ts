@@ -3,12 +3,15 @@ import { z } from 'zod';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
-const port = (label: string) =>
+/** A whole-number flag; every message names the flag, whatever was wrong with its value. */
+const wholeNumber = (label: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce
     .number({ error: `${label} must be a number` })
     .int(`${label} must be a whole number`)
-    .min(0, `${label} must be between 0 and 65535`)
-    .max(65535, `${label} must be between 0 and 65535`);
+    .min(min, `${label} must be at least ${min}`)
+    .max(max, `${label} must be at most ${max}`);
+
+const port = (label: string) => wholeNumber(label, 0, 65535);
 
 const configSchema = z
   .object({
@@ -25,58 +28,21 @@ const configSchema = z
       .min(1, 'stream-key must not be empty')
       .max(200, 'stream-key must be at most 200 characters')
       .default('demo:events:orders'),
-    maxlen: z.coerce
-      .number()
-      .int('maxlen must be a whole number')
-      .min(1, 'maxlen must be at least 1')
-      .default(2000),
-    claimIdleMs: z.coerce
-      .number()
-      .int('claim-idle-ms must be a whole number')
-      .min(0, 'claim-idle-ms must be >= 0')
-      .default(5000),
-    processLatencyMs: z.coerce
-      .number()
-      .int('process-latency-ms must be a whole number')
-      .min(0, 'process-latency-ms must be >= 0')
-      .max(60_000, 'process-latency-ms must be at most 60000')
-      .default(25),
+    maxlen: wholeNumber('maxlen', 1).default(2000),
+    claimIdleMs: wholeNumber('claim-idle-ms', 0).default(5000),
+    processLatencyMs: wholeNumber('process-latency-ms', 0, 60_000).default(25),
     reset: z.boolean().default(true),
     dlqKey: z
       .string()
       .min(1, 'dlq-key must not be empty')
       .max(200, 'dlq-key must be at most 200 characters')
       .optional(),
-    maxDeliveries: z.coerce
-      .number()
-      .int('max-deliveries must be a whole number')
-      .min(1, 'max-deliveries must be at least 1')
-      .default(5),
-    reapIntervalMs: z.coerce
-      .number()
-      .int('reap-interval-ms must be a whole number')
-      .min(100, 'reap-interval-ms must be at least 100')
-      .default(1000),
-    alertLag: z.coerce
-      .number()
-      .int('alert-lag must be a whole number')
-      .min(0, 'alert-lag must be >= 0')
-      .default(1000),
-    alertPending: z.coerce
-      .number()
-      .int('alert-pending must be a whole number')
-      .min(0, 'alert-pending must be >= 0')
-      .default(100),
-    alertOldestPendingMs: z.coerce
-      .number()
-      .int('alert-oldest-pending-ms must be a whole number')
-      .min(0, 'alert-oldest-pending-ms must be >= 0')
-      .default(30_000),
-    alertConsumerIdleMs: z.coerce
-      .number()
-      .int('alert-consumer-idle-ms must be a whole number')
-      .min(0, 'alert-consumer-idle-ms must be >= 0')
-      .default(60_000),
+    maxDeliveries: wholeNumber('max-deliveries', 1).default(5),
+    reapIntervalMs: wholeNumber('reap-interval-ms', 100).default(1000),
+    alertLag: wholeNumber('alert-lag', 0).default(1000),
+    alertPending: wholeNumber('alert-pending', 0).default(100),
+    alertOldestPendingMs: wholeNumber('alert-oldest-pending-ms', 0).default(30_000),
+    alertConsumerIdleMs: wholeNumber('alert-consumer-idle-ms', 0).default(60_000),
     token: z.string().min(16, 'token must be at least 16 characters').optional(),
     allowOrigins: z
       .array(z.url({ error: 'allow-origin must be origins like http://localhost:5173' }))
