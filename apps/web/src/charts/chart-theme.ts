@@ -1,3 +1,5 @@
+import { formatClock } from '../lib/format';
+import { timeTicks } from '../lib/time-ticks';
 import type { HistoryPoint } from '../store/history';
 
 /** Height of every chart's plot, in pixels. */
@@ -48,3 +50,19 @@ export const legendProps = {
   iconSize: 9,
   wrapperStyle: { fontSize: 11, color: '#8b96a3' },
 } as const;
+
+/** The time axis of the rolling charts, with its few ticks given rather than found among all the points. */
+export function timeAxisProps(data: readonly Record<string, number | null>[]) {
+  const first = data[0]?.t ?? 0;
+  const last = data.at(-1)?.t ?? 0;
+  return {
+    ...axisProps,
+    dataKey: 't',
+    type: 'number',
+    scale: 'time',
+    domain: [first, last],
+    ticks: timeTicks(first, last),
+    interval: 0,
+    tickFormatter: formatClock,
+  } as const;
+}

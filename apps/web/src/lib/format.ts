@@ -26,12 +26,19 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(totalMinutes / 60)} h ${String(totalMinutes % 60).padStart(2, '0')} m`;
 }
 
+// Built once: `toLocaleTimeString` builds a formatter on every call, and charts format many ticks.
+const clock = new Intl.DateTimeFormat('en-GB', {
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hour12: false,
+});
+
 export function formatClock(ms: number): string {
-  return new Date(ms).toLocaleTimeString('en-GB', { hour12: false });
+  return clock.format(ms);
 }
 
 /** Clock time with milliseconds, for event timelines where several steps share a second. */
 export function formatClockMs(ms: number): string {
-  const date = new Date(ms);
-  return `${date.toLocaleTimeString('en-GB', { hour12: false })}.${String(date.getMilliseconds()).padStart(3, '0')}`;
+  return `${clock.format(ms)}.${String(new Date(ms).getMilliseconds()).padStart(3, '0')}`;
 }

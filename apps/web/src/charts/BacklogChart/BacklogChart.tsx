@@ -3,7 +3,15 @@ import { Area, AreaChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'r
 import { formatClock, formatCount } from '../../lib/format';
 import { useDashboard } from '../../store/store';
 import { ChartFrame } from '../ChartFrame';
-import { axisProps, CHART_HEIGHT, formatTick, GRID_COLOR, legendProps, tooltipProps } from '../chart-theme';
+import {
+  axisProps,
+  CHART_HEIGHT,
+  formatTick,
+  GRID_COLOR,
+  legendProps,
+  timeAxisProps,
+  tooltipProps,
+} from '../chart-theme';
 import type { SeriesRow } from '../ThroughputChart/throughput-series';
 import { type BacklogArea, backlogSeries } from './backlog-series';
 
@@ -26,15 +34,7 @@ function StackedAreas({ title, note, data, areas, stackId }: StackedAreasProps) 
         margin={{ right: 8 }}
       >
         <CartesianGrid stroke={GRID_COLOR} vertical={false} />
-        <XAxis
-          {...axisProps}
-          dataKey="t"
-          type="number"
-          scale="time"
-          domain={['dataMin', 'dataMax']}
-          tickFormatter={formatClock}
-          minTickGap={40}
-        />
+        <XAxis {...timeAxisProps(data)} />
         <YAxis {...axisProps} width={44} tickFormatter={formatTick} allowDecimals={false} />
         <Tooltip
           {...tooltipProps}

@@ -3,7 +3,15 @@ import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'r
 import { formatClock, formatRate } from '../../lib/format';
 import { useDashboard } from '../../store/store';
 import { ChartFrame } from '../ChartFrame';
-import { axisProps, CHART_HEIGHT, formatTick, GRID_COLOR, legendProps, tooltipProps } from '../chart-theme';
+import {
+  axisProps,
+  CHART_HEIGHT,
+  formatTick,
+  GRID_COLOR,
+  legendProps,
+  timeAxisProps,
+  tooltipProps,
+} from '../chart-theme';
 import { throughputSeries } from './throughput-series';
 
 export const ThroughputChart = memo(function ThroughputChart() {
@@ -19,15 +27,7 @@ export const ThroughputChart = memo(function ThroughputChart() {
         margin={{ right: 8 }}
       >
         <CartesianGrid stroke={GRID_COLOR} vertical={false} />
-        <XAxis
-          {...axisProps}
-          dataKey="t"
-          type="number"
-          scale="time"
-          domain={['dataMin', 'dataMax']}
-          tickFormatter={formatClock}
-          minTickGap={40}
-        />
+        <XAxis {...timeAxisProps(series.data)} />
         <YAxis {...axisProps} width={44} tickFormatter={formatTick} allowDecimals={false} />
         <Tooltip
           {...tooltipProps}

@@ -1,4 +1,5 @@
 import type { HistoryPoint } from '../../store/history';
+import { chartPoints } from '../chart-points';
 import { groupColor, groupNames, PRODUCED_COLOR } from '../chart-theme';
 
 export interface SeriesLine {
@@ -19,7 +20,7 @@ export interface ThroughputSeries {
 /** Events per second over time: produced, and per group delivered (dashed) and acked (solid). */
 export function throughputSeries(history: readonly HistoryPoint[]): ThroughputSeries {
   const groups = groupNames(history);
-  const data = history.map((point) => {
+  const data = chartPoints(history).map((point) => {
     const row: SeriesRow = { t: point.at, produced: point.producedPerSec };
     groups.forEach((name, index) => {
       const sample = point.groups[name];
