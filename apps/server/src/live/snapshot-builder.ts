@@ -1,4 +1,4 @@
-import type { AlertView, ConsumerView, GroupView, Snapshot, WorkerView } from '@streamscope/protocol';
+import type { ConsumerView, GroupView, Snapshot, WorkerView } from '@streamscope/protocol';
 import {
   type ConsumerInfo,
   type ConsumerWorker,
@@ -9,6 +9,7 @@ import {
 } from '@streamscope/streams';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import { entryView } from '../pipeline/run-command.js';
+import { alertsOf, type Thresholds } from './alerts.js';
 import { BacklogGauge } from './backlog.js';
 
 /** XPENDING rows per group in one snapshot; the rest are counted in `pending.omitted`. */
@@ -22,19 +23,12 @@ interface RateSample {
   readonly groups: ReadonlyMap<string, { delivered: number; acked: number }>;
 }
 
+const DLQ_ROWS = 50;
+
 /**
  * Builds the dashboard's picture of the stream: XINFO STREAM/GROUPS/CONSUMERS, XPENDING rows, worker
  * statuses and rates. Its commands go out together on `reader`, a connection no blocking read ever holds.
  */
-export interface Thresholds {
-  readonly lag: number;
-  readonly pending: number;
-  readonly oldestPendingMs: number;
-  readonly consumerIdleMs: number;
-}
-
-const DLQ_ROWS = 50;
-
 export class SnapshotBuilder {
   readonly #pipeline: Pipeline;
   readonly #reader: EventStream;
@@ -156,25 +150,6 @@ export class SnapshotBuilder {
     }
     return { producedPerSec: perSec(produced, previous?.produced), groups };
   }
-}
-
-/** Every figure past its threshold, for the dashboard's badges. */
-export function alertsOf(snapshot: Snapshot, thresholds: Thresholds): AlertView[] {
-  const alerts: AlertView[] = [];
-  const check = (metric: AlertView['metric'], subject: string, value: number | null, threshold: number) => {
-    if (value !== null && value > threshold) alerts.push({ metric, subject, value, threshold });
-  };
-  for (const group of snapshot.groups) {
-    check('lag', group.name, group.lag, thresholds.lag);
-    check('pending', group.name, group.pending, thresholds.pending);
-    check('oldestPendingMs', group.name, group.oldestPendingMs, thresholds.oldestPendingMs);
-    // Not a tunable threshold: any entry a group will never see is worth a badge.
-    check('trimmedUnread', group.name, group.trimmedUnread, 0);
-    for (const consumer of group.consumers) {
-      check('consumerIdleMs', `${group.name}/${consumer.name}`, consumer.idleMs, thresholds.consumerIdleMs);
-    }
-  }
-  return alerts;
 }
 
 function groupView(

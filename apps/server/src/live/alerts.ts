@@ -1,0 +1,32 @@
+import type { AlertView, Snapshot } from '@streamscope/protocol';
+
+/** The alert thresholds, from the `--alert-*` flags. */
+export interface Thresholds {
+  readonly lag: number;
+  readonly pending: number;
+  readonly oldestPendingMs: number;
+  readonly consumerIdleMs: number;
+}
+
+/** Every figure past its threshold, for the dashboard's badges. */
+export function alertsOf(snapshot: Snapshot, thresholds: Thresholds): AlertView[] {
+  const alerts: AlertView[] = [];
+  const check = (metric: AlertView['metric'], subject: string, value: number | null, threshold: number) => {
+    if (value !== null && value > threshold) alerts.push({ metric, subject, value, threshold });
+  };
+  for (const group of snapshot.groups) {
+    check('lag', group.name, group.lag, thresholds.lag);
+    check('pending', group.name, group.pending, thresholds.pending);
+    check('oldestPendingMs', group.name, group.oldestPendingMs, thresholds.oldestPendingMs);
+    // Not a tunable threshold: any entry a group will never see is worth a badge.
+    check('trimmedUnread', group.name, group.trimmedUnread, 0);
+    // Idle matters only while there is work: a consumer blocked on a quiet stream is waiting, not stuck, and
+    // Redis 7.0 lets its idle time grow through every empty blocking read.
+    const workWaiting = group.lag !== null && group.lag > 0;
+    for (const consumer of group.consumers) {
+      if (!workWaiting && consumer.pending === 0) continue;
+      check('consumerIdleMs', `${group.name}/${consumer.name}`, consumer.idleMs, thresholds.consumerIdleMs);
+    }
+  }
+  return alerts;
+}
