@@ -4,7 +4,7 @@ import { StreamArgumentError } from './errors.js';
 import type { AutoclaimOptions, EventStream } from './event-stream.js';
 import { parseEntries } from './replies.js';
 import { assertEntryId, entryIdTime } from './stream-ids.js';
-import type { AutoclaimResult, EventFields } from './types.js';
+import { type AutoclaimResult, type EventFields, FIXED_FIELDS } from './types.js';
 
 /** Why and from where an entry was dead-lettered. */
 export interface DeadLetterInfo {
@@ -20,6 +20,13 @@ export interface DeadLetterInfo {
    * reports from the PEL itself, whereas a consumer re-reading its own PEL still holds them.
    */
   readonly stillPending?: boolean | undefined;
+}
+
+/** What `requeue` appended: the entry's new ID, and the letter's original ID and event type. */
+export interface RequeueResult {
+  readonly requeuedAs: string;
+  readonly originalId: string;
+  readonly eventType: string | null;
 }
 
 export interface DeadLetter extends Omit<DeadLetterInfo, 'fields'> {
@@ -110,10 +117,12 @@ export class DeadLetters {
     return result;
   }
 
-  /** The newest `count` dead letters, newest first. */
-  async newest(count = 50): Promise<DeadLetter[]> {
+  /** The newest `count` dead letters, newest first; with `before` (a letter's ID), the ones older than it. */
+  async newest(count = 50, before?: string): Promise<DeadLetter[]> {
     assertInteger(count, 'count', 1);
-    const reply = await this.#stream.redis.call('XREVRANGE', this.key, '+', '-', 'COUNT', count);
+    if (before !== undefined) assertEntryId(before, 'before');
+    const end = before === undefined ? '+' : `(${before}`;
+    const reply = await this.#stream.redis.call('XREVRANGE', this.key, end, '-', 'COUNT', count);
     return parseEntries(reply).map(({ id, fields }) => toDeadLetter(id, fields));
   }
 
@@ -121,8 +130,11 @@ export class DeadLetters {
     return Number(await this.#stream.redis.call('XLEN', this.key));
   }
 
-  /** Appends the original event to the stream again (fresh ID and ts_ms) and removes the dead letter. */
-  async requeue(id: string): Promise<string | null> {
+  /**
+   * Appends the original event to the stream again (fresh ID and ts_ms) and removes the dead letter; `null`
+   * when there is no such letter.
+   */
+  async requeue(id: string): Promise<RequeueResult | null> {
     assertEntryId(id, 'id');
     const maxlen = this.#stream.maxlenApprox === null ? '' : String(this.#stream.maxlenApprox);
     const reply = await this.#stream.redis.eval(
@@ -134,7 +146,9 @@ export class DeadLetters {
       maxlen,
       String(Date.now()),
     );
-    return reply === null || reply === undefined ? null : String(reply);
+    if (reply === null || reply === undefined) return null;
+    const [requeuedAs, originalId, eventType] = (reply as unknown[]).map(String);
+    return { requeuedAs: requeuedAs ?? '', originalId: originalId ?? '', eventType: eventType || null };
   }
 
   async discard(id: string): Promise<boolean> {
@@ -151,6 +165,8 @@ export class DeadLetters {
 function toDeadLetter(id: string, fields: Readonly<Record<string, string>>): DeadLetter {
   const original: Record<string, string> = {};
   for (const [name, value] of Object.entries(fields)) if (!META.includes(name)) original[name] = value;
+  // Reading fills in an empty `type` and `ts_ms` where an entry has none; a letter of a trimmed entry has none.
+  for (const name of FIXED_FIELDS) if (original[name] === '') delete original[name];
   const count = fields.dlq_delivery_count;
   return {
     id,

@@ -22,24 +22,25 @@ import {
   parseTypesOf,
 } from './replies.js';
 import { assertEntryId, assertGroupStart, assertRangeBound, show } from './stream-ids.js';
-import type {
-  AutoclaimResult,
-  ConsumerInfo,
-  EventInput,
-  EventPayload,
-  GroupInfo,
-  HandoverResult,
-  OwnPelRead,
-  PendingEntry,
-  PendingSummary,
-  StreamEntry,
-  StreamInfo,
-  StreamStats,
-  TrimmedLetter,
+import {
+  type AutoclaimResult,
+  type ConsumerInfo,
+  type EventInput,
+  type EventPayload,
+  FIXED_FIELDS,
+  type GroupInfo,
+  type HandoverResult,
+  type OwnPelRead,
+  type PendingEntry,
+  type PendingSummary,
+  type StreamEntry,
+  type StreamInfo,
+  type StreamStats,
+  type TrimmedLetter,
 } from './types.js';
 import { TYPES_OF_LUA } from './types-of-script.js';
 
-const RESERVED_FIELDS = new Set(['type', 'ts_ms']);
+const RESERVED_FIELDS = new Set<string>(FIXED_FIELDS);
 const PRODUCE_BATCH_COMMAND = 'streamscopeProduceBatch';
 const READ_BACKLOG_COMMAND = 'streamscopeReadBacklog';
 const HANDOVER_PAGE = 100;
