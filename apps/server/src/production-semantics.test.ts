@@ -59,8 +59,18 @@ describe('production semantics', () => {
 
   it('requeues and discards dead letters', async () => {
     const [letter] = (await state()).dlq.newest;
+    const producedBefore = (await state()).totals.produced;
     const requeued = await json(post('/api/dlq/requeue', { id: letter?.id }));
     expect(requeued.requeuedAs).toMatch(/^\d+-\d+$/);
+    // Produced like any other entry: counted, and its timeline says where it came from.
+    expect((await state()).totals.produced).toBe(producedBefore + 1);
+    const history = await json(post('/api/entry/history', { id: requeued.requeuedAs }));
+    // Workers may see the entry before the requeue's answer is back, so the produced step is not always first.
+    expect(history.events.find((event: { kind: string }) => event.kind === 'produced')).toMatchObject({
+      kind: 'produced',
+      eventType: 'poison.pill',
+      reason: `requeued from the dead letter of ${letter?.originalId}`,
+    });
     expect((await post('/api/dlq/discard', { id: letter?.id })).status).toBe(404);
     // Still poison: with the auto-reaper on it comes straight back to the DLQ.
     await expect

@@ -79,7 +79,12 @@ export const commandSchema = z.discriminatedUnion('type', [
     }),
   z.object({ type: z.literal('reset') }),
   z.object({ type: z.literal('poison.inject'), count: int('count', 1, LIMITS.poisonMax).default(1) }),
-  z.object({ type: z.literal('dlq.list'), count: int('count', 1, LIMITS.dlqListMax).default(50) }),
+  z.object({
+    type: z.literal('dlq.list'),
+    count: int('count', 1, LIMITS.dlqListMax).default(50),
+    /** A letter's ID in the dead-letter stream: list the ones older than it (the next page). */
+    before: entryIdSchema.optional(),
+  }),
   /** Appends the dead-lettered entry's fields to the main stream again and removes it from the DLQ. */
   z.object({ type: z.literal('dlq.requeue'), id: entryIdSchema }),
   z.object({ type: z.literal('dlq.discard'), id: entryIdSchema }),

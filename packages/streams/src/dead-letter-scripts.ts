@@ -14,13 +14,17 @@ return dlqId
 
 // KEYS: dlq, stream. ARGV: dlq entry id, maxlen ('' = uncapped), fresh ts_ms. Appends the original fields
 // to the stream again and deletes the dead letter, in one step: requeued exactly once or not at all.
+// Returns [new ID, original ID, event type], or nil when there is no such letter.
 export const REQUEUE_LUA = `
 local found = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])
 if #found == 0 then return false end
 local fields = found[1][2]
 local out = {}
+local original_id, event_type = '', ''
 for i = 1, #fields, 2 do
   local name = fields[i]
+  if name == 'dlq_original_id' then original_id = fields[i + 1] end
+  if name == 'type' then event_type = fields[i + 1] end
   if string.sub(name, 1, 4) ~= 'dlq_' then
     out[#out + 1] = name
     out[#out + 1] = name == 'ts_ms' and ARGV[3] or fields[i + 1]
@@ -34,7 +38,7 @@ else
   id = redis.call('XADD', KEYS[2], '*', unpack(out))
 end
 redis.call('XDEL', KEYS[1], ARGV[1])
-return id
+return {id, original_id, event_type}
 `;
 
 // KEYS: stream, dlq. ARGV: group, consumer, min-idle-ms, start ID, count, now (ms).

@@ -15,7 +15,7 @@ export type {
   WorkerErrorEvent,
 } from './consumer-worker-events.js';
 export { CONSUMER_WORKER_DEFAULTS, type ConsumerWorkerOptions } from './consumer-worker-options.js';
-export { type DeadLetter, type DeadLetterInfo, DeadLetters } from './dead-letters.js';
+export { type DeadLetter, type DeadLetterInfo, DeadLetters, type RequeueResult } from './dead-letters.js';
 export { GroupNotFoundError, StreamArgumentError, StreamError, WorkerClosedError } from './errors.js';
 export {
   type AutoclaimOptions,

@@ -78,6 +78,8 @@ export class Pipeline {
   readonly #resets = new SerialRuns<'reset'>();
   readonly #processed = new Map<string, ProcessedIds>();
   #baseline = { produced: 0, acked: 0, claimed: 0, deadLettered: 0 };
+  /** Dead letters put back on the stream: produced, though not by `stream`. */
+  #requeued = 0;
   #tail: StreamTail | undefined;
   readonly #observers: ((event: LifecycleEventView) => void)[] = [];
 
@@ -121,9 +123,30 @@ export class Pipeline {
     return this.#append(fakeOrders(count, eventType));
   }
 
+  /**
+   * Puts a dead letter's event back on the stream; `null` when there is no such letter. The new entry is
+   * produced like any other (counted, and its timeline says where it came from).
+   */
+  async requeue(letterId: string): Promise<string | null> {
+    const requeued = await this.deadLetters.requeue(letterId);
+    if (requeued === null) return null;
+    this.#requeued += 1;
+    this.#recordProduced(
+      requeued.requeuedAs,
+      requeued.eventType,
+      `requeued from the dead letter of ${requeued.originalId}`,
+      Date.now(),
+    );
+    return requeued.requeuedAs;
+  }
+
   /** Totals since start or the last reset. */
   totals(): { produced: number; acked: number; claimed: number; deadLettered: number } {
-    const now = { ...this.stream.stats(), deadLettered: this.deadLetters.count };
+    const now = {
+      ...this.stream.stats(),
+      produced: this.stream.stats().produced + this.#requeued,
+      deadLettered: this.deadLetters.count,
+    };
     return {
       produced: now.produced - this.#baseline.produced,
       acked: now.acked - this.#baseline.acked,
@@ -162,7 +185,11 @@ export class Pipeline {
     this.history.clear();
     this.groupCounters.clear();
     this.#autoReap.clear();
-    this.#baseline = { ...this.stream.stats(), deadLettered: this.deadLetters.count };
+    this.#baseline = {
+      ...this.stream.stats(),
+      produced: this.stream.stats().produced + this.#requeued,
+      deadLettered: this.deadLetters.count,
+    };
     return this.#seed();
   }
 
@@ -202,18 +229,22 @@ export class Pipeline {
     const ids = await this.stream.produceBatch(events);
     const ts = Date.now();
     ids.forEach((id, index) => {
-      this.#record({
-        kind: 'produced',
-        id,
-        group: null,
-        consumer: null,
-        deliveryCount: null,
-        eventType: events[index]?.type ?? null,
-        reason: null,
-        ts,
-      });
+      this.#recordProduced(id, events[index]?.type ?? null, null, ts);
     });
     return ids;
+  }
+
+  #recordProduced(id: string, eventType: string | null, reason: string | null, ts: number): void {
+    this.#record({
+      kind: 'produced',
+      id,
+      group: null,
+      consumer: null,
+      deliveryCount: null,
+      eventType,
+      reason,
+      ts,
+    });
   }
 
   /**

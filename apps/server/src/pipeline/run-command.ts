@@ -90,9 +90,9 @@ function handlersFor(pipeline: Pipeline): Handlers {
       const ids = await pipeline.produce(count, POISON_EVENT_TYPE);
       return { produced: ids.length, ids };
     },
-    'dlq.list': async ({ count }) => ({ entries: await pipeline.deadLetters.newest(count) }),
+    'dlq.list': async ({ count, before }) => ({ entries: await pipeline.deadLetters.newest(count, before) }),
     'dlq.requeue': async ({ id }) => {
-      const requeuedAs = await pipeline.deadLetters.requeue(id);
+      const requeuedAs = await pipeline.requeue(id);
       if (requeuedAs === null)
         throw new CommandError('not_found', `no dead letter ${id} in ${pipeline.deadLetters.key}`);
       return { id, requeuedAs };

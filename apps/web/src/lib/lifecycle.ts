@@ -24,7 +24,7 @@ export function describeEvent(event: LifecycleEventView): string {
   const reason = event.reason === null ? '' : `: ${event.reason}`;
   switch (event.kind) {
     case 'produced':
-      return event.eventType === null ? 'produced' : `produced as ${event.eventType}`;
+      return `${event.eventType === null ? 'produced' : `produced as ${event.eventType}`}${reason}`;
     case 'delivered':
       return `delivered to ${who}${attempt}`;
     case 'claimed':
