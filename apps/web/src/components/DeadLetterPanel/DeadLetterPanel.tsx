@@ -1,5 +1,5 @@
 import type { CommandResults, DeadLetterView } from '@streamscope/protocol';
-import { memo, type ReactNode, useCallback, useRef, useState } from 'react';
+import { memo, type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useCommand } from '../../hooks/use-command';
 import { formatClock, formatClockMs, formatCount } from '../../lib/format';
@@ -8,10 +8,13 @@ import { useDashboard } from '../../store/store';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { EntryId } from '../EntryId/EntryId';
 import { Panel } from '../Panel/Panel';
+import { payloadText } from '../TailPanel/entry-summary';
 import './DeadLetterPanel.css';
 import { Stat } from '../Stat/Stat';
 
 const NO_LETTERS: readonly DeadLetterView[] = [];
+/** Letters per "Show older" page. */
+const OLDER_PAGE = 100;
 
 type LetterAction = 'requeue' | 'discard';
 type LetterResult = CommandResults['dlq.requeue'] | CommandResults['dlq.discard'];
@@ -23,56 +26,67 @@ interface DeadLetterRowProps {
   onAction: (letter: DeadLetterView, action: LetterAction) => void;
 }
 
-// A dead letter never changes once written; only its busy flag does (`onAction` is stable).
-const DeadLetterRow = memo(function DeadLetterRow({ letter, busy, onAction }: DeadLetterRowProps) {
-  const type = letter.fields.type ?? '—';
-  // An entry trimmed while pending was dead-lettered without its fields: there is nothing to put back.
-  const trimmedAway = Object.keys(letter.fields).length === 0;
-  return (
-    <tr aria-busy={busy}>
-      <td className="dlq-stacked">
-        <EntryId id={letter.originalId} />
-        <span className="event-type">{type}</span>
-      </td>
-      <td className="mono dlq-stacked">
-        {letter.group}
-        <span className="muted">{letter.consumer}</span>
-      </td>
-      <td className="num">{letter.deliveryCount ?? '—'}</td>
-      <td className="dlq-reason" title={letter.reason}>
-        <span>{letter.reason}</span>
-      </td>
-      <td className="mono muted" title={formatClockMs(letter.ts)}>
-        {formatClock(letter.ts)}
-      </td>
-      <td>
-        <div className="dlq-actions">
-          <button
-            type="button"
-            className="small"
-            aria-label={`Requeue ${letter.originalId}`}
-            title={
-              trimmedAway ? 'Its fields were trimmed away before it was read: nothing to requeue' : undefined
-            }
-            disabled={busy || trimmedAway}
-            onClick={() => onAction(letter, 'requeue')}
-          >
-            Requeue
-          </button>
-          <button
-            type="button"
-            className="small danger"
-            aria-label={`Discard ${letter.originalId}`}
-            disabled={busy}
-            onClick={() => onAction(letter, 'discard')}
-          >
-            Discard
-          </button>
-        </div>
-      </td>
-    </tr>
-  );
-});
+// A dead letter never changes once written; only its busy flag does (`onAction` is stable). Each snapshot
+// brings new objects for the same letters, so rows compare by ID.
+const DeadLetterRow = memo(
+  function DeadLetterRow({ letter, busy, onAction }: DeadLetterRowProps) {
+    const type = letter.fields.type ?? '—';
+    // An entry trimmed while pending was dead-lettered without its fields: there is nothing to put back.
+    const trimmedAway = Object.keys(letter.fields).length === 0;
+    const payload = trimmedAway ? 'fields trimmed away before it was read' : payloadText(letter.fields);
+    return (
+      <tr aria-busy={busy}>
+        <td className="dlq-stacked">
+          <EntryId id={letter.originalId} />
+          <span className="event-type">{type}</span>
+          <span className="mono muted dlq-payload" title={payload}>
+            {payload}
+          </span>
+        </td>
+        <td className="mono dlq-stacked">
+          {letter.group}
+          <span className="muted">{letter.consumer}</span>
+        </td>
+        <td className="num">{letter.deliveryCount ?? '—'}</td>
+        <td className="dlq-reason" title={letter.reason}>
+          <span>{letter.reason}</span>
+        </td>
+        <td className="mono muted" title={formatClockMs(letter.ts)}>
+          {formatClock(letter.ts)}
+        </td>
+        <td>
+          <div className="dlq-actions">
+            <button
+              type="button"
+              className="small"
+              aria-label={`Requeue ${letter.originalId}`}
+              title={
+                trimmedAway
+                  ? 'Its fields were trimmed away before it was read: nothing to requeue'
+                  : undefined
+              }
+              disabled={busy || trimmedAway}
+              onClick={() => onAction(letter, 'requeue')}
+            >
+              Requeue
+            </button>
+            <button
+              type="button"
+              className="small danger"
+              aria-label={`Discard ${letter.originalId}`}
+              disabled={busy}
+              onClick={() => onAction(letter, 'discard')}
+            >
+              Discard
+            </button>
+          </div>
+        </td>
+      </tr>
+    );
+  },
+  (before, after) =>
+    before.letter.id === after.letter.id && before.busy === after.busy && before.onAction === after.onAction,
+);
 
 interface RowFeedback {
   error: string | null;
@@ -93,8 +107,26 @@ export function DeadLetterPanel() {
       total: state.snapshot?.totals.deadLettered ?? null,
     })),
   );
-  const letters = dlq?.newest ?? NO_LETTERS;
+  const newest = dlq?.newest ?? NO_LETTERS;
   const inject = useCommand<'poison.inject'>();
+  // Pages older than the snapshot's newest, loaded on request; the newest stay live.
+  const loadOlder = useCommand<'dlq.list'>({ quiet: true });
+  const [older, setOlder] = useState<readonly DeadLetterView[]>(NO_LETTERS);
+  const dlqLength = dlq?.length ?? 0;
+  useEffect(() => {
+    if (dlqLength === 0) setOlder(NO_LETTERS);
+  }, [dlqLength]);
+  const letters = useMemo(() => {
+    if (older.length === 0) return newest;
+    const live = new Set(newest.map((letter) => letter.id));
+    return [...newest, ...older.filter((letter) => !live.has(letter.id))];
+  }, [newest, older]);
+  const oldestShown = letters.at(-1)?.id;
+  const showOlder = async () => {
+    if (oldestShown === undefined) return;
+    const page = await loadOlder.run({ type: 'dlq.list', count: OLDER_PAGE, before: oldestShown });
+    if (page) setOlder((current) => [...current, ...page.entries]);
+  };
   const [busy, setBusy] = useState<ReadonlySet<string>>(() => new Set());
   const [feedback, setFeedback] = useState<RowFeedback | null>(null);
   const latest = useRef<string | null>(null);
@@ -111,6 +143,8 @@ export function DeadLetterPanel() {
     latest.current = requestId;
     setBusy((current) => new Set(current).add(letter.id));
     const settle = (next: RowFeedback) => {
+      // Gone from the dead-letter stream: the live list drops it with the next snapshot, the loaded pages here.
+      if (next.error === null) setOlder((current) => current.filter((row) => row.id !== letter.id));
       setBusy((current) => {
         const rest = new Set(current);
         rest.delete(letter.id);
@@ -200,7 +234,7 @@ export function DeadLetterPanel() {
           ) : (
             <div className="table-wrap dlq-table">
               <table className="data-table">
-                <caption className="sr-only">Newest dead letters, newest first</caption>
+                <caption className="sr-only">Dead letters, newest first</caption>
                 <thead>
                   <tr>
                     <th scope="col">Original ID / type</th>
@@ -229,10 +263,21 @@ export function DeadLetterPanel() {
             </div>
           )}
           {dlq.length > letters.length ? (
-            <p className="muted dlq-more">
-              Showing the newest {letters.length} of {formatCount(dlq.length)}.
-            </p>
+            <div className="dlq-more">
+              <span className="muted">
+                Showing the newest {formatCount(letters.length)} of {formatCount(dlq.length)}.
+              </span>
+              <button
+                type="button"
+                className="small"
+                disabled={loadOlder.pending}
+                onClick={() => void showOlder()}
+              >
+                Show {OLDER_PAGE} older
+              </button>
+            </div>
           ) : null}
+          <ActionFeedback error={loadOlder.error}>{null}</ActionFeedback>
         </>
       )}
     </Panel>

@@ -6,7 +6,12 @@ export function entryType(entry: EntryView): string {
 }
 
 export function entryPayload(entry: EntryView): string {
-  return Object.entries(entry.fields)
+  return payloadText(entry.fields);
+}
+
+/** `order_id=o-1  customer=alice  amount=9.50`: the fields after `type` and `ts_ms`. */
+export function payloadText(fields: Readonly<Record<string, string>>): string {
+  return Object.entries(fields)
     .filter(([name]) => name !== 'type' && name !== 'ts_ms')
     .map(([name, value]) => `${name}=${value}`)
     .join('  ');
