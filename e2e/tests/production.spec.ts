@@ -10,6 +10,8 @@ test('a poison pill reaches the dead-letter stream while the rest flows; requeue
   streamscope,
 }) => {
   await expect(dashboard.connection).toHaveText('connected');
+  // The trim preview is there before anyone trims.
+  await expect(dashboard.retention.getByText(/^MAXLEN 100: would remove/)).toBeVisible();
   const deadLetters = page.getByRole('region', { name: /^Dead letters/ });
   const liveTail = page.getByRole('region', { name: /^Live tail/ });
   const groups = ['notifications', 'analytics'];
@@ -71,4 +73,11 @@ test('a poison pill reaches the dead-letter stream while the rest flows; requeue
     dashboard.retention.getByText(/would remove \d+ entries; .*analytics: 4 pending/),
   ).toBeVisible();
   await expect(dashboard.stat(dashboard.stream, 'Length')).toHaveText('15');
+  // So does the standing policy, as its age is typed.
+  await dashboard.retention.getByLabel('Keep at most (ms)').fill('1000');
+  await expect(
+    dashboard.retention.getByText(
+      /policy: keep at most 1(\.0)? s: would remove \d+ entries; .*analytics: 4 pending/,
+    ),
+  ).toBeVisible();
 });

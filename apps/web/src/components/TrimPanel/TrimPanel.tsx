@@ -10,10 +10,13 @@ import { NumberField } from '../NumberField/NumberField';
 import { Panel } from '../Panel/Panel';
 import './TrimPanel.css';
 
+const INITIAL_MAXLEN = '100';
+
 /** How long typing must pause before the preview is asked for: one request per number, not per keystroke. */
 const PREVIEW_DEBOUNCE_MS = 300;
 
-type PreviewBasis = 'maxlen' | 'age';
+/** What a preview is about: the MAXLEN trim, the trim by age, or the standing policy (by age, too). */
+type PreviewBasis = 'maxlen' | 'age' | 'policy';
 type PreviewCommand = Extract<CommandInput, { type: 'trim.preview' }>;
 
 interface PlannedPreview {
@@ -24,10 +27,18 @@ interface PlannedPreview {
 
 function planPreview(basis: PreviewBasis, text: string): PlannedPreview {
   const value = parseNumberInput(text);
-  return basis === 'maxlen'
-    ? { command: { type: 'trim.preview', maxlen: value }, label: `MAXLEN ${formatCount(value)}` }
-    : { command: { type: 'trim.preview', olderThanMs: value }, label: `older than ${formatDuration(value)}` };
+  if (basis === 'maxlen') {
+    return { command: { type: 'trim.preview', maxlen: value }, label: `MAXLEN ${formatCount(value)}` };
+  }
+  const label = `${basis === 'policy' ? 'policy: keep at most' : 'older than'} ${formatDuration(value)}`;
+  return { command: { type: 'trim.preview', olderThanMs: value }, label };
 }
+
+const BASIS_HINT: Record<PreviewBasis, (operator: string) => string> = {
+  maxlen: (operator) => `MAXLEN ${operator}`,
+  age: () => 'trim by age',
+  policy: () => 'the standing policy',
+};
 
 /** Only whole, non-negative numbers are previewed as the user types; the button sends anything, to show why not. */
 function isPreviewable(text: string): boolean {
@@ -40,7 +51,10 @@ function isPreviewable(text: string): boolean {
  * Approximate (`~`) by default: Redis then frees only whole macro-nodes.
  */
 export function TrimPanel() {
-  const [maxlen, setMaxlen] = useState('100');
+  const [maxlen, setMaxlen] = useState(INITIAL_MAXLEN);
+  // The MAXLEN typed by now, for the preview asked for on (re)connecting, which must not re-run per keystroke.
+  const maxlenRef = useRef(maxlen);
+  maxlenRef.current = maxlen;
   const [olderThanMs, setOlderThanMs] = useState('60000');
   const [keepMs, setKeepMs] = useState('60000');
   const [exact, setExact] = useState(false);
@@ -86,10 +100,20 @@ export function TrimPanel() {
       setShown(null);
     }
   };
+  const textOf = (which: PreviewBasis) =>
+    which === 'maxlen' ? maxlen : which === 'age' ? olderThanMs : keepMs;
   const onPreviewNow = () => {
     setQueued(null);
-    void runPreview(planPreview(basis, basis === 'maxlen' ? maxlen : olderThanMs));
+    void runPreview(planPreview(basis, textOf(basis)));
   };
+  // Before anyone trims, the preview is already there: asked for as soon as the socket is up (and again
+  // after a reconnect), for the trim shown first.
+  const connected = useDashboard((state) => state.connection.status === 'open');
+  useEffect(() => {
+    if (!connected) return;
+    setBasis('maxlen');
+    setQueued(planPreview('maxlen', maxlenRef.current));
+  }, [connected]);
 
   const onTrimLength = async (event: FormEvent) => {
     event.preventDefault();
@@ -182,7 +206,7 @@ export function TrimPanel() {
             Preview
           </button>
           <span className="trim-preview-hint">
-            what {basis === 'maxlen' ? `MAXLEN ${operator}` : 'trim by age'} would take from each group
+            what {BASIS_HINT[basis](operator)} would take from each group
           </span>
         </div>
         {preview.error !== null ? (
@@ -207,7 +231,16 @@ export function TrimPanel() {
       <form className="retention-policy" onSubmit={onApplyPolicy} aria-busy={policy.pending}>
         <h3 className="section-title">Standing policy</h3>
         <div className="form-row">
-          <NumberField label="Keep at most (ms)" min={1000} step={1000} value={keepMs} onChange={setKeepMs} />
+          <NumberField
+            label="Keep at most (ms)"
+            min={1000}
+            step={1000}
+            value={keepMs}
+            onChange={(text) => {
+              setKeepMs(text);
+              onEdit('policy', text);
+            }}
+          />
           <button type="submit">Apply policy</button>
           <button
             type="button"
