@@ -158,6 +158,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   readonly #asPeer: PeerView = {
     holds: (id) => this.#inHand.has(id) || this.#recentlyFinished.has(id),
     readsInFlight: () => this.#readsInFlight,
+    lastFailure: (id) => this.#lastFailure.get(id),
   };
   #crashQueued = 0;
   #processed = 0;
@@ -544,7 +545,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       this.#emit('delivered', entry.id, deliveryCount, eventType);
       const maxDeliveries = this.#options.maxDeliveries;
       if (this.#deadLetters && deliveryCount !== null && deliveryCount >= maxDeliveries) {
-        const lastFailure = this.#lastFailure.get(entry.id);
+        const lastFailure = this.#peers.lastFailure(entry.id);
         const reason = `delivery count ${deliveryCount} reached maxDeliveries ${maxDeliveries}${lastFailure ? `; last failure: ${lastFailure}` : ''}`;
         await this.#deadLetter(entry.id, deliveryCount, reason, entry.fields);
         this.#inHand.delete(entry.id);

@@ -72,6 +72,31 @@ describe('dead-letter stream', () => {
     expect(worker.status()).toMatchObject({ processed: 20, deadLettered: 1, failures: 2 });
   });
 
+  it("a dead letter gives the handler's last failure even when another worker of the group saw it", async () => {
+    const { stream, deadLetters } = setUp(50);
+    await stream.ensureGroup('g', '0-0');
+    const options = { blockMs: 50, deadLetters, maxDeliveries: 2 };
+    const reader = startWorker(stream, 'g', 'reader', {
+      ...options,
+      handler: () => {
+        throw new Error('bad payload');
+      },
+    });
+    await reader.start();
+    const [pill] = await stream.produceBatch([{ type: 'poison.pill' }]);
+    await waitFor('the first failure', () => reader.status().failures === 1);
+    // Started only now, so the pill reaches the reaper by claim alone: its second delivery, its last.
+    const reaper = startWorker(stream, 'g', 'reaper', { ...options, handler: () => {} });
+    await reaper.start();
+    await waitFor('the pill to be claimed and dead-lettered', async () => {
+      await reaper.reapIdlePel();
+      return (await deadLetters.length()) === 1;
+    });
+    const [letter] = await deadLetters.newest();
+    expect(letter).toMatchObject({ originalId: pill, consumer: 'reaper', deliveryCount: 2 });
+    expect(letter?.reason).toMatch(/reached maxDeliveries 2; last failure: bad payload/);
+  });
+
   it('entries trimmed while abandoned are dead-lettered by the claim itself, naming the consumer that held them', async () => {
     const { stream, deadLetters } = setUp();
     await stream.ensureGroup('g', '0-0');

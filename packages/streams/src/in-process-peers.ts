@@ -1,9 +1,14 @@
-/** What a worker shows its peers of the entries it deals with, for judging IDs that Redis reports trimmed. */
+/**
+ * What a worker shows its peers of the entries it deals with: for judging IDs that Redis reports trimmed, and
+ * for the reason of a dead letter.
+ */
 export interface PeerView {
   /** The entry is in its hands, or its handler finished it lately: its fields were not lost. */
   holds(id: string): boolean;
   /** Its reads and claims whose replies have not been taken yet. */
   readsInFlight(): Iterable<Promise<unknown>>;
+  /** Why its handler last failed on the entry, if it did lately. */
+  lastFailure(id: string): string | undefined;
 }
 
 /** The running workers of this process, by stream and group. */
@@ -34,6 +39,18 @@ export class InProcessPeers {
     const peers = byStreamAndGroup.get(this.#key);
     peers?.delete(peer);
     if (peers?.size === 0) byStreamAndGroup.delete(this.#key);
+  }
+
+  /**
+   * Why a handler here last failed on the entry: the reason a dead letter gives, whichever worker of the group
+   * saw the failure (a reaper dead-letters what another worker kept failing on).
+   */
+  lastFailure(id: string): string | undefined {
+    for (const peer of byStreamAndGroup.get(this.#key) ?? []) {
+      const reason = peer.lastFailure(id);
+      if (reason !== undefined) return reason;
+    }
+    return undefined;
   }
 
   /**
