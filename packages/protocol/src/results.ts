@@ -18,6 +18,8 @@ export interface CommandResults {
     processed: number;
     deleted: number;
     deletedIds: string[];
+    /** Claimed entries that had reached the delivery limit: dead-lettered, not processed. */
+    deadLettered: number;
     minIdleMs: number;
   };
   replay: { entries: EntryView[] };

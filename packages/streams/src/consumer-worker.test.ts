@@ -187,7 +187,7 @@ describe('ConsumerWorker', () => {
       return rows.length === 3 && rows.every((row) => row.deliveries === 1);
     });
     const result = await b.worker.reapIdlePel();
-    expect(result).toEqual({ claimed: 3, processed: 3, deletedIds: [] });
+    expect(result).toEqual({ claimed: 3, processed: 3, deletedIds: [], deadLettered: 0 });
     expect(b.of('claimed').map((event) => [event.id, event.deliveryCount])).toEqual(
       ids.slice(0, 3).map((id) => [id, 2]),
     );
@@ -210,7 +210,7 @@ describe('ConsumerWorker', () => {
     await stream.trimMaxlen(4, { approx: false });
     const { worker, of } = await startWorker(stream, 'healthy');
     const result = await worker.reapIdlePel();
-    expect(result).toEqual({ claimed: 4, processed: 4, deletedIds: ids.slice(0, 6) });
+    expect(result).toEqual({ claimed: 4, processed: 4, deletedIds: ids.slice(0, 6), deadLettered: 0 });
     expect(of('deleted').map((event) => event.id)).toEqual(ids.slice(0, 6));
   });
 

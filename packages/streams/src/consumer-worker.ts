@@ -62,6 +62,14 @@ export interface ReapResult {
    * set.
    */
   readonly deletedIds: string[];
+  /** Claimed entries that had reached `maxDeliveries`: moved to the DLQ instead of handled again. */
+  readonly deadLettered: number;
+}
+
+/** What `#process` made of a batch: the entries to ack, and how many it dead-lettered instead. */
+interface Processed {
+  readonly handled: Handled[];
+  readonly deadLettered: number;
 }
 
 /** An entry whose handler returned, waiting for the batch's XACK. */
@@ -342,9 +350,14 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     for (const entry of taken)
       this.#emit('claimed', entry.id, counts.get(entry.id) ?? null, entry.fields.type);
     this.#reaped += taken.length;
-    const handled = await this.#process(taken, 'claim', counts);
+    const { handled, deadLettered: poisoned } = await this.#process(taken, 'claim', counts);
     const processed = await this.#ack(this.#stream, handled);
-    return { claimed: taken.length, processed, deletedIds: [...deadLettered.map(({ id }) => id), ...lost] };
+    return {
+      claimed: taken.length,
+      processed,
+      deletedIds: [...deadLettered.map(({ id }) => id), ...lost],
+      deadLettered: poisoned,
+    };
   }
 
   /** Stops reading (interrupting a blocked read), waits for in-flight handlers and their acks, disconnects. */
@@ -464,7 +477,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         ) {
           prefetched = this.#readNew(() => this.#readAhead(reader));
         }
-        handled = await this.#process(entries, 'new', null);
+        ({ handled } = await this.#process(entries, 'new', null));
       } catch (error) {
         if (this.#stop.signal.aborted) break;
         this.#needsPelDrain = true;
@@ -479,7 +492,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         ({ taken }) => taken,
         () => [],
       );
-      handled.push(...(await this.#process(entries, 'new', null)));
+      handled.push(...(await this.#process(entries, 'new', null)).handled);
     }
     await this.#ack(reader, handled);
   }
@@ -524,20 +537,21 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         if (!this.#deadLetters) await reader.ack(this.group, lost);
       }
       const counts = await this.#deliveryCounts(reader, entries);
-      await this.#ack(reader, await this.#process(entries, 'own-pel', counts));
+      await this.#ack(reader, (await this.#process(entries, 'own-pel', counts)).handled);
       cursor = [...read.map((entry) => entry.id), ...deletedIds].reduce((a, b) =>
         compareEntryIds(a, b) > 0 ? a : b,
       );
     }
   }
 
-  /** Runs the handler on each entry in order; returns the ones to ack. */
+  /** Runs the handler on each entry in order; returns the ones to ack, and how many went to the DLQ instead. */
   async #process(
     entries: readonly StreamEntry[],
     source: DeliverySource,
     counts: ReadonlyMap<string, number> | null,
-  ): Promise<Handled[]> {
+  ): Promise<Processed> {
     const handled: Handled[] = [];
+    let deadLettered = 0;
     for (const entry of entries) {
       // `>` reads are always first deliveries; other sources were looked up in XPENDING.
       const deliveryCount = counts ? (counts.get(entry.id) ?? null) : 1;
@@ -547,7 +561,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       if (this.#deadLetters && deliveryCount !== null && deliveryCount >= maxDeliveries) {
         const lastFailure = this.#peers.lastFailure(entry.id);
         const reason = `delivery count ${deliveryCount} reached maxDeliveries ${maxDeliveries}${lastFailure ? `; last failure: ${lastFailure}` : ''}`;
-        await this.#deadLetter(entry.id, deliveryCount, reason, entry.fields);
+        if (await this.#deadLetter(entry.id, deliveryCount, reason, entry.fields)) deadLettered += 1;
         this.#inHand.delete(entry.id);
         continue;
       }
@@ -573,7 +587,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         this.#settle('failed', entry.id, deliveryCount, eventType, reason, entry.fields);
       }
     }
-    return handled;
+    return { handled, deadLettered };
   }
 
   /**

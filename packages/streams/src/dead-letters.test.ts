@@ -88,10 +88,13 @@ describe('dead-letter stream', () => {
     // Started only now, so the pill reaches the reaper by claim alone: its second delivery, its last.
     const reaper = startWorker(stream, 'g', 'reaper', { ...options, handler: () => {} });
     await reaper.start();
-    await waitFor('the pill to be claimed and dead-lettered', async () => {
-      await reaper.reapIdlePel();
-      return (await deadLetters.length()) === 1;
+    // The reap that moved it says so: claimed, not processed, dead-lettered.
+    const reaped = await waitFor('the pill to be claimed and dead-lettered', async () => {
+      const result = await reaper.reapIdlePel();
+      return result.deadLettered === 1 ? result : null;
     });
+    expect(reaped).toMatchObject({ claimed: 1, processed: 0 });
+    expect(await deadLetters.length()).toBe(1);
     const [letter] = await deadLetters.newest();
     expect(letter).toMatchObject({ originalId: pill, consumer: 'reaper', deliveryCount: 2 });
     expect(letter?.reason).toMatch(/reached maxDeliveries 2; last failure: bad payload/);

@@ -62,7 +62,7 @@ function handlersFor(pipeline: Pipeline): Handlers {
       return { group, name, crashQueued: worker.status().crashQueued };
     },
     autoclaim: async ({ group, consumer }) => {
-      const { claimed, processed, deletedIds } = await pool.get(group, consumer).reapIdlePel();
+      const { claimed, processed, deletedIds, deadLettered } = await pool.get(group, consumer).reapIdlePel();
       return {
         group,
         consumer,
@@ -70,6 +70,7 @@ function handlersFor(pipeline: Pipeline): Handlers {
         processed,
         deleted: deletedIds.length,
         deletedIds,
+        deadLettered,
         minIdleMs: stream.claimMinIdleMs,
       };
     },

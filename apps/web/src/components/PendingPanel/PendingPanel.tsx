@@ -152,6 +152,12 @@ export function PendingPanel() {
               <strong>{formatCount(autoclaim.result.deleted)}</strong>
               {autoclaim.result.deletedIds.length > 0 ? (
                 <span className="mono"> ({autoclaim.result.deletedIds.slice(0, 5).join(', ')})</span>
+              ) : null}
+              {autoclaim.result.deadLettered > 0 ? (
+                <>
+                  , dead-lettered <strong>{formatCount(autoclaim.result.deadLettered)}</strong> at the
+                  delivery limit
+                </>
               ) : null}{' '}
               <span className="muted">(min idle {formatDuration(autoclaim.result.minIdleMs)})</span>
             </>
