@@ -106,9 +106,10 @@ it(`answers ${MESSAGES.toLocaleString('en-US')} malformed WebSocket messages and
     ),
     { numRuns: MESSAGES, seed: 7 },
   );
+  // Over the real socket, as a client sends them, a few at a time.
   const statuses = new Map<number, number>();
-  for (const body of bodies) {
-    const response = await app.request('/api/commands', {
+  const send = async (body: string) => {
+    const response = await fetch(`${test.server.url}/api/commands`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body,
@@ -116,8 +117,15 @@ it(`answers ${MESSAGES.toLocaleString('en-US')} malformed WebSocket messages and
     statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
     const reply = await json(response);
     expect(typeof reply.message).toBe('string');
-  }
+  };
+  const queue = [...bodies];
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      for (let body = queue.pop(); body !== undefined; body = queue.pop()) await send(body);
+    }),
+  );
   expect([...statuses.keys()]).toEqual([400]);
+  expect(statuses.get(400)).toBe(MESSAGES);
 
   await expect.poll(() => pipeline.totals().acked, { timeout: 10_000 }).toBe(102);
   const after = await json(app.request('/api/state'));
