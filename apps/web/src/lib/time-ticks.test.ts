@@ -18,9 +18,9 @@ describe('timeTicks', () => {
 
   it('uses seconds for a short window and nothing for an empty one', () => {
     const first = 1_000_000_000_500;
+    // 12.5 s is within half a step of the end: its label would be cut off.
     expect(timeTicks(first, first + 12_000)).toEqual([
       1_000_000_002_000, 1_000_000_004_000, 1_000_000_006_000, 1_000_000_008_000, 1_000_000_010_000,
-      1_000_000_012_000,
     ]);
     expect(timeTicks(first, first)).toEqual([]);
     expect(timeTicks(Number.NaN, first)).toEqual([]);

@@ -11,6 +11,9 @@ export function timeTicks(first: number, last: number, count = 6): number[] {
   const wanted = (last - first) / count;
   const step = STEPS_MS.find((candidate) => candidate >= wanted) ?? (STEPS_MS.at(-1) as number);
   const ticks: number[] = [];
-  for (let tick = Math.ceil(first / step) * step; tick <= last; tick += step) ticks.push(tick);
+  // Not within half a step of either end, where a centred label would be cut off by the plot's edge.
+  for (let tick = Math.ceil((first + step / 2) / step) * step; tick <= last - step / 2; tick += step) {
+    ticks.push(tick);
+  }
   return ticks;
 }
