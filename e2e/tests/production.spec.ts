@@ -73,11 +73,9 @@ test('a poison pill reaches the dead-letter stream while the rest flows; requeue
     dashboard.retention.getByText(/would remove \d+ entries; .*analytics: 4 pending/),
   ).toBeVisible();
   await expect(dashboard.stat(dashboard.stream, 'Length')).toHaveText('15');
-  // So does the standing policy, as its age is typed.
+  // So does the standing policy, as its age is typed (how much it takes depends on the entries' ages).
   await dashboard.retention.getByLabel('Keep at most (ms)').fill('1000');
   await expect(
-    dashboard.retention.getByText(
-      /policy: keep at most 1(\.0)? s: would remove \d+ entries; .*analytics: 4 pending/,
-    ),
+    dashboard.retention.getByText(/policy: keep at most 1(\.0)? s: would remove \d+ entries; analytics: /),
   ).toBeVisible();
 });

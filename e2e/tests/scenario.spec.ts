@@ -72,9 +72,13 @@ test('the redis.io walk-through, and the timeline, charts and handover beyond it
   await expect(notifications).toContainText(/handed over|hand(ed)? (its|\d+)/i);
   await expect(dashboard.consumer('notifications', 'worker-a')).toHaveCount(0);
 
-  // Charts show data.
+  // Charts show data, and within about a second (they refresh once a second) the consumers as they are now.
   await expect(page.locator('.recharts-surface').first()).toBeVisible();
   await expect(page.locator('.recharts-layer path, .recharts-rectangle').first()).toBeAttached();
+  const pendingPerConsumer = page.locator('.chart', { hasText: 'Pending per consumer' });
+  await pendingPerConsumer.scrollIntoViewIfNeeded();
+  await expect(pendingPerConsumer).toContainText('notifications/worker-d');
+  await expect(pendingPerConsumer).not.toContainText('notifications/worker-a');
 
   await page.screenshot({ path: test.info().outputPath('dashboard.png'), fullPage: true });
 

@@ -1,18 +1,23 @@
+import { useState } from 'react';
 import { Panel } from '../components/Panel/Panel';
 import { HISTORY_WINDOW_MS } from '../store/history';
 import { BacklogChart } from './BacklogChart/BacklogChart';
 import { ConsumerPendingChart } from './ConsumerPendingChart/ConsumerPendingChart';
 import { DeliveryHistogram } from './DeliveryHistogram/DeliveryHistogram';
 import { ThroughputChart } from './ThroughputChart/ThroughputChart';
+import { ChartsElement } from './use-chart-data';
 
 export function ChartsPanel() {
+  const [charts, setCharts] = useState<HTMLDivElement | null>(null);
   return (
     <Panel title="Charts" subtitle={`last ${HISTORY_WINDOW_MS / 60_000} minutes`}>
-      <div className="charts">
-        <ThroughputChart />
-        <BacklogChart />
-        <ConsumerPendingChart />
-        <DeliveryHistogram />
+      <div className="charts" ref={setCharts}>
+        <ChartsElement value={charts}>
+          <ThroughputChart />
+          <BacklogChart />
+          <ConsumerPendingChart />
+          <DeliveryHistogram />
+        </ChartsElement>
       </div>
     </Panel>
   );

@@ -1,7 +1,6 @@
 import { memo, useMemo } from 'react';
 import { Area, AreaChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatClock, formatCount } from '../../lib/format';
-import { useDashboard } from '../../store/store';
 import { ChartFrame } from '../ChartFrame';
 import {
   axisProps,
@@ -13,6 +12,7 @@ import {
   tooltipProps,
 } from '../chart-theme';
 import type { SeriesRow } from '../ThroughputChart/throughput-series';
+import { useChartData } from '../use-chart-data';
 import { type BacklogArea, backlogSeries } from './backlog-series';
 
 interface StackedAreasProps {
@@ -66,24 +66,28 @@ function StackedAreas({ title, note, data, areas, stackId }: StackedAreasProps) 
 
 /** How far behind each group is: entries handed out but not acked, and entries not yet handed out at all. */
 export const BacklogChart = memo(function BacklogChart() {
-  const history = useDashboard((state) => state.history);
+  const history = useChartData((state) => state.history);
   const series = useMemo(() => backlogSeries(history), [history]);
-  return (
-    <>
-      <StackedAreas
-        title="Pending"
-        note="delivered, not acked"
-        data={series.data}
-        areas={series.pending}
-        stackId="pending"
-      />
-      <StackedAreas
-        title="Lag"
-        note="not yet delivered"
-        data={series.data}
-        areas={series.lag}
-        stackId="lag"
-      />
-    </>
+  // The same element while the data is the same: React then leaves both charts alone.
+  return useMemo(
+    () => (
+      <>
+        <StackedAreas
+          title="Pending"
+          note="delivered, not acked"
+          data={series.data}
+          areas={series.pending}
+          stackId="pending"
+        />
+        <StackedAreas
+          title="Lag"
+          note="not yet delivered"
+          data={series.data}
+          areas={series.lag}
+          stackId="lag"
+        />
+      </>
+    ),
+    [series],
   );
 });

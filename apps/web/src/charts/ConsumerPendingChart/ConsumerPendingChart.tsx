@@ -2,7 +2,6 @@ import type { GroupView } from '@streamscope/protocol';
 import { memo, useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatCount } from '../../lib/format';
-import { useDashboard } from '../../store/store';
 import { ChartFrame } from '../ChartFrame';
 import {
   axisProps,
@@ -13,55 +12,60 @@ import {
   legendProps,
   tooltipProps,
 } from '../chart-theme';
+import { useChartData } from '../use-chart-data';
 import { consumerPendingSeries } from './consumer-pending-series';
 
 const NO_GROUPS: readonly GroupView[] = [];
 
 /** Each consumer's share of its group's pending list, right now. */
 export const ConsumerPendingChart = memo(function ConsumerPendingChart() {
-  const groups = useDashboard((state) => state.snapshot?.groups ?? NO_GROUPS);
-  const history = useDashboard((state) => state.history);
+  const groups = useChartData((state) => state.snapshot?.groups ?? NO_GROUPS);
+  const history = useChartData((state) => state.history);
   // Colours follow the time-series charts; the order of groups only changes when a group comes or goes.
   const order = useMemo(() => groupNames(history).join('\n'), [history]);
   const series = useMemo(() => consumerPendingSeries(groups, order.split('\n')), [groups, order]);
-  return (
-    <ChartFrame title="Pending per consumer" unit="entries">
-      {series.data.length === 0 ? (
-        <div className="chart-empty" style={{ height: CHART_HEIGHT }}>
-          No consumers
-        </div>
-      ) : (
-        <BarChart
-          responsive
-          accessibilityLayer={false}
-          style={{ width: '100%', height: CHART_HEIGHT }}
-          data={series.data}
-          layout="vertical"
-          margin={{ right: 12 }}
-          barCategoryGap="20%"
-        >
-          <CartesianGrid stroke={GRID_COLOR} horizontal={false} />
-          <XAxis {...axisProps} type="number" tickFormatter={formatTick} allowDecimals={false} />
-          <YAxis {...axisProps} type="category" dataKey="consumer" width={150} interval={0} />
-          <Tooltip
-            {...tooltipProps}
-            cursor={{ fill: 'rgba(255,255,255,0.04)' }}
-            formatter={(value) => formatCount(Number(value))}
-          />
-          <Legend {...legendProps} />
-          {series.bars.map((bar) => (
-            <Bar
-              key={bar.key}
-              dataKey={bar.key}
-              name={bar.name}
-              stackId="consumer"
-              fill={bar.color}
-              maxBarSize={18}
-              isAnimationActive={false}
+  // The same element while the data is the same: React then leaves the chart alone.
+  return useMemo(
+    () => (
+      <ChartFrame title="Pending per consumer" unit="entries">
+        {series.data.length === 0 ? (
+          <div className="chart-empty" style={{ height: CHART_HEIGHT }}>
+            No consumers
+          </div>
+        ) : (
+          <BarChart
+            responsive
+            accessibilityLayer={false}
+            style={{ width: '100%', height: CHART_HEIGHT }}
+            data={series.data}
+            layout="vertical"
+            margin={{ right: 12 }}
+            barCategoryGap="20%"
+          >
+            <CartesianGrid stroke={GRID_COLOR} horizontal={false} />
+            <XAxis {...axisProps} type="number" tickFormatter={formatTick} allowDecimals={false} />
+            <YAxis {...axisProps} type="category" dataKey="consumer" width={150} interval={0} />
+            <Tooltip
+              {...tooltipProps}
+              cursor={{ fill: 'rgba(255,255,255,0.04)' }}
+              formatter={(value) => formatCount(Number(value))}
             />
-          ))}
-        </BarChart>
-      )}
-    </ChartFrame>
+            <Legend {...legendProps} />
+            {series.bars.map((bar) => (
+              <Bar
+                key={bar.key}
+                dataKey={bar.key}
+                name={bar.name}
+                stackId="consumer"
+                fill={bar.color}
+                maxBarSize={18}
+                isAnimationActive={false}
+              />
+            ))}
+          </BarChart>
+        )}
+      </ChartFrame>
+    ),
+    [series],
   );
 });

@@ -2,43 +2,47 @@ import type { PendingRowView } from '@streamscope/protocol';
 import { memo, useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatCount } from '../../lib/format';
-import { useDashboard } from '../../store/store';
 import { ChartFrame } from '../ChartFrame';
 import { axisProps, CHART_HEIGHT, formatTick, GRID_COLOR, tooltipProps } from '../chart-theme';
+import { useChartData } from '../use-chart-data';
 import { deliveryHistogram } from './delivery-histogram-series';
 
 const NO_ROWS: readonly PendingRowView[] = [];
 
 export const DeliveryHistogram = memo(function DeliveryHistogram() {
-  const rows = useDashboard((state) => state.snapshot?.pending.rows ?? NO_ROWS);
-  const omitted = useDashboard((state) => state.snapshot?.pending.omitted ?? 0);
+  const rows = useChartData((state) => state.snapshot?.pending.rows ?? NO_ROWS);
+  const omitted = useChartData((state) => state.snapshot?.pending.omitted ?? 0);
   const buckets = useMemo(() => deliveryHistogram(rows), [rows]);
-  return (
-    <ChartFrame
-      title="Delivery counts of pending entries"
-      unit="entries per count"
-      {...(omitted > 0
-        ? { note: `${formatCount(rows.length)} listed, ${formatCount(omitted)} left out` }
-        : {})}
-    >
-      <BarChart
-        responsive
-        accessibilityLayer={false}
-        style={{ width: '100%', height: CHART_HEIGHT }}
-        data={buckets}
-        margin={{ right: 8 }}
+  // The same element while the data is the same: React then leaves the chart alone.
+  return useMemo(
+    () => (
+      <ChartFrame
+        title="Delivery counts of pending entries"
+        unit="entries per count"
+        {...(omitted > 0
+          ? { note: `${formatCount(rows.length)} listed, ${formatCount(omitted)} left out` }
+          : {})}
       >
-        <CartesianGrid stroke={GRID_COLOR} vertical={false} />
-        <XAxis {...axisProps} dataKey="label" />
-        <YAxis {...axisProps} width={44} tickFormatter={formatTick} allowDecimals={false} />
-        <Tooltip
-          {...tooltipProps}
-          cursor={{ fill: 'rgba(255,255,255,0.04)' }}
-          labelFormatter={(label) => `delivered ${label}×`}
-          formatter={(value) => formatCount(Number(value))}
-        />
-        <Bar dataKey="count" name="entries" fill="#d29922" maxBarSize={36} isAnimationActive={false} />
-      </BarChart>
-    </ChartFrame>
+        <BarChart
+          responsive
+          accessibilityLayer={false}
+          style={{ width: '100%', height: CHART_HEIGHT }}
+          data={buckets}
+          margin={{ right: 8 }}
+        >
+          <CartesianGrid stroke={GRID_COLOR} vertical={false} />
+          <XAxis {...axisProps} dataKey="label" />
+          <YAxis {...axisProps} width={44} tickFormatter={formatTick} allowDecimals={false} />
+          <Tooltip
+            {...tooltipProps}
+            cursor={{ fill: 'rgba(255,255,255,0.04)' }}
+            labelFormatter={(label) => `delivered ${label}×`}
+            formatter={(value) => formatCount(Number(value))}
+          />
+          <Bar dataKey="count" name="entries" fill="#d29922" maxBarSize={36} isAnimationActive={false} />
+        </BarChart>
+      </ChartFrame>
+    ),
+    [buckets, omitted, rows.length],
   );
 });

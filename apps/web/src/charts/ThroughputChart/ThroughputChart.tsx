@@ -1,7 +1,6 @@
 import { memo, useMemo } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { Area, AreaChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatClock, formatRate } from '../../lib/format';
-import { useDashboard } from '../../store/store';
 import { ChartFrame } from '../ChartFrame';
 import {
   axisProps,
@@ -12,42 +11,51 @@ import {
   timeAxisProps,
   tooltipProps,
 } from '../chart-theme';
+import { useChartData } from '../use-chart-data';
 import { throughputSeries } from './throughput-series';
 
 export const ThroughputChart = memo(function ThroughputChart() {
-  const history = useDashboard((state) => state.history);
+  const history = useChartData((state) => state.history);
   const series = useMemo(() => throughputSeries(history), [history]);
-  return (
-    <ChartFrame title="Throughput" unit="events/s" note="dashed: delivered · solid: acked">
-      <LineChart
-        responsive
-        accessibilityLayer={false}
-        style={{ width: '100%', height: CHART_HEIGHT }}
-        data={series.data}
-        margin={{ right: 8 }}
-      >
-        <CartesianGrid stroke={GRID_COLOR} vertical={false} />
-        <XAxis {...timeAxisProps(series.data)} />
-        <YAxis {...axisProps} width={44} tickFormatter={formatTick} allowDecimals={false} />
-        <Tooltip
-          {...tooltipProps}
-          labelFormatter={(label) => formatClock(Number(label))}
-          formatter={(value) => formatRate(Number(value))}
-        />
-        <Legend {...legendProps} />
-        {series.lines.map((line) => (
-          <Line
-            key={line.key}
-            dataKey={line.key}
-            name={line.name}
-            stroke={line.color}
-            strokeWidth={1.6}
-            {...(line.dashed ? { strokeDasharray: '4 3' } : {})}
-            dot={false}
-            isAnimationActive={false}
+  // The same element while the data is the same: React then leaves the whole chart alone.
+  return useMemo(
+    () => (
+      <ChartFrame title="Throughput" unit="events/s" note="dashed: delivered · solid: acked">
+        {/* Unfilled areas rather than lines: recharts measures every Line's path (getTotalLength) on each render,
+          a forced layout of the whole page that cost about a quarter of the main thread at 5,000 events/s. */}
+        <AreaChart
+          responsive
+          accessibilityLayer={false}
+          style={{ width: '100%', height: CHART_HEIGHT }}
+          data={series.data}
+          margin={{ right: 8 }}
+        >
+          <CartesianGrid stroke={GRID_COLOR} vertical={false} />
+          <XAxis {...timeAxisProps(series.data)} />
+          <YAxis {...axisProps} width={44} tickFormatter={formatTick} allowDecimals={false} />
+          <Tooltip
+            {...tooltipProps}
+            labelFormatter={(label) => formatClock(Number(label))}
+            formatter={(value) => formatRate(Number(value))}
           />
-        ))}
-      </LineChart>
-    </ChartFrame>
+          <Legend {...legendProps} />
+          {series.lines.map((line) => (
+            <Area
+              key={line.key}
+              dataKey={line.key}
+              name={line.name}
+              type="linear"
+              stroke={line.color}
+              strokeWidth={1.6}
+              {...(line.dashed ? { strokeDasharray: '4 3' } : {})}
+              fill="none"
+              dot={false}
+              isAnimationActive={false}
+            />
+          ))}
+        </AreaChart>
+      </ChartFrame>
+    ),
+    [series],
   );
 });

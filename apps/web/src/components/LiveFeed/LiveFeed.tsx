@@ -1,8 +1,9 @@
-import { memo } from 'react';
+import { memo, useState } from 'react';
 import { useFreezableNewestFirst } from '../../hooks/use-freeze';
+import { useDashboardWhileVisible } from '../../hooks/use-while-visible';
 import { formatClockMs, formatCount } from '../../lib/format';
 import { KIND_TONE } from '../../lib/lifecycle';
-import { type FeedItem, useDashboard } from '../../store/store';
+import type { FeedItem } from '../../store/store';
 import { EntryId } from '../EntryId/EntryId';
 import { Panel } from '../Panel/Panel';
 import './LiveFeed.css';
@@ -28,8 +29,9 @@ const FeedRow = memo(
 
 /** The newest lifecycle events, newest first; "Freeze" holds the list still so an ID can be clicked. */
 export function LiveFeed() {
-  const live = useDashboard((state) => state.feed);
-  const omitted = useDashboard((state) => state.feedOmitted);
+  const [list, setList] = useState<HTMLOListElement | null>(null);
+  const live = useDashboardWhileVisible(list, (state) => state.feed);
+  const omitted = useDashboardWhileVisible(list, (state) => state.feedOmitted);
   const { newestFirst, freezeButton } = useFreezableNewestFirst(live, 'Freeze feed');
 
   return (
@@ -40,7 +42,7 @@ export function LiveFeed() {
       {newestFirst.length === 0 ? (
         <p className="empty">No lifecycle events yet.</p>
       ) : (
-        <ol className="feed-list" aria-label="Newest lifecycle events">
+        <ol ref={setList} className="feed-list" aria-label="Newest lifecycle events">
           {newestFirst.map((item) => (
             <FeedRow key={item.seq} item={item} />
           ))}

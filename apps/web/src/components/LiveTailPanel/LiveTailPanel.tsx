@@ -1,6 +1,8 @@
+import { useState } from 'react';
 import { useFreezableNewestFirst } from '../../hooks/use-freeze';
+import { useDashboardWhileVisible } from '../../hooks/use-while-visible';
 import { formatCount } from '../../lib/format';
-import { LIVE_TAIL_MAX, useDashboard } from '../../store/store';
+import { LIVE_TAIL_MAX } from '../../store/store';
 import { Panel } from '../Panel/Panel';
 import { EntryTable } from '../TailPanel/EntryTable';
 import './LiveTailPanel.css';
@@ -10,26 +12,29 @@ import './LiveTailPanel.css';
  * is what every group will be delivered, before any of them is. "Freeze tail" holds the list so an ID can be clicked.
  */
 export function LiveTailPanel() {
-  const live = useDashboard((state) => state.liveTail);
-  const omitted = useDashboard((state) => state.liveTailOmitted);
+  const [body, setBody] = useState<HTMLDivElement | null>(null);
+  const live = useDashboardWhileVisible(body, (state) => state.liveTail);
+  const omitted = useDashboardWhileVisible(body, (state) => state.liveTailOmitted);
   const { newestFirst, freezeButton } = useFreezableNewestFirst(live, 'Freeze tail');
 
   return (
     <Panel title="Live tail" subtitle="XREAD, no group" className="live-tail" actions={freezeButton}>
-      <p className="live-tail-note">
-        The newest {LIVE_TAIL_MAX} entries written since this page opened, newest first
-        {omitted > 0 ? (
-          <span className="live-tail-omitted">
-            ; {formatCount(omitted)} more not sent by the server (per-tick cap)
-          </span>
-        ) : null}
-        .
-      </p>
-      <EntryTable
-        entries={newestFirst}
-        caption="Entries seen by the live tail, newest first"
-        emptyText="No new entries since the page opened."
-      />
+      <div ref={setBody}>
+        <p className="live-tail-note">
+          The newest {LIVE_TAIL_MAX} entries written since this page opened, newest first
+          {omitted > 0 ? (
+            <span className="live-tail-omitted">
+              ; {formatCount(omitted)} more not sent by the server (per-tick cap)
+            </span>
+          ) : null}
+          .
+        </p>
+        <EntryTable
+          entries={newestFirst}
+          caption="Entries seen by the live tail, newest first"
+          emptyText="No new entries since the page opened."
+        />
+      </div>
     </Panel>
   );
 }
