@@ -8,6 +8,12 @@ import { EntryId } from '../EntryId/EntryId';
 import { Panel } from '../Panel/Panel';
 import './LiveFeed.css';
 
+/**
+ * Rows on the page: the list shows about 25 at a time, and at thousands of events a second every row is new at
+ * every tick, so each one more is a row built four times a second. The store keeps more, for the timeline.
+ */
+const FEED_SHOWN = 80;
+
 // Feed items never change once received: the sequence number alone says whether a row must render.
 const FeedRow = memo(
   function FeedRow({ item }: { item: FeedItem }) {
@@ -43,7 +49,7 @@ export function LiveFeed() {
         <p className="empty">No lifecycle events yet.</p>
       ) : (
         <ol ref={setList} className="feed-list" aria-label="Newest lifecycle events">
-          {newestFirst.map((item) => (
+          {newestFirst.slice(0, FEED_SHOWN).map((item) => (
             <FeedRow key={item.seq} item={item} />
           ))}
         </ol>
