@@ -80,6 +80,8 @@ test('the redis.io walk-through, and the timeline, charts and handover beyond it
   await expect(pendingPerConsumer).toContainText('notifications/worker-d');
   await expect(pendingPerConsumer).not.toContainText('notifications/worker-a');
 
+  // From the top, so the sticky header sits where it belongs in the full-page picture.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: test.info().outputPath('dashboard.png'), fullPage: true });
 
   // Reset: back to the seed, an empty stream.
