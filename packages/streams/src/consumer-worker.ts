@@ -13,7 +13,7 @@ import { CONSUMER_WORKER_DEFAULTS, type ConsumerWorkerOptions } from './consumer
 import type { DeadLetters } from './dead-letters.js';
 import { StreamArgumentError, WorkerClosedError } from './errors.js';
 import type { EventStream } from './event-stream.js';
-import { InProcessPeers, type PeerView } from './in-process-peers.js';
+import { type Failure, InProcessPeers, type PeerView } from './in-process-peers.js';
 import { RecentMap } from './recent-map.js';
 import { RecentRing } from './recent-ring.js';
 import { compareEntryIds, show } from './stream-ids.js';
@@ -66,6 +66,8 @@ export interface ReapResult {
   readonly deadLettered: number;
 }
 
+type LetterOutcome = 'written' | 'not-pending' | 'failed';
+
 /** What `#process` made of a batch: the entries to ack, and how many it dead-lettered instead. */
 interface Processed {
   readonly handled: Handled[];
@@ -115,7 +117,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   readonly #options: Required<Omit<ConsumerWorkerOptions, 'handler' | 'deadLetters' | 'reapIntervalMs'>>;
   readonly #deadLetters: DeadLetters | null;
   /** The last handler failure per entry, so a dead letter says what kept going wrong. */
-  readonly #lastFailure = new RecentMap<string, string>(LAST_FAILURES_MAX);
+  readonly #lastFailure = new RecentMap<string, Failure>(LAST_FAILURES_MAX);
   #reapTimer: NodeJS.Timeout | undefined;
   #reapIntervalMs: number | null;
   #deadLettered = 0;
@@ -561,7 +563,9 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       if (this.#deadLetters && deliveryCount !== null && deliveryCount >= maxDeliveries) {
         const lastFailure = this.#peers.lastFailure(entry.id);
         const reason = `delivery count ${deliveryCount} reached maxDeliveries ${maxDeliveries}${lastFailure ? `; last failure: ${lastFailure}` : ''}`;
-        if (await this.#deadLetter(entry.id, deliveryCount, reason, entry.fields)) deadLettered += 1;
+        if ((await this.#deadLetter(entry.id, deliveryCount, reason, entry.fields)) === 'written') {
+          deadLettered += 1;
+        }
         this.#inHand.delete(entry.id);
         continue;
       }
@@ -583,7 +587,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         this.#inHand.delete(entry.id);
         this.#failures += 1;
         const reason = error instanceof Error ? error.message : String(error);
-        this.#lastFailure.set(entry.id, reason);
+        this.#lastFailure.set(entry.id, { reason, at: Date.now() });
         this.#settle('failed', entry.id, deliveryCount, eventType, reason, entry.fields);
       }
     }
@@ -679,7 +683,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     for (const id of ids) {
       this.#settle('deleted', id, null, null, 'trimmed while pending', null);
       if (!this.#deadLetters) continue;
-      const sent = await this.#deadLetter(id, null, 'trimmed', null, stillPending);
+      const sent = (await this.#deadLetter(id, null, 'trimmed', null, stillPending)) !== 'failed';
       // Still pending, it comes back with the next PEL drain; otherwise only this worker remembers it.
       if (!sent && !stillPending) this.#keepUnwritten(id);
     }
@@ -697,14 +701,15 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   /** Writes the letters a failed DLQ write left behind, in order, until one fails again. */
   async #retryUnwrittenLetters(): Promise<void> {
     for (const id of [...this.#unwrittenLetters]) {
-      if (!(await this.#deadLetter(id, null, 'trimmed', null, false))) return;
+      if ((await this.#deadLetter(id, null, 'trimmed', null, false)) === 'failed') return;
       this.#unwrittenLetters.delete(id);
     }
   }
 
   /**
-   * One atomic DLQ write (+ XACK while still pending). False when it failed: a pending entry stays pending and
-   * comes back.
+   * One atomic DLQ write (+ XACK while still pending): `written`; `not-pending` when the entry no longer was
+   * (acked or dead-lettered meanwhile), so nothing was written and nothing is left to do; `failed` when Redis
+   * failed, and a pending entry stays pending and comes back.
    */
   async #deadLetter(
     id: string,
@@ -712,9 +717,9 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     reason: string,
     fields: EventFields | null,
     stillPending?: boolean,
-  ): Promise<boolean> {
+  ): Promise<LetterOutcome> {
     const deadLetters = this.#deadLetters;
-    if (!deadLetters) return false;
+    if (!deadLetters) return 'failed';
     try {
       const written = await deadLetters.send(id, {
         group: this.group,
@@ -724,11 +729,12 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         fields,
         stillPending,
       });
-      if (written !== null) this.#noteDeadLettered(id, deliveryCount, reason, fields);
-      return true;
+      if (written === null) return 'not-pending';
+      this.#noteDeadLettered(id, deliveryCount, reason, fields);
+      return 'written';
     } catch (error) {
       this.#reportError('dead-letter', error);
-      return false;
+      return 'failed';
     }
   }
 

@@ -72,20 +72,24 @@ describe('dead-letter stream', () => {
     expect(worker.status()).toMatchObject({ processed: 20, deadLettered: 1, failures: 2 });
   });
 
-  it("a dead letter gives the handler's last failure even when another worker of the group saw it", async () => {
+  it("a dead letter gives the handler's latest failure, whichever worker of the group saw it", async () => {
     const { stream, deadLetters } = setUp(50);
     await stream.ensureGroup('g', '0-0');
-    const options = { blockMs: 50, deadLetters, maxDeliveries: 2 };
-    const reader = startWorker(stream, 'g', 'reader', {
-      ...options,
-      handler: () => {
-        throw new Error('bad payload');
-      },
-    });
+    const options = { blockMs: 50, deadLetters, maxDeliveries: 3 };
+    const failing = (message: string) => () => {
+      throw new Error(message);
+    };
+    const reader = startWorker(stream, 'g', 'reader', { ...options, handler: failing('first failure') });
     await reader.start();
     const [pill] = await stream.produceBatch([{ type: 'poison.pill' }]);
     await waitFor('the first failure', () => reader.status().failures === 1);
-    // Started only now, so the pill reaches the reaper by claim alone: its second delivery, its last.
+    // Started only now, so the pill reaches these two by claim alone: its second delivery, then its last.
+    const second = startWorker(stream, 'g', 'second', { ...options, handler: failing('second failure') });
+    await second.start();
+    await waitFor('the second failure', async () => {
+      await second.reapIdlePel();
+      return second.status().failures === 1;
+    });
     const reaper = startWorker(stream, 'g', 'reaper', { ...options, handler: () => {} });
     await reaper.start();
     // The reap that moved it says so: claimed, not processed, dead-lettered.
@@ -94,10 +98,10 @@ describe('dead-letter stream', () => {
       return result.deadLettered === 1 ? result : null;
     });
     expect(reaped).toMatchObject({ claimed: 1, processed: 0 });
-    expect(await deadLetters.length()).toBe(1);
     const [letter] = await deadLetters.newest();
-    expect(letter).toMatchObject({ originalId: pill, consumer: 'reaper', deliveryCount: 2 });
-    expect(letter?.reason).toMatch(/reached maxDeliveries 2; last failure: bad payload/);
+    expect(letter).toMatchObject({ originalId: pill, consumer: 'reaper', deliveryCount: 3 });
+    // The reader joined first and remembers its own, older failure; the letter gives the latest.
+    expect(letter?.reason).toMatch(/reached maxDeliveries 3; last failure: second failure$/);
   });
 
   it('entries trimmed while abandoned are dead-lettered by the claim itself, naming the consumer that held them', async () => {

@@ -7,8 +7,15 @@ export interface PeerView {
   holds(id: string): boolean;
   /** Its reads and claims whose replies have not been taken yet. */
   readsInFlight(): Iterable<Promise<unknown>>;
-  /** Why its handler last failed on the entry, if it did lately. */
-  lastFailure(id: string): string | undefined;
+  /** Why its handler last failed on the entry, and when, if it did lately. */
+  lastFailure(id: string): Failure | undefined;
+}
+
+/** A handler's failure on an entry. */
+export interface Failure {
+  readonly reason: string;
+  /** Epoch ms, to tell which of several workers' failures came last. */
+  readonly at: number;
 }
 
 /** The running workers of this process, by stream and group. */
@@ -46,11 +53,12 @@ export class InProcessPeers {
    * saw the failure (a reaper dead-letters what another worker kept failing on).
    */
   lastFailure(id: string): string | undefined {
+    let latest: Failure | undefined;
     for (const peer of byStreamAndGroup.get(this.#key) ?? []) {
-      const reason = peer.lastFailure(id);
-      if (reason !== undefined) return reason;
+      const failure = peer.lastFailure(id);
+      if (failure !== undefined && (latest === undefined || failure.at >= latest.at)) latest = failure;
     }
-    return undefined;
+    return latest?.reason;
   }
 
   /**
