@@ -34,11 +34,18 @@ const clock = new Intl.DateTimeFormat('en-GB', {
   hour12: false,
 });
 
+/** The largest time a Date holds; stream IDs go far beyond (up to 2^64 - 1 ms), and `format` throws there. */
+const DATE_MAX_MS = 8.64e15;
+
+/** What a time outside Date's range shows: a foreign producer may write IDs with any millisecond part. */
+const OUT_OF_RANGE = 'out of range';
+
 export function formatClock(ms: number): string {
-  return clock.format(ms);
+  return Math.abs(ms) <= DATE_MAX_MS ? clock.format(ms) : OUT_OF_RANGE;
 }
 
 /** Clock time with milliseconds, for event timelines where several steps share a second. */
 export function formatClockMs(ms: number): string {
+  if (!(Math.abs(ms) <= DATE_MAX_MS)) return OUT_OF_RANGE;
   return `${clock.format(ms)}.${String(new Date(ms).getMilliseconds()).padStart(3, '0')}`;
 }

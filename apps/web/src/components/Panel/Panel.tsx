@@ -1,4 +1,4 @@
-import { type ReactNode, useId } from 'react';
+import { Component, type ReactNode, useId } from 'react';
 import './Panel.css';
 
 interface PanelProps {
@@ -22,7 +22,31 @@ export function Panel({ title, subtitle, actions, className, children }: PanelPr
         {subtitle === undefined ? null : <span className="panel-subtitle">{subtitle}</span>}
         {actions === undefined ? null : <div className="panel-actions">{actions}</div>}
       </header>
-      <div className="panel-body">{children}</div>
+      <div className="panel-body">
+        <PanelErrorBoundary>{children}</PanelErrorBoundary>
+      </div>
     </section>
   );
+}
+
+/**
+ * A panel whose body throws while rendering (an entry no formatter expected, say) says so in place; without
+ * this, one bad value would blank the whole page, Reset included.
+ */
+class PanelErrorBoundary extends Component<{ children: ReactNode }, { error: Error | null }> {
+  override state = { error: null as Error | null };
+
+  static getDerivedStateFromError(error: unknown) {
+    return { error: error instanceof Error ? error : new Error(String(error)) };
+  }
+
+  override render() {
+    if (this.state.error === null) return this.props.children;
+    return (
+      <p className="panel-error" role="alert">
+        This panel failed to draw: {this.state.error.message}. The rest of the page still works; reload to try
+        again.
+      </p>
+    );
+  }
 }
