@@ -1,4 +1,4 @@
-import type { CommandResults, DeadLetterView } from '@streamscope/protocol';
+import { type CommandResults, type DeadLetterView, LIMITS } from '@streamscope/protocol';
 import { memo, type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useCommand } from '../../hooks/use-command';
@@ -116,6 +116,25 @@ export function DeadLetterPanel() {
   useEffect(() => {
     if (dlqLength === 0) setOlder(NO_LETTERS);
   }, [dlqLength]);
+  // New letters push the oldest of the live list further back than the first loaded page began: the pages
+  // are fetched again from there, as many as were shown, so no letter falls between the two.
+  const liveOldest = newest.at(-1)?.id;
+  const olderCount = useRef(0);
+  olderCount.current = older.length;
+  useEffect(() => {
+    if (liveOldest === undefined || olderCount.current === 0) return;
+    const count = Math.min(olderCount.current, LIMITS.dlqListMax);
+    let current = true;
+    issueCommand({ type: 'dlq.list', count, before: liveOldest }, { quiet: true }).result.then(
+      ({ entries }) => {
+        if (current) setOlder(entries);
+      },
+      () => {},
+    );
+    return () => {
+      current = false;
+    };
+  }, [liveOldest]);
   const letters = useMemo(() => {
     if (older.length === 0) return newest;
     const live = new Set(newest.map((letter) => letter.id));
