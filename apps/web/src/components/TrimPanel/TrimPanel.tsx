@@ -52,7 +52,7 @@ function isPreviewable(text: string): boolean {
  */
 export function TrimPanel() {
   const [maxlen, setMaxlen] = useState(INITIAL_MAXLEN);
-  // The MAXLEN typed by now, for the preview asked for on (re)connecting, which must not re-run per keystroke.
+  // The MAXLEN typed by now, for the preview asked for on connecting, which must not re-run per keystroke.
   const maxlenRef = useRef(maxlen);
   maxlenRef.current = maxlen;
   const [olderThanMs, setOlderThanMs] = useState('60000');
@@ -106,13 +106,14 @@ export function TrimPanel() {
     setQueued(null);
     void runPreview(planPreview(basis, textOf(basis)));
   };
-  // Before anyone trims, the preview is already there: asked for as soon as the socket is up (and again
-  // after a reconnect), for the trim shown first.
+  // Before anyone trims, the preview is already there: asked for once, as soon as the socket is first up. A
+  // reconnect leaves alone whatever the user previewed since.
   const connected = useDashboard((state) => state.connection.status === 'open');
+  const previewedOnConnect = useRef(false);
   useEffect(() => {
-    if (!connected) return;
-    setBasis('maxlen');
-    setQueued(planPreview('maxlen', maxlenRef.current));
+    if (!connected || previewedOnConnect.current) return;
+    previewedOnConnect.current = true;
+    if (isPreviewable(maxlenRef.current)) setQueued(planPreview('maxlen', maxlenRef.current));
   }, [connected]);
 
   const onTrimLength = async (event: FormEvent) => {
