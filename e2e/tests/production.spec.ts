@@ -31,6 +31,9 @@ test('a poison pill reaches the dead-letter stream while the rest flows; requeue
   const letters = deadLetters.getByRole('row').filter({ has: page.getByRole('button', { name: poisonId }) });
   await expect(letters).toHaveCount(2, { timeout: 20_000 });
   await expect(letters.first()).toContainText('3');
+  // A letter shows what it carries, and why: the handler's own failure.
+  await expect(letters.first()).toContainText(/order_id=/);
+  await expect(letters.first()).toContainText(/last failure: /);
   for (const group of groups) {
     await expect(dashboard.stat(dashboard.group(group), 'Dead-lettered')).toHaveText('1');
     await expect(dashboard.stat(dashboard.group(group), 'Pending')).toHaveText('0');
