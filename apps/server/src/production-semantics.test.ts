@@ -71,6 +71,9 @@ describe('production semantics', () => {
       eventType: 'poison.pill',
       reason: `requeued from the dead letter of ${letter?.originalId}`,
     });
+    // And the original's timeline says where it went.
+    const original = await json(post('/api/entry/history', { id: letter?.originalId }));
+    expect(original.events.at(-1)).toMatchObject({ kind: 'requeued', reason: `as ${requeued.requeuedAs}` });
     expect((await post('/api/dlq/discard', { id: letter?.id })).status).toBe(404);
     // Still poison: with the auto-reaper on it comes straight back to the DLQ.
     await expect

@@ -19,6 +19,8 @@ export const lifecycleKindSchema = z.enum([
   'deleted',
   'dead-lettered',
   'duplicate',
+  /** A dead letter of the entry was put back on the stream; `reason` names the new entry. */
+  'requeued',
 ]);
 export type LifecycleKindView = z.infer<typeof lifecycleKindSchema>;
 

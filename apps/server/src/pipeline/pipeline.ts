@@ -131,11 +131,23 @@ export class Pipeline {
     const requeued = await this.deadLetters.requeue(letterId);
     if (requeued === null) return null;
     this.#requeued += 1;
+    const ts = Date.now();
+    // Both ends of the trail: the original's timeline says where it went, the copy's where it came from.
+    this.#record({
+      kind: 'requeued',
+      id: requeued.originalId,
+      group: null,
+      consumer: null,
+      deliveryCount: null,
+      eventType: requeued.eventType,
+      reason: `as ${requeued.requeuedAs}`,
+      ts,
+    });
     this.#recordProduced(
       requeued.requeuedAs,
       requeued.eventType,
       `requeued from the dead letter of ${requeued.originalId}`,
-      Date.now(),
+      ts,
     );
     return requeued.requeuedAs;
   }

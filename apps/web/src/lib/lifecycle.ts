@@ -15,6 +15,7 @@ export const KIND_TONE: Record<LifecycleKindView, string> = {
   deleted: 'badge-info',
   'dead-lettered': 'badge-dead',
   duplicate: 'badge-info',
+  requeued: 'badge-accent',
 };
 
 /** One step in words: "delivered to worker-a (attempt 1)", "claimed by worker-b (attempt 2)", "acked by worker-b". */
@@ -41,5 +42,7 @@ export function describeEvent(event: LifecycleEventView): string {
       return `moved to the dead-letter stream by ${who}${attempt}${reason}`;
     case 'duplicate':
       return `redelivered to ${who}${attempt}, skipped: already processed${reason}`;
+    case 'requeued':
+      return `put back on the stream from the dead-letter stream${event.reason === null ? '' : ` ${event.reason}`}`;
   }
 }

@@ -25,6 +25,7 @@ const KIND_ORDER: Record<LifecycleKindView, number> = {
   acked: 3,
   deleted: 3,
   'dead-lettered': 3,
+  requeued: 4,
 };
 
 function eventKey(event: LifecycleEventView): string {
