@@ -154,17 +154,19 @@ export class Pipeline {
 
   /** Totals since start or the last reset. */
   totals(): { produced: number; acked: number; claimed: number; deadLettered: number } {
-    const now = {
-      ...this.stream.stats(),
-      produced: this.stream.stats().produced + this.#requeued,
-      deadLettered: this.deadLetters.count,
-    };
+    const now = this.#countsSinceStart();
     return {
       produced: now.produced - this.#baseline.produced,
       acked: now.acked - this.#baseline.acked,
       claimed: now.claimed - this.#baseline.claimed,
       deadLettered: now.deadLettered - this.#baseline.deadLettered,
     };
+  }
+
+  /** The running counts since this pipeline started; `totals()` subtracts those at the last reset. */
+  #countsSinceStart(): { produced: number; acked: number; claimed: number; deadLettered: number } {
+    const { produced, acked, claimed } = this.stream.stats();
+    return { produced: produced + this.#requeued, acked, claimed, deadLettered: this.deadLetters.count };
   }
 
   autoReapEnabled(group: string): boolean {
@@ -197,11 +199,7 @@ export class Pipeline {
     this.history.clear();
     this.groupCounters.clear();
     this.#autoReap.clear();
-    this.#baseline = {
-      ...this.stream.stats(),
-      produced: this.stream.stats().produced + this.#requeued,
-      deadLettered: this.deadLetters.count,
-    };
+    this.#baseline = this.#countsSinceStart();
     return this.#seed();
   }
 
