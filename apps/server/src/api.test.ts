@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Snapshot } from '@streamscope/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, startTestServer, type TestServer } from './testing/test-server.js';
@@ -193,5 +196,25 @@ describe('JSON API: bad input changes nothing and says what was wrong', () => {
     const huge = await post('/api/produce', { count: 1, eventType: 'x'.repeat(70_000) });
     expect(huge.status).toBe(413);
     expect((await test.server.app.request('/api/nope')).status).toBe(404);
+  });
+});
+
+describe('the dashboard files', () => {
+  it('says how to build a missing dashboard, and serves it once built, without a restart', async () => {
+    const webRoot = await mkdtemp(join(tmpdir(), 'streamscope-web-'));
+    const other = await startTestServer([], { redis: test.redis, webRoot });
+    try {
+      const missing = await other.server.app.request('/');
+      expect(missing.status).toBe(503);
+      expect(await missing.text()).toMatch(/not built .*pnpm --filter @streamscope\/web build/);
+
+      await writeFile(join(webRoot, 'index.html'), '<!doctype html><title>Streamscope</title>');
+      const built = await other.server.app.request('/');
+      expect(built.status).toBe(200);
+      expect(await built.text()).toContain('<title>Streamscope</title>');
+    } finally {
+      await other.stop();
+      await rm(webRoot, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
@@ -82,16 +81,14 @@ export function createApp(options: AppOptions): { app: Hono; wss: WebSocketServe
   app.route('/', reference);
 
   const webRoot = options.webRoot ?? DEFAULT_WEB_ROOT;
-  if (existsSync(webRoot)) {
-    app.use('/*', serveStatic({ root: webRoot }));
-  } else {
-    app.get('/', (c) =>
-      c.text(
-        `The dashboard is not built (${webRoot} is missing): run pnpm --filter @streamscope/web build`,
-        503,
-      ),
-    );
-  }
+  // Looked up per request, not once at startup: a dashboard built while the server runs is served at once.
+  app.use('/*', serveStatic({ root: webRoot }));
+  app.get('/', (c) =>
+    c.text(
+      `The dashboard is not built (${webRoot}/index.html is missing): run pnpm --filter @streamscope/web build, then reload`,
+      503,
+    ),
+  );
 
   const wss = new WebSocketServer({
     noServer: true,
