@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { assertInteger, assertName } from './arguments.js';
 import { AUTOCLAIM_WITH_LETTERS_LUA } from './dead-letter-scripts.js';
 import { GroupNotFoundError, StreamArgumentError, StreamError } from './errors.js';
+import { encodeBatchEvent, encodeFields } from './event-encoding.js';
 import { EVENT_STREAM_DEFAULTS, type EventStreamOptions } from './event-stream-options.js';
 import { PRODUCE_BATCH_CHUNK, PRODUCE_BATCH_LUA } from './produce-batch-script.js';
 import { READ_BACKLOG_LUA } from './read-backlog-script.js';
@@ -27,7 +28,6 @@ import {
   type ConsumerInfo,
   type EventInput,
   type EventPayload,
-  FIXED_FIELDS,
   type GroupInfo,
   type HandoverResult,
   type OwnPelRead,
@@ -40,7 +40,6 @@ import {
 } from './types.js';
 import { TYPES_OF_LUA } from './types-of-script.js';
 
-const RESERVED_FIELDS = new Set<string>(FIXED_FIELDS);
 const PRODUCE_BATCH_COMMAND = 'streamscopeProduceBatch';
 const READ_BACKLOG_COMMAND = 'streamscopeReadBacklog';
 const HANDOVER_PAGE = 100;
@@ -177,13 +176,7 @@ export class EventStream {
     if (events.length === 0) return [];
     const maxlen = this.maxlenApprox === null ? '' : String(this.maxlenApprox);
     // Every event is encoded (and so validated) before anything is sent: a bad event appends nothing.
-    const encoded = events.map((event) => {
-      if (event === null || typeof event !== 'object') {
-        throw new StreamArgumentError(`each event must be an object { type, payload }, got ${show(event)}`);
-      }
-      // A lone UTF-16 surrogate has no UTF-8 form; replace it as Buffer.from would on the plain XADD path.
-      return encodeFields(event.type, event.payload ?? {}).map((value) => value.toWellFormed());
-    });
+    const encoded = events.map(encodeBatchEvent);
     const produceChunk = this.#script(PRODUCE_BATCH_COMMAND);
     const ids = await this.#run('XADD batch', async () => {
       // Each chunk is written as soon as it is serialised, so Redis appends one chunk while the next is
@@ -581,25 +574,6 @@ export class EventStream {
       throw wrapRedisError(operation, error);
     }
   }
-}
-
-function encodeFields(type: unknown, payload: EventPayload): string[] {
-  if (typeof type !== 'string' || type.length === 0) {
-    throw new StreamArgumentError(`event type must be a non-empty string, got ${show(type)}`);
-  }
-  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
-    throw new StreamArgumentError(`payload must be an object of field/value pairs, got ${show(payload)}`);
-  }
-  const fields = ['type', type, 'ts_ms', String(Date.now())];
-  for (const [field, value] of Object.entries(payload)) {
-    if (RESERVED_FIELDS.has(field)) throw new StreamArgumentError(`payload field ${show(field)} is reserved`);
-    if (field.length === 0) throw new StreamArgumentError('payload field names must be non-empty');
-    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-      throw new StreamArgumentError(`payload field ${show(field)} must be a string, number or boolean`);
-    }
-    fields.push(field, String(value));
-  }
-  return fields;
 }
 
 function assertIds(ids: readonly string[]): void {

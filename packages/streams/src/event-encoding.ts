@@ -1,0 +1,38 @@
+import { StreamArgumentError } from './errors.js';
+import { show } from './stream-ids.js';
+import { type EventPayload, FIXED_FIELDS } from './types.js';
+
+const RESERVED_FIELDS = new Set<string>(FIXED_FIELDS);
+
+/**
+ * An event as the seed's flat field/value list: `type` and `ts_ms` first, then the payload. Throws
+ * `StreamArgumentError` naming what is wrong, so a caller can validate a whole batch before sending any.
+ */
+export function encodeFields(type: unknown, payload: EventPayload): string[] {
+  if (typeof type !== 'string' || type.length === 0) {
+    throw new StreamArgumentError(`event type must be a non-empty string, got ${show(type)}`);
+  }
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+    throw new StreamArgumentError(`payload must be an object of field/value pairs, got ${show(payload)}`);
+  }
+  const fields = ['type', type, 'ts_ms', String(Date.now())];
+  for (const [field, value] of Object.entries(payload)) {
+    if (RESERVED_FIELDS.has(field)) throw new StreamArgumentError(`payload field ${show(field)} is reserved`);
+    if (field.length === 0) throw new StreamArgumentError('payload field names must be non-empty');
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      throw new StreamArgumentError(`payload field ${show(field)} must be a string, number or boolean`);
+    }
+    fields.push(field, String(value));
+  }
+  return fields;
+}
+
+/** One element of a `produceBatch` array, encoded for the batch script (which sends the fields as JSON). */
+export function encodeBatchEvent(event: unknown): string[] {
+  if (event === null || typeof event !== 'object') {
+    throw new StreamArgumentError(`each event must be an object { type, payload }, got ${show(event)}`);
+  }
+  const { type, payload } = event as { type?: unknown; payload?: EventPayload };
+  // A lone UTF-16 surrogate has no UTF-8 form; replace it as Buffer.from would on the plain XADD path.
+  return encodeFields(type, payload ?? {}).map((value) => value.toWellFormed());
+}
