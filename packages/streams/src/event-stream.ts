@@ -23,20 +23,20 @@ import {
   parseTypesOf,
 } from './replies.js';
 import { assertEntryId, assertGroupStart, assertRangeBound, show } from './stream-ids.js';
-import {
-  type AutoclaimResult,
-  type ConsumerInfo,
-  type EventInput,
-  type EventPayload,
-  type GroupInfo,
-  type HandoverResult,
-  type OwnPelRead,
-  type PendingEntry,
-  type PendingSummary,
-  type StreamEntry,
-  type StreamInfo,
-  type StreamStats,
-  type TrimmedLetter,
+import type {
+  AutoclaimResult,
+  ConsumerInfo,
+  EventInput,
+  EventPayload,
+  GroupInfo,
+  HandoverResult,
+  OwnPelRead,
+  PendingEntry,
+  PendingSummary,
+  StreamEntry,
+  StreamInfo,
+  StreamStats,
+  TrimmedLetter,
 } from './types.js';
 import { TYPES_OF_LUA } from './types-of-script.js';
 
