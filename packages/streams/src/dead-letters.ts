@@ -51,7 +51,7 @@ const META = [
  * with their origin and reason, to be inspected, requeued or discarded.
  *
  * @example
- *   const dlq = new DeadLetters(stream, `${stream.streamKey}:dlq`);
+ *   const dlq = new DeadLetters(stream); // at `${stream.streamKey}:dlq`
  *   await dlq.send(entry.id, { group, consumer, deliveryCount: 5, reason: 'handler kept failing', fields });
  */
 export class DeadLetters {
@@ -59,7 +59,8 @@ export class DeadLetters {
   readonly #stream: EventStream;
   #count = 0;
 
-  constructor(stream: EventStream, key: string) {
+  /** `key` defaults to `<stream key>:dlq`, which keeps a hash-tagged stream's letters in its slot. */
+  constructor(stream: EventStream, key = `${stream.streamKey}:dlq`) {
     assertName(key, 'dead-letter key');
     if (key === stream.streamKey)
       throw new StreamArgumentError('the dead-letter key must differ from the stream key');

@@ -1,5 +1,6 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { assertInteger, assertName } from './arguments.js';
+import { type HeldConnection, holdConnection, releaseConnection } from './connection.js';
 import { AUTOCLAIM_WITH_LETTERS_LUA } from './dead-letter-scripts.js';
 import { GroupNotFoundError, StreamArgumentError, StreamError } from './errors.js';
 import { encodeBatchEvent, encodeFields } from './event-encoding.js';
@@ -108,7 +109,7 @@ export class EventStream {
   readonly maxlenApprox: number | null;
   readonly claimMinIdleMs: number;
   readonly redis: Redis;
-  readonly #ownsConnection: boolean;
+  readonly #connection: HeldConnection;
   #counters: Counters;
 
   constructor(options: EventStreamOptions) {
@@ -119,23 +120,8 @@ export class EventStream {
     if (maxlenApprox !== null) assertInteger(maxlenApprox, 'maxlenApprox', 1);
     const claimMinIdleMs = options.claimMinIdleMs ?? EVENT_STREAM_DEFAULTS.claimMinIdleMs;
     assertInteger(claimMinIdleMs, 'claimMinIdleMs', 0);
-    if (typeof connection === 'string') {
-      if (!/^rediss?:\/\//.test(connection)) {
-        throw new StreamArgumentError(
-          `connection must be a redis:// URL or an ioredis instance, got ${show(connection)}`,
-        );
-      }
-      this.redis = new Redis(connection);
-      // ioredis reconnects by itself and fails the commands it cannot send; without a listener it would
-      // also print every failed reconnect attempt.
-      this.redis.on('error', () => {});
-      this.#ownsConnection = true;
-    } else if (connection instanceof Redis) {
-      this.redis = connection;
-      this.#ownsConnection = false;
-    } else {
-      throw new StreamArgumentError('connection must be a redis:// URL or an ioredis instance');
-    }
+    this.#connection = holdConnection(connection);
+    this.redis = this.#connection.redis;
     this.streamKey = streamKey;
     this.maxlenApprox = maxlenApprox;
     this.claimMinIdleMs = claimMinIdleMs;
@@ -559,12 +545,7 @@ export class EventStream {
 
   /** Closes the connection when this stream opened it from a URL; a shared connection is left alone. */
   async close(): Promise<void> {
-    if (!this.#ownsConnection) return;
-    try {
-      await this.redis.quit();
-    } catch {
-      this.redis.disconnect();
-    }
+    await releaseConnection(this.#connection);
   }
 
   async #run<T>(operation: string, call: () => Promise<T>): Promise<T> {

@@ -91,7 +91,7 @@ export class Pipeline {
       maxlenApprox: options.maxlen,
       claimMinIdleMs: options.claimMinIdleMs,
     });
-    this.deadLetters = new DeadLetters(this.stream, options.deadLetterKey ?? `${options.streamKey}:dlq`);
+    this.deadLetters = new DeadLetters(this.stream, options.deadLetterKey);
     this.pool = new ConsumerPool(this.stream, (group, name) => this.#makeWorker(group, name));
     const onError = options.onBackgroundError ?? (() => {});
     this.producer = new ContinuousProducer(

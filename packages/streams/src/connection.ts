@@ -1,0 +1,36 @@
+import { Redis } from 'ioredis';
+import { StreamArgumentError } from './errors.js';
+import { show } from './stream-ids.js';
+
+/** A connection handed in (shared: the caller closes it) or opened here from a URL (owned: closed by us). */
+export interface HeldConnection {
+  readonly redis: Redis;
+  readonly owned: boolean;
+}
+
+export function holdConnection(connection: unknown): HeldConnection {
+  if (connection instanceof Redis) return { redis: connection, owned: false };
+  if (typeof connection !== 'string') {
+    throw new StreamArgumentError('connection must be a redis:// URL or an ioredis instance');
+  }
+  if (!/^rediss?:\/\//.test(connection)) {
+    throw new StreamArgumentError(
+      `connection must be a redis:// URL or an ioredis instance, got ${show(connection)}`,
+    );
+  }
+  const redis = new Redis(connection);
+  // ioredis reconnects by itself and fails the commands it cannot send; without a listener it would also
+  // print every failed reconnect attempt.
+  redis.on('error', () => {});
+  return { redis, owned: true };
+}
+
+/** Quits an owned connection (disconnects when Redis cannot be reached); leaves a shared one alone. */
+export async function releaseConnection({ redis, owned }: HeldConnection): Promise<void> {
+  if (!owned) return;
+  try {
+    await redis.quit();
+  } catch {
+    redis.disconnect();
+  }
+}
