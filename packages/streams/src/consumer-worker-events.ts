@@ -4,6 +4,8 @@ import type { StreamEntry } from './types.js';
 export type DeliverySource = 'new' | 'own-pel' | 'claim';
 
 export interface DeliveryContext {
+  /** The stream the entry was read from: tells a handler shared by partitions which one this is. */
+  readonly streamKey: string;
   readonly group: string;
   readonly consumer: string;
   /** Times Redis has delivered this entry, this time included; `null` when it could not be read. */

@@ -72,7 +72,13 @@ describe('ConsumerWorker', () => {
     const { worker, of } = await startWorker(stream, 'w', {
       count: 50,
       handler: (entry, context) => {
-        expect(context).toEqual({ group: 'g', consumer: 'w', deliveryCount: 1, source: 'new' });
+        expect(context).toEqual({
+          streamKey: stream.streamKey,
+          group: 'g',
+          consumer: 'w',
+          deliveryCount: 1,
+          source: 'new',
+        });
         seen.push(entry.id);
       },
     });

@@ -578,7 +578,13 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       }
       try {
         if (this.#options.processLatencyMs > 0) await sleep(this.#options.processLatencyMs);
-        const done = this.#handler(entry, { group: this.group, consumer: this.name, deliveryCount, source });
+        const done = this.#handler(entry, {
+          streamKey: this.#stream.streamKey,
+          group: this.group,
+          consumer: this.name,
+          deliveryCount,
+          source,
+        });
         // Awaiting a plain return would still cost a turn of the microtask queue, once per entry.
         if (isThenable(done)) await done;
         handled.push({ entry, deliveryCount });
