@@ -24,6 +24,14 @@ export {
   type TrimOptions,
 } from './event-stream.js';
 export { EVENT_STREAM_DEFAULTS, type EventStreamOptions } from './event-stream-options.js';
+export {
+  type KeyedEventInput,
+  MAX_PARTITIONS,
+  type PartitionedId,
+  PartitionedStream,
+  type PartitionedStreamOptions,
+  partitionKey,
+} from './partitioned-stream.js';
 export { ProcessedIds, type ProcessedIdsOptions } from './processed-ids.js';
 export { compareEntryIds, entryIdTime, isEntryId } from './stream-ids.js';
 export { StreamTail, type StreamTailEvents, type StreamTailOptions } from './stream-tail.js';

@@ -1,0 +1,184 @@
+import {
+  type ConsumerWorker,
+  DeadLetters,
+  PartitionedStream,
+  StreamArgumentError,
+  type StreamEntry,
+} from '@streamscope/streams';
+import { RedisServer, uniqueStreamKey, waitFor } from '@streamscope/testkit';
+import calculateSlot from 'cluster-key-slot';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+let server: RedisServer;
+let redis: Redis;
+beforeAll(async () => {
+  server = await RedisServer.start();
+  redis = new Redis(server.url);
+});
+afterAll(async () => {
+  redis?.disconnect();
+  await server.stop();
+});
+
+const orderEvents = (orders: number, perOrder: number) =>
+  Array.from({ length: orders * perOrder }, (_, i) => ({
+    key: `order-${i % orders}`,
+    type: 'order.step',
+    payload: { order_id: `order-${i % orders}`, step: Math.floor(i / orders) },
+  }));
+
+describe('PartitionedStream', () => {
+  it('routes every event of one key to one partition, in order, and says where each landed', async () => {
+    const stream = new PartitionedStream({
+      connection: redis,
+      baseKey: uniqueStreamKey('parts'),
+      partitions: 4,
+    });
+    const events = orderEvents(40, 5);
+    const landed = await stream.produceBatch(events);
+
+    expect(landed).toHaveLength(events.length);
+    for (const [position, where] of landed.entries()) {
+      const key = events[position]?.key as string;
+      expect(where.partition).toBe(String(stream.partitionOf(key)));
+      expect(where.streamKey).toBe(`${stream.baseKey}:{${where.partition}}`);
+    }
+    // Each order's steps sit on one partition, in the order they were produced.
+    for (let order = 0; order < 40; order++) {
+      const partition = stream.streamFor(`order-${order}`);
+      const steps = (await partition.replay('-', '+', 1000))
+        .filter((entry) => entry.fields.order_id === `order-${order}`)
+        .map((entry) => entry.fields.step);
+      expect(steps).toEqual(['0', '1', '2', '3', '4']);
+    }
+    // 40 keys over 4 partitions: every partition gets some (CRC16 spreads them).
+    const lengths = await Promise.all(stream.streams.map((partition) => partition.length()));
+    expect(lengths.every((length) => length > 0)).toBe(true);
+    expect(await stream.length()).toBe(200);
+    expect(stream.stats().produced).toBe(200);
+
+    const one = await stream.produce('order-7', 'order.paid', { amount: '9.50' });
+    expect(one.streamKey).toBe(stream.streamFor('order-7').streamKey);
+    expect((await stream.streamFor('order-7').tail(1))[0]?.id).toBe(one.id);
+    await stream.deleteStreams();
+  });
+
+  it('routes by hash the way Redis Cluster does, so another client can compute the same partition', () => {
+    const stream = new PartitionedStream({ connection: redis, baseKey: 'any', partitions: 16 });
+    for (const key of ['customer-1', 'order-42', 'tenant:{acme}:7']) {
+      expect(stream.partitionOf(key)).toBe(calculateSlot(key) % 16);
+    }
+  });
+
+  it('keeps each partition and its dead-letter stream in one Redis Cluster slot', () => {
+    const stream = new PartitionedStream({ connection: redis, baseKey: 'events:orders', partitions: 8 });
+    const slots = new Set<number>();
+    for (const partition of stream.streams) {
+      const letters = new DeadLetters(partition);
+      expect(calculateSlot(letters.key)).toBe(calculateSlot(partition.streamKey));
+      slots.add(calculateSlot(partition.streamKey));
+    }
+    expect(slots.size).toBe(8);
+  });
+
+  it('partitions by tenant name, as events:orders:{tenant_a}', async () => {
+    const baseKey = uniqueStreamKey('tenants');
+    const stream = new PartitionedStream({
+      connection: server.url,
+      baseKey,
+      partitions: ['tenant_a', 'tenant_b'],
+    });
+    const landed = await stream.produceBatch([
+      { key: 'tenant_b', type: 'order.placed' },
+      { key: 'tenant_a', type: 'order.placed' },
+      { key: 'tenant_b', type: 'order.paid' },
+    ]);
+    expect(landed.map((where) => where.streamKey)).toEqual([
+      `${baseKey}:{tenant_b}`,
+      `${baseKey}:{tenant_a}`,
+      `${baseKey}:{tenant_b}`,
+    ]);
+    expect(
+      (await stream.streamFor('tenant_b').replay('-', '+', 10)).map((entry) => entry.fields.type),
+    ).toEqual(['order.placed', 'order.paid']);
+    expect(() => stream.partitionOf('tenant_c')).toThrow(
+      /no partition is named "tenant_c"; the partitions are tenant_a, tenant_b/,
+    );
+    await stream.deleteStreams();
+    await stream.close();
+  });
+
+  it('consumes every partition with one worker each, and the handler knows which partition', async () => {
+    const stream = new PartitionedStream({
+      connection: redis,
+      baseKey: uniqueStreamKey('parts-read'),
+      partitions: 3,
+    });
+    await stream.ensureGroup('billing', '0-0');
+    const landed = await stream.produceBatch(orderEvents(30, 2));
+    const seen = new Map<string, string>(); // entry id -> the stream it was read from
+    const workers: ConsumerWorker[] = stream.workers('billing', 'pod-1', {
+      handler: (entry: StreamEntry, context) => {
+        seen.set(`${context.streamKey} ${entry.id}`, context.streamKey);
+      },
+    });
+    await Promise.all(workers.map((worker) => worker.start()));
+    await waitFor('every event handled once', () => seen.size === landed.length);
+    expect([...seen.keys()].sort()).toEqual(landed.map((where) => `${where.streamKey} ${where.id}`).sort());
+    await Promise.all(workers.map((worker) => worker.close()));
+    for (const partition of stream.streams) {
+      expect((await partition.infoGroups())[0]).toMatchObject({ name: 'billing', pending: 0, lag: 0 });
+    }
+    await stream.deleteStreams();
+  });
+
+  it('checks every event before appending any, and says what was wrong', async () => {
+    const stream = new PartitionedStream({
+      connection: redis,
+      baseKey: uniqueStreamKey('parts-bad'),
+      partitions: 2,
+    });
+    const good = { key: 'a', type: 'order.placed' };
+    const cases: [unknown, RegExp][] = [
+      [[good, { key: '', type: 'x' }], /partition key must be a non-empty string/],
+      [[good, { type: 'x' }], /partition key must be a non-empty string, got undefined/],
+      [[good, { key: 'b', type: '' }], /event type must be a non-empty string/],
+      [[good, { key: 'b', type: 'x', payload: { ts_ms: 1 } }], /payload field "ts_ms" is reserved/],
+      [[good, null], /partition key must be a non-empty string/],
+      ['not an array', /events must be an array/],
+    ];
+    for (const [events, message] of cases) {
+      await expect(stream.produceBatch(events as never)).rejects.toThrow(message);
+      await expect(stream.produceBatch(events as never)).rejects.toBeInstanceOf(StreamArgumentError);
+    }
+    await expect(stream.produce('a', '')).rejects.toThrow(/event type must be a non-empty string/);
+    expect(await stream.length()).toBe(0);
+  });
+
+  it('refuses bad options before opening a connection', () => {
+    const bad: [object, RegExp][] = [
+      [{ partitions: 0 }, /partitions must be an integer >= 1, got 0/],
+      [{ partitions: 2.5 }, /partitions must be an integer >= 1/],
+      [{ partitions: 5000 }, /partitions must be at most 1024, got 5000/],
+      [{ partitions: [] }, /partitions must be a count or a non-empty array of names/],
+      [{ partitions: ['a', 'a'] }, /partition name "a" is given twice/],
+      [{ partitions: ['a{b'] }, /partition name "a\{b" must not contain \{ or \}/],
+      [{ partitions: [''] }, /partition name must be a non-empty string/],
+      [{ baseKey: '' }, /baseKey must be a non-empty string/],
+      [{ connection: 'localhost:6379' }, /connection must be a redis:\/\/ URL/],
+      [{ maxlenApprox: 0 }, /maxlenApprox must be an integer >= 1/],
+    ];
+    for (const [override, message] of bad) {
+      expect(
+        () =>
+          new PartitionedStream({
+            connection: server.url,
+            baseKey: 'k',
+            partitions: 2,
+            ...override,
+          } as never),
+      ).toThrow(message);
+    }
+  });
+});

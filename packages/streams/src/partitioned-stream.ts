@@ -1,0 +1,225 @@
+import calculateSlot from 'cluster-key-slot';
+import { assertInteger, assertName } from './arguments.js';
+import { type HeldConnection, holdConnection, releaseConnection } from './connection.js';
+import { ConsumerWorker } from './consumer-worker.js';
+import type { ConsumerWorkerOptions } from './consumer-worker-options.js';
+import { StreamArgumentError } from './errors.js';
+import { encodeBatchEvent } from './event-encoding.js';
+import { EventStream } from './event-stream.js';
+import type { EventStreamOptions } from './event-stream-options.js';
+import { show } from './stream-ids.js';
+import type { EventInput, EventPayload, StreamStats } from './types.js';
+
+/** Far more than any one Redis needs; a guard against a typo that would open a million keys. */
+export const MAX_PARTITIONS = 1024;
+
+export interface PartitionedStreamOptions extends Omit<EventStreamOptions, 'streamKey'> {
+  /** Partition `p` lives at `<baseKey>:{p}`. */
+  readonly baseKey: string;
+  /**
+   * A count (partitions `0`..`n-1`; an event goes to the one its key hashes to) or the partitions' names,
+   * one per tenant say (an event's key is the name of its partition).
+   */
+  readonly partitions: number | readonly string[];
+}
+
+/** An event and the key that picks its partition: an entity ID (order, customer) or a tenant name. */
+export interface KeyedEventInput extends EventInput {
+  readonly key: string;
+}
+
+/** Where an event was appended. */
+export interface PartitionedId {
+  readonly partition: string;
+  readonly streamKey: string;
+  readonly id: string;
+}
+
+/**
+ * One logical stream split over several stream keys, as the seed's "Partition by tenant or entity for
+ * scale" describes: one key is one shard on Redis Cluster, so a stream that outgrows a shard is split. Every
+ * event with the same key lands on the same partition, so each entity's events stay in order.
+ *
+ * Each partition's name is a hash tag (`orders:{3}`, `orders:{tenant_a}`): the partition, its dead-letter
+ * stream (`orders:{3}:dlq`) and its idempotency guards hash to one slot, which the library's scripts need.
+ * Consume with one worker per partition (`workers`), each on its own connection.
+ */
+export class PartitionedStream {
+  readonly baseKey: string;
+  readonly names: readonly string[];
+  /** One `EventStream` per partition, in `names` order, sharing one non-blocking connection. */
+  readonly streams: readonly EventStream[];
+  readonly #byName: ReadonlyMap<string, number> | null;
+  readonly #connection: HeldConnection;
+
+  constructor(options: PartitionedStreamOptions) {
+    const { baseKey, partitions, connection, ...streamOptions } = options;
+    assertName(baseKey, 'baseKey');
+    const hashed = typeof partitions === 'number';
+    this.names = hashed ? countedNames(partitions) : namedPartitions(partitions);
+    this.#byName = hashed ? null : new Map(this.names.map((name, index) => [name, index]));
+    this.baseKey = baseKey;
+    this.#connection = holdConnection(connection);
+    try {
+      this.streams = this.names.map(
+        (name) =>
+          new EventStream({
+            ...streamOptions,
+            connection: this.#connection.redis,
+            streamKey: partitionKey(baseKey, name),
+          }),
+      );
+    } catch (error) {
+      this.#connection.redis.disconnect(); // a bad option: nothing may be left open
+      throw error;
+    }
+  }
+
+  /** The index (into `names` and `streams`) of the partition an event with this key belongs to. */
+  partitionOf(key: string): number {
+    assertName(key, 'partition key');
+    if (this.#byName === null) return calculateSlot(key) % this.names.length;
+    const index = this.#byName.get(key);
+    if (index === undefined) {
+      throw new StreamArgumentError(
+        `no partition is named ${show(key)}; the partitions are ${this.names.join(', ')}`,
+      );
+    }
+    return index;
+  }
+
+  /** The partition's stream for this key. */
+  streamFor(key: string): EventStream {
+    return this.#stream(this.partitionOf(key));
+  }
+
+  async produce(key: string, type: string, payload: EventPayload = {}): Promise<PartitionedId> {
+    const index = this.partitionOf(key);
+    const stream = this.#stream(index);
+    return {
+      partition: this.#name(index),
+      streamKey: stream.streamKey,
+      id: await stream.produce(type, payload),
+    };
+  }
+
+  /**
+   * Appends each event to its key's partition: one `produceBatch` per partition, all at once. Returns where
+   * each landed, in input order. Every event is checked first, so a bad one appends nothing anywhere; a
+   * Redis failure can leave some partitions appended and not others (each partition's batch is its own).
+   */
+  async produceBatch(events: readonly KeyedEventInput[]): Promise<PartitionedId[]> {
+    if (!Array.isArray(events))
+      throw new StreamArgumentError('events must be an array of { key, type, payload }');
+    const indexes = events.map((event) => {
+      const index = this.partitionOf((event as Partial<KeyedEventInput> | null)?.key as string);
+      encodeBatchEvent(event);
+      return index;
+    });
+    // The key rides along unread: produceBatch takes only each event's type and payload.
+    const shares = this.names.map(() => [] as { position: number; event: KeyedEventInput }[]);
+    indexes.forEach((index, position) => {
+      shares[index]?.push({ position, event: events[position] as KeyedEventInput });
+    });
+    const results: PartitionedId[] = new Array(events.length);
+    await Promise.all(
+      shares.map(async (share, index) => {
+        if (share.length === 0) return;
+        const stream = this.#stream(index);
+        const ids = await stream.produceBatch(share.map(({ event }) => event));
+        share.forEach(({ position }, at) => {
+          results[position] = {
+            partition: this.#name(index),
+            streamKey: stream.streamKey,
+            id: ids[at] as string,
+          };
+        });
+      }),
+    );
+    return results;
+  }
+
+  /** Creates the group on every partition (and any missing partition stream). */
+  async ensureGroup(group: string, startId = '$'): Promise<void> {
+    await Promise.all(this.streams.map((stream) => stream.ensureGroup(group, startId)));
+  }
+
+  /**
+   * One worker per partition for this consumer of the group, not started. Each reads on a connection of its
+   * own; the handler's context names the partition's `streamKey`. A deployment that runs a share of the
+   * partitions per pod starts only the workers it owns.
+   */
+  workers(group: string, consumer: string, options: ConsumerWorkerOptions = {}): ConsumerWorker[] {
+    return this.streams.map((stream) => new ConsumerWorker(stream, group, consumer, options));
+  }
+
+  /** Entries across all partitions. */
+  async length(): Promise<number> {
+    const lengths = await Promise.all(this.streams.map((stream) => stream.length()));
+    return lengths.reduce((sum, length) => sum + length, 0);
+  }
+
+  /** This process's counters, summed over the partitions. */
+  stats(): StreamStats {
+    const total = { produced: 0, acked: 0, claimed: 0 };
+    for (const stream of this.streams) {
+      const { produced, acked, claimed } = stream.stats();
+      total.produced += produced;
+      total.acked += acked;
+      total.claimed += claimed;
+    }
+    return total;
+  }
+
+  /** Deletes every partition stream. */
+  async deleteStreams(): Promise<void> {
+    await Promise.all(this.streams.map((stream) => stream.deleteStream()));
+  }
+
+  /** Closes the connection when it was opened from a URL; a shared connection is left alone. */
+  async close(): Promise<void> {
+    await releaseConnection(this.#connection);
+  }
+
+  #stream(index: number): EventStream {
+    return this.streams[index] as EventStream;
+  }
+
+  #name(index: number): string {
+    return this.names[index] as string;
+  }
+}
+
+/** A partition's stream key: its name in braces, a Redis Cluster hash tag. */
+export function partitionKey(baseKey: string, partition: string): string {
+  return `${baseKey}:{${partition}}`;
+}
+
+function countedNames(count: number): string[] {
+  assertInteger(count, 'partitions', 1);
+  if (count > MAX_PARTITIONS) {
+    throw new StreamArgumentError(`partitions must be at most ${MAX_PARTITIONS}, got ${count}`);
+  }
+  return Array.from({ length: count }, (_, index) => String(index));
+}
+
+function namedPartitions(names: readonly string[]): string[] {
+  if (!Array.isArray(names) || names.length === 0) {
+    throw new StreamArgumentError(
+      `partitions must be a count or a non-empty array of names, got ${show(names)}`,
+    );
+  }
+  if (names.length > MAX_PARTITIONS) {
+    throw new StreamArgumentError(`partitions must be at most ${MAX_PARTITIONS}, got ${names.length}`);
+  }
+  const seen = new Set<string>();
+  for (const name of names) {
+    assertName(name, 'partition name');
+    // A brace would end the hash tag early: partitions would share slots with other keys, or split from their DLQ.
+    if (/[{}]/.test(name))
+      throw new StreamArgumentError(`partition name ${show(name)} must not contain { or }`);
+    if (seen.has(name)) throw new StreamArgumentError(`partition name ${show(name)} is given twice`);
+    seen.add(name);
+  }
+  return [...names];
+}
