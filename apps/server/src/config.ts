@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
+import { nameSchema } from '@streamscope/protocol';
 import { z } from 'zod';
+import { DEMO_SEEDS, type GroupSeed } from './pipeline/pipeline.js';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -12,6 +14,43 @@ const wholeNumber = (label: string, min: number, max = Number.MAX_SAFE_INTEGER) 
     .max(max, `${label} must be at most ${max}`);
 
 const port = (label: string) => wholeNumber(label, 0, 65535);
+
+/**
+ * `--seed`: the groups and consumers this process runs, as `group=consumer,consumer` (the flag repeated, or
+ * parts joined with `;`), or `none` to run no workers and only watch. Several processes, each seeding its
+ * own groups on one stream, are the seed's "separate consumer pool per group".
+ */
+const seedsSchema = z.array(z.string()).transform((specs, ctx): GroupSeed[] => {
+  const parts = specs
+    .flatMap((spec) => spec.split(';'))
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+  if (parts.length === 1 && parts[0] === 'none') return [];
+  const problem = (message: string) => ctx.addIssue({ code: 'custom', message: `seed: ${message}` });
+  const seeds: GroupSeed[] = [];
+  for (const part of parts) {
+    const match = /^([^=]*)=(.*)$/.exec(part);
+    if (!match) {
+      problem(`${JSON.stringify(part)} must look like group=consumer,consumer (or be none alone)`);
+      continue;
+    }
+    const group = (match[1] ?? '').trim();
+    const consumers = (match[2] ?? '')
+      .split(',')
+      .map((name) => name.trim())
+      .filter((name) => name !== '');
+    for (const [what, name] of [['group', group], ...consumers.map((name) => ['consumer', name])]) {
+      const checked = nameSchema.safeParse(name);
+      if (!checked.success) problem(`${what} ${JSON.stringify(name)} ${checked.error.issues[0]?.message}`);
+    }
+    if (consumers.length === 0) problem(`group ${JSON.stringify(group)} needs at least one consumer`);
+    if (new Set(consumers).size !== consumers.length)
+      problem(`group ${JSON.stringify(group)} names a consumer twice`);
+    if (seeds.some((seed) => seed.group === group)) problem(`group ${JSON.stringify(group)} is given twice`);
+    seeds.push({ group, consumers });
+  }
+  return seeds;
+});
 
 const configSchema = z
   .object({
@@ -32,6 +71,7 @@ const configSchema = z
     claimIdleMs: wholeNumber('claim-idle-ms', 0).default(5000),
     processLatencyMs: wholeNumber('process-latency-ms', 0, 60_000).default(25),
     reset: z.boolean().default(true),
+    seeds: seedsSchema.optional().transform((seeds) => seeds ?? DEMO_SEEDS),
     dlqKey: z
       .string()
       .min(1, 'dlq-key must not be empty')
@@ -72,6 +112,8 @@ export const USAGE = `Usage: streamscope [options]
   --claim-idle-ms <n>        XAUTOCLAIM idle threshold (5000)        STREAMSCOPE_CLAIM_IDLE_MS
   --process-latency-ms <n>   simulated work per entry (25)           STREAMSCOPE_PROCESS_LATENCY_MS
   --no-reset                 keep existing data at the stream key    STREAMSCOPE_NO_RESET=1
+  --seed <group=a,b>         groups and consumers to run, repeatable, or none
+                             (notifications=worker-a,worker-b analytics=worker-c)  STREAMSCOPE_SEED
   --dlq-key <key>            dead-letter stream (<stream-key>:dlq)   STREAMSCOPE_DLQ_KEY
   --max-deliveries <n>       delivery count that dead-letters (5)    STREAMSCOPE_MAX_DELIVERIES
   --reap-interval-ms <n>     auto-reaper interval when on (1000)     STREAMSCOPE_REAP_INTERVAL_MS
@@ -89,7 +131,7 @@ export class ConfigError extends Error {
 
 /** Flags win over environment variables; both are validated with one schema and reported together. */
 export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ServerConfig {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -106,6 +148,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
         'claim-idle-ms': { type: 'string' },
         'process-latency-ms': { type: 'string' },
         'no-reset': { type: 'boolean' },
+        seed: { type: 'string', multiple: true },
         'dlq-key': { type: 'string' },
         'max-deliveries': { type: 'string' },
         'reap-interval-ms': { type: 'string' },
@@ -145,6 +188,11 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     alertOldestPendingMs: pick('alert-oldest-pending-ms', 'STREAMSCOPE_ALERT_OLDEST_PENDING_MS'),
     alertConsumerIdleMs: pick('alert-consumer-idle-ms', 'STREAMSCOPE_ALERT_CONSUMER_IDLE_MS'),
     reset: !(values['no-reset'] === true || env.STREAMSCOPE_NO_RESET === '1'),
+    seeds: Array.isArray(values.seed)
+      ? values.seed
+      : env.STREAMSCOPE_SEED
+        ? [env.STREAMSCOPE_SEED]
+        : undefined,
     token: pick('token', 'STREAMSCOPE_TOKEN'),
     allowOrigins: (pick('allow-origin', 'STREAMSCOPE_ALLOW_ORIGIN') ?? '')
       .split(',')

@@ -108,6 +108,31 @@ describe('configuration', () => {
     expect(() => parseConfig(['--redis-url', 'http://a'], {})).toThrow(/redis-url must look like/);
   });
 
+  it('takes the groups and consumers to run from --seed (repeated, or ; in the environment), or none', () => {
+    expect(parseConfig([], {}).seeds).toEqual([
+      { group: 'notifications', consumers: ['worker-a', 'worker-b'] },
+      { group: 'analytics', consumers: ['worker-c'] },
+    ]);
+    expect(parseConfig(['--seed', 'billing=pod-1, pod-2', '--seed', 'audit=pod-3'], {}).seeds).toEqual([
+      { group: 'billing', consumers: ['pod-1', 'pod-2'] },
+      { group: 'audit', consumers: ['pod-3'] },
+    ]);
+    expect(parseConfig([], { STREAMSCOPE_SEED: 'billing=pod-1;audit=pod-3' }).seeds).toHaveLength(2);
+    expect(parseConfig(['--seed', 'none'], { STREAMSCOPE_SEED: 'billing=pod-1' }).seeds).toEqual([]);
+  });
+
+  it.each([
+    ['billing', /seed: "billing" must look like group=consumer,consumer/],
+    ['billing=', /seed: group "billing" needs at least one consumer/],
+    ['=pod-1', /seed: group "" must not be empty/],
+    ['billing=pod 1', /seed: consumer "pod 1" may contain only letters, digits/],
+    ['billing=pod-1,pod-1', /seed: group "billing" names a consumer twice/],
+    ['billing=pod-1;billing=pod-2', /seed: group "billing" is given twice/],
+    ['none;billing=pod-1', /seed: "none" must look like/],
+  ])('says what is wrong with --seed %s', (seed, message) => {
+    expect(() => parseConfig(['--seed', seed], {})).toThrow(message);
+  });
+
   it.each([
     ['--maxlen', 'abc', /maxlen must be a number/],
     ['--claim-idle-ms', '1.5', /claim-idle-ms must be a whole number/],

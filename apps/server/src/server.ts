@@ -9,13 +9,14 @@ import { createApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
 import { LiveHub } from './live/live-hub.js';
 import { SnapshotBuilder } from './live/snapshot-builder.js';
-import { type DEMO_SEEDS, Pipeline } from './pipeline/pipeline.js';
+import { type GroupSeed, Pipeline } from './pipeline/pipeline.js';
 import { connectRedis, type RedisConnection } from './redis-connection.js';
 
 export interface StartOptions {
   /** Where the built dashboard lives (tests may point elsewhere). */
   readonly webRoot?: string;
-  readonly seeds?: typeof DEMO_SEEDS;
+  /** Overrides the configuration's `--seed`. */
+  readonly seeds?: readonly GroupSeed[];
   readonly allowedOrigins?: readonly string[];
   /** Diagnostics that should not stop the server (a producer batch lost to a Redis outage, say). */
   readonly log?: (message: string) => void;
@@ -54,7 +55,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     maxlen: config.maxlen,
     claimMinIdleMs: config.claimIdleMs,
     processLatencyMs: config.processLatencyMs,
-    ...(options.seeds ? { seeds: options.seeds } : {}),
+    seeds: options.seeds ?? config.seeds,
     ...(config.dlqKey ? { deadLetterKey: config.dlqKey } : {}),
     maxDeliveries: config.maxDeliveries,
     reapIntervalMs: config.reapIntervalMs,

@@ -18,8 +18,14 @@ import { fakeOrders } from './fake-orders.js';
 import { RetentionPolicy } from './retention-policy.js';
 import { SerialRuns } from './serial-runs.js';
 
+/** A group this process runs, and its consumers' names. */
+export interface GroupSeed {
+  readonly group: string;
+  readonly consumers: readonly string[];
+}
+
 /** The demo's starting shape, as the seed describes it: both groups read the whole stream from 0-0. */
-export const DEMO_SEEDS: readonly { readonly group: string; readonly consumers: readonly string[] }[] = [
+export const DEMO_SEEDS: readonly GroupSeed[] = [
   { group: 'notifications', consumers: ['worker-a', 'worker-b'] },
   { group: 'analytics', consumers: ['worker-c'] },
 ];
@@ -36,7 +42,7 @@ export interface PipelineOptions {
   readonly maxDeliveries?: number;
   /** The auto-reaper's interval, for groups where it is switched on. */
   readonly reapIntervalMs?: number;
-  readonly seeds?: typeof DEMO_SEEDS;
+  readonly seeds?: readonly GroupSeed[];
   /** Failures of background work (the continuous producer, the retention policy); both keep trying. */
   readonly onBackgroundError?: (what: string, error: unknown) => void;
 }

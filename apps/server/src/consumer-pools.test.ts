@@ -1,0 +1,68 @@
+import { RedisServer, uniqueStreamKey, waitFor } from '@streamscope/testkit';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { json, startTestServer, type TestServer } from './testing/test-server.js';
+
+// The seed's "separate consumer pool per group": each group runs in a process of its own, all on one stream.
+let redis: RedisServer;
+const servers: TestServer[] = [];
+beforeAll(async () => {
+  redis = await RedisServer.start();
+});
+afterAll(async () => {
+  for (const server of servers) await server.stop();
+  await redis.stop();
+});
+
+interface GroupState {
+  name: string;
+  pending: number;
+  lag: number | null;
+  consumers: { name: string; worker: { processed: number } | null }[];
+}
+const groupsOf = async (server: TestServer): Promise<GroupState[]> =>
+  (await json(server.server.app.request('/api/state'))).groups;
+
+it('runs one group per process on one stream: each acks every entry, each dashboard sees the other pool', async () => {
+  const streamKey = uniqueStreamKey('pools');
+  const start = async (flags: string[]) => {
+    const server = await startTestServer(['--stream-key', streamKey, ...flags], { redis });
+    servers.push(server);
+    return server;
+  };
+  const analytics = await start(['--seed', 'analytics=worker-c']);
+  const notifications = await start(['--no-reset', '--seed', 'notifications=worker-a,worker-b']);
+  const watcher = await start(['--no-reset', '--seed', 'none']);
+  expect(watcher.server.seeded).toEqual({ groups: 0, consumers: 0 });
+
+  const produced = await analytics.server.app.request('/api/produce', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ count: 200 }),
+  });
+  expect(produced.status).toBe(200);
+  await waitFor(
+    'both groups to ack all 200',
+    async () => {
+      const groups = await groupsOf(watcher);
+      return groups.length === 2 && groups.every((group) => group.pending === 0 && group.lag === 0);
+    },
+    { timeoutMs: 15_000 },
+  );
+  // Each process acked only its own group's share...
+  expect(analytics.server.pipeline.totals().acked).toBe(200);
+  expect(notifications.server.pipeline.totals().acked).toBe(200);
+  expect(watcher.server.pipeline.totals().acked).toBe(0);
+
+  // ...and each dashboard shows the other pool's consumers as known to Redis only.
+  const seenByAnalytics = await groupsOf(analytics);
+  const byName = new Map(seenByAnalytics.map((group) => [group.name, group]));
+  expect(byName.get('analytics')?.consumers.map((consumer) => consumer.worker?.processed)).toEqual([200]);
+  expect(byName.get('notifications')?.consumers.map((consumer) => [consumer.name, consumer.worker])).toEqual([
+    ['worker-a', null],
+    ['worker-b', null],
+  ]);
+  const split = (await groupsOf(notifications))
+    .find((group) => group.name === 'notifications')
+    ?.consumers.map((consumer) => consumer.worker?.processed ?? 0);
+  expect(split?.reduce((sum, processed) => sum + processed, 0)).toBe(200);
+});
