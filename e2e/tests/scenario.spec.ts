@@ -84,6 +84,19 @@ test('the redis.io walk-through, and the timeline, charts and handover beyond it
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: test.info().outputPath('dashboard.png'), fullPage: true });
 
+  // Reset asks first, naming the stream it deletes; declining changes nothing.
+  const lengthBefore = await dashboard.stat(stream, 'Length').textContent();
+  let question = '';
+  page.once('dialog', (dialog) => {
+    question = dialog.message();
+    void dialog.dismiss();
+  });
+  await page.getByRole('button', { name: /Reset demo/ }).click();
+  await expect.poll(() => question).toMatch(/^Delete test:e2e:\S+, its dead letters and every consumer group/);
+  await page.waitForTimeout(500); // a snapshot or two: nothing was deleted
+  await expect(dashboard.stat(stream, 'Length')).toHaveText(lengthBefore ?? '');
+  await expect(page.getByRole('article')).toHaveCount(3);
+
   // Reset: back to the seed, an empty stream.
   page.once('dialog', (dialog) => void dialog.accept());
   await page.getByRole('button', { name: /Reset demo/ }).click();

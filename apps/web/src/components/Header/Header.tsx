@@ -47,7 +47,12 @@ export function Header() {
           <button
             type="button"
             className="danger"
-            onClick={() => void reset.run({ type: 'reset' })}
+            onClick={() => {
+              // The stream may be one the user cares about (--no-reset on a real key): say what goes.
+              const key = hello?.streamKey ?? 'the stream';
+              const question = `Delete ${key}, its dead letters and every consumer group on it, for every process using it, then start again from the seed?`;
+              if (window.confirm(question)) void reset.run({ type: 'reset' });
+            }}
             aria-describedby={reset.error === null ? undefined : 'reset-error'}
           >
             Reset demo
