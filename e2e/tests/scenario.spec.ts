@@ -92,7 +92,9 @@ test('the redis.io walk-through, and the timeline, charts and handover beyond it
     void dialog.dismiss();
   });
   await page.getByRole('button', { name: /Reset demo/ }).click();
-  await expect.poll(() => question).toMatch(/^Delete test:e2e:\S+, its dead letters and every consumer group/);
+  await expect
+    .poll(() => question)
+    .toMatch(/^Delete test:e2e:\S+, its dead letters and every consumer group/);
   await page.waitForTimeout(500); // a snapshot or two: nothing was deleted
   await expect(dashboard.stat(stream, 'Length')).toHaveText(lengthBefore ?? '');
   await expect(page.getByRole('article')).toHaveCount(3);
