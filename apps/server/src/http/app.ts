@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
 import type { Registry } from 'prom-client';
@@ -81,8 +83,15 @@ export function createApp(options: AppOptions): { app: Hono; wss: WebSocketServe
   app.route('/', reference);
 
   const webRoot = options.webRoot ?? DEFAULT_WEB_ROOT;
-  // Looked up per request, not once at startup: a dashboard built while the server runs is served at once.
-  app.use('/*', serveStatic({ root: webRoot }));
+  // Looked for per request until found, not once at startup: a dashboard built while the server runs is
+  // served at once. (serveStatic itself complains on creation when its root is missing.)
+  let dashboardFiles: MiddlewareHandler | undefined;
+  app.use('/*', (c, next) => {
+    if (dashboardFiles === undefined && existsSync(join(webRoot, 'index.html'))) {
+      dashboardFiles = serveStatic({ root: webRoot });
+    }
+    return dashboardFiles ? dashboardFiles(c, next) : next();
+  });
   app.get('/', (c) =>
     c.text(
       `The dashboard is not built (${webRoot}/index.html is missing): run pnpm --filter @streamscope/web build, then reload`,
