@@ -1,5 +1,5 @@
-import { ConsumerWorker, EventStream, StreamArgumentError } from '@streamscope/streams';
-import { Redis } from 'ioredis';
+import { ConsumerWorker, DeadLetters, EventStream, StreamArgumentError } from '@streamscope/streams';
+import { Cluster, Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 
 // Never connects: every case must be rejected before a command could reach Redis.
@@ -25,6 +25,10 @@ describe('bad arguments are rejected with a clear message before any Redis call'
     expect(() => new EventStream({ connection: 'localhost:6379', streamKey: 'k' })).toThrow(/redis:\/\/ URL/);
     expect(() => new EventStream({ connection: {} as unknown as Redis, streamKey: 'k' })).toThrow(
       StreamArgumentError,
+    );
+    const cluster = new Cluster([{ host: '127.0.0.1', port: 1 }], { lazyConnect: true });
+    expect(() => new EventStream({ connection: cluster as unknown as Redis, streamKey: 'k' })).toThrow(
+      /a Cluster connection is not supported/,
     );
   });
 
@@ -79,7 +83,14 @@ describe('bad arguments are rejected with a clear message before any Redis call'
     await rejects(() => stream.produce('t', { nested: {} as unknown as string }), /must be a string, number/);
     await rejects(() => stream.produceBatch('nope' as unknown as []), /events must be an array/);
     await rejects(() => stream.produceBatch([{ type: 'ok' }, null as unknown as { type: string }]), /object/);
-    await rejects(() => stream.produceBatch([{ type: 'ok' }, { type: '' }]), /event type must be/);
+    await rejects(
+      () => stream.produceBatch([{ type: 'ok' }, { type: '' }]),
+      /events\[1\]: event type must be/,
+    );
+    // A hole in a sparse array is refused like any other bad element, before anything is appended.
+    const sparse = Array.from({ length: 400 }, () => ({ type: 'ok' }));
+    delete sparse[300];
+    await rejects(() => stream.produceBatch(sparse), /events\[300\]: each event must be an object/);
   });
 
   it('worker options and controls', () => {
@@ -91,6 +102,10 @@ describe('bad arguments are rejected with a clear message before any Redis call'
     expect(() => new ConsumerWorker(stream, 'g', 'w', { handler: 'x' as never })).toThrow(/handler must be/);
     expect(() => new ConsumerWorker(stream, 'g', 'w', { catchUpReads: 'fast' as never })).toThrow(
       /catchUpReads must be 'script' or 'plain', got "fast"/,
+    );
+    const otherStream = new EventStream({ connection: redis, streamKey: 'test:another' });
+    expect(() => new ConsumerWorker(stream, 'g', 'w', { deadLetters: new DeadLetters(otherStream) })).toThrow(
+      /deadLetters serves "test:another", not this worker's stream "test:bad-arguments"/,
     );
     const worker = new ConsumerWorker(stream, 'g', 'w');
     expect(() => worker.crashNext(0)).toThrow(/crash count must be an integer >= 1/);

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { StreamArgumentError } from './errors.js';
 import { show } from './stream-ids.js';
 
@@ -10,6 +10,11 @@ export interface HeldConnection {
 
 export function holdConnection(connection: unknown): HeldConnection {
   if (connection instanceof Redis) return { redis: connection, owned: false };
+  if (connection instanceof Cluster) {
+    throw new StreamArgumentError(
+      'connection must be a standalone ioredis Redis or a redis:// URL; a Cluster connection is not supported',
+    );
+  }
   if (typeof connection !== 'string') {
     throw new StreamArgumentError('connection must be a redis:// URL or an ioredis instance');
   }

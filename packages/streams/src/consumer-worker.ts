@@ -204,6 +204,12 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       deadLetters: DeadLetters | null;
       reapIntervalMs: number | null;
     };
+    // Its scripts claim and ack on the DLQ's own stream: another stream's would act on the wrong entries.
+    if (deadLetters && deadLetters.streamKey !== stream.streamKey) {
+      throw new StreamArgumentError(
+        `deadLetters serves ${show(deadLetters.streamKey)}, not this worker's stream ${show(stream.streamKey)}`,
+      );
+    }
     this.#deadLetters = deadLetters;
     this.#reapIntervalMs = reapIntervalMs;
     this.#stream = stream;

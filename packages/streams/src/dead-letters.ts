@@ -56,6 +56,8 @@ const META = [
  */
 export class DeadLetters {
   readonly key: string;
+  /** The stream whose entries this DLQ receives. */
+  readonly streamKey: string;
   readonly #stream: EventStream;
   #count = 0;
 
@@ -65,6 +67,7 @@ export class DeadLetters {
     if (key === stream.streamKey)
       throw new StreamArgumentError('the dead-letter key must differ from the stream key');
     this.#stream = stream;
+    this.streamKey = stream.streamKey;
     this.key = key;
   }
 

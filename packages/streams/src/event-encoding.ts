@@ -27,12 +27,21 @@ export function encodeFields(type: unknown, payload: EventPayload): string[] {
   return fields;
 }
 
-/** One element of a `produceBatch` array, encoded for the batch script (which sends the fields as JSON). */
-export function encodeBatchEvent(event: unknown): string[] {
-  if (event === null || typeof event !== 'object') {
-    throw new StreamArgumentError(`each event must be an object { type, payload }, got ${show(event)}`);
+/**
+ * Element `index` of a `produceBatch` array, encoded for the batch script (which sends the fields as JSON).
+ * Errors name the position, so a bad event in a thousand can be found.
+ */
+export function encodeBatchEvent(event: unknown, index: number): string[] {
+  try {
+    if (event === null || typeof event !== 'object') {
+      throw new StreamArgumentError(`each event must be an object { type, payload }, got ${show(event)}`);
+    }
+    const { type, payload } = event as { type?: unknown; payload?: EventPayload };
+    // A lone UTF-16 surrogate has no UTF-8 form; replace it as Buffer.from would on the plain XADD path.
+    return encodeFields(type, payload ?? {}).map((value) => value.toWellFormed());
+  } catch (error) {
+    if (error instanceof StreamArgumentError)
+      throw new StreamArgumentError(`events[${index}]: ${error.message}`);
+    throw error;
   }
-  const { type, payload } = event as { type?: unknown; payload?: EventPayload };
-  // A lone UTF-16 surrogate has no UTF-8 form; replace it as Buffer.from would on the plain XADD path.
-  return encodeFields(type, payload ?? {}).map((value) => value.toWellFormed());
 }

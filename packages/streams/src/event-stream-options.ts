@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { assertInteger } from './arguments.js';
 
 export interface EventStreamOptions {
   /** An ioredis connection (shared, not closed by `close()`) or a `redis://` URL (owned and closed). */
@@ -14,3 +15,16 @@ export const EVENT_STREAM_DEFAULTS = {
   maxlenApprox: 2000,
   claimMinIdleMs: 5000,
 } as const;
+
+/** The retention and claim settings with their defaults, checked: what `EventStream` runs with. */
+export function resolveStreamSettings(options: Pick<EventStreamOptions, 'maxlenApprox' | 'claimMinIdleMs'>): {
+  maxlenApprox: number | null;
+  claimMinIdleMs: number;
+} {
+  const maxlenApprox =
+    options.maxlenApprox === undefined ? EVENT_STREAM_DEFAULTS.maxlenApprox : options.maxlenApprox;
+  if (maxlenApprox !== null) assertInteger(maxlenApprox, 'maxlenApprox', 1);
+  const claimMinIdleMs = options.claimMinIdleMs ?? EVENT_STREAM_DEFAULTS.claimMinIdleMs;
+  assertInteger(claimMinIdleMs, 'claimMinIdleMs', 0);
+  return { maxlenApprox, claimMinIdleMs };
+}

@@ -4,7 +4,7 @@ import { type HeldConnection, holdConnection, releaseConnection } from './connec
 import { AUTOCLAIM_WITH_LETTERS_LUA } from './dead-letter-scripts.js';
 import { GroupNotFoundError, StreamArgumentError, StreamError } from './errors.js';
 import { encodeBatchEvent, encodeFields } from './event-encoding.js';
-import { EVENT_STREAM_DEFAULTS, type EventStreamOptions } from './event-stream-options.js';
+import { type EventStreamOptions, resolveStreamSettings } from './event-stream-options.js';
 import { PRODUCE_BATCH_CHUNK, PRODUCE_BATCH_LUA } from './produce-batch-script.js';
 import { READ_BACKLOG_LUA } from './read-backlog-script.js';
 import {
@@ -115,11 +115,7 @@ export class EventStream {
   constructor(options: EventStreamOptions) {
     const { connection, streamKey } = options;
     assertName(streamKey, 'streamKey');
-    const maxlenApprox =
-      options.maxlenApprox === undefined ? EVENT_STREAM_DEFAULTS.maxlenApprox : options.maxlenApprox;
-    if (maxlenApprox !== null) assertInteger(maxlenApprox, 'maxlenApprox', 1);
-    const claimMinIdleMs = options.claimMinIdleMs ?? EVENT_STREAM_DEFAULTS.claimMinIdleMs;
-    assertInteger(claimMinIdleMs, 'claimMinIdleMs', 0);
+    const { maxlenApprox, claimMinIdleMs } = resolveStreamSettings(options);
     this.#connection = holdConnection(connection);
     this.redis = this.#connection.redis;
     this.streamKey = streamKey;
@@ -162,7 +158,8 @@ export class EventStream {
     if (events.length === 0) return [];
     const maxlen = this.maxlenApprox === null ? '' : String(this.maxlenApprox);
     // Every event is encoded (and so validated) before anything is sent: a bad event appends nothing.
-    const encoded = events.map(encodeBatchEvent);
+    // Array.from, not map: a hole in a sparse array is checked (and refused) like any other element.
+    const encoded = Array.from(events, encodeBatchEvent);
     const produceChunk = this.#script(PRODUCE_BATCH_COMMAND);
     const ids = await this.#run('XADD batch', async () => {
       // Each chunk is written as soon as it is serialised, so Redis appends one chunk while the next is

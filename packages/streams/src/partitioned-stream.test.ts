@@ -142,10 +142,13 @@ describe('PartitionedStream', () => {
     const good = { key: 'a', type: 'order.placed' };
     const cases: [unknown, RegExp][] = [
       [[good, { key: '', type: 'x' }], /partition key must be a non-empty string/],
-      [[good, { type: 'x' }], /partition key must be a non-empty string, got undefined/],
+      [[good, { type: 'x' }], /events\[1\]: partition key must be a non-empty string, got undefined/],
       [[good, { key: 'b', type: '' }], /event type must be a non-empty string/],
       [[good, { key: 'b', type: 'x', payload: { ts_ms: 1 } }], /payload field "ts_ms" is reserved/],
-      [[good, null], /partition key must be a non-empty string/],
+      [[good, null], /events\[1\]: each event must be an object/],
+      // A hole in a sparse array is an event like any other: refused, not skipped.
+      // biome-ignore lint/suspicious/noSparseArray: the hole is the point
+      [[good, , good], /events\[1\]: each event must be an object \{ type, payload \}, got undefined/],
       ['not an array', /events must be an array/],
     ];
     for (const [events, message] of cases) {
@@ -154,6 +157,47 @@ describe('PartitionedStream', () => {
     }
     await expect(stream.produce('a', '')).rejects.toThrow(/event type must be a non-empty string/);
     expect(await stream.length()).toBe(0);
+  });
+
+  it("gives each partition its own dead-letter stream, and a poison pill goes to its partition's", async () => {
+    const stream = new PartitionedStream({
+      connection: redis,
+      baseKey: uniqueStreamKey('parts-dlq'),
+      partitions: 2,
+      claimMinIdleMs: 0,
+    });
+    await stream.ensureGroup('billing', '0-0');
+    const poison = await stream.produce('order-1', 'order.poison');
+    const healthy = await stream.produce('order-2', 'order.placed');
+    const workers = stream.workers('billing', 'pod-1', {
+      deadLetters: true,
+      maxDeliveries: 2,
+      handler: (entry) => {
+        if (entry.fields.type === 'order.poison') throw new Error('cannot handle this one');
+      },
+    });
+    await Promise.all(workers.map((worker) => worker.start()));
+    // Its second delivery (by the reaper, past the claim threshold of 0) reaches maxDeliveries.
+    const poisoned = workers[stream.names.indexOf(poison.partition)] as ConsumerWorker;
+    await waitFor('the poison pill dead-lettered', async () => {
+      await poisoned.reapIdlePel();
+      return (await new DeadLetters(stream.streamFor('order-1')).length()) === 1;
+    });
+    const [letter] = await new DeadLetters(stream.streamFor('order-1')).newest(1);
+    expect(letter).toMatchObject({ originalId: poison.id, group: 'billing' });
+    if (poison.partition !== healthy.partition) {
+      expect(await new DeadLetters(stream.streamFor('order-2')).length()).toBe(0);
+    }
+    await Promise.all(workers.map((worker) => worker.close()));
+    await Promise.all(stream.streams.map((partition) => new DeadLetters(partition).clear()));
+    await stream.deleteStreams();
+  });
+
+  it('leaves a shared connection open when its options are refused', async () => {
+    expect(
+      () => new PartitionedStream({ connection: redis, baseKey: 'k', partitions: 2, maxlenApprox: 0 }),
+    ).toThrow(/maxlenApprox must be an integer >= 1/);
+    expect(await redis.ping()).toBe('PONG');
   });
 
   it('refuses bad options before opening a connection', () => {
@@ -166,6 +210,7 @@ describe('PartitionedStream', () => {
       [{ partitions: ['a{b'] }, /partition name "a\{b" must not contain \{ or \}/],
       [{ partitions: [''] }, /partition name must be a non-empty string/],
       [{ baseKey: '' }, /baseKey must be a non-empty string/],
+      [{ baseKey: 'events:{orders}' }, /baseKey "events:\{orders\}" must not contain \{ or \}/],
       [{ connection: 'localhost:6379' }, /connection must be a redis:\/\/ URL/],
       [{ maxlenApprox: 0 }, /maxlenApprox must be an integer >= 1/],
     ];

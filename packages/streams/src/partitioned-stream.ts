@@ -3,10 +3,11 @@ import { assertInteger, assertName } from './arguments.js';
 import { type HeldConnection, holdConnection, releaseConnection } from './connection.js';
 import { ConsumerWorker } from './consumer-worker.js';
 import type { ConsumerWorkerOptions } from './consumer-worker-options.js';
+import { DeadLetters } from './dead-letters.js';
 import { StreamArgumentError } from './errors.js';
 import { encodeBatchEvent } from './event-encoding.js';
 import { EventStream } from './event-stream.js';
-import type { EventStreamOptions } from './event-stream-options.js';
+import { type EventStreamOptions, resolveStreamSettings } from './event-stream-options.js';
 import { show } from './stream-ids.js';
 import type { EventInput, EventPayload, StreamStats } from './types.js';
 
@@ -53,26 +54,22 @@ export class PartitionedStream {
   readonly #connection: HeldConnection;
 
   constructor(options: PartitionedStreamOptions) {
-    const { baseKey, partitions, connection, ...streamOptions } = options;
+    const { baseKey, partitions, connection } = options;
     assertName(baseKey, 'baseKey');
+    // A brace in the base would make it (or part of it) the hash tag: every partition in one slot.
+    if (/[{}]/.test(baseKey))
+      throw new StreamArgumentError(`baseKey ${show(baseKey)} must not contain { or }`);
     const hashed = typeof partitions === 'number';
     this.names = hashed ? countedNames(partitions) : namedPartitions(partitions);
     this.#byName = hashed ? null : new Map(this.names.map((name, index) => [name, index]));
     this.baseKey = baseKey;
+    // Everything is checked before a connection is opened: a bad option leaves nothing behind.
+    const settings = resolveStreamSettings(options);
     this.#connection = holdConnection(connection);
-    try {
-      this.streams = this.names.map(
-        (name) =>
-          new EventStream({
-            ...streamOptions,
-            connection: this.#connection.redis,
-            streamKey: partitionKey(baseKey, name),
-          }),
-      );
-    } catch (error) {
-      this.#connection.redis.disconnect(); // a bad option: nothing may be left open
-      throw error;
-    }
+    const { redis } = this.#connection;
+    this.streams = this.names.map(
+      (name) => new EventStream({ ...settings, connection: redis, streamKey: partitionKey(baseKey, name) }),
+    );
   }
 
   /** The index (into `names` and `streams`) of the partition an event with this key belongs to. */
@@ -111,10 +108,16 @@ export class PartitionedStream {
   async produceBatch(events: readonly KeyedEventInput[]): Promise<PartitionedId[]> {
     if (!Array.isArray(events))
       throw new StreamArgumentError('events must be an array of { key, type, payload }');
-    const indexes = events.map((event) => {
-      const index = this.partitionOf((event as Partial<KeyedEventInput> | null)?.key as string);
-      encodeBatchEvent(event);
-      return index;
+    // Array.from, not map: a hole in a sparse array is checked (and refused) like any other element.
+    const indexes = Array.from(events, (event: unknown, index) => {
+      encodeBatchEvent(event, index);
+      try {
+        return this.partitionOf((event as Partial<KeyedEventInput>).key as string);
+      } catch (error) {
+        if (error instanceof StreamArgumentError)
+          throw new StreamArgumentError(`events[${index}]: ${error.message}`);
+        throw error;
+      }
     });
     // The key rides along unread: produceBatch takes only each event's type and payload.
     const shares = this.names.map(() => [] as { position: number; event: KeyedEventInput }[]);
@@ -146,11 +149,23 @@ export class PartitionedStream {
 
   /**
    * One worker per partition for this consumer of the group, not started. Each reads on a connection of its
-   * own; the handler's context names the partition's `streamKey`. A deployment that runs a share of the
-   * partitions per pod starts only the workers it owns.
+   * own; the handler's context names the partition's `streamKey`. With `deadLetters: true` each partition's
+   * worker gets that partition's dead-letter stream (`<partition key>:dlq`, in the partition's slot). A
+   * deployment that runs a share of the partitions per pod starts only the workers it owns.
    */
-  workers(group: string, consumer: string, options: ConsumerWorkerOptions = {}): ConsumerWorker[] {
-    return this.streams.map((stream) => new ConsumerWorker(stream, group, consumer, options));
+  workers(
+    group: string,
+    consumer: string,
+    options: Omit<ConsumerWorkerOptions, 'deadLetters'> & { readonly deadLetters?: boolean } = {},
+  ): ConsumerWorker[] {
+    const { deadLetters = false, ...shared } = options;
+    return this.streams.map(
+      (stream) =>
+        new ConsumerWorker(stream, group, consumer, {
+          ...shared,
+          deadLetters: deadLetters ? new DeadLetters(stream) : null,
+        }),
+    );
   }
 
   /** Entries across all partitions. */
