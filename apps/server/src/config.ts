@@ -25,8 +25,10 @@ const seedsSchema = z.array(z.string()).transform((specs, ctx): GroupSeed[] => {
     .flatMap((spec) => spec.split(';'))
     .map((part) => part.trim())
     .filter((part) => part !== '');
-  if (parts.length === 1 && parts[0] === 'none') return [];
   const problem = (message: string) => ctx.addIssue({ code: 'custom', message: `seed: ${message}` });
+  if (parts.length === 1 && parts[0] === 'none') return [];
+  // An unset variable expanded into the flag must not quietly mean "no workers": that is what none is for.
+  if (parts.length === 0) problem('is empty; give group=consumer,consumer, or none to run no workers');
   const seeds: GroupSeed[] = [];
   for (const part of parts) {
     const match = /^([^=]*)=(.*)$/.exec(part);
@@ -112,8 +114,8 @@ export const USAGE = `Usage: streamscope [options]
   --claim-idle-ms <n>        XAUTOCLAIM idle threshold (5000)        STREAMSCOPE_CLAIM_IDLE_MS
   --process-latency-ms <n>   simulated work per entry (25)           STREAMSCOPE_PROCESS_LATENCY_MS
   --no-reset                 keep existing data at the stream key    STREAMSCOPE_NO_RESET=1
-  --seed <group=a,b>         groups and consumers to run, repeatable, or none
-                             (notifications=worker-a,worker-b analytics=worker-c)  STREAMSCOPE_SEED
+  --seed <group=a,b>         groups and consumers to run, repeatable (or ;-separated), or none
+                             ('notifications=worker-a,worker-b;analytics=worker-c')  STREAMSCOPE_SEED
   --dlq-key <key>            dead-letter stream (<stream-key>:dlq)   STREAMSCOPE_DLQ_KEY
   --max-deliveries <n>       delivery count that dead-letters (5)    STREAMSCOPE_MAX_DELIVERIES
   --reap-interval-ms <n>     auto-reaper interval when on (1000)     STREAMSCOPE_REAP_INTERVAL_MS

@@ -66,3 +66,52 @@ it('runs one group per process on one stream: each acks every entry, each dashbo
     ?.consumers.map((consumer) => consumer.worker?.processed ?? 0);
   expect(split?.reduce((sum, processed) => sum + processed, 0)).toBe(200);
 });
+
+it('a reset in one process: the other re-creates its groups, and its workers carry on', async () => {
+  const streamKey = uniqueStreamKey('pools-reset');
+  const logged: string[] = [];
+  const resetter = await startTestServer(['--stream-key', streamKey, '--seed', 'analytics=worker-c'], {
+    redis,
+  });
+  servers.push(resetter);
+  const other = await startTestServer(
+    ['--stream-key', streamKey, '--no-reset', '--seed', 'notifications=worker-a,worker-b'],
+    { redis, log: (message) => logged.push(message) },
+  );
+  servers.push(other);
+
+  await resetter.server.pipeline.produce(20);
+  await waitFor('notifications to ack 20', () => other.server.pipeline.totals().acked === 20);
+  await resetter.server.pipeline.reset();
+  await resetter.server.pipeline.produce(30);
+  await waitFor(
+    'notifications, re-created, to ack the 30 produced after the reset',
+    () => other.server.pipeline.totals().acked === 50,
+    { timeoutMs: 15_000 },
+  );
+  expect(logged.join('\n')).toMatch(
+    /group notifications was deleted under its running consumers .* re-created it from 0-0/,
+  );
+  const groups = await groupsOf(other);
+  expect(groups.map((group) => [group.name, group.pending, group.lag]).sort()).toEqual([
+    ['analytics', 0, 0],
+    ['notifications', 0, 0],
+  ]);
+});
+
+it('a consumer added while a reset runs starts after it, on a group that exists', async () => {
+  const test = await startTestServer(['--seed', 'none'], { redis });
+  servers.push(test);
+  const { pipeline } = test.server;
+  await pipeline.addConsumer('hand', 'h1');
+  const reset = pipeline.reset();
+  const added = pipeline.addConsumer('hand', 'h2');
+  await Promise.all([reset, added]);
+  const groups = await pipeline.stream.infoGroups();
+  expect(groups.map((group) => group.name)).toEqual(['hand']);
+  await waitFor('h2 to read from the group', async () =>
+    (await pipeline.stream.infoConsumers('hand')).some((consumer) => consumer.name === 'h2'),
+  );
+  await pipeline.produce(5);
+  await waitFor('h2 to ack all 5', () => pipeline.totals().acked === 5);
+});

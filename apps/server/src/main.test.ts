@@ -129,6 +129,8 @@ describe('configuration', () => {
     ['billing=pod-1,pod-1', /seed: group "billing" names a consumer twice/],
     ['billing=pod-1;billing=pod-2', /seed: group "billing" is given twice/],
     ['none;billing=pod-1', /seed: "none" must look like/],
+    ['', /seed: is empty; give group=consumer,consumer, or none/],
+    [' ; ', /seed: is empty/],
   ])('says what is wrong with --seed %s', (seed, message) => {
     expect(() => parseConfig(['--seed', seed], {})).toThrow(message);
   });

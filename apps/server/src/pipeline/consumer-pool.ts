@@ -69,7 +69,7 @@ export class ConsumerPool {
     if (!peer) {
       throw new CommandError(
         'refused',
-        `consumer ${group}/${name} is the last one in its group: its pending entries would have no one to go to. Add another consumer first.`,
+        `consumer ${group}/${name} is the last one of its group on this server: its pending entries would have no one here to go to. Add another consumer first.`,
       );
     }
     slot.state = 'removing';

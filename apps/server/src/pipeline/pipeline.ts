@@ -4,6 +4,7 @@ import {
   DeadLetters,
   type EntryHandler,
   EventStream,
+  GroupNotFoundError,
   type LifecycleEvent,
   type LifecycleKind,
   ProcessedIds,
@@ -81,7 +82,10 @@ export class Pipeline {
   readonly groupCounters = new Map<string, GroupCounters>();
   readonly options: PipelineOptions & { maxDeliveries: number; reapIntervalMs: number };
   readonly #autoReap = new Set<string>();
-  readonly #resets = new SerialRuns<'reset'>();
+  /** Resets and consumer adds and removals, one at a time (see `reset`). */
+  readonly #membership = new SerialRuns<'membership'>();
+  /** Groups being re-created after someone else deleted them under running workers. */
+  readonly #recreating = new Set<string>();
   readonly #processed = new Map<string, ProcessedIds>();
   #baseline = { produced: 0, acked: 0, claimed: 0, deadLettered: 0 };
   /** Dead letters put back on the stream: produced, though not by `stream`. */
@@ -194,7 +198,20 @@ export class Pipeline {
    * "Reset demo" left a seed group deleted for good).
    */
   reset(): Promise<{ groups: number; consumers: number }> {
-    return this.#resets.run('reset', () => this.#reset());
+    return this.#membership.run('membership', () => this.#reset());
+  }
+
+  /**
+   * Starts a consumer (a conflict when the name is taken). Waits for a reset under way: started during one,
+   * its group would be deleted under it.
+   */
+  async addConsumer(group: string, name: string): Promise<void> {
+    await this.#membership.run('membership', () => this.pool.add(group, name));
+  }
+
+  /** Retires a consumer without losing an entry (see `ConsumerPool.remove`), never in the middle of a reset. */
+  removeConsumer(group: string, name: string): ReturnType<ConsumerPool['remove']> {
+    return this.#membership.run('membership', () => this.pool.remove(group, name));
   }
 
   async #reset(): Promise<{ groups: number; consumers: number }> {
@@ -311,9 +328,34 @@ export class Pipeline {
         this.#record(event);
       });
     }
-    // Failures are already in the worker's status (`lastError`); the listener keeps EventEmitter quiet.
-    worker.on('error', () => {});
+    // Failures are already in the worker's status (`lastError`). One kind this process can mend: another
+    // process sharing the stream reset it, deleting the groups these workers read.
+    worker.on('error', (event) => {
+      if (event.error instanceof GroupNotFoundError) this.#recreateGroup(group);
+    });
     return worker;
+  }
+
+  /**
+   * Re-creates a group deleted under this process's running workers (by a reset in another process on the
+   * same stream, say) from 0-0, as seeding would, so they carry on instead of failing every read. Groups
+   * with no worker here are left alone.
+   */
+  #recreateGroup(group: string): void {
+    if (this.#recreating.has(group)) return;
+    this.#recreating.add(group);
+    void this.#membership
+      .run('membership', async () => {
+        if (!this.pool.workers().some((worker) => worker.group === group)) return;
+        if ((await this.stream.infoGroups()).some((info) => info.name === group)) return;
+        await this.stream.ensureGroup(group, '0-0');
+        this.options.onBackgroundError?.(
+          'workers',
+          `group ${group} was deleted under its running consumers (a reset by another process?); re-created it from 0-0`,
+        );
+      })
+      .catch((error: unknown) => this.options.onBackgroundError?.('workers', error))
+      .finally(() => this.#recreating.delete(group));
   }
 
   #processedIds(group: string): ProcessedIds {

@@ -41,11 +41,11 @@ function handlersFor(pipeline: Pipeline): Handlers {
       return { running: false };
     },
     'consumer.add': async ({ group, name }) => {
-      await pool.add(group, name);
+      await pipeline.addConsumer(group, name);
       return { group, name };
     },
     'consumer.remove': async ({ group, name }) => {
-      const { handedOverTo, moved, deleted } = await pool.remove(group, name);
+      const { handedOverTo, moved, deleted } = await pipeline.removeConsumer(group, name);
       return { group, name, handedOverTo, moved, deleted };
     },
     'consumer.pause': async ({ group, name }) => {
