@@ -2,6 +2,16 @@ import { z } from 'zod';
 import { LIMITS } from './limits.js';
 
 const ENTRY_ID = /^\d{1,20}(-\d{1,20})?$/;
+const RANGE_BOUND = /^(-|\+|\(?\d{1,20}(-\d{1,20})?)$/;
+const UINT64_MAX = 2n ** 64n - 1n;
+
+/** Redis keeps both halves of an ID in 64 bits; a bigger one would reach Redis only to be refused there. */
+const partsFit = (bound: string) =>
+  bound
+    .replace(/^\(/, '')
+    .split('-')
+    .every((part) => part.length < 20 || BigInt(part) <= UINT64_MAX);
+const TOO_BIG = 'has a part over 18446744073709551615, the largest a stream ID can hold';
 
 /** Group and consumer names: short and plain, so they read well in a table and in `redis-cli`. */
 export const nameSchema = z
@@ -10,12 +20,16 @@ export const nameSchema = z
   .max(LIMITS.nameMax, `must be at most ${LIMITS.nameMax} characters`)
   .regex(/^[A-Za-z0-9_.:-]+$/, 'may contain only letters, digits and _ . : -');
 
-export const entryIdSchema = z.string().regex(ENTRY_ID, 'must be a stream ID like 1716998413541-0');
+export const entryIdSchema = z
+  .string()
+  .regex(ENTRY_ID, 'must be a stream ID like 1716998413541-0')
+  .refine((id) => !ENTRY_ID.test(id) || partsFit(id), TOO_BIG);
 
 /** XRANGE bounds: `-`, `+`, an ID, or an exclusive `(`-prefixed ID. */
 export const rangeBoundSchema = z
   .string()
-  .regex(/^(-|\+|\(?\d{1,20}(-\d{1,20})?)$/, "must be '-', '+', a stream ID, or '(' and a stream ID");
+  .regex(RANGE_BOUND, "must be '-', '+', a stream ID, or '(' and a stream ID")
+  .refine((bound) => !RANGE_BOUND.test(bound) || bound === '-' || bound === '+' || partsFit(bound), TOO_BIG);
 
 /**
  * An event type to produce; omitted (or `random`) picks one of the demo's order types per event. Any text,
@@ -25,7 +39,8 @@ export const eventTypeSchema = z
   .string()
   .min(1, 'must not be empty')
   .max(LIMITS.eventTypeMax, `must be at most ${LIMITS.eventTypeMax} characters`)
-  .regex(/^\P{Cc}+$/u, 'must not contain control characters (newlines, tabs, NUL)');
+  // `*`, not `+`: an empty type is the length check's to report, not this one's.
+  .regex(/^\P{Cc}*$/u, 'must not contain control characters (newlines, tabs, NUL)');
 
 const int = (label: string, min: number, max: number) =>
   z

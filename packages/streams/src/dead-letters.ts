@@ -3,7 +3,7 @@ import { DEAD_LETTER_LUA, REQUEUE_LUA } from './dead-letter-scripts.js';
 import { StreamArgumentError } from './errors.js';
 import type { AutoclaimOptions, EventStream } from './event-stream.js';
 import { parseEntries } from './replies.js';
-import { assertEntryId, entryIdTime } from './stream-ids.js';
+import { assertEntryId, entryIdTime, isBeyondIdSpace } from './stream-ids.js';
 import { type AutoclaimResult, type EventFields, FIXED_FIELDS } from './types.js';
 
 /** Why and from where an entry was dead-lettered. */
@@ -126,6 +126,7 @@ export class DeadLetters {
     assertInteger(count, 'count', 1);
     if (before !== undefined) assertEntryId(before, 'before');
     const end = before === undefined ? '+' : `(${before}`;
+    if (isBeyondIdSpace('-', end)) return [];
     const reply = await this.#stream.redis.call('XREVRANGE', this.key, end, '-', 'COUNT', count);
     return parseEntries(reply).map(({ id, fields }) => toDeadLetter(id, fields));
   }

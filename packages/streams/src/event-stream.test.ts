@@ -109,6 +109,15 @@ describe('EventStream producing', () => {
 });
 
 describe('EventStream groups', () => {
+  it('replays an exclusive range past either end of the ID space as empty, not as a Redis error', async () => {
+    const stream = newStream();
+    const [id] = await stream.produceBatch([{ type: 'a' }, { type: 'b' }]);
+    expect(await stream.replay('-', '(0-0', 10)).toEqual([]);
+    expect(await stream.replay('-', '(0', 10)).toEqual([]);
+    expect(await stream.replay('(18446744073709551615-18446744073709551615', '+', 10)).toEqual([]);
+    expect((await stream.replay(`(${id}`, '+', 10)).map((entry) => entry.fields.type)).toEqual(['b']);
+  });
+
   it('ensureGroup is idempotent and creates the stream', async () => {
     const stream = newStream();
     await stream.ensureGroup('g', '0-0');

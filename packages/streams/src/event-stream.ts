@@ -23,7 +23,7 @@ import {
   parseStreamInfo,
   parseTypesOf,
 } from './replies.js';
-import { assertEntryId, assertGroupStart, assertRangeBound, show } from './stream-ids.js';
+import { assertEntryId, assertGroupStart, assertRangeBound, isBeyondIdSpace, show } from './stream-ids.js';
 import type {
   AutoclaimResult,
   ConsumerInfo,
@@ -439,6 +439,7 @@ export class EventStream {
     assertRangeBound(start, 'start');
     assertRangeBound(end, 'end');
     assertInteger(count, 'count', 1);
+    if (isBeyondIdSpace(start, end)) return [];
     return parseEntries(
       await this.#run('XRANGE', () => this.redis.call('XRANGE', this.streamKey, start, end, 'COUNT', count)),
     );
@@ -521,6 +522,7 @@ export class EventStream {
     assertInteger(count, 'count', 1);
     if (consumer !== undefined) assertName(consumer, 'consumer');
     if (minIdleMs !== undefined) assertInteger(minIdleMs, 'minIdleMs', 0);
+    if (isBeyondIdSpace(start, end)) return [];
     const idle = minIdleMs === undefined ? [] : ['IDLE', minIdleMs];
     const owner = consumer === undefined ? [] : [consumer];
     return parsePendingDetail(

@@ -59,6 +59,17 @@ export function assertRangeBound(id: unknown, what: string): asserts id is strin
   );
 }
 
+const MAX_ID = `${UINT64_MAX}-${UINT64_MAX}`;
+
+/**
+ * True for a range that an exclusive bound pushes past the ends of the ID space: `(0-0` as its end, or the
+ * largest ID as an exclusive start. Nothing can lie in it, but Redis answers such a range with an error
+ * ("invalid end ID for the interval") rather than with nothing.
+ */
+export function isBeyondIdSpace(start: string, end: string): boolean {
+  return start === `(${MAX_ID}` || end === '(0' || end === '(0-0';
+}
+
 export function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
   if (typeof value === 'bigint') return `${value}n`;

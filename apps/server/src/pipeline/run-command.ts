@@ -120,7 +120,9 @@ function handlersFor(pipeline: Pipeline): Handlers {
           ? { maxlen }
           : { minId: minId ?? `${Math.max(0, Date.now() - (olderThanMs ?? 0))}-0` },
       ),
-    'entry.history': async ({ id }) => {
+    'entry.history': async ({ id: given }) => {
+      // `1716998413541` means `1716998413541-0` to XRANGE; the history is kept under the full form.
+      const id = given.includes('-') ? given : `${given}-0`;
       const [entry] = await stream.replay(id, id, 1);
       return { id, entry: entry ? entryView(entry) : null, events: pipeline.history.of(id) };
     },
