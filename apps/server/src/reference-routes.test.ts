@@ -131,6 +131,22 @@ describe('reference demo routes', () => {
     const bad = await form('/produce', { count: 'lots' });
     expect(bad.status).toBe(400);
     expect((await json(bad)).error).toMatch(/count must be a number/);
+    // Only plain decimals are numbers: hex and exponent forms are no one's idea of a count.
+    for (const count of ['0x10', '1e3', '0b11']) {
+      const odd = await form('/produce', { count });
+      expect(odd.status, count).toBe(400);
+      expect((await json(odd)).error).toMatch(/count must be a number/);
+    }
+    const lengthBefore = (await json(test.server.app.request('/state'))).stream.length;
+    // A JSON body is read, not ignored in favour of the defaults.
+    const asJson = await test.server.app.request('/produce', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ count: 3, type: 'order.paid' }),
+    });
+    expect(asJson.status).toBe(200);
+    expect((await json(asJson)).produced).toBe(3);
+    expect((await json(test.server.app.request('/state'))).stream.length).toBe(lengthBefore + 3);
     const foreign = await form('/reset', {}, { origin: 'http://evil.example' });
     expect(foreign.status).toBe(403);
     const rebound = await test.server.app.request('http://evil.example:8788/reset', { method: 'POST' });

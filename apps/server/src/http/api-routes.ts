@@ -47,7 +47,7 @@ export function apiRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps): Hono 
 }
 
 /** The request's JSON, `{}` for an empty body; unparseable JSON is the client's error, said plainly. */
-async function jsonBody(c: Context): Promise<unknown> {
+export async function jsonBody(c: Context): Promise<unknown> {
   const text = await c.req.text();
   if (text.trim() === '') return {};
   try {
@@ -60,6 +60,8 @@ async function jsonBody(c: Context): Promise<unknown> {
   }
 }
 
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+
 /** Query strings are text; turn the named numeric ones into numbers (or leave junk for the schema to reject). */
 export function queryWithNumbers(
   query: Record<string, string>,
@@ -68,8 +70,8 @@ export function queryWithNumbers(
   const result: Record<string, string | number> = { ...query };
   for (const name of numeric) {
     const value = query[name];
-    if (value !== undefined && value.trim() !== '' && Number.isFinite(Number(value)))
-      result[name] = Number(value);
+    // Plain decimals only: Number() would also read `0x10`, `1e3` and `0b11`, which no form means.
+    if (value !== undefined && DECIMAL.test(value.trim())) result[name] = Number(value);
   }
   return result;
 }

@@ -5,7 +5,7 @@ import { CommandError } from '../pipeline/command-error.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import { runCommand } from '../pipeline/run-command.js';
 import type { ApiDeps } from './api-routes.js';
-import { queryWithNumbers } from './api-routes.js';
+import { jsonBody, queryWithNumbers } from './api-routes.js';
 import { errorReply } from './error-reply.js';
 import { parseCommand } from './parse-command.js';
 
@@ -119,10 +119,15 @@ async function formOf(
   c: Context,
   numeric: readonly string[],
 ): Promise<Record<string, string | number | undefined>> {
-  const body = await c.req.parseBody();
+  // Form-encoded as the reference's scripts send it; JSON read too rather than silently ignored.
+  const isJson = (c.req.header('content-type') ?? '').toLowerCase().includes('application/json');
+  const body = isJson ? await jsonBody(c) : await c.req.parseBody();
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new CommandError('bad_request', 'the body must be form fields or a JSON object of them');
+  }
   const fields: Record<string, string> = { ...c.req.query() };
   for (const [name, value] of Object.entries(body)) {
-    if (typeof value === 'string') fields[name] = value;
+    if (typeof value === 'string' || typeof value === 'number') fields[name] = String(value);
   }
   return queryWithNumbers(fields, numeric);
 }
