@@ -29,8 +29,17 @@ describe('fault tolerance (real processes)', () => {
       await redis.kill();
       for (const response of await Promise.all([request('/api/state'), produce()])) {
         expect(response.status).toBe(503);
-        expect((await json(response)).message).toMatch(/Redis is unavailable/);
+        expect(await json(response)).toMatchObject({ code: 'unavailable', message: /Redis is unavailable/ });
       }
+      // Once the connection is known to be down, everything that needs Redis says so without waiting.
+      await waitFor(
+        'the connection to be seen down',
+        () => test.server.pipeline.options.redis.status !== 'ready',
+      );
+      const started = Date.now();
+      const answers = await Promise.all([request('/metrics'), request('/state'), request('/api/state')]);
+      expect(answers.map((response) => response.status)).toEqual([503, 503, 503]);
+      expect(Date.now() - started).toBeLessThan(1_000);
       await redis.restart();
       await waitFor('the API to answer again', async () => (await produce()).status === 200, {
         timeoutMs: 10_000,

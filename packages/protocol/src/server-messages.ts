@@ -215,7 +215,7 @@ export const errorSchema = z.object({
   type: z.literal('error'),
   /** `null` when the message was too broken to carry one. */
   requestId: z.string().nullable(),
-  code: z.enum(['bad_json', 'bad_request', 'not_found', 'conflict', 'refused', 'internal']),
+  code: z.enum(['bad_json', 'bad_request', 'not_found', 'conflict', 'refused', 'unavailable', 'internal']),
   message: z.string(),
 });
 export type ErrorMessage = z.infer<typeof errorSchema>;

@@ -242,6 +242,12 @@ describe('EventStream groups', () => {
     await stream.produce('a');
     await expect(stream.consume('nope', 'c', 1, 10)).rejects.toBeInstanceOf(GroupNotFoundError);
     await expect(stream.infoConsumers('nope')).rejects.toThrow(/NOGROUP/);
+    // Through a script, Redis's sentence without the script's SHA and line numbers.
+    const claimed = stream.autoclaim('nope', 'c', { deadLetterKey: `${stream.streamKey}:dlq` });
+    await expect(claimed).rejects.toBeInstanceOf(GroupNotFoundError);
+    await expect(claimed).rejects.toThrow(
+      /^XAUTOCLAIM[^:]*: NOGROUP No such key .* or consumer group 'nope'[^@]*$/,
+    );
   });
 });
 

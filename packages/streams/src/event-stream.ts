@@ -568,7 +568,8 @@ function isNoSuchKey(error: unknown): boolean {
 function wrapRedisError(operation: string, error: unknown): Error {
   if (error instanceof StreamError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  if (message.startsWith('NOGROUP'))
-    return new GroupNotFoundError(`${operation}: ${message}`, { cause: error });
+  // From a script too, where Redis wraps it in the script's name and line: keep Redis's own sentence only.
+  const noGroup = /NOGROUP .*?(?= script: |$)/.exec(message);
+  if (noGroup) return new GroupNotFoundError(`${operation}: ${noGroup[0]}`, { cause: error });
   return new StreamError(`${operation} failed: ${message}`, { cause: error });
 }

@@ -10,7 +10,7 @@ import { WebSocketServer } from 'ws';
 import type { LiveHub } from '../live/live-hub.js';
 import { type AccessOptions, originAllowed, refuseForeignHost, requireToken } from './access.js';
 import { type ApiDeps, apiRoutes } from './api-routes.js';
-import { errorReply } from './error-reply.js';
+import { errorReply, REDIS_UNAVAILABLE } from './error-reply.js';
 import { liveSocket } from './live-socket.js';
 import { referenceRoutes } from './reference-routes.js';
 
@@ -59,11 +59,18 @@ export function createApp(options: AppOptions): { app: Hono; wss: WebSocketServe
       : next(),
   );
 
-  app.get('/metrics', guard, async (c) =>
+  // While Redis is away every command would wait out a reconnect attempt before failing; say so at once.
+  const redis = options.pipeline.options.redis;
+  const requireRedis: MiddlewareHandler = (c, next) =>
+    redis.status === 'ready'
+      ? next()
+      : Promise.resolve(c.json({ code: 'unavailable', message: REDIS_UNAVAILABLE }, 503));
+
+  app.get('/metrics', guard, requireRedis, async (c) =>
     c.body(await options.metrics.metrics(), 200, { 'content-type': options.metrics.contentType }),
   );
   app.get('/ws', guard, ...liveSocket(options.pipeline, options.hub, access));
-  app.use('/api/*', guard);
+  app.use('/api/*', guard, requireRedis);
   app.route('/api', apiRoutes(options));
 
   const reference = referenceRoutes(options);
@@ -78,7 +85,7 @@ export function createApp(options: AppOptions): { app: Hono; wss: WebSocketServe
     '/trim',
     '/reset',
   ]) {
-    app.use(path, guard);
+    app.use(path, guard, requireRedis);
   }
   app.route('/', reference);
 

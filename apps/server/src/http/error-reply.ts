@@ -16,8 +16,11 @@ const STATUS: Record<ErrorCode, ErrorReply['status']> = {
   not_found: 404,
   conflict: 409,
   refused: 409,
+  unavailable: 503,
   internal: 500,
 };
+
+export const REDIS_UNAVAILABLE = 'Redis is unavailable; the server keeps reconnecting, try again shortly';
 
 /** One mapping from anything a command can throw to what the client is told, for HTTP and WebSocket. */
 export function errorReply(error: unknown): ErrorReply {
@@ -38,7 +41,7 @@ export function errorReply(error: unknown): ErrorReply {
   const message = error instanceof Error ? error.message : String(error);
   // ioredis fails commands it cannot send while Redis is away; say so rather than "internal error".
   if (/Connection is closed|ECONNREFUSED|max retries|Stream isn't writeable/i.test(message)) {
-    return { code: 'internal', message: `Redis is unavailable: ${message}`, status: 503 };
+    return reply('unavailable', REDIS_UNAVAILABLE);
   }
   return reply('internal', message);
 }
