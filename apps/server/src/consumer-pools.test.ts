@@ -61,6 +61,26 @@ it('runs one group per process on one stream: each acks every entry, each dashbo
     ['worker-a', null],
     ['worker-b', null],
   ]);
+  // A name the other pool is using is taken here too: two workers would share (and hand over) one PEL.
+  const taken = await analytics.server.app.request('/api/consumer/add', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ group: 'notifications', name: 'worker-a' }),
+  });
+  expect(taken.status).toBe(409);
+  expect((await json(taken)).message).toMatch(/notifications\/worker-a is in use: Redis saw it \d+ ms ago/);
+  // The reference /state calls the other pool's consumers alive, by how lately Redis saw them.
+  const reference = await json(analytics.server.app.request('/state'));
+  const detail = reference.groups.find(
+    (group: { name: string }) => group.name === 'notifications',
+  ).consumers_detail;
+  expect(detail.map((consumer: { name: string; alive: boolean }) => [consumer.name, consumer.alive])).toEqual(
+    [
+      ['worker-a', true],
+      ['worker-b', true],
+    ],
+  );
+
   const split = (await groupsOf(notifications))
     .find((group) => group.name === 'notifications')
     ?.consumers.map((consumer) => consumer.worker?.processed ?? 0);

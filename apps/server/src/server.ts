@@ -61,6 +61,8 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     reapIntervalMs: config.reapIntervalMs,
     onBackgroundError: (what, error) => log(`${what}: ${error instanceof Error ? error.message : error}`),
   });
+  // Ready before serving, even when nothing is seeded: the first request must not meet a half-open connection.
+  await redis.ping();
   const seeded = await pipeline.start({ reset: config.reset });
   const snapshots = new SnapshotBuilder(pipeline, pipeline.stream.withConnection(snapshotRedis), {
     lag: config.alertLag,

@@ -500,9 +500,17 @@ export class EventStream {
   /** `XINFO CONSUMERS`. */
   async infoConsumers(group: string): Promise<ConsumerInfo[]> {
     assertName(group, 'group');
-    return parseConsumers(
-      await this.#run('XINFO CONSUMERS', () => this.redis.call('XINFO', 'CONSUMERS', this.streamKey, group)),
-    );
+    try {
+      return parseConsumers(await this.redis.call('XINFO', 'CONSUMERS', this.streamKey, group));
+    } catch (error) {
+      // No stream, so no group: the same answer as a stream without that group.
+      if (isNoSuchKey(error)) {
+        throw new GroupNotFoundError(`XINFO CONSUMERS: no stream ${this.streamKey}, so no group ${group}`, {
+          cause: error,
+        });
+      }
+      throw wrapRedisError('XINFO CONSUMERS', error);
+    }
   }
 
   /** `XPENDING key group`: count, ID range and per-consumer counts. */

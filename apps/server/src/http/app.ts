@@ -60,6 +60,7 @@ export function createApp(options: AppOptions): { app: Hono; wss: WebSocketServe
   );
 
   // While Redis is away every command would wait out a reconnect attempt before failing; say so at once.
+  // The server starts serving only once its connection is ready, so any other state is a reconnect.
   const redis = options.pipeline.options.redis;
   const requireRedis: MiddlewareHandler = (c, next) =>
     redis.status === 'ready'

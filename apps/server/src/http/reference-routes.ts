@@ -2,6 +2,7 @@ import { type Command, LIMITS, type Snapshot } from '@streamscope/protocol';
 import type { RecentOutcome } from '@streamscope/streams';
 import { type Context, Hono } from 'hono';
 import { CommandError } from '../pipeline/command-error.js';
+import { seemsActive } from '../pipeline/consumer-activity.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import { runCommand } from '../pipeline/run-command.js';
 import type { ApiDeps } from './api-routes.js';
@@ -158,7 +159,8 @@ function referenceState(snapshot: Snapshot, pipeline: Pipeline) {
           crashed_drops: worker?.crashedDrops ?? 0,
           paused: worker?.paused ?? false,
           crash_queued: worker?.crashQueued ?? 0,
-          alive: worker?.alive ?? false,
+          // A consumer of another process: alive as far as Redis can tell, by when it last read.
+          alive: worker?.alive ?? seemsActive(consumer.idleMs),
           pending: consumer.pending,
           idle_ms: consumer.idleMs,
           recent: (pipeline.pool.find(group.name, consumer.name)?.recent() ?? []).reverse().map(recentView),

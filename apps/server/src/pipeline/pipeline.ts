@@ -13,6 +13,8 @@ import {
 import type { Redis } from 'ioredis';
 import { EntryHistory } from '../live/entry-history.js';
 import { TickBuffer } from '../live/tick-buffer.js';
+import { CommandError } from './command-error.js';
+import { seemsActive } from './consumer-activity.js';
 import { ConsumerPool } from './consumer-pool.js';
 import { ContinuousProducer } from './continuous-producer.js';
 import { fakeOrders } from './fake-orders.js';
@@ -206,7 +208,29 @@ export class Pipeline {
    * its group would be deleted under it.
    */
   async addConsumer(group: string, name: string): Promise<void> {
-    await this.#membership.run('membership', () => this.pool.add(group, name));
+    await this.#membership.run('membership', async () => {
+      if (!this.pool.find(group, name)) await this.#refuseActiveElsewhere(group, name);
+      await this.pool.add(group, name);
+    });
+  }
+
+  /**
+   * Two workers under one consumer name would share one PEL, each handing over or deleting the other's
+   * entries; so a name Redis saw lately, from a process sharing the stream, is taken. (Seeding skips this
+   * check: a restarted server takes its own consumers back moments after it stopped.)
+   */
+  async #refuseActiveElsewhere(group: string, name: string): Promise<void> {
+    const consumers = await this.stream.infoConsumers(group).catch((error: unknown) => {
+      if (error instanceof GroupNotFoundError) return [];
+      throw error;
+    });
+    const known = consumers.find((consumer) => consumer.name === name);
+    if (known && seemsActive(known.idleMs)) {
+      throw new CommandError(
+        'conflict',
+        `consumer ${group}/${name} is in use: Redis saw it ${known.idleMs} ms ago, from another process sharing the stream. Pick another name.`,
+      );
+    }
   }
 
   /** Retires a consumer without losing an entry (see `ConsumerPool.remove`), never in the middle of a reset. */
