@@ -37,10 +37,9 @@ const seedsSchema = z.array(z.string()).transform((specs, ctx): GroupSeed[] => {
       continue;
     }
     const group = (match[1] ?? '').trim();
-    const consumers = (match[2] ?? '')
-      .split(',')
-      .map((name) => name.trim())
-      .filter((name) => name !== '');
+    const list = (match[2] ?? '').trim();
+    // `a,,b` is a typo, not two consumers: each name between commas is checked, empty ones included.
+    const consumers = list === '' ? [] : list.split(',').map((name) => name.trim());
     for (const [what, name] of [['group', group], ...consumers.map((name) => ['consumer', name])]) {
       const checked = nameSchema.safeParse(name);
       if (!checked.success) problem(`${what} ${JSON.stringify(name)} ${checked.error.issues[0]?.message}`);

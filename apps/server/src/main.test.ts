@@ -127,6 +127,7 @@ describe('configuration', () => {
     ['=pod-1', /seed: group "" must not be empty/],
     ['billing=pod 1', /seed: consumer "pod 1" may contain only letters, digits/],
     ['billing=pod-1,pod-1', /seed: group "billing" names a consumer twice/],
+    ['billing=pod-1,,pod-2', /seed: consumer "" must not be empty/],
     ['billing=pod-1;billing=pod-2', /seed: group "billing" is given twice/],
     ['none;billing=pod-1', /seed: "none" must look like/],
     ['', /seed: is empty; give group=consumer,consumer, or none/],
