@@ -1,4 +1,5 @@
 export * from './commands.js';
+export * from './consumer-activity.js';
 export * from './describe-issues.js';
 export * from './limits.js';
 export * from './results.js';

@@ -1,8 +1,7 @@
-import { type Command, LIMITS, type Snapshot } from '@streamscope/protocol';
+import { type Command, LIMITS, type Snapshot, seemsActive } from '@streamscope/protocol';
 import type { RecentOutcome } from '@streamscope/streams';
 import { type Context, Hono } from 'hono';
 import { CommandError } from '../pipeline/command-error.js';
-import { seemsActive } from '../pipeline/consumer-activity.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import { runCommand } from '../pipeline/run-command.js';
 import type { ApiDeps } from './api-routes.js';

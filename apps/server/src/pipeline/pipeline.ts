@@ -1,4 +1,9 @@
-import { type EntryView, type LifecycleEventView, POISON_EVENT_TYPE } from '@streamscope/protocol';
+import {
+  type EntryView,
+  type LifecycleEventView,
+  POISON_EVENT_TYPE,
+  seemsActive,
+} from '@streamscope/protocol';
 import {
   ConsumerWorker,
   DeadLetters,
@@ -14,7 +19,6 @@ import type { Redis } from 'ioredis';
 import { EntryHistory } from '../live/entry-history.js';
 import { TickBuffer } from '../live/tick-buffer.js';
 import { CommandError } from './command-error.js';
-import { seemsActive } from './consumer-activity.js';
 import { ConsumerPool } from './consumer-pool.js';
 import { ContinuousProducer } from './continuous-producer.js';
 import { fakeOrders } from './fake-orders.js';

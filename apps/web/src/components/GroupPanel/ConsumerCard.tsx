@@ -1,4 +1,10 @@
-import type { AlertView, CommandResults, ConsumerView, WorkerView } from '@streamscope/protocol';
+import {
+  type AlertView,
+  type CommandResults,
+  type ConsumerView,
+  seemsActive,
+  type WorkerView,
+} from '@streamscope/protocol';
 import { memo, useId } from 'react';
 import { useCommand } from '../../hooks/use-command';
 import { hasAlert } from '../../lib/alerts';
@@ -30,9 +36,17 @@ interface ConsumerCardProps {
   onRemoved: (result: CommandResults['consumer.remove']) => void;
 }
 
-function WorkerBadges({ worker }: { worker: WorkerView | null }) {
+function WorkerBadges({ worker, idleMs }: { worker: WorkerView | null; idleMs: number }) {
   if (worker === null) {
-    return (
+    // Not run by this server: read lately, it is live in another process (a pool of its own, say).
+    return seemsActive(idleMs) ? (
+      <span
+        className="badge badge-ok"
+        title="No worker runs under this name here, but Redis saw it read just now: it runs in another process"
+      >
+        elsewhere
+      </span>
+    ) : (
       <span className="badge" title="Redis knows this consumer, but no worker runs under its name here">
         no worker
       </span>
@@ -80,7 +94,7 @@ export const ConsumerCard = memo(function ConsumerCard({
           {name}
         </h3>
         <div className="consumer-badges">
-          <WorkerBadges worker={worker} />
+          <WorkerBadges worker={worker} idleMs={consumer.idleMs} />
           <AlertBadges alerts={alerts} />
         </div>
       </header>

@@ -1,0 +1,32 @@
+import { StreamscopeProcess } from '../fixtures/streamscope-process.js';
+import { expect, test } from '../fixtures/test.js';
+
+test('a group run by another process: its consumer shows as elsewhere, its group keeps up, then goes quiet', async ({
+  dashboard,
+  redis,
+  streamscope,
+}) => {
+  // The seed's "separate consumer pool per group": a second server on the same stream runs billing alone.
+  const billingPool = await StreamscopeProcess.start({
+    redisUrl: redis.url,
+    streamKey: streamscope.streamKey,
+    extraArgs: ['--no-reset', '--seed', 'billing=pod-1'],
+  });
+  try {
+    const billing = dashboard.group('billing');
+    const pod = dashboard.consumer('billing', 'pod-1');
+    await expect(pod.getByText('elsewhere', { exact: true })).toBeVisible();
+    await expect(dashboard.page.getByRole('article')).toHaveCount(4);
+
+    await dashboard.produceEvents(20);
+    await expect(dashboard.stat(billing, 'Entries read')).toHaveText('20');
+    await expect(dashboard.stat(billing, 'Pending')).toHaveText('0');
+    await expect(dashboard.stat(dashboard.consumer('analytics', 'worker-c'), 'Processed')).toHaveText('20');
+
+    // Once that process stops, its consumer is only a name Redis remembers.
+    await billingPool.stop();
+    await expect(pod.getByText('no worker', { exact: true })).toBeVisible({ timeout: 10_000 });
+  } finally {
+    await billingPool.stop();
+  }
+});
