@@ -237,11 +237,11 @@ describe('ConsumerWorker', () => {
     const { worker, of } = await startWorker(stream, 'w', { blockMs: 10_000 });
     await waitFor('the worker blocked in XREADGROUP', async () => {
       const clients = String(await redis.call('CLIENT', 'LIST'));
-      return /name=streamscope:g:w .*flags=b .*cmd=xreadgroup/.test(clients);
+      return /name=streamscope-worker:\S+\/g\/w .*flags=b .*cmd=xreadgroup/.test(clients);
     });
     await worker.pause();
     const clients = String(await redis.call('CLIENT', 'LIST'));
-    expect(clients).not.toMatch(/name=streamscope:g:w .*flags=b/);
+    expect(clients).not.toMatch(/name=streamscope-worker:\S+\/g\/w .*flags=b/);
     await stream.produceBatch(events(3));
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(of('delivered')).toHaveLength(0);
@@ -341,7 +341,7 @@ describe('ConsumerWorker', () => {
       const clients = String(await redis.call('CLIENT', 'LIST'));
       return clients
         .split('\n')
-        .some((line) => line.includes('name=streamscope:g:w') && line.includes('cmd=xreadgroup'));
+        .some((line) => /name=streamscope-worker:\S+\/g\/w /.test(line) && line.includes('cmd=xreadgroup'));
     });
     const started = performance.now();
     const closing = worker.close();

@@ -18,6 +18,7 @@ import { RecentMap } from './recent-map.js';
 import { RecentRing } from './recent-ring.js';
 import { compareEntryIds, show } from './stream-ids.js';
 import type { EventFields, StreamEntry } from './types.js';
+import { workerConnectionName } from './worker-connections.js';
 
 export type WorkerState = 'new' | 'running' | 'closing' | 'closed';
 
@@ -230,7 +231,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     this.#state = 'running';
     this.#peers.join(this.#asPeer);
     const connection = this.#stream.redis.duplicate({
-      connectionName: `streamscope:${this.group}:${this.name}`.replace(/[^\w:.-]/g, '_'),
+      connectionName: workerConnectionName(this.#stream.streamKey, this.group, this.name),
     });
     // Every (re)connect may have lost replies to reads: entries Redis delivered but we never saw.
     connection.on('ready', () => {

@@ -36,3 +36,4 @@ export { ProcessedIds, type ProcessedIdsOptions } from './processed-ids.js';
 export { compareEntryIds, entryIdTime, isEntryId } from './stream-ids.js';
 export { StreamTail, type StreamTailEvents, type StreamTailOptions } from './stream-tail.js';
 export type * from './types.js';
+export { type ConnectedWorker, connectedWorkers, workerConnectionName } from './worker-connections.js';
