@@ -1,7 +1,7 @@
 import { StreamscopeProcess } from '../fixtures/streamscope-process.js';
 import { expect, test } from '../fixtures/test.js';
 
-test('a group run by another process: its consumer shows as elsewhere, its group keeps up, then goes quiet', async ({
+test('a group run by another process: its consumer shows as elsewhere, its group keeps up, and no worker once that process stops', async ({
   dashboard,
   redis,
   streamscope,
@@ -23,7 +23,7 @@ test('a group run by another process: its consumer shows as elsewhere, its group
     await expect(dashboard.stat(billing, 'Pending')).toHaveText('0');
     await expect(dashboard.stat(dashboard.consumer('analytics', 'worker-c'), 'Processed')).toHaveText('20');
 
-    // Once that process stops, its consumer is only a name Redis remembers.
+    // Once that process stops, its worker's connection is gone: the consumer is a name Redis remembers.
     await billingPool.stop();
     await expect(pod.getByText('no worker', { exact: true })).toBeVisible({ timeout: 10_000 });
   } finally {

@@ -17,7 +17,7 @@ interface GroupState {
   name: string;
   pending: number;
   lag: number | null;
-  consumers: { name: string; worker: { processed: number } | null }[];
+  consumers: { name: string; worker: { processed: number } | null; connected: boolean | null }[];
 }
 const groupsOf = async (server: TestServer): Promise<GroupState[]> =>
   (await json(server.server.app.request('/api/state'))).groups;
@@ -57,9 +57,13 @@ it('runs one group per process on one stream: each acks every entry, each dashbo
   const seenByAnalytics = await groupsOf(analytics);
   const byName = new Map(seenByAnalytics.map((group) => [group.name, group]));
   expect(byName.get('analytics')?.consumers.map((consumer) => consumer.worker?.processed)).toEqual([200]);
-  expect(byName.get('notifications')?.consumers.map((consumer) => [consumer.name, consumer.worker])).toEqual([
-    ['worker-a', null],
-    ['worker-b', null],
+  expect(
+    byName
+      .get('notifications')
+      ?.consumers.map((consumer) => [consumer.name, consumer.worker, consumer.connected]),
+  ).toEqual([
+    ['worker-a', null, true],
+    ['worker-b', null, true],
   ]);
   // A name the other pool is using is taken here too: two workers would share (and hand over) one PEL.
   const taken = await analytics.server.app.request('/api/consumer/add', {
@@ -68,7 +72,9 @@ it('runs one group per process on one stream: each acks every entry, each dashbo
     body: JSON.stringify({ group: 'notifications', name: 'worker-a' }),
   });
   expect(taken.status).toBe(409);
-  expect((await json(taken)).message).toMatch(/notifications\/worker-a is in use: Redis saw it \d+ ms ago/);
+  expect((await json(taken)).message).toMatch(
+    /notifications\/worker-a is in use: a Streamscope worker in another process holds it/,
+  );
   // The reference /state calls the other pool's consumers alive, by how lately Redis saw them.
   const reference = await json(analytics.server.app.request('/state'));
   const detail = reference.groups.find(
@@ -85,6 +91,11 @@ it('runs one group per process on one stream: each acks every entry, each dashbo
     .find((group) => group.name === 'notifications')
     ?.consumers.map((consumer) => consumer.worker?.processed ?? 0);
   expect(split?.reduce((sum, processed) => sum + processed, 0)).toBe(200);
+
+  // Stopped, the other pool's workers close their connections: their consumers are names Redis remembers.
+  await notifications.stop();
+  const after = (await groupsOf(analytics)).find((group) => group.name === 'notifications');
+  expect(after?.consumers.map((consumer) => consumer.connected)).toEqual([false, false]);
 });
 
 it('a reset in one process: the other re-creates its groups, and its workers carry on', async () => {

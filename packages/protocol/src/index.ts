@@ -1,5 +1,4 @@
 export * from './commands.js';
-export * from './consumer-activity.js';
 export * from './describe-issues.js';
 export * from './limits.js';
 export * from './results.js';

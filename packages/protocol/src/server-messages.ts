@@ -67,6 +67,11 @@ const consumerSchema = z.object({
   inactiveMs: z.number().nullable(),
   /** The worker this server runs under that name; `null` for a consumer known only to Redis. */
   worker: workerSchema.nullable(),
+  /**
+   * Whether a Streamscope worker for this consumer has a connection open to Redis, from this process or
+   * another; `null` when Redis would not say (CLIENT LIST not permitted).
+   */
+  connected: z.boolean().nullable(),
 });
 export type ConsumerView = z.infer<typeof consumerSchema>;
 

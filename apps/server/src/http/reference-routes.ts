@@ -1,4 +1,4 @@
-import { type Command, LIMITS, type Snapshot, seemsActive } from '@streamscope/protocol';
+import { type Command, LIMITS, type Snapshot } from '@streamscope/protocol';
 import type { RecentOutcome } from '@streamscope/streams';
 import { type Context, Hono } from 'hono';
 import { CommandError } from '../pipeline/command-error.js';
@@ -158,8 +158,8 @@ function referenceState(snapshot: Snapshot, pipeline: Pipeline) {
           crashed_drops: worker?.crashedDrops ?? 0,
           paused: worker?.paused ?? false,
           crash_queued: worker?.crashQueued ?? 0,
-          // A consumer of another process: alive as far as Redis can tell, by when it last read.
-          alive: worker?.alive ?? seemsActive(consumer.idleMs),
+          // A consumer of another Streamscope process: alive while its worker's connection is open.
+          alive: worker?.alive ?? consumer.connected === true,
           pending: consumer.pending,
           idle_ms: consumer.idleMs,
           recent: (pipeline.pool.find(group.name, consumer.name)?.recent() ?? []).reverse().map(recentView),

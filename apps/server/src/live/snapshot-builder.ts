@@ -11,6 +11,7 @@ import type { Pipeline } from '../pipeline/pipeline.js';
 import { entryView } from '../pipeline/run-command.js';
 import { alertsOf, type Thresholds } from './alerts.js';
 import { BacklogGauge } from './backlog.js';
+import { ConnectedConsumers } from './connected-consumers.js';
 
 /** XPENDING rows per group in one snapshot; the rest are counted in `pending.omitted`. */
 export const PENDING_ROWS_PER_GROUP = 50;
@@ -56,12 +57,13 @@ export class SnapshotBuilder {
   async build(): Promise<Snapshot> {
     const reader = this.#reader;
     const deadLetters = this.#deadLetters;
-    const [info, tail, groups, dlqLength, dlqNewest] = await Promise.all([
+    const [info, tail, groups, dlqLength, dlqNewest, connected] = await Promise.all([
       reader.infoStream(),
       reader.tail(TAIL_LENGTH),
       reader.infoGroups(),
       deadLetters.length(),
       deadLetters.newest(DLQ_ROWS),
+      ConnectedConsumers.of(reader),
     ]);
     const perGroup = await Promise.all(
       groups.map(async (group) => {
@@ -98,7 +100,7 @@ export class SnapshotBuilder {
       },
       tail: tail.map(entryView),
       groups: perGroup.map(({ group, consumers, oldestPendingId, backlog }) => ({
-        ...groupView(group, consumers, pool.workers(), rates.groups.get(group.name)),
+        ...groupView(group, consumers, pool.workers(), connected, rates.groups.get(group.name)),
         ...backlog,
         oldestPendingMs: oldestPendingId === null ? null : Math.max(0, at - entryIdTime(oldestPendingId)),
         autoReap: this.#pipeline.autoReapEnabled(group.name),
@@ -156,17 +158,26 @@ function groupView(
   group: GroupInfo,
   consumers: readonly ConsumerInfo[],
   workers: readonly ConsumerWorker[],
+  connected: ConnectedConsumers | null,
   rates: { deliveredPerSec: number; ackedPerSec: number } | undefined,
 ): Omit<GroupView, 'oldestPendingMs' | 'autoReap' | 'duplicates' | 'deadLettered' | 'trimmedUnread'> {
   const ours = new Map(workers.filter((worker) => worker.group === group.name).map((w) => [w.name, w]));
+  const isConnected = (name: string) => (connected === null ? null : connected.has(group.name, name));
   const views: ConsumerView[] = consumers.map((consumer) => {
     const worker = ours.get(consumer.name);
     ours.delete(consumer.name);
-    return { ...consumer, worker: worker ? workerView(worker) : null };
+    return { ...consumer, worker: worker ? workerView(worker) : null, connected: isConnected(consumer.name) };
   });
   // A worker Redis does not list yet (it has not read once) is still part of the group's picture.
   for (const worker of ours.values()) {
-    views.push({ name: worker.name, pending: 0, idleMs: 0, inactiveMs: null, worker: workerView(worker) });
+    views.push({
+      name: worker.name,
+      pending: 0,
+      idleMs: 0,
+      inactiveMs: null,
+      worker: workerView(worker),
+      connected: isConnected(worker.name),
+    });
   }
   return {
     name: group.name,

@@ -1,9 +1,4 @@
-import {
-  type EntryView,
-  type LifecycleEventView,
-  POISON_EVENT_TYPE,
-  seemsActive,
-} from '@streamscope/protocol';
+import { type EntryView, type LifecycleEventView, POISON_EVENT_TYPE } from '@streamscope/protocol';
 import {
   ConsumerWorker,
   DeadLetters,
@@ -16,9 +11,11 @@ import {
   type StreamTail,
 } from '@streamscope/streams';
 import type { Redis } from 'ioredis';
+import { ConnectedConsumers } from '../live/connected-consumers.js';
 import { EntryHistory } from '../live/entry-history.js';
 import { TickBuffer } from '../live/tick-buffer.js';
 import { CommandError } from './command-error.js';
+import { seemsActive } from './consumer-activity.js';
 import { ConsumerPool } from './consumer-pool.js';
 import { ContinuousProducer } from './continuous-producer.js';
 import { fakeOrders } from './fake-orders.js';
@@ -220,10 +217,18 @@ export class Pipeline {
 
   /**
    * Two workers under one consumer name would share one PEL, each handing over or deleting the other's
-   * entries; so a name Redis saw lately, from a process sharing the stream, is taken. (Seeding skips this
-   * check: a restarted server takes its own consumers back moments after it stopped.)
+   * entries; so a name held by a Streamscope worker in another process (its named connection is open), or
+   * that Redis saw reading in the last few seconds, is taken. (Seeding skips this check: a restarted server
+   * takes its own consumers back moments after it stopped.)
    */
   async #refuseActiveElsewhere(group: string, name: string): Promise<void> {
+    const connected = await ConnectedConsumers.of(this.stream);
+    if (connected?.has(group, name)) {
+      throw new CommandError(
+        'conflict',
+        `consumer ${group}/${name} is in use: a Streamscope worker in another process holds it. Pick another name.`,
+      );
+    }
     const consumers = await this.stream.infoConsumers(group).catch((error: unknown) => {
       if (error instanceof GroupNotFoundError) return [];
       throw error;
@@ -232,7 +237,7 @@ export class Pipeline {
     if (known && seemsActive(known.idleMs)) {
       throw new CommandError(
         'conflict',
-        `consumer ${group}/${name} is in use: Redis saw it ${known.idleMs} ms ago, from another process sharing the stream. Pick another name.`,
+        `consumer ${group}/${name} is in use: Redis saw it read ${known.idleMs} ms ago, from another client. Pick another name.`,
       );
     }
   }

@@ -1,10 +1,4 @@
-import {
-  type AlertView,
-  type CommandResults,
-  type ConsumerView,
-  seemsActive,
-  type WorkerView,
-} from '@streamscope/protocol';
+import type { AlertView, CommandResults, ConsumerView, WorkerView } from '@streamscope/protocol';
 import { memo, useId } from 'react';
 import { useCommand } from '../../hooks/use-command';
 import { hasAlert } from '../../lib/alerts';
@@ -36,18 +30,25 @@ interface ConsumerCardProps {
   onRemoved: (result: CommandResults['consumer.remove']) => void;
 }
 
-function WorkerBadges({ worker, idleMs }: { worker: WorkerView | null; idleMs: number }) {
+function WorkerBadges({ worker, connected }: { worker: WorkerView | null; connected: boolean | null }) {
   if (worker === null) {
-    // Not run by this server: read lately, it is live in another process (a pool of its own, say).
-    return seemsActive(idleMs) ? (
+    // Not run by this server. A worker of another Streamscope process keeps a named connection open.
+    return connected ? (
       <span
         className="badge badge-ok"
-        title="No worker runs under this name here, but Redis saw it read just now: it runs in another process"
+        title="No worker runs under this name here; a Streamscope worker in another process holds it (its connection is open)"
       >
         elsewhere
       </span>
     ) : (
-      <span className="badge" title="Redis knows this consumer, but no worker runs under its name here">
+      <span
+        className="badge"
+        title={
+          connected === null
+            ? 'Redis knows this consumer, but no worker runs under its name here (Redis would not list its clients)'
+            : 'Redis knows this consumer, but no Streamscope worker, here or elsewhere, is connected under its name'
+        }
+      >
         no worker
       </span>
     );
@@ -94,7 +95,7 @@ export const ConsumerCard = memo(function ConsumerCard({
           {name}
         </h3>
         <div className="consumer-badges">
-          <WorkerBadges worker={worker} idleMs={consumer.idleMs} />
+          <WorkerBadges worker={worker} connected={consumer.connected} />
           <AlertBadges alerts={alerts} />
         </div>
       </header>

@@ -37,6 +37,7 @@ const consumer = (name: string, w: ReturnType<typeof worker> | null) => ({
   idleMs: 0,
   inactiveMs: null,
   worker: w,
+  connected: w !== null,
 });
 
 describe('autoclaim targets', () => {

@@ -1,0 +1,11 @@
+/**
+ * A consumer Redis saw reading within this long is taken to be running somewhere, whatever client it is.
+ * Only a hint: Redis 7.0 resets the idle time only when a read returns entries, so a quiet live consumer
+ * looks idle (Streamscope's own workers are recognised by their connection names instead).
+ */
+export const ACTIVE_WITHIN_MS = 3_000;
+
+/** Whether a consumer known only to Redis (idle as XINFO CONSUMERS reports it) seems to be running. */
+export function seemsActive(idleMs: number): boolean {
+  return idleMs < ACTIVE_WITHIN_MS;
+}
