@@ -75,6 +75,16 @@ it('runs one group per process on one stream: each acks every entry, each dashbo
   expect((await json(taken)).message).toMatch(
     /notifications\/worker-a is in use: a Streamscope worker in another process holds it/,
   );
+  // Nor can it be removed from here: its own process runs it.
+  const elsewhere = await analytics.server.app.request('/api/consumer/remove', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ group: 'notifications', name: 'worker-a' }),
+  });
+  expect(elsewhere.status).toBe(409);
+  expect((await json(elsewhere)).message).toMatch(
+    /run by a Streamscope worker in another process: remove it there/,
+  );
   // The reference /state calls the other pool's consumers alive, by how lately Redis saw them.
   const reference = await json(analytics.server.app.request('/state'));
   const detail = reference.groups.find(

@@ -46,3 +46,45 @@ it('removing a consumer while events keep arriving loses nothing', async () => {
   );
   expect(unacked.map((entry) => entry.id)).toEqual([]);
 });
+
+it('removing a consumer that crashed elsewhere hands what it held to a worker here, which processes it', async () => {
+  const { pipeline } = test.server;
+  const { stream } = pipeline;
+  // Another client read five entries as "crashed-pod" and died without acking them.
+  const ids = await pipeline.produce(5);
+  await waitForIdle(pipeline);
+  await stream.ensureGroup('billing', '0-0');
+  const crashed = await stream.consume('billing', 'crashed-pod', 1_000_000, null);
+  expect(crashed.length).toBeGreaterThanOrEqual(5);
+  // With no worker of billing here there is no one to take them: refused, nothing changes.
+  await expect(pipeline.removeConsumer('billing', 'crashed-pod')).rejects.toThrow(
+    /no consumer of billing runs on this server to take over what crashed-pod holds/,
+  );
+  await pipeline.addConsumer('billing', 'pod-here');
+  const removal = await pipeline.removeConsumer('billing', 'crashed-pod');
+  expect(removal).toMatchObject({ handedOverTo: 'pod-here', moved: crashed.length });
+  await expect
+    .poll(async () => (await stream.infoGroups()).find((group) => group.name === 'billing'), {
+      timeout: 10_000,
+    })
+    .toMatchObject({ pending: 0 });
+  const handled = pipeline.history.of(ids[0] as string).filter((event) => event.group === 'billing');
+  expect(handled.map((event) => `${event.kind} ${event.consumer}`)).toContain('acked pod-here');
+  expect((await stream.infoConsumers('billing')).map((consumer) => consumer.name)).toEqual(['pod-here']);
+  // A name Redis does not know at all is still a 404.
+  await expect(pipeline.removeConsumer('billing', 'never-was')).rejects.toThrow(
+    /no consumer billing\/never-was/,
+  );
+});
+
+async function waitForIdle(pipeline: TestServer['server']['pipeline']): Promise<void> {
+  await expect
+    .poll(
+      async () =>
+        (await pipeline.stream.infoGroups()).every((group) => group.pending === 0 && group.lag === 0),
+      {
+        timeout: 10_000,
+      },
+    )
+    .toBe(true);
+}

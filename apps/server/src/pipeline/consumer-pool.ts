@@ -1,4 +1,9 @@
-import type { ConsumerWorker, EventStream, HandoverResult } from '@streamscope/streams';
+import {
+  type ConsumerWorker,
+  type EventStream,
+  GroupNotFoundError,
+  type HandoverResult,
+} from '@streamscope/streams';
 import { CommandError } from './command-error.js';
 import { SerialRuns } from './serial-runs.js';
 
@@ -61,7 +66,7 @@ export class ConsumerPool {
 
   async #remove(group: string, name: string): Promise<RemovalResult> {
     const slot = this.#slots.get(slotKey(group, name));
-    if (!slot) throw new CommandError('not_found', `no consumer ${group}/${name} runs on this server`);
+    if (!slot) return this.#retireAbsent(group, name);
     if (slot.state !== 'running') {
       throw new CommandError('conflict', `consumer ${group}/${name} is ${slot.state}; try again shortly`);
     }
@@ -75,17 +80,7 @@ export class ConsumerPool {
     slot.state = 'removing';
     try {
       await slot.worker.close();
-      let moved = 0;
-      let deleted = 0;
-      // XPENDING pages until the consumer owns nothing; a handover normally finishes in one pass.
-      for (;;) {
-        const result = await this.#stream.handoverPending(group, name, peer.name);
-        moved += result.moved;
-        deleted += result.deleted;
-        const left = await this.#stream.pendingDetail(group, { consumer: name, count: 1 });
-        if (left.length === 0) break;
-      }
-      peer.requestPelDrain();
+      const { moved, deleted } = await this.#handOverAll(group, name, peer);
       await this.#stream.deleteConsumer(group, name);
       this.#slots.delete(slotKey(group, name));
       return { group, name, handedOverTo: peer.name, moved, deleted };
@@ -94,6 +89,46 @@ export class ConsumerPool {
       slot.state = 'running';
       throw error;
     }
+  }
+
+  /**
+   * A consumer Redis knows but no worker here runs, and none elsewhere holds (the caller checks that): one
+   * that crashed in another process, say. Its pending entries go to a running peer here, which processes
+   * them, and then its name is deleted. Without a peer here it is refused, as for a consumer of ours.
+   */
+  async #retireAbsent(group: string, name: string): Promise<RemovalResult> {
+    const consumers = await this.#stream.infoConsumers(group).catch((error: unknown) => {
+      if (error instanceof GroupNotFoundError) return [];
+      throw error;
+    });
+    const known = consumers.find((consumer) => consumer.name === name);
+    if (!known) throw new CommandError('not_found', `no consumer ${group}/${name}, here or in Redis`);
+    const peer = this.#runningPeer(group, name);
+    if (!peer) {
+      throw new CommandError(
+        'refused',
+        `no consumer of ${group} runs on this server to take over what ${name} holds (${known.pending} pending). Add one first.`,
+      );
+    }
+    const { moved, deleted } = await this.#handOverAll(group, name, peer);
+    await this.#stream.deleteConsumer(group, name);
+    return { group, name, handedOverTo: peer.name, moved, deleted };
+  }
+
+  /** Moves everything `name` holds to `peer` and has the peer process it; XPENDING pages until none is left. */
+  async #handOverAll(group: string, name: string, peer: ConsumerWorker): Promise<HandoverResult> {
+    let moved = 0;
+    let deleted = 0;
+    // A handover normally finishes in one pass.
+    for (;;) {
+      const result = await this.#stream.handoverPending(group, name, peer.name);
+      moved += result.moved;
+      deleted += result.deleted;
+      const left = await this.#stream.pendingDetail(group, { consumer: name, count: 1 });
+      if (left.length === 0) break;
+    }
+    peer.requestPelDrain();
+    return { moved, deleted };
   }
 
   get(group: string, name: string): ConsumerWorker {

@@ -244,7 +244,16 @@ export class Pipeline {
 
   /** Retires a consumer without losing an entry (see `ConsumerPool.remove`), never in the middle of a reset. */
   removeConsumer(group: string, name: string): ReturnType<ConsumerPool['remove']> {
-    return this.#membership.run('membership', () => this.pool.remove(group, name));
+    return this.#membership.run('membership', async () => {
+      // Not ours: a consumer whose worker runs in another process is that process's to remove.
+      if (!this.pool.find(group, name) && (await ConnectedConsumers.of(this.stream))?.has(group, name)) {
+        throw new CommandError(
+          'conflict',
+          `consumer ${group}/${name} is run by a Streamscope worker in another process: remove it there`,
+        );
+      }
+      return this.pool.remove(group, name);
+    });
   }
 
   async #reset(): Promise<{ groups: number; consumers: number }> {

@@ -182,6 +182,15 @@ export const ConsumerCard = memo(function ConsumerCard({
           type="button"
           className="small"
           aria-label={`Remove ${name}`}
+          // Another process's worker is that process's to remove; a dead one's entries can be taken over here.
+          disabled={worker === null && consumer.connected === true}
+          title={
+            worker === null
+              ? consumer.connected
+                ? 'Its worker runs in another process: remove it there'
+                : 'Hand what it holds to a consumer of this group running here, then delete it'
+              : undefined
+          }
           onClick={() =>
             void action.run({ type: 'consumer.remove', group, name }).then((result) => {
               if (result !== null && 'handedOverTo' in result) onRemoved(result);
