@@ -131,6 +131,14 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   #closing: Promise<void> | undefined;
   #reaps = new Set<Promise<unknown>>();
   #stop = new AbortController();
+  /**
+   * Settles (rejecting) once a closing worker's connection is found down. ioredis never settles a command
+   * that was in flight when its connection dropped until a reconnect succeeds, and a connection closed while
+   * reconnecting never reconnects: without this, close() during an outage would wait forever. What such a
+   * read delivered stays in this consumer's PEL, for its next start or for whoever takes its entries over.
+   */
+  readonly #abandoned: Promise<never>;
+  #abandon: () => void = () => {};
 
   #paused = false;
   #resume: (() => void) | undefined;
@@ -180,6 +188,11 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
 
   constructor(stream: EventStream, group: string, name: string, options: ConsumerWorkerOptions = {}) {
     super();
+    this.#abandoned = new Promise<never>((_, reject) => {
+      this.#abandon = () =>
+        reject(new WorkerClosedError(`worker ${group}/${name} closed while Redis was away`));
+    });
+    this.#abandoned.catch(() => {});
     assertName(group, 'group');
     assertName(name, 'consumer name');
     const resolved = { ...CONSUMER_WORKER_DEFAULTS, ...withoutUndefined(options) };
@@ -382,20 +395,31 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     this.#reapTimer = undefined;
     this.#stop.abort();
     this.#resume?.();
+    // A connection that is down now, or goes down while closing, will not answer what is in flight.
+    const connection = this.#connection;
+    const abandonIfDown = () => {
+      if (connection?.status !== 'ready') this.#abandon();
+    };
+    abandonIfDown();
+    connection?.on('close', abandonIfDown);
     // A blocked XREADGROUP only returns when data arrives or the block times out; closing its connection
     // is the prompt way out. Anything Redis delivered meanwhile stays in this consumer's PEL.
-    if (this.#reading) this.#connection?.disconnect();
+    if (this.#reading) connection?.disconnect();
     if (wasRunning) {
       try {
         await this.#loop;
       } catch {
         // the loop reports its own failures
       }
-      await Promise.allSettled([...this.#reaps]);
-      try {
-        await this.#connection?.quit();
-      } catch {
-        this.#connection?.disconnect();
+      await Promise.allSettled([...this.#reaps].map((reap) => this.#unlessAbandoned(reap)));
+      if (connection?.status === 'ready') {
+        try {
+          await connection.quit();
+        } catch {
+          connection.disconnect();
+        }
+      } else {
+        connection?.disconnect(); // QUIT would wait in the offline queue for a reconnect that never comes
       }
     }
     this.#state = 'closed';
@@ -468,7 +492,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         let entries: StreamEntry[];
         try {
           // Only a reaper running beside this loop with a claim threshold near 0 can have got there first.
-          entries = (await read).taken;
+          entries = (await this.#unlessAbandoned(read)).taken;
         } finally {
           this.#reading = false;
           this.#loopRead = undefined;
@@ -497,13 +521,20 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     }
     // Closing with a batch read ahead: it was delivered to this consumer, so it is handled, not left pending.
     if (prefetched) {
-      const entries = await prefetched.then(
+      const entries = await this.#unlessAbandoned(prefetched).then(
         ({ taken }) => taken,
         () => [],
       );
       handled.push(...(await this.#process(entries, 'new', null)).handled);
     }
-    await this.#ack(reader, handled);
+    // Unacked if Redis is away: the entries stay pending, to be redelivered, rather than close() hanging.
+    await this.#unlessAbandoned(this.#ack(reader, handled)).catch(() => {});
+  }
+
+  /** The command's outcome, unless the worker gave up on its connection first (see `#abandoned`). */
+  #unlessAbandoned<T>(command: Promise<T>): Promise<T> {
+    command.catch(() => {});
+    return Promise.race([command, this.#abandoned]);
   }
 
   /** Sends the loop's `XREADGROUP >`; it is the read that `pause()` waits for. */

@@ -102,3 +102,28 @@ it('a batch whose XACK failed is acked after the restart without running its han
   await stream.deleteStream();
   connection.disconnect();
 }, 30_000);
+
+it('a worker closed while Redis is down closes at once, and what it was delivered is still pending after', async () => {
+  const stream = new EventStream({ connection: server.url, streamKey: uniqueStreamKey('close-down') });
+  await stream.ensureGroup('g', '0-0');
+  await stream.produceBatch(Array.from({ length: 5 }, () => ({ type: 'order.placed' })));
+  const worker = new ConsumerWorker(stream, 'g', 'w', { blockMs: 5_000, handler: async () => {} });
+  const acked: string[] = [];
+  worker.on('acked', (event) => acked.push(event.id));
+  await worker.start();
+  await waitFor('the five acked', () => acked.length === 5);
+  await sleep(100); // the worker is blocked in XREADGROUP now
+
+  await server.kill();
+  await waitFor('the worker to see Redis gone', () => !worker.status().alive);
+  const started = Date.now();
+  await worker.close();
+  expect(Date.now() - started).toBeLessThan(1_000);
+  expect(worker.status().state).toBe('closed');
+
+  await server.restart();
+  await waitFor('Redis back', async () => (await stream.length().catch(() => -1)) === 5);
+  expect((await stream.pendingSummary('g')).count).toBe(0);
+  await stream.deleteStream();
+  await stream.close();
+});
