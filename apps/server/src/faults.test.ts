@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { EventStream } from '@streamscope/streams';
 import { freePort, RedisServer, uniqueStreamKey, waitFor } from '@streamscope/testkit';
 import { describe, expect, it } from 'vitest';
+import { SocketClient } from './testing/socket-client.js';
 import { json, startTestServer } from './testing/test-server.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -11,6 +12,7 @@ describe('fault tolerance (real processes)', () => {
   it('while Redis is down the API answers 503 at once instead of hanging, and recovers when it is back', async () => {
     const redis = await RedisServer.start({ appendOnly: true });
     const test = await startTestServer([], { redis });
+    const socket = await SocketClient.connect(test.server.url);
     const request = (path: string, init?: RequestInit) =>
       Promise.race([
         test.server.app.request(path, init),
@@ -40,6 +42,16 @@ describe('fault tolerance (real processes)', () => {
       const answers = await Promise.all([request('/metrics'), request('/state'), request('/api/state')]);
       expect(answers.map((response) => response.status)).toEqual([503, 503, 503]);
       expect(Date.now() - started).toBeLessThan(1_000);
+      // The WebSocket says the same, at once.
+      const reply = await socket.request({ type: 'produce', count: 1 });
+      expect(reply).toMatchObject({ type: 'error', code: 'unavailable', message: /Redis is unavailable/ });
+      // A reset asked for now fails before it stops anything: the workers are all still there after.
+      await expect(test.server.pipeline.reset()).rejects.toThrow();
+      expect(test.server.pipeline.pool.workers().map((worker) => worker.status().state)).toEqual([
+        'running',
+        'running',
+        'running',
+      ]);
       await redis.restart();
       await waitFor('the API to answer again', async () => (await produce()).status === 200, {
         timeoutMs: 10_000,
@@ -47,6 +59,7 @@ describe('fault tolerance (real processes)', () => {
       });
       expect((await request('/api/state')).status).toBe(200);
     } finally {
+      await socket.close();
       await test.stop();
       await redis.stop();
     }

@@ -10,7 +10,7 @@ import { WebSocketServer } from 'ws';
 import type { LiveHub } from '../live/live-hub.js';
 import { type AccessOptions, originAllowed, refuseForeignHost, requireToken } from './access.js';
 import { type ApiDeps, apiRoutes } from './api-routes.js';
-import { errorReply, REDIS_UNAVAILABLE } from './error-reply.js';
+import { assertRedisReady, errorReply } from './error-reply.js';
 import { liveSocket } from './live-socket.js';
 import { referenceRoutes } from './reference-routes.js';
 
@@ -59,13 +59,10 @@ export function createApp(options: AppOptions): { app: Hono; wss: WebSocketServe
       : next(),
   );
 
-  // While Redis is away every command would wait out a reconnect attempt before failing; say so at once.
-  // The server starts serving only once its connection is ready, so any other state is a reconnect.
-  const redis = options.pipeline.options.redis;
-  const requireRedis: MiddlewareHandler = (c, next) =>
-    redis.status === 'ready'
-      ? next()
-      : Promise.resolve(c.json({ code: 'unavailable', message: REDIS_UNAVAILABLE }, 503));
+  const requireRedis: MiddlewareHandler = (_c, next) => {
+    assertRedisReady(options.pipeline.options.redis);
+    return next();
+  };
 
   app.get('/metrics', guard, requireRedis, async (c) =>
     c.body(await options.metrics.metrics(), 200, { 'content-type': options.metrics.contentType }),

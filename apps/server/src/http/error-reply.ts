@@ -22,6 +22,15 @@ const STATUS: Record<ErrorCode, ErrorReply['status']> = {
 
 export const REDIS_UNAVAILABLE = 'Redis is unavailable; the server keeps reconnecting, try again shortly';
 
+/**
+ * Refuses at once while the server's connection to Redis is down: every command would otherwise wait out a
+ * reconnect attempt before failing. The server serves only once its connection is ready, so any other state
+ * is a reconnect.
+ */
+export function assertRedisReady(redis: { readonly status: string }): void {
+  if (redis.status !== 'ready') throw new CommandError('unavailable', REDIS_UNAVAILABLE);
+}
+
 /** One mapping from anything a command can throw to what the client is told, for HTTP and WebSocket. */
 export function errorReply(error: unknown): ErrorReply {
   if (error instanceof HTTPException) {

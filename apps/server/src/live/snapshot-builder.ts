@@ -6,6 +6,7 @@ import {
   type EventStream,
   entryIdTime,
   type GroupInfo,
+  GroupNotFoundError,
 } from '@streamscope/streams';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import { entryView } from '../pipeline/run-command.js';
@@ -65,17 +66,26 @@ export class SnapshotBuilder {
       deadLetters.newest(DLQ_ROWS),
       ConnectedConsumers.of(reader),
     ]);
-    const perGroup = await Promise.all(
-      groups.map(async (group) => {
-        const [consumers, pending, summary, backlog] = await Promise.all([
-          reader.infoConsumers(group.name),
-          group.pending > 0 ? this.#pendingRows(group.name) : Promise.resolve([]),
-          group.pending > 0 ? reader.pendingSummary(group.name) : Promise.resolve(null),
-          this.#backlog.measure(reader, group, info),
-        ]);
-        return { group, consumers, pending, oldestPendingId: summary?.minId ?? null, backlog };
-      }),
-    );
+    const perGroup = (
+      await Promise.all(
+        groups.map(async (group) => {
+          try {
+            const [consumers, pending, summary, backlog] = await Promise.all([
+              reader.infoConsumers(group.name),
+              group.pending > 0 ? this.#pendingRows(group.name) : Promise.resolve([]),
+              group.pending > 0 ? reader.pendingSummary(group.name) : Promise.resolve(null),
+              this.#backlog.measure(reader, group, info),
+            ]);
+            return { group, consumers, pending, oldestPendingId: summary?.minId ?? null, backlog };
+          } catch (error) {
+            // Deleted between XINFO GROUPS and these reads (a reset, here or in another process): it is
+            // simply gone from this snapshot, not a failed one.
+            if (error instanceof GroupNotFoundError) return null;
+            throw error;
+          }
+        }),
+      )
+    ).filter((group) => group !== null);
     this.#backlog.keepOnly(groups.map((group) => group.name));
     const at = Date.now();
     const rates = this.#rates(at);

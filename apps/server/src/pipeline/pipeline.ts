@@ -257,10 +257,18 @@ export class Pipeline {
   }
 
   async #reset(): Promise<{ groups: number; consumers: number }> {
+    // Redis first: with it away, a reset would stop every worker and then fail to delete or re-seed.
+    await this.stream.redis.ping();
     await this.producer.stop();
     this.retention.set(null);
     await this.pool.closeAll();
-    await this.#deleteData();
+    try {
+      await this.#deleteData();
+    } catch (error) {
+      // Redis went away half-way: put the workers back as best we can, rather than leave none running.
+      await this.#seed().catch(() => {});
+      throw error;
+    }
     this.history.clear();
     this.groupCounters.clear();
     this.#autoReap.clear();
@@ -287,17 +295,23 @@ export class Pipeline {
   }
 
   async #seed(): Promise<{ groups: number; consumers: number }> {
-    const seeds = this.options.seeds ?? DEMO_SEEDS;
-    let consumers = 0;
-    for (const { group, consumers: names } of seeds) {
+    for (const { group, consumers: names } of this.#seeds()) {
       await this.stream.ensureGroup(group, '0-0');
       for (const name of names) {
-        // One added by hand while a reset was under way is already what the seed asks for.
         if (!this.pool.find(group, name)) await this.pool.add(group, name);
-        consumers += 1;
       }
     }
-    return { groups: seeds.length, consumers };
+    return this.#seeded();
+  }
+
+  #seeds(): readonly GroupSeed[] {
+    return this.options.seeds ?? DEMO_SEEDS;
+  }
+
+  /** What the seeds ask for, as the startup line and the reset's answer report it. */
+  #seeded(): { groups: number; consumers: number } {
+    const seeds = this.#seeds();
+    return { groups: seeds.length, consumers: seeds.reduce((sum, seed) => sum + seed.consumers.length, 0) };
   }
 
   async #append(events: Parameters<EventStream['produceBatch']>[0]): Promise<string[]> {
