@@ -147,6 +147,15 @@ describe('reference demo routes', () => {
     expect(asJson.status).toBe(200);
     expect((await json(asJson)).produced).toBe(3);
     expect((await json(test.server.app.request('/state'))).stream.length).toBe(lengthBefore + 3);
+    for (const count of [true, [5], null, { n: 5 }]) {
+      const typed = await test.server.app.request('/produce', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        body: JSON.stringify({ count }),
+      });
+      expect(typed.status, JSON.stringify(count)).toBe(400);
+      expect((await json(typed)).error).toMatch(/count must be a string or a number/);
+    }
     const foreign = await form('/reset', {}, { origin: 'http://evil.example' });
     expect(foreign.status).toBe(403);
     const rebound = await test.server.app.request('http://evil.example:8788/reset', { method: 'POST' });

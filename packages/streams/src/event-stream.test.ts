@@ -113,9 +113,15 @@ describe('EventStream groups', () => {
     const stream = newStream();
     const [id] = await stream.produceBatch([{ type: 'a' }, { type: 'b' }]);
     expect(await stream.replay('-', '(0-0', 10)).toEqual([]);
-    expect(await stream.replay('-', '(0', 10)).toEqual([]);
+    expect(await stream.replay('-', '(00-000', 10)).toEqual([]);
+    expect(await stream.replay('-', '(0', 10)).toEqual([]); // 0-max: nothing this stream holds
     expect(await stream.replay('(18446744073709551615-18446744073709551615', '+', 10)).toEqual([]);
     expect((await stream.replay(`(${id}`, '+', 10)).map((entry) => entry.fields.type)).toEqual(['b']);
+    // A bare millisecond as an exclusive end is a real range, answered by Redis: entries of that millisecond.
+    const early = newStream();
+    await early.redis.call('XADD', early.streamKey, '5-1', 'type', 'x');
+    expect((await early.replay('-', '(5', 10)).map((entry) => entry.id)).toEqual(['5-1']);
+    expect(await early.replay('-', '(5-1', 10)).toEqual([]);
   });
 
   it('ensureGroup is idempotent and creates the stream', async () => {

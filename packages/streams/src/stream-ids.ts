@@ -59,15 +59,23 @@ export function assertRangeBound(id: unknown, what: string): asserts id is strin
   );
 }
 
-const MAX_ID = `${UINT64_MAX}-${UINT64_MAX}`;
-
 /**
- * True for a range that an exclusive bound pushes past the ends of the ID space: `(0-0` as its end, or the
- * largest ID as an exclusive start. Nothing can lie in it, but Redis answers such a range with an error
- * ("invalid end ID for the interval") rather than with nothing.
+ * True for a range that an exclusive bound pushes past the ends of the ID space: `(0-0` as its end (in any
+ * spelling, `(00-0` too), or the largest ID as an exclusive start. Nothing can lie in it, but Redis answers
+ * such a range with an error ("invalid end ID for the interval") rather than with nothing. A bare `(0` is
+ * not one: a millisecond alone as an end means its last sequence number.
  */
 export function isBeyondIdSpace(start: string, end: string): boolean {
-  return start === `(${MAX_ID}` || end === '(0' || end === '(0-0';
+  const exclusive = (bound: string) => {
+    const match = bound.startsWith('(') ? ENTRY_ID.exec(bound.slice(1)) : null;
+    return match?.[2] === undefined ? null : [BigInt(match[1] ?? '0'), BigInt(match[2])];
+  };
+  const from = exclusive(start);
+  const to = exclusive(end);
+  return (
+    (from !== null && from[0] === UINT64_MAX && from[1] === UINT64_MAX) ||
+    (to !== null && to[0] === 0n && to[1] === 0n)
+  );
 }
 
 export function show(value: unknown): string {

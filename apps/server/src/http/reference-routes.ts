@@ -120,7 +120,7 @@ async function formOf(
   numeric: readonly string[],
 ): Promise<Record<string, string | number | undefined>> {
   // Form-encoded as the reference's scripts send it; JSON read too rather than silently ignored.
-  const isJson = (c.req.header('content-type') ?? '').toLowerCase().includes('application/json');
+  const isJson = /^application\/([\w.-]+\+)?json\b/i.test(c.req.header('content-type') ?? '');
   const body = isJson ? await jsonBody(c) : await c.req.parseBody();
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new CommandError('bad_request', 'the body must be form fields or a JSON object of them');
@@ -128,6 +128,8 @@ async function formOf(
   const fields: Record<string, string> = { ...c.req.query() };
   for (const [name, value] of Object.entries(body)) {
     if (typeof value === 'string' || typeof value === 'number') fields[name] = String(value);
+    // A form has only text; in JSON anything else (true, [5], null) would otherwise vanish into a default.
+    else if (isJson) throw new CommandError('bad_request', `${name} must be a string or a number`);
   }
   return queryWithNumbers(fields, numeric);
 }
