@@ -88,3 +88,28 @@ async function waitForIdle(pipeline: TestServer['server']['pipeline']): Promise<
     )
     .toBe(true);
 }
+
+it('removing a consumer whose pending entries were trimmed away dead-letters them rather than dropping them', async () => {
+  const { pipeline } = test.server;
+  const { stream } = pipeline;
+  await stream.ensureGroup('audit', '$'); // new entries only: the earlier tests' thousands are not its business
+  await pipeline.addConsumer('audit', 'leaving');
+  pipeline.pool.get('audit', 'leaving').crashNext(6);
+  const ids = await pipeline.produce(6);
+  await expect.poll(async () => (await stream.pendingSummary('audit')).count, { timeout: 10_000 }).toBe(6);
+  await pipeline.addConsumer('audit', 'staying');
+  await stream.trimMinid(ids.at(-1) as string, { approx: false }); // the first five are gone
+  const lettersBefore = await pipeline.deadLetters.length();
+
+  const removal = await pipeline.removeConsumer('audit', 'leaving');
+  expect(removal).toMatchObject({ handedOverTo: 'staying', moved: 1, deleted: 5 });
+  expect(await pipeline.deadLetters.length()).toBe(lettersBefore + 5);
+  for (const id of ids.slice(0, 5)) {
+    const steps = pipeline.history.of(id).filter((event) => event.group === 'audit');
+    expect(steps.map((event) => `${event.kind} ${event.consumer}`)).toContain('dead-lettered leaving');
+  }
+  // The one still there is processed by the consumer it went to.
+  await expect.poll(async () => (await stream.pendingSummary('audit')).count, { timeout: 10_000 }).toBe(0);
+  const last = pipeline.history.of(ids.at(-1) as string).filter((event) => event.group === 'audit');
+  expect(last.map((event) => `${event.kind} ${event.consumer}`)).toContain('acked staying');
+});

@@ -80,3 +80,38 @@ for _, id in ipairs(page[3]) do
 end
 return { page[1], page[2], lettered, unjudged }
 `;
+
+// KEYS: stream, dlq. ARGV: group, from, to, start (an XPENDING bound), count, now (ms).
+// One page of a handover: the next `count` entries `from` holds go to `to`, and in the same step each one
+// whose payload was trimmed gets a dead letter (reason `trimmed`, naming `from` and its delivery count) and
+// is acked. XCLAIM would otherwise drop such IDs from the PEL without a trace (Redis 7.0 does so on claim).
+// Checks that could fail come first, as in the autoclaim script. Returns { moved, letters, last ID seen }.
+export const HANDOVER_WITH_LETTERS_LUA = `#!lua
+local stream, dlq = KEYS[1], KEYS[2]
+local dlqType = redis.call('TYPE', dlq)['ok']
+if dlqType ~= 'none' and dlqType ~= 'stream' then
+  return redis.error_reply('WRONGTYPE the dead-letter key ' .. dlq .. ' holds a ' .. dlqType .. ', not a stream')
+end
+local group, from, to = ARGV[1], ARGV[2], ARGV[3]
+local rows = redis.call('XPENDING', stream, group, ARGV[4], '+', tonumber(ARGV[5]), from)
+-- unpack() only spreads as the last argument, so the XCLAIM is built whole, IDs then JUSTID.
+local claim, letters = { 'XCLAIM', stream, group, to, 0 }, {}
+for _, row in ipairs(rows) do
+  local id = row[1]
+  if #redis.call('XRANGE', stream, id, id) == 1 then
+    claim[#claim + 1] = id
+  else
+    redis.call('XADD', dlq, '*', 'dlq_original_id', id, 'dlq_group', group, 'dlq_consumer', from,
+      'dlq_delivery_count', row[4], 'dlq_reason', 'trimmed', 'dlq_ts_ms', ARGV[6])
+    redis.call('XACK', stream, group, id)
+    letters[#letters + 1] = { id, row[4] }
+  end
+end
+local moved = 0
+if #claim > 5 then
+  claim[#claim + 1] = 'JUSTID'
+  moved = #redis.call(unpack(claim))
+end
+local last = #rows > 0 and rows[#rows][1] or false
+return { moved, letters, last }
+`;

@@ -129,6 +129,30 @@ describe('dead-letter stream', () => {
     expect((await stream.pendingSummary('g')).count).toBe(0);
   });
 
+  it('a handover dead-letters what was trimmed from under the leaving consumer and moves the rest', async () => {
+    const { stream, deadLetters } = setUp();
+    await stream.ensureGroup('g', '0-0');
+    // Six read by "leaving" and never acked; the oldest four are then trimmed away.
+    const ids = await stream.produceBatch(Array.from({ length: 6 }, () => ({ type: 'order.paid' })));
+    await stream.consume('g', 'leaving', 6, null);
+    await stream.trimMinid(ids[4] as string, { approx: false });
+    const handover = await deadLetters.handover('g', 'leaving', 'staying');
+    expect(handover.moved).toBe(2);
+    expect(handover.deleted).toBe(4);
+    expect(handover.deadLettered?.map((letter) => letter.id)).toEqual(ids.slice(0, 4));
+    const letters = await deadLetters.newest(10);
+    expect(letters.map((letter) => letter.originalId).sort()).toEqual(ids.slice(0, 4).sort());
+    for (const letter of letters) {
+      expect(letter).toMatchObject({ reason: 'trimmed', consumer: 'leaving', deliveryCount: 1, group: 'g' });
+    }
+    expect(deadLetters.count).toBe(4);
+    const pending = await stream.pendingDetail('g');
+    expect(pending.map((row) => [row.id, row.consumer])).toEqual([
+      [ids[4], 'staying'],
+      [ids[5], 'staying'],
+    ]);
+  });
+
   it('a DLQ key that cannot take letters fails the claim before anything is claimed: nothing leaves the PEL', async () => {
     const { stream, deadLetters } = setUp();
     await stream.ensureGroup('g', '0-0');

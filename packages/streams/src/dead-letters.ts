@@ -4,7 +4,7 @@ import { StreamArgumentError } from './errors.js';
 import type { AutoclaimOptions, EventStream } from './event-stream.js';
 import { parseEntries } from './replies.js';
 import { assertEntryId, entryIdTime, isBeyondIdSpace } from './stream-ids.js';
-import { type AutoclaimResult, type EventFields, FIXED_FIELDS } from './types.js';
+import { type AutoclaimResult, type EventFields, FIXED_FIELDS, type HandoverResult } from './types.js';
 
 /** Why and from where an entry was dead-lettered. */
 export interface DeadLetterInfo {
@@ -118,6 +118,16 @@ export class DeadLetters {
   ): Promise<AutoclaimResult> {
     const result = await this.#stream.autoclaim(group, consumer, { ...options, deadLetterKey: this.key });
     this.#count += result.deadLettered.length;
+    return result;
+  }
+
+  /**
+   * `EventStream.handoverPending` that dead-letters (and acks), in the same step as each claim, the entries
+   * whose payload was trimmed while `from` held them: Redis would drop them from the PEL without a trace.
+   */
+  async handover(group: string, from: string, to: string): Promise<HandoverResult> {
+    const result = await this.#stream.handoverPending(group, from, to, { deadLetterKey: this.key });
+    this.#count += result.deadLettered?.length ?? 0;
     return result;
   }
 

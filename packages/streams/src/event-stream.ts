@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { assertInteger, assertName } from './arguments.js';
 import { type HeldConnection, holdConnection, releaseConnection } from './connection.js';
-import { AUTOCLAIM_WITH_LETTERS_LUA } from './dead-letter-scripts.js';
+import { AUTOCLAIM_WITH_LETTERS_LUA, HANDOVER_WITH_LETTERS_LUA } from './dead-letter-scripts.js';
 import { GroupNotFoundError, StreamArgumentError, StreamError } from './errors.js';
 import { encodeBatchEvent, encodeFields } from './event-encoding.js';
 import { type EventStreamOptions, resolveStreamSettings } from './event-stream-options.js';
@@ -45,12 +45,14 @@ const PRODUCE_BATCH_COMMAND = 'streamscopeProduceBatch';
 const READ_BACKLOG_COMMAND = 'streamscopeReadBacklog';
 const HANDOVER_PAGE = 100;
 const AUTOCLAIM_WITH_LETTERS_COMMAND = 'streamscopeAutoclaimWithLetters';
+const HANDOVER_WITH_LETTERS_COMMAND = 'streamscopeHandoverWithLetters';
 const TYPES_OF_COMMAND = 'streamscopeTypesOf';
 /** The library's scripts, each defined on a connection as a command the first time it is used there. */
 const SCRIPTS = {
   [PRODUCE_BATCH_COMMAND]: { lua: PRODUCE_BATCH_LUA, keys: 1 },
   [READ_BACKLOG_COMMAND]: { lua: READ_BACKLOG_LUA, keys: 1 },
   [AUTOCLAIM_WITH_LETTERS_COMMAND]: { lua: AUTOCLAIM_WITH_LETTERS_LUA, keys: 2 },
+  [HANDOVER_WITH_LETTERS_COMMAND]: { lua: HANDOVER_WITH_LETTERS_LUA, keys: 2 },
   [TYPES_OF_COMMAND]: { lua: TYPES_OF_LUA, keys: 1 },
 };
 
@@ -389,16 +391,48 @@ export class EventStream {
    * Moves every entry pending for `from` to `to` (XPENDING ... CONSUMER, then XCLAIM JUSTID, paged),
    * without bumping delivery counts. XAUTOCLAIM cannot do this: it has no source-consumer filter.
    */
-  async handoverPending(group: string, from: string, to: string): Promise<HandoverResult> {
+  async handoverPending(
+    group: string,
+    from: string,
+    to: string,
+    options: { readonly deadLetterKey?: string } = {},
+  ): Promise<HandoverResult> {
     assertName(group, 'group');
     assertName(from, 'from consumer');
     assertName(to, 'to consumer');
     if (from === to)
       throw new StreamArgumentError(`cannot hand pending entries of ${show(from)} over to itself`);
+    const { deadLetterKey } = options;
+    if (deadLetterKey !== undefined) assertName(deadLetterKey, 'deadLetterKey');
     let moved = 0;
     let deleted = 0;
+    const deadLettered: TrimmedLetter[] = [];
     let start = '-';
     for (;;) {
+      if (deadLetterKey !== undefined) {
+        const handover = this.#script(HANDOVER_WITH_LETTERS_COMMAND);
+        const reply = (await this.#run('XCLAIM (handover script)', () =>
+          handover(
+            this.streamKey,
+            deadLetterKey,
+            group,
+            from,
+            to,
+            start,
+            String(HANDOVER_PAGE),
+            String(Date.now()),
+          ),
+        )) as [number, [string, number][], string | null];
+        const [claimed, letters, last] = reply;
+        moved += Number(claimed);
+        deleted += letters.length;
+        for (const [id, deliveryCount] of letters) {
+          deadLettered.push({ id: String(id), consumer: from, deliveryCount: Number(deliveryCount) });
+        }
+        if (!last) break;
+        start = `(${last}`;
+        continue;
+      }
       const page = await this.pendingDetail(group, { start, count: HANDOVER_PAGE, consumer: from });
       if (page.length === 0) break;
       const ids = page.map((entry) => entry.id);
@@ -411,7 +445,7 @@ export class EventStream {
       start = `(${ids[ids.length - 1]}`;
     }
     this.#counters.claimed += moved;
-    return { moved, deleted };
+    return deadLetterKey === undefined ? { moved, deleted } : { moved, deleted, deadLettered };
   }
 
   /** `XGROUP DELCONSUMER`; returns how many entries the consumer still had pending (now dropped from the PEL). */

@@ -99,8 +99,13 @@ export interface OwnPelRead {
 export interface HandoverResult {
   /** Entries now owned by the receiving consumer. */
   readonly moved: number;
-  /** Entries that were pending but whose payload was trimmed; Redis dropped them on claim. */
+  /**
+   * Entries that were pending but whose payload was trimmed. Without a dead-letter stream Redis drops them
+   * from the PEL on claim; with one, they are in `deadLettered` too.
+   */
   readonly deleted: number;
+  /** The trimmed ones written to the dead-letter stream (reason `trimmed`) and acked, when it was given. */
+  readonly deadLettered?: readonly TrimmedLetter[];
 }
 
 export interface StreamStats {

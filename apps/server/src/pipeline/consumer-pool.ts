@@ -1,8 +1,10 @@
 import {
   type ConsumerWorker,
+  type DeadLetters,
   type EventStream,
   GroupNotFoundError,
   type HandoverResult,
+  type TrimmedLetter,
 } from '@streamscope/streams';
 import { CommandError } from './command-error.js';
 import { SerialRuns } from './serial-runs.js';
@@ -31,9 +33,13 @@ export class ConsumerPool {
   readonly #makeWorker: MakeWorker;
   readonly #removals = new SerialRuns<string>();
 
-  constructor(stream: EventStream, makeWorker: MakeWorker) {
+  /** Where a handover puts entries trimmed while pending; without one Redis drops them on claim. */
+  readonly #deadLetters: DeadLetters | null;
+
+  constructor(stream: EventStream, makeWorker: MakeWorker, deadLetters: DeadLetters | null = null) {
     this.#stream = stream;
     this.#makeWorker = makeWorker;
+    this.#deadLetters = deadLetters;
   }
 
   async add(group: string, name: string): Promise<ConsumerWorker> {
@@ -80,10 +86,10 @@ export class ConsumerPool {
     slot.state = 'removing';
     try {
       await slot.worker.close();
-      const { moved, deleted } = await this.#handOverAll(group, name, peer);
+      const handover = await this.#handOverAll(group, name, peer);
       await this.#stream.deleteConsumer(group, name);
       this.#slots.delete(slotKey(group, name));
-      return { group, name, handedOverTo: peer.name, moved, deleted };
+      return { group, name, handedOverTo: peer.name, ...handover };
     } catch (error) {
       // The worker is closed but still owns its entries in Redis; keep its slot so a retry can finish.
       slot.state = 'running';
@@ -110,25 +116,29 @@ export class ConsumerPool {
         `no consumer of ${group} runs on this server to take over what ${name} holds (${known.pending} pending). Add one first.`,
       );
     }
-    const { moved, deleted } = await this.#handOverAll(group, name, peer);
+    const handover = await this.#handOverAll(group, name, peer);
     await this.#stream.deleteConsumer(group, name);
-    return { group, name, handedOverTo: peer.name, moved, deleted };
+    return { group, name, handedOverTo: peer.name, ...handover };
   }
 
   /** Moves everything `name` holds to `peer` and has the peer process it; XPENDING pages until none is left. */
   async #handOverAll(group: string, name: string, peer: ConsumerWorker): Promise<HandoverResult> {
     let moved = 0;
     let deleted = 0;
+    const deadLettered: TrimmedLetter[] = [];
     // A handover normally finishes in one pass.
     for (;;) {
-      const result = await this.#stream.handoverPending(group, name, peer.name);
+      const result = this.#deadLetters
+        ? await this.#deadLetters.handover(group, name, peer.name)
+        : await this.#stream.handoverPending(group, name, peer.name);
       moved += result.moved;
       deleted += result.deleted;
+      deadLettered.push(...(result.deadLettered ?? []));
       const left = await this.#stream.pendingDetail(group, { consumer: name, count: 1 });
       if (left.length === 0) break;
     }
     peer.requestPelDrain();
-    return { moved, deleted };
+    return { moved, deleted, deadLettered };
   }
 
   get(group: string, name: string): ConsumerWorker {

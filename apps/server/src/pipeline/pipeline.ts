@@ -9,6 +9,7 @@ import {
   type LifecycleKind,
   ProcessedIds,
   type StreamTail,
+  type TrimmedLetter,
 } from '@streamscope/streams';
 import type { Redis } from 'ioredis';
 import { ConnectedConsumers } from '../live/connected-consumers.js';
@@ -105,7 +106,11 @@ export class Pipeline {
       claimMinIdleMs: options.claimMinIdleMs,
     });
     this.deadLetters = new DeadLetters(this.stream, options.deadLetterKey);
-    this.pool = new ConsumerPool(this.stream, (group, name) => this.#makeWorker(group, name));
+    this.pool = new ConsumerPool(
+      this.stream,
+      (group, name) => this.#makeWorker(group, name),
+      this.deadLetters,
+    );
     const onError = options.onBackgroundError ?? (() => {});
     this.producer = new ContinuousProducer(
       (events) => this.#append(events),
@@ -252,8 +257,28 @@ export class Pipeline {
           `consumer ${group}/${name} is run by a Streamscope worker in another process: remove it there`,
         );
       }
-      return this.pool.remove(group, name);
+      const removal = await this.pool.remove(group, name);
+      this.#recordLetters(group, removal.deadLettered ?? [], 'trimmed while pending (found on handover)');
+      return removal;
     });
+  }
+
+  /** Letters written outside a worker (a handover) still belong in the timeline and the group's count. */
+  #recordLetters(group: string, letters: readonly TrimmedLetter[], reason: string): void {
+    const ts = Date.now();
+    for (const letter of letters) {
+      this.#countersOf(group).deadLettered += 1;
+      this.#record({
+        kind: 'dead-lettered',
+        id: letter.id,
+        group,
+        consumer: letter.consumer,
+        deliveryCount: letter.deliveryCount,
+        eventType: null,
+        reason,
+        ts,
+      });
+    }
   }
 
   async #reset(): Promise<{ groups: number; consumers: number }> {
