@@ -113,3 +113,46 @@ it('removing a consumer whose pending entries were trimmed away dead-letters the
   const last = pipeline.history.of(ids.at(-1) as string).filter((event) => event.group === 'audit');
   expect(last.map((event) => `${event.kind} ${event.consumer}`)).toContain('acked staying');
 });
+
+it('a removal cut off half-way puts the consumer back to work under its name', async () => {
+  const { pipeline } = test.server;
+  await pipeline.addConsumer('cutoff', 'a');
+  await pipeline.addConsumer('cutoff', 'b');
+  // The handover step fails once, as it would with Redis gone after the worker closed.
+  const handover = pipeline.deadLetters.handover.bind(pipeline.deadLetters);
+  pipeline.deadLetters.handover = async () => {
+    pipeline.deadLetters.handover = handover;
+    throw new Error('Connection is closed.');
+  };
+  await expect(pipeline.removeConsumer('cutoff', 'a')).rejects.toThrow(/Connection is closed/);
+  const worker = pipeline.pool.get('cutoff', 'a');
+  expect(worker.status().state).toBe('running');
+  // And a retry finishes the job.
+  expect(await pipeline.removeConsumer('cutoff', 'a')).toMatchObject({ handedOverTo: 'b' });
+});
+
+it('a reset cut off half-way starts the seeded workers again by itself', async () => {
+  const { pipeline } = test.server;
+  const clear = pipeline.deadLetters.clear.bind(pipeline.deadLetters);
+  pipeline.deadLetters.clear = async () => {
+    pipeline.deadLetters.clear = clear;
+    throw new Error('Connection is closed.');
+  };
+  await expect(pipeline.reset()).rejects.toThrow(/Connection is closed/);
+  await expect
+    .poll(
+      () =>
+        pipeline.pool
+          .workers()
+          .map((worker) => `${worker.group}/${worker.name} ${worker.status().state}`)
+          .sort(),
+      {
+        timeout: 10_000,
+      },
+    )
+    .toEqual([
+      'analytics/worker-c running',
+      'notifications/worker-a running',
+      'notifications/worker-b running',
+    ]);
+});

@@ -402,5 +402,7 @@ describe('ConsumerWorker', () => {
     worker.on('acked', (event) => acked.push(event.id));
     const id = await stream.produce('late');
     await waitFor('recovered', () => acked.includes(id));
+    // What status reports as wrong is what is wrong now: the read error went with the recovery.
+    expect(worker.status().lastError).toBeNull();
   });
 });

@@ -51,6 +51,7 @@ export interface WorkerStatus {
   readonly deadLettered: number;
   /** The auto-reaper's interval, `null` when off. */
   readonly autoReapMs: number | null;
+  /** The latest failure (`operation: message`), until that operation next succeeds; `null` when all is well. */
   readonly lastError: string | null;
 }
 
@@ -500,6 +501,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         // Closing or not, what a read returned was delivered to this consumer: it is handled below, and the
         // loop ends before reading again.
         backoffMs = INITIAL_BACKOFF_MS;
+        this.#recovered('read');
         // A full batch says more is waiting: ask for it now, without BLOCK, so Redis prepares the next batch
         // while this one is handled, instead of each side waiting for the other in turn.
         if (
@@ -674,6 +676,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     const ids = batch.map(({ entry }) => entry.id);
     try {
       await via.ack(this.group, ids);
+      this.#recovered('ack');
       for (const watch of this.#ackWatches) for (const id of ids) watch.add(id);
     } catch (error) {
       this.#reportError('ack', error);
@@ -835,6 +838,11 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     ts: number,
   ): void {
     this.#recent.push({ id, eventType, outcome, deliveryCount, reason, fields, ts });
+  }
+
+  /** The last error stands only until the same operation succeeds again: status shows what is wrong now. */
+  #recovered(operation: string): void {
+    if (this.#lastError?.startsWith(`${operation}: `)) this.#lastError = null;
   }
 
   #reportError(operation: string, error: unknown): void {

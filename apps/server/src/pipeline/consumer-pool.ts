@@ -14,7 +14,7 @@ type MakeWorker = (group: string, name: string) => ConsumerWorker;
 /** A consumer's place in the pool; `starting` and `removing` hold the name while Redis work is under way. */
 interface Slot {
   state: 'starting' | 'running' | 'removing';
-  readonly worker: ConsumerWorker;
+  worker: ConsumerWorker;
 }
 
 export interface RemovalResult extends HandoverResult {
@@ -91,8 +91,11 @@ export class ConsumerPool {
       this.#slots.delete(slotKey(group, name));
       return { group, name, handedOverTo: peer.name, ...handover };
     } catch (error) {
-      // The worker is closed but still owns its entries in Redis; keep its slot so a retry can finish.
+      // Cut off (Redis went away, say): the consumer still owns its entries in Redis. It goes back to work
+      // under its name, a fresh worker that starts by re-reading its own PEL; a retry can remove it later.
+      slot.worker = this.#makeWorker(group, name);
       slot.state = 'running';
+      await slot.worker.start();
       throw error;
     }
   }

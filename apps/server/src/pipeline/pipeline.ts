@@ -88,6 +88,7 @@ export class Pipeline {
   readonly #autoReap = new Set<string>();
   /** Resets and consumer adds and removals, one at a time (see `reset`). */
   readonly #membership = new SerialRuns<'membership'>();
+  #closed = false;
   /** Groups being re-created after someone else deleted them under running workers. */
   readonly #recreating = new Set<string>();
   readonly #processed = new Map<string, ProcessedIds>();
@@ -289,20 +290,36 @@ export class Pipeline {
     await this.pool.closeAll();
     try {
       await this.#deleteData();
+      this.history.clear();
+      this.groupCounters.clear();
+      this.#autoReap.clear();
+      this.#baseline = this.#countsSinceStart();
+      return await this.#seed();
     } catch (error) {
-      // Redis went away half-way: put the workers back as best we can, rather than leave none running.
-      await this.#seed().catch(() => {});
+      // Redis went away half-way: the workers are stopped; they start again as soon as it is back.
+      this.#seedWhenRedisReturns();
       throw error;
     }
-    this.history.clear();
-    this.groupCounters.clear();
-    this.#autoReap.clear();
-    this.#baseline = this.#countsSinceStart();
-    return this.#seed();
+  }
+
+  /** Seeds (under the membership queue) once Redis answers again, retrying each second until it works. */
+  #seedWhenRedisReturns(): void {
+    const seed = () => {
+      if (this.#closed) return;
+      void this.#membership
+        .run('membership', () => this.#seed())
+        .catch((error: unknown) => {
+          this.options.onBackgroundError?.('reset', error);
+          this.#seedWhenRedisReturns();
+        });
+    };
+    if (this.stream.redis.status === 'ready') setTimeout(seed, 1_000).unref();
+    else this.stream.redis.once('ready', seed);
   }
 
   /** Stops producing and trimming, lets every worker finish and ack its in-flight batch; Redis stays open. */
   async close(): Promise<void> {
+    this.#closed = true;
     await this.producer.stop();
     this.retention.set(null);
     await this.#tail?.close();
