@@ -178,3 +178,22 @@ it('snapshots taken while resets run skip a group deleted under them instead of 
   await resets;
   expect([...statuses]).toEqual([200]);
 });
+
+it('a server started with a seed name another live process runs leaves that consumer to it', async () => {
+  const streamKey = uniqueStreamKey('pools-seed');
+  const first = await startTestServer(['--stream-key', streamKey, '--seed', 'notifications=worker-a'], {
+    redis,
+  });
+  servers.push(first);
+  const logged: string[] = [];
+  const second = await startTestServer(
+    ['--stream-key', streamKey, '--no-reset', '--seed', 'notifications=worker-a,worker-b'],
+    { redis, log: (message) => logged.push(message) },
+  );
+  servers.push(second);
+  expect(second.server.seeded).toEqual({ groups: 1, consumers: 1 });
+  expect(second.server.pipeline.pool.workers().map((worker) => worker.name)).toEqual(['worker-b']);
+  expect(logged.join('\n')).toMatch(
+    /notifications\/worker-a is run by a Streamscope worker in another process/,
+  );
+});

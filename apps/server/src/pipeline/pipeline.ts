@@ -337,23 +337,31 @@ export class Pipeline {
   }
 
   async #seed(): Promise<{ groups: number; consumers: number }> {
+    // A seed name a live worker of another process holds is left to it: two workers under one name would
+    // share one PEL. (This process's own earlier connections are gone: a dead process's sockets close.)
+    const connected = await ConnectedConsumers.of(this.stream);
+    let groups = 0;
+    let consumers = 0;
     for (const { group, consumers: names } of this.#seeds()) {
       await this.stream.ensureGroup(group, '0-0');
+      groups += 1;
       for (const name of names) {
+        if (!this.pool.find(group, name) && connected?.has(group, name)) {
+          this.options.onBackgroundError?.(
+            'seed',
+            `consumer ${group}/${name} is run by a Streamscope worker in another process; not starting it here too`,
+          );
+          continue;
+        }
         if (!this.pool.find(group, name)) await this.pool.add(group, name);
+        consumers += 1;
       }
     }
-    return this.#seeded();
+    return { groups, consumers };
   }
 
   #seeds(): readonly GroupSeed[] {
     return this.options.seeds ?? DEMO_SEEDS;
-  }
-
-  /** What the seeds ask for, as the startup line and the reset's answer report it. */
-  #seeded(): { groups: number; consumers: number } {
-    const seeds = this.#seeds();
-    return { groups: seeds.length, consumers: seeds.reduce((sum, seed) => sum + seed.consumers.length, 0) };
   }
 
   async #append(events: Parameters<EventStream['produceBatch']>[0]): Promise<string[]> {
