@@ -43,3 +43,25 @@ test('a bad form value shows an error where the user acted and changes nothing',
   await expect(dashboard.stat(dashboard.stream, 'Length')).toHaveText('4');
   await expect(page.getByRole('article')).toHaveCount(3);
 });
+
+test('while Redis is away the page says its figures are frozen and why, and recovers with it', async ({
+  dashboard,
+  page,
+  redis,
+}) => {
+  await expect(dashboard.connection).toHaveText('connected');
+  await dashboard.produceEvents(5);
+  await expect(dashboard.stat(dashboard.stream, 'Length')).toHaveText('5');
+
+  await redis.kill();
+  const banner = page.getByRole('alert').filter({ hasText: 'Figures frozen since' });
+  await expect(banner).toContainText('Redis is unavailable');
+  // Acting meanwhile says so where the user acted, at once.
+  await dashboard.produceEvents(1);
+  await expect(dashboard.produce.getByRole('alert')).toContainText('Redis is unavailable');
+
+  await redis.restart();
+  await expect(banner).toHaveCount(0, { timeout: 20_000 });
+  await dashboard.produceEvents(2);
+  await expect(dashboard.stat(dashboard.stream, 'Produced')).not.toHaveText('0');
+});

@@ -42,6 +42,11 @@ describe('fault tolerance (real processes)', () => {
       const answers = await Promise.all([request('/metrics'), request('/state'), request('/api/state')]);
       expect(answers.map((response) => response.status)).toEqual([503, 503, 503]);
       expect(Date.now() - started).toBeLessThan(3_000); // not waiting out reconnects (each up to 2 s)
+      // Pages are told their figures froze, and why.
+      const frozen = await socket.next(
+        (message) => message.type === 'health' && message.failingSince !== null,
+      );
+      expect(frozen).toMatchObject({ reason: expect.stringMatching(/Redis is unavailable/) });
       // The WebSocket says the same, at once.
       const reply = await socket.request({ type: 'produce', count: 1 });
       expect(reply).toMatchObject({ type: 'error', code: 'unavailable', message: /Redis is unavailable/ });
@@ -58,6 +63,7 @@ describe('fault tolerance (real processes)', () => {
         intervalMs: 100,
       });
       expect((await request('/api/state')).status).toBe(200);
+      await socket.next((message) => message.type === 'health' && message.failingSince === null);
     } finally {
       await socket.close();
       await test.stop();

@@ -6,6 +6,7 @@ import type { Hono } from 'hono';
 import { Redis } from 'ioredis';
 import type { ServerConfig } from './config.js';
 import { createApp } from './http/app.js';
+import { errorReply } from './http/error-reply.js';
 import { createMetrics } from './http/metrics.js';
 import { LiveHub } from './live/live-hub.js';
 import { SnapshotBuilder } from './live/snapshot-builder.js';
@@ -87,6 +88,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     hello,
     ...(options.snapshotIntervalMs ? { intervalMs: options.snapshotIntervalMs } : {}),
     onError: (error) => log(`snapshot: ${error instanceof Error ? error.message : error}`),
+    describeFailure: (error) => errorReply(error).message,
   });
   const { app, wss } = createApp({
     pipeline,

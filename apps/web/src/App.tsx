@@ -16,7 +16,10 @@ import { useDashboard } from './store/store';
 import './App.css';
 
 export function App() {
-  const stale = useDashboard((state) => state.connection.status !== 'open' && state.snapshot !== null);
+  // Figures that no longer move: the socket is down, or the server cannot read Redis.
+  const stale = useDashboard(
+    (state) => state.snapshot !== null && (state.connection.status !== 'open' || state.health !== null),
+  );
   return (
     <>
       <Header />

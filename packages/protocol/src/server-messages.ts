@@ -226,6 +226,19 @@ export const errorSchema = z.object({
 export type ErrorMessage = z.infer<typeof errorSchema>;
 export type ErrorCode = ErrorMessage['code'];
 
+/**
+ * Whether the server can still build snapshots. Sent when that changes, and on connecting while it cannot:
+ * the snapshot a page then holds is the last good one, and the page should say how old it is.
+ */
+export const healthSchema = z.object({
+  type: z.literal('health'),
+  /** When snapshots started failing; `null` once they work again. */
+  failingSince: z.number().nullable(),
+  /** Why, as the API would put it ("Redis is unavailable; …"); `null` when all is well. */
+  reason: z.string().nullable(),
+});
+export type Health = z.infer<typeof healthSchema>;
+
 export const serverMessageSchema = z.discriminatedUnion('type', [
   helloSchema,
   snapshotSchema,
@@ -233,5 +246,6 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   liveTailSchema,
   resultSchema,
   errorSchema,
+  healthSchema,
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;

@@ -1,4 +1,11 @@
-import type { EntryView, Hello, LifecycleEventView, ServerMessage, Snapshot } from '@streamscope/protocol';
+import type {
+  EntryView,
+  Health,
+  Hello,
+  LifecycleEventView,
+  ServerMessage,
+  Snapshot,
+} from '@streamscope/protocol';
 import type { TickBuffer } from './tick-buffer.js';
 
 /** What the hub needs of one browser connection (a `ws` WebSocket fits). */
@@ -23,6 +30,8 @@ export interface LiveHubOptions {
   /** A client with more than this unsent is too slow to keep: it is disconnected. */
   readonly hardBufferBytes?: number;
   readonly onError?: (error: unknown) => void;
+  /** How a failed snapshot is explained to the pages (the API's wording); the error's text by default. */
+  readonly describeFailure?: (error: unknown) => string;
 }
 
 /** Close code for a client that cannot keep up (the "try again later" of RFC 6455's registry). */
@@ -34,8 +43,10 @@ export const CLOSE_TOO_SLOW = 1013;
  */
 export class LiveHub {
   readonly #clients = new Set<LiveClient>();
-  readonly #options: Required<Omit<LiveHubOptions, 'onError'>> & Pick<LiveHubOptions, 'onError'>;
+  readonly #options: Required<Omit<LiveHubOptions, 'onError' | 'describeFailure'>> &
+    Pick<LiveHubOptions, 'onError' | 'describeFailure'>;
   readonly #hello: string;
+  #health: Health = { type: 'health', failingSince: null, reason: null };
   #timer: NodeJS.Timeout | undefined;
   #building: Promise<void> | undefined;
   #again = false;
@@ -68,6 +79,7 @@ export class LiveHub {
     this.#clients.add(client);
     client.send(this.#hello);
     if (this.#latest) client.send(this.#latest);
+    if (this.#health.failingSince !== null) client.send(JSON.stringify(this.#health));
   }
 
   remove(client: LiveClient): void {
@@ -114,8 +126,14 @@ export class LiveHub {
       .then((snapshot) => {
         this.#latest = JSON.stringify(snapshot);
         this.#broadcast(this.#latest);
+        this.#setHealth(null);
       })
-      .catch((error: unknown) => this.#options.onError?.(error))
+      .catch((error: unknown) => {
+        // Reported once per outage, not four times a second for as long as it lasts.
+        const first = this.#health.failingSince === null;
+        this.#setHealth(this.#options.describeFailure?.(error) ?? String(error));
+        if (first) this.#options.onError?.(error);
+      })
       .finally(() => {
         this.#building = undefined;
         if (this.#again) {
@@ -123,6 +141,14 @@ export class LiveHub {
           this.#publishSnapshot();
         }
       });
+  }
+
+  /** Tells every page when snapshots start failing (and why), and when they work again. */
+  #setHealth(reason: string | null): void {
+    if ((reason === null) === (this.#health.failingSince === null)) return;
+    this.#health = { type: 'health', failingSince: reason === null ? null : Date.now(), reason };
+    const data = JSON.stringify(this.#health);
+    for (const client of this.#clients) if (this.#admit(client, false)) client.send(data);
   }
 
   #broadcast(data: string): void {

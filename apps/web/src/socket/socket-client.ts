@@ -237,6 +237,9 @@ function dispatch(message: ServerMessage): void {
     case 'snapshot':
       store().receiveSnapshot(message);
       return;
+    case 'health':
+      store().receiveHealth(message);
+      return;
     case 'deliveries':
       store().receiveDeliveries(message.events, message.omitted);
       return;

@@ -1,4 +1,11 @@
-import type { CommandResults, EntryView, Hello, LifecycleEventView, Snapshot } from '@streamscope/protocol';
+import type {
+  CommandResults,
+  EntryView,
+  Health,
+  Hello,
+  LifecycleEventView,
+  Snapshot,
+} from '@streamscope/protocol';
 import { create } from 'zustand';
 import { appendHistory, type HistoryPoint, historyPoint } from './history';
 import { mergeTimelineEvents, type TimelineState } from './timeline';
@@ -40,6 +47,8 @@ export interface LastResult {
 export interface State {
   connection: ConnectionState;
   hello: Hello | null;
+  /** Set while the server cannot build snapshots (Redis away): the snapshot held is its last good one. */
+  health: Health | null;
   snapshot: Snapshot | null;
   history: HistoryPoint[];
   feed: FeedItem[];
@@ -56,6 +65,7 @@ export interface State {
   setConnection: (patch: Partial<ConnectionState>) => void;
   receiveHello: (hello: Hello) => void;
   receiveSnapshot: (snapshot: Snapshot) => void;
+  receiveHealth: (health: Health) => void;
   receiveDeliveries: (events: readonly LifecycleEventView[], omitted: number) => void;
   receiveLiveTail: (entries: readonly EntryView[], omitted: number) => void;
   recordLastResult: (lastResult: LastResult) => void;
@@ -68,6 +78,7 @@ export interface State {
 export const useDashboard = create<State>()((set) => ({
   connection: { status: 'connecting', retryAt: null, failures: 0, everConnected: false },
   hello: null,
+  health: null,
   snapshot: null,
   history: [],
   feed: [],
@@ -83,10 +94,22 @@ export const useDashboard = create<State>()((set) => ({
   receiveHello: (hello) =>
     set((state) =>
       // Another stream behind the same address: its past is not this one's.
+      // A server (re)connected to is healthy unless it says otherwise right after its hello.
       state.hello !== null && state.hello.streamKey !== hello.streamKey
-        ? { hello, snapshot: null, history: [], feed: [], feedOmitted: 0, liveTail: [], liveTailOmitted: 0 }
-        : { hello },
+        ? {
+            hello,
+            health: null,
+            snapshot: null,
+            history: [],
+            feed: [],
+            feedOmitted: 0,
+            liveTail: [],
+            liveTailOmitted: 0,
+          }
+        : { hello, health: null },
     ),
+
+  receiveHealth: (health) => set({ health: health.failingSince === null ? null : health }),
 
   receiveSnapshot: (snapshot) =>
     set((state) => ({ snapshot, history: appendHistory(state.history, historyPoint(snapshot)) })),

@@ -1,16 +1,17 @@
 import { PROTOCOL_VERSION } from '@streamscope/protocol';
 import { useShallow } from 'zustand/react/shallow';
 import { useCommand } from '../../hooks/use-command';
-import { formatCount } from '../../lib/format';
+import { formatClock, formatCount } from '../../lib/format';
 import { useDashboard } from '../../store/store';
 import { ConnectionStatus } from '../ConnectionStatus/ConnectionStatus';
 import './Header.css';
 
 export function Header() {
-  const { hello, maxlen } = useDashboard(
+  const { hello, maxlen, health } = useDashboard(
     useShallow((state) => ({
       hello: state.hello,
       maxlen: state.snapshot?.maxlen ?? state.hello?.maxlen ?? null,
+      health: state.health,
     })),
   );
   const reset = useCommand<'reset'>();
@@ -39,6 +40,11 @@ export function Header() {
       {hello !== null && hello.version !== PROTOCOL_VERSION ? (
         <p className="version-warning" role="alert">
           Server speaks protocol v{hello.version}, this page v{PROTOCOL_VERSION}: reload the page.
+        </p>
+      ) : null}
+      {health?.failingSince != null ? (
+        <p className="health-warning" role="alert">
+          Figures frozen since {formatClock(health.failingSince)}: {health.reason}
         </p>
       ) : null}
       <div className="header-actions">
