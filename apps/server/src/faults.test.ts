@@ -50,6 +50,17 @@ describe('fault tolerance (real processes)', () => {
       // The WebSocket says the same, at once.
       const reply = await socket.request({ type: 'produce', count: 1 });
       expect(reply).toMatchObject({ type: 'error', code: 'unavailable', message: /Redis is unavailable/ });
+      // What needs only this process still works: the producer can be stopped before Redis is back.
+      expect(await socket.request({ type: 'producer.stop' })).toMatchObject({ type: 'result' });
+      expect(
+        (
+          await request('/api/retention/set', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ maxAgeMs: null }),
+          })
+        ).status,
+      ).toBe(200);
       // A reset asked for now fails before it stops anything: the workers are all still there after.
       await expect(test.server.pipeline.reset()).rejects.toThrow();
       expect(test.server.pipeline.pool.workers().map((worker) => worker.status().state)).toEqual([

@@ -8,9 +8,10 @@ import { csrf } from 'hono/csrf';
 import type { Registry } from 'prom-client';
 import { WebSocketServer } from 'ws';
 import type { LiveHub } from '../live/live-hub.js';
+import { assertRedisReady } from '../pipeline/command-error.js';
 import { type AccessOptions, originAllowed, refuseForeignHost, requireToken } from './access.js';
 import { type ApiDeps, apiRoutes } from './api-routes.js';
-import { assertRedisReady, errorReply } from './error-reply.js';
+import { errorReply } from './error-reply.js';
 import { liveSocket } from './live-socket.js';
 import { referenceRoutes } from './reference-routes.js';
 
@@ -68,7 +69,9 @@ export function createApp(options: AppOptions): { app: Hono; wss: WebSocketServe
     c.body(await options.metrics.metrics(), 200, { 'content-type': options.metrics.contentType }),
   );
   app.get('/ws', guard, ...liveSocket(options.pipeline, options.hub, access));
-  app.use('/api/*', guard, requireRedis);
+  app.use('/api/*', guard);
+  // Commands check for themselves (some work without Redis); the snapshot always needs it.
+  app.use('/api/state', requireRedis);
   app.route('/api', apiRoutes(options));
 
   const reference = referenceRoutes(options);

@@ -2,7 +2,7 @@ import { describeIssues, type ErrorCode } from '@streamscope/protocol';
 import { GroupNotFoundError, StreamArgumentError, WorkerClosedError } from '@streamscope/streams';
 import { HTTPException } from 'hono/http-exception';
 import { ZodError } from 'zod';
-import { CommandError } from '../pipeline/command-error.js';
+import { CommandError, REDIS_UNAVAILABLE } from '../pipeline/command-error.js';
 
 export interface ErrorReply {
   readonly code: ErrorCode;
@@ -19,17 +19,6 @@ const STATUS: Record<ErrorCode, ErrorReply['status']> = {
   unavailable: 503,
   internal: 500,
 };
-
-export const REDIS_UNAVAILABLE = 'Redis is unavailable; the server keeps reconnecting, try again shortly';
-
-/**
- * Refuses at once while the server's connection to Redis is down: every command would otherwise wait out a
- * reconnect attempt before failing. The server serves only once its connection is ready, so any other state
- * is a reconnect.
- */
-export function assertRedisReady(redis: { readonly status: string }): void {
-  if (redis.status !== 'ready') throw new CommandError('unavailable', REDIS_UNAVAILABLE);
-}
 
 /** One mapping from anything a command can throw to what the client is told, for HTTP and WebSocket. */
 export function errorReply(error: unknown): ErrorReply {

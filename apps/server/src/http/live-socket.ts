@@ -6,7 +6,7 @@ import type { LiveClient, LiveHub } from '../live/live-hub.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import { runCommand } from '../pipeline/run-command.js';
 import { type AccessOptions, originAllowed } from './access.js';
-import { assertRedisReady, errorReply } from './error-reply.js';
+import { errorReply } from './error-reply.js';
 import { parseCommand } from './parse-command.js';
 
 const REQUEST_ID_MAX = 64;
@@ -77,7 +77,6 @@ async function handleMessage(
   requestId = given;
   try {
     const parsed = parseCommand(command);
-    assertRedisReady(pipeline.options.redis);
     const result = await runCommand(pipeline, parsed);
     hub.sendTo(client, { type: 'result', requestId, command: parsed.type, result });
     hub.refresh();

@@ -10,3 +10,14 @@ export class CommandError extends Error {
     this.code = code;
   }
 }
+
+export const REDIS_UNAVAILABLE = 'Redis is unavailable; the server keeps reconnecting, try again shortly';
+
+/**
+ * Refuses at once while the server's connection to Redis is down: every command would otherwise wait out a
+ * reconnect attempt before failing. The server serves only once its connection is ready, so any other state
+ * is a reconnect.
+ */
+export function assertRedisReady(redis: { readonly status: string }): void {
+  if (redis.status !== 'ready') throw new CommandError('unavailable', REDIS_UNAVAILABLE);
+}

@@ -6,9 +6,17 @@ import {
   POISON_EVENT_TYPE,
 } from '@streamscope/protocol';
 import type { StreamEntry } from '@streamscope/streams';
-import { CommandError } from './command-error.js';
+import { assertRedisReady, CommandError } from './command-error.js';
 import type { Pipeline } from './pipeline.js';
 import { previewTrim } from './trim-preview.js';
+
+/** Commands that only change this process's own state: they work while Redis is away. */
+const WORKS_WITHOUT_REDIS = new Set<CommandType>([
+  'producer.stop',
+  'consumer.resume',
+  'retention.set',
+  'autoreap.set',
+]);
 
 type Handlers = {
   [T in CommandType]: (command: Extract<Command, { type: T }>) => Promise<CommandResults[T]>;
@@ -19,6 +27,7 @@ export function runCommand<T extends CommandType>(
   pipeline: Pipeline,
   command: Extract<Command, { type: T }>,
 ): Promise<CommandResults[T]> {
+  if (!WORKS_WITHOUT_REDIS.has(command.type)) assertRedisReady(pipeline.options.redis);
   const handler = handlersFor(pipeline)[command.type] as (
     command: Extract<Command, { type: T }>,
   ) => Promise<CommandResults[T]>;
