@@ -40,7 +40,13 @@ describe('fault tolerance (real processes)', () => {
       );
       const started = Date.now();
       const answers = await Promise.all([request('/metrics'), request('/state'), request('/api/state')]);
-      expect(answers.map((response) => response.status)).toEqual([503, 503, 503]);
+      expect(answers.map((response) => response.status)).toEqual([200, 503, 503]);
+      // A scrape still answers, with the counters and the news that Redis is down.
+      const scrape = await answers[0]?.text();
+      expect(scrape).toMatch(/^streamscope_redis_up 0$/m);
+      expect(scrape).toMatch(/^streamscope_produced_total \d+$/m);
+      expect(scrape).toMatch(/^streamscope_stream_length nan$/im); // prom-client writes NaN as Nan
+      expect(scrape).not.toMatch(/^streamscope_group_pending/m);
       expect(Date.now() - started).toBeLessThan(3_000); // not waiting out reconnects (each up to 2 s)
       // Pages are told their figures froze, and why.
       const frozen = await socket.next(
@@ -78,6 +84,23 @@ describe('fault tolerance (real processes)', () => {
     } finally {
       await socket.close();
       await test.stop();
+      await redis.stop();
+    }
+  });
+
+  it('stopping the server while Redis is down finishes promptly', async () => {
+    const redis = await RedisServer.start();
+    const test = await startTestServer([], { redis });
+    try {
+      await redis.kill();
+      await waitFor(
+        'the connection to be seen down',
+        () => test.server.pipeline.options.redis.status !== 'ready',
+      );
+      const started = Date.now();
+      await test.server.close();
+      expect(Date.now() - started).toBeLessThan(5_000); // it used to wait for a reconnect that never came
+    } finally {
       await redis.stop();
     }
   });

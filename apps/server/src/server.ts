@@ -128,11 +128,24 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
         server.close(() => resolve());
         if ('closeAllConnections' in server) server.closeAllConnections();
       });
-      await Promise.allSettled([redis.quit(), snapshotRedis.quit()]);
+      // QUIT on a connection that is down waits in its offline queue for a reconnect: just drop it then.
+      await Promise.allSettled([redis, snapshotRedis].map((connection) => closeConnection(connection)));
       await connection.embedded?.stop();
     })();
     return closing;
   };
 
   return { url: `http://${host}:${port}`, port, redis: connection, seeded, pipeline, hub, app, close };
+}
+
+async function closeConnection(connection: Redis): Promise<void> {
+  if (connection.status !== 'ready') {
+    connection.disconnect();
+    return;
+  }
+  try {
+    await connection.quit();
+  } catch {
+    connection.disconnect();
+  }
 }

@@ -28,6 +28,11 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
   #connection: Redis | undefined;
   #loop: Promise<void> | undefined;
   #stopped = false;
+  #stop: () => void = () => {};
+  /** Resolves when `close()` is called. */
+  readonly #closeRequested = new Promise<void>((resolve) => {
+    this.#stop = resolve;
+  });
 
   constructor(stream: EventStream, { blockMs = 1_000, count = 100 }: StreamTailOptions = {}) {
     super();
@@ -48,6 +53,7 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
 
   async close(): Promise<void> {
     this.#stopped = true;
+    this.#stop();
     // Closing the connection is the prompt way out of a blocked XREAD.
     this.#connection?.disconnect();
     await this.#loop;
@@ -57,7 +63,7 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
     let lastId = '$';
     while (!this.#stopped) {
       try {
-        const reply = await connection.call(
+        const read = connection.call(
           'XREAD',
           'COUNT',
           this.#count,
@@ -67,6 +73,11 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
           this.#stream.streamKey,
           lastId,
         );
+        read.catch(() => {});
+        // ioredis never settles a read that was in flight when its connection dropped (not until a
+        // reconnect, which a closed connection never makes): closing does not wait for it. A tail keeps
+        // nothing in Redis, so there is nothing to finish.
+        const reply = await Promise.race([read, this.#closeRequested]);
         if (this.#stopped) return;
         const { entries } = parseReadGroup(reply);
         const last = entries.at(-1);
@@ -78,7 +89,7 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
         if (this.#stopped) return;
         if (this.listenerCount('error') > 0)
           this.emit('error', error instanceof Error ? error : new Error(String(error)));
-        await sleep(500);
+        await Promise.race([sleep(500), this.#closeRequested]);
       }
     }
   }

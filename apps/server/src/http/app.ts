@@ -65,7 +65,7 @@ export function createApp(options: AppOptions): { app: Hono; wss: WebSocketServe
     return next();
   };
 
-  app.get('/metrics', guard, requireRedis, async (c) =>
+  app.get('/metrics', guard, async (c) =>
     c.body(await options.metrics.metrics(), 200, { 'content-type': options.metrics.contentType }),
   );
   app.get('/ws', guard, ...liveSocket(options.pipeline, options.hub, access));

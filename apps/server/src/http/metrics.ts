@@ -123,8 +123,27 @@ export function createMetrics(pipeline: Pipeline, buildSnapshot: () => Promise<S
     alert,
     threshold,
   ];
+  const redisUp = gauge(
+    'streamscope_redis_up',
+    'Whether this scrape could read Redis (1) or not (0); the Redis-derived gauges are absent while 0.',
+    [],
+  );
   const refresh = async () => {
-    const current = await buildSnapshot();
+    let current: Snapshot;
+    try {
+      // Not waiting out a reconnect while Redis is away: the scrape says so at once.
+      if (pipeline.options.redis.status !== 'ready') throw new Error('Redis is unavailable');
+      current = await buildSnapshot();
+    } catch {
+      // A scrape during an outage still answers: counters, and the news that Redis is down. The Redis
+      // figures are unknown, not zero: labelled ones are dropped, the two without labels read NaN.
+      for (const g of gauges) g.reset();
+      streamLength.set(Number.NaN);
+      dlqLength.set(Number.NaN);
+      redisUp.set(0);
+      return;
+    }
+    redisUp.set(1);
     for (const g of gauges) g.reset();
     streamLength.set(current.stream.length);
     dlqLength.set(current.dlq.length);
