@@ -41,6 +41,11 @@ describe('fault tolerance (real processes)', () => {
       const started = Date.now();
       const answers = await Promise.all([request('/metrics'), request('/state'), request('/api/state')]);
       expect(answers.map((response) => response.status)).toEqual([200, 503, 503]);
+      // The reference route in the reference's error shape.
+      expect(await json(answers[1] as Response)).toMatchObject({
+        code: 'unavailable',
+        error: expect.stringMatching(/Redis is unavailable/),
+      });
       // A scrape still answers, with the counters and the news that Redis is down.
       const scrape = await answers[0]?.text();
       expect(scrape).toMatch(/^streamscope_redis_up 0$/m);

@@ -13,7 +13,7 @@ import { type AccessOptions, originAllowed, refuseForeignHost, requireToken } fr
 import { type ApiDeps, apiRoutes } from './api-routes.js';
 import { errorReply } from './error-reply.js';
 import { liveSocket } from './live-socket.js';
-import { referenceRoutes } from './reference-routes.js';
+import { REFERENCE_PATHS, referenceRoutes } from './reference-routes.js';
 
 /** Bodies are a handful of fields; anything bigger is a mistake or an attack. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -75,19 +75,7 @@ export function createApp(options: AppOptions): { app: Hono; wss: WebSocketServe
   app.route('/api', apiRoutes(options));
 
   const reference = referenceRoutes(options);
-  for (const path of [
-    '/state',
-    '/replay',
-    '/produce',
-    '/add-worker',
-    '/remove-worker',
-    '/crash',
-    '/autoclaim',
-    '/trim',
-    '/reset',
-  ]) {
-    app.use(path, guard, requireRedis);
-  }
+  for (const path of REFERENCE_PATHS) app.use(path, guard);
   app.route('/', reference);
 
   const webRoot = options.webRoot ?? DEFAULT_WEB_ROOT;

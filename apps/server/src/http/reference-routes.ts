@@ -1,13 +1,26 @@
 import { type Command, LIMITS, type Snapshot } from '@streamscope/protocol';
 import type { RecentOutcome } from '@streamscope/streams';
 import { type Context, Hono } from 'hono';
-import { CommandError } from '../pipeline/command-error.js';
+import { assertRedisReady, CommandError } from '../pipeline/command-error.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import { runCommand } from '../pipeline/run-command.js';
 import type { ApiDeps } from './api-routes.js';
 import { jsonBody, queryWithNumbers } from './api-routes.js';
 import { errorReply } from './error-reply.js';
 import { parseCommand } from './parse-command.js';
+
+/** The routes of the redis.io reference demo, all served here. */
+export const REFERENCE_PATHS = [
+  '/state',
+  '/replay',
+  '/produce',
+  '/add-worker',
+  '/remove-worker',
+  '/crash',
+  '/autoclaim',
+  '/trim',
+  '/reset',
+] as const;
 
 /** The reference's replay limit when none is given. */
 const REPLAY_DEFAULT = 20;
@@ -30,6 +43,14 @@ export function referenceRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps):
     const { status, message, code } = errorReply(error);
     return c.json({ error: message, code }, status);
   });
+
+  // Every reference route needs Redis; while it is away they say so at once, in the reference's own shape.
+  for (const path of REFERENCE_PATHS) {
+    ref.use(path, (_c, next) => {
+      assertRedisReady(pipeline.options.redis);
+      return next();
+    });
+  }
 
   ref.get('/state', async (c) => c.json(referenceState(await buildSnapshot(), pipeline)));
 
