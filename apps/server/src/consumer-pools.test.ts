@@ -102,6 +102,19 @@ it('runs one group per process on one stream: each acks every entry, each dashbo
     ?.consumers.map((consumer) => consumer.worker?.processed ?? 0);
   expect(split?.reduce((sum, processed) => sum + processed, 0)).toBe(200);
 
+  // Rates come from Redis's counts, so each dashboard shows the other pool's pace too.
+  analytics.server.pipeline.producer.start(200, null);
+  await waitFor(
+    "notifications' pace to show on the analytics server",
+    async () => {
+      const snapshot = await json(analytics.server.app.request('/api/state'));
+      const rates = snapshot.groups.find((group: { name: string }) => group.name === 'notifications');
+      return rates.deliveredPerSec > 0 && rates.ackedPerSec > 0;
+    },
+    { timeoutMs: 10_000 },
+  );
+  await analytics.server.pipeline.producer.stop();
+
   // Stopped, the other pool's workers close their connections: their consumers are names Redis remembers.
   await notifications.stop();
   const after = (await groupsOf(analytics)).find((group) => group.name === 'notifications');

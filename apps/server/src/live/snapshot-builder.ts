@@ -21,8 +21,19 @@ const RATE_WINDOW_MS = 1_000;
 
 interface RateSample {
   readonly at: number;
+  /** Redis's count of entries ever added (XINFO STREAM), `null` where it has none; then ours. */
+  readonly added: number | null;
   readonly produced: number;
-  readonly groups: ReadonlyMap<string, { delivered: number; acked: number }>;
+  readonly groups: ReadonlyMap<string, GroupSample>;
+}
+
+interface GroupSample {
+  /** XINFO GROUPS: entries the group has read (`null` when Redis cannot tell) and its pending count. */
+  readonly entriesRead: number | null;
+  readonly pending: number;
+  /** This process's own counts, the fallback when Redis cannot tell. */
+  readonly delivered: number;
+  readonly acked: number;
 }
 
 const DLQ_ROWS = 50;
@@ -88,7 +99,7 @@ export class SnapshotBuilder {
     ).filter((group) => group !== null);
     this.#backlog.keepOnly(groups.map((group) => group.name));
     const at = Date.now();
-    const rates = this.#rates(at);
+    const rates = this.#rates(at, info?.entriesAdded ?? null, groups);
     const { stream, pool, producer, options } = this.#pipeline;
     let omitted = 0;
     const pendingRows = perGroup.flatMap(({ group, pending }) => {
@@ -136,12 +147,24 @@ export class SnapshotBuilder {
    * Rates over the last second or so: workers ack in batches, so a single 250 ms interval would flicker
    * between 0 and twice the true rate. Zero until there is an earlier sample.
    */
-  #rates(at: number) {
+  #rates(at: number, entriesAdded: number | null, groupInfo: readonly GroupInfo[]) {
     const produced = this.#pipeline.totals().produced;
+    const local = this.#pipeline.groupCounters;
     const current: RateSample = {
       at,
+      added: entriesAdded,
       produced,
-      groups: new Map([...this.#pipeline.groupCounters].map(([name, counters]) => [name, { ...counters }])),
+      groups: new Map(
+        groupInfo.map((group) => [
+          group.name,
+          {
+            entriesRead: group.entriesRead,
+            pending: group.pending,
+            delivered: local.get(group.name)?.delivered ?? 0,
+            acked: local.get(group.name)?.acked ?? 0,
+          },
+        ]),
+      ),
     };
     this.#samples.push(current);
     // Keep the newest sample that is at least RATE_WINDOW_MS old as the base, and everything after it.
@@ -152,15 +175,29 @@ export class SnapshotBuilder {
     const seconds = previous ? (at - previous.at) / 1000 : 0;
     const perSec = (now: number, before: number | undefined) =>
       seconds > 0 && before !== undefined ? Math.max(0, Math.round((now - before) / seconds)) : 0;
+    // From Redis's own counts where it has them, so a group served by workers in other processes shows
+    // their pace too: entries newly read, and of those, pending ones acked (read minus the pending growth).
     const groups = new Map<string, { deliveredPerSec: number; ackedPerSec: number }>();
-    for (const [name, counters] of current.groups) {
+    for (const [name, now] of current.groups) {
       const before = previous?.groups.get(name);
-      groups.set(name, {
-        deliveredPerSec: perSec(counters.delivered, before?.delivered ?? 0),
-        ackedPerSec: perSec(counters.acked, before?.acked ?? 0),
-      });
+      if (now.entriesRead !== null && before?.entriesRead != null) {
+        const read = now.entriesRead - before.entriesRead;
+        groups.set(name, {
+          deliveredPerSec: perSec(read, 0),
+          ackedPerSec: perSec(read - (now.pending - before.pending), 0),
+        });
+      } else {
+        groups.set(name, {
+          deliveredPerSec: perSec(now.delivered, before?.delivered ?? 0),
+          ackedPerSec: perSec(now.acked, before?.acked ?? 0),
+        });
+      }
     }
-    return { producedPerSec: perSec(produced, previous?.produced), groups };
+    const producedPerSec =
+      current.added !== null && previous?.added != null
+        ? perSec(current.added, previous.added)
+        : perSec(produced, previous?.produced);
+    return { producedPerSec, groups };
   }
 }
 
