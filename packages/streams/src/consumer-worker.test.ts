@@ -374,6 +374,34 @@ describe('ConsumerWorker', () => {
     expect((await stream.pendingSummary('g')).count).toBe(0);
   });
 
+  it('close waits for a reap whose handler is running, and nothing is acked after it returns', async () => {
+    const stream = await newStream(10);
+    await stream.produceBatch(events(2));
+    await stream.consume('g', 'crashed', 10, null); // left pending, soon idle past the threshold
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    let running = 0;
+    const { worker, of } = await startWorker(stream, 'w', {
+      blockMs: 5_000,
+      handler: async (_entry, context) => {
+        if (context.source !== 'claim') return;
+        running += 1;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        running -= 1;
+      },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100)); // blocked in XREADGROUP now
+    const reap = worker.reapIdlePel();
+    await waitFor('a claimed entry in the handler', () => running > 0);
+    await worker.close();
+    expect(running).toBe(0);
+    const ackedAtClose = of('acked').length;
+    expect(ackedAtClose).toBe(2);
+    await reap;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(of('acked')).toHaveLength(ackedAtClose);
+    expect((await stream.pendingSummary('g')).count).toBe(0);
+  });
+
   it('keeps a bounded ring of recent outcomes', async () => {
     const stream = await newStream();
     const { worker, of } = await startWorker(stream, 'w', { recentCapacity: 5 });

@@ -133,13 +133,14 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   #reaps = new Set<Promise<unknown>>();
   #stop = new AbortController();
   /**
-   * Settles (rejecting) once a closing worker's connection is found down. ioredis never settles a command
-   * that was in flight when its connection dropped until a reconnect succeeds, and a connection closed while
-   * reconnecting never reconnects: without this, close() during an outage would wait forever. What such a
-   * read delivered stays in this consumer's PEL, for its next start or for whoever takes its entries over.
+   * Give-up callbacks of the commands in flight on this worker's own connection. ioredis never settles a
+   * command that was in flight when its connection dropped until a reconnect succeeds, and a connection
+   * closed while reconnecting never reconnects: without these, close() during an outage would wait forever.
+   * One callback per command, removed when it settles, so nothing outlives its command. What such a read
+   * delivered stays in this consumer's PEL, for its next start or for whoever takes its entries over.
    */
-  readonly #abandoned: Promise<never>;
-  #abandon: () => void = () => {};
+  readonly #giveUps = new Set<(error: Error) => void>();
+  #gaveUp = false;
 
   #paused = false;
   #resume: (() => void) | undefined;
@@ -189,11 +190,6 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
 
   constructor(stream: EventStream, group: string, name: string, options: ConsumerWorkerOptions = {}) {
     super();
-    this.#abandoned = new Promise<never>((_, reject) => {
-      this.#abandon = () =>
-        reject(new WorkerClosedError(`worker ${group}/${name} closed while Redis was away`));
-    });
-    this.#abandoned.catch(() => {});
     assertName(group, 'group');
     assertName(name, 'consumer name');
     const resolved = { ...CONSUMER_WORKER_DEFAULTS, ...withoutUndefined(options) };
@@ -280,7 +276,10 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     if (intervalMs === null || this.#state !== 'running') return;
     this.#reapTimer = setInterval(() => {
       if (this.#state !== 'running' || this.#reaps.size > 0) return;
-      this.reapIdlePel().catch((error: unknown) => this.#reportError('reap', error));
+      this.reapIdlePel().then(
+        () => this.#recovered('reap'),
+        (error: unknown) => this.#reportError('reap', error),
+      );
     }, intervalMs);
     this.#reapTimer.unref();
   }
@@ -396,23 +395,30 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     this.#reapTimer = undefined;
     this.#stop.abort();
     this.#resume?.();
-    // A connection that is down now, or goes down while closing, will not answer what is in flight.
+    // A connection that is down now, or that Redis drops while closing, will not answer what is in flight.
+    // (Not when the drop is ours, below: a command on a connection closed while ready is rejected at once.)
     const connection = this.#connection;
-    const abandonIfDown = () => {
-      if (connection?.status !== 'ready') this.#abandon();
+    let disconnecting = false;
+    const giveUpIfLost = () => {
+      if (!disconnecting && connection?.status !== 'ready') this.#giveUpInFlight();
     };
-    abandonIfDown();
-    connection?.on('close', abandonIfDown);
+    giveUpIfLost();
+    connection?.on('close', giveUpIfLost);
     // A blocked XREADGROUP only returns when data arrives or the block times out; closing its connection
     // is the prompt way out. Anything Redis delivered meanwhile stays in this consumer's PEL.
-    if (this.#reading) connection?.disconnect();
+    if (this.#reading) {
+      disconnecting = true;
+      connection?.disconnect();
+    }
     if (wasRunning) {
       try {
         await this.#loop;
       } catch {
         // the loop reports its own failures
       }
-      await Promise.allSettled([...this.#reaps].map((reap) => this.#unlessAbandoned(reap)));
+      // Reaps run on the stream's shared connection, whose commands fail rather than hang: waited for.
+      await Promise.allSettled([...this.#reaps]);
+      connection?.off('close', giveUpIfLost);
       if (connection?.status === 'ready') {
         try {
           await connection.quit();
@@ -533,10 +539,33 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     await this.#unlessAbandoned(this.#ack(reader, handled)).catch(() => {});
   }
 
-  /** The command's outcome, unless the worker gave up on its connection first (see `#abandoned`). */
+  /** The command's outcome, unless the worker gives up on its connection first (see `#giveUps`). */
   #unlessAbandoned<T>(command: Promise<T>): Promise<T> {
     command.catch(() => {});
-    return Promise.race([command, this.#abandoned]);
+    if (this.#gaveUp)
+      return Promise.reject(
+        new WorkerClosedError(`worker ${this.group}/${this.name} gave up on its connection`),
+      );
+    return new Promise<T>((resolve, reject) => {
+      this.#giveUps.add(reject);
+      command.then(
+        (value) => {
+          this.#giveUps.delete(reject);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.#giveUps.delete(reject);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  #giveUpInFlight(): void {
+    this.#gaveUp = true;
+    const error = new WorkerClosedError(`worker ${this.group}/${this.name} closed while Redis was away`);
+    for (const giveUp of this.#giveUps) giveUp(error);
+    this.#giveUps.clear();
   }
 
   /** Sends the loop's `XREADGROUP >`; it is the read that `pause()` waits for. */
@@ -719,6 +748,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         consumer: this.name,
       });
       for (const row of rows) counts.set(row.id, row.deliveries);
+      this.#recovered('pending');
     } catch (error) {
       this.#reportError('pending', error);
     }
@@ -776,6 +806,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         fields,
         stillPending,
       });
+      this.#recovered('dead-letter');
       if (written === null) return 'not-pending';
       this.#noteDeadLettered(id, deliveryCount, reason, fields);
       return 'written';

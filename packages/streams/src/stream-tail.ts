@@ -28,11 +28,8 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
   #connection: Redis | undefined;
   #loop: Promise<void> | undefined;
   #stopped = false;
-  #stop: () => void = () => {};
-  /** Resolves when `close()` is called. */
-  readonly #closeRequested = new Promise<void>((resolve) => {
-    this.#stop = resolve;
-  });
+  /** Ends the current wait (a read or a back-off) at once; set anew for each, so none outlives its wait. */
+  #interrupt: (() => void) | undefined;
 
   constructor(stream: EventStream, { blockMs = 1_000, count = 100 }: StreamTailOptions = {}) {
     super();
@@ -53,31 +50,37 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
 
   async close(): Promise<void> {
     this.#stopped = true;
-    this.#stop();
+    this.#interrupt?.();
     // Closing the connection is the prompt way out of a blocked XREAD.
     this.#connection?.disconnect();
     await this.#loop;
   }
 
   async #run(connection: Redis): Promise<void> {
-    let lastId = '$';
+    // A concrete ID, not '$': '$' means "after the newest entry when this XREAD arrives", so entries
+    // appended between two reads that came back empty would never be seen.
+    let lastId: string | null = null;
     while (!this.#stopped) {
       try {
-        const read = connection.call(
-          'XREAD',
-          'COUNT',
-          this.#count,
-          'BLOCK',
-          this.#blockMs,
-          'STREAMS',
-          this.#stream.streamKey,
-          lastId,
-        );
-        read.catch(() => {});
+        lastId ??=
+          (await this.#untilClosed(this.#stream.withConnection(connection).infoStream()))?.lastGeneratedId ??
+          '0-0';
+        if (this.#stopped) return;
         // ioredis never settles a read that was in flight when its connection dropped (not until a
         // reconnect, which a closed connection never makes): closing does not wait for it. A tail keeps
         // nothing in Redis, so there is nothing to finish.
-        const reply = await Promise.race([read, this.#closeRequested]);
+        const reply = await this.#untilClosed(
+          connection.call(
+            'XREAD',
+            'COUNT',
+            this.#count,
+            'BLOCK',
+            this.#blockMs,
+            'STREAMS',
+            this.#stream.streamKey,
+            lastId,
+          ),
+        );
         if (this.#stopped) return;
         const { entries } = parseReadGroup(reply);
         const last = entries.at(-1);
@@ -89,8 +92,19 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
         if (this.#stopped) return;
         if (this.listenerCount('error') > 0)
           this.emit('error', error instanceof Error ? error : new Error(String(error)));
-        await Promise.race([sleep(500), this.#closeRequested]);
+        await this.#untilClosed(sleep(500, undefined, { ref: false }));
       }
     }
+  }
+
+  /** The operation's result, or `undefined` as soon as `close()` is called. */
+  #untilClosed<T>(operation: Promise<T>): Promise<T | undefined> {
+    operation.catch(() => {});
+    return new Promise<T | undefined>((resolve, reject) => {
+      this.#interrupt = () => resolve(undefined);
+      operation.then(resolve, reject).finally(() => {
+        this.#interrupt = undefined;
+      });
+    });
   }
 }
