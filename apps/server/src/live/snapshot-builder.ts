@@ -187,9 +187,10 @@ export class SnapshotBuilder {
           ackedPerSec: perSec(read - (now.pending - before.pending), 0),
         });
       } else {
+        // A group new since the base sample has no rate yet, not its whole count in one second.
         groups.set(name, {
-          deliveredPerSec: perSec(now.delivered, before?.delivered ?? 0),
-          ackedPerSec: perSec(now.acked, before?.acked ?? 0),
+          deliveredPerSec: perSec(now.delivered, before?.delivered),
+          ackedPerSec: perSec(now.acked, before?.acked),
         });
       }
     }

@@ -93,9 +93,12 @@ export class ConsumerPool {
     } catch (error) {
       // Cut off (Redis went away, say): the consumer still owns its entries in Redis. It goes back to work
       // under its name, a fresh worker that starts by re-reading its own PEL; a retry can remove it later.
-      slot.worker = this.#makeWorker(group, name);
-      slot.state = 'running';
-      await slot.worker.start();
+      // (Unless the pool was closed meanwhile: a worker started then would never be closed.)
+      if (this.#slots.get(slotKey(group, name)) === slot) {
+        slot.worker = this.#makeWorker(group, name);
+        slot.state = 'running';
+        await slot.worker.start();
+      }
       throw error;
     }
   }
@@ -130,17 +133,21 @@ export class ConsumerPool {
     let deleted = 0;
     const deadLettered: TrimmedLetter[] = [];
     // A handover normally finishes in one pass.
-    for (;;) {
-      const result = this.#deadLetters
-        ? await this.#deadLetters.handover(group, name, peer.name)
-        : await this.#stream.handoverPending(group, name, peer.name);
-      moved += result.moved;
-      deleted += result.deleted;
-      deadLettered.push(...(result.deadLettered ?? []));
-      const left = await this.#stream.pendingDetail(group, { consumer: name, count: 1 });
-      if (left.length === 0) break;
+    try {
+      for (;;) {
+        const result = this.#deadLetters
+          ? await this.#deadLetters.handover(group, name, peer.name)
+          : await this.#stream.handoverPending(group, name, peer.name);
+        moved += result.moved;
+        deleted += result.deleted;
+        deadLettered.push(...(result.deadLettered ?? []));
+        const left = await this.#stream.pendingDetail(group, { consumer: name, count: 1 });
+        if (left.length === 0) break;
+      }
+    } finally {
+      // Whatever was moved before a failure is the peer's now: it processes it either way.
+      peer.requestPelDrain();
     }
-    peer.requestPelDrain();
     return { moved, deleted, deadLettered };
   }
 
