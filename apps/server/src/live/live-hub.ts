@@ -79,7 +79,11 @@ export class LiveHub {
     this.#clients.add(client);
     client.send(this.#hello);
     if (this.#latest) client.send(this.#latest);
-    if (this.#health.failingSince !== null) client.send(JSON.stringify(this.#health));
+    if (this.#health.failingSince !== null) {
+      client.send(JSON.stringify(this.#health));
+      // Learned while no page was watching, it may be stale: a fresh attempt says which it is, at once.
+      this.refresh();
+    }
   }
 
   remove(client: LiveClient): void {
