@@ -23,8 +23,20 @@ export interface Backlog {
 export class BacklogGauge {
   /** Per group: how far Redis's lag ran ahead of the truth when last measured. */
   readonly #excess = new Map<string, number>();
+  /** Per group, the entries read when last seen; with the stream's entries added, tells a new incarnation. */
+  readonly #lastRead = new Map<string, number>();
+  #lastAdded: number | null = null;
 
   async measure(reader: EventStream, group: GroupInfo, stream: StreamInfo | null): Promise<Backlog> {
+    this.#forgetOldIncarnations(group, stream);
+    // No group can have lost to trimming more than the stream ever lost: a bound that also catches a stream
+    // made again (and grown past the old counts) between two looks.
+    const removedEver =
+      stream?.entriesAdded != null
+        ? Math.max(0, stream.entriesAdded - stream.length)
+        : Number.POSITIVE_INFINITY;
+    const remembered = this.#excess.get(group.name);
+    if (remembered !== undefined && remembered > removedEver) this.#excess.set(group.name, removedEver);
     if (group.lag === null) return { lag: null, trimmedUnread: null };
     const length = stream?.length ?? 0;
     // Redis's figure less the excess last measured: the answer where nothing better is known.
@@ -42,6 +54,24 @@ export class BacklogGauge {
   /** Forgets groups that are gone (a reset re-creates them from scratch). */
   keepOnly(groups: readonly string[]): void {
     for (const name of this.#excess.keys()) if (!groups.includes(name)) this.#excess.delete(name);
+    for (const name of this.#lastRead.keys()) if (!groups.includes(name)) this.#lastRead.delete(name);
+  }
+
+  /**
+   * A stream or group that was deleted and made again between two looks (a reset elsewhere, a Redis
+   * restart without persistence) counts from zero again: what the old one lost is not the new one's.
+   */
+  #forgetOldIncarnations(group: GroupInfo, stream: StreamInfo | null): void {
+    const added = stream?.entriesAdded ?? null;
+    if (added !== null && this.#lastAdded !== null && added < this.#lastAdded) {
+      this.#excess.clear();
+      this.#lastRead.clear();
+    }
+    if (added !== null) this.#lastAdded = added;
+    if (group.entriesRead === null) return;
+    const before = this.#lastRead.get(group.name);
+    if (before !== undefined && group.entriesRead < before) this.#excess.delete(group.name);
+    this.#lastRead.set(group.name, group.entriesRead);
   }
 
   async #exact(

@@ -457,7 +457,7 @@ export class Pipeline {
         await this.stream.ensureGroup(group, '0-0');
         this.options.onBackgroundError?.(
           'workers',
-          `group ${group} was deleted under its running consumers (a reset by another process?); re-created it from 0-0`,
+          `group ${group} was deleted under its running consumers (a reset by another process, or Redis restarted without its data?); re-created it from 0-0`,
         );
       })
       .catch((error: unknown) => this.options.onBackgroundError?.('workers', error))

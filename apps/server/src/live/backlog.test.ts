@@ -1,0 +1,44 @@
+import { EventStream } from '@streamscope/streams';
+import { RedisServer, uniqueStreamKey } from '@streamscope/testkit';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { BacklogGauge } from './backlog.js';
+
+let server: RedisServer;
+beforeAll(async () => {
+  server = await RedisServer.start();
+});
+afterAll(async () => {
+  await server.stop();
+});
+
+const measure = async (gauge: BacklogGauge, stream: EventStream) => {
+  const [group] = await stream.infoGroups();
+  if (!group) throw new Error('no group');
+  return gauge.measure(stream, group, await stream.infoStream());
+};
+
+it('what a group lost to trimming is forgotten when its stream is made again from scratch', async () => {
+  const stream = new EventStream({
+    connection: server.url,
+    streamKey: uniqueStreamKey('backlog'),
+    maxlenApprox: null,
+  });
+  const gauge = new BacklogGauge();
+  await stream.ensureGroup('g', '0-0');
+  await stream.produceBatch(Array.from({ length: 10 }, () => ({ type: 'a' })));
+  await stream.consume('g', 'c', 2, null);
+  const ids = await stream.produceBatch(Array.from({ length: 10 }, () => ({ type: 'b' })));
+  await stream.trimMinid(ids[5] as string, { approx: false }); // the group never read 8 + 5 of them
+  await stream.consume('g', 'c', 100, null);
+  expect((await measure(gauge, stream)).trimmedUnread).toBe(13);
+
+  // Deleted and made again (a reset elsewhere, or Redis restarted without its data): a new count.
+  await stream.deleteStream();
+  await stream.ensureGroup('g', '0-0');
+  // Far from both ends, where the gauge relies on what it measured before rather than counting.
+  await stream.produceBatch(Array.from({ length: 300 }, () => ({ type: 'c' })));
+  await stream.consume('g', 'c', 150, null);
+  expect(await measure(gauge, stream)).toEqual({ lag: 150, trimmedUnread: 0 });
+  await stream.deleteStream();
+  await stream.close();
+});
