@@ -16,6 +16,9 @@ test('a group run by another process: its consumer shows as elsewhere, its group
     const billing = dashboard.group('billing');
     const pod = dashboard.consumer('billing', 'pod-1');
     await expect(pod.getByText('elsewhere', { exact: true })).toBeVisible();
+    await expect(pod.getByText('Runs in another process: pause, crash or remove it there.')).toBeVisible();
+    await expect(pod.getByRole('button', { name: 'Remove pod-1' })).toBeDisabled();
+    await expect(dashboard.page.getByLabel('Auto-reap billing')).toBeDisabled();
     await expect(dashboard.page.getByRole('article')).toHaveCount(4);
 
     await dashboard.produceEvents(20);

@@ -62,6 +62,8 @@ test('while Redis is away the page says its figures are frozen and why, and reco
 
   await redis.restart();
   await expect(banner).toHaveCount(0, { timeout: 20_000 });
+  // The outage's error under the form went with it.
+  await expect(dashboard.produce.getByText('Redis is unavailable')).toHaveCount(0);
   await dashboard.produceEvents(2);
   await expect(dashboard.stat(dashboard.stream, 'Produced')).not.toHaveText('0');
 });

@@ -57,7 +57,7 @@ test('the redis.io walk-through, and the timeline, charts and handover beyond it
   await expect(dashboard.replay.getByRole('row')).toHaveCount(41); // 40 entries and the header
 
   // Trim to exactly 10 (an approximate trim of so short a stream may remove nothing: whole nodes only).
-  await dashboard.retention.getByLabel('Exact trim (no ~)').check();
+  await dashboard.retention.getByLabel('Exact trim (without ~)').check();
   await dashboard.retention.getByLabel(/^MAXLEN/).fill('10');
   await dashboard.retention.getByRole('button', { name: 'XTRIM' }).click();
   await expect(dashboard.retention).toContainText(/deleted/i);

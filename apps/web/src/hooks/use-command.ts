@@ -1,6 +1,10 @@
 import type { CommandInput, CommandResults, CommandType } from '@streamscope/protocol';
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { type IssueOptions, issueCommand } from '../socket/socket-client';
+import { useDashboard } from '../store/store';
+
+/** How the server words an outage (its 'unavailable' errors start so). */
+const REDIS_UNAVAILABLE = 'Redis is unavailable';
 
 export interface CommandState<R> {
   /** The request this form sent last; only its answer is shown here. */
@@ -43,6 +47,16 @@ export function useCommand<T extends CommandType>({ quiet = false }: IssueOption
     },
     [quiet],
   );
+
+  // "Redis is unavailable" stops being true when it is back: the error goes with the outage it reported.
+  const redisHealthy = useDashboard((dashboard) => dashboard.health === null);
+  useEffect(() => {
+    if (redisHealthy) {
+      setState((current) =>
+        current.error?.startsWith(REDIS_UNAVAILABLE) ? { ...current, error: null } : current,
+      );
+    }
+  }, [redisHealthy]);
 
   const clear = useCallback(() => {
     latest.current = null;

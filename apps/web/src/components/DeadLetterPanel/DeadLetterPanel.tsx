@@ -249,7 +249,11 @@ export function DeadLetterPanel() {
           </dl>
           <ActionFeedback error={feedback?.error ?? null}>{feedback?.done}</ActionFeedback>
           {letters.length === 0 ? (
-            <p className="empty">No dead letters: every entry so far was acked within the limit.</p>
+            <p className="empty">
+              {total !== null && total > 0
+                ? 'The dead-letter stream is empty: every letter so far was requeued or discarded.'
+                : 'No dead letters: every entry so far was acked within the limit.'}
+            </p>
           ) : (
             <div className="table-wrap dlq-table">
               <table className="data-table">

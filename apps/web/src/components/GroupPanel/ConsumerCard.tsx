@@ -148,6 +148,9 @@ export const ConsumerCard = memo(function ConsumerCard({
         )}
       </div>
 
+      {worker === null && consumer.connected ? (
+        <p className="consumer-note">Runs in another process: pause, crash or remove it there.</p>
+      ) : null}
       <div className="consumer-actions">
         <button
           type="button"
@@ -201,9 +204,10 @@ export const ConsumerCard = memo(function ConsumerCard({
         </button>
       </div>
       <ActionFeedback error={action.error}>
-        {crashResult === null ? null : (
+        {/* While the crash is still queued: once the drops happened, the message would no longer be true. */}
+        {crashResult === null || (worker?.crashQueued ?? 0) === 0 ? null : (
           <>
-            Next <strong>{crashResult.crashQueued}</strong> deliveries will be dropped without XACK
+            Next <strong>{worker?.crashQueued}</strong> deliveries will be dropped without XACK
           </>
         )}
       </ActionFeedback>

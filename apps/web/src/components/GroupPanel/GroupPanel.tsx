@@ -35,7 +35,11 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts }: GroupPanel
   const [removal, setRemoval] = useState<Removal | null>(null);
   const add = useCommand<'consumer.add'>();
   const onRemoved = useCallback((result: Removal) => setRemoval(result), []);
-  const autoReap = useAutoReap({ group: group.name, enabled: group.autoReap });
+  const autoReap = useAutoReap({
+    group: group.name,
+    enabled: group.autoReap,
+    runsHere: group.consumers.some((consumer) => consumer.worker !== null),
+  });
   const groupAlerts = alertsFor(alerts, group.name);
   const alertClass = (metric: AlertView['metric']) =>
     hasAlert(groupAlerts, metric) ? 'is-alert' : undefined;

@@ -9,13 +9,15 @@ interface AutoReapOptions {
   group: string;
   /** What the latest snapshot says. */
   enabled: boolean;
+  /** Whether any worker of the group runs on this server: the reaper runs in those workers. */
+  runsHere: boolean;
 }
 
 /**
  * A group's auto-reap switch and the feedback for it, as two elements so the panel can put the switch in its
  * header and the feedback in its body. The label names the group for screen readers: "Auto-reap notifications".
  */
-export function useAutoReap({ group, enabled }: AutoReapOptions) {
+export function useAutoReap({ group, enabled, runsHere }: AutoReapOptions) {
   const seq = useDashboard((state) => state.snapshot?.seq ?? null);
   const [request, setRequest] = useState<AutoReapRequest | null>(null);
   const clicks = useRef(0);
@@ -35,10 +37,15 @@ export function useAutoReap({ group, enabled }: AutoReapOptions) {
   const control = (
     <label
       className="checkbox auto-reap"
-      title="XAUTOCLAIM on a timer in this group's workers: entries idle past the claim threshold move to a live consumer without a click"
+      title={
+        runsHere
+          ? "XAUTOCLAIM on a timer in this group's workers: entries idle past the claim threshold move to a live consumer without a click"
+          : 'No worker of this group runs on this server: switch its reaper where its workers run'
+      }
     >
       <input
         type="checkbox"
+        disabled={!runsHere && !checked}
         checked={checked}
         aria-busy={command.pending}
         onChange={(event) => void toggle(event.target.checked)}

@@ -194,7 +194,7 @@ export function TrimPanel() {
 
       <label className="checkbox trim-exact">
         <input type="checkbox" checked={exact} onChange={(event) => setExact(event.target.checked)} />
-        Exact trim (no <span className="mono">~</span>)
+        Exact trim (without <span className="mono">~</span>)
       </label>
       <p className="trim-note">
         With <span className="mono">~</span> Redis frees only whole macro-nodes, so a small stream may not
@@ -215,7 +215,7 @@ export function TrimPanel() {
         ) : summary === null || shown === null ? null : (
           <p className={`trim-preview-result${summary.unsafe ? ' is-unsafe' : ''}`} aria-live="polite">
             {summary.unsafe ? <span aria-hidden="true">⚠ </span> : null}
-            <span className="mono">{shown.label}</span>: {summary.text}
+            <span className="mono">{shown.label}</span>: {summary.text}.
             {summary.unsafe ? (
               <span className="trim-preview-why">
                 {' '}
