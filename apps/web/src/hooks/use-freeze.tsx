@@ -8,15 +8,20 @@ export function useFreezableNewestFirst<T>(live: readonly T[], label: string) {
   const [frozen, setFrozen] = useState<readonly T[] | null>(null);
   const items = frozen ?? live;
   const newestFirst = useMemo(() => [...items].reverse(), [items]);
+  // The button's name stays put (it is a toggle, aria-pressed says which way); the word beside it says so
+  // to the eye.
   const freezeButton = (
-    <button
-      type="button"
-      className="small"
-      aria-pressed={frozen !== null}
-      onClick={() => setFrozen(frozen === null ? live : null)}
-    >
-      {label}
-    </button>
+    <>
+      {frozen !== null ? <span className="badge badge-warn">frozen</span> : null}
+      <button
+        type="button"
+        className="small"
+        aria-pressed={frozen !== null}
+        onClick={() => setFrozen(frozen === null ? live : null)}
+      >
+        {label}
+      </button>
+    </>
   );
   return { newestFirst, freezeButton };
 }

@@ -59,7 +59,7 @@ const DeadLetterRow = memo(
             <button
               type="button"
               className="small"
-              aria-label={`Requeue ${letter.originalId}`}
+              aria-label={`Requeue ${letter.originalId} (${letter.group})`}
               title={
                 trimmedAway
                   ? 'Its fields were trimmed away before it was read: nothing to requeue'
@@ -73,7 +73,7 @@ const DeadLetterRow = memo(
             <button
               type="button"
               className="small danger"
-              aria-label={`Discard ${letter.originalId}`}
+              aria-label={`Discard ${letter.originalId} (${letter.group})`}
               disabled={busy}
               onClick={() => onAction(letter, 'discard')}
             >

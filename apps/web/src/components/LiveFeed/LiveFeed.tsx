@@ -20,7 +20,7 @@ const FeedRow = memo(
     const { event } = item;
     return (
       <li className="feed-row">
-        <span className="feed-time mono">{formatClockMs(event.ts).slice(3)}</span>
+        <span className="feed-time mono">{formatClockMs(event.ts)}</span>
         <span className={`badge ${KIND_TONE[event.kind]}`}>{event.kind}</span>
         <EntryId id={event.id} />
         <span className="feed-where mono">

@@ -22,7 +22,8 @@ export function ProducePanel() {
   const ids = { type: useId() };
   const [eventType, setEventType] = useState<string>(RANDOM);
   const [count, setCount] = useState('10');
-  const [rate, setRate] = useState('200');
+  // Within what the seeded consumers keep up with at their 25 ms of work each (analytics: 40/s).
+  const [rate, setRate] = useState('30');
   const produce = useCommand<'produce'>();
   const start = useCommand<'producer.start' | 'producer.stop'>();
   const producer = useDashboard(useShallow((state) => state.snapshot?.producer ?? null));
