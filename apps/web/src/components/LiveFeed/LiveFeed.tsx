@@ -38,7 +38,7 @@ export function LiveFeed() {
   const [list, setList] = useState<HTMLOListElement | null>(null);
   const live = useDashboardWhileVisible(list, (state) => state.feed);
   const omitted = useDashboardWhileVisible(list, (state) => state.feedOmitted);
-  const { newestFirst, freezeButton } = useFreezableNewestFirst(live, 'Freeze feed');
+  const { newestFirst, freezeButton, holdWhileFocused } = useFreezableNewestFirst(live, 'Freeze feed');
 
   return (
     <Panel title="Live events" className="live-feed" actions={freezeButton}>
@@ -48,7 +48,7 @@ export function LiveFeed() {
       {newestFirst.length === 0 ? (
         <p className="empty">No lifecycle events yet.</p>
       ) : (
-        <ol ref={setList} className="feed-list" aria-label="Newest lifecycle events">
+        <ol ref={setList} className="feed-list" aria-label="Newest lifecycle events" {...holdWhileFocused}>
           {newestFirst.slice(0, FEED_SHOWN).map((item) => (
             <FeedRow key={item.seq} item={item} />
           ))}

@@ -15,11 +15,11 @@ export function LiveTailPanel() {
   const [body, setBody] = useState<HTMLDivElement | null>(null);
   const live = useDashboardWhileVisible(body, (state) => state.liveTail);
   const omitted = useDashboardWhileVisible(body, (state) => state.liveTailOmitted);
-  const { newestFirst, freezeButton } = useFreezableNewestFirst(live, 'Freeze tail');
+  const { newestFirst, freezeButton, holdWhileFocused } = useFreezableNewestFirst(live, 'Freeze tail');
 
   return (
     <Panel title="Live tail" subtitle="XREAD, no group" className="live-tail" actions={freezeButton}>
-      <div ref={setBody}>
+      <div ref={setBody} {...holdWhileFocused}>
         <p className="live-tail-note">
           The newest {LIVE_TAIL_MAX} entries written since this page opened, newest first
           {omitted > 0 ? (
