@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type WebSocketServerLike } from '@hono/node-server';
 import { type Hello, PROTOCOL_VERSION } from '@streamscope/protocol';
-import { StreamTail } from '@streamscope/streams';
+import { closeRedis, StreamTail } from '@streamscope/streams';
 import type { Hono } from 'hono';
 import { Redis } from 'ioredis';
 import type { ServerConfig } from './config.js';
@@ -128,24 +128,11 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
         server.close(() => resolve());
         if ('closeAllConnections' in server) server.closeAllConnections();
       });
-      // QUIT on a connection that is down waits in its offline queue for a reconnect: just drop it then.
-      await Promise.allSettled([redis, snapshotRedis].map((connection) => closeConnection(connection)));
+      await Promise.allSettled([redis, snapshotRedis].map((connection) => closeRedis(connection)));
       await connection.embedded?.stop();
     })();
     return closing;
   };
 
   return { url: `http://${host}:${port}`, port, redis: connection, seeded, pipeline, hub, app, close };
-}
-
-async function closeConnection(connection: Redis): Promise<void> {
-  if (connection.status !== 'ready') {
-    connection.disconnect();
-    return;
-  }
-  try {
-    await connection.quit();
-  } catch {
-    connection.disconnect();
-  }
 }

@@ -30,9 +30,20 @@ export function holdConnection(connection: unknown): HeldConnection {
   return { redis, owned: true };
 }
 
-/** Quits an owned connection (disconnects when Redis cannot be reached); leaves a shared one alone. */
+/** Closes an owned connection (see `closeRedis`); leaves a shared one alone. */
 export async function releaseConnection({ redis, owned }: HeldConnection): Promise<void> {
-  if (!owned) return;
+  if (owned) await closeRedis(redis);
+}
+
+/**
+ * QUIT when Redis can answer it, else just drop the connection: on a connection that is down, QUIT waits in
+ * the offline queue for a reconnect, which a closing client never wants.
+ */
+export async function closeRedis(redis: Redis): Promise<void> {
+  if (redis.status !== 'ready') {
+    redis.disconnect();
+    return;
+  }
   try {
     await redis.quit();
   } catch {

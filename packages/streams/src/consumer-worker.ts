@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { assertInteger, assertName } from './arguments.js';
+import { closeRedis } from './connection.js';
 import type {
   ConsumerWorkerEvents,
   DeliverySource,
@@ -419,15 +420,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       // Reaps run on the stream's shared connection, whose commands fail rather than hang: waited for.
       await Promise.allSettled([...this.#reaps]);
       connection?.off('close', giveUpIfLost);
-      if (connection?.status === 'ready') {
-        try {
-          await connection.quit();
-        } catch {
-          connection.disconnect();
-        }
-      } else {
-        connection?.disconnect(); // QUIT would wait in the offline queue for a reconnect that never comes
-      }
+      if (connection) await closeRedis(connection);
     }
     this.#state = 'closed';
     this.#peers.leave(this.#asPeer);

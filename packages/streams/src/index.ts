@@ -1,3 +1,4 @@
+export { closeRedis } from './connection.js';
 export {
   ConsumerWorker,
   type ReapResult,
