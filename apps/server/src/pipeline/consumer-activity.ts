@@ -1,3 +1,5 @@
+import { type ConsumerInfo, type EventStream, GroupNotFoundError } from '@streamscope/streams';
+
 /**
  * A consumer Redis saw reading within this long is taken to be running somewhere, whatever client it is.
  * Only a hint: Redis 7.0 resets the idle time only when a read returns entries, so a quiet live consumer
@@ -8,4 +10,17 @@ export const ACTIVE_WITHIN_MS = 3_000;
 /** Whether a consumer known only to Redis (idle as XINFO CONSUMERS reports it) seems to be running. */
 export function seemsActive(idleMs: number): boolean {
   return idleMs < ACTIVE_WITHIN_MS;
+}
+
+/** The consumer as XINFO CONSUMERS reports it; `null` when Redis knows no such consumer (or group). */
+export async function consumerInRedis(
+  stream: EventStream,
+  group: string,
+  name: string,
+): Promise<ConsumerInfo | null> {
+  const consumers = await stream.infoConsumers(group).catch((error: unknown) => {
+    if (error instanceof GroupNotFoundError) return [];
+    throw error;
+  });
+  return consumers.find((consumer) => consumer.name === name) ?? null;
 }

@@ -1,12 +1,12 @@
-import {
-  type ConsumerWorker,
-  type DeadLetters,
-  type EventStream,
-  GroupNotFoundError,
-  type HandoverResult,
-  type TrimmedLetter,
+import type {
+  ConsumerWorker,
+  DeadLetters,
+  EventStream,
+  HandoverResult,
+  TrimmedLetter,
 } from '@streamscope/streams';
 import { CommandError } from './command-error.js';
+import { consumerInRedis } from './consumer-activity.js';
 import { SerialRuns } from './serial-runs.js';
 
 type MakeWorker = (group: string, name: string) => ConsumerWorker;
@@ -109,11 +109,7 @@ export class ConsumerPool {
    * them, and then its name is deleted. Without a peer here it is refused, as for a consumer of ours.
    */
   async #retireAbsent(group: string, name: string): Promise<RemovalResult> {
-    const consumers = await this.#stream.infoConsumers(group).catch((error: unknown) => {
-      if (error instanceof GroupNotFoundError) return [];
-      throw error;
-    });
-    const known = consumers.find((consumer) => consumer.name === name);
+    const known = await consumerInRedis(this.#stream, group, name);
     if (!known) throw new CommandError('not_found', `no consumer ${group}/${name}, here or in Redis`);
     const peer = this.#runningPeer(group, name);
     if (!peer) {

@@ -16,7 +16,7 @@ import { ConnectedConsumers } from '../live/connected-consumers.js';
 import { EntryHistory } from '../live/entry-history.js';
 import { TickBuffer } from '../live/tick-buffer.js';
 import { CommandError } from './command-error.js';
-import { seemsActive } from './consumer-activity.js';
+import { consumerInRedis, seemsActive } from './consumer-activity.js';
 import { ConsumerPool } from './consumer-pool.js';
 import { ContinuousProducer } from './continuous-producer.js';
 import { fakeOrders } from './fake-orders.js';
@@ -235,11 +235,7 @@ export class Pipeline {
         `consumer ${group}/${name} is in use: a Streamscope worker in another process holds it. Pick another name.`,
       );
     }
-    const consumers = await this.stream.infoConsumers(group).catch((error: unknown) => {
-      if (error instanceof GroupNotFoundError) return [];
-      throw error;
-    });
-    const known = consumers.find((consumer) => consumer.name === name);
+    const known = await consumerInRedis(this.stream, group, name);
     if (known && seemsActive(known.idleMs)) {
       throw new CommandError(
         'conflict',
