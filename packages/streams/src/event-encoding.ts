@@ -32,13 +32,20 @@ export function encodeFields(type: unknown, payload: EventPayload): string[] {
  * Errors name the position, so a bad event in a thousand can be found.
  */
 export function encodeBatchEvent(event: unknown, index: number): string[] {
-  try {
+  return atIndex(index, () => {
     if (event === null || typeof event !== 'object') {
       throw new StreamArgumentError(`each event must be an object { type, payload }, got ${show(event)}`);
     }
     const { type, payload } = event as { type?: unknown; payload?: EventPayload };
     // A lone UTF-16 surrogate has no UTF-8 form; replace it as Buffer.from would on the plain XADD path.
     return encodeFields(type, payload ?? {}).map((value) => value.toWellFormed());
+  });
+}
+
+/** Runs a check of element `index` of a batch; an argument error it throws says which element. */
+export function atIndex<T>(index: number, check: () => T): T {
+  try {
+    return check();
   } catch (error) {
     if (error instanceof StreamArgumentError)
       throw new StreamArgumentError(`events[${index}]: ${error.message}`);

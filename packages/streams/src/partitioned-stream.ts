@@ -5,7 +5,7 @@ import { ConsumerWorker } from './consumer-worker.js';
 import type { ConsumerWorkerOptions } from './consumer-worker-options.js';
 import { DeadLetters } from './dead-letters.js';
 import { StreamArgumentError } from './errors.js';
-import { encodeBatchEvent } from './event-encoding.js';
+import { atIndex, encodeBatchEvent } from './event-encoding.js';
 import { EventStream } from './event-stream.js';
 import { type EventStreamOptions, resolveStreamSettings } from './event-stream-options.js';
 import { show } from './stream-ids.js';
@@ -111,13 +111,7 @@ export class PartitionedStream {
     // Array.from, not map: a hole in a sparse array is checked (and refused) like any other element.
     const indexes = Array.from(events, (event: unknown, index) => {
       encodeBatchEvent(event, index);
-      try {
-        return this.partitionOf((event as Partial<KeyedEventInput>).key as string);
-      } catch (error) {
-        if (error instanceof StreamArgumentError)
-          throw new StreamArgumentError(`events[${index}]: ${error.message}`);
-        throw error;
-      }
+      return atIndex(index, () => this.partitionOf((event as Partial<KeyedEventInput>).key as string));
     });
     // The key rides along unread: produceBatch takes only each event's type and payload.
     const shares = this.names.map(() => [] as { position: number; event: KeyedEventInput }[]);
