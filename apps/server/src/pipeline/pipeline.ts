@@ -216,7 +216,7 @@ export class Pipeline {
    */
   async addConsumer(group: string, name: string): Promise<void> {
     await this.#membership.run('membership', async () => {
-      if (!this.pool.find(group, name)) await this.#refuseActiveElsewhere(group, name);
+      await this.#refuseActiveElsewhere(group, name);
       await this.pool.add(group, name);
     });
   }
@@ -228,8 +228,8 @@ export class Pipeline {
    * takes its own consumers back moments after it stopped.)
    */
   async #refuseActiveElsewhere(group: string, name: string): Promise<void> {
-    const connected = await ConnectedConsumers.of(this.stream);
-    if (connected?.has(group, name)) {
+    if (this.pool.find(group, name)) return; // ours: the pool's own conflict answers it
+    if (this.#runElsewhere(group, name, await ConnectedConsumers.of(this.stream))) {
       throw new CommandError(
         'conflict',
         `consumer ${group}/${name} is in use: a Streamscope worker in another process holds it. Pick another name.`,
@@ -244,11 +244,16 @@ export class Pipeline {
     }
   }
 
+  /** Whether a Streamscope worker of another process, and none here, runs this consumer. */
+  #runElsewhere(group: string, name: string, connected: ConnectedConsumers | null): boolean {
+    return !this.pool.find(group, name) && connected?.has(group, name) === true;
+  }
+
   /** Retires a consumer without losing an entry (see `ConsumerPool.remove`), never in the middle of a reset. */
   removeConsumer(group: string, name: string): ReturnType<ConsumerPool['remove']> {
     return this.#membership.run('membership', async () => {
       // Not ours: a consumer whose worker runs in another process is that process's to remove.
-      if (!this.pool.find(group, name) && (await ConnectedConsumers.of(this.stream))?.has(group, name)) {
+      if (this.#runElsewhere(group, name, await ConnectedConsumers.of(this.stream))) {
         throw new CommandError(
           'conflict',
           `consumer ${group}/${name} is run by a Streamscope worker in another process: remove it there`,
@@ -325,10 +330,7 @@ export class Pipeline {
   async #deleteData(): Promise<void> {
     await this.stream.deleteStream();
     await this.deadLetters.clear();
-    const groups = new Set([
-      ...(this.options.seeds ?? DEMO_SEEDS).map((seed) => seed.group),
-      ...this.#processed.keys(),
-    ]);
+    const groups = new Set([...this.#seeds().map((seed) => seed.group), ...this.#processed.keys()]);
     for (const group of groups) await this.#processedIds(group).clear();
   }
 
@@ -336,13 +338,12 @@ export class Pipeline {
     // A seed name a live worker of another process holds is left to it: two workers under one name would
     // share one PEL. (This process's own earlier connections are gone: a dead process's sockets close.)
     const connected = await ConnectedConsumers.of(this.stream);
-    let groups = 0;
+    const seeds = this.#seeds();
     let consumers = 0;
-    for (const { group, consumers: names } of this.#seeds()) {
+    for (const { group, consumers: names } of seeds) {
       await this.stream.ensureGroup(group, '0-0');
-      groups += 1;
       for (const name of names) {
-        if (!this.pool.find(group, name) && connected?.has(group, name)) {
+        if (this.#runElsewhere(group, name, connected)) {
           this.options.onBackgroundError?.(
             'seed',
             `consumer ${group}/${name} is run by a Streamscope worker in another process; not starting it here too`,
@@ -353,7 +354,7 @@ export class Pipeline {
         consumers += 1;
       }
     }
-    return { groups, consumers };
+    return { groups: seeds.length, consumers };
   }
 
   #seeds(): readonly GroupSeed[] {
