@@ -59,6 +59,14 @@ const SCRIPTS = {
 /** A command that ioredis's `defineCommand` added to a connection: the script's keys, then its arguments. */
 type ScriptCommand = (...keysThenArgs: string[]) => Promise<unknown>;
 
+/** What one page of a handover did, and the last pending ID it looked at (`null`: nothing left). */
+interface HandoverPage {
+  readonly moved: number;
+  readonly deleted: number;
+  readonly letters: readonly TrimmedLetter[];
+  readonly last: string | null;
+}
+
 export interface PendingDetailOptions {
   readonly start?: string;
   readonly end?: string;
@@ -404,48 +412,64 @@ export class EventStream {
       throw new StreamArgumentError(`cannot hand pending entries of ${show(from)} over to itself`);
     const { deadLetterKey } = options;
     if (deadLetterKey !== undefined) assertName(deadLetterKey, 'deadLetterKey');
+    const claimPage = (start: string) =>
+      deadLetterKey === undefined
+        ? this.#handoverPage(group, from, to, start)
+        : this.#handoverPageWithLetters(group, from, to, start, deadLetterKey);
     let moved = 0;
     let deleted = 0;
     const deadLettered: TrimmedLetter[] = [];
-    let start = '-';
-    for (;;) {
-      if (deadLetterKey !== undefined) {
-        const handover = this.#script(HANDOVER_WITH_LETTERS_COMMAND);
-        const reply = (await this.#run('XCLAIM (handover script)', () =>
-          handover(
-            this.streamKey,
-            deadLetterKey,
-            group,
-            from,
-            to,
-            start,
-            String(HANDOVER_PAGE),
-            String(Date.now()),
-          ),
-        )) as [number, [string, number][], string | null];
-        const [claimed, letters, last] = reply;
-        moved += Number(claimed);
-        deleted += letters.length;
-        for (const [id, deliveryCount] of letters) {
-          deadLettered.push({ id: String(id), consumer: from, deliveryCount: Number(deliveryCount) });
-        }
-        if (!last) break;
-        start = `(${last}`;
-        continue;
-      }
-      const page = await this.pendingDetail(group, { start, count: HANDOVER_PAGE, consumer: from });
-      if (page.length === 0) break;
-      const ids = page.map((entry) => entry.id);
-      const reply = await this.#run('XCLAIM', () =>
-        this.redis.call('XCLAIM', this.streamKey, group, to, 0, ...ids, 'JUSTID'),
-      );
-      const claimed = parseIds(reply).length;
-      moved += claimed;
-      deleted += ids.length - claimed;
-      start = `(${ids[ids.length - 1]}`;
+    for (let start = '-'; ; ) {
+      const page = await claimPage(start);
+      moved += page.moved;
+      deleted += page.deleted;
+      deadLettered.push(...page.letters);
+      if (page.last === null) break;
+      start = `(${page.last}`;
     }
     this.#counters.claimed += moved;
     return deadLetterKey === undefined ? { moved, deleted } : { moved, deleted, deadLettered };
+  }
+
+  /** One page of a plain handover: XPENDING of `from`, then XCLAIM JUSTID (trimmed IDs are dropped). */
+  async #handoverPage(group: string, from: string, to: string, start: string): Promise<HandoverPage> {
+    const page = await this.pendingDetail(group, { start, count: HANDOVER_PAGE, consumer: from });
+    if (page.length === 0) return { moved: 0, deleted: 0, letters: [], last: null };
+    const ids = page.map((entry) => entry.id);
+    const reply = await this.#run('XCLAIM', () =>
+      this.redis.call('XCLAIM', this.streamKey, group, to, 0, ...ids, 'JUSTID'),
+    );
+    const moved = parseIds(reply).length;
+    return { moved, deleted: ids.length - moved, letters: [], last: ids[ids.length - 1] ?? null };
+  }
+
+  /** One page of a handover by script, which dead-letters the trimmed IDs in the same step as the claim. */
+  async #handoverPageWithLetters(
+    group: string,
+    from: string,
+    to: string,
+    start: string,
+    deadLetterKey: string,
+  ): Promise<HandoverPage> {
+    const handover = this.#script(HANDOVER_WITH_LETTERS_COMMAND);
+    const [moved, written, last] = (await this.#run('XCLAIM (handover script)', () =>
+      handover(
+        this.streamKey,
+        deadLetterKey,
+        group,
+        from,
+        to,
+        start,
+        String(HANDOVER_PAGE),
+        String(Date.now()),
+      ),
+    )) as [number, [string, number][], string | null];
+    const letters = written.map(([id, deliveryCount]) => ({
+      id: String(id),
+      consumer: from,
+      deliveryCount: Number(deliveryCount),
+    }));
+    return { moved: Number(moved), deleted: letters.length, letters, last: last || null };
   }
 
   /** `XGROUP DELCONSUMER`; returns how many entries the consumer still had pending (now dropped from the PEL). */
