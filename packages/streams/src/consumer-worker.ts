@@ -14,6 +14,7 @@ import { CONSUMER_WORKER_DEFAULTS, type ConsumerWorkerOptions } from './consumer
 import type { DeadLetters } from './dead-letters.js';
 import { StreamArgumentError, WorkerClosedError } from './errors.js';
 import type { EventStream } from './event-stream.js';
+import { InFlight } from './in-flight.js';
 import { type Failure, InProcessPeers, type PeerView } from './in-process-peers.js';
 import { RecentMap } from './recent-map.js';
 import { RecentRing } from './recent-ring.js';
@@ -133,15 +134,8 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   #closing: Promise<void> | undefined;
   #reaps = new Set<Promise<unknown>>();
   #stop = new AbortController();
-  /**
-   * Give-up callbacks of the commands in flight on this worker's own connection. ioredis never settles a
-   * command that was in flight when its connection dropped until a reconnect succeeds, and a connection
-   * closed while reconnecting never reconnects: without these, close() during an outage would wait forever.
-   * One callback per command, removed when it settles, so nothing outlives its command. What such a read
-   * delivered stays in this consumer's PEL, for its next start or for whoever takes its entries over.
-   */
-  readonly #giveUps = new Set<(error: Error) => void>();
-  #gaveUp = false;
+  /** Reads and acks on this worker's own connection, given up on if Redis drops it while closing. */
+  readonly #ownCommands = new InFlight();
 
   #paused = false;
   #resume: (() => void) | undefined;
@@ -401,7 +395,10 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     const connection = this.#connection;
     let disconnecting = false;
     const giveUpIfLost = () => {
-      if (!disconnecting && connection?.status !== 'ready') this.#giveUpInFlight();
+      if (!disconnecting && connection?.status !== 'ready')
+        this.#ownCommands.abandon(
+          new WorkerClosedError(`worker ${this.group}/${this.name} closed while Redis was away`),
+        );
     };
     giveUpIfLost();
     connection?.on('close', giveUpIfLost);
@@ -492,7 +489,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         let entries: StreamEntry[];
         try {
           // Only a reaper running beside this loop with a claim threshold near 0 can have got there first.
-          entries = (await this.#unlessAbandoned(read)).taken;
+          entries = (await this.#ownCommands.track(read)).taken;
         } finally {
           this.#reading = false;
           this.#loopRead = undefined;
@@ -522,43 +519,14 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     }
     // Closing with a batch read ahead: it was delivered to this consumer, so it is handled, not left pending.
     if (prefetched) {
-      const entries = await this.#unlessAbandoned(prefetched).then(
+      const entries = await this.#ownCommands.track(prefetched).then(
         ({ taken }) => taken,
         () => [],
       );
       handled.push(...(await this.#process(entries, 'new', null)).handled);
     }
     // Unacked if Redis is away: the entries stay pending, to be redelivered, rather than close() hanging.
-    await this.#unlessAbandoned(this.#ack(reader, handled)).catch(() => {});
-  }
-
-  /** The command's outcome, unless the worker gives up on its connection first (see `#giveUps`). */
-  #unlessAbandoned<T>(command: Promise<T>): Promise<T> {
-    command.catch(() => {});
-    if (this.#gaveUp)
-      return Promise.reject(
-        new WorkerClosedError(`worker ${this.group}/${this.name} gave up on its connection`),
-      );
-    return new Promise<T>((resolve, reject) => {
-      this.#giveUps.add(reject);
-      command.then(
-        (value) => {
-          this.#giveUps.delete(reject);
-          resolve(value);
-        },
-        (error: unknown) => {
-          this.#giveUps.delete(reject);
-          reject(error);
-        },
-      );
-    });
-  }
-
-  #giveUpInFlight(): void {
-    this.#gaveUp = true;
-    const error = new WorkerClosedError(`worker ${this.group}/${this.name} closed while Redis was away`);
-    for (const giveUp of this.#giveUps) giveUp(error);
-    this.#giveUps.clear();
+    await this.#ownCommands.track(this.#ack(reader, handled)).catch(() => {});
   }
 
   /** Sends the loop's `XREADGROUP >`; it is the read that `pause()` waits for. */

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { assertInteger } from './arguments.js';
 import type { EventStream } from './event-stream.js';
+import { InFlight } from './in-flight.js';
 import { parseReadGroup } from './replies.js';
 import type { StreamEntry } from './types.js';
 
@@ -28,8 +29,8 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
   #connection: Redis | undefined;
   #loop: Promise<void> | undefined;
   #stopped = false;
-  /** Ends the current wait (a read or a back-off) at once; set anew for each, so none outlives its wait. */
-  #interrupt: (() => void) | undefined;
+  /** Its waits (a read, a back-off), ended at once by `close()`. */
+  readonly #waits = new InFlight();
 
   constructor(stream: EventStream, { blockMs = 1_000, count = 100 }: StreamTailOptions = {}) {
     super();
@@ -50,7 +51,7 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
 
   async close(): Promise<void> {
     this.#stopped = true;
-    this.#interrupt?.();
+    this.#waits.abandon(new Error('tail closed'));
     // Closing the connection is the prompt way out of a blocked XREAD.
     this.#connection?.disconnect();
     await this.#loop;
@@ -63,13 +64,13 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
     while (!this.#stopped) {
       try {
         lastId ??=
-          (await this.#untilClosed(this.#stream.withConnection(connection).infoStream()))?.lastGeneratedId ??
+          (await this.#waits.track(this.#stream.withConnection(connection).infoStream()))?.lastGeneratedId ??
           '0-0';
         if (this.#stopped) return;
         // ioredis never settles a read that was in flight when its connection dropped (not until a
         // reconnect, which a closed connection never makes): closing does not wait for it. A tail keeps
         // nothing in Redis, so there is nothing to finish.
-        const reply = await this.#untilClosed(
+        const reply = await this.#waits.track(
           connection.call(
             'XREAD',
             'COUNT',
@@ -92,19 +93,8 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
         if (this.#stopped) return;
         if (this.listenerCount('error') > 0)
           this.emit('error', error instanceof Error ? error : new Error(String(error)));
-        await this.#untilClosed(sleep(500, undefined, { ref: false }));
+        await this.#waits.track(sleep(500, undefined, { ref: false })).catch(() => {}); // ended by close()
       }
     }
-  }
-
-  /** The operation's result, or `undefined` as soon as `close()` is called. */
-  #untilClosed<T>(operation: Promise<T>): Promise<T | undefined> {
-    operation.catch(() => {});
-    return new Promise<T | undefined>((resolve, reject) => {
-      this.#interrupt = () => resolve(undefined);
-      operation.then(resolve, reject).finally(() => {
-        this.#interrupt = undefined;
-      });
-    });
   }
 }
