@@ -1,6 +1,7 @@
 import type { LifecycleEventView, Snapshot } from '@streamscope/protocol';
 import { entryIdTime } from '@streamscope/streams';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { assertRedisReady } from '../pipeline/command-error.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 
 /**
@@ -132,7 +133,7 @@ export function createMetrics(pipeline: Pipeline, buildSnapshot: () => Promise<S
     let current: Snapshot;
     try {
       // Not waiting out a reconnect while Redis is away: the scrape says so at once.
-      if (pipeline.options.redis.status !== 'ready') throw new Error('Redis is unavailable');
+      assertRedisReady(pipeline.options.redis);
       current = await buildSnapshot();
     } catch {
       // A scrape during an outage still answers: counters, and the news that Redis is down. The Redis
