@@ -80,6 +80,18 @@ test('the redis.io walk-through, and the timeline, charts and handover beyond it
   await expect(pendingPerConsumer).toContainText('notifications/worker-d');
   await expect(pendingPerConsumer).not.toContainText('notifications/worker-a');
 
+  // A page opened now draws the last seconds at once, from the history the server kept: many points within
+  // two seconds, where a page left to collect its own would have two or three.
+  const later = await page.context().newPage();
+  await later.goto(page.url());
+  const throughput = later.locator('.chart', { hasText: 'Throughput' });
+  await throughput.scrollIntoViewIfNeeded();
+  const producedLine = throughput.locator('.recharts-area-curve').first();
+  const pointsDrawn = async () =>
+    (await producedLine.count()) === 0 ? 0 : ((await producedLine.getAttribute('d')) ?? '').split('L').length;
+  await expect.poll(pointsDrawn, { timeout: 2_000 }).toBeGreaterThanOrEqual(6);
+  await later.close();
+
   // From the top, so the sticky header sits where it belongs in the full-page picture.
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: test.info().outputPath('dashboard.png'), fullPage: true });

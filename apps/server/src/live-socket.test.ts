@@ -36,6 +36,22 @@ describe('WebSocket /ws', () => {
     expect(deliveries.type).toBe('deliveries');
   });
 
+  it('gives a page opened later the charts’ history, between hello and the first snapshot', async () => {
+    await client.next((message) => isSnapshot(message) && message.producedPerSec > 0);
+    const late = await SocketClient.connect(test.server.url);
+    try {
+      await late.next(isSnapshot);
+      const types = late.messages.map((message) => message.type);
+      expect(types.slice(0, 3)).toEqual(['hello', 'history', 'snapshot']);
+      const history = late.messages[1];
+      if (history?.type !== 'history') throw new Error('expected the history second');
+      expect(history.points.some((point) => point.producedPerSec > 0)).toBe(true);
+      expect(Object.keys(history.points.at(-1)?.groups ?? {}).sort()).toEqual(['analytics', 'notifications']);
+    } finally {
+      await late.close();
+    }
+  });
+
   it('carries out every command', async () => {
     const produced = await resultOf({ type: 'produce', count: 5, eventType: 'order.shipped' });
     expect(produced).toMatchObject({ produced: 5 });

@@ -1,5 +1,6 @@
 export * from './commands.js';
 export * from './describe-issues.js';
+export * from './history.js';
 export * from './limits.js';
 export * from './results.js';
 export * from './server-messages.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { historySchema } from './history.js';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -247,5 +248,6 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   resultSchema,
   errorSchema,
   healthSchema,
+  historySchema,
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;

@@ -1,10 +1,14 @@
-import type {
-  EntryView,
-  Health,
-  Hello,
-  LifecycleEventView,
-  ServerMessage,
-  Snapshot,
+import {
+  appendHistory,
+  type EntryView,
+  type Health,
+  type Hello,
+  type History,
+  type HistoryPoint,
+  historyPoint,
+  type LifecycleEventView,
+  type ServerMessage,
+  type Snapshot,
 } from '@streamscope/protocol';
 import type { TickBuffer } from './tick-buffer.js';
 
@@ -51,6 +55,8 @@ export class LiveHub {
   #building: Promise<void> | undefined;
   #again = false;
   #latest: string | undefined;
+  /** The charts' last minutes, from the snapshots built while pages watched, for pages that open later. */
+  #history: HistoryPoint[] = [];
 
   constructor(options: LiveHubOptions) {
     this.#options = { intervalMs: 250, softBufferBytes: 1 << 20, hardBufferBytes: 8 << 20, ...options };
@@ -74,10 +80,13 @@ export class LiveHub {
     return this.#clients.size;
   }
 
-  /** Greets the client and gives it the latest picture at once, before the next tick. */
+  /** Greets the client and gives it the charts' history and the latest picture at once, before the next tick. */
   add(client: LiveClient): void {
     this.#clients.add(client);
     client.send(this.#hello);
+    if (this.#history.length > 0) {
+      client.send(JSON.stringify({ type: 'history', points: this.#history } satisfies History));
+    }
     if (this.#latest) client.send(this.#latest);
     if (this.#health.failingSince !== null) {
       client.send(JSON.stringify(this.#health));
@@ -129,6 +138,7 @@ export class LiveHub {
       .buildSnapshot()
       .then((snapshot) => {
         this.#latest = JSON.stringify(snapshot);
+        this.#history = appendHistory(this.#history, historyPoint(snapshot));
         this.#broadcast(this.#latest);
         this.#setHealth(null);
       })

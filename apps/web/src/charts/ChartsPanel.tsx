@@ -1,6 +1,6 @@
+import { HISTORY_WINDOW_MS } from '@streamscope/protocol';
 import { useState } from 'react';
 import { Panel } from '../components/Panel/Panel';
-import { HISTORY_WINDOW_MS } from '../store/history';
 import { BacklogChart } from './BacklogChart/BacklogChart';
 import { ConsumerPendingChart } from './ConsumerPendingChart/ConsumerPendingChart';
 import { DeliveryHistogram } from './DeliveryHistogram/DeliveryHistogram';

@@ -1,6 +1,6 @@
+import type { HistoryPoint } from '@streamscope/protocol';
 import { formatClock } from '../lib/format';
 import { timeTicks } from '../lib/time-ticks';
-import type { HistoryPoint } from '../store/history';
 
 /** Height of every chart's plot, in pixels. */
 export const CHART_HEIGHT = 190;

@@ -237,6 +237,9 @@ function dispatch(message: ServerMessage): void {
     case 'snapshot':
       store().receiveSnapshot(message);
       return;
+    case 'history':
+      store().receiveHistory(message.points);
+      return;
     case 'health':
       store().receiveHealth(message);
       return;

@@ -1,13 +1,16 @@
-import type {
-  CommandResults,
-  EntryView,
-  Health,
-  Hello,
-  LifecycleEventView,
-  Snapshot,
+import {
+  appendHistory,
+  type CommandResults,
+  type EntryView,
+  type Health,
+  type Hello,
+  type HistoryPoint,
+  historyPoint,
+  type LifecycleEventView,
+  mergeHistory,
+  type Snapshot,
 } from '@streamscope/protocol';
 import { create } from 'zustand';
-import { appendHistory, type HistoryPoint, historyPoint } from './history';
 import { mergeTimelineEvents, type TimelineState } from './timeline';
 
 /** The live feed keeps only the newest lifecycle events; at thousands a second older ones are noise. */
@@ -65,6 +68,8 @@ export interface State {
   setConnection: (patch: Partial<ConnectionState>) => void;
   receiveHello: (hello: Hello) => void;
   receiveSnapshot: (snapshot: Snapshot) => void;
+  /** The chart history the server kept, sent after `hello`: a reloaded page draws its last minutes at once. */
+  receiveHistory: (points: readonly HistoryPoint[]) => void;
   receiveHealth: (health: Health) => void;
   receiveDeliveries: (events: readonly LifecycleEventView[], omitted: number) => void;
   receiveLiveTail: (entries: readonly EntryView[], omitted: number) => void;
@@ -108,6 +113,8 @@ export const useDashboard = create<State>()((set) => ({
           }
         : { hello, health: null },
     ),
+
+  receiveHistory: (points) => set((state) => ({ history: mergeHistory(state.history, points) })),
 
   receiveHealth: (health) => set({ health: health.failingSince === null ? null : health }),
 

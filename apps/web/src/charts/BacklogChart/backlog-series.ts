@@ -1,5 +1,4 @@
-import type { HistoryPoint } from '../../store/history';
-import { chartPoints } from '../chart-points';
+import type { HistoryPoint } from '@streamscope/protocol';
 import { groupColor, groupNames } from '../chart-theme';
 import type { SeriesRow } from '../ThroughputChart/throughput-series';
 
@@ -19,7 +18,7 @@ export interface BacklogSeries {
 
 export function backlogSeries(history: readonly HistoryPoint[]): BacklogSeries {
   const groups = groupNames(history);
-  const data = chartPoints(history).map((point) => {
+  const data = history.map((point) => {
     const row: SeriesRow = { t: point.at };
     groups.forEach((name, index) => {
       const sample = point.groups[name];

@@ -1,5 +1,4 @@
-import type { HistoryPoint } from '../../store/history';
-import { chartPoints } from '../chart-points';
+import type { HistoryPoint } from '@streamscope/protocol';
 import { groupColor, groupNames, PRODUCED_COLOR } from '../chart-theme';
 
 export interface SeriesLine {
@@ -20,7 +19,7 @@ export interface ThroughputSeries {
 /** Events per second over time: produced, and per group delivered (dashed) and acked (solid). */
 export function throughputSeries(history: readonly HistoryPoint[]): ThroughputSeries {
   const groups = groupNames(history);
-  const data = chartPoints(history).map((point) => {
+  const data = history.map((point) => {
     const row: SeriesRow = { t: point.at, produced: point.producedPerSec };
     groups.forEach((name, index) => {
       const sample = point.groups[name];
