@@ -108,6 +108,11 @@ describe('production semantics', () => {
     expect(letters).toHaveLength(2);
     // Written with the claim that found them trimmed, naming the consumer that had crashed on them.
     for (const letter of letters) expect(letter).toMatchObject({ consumer: 'worker-c', deliveryCount: 1 });
+    // Nothing of them is left to put back: a requeue is refused (409, not a server fault), the letter kept.
+    const refused = await post('/api/dlq/requeue', { id: letters[0]?.id });
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({ code: 'refused', message: /no original fields/ });
+    expect((await state()).dlq.newest.filter((l) => l.reason === 'trimmed')).toHaveLength(2);
   });
 
   it('counts a redelivery of an already processed entry as a duplicate and acks it', async () => {

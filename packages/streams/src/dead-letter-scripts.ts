@@ -14,23 +14,30 @@ return dlqId
 
 // KEYS: dlq, stream. ARGV: dlq entry id, maxlen ('' = uncapped), fresh ts_ms. Appends the original fields
 // to the stream again and deletes the dead letter, in one step: requeued exactly once or not at all.
-// Returns [new ID, original ID, event type], or nil when there is no such letter.
+// A letter's own fields are its first six pairs (see DeadLetters); everything after them is payload, even
+// a field named like them. Returns [new ID, original ID, event type]; nil when there is no such letter;
+// ['', original ID, ''] (the letter left in place) when it holds no payload: its entry was trimmed unread.
 export const REQUEUE_LUA = `
 local found = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])
 if #found == 0 then return false end
 local fields = found[1][2]
-local out = {}
+local meta = { dlq_original_id = true, dlq_group = true, dlq_consumer = true, dlq_delivery_count = true,
+  dlq_reason = true, dlq_ts_ms = true }
 local original_id, event_type = '', ''
-for i = 1, #fields, 2 do
-  local name = fields[i]
-  if name == 'dlq_original_id' then original_id = fields[i + 1] end
-  if name == 'type' then event_type = fields[i + 1] end
-  if string.sub(name, 1, 4) ~= 'dlq_' then
-    out[#out + 1] = name
-    out[#out + 1] = name == 'ts_ms' and ARGV[3] or fields[i + 1]
-  end
+local at = 1
+while at < #fields and at <= 12 and meta[fields[at]] do
+  if fields[at] == 'dlq_original_id' then original_id = fields[at + 1] end
+  meta[fields[at]] = nil
+  at = at + 2
 end
-if #out == 0 then return redis.error_reply('dead letter ' .. ARGV[1] .. ' has no original fields to requeue') end
+local out = {}
+for i = at, #fields - 1, 2 do
+  local name = fields[i]
+  if name == 'type' then event_type = fields[i + 1] end
+  out[#out + 1] = name
+  out[#out + 1] = name == 'ts_ms' and ARGV[3] or fields[i + 1]
+end
+if #out == 0 then return { '', original_id, '' } end
 local id
 if ARGV[2] ~= '' then
   id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', unpack(out))

@@ -1,4 +1,4 @@
-import { ConsumerWorker, DeadLetters, EventStream } from '@streamscope/streams';
+import { ConsumerWorker, DeadLetters, EventStream, NothingToRequeueError } from '@streamscope/streams';
 import { RedisServer, uniqueStreamKey, waitFor } from '@streamscope/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -311,5 +311,52 @@ describe('dead-letter stream', () => {
     expect(await deadLetters.discard(second?.id ?? '')).toBe(true);
     expect(await deadLetters.length()).toBe(0);
     expect(await deadLetters.requeue(first?.id ?? '')).toBeNull();
+  });
+
+  it('keeps payload fields named like its own (dlq_*, __proto__) as payload, and gives every one back', async () => {
+    const { stream, deadLetters } = setUp();
+    await stream.ensureGroup('g', '0-0');
+    const payload = { dlq_reason: 'customer text', dlq_group: 'x', order_id: 'o-1' };
+    await stream.produce('order.placed', payload);
+    // `__proto__` as a field, the way any producer (or a JSON-parsed payload) can write one.
+    await redis.call('XADD', stream.streamKey, '*', 'type', 't', 'ts_ms', '1', '__proto__', 'kept', 'a', 'b');
+    const entries = await stream.consume('g', 'w', 2, null);
+    expect(Object.keys(entries[1]?.fields ?? {})).toEqual(['type', 'ts_ms', '__proto__', 'a']);
+    for (const entry of entries) {
+      await deadLetters.send(entry.id, {
+        group: 'g',
+        consumer: 'w',
+        deliveryCount: 5,
+        reason: 'handler kept failing',
+        fields: entry.fields,
+      });
+    }
+    const [proto, named] = await deadLetters.newest();
+    expect(named).toMatchObject({ group: 'g', reason: 'handler kept failing', fields: payload });
+    expect(Object.getOwnPropertyDescriptor(proto?.fields, '__proto__')?.value).toBe('kept');
+    for (const letter of [named, proto]) {
+      const requeued = await deadLetters.requeue(letter?.id ?? '');
+      const [copy] = await stream.replay(requeued?.requeuedAs, requeued?.requeuedAs, 1);
+      const { ts_ms: _fresh, ...kept } = copy?.fields ?? {};
+      const { ts_ms: _old, ...before } = letter?.fields ?? {};
+      expect(Object.entries(kept)).toEqual(Object.entries(before));
+    }
+  });
+
+  it('refuses to requeue a letter with no payload (trimmed unread), and keeps it', async () => {
+    const { stream, deadLetters } = setUp();
+    const id = await stream.produce('order.placed', {});
+    const letterId = await deadLetters.send(id, {
+      group: 'g',
+      consumer: 'w',
+      deliveryCount: 1,
+      reason: 'trimmed',
+      fields: null,
+    });
+    await expect(deadLetters.requeue(letterId ?? '')).rejects.toThrow(NothingToRequeueError);
+    await expect(deadLetters.requeue(letterId ?? '')).rejects.toThrow(
+      /no original fields.*discard it instead/,
+    );
+    expect(await deadLetters.length()).toBe(1);
   });
 });

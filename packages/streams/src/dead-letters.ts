@@ -1,10 +1,10 @@
 import { assertInteger, assertName } from './arguments.js';
 import { DEAD_LETTER_LUA, REQUEUE_LUA } from './dead-letter-scripts.js';
-import { StreamArgumentError } from './errors.js';
+import { NothingToRequeueError, StreamArgumentError } from './errors.js';
 import type { AutoclaimOptions, EventStream } from './event-stream.js';
-import { parseEntries } from './replies.js';
+import { parseFlatEntries, setField } from './replies.js';
 import { assertEntryId, entryIdTime, isBeyondIdSpace } from './stream-ids.js';
-import { type AutoclaimResult, type EventFields, FIXED_FIELDS, type HandoverResult } from './types.js';
+import type { AutoclaimResult, EventFields, HandoverResult } from './types.js';
 
 /** Why and from where an entry was dead-lettered. */
 export interface DeadLetterInfo {
@@ -37,6 +37,10 @@ export interface DeadLetter extends Omit<DeadLetterInfo, 'fields'> {
   readonly fields: Readonly<Record<string, string>>;
 }
 
+/**
+ * A letter's own fields, always written first and in this order (by `send` and by the scripts); what follows
+ * is the original payload, whatever its field names: a payload field named `dlq_reason` is payload.
+ */
 const META = [
   'dlq_original_id',
   'dlq_group',
@@ -44,7 +48,9 @@ const META = [
   'dlq_delivery_count',
   'dlq_reason',
   'dlq_ts_ms',
-];
+] as const;
+type MetaName = (typeof META)[number];
+const isMeta = (name: string | undefined): name is MetaName => META.includes(name as MetaName);
 
 /**
  * The dead-letter stream of one event stream: poison pills and entries trimmed while pending end up here
@@ -138,7 +144,7 @@ export class DeadLetters {
     const end = before === undefined ? '+' : `(${before}`;
     if (isBeyondIdSpace('-', end)) return [];
     const reply = await this.#stream.redis.call('XREVRANGE', this.key, end, '-', 'COUNT', count);
-    return parseEntries(reply).map(({ id, fields }) => toDeadLetter(id, fields));
+    return parseFlatEntries(reply).map(({ id, flat }) => toDeadLetter(id, flat));
   }
 
   async length(): Promise<number> {
@@ -147,7 +153,8 @@ export class DeadLetters {
 
   /**
    * Appends the original event to the stream again (fresh ID and ts_ms) and removes the dead letter; `null`
-   * when there is no such letter.
+   * when there is no such letter. A letter of an entry trimmed before anyone read it has no payload to put
+   * back: `NothingToRequeueError`, and the letter stays.
    */
   async requeue(id: string): Promise<RequeueResult | null> {
     assertEntryId(id, 'id');
@@ -163,7 +170,12 @@ export class DeadLetters {
     );
     if (reply === null || reply === undefined) return null;
     const [requeuedAs, originalId, eventType] = (reply as unknown[]).map(String);
-    return { requeuedAs: requeuedAs ?? '', originalId: originalId ?? '', eventType: eventType || null };
+    if (!requeuedAs) {
+      throw new NothingToRequeueError(
+        `dead letter ${id} (of ${originalId || 'an unknown entry'}) has no original fields to requeue: its entry was trimmed before anyone read it; discard it instead`,
+      );
+    }
+    return { requeuedAs, originalId: originalId ?? '', eventType: eventType || null };
   }
 
   async discard(id: string): Promise<boolean> {
@@ -177,20 +189,25 @@ export class DeadLetters {
   }
 }
 
-function toDeadLetter(id: string, fields: Readonly<Record<string, string>>): DeadLetter {
+function toDeadLetter(id: string, flat: readonly string[]): DeadLetter {
+  const meta: Partial<Record<MetaName, string>> = {};
+  let at = 0;
+  for (; at + 1 < flat.length && at < META.length * 2; at += 2) {
+    const name = flat[at];
+    if (!isMeta(name) || meta[name] !== undefined) break;
+    meta[name] = flat[at + 1] ?? '';
+  }
   const original: Record<string, string> = {};
-  for (const [name, value] of Object.entries(fields)) if (!META.includes(name)) original[name] = value;
-  // Reading fills in an empty `type` and `ts_ms` where an entry has none; a letter of a trimmed entry has none.
-  for (const name of FIXED_FIELDS) if (original[name] === '') delete original[name];
-  const count = fields.dlq_delivery_count;
+  for (; at + 1 < flat.length; at += 2) setField(original, flat[at] ?? '', flat[at + 1] ?? '');
+  const count = meta.dlq_delivery_count;
   return {
     id,
-    originalId: fields.dlq_original_id ?? '',
-    group: fields.dlq_group ?? '',
-    consumer: fields.dlq_consumer ?? '',
+    originalId: meta.dlq_original_id ?? '',
+    group: meta.dlq_group ?? '',
+    consumer: meta.dlq_consumer ?? '',
     deliveryCount: count ? Number(count) : null,
-    reason: fields.dlq_reason ?? '',
-    ts: Number(fields.dlq_ts_ms ?? entryIdTime(id)),
+    reason: meta.dlq_reason ?? '',
+    ts: Number(meta.dlq_ts_ms ?? entryIdTime(id)),
     fields: original,
   };
 }

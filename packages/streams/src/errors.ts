@@ -14,3 +14,6 @@ export class GroupNotFoundError extends StreamError {}
 
 /** The worker was closed; it accepts no more work. */
 export class WorkerClosedError extends StreamError {}
+
+/** A dead letter of an entry trimmed before anyone read it: it has no payload to put back on the stream. */
+export class NothingToRequeueError extends StreamError {}

@@ -17,7 +17,13 @@ export type {
 } from './consumer-worker-events.js';
 export { CONSUMER_WORKER_DEFAULTS, type ConsumerWorkerOptions } from './consumer-worker-options.js';
 export { type DeadLetter, type DeadLetterInfo, DeadLetters, type RequeueResult } from './dead-letters.js';
-export { GroupNotFoundError, StreamArgumentError, StreamError, WorkerClosedError } from './errors.js';
+export {
+  GroupNotFoundError,
+  NothingToRequeueError,
+  StreamArgumentError,
+  StreamError,
+  WorkerClosedError,
+} from './errors.js';
 export {
   type AutoclaimOptions,
   EventStream,

@@ -53,9 +53,21 @@ function asMap(reply: Reply, what: string): Map<string, Reply> {
   return map;
 }
 
+/**
+ * Sets a field as an own property. Plain assignment of a field named `__proto__` (any producer may write one)
+ * would set the record's prototype instead, and the field would be lost.
+ */
+export function setField(fields: Record<string, string>, name: string, value: string): void {
+  if (name === '__proto__') {
+    Object.defineProperty(fields, name, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    fields[name] = value;
+  }
+}
+
 function fieldsFrom(flat: Reply[]): EventFields {
   const fields: Record<string, string> = {};
-  for (let i = 0; i + 1 < flat.length; i += 2) fields[String(flat[i])] = String(flat[i + 1]);
+  for (let i = 0; i + 1 < flat.length; i += 2) setField(fields, String(flat[i]), String(flat[i + 1]));
   // Entries written by other producers may lack the two fixed fields; they read back as empty strings.
   fields.type ??= '';
   fields.ts_ms ??= '';
@@ -75,6 +87,17 @@ export function parseRawEntry(reply: Reply): { id: string; fields: EventFields |
 
 export function toEntry(id: string, fields: EventFields): StreamEntry {
   return { id, idMs: entryIdTime(id), fields };
+}
+
+/** Entries of XRANGE/XREVRANGE with their fields as Redis keeps them: a flat name, value, … list, in order. */
+export function parseFlatEntries(reply: Reply): { id: string; flat: string[] }[] {
+  return asArray(reply ?? [], 'entries').map((item) => {
+    const pair = asArray(item, 'entry');
+    return {
+      id: asString(pair[0], 'entry id'),
+      flat: asArray(pair[1] ?? [], 'entry fields').map((value) => asString(value, 'entry field')),
+    };
+  });
 }
 
 /** Entries of XRANGE/XREVRANGE/XCLAIM; XCLAIM leaves out entries it found deleted. */
