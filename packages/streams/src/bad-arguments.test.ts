@@ -91,6 +91,12 @@ describe('bad arguments are rejected with a clear message before any Redis call'
     const sparse = Array.from({ length: 400 }, () => ({ type: 'ok' }));
     delete sparse[300];
     await rejects(() => stream.produceBatch(sparse), /events\[300\]: each event must be an object/);
+    // Wider than the batch script can spread into one XADD: refused whole, the events before it included.
+    const wide = Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`f${i}`, 'v']));
+    await rejects(
+      () => stream.produceBatch([{ type: 'a' }, { type: 'b' }, { type: 'wide', payload: wide }]),
+      /events\[2\]: has 5,000 payload fields; a produceBatch event may have at most 3,900 \(append it with produce\(\)\)/,
+    );
   });
 
   it('worker options and controls', () => {

@@ -28,6 +28,13 @@ export function encodeFields(type: unknown, payload: EventPayload): string[] {
 }
 
 /**
+ * The most payload fields one `produceBatch` event may have. The batch script spreads an event's fields into
+ * its XADD with Lua's `unpack`, which stops at about 8,000 values; past it the script would fail half-way,
+ * with the chunk's earlier events already appended. `produce` (a plain XADD) has no such bound.
+ */
+export const MAX_BATCH_EVENT_FIELDS = 3_900;
+
+/**
  * Element `index` of a `produceBatch` array, encoded for the batch script (which sends the fields as JSON).
  * Errors name the position, so a bad event in a thousand can be found.
  */
@@ -38,7 +45,14 @@ export function encodeBatchEvent(event: unknown, index: number): string[] {
     }
     const { type, payload } = event as { type?: unknown; payload?: EventPayload };
     // A lone UTF-16 surrogate has no UTF-8 form; replace it as Buffer.from would on the plain XADD path.
-    return encodeFields(type, payload ?? {}).map((value) => value.toWellFormed());
+    const fields = encodeFields(type, payload ?? {}).map((value) => value.toWellFormed());
+    const payloadFields = fields.length / 2 - FIXED_FIELDS.length;
+    if (payloadFields > MAX_BATCH_EVENT_FIELDS) {
+      throw new StreamArgumentError(
+        `has ${payloadFields.toLocaleString('en-US')} payload fields; a produceBatch event may have at most ${MAX_BATCH_EVENT_FIELDS.toLocaleString('en-US')} (append it with produce())`,
+      );
+    }
+    return fields;
   });
 }
 

@@ -86,6 +86,21 @@ describe('EventStream producing', () => {
     });
   });
 
+  it('produceBatch takes an event as wide as its bound, and refuses a wider one before appending any', async () => {
+    const stream = newStream({ maxlenApprox: null });
+    const wide = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`f${i}`, 'v']));
+    const [id] = await stream.produceBatch([{ type: 'widest', payload: wide(3_900) }]);
+    const [entry] = await stream.replay(id, id, 1);
+    expect(Object.keys(entry?.fields ?? {})).toHaveLength(3_902);
+    await expect(
+      stream.produceBatch([{ type: 'a' }, { type: 'b' }, { type: 'wide', payload: wide(5_000) }]),
+    ).rejects.toThrow(/events\[2\]: has 5,000 payload fields/);
+    expect(await stream.length()).toBe(1);
+    // produce() is one plain XADD: no such bound.
+    await stream.produce('wide', wide(5_000));
+    expect(await stream.length()).toBe(2);
+  });
+
   it('keeps the stream near maxlenApprox with MAXLEN ~', async () => {
     const stream = newStream({ maxlenApprox: 100 });
     await stream.produceBatch(
