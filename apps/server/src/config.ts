@@ -78,7 +78,7 @@ const configSchema = z
       .min(1, 'dlq-key must not be empty')
       .max(200, 'dlq-key must be at most 200 characters')
       .optional(),
-    maxDeliveries: wholeNumber('max-deliveries', 1).default(5),
+    maxDeliveries: wholeNumber('max-deliveries', 2).default(5),
     reapIntervalMs: wholeNumber('reap-interval-ms', 100).default(1000),
     alertLag: wholeNumber('alert-lag', 0).default(1000),
     alertPending: wholeNumber('alert-pending', 0).default(100),

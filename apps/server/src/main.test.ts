@@ -141,6 +141,7 @@ describe('configuration', () => {
     ['--claim-idle-ms', '1.5', /claim-idle-ms must be a whole number/],
     ['--process-latency-ms', '60001', /process-latency-ms must be at most 60000/],
     ['--max-deliveries', 'five', /max-deliveries must be a number/],
+    ['--max-deliveries', '1', /max-deliveries must be at least 2/],
     ['--reap-interval-ms', '50', /reap-interval-ms must be at least 100/],
     ['--redis-port', '70000', /redis-port must be at most 65535/],
   ])('names the flag whose value is wrong: %s %s', (flag, value, message) => {

@@ -103,6 +103,10 @@ describe('bad arguments are rejected with a clear message before any Redis call'
     expect(() => new ConsumerWorker(stream, '', 'w')).toThrow(/group must be/);
     expect(() => new ConsumerWorker(stream, 'g', '')).toThrow(/consumer name must be/);
     expect(() => new ConsumerWorker(stream, 'g', 'w', { count: 0 })).toThrow(/count must be an integer >= 1/);
+    // Every entry's first delivery has count 1: at 1, none would ever reach a handler.
+    expect(() => new ConsumerWorker(stream, 'g', 'w', { maxDeliveries: 1 })).toThrow(
+      /maxDeliveries must be an integer >= 2, got 1/,
+    );
     expect(() => new ConsumerWorker(stream, 'g', 'w', { blockMs: 0 })).toThrow(/blockMs must be/);
     expect(() => new ConsumerWorker(stream, 'g', 'w', { processLatencyMs: -1 })).toThrow(/processLatencyMs/);
     expect(() => new ConsumerWorker(stream, 'g', 'w', { handler: 'x' as never })).toThrow(/handler must be/);

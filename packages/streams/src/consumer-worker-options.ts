@@ -19,7 +19,10 @@ export interface ConsumerWorkerOptions {
    * Without it, a poison pill is redelivered forever.
    */
   readonly deadLetters?: DeadLetters | null;
-  /** Delivery count at which a read or claimed entry is dead-lettered instead of handled. */
+  /**
+   * Delivery count at which a read or claimed entry is dead-lettered instead of handled: a handler gets
+   * `maxDeliveries - 1` attempts. At least 2, since every entry's first delivery has count 1.
+   */
   readonly maxDeliveries?: number;
   /** Run `reapIdlePel` on this interval (the auto-reaper); `null` leaves reaping to the caller. */
   readonly reapIntervalMs?: number | null;

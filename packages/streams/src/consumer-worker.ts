@@ -195,7 +195,8 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     assertInteger(resolved.maxBackoffMs, 'maxBackoffMs', 1);
     assertInteger(resolved.reapPageCount, 'reapPageCount', 1);
     assertInteger(resolved.reapMaxPages, 'reapMaxPages', 1);
-    assertInteger(resolved.maxDeliveries, 'maxDeliveries', 1);
+    // 1 would dead-letter every entry on its first delivery, before any handler saw it.
+    assertInteger(resolved.maxDeliveries, 'maxDeliveries', 2);
     if (resolved.reapIntervalMs !== null) assertInteger(resolved.reapIntervalMs, 'reapIntervalMs', 1);
     if (resolved.catchUpReads !== 'script' && resolved.catchUpReads !== 'plain') {
       throw new StreamArgumentError(
