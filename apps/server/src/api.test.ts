@@ -216,6 +216,21 @@ describe('JSON API: bad input changes nothing and says what was wrong', () => {
     expect((await json(letters)).entries).toEqual([]);
   });
 
+  it('a trim preview by a millisecond-only MINID counts what the trim then removes', async () => {
+    const { stream } = test.server.pipeline;
+    const [last] = await stream.tail(1);
+    const ms = Number(last?.id.split('-')[0] ?? Date.now()) + 1_000;
+    // Three entries in the cutoff's own millisecond: MINID <ms> keeps them (it means <ms>-0).
+    for (const seq of [0, 1, 2]) {
+      await stream.redis.call('XADD', stream.streamKey, `${ms}-${seq}`, 'type', 'x', 'ts_ms', String(ms));
+    }
+    const preview = await json(await post('/api/trim/preview', { minId: String(ms) }));
+    expect(preview.cutoffId).toBe(`${ms}-0`);
+    const trim = await json(await post('/api/trim/minid', { minId: String(ms), approx: false }));
+    expect(trim.deleted).toBe(preview.removes);
+    expect(await stream.length()).toBe(3);
+  });
+
   it('unknown consumers are 404, oversized bodies 413, unknown routes 404', async () => {
     expect((await post('/api/consumer/pause', { group: 'analytics', name: 'ghost' })).status).toBe(404);
     const huge = await post('/api/produce', { count: 1, eventType: 'x'.repeat(70_000) });

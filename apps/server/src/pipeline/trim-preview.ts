@@ -43,7 +43,8 @@ export async function previewTrim(
 
 /** The first ID the trim keeps; `null` when it would keep everything. */
 async function cutoffOf(stream: EventStream, target: TrimTarget): Promise<string | null> {
-  if ('minId' in target) return target.minId;
+  // XTRIM reads a bare millisecond time as <ms>-0; as an XRANGE bound it would mean the whole millisecond.
+  if ('minId' in target) return target.minId.includes('-') ? target.minId : `${target.minId}-0`;
   const length = await stream.length();
   if (length <= target.maxlen) return null;
   if (target.maxlen === 0) {
