@@ -156,3 +156,28 @@ it('a reset cut off half-way starts the seeded workers again by itself', async (
       'notifications/worker-b running',
     ]);
 });
+
+it('a removal hands over to a consumer that is not paused, and is refused while every other one is', async () => {
+  const { pipeline } = test.server;
+  const { stream } = pipeline;
+  await stream.ensureGroup('paused-peers', '$');
+  for (const name of ['leaving', 'resting', 'working']) await pipeline.addConsumer('paused-peers', name);
+  const resting = pipeline.pool.get('paused-peers', 'resting');
+  const working = pipeline.pool.get('paused-peers', 'working');
+  await resting.pause();
+  await working.pause();
+  pipeline.pool.get('paused-peers', 'leaving').crashNext(3);
+  await pipeline.produce(3);
+  await expect.poll(async () => (await stream.pendingSummary('paused-peers')).count).toBe(3);
+  // Both peers paused: the entries would wait on one of them, so nothing moves.
+  await expect(pipeline.removeConsumer('paused-peers', 'leaving')).rejects.toThrow(
+    /every other consumer of paused-peers on this server is paused \(resting, working\).*Resume one first/,
+  );
+  expect(pipeline.pool.get('paused-peers', 'leaving').status().state).toBe('running');
+  working.resume();
+  expect(await pipeline.removeConsumer('paused-peers', 'leaving')).toMatchObject({
+    handedOverTo: 'working',
+    moved: 3,
+  });
+  await expect.poll(async () => (await stream.pendingSummary('paused-peers')).count).toBe(0);
+});

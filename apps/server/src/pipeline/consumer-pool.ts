@@ -76,13 +76,11 @@ export class ConsumerPool {
     if (slot.state !== 'running') {
       throw new CommandError('conflict', `consumer ${group}/${name} is ${slot.state}; try again shortly`);
     }
-    const peer = this.#runningPeer(group, name);
-    if (!peer) {
-      throw new CommandError(
-        'refused',
-        `consumer ${group}/${name} is the last one of its group on this server: its pending entries would have no one here to go to. Add another consumer first.`,
-      );
-    }
+    const peer = this.#peerFor(
+      group,
+      name,
+      `consumer ${group}/${name} is the last one of its group on this server: its pending entries would have no one here to go to. Add another consumer first.`,
+    );
     slot.state = 'removing';
     try {
       await slot.worker.close();
@@ -111,13 +109,11 @@ export class ConsumerPool {
   async #retireAbsent(group: string, name: string): Promise<RemovalResult> {
     const known = await consumerInRedis(this.#stream, group, name);
     if (!known) throw new CommandError('not_found', `no consumer ${group}/${name}, here or in Redis`);
-    const peer = this.#runningPeer(group, name);
-    if (!peer) {
-      throw new CommandError(
-        'refused',
-        `no consumer of ${group} runs on this server to take over what ${name} holds (${known.pending} pending). Add one first.`,
-      );
-    }
+    const peer = this.#peerFor(
+      group,
+      name,
+      `no consumer of ${group} runs on this server to take over what ${name} holds (${known.pending} pending). Add one first.`,
+    );
     const handover = await this.#handOverAll(group, name, peer);
     await this.#stream.deleteConsumer(group, name);
     return { group, name, handedOverTo: peer.name, ...handover };
@@ -174,14 +170,26 @@ export class ConsumerPool {
     await Promise.allSettled(workers.map((worker) => worker.close()));
   }
 
-  #runningPeer(group: string, name: string): ConsumerWorker | undefined {
-    for (const slot of this.#slots.values()) {
-      const { worker } = slot;
-      if (slot.state === 'running' && worker.group === group && worker.name !== name) {
-        if (worker.status().state === 'running') return worker;
-      }
-    }
-    return undefined;
+  /**
+   * The consumer here that takes over what `name` holds: a running one that is not paused, since a paused one
+   * would sit on the entries until someone resumed it. Refused (with `noneHere`) when there is none at all.
+   */
+  #peerFor(group: string, name: string, noneHere: string): ConsumerWorker {
+    const peers = [...this.#slots.values()].flatMap(({ state, worker }) =>
+      state === 'running' &&
+      worker.group === group &&
+      worker.name !== name &&
+      worker.status().state === 'running'
+        ? [worker]
+        : [],
+    );
+    const active = peers.find((worker) => !worker.status().paused);
+    if (active) return active;
+    if (peers.length === 0) throw new CommandError('refused', noneHere);
+    throw new CommandError(
+      'refused',
+      `every other consumer of ${group} on this server is paused (${peers.map((peer) => peer.name).join(', ')}): what ${name} holds would wait on a paused one. Resume one first.`,
+    );
   }
 }
 
