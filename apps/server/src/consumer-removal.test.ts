@@ -181,3 +181,20 @@ it('a removal hands over to a consumer that is not paused, and is refused while 
   });
   await expect.poll(async () => (await stream.pendingSummary('paused-peers')).count).toBe(0);
 });
+
+it('entries produced while a reset runs are either deleted with the old stream or counted in the new one', async () => {
+  const { pipeline } = test.server;
+  let done = false;
+  const reset = pipeline.reset().finally(() => {
+    done = true;
+  });
+  const produced: string[] = [];
+  while (!done) produced.push(...(await pipeline.produce(5)));
+  await reset;
+  const entries = await pipeline.stream.replay('-', '+', 1_000_000);
+  expect(produced.length).toBeGreaterThan(0);
+  expect(pipeline.totals().produced).toBe(entries.length);
+  for (const entry of entries) {
+    expect(pipeline.history.of(entry.id).map((event) => event.kind)).toContain('produced');
+  }
+});

@@ -11,6 +11,7 @@ import {
   type StreamTail,
   type TrimmedLetter,
 } from '@streamscope/streams';
+import { Mutex, Semaphore } from 'async-mutex';
 import type { Redis } from 'ioredis';
 import { ConnectedConsumers } from '../live/connected-consumers.js';
 import { EntryHistory } from '../live/entry-history.js';
@@ -21,7 +22,6 @@ import { ConsumerPool } from './consumer-pool.js';
 import { ContinuousProducer } from './continuous-producer.js';
 import { fakeOrders } from './fake-orders.js';
 import { RetentionPolicy } from './retention-policy.js';
-import { SerialRuns } from './serial-runs.js';
 
 /** A group this process runs, and its consumers' names. */
 export interface GroupSeed {
@@ -60,6 +60,9 @@ export interface GroupCounters {
   deadLettered: number;
 }
 
+/** As many appends as may ever be out at once: a reset takes every slot. */
+const APPEND_SLOTS = 1_000_000;
+
 const WORKER_EVENTS: readonly LifecycleKind[] = [
   'delivered',
   'acked',
@@ -87,12 +90,19 @@ export class Pipeline {
   readonly options: PipelineOptions & { maxDeliveries: number; reapIntervalMs: number };
   readonly #autoReap = new Set<string>();
   /** Resets and consumer adds and removals, one at a time (see `reset`). */
-  readonly #membership = new SerialRuns<'membership'>();
+  readonly #membership = new Mutex();
   #closed = false;
   /** Groups being re-created after someone else deleted them under running workers. */
   readonly #recreating = new Set<string>();
   readonly #processed = new Map<string, ProcessedIds>();
   #baseline = { produced: 0, acked: 0, claimed: 0, deadLettered: 0 };
+  /**
+   * Appends (produce, the continuous producer, requeue) hold one slot each; a reset holds them all, so it waits
+   * for appends already out and later ones wait for it. An append racing a reset's DEL would otherwise land in
+   * the new stream uncounted, or be counted and deleted. The semaphore is fair: a waiting reset is not
+   * starved by appends that come after it.
+   */
+  readonly #appendGate = new Semaphore(APPEND_SLOTS);
   /** Dead letters put back on the stream: produced, though not by `stream`. */
   #requeued = 0;
   #tail: StreamTail | undefined;
@@ -147,7 +157,7 @@ export class Pipeline {
    * produced like any other (counted, and its timeline says where it came from).
    */
   async requeue(letterId: string): Promise<string | null> {
-    const requeued = await this.deadLetters.requeue(letterId);
+    const requeued = await this.#appendGate.runExclusive(() => this.deadLetters.requeue(letterId));
     if (requeued === null) return null;
     this.#requeued += 1;
     const ts = Date.now();
@@ -207,7 +217,13 @@ export class Pipeline {
    * "Reset demo" left a seed group deleted for good).
    */
   reset(): Promise<{ groups: number; consumers: number }> {
-    return this.#membership.run('membership', () => this.#reset());
+    return this.#membership.runExclusive(async () => {
+      // Redis first: with it away, a reset would stop every worker and then fail to delete or re-seed.
+      await this.stream.redis.ping();
+      // Before the gate: the producer's own append, queued behind the reset, would wait forever for it.
+      await this.producer.stop();
+      return this.#appendGate.runExclusive(() => this.#reset(), APPEND_SLOTS);
+    });
   }
 
   /**
@@ -215,7 +231,7 @@ export class Pipeline {
    * its group would be deleted under it.
    */
   async addConsumer(group: string, name: string): Promise<void> {
-    await this.#membership.run('membership', async () => {
+    await this.#membership.runExclusive(async () => {
       await this.#refuseActiveElsewhere(group, name);
       await this.pool.add(group, name);
     });
@@ -251,7 +267,7 @@ export class Pipeline {
 
   /** Retires a consumer without losing an entry (see `ConsumerPool.remove`), never in the middle of a reset. */
   removeConsumer(group: string, name: string): ReturnType<ConsumerPool['remove']> {
-    return this.#membership.run('membership', async () => {
+    return this.#membership.runExclusive(async () => {
       // Not ours: a consumer whose worker runs in another process is that process's to remove.
       if (this.#runElsewhere(group, name, await ConnectedConsumers.of(this.stream))) {
         throw new CommandError(
@@ -284,9 +300,6 @@ export class Pipeline {
   }
 
   async #reset(): Promise<{ groups: number; consumers: number }> {
-    // Redis first: with it away, a reset would stop every worker and then fail to delete or re-seed.
-    await this.stream.redis.ping();
-    await this.producer.stop();
     this.retention.set(null);
     await this.pool.closeAll();
     try {
@@ -308,7 +321,7 @@ export class Pipeline {
     const seed = () => {
       if (this.#closed) return;
       void this.#membership
-        .run('membership', () => this.#seed())
+        .runExclusive(() => this.#seed())
         .catch((error: unknown) => {
           this.options.onBackgroundError?.('reset', error);
           this.#seedWhenRedisReturns();
@@ -362,7 +375,7 @@ export class Pipeline {
   }
 
   async #append(events: Parameters<EventStream['produceBatch']>[0]): Promise<string[]> {
-    const ids = await this.stream.produceBatch(events);
+    const ids = await this.#appendGate.runExclusive(() => this.stream.produceBatch(events));
     const ts = Date.now();
     ids.forEach((id, index) => {
       this.#recordProduced(id, events[index]?.type ?? null, null, ts);
@@ -448,7 +461,7 @@ export class Pipeline {
     if (this.#recreating.has(group)) return;
     this.#recreating.add(group);
     void this.#membership
-      .run('membership', async () => {
+      .runExclusive(async () => {
         if (!this.pool.workers().some((worker) => worker.group === group)) return;
         if ((await this.stream.infoGroups()).some((info) => info.name === group)) return;
         await this.stream.ensureGroup(group, '0-0');
