@@ -42,3 +42,26 @@ it('what a group lost to trimming is forgotten when its stream is made again fro
   await stream.deleteStream();
   await stream.close();
 });
+
+it('a group that never read still learns what it lost to a trim, and keeps knowing it once it reads', async () => {
+  const stream = new EventStream({
+    connection: server.url,
+    streamKey: uniqueStreamKey('backlog'),
+    maxlenApprox: null,
+  });
+  const gauge = new BacklogGauge();
+  await stream.ensureGroup('g', '0-0');
+  const ids = await stream.produceBatch(Array.from({ length: 1_000 }, () => ({ type: 'a' })));
+  expect(await measure(gauge, stream)).toMatchObject({ lag: 1_000 });
+  // Everything goes before the group read any of it.
+  await stream.trimMinid(`${ids.at(-1)?.split('-')[0]}-${Number(ids.at(-1)?.split('-')[1]) + 1}`, {
+    approx: false,
+  });
+  expect(await measure(gauge, stream)).toEqual({ lag: 0, trimmedUnread: 1_000 });
+  // Reading on, Redis folds the loss into the group's entries read; the gauge remembers it.
+  await stream.produceBatch(Array.from({ length: 10 }, () => ({ type: 'b' })));
+  await stream.consume('g', 'c', 100, null);
+  expect(await measure(gauge, stream)).toEqual({ lag: 0, trimmedUnread: 1_000 });
+  await stream.deleteStream();
+  await stream.close();
+});

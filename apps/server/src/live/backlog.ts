@@ -19,6 +19,11 @@ export interface Backlog {
  * entry has nothing waiting, one behind the oldest has the whole stream waiting) and cheap near them (one
  * XRANGE of at most 100 entries, on whichever side of the cursor is short). Everywhere else the last excess
  * measured is taken off Redis's figure: it only grows while the group is behind the oldest entry.
+ *
+ * A group whose entries-read Redis does not know (one that has not read since it was made at an ID) has no
+ * such excess, and once it reads, Redis folds what it lost into its entries read. So losses are also seen
+ * directly, between two looks at which the group's cursor stood still and its true lag was known: entries
+ * added in between and no longer waiting for it were trimmed unread.
  */
 export class BacklogGauge {
   /** Per group: how far Redis's lag ran ahead of the truth when last measured. */
@@ -26,6 +31,10 @@ export class BacklogGauge {
   /** Per group, the entries read when last seen; with the stream's entries added, tells a new incarnation. */
   readonly #lastRead = new Map<string, number>();
   #lastAdded: number | null = null;
+  /** Per group: losses seen directly, between looks with the cursor standing still. */
+  readonly #lostSeen = new Map<string, number>();
+  /** Per group: the last look at which its true lag was known. */
+  readonly #lastLook = new Map<string, { cursor: string; added: number; lag: number }>();
 
   async measure(reader: EventStream, group: GroupInfo, stream: StreamInfo | null): Promise<Backlog> {
     this.#forgetOldIncarnations(group, stream);
@@ -35,26 +44,47 @@ export class BacklogGauge {
       stream?.entriesAdded != null
         ? Math.max(0, stream.entriesAdded - stream.length)
         : Number.POSITIVE_INFINITY;
-    const remembered = this.#excess.get(group.name);
-    if (remembered !== undefined && remembered > removedEver) this.#excess.set(group.name, removedEver);
-    if (group.lag === null) return { lag: null, trimmedUnread: null };
+    for (const remembered of [this.#excess, this.#lostSeen]) {
+      if ((remembered.get(group.name) ?? 0) > removedEver) remembered.set(group.name, removedEver);
+    }
     const length = stream?.length ?? 0;
     // Redis's figure less the excess last measured: the answer where nothing better is known.
-    const estimate = Math.min(length, Math.max(0, group.lag - (this.#excess.get(group.name) ?? 0)));
+    const estimate =
+      group.lag === null
+        ? null
+        : Math.min(length, Math.max(0, group.lag - (this.#excess.get(group.name) ?? 0)));
     const truth = await this.#exact(reader, group, stream, estimate);
-    if (truth !== null) this.#excess.set(group.name, Math.max(0, group.lag - truth));
+    if (truth !== null && group.lag !== null) this.#excess.set(group.name, Math.max(0, group.lag - truth));
+    const seen = this.#seeLosses(group, stream, truth);
     const excess = this.#excess.get(group.name) ?? 0;
     return {
       lag: truth ?? estimate,
-      // Before its first read Redis counts only what is left, so nothing tells what was trimmed.
-      trimmedUnread: group.entriesRead === null ? null : excess,
+      // Before its first read Redis counts only what is left: only losses seen directly tell.
+      trimmedUnread: group.entriesRead === null || group.lag === null ? seen || null : Math.max(excess, seen),
     };
+  }
+
+  /** Counts entries trimmed unread since the last look, when the cursor stood still and both lags are known. */
+  #seeLosses(group: GroupInfo, stream: StreamInfo | null, truth: number | null): number {
+    const added = stream?.entriesAdded ?? null;
+    const before = this.#lastLook.get(group.name);
+    if (truth === null || added === null) {
+      this.#lastLook.delete(group.name);
+    } else {
+      if (before !== undefined && before.cursor === group.lastDeliveredId) {
+        const trimmed = before.lag + (added - before.added) - truth;
+        if (trimmed > 0) this.#lostSeen.set(group.name, (this.#lostSeen.get(group.name) ?? 0) + trimmed);
+      }
+      this.#lastLook.set(group.name, { cursor: group.lastDeliveredId, added, lag: truth });
+    }
+    return this.#lostSeen.get(group.name) ?? 0;
   }
 
   /** Forgets groups that are gone (a reset re-creates them from scratch). */
   keepOnly(groups: readonly string[]): void {
-    for (const name of this.#excess.keys()) if (!groups.includes(name)) this.#excess.delete(name);
-    for (const name of this.#lastRead.keys()) if (!groups.includes(name)) this.#lastRead.delete(name);
+    for (const map of [this.#excess, this.#lastRead, this.#lostSeen, this.#lastLook]) {
+      for (const name of map.keys()) if (!groups.includes(name)) map.delete(name);
+    }
   }
 
   /**
@@ -64,13 +94,14 @@ export class BacklogGauge {
   #forgetOldIncarnations(group: GroupInfo, stream: StreamInfo | null): void {
     const added = stream?.entriesAdded ?? null;
     if (added !== null && this.#lastAdded !== null && added < this.#lastAdded) {
-      this.#excess.clear();
-      this.#lastRead.clear();
+      for (const map of [this.#excess, this.#lastRead, this.#lostSeen, this.#lastLook]) map.clear();
     }
     if (added !== null) this.#lastAdded = added;
     if (group.entriesRead === null) return;
     const before = this.#lastRead.get(group.name);
-    if (before !== undefined && group.entriesRead < before) this.#excess.delete(group.name);
+    if (before !== undefined && group.entriesRead < before) {
+      for (const map of [this.#excess, this.#lostSeen, this.#lastLook]) map.delete(group.name);
+    }
     this.#lastRead.set(group.name, group.entriesRead);
   }
 
@@ -78,7 +109,8 @@ export class BacklogGauge {
     reader: EventStream,
     group: GroupInfo,
     stream: StreamInfo | null,
-    estimate: number,
+    /** Redis's lag less the known excess; `null` when Redis gave none (then only the free ends are tried). */
+    estimate: number | null,
   ): Promise<number | null> {
     const cursor = group.lastDeliveredId;
     const first = stream?.firstEntry?.id ?? null;
@@ -86,6 +118,7 @@ export class BacklogGauge {
     const length = stream?.length ?? 0;
     if (last === null || compareEntryIds(cursor, last) >= 0) return 0;
     if (first !== null && compareEntryIds(cursor, first) < 0) return length;
+    if (estimate === null) return null;
     if (estimate <= COUNT_CAP) {
       const after = (await reader.replay(`(${cursor}`, '+', COUNT_CAP + 1)).length;
       if (after <= COUNT_CAP) return after;
