@@ -45,11 +45,24 @@ const PendingRow = memo(function PendingRow({
         <EntryId id={id} />
       </td>
       <td className="mono">
-        {eventType ?? (
-          <span className="badge badge-danger" title="Pending, but its payload was trimmed away">
-            trimmed
-          </span>
-        )}
+        {eventType ??
+          // Under load, MAXLEN trims entries still in a consumer's hands: it has the payload and will ack
+          // them. Only one left idle past the claim threshold is headed for the dead-letter stream.
+          (claimable ? (
+            <span
+              className="badge badge-danger"
+              title="Its payload was trimmed away and no one has acked it: a claim sends it to the dead-letter stream"
+            >
+              trimmed
+            </span>
+          ) : (
+            <span
+              className="badge"
+              title="Its payload was trimmed from the stream; the consumer holding it has it in hand and may still ack it"
+            >
+              trimmed
+            </span>
+          ))}
       </td>
       <td className="num">{formatDuration(idleMs)}</td>
       <td className={`num${deliveries > 1 ? ' redelivered' : ''}`}>{deliveries}</td>
