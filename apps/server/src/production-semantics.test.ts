@@ -131,6 +131,36 @@ describe('production semantics', () => {
     expect(analytics).toMatchObject({ duplicates: 1, pending: 0 });
   });
 
+  it('a requeued copy of an entry a group already processed counts there as a duplicate, not new work', async () => {
+    const { pipeline } = test.server;
+    const [id] = await pipeline.produce(1);
+    const ackedBy = () =>
+      pipeline.history
+        .of(id ?? '')
+        .filter((event) => event.kind === 'acked')
+        .map((event) => event.group)
+        .sort();
+    await expect.poll(ackedBy).toEqual(['analytics', 'notifications']);
+    const duplicates = async () => (await state()).groups.map((group) => [group.name, group.duplicates]);
+    const before = Object.fromEntries(await duplicates());
+    // As if one group's handler had failed on it: a letter holding its fields, requeued by hand.
+    const [entry] = await pipeline.stream.replay(id, id, 1);
+    const letter = await pipeline.deadLetters.send(id ?? '', {
+      group: 'analytics',
+      consumer: 'worker-c',
+      deliveryCount: 3,
+      reason: 'test',
+      fields: entry?.fields ?? null,
+      stillPending: false,
+    });
+    const { requeuedAs } = await json(post('/api/dlq/requeue', { id: letter }));
+    await expect
+      .poll(async () => Object.fromEntries(await duplicates()))
+      .toEqual({ analytics: before.analytics + 1, notifications: before.notifications + 1 });
+    const steps = await json(post('/api/entry/history', { id: requeuedAs }));
+    expect(steps.events.filter((event: { kind: string }) => event.kind === 'duplicate')).toHaveLength(2);
+  });
+
   it('raises alerts past thresholds and exposes Prometheus metrics', async () => {
     await post('/api/consumer/crash', { group: 'analytics', name: 'worker-c', count: 3 });
     await post('/api/produce', { count: 3 });
@@ -144,7 +174,7 @@ describe('production semantics', () => {
     const text = await response.text();
     expect(text).toMatch(/streamscope_group_pending\{group="analytics"\} 3/);
     expect(text).toMatch(/streamscope_dead_lettered_total\{group="analytics"\} 4/); // the pill twice, two trimmed
-    expect(text).toMatch(/streamscope_duplicates_total\{group="analytics"\} 1/);
+    expect(text).toMatch(/streamscope_duplicates_total\{group="analytics"\} 2/);
     expect(text).toMatch(/streamscope_xadd_to_ack_seconds_bucket\{le="0.1",group="analytics"\} \d+/);
     expect(text).toMatch(/streamscope_alert\{metric="pending",subject="analytics"\} 3/);
   });

@@ -12,10 +12,14 @@ if requirePending then redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) end
 return dlqId
 `;
 
+/** The field of a requeued copy that names the original entry's ID: the key an idempotent handler uses. */
+export const REQUEUED_FROM_FIELD = 'requeued_from';
+
 // KEYS: dlq, stream. ARGV: dlq entry id, maxlen ('' = uncapped), fresh ts_ms. Appends the original fields
 // to the stream again and deletes the dead letter, in one step: requeued exactly once or not at all.
 // A letter's own fields are its first six pairs (see DeadLetters); everything after them is payload, even
-// a field named like them. Returns [new ID, original ID, event type]; nil when there is no such letter;
+// a field named like them. The copy names the original in REQUEUED_FROM_FIELD (kept from the first
+// requeue). Returns [new ID, original ID, event type]; nil when there is no such letter;
 // ['', original ID, ''] (the letter left in place) when it holds no payload: its entry was trimmed unread.
 export const REQUEUE_LUA = `
 local found = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])
@@ -30,14 +34,19 @@ while at < #fields and at <= 12 and meta[fields[at]] do
   meta[fields[at]] = nil
   at = at + 2
 end
-local out = {}
+local out, requeued_from = {}, false
 for i = at, #fields - 1, 2 do
   local name = fields[i]
   if name == 'type' then event_type = fields[i + 1] end
+  if name == '${REQUEUED_FROM_FIELD}' then requeued_from = true end
   out[#out + 1] = name
   out[#out + 1] = name == 'ts_ms' and ARGV[3] or fields[i + 1]
 end
 if #out == 0 then return { '', original_id, '' } end
+if not requeued_from then
+  out[#out + 1] = '${REQUEUED_FROM_FIELD}'
+  out[#out + 1] = original_id
+end
 local id
 if ARGV[2] ~= '' then
   id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', unpack(out))

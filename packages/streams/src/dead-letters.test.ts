@@ -306,7 +306,7 @@ describe('dead-letter stream', () => {
     expect(requeued).toMatchObject({ originalId: ids[0], eventType: 'order.placed' });
     const newId = requeued?.requeuedAs ?? '';
     const [copy] = await stream.replay(newId, newId, 1);
-    expect(copy?.fields).toMatchObject({ type: 'order.placed', order_id: 'o-1' });
+    expect(copy?.fields).toMatchObject({ type: 'order.placed', order_id: 'o-1', requeued_from: ids[0] });
     expect(copy?.id).not.toBe(ids[0]);
     expect(await deadLetters.discard(second?.id ?? '')).toBe(true);
     expect(await deadLetters.length()).toBe(0);
@@ -337,7 +337,7 @@ describe('dead-letter stream', () => {
     for (const letter of [named, proto]) {
       const requeued = await deadLetters.requeue(letter?.id ?? '');
       const [copy] = await stream.replay(requeued?.requeuedAs, requeued?.requeuedAs, 1);
-      const { ts_ms: _fresh, ...kept } = copy?.fields ?? {};
+      const { ts_ms: _fresh, requeued_from: _from, ...kept } = copy?.fields ?? { requeued_from: '' };
       const { ts_ms: _old, ...before } = letter?.fields ?? {};
       expect(Object.entries(kept)).toEqual(Object.entries(before));
     }
@@ -358,5 +358,29 @@ describe('dead-letter stream', () => {
       /no original fields.*discard it instead/,
     );
     expect(await deadLetters.length()).toBe(1);
+  });
+
+  it('a copy requeued again still names the first original in requeued_from', async () => {
+    const { stream, deadLetters } = setUp();
+    await stream.ensureGroup('g', '0-0');
+    const original = await stream.produce('order.placed', { order_id: 'o-1' });
+    let id = original;
+    for (let round = 0; round < 2; round++) {
+      const [entry] = await stream.consume('g', 'w', 10, null);
+      expect(entry?.id).toBe(id);
+      const letter = await deadLetters.send(id, {
+        group: 'g',
+        consumer: 'w',
+        deliveryCount: 5,
+        reason: 'x',
+        fields: entry?.fields ?? null,
+      });
+      id = (await deadLetters.requeue(letter ?? ''))?.requeuedAs ?? '';
+      const [copy] = await stream.replay(id, id, 1);
+      expect(copy?.fields).toMatchObject({ order_id: 'o-1', requeued_from: original });
+      // Once, not once per requeue: as Redis holds it, not as a record (which would hide a repeat).
+      const [raw] = (await redis.call('XRANGE', stream.streamKey, id, id)) as [string, string[]][];
+      expect(raw?.[1].filter((name) => name === 'requeued_from')).toHaveLength(1);
+    }
   });
 });

@@ -153,7 +153,9 @@ export class DeadLetters {
 
   /**
    * Appends the original event to the stream again (fresh ID and ts_ms) and removes the dead letter; `null`
-   * when there is no such letter. A letter of an entry trimmed before anyone read it has no payload to put
+   * when there is no such letter. Every group receives the copy, not only the letter's: the copy carries the
+   * original's ID in `requeued_from` (the first original's, when requeued again), so an idempotent handler
+   * can key on it and a group that had processed the original can tell the copy is a duplicate. A letter of an entry trimmed before anyone read it has no payload to put
    * back: `NothingToRequeueError`, and the letter stays.
    */
   async requeue(id: string): Promise<RequeueResult | null> {

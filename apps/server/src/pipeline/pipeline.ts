@@ -8,6 +8,7 @@ import {
   type LifecycleEvent,
   type LifecycleKind,
   ProcessedIds,
+  REQUEUED_FROM_FIELD,
   type StreamTail,
   type TrimmedLetter,
 } from '@streamscope/streams';
@@ -405,8 +406,11 @@ export class Pipeline {
     const processed = this.#processedIds(group);
     const counters = this.#countersOf(group);
     return async (entry, { consumer, deliveryCount, source }) => {
-      // A `>` read is a first delivery to this group by definition; only redeliveries need the lookup.
-      if (source !== 'new' && (await processed.has(entry.id))) {
+      // The event's identity: a copy requeued from the dead-letter stream is the original event again, and a
+      // group that processed the original must not do the work twice.
+      const key = entry.fields[REQUEUED_FROM_FIELD] ?? entry.id;
+      // A `>` read is a first delivery to this group by definition; only redeliveries and copies need the lookup.
+      if ((source !== 'new' || key !== entry.id) && (await processed.has(key))) {
         counters.duplicates += 1;
         this.#record({
           kind: 'duplicate',
@@ -415,7 +419,10 @@ export class Pipeline {
           consumer,
           deliveryCount,
           eventType: entry.fields.type,
-          reason: 'already processed: acked without doing the work again',
+          reason:
+            key === entry.id
+              ? 'already processed: acked without doing the work again'
+              : `a requeued copy of ${key}, already processed: acked without doing the work again`,
           ts: Date.now(),
         });
         return;
@@ -423,7 +430,7 @@ export class Pipeline {
       if (entry.fields.type === POISON_EVENT_TYPE) throw new Error('poison pill: this handler always fails');
       // Marked after the work, not awaited: the batch's marks leave in one ZADD. Should the process die
       // before it lands, a redelivery is merely not recognised as a duplicate; nothing is lost.
-      processed.add(entry.id).catch(() => {});
+      processed.add(key).catch(() => {});
     };
   }
 
