@@ -91,8 +91,6 @@ interface Taken<T> {
 }
 
 const INITIAL_BACKOFF_MS = 50;
-/** How many finished IDs a worker remembers for its peers' trimmed-ID check: far more than a read batch. */
-const RECENTLY_FINISHED_MAX = 10_000;
 /** How many entries' last handler failure a worker remembers, for the reason of their dead letter. */
 const LAST_FAILURES_MAX = 1_000;
 /** How many trimmed IDs' dead letters a worker keeps retrying while the DLQ cannot be written. */
@@ -167,13 +165,15 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
    * no later read will bring them back, so every reap tries them again first.
    */
   readonly #unwrittenLetters = new Set<string>();
-  /** The IDs whose handler returned lately, bounded: finished work, whatever became of its XACK. */
-  readonly #recentlyFinished = new RecentMap<string, true>(RECENTLY_FINISHED_MAX);
   readonly #peers: InProcessPeers;
   /** What this worker shows its peers (see `InProcessPeers`). */
   readonly #asPeer: PeerView = {
-    holds: (id) => this.#inHand.has(id) || this.#recentlyFinished.has(id),
+    holds: (id) => this.#inHand.has(id),
     readsInFlight: () => this.#readsInFlight,
+    watchAcks: (acked) => {
+      this.#ackWatches.add(acked);
+      return () => this.#ackWatches.delete(acked);
+    },
     lastFailure: (id) => this.#lastFailure.get(id),
   };
   #crashQueued = 0;
@@ -345,10 +345,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   async #reap(): Promise<ReapResult> {
     await this.#retryUnwrittenLetters();
     const pages = { pageCount: this.#options.reapPageCount, maxPages: this.#options.reapMaxPages };
-    const {
-      result: { deletedIds, deadLettered },
-      taken,
-    } = await this.#readAndTake(
+    const { result, taken, lost } = await this.#readJudgingTrimmed(
       () =>
         this.#deadLetters
           ? this.#deadLetters.autoclaim(this.group, this.name, pages)
@@ -356,13 +353,12 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       (result) => result.claimed,
     );
     // Trimmed while abandoned: dead-lettered by the claim itself.
-    for (const { id, deliveryCount } of deadLettered) {
+    for (const { id, deliveryCount } of result.deadLettered) {
       this.#settle('deleted', id, deliveryCount, null, 'trimmed while pending', null);
       this.#noteDeadLettered(id, deliveryCount, 'trimmed', null);
     }
-    // Trimmed while delivered lately: XAUTOCLAIM has already dropped them from the PEL, but a worker here may
-    // hold them; the others are lost.
-    const lost = await this.#peers.lost(deletedIds);
+    // Trimmed while delivered lately: XAUTOCLAIM has already dropped them from the PEL; those no worker here
+    // holds are lost.
     await this.#deletedWhilePending(lost, false);
     const counts = await this.#deliveryCounts(this.#stream, taken);
     for (const entry of taken)
@@ -373,7 +369,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     return {
       claimed: taken.length,
       processed,
-      deletedIds: [...deadLettered.map(({ id }) => id), ...lost],
+      deletedIds: [...result.deadLettered.map(({ id }) => id), ...lost],
       deadLettered: poisoned,
     };
   }
@@ -557,12 +553,12 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       const {
         result: { entries: read, deletedIds },
         taken: entries,
-      } = await this.#readAndTake(
+        lost,
+      } = await this.#readJudgingTrimmed(
         () => reader.consumeOwnPel(this.group, this.name, this.#options.count, cursor),
         (result) => result.entries,
       );
       if (read.length === 0 && deletedIds.length === 0) return;
-      const lost = await this.#peers.lost(deletedIds);
       if (lost.length > 0) {
         // Their payload is gone, so no handler can run. Still in this PEL, they are dead-lettered and acked in
         // one step (one that failed leaves them pending for the next drain); without a DLQ, only acked.
@@ -619,7 +615,6 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         // Awaiting a plain return would still cost a turn of the microtask queue, once per entry.
         if (isThenable(done)) await done;
         handled.push({ entry, deliveryCount });
-        this.#recentlyFinished.set(entry.id, true);
       } catch (error) {
         this.#inHand.delete(entry.id);
         this.#failures += 1;
@@ -629,6 +624,23 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       }
     }
     return { handled, deadLettered };
+  }
+
+  /**
+   * `#readAndTake` for a read or claim that reports trimmed IDs (`deletedIds`), and which of them are lost:
+   * no worker here holds them or acked them while the command was out (see `InProcessPeers.judgeTrimmed`).
+   */
+  async #readJudgingTrimmed<T extends { deletedIds: readonly string[] }>(
+    read: () => Promise<T>,
+    entriesOf: (result: T) => readonly StreamEntry[],
+  ): Promise<Taken<T> & { lost: string[] }> {
+    const judge = this.#peers.judgeTrimmed();
+    try {
+      const taken = await this.#readAndTake(read, entriesOf);
+      return { ...taken, lost: await judge.lost(taken.result.deletedIds) };
+    } finally {
+      judge.close();
+    }
   }
 
   /**

@@ -224,6 +224,37 @@ describe('dead-letter stream', () => {
     expect(await deadLetters.length()).toBe(0);
   });
 
+  it('entries a peer here finished and acked while the claim that found them trimmed was out are not dead-lettered', async () => {
+    const { stream, deadLetters } = setUp(60_000);
+    await stream.ensureGroup('g', '0-0');
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const busy = startWorker(stream, 'g', 'busy', { blockMs: 50, deadLetters, handler: () => gate });
+    const acked: string[] = [];
+    busy.on('acked', (event) => acked.push(event.id));
+    await busy.start();
+    await stream.produceBatch(Array.from({ length: 3 }, () => ({ type: 'order.paid' })));
+    await waitFor('three in hand', async () => (await stream.pendingSummary('g')).count === 3);
+    await stream.trimMaxlen(0, { approx: false });
+    // The claim runs in Redis (and reports the three trimmed) before the busy worker acks them; its reply is
+    // taken only after that ack: the worker no longer holds them, but it did finish them.
+    const autoclaim = deadLetters.autoclaim.bind(deadLetters);
+    deadLetters.autoclaim = async (...args) => {
+      const result = await autoclaim(...args);
+      expect(result.deletedIds).toHaveLength(3);
+      release();
+      await waitFor('the busy worker acked them', () => acked.length === 3);
+      return result;
+    };
+    const reaper = startWorker(stream, 'g', 'reaper', { blockMs: 50, deadLetters });
+    await reaper.start();
+    const reaped = await reaper.reapIdlePel();
+    expect(reaped.deletedIds).toEqual([]);
+    expect(await deadLetters.length()).toBe(0);
+  });
+
   it('entries trimmed from under a consumer that re-reads its own PEL go to the DLQ once, and leave the PEL', async () => {
     const { stream, deadLetters } = setUp();
     await stream.ensureGroup('g', '0-0');

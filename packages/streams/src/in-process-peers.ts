@@ -3,10 +3,12 @@
  * for the reason of a dead letter.
  */
 export interface PeerView {
-  /** The entry is in its hands, or its handler finished it lately: its fields were not lost. */
+  /** The entry is in its hands (being handled, or handled and its XACK not confirmed): its fields were not lost. */
   holds(id: string): boolean;
   /** Its reads and claims whose replies have not been taken yet. */
   readsInFlight(): Iterable<Promise<unknown>>;
+  /** Adds to `acked` every ID it acks from now on, until the returned function is called. */
+  watchAcks(acked: Set<string>): () => void;
   /** Why its handler last failed on the entry, and when, if it did lately. */
   lastFailure(id: string): Failure | undefined;
 }
@@ -62,15 +64,35 @@ export class InProcessPeers {
   }
 
   /**
-   * Of the trimmed IDs a claim or PEL read reported, those no worker here has or had in hand: their fields are
-   * gone. Redis may have run a peer's read before the trim and its reply still be on the way, so the peers'
-   * reads in flight are waited for first (a blocked read for at most its block time); only then is the answer
-   * exact for this process.
+   * Starts judging the trimmed IDs that a claim or PEL read about to be sent will report: from now on, what
+   * any worker here acks is noted. Redis reports an ID trimmed only while it is pending, so a worker that
+   * finished such an entry acks it after the command ran: that ack is seen, however late the reply comes.
+   * (Remembering every finished ID instead cost each worker thousands of long-lived strings.) `close` it
+   * once judged.
    */
-  async lost(deletedIds: readonly string[]): Promise<string[]> {
-    if (deletedIds.length === 0) return [];
-    const peers = [...(byStreamAndGroup.get(this.#key) ?? [])];
-    await Promise.allSettled(peers.flatMap((peer) => [...peer.readsInFlight()]));
-    return deletedIds.filter((id) => !peers.some((peer) => peer.holds(id)));
+  judgeTrimmed(): TrimmedJudge {
+    const acked = new Set<string>();
+    const unwatch = [...(byStreamAndGroup.get(this.#key) ?? [])].map((peer) => peer.watchAcks(acked));
+    return {
+      lost: async (deletedIds) => {
+        if (deletedIds.length === 0) return [];
+        // Redis may have run a peer's read before the trim and its reply still be on the way: the peers' reads
+        // in flight are waited for first (a blocked read for at most its block time), then the answer is exact
+        // for this process.
+        const peers = [...(byStreamAndGroup.get(this.#key) ?? [])];
+        await Promise.allSettled(peers.flatMap((peer) => [...peer.readsInFlight()]));
+        return deletedIds.filter((id) => !acked.has(id) && !peers.some((peer) => peer.holds(id)));
+      },
+      close: () => {
+        for (const stop of unwatch) stop();
+      },
+    };
   }
+}
+
+/** See `InProcessPeers.judgeTrimmed`. */
+export interface TrimmedJudge {
+  /** Of the trimmed IDs reported, those no worker here has in hand or acked since judging began. */
+  lost(deletedIds: readonly string[]): Promise<string[]>;
+  close(): void;
 }
