@@ -1,4 +1,5 @@
-import { type FocusEvent, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
+import { useHoldWhileFocused } from './use-hold-while-focused';
 
 /**
  * A live list, newest first, with a toggle button that holds it still: rows arriving thousands a second
@@ -7,15 +8,8 @@ import { type FocusEvent, useMemo, useState } from 'react';
  */
 export function useFreezableNewestFirst<T>(live: readonly T[], label: string) {
   const [frozen, setFrozen] = useState<readonly T[] | null>(null);
-  // Held while keyboard focus is inside the list: rows replaced under it would throw focus back to the top.
-  const [held, setHeld] = useState<readonly T[] | null>(null);
-  const items = frozen ?? held ?? live;
-  const holdWhileFocused = {
-    onFocus: () => setHeld((current) => current ?? live),
-    onBlur: (event: FocusEvent<HTMLElement>) => {
-      if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setHeld(null);
-    },
-  };
+  const { value: unfrozen, holdWhileFocused } = useHoldWhileFocused(live);
+  const items = frozen ?? unfrozen;
   const newestFirst = useMemo(() => [...items].reverse(), [items]);
   // The button's name stays put (it is a toggle, aria-pressed says which way); the word beside it says so
   // to the eye.

@@ -1,6 +1,7 @@
 import type { AlertView, CommandResults, ConsumerView, WorkerView } from '@streamscope/protocol';
 import { memo, useId } from 'react';
 import { useCommand } from '../../hooks/use-command';
+import { useHoldWhileFocused } from '../../hooks/use-hold-while-focused';
 import { hasAlert } from '../../lib/alerts';
 import { formatCount, formatDuration } from '../../lib/format';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
@@ -82,7 +83,9 @@ export const ConsumerCard = memo(function ConsumerCard({
   // One request at a time per card: the error shown is the one its last button got.
   const action = useCommand<'consumer.crash' | 'consumer.pause' | 'consumer.resume' | 'consumer.remove'>();
   const crashResult = action.result !== null && 'crashQueued' in action.result ? action.result : null;
-  const recent = worker === null ? [] : [...worker.recent].sort((a, b) => b.ts - a.ts).slice(0, RECENT_SHOWN);
+  const { value: recent, holdWhileFocused } = useHoldWhileFocused(
+    worker === null ? [] : [...worker.recent].sort((a, b) => b.ts - a.ts).slice(0, RECENT_SHOWN),
+  );
   const paused = worker?.paused === true;
 
   return (
@@ -124,7 +127,7 @@ export const ConsumerCard = memo(function ConsumerCard({
         </p>
       ) : null}
 
-      <div className="consumer-recent">
+      <div className="consumer-recent" {...holdWhileFocused}>
         <h4 className="consumer-recent-title">Recent deliveries</h4>
         {recent.length === 0 ? (
           <p className="consumer-recent-empty">none yet</p>

@@ -2,6 +2,7 @@ import type { GroupView, PendingRowView } from '@streamscope/protocol';
 import { memo, useId, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useCommand } from '../../hooks/use-command';
+import { useHoldWhileFocused } from '../../hooks/use-hold-while-focused';
 import { formatCount, formatDuration } from '../../lib/format';
 import { useDashboard } from '../../store/store';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
@@ -107,6 +108,8 @@ export function PendingPanel() {
   // Longest idle first: the entries stuck with a crashed consumer, the ones XAUTOCLAIM would take, lead the table.
   const shown = useMemo(() => [...rows].sort((a, b) => b.idleMs - a.idleMs).slice(0, ROWS_SHOWN), [rows]);
   const longestIdle = shown[0];
+  // At thousands a second most rows are acked within a tick: the table holds still while focus is in it.
+  const { value: listed, holdWhileFocused } = useHoldWhileFocused(shown);
   const target = effectiveTarget(
     options,
     chosen,
@@ -178,44 +181,46 @@ export function PendingPanel() {
         </ActionFeedback>
       </div>
 
-      {rows.length === 0 ? (
-        <p className="empty">Nothing pending: every delivered entry has been acked.</p>
-      ) : (
-        <div className="table-wrap pending-table">
-          <table className="data-table">
-            <caption className="sr-only">Pending entries per group and consumer</caption>
-            <thead>
-              <tr>
-                <th scope="col">Group</th>
-                <th scope="col">Consumer</th>
-                <th scope="col">ID</th>
-                <th scope="col">Type</th>
-                <th scope="col" className="num">
-                  Idle
-                </th>
-                <th scope="col" className="num">
-                  Deliveries
-                </th>
-                <th scope="col">Claim</th>
-              </tr>
-            </thead>
-            <tbody>
-              {shown.map((row) => (
-                <PendingRow
-                  key={`${row.group}/${row.id}`}
-                  group={row.group}
-                  consumer={row.consumer}
-                  id={row.id}
-                  eventType={row.eventType}
-                  idleMs={row.idleMs}
-                  deliveries={row.deliveries}
-                  claimMinIdleMs={claimMinIdleMs}
-                />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <div {...holdWhileFocused}>
+        {listed.length === 0 ? (
+          <p className="empty">Nothing pending: every delivered entry has been acked.</p>
+        ) : (
+          <div className="table-wrap pending-table">
+            <table className="data-table">
+              <caption className="sr-only">Pending entries per group and consumer</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Group</th>
+                  <th scope="col">Consumer</th>
+                  <th scope="col">ID</th>
+                  <th scope="col">Type</th>
+                  <th scope="col" className="num">
+                    Idle
+                  </th>
+                  <th scope="col" className="num">
+                    Deliveries
+                  </th>
+                  <th scope="col">Claim</th>
+                </tr>
+              </thead>
+              <tbody>
+                {listed.map((row) => (
+                  <PendingRow
+                    key={`${row.group}/${row.id}`}
+                    group={row.group}
+                    consumer={row.consumer}
+                    id={row.id}
+                    eventType={row.eventType}
+                    idleMs={row.idleMs}
+                    deliveries={row.deliveries}
+                    claimMinIdleMs={claimMinIdleMs}
+                  />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </div>
       {rows.length > shown.length ? (
         <p className="muted pending-more">
           Showing {shown.length} of {formatCount(rows.length)} listed rows.

@@ -1,5 +1,6 @@
 import type { EntryView } from '@streamscope/protocol';
 import { useMemo } from 'react';
+import { useHoldWhileFocused } from '../../hooks/use-hold-while-focused';
 import { compareStreamIds } from '../../lib/stream-ids';
 import { useDashboard } from '../../store/store';
 import { Panel } from '../Panel/Panel';
@@ -11,9 +12,12 @@ const NO_ENTRIES: readonly EntryView[] = [];
 export function TailPanel() {
   const tail = useDashboard((state) => state.snapshot?.tail ?? NO_ENTRIES);
   const newestFirst = useMemo(() => [...tail].sort((a, b) => compareStreamIds(b.id, a.id)), [tail]);
+  const { value: shown, holdWhileFocused } = useHoldWhileFocused(newestFirst);
   return (
     <Panel title="Newest entries" subtitle="tail">
-      <EntryTable entries={newestFirst} caption="Newest stream entries" emptyText="The stream is empty." />
+      <div {...holdWhileFocused}>
+        <EntryTable entries={shown} caption="Newest stream entries" emptyText="The stream is empty." />
+      </div>
     </Panel>
   );
 }
