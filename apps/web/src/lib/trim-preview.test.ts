@@ -1,5 +1,6 @@
+import type { Snapshot } from '@streamscope/protocol';
 import { describe, expect, it } from 'vitest';
-import { summariseTrimPreview } from './trim-preview';
+import { summariseTrimPreview, trimPreviewInputs } from './trim-preview';
 
 describe('summariseTrimPreview', () => {
   it('lists per group what the trim would take that is still pending or unread, and warns about it', () => {
@@ -28,5 +29,29 @@ describe('summariseTrimPreview', () => {
       text: 'would remove nothing',
       unsafe: false,
     });
+  });
+});
+
+describe('trimPreviewInputs', () => {
+  const snapshot = (
+    stream: Partial<Snapshot['stream']>,
+    groups: Partial<Snapshot['groups'][number]>[] = [],
+  ) =>
+    ({
+      stream: { length: 10, firstEntryId: '1-0', lastEntryId: '10-0', ...stream },
+      groups: groups.map((group) => ({ name: 'g', lastDeliveredId: '0-0', pending: 0, ...group })),
+    }) as Snapshot;
+
+  it('changes when the stream grows, is trimmed, or a group reads or acks', () => {
+    const before = trimPreviewInputs(snapshot({}, [{}]));
+    expect(trimPreviewInputs(snapshot({}, [{}]))).toBe(before);
+    expect(trimPreviewInputs(snapshot({ length: 11, lastEntryId: '11-0' }, [{}]))).not.toBe(before);
+    expect(trimPreviewInputs(snapshot({ firstEntryId: '2-0' }, [{}]))).not.toBe(before);
+    expect(trimPreviewInputs(snapshot({}, [{ lastDeliveredId: '5-0' }]))).not.toBe(before);
+    expect(trimPreviewInputs(snapshot({}, [{ pending: 1 }]))).not.toBe(before);
+  });
+
+  it('is null before the first snapshot', () => {
+    expect(trimPreviewInputs(null)).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import type { CommandResults } from '@streamscope/protocol';
+import type { CommandResults, Snapshot } from '@streamscope/protocol';
 import { formatCount } from './format';
 
 export type TrimPreview = CommandResults['trim.preview'];
@@ -22,4 +22,15 @@ export function summariseTrimPreview(preview: TrimPreview): TrimPreviewSummary {
     text: [removes, ...groups].join('; '),
     unsafe: preview.groups.some(({ pending, unread }) => pending > 0 || unread > 0),
   };
+}
+
+/**
+ * What a trim preview's answer depends on, as one string to compare: the stream's length and ends, and each
+ * group's cursor and pending count. When it changes, the preview on screen may no longer be true.
+ */
+export function trimPreviewInputs(snapshot: Snapshot | null): string | null {
+  if (snapshot === null) return null;
+  const { length, firstEntryId, lastEntryId } = snapshot.stream;
+  const groups = snapshot.groups.map((group) => `${group.name}:${group.lastDeliveredId}:${group.pending}`);
+  return [length, firstEntryId, lastEntryId, ...groups].join('|');
 }

@@ -1,9 +1,9 @@
 import type { CommandInput } from '@streamscope/protocol';
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { useCommand } from '../../hooks/use-command';
-import { formatCount, formatDuration } from '../../lib/format';
+import { formatClock, formatCount, formatDuration } from '../../lib/format';
 import { parseNumberInput } from '../../lib/parse-number';
-import { summariseTrimPreview, type TrimPreview } from '../../lib/trim-preview';
+import { summariseTrimPreview, type TrimPreview, trimPreviewInputs } from '../../lib/trim-preview';
 import { useDashboard } from '../../store/store';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { NumberField } from '../NumberField/NumberField';
@@ -14,6 +14,9 @@ const INITIAL_MAXLEN = '100';
 
 /** How long typing must pause before the preview is asked for: one request per number, not per keystroke. */
 const PREVIEW_DEBOUNCE_MS = 300;
+
+/** The preview follows the stream at most this often: at thousands of events a second it changes every tick. */
+const PREVIEW_REFRESH_MS = 1_000;
 
 /** What a preview is about: the MAXLEN trim, the trim by age, or the standing policy (by age, too). */
 type PreviewBasis = 'maxlen' | 'age' | 'policy';
@@ -32,6 +35,15 @@ function planPreview(basis: PreviewBasis, text: string): PlannedPreview {
   }
   const label = `${basis === 'policy' ? 'policy: keep at most' : 'older than'} ${formatDuration(value)}`;
   return { command: { type: 'trim.preview', olderThanMs: value }, label };
+}
+
+interface ShownPreview {
+  label: string;
+  preview: TrimPreview;
+  /** When the answer came: it is true of the stream as it was then. */
+  at: number;
+  /** Asked for again because the stream changed, not by the user: not announced, or it would talk every second. */
+  refreshed: boolean;
 }
 
 const BASIS_HINT: Record<PreviewBasis, (operator: string) => string> = {
@@ -70,20 +82,38 @@ export function TrimPanel() {
   const [basis, setBasis] = useState<PreviewBasis>('maxlen');
   const [queued, setQueued] = useState<PlannedPreview | null>(null);
   // The last answer stays on screen while the next is on its way, so the line does not blink at every keystroke.
-  const [shown, setShown] = useState<{ label: string; preview: TrimPreview } | null>(null);
+  const [shown, setShown] = useState<ShownPreview | null>(null);
   const previewSeq = useRef(0);
+  // The preview asked for last and when: what a change of the stream asks for again, at most once a second.
+  const lastPlan = useRef<PlannedPreview | null>(null);
+  const lastAskedAt = useRef(0);
   const { run: runPreviewCommand } = preview;
 
   const runPreview = useCallback(
-    async ({ command, label }: PlannedPreview) => {
+    async (plan: PlannedPreview, refreshed = false) => {
       previewSeq.current += 1;
       const seq = previewSeq.current;
-      const result = await runPreviewCommand(command);
+      lastPlan.current = plan;
+      lastAskedAt.current = Date.now();
+      const result = await runPreviewCommand(plan.command);
       if (seq !== previewSeq.current) return;
-      setShown(result === null ? null : { label, preview: result });
+      setShown(result === null ? null : { label: plan.label, preview: result, at: Date.now(), refreshed });
     },
     [runPreviewCommand],
   );
+
+  // An answer is true of the stream as it was: when entries are added, trimmed, read or acked, ask again.
+  // The wait runs from the last request, so a stream changing every tick still gets one a second.
+  const previewInputs = useDashboard((state) => trimPreviewInputs(state.snapshot));
+  useEffect(() => {
+    if (previewInputs === null || lastPlan.current === null) return;
+    const wait = Math.max(0, lastAskedAt.current + PREVIEW_REFRESH_MS - Date.now());
+    // The plan as it is when the timer fires: one typed meanwhile must not be overtaken by the older one.
+    const timer = setTimeout(() => {
+      if (lastPlan.current !== null) void runPreview(lastPlan.current, true);
+    }, wait);
+    return () => clearTimeout(timer);
+  }, [previewInputs, runPreview]);
 
   useEffect(() => {
     if (queued === null) return;
@@ -98,6 +128,9 @@ export function TrimPanel() {
     } else {
       setQueued(null);
       setShown(null);
+      // Nothing to follow the stream with until a number is typed again.
+      lastPlan.current = null;
+      previewSeq.current += 1;
     }
   };
   const textOf = (which: PreviewBasis) =>
@@ -213,7 +246,10 @@ export function TrimPanel() {
         {preview.error !== null ? (
           <ActionFeedback error={preview.error} />
         ) : summary === null || shown === null ? null : (
-          <p className={`trim-preview-result${summary.unsafe ? ' is-unsafe' : ''}`} aria-live="polite">
+          <p
+            className={`trim-preview-result${summary.unsafe ? ' is-unsafe' : ''}`}
+            aria-live={shown.refreshed ? 'off' : 'polite'}
+          >
             {summary.unsafe ? <span aria-hidden="true">⚠ </span> : null}
             <span className="mono">{shown.label}</span>: {summary.text}.
             {summary.unsafe ? (
@@ -225,6 +261,8 @@ export function TrimPanel() {
             {exact || shown.preview.removes === 0 ? null : (
               <span className="trim-preview-why"> (An exact count: with ~ Redis may remove fewer.)</span>
             )}
+            {/* Refreshed as the stream changes, but up to a second behind it: say when it was true. */}
+            <span className="trim-preview-at"> As of {formatClock(shown.at)}.</span>
           </p>
         )}
       </div>
