@@ -34,6 +34,11 @@ test('a poison pill reaches the dead-letter stream while the rest flows; requeue
   // A letter shows what it carries, and why: the handler's own failure.
   await expect(letters.first()).toContainText(/order_id=/);
   await expect(letters.first()).toContainText(/last failure: /);
+  // On a 1280 px laptop window the row's buttons are there without scrolling the table sideways.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const overflow = (element: HTMLElement) => element.scrollWidth - element.clientWidth;
+  await expect.poll(() => deadLetters.locator('.table-wrap').evaluate(overflow)).toBeLessThanOrEqual(0);
+  await page.setViewportSize({ width: 1440, height: 1000 });
   for (const group of groups) {
     await expect(dashboard.stat(dashboard.group(group), 'Dead-lettered')).toHaveText('1');
     await expect(dashboard.stat(dashboard.group(group), 'Pending')).toHaveText('0');
