@@ -10,9 +10,14 @@ test('the page reconnects by itself after the server restarts, and says so meanw
 
   await streamscope.stop();
   await expect(dashboard.connection).toHaveText(/reconnecting|disconnected/);
+  // Acting meanwhile says so where the user acted; once connected again, that is no longer true.
+  await dashboard.produceEvents(1);
+  const offline = dashboard.produce.getByRole('alert');
+  await expect(offline).toContainText('not connected to the server');
 
   await streamscope.restart(); // same port, --no-reset: the stream is still there
   await expect(dashboard.connection).toHaveText('connected', { timeout: 20_000 });
+  await expect(offline).toHaveCount(0);
   await expect(dashboard.stat(dashboard.stream, 'Length')).toHaveText('5');
   await dashboard.produceEvents(3);
   await expect(dashboard.stat(dashboard.stream, 'Length')).toHaveText('8');

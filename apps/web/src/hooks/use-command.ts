@@ -1,5 +1,6 @@
 import type { CommandInput, CommandResults, CommandType } from '@streamscope/protocol';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { CommandError, type CommandErrorCode } from '../socket/command-error';
 import { type IssueOptions, issueCommand } from '../socket/socket-client';
 import { useDashboard } from '../store/store';
 
@@ -11,6 +12,8 @@ export interface CommandState<R> {
   requestId: string | null;
   pending: boolean;
   error: string | null;
+  /** Why `error`: `offline` ones go once the socket is open again. */
+  errorCode: CommandErrorCode | null;
   result: R | null;
 }
 
@@ -24,6 +27,7 @@ export function useCommand<T extends CommandType>({ quiet = false }: IssueOption
     requestId: null,
     pending: false,
     error: null,
+    errorCode: null,
     result: null,
   });
   const latest = useRef<string | null>(null);
@@ -33,15 +37,17 @@ export function useCommand<T extends CommandType>({ quiet = false }: IssueOption
       const issued = issueCommand(command, { quiet });
       const { requestId } = issued;
       latest.current = requestId;
-      setState({ requestId, pending: true, error: null, result: null });
+      setState({ requestId, pending: true, error: null, errorCode: null, result: null });
       try {
         const result = (await issued.result) as CommandResults[T];
-        if (latest.current === requestId) setState({ requestId, pending: false, error: null, result });
+        if (latest.current === requestId)
+          setState({ requestId, pending: false, error: null, errorCode: null, result });
         return result;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
+        const errorCode = error instanceof CommandError ? error.code : null;
         if (latest.current === requestId)
-          setState({ requestId, pending: false, error: message, result: null });
+          setState({ requestId, pending: false, error: message, errorCode, result: null });
         return null;
       }
     },
@@ -53,14 +59,24 @@ export function useCommand<T extends CommandType>({ quiet = false }: IssueOption
   useEffect(() => {
     if (redisHealthy) {
       setState((current) =>
-        current.error?.startsWith(REDIS_UNAVAILABLE) ? { ...current, error: null } : current,
+        current.error?.startsWith(REDIS_UNAVAILABLE) ? { ...current, error: null, errorCode: null } : current,
       );
     }
   }, [redisHealthy]);
 
+  // "Not connected to the server" likewise goes when the socket is open again: trying again is now possible.
+  const connected = useDashboard((dashboard) => dashboard.connection.status === 'open');
+  useEffect(() => {
+    if (connected) {
+      setState((current) =>
+        current.errorCode === 'offline' ? { ...current, error: null, errorCode: null } : current,
+      );
+    }
+  }, [connected]);
+
   const clear = useCallback(() => {
     latest.current = null;
-    setState({ requestId: null, pending: false, error: null, result: null });
+    setState({ requestId: null, pending: false, error: null, errorCode: null, result: null });
   }, []);
 
   return { ...state, run, clear };

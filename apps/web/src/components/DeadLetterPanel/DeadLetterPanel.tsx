@@ -3,6 +3,7 @@ import { memo, type ReactNode, useCallback, useEffect, useMemo, useRef, useState
 import { useShallow } from 'zustand/react/shallow';
 import { useCommand } from '../../hooks/use-command';
 import { formatClock, formatClockMs, formatCount } from '../../lib/format';
+import { CommandError } from '../../socket/command-error';
 import { type IssuedCommand, issueCommand } from '../../socket/socket-client';
 import { useDashboard } from '../../store/store';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
@@ -90,6 +91,8 @@ const DeadLetterRow = memo(
 
 interface RowFeedback {
   error: string | null;
+  /** The error said the page was not connected: it goes once the socket is open again. */
+  offline?: boolean;
   done: ReactNode;
 }
 
@@ -193,10 +196,15 @@ export function DeadLetterPanel() {
       (error: unknown) =>
         settle({
           error: `${action === 'requeue' ? 'Requeue' : 'Discard'} ${originalId}: ${error instanceof Error ? error.message : String(error)}`,
+          offline: error instanceof CommandError && error.code === 'offline',
           done: null,
         }),
     );
   }, []);
+  const connected = useDashboard((state) => state.connection.status === 'open');
+  useEffect(() => {
+    if (connected) setFeedback((current) => (current?.offline ? null : current));
+  }, [connected]);
 
   const injected = inject.result?.ids[0] ?? null;
 
