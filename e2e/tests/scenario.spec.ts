@@ -71,6 +71,8 @@ test('the redis.io walk-through, and the timeline, charts and handover beyond it
   await workerA.getByRole('button', { name: 'Remove worker-a' }).click();
   await expect(notifications).toContainText(/handed over|hand(ed)? (its|\d+)/i);
   await expect(dashboard.consumer('notifications', 'worker-a')).toHaveCount(0);
+  // Focus left with the card's Remove button: it is on the note saying what the removal did.
+  await expect(page.locator(':focus')).toContainText(/^Removed worker-a/);
 
   // Charts show data, and within about a second (they refresh once a second) the consumers as they are now.
   await expect(page.locator('.recharts-surface').first()).toBeVisible();

@@ -1,5 +1,5 @@
 import type { AlertView, CommandResults, GroupView } from '@streamscope/protocol';
-import { type FormEvent, memo, useCallback, useId, useState } from 'react';
+import { type FormEvent, memo, useCallback, useEffect, useId, useRef, useState } from 'react';
 import { useCommand } from '../../hooks/use-command';
 import { type AlertIndex, alertsFor, hasAlert } from '../../lib/alerts';
 import { formatCount, formatDuration, formatNullable, formatRate } from '../../lib/format';
@@ -35,6 +35,13 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts }: GroupPanel
   const [removal, setRemoval] = useState<Removal | null>(null);
   const add = useCommand<'consumer.add'>();
   const onRemoved = useCallback((result: Removal) => setRemoval(result), []);
+  // The Remove button that had focus leaves with its card at the next snapshot, which would drop focus to
+  // <body>: it moves to the note saying what the removal did, and from there (once dismissed) to the group.
+  const removalNote = useRef<HTMLParagraphElement>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (removal !== null) removalNote.current?.focus();
+  }, [removal]);
   const autoReap = useAutoReap({
     group: group.name,
     enabled: group.autoReap,
@@ -53,7 +60,7 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts }: GroupPanel
   return (
     <section className="panel group-panel" aria-labelledby={headingId}>
       <header className="panel-header">
-        <h2 id={headingId} className="panel-title group-name">
+        <h2 id={headingId} ref={heading} tabIndex={-1} className="panel-title group-name">
           {group.name}
         </h2>
         <span className="panel-subtitle">consumer group</span>
@@ -123,7 +130,7 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts }: GroupPanel
         )}
 
         {removal === null ? null : (
-          <p className="removal-note" aria-live="polite">
+          <p ref={removalNote} tabIndex={-1} className="removal-note" aria-live="polite">
             <span>
               <RemovalNote removal={removal} />
             </span>
@@ -131,7 +138,10 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts }: GroupPanel
               type="button"
               className="small dismiss"
               aria-label="Dismiss removal note"
-              onClick={() => setRemoval(null)}
+              onClick={() => {
+                setRemoval(null);
+                heading.current?.focus();
+              }}
             >
               ×
             </button>
