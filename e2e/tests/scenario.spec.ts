@@ -1,3 +1,4 @@
+import { Dashboard } from '../fixtures/dashboard.js';
 import { expect, test } from '../fixtures/test.js';
 
 test('the redis.io walk-through, and the timeline, charts and handover beyond it', async ({
@@ -98,6 +99,14 @@ test('the redis.io walk-through, and the timeline, charts and handover beyond it
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: test.info().outputPath('dashboard.png'), fullPage: true });
 
+  // Another page, which learns of the reset only from the snapshots, has a result of its own.
+  const other = await page.context().newPage();
+  await other.goto(page.url());
+  const otherProduce = new Dashboard(other).produce;
+  await otherProduce.getByRole('button', { name: 'Produce', exact: true }).click();
+  await expect(otherProduce.getByText(/^Produced 10/)).toBeVisible();
+  await expect(dashboard.produce.getByText(/^Produced 20/)).toBeVisible();
+
   // Reset asks first, naming the stream it deletes; declining changes nothing.
   const lengthBefore = await dashboard.stat(stream, 'Length').textContent();
   let question = '';
@@ -118,4 +127,9 @@ test('the redis.io walk-through, and the timeline, charts and handover beyond it
   await page.getByRole('button', { name: /Reset demo/ }).click();
   await expect(dashboard.stat(stream, 'Length')).toHaveText('0');
   await expect(page.getByRole('article')).toHaveCount(3);
+  // What the panels said about the deleted stream went with it, on this page and the other.
+  await expect(dashboard.replay.getByRole('row')).toHaveCount(0);
+  await expect(dashboard.produce.getByText(/^Produced/)).toHaveCount(0);
+  await expect(otherProduce.getByText(/^Produced/)).toHaveCount(0);
+  await other.close();
 });

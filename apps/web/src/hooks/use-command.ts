@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { CommandError, type CommandErrorCode } from '../socket/command-error';
 import { type IssueOptions, issueCommand } from '../socket/socket-client';
 import { useDashboard } from '../store/store';
+import { useOnStreamReset } from './use-stream-reset';
 
 /** How the server words an outage (its 'unavailable' errors start so). */
 const REDIS_UNAVAILABLE = 'Redis is unavailable';
@@ -73,6 +74,15 @@ export function useCommand<T extends CommandType>({ quiet = false }: IssueOption
       );
     }
   }, [connected]);
+
+  // A result about a stream since deleted (its last ID, its entries, a trim of it) is no longer true of anything.
+  useOnStreamReset(
+    useCallback(() => {
+      setState((current) =>
+        current.pending ? current : { ...current, error: null, errorCode: null, result: null },
+      );
+    }, []),
+  );
 
   const clear = useCallback(() => {
     latest.current = null;

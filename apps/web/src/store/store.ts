@@ -11,6 +11,7 @@ import {
   type Snapshot,
 } from '@streamscope/protocol';
 import { create } from 'zustand';
+import { streamRecreated } from './stream-recreated';
 import { mergeTimelineEvents, type TimelineState } from './timeline';
 
 /** The live feed keeps only the newest lifecycle events; at thousands a second older ones are noise. */
@@ -64,6 +65,8 @@ export interface State {
   liveTailOmitted: number;
   lastResult: LastResult | null;
   timeline: TimelineState | null;
+  /** Counts the times the stream was deleted and made again (a reset here or elsewhere) since the page loaded. */
+  streamEpoch: number;
 
   setConnection: (patch: Partial<ConnectionState>) => void;
   receiveHello: (hello: Hello) => void;
@@ -74,6 +77,8 @@ export interface State {
   receiveDeliveries: (events: readonly LifecycleEventView[], omitted: number) => void;
   receiveLiveTail: (entries: readonly EntryView[], omitted: number) => void;
   recordLastResult: (lastResult: LastResult) => void;
+  /** This page's own reset succeeded: what panels show about the old stream goes at once. */
+  streamReset: () => void;
   openTimeline: (id: string, requestId: string | null) => void;
   timelineLoaded: (requestId: string, result: CommandResults['entry.history']) => void;
   timelineFailed: (requestId: string | null, message: string) => void;
@@ -93,6 +98,7 @@ export const useDashboard = create<State>()((set) => ({
   liveTailOmitted: 0,
   lastResult: null,
   timeline: null,
+  streamEpoch: 0,
 
   setConnection: (patch) => set((state) => ({ connection: { ...state.connection, ...patch } })),
 
@@ -119,7 +125,14 @@ export const useDashboard = create<State>()((set) => ({
   receiveHealth: (health) => set({ health: health.failingSince === null ? null : health }),
 
   receiveSnapshot: (snapshot) =>
-    set((state) => ({ snapshot, history: appendHistory(state.history, historyPoint(snapshot)) })),
+    set((state) => ({
+      snapshot,
+      history: appendHistory(state.history, historyPoint(snapshot)),
+      // The live tail's entries went with the old stream: their IDs would open timelines of nothing.
+      ...(state.snapshot !== null && streamRecreated(state.snapshot, snapshot)
+        ? { streamEpoch: state.streamEpoch + 1, liveTail: [], liveTailOmitted: 0 }
+        : {}),
+    })),
 
   receiveDeliveries: (events, omitted) =>
     set((state) => {
@@ -162,6 +175,9 @@ export const useDashboard = create<State>()((set) => ({
     }),
 
   recordLastResult: (lastResult) => set({ lastResult }),
+
+  streamReset: () =>
+    set((state) => ({ streamEpoch: state.streamEpoch + 1, liveTail: [], liveTailOmitted: 0 })),
 
   openTimeline: (id, requestId) =>
     set({

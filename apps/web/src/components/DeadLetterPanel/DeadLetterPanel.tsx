@@ -2,6 +2,7 @@ import { type CommandResults, type DeadLetterView, LIMITS } from '@streamscope/p
 import { memo, type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useCommand } from '../../hooks/use-command';
+import { useOnStreamReset } from '../../hooks/use-stream-reset';
 import { formatClock, formatClockMs, formatCount } from '../../lib/format';
 import { CommandError } from '../../socket/command-error';
 import { type IssuedCommand, issueCommand } from '../../socket/socket-client';
@@ -201,6 +202,7 @@ export function DeadLetterPanel() {
         }),
     );
   }, []);
+  useOnStreamReset(useCallback(() => setFeedback(null), []));
   const connected = useDashboard((state) => state.connection.status === 'open');
   useEffect(() => {
     if (connected) setFeedback((current) => (current?.offline ? null : current));

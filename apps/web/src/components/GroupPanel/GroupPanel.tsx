@@ -1,6 +1,7 @@
 import type { AlertView, CommandResults, GroupView } from '@streamscope/protocol';
 import { type FormEvent, memo, useCallback, useEffect, useId, useRef, useState } from 'react';
 import { useCommand } from '../../hooks/use-command';
+import { useOnStreamReset } from '../../hooks/use-stream-reset';
 import { type AlertIndex, alertsFor, hasAlert } from '../../lib/alerts';
 import { formatCount, formatDuration, formatNullable, formatRate } from '../../lib/format';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
@@ -42,6 +43,7 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts }: GroupPanel
   useEffect(() => {
     if (removal !== null) removalNote.current?.focus();
   }, [removal]);
+  useOnStreamReset(useCallback(() => setRemoval(null), []));
   const autoReap = useAutoReap({
     group: group.name,
     enabled: group.autoReap,

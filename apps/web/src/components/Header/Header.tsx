@@ -57,7 +57,11 @@ export function Header() {
               // The stream may be one the user cares about (--no-reset on a real key): say what goes.
               const key = hello?.streamKey ?? 'the stream';
               const question = `Delete ${key}, its dead letters and every consumer group on it, for every process using it, then start again from the seed?`;
-              if (window.confirm(question)) void reset.run({ type: 'reset' });
+              if (!window.confirm(question)) return;
+              // The snapshots after it usually show the stream was made again; this says so even if not.
+              void reset.run({ type: 'reset' }).then((result) => {
+                if (result !== null) useDashboard.getState().streamReset();
+              });
             }}
             aria-describedby={reset.error === null ? undefined : 'reset-error'}
           >

@@ -1,6 +1,7 @@
 import type { CommandInput } from '@streamscope/protocol';
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { useCommand } from '../../hooks/use-command';
+import { useOnStreamReset } from '../../hooks/use-stream-reset';
 import { formatClock, formatCount, formatDuration } from '../../lib/format';
 import { parseNumberInput } from '../../lib/parse-number';
 import { summariseTrimPreview, type TrimPreview, trimPreviewInputs } from '../../lib/trim-preview';
@@ -101,6 +102,9 @@ export function TrimPanel() {
     },
     [runPreviewCommand],
   );
+
+  // About a stream since deleted: it goes, and the refresh below asks about the new one.
+  useOnStreamReset(useCallback(() => setShown(null), []));
 
   // An answer is true of the stream as it was: when entries are added, trimmed, read or acked, ask again.
   // The wait runs from the last request, so a stream changing every tick still gets one a second.

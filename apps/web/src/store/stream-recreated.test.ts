@@ -1,0 +1,45 @@
+import type { Snapshot } from '@streamscope/protocol';
+import { describe, expect, it } from 'vitest';
+import { streamRecreated } from './stream-recreated';
+
+const snapshot = (stream: Partial<Snapshot['stream']>, produced = 100): Snapshot =>
+  ({
+    stream: { exists: true, entriesAdded: 100, lastGeneratedId: '2000-5', ...stream },
+    totals: { produced },
+  }) as Snapshot;
+
+describe('streamRecreated', () => {
+  const before = snapshot({});
+
+  it('is false while the stream only grows or is trimmed', () => {
+    expect(streamRecreated(before, snapshot({ entriesAdded: 150, lastGeneratedId: '2100-0' }, 150))).toBe(
+      false,
+    );
+    expect(streamRecreated(before, before)).toBe(false);
+  });
+
+  it('is true when the key is deleted', () => {
+    expect(
+      streamRecreated(before, snapshot({ exists: false, entriesAdded: null, lastGeneratedId: null })),
+    ).toBe(true);
+  });
+
+  it('is true when the count of entries ever added goes back, as after a reset and a few new entries', () => {
+    expect(streamRecreated(before, snapshot({ entriesAdded: 10, lastGeneratedId: '3000-0' }, 110))).toBe(
+      true,
+    );
+  });
+
+  it('is true when the last ID handed out goes back (a Redis without entries-added)', () => {
+    expect(
+      streamRecreated(
+        snapshot({ entriesAdded: null }),
+        snapshot({ entriesAdded: null, lastGeneratedId: '0-0' }),
+      ),
+    ).toBe(true);
+  });
+
+  it("is true when this server's totals start again from zero", () => {
+    expect(streamRecreated(before, snapshot({ entriesAdded: 120, lastGeneratedId: '2200-0' }, 5))).toBe(true);
+  });
+});

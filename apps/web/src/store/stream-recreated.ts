@@ -1,0 +1,25 @@
+import type { Snapshot } from '@streamscope/protocol';
+import { compareStreamIds } from '../lib/stream-ids';
+
+/**
+ * Whether the stream between two snapshots was deleted and made again: a "Reset demo" from this page or any other
+ * (the server tells no one but the page that asked), or a DEL by hand. What forms show about the old stream (a
+ * produced ID, replayed entries, a trim's count) is then about entries that no longer exist.
+ */
+export function streamRecreated(before: Snapshot, after: Snapshot): boolean {
+  const was = before.stream;
+  const now = after.stream;
+  if (was.exists && !now.exists) return true;
+  // Redis counts entries added over a stream's life (7.0+) and never hands out a lower ID: either going back
+  // means a new stream under the same key.
+  if (was.entriesAdded !== null && now.entriesAdded !== null && now.entriesAdded < was.entriesAdded)
+    return true;
+  if (
+    was.lastGeneratedId !== null &&
+    now.lastGeneratedId !== null &&
+    compareStreamIds(now.lastGeneratedId, was.lastGeneratedId) < 0
+  )
+    return true;
+  // The server's totals go back to zero when it resets, whatever the stream's figures did meanwhile.
+  return after.totals.produced < before.totals.produced;
+}
