@@ -4,6 +4,20 @@ import { useDashboard } from '../../store/store';
 import { Panel } from '../Panel/Panel';
 import { Stat } from '../Stat/Stat';
 
+/** An ID that may break onto two lines only after its dash: the browser sees no break point in `1795…-19`. */
+function StreamId({ id }: { id: string | null }) {
+  if (id === null) return <>—</>;
+  const dash = id.indexOf('-');
+  if (dash === -1) return <>{id}</>;
+  return (
+    <>
+      {id.slice(0, dash + 1)}
+      <wbr />
+      {id.slice(dash + 1)}
+    </>
+  );
+}
+
 /** The stream's own state (XINFO STREAM) and the pipeline's running totals. */
 export function StreamPanel() {
   const { stream, totals, producedPerSec } = useDashboard(
@@ -34,10 +48,10 @@ export function StreamPanel() {
           </dl>
           <dl className="stats stream-ids">
             <Stat label="First ID" tone="mono">
-              {stream.firstEntryId ?? '—'}
+              <StreamId id={stream.firstEntryId} />
             </Stat>
             <Stat label="Last ID" tone="mono">
-              {stream.lastEntryId ?? '—'}
+              <StreamId id={stream.lastEntryId} />
             </Stat>
           </dl>
           {stream.exists ? null : <p className="muted stream-note">The stream key does not exist yet.</p>}
