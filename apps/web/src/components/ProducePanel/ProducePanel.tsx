@@ -2,13 +2,14 @@ import { DEMO_EVENT_TYPES, LIMITS } from '@streamscope/protocol';
 import { type FormEvent, useId, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useCommand } from '../../hooks/use-command';
-import { formatCount } from '../../lib/format';
+import { formatCount, formatRate } from '../../lib/format';
 import { parseNumberInput } from '../../lib/parse-number';
 import { useDashboard } from '../../store/store';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { NumberField } from '../NumberField/NumberField';
 import { Panel } from '../Panel/Panel';
 import './ProducePanel.css';
+import { producerShortfall } from './producer-shortfall';
 
 const RANDOM = 'random';
 
@@ -27,6 +28,8 @@ export function ProducePanel() {
   const produce = useCommand<'produce'>();
   const start = useCommand<'producer.start' | 'producer.stop'>();
   const producer = useDashboard(useShallow((state) => state.snapshot?.producer ?? null));
+  const producedPerSec = useDashboard((state) => state.snapshot?.producedPerSec ?? 0);
+  const achieved = producer?.running ? producerShortfall(producer.rate, producedPerSec) : null;
 
   const onProduce = (event: FormEvent) => {
     event.preventDefault();
@@ -96,11 +99,21 @@ export function ProducePanel() {
             Stop
           </button>
           <span className={`producer-state ${producer?.running ? 'is-running' : ''}`}>
-            {producer === null
-              ? null
-              : producer.running
-                ? `running · ${formatCount(producer.rate)}/s · ${producer.eventType ?? 'random'}`
-                : 'stopped'}
+            {producer === null ? null : producer.running ? (
+              <>
+                running · {formatCount(producer.rate)}/s
+                {/* The target alone would claim a pace Redis or this machine may not keep up with. */}
+                {achieved === null ? null : (
+                  <>
+                    {' '}
+                    target, <span className="producer-achieved">{formatRate(achieved)} achieved</span>
+                  </>
+                )}{' '}
+                · {producer.eventType ?? 'random'}
+              </>
+            ) : (
+              'stopped'
+            )}
           </span>
         </div>
         <ActionFeedback error={start.error} />
