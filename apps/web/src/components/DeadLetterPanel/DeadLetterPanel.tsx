@@ -61,11 +61,12 @@ const DeadLetterRow = memo(
             <button
               type="button"
               className="small"
-              aria-label={`Requeue ${letter.originalId} (${letter.group})`}
+              // The stream has no per-group delivery: the letter names one group, the copy reaches them all.
+              aria-label={`Requeue ${letter.originalId} to the stream, for every group (letter of ${letter.group})`}
               title={
                 trimmedAway
                   ? 'Its fields were trimmed away before it was read: nothing to requeue'
-                  : undefined
+                  : 'Appends it to the stream again: every group receives it, and a group that had processed the original acks it as a duplicate'
               }
               disabled={busy || trimmedAway}
               onClick={() => onAction(letter, 'requeue')}
@@ -182,7 +183,8 @@ export function DeadLetterPanel() {
           done:
             'requeuedAs' in answer ? (
               <>
-                Requeued <span className="mono">{originalId}</span> as <EntryId id={answer.requeuedAs} />
+                Requeued <span className="mono">{originalId}</span> as <EntryId id={answer.requeuedAs} /> to
+                every group; those that had processed it ack it as a duplicate
               </>
             ) : answer.discarded ? (
               <>
