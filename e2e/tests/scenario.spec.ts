@@ -106,6 +106,8 @@ test('the redis.io walk-through, and the timeline, charts and handover beyond it
   await otherProduce.getByRole('button', { name: 'Produce', exact: true }).click();
   await expect(otherProduce.getByText(/^Produced 10/)).toBeVisible();
   await expect(dashboard.produce.getByText(/^Produced 20/)).toBeVisible();
+  // This page sees the other's ten once a snapshot brings them: the ten kept by the trim, and those.
+  await expect(dashboard.stat(stream, 'Length')).toHaveText('20');
 
   // Reset asks first, naming the stream it deletes; declining changes nothing.
   const lengthBefore = await dashboard.stat(stream, 'Length').textContent();
