@@ -57,6 +57,8 @@ test('a poison pill reaches the dead-letter stream while the rest flows; requeue
     .getByRole('button', { name: `Discard ${poisonId}` })
     .click();
   await expect(deadLetters.getByText(/^Discarded/)).toBeVisible();
+  // Its row is gone: focus waits on the line that says what happened, not at the top of the page.
+  await expect(deadLetters.locator('.dlq-feedback')).toBeFocused();
   await expect(letters).toHaveCount(1);
   await letters.getByRole('button', { name: `Requeue ${poisonId}` }).click();
   await expect(deadLetters.getByText(/^Requeued/)).toBeVisible();

@@ -154,6 +154,13 @@ export function DeadLetterPanel() {
   const [busy, setBusy] = useState<ReadonlySet<string>>(() => new Set());
   const [feedback, setFeedback] = useState<RowFeedback | null>(null);
   const latest = useRef<string | null>(null);
+  // The acted-on row leaves the table (and its button was disabled while busy): keyboard focus would fall to
+  // the top of the page, so it moves to the line that says what happened.
+  const feedbackLine = useRef<HTMLDivElement>(null);
+  const [settledCount, setSettledCount] = useState(0);
+  useEffect(() => {
+    if (settledCount > 0) feedbackLine.current?.focus();
+  }, [settledCount]);
 
   // Row buttons share one feedback line above the table: a requeued or discarded row leaves the table with the
   // next snapshot, so an answer shown in the row itself would vanish before it could be read.
@@ -174,7 +181,10 @@ export function DeadLetterPanel() {
         rest.delete(letter.id);
         return rest;
       });
-      if (latest.current === requestId) setFeedback(next);
+      if (latest.current === requestId) {
+        setFeedback(next);
+        setSettledCount((count) => count + 1);
+      }
     };
     result.then(
       (answer) =>
@@ -259,7 +269,9 @@ export function DeadLetterPanel() {
             <Stat label="Dead-lettered">{total === null ? '—' : formatCount(total)}</Stat>
             <Stat label="Max deliveries">{maxDeliveries ?? '—'}</Stat>
           </dl>
-          <ActionFeedback error={feedback?.error ?? null}>{feedback?.done}</ActionFeedback>
+          <div ref={feedbackLine} tabIndex={-1} className="dlq-feedback">
+            <ActionFeedback error={feedback?.error ?? null}>{feedback?.done}</ActionFeedback>
+          </div>
           {letters.length === 0 ? (
             <p className="empty">
               {total !== null && total > 0
