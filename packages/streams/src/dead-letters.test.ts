@@ -1,4 +1,11 @@
-import { ConsumerWorker, DeadLetters, EventStream, NothingToRequeueError } from '@streamscope/streams';
+import {
+  ConsumerWorker,
+  DeadLetters,
+  EventStream,
+  GroupNotFoundError,
+  NothingToRequeueError,
+  StreamError,
+} from '@streamscope/streams';
 import { RedisServer, uniqueStreamKey, waitFor } from '@streamscope/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -413,5 +420,22 @@ describe('dead-letter stream', () => {
       const [raw] = (await redis.call('XRANGE', stream.streamKey, id, id)) as [string, string[]][];
       expect(raw?.[1].filter((name) => name === 'requeued_from')).toHaveLength(1);
     }
+  });
+
+  it("fails with the library's errors: a missing group is GroupNotFoundError, a DLQ key of another type a StreamError", async () => {
+    const { stream, deadLetters } = setUp();
+    const id = await stream.produce('order.placed', {});
+    const sending = deadLetters.send(id, {
+      group: 'ghost',
+      consumer: 'w',
+      deliveryCount: 5,
+      reason: 'x',
+      fields: { type: 'order.placed', ts_ms: '1' },
+    });
+    await expect(sending).rejects.toThrow(GroupNotFoundError);
+    await expect(sending).rejects.toThrow(/^dead-letter write: NOGROUP[^@]*$/);
+    await redis.set(deadLetters.key, 'not a stream');
+    await expect(deadLetters.length()).rejects.toThrow(StreamError);
+    await expect(deadLetters.newest()).rejects.toThrow(/XREVRANGE \(dead letters\) failed: WRONGTYPE/);
   });
 });

@@ -1,6 +1,6 @@
 import { assertInteger, assertName } from './arguments.js';
 import { DEAD_LETTER_LUA, REQUEUE_LUA } from './dead-letter-scripts.js';
-import { NothingToRequeueError, StreamArgumentError } from './errors.js';
+import { NothingToRequeueError, redisCommand, StreamArgumentError } from './errors.js';
 import type { AutoclaimOptions, EventStream } from './event-stream.js';
 import { parseFlatEntries, setField } from './replies.js';
 import { assertEntryId, entryIdTime, isBeyondIdSpace } from './stream-ids.js';
@@ -97,15 +97,17 @@ export class DeadLetters {
       ...['dlq_reason', info.reason, 'dlq_ts_ms', String(Date.now())],
       ...Object.entries(info.fields ?? {}).flat(),
     ];
-    const reply = await this.#stream.redis.eval(
-      DEAD_LETTER_LUA,
-      2,
-      this.#stream.streamKey,
-      this.key,
-      info.group,
-      id,
-      requirePending ? '1' : '0',
-      ...pairs,
+    const reply = await redisCommand('dead-letter write', () =>
+      this.#stream.redis.eval(
+        DEAD_LETTER_LUA,
+        2,
+        this.#stream.streamKey,
+        this.key,
+        info.group,
+        id,
+        requirePending ? '1' : '0',
+        ...pairs,
+      ),
     );
     if (reply === null || reply === undefined) return null;
     this.#count += 1;
@@ -143,38 +145,43 @@ export class DeadLetters {
     if (before !== undefined) assertEntryId(before, 'before');
     const end = before === undefined ? '+' : `(${before}`;
     if (isBeyondIdSpace('-', end)) return [];
-    const reply = await this.#stream.redis.call('XREVRANGE', this.key, end, '-', 'COUNT', count);
+    const reply = await redisCommand('XREVRANGE (dead letters)', () =>
+      this.#stream.redis.call('XREVRANGE', this.key, end, '-', 'COUNT', count),
+    );
     return parseFlatEntries(reply).map(({ id, flat }) => toDeadLetter(id, flat));
   }
 
   async length(): Promise<number> {
-    return Number(await this.#stream.redis.call('XLEN', this.key));
+    return Number(await redisCommand('XLEN (dead letters)', () => this.#stream.redis.call('XLEN', this.key)));
   }
 
   /**
    * Appends the original event to the stream again (fresh ID and ts_ms) and removes the dead letter; `null`
    * when there is no such letter. Every group receives the copy, not only the letter's: the copy carries the
    * original's ID in `requeued_from` (the first original's, when requeued again), so an idempotent handler
-   * can key on it and a group that had processed the original can tell the copy is a duplicate. A letter of an entry trimmed before anyone read it has no payload to put
-   * back: `NothingToRequeueError`, and the letter stays.
+   * can key on it and a group that had processed the original can tell the copy is a duplicate. A letter
+   * of an entry whose payload was trimmed while it was pending has nothing to put back:
+   * `NothingToRequeueError`, and the letter stays.
    */
   async requeue(id: string): Promise<RequeueResult | null> {
     assertEntryId(id, 'id');
     const maxlen = this.#stream.maxlenApprox === null ? '' : String(this.#stream.maxlenApprox);
-    const reply = await this.#stream.redis.eval(
-      REQUEUE_LUA,
-      2,
-      this.key,
-      this.#stream.streamKey,
-      id,
-      maxlen,
-      String(Date.now()),
+    const reply = await redisCommand('requeue', () =>
+      this.#stream.redis.eval(
+        REQUEUE_LUA,
+        2,
+        this.key,
+        this.#stream.streamKey,
+        id,
+        maxlen,
+        String(Date.now()),
+      ),
     );
     if (reply === null || reply === undefined) return null;
     const [requeuedAs, originalId, eventType] = (reply as unknown[]).map(String);
     if (!requeuedAs) {
       throw new NothingToRequeueError(
-        `dead letter ${id} (of ${originalId || 'an unknown entry'}) has no original fields to requeue: its entry was trimmed before anyone read it; discard it instead`,
+        `dead letter ${id} (of ${originalId || 'an unknown entry'}) has no original fields to requeue: its payload was trimmed while it was pending; discard it instead`,
       );
     }
     return { requeuedAs, originalId: originalId ?? '', eventType: eventType || null };
@@ -182,11 +189,14 @@ export class DeadLetters {
 
   async discard(id: string): Promise<boolean> {
     assertEntryId(id, 'id');
-    return Number(await this.#stream.redis.call('XDEL', this.key, id)) > 0;
+    const deleted = await redisCommand('XDEL (dead letters)', () =>
+      this.#stream.redis.call('XDEL', this.key, id),
+    );
+    return Number(deleted) > 0;
   }
 
   async clear(): Promise<void> {
-    await this.#stream.redis.call('DEL', this.key);
+    await redisCommand('DEL (dead letters)', () => this.#stream.redis.call('DEL', this.key));
     this.#count = 0;
   }
 }

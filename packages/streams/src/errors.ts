@@ -17,3 +17,24 @@ export class WorkerClosedError extends StreamError {}
 
 /** A dead letter of an entry trimmed before anyone read it: it has no payload to put back on the stream. */
 export class NothingToRequeueError extends StreamError {}
+
+/**
+ * Runs a Redis call, turning its failure into this library's errors: NOGROUP into `GroupNotFoundError`,
+ * anything else into a `StreamError` that names the operation.
+ */
+export async function redisCommand<T>(operation: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw wrapRedisError(operation, error);
+  }
+}
+
+export function wrapRedisError(operation: string, error: unknown): Error {
+  if (error instanceof StreamError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  // From a script too, where Redis wraps it in the script's name and line: keep Redis's own sentence only.
+  const noGroup = /NOGROUP .*?(?= script: |$)/.exec(message);
+  if (noGroup) return new GroupNotFoundError(`${operation}: ${noGroup[0]}`, { cause: error });
+  return new StreamError(`${operation} failed: ${message}`, { cause: error });
+}

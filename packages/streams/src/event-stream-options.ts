@@ -5,9 +5,12 @@ export interface EventStreamOptions {
   /** An ioredis connection (shared, not closed by `close()`) or a `redis://` URL (owned and closed). */
   readonly connection: Redis | string;
   readonly streamKey: string;
-  /** `XADD MAXLEN ~ n` cap on every append; `null` appends uncapped (trim with `trimMaxlen`/`trimMinid`). */
+  /**
+   * `XADD MAXLEN ~ n` cap on every append, 2000 by default: older entries go whether or not every group has
+   * read them. `null` appends uncapped (trim with `trimMaxlen`/`trimMinid`).
+   */
   readonly maxlenApprox?: number | null;
-  /** How long an entry must sit idle in a PEL before `autoclaim` may take it. */
+  /** How long an entry must sit idle in a PEL before `autoclaim` may take it; 5000 ms by default. */
   readonly claimMinIdleMs?: number;
 }
 

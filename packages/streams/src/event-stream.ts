@@ -2,7 +2,13 @@ import type { Redis } from 'ioredis';
 import { assertInteger, assertName } from './arguments.js';
 import { type HeldConnection, holdConnection, releaseConnection } from './connection.js';
 import { AUTOCLAIM_WITH_LETTERS_LUA, HANDOVER_WITH_LETTERS_LUA } from './dead-letter-scripts.js';
-import { GroupNotFoundError, StreamArgumentError, StreamError } from './errors.js';
+import {
+  GroupNotFoundError,
+  redisCommand,
+  StreamArgumentError,
+  StreamError,
+  wrapRedisError,
+} from './errors.js';
 import { encodeBatchEvent, encodeFields } from './event-encoding.js';
 import { type EventStreamOptions, resolveStreamSettings } from './event-stream-options.js';
 import { PRODUCE_BATCH_CHUNK, PRODUCE_BATCH_LUA } from './produce-batch-script.js';
@@ -113,6 +119,7 @@ interface Counters {
  *   await stream.produce('order.placed', { order_id: 'o-1234', customer: 'alice', amount: '49.50' });
  *   const entries = await stream.consume('notifications', 'worker-a', 10, 500);
  *   await stream.ack('notifications', entries.map((entry) => entry.id));
+ *   await stream.close(); // it opened the connection from the URL, so it closes it
  */
 export class EventStream {
   readonly streamKey: string;
@@ -613,12 +620,8 @@ export class EventStream {
     await releaseConnection(this.#connection);
   }
 
-  async #run<T>(operation: string, call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      throw wrapRedisError(operation, error);
-    }
+  #run<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    return redisCommand(operation, call);
   }
 }
 
@@ -629,13 +632,4 @@ function assertIds(ids: readonly string[]): void {
 
 function isNoSuchKey(error: unknown): boolean {
   return error instanceof Error && /no such key/i.test(error.message);
-}
-
-function wrapRedisError(operation: string, error: unknown): Error {
-  if (error instanceof StreamError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  // From a script too, where Redis wraps it in the script's name and line: keep Redis's own sentence only.
-  const noGroup = /NOGROUP .*?(?= script: |$)/.exec(message);
-  if (noGroup) return new GroupNotFoundError(`${operation}: ${noGroup[0]}`, { cause: error });
-  return new StreamError(`${operation} failed: ${message}`, { cause: error });
 }
