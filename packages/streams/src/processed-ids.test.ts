@@ -34,3 +34,17 @@ it('marks a batch of IDs added in one turn of the event loop', async () => {
   expect(Number(await redis.call('ZCARD', processed.key))).toBe(100);
   await processed.clear();
 });
+
+it('remembers at most about maxIds IDs, the newest', async () => {
+  const processed = new ProcessedIds(redis, uniqueStreamKey('processed-cap'), { maxIds: 500 });
+  for (let batch = 0; batch < 50; batch++) {
+    await processed.addMany(Array.from({ length: 100 }, (_, n) => `${batch + 1}-${n}`));
+    // Later IDs land in later milliseconds, so "newest" is well defined for the check below.
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  // Pruned every maxIds adds: never more than twice the bound in between.
+  expect(Number(await redis.call('ZCARD', processed.key))).toBeLessThanOrEqual(1_000);
+  expect(await processed.has('50-99')).toBe(true);
+  expect(await processed.has('1-0')).toBe(false);
+  await processed.clear();
+});

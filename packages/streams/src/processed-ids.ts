@@ -4,6 +4,11 @@ import { assertInteger, assertName } from './arguments.js';
 export interface ProcessedIdsOptions {
   /** How long an ID is remembered; redeliveries come within minutes, so a day is plenty. */
   readonly retentionMs?: number;
+  /**
+   * How many IDs are remembered at most (the newest): at thousands of entries a second a day's IDs would
+   * take gigabytes. 100,000 by default; a redelivery older than that many entries is not recognised.
+   */
+  readonly maxIds?: number;
 }
 
 /**
@@ -20,16 +25,23 @@ export class ProcessedIds {
   readonly key: string;
   readonly #redis: Redis;
   readonly #retentionMs: number;
+  readonly #maxIds: number;
   #addsSincePrune = 0;
   #queued: string[] = [];
   #flush: Promise<void> | undefined;
 
-  constructor(redis: Redis, key: string, { retentionMs = 86_400_000 }: ProcessedIdsOptions = {}) {
+  constructor(
+    redis: Redis,
+    key: string,
+    { retentionMs = 86_400_000, maxIds = 100_000 }: ProcessedIdsOptions = {},
+  ) {
     assertName(key, 'key');
     assertInteger(retentionMs, 'retentionMs', 1);
+    assertInteger(maxIds, 'maxIds', 1);
     this.#redis = redis;
     this.key = key;
     this.#retentionMs = retentionMs;
+    this.#maxIds = maxIds;
   }
 
   async has(id: string): Promise<boolean> {
@@ -56,11 +68,15 @@ export class ProcessedIds {
     if (ids.length === 0) return;
     const now = Date.now();
     await this.#redis.call('ZADD', this.key, ...ids.flatMap((id) => [now, id]));
-    // Forget old IDs now and then rather than on every add.
+    // Forget old IDs now and then rather than on every add: past their age, and beyond the newest maxIds.
     this.#addsSincePrune += ids.length;
-    if (this.#addsSincePrune >= 1_000) {
+    if (this.#addsSincePrune >= Math.min(1_000, this.#maxIds)) {
       this.#addsSincePrune = 0;
-      await this.#redis.call('ZREMRANGEBYSCORE', this.key, '-inf', now - this.#retentionMs);
+      await this.#redis
+        .multi()
+        .call('ZREMRANGEBYSCORE', this.key, '-inf', now - this.#retentionMs)
+        .call('ZREMRANGEBYRANK', this.key, 0, -(this.#maxIds + 1))
+        .exec();
     }
   }
 
