@@ -15,7 +15,7 @@ import type { DeadLetters } from './dead-letters.js';
 import { StreamArgumentError, WorkerClosedError } from './errors.js';
 import type { EventStream } from './event-stream.js';
 import { InFlight } from './in-flight.js';
-import { type Failure, InProcessPeers, type PeerView } from './in-process-peers.js';
+import { type Failure, InProcessPeers, type PeerView, type TrimmedJudge } from './in-process-peers.js';
 import { RecentMap } from './recent-map.js';
 import { RecentRing } from './recent-ring.js';
 import { compareEntryIds, show } from './stream-ids.js';
@@ -168,6 +168,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   readonly #peers: InProcessPeers;
   /** What this worker shows its peers (see `InProcessPeers`). */
   readonly #asPeer: PeerView = {
+    held: () => this.#inHand,
     holds: (id) => this.#inHand.has(id),
     readsInFlight: () => this.#readsInFlight,
     watchAcks: (acked) => {
@@ -346,9 +347,10 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     await this.#retryUnwrittenLetters();
     const pages = { pageCount: this.#options.reapPageCount, maxPages: this.#options.reapMaxPages };
     const { result, taken, lost } = await this.#readJudgingTrimmed(
-      () =>
+      ({ held }) =>
         this.#deadLetters
-          ? this.#deadLetters.autoclaim(this.group, this.name, pages)
+          ? // What a worker here holds is judged here, not lettered by the script on its idle time alone.
+            this.#deadLetters.autoclaim(this.group, this.name, { ...pages, heldByCaller: held })
           : this.#stream.autoclaim(this.group, this.name, pages),
       (result) => result.claimed,
     );
@@ -631,12 +633,12 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
    * no worker here holds them or acked them while the command was out (see `InProcessPeers.judgeTrimmed`).
    */
   async #readJudgingTrimmed<T extends { deletedIds: readonly string[] }>(
-    read: () => Promise<T>,
+    read: (judge: TrimmedJudge) => Promise<T>,
     entriesOf: (result: T) => readonly StreamEntry[],
   ): Promise<Taken<T> & { lost: string[] }> {
     const judge = this.#peers.judgeTrimmed();
     try {
-      const taken = await this.#readAndTake(read, entriesOf);
+      const taken = await this.#readAndTake(() => read(judge), entriesOf);
       return { ...taken, lost: await judge.lost(taken.result.deletedIds) };
     } finally {
       judge.close();

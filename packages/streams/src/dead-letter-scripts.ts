@@ -57,7 +57,8 @@ redis.call('XDEL', KEYS[1], ARGV[1])
 return {id, original_id, event_type}
 `;
 
-// KEYS: stream, dlq. ARGV: group, consumer, min-idle-ms, start ID, count, now (ms).
+// KEYS: stream, dlq. ARGV: group, consumer, min-idle-ms, start ID, count, now (ms), then the IDs the caller's
+// workers hold, which it judges itself.
 // One XAUTOCLAIM page, and in the same step a dead letter (reason `trimmed`) for each pending ID it finds
 // trimmed. Redis 7.0's XAUTOCLAIM drops such IDs from the PEL as it reports them: a letter written by a
 // later call is lost if the caller dies in between. Their PEL rows are read first, so that a letter names
@@ -76,6 +77,8 @@ if dlqType ~= 'none' and dlqType ~= 'stream' then
   return redis.error_reply('WRONGTYPE the dead-letter key ' .. dlq .. ' holds a ' .. dlqType .. ', not a stream')
 end
 local group, consumer, minIdle, start, count = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
+local heldByCaller = {}
+for i = 7, #ARGV do heldByCaller[ARGV[i]] = true end
 local oldest = redis.call('XRANGE', stream, '-', '+', 'COUNT', 1)[1]
 local below = oldest and ('(' .. oldest[1]) or '+'
 local rows = {}
@@ -86,7 +89,7 @@ local page = redis.call('XAUTOCLAIM', stream, group, consumer, minIdle, start, '
 local lettered, unjudged = {}, {}
 for _, id in ipairs(page[3]) do
   local row = rows[id]
-  if row and row[3] >= minIdle then
+  if row and row[3] >= minIdle and not heldByCaller[id] then
     redis.call('XADD', dlq, '*', 'dlq_original_id', id, 'dlq_group', group, 'dlq_consumer', row[2],
       'dlq_delivery_count', row[4], 'dlq_reason', 'trimmed', 'dlq_ts_ms', ARGV[6])
     lettered[#lettered + 1] = { id, row[2], row[4] }

@@ -231,6 +231,30 @@ describe('dead-letter stream', () => {
     expect(await deadLetters.length()).toBe(0);
   });
 
+  it('with a claim threshold of 0, entries a peer here still handles are not dead-lettered by the claim script', async () => {
+    const { stream, deadLetters } = setUp(0);
+    await stream.ensureGroup('g', '0-0');
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const busy = startWorker(stream, 'g', 'busy', { blockMs: 50, deadLetters, handler: () => gate });
+    const acked: string[] = [];
+    busy.on('acked', (event) => acked.push(event.id));
+    await busy.start();
+    const ids = await stream.produceBatch(Array.from({ length: 3 }, () => ({ type: 'order.paid' })));
+    await waitFor('three in hand', async () => (await stream.pendingSummary('g')).count === 3);
+    await stream.trimMaxlen(0, { approx: false });
+    const reaper = startWorker(stream, 'g', 'reaper', { blockMs: 50, deadLetters });
+    await reaper.start();
+    const reaped = await reaper.reapIdlePel();
+    expect(reaped.deletedIds).toEqual([]);
+    release();
+    await waitFor('the busy worker finished them', () => acked.length === 3);
+    expect(acked).toEqual(ids);
+    expect(await deadLetters.length()).toBe(0);
+  });
+
   it('entries a peer here finished and acked while the claim that found them trimmed was out are not dead-lettered', async () => {
     const { stream, deadLetters } = setUp(60_000);
     await stream.ensureGroup('g', '0-0');

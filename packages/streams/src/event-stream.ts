@@ -97,6 +97,12 @@ export interface AutoclaimOptions {
    * `DeadLetters.autoclaim` passes its own key.
    */
   readonly deadLetterKey?: string;
+  /**
+   * With `deadLetterKey`: IDs the caller's workers hold (being handled, or acks not yet confirmed). Found
+   * trimmed, they are returned in `deletedIds` for the caller to judge rather than lettered in the script,
+   * whatever their idle time: with a claim threshold shorter than a handler's work, idle says little.
+   */
+  readonly heldByCaller?: readonly string[];
 }
 
 export interface TrimOptions {
@@ -335,6 +341,7 @@ export class EventStream {
       maxPages = 10,
       minIdleMs = this.claimMinIdleMs,
       deadLetterKey,
+      heldByCaller = [],
     } = options;
     assertName(group, 'group');
     assertName(consumer, 'consumer');
@@ -343,6 +350,7 @@ export class EventStream {
     assertInteger(maxPages, 'maxPages', 1);
     assertInteger(minIdleMs, 'minIdleMs', 0);
     if (deadLetterKey !== undefined) assertName(deadLetterKey, 'deadLetterKey');
+    for (const id of heldByCaller) assertEntryId(id, 'every heldByCaller ID');
     const claimed: StreamEntry[] = [];
     const deletedIds: string[] = [];
     const deadLettered: TrimmedLetter[] = [];
@@ -366,7 +374,7 @@ export class EventStream {
         );
         return { ...page, deadLettered: [] };
       }
-      const args = [group, consumer, minIdleMs, cursor, pageCount, Date.now()].map(String);
+      const args = [group, consumer, minIdleMs, cursor, pageCount, Date.now(), ...heldByCaller].map(String);
       return parseAutoclaimWithLetters(await letters.claim(this.streamKey, letters.key, ...args));
     };
     let cursor = startId;

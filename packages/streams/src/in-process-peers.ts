@@ -3,6 +3,8 @@
  * for the reason of a dead letter.
  */
 export interface PeerView {
+  /** The IDs in its hands (see `holds`). */
+  held(): Iterable<string>;
   /** The entry is in its hands (being handled, or handled and its XACK not confirmed): its fields were not lost. */
   holds(id: string): boolean;
   /** Its reads and claims whose replies have not been taken yet. */
@@ -72,8 +74,10 @@ export class InProcessPeers {
    */
   judgeTrimmed(): TrimmedJudge {
     const acked = new Set<string>();
-    const unwatch = [...(byStreamAndGroup.get(this.#key) ?? [])].map((peer) => peer.watchAcks(acked));
+    const peersNow = [...(byStreamAndGroup.get(this.#key) ?? [])];
+    const unwatch = peersNow.map((peer) => peer.watchAcks(acked));
     return {
+      held: peersNow.flatMap((peer) => [...peer.held()]),
       lost: async (deletedIds) => {
         if (deletedIds.length === 0) return [];
         // Redis may have run a peer's read before the trim and its reply still be on the way: the peers' reads
@@ -92,6 +96,8 @@ export class InProcessPeers {
 
 /** See `InProcessPeers.judgeTrimmed`. */
 export interface TrimmedJudge {
+  /** The IDs the workers here held when judging began: a claim script leaves them to this judge. */
+  readonly held: readonly string[];
   /** Of the trimmed IDs reported, those no worker here has in hand or acked since judging began. */
   lost(deletedIds: readonly string[]): Promise<string[]>;
   close(): void;
