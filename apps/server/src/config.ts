@@ -78,6 +78,7 @@ const configSchema = z
       .min(1, 'dlq-key must not be empty')
       .max(200, 'dlq-key must be at most 200 characters')
       .optional(),
+    dlqMaxlen: wholeNumber('dlq-maxlen', 1).default(10_000),
     maxDeliveries: wholeNumber('max-deliveries', 2).default(5),
     reapIntervalMs: wholeNumber('reap-interval-ms', 100).default(1000),
     alertLag: wholeNumber('alert-lag', 0).default(1000),
@@ -116,13 +117,15 @@ export const USAGE = `Usage: streamscope [options]
   --seed <group=a,b>         groups and consumers to run, repeatable (or ;-separated), or none
                              ('notifications=worker-a,worker-b;analytics=worker-c')  STREAMSCOPE_SEED
   --dlq-key <key>            dead-letter stream (<stream-key>:dlq)   STREAMSCOPE_DLQ_KEY
+  --dlq-maxlen <n>           dead-letter stream MAXLEN ~ cap (10000) STREAMSCOPE_DLQ_MAXLEN
   --max-deliveries <n>       delivery count that dead-letters (5)    STREAMSCOPE_MAX_DELIVERIES
   --reap-interval-ms <n>     auto-reaper interval when on (1000)     STREAMSCOPE_REAP_INTERVAL_MS
   --alert-lag <n>            group lag alert threshold (1000)        STREAMSCOPE_ALERT_LAG
   --alert-pending <n>        group pending alert threshold (100)     STREAMSCOPE_ALERT_PENDING
   --alert-oldest-pending-ms <n>  oldest pending age alert (30000)    STREAMSCOPE_ALERT_OLDEST_PENDING_MS
   --alert-consumer-idle-ms <n>   consumer idle alert (60000)         STREAMSCOPE_ALERT_CONSUMER_IDLE_MS
-  --token <secret>           required for API and WebSocket; needed off loopback   STREAMSCOPE_TOKEN
+  --token <secret>           required for API and WebSocket; needed off loopback; at least 16 characters
+                                                                     STREAMSCOPE_TOKEN
   --allow-origin <list>      other origins that may use the API (e.g. a dev server)  STREAMSCOPE_ALLOW_ORIGIN
   --help                     show this help`;
 
@@ -151,6 +154,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
         'no-reset': { type: 'boolean' },
         seed: { type: 'string', multiple: true },
         'dlq-key': { type: 'string' },
+        'dlq-maxlen': { type: 'string' },
         'max-deliveries': { type: 'string' },
         'reap-interval-ms': { type: 'string' },
         'alert-lag': { type: 'string' },
@@ -182,6 +186,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     claimIdleMs: pick('claim-idle-ms', 'STREAMSCOPE_CLAIM_IDLE_MS'),
     processLatencyMs: pick('process-latency-ms', 'STREAMSCOPE_PROCESS_LATENCY_MS'),
     dlqKey: pick('dlq-key', 'STREAMSCOPE_DLQ_KEY'),
+    dlqMaxlen: pick('dlq-maxlen', 'STREAMSCOPE_DLQ_MAXLEN'),
     maxDeliveries: pick('max-deliveries', 'STREAMSCOPE_MAX_DELIVERIES'),
     reapIntervalMs: pick('reap-interval-ms', 'STREAMSCOPE_REAP_INTERVAL_MS'),
     alertLag: pick('alert-lag', 'STREAMSCOPE_ALERT_LAG'),

@@ -142,6 +142,7 @@ describe('configuration', () => {
     ['--process-latency-ms', '60001', /process-latency-ms must be at most 60000/],
     ['--max-deliveries', 'five', /max-deliveries must be a number/],
     ['--max-deliveries', '1', /max-deliveries must be at least 2/],
+    ['--dlq-maxlen', '0', /dlq-maxlen must be at least 1/],
     ['--reap-interval-ms', '50', /reap-interval-ms must be at least 100/],
     ['--redis-port', '70000', /redis-port must be at most 65535/],
   ])('names the flag whose value is wrong: %s %s', (flag, value, message) => {

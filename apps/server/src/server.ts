@@ -58,6 +58,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     processLatencyMs: config.processLatencyMs,
     seeds: options.seeds ?? config.seeds,
     ...(config.dlqKey ? { deadLetterKey: config.dlqKey } : {}),
+    deadLetterMaxlen: config.dlqMaxlen,
     maxDeliveries: config.maxDeliveries,
     reapIntervalMs: config.reapIntervalMs,
     onBackgroundError: (what, error) => log(`${what}: ${error instanceof Error ? error.message : error}`),

@@ -462,4 +462,27 @@ describe('dead-letter stream', () => {
     await expect(deadLetters.length()).rejects.toThrow(StreamError);
     await expect(deadLetters.newest()).rejects.toThrow(/XREVRANGE \(dead letters\) failed: WRONGTYPE/);
   });
+
+  it('keeps the dead-letter stream near its cap, dropping the oldest letters first', async () => {
+    const { stream } = setUp();
+    const capped = new DeadLetters(stream, `${stream.streamKey}:capped-dlq`, { maxlenApprox: 100 });
+    cleanup.push(() => capped.clear());
+    const first = await stream.produce('order.placed', {});
+    const info = {
+      group: 'g',
+      consumer: 'w',
+      deliveryCount: 5,
+      reason: 'x',
+      fields: null,
+      stillPending: false,
+    };
+    for (let n = 0; n < 500; n++) await capped.send(first, info);
+    // MAXLEN ~ frees whole macro-nodes (100 entries here): at least the cap, never far beyond it.
+    expect(await capped.length()).toBeGreaterThanOrEqual(100);
+    expect(await capped.length()).toBeLessThanOrEqual(200);
+    expect(capped.count).toBe(500);
+    expect(() => new DeadLetters(stream, 'x', { maxlenApprox: 0 })).toThrow(
+      /maxlenApprox must be an integer >= 1/,
+    );
+  });
 });

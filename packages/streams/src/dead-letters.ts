@@ -41,6 +41,17 @@ export interface DeadLetter extends Omit<DeadLetterInfo, 'fields'> {
  * A letter's own fields, always written first and in this order (by `send` and by the scripts); what follows
  * is the original payload, whatever its field names: a payload field named `dlq_reason` is payload.
  */
+/** The default cap: a poison storm must not grow the DLQ without bound. */
+export const DEAD_LETTERS_MAXLEN = 10_000;
+
+export interface DeadLettersOptions {
+  /**
+   * Cap on the dead-letter stream, applied with `XTRIM MAXLEN ~` after each write (the oldest letters go
+   * first); 10,000 by default, `null` keeps every letter.
+   */
+  readonly maxlenApprox?: number | null;
+}
+
 const META = [
   'dlq_original_id',
   'dlq_group',
@@ -64,17 +75,25 @@ export class DeadLetters {
   readonly key: string;
   /** The stream whose entries this DLQ receives. */
   readonly streamKey: string;
+  /** `XTRIM MAXLEN ~` applied after each write; `null` keeps every letter. */
+  readonly maxlenApprox: number | null;
   readonly #stream: EventStream;
   #count = 0;
 
   /** `key` defaults to `<stream key>:dlq`, which keeps a hash-tagged stream's letters in its slot. */
-  constructor(stream: EventStream, key = `${stream.streamKey}:dlq`) {
+  constructor(
+    stream: EventStream,
+    key = `${stream.streamKey}:dlq`,
+    { maxlenApprox = DEAD_LETTERS_MAXLEN }: DeadLettersOptions = {},
+  ) {
     assertName(key, 'dead-letter key');
     if (key === stream.streamKey)
       throw new StreamArgumentError('the dead-letter key must differ from the stream key');
+    if (maxlenApprox !== null) assertInteger(maxlenApprox, 'maxlenApprox', 1);
     this.#stream = stream;
     this.streamKey = stream.streamKey;
     this.key = key;
+    this.maxlenApprox = maxlenApprox;
   }
 
   /** Entries this instance dead-lettered. */
@@ -110,7 +129,7 @@ export class DeadLetters {
       ),
     );
     if (reply === null || reply === undefined) return null;
-    this.#count += 1;
+    await this.#written(1);
     return String(reply);
   }
 
@@ -125,7 +144,7 @@ export class DeadLetters {
     options: Omit<AutoclaimOptions, 'deadLetterKey'> = {},
   ): Promise<AutoclaimResult> {
     const result = await this.#stream.autoclaim(group, consumer, { ...options, deadLetterKey: this.key });
-    this.#count += result.deadLettered.length;
+    await this.#written(result.deadLettered.length);
     return result;
   }
 
@@ -135,7 +154,7 @@ export class DeadLetters {
    */
   async handover(group: string, from: string, to: string): Promise<HandoverResult> {
     const result = await this.#stream.handoverPending(group, from, to, { deadLetterKey: this.key });
-    this.#count += result.deadLettered?.length ?? 0;
+    await this.#written(result.deadLettered?.length ?? 0);
     return result;
   }
 
@@ -193,6 +212,17 @@ export class DeadLetters {
       this.#stream.redis.call('XDEL', this.key, id),
     );
     return Number(deleted) > 0;
+  }
+
+  /**
+   * Counts letters written and keeps the DLQ within its cap. A failed trim is left to the next write: the
+   * letters are written, and reporting a failure here would have the caller write them again.
+   */
+  async #written(letters: number): Promise<void> {
+    if (letters === 0) return;
+    this.#count += letters;
+    if (this.maxlenApprox === null) return;
+    await this.#stream.redis.call('XTRIM', this.key, 'MAXLEN', '~', this.maxlenApprox).catch(() => {});
   }
 
   async clear(): Promise<void> {

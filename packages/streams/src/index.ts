@@ -17,7 +17,14 @@ export type {
 } from './consumer-worker-events.js';
 export { CONSUMER_WORKER_DEFAULTS, type ConsumerWorkerOptions } from './consumer-worker-options.js';
 export { REQUEUED_FROM_FIELD } from './dead-letter-scripts.js';
-export { type DeadLetter, type DeadLetterInfo, DeadLetters, type RequeueResult } from './dead-letters.js';
+export {
+  DEAD_LETTERS_MAXLEN,
+  type DeadLetter,
+  type DeadLetterInfo,
+  DeadLetters,
+  type DeadLettersOptions,
+  type RequeueResult,
+} from './dead-letters.js';
 export {
   GroupNotFoundError,
   NothingToRequeueError,

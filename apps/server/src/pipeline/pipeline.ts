@@ -45,6 +45,8 @@ export interface PipelineOptions {
   readonly processLatencyMs: number;
   /** The dead-letter stream; `<streamKey>:dlq` by default. */
   readonly deadLetterKey?: string;
+  /** Its `MAXLEN ~` cap; the library's default (10,000) when absent. */
+  readonly deadLetterMaxlen?: number;
   readonly maxDeliveries?: number;
   /** The auto-reaper's interval, for groups where it is switched on. */
   readonly reapIntervalMs?: number;
@@ -117,7 +119,11 @@ export class Pipeline {
       maxlenApprox: options.maxlen,
       claimMinIdleMs: options.claimMinIdleMs,
     });
-    this.deadLetters = new DeadLetters(this.stream, options.deadLetterKey);
+    this.deadLetters = new DeadLetters(
+      this.stream,
+      options.deadLetterKey,
+      options.deadLetterMaxlen === undefined ? {} : { maxlenApprox: options.deadLetterMaxlen },
+    );
     this.pool = new ConsumerPool(
       this.stream,
       (group, name) => this.#makeWorker(group, name),
