@@ -134,6 +134,11 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   #stop = new AbortController();
   /** Reads and acks on this worker's own connection, given up on if Redis drops it while closing. */
   readonly #ownCommands = new InFlight();
+  /**
+   * Reaps' and dead letters' commands on the stream's shared connection, given up on if it is down while
+   * closing: one the library opened from a URL keeps commands queued through ~20 reconnect attempts.
+   */
+  readonly #sharedCommands = new InFlight();
 
   #paused = false;
   #resume: (() => void) | undefined;
@@ -348,10 +353,12 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     const pages = { pageCount: this.#options.reapPageCount, maxPages: this.#options.reapMaxPages };
     const { result, taken, lost } = await this.#readJudgingTrimmed(
       ({ held }) =>
-        this.#deadLetters
-          ? // What a worker here holds is judged here, not lettered by the script on its idle time alone.
-            this.#deadLetters.autoclaim(this.group, this.name, { ...pages, heldByCaller: held })
-          : this.#stream.autoclaim(this.group, this.name, pages),
+        this.#sharedCommands.track(
+          this.#deadLetters
+            ? // What a worker here holds is judged here, not lettered by the script on its idle time alone.
+              this.#deadLetters.autoclaim(this.group, this.name, { ...pages, heldByCaller: held })
+            : this.#stream.autoclaim(this.group, this.name, pages),
+        ),
       (result) => result.claimed,
     );
     // Trimmed while abandoned: dead-lettered by the claim itself.
@@ -391,16 +398,21 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     this.#resume?.();
     // A connection that is down now, or that Redis drops while closing, will not answer what is in flight.
     // (Not when the drop is ours, below: a command on a connection closed while ready is rejected at once.)
+    // What is left unacked stays pending in Redis, to be redelivered.
     const connection = this.#connection;
+    const shared = this.#stream.redis;
+    const away = () => new WorkerClosedError(`worker ${this.group}/${this.name} closed while Redis was away`);
     let disconnecting = false;
     const giveUpIfLost = () => {
-      if (!disconnecting && connection?.status !== 'ready')
-        this.#ownCommands.abandon(
-          new WorkerClosedError(`worker ${this.group}/${this.name} closed while Redis was away`),
-        );
+      if (!disconnecting && connection?.status !== 'ready') this.#ownCommands.abandon(away());
+    };
+    const giveUpSharedIfLost = () => {
+      if (shared.status !== 'ready') this.#sharedCommands.abandon(away());
     };
     giveUpIfLost();
+    giveUpSharedIfLost();
     connection?.on('close', giveUpIfLost);
+    shared.on('close', giveUpSharedIfLost);
     // A blocked XREADGROUP only returns when data arrives or the block times out; closing its connection
     // is the prompt way out. Anything Redis delivered meanwhile stays in this consumer's PEL.
     if (this.#reading) {
@@ -413,11 +425,12 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       } catch {
         // the loop reports its own failures
       }
-      // Reaps run on the stream's shared connection, whose commands fail rather than hang: waited for.
+      // Reaps run on the stream's shared connection; their commands are given up on if it is down.
       await Promise.allSettled([...this.#reaps]);
       connection?.off('close', giveUpIfLost);
       if (connection) await closeRedis(connection);
     }
+    shared.off('close', giveUpSharedIfLost);
     this.#state = 'closed';
     this.#peers.leave(this.#asPeer);
   }
@@ -557,7 +570,8 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         taken: entries,
         lost,
       } = await this.#readJudgingTrimmed(
-        () => reader.consumeOwnPel(this.group, this.name, this.#options.count, cursor),
+        () =>
+          this.#ownCommands.track(reader.consumeOwnPel(this.group, this.name, this.#options.count, cursor)),
         (result) => result.entries,
       );
       if (read.length === 0 && deletedIds.length === 0) return;
@@ -565,7 +579,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         // Their payload is gone, so no handler can run. Still in this PEL, they are dead-lettered and acked in
         // one step (one that failed leaves them pending for the next drain); without a DLQ, only acked.
         await this.#deletedWhilePending(lost, true);
-        if (!this.#deadLetters) await reader.ack(this.group, lost);
+        if (!this.#deadLetters) await this.#ownCommands.track(reader.ack(this.group, lost));
       }
       const counts = await this.#deliveryCounts(reader, entries);
       await this.#ack(reader, (await this.#process(entries, 'own-pel', counts)).handled);
@@ -680,7 +694,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     if (batch.length === 0) return 0;
     const ids = batch.map(({ entry }) => entry.id);
     try {
-      await via.ack(this.group, ids);
+      await this.#track(via, via.ack(this.group, ids));
       this.#recovered('ack');
       for (const watch of this.#ackWatches) for (const id of ids) watch.add(id);
     } catch (error) {
@@ -701,6 +715,11 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     return handled.length;
   }
 
+  /** A command on `via`'s connection, given up on with it when closing while Redis is away (see `#shutdown`). */
+  #track<T>(via: EventStream, command: Promise<T>): Promise<T> {
+    return (via === this.#reader ? this.#ownCommands : this.#sharedCommands).track(command);
+  }
+
   #keepUnconfirmed(batch: readonly Handled[]): void {
     this.#unconfirmedAcks.push(...batch);
     const excess = this.#unconfirmedAcks.length - UNCONFIRMED_ACKS_MAX;
@@ -716,13 +735,16 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     const last = entries[entries.length - 1];
     if (!first || !last) return counts;
     try {
-      const rows = await via.pendingDetail(this.group, {
-        start: first.id,
-        end: last.id,
-        // Other entries of this consumer may sit between the first and last ID; leave room for them.
-        count: entries.length * 2 + 100,
-        consumer: this.name,
-      });
+      const rows = await this.#track(
+        via,
+        via.pendingDetail(this.group, {
+          start: first.id,
+          end: last.id,
+          // Other entries of this consumer may sit between the first and last ID; leave room for them.
+          count: entries.length * 2 + 100,
+          consumer: this.name,
+        }),
+      );
       for (const row of rows) counts.set(row.id, row.deliveries);
       this.#recovered('pending');
     } catch (error) {
@@ -774,14 +796,16 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     const deadLetters = this.#deadLetters;
     if (!deadLetters) return 'failed';
     try {
-      const written = await deadLetters.send(id, {
-        group: this.group,
-        consumer: this.name,
-        deliveryCount,
-        reason,
-        fields,
-        stillPending,
-      });
+      const written = await this.#sharedCommands.track(
+        deadLetters.send(id, {
+          group: this.group,
+          consumer: this.name,
+          deliveryCount,
+          reason,
+          fields,
+          stillPending,
+        }),
+      );
       this.#recovered('dead-letter');
       if (written === null) return 'not-pending';
       this.#noteDeadLettered(id, deliveryCount, reason, fields);

@@ -127,3 +127,54 @@ it('a worker closed while Redis is down closes at once, and what it was delivere
   await stream.deleteStream();
   await stream.close();
 });
+
+it('a worker closed while Redis is down and its batch XACK is queued closes at once; the entry stays pending', async () => {
+  const stream = new EventStream({ connection: server.url, streamKey: uniqueStreamKey('close-ack') });
+  await stream.ensureGroup('g', '0-0');
+  let inHandler = false;
+  let handlerDone = false;
+  const worker = new ConsumerWorker(stream, 'g', 'w', {
+    handler: async () => {
+      inHandler = true;
+      await sleep(300);
+      handlerDone = true;
+    },
+  });
+  worker.on('error', () => {});
+  await worker.start();
+  const id = await stream.produce('order.placed');
+  await waitFor('the handler running', () => inHandler);
+  await server.kill(); // gone before the batch's XACK
+  await waitFor('the handler to return', () => handlerDone);
+  await sleep(100); // its XACK waits in the worker connection's offline queue
+  const started = Date.now();
+  await worker.close();
+  expect(Date.now() - started).toBeLessThan(3_000); // it used to take ~73 s
+  expect(worker.status().state).toBe('closed');
+
+  await server.restart();
+  await waitFor('Redis back', async () => (await stream.length().catch(() => -1)) === 1);
+  const pending = await stream.pendingDetail('g', { start: '-', end: '+', count: 10 });
+  expect(pending.map((row) => row.id)).toEqual([id]); // not acked, so redelivered later: nothing lost
+  await stream.deleteStream();
+  await stream.close();
+}, 30_000);
+
+it('a worker closed while Redis is down and a reap is waiting on the shared connection closes at once', async () => {
+  // The stream opens its own connection from the URL, with ioredis's defaults: commands wait through retries.
+  const stream = new EventStream({ connection: server.url, streamKey: uniqueStreamKey('close-reap') });
+  await stream.ensureGroup('g', '0-0');
+  const worker = new ConsumerWorker(stream, 'g', 'w', { reapIntervalMs: 100 });
+  worker.on('error', () => {});
+  await worker.start();
+  await sleep(300); // blocked in XREADGROUP, reaping every 100 ms
+  await server.kill();
+  await waitFor('the worker to see Redis gone', () => !worker.status().alive);
+  await sleep(150); // a reap's XAUTOCLAIM now waits in the shared connection's offline queue
+  const started = Date.now();
+  await worker.close();
+  expect(Date.now() - started).toBeLessThan(3_000); // it used to take ~73 s
+  expect(worker.status().state).toBe('closed');
+  await server.restart();
+  await stream.close();
+}, 30_000);
