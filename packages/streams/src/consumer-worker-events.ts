@@ -43,7 +43,10 @@ export interface LifecycleEvent {
 export interface WorkerErrorEvent {
   readonly group: string;
   readonly consumer: string;
-  /** What the worker was doing: `read`, `ack`, `drain`, `reap`. */
+  /**
+   * What the worker was doing: `read`, `ack`, `pending`, `reap`, `dead-letter`; or `<kind> listener` when a
+   * lifecycle listener threw (the worker carries on; an 'error' listener that throws becomes a process warning).
+   */
   readonly operation: string;
   readonly error: Error;
   readonly ts: number;

@@ -433,4 +433,68 @@ describe('ConsumerWorker', () => {
     // What status reports as wrong is what is wrong now: the read error went with the recovery.
     expect(worker.status().lastError).toBeNull();
   });
+
+  it('a lifecycle listener that throws is reported; the entry is still handled and acked, other listeners hear it', async () => {
+    const stream = await newStream();
+    const handled: string[] = [];
+    const worker = new ConsumerWorker(stream, 'g', 'w', {
+      blockMs: 100,
+      handler: (entry) => void handled.push(entry.id),
+    });
+    cleanups.push(() => worker.close());
+    worker.on('delivered', () => {
+      throw new Error('metrics listener bug');
+    });
+    const delivered: string[] = [];
+    worker.on('delivered', (event) => delivered.push(event.id));
+    worker.on('acked', async () => {
+      throw new Error('async listener bug');
+    });
+    const errors: string[] = [];
+    worker.on('error', (event) => errors.push(`${event.operation}: ${event.error.message}`));
+    await worker.start();
+    const id = await stream.produce('order.placed');
+    await waitFor(
+      'the entry acked',
+      async () => (await stream.pendingSummary('g')).count === 0 && handled.length > 0,
+    );
+    expect(handled).toEqual([id]);
+    expect(delivered).toEqual([id]);
+    await waitFor('both listener errors', () => errors.length === 2);
+    expect(errors).toEqual([
+      'delivered listener: metrics listener bug',
+      'acked listener: async listener bug',
+    ]);
+    expect(worker.status()).toMatchObject({ state: 'running', processed: 1, lastError: null });
+  });
+
+  it('an error listener that throws becomes a process warning; the loop carries on, no unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => void warnings.push(warning.message);
+    process.on('unhandledRejection', onUnhandled);
+    process.on('warning', onWarning);
+    try {
+      const stream = await newStream();
+      // No such group: every read fails with NOGROUP, and the worker reports it to the listener that throws.
+      const worker = new ConsumerWorker(stream, 'missing-group', 'w', { blockMs: 50, maxBackoffMs: 100 });
+      cleanups.push(() => worker.close());
+      worker.on('error', () => {
+        throw new Error('error listener bug');
+      });
+      await worker.start();
+      await waitFor('a warning', () => warnings.length > 0);
+      expect(warnings[0]).toBe("a ConsumerWorker 'error' listener threw: error listener bug");
+      await stream.ensureGroup('missing-group', '0-0');
+      const acked: string[] = [];
+      worker.on('acked', (event) => acked.push(event.id));
+      const id = await stream.produce('late');
+      await waitFor('the loop to carry on', () => acked.includes(id));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      process.off('warning', onWarning);
+    }
+  });
 });

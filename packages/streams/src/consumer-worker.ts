@@ -262,7 +262,8 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     connection.on('error', () => {});
     this.#connection = connection;
     this.#reader = this.#stream.withConnection(connection);
-    this.#loop = this.#run();
+    // The loop catches its own failures; this is the last guard, so it never rejects unhandled.
+    this.#loop = this.#run().catch((error: unknown) => this.#reportError('loop', error));
     this.setAutoReap(this.#reapIntervalMs);
   }
 
@@ -634,7 +635,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       } catch (error) {
         this.#inHand.delete(entry.id);
         this.#failures += 1;
-        const reason = error instanceof Error ? error.message : String(error);
+        const reason = asError(error).message;
         this.#lastFailure.set(entry.id, { reason, at: Date.now() });
         this.#settle('failed', entry.id, deliveryCount, eventType, reason, entry.fields);
       }
@@ -856,7 +857,37 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       reason,
       ts,
     };
-    this.emit(kind, event);
+    this.#notify(kind, event, (error) => this.#listenerFailed(kind, error));
+  }
+
+  /**
+   * `emit`, except that a listener that throws (or whose promise rejects) is reported through `onThrow`
+   * instead of throwing into the worker (where it would leave an entry in hand forever, or end the loop), and
+   * does not keep the listeners after it from hearing of the event.
+   */
+  #notify<K extends keyof ConsumerWorkerEvents>(
+    name: K,
+    event: ConsumerWorkerEvents[K][0],
+    onThrow: (error: Error) => void,
+  ): void {
+    // rawListeners: a `once` listener's wrapper, which removes it as it runs.
+    for (const listener of this.rawListeners(name) as ((event: unknown) => unknown)[]) {
+      try {
+        const result = listener.call(this, event);
+        if (isThenable(result)) result.then(undefined, (error: unknown) => onThrow(asError(error)));
+      } catch (error) {
+        onThrow(asError(error));
+      }
+    }
+  }
+
+  /** A lifecycle listener threw: an 'error' event says so (a warning when nobody listens); the entry goes on. */
+  #listenerFailed(kind: LifecycleKind, error: Error): void {
+    if (this.listenerCount('error') === 0) {
+      warnListenerFailed(kind, error);
+      return;
+    }
+    this.#emitError(`${kind} listener`, error);
   }
 
   #record(
@@ -877,18 +908,20 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   }
 
   #reportError(operation: string, error: unknown): void {
-    const asError = error instanceof Error ? error : new Error(String(error));
-    this.#lastError = `${operation}: ${asError.message}`;
+    const failure = asError(error);
+    this.#lastError = `${operation}: ${failure.message}`;
+    this.#emitError(operation, failure);
+  }
+
+  /** An 'error' event; an 'error' listener that throws ends in a process warning, never in the worker. */
+  #emitError(operation: string, error: Error): void {
     // EventEmitter throws on an 'error' nobody listens to; the loop must never throw out of its task.
-    if (this.listenerCount('error') > 0) {
-      this.emit('error', {
-        group: this.group,
-        consumer: this.name,
-        operation,
-        error: asError,
-        ts: Date.now(),
-      });
-    }
+    if (this.listenerCount('error') === 0) return;
+    this.#notify(
+      'error',
+      { group: this.group, consumer: this.name, operation, error, ts: Date.now() },
+      (listenerError) => warnListenerFailed('error', listenerError),
+    );
   }
 
   #waitForResume(): Promise<void> {
@@ -900,6 +933,18 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       };
     });
   }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/** Where a listener's failure goes when no 'error' listener can hear of it (or the 'error' listener threw). */
+function warnListenerFailed(event: string, error: Error): void {
+  process.emitWarning(`a ConsumerWorker '${event}' listener threw: ${error.message}`, {
+    code: 'STREAMSCOPE_LISTENER_THREW',
+    detail: error.stack,
+  });
 }
 
 /** Any promise-like, not only this realm's `Promise`: the ack must wait for whatever the handler returned. */
