@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { ConsumerWorker, DeadLetters, EventStream, StreamArgumentError } from '@streamscope/streams';
 import { Cluster, Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
@@ -29,6 +31,25 @@ describe('bad arguments are rejected with a clear message before any Redis call'
     const cluster = new Cluster([{ host: '127.0.0.1', port: 1 }], { lazyConnect: true });
     expect(() => new EventStream({ connection: cluster as unknown as Redis, streamKey: 'k' })).toThrow(
       /a Cluster connection is not supported/,
+    );
+  });
+
+  it('an ioredis client from another copy of ioredis is accepted; anything else is refused', () => {
+    const other = separateIoredis();
+    expect(other.Redis).not.toBe(Redis); // the library's `instanceof Redis` would fail on these
+    const client = new other.Redis({ lazyConnect: true, enableOfflineQueue: false, port: 1 });
+    const viaOther = new EventStream({ connection: client as unknown as Redis, streamKey: 'k' });
+    expect(viaOther.redis).toBe(client);
+    const cluster = new other.Cluster([{ host: '127.0.0.1', port: 1 }], { lazyConnect: true });
+    expect(() => new EventStream({ connection: cluster as unknown as Redis, streamKey: 'k' })).toThrow(
+      /a Cluster connection is not supported/,
+    );
+    const notIoredis = { status: 'ready', call: () => Promise.resolve(null) };
+    expect(() => new EventStream({ connection: notIoredis as unknown as Redis, streamKey: 'k' })).toThrow(
+      'connection must be a redis:// URL or an ioredis instance',
+    );
+    expect(() => new EventStream({ connection: null as unknown as Redis, streamKey: 'k' })).toThrow(
+      StreamArgumentError,
     );
   });
 
@@ -125,3 +146,22 @@ describe('bad arguments are rejected with a clear message before any Redis call'
     expect(redis.status).toBe('wait');
   });
 });
+
+/**
+ * A second copy of ioredis, with classes of its own, as an application has when npm installs the library's
+ * folder (a symlink, so the library resolves its own ioredis): loaded afresh, the module cache put back after.
+ */
+function separateIoredis(): typeof import('ioredis') {
+  const require = createRequire(import.meta.url);
+  const entry = require.resolve('ioredis');
+  const root = `${path.dirname(path.dirname(entry))}${path.sep}`;
+  const cached = Object.keys(require.cache).filter((key) => key.startsWith(root));
+  const saved = cached.map((key) => [key, require.cache[key]] as const);
+  for (const key of cached) delete require.cache[key];
+  try {
+    return require(entry) as typeof import('ioredis');
+  } finally {
+    for (const key of Object.keys(require.cache)) if (key.startsWith(root)) delete require.cache[key];
+    for (const [key, module] of saved) require.cache[key] = module;
+  }
+}

@@ -1,4 +1,4 @@
-import { Cluster, Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { StreamArgumentError } from './errors.js';
 import { show } from './stream-ids.js';
 
@@ -9,12 +9,12 @@ export interface HeldConnection {
 }
 
 export function holdConnection(connection: unknown): HeldConnection {
-  if (connection instanceof Redis) return { redis: connection, owned: false };
-  if (connection instanceof Cluster) {
+  if (isCluster(connection)) {
     throw new StreamArgumentError(
       'connection must be a standalone ioredis Redis or a redis:// URL; a Cluster connection is not supported',
     );
   }
+  if (isRedisClient(connection)) return { redis: connection, owned: false };
   if (typeof connection !== 'string') {
     throw new StreamArgumentError('connection must be a redis:// URL or an ioredis instance');
   }
@@ -49,4 +49,24 @@ export async function closeRedis(redis: Redis): Promise<void> {
   } catch {
     redis.disconnect();
   }
+}
+
+// By shape, not `instanceof`: the application's ioredis may be another copy than the library's (npm installs
+// a folder as a symlink, so the library resolves its own), and another copy's classes are not ours.
+
+/** An ioredis `Cluster`, from any copy of ioredis (its instances say so: `isCluster` is `true`). */
+function isCluster(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && (value as { isCluster?: unknown }).isCluster === true;
+}
+
+/** A standalone ioredis client, from any copy of ioredis: what the library calls on it, and a status. */
+function isRedisClient(value: unknown): value is Redis {
+  if (typeof value !== 'object' || value === null) return false;
+  const client = value as Record<string, unknown>;
+  return (
+    typeof client.call === 'function' &&
+    typeof client.duplicate === 'function' &&
+    typeof client.defineCommand === 'function' &&
+    typeof client.status === 'string'
+  );
 }
