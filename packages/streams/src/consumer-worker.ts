@@ -14,6 +14,7 @@ import { CONSUMER_WORKER_DEFAULTS, type ConsumerWorkerOptions } from './consumer
 import type { DeadLetters } from './dead-letters.js';
 import { StreamArgumentError, WorkerClosedError } from './errors.js';
 import type { EventStream } from './event-stream.js';
+import { asError, guardedEmit, isThenable, warnListenerFailed } from './guarded-emit.js';
 import { InFlight } from './in-flight.js';
 import { type Failure, InProcessPeers, type PeerView, type TrimmedJudge } from './in-process-peers.js';
 import { RecentMap } from './recent-map.js';
@@ -857,34 +858,13 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       reason,
       ts,
     };
-    this.#notify(kind, event, (error) => this.#listenerFailed(kind, error));
-  }
-
-  /**
-   * `emit`, except that a listener that throws (or whose promise rejects) is reported through `onThrow`
-   * instead of throwing into the worker (where it would leave an entry in hand forever, or end the loop), and
-   * does not keep the listeners after it from hearing of the event.
-   */
-  #notify<K extends keyof ConsumerWorkerEvents>(
-    name: K,
-    event: ConsumerWorkerEvents[K][0],
-    onThrow: (error: Error) => void,
-  ): void {
-    // rawListeners: a `once` listener's wrapper, which removes it as it runs.
-    for (const listener of this.rawListeners(name) as ((event: unknown) => unknown)[]) {
-      try {
-        const result = listener.call(this, event);
-        if (isThenable(result)) result.then(undefined, (error: unknown) => onThrow(asError(error)));
-      } catch (error) {
-        onThrow(asError(error));
-      }
-    }
+    guardedEmit(this, kind, event, (error) => this.#listenerFailed(kind, error));
   }
 
   /** A lifecycle listener threw: an 'error' event says so (a warning when nobody listens); the entry goes on. */
   #listenerFailed(kind: LifecycleKind, error: Error): void {
     if (this.listenerCount('error') === 0) {
-      warnListenerFailed(kind, error);
+      warnListenerFailed('ConsumerWorker', kind, error);
       return;
     }
     this.#emitError(`${kind} listener`, error);
@@ -917,10 +897,11 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   #emitError(operation: string, error: Error): void {
     // EventEmitter throws on an 'error' nobody listens to; the loop must never throw out of its task.
     if (this.listenerCount('error') === 0) return;
-    this.#notify(
+    guardedEmit(
+      this,
       'error',
       { group: this.group, consumer: this.name, operation, error, ts: Date.now() },
-      (listenerError) => warnListenerFailed('error', listenerError),
+      (listenerError) => warnListenerFailed('ConsumerWorker', 'error', listenerError),
     );
   }
 
@@ -933,23 +914,6 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       };
     });
   }
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
-}
-
-/** Where a listener's failure goes when no 'error' listener can hear of it (or the 'error' listener threw). */
-function warnListenerFailed(event: string, error: Error): void {
-  process.emitWarning(`a ConsumerWorker '${event}' listener threw: ${error.message}`, {
-    code: 'STREAMSCOPE_LISTENER_THREW',
-    detail: error.stack,
-  });
-}
-
-/** Any promise-like, not only this realm's `Promise`: the ack must wait for whatever the handler returned. */
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
 }
 
 function withoutUndefined<T extends object>(options: T): Partial<T> {

@@ -28,3 +28,39 @@ it('tails new entries read-only, without creating any group state, and closes pr
   await stream.deleteStream();
   await stream.close();
 });
+
+it('a listener that throws is reported and the tail goes on; an error listener that throws is a warning', async () => {
+  const stream = new EventStream({ connection: server.url, streamKey: uniqueStreamKey('tail-throws') });
+  const tail = new StreamTail(stream, { blockMs: 200 });
+  const seen: string[] = [];
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  const onWarning = (warning: Error) => warnings.push(warning.message);
+  process.on('warning', onWarning);
+  tail.on('entries', () => {
+    throw new Error('listener bug');
+  });
+  tail.on('entries', (entries) => seen.push(...entries.map((entry) => entry.id)));
+  tail.on('error', (error) => {
+    errors.push(error.message);
+    throw new Error('error listener bug');
+  });
+  try {
+    tail.start();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const first = await stream.produce('a');
+    await waitFor('the first seen and its listener failure reported', () => errors.length === 1);
+    const second = await stream.produce('b');
+    await waitFor('the tail still going', () => seen.length === 2);
+    expect(seen).toEqual([first, second]);
+    expect(errors[0]).toBe('listener bug');
+    await waitFor('the error listener’s failure as a warning', () =>
+      warnings.some((message) => /StreamTail 'error' listener threw: error listener bug/.test(message)),
+    );
+  } finally {
+    process.off('warning', onWarning);
+    await tail.close();
+    await stream.deleteStream();
+    await stream.close();
+  }
+});

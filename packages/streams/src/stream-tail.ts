@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { assertInteger } from './arguments.js';
 import type { EventStream } from './event-stream.js';
+import { guardedEmit, warnListenerFailed } from './guarded-emit.js';
 import { InFlight } from './in-flight.js';
 import { parseReadGroup } from './replies.js';
 import type { StreamEntry } from './types.js';
@@ -87,14 +88,26 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
         const last = entries.at(-1);
         if (last) {
           lastId = last.id;
-          this.emit('entries', entries);
+          // A listener that throws must not stop the tail: it is reported, and the tail goes on.
+          guardedEmit(this, 'entries', entries, (error) =>
+            this.listenerCount('error') > 0
+              ? this.#failed(error)
+              : warnListenerFailed('StreamTail', 'entries', error),
+          );
         }
       } catch (error) {
         if (this.#stopped) return;
-        if (this.listenerCount('error') > 0)
-          this.emit('error', error instanceof Error ? error : new Error(String(error)));
+        this.#failed(error instanceof Error ? error : new Error(String(error)));
         await this.#waits.track(sleep(500, undefined, { ref: false })).catch(() => {}); // ended by close()
       }
     }
+  }
+
+  /** Reported to 'error' listeners, if any; one that throws becomes a warning. */
+  #failed(error: Error): void {
+    if (this.listenerCount('error') === 0) return;
+    guardedEmit(this, 'error', error, (listenerError) =>
+      warnListenerFailed('StreamTail', 'error', listenerError),
+    );
   }
 }
