@@ -1,8 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { RedisServer, uniqueStreamKey } from '@streamscope/testkit';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from './config.js';
+import { startTestServer } from './testing/test-server.js';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 
@@ -59,6 +61,39 @@ describe('streamscope command', () => {
     run.child.kill('SIGTERM');
     expect(await run.exit).toBe(0);
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('fails on a port already in use without touching the stream of the server running there', async () => {
+    const first = await startTestServer([], { redis });
+    const check = new Redis(redis.url);
+    try {
+      const { streamKey } = first.server.pipeline.stream;
+      await first.server.pipeline.produce(50);
+      const before = { length: await check.xlen(streamKey), groups: await check.xinfo('GROUPS', streamKey) };
+      expect(before.length).toBe(50);
+      const second = streamscope([
+        '--port',
+        String(first.server.port),
+        '--redis-url',
+        redis.url,
+        '--stream-key',
+        streamKey,
+      ]);
+      expect(await second.exit).toBe(1);
+      expect(second.output()).toMatch(
+        /port \d+ on 127\.0\.0\.1 is already in use.*nothing in Redis was touched/,
+      );
+      expect(second.output()).not.toMatch(/Deleting any existing data/);
+      // Before, the second start deleted the stream and its groups, then failed to bind.
+      expect(await check.xlen(streamKey)).toBe(50);
+      expect((await check.xinfo('GROUPS', streamKey)) as unknown[]).toHaveLength(
+        (before.groups as unknown[]).length,
+      );
+      expect((await first.server.app.request('/api/state')).status).toBe(200);
+    } finally {
+      check.disconnect();
+      await first.stop();
+    }
   });
 
   it('rejects bad flags with a clear message and exit code 2', async () => {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { ConfigError, parseConfig, USAGE } from './config.js';
 import { RedisUnavailableError } from './redis-connection.js';
-import { startServer } from './server.js';
+import { PortInUseError, startServer } from './server.js';
 
 /** How long a graceful stop may take before the process gives up waiting and exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 5_000;
@@ -19,16 +19,17 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  if (config.reset) {
-    console.log(
-      `Deleting any existing data at key '${config.streamKey}' for a clean demo run (pass --no-reset to keep it).`,
-    );
-  }
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer(config, { log: (message) => console.error(`streamscope: ${message}`) });
+    server = await startServer(config, {
+      log: (message) => console.error(`streamscope: ${message}`),
+      beforeReset: () =>
+        console.log(
+          `Deleting any existing data at key '${config.streamKey}' for a clean demo run (pass --no-reset to keep it).`,
+        ),
+    });
   } catch (error) {
-    if (error instanceof RedisUnavailableError) {
+    if (error instanceof RedisUnavailableError || error instanceof PortInUseError) {
       console.error(`streamscope: ${error.message}`);
       process.exit(1);
     }

@@ -4,6 +4,7 @@ import { type Hello, PROTOCOL_VERSION } from '@streamscope/protocol';
 import { closeRedis, StreamTail } from '@streamscope/streams';
 import type { Hono } from 'hono';
 import { Redis } from 'ioredis';
+import type { WebSocketServer } from 'ws';
 import type { ServerConfig } from './config.js';
 import { createApp } from './http/app.js';
 import { errorReply } from './http/error-reply.js';
@@ -22,6 +23,13 @@ export interface StartOptions {
   /** Diagnostics that should not stop the server (a producer batch lost to a Redis outage, say). */
   readonly log?: (message: string) => void;
   readonly snapshotIntervalMs?: number;
+  /** Called once the port is bound, just before a `--reset` start deletes the stream (for the startup line). */
+  readonly beforeReset?: () => void;
+}
+
+/** The port is taken (another Streamscope, most likely): nothing in Redis was touched. */
+export class PortInUseError extends Error {
+  override name = 'PortInUseError';
 }
 
 export interface RunningServer {
@@ -37,7 +45,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Connects to Redis, seeds the demo, and listens: everything `streamscope` does, minus the printing. */
+/** Connects to Redis, listens, then seeds the demo: everything `streamscope` does, minus the printing. */
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.log ?? (() => {});
   const connection = await connectRedis(config);
@@ -63,16 +71,12 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     reapIntervalMs: config.reapIntervalMs,
     onBackgroundError: (what, error) => log(`${what}: ${error instanceof Error ? error.message : error}`),
   });
-  // Ready before serving, even when nothing is seeded: the first request must not meet a half-open connection.
-  await redis.ping();
-  const seeded = await pipeline.start({ reset: config.reset });
   const snapshots = new SnapshotBuilder(pipeline, pipeline.stream.withConnection(snapshotRedis), {
     lag: config.alertLag,
     pending: config.alertPending,
     oldestPendingMs: config.alertOldestPendingMs,
     consumerIdleMs: config.alertConsumerIdleMs,
   });
-  pipeline.attachTail(new StreamTail(pipeline.stream));
   const hello: Omit<Hello, 'snapshotIntervalMs'> = {
     type: 'hello',
     version: PROTOCOL_VERSION,
@@ -102,22 +106,42 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
   });
 
-  // ws types `noServer` as optional where @hono/node-server wants it present (exactOptionalPropertyTypes).
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const listening = serve(
-      {
-        fetch: app.fetch,
-        hostname: config.host,
-        port: config.port,
-        websocket: { server: wss as unknown as WebSocketServerLike },
-      },
-      () => resolve(listening),
+  // The port first, Redis after: a start that cannot bind (another Streamscope already on the port) must fail
+  // before the reset below deletes the stream that other server is running on. Until the seeding is done,
+  // every request (and WebSocket upgrade) is answered 503.
+  let ready = false;
+  const starting = () =>
+    Response.json(
+      { code: 'unavailable', message: 'the server is starting; try again shortly' },
+      { status: 503 },
     );
-    listening.once('error', reject);
-  });
-  hub.start();
+  let server: ReturnType<typeof serve>;
+  try {
+    server = await listen(config, (request, env) => (ready ? app.fetch(request, env) : starting()), wss);
+  } catch (error) {
+    await Promise.allSettled([redis, snapshotRedis].map((each) => closeRedis(each)));
+    await connection.embedded?.stop();
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+
+  let seeded: { groups: number; consumers: number };
+  try {
+    // Ready before answering, even when nothing is seeded: the first request must not meet a half-open connection.
+    await redis.ping();
+    if (config.reset) options.beforeReset?.();
+    seeded = await pipeline.start({ reset: config.reset });
+  } catch (error) {
+    await pipeline.close().catch(() => {});
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await Promise.allSettled([redis, snapshotRedis].map((each) => closeRedis(each)));
+    await connection.embedded?.stop();
+    throw error;
+  }
+  pipeline.attachTail(new StreamTail(pipeline.stream));
+  ready = true;
+  hub.start();
 
   let closing: Promise<void> | undefined;
   const close = () => {
@@ -136,4 +160,34 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   };
 
   return { url: `http://${host}:${port}`, port, redis: connection, seeded, pipeline, hub, app, close };
+}
+
+/** Binds the port, or fails (with `PortInUseError` when it is taken) without having served anything. */
+function listen(
+  config: ServerConfig,
+  fetch: (request: Request, env: unknown) => Response | Promise<Response>,
+  wss: WebSocketServer,
+): Promise<ReturnType<typeof serve>> {
+  return new Promise((resolve, reject) => {
+    const listening = serve(
+      {
+        fetch,
+        hostname: config.host,
+        port: config.port,
+        // ws types `noServer` as optional where @hono/node-server wants it present (exactOptionalPropertyTypes).
+        websocket: { server: wss as unknown as WebSocketServerLike },
+      },
+      () => resolve(listening),
+    );
+    listening.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new PortInUseError(
+              `port ${config.port} on ${config.host} is already in use (another Streamscope?); nothing in Redis was touched. Stop it, or pick another port with --port`,
+              { cause: error },
+            )
+          : error,
+      );
+    });
+  });
 }
