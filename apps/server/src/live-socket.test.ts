@@ -1,3 +1,4 @@
+import net from 'node:net';
 import type { ServerMessage, Snapshot } from '@streamscope/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -191,6 +192,36 @@ describe('WebSocket /ws', () => {
     greedy.socket.send('x'.repeat(100_000));
     expect(await closed).toBe(1009);
     expect(await resultOf({ type: 'produce', count: 1 })).toMatchObject({ produced: 1 });
+  });
+});
+
+describe('WebSocket on shutdown', () => {
+  it('a client that stopped reading does not hold up close()', async () => {
+    const own = await startTestServer([], { redis: test.redis });
+    // Completes the handshake, then never reads again and never answers the close frame (a frozen tab).
+    const stalled = await new Promise<net.Socket>((resolve, reject) => {
+      const socket = net.connect(own.server.port, '127.0.0.1', () => {
+        socket.write(
+          `GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${own.server.port}\r\nUpgrade: websocket\r\n` +
+            'Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+        );
+        socket.once('data', () => {
+          socket.pause();
+          resolve(socket);
+        });
+      });
+      socket.once('error', reject);
+    });
+    try {
+      await expect.poll(() => own.server.hub.clientCount).toBe(1);
+      const started = Date.now();
+      await own.server.close();
+      // It used to wait out ws's 30 s close-handshake timeout.
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      stalled.destroy();
+      await own.stop();
+    }
   });
 });
 

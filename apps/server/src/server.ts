@@ -4,7 +4,7 @@ import { type Hello, PROTOCOL_VERSION } from '@streamscope/protocol';
 import { closeRedis, StreamTail } from '@streamscope/streams';
 import type { Hono } from 'hono';
 import { Redis } from 'ioredis';
-import type { WebSocketServer } from 'ws';
+import { WebSocket, type WebSocketServer } from 'ws';
 import type { ServerConfig } from './config.js';
 import { createApp } from './http/app.js';
 import { errorReply } from './http/error-reply.js';
@@ -26,6 +26,13 @@ export interface StartOptions {
   /** Called once the port is bound, just before a `--reset` start deletes the stream (for the startup line). */
   readonly beforeReset?: () => void;
 }
+
+/**
+ * How long a WebSocket client gets to answer the close handshake on shutdown before its socket is cut. A
+ * page answers within milliseconds; one that stopped reading (a frozen tab, a stuck proxy) never does, and
+ * ws would wait 30 s for it while `server.close()` waits for the socket.
+ */
+const SOCKET_CLOSE_GRACE_MS = 500;
 
 /** The port is taken (another Streamscope, most likely): nothing in Redis was touched. */
 export class PortInUseError extends Error {
@@ -149,6 +156,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       await hub.stop();
       await pipeline.close();
       hub.closeAll(1001, 'server shutting down');
+      await closeSockets(wss, SOCKET_CLOSE_GRACE_MS);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         if ('closeAllConnections' in server) server.closeAllConnections();
@@ -190,4 +198,19 @@ function listen(
       );
     });
   });
+}
+
+/** Waits up to `graceMs` for every WebSocket to finish its close handshake, then terminates those still open. */
+async function closeSockets(wss: WebSocketServer, graceMs: number): Promise<void> {
+  const open = [...wss.clients].filter((socket) => socket.readyState !== WebSocket.CLOSED);
+  if (open.length === 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    Promise.all(open.map((socket) => new Promise((resolve) => socket.once('close', resolve)))),
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+    }),
+  ]);
+  clearTimeout(timer);
+  for (const socket of wss.clients) socket.terminate();
 }
