@@ -110,6 +110,26 @@ describe('fault tolerance (real processes)', () => {
     }
   });
 
+  it('stopping the server while Redis is down, with the producer on and a page watching, finishes within 2 s', async () => {
+    const redis = await RedisServer.start();
+    const test = await startTestServer([], { redis });
+    const page = await SocketClient.connect(test.server.url);
+    try {
+      test.server.pipeline.producer.start(10_000, null);
+      await sleep(1_000);
+      await redis.kill();
+      // Long enough for batches, snapshots and worker reads to be queued behind reconnect attempts.
+      await sleep(2_500);
+      const started = Date.now();
+      await test.server.close();
+      // It used to wait on a snapshot, a producer batch and the workers, each stuck on reconnecting.
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      await page.close();
+      await redis.stop();
+    }
+  });
+
   it('Redis SIGKILLed and restarted (AOF) while 2,000 events/s flow: every entry acked by both groups or dead-lettered', async () => {
     const redis = await RedisServer.start({ appendOnly: true });
     const test = await startTestServer(['--maxlen', '1000000'], { redis });

@@ -96,6 +96,37 @@ describe('streamscope command', () => {
     }
   });
 
+  it('exits 0 within the deadline on SIGTERM while Redis is down and the producer runs', async () => {
+    const own = await RedisServer.start();
+    try {
+      const run = streamscope([
+        '--port',
+        '0',
+        '--redis-url',
+        own.url,
+        '--stream-key',
+        uniqueStreamKey('main'),
+      ]);
+      await expect.poll(run.output, { timeout: 15_000 }).toMatch(/Seeded 3 consumer/);
+      const url = /listening on (\S+)/.exec(run.output())?.[1];
+      const started = await fetch(`${url}/api/producer/start`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ rate: 5_000 }),
+      });
+      expect(started.status).toBe(200);
+      await own.kill();
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      const stopping = Date.now();
+      run.child.kill('SIGTERM');
+      // It used to hit the 5 s deadline and exit 1 ("shutdown took too long").
+      expect(await run.exit).toBe(0);
+      expect(Date.now() - stopping).toBeLessThan(4_000);
+    } finally {
+      await own.stop();
+    }
+  });
+
   it('rejects bad flags with a clear message and exit code 2', async () => {
     const run = streamscope(['--port', 'eighty', '--maxlen', '0']);
     expect(await run.exit).toBe(2);

@@ -34,6 +34,9 @@ export interface StartOptions {
  */
 const SOCKET_CLOSE_GRACE_MS = 500;
 
+/** How long a shutdown with Redis gone waits for workers still waiting on it; what they hold stays pending. */
+const WORKER_GRACE_MS = 1_000;
+
 /** The port is taken (another Streamscope, most likely): nothing in Redis was touched. */
 export class PortInUseError extends Error {
   override name = 'PortInUseError';
@@ -153,8 +156,30 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      // With Redis away, every command queued on these connections (a snapshot, a producer batch, an ack)
+      // would wait out reconnect attempts, and the stop below would wait on each in turn, past main's 5 s
+      // deadline. Dropped, they fail at once: a batch not yet written is simply not produced, and entries a
+      // worker could not ack stay pending in Redis, for this server's next start or a peer to reclaim.
+      let redisLost: () => void = () => {};
+      const lost = new Promise<void>((resolve) => {
+        redisLost = resolve;
+      });
+      const dropConnections = () => {
+        for (const each of [redis, snapshotRedis]) failFast(each);
+        redisLost();
+      };
+      if (redis.status !== 'ready') dropConnections();
+      else redis.once('close', dropConnections);
       await hub.stop();
-      await pipeline.close();
+      // Workers read and ack on connections of their own, which can still sit out a reconnect attempt or
+      // two on a command (an ack) they do not give up on: with Redis gone, they get a moment, not the deadline.
+      let giveUp: NodeJS.Timeout | undefined;
+      await Promise.race([
+        pipeline.close(),
+        lost.then(() => new Promise<void>((resolve) => (giveUp = setTimeout(resolve, WORKER_GRACE_MS)))),
+      ]);
+      clearTimeout(giveUp);
+      redis.off('close', dropConnections);
       hub.closeAll(1001, 'server shutting down');
       await closeSockets(wss, SOCKET_CLOSE_GRACE_MS);
       await new Promise<void>((resolve) => {
@@ -213,4 +238,17 @@ async function closeSockets(wss: WebSocketServer, graceMs: number): Promise<void
   ]);
   clearTimeout(timer);
   for (const socket of wss.clients) socket.terminate();
+}
+
+/**
+ * Stops a connection that lost Redis from reconnecting and fails what waits on it, now and later, at once.
+ * `disconnect()` alone is not enough in ioredis 6: a connection between reconnect attempts has no socket to
+ * close, so it keeps its offline queue (a snapshot, a producer batch) waiting for good. Commands sent after
+ * this fail with "Stream isn't writeable", which the API reports as Redis unavailable.
+ */
+function failFast(redis: Redis): void {
+  redis.options.enableOfflineQueue = false;
+  redis.disconnect();
+  // flushQueue is private in ioredis's types, but it is what its own close path uses to fail queued commands.
+  (redis as unknown as { flushQueue(error: Error): void }).flushQueue(new Error('Connection is closed.'));
 }
