@@ -2,6 +2,7 @@ import net from 'node:net';
 import type { ServerMessage, Snapshot } from '@streamscope/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { MAX_COMMANDS_IN_FLIGHT } from './http/live-socket.js';
 import { SocketClient } from './testing/socket-client.js';
 import { startTestServer, type TestServer } from './testing/test-server.js';
 
@@ -141,11 +142,22 @@ describe('WebSocket /ws', () => {
   });
 
   it('of 100 concurrent adds of one name exactly one succeeds', async () => {
-    const replies = await Promise.all(
-      Array.from({ length: 100 }, () =>
-        client.request({ type: 'consumer.add', group: 'analytics', name: 'racer' }),
+    // Spread over pages: one socket may have only MAX_COMMANDS_IN_FLIGHT commands running.
+    const pages = await Promise.all(
+      Array.from({ length: Math.ceil(100 / MAX_COMMANDS_IN_FLIGHT) }, () =>
+        SocketClient.connect(test.server.url),
       ),
     );
+    const replies = await Promise.all(
+      Array.from({ length: 100 }, (_, index) =>
+        (pages[index % pages.length] as SocketClient).request({
+          type: 'consumer.add',
+          group: 'analytics',
+          name: 'racer',
+        }),
+      ),
+    );
+    await Promise.all(pages.map((page) => page.close()));
     expect(replies.filter((reply) => reply.type === 'result')).toHaveLength(1);
     const errors = replies.filter((reply) => reply.type === 'error');
     expect(errors).toHaveLength(99);
@@ -155,6 +167,46 @@ describe('WebSocket /ws', () => {
       .poll(async () => (await test.server.pipeline.stream.infoConsumers('analytics')).length)
       .toBe(2);
     expect(consumers.filter((consumer) => consumer.name === 'racer').length).toBeLessThanOrEqual(1);
+  });
+
+  it('runs at most MAX_COMMANDS_IN_FLIGHT commands per socket, refuses the rest at once, and serves other pages', async () => {
+    const flooder = await SocketClient.connect(test.server.url);
+    try {
+      const sent = Array.from({ length: 50 }, (_, index) => `flood-${index}`);
+      for (const requestId of sent) {
+        flooder.socket.send(JSON.stringify({ requestId, type: 'produce', count: 10_000 }));
+      }
+      const started = Date.now();
+      expect(await resultOf({ type: 'replay', count: 1 })).toHaveProperty('entries');
+      // Before, it waited behind all 50 batches, about 7.5 s here (and 300 of them took the process to 2.9 GB);
+      // now behind at most MAX_COMMANDS_IN_FLIGHT (about 1 s).
+      expect(Date.now() - started).toBeLessThan(2_500);
+      const replies = await Promise.all(
+        sent.map((requestId) =>
+          flooder.next(
+            (message) =>
+              (message.type === 'result' || message.type === 'error') && message.requestId === requestId,
+            30_000,
+          ),
+        ),
+      );
+      const results = replies.filter((reply) => reply.type === 'result');
+      const refused = replies.filter((reply) => reply.type === 'error');
+      // All 50 arrive in one burst, so only the first MAX run (a few more if the burst is split).
+      expect(results.length).toBeGreaterThanOrEqual(MAX_COMMANDS_IN_FLIGHT);
+      expect(refused.length).toBeGreaterThanOrEqual(50 - 2 * MAX_COMMANDS_IN_FLIGHT);
+      for (const reply of refused) {
+        expect(reply).toMatchObject({
+          code: 'refused',
+          message: `${MAX_COMMANDS_IN_FLIGHT} commands from this socket are still running; wait for their answers before sending more`,
+        });
+      }
+      // Answered, the socket takes commands again.
+      expect(flooder.socket.readyState).toBe(WebSocket.OPEN);
+      expect(await flooder.request({ type: 'produce', count: 1 })).toMatchObject({ type: 'result' });
+    } finally {
+      await flooder.close();
+    }
   });
 
   it('pushes snapshots about 4 times a second to 50 clients, the same snapshot to each', async () => {

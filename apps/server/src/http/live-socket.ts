@@ -1,5 +1,5 @@
 import { upgradeWebSocket, type WebSocketLike } from '@hono/node-server';
-import type { ErrorMessage } from '@streamscope/protocol';
+import type { Command, ErrorMessage } from '@streamscope/protocol';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { WebSocket } from 'ws';
 import type { LiveClient, LiveHub } from '../live/live-hub.js';
@@ -10,6 +10,14 @@ import { errorReply } from './error-reply.js';
 import { parseCommand } from './parse-command.js';
 
 const REQUEST_ID_MAX = 64;
+/**
+ * Commands one socket may have running at once. A page sends one per click and waits for its answer; without
+ * a bound, one client sending hundreds of `produce {count: 10000}` at once took the process to gigabytes and
+ * kept every other page's commands waiting for seconds. Further ones are refused at once, the socket stays open.
+ * Four, not more: each may be a `produce` of 10,000, and another page's command waits behind those in flight
+ * (about 1 s behind four; 2 s behind eight).
+ */
+export const MAX_COMMANDS_IN_FLIGHT = 4;
 
 /** `GET /ws`: the live feed out, commands in. Every message gets an answer; none can break the socket. */
 export function liveSocket(pipeline: Pipeline, hub: LiveHub, access: AccessOptions): MiddlewareHandler[] {
@@ -22,6 +30,7 @@ export function liveSocket(pipeline: Pipeline, hub: LiveHub, access: AccessOptio
   };
   const upgrade = upgradeWebSocket(() => {
     let client: LiveClient | undefined;
+    let inFlight = 0;
     return {
       onOpen(_event, ws) {
         const socket = ws.raw as WebSocketLike & Pick<WebSocket, 'bufferedAmount'>;
@@ -35,7 +44,25 @@ export function liveSocket(pipeline: Pipeline, hub: LiveHub, access: AccessOptio
         hub.add(client);
       },
       onMessage(event, _ws) {
-        if (client) void handleMessage(pipeline, hub, client, event.data);
+        if (!client) return;
+        const message = decode(event.data);
+        if (message.kind === 'invalid') {
+          hub.sendTo(client, { type: 'error', ...message.error });
+          return;
+        }
+        if (inFlight >= MAX_COMMANDS_IN_FLIGHT) {
+          hub.sendTo(client, {
+            type: 'error',
+            requestId: message.requestId,
+            code: 'refused',
+            message: `${inFlight} commands from this socket are still running; wait for their answers before sending more`,
+          });
+          return;
+        }
+        inFlight += 1;
+        void run(pipeline, hub, client, message).finally(() => {
+          inFlight -= 1;
+        });
       },
       onClose() {
         if (client) hub.remove(client);
@@ -48,40 +75,55 @@ export function liveSocket(pipeline: Pipeline, hub: LiveHub, access: AccessOptio
   return [refuseForeignOrigin, upgrade];
 }
 
-async function handleMessage(
-  pipeline: Pipeline,
-  hub: LiveHub,
-  client: LiveClient,
-  data: unknown,
-): Promise<void> {
+type Decoded =
+  | { readonly kind: 'command'; readonly requestId: string; readonly command: Command }
+  | { readonly kind: 'invalid'; readonly error: Omit<ErrorMessage, 'type'> };
+
+/** A message as a command, or the error reply that says what is wrong with it (no Redis involved). */
+function decode(data: unknown): Decoded {
   let requestId: string | null = null;
-  const fail = (code: ErrorMessage['code'], message: string) =>
-    hub.sendTo(client, { type: 'error', requestId, code, message });
-  if (typeof data !== 'string') return fail('bad_json', 'messages must be JSON text, not binary');
+  const invalid = (code: ErrorMessage['code'], message: string): Decoded => ({
+    kind: 'invalid',
+    error: { requestId, code, message },
+  });
+  if (typeof data !== 'string') return invalid('bad_json', 'messages must be JSON text, not binary');
   let message: unknown;
   try {
     message = JSON.parse(data);
   } catch (error) {
-    return fail('bad_json', `not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    return invalid('bad_json', `not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (typeof message !== 'object' || message === null || Array.isArray(message)) {
-    return fail('bad_request', 'a message must be a JSON object with "requestId" and "type"');
+    return invalid('bad_request', 'a message must be a JSON object with "requestId" and "type"');
   }
   const { requestId: given, ...command } = message as { requestId?: unknown };
   if (typeof given !== 'string' || given.length === 0 || given.length > REQUEST_ID_MAX) {
-    return fail(
+    return invalid(
       'bad_request',
       `requestId must be a non-empty string of at most ${REQUEST_ID_MAX} characters`,
     );
   }
   requestId = given;
   try {
-    const parsed = parseCommand(command);
-    const result = await runCommand(pipeline, parsed);
-    hub.sendTo(client, { type: 'result', requestId, command: parsed.type, result });
-    hub.refresh();
+    return { kind: 'command', requestId, command: parseCommand(command) };
   } catch (error) {
     const { code, message: text } = errorReply(error);
-    fail(code, text);
+    return invalid(code, text);
+  }
+}
+
+async function run(
+  pipeline: Pipeline,
+  hub: LiveHub,
+  client: LiveClient,
+  { requestId, command }: { readonly requestId: string; readonly command: Command },
+): Promise<void> {
+  try {
+    const result = await runCommand(pipeline, command);
+    hub.sendTo(client, { type: 'result', requestId, command: command.type, result });
+    hub.refresh();
+  } catch (error) {
+    const { code, message } = errorReply(error);
+    hub.sendTo(client, { type: 'error', requestId, code, message });
   }
 }
