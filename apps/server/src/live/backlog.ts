@@ -53,9 +53,10 @@ export class BacklogGauge {
       group.lag === null
         ? null
         : Math.min(length, Math.max(0, group.lag - (this.#excess.get(group.name) ?? 0)));
-    const truth = await this.#exact(reader, group, stream, estimate);
+    const exact = await this.#exact(reader, group, stream, estimate);
+    const truth = exact?.lag ?? null;
     if (truth !== null && group.lag !== null) this.#excess.set(group.name, Math.max(0, group.lag - truth));
-    const seen = this.#seeLosses(group, stream, truth);
+    const seen = this.#seeLosses(group, stream, exact?.asOfSnapshot ? truth : null);
     const excess = this.#excess.get(group.name) ?? 0;
     return {
       lag: truth ?? estimate,
@@ -105,26 +106,33 @@ export class BacklogGauge {
     this.#lastRead.set(group.name, group.entriesRead);
   }
 
+  /**
+   * The true lag, when it is free or cheap; `asOfSnapshot` says whether it describes the stream as the
+   * snapshot's XINFO saw it (the free ends, and a count bounded by that snapshot's last ID) rather than a
+   * moment later: only such a figure can be compared with the snapshot's entries added.
+   */
   async #exact(
     reader: EventStream,
     group: GroupInfo,
     stream: StreamInfo | null,
     /** Redis's lag less the known excess; `null` when Redis gave none (then only the free ends are tried). */
     estimate: number | null,
-  ): Promise<number | null> {
+  ): Promise<{ lag: number; asOfSnapshot: boolean } | null> {
     const cursor = group.lastDeliveredId;
     const first = stream?.firstEntry?.id ?? null;
     const last = stream?.lastEntry?.id ?? null;
     const length = stream?.length ?? 0;
-    if (last === null || compareEntryIds(cursor, last) >= 0) return 0;
-    if (first !== null && compareEntryIds(cursor, first) < 0) return length;
+    if (last === null || compareEntryIds(cursor, last) >= 0) return { lag: 0, asOfSnapshot: true };
+    if (first !== null && compareEntryIds(cursor, first) < 0) return { lag: length, asOfSnapshot: true };
     if (estimate === null) return null;
     if (estimate <= COUNT_CAP) {
-      const after = (await reader.replay(`(${cursor}`, '+', COUNT_CAP + 1)).length;
-      if (after <= COUNT_CAP) return after;
+      // Up to the snapshot's last entry: what was appended since belongs to the next look.
+      const after = (await reader.replay(`(${cursor}`, last, COUNT_CAP + 1)).length;
+      if (after <= COUNT_CAP) return { lag: after, asOfSnapshot: true };
     } else if (length - estimate <= COUNT_CAP) {
+      // A trim since the snapshot shrinks this count: right for the lag shown, not for counting losses.
       const atOrBefore = (await reader.replay('-', cursor, COUNT_CAP + 1)).length;
-      if (atOrBefore <= COUNT_CAP) return length - atOrBefore;
+      if (atOrBefore <= COUNT_CAP) return { lag: length - atOrBefore, asOfSnapshot: false };
     }
     return null;
   }
