@@ -231,6 +231,32 @@ describe('JSON API: bad input changes nothing and says what was wrong', () => {
     expect(await stream.length()).toBe(3);
   });
 
+  it('runs at most 8 appends at once: the rest wait their turn, and every one lands', async () => {
+    const { stream } = test.server.pipeline;
+    const produceBatch = stream.produceBatch.bind(stream);
+    let out = 0;
+    let most = 0;
+    stream.produceBatch = async (events) => {
+      out += 1;
+      most = Math.max(most, out);
+      try {
+        return await produceBatch(events);
+      } finally {
+        out -= 1;
+      }
+    };
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, async () => json(await post('/api/produce', { count: 100 }))),
+      );
+      expect(answers.map((answer: { produced: number }) => answer.produced)).toEqual(answers.map(() => 100));
+      expect(most).toBeGreaterThan(1);
+      expect(most).toBeLessThanOrEqual(8);
+    } finally {
+      stream.produceBatch = produceBatch;
+    }
+  });
+
   it('unknown consumers are 404, oversized bodies 413, unknown routes 404', async () => {
     expect((await post('/api/consumer/pause', { group: 'analytics', name: 'ghost' })).status).toBe(404);
     const huge = await post('/api/produce', { count: 1, eventType: 'x'.repeat(70_000) });

@@ -63,8 +63,12 @@ export interface GroupCounters {
   deadLettered: number;
 }
 
-/** As many appends as may ever be out at once: a reset takes every slot. */
-const APPEND_SLOTS = 1_000_000;
+/**
+ * Appends out at once; more wait their turn, holding only their request, not the events, which are made once
+ * a slot is free (a flood of 10,000-event requests would otherwise hold millions of events). A reset takes
+ * every slot.
+ */
+const APPEND_SLOTS = 8;
 
 const WORKER_EVENTS: readonly LifecycleKind[] = [
   'delivered',
@@ -100,10 +104,10 @@ export class Pipeline {
   readonly #processed = new Map<string, ProcessedIds>();
   #baseline = { produced: 0, acked: 0, claimed: 0, deadLettered: 0 };
   /**
-   * Appends (produce, the continuous producer, requeue) hold one slot each; a reset holds them all, so it waits
-   * for appends already out and later ones wait for it. An append racing a reset's DEL would otherwise land in
-   * the new stream uncounted, or be counted and deleted. The semaphore is fair: a waiting reset is not
-   * starved by appends that come after it.
+   * Appends (produce, the continuous producer, requeue) hold one slot each (at most `APPEND_SLOTS` out at
+   * once); a reset holds them all, so it waits for appends already out and later ones wait for it. An append
+   * racing a reset's DEL would otherwise land in the new stream uncounted, or be counted and deleted. The
+   * semaphore is fair: a waiting reset is not starved by appends that come after it.
    */
   readonly #appendGate = new Semaphore(APPEND_SLOTS);
   /** Dead letters put back on the stream: produced, though not by `stream`. */
@@ -131,7 +135,7 @@ export class Pipeline {
     );
     const onError = options.onBackgroundError ?? (() => {});
     this.producer = new ContinuousProducer(
-      (events) => this.#append(events),
+      (events) => this.#append(() => events),
       fakeOrders,
       (error) => onError('producer', error),
     );
@@ -156,7 +160,7 @@ export class Pipeline {
   }
 
   async produce(count: number, eventType?: string): Promise<string[]> {
-    return this.#append(fakeOrders(count, eventType));
+    return this.#append(() => fakeOrders(count, eventType));
   }
 
   /**
@@ -381,13 +385,17 @@ export class Pipeline {
     return this.options.seeds ?? DEMO_SEEDS;
   }
 
-  async #append(events: Parameters<EventStream['produceBatch']>[0]): Promise<string[]> {
-    const ids = await this.#appendGate.runExclusive(() => this.stream.produceBatch(events));
-    const ts = Date.now();
-    ids.forEach((id, index) => {
-      this.#recordProduced(id, events[index]?.type ?? null, null, ts);
+  /** Appends the events `make` returns, once one of the gate's slots is free (see `APPEND_SLOTS`). */
+  #append(make: () => Parameters<EventStream['produceBatch']>[0]): Promise<string[]> {
+    return this.#appendGate.runExclusive(async () => {
+      const events = make();
+      const ids = await this.stream.produceBatch(events);
+      const ts = Date.now();
+      ids.forEach((id, index) => {
+        this.#recordProduced(id, events[index]?.type ?? null, null, ts);
+      });
+      return ids;
     });
-    return ids;
   }
 
   #recordProduced(id: string, eventType: string | null, reason: string | null, ts: number): void {
