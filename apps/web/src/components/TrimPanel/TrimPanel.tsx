@@ -88,6 +88,9 @@ export function TrimPanel() {
   // The preview asked for last and when: what a change of the stream asks for again, at most once a second.
   const lastPlan = useRef<PlannedPreview | null>(null);
   const lastAskedAt = useRef(0);
+  // Previews not answered yet: a slow one must not be joined by a refresh a second (the server runs only a
+  // few commands per page at once, and would refuse the user's next click).
+  const previewsOut = useRef(0);
   const { run: runPreviewCommand } = preview;
 
   const runPreview = useCallback(
@@ -96,7 +99,10 @@ export function TrimPanel() {
       const seq = previewSeq.current;
       lastPlan.current = plan;
       lastAskedAt.current = Date.now();
-      const result = await runPreviewCommand(plan.command);
+      previewsOut.current += 1;
+      const result = await runPreviewCommand(plan.command).finally(() => {
+        previewsOut.current -= 1;
+      });
       if (seq !== previewSeq.current) return;
       setShown(result === null ? null : { label: plan.label, preview: result, at: Date.now(), refreshed });
     },
@@ -114,7 +120,7 @@ export function TrimPanel() {
     const wait = Math.max(0, lastAskedAt.current + PREVIEW_REFRESH_MS - Date.now());
     // The plan as it is when the timer fires: one typed meanwhile must not be overtaken by the older one.
     const timer = setTimeout(() => {
-      if (lastPlan.current !== null) void runPreview(lastPlan.current, true);
+      if (lastPlan.current !== null && previewsOut.current === 0) void runPreview(lastPlan.current, true);
     }, wait);
     return () => clearTimeout(timer);
   }, [previewInputs, runPreview]);
