@@ -142,6 +142,29 @@ describe('streamscope command', () => {
     expect(await run.exit).toBe(1);
     expect(run.output()).toMatch(/no Redis answers at localhost:1/);
   });
+
+  it('exits 1 with one line saying what Redis refused, when the stream key holds something else', async () => {
+    const check = new Redis(redis.url);
+    const streamKey = `test:not-a-stream:${Date.now()}`;
+    try {
+      await check.set(streamKey, 'a string');
+      const run = streamscope([
+        '--port',
+        '0',
+        '--redis-url',
+        redis.url,
+        '--stream-key',
+        streamKey,
+        '--no-reset',
+      ]);
+      expect(await run.exit).toBe(1);
+      expect(run.output()).toMatch(/streamscope: failed to start: .*WRONGTYPE/);
+      expect(run.output()).not.toMatch(/\n\s+at /); // no stack trace
+    } finally {
+      await check.del(streamKey);
+      check.disconnect();
+    }
+  });
 });
 
 describe('configuration', () => {

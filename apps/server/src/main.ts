@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { StreamError } from '@streamscope/streams';
 import { ConfigError, parseConfig, USAGE } from './config.js';
 import { RedisUnavailableError } from './redis-connection.js';
 import { PortInUseError, startServer } from './server.js';
@@ -29,8 +30,13 @@ async function main(): Promise<void> {
         ),
     });
   } catch (error) {
-    if (error instanceof RedisUnavailableError || error instanceof PortInUseError) {
-      console.error(`streamscope: ${error.message}`);
+    // What Redis refused (a stream key holding a string, say) is the user's to fix: its message says it all.
+    if (
+      error instanceof RedisUnavailableError ||
+      error instanceof PortInUseError ||
+      error instanceof StreamError
+    ) {
+      console.error(`streamscope: failed to start: ${error.message}`);
       process.exit(1);
     }
     throw error;
