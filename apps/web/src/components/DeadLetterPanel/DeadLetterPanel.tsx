@@ -126,20 +126,31 @@ export function DeadLetterPanel() {
   const liveOldest = newest.at(-1)?.id;
   const olderCount = useRef(0);
   olderCount.current = older.length;
-  useEffect(() => {
-    if (liveOldest === undefined || olderCount.current === 0) return;
+  // One refresh out at a time (a poison storm moves the live list's end every snapshot): when it comes back,
+  // the list's end as it is by then gets the next one.
+  const wantedBefore = useRef<string | undefined>(undefined);
+  const refreshing = useRef(false);
+  const refreshOlder = useCallback(() => {
+    const before = wantedBefore.current;
+    if (refreshing.current || before === undefined || olderCount.current === 0) return;
+    refreshing.current = true;
     const count = Math.min(olderCount.current, LIMITS.dlqListMax);
-    let current = true;
-    issueCommand({ type: 'dlq.list', count, before: liveOldest }, { quiet: true }).result.then(
-      ({ entries }) => {
-        if (current) setOlder(entries);
-      },
-      () => {},
-    );
-    return () => {
-      current = false;
-    };
-  }, [liveOldest]);
+    issueCommand({ type: 'dlq.list', count, before }, { quiet: true })
+      .result.then(
+        ({ entries }) => {
+          if (wantedBefore.current === before) setOlder(entries);
+        },
+        () => {},
+      )
+      .finally(() => {
+        refreshing.current = false;
+        if (wantedBefore.current !== before) refreshOlder();
+      });
+  }, []);
+  useEffect(() => {
+    wantedBefore.current = liveOldest;
+    refreshOlder();
+  }, [liveOldest, refreshOlder]);
   const letters = useMemo(() => {
     if (older.length === 0) return newest;
     const live = new Set(newest.map((letter) => letter.id));
