@@ -175,7 +175,6 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   /** What this worker shows its peers (see `InProcessPeers`). */
   readonly #asPeer: PeerView = {
     held: () => this.#inHand,
-    holds: (id) => this.#inHand.has(id),
     readsInFlight: () => this.#readsInFlight,
     watchAcks: (acked) => {
       this.#ackWatches.add(acked);

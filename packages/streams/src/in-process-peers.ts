@@ -3,10 +3,8 @@
  * for the reason of a dead letter.
  */
 export interface PeerView {
-  /** The IDs in its hands (see `holds`). */
-  held(): Iterable<string>;
-  /** The entry is in its hands (being handled, or handled and its XACK not confirmed): its fields were not lost. */
-  holds(id: string): boolean;
+  /** The IDs in its hands (being handled, or handled and their XACK not confirmed): their fields were not lost. */
+  held(): ReadonlySet<string>;
   /** Its reads and claims whose replies have not been taken yet. */
   readsInFlight(): Iterable<Promise<unknown>>;
   /** Adds to `acked` every ID it acks from now on, until the returned function is called. */
@@ -58,7 +56,7 @@ export class InProcessPeers {
    */
   lastFailure(id: string): string | undefined {
     let latest: Failure | undefined;
-    for (const peer of byStreamAndGroup.get(this.#key) ?? []) {
+    for (const peer of this.#current()) {
       const failure = peer.lastFailure(id);
       if (failure !== undefined && (latest === undefined || failure.at >= latest.at)) latest = failure;
     }
@@ -74,7 +72,7 @@ export class InProcessPeers {
    */
   judgeTrimmed(): TrimmedJudge {
     const acked = new Set<string>();
-    const peersNow = [...(byStreamAndGroup.get(this.#key) ?? [])];
+    const peersNow = this.#current();
     const unwatch = peersNow.map((peer) => peer.watchAcks(acked));
     return {
       held: peersNow.flatMap((peer) => [...peer.held()]),
@@ -83,14 +81,19 @@ export class InProcessPeers {
         // Redis may have run a peer's read before the trim and its reply still be on the way: the peers' reads
         // in flight are waited for first (a blocked read for at most its block time), then the answer is exact
         // for this process.
-        const peers = [...(byStreamAndGroup.get(this.#key) ?? [])];
+        const peers = this.#current();
         await Promise.allSettled(peers.flatMap((peer) => [...peer.readsInFlight()]));
-        return deletedIds.filter((id) => !acked.has(id) && !peers.some((peer) => peer.holds(id)));
+        return deletedIds.filter((id) => !acked.has(id) && !peers.some((peer) => peer.held().has(id)));
       },
       close: () => {
         for (const stop of unwatch) stop();
       },
     };
+  }
+
+  /** The workers of this stream and group in this process now. */
+  #current(): PeerView[] {
+    return [...(byStreamAndGroup.get(this.#key) ?? [])];
   }
 }
 
