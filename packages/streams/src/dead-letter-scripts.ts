@@ -57,6 +57,20 @@ redis.call('XDEL', KEYS[1], ARGV[1])
 return {id, original_id, event_type}
 `;
 
+// How the scripts that letter trimmed entries begin (KEYS: stream, dlq): a DLQ key of another type is refused
+// before anything is written, since a script's writes are not undone when a later command in it fails; and
+// `letterTrimmed` writes one letter, its own fields first, as DeadLetters reads them.
+const TRIMMED_LETTERS_PRELUDE = `local stream, dlq = KEYS[1], KEYS[2]
+local dlqType = redis.call('TYPE', dlq)['ok']
+if dlqType ~= 'none' and dlqType ~= 'stream' then
+  return redis.error_reply('WRONGTYPE the dead-letter key ' .. dlq .. ' holds a ' .. dlqType .. ', not a stream')
+end
+local function letterTrimmed(id, group, holder, deliveries, now)
+  redis.call('XADD', dlq, '*', 'dlq_original_id', id, 'dlq_group', group, 'dlq_consumer', holder,
+    'dlq_delivery_count', deliveries, 'dlq_reason', 'trimmed', 'dlq_ts_ms', now)
+end
+`;
+
 // KEYS: stream, dlq. ARGV: group, consumer, min-idle-ms, start ID, count, now (ms), then the IDs the caller's
 // workers hold, which it judges itself.
 // One XAUTOCLAIM page, and in the same step a dead letter (reason `trimmed`) for each pending ID it finds
@@ -71,11 +85,7 @@ return {id, original_id, event_type}
 // whole script, not its second half, when memory is full.
 // Returns { cursor, claimed entries, { id, consumer, deliveries } per letter, IDs left to judge }.
 export const AUTOCLAIM_WITH_LETTERS_LUA = `#!lua
-local stream, dlq = KEYS[1], KEYS[2]
-local dlqType = redis.call('TYPE', dlq)['ok']
-if dlqType ~= 'none' and dlqType ~= 'stream' then
-  return redis.error_reply('WRONGTYPE the dead-letter key ' .. dlq .. ' holds a ' .. dlqType .. ', not a stream')
-end
+${TRIMMED_LETTERS_PRELUDE}
 local group, consumer, minIdle, start, count = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
 local heldByCaller = {}
 for i = 7, #ARGV do heldByCaller[ARGV[i]] = true end
@@ -90,8 +100,7 @@ local lettered, unjudged = {}, {}
 for _, id in ipairs(page[3]) do
   local row = rows[id]
   if row and row[3] >= minIdle and not heldByCaller[id] then
-    redis.call('XADD', dlq, '*', 'dlq_original_id', id, 'dlq_group', group, 'dlq_consumer', row[2],
-      'dlq_delivery_count', row[4], 'dlq_reason', 'trimmed', 'dlq_ts_ms', ARGV[6])
+    letterTrimmed(id, group, row[2], row[4], ARGV[6])
     lettered[#lettered + 1] = { id, row[2], row[4] }
   else
     unjudged[#unjudged + 1] = id
@@ -106,11 +115,7 @@ return { page[1], page[2], lettered, unjudged }
 // is acked. XCLAIM would otherwise drop such IDs from the PEL without a trace (Redis 7.0 does so on claim).
 // Checks that could fail come first, as in the autoclaim script. Returns { moved, letters, last ID seen }.
 export const HANDOVER_WITH_LETTERS_LUA = `#!lua
-local stream, dlq = KEYS[1], KEYS[2]
-local dlqType = redis.call('TYPE', dlq)['ok']
-if dlqType ~= 'none' and dlqType ~= 'stream' then
-  return redis.error_reply('WRONGTYPE the dead-letter key ' .. dlq .. ' holds a ' .. dlqType .. ', not a stream')
-end
+${TRIMMED_LETTERS_PRELUDE}
 local group, from, to = ARGV[1], ARGV[2], ARGV[3]
 local rows = redis.call('XPENDING', stream, group, ARGV[4], '+', tonumber(ARGV[5]), from)
 -- unpack() only spreads as the last argument, so the XCLAIM is built whole, IDs then JUSTID.
@@ -120,8 +125,7 @@ for _, row in ipairs(rows) do
   if #redis.call('XRANGE', stream, id, id) == 1 then
     claim[#claim + 1] = id
   else
-    redis.call('XADD', dlq, '*', 'dlq_original_id', id, 'dlq_group', group, 'dlq_consumer', from,
-      'dlq_delivery_count', row[4], 'dlq_reason', 'trimmed', 'dlq_ts_ms', ARGV[6])
+    letterTrimmed(id, group, from, row[4], ARGV[6])
     redis.call('XACK', stream, group, id)
     letters[#letters + 1] = { id, row[4] }
   end
