@@ -42,6 +42,29 @@ function startWorker(...args: ConstructorParameters<typeof ConsumerWorker>): Con
   return worker;
 }
 
+/**
+ * Three entries in the hands of a worker here, whose handler waits for `release`, then trimmed from the
+ * stream; and a reaper of the same group, started, to find them trimmed.
+ */
+async function trimmedInBusyHands(claimMinIdleMs: number) {
+  const { stream, deadLetters } = setUp(claimMinIdleMs);
+  await stream.ensureGroup('g', '0-0');
+  let release = () => {};
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const busy = startWorker(stream, 'g', 'busy', { blockMs: 50, deadLetters, handler: () => gate });
+  const acked: string[] = [];
+  busy.on('acked', (event) => acked.push(event.id));
+  await busy.start();
+  const ids = await stream.produceBatch(Array.from({ length: 3 }, () => ({ type: 'order.paid' })));
+  await waitFor('three in hand', async () => (await stream.pendingSummary('g')).count === 3);
+  await stream.trimMaxlen(0, { approx: false });
+  const reaper = startWorker(stream, 'g', 'reaper', { blockMs: 50, deadLetters });
+  await reaper.start();
+  return { deadLetters, ids, acked, release, reaper };
+}
+
 describe('dead-letter stream', () => {
   it('a poison pill reaches the DLQ after maxDeliveries while the rest flows', async () => {
     // A claim threshold above any handler's time, as in production: a claim at 0 ms could take back an entry
@@ -207,22 +230,8 @@ describe('dead-letter stream', () => {
   });
 
   it('entries trimmed while a peer in this process still handles them are not dead-lettered: the peer finishes them', async () => {
-    const { stream, deadLetters } = setUp(60_000);
-    await stream.ensureGroup('g', '0-0');
-    let release = () => {};
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const busy = startWorker(stream, 'g', 'busy', { blockMs: 50, deadLetters, handler: () => gate });
-    const acked: string[] = [];
-    busy.on('acked', (event) => acked.push(event.id));
-    await busy.start();
-    const ids = await stream.produceBatch(Array.from({ length: 3 }, () => ({ type: 'order.paid' })));
-    await waitFor('three in hand', async () => (await stream.pendingSummary('g')).count === 3);
-    await stream.trimMaxlen(0, { approx: false });
+    const { deadLetters, ids, acked, release, reaper } = await trimmedInBusyHands(60_000);
     // Redis 7.0's XAUTOCLAIM drops trimmed IDs from the PEL however fresh they are.
-    const reaper = startWorker(stream, 'g', 'reaper', { blockMs: 50, deadLetters });
-    await reaper.start();
     const reaped = await reaper.reapIdlePel();
     expect(reaped.deletedIds).toEqual([]);
     release();
@@ -232,21 +241,7 @@ describe('dead-letter stream', () => {
   });
 
   it('with a claim threshold of 0, entries a peer here still handles are not dead-lettered by the claim script', async () => {
-    const { stream, deadLetters } = setUp(0);
-    await stream.ensureGroup('g', '0-0');
-    let release = () => {};
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const busy = startWorker(stream, 'g', 'busy', { blockMs: 50, deadLetters, handler: () => gate });
-    const acked: string[] = [];
-    busy.on('acked', (event) => acked.push(event.id));
-    await busy.start();
-    const ids = await stream.produceBatch(Array.from({ length: 3 }, () => ({ type: 'order.paid' })));
-    await waitFor('three in hand', async () => (await stream.pendingSummary('g')).count === 3);
-    await stream.trimMaxlen(0, { approx: false });
-    const reaper = startWorker(stream, 'g', 'reaper', { blockMs: 50, deadLetters });
-    await reaper.start();
+    const { deadLetters, ids, acked, release, reaper } = await trimmedInBusyHands(0);
     const reaped = await reaper.reapIdlePel();
     expect(reaped.deletedIds).toEqual([]);
     release();
@@ -256,19 +251,7 @@ describe('dead-letter stream', () => {
   });
 
   it('entries a peer here finished and acked while the claim that found them trimmed was out are not dead-lettered', async () => {
-    const { stream, deadLetters } = setUp(60_000);
-    await stream.ensureGroup('g', '0-0');
-    let release = () => {};
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const busy = startWorker(stream, 'g', 'busy', { blockMs: 50, deadLetters, handler: () => gate });
-    const acked: string[] = [];
-    busy.on('acked', (event) => acked.push(event.id));
-    await busy.start();
-    await stream.produceBatch(Array.from({ length: 3 }, () => ({ type: 'order.paid' })));
-    await waitFor('three in hand', async () => (await stream.pendingSummary('g')).count === 3);
-    await stream.trimMaxlen(0, { approx: false });
+    const { deadLetters, acked, release, reaper } = await trimmedInBusyHands(60_000);
     // The claim runs in Redis (and reports the three trimmed) before the busy worker acks them; its reply is
     // taken only after that ack: the worker no longer holds them, but it did finish them.
     const autoclaim = deadLetters.autoclaim.bind(deadLetters);
@@ -279,8 +262,6 @@ describe('dead-letter stream', () => {
       await waitFor('the busy worker acked them', () => acked.length === 3);
       return result;
     };
-    const reaper = startWorker(stream, 'g', 'reaper', { blockMs: 50, deadLetters });
-    await reaper.start();
     const reaped = await reaper.reapIdlePel();
     expect(reaped.deletedIds).toEqual([]);
     expect(await deadLetters.length()).toBe(0);
