@@ -11,6 +11,10 @@ afterAll(async () => {
   await server.stop();
 });
 
+/** Uncapped, so only the tests' own trims remove entries. */
+const uncappedStream = () =>
+  new EventStream({ connection: server.url, streamKey: uniqueStreamKey('backlog'), maxlenApprox: null });
+
 const measure = async (gauge: BacklogGauge, stream: EventStream) => {
   const [group] = await stream.infoGroups();
   if (!group) throw new Error('no group');
@@ -18,11 +22,7 @@ const measure = async (gauge: BacklogGauge, stream: EventStream) => {
 };
 
 it('what a group lost to trimming is forgotten when its stream is made again from scratch', async () => {
-  const stream = new EventStream({
-    connection: server.url,
-    streamKey: uniqueStreamKey('backlog'),
-    maxlenApprox: null,
-  });
+  const stream = uncappedStream();
   const gauge = new BacklogGauge();
   await stream.ensureGroup('g', '0-0');
   await stream.produceBatch(Array.from({ length: 10 }, () => ({ type: 'a' })));
@@ -44,11 +44,7 @@ it('what a group lost to trimming is forgotten when its stream is made again fro
 });
 
 it('a group that never read still learns what it lost to a trim, and keeps knowing it once it reads', async () => {
-  const stream = new EventStream({
-    connection: server.url,
-    streamKey: uniqueStreamKey('backlog'),
-    maxlenApprox: null,
-  });
+  const stream = uncappedStream();
   const gauge = new BacklogGauge();
   await stream.ensureGroup('g', '0-0');
   const ids = await stream.produceBatch(Array.from({ length: 1_000 }, () => ({ type: 'a' })));
@@ -67,11 +63,7 @@ it('a group that never read still learns what it lost to a trim, and keeps knowi
 });
 
 it('entries appended while a snapshot is built are not counted as trimmed unread', async () => {
-  const stream = new EventStream({
-    connection: server.url,
-    streamKey: uniqueStreamKey('backlog'),
-    maxlenApprox: null,
-  });
+  const stream = uncappedStream();
   const gauge = new BacklogGauge();
   await stream.ensureGroup('g', '0-0');
   const ids = await stream.produceBatch(Array.from({ length: 50 }, () => ({ type: 'a' })));
