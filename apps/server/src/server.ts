@@ -116,6 +116,12 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
   });
 
+  /** Closes both Redis connections, and the private redis-server when this server started one. */
+  const releaseRedis = async () => {
+    await Promise.allSettled([redis, snapshotRedis].map((each) => closeRedis(each)));
+    await connection.embedded?.stop();
+  };
+
   // The port first, Redis after: a start that cannot bind (another Streamscope already on the port) must fail
   // before the reset below deletes the stream that other server is running on. Until the seeding is done,
   // every request (and WebSocket upgrade) is answered 503.
@@ -129,8 +135,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   try {
     server = await listen(config, (request, env) => (ready ? app.fetch(request, env) : starting()), wss);
   } catch (error) {
-    await Promise.allSettled([redis, snapshotRedis].map((each) => closeRedis(each)));
-    await connection.embedded?.stop();
+    await releaseRedis();
     throw error;
   }
   const { port } = server.address() as AddressInfo;
@@ -145,8 +150,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   } catch (error) {
     await pipeline.close().catch(() => {});
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    await Promise.allSettled([redis, snapshotRedis].map((each) => closeRedis(each)));
-    await connection.embedded?.stop();
+    await releaseRedis();
     throw error;
   }
   pipeline.attachTail(new StreamTail(pipeline.stream));
@@ -186,8 +190,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
         server.close(() => resolve());
         if ('closeAllConnections' in server) server.closeAllConnections();
       });
-      await Promise.allSettled([redis, snapshotRedis].map((connection) => closeRedis(connection)));
-      await connection.embedded?.stop();
+      await releaseRedis();
     })();
     return closing;
   };
