@@ -166,7 +166,9 @@ export class EventStream {
   async produce(type: string, payload: EventPayload = {}): Promise<string> {
     const fields = encodeFields(type, payload);
     const cap = this.maxlenApprox === null ? [] : ['MAXLEN', '~', String(this.maxlenApprox)];
-    const id = await this.#run('XADD', () => this.redis.call('XADD', this.streamKey, ...cap, '*', ...fields));
+    const id = await redisCommand('XADD', () =>
+      this.redis.call('XADD', this.streamKey, ...cap, '*', ...fields),
+    );
     this.#counters.produced += 1;
     return String(id);
   }
@@ -184,7 +186,7 @@ export class EventStream {
     // Array.from, not map: a hole in a sparse array is checked (and refused) like any other element.
     const encoded = Array.from(events, encodeBatchEvent);
     const produceChunk = this.#script(PRODUCE_BATCH_COMMAND);
-    const ids = await this.#run('XADD batch', async () => {
+    const ids = await redisCommand('XADD batch', async () => {
       // Each chunk is written as soon as it is serialised, so Redis appends one chunk while the next is
       // being prepared; replies come back in order on the one connection.
       const replies: Promise<unknown>[] = [];
@@ -243,7 +245,7 @@ export class EventStream {
     if (blockMs !== null) assertInteger(blockMs, 'blockMs', 0);
     // BLOCK 0 waits forever; `null` leaves BLOCK out, so an empty stream answers at once.
     const block = blockMs === null ? [] : ['BLOCK', blockMs];
-    const reply = await this.#run('XREADGROUP', () =>
+    const reply = await redisCommand('XREADGROUP', () =>
       this.redis.call(
         'XREADGROUP',
         'GROUP',
@@ -270,7 +272,7 @@ export class EventStream {
     assertName(consumer, 'consumer');
     assertInteger(count, 'count', 1);
     const readBacklog = this.#script(READ_BACKLOG_COMMAND);
-    const reply = await this.#run('XREADGROUP (backlog script)', () =>
+    const reply = await redisCommand('XREADGROUP (backlog script)', () =>
       readBacklog(this.streamKey, group, consumer, String(count)),
     );
     return parseBacklogRead(reply);
@@ -285,7 +287,7 @@ export class EventStream {
     const types = new Map<string, string>();
     if (ids.length === 0) return types;
     const typesOf = this.#script(TYPES_OF_COMMAND);
-    const reply = await this.#run('XRANGE (types script)', () => typesOf(this.streamKey, ...ids));
+    const reply = await redisCommand('XRANGE (types script)', () => typesOf(this.streamKey, ...ids));
     parseTypesOf(reply).forEach((type, index) => {
       const id = ids[index];
       if (type !== null && id !== undefined) types.set(id, type);
@@ -302,7 +304,7 @@ export class EventStream {
     assertName(consumer, 'consumer');
     assertInteger(count, 'count', 1);
     assertEntryId(afterId, 'afterId');
-    const reply = await this.#run('XREADGROUP', () =>
+    const reply = await redisCommand('XREADGROUP', () =>
       this.redis.call(
         'XREADGROUP',
         'GROUP',
@@ -324,7 +326,7 @@ export class EventStream {
     assertIds(ids);
     if (ids.length === 0) return 0;
     const acked = Number(
-      await this.#run('XACK', () => this.redis.call('XACK', this.streamKey, group, ...ids)),
+      await redisCommand('XACK', () => this.redis.call('XACK', this.streamKey, group, ...ids)),
     );
     this.#counters.acked += acked;
     return acked;
@@ -379,7 +381,7 @@ export class EventStream {
     };
     let cursor = startId;
     for (let page = 0; page < maxPages; page++) {
-      const result = await this.#run('XAUTOCLAIM', () => claimPage(cursor));
+      const result = await redisCommand('XAUTOCLAIM', () => claimPage(cursor));
       claimed.push(...result.claimed);
       deletedIds.push(...result.deletedIds);
       deadLettered.push(...result.deadLettered);
@@ -402,7 +404,7 @@ export class EventStream {
     assertIds(ids);
     assertInteger(minIdleMs, 'minIdleMs', 0);
     if (ids.length === 0) return [];
-    const reply = await this.#run('XCLAIM', () =>
+    const reply = await redisCommand('XCLAIM', () =>
       this.redis.call('XCLAIM', this.streamKey, group, consumer, minIdleMs, ...ids),
     );
     const claimed = parseEntries(reply);
@@ -451,7 +453,7 @@ export class EventStream {
     const page = await this.pendingDetail(group, { start, count: HANDOVER_PAGE, consumer: from });
     if (page.length === 0) return { moved: 0, deleted: 0, letters: [], last: null };
     const ids = page.map((entry) => entry.id);
-    const reply = await this.#run('XCLAIM', () =>
+    const reply = await redisCommand('XCLAIM', () =>
       this.redis.call('XCLAIM', this.streamKey, group, to, 0, ...ids, 'JUSTID'),
     );
     const moved = parseIds(reply).length;
@@ -467,7 +469,7 @@ export class EventStream {
     deadLetterKey: string,
   ): Promise<HandoverPage> {
     const handover = this.#script(HANDOVER_WITH_LETTERS_COMMAND);
-    const [moved, written, last] = (await this.#run('XCLAIM (handover script)', () =>
+    const [moved, written, last] = (await redisCommand('XCLAIM (handover script)', () =>
       handover(
         this.streamKey,
         deadLetterKey,
@@ -492,7 +494,7 @@ export class EventStream {
     assertName(group, 'group');
     assertName(consumer, 'consumer');
     return Number(
-      await this.#run('XGROUP DELCONSUMER', () =>
+      await redisCommand('XGROUP DELCONSUMER', () =>
         this.redis.call('XGROUP', 'DELCONSUMER', this.streamKey, group, consumer),
       ),
     );
@@ -501,7 +503,7 @@ export class EventStream {
   /** `XGROUP DESTROY`; true when the group existed. */
   async deleteGroup(group: string): Promise<boolean> {
     assertName(group, 'group');
-    const destroyed = await this.#run('XGROUP DESTROY', () =>
+    const destroyed = await redisCommand('XGROUP DESTROY', () =>
       this.redis.call('XGROUP', 'DESTROY', this.streamKey, group),
     );
     return Number(destroyed) === 1;
@@ -514,7 +516,9 @@ export class EventStream {
     assertInteger(count, 'count', 1);
     if (isBeyondIdSpace(start, end)) return [];
     return parseEntries(
-      await this.#run('XRANGE', () => this.redis.call('XRANGE', this.streamKey, start, end, 'COUNT', count)),
+      await redisCommand('XRANGE', () =>
+        this.redis.call('XRANGE', this.streamKey, start, end, 'COUNT', count),
+      ),
     );
   }
 
@@ -522,14 +526,14 @@ export class EventStream {
   async tail(count = 10): Promise<StreamEntry[]> {
     assertInteger(count, 'count', 1);
     return parseEntries(
-      await this.#run('XREVRANGE', () =>
+      await redisCommand('XREVRANGE', () =>
         this.redis.call('XREVRANGE', this.streamKey, '+', '-', 'COUNT', count),
       ),
     );
   }
 
   async length(): Promise<number> {
-    return Number(await this.#run('XLEN', () => this.redis.call('XLEN', this.streamKey)));
+    return Number(await redisCommand('XLEN', () => this.redis.call('XLEN', this.streamKey)));
   }
 
   /** `XTRIM MAXLEN [~] n`; returns how many entries were removed. */
@@ -537,7 +541,7 @@ export class EventStream {
     assertInteger(maxlen, 'maxlen', 0);
     const mode = approx ? ['~'] : [];
     return Number(
-      await this.#run('XTRIM', () => this.redis.call('XTRIM', this.streamKey, 'MAXLEN', ...mode, maxlen)),
+      await redisCommand('XTRIM', () => this.redis.call('XTRIM', this.streamKey, 'MAXLEN', ...mode, maxlen)),
     );
   }
 
@@ -546,7 +550,7 @@ export class EventStream {
     assertEntryId(minId, 'minId');
     const mode = approx ? ['~'] : [];
     return Number(
-      await this.#run('XTRIM', () => this.redis.call('XTRIM', this.streamKey, 'MINID', ...mode, minId)),
+      await redisCommand('XTRIM', () => this.redis.call('XTRIM', this.streamKey, 'MINID', ...mode, minId)),
     );
   }
 
@@ -590,7 +594,7 @@ export class EventStream {
   async pendingSummary(group: string): Promise<PendingSummary> {
     assertName(group, 'group');
     return parsePendingSummary(
-      await this.#run('XPENDING', () => this.redis.call('XPENDING', this.streamKey, group)),
+      await redisCommand('XPENDING', () => this.redis.call('XPENDING', this.streamKey, group)),
     );
   }
 
@@ -607,7 +611,7 @@ export class EventStream {
     const idle = minIdleMs === undefined ? [] : ['IDLE', minIdleMs];
     const owner = consumer === undefined ? [] : [consumer];
     return parsePendingDetail(
-      await this.#run('XPENDING', () =>
+      await redisCommand('XPENDING', () =>
         this.redis.call('XPENDING', this.streamKey, group, ...idle, start, end, count, ...owner),
       ),
     );
@@ -615,7 +619,7 @@ export class EventStream {
 
   /** Deletes the stream key with all its groups; true when it existed. */
   async deleteStream(): Promise<boolean> {
-    return Number(await this.#run('DEL', () => this.redis.call('DEL', this.streamKey))) === 1;
+    return Number(await redisCommand('DEL', () => this.redis.call('DEL', this.streamKey))) === 1;
   }
 
   /** Counters of this process: entries appended, acked and claimed through this stream (and its views). */
@@ -626,10 +630,6 @@ export class EventStream {
   /** Closes the connection when this stream opened it from a URL; a shared connection is left alone. */
   async close(): Promise<void> {
     await releaseConnection(this.#connection);
-  }
-
-  #run<T>(operation: string, call: () => Promise<T>): Promise<T> {
-    return redisCommand(operation, call);
   }
 }
 
