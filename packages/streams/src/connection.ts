@@ -70,3 +70,39 @@ function isRedisClient(value: unknown): value is Redis {
     typeof client.status === 'string'
   );
 }
+
+/** The watchers of a connection's 'close', and the one listener that calls them. */
+interface CloseWatch {
+  readonly watchers: Set<() => void>;
+  readonly notify: () => void;
+}
+
+const closeWatches = new WeakMap<Redis, CloseWatch>();
+
+/**
+ * Calls `watcher` whenever `redis` closes, until the returned function is called. However many workers share
+ * a connection, it carries one listener while any watch it: closing a dozen workers at once would otherwise
+ * add a dozen and trip Node's possible-leak warning, a false alarm.
+ */
+export function onConnectionClose(redis: Redis, watcher: () => void): () => void {
+  let watch = closeWatches.get(redis);
+  if (!watch) {
+    const watchers = new Set<() => void>();
+    watch = {
+      watchers,
+      notify: () => {
+        for (const each of [...watchers]) each();
+      },
+    };
+    closeWatches.set(redis, watch);
+    redis.on('close', watch.notify);
+  }
+  const { watchers, notify } = watch;
+  watchers.add(watcher);
+  return () => {
+    watchers.delete(watcher);
+    if (watchers.size > 0 || closeWatches.get(redis) !== watch) return;
+    closeWatches.delete(redis);
+    redis.off('close', notify);
+  };
+}

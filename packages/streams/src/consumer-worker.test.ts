@@ -497,4 +497,26 @@ describe('ConsumerWorker', () => {
       process.off('warning', onWarning);
     }
   });
+
+  it('a dozen workers on one shared connection close together without a possible-leak warning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => void warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const stream = await newStream();
+      const before = redis.listenerCount('close');
+      const workers = Array.from(
+        { length: 12 },
+        (_, index) => new ConsumerWorker(stream, 'g', `w${index}`, { blockMs: 50 }),
+      );
+      await Promise.all(workers.map((worker) => worker.start()));
+      await Promise.all(workers.map((worker) => worker.close()));
+      // Warnings are emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+      expect(redis.listenerCount('close')).toBe(before);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
 });

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { assertInteger, assertName } from './arguments.js';
-import { closeRedis } from './connection.js';
+import { closeRedis, onConnectionClose } from './connection.js';
 import type {
   ConsumerWorkerEvents,
   DeliverySource,
@@ -413,7 +413,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     giveUpIfLost();
     giveUpSharedIfLost();
     connection?.on('close', giveUpIfLost);
-    shared.on('close', giveUpSharedIfLost);
+    const stopWatchingShared = onConnectionClose(shared, giveUpSharedIfLost);
     // A blocked XREADGROUP only returns when data arrives or the block times out; closing its connection
     // is the prompt way out. Anything Redis delivered meanwhile stays in this consumer's PEL.
     if (this.#reading) {
@@ -431,7 +431,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       connection?.off('close', giveUpIfLost);
       if (connection) await closeRedis(connection);
     }
-    shared.off('close', giveUpSharedIfLost);
+    stopWatchingShared();
     this.#state = 'closed';
     this.#peers.leave(this.#asPeer);
   }
