@@ -1,3 +1,4 @@
 export { freePort, RedisServer, type RedisServerOptions } from '@streamscope/local-redis';
 export { uniqueStreamKey } from './keys.js';
+export { type PrivateRedis, usePrivateRedis } from './private-redis.js';
 export { waitFor } from './wait-for.js';
