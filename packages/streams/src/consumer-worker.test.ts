@@ -6,31 +6,18 @@ import {
   type StreamEntry,
   WorkerClosedError,
 } from '@streamscope/streams';
-import { RedisServer, uniqueStreamKey, waitFor } from '@streamscope/testkit';
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
+import { describe, expect, it } from 'vitest';
 
-let server: RedisServer;
-let redis: Redis;
-const cleanups: (() => Promise<unknown>)[] = [];
-
-beforeAll(async () => {
-  server = await RedisServer.start();
-  redis = new Redis(server.url);
-});
-
-afterAll(async () => {
-  await redis.quit();
-  await server.stop();
-});
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const redisSuite = usePrivateRedis();
 
 async function newStream(claimMinIdleMs = 100): Promise<EventStream> {
-  const stream = new EventStream({ connection: redis, streamKey: uniqueStreamKey(), claimMinIdleMs });
-  cleanups.push(() => stream.deleteStream());
+  const stream = new EventStream({
+    connection: redisSuite.redis,
+    streamKey: uniqueStreamKey(),
+    claimMinIdleMs,
+  });
+  redisSuite.afterThisTest(() => stream.deleteStream());
   await stream.ensureGroup('g', '0-0');
   return stream;
 }
@@ -47,7 +34,7 @@ async function startWorker(
   for (const kind of ['delivered', 'acked', 'dropped', 'failed', 'claimed', 'deleted'] as const) {
     worker.on(kind, (event) => events.push(event));
   }
-  cleanups.push(() => worker.close());
+  redisSuite.afterThisTest(() => worker.close());
   await worker.start();
   return {
     worker,
@@ -63,7 +50,7 @@ describe('ConsumerWorker', () => {
   it('runs the handler on every entry, acks each read batch with one XACK, and emits each step', async () => {
     const stream = await newStream();
     const ids = await stream.produceBatch(events(100));
-    const monitor = await redis.monitor();
+    const monitor = await redisSuite.redis.monitor();
     const commands: string[] = [];
     monitor.on('monitor', (_time: string, args: string[]) => {
       if (args[1] === stream.streamKey) commands.push(String(args[0]).toUpperCase());
@@ -236,11 +223,11 @@ describe('ConsumerWorker', () => {
     const stream = await newStream();
     const { worker, of } = await startWorker(stream, 'w', { blockMs: 10_000 });
     await waitFor('the worker blocked in XREADGROUP', async () => {
-      const clients = String(await redis.call('CLIENT', 'LIST'));
+      const clients = String(await redisSuite.redis.call('CLIENT', 'LIST'));
       return /name=streamscope-worker:\S+\/g\/w .*flags=b .*cmd=xreadgroup/.test(clients);
     });
     await worker.pause();
-    const clients = String(await redis.call('CLIENT', 'LIST'));
+    const clients = String(await redisSuite.redis.call('CLIENT', 'LIST'));
     expect(clients).not.toMatch(/name=streamscope-worker:\S+\/g\/w .*flags=b/);
     await stream.produceBatch(events(3));
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -338,7 +325,7 @@ describe('ConsumerWorker', () => {
     const blockMs = 2000;
     const { worker } = await startWorker(stream, 'w', { blockMs });
     await waitFor('blocked in XREADGROUP', async () => {
-      const clients = String(await redis.call('CLIENT', 'LIST'));
+      const clients = String(await redisSuite.redis.call('CLIENT', 'LIST'));
       return clients
         .split('\n')
         .some((line) => /name=streamscope-worker:\S+\/g\/w /.test(line) && line.includes('cmd=xreadgroup'));
@@ -418,7 +405,7 @@ describe('ConsumerWorker', () => {
   it('reports Redis errors as events and keeps going', async () => {
     const stream = await newStream();
     const worker = new ConsumerWorker(stream, 'missing-group', 'w', { blockMs: 50, maxBackoffMs: 100 });
-    cleanups.push(() => worker.close());
+    redisSuite.afterThisTest(() => worker.close());
     const errors: string[] = [];
     worker.on('error', (event) => errors.push(`${event.operation}: ${event.error.name}`));
     await worker.start();
@@ -441,7 +428,7 @@ describe('ConsumerWorker', () => {
       blockMs: 100,
       handler: (entry) => void handled.push(entry.id),
     });
-    cleanups.push(() => worker.close());
+    redisSuite.afterThisTest(() => worker.close());
     worker.on('delivered', () => {
       throw new Error('metrics listener bug');
     });
@@ -479,7 +466,7 @@ describe('ConsumerWorker', () => {
       const stream = await newStream();
       // No such group: every read fails with NOGROUP, and the worker reports it to the listener that throws.
       const worker = new ConsumerWorker(stream, 'missing-group', 'w', { blockMs: 50, maxBackoffMs: 100 });
-      cleanups.push(() => worker.close());
+      redisSuite.afterThisTest(() => worker.close());
       worker.on('error', () => {
         throw new Error('error listener bug');
       });

@@ -6,39 +6,26 @@ import {
   NothingToRequeueError,
   StreamError,
 } from '@streamscope/streams';
-import { RedisServer, uniqueStreamKey, waitFor } from '@streamscope/testkit';
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
+import { describe, expect, it } from 'vitest';
 
-let server: RedisServer;
-let redis: Redis;
-const cleanup: (() => Promise<unknown>)[] = [];
-
-beforeAll(async () => {
-  server = await RedisServer.start();
-  redis = new Redis(server.url);
-});
-afterAll(async () => {
-  await redis.quit();
-  await server.stop();
-});
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
+const redisSuite = usePrivateRedis();
 
 function setUp(claimMinIdleMs = 0) {
-  const stream = new EventStream({ connection: redis, streamKey: uniqueStreamKey('dlq'), claimMinIdleMs });
+  const stream = new EventStream({
+    connection: redisSuite.redis,
+    streamKey: uniqueStreamKey('dlq'),
+    claimMinIdleMs,
+  });
   const deadLetters = new DeadLetters(stream, `${stream.streamKey}:dlq`);
-  cleanup.push(
-    () => stream.deleteStream(),
-    () => deadLetters.clear(),
-  );
+  redisSuite.afterThisTest(() => stream.deleteStream());
+  redisSuite.afterThisTest(() => deadLetters.clear());
   return { stream, deadLetters };
 }
 
 function startWorker(...args: ConstructorParameters<typeof ConsumerWorker>): ConsumerWorker {
   const worker = new ConsumerWorker(...args);
-  cleanup.push(() => worker.close());
+  redisSuite.afterThisTest(() => worker.close());
   return worker;
 }
 
@@ -189,10 +176,10 @@ describe('dead-letter stream', () => {
     const ids = await stream.produceBatch(Array.from({ length: 3 }, () => ({ type: 'order.paid' })));
     await stream.consume('g', 'dead', 10, 10); // delivered, never acked
     await stream.trimMaxlen(0, { approx: false });
-    await redis.set(deadLetters.key, 'not a stream');
+    await redisSuite.redis.set(deadLetters.key, 'not a stream');
     await expect(deadLetters.autoclaim('g', 'reaper')).rejects.toThrow(/WRONGTYPE the dead-letter key/);
     expect((await stream.pendingSummary('g')).count).toBe(3);
-    await redis.del(deadLetters.key);
+    await redisSuite.redis.del(deadLetters.key);
     const result = await deadLetters.autoclaim('g', 'reaper');
     expect(result.deadLettered.map((letter) => letter.id).sort()).toEqual([...ids].sort());
     expect((await stream.pendingSummary('g')).count).toBe(0);
@@ -209,7 +196,7 @@ describe('dead-letter stream', () => {
     const peer = startWorker(stream, 'g', 'peer', { blockMs: 2000, deadLetters });
     await peer.start();
     await waitFor('the peer blocked in XREADGROUP', async () =>
-      String(await redis.call('CLIENT', 'LIST')).includes('cmd=xreadgroup'),
+      String(await redisSuite.redis.call('CLIENT', 'LIST')).includes('cmd=xreadgroup'),
     );
     const reaper = startWorker(stream, 'g', 'reaper', { blockMs: 50, deadLetters });
     const errors: string[] = [];
@@ -217,11 +204,11 @@ describe('dead-letter stream', () => {
     await reaper.start();
     const reaping = reaper.reapIdlePel();
     await waitFor('the claim made', async () => (await stream.pendingSummary('g')).count === 0);
-    await redis.set(deadLetters.key, 'not a stream');
+    await redisSuite.redis.set(deadLetters.key, 'not a stream');
     const first = await reaping;
     expect(first.deletedIds.sort()).toEqual([...ids].sort());
     expect(errors[0]).toMatch(/WRONGTYPE/);
-    await redis.del(deadLetters.key);
+    await redisSuite.redis.del(deadLetters.key);
     const second = await reaper.reapIdlePel();
     expect(second.deletedIds).toEqual([]);
     const letters = await deadLetters.newest();
@@ -274,7 +261,7 @@ describe('dead-letter stream', () => {
     await stream.consume('g', 'w', 10, 10); // delivered, never acked: a consumer that died
     await stream.trimMaxlen(0, { approx: false });
     // The DLQ cannot take them at first (its key holds a string): they must stay pending, not vanish.
-    await redis.set(deadLetters.key, 'not a stream');
+    await redisSuite.redis.set(deadLetters.key, 'not a stream');
     // On start a worker drains its own PEL first, where the trimmed entries show without payload.
     const worker = startWorker(stream, 'g', 'w', { blockMs: 50, deadLetters });
     const errors: string[] = [];
@@ -283,7 +270,7 @@ describe('dead-letter stream', () => {
     await waitFor('the failed DLQ writes reported', () => errors.length >= 3);
     expect(errors[0]).toMatch(/WRONGTYPE/);
     expect((await stream.pendingSummary('g')).count).toBe(3);
-    await redis.del(deadLetters.key);
+    await redisSuite.redis.del(deadLetters.key);
     worker.requestPelDrain();
     await waitFor('three dead letters', async () => (await deadLetters.length()) === 3);
     const letters = await deadLetters.newest();
@@ -362,7 +349,19 @@ describe('dead-letter stream', () => {
     const payload = { dlq_reason: 'customer text', dlq_group: 'x', order_id: 'o-1' };
     await stream.produce('order.placed', payload);
     // `__proto__` as a field, the way any producer (or a JSON-parsed payload) can write one.
-    await redis.call('XADD', stream.streamKey, '*', 'type', 't', 'ts_ms', '1', '__proto__', 'kept', 'a', 'b');
+    await redisSuite.redis.call(
+      'XADD',
+      stream.streamKey,
+      '*',
+      'type',
+      't',
+      'ts_ms',
+      '1',
+      '__proto__',
+      'kept',
+      'a',
+      'b',
+    );
     const entries = await stream.consume('g', 'w', 2, null);
     expect(Object.keys(entries[1]?.fields ?? {})).toEqual(['type', 'ts_ms', '__proto__', 'a']);
     for (const entry of entries) {
@@ -422,7 +421,7 @@ describe('dead-letter stream', () => {
       const [copy] = await stream.replay(id, id, 1);
       expect(copy?.fields).toMatchObject({ order_id: 'o-1', requeued_from: original });
       // Once, not once per requeue: as Redis holds it, not as a record (which would hide a repeat).
-      const [raw] = (await redis.call('XRANGE', stream.streamKey, id, id)) as [string, string[]][];
+      const [raw] = (await redisSuite.redis.call('XRANGE', stream.streamKey, id, id)) as [string, string[]][];
       expect(raw?.[1].filter((name) => name === 'requeued_from')).toHaveLength(1);
     }
   });
@@ -439,7 +438,7 @@ describe('dead-letter stream', () => {
     });
     await expect(sending).rejects.toThrow(GroupNotFoundError);
     await expect(sending).rejects.toThrow(/^dead-letter write: NOGROUP[^@]*$/);
-    await redis.set(deadLetters.key, 'not a stream');
+    await redisSuite.redis.set(deadLetters.key, 'not a stream');
     await expect(deadLetters.length()).rejects.toThrow(StreamError);
     await expect(deadLetters.newest()).rejects.toThrow(/XREVRANGE \(dead letters\) failed: WRONGTYPE/);
   });
@@ -447,7 +446,7 @@ describe('dead-letter stream', () => {
   it('keeps the dead-letter stream near its cap, dropping the oldest letters first', async () => {
     const { stream } = setUp();
     const capped = new DeadLetters(stream, `${stream.streamKey}:capped-dlq`, { maxlenApprox: 100 });
-    cleanup.push(() => capped.clear());
+    redisSuite.afterThisTest(() => capped.clear());
     const first = await stream.produce('order.placed', {});
     const info = {
       group: 'g',

@@ -1,29 +1,12 @@
 import { EventStream, GroupNotFoundError, type StreamEntry } from '@streamscope/streams';
-import { RedisServer, uniqueStreamKey, waitFor } from '@streamscope/testkit';
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
+import { describe, expect, it } from 'vitest';
 
-let server: RedisServer;
-let redis: Redis;
-const streams: EventStream[] = [];
-
-beforeAll(async () => {
-  server = await RedisServer.start();
-  redis = new Redis(server.url);
-});
-
-afterAll(async () => {
-  await redis.quit();
-  await server.stop();
-});
-
-afterEach(async () => {
-  for (const stream of streams.splice(0)) await stream.deleteStream();
-});
+const redisSuite = usePrivateRedis();
 
 function newStream(options: { maxlenApprox?: number | null; claimMinIdleMs?: number } = {}): EventStream {
-  const stream = new EventStream({ connection: redis, streamKey: uniqueStreamKey(), ...options });
-  streams.push(stream);
+  const stream = new EventStream({ connection: redisSuite.redis, streamKey: uniqueStreamKey(), ...options });
+  redisSuite.afterThisTest(() => stream.deleteStream());
   return stream;
 }
 
@@ -34,7 +17,7 @@ describe('EventStream producing', () => {
     const stream = newStream();
     const before = Date.now();
     const id = await stream.produce('order.placed', { order_id: 'o-1', customer: 'alice', amount: 49.5 });
-    const raw = (await redis.call('XRANGE', stream.streamKey, '-', '+')) as [string, string[]][];
+    const raw = (await redisSuite.redis.call('XRANGE', stream.streamKey, '-', '+')) as [string, string[]][];
     expect(raw[0]?.[0]).toBe(id);
     const fields = raw[0]?.[1] ?? [];
     expect(fields.filter((_, i) => i % 2 === 0)).toEqual(['type', 'ts_ms', 'order_id', 'customer', 'amount']);
@@ -206,7 +189,15 @@ describe('EventStream groups', () => {
       Array.from({ length: 5 }, (_, i) => ({ type: 'order.placed', payload: order(from + i) }));
     await stream.produceBatch([...orders(0), { type: 'odd', payload: odd }, ...orders(5)]);
     // Bytes that are not UTF-8, from some other producer: each read decodes them to the same U+FFFD.
-    await redis.call('XADD', stream.streamKey, '*', 'type', 'raw', 'bin', Buffer.from([0x61, 0xff, 0xc3]));
+    await redisSuite.redis.call(
+      'XADD',
+      stream.streamKey,
+      '*',
+      'type',
+      'raw',
+      'bin',
+      Buffer.from([0x61, 0xff, 0xc3]),
+    );
     const plain = await stream.consume('plain', 'c', 12, null);
     const scripted = await stream.consumeBacklog('script', 'c', 12);
     expect(scripted).toEqual(plain);
@@ -223,7 +214,7 @@ describe('EventStream groups', () => {
   it('typesOf names the type of each entry still there, in one call', async () => {
     const stream = newStream({ maxlenApprox: null });
     const [first, second] = await stream.produceBatch([{ type: 'order.placed' }, { type: 'order.paid' }]);
-    const untyped = String(await redis.call('XADD', stream.streamKey, '*', 'order_id', 'o-1'));
+    const untyped = String(await redisSuite.redis.call('XADD', stream.streamKey, '*', 'order_id', 'o-1'));
     await stream.trimMinid(second ?? '', { approx: false });
     const types = await stream.typesOf([first ?? '', second ?? '', untyped, '999999999999999-0']);
     expect(Object.fromEntries(types)).toEqual({ [second ?? '']: 'order.paid', [untyped]: '' });
@@ -240,7 +231,7 @@ describe('EventStream groups', () => {
     expect(page1.entries.map((entry) => entry.id)).toEqual([ids[0], ids[2]]);
     const page2 = await stream.consumeOwnPel('g', 'c1', 10, ids[2]);
     expect(page2.entries.map((entry) => entry.id)).toEqual([ids[3], ids[4]]);
-    await redis.call('XDEL', stream.streamKey, ids[3] ?? '');
+    await redisSuite.redis.call('XDEL', stream.streamKey, ids[3] ?? '');
     const again = await stream.consumeOwnPel('g', 'c1', 10);
     expect(again.deletedIds).toEqual([ids[3]]);
     expect(again.entries.map((entry) => entry.id)).toEqual([ids[0], ids[2], ids[4]]);
@@ -343,7 +334,7 @@ describe('EventStream claiming', () => {
     await stream.consume('g', 'leaving', 240, 10);
     await stream.consume('g', 'staying', 10, 10);
     const ids = (await stream.pendingDetail('g', { consumer: 'leaving', count: 1000 })).map((row) => row.id);
-    await redis.call('XDEL', stream.streamKey, ids[5] ?? '');
+    await redisSuite.redis.call('XDEL', stream.streamKey, ids[5] ?? '');
     expect(await stream.handoverPending('g', 'leaving', 'staying')).toEqual({ moved: 239, deleted: 1 });
     expect(await stream.pendingDetail('g', { consumer: 'leaving' })).toEqual([]);
     const rows = await stream.pendingDetail('g', { count: 1000 });
@@ -407,7 +398,7 @@ describe('EventStream observability', () => {
       { name: 'g', consumers: 1, pending: 2, lastDeliveredId: ids[1], entriesRead: 2, lag: 3 },
     ]);
     // Deleting an entry between the group's cursor and the end makes the lag unknowable.
-    await redis.call('XDEL', stream.streamKey, ids[3] ?? '');
+    await redisSuite.redis.call('XDEL', stream.streamKey, ids[3] ?? '');
     const [group] = await stream.infoGroups();
     expect(group?.lag).toBeNull();
   });
@@ -448,7 +439,7 @@ describe('EventStream observability', () => {
   });
 
   it('opens and closes its own connection from a URL', async () => {
-    const stream = new EventStream({ connection: server.url, streamKey: uniqueStreamKey() });
+    const stream = new EventStream({ connection: redisSuite.server.url, streamKey: uniqueStreamKey() });
     await stream.produce('a');
     expect(await stream.length()).toBe(1);
     await stream.deleteStream();

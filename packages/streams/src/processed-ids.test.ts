@@ -1,25 +1,15 @@
 import { ProcessedIds } from '@streamscope/streams';
-import { RedisServer, uniqueStreamKey } from '@streamscope/testkit';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { uniqueStreamKey, usePrivateRedis } from '@streamscope/testkit';
+import { expect, it } from 'vitest';
 
-let server: RedisServer;
-let redis: Redis;
-beforeAll(async () => {
-  server = await RedisServer.start();
-  redis = new Redis(server.url);
-});
-afterAll(async () => {
-  await redis.quit();
-  await server.stop();
-});
+const redisSuite = usePrivateRedis();
 
 it('remembers processed IDs across instances, so a redelivery is recognised after a restart', async () => {
   const key = uniqueStreamKey('processed');
-  const before = new ProcessedIds(redis, key);
+  const before = new ProcessedIds(redisSuite.redis, key);
   expect(await before.has('1-0')).toBe(false);
   await before.add('1-0');
-  const afterRestart = new ProcessedIds(redis, key);
+  const afterRestart = new ProcessedIds(redisSuite.redis, key);
   expect(await afterRestart.has('1-0')).toBe(true);
   expect(await afterRestart.has('2-0')).toBe(false);
   await afterRestart.clear();
@@ -27,23 +17,23 @@ it('remembers processed IDs across instances, so a redelivery is recognised afte
 });
 
 it('marks a batch of IDs added in one turn of the event loop', async () => {
-  const processed = new ProcessedIds(redis, uniqueStreamKey('processed-batch'));
+  const processed = new ProcessedIds(redisSuite.redis, uniqueStreamKey('processed-batch'));
   const ids = Array.from({ length: 100 }, (_, n) => `${n + 1}-0`);
   await Promise.all(ids.map((id) => processed.add(id)));
   expect(await Promise.all(ids.map((id) => processed.has(id)))).toEqual(ids.map(() => true));
-  expect(Number(await redis.call('ZCARD', processed.key))).toBe(100);
+  expect(Number(await redisSuite.redis.call('ZCARD', processed.key))).toBe(100);
   await processed.clear();
 });
 
 it('remembers at most about maxIds IDs, the newest', async () => {
-  const processed = new ProcessedIds(redis, uniqueStreamKey('processed-cap'), { maxIds: 500 });
+  const processed = new ProcessedIds(redisSuite.redis, uniqueStreamKey('processed-cap'), { maxIds: 500 });
   for (let batch = 0; batch < 50; batch++) {
     await processed.addMany(Array.from({ length: 100 }, (_, n) => `${batch + 1}-${n}`));
     // Later IDs land in later milliseconds, so "newest" is well defined for the check below.
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
   // Pruned every maxIds adds: never more than twice the bound in between.
-  expect(Number(await redis.call('ZCARD', processed.key))).toBeLessThanOrEqual(1_000);
+  expect(Number(await redisSuite.redis.call('ZCARD', processed.key))).toBeLessThanOrEqual(1_000);
   expect(await processed.has('50-99')).toBe(true);
   expect(await processed.has('1-0')).toBe(false);
   await processed.clear();

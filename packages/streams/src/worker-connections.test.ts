@@ -1,23 +1,13 @@
 import { ConsumerWorker, connectedWorkers, EventStream, workerConnectionName } from '@streamscope/streams';
-import { RedisServer, uniqueStreamKey, waitFor } from '@streamscope/testkit';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
+import { expect, it } from 'vitest';
 
-let server: RedisServer;
-let redis: Redis;
-beforeAll(async () => {
-  server = await RedisServer.start();
-  redis = new Redis(server.url);
-});
-afterAll(async () => {
-  redis?.disconnect();
-  await server.stop();
-});
+const redisSuite = usePrivateRedis();
 
 it('lists the workers connected to Redis from any process, by stream, group and consumer', async () => {
   // Names CLIENT SETNAME would refuse or could confuse (spaces, the separators) survive the round trip.
   const streamKey = `${uniqueStreamKey('conn')}:with space/and slash`;
-  const stream = new EventStream({ connection: redis, streamKey });
+  const stream = new EventStream({ connection: redisSuite.redis, streamKey });
   await stream.ensureGroup('billing team', '0-0');
   const worker = new ConsumerWorker(stream, 'billing team', 'pod:1/a');
   await worker.start();
@@ -25,9 +15,9 @@ it('lists the workers connected to Redis from any process, by stream, group and 
     workers.filter((connected) => connected.streamKey === streamKey);
   await waitFor(
     'the worker connection to be listed',
-    async () => mine(await connectedWorkers(redis)).length === 1,
+    async () => mine(await connectedWorkers(redisSuite.redis)).length === 1,
   );
-  expect(mine(await connectedWorkers(redis))).toEqual([
+  expect(mine(await connectedWorkers(redisSuite.redis))).toEqual([
     { streamKey, group: 'billing team', consumer: 'pod:1/a' },
   ]);
   expect(workerConnectionName(streamKey, 'billing team', 'pod:1/a')).not.toMatch(/\s/);
@@ -35,7 +25,7 @@ it('lists the workers connected to Redis from any process, by stream, group and 
   await worker.close();
   await waitFor(
     'the worker connection to be gone',
-    async () => mine(await connectedWorkers(redis)).length === 0,
+    async () => mine(await connectedWorkers(redisSuite.redis)).length === 0,
   );
   await stream.deleteStream();
 });
