@@ -1,21 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConsumerWorker, EventStream } from '@streamscope/streams';
-import { RedisServer, uniqueStreamKey, waitFor } from '@streamscope/testkit';
+import { uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 
-let server: RedisServer;
-
-beforeAll(async () => {
-  server = await RedisServer.start({ appendOnly: true });
-});
-
-afterAll(async () => {
-  await server.stop();
-});
+const redisSuite = usePrivateRedis({ appendOnly: true });
 
 it('workers blocked when Redis is killed recover by themselves; every produced entry is acked', async () => {
-  const stream = new EventStream({ connection: server.url, streamKey: uniqueStreamKey('restart') });
+  const stream = new EventStream({
+    connection: redisSuite.server.url,
+    streamKey: uniqueStreamKey('restart'),
+  });
   await stream.ensureGroup('notifications', '0-0');
   await stream.ensureGroup('analytics', '0-0');
   const acked = { notifications: new Set<string>(), analytics: new Set<string>() };
@@ -45,9 +40,9 @@ it('workers blocked when Redis is killed recover by themselves; every produced e
   })();
 
   await waitFor('steady flow', () => acked.analytics.size > 50);
-  await server.kill();
+  await redisSuite.server.kill();
   await sleep(1000);
-  await server.restart();
+  await redisSuite.server.restart();
   const countAtRestart = produced.length;
   await waitFor('production resumes', () => produced.length > countAtRestart + 100, { timeoutMs: 20_000 });
   producing = false;
@@ -71,7 +66,7 @@ it('workers blocked when Redis is killed recover by themselves; every produced e
 
 it('a batch whose XACK failed is acked after the restart without running its handler again', async () => {
   // A connection that fails commands at once while Redis is away, as a server answering its API would use.
-  const connection = new Redis(server.url, { maxRetriesPerRequest: 0 });
+  const connection = new Redis(redisSuite.server.url, { maxRetriesPerRequest: 0 });
   connection.on('error', () => {});
   const stream = new EventStream({ connection, streamKey: uniqueStreamKey('unconfirmed') });
   await stream.ensureGroup('g', '0-0');
@@ -84,7 +79,7 @@ it('a batch whose XACK failed is acked after the restart without running its han
     handler: async (entry) => {
       handled.set(entry.id, (handled.get(entry.id) ?? 0) + 1);
       // The batch is done, but Redis goes away before its XACK can be sent.
-      redisGone ??= server.kill();
+      redisGone ??= redisSuite.server.kill();
       await redisGone;
     },
   });
@@ -93,7 +88,7 @@ it('a batch whose XACK failed is acked after the restart without running its han
   const ids = await stream.produceBatch(Array.from({ length: 5 }, () => ({ type: 'order.placed' })));
   await worker.start();
   await waitFor('the batch to be handled', () => handled.size === 5);
-  await server.restart();
+  await redisSuite.server.restart();
   await waitFor('every entry acked', () => ids.every((id) => acked.has(id)), { timeoutMs: 15_000 });
   await waitFor('an empty PEL', async () => (await stream.pendingSummary('g')).count === 0);
   expect([...handled.values()]).toEqual([1, 1, 1, 1, 1]);
@@ -104,7 +99,10 @@ it('a batch whose XACK failed is acked after the restart without running its han
 }, 30_000);
 
 it('a worker closed while Redis is down closes at once, and what it was delivered is still pending after', async () => {
-  const stream = new EventStream({ connection: server.url, streamKey: uniqueStreamKey('close-down') });
+  const stream = new EventStream({
+    connection: redisSuite.server.url,
+    streamKey: uniqueStreamKey('close-down'),
+  });
   await stream.ensureGroup('g', '0-0');
   await stream.produceBatch(Array.from({ length: 5 }, () => ({ type: 'order.placed' })));
   const worker = new ConsumerWorker(stream, 'g', 'w', { blockMs: 5_000, handler: async () => {} });
@@ -114,14 +112,14 @@ it('a worker closed while Redis is down closes at once, and what it was delivere
   await waitFor('the five acked', () => acked.length === 5);
   await sleep(100); // the worker is blocked in XREADGROUP now
 
-  await server.kill();
+  await redisSuite.server.kill();
   await waitFor('the worker to see Redis gone', () => !worker.status().alive);
   const started = Date.now();
   await worker.close();
   expect(Date.now() - started).toBeLessThan(3_000); // it used to wait forever
   expect(worker.status().state).toBe('closed');
 
-  await server.restart();
+  await redisSuite.server.restart();
   await waitFor('Redis back', async () => (await stream.length().catch(() => -1)) === 5);
   expect((await stream.pendingSummary('g')).count).toBe(0);
   await stream.deleteStream();
@@ -129,7 +127,10 @@ it('a worker closed while Redis is down closes at once, and what it was delivere
 });
 
 it('a worker closed while Redis is down and its batch XACK is queued closes at once; the entry stays pending', async () => {
-  const stream = new EventStream({ connection: server.url, streamKey: uniqueStreamKey('close-ack') });
+  const stream = new EventStream({
+    connection: redisSuite.server.url,
+    streamKey: uniqueStreamKey('close-ack'),
+  });
   await stream.ensureGroup('g', '0-0');
   let inHandler = false;
   let handlerDone = false;
@@ -144,7 +145,7 @@ it('a worker closed while Redis is down and its batch XACK is queued closes at o
   await worker.start();
   const id = await stream.produce('order.placed');
   await waitFor('the handler running', () => inHandler);
-  await server.kill(); // gone before the batch's XACK
+  await redisSuite.server.kill(); // gone before the batch's XACK
   await waitFor('the handler to return', () => handlerDone);
   await sleep(100); // its XACK waits in the worker connection's offline queue
   const started = Date.now();
@@ -152,7 +153,7 @@ it('a worker closed while Redis is down and its batch XACK is queued closes at o
   expect(Date.now() - started).toBeLessThan(3_000); // it used to take ~73 s
   expect(worker.status().state).toBe('closed');
 
-  await server.restart();
+  await redisSuite.server.restart();
   await waitFor('Redis back', async () => (await stream.length().catch(() => -1)) === 1);
   const pending = await stream.pendingDetail('g', { start: '-', end: '+', count: 10 });
   expect(pending.map((row) => row.id)).toEqual([id]); // not acked, so redelivered later: nothing lost
@@ -162,19 +163,22 @@ it('a worker closed while Redis is down and its batch XACK is queued closes at o
 
 it('a worker closed while Redis is down and a reap is waiting on the shared connection closes at once', async () => {
   // The stream opens its own connection from the URL, with ioredis's defaults: commands wait through retries.
-  const stream = new EventStream({ connection: server.url, streamKey: uniqueStreamKey('close-reap') });
+  const stream = new EventStream({
+    connection: redisSuite.server.url,
+    streamKey: uniqueStreamKey('close-reap'),
+  });
   await stream.ensureGroup('g', '0-0');
   const worker = new ConsumerWorker(stream, 'g', 'w', { reapIntervalMs: 100 });
   worker.on('error', () => {});
   await worker.start();
   await sleep(300); // blocked in XREADGROUP, reaping every 100 ms
-  await server.kill();
+  await redisSuite.server.kill();
   await waitFor('the worker to see Redis gone', () => !worker.status().alive);
   await sleep(150); // a reap's XAUTOCLAIM now waits in the shared connection's offline queue
   const started = Date.now();
   await worker.close();
   expect(Date.now() - started).toBeLessThan(3_000); // it used to take ~73 s
   expect(worker.status().state).toBe('closed');
-  await server.restart();
+  await redisSuite.server.restart();
   await stream.close();
 }, 30_000);
