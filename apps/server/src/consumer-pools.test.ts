@@ -1,16 +1,13 @@
-import { RedisServer, uniqueStreamKey, waitFor } from '@streamscope/testkit';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
+import { afterAll, expect, it } from 'vitest';
 import { json, startTestServer, type TestServer } from './testing/test-server.js';
 
 // The seed's "separate consumer pool per group": each group runs in a process of its own, all on one stream.
-let redis: RedisServer;
+const redisSuite = usePrivateRedis();
 const servers: TestServer[] = [];
-beforeAll(async () => {
-  redis = await RedisServer.start();
-});
+// Registered after usePrivateRedis, so it runs before the redis-server stops (after-hooks run newest first).
 afterAll(async () => {
   for (const server of servers) await server.stop();
-  await redis.stop();
 });
 
 interface GroupState {
@@ -25,7 +22,7 @@ const groupsOf = async (server: TestServer): Promise<GroupState[]> =>
 it('runs one group per process on one stream: each acks every entry, each dashboard sees the other pool', async () => {
   const streamKey = uniqueStreamKey('pools');
   const start = async (flags: string[]) => {
-    const server = await startTestServer(['--stream-key', streamKey, ...flags], { redis });
+    const server = await startTestServer(['--stream-key', streamKey, ...flags], { redis: redisSuite.server });
     servers.push(server);
     return server;
   };
@@ -125,12 +122,12 @@ it('a reset in one process: the other re-creates its groups, and its workers car
   const streamKey = uniqueStreamKey('pools-reset');
   const logged: string[] = [];
   const resetter = await startTestServer(['--stream-key', streamKey, '--seed', 'analytics=worker-c'], {
-    redis,
+    redis: redisSuite.server,
   });
   servers.push(resetter);
   const other = await startTestServer(
     ['--stream-key', streamKey, '--no-reset', '--seed', 'notifications=worker-a,worker-b'],
-    { redis, log: (message) => logged.push(message) },
+    { redis: redisSuite.server, log: (message) => logged.push(message) },
   );
   servers.push(other);
 
@@ -154,7 +151,7 @@ it('a reset in one process: the other re-creates its groups, and its workers car
 });
 
 it('a consumer added while a reset runs starts after it, on a group that exists', async () => {
-  const test = await startTestServer(['--seed', 'none'], { redis });
+  const test = await startTestServer(['--seed', 'none'], { redis: redisSuite.server });
   servers.push(test);
   const { pipeline } = test.server;
   await pipeline.addConsumer('hand', 'h1');
@@ -171,7 +168,7 @@ it('a consumer added while a reset runs starts after it, on a group that exists'
 });
 
 it('snapshots taken while resets run skip a group deleted under them instead of failing', async () => {
-  const test = await startTestServer([], { redis });
+  const test = await startTestServer([], { redis: redisSuite.server });
   servers.push(test);
   const { app, pipeline } = test.server;
   let resetting = true;
@@ -195,13 +192,13 @@ it('snapshots taken while resets run skip a group deleted under them instead of 
 it('a server started with a seed name another live process runs leaves that consumer to it', async () => {
   const streamKey = uniqueStreamKey('pools-seed');
   const first = await startTestServer(['--stream-key', streamKey, '--seed', 'notifications=worker-a'], {
-    redis,
+    redis: redisSuite.server,
   });
   servers.push(first);
   const logged: string[] = [];
   const second = await startTestServer(
     ['--stream-key', streamKey, '--no-reset', '--seed', 'notifications=worker-a,worker-b'],
-    { redis, log: (message) => logged.push(message) },
+    { redis: redisSuite.server, log: (message) => logged.push(message) },
   );
   servers.push(second);
   expect(second.server.seeded).toEqual({ groups: 1, consumers: 1 });

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { RedisServer, uniqueStreamKey } from '@streamscope/testkit';
+import { RedisServer, uniqueStreamKey, usePrivateRedis } from '@streamscope/testkit';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseConfig } from './config.js';
 import { startTestServer } from './testing/test-server.js';
 
@@ -29,13 +29,7 @@ function streamscope(args: readonly string[]): {
   return { child, output: () => output, exit };
 }
 
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await RedisServer.start();
-});
-afterAll(async () => {
-  await redis?.stop();
-});
+const redisSuite = usePrivateRedis();
 
 describe('streamscope command', () => {
   it('prints the seed startup lines and stops gracefully on SIGTERM', async () => {
@@ -44,7 +38,7 @@ describe('streamscope command', () => {
       '--port',
       '0',
       '--redis-url',
-      redis.url,
+      redisSuite.server.url,
       '--stream-key',
       key,
       '--maxlen',
@@ -56,7 +50,9 @@ describe('streamscope command', () => {
       `Deleting any existing data at key '${key}' for a clean demo run (pass --no-reset to keep it).`,
     );
     expect(lines[1]).toMatch(/^Streamscope listening on http:\/\/127\.0\.0\.1:\d+$/);
-    expect(lines[2]).toBe(`Using Redis at 127.0.0.1:${redis.port} with stream key '${key}' (MAXLEN ~ 500)`);
+    expect(lines[2]).toBe(
+      `Using Redis at 127.0.0.1:${redisSuite.server.port} with stream key '${key}' (MAXLEN ~ 500)`,
+    );
     const started = Date.now();
     run.child.kill('SIGTERM');
     expect(await run.exit).toBe(0);
@@ -64,8 +60,8 @@ describe('streamscope command', () => {
   });
 
   it('fails on a port already in use without touching the stream of the server running there', async () => {
-    const first = await startTestServer([], { redis });
-    const check = new Redis(redis.url);
+    const first = await startTestServer([], { redis: redisSuite.server });
+    const check = new Redis(redisSuite.server.url);
     try {
       const { streamKey } = first.server.pipeline.stream;
       await first.server.pipeline.produce(50);
@@ -75,7 +71,7 @@ describe('streamscope command', () => {
         '--port',
         String(first.server.port),
         '--redis-url',
-        redis.url,
+        redisSuite.server.url,
         '--stream-key',
         streamKey,
       ]);
@@ -144,7 +140,7 @@ describe('streamscope command', () => {
   });
 
   it('exits 1 with one line saying what Redis refused, when the stream key holds something else', async () => {
-    const check = new Redis(redis.url);
+    const check = new Redis(redisSuite.server.url);
     const streamKey = `test:not-a-stream:${Date.now()}`;
     try {
       await check.set(streamKey, 'a string');
@@ -152,7 +148,7 @@ describe('streamscope command', () => {
         '--port',
         '0',
         '--redis-url',
-        redis.url,
+        redisSuite.server.url,
         '--stream-key',
         streamKey,
         '--no-reset',

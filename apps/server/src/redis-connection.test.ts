@@ -1,22 +1,20 @@
-import { freePort, RedisServer } from '@streamscope/testkit';
+import { freePort, usePrivateRedis } from '@streamscope/testkit';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis } from './redis-connection.js';
 
 // The shared Redis on 6379 always answers on this machine, so the fallback is driven through a default
 // address where nothing listens: a free loopback port.
 describe('choosing a Redis', () => {
-  let named: RedisServer;
+  const named = usePrivateRedis();
   let silent: string;
 
   beforeAll(async () => {
-    named = await RedisServer.start();
     silent = `redis://127.0.0.1:${await freePort()}`;
   });
-  afterAll(() => named.stop());
 
   it('uses the named Redis when it answers, and names it when it does not', async () => {
-    const target = { url: named.url, label: `${named.host}:${named.port}` };
+    const target = { url: named.server.url, label: `${named.server.host}:${named.server.port}` };
     expect(await connectRedis({ redisTarget: target }, silent)).toEqual({ ...target, embedded: null });
     await expect(connectRedis({ redisTarget: { url: silent, label: 'cache:1' } })).rejects.toThrow(
       /no Redis answers at cache:1/,
@@ -24,10 +22,10 @@ describe('choosing a Redis', () => {
   });
 
   it('uses the default address when something answers there', async () => {
-    const connection = await connectRedis({ redisTarget: null }, named.url);
+    const connection = await connectRedis({ redisTarget: null }, named.server.url);
     expect(connection).toMatchObject({
-      url: named.url,
-      label: `${named.host}:${named.port}`,
+      url: named.server.url,
+      label: `${named.server.host}:${named.server.port}`,
       embedded: null,
     });
   });

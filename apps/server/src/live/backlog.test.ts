@@ -1,19 +1,17 @@
 import { EventStream } from '@streamscope/streams';
-import { RedisServer, uniqueStreamKey } from '@streamscope/testkit';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { uniqueStreamKey, usePrivateRedis } from '@streamscope/testkit';
+import { expect, it } from 'vitest';
 import { BacklogGauge } from './backlog.js';
 
-let server: RedisServer;
-beforeAll(async () => {
-  server = await RedisServer.start();
-});
-afterAll(async () => {
-  await server.stop();
-});
+const redisSuite = usePrivateRedis();
 
 /** Uncapped, so only the tests' own trims remove entries. */
 const uncappedStream = () =>
-  new EventStream({ connection: server.url, streamKey: uniqueStreamKey('backlog'), maxlenApprox: null });
+  new EventStream({
+    connection: redisSuite.server.url,
+    streamKey: uniqueStreamKey('backlog'),
+    maxlenApprox: null,
+  });
 
 const measure = async (gauge: BacklogGauge, stream: EventStream) => {
   const [group] = await stream.infoGroups();
