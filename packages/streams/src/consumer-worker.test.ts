@@ -6,7 +6,7 @@ import {
   type StreamEntry,
   WorkerClosedError,
 } from '@streamscope/streams';
-import { uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
+import { captureWarnings, uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
 import { describe, expect, it } from 'vitest';
 
 const redisSuite = usePrivateRedis();
@@ -458,10 +458,8 @@ describe('ConsumerWorker', () => {
   it('an error listener that throws becomes a process warning; the loop carries on, no unhandled rejection', async () => {
     const unhandled: unknown[] = [];
     const onUnhandled = (reason: unknown) => void unhandled.push(reason);
-    const warnings: string[] = [];
-    const onWarning = (warning: Error) => void warnings.push(warning.message);
+    const warnings = captureWarnings('STREAMSCOPE_LISTENER_THREW');
     process.on('unhandledRejection', onUnhandled);
-    process.on('warning', onWarning);
     try {
       const stream = await newStream();
       // No such group: every read fails with NOGROUP, and the worker reports it to the listener that throws.
@@ -481,7 +479,6 @@ describe('ConsumerWorker', () => {
       expect(unhandled).toEqual([]);
     } finally {
       process.off('unhandledRejection', onUnhandled);
-      process.off('warning', onWarning);
     }
   });
 

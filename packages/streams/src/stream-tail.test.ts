@@ -1,5 +1,5 @@
 import { EventStream, type StreamEntry, StreamTail } from '@streamscope/streams';
-import { RedisServer, uniqueStreamKey, waitFor } from '@streamscope/testkit';
+import { captureWarnings, RedisServer, uniqueStreamKey, waitFor } from '@streamscope/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
 let server: RedisServer;
@@ -34,9 +34,7 @@ it('a listener that throws is reported and the tail goes on; an error listener t
   const tail = new StreamTail(stream, { blockMs: 200 });
   const seen: string[] = [];
   const errors: string[] = [];
-  const warnings: string[] = [];
-  const onWarning = (warning: Error) => warnings.push(warning.message);
-  process.on('warning', onWarning);
+  const warnings = captureWarnings('STREAMSCOPE_LISTENER_THREW');
   tail.on('entries', () => {
     throw new Error('listener bug');
   });
@@ -58,7 +56,6 @@ it('a listener that throws is reported and the tail goes on; an error listener t
       warnings.some((message) => /StreamTail 'error' listener threw: error listener bug/.test(message)),
     );
   } finally {
-    process.off('warning', onWarning);
     await tail.close();
     await stream.deleteStream();
     await stream.close();

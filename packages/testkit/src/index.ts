@@ -1,4 +1,5 @@
 export { freePort, RedisServer, type RedisServerOptions } from '@streamscope/local-redis';
+export { captureWarnings } from './capture-warnings.js';
 export { uniqueStreamKey } from './keys.js';
 export { type PrivateRedis, usePrivateRedis } from './private-redis.js';
 export { waitFor } from './wait-for.js';
