@@ -488,7 +488,7 @@ describe('ConsumerWorker', () => {
     process.on('warning', onWarning);
     try {
       const stream = await newStream();
-      const before = redis.listenerCount('close');
+      const before = redisSuite.redis.listenerCount('close');
       const workers = Array.from(
         { length: 12 },
         (_, index) => new ConsumerWorker(stream, 'g', `w${index}`, { blockMs: 50 }),
@@ -498,7 +498,7 @@ describe('ConsumerWorker', () => {
       // Warnings are emitted on the next tick.
       await new Promise((resolve) => setImmediate(resolve));
       expect(warnings).not.toContain('MaxListenersExceededWarning');
-      expect(redis.listenerCount('close')).toBe(before);
+      expect(redisSuite.redis.listenerCount('close')).toBe(before);
     } finally {
       process.off('warning', onWarning);
     }
