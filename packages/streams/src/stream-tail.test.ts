@@ -61,3 +61,26 @@ it('a listener that throws is reported and the tail goes on; an error listener t
     await stream.close();
   }
 });
+
+it('tails an entry appended right after start(), and after start() resolves from any connection', async () => {
+  const stream = new EventStream({ connection: server.url, streamKey: uniqueStreamKey('tail-start') });
+  const other = new EventStream({ connection: server.url, streamKey: stream.streamKey });
+  await stream.produce('before.tail');
+  const tail = new StreamTail(stream, { blockMs: 5_000 });
+  const seen: string[] = [];
+  tail.on('entries', (entries) => seen.push(...entries.map((entry) => entry.id)));
+  try {
+    // Not awaited: an append through the same stream is answered after the tail fixed where it starts.
+    const started = tail.start();
+    const first = await stream.produce('right.after.start');
+    await started;
+    // Once start() has resolved, an append from another connection is after the starting point too.
+    const second = await other.produce('after.started');
+    await waitFor('both tailed', () => seen.length >= 2);
+    expect(seen).toEqual([first, second]);
+  } finally {
+    await tail.close();
+    await stream.deleteStream();
+    await Promise.all([stream.close(), other.close()]);
+  }
+});

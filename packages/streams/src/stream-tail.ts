@@ -32,6 +32,11 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
   #stopped = false;
   /** Its waits (a read, a back-off), ended at once by `close()`. */
   readonly #waits = new InFlight();
+  /** Settles once the tail knows where it starts (or is closed); see `start`. */
+  #startedAt: () => void = () => {};
+  readonly #started = new Promise<void>((resolve) => {
+    this.#startedAt = resolve;
+  });
 
   constructor(stream: EventStream, { blockMs = 1_000, count = 100 }: StreamTailOptions = {}) {
     super();
@@ -42,16 +47,29 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
     this.#count = count;
   }
 
-  start(): void {
-    if (this.#loop || this.#stopped) return;
+  /**
+   * Starts tailing from the stream's newest entry. Resolves once that starting point is fixed: every entry
+   * appended afterwards is tailed, and so is one appended through the stream's own connection straight
+   * after this call, without waiting (the starting point is asked on that connection first). It never
+   * rejects: while Redis cannot answer (it is away, or the key holds something else) each failure is an
+   * `error` event and it keeps asking, resolving once answered, or at `close()`.
+   *
+   * @example
+   *   await tail.start();
+   *   await stream.produce('order.placed'); // tailed
+   */
+  start(): Promise<void> {
+    if (this.#loop || this.#stopped) return this.#started;
     const connection = this.#stream.redis.duplicate({ connectionName: 'streamscope:tail' });
     connection.on('error', () => {});
     this.#connection = connection;
     this.#loop = this.#run(connection);
+    return this.#started;
   }
 
   async close(): Promise<void> {
     this.#stopped = true;
+    this.#startedAt();
     this.#waits.abandon(new Error('tail closed'));
     // Closing the connection is the prompt way out of a blocked XREAD.
     this.#connection?.disconnect();
@@ -64,9 +82,13 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
     let lastId: string | null = null;
     while (!this.#stopped) {
       try {
-        lastId ??=
-          (await this.#waits.track(this.#stream.withConnection(connection).infoStream()))?.lastGeneratedId ??
-          '0-0';
+        if (lastId === null) {
+          // On the stream's shared connection, and (on the first pass) before start() returns: Redis answers
+          // one connection's commands in order, so an append sent through it after start() lands after this
+          // starting point. The tail's own connection would still be connecting, and miss that append.
+          lastId = (await this.#waits.track(this.#stream.infoStream()))?.lastGeneratedId ?? '0-0';
+          this.#startedAt();
+        }
         if (this.#stopped) return;
         // ioredis never settles a read that was in flight when its connection dropped (not until a
         // reconnect, which a closed connection never makes): closing does not wait for it. A tail keeps
