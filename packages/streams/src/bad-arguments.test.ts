@@ -1,6 +1,13 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { ConsumerWorker, DeadLetters, EventStream, StreamArgumentError } from '@streamscope/streams';
+import {
+  ConsumerWorker,
+  DeadLetters,
+  EventStream,
+  PartitionedStream,
+  StreamArgumentError,
+  StreamTail,
+} from '@streamscope/streams';
 import { Cluster, Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 
@@ -165,3 +172,18 @@ function separateIoredis(): typeof import('ioredis') {
     for (const [key, module] of saved) require.cache[key] = module;
   }
 }
+
+describe('StreamTail refuses bad arguments before any Redis call', () => {
+  it('a tail of something other than an EventStream', () => {
+    const partitioned = new PartitionedStream({ connection: redis, baseKey: 'test:parts', partitions: 2 });
+    for (const notAStream of [partitioned, undefined, 'test:bad-arguments']) {
+      expect(() => new StreamTail(notAStream as never)).toThrow(StreamArgumentError);
+      expect(() => new StreamTail(notAStream as never)).toThrow(/stream must be an EventStream/);
+    }
+    expect(() => new StreamTail(stream, { count: 0 })).toThrow(/count must be an integer >= 1, got 0/);
+  });
+
+  it('made no Redis call', () => {
+    expect(redis.status).toBe('wait');
+  });
+});
