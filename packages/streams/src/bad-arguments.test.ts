@@ -5,6 +5,7 @@ import {
   DeadLetters,
   EventStream,
   PartitionedStream,
+  ProcessedIds,
   StreamArgumentError,
   StreamTail,
 } from '@streamscope/streams';
@@ -173,7 +174,7 @@ function separateIoredis(): typeof import('ioredis') {
   }
 }
 
-describe('StreamTail refuses bad arguments before any Redis call', () => {
+describe('StreamTail and ProcessedIds refuse bad arguments before any Redis call', () => {
   it('a tail of something other than an EventStream', () => {
     const partitioned = new PartitionedStream({ connection: redis, baseKey: 'test:parts', partitions: 2 });
     for (const notAStream of [partitioned, undefined, 'test:bad-arguments']) {
@@ -181,6 +182,26 @@ describe('StreamTail refuses bad arguments before any Redis call', () => {
       expect(() => new StreamTail(notAStream as never)).toThrow(/stream must be an EventStream/);
     }
     expect(() => new StreamTail(stream, { count: 0 })).toThrow(/count must be an integer >= 1, got 0/);
+  });
+
+  it('IDs that are not non-empty strings, which Redis would store as "" or "[object Object]"', async () => {
+    const processed = new ProcessedIds(redis, 'test:processed');
+    for (const id of [undefined, null, '', 12, { id: '1-0' }]) {
+      await rejects(() => processed.has(id as never), /id must be a non-empty string/);
+      await rejects(() => processed.add(id as never), /id must be a non-empty string/);
+    }
+    await rejects(
+      () => processed.addMany(['1-0', '' as never]),
+      /ids\[1\] must be a non-empty string, got ""/,
+    );
+    await rejects(() => processed.addMany('1-0' as never), /ids must be an array/);
+  });
+
+  it('a connection that is not an ioredis client', () => {
+    for (const connection of ['redis://127.0.0.1:6379', undefined, {}]) {
+      expect(() => new ProcessedIds(connection as never, 'k')).toThrow(StreamArgumentError);
+      expect(() => new ProcessedIds(connection as never, 'k')).toThrow(/redis must be an ioredis client/);
+    }
   });
 
   it('made no Redis call', () => {

@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis';
 import { assertInteger, assertName } from './arguments.js';
+import { StreamArgumentError } from './errors.js';
+import { show } from './stream-ids.js';
 
 export interface ProcessedIdsOptions {
   /** How long an ID is remembered; redeliveries come within minutes, so a day is plenty. */
@@ -35,6 +37,9 @@ export class ProcessedIds {
     key: string,
     { retentionMs = 86_400_000, maxIds = 100_000 }: ProcessedIdsOptions = {},
   ) {
+    if (typeof (redis as Partial<Redis> | undefined)?.call !== 'function') {
+      throw new StreamArgumentError(`redis must be an ioredis client, got ${show(redis)}`);
+    }
     assertName(key, 'key');
     assertInteger(retentionMs, 'retentionMs', 1);
     assertInteger(maxIds, 'maxIds', 1);
@@ -45,6 +50,7 @@ export class ProcessedIds {
   }
 
   async has(id: string): Promise<boolean> {
+    assertName(id, 'id');
     return (await this.#redis.call('ZSCORE', this.key, id)) !== null;
   }
 
@@ -53,6 +59,12 @@ export class ProcessedIds {
    * one round trip however many entries it had.
    */
   add(id: string): Promise<void> {
+    // Checked here, not in the shared flush: one bad ID must neither throw at the caller nor fail the others.
+    try {
+      assertName(id, 'id');
+    } catch (error) {
+      return Promise.reject(error);
+    }
     this.#queued.push(id);
     this.#flush ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
       const ids = this.#queued;
@@ -65,6 +77,10 @@ export class ProcessedIds {
 
   /** Marks many IDs in one round trip (a worker's batch). */
   async addMany(ids: readonly string[]): Promise<void> {
+    if (!Array.isArray(ids)) throw new StreamArgumentError('ids must be an array of strings');
+    // Redis would store undefined as "" and an object as "[object Object]": one such mark and every other
+    // event keyed the same way would be taken for a duplicate, its work silently skipped.
+    for (const [index, id] of ids.entries()) assertName(id, `ids[${index}]`);
     if (ids.length === 0) return;
     const now = Date.now();
     await this.#redis.call('ZADD', this.key, ...ids.flatMap((id) => [now, id]));
