@@ -38,3 +38,19 @@ it('remembers at most about maxIds IDs, the newest', async () => {
   expect(await processed.has('1-0')).toBe(false);
   await processed.clear();
 });
+
+it('forgets old IDs even when no instance lives to a thousand adds, as with a process restarted often', async () => {
+  const key = uniqueStreamKey('processed-restarts');
+  for (let restart = 1; restart <= 3; restart++) {
+    const processed = new ProcessedIds(redisSuite.redis, key, { retentionMs: 50 });
+    await processed.addMany(Array.from({ length: 10 }, (_, n) => `${restart}-${n}`));
+    await new Promise((resolve) => setTimeout(resolve, 150)); // the marks so far are past retentionMs
+  }
+  expect(await redisSuite.redis.call('ZRANGE', key, 0, -1)).toEqual(
+    Array.from({ length: 10 }, (_, n) => `3-${n}`),
+  );
+  const capped = new ProcessedIds(redisSuite.redis, key, { maxIds: 4 });
+  await capped.add('4-0');
+  expect(Number(await redisSuite.redis.call('ZCARD', key))).toBe(4);
+  await capped.clear();
+});

@@ -28,7 +28,11 @@ export class ProcessedIds {
   readonly #redis: Redis;
   readonly #retentionMs: number;
   readonly #maxIds: number;
-  #addsSincePrune = 0;
+  /**
+   * Starts past the threshold, so an instance's first add prunes: a process restarted before it reaches
+   * a thousand adds would otherwise never forget anything, and the set would grow with every restart.
+   */
+  #addsSincePrune = Number.POSITIVE_INFINITY;
   #queued: string[] = [];
   #flush: Promise<void> | undefined;
 
