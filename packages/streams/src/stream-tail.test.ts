@@ -1,4 +1,4 @@
-import { EventStream, type StreamEntry, StreamTail } from '@streamscope/streams';
+import { EventStream, type StreamEntry, StreamError, StreamTail } from '@streamscope/streams';
 import { captureWarnings, RedisServer, uniqueStreamKey, waitFor } from '@streamscope/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
@@ -82,5 +82,29 @@ it('tails an entry appended right after start(), and after start() resolves from
     await tail.close();
     await stream.deleteStream();
     await Promise.all([stream.close(), other.close()]);
+  }
+});
+
+it('reports a failed read as a StreamError naming XREAD, and carries on once the key is a stream again', async () => {
+  const stream = new EventStream({ connection: server.url, streamKey: uniqueStreamKey('tail-wrongtype') });
+  const tail = new StreamTail(stream, { blockMs: 100 });
+  const errors: Error[] = [];
+  const seen: string[] = [];
+  tail.on('error', (error) => errors.push(error));
+  tail.on('entries', (entries) => seen.push(...entries.map((entry) => entry.id)));
+  try {
+    await tail.start();
+    await stream.redis.set(stream.streamKey, 'not a stream');
+    await waitFor('the failed read reported', () => errors.length > 0);
+    expect(errors[0]).toBeInstanceOf(StreamError);
+    expect(errors[0]?.message).toMatch(/^XREAD failed: WRONGTYPE/);
+    expect(errors[0]?.cause).toBeInstanceOf(Error);
+    await stream.redis.del(stream.streamKey);
+    const id = await stream.produce('order.placed');
+    await waitFor('the tail going again', () => seen.includes(id));
+  } finally {
+    await tail.close();
+    await stream.deleteStream();
+    await stream.close();
   }
 });

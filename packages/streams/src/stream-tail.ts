@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { assertInteger } from './arguments.js';
-import { StreamArgumentError } from './errors.js';
+import { redisCommand, StreamArgumentError } from './errors.js';
 import { EventStream } from './event-stream.js';
 import { guardedEmit, warnListenerFailed } from './guarded-emit.js';
 import { InFlight } from './in-flight.js';
@@ -100,16 +100,19 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
         // ioredis never settles a read that was in flight when its connection dropped (not until a
         // reconnect, which a closed connection never makes): closing does not wait for it. A tail keeps
         // nothing in Redis, so there is nothing to finish.
+        const from = lastId;
         const reply = await this.#waits.track(
-          connection.call(
-            'XREAD',
-            'COUNT',
-            this.#count,
-            'BLOCK',
-            this.#blockMs,
-            'STREAMS',
-            this.#stream.streamKey,
-            lastId,
+          redisCommand('XREAD', () =>
+            connection.call(
+              'XREAD',
+              'COUNT',
+              this.#count,
+              'BLOCK',
+              this.#blockMs,
+              'STREAMS',
+              this.#stream.streamKey,
+              from,
+            ),
           ),
         );
         if (this.#stopped) return;
