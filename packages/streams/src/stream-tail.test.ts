@@ -108,3 +108,30 @@ it('reports a failed read as a StreamError naming XREAD, and carries on once the
     await stream.close();
   }
 });
+
+it('across a Redis crash and restart, resumes after the last entry it saw: none skipped, none repeated', async () => {
+  // A server of its own: this one is killed.
+  const crashing = await RedisServer.start({ appendOnly: true });
+  const stream = new EventStream({ connection: crashing.url, streamKey: uniqueStreamKey('tail-crash') });
+  const tail = new StreamTail(stream, { blockMs: 5_000 });
+  const seen: string[] = [];
+  tail.on('entries', (entries) => seen.push(...entries.map((entry) => entry.id)));
+  tail.on('error', () => {});
+  try {
+    await stream.produce('before.start');
+    await tail.start();
+    const before = await stream.produceBatch([{ type: 'a' }, { type: 'b' }]);
+    await waitFor('the entries before the crash', () => seen.length === 2);
+    await crashing.kill(); // the tail is blocked in XREAD
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await crashing.restart();
+    const after = await stream.produceBatch([{ type: 'c' }, { type: 'd' }]);
+    await waitFor('the entries after the restart', () => seen.length >= 4, { timeoutMs: 20_000 });
+    await new Promise((resolve) => setTimeout(resolve, 300)); // a repeat would show up by now
+    expect(seen).toEqual([...before, ...after]);
+  } finally {
+    await tail.close();
+    await stream.close();
+    await crashing.stop();
+  }
+}, 40_000);
