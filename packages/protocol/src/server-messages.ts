@@ -195,7 +195,7 @@ export type Hello = z.infer<typeof helloSchema>;
 export const deliveriesSchema = z.object({
   type: z.literal('deliveries'),
   events: z.array(lifecycleEventSchema),
-  /** Events of this tick beyond the per-tick cap, counted but not sent. */
+  /** Older events of this tick beyond the per-tick cap, counted but not sent: the newest are. */
   omitted: z.number(),
 });
 export type Deliveries = z.infer<typeof deliveriesSchema>;
@@ -204,7 +204,7 @@ export type Deliveries = z.infer<typeof deliveriesSchema>;
 export const liveTailSchema = z.object({
   type: z.literal('tail'),
   entries: z.array(entrySchema),
-  /** Entries of this tick beyond the cap, counted but not sent. */
+  /** Older entries of this tick beyond the per-tick cap, counted but not sent: the newest are. */
   omitted: z.number(),
 });
 export type LiveTail = z.infer<typeof liveTailSchema>;

@@ -1,27 +1,37 @@
 /**
- * Items waiting for the next tick. Past `capPerTick` they are only counted: at thousands of events per
- * second a browser wants a sample and an honest count, not every event.
+ * Items waiting for the next tick. Past `capPerTick` the oldest are dropped and only counted: at thousands
+ * of events per second a browser wants the newest of them and an honest count, not every event, and a live
+ * list shows the newest at its top.
  */
 export class TickBuffer<T> {
   readonly #capPerTick: number;
   #items: T[] = [];
-  #omitted = 0;
+  #dropped = 0;
 
   constructor(capPerTick: number) {
     this.#capPerTick = capPerTick;
   }
 
   push(item: T): void {
-    if (this.#items.length < this.#capPerTick) this.#items.push(item);
-    else this.#omitted += 1;
+    this.#items.push(item);
+    // Dropping in bulk once twice the cap is held keeps each push O(1), where a shift per push would not.
+    if (this.#items.length >= 2 * this.#capPerTick) this.#dropOldest();
   }
 
-  /** The tick's items and how many were left out, or `null` when nothing happened; starts the next tick. */
+  /** The tick's newest items and how many were left out, or `null` when nothing happened; starts the next tick. */
   take(): { items: T[]; omitted: number } | null {
-    if (this.#items.length === 0 && this.#omitted === 0) return null;
-    const taken = { items: this.#items, omitted: this.#omitted };
+    if (this.#items.length === 0 && this.#dropped === 0) return null;
+    this.#dropOldest();
+    const taken = { items: this.#items, omitted: this.#dropped };
     this.#items = [];
-    this.#omitted = 0;
+    this.#dropped = 0;
     return taken;
+  }
+
+  #dropOldest(): void {
+    const excess = this.#items.length - this.#capPerTick;
+    if (excess <= 0) return;
+    this.#items.splice(0, excess);
+    this.#dropped += excess;
   }
 }
