@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Snapshot } from '@streamscope/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_REQUESTS_PER_CLIENT } from './http/client-limit.js';
 import { json, startTestServer, type TestServer } from './testing/test-server.js';
 
 let test: TestServer;
@@ -281,6 +282,64 @@ describe('the dashboard files', () => {
     } finally {
       await other.stop();
       await rm(webRoot, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('JSON API: one client at a time', () => {
+  it("runs at most MAX_REQUESTS_PER_CLIENT of one client's requests at once and refuses the rest with 429", async () => {
+    const { stream } = test.server.pipeline;
+    const produceBatch = stream.produceBatch.bind(stream);
+    let held = 0;
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    stream.produceBatch = async (events) => {
+      held += 1;
+      await released;
+      return produceBatch(events);
+    };
+    const send = (path: string, body: string, type = 'application/json') =>
+      fetch(`${test.server.url}${path}`, { method: 'POST', headers: { 'content-type': type }, body });
+    try {
+      const running = Array.from({ length: MAX_REQUESTS_PER_CLIENT }, () =>
+        send('/api/produce', '{"count":10}'),
+      );
+      await expect.poll(() => held).toBe(MAX_REQUESTS_PER_CLIENT);
+
+      const refused = await send('/api/replay', '{"count":1}');
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('retry-after')).toBe('1');
+      expect(await json(refused)).toEqual({
+        code: 'refused',
+        message: `${MAX_REQUESTS_PER_CLIENT} requests from 127.0.0.1 are still running, the most one client may have at once; wait for their answers before sending more`,
+      });
+      // The reference routes count against the same bound: they are no way around it.
+      const viaReference = await send('/produce', 'count=1', 'application/x-www-form-urlencoded');
+      expect(viaReference.status).toBe(429);
+      expect(await json(viaReference)).toMatchObject({ code: 'refused' });
+      // Not the reference's 'no peer' answer, which is also a refusal.
+      const removal = await send(
+        '/remove-worker',
+        'group=analytics&name=worker-c',
+        'application/x-www-form-urlencoded',
+      );
+      expect(removal.status).toBe(429);
+      expect(await json(removal)).toMatchObject({
+        code: 'refused',
+        error: expect.stringMatching(/still running/),
+      });
+      // Bad input is still told what is wrong, without waiting for a slot.
+      expect((await send('/api/produce', '{"count":0}')).status).toBe(400);
+
+      release();
+      expect((await Promise.all(running)).map((response) => response.status)).toEqual(running.map(() => 200));
+      const after = await send('/api/replay', '{"count":1}');
+      expect(after.status).toBe(200);
+    } finally {
+      release();
+      stream.produceBatch = produceBatch;
     }
   });
 });

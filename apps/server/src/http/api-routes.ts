@@ -3,6 +3,7 @@ import { type Context, Hono } from 'hono';
 import { CommandError } from '../pipeline/command-error.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import { runCommand } from '../pipeline/run-command.js';
+import type { ClientLimit } from './client-limit.js';
 import { COMMAND_TYPES, parseCommand } from './parse-command.js';
 
 export interface ApiDeps {
@@ -17,15 +18,16 @@ export interface ApiDeps {
  * arguments as a JSON body (`POST /api/consumer/add {"group":"analytics","name":"worker-d"}`), or as
  * `POST /commands` with the whole command, exactly as the WebSocket takes it.
  */
-export function apiRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps): Hono {
+export function apiRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps, limit: ClientLimit): Hono {
   const api = new Hono();
+  // Validated first: a malformed request is answered 400 without taking one of the client's slots.
   const run = async (c: Context, command: Command) => {
-    const result = await runCommand(pipeline, command);
+    const result = await limit.run(c, () => runCommand(pipeline, command));
     onChange();
     return c.json(result);
   };
 
-  api.get('/state', async (c) => c.json(await buildSnapshot()));
+  api.get('/state', async (c) => c.json(await limit.run(c, buildSnapshot)));
   api.get('/replay', (c) =>
     // The type goes last: a query parameter named `type` must not turn this read into another command.
     run(c, parseCommand({ ...queryWithNumbers(c.req.query(), ['count']), type: 'replay' })),

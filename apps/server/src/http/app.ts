@@ -11,7 +11,8 @@ import type { LiveHub } from '../live/live-hub.js';
 import { assertRedisReady } from '../pipeline/command-error.js';
 import { type AccessOptions, originAllowed, refuseForeignHost, requireToken } from './access.js';
 import { type ApiDeps, apiRoutes } from './api-routes.js';
-import { errorReply } from './error-reply.js';
+import { ClientLimit } from './client-limit.js';
+import { errorReply, retryAfter } from './error-reply.js';
 import { liveSocket } from './live-socket.js';
 import { REFERENCE_PATHS, referenceRoutes } from './reference-routes.js';
 
@@ -38,7 +39,7 @@ export function createApp(options: AppOptions): { app: Hono; wss: WebSocketServe
 
   app.onError((error, c) => {
     const { status, code, message } = errorReply(error);
-    return c.json({ code, message }, status);
+    return c.json({ code, message }, status, retryAfter(status));
   });
   app.notFound((c) => c.json({ code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` }, 404));
 
@@ -72,9 +73,11 @@ export function createApp(options: AppOptions): { app: Hono; wss: WebSocketServe
   app.use('/api/*', guard);
   // Commands check for themselves (some work without Redis); the snapshot always needs it.
   app.use('/api/state', requireRedis);
-  app.route('/api', apiRoutes(options));
+  // One count per client across both route sets: the reference's /produce must not be a way around it.
+  const limit = new ClientLimit();
+  app.route('/api', apiRoutes(options, limit));
 
-  const reference = referenceRoutes(options);
+  const reference = referenceRoutes(options, limit);
   for (const path of REFERENCE_PATHS) app.use(path, guard);
   app.route('/', reference);
 

@@ -8,11 +8,12 @@ import {
 import { HTTPException } from 'hono/http-exception';
 import { ZodError } from 'zod';
 import { CommandError, REDIS_UNAVAILABLE } from '../pipeline/command-error.js';
+import { ClientBusyError } from './client-limit.js';
 
 export interface ErrorReply {
   readonly code: ErrorCode;
   readonly message: string;
-  readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 500 | 503;
+  readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 503;
 }
 
 const STATUS: Record<ErrorCode, ErrorReply['status']> = {
@@ -36,6 +37,8 @@ export function errorReply(error: unknown): ErrorReply {
       status: error.status === 401 || error.status === 403 || error.status === 413 ? error.status : 400,
     };
   }
+  // Refused like any other, but 429 on HTTP: the client's own pace is what to change, not what it asked.
+  if (error instanceof ClientBusyError) return { code: error.code, message: error.message, status: 429 };
   if (error instanceof CommandError) return reply(error.code, error.message);
   if (error instanceof ZodError) return reply('bad_request', describeIssues(error));
   if (error instanceof StreamArgumentError) return reply('bad_request', error.message);
@@ -52,4 +55,9 @@ export function errorReply(error: unknown): ErrorReply {
 
 function reply(code: ErrorCode, message: string): ErrorReply {
   return { code, message, status: STATUS[code] };
+}
+
+/** A 429's `Retry-After`: the client's requests in flight take about a second to answer. */
+export function retryAfter(status: ErrorReply['status']): Record<string, string> {
+  return status === 429 ? { 'retry-after': '1' } : {};
 }

@@ -6,7 +6,8 @@ import type { Pipeline } from '../pipeline/pipeline.js';
 import { runCommand } from '../pipeline/run-command.js';
 import type { ApiDeps } from './api-routes.js';
 import { jsonBody, queryWithNumbers } from './api-routes.js';
-import { errorReply } from './error-reply.js';
+import { ClientBusyError, type ClientLimit } from './client-limit.js';
+import { errorReply, retryAfter } from './error-reply.js';
 import { parseCommand } from './parse-command.js';
 
 /** The routes of the redis.io reference demo, all served here. */
@@ -29,19 +30,19 @@ const REPLAY_DEFAULT = 20;
  * The redis.io reference demo's routes, form-encoded in and snake_case out, so scripts written for it
  * run unchanged. Each one is a thin translation onto the same commands as the JSON API.
  */
-export function referenceRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps): Hono {
+export function referenceRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps, limit: ClientLimit): Hono {
   const ref = new Hono();
-  const run = async <T extends Command['type']>(command: unknown, expected: T) => {
+  const run = async <T extends Command['type']>(c: Context, command: unknown, expected: T) => {
     const parsed = parseCommand(command) as Extract<Command, { type: T }>;
     if (parsed.type !== expected) throw new CommandError('bad_request', `expected a ${expected} command`);
-    const result = await runCommand(pipeline, parsed);
+    const result = await limit.run(c, () => runCommand(pipeline, parsed));
     onChange();
     return result;
   };
 
   ref.onError((error, c) => {
     const { status, message, code } = errorReply(error);
-    return c.json({ error: message, code }, status);
+    return c.json({ error: message, code }, status, retryAfter(status));
   });
 
   // Every reference route needs Redis; while it is away they say so at once, in the reference's own shape.
@@ -52,14 +53,14 @@ export function referenceRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps):
     });
   }
 
-  ref.get('/state', async (c) => c.json(referenceState(await buildSnapshot(), pipeline)));
+  ref.get('/state', async (c) => c.json(referenceState(await limit.run(c, buildSnapshot), pipeline)));
 
   ref.get('/replay', async (c) => {
     const query = queryWithNumbers(c.req.query(), ['count']);
     const { start = '-', end = '+', count: asked = REPLAY_DEFAULT } = query;
     // As the reference does: a limit past the cap is lowered to it (and the reply's `limit` says so).
     const count = typeof asked === 'number' && asked > LIMITS.replayMax ? LIMITS.replayMax : asked;
-    const { entries } = await run({ type: 'replay', start, end, count }, 'replay');
+    const { entries } = await run(c, { type: 'replay', start, end, count }, 'replay');
     return c.json({ start, end, limit: count, entries: entries.map(({ id, fields }) => ({ id, fields })) });
   });
 
@@ -68,30 +69,30 @@ export function referenceRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps):
     const trimmed = typeof form.type === 'string' ? form.type.trim() : form.type;
     const type = trimmed === undefined || trimmed === '' || trimmed === 'random' ? undefined : trimmed;
     const count = form.count ?? 1;
-    const ids = await pipeline.produce(
-      ...produceArgs(parseCommand({ type: 'produce', count, eventType: type })),
-    );
+    const args = produceArgs(parseCommand({ type: 'produce', count, eventType: type }));
+    const ids = await limit.run(c, () => pipeline.produce(...args));
     onChange();
     return c.json({ produced: ids.length, ids });
   });
 
   ref.post('/add-worker', async (c) => {
     const { group, name } = await formOf(c, []);
-    const result = await run({ type: 'consumer.add', group, name }, 'consumer.add');
+    const result = await run(c, { type: 'consumer.add', group, name }, 'consumer.add');
     return c.json(result);
   });
 
   ref.post('/remove-worker', async (c) => {
     const { group, name } = await formOf(c, []);
     try {
-      const result = await run({ type: 'consumer.remove', group, name }, 'consumer.remove');
+      const result = await run(c, { type: 'consumer.remove', group, name }, 'consumer.remove');
       return c.json({ removed: true, handed_over_to: result.handedOverTo, handed_over_count: result.moved });
     } catch (error) {
       // The reference's answers: a consumer it does not run is a 200 with `removed: false`, not an error.
       if (error instanceof CommandError && error.code === 'not_found') {
         return c.json({ removed: false, reason: 'not-found', message: error.message });
       }
-      if (error instanceof CommandError && error.code === 'refused') {
+      // A client over its bound (429) is refused too, but not for want of a peer.
+      if (error instanceof CommandError && error.code === 'refused' && !(error instanceof ClientBusyError)) {
         return c.json({ removed: false, reason: 'no-peer', message: error.message }, 409);
       }
       throw error;
@@ -101,13 +102,13 @@ export function referenceRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps):
   ref.post('/crash', async (c) => {
     // The reference drops one by default and answers with how many this call queued, not the running total.
     const { group, name, count = 1 } = await formOf(c, ['count']);
-    await run({ type: 'consumer.crash', group, name, count }, 'consumer.crash');
+    await run(c, { type: 'consumer.crash', group, name, count }, 'consumer.crash');
     return c.json({ queued: count });
   });
 
   ref.post('/autoclaim', async (c) => {
     const { group, consumer } = await formOf(c, []);
-    const result = await run({ type: 'autoclaim', group, consumer }, 'autoclaim');
+    const result = await run(c, { type: 'autoclaim', group, consumer }, 'autoclaim');
     return c.json({
       claimed: result.claimed,
       processed: result.processed,
@@ -118,12 +119,12 @@ export function referenceRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps):
 
   ref.post('/trim', async (c) => {
     const { maxlen } = await formOf(c, ['maxlen']);
-    const { deleted } = await run({ type: 'trim.maxlen', maxlen }, 'trim.maxlen');
+    const { deleted } = await run(c, { type: 'trim.maxlen', maxlen }, 'trim.maxlen');
     return c.json({ deleted, maxlen });
   });
 
   ref.post('/reset', async (c) => {
-    const { consumers } = await run({ type: 'reset' }, 'reset');
+    const { consumers } = await run(c, { type: 'reset' }, 'reset');
     return c.json({ consumers });
   });
 
