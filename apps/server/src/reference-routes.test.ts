@@ -164,3 +164,28 @@ describe('reference demo routes', () => {
     expect((await test.server.app.request('http://127.0.0.1:8788/state')).status).toBe(200);
   });
 });
+
+describe('reference demo routes: bodies they cannot read', () => {
+  it('answer 400 saying what to send, and produce nothing', async () => {
+    const before = (await json(await test.server.app.request('/state'))).stream.length;
+    const post = (contentType: string, body: string) =>
+      test.server.app.request('/produce', { method: 'POST', headers: { 'content-type': contentType }, body });
+
+    const broken = await post('multipart/form-data; boundary=x', '--x\r\n');
+    expect(broken.status).toBe(400);
+    expect(await json(broken)).toEqual({
+      code: 'bad_request',
+      error: 'the body is not valid multipart/form-data: Failed to parse body as FormData.',
+    });
+    const plain = await post('text/plain', 'count=5');
+    expect(plain.status).toBe(400);
+    expect(await json(plain)).toMatchObject({
+      code: 'bad_request',
+      error: expect.stringMatching(/"text\/plain"/),
+    });
+
+    expect((await json(await test.server.app.request('/state'))).stream.length).toBe(before);
+    // No body at all is no fields, as before: the reference's defaults.
+    expect((await test.server.app.request('/produce', { method: 'POST' })).status).toBe(200);
+  });
+});

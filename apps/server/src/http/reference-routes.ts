@@ -142,8 +142,9 @@ async function formOf(
   numeric: readonly string[],
 ): Promise<Record<string, string | number | undefined>> {
   // Form-encoded as the reference's scripts send it; JSON read too rather than silently ignored.
-  const isJson = /^application\/([\w.-]+\+)?json\b/i.test(c.req.header('content-type') ?? '');
-  const body = isJson ? await jsonBody(c) : await c.req.parseBody();
+  const contentType = c.req.header('content-type') ?? '';
+  const isJson = /^application\/([\w.-]+\+)?json\b/i.test(contentType);
+  const body = isJson ? await jsonBody(c) : await formBody(c, contentType);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new CommandError('bad_request', 'the body must be form fields or a JSON object of them');
   }
@@ -154,6 +155,31 @@ async function formOf(
     else if (isJson) throw new CommandError('bad_request', `${name} must be a string or a number`);
   }
   return queryWithNumbers(fields, numeric);
+}
+
+const FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i;
+
+/**
+ * The form's fields. A body that does not parse as the form it claims to be is the client's mistake (it was a
+ * 500 "Failed to parse body as FormData"), and one of another type (`text/plain`) would be read as no fields at
+ * all, its `count=5` silently becoming the default 1: both are refused, saying what to send.
+ */
+async function formBody(c: Context, contentType: string): Promise<Record<string, unknown>> {
+  if (!FORM_TYPES.test(contentType)) {
+    if ((await c.req.text()) === '') return {};
+    throw new CommandError(
+      'bad_request',
+      `a body of type ${JSON.stringify(contentType || 'none')} cannot be read; send form fields (application/x-www-form-urlencoded or multipart/form-data) or JSON`,
+    );
+  }
+  try {
+    return await c.req.parseBody();
+  } catch (error) {
+    throw new CommandError(
+      'bad_request',
+      `the body is not valid ${contentType.split(';')[0]}: ${error instanceof Error ? error.message : error}`,
+    );
+  }
 }
 
 function referenceState(snapshot: Snapshot, pipeline: Pipeline) {
