@@ -5,10 +5,12 @@ import { useOnStreamReset } from '../../hooks/use-stream-reset';
 import { formatClock, formatCount, formatDuration } from '../../lib/format';
 import { parseNumberInput } from '../../lib/parse-number';
 import { summariseTrimPreview, type TrimPreview, trimPreviewInputs } from '../../lib/trim-preview';
+import { issueCommand } from '../../socket/socket-client';
 import { useDashboard } from '../../store/store';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { NumberField } from '../NumberField/NumberField';
 import { Panel } from '../Panel/Panel';
+import { OneAtATime } from './one-at-a-time';
 import './TrimPanel.css';
 
 const INITIAL_MAXLEN = '100';
@@ -84,30 +86,61 @@ export function TrimPanel() {
   const [queued, setQueued] = useState<PlannedPreview | null>(null);
   // The last answer stays on screen while the next is on its way, so the line does not blink at every keystroke.
   const [shown, setShown] = useState<ShownPreview | null>(null);
+  // Bumped at every ask: an answer is shown only if nothing was asked for after it.
   const previewSeq = useRef(0);
   // The preview asked for last and when: what a change of the stream asks for again, at most once a second.
   const lastPlan = useRef<PlannedPreview | null>(null);
   const lastAskedAt = useRef(0);
-  // Previews not answered yet: a slow one must not be joined by a refresh a second (the server runs only a
-  // few commands per page at once, and would refuse the user's next click).
-  const previewsOut = useRef(0);
-  const { run: runPreviewCommand } = preview;
+  const { run: runPreviewCommand, clear: clearPreviewState } = preview;
 
-  const runPreview = useCallback(
-    async (plan: PlannedPreview, refreshed = false) => {
-      previewSeq.current += 1;
-      const seq = previewSeq.current;
-      lastPlan.current = plan;
-      lastAskedAt.current = Date.now();
-      previewsOut.current += 1;
-      const result = await runPreviewCommand(plan.command).finally(() => {
-        previewsOut.current -= 1;
-      });
+  const sendPreview = async ({ plan, refreshed }: { plan: PlannedPreview; refreshed: boolean }) => {
+    const seq = previewSeq.current;
+    lastAskedAt.current = Date.now();
+    if (!refreshed) {
+      // Asked for by the user: a failure (refused, Redis away) is shown where the answer would be.
+      const result = await runPreviewCommand(plan.command);
       if (seq !== previewSeq.current) return;
       setShown(result === null ? null : { label: plan.label, preview: result, at: Date.now(), refreshed });
-    },
-    [runPreviewCommand],
+      return;
+    }
+    try {
+      const result = await issueCommand(plan.command, { quiet: true }).result;
+      if (seq !== previewSeq.current) return;
+      // A fresh answer replaces what the last failure said, too.
+      clearPreviewState();
+      setShown({ label: plan.label, preview: result, at: Date.now(), refreshed });
+    } catch {
+      // Refused (this page's other commands fill its slots on the server), Redis away, offline: nobody asked
+      // for this one, so the answer on screen stays, stamped with when it was true, and the stream's next
+      // change asks again.
+    }
+  };
+  const sendPreviewRef = useRef(sendPreview);
+  sendPreviewRef.current = sendPreview;
+  // One preview out at a time, typed or refreshed: slow ones must not fill the few commands the server runs
+  // per page (it would refuse the user's next click), and the number typed last is always the one sent.
+  const [previews] = useState(
+    () =>
+      new OneAtATime((request: { plan: PlannedPreview; refreshed: boolean }) =>
+        sendPreviewRef.current(request),
+      ),
   );
+
+  const runPreview = useCallback(
+    (plan: PlannedPreview) => {
+      previewSeq.current += 1;
+      lastPlan.current = plan;
+      previews.ask({ plan, refreshed: false });
+    },
+    [previews],
+  );
+  /** Asks again about the last plan, unless a preview is out: its answer will be the fresher one. */
+  const refreshPreview = useCallback(() => {
+    const plan = lastPlan.current;
+    if (plan === null || previews.busy) return;
+    previewSeq.current += 1;
+    previews.askIfIdle({ plan, refreshed: true });
+  }, [previews]);
 
   // About a stream since deleted: it goes, and the refresh below asks about the new one.
   useOnStreamReset(useCallback(() => setShown(null), []));
@@ -119,15 +152,13 @@ export function TrimPanel() {
     if (previewInputs === null || lastPlan.current === null) return;
     const wait = Math.max(0, lastAskedAt.current + PREVIEW_REFRESH_MS - Date.now());
     // The plan as it is when the timer fires: one typed meanwhile must not be overtaken by the older one.
-    const timer = setTimeout(() => {
-      if (lastPlan.current !== null && previewsOut.current === 0) void runPreview(lastPlan.current, true);
-    }, wait);
+    const timer = setTimeout(refreshPreview, wait);
     return () => clearTimeout(timer);
-  }, [previewInputs, runPreview]);
+  }, [previewInputs, refreshPreview]);
 
   useEffect(() => {
     if (queued === null) return;
-    const timer = setTimeout(() => void runPreview(queued), PREVIEW_DEBOUNCE_MS);
+    const timer = setTimeout(() => runPreview(queued), PREVIEW_DEBOUNCE_MS);
     return () => clearTimeout(timer);
   }, [queued, runPreview]);
 
@@ -141,13 +172,14 @@ export function TrimPanel() {
       // Nothing to follow the stream with until a number is typed again.
       lastPlan.current = null;
       previewSeq.current += 1;
+      previews.drop();
     }
   };
   const textOf = (which: PreviewBasis) =>
     which === 'maxlen' ? maxlen : which === 'age' ? olderThanMs : keepMs;
   const onPreviewNow = () => {
     setQueued(null);
-    void runPreview(planPreview(basis, textOf(basis)));
+    runPreview(planPreview(basis, textOf(basis)));
   };
   // Before anyone trims, the preview is already there: asked for once, as soon as the socket is first up. A
   // reconnect leaves alone whatever the user previewed since.
