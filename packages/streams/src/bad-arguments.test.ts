@@ -95,6 +95,7 @@ describe('bad arguments are rejected with a clear message before any Redis call'
     await rejects(() => stream.ensureGroup('g', 'latest'), /group start ID must be '\$' or a stream ID/);
     await rejects(() => stream.replay('yesterday', '+'), /start must be '-', '\+', a stream ID/);
     await rejects(() => stream.replay('-', '1-2-3'), /end must be/);
+    await rejects(() => stream.tail(1, 'newest'), /end must be/);
     await rejects(() => stream.pendingDetail('g', { start: '>' }), /start must be/);
     await rejects(() => stream.ack('g', ['1-0', 'oops']), /every id must be a stream ID like .* got "oops"/);
     await rejects(() => stream.claim('g', 'c', ['-1'], 0), /every id must be a stream ID/);

@@ -355,6 +355,9 @@ describe('EventStream reading history and retention', () => {
       ids.slice(5, 10),
     );
     expect((await stream.tail(3)).map((entry) => entry.id)).toEqual([ids[19], ids[18], ids[17]]);
+    expect((await stream.tail(2, ids[10])).map((entry) => entry.id)).toEqual([ids[10], ids[9]]);
+    expect((await stream.tail(2, `(${ids[10]}`)).map((entry) => entry.id)).toEqual([ids[9], ids[8]]);
+    expect(await stream.tail(2, '(0-0')).toEqual([]);
     expect((await stream.infoGroups())[0]?.lastDeliveredId).toBe('0-0');
   });
 

@@ -522,12 +522,14 @@ export class EventStream {
     );
   }
 
-  /** `XREVRANGE`: the newest `count` entries, newest first. */
-  async tail(count = 10): Promise<StreamEntry[]> {
+  /** `XREVRANGE`: the newest `count` entries (at or before `end`, an ID or `(ID` for before it), newest first. */
+  async tail(count = 10, end = '+'): Promise<StreamEntry[]> {
     assertInteger(count, 'count', 1);
+    assertRangeBound(end, 'end');
+    if (isBeyondIdSpace('-', end)) return [];
     return parseEntries(
       await redisCommand('XREVRANGE', () =>
-        this.redis.call('XREVRANGE', this.streamKey, '+', '-', 'COUNT', count),
+        this.redis.call('XREVRANGE', this.streamKey, end, '-', 'COUNT', count),
       ),
     );
   }
