@@ -37,6 +37,8 @@ export interface CommandResults {
     cutoffId: string | null;
     removes: number;
     groups: { group: string; pending: number; unread: number }[];
+    /** The most a count goes to: a count of exactly this means that many or more. */
+    countCap: number;
   };
   'entry.history': { id: string; entry: EntryView | null; events: LifecycleEventView[] };
 }

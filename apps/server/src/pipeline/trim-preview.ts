@@ -1,8 +1,14 @@
 import type { CommandResults } from '@streamscope/protocol';
 import { compareEntryIds, type EventStream } from '@streamscope/streams';
+import { CommandError } from './command-error.js';
 
-/** The most entries a preview counts one by one; the demo stream is capped far below this. */
-const COUNT_CAP = 100_000;
+/**
+ * The most entries a preview counts one by one; a count that reaches it reads "that many or more". A preview
+ * reads entries page by page and keeps none, so what bounds it is the time Redis and the wire spend.
+ */
+export const PREVIEW_COUNT_CAP = 100_000;
+/** Entries per XRANGE/XPENDING call: short calls, so a preview never holds Redis up for long. */
+const PAGE = 1_000;
 
 export type TrimTarget = { maxlen: number } | { minId: string };
 
@@ -14,46 +20,126 @@ export type TrimTarget = { maxlen: number } | { minId: string };
 export async function previewTrim(
   stream: EventStream,
   target: TrimTarget,
+  countCap = PREVIEW_COUNT_CAP,
 ): Promise<CommandResults['trim.preview']> {
-  const cutoffId = await cutoffOf(stream, target);
+  const cut = await cutOf(stream, target, countCap);
   const groups = await stream.infoGroups();
-  if (cutoffId === null) {
+  if (cut === null) {
     return {
-      cutoffId,
+      cutoffId: null,
       removes: 0,
       groups: groups.map((group) => ({ group: group.name, pending: 0, unread: 0 })),
+      countCap,
     };
   }
-  const below = `(${cutoffId}`;
-  const removes = (await stream.replay('-', below, COUNT_CAP)).length;
+  const below = `(${cut.cutoffId}`;
+  const removes = cut.removes ?? (await countEntries(stream, '-', below, countCap));
   const perGroup = await Promise.all(
     groups.map(async (group) => {
-      const pending = (await stream.pendingDetail(group.name, { start: '-', end: below, count: COUNT_CAP }))
-        .length;
+      const pending = await countPaged(
+        async (from, count) =>
+          (await stream.pendingDetail(group.name, { start: from, end: below, count })).map((row) => row.id),
+        '-',
+        countCap,
+      );
       // Unread: after the group's cursor and before the cutoff.
       const unread =
-        compareEntryIds(group.lastDeliveredId, cutoffId) >= 0
+        compareEntryIds(group.lastDeliveredId, cut.cutoffId) >= 0
           ? 0
-          : (await stream.replay(`(${group.lastDeliveredId}`, below, COUNT_CAP)).length;
+          : await countEntries(stream, `(${group.lastDeliveredId}`, below, countCap);
       return { group: group.name, pending, unread };
     }),
   );
-  return { cutoffId, removes, groups: perGroup };
+  return { cutoffId: cut.cutoffId, removes, groups: perGroup, countCap };
 }
 
-/** The first ID the trim keeps; `null` when it would keep everything. */
-async function cutoffOf(stream: EventStream, target: TrimTarget): Promise<string | null> {
+/**
+ * The first ID the trim keeps, and how many entries go when that is known without counting; `null` when
+ * the trim would keep everything.
+ */
+async function cutOf(
+  stream: EventStream,
+  target: TrimTarget,
+  countCap: number,
+): Promise<{ cutoffId: string; removes: number | null } | null> {
   // XTRIM reads a bare millisecond time as <ms>-0; as an XRANGE bound it would mean the whole millisecond.
-  if ('minId' in target) return target.minId.includes('-') ? target.minId : `${target.minId}-0`;
-  const length = await stream.length();
-  if (length <= target.maxlen) return null;
-  if (target.maxlen === 0) {
-    const [last] = await stream.tail(1);
-    // Everything goes: the cutoff is just past the last entry.
-    return last ? nextId(last.id) : null;
+  if ('minId' in target) {
+    return { cutoffId: target.minId.includes('-') ? target.minId : `${target.minId}-0`, removes: null };
   }
-  const kept = await stream.tail(target.maxlen);
-  return kept.at(-1)?.id ?? null;
+  const length = await stream.length();
+  const removes = length - target.maxlen;
+  if (removes <= 0) return null;
+  const [last] = await stream.tail(1);
+  if (!last) return null;
+  // Everything goes: the cutoff is just past the last entry.
+  if (target.maxlen === 0) return { cutoffId: nextId(last.id), removes };
+  // The cutoff is the oldest entry kept: found by walking in from whichever end of the stream is nearer.
+  const cutoffId =
+    removes <= target.maxlen
+      ? await nthEntryId(stream, removes, 'oldest first', countCap)
+      : await nthEntryId(stream, target.maxlen - 1, 'newest first', countCap);
+  if (cutoffId === null) return null;
+  return { cutoffId, removes };
+}
+
+/**
+ * The ID of the entry `skip` entries in from one end (0: the end itself); `null` past the other end. Refuses
+ * a walk longer than the count cap rather than read a long stream from end to end.
+ */
+async function nthEntryId(
+  stream: EventStream,
+  skip: number,
+  order: 'oldest first' | 'newest first',
+  countCap: number,
+): Promise<string | null> {
+  if (skip >= countCap) {
+    throw new CommandError(
+      'refused',
+      `cannot preview this MAXLEN: the first entry it keeps lies ${skip.toLocaleString('en-US')} entries from ` +
+        `the nearer end of the stream, and a preview reads at most ${countCap.toLocaleString('en-US')}; ` +
+        'preview a MINID instead, or trim without a preview',
+    );
+  }
+  let bound = order === 'oldest first' ? '-' : '+';
+  let left = skip;
+  for (;;) {
+    const count = Math.min(PAGE, left + 1);
+    const page =
+      order === 'oldest first' ? await stream.replay(bound, '+', count) : await stream.tail(count, bound);
+    const last = page.at(-1);
+    if (!last) return null;
+    if (page.length > left) return page[left]?.id ?? null;
+    left -= page.length;
+    bound = `(${last.id}`;
+  }
+}
+
+/** Entries from `start` to `end` (XRANGE bounds), up to `cap`. */
+function countEntries(stream: EventStream, start: string, end: string, cap: number): Promise<number> {
+  return countPaged(
+    async (from, count) => (await stream.replay(from, end, count)).map((entry) => entry.id),
+    start,
+    cap,
+  );
+}
+
+/** Counts what `page` lists from `start` on, one page of IDs at a time, up to `cap`. */
+async function countPaged(
+  page: (from: string, count: number) => Promise<string[]>,
+  start: string,
+  cap: number,
+): Promise<number> {
+  let counted = 0;
+  let from = start;
+  while (counted < cap) {
+    const count = Math.min(PAGE, cap - counted);
+    const ids = await page(from, count);
+    counted += ids.length;
+    const last = ids.at(-1);
+    if (ids.length < count || last === undefined) return counted;
+    from = `(${last}`;
+  }
+  return counted;
 }
 
 function nextId(id: string): string {

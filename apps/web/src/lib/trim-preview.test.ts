@@ -12,6 +12,7 @@ describe('summariseTrimPreview', () => {
           { group: 'notifications', pending: 3, unread: 0 },
           { group: 'analytics', pending: 0, unread: 0 },
         ],
+        countCap: 100_000,
       }),
     ).toEqual({
       text: 'would remove 1,200 entries; notifications: 3 pending, 0 unread; analytics: 0 pending, 0 unread',
@@ -21,14 +22,25 @@ describe('summariseTrimPreview', () => {
 
   it('is calm when every group is done with what would go, and when nothing would go', () => {
     const done = { group: 'analytics', pending: 0, unread: 0 };
-    expect(summariseTrimPreview({ cutoffId: '5-0', removes: 1, groups: [done] })).toEqual({
+    expect(summariseTrimPreview({ cutoffId: '5-0', removes: 1, groups: [done], countCap: 100_000 })).toEqual({
       text: 'would remove 1 entry; analytics: 0 pending, 0 unread',
       unsafe: false,
     });
-    expect(summariseTrimPreview({ cutoffId: null, removes: 0, groups: [done] })).toEqual({
+    expect(summariseTrimPreview({ cutoffId: null, removes: 0, groups: [done], countCap: 100_000 })).toEqual({
       text: 'would remove nothing',
       unsafe: false,
     });
+  });
+
+  it("says a count that reached the server's cap is that many or more", () => {
+    expect(
+      summariseTrimPreview({
+        cutoffId: '9-0',
+        removes: 100_000,
+        groups: [{ group: 'analytics', pending: 12, unread: 100_000 }],
+        countCap: 100_000,
+      }).text,
+    ).toBe('would remove 100,000 or more entries; analytics: 12 pending, 100,000 or more unread');
   });
 });
 

@@ -13,10 +13,11 @@ export interface TrimPreviewSummary {
 /** What a trim would do, in one line, per group: what it would take from under a consumer or before a read. */
 export function summariseTrimPreview(preview: TrimPreview): TrimPreviewSummary {
   if (preview.removes === 0) return { text: 'would remove nothing', unsafe: false };
-  const removes = `would remove ${formatCount(preview.removes)} ${preview.removes === 1 ? 'entry' : 'entries'}`;
+  // The server stops counting at its cap: a count there means that many or more.
+  const count = (n: number) => (n >= preview.countCap ? `${formatCount(n)} or more` : formatCount(n));
+  const removes = `would remove ${count(preview.removes)} ${preview.removes === 1 ? 'entry' : 'entries'}`;
   const groups = preview.groups.map(
-    ({ group, pending, unread }) =>
-      `${group}: ${formatCount(pending)} pending, ${formatCount(unread)} unread`,
+    ({ group, pending, unread }) => `${group}: ${count(pending)} pending, ${count(unread)} unread`,
   );
   return {
     text: [removes, ...groups].join('; '),

@@ -1,0 +1,83 @@
+import { EventStream } from '@streamscope/streams';
+import { uniqueStreamKey, usePrivateRedis } from '@streamscope/testkit';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CommandError } from './command-error.js';
+import { previewTrim } from './trim-preview.js';
+
+const redisSuite = usePrivateRedis();
+
+describe('previewTrim on a stream longer than its pages', () => {
+  const streamKey = uniqueStreamKey('preview');
+  let stream: EventStream;
+  let ids: string[];
+
+  // 3,500 entries, uncapped. Group g has read the first 1,200 and acked the first 100 (100..1,199 pending,
+  // more than one page); group h has read nothing.
+  beforeAll(async () => {
+    stream = new EventStream({ connection: redisSuite.redis, streamKey, maxlenApprox: null });
+    await stream.ensureGroup('g', '0-0');
+    await stream.ensureGroup('h', '0-0');
+    ids = await stream.produceBatch(Array.from({ length: 3_500 }, (_, n) => ({ type: 't', payload: { n } })));
+    const read = await stream.consume('g', 'c', 1_200, null);
+    await stream.ack(
+      'g',
+      read.slice(0, 100).map((entry) => entry.id),
+    );
+  });
+
+  const groupsOf = (preview: Awaited<ReturnType<typeof previewTrim>>) =>
+    Object.fromEntries(preview.groups.map(({ group, pending, unread }) => [group, { pending, unread }]));
+
+  it('a MAXLEN keeping few entries walks in from the newest', async () => {
+    const preview = await previewTrim(stream, { maxlen: 1_000 });
+    expect(preview).toMatchObject({ cutoffId: ids[2_500], removes: 2_500, countCap: 100_000 });
+    expect(groupsOf(preview)).toEqual({
+      g: { pending: 1_100, unread: 1_300 },
+      h: { pending: 0, unread: 2_500 },
+    });
+  });
+
+  it('a MAXLEN removing few entries walks in from the oldest', async () => {
+    const preview = await previewTrim(stream, { maxlen: 3_000 });
+    expect(preview).toMatchObject({ cutoffId: ids[500], removes: 500 });
+    expect(groupsOf(preview)).toEqual({ g: { pending: 400, unread: 0 }, h: { pending: 0, unread: 500 } });
+  });
+
+  it('a MINID counts what lies below it, page by page', async () => {
+    const preview = await previewTrim(stream, { minId: ids[1_100] as string });
+    expect(preview).toMatchObject({ cutoffId: ids[1_100], removes: 1_100 });
+    expect(groupsOf(preview)).toEqual({ g: { pending: 1_000, unread: 0 }, h: { pending: 0, unread: 1_100 } });
+  });
+
+  it('a MAXLEN at or past the length, or of 0, is answered without a walk', async () => {
+    expect((await previewTrim(stream, { maxlen: 3_500 })).removes).toBe(0);
+    const [newest] = await stream.tail(1);
+    const everything = await previewTrim(stream, { maxlen: 0 });
+    expect(everything.removes).toBe(3_500);
+    expect(everything.cutoffId).toBe(`${newest?.id.split('-')[0]}-${Number(newest?.id.split('-')[1]) + 1}`);
+  });
+
+  it('counts stop at the cap, which the answer names', async () => {
+    const preview = await previewTrim(stream, { minId: ids[3_000] as string }, 1_000);
+    expect(preview).toMatchObject({ removes: 1_000, countCap: 1_000 });
+    expect(groupsOf(preview)).toEqual({
+      g: { pending: 1_000, unread: 1_000 },
+      h: { pending: 0, unread: 1_000 },
+    });
+  });
+
+  it('a MAXLEN whose cutoff lies past the cap from both ends is refused, saying why', async () => {
+    const refusal = previewTrim(stream, { maxlen: 1_750 }, 1_000);
+    await expect(refusal).rejects.toBeInstanceOf(CommandError);
+    await expect(refusal).rejects.toThrow(
+      'cannot preview this MAXLEN: the first entry it keeps lies 1,750 entries from the nearer end of the stream, and a preview reads at most 1,000',
+    );
+  });
+
+  it('what it counts is what an exact trim then removes', async () => {
+    const preview = await previewTrim(stream, { maxlen: 2_222 });
+    expect(await stream.trimMaxlen(2_222, { approx: false })).toBe(preview.removes);
+    const [oldest] = await stream.replay('-', '+', 1);
+    expect(oldest?.id).toBe(preview.cutoffId);
+  });
+});
