@@ -422,7 +422,7 @@ export class Pipeline {
     return async (entry, { consumer, deliveryCount, source }) => {
       // The event's identity: a copy requeued from the dead-letter stream is the original event again, and a
       // group that processed the original must not do the work twice.
-      const key = entry.fields[REQUEUED_FROM_FIELD] ?? entry.id;
+      const key = entry.fields[REQUEUED_FROM_FIELD] || entry.id;
       // A `>` read is a first delivery to this group by definition; only redeliveries and copies need the lookup.
       if ((source !== 'new' || key !== entry.id) && (await processed.has(key))) {
         counters.duplicates += 1;
