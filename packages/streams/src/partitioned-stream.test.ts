@@ -5,21 +5,11 @@ import {
   StreamArgumentError,
   type StreamEntry,
 } from '@streamscope/streams';
-import { RedisServer, uniqueStreamKey, waitFor } from '@streamscope/testkit';
+import { uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
 import calculateSlot from 'cluster-key-slot';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-let server: RedisServer;
-let redis: Redis;
-beforeAll(async () => {
-  server = await RedisServer.start();
-  redis = new Redis(server.url);
-});
-afterAll(async () => {
-  redis?.disconnect();
-  await server.stop();
-});
+const redisSuite = usePrivateRedis();
 
 const orderEvents = (orders: number, perOrder: number) =>
   Array.from({ length: orders * perOrder }, (_, i) => ({
@@ -31,7 +21,7 @@ const orderEvents = (orders: number, perOrder: number) =>
 describe('PartitionedStream', () => {
   it('routes every event of one key to one partition, in order, and says where each landed', async () => {
     const stream = new PartitionedStream({
-      connection: redis,
+      connection: redisSuite.redis,
       baseKey: uniqueStreamKey('parts'),
       partitions: 4,
     });
@@ -65,14 +55,18 @@ describe('PartitionedStream', () => {
   });
 
   it('routes by hash the way Redis Cluster does, so another client can compute the same partition', () => {
-    const stream = new PartitionedStream({ connection: redis, baseKey: 'any', partitions: 16 });
+    const stream = new PartitionedStream({ connection: redisSuite.redis, baseKey: 'any', partitions: 16 });
     for (const key of ['customer-1', 'order-42', 'tenant:{acme}:7']) {
       expect(stream.partitionOf(key)).toBe(calculateSlot(key) % 16);
     }
   });
 
   it('keeps each partition and its dead-letter stream in one Redis Cluster slot', () => {
-    const stream = new PartitionedStream({ connection: redis, baseKey: 'events:orders', partitions: 8 });
+    const stream = new PartitionedStream({
+      connection: redisSuite.redis,
+      baseKey: 'events:orders',
+      partitions: 8,
+    });
     const slots = new Set<number>();
     for (const partition of stream.streams) {
       const letters = new DeadLetters(partition);
@@ -85,7 +79,7 @@ describe('PartitionedStream', () => {
   it('partitions by tenant name, as events:orders:{tenant_a}', async () => {
     const baseKey = uniqueStreamKey('tenants');
     const stream = new PartitionedStream({
-      connection: server.url,
+      connection: redisSuite.server.url,
       baseKey,
       partitions: ['tenant_a', 'tenant_b'],
     });
@@ -111,7 +105,7 @@ describe('PartitionedStream', () => {
 
   it('consumes every partition with one worker each, and the handler knows which partition', async () => {
     const stream = new PartitionedStream({
-      connection: redis,
+      connection: redisSuite.redis,
       baseKey: uniqueStreamKey('parts-read'),
       partitions: 3,
     });
@@ -135,7 +129,7 @@ describe('PartitionedStream', () => {
 
   it('checks every event before appending any, and says what was wrong', async () => {
     const stream = new PartitionedStream({
-      connection: redis,
+      connection: redisSuite.redis,
       baseKey: uniqueStreamKey('parts-bad'),
       partitions: 2,
     });
@@ -161,7 +155,7 @@ describe('PartitionedStream', () => {
 
   it("gives each partition its own dead-letter stream, and a poison pill goes to its partition's", async () => {
     const stream = new PartitionedStream({
-      connection: redis,
+      connection: redisSuite.redis,
       baseKey: uniqueStreamKey('parts-dlq'),
       partitions: 2,
       claimMinIdleMs: 0,
@@ -195,9 +189,10 @@ describe('PartitionedStream', () => {
 
   it('leaves a shared connection open when its options are refused', async () => {
     expect(
-      () => new PartitionedStream({ connection: redis, baseKey: 'k', partitions: 2, maxlenApprox: 0 }),
+      () =>
+        new PartitionedStream({ connection: redisSuite.redis, baseKey: 'k', partitions: 2, maxlenApprox: 0 }),
     ).toThrow(/maxlenApprox must be an integer >= 1/);
-    expect(await redis.ping()).toBe('PONG');
+    expect(await redisSuite.redis.ping()).toBe('PONG');
   });
 
   it('refuses bad options before opening a connection', () => {
@@ -218,7 +213,7 @@ describe('PartitionedStream', () => {
       expect(
         () =>
           new PartitionedStream({
-            connection: server.url,
+            connection: redisSuite.server.url,
             baseKey: 'k',
             partitions: 2,
             ...override,

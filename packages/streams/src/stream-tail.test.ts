@@ -1,23 +1,22 @@
 import { EventStream, type StreamEntry, StreamError, StreamTail } from '@streamscope/streams';
-import { captureWarnings, RedisServer, uniqueStreamKey, waitFor } from '@streamscope/testkit';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import {
+  captureWarnings,
+  RedisServer,
+  uniqueStreamKey,
+  usePrivateRedis,
+  waitFor,
+} from '@streamscope/testkit';
+import { expect, it } from 'vitest';
 
-let server: RedisServer;
-beforeAll(async () => {
-  server = await RedisServer.start();
-});
-afterAll(async () => {
-  await server.stop();
-});
+const redisSuite = usePrivateRedis();
 
 it('tails new entries read-only, without creating any group state, and closes promptly', async () => {
-  const stream = new EventStream({ connection: server.url, streamKey: uniqueStreamKey('tail') });
+  const stream = new EventStream({ connection: redisSuite.server.url, streamKey: uniqueStreamKey('tail') });
   await stream.produce('before.tail');
   const tail = new StreamTail(stream, { blockMs: 5_000 });
   const seen: StreamEntry[] = [];
   tail.on('entries', (entries) => seen.push(...entries));
-  tail.start();
-  await new Promise((resolve) => setTimeout(resolve, 100)); // let the first XREAD $ block
+  await tail.start();
   const ids = await stream.produceBatch(Array.from({ length: 25 }, () => ({ type: 'order.paid' })));
   await waitFor('all 25 tailed', () => seen.length === 25);
   expect(seen.map((entry) => entry.id)).toEqual(ids);
@@ -30,7 +29,10 @@ it('tails new entries read-only, without creating any group state, and closes pr
 });
 
 it('a listener that throws is reported and the tail goes on; an error listener that throws is a warning', async () => {
-  const stream = new EventStream({ connection: server.url, streamKey: uniqueStreamKey('tail-throws') });
+  const stream = new EventStream({
+    connection: redisSuite.server.url,
+    streamKey: uniqueStreamKey('tail-throws'),
+  });
   const tail = new StreamTail(stream, { blockMs: 200 });
   const seen: string[] = [];
   const errors: string[] = [];
@@ -63,8 +65,11 @@ it('a listener that throws is reported and the tail goes on; an error listener t
 });
 
 it('tails an entry appended right after start(), and after start() resolves from any connection', async () => {
-  const stream = new EventStream({ connection: server.url, streamKey: uniqueStreamKey('tail-start') });
-  const other = new EventStream({ connection: server.url, streamKey: stream.streamKey });
+  const stream = new EventStream({
+    connection: redisSuite.server.url,
+    streamKey: uniqueStreamKey('tail-start'),
+  });
+  const other = new EventStream({ connection: redisSuite.server.url, streamKey: stream.streamKey });
   await stream.produce('before.tail');
   const tail = new StreamTail(stream, { blockMs: 5_000 });
   const seen: string[] = [];
@@ -86,7 +91,10 @@ it('tails an entry appended right after start(), and after start() resolves from
 });
 
 it('reports a failed read as a StreamError naming XREAD, and carries on once the key is a stream again', async () => {
-  const stream = new EventStream({ connection: server.url, streamKey: uniqueStreamKey('tail-wrongtype') });
+  const stream = new EventStream({
+    connection: redisSuite.server.url,
+    streamKey: uniqueStreamKey('tail-wrongtype'),
+  });
   const tail = new StreamTail(stream, { blockMs: 100 });
   const errors: Error[] = [];
   const seen: string[] = [];
