@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Snapshot } from '@streamscope/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_REQUESTS_PER_CLIENT } from './http/client-limit.js';
+import { holdAppends } from './testing/held-appends.js';
 import { json, startTestServer, type TestServer } from './testing/test-server.js';
 
 let test: TestServer;
@@ -289,24 +290,14 @@ describe('the dashboard files', () => {
 describe('JSON API: one client at a time', () => {
   it("runs at most MAX_REQUESTS_PER_CLIENT of one client's requests at once and refuses the rest with 429", async () => {
     const { stream } = test.server.pipeline;
-    const produceBatch = stream.produceBatch.bind(stream);
-    let held = 0;
-    let release = () => {};
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    stream.produceBatch = async (events) => {
-      held += 1;
-      await released;
-      return produceBatch(events);
-    };
+    const appends = holdAppends(stream);
     const send = (path: string, body: string, type = 'application/json') =>
       fetch(`${test.server.url}${path}`, { method: 'POST', headers: { 'content-type': type }, body });
     try {
       const running = Array.from({ length: MAX_REQUESTS_PER_CLIENT }, () =>
         send('/api/produce', '{"count":10}'),
       );
-      await expect.poll(() => held).toBe(MAX_REQUESTS_PER_CLIENT);
+      await expect.poll(() => appends.held()).toBe(MAX_REQUESTS_PER_CLIENT);
 
       const refused = await send('/api/replay', '{"count":1}');
       expect(refused.status).toBe(429);
@@ -333,13 +324,12 @@ describe('JSON API: one client at a time', () => {
       // Bad input is still told what is wrong, without waiting for a slot.
       expect((await send('/api/produce', '{"count":0}')).status).toBe(400);
 
-      release();
+      appends.release();
       expect((await Promise.all(running)).map((response) => response.status)).toEqual(running.map(() => 200));
       const after = await send('/api/replay', '{"count":1}');
       expect(after.status).toBe(200);
     } finally {
-      release();
-      stream.produceBatch = produceBatch;
+      appends.restore();
     }
   });
 });

@@ -3,6 +3,7 @@ import type { ServerMessage, Snapshot } from '@streamscope/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { MAX_COMMANDS_IN_FLIGHT } from './http/live-socket.js';
+import { holdAppends } from './testing/held-appends.js';
 import { SocketClient } from './testing/socket-client.js';
 import { startTestServer, type TestServer } from './testing/test-server.js';
 
@@ -300,23 +301,13 @@ describe('WebSocket with a token', () => {
 describe('WebSocket /ws: a preview beyond the bound', () => {
   it('is refused with its own requestId and the reason, not dropped', async () => {
     const { stream } = test.server.pipeline;
-    const produceBatch = stream.produceBatch.bind(stream);
-    let held = 0;
-    let release = () => {};
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    stream.produceBatch = async (events) => {
-      held += 1;
-      await released;
-      return produceBatch(events);
-    };
+    const appends = holdAppends(stream);
     const page = await SocketClient.connect(test.server.url);
     try {
       for (let index = 0; index < MAX_COMMANDS_IN_FLIGHT; index++) {
         page.socket.send(JSON.stringify({ requestId: `slow-${index}`, type: 'produce', count: 1 }));
       }
-      await expect.poll(() => held).toBe(MAX_COMMANDS_IN_FLIGHT);
+      await expect.poll(() => appends.held()).toBe(MAX_COMMANDS_IN_FLIGHT);
       page.socket.send(JSON.stringify({ requestId: 'quiet-preview', type: 'trim.preview', maxlen: 100 }));
       const refused = await page.next(
         (message) => message.type === 'error' && message.requestId === 'quiet-preview',
@@ -325,15 +316,14 @@ describe('WebSocket /ws: a preview beyond the bound', () => {
         code: 'refused',
         message: `${MAX_COMMANDS_IN_FLIGHT} commands from this socket are still running; wait for their answers before sending more`,
       });
-      release();
+      appends.release();
       for (let index = 0; index < MAX_COMMANDS_IN_FLIGHT; index++) {
         await page.next((message) => message.type === 'result' && message.requestId === `slow-${index}`);
       }
       const answered = await page.request({ type: 'trim.preview', maxlen: 100 });
       expect(answered).toMatchObject({ type: 'result', command: 'trim.preview' });
     } finally {
-      release();
-      stream.produceBatch = produceBatch;
+      appends.restore();
       await page.close();
     }
   });
