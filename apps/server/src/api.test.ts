@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Snapshot } from '@streamscope/protocol';
+import { DEMO_EVENT_TYPES, type Snapshot } from '@streamscope/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_REQUESTS_PER_CLIENT } from './http/client-limit.js';
 import { holdAppends } from './testing/held-appends.js';
@@ -331,5 +331,22 @@ describe('JSON API: one client at a time', () => {
     } finally {
       appends.restore();
     }
+  });
+});
+
+describe('JSON API: the event type random', () => {
+  it('picks one of the demo types per event, as the reference form does, rather than a type named random', async () => {
+    const { firstId, lastId } = await json(await post('/api/produce', { count: 40, eventType: 'random' }));
+    const entries = await test.server.pipeline.stream.replay(firstId, lastId, 40);
+    const types = new Set(entries.map((entry) => entry.fields.type));
+    expect([...types].every((type) => (DEMO_EVENT_TYPES as readonly string[]).includes(type ?? ''))).toBe(
+      true,
+    );
+    expect(types.size).toBeGreaterThan(1);
+    const producer = await json(
+      await post('/api/commands', { type: 'producer.start', rate: 1, eventType: 'random' }),
+    );
+    expect(producer).toEqual({ running: true, rate: 1, eventType: null });
+    await post('/api/producer/stop', {});
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LIMITS } from './limits.js';
+import { LIMITS, RANDOM_EVENT_TYPE } from './limits.js';
 
 const ENTRY_ID = /^\d{1,20}(-\d{1,20})?$/;
 const RANGE_BOUND = /^(-|\+|\(?\d{1,20}(-\d{1,20})?)$/;
@@ -42,6 +42,11 @@ export const eventTypeSchema = z
   // `*`, not `+`: an empty type is the length check's to report, not this one's.
   .regex(/^\P{Cc}*$/u, 'must not contain control characters (newlines, tabs, NUL)');
 
+/** An optional event type, where `random` means the same as none: pick one per event. */
+const producedEventType = eventTypeSchema
+  .optional()
+  .transform((type) => (type === RANDOM_EVENT_TYPE ? undefined : type));
+
 const int = (label: string, min: number, max: number) =>
   z
     .number({ error: `${label} must be a number` })
@@ -56,12 +61,12 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('produce'),
     count: int('count', 1, LIMITS.produceMax),
-    eventType: eventTypeSchema.optional(),
+    eventType: producedEventType,
   }),
   z.object({
     type: z.literal('producer.start'),
     rate: int('rate', 1, LIMITS.producerRateMax),
-    eventType: eventTypeSchema.optional(),
+    eventType: producedEventType,
   }),
   z.object({ type: z.literal('producer.stop') }),
   z.object({ type: z.literal('consumer.add'), ...consumerRef }),

@@ -14,6 +14,9 @@ export const LIMITS = {
 /** The event types the demo producer picks from when none is chosen. */
 export const DEMO_EVENT_TYPES = ['order.placed', 'order.paid', 'order.shipped', 'order.cancelled'] as const;
 
+/** The event type that asks for one of {@link DEMO_EVENT_TYPES} per event, as the reference demo's form says it. */
+export const RANDOM_EVENT_TYPE = 'random';
+
 /** The event type whose demo handler always fails: a poison pill, to watch it reach the dead-letter stream. */
 export const POISON_EVENT_TYPE = 'poison.pill';
 

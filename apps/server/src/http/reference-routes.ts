@@ -67,7 +67,8 @@ export function referenceRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps, 
   ref.post('/produce', async (c) => {
     const form = await formOf(c, ['count']);
     const trimmed = typeof form.type === 'string' ? form.type.trim() : form.type;
-    const type = trimmed === undefined || trimmed === '' || trimmed === 'random' ? undefined : trimmed;
+    // An empty type means none, as on the reference form; `random` is the protocol's to read.
+    const type = trimmed === '' ? undefined : trimmed;
     const count = form.count ?? 1;
     const args = produceArgs(parseCommand({ type: 'produce', count, eventType: type }));
     const ids = await limit.run(c, () => pipeline.produce(...args));
