@@ -126,7 +126,8 @@ export const USAGE = `Usage: streamscope [options]
   --alert-consumer-idle-ms <n>   consumer idle alert (60000)         STREAMSCOPE_ALERT_CONSUMER_IDLE_MS
   --token <secret>           required for API and WebSocket; needed off loopback; at least 16 characters
                                                                      STREAMSCOPE_TOKEN
-  --allow-origin <list>      other origins that may use the API (e.g. a dev server)  STREAMSCOPE_ALLOW_ORIGIN
+  --allow-origin <list>      other origins whose pages may use the API and WebSocket
+                                                                     STREAMSCOPE_ALLOW_ORIGIN
   --help                     show this help`;
 
 export class ConfigError extends Error {
