@@ -1,4 +1,4 @@
-import { type CommandResults, type DeadLetterView, LIMITS } from '@streamscope/protocol';
+import type { CommandResults, DeadLetterView } from '@streamscope/protocol';
 import { memo, type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useCommand } from '../../hooks/use-command';
@@ -11,6 +11,7 @@ import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { EntryId } from '../EntryId/EntryId';
 import { Panel } from '../Panel/Panel';
 import { payloadText } from '../TailPanel/entry-summary';
+import { olderPagesRefresh } from './older-pages-refresh';
 import './DeadLetterPanel.css';
 import { Stat } from '../Stat/Stat';
 
@@ -122,35 +123,23 @@ export function DeadLetterPanel() {
     if (dlqLength === 0) setOlder(NO_LETTERS);
   }, [dlqLength]);
   // New letters push the oldest of the live list further back than the first loaded page began: the pages
-  // are fetched again from there, as many as were shown, so no letter falls between the two.
+  // are fetched again from there, as many as were shown, one request at a time, so no letter falls between the two.
   const liveOldest = newest.at(-1)?.id;
   const olderCount = useRef(0);
   olderCount.current = older.length;
-  // One refresh out at a time (a poison storm moves the live list's end every snapshot): when it comes back,
-  // the list's end as it is by then gets the next one.
-  const wantedBefore = useRef<string | undefined>(undefined);
-  const refreshing = useRef(false);
-  const refreshOlder = useCallback(() => {
-    const before = wantedBefore.current;
-    if (refreshing.current || before === undefined || olderCount.current === 0) return;
-    refreshing.current = true;
-    const count = Math.min(olderCount.current, LIMITS.dlqListMax);
-    issueCommand({ type: 'dlq.list', count, before }, { quiet: true })
-      .result.then(
-        ({ entries }) => {
-          if (wantedBefore.current === before) setOlder(entries);
-        },
-        () => {},
-      )
-      .finally(() => {
-        refreshing.current = false;
-        if (wantedBefore.current !== before) refreshOlder();
-      });
-  }, []);
+  const [refresh] = useState(() =>
+    olderPagesRefresh<DeadLetterView>({
+      loaded: () => olderCount.current,
+      fetch: (before, count) =>
+        issueCommand({ type: 'dlq.list', count, before }, { quiet: true }).result.then(
+          ({ entries }) => entries,
+        ),
+      apply: setOlder,
+    }),
+  );
   useEffect(() => {
-    wantedBefore.current = liveOldest;
-    refreshOlder();
-  }, [liveOldest, refreshOlder]);
+    refresh.follow(liveOldest);
+  }, [liveOldest, refresh]);
   const letters = useMemo(() => {
     if (older.length === 0) return newest;
     const live = new Set(newest.map((letter) => letter.id));

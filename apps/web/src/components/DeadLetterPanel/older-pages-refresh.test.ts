@@ -1,0 +1,97 @@
+import { LIMITS } from '@streamscope/protocol';
+import { describe, expect, it } from 'vitest';
+import { olderPagesRefresh } from './older-pages-refresh';
+
+interface Request {
+  before: string;
+  count: number;
+  answer: (entries: readonly string[]) => Promise<void>;
+  fail: () => Promise<void>;
+}
+
+/** A refresher whose requests wait until the test answers them, one by one. */
+function harness(loaded = 100) {
+  const requests: Request[] = [];
+  const applied: (readonly string[])[] = [];
+  const refresh = olderPagesRefresh<string>({
+    loaded: () => loaded,
+    fetch: (before, count) =>
+      new Promise((resolve, reject) => {
+        // Settling is followed by a few microtask turns, so the refresher's then/finally have run when it returns.
+        const settled = () => new Promise<void>((done) => setTimeout(done, 0));
+        requests.push({
+          before,
+          count,
+          answer: (entries) => {
+            resolve(entries);
+            return settled();
+          },
+          fail: () => {
+            reject(new Error('offline'));
+            return settled();
+          },
+        });
+      }),
+    apply: (entries) => applied.push(entries),
+  });
+  return { refresh, requests, applied };
+}
+
+describe('olderPagesRefresh', () => {
+  it('keeps one request out at a time however often the live list moves, then asks from where it ends by then', async () => {
+    const { refresh, requests, applied } = harness();
+    refresh.follow('10-0');
+    refresh.follow('11-0');
+    refresh.follow('12-0');
+    refresh.follow('13-0');
+    expect(requests.map((request) => request.before)).toEqual(['10-0']);
+
+    await requests[0]?.answer(['9-0']);
+    // The answer began at an end the live list has left: it is not shown, and the one request that follows
+    // asks from the newest end, skipping those in between.
+    expect(applied).toEqual([]);
+    expect(requests.map((request) => request.before)).toEqual(['10-0', '13-0']);
+
+    await requests[1]?.answer(['12-0']);
+    expect(applied).toEqual([['12-0']]);
+    expect(requests).toHaveLength(2);
+  });
+
+  it('shows an answer when the live list has not moved meanwhile, and asks no more', async () => {
+    const { refresh, requests, applied } = harness(37);
+    refresh.follow('10-0');
+    expect(requests).toMatchObject([{ before: '10-0', count: 37 }]);
+    await requests[0]?.answer(['9-0', '8-0']);
+    expect(applied).toEqual([['9-0', '8-0']]);
+    expect(requests).toHaveLength(1);
+  });
+
+  it('frees the slot when a request fails, applying nothing', async () => {
+    const { refresh, requests, applied } = harness();
+    refresh.follow('10-0');
+    refresh.follow('11-0');
+    await requests[0]?.fail();
+    expect(requests.map((request) => request.before)).toEqual(['10-0', '11-0']);
+    await requests[1]?.fail();
+    expect(applied).toEqual([]);
+
+    refresh.follow('12-0');
+    expect(requests.map((request) => request.before)).toEqual(['10-0', '11-0', '12-0']);
+  });
+
+  it('asks nothing while no older page is loaded or the live list is empty', () => {
+    const none = harness(0);
+    none.refresh.follow('10-0');
+    expect(none.requests).toEqual([]);
+
+    const empty = harness();
+    empty.refresh.follow(undefined);
+    expect(empty.requests).toEqual([]);
+  });
+
+  it('asks for at most what one request may list', () => {
+    const { refresh, requests } = harness(LIMITS.dlqListMax + 250);
+    refresh.follow('10-0');
+    expect(requests[0]?.count).toBe(LIMITS.dlqListMax);
+  });
+});

@@ -1,0 +1,58 @@
+import { LIMITS } from '@streamscope/protocol';
+
+export interface OlderPagesRefreshOptions<T> {
+  /** How many older letters the panel shows now; with none loaded there is nothing to refresh. */
+  loaded: () => number;
+  /** Asks for the `count` letters older than `before` (newest first). */
+  fetch: (before: string, count: number) => Promise<readonly T[]>;
+  /** Shows an answer; called only while the live list still ends where the answer begins. */
+  apply: (entries: readonly T[]) => void;
+}
+
+export interface OlderPagesRefresh {
+  /** The live list now ends at `before` (`undefined` when it is empty): the older pages should begin there. */
+  follow(before: string | undefined): void;
+}
+
+/**
+ * Keeps the dead-letter panel's older pages (loaded on request) beginning where the live list of newest letters ends,
+ * so no letter falls between the two, with one request out at a time: a poison storm moves that end every snapshot,
+ * and a request per snapshot would pile up. When the answer comes back, the end as it is by then gets the next
+ * request; an answer for an end that has moved since is dropped. A failed request is not retried until the end moves.
+ *
+ * @example
+ * const refresh = olderPagesRefresh({ loaded: () => older.length, fetch: listBefore, apply: setOlder });
+ * refresh.follow(newest.at(-1)?.id); // on every snapshot
+ */
+export function olderPagesRefresh<T>({
+  loaded,
+  fetch,
+  apply,
+}: OlderPagesRefreshOptions<T>): OlderPagesRefresh {
+  let wanted: string | undefined;
+  let inFlight = false;
+  const refresh = (): void => {
+    const before = wanted;
+    // As many as were shown, up to what one request may ask for.
+    const count = Math.min(loaded(), LIMITS.dlqListMax);
+    if (inFlight || before === undefined || count === 0) return;
+    inFlight = true;
+    fetch(before, count)
+      .then(
+        (entries) => {
+          if (wanted === before) apply(entries);
+        },
+        () => {},
+      )
+      .finally(() => {
+        inFlight = false;
+        if (wanted !== before) refresh();
+      });
+  };
+  return {
+    follow(before) {
+      wanted = before;
+      refresh();
+    },
+  };
+}
