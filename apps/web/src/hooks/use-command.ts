@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { CommandError, type CommandErrorCode } from '../socket/command-error';
 import { type IssueOptions, issueCommand } from '../socket/socket-client';
 import { useDashboard } from '../store/store';
+import { useOnConnected } from './use-on-connected';
 import { useOnStreamReset } from './use-stream-reset';
 
 /** How the server words an outage (its 'unavailable' errors start so). */
@@ -66,14 +67,13 @@ export function useCommand<T extends CommandType>({ quiet = false }: IssueOption
   }, [redisHealthy]);
 
   // "Not connected to the server" likewise goes when the socket is open again: trying again is now possible.
-  const connected = useDashboard((dashboard) => dashboard.connection.status === 'open');
-  useEffect(() => {
-    if (connected) {
+  useOnConnected(
+    useCallback(() => {
       setState((current) =>
         current.errorCode === 'offline' ? { ...current, error: null, errorCode: null } : current,
       );
-    }
-  }, [connected]);
+    }, []),
+  );
 
   // A result about a stream since deleted (its last ID, its entries, a trim of it) is no longer true of anything.
   useOnStreamReset(

@@ -2,6 +2,7 @@ import type { CommandResults, DeadLetterView } from '@streamscope/protocol';
 import { memo, type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useCommand } from '../../hooks/use-command';
+import { useOnConnected } from '../../hooks/use-on-connected';
 import { useOnStreamReset } from '../../hooks/use-stream-reset';
 import { formatClock, formatClockMs, formatCount } from '../../lib/format';
 import { CommandError } from '../../socket/command-error';
@@ -215,10 +216,7 @@ export function DeadLetterPanel() {
     );
   }, []);
   useOnStreamReset(useCallback(() => setFeedback(null), []));
-  const connected = useDashboard((state) => state.connection.status === 'open');
-  useEffect(() => {
-    if (connected) setFeedback((current) => (current?.offline ? null : current));
-  }, [connected]);
+  useOnConnected(useCallback(() => setFeedback((current) => (current?.offline ? null : current)), []));
 
   const injected = inject.result?.ids[0] ?? null;
 
