@@ -71,7 +71,11 @@ export function ReplayPanel() {
           )}
         </ActionFeedback>
       </form>
-      {replay.result === null ? null : (
+      {replay.result === null ? (
+        <p className="empty">
+          Replayed entries show here. XRANGE only reads: no group's cursor or pending entries change.
+        </p>
+      ) : (
         <div className="replay-results">
           <EntryTable
             entries={replay.result.entries}
