@@ -12,6 +12,7 @@ import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { EntryId } from '../EntryId/EntryId';
 import { Panel } from '../Panel/Panel';
 import { payloadText } from '../TailPanel/entry-summary';
+import { letterReason } from './letter-reason';
 import { olderPagesRefresh } from './older-pages-refresh';
 import './DeadLetterPanel.css';
 import { Stat } from '../Stat/Stat';
@@ -37,13 +38,17 @@ const DeadLetterRow = memo(
     const type = letter.fields.type ?? '—';
     // An entry trimmed while pending was dead-lettered without its fields: there is nothing to put back.
     const trimmedAway = Object.keys(letter.fields).length === 0;
-    const payload = trimmedAway ? 'fields trimmed away before it was read' : payloadText(letter.fields);
+    // Short enough for the payload's one line; the tooltip says the rest.
+    const payload = trimmedAway ? 'fields trimmed away' : payloadText(letter.fields);
     return (
       <tr aria-busy={busy}>
         <td className="dlq-stacked">
           <EntryId id={letter.originalId} />
           <span className="event-type">{type}</span>
-          <span className="mono muted dlq-payload" title={payload}>
+          <span
+            className="mono muted dlq-payload"
+            title={trimmedAway ? 'Its fields were trimmed away before it was read' : payload}
+          >
             {payload}
           </span>
         </td>
@@ -53,7 +58,7 @@ const DeadLetterRow = memo(
         </td>
         <td className="num">{letter.deliveryCount ?? '—'}</td>
         <td className="dlq-reason" title={letter.reason}>
-          <span>{letter.reason}</span>
+          <span>{letterReason(letter.reason)}</span>
         </td>
         <td className="mono muted" title={formatClockMs(letter.ts)}>
           {formatClock(letter.ts)}
