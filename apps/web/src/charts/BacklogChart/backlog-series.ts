@@ -1,5 +1,6 @@
 import type { HistoryPoint } from '@streamscope/protocol';
 import { groupColor, groupNames } from '../chart-theme';
+import { rowsWithGaps } from '../history-gaps';
 import type { SeriesRow } from '../ThroughputChart/throughput-series';
 
 export interface BacklogArea {
@@ -18,7 +19,7 @@ export interface BacklogSeries {
 
 export function backlogSeries(history: readonly HistoryPoint[]): BacklogSeries {
   const groups = groupNames(history);
-  const data = history.map((point) => {
+  const data = rowsWithGaps(history, (point) => {
     const row: SeriesRow = { t: point.at };
     groups.forEach((name, index) => {
       const sample = point.groups[name];

@@ -1,5 +1,6 @@
 import type { HistoryPoint } from '@streamscope/protocol';
 import { groupColor, groupNames, PRODUCED_COLOR } from '../chart-theme';
+import { rowsWithGaps } from '../history-gaps';
 
 export interface SeriesLine {
   /** A plain key (`d0`, `a0`): recharts reads dots in a data key as a path, and group names may contain dots. */
@@ -19,7 +20,7 @@ export interface ThroughputSeries {
 /** Events per second over time: produced, and per group delivered (dashed) and acked (solid). */
 export function throughputSeries(history: readonly HistoryPoint[]): ThroughputSeries {
   const groups = groupNames(history);
-  const data = history.map((point) => {
+  const data = rowsWithGaps(history, (point) => {
     const row: SeriesRow = { t: point.at, produced: point.producedPerSec };
     groups.forEach((name, index) => {
       const sample = point.groups[name];
