@@ -28,6 +28,10 @@ export function TimelinePanel() {
     timeline.entry?.idMs ??
     timeline.events[0]?.ts ??
     null;
+  const noSteps = timeline.status === 'ready' && timeline.events.length === 0;
+  // Neither the entry nor its steps: one sentence says both, where two contradicted each other ("the steps
+  // recorded for it are below", then "no lifecycle steps recorded").
+  const forgotten = noSteps && timeline.entry === null && timeline.missing;
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key === 'Escape') {
       event.stopPropagation();
@@ -63,7 +67,9 @@ export function TimelinePanel() {
         {timeline.entry === null ? (
           timeline.missing ? (
             <p className="timeline-missing">
-              This entry is no longer in the stream (trimmed or deleted); the steps recorded for it are below.
+              {forgotten
+                ? 'This entry is no longer in the stream (trimmed or deleted), and the server no longer remembers its steps: it keeps those of its recent entries only.'
+                : 'This entry is no longer in the stream (trimmed or deleted); the steps recorded for it are below.'}
             </p>
           ) : null
         ) : (
@@ -108,9 +114,7 @@ export function TimelinePanel() {
           ),
         )}
 
-        {timeline.status === 'ready' && timeline.events.length === 0 ? (
-          <p className="empty">No lifecycle steps recorded for this entry.</p>
-        ) : null}
+        {noSteps && !forgotten ? <p className="empty">No lifecycle steps recorded for this entry.</p> : null}
         <p className="timeline-live">New steps appear here live while the panel is open.</p>
       </div>
     </dialog>
