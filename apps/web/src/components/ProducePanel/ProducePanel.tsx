@@ -98,7 +98,7 @@ export function ProducePanel() {
           >
             Stop
           </button>
-          <span className={`producer-state ${producer?.running ? 'is-running' : ''}`}>
+          <span className={`row-note producer-state${producer?.running ? ' is-running' : ''}`}>
             {producer === null ? null : producer.running ? (
               <>
                 running · {formatCount(producer.rate)}/s

@@ -57,7 +57,7 @@ export function ReplayPanel() {
           <button type="submit" className="primary">
             Replay
           </button>
-          <span className="replay-hint">
+          <span className="row-note replay-hint">
             <span className="mono">-</span> / <span className="mono">+</span> are the ends of the stream,{' '}
             <span className="mono">(</span> before an ID excludes it
           </span>
