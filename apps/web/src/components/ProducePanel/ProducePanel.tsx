@@ -1,5 +1,5 @@
 import { DEMO_EVENT_TYPES, LIMITS } from '@streamscope/protocol';
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useCommand } from '../../hooks/use-command';
 import { formatCount, formatRate } from '../../lib/format';
@@ -30,6 +30,17 @@ export function ProducePanel() {
   const producer = useDashboard(useShallow((state) => state.snapshot?.producer ?? null));
   const producedPerSec = useDashboard((state) => state.snapshot?.producedPerSec ?? 0);
   const achieved = producer?.running ? producerShortfall(producer.rate, producedPerSec) : null;
+  // A page opened while the producer runs (started from another page or the API) shows the rate it runs at, until
+  // the field is edited: the default beside "running · 2,000/s" read as if the field had been ignored.
+  const rateEdited = useRef(false);
+  const runningRate = producer?.running ? producer.rate : null;
+  useEffect(() => {
+    if (runningRate !== null && !rateEdited.current) setRate(String(runningRate));
+  }, [runningRate]);
+  const onRateChange = (value: string) => {
+    rateEdited.current = true;
+    setRate(value);
+  };
 
   const onProduce = (event: FormEvent) => {
     event.preventDefault();
@@ -88,7 +99,7 @@ export function ProducePanel() {
             min={1}
             max={LIMITS.producerRateMax}
             value={rate}
-            onChange={setRate}
+            onChange={onRateChange}
           />
           <button type="submit">Start</button>
           <button
