@@ -13,7 +13,7 @@ import {
   tooltipProps,
 } from '../chart-theme';
 import { useChartData } from '../use-chart-data';
-import { consumerPendingSeries } from './consumer-pending-series';
+import { consumerPendingSeries, shortLabel } from './consumer-pending-series';
 
 const NO_GROUPS: readonly GroupView[] = [];
 
@@ -44,7 +44,14 @@ export const ConsumerPendingChart = memo(function ConsumerPendingChart() {
           >
             <CartesianGrid stroke={GRID_COLOR} horizontal={false} />
             <XAxis {...axisProps} type="number" tickFormatter={formatTick} allowDecimals={false} />
-            <YAxis {...axisProps} type="category" dataKey="consumer" width={150} interval={0} />
+            <YAxis
+              {...axisProps}
+              type="category"
+              dataKey="consumer"
+              width={150}
+              interval={0}
+              tickFormatter={shortLabel}
+            />
             <Tooltip
               {...tooltipProps}
               cursor={{ fill: 'rgba(255,255,255,0.04)' }}

@@ -28,3 +28,18 @@ export function consumerPendingSeries(
   }));
   return { data, bars };
 }
+
+/** Characters of a `group/consumer` label that fit the chart's 150 px label column at 11 px. */
+export const LABEL_MAX_CHARS = 24;
+
+/**
+ * A bar's label cut in the middle when it would not fit the label column (recharts clipped its start instead, so
+ * `billing-reconciliation-v2/reconciler-7f9c4b` lost its group): both ends stay, the whole is in the tooltip.
+ */
+export function shortLabel(label: string): string {
+  // One argument only: recharts passes a tick's index second, which must not be taken for a length.
+  if (label.length <= LABEL_MAX_CHARS) return label;
+  const head = Math.ceil((LABEL_MAX_CHARS - 1) / 2);
+  const tail = LABEL_MAX_CHARS - 1 - head;
+  return `${label.slice(0, head)}…${label.slice(label.length - tail)}`;
+}
