@@ -53,8 +53,12 @@ const DeadLetterRow = memo(
           </span>
         </td>
         <td className="mono dlq-stacked">
-          {letter.group}
-          <span className="muted">{letter.consumer}</span>
+          <span className="cell-clip dlq-group" title={letter.group}>
+            {letter.group}
+          </span>
+          <span className="muted cell-clip" title={letter.consumer}>
+            {letter.consumer}
+          </span>
         </td>
         <td className="num">{letter.deliveryCount ?? '—'}</td>
         <td className="dlq-reason" title={letter.reason}>

@@ -40,8 +40,16 @@ const PendingRow = memo(function PendingRow({
   const progress = claimMinIdleMs === 0 ? 1 : Math.min(1, idleMs / claimMinIdleMs);
   return (
     <tr className={claimable ? 'is-claimable' : undefined}>
-      <td className="mono">{group}</td>
-      <td className="mono">{consumer}</td>
+      <td className="mono">
+        <span className="cell-clip" title={group}>
+          {group}
+        </span>
+      </td>
+      <td className="mono">
+        <span className="cell-clip" title={consumer}>
+          {consumer}
+        </span>
+      </td>
       <td>
         <EntryId id={id} />
       </td>
