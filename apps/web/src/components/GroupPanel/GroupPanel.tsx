@@ -7,6 +7,7 @@ import { formatCount, formatDuration, formatNullable, formatRate } from '../../l
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { AlertBadges } from './AlertBadges';
 import { ConsumerCard } from './ConsumerCard';
+import { consumerNameHint } from './consumer-name-hint';
 import { useAutoReap } from './use-auto-reap';
 import './GroupPanel.css';
 import { Stat } from '../Stat/Stat';
@@ -159,7 +160,7 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts }: GroupPanel
               <input
                 id={nameId}
                 type="text"
-                placeholder="worker-d"
+                placeholder={consumerNameHint(group.consumers.map((consumer) => consumer.name))}
                 spellCheck={false}
                 autoComplete="off"
                 value={name}
