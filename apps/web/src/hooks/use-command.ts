@@ -1,13 +1,10 @@
 import type { CommandInput, CommandResults, CommandType } from '@streamscope/protocol';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { CommandError, type CommandErrorCode } from '../socket/command-error';
 import { type IssueOptions, issueCommand } from '../socket/socket-client';
-import { useDashboard } from '../store/store';
 import { useOnConnected } from './use-on-connected';
+import { isRedisUnavailable, useOnRedisBack } from './use-on-redis-back';
 import { useOnStreamReset } from './use-stream-reset';
-
-/** How the server words an outage (its 'unavailable' errors start so). */
-const REDIS_UNAVAILABLE = 'Redis is unavailable';
 
 export interface CommandState<R> {
   /** The request this form sent last; only its answer is shown here. */
@@ -57,14 +54,15 @@ export function useCommand<T extends CommandType>({ quiet = false }: IssueOption
   );
 
   // "Redis is unavailable" stops being true when it is back: the error goes with the outage it reported.
-  const redisHealthy = useDashboard((dashboard) => dashboard.health === null);
-  useEffect(() => {
-    if (redisHealthy) {
+  useOnRedisBack(
+    useCallback(() => {
       setState((current) =>
-        current.error?.startsWith(REDIS_UNAVAILABLE) ? { ...current, error: null, errorCode: null } : current,
+        current.error !== null && isRedisUnavailable(current.error)
+          ? { ...current, error: null, errorCode: null }
+          : current,
       );
-    }
-  }, [redisHealthy]);
+    }, []),
+  );
 
   // "Not connected to the server" likewise goes when the socket is open again: trying again is now possible.
   useOnConnected(

@@ -3,6 +3,7 @@ import { memo, type ReactNode, useCallback, useEffect, useMemo, useRef, useState
 import { useShallow } from 'zustand/react/shallow';
 import { useCommand } from '../../hooks/use-command';
 import { useOnConnected } from '../../hooks/use-on-connected';
+import { isRedisUnavailable, useOnRedisBack } from '../../hooks/use-on-redis-back';
 import { useOnStreamReset } from '../../hooks/use-stream-reset';
 import { formatClock, formatClockMs, formatCount } from '../../lib/format';
 import { CommandError } from '../../socket/command-error';
@@ -106,6 +107,8 @@ interface RowFeedback {
   error: string | null;
   /** The error said the page was not connected: it goes once the socket is open again. */
   offline?: boolean;
+  /** The error said Redis was unavailable: it goes once the server reads Redis again. */
+  unavailable?: boolean;
   done: ReactNode;
 }
 
@@ -216,16 +219,20 @@ export function DeadLetterPanel() {
               </>
             ),
         }),
-      (error: unknown) =>
+      (error: unknown) => {
+        const message = error instanceof Error ? error.message : String(error);
         settle({
-          error: `${action === 'requeue' ? 'Requeue' : 'Discard'} ${originalId}: ${error instanceof Error ? error.message : String(error)}`,
+          error: `${action === 'requeue' ? 'Requeue' : 'Discard'} ${originalId}: ${message}`,
           offline: error instanceof CommandError && error.code === 'offline',
+          unavailable: isRedisUnavailable(message),
           done: null,
-        }),
+        });
+      },
     );
   }, []);
   useOnStreamReset(useCallback(() => setFeedback(null), []));
   useOnConnected(useCallback(() => setFeedback((current) => (current?.offline ? null : current)), []));
+  useOnRedisBack(useCallback(() => setFeedback((current) => (current?.unavailable ? null : current)), []));
 
   const injected = inject.result?.ids[0] ?? null;
 
