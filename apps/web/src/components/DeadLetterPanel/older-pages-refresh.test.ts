@@ -10,11 +10,12 @@ interface Request {
 }
 
 /** A refresher whose requests wait until the test answers them, one by one. */
-function harness(loaded = 100) {
+function harness(initiallyLoaded = 100) {
   const requests: Request[] = [];
   const applied: (readonly string[])[] = [];
+  const shown = { loaded: initiallyLoaded };
   const refresh = olderPagesRefresh<string>({
-    loaded: () => loaded,
+    loaded: () => shown.loaded,
     fetch: (before, count) =>
       new Promise((resolve, reject) => {
         // Settling is followed by a few microtask turns, so the refresher's then/finally have run when it returns.
@@ -34,7 +35,7 @@ function harness(loaded = 100) {
       }),
     apply: (entries) => applied.push(entries),
   });
-  return { refresh, requests, applied };
+  return { refresh, requests, applied, shown };
 }
 
 describe('olderPagesRefresh', () => {
@@ -64,6 +65,21 @@ describe('olderPagesRefresh', () => {
     await requests[0]?.answer(['9-0', '8-0']);
     expect(applied).toEqual([['9-0', '8-0']]);
     expect(requests).toHaveLength(1);
+  });
+
+  it('drops an answer sized for the pages shown before the user loaded another, and asks again for all of them', async () => {
+    const { refresh, requests, applied, shown } = harness(100);
+    refresh.follow('10-0');
+    shown.loaded = 200; // "Show 100 older" answered while the refresh was out
+    await requests[0]?.answer(['9-0']);
+    expect(applied).toEqual([]);
+    expect(requests).toMatchObject([
+      { before: '10-0', count: 100 },
+      { before: '10-0', count: 200 },
+    ]);
+    await requests[1]?.answer(['9-0', '8-0']);
+    expect(applied).toEqual([['9-0', '8-0']]);
+    expect(requests).toHaveLength(2);
   });
 
   it('frees the slot when a request fails, applying nothing', async () => {

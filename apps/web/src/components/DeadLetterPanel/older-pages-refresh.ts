@@ -18,7 +18,8 @@ export interface OlderPagesRefresh {
  * Keeps the dead-letter panel's older pages (loaded on request) beginning where the live list of newest letters ends,
  * so no letter falls between the two, with one request out at a time: a poison storm moves that end every snapshot,
  * and a request per snapshot would pile up. When the answer comes back, the end as it is by then gets the next
- * request; an answer for an end that has moved since is dropped. A failed request is not retried until the end moves.
+ * request; an answer for an end that has moved since, or for a number of letters no longer shown (another page was
+ * loaded meanwhile), is dropped and asked again. A failed request is not retried until the end moves.
  *
  * @example
  * const refresh = olderPagesRefresh({ loaded: () => older.length, fetch: listBefore, apply: setOlder });
@@ -31,22 +32,26 @@ export function olderPagesRefresh<T>({
 }: OlderPagesRefreshOptions<T>): OlderPagesRefresh {
   let wanted: string | undefined;
   let inFlight = false;
+  // As many as are shown, up to what one request may ask for.
+  const wantedCount = () => Math.min(loaded(), LIMITS.dlqListMax);
   const refresh = (): void => {
     const before = wanted;
-    // As many as were shown, up to what one request may ask for.
-    const count = Math.min(loaded(), LIMITS.dlqListMax);
+    const count = wantedCount();
     if (inFlight || before === undefined || count === 0) return;
     inFlight = true;
+    // An answer is stale when the live list's end moved, or when the pages shown changed size meanwhile (the
+    // user loaded another page: applying it would take that page away again).
+    const stale = () => wanted !== before || wantedCount() !== count;
     fetch(before, count)
       .then(
         (entries) => {
-          if (wanted === before) apply(entries);
+          if (!stale()) apply(entries);
         },
         () => {},
       )
       .finally(() => {
         inFlight = false;
-        if (wanted !== before) refresh();
+        if (stale()) refresh();
       });
   };
   return {
