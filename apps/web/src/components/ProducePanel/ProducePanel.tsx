@@ -1,4 +1,4 @@
-import { DEMO_EVENT_TYPES, LIMITS } from '@streamscope/protocol';
+import { DEMO_EVENT_TYPES, LIMITS, RANDOM_EVENT_TYPE } from '@streamscope/protocol';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useCommand } from '../../hooks/use-command';
@@ -11,17 +11,10 @@ import { Panel } from '../Panel/Panel';
 import './ProducePanel.css';
 import { producerShortfall } from './producer-shortfall';
 
-const RANDOM = 'random';
-
-/** `random` means "let the server pick one of the demo types per event", which the protocol spells as no type. */
-function eventTypeOption(value: string): { eventType?: string } {
-  return value === RANDOM ? {} : { eventType: value };
-}
-
 /** XADD: a batch of events now, or a continuous producer at a steady rate. */
 export function ProducePanel() {
   const ids = { type: useId() };
-  const [eventType, setEventType] = useState<string>(RANDOM);
+  const [eventType, setEventType] = useState<string>(RANDOM_EVENT_TYPE);
   const [count, setCount] = useState('10');
   // Within what the seeded consumers keep up with at their 25 ms of work each (analytics: 40/s).
   const [rate, setRate] = useState('30');
@@ -44,11 +37,11 @@ export function ProducePanel() {
 
   const onProduce = (event: FormEvent) => {
     event.preventDefault();
-    void produce.run({ type: 'produce', count: parseNumberInput(count), ...eventTypeOption(eventType) });
+    void produce.run({ type: 'produce', count: parseNumberInput(count), eventType });
   };
   const onStart = (event: FormEvent) => {
     event.preventDefault();
-    void start.run({ type: 'producer.start', rate: parseNumberInput(rate), ...eventTypeOption(eventType) });
+    void start.run({ type: 'producer.start', rate: parseNumberInput(rate), eventType });
   };
 
   return (
@@ -56,7 +49,7 @@ export function ProducePanel() {
       <div className="field produce-type">
         <label htmlFor={ids.type}>Event type</label>
         <select id={ids.type} value={eventType} onChange={(event) => setEventType(event.target.value)}>
-          <option value={RANDOM}>random</option>
+          <option value={RANDOM_EVENT_TYPE}>random</option>
           {DEMO_EVENT_TYPES.map((type) => (
             <option key={type} value={type}>
               {type}
@@ -120,7 +113,7 @@ export function ProducePanel() {
                     target, <span className="producer-achieved">{formatRate(achieved)} achieved</span>
                   </>
                 )}{' '}
-                · {producer.eventType ?? 'random'}
+                · {producer.eventType ?? RANDOM_EVENT_TYPE}
               </>
             ) : (
               'stopped'
