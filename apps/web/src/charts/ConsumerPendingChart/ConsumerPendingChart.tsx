@@ -1,4 +1,3 @@
-import type { GroupView } from '@streamscope/protocol';
 import { memo, useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatCount } from '../../lib/format';
@@ -15,22 +14,22 @@ import {
 import { useChartData } from '../use-chart-data';
 import { consumerPendingSeries, shortLabel } from './consumer-pending-series';
 
-const NO_GROUPS: readonly GroupView[] = [];
-
 /** Each consumer's share of its group's pending list, right now. */
 export const ConsumerPendingChart = memo(function ConsumerPendingChart() {
-  const groups = useChartData((state) => state.snapshot?.groups ?? NO_GROUPS);
+  // `null` until the first snapshot: then the chart waits rather than says there are no consumers.
+  const groups = useChartData((state) => state.snapshot?.groups ?? null);
   const history = useChartData((state) => state.history);
   // Colours follow the time-series charts; the order of groups only changes when a group comes or goes.
   const order = useMemo(() => groupNames(history).join('\n'), [history]);
-  const series = useMemo(() => consumerPendingSeries(groups, order.split('\n')), [groups, order]);
+  const series = useMemo(() => consumerPendingSeries(groups ?? [], order.split('\n')), [groups, order]);
+  const waiting = groups === null;
   // The same element while the data is the same: React then leaves the chart alone.
   return useMemo(
     () => (
       <ChartFrame title="Pending per consumer" unit="entries">
         {series.data.length === 0 ? (
           <div className="chart-empty" style={{ height: CHART_HEIGHT }}>
-            No consumers
+            {waiting ? 'Waiting for the first snapshot…' : 'No consumers'}
           </div>
         ) : (
           <BarChart
@@ -73,6 +72,6 @@ export const ConsumerPendingChart = memo(function ConsumerPendingChart() {
         )}
       </ChartFrame>
     ),
-    [series],
+    [series, waiting],
   );
 });
