@@ -2,7 +2,7 @@ import net from 'node:net';
 import type { ServerMessage, Snapshot } from '@streamscope/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { MAX_COMMANDS_IN_FLIGHT } from './http/live-socket.js';
+import { MAX_COMMANDS_IN_FLIGHT, MAX_SOCKET_COMMANDS_PER_CLIENT } from './http/live-socket.js';
 import { holdAppends } from './testing/held-appends.js';
 import { SocketClient } from './testing/socket-client.js';
 import { startTestServer, type TestServer } from './testing/test-server.js';
@@ -143,26 +143,21 @@ describe('WebSocket /ws', () => {
   });
 
   it('of 100 concurrent adds of one name exactly one succeeds', async () => {
-    // Spread over pages: one socket may have only MAX_COMMANDS_IN_FLIGHT commands running.
-    const pages = await Promise.all(
-      Array.from({ length: Math.ceil(100 / MAX_COMMANDS_IN_FLIGHT) }, () =>
-        SocketClient.connect(test.server.url),
-      ),
-    );
+    // In-process, so all 100 run at once: one client's sockets may have only MAX_SOCKET_COMMANDS_PER_CLIENT
+    // commands running together, and requests made with app.request() have no peer address to count.
     const replies = await Promise.all(
-      Array.from({ length: 100 }, (_, index) =>
-        (pages[index % pages.length] as SocketClient).request({
-          type: 'consumer.add',
-          group: 'analytics',
-          name: 'racer',
-        }),
-      ),
+      Array.from({ length: 100 }, async () => {
+        const response = await test.server.app.request('/api/consumer/add', {
+          method: 'POST',
+          body: JSON.stringify({ group: 'analytics', name: 'racer' }),
+        });
+        return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+      }),
     );
-    await Promise.all(pages.map((page) => page.close()));
-    expect(replies.filter((reply) => reply.type === 'result')).toHaveLength(1);
-    const errors = replies.filter((reply) => reply.type === 'error');
+    expect(replies.filter((reply) => reply.status === 200)).toHaveLength(1);
+    const errors = replies.filter((reply) => reply.status !== 200);
     expect(errors).toHaveLength(99);
-    for (const error of errors) expect(error).toMatchObject({ code: 'conflict' });
+    for (const error of errors) expect(error).toMatchObject({ status: 409, body: { code: 'conflict' } });
     const consumers = await test.server.pipeline.stream.infoConsumers('analytics');
     await expect
       .poll(async () => (await test.server.pipeline.stream.infoConsumers('analytics')).length)
@@ -325,6 +320,48 @@ describe('WebSocket /ws: a preview beyond the bound', () => {
     } finally {
       appends.restore();
       await page.close();
+    }
+  });
+});
+
+describe('WebSocket /ws: one client address over many sockets', () => {
+  it('runs at most MAX_SOCKET_COMMANDS_PER_CLIENT of its commands at once, however many sockets it opens', async () => {
+    // Before, each socket had its own four: ten sockets from one script ran 40 produce-10000 at once, and
+    // another caller's produce of one waited 19 s behind them.
+    const { stream } = test.server.pipeline;
+    const appends = holdAppends(stream);
+    const sockets = MAX_SOCKET_COMMANDS_PER_CLIENT / MAX_COMMANDS_IN_FLIGHT;
+    const flooders = await Promise.all(
+      Array.from({ length: sockets }, () => SocketClient.connect(test.server.url)),
+    );
+    const late = await SocketClient.connect(test.server.url);
+    try {
+      flooders.forEach((flooder, socket) => {
+        for (let index = 0; index < MAX_COMMANDS_IN_FLIGHT; index++) {
+          flooder.socket.send(
+            JSON.stringify({ requestId: `held-${socket}-${index}`, type: 'produce', count: 1 }),
+          );
+        }
+      });
+      await expect.poll(() => appends.held()).toBe(MAX_SOCKET_COMMANDS_PER_CLIENT);
+      expect(await late.request({ type: 'produce', count: 1 })).toMatchObject({
+        type: 'error',
+        code: 'refused',
+        message: `${MAX_SOCKET_COMMANDS_PER_CLIENT} commands from 127.0.0.1 are still running, the most one client may have at once; wait for their answers before sending more`,
+      });
+      expect(appends.held()).toBe(MAX_SOCKET_COMMANDS_PER_CLIENT);
+      appends.release();
+      for (const [socket, flooder] of flooders.entries()) {
+        for (let index = 0; index < MAX_COMMANDS_IN_FLIGHT; index++) {
+          await flooder.next(
+            (message) => message.type === 'result' && message.requestId === `held-${socket}-${index}`,
+          );
+        }
+      }
+      expect(await late.request({ type: 'produce', count: 1 })).toMatchObject({ type: 'result' });
+    } finally {
+      appends.restore();
+      await Promise.all([...flooders, late].map((each) => each.close()));
     }
   });
 });

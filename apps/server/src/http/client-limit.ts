@@ -31,12 +31,16 @@ export class ClientLimit {
    * Requests made in-process (`app.request()`, the tests) have no peer and are not counted.
    */
   async run<T>(c: Context, task: () => Promise<T>): Promise<T> {
-    const client = peerAddress(c);
+    return this.runFor(peerAddress(c), task, 'requests');
+  }
+
+  /** {@link run} for a client known by its address (`undefined`: not counted); `what` names them in the refusal. */
+  async runFor<T>(client: string | undefined, task: () => Promise<T>, what = 'requests'): Promise<T> {
     if (client === undefined) return task();
     const running = this.#running.get(client) ?? 0;
     if (running >= this.max) {
       throw new ClientBusyError(
-        `${running} requests from ${client} are still running, the most one client may have at once; wait for their answers before sending more`,
+        `${running} ${what} from ${client} are still running, the most one client may have at once; wait for their answers before sending more`,
       );
     }
     this.#running.set(client, running + 1);
@@ -51,7 +55,7 @@ export class ClientLimit {
 }
 
 /** The TCP peer's address as @hono/node-server passes it (`c.env.incoming`); undefined in-process. */
-function peerAddress(c: Context): string | undefined {
+export function peerAddress(c: Context): string | undefined {
   const env = c.env as { incoming?: IncomingMessage } | undefined;
   return env?.incoming?.socket.remoteAddress;
 }

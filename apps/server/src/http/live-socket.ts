@@ -6,6 +6,7 @@ import type { LiveClient, LiveHub } from '../live/live-hub.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import { runCommand } from '../pipeline/run-command.js';
 import { type AccessOptions, originAllowed } from './access.js';
+import { ClientLimit, peerAddress } from './client-limit.js';
 import { errorReply } from './error-reply.js';
 import { parseCommand } from './parse-command.js';
 
@@ -18,6 +19,13 @@ const REQUEST_ID_MAX = 64;
  * (about 1 s behind four; 2 s behind eight).
  */
 export const MAX_COMMANDS_IN_FLIGHT = 4;
+/**
+ * Commands one client address may have running at once over all its sockets. The bound per socket alone let a
+ * script open ten sockets and run 40 `produce {count: 10000}` at once, while another caller's produce of one
+ * waited 19 s. Two sockets' worth, not one: on loopback every page is the same address, and one busy page
+ * must not shut a second one out.
+ */
+export const MAX_SOCKET_COMMANDS_PER_CLIENT = 2 * MAX_COMMANDS_IN_FLIGHT;
 
 /** `GET /ws`: the live feed out, commands in. Every message gets an answer; none can break the socket. */
 export function liveSocket(pipeline: Pipeline, hub: LiveHub, access: AccessOptions): MiddlewareHandler[] {
@@ -28,7 +36,9 @@ export function liveSocket(pipeline: Pipeline, hub: LiveHub, access: AccessOptio
     }
     return next();
   };
-  const upgrade = upgradeWebSocket(() => {
+  const perClient = new ClientLimit(MAX_SOCKET_COMMANDS_PER_CLIENT);
+  const upgrade = upgradeWebSocket((c) => {
+    const address = peerAddress(c);
     let client: LiveClient | undefined;
     let inFlight = 0;
     return {
@@ -60,7 +70,9 @@ export function liveSocket(pipeline: Pipeline, hub: LiveHub, access: AccessOptio
           return;
         }
         inFlight += 1;
-        void run(pipeline, hub, client, message).finally(() => {
+        void run(pipeline, hub, client, message, (task) =>
+          perClient.runFor(address, task, 'commands'),
+        ).finally(() => {
           inFlight -= 1;
         });
       },
@@ -117,9 +129,10 @@ async function run(
   hub: LiveHub,
   client: LiveClient,
   { requestId, command }: { readonly requestId: string; readonly command: Command },
+  limit: <T>(task: () => Promise<T>) => Promise<T>,
 ): Promise<void> {
   try {
-    const result = await runCommand(pipeline, command);
+    const result = await limit(() => runCommand(pipeline, command));
     hub.sendTo(client, { type: 'result', requestId, command: command.type, result });
     hub.refresh();
   } catch (error) {
