@@ -350,3 +350,20 @@ describe('JSON API: the event type random', () => {
     await post('/api/producer/stop', {});
   });
 });
+
+describe('JSON API: names that are not plain keys', () => {
+  it('refuses __proto__ as a group or consumer name: the charts’ history keyed by it lost the group', async () => {
+    // Before, a group "__proto__" was added, and every history point set it as its prototype instead of a
+    // key: the group ran but never appeared in the charts (and zod drops the key on the page as well).
+    for (const body of [
+      { group: '__proto__', name: 'worker-z' },
+      { group: 'analytics', name: '__proto__' },
+    ]) {
+      const response = await post('/api/consumer/add', body);
+      expect(response.status).toBe(400);
+      expect((await json(response)).message).toMatch(/must not be __proto__/);
+    }
+    const state = await json(await test.server.app.request('/api/state'));
+    expect(state.groups.map((group: { name: string }) => group.name)).not.toContain('__proto__');
+  });
+});

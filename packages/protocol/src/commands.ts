@@ -18,7 +18,9 @@ export const nameSchema = z
   .string()
   .min(1, 'must not be empty')
   .max(LIMITS.nameMax, `must be at most ${LIMITS.nameMax} characters`)
-  .regex(/^[A-Za-z0-9_.:-]+$/, 'may contain only letters, digits and _ . : -');
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'may contain only letters, digits and _ . : -')
+  // Names key plain objects (the charts' history, by group); this one would set the object's prototype instead.
+  .refine((name) => name !== '__proto__', 'must not be __proto__');
 
 export const entryIdSchema = z
   .string()
