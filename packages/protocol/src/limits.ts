@@ -5,6 +5,8 @@ export const LIMITS = {
   replayMax: 500,
   crashMax: 1_000,
   nameMax: 64,
+  /** Consumers one server runs at once: each holds a Redis connection of its own. */
+  consumersMax: 100,
   eventTypeMax: 64,
   poisonMax: 100,
   dlqListMax: 500,

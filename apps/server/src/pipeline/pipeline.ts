@@ -1,4 +1,4 @@
-import { type EntryView, type LifecycleEventView, POISON_EVENT_TYPE } from '@streamscope/protocol';
+import { type EntryView, LIMITS, type LifecycleEventView, POISON_EVENT_TYPE } from '@streamscope/protocol';
 import {
   ConsumerWorker,
   DeadLetters,
@@ -243,6 +243,14 @@ export class Pipeline {
    */
   async addConsumer(group: string, name: string): Promise<void> {
     await this.#membership.runExclusive(async () => {
+      // Each worker holds a Redis connection of its own: unbounded, a script could open them up to Redis's
+      // maxclients, which every other client of that Redis shares. (Seeds are the operator's, not counted here.)
+      if (this.pool.workers().length >= LIMITS.consumersMax && !this.pool.find(group, name)) {
+        throw new CommandError(
+          'refused',
+          `this server already runs ${LIMITS.consumersMax} consumers, the most it will; remove one before adding another`,
+        );
+      }
       await this.#refuseActiveElsewhere(group, name);
       await this.pool.add(group, name);
     });
