@@ -396,3 +396,24 @@ describe('JSON API: consumers are bounded', () => {
     }
   });
 });
+
+describe('the dashboard in a foreign frame', () => {
+  it('may not be framed by another site, and no answer is sniffed as another type', async () => {
+    // Before, nothing said so: a foreign page could load the dashboard in an invisible frame (its Host is
+    // 127.0.0.1, so every check passes) and trick a click onto "Reset demo", which deletes the stream.
+    const webRoot = await mkdtemp(join(tmpdir(), 'streamscope-web-'));
+    const other = await startTestServer([], { redis: test.redis, webRoot });
+    try {
+      await writeFile(join(webRoot, 'index.html'), '<!doctype html><title>Streamscope</title>');
+      for (const path of ['/', '/index.html', '/api/state', '/api/nope', '/metrics']) {
+        const response = await other.server.app.request(path);
+        expect(response.headers.get('x-frame-options'), path).toBe('DENY');
+        expect(response.headers.get('content-security-policy'), path).toBe("frame-ancestors 'none'");
+        expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
+      }
+    } finally {
+      await other.stop();
+      await rm(webRoot, { recursive: true, force: true });
+    }
+  });
+});

@@ -43,6 +43,14 @@ export function createApp(options: AppOptions): { app: Hono; wss: WebSocketServe
   });
   app.notFound((c) => c.json({ code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` }, 404));
 
+  // The dashboard's buttons reset and trim the stream: a foreign page must not frame it (its requests name
+  // 127.0.0.1 and pass every other check) and trick a click. No answer is to be sniffed as another type either.
+  app.use('*', async (c, next) => {
+    await next();
+    c.header('x-frame-options', 'DENY');
+    c.header('content-security-policy', "frame-ancestors 'none'");
+    c.header('x-content-type-options', 'nosniff');
+  });
   app.use(
     '*',
     bodyLimit({
