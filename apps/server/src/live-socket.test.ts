@@ -2,7 +2,11 @@ import net from 'node:net';
 import type { ServerMessage, Snapshot } from '@streamscope/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { MAX_COMMANDS_IN_FLIGHT, MAX_SOCKET_COMMANDS_PER_CLIENT } from './http/live-socket.js';
+import {
+  MAX_COMMANDS_IN_FLIGHT,
+  MAX_SOCKET_COMMANDS_PER_CLIENT,
+  MAX_SOCKETS_PER_CLIENT,
+} from './http/live-socket.js';
 import { holdAppends } from './testing/held-appends.js';
 import { SocketClient } from './testing/socket-client.js';
 import { startTestServer, type TestServer } from './testing/test-server.js';
@@ -362,6 +366,34 @@ describe('WebSocket /ws: one client address over many sockets', () => {
     } finally {
       appends.restore();
       await Promise.all([...flooders, late].map((each) => each.close()));
+    }
+  });
+});
+
+describe('WebSocket /ws: sockets per client address', () => {
+  it('opens at most MAX_SOCKETS_PER_CLIENT from one address, even all at once, and refuses the rest with 429', async () => {
+    // Before, nothing bounded them: 300 sockets from one script that never read took the server from 580 MB
+    // to 1.25 GB in 14 s, each holding up to a megabyte of unsent snapshots, and none was closed.
+    const attempts = await Promise.allSettled(
+      Array.from({ length: MAX_SOCKETS_PER_CLIENT + 10 }, () => SocketClient.connect(test.server.url)),
+    );
+    const opened = attempts.flatMap((attempt) => (attempt.status === 'fulfilled' ? [attempt.value] : []));
+    try {
+      // The file's own page is one of this address's sockets.
+      expect(opened).toHaveLength(MAX_SOCKETS_PER_CLIENT - 1);
+      for (const attempt of attempts) {
+        if (attempt.status === 'rejected') expect(String(attempt.reason)).toMatch(/429/);
+      }
+      await opened.pop()?.close();
+      await expect
+        .poll(async () => {
+          const again = await SocketClient.connect(test.server.url).catch(() => undefined);
+          if (again) opened.push(again);
+          return again !== undefined;
+        })
+        .toBe(true);
+    } finally {
+      await Promise.all(opened.map((page) => page.close()));
     }
   });
 });

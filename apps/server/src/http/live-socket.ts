@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { upgradeWebSocket, type WebSocketLike } from '@hono/node-server';
 import type { Command, ErrorMessage } from '@streamscope/protocol';
 import type { Context, MiddlewareHandler } from 'hono';
@@ -26,6 +27,12 @@ export const MAX_COMMANDS_IN_FLIGHT = 4;
  * must not shut a second one out.
  */
 export const MAX_SOCKET_COMMANDS_PER_CLIENT = 2 * MAX_COMMANDS_IN_FLIGHT;
+/**
+ * Sockets one client address may have open. Each one that stops reading holds up to a megabyte of unsent
+ * snapshots before ticks are skipped for it: 300 from one script took the server from 580 MB to 1.25 GB. A
+ * handful of tabs needs a handful; 64 leaves room for a load test of many pages from one machine.
+ */
+export const MAX_SOCKETS_PER_CLIENT = 64;
 
 /** `GET /ws`: the live feed out, commands in. Every message gets an answer; none can break the socket. */
 export function liveSocket(pipeline: Pipeline, hub: LiveHub, access: AccessOptions): MiddlewareHandler[] {
@@ -34,6 +41,33 @@ export function liveSocket(pipeline: Pipeline, hub: LiveHub, access: AccessOptio
     if (origin !== undefined && !originAllowed(origin, c, access)) {
       return c.json({ code: 'refused', message: `WebSocket from origin ${origin} refused` }, 403);
     }
+    return next();
+  };
+  // Counted from the upgrade request until its TCP connection closes: a burst of upgrades is counted before
+  // any of them opens, and a handshake that never completes gives its place back.
+  const openSockets = new Map<string, number>();
+  const limitSockets: MiddlewareHandler = async (c, next) => {
+    const address = peerAddress(c);
+    const connection = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket;
+    // A plain GET (no upgrade) shares a keep-alive connection with other requests: nothing to count.
+    const upgrading = c.req.header('upgrade')?.toLowerCase() === 'websocket';
+    if (!upgrading || address === undefined || connection === undefined) return next();
+    const open = openSockets.get(address) ?? 0;
+    if (open >= MAX_SOCKETS_PER_CLIENT) {
+      return c.json(
+        {
+          code: 'refused',
+          message: `${open} WebSockets from ${address} are open, the most one client may have; close one first`,
+        },
+        429,
+      );
+    }
+    openSockets.set(address, open + 1);
+    connection.once('close', () => {
+      const left = (openSockets.get(address) ?? 1) - 1;
+      if (left === 0) openSockets.delete(address);
+      else openSockets.set(address, left);
+    });
     return next();
   };
   const perClient = new ClientLimit(MAX_SOCKET_COMMANDS_PER_CLIENT);
@@ -84,7 +118,7 @@ export function liveSocket(pipeline: Pipeline, hub: LiveHub, access: AccessOptio
       },
     };
   });
-  return [refuseForeignOrigin, upgrade];
+  return [refuseForeignOrigin, limitSockets, upgrade];
 }
 
 type Decoded =
