@@ -85,7 +85,11 @@ const configSchema = z
     alertPending: wholeNumber('alert-pending', 0).default(100),
     alertOldestPendingMs: wholeNumber('alert-oldest-pending-ms', 0).default(30_000),
     alertConsumerIdleMs: wholeNumber('alert-consumer-idle-ms', 0).default(60_000),
-    token: z.string().min(16, 'token must be at least 16 characters').optional(),
+    token: z
+      .string()
+      .min(16, 'token must be at least 16 characters')
+      .regex(/^\S+$/, 'token must not contain spaces or other whitespace')
+      .optional(),
     allowOrigins: z
       .array(z.url({ error: 'allow-origin must be origins like http://localhost:5173' }))
       .default([]),

@@ -291,6 +291,13 @@ describe('WebSocket with a token', () => {
       expect((await guarded.server.app.request('/api/state?token=correct-horse-battery-staple')).status).toBe(
         200,
       );
+      const withHeader = (authorization: string) =>
+        guarded.server.app.request('/api/state', { headers: { authorization } });
+      // The scheme is case-insensitive; a guess of any length, the right one's included, is just wrong.
+      expect((await withHeader('bearer correct-horse-battery-staple')).status).toBe(200);
+      for (const guess of ['x', 'correct-horse-battery-stapl', 'correct-horse-battery-staplee', '']) {
+        expect((await withHeader(`Bearer ${guess}`)).status).toBe(401);
+      }
     } finally {
       await guarded.stop();
     }

@@ -187,6 +187,8 @@ describe('configuration', () => {
   it('needs a token off loopback, and one Redis address form', () => {
     expect(() => parseConfig(['--host', '0.0.0.0'], {})).toThrow(/--token/);
     expect(parseConfig(['--host', '0.0.0.0', '--token', 'a-long-enough-token'], {}).host).toBe('0.0.0.0');
+    expect(() => parseConfig(['--token', 'short'], {})).toThrow(/at least 16 characters/);
+    expect(() => parseConfig(['--token', ' '.repeat(16)], {})).toThrow(/must not contain spaces/);
     expect(() => parseConfig(['--redis-url', 'redis://a:1', '--redis-host', 'b'], {})).toThrow(
       /either --redis-url/,
     );

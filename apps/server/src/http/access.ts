@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 
@@ -44,18 +44,23 @@ function isLoopbackName(hostname: string): boolean {
 
 /**
  * Token check for API and WebSocket. Browsers cannot set headers on a WebSocket, so the query string
- * carries it there; the comparison takes the same time whatever the guess.
+ * carries it there. Digests of equal length are compared, so the time taken says nothing of the token,
+ * not even its length.
  */
 export function requireToken(options: AccessOptions): MiddlewareHandler {
-  const expected = options.token ? Buffer.from(options.token) : undefined;
+  const expected = options.token ? digest(options.token) : undefined;
   return async (c, next) => {
     if (!expected) return next();
-    const header = c.req.header('authorization');
-    const given = header?.startsWith('Bearer ') ? header.slice(7) : c.req.query('token');
-    const buffer = Buffer.from(given ?? '');
-    if (buffer.length !== expected.length || !timingSafeEqual(buffer, expected)) {
+    // The scheme is case-insensitive (RFC 9110); a header with another scheme falls back to the query.
+    const bearer = /^bearer +(.*)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+    const given = bearer ?? c.req.query('token');
+    if (given === undefined || !timingSafeEqual(digest(given), expected)) {
       throw new HTTPException(401, { message: 'missing or wrong token: send Authorization: Bearer <token>' });
     }
     return next();
   };
+}
+
+function digest(token: string): Buffer {
+  return createHash('sha256').update(token).digest();
 }
