@@ -46,6 +46,19 @@ describe('EntryHistory', () => {
     expect(kinds(history, '5001-0')).toEqual(['claimed']);
   });
 
+  it('an entry remembered again after it was forgotten is forgotten in its new turn, not its old one', () => {
+    const history = new EntryHistory({ maxEntries: 2, maxTroubledEntries: 1 });
+    history.record(step('1-0', 'produced'));
+    history.record(step('1-0', 'dropped')); // moves to the troubled memory
+    history.record(step('2-0', 'failed')); // which forgets 1-0
+    history.record(step('1-0', 'acked')); // uneventful again, in the second slot
+    history.record(step('3-0', 'produced')); // takes the first slot, 1-0's old one
+    expect(kinds(history, '1-0')).toEqual(['acked']);
+    history.record(step('4-0', 'produced'));
+    expect(kinds(history, '1-0')).toEqual([]);
+    expect(kinds(history, '3-0')).toEqual(['produced']);
+  });
+
   it('keeps at most maxEventsPerEntry steps of one entry, the latest', () => {
     const history = new EntryHistory({ maxEventsPerEntry: 3 });
     for (const kind of ['produced', 'delivered', 'failed', 'delivered', 'failed'] as const) {
