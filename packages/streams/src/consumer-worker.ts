@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
 import { assertInteger, assertName } from './arguments.js';
 import { closeRedis, onConnectionClose } from './connection.js';
 import type {
@@ -17,7 +18,6 @@ import type { EventStream } from './event-stream.js';
 import { asError, guardedEmit, isThenable, warnListenerFailed } from './guarded-emit.js';
 import { InFlight } from './in-flight.js';
 import { type Failure, InProcessPeers, type PeerView, type TrimmedJudge } from './in-process-peers.js';
-import { RecentMap } from './recent-map.js';
 import { RecentRing } from './recent-ring.js';
 import { compareEntryIds, show } from './stream-ids.js';
 import type { EventFields, StreamEntry } from './types.js';
@@ -120,7 +120,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   readonly #options: Required<Omit<ConsumerWorkerOptions, 'handler' | 'deadLetters' | 'reapIntervalMs'>>;
   readonly #deadLetters: DeadLetters | null;
   /** The last handler failure per entry, so a dead letter says what kept going wrong. */
-  readonly #lastFailure = new RecentMap<string, Failure>(LAST_FAILURES_MAX);
+  readonly #lastFailure = new LRUCache<string, Failure>({ max: LAST_FAILURES_MAX });
   #reapTimer: NodeJS.Timeout | undefined;
   #reapIntervalMs: number | null;
   #deadLettered = 0;
