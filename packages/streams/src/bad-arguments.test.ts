@@ -176,11 +176,22 @@ function separateIoredis(): typeof import('ioredis') {
 }
 
 describe('StreamTail and ProcessedIds refuse bad arguments before any Redis call', () => {
-  it('a tail of something other than an EventStream', () => {
+  it('a tail, a worker or a dead-letter stream of something other than an EventStream', () => {
     const partitioned = new PartitionedStream({ connection: redis, baseKey: 'test:parts', partitions: 2 });
-    for (const notAStream of [partitioned, undefined, 'test:bad-arguments']) {
-      expect(() => new StreamTail(notAStream as never)).toThrow(StreamArgumentError);
-      expect(() => new StreamTail(notAStream as never)).toThrow(/stream must be an EventStream/);
+    const made = [
+      ['StreamTail', (notAStream: never) => new StreamTail(notAStream)],
+      ['ConsumerWorker', (notAStream: never) => new ConsumerWorker(notAStream, 'g', 'c')],
+      ['DeadLetters', (notAStream: never) => new DeadLetters(notAStream)],
+    ] as const;
+    for (const [who, make] of made) {
+      for (const [notAStream, shown] of [
+        [partitioned, 'PartitionedStream'],
+        [undefined, 'undefined'],
+        ['test:bad-arguments', '"test:bad-arguments"'],
+      ] as const) {
+        expect(() => make(notAStream as never)).toThrow(StreamArgumentError);
+        expect(() => make(notAStream as never)).toThrow(`${who} takes an EventStream, got ${shown}`);
+      }
     }
     expect(() => new StreamTail(stream, { count: 0 })).toThrow(/count must be an integer >= 1, got 0/);
   });

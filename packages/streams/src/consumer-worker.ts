@@ -14,7 +14,7 @@ import type {
 import { CONSUMER_WORKER_DEFAULTS, type ConsumerWorkerOptions } from './consumer-worker-options.js';
 import type { DeadLetters } from './dead-letters.js';
 import { StreamArgumentError, WorkerClosedError } from './errors.js';
-import type { EventStream } from './event-stream.js';
+import { assertEventStream, type EventStream } from './event-stream.js';
 import { asError, guardedEmit, isThenable, warnListenerFailed } from './guarded-emit.js';
 import { InFlight } from './in-flight.js';
 import { type Failure, InProcessPeers, type PeerView, type TrimmedJudge } from './in-process-peers.js';
@@ -191,6 +191,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
 
   constructor(stream: EventStream, group: string, name: string, options: ConsumerWorkerOptions = {}) {
     super();
+    assertEventStream(stream, 'ConsumerWorker');
     assertName(group, 'group');
     assertName(name, 'consumer name');
     const resolved = { ...CONSUMER_WORKER_DEFAULTS, ...withoutUndefined(options) };

@@ -1,7 +1,7 @@
 import { assertInteger, assertName } from './arguments.js';
 import { DEAD_LETTER_LUA, REQUEUE_LUA } from './dead-letter-scripts.js';
 import { NothingToRequeueError, redisCommand, StreamArgumentError } from './errors.js';
-import type { AutoclaimOptions, EventStream } from './event-stream.js';
+import { type AutoclaimOptions, assertEventStream, type EventStream } from './event-stream.js';
 import { parseFlatEntries, setField } from './replies.js';
 import { assertEntryId, entryIdTime, isBeyondIdSpace } from './stream-ids.js';
 import type { AutoclaimResult, EventFields, HandoverResult } from './types.js';
@@ -83,9 +83,11 @@ export class DeadLetters {
   /** `key` defaults to `<stream key>:dlq`, which keeps a hash-tagged stream's letters in its slot. */
   constructor(
     stream: EventStream,
-    key = `${stream.streamKey}:dlq`,
+    dlqKey?: string,
     { maxlenApprox = DEAD_LETTERS_MAXLEN }: DeadLettersOptions = {},
   ) {
+    assertEventStream(stream, 'DeadLetters');
+    const key = dlqKey ?? `${stream.streamKey}:dlq`;
     assertName(key, 'dead-letter key');
     if (key === stream.streamKey)
       throw new StreamArgumentError('the dead-letter key must differ from the stream key');

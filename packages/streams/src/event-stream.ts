@@ -117,6 +117,19 @@ interface Counters {
 }
 
 /**
+ * Refuses anything but an EventStream where one is needed, naming who asked: passed a PartitionedStream
+ * (several keys) or nothing, the first use would otherwise fail far from the mistake, as a TypeError.
+ */
+export function assertEventStream(value: unknown, who: string): asserts value is EventStream {
+  if (value instanceof EventStream) return;
+  const got =
+    value === null || typeof value !== 'object' ? show(value) : (value.constructor?.name ?? 'an object');
+  throw new StreamArgumentError(
+    `${who} takes an EventStream, got ${got} (for a PartitionedStream, use one of its \`streams\`, or its workers())`,
+  );
+}
+
+/**
  * One Redis stream used as an event log read by consumer groups: the pattern of the redis.io streaming demo.
  *
  * @example

@@ -2,8 +2,8 @@ import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { assertInteger } from './arguments.js';
-import { redisCommand, StreamArgumentError } from './errors.js';
-import { EventStream } from './event-stream.js';
+import { redisCommand } from './errors.js';
+import { assertEventStream, type EventStream } from './event-stream.js';
 import { guardedEmit, warnListenerFailed } from './guarded-emit.js';
 import { InFlight } from './in-flight.js';
 import { parseReadGroup } from './replies.js';
@@ -41,12 +41,7 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
 
   constructor(stream: EventStream, { blockMs = 1_000, count = 100 }: StreamTailOptions = {}) {
     super();
-    // Checked here, not at start(): a PartitionedStream (several keys) would otherwise fail there as a TypeError.
-    if (!(stream instanceof EventStream)) {
-      throw new StreamArgumentError(
-        'stream must be an EventStream (to tail a PartitionedStream, tail each of its streams)',
-      );
-    }
+    assertEventStream(stream, 'StreamTail');
     assertInteger(blockMs, 'blockMs', 1);
     assertInteger(count, 'count', 1);
     this.#stream = stream;
