@@ -147,6 +147,9 @@ describe('bad arguments are rejected with a clear message before any Redis call'
     expect(() => new ConsumerWorker(stream, 'g', 'w', { deadLetters: new DeadLetters(otherStream) })).toThrow(
       /deadLetters serves "test:another", not this worker's stream "test:bad-arguments"/,
     );
+    expect(() => new ConsumerWorker(stream, 'g', 'w', { deadLetters: true as never })).toThrow(
+      'deadLetters must be a DeadLetters of this stream (new DeadLetters(stream)) or null, got true',
+    );
     const worker = new ConsumerWorker(stream, 'g', 'w');
     expect(() => worker.crashNext(0)).toThrow(/crash count must be an integer >= 1/);
   });

@@ -12,7 +12,7 @@ import type {
   LifecycleKind,
 } from './consumer-worker-events.js';
 import { CONSUMER_WORKER_DEFAULTS, type ConsumerWorkerOptions } from './consumer-worker-options.js';
-import type { DeadLetters } from './dead-letters.js';
+import { DeadLetters } from './dead-letters.js';
 import { StreamArgumentError, WorkerClosedError } from './errors.js';
 import { assertEventStream, type EventStream } from './event-stream.js';
 import { asError, guardedEmit, isThenable, warnListenerFailed } from './guarded-emit.js';
@@ -218,6 +218,11 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       deadLetters: DeadLetters | null;
       reapIntervalMs: number | null;
     };
+    if (deadLetters !== null && !(deadLetters instanceof DeadLetters)) {
+      throw new StreamArgumentError(
+        `deadLetters must be a DeadLetters of this stream (new DeadLetters(stream)) or null, got ${show(deadLetters)}`,
+      );
+    }
     // Its scripts claim and ack on the DLQ's own stream: another stream's would act on the wrong entries.
     if (deadLetters && deadLetters.streamKey !== stream.streamKey) {
       throw new StreamArgumentError(
