@@ -15,12 +15,20 @@ return dlqId
 /** The field of a requeued copy that names the original entry's ID: the key an idempotent handler uses. */
 export const REQUEUED_FROM_FIELD = 'requeued_from';
 
+/**
+ * The one payload field of a letter whose entry had more fields than a script can spread into one XADD
+ * (Lua's unpack stops near 8,000 values): the fields as a JSON array of names and values. Such an entry is
+ * still dead-lettered and acked in one step; it cannot be requeued by script.
+ */
+export const WIDE_PAYLOAD_FIELD = 'dlq_fields_json';
+
 // KEYS: dlq, stream. ARGV: dlq entry id, maxlen ('' = uncapped), fresh ts_ms. Appends the original fields
 // to the stream again and deletes the dead letter, in one step: requeued exactly once or not at all.
 // A letter's own fields are its first six pairs (see DeadLetters); everything after them is payload, even
 // a field named like them. The copy names the original in REQUEUED_FROM_FIELD (kept from the first
 // requeue). Returns [new ID, original ID, event type]; nil when there is no such letter;
-// ['', original ID, ''] (the letter left in place) when it holds no payload: its entry was trimmed unread.
+// ['', original ID, ''] (the letter left in place) when it holds no payload: its entry was trimmed unread;
+// ['', original ID, '', 'wide'] when its payload is a WIDE_PAYLOAD_FIELD, too many fields to append here.
 export const REQUEUE_LUA = `
 local found = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])
 if #found == 0 then return false end
@@ -34,6 +42,7 @@ while at < #fields and at <= 12 and meta[fields[at]] do
   meta[fields[at]] = nil
   at = at + 2
 end
+if #fields == at + 1 and fields[at] == '${WIDE_PAYLOAD_FIELD}' then return { '', original_id, '', 'wide' } end
 local out, requeued_from = {}, false
 for i = at, #fields - 1, 2 do
   local name = fields[i]

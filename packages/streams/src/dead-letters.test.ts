@@ -4,6 +4,7 @@ import {
   EventStream,
   GroupNotFoundError,
   NothingToRequeueError,
+  RequeueRefusedError,
   StreamError,
 } from '@streamscope/streams';
 import { uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
@@ -398,6 +399,39 @@ describe('dead-letter stream', () => {
     await expect(deadLetters.requeue(letterId ?? '')).rejects.toThrow(NothingToRequeueError);
     await expect(deadLetters.requeue(letterId ?? '')).rejects.toThrow(
       /no original fields.*discard it instead/,
+    );
+    expect(await deadLetters.length()).toBe(1);
+  });
+
+  it('an entry with more fields than a script can spread is still dead-lettered and acked, and shown whole; requeue refuses it', async () => {
+    const { stream, deadLetters } = setUp(0);
+    await stream.ensureGroup('g', '0-0');
+    // Written by another producer: produce() has no bound on fields, produceBatch refuses this many.
+    const payload = Object.fromEntries(Array.from({ length: 5_000 }, (_, n) => [`f${n}`, `v${n}`]));
+    const id = await stream.produce('order.wide', payload);
+    const worker = startWorker(stream, 'g', 'w', {
+      blockMs: 50,
+      maxDeliveries: 2,
+      deadLetters,
+      reapIntervalMs: 100,
+      handler: async () => {
+        throw new Error('poison');
+      },
+    });
+    const errors: string[] = [];
+    worker.on('error', (event) => errors.push(event.error.message));
+    await worker.start();
+    await waitFor('the wide entry in the DLQ', async () => (await deadLetters.length()) === 1);
+    expect((await stream.pendingSummary('g')).count).toBe(0);
+    const [letter] = await deadLetters.newest(1);
+    expect(letter).toMatchObject({ originalId: id, group: 'g', deliveryCount: 2 });
+    expect(Object.keys(letter?.fields ?? {})).toHaveLength(5_002);
+    expect(letter?.fields).toMatchObject({ type: 'order.wide', f0: 'v0', f4999: 'v4999' });
+    expect(errors).toEqual([]);
+    const refusal = deadLetters.requeue(letter?.id ?? '');
+    await expect(refusal).rejects.toThrow(RequeueRefusedError);
+    await expect(refusal).rejects.toThrow(
+      /more than 3,902 fields, more than a script can append in one step/,
     );
     expect(await deadLetters.length()).toBe(1);
   });

@@ -1,6 +1,7 @@
 import { assertInteger, assertName } from './arguments.js';
-import { DEAD_LETTER_LUA, REQUEUE_LUA } from './dead-letter-scripts.js';
-import { NothingToRequeueError, redisCommand, StreamArgumentError } from './errors.js';
+import { DEAD_LETTER_LUA, REQUEUE_LUA, WIDE_PAYLOAD_FIELD } from './dead-letter-scripts.js';
+import { NothingToRequeueError, RequeueRefusedError, redisCommand, StreamArgumentError } from './errors.js';
+import { MAX_BATCH_EVENT_FIELDS } from './event-encoding.js';
 import { type AutoclaimOptions, assertEventStream, type EventStream } from './event-stream.js';
 import { parseFlatEntries, setField } from './replies.js';
 import { assertEntryId, entryIdTime, isBeyondIdSpace } from './stream-ids.js';
@@ -116,7 +117,7 @@ export class DeadLetters {
       ...['dlq_original_id', id, 'dlq_group', info.group, 'dlq_consumer', info.consumer],
       ...['dlq_delivery_count', info.deliveryCount === null ? '' : String(info.deliveryCount)],
       ...['dlq_reason', info.reason, 'dlq_ts_ms', String(Date.now())],
-      ...Object.entries(info.fields ?? {}).flat(),
+      ...letterPayload(info.fields),
     ];
     const reply = await redisCommand('dead-letter write', () =>
       this.#stream.redis.eval(
@@ -199,7 +200,12 @@ export class DeadLetters {
       ),
     );
     if (reply === null || reply === undefined) return null;
-    const [requeuedAs, originalId, eventType] = (reply as unknown[]).map(String);
+    const [requeuedAs, originalId, eventType, why] = (reply as unknown[]).map(String);
+    if (why === 'wide') {
+      throw new RequeueRefusedError(
+        `dead letter ${id} (of ${originalId || 'an unknown entry'}) holds an entry of more than ${MAX_LETTER_FIELDS.toLocaleString('en-US')} fields, more than a script can append in one step: read it with newest(), append it yourself, then discard the letter`,
+      );
+    }
     if (!requeuedAs) {
       throw new NothingToRequeueError(
         `dead letter ${id} (of ${originalId || 'an unknown entry'}) has no original fields to requeue: its payload was trimmed while it was pending; discard it instead`,
@@ -242,7 +248,11 @@ function toDeadLetter(id: string, flat: readonly string[]): DeadLetter {
     meta[name] = flat[at + 1] ?? '';
   }
   const original: Record<string, string> = {};
-  for (; at + 1 < flat.length; at += 2) setField(original, flat[at] ?? '', flat[at + 1] ?? '');
+  const payload = flat.length === at + 2 && flat[at] === WIDE_PAYLOAD_FIELD ? unwrapWide(flat[at + 1]) : null;
+  if (payload)
+    for (let i = 0; i + 1 < payload.length; i += 2)
+      setField(original, payload[i] ?? '', payload[i + 1] ?? '');
+  else for (; at + 1 < flat.length; at += 2) setField(original, flat[at] ?? '', flat[at + 1] ?? '');
   const count = meta.dlq_delivery_count;
   return {
     id,
@@ -254,4 +264,23 @@ function toDeadLetter(id: string, flat: readonly string[]): DeadLetter {
     ts: Number(meta.dlq_ts_ms ?? entryIdTime(id)),
     fields: original,
   };
+}
+
+/** The most fields an entry may have for its letter to hold them as fields: what `produceBatch` can write. */
+const MAX_LETTER_FIELDS = MAX_BATCH_EVENT_FIELDS + 2;
+
+/** A letter's payload pairs: the entry's fields, or one WIDE_PAYLOAD_FIELD holding them when too many. */
+function letterPayload(fields: EventFields | null): string[] {
+  const flat = Object.entries(fields ?? {}).flat();
+  return flat.length / 2 > MAX_LETTER_FIELDS ? [WIDE_PAYLOAD_FIELD, JSON.stringify(flat)] : flat;
+}
+
+/** The names and values a WIDE_PAYLOAD_FIELD holds; `null` when it holds something else (then it is payload). */
+function unwrapWide(json: string | undefined): string[] | null {
+  try {
+    const flat: unknown = JSON.parse(json ?? '');
+    return Array.isArray(flat) && flat.every((item) => typeof item === 'string') ? flat : null;
+  } catch {
+    return null;
+  }
 }

@@ -15,8 +15,11 @@ export class GroupNotFoundError extends StreamError {}
 /** The worker was closed; it accepts no more work. */
 export class WorkerClosedError extends StreamError {}
 
+/** A dead letter that cannot be put back on the stream; it stays in the dead-letter stream. */
+export class RequeueRefusedError extends StreamError {}
+
 /** A dead letter of an entry trimmed before anyone read it: it has no payload to put back on the stream. */
-export class NothingToRequeueError extends StreamError {}
+export class NothingToRequeueError extends RequeueRefusedError {}
 
 /**
  * Runs a Redis call, turning its failure into this library's errors: NOGROUP into `GroupNotFoundError`,

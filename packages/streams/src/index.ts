@@ -28,6 +28,7 @@ export {
 export {
   GroupNotFoundError,
   NothingToRequeueError,
+  RequeueRefusedError,
   StreamArgumentError,
   StreamError,
   WorkerClosedError,

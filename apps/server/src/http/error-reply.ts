@@ -1,7 +1,7 @@
 import { describeIssues, type ErrorCode } from '@streamscope/protocol';
 import {
   GroupNotFoundError,
-  NothingToRequeueError,
+  RequeueRefusedError,
   StreamArgumentError,
   WorkerClosedError,
 } from '@streamscope/streams';
@@ -44,7 +44,7 @@ export function errorReply(error: unknown): ErrorReply {
   if (error instanceof StreamArgumentError) return reply('bad_request', error.message);
   if (error instanceof GroupNotFoundError) return reply('not_found', error.message);
   if (error instanceof WorkerClosedError) return reply('conflict', error.message);
-  if (error instanceof NothingToRequeueError) return reply('refused', error.message);
+  if (error instanceof RequeueRefusedError) return reply('refused', error.message);
   const message = error instanceof Error ? error.message : String(error);
   // ioredis fails commands it cannot send while Redis is away; say so rather than "internal error".
   if (/Connection is closed|ECONNREFUSED|max retries|Stream isn't writeable/i.test(message)) {
