@@ -70,8 +70,14 @@ describe('previewTrim on a stream longer than its pages', () => {
     const refusal = previewTrim(stream, { maxlen: 1_750 }, 1_000);
     await expect(refusal).rejects.toBeInstanceOf(CommandError);
     await expect(refusal).rejects.toThrow(
-      'cannot preview this MAXLEN: the first entry it keeps lies 1,750 entries from the nearer end of the stream, and a preview reads at most 1,000',
+      'cannot preview this MAXLEN: the first entry it keeps lies 1,749 entries from the nearer end of the stream, and a preview reads at most 1,000',
     );
+  });
+
+  it('a MAXLEN keeping half the stream walks from the newest, where the cutoff is one entry nearer', async () => {
+    // 1,750 entries lie before the cutoff and 1,749 after it: the walk from the newest fits a cap of 1,750.
+    const preview = await previewTrim(stream, { maxlen: 1_750 }, 1_750);
+    expect(preview).toMatchObject({ cutoffId: ids[1_750], removes: 1_750 });
   });
 
   it('what it counts is what an exact trim then removes', async () => {

@@ -73,9 +73,10 @@ async function cutOf(
   if (!last) return null;
   // Everything goes: the cutoff is just past the last entry.
   if (target.maxlen === 0) return { cutoffId: nextId(last.id), removes };
-  // The cutoff is the oldest entry kept: found by walking in from whichever end of the stream is nearer.
+  // The cutoff is the oldest entry kept: found by walking in from whichever end of the stream is nearer. From
+  // the oldest it has `removes` entries before it; from the newest, `maxlen - 1` after it.
   const cutoffId =
-    removes <= target.maxlen
+    removes <= target.maxlen - 1
       ? await nthEntryId(stream, removes, 'oldest first', countCap)
       : await nthEntryId(stream, target.maxlen - 1, 'newest first', countCap);
   if (cutoffId === null) return null;
