@@ -37,7 +37,10 @@ export interface CommandResults {
     cutoffId: string | null;
     removes: number;
     groups: { group: string; pending: number; unread: number }[];
-    /** The most a count goes to: a count of exactly this means that many or more. */
+    /**
+     * The most a count goes to: a count of exactly this means that many or more. A MAXLEN's `removes` is
+     * worked out (length less MAXLEN), not counted, so it may lie past this and is exact.
+     */
     countCap: number;
   };
   'entry.history': { id: string; entry: EntryView | null; events: LifecycleEventView[] };

@@ -42,6 +42,17 @@ describe('summariseTrimPreview', () => {
       }).text,
     ).toBe('would remove 100,000 or more entries; analytics: 12 pending, 100,000 or more unread');
   });
+
+  it("gives a MAXLEN's removals past the cap as they are: worked out from the length, not counted", () => {
+    expect(
+      summariseTrimPreview({
+        cutoffId: '9-0',
+        removes: 999_000,
+        groups: [{ group: 'analytics', pending: 0, unread: 0 }],
+        countCap: 100_000,
+      }).text,
+    ).toBe('would remove 999,000 entries; analytics: 0 pending, 0 unread');
+  });
 });
 
 describe('trimPreviewInputs', () => {

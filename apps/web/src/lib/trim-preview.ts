@@ -13,8 +13,9 @@ export interface TrimPreviewSummary {
 /** What a trim would do, in one line, per group: what it would take from under a consumer or before a read. */
 export function summariseTrimPreview(preview: TrimPreview): TrimPreviewSummary {
   if (preview.removes === 0) return { text: 'would remove nothing', unsafe: false };
-  // The server stops counting at its cap: a count there means that many or more.
-  const count = (n: number) => (n >= preview.countCap ? `${formatCount(n)} or more` : formatCount(n));
+  // The server stops counting at its cap: a count of exactly that means that many or more. A MAXLEN's removals
+  // are not counted but worked out (length less MAXLEN), so one past the cap is exact.
+  const count = (n: number) => (n === preview.countCap ? `${formatCount(n)} or more` : formatCount(n));
   const removes = `would remove ${count(preview.removes)} ${preview.removes === 1 ? 'entry' : 'entries'}`;
   const groups = preview.groups.map(
     ({ group, pending, unread }) => `${group}: ${count(pending)} pending, ${count(unread)} unread`,
