@@ -244,7 +244,8 @@ export class Pipeline {
   async addConsumer(group: string, name: string): Promise<void> {
     await this.#membership.runExclusive(async () => {
       // Each worker holds a Redis connection of its own: unbounded, a script could open them up to Redis's
-      // maxclients, which every other client of that Redis shares. (Seeds are the operator's, not counted here.)
+      // maxclients, which every other client of that Redis shares. (Seeds are the operator's: they count toward
+      // the bound but are never refused by it, since seeding does not come through here.)
       if (this.pool.workers().length >= LIMITS.consumersMax && !this.pool.find(group, name)) {
         throw new CommandError(
           'refused',
