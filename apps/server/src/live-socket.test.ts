@@ -169,6 +169,38 @@ describe('WebSocket /ws', () => {
     expect(consumers.filter((consumer) => consumer.name === 'racer').length).toBeLessThanOrEqual(1);
   });
 
+  it('of as many concurrent adds of one name over sockets as one client may run, exactly one succeeds', async () => {
+    const pages = await Promise.all(
+      Array.from({ length: MAX_SOCKET_COMMANDS_PER_CLIENT }, () => SocketClient.connect(test.server.url)),
+    );
+    try {
+      pages.forEach((page, index) => {
+        const add = {
+          requestId: `race-${index}`,
+          type: 'consumer.add',
+          group: 'analytics',
+          name: 'ws-racer',
+        };
+        page.socket.send(JSON.stringify(add));
+      });
+      const answers = await Promise.all(
+        pages.map((page, index) =>
+          page.next((message) => 'requestId' in message && message.requestId === `race-${index}`),
+        ),
+      );
+      expect(answers.filter((answer) => answer.type === 'result')).toHaveLength(1);
+      const refusals = answers.filter((answer) => answer.type === 'error');
+      expect(refusals).toHaveLength(MAX_SOCKET_COMMANDS_PER_CLIENT - 1);
+      for (const refusal of refusals) expect(refusal).toMatchObject({ code: 'conflict' });
+    } finally {
+      await Promise.all(pages.map((page) => page.close()));
+      await test.server.app.request('/api/consumer/remove', {
+        method: 'POST',
+        body: JSON.stringify({ group: 'analytics', name: 'ws-racer' }),
+      });
+    }
+  });
+
   it('runs at most MAX_COMMANDS_IN_FLIGHT commands per socket, refuses the rest at once, and serves other pages', async () => {
     const flooder = await SocketClient.connect(test.server.url);
     try {
