@@ -54,8 +54,13 @@ export class ClientLimit {
   }
 }
 
-/** The TCP peer's address as @hono/node-server passes it (`c.env.incoming`); undefined in-process. */
+/**
+ * The TCP peer's address as @hono/node-server passes it (`c.env.incoming`); undefined in-process. A socket
+ * that the client has already reset has no address any more: its requests share one count rather than
+ * going uncounted.
+ */
 export function peerAddress(c: Context): string | undefined {
   const env = c.env as { incoming?: IncomingMessage } | undefined;
-  return env?.incoming?.socket.remoteAddress;
+  if (!env?.incoming) return undefined;
+  return env.incoming.socket.remoteAddress ?? 'a client that hung up';
 }
