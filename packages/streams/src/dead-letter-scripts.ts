@@ -42,7 +42,11 @@ while at < #fields and at <= 12 and meta[fields[at]] do
   meta[fields[at]] = nil
   at = at + 2
 end
-if #fields == at + 1 and fields[at] == '${WIDE_PAYLOAD_FIELD}' then return { '', original_id, '', 'wide' } end
+-- Wide only when it holds what the writer put there, a JSON array, as the reader (DeadLetters) judges it.
+if #fields == at + 1 and fields[at] == '${WIDE_PAYLOAD_FIELD}' then
+  local ok, decoded = pcall(cjson.decode, fields[at + 1])
+  if ok and type(decoded) == 'table' then return { '', original_id, '', 'wide' } end
+end
 local out, requeued_from = {}, false
 for i = at, #fields - 1, 2 do
   local name = fields[i]

@@ -436,6 +436,24 @@ describe('dead-letter stream', () => {
     expect(await deadLetters.length()).toBe(1);
   });
 
+  it('a foreign entry whose one field is named dlq_fields_json but holds no JSON is payload, and requeues', async () => {
+    const { stream, deadLetters } = setUp();
+    const id = String(
+      await redisSuite.redis.call('XADD', stream.streamKey, '*', 'dlq_fields_json', 'not json'),
+    );
+    const letterId = await deadLetters.send(id, {
+      group: 'g',
+      consumer: 'w',
+      deliveryCount: 5,
+      reason: 'test',
+      fields: { dlq_fields_json: 'not json' } as never,
+      stillPending: false,
+    });
+    const [letter] = await deadLetters.newest(1);
+    expect(letter?.fields).toEqual({ dlq_fields_json: 'not json' });
+    expect(await deadLetters.requeue(letterId ?? '')).toMatchObject({ originalId: id });
+  });
+
   it('a copy requeued again still names the first original in requeued_from', async () => {
     const { stream, deadLetters } = setUp();
     await stream.ensureGroup('g', '0-0');
