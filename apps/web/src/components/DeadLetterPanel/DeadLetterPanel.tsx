@@ -14,7 +14,7 @@ import { EntryId } from '../EntryId/EntryId';
 import { Panel } from '../Panel/Panel';
 import { payloadText } from '../TailPanel/entry-summary';
 import { letterReason } from './letter-reason';
-import { olderPagesRefresh } from './older-pages-refresh';
+import { fetchInRequests, olderPagesRefresh } from './older-pages-refresh';
 import './DeadLetterPanel.css';
 import { Stat } from '../Stat/Stat';
 
@@ -144,8 +144,13 @@ export function DeadLetterPanel() {
     olderPagesRefresh<DeadLetterView>({
       loaded: () => olderCount.current,
       fetch: (before, count) =>
-        issueCommand({ type: 'dlq.list', count, before }, { quiet: true }).result.then(
-          ({ entries }) => entries,
+        fetchInRequests(
+          (from, asked) =>
+            issueCommand({ type: 'dlq.list', count: asked, before: from }, { quiet: true }).result.then(
+              ({ entries }) => entries,
+            ),
+          before,
+          count,
         ),
       apply: setOlder,
     }),

@@ -1,6 +1,6 @@
 import { LIMITS } from '@streamscope/protocol';
 import { describe, expect, it } from 'vitest';
-import { olderPagesRefresh } from './older-pages-refresh';
+import { fetchInRequests, olderPagesRefresh } from './older-pages-refresh';
 
 interface Request {
   before: string;
@@ -105,9 +105,47 @@ describe('olderPagesRefresh', () => {
     expect(empty.requests).toEqual([]);
   });
 
-  it('asks for at most what one request may list', () => {
+  it('asks for as many as are shown, however many that is', () => {
     const { refresh, requests } = harness(LIMITS.dlqListMax + 250);
     refresh.follow('10-0');
-    expect(requests[0]?.count).toBe(LIMITS.dlqListMax);
+    expect(requests[0]?.count).toBe(LIMITS.dlqListMax + 250);
+  });
+});
+
+describe('fetchInRequests', () => {
+  const letters = (from: number, count: number) =>
+    Array.from({ length: count }, (_, n) => ({ id: `${from - n}-0` }));
+
+  it('asks in requests of at most dlqListMax, each from where the last ended', async () => {
+    const asked: [string, number][] = [];
+    const got = await fetchInRequests(
+      async (before, count) => {
+        asked.push([before, count]);
+        return letters(Number(before.split('-')[0]) - 1, count);
+      },
+      '10000-0',
+      1_200,
+    );
+    expect(asked).toEqual([
+      ['10000-0', 500],
+      ['9500-0', 500],
+      ['9000-0', 200],
+    ]);
+    expect(got).toHaveLength(1_200);
+    expect(got.at(-1)?.id).toBe('8800-0');
+  });
+
+  it('stops at the oldest letter', async () => {
+    const asked: number[] = [];
+    const got = await fetchInRequests(
+      async (_before, count) => {
+        asked.push(count);
+        return letters(100, Math.min(count, 30));
+      },
+      '101-0',
+      700,
+    );
+    expect(asked).toEqual([500]);
+    expect(got).toHaveLength(30);
   });
 });

@@ -3,7 +3,7 @@ import { LIMITS } from '@streamscope/protocol';
 export interface OlderPagesRefreshOptions<T> {
   /** How many older letters the panel shows now; with none loaded there is nothing to refresh. */
   loaded: () => number;
-  /** Asks for the `count` letters older than `before` (newest first). */
+  /** Asks for the `count` letters older than `before` (newest first); see {@link fetchInRequests} past 500. */
   fetch: (before: string, count: number) => Promise<readonly T[]>;
   /** Shows an answer; called only while the live list still ends where the answer begins. */
   apply: (entries: readonly T[]) => void;
@@ -32,8 +32,7 @@ export function olderPagesRefresh<T>({
 }: OlderPagesRefreshOptions<T>): OlderPagesRefresh {
   let wanted: string | undefined;
   let inFlight = false;
-  // As many as are shown, up to what one request may ask for.
-  const wantedCount = () => Math.min(loaded(), LIMITS.dlqListMax);
+  const wantedCount = () => loaded();
   const refresh = (): void => {
     const before = wanted;
     const count = wantedCount();
@@ -60,4 +59,27 @@ export function olderPagesRefresh<T>({
       refresh();
     },
   };
+}
+
+/**
+ * Fetches `count` letters older than `before` in as many requests as one may list ({@link LIMITS}.dlqListMax
+ * each), one after the other, each starting where the last ended: more than 500 older letters can be shown
+ * and followed.
+ */
+export async function fetchInRequests<T extends { id: string }>(
+  listBefore: (before: string, count: number) => Promise<readonly T[]>,
+  before: string,
+  count: number,
+): Promise<T[]> {
+  const letters: T[] = [];
+  let from = before;
+  while (letters.length < count) {
+    const asked = Math.min(count - letters.length, LIMITS.dlqListMax);
+    const page = await listBefore(from, asked);
+    letters.push(...page);
+    const last = page.at(-1);
+    if (page.length < asked || last === undefined) break;
+    from = last.id;
+  }
+  return letters;
 }
