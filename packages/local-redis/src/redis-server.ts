@@ -121,6 +121,8 @@ export class RedisServer {
     this.#child = child;
     live.add(child);
     const timeoutMs = this.options.startTimeoutMs ?? 10_000;
+    // The log keeps every run's output; only this run's "Ready" says that this process accepts connections.
+    const runStart = this.#log.length;
 
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
@@ -129,7 +131,7 @@ export class RedisServer {
       );
       const onOutput = (chunk: Buffer) => {
         this.#log += chunk.toString();
-        if (this.#log.includes('Ready to accept connections')) {
+        if (this.#log.includes('Ready to accept connections', runStart)) {
           clearTimeout(timer);
           resolve();
         }
