@@ -1,5 +1,6 @@
 import net from 'node:net';
 import type { ServerMessage, Snapshot } from '@streamscope/protocol';
+import { waitFor } from '@streamscope/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import {
@@ -246,14 +247,31 @@ describe('WebSocket /ws', () => {
       Array.from({ length: 50 }, () => SocketClient.connect(test.server.url)),
     );
     try {
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
-      const counts = clients.map((c) => c.messages.filter(isSnapshot).length);
-      // 2 s at 250 ms: 8 ticks plus the greeting snapshot; allow for a slow CI machine.
-      for (const count of counts) expect(count).toBeGreaterThanOrEqual(5);
-      for (const count of counts) expect(count).toBeLessThanOrEqual(12);
-      const lastSeq = (c: SocketClient) => c.messages.filter(isSnapshot).at(-1)?.seq;
-      const seqs = new Set(clients.map(lastSeq));
-      expect(seqs.size).toBeLessThanOrEqual(2); // at most one tick apart when sampled
+      const snapshots = (c: SocketClient) => c.messages.filter(isSnapshot);
+      // Counted from the first tick every client was connected for, not from a fixed sleep: on a busy machine
+      // the 50 handshakes alone can take a good part of a second, and the first ones in see more ticks. A
+      // client's greeting snapshot may still be on its way when its socket opens.
+      await waitFor('a snapshot on every client', () => clients.every((c) => snapshots(c).length > 0));
+      const from = Math.max(...clients.map((c) => (snapshots(c)[0]?.seq ?? 0) + 1));
+      const ticks = 8;
+      await waitFor(`${ticks} ticks after every client is in`, () =>
+        clients.every((c) => snapshots(c).some((snapshot) => snapshot.seq >= from + ticks)),
+      );
+      // Each client got every one of those snapshots once, in order, and the same one (built once, not per client).
+      const seen = clients.map((c) =>
+        snapshots(c)
+          .filter((snapshot) => snapshot.seq >= from && snapshot.seq <= from + ticks)
+          .map((snapshot) => ({ seq: snapshot.seq, at: snapshot.at })),
+      );
+      const expected = Array.from({ length: ticks + 1 }, (_, index) => from + index);
+      for (const each of seen) expect(each).toEqual(seen[0]);
+      expect(seen[0]?.map((snapshot) => snapshot.seq)).toEqual(expected);
+      // About 4 a second, by the snapshots' own timestamps, so a test process slow to read them does not
+      // count. Not faster: eight 250 ms intervals, less a little for when each build's clock was read. Not
+      // much slower: a busy machine delays a tick or skips one (while the last build is still running), not half.
+      const spanMs = (seen[0]?.at(-1)?.at ?? 0) - (seen[0]?.[0]?.at ?? 0);
+      expect(spanMs).toBeGreaterThanOrEqual((ticks - 2) * 250);
+      expect(spanMs).toBeLessThan(ticks * 250 * 2);
     } finally {
       await Promise.all(clients.map((c) => c.close()));
     }
