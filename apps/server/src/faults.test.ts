@@ -147,7 +147,10 @@ describe('fault tolerance (real processes)', () => {
     });
     try {
       pipeline.producer.start(2_000, null);
-      await sleep(1_000);
+      // Counted, not timed: on a busy machine the producer falls short of 2,000/s, and the test is about
+      // entries on both sides of the outage, not the rate (bench/ measures that).
+      const ackedByBoth = () => [...acked.values()].every((ids) => ids.size > 0);
+      await waitFor('a steady flow', () => produced.size >= 1_500 && ackedByBoth(), { timeoutMs: 20_000 });
       await redis.kill();
       const killedAt = performance.now();
       await sleep(1_000);
@@ -158,7 +161,14 @@ describe('fault tolerance (real processes)', () => {
         timeoutMs: 15_000,
       });
       const recoveryMs = performance.now() - restartedAt;
-      await sleep(1_000);
+      const producedAtRecovery = produced.size;
+      await waitFor(
+        'production to go on after the restart',
+        () => produced.size >= producedAtRecovery + 1_500,
+        {
+          timeoutMs: 20_000,
+        },
+      );
       await pipeline.producer.stop();
 
       const stream = pipeline.stream;
@@ -189,7 +199,6 @@ describe('fault tolerance (real processes)', () => {
         `redis outage ${(restartedAt - killedAt).toFixed(0)} ms; first ack ${recoveryMs.toFixed(0)} ms after restart; ` +
           `${entries.length} entries, ${deadLettered.size} dead-lettered, ${duplicates} duplicates caught`,
       );
-      expect(produced.size).toBeGreaterThan(3_000);
     } finally {
       await test.stop();
       await redis.stop();
