@@ -1,3 +1,4 @@
+import { waitFor } from '@streamscope/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './testing/test-server.js';
 
@@ -12,17 +13,21 @@ afterAll(async () => {
 
 it('removing a consumer while events keep arriving loses nothing', async () => {
   const { pipeline } = test.server;
+  // Counted, not timed: on a busy machine the producer falls well short of 2,000/s.
+  const produced = () => pipeline.totals().produced;
   pipeline.producer.start(2_000, null);
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  await waitFor('a steady flow', () => produced() >= 1_000);
   // Entries it drops stay pending in its name: the removal must hand them over, not delete them.
-  pipeline.pool.get('notifications', 'worker-a').crashNext(5);
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  const workerA = pipeline.pool.get('notifications', 'worker-a');
+  workerA.crashNext(5);
+  await waitFor('worker-a to drop five', () => workerA.status().crashQueued === 0);
 
   const removal = await pipeline.pool.remove('notifications', 'worker-a');
   expect(removal.handedOverTo).toBe('worker-b');
   expect(removal.moved).toBeGreaterThanOrEqual(5);
 
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  const producedAtRemoval = produced();
+  await waitFor('events to go on arriving after the removal', () => produced() >= producedAtRemoval + 500);
   await pipeline.producer.stop();
 
   const stream = pipeline.stream;
