@@ -1,0 +1,89 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FakeWebSocket } from './fake-web-socket';
+
+// The client keeps one connection per page in module state: each test loads a fresh copy, and its store.
+async function load() {
+  vi.resetModules();
+  const client = await import('./socket-client');
+  const { useDashboard } = await import('../store/store');
+  return { ...client, store: useDashboard };
+}
+
+const hello = {
+  type: 'hello',
+  version: 1,
+  streamKey: 'demo:events',
+  maxlen: null,
+  claimMinIdleMs: 5_000,
+  deadLetterKey: 'demo:events:dlq',
+  maxDeliveries: 5,
+  snapshotIntervalMs: 250,
+};
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  FakeWebSocket.sockets = [];
+  vi.stubGlobal('WebSocket', FakeWebSocket);
+  vi.stubGlobal('window', { location: { protocol: 'http:', host: 'localhost:8788', search: '' } });
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+});
+
+describe('socket client', () => {
+  it('starts the backoff over after a connection that stayed up', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const { startSocket, stopSocket, store } = await load();
+    startSocket();
+    for (let attempt = 0; attempt < 4; attempt += 1) {
+      FakeWebSocket.latest().drop();
+      await vi.advanceTimersByTimeAsync(10_000);
+    }
+    const socket = FakeWebSocket.latest();
+    socket.open();
+    socket.receive(hello);
+    await vi.advanceTimersByTimeAsync(30_000);
+    socket.drop();
+    const { retryAt, failures } = store.getState().connection;
+    expect(failures).toBe(1);
+    expect((retryAt ?? 0) - Date.now()).toBe(125);
+    stopSocket();
+  });
+
+  it('keeps one socket however often the page asks to reconnect', async () => {
+    const { startSocket, stopSocket, reconnectNow } = await load();
+    startSocket();
+    startSocket();
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      FakeWebSocket.latest().drop();
+      reconnectNow();
+      reconnectNow();
+    }
+    const live = FakeWebSocket.sockets.filter((socket) => socket.readyState !== FakeWebSocket.CLOSED);
+    expect(live).toHaveLength(1);
+    stopSocket();
+    expect(FakeWebSocket.latest().readyState).toBe(FakeWebSocket.CLOSED);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(FakeWebSocket.sockets.filter((s) => s.readyState !== FakeWebSocket.CLOSED)).toHaveLength(0);
+  });
+
+  it('drops malformed and schema-invalid messages without breaking the page, logging the first few and every hundredth', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const { startSocket, stopSocket, store } = await load();
+    startSocket();
+    const socket = FakeWebSocket.latest();
+    socket.open();
+    socket.receive(hello);
+    for (let index = 0; index < 50; index += 1) {
+      socket.receive('{not json');
+      socket.receive({ type: 'snapshot', seq: 'one' });
+    }
+    expect(warn).toHaveBeenCalledTimes(6);
+    expect(store.getState().hello?.streamKey).toBe('demo:events');
+    expect(store.getState().connection.status).toBe('open');
+    stopSocket();
+  });
+});
