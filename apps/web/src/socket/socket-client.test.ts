@@ -34,6 +34,25 @@ afterEach(() => {
 });
 
 describe('socket client', () => {
+  it('backs off further each time a server accepts the connection and drops it at once', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const { startSocket, stopSocket, store } = await load();
+    startSocket();
+    const delays: number[] = [];
+    for (let attempt = 0; attempt < 6; attempt += 1) {
+      const socket = FakeWebSocket.latest();
+      socket.open();
+      socket.receive(hello);
+      socket.drop();
+      const { retryAt } = store.getState().connection;
+      delays.push((retryAt ?? 0) - Date.now());
+      await vi.advanceTimersByTimeAsync(10_000);
+    }
+    // 250 ms doubling to the 5 s cap, half of it fixed: 125, 250, 500, 1000, 2000, 2500.
+    expect(delays).toEqual([125, 250, 500, 1_000, 2_000, 2_500]);
+    stopSocket();
+  });
+
   it('starts the backoff over after a connection that stayed up', async () => {
     vi.spyOn(Math, 'random').mockReturnValue(0);
     const { startSocket, stopSocket, store } = await load();

@@ -15,6 +15,13 @@ import { webSocketUrl } from './ws-url';
 /** How long a command waits for its `result` or `error` before it is given up as lost. */
 export const COMMAND_TIMEOUT_MS = 15_000;
 
+/**
+ * How long a connection must stay up before the backoff starts over. Opening is not enough: a server that
+ * accepts and drops the socket at once (1013 "too slow", a crash loop) would otherwise be retried four
+ * times a second for as long as that lasts.
+ */
+export const STABLE_CONNECTION_MS = 5_000;
+
 export interface IssuedCommand<R> {
   /** The id the reply will carry; forms keep it to tell their own answer from a stale one. */
   requestId: string;
@@ -44,6 +51,7 @@ let socket: WebSocket | null = null;
 let retryTimer: ReturnType<typeof setTimeout> | null = null;
 let started = false;
 let failures = 0;
+let openedAt: number | null = null;
 let requestCounter = 0;
 let invalidMessages = 0;
 // Not crypto.randomUUID(): that exists only in secure contexts, and the demo may be opened over plain http on a LAN.
@@ -156,7 +164,7 @@ function connect(): void {
   socket = ws;
   ws.addEventListener('open', () => {
     if (socket !== ws) return;
-    failures = 0;
+    openedAt = Date.now();
     store().setConnection({ status: 'open', retryAt: null, failures: 0, everConnected: true });
   });
   ws.addEventListener('message', (event: MessageEvent<unknown>) => {
@@ -166,6 +174,8 @@ function connect(): void {
   ws.addEventListener('close', () => {
     if (socket !== ws) return;
     socket = null;
+    if (openedAt !== null && Date.now() - openedAt >= STABLE_CONNECTION_MS) failures = 0;
+    openedAt = null;
     failPending('offline', 'the connection dropped before the server answered');
     scheduleReconnect();
   });
