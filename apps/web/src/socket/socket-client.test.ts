@@ -34,6 +34,54 @@ afterEach(() => {
 });
 
 describe('socket client', () => {
+  it('fails a command in flight at once when the connection drops, says so in Last result, and never resends it', async () => {
+    const { startSocket, stopSocket, issueCommand, store } = await load();
+    startSocket();
+    const first = FakeWebSocket.latest();
+    first.open();
+    first.receive(hello);
+    const { requestId, result } = issueCommand({ type: 'produce', count: 1 });
+    const outcome = result.catch((error: unknown) => error);
+    expect(first.sent).toEqual([expect.objectContaining({ requestId, type: 'produce' })]);
+    first.drop();
+    await expect(outcome).resolves.toMatchObject({ code: 'offline', requestId });
+    expect(store.getState().lastResult).toMatchObject({
+      requestId,
+      command: 'produce',
+      outcome: { ok: false, code: 'offline' },
+    });
+    await vi.advanceTimersByTimeAsync(10_000);
+    const second = FakeWebSocket.latest();
+    expect(second).not.toBe(first);
+    second.open();
+    expect(second.sent).toEqual([]);
+    stopSocket();
+  });
+
+  it("rejects with the server's error, recorded in Last result unless the request was quiet", async () => {
+    const { startSocket, stopSocket, issueCommand, store } = await load();
+    startSocket();
+    const socket = FakeWebSocket.latest();
+    socket.open();
+    const loud = issueCommand({ type: 'produce', count: 1 });
+    const quiet = issueCommand({ type: 'produce', count: 2 }, { quiet: true });
+    const outcomes = [
+      loud.result.catch((error: unknown) => error),
+      quiet.result.catch((error: unknown) => error),
+    ];
+    socket.receive({ type: 'error', requestId: loud.requestId, code: 'conflict', message: 'no' });
+    const recorded = store.getState().lastResult;
+    socket.receive({ type: 'error', requestId: quiet.requestId, code: 'refused', message: 'busy' });
+    await expect(Promise.all(outcomes)).resolves.toMatchObject([{ code: 'conflict' }, { code: 'refused' }]);
+    expect(recorded).toMatchObject({
+      requestId: loud.requestId,
+      command: 'produce',
+      outcome: { code: 'conflict' },
+    });
+    expect(store.getState().lastResult).toBe(recorded);
+    stopSocket();
+  });
+
   it('backs off further each time a server accepts the connection and drops it at once', async () => {
     vi.spyOn(Math, 'random').mockReturnValue(0);
     const { startSocket, stopSocket, store } = await load();

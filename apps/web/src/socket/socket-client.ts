@@ -138,7 +138,8 @@ export function issueCommand<C extends CommandInput>(
       command: command.type,
       quiet,
       resolve: (value) => resolve(value as CommandResults[C['type']]),
-      reject,
+      // Through `fail`, so an answer lost to a dropped connection shows in Last result as a timeout does.
+      reject: fail,
       timer,
     });
     current.send(JSON.stringify({ requestId, ...parsed.data }));
@@ -276,16 +277,18 @@ function dispatch(message: ServerMessage): void {
     }
     case 'error': {
       const request = message.requestId === null ? undefined : pending.get(message.requestId);
-      if (request?.quiet !== true)
+      if (request === undefined || message.requestId === null) {
         store().recordLastResult({
           requestId: message.requestId,
-          command: request?.command ?? 'unknown',
+          command: 'unknown',
           at: Date.now(),
           outcome: { ok: false, code: message.code, message: message.message },
         });
-      if (request === undefined || message.requestId === null) return;
+        return;
+      }
       pending.delete(message.requestId);
       clearTimeout(request.timer);
+      // Records it in Last result, unless the request was a quiet one.
       request.reject(new CommandError(message.code, message.message, message.requestId));
       return;
     }
