@@ -1,4 +1,4 @@
-import type { LifecycleEventView } from '@streamscope/protocol';
+import type { Hello, LifecycleEventView } from '@streamscope/protocol';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { FEED_MAX, LIVE_TAIL_MAX, useDashboard } from './store';
 
@@ -85,5 +85,32 @@ describe('dashboard store', () => {
     expect(liveTail.at(-1)?.id).toBe('59-0');
     expect(new Set(liveTail.map((e) => e.id)).size).toBe(LIVE_TAIL_MAX);
     expect(liveTailOmitted).toBe(4);
+  });
+
+  it('forgets what it showed of the old stream when a server comes back on another stream key', () => {
+    const hello = (streamKey: string): Hello => ({
+      type: 'hello',
+      version: 1,
+      streamKey,
+      maxlen: null,
+      claimMinIdleMs: 5_000,
+      deadLetterKey: `${streamKey}:dlq`,
+      maxDeliveries: 5,
+      snapshotIntervalMs: 250,
+    });
+    const store = useDashboard.getState();
+    store.receiveHello(hello('a:events'));
+    store.openTimeline('1-0', 'r1');
+    store.receiveLiveTail([{ id: '1-0', idMs: 1, fields: {} }], 0);
+    const epoch = useDashboard.getState().streamEpoch;
+    // The same server again: nothing to forget.
+    store.receiveHello(hello('a:events'));
+    expect(useDashboard.getState()).toMatchObject({ streamEpoch: epoch, timeline: { id: '1-0' } });
+    store.receiveHello(hello('b:events'));
+    const after = useDashboard.getState();
+    // Forms holding results about the old stream (a produced ID, replayed entries) drop them on a new epoch.
+    expect(after.streamEpoch).toBe(epoch + 1);
+    expect(after.timeline).toBeNull();
+    expect(after.liveTail).toEqual([]);
   });
 });

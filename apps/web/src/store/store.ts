@@ -116,6 +116,10 @@ export const useDashboard = create<State>()((set) => ({
             feedOmitted: 0,
             liveTail: [],
             liveTailOmitted: 0,
+            // The open entry is one of the old stream's, and forms' results (a produced ID, replayed entries,
+            // a trim's count) are about it too: a new epoch tells them so, as a reset does.
+            timeline: null,
+            streamEpoch: state.streamEpoch + 1,
           }
         : { hello, health: null },
     ),
