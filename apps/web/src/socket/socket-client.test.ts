@@ -112,11 +112,53 @@ describe('socket client', () => {
     const socket = FakeWebSocket.latest();
     socket.open();
     socket.receive(hello);
-    await vi.advanceTimersByTimeAsync(30_000);
+    for (let tick = 0; tick < 40; tick += 1) {
+      await vi.advanceTimersByTimeAsync(250);
+      socket.receive({ type: 'health', failingSince: null, reason: null });
+    }
     socket.drop();
     const { retryAt, failures } = store.getState().connection;
     expect(failures).toBe(1);
     expect((retryAt ?? 0) - Date.now()).toBe(125);
+    stopSocket();
+  });
+
+  it('gives up a connection that went silent while the server was healthy, failing its commands, and opens another', async () => {
+    const { startSocket, stopSocket, issueCommand, store, SILENCE_LIMIT_MS, COMMAND_TIMEOUT_MS } =
+      await load();
+    expect(SILENCE_LIMIT_MS).toBeLessThan(COMMAND_TIMEOUT_MS);
+    startSocket();
+    const first = FakeWebSocket.latest();
+    first.open();
+    first.receive(hello);
+    // A snapshot every 250 ms (any message will do) keeps the connection.
+    for (let tick = 0; tick < 200; tick += 1) {
+      await vi.advanceTimersByTimeAsync(250);
+      first.receive({ type: 'health', failingSince: null, reason: null });
+    }
+    expect(FakeWebSocket.sockets).toHaveLength(1);
+    // Then nothing, and no 'close' either: a half-open TCP connection (sleep, a network change).
+    const { result } = issueCommand({ type: 'produce', count: 1 });
+    const outcome = result.catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(SILENCE_LIMIT_MS + 1_000);
+    await expect(outcome).resolves.toMatchObject({ code: 'offline' });
+    expect(first.readyState).toBe(FakeWebSocket.CLOSED);
+    expect(store.getState().connection.status).not.toBe('open');
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(FakeWebSocket.sockets).toHaveLength(2);
+    stopSocket();
+  });
+
+  it('keeps a silent connection while the server says it cannot build snapshots', async () => {
+    const { startSocket, stopSocket, store, SILENCE_LIMIT_MS } = await load();
+    startSocket();
+    const socket = FakeWebSocket.latest();
+    socket.open();
+    socket.receive(hello);
+    socket.receive({ type: 'health', failingSince: Date.now(), reason: 'Redis is unavailable' });
+    await vi.advanceTimersByTimeAsync(SILENCE_LIMIT_MS * 3);
+    expect(store.getState().connection.status).toBe('open');
+    expect(FakeWebSocket.sockets).toHaveLength(1);
     stopSocket();
   });
 

@@ -22,6 +22,14 @@ export const COMMAND_TIMEOUT_MS = 15_000;
  */
 export const STABLE_CONNECTION_MS = 5_000;
 
+/**
+ * A healthy server sends a snapshot every 250 ms. This long with no message at all means the connection is
+ * dead though no 'close' came (a half-open TCP connection after a sleep or a network change): it is given up,
+ * failing its commands before their own timeout, and made again. Not while the server says it cannot build
+ * snapshots: it has nothing to send then.
+ */
+export const SILENCE_LIMIT_MS = 10_000;
+
 export interface IssuedCommand<R> {
   /** The id the reply will carry; forms keep it to tell their own answer from a stale one. */
   requestId: string;
@@ -52,6 +60,8 @@ let retryTimer: ReturnType<typeof setTimeout> | null = null;
 let started = false;
 let failures = 0;
 let openedAt: number | null = null;
+let lastMessageAt = 0;
+let watchdog: ReturnType<typeof setInterval> | null = null;
 let requestCounter = 0;
 let invalidMessages = 0;
 // Not crypto.randomUUID(): that exists only in secure contexts, and the demo may be opened over plain http on a LAN.
@@ -71,6 +81,7 @@ export function stopSocket(): void {
   started = false;
   if (retryTimer !== null) clearTimeout(retryTimer);
   retryTimer = null;
+  stopWatchdog();
   const current = socket;
   socket = null;
   current?.close(1000, 'page closed the connection');
@@ -166,20 +177,44 @@ function connect(): void {
   ws.addEventListener('open', () => {
     if (socket !== ws) return;
     openedAt = Date.now();
+    lastMessageAt = openedAt;
+    stopWatchdog();
+    watchdog = setInterval(() => checkSilence(ws), 1_000);
     store().setConnection({ status: 'open', retryAt: null, failures: 0, everConnected: true });
   });
   ws.addEventListener('message', (event: MessageEvent<unknown>) => {
-    if (socket === ws) receive(event.data);
+    if (socket !== ws) return;
+    lastMessageAt = Date.now();
+    receive(event.data);
   });
   // 'error' is always followed by 'close', which is where reconnecting happens.
-  ws.addEventListener('close', () => {
-    if (socket !== ws) return;
-    socket = null;
-    if (openedAt !== null && Date.now() - openedAt >= STABLE_CONNECTION_MS) failures = 0;
-    openedAt = null;
-    failPending('offline', 'the connection dropped before the server answered');
-    scheduleReconnect();
-  });
+  ws.addEventListener('close', () => lose(ws, 'the connection dropped before the server answered'));
+}
+
+/** The connection `ws` is over: its commands fail with `reason`, and the next one is scheduled. */
+function lose(ws: WebSocket, reason: string): void {
+  if (socket !== ws) return;
+  socket = null;
+  stopWatchdog();
+  if (openedAt !== null && Date.now() - openedAt >= STABLE_CONNECTION_MS) failures = 0;
+  openedAt = null;
+  failPending('offline', reason);
+  scheduleReconnect();
+}
+
+function checkSilence(ws: WebSocket): void {
+  const { health, hello } = store();
+  if (health !== null) return;
+  const limit = Math.max(SILENCE_LIMIT_MS, 4 * (hello?.snapshotIntervalMs ?? 0));
+  if (Date.now() - lastMessageAt < limit) return;
+  lose(ws, `no word from the server for ${Math.round(limit / 1000)} s: the connection was given up`);
+  // Closing a dead connection may take the browser a long while to confirm; the page does not wait for it.
+  ws.close(4000, 'no messages from the server');
+}
+
+function stopWatchdog(): void {
+  if (watchdog !== null) clearInterval(watchdog);
+  watchdog = null;
 }
 
 function scheduleReconnect(): void {
