@@ -162,6 +162,19 @@ describe('socket client', () => {
     stopSocket();
   });
 
+  it('tells the page which protocol a server speaks even when its hello is not one this page can read', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const { startSocket, stopSocket, store } = await load();
+    startSocket();
+    const socket = FakeWebSocket.latest();
+    socket.open();
+    socket.receive({ type: 'hello', version: 2, stream: { key: 'demo:events' } });
+    expect(store.getState().serverVersion).toBe(2);
+    socket.receive(hello);
+    expect(store.getState().serverVersion).toBe(1);
+    stopSocket();
+  });
+
   it('keeps one socket however often the page asks to reconnect', async () => {
     const { startSocket, stopSocket, reconnectNow } = await load();
     startSocket();

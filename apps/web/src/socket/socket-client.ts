@@ -247,6 +247,8 @@ function receive(data: unknown): void {
   if (!parsed.success) {
     // Log the first few and then every hundredth: a server on another protocol version would flood the console.
     invalidMessages += 1;
+    const version = helloVersion(json);
+    if (version !== null) store().receiveServerVersion(version);
     if (invalidMessages <= 5 || invalidMessages % 100 === 0) {
       console.warn(
         `streamscope: dropped invalid server message #${invalidMessages}`,
@@ -264,6 +266,13 @@ function receive(data: unknown): void {
     live.flush();
     dispatch(message);
   }
+}
+
+/** The version a `hello` names, however the rest of it reads. */
+function helloVersion(json: unknown): number | null {
+  if (typeof json !== 'object' || json === null) return null;
+  const { type, version } = json as { type?: unknown; version?: unknown };
+  return type === 'hello' && typeof version === 'number' ? version : null;
 }
 
 /**

@@ -51,6 +51,11 @@ export interface LastResult {
 export interface State {
   connection: ConnectionState;
   hello: Hello | null;
+  /**
+   * The protocol version the server said it speaks, also from a hello this page could not read (a newer
+   * server's): the header asks for a reload when it is not this page's.
+   */
+  serverVersion: number | null;
   /** Set while the server cannot build snapshots (Redis away): the snapshot held is its last good one. */
   health: Health | null;
   snapshot: Snapshot | null;
@@ -70,6 +75,8 @@ export interface State {
 
   setConnection: (patch: Partial<ConnectionState>) => void;
   receiveHello: (hello: Hello) => void;
+  /** A hello too different to parse still names its version. */
+  receiveServerVersion: (version: number) => void;
   receiveSnapshot: (snapshot: Snapshot) => void;
   /** The chart history the server kept, sent after `hello`: a reloaded page draws its last minutes at once. */
   receiveHistory: (points: readonly HistoryPoint[]) => void;
@@ -88,6 +95,7 @@ export interface State {
 export const useDashboard = create<State>()((set) => ({
   connection: { status: 'connecting', retryAt: null, failures: 0, everConnected: false },
   hello: null,
+  serverVersion: null,
   health: null,
   snapshot: null,
   history: [],
@@ -109,6 +117,7 @@ export const useDashboard = create<State>()((set) => ({
       state.hello !== null && state.hello.streamKey !== hello.streamKey
         ? {
             hello,
+            serverVersion: hello.version,
             health: null,
             snapshot: null,
             history: [],
@@ -121,8 +130,10 @@ export const useDashboard = create<State>()((set) => ({
             timeline: null,
             streamEpoch: state.streamEpoch + 1,
           }
-        : { hello, health: null },
+        : { hello, serverVersion: hello.version, health: null },
     ),
+
+  receiveServerVersion: (serverVersion) => set({ serverVersion }),
 
   receiveHistory: (points) => set((state) => ({ history: mergeHistory(state.history, points) })),
 

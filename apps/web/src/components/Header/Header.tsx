@@ -7,9 +7,10 @@ import { ConnectionStatus } from '../ConnectionStatus/ConnectionStatus';
 import './Header.css';
 
 export function Header() {
-  const { hello, maxlen, health } = useDashboard(
+  const { hello, serverVersion, maxlen, health } = useDashboard(
     useShallow((state) => ({
       hello: state.hello,
+      serverVersion: state.serverVersion,
       maxlen: state.snapshot?.maxlen ?? state.hello?.maxlen ?? null,
       health: state.health,
     })),
@@ -37,9 +38,9 @@ export function Header() {
           </div>
         </dl>
       )}
-      {hello !== null && hello.version !== PROTOCOL_VERSION ? (
+      {serverVersion !== null && serverVersion !== PROTOCOL_VERSION ? (
         <p className="version-warning" role="alert">
-          Server speaks protocol v{hello.version}, this page v{PROTOCOL_VERSION}: reload the page.
+          Server speaks protocol v{serverVersion}, this page v{PROTOCOL_VERSION}: reload the page.
         </p>
       ) : null}
       {health?.failingSince != null ? (
