@@ -1,4 +1,4 @@
-import type { Hello, LifecycleEventView } from '@streamscope/protocol';
+import type { Hello, LifecycleEventView, Snapshot } from '@streamscope/protocol';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { FEED_MAX, LIVE_TAIL_MAX, useDashboard } from './store';
 
@@ -112,5 +112,34 @@ describe('dashboard store', () => {
     expect(after.streamEpoch).toBe(epoch + 1);
     expect(after.timeline).toBeNull();
     expect(after.liveTail).toEqual([]);
+  });
+
+  it('a server restarted without a reset, its totals back at zero, is not taken for a recreated stream', () => {
+    const hello: Hello = {
+      type: 'hello',
+      version: 1,
+      streamKey: 'c:events',
+      maxlen: null,
+      claimMinIdleMs: 5_000,
+      deadLetterKey: 'c:events:dlq',
+      maxDeliveries: 5,
+      snapshotIntervalMs: 250,
+    };
+    const snapshot = (entriesAdded: number, produced: number) =>
+      ({
+        stream: { exists: true, entriesAdded, lastGeneratedId: `${entriesAdded}-0` },
+        totals: { produced },
+        groups: [],
+      }) as unknown as Snapshot;
+    const store = useDashboard.getState();
+    store.receiveHello(hello);
+    store.receiveSnapshot(snapshot(100, 100));
+    const epoch = useDashboard.getState().streamEpoch;
+    store.receiveHello(hello); // the server came back
+    store.receiveSnapshot(snapshot(105, 5));
+    expect(useDashboard.getState().streamEpoch).toBe(epoch);
+    // Within one connection, totals going back still mean this server reset the stream.
+    store.receiveSnapshot(snapshot(110, 0));
+    expect(useDashboard.getState().streamEpoch).toBe(epoch + 1);
   });
 });

@@ -72,6 +72,8 @@ export interface State {
   timeline: TimelineState | null;
   /** Counts the times the stream was deleted and made again (a reset here or elsewhere) since the page loaded. */
   streamEpoch: number;
+  /** Whether `snapshot` came over an earlier connection than the next one will (a hello came in between). */
+  snapshotBeforeHello: boolean;
 
   setConnection: (patch: Partial<ConnectionState>) => void;
   receiveHello: (hello: Hello) => void;
@@ -107,6 +109,7 @@ export const useDashboard = create<State>()((set) => ({
   lastResult: null,
   timeline: null,
   streamEpoch: 0,
+  snapshotBeforeHello: false,
 
   setConnection: (patch) => set((state) => ({ connection: { ...state.connection, ...patch } })),
 
@@ -129,8 +132,9 @@ export const useDashboard = create<State>()((set) => ({
             // a trim's count) are about it too: a new epoch tells them so, as a reset does.
             timeline: null,
             streamEpoch: state.streamEpoch + 1,
+            snapshotBeforeHello: false,
           }
-        : { hello, serverVersion: hello.version, health: null },
+        : { hello, serverVersion: hello.version, health: null, snapshotBeforeHello: state.snapshot !== null },
     ),
 
   receiveServerVersion: (serverVersion) => set({ serverVersion }),
@@ -144,7 +148,9 @@ export const useDashboard = create<State>()((set) => ({
       snapshot,
       history: appendHistory(state.history, historyPoint(snapshot)),
       // The live tail's entries went with the old stream: their IDs would open timelines of nothing.
-      ...(state.snapshot !== null && streamRecreated(state.snapshot, snapshot)
+      snapshotBeforeHello: false,
+      ...(state.snapshot !== null &&
+      streamRecreated(state.snapshot, snapshot, { sameConnection: !state.snapshotBeforeHello })
         ? { streamEpoch: state.streamEpoch + 1, liveTail: [], liveTailOmitted: 0 }
         : {}),
     })),

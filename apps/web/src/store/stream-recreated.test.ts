@@ -42,4 +42,11 @@ describe('streamRecreated', () => {
   it("is true when this server's totals start again from zero", () => {
     expect(streamRecreated(before, snapshot({ entriesAdded: 120, lastGeneratedId: '2200-0' }, 5))).toBe(true);
   });
+
+  it('across a reconnect, judges by Redis alone: a server restarted without a reset starts its totals again', () => {
+    const later = snapshot({ entriesAdded: 120, lastGeneratedId: '2200-0' }, 5);
+    expect(streamRecreated(before, later, { sameConnection: false })).toBe(false);
+    const reset = snapshot({ entriesAdded: 3, lastGeneratedId: '3000-0' }, 3);
+    expect(streamRecreated(before, reset, { sameConnection: false })).toBe(true);
+  });
 });

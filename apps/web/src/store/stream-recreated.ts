@@ -4,9 +4,14 @@ import { compareStreamIds } from '../lib/stream-ids';
 /**
  * Whether the stream between two snapshots was deleted and made again: a "Reset demo" from this page or any other
  * (the server tells no one but the page that asked), or a DEL by hand. What forms show about the old stream (a
- * produced ID, replayed entries, a trim's count) is then about entries that no longer exist.
+ * produced ID, replayed entries, a trim's count) is then about entries that no longer exist. `sameConnection`:
+ * whether both snapshots came over one connection, from one server process.
  */
-export function streamRecreated(before: Snapshot, after: Snapshot): boolean {
+export function streamRecreated(
+  before: Snapshot,
+  after: Snapshot,
+  { sameConnection = true }: { sameConnection?: boolean } = {},
+): boolean {
   const was = before.stream;
   const now = after.stream;
   if (was.exists && !now.exists) return true;
@@ -20,6 +25,7 @@ export function streamRecreated(before: Snapshot, after: Snapshot): boolean {
     compareStreamIds(now.lastGeneratedId, was.lastGeneratedId) < 0
   )
     return true;
-  // The server's totals go back to zero when it resets, whatever the stream's figures did meanwhile.
-  return after.totals.produced < before.totals.produced;
+  // The server's totals go back to zero when it resets, whatever the stream's figures did meanwhile; across
+  // a reconnect they also do when the server was only restarted (--no-reset), so only Redis's figures tell.
+  return sameConnection && after.totals.produced < before.totals.produced;
 }
