@@ -82,6 +82,35 @@ describe('socket client', () => {
     stopSocket();
   });
 
+  it("an answer to a quiet request that timed out stays quiet; a loud one's still shows", async () => {
+    const { startSocket, stopSocket, issueCommand, store } = await load();
+    startSocket();
+    const socket = FakeWebSocket.latest();
+    socket.open();
+    socket.receive(hello);
+    const quiet = issueCommand({ type: 'trim.preview', maxlen: 10 }, { quiet: true });
+    const loud = issueCommand({ type: 'produce', count: 1 });
+    const outcomes = [quiet.result, loud.result].map((result) => result.catch((error: unknown) => error));
+    // The server stays in touch (no silence to give the connection up for) but never answers these two.
+    for (let second = 0; second < 15; second += 1) {
+      socket.receive({ type: 'deliveries', events: [], omitted: 0 });
+      await vi.advanceTimersByTimeAsync(1_000);
+    }
+    await expect(Promise.all(outcomes)).resolves.toMatchObject([{ code: 'timeout' }, { code: 'timeout' }]);
+    const timedOut = store.getState().lastResult;
+    expect(timedOut).toMatchObject({ requestId: loud.requestId, outcome: { code: 'timeout' } });
+    socket.receive({ type: 'result', requestId: quiet.requestId, command: 'trim.preview', result: {} });
+    expect(store.getState().lastResult).toBe(timedOut);
+    socket.receive({
+      type: 'result',
+      requestId: loud.requestId,
+      command: 'produce',
+      result: { produced: 1 },
+    });
+    expect(store.getState().lastResult).toMatchObject({ requestId: loud.requestId, outcome: { ok: true } });
+    stopSocket();
+  });
+
   it('backs off further each time a server accepts the connection and drops it at once', async () => {
     vi.spyOn(Math, 'random').mockReturnValue(0);
     const { startSocket, stopSocket, store } = await load();

@@ -97,6 +97,17 @@ export function reconnectNow(): void {
 }
 
 /**
+ * Quiet requests that timed out: an answer that comes after all is as quiet as they were, not news for Last
+ * result. Forgotten wholesale past a hundred: a server that answers nothing grows it no further.
+ */
+const quietGivenUp = new Set<string>();
+
+function rememberQuietGivenUp(requestId: string): void {
+  if (quietGivenUp.size >= 100) quietGivenUp.clear();
+  quietGivenUp.add(requestId);
+}
+
+/**
  * Sends one command and returns its request id with a promise for the typed result. The promise rejects with a
  * {@link CommandError}: the server's error, an invalid command (checked here with the same schema the server
  * uses), no connection, or no answer within 15 s.
@@ -137,6 +148,7 @@ export function issueCommand<C extends CommandInput>(
     }
     const timer = setTimeout(() => {
       pending.delete(requestId);
+      if (quiet) rememberQuietGivenUp(requestId);
       fail(
         new CommandError(
           'timeout',
@@ -306,6 +318,7 @@ function dispatch(message: ServerMessage): void {
       return;
     case 'result': {
       const request = pending.get(message.requestId);
+      if (request === undefined && quietGivenUp.delete(message.requestId)) return;
       if (request?.quiet !== true)
         store().recordLastResult({
           requestId: message.requestId,
@@ -321,6 +334,8 @@ function dispatch(message: ServerMessage): void {
     }
     case 'error': {
       const request = message.requestId === null ? undefined : pending.get(message.requestId);
+      if (request === undefined && message.requestId !== null && quietGivenUp.delete(message.requestId))
+        return;
       if (request === undefined || message.requestId === null) {
         store().recordLastResult({
           requestId: message.requestId,
