@@ -20,9 +20,12 @@ export class ClientBusyError extends CommandError {
   }
 }
 
-/** Counts each client's requests in flight and refuses, at once, the ones beyond the bound. */
+/**
+ * Counts what each client holds (requests in flight, open sockets) and refuses, at once, what goes beyond the
+ * bound.
+ */
 export class ClientLimit {
-  readonly #running = new Map<string, number>();
+  readonly #held = new Map<string, number>();
 
   constructor(readonly max: number = MAX_REQUESTS_PER_CLIENT) {}
 
@@ -37,20 +40,37 @@ export class ClientLimit {
   /** {@link run} for a client known by its address (`undefined`: not counted); `what` names them in the refusal. */
   async runFor<T>(client: string | undefined, task: () => Promise<T>, what = 'requests'): Promise<T> {
     if (client === undefined) return task();
-    const running = this.#running.get(client) ?? 0;
-    if (running >= this.max) {
+    const release = this.take(client);
+    if (!release) {
       throw new ClientBusyError(
-        `${running} ${what} from ${client} are still running, the most one client may have at once; wait for their answers before sending more`,
+        `${this.held(client)} ${what} from ${client} are still running, the most one client may have at once; wait for their answers before sending more`,
       );
     }
-    this.#running.set(client, running + 1);
     try {
       return await task();
     } finally {
-      const left = (this.#running.get(client) ?? 1) - 1;
-      if (left === 0) this.#running.delete(client);
-      else this.#running.set(client, left);
+      release();
     }
+  }
+
+  /** Takes one of the client's places, given back by calling what it returns; `null` when all are taken. */
+  take(client: string): (() => void) | null {
+    const held = this.held(client);
+    if (held >= this.max) return null;
+    this.#held.set(client, held + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = this.held(client) - 1;
+      if (left <= 0) this.#held.delete(client);
+      else this.#held.set(client, left);
+    };
+  }
+
+  /** How many places the client holds now. */
+  held(client: string): number {
+    return this.#held.get(client) ?? 0;
   }
 }
 

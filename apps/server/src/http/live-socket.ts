@@ -45,29 +45,24 @@ export function liveSocket(pipeline: Pipeline, hub: LiveHub, access: AccessOptio
   };
   // Counted from the upgrade request until its TCP connection closes: a burst of upgrades is counted before
   // any of them opens, and a handshake that never completes gives its place back.
-  const openSockets = new Map<string, number>();
+  const openSockets = new ClientLimit(MAX_SOCKETS_PER_CLIENT);
   const limitSockets: MiddlewareHandler = async (c, next) => {
     const address = peerAddress(c);
     const connection = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket;
     // A plain GET (no upgrade) shares a keep-alive connection with other requests: nothing to count.
     const upgrading = c.req.header('upgrade')?.toLowerCase() === 'websocket';
     if (!upgrading || address === undefined || connection === undefined) return next();
-    const open = openSockets.get(address) ?? 0;
-    if (open >= MAX_SOCKETS_PER_CLIENT) {
+    const release = openSockets.take(address);
+    if (!release) {
       return c.json(
         {
           code: 'refused',
-          message: `${open} WebSockets from ${address} are open, the most one client may have; close one first`,
+          message: `${openSockets.held(address)} WebSockets from ${address} are open, the most one client may have; close one first`,
         },
         429,
       );
     }
-    openSockets.set(address, open + 1);
-    connection.once('close', () => {
-      const left = (openSockets.get(address) ?? 1) - 1;
-      if (left === 0) openSockets.delete(address);
-      else openSockets.set(address, left);
-    });
+    connection.once('close', release);
     return next();
   };
   const perClient = new ClientLimit(MAX_SOCKET_COMMANDS_PER_CLIENT);
