@@ -1,5 +1,5 @@
-import { useEffect } from 'react';
-import { useDashboard } from '../store/store';
+import type { State } from '../store/store';
+import { useWhenever } from './use-whenever';
 
 /** How the server words an outage (its 'unavailable' errors start so). */
 const REDIS_UNAVAILABLE = 'Redis is unavailable';
@@ -9,13 +9,12 @@ export function isRedisUnavailable(message: string): boolean {
   return message.startsWith(REDIS_UNAVAILABLE);
 }
 
+const redisHealthy = (state: State) => state.health === null;
+
 /**
  * Runs `onBack` whenever the server reads Redis again (and at mount when it does): for errors that said Redis was
  * unavailable, which stop being true then. `onBack` must be stable.
  */
 export function useOnRedisBack(onBack: () => void): void {
-  const redisHealthy = useDashboard((state) => state.health === null);
-  useEffect(() => {
-    if (redisHealthy) onBack();
-  }, [redisHealthy, onBack]);
+  useWhenever(redisHealthy, onBack);
 }
