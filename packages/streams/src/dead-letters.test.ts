@@ -217,19 +217,18 @@ describe('dead-letter stream', () => {
     expect(reaper.status().deadLettered).toBe(3);
   });
 
-  it('entries trimmed while a peer in this process still handles them are not dead-lettered: the peer finishes them', async () => {
-    const { deadLetters, ids, acked, release, reaper } = await trimmedInBusyHands(60_000);
-    // Redis 7.0's XAUTOCLAIM drops trimmed IDs from the PEL however fresh they are.
-    const reaped = await reaper.reapIdlePel();
-    expect(reaped.deletedIds).toEqual([]);
-    release();
-    await waitFor('the busy worker finished them', () => acked.length === 3);
-    expect(acked).toEqual(ids);
-    expect(await deadLetters.length()).toBe(0);
-  });
-
-  it('with a claim threshold of 0, entries a peer here still handles are not dead-lettered by the claim script', async () => {
-    const { deadLetters, ids, acked, release, reaper } = await trimmedInBusyHands(0);
+  // Redis 7.0's XAUTOCLAIM drops trimmed IDs from the PEL however fresh they are.
+  it.each([
+    [
+      'entries trimmed while a peer in this process still handles them are not dead-lettered: the peer finishes them',
+      60_000,
+    ],
+    [
+      'with a claim threshold of 0, entries a peer here still handles are not dead-lettered by the claim script',
+      0,
+    ],
+  ])('%s', async (_title, claimMinIdleMs) => {
+    const { deadLetters, ids, acked, release, reaper } = await trimmedInBusyHands(claimMinIdleMs);
     const reaped = await reaper.reapIdlePel();
     expect(reaped.deletedIds).toEqual([]);
     release();
