@@ -5,7 +5,7 @@ import { MAX_BATCH_EVENT_FIELDS } from './event-encoding.js';
 import { type AutoclaimOptions, assertEventStream, type EventStream } from './event-stream.js';
 import { parseFlatEntries, setField } from './replies.js';
 import { assertEntryId, entryIdTime, isBeyondIdSpace } from './stream-ids.js';
-import type { AutoclaimResult, EventFields, HandoverResult } from './types.js';
+import { type AutoclaimResult, type EventFields, FIXED_FIELDS, type HandoverResult } from './types.js';
 
 /** Why and from where an entry was dead-lettered. */
 export interface DeadLetterInfo {
@@ -267,7 +267,7 @@ function toDeadLetter(id: string, flat: readonly string[]): DeadLetter {
 }
 
 /** The most fields an entry may have for its letter to hold them as fields: what `produceBatch` can write. */
-const MAX_LETTER_FIELDS = MAX_BATCH_EVENT_FIELDS + 2;
+const MAX_LETTER_FIELDS = MAX_BATCH_EVENT_FIELDS + FIXED_FIELDS.length;
 
 /** A letter's payload pairs: the entry's fields, or one WIDE_PAYLOAD_FIELD holding them when too many. */
 function letterPayload(fields: EventFields | null): string[] {
