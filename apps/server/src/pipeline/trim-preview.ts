@@ -69,10 +69,11 @@ async function cutOf(
   const length = await stream.length();
   const removes = length - target.maxlen;
   if (removes <= 0) return null;
-  const [last] = await stream.tail(1);
-  if (!last) return null;
-  // Everything goes: the cutoff is just past the last entry.
-  if (target.maxlen === 0) return { cutoffId: nextId(last.id), removes };
+  if (target.maxlen === 0) {
+    const [last] = await stream.tail(1);
+    // Everything goes: the cutoff is just past the last entry.
+    return last ? { cutoffId: nextId(last.id), removes } : null;
+  }
   // The cutoff is the oldest entry kept: found by walking in from whichever end of the stream is nearer. From
   // the oldest it has `removes` entries before it; from the newest, `maxlen - 1` after it.
   const cutoffId =
