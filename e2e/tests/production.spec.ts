@@ -38,6 +38,9 @@ test('a poison pill reaches the dead-letter stream while the rest flows; requeue
   await page.setViewportSize({ width: 1280, height: 800 });
   const overflow = (element: HTMLElement) => element.scrollWidth - element.clientWidth;
   await expect.poll(() => deadLetters.locator('.table-wrap').evaluate(overflow)).toBeLessThanOrEqual(0);
+  // Zoomed to 200% on a 1024 px window (512 CSS px), the page reflows: nothing pushes it sideways.
+  await page.setViewportSize({ width: 512, height: 800 });
+  await expect.poll(() => page.locator('html').evaluate(overflow)).toBeLessThanOrEqual(0);
   await page.setViewportSize({ width: 1440, height: 1000 });
   for (const group of groups) {
     await expect(dashboard.stat(dashboard.group(group), 'Dead-lettered')).toHaveText('1');
