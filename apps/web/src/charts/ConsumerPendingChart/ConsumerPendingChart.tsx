@@ -26,7 +26,13 @@ export const ConsumerPendingChart = memo(function ConsumerPendingChart() {
   // The same element while the data is the same: React then leaves the chart alone.
   return useMemo(
     () => (
-      <ChartFrame title="Pending per consumer" unit="entries">
+      <ChartFrame
+        title="Pending per consumer"
+        unit="entries"
+        {...(series.total > series.data.length
+          ? { note: `${series.data.length} of ${series.total} consumers, most pending` }
+          : {})}
+      >
         {series.data.length === 0 ? (
           <div className="chart-empty" style={{ height: CHART_HEIGHT }}>
             {waiting ? 'Waiting for the first snapshot…' : 'No consumers'}

@@ -1,5 +1,35 @@
+import type { GroupView } from '@streamscope/protocol';
 import { describe, expect, it } from 'vitest';
-import { LABEL_MAX_CHARS, shortLabel } from './consumer-pending-series';
+import { consumerPendingSeries, LABEL_MAX_CHARS, shortLabel } from './consumer-pending-series';
+
+const group = (name: string, pending: readonly number[]) =>
+  ({
+    name,
+    consumers: pending.map((count, index) => ({ name: `w${index}`, pending: count })),
+  }) as unknown as GroupView;
+
+describe('consumerPendingSeries', () => {
+  it('draws every consumer while they fit, each in its own group colour key', () => {
+    const series = consumerPendingSeries([group('a', [1, 2]), group('b', [3])], ['a', 'b'], 3);
+    expect(series.data).toEqual([
+      { consumer: 'a/w0', g0: 1 },
+      { consumer: 'a/w1', g0: 2 },
+      { consumer: 'b/w0', g1: 3 },
+    ]);
+    expect(series.total).toBe(3);
+  });
+
+  it('past the bars that fit, keeps the consumers holding most, in page order, and says how many there are', () => {
+    const series = consumerPendingSeries([group('a', [0, 7, 2, 7]), group('b', [0, 9, 0])], ['a', 'b'], 3);
+    expect(series.data.map((row) => row.consumer)).toEqual(['a/w1', 'a/w3', 'b/w1']);
+    expect(series.total).toBe(7);
+  });
+
+  it('breaks ties in page order, so the bars do not shuffle between snapshots', () => {
+    const series = consumerPendingSeries([group('a', [5, 5, 5, 5])], ['a'], 2);
+    expect(series.data.map((row) => row.consumer)).toEqual(['a/w0', 'a/w1']);
+  });
+});
 
 describe('shortLabel', () => {
   it('leaves a label that fits as it is', () => {

@@ -1,32 +1,57 @@
 import type { GroupView } from '@streamscope/protocol';
 import { groupColor } from '../chart-theme';
 
+/**
+ * Bars the chart's 190 px plot can label legibly (11 px ticks): with 33 consumers every label overlapped the
+ * next and no bar could be told from another.
+ */
+export const MAX_BARS = 10;
+
 export interface ConsumerPendingSeries {
   /** One row per consumer; only its own group's key (`g0`…) holds a value, so bars take their group's colour. */
   data: Array<Record<string, number | string>>;
   bars: Array<{ key: string; name: string; color: string }>;
+  /** How many consumers there are in all; more than `data.length` when only those holding most are drawn. */
+  total: number;
 }
 
+/**
+ * One bar per consumer; past `maxBars` consumers, the `maxBars` holding the most pending entries (the ones a
+ * person looks for: who is sitting on the backlog), still in group and consumer order.
+ */
 export function consumerPendingSeries(
   groups: readonly GroupView[],
   groupOrder: readonly string[],
+  maxBars = MAX_BARS,
 ): ConsumerPendingSeries {
   const colorIndex = (name: string, fallback: number) => {
     const index = groupOrder.indexOf(name);
     return index === -1 ? fallback : index;
   };
-  const data = groups.flatMap((group, groupIndex) =>
+  const all = groups.flatMap((group, groupIndex) =>
     group.consumers.map((consumer) => ({
-      consumer: `${group.name}/${consumer.name}`,
-      [`g${groupIndex}`]: consumer.pending,
+      groupIndex,
+      name: `${group.name}/${consumer.name}`,
+      pending: consumer.pending,
     })),
   );
+  // Most pending first (ties in page order), then back to page order for drawing.
+  const kept =
+    all.length <= maxBars
+      ? all
+      : all
+          .map((row, index) => ({ row, index }))
+          .sort((a, b) => b.row.pending - a.row.pending || a.index - b.index)
+          .slice(0, maxBars)
+          .sort((a, b) => a.index - b.index)
+          .map(({ row }) => row);
+  const data = kept.map((row) => ({ consumer: row.name, [`g${row.groupIndex}`]: row.pending }));
   const bars = groups.map((group, groupIndex) => ({
     key: `g${groupIndex}`,
     name: group.name,
     color: groupColor(colorIndex(group.name, groupIndex)),
   }));
-  return { data, bars };
+  return { data, bars, total: all.length };
 }
 
 /** Characters of a `group/consumer` label that fit the chart's 150 px label column at 11 px. */
