@@ -121,6 +121,20 @@ describe('JSON API', () => {
     expect(test.server.pipeline.pool.find('analytics', 'worker-c')?.status().state).toBe('running');
   });
 
+  it("lists a group's consumers in counting order, a new one in its place before its first read", async () => {
+    const names = ['worker-10', 'worker-2', 'worker-1'];
+    for (const name of names) await post('/api/consumer/add', { group: 'analytics', name });
+    const state: Snapshot = await json(await test.server.app.request('/api/state'));
+    const analytics = state.groups.find((group) => group.name === 'analytics');
+    expect(analytics?.consumers.map((consumer) => consumer.name)).toEqual([
+      'worker-1',
+      'worker-2',
+      'worker-10',
+      'worker-c',
+    ]);
+    for (const name of names) await post('/api/consumer/remove', { group: 'analytics', name });
+  });
+
   it('runs the generic command route, producer start/stop, and reset', async () => {
     const started = await json(await post('/api/commands', { type: 'producer.start', rate: 500 }));
     expect(started).toEqual({ running: true, rate: 500, eventType: null });

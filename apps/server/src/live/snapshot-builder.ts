@@ -202,6 +202,12 @@ export class SnapshotBuilder {
   }
 }
 
+/**
+ * Consumers in the order a person counts them: Redis lists them byte by byte (worker-1, worker-10, worker-2),
+ * and a worker that has not read yet came last until its first read moved it.
+ */
+const byName = new Intl.Collator('en', { numeric: true });
+
 function groupView(
   group: GroupInfo,
   consumers: readonly ConsumerInfo[],
@@ -227,6 +233,7 @@ function groupView(
       connected: isConnected(worker.name),
     });
   }
+  views.sort((a, b) => byName.compare(a.name, b.name));
   return {
     name: group.name,
     pending: group.pending,
