@@ -13,6 +13,9 @@ export interface EntryHistoryOptions {
 /** The steps of an entry's happy path; any other step is trouble worth remembering longer. */
 const UNEVENTFUL: ReadonlySet<LifecycleKindView> = new Set(['produced', 'delivered', 'acked']);
 
+/** A step off the happy path (dropped, failed, claimed, dead-lettered…): what a person watches the feed for. */
+export const isTrouble = (event: LifecycleEventView): boolean => !UNEVENTFUL.has(event.kind);
+
 /**
  * A bounded server-side memory of each recent entry's lifecycle, for the dashboard's timeline.
  *

@@ -14,4 +14,16 @@ describe('TickBuffer', () => {
     expect(buffer.take()).toEqual({ items: [11], omitted: 0 });
     expect(buffer.take()).toBeNull();
   });
+
+  it('drops the oldest ordinary items before any notable one, keeping the order they came in', () => {
+    const buffer = new TickBuffer<number>(4, (n) => n % 10 === 0);
+    for (let n = 1; n <= 30; n += 1) buffer.push(n);
+    expect(buffer.take()).toEqual({ items: [10, 20, 29, 30], omitted: 26 });
+  });
+
+  it('drops the oldest notable items too when they alone are more than the cap', () => {
+    const buffer = new TickBuffer<number>(2, () => true);
+    for (let n = 1; n <= 5; n += 1) buffer.push(n);
+    expect(buffer.take()).toEqual({ items: [4, 5], omitted: 3 });
+  });
 });

@@ -1,15 +1,19 @@
 /**
  * Items waiting for the next tick. Past `capPerTick` the oldest are dropped and only counted: at thousands
  * of events per second a browser wants the newest of them and an honest count, not every event, and a live
- * list shows the newest at its top.
+ * list shows the newest at its top. Items `notable` says are worth keeping go last: the oldest ordinary ones
+ * are dropped first (at 20,000 events/s the newest 500 were all `produced`, and no failure or dead letter
+ * ever reached the live feed).
  */
 export class TickBuffer<T> {
   readonly #capPerTick: number;
+  readonly #notable: ((item: T) => boolean) | undefined;
   #items: T[] = [];
   #dropped = 0;
 
-  constructor(capPerTick: number) {
+  constructor(capPerTick: number, notable?: (item: T) => boolean) {
     this.#capPerTick = capPerTick;
+    this.#notable = notable;
   }
 
   push(item: T): void {
@@ -31,7 +35,19 @@ export class TickBuffer<T> {
   #dropOldest(): void {
     const excess = this.#items.length - this.#capPerTick;
     if (excess <= 0) return;
-    this.#items.splice(0, excess);
     this.#dropped += excess;
+    const notable = this.#notable;
+    if (notable === undefined) {
+      this.#items.splice(0, excess);
+      return;
+    }
+    // The oldest ordinary items go; notable ones only when there are more of them than the cap holds.
+    const ordinary = this.#items.reduce((count, item) => (notable(item) ? count : count + 1), 0);
+    let dropOrdinary = Math.min(excess, ordinary);
+    let dropNotable = excess - dropOrdinary;
+    this.#items = this.#items.filter((item) => {
+      if (notable(item)) return dropNotable-- <= 0;
+      return dropOrdinary-- <= 0;
+    });
   }
 }

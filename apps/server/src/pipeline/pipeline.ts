@@ -15,7 +15,7 @@ import {
 import { Mutex, Semaphore } from 'async-mutex';
 import type { Redis } from 'ioredis';
 import { ConnectedConsumers } from '../live/connected-consumers.js';
-import { EntryHistory } from '../live/entry-history.js';
+import { EntryHistory, isTrouble } from '../live/entry-history.js';
 import { TickBuffer } from '../live/tick-buffer.js';
 import { CommandError } from './command-error.js';
 import { consumerInRedis, seemsActive } from './consumer-activity.js';
@@ -91,7 +91,7 @@ export class Pipeline {
   readonly producer: ContinuousProducer;
   readonly retention: RetentionPolicy;
   readonly history = new EntryHistory();
-  readonly feed = new TickBuffer<LifecycleEventView>(500);
+  readonly feed = new TickBuffer<LifecycleEventView>(500, isTrouble);
   readonly tailFeed = new TickBuffer<EntryView>(100);
   readonly groupCounters = new Map<string, GroupCounters>();
   readonly options: PipelineOptions & { maxDeliveries: number; reapIntervalMs: number };
