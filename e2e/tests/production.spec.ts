@@ -34,6 +34,14 @@ test('a poison pill reaches the dead-letter stream while the rest flows; requeue
   // A letter shows what it carries, and why: the handler's own failure.
   await expect(letters.first()).toContainText(/order_id=/);
   await expect(letters.first()).toContainText('poison pill: this handler always fails');
+  // The live feed's "Trouble only" leaves the acked entries out and keeps the pill's failures and letters.
+  const feed = page.getByRole('region', { name: 'Live events' });
+  await feed.getByLabel('Trouble only').check();
+  await expect(feed.getByRole('listitem').filter({ hasText: 'dead-lettered' })).toHaveCount(2);
+  await expect(
+    feed.getByRole('listitem').filter({ has: page.getByText('acked', { exact: true }) }),
+  ).toHaveCount(0);
+  await feed.getByLabel('Trouble only').uncheck();
   // On a 1280 px laptop window the row's buttons are there without scrolling the table sideways.
   await page.setViewportSize({ width: 1280, height: 800 });
   const overflow = (element: HTMLElement) => element.scrollWidth - element.clientWidth;

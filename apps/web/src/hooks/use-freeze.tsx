@@ -26,5 +26,5 @@ export function useFreezableNewestFirst<T>(live: readonly T[], label: string) {
       </button>
     </>
   );
-  return { newestFirst, freezeButton, holdWhileFocused };
+  return { newestFirst, freezeButton, holdWhileFocused, unfreeze: () => setFrozen(null) };
 }

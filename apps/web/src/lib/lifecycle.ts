@@ -18,6 +18,12 @@ export const KIND_TONE: Record<LifecycleKindView, string> = {
   requeued: 'badge-accent',
 };
 
+/** The steps of an entry's happy path. */
+const ROUTINE: ReadonlySet<LifecycleKindView> = new Set(['produced', 'delivered', 'acked']);
+
+/** A step off the happy path (dropped, failed, claimed, dead-lettered…): what a person watches the feed for. */
+export const isTrouble = (event: LifecycleEventView): boolean => !ROUTINE.has(event.kind);
+
 /** One step in words: "delivered to worker-a (attempt 1)", "claimed by worker-b (attempt 2)", "acked by worker-b". */
 export function describeEvent(event: LifecycleEventView): string {
   const who = event.consumer ?? 'unknown consumer';

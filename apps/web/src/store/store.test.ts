@@ -22,6 +22,7 @@ describe('dashboard store', () => {
   beforeEach(() => {
     useDashboard.setState({
       feed: [],
+      troubleFeed: [],
       feedSeq: 0,
       feedOmitted: 0,
       liveTail: [],
@@ -43,6 +44,26 @@ describe('dashboard store', () => {
     expect(feed.at(-1)?.event.id).toBe('2-149');
     expect(new Set(feed.map((item) => item.seq)).size).toBe(FEED_MAX);
     expect(feedOmitted).toBe(21);
+  });
+
+  it('keeps trouble apart, so a failure outlives the routine events that follow it', () => {
+    const { receiveDeliveries } = useDashboard.getState();
+    receiveDeliveries(
+      [event('1-0', 'delivered', 1), event('1-0', 'failed', 2), event('2-0', 'dead-lettered', 3)],
+      0,
+    );
+    for (let batch = 0; batch < 3; batch += 1) {
+      receiveDeliveries(
+        Array.from({ length: 150 }, (_, index) => event(`${batch}-${index}`, 'acked', index)),
+        0,
+      );
+    }
+    const { feed, troubleFeed } = useDashboard.getState();
+    expect(feed.some((item) => item.event.kind === 'failed')).toBe(false);
+    expect(troubleFeed.map((item) => [item.seq, item.event.kind])).toEqual([
+      [2, 'failed'],
+      [3, 'dead-lettered'],
+    ]);
   });
 
   it('merges the history answer with live events for the open entry, in time order, without duplicates', () => {

@@ -11,6 +11,7 @@ import {
   type Snapshot,
 } from '@streamscope/protocol';
 import { create } from 'zustand';
+import { isTrouble } from '../lib/lifecycle';
 import { streamRecreated } from './stream-recreated';
 import { mergeTimelineEvents, type TimelineState } from './timeline';
 
@@ -61,6 +62,11 @@ export interface State {
   snapshot: Snapshot | null;
   history: HistoryPoint[];
   feed: FeedItem[];
+  /**
+   * The newest events off the happy path, at most {@link FEED_MAX}, kept apart from `feed`: at thousands of
+   * events a second a failure leaves the newest 200 within a tick, and "Trouble only" would show nothing.
+   */
+  troubleFeed: FeedItem[];
   feedSeq: number;
   /** Events the server counted but did not send (its per-tick cap), summed since the page loaded. */
   feedOmitted: number;
@@ -102,6 +108,7 @@ export const useDashboard = create<State>()((set) => ({
   snapshot: null,
   history: [],
   feed: [],
+  troubleFeed: [],
   feedSeq: 0,
   feedOmitted: 0,
   liveTail: [],
@@ -125,6 +132,7 @@ export const useDashboard = create<State>()((set) => ({
             snapshot: null,
             history: [],
             feed: [],
+            troubleFeed: [],
             feedOmitted: 0,
             liveTail: [],
             liveTailOmitted: 0,
@@ -158,20 +166,21 @@ export const useDashboard = create<State>()((set) => ({
   receiveDeliveries: (events, omitted) =>
     set((state) => {
       if (events.length === 0 && omitted === 0) return {};
-      const fresh = events.length > FEED_MAX ? events.slice(-FEED_MAX) : events;
-      let seq = state.feedSeq;
-      const items = fresh.map((event) => {
-        seq += 1;
-        return { seq, event };
-      });
+      // Every event gets a number, so one in both lists is the same row key in either.
+      const numbered = events.map((event, index) => ({ seq: state.feedSeq + index + 1, event }));
+      const items = numbered.length > FEED_MAX ? numbered.slice(-FEED_MAX) : numbered;
       const keep = FEED_MAX - items.length;
       const feed = keep > 0 ? [...state.feed.slice(-keep), ...items] : items;
+      const trouble = numbered.filter((item) => isTrouble(item.event));
+      const troubleFeed =
+        trouble.length === 0 ? state.troubleFeed : [...state.troubleFeed, ...trouble].slice(-FEED_MAX);
       const { timeline } = state;
       // The open timeline takes every event for its entry, also those the feed's cap drops.
       const forTimeline = timeline === null ? [] : events.filter((event) => event.id === timeline.id);
       return {
         feed,
-        feedSeq: seq,
+        troubleFeed,
+        feedSeq: state.feedSeq + events.length,
         feedOmitted: state.feedOmitted + omitted,
         ...(timeline !== null && forTimeline.length > 0
           ? { timeline: { ...timeline, events: mergeTimelineEvents(timeline.events, forTimeline) } }

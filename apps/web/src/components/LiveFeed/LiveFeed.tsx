@@ -33,20 +33,48 @@ const FeedRow = memo(
   (before, after) => before.item.seq === after.item.seq,
 );
 
-/** The newest lifecycle events, newest first; "Freeze" holds the list still so an ID can be clicked. */
+/**
+ * The newest lifecycle events, newest first; "Freeze" holds the list still so an ID can be clicked, and
+ * "Trouble only" leaves out produced, delivered and acked: at thousands a second a failure is in view for a
+ * tenth of a second among them.
+ */
 export function LiveFeed() {
   const [list, setList] = useState<HTMLOListElement | null>(null);
-  const live = useDashboardWhileVisible(list, (state) => state.feed);
+  const [troubleOnly, setTroubleOnly] = useState(false);
+  const live = useDashboardWhileVisible(list, (state) => (troubleOnly ? state.troubleFeed : state.feed));
   const omitted = useDashboardWhileVisible(list, (state) => state.feedOmitted);
-  const { newestFirst, freezeButton, holdWhileFocused } = useFreezableNewestFirst(live, 'Freeze feed');
+  const { newestFirst, freezeButton, holdWhileFocused, unfreeze } = useFreezableNewestFirst(
+    live,
+    'Freeze feed',
+  );
+  const actions = (
+    <>
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          checked={troubleOnly}
+          onChange={(event) => {
+            setTroubleOnly(event.target.checked);
+            unfreeze();
+          }}
+        />
+        Trouble only
+      </label>
+      {freezeButton}
+    </>
+  );
 
   return (
-    <Panel title="Live events" className="live-feed" actions={freezeButton}>
+    <Panel title="Live events" className="live-feed" actions={actions}>
       {omitted > 0 ? (
         <p className="feed-omitted">{formatCount(omitted)} events not sent by the server (per-tick cap)</p>
       ) : null}
       {newestFirst.length === 0 ? (
-        <p className="empty">No lifecycle events yet.</p>
+        <p className="empty">
+          {troubleOnly
+            ? 'No trouble since the page opened: nothing dropped, failed, claimed or dead-lettered.'
+            : 'No lifecycle events yet.'}
+        </p>
       ) : (
         <ol ref={setList} className="feed-list" aria-label="Newest lifecycle events" {...holdWhileFocused}>
           {newestFirst.slice(0, FEED_SHOWN).map((item) => (
