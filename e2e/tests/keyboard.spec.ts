@@ -46,4 +46,16 @@ test('with the producer at 1,000/s, Tab walks past every live list to the consum
   }
   expect(walked).toContain('Crash next 3 on worker-c');
   expect(walked).toContain('Remove worker-b');
+
+  // From the top of a fresh page the first Tab shows the skip links, and one of them jumps past it all.
+  await page.reload();
+  await expect(dashboard.connection).toHaveText('connected');
+  await page.keyboard.press('Tab');
+  const skipLinks = page.getByRole('navigation', { name: 'Skip to' });
+  await expect(skipLinks.getByRole('link', { name: 'Consumer groups' })).toBeFocused();
+  await expect(skipLinks).toBeVisible();
+  while ((await focused()) !== 'Replay') await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Tab');
+  await expect(dashboard.replay.getByLabel('Start')).toBeFocused();
 });

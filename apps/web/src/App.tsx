@@ -8,6 +8,7 @@ import { LiveTailPanel } from './components/LiveTailPanel/LiveTailPanel';
 import { PendingPanel } from './components/PendingPanel/PendingPanel';
 import { ProducePanel } from './components/ProducePanel/ProducePanel';
 import { ReplayPanel } from './components/ReplayPanel/ReplayPanel';
+import { SkipLinks } from './components/SkipLinks/SkipLinks';
 import { StreamPanel } from './components/StreamPanel/StreamPanel';
 import { TailPanel } from './components/TailPanel/TailPanel';
 import { TimelinePanel } from './components/TimelinePanel/TimelinePanel';
@@ -22,6 +23,7 @@ export function App() {
   );
   return (
     <>
+      <SkipLinks />
       <Header />
       <main className={`dashboard${stale ? ' is-stale' : ''}`}>
         <div className="area-stream">
@@ -33,25 +35,25 @@ export function App() {
         <div className="area-trim">
           <TrimPanel />
         </div>
-        <div className="area-groups">
+        <div id="groups" className="area-groups">
           <GroupsSection />
         </div>
-        <div className="area-dlq">
+        <div id="dead-letters" className="area-dlq">
           <DeadLetterPanel />
         </div>
         <div className="area-live-tail">
           <LiveTailPanel />
         </div>
-        <div className="area-pending">
+        <div id="pending" className="area-pending">
           <PendingPanel />
         </div>
         <div className="area-tail">
           <TailPanel />
         </div>
-        <div className="area-charts">
+        <div id="charts" className="area-charts">
           <ChartsPanel />
         </div>
-        <div className="area-replay">
+        <div id="replay" className="area-replay">
           <ReplayPanel />
         </div>
         <div className="area-side">

@@ -65,7 +65,7 @@ export function LiveFeed() {
   );
 
   return (
-    <Panel title="Live events" className="live-feed" actions={actions}>
+    <Panel id="live-events" title="Live events" className="live-feed" actions={actions}>
       {omitted > 0 ? (
         <p className="feed-omitted">{formatCount(omitted)} events not sent by the server (per-tick cap)</p>
       ) : null}

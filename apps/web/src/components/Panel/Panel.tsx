@@ -7,14 +7,20 @@ interface PanelProps {
   subtitle?: ReactNode;
   actions?: ReactNode;
   className?: string;
+  /** For a link to the panel (the skip links). */
+  id?: string;
   children: ReactNode;
 }
 
 /** A titled card; a region named by its heading, so tests and screen readers find it by that name. */
-export function Panel({ title, subtitle, actions, className, children }: PanelProps) {
+export function Panel({ title, subtitle, actions, className, id, children }: PanelProps) {
   const headingId = useId();
   return (
-    <section className={className === undefined ? 'panel' : `panel ${className}`} aria-labelledby={headingId}>
+    <section
+      id={id}
+      className={className === undefined ? 'panel' : `panel ${className}`}
+      aria-labelledby={headingId}
+    >
       <header className="panel-header">
         <h2 id={headingId} className="panel-title">
           {title}
