@@ -29,6 +29,9 @@ test('a group run by another process: its consumer shows as elsewhere, its group
     // Once that process stops, its worker's connection is gone: the consumer is a name Redis remembers.
     await billingPool.stop();
     await expect(pod.getByText('no worker', { exact: true })).toBeVisible({ timeout: 10_000 });
+    // No worker here records its deliveries: the card says so rather than "none yet".
+    await expect(pod.getByText(/^No worker runs it: Redis keeps its name/)).toBeVisible();
+    await expect(pod.getByText('Recent deliveries')).toHaveCount(0);
   } finally {
     await billingPool.stop();
   }

@@ -127,33 +127,40 @@ export const ConsumerCard = memo(function ConsumerCard({
         </p>
       ) : null}
 
-      <div className="consumer-recent" {...holdWhileFocused}>
-        <h4 className="consumer-recent-title">Recent deliveries</h4>
-        {recent.length === 0 ? (
-          <p className="consumer-recent-empty">none yet</p>
-        ) : (
-          <ul>
-            {recent.map((outcome) => {
-              const badge = OUTCOME_BADGE[outcome.outcome];
-              return (
-                <li key={`${outcome.id}:${outcome.ts}:${outcome.outcome}`}>
-                  <EntryId id={outcome.id} />
-                  <span className={`badge ${badge.tone}`}>{badge.label}</span>
-                  {outcome.deliveryCount !== null && outcome.deliveryCount > 1 ? (
-                    <span className="attempt" title="Delivery attempt">
-                      ×{outcome.deliveryCount}
-                    </span>
-                  ) : null}
-                </li>
-              );
-            })}
-          </ul>
-        )}
-      </div>
-
-      {worker === null && consumer.connected ? (
-        <p className="consumer-note">Runs in another process: pause, crash or remove it there.</p>
-      ) : null}
+      {worker === null ? (
+        // Only a worker of this server records its deliveries: "none yet" would say nothing was delivered.
+        <p className="consumer-note">
+          {consumer.connected === true
+            ? 'Runs in another process: pause, crash or remove it there.'
+            : consumer.connected === false
+              ? 'No worker runs it: Redis keeps its name and what it holds pending; Remove hands that to a consumer running here.'
+              : 'No worker runs it here, so this server has no record of its deliveries.'}
+        </p>
+      ) : (
+        <div className="consumer-recent" {...holdWhileFocused}>
+          <h4 className="consumer-recent-title">Recent deliveries</h4>
+          {recent.length === 0 ? (
+            <p className="consumer-recent-empty">none yet</p>
+          ) : (
+            <ul>
+              {recent.map((outcome) => {
+                const badge = OUTCOME_BADGE[outcome.outcome];
+                return (
+                  <li key={`${outcome.id}:${outcome.ts}:${outcome.outcome}`}>
+                    <EntryId id={outcome.id} />
+                    <span className={`badge ${badge.tone}`}>{badge.label}</span>
+                    {outcome.deliveryCount !== null && outcome.deliveryCount > 1 ? (
+                      <span className="attempt" title="Delivery attempt">
+                        ×{outcome.deliveryCount}
+                      </span>
+                    ) : null}
+                  </li>
+                );
+              })}
+            </ul>
+          )}
+        </div>
+      )}
       <div className="consumer-actions">
         <button
           type="button"
