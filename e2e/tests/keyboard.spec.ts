@@ -47,6 +47,15 @@ test('with the producer at 1,000/s, Tab walks past every live list to the consum
   expect(walked).toContain('Crash next 3 on worker-c');
   expect(walked).toContain('Remove worker-b');
 
+  // A timeline opened from a recent delivery hands focus back to that consumer's card on Escape, also once the
+  // list has moved on and the ID that opened it is gone (focus fell to <body>, the top of the page).
+  await workerC.getByRole('button', { name: ENTRY_ID }).first().focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('button', { name: 'Close timeline' })).toBeFocused();
+  await twoSnapshotsLater();
+  await page.keyboard.press('Escape');
+  await expect(workerC.locator(':focus')).toHaveCount(1);
+
   // From the top of a fresh page the first Tab shows the skip links, and one of them jumps past it all.
   await page.reload();
   await expect(dashboard.connection).toHaveText('connected');

@@ -2,12 +2,17 @@ import { issueCommand } from '../../socket/socket-client';
 import { useDashboard } from '../../store/store';
 
 let returnFocusTo: HTMLElement | null = null;
+/** The card or panel around it: at thousands of events a second the ID that opened the panel is gone by close. */
+let returnFocusWithin: HTMLElement | null = null;
+
+const FOCUSABLE = 'button:not([disabled]), a[href], input:not([disabled]), select:not([disabled]), textarea';
 
 /** Opens the timeline panel for one entry and asks the server for its history (`entry.history`). */
 export function openEntryTimeline(id: string): void {
   const active = document.activeElement;
   if (!(active instanceof HTMLElement && active.closest('.timeline-panel'))) {
     returnFocusTo = active instanceof HTMLElement ? active : null;
+    returnFocusWithin = returnFocusTo?.closest<HTMLElement>('article, section') ?? null;
   }
   const { requestId, result } = issueCommand({ type: 'entry.history', id });
   useDashboard.getState().openTimeline(id, requestId);
@@ -20,10 +25,17 @@ export function openEntryTimeline(id: string): void {
   );
 }
 
-/** Closes the panel and gives focus back to the control that opened it, when that is still on the page. */
+/**
+ * Closes the panel and gives focus back to the control that opened it or, when a live list has replaced it
+ * meanwhile, to the first control of the card or panel it was in: focus left on <body> sent a keyboard user
+ * back to the top of the page.
+ */
 export function closeEntryTimeline(): void {
   useDashboard.getState().closeTimeline();
   const target = returnFocusTo;
+  const area = returnFocusWithin;
   returnFocusTo = null;
+  returnFocusWithin = null;
   if (target?.isConnected) target.focus();
+  else if (area?.isConnected) area.querySelector<HTMLElement>(FOCUSABLE)?.focus();
 }
