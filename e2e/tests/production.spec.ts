@@ -99,4 +99,13 @@ test('a poison pill reaches the dead-letter stream while the rest flows; requeue
   await expect(
     dashboard.retention.getByText(/policy: keep at most 1(\.0)? s: would remove \d+ entries; analytics: /),
   ).toBeVisible();
+
+  // Back under the reaper the requeued pill is lettered again; "Discard all" (asked first) takes every letter
+  // the page has shown in one step, where a poison storm's hundreds were a click each.
+  await page.getByLabel('Auto-reap analytics').check();
+  await expect(dashboard.stat(deadLetters, 'Length')).toHaveText('1', { timeout: 20_000 });
+  page.once('dialog', (dialog) => void dialog.accept());
+  await deadLetters.getByRole('button', { name: 'Discard all dead letters' }).click();
+  await expect(deadLetters.getByText(/^Discarded 1 dead letter for good/)).toBeVisible();
+  await expect(dashboard.stat(deadLetters, 'Length')).toHaveText('0');
 });

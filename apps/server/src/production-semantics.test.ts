@@ -85,6 +85,12 @@ describe('production semantics', () => {
       discarded: true,
     });
     expect((await state()).dlq.length).toBe(0);
+    // Discarding all the page showed, in one step: nothing left to go now, and a bad bound changes nothing.
+    expect(await json(post('/api/dlq/purge', { through: again?.id }))).toEqual({
+      through: again?.id,
+      discarded: 0,
+    });
+    expect((await post('/api/dlq/purge', { through: 'newest' })).status).toBe(400);
     await post('/api/autoreap/set', { group: 'analytics', enabled: false });
     expect((await state()).groups.find((g) => g.name === 'analytics')?.pending).toBe(0);
   });

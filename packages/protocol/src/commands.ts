@@ -110,6 +110,8 @@ export const commandSchema = z.discriminatedUnion('type', [
   /** Appends the dead-lettered entry's fields to the main stream again and removes it from the DLQ. */
   z.object({ type: z.literal('dlq.requeue'), id: entryIdSchema }),
   z.object({ type: z.literal('dlq.discard'), id: entryIdSchema }),
+  /** Discards every dead letter up to and including `through`, the newest one the user saw; later ones stay. */
+  z.object({ type: z.literal('dlq.purge'), through: entryIdSchema }),
   /** Runs XAUTOCLAIM on a timer in every worker of the group (the auto-reaper). */
   z.object({ type: z.literal('autoreap.set'), group: nameSchema, enabled: z.boolean() }),
   /** A standing MINID-by-age policy, applied every second; `null` turns it off. */

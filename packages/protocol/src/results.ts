@@ -30,6 +30,7 @@ export interface CommandResults {
   'dlq.list': { entries: DeadLetterView[] };
   'dlq.requeue': { id: string; requeuedAs: string };
   'dlq.discard': { id: string; discarded: boolean };
+  'dlq.purge': { through: string; discarded: number };
   'autoreap.set': { group: string; enabled: boolean; intervalMs: number };
   'retention.set': { maxAgeMs: number | null };
   'trim.preview': {

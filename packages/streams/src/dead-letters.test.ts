@@ -343,6 +343,28 @@ describe('dead-letter stream', () => {
     expect(await deadLetters.requeue(first?.id ?? '')).toBeNull();
   });
 
+  it('discards every letter up to the one given in one step, and keeps the ones written after it', async () => {
+    const { stream, deadLetters } = setUp();
+    await stream.ensureGroup('g', '0-0');
+    await stream.produceBatch(Array.from({ length: 3 }, () => ({ type: 'order.paid' })));
+    for (const entry of await stream.consume('g', 'w', 3, 10)) {
+      await deadLetters.send(entry.id, {
+        group: 'g',
+        consumer: 'w',
+        deliveryCount: 5,
+        reason: 'x',
+        fields: entry.fields,
+      });
+    }
+    const [newest, middle] = await deadLetters.newest();
+    expect(await deadLetters.discardThrough(middle?.id ?? '')).toBe(2);
+    expect((await deadLetters.newest()).map((letter) => letter.id)).toEqual([newest?.id]);
+    expect(await deadLetters.discardThrough(middle?.id ?? '')).toBe(0);
+    // A bare millisecond means all of it.
+    expect(await deadLetters.discardThrough(String(newest?.id.split('-')[0]))).toBe(1);
+    await expect(deadLetters.discardThrough('newest')).rejects.toThrow(/through must be a stream ID/);
+  });
+
   it('keeps payload fields named like its own (dlq_*, __proto__) as payload, and gives every one back', async () => {
     const { stream, deadLetters } = setUp();
     await stream.ensureGroup('g', '0-0');

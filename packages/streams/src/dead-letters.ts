@@ -4,7 +4,7 @@ import { NothingToRequeueError, RequeueRefusedError, redisCommand, StreamArgumen
 import { MAX_BATCH_EVENT_FIELDS } from './event-encoding.js';
 import { type AutoclaimOptions, assertEventStream, type EventStream } from './event-stream.js';
 import { parseFlatEntries, setField } from './replies.js';
-import { assertEntryId, entryIdTime, isBeyondIdSpace } from './stream-ids.js';
+import { assertEntryId, entryIdTime, isBeyondIdSpace, nextEntryId } from './stream-ids.js';
 import { type AutoclaimResult, type EventFields, FIXED_FIELDS, type HandoverResult } from './types.js';
 
 /** Why and from where an entry was dead-lettered. */
@@ -212,6 +212,19 @@ export class DeadLetters {
       );
     }
     return { requeuedAs, originalId: originalId ?? '', eventType: eventType || null };
+  }
+
+  /**
+   * Deletes every letter up to and including `through` (the newest one a person saw), leaving any written
+   * since; answers how many went. One `XTRIM MINID`, so hundreds go in one step, not one call each.
+   * @example await deadLetters.discardThrough(newestShown.id);
+   */
+  async discardThrough(through: string): Promise<number> {
+    assertEntryId(through, 'through');
+    const deleted = await redisCommand('XTRIM (dead letters)', () =>
+      this.#stream.redis.call('XTRIM', this.key, 'MINID', nextEntryId(through)),
+    );
+    return Number(deleted);
   }
 
   async discard(id: string): Promise<boolean> {

@@ -31,6 +31,15 @@ export function compareEntryIds(a: string, b: string): number {
   return 0;
 }
 
+/**
+ * The smallest ID after `id` (`5-3` -> `5-4`, `5-18446744073709551615` -> `6-0`; a bare `5`, which means all of
+ * millisecond 5, -> `6-0`): as an XTRIM MINID it keeps everything after `id` and nothing up to it.
+ */
+export function nextEntryId(id: string): string {
+  const [ms, seq] = splitId(id);
+  return !id.includes('-') || seq === UINT64_MAX ? `${ms + 1n}-0` : `${ms}-${seq + 1n}`;
+}
+
 function splitId(id: string): [bigint, bigint] {
   const dash = id.indexOf('-');
   return dash === -1 ? [BigInt(id), 0n] : [BigInt(id.slice(0, dash)), BigInt(id.slice(dash + 1))];

@@ -113,6 +113,10 @@ function handlersFor(pipeline: Pipeline): Handlers {
       }
       return { id, discarded: true };
     },
+    'dlq.purge': async ({ through }) => ({
+      through,
+      discarded: await pipeline.deadLetters.discardThrough(through),
+    }),
     'autoreap.set': async ({ group, enabled }) => {
       if (!pool.groups().includes(group))
         throw new CommandError('not_found', `no group ${group} runs on this server`);

@@ -235,6 +235,42 @@ export function DeadLetterPanel() {
       },
     );
   }, []);
+  // Hundreds of letters (a poison storm) were hundreds of Discard clicks: one XTRIM takes all the page has
+  // seen, up to the newest letter shown, and leaves any written since.
+  const [purging, setPurging] = useState(false);
+  const newestId = newest[0]?.id;
+  const onPurge = async () => {
+    if (newestId === undefined || deadLetterKey === null) return;
+    const question = `Discard all ${formatCount(dlqLength)} dead letters in ${deadLetterKey}, up to the newest shown? They cannot be brought back; letters written after it stay.`;
+    if (!window.confirm(question)) return;
+    setPurging(true);
+    let next: RowFeedback;
+    try {
+      const { discarded } = await issueCommand({ type: 'dlq.purge', through: newestId }).result;
+      setOlder(NO_LETTERS);
+      next = {
+        error: null,
+        done: (
+          <>
+            Discarded <strong>{formatCount(discarded)}</strong> dead letter{discarded === 1 ? '' : 's'} for
+            good
+          </>
+        ),
+      };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      next = {
+        error: `Discard all: ${message}`,
+        offline: error instanceof CommandError && error.code === 'offline',
+        unavailable: isRedisUnavailable(message),
+        done: null,
+      };
+    }
+    setPurging(false);
+    latest.current = null;
+    setFeedback(next);
+    setSettledCount((count) => count + 1);
+  };
   useOnStreamReset(useCallback(() => setFeedback(null), []));
   useOnConnected(useCallback(() => setFeedback((current) => (current?.offline ? null : current)), []));
   useOnRedisBack(useCallback(() => setFeedback((current) => (current?.unavailable ? null : current)), []));
@@ -247,13 +283,24 @@ export function DeadLetterPanel() {
       subtitle={deadLetterKey ?? undefined}
       className="dead-letters"
       actions={
-        <button
-          type="button"
-          className="small danger"
-          onClick={() => void inject.run({ type: 'poison.inject', count: 1 })}
-        >
-          Inject poison pill
-        </button>
+        <>
+          <button
+            type="button"
+            className="small danger"
+            aria-label="Discard all dead letters"
+            disabled={dlqLength === 0 || purging}
+            onClick={() => void onPurge()}
+          >
+            Discard all
+          </button>
+          <button
+            type="button"
+            className="small danger"
+            onClick={() => void inject.run({ type: 'poison.inject', count: 1 })}
+          >
+            Inject poison pill
+          </button>
+        </>
       }
     >
       <p className="dlq-explain">
