@@ -341,8 +341,10 @@ export function DeadLetterPanel() {
           {letters.length === 0 ? (
             <p className="empty">
               {total !== null && total > 0
-                ? 'The dead-letter stream is empty: every letter so far was requeued or discarded.'
-                : 'No dead letters: every entry so far was acked within the limit.'}
+                ? 'The dead-letter stream is empty: every letter written since this server started was requeued or discarded.'
+                : // The total is this server's since it started: the stream may have held letters before (a
+                  // restart with --no-reset, then Discard all), so it says nothing of what was acked.
+                  'No dead letters.'}
             </p>
           ) : (
             <div className="table-wrap dlq-table">
