@@ -136,6 +136,8 @@ export function PendingPanel() {
           <strong>{formatCount(totalPending)}</strong> pending
         </span>
         <span>
+          {/* Counted over the listed rows: entries left out may be idle too, so then it is a floor. */}
+          {omitted > 0 ? 'at least ' : null}
           <strong className={claimable > 0 ? 'claimable-count' : undefined}>{formatCount(claimable)}</strong>{' '}
           idle past the claim threshold ({formatDuration(claimMinIdleMs)})
         </span>
