@@ -13,6 +13,11 @@ export class CommandError extends Error {
 
 export const REDIS_UNAVAILABLE = 'Redis is unavailable; the server keeps reconnecting, try again shortly';
 
+/** Refused once the server has begun to stop: what a command started then would leave running after it. */
+export function shuttingDown(): CommandError {
+  return new CommandError('unavailable', 'the server is shutting down');
+}
+
 /**
  * Refuses at once while the server's connection to Redis is down: every command would otherwise wait out a
  * reconnect attempt before failing. The server serves only once its connection is ready, so any other state

@@ -5,7 +5,7 @@ import type {
   HandoverResult,
   TrimmedLetter,
 } from '@streamscope/streams';
-import { CommandError } from './command-error.js';
+import { CommandError, shuttingDown } from './command-error.js';
 import { consumerInRedis } from './consumer-activity.js';
 import { SerialRuns } from './serial-runs.js';
 
@@ -32,6 +32,8 @@ export class ConsumerPool {
   readonly #stream: EventStream;
   readonly #makeWorker: MakeWorker;
   readonly #removals = new SerialRuns<string>();
+  /** Set by `close`: a worker started after it would run, with its connection, after the server stopped. */
+  #closed = false;
 
   /** Where a handover puts entries trimmed while pending; without one Redis drops them on claim. */
   readonly #deadLetters: DeadLetters | null;
@@ -44,6 +46,7 @@ export class ConsumerPool {
 
   async add(group: string, name: string): Promise<ConsumerWorker> {
     const key = slotKey(group, name);
+    if (this.#closed) throw shuttingDown();
     if (this.#slots.has(key)) throw new CommandError('conflict', `consumer ${group}/${name} already exists`);
     const slot: Slot = { state: 'starting', worker: this.#makeWorker(group, name) };
     this.#slots.set(key, slot);
@@ -55,6 +58,8 @@ export class ConsumerPool {
     } catch (error) {
       this.#slots.delete(key);
       await slot.worker.close();
+      // close() closed it before it started: say why, rather than "closed and cannot start again".
+      if (this.#closed) throw shuttingDown();
       throw error;
     }
   }
@@ -168,6 +173,12 @@ export class ConsumerPool {
     const workers = this.workers();
     this.#slots.clear();
     await Promise.allSettled(workers.map((worker) => worker.close()));
+  }
+
+  /** `closeAll`, for good: an add still under way, or asked for later, is refused rather than left running. */
+  close(): Promise<void> {
+    this.#closed = true;
+    return this.closeAll();
   }
 
   /**

@@ -17,7 +17,7 @@ import type { Redis } from 'ioredis';
 import { ConnectedConsumers } from '../live/connected-consumers.js';
 import { EntryHistory, isTrouble } from '../live/entry-history.js';
 import { TickBuffer } from '../live/tick-buffer.js';
-import { CommandError } from './command-error.js';
+import { CommandError, shuttingDown } from './command-error.js';
 import { consumerInRedis, seemsActive } from './consumer-activity.js';
 import { ConsumerPool } from './consumer-pool.js';
 import { ContinuousProducer } from './continuous-producer.js';
@@ -209,6 +209,11 @@ export class Pipeline {
     return { produced: produced + this.#requeued, acked, claimed, deadLettered: this.deadLetters.count };
   }
 
+  /** Set once `close` has begun: the pipeline takes no more commands, as their work would outlive it. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
   autoReapEnabled(group: string): boolean {
     return this.#autoReap.has(group);
   }
@@ -229,6 +234,7 @@ export class Pipeline {
    */
   reset(): Promise<{ groups: number; consumers: number }> {
     return this.#membership.runExclusive(async () => {
+      if (this.#closed) throw shuttingDown();
       // Redis first: with it away, a reset would stop every worker and then fail to delete or re-seed.
       await this.stream.redis.ping();
       // Before the gate: the producer's own append, queued behind the reset, would wait forever for it.
@@ -243,6 +249,7 @@ export class Pipeline {
    */
   async addConsumer(group: string, name: string): Promise<void> {
     await this.#membership.runExclusive(async () => {
+      if (this.#closed) throw shuttingDown();
       // Each worker holds a Redis connection of its own: unbounded, a script could open them up to Redis's
       // maxclients, which every other client of that Redis shares. (Seeds are the operator's: they count toward
       // the bound but are never refused by it, since seeding does not come through here.)
@@ -288,6 +295,7 @@ export class Pipeline {
   /** Retires a consumer without losing an entry (see `ConsumerPool.remove`), never in the middle of a reset. */
   removeConsumer(group: string, name: string): ReturnType<ConsumerPool['remove']> {
     return this.#membership.runExclusive(async () => {
+      if (this.#closed) throw shuttingDown();
       // Not ours: a consumer whose worker runs in another process is that process's to remove.
       if (this.#runElsewhere(group, name, await ConnectedConsumers.of(this.stream))) {
         throw new CommandError(
@@ -357,7 +365,7 @@ export class Pipeline {
     await this.producer.stop();
     this.retention.set(null);
     await this.#tail?.close();
-    await this.pool.closeAll();
+    await this.pool.close();
   }
 
   async #deleteData(): Promise<void> {

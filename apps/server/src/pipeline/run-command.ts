@@ -6,7 +6,7 @@ import {
   POISON_EVENT_TYPE,
 } from '@streamscope/protocol';
 import type { StreamEntry } from '@streamscope/streams';
-import { assertRedisReady, CommandError } from './command-error.js';
+import { assertRedisReady, CommandError, shuttingDown } from './command-error.js';
 import type { Pipeline } from './pipeline.js';
 import { previewTrim } from './trim-preview.js';
 
@@ -27,6 +27,8 @@ export function runCommand<T extends CommandType>(
   pipeline: Pipeline,
   command: Extract<Command, { type: T }>,
 ): Promise<CommandResults[T]> {
+  // A producer, policy or worker started now would run on after the server stopped.
+  if (pipeline.closed) throw shuttingDown();
   if (!WORKS_WITHOUT_REDIS.has(command.type)) assertRedisReady(pipeline.options.redis);
   const handler = handlersFor(pipeline)[command.type] as (
     command: Extract<Command, { type: T }>,
