@@ -87,3 +87,25 @@ describe('previewTrim on a stream longer than its pages', () => {
     expect(oldest?.id).toBe(preview.cutoffId);
   });
 });
+
+describe('previewTrim while a group is deleted', () => {
+  it('leaves out a group deleted between XINFO GROUPS and its counts (a reset), instead of failing', async () => {
+    const stream = new EventStream({
+      connection: redisSuite.redis,
+      streamKey: uniqueStreamKey('preview-gone'),
+      maxlenApprox: null,
+    });
+    redisSuite.afterThisTest(() => stream.deleteStream());
+    await stream.ensureGroup('stays', '0-0');
+    await stream.ensureGroup('goes', '0-0');
+    await stream.produceBatch(Array.from({ length: 10 }, () => ({ type: 't', payload: {} })));
+    const infoGroups = stream.infoGroups.bind(stream);
+    stream.infoGroups = async () => {
+      const groups = await infoGroups();
+      await stream.deleteGroup('goes');
+      return groups;
+    };
+    const preview = await previewTrim(stream, { maxlen: 4 });
+    expect(preview.groups).toEqual([{ group: 'stays', pending: 0, unread: 6 }]);
+  });
+});

@@ -1,5 +1,5 @@
 import type { CommandResults } from '@streamscope/protocol';
-import { compareEntryIds, type EventStream } from '@streamscope/streams';
+import { compareEntryIds, type EventStream, GroupNotFoundError } from '@streamscope/streams';
 import { CommandError } from './command-error.js';
 
 /**
@@ -36,12 +36,19 @@ export async function previewTrim(
   const removes = cut.removes ?? (await countEntries(stream, '-', below, countCap));
   const perGroup = await Promise.all(
     groups.map(async (group) => {
-      const pending = await countPaged(
-        async (from, count) =>
-          (await stream.pendingDetail(group.name, { start: from, end: below, count })).map((row) => row.id),
-        '-',
-        countCap,
-      );
+      let pending: number;
+      try {
+        pending = await countPaged(
+          async (from, count) =>
+            (await stream.pendingDetail(group.name, { start: from, end: below, count })).map((row) => row.id),
+          '-',
+          countCap,
+        );
+      } catch (error) {
+        // Deleted since XINFO GROUPS (a reset, here or in another process): no longer a group the trim affects.
+        if (error instanceof GroupNotFoundError) return null;
+        throw error;
+      }
       // Unread: after the group's cursor and before the cutoff.
       const unread =
         compareEntryIds(group.lastDeliveredId, cut.cutoffId) >= 0
@@ -50,7 +57,12 @@ export async function previewTrim(
       return { group: group.name, pending, unread };
     }),
   );
-  return { cutoffId: cut.cutoffId, removes, groups: perGroup, countCap };
+  return {
+    cutoffId: cut.cutoffId,
+    removes,
+    groups: perGroup.filter((group) => group !== null),
+    countCap,
+  };
 }
 
 /**
