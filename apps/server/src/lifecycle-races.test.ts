@@ -81,3 +81,42 @@ it('commands that arrive while the server closes are refused, and leave no produ
   expect(pipeline.producer.state().running).toBe(false);
   expect(pipeline.retention.maxAgeMs).toBeNull();
 });
+
+it('a reset cut off before it deleted anything puts every consumer back to work, not only the seeds', async () => {
+  const test = await startTestServer([], { redis: redisSuite.server });
+  try {
+    const { pipeline } = test.server;
+    const { stream } = pipeline;
+    // A group of the user's, not a seed: its one consumer drops what it reads, so it holds pending entries
+    // when the reset stops it.
+    await pipeline.addConsumer('side', 'extra');
+    pipeline.pool.get('side', 'extra').crashNext(1_000);
+    await pipeline.produce(20);
+    await expect.poll(() => pipeline.pool.get('side', 'extra').status().crashedDrops).toBe(20);
+    const deleteStream = stream.deleteStream.bind(stream);
+    stream.deleteStream = async () => {
+      stream.deleteStream = deleteStream;
+      throw new Error('Connection is closed.');
+    };
+    await expect(pipeline.reset()).rejects.toThrow(/Connection is closed/);
+    // Nothing was deleted: the stream, its groups and 'extra' with its pending entries are all still there,
+    // so every consumer that ran before runs again.
+    await expect
+      .poll(() =>
+        pipeline.pool
+          .workers()
+          .map((worker) => `${worker.group}/${worker.name} ${worker.status().state}`)
+          .sort(),
+      )
+      .toEqual([
+        'analytics/worker-c running',
+        'notifications/worker-a running',
+        'notifications/worker-b running',
+        'side/extra running',
+      ]);
+    // Back at work, 'extra' (its crash queue gone with the old worker) processes what it held.
+    await expect.poll(async () => (await stream.pendingSummary('side')).count).toBe(0);
+  } finally {
+    await test.stop();
+  }
+});

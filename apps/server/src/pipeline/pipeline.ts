@@ -55,6 +55,12 @@ export interface PipelineOptions {
   readonly onBackgroundError?: (what: string, error: unknown) => void;
 }
 
+/** One consumer, by group and name. */
+interface ConsumerRef {
+  readonly group: string;
+  readonly name: string;
+}
+
 /** Per-group running totals, from which the snapshot computes rates. */
 export interface GroupCounters {
   delivered: number;
@@ -329,6 +335,7 @@ export class Pipeline {
 
   async #reset(): Promise<{ groups: number; consumers: number }> {
     this.retention.set(null);
+    const stopped = this.pool.workers().map(({ group, name }) => ({ group, name }));
     await this.pool.closeAll();
     try {
       await this.#deleteData();
@@ -339,20 +346,23 @@ export class Pipeline {
       return await this.#seed();
     } catch (error) {
       // Redis went away half-way: the workers are stopped; they start again as soon as it is back.
-      this.#seedWhenRedisReturns();
+      this.#seedWhenRedisReturns(stopped);
       throw error;
     }
   }
 
-  /** Seeds (under the membership queue) once Redis answers again, retrying each second until it works. */
-  #seedWhenRedisReturns(): void {
+  /**
+   * Seeds (under the membership queue) once Redis answers again, retrying each second until it works, and
+   * restarts the `stopped` consumers whose group outlived the cut-off reset (see `#seed`).
+   */
+  #seedWhenRedisReturns(stopped: readonly ConsumerRef[]): void {
     const seed = () => {
       if (this.#closed) return;
       void this.#membership
-        .runExclusive(() => this.#seed())
+        .runExclusive(() => this.#seed(stopped))
         .catch((error: unknown) => {
           this.options.onBackgroundError?.('reset', error);
-          this.#seedWhenRedisReturns();
+          this.#seedWhenRedisReturns(stopped);
         });
     };
     if (this.stream.redis.status === 'ready') setTimeout(seed, 1_000).unref();
@@ -375,25 +385,39 @@ export class Pipeline {
     for (const group of groups) await this.#processedIds(group).clear();
   }
 
-  async #seed(): Promise<{ groups: number; consumers: number }> {
+  /**
+   * Starts the seeds, and `stopped`: consumers a reset stopped before it was cut off. Those whose group is
+   * still in Redis (the reset never got to its DEL) hold entries no one else will process: they start again.
+   * Those whose group went with the stream stay gone, as after a reset that finished.
+   */
+  async #seed(stopped: readonly ConsumerRef[] = []): Promise<{ groups: number; consumers: number }> {
     // A seed name a live worker of another process holds is left to it: two workers under one name would
     // share one PEL. (This process's own earlier connections are gone: a dead process's sockets close.)
     const connected = await ConnectedConsumers.of(this.stream);
+    // Asked before seeding creates its groups.
+    const survived =
+      stopped.length === 0
+        ? new Set<string>()
+        : new Set((await this.stream.infoGroups()).map((group) => group.name));
     const seeds = this.#seeds();
     let consumers = 0;
+    const start = async (group: string, name: string) => {
+      if (this.#runElsewhere(group, name, connected)) {
+        this.options.onBackgroundError?.(
+          'seed',
+          `consumer ${group}/${name} is run by a Streamscope worker in another process; not starting it here too`,
+        );
+        return;
+      }
+      if (!this.pool.find(group, name)) await this.pool.add(group, name);
+      consumers += 1;
+    };
     for (const { group, consumers: names } of seeds) {
       await this.stream.ensureGroup(group, '0-0');
-      for (const name of names) {
-        if (this.#runElsewhere(group, name, connected)) {
-          this.options.onBackgroundError?.(
-            'seed',
-            `consumer ${group}/${name} is run by a Streamscope worker in another process; not starting it here too`,
-          );
-          continue;
-        }
-        if (!this.pool.find(group, name)) await this.pool.add(group, name);
-        consumers += 1;
-      }
+      for (const name of names) await start(group, name);
+    }
+    for (const { group, name } of stopped) {
+      if (survived.has(group) && !this.pool.find(group, name)) await start(group, name);
     }
     return { groups: seeds.length, consumers };
   }
