@@ -136,6 +136,25 @@ it('a removal cut off half-way puts the consumer back to work under its name', a
   expect(await pipeline.removeConsumer('cutoff', 'a')).toMatchObject({ handedOverTo: 'b' });
 });
 
+it('a removal cut off half-way puts the consumer back as it was: paused, with its queued crashes', async () => {
+  const { pipeline } = test.server;
+  await pipeline.addConsumer('cutoff-paused', 'a');
+  await pipeline.addConsumer('cutoff-paused', 'b');
+  const before = pipeline.pool.get('cutoff-paused', 'a');
+  await before.pause();
+  before.crashNext(2);
+  const handover = pipeline.deadLetters.handover.bind(pipeline.deadLetters);
+  pipeline.deadLetters.handover = async () => {
+    pipeline.deadLetters.handover = handover;
+    throw new Error('Connection is closed.');
+  };
+  await expect(pipeline.removeConsumer('cutoff-paused', 'a')).rejects.toThrow(/Connection is closed/);
+  // A new worker under the name, but what the user asked of the old one still holds.
+  const after = pipeline.pool.get('cutoff-paused', 'a');
+  expect(after).not.toBe(before);
+  expect(after.status()).toMatchObject({ state: 'running', paused: true, crashQueued: 2 });
+});
+
 it('a reset cut off half-way starts the seeded workers again by itself', async () => {
   const { pipeline } = test.server;
   const clear = pipeline.deadLetters.clear.bind(pipeline.deadLetters);

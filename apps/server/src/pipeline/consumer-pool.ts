@@ -96,9 +96,13 @@ export class ConsumerPool {
     } catch (error) {
       // Cut off (Redis went away, say): the consumer still owns its entries in Redis. It goes back to work
       // under its name, a fresh worker that starts by re-reading its own PEL; a retry can remove it later.
+      // Paused or with crashes queued, it stays so: the user asked that of the consumer, not of one worker.
       // (Unless the pool was closed meanwhile: a worker started then would never be closed.)
       if (this.#slots.get(slotKey(group, name)) === slot) {
+        const { paused, crashQueued } = slot.worker.status();
         slot.worker = this.#makeWorker(group, name);
+        if (paused) await slot.worker.pause();
+        if (crashQueued > 0) slot.worker.crashNext(crashQueued);
         slot.state = 'running';
         await slot.worker.start();
       }
