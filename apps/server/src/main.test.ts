@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { connectedWorkers } from '@streamscope/streams';
 import { RedisServer, uniqueStreamKey, usePrivateRedis } from '@streamscope/testkit';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
@@ -120,6 +121,27 @@ describe('streamscope command', () => {
       expect(Date.now() - stopping).toBeLessThan(4_000);
     } finally {
       await own.stop();
+    }
+  });
+
+  it('a SIGTERM during startup (the reset under way) stops the server once it is up, and exits 0', async () => {
+    const key = uniqueStreamKey('main');
+    const check = new Redis(redisSuite.server.url);
+    try {
+      // Writes wait (the reset's DEL with them) until the pause ends: the signal lands mid-startup.
+      await check.call('CLIENT', 'PAUSE', '10000', 'WRITE');
+      const run = streamscope(['--port', '0', '--redis-url', redisSuite.server.url, '--stream-key', key]);
+      await expect.poll(run.output, { timeout: 15_000 }).toMatch(/Deleting any existing data/);
+      run.child.kill('SIGTERM');
+      await check.call('CLIENT', 'UNPAUSE');
+      // It used to die of the signal at once (no exit code), half-way through the reset.
+      expect(await run.exit).toBe(0);
+      expect(run.output()).toMatch(/SIGTERM: stopping/);
+      const workers = await connectedWorkers(check);
+      expect(workers.filter((worker) => worker.streamKey === key)).toEqual([]);
+    } finally {
+      await check.call('CLIENT', 'UNPAUSE');
+      check.disconnect();
     }
   });
 

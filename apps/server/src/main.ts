@@ -20,7 +20,22 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  let server: Awaited<ReturnType<typeof startServer>>;
+  // Listened for from the start: a signal during startup (Redis being reset, consumers seeded) would
+  // otherwise kill the process half-way, leaving a private redis-server running. The server stops once up.
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  let stopRequested = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    console.log(`${signal}: stopping producers and workers, finishing in-flight entries…`);
+    setTimeout(() => {
+      console.error('streamscope: shutdown took too long; exiting anyway');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    if (server) stop(server);
+    else stopRequested = true;
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+
   try {
     server = await startServer(config, {
       log: (message) => console.error(`streamscope: ${message}`),
@@ -51,23 +66,17 @@ async function main(): Promise<void> {
     `Using Redis at ${server.redis.label} with stream key '${config.streamKey}' (MAXLEN ~ ${config.maxlen})`,
   );
   console.log(`Seeded ${server.seeded.consumers} consumer(s) across ${server.seeded.groups} group(s)`);
+  if (stopRequested) stop(server);
+}
 
-  const shutdown = (signal: NodeJS.Signals) => {
-    console.log(`${signal}: stopping producers and workers, finishing in-flight entries…`);
-    setTimeout(() => {
-      console.error('streamscope: shutdown took too long; exiting anyway');
+function stop(server: Awaited<ReturnType<typeof startServer>>): void {
+  server.close().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error('streamscope: error while stopping', error);
       process.exit(1);
-    }, SHUTDOWN_DEADLINE_MS).unref();
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error('streamscope: error while stopping', error);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+    },
+  );
 }
 
 main().catch((error: unknown) => {
