@@ -171,6 +171,8 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
    * no later read will bring them back, so every reap tries them again first.
    */
   readonly #unwrittenLetters = new Set<string>();
+  /** The pass of `#retryUnwrittenLetters` under way, if any. */
+  #retryingLetters: Promise<void> | undefined;
   readonly #peers: InProcessPeers;
   /** What this worker shows its peers (see `InProcessPeers`). */
   readonly #asPeer: PeerView = {
@@ -780,8 +782,19 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     this.#unwrittenLetters.add(id);
   }
 
-  /** Writes the letters a failed DLQ write left behind, in order, until one fails again. */
-  async #retryUnwrittenLetters(): Promise<void> {
+  /**
+   * Writes the letters a failed DLQ write left behind, in order, until one fails again. One pass at a time: a
+   * reap that starts while another's pass runs (the auto-reaper's beside a manual one) waits for that pass
+   * instead of writing the same letters again (they are not pending, so the DLQ script cannot tell).
+   */
+  #retryUnwrittenLetters(): Promise<void> {
+    this.#retryingLetters ??= this.#writeUnwrittenLetters().finally(() => {
+      this.#retryingLetters = undefined;
+    });
+    return this.#retryingLetters;
+  }
+
+  async #writeUnwrittenLetters(): Promise<void> {
     for (const id of [...this.#unwrittenLetters]) {
       if ((await this.#deadLetter(id, null, 'trimmed', null, false)) === 'failed') return;
       this.#unwrittenLetters.delete(id);

@@ -186,7 +186,7 @@ describe('dead-letter stream', () => {
     expect((await stream.pendingSummary('g')).count).toBe(0);
   });
 
-  it('trimmed IDs delivered lately that no worker here holds are dead-lettered after the claim; a failed write is retried by the next reap', async () => {
+  it('trimmed IDs delivered lately that no worker here holds are dead-lettered after the claim; a failed write is retried, once, by the next reaps', async () => {
     const { stream, deadLetters } = setUp(60_000);
     await stream.ensureGroup('g', '0-0');
     const ids = await stream.produceBatch(Array.from({ length: 3 }, () => ({ type: 'order.paid' })));
@@ -210,8 +210,10 @@ describe('dead-letter stream', () => {
     expect(first.deletedIds.sort()).toEqual([...ids].sort());
     expect(errors[0]).toMatch(/WRONGTYPE/);
     await redisSuite.redis.del(deadLetters.key);
-    const second = await reaper.reapIdlePel();
-    expect(second.deletedIds).toEqual([]);
+    // Two reaps at once (the auto-reaper's and a click on XAUTOCLAIM): each retries the unwritten letters.
+    const [second, third] = await Promise.all([reaper.reapIdlePel(), reaper.reapIdlePel()]);
+    expect([...second.deletedIds, ...third.deletedIds]).toEqual([]);
+    // Once each: both reaps used to write all three.
     const letters = await deadLetters.newest();
     expect(letters.map((letter) => letter.originalId).sort()).toEqual([...ids].sort());
     expect(reaper.status().deadLettered).toBe(3);
