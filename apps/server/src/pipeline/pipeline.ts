@@ -386,19 +386,14 @@ export class Pipeline {
   }
 
   /**
-   * Starts the seeds, and `stopped`: consumers a reset stopped before it was cut off. Those whose group is
-   * still in Redis (the reset never got to its DEL) hold entries no one else will process: they start again.
-   * Those whose group went with the stream stay gone, as after a reset that finished.
+   * Starts the seeds, and `stopped`: consumers a reset stopped before it was cut off. Those Redis still has
+   * (the reset never got to its DEL) may hold entries no one else will process: they start again. Those gone
+   * with the stream (or removed since) stay gone, as after a reset that finished.
    */
   async #seed(stopped: readonly ConsumerRef[] = []): Promise<{ groups: number; consumers: number }> {
     // A seed name a live worker of another process holds is left to it: two workers under one name would
     // share one PEL. (This process's own earlier connections are gone: a dead process's sockets close.)
     const connected = await ConnectedConsumers.of(this.stream);
-    // Asked before seeding creates its groups.
-    const survived =
-      stopped.length === 0
-        ? new Set<string>()
-        : new Set((await this.stream.infoGroups()).map((group) => group.name));
     const seeds = this.#seeds();
     let consumers = 0;
     const start = async (group: string, name: string) => {
@@ -417,7 +412,9 @@ export class Pipeline {
       for (const name of names) await start(group, name);
     }
     for (const { group, name } of stopped) {
-      if (survived.has(group) && !this.pool.find(group, name)) await start(group, name);
+      if (!this.pool.find(group, name) && (await consumerInRedis(this.stream, group, name))) {
+        await start(group, name);
+      }
     }
     return { groups: seeds.length, consumers };
   }
