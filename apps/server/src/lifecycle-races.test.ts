@@ -120,3 +120,36 @@ it('a reset cut off before it deleted anything puts every consumer back to work,
     await test.stop();
   }
 });
+
+it('a connection to Redis dropped in the middle of a produce never appends an event twice', async () => {
+  const test = await startTestServer(['--maxlen', '1000000', '--seed', 'none'], { redis: redisSuite.server });
+  try {
+    const { pipeline } = test.server;
+    const { stream } = pipeline;
+    const id = String(await stream.redis.client('ID'));
+    const producing = pipeline.produce(10_000).then(
+      (ids) => ids.length,
+      (error: unknown) => error,
+    );
+    await waitFor(
+      'the first batches appended',
+      async () => (await redisSuite.redis.xlen(stream.streamKey)) > 0,
+      {
+        intervalMs: 1,
+      },
+    );
+    // As a network drop (or a Redis restart quicker than the first reconnect) would.
+    await redisSuite.redis.call('CLIENT', 'KILL', 'ID', id);
+    const outcome = await producing;
+    await waitFor('the connection back', () => stream.redis.status === 'ready');
+    const appended = await stream.length();
+    // Either all of it, answered, or a failure that says Redis was lost; never more than was asked for. The
+    // batches whose replies were lost used to be sent again on the new connection: 10,750 entries.
+    if (typeof outcome === 'number')
+      expect({ outcome, appended }).toEqual({ outcome: 10_000, appended: 10_000 });
+    else expect(outcome).toMatchObject({ message: expect.stringMatching(/Connection is closed/) });
+    expect(appended).toBeLessThanOrEqual(10_000);
+  } finally {
+    await test.stop();
+  }
+});
