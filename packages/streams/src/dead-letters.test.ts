@@ -171,6 +171,23 @@ describe('dead-letter stream', () => {
     ]);
   });
 
+  it('a handover of an entry with the largest possible ID moves it and ends there, without a Redis error', async () => {
+    const { stream, deadLetters } = setUp();
+    await stream.ensureGroup('g', '0-0');
+    const last = '18446744073709551615-18446744073709551615';
+    await redisSuite.redis.call('XADD', stream.streamKey, last, 'type', 'order.paid', 'ts_ms', '1');
+    await stream.consume('g', 'leaving', 10, null);
+    expect(await deadLetters.handover('g', 'leaving', 'staying')).toEqual({
+      moved: 1,
+      deleted: 0,
+      deadLettered: [],
+    });
+    expect(await stream.handoverPending('g', 'staying', 'leaving')).toEqual({ moved: 1, deleted: 0 });
+    expect((await stream.pendingDetail('g')).map((row) => [row.id, row.consumer])).toEqual([
+      [last, 'leaving'],
+    ]);
+  });
+
   it('a DLQ key that cannot take letters fails the claim before anything is claimed: nothing leaves the PEL', async () => {
     const { stream, deadLetters } = setUp();
     await stream.ensureGroup('g', '0-0');

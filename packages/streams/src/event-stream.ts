@@ -449,7 +449,9 @@ export class EventStream {
     let moved = 0;
     let deleted = 0;
     const deadLettered: TrimmedLetter[] = [];
-    for (let start = '-'; ; ) {
+    // Past the largest ID nothing can be pending, and Redis refuses `(` of it as a start rather than answer
+    // empty: the handover ends there.
+    for (let start = '-'; !isBeyondIdSpace(start, '+'); ) {
       const page = await claimPage(start);
       moved += page.moved;
       deleted += page.deleted;
