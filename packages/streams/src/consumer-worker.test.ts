@@ -196,6 +196,43 @@ describe('ConsumerWorker', () => {
     ]);
   });
 
+  it('a reap knows the delivery count of every entry it claims, however many of its own lie between them', async () => {
+    const stream = await newStream(200);
+    // A crashed peer's entry, then 300 of this worker's own, then another of the peer's.
+    const [first] = await stream.produceBatch(events(1));
+    await stream.consume('g', 'crashed', 1, null);
+    await stream.produceBatch(events(300));
+    await stream.consume('g', 'w', 300, null);
+    const [last] = await stream.produceBatch(events(1));
+    await stream.consume('g', 'crashed', 1, null);
+    await waitFor('the peer’s entries idle past the threshold', async () => {
+      return (await stream.pendingDetail('g', { consumer: 'crashed', minIdleMs: 200 })).length === 2;
+    });
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let ownInHand = false;
+    const claimed: [string, number | null][] = [];
+    const { worker } = await startWorker(stream, 'w', {
+      count: 300,
+      handler: (entry, { source, deliveryCount }) => {
+        if (source === 'claim') claimed.push([entry.id, deliveryCount]);
+        if (source !== 'own-pel') return;
+        // Its own 300, re-read on start, stay in its hands (and fresh) while it reaps.
+        ownInHand = true;
+        return gate;
+      },
+    });
+    redisSuite.afterThisTest(release);
+    await waitFor('its own entries in hand', () => ownInHand);
+    expect((await worker.reapIdlePel()).claimed).toBe(2);
+    expect(claimed).toEqual([
+      [first, 2],
+      [last, 2],
+    ]);
+  });
+
   it('reaping reports entries trimmed while pending as deleted', async () => {
     const stream = await newStream(0);
     const ids = await stream.produceBatch(events(10));

@@ -737,24 +737,30 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       for (const { entry } of this.#unconfirmedAcks.splice(0, excess)) this.#inHand.delete(entry.id);
   }
 
-  /** Delivery counts of entries this consumer now owns, from one XPENDING over their ID range. */
+  /**
+   * Delivery counts of entries this consumer now owns, from XPENDING over their ID range: one call, unless
+   * more of its entries lie between them than a page holds (a reap's claims spread over a PEL where it has a
+   * whole batch in hand), then page by page until each entry's count is known or the range is read.
+   */
   async #deliveryCounts(via: EventStream, entries: readonly StreamEntry[]): Promise<Map<string, number>> {
     const counts = new Map<string, number>();
     const first = entries[0];
     const last = entries[entries.length - 1];
     if (!first || !last) return counts;
+    const wanted = new Set(entries.map((entry) => entry.id));
+    // Room for some other entries of this consumer between the first and last ID.
+    const count = entries.length * 2 + 100;
     try {
-      const rows = await this.#track(
-        via,
-        via.pendingDetail(this.group, {
-          start: first.id,
-          end: last.id,
-          // Other entries of this consumer may sit between the first and last ID; leave room for them.
-          count: entries.length * 2 + 100,
-          consumer: this.name,
-        }),
-      );
-      for (const row of rows) counts.set(row.id, row.deliveries);
+      for (let start = first.id; ; ) {
+        const rows = await this.#track(
+          via,
+          via.pendingDetail(this.group, { start, end: last.id, count, consumer: this.name }),
+        );
+        for (const row of rows) if (wanted.has(row.id)) counts.set(row.id, row.deliveries);
+        const lastRow = rows[rows.length - 1];
+        if (rows.length < count || !lastRow || counts.size === wanted.size) break;
+        start = `(${lastRow.id}`;
+      }
       this.#recovered('pending');
     } catch (error) {
       this.#reportError('pending', error);
