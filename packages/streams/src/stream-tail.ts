@@ -7,6 +7,7 @@ import { assertEventStream, type EventStream } from './event-stream.js';
 import { guardedEmit, warnListenerFailed } from './guarded-emit.js';
 import { InFlight } from './in-flight.js';
 import { parseReadGroup } from './replies.js';
+import { compareEntryIds } from './stream-ids.js';
 import type { StreamEntry } from './types.js';
 
 export interface StreamTailEvents {
@@ -113,7 +114,9 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
         if (this.#stopped) return;
         const { entries } = parseReadGroup(reply);
         const last = entries.at(-1);
-        if (last) {
+        if (!last) {
+          lastId = await this.#afterQuietRead(lastId);
+        } else {
           lastId = last.id;
           // A listener that throws must not stop the tail: it is reported, and the tail goes on.
           guardedEmit(this, 'entries', entries, (error) =>
@@ -128,6 +131,18 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
         await this.#waits.track(sleep(500, undefined, { ref: false })).catch(() => {}); // ended by close()
       }
     }
+  }
+
+  /**
+   * Where to read from after a read that found nothing new. A stream deleted (and perhaps made again) keeps
+   * no trace of the old one's IDs: entries given IDs below the last one seen (restored, imported, or appended
+   * after the clock was set back) would never be newer than it, and the tail would stay silent. Gone, or
+   * with its last ID now below ours, the stream is read from its start. (A stream made again whose new IDs
+   * pass ours before the read times out shows only those past it.)
+   */
+  async #afterQuietRead(lastId: string): Promise<string> {
+    const info = await this.#waits.track(this.#stream.infoStream());
+    return info === null || compareEntryIds(info.lastGeneratedId, lastId) < 0 ? '0-0' : lastId;
   }
 
   /** Reported to 'error' listeners, if any; one that throws becomes a warning. */
