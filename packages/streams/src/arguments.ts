@@ -14,3 +14,20 @@ export function assertInteger(value: unknown, what: string, min: number): assert
     throw new StreamArgumentError(`${what} must be an integer >= ${min}, got ${show(value)}`);
   }
 }
+
+/**
+ * An options object (or one like `DeadLetterInfo`): `null` or a string in its place is named, rather than
+ * failing as a TypeError when the first option is read.
+ */
+export function assertOptions(value: unknown, what: string): asserts value is object {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new StreamArgumentError(`${what} must be an object, got ${show(value)}`);
+  }
+}
+
+/** `true` or `false`: a string such as 'false' would otherwise count as true. */
+export function assertBoolean(value: unknown, what: string): asserts value is boolean {
+  if (typeof value !== 'boolean') {
+    throw new StreamArgumentError(`${what} must be true or false, got ${show(value)}`);
+  }
+}

@@ -154,6 +154,56 @@ describe('bad arguments are rejected with a clear message before any Redis call'
     expect(() => worker.crashNext(0)).toThrow(/crash count must be an integer >= 1/);
   });
 
+  it('options that are not objects, and trim modes that are not booleans', async () => {
+    const notOptions = null as never;
+    expect(() => new EventStream(notOptions)).toThrow(/EventStream options must be an object, got null/);
+    expect(() => new ConsumerWorker(stream, 'g', 'w', notOptions)).toThrow(/ConsumerWorker options must be/);
+    expect(() => new StreamTail(stream, notOptions)).toThrow(/StreamTail options must be an object/);
+    expect(() => new DeadLetters(stream, undefined, notOptions)).toThrow(/DeadLetters options must be/);
+    expect(() => new ProcessedIds(redis, 'k', notOptions)).toThrow(/ProcessedIds options must be/);
+    expect(() => new PartitionedStream(notOptions)).toThrow(/PartitionedStream options must be/);
+    const partitioned = new PartitionedStream({ connection: redis, baseKey: 'test:parts', partitions: 2 });
+    expect(() => partitioned.workers('g', 'w', notOptions)).toThrow(/workers options must be/);
+    expect(() => partitioned.workers('g', 'w', { deadLetters: new DeadLetters(stream) as never })).toThrow(
+      StreamArgumentError,
+    );
+    await rejects(() => stream.autoclaim('g', 'c', notOptions), /autoclaim options must be/);
+    await rejects(() => stream.autoclaim('g', 'c', { heldByCaller: '1-0' as never }), /heldByCaller must be/);
+    await rejects(() => stream.pendingDetail('g', notOptions), /pendingDetail options must be/);
+    await rejects(() => stream.handoverPending('g', 'a', 'b', notOptions), /handover options must be/);
+    await rejects(() => stream.trimMaxlen(10, notOptions), /trim options must be/);
+    // 'false' is a string, and truthy: it would have trimmed approximately.
+    await rejects(() => stream.trimMaxlen(10, { approx: 'false' as never }), /approx must be true or false/);
+    await rejects(() => stream.trimMinid('1-0', { approx: 0 as never }), /approx must be true or false/);
+  });
+
+  it('what a dead letter records', async () => {
+    const deadLetters = new DeadLetters(stream);
+    const info = { group: 'g', consumer: 'c', deliveryCount: 5, reason: 'kept failing', fields: null };
+    await rejects(() => deadLetters.send('1-0', null as never), /dead-letter info must be an object/);
+    await rejects(() => deadLetters.send('1-0', { ...info, consumer: '' }), /consumer must be a non-empty/);
+    await rejects(
+      () => deadLetters.send('1-0', { ...info, deliveryCount: Number.NaN }),
+      /deliveryCount must be an integer >= 0, got NaN/,
+    );
+    await rejects(
+      () => deadLetters.send('1-0', { ...info, reason: undefined as never }),
+      /reason must be a non-empty string/,
+    );
+    await rejects(
+      () => deadLetters.send('1-0', { ...info, fields: 'type=order.paid' as never }),
+      /fields \(or null when trimmed\) must be an object/,
+    );
+    await rejects(
+      () => deadLetters.send('1-0', { ...info, fields: { type: 'x', ts_ms: 1 as never } }),
+      /fields must hold strings, got 1 for field "ts_ms"/,
+    );
+    await rejects(
+      () => deadLetters.send('1-0', { ...info, stillPending: 'yes' as never }),
+      /stillPending must be true or false/,
+    );
+  });
+
   it('made no Redis call', () => {
     expect(redis.status).toBe('wait');
   });

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
-import { assertInteger, assertName } from './arguments.js';
+import { assertInteger, assertName, assertOptions } from './arguments.js';
 import { closeRedis, onConnectionClose } from './connection.js';
 import type {
   ConsumerWorkerEvents,
@@ -196,6 +196,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     assertEventStream(stream, 'ConsumerWorker');
     assertName(group, 'group');
     assertName(name, 'consumer name');
+    assertOptions(options, 'ConsumerWorker options');
     const resolved = { ...CONSUMER_WORKER_DEFAULTS, ...withoutUndefined(options) };
     assertInteger(resolved.count, 'count', 1);
     assertInteger(resolved.blockMs, 'blockMs', 1);

@@ -1,10 +1,10 @@
-import { assertInteger, assertName } from './arguments.js';
+import { assertBoolean, assertInteger, assertName, assertOptions } from './arguments.js';
 import { DEAD_LETTER_LUA, REQUEUE_LUA, WIDE_PAYLOAD_FIELD } from './dead-letter-scripts.js';
 import { NothingToRequeueError, RequeueRefusedError, redisCommand, StreamArgumentError } from './errors.js';
 import { MAX_BATCH_EVENT_FIELDS } from './event-encoding.js';
 import { type AutoclaimOptions, assertEventStream, type EventStream } from './event-stream.js';
 import { parseFlatEntries, setField } from './replies.js';
-import { assertEntryId, entryIdTime, isBeyondIdSpace, nextEntryId } from './stream-ids.js';
+import { assertEntryId, entryIdTime, isBeyondIdSpace, nextEntryId, show } from './stream-ids.js';
 import { type AutoclaimResult, type EventFields, FIXED_FIELDS, type HandoverResult } from './types.js';
 
 /** Why and from where an entry was dead-lettered. */
@@ -82,12 +82,10 @@ export class DeadLetters {
   #count = 0;
 
   /** `key` defaults to `<stream key>:dlq`, which keeps a hash-tagged stream's letters in its slot. */
-  constructor(
-    stream: EventStream,
-    dlqKey?: string,
-    { maxlenApprox = DEAD_LETTERS_MAXLEN }: DeadLettersOptions = {},
-  ) {
+  constructor(stream: EventStream, dlqKey?: string, options: DeadLettersOptions = {}) {
     assertEventStream(stream, 'DeadLetters');
+    assertOptions(options, 'DeadLetters options');
+    const { maxlenApprox = DEAD_LETTERS_MAXLEN } = options;
     const key = dlqKey ?? `${stream.streamKey}:dlq`;
     assertName(key, 'dead-letter key');
     if (key === stream.streamKey)
@@ -111,7 +109,7 @@ export class DeadLetters {
    */
   async send(id: string, info: DeadLetterInfo): Promise<string | null> {
     assertEntryId(id, 'id');
-    assertName(info.group, 'group');
+    assertDeadLetterInfo(info);
     const requirePending = info.stillPending ?? info.fields !== null;
     const pairs = [
       ...['dlq_original_id', id, 'dlq_group', info.group, 'dlq_consumer', info.consumer],
@@ -249,6 +247,24 @@ export class DeadLetters {
   async clear(): Promise<void> {
     await redisCommand('DEL (dead letters)', () => this.#stream.redis.call('DEL', this.key));
     this.#count = 0;
+  }
+}
+
+/** Everything a letter records, checked: a Redis call with `undefined` would write it as an empty field. */
+function assertDeadLetterInfo(info: DeadLetterInfo): void {
+  assertOptions(info, 'dead-letter info');
+  assertName(info.group, 'group');
+  assertName(info.consumer, 'consumer');
+  if (info.deliveryCount !== null) assertInteger(info.deliveryCount, 'deliveryCount', 0);
+  assertName(info.reason, 'reason');
+  if (info.stillPending !== undefined) assertBoolean(info.stillPending, 'stillPending');
+  const { fields } = info;
+  if (fields === null) return;
+  assertOptions(fields, 'fields (or null when trimmed)');
+  for (const [name, value] of Object.entries(fields)) {
+    if (typeof value !== 'string') {
+      throw new StreamArgumentError(`fields must hold strings, got ${show(value)} for field ${show(name)}`);
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { assertInteger, assertName } from './arguments.js';
+import { assertBoolean, assertInteger, assertName, assertOptions } from './arguments.js';
 import { type HeldConnection, holdConnection, releaseConnection } from './connection.js';
 import { AUTOCLAIM_WITH_LETTERS_LUA, HANDOVER_WITH_LETTERS_LUA } from './dead-letter-scripts.js';
 import {
@@ -149,6 +149,7 @@ export class EventStream {
   #counters: Counters;
 
   constructor(options: EventStreamOptions) {
+    assertOptions(options, 'EventStream options');
     const { connection, streamKey } = options;
     assertName(streamKey, 'streamKey');
     const { maxlenApprox, claimMinIdleMs } = resolveStreamSettings(options);
@@ -350,6 +351,7 @@ export class EventStream {
    * Entries trimmed while pending come back in `deletedIds`; Redis has already removed them from the PEL.
    */
   async autoclaim(group: string, consumer: string, options: AutoclaimOptions = {}): Promise<AutoclaimResult> {
+    assertOptions(options, 'autoclaim options');
     const {
       pageCount = 100,
       startId = '0-0',
@@ -365,6 +367,8 @@ export class EventStream {
     assertInteger(maxPages, 'maxPages', 1);
     assertInteger(minIdleMs, 'minIdleMs', 0);
     if (deadLetterKey !== undefined) assertName(deadLetterKey, 'deadLetterKey');
+    if (!Array.isArray(heldByCaller))
+      throw new StreamArgumentError('heldByCaller must be an array of stream IDs');
     for (const id of heldByCaller) assertEntryId(id, 'every heldByCaller ID');
     const claimed: StreamEntry[] = [];
     const deletedIds: string[] = [];
@@ -440,6 +444,7 @@ export class EventStream {
     assertName(to, 'to consumer');
     if (from === to)
       throw new StreamArgumentError(`cannot hand pending entries of ${show(from)} over to itself`);
+    assertOptions(options, 'handover options');
     const { deadLetterKey } = options;
     if (deadLetterKey !== undefined) assertName(deadLetterKey, 'deadLetterKey');
     const claimPage = (start: string) =>
@@ -554,18 +559,18 @@ export class EventStream {
   }
 
   /** `XTRIM MAXLEN [~] n`; returns how many entries were removed. */
-  async trimMaxlen(maxlen: number, { approx = true }: TrimOptions = {}): Promise<number> {
+  async trimMaxlen(maxlen: number, options: TrimOptions = {}): Promise<number> {
     assertInteger(maxlen, 'maxlen', 0);
-    const mode = approx ? ['~'] : [];
+    const mode = trimMode(options);
     return Number(
       await redisCommand('XTRIM', () => this.redis.call('XTRIM', this.streamKey, 'MAXLEN', ...mode, maxlen)),
     );
   }
 
   /** `XTRIM MINID [~] id`: drops entries older than `id` (e.g. `${Date.now() - 86_400_000}-0` for 24 hours). */
-  async trimMinid(minId: string, { approx = true }: TrimOptions = {}): Promise<number> {
+  async trimMinid(minId: string, options: TrimOptions = {}): Promise<number> {
     assertEntryId(minId, 'minId');
-    const mode = approx ? ['~'] : [];
+    const mode = trimMode(options);
     return Number(
       await redisCommand('XTRIM', () => this.redis.call('XTRIM', this.streamKey, 'MINID', ...mode, minId)),
     );
@@ -617,6 +622,7 @@ export class EventStream {
 
   /** `XPENDING key group [IDLE ms] start end count [consumer]`: one row per pending entry. */
   async pendingDetail(group: string, options: PendingDetailOptions = {}): Promise<PendingEntry[]> {
+    assertOptions(options, 'pendingDetail options');
     const { start = '-', end = '+', count = 100, consumer, minIdleMs } = options;
     assertName(group, 'group');
     assertRangeBound(start, 'start');
@@ -653,6 +659,14 @@ export class EventStream {
 function assertIds(ids: readonly string[]): void {
   if (!Array.isArray(ids)) throw new StreamArgumentError('ids must be an array of stream IDs');
   for (const id of ids) assertEntryId(id, 'every id');
+}
+
+/** XTRIM's `~` when the trim is approximate (the default), checked. */
+function trimMode(options: TrimOptions): string[] {
+  assertOptions(options, 'trim options');
+  const { approx = true } = options;
+  assertBoolean(approx, 'approx');
+  return approx ? ['~'] : [];
 }
 
 function isNoSuchKey(error: unknown): boolean {

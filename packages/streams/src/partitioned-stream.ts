@@ -1,5 +1,5 @@
 import calculateSlot from 'cluster-key-slot';
-import { assertInteger, assertName } from './arguments.js';
+import { assertBoolean, assertInteger, assertName, assertOptions } from './arguments.js';
 import { type HeldConnection, holdConnection, releaseConnection } from './connection.js';
 import { ConsumerWorker } from './consumer-worker.js';
 import type { ConsumerWorkerOptions } from './consumer-worker-options.js';
@@ -54,6 +54,7 @@ export class PartitionedStream {
   readonly #connection: HeldConnection;
 
   constructor(options: PartitionedStreamOptions) {
+    assertOptions(options, 'PartitionedStream options');
     const { baseKey, partitions, connection } = options;
     assertName(baseKey, 'baseKey');
     // A brace in the base would make it (or part of it) the hash tag: every partition in one slot.
@@ -152,7 +153,10 @@ export class PartitionedStream {
     consumer: string,
     options: Omit<ConsumerWorkerOptions, 'deadLetters'> & { readonly deadLetters?: boolean } = {},
   ): ConsumerWorker[] {
+    assertOptions(options, 'workers options');
     const { deadLetters = false, ...shared } = options;
+    // A DeadLetters instance here would serve one partition only: each partition gets its own.
+    assertBoolean(deadLetters, "deadLetters (true for each partition's own dead-letter stream)");
     return this.streams.map(
       (stream) =>
         new ConsumerWorker(stream, group, consumer, {

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { assertInteger, assertName } from './arguments.js';
+import { assertInteger, assertName, assertOptions } from './arguments.js';
 import { StreamArgumentError } from './errors.js';
 import { show } from './stream-ids.js';
 
@@ -36,15 +36,13 @@ export class ProcessedIds {
   #queued: string[] = [];
   #flush: Promise<void> | undefined;
 
-  constructor(
-    redis: Redis,
-    key: string,
-    { retentionMs = 86_400_000, maxIds = 100_000 }: ProcessedIdsOptions = {},
-  ) {
+  constructor(redis: Redis, key: string, options: ProcessedIdsOptions = {}) {
     if (typeof (redis as Partial<Redis> | undefined)?.call !== 'function') {
       throw new StreamArgumentError(`redis must be an ioredis client, got ${show(redis)}`);
     }
     assertName(key, 'key');
+    assertOptions(options, 'ProcessedIds options');
+    const { retentionMs = 86_400_000, maxIds = 100_000 } = options;
     assertInteger(retentionMs, 'retentionMs', 1);
     assertInteger(maxIds, 'maxIds', 1);
     this.#redis = redis;

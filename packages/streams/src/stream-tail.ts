@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
-import { assertInteger } from './arguments.js';
+import { assertInteger, assertOptions } from './arguments.js';
 import { redisCommand } from './errors.js';
 import { assertEventStream, type EventStream } from './event-stream.js';
 import { guardedEmit, warnListenerFailed } from './guarded-emit.js';
@@ -40,9 +40,11 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
     this.#startedAt = resolve;
   });
 
-  constructor(stream: EventStream, { blockMs = 1_000, count = 100 }: StreamTailOptions = {}) {
+  constructor(stream: EventStream, options: StreamTailOptions = {}) {
     super();
     assertEventStream(stream, 'StreamTail');
+    assertOptions(options, 'StreamTail options');
+    const { blockMs = 1_000, count = 100 } = options;
     assertInteger(blockMs, 'blockMs', 1);
     assertInteger(count, 'count', 1);
     this.#stream = stream;
