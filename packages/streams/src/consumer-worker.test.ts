@@ -296,6 +296,21 @@ describe('ConsumerWorker', () => {
     },
   );
 
+  it('a paused worker’s auto-reaper claims nothing until it is resumed', async () => {
+    const stream = await newStream(0);
+    const [id] = await stream.produceBatch(events(1));
+    await stream.consume('g', 'crashed', 1, null);
+    const { worker, of } = await startWorker(stream, 'w');
+    await worker.pause();
+    worker.setAutoReap(10);
+    // Twenty intervals: a reaper that ignored the pause would have claimed it by now.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(of('claimed')).toEqual([]);
+    expect((await stream.pendingDetail('g')).map((row) => row.consumer)).toEqual(['crashed']);
+    worker.resume();
+    await waitFor('claimed and acked once resumed', () => of('acked').some((event) => event.id === id));
+  });
+
   it('pause in the middle of a backlog: the batch read ahead is still handled and acked, then nothing more', async () => {
     const stream = await newStream();
     await stream.produceBatch(events(200));

@@ -278,7 +278,8 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
 
   /**
    * Turns the auto-reaper on (XAUTOCLAIM of idle entries to this consumer every `intervalMs`) or off (`null`).
-   * A reap still running when the next is due is not doubled.
+   * A reap still running when the next is due is not doubled. It skips its turns while the worker is paused:
+   * a paused consumer takes on nothing more (an explicit `reapIdlePel()` still runs).
    */
   setAutoReap(intervalMs: number | null): void {
     if (intervalMs !== null) assertInteger(intervalMs, 'reapIntervalMs', 1);
@@ -287,7 +288,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     this.#reapTimer = undefined;
     if (intervalMs === null || this.#state !== 'running') return;
     this.#reapTimer = setInterval(() => {
-      if (this.#state !== 'running' || this.#reaps.size > 0) return;
+      if (this.#state !== 'running' || this.#paused || this.#reaps.size > 0) return;
       this.reapIdlePel().then(
         () => this.#recovered('reap'),
         (error: unknown) => this.#reportError('reap', error),
@@ -302,8 +303,8 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
 
   /**
    * Stops reading at once: a blocked read is ended empty-handed, so nothing more is delivered to this
-   * consumer. Entries already delivered are still processed and acked. Resolves once Redis has ended the
-   * block, so whatever is appended afterwards stays undelivered.
+   * consumer, and the auto-reaper claims nothing. Entries already delivered are still processed and acked.
+   * Resolves once Redis has ended the block, so whatever is appended afterwards stays undelivered.
    */
   async pause(): Promise<void> {
     this.#paused = true;
