@@ -9,7 +9,10 @@ export class StreamError extends Error {
 /** A bad argument, caught before any Redis call was made. */
 export class StreamArgumentError extends StreamError {}
 
-/** The consumer group (or the stream it hangs off) does not exist: Redis answered NOGROUP. */
+/**
+ * The consumer group (or the stream it hangs off) does not exist: Redis answered NOGROUP, or ended a blocked
+ * read because its stream was deleted.
+ */
 export class GroupNotFoundError extends StreamError {}
 
 /** The worker was closed; it accepts no more work. */
@@ -22,8 +25,8 @@ export class RequeueRefusedError extends StreamError {}
 export class NothingToRequeueError extends RequeueRefusedError {}
 
 /**
- * Runs a Redis call, turning its failure into this library's errors: NOGROUP into `GroupNotFoundError`,
- * anything else into a `StreamError` that names the operation.
+ * Runs a Redis call, turning its failure into this library's errors: NOGROUP (and a blocked read's stream
+ * deleted under it) into `GroupNotFoundError`, anything else into a `StreamError` that names the operation.
  */
 export async function redisCommand<T>(operation: string, call: () => Promise<T>): Promise<T> {
   try {
@@ -37,7 +40,8 @@ export function wrapRedisError(operation: string, error: unknown): Error {
   if (error instanceof StreamError) return error;
   const message = error instanceof Error ? error.message : String(error);
   // From a script too, where Redis wraps it in the script's name and line: keep Redis's own sentence only.
-  const noGroup = /NOGROUP .*?(?= script: |$)/.exec(message);
+  // A stream deleted under a blocked XREADGROUP (Redis 7 ends the block so) took its groups with it.
+  const noGroup = /NOGROUP .*?(?= script: |$)|^UNBLOCKED the stream key no longer exists/.exec(message);
   if (noGroup) return new GroupNotFoundError(`${operation}: ${noGroup[0]}`, { cause: error });
   return new StreamError(`${operation} failed: ${message}`, { cause: error });
 }

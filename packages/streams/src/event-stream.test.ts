@@ -261,6 +261,21 @@ describe('EventStream groups', () => {
       /^XAUTOCLAIM[^:]*: NOGROUP No such key .* or consumer group 'nope'[^@]*$/,
     );
   });
+
+  it('a stream deleted under a blocked read is a GroupNotFoundError: its groups went with it', async () => {
+    const stream = newStream();
+    await stream.ensureGroup('g', '$');
+    const connection = redisSuite.redis.duplicate();
+    redisSuite.afterThisTest(() => connection.disconnect());
+    const blocked = stream.withConnection(connection).consume('g', 'c', 1, 0);
+    blocked.catch(() => {});
+    await waitFor('the read blocked', async () =>
+      /blocked_clients:1\b/.test(await redisSuite.redis.info('clients')),
+    );
+    await stream.deleteStream();
+    await expect(blocked).rejects.toBeInstanceOf(GroupNotFoundError);
+    await expect(blocked).rejects.toThrow(/^XREADGROUP: UNBLOCKED the stream key no longer exists$/);
+  });
 });
 
 describe('EventStream claiming', () => {
