@@ -384,6 +384,28 @@ describe('dead-letter stream', () => {
     await expect(deadLetters.discardThrough('newest')).rejects.toThrow(/through must be a stream ID/);
   });
 
+  it('a bare millisecond names the letter at sequence 0, as XDEL reads it: never requeued twice', async () => {
+    const { stream, deadLetters } = setUp();
+    // A letter whose millisecond has no sequence 0 (the letter before it there was requeued or discarded).
+    const letter = [
+      'dlq_original_id',
+      '1-0',
+      'dlq_group',
+      'g',
+      'dlq_consumer',
+      'w',
+      'dlq_delivery_count',
+      '5',
+    ];
+    await redisSuite.redis.call('XADD', deadLetters.key, '1795695724259-1', ...letter, 'type', 'order.paid');
+    expect(await deadLetters.requeue('1795695724259')).toBeNull();
+    expect(await deadLetters.requeue('1795695724259')).toBeNull();
+    expect(await stream.length()).toBe(0);
+    expect(await deadLetters.requeue('1795695724259-1')).toMatchObject({ originalId: '1-0' });
+    expect(await stream.length()).toBe(1);
+    expect(await deadLetters.length()).toBe(0);
+  });
+
   it('keeps payload fields named like its own (dlq_*, __proto__) as payload, and gives every one back', async () => {
     const { stream, deadLetters } = setUp();
     await stream.ensureGroup('g', '0-0');

@@ -4,7 +4,7 @@ import { NothingToRequeueError, RequeueRefusedError, redisCommand, StreamArgumen
 import { MAX_BATCH_EVENT_FIELDS } from './event-encoding.js';
 import { type AutoclaimOptions, assertEventStream, type EventStream } from './event-stream.js';
 import { parseFlatEntries, setField } from './replies.js';
-import { assertEntryId, entryIdTime, isBeyondIdSpace, nextEntryId, show } from './stream-ids.js';
+import { assertEntryId, entryIdTime, fullEntryId, isBeyondIdSpace, nextEntryId, show } from './stream-ids.js';
 import { type AutoclaimResult, type EventFields, FIXED_FIELDS, type HandoverResult } from './types.js';
 
 /** Why and from where an entry was dead-lettered. */
@@ -192,7 +192,9 @@ export class DeadLetters {
         2,
         this.key,
         this.#stream.streamKey,
-        id,
+        // As XDEL reads it: as a range, a bare millisecond would find that millisecond's first letter,
+        // whichever it is, and the XDEL of its sequence 0 would leave that letter to be requeued again.
+        fullEntryId(id),
         maxlen,
         String(Date.now()),
       ),

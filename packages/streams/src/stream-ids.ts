@@ -22,6 +22,11 @@ export function entryIdTime(id: string): number {
   return Number(dash === -1 ? id : id.slice(0, dash));
 }
 
+/** The ID a bare millisecond stands for where one entry is meant (XACK, XDEL): its sequence 0. */
+export function fullEntryId(id: string): string {
+  return id.includes('-') ? id : `${id}-0`;
+}
+
 /** Orders two full entry IDs as Redis does: by milliseconds, then by sequence. */
 export function compareEntryIds(a: string, b: string): number {
   const [aMs, aSeq] = splitId(a);
