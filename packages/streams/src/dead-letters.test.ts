@@ -330,6 +330,27 @@ describe('dead-letter stream', () => {
     expect((await stream.pendingSummary('g')).count).toBe(0);
   });
 
+  it('a bare millisecond names the entry at sequence 0, as XACK reads it: a pending neighbour is not lettered for it', async () => {
+    const { stream, deadLetters } = setUp();
+    await stream.ensureGroup('g', '0-0');
+    for (const id of ['5-0', '5-1']) {
+      await redisSuite.redis.call('XADD', stream.streamKey, id, 'type', 'order.paid', 'ts_ms', '0');
+    }
+    await stream.consume('g', 'w', 2, null);
+    await stream.ack('g', ['5-0']);
+    const info = {
+      group: 'g',
+      consumer: 'w',
+      deliveryCount: 5,
+      reason: 'test',
+      fields: { type: 'order.paid', ts_ms: '0' },
+    };
+    // 5-0 is no longer pending: nothing to letter, and 5-1 is left alone.
+    expect(await deadLetters.send('5', info)).toBeNull();
+    expect(await deadLetters.length()).toBe(0);
+    expect((await stream.pendingDetail('g')).map((row) => row.id)).toEqual(['5-1']);
+  });
+
   it('requeues to the main stream (fresh id, same fields) or discards', async () => {
     const { stream, deadLetters } = setUp();
     await stream.ensureGroup('g', '0-0');

@@ -110,9 +110,11 @@ export class DeadLetters {
   async send(id: string, info: DeadLetterInfo): Promise<string | null> {
     assertEntryId(id, 'id');
     assertDeadLetterInfo(info);
+    // The entry XACK acks: as an XPENDING range, a bare millisecond would find any pending entry in it.
+    const entryId = fullEntryId(id);
     const requirePending = info.stillPending ?? info.fields !== null;
     const pairs = [
-      ...['dlq_original_id', id, 'dlq_group', info.group, 'dlq_consumer', info.consumer],
+      ...['dlq_original_id', entryId, 'dlq_group', info.group, 'dlq_consumer', info.consumer],
       ...['dlq_delivery_count', info.deliveryCount === null ? '' : String(info.deliveryCount)],
       ...['dlq_reason', info.reason, 'dlq_ts_ms', String(Date.now())],
       ...letterPayload(info.fields),
@@ -124,7 +126,7 @@ export class DeadLetters {
         this.#stream.streamKey,
         this.key,
         info.group,
-        id,
+        entryId,
         requirePending ? '1' : '0',
         ...pairs,
       ),
