@@ -405,7 +405,7 @@ describe('dead-letter stream', () => {
     await expect(deadLetters.discardThrough('newest')).rejects.toThrow(/through must be a stream ID/);
   });
 
-  it('a bare millisecond names the letter at sequence 0, as XDEL reads it: never requeued twice', async () => {
+  it('a bare millisecond names the letter at sequence 0, as XDEL reads it: never requeued twice, nor paged after', async () => {
     const { stream, deadLetters } = setUp();
     // A letter whose millisecond has no sequence 0 (the letter before it there was requeued or discarded).
     const letter = [
@@ -422,6 +422,8 @@ describe('dead-letter stream', () => {
     expect(await deadLetters.requeue('1795695724259')).toBeNull();
     expect(await deadLetters.requeue('1795695724259')).toBeNull();
     expect(await stream.length()).toBe(0);
+    // Older than 1795695724259-0: not the letter after it.
+    expect(await deadLetters.newest(10, '1795695724259')).toEqual([]);
     expect(await deadLetters.requeue('1795695724259-1')).toMatchObject({ originalId: '1-0' });
     expect(await stream.length()).toBe(1);
     expect(await deadLetters.length()).toBe(0);

@@ -165,7 +165,8 @@ export class DeadLetters {
   async newest(count = 50, before?: string): Promise<DeadLetter[]> {
     assertInteger(count, 'count', 1);
     if (before !== undefined) assertEntryId(before, 'before');
-    const end = before === undefined ? '+' : `(${before}`;
+    // A bare millisecond as an end means its last sequence: letters after its sequence 0 would be listed.
+    const end = before === undefined ? '+' : `(${fullEntryId(before)}`;
     if (isBeyondIdSpace('-', end)) return [];
     const reply = await redisCommand('XREVRANGE (dead letters)', () =>
       this.#stream.redis.call('XREVRANGE', this.key, end, '-', 'COUNT', count),
