@@ -173,6 +173,12 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   readonly #unwrittenLetters = new Set<string>();
   /** The pass of `#retryUnwrittenLetters` under way, if any. */
   #retryingLetters: Promise<void> | undefined;
+  /**
+   * IDs in hand that a claim found trimmed, dropping them from the PEL (its reaper judged them held here, so
+   * did not letter them): handled and acked, nothing is lost; a failure, a drop or the delivery limit would
+   * leave no trace in Redis, so this worker dead-letters them itself (see `#letterIfDropped`).
+   */
+  readonly #droppedFromPel = new Set<string>();
   readonly #peers: InProcessPeers;
   /** What this worker shows its peers (see `InProcessPeers`). */
   readonly #asPeer: PeerView = {
@@ -183,6 +189,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       return () => this.#ackWatches.delete(acked);
     },
     lastFailure: (id) => this.#lastFailure.get(id),
+    droppedFromPel: (id) => this.#droppedFromPel.add(id),
   };
   #crashQueued = 0;
   #processed = 0;
@@ -371,6 +378,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
             : this.#stream.autoclaim(this.group, this.name, pages),
         ),
       (result) => result.claimed,
+      true,
     );
     // Trimmed while abandoned: dead-lettered by the claim itself.
     for (const { id, deliveryCount } of result.deadLettered) {
@@ -584,6 +592,8 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         () =>
           this.#ownCommands.track(reader.consumeOwnPel(this.group, this.name, this.#options.count, cursor)),
         (result) => result.entries,
+        // XREADGROUP ... 0 reports trimmed IDs but leaves them pending.
+        false,
       );
       if (read.length === 0 && deletedIds.length === 0) return;
       if (lost.length > 0) {
@@ -617,9 +627,18 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       if (this.#deadLetters && deliveryCount !== null && deliveryCount >= maxDeliveries) {
         const lastFailure = this.#peers.lastFailure(entry.id);
         const reason = `delivery count ${deliveryCount} reached maxDeliveries ${maxDeliveries}${lastFailure ? `; last failure: ${lastFailure}` : ''}`;
-        if ((await this.#deadLetter(entry.id, deliveryCount, reason, entry.fields)) === 'written') {
-          deadLettered += 1;
-        }
+        // Out of the PEL already, it is written without the pending check, which would find nothing to do,
+        // and a failed write is kept for the next reap, as no read would bring it back.
+        const dropped = this.#droppedFromPel.delete(entry.id);
+        const outcome = await this.#deadLetter(
+          entry.id,
+          deliveryCount,
+          reason,
+          entry.fields,
+          dropped ? false : undefined,
+        );
+        if (outcome === 'written') deadLettered += 1;
+        if (outcome === 'failed' && dropped) this.#keepUnwritten(entry.id);
         this.#inHand.delete(entry.id);
         continue;
       }
@@ -628,6 +647,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         this.#crashedDrops += 1;
         this.#inHand.delete(entry.id);
         this.#settle('dropped', entry.id, deliveryCount, eventType, null, entry.fields);
+        await this.#letterIfDropped(entry, deliveryCount, 'dropped without ack (crashNext)');
         continue;
       }
       try {
@@ -648,6 +668,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         const reason = asError(error).message;
         this.#lastFailure.set(entry.id, { reason, at: Date.now() });
         this.#settle('failed', entry.id, deliveryCount, eventType, reason, entry.fields);
+        await this.#letterIfDropped(entry, deliveryCount, `last failure: ${reason}`);
       }
     }
     return { handled, deadLettered };
@@ -660,8 +681,9 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   async #readJudgingTrimmed<T extends { deletedIds: readonly string[] }>(
     read: (judge: TrimmedJudge) => Promise<T>,
     entriesOf: (result: T) => readonly StreamEntry[],
+    dropsFromPel: boolean,
   ): Promise<Taken<T> & { lost: string[] }> {
-    const judge = this.#peers.judgeTrimmed();
+    const judge = this.#peers.judgeTrimmed({ dropsFromPel });
     try {
       const taken = await this.#readAndTake(() => read(judge), entriesOf);
       return { ...taken, lost: await judge.lost(taken.result.deletedIds) };
@@ -713,7 +735,10 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       this.#keepUnconfirmed(batch);
       return 0;
     }
-    for (const id of ids) this.#inHand.delete(id);
+    for (const id of ids) {
+      this.#inHand.delete(id);
+      this.#droppedFromPel.delete(id);
+    }
     this.#processed += batch.length;
     const ts = Date.now();
     // Only the newest of a batch would stay in the ring; the rest are not even built.
@@ -736,7 +761,10 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     const excess = this.#unconfirmedAcks.length - UNCONFIRMED_ACKS_MAX;
     // The oldest beyond the bound are let go: still pending in Redis, a PEL drain brings them back.
     if (excess > 0)
-      for (const { entry } of this.#unconfirmedAcks.splice(0, excess)) this.#inHand.delete(entry.id);
+      for (const { entry } of this.#unconfirmedAcks.splice(0, excess)) {
+        this.#inHand.delete(entry.id);
+        this.#droppedFromPel.delete(entry.id);
+      }
   }
 
   /**
@@ -778,6 +806,27 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       const sent = (await this.#deadLetter(id, null, 'trimmed', null, stillPending)) !== 'failed';
       // Still pending, it comes back with the next PEL drain; otherwise only this worker remembers it.
       if (!sent && !stillPending) this.#keepUnwritten(id);
+    }
+  }
+
+  /**
+   * An entry whose handling here ended without an ack, dead-lettered if a claim had found it trimmed and
+   * dropped it from the PEL meanwhile (`#droppedFromPel`): nothing else would ever bring it back.
+   */
+  async #letterIfDropped(entry: StreamEntry, deliveryCount: number | null, why: string): Promise<void> {
+    if (!this.#droppedFromPel.delete(entry.id)) return;
+    this.#settle(
+      'deleted',
+      entry.id,
+      deliveryCount,
+      entry.fields.type,
+      'trimmed while pending',
+      entry.fields,
+    );
+    if (!this.#deadLetters) return;
+    const reason = `trimmed; ${why}`;
+    if ((await this.#deadLetter(entry.id, deliveryCount, reason, entry.fields, false)) === 'failed') {
+      this.#keepUnwritten(entry.id);
     }
   }
 

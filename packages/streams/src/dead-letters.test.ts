@@ -31,17 +31,21 @@ function startWorker(...args: ConstructorParameters<typeof ConsumerWorker>): Con
 }
 
 /**
- * Three entries in the hands of a worker here, whose handler waits for `release`, then trimmed from the
- * stream; and a reaper of the same group, started, to find them trimmed.
+ * Three entries in the hands of a worker here, whose handler waits for `release` (then fails, with `fails`),
+ * then trimmed from the stream; and a reaper of the same group, started, to find them trimmed.
  */
-async function trimmedInBusyHands(claimMinIdleMs: number) {
+async function trimmedInBusyHands(claimMinIdleMs: number, { fails = false } = {}) {
   const { stream, deadLetters } = setUp(claimMinIdleMs);
   await stream.ensureGroup('g', '0-0');
   let release = () => {};
   const gate = new Promise<void>((resolve) => {
     release = resolve;
   });
-  const busy = startWorker(stream, 'g', 'busy', { blockMs: 50, deadLetters, handler: () => gate });
+  const handler = async () => {
+    await gate;
+    if (fails) throw new Error('the downstream store refused it');
+  };
+  const busy = startWorker(stream, 'g', 'busy', { blockMs: 50, deadLetters, handler });
   const acked: string[] = [];
   busy.on('acked', (event) => acked.push(event.id));
   await busy.start();
@@ -50,7 +54,7 @@ async function trimmedInBusyHands(claimMinIdleMs: number) {
   await stream.trimMaxlen(0, { approx: false });
   const reaper = startWorker(stream, 'g', 'reaper', { blockMs: 50, deadLetters });
   await reaper.start();
-  return { deadLetters, ids, acked, release, reaper };
+  return { stream, deadLetters, ids, acked, release, reaper };
 }
 
 describe('dead-letter stream', () => {
@@ -254,6 +258,20 @@ describe('dead-letter stream', () => {
     await waitFor('the busy worker finished them', () => acked.length === 3);
     expect(acked).toEqual(ids);
     expect(await deadLetters.length()).toBe(0);
+  });
+
+  it('entries trimmed while a peer here handles them are dead-lettered when its handler then fails: the claim took them out of the PEL', async () => {
+    const { stream, deadLetters, ids, release, reaper } = await trimmedInBusyHands(60_000, { fails: true });
+    expect((await reaper.reapIdlePel()).deletedIds).toEqual([]);
+    expect((await stream.pendingSummary('g')).count).toBe(0);
+    release();
+    await waitFor('three dead letters', async () => (await deadLetters.length()) === 3);
+    const letters = await deadLetters.newest();
+    expect(letters.map((letter) => letter.originalId).sort()).toEqual([...ids].sort());
+    for (const letter of letters) {
+      expect(letter).toMatchObject({ consumer: 'busy', deliveryCount: 1, fields: { type: 'order.paid' } });
+      expect(letter.reason).toMatch(/^trimmed; last failure: the downstream store refused it$/);
+    }
   });
 
   it('entries a peer here finished and acked while the claim that found them trimmed was out are not dead-lettered', async () => {

@@ -11,6 +11,11 @@ export interface PeerView {
   watchAcks(acked: Set<string>): () => void;
   /** Why its handler last failed on the entry, and when, if it did lately. */
   lastFailure(id: string): Failure | undefined;
+  /**
+   * Tells it that an entry it holds was found trimmed by a claim, which dropped it from the PEL: should its
+   * handling end without an ack, nothing in Redis would bring it back, so it must dead-letter it itself.
+   */
+  droppedFromPel(id: string): void;
 }
 
 /** A handler's failure on an entry. */
@@ -68,9 +73,10 @@ export class InProcessPeers {
    * any worker here acks is noted. Redis reports an ID trimmed only while it is pending, so a worker that
    * finished such an entry acks it after the command ran: that ack is seen, however late the reply comes.
    * (Remembering every finished ID instead cost each worker thousands of long-lived strings.) `close` it
-   * once judged.
+   * once judged. With `dropsFromPel` (a claim: XAUTOCLAIM drops the trimmed IDs it reports from the PEL),
+   * a peer that holds one is told so (see `PeerView.droppedFromPel`).
    */
-  judgeTrimmed(): TrimmedJudge {
+  judgeTrimmed({ dropsFromPel }: { readonly dropsFromPel: boolean }): TrimmedJudge {
     const acked = new Set<string>();
     const peersNow = this.#current();
     const unwatch = peersNow.map((peer) => peer.watchAcks(acked));
@@ -83,7 +89,14 @@ export class InProcessPeers {
         // for this process.
         const peers = this.#current();
         await Promise.allSettled(peers.flatMap((peer) => [...peer.readsInFlight()]));
-        return deletedIds.filter((id) => !acked.has(id) && !peers.some((peer) => peer.held().has(id)));
+        // Checked and told in one step: a holder whose handling ends later sees the mark, one that ended
+        // before no longer holds the ID, which is then lost.
+        return deletedIds.filter((id) => {
+          if (acked.has(id)) return false;
+          const holder = peers.find((peer) => peer.held().has(id));
+          if (holder && dropsFromPel) holder.droppedFromPel(id);
+          return holder === undefined;
+        });
       },
       close: () => {
         for (const stop of unwatch) stop();
