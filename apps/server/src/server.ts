@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type WebSocketServerLike } from '@hono/node-server';
 import { type Hello, PROTOCOL_VERSION } from '@streamscope/protocol';
-import { closeRedis, StreamTail } from '@streamscope/streams';
+import { closeRedis, failUnansweredOnDrop, StreamTail } from '@streamscope/streams';
 import type { Hono } from 'hono';
 import { Redis } from 'ioredis';
 import { WebSocket, type WebSocketServer } from 'ws';
@@ -242,25 +242,6 @@ async function closeSockets(wss: WebSocketServer, graceMs: number): Promise<void
   ]);
   clearTimeout(timer);
   for (const socket of wss.clients) socket.terminate();
-}
-
-/**
- * Fails the commands a dropped connection had sent and Redis had not answered, instead of letting ioredis
- * send them again once it reconnects (`autoResendUnfulfilledCommands`, which cannot simply be turned off: in
- * ioredis 6 it then drops them without settling their promises). Such a command may well have run: a batch
- * of appends sent again was appended twice (a produce of 10,000 cut by a dropped connection left 10,750
- * entries), a requeue sent again answered "no such dead letter". Failed, each is reported as Redis lost, as
- * when Redis is slower to come back and ioredis gives up on them itself.
- */
-function failUnansweredOnDrop(redis: Redis): void {
-  // 'close' is emitted a tick after ioredis set the unanswered commands aside for resending, and before the
-  // first reconnect attempt: they are still in the queue this empties, which is the one it would resend.
-  redis.on('close', () => {
-    (redis as unknown as { flushQueue(error: Error, options: { offlineQueue: boolean }): void }).flushQueue(
-      new Error('Connection is closed before Redis answered; the command may have run'),
-      { offlineQueue: false },
-    );
-  });
 }
 
 /**

@@ -27,7 +27,29 @@ export function holdConnection(connection: unknown): HeldConnection {
   // ioredis reconnects by itself and fails the commands it cannot send; without a listener it would also
   // print every failed reconnect attempt.
   redis.on('error', () => {});
+  failUnansweredOnDrop(redis);
   return { redis, owned: true };
+}
+
+/**
+ * Fails the commands a dropped connection had sent and Redis had not answered, instead of letting ioredis
+ * send them again once it reconnects (`autoResendUnfulfilledCommands`, which cannot simply be turned off: in
+ * ioredis 6 it then drops them without settling their promises). Such a command may well have run: a batch
+ * of appends sent again was appended twice (a produce of 10,000 cut by a dropped connection left 10,750
+ * entries), a requeue sent again found its letter gone. Failed, each is reported as Redis lost, as when
+ * Redis is slower to come back and ioredis gives up on them itself. Applied to every connection opened here
+ * from a URL; a caller handing in its own connection may apply it too.
+ */
+export function failUnansweredOnDrop(redis: Redis): void {
+  // 'close' is emitted a tick after ioredis set the unanswered commands aside for resending, and before the
+  // first reconnect attempt: they are still in the queue this empties, which is the one it would resend.
+  redis.on('close', () => {
+    // flushQueue is private in ioredis's types, but it is what its own close path uses to fail commands.
+    (redis as unknown as { flushQueue(error: Error, options: { offlineQueue: boolean }): void }).flushQueue(
+      new Error('Connection is closed before Redis answered; the command may have run'),
+      { offlineQueue: false },
+    );
+  });
 }
 
 /** Closes an owned connection (see `closeRedis`); leaves a shared one alone. */

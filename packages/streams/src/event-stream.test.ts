@@ -464,4 +464,39 @@ describe('EventStream observability', () => {
     await stream.close();
     await waitFor('the owned connection to end', () => stream.redis.status === 'end');
   });
+
+  it('on a connection of its own, a produce cut off by a dropped connection fails and is never sent twice', async () => {
+    const stream = new EventStream({
+      connection: redisSuite.server.url,
+      streamKey: uniqueStreamKey(),
+      maxlenApprox: null,
+    });
+    redisSuite.afterThisTest(async () => {
+      await stream.deleteStream();
+      await stream.close();
+    });
+    const id = Number(await stream.redis.call('CLIENT', 'ID'));
+    const events = Array.from({ length: 20_000 }, (_, n) => ({ type: 'order.placed', payload: order(n) }));
+    const producing = stream.produceBatch(events).then(
+      (ids) => ids.length,
+      (error: unknown) => error,
+    );
+    await waitFor(
+      'the first chunks appended',
+      async () => (await redisSuite.redis.xlen(stream.streamKey)) > 0,
+      {
+        intervalMs: 1,
+      },
+    );
+    // As a network drop, or a Redis restart quicker than the first reconnect, would. ioredis's default is to
+    // send the unanswered chunks again once it reconnects, appending them twice.
+    await redisSuite.redis.call('CLIENT', 'KILL', 'ID', id);
+    const outcome = await producing;
+    await waitFor('the connection back', () => stream.redis.status === 'ready');
+    const appended = await stream.length();
+    if (typeof outcome === 'number')
+      expect({ outcome, appended }).toEqual({ outcome: 20_000, appended: 20_000 });
+    else expect(outcome).toMatchObject({ message: expect.stringMatching(/may have run/) });
+    expect(appended).toBeLessThanOrEqual(20_000);
+  });
 });

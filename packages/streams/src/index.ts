@@ -1,4 +1,4 @@
-export { closeRedis } from './connection.js';
+export { closeRedis, failUnansweredOnDrop } from './connection.js';
 export {
   ConsumerWorker,
   type ReapResult,
