@@ -207,3 +207,24 @@ it('a server started with a seed name another live process runs leaves that cons
     /notifications\/worker-a is run by a Streamscope worker in another process/,
   );
 });
+
+it('a group deleted alone, its stream kept: re-created from 0-0, what it had processed comes again as duplicates', async () => {
+  const test = await startTestServer(['--seed', 'notifications=worker-a'], { redis: redisSuite.server });
+  servers.push(test);
+  const { pipeline } = test.server;
+  await pipeline.produce(20);
+  await waitFor('notifications to ack 20', () => pipeline.totals().acked === 20);
+  // By hand, or by a tool that knows only the group: the 20 entries stay in the stream.
+  await redisSuite.redis.call('XGROUP', 'DESTROY', pipeline.stream.streamKey, 'notifications');
+  await pipeline.produce(5);
+  await waitFor(
+    'the re-created group to ack all 25 again',
+    async () =>
+      (await pipeline.stream.infoGroups()).some(
+        (group) => group.name === 'notifications' && group.lag === 0 && group.pending === 0,
+      ),
+    { timeoutMs: 15_000 },
+  );
+  // The 20 it had processed were acked without doing the work again; the 5 new ones were work.
+  expect(pipeline.groupCounters.get('notifications')?.duplicates).toBe(20);
+});

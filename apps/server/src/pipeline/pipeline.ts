@@ -1,6 +1,7 @@
 import { type EntryView, LIMITS, type LifecycleEventView, POISON_EVENT_TYPE } from '@streamscope/protocol';
 import {
   ConsumerWorker,
+  compareEntryIds,
   DeadLetters,
   type EntryHandler,
   EventStream,
@@ -107,6 +108,11 @@ export class Pipeline {
   #closed = false;
   /** Groups being re-created after someone else deleted them under running workers. */
   readonly #recreating = new Set<string>();
+  /**
+   * Per re-created group, the stream's last ID when it was re-created: its new cursor starts at 0-0, so `>`
+   * reads through that ID deliver entries the old group may have processed, and the guard must be asked.
+   */
+  readonly #redeliveredThrough = new Map<string, string>();
   readonly #processed = new Map<string, ProcessedIds>();
   #baseline = { produced: 0, acked: 0, claimed: 0, deadLettered: 0 };
   /**
@@ -380,6 +386,7 @@ export class Pipeline {
 
   async #deleteData(): Promise<void> {
     await this.stream.deleteStream();
+    this.#redeliveredThrough.clear();
     await this.deadLetters.clear();
     const groups = new Set([...this.#seeds().map((seed) => seed.group), ...this.#processed.keys()]);
     for (const group of groups) await this.#processedIds(group).clear();
@@ -461,8 +468,12 @@ export class Pipeline {
       // The event's identity: a copy requeued from the dead-letter stream is the original event again, and a
       // group that processed the original must not do the work twice.
       const key = entry.fields[REQUEUED_FROM_FIELD] || entry.id;
-      // A `>` read is a first delivery to this group by definition; only redeliveries and copies need the lookup.
-      if ((source !== 'new' || key !== entry.id) && (await processed.has(key))) {
+      // A `>` read is a first delivery to this group by definition (unless the group was re-created under
+      // it); only redeliveries and copies need the lookup.
+      const redelivered = this.#redeliveredThrough.get(group);
+      const firstDelivery =
+        source === 'new' && (redelivered === undefined || compareEntryIds(entry.id, redelivered) > 0);
+      if ((!firstDelivery || key !== entry.id) && (await processed.has(key))) {
         counters.duplicates += 1;
         this.#record({
           kind: 'duplicate',
@@ -523,6 +534,10 @@ export class Pipeline {
       .runExclusive(async () => {
         if (!this.pool.workers().some((worker) => worker.group === group)) return;
         if ((await this.stream.infoGroups()).some((info) => info.name === group)) return;
+        // Deleted with its stream (a reset elsewhere), everything is new; deleted alone, the entries still
+        // there come again, and the ones this group processed are duplicates.
+        const lastId = (await this.stream.infoStream())?.lastGeneratedId;
+        if (lastId !== undefined) this.#redeliveredThrough.set(group, lastId);
         await this.stream.ensureGroup(group, '0-0');
         this.options.onBackgroundError?.(
           'workers',
