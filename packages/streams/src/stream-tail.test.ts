@@ -1,4 +1,10 @@
-import { EventStream, type StreamEntry, StreamError, StreamTail } from '@streamscope/streams';
+import {
+  EventStream,
+  type StreamEntry,
+  StreamError,
+  StreamTail,
+  WorkerClosedError,
+} from '@streamscope/streams';
 import {
   captureWarnings,
   RedisServer,
@@ -24,6 +30,8 @@ it('tails new entries read-only, without creating any group state, and closes pr
   const started = Date.now();
   await tail.close();
   expect(Date.now() - started).toBeLessThan(1_000);
+  // Closed is final, as for a worker: a start would open a connection no one closes.
+  await expect(tail.start()).rejects.toBeInstanceOf(WorkerClosedError);
   await stream.deleteStream();
   await stream.close();
 });

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { assertInteger, assertOptions } from './arguments.js';
-import { redisCommand } from './errors.js';
+import { redisCommand, WorkerClosedError } from './errors.js';
 import { assertEventStream, type EventStream } from './event-stream.js';
 import { guardedEmit, warnListenerFailed } from './guarded-emit.js';
 import { InFlight } from './in-flight.js';
@@ -57,14 +57,18 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
    * appended afterwards is tailed, and so is one appended through the stream's own connection straight
    * after this call, without waiting (the starting point is asked on that connection first). It never
    * rejects: while Redis cannot answer (it is away, or the key holds something else) each failure is an
-   * `error` event and it keeps asking, resolving once answered, or at `close()`.
+   * `error` event and it keeps asking, resolving once answered, or at `close()`. After `close()` it rejects
+   * with `WorkerClosedError`.
    *
    * @example
    *   await tail.start();
    *   await stream.produce('order.placed'); // tailed
    */
   start(): Promise<void> {
-    if (this.#loop || this.#stopped) return this.#started;
+    // As with a worker: a closed tail has given up its connection, and reviving it would leak a new one.
+    if (this.#stopped)
+      return Promise.reject(new WorkerClosedError('the tail was closed and cannot start again'));
+    if (this.#loop) return this.#started;
     const connection = this.#stream.redis.duplicate({ connectionName: 'streamscope:tail' });
     connection.on('error', () => {});
     this.#connection = connection;
