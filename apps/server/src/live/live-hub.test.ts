@@ -1,0 +1,91 @@
+import type { Snapshot } from '@streamscope/protocol';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type LiveClient, LiveHub } from './live-hub.js';
+import { TickBuffer } from './tick-buffer.js';
+
+const emptySnapshot: Omit<Snapshot, 'seq' | 'at'> = {
+  type: 'snapshot',
+  stream: {
+    key: 's',
+    exists: true,
+    length: 0,
+    firstEntryId: null,
+    lastEntryId: null,
+    lastGeneratedId: null,
+    entriesAdded: 0,
+  },
+  tail: [],
+  groups: [],
+  pending: { rows: [], omitted: 0 },
+  totals: { produced: 0, acked: 0, claimed: 0, deadLettered: 0 },
+  dlq: { key: 's:dlq', length: 0, newest: [] },
+  retention: { maxAgeMs: null },
+  thresholds: { lag: 0, pending: 0, oldestPendingMs: 0, consumerIdleMs: 0 },
+  alerts: [],
+  producer: { running: false, rate: 0, eventType: null },
+  producedPerSec: 0,
+  claimMinIdleMs: 200,
+  maxlen: 2000,
+};
+
+/** A hub on fake timers whose snapshot builds take `buildMs` each; `sent` is what one client received. */
+function hubWithBuildsOf(buildMs: number) {
+  let seq = 0;
+  const hub = new LiveHub({
+    buildSnapshot: async () => {
+      await new Promise((resolve) => setTimeout(resolve, buildMs));
+      seq += 1;
+      return { ...emptySnapshot, seq, at: Date.now() };
+    },
+    feed: new TickBuffer(500),
+    tailFeed: new TickBuffer(100),
+    hello: {
+      type: 'hello',
+      version: 1,
+      streamKey: 's',
+      maxlen: 2000,
+      claimMinIdleMs: 200,
+      deadLetterKey: 's:dlq',
+      maxDeliveries: 5,
+    },
+  });
+  const sent: { type: string; seq?: number; at?: number }[] = [];
+  const client: LiveClient = {
+    send: (data) => sent.push(JSON.parse(data)),
+    close: () => {},
+    bufferedAmount: 0,
+  };
+  hub.add(client);
+  hub.start();
+  const snapshots = () => sent.filter((message) => message.type === 'snapshot');
+  return { hub, snapshots };
+}
+
+// The cadence, on a clock the test controls: the live-socket test with 50 real clients checks that each gets
+// every snapshot once and not faster than this, but how much slower a loaded machine makes it is no behaviour.
+describe('LiveHub cadence', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 1_000_000 });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('builds and pushes one snapshot every 250 ms', async () => {
+    const { hub, snapshots } = hubWithBuildsOf(5);
+    await vi.advanceTimersByTimeAsync(2_000 + 5);
+    expect(snapshots().map((snapshot) => snapshot.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(snapshots().map((snapshot) => snapshot.at)).toEqual(
+      Array.from({ length: 8 }, (_, index) => 1_000_000 + (index + 1) * 250 + 5),
+    );
+    await hub.stop();
+  });
+
+  it('skips the ticks that fall while a slow build runs, rather than queueing them', async () => {
+    const { hub, snapshots } = hubWithBuildsOf(600);
+    // Builds start at ticks 250, 1000, 1750: each one runs over the two ticks after it.
+    await vi.advanceTimersByTimeAsync(2_400);
+    expect(snapshots().map((snapshot) => snapshot.at)).toEqual([1_000_850, 1_001_600, 1_002_350]);
+    await hub.stop();
+  });
+});
