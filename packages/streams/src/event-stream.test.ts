@@ -492,7 +492,12 @@ describe('EventStream observability', () => {
     // send the unanswered chunks again once it reconnects, appending them twice.
     await redisSuite.redis.call('CLIENT', 'KILL', 'ID', id);
     const outcome = await producing;
-    await waitFor('the connection back', () => stream.redis.status === 'ready');
+    // A new connection, not merely 'ready': when the batch was answered in full before the kill landed, the
+    // old connection still says 'ready' until its close arrives, and an XLEN sent on it fails as dropped.
+    await waitFor('a new connection', async () => {
+      if (stream.redis.status !== 'ready') return false;
+      return Number(await stream.redis.call('CLIENT', 'ID').catch(() => id)) !== id;
+    });
     const appended = await stream.length();
     if (typeof outcome === 'number')
       expect({ outcome, appended }).toEqual({ outcome: 20_000, appended: 20_000 });
