@@ -138,4 +138,6 @@ it(`answers ${MESSAGES.toLocaleString('en-US')} malformed WebSocket messages and
   expect(shape(after)).toEqual(shape(before));
   expect(after.dlq.length).toBe(0);
   expect(after.producer.running).toBe(false);
-}, 120_000);
+  // A wait budget, not a speed target: the 10,000 HTTP requests alone took 111 s (the whole test 117.8 s) on
+  // a loaded 2-core machine, where 40 s is usual on a quiet one.
+}, 300_000);
