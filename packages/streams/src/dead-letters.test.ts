@@ -423,6 +423,28 @@ describe('dead-letter stream', () => {
     await expect(deadLetters.discardThrough('newest')).rejects.toThrow(/through must be a stream ID/);
   });
 
+  it('discards every letter through the last ID there is, bare or full (it has no successor to trim at)', async () => {
+    const { stream, deadLetters } = setUp();
+    await stream.ensureGroup('g', '0-0');
+    await stream.produceBatch(Array.from({ length: 3 }, () => ({ type: 'order.paid' })));
+    const [first, second, third] = await stream.consume('g', 'w', 3, 10);
+    const letter = (entry: typeof first) =>
+      deadLetters.send(entry?.id ?? '', {
+        group: 'g',
+        consumer: 'w',
+        deliveryCount: 5,
+        reason: 'x',
+        fields: entry?.fields ?? { type: 'order.paid', ts_ms: '0' },
+      });
+    await letter(first);
+    await letter(second);
+    const last = '18446744073709551615';
+    expect(await deadLetters.discardThrough(`${last}-${last}`)).toBe(2);
+    await letter(third);
+    expect(await deadLetters.discardThrough(last)).toBe(1);
+    expect(await deadLetters.length()).toBe(0);
+  });
+
   it('a bare millisecond names the letter at sequence 0, as XDEL reads it: never requeued twice, nor paged after', async () => {
     const { stream, deadLetters } = setUp();
     // A letter whose millisecond has no sequence 0 (the letter before it there was requeued or discarded).

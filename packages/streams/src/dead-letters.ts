@@ -224,8 +224,11 @@ export class DeadLetters {
    */
   async discardThrough(through: string): Promise<number> {
     assertEntryId(through, 'through');
+    const after = nextEntryId(through);
+    // Through the last ID there is, every letter goes: no MINID is past it (its successor was an invalid ID).
+    const trim = after === null ? ['MAXLEN', '0'] : ['MINID', after];
     const deleted = await redisCommand('XTRIM (dead letters)', () =>
-      this.#stream.redis.call('XTRIM', this.key, 'MINID', nextEntryId(through)),
+      this.#stream.redis.call('XTRIM', this.key, ...trim),
     );
     return Number(deleted);
   }

@@ -38,11 +38,13 @@ export function compareEntryIds(a: string, b: string): number {
 
 /**
  * The smallest ID after `id` (`5-3` -> `5-4`, `5-18446744073709551615` -> `6-0`; a bare `5`, which means all of
- * millisecond 5, -> `6-0`): as an XTRIM MINID it keeps everything after `id` and nothing up to it.
+ * millisecond 5, -> `6-0`): as an XTRIM MINID it keeps everything after `id` and nothing up to it. `null` for
+ * the last ID there is (`18446744073709551615-18446744073709551615`, or that millisecond bare): nothing comes after it.
  */
-export function nextEntryId(id: string): string {
+export function nextEntryId(id: string): string | null {
   const [ms, seq] = splitId(id);
-  return !id.includes('-') || seq === UINT64_MAX ? `${ms + 1n}-0` : `${ms}-${seq + 1n}`;
+  if (id.includes('-') && seq < UINT64_MAX) return `${ms}-${seq + 1n}`;
+  return ms < UINT64_MAX ? `${ms + 1n}-0` : null;
 }
 
 function splitId(id: string): [bigint, bigint] {
