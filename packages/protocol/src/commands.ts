@@ -35,14 +35,21 @@ export const rangeBoundSchema = z
 
 /**
  * An event type to produce; omitted (or `random`) picks one of the demo's order types per event. Any text,
- * as the reference demo takes it (`order placed`, `user/signup`), but one line of it.
+ * as the reference demo takes it (`order placed`, `user/signup`), but one line of it, and without the spaces
+ * around it, which the reference form drops too: `" order.paid "` is `order.paid`, and `"  "` is as empty as `""`.
  */
 export const eventTypeSchema = z
   .string()
+  .trim()
   .min(1, 'must not be empty')
   .max(LIMITS.eventTypeMax, `must be at most ${LIMITS.eventTypeMax} characters`)
-  // `*`, not `+`: an empty type is the length check's to report, not this one's.
-  .regex(/^\P{Cc}*$/u, 'must not contain control characters (newlines, tabs, NUL)');
+  // `*`, not `+`: an empty type is the length check's to report, not this one's. U+2028/U+2029 end a line too.
+  .regex(
+    /^[^\p{Cc}\p{Zl}\p{Zp}]*$/u,
+    'must not contain control characters or line breaks (newlines, tabs, NUL)',
+  )
+  // Half a UTF-16 pair (JSON's "\ud800") has no UTF-8 form: Redis would get U+FFFD in its place, silently.
+  .regex(/^\P{Cs}*$/u, 'must not contain a lone surrogate (half of a UTF-16 pair, such as \\ud800)');
 
 /** An optional event type, where `random` means the same as none: pick one per event. */
 const producedEventType = eventTypeSchema

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SocketClient } from './testing/socket-client.js';
+import { json, startTestServer, type TestServer } from './testing/test-server.js';
+
+/**
+ * Edge values a person or a script sends, which random bytes rarely hit: each one gets the same verdict on the
+ * JSON API, the WebSocket and the reference routes, and a refused one changes nothing.
+ */
+let test: TestServer;
+let socket: SocketClient;
+beforeAll(async () => {
+  test = await startTestServer();
+  socket = await SocketClient.connect(test.server.url);
+});
+afterAll(async () => {
+  await socket?.close();
+  await test?.stop();
+});
+
+const post = (path: string, body: unknown) =>
+  test.server.app.request(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+const length = () => test.server.pipeline.stream.length();
+const typesOf = async (ids: readonly string[]) =>
+  Promise.all(ids.map(async (id) => (await test.server.pipeline.stream.replay(id, id, 1))[0]?.fields.type));
+
+describe('event types', () => {
+  it('are refused alike when they cannot be stored as given: a lone surrogate, a line break', async () => {
+    const before = await length();
+    for (const eventType of ['\ud800', 'order\udc00paid', 'order\u2028paid', 'order\u2029paid']) {
+      const shown = JSON.stringify(eventType);
+      const api = await post('/api/produce', { count: 1, eventType });
+      expect(api.status, shown).toBe(400);
+      expect((await json(api)).message, shown).toMatch(/eventType: must not contain/);
+      expect(await socket.request({ type: 'produce', count: 1, eventType }), shown).toMatchObject({
+        type: 'error',
+        code: 'bad_request',
+        message: expect.stringMatching(/eventType: must not contain/),
+      });
+      expect((await post('/api/producer/start', { rate: 1, eventType })).status, shown).toBe(400);
+      // A form cannot carry half a surrogate pair (it is sent as U+FFFD), a JSON body to the same route can.
+      const reference = await post('/produce', { count: 1, type: eventType });
+      expect(reference.status, shown).toBe(400);
+      expect((await json(reference)).error, shown).toMatch(/eventType: must not contain/);
+    }
+    expect(test.server.pipeline.producer.state().running).toBe(false);
+    expect(await length()).toBe(before);
+  });
+
+  it('lose the spaces around them everywhere, as the reference form always did', async () => {
+    const api = await json(post('/api/produce', { count: 1, eventType: ' order.paid ' }));
+    const ws = await socket.request({ type: 'produce', count: 1, eventType: '\torder.paid ' });
+    const form = await json(
+      test.server.app.request('/produce', {
+        method: 'POST',
+        body: new URLSearchParams({ count: '1', type: ' order.paid ' }),
+      }),
+    );
+    const wsId = ws.type === 'result' ? (ws.result as { firstId: string }).firstId : '';
+    expect(await typesOf([api.firstId, wsId, form.ids[0]])).toEqual([
+      'order.paid',
+      'order.paid',
+      'order.paid',
+    ]);
+
+    // Blank is empty: refused by the JSON API and the WebSocket as "" is; the reference form's blank means random.
+    const before = await length();
+    const blank = await post('/api/produce', { count: 1, eventType: '   ' });
+    expect(blank.status).toBe(400);
+    expect((await json(blank)).message).toMatch(/eventType: must not be empty/);
+    expect(await socket.request({ type: 'produce', count: 1, eventType: ' ' })).toMatchObject({
+      type: 'error',
+    });
+    expect(await length()).toBe(before);
+  });
+});
