@@ -77,3 +77,23 @@ describe('event types', () => {
     expect(await length()).toBe(before);
   });
 });
+
+describe('entry IDs', () => {
+  it('with leading zeros, which Redis reads as the same ID, name the same entry and its history', async () => {
+    const { firstId } = await json(post('/api/produce', { count: 1, eventType: 'order.paid' }));
+    await expect.poll(async () => test.server.pipeline.history.of(firstId).length).toBeGreaterThan(2);
+    const [ms, seq] = firstId.split('-');
+    const padded = `00${ms}-00${seq}`;
+    const history = await json(test.server.app.request(`/api/entries/${padded}/history`));
+    expect(history.id).toBe(firstId);
+    expect(history.entry.id).toBe(firstId);
+    expect(history.events.length).toBeGreaterThan(2);
+    expect(await socket.request({ type: 'entry.history', id: `0${firstId}` })).toMatchObject({
+      type: 'result',
+      result: { id: firstId, events: history.events },
+    });
+    // The MINID a trim reports is the ID Redis trimmed at.
+    const trimmed = await json(post('/api/trim/minid', { minId: '0001-0' }));
+    expect(trimmed.minId).toBe('1-0');
+  });
+});

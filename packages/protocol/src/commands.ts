@@ -22,10 +22,15 @@ export const nameSchema = z
   // Names key plain objects (the charts' history, by group); this one would set the object's prototype instead.
   .refine((name) => name !== '__proto__', 'must not be __proto__');
 
+/**
+ * An entry ID, in its canonical form: Redis reads `001716998413541-00` as `1716998413541-0`, and so must
+ * everything here that keys by ID (an entry's history, the IDs a reply names).
+ */
 export const entryIdSchema = z
   .string()
   .regex(ENTRY_ID, 'must be a stream ID like 1716998413541-0')
-  .refine((id) => !ENTRY_ID.test(id) || partsFit(id), TOO_BIG);
+  .refine((id) => !ENTRY_ID.test(id) || partsFit(id), TOO_BIG)
+  .transform((id) => id.replace(/(^|-)0+(?=\d)/g, '$1'));
 
 /** XRANGE bounds: `-`, `+`, an ID, or an exclusive `(`-prefixed ID. */
 export const rangeBoundSchema = z
