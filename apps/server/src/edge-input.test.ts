@@ -97,3 +97,48 @@ describe('entry IDs', () => {
     expect(trimmed.minId).toBe('1-0');
   });
 });
+
+describe('a field given twice, or as a file', () => {
+  const send = (path: string, body: URLSearchParams | FormData) => test.server.app.request(path, { method: 'POST', body });
+
+  it('is refused on the reference routes, saying which, and changes nothing', async () => {
+    const before = await length();
+    const worker = test.server.pipeline.pool.get('analytics', 'worker-c');
+    const queued = worker.status().crashQueued;
+    const twice = [
+      await send('/crash', new URLSearchParams('group=analytics&name=worker-c&count=1&count=1000')),
+      await send('/trim', new URLSearchParams('maxlen=100&maxlen=0')),
+      await send('/produce?count=1&count=2', new URLSearchParams()),
+    ];
+    const multipart = new FormData();
+    multipart.append('count', '2');
+    multipart.append('count', '3');
+    twice.push(await send('/produce', multipart));
+    for (const response of twice) {
+      expect(response.status).toBe(400);
+      expect((await json(response)).error).toMatch(
+        /(form field|query parameter) (count|maxlen) is given 2 times/,
+      );
+    }
+    const file = new FormData();
+    file.append('count', new Blob(['500']), 'count.txt');
+    const asFile = await send('/produce', file);
+    expect(asFile.status).toBe(400);
+    expect((await json(asFile)).error).toBe('count must be a text field, not a file');
+    expect(worker.status().crashQueued).toBe(queued);
+    expect(await length()).toBe(before);
+  });
+
+  it('is refused as a replay query parameter, by the JSON API and the reference route alike', async () => {
+    for (const query of ['count=1&count=3', 'start=%2B&start=-']) {
+      for (const path of ['/api/replay', '/replay']) {
+        const response = await test.server.app.request(`${path}?${query}`);
+        expect(response.status, `${path}?${query}`).toBe(400);
+        const reply = await json(response);
+        expect(reply.message ?? reply.error).toMatch(
+          /query parameter (count|start) is given 2 times; give it once/,
+        );
+      }
+    }
+  });
+});

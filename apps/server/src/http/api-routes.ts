@@ -30,7 +30,7 @@ export function apiRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps, limit:
   api.get('/state', async (c) => c.json(await limit.run(c, buildSnapshot)));
   api.get('/replay', (c) =>
     // The type goes last: a query parameter named `type` must not turn this read into another command.
-    run(c, parseCommand({ ...queryWithNumbers(c.req.query(), ['count']), type: 'replay' })),
+    run(c, parseCommand({ ...queryWithNumbers(queryOnce(c), ['count']), type: 'replay' })),
   );
   api.get('/entries/:id/history', (c) =>
     run(c, parseCommand({ type: 'entry.history', id: c.req.param('id') })),
@@ -60,6 +60,23 @@ export async function jsonBody(c: Context): Promise<unknown> {
       `body is not valid JSON: ${error instanceof Error ? error.message : error}`,
     );
   }
+}
+
+/**
+ * The query's parameters, each given once: `?count=5&count=500` means no one thing, and taking the first (as
+ * `c.req.query()` does) or the last would hide the mistake behind an answer to a question not asked.
+ */
+export function queryOnce(c: Context): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const [name, values] of Object.entries(c.req.queries())) {
+    if (values.length > 1) throw givenTwice('query parameter', name, values.length);
+    query[name] = values[0] ?? '';
+  }
+  return query;
+}
+
+export function givenTwice(what: string, name: string, times: number): CommandError {
+  return new CommandError('bad_request', `${what} ${name} is given ${times} times; give it once`);
 }
 
 const DECIMAL = /^-?\d+(\.\d+)?$/;

@@ -5,7 +5,7 @@ import { assertRedisReady, CommandError } from '../pipeline/command-error.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import { runCommand } from '../pipeline/run-command.js';
 import type { ApiDeps } from './api-routes.js';
-import { jsonBody, queryWithNumbers } from './api-routes.js';
+import { givenTwice, jsonBody, queryOnce, queryWithNumbers } from './api-routes.js';
 import { ClientBusyError, type ClientLimit } from './client-limit.js';
 import { errorReply, retryAfter } from './error-reply.js';
 import { parseCommand } from './parse-command.js';
@@ -56,7 +56,7 @@ export function referenceRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps, 
   ref.get('/state', async (c) => c.json(referenceState(await limit.run(c, buildSnapshot), pipeline)));
 
   ref.get('/replay', async (c) => {
-    const query = queryWithNumbers(c.req.query(), ['count']);
+    const query = queryWithNumbers(queryOnce(c), ['count']);
     const { start = '-', end = '+', count: asked = REPLAY_DEFAULT } = query;
     // As the reference does: a limit past the cap is lowered to it (and the reply's `limit` says so).
     const count = typeof asked === 'number' && asked > LIMITS.replayMax ? LIMITS.replayMax : asked;
@@ -149,11 +149,15 @@ async function formOf(
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new CommandError('bad_request', 'the body must be form fields or a JSON object of them');
   }
-  const fields: Record<string, string> = { ...c.req.query() };
+  const fields: Record<string, string> = queryOnce(c);
   for (const [name, value] of Object.entries(body)) {
     if (typeof value === 'string' || typeof value === 'number') fields[name] = String(value);
-    // A form has only text; in JSON anything else (true, [5], null) would otherwise vanish into a default.
+    // A form field given twice (`count=1&count=1000`) has no one meaning: the last one used to win, silently.
+    else if (!isJson && Array.isArray(value)) throw givenTwice('form field', name, value.length);
+    // A form has only text; in JSON anything else (true, [5], null) would otherwise vanish into a default,
+    // as a file part of a multipart form (`curl -F count=@n.txt`) did.
     else if (isJson) throw new CommandError('bad_request', `${name} must be a string or a number`);
+    else throw new CommandError('bad_request', `${name} must be a text field, not a file`);
   }
   return queryWithNumbers(fields, numeric);
 }
@@ -174,7 +178,7 @@ async function formBody(c: Context, contentType: string): Promise<Record<string,
     );
   }
   try {
-    return await c.req.parseBody();
+    return await c.req.parseBody({ all: true });
   } catch (error) {
     throw new CommandError(
       'bad_request',
