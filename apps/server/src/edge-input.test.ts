@@ -99,7 +99,8 @@ describe('entry IDs', () => {
 });
 
 describe('a field given twice, or as a file', () => {
-  const send = (path: string, body: URLSearchParams | FormData) => test.server.app.request(path, { method: 'POST', body });
+  const send = (path: string, body: URLSearchParams | FormData) =>
+    test.server.app.request(path, { method: 'POST', body });
 
   it('is refused on the reference routes, saying which, and changes nothing', async () => {
     const before = await length();
@@ -140,5 +141,65 @@ describe('a field given twice, or as a file', () => {
         );
       }
     }
+  });
+});
+
+describe('bodies in another encoding than UTF-8', () => {
+  const raw = (path: string, contentType: string, body: string | Uint8Array) =>
+    test.server.app.request(path, { method: 'POST', headers: { 'content-type': contentType }, body });
+  const latin1 = (text: string) => Uint8Array.from(text, (char) => char.charCodeAt(0));
+
+  it('are refused, saying so, instead of having U+FFFD stored in place of what they said', async () => {
+    const before = await length();
+    const refusals = [
+      [
+        await raw('/api/produce', 'application/json', latin1('{"count":1,"eventType":"café"}')),
+        /not valid UTF-8/,
+      ],
+      [await raw('/produce', 'application/json', latin1('{"count":1,"type":"café"}')), /not valid UTF-8/],
+      [
+        await raw('/produce', 'application/x-www-form-urlencoded', latin1('count=1&type=café')),
+        /not valid UTF-8/,
+      ],
+      [
+        await raw('/produce', 'application/x-www-form-urlencoded', 'count=1&type=caf%E9'),
+        /form field type is not percent-encoded UTF-8/,
+      ],
+      [
+        await raw('/produce', 'application/x-www-form-urlencoded; charset=ISO-8859-1', 'count=1&type=caf%E9'),
+        /charset ISO-8859-1 is not supported/,
+      ],
+      [
+        await raw('/api/produce', 'application/json; charset=windows-1252', '{"count":1}'),
+        /charset windows-1252 is not supported/,
+      ],
+      [
+        await test.server.app.request('/produce?type=caf%E9', { method: 'POST' }),
+        /query parameter type is not/,
+      ],
+    ] as const;
+    for (const [response, reason] of refusals) {
+      expect(response.status, String(reason)).toBe(400);
+      const reply = await json(response);
+      expect(reply.message ?? reply.error).toMatch(reason);
+    }
+    expect(await length()).toBe(before);
+
+    // UTF-8 labelled so, a lone `%` (which the form parser keeps as it is) and a byte-order mark are fine.
+    const utf8 = await raw(
+      '/produce',
+      'application/x-www-form-urlencoded; charset=UTF-8',
+      'count=1&type=caf%C3%A9+100%',
+    );
+    const bom = await raw(
+      '/api/produce',
+      'application/json; charset="utf-8"',
+      '\ufeff{"count":1,"eventType":"café"}',
+    );
+    expect([utf8.status, bom.status]).toEqual([200, 200]);
+    expect(await typesOf([(await json(utf8)).ids[0], (await json(bom)).firstId])).toEqual([
+      'café 100%',
+      'café',
+    ]);
   });
 });

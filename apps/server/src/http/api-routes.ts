@@ -50,7 +50,7 @@ export function apiRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps, limit:
 
 /** The request's JSON, `{}` for an empty body; unparseable JSON is the client's error, said plainly. */
 export async function jsonBody(c: Context): Promise<unknown> {
-  const text = await c.req.text();
+  const text = await bodyText(c);
   if (text.trim() === '') return {};
   try {
     return JSON.parse(text);
@@ -67,6 +67,7 @@ export async function jsonBody(c: Context): Promise<unknown> {
  * `c.req.query()` does) or the last would hide the mistake behind an answer to a question not asked.
  */
 export function queryOnce(c: Context): Record<string, string> {
+  assertUtf8Form(new URL(c.req.url).search.slice(1), 'query parameter');
   const query: Record<string, string> = {};
   for (const [name, values] of Object.entries(c.req.queries())) {
     if (values.length > 1) throw givenTwice('query parameter', name, values.length);
@@ -77,6 +78,43 @@ export function queryOnce(c: Context): Record<string, string> {
 
 export function givenTwice(what: string, name: string, times: number): CommandError {
   return new CommandError('bad_request', `${what} ${name} is given ${times} times; give it once`);
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)/i;
+
+/**
+ * The body as text, which must be UTF-8 (JSON always is; forms are, as browsers send them). Other bytes (a
+ * Latin-1 `é`, 0xE9) used to be read as U+FFFD and stored so: an event type `café` was appended as `caf�`.
+ */
+export async function bodyText(c: Context): Promise<string> {
+  const charset = CHARSET.exec(c.req.header('content-type') ?? '')?.[1];
+  if (charset !== undefined && !/^(utf-?8|us-ascii)$/i.test(charset)) {
+    throw new CommandError('bad_request', `charset ${charset} is not supported: send the body in UTF-8`);
+  }
+  try {
+    return UTF8.decode(await c.req.arrayBuffer());
+  } catch {
+    throw new CommandError('bad_request', 'the body is not valid UTF-8: send it in UTF-8');
+  }
+}
+
+/**
+ * Percent-escapes must spell UTF-8 too: `type=caf%E9` (from a Latin-1 form) was read as `caf�` in a body and
+ * as `caf%E9` itself in a query string. A `%` that starts no escape stays a `%`, as both parsers read it.
+ */
+export function assertUtf8Form(text: string, what: 'form field' | 'query parameter'): void {
+  for (const pair of text.split('&')) {
+    try {
+      decodeURIComponent(pair.replaceAll('+', ' ').replace(/%(?![0-9A-Fa-f]{2})/g, '%25'));
+    } catch {
+      const name = pair.split('=')[0] ?? '';
+      throw new CommandError(
+        'bad_request',
+        `${what} ${name.length > 40 ? `${name.slice(0, 40)}…` : name} is not percent-encoded UTF-8 (from a Latin-1 page?): send it in UTF-8`,
+      );
+    }
+  }
 }
 
 const DECIMAL = /^-?\d+(\.\d+)?$/;

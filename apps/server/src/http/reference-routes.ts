@@ -5,7 +5,7 @@ import { assertRedisReady, CommandError } from '../pipeline/command-error.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import { runCommand } from '../pipeline/run-command.js';
 import type { ApiDeps } from './api-routes.js';
-import { givenTwice, jsonBody, queryOnce, queryWithNumbers } from './api-routes.js';
+import { assertUtf8Form, bodyText, givenTwice, jsonBody, queryOnce, queryWithNumbers } from './api-routes.js';
 import { ClientBusyError, type ClientLimit } from './client-limit.js';
 import { errorReply, retryAfter } from './error-reply.js';
 import { parseCommand } from './parse-command.js';
@@ -177,6 +177,8 @@ async function formBody(c: Context, contentType: string): Promise<Record<string,
       `a body of type ${JSON.stringify(contentType || 'none')} cannot be read; send form fields (application/x-www-form-urlencoded or multipart/form-data) or JSON`,
     );
   }
+  if (/^application\/x-www-form-urlencoded\b/i.test(contentType))
+    assertUtf8Form(await bodyText(c), 'form field');
   try {
     return await c.req.parseBody({ all: true });
   } catch (error) {
