@@ -203,3 +203,43 @@ describe('bodies in another encoding than UTF-8', () => {
     ]);
   });
 });
+
+describe('arguments a command does not take', () => {
+  it('are refused by name on the JSON API and the WebSocket, instead of the default running in their place', async () => {
+    const before = await length();
+    const misspelt = [
+      [
+        '/api/produce',
+        { count: 2, evenType: 'order.paid' },
+        /unknown argument "evenType"; it takes count, eventType/,
+      ],
+      ['/api/trim/maxlen', { maxlen: 0, aprox: false }, /unknown argument "aprox"; it takes maxlen, approx/],
+      ['/api/reset', { really: true }, /unknown argument "really"; it takes none/],
+      [
+        '/api/commands',
+        { type: 'produce', count: 1, eventtype: 'x', n: 1 },
+        /unknown arguments "eventtype", "n"/,
+      ],
+    ] as const;
+    for (const [path, body, reason] of misspelt) {
+      const response = await post(path, body);
+      expect(response.status, path).toBe(400);
+      expect((await json(response)).message, path).toMatch(reason);
+      const [, ...rest] = path.split('/api/');
+      const type = rest.join('').replaceAll('/', '.');
+      expect(await socket.request({ type, ...body }), path).toMatchObject({
+        type: 'error',
+        code: 'bad_request',
+        message: expect.stringMatching(reason),
+      });
+    }
+    expect((await json(test.server.app.request('/api/replay?cont=5'))).message).toMatch(
+      /unknown argument "cont"/,
+    );
+    expect(await length()).toBe(before);
+
+    // What the WebSocket takes, /api/commands takes as it is; the credential is no argument of a replay.
+    expect((await post('/api/commands', { requestId: 'r-1', type: 'replay', count: 1 })).status).toBe(200);
+    expect((await test.server.app.request('/api/replay?count=1&token=')).status).toBe(200);
+  });
+});

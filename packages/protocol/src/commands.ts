@@ -70,82 +70,91 @@ const int = (label: string, min: number, max: number) =>
 
 const consumerRef = { group: nameSchema, name: nameSchema };
 
+/**
+ * A command's arguments, and no others: a misspelt one (`evenType`, `aprox`) was dropped without a word, and
+ * the command ran with the default in its place (random types, an approximate trim).
+ */
+const command = <Shape extends z.ZodRawShape>(shape: Shape) =>
+  z.strictObject(shape, {
+    error: (issue) => {
+      if (issue.code !== 'unrecognized_keys') return undefined;
+      const known = Object.keys(shape).filter((key) => key !== 'type');
+      return `unknown argument${issue.keys.length === 1 ? '' : 's'} ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}; ${known.length === 0 ? 'it takes none' : `it takes ${known.join(', ')}`}`;
+    },
+  });
+
 /** Every action, as one tagged union: the JSON API and the WebSocket validate with the same schemas. */
 export const commandSchema = z.discriminatedUnion('type', [
-  z.object({
+  command({
     type: z.literal('produce'),
     count: int('count', 1, LIMITS.produceMax),
     eventType: producedEventType,
   }),
-  z.object({
+  command({
     type: z.literal('producer.start'),
     rate: int('rate', 1, LIMITS.producerRateMax),
     eventType: producedEventType,
   }),
-  z.object({ type: z.literal('producer.stop') }),
-  z.object({ type: z.literal('consumer.add'), ...consumerRef }),
-  z.object({ type: z.literal('consumer.remove'), ...consumerRef }),
-  z.object({ type: z.literal('consumer.pause'), ...consumerRef }),
-  z.object({ type: z.literal('consumer.resume'), ...consumerRef }),
-  z.object({ type: z.literal('consumer.crash'), ...consumerRef, count: int('count', 1, LIMITS.crashMax) }),
-  z.object({ type: z.literal('autoclaim'), group: nameSchema, consumer: nameSchema }),
-  z.object({
+  command({ type: z.literal('producer.stop') }),
+  command({ type: z.literal('consumer.add'), ...consumerRef }),
+  command({ type: z.literal('consumer.remove'), ...consumerRef }),
+  command({ type: z.literal('consumer.pause'), ...consumerRef }),
+  command({ type: z.literal('consumer.resume'), ...consumerRef }),
+  command({ type: z.literal('consumer.crash'), ...consumerRef, count: int('count', 1, LIMITS.crashMax) }),
+  command({ type: z.literal('autoclaim'), group: nameSchema, consumer: nameSchema }),
+  command({
     type: z.literal('replay'),
     start: rangeBoundSchema.default('-'),
     end: rangeBoundSchema.default('+'),
     count: int('count', 1, LIMITS.replayMax).default(50),
   }),
-  z.object({
+  command({
     type: z.literal('trim.maxlen'),
     maxlen: int('maxlen', 0, 1_000_000_000),
     approx: z.boolean().default(true),
   }),
-  z
-    .object({
-      type: z.literal('trim.minid'),
-      minId: entryIdSchema.optional(),
-      /** Alternatively: drop entries older than this many milliseconds. */
-      olderThanMs: int('olderThanMs', 0, 10 * 365 * 86_400_000).optional(),
-      approx: z.boolean().default(true),
-    })
-    .refine((command) => (command.minId === undefined) !== (command.olderThanMs === undefined), {
-      message: 'give exactly one of minId or olderThanMs',
-    }),
-  z.object({ type: z.literal('reset') }),
-  z.object({ type: z.literal('poison.inject'), count: int('count', 1, LIMITS.poisonMax).default(1) }),
-  z.object({
+  command({
+    type: z.literal('trim.minid'),
+    minId: entryIdSchema.optional(),
+    /** Alternatively: drop entries older than this many milliseconds. */
+    olderThanMs: int('olderThanMs', 0, 10 * 365 * 86_400_000).optional(),
+    approx: z.boolean().default(true),
+  }).refine((command) => (command.minId === undefined) !== (command.olderThanMs === undefined), {
+    message: 'give exactly one of minId or olderThanMs',
+  }),
+  command({ type: z.literal('reset') }),
+  command({ type: z.literal('poison.inject'), count: int('count', 1, LIMITS.poisonMax).default(1) }),
+  command({
     type: z.literal('dlq.list'),
     count: int('count', 1, LIMITS.dlqListMax).default(50),
     /** A letter's ID in the dead-letter stream: list the ones older than it (the next page). */
     before: entryIdSchema.optional(),
   }),
   /** Appends the dead-lettered entry's fields to the main stream again and removes it from the DLQ. */
-  z.object({ type: z.literal('dlq.requeue'), id: entryIdSchema }),
-  z.object({ type: z.literal('dlq.discard'), id: entryIdSchema }),
+  command({ type: z.literal('dlq.requeue'), id: entryIdSchema }),
+  command({ type: z.literal('dlq.discard'), id: entryIdSchema }),
   /** Discards every dead letter up to and including `through`, the newest one the user saw; later ones stay. */
-  z.object({ type: z.literal('dlq.purge'), through: entryIdSchema }),
+  command({ type: z.literal('dlq.purge'), through: entryIdSchema }),
   /** Runs XAUTOCLAIM on a timer in every worker of the group (the auto-reaper). */
-  z.object({ type: z.literal('autoreap.set'), group: nameSchema, enabled: z.boolean() }),
+  command({ type: z.literal('autoreap.set'), group: nameSchema, enabled: z.boolean() }),
   /** A standing MINID-by-age policy, applied every second; `null` turns it off. */
-  z.object({
+  command({
     type: z.literal('retention.set'),
     maxAgeMs: int('maxAgeMs', 1_000, 10 * 365 * 86_400_000).nullable(),
   }),
   /** What a trim would remove, per group: entries still pending, and entries not yet read. */
-  z
-    .object({
-      type: z.literal('trim.preview'),
-      maxlen: int('maxlen', 0, 1_000_000_000).optional(),
-      minId: entryIdSchema.optional(),
-      olderThanMs: int('olderThanMs', 0, 10 * 365 * 86_400_000).optional(),
-    })
-    .refine(
-      (command) =>
-        [command.maxlen, command.minId, command.olderThanMs].filter((value) => value !== undefined).length ===
-        1,
-      { message: 'give exactly one of maxlen, minId or olderThanMs' },
-    ),
-  z.object({ type: z.literal('entry.history'), id: entryIdSchema }),
+  command({
+    type: z.literal('trim.preview'),
+    maxlen: int('maxlen', 0, 1_000_000_000).optional(),
+    minId: entryIdSchema.optional(),
+    olderThanMs: int('olderThanMs', 0, 10 * 365 * 86_400_000).optional(),
+  }).refine(
+    (command) =>
+      [command.maxlen, command.minId, command.olderThanMs].filter((value) => value !== undefined).length ===
+      1,
+    { message: 'give exactly one of maxlen, minId or olderThanMs' },
+  ),
+  command({ type: z.literal('entry.history'), id: entryIdSchema }),
 ]);
 
 export type Command = z.infer<typeof commandSchema>;
@@ -154,8 +163,4 @@ export type CommandType = Command['type'];
 export type CommandOf<T extends CommandType> = Extract<Command, { type: T }>;
 
 /** What a browser sends over the WebSocket: a command with the id its reply will carry. */
-export const clientMessageSchema = z.intersection(
-  z.object({ requestId: z.string().min(1).max(64) }),
-  commandSchema,
-);
-export type ClientMessage = z.infer<typeof clientMessageSchema>;
+export type ClientMessage = { readonly requestId: string } & Command;

@@ -28,14 +28,24 @@ export function apiRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps, limit:
   };
 
   api.get('/state', async (c) => c.json(await limit.run(c, buildSnapshot)));
-  api.get('/replay', (c) =>
+  api.get('/replay', (c) => {
+    // `token` is the credential (`?token=…`), no argument of the command's.
+    const { token: _token, ...query } = queryOnce(c);
     // The type goes last: a query parameter named `type` must not turn this read into another command.
-    run(c, parseCommand({ ...queryWithNumbers(queryOnce(c), ['count']), type: 'replay' })),
-  );
+    return run(c, parseCommand({ ...queryWithNumbers(query, ['count']), type: 'replay' }));
+  });
   api.get('/entries/:id/history', (c) =>
     run(c, parseCommand({ type: 'entry.history', id: c.req.param('id') })),
   );
-  api.post('/commands', async (c) => run(c, parseCommand(await jsonBody(c))));
+  api.post('/commands', async (c) => {
+    const body = await jsonBody(c);
+    // A WebSocket message as it is, its `requestId` with it, is a command here too (HTTP pairs its own replies).
+    if (typeof body === 'object' && body !== null && !Array.isArray(body) && 'requestId' in body) {
+      const { requestId: _requestId, ...command } = body;
+      return run(c, parseCommand(command));
+    }
+    return run(c, parseCommand(body));
+  });
   for (const type of COMMAND_TYPES) {
     api.post(`/${type.replaceAll('.', '/')}`, async (c) => {
       const body = await jsonBody(c);
