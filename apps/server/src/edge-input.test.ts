@@ -243,3 +243,40 @@ describe('arguments a command does not take', () => {
     expect((await test.server.app.request('/api/replay?count=1&token=')).status).toBe(200);
   });
 });
+
+describe('names', () => {
+  it('that may not be used say which character is wrong, alike everywhere, and add nothing', async () => {
+    const cases = [
+      [' worker-z', /not a space$/],
+      ['worker-z ', /not a space$/],
+      ['wörker', /may contain only ASCII letters, digits and _ \. : -, not "ö" \(U\+00F6\)$/],
+      ['worker\u200bz', /not U\+200B$/],
+      ['e\u0301', /not U\+0301$/],
+      ['worker\u0000', /not U\+0000$/],
+      ['🚀', /not "🚀" \(U\+1F680\)$/],
+    ] as const;
+    for (const [name, reason] of cases) {
+      const shown = JSON.stringify(name);
+      const api = await post('/api/consumer/add', { group: 'analytics', name });
+      expect(api.status, shown).toBe(400);
+      expect((await json(api)).message, shown).toMatch(reason);
+      expect(await socket.request({ type: 'consumer.add', group: 'analytics', name }), shown).toMatchObject({
+        type: 'error',
+        message: expect.stringMatching(reason),
+      });
+      const form = await test.server.app.request('/add-worker', {
+        method: 'POST',
+        body: new URLSearchParams({ group: 'analytics', name }),
+      });
+      expect(form.status, shown).toBe(400);
+      expect((await json(form)).error, shown).toMatch(reason);
+    }
+    // Empty is said once, as what it is.
+    expect((await json(post('/api/consumer/add', { group: 'analytics', name: '' }))).message).toBe(
+      'consumer.add: name: must not be empty',
+    );
+    const state = await json(test.server.app.request('/api/state'));
+    const analytics = state.groups.find((group: { name: string }) => group.name === 'analytics');
+    expect(analytics.consumers.map((consumer: { name: string }) => consumer.name)).toEqual(['worker-c']);
+  });
+});

@@ -234,7 +234,10 @@ describe('configuration', () => {
     ['billing', /seed: "billing" must look like group=consumer,consumer/],
     ['billing=', /seed: group "billing" needs at least one consumer/],
     ['=pod-1', /seed: group "" must not be empty/],
-    ['billing=pod 1', /seed: consumer "pod 1" may contain only letters, digits/],
+    [
+      'billing=pod 1',
+      /seed: consumer "pod 1" may contain only ASCII letters, digits and _ . : -, not a space/,
+    ],
     ['billing=pod-1,pod-1', /seed: group "billing" names a consumer twice/],
     ['billing=pod-1,,pod-2', /seed: consumer "" must not be empty/],
     ['billing=pod-1;billing=pod-2', /seed: group "billing" is given twice/],

@@ -13,12 +13,27 @@ const partsFit = (bound: string) =>
     .every((part) => part.length < 20 || BigInt(part) <= UINT64_MAX);
 const TOO_BIG = 'has a part over 18446744073709551615, the largest a stream ID can hold';
 
+const NAME_CHAR = /^[A-Za-z0-9_.:-]$/;
+
+/**
+ * The first character of a name that may not be in one, as a person can see it: a trailing space or a
+ * zero-width one is invisible in the name itself, and `ö` is a letter, only not an ASCII one.
+ */
+function nameCharOf(input: unknown): string {
+  const char = [...String(input)].find((c) => !NAME_CHAR.test(c)) ?? '';
+  if (char === ' ') return 'a space';
+  const code = `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+  return /^[\p{C}\p{Z}\p{M}]$/u.test(char) ? code : `${JSON.stringify(char)} (${code})`;
+}
+
 /** Group and consumer names: short and plain, so they read well in a table and in `redis-cli`. */
 export const nameSchema = z
   .string()
   .min(1, 'must not be empty')
   .max(LIMITS.nameMax, `must be at most ${LIMITS.nameMax} characters`)
-  .regex(/^[A-Za-z0-9_.:-]+$/, 'may contain only letters, digits and _ . : -')
+  .regex(/^[A-Za-z0-9_.:-]*$/, {
+    error: (issue) => `may contain only ASCII letters, digits and _ . : -, not ${nameCharOf(issue.input)}`,
+  })
   // Names key plain objects (the charts' history, by group); this one would set the object's prototype instead.
   .refine((name) => name !== '__proto__', 'must not be __proto__');
 
