@@ -143,10 +143,15 @@ export const ConsumerCard = memo(function ConsumerCard({
             <p className="consumer-recent-empty">none yet</p>
           ) : (
             <ul>
-              {recent.map((outcome) => {
+              {recent.map((outcome, slot) => {
                 const badge = OUTCOME_BADGE[outcome.outcome];
                 return (
-                  <li key={`${outcome.id}:${outcome.ts}:${outcome.outcome}`}>
+                  // Keyed by position, not by entry: with the producer on, all six are new entries at every
+                  // snapshot, and keyed by ID each card built six rows and threw six away four times a second
+                  // (with 57 consumers, most of the page's script time). By position, the rows stay and only
+                  // their text changes. The list holds still while focused, so no focused row is rewritten.
+                  // biome-ignore lint/suspicious/noArrayIndexKey: the slots are the point, see above
+                  <li key={slot}>
                     <EntryId id={outcome.id} />
                     <span className={`badge ${badge.tone}`}>{badge.label}</span>
                     {outcome.deliveryCount !== null && outcome.deliveryCount > 1 ? (
