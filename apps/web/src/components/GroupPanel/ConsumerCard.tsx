@@ -1,13 +1,15 @@
 import type { AlertView, CommandResults, ConsumerView, WorkerView } from '@streamscope/protocol';
-import { memo, useId } from 'react';
+import { memo, useId, useRef, useState } from 'react';
 import { useCommand } from '../../hooks/use-command';
 import { useHoldWhileFocused } from '../../hooks/use-hold-while-focused';
+import { useDashboardWhileVisible } from '../../hooks/use-while-visible';
 import { hasAlert } from '../../lib/alerts';
 import { formatCount, formatDuration } from '../../lib/format';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { EntryId } from '../EntryId/EntryId';
 import { Stat } from '../Stat/Stat';
 import { AlertBadges } from './AlertBadges';
+import { findConsumer } from './consumer-lookup';
 
 /** How many deliveries "Crash next 3" drops, as in the reference demo. */
 const CRASH_COUNT = 3;
@@ -25,7 +27,8 @@ const OUTCOME_BADGE: Record<Outcome, { label: string; tone: string }> = {
 
 interface ConsumerCardProps {
   group: string;
-  consumer: ConsumerView;
+  /** Its name: the card reads its figures from the store itself (see below). */
+  name: string;
   /** This consumer's alerts (`group/consumer` subjects); the shared empty list when none, so memo holds. */
   alerts: readonly AlertView[];
   onRemoved: (result: CommandResults['consumer.remove']) => void;
@@ -74,10 +77,36 @@ function WorkerBadges({ worker, connected }: { worker: WorkerView | null; connec
 /** One consumer of a group: its share of the pending list, what its worker did lately, and the levers to pull. */
 export const ConsumerCard = memo(function ConsumerCard({
   group,
-  consumer,
+  name,
   alerts,
   onRemoved,
 }: ConsumerCardProps) {
+  // Each card follows its own consumer, and only while on screen: every snapshot changes every consumer's
+  // figures, and with dozens of consumers re-rendering the cards out of view was most of the page's work.
+  // Scrolled back into view, a card catches up at once. When its consumer leaves the snapshot it keeps its
+  // last figures until its group, rendered from the same snapshot, drops the card.
+  const [card, setCard] = useState<HTMLElement | null>(null);
+  const selected = useDashboardWhileVisible(card, (state) => findConsumer(state.snapshot, group, name));
+  const last = useRef(selected);
+  if (selected !== undefined) last.current = selected;
+  if (last.current === undefined) return null;
+  return (
+    <ConsumerCardBody
+      cardRef={setCard}
+      group={group}
+      consumer={last.current}
+      alerts={alerts}
+      onRemoved={onRemoved}
+    />
+  );
+});
+
+interface ConsumerCardBodyProps extends Omit<ConsumerCardProps, 'name'> {
+  cardRef: (element: HTMLElement | null) => void;
+  consumer: ConsumerView;
+}
+
+function ConsumerCardBody({ cardRef, group, consumer, alerts, onRemoved }: ConsumerCardBodyProps) {
   const headingId = useId();
   const { name, worker } = consumer;
   // One request at a time per card: the error shown is the one its last button got.
@@ -90,6 +119,7 @@ export const ConsumerCard = memo(function ConsumerCard({
 
   return (
     <article
+      ref={cardRef}
       className={`consumer-card${worker?.alive === false ? ' is-down' : ''}${paused ? ' is-paused' : ''}`}
       aria-labelledby={headingId}
     >
@@ -228,4 +258,4 @@ export const ConsumerCard = memo(function ConsumerCard({
       </ActionFeedback>
     </article>
   );
-});
+}

@@ -124,7 +124,7 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts }: GroupPanel
               <ConsumerCard
                 key={consumer.name}
                 group={group.name}
-                consumer={consumer}
+                name={consumer.name}
                 alerts={alertsFor(alerts, group.name, consumer.name)}
                 onRemoved={onRemoved}
               />
