@@ -29,6 +29,8 @@ test('the redis.io walk-through, and the timeline, charts and handover beyond it
   await workerA.getByRole('button', { name: 'Crash next 3 on worker-a' }).click();
   await expect(workerA).toContainText(/crash/i);
   await dashboard.produceEvents(20);
+  // Scrolled to, as a person would: out of view the table keeps its last rows (as the charts do, below).
+  await pending.scrollIntoViewIfNeeded();
   const pendingRows = pending.getByRole('row').filter({ hasText: 'worker-a' });
   await expect(pendingRows).toHaveCount(3);
   const stuckId = (await pendingRows.first().getByRole('button').textContent()) ?? '';

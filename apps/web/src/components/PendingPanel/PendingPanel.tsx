@@ -3,8 +3,8 @@ import { memo, useId, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useCommand } from '../../hooks/use-command';
 import { useHoldWhileFocused } from '../../hooks/use-hold-while-focused';
+import { useDashboardWhileVisible } from '../../hooks/use-while-visible';
 import { formatCount, formatDuration } from '../../lib/format';
-import { useDashboard } from '../../store/store';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { EntryId } from '../EntryId/EntryId';
 import { Panel } from '../Panel/Panel';
@@ -97,7 +97,11 @@ const PendingRow = memo(function PendingRow({
 /** XPENDING across groups, and XAUTOCLAIM of the idle ones into a chosen consumer. */
 export function PendingPanel() {
   const targetId = useId();
-  const { rows, omitted, claimMinIdleMs, groups } = useDashboard(
+  // Up to 200 rows, most of them new entries at every snapshot under load: while the table is out of view it
+  // keeps what it showed last instead of rebuilding them, and catches up when scrolled back.
+  const [table, setTable] = useState<HTMLDivElement | null>(null);
+  const { rows, omitted, claimMinIdleMs, groups } = useDashboardWhileVisible(
+    table,
     useShallow((state) => ({
       rows: state.snapshot?.pending.rows ?? NO_ROWS,
       omitted: state.snapshot?.pending.omitted ?? 0,
@@ -191,7 +195,7 @@ export function PendingPanel() {
         </ActionFeedback>
       </div>
 
-      <div {...holdWhileFocused}>
+      <div ref={setTable} {...holdWhileFocused}>
         {listed.length === 0 ? (
           <p className="empty">Nothing pending: every delivered entry has been acked.</p>
         ) : (
