@@ -79,7 +79,9 @@ const producedEventType = eventTypeSchema
 const int = (label: string, min: number, max: number) =>
   z
     .number({ error: `${label} must be a number` })
-    .int(`${label} must be a whole number`)
+    // Not `.int()`: zod's also refuses whole numbers past 2^53 as "not an integer", where the bound below is the
+    // real reason (and says which).
+    .refine(Number.isInteger, `${label} must be a whole number`)
     .min(min, `${label} must be at least ${min}`)
     .max(max, `${label} must be at most ${max}`);
 
