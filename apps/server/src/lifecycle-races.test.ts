@@ -1,5 +1,5 @@
 import { connectedWorkers } from '@streamscope/streams';
-import { usePrivateRedis, waitFor } from '@streamscope/testkit';
+import { dropConnectionDuringAppend, usePrivateRedis, waitFor } from '@streamscope/testkit';
 import { expect, it } from 'vitest';
 import { startTestServer } from './testing/test-server.js';
 
@@ -126,28 +126,13 @@ it('a connection to Redis dropped in the middle of a produce never appends an ev
   try {
     const { pipeline } = test.server;
     const { stream } = pipeline;
-    const id = String(await stream.redis.client('ID'));
-    const producing = pipeline.produce(10_000).then(
-      (ids) => ids.length,
-      (error: unknown) => error,
-    );
-    await waitFor(
-      'the first batches appended',
-      async () => (await redisSuite.redis.xlen(stream.streamKey)) > 0,
-      {
-        intervalMs: 1,
-      },
-    );
     // As a network drop (or a Redis restart quicker than the first reconnect) would.
-    await redisSuite.redis.call('CLIENT', 'KILL', 'ID', id);
-    const outcome = await producing;
-    // A new connection, not merely 'ready': when the produce was answered in full before the kill landed, the
-    // old connection still says 'ready' until its close arrives, and an XLEN sent on it fails as dropped.
-    await waitFor('a new connection', async () => {
-      if (stream.redis.status !== 'ready') return false;
-      return String(await stream.redis.client('ID').catch(() => id)) !== id;
-    });
-    const appended = await stream.length();
+    const { outcome, appended } = await dropConnectionDuringAppend(
+      stream.redis,
+      redisSuite.redis,
+      stream.streamKey,
+      () => pipeline.produce(10_000),
+    );
     // Either all of it, answered, or a failure that says Redis was lost; never more than was asked for. The
     // batches whose replies were lost used to be sent again on the new connection: 10,750 entries.
     if (typeof outcome === 'number')

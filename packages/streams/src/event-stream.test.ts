@@ -1,5 +1,5 @@
 import { EventStream, GroupNotFoundError, type StreamEntry } from '@streamscope/streams';
-import { uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
+import { dropConnectionDuringAppend, uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
 import { describe, expect, it } from 'vitest';
 
 const redisSuite = usePrivateRedis();
@@ -475,30 +475,14 @@ describe('EventStream observability', () => {
       await stream.deleteStream();
       await stream.close();
     });
-    const id = Number(await stream.redis.call('CLIENT', 'ID'));
     const events = Array.from({ length: 20_000 }, (_, n) => ({ type: 'order.placed', payload: order(n) }));
-    const producing = stream.produceBatch(events).then(
-      (ids) => ids.length,
-      (error: unknown) => error,
+    // ioredis's default is to send the unanswered chunks again once it reconnects, appending them twice.
+    const { outcome, appended } = await dropConnectionDuringAppend(
+      stream.redis,
+      redisSuite.redis,
+      stream.streamKey,
+      () => stream.produceBatch(events),
     );
-    await waitFor(
-      'the first chunks appended',
-      async () => (await redisSuite.redis.xlen(stream.streamKey)) > 0,
-      {
-        intervalMs: 1,
-      },
-    );
-    // As a network drop, or a Redis restart quicker than the first reconnect, would. ioredis's default is to
-    // send the unanswered chunks again once it reconnects, appending them twice.
-    await redisSuite.redis.call('CLIENT', 'KILL', 'ID', id);
-    const outcome = await producing;
-    // A new connection, not merely 'ready': when the batch was answered in full before the kill landed, the
-    // old connection still says 'ready' until its close arrives, and an XLEN sent on it fails as dropped.
-    await waitFor('a new connection', async () => {
-      if (stream.redis.status !== 'ready') return false;
-      return Number(await stream.redis.call('CLIENT', 'ID').catch(() => id)) !== id;
-    });
-    const appended = await stream.length();
     if (typeof outcome === 'number')
       expect({ outcome, appended }).toEqual({ outcome: 20_000, appended: 20_000 });
     else expect(outcome).toMatchObject({ message: expect.stringMatching(/may have run/) });
