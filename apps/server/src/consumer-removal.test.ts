@@ -119,16 +119,21 @@ it('removing a consumer whose pending entries were trimmed away dead-letters the
   expect(last.map((event) => `${event.kind} ${event.consumer}`)).toContain('acked staying');
 });
 
+/** The next removal's handover step fails, as it would with Redis gone after the worker closed. */
+function failHandoverOnce(): void {
+  const { deadLetters } = test.server.pipeline;
+  const handover = deadLetters.handover.bind(deadLetters);
+  deadLetters.handover = async () => {
+    deadLetters.handover = handover;
+    throw new Error('Connection is closed.');
+  };
+}
+
 it('a removal cut off half-way puts the consumer back to work under its name', async () => {
   const { pipeline } = test.server;
   await pipeline.addConsumer('cutoff', 'a');
   await pipeline.addConsumer('cutoff', 'b');
-  // The handover step fails once, as it would with Redis gone after the worker closed.
-  const handover = pipeline.deadLetters.handover.bind(pipeline.deadLetters);
-  pipeline.deadLetters.handover = async () => {
-    pipeline.deadLetters.handover = handover;
-    throw new Error('Connection is closed.');
-  };
+  failHandoverOnce();
   await expect(pipeline.removeConsumer('cutoff', 'a')).rejects.toThrow(/Connection is closed/);
   const worker = pipeline.pool.get('cutoff', 'a');
   expect(worker.status().state).toBe('running');
@@ -143,11 +148,7 @@ it('a removal cut off half-way puts the consumer back as it was: paused, with it
   const before = pipeline.pool.get('cutoff-paused', 'a');
   await before.pause();
   before.crashNext(2);
-  const handover = pipeline.deadLetters.handover.bind(pipeline.deadLetters);
-  pipeline.deadLetters.handover = async () => {
-    pipeline.deadLetters.handover = handover;
-    throw new Error('Connection is closed.');
-  };
+  failHandoverOnce();
   await expect(pipeline.removeConsumer('cutoff-paused', 'a')).rejects.toThrow(/Connection is closed/);
   // A new worker under the name, but what the user asked of the old one still holds.
   const after = pipeline.pool.get('cutoff-paused', 'a');

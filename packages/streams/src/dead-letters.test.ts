@@ -5,6 +5,7 @@ import {
   GroupNotFoundError,
   NothingToRequeueError,
   RequeueRefusedError,
+  type StreamEntry,
   StreamError,
 } from '@streamscope/streams';
 import { uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
@@ -22,6 +23,23 @@ function setUp(claimMinIdleMs = 0) {
   redisSuite.afterThisTest(() => stream.deleteStream());
   redisSuite.afterThisTest(() => deadLetters.clear());
   return { stream, deadLetters };
+}
+
+/** Dead-letters every entry as consumer w of group g would after five deliveries. */
+async function letterAll(
+  deadLetters: DeadLetters,
+  entries: readonly StreamEntry[],
+  reason = 'x',
+): Promise<void> {
+  for (const entry of entries) {
+    await deadLetters.send(entry.id, {
+      group: 'g',
+      consumer: 'w',
+      deliveryCount: 5,
+      reason,
+      fields: entry.fields,
+    });
+  }
 }
 
 function startWorker(...args: ConstructorParameters<typeof ConsumerWorker>): ConsumerWorker {
@@ -377,15 +395,7 @@ describe('dead-letter stream', () => {
       { type: 'order.paid', payload: { order_id: 'o-2' } },
     ]);
     const entries = await stream.consume('g', 'w', 2, 10);
-    for (const entry of entries) {
-      await deadLetters.send(entry.id, {
-        group: 'g',
-        consumer: 'w',
-        deliveryCount: 5,
-        reason: 'x',
-        fields: entry.fields,
-      });
-    }
+    await letterAll(deadLetters, entries);
     const [second, first] = await deadLetters.newest();
     // Paged newest first: the page before the newest holds the one older.
     expect((await deadLetters.newest(1, second?.id)).map((letter) => letter.id)).toEqual([first?.id]);
@@ -405,15 +415,7 @@ describe('dead-letter stream', () => {
     const { stream, deadLetters } = setUp();
     await stream.ensureGroup('g', '0-0');
     await stream.produceBatch(Array.from({ length: 3 }, () => ({ type: 'order.paid' })));
-    for (const entry of await stream.consume('g', 'w', 3, 10)) {
-      await deadLetters.send(entry.id, {
-        group: 'g',
-        consumer: 'w',
-        deliveryCount: 5,
-        reason: 'x',
-        fields: entry.fields,
-      });
-    }
+    await letterAll(deadLetters, await stream.consume('g', 'w', 3, 10));
     const [newest, middle] = await deadLetters.newest();
     expect(await deadLetters.discardThrough(middle?.id ?? '')).toBe(2);
     expect((await deadLetters.newest()).map((letter) => letter.id)).toEqual([newest?.id]);
@@ -490,15 +492,7 @@ describe('dead-letter stream', () => {
     );
     const entries = await stream.consume('g', 'w', 2, null);
     expect(Object.keys(entries[1]?.fields ?? {})).toEqual(['type', 'ts_ms', '__proto__', 'a']);
-    for (const entry of entries) {
-      await deadLetters.send(entry.id, {
-        group: 'g',
-        consumer: 'w',
-        deliveryCount: 5,
-        reason: 'handler kept failing',
-        fields: entry.fields,
-      });
-    }
+    await letterAll(deadLetters, entries, 'handler kept failing');
     const [proto, named] = await deadLetters.newest();
     expect(named).toMatchObject({ group: 'g', reason: 'handler kept failing', fields: payload });
     expect(Object.getOwnPropertyDescriptor(proto?.fields, '__proto__')?.value).toBe('kept');
