@@ -9,6 +9,16 @@ async function load() {
   return { ...client, store: useDashboard };
 }
 
+/** The client loaded, started, and its socket open and greeted, as after a page load. */
+async function loadConnected() {
+  const loaded = await load();
+  loaded.startSocket();
+  const socket = FakeWebSocket.latest();
+  socket.open();
+  socket.receive(hello);
+  return { ...loaded, socket };
+}
+
 const hello = {
   type: 'hello',
   version: 1,
@@ -35,11 +45,7 @@ afterEach(() => {
 
 describe('socket client', () => {
   it('fails a command in flight at once when the connection drops, says so in Last result, and never resends it', async () => {
-    const { startSocket, stopSocket, issueCommand, store } = await load();
-    startSocket();
-    const first = FakeWebSocket.latest();
-    first.open();
-    first.receive(hello);
+    const { stopSocket, issueCommand, store, socket: first } = await loadConnected();
     const { requestId, result } = issueCommand({ type: 'produce', count: 1 });
     const outcome = result.catch((error: unknown) => error);
     expect(first.sent).toEqual([expect.objectContaining({ requestId, type: 'produce' })]);
@@ -83,11 +89,7 @@ describe('socket client', () => {
   });
 
   it("an answer to a quiet request that timed out stays quiet; a loud one's still shows", async () => {
-    const { startSocket, stopSocket, issueCommand, store } = await load();
-    startSocket();
-    const socket = FakeWebSocket.latest();
-    socket.open();
-    socket.receive(hello);
+    const { stopSocket, issueCommand, store, socket } = await loadConnected();
     const quiet = issueCommand({ type: 'trim.preview', maxlen: 10 }, { quiet: true });
     const loud = issueCommand({ type: 'produce', count: 1 });
     const outcomes = [quiet.result, loud.result].map((result) => result.catch((error: unknown) => error));
@@ -179,11 +181,7 @@ describe('socket client', () => {
   });
 
   it('keeps a silent connection while the server says it cannot build snapshots', async () => {
-    const { startSocket, stopSocket, store, SILENCE_LIMIT_MS } = await load();
-    startSocket();
-    const socket = FakeWebSocket.latest();
-    socket.open();
-    socket.receive(hello);
+    const { stopSocket, store, SILENCE_LIMIT_MS, socket } = await loadConnected();
     socket.receive({ type: 'health', failingSince: Date.now(), reason: 'Redis is unavailable' });
     await vi.advanceTimersByTimeAsync(SILENCE_LIMIT_MS * 3);
     expect(store.getState().connection.status).toBe('open');
@@ -223,11 +221,7 @@ describe('socket client', () => {
 
   it('drops malformed and schema-invalid messages without breaking the page, logging the first few and every hundredth', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    const { startSocket, stopSocket, store } = await load();
-    startSocket();
-    const socket = FakeWebSocket.latest();
-    socket.open();
-    socket.receive(hello);
+    const { stopSocket, store, socket } = await loadConnected();
     for (let index = 0; index < 50; index += 1) {
       socket.receive('{not json');
       socket.receive({ type: 'snapshot', seq: 'one' });
