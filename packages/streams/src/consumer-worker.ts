@@ -735,10 +735,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       this.#keepUnconfirmed(batch);
       return 0;
     }
-    for (const id of ids) {
-      this.#inHand.delete(id);
-      this.#droppedFromPel.delete(id);
-    }
+    for (const id of ids) this.#letGo(id);
     this.#processed += batch.length;
     const ts = Date.now();
     // Only the newest of a batch would stay in the ring; the rest are not even built.
@@ -760,11 +757,13 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     this.#unconfirmedAcks.push(...batch);
     const excess = this.#unconfirmedAcks.length - UNCONFIRMED_ACKS_MAX;
     // The oldest beyond the bound are let go: still pending in Redis, a PEL drain brings them back.
-    if (excess > 0)
-      for (const { entry } of this.#unconfirmedAcks.splice(0, excess)) {
-        this.#inHand.delete(entry.id);
-        this.#droppedFromPel.delete(entry.id);
-      }
+    if (excess > 0) for (const { entry } of this.#unconfirmedAcks.splice(0, excess)) this.#letGo(entry.id);
+  }
+
+  /** An entry leaves this worker's hands, acked or left to a later PEL drain: nothing here tracks it anymore. */
+  #letGo(id: string): void {
+    this.#inHand.delete(id);
+    this.#droppedFromPel.delete(id);
   }
 
   /**
