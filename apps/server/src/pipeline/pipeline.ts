@@ -245,8 +245,7 @@ export class Pipeline {
    * "Reset demo" left a seed group deleted for good).
    */
   reset(): Promise<{ groups: number; consumers: number }> {
-    return this.#membership.runExclusive(async () => {
-      if (this.#closed) throw shuttingDown();
+    return this.#changeMembership(async () => {
       // Redis first: with it away, a reset would stop every worker and then fail to delete or re-seed.
       await this.stream.redis.ping();
       // Before the gate: the producer's own append, queued behind the reset, would wait forever for it.
@@ -260,8 +259,7 @@ export class Pipeline {
    * its group would be deleted under it.
    */
   async addConsumer(group: string, name: string): Promise<void> {
-    await this.#membership.runExclusive(async () => {
-      if (this.#closed) throw shuttingDown();
+    await this.#changeMembership(async () => {
       // Each worker holds a Redis connection of its own: unbounded, a script could open them up to Redis's
       // maxclients, which every other client of that Redis shares. (Seeds are the operator's: they count toward
       // the bound but are never refused by it, since seeding does not come through here.)
@@ -304,10 +302,20 @@ export class Pipeline {
     return !this.pool.find(group, name) && connected?.has(group, name) === true;
   }
 
-  /** Retires a consumer without losing an entry (see `ConsumerPool.remove`), never in the middle of a reset. */
-  removeConsumer(group: string, name: string): ReturnType<ConsumerPool['remove']> {
+  /**
+   * A reset, add or removal: one at a time (see `reset`), and refused once `close` has begun, including one
+   * that was queued behind another when it did, as its work would outlive the pipeline.
+   */
+  #changeMembership<T>(change: () => Promise<T>): Promise<T> {
     return this.#membership.runExclusive(async () => {
       if (this.#closed) throw shuttingDown();
+      return change();
+    });
+  }
+
+  /** Retires a consumer without losing an entry (see `ConsumerPool.remove`), never in the middle of a reset. */
+  removeConsumer(group: string, name: string): ReturnType<ConsumerPool['remove']> {
+    return this.#changeMembership(async () => {
       // Not ours: a consumer whose worker runs in another process is that process's to remove.
       if (this.#runElsewhere(group, name, await ConnectedConsumers.of(this.stream))) {
         throw new CommandError(
