@@ -29,7 +29,7 @@ it('runs one group per process on one stream: each acks every entry, each dashbo
   const analytics = await start(['--seed', 'analytics=worker-c']);
   const notifications = await start(['--no-reset', '--seed', 'notifications=worker-a,worker-b']);
   const watcher = await start(['--no-reset', '--seed', 'none']);
-  expect(watcher.server.seeded).toEqual({ groups: 0, consumers: 0 });
+  expect(watcher.server.seeded).toEqual({ groups: 0, consumers: 0, restored: 0 });
 
   const produced = await analytics.server.app.request('/api/produce', {
     method: 'POST',
@@ -201,7 +201,7 @@ it('a server started with a seed name another live process runs leaves that cons
     { redis: redisSuite.server, log: (message) => logged.push(message) },
   );
   servers.push(second);
-  expect(second.server.seeded).toEqual({ groups: 1, consumers: 1 });
+  expect(second.server.seeded).toEqual({ groups: 1, consumers: 1, restored: 0 });
   expect(second.server.pipeline.pool.workers().map((worker) => worker.name)).toEqual(['worker-b']);
   expect(logged.join('\n')).toMatch(
     /notifications\/worker-a is run by a Streamscope worker in another process/,

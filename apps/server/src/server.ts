@@ -11,7 +11,7 @@ import { errorReply } from './http/error-reply.js';
 import { createMetrics } from './http/metrics.js';
 import { LiveHub } from './live/live-hub.js';
 import { SnapshotBuilder } from './live/snapshot-builder.js';
-import { type GroupSeed, Pipeline } from './pipeline/pipeline.js';
+import { type GroupSeed, Pipeline, type SeedResult } from './pipeline/pipeline.js';
 import { connectRedis, type RedisConnection } from './redis-connection.js';
 
 export interface StartOptions {
@@ -46,7 +46,7 @@ export interface RunningServer {
   readonly url: string;
   readonly port: number;
   readonly redis: RedisConnection;
-  readonly seeded: { readonly groups: number; readonly consumers: number };
+  readonly seeded: SeedResult;
   readonly pipeline: Pipeline;
   readonly hub: LiveHub;
   /** The Hono app, for in-process requests (`app.request('/api/state')`). */
@@ -142,7 +142,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 
-  let seeded: { groups: number; consumers: number };
+  let seeded: SeedResult;
   try {
     // Ready before answering, even when nothing is seeded: the first request must not meet a half-open connection.
     await redis.ping();

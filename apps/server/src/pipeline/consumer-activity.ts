@@ -18,9 +18,13 @@ export async function consumerInRedis(
   group: string,
   name: string,
 ): Promise<ConsumerInfo | null> {
-  const consumers = await stream.infoConsumers(group).catch((error: unknown) => {
+  return (await consumersInRedis(stream, group)).find((consumer) => consumer.name === name) ?? null;
+}
+
+/** The group's consumers as XINFO CONSUMERS reports them; none when Redis knows no such group (or stream). */
+export async function consumersInRedis(stream: EventStream, group: string): Promise<ConsumerInfo[]> {
+  return stream.infoConsumers(group).catch((error: unknown) => {
     if (error instanceof GroupNotFoundError) return [];
     throw error;
   });
-  return consumers.find((consumer) => consumer.name === name) ?? null;
 }

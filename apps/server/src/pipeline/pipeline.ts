@@ -19,7 +19,7 @@ import { ConnectedConsumers } from '../live/connected-consumers.js';
 import { EntryHistory, isTrouble } from '../live/entry-history.js';
 import { TickBuffer } from '../live/tick-buffer.js';
 import { CommandError, shuttingDown } from './command-error.js';
-import { consumerInRedis, seemsActive } from './consumer-activity.js';
+import { consumerInRedis, consumersInRedis, seemsActive } from './consumer-activity.js';
 import { ConsumerPool } from './consumer-pool.js';
 import { ContinuousProducer } from './continuous-producer.js';
 import { fakeOrders } from './fake-orders.js';
@@ -61,6 +61,23 @@ interface ConsumerRef {
   readonly group: string;
   readonly name: string;
 }
+
+/** What a start (or re-seed) started: `consumers` in all, `restored` of them not seeds but found in Redis. */
+export interface SeedResult {
+  readonly groups: number;
+  readonly consumers: number;
+  readonly restored: number;
+}
+
+/**
+ * Which consumers besides the seeds to start again, of those Redis still has: none (the stream was just
+ * deleted), every one of the seed groups (a start without reset), or the ones named (a reset cut off before
+ * its DEL; see `#seed`).
+ */
+type Restore = 'none' | 'seed groups' | readonly ConsumerRef[];
+
+/** How many names a message lists before it says only how many more there are. */
+const NAMES_LISTED = 10;
 
 /** Per-group running totals, from which the snapshot computes rates. */
 export interface GroupCounters {
@@ -154,10 +171,15 @@ export class Pipeline {
     this.retention = new RetentionPolicy(this.stream, (error) => onError('retention', error));
   }
 
-  /** Deletes the stream (and its DLQ) first when `reset`, then creates the seed groups and starts them. */
-  async start({ reset }: { reset: boolean }): Promise<{ groups: number; consumers: number }> {
-    if (reset) await this.#deleteData();
-    return this.#seed();
+  /**
+   * Deletes the stream (and its DLQ) first when `reset`, then creates the seed groups and starts them. Without
+   * reset it also starts every other consumer Redis still has in those groups: one added through the API
+   * before a restart may hold pending entries that no one would process otherwise (see `#seed`).
+   */
+  async start({ reset }: { reset: boolean }): Promise<SeedResult> {
+    if (!reset) return this.#seed('seed groups');
+    await this.#deleteData();
+    return this.#seed('none');
   }
 
   /** Feeds the read-only tail (XREAD BLOCK) into the live view. */
@@ -357,7 +379,9 @@ export class Pipeline {
       this.groupCounters.clear();
       this.#autoReap.clear();
       this.#baseline = this.#countsSinceStart();
-      return await this.#seed();
+      // Nothing to restore: the stream, with every consumer Redis had, was just deleted.
+      const { groups, consumers } = await this.#seed('none');
+      return { groups, consumers };
     } catch (error) {
       // Redis went away half-way: the workers are stopped; they start again as soon as it is back.
       this.#seedWhenRedisReturns(stopped);
@@ -401,37 +425,77 @@ export class Pipeline {
   }
 
   /**
-   * Starts the seeds, and `stopped`: consumers a reset stopped before it was cut off. Those Redis still has
-   * (the reset never got to its DEL) may hold entries no one else will process: they start again. Those gone
-   * with the stream (or removed since) stay gone, as after a reset that finished.
+   * Starts the seeds, then the consumers `restore` asks for that Redis still has: they may hold pending entries
+   * no one else will process. On a start without reset that is every consumer of the seed groups (one the user
+   * added before the restart, say); after a reset cut off before its DEL, the consumers it stopped. Those gone
+   * with the stream (or removed since) stay gone, as after a reset that finished. Restored consumers count
+   * toward the bound on adds (the seeds are never refused by it); the ones past it are named, not started.
    */
-  async #seed(stopped: readonly ConsumerRef[] = []): Promise<{ groups: number; consumers: number }> {
-    // A seed name a live worker of another process holds is left to it: two workers under one name would
-    // share one PEL. (This process's own earlier connections are gone: a dead process's sockets close.)
+  async #seed(restore: Restore): Promise<SeedResult> {
+    // A name a live worker of another process holds is left to it: two workers under one name would share one
+    // PEL. (This process's own earlier connections are gone: a dead process's sockets close.) Redis's idle
+    // time is not asked, unlike on an add: a restarted server takes its own consumers back moments after it
+    // stopped, while Redis still counts them as active.
     const connected = await ConnectedConsumers.of(this.stream);
     const seeds = this.#seeds();
     let consumers = 0;
-    const start = async (group: string, name: string) => {
+    const start = async (group: string, name: string): Promise<boolean> => {
       if (this.#runElsewhere(group, name, connected)) {
         this.options.onBackgroundError?.(
           'seed',
           `consumer ${group}/${name} is run by a Streamscope worker in another process; not starting it here too`,
         );
-        return;
+        return false;
       }
       if (!this.pool.find(group, name)) await this.pool.add(group, name);
       consumers += 1;
+      return true;
     };
+    const seedNames = new Set<string>();
     for (const { group, consumers: names } of seeds) {
       await this.stream.ensureGroup(group, '0-0');
-      for (const name of names) await start(group, name);
-    }
-    for (const { group, name } of stopped) {
-      if (!this.pool.find(group, name) && (await consumerInRedis(this.stream, group, name))) {
+      for (const name of names) {
+        seedNames.add(refKey(group, name));
         await start(group, name);
       }
     }
-    return { groups: seeds.length, consumers };
+    let restored = 0;
+    const overBound: string[] = [];
+    for (const { group, name } of await this.#restorable(restore)) {
+      // Seeds were started (or left to another process, and said so) above.
+      if (seedNames.has(refKey(group, name)) || this.pool.find(group, name)) continue;
+      if (this.pool.workers().length >= LIMITS.consumersMax) overBound.push(`${group}/${name}`);
+      else if (await start(group, name)) restored += 1;
+    }
+    if (overBound.length > 0) {
+      const listed = overBound.slice(0, NAMES_LISTED).join(', ');
+      const more = overBound.length > NAMES_LISTED ? ` and ${overBound.length - NAMES_LISTED} more` : '';
+      this.options.onBackgroundError?.(
+        'seed',
+        `not restoring ${overBound.length} consumer(s) Redis still has (${listed}${more}): this server runs at most ${LIMITS.consumersMax} consumers; what they hold waits for an autoclaim, or for their removal, which hands it to a running peer`,
+      );
+    }
+    return { groups: seeds.length, consumers, restored };
+  }
+
+  /**
+   * The consumers `restore` asks for that Redis has, by group in XINFO order. Only the seed groups are ever
+   * listed whole: another group on the stream may be another Streamscope process's pool (`--seed`), and its
+   * consumers, stopped or not, are that process's to take back.
+   */
+  async #restorable(restore: Restore): Promise<ConsumerRef[]> {
+    if (restore === 'none') return [];
+    const named =
+      restore === 'seed groups' ? null : new Set(restore.map((ref) => refKey(ref.group, ref.name)));
+    const groups =
+      restore === 'seed groups' ? this.#seeds().map((seed) => seed.group) : restore.map((ref) => ref.group);
+    const found: ConsumerRef[] = [];
+    for (const group of new Set(groups)) {
+      for (const { name } of await consumersInRedis(this.stream, group)) {
+        if (named === null || named.has(refKey(group, name))) found.push({ group, name });
+      }
+    }
+    return found;
   }
 
   #seeds(): readonly GroupSeed[] {
@@ -584,4 +648,9 @@ export class Pipeline {
     this.feed.push(event);
     for (const observer of this.#observers) observer(event);
   }
+}
+
+/** A consumer's identity as one string, for sets of them. */
+function refKey(group: string, name: string): string {
+  return JSON.stringify([group, name]);
 }

@@ -1,0 +1,139 @@
+import { LIMITS } from '@streamscope/protocol';
+import { uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from './testing/test-server.js';
+
+// A start with --no-reset takes back every consumer of its seed groups that Redis still has, not only the
+// seeds: one the user added before the restart may hold pending entries no one else would process.
+const redisSuite = usePrivateRedis();
+const servers: TestServer[] = [];
+// Registered after usePrivateRedis, so it runs before the redis-server stops (after-hooks run newest first).
+afterAll(async () => {
+  for (const server of servers) await server.stop();
+});
+
+const start = async (flags: string[], log?: (message: string) => void): Promise<TestServer> => {
+  const server = await startTestServer(flags, { redis: redisSuite.server, ...(log ? { log } : {}) });
+  servers.push(server);
+  return server;
+};
+
+/** What the consumer holds, asked of Redis directly: the server that ran it may be stopped. */
+const pendingOf = async (streamKey: string, group: string, consumer: string): Promise<number> => {
+  const [, , , consumers] = (await redisSuite.redis.xpending(streamKey, group)) as [
+    number,
+    string | null,
+    string | null,
+    [string, string][] | null,
+  ];
+  return Number(consumers?.find(([name]) => name === consumer)?.[1] ?? 0);
+};
+
+describe('a --no-reset restart', () => {
+  it('runs a consumer added before it again, which processes and acks what it held: nothing is lost', async () => {
+    const streamKey = uniqueStreamKey('restore');
+    const flags = ['--stream-key', streamKey, '--seed', 'notifications=worker-a'];
+    const first = await start(flags);
+    const { pipeline } = first.server;
+    await pipeline.addConsumer('notifications', 'worker-d');
+    // worker-a paused, every entry goes to worker-d, which drops its first five without an ack, as a crash would.
+    await pipeline.pool.get('notifications', 'worker-a').pause();
+    pipeline.pool.get('notifications', 'worker-d').crashNext(5);
+    const dropped: string[] = [];
+    pipeline.observe((event) => {
+      if (event.kind === 'dropped') dropped.push(event.id);
+    });
+    await pipeline.produce(12);
+    await waitFor('worker-d to ack 7 and hold 5', async () => pipeline.totals().acked === 7);
+    await first.stop();
+    expect(await pendingOf(streamKey, 'notifications', 'worker-d')).toBe(5);
+
+    const second = await start([...flags, '--no-reset']);
+    expect(second.server.seeded).toEqual({ groups: 1, consumers: 2, restored: 1 });
+    const restarted = second.server.pipeline;
+    expect(restarted.pool.workers().map((worker) => worker.name)).toEqual(['worker-a', 'worker-d']);
+    await waitFor(
+      'the group to have every entry read and acked',
+      async () =>
+        (await restarted.stream.infoGroups()).every((group) => group.pending === 0 && group.lag === 0),
+      { timeoutMs: 15_000 },
+    );
+    // The five it held were processed and acked by worker-d itself, back under its name; nothing was
+    // dead-lettered, and nothing else was processed twice.
+    expect(dropped).toHaveLength(5);
+    for (const id of dropped) {
+      expect(restarted.history.of(id), id).toContainEqual(
+        expect.objectContaining({ kind: 'acked', consumer: 'worker-d' }),
+      );
+    }
+    expect(restarted.totals()).toMatchObject({ acked: 5, deadLettered: 0 });
+    const [group] = await restarted.stream.infoGroups();
+    expect(group?.entriesRead).toBe(12);
+  });
+
+  it('leaves alone a consumer of a group it does not seed, which may be another process pool', async () => {
+    const streamKey = uniqueStreamKey('restore-foreign');
+    const flags = ['--stream-key', streamKey, '--seed', 'notifications=worker-a'];
+    const first = await start(flags);
+    await first.server.pipeline.produce(3);
+    // billing's pool is another process, stopped for now: its consumer holds three entries.
+    await redisSuite.redis.xgroup('CREATE', streamKey, 'billing', '0');
+    await redisSuite.redis.xreadgroup('GROUP', 'billing', 'pod-1', 'COUNT', 3, 'STREAMS', streamKey, '>');
+    await first.stop();
+
+    const second = await start([...flags, '--no-reset']);
+    expect(second.server.seeded).toEqual({ groups: 1, consumers: 1, restored: 0 });
+    expect(second.server.pipeline.pool.workers().map((worker) => `${worker.group}/${worker.name}`)).toEqual([
+      'notifications/worker-a',
+    ]);
+    expect(await pendingOf(streamKey, 'billing', 'pod-1')).toBe(3);
+  });
+
+  it('does not start a second worker for a consumer a live process runs', async () => {
+    const streamKey = uniqueStreamKey('restore-live');
+    const running = await start(['--stream-key', streamKey, '--seed', 'notifications=worker-a']);
+    await running.server.pipeline.addConsumer('notifications', 'worker-d');
+    const logged: string[] = [];
+    const second = await start(
+      ['--stream-key', streamKey, '--no-reset', '--seed', 'notifications=worker-b'],
+      (message) => logged.push(message),
+    );
+    expect(second.server.seeded).toEqual({ groups: 1, consumers: 1, restored: 0 });
+    expect(second.server.pipeline.pool.workers().map((worker) => worker.name)).toEqual(['worker-b']);
+    // Said once each, not once for being a seed name and again for being found in Redis.
+    expect(logged.filter((line) => /is run by a Streamscope worker in another process/.test(line))).toEqual([
+      expect.stringMatching(/notifications\/worker-a is run by/),
+      expect.stringMatching(/notifications\/worker-d is run by/),
+    ]);
+    expect(running.server.pipeline.pool.workers().map((worker) => worker.name)).toEqual([
+      'worker-a',
+      'worker-d',
+    ]);
+  });
+
+  it('restores no more than the bound on consumers, and names the ones it left', async () => {
+    const streamKey = uniqueStreamKey('restore-bound');
+    await redisSuite.redis.xgroup('CREATE', streamKey, 'wide', '$', 'MKSTREAM');
+    // One past what fits beside the seed, and one more: two are left out.
+    const names = Array.from(
+      { length: LIMITS.consumersMax + 1 },
+      (_, index) => `c${String(index).padStart(3, '0')}`,
+    );
+    for (const name of names)
+      await redisSuite.redis.call('XGROUP', 'CREATECONSUMER', streamKey, 'wide', name);
+    const logged: string[] = [];
+    const server = await start(['--stream-key', streamKey, '--no-reset', '--seed', 'wide=seed'], (message) =>
+      logged.push(message),
+    );
+    expect(server.server.seeded).toEqual({
+      groups: 1,
+      consumers: LIMITS.consumersMax,
+      restored: LIMITS.consumersMax - 1,
+    });
+    expect(server.server.pipeline.pool.workers()).toHaveLength(LIMITS.consumersMax);
+    expect(logged.join('\n')).toMatch(
+      `not restoring 2 consumer(s) Redis still has (wide/c099, wide/c100): this server runs at most ${LIMITS.consumersMax} consumers`,
+    );
+    await server.stop();
+  });
+});
