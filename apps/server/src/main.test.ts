@@ -60,6 +60,32 @@ describe('streamscope command', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
+  it('says how many of the consumers it started with --no-reset were restored from Redis', async () => {
+    const key = uniqueStreamKey('main');
+    const check = new Redis(redisSuite.server.url);
+    try {
+      // One the user added before the restart: Redis keeps its name (and would keep what it holds).
+      await check.xgroup('CREATE', key, 'notifications', '0', 'MKSTREAM');
+      await check.call('XGROUP', 'CREATECONSUMER', key, 'notifications', 'worker-d');
+      const run = streamscope([
+        '--port',
+        '0',
+        '--redis-url',
+        redisSuite.server.url,
+        '--stream-key',
+        key,
+        '--no-reset',
+      ]);
+      await expect
+        .poll(run.output, { timeout: 15_000 })
+        .toMatch(/^Seeded 4 consumer\(s\) across 2 group\(s\), 1 of them restored from Redis$/m);
+      run.child.kill('SIGTERM');
+      expect(await run.exit).toBe(0);
+    } finally {
+      check.disconnect();
+    }
+  });
+
   it('fails on a port already in use without touching the stream of the server running there', async () => {
     const first = await startTestServer([], { redis: redisSuite.server });
     const check = new Redis(redisSuite.server.url);

@@ -65,7 +65,10 @@ async function main(): Promise<void> {
   console.log(
     `Using Redis at ${server.redis.label} with stream key '${config.streamKey}' (MAXLEN ~ ${config.maxlen})`,
   );
-  console.log(`Seeded ${server.seeded.consumers} consumer(s) across ${server.seeded.groups} group(s)`);
+  const { consumers, groups, restored } = server.seeded;
+  // Restored: consumers a --no-reset start found in Redis besides the seeds (added before the restart).
+  const restoredNote = restored > 0 ? `, ${restored} of them restored from Redis` : '';
+  console.log(`Seeded ${consumers} consumer(s) across ${groups} group(s)${restoredNote}`);
   if (stopRequested) stop(server);
 }
 
