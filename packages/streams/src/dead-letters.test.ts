@@ -5,6 +5,7 @@ import {
   GroupNotFoundError,
   NothingToRequeueError,
   RequeueRefusedError,
+  StreamArgumentError,
   type StreamEntry,
   StreamError,
 } from '@streamscope/streams';
@@ -445,6 +446,102 @@ describe('dead-letter stream', () => {
     await letter(third);
     expect(await deadLetters.discardThrough(last)).toBe(1);
     expect(await deadLetters.length()).toBe(0);
+  });
+
+  it('requeues every letter through the one given, oldest first, with requeued_from, and keeps the ones after it', async () => {
+    const { stream, deadLetters } = setUp();
+    await stream.ensureGroup('g', '0-0');
+    const ids = await stream.produceBatch(
+      Array.from({ length: 4 }, (_, n) => ({ type: 'order.paid', payload: { order_id: `o-${n}` } })),
+    );
+    await letterAll(deadLetters, await stream.consume('g', 'w', 4, 10));
+    const [newest, through] = await deadLetters.newest();
+    const seen: string[] = [];
+    const result = await deadLetters.requeueThrough(through?.id ?? '', {
+      onRequeued: (letter) => seen.push(letter.originalId),
+    });
+    expect(result).toEqual({ requeued: 3, skipped: 0, skippedLetters: [], more: false });
+    expect(seen).toEqual(ids.slice(0, 3));
+    expect((await deadLetters.newest()).map((letter) => letter.id)).toEqual([newest?.id]);
+    const copies = (await stream.replay('-', '+', 10)).slice(4);
+    expect(copies.map((copy) => copy.fields.requeued_from)).toEqual(ids.slice(0, 3));
+    expect(copies.map((copy) => copy.fields.order_id)).toEqual(['o-0', 'o-1', 'o-2']);
+    // Nothing left through it: a second click finds nothing to do.
+    expect(await deadLetters.requeueThrough(through?.id ?? '')).toMatchObject({ requeued: 0, skipped: 0 });
+  });
+
+  it('leaves the letters it cannot requeue (trimmed, too wide) in place and names them, and requeues the rest', async () => {
+    const { stream, deadLetters } = setUp();
+    const send = (n: number, fields: Record<string, string> | null) =>
+      deadLetters.send(`${n}-0`, {
+        group: 'g',
+        consumer: 'w',
+        deliveryCount: 5,
+        reason: 'x',
+        fields: fields && { type: 'order.paid', ts_ms: '1', ...fields },
+        stillPending: false,
+      });
+    const wide = Object.fromEntries(Array.from({ length: 5_000 }, (_, n) => [`f${n}`, `v${n}`]));
+    // 250 letters, so three pages, with a trimmed one at the end of the first and a wide one in the second.
+    const letterIds: (string | null)[] = [];
+    for (let n = 1; n <= 250; n++) {
+      letterIds.push(await send(n, n === 100 ? null : n === 150 ? wide : { order_id: `o-${n}` }));
+    }
+    const after = await send(251, { order_id: 'later' });
+    const result = await deadLetters.requeueThrough(letterIds.at(-1) ?? '');
+    expect(result).toEqual({
+      requeued: 248,
+      skipped: 2,
+      skippedLetters: [
+        { id: letterIds[99], originalId: '100-0', reason: 'trimmed' },
+        { id: letterIds[149], originalId: '150-0', reason: 'wide' },
+      ],
+      more: false,
+    });
+    expect((await deadLetters.newest()).map((letter) => letter.id)).toEqual([
+      after,
+      letterIds[149],
+      letterIds[99],
+    ]);
+    const copies = await stream.replay('-', '+', 500);
+    expect(copies).toHaveLength(248);
+    expect(copies.at(0)?.fields).toMatchObject({ order_id: 'o-1', requeued_from: '1-0' });
+    expect(copies.at(-1)?.fields).toMatchObject({ order_id: 'o-250', requeued_from: '250-0' });
+  });
+
+  it('looks at no more than limit letters, and says when more are left through the one given', async () => {
+    const { stream, deadLetters } = setUp();
+    await stream.ensureGroup('g', '0-0');
+    await stream.produceBatch(Array.from({ length: 5 }, () => ({ type: 'order.paid' })));
+    await letterAll(deadLetters, await stream.consume('g', 'w', 5, 10));
+    const [newest] = await deadLetters.newest(1);
+    const through = newest?.id ?? '';
+    expect(await deadLetters.requeueThrough(through, { limit: 2 })).toMatchObject({
+      requeued: 2,
+      more: true,
+    });
+    expect(await deadLetters.requeueThrough(through, { limit: 3 })).toMatchObject({
+      requeued: 3,
+      more: false,
+    });
+    expect(await deadLetters.length()).toBe(0);
+    expect(await stream.length()).toBe(10);
+  });
+
+  it('refuses bad arguments before any Redis call', async () => {
+    const { deadLetters } = setUp();
+    const refusals: [unknown, unknown, RegExp][] = [
+      ['newest', undefined, /through must be a stream ID/],
+      ['1-0', null, /requeueThrough options must be an object/],
+      ['1-0', { limit: 0 }, /limit must be an integer >= 1/],
+      ['1-0', { limit: 1.5 }, /limit must be an integer >= 1/],
+      ['1-0', { onRequeued: 'log' }, /onRequeued must be a function/],
+    ];
+    for (const [through, options, message] of refusals) {
+      const call = deadLetters.requeueThrough(through as string, options as never);
+      await expect(call).rejects.toThrow(StreamArgumentError);
+      await expect(call).rejects.toThrow(message);
+    }
   });
 
   it('a bare millisecond names the letter at sequence 0, as XDEL reads it: never requeued twice, nor paged after', async () => {

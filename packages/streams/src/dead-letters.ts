@@ -1,6 +1,12 @@
 import { assertBoolean, assertInteger, assertName, assertOptions } from './arguments.js';
 import { DEAD_LETTER_LUA, REQUEUE_LUA, WIDE_PAYLOAD_FIELD } from './dead-letter-scripts.js';
-import { NothingToRequeueError, RequeueRefusedError, redisCommand, StreamArgumentError } from './errors.js';
+import {
+  NothingToRequeueError,
+  RequeueRefusedError,
+  redisCommand,
+  StreamArgumentError,
+  StreamError,
+} from './errors.js';
 import { MAX_BATCH_EVENT_FIELDS } from './event-encoding.js';
 import { type AutoclaimOptions, assertEventStream, type EventStream } from './event-stream.js';
 import { parseFlatEntries, setField } from './replies.js';
@@ -29,6 +35,43 @@ export interface RequeueResult {
   readonly originalId: string;
   readonly eventType: string | null;
 }
+
+/** A letter `requeueThrough` left in place, and why. */
+export interface SkippedLetter {
+  /** Its ID in the dead-letter stream. */
+  readonly id: string;
+  readonly originalId: string;
+  /**
+   * `trimmed`: it holds no original fields (its entry was trimmed before anyone read it); `wide`: its entry has
+   * more fields than a script can append in one step (see `requeue`).
+   */
+  readonly reason: 'trimmed' | 'wide';
+}
+
+export interface RequeueThroughOptions {
+  /** The most letters to look at, requeued or skipped; 10,000 by default (the default DLQ cap). */
+  readonly limit?: number;
+  /** Called with each letter put back, in the order they were, e.g. to record where it went. */
+  readonly onRequeued?: (result: RequeueResult) => void;
+}
+
+/** What `requeueThrough` did. */
+export interface RequeueThroughResult {
+  /** Letters appended to the stream again and removed from the DLQ. */
+  readonly requeued: number;
+  /** Letters that could not be requeued and stay in the DLQ. */
+  readonly skipped: number;
+  /** The first 100 of those, oldest first. */
+  readonly skippedLetters: readonly SkippedLetter[];
+  /** It stopped at `limit` with letters through `through` still unread. */
+  readonly more: boolean;
+}
+
+/** Letters `requeueThrough` reads (and requeues) per round trip. */
+const REQUEUE_PAGE = 100;
+const REQUEUE_THROUGH_LIMIT = 10_000;
+/** Skipped letters a result names; the count covers the rest. */
+const SKIPPED_LISTED = 100;
 
 export interface DeadLetter extends Omit<DeadLetterInfo, 'fields'> {
   /** Its ID in the dead-letter stream. */
@@ -188,6 +231,102 @@ export class DeadLetters {
    */
   async requeue(id: string): Promise<RequeueResult | null> {
     assertEntryId(id, 'id');
+    const outcome = await this.#requeueOne(fullEntryId(id));
+    if (outcome === null || !('refused' in outcome)) return outcome;
+    const of = outcome.originalId || 'an unknown entry';
+    if (outcome.refused === 'wide') {
+      throw new RequeueRefusedError(
+        `dead letter ${id} (of ${of}) holds an entry of more than ${MAX_LETTER_FIELDS.toLocaleString('en-US')} fields, more than a script can append in one step: read it with newest(), append it yourself, then discard the letter`,
+      );
+    }
+    throw new NothingToRequeueError(
+      `dead letter ${id} (of ${of}) has no original fields to requeue: its payload was trimmed while it was pending; discard it instead`,
+    );
+  }
+
+  /**
+   * Requeues every letter up to and including `through` (the newest one a person saw), oldest first, each as
+   * `requeue` does it: appended and removed in one step. Letters written since stay. A letter that cannot be
+   * requeued (its payload trimmed, or too wide for a script) stays too and is reported; it does not stop the
+   * rest. The DLQ is read a page at a time, and at most `limit` letters (10,000 by default) are looked at:
+   * `more` says letters through `through` were left unread for another call (which looks at the skipped ones
+   * again first).
+   * @example
+   *   const { requeued, skipped } = await deadLetters.requeueThrough(newestShown.id, {
+   *     onRequeued: (letter) => log(`${letter.originalId} is back as ${letter.requeuedAs}`),
+   *   });
+   */
+  async requeueThrough(through: string, options: RequeueThroughOptions = {}): Promise<RequeueThroughResult> {
+    assertEntryId(through, 'through');
+    assertOptions(options, 'requeueThrough options');
+    const { limit = REQUEUE_THROUGH_LIMIT, onRequeued } = options;
+    assertInteger(limit, 'limit', 1);
+    if (onRequeued !== undefined && typeof onRequeued !== 'function') {
+      throw new StreamArgumentError(`onRequeued must be a function, got ${show(onRequeued)}`);
+    }
+    let requeued = 0;
+    let seen = 0;
+    const skipped: SkippedLetter[] = [];
+    let skippedCount = 0;
+    let start = '-';
+    while (seen < limit) {
+      // As an XRANGE end, a bare millisecond `through` means all of it, as in discardThrough.
+      const page = await this.#idsBetween(start, through, Math.min(REQUEUE_PAGE, limit - seen));
+      if (page.length === 0) return { requeued, skipped: skippedCount, skippedLetters: skipped, more: false };
+      seen += page.length;
+      // One round trip for the page: Redis runs the scripts in the order sent, so the copies keep the
+      // letters' order. Each settles alone, so a failure halfway still reports the letters already back.
+      const outcomes = await Promise.allSettled(page.map((id) => this.#requeueOne(id)));
+      let failure: unknown;
+      outcomes.forEach((outcome, at) => {
+        if (outcome.status === 'rejected') {
+          failure ??= outcome.reason;
+          return;
+        }
+        const { value } = outcome;
+        // `null`: requeued or discarded by someone else since the page was read.
+        if (value === null) return;
+        if ('refused' in value) {
+          skippedCount += 1;
+          const id = page[at] ?? '';
+          if (skipped.length < SKIPPED_LISTED)
+            skipped.push({ id, originalId: value.originalId, reason: value.refused });
+          return;
+        }
+        requeued += 1;
+        onRequeued?.(value);
+      });
+      if (failure !== undefined) {
+        const message = failure instanceof Error ? failure.message : String(failure);
+        throw new StreamError(`requeue through ${through} stopped after ${requeued} requeued: ${message}`, {
+          cause: failure,
+        });
+      }
+      start = `(${page.at(-1)}`;
+    }
+    const more = (await this.#idsBetween(start, through, 1)).length > 0;
+    return { requeued, skipped: skippedCount, skippedLetters: skipped, more };
+  }
+
+  /** Up to `count` letter IDs from `start` to `end`, oldest first. */
+  async #idsBetween(start: string, end: string, count: number): Promise<string[]> {
+    if (isBeyondIdSpace(start, end)) return [];
+    const reply = await redisCommand('XRANGE (dead letters)', () =>
+      this.#stream.redis.call('XRANGE', this.key, start, end, 'COUNT', count),
+    );
+    return parseFlatEntries(reply).map(({ id }) => id);
+  }
+
+  /**
+   * One letter (a full ID, as XDEL reads it: as a range, a bare millisecond would find that millisecond's
+   * first letter, whichever it is, and the XDEL of its sequence 0 would leave that letter to be requeued
+   * again) appended and removed in one step; `null` when there is no such letter; `refused` when it stays.
+   */
+  async #requeueOne(
+    letterId: string,
+  ): Promise<
+    RequeueResult | { readonly refused: SkippedLetter['reason']; readonly originalId: string } | null
+  > {
     const maxlen = this.#stream.maxlenApprox === null ? '' : String(this.#stream.maxlenApprox);
     const reply = await redisCommand('requeue', () =>
       this.#stream.redis.eval(
@@ -195,26 +334,16 @@ export class DeadLetters {
         2,
         this.key,
         this.#stream.streamKey,
-        // As XDEL reads it: as a range, a bare millisecond would find that millisecond's first letter,
-        // whichever it is, and the XDEL of its sequence 0 would leave that letter to be requeued again.
-        fullEntryId(id),
+        letterId,
         maxlen,
         String(Date.now()),
       ),
     );
     if (reply === null || reply === undefined) return null;
-    const [requeuedAs, originalId, eventType, why] = (reply as unknown[]).map(String);
-    if (why === 'wide') {
-      throw new RequeueRefusedError(
-        `dead letter ${id} (of ${originalId || 'an unknown entry'}) holds an entry of more than ${MAX_LETTER_FIELDS.toLocaleString('en-US')} fields, more than a script can append in one step: read it with newest(), append it yourself, then discard the letter`,
-      );
-    }
-    if (!requeuedAs) {
-      throw new NothingToRequeueError(
-        `dead letter ${id} (of ${originalId || 'an unknown entry'}) has no original fields to requeue: its payload was trimmed while it was pending; discard it instead`,
-      );
-    }
-    return { requeuedAs, originalId: originalId ?? '', eventType: eventType || null };
+    const [requeuedAs, originalId = '', eventType, why] = (reply as unknown[]).map(String);
+    if (why === 'wide') return { refused: 'wide', originalId };
+    if (!requeuedAs) return { refused: 'trimmed', originalId };
+    return { requeuedAs, originalId, eventType: eventType || null };
   }
 
   /**

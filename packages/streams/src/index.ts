@@ -24,6 +24,9 @@ export {
   DeadLetters,
   type DeadLettersOptions,
   type RequeueResult,
+  type RequeueThroughOptions,
+  type RequeueThroughResult,
+  type SkippedLetter,
 } from './dead-letters.js';
 export {
   GroupNotFoundError,
