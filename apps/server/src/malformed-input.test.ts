@@ -51,6 +51,7 @@ const nearlyValid = fc.oneof(
   fc.record({ type: fc.constant('autoclaim'), group: fc.constant('notifications'), consumer: badName }),
   fc.record({ type: fc.constant('trim.maxlen'), maxlen: badNumber }),
   fc.record({ type: fc.constantFrom('entry.history', 'dlq.requeue', 'dlq.discard'), id: badId }),
+  fc.record({ type: fc.constantFrom('dlq.purge', 'dlq.requeue-all'), through: badId }),
   fc.record({
     type: fc.constant('autoreap.set'),
     group: fc.constant('analytics'),

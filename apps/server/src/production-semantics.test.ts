@@ -1,4 +1,5 @@
 import type { Snapshot } from '@streamscope/protocol';
+import type { EventFields } from '@streamscope/streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SocketClient } from './testing/socket-client.js';
 import { json, startTestServer, type TestServer } from './testing/test-server.js';
@@ -248,5 +249,73 @@ describe('production semantics', () => {
     await post('/api/produce', { count: 5 });
     await expect.poll(analytics).toMatchObject({ lag: 5, trimmedUnread: 40 });
     await post('/api/consumer/resume', { group: 'analytics', name: 'worker-c' });
+  });
+
+  // Last: the copies it puts back are duplicates to both groups, which the counts above would see.
+  it('requeues every dead letter through the newest seen, over the WebSocket and the JSON API; those with nothing to put back stay', async () => {
+    const { pipeline } = test.server;
+    const newestNow = (await state()).dlq.newest[0];
+    if (newestNow) await post('/api/dlq/purge', { through: newestNow.id });
+    const ids = await pipeline.produce(2);
+    const entries = await pipeline.stream.replay(ids[0], ids[1], 2);
+    const letter = (id: string, fields: EventFields | null) =>
+      pipeline.deadLetters.send(id, {
+        group: 'analytics',
+        consumer: 'worker-c',
+        deliveryCount: 3,
+        reason: 'test',
+        fields,
+        stillPending: false,
+      });
+    for (const entry of entries) await letter(entry.id, entry.fields);
+    const trimmed = await letter('1-0', null);
+    const through = (await state()).dlq.newest[0]?.id ?? '';
+    expect(through).toBe(trimmed);
+    // Written after the page showed its newest: not the user's to requeue yet.
+    const later = await letter(ids[0] ?? '', entries[0]?.fields ?? null);
+    const producedBefore = (await state()).totals.produced;
+
+    const client = await SocketClient.connect(test.server.url);
+    try {
+      await client.next((message) => message.type === 'snapshot');
+      const reply = await client.request({ type: 'dlq.requeue-all', through });
+      expect(reply).toMatchObject({
+        type: 'result',
+        command: 'dlq.requeue-all',
+        result: {
+          through,
+          requeued: 2,
+          skipped: 1,
+          skippedLetters: [{ id: trimmed, originalId: '1-0', reason: 'trimmed' }],
+          more: false,
+        },
+      });
+      // A snapshot follows at once, without the letters put back (an earlier one may still be on its way).
+      await client.next(
+        (message) =>
+          message.type === 'snapshot' &&
+          message.dlq.newest.map((l) => l.id).join() === [later, trimmed].join(),
+      );
+    } finally {
+      await client.close();
+    }
+    // Produced like a single requeue: counted, and the timelines say where each went.
+    expect((await state()).totals.produced).toBe(producedBefore + 2);
+    const original = await json(post('/api/entry/history', { id: ids[1] }));
+    expect(original.events.at(-1)).toMatchObject({ kind: 'requeued', reason: expect.stringMatching(/^as /) });
+
+    expect(await json(post('/api/dlq/requeue-all', { through: later }))).toEqual({
+      through: later,
+      requeued: 1,
+      skipped: 1,
+      skippedLetters: [{ id: trimmed, originalId: '1-0', reason: 'trimmed' }],
+      more: false,
+    });
+    expect((await state()).dlq.newest.map((l) => l.id)).toEqual([trimmed]);
+    const refused = await post('/api/dlq/requeue-all', { through: 'newest' });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ code: 'bad_request', message: /through/ });
+    expect((await post('/api/dlq/requeue-all', { through, limit: 5 })).status).toBe(400);
+    await post('/api/dlq/purge', { through: trimmed });
   });
 });

@@ -152,6 +152,11 @@ export const commandSchema = z.discriminatedUnion('type', [
   command({ type: z.literal('dlq.discard'), id: entryIdSchema }),
   /** Discards every dead letter up to and including `through`, the newest one the user saw; later ones stay. */
   command({ type: z.literal('dlq.purge'), through: entryIdSchema }),
+  /**
+   * Requeues every dead letter up to and including `through`, the newest one the user saw, as `dlq.requeue`
+   * does each; later ones stay, and so do letters with nothing to requeue (reported in the reply).
+   */
+  command({ type: z.literal('dlq.requeue-all'), through: entryIdSchema }),
   /** Runs XAUTOCLAIM on a timer in every worker of the group (the auto-reaper). */
   command({ type: z.literal('autoreap.set'), group: nameSchema, enabled: z.boolean() }),
   /** A standing MINID-by-age policy, applied every second; `null` turns it off. */

@@ -31,6 +31,16 @@ export interface CommandResults {
   'dlq.requeue': { id: string; requeuedAs: string };
   'dlq.discard': { id: string; discarded: boolean };
   'dlq.purge': { through: string; discarded: number };
+  'dlq.requeue-all': {
+    through: string;
+    requeued: number;
+    /** Letters left in the dead-letter stream: nothing to requeue (`trimmed`), or too many fields (`wide`). */
+    skipped: number;
+    /** The first 100 of them, oldest first. */
+    skippedLetters: { id: string; originalId: string; reason: 'trimmed' | 'wide' }[];
+    /** It stopped at its bound (10,000 letters) with letters through `through` left: run it again. */
+    more: boolean;
+  };
   'autoreap.set': { group: string; enabled: boolean; intervalMs: number };
   'retention.set': { maxAgeMs: number | null };
   'trim.preview': {

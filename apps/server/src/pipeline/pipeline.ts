@@ -10,6 +10,8 @@ import {
   type LifecycleKind,
   ProcessedIds,
   REQUEUED_FROM_FIELD,
+  type RequeueResult,
+  type RequeueThroughResult,
   type StreamTail,
   type TrimmedLetter,
 } from '@streamscope/streams';
@@ -204,9 +206,26 @@ export class Pipeline {
   async requeue(letterId: string): Promise<string | null> {
     const requeued = await this.#appendGate.runExclusive(() => this.deadLetters.requeue(letterId));
     if (requeued === null) return null;
+    this.#recordRequeued(requeued);
+    return requeued.requeuedAs;
+  }
+
+  /**
+   * Puts every dead letter up to and including `through` back on the stream, each recorded as `requeue`
+   * records one. It holds one append slot throughout, so a reset waits for it rather than deleting the
+   * stream between two of its letters.
+   */
+  requeueThrough(through: string): Promise<RequeueThroughResult> {
+    return this.#appendGate.runExclusive(() =>
+      this.deadLetters.requeueThrough(through, { onRequeued: (requeued) => this.#recordRequeued(requeued) }),
+    );
+  }
+
+  /** A letter back on the stream: counted as produced, and both ends of the trail in the timelines. */
+  #recordRequeued(requeued: RequeueResult): void {
     this.#requeued += 1;
     const ts = Date.now();
-    // Both ends of the trail: the original's timeline says where it went, the copy's where it came from.
+    // The original's timeline says where it went, the copy's where it came from.
     this.#record({
       kind: 'requeued',
       id: requeued.originalId,
@@ -223,7 +242,6 @@ export class Pipeline {
       `requeued from the dead letter of ${requeued.originalId}`,
       ts,
     );
-    return requeued.requeuedAs;
   }
 
   /** Totals since start or the last reset. */

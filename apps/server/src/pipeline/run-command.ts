@@ -119,6 +119,10 @@ function handlersFor(pipeline: Pipeline): Handlers {
       through,
       discarded: await pipeline.deadLetters.discardThrough(through),
     }),
+    'dlq.requeue-all': async ({ through }) => {
+      const { requeued, skipped, skippedLetters, more } = await pipeline.requeueThrough(through);
+      return { through, requeued, skipped, skippedLetters: [...skippedLetters], more };
+    },
     'autoreap.set': async ({ group, enabled }) => {
       if (!pool.groups().includes(group))
         throw new CommandError('not_found', `no group ${group} runs on this server`);
