@@ -100,10 +100,21 @@ test('a poison pill reaches the dead-letter stream while the rest flows; requeue
     dashboard.retention.getByText(/policy: keep at most 1(\.0)? s: would remove \d+ entries; analytics: /),
   ).toBeVisible();
 
-  // Back under the reaper the requeued pill is lettered again; "Discard all" (asked first) takes every letter
-  // the page has shown in one step, where a poison storm's hundreds were a click each.
+  // Back under the reaper the requeued pill is lettered again. "Requeue all" (asked first, from the keyboard
+  // here) puts every letter the page has shown back in one step; still poison, it is lettered once more.
   await page.getByLabel('Auto-reap analytics').check();
   await expect(dashboard.stat(deadLetters, 'Length')).toHaveText('1', { timeout: 20_000 });
+  const total = Number(await dashboard.stat(deadLetters, 'Dead-lettered').textContent());
+  page.once('dialog', (dialog) => void dialog.accept());
+  await deadLetters.getByRole('button', { name: 'Requeue all dead letters' }).press('Enter');
+  await expect(deadLetters.getByText('Requeued 1 dead letter to every group', { exact: true })).toBeVisible();
+  await expect(deadLetters.locator('.dlq-feedback')).toBeFocused();
+  await expect(dashboard.stat(deadLetters, 'Dead-lettered')).toHaveText(String(total + 1), {
+    timeout: 20_000,
+  });
+  await expect(dashboard.stat(deadLetters, 'Length')).toHaveText('1');
+  // "Discard all" (asked first) takes every letter the page has shown in one step, where a poison storm's
+  // hundreds were a click each.
   page.once('dialog', (dialog) => void dialog.accept());
   await deadLetters.getByRole('button', { name: 'Discard all dead letters' }).click();
   await expect(deadLetters.getByText(/^Discarded 1 dead letter for good/)).toBeVisible();

@@ -15,6 +15,7 @@ import { Panel } from '../Panel/Panel';
 import { payloadText } from '../TailPanel/entry-summary';
 import { letterReason } from './letter-reason';
 import { fetchInRequests, olderPagesRefresh } from './older-pages-refresh';
+import { requeueAllSummary } from './requeue-all-summary';
 import './DeadLetterPanel.css';
 import { Stat } from '../Stat/Stat';
 
@@ -236,41 +237,64 @@ export function DeadLetterPanel() {
     );
   }, []);
   // Hundreds of letters (a poison storm) were hundreds of Discard clicks: one XTRIM takes all the page has
-  // seen, up to the newest letter shown, and leaves any written since.
-  const [purging, setPurging] = useState(false);
+  // seen, up to the newest letter shown, and leaves any written since. Once the bug behind them is fixed,
+  // "Requeue all" puts them back the same way. One runs at a time: both act on the same letters.
+  const [bulkBusy, setBulkBusy] = useState(false);
   const newestId = newest[0]?.id;
-  const onPurge = async () => {
+  const runBulk = async (
+    label: 'Discard all' | 'Requeue all',
+    question: string,
+    act: (through: string) => Promise<ReactNode>,
+  ) => {
     if (newestId === undefined || deadLetterKey === null) return;
-    const question = `Discard all ${formatCount(dlqLength)} dead letters in ${deadLetterKey}, up to the newest shown? They cannot be brought back; letters written after it stay.`;
     if (!window.confirm(question)) return;
-    setPurging(true);
+    setBulkBusy(true);
     let next: RowFeedback;
     try {
-      const { discarded } = await issueCommand({ type: 'dlq.purge', through: newestId }).result;
-      setOlder(NO_LETTERS);
-      next = {
-        error: null,
-        done: (
-          <>
-            Discarded <strong>{formatCount(discarded)}</strong> dead letter{discarded === 1 ? '' : 's'} for
-            good
-          </>
-        ),
-      };
+      next = { error: null, done: await act(newestId) };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       next = {
-        error: `Discard all: ${message}`,
+        error: `${label}: ${message}`,
         offline: error instanceof CommandError && error.code === 'offline',
         unavailable: isRedisUnavailable(message),
         done: null,
       };
     }
-    setPurging(false);
+    setBulkBusy(false);
     latest.current = null;
     setFeedback(next);
     setSettledCount((count) => count + 1);
   };
+  const onPurge = () =>
+    runBulk(
+      'Discard all',
+      `Discard all ${formatCount(dlqLength)} dead letters in ${deadLetterKey}, up to the newest shown? They cannot be brought back; letters written after it stay.`,
+      async (through) => {
+        const { discarded } = await issueCommand({ type: 'dlq.purge', through }).result;
+        setOlder(NO_LETTERS);
+        return (
+          <>
+            Discarded <strong>{formatCount(discarded)}</strong> dead letter{discarded === 1 ? '' : 's'} for
+            good
+          </>
+        );
+      },
+    );
+  const onRequeueAll = () =>
+    runBulk(
+      'Requeue all',
+      `Requeue all ${formatCount(dlqLength)} dead letters in ${deadLetterKey}, up to the newest shown, to the stream? Every group receives each one again (a group that had processed it acks it as a duplicate); letters with nothing to requeue, and letters written after it, stay.`,
+      async (through) => {
+        const answer = await issueCommand({ type: 'dlq.requeue-all', through }).result;
+        // Of the loaded pages only the skipped stay; when the answer does not name them all, or letters were
+        // left unread (`more`), which went is not known, and the pages go.
+        const kept = new Set(answer.skippedLetters.map((letter) => letter.id));
+        const known = !answer.more && answer.skipped === kept.size;
+        setOlder((current) => (known ? current.filter((letter) => kept.has(letter.id)) : NO_LETTERS));
+        return requeueAllSummary(answer);
+      },
+    );
   useOnStreamReset(useCallback(() => setFeedback(null), []));
   useOnConnected(useCallback(() => setFeedback((current) => (current?.offline ? null : current)), []));
   useOnRedisBack(useCallback(() => setFeedback((current) => (current?.unavailable ? null : current)), []));
@@ -286,9 +310,19 @@ export function DeadLetterPanel() {
         <>
           <button
             type="button"
+            className="small"
+            aria-label="Requeue all dead letters"
+            title="Appends every letter up to the newest shown to the stream again; those with nothing to requeue stay"
+            disabled={dlqLength === 0 || bulkBusy}
+            onClick={() => void onRequeueAll()}
+          >
+            Requeue all
+          </button>
+          <button
+            type="button"
             className="small danger"
             aria-label="Discard all dead letters"
-            disabled={dlqLength === 0 || purging}
+            disabled={dlqLength === 0 || bulkBusy}
             onClick={() => void onPurge()}
           >
             Discard all
