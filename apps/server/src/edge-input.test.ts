@@ -162,6 +162,17 @@ describe('bodies in another encoding than UTF-8', () => {
         /not valid UTF-8/,
       ],
       [
+        await raw(
+          '/produce',
+          'multipart/form-data; boundary=x',
+          latin1(
+            '--x\r\nContent-Disposition: form-data; name="count"\r\n\r\n1\r\n' +
+              '--x\r\nContent-Disposition: form-data; name="type"\r\n\r\ncafé\r\n--x--\r\n',
+          ),
+        ),
+        /not valid UTF-8/,
+      ],
+      [
         await raw('/produce', 'application/x-www-form-urlencoded', 'count=1&type=caf%E9'),
         /form field type is not percent-encoded UTF-8/,
       ],
@@ -196,11 +207,12 @@ describe('bodies in another encoding than UTF-8', () => {
       'application/json; charset="utf-8"',
       '\ufeff{"count":1,"eventType":"café"}',
     );
-    expect([utf8.status, bom.status]).toEqual([200, 200]);
-    expect(await typesOf([(await json(utf8)).ids[0], (await json(bom)).firstId])).toEqual([
-      'café 100%',
-      'café',
-    ]);
+    const form = new FormData();
+    form.append('type', 'café');
+    const multipart = await test.server.app.request('/produce', { method: 'POST', body: form });
+    expect([utf8.status, bom.status, multipart.status]).toEqual([200, 200, 200]);
+    const ids = [(await json(utf8)).ids[0], (await json(bom)).firstId, (await json(multipart)).ids[0]];
+    expect(await typesOf(ids)).toEqual(['café 100%', 'café', 'café']);
   });
 });
 
