@@ -121,6 +121,20 @@ describe('a field given twice, or as a file', () => {
         /(form field|query parameter) (count|maxlen) is given 2 times/,
       );
     }
+    const both = [
+      await send('/crash?count=1000', new URLSearchParams('group=analytics&name=worker-c&count=1')),
+      await test.server.app.request('/produce?count=3', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ count: 1 }),
+      }),
+    ];
+    for (const response of both) {
+      expect(response.status).toBe(400);
+      expect((await json(response)).error).toBe(
+        'count is given in both the query string and the body; give it once',
+      );
+    }
     const file = new FormData();
     file.append('count', new Blob(['500']), 'count.txt');
     const asFile = await send('/produce', file);

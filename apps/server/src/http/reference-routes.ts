@@ -151,6 +151,14 @@ async function formOf(
   }
   const fields: Record<string, string> = queryOnce(c);
   for (const [name, value] of Object.entries(body)) {
+    // In the query string and the body both (`/crash?count=1000` with count=1 in the form), a field is given
+    // twice as much as `count=1&count=1000` is: the body's value won, silently.
+    if (Object.hasOwn(fields, name)) {
+      throw new CommandError(
+        'bad_request',
+        `${name} is given in both the query string and the body; give it once`,
+      );
+    }
     if (typeof value === 'string' || typeof value === 'number') fields[name] = String(value);
     // A form field given twice (`count=1&count=1000`) has no one meaning: the last one used to win, silently.
     else if (!isJson && Array.isArray(value)) throw givenTwice('form field', name, value.length);
