@@ -158,7 +158,7 @@ export function PendingPanel() {
               disabled={options.length === 0}
               onChange={(event) => setChosen(event.target.value)}
             >
-              {options.length === 0 ? <option value="">no consumers</option> : null}
+              {options.length === 0 ? <option value="">no consumer runs here</option> : null}
               {options.map((option) => (
                 <option key={option.value} value={option.value}>
                   {option.value}

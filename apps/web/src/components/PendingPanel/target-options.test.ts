@@ -31,13 +31,17 @@ const group = (name: string, consumers: GroupView['consumers']): GroupView => ({
   deadLettered: 0,
 });
 
-const consumer = (name: string, w: ReturnType<typeof worker> | null) => ({
+const consumer = (
+  name: string,
+  w: ReturnType<typeof worker> | null,
+  connected: boolean | null = w !== null,
+) => ({
   name,
   pending: 0,
   idleMs: 0,
   inactiveMs: null,
   worker: w,
-  connected: w !== null,
+  connected,
 });
 
 describe('autoclaim targets', () => {
@@ -72,5 +76,22 @@ describe('autoclaim targets', () => {
     const stuckAt = { group: 'notifications', consumer: 'worker-a' };
     expect(effectiveTarget(peers, null, stuckAt)?.value).toBe('notifications/worker-b');
     expect(effectiveTarget(peers, 'analytics/worker-c', stuckAt)?.value).toBe('analytics/worker-c');
+  });
+
+  it('offers only consumers whose worker runs here: a claim into any other is refused by the server', () => {
+    const mixed = targetOptions([
+      group('notifications', [
+        consumer('ghost', null, false),
+        consumer('elsewhere', null, true),
+        consumer('worker-a', worker()),
+      ]),
+      group('analytics', [consumer('remote-c', null, true)]),
+    ]);
+    expect(mixed.map((option) => option.value)).toEqual(['notifications/worker-a']);
+    // Entries stuck with the ghost go to the one consumer here, and nothing falls back to a ghost.
+    expect(effectiveTarget(mixed, null, { group: 'notifications', consumer: 'ghost' })?.value).toBe(
+      'notifications/worker-a',
+    );
+    expect(targetOptions([group('analytics', [consumer('remote-c', null, true)])])).toEqual([]);
   });
 });

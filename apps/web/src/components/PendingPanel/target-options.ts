@@ -9,15 +9,25 @@ export interface TargetOption {
   healthy: boolean;
 }
 
+/**
+ * The consumers XAUTOCLAIM can claim into: those whose worker runs on this server, which the command hands the
+ * claimed entries to. One known only to Redis (a worker of another process, or none at all) was offered too, and
+ * the claim always failed: "no running consumer … on this server".
+ */
 export function targetOptions(groups: readonly GroupView[]): TargetOption[] {
   return groups.flatMap((group) =>
-    group.consumers.map((consumer) => ({
-      value: `${group.name}/${consumer.name}`,
-      group: group.name,
-      consumer: consumer.name,
-      healthy:
-        consumer.worker?.alive === true && !consumer.worker.paused && consumer.worker.crashQueued === 0,
-    })),
+    group.consumers.flatMap((consumer) =>
+      consumer.worker === null
+        ? []
+        : [
+            {
+              value: `${group.name}/${consumer.name}`,
+              group: group.name,
+              consumer: consumer.name,
+              healthy: consumer.worker.alive && !consumer.worker.paused && consumer.worker.crashQueued === 0,
+            },
+          ],
+    ),
   );
 }
 
