@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatClock, formatClockMs } from './format';
+import { formatClock, formatClockMs, formatDuration } from './format';
 
 describe('clock formatting', () => {
   it('formats a time of day, with milliseconds where asked', () => {
@@ -13,5 +13,17 @@ describe('clock formatting', () => {
       expect(formatClock(ms)).toBe('out of range');
       expect(formatClockMs(ms)).toBe('out of range');
     }
+  });
+});
+
+describe('durations', () => {
+  it('cuts each figure down, so the last moments of a second or a minute stay within their unit', () => {
+    expect(formatDuration(850)).toBe('850 ms');
+    expect(formatDuration(999.6)).toBe('999 ms');
+    expect(formatDuration(4_200)).toBe('4.2 s');
+    expect(formatDuration(59_960)).toBe('59.9 s');
+    expect(formatDuration(60_000)).toBe('1 m 00 s');
+    expect(formatDuration(185_000)).toBe('3 m 05 s');
+    expect(formatDuration(7_620_000)).toBe('2 h 07 m');
   });
 });

@@ -16,8 +16,10 @@ export function formatNullable(value: number | null): string {
 
 /** Short human durations for idle times: `850 ms`, `4.2 s`, `3 m 05 s`, `2 h 07 m`. */
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
-  if (ms < 60_000) return `${decimal.format(ms / 1000)} s`;
+  // Cut down, not rounded, as the minutes and hours are: rounded, 59,960 ms read `60 s` (and 999.6 ms `1000 ms`),
+  // a figure no longer in its unit's range, a moment before `1 m 00 s`.
+  if (ms < 1000) return `${Math.max(0, Math.floor(ms))} ms`;
+  if (ms < 60_000) return `${decimal.format(Math.floor(ms / 100) / 10)} s`;
   const totalSeconds = Math.floor(ms / 1000);
   if (totalSeconds < 3600) {
     return `${Math.floor(totalSeconds / 60)} m ${String(totalSeconds % 60).padStart(2, '0')} s`;
