@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_EVENT_TYPES, LIMITS, type Snapshot } from '@streamscope/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MAX_REQUESTS_PER_CLIENT } from './http/client-limit.js';
 import { holdAppends } from './testing/held-appends.js';
 import { json, startTestServer, type TestServer } from './testing/test-server.js';
@@ -430,6 +430,26 @@ describe('the dashboard in a foreign frame', () => {
     } finally {
       await other.stop();
       await rm(webRoot, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('fresh snapshots after commands', () => {
+  it('pushes one after a command that changed something, none after one that only read', async () => {
+    const refresh = vi.spyOn(test.server.hub, 'refresh');
+    try {
+      const { firstId } = await json(await post('/api/produce', { count: 1 }));
+      expect(refresh).toHaveBeenCalledTimes(1);
+      refresh.mockClear();
+      expect((await post('/api/trim/preview', { maxlen: 0 })).status).toBe(200);
+      expect((await post('/api/replay', { count: 1 })).status).toBe(200);
+      expect((await post('/api/dlq/list', {})).status).toBe(200);
+      expect((await test.server.app.request(`/api/entries/${firstId}/history`)).status).toBe(200);
+      expect((await test.server.app.request('/replay?count=1')).status).toBe(200);
+      // Each of them went to every page as a whole snapshot: a trim preview a second per page, say.
+      expect(refresh).not.toHaveBeenCalled();
+    } finally {
+      refresh.mockRestore();
     }
   });
 });

@@ -5,7 +5,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { WebSocket } from 'ws';
 import type { LiveClient, LiveHub } from '../live/live-hub.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
-import { runCommand } from '../pipeline/run-command.js';
+import { READ_ONLY_COMMANDS, runCommand } from '../pipeline/run-command.js';
 import { type AccessOptions, originAllowed } from './access.js';
 import { ClientLimit, peerAddress } from './client-limit.js';
 import { errorReply } from './error-reply.js';
@@ -163,7 +163,7 @@ async function run(
   try {
     const result = await limit(() => runCommand(pipeline, command));
     hub.sendTo(client, { type: 'result', requestId, command: command.type, result });
-    hub.refresh();
+    if (!READ_ONLY_COMMANDS.has(command.type)) hub.refresh();
   } catch (error) {
     const { code, message } = errorReply(error);
     hub.sendTo(client, { type: 'error', requestId, code, message });

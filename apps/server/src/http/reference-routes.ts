@@ -3,7 +3,7 @@ import type { RecentOutcome } from '@streamscope/streams';
 import { type Context, Hono } from 'hono';
 import { assertRedisReady, CommandError } from '../pipeline/command-error.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
-import { runCommand } from '../pipeline/run-command.js';
+import { READ_ONLY_COMMANDS, runCommand } from '../pipeline/run-command.js';
 import type { ApiDeps } from './api-routes.js';
 import { assertUtf8Form, bodyText, givenTwice, jsonBody, queryOnce, queryWithNumbers } from './api-routes.js';
 import { ClientBusyError, type ClientLimit } from './client-limit.js';
@@ -36,7 +36,7 @@ export function referenceRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps, 
     const parsed = parseCommand(command) as Extract<Command, { type: T }>;
     if (parsed.type !== expected) throw new CommandError('bad_request', `expected a ${expected} command`);
     const result = await limit.run(c, () => runCommand(pipeline, parsed));
-    onChange();
+    if (!READ_ONLY_COMMANDS.has(parsed.type)) onChange();
     return result;
   };
 

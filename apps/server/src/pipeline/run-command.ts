@@ -18,6 +18,18 @@ const WORKS_WITHOUT_REDIS = new Set<CommandType>([
   'autoreap.set',
 ]);
 
+/**
+ * Commands that only read: they change nothing a snapshot shows, so their success pushes no fresh one. A snapshot
+ * per read went to every page: each page's trim preview, asked again every second while the stream moves, added a
+ * snapshot a second to every other page's four.
+ */
+export const READ_ONLY_COMMANDS: ReadonlySet<CommandType> = new Set<CommandType>([
+  'replay',
+  'dlq.list',
+  'trim.preview',
+  'entry.history',
+]);
+
 type Handlers = {
   [T in CommandType]: (command: Extract<Command, { type: T }>) => Promise<CommandResults[T]>;
 };
