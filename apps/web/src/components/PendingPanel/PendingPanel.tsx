@@ -8,7 +8,7 @@ import { formatCount, formatDuration } from '../../lib/format';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { EntryId } from '../EntryId/EntryId';
 import { Panel } from '../Panel/Panel';
-import { effectiveTarget, targetOptions } from './target-options';
+import { effectiveTarget, pickStillOffered, targetOptions } from './target-options';
 import './PendingPanel.css';
 
 /** Rows drawn at most; the server caps rows per group too and says how many it left out. */
@@ -112,6 +112,8 @@ export function PendingPanel() {
   const [chosen, setChosen] = useState<string | null>(null);
   const autoclaim = useCommand<'autoclaim'>();
   const options = useMemo(() => targetOptions(groups), [groups]);
+  // Forget a pick whose consumer was removed (React's reset-state-during-render: no extra paint in between).
+  if (pickStillOffered(options, chosen) !== chosen) setChosen(null);
   const claimable = useMemo(
     () => rows.filter((row) => row.idleMs >= claimMinIdleMs).length,
     [rows, claimMinIdleMs],

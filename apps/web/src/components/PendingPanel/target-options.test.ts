@@ -1,6 +1,6 @@
 import type { GroupView } from '@streamscope/protocol';
 import { describe, expect, it } from 'vitest';
-import { effectiveTarget, targetOptions } from './target-options';
+import { effectiveTarget, pickStillOffered, targetOptions } from './target-options';
 
 const worker = (patch: { paused?: boolean; crashQueued?: number } = {}) => ({
   state: 'running' as const,
@@ -93,5 +93,15 @@ describe('autoclaim targets', () => {
       'notifications/worker-a',
     );
     expect(targetOptions([group('analytics', [consumer('remote-c', null, true)])])).toEqual([]);
+  });
+
+  it('forgets a pick once its consumer is gone, so a later one of that name is not picked unasked', () => {
+    const both = targetOptions([
+      group('notifications', [consumer('worker-a', worker()), consumer('worker-d', worker())]),
+    ]);
+    const withoutD = targetOptions([group('notifications', [consumer('worker-a', worker())])]);
+    expect(pickStillOffered(both, 'notifications/worker-d')).toBe('notifications/worker-d');
+    expect(pickStillOffered(withoutD, 'notifications/worker-d')).toBeNull();
+    expect(pickStillOffered(withoutD, null)).toBeNull();
   });
 });

@@ -31,6 +31,14 @@ export function targetOptions(groups: readonly GroupView[]): TargetOption[] {
   );
 }
 
+/**
+ * The user's pick, as long as it is still offered; `null` once its consumer is gone. Kept past its removal, a
+ * pick would come back by itself, unasked, the moment a consumer of the same name was added again.
+ */
+export function pickStillOffered(options: readonly TargetOption[], chosen: string | null): string | null {
+  return chosen !== null && options.some((option) => option.value === chosen) ? chosen : null;
+}
+
 /** Where stuck entries sit: the group and consumer of the longest-idle pending entry. */
 export interface StuckAt {
   group: string;
