@@ -194,6 +194,11 @@ describe('production semantics', () => {
     await post('/api/retention/set', { maxAgeMs: null });
     const bad = await post('/api/retention/set', { maxAgeMs: 5 });
     expect(bad.status).toBe(400);
+    const missing = await post('/api/retention/set', {});
+    expect(missing.status).toBe(400);
+    expect((await json<{ message: string }>(missing)).message).toMatch(
+      /maxAgeMs must be a number of milliseconds, or null to stop/,
+    );
   });
 
   it('streams the read-only tail over the WebSocket', async () => {

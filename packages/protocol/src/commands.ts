@@ -76,9 +76,9 @@ const producedEventType = eventTypeSchema
   .optional()
   .transform((type) => (type === RANDOM_EVENT_TYPE ? undefined : type));
 
-const int = (label: string, min: number, max: number) =>
+const int = (label: string, min: number, max: number, notANumber = `${label} must be a number`) =>
   z
-    .number({ error: `${label} must be a number` })
+    .number({ error: notANumber })
     // Not `.int()`: zod's also refuses whole numbers past 2^53 as "not an integer", where the bound below is the
     // real reason (and says which).
     .refine(Number.isInteger, `${label} must be a whole number`)
@@ -162,7 +162,13 @@ export const commandSchema = z.discriminatedUnion('type', [
   /** A standing MINID-by-age policy, applied every second; `null` turns it off. */
   command({
     type: z.literal('retention.set'),
-    maxAgeMs: int('maxAgeMs', 1_000, 10 * 365 * 86_400_000).nullable(),
+    // Missing or a string, the reply says null is allowed too: it is how the policy is turned off.
+    maxAgeMs: int(
+      'maxAgeMs',
+      1_000,
+      10 * 365 * 86_400_000,
+      'maxAgeMs must be a number of milliseconds, or null to stop the policy',
+    ).nullable(),
   }),
   /** What a trim would remove, per group: entries still pending, and entries not yet read. */
   command({
