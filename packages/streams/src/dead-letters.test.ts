@@ -9,7 +9,7 @@ import {
   type StreamEntry,
   StreamError,
 } from '@streamscope/streams';
-import { uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
+import { dropConnectionDuringAppend, uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
 import { describe, expect, it } from 'vitest';
 
 const redisSuite = usePrivateRedis();
@@ -542,6 +542,106 @@ describe('dead-letter stream', () => {
       await expect(call).rejects.toThrow(StreamArgumentError);
       await expect(call).rejects.toThrow(message);
     }
+  });
+
+  it('reads a through past the newest letter as the newest: a letter written while it runs stays, none goes back twice', async () => {
+    const { deadLetters } = setUp();
+    const send = (n: number) =>
+      deadLetters.send(`${n}-0`, {
+        group: 'g',
+        consumer: 'w',
+        deliveryCount: 5,
+        reason: 'x',
+        fields: { type: 'order.paid', ts_ms: '1', order_id: `o-${n}` },
+        stillPending: false,
+      });
+    for (let n = 1; n <= 150; n++) await send(n);
+    // A letter written after the first page went back, as a worker re-lettering a poison copy would.
+    let during: Promise<string | null> | undefined;
+    const requeued: string[] = [];
+    const result = await deadLetters.requeueThrough('18446744073709551615-18446744073709551615', {
+      onRequeued: (letter) => {
+        requeued.push(letter.originalId);
+        during ??= send(151);
+      },
+    });
+    expect(result).toEqual({ requeued: 150, skipped: 0, skippedLetters: [], more: false });
+    expect(new Set(requeued).size).toBe(150);
+    expect((await deadLetters.newest()).map((letter) => letter.id)).toEqual([await during]);
+    // A bare millisecond past every letter too.
+    expect(await deadLetters.requeueThrough(String(Date.now() + 60_000))).toMatchObject({ requeued: 1 });
+  });
+
+  it('racing another requeueThrough, a discardThrough and single requeues, each letter goes once, and the counts add up', async () => {
+    const { stream, deadLetters } = setUp();
+    await stream.ensureGroup('g', '0-0');
+    await stream.produceBatch(Array.from({ length: 400 }, () => ({ type: 'order.paid' })));
+    await letterAll(deadLetters, await stream.consume('g', 'w', 400, 10));
+    await redisSuite.redis.del(stream.streamKey);
+    const ids = (await deadLetters.newest(400)).map((letter) => letter.id).reverse();
+    const through = ids[349] ?? '';
+    const [first, second, discarded, ...singles] = await Promise.all([
+      deadLetters.requeueThrough(through),
+      deadLetters.requeueThrough(through),
+      deadLetters.discardThrough(ids[200] ?? ''),
+      ...ids.slice(100, 120).map((id) => deadLetters.requeue(id)),
+    ]);
+    const requeued = first.requeued + second.requeued + singles.filter((single) => single !== null).length;
+    const copies = await stream.replay('-', '+', 1_000);
+    expect(copies).toHaveLength(requeued);
+    expect(new Set(copies.map((copy) => copy.fields.requeued_from)).size).toBe(requeued);
+    // The 50 after `through` stay, whatever else happened to the first 350.
+    expect(await deadLetters.length()).toBe(50);
+    expect(requeued + discarded).toBe(350);
+  });
+
+  it('cut off by a dropped connection, says how many went back; each letter is back or still lettered, never both', async () => {
+    const stream = new EventStream({ connection: redisSuite.server.url, streamKey: uniqueStreamKey('dlq') });
+    const deadLetters = new DeadLetters(stream);
+    redisSuite.afterThisTest(async () => {
+      await redisSuite.redis.del(stream.streamKey, deadLetters.key);
+      await stream.close();
+    });
+    // Every other one trimmed (nothing to put back), so each page has letters it skips too.
+    const letters = redisSuite.redis.pipeline();
+    for (let n = 1; n <= 4_000; n++) {
+      const payload = n % 2 === 0 ? ['type', 'order.paid', 'ts_ms', '1', 'order_id', `o-${n}`] : [];
+      letters.xadd(deadLetters.key, '*', 'dlq_original_id', `${n}-0`, 'dlq_reason', 'x', ...payload);
+    }
+    const through = String((await letters.exec())?.at(-1)?.[1]);
+    const reported: string[] = [];
+    const { outcome } = await dropConnectionDuringAppend(
+      stream.redis,
+      redisSuite.redis,
+      stream.streamKey,
+      async () => {
+        await deadLetters.requeueThrough(through, {
+          onRequeued: (letter) => reported.push(letter.requeuedAs),
+        });
+        return reported;
+      },
+    );
+    const copies = await stream.replay('-', '+', 10_000);
+    const left = await deadLetters.newest(10_000);
+    // Every copy is reported, but for those of the page whose replies the drop took: the message says so.
+    let unanswered = 0;
+    if (typeof outcome === 'number') expect(copies).toHaveLength(2_000);
+    else {
+      expect(outcome).toBeInstanceOf(StreamError);
+      const message = outcome instanceof Error ? outcome.message : '';
+      expect(message).toMatch(
+        new RegExp(
+          `stopped after ${reported.length} requeued( \\(and up to \\d+ more, whose replies were lost\\))?: .*may have run`,
+        ),
+      );
+      unanswered = Number(/up to (\d+) more/.exec(message)?.[1] ?? 0);
+    }
+    expect(copies.length - reported.length).toBeGreaterThanOrEqual(0);
+    expect(copies.length - reported.length).toBeLessThanOrEqual(unanswered);
+    const back = copies.map((copy) => copy.fields.requeued_from);
+    const still = left.map((letter) => letter.originalId);
+    expect(new Set([...back, ...still]).size).toBe(4_000);
+    expect(back.length + still.length).toBe(4_000);
   });
 
   it('a bare millisecond names the letter at sequence 0, as XDEL reads it: never requeued twice, nor paged after', async () => {

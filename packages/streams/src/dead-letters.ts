@@ -10,7 +10,16 @@ import {
 import { MAX_BATCH_EVENT_FIELDS } from './event-encoding.js';
 import { type AutoclaimOptions, assertEventStream, type EventStream } from './event-stream.js';
 import { parseFlatEntries, setField } from './replies.js';
-import { assertEntryId, entryIdTime, fullEntryId, isBeyondIdSpace, nextEntryId, show } from './stream-ids.js';
+import {
+  assertEntryId,
+  compareEntryIds,
+  entryIdTime,
+  fullEntryId,
+  isBeyondIdSpace,
+  lastIdOf,
+  nextEntryId,
+  show,
+} from './stream-ids.js';
 import { type AutoclaimResult, type EventFields, FIXED_FIELDS, type HandoverResult } from './types.js';
 
 /** Why and from where an entry was dead-lettered. */
@@ -246,11 +255,12 @@ export class DeadLetters {
 
   /**
    * Requeues every letter up to and including `through` (the newest one a person saw), oldest first, each as
-   * `requeue` does it: appended and removed in one step. Letters written since stay. A letter that cannot be
+   * `requeue` does it: appended and removed in one step. Letters written since stay, those written while it
+   * runs too (a `through` past the newest letter is read as the newest). A letter that cannot be
    * requeued (its payload trimmed, or too wide for a script) stays too and is reported; it does not stop the
    * rest. The DLQ is read a page at a time, and at most `limit` letters (10,000 by default) are looked at:
    * `more` says letters through `through` were left unread for another call (which looks at the skipped ones
-   * again first).
+   * again first). Stopped part-way (Redis went away), it throws a `StreamError` saying how many went back.
    * @example
    *   const { requeued, skipped } = await deadLetters.requeueThrough(newestShown.id, {
    *     onRequeued: (letter) => log(`${letter.originalId} is back as ${letter.requeuedAs}`),
@@ -264,15 +274,51 @@ export class DeadLetters {
     if (onRequeued !== undefined && typeof onRequeued !== 'function') {
       throw new StreamArgumentError(`onRequeued must be a function, got ${show(onRequeued)}`);
     }
-    let requeued = 0;
+    const progress = { requeued: 0, unanswered: 0 };
+    try {
+      return await this.#requeueThrough(through, limit, progress, onRequeued);
+    } catch (error) {
+      // Wherever it stopped (reading a page or running its scripts), the letters already back are back; and
+      // those of the page whose replies the failure took may be too (a dropped connection: "may have run").
+      const { requeued, unanswered } = progress;
+      const maybe = unanswered > 0 ? ` (and up to ${unanswered} more, whose replies were lost)` : '';
+      const message = error instanceof Error ? error.message : String(error);
+      throw new StreamError(
+        `requeue through ${through} stopped after ${requeued} requeued${maybe}: ${message}`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+
+  /** `requeueThrough`, counting in `progress` what it did, for the message should it stop part-way. */
+  async #requeueThrough(
+    through: string,
+    limit: number,
+    progress: { requeued: number; unanswered: number },
+    onRequeued: ((result: RequeueResult) => void) | undefined,
+  ): Promise<RequeueThroughResult> {
     let seen = 0;
     const skipped: SkippedLetter[] = [];
     let skippedCount = 0;
+    const done = (more: boolean) => ({
+      requeued: progress.requeued,
+      skipped: skippedCount,
+      skippedLetters: skipped,
+      more,
+    });
+    // Letters written during the call are not the caller's to requeue, whatever `through` says (the largest
+    // ID, a clock ahead): the newest letter now bounds it too. Otherwise a poison letter requeued on one page
+    // and dead-lettered again before the next would be requeued again, and counted twice.
+    const [newest] = await this.#idsBetween('+', '-', 1, 'XREVRANGE');
+    if (newest === undefined) return done(false);
+    // As an XRANGE end, a bare millisecond `through` means all of it, as in discardThrough.
+    const end = compareEntryIds(newest, lastIdOf(through)) < 0 ? newest : through;
     let start = '-';
     while (seen < limit) {
-      // As an XRANGE end, a bare millisecond `through` means all of it, as in discardThrough.
-      const page = await this.#idsBetween(start, through, Math.min(REQUEUE_PAGE, limit - seen));
-      if (page.length === 0) return { requeued, skipped: skippedCount, skippedLetters: skipped, more: false };
+      const page = await this.#idsBetween(start, end, Math.min(REQUEUE_PAGE, limit - seen));
+      if (page.length === 0) return done(false);
       seen += page.length;
       // One round trip for the page: Redis runs the scripts in the order sent, so the copies keep the
       // letters' order. Each settles alone, so a failure halfway still reports the letters already back.
@@ -281,6 +327,7 @@ export class DeadLetters {
       outcomes.forEach((outcome, at) => {
         if (outcome.status === 'rejected') {
           failure ??= outcome.reason;
+          progress.unanswered += 1;
           return;
         }
         const { value } = outcome;
@@ -293,26 +340,25 @@ export class DeadLetters {
             skipped.push({ id, originalId: value.originalId, reason: value.refused });
           return;
         }
-        requeued += 1;
+        progress.requeued += 1;
         onRequeued?.(value);
       });
-      if (failure !== undefined) {
-        const message = failure instanceof Error ? failure.message : String(failure);
-        throw new StreamError(`requeue through ${through} stopped after ${requeued} requeued: ${message}`, {
-          cause: failure,
-        });
-      }
+      if (failure !== undefined) throw failure;
       start = `(${page.at(-1)}`;
     }
-    const more = (await this.#idsBetween(start, through, 1)).length > 0;
-    return { requeued, skipped: skippedCount, skippedLetters: skipped, more };
+    return done((await this.#idsBetween(start, end, 1)).length > 0);
   }
 
-  /** Up to `count` letter IDs from `start` to `end`, oldest first. */
-  async #idsBetween(start: string, end: string, count: number): Promise<string[]> {
+  /** Up to `count` letter IDs from `start` to `end`, oldest first (newest first with XREVRANGE, `+` to `-`). */
+  async #idsBetween(
+    start: string,
+    end: string,
+    count: number,
+    command: 'XRANGE' | 'XREVRANGE' = 'XRANGE',
+  ): Promise<string[]> {
     if (isBeyondIdSpace(start, end)) return [];
-    const reply = await redisCommand('XRANGE (dead letters)', () =>
-      this.#stream.redis.call('XRANGE', this.key, start, end, 'COUNT', count),
+    const reply = await redisCommand(`${command} (dead letters)`, () =>
+      this.#stream.redis.call(command, this.key, start, end, 'COUNT', count),
     );
     return parseFlatEntries(reply).map(({ id }) => id);
   }

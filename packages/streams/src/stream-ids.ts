@@ -27,6 +27,11 @@ export function fullEntryId(id: string): string {
   return id.includes('-') ? id : `${id}-0`;
 }
 
+/** The last ID a range end stands for: a bare millisecond means its last sequence (`5` -> `5-18446744073709551615`). */
+export function lastIdOf(end: string): string {
+  return end.includes('-') ? end : `${end}-${UINT64_MAX}`;
+}
+
 /** Orders two full entry IDs as Redis does: by milliseconds, then by sequence. */
 export function compareEntryIds(a: string, b: string): number {
   const [aMs, aSeq] = splitId(a);
