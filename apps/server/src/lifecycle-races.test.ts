@@ -143,3 +143,88 @@ it('a connection to Redis dropped in the middle of a produce never appends an ev
     await test.stop();
   }
 });
+
+/** `count` dead letters of order events in the server's DLQ, written as another process would; the newest's ID. */
+async function letters(deadLetterKey: string, count: number): Promise<string> {
+  const writes = redisSuite.redis.pipeline();
+  for (let n = 1; n <= count; n++) {
+    writes.xadd(
+      deadLetterKey,
+      '*',
+      'dlq_original_id',
+      `${n}-0`,
+      'dlq_reason',
+      'x',
+      'type',
+      'order.paid',
+      'ts_ms',
+      '1',
+    );
+  }
+  return String((await writes.exec())?.at(-1)?.[1]);
+}
+
+it('a requeue-all cut off by a dropped connection says how many went back, each recorded; the rest stay', async () => {
+  const test = await startTestServer(['--seed', 'none'], { redis: redisSuite.server });
+  try {
+    const { pipeline } = test.server;
+    const through = await letters(pipeline.deadLetters.key, 4_000);
+    const { outcome, appended } = await dropConnectionDuringAppend(
+      pipeline.stream.redis,
+      redisSuite.redis,
+      pipeline.stream.streamKey,
+      async () => {
+        const reply = await test.server.app.request('/api/dlq/requeue-all', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ through }),
+        });
+        const body = (await reply.json()) as { requeued: number; message: string };
+        if (reply.ok) return Array.from({ length: body.requeued }, () => '');
+        throw Object.assign(new Error(body.message), { status: reply.status });
+      },
+    );
+    const recorded = pipeline.totals().produced;
+    expect(appended + (await redisSuite.redis.xlen(pipeline.deadLetters.key))).toBe(4_000);
+    if (typeof outcome === 'number') {
+      expect({ outcome, appended, recorded }).toEqual({ outcome: 4_000, appended: 4_000, recorded: 4_000 });
+      return;
+    }
+    // Not "Redis is unavailable" alone: the user would think nothing went back.
+    expect(outcome).toMatchObject({ status: 503 });
+    const message = outcome instanceof Error ? outcome.message : '';
+    const said = /went away part-way: (\d+) dead letter\(s\) went back(?: \(and up to (\d+) more)?/.exec(
+      message,
+    );
+    expect(said, message).not.toBeNull();
+    expect(Number(said?.[1])).toBe(recorded);
+    expect(appended - recorded).toBeGreaterThanOrEqual(0);
+    expect(appended - recorded).toBeLessThanOrEqual(Number(said?.[2] ?? 0));
+  } finally {
+    await test.stop();
+  }
+});
+
+it('a reset waits for a requeue-all under way, and leaves nothing in the new stream it did not count', async () => {
+  const test = await startTestServer(['--seed', 'none'], { redis: redisSuite.server });
+  try {
+    const { pipeline } = test.server;
+    const streamKey = pipeline.stream.streamKey;
+    const through = await letters(pipeline.deadLetters.key, 3_000);
+    const requeueing = pipeline.requeueThrough(through);
+    await waitFor('the first copies', async () => (await redisSuite.redis.xlen(streamKey)) > 0, {
+      intervalMs: 1,
+    });
+    const resetting = pipeline.reset();
+    // Finished whole before the reset deleted the stream; and a second one, queued behind the reset, finds
+    // the letters gone with it (a requeue-all never appends into the new stream what it did not count).
+    expect(await requeueing).toMatchObject({ requeued: 3_000, skipped: 0 });
+    const after = pipeline.requeueThrough(through);
+    await resetting;
+    expect(await after).toMatchObject({ requeued: 0 });
+    expect(await redisSuite.redis.xlen(streamKey)).toBe(0);
+    expect(pipeline.totals().produced).toBe(0);
+  } finally {
+    await test.stop();
+  }
+});

@@ -3,9 +3,9 @@ import { DEAD_LETTER_LUA, REQUEUE_LUA, WIDE_PAYLOAD_FIELD } from './dead-letter-
 import {
   NothingToRequeueError,
   RequeueRefusedError,
+  RequeueStoppedError,
   redisCommand,
   StreamArgumentError,
-  StreamError,
 } from './errors.js';
 import { MAX_BATCH_EVENT_FIELDS } from './event-encoding.js';
 import { type AutoclaimOptions, assertEventStream, type EventStream } from './event-stream.js';
@@ -260,7 +260,7 @@ export class DeadLetters {
    * requeued (its payload trimmed, or too wide for a script) stays too and is reported; it does not stop the
    * rest. The DLQ is read a page at a time, and at most `limit` letters (10,000 by default) are looked at:
    * `more` says letters through `through` were left unread for another call (which looks at the skipped ones
-   * again first). Stopped part-way (Redis went away), it throws a `StreamError` saying how many went back.
+   * again first). Stopped part-way (Redis went away), it throws a `RequeueStoppedError` saying how many went back.
    * @example
    *   const { requeued, skipped } = await deadLetters.requeueThrough(newestShown.id, {
    *     onRequeued: (letter) => log(`${letter.originalId} is back as ${letter.requeuedAs}`),
@@ -283,11 +283,10 @@ export class DeadLetters {
       const { requeued, unanswered } = progress;
       const maybe = unanswered > 0 ? ` (and up to ${unanswered} more, whose replies were lost)` : '';
       const message = error instanceof Error ? error.message : String(error);
-      throw new StreamError(
+      throw new RequeueStoppedError(
         `requeue through ${through} stopped after ${requeued} requeued${maybe}: ${message}`,
-        {
-          cause: error,
-        },
+        progress,
+        { cause: error },
       );
     }
   }

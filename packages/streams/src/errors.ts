@@ -25,6 +25,21 @@ export class RequeueRefusedError extends StreamError {}
 export class NothingToRequeueError extends RequeueRefusedError {}
 
 /**
+ * `requeueThrough` stopped part-way (Redis went away, say): `requeued` letters went back and were reported,
+ * up to `unanswered` more may have (their scripts were sent, their replies lost), and the rest stay.
+ */
+export class RequeueStoppedError extends StreamError {
+  readonly requeued: number;
+  readonly unanswered: number;
+
+  constructor(message: string, counts: { requeued: number; unanswered: number }, options?: ErrorOptions) {
+    super(message, options);
+    this.requeued = counts.requeued;
+    this.unanswered = counts.unanswered;
+  }
+}
+
+/**
  * Runs a Redis call, turning its failure into this library's errors: NOGROUP (and a blocked read's stream
  * deleted under it) into `GroupNotFoundError`, anything else into a `StreamError` that names the operation.
  */

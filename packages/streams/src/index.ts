@@ -32,6 +32,7 @@ export {
   GroupNotFoundError,
   NothingToRequeueError,
   RequeueRefusedError,
+  RequeueStoppedError,
   StreamArgumentError,
   StreamError,
   WorkerClosedError,

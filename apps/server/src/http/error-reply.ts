@@ -7,7 +7,7 @@ import {
 } from '@streamscope/streams';
 import { HTTPException } from 'hono/http-exception';
 import { ZodError } from 'zod';
-import { CommandError, REDIS_UNAVAILABLE } from '../pipeline/command-error.js';
+import { CommandError, isRedisUnavailable, REDIS_UNAVAILABLE } from '../pipeline/command-error.js';
 import { ClientBusyError } from './client-limit.js';
 
 export interface ErrorReply {
@@ -45,12 +45,9 @@ export function errorReply(error: unknown): ErrorReply {
   if (error instanceof GroupNotFoundError) return reply('not_found', error.message);
   if (error instanceof WorkerClosedError) return reply('conflict', error.message);
   if (error instanceof RequeueRefusedError) return reply('refused', error.message);
-  const message = error instanceof Error ? error.message : String(error);
   // ioredis fails commands it cannot send while Redis is away; say so rather than "internal error".
-  if (/Connection is closed|ECONNREFUSED|max retries|Stream isn't writeable/i.test(message)) {
-    return reply('unavailable', REDIS_UNAVAILABLE);
-  }
-  return reply('internal', message);
+  if (isRedisUnavailable(error)) return reply('unavailable', REDIS_UNAVAILABLE);
+  return reply('internal', error instanceof Error ? error.message : String(error));
 }
 
 function reply(code: ErrorCode, message: string): ErrorReply {

@@ -13,6 +13,12 @@ export class CommandError extends Error {
 
 export const REDIS_UNAVAILABLE = 'Redis is unavailable; the server keeps reconnecting, try again shortly';
 
+/** Whether a failure is Redis being away: ioredis fails the commands it cannot send (or get answered) then. */
+export function isRedisUnavailable(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return /Connection is closed|ECONNREFUSED|max retries|Stream isn't writeable/i.test(message);
+}
+
 /** Refused once the server has begun to stop: what a command started then would leave running after it. */
 export function shuttingDown(): CommandError {
   return new CommandError('unavailable', 'the server is shutting down');

@@ -11,6 +11,7 @@ import {
   ProcessedIds,
   REQUEUED_FROM_FIELD,
   type RequeueResult,
+  RequeueStoppedError,
   type RequeueThroughResult,
   type StreamTail,
   type TrimmedLetter,
@@ -20,7 +21,7 @@ import type { Redis } from 'ioredis';
 import { ConnectedConsumers } from '../live/connected-consumers.js';
 import { EntryHistory, isTrouble } from '../live/entry-history.js';
 import { TickBuffer } from '../live/tick-buffer.js';
-import { CommandError, shuttingDown } from './command-error.js';
+import { CommandError, isRedisUnavailable, shuttingDown } from './command-error.js';
 import { consumerInRedis, consumersInRedis, seemsActive } from './consumer-activity.js';
 import { ConsumerPool } from './consumer-pool.js';
 import { ContinuousProducer } from './continuous-producer.js';
@@ -213,12 +214,27 @@ export class Pipeline {
   /**
    * Puts every dead letter up to and including `through` back on the stream, each recorded as `requeue`
    * records one. It holds one append slot throughout, so a reset waits for it rather than deleting the
-   * stream between two of its letters.
+   * stream between two of its letters. Cut off by Redis going away, it says how many went back before.
    */
   requeueThrough(through: string): Promise<RequeueThroughResult> {
-    return this.#appendGate.runExclusive(() =>
-      this.deadLetters.requeueThrough(through, { onRequeued: (requeued) => this.#recordRequeued(requeued) }),
-    );
+    return this.#appendGate.runExclusive(async () => {
+      try {
+        return await this.deadLetters.requeueThrough(through, {
+          onRequeued: (requeued) => this.#recordRequeued(requeued),
+        });
+      } catch (error) {
+        // "Redis is unavailable" alone would have the user think nothing went back, when hundreds may have.
+        if (!(error instanceof RequeueStoppedError) || !isRedisUnavailable(error)) throw error;
+        const { requeued, unanswered } = error;
+        if (requeued + unanswered === 0) throw error;
+        const maybe = unanswered > 0 ? ` (and up to ${unanswered} more, whose replies were lost)` : '';
+        throw new CommandError(
+          'unavailable',
+          `Redis went away part-way: ${requeued} dead letter(s) went back${maybe}, the rest stay; requeue all again once it is back`,
+          { cause: error },
+        );
+      }
+    });
   }
 
   /** A letter back on the stream: counted as produced, and both ends of the trail in the timelines. */
