@@ -111,6 +111,37 @@ describe('a --no-reset restart', () => {
     ]);
   });
 
+  it('leaves out, and names, consumers another client gave names the API refuses; it starts and restores the rest', async () => {
+    const streamKey = uniqueStreamKey('restore-names');
+    const { redis } = redisSuite;
+    await redis.xgroup('CREATE', streamKey, 'notifications', '0', 'MKSTREAM');
+    await redis.xadd(streamKey, '*', 'type', 'order.paid', 'ts_ms', '1');
+    await redis.xreadgroup('GROUP', 'notifications', 'has space', 'COUNT', 1, 'STREAMS', streamKey, '>');
+    for (const name of ['__proto__', Buffer.from([0xff, 0x41]), 'worker-d'])
+      await redis.call('XGROUP', 'CREATECONSUMER', streamKey, 'notifications', name);
+    const logged: string[] = [];
+    const server = await start(
+      ['--stream-key', streamKey, '--no-reset', '--seed', 'notifications=worker-a'],
+      (message) => logged.push(message),
+    );
+    expect(server.server.seeded).toEqual({ groups: 1, consumers: 2, restored: 1 });
+    expect(server.server.pipeline.pool.workers().map((worker) => worker.name)).toEqual([
+      'worker-a',
+      'worker-d',
+    ]);
+    expect(logged.join('\n')).toMatch(
+      'not restoring 3 consumer(s) Redis still has ("notifications/__proto__", "notifications/has space", "notifications/\uFFFDA"): their names are ones',
+    );
+    // The one not UTF-8 was not run as the name it reads back as (Redis would have made that a second consumer,
+    // which also reads back as it), and the entry under "has space" is still its own, for an autoclaim.
+    const names = ((await redis.call('XINFO', 'CONSUMERS', streamKey, 'notifications')) as string[][]).map(
+      (consumer) => consumer[1],
+    );
+    expect(names.filter((name) => name === '\uFFFDA')).toHaveLength(1);
+    expect(await pendingOf(streamKey, 'notifications', 'has space')).toBe(1);
+    await server.stop();
+  });
+
   it('restores no more than the bound on consumers, and names the ones it left', async () => {
     const streamKey = uniqueStreamKey('restore-bound');
     await redisSuite.redis.xgroup('CREATE', streamKey, 'wide', '$', 'MKSTREAM');

@@ -1,4 +1,10 @@
-import { type EntryView, LIMITS, type LifecycleEventView, POISON_EVENT_TYPE } from '@streamscope/protocol';
+import {
+  type EntryView,
+  LIMITS,
+  type LifecycleEventView,
+  nameSchema,
+  POISON_EVENT_TYPE,
+} from '@streamscope/protocol';
 import {
   ConsumerWorker,
   compareEntryIds,
@@ -463,7 +469,8 @@ export class Pipeline {
    * no one else will process. On a start without reset that is every consumer of the seed groups (one the user
    * added before the restart, say); after a reset cut off before its DEL, the consumers it stopped. Those gone
    * with the stream (or removed since) stay gone, as after a reset that finished. Restored consumers count
-   * toward the bound on adds (the seeds are never refused by it); the ones past it are named, not started.
+   * toward the bound on adds (the seeds are never refused by it); the ones past it are named, not started, as
+   * are those whose names the API refuses (another client's), which this server could not manage.
    */
   async #seed(restore: Restore): Promise<SeedResult> {
     // A name a live worker of another process holds is left to it: two workers under one name would share one
@@ -495,18 +502,27 @@ export class Pipeline {
     }
     let restored = 0;
     const overBound: string[] = [];
+    const unnamed: string[] = [];
     for (const { group, name } of await this.#restorable(restore)) {
       // Seeds were started (or left to another process, and said so) above.
       if (seedNames.has(refKey(group, name)) || this.pool.find(group, name)) continue;
-      if (this.pool.workers().length >= LIMITS.consumersMax) overBound.push(`${group}/${name}`);
+      // A name another client gave (`bad name`, `__proto__`, bytes that are not UTF-8) is one the API refuses:
+      // run here, its worker could be neither paused nor removed, and came back on every restart; a name not
+      // UTF-8 reads back with U+FFFD in it, so its worker would even read as a new consumer, not this one.
+      if (!nameSchema.safeParse(name).success) unnamed.push(JSON.stringify(`${group}/${name}`));
+      else if (this.pool.workers().length >= LIMITS.consumersMax) overBound.push(`${group}/${name}`);
       else if (await start(group, name)) restored += 1;
     }
-    if (overBound.length > 0) {
-      const listed = overBound.slice(0, NAMES_LISTED).join(', ');
-      const more = overBound.length > NAMES_LISTED ? ` and ${overBound.length - NAMES_LISTED} more` : '';
+    if (unnamed.length > 0) {
       this.options.onBackgroundError?.(
         'seed',
-        `not restoring ${overBound.length} consumer(s) Redis still has (${listed}${more}): this server runs at most ${LIMITS.consumersMax} consumers; what they hold waits for an autoclaim, or for their removal, which hands it to a running peer`,
+        `not restoring ${unnamed.length} consumer(s) Redis still has (${listed(unnamed)}): their names are ones this server's API refuses (it takes up to ${LIMITS.nameMax} ASCII letters, digits and _ . : -); what they hold waits for an autoclaim`,
+      );
+    }
+    if (overBound.length > 0) {
+      this.options.onBackgroundError?.(
+        'seed',
+        `not restoring ${overBound.length} consumer(s) Redis still has (${listed(overBound)}): this server runs at most ${LIMITS.consumersMax} consumers; what they hold waits for an autoclaim, or for their removal, which hands it to a running peer`,
       );
     }
     return { groups: seeds.length, consumers, restored };
@@ -682,6 +698,12 @@ export class Pipeline {
     this.feed.push(event);
     for (const observer of this.#observers) observer(event);
   }
+}
+
+/** `a/x, a/y and 3 more`: the first `NAMES_LISTED` names, and how many others. */
+function listed(names: readonly string[]): string {
+  const more = names.length > NAMES_LISTED ? ` and ${names.length - NAMES_LISTED} more` : '';
+  return `${names.slice(0, NAMES_LISTED).join(', ')}${more}`;
 }
 
 /** A consumer's identity as one string, for sets of them. */
