@@ -205,6 +205,26 @@ it('a requeue-all cut off by a dropped connection says how many went back, each 
   }
 });
 
+it('requeue-alls run one at a time: a burst of them leaves appends their slots, and each letter goes back once', async () => {
+  const test = await startTestServer(['--seed', 'none'], { redis: redisSuite.server });
+  try {
+    const { pipeline } = test.server;
+    const through = await letters(pipeline.deadLetters.key, 3_000);
+    const finished: string[] = [];
+    const requeueAlls = Array.from({ length: 8 }, (_, at) =>
+      pipeline.requeueThrough(through).finally(() => finished.push(`requeue-all ${at}`)),
+    );
+    // With eight at once holding all eight append slots, this waited for the first of them to finish.
+    await pipeline.produce(1).finally(() => finished.push('produce'));
+    const results = await Promise.all(requeueAlls);
+    expect(finished[0]).toBe('produce');
+    expect(results.map((result) => result.requeued)).toEqual([3_000, 0, 0, 0, 0, 0, 0, 0]);
+    expect(pipeline.totals().produced).toBe(3_001);
+  } finally {
+    await test.stop();
+  }
+});
+
 it('a reset waits for a requeue-all under way, and leaves nothing in the new stream it did not count', async () => {
   const test = await startTestServer(['--seed', 'none'], { redis: redisSuite.server });
   try {

@@ -148,6 +148,12 @@ export class Pipeline {
    * semaphore is fair: a waiting reset is not starved by appends that come after it.
    */
   readonly #appendGate = new Semaphore(APPEND_SLOTS);
+  /**
+   * Requeue-alls, one at a time. Each holds an append slot for its whole run, often seconds: a few at once
+   * (pages, scripts) would hold every slot and stall produce and the continuous producer until they finished,
+   * while the later ones find the letters the first already took.
+   */
+  readonly #requeueAll = new Mutex();
   /** Dead letters put back on the stream: produced, though not by `stream`. */
   #requeued = 0;
   #tail: StreamTail | undefined;
@@ -220,9 +226,14 @@ export class Pipeline {
   /**
    * Puts every dead letter up to and including `through` back on the stream, each recorded as `requeue`
    * records one. It holds one append slot throughout, so a reset waits for it rather than deleting the
-   * stream between two of its letters. Cut off by Redis going away, it says how many went back before.
+   * stream between two of its letters, and only one runs at a time (see `#requeueAll`). Cut off by Redis
+   * going away, it says how many went back before.
    */
   requeueThrough(through: string): Promise<RequeueThroughResult> {
+    return this.#requeueAll.runExclusive(() => this.#requeueThroughAlone(through));
+  }
+
+  #requeueThroughAlone(through: string): Promise<RequeueThroughResult> {
     return this.#appendGate.runExclusive(async () => {
       try {
         return await this.deadLetters.requeueThrough(through, {
