@@ -247,7 +247,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     this.#handler = handler ?? (() => {});
     this.#options = rest;
     this.#recent = new RecentRing(rest.recentCapacity);
-    this.#peers = new InProcessPeers(stream.streamKey, group);
+    this.#peers = new InProcessPeers(stream.redis, stream.streamKey, group);
   }
 
   /** Opens the worker's own connection and starts the read loop; its own PEL is drained first. */

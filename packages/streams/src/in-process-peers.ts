@@ -1,3 +1,5 @@
+import type { Redis } from 'ioredis';
+
 /**
  * What a worker shows its peers of the entries it deals with: for judging IDs that Redis reports trimmed, and
  * for the reason of a dead letter.
@@ -25,7 +27,7 @@ export interface Failure {
   readonly at: number;
 }
 
-/** The running workers of this process, by stream and group. */
+/** The running workers of this process, by Redis database, stream and group. */
 const byStreamAndGroup = new Map<string, Set<PeerView>>();
 
 /**
@@ -36,8 +38,14 @@ const byStreamAndGroup = new Map<string, Set<PeerView>>();
 export class InProcessPeers {
   readonly #key: string;
 
-  constructor(streamKey: string, group: string) {
-    this.#key = `${streamKey}\u0000${group}`;
+  /**
+   * `redis` says which stream `streamKey` is: the same key and group in another Redis, or another database of
+   * the same one, is another stream, whose workers are no peers. Taken for one, a worker there holding the
+   * same ID (two databases of one server give appends in one millisecond the same ID) kept an entry trimmed
+   * here from its dead letter, when nothing here would ever handle it.
+   */
+  constructor(redis: Redis, streamKey: string, group: string) {
+    this.#key = [databaseOf(redis), streamKey, group].join('\u0000');
   }
 
   join(peer: PeerView): void {
@@ -108,6 +116,16 @@ export class InProcessPeers {
   #current(): PeerView[] {
     return [...(byStreamAndGroup.get(this.#key) ?? [])];
   }
+}
+
+/**
+ * The Redis database a connection talks to, from its options: every connection to it from this process (from
+ * the same URL, or a `duplicate`) gives the same answer.
+ */
+function databaseOf(redis: Redis): string {
+  const { host, port, path, db, sentinels, name } = redis.options;
+  const server = sentinels?.length ? `sentinel ${name}` : path ? `unix ${path}` : `${host}:${port}`;
+  return `${server}/${db ?? 0}`;
 }
 
 /** See `InProcessPeers.judgeTrimmed`. */
