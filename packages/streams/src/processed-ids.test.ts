@@ -54,3 +54,18 @@ it('forgets old IDs even when no instance lives to a thousand adds, as with a pr
   expect(Number(await redisSuite.redis.call('ZCARD', key))).toBe(4);
   await capped.clear();
 });
+
+it('forgets an ID once retentionMs has passed, even before the next add prunes it', async () => {
+  const processed = new ProcessedIds(redisSuite.redis, uniqueStreamKey('processed-age'), {
+    retentionMs: 100,
+  });
+  await processed.addMany(['1-0', '2-0']); // the first add of an instance prunes; the next is 1,000 adds away
+  expect(await processed.has('1-0')).toBe(true);
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  expect(await processed.has('1-0')).toBe(false);
+  // Marked again, it counts from now.
+  await processed.add('1-0');
+  expect(await processed.has('1-0')).toBe(true);
+  expect(await processed.has('2-0')).toBe(false);
+  await processed.clear();
+});

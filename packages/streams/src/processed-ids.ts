@@ -51,9 +51,13 @@ export class ProcessedIds {
     this.#maxIds = maxIds;
   }
 
+  /** Whether the ID was marked less than `retentionMs` ago. */
   async has(id: string): Promise<boolean> {
     assertName(id, 'id');
-    return (await this.#redis.call('ZSCORE', this.key, id)) !== null;
+    const markedAt = await this.#redis.call('ZSCORE', this.key, id);
+    // Pruning runs only now and then: a mark past its age may still be in the set, and is forgotten all the
+    // same (a consumer of a few entries an hour would otherwise remember them for weeks).
+    return markedAt !== null && Number(markedAt) > Date.now() - this.#retentionMs;
   }
 
   /**
