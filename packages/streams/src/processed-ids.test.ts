@@ -69,3 +69,15 @@ it('forgets an ID once retentionMs has passed, even before the next add prunes i
   expect(await processed.has('2-0')).toBe(false);
   await processed.clear();
 });
+
+it('knows an ID marked by add() before that mark has left for Redis', async () => {
+  const processed = new ProcessedIds(redisSuite.redis, uniqueStreamKey('processed-queued'));
+  // Not awaited, as a handler marking after its work does: the mark waits for the rest of the batch's.
+  const marked = processed.add('1-0');
+  // A redelivery checked at once must not be taken for new work.
+  expect(await processed.has('1-0')).toBe(true);
+  expect(await processed.has('2-0')).toBe(false);
+  await marked;
+  expect(await processed.has('1-0')).toBe(true);
+  await processed.clear();
+});

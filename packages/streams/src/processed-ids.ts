@@ -54,6 +54,9 @@ export class ProcessedIds {
   /** Whether the ID was marked less than `retentionMs` ago. */
   async has(id: string): Promise<boolean> {
     assertName(id, 'id');
+    // Marked by add() but not yet sent: a ZSCORE now would reach Redis before that ZADD (two copies of one
+    // event in a batch had the second handled again).
+    if (this.#queued.includes(id)) return true;
     const markedAt = await this.#redis.call('ZSCORE', this.key, id);
     // Pruning runs only now and then: a mark past its age may still be in the set, and is forgotten all the
     // same (a consumer of a few entries an hour would otherwise remember them for weeks).
