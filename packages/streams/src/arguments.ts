@@ -6,6 +6,11 @@ export function assertName(value: unknown, what: string): asserts value is strin
   if (typeof value !== 'string' || value.length === 0) {
     throw new StreamArgumentError(`${what} must be a non-empty string, got ${show(value)}`);
   }
+  // Half a surrogate pair has no UTF-8 form: Redis would get U+FFFD, naming another key, group or consumer
+  // (two such IDs in a ProcessedIds were one), and a worker's start() failed encoding its connection name.
+  if (!value.isWellFormed()) {
+    throw new StreamArgumentError(`${what} must not contain a lone surrogate, got ${show(value)}`);
+  }
 }
 
 /** A whole number no smaller than `min`. */

@@ -132,6 +132,10 @@ describe('bad arguments are rejected with a clear message before any Redis call'
   it('worker options and controls', () => {
     expect(() => new ConsumerWorker(stream, '', 'w')).toThrow(/group must be/);
     expect(() => new ConsumerWorker(stream, 'g', '')).toThrow(/consumer name must be/);
+    // Redis would be sent U+FFFD for it, and start() could not name the worker's connection.
+    expect(() => new ConsumerWorker(stream, 'g', 'pod\ud800')).toThrow(
+      /consumer name must not contain a lone surrogate, got "pod\\ud800"/,
+    );
     expect(() => new ConsumerWorker(stream, 'g', 'w', { count: 0 })).toThrow(/count must be an integer >= 1/);
     // Every entry's first delivery has count 1: at 1, none would ever reach a handler.
     expect(() => new ConsumerWorker(stream, 'g', 'w', { maxDeliveries: 1 })).toThrow(
@@ -260,6 +264,11 @@ describe('StreamTail and ProcessedIds refuse bad arguments before any Redis call
       /ids\[1\] must be a non-empty string, got ""/,
     );
     await rejects(() => processed.addMany('1-0' as never), /ids must be an array/);
+    // Both would be stored as U+FFFD: one marked, the other taken for a duplicate.
+    for (const id of ['order-\ud800', 'order-\udc00']) {
+      await rejects(() => processed.add(id), /id must not contain a lone surrogate/);
+      await rejects(() => processed.has(id), /id must not contain a lone surrogate/);
+    }
   });
 
   it('a connection that is not an ioredis client', () => {
