@@ -56,4 +56,6 @@ export { ProcessedIds, type ProcessedIdsOptions } from './processed-ids.js';
 export { compareEntryIds, entryIdTime, isEntryId } from './stream-ids.js';
 export { StreamTail, type StreamTailEvents, type StreamTailOptions } from './stream-tail.js';
 export type * from './types.js';
+// `export type *` alone would make FIXED_FIELDS a type-only export, unusable as the value it is.
+export { FIXED_FIELDS } from './types.js';
 export { type ConnectedWorker, connectedWorkers, workerConnectionName } from './worker-connections.js';

@@ -1,7 +1,7 @@
-/** Field/value strings of one event, `type` and `ts_ms` first, as every entry this library writes has them. */
 /** The fields every entry this library writes starts with, before its payload. */
 export const FIXED_FIELDS = ['type', 'ts_ms'] as const;
 
+/** Field/value strings of one event, `type` and `ts_ms` first, as every entry this library writes has them. */
 export interface EventFields {
   readonly type: string;
   readonly ts_ms: string;
