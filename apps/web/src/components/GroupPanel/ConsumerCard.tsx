@@ -1,18 +1,16 @@
 import type { AlertView, CommandResults, ConsumerView, WorkerView } from '@streamscope/protocol';
 import { memo, useId, useRef, useState } from 'react';
-import { useCommand } from '../../hooks/use-command';
 import { useHoldWhileFocused } from '../../hooks/use-hold-while-focused';
 import { useDashboardWhileVisible } from '../../hooks/use-while-visible';
 import { hasAlert } from '../../lib/alerts';
 import { formatCount, formatDuration } from '../../lib/format';
-import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { EntryId } from '../EntryId/EntryId';
 import { Stat } from '../Stat/Stat';
 import { AlertBadges } from './AlertBadges';
 import { findConsumer } from './consumer-lookup';
+import { useConsumerActions } from './use-consumer-actions';
+import { WorkerBadges } from './WorkerBadges';
 
-/** How many deliveries "Crash next 3" drops, as in the reference demo. */
-const CRASH_COUNT = 3;
 const RECENT_SHOWN = 6;
 
 type Outcome = WorkerView['recent'][number]['outcome'];
@@ -32,46 +30,6 @@ interface ConsumerCardProps {
   /** This consumer's alerts (`group/consumer` subjects); the shared empty list when none, so memo holds. */
   alerts: readonly AlertView[];
   onRemoved: (result: CommandResults['consumer.remove']) => void;
-}
-
-function WorkerBadges({ worker, connected }: { worker: WorkerView | null; connected: boolean | null }) {
-  if (worker === null) {
-    // Not run by this server. A worker of another Streamscope process keeps a named connection open.
-    return connected ? (
-      <span
-        className="badge badge-ok"
-        title="No worker runs under this name here; a Streamscope worker in another process holds it (its connection is open)"
-      >
-        elsewhere
-      </span>
-    ) : (
-      <span
-        className="badge"
-        title={
-          connected === null
-            ? 'Redis knows this consumer, but no worker runs under its name here (Redis would not list its clients)'
-            : 'Redis knows this consumer, but no Streamscope worker, here or elsewhere, is connected under its name'
-        }
-      >
-        no worker
-      </span>
-    );
-  }
-  return (
-    <>
-      {worker.alive ? (
-        <span className="badge badge-ok">alive</span>
-      ) : (
-        <span className="badge badge-danger">{worker.state === 'running' ? 'down' : worker.state}</span>
-      )}
-      {worker.paused ? <span className="badge badge-warn">paused</span> : null}
-      {worker.crashQueued > 0 ? (
-        <span className="badge badge-danger" title="Its next deliveries will be dropped without XACK">
-          crash-queued {worker.crashQueued}
-        </span>
-      ) : null}
-    </>
-  );
 }
 
 /** One consumer of a group: its share of the pending list, what its worker did lately, and the levers to pull. */
@@ -109,13 +67,19 @@ interface ConsumerCardBodyProps extends Omit<ConsumerCardProps, 'name'> {
 function ConsumerCardBody({ cardRef, group, consumer, alerts, onRemoved }: ConsumerCardBodyProps) {
   const headingId = useId();
   const { name, worker } = consumer;
-  // One request at a time per card: the error shown is the one its last button got.
-  const action = useCommand<'consumer.crash' | 'consumer.pause' | 'consumer.resume' | 'consumer.remove'>();
-  const crashResult = action.result !== null && 'crashQueued' in action.result ? action.result : null;
   const { value: recent, holdWhileFocused } = useHoldWhileFocused(
     worker === null ? [] : [...worker.recent].sort((a, b) => b.ts - a.ts).slice(0, RECENT_SHOWN),
   );
   const paused = worker?.paused === true;
+  const actions = useConsumerActions({
+    group,
+    name,
+    hasWorker: worker !== null,
+    paused,
+    connected: consumer.connected,
+    crashQueued: worker?.crashQueued ?? 0,
+    onRemoved,
+  });
 
   return (
     <article
@@ -196,66 +160,8 @@ function ConsumerCardBody({ cardRef, group, consumer, alerts, onRemoved }: Consu
           )}
         </div>
       )}
-      <div className="consumer-actions">
-        <button
-          type="button"
-          className="small danger"
-          aria-label={`Crash next ${CRASH_COUNT} on ${name}`}
-          disabled={worker === null}
-          onClick={() => void action.run({ type: 'consumer.crash', group, name, count: CRASH_COUNT })}
-        >
-          Crash next {CRASH_COUNT}
-        </button>
-        {paused ? (
-          <button
-            type="button"
-            className="small"
-            aria-label={`Resume ${name}`}
-            onClick={() => void action.run({ type: 'consumer.resume', group, name })}
-          >
-            Resume
-          </button>
-        ) : (
-          <button
-            type="button"
-            className="small"
-            aria-label={`Pause ${name}`}
-            disabled={worker === null}
-            onClick={() => void action.run({ type: 'consumer.pause', group, name })}
-          >
-            Pause
-          </button>
-        )}
-        <button
-          type="button"
-          className="small"
-          aria-label={`Remove ${name}`}
-          // Another process's worker is that process's to remove; a dead one's entries can be taken over here.
-          disabled={worker === null && consumer.connected === true}
-          title={
-            worker === null
-              ? consumer.connected
-                ? 'Its worker runs in another process: remove it there'
-                : 'Hand what it holds to a consumer of this group running here, then delete it'
-              : undefined
-          }
-          onClick={() =>
-            void action.run({ type: 'consumer.remove', group, name }).then((result) => {
-              if (result !== null && 'handedOverTo' in result) onRemoved(result);
-            })
-          }
-        >
-          Remove
-        </button>
-      </div>
-      <ActionFeedback error={action.error}>
-        {/* While the crash is still queued: once the drops happened, the message would no longer be true. */}
-        {crashResult === null || (worker?.crashQueued ?? 0) === 0 ? null : (
-          <>
-            Next <strong>{worker?.crashQueued}</strong> deliveries will be dropped without XACK
-          </>
-        )}
-      </ActionFeedback>
+      <div className="consumer-actions">{actions.buttons}</div>
+      {actions.feedback}
     </article>
   );
 }
