@@ -7,8 +7,10 @@ import { formatCount, formatDuration, formatNullable, formatRate } from '../../l
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { AlertBadges } from './AlertBadges';
 import { ConsumerCard } from './ConsumerCard';
+import { ConsumerTable } from './ConsumerTable';
 import { consumerNameHint } from './consumer-name-hint';
 import { useAutoReap } from './use-auto-reap';
+import { useConsumerLayout } from './use-consumer-layout';
 import './GroupPanel.css';
 import { Stat } from '../Stat/Stat';
 
@@ -50,6 +52,8 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts }: GroupPanel
     enabled: group.autoReap,
     runsHere: group.consumers.some((consumer) => consumer.worker !== null),
   });
+  const consumerLayout = useConsumerLayout(group.name, group.consumers.length);
+  const compact = consumerLayout.layout === 'compact';
   const groupAlerts = alertsFor(alerts, group.name);
   const alertClass = (metric: AlertView['metric']) =>
     hasAlert(groupAlerts, metric) ? 'is-alert' : undefined;
@@ -61,7 +65,7 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts }: GroupPanel
   };
 
   return (
-    <section className="panel group-panel" aria-labelledby={headingId}>
+    <section className={`panel group-panel${compact ? ' is-compact' : ''}`} aria-labelledby={headingId}>
       <header className="panel-header">
         <h2 id={headingId} ref={heading} tabIndex={-1} className="panel-title group-name">
           {group.name}
@@ -77,6 +81,7 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts }: GroupPanel
           </span>
         </span>
         {autoReap.control}
+        {consumerLayout.control}
       </header>
       <div className="panel-body">
         <dl className="stats group-stats">
@@ -118,6 +123,13 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts }: GroupPanel
 
         {group.consumers.length === 0 ? (
           <p className="empty">No consumers: entries wait in the group until one is added.</p>
+        ) : compact ? (
+          <ConsumerTable
+            group={group.name}
+            consumers={group.consumers}
+            alerts={alerts}
+            onRemoved={onRemoved}
+          />
         ) : (
           <div className="consumer-grid">
             {group.consumers.map((consumer) => (

@@ -1,0 +1,228 @@
+import type { AlertView, CommandResults, ConsumerView, WorkerView } from '@streamscope/protocol';
+import { memo, useId, useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useHoldWhileFocused } from '../../hooks/use-hold-while-focused';
+import { useDashboardWhileVisible } from '../../hooks/use-while-visible';
+import { type AlertIndex, alertsFor, hasAlert } from '../../lib/alerts';
+import { formatCount, formatDuration } from '../../lib/format';
+import { AlertBadges } from './AlertBadges';
+import { findConsumer } from './consumer-lookup';
+import {
+  type ConsumerSort,
+  consumerOrder,
+  DEFAULT_SORT,
+  keepOrder,
+  nextSort,
+  type SortColumn,
+} from './consumer-table-order';
+import { useConsumerActions } from './use-consumer-actions';
+import { WorkerBadges } from './WorkerBadges';
+
+type Removed = (result: CommandResults['consumer.remove']) => void;
+
+/**
+ * What a row shows, as plain values (the idle time as its text), so a row whose figures did not change between
+ * snapshots selects an equal object and does not render again: with the producer on every snapshot brings every
+ * consumer as a new object.
+ */
+interface RowFigures {
+  pending: number;
+  idle: string;
+  processed: number | null;
+  reaped: number | null;
+  dropped: number | null;
+  failures: number | null;
+  /** `null` when no worker runs it here. */
+  state: WorkerView['state'] | null;
+  alive: boolean;
+  paused: boolean;
+  crashQueued: number;
+  lastError: string | null;
+  connected: boolean | null;
+}
+
+function rowFigures({ pending, idleMs, worker, connected }: ConsumerView): RowFigures {
+  return {
+    pending,
+    idle: formatDuration(idleMs),
+    processed: worker?.processed ?? null,
+    reaped: worker?.reaped ?? null,
+    dropped: worker?.crashedDrops ?? null,
+    failures: worker?.failures ?? null,
+    state: worker?.state ?? null,
+    alive: worker?.alive ?? false,
+    paused: worker?.paused ?? false,
+    crashQueued: worker?.crashQueued ?? 0,
+    lastError: worker?.lastError ?? null,
+    connected,
+  };
+}
+
+const orNone = (value: number | null) => (value === null ? '—' : formatCount(value));
+
+interface ConsumerRowProps {
+  group: string;
+  name: string;
+  /** This consumer's alerts; the shared empty list when none, so memo holds. */
+  alerts: readonly AlertView[];
+  onRemoved: Removed;
+}
+
+/**
+ * One consumer as a table row. Like a card it follows the store itself, and only while on screen; and it renders
+ * again only when what it shows changed, so the table re-ordering its rows costs no row a render.
+ */
+const ConsumerRow = memo(function ConsumerRow({ group, name, alerts, onRemoved }: ConsumerRowProps) {
+  const nameId = useId();
+  const [row, setRow] = useState<HTMLTableRowElement | null>(null);
+  const selected = useDashboardWhileVisible(
+    row,
+    useShallow((state) => {
+      const consumer = findConsumer(state.snapshot, group, name);
+      return consumer === undefined ? undefined : rowFigures(consumer);
+    }),
+  );
+  // Gone from the snapshot, it keeps its last figures until the table, drawn from the same snapshot, drops it.
+  const last = useRef(selected);
+  if (selected !== undefined) last.current = selected;
+  const figures = last.current;
+  const actions = useConsumerActions({
+    group,
+    name,
+    hasWorker: figures?.state != null,
+    paused: figures?.paused ?? false,
+    connected: figures?.connected ?? null,
+    crashQueued: figures?.crashQueued ?? 0,
+    onRemoved,
+  });
+  if (figures === undefined) return null;
+  const worker = figures.state === null ? null : { ...figures, state: figures.state };
+  const rowClass =
+    worker === null ? undefined : !worker.alive ? 'is-down' : worker.paused ? 'is-paused' : undefined;
+  return (
+    <tr ref={setRow} className={rowClass} aria-labelledby={nameId}>
+      <th scope="row" id={nameId} className="consumer-cell mono">
+        <span className="cell-clip" title={name}>
+          {name}
+        </span>
+      </th>
+      <td>
+        <span className="consumer-badges">
+          <WorkerBadges worker={worker} connected={figures.connected} />
+          <AlertBadges alerts={alerts} />
+        </span>
+      </td>
+      <td
+        className={`num${hasAlert(alerts, 'pending') ? ' is-alert' : figures.pending > 0 ? ' has-pending' : ''}`}
+      >
+        {formatCount(figures.pending)}
+      </td>
+      <td className={`num${hasAlert(alerts, 'consumerIdleMs') ? ' is-alert' : ''}`}>{figures.idle}</td>
+      <td className="num">{orNone(figures.processed)}</td>
+      <td className="num">{orNone(figures.reaped)}</td>
+      <td className={`num${(figures.dropped ?? 0) > 0 ? ' has-drops' : ''}`}>{orNone(figures.dropped)}</td>
+      <td
+        className={`num${figures.lastError === null ? '' : ' has-error'}`}
+        title={figures.lastError === null ? undefined : `Last error: ${figures.lastError}`}
+      >
+        {orNone(figures.failures)}
+      </td>
+      <td className="consumer-row-actions">
+        <span className="consumer-actions">{actions.buttons}</span>
+        {actions.feedback}
+      </td>
+    </tr>
+  );
+});
+
+const COLUMNS: ReadonlyArray<{ column: SortColumn; label: string; hint?: string }> = [
+  { column: 'pending', label: 'Pending', hint: 'Entries delivered to it and not yet acked (XPENDING)' },
+  { column: 'idle', label: 'Idle', hint: 'Since its last read or claim (XINFO CONSUMERS)' },
+  { column: 'processed', label: 'Processed' },
+  { column: 'reaped', label: 'Reaped', hint: 'Entries it took over from idle peers (XAUTOCLAIM)' },
+  { column: 'dropped', label: 'Dropped', hint: 'Deliveries dropped without XACK by Crash next 3' },
+  { column: 'failures', label: 'Failures' },
+];
+
+function SortHeader({
+  column,
+  label,
+  hint,
+  sort,
+  onSort,
+  className,
+}: {
+  column: SortColumn;
+  label: string;
+  hint?: string | undefined;
+  sort: ConsumerSort;
+  onSort: (column: SortColumn) => void;
+  className?: string;
+}) {
+  return (
+    <th scope="col" className={className} aria-sort={sort.column === column ? sort.direction : undefined}>
+      <button type="button" className="sort-button" title={hint} onClick={() => onSort(column)}>
+        {label}
+      </button>
+    </th>
+  );
+}
+
+interface ConsumerTableProps {
+  group: string;
+  /** The group's consumers from the snapshot its panel shows, in the server's counting order. */
+  consumers: readonly ConsumerView[];
+  alerts: AlertIndex;
+  onRemoved: Removed;
+}
+
+/**
+ * A group's consumers one row each: the compact view, for groups with dozens of them. Sortable by any figure
+ * (counting order by name to begin with, as the cards); recent deliveries are the cards' to show.
+ */
+export function ConsumerTable({ group, consumers, alerts, onRemoved }: ConsumerTableProps) {
+  const [sort, setSort] = useState<ConsumerSort>(DEFAULT_SORT);
+  const order = consumerOrder(consumers, sort);
+  const { value: held, holdWhileFocused } = useHoldWhileFocused(order);
+  const shown = held === order ? order : keepOrder(held, order);
+  const onSort = (column: SortColumn) => setSort((current) => nextSort(current, column));
+  return (
+    <div className="table-wrap consumer-table-wrap">
+      <table className="data-table consumer-table">
+        <caption className="sr-only">Consumers of {group}</caption>
+        <thead>
+          <tr>
+            <SortHeader column="name" label="Consumer" sort={sort} onSort={onSort} />
+            <th scope="col">Status</th>
+            {COLUMNS.map(({ column, label, hint }) => (
+              <SortHeader
+                key={column}
+                column={column}
+                label={label}
+                hint={hint}
+                sort={sort}
+                onSort={onSort}
+                className="num"
+              />
+            ))}
+            <th scope="col" className="actions-column">
+              Actions
+            </th>
+          </tr>
+        </thead>
+        {/* Sorted by a live figure, rows move at every snapshot: they hold still while focus is among them. */}
+        <tbody {...holdWhileFocused}>
+          {shown.map((name) => (
+            <ConsumerRow
+              key={name}
+              group={group}
+              name={name}
+              alerts={alertsFor(alerts, group, name)}
+              onRemoved={onRemoved}
+            />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,47 @@
+/** How a group shows its consumers: a card each, or one row each in a table. */
+export type ConsumerLayout = 'cards' | 'compact';
+
+/**
+ * Past this many consumers a group opens as a table. Cards are about 210 px tall and a group panel beside another
+ * holds two a row at 1280 to 1440 px, so eight consumers already fill a screen (four rows); more than that, and
+ * comparing one with another means scrolling, which the table's one row each (about 30 px) spares. A group the user
+ * switched by hand keeps that choice whatever its size.
+ */
+export const COMPACT_ABOVE = 8;
+
+/** What a group shows: the user's choice for it if they made one, else a table past {@link COMPACT_ABOVE}. */
+export function shownLayout(choice: ConsumerLayout | undefined, consumers: number): ConsumerLayout {
+  return choice ?? (consumers > COMPACT_ABOVE ? 'compact' : 'cards');
+}
+
+/** The localStorage key of every group's choice, one JSON object by group name. */
+export const LAYOUT_STORAGE_KEY = 'streamscope.consumer-layout';
+
+/**
+ * The choices stored under {@link LAYOUT_STORAGE_KEY}; anything unreadable (another version's shape, a hand edit)
+ * counts as no choice, as a dashboard must open whatever localStorage holds. A Map: a group may be named `__proto__`.
+ */
+export function parseLayoutChoices(raw: string | null): Map<string, ConsumerLayout> {
+  const choices = new Map<string, ConsumerLayout>();
+  if (raw === null) return choices;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return choices;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return choices;
+  for (const [group, layout] of Object.entries(parsed)) {
+    if (layout === 'cards' || layout === 'compact') choices.set(group, layout);
+  }
+  return choices;
+}
+
+/** The stored text once `group` is set to `layout`, keeping the other groups' choices. */
+export function serializeLayoutChoices(
+  choices: ReadonlyMap<string, ConsumerLayout>,
+  group: string,
+  layout: ConsumerLayout,
+): string {
+  return JSON.stringify(Object.fromEntries(new Map(choices).set(group, layout)));
+}
