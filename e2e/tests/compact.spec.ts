@@ -1,0 +1,110 @@
+import { expect, test } from '../fixtures/test.js';
+
+test('the compact view: consumers as table rows with live figures, sorted, paused, crashed and removed from a row', async ({
+  dashboard,
+  page,
+}) => {
+  await expect(dashboard.connection).toHaveText('connected');
+  const notifications = dashboard.group('notifications');
+  const table = dashboard.consumerTable('notifications');
+  const rows = table.locator('tbody').getByRole('row');
+
+  // Two consumers: cards, until the user switches.
+  await expect(dashboard.compactSwitch('notifications')).not.toBeChecked();
+  await expect(notifications.getByRole('article')).toHaveCount(2);
+  await dashboard.compactSwitch('notifications').check();
+  await expect(table).toBeVisible();
+  await expect(notifications.getByRole('article')).toHaveCount(0);
+  await expect(rows).toHaveCount(2);
+
+  // Added consumers come in as rows, in counting order.
+  for (const name of ['worker-d', 'worker-e', 'worker-f']) {
+    await notifications.getByLabel('Consumer name for notifications').fill(name);
+    await notifications.getByRole('button', { name: 'Add consumer to notifications' }).click();
+    await expect(dashboard.consumer('notifications', name)).toBeVisible();
+  }
+  const names = ['worker-a', 'worker-b', 'worker-d', 'worker-e', 'worker-f'];
+  await expect(rows.getByRole('rowheader')).toHaveText(names);
+  await expect(dashboard.consumer('notifications', 'worker-d').getByText('alive')).toBeVisible();
+
+  // Figures follow the store as on the cards: the group's five consumers processed the 20 entries between them.
+  await dashboard.produceEvents(20);
+  const processed = async () => {
+    let sum = 0;
+    for (const name of names) {
+      sum += Number(
+        await dashboard.stat(dashboard.consumer('notifications', name), 'Processed').textContent(),
+      );
+    }
+    return sum;
+  };
+  await expect.poll(processed).toBe(20);
+
+  // Everyone but worker-a paused from their rows, then worker-a crashes its next 3: they stay pending with it.
+  for (const name of names.slice(1)) {
+    const row = dashboard.consumer('notifications', name);
+    await row.getByRole('button', { name: `Pause ${name}` }).click();
+    await expect(row.getByText('paused', { exact: true })).toBeVisible();
+    await expect(row.getByRole('button', { name: `Resume ${name}` })).toBeVisible();
+  }
+  const workerA = dashboard.consumer('notifications', 'worker-a');
+  await workerA.getByRole('button', { name: 'Crash next 3 on worker-a' }).click();
+  await expect(workerA.getByText('crash-queued 3')).toBeVisible();
+  await dashboard.produceEvents(3);
+  await expect(dashboard.stat(workerA, 'Dropped')).toHaveText('3');
+  await expect(dashboard.stat(workerA, 'Pending')).toHaveText('3');
+  await expect(workerA.getByText('crash-queued 3')).toHaveCount(0);
+
+  // Sorted by pending, most first: worker-a leads; the Consumer header puts counting order back, then turns it.
+  const pendingHeader = table.getByRole('columnheader', { name: 'Pending' });
+  await pendingHeader.getByRole('button').click();
+  await expect(pendingHeader).toHaveAttribute('aria-sort', 'descending');
+  await expect(rows.first().getByRole('rowheader')).toHaveText('worker-a');
+  const consumerHeader = table.getByRole('columnheader', { name: 'Consumer' });
+  await consumerHeader.getByRole('button').click();
+  await expect(consumerHeader).toHaveAttribute('aria-sort', 'ascending');
+  await expect(rows.getByRole('rowheader')).toHaveText(names);
+  await consumerHeader.getByRole('button').click();
+  await expect(consumerHeader).toHaveAttribute('aria-sort', 'descending');
+  await expect(rows.getByRole('rowheader')).toHaveText([...names].reverse());
+
+  // From the keyboard: Resume keeps focus, on the button that now says Pause.
+  const workerB = dashboard.consumer('notifications', 'worker-b');
+  await workerB.getByRole('button', { name: 'Resume worker-b' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(workerB.getByRole('button', { name: 'Pause worker-b' })).toBeFocused();
+  await expect(workerB.getByText('paused', { exact: true })).toHaveCount(0);
+
+  // Remove from a row: its 3 pending go to a running consumer, and focus to the note saying so.
+  await workerA.getByRole('button', { name: 'Remove worker-a' }).click();
+  await expect(page.locator(':focus')).toContainText(/^Removed worker-a: 3 pending handed over to worker-b/);
+  await expect(workerA).toHaveCount(0);
+  await expect(rows).toHaveCount(4);
+
+  // The choice is kept across a reload, and cards come back when switched off, also past 8 consumers.
+  await page.reload();
+  await expect(dashboard.connection).toHaveText('connected');
+  await expect(dashboard.compactSwitch('notifications')).toBeChecked();
+  await expect(rows).toHaveCount(4);
+  await dashboard.compactSwitch('notifications').uncheck();
+  await expect(notifications.getByRole('article')).toHaveCount(4);
+  for (const name of ['worker-g', 'worker-h', 'worker-i', 'worker-j', 'worker-k']) {
+    await notifications.getByLabel('Consumer name for notifications').fill(name);
+    await notifications.getByRole('button', { name: 'Add consumer to notifications' }).click();
+    await expect(dashboard.consumer('notifications', name)).toBeVisible();
+  }
+  await expect(notifications.getByRole('article')).toHaveCount(9);
+  await expect(dashboard.compactSwitch('notifications')).not.toBeChecked();
+
+  // A group nobody switched shows the table by itself past 8 consumers.
+  const analytics = dashboard.group('analytics');
+  for (let i = 1; i <= 8; i += 1) {
+    await expect(dashboard.compactSwitch('analytics')).not.toBeChecked();
+    await analytics.getByLabel('Consumer name for analytics').fill(`pod-${i}`);
+    await analytics.getByRole('button', { name: 'Add consumer to analytics' }).click();
+    await expect(dashboard.consumer('analytics', `pod-${i}`)).toBeVisible();
+  }
+  await expect(dashboard.compactSwitch('analytics')).toBeChecked();
+  await expect(dashboard.consumerTable('analytics').locator('tbody').getByRole('row')).toHaveCount(9);
+  await expect(analytics.getByRole('article')).toHaveCount(0);
+});
