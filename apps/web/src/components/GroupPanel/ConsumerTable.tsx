@@ -185,6 +185,8 @@ export function ConsumerTable({ group, consumers, alerts, onRemoved }: ConsumerT
   const order = consumerOrder(consumers, sort);
   const { value: held, holdWhileFocused } = useHoldWhileFocused(order);
   const shown = held === order ? order : keepOrder(held, order);
+  // Said under the table, or a table sorted by pending that shows 19, 0, 10 would look broken.
+  const outOfOrder = shown !== order && shown.some((name, index) => name !== order[index]);
   const onSort = (column: SortColumn) => setSort((current) => nextSort(current, column));
   return (
     <div className="table-wrap consumer-table-wrap">
@@ -223,6 +225,11 @@ export function ConsumerTable({ group, consumers, alerts, onRemoved }: ConsumerT
           ))}
         </tbody>
       </table>
+      {outOfOrder ? (
+        <p className="consumer-table-note">
+          Rows keep their places while focus is among them; they are sorted again once it leaves.
+        </p>
+      ) : null}
     </div>
   );
 }
