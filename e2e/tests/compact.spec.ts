@@ -68,6 +68,25 @@ test('the compact view: consumers as table rows with live figures, sorted, pause
   await expect(consumerHeader).toHaveAttribute('aria-sort', 'descending');
   await expect(rows.getByRole('rowheader')).toHaveText([...names].reverse());
 
+  // Rows hold still under the pointer, so a click lands on the consumer it was aimed at: one added meanwhile
+  // (from the keyboard, the cursor resting on a row) waits at the end until the pointer leaves the rows.
+  await rows.first().hover();
+  await notifications.getByLabel('Consumer name for notifications').fill('worker-c');
+  await notifications.getByLabel('Consumer name for notifications').press('Enter');
+  const held = [...[...names].reverse(), 'worker-c'];
+  await expect(rows.getByRole('rowheader')).toHaveText(held);
+  await expect(notifications.getByText(/^Rows keep their places while the pointer/)).toBeVisible();
+  await page.mouse.move(0, 0);
+  await expect(rows.getByRole('rowheader')).toHaveText([
+    'worker-f',
+    'worker-e',
+    'worker-d',
+    'worker-c',
+    'worker-b',
+    'worker-a',
+  ]);
+  await expect(notifications.getByText(/^Rows keep their places/)).toHaveCount(0);
+
   // From the keyboard: Resume keeps focus, on the button that now says Pause.
   const workerB = dashboard.consumer('notifications', 'worker-b');
   await workerB.getByRole('button', { name: 'Resume worker-b' }).focus();
@@ -79,16 +98,16 @@ test('the compact view: consumers as table rows with live figures, sorted, pause
   await workerA.getByRole('button', { name: 'Remove worker-a' }).click();
   await expect(page.locator(':focus')).toContainText(/^Removed worker-a: 3 pending handed over to worker-b/);
   await expect(workerA).toHaveCount(0);
-  await expect(rows).toHaveCount(4);
+  await expect(rows).toHaveCount(5);
 
   // The choice is kept across a reload, and cards come back when switched off, also past 8 consumers.
   await page.reload();
   await expect(dashboard.connection).toHaveText('connected');
   await expect(dashboard.compactSwitch('notifications')).toBeChecked();
-  await expect(rows).toHaveCount(4);
+  await expect(rows).toHaveCount(5);
   await dashboard.compactSwitch('notifications').uncheck();
-  await expect(notifications.getByRole('article')).toHaveCount(4);
-  for (const name of ['worker-g', 'worker-h', 'worker-i', 'worker-j', 'worker-k']) {
+  await expect(notifications.getByRole('article')).toHaveCount(5);
+  for (const name of ['worker-g', 'worker-h', 'worker-i', 'worker-j']) {
     await notifications.getByLabel('Consumer name for notifications').fill(name);
     await notifications.getByRole('button', { name: 'Add consumer to notifications' }).click();
     await expect(dashboard.consumer('notifications', name)).toBeVisible();

@@ -183,7 +183,7 @@ interface ConsumerTableProps {
 export function ConsumerTable({ group, consumers, alerts, onRemoved }: ConsumerTableProps) {
   const [sort, setSort] = useState<ConsumerSort>(DEFAULT_SORT);
   const order = consumerOrder(consumers, sort);
-  const { value: held, holdWhileFocused } = useHoldWhileFocused(order);
+  const { value: held, holdWhileFocused } = useHoldWhileFocused(order, { whilePointedAt: true });
   const shown = held === order ? order : keepOrder(held, order);
   // Said under the table, or a table sorted by pending that shows 19, 0, 10 would look broken.
   const outOfOrder = shown !== order && shown.some((name, index) => name !== order[index]);
@@ -212,7 +212,8 @@ export function ConsumerTable({ group, consumers, alerts, onRemoved }: ConsumerT
             </th>
           </tr>
         </thead>
-        {/* Sorted by a live figure, rows move at every snapshot: they hold still while focus is among them. */}
+        {/* Sorted by a live figure, rows move at every snapshot: they hold still while focus or the pointer is
+            among them, so a button about to be clicked stays the consumer's it names. */}
         <tbody {...holdWhileFocused}>
           {shown.map((name) => (
             <ConsumerRow
@@ -227,7 +228,7 @@ export function ConsumerTable({ group, consumers, alerts, onRemoved }: ConsumerT
       </table>
       {outOfOrder ? (
         <p className="consumer-table-note">
-          Rows keep their places while focus is among them; they are sorted again once it leaves.
+          Rows keep their places while the pointer or focus is on them; they are sorted again once neither is.
         </p>
       ) : null}
     </div>

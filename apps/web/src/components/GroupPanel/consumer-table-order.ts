@@ -66,8 +66,9 @@ export function consumerOrder(consumers: readonly ConsumerView[], sort: Consumer
 
 /**
  * `held`, an order shown earlier, brought up to date without moving a row: consumers gone since are left out,
- * new ones follow in their `live` order. While focus is in the table its rows keep still, as a row moved under a
- * focused button takes focus with it out of the page (to `<body>`), and sorted by idle every row moves each tick.
+ * new ones follow in their `live` order. While focus or the pointer is in the table its rows keep still, as a row
+ * moved under a focused button takes focus with it out of the page (to `<body>`), one moved under the cursor takes
+ * the click meant for another consumer, and sorted by idle every row moves each tick.
  */
 export function keepOrder(held: readonly string[], live: readonly string[]): string[] {
   const present = new Set(live);
