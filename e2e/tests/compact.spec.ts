@@ -126,4 +126,10 @@ test('the compact view: consumers as table rows with live figures, sorted, pause
   await expect(dashboard.compactSwitch('analytics')).toBeChecked();
   await expect(dashboard.consumerTable('analytics').locator('tbody').getByRole('row')).toHaveCount(9);
   await expect(analytics.getByRole('article')).toHaveCount(0);
+  // Back at 8 it stays a table: cards would come in under the cursor that clicked Remove, the note a screen down.
+  await dashboard.consumer('analytics', 'pod-8').getByRole('button', { name: 'Remove pod-8' }).click();
+  await expect(page.locator(':focus')).toContainText(/^Removed pod-8/);
+  await expect(page.locator(':focus')).toBeInViewport();
+  await expect(dashboard.consumerTable('analytics').locator('tbody').getByRole('row')).toHaveCount(8);
+  await expect(dashboard.compactSwitch('analytics')).toBeChecked();
 });

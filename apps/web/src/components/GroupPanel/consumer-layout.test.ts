@@ -10,6 +10,12 @@ describe('shownLayout', () => {
     expect(shownLayout('compact', 2)).toBe('compact');
     expect(shownLayout('cards', 60)).toBe('cards');
   });
+
+  it('stays a table once shown so by itself, as consumers are removed, until the user chooses', () => {
+    expect(shownLayout(undefined, COMPACT_ABOVE, true)).toBe('compact');
+    expect(shownLayout(undefined, 1, true)).toBe('compact');
+    expect(shownLayout('cards', COMPACT_ABOVE + 1, true)).toBe('cards');
+  });
 });
 
 describe('parseLayoutChoices', () => {

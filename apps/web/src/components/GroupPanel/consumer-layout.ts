@@ -9,9 +9,18 @@ export type ConsumerLayout = 'cards' | 'compact';
  */
 export const COMPACT_ABOVE = 8;
 
-/** What a group shows: the user's choice for it if they made one, else a table past {@link COMPACT_ABOVE}. */
-export function shownLayout(choice: ConsumerLayout | undefined, consumers: number): ConsumerLayout {
-  return choice ?? (consumers > COMPACT_ABOVE ? 'compact' : 'cards');
+/**
+ * What a group shows: the user's choice for it if they made one, else a table past {@link COMPACT_ABOVE}, and
+ * still a table once this page showed it so by itself (`shownCompact`) however many are left. Back to cards at
+ * 8, a Remove clicked in the table turned the table into cards under the cursor (another consumer's buttons there)
+ * and pushed the note saying what the removal did a screen down; the next add at 9 turned them back.
+ */
+export function shownLayout(
+  choice: ConsumerLayout | undefined,
+  consumers: number,
+  shownCompact = false,
+): ConsumerLayout {
+  return choice ?? (shownCompact || consumers > COMPACT_ABOVE ? 'compact' : 'cards');
 }
 
 /** The localStorage key of every group's choice, one JSON object by group name. */

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useDashboard } from '../../store/store';
 import {
   type ConsumerLayout,
   LAYOUT_STORAGE_KEY,
@@ -27,11 +28,17 @@ function storeChoice(group: string, layout: ConsumerLayout) {
 
 /**
  * A group's Compact switch: cards or a table, by the user's choice for this group (kept in localStorage, so a
- * reload or the next visit shows the same) or, until they make one, by how many consumers it has.
+ * reload or the next visit shows the same) or, until they make one, by how many consumers it has: a table past
+ * 8, and from then on while the page is open (see {@link shownLayout}).
  */
 export function useConsumerLayout(group: string, consumers: number) {
   const [choice, setChoice] = useState<ConsumerLayout | undefined>(() => readChoices().get(group));
-  const layout = shownLayout(choice, consumers);
+  // The stream (by its reset count) in which this page showed the table by itself: it stays a table until the
+  // user switches, or a reset re-seeds the group (two consumers show as cards again).
+  const epoch = useDashboard((state) => state.streamEpoch);
+  const [compactIn, setCompactIn] = useState<number | null>(null);
+  const layout = shownLayout(choice, consumers, compactIn === epoch);
+  if (choice === undefined && layout === 'compact' && compactIn !== epoch) setCompactIn(epoch);
   const control = (
     <label
       className="checkbox layout-switch"
