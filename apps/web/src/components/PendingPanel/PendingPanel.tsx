@@ -5,10 +5,11 @@ import { useCommand } from '../../hooks/use-command';
 import { useHoldWhileFocused } from '../../hooks/use-hold-while-focused';
 import { useDashboardWhileVisible } from '../../hooks/use-while-visible';
 import { formatCount, formatDuration } from '../../lib/format';
+import { useDashboard } from '../../store/store';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { EntryId } from '../EntryId/EntryId';
 import { Panel } from '../Panel/Panel';
-import { effectiveTarget, pickStillOffered, targetOptions } from './target-options';
+import { effectiveTarget, optionsFromKeys, pickStillOffered, targetOptionKeys } from './target-options';
 import './PendingPanel.css';
 
 /** Rows drawn at most; the server caps rows per group too and says how many it left out. */
@@ -111,7 +112,12 @@ export function PendingPanel() {
   );
   const [chosen, setChosen] = useState<string | null>(null);
   const autoclaim = useCommand<'autoclaim'>();
-  const options = useMemo(() => targetOptions(groups), [groups]);
+  // From the store as it is, not as the table last showed it: scrolled away, a pick kept its consumer's removal
+  // unseen, and came back by itself once one of that name was added before the user scrolled back.
+  const optionKeys = useDashboard(
+    useShallow((state) => targetOptionKeys(state.snapshot?.groups ?? NO_GROUPS)),
+  );
+  const options = useMemo(() => optionsFromKeys(optionKeys), [optionKeys]);
   // Forget a pick whose consumer was removed (React's reset-state-during-render: no extra paint in between).
   if (pickStillOffered(options, chosen) !== chosen) setChosen(null);
   const claimable = useMemo(

@@ -1,6 +1,12 @@
 import type { GroupView } from '@streamscope/protocol';
 import { describe, expect, it } from 'vitest';
-import { effectiveTarget, pickStillOffered, targetOptions } from './target-options';
+import {
+  effectiveTarget,
+  optionsFromKeys,
+  pickStillOffered,
+  targetOptionKeys,
+  targetOptions,
+} from './target-options';
 
 const worker = (patch: { paused?: boolean; crashQueued?: number } = {}) => ({
   state: 'running' as const,
@@ -103,5 +109,31 @@ describe('autoclaim targets', () => {
     expect(pickStillOffered(both, 'notifications/worker-d')).toBe('notifications/worker-d');
     expect(pickStillOffered(withoutD, 'notifications/worker-d')).toBeNull();
     expect(pickStillOffered(withoutD, null)).toBeNull();
+  });
+
+  it('keys the options so that a snapshot with only new figures selects an equal list', () => {
+    const groups = [
+      group('notifications', [
+        consumer('worker-a', worker({ crashQueued: 3 })),
+        consumer('worker-b', worker()),
+      ]),
+      group('a/b', [consumer('worker-c', worker({ paused: true })), consumer('remote', null, true)]),
+    ];
+    const keys = targetOptionKeys(groups);
+    expect(optionsFromKeys(keys)).toEqual(targetOptions(groups));
+    const busier = groups.map((g) => ({
+      ...g,
+      pending: 40,
+      consumers: g.consumers.map((c) => ({ ...c, pending: 7, idleMs: 900 })),
+    }));
+    expect(targetOptionKeys(busier)).toEqual(keys);
+    // Gone, or no longer healthy: the list differs.
+    expect(targetOptionKeys([groups[0] as GroupView])).not.toEqual(keys);
+    expect(
+      targetOptionKeys([
+        group('notifications', [consumer('worker-a', worker()), consumer('worker-b', worker())]),
+        groups[1] as GroupView,
+      ]),
+    ).not.toEqual(keys);
   });
 });

@@ -32,6 +32,24 @@ export function targetOptions(groups: readonly GroupView[]): TargetOption[] {
 }
 
 /**
+ * The options as one string each, the same from one snapshot to the next until a consumer comes, goes or changes
+ * health: selected from the store with useShallow they follow every snapshot, even while the pending table is out
+ * of view, at the cost of a render only when the list changed. Read back with {@link optionsFromKeys}.
+ */
+export function targetOptionKeys(groups: readonly GroupView[]): string[] {
+  return targetOptions(groups).map(({ group, consumer, healthy }) =>
+    JSON.stringify([group, consumer, healthy]),
+  );
+}
+
+export function optionsFromKeys(keys: readonly string[]): TargetOption[] {
+  return keys.map((key) => {
+    const [group, consumer, healthy] = JSON.parse(key) as [string, string, boolean];
+    return { value: `${group}/${consumer}`, group, consumer, healthy };
+  });
+}
+
+/**
  * The user's pick, as long as it is still offered; `null` once its consumer is gone. Kept past its removal, a
  * pick would come back by itself, unasked, the moment a consumer of the same name was added again.
  */
