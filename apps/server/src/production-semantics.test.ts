@@ -313,6 +313,7 @@ describe('production semantics', () => {
       through: later,
       requeued: 1,
       skipped: 1,
+      skippedBy: { trimmed: 1, wide: 0 },
       skippedLetters: [{ id: trimmed, originalId: '1-0', reason: 'trimmed' }],
       more: false,
     });

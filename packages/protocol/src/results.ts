@@ -36,6 +36,8 @@ export interface CommandResults {
     requeued: number;
     /** Letters left in the dead-letter stream: nothing to requeue (`trimmed`), or too many fields (`wide`). */
     skipped: number;
+    /** Those by reason, every one counted. */
+    skippedBy: { trimmed: number; wide: number };
     /** The first 100 of them, oldest first. */
     skippedLetters: { id: string; originalId: string; reason: 'trimmed' | 'wide' }[];
     /** It stopped at its bound (10,000 letters) with letters through `through` left: run it again. */

@@ -461,7 +461,13 @@ describe('dead-letter stream', () => {
     const result = await deadLetters.requeueThrough(through?.id ?? '', {
       onRequeued: (letter) => seen.push(letter.originalId),
     });
-    expect(result).toEqual({ requeued: 3, skipped: 0, skippedLetters: [], more: false });
+    expect(result).toEqual({
+      requeued: 3,
+      skipped: 0,
+      skippedBy: { trimmed: 0, wide: 0 },
+      skippedLetters: [],
+      more: false,
+    });
     expect(seen).toEqual(ids.slice(0, 3));
     expect((await deadLetters.newest()).map((letter) => letter.id)).toEqual([newest?.id]);
     const copies = (await stream.replay('-', '+', 10)).slice(4);
@@ -493,6 +499,7 @@ describe('dead-letter stream', () => {
     expect(result).toEqual({
       requeued: 248,
       skipped: 2,
+      skippedBy: { trimmed: 1, wide: 1 },
       skippedLetters: [
         { id: letterIds[99], originalId: '100-0', reason: 'trimmed' },
         { id: letterIds[149], originalId: '150-0', reason: 'wide' },
@@ -566,7 +573,13 @@ describe('dead-letter stream', () => {
         during ??= send(151);
       },
     });
-    expect(result).toEqual({ requeued: 150, skipped: 0, skippedLetters: [], more: false });
+    expect(result).toEqual({
+      requeued: 150,
+      skipped: 0,
+      skippedBy: { trimmed: 0, wide: 0 },
+      skippedLetters: [],
+      more: false,
+    });
     expect(new Set(requeued).size).toBe(150);
     expect((await deadLetters.newest()).map((letter) => letter.id)).toEqual([await during]);
     // A bare millisecond past every letter too.

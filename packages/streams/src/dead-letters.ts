@@ -70,6 +70,8 @@ export interface RequeueThroughResult {
   readonly requeued: number;
   /** Letters that could not be requeued and stay in the DLQ. */
   readonly skipped: number;
+  /** Those by reason, every one counted (the list below names only the first 100). */
+  readonly skippedBy: Readonly<Record<SkippedLetter['reason'], number>>;
   /** The first 100 of those, oldest first. */
   readonly skippedLetters: readonly SkippedLetter[];
   /** It stopped at `limit` with letters through `through` still unread. */
@@ -300,10 +302,11 @@ export class DeadLetters {
   ): Promise<RequeueThroughResult> {
     let seen = 0;
     const skipped: SkippedLetter[] = [];
-    let skippedCount = 0;
+    const skippedBy = { trimmed: 0, wide: 0 };
     const done = (more: boolean) => ({
       requeued: progress.requeued,
-      skipped: skippedCount,
+      skipped: skippedBy.trimmed + skippedBy.wide,
+      skippedBy: { ...skippedBy },
       skippedLetters: skipped,
       more,
     });
@@ -333,7 +336,7 @@ export class DeadLetters {
         // `null`: requeued or discarded by someone else since the page was read.
         if (value === null) return;
         if ('refused' in value) {
-          skippedCount += 1;
+          skippedBy[value.refused] += 1;
           const id = page[at] ?? '';
           if (skipped.length < SKIPPED_LISTED)
             skipped.push({ id, originalId: value.originalId, reason: value.refused });

@@ -132,8 +132,15 @@ function handlersFor(pipeline: Pipeline): Handlers {
       discarded: await pipeline.deadLetters.discardThrough(through),
     }),
     'dlq.requeue-all': async ({ through }) => {
-      const { requeued, skipped, skippedLetters, more } = await pipeline.requeueThrough(through);
-      return { through, requeued, skipped, skippedLetters: [...skippedLetters], more };
+      const { requeued, skipped, skippedBy, skippedLetters, more } = await pipeline.requeueThrough(through);
+      return {
+        through,
+        requeued,
+        skipped,
+        skippedBy: { ...skippedBy },
+        skippedLetters: [...skippedLetters],
+        more,
+      };
     },
     'autoreap.set': async ({ group, enabled }) => {
       if (!pool.groups().includes(group))

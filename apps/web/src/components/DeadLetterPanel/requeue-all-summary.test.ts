@@ -10,7 +10,14 @@ const result = (
   through: '5-0',
   requeued,
   skipped,
-  skippedLetters: reasons.map((reason, n) => ({ id: `${n + 1}-0`, originalId: `${n + 1}-0`, reason })),
+  skippedBy: {
+    trimmed: reasons.filter((reason) => reason === 'trimmed').length,
+    wide: reasons.filter((reason) => reason === 'wide').length,
+  },
+  // The reply names the first 100 only.
+  skippedLetters: reasons
+    .slice(0, 100)
+    .map((reason, n) => ({ id: `${n + 1}-0`, originalId: `${n + 1}-0`, reason })),
   more,
 });
 
@@ -31,9 +38,14 @@ describe('requeueAllSummary', () => {
     );
   });
 
-  it('counts the skipped letters the reply does not name, and says when letters were left for another click', () => {
-    expect(requeueAllSummary(result(5, ['trimmed'], 150, true))).toBe(
-      'Requeued 5 dead letters to every group; 150 left: 1 payload trimmed, 149 more; more remain up to the newest shown: Requeue all again',
+  it('gives every skipped letter its reason, past the 100 the reply names, and says when letters were left for another click', () => {
+    const many = [
+      ...Array<'trimmed'>(100).fill('trimmed'),
+      ...Array<'wide'>(9).fill('wide'),
+      ...Array<'trimmed'>(100).fill('trimmed'),
+    ];
+    expect(requeueAllSummary(result(5, many, many.length, true))).toBe(
+      'Requeued 5 dead letters to every group; 209 left: 200 payload trimmed, 9 too many fields to requeue by script; more remain up to the newest shown: Requeue all again',
     );
   });
 });

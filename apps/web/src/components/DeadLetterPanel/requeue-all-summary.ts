@@ -9,12 +9,12 @@ const WHY: Record<SkipReason, string> = {
 };
 
 /**
- * What "Requeue all" says it did: how many went back, how many stayed and why (the reply names the first 100
- * skipped; past those only the count is known), and whether letters were left for another click.
+ * What "Requeue all" says it did: how many went back, how many stayed and why, and whether letters were left
+ * for another click.
  * @example requeueAllSummary({ requeued: 12, skipped: 2, ... }) // 'Requeued 12 dead letters; 2 left: payload trimmed'
  */
 export function requeueAllSummary(result: CommandResults['dlq.requeue-all']): string {
-  const { requeued, skipped, skippedLetters, more } = result;
+  const { requeued, skipped, skippedBy, more } = result;
   if (requeued === 0 && skipped === 0 && !more) return 'Nothing to requeue: those letters were already gone';
   const parts = [
     requeued === 0
@@ -22,16 +22,14 @@ export function requeueAllSummary(result: CommandResults['dlq.requeue-all']): st
       : `Requeued ${formatCount(requeued)} dead letter${requeued === 1 ? '' : 's'} to every group`,
   ];
   if (skipped > 0) {
-    const counts = new Map<SkipReason, number>();
-    for (const { reason } of skippedLetters) counts.set(reason, (counts.get(reason) ?? 0) + 1);
-    const unnamed = skipped - skippedLetters.length;
+    const counts = (Object.keys(WHY) as SkipReason[]).flatMap((reason) =>
+      skippedBy[reason] > 0 ? [[reason, skippedBy[reason]] as const] : [],
+    );
+    // One reason needs no count of its own: "2 left: payload trimmed".
     const reasons =
-      counts.size === 1 && unnamed === 0
-        ? [...counts.keys()].map((reason) => WHY[reason])
-        : [
-            ...[...counts].map(([reason, count]) => `${formatCount(count)} ${WHY[reason]}`),
-            ...(unnamed > 0 ? [`${formatCount(unnamed)} more`] : []),
-          ];
+      counts.length === 1
+        ? counts.map(([reason]) => WHY[reason])
+        : counts.map(([reason, count]) => `${formatCount(count)} ${WHY[reason]}`);
     parts.push(`${formatCount(skipped)} left: ${reasons.join(', ')}`);
   }
   if (more) parts.push('more remain up to the newest shown: Requeue all again');
