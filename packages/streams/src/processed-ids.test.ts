@@ -1,6 +1,6 @@
 import { ProcessedIds } from '@streamscope/streams';
 import { uniqueStreamKey, usePrivateRedis } from '@streamscope/testkit';
-import { expect, it } from 'vitest';
+import { expect, it, onTestFinished, vi } from 'vitest';
 
 const redisSuite = usePrivateRedis();
 
@@ -56,12 +56,18 @@ it('forgets old IDs even when no instance lives to a thousand adds, as with a pr
 });
 
 it('forgets an ID once retentionMs has passed, even before the next add prunes it', async () => {
+  // The clock (Date only; timers stay real) stands still unless moved: on a busy machine the real 100 ms
+  // could pass between a mark and the check that it is still remembered.
+  vi.useFakeTimers({ toFake: ['Date'] });
+  onTestFinished(() => {
+    vi.useRealTimers();
+  });
   const processed = new ProcessedIds(redisSuite.redis, uniqueStreamKey('processed-age'), {
     retentionMs: 100,
   });
   await processed.addMany(['1-0', '2-0']); // the first add of an instance prunes; the next is 1,000 adds away
   expect(await processed.has('1-0')).toBe(true);
-  await new Promise((resolve) => setTimeout(resolve, 150));
+  vi.setSystemTime(Date.now() + 150);
   expect(await processed.has('1-0')).toBe(false);
   // Marked again, it counts from now.
   await processed.add('1-0');
