@@ -68,13 +68,19 @@ it('removing a consumer that crashed elsewhere hands what it held to a worker he
   await pipeline.addConsumer('billing', 'pod-here');
   const removal = await pipeline.removeConsumer('billing', 'crashed-pod');
   expect(removal).toMatchObject({ handedOverTo: 'pod-here', moved: crashed.length });
+  // The history, not XPENDING, is waited for: the worker records its ack once XACK has answered, a moment
+  // after Redis's pending count fell.
+  const handled = () =>
+    pipeline.history
+      .of(ids[0] as string)
+      .filter((event) => event.group === 'billing')
+      .map((event) => `${event.kind} ${event.consumer}`);
+  await expect.poll(handled, { timeout: 10_000 }).toContain('acked pod-here');
   await expect
     .poll(async () => (await stream.infoGroups()).find((group) => group.name === 'billing'), {
       timeout: 10_000,
     })
     .toMatchObject({ pending: 0 });
-  const handled = pipeline.history.of(ids[0] as string).filter((event) => event.group === 'billing');
-  expect(handled.map((event) => `${event.kind} ${event.consumer}`)).toContain('acked pod-here');
   expect((await stream.infoConsumers('billing')).map((consumer) => consumer.name)).toEqual(['pod-here']);
   // A name Redis does not know at all is still a 404.
   await expect(pipeline.removeConsumer('billing', 'never-was')).rejects.toThrow(

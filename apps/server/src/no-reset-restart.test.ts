@@ -52,6 +52,10 @@ describe('a --no-reset restart', () => {
     expect(second.server.seeded).toEqual({ groups: 1, consumers: 2, restored: 1 });
     const restarted = second.server.pipeline;
     expect(restarted.pool.workers().map((worker) => worker.name)).toEqual(['worker-a', 'worker-d']);
+    // The acks as worker-d recorded them, which follow Redis's empty PEL by a moment; then Redis agrees.
+    const ackedByD = (id: string) =>
+      restarted.history.of(id).some((event) => event.kind === 'acked' && event.consumer === 'worker-d');
+    await waitFor('worker-d to ack the five it held', () => dropped.every(ackedByD), { timeoutMs: 15_000 });
     await waitFor(
       'the group to have every entry read and acked',
       async () =>
