@@ -70,6 +70,10 @@ describe('ConsumerWorker', () => {
       },
     });
     await waitFor('all acked', () => of('acked').length === 100);
+    // MONITOR's feed comes on a connection of its own, read a moment after the worker's replies: a command
+    // sent now and seen there means every XACK before it has been seen too.
+    await stream.length();
+    await waitFor('the monitor to see XLEN', () => commands.includes('XLEN'));
     monitor.disconnect();
     expect(seen).toEqual(ids);
     expect(commands.filter((command) => command === 'XACK')).toHaveLength(2);
