@@ -44,13 +44,22 @@ export class ConsumerPool {
     this.#deadLetters = deadLetters;
   }
 
-  async add(group: string, name: string): Promise<ConsumerWorker> {
+  /**
+   * Starts a consumer; with `paused` it is paused before its first read (a pause a restart brings back), so it
+   * reads nothing, not even its own PEL, until resumed.
+   */
+  async add(
+    group: string,
+    name: string,
+    { paused = false }: { paused?: boolean } = {},
+  ): Promise<ConsumerWorker> {
     const key = slotKey(group, name);
     if (this.#closed) throw shuttingDown();
     if (this.#slots.has(key)) throw new CommandError('conflict', `consumer ${group}/${name} already exists`);
     const slot: Slot = { state: 'starting', worker: this.#makeWorker(group, name) };
     this.#slots.set(key, slot);
     try {
+      if (paused) await slot.worker.pause();
       await this.#stream.ensureGroup(group, '0-0');
       await slot.worker.start();
       slot.state = 'running';

@@ -32,6 +32,7 @@ import { consumerInRedis, consumersInRedis, seemsActive } from './consumer-activ
 import { ConsumerPool } from './consumer-pool.js';
 import { ContinuousProducer } from './continuous-producer.js';
 import { fakeOrders } from './fake-orders.js';
+import { OperatorControls } from './operator-controls.js';
 import { RetentionPolicy } from './retention-policy.js';
 
 /** A group this process runs, and its consumers' names. */
@@ -129,6 +130,12 @@ export class Pipeline {
   readonly groupCounters = new Map<string, GroupCounters>();
   readonly options: PipelineOptions & { maxDeliveries: number; reapIntervalMs: number };
   readonly #autoReap = new Set<string>();
+  /** Pauses and auto-reap switches, kept in Redis for a restart without reset (see `OperatorControls`). */
+  readonly #controls: OperatorControls;
+  /** Choices whose save failed (Redis away), saved again as they then stand once it answers (see `#save`). */
+  readonly #unsavedConsumers = new Map<string, ConsumerRef>();
+  readonly #unsavedGroups = new Set<string>();
+  #resaveScheduled = false;
   /** Resets and consumer adds and removals, one at a time (see `reset`). */
   readonly #membership = new Mutex();
   #closed = false;
@@ -184,6 +191,7 @@ export class Pipeline {
       (error) => onError('producer', error),
     );
     this.retention = new RetentionPolicy(this.stream, (error) => onError('retention', error));
+    this.#controls = new OperatorControls(options.redis, options.streamKey);
   }
 
   /**
@@ -192,7 +200,15 @@ export class Pipeline {
    * before a restart may hold pending entries that no one would process otherwise (see `#seed`).
    */
   async start({ reset }: { reset: boolean }): Promise<SeedResult> {
-    if (!reset) return this.#seed('seed groups');
+    if (!reset) {
+      // The operator's pauses and auto-reapers come back with the consumers: a consumer paused during an
+      // incident starts paused (before its first read), not processing again by itself. Only this process's
+      // groups and consumers take them; another process's are that process's to bring back.
+      const saved = await this.#controls.load();
+      const seedGroups = new Set(this.#seeds().map((seed) => seed.group));
+      for (const group of saved.autoReap) if (seedGroups.has(group)) this.#autoReap.add(group);
+      return this.#seed('seed groups', new Set(saved.paused.map(({ group, name }) => refKey(group, name))));
+    }
     await this.#deleteData();
     return this.#seed('none');
   }
@@ -303,13 +319,84 @@ export class Pipeline {
     return this.#autoReap.has(group);
   }
 
-  /** Switches the auto-reaper on or off for every worker of the group, present and future. */
-  setAutoReap(group: string, enabled: boolean): number {
+  /**
+   * Switches the auto-reaper on or off for every worker of the group, present and future, and saves the
+   * choice for a restart without reset (see `#save` for a save that fails).
+   */
+  async setAutoReap(group: string, enabled: boolean): Promise<number> {
     if (enabled) this.#autoReap.add(group);
     else this.#autoReap.delete(group);
     const interval = enabled ? this.options.reapIntervalMs : null;
     for (const worker of this.pool.workers()) if (worker.group === group) worker.setAutoReap(interval);
+    await this.#save([], [group], `auto-reap is ${enabled ? 'on' : 'off'} for ${group}`);
     return this.options.reapIntervalMs;
+  }
+
+  /** Pauses a consumer of this server (see `ConsumerWorker.pause`) and saves that for a restart without reset. */
+  async pauseConsumer(group: string, name: string): Promise<void> {
+    await this.pool.get(group, name).pause();
+    await this.#save([{ group, name }], [], `consumer ${group}/${name} is paused`);
+  }
+
+  /** Resumes a consumer of this server and saves that for a restart without reset. */
+  async resumeConsumer(group: string, name: string): Promise<void> {
+    this.pool.get(group, name).resume();
+    await this.#save([{ group, name }], [], `consumer ${group}/${name} is resumed`);
+  }
+
+  /**
+   * Saves these consumers' pauses and groups' auto-reap switches as they stand now (read in the same step as
+   * the write is sent, so a pause still waiting for its read to end, overtaken by a resume, saves "running").
+   * A failed save leaves the choice in force here, since undoing it would be worse (a consumer paused during
+   * an incident would run again), and fails the command saying what a restart would lose; the choices are saved
+   * again, as they then stand, once Redis answers.
+   */
+  async #save(consumers: readonly ConsumerRef[], groups: readonly string[], done: string): Promise<void> {
+    try {
+      await this.#controls.save(
+        consumers.map(({ group, name }) => ({
+          group,
+          name,
+          paused: this.pool.find(group, name)?.status().paused ?? false,
+        })),
+        groups.map((group) => ({ group, autoReap: this.#autoReap.has(group) })),
+      );
+    } catch (error) {
+      for (const ref of consumers) this.#unsavedConsumers.set(refKey(ref.group, ref.name), ref);
+      for (const group of groups) this.#unsavedGroups.add(group);
+      this.#resaveWhenRedisReturns();
+      throw new CommandError(
+        isRedisUnavailable(error) ? 'unavailable' : 'internal',
+        `${done} on this server, but saving that in Redis (${this.#controls.key}) failed, so a restart without reset would not keep it; it is saved once Redis answers again`,
+        { cause: error },
+      );
+    }
+  }
+
+  /** `#save` for a membership change that has happened either way: a failed save is logged, and retried. */
+  async #saveQuietly(consumers: readonly ConsumerRef[], groups: readonly string[]): Promise<void> {
+    await this.#save(consumers, groups, 'the change is made').catch((error: unknown) =>
+      this.options.onBackgroundError?.('controls', error),
+    );
+  }
+
+  /** Saves the choices whose save failed, as they stand then, once Redis answers; retries each second. */
+  #resaveWhenRedisReturns(): void {
+    if (this.#resaveScheduled) return;
+    this.#resaveScheduled = true;
+    const resave = () => {
+      this.#resaveScheduled = false;
+      if (this.#closed || (this.#unsavedConsumers.size === 0 && this.#unsavedGroups.size === 0)) return;
+      const consumers = [...this.#unsavedConsumers.values()];
+      const groups = [...this.#unsavedGroups];
+      this.#unsavedConsumers.clear();
+      this.#unsavedGroups.clear();
+      this.#save(consumers, groups, 'choices made while Redis was away are in force').catch(
+        (error: unknown) => this.options.onBackgroundError?.('controls', error),
+      );
+    };
+    if (this.stream.redis.status === 'ready') setTimeout(resave, 1_000).unref();
+    else this.stream.redis.once('ready', resave);
   }
 
   /**
@@ -344,6 +431,8 @@ export class Pipeline {
       }
       await this.#refuseActiveElsewhere(group, name);
       await this.pool.add(group, name);
+      // A new consumer runs: a pause saved for an earlier one of this name (its removal's save failed) is dropped.
+      await this.#saveQuietly([{ group, name }], []);
     });
   }
 
@@ -397,6 +486,8 @@ export class Pipeline {
         );
       }
       const removal = await this.pool.remove(group, name);
+      // Gone from the pool, it saves as not paused: its entry is deleted.
+      await this.#saveQuietly([{ group, name }], []);
       this.#recordLetters(group, removal.deadLettered ?? [], 'trimmed while pending (found on handover)');
       return removal;
     });
@@ -471,6 +562,7 @@ export class Pipeline {
     await this.stream.deleteStream();
     this.#redeliveredThrough.clear();
     await this.deadLetters.clear();
+    await this.#controls.clear();
     const groups = new Set([...this.#seeds().map((seed) => seed.group), ...this.#processed.keys()]);
     for (const group of groups) await this.#processedIds(group).clear();
   }
@@ -483,7 +575,7 @@ export class Pipeline {
    * toward the bound on adds (the seeds are never refused by it); the ones past it are named, not started, as
    * are those whose names the API refuses (another client's), which this server could not manage.
    */
-  async #seed(restore: Restore): Promise<SeedResult> {
+  async #seed(restore: Restore, paused: ReadonlySet<string> = new Set()): Promise<SeedResult> {
     // A name a live worker of another process holds is left to it: two workers under one name would share one
     // PEL. (This process's own earlier connections are gone: a dead process's sockets close.) Redis's idle
     // time is not asked, unlike on an add: a restarted server takes its own consumers back moments after it
@@ -499,7 +591,8 @@ export class Pipeline {
         );
         return false;
       }
-      if (!this.pool.find(group, name)) await this.pool.add(group, name);
+      if (!this.pool.find(group, name))
+        await this.pool.add(group, name, { paused: paused.has(refKey(group, name)) });
       consumers += 1;
       return true;
     };
@@ -672,6 +765,9 @@ export class Pipeline {
         const lastId = (await this.stream.infoStream())?.lastGeneratedId;
         if (lastId !== undefined) this.#redeliveredThrough.set(group, lastId);
         await this.stream.ensureGroup(group, '0-0');
+        // A reset elsewhere deleted the saved choices too; this process's, still in force here, are saved again.
+        const consumers = this.pool.workers().filter((worker) => worker.group === group);
+        await this.#saveQuietly(consumers, [group]);
         this.options.onBackgroundError?.(
           'workers',
           `group ${group} was deleted under its running consumers (a reset by another process, or Redis restarted without its data?); re-created it from 0-0`,

@@ -72,11 +72,11 @@ function handlersFor(pipeline: Pipeline): Handlers {
       return { group, name, handedOverTo, moved, deleted };
     },
     'consumer.pause': async ({ group, name }) => {
-      await pool.get(group, name).pause();
+      await pipeline.pauseConsumer(group, name);
       return { group, name, paused: true };
     },
     'consumer.resume': async ({ group, name }) => {
-      pool.get(group, name).resume();
+      await pipeline.resumeConsumer(group, name);
       return { group, name, paused: false };
     },
     'consumer.crash': async ({ group, name, count }) => {
@@ -145,7 +145,7 @@ function handlersFor(pipeline: Pipeline): Handlers {
     'autoreap.set': async ({ group, enabled }) => {
       if (!pool.groups().includes(group))
         throw new CommandError('not_found', `no group ${group} runs on this server`);
-      return { group, enabled, intervalMs: pipeline.setAutoReap(group, enabled) };
+      return { group, enabled, intervalMs: await pipeline.setAutoReap(group, enabled) };
     },
     'retention.set': async ({ maxAgeMs }) => {
       pipeline.retention.set(maxAgeMs);

@@ -1,0 +1,198 @@
+import type { Snapshot } from '@streamscope/protocol';
+import { uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
+import { afterAll, describe, expect, it } from 'vitest';
+import { json, startTestServer, type TestServer } from './testing/test-server.js';
+
+// A consumer paused and an auto-reaper switched on by the operator stay so over a --no-reset restart: kept in
+// `<stream key>:controls`, which a reset deletes with the stream.
+const redisSuite = usePrivateRedis();
+const servers: TestServer[] = [];
+// Registered after usePrivateRedis, so it runs before the redis-server stops (after-hooks run newest first).
+afterAll(async () => {
+  for (const server of servers) await server.stop();
+});
+
+const SEEDS = ['--seed', 'notifications=worker-a,worker-b;analytics=worker-c'];
+
+const start = async (streamKey: string, flags: string[] = []): Promise<TestServer> => {
+  const server = await startTestServer(['--stream-key', streamKey, ...SEEDS, ...flags], {
+    redis: redisSuite.server,
+  });
+  servers.push(server);
+  return server;
+};
+
+const post = async (server: TestServer, path: string, body: unknown) => {
+  const response = await server.server.app.request(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(response.status, `${path} ${await response.clone().text()}`).toBe(200);
+  return json(response);
+};
+
+const controlsOf = (streamKey: string) => redisSuite.redis.hgetall(`${streamKey}:controls`);
+
+const PAUSED_A = JSON.stringify(['paused', 'notifications', 'worker-a']);
+const PAUSED_C = JSON.stringify(['paused', 'analytics', 'worker-c']);
+const AUTOREAP_NOTIFICATIONS = JSON.stringify(['autoreap', 'notifications']);
+
+/** Appends straight to Redis, as while no server runs. */
+const appendEntries = async (streamKey: string, count: number): Promise<void> => {
+  for (let index = 0; index < count; index += 1)
+    await redisSuite.redis.xadd(streamKey, '*', 'type', 'order.paid', 'ts_ms', String(Date.now()));
+};
+
+/** The operator's choices before a stop: worker-a and worker-c paused, auto-reap on for notifications. */
+const pauseAndStop = async (streamKey: string): Promise<void> => {
+  const first = await start(streamKey);
+  await post(first, '/api/consumer/pause', { group: 'notifications', name: 'worker-a' });
+  await post(first, '/api/consumer/pause', { group: 'analytics', name: 'worker-c' });
+  await post(first, '/api/autoreap/set', { group: 'notifications', enabled: true });
+  expect(await controlsOf(streamKey)).toEqual({
+    [PAUSED_A]: '1',
+    [PAUSED_C]: '1',
+    [AUTOREAP_NOTIFICATIONS]: '1',
+  });
+  await first.stop();
+};
+
+describe("the operator's pauses and auto-reapers", () => {
+  it('come back with a --no-reset restart: a paused consumer reads nothing, its share goes to its peer or waits', async () => {
+    const streamKey = uniqueStreamKey('controls');
+    await pauseAndStop(streamKey);
+    await appendEntries(streamKey, 12);
+
+    const second = await start(streamKey, ['--no-reset']);
+    const { pipeline } = second.server;
+    expect(pipeline.pool.get('notifications', 'worker-a').status().paused).toBe(true);
+    expect(pipeline.pool.get('notifications', 'worker-b').status().paused).toBe(false);
+    expect(pipeline.pool.get('analytics', 'worker-c').status().paused).toBe(true);
+    expect(pipeline.autoReapEnabled('notifications')).toBe(true);
+    expect(pipeline.autoReapEnabled('analytics')).toBe(false);
+    expect(pipeline.pool.get('notifications', 'worker-b').autoReapMs).toBe(pipeline.options.reapIntervalMs);
+
+    // worker-b takes all twelve; worker-a and worker-c read nothing, and analytics' share stays undelivered.
+    await waitFor(
+      'worker-b to ack the twelve',
+      () => pipeline.groupCounters.get('notifications')?.acked === 12,
+    );
+    const groups = await pipeline.stream.infoGroups();
+    expect(groups.find((group) => group.name === 'notifications')).toMatchObject({ pending: 0, lag: 0 });
+    expect(groups.find((group) => group.name === 'analytics')).toMatchObject({ pending: 0, lag: 12 });
+    expect(pipeline.pool.get('notifications', 'worker-a').status().processed).toBe(0);
+    expect(pipeline.pool.get('analytics', 'worker-c').status().processed).toBe(0);
+
+    // The dashboard shows them: the paused badges and the auto-reap switch.
+    const state = await json<Snapshot>(second.server.app.request('/api/state'));
+    const group = (name: string) => state.groups.find((each) => each.name === name);
+    const consumer = (groupName: string, name: string) =>
+      group(groupName)?.consumers.find((each) => each.name === name)?.worker?.paused;
+    expect(group('notifications')?.autoReap).toBe(true);
+    expect(group('analytics')?.autoReap).toBe(false);
+    expect(consumer('notifications', 'worker-a')).toBe(true);
+    expect(consumer('notifications', 'worker-b')).toBe(false);
+    expect(consumer('analytics', 'worker-c')).toBe(true);
+
+    // Resumed after the restart, worker-c works through its group's share, and the next restart keeps it running.
+    await post(second, '/api/consumer/resume', { group: 'analytics', name: 'worker-c' });
+    await post(second, '/api/autoreap/set', { group: 'notifications', enabled: false });
+    expect(await controlsOf(streamKey)).toEqual({ [PAUSED_A]: '1' });
+    await waitFor('worker-c to ack the twelve', () => pipeline.groupCounters.get('analytics')?.acked === 12);
+    await second.stop();
+
+    const third = await start(streamKey, ['--no-reset']);
+    expect(third.server.pipeline.pool.get('analytics', 'worker-c').status().paused).toBe(false);
+    expect(third.server.pipeline.pool.get('notifications', 'worker-a').status().paused).toBe(true);
+    expect(third.server.pipeline.autoReapEnabled('notifications')).toBe(false);
+    await third.stop();
+  });
+
+  it('are deleted by a reset and by a start with reset, which run everything again', async () => {
+    const streamKey = uniqueStreamKey('controls-reset');
+    await pauseAndStop(streamKey);
+    const fresh = await start(streamKey);
+    expect(await controlsOf(streamKey)).toEqual({});
+    expect(fresh.server.pipeline.pool.workers().map((worker) => worker.status().paused)).toEqual([
+      false,
+      false,
+      false,
+    ]);
+    expect(fresh.server.pipeline.autoReapEnabled('notifications')).toBe(false);
+
+    await post(fresh, '/api/consumer/pause', { group: 'notifications', name: 'worker-b' });
+    await post(fresh, '/api/autoreap/set', { group: 'analytics', enabled: true });
+    expect(Object.keys(await controlsOf(streamKey))).toHaveLength(2);
+    await post(fresh, '/api/reset', {});
+    expect(await controlsOf(streamKey)).toEqual({});
+    await fresh.stop();
+    const after = await start(streamKey, ['--no-reset']);
+    expect(after.server.pipeline.pool.get('notifications', 'worker-b').status().paused).toBe(false);
+    expect(after.server.pipeline.autoReapEnabled('analytics')).toBe(false);
+    await after.stop();
+  });
+
+  it("drop a removed consumer's pause; one added again under its name runs", async () => {
+    const streamKey = uniqueStreamKey('controls-remove');
+    const server = await start(streamKey);
+    await post(server, '/api/consumer/add', { group: 'notifications', name: 'worker-d' });
+    await post(server, '/api/consumer/pause', { group: 'notifications', name: 'worker-d' });
+    const pausedD = JSON.stringify(['paused', 'notifications', 'worker-d']);
+    expect(await controlsOf(streamKey)).toEqual({ [pausedD]: '1' });
+    await post(server, '/api/consumer/remove', { group: 'notifications', name: 'worker-d' });
+    expect(await controlsOf(streamKey)).toEqual({});
+
+    // A pause left over for a name (a removal whose save failed, say) does not stop a consumer added under it.
+    await redisSuite.redis.hset(`${streamKey}:controls`, pausedD, '1');
+    await post(server, '/api/consumer/add', { group: 'notifications', name: 'worker-d' });
+    expect(await controlsOf(streamKey)).toEqual({});
+    await server.stop();
+  });
+
+  it("leave another process's consumers and groups alone", async () => {
+    const streamKey = uniqueStreamKey('controls-foreign');
+    // billing is another process's pool: its choices are in the same hash, but not this process's to apply.
+    await redisSuite.redis.hset(
+      `${streamKey}:controls`,
+      JSON.stringify(['paused', 'billing', 'pod-1']),
+      '1',
+      JSON.stringify(['autoreap', 'billing']),
+      '1',
+      'not json',
+      '1',
+    );
+    const server = await start(streamKey, ['--no-reset']);
+    expect(server.server.pipeline.pool.groups()).toEqual(['notifications', 'analytics']);
+    expect(server.server.pipeline.autoReapEnabled('billing')).toBe(false);
+    await post(server, '/api/consumer/pause', { group: 'notifications', name: 'worker-a' });
+    expect(Object.keys(await controlsOf(streamKey))).toHaveLength(4);
+    await server.stop();
+  });
+
+  it('fail the command clearly when Redis refuses the save, keep the choice in force, and save it once Redis takes it', async () => {
+    const streamKey = uniqueStreamKey('controls-unsaved');
+    const server = await start(streamKey);
+    // Another client made the key a string: HSET answers WRONGTYPE.
+    await redisSuite.redis.set(`${streamKey}:controls`, 'in the way');
+    const response = await server.server.app.request('/api/consumer/pause', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ group: 'notifications', name: 'worker-a' }),
+    });
+    expect(response.status).toBe(500);
+    expect((await json(response)).message).toMatch(
+      /consumer notifications\/worker-a is paused on this server, but saving that in Redis \(.*:controls\) failed/,
+    );
+    expect(server.server.pipeline.pool.get('notifications', 'worker-a').status().paused).toBe(true);
+    await redisSuite.redis.del(`${streamKey}:controls`);
+    await waitFor(
+      'the pause to be saved again',
+      async () => (await controlsOf(streamKey))[PAUSED_A] === '1',
+      {
+        timeoutMs: 5_000,
+      },
+    );
+    await server.stop();
+  });
+});
