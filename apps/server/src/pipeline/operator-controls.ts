@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { z } from 'zod';
 
 /** The operator's choices a `--no-reset` restart brings back, as read from Redis. */
 export interface SavedControls {
@@ -37,9 +38,8 @@ export class OperatorControls {
     const autoReap = new Set<string>();
     for (const field of await this.#redis.hkeys(this.key)) {
       const parsed = parseField(field);
-      if (parsed?.[0] === 'paused' && parsed.length === 3)
-        paused.push({ group: parsed[1], name: parsed[2] ?? '' });
-      else if (parsed?.[0] === 'autoreap' && parsed.length === 2) autoReap.add(parsed[1]);
+      if (parsed?.[0] === 'paused') paused.push({ group: parsed[1], name: parsed[2] });
+      else if (parsed?.[0] === 'autoreap') autoReap.add(parsed[1]);
     }
     return { paused, autoReap };
   }
@@ -83,13 +83,15 @@ function autoReapField(group: string): string {
   return JSON.stringify(['autoreap', group]);
 }
 
-/** A field as the strings it encodes; `null` for anything else (another version's, or another client's). */
-function parseField(field: string): [string, string, ...string[]] | null {
+const fieldSchema = z.union([
+  z.tuple([z.literal('paused'), z.string(), z.string()]),
+  z.tuple([z.literal('autoreap'), z.string()]),
+]);
+
+/** A field as the choice it encodes; `null` for anything else (another version's, or another client's). */
+function parseField(field: string): z.infer<typeof fieldSchema> | null {
   try {
-    const parsed: unknown = JSON.parse(field);
-    if (!Array.isArray(parsed) || parsed.length < 2) return null;
-    if (!parsed.every((part): part is string => typeof part === 'string')) return null;
-    return parsed as [string, string, ...string[]];
+    return fieldSchema.safeParse(JSON.parse(field)).data ?? null;
   } catch {
     return null;
   }
