@@ -519,7 +519,6 @@ export class Pipeline {
       await this.#deleteData();
       this.history.clear();
       this.groupCounters.clear();
-      this.#autoReap.clear();
       this.#baseline = this.#countsSinceStart();
       // Nothing to restore: the stream, with every consumer Redis had, was just deleted.
       const { groups, consumers } = await this.#seed('none');
@@ -562,6 +561,9 @@ export class Pipeline {
     await this.stream.deleteStream();
     this.#redeliveredThrough.clear();
     await this.deadLetters.clear();
+    // Switched off in the same step as the DEL goes out: a switch made before it is deleted with it, one made
+    // after is saved after it and stays in force (cleared after the DEL's reply, it was saved but not in force).
+    this.#autoReap.clear();
     await this.#controls.clear();
     const groups = new Set([...this.#seeds().map((seed) => seed.group), ...this.#processed.keys()]);
     for (const group of groups) await this.#processedIds(group).clear();
