@@ -1,4 +1,4 @@
-import { uniqueStreamKey, usePrivateRedis } from '@streamscope/testkit';
+import { uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Pipeline } from './pipeline/pipeline.js';
 import { startTestServer, type TestServer } from './testing/test-server.js';
@@ -41,6 +41,13 @@ const inForce = (pipeline: Pipeline): Record<string, string> => {
   for (const group of pipeline.pool.groups())
     if (pipeline.autoReapEnabled(group)) expected[autoReapField(group)] = '1';
   return expected;
+};
+
+/** Entries read by `consumer` and left pending, as a consumer that stopped mid-batch leaves them. */
+const leavePending = async (streamKey: string, group: string, consumer: string, count: number) => {
+  for (let index = 0; index < count; index += 1)
+    await redisSuite.redis.xadd(streamKey, '*', 'type', 'order.paid', 'ts_ms', String(Date.now()));
+  await redisSuite.redis.xreadgroup('GROUP', group, consumer, 'COUNT', count, 'STREAMS', streamKey, '>');
 };
 
 describe('saved operator controls under races', () => {
@@ -152,5 +159,87 @@ describe('saved operator controls under races', () => {
     await redisSuite.redis.del(`${streamKey}:controls`);
     await new Promise((resolve) => setTimeout(resolve, 1_200));
     expect(await redisSuite.redis.exists(`${streamKey}:controls`)).toBe(0);
+  });
+});
+
+describe('saved operator controls at a --no-reset start', () => {
+  it('a controls key of another type does not stop the start: it says so and restores nothing', async () => {
+    const streamKey = uniqueStreamKey('controls-wrongtype');
+    await (await start(streamKey)).stop();
+    await redisSuite.redis.set(`${streamKey}:controls`, 'in the way');
+    const logged: string[] = [];
+    const server = await start(streamKey, ['--no-reset'], (message) => logged.push(message));
+    expect(server.server.pipeline.pool.workers().map((worker) => worker.status().paused)).toEqual([
+      false,
+      false,
+      false,
+    ]);
+    expect(logged.join('\n')).toMatch(/controls: .*:controls.* could not be read/);
+    // Left as it is: it is not ours to delete.
+    expect(await redisSuite.redis.type(`${streamKey}:controls`)).toBe('string');
+  });
+
+  it("many thousands of fields, all but one not this process's, are read quickly", async () => {
+    const streamKey = uniqueStreamKey('controls-huge');
+    await (await start(streamKey)).stop();
+    const fields = new Map<string, string>();
+    for (let index = 0; index < 100_000; index += 1)
+      fields.set(JSON.stringify(['paused', 'billing', `pod-${index}`]), '1');
+    await redisSuite.redis.hset(`${streamKey}:controls`, fields);
+    await redisSuite.redis.hset(`${streamKey}:controls`, pausedField('notifications', 'worker-b'), '1');
+    const began = Date.now();
+    const server = await start(streamKey, ['--no-reset']);
+    expect(Date.now() - began).toBeLessThan(1_500);
+    expect(server.server.pipeline.pool.get('notifications', 'worker-b').status().paused).toBe(true);
+    expect(server.server.pipeline.pool.get('notifications', 'worker-a').status().paused).toBe(false);
+  });
+
+  it('a restored paused consumer, removed, hands its pending entries to a running peer', async () => {
+    const streamKey = uniqueStreamKey('controls-paused-remove');
+    await (await start(streamKey)).stop();
+    await redisSuite.redis.xgroup('CREATECONSUMER', streamKey, 'notifications', 'worker-d');
+    await leavePending(streamKey, 'notifications', 'worker-d', 4);
+    await redisSuite.redis.hset(`${streamKey}:controls`, pausedField('notifications', 'worker-d'), '1');
+    const server = await start(streamKey, ['--no-reset']);
+    const { pipeline } = server.server;
+    expect(pipeline.pool.get('notifications', 'worker-d').status().paused).toBe(true);
+    const response = await request(server, '/api/consumer/remove', {
+      group: 'notifications',
+      name: 'worker-d',
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ moved: 4 });
+    await waitFor('the peer to ack the four', () => pipeline.groupCounters.get('notifications')?.acked === 4);
+    expect(
+      (await pipeline.stream.infoGroups()).find((group) => group.name === 'notifications'),
+    ).toMatchObject({
+      pending: 0,
+      consumers: 2,
+    });
+    expect(await controlsOf(streamKey)).toEqual({});
+  });
+
+  it("a restored paused consumer's idle pending entries are reaped by its running peers when auto-reap is on", async () => {
+    const streamKey = uniqueStreamKey('controls-paused-reaped');
+    await (await start(streamKey)).stop();
+    await leavePending(streamKey, 'notifications', 'worker-a', 3);
+    await redisSuite.redis.hset(
+      `${streamKey}:controls`,
+      pausedField('notifications', 'worker-a'),
+      '1',
+      autoReapField('notifications'),
+      '1',
+    );
+    const server = await start(streamKey, ['--no-reset', '--reap-interval-ms', '100']);
+    const { pipeline } = server.server;
+    await waitFor(
+      'worker-b to reap and ack the three',
+      () => pipeline.groupCounters.get('notifications')?.acked === 3,
+    );
+    expect(pipeline.pool.get('notifications', 'worker-a').status()).toMatchObject({
+      paused: true,
+      processed: 0,
+    });
+    expect(pipeline.pool.get('notifications', 'worker-b').status().processed).toBe(3);
   });
 });

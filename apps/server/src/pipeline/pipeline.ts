@@ -32,7 +32,7 @@ import { consumerInRedis, consumersInRedis, seemsActive } from './consumer-activ
 import { ConsumerPool } from './consumer-pool.js';
 import { ContinuousProducer } from './continuous-producer.js';
 import { fakeOrders } from './fake-orders.js';
-import { OperatorControls } from './operator-controls.js';
+import { OperatorControls, type SavedControls } from './operator-controls.js';
 import { RetentionPolicy } from './retention-policy.js';
 
 /** A group this process runs, and its consumers' names. */
@@ -204,13 +204,31 @@ export class Pipeline {
       // The operator's pauses and auto-reapers come back with the consumers: a consumer paused during an
       // incident starts paused (before its first read), not processing again by itself. Only this process's
       // groups and consumers take them; another process's are that process's to bring back.
-      const saved = await this.#controls.load();
+      const saved = await this.#loadControls();
       const seedGroups = new Set(this.#seeds().map((seed) => seed.group));
       for (const group of saved.autoReap) if (seedGroups.has(group)) this.#autoReap.add(group);
       return this.#seed('seed groups', new Set(saved.paused.map(({ group, name }) => refKey(group, name))));
     }
     await this.#deleteData();
     return this.#seed('none');
+  }
+
+  /**
+   * The saved choices for a start without reset. A key of another type (another client's) holds none of ours,
+   * as every save there fails: the start goes on without them, saying so, rather than refusing to run the
+   * pipeline. Any other failure (Redis away, a refused command) fails the start: the saved pauses are unknown.
+   */
+  async #loadControls(): Promise<SavedControls> {
+    try {
+      return await this.#controls.load();
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('WRONGTYPE')) throw error;
+      this.options.onBackgroundError?.(
+        'controls',
+        `${this.#controls.key} could not be read (${error.message}): no pause or auto-reaper is restored, and none is saved until it is deleted`,
+      );
+      return { paused: [], autoReap: new Set() };
+    }
   }
 
   /** Feeds the read-only tail (XREAD BLOCK) into the live view. */
