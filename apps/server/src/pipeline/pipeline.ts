@@ -86,6 +86,10 @@ export interface SeedResult {
  */
 type Restore = 'none' | 'seed groups' | readonly ConsumerRef[];
 
+/** The first wait before saving again choices whose save failed, and the longest (see `#resaveDelayMs`). */
+const RESAVE_FIRST_MS = 1_000;
+const RESAVE_MAX_MS = 30_000;
+
 /** How many names a message lists before it says only how many more there are. */
 const NAMES_LISTED = 10;
 
@@ -136,6 +140,12 @@ export class Pipeline {
   readonly #unsavedConsumers = new Map<string, ConsumerRef>();
   readonly #unsavedGroups = new Set<string>();
   #resaveScheduled = false;
+  /**
+   * The wait before the next resave: a second, doubled after each one that fails, up to half a minute. A key
+   * another client made of another type fails every save until someone deletes it; each second's retry and
+   * its log line would go on for as long.
+   */
+  #resaveDelayMs = RESAVE_FIRST_MS;
   /** Resets and consumer adds and removals, one at a time (see `reset`). */
   readonly #membership = new Mutex();
   #closed = false;
@@ -379,6 +389,7 @@ export class Pipeline {
         })),
         groups.map((group) => ({ group, autoReap: this.#autoReap.has(group) })),
       );
+      this.#resaveDelayMs = RESAVE_FIRST_MS;
     } catch (error) {
       for (const ref of consumers) this.#unsavedConsumers.set(refKey(ref.group, ref.name), ref);
       for (const group of groups) this.#unsavedGroups.add(group);
@@ -398,7 +409,7 @@ export class Pipeline {
     );
   }
 
-  /** Saves the choices whose save failed, as they stand then, once Redis answers; retries each second. */
+  /** Saves the choices whose save failed, as they stand then, once Redis answers; retries, backing off. */
   #resaveWhenRedisReturns(): void {
     if (this.#resaveScheduled) return;
     this.#resaveScheduled = true;
@@ -410,10 +421,13 @@ export class Pipeline {
       this.#unsavedConsumers.clear();
       this.#unsavedGroups.clear();
       this.#save(consumers, groups, 'choices made while Redis was away are in force').catch(
-        (error: unknown) => this.options.onBackgroundError?.('controls', error),
+        (error: unknown) => {
+          this.#resaveDelayMs = Math.min(this.#resaveDelayMs * 2, RESAVE_MAX_MS);
+          this.options.onBackgroundError?.('controls', error);
+        },
       );
     };
-    if (this.stream.redis.status === 'ready') setTimeout(resave, 1_000).unref();
+    if (this.stream.redis.status === 'ready') setTimeout(resave, this.#resaveDelayMs).unref();
     else this.stream.redis.once('ready', resave);
   }
 
