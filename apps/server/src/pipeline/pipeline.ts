@@ -427,8 +427,16 @@ export class Pipeline {
         },
       );
     };
-    if (this.stream.redis.status === 'ready') setTimeout(resave, this.#resaveDelayMs).unref();
-    else this.stream.redis.once('ready', resave);
+    this.#whenRedisAnswers(resave, this.#resaveDelayMs);
+  }
+
+  /**
+   * Runs `task` once Redis may answer again: after `delayMs` while the connection is up (the failure just seen
+   * was Redis's answer, not its absence), or as soon as it is ready again.
+   */
+  #whenRedisAnswers(task: () => void, delayMs: number): void {
+    if (this.stream.redis.status === 'ready') setTimeout(task, delayMs).unref();
+    else this.stream.redis.once('ready', task);
   }
 
   /**
@@ -576,8 +584,7 @@ export class Pipeline {
           this.#seedWhenRedisReturns(stopped);
         });
     };
-    if (this.stream.redis.status === 'ready') setTimeout(seed, 1_000).unref();
-    else this.stream.redis.once('ready', seed);
+    this.#whenRedisAnswers(seed, 1_000);
   }
 
   /** Stops producing and trimming, lets every worker finish and ack its in-flight batch; Redis stays open. */
