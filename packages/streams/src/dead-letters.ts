@@ -313,10 +313,10 @@ export class DeadLetters {
     // Letters written during the call are not the caller's to requeue, whatever `through` says (the largest
     // ID, a clock ahead): the newest letter now bounds it too. Otherwise a poison letter requeued on one page
     // and dead-lettered again before the next would be requeued again, and counted twice.
-    const [newest] = await this.#idsBetween('+', '-', 1, 'XREVRANGE');
+    const [newest] = await this.newest(1);
     if (newest === undefined) return done(false);
     // As an XRANGE end, a bare millisecond `through` means all of it, as in discardThrough.
-    const end = compareEntryIds(newest, lastIdOf(through)) < 0 ? newest : through;
+    const end = compareEntryIds(newest.id, lastIdOf(through)) < 0 ? newest.id : through;
     let start = '-';
     while (seen < limit) {
       const page = await this.#idsBetween(start, end, Math.min(REQUEUE_PAGE, limit - seen));
@@ -351,16 +351,11 @@ export class DeadLetters {
     return done((await this.#idsBetween(start, end, 1)).length > 0);
   }
 
-  /** Up to `count` letter IDs from `start` to `end`, oldest first (newest first with XREVRANGE, `+` to `-`). */
-  async #idsBetween(
-    start: string,
-    end: string,
-    count: number,
-    command: 'XRANGE' | 'XREVRANGE' = 'XRANGE',
-  ): Promise<string[]> {
+  /** Up to `count` letter IDs from `start` to `end`, oldest first. */
+  async #idsBetween(start: string, end: string, count: number): Promise<string[]> {
     if (isBeyondIdSpace(start, end)) return [];
-    const reply = await redisCommand(`${command} (dead letters)`, () =>
-      this.#stream.redis.call(command, this.key, start, end, 'COUNT', count),
+    const reply = await redisCommand('XRANGE (dead letters)', () =>
+      this.#stream.redis.call('XRANGE', this.key, start, end, 'COUNT', count),
     );
     return parseFlatEntries(reply).map(({ id }) => id);
   }
