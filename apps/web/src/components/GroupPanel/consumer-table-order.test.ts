@@ -1,5 +1,6 @@
 import type { ConsumerView, WorkerView } from '@streamscope/protocol';
 import { describe, expect, it } from 'vitest';
+import { workerView } from '../../testing/views';
 import { consumerOrder, DEFAULT_SORT, keepOrder, nextSort } from './consumer-table-order';
 
 function consumer(name: string, pending: number, worker: Partial<WorkerView> | null = {}): ConsumerView {
@@ -9,22 +10,7 @@ function consumer(name: string, pending: number, worker: Partial<WorkerView> | n
     idleMs: pending * 100,
     inactiveMs: null,
     connected: worker !== null,
-    worker:
-      worker === null
-        ? null
-        : {
-            state: 'running',
-            paused: false,
-            alive: true,
-            crashQueued: 0,
-            processed: 0,
-            reaped: 0,
-            crashedDrops: 0,
-            failures: 0,
-            lastError: null,
-            recent: [],
-            ...worker,
-          },
+    worker: worker === null ? null : workerView(worker),
   };
 }
 

@@ -1,5 +1,6 @@
-import type { GroupView } from '@streamscope/protocol';
+import type { GroupView, WorkerView } from '@streamscope/protocol';
 import { describe, expect, it } from 'vitest';
+import { workerView } from '../../testing/views';
 import {
   effectiveTarget,
   optionsFromKeys,
@@ -7,19 +8,6 @@ import {
   targetOptionKeys,
   targetOptions,
 } from './target-options';
-
-const worker = (patch: { paused?: boolean; crashQueued?: number } = {}) => ({
-  state: 'running' as const,
-  paused: patch.paused ?? false,
-  alive: true,
-  crashQueued: patch.crashQueued ?? 0,
-  processed: 0,
-  reaped: 0,
-  crashedDrops: 0,
-  failures: 0,
-  lastError: null,
-  recent: [],
-});
 
 const group = (name: string, consumers: GroupView['consumers']): GroupView => ({
   name,
@@ -37,11 +25,7 @@ const group = (name: string, consumers: GroupView['consumers']): GroupView => ({
   deadLettered: 0,
 });
 
-const consumer = (
-  name: string,
-  w: ReturnType<typeof worker> | null,
-  connected: boolean | null = w !== null,
-) => ({
+const consumer = (name: string, w: WorkerView | null, connected: boolean | null = w !== null) => ({
   name,
   pending: 0,
   idleMs: 0,
@@ -53,10 +37,10 @@ const consumer = (
 describe('autoclaim targets', () => {
   const options = targetOptions([
     group('notifications', [
-      consumer('worker-a', worker({ crashQueued: 3 })),
-      consumer('worker-b', worker()),
+      consumer('worker-a', workerView({ crashQueued: 3 })),
+      consumer('worker-b', workerView()),
     ]),
-    group('analytics', [consumer('worker-c', worker({ paused: true }))]),
+    group('analytics', [consumer('worker-c', workerView({ paused: true }))]),
   ]);
 
   it('lists every consumer as group/consumer', () => {
@@ -76,8 +60,8 @@ describe('autoclaim targets', () => {
 
   it('prefers a healthy peer in the group where entries are stuck', () => {
     const peers = targetOptions([
-      group('analytics', [consumer('worker-c', worker())]),
-      group('notifications', [consumer('worker-a', worker()), consumer('worker-b', worker())]),
+      group('analytics', [consumer('worker-c', workerView())]),
+      group('notifications', [consumer('worker-a', workerView()), consumer('worker-b', workerView())]),
     ]);
     const stuckAt = { group: 'notifications', consumer: 'worker-a' };
     expect(effectiveTarget(peers, null, stuckAt)?.value).toBe('notifications/worker-b');
@@ -89,7 +73,7 @@ describe('autoclaim targets', () => {
       group('notifications', [
         consumer('ghost', null, false),
         consumer('elsewhere', null, true),
-        consumer('worker-a', worker()),
+        consumer('worker-a', workerView()),
       ]),
       group('analytics', [consumer('remote-c', null, true)]),
     ]);
@@ -103,9 +87,9 @@ describe('autoclaim targets', () => {
 
   it('forgets a pick once its consumer is gone, so a later one of that name is not picked unasked', () => {
     const both = targetOptions([
-      group('notifications', [consumer('worker-a', worker()), consumer('worker-d', worker())]),
+      group('notifications', [consumer('worker-a', workerView()), consumer('worker-d', workerView())]),
     ]);
-    const withoutD = targetOptions([group('notifications', [consumer('worker-a', worker())])]);
+    const withoutD = targetOptions([group('notifications', [consumer('worker-a', workerView())])]);
     expect(pickStillOffered(both, 'notifications/worker-d')).toBe('notifications/worker-d');
     expect(pickStillOffered(withoutD, 'notifications/worker-d')).toBeNull();
     expect(pickStillOffered(withoutD, null)).toBeNull();
@@ -114,10 +98,10 @@ describe('autoclaim targets', () => {
   it('keys the options so that a snapshot with only new figures selects an equal list', () => {
     const groups = [
       group('notifications', [
-        consumer('worker-a', worker({ crashQueued: 3 })),
-        consumer('worker-b', worker()),
+        consumer('worker-a', workerView({ crashQueued: 3 })),
+        consumer('worker-b', workerView()),
       ]),
-      group('a/b', [consumer('worker-c', worker({ paused: true })), consumer('remote', null, true)]),
+      group('a/b', [consumer('worker-c', workerView({ paused: true })), consumer('remote', null, true)]),
     ];
     const keys = targetOptionKeys(groups);
     expect(optionsFromKeys(keys)).toEqual(targetOptions(groups));
@@ -131,7 +115,7 @@ describe('autoclaim targets', () => {
     expect(targetOptionKeys([groups[0] as GroupView])).not.toEqual(keys);
     expect(
       targetOptionKeys([
-        group('notifications', [consumer('worker-a', worker()), consumer('worker-b', worker())]),
+        group('notifications', [consumer('worker-a', workerView()), consumer('worker-b', workerView())]),
         groups[1] as GroupView,
       ]),
     ).not.toEqual(keys);
