@@ -1,7 +1,7 @@
 import { uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Pipeline } from './pipeline/pipeline.js';
-import { startTestServer, type TestServer } from './testing/test-server.js';
+import { postJson, startTestServer, type TestServer } from './testing/test-server.js';
 
 // The saved pauses and auto-reap switches under commands that race each other, a reset, a removal, a close,
 // and a controls key someone else filled or broke.
@@ -21,13 +21,6 @@ const start = async (streamKey: string, flags: string[] = [], log?: (message: st
   servers.push(server);
   return server;
 };
-
-const request = (server: TestServer, path: string, body: unknown) =>
-  server.server.app.request(path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
 
 const controlsOf = (streamKey: string) => redisSuite.redis.hgetall(`${streamKey}:controls`);
 const pausedField = (group: string, name: string) => JSON.stringify(['paused', group, name]);
@@ -59,9 +52,9 @@ describe('saved operator controls under races', () => {
       const commands = Array.from({ length: 20 }, (_, index) => {
         const name = index % 3 === 0 ? 'worker-b' : 'worker-a';
         const action = Math.random() < 0.5 ? 'pause' : 'resume';
-        return request(server, `/api/consumer/${action}`, { group: 'notifications', name });
+        return postJson(server, `/api/consumer/${action}`, { group: 'notifications', name });
       });
-      commands.push(request(server, '/api/autoreap/set', { group: 'analytics', enabled: round % 2 === 0 }));
+      commands.push(postJson(server, '/api/autoreap/set', { group: 'analytics', enabled: round % 2 === 0 }));
       for (const response of await Promise.all(commands)) expect(response.status).toBe(200);
       expect(await controlsOf(streamKey)).toEqual(inForce(pipeline));
     }
@@ -71,11 +64,13 @@ describe('saved operator controls under races', () => {
     const streamKey = uniqueStreamKey('controls-pause-remove');
     const server = await start(streamKey);
     for (const name of ['worker-d', 'worker-e', 'worker-f']) {
-      expect((await request(server, '/api/consumer/add', { group: 'notifications', name })).status).toBe(200);
+      expect((await postJson(server, '/api/consumer/add', { group: 'notifications', name })).status).toBe(
+        200,
+      );
       const [pause, remove, late] = await Promise.all([
-        request(server, '/api/consumer/pause', { group: 'notifications', name }),
-        request(server, '/api/consumer/remove', { group: 'notifications', name }),
-        request(server, '/api/consumer/pause', { group: 'notifications', name }),
+        postJson(server, '/api/consumer/pause', { group: 'notifications', name }),
+        postJson(server, '/api/consumer/remove', { group: 'notifications', name }),
+        postJson(server, '/api/consumer/pause', { group: 'notifications', name }),
       ]);
       expect(remove.status).toBe(200);
       expect([200, 404]).toContain(pause.status);
@@ -89,11 +84,11 @@ describe('saved operator controls under races', () => {
     const server = await start(streamKey);
     const { pipeline } = server.server;
     const responses = await Promise.all([
-      request(server, '/api/consumer/pause', { group: 'notifications', name: 'worker-a' }),
-      request(server, '/api/autoreap/set', { group: 'notifications', enabled: true }),
-      request(server, '/api/reset', {}),
-      request(server, '/api/consumer/pause', { group: 'analytics', name: 'worker-c' }),
-      request(server, '/api/autoreap/set', { group: 'analytics', enabled: true }),
+      postJson(server, '/api/consumer/pause', { group: 'notifications', name: 'worker-a' }),
+      postJson(server, '/api/autoreap/set', { group: 'notifications', enabled: true }),
+      postJson(server, '/api/reset', {}),
+      postJson(server, '/api/consumer/pause', { group: 'analytics', name: 'worker-c' }),
+      postJson(server, '/api/autoreap/set', { group: 'analytics', enabled: true }),
     ]);
     for (const response of responses) expect([200, 404]).toContain(response.status);
     expect(await controlsOf(streamKey)).toEqual(inForce(pipeline));
@@ -130,19 +125,19 @@ describe('saved operator controls under races', () => {
     const streamKey = uniqueStreamKey('controls-unsaved-remove');
     const server = await start(streamKey);
     expect(
-      (await request(server, '/api/consumer/add', { group: 'notifications', name: 'worker-d' })).status,
+      (await postJson(server, '/api/consumer/add', { group: 'notifications', name: 'worker-d' })).status,
     ).toBe(200);
     await redisSuite.redis.set(`${streamKey}:controls`, 'in the way');
     expect(
-      (await request(server, '/api/consumer/pause', { group: 'notifications', name: 'worker-d' })).status,
+      (await postJson(server, '/api/consumer/pause', { group: 'notifications', name: 'worker-d' })).status,
     ).toBe(500);
     expect(
-      (await request(server, '/api/consumer/remove', { group: 'notifications', name: 'worker-d' })).status,
+      (await postJson(server, '/api/consumer/remove', { group: 'notifications', name: 'worker-d' })).status,
     ).toBe(200);
     await redisSuite.redis.del(`${streamKey}:controls`);
     // A pause of worker-a made meanwhile is saved by the same resave; worker-d's entry never comes back.
     expect(
-      (await request(server, '/api/consumer/pause', { group: 'notifications', name: 'worker-a' })).status,
+      (await postJson(server, '/api/consumer/pause', { group: 'notifications', name: 'worker-a' })).status,
     ).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 1_200));
     expect(await controlsOf(streamKey)).toEqual({ [pausedField('notifications', 'worker-a')]: '1' });
@@ -153,7 +148,7 @@ describe('saved operator controls under races', () => {
     const server = await start(streamKey);
     await redisSuite.redis.set(`${streamKey}:controls`, 'in the way');
     expect(
-      (await request(server, '/api/consumer/pause', { group: 'notifications', name: 'worker-a' })).status,
+      (await postJson(server, '/api/consumer/pause', { group: 'notifications', name: 'worker-a' })).status,
     ).toBe(500);
     await server.stop();
     await redisSuite.redis.del(`${streamKey}:controls`);
@@ -203,7 +198,7 @@ describe('saved operator controls at a --no-reset start', () => {
     const server = await start(streamKey, ['--no-reset']);
     const { pipeline } = server.server;
     expect(pipeline.pool.get('notifications', 'worker-d').status().paused).toBe(true);
-    const response = await request(server, '/api/consumer/remove', {
+    const response = await postJson(server, '/api/consumer/remove', {
       group: 'notifications',
       name: 'worker-d',
     });

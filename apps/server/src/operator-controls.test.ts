@@ -1,7 +1,7 @@
 import type { Snapshot } from '@streamscope/protocol';
 import { uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
-import { json, startTestServer, type TestServer } from './testing/test-server.js';
+import { json, postJson, startTestServer, type TestServer } from './testing/test-server.js';
 
 // A consumer paused and an auto-reaper switched on by the operator stay so over a --no-reset restart: kept in
 // `<stream key>:controls`, which a reset deletes with the stream.
@@ -23,11 +23,7 @@ const start = async (streamKey: string, flags: string[] = []): Promise<TestServe
 };
 
 const post = async (server: TestServer, path: string, body: unknown) => {
-  const response = await server.server.app.request(path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
+  const response = await postJson(server, path, body);
   expect(response.status, `${path} ${await response.clone().text()}`).toBe(200);
   return json(response);
 };
@@ -175,10 +171,9 @@ describe("the operator's pauses and auto-reapers", () => {
     const server = await start(streamKey);
     // Another client made the key a string: HSET answers WRONGTYPE.
     await redisSuite.redis.set(`${streamKey}:controls`, 'in the way');
-    const response = await server.server.app.request('/api/consumer/pause', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ group: 'notifications', name: 'worker-a' }),
+    const response = await postJson(server, '/api/consumer/pause', {
+      group: 'notifications',
+      name: 'worker-a',
     });
     expect(response.status).toBe(500);
     expect((await json(response)).message).toMatch(

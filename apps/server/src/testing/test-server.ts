@@ -46,3 +46,12 @@ export async function startTestServer(
 export async function json<T = any>(response: Response | Promise<Response>): Promise<T> {
   return (await (await response).json()) as T;
 }
+
+/** POSTs `body` as JSON to the test server's app, in process. */
+export async function postJson(test: TestServer, path: string, body: unknown): Promise<Response> {
+  return test.server.app.request(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
