@@ -5,7 +5,7 @@ import { DEMO_EVENT_TYPES, LIMITS, type Snapshot } from '@streamscope/protocol';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MAX_REQUESTS_PER_CLIENT } from './http/client-limit.js';
 import { holdAppends } from './testing/held-appends.js';
-import { json, startTestServer, type TestServer } from './testing/test-server.js';
+import { json, postJson, startTestServer, type TestServer } from './testing/test-server.js';
 
 let test: TestServer;
 beforeAll(async () => {
@@ -15,12 +15,7 @@ afterAll(async () => {
   await test?.stop();
 });
 
-const post = (path: string, body: unknown) =>
-  test.server.app.request(path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
+const post = (path: string, body: unknown) => postJson(test, path, body);
 
 async function waitForAcks(total: number) {
   const deadline = Date.now() + 10_000;

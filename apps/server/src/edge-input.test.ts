@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SocketClient } from './testing/socket-client.js';
-import { json, startTestServer, type TestServer } from './testing/test-server.js';
+import { json, postJson, startTestServer, type TestServer } from './testing/test-server.js';
 
 /**
  * Edge values a person or a script sends, which random bytes rarely hit: each one gets the same verdict on the
@@ -17,12 +17,7 @@ afterAll(async () => {
   await test?.stop();
 });
 
-const post = (path: string, body: unknown) =>
-  test.server.app.request(path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
+const post = (path: string, body: unknown) => postJson(test, path, body);
 const length = () => test.server.pipeline.stream.length();
 const typesOf = async (ids: readonly string[]) =>
   Promise.all(ids.map(async (id) => (await test.server.pipeline.stream.replay(id, id, 1))[0]?.fields.type));

@@ -2,7 +2,7 @@ import type { Snapshot } from '@streamscope/protocol';
 import type { EventFields } from '@streamscope/streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SocketClient } from './testing/socket-client.js';
-import { json, startTestServer, type TestServer } from './testing/test-server.js';
+import { json, postJson, startTestServer, type TestServer } from './testing/test-server.js';
 
 let test: TestServer;
 beforeAll(async () => {
@@ -19,12 +19,7 @@ afterAll(async () => {
   await test?.stop();
 });
 
-const post = (path: string, body: unknown = {}) =>
-  test.server.app.request(path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
+const post = (path: string, body: unknown = {}) => postJson(test, path, body);
 const state = () => json<Snapshot>(test.server.app.request('/api/state'));
 
 describe('production semantics', () => {
