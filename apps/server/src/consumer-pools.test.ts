@@ -1,6 +1,6 @@
 import { uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
 import { afterAll, expect, it } from 'vitest';
-import { json, startTestServer, type TestServer } from './testing/test-server.js';
+import { json, postJson, startTestServer, type TestServer } from './testing/test-server.js';
 
 // The seed's "separate consumer pool per group": each group runs in a process of its own, all on one stream.
 const redisSuite = usePrivateRedis();
@@ -31,11 +31,7 @@ it('runs one group per process on one stream: each acks every entry, each dashbo
   const watcher = await start(['--no-reset', '--seed', 'none']);
   expect(watcher.server.seeded).toEqual({ groups: 0, consumers: 0, restored: 0 });
 
-  const produced = await analytics.server.app.request('/api/produce', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ count: 200 }),
-  });
+  const produced = await postJson(analytics, '/api/produce', { count: 200 });
   expect(produced.status).toBe(200);
   // Each pool's workers' own count, not only Redis's empty PELs as the watcher sees them: a worker counts a
   // batch once its XACK has answered, a moment after another connection already sees the PEL empty.
@@ -68,20 +64,15 @@ it('runs one group per process on one stream: each acks every entry, each dashbo
     ['worker-b', null, true],
   ]);
   // A name the other pool is using is taken here too: two workers would share (and hand over) one PEL.
-  const taken = await analytics.server.app.request('/api/consumer/add', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ group: 'notifications', name: 'worker-a' }),
-  });
+  const taken = await postJson(analytics, '/api/consumer/add', { group: 'notifications', name: 'worker-a' });
   expect(taken.status).toBe(409);
   expect((await json(taken)).message).toMatch(
     /notifications\/worker-a is in use: a Streamscope worker in another process holds it/,
   );
   // Nor can it be removed from here: its own process runs it.
-  const elsewhere = await analytics.server.app.request('/api/consumer/remove', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ group: 'notifications', name: 'worker-a' }),
+  const elsewhere = await postJson(analytics, '/api/consumer/remove', {
+    group: 'notifications',
+    name: 'worker-a',
   });
   expect(elsewhere.status).toBe(409);
   expect((await json(elsewhere)).message).toMatch(

@@ -1,7 +1,7 @@
 import { connectedWorkers } from '@streamscope/streams';
 import { dropConnectionDuringAppend, usePrivateRedis, waitFor } from '@streamscope/testkit';
 import { expect, it } from 'vitest';
-import { startTestServer } from './testing/test-server.js';
+import { postJson, startTestServer } from './testing/test-server.js';
 
 // Commands that overlap each other or the server's own lifecycle: each ends in a clear error or a correct
 // result, and leaves nothing behind.
@@ -58,13 +58,8 @@ it('a consumer add in flight when the server closes starts no worker after it', 
 
 it('commands that arrive while the server closes are refused, and leave no producer or policy running', async () => {
   const test = await startTestServer([], { redis: redisSuite.server });
-  const { pipeline, app } = test.server;
-  const post = (path: string, body: object) =>
-    app.request(path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+  const { pipeline } = test.server;
+  const post = (path: string, body: object) => postJson(test, path, body);
   const answers: Response[] = [];
   const closeAll = pipeline.pool.closeAll.bind(pipeline.pool);
   // Sent while the workers are being closed, as a page or a script would just before the socket goes.
@@ -174,11 +169,7 @@ it('a requeue-all cut off by a dropped connection says how many went back, each 
       redisSuite.redis,
       pipeline.stream.streamKey,
       async () => {
-        const reply = await test.server.app.request('/api/dlq/requeue-all', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ through }),
-        });
+        const reply = await postJson(test, '/api/dlq/requeue-all', { through });
         const body = (await reply.json()) as { requeued: number; message: string };
         if (reply.ok) return Array.from({ length: body.requeued }, () => '');
         throw Object.assign(new Error(body.message), { status: reply.status });
