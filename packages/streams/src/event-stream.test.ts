@@ -376,6 +376,22 @@ describe('EventStream reading history and retention', () => {
     expect((await stream.infoGroups())[0]?.lastDeliveredId).toBe('0-0');
   });
 
+  it('countEntries counts a range page by page, up to its cap, without reading the entries', async () => {
+    const stream = newStream({ maxlenApprox: null });
+    const ids = await stream.produceBatch(
+      Array.from({ length: 2_500 }, (_, n) => ({ type: 'x', payload: order(n) })),
+    );
+    expect(await stream.countEntries('-', '+', 10_000)).toBe(2_500);
+    // Past the 1,000 one call reads, and stopping at the cap.
+    expect(await stream.countEntries('-', '+', 2_100)).toBe(2_100);
+    expect(await stream.countEntries(`(${ids[499]}`, ids[1_999] ?? '', 10_000)).toBe(1_500);
+    expect(await stream.countEntries(`(${ids.at(-1)}`, '+', 10)).toBe(0);
+    expect(await stream.countEntries('-', '(0-0', 10)).toBe(0);
+    expect(await stream.countEntries('(18446744073709551615-18446744073709551615', '+', 10)).toBe(0);
+    await expect(stream.countEntries('-', '+', 0)).rejects.toThrow(/cap must be an integer >= 1/);
+    await expect(stream.countEntries('newest', '+', 1)).rejects.toThrow(/start must be/);
+  });
+
   it('trimMinid drops entries older than an ID', async () => {
     const stream = newStream({ maxlenApprox: null });
     const ids = await stream.produceBatch(Array.from({ length: 10 }, () => ({ type: 'x' })));

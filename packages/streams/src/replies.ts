@@ -189,6 +189,13 @@ export function parseTypesOf(reply: Reply): (string | null)[] {
   );
 }
 
+/** The count-range script's reply: how many entries its XRANGE found, and the last one's ID (`null`: none). */
+export function parseCountRange(reply: Reply): { count: number; last: string | null } {
+  const [count, last] = asArray(reply, 'count range');
+  const lastId = asString(last, 'count range last id');
+  return { count: asNumber(count, 'count range count'), last: lastId === '' ? null : lastId };
+}
+
 export function parseIds(reply: Reply): string[] {
   return asArray(reply ?? [], 'ids').map((id) => asString(id, 'id'));
 }

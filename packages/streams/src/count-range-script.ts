@@ -1,0 +1,37 @@
+import { parseCountRange } from './replies.js';
+import { isBeyondIdSpace } from './stream-ids.js';
+
+// KEYS: stream. ARGV: start, end, count (XRANGE's bounds and COUNT). How many entries XRANGE finds there, and the
+// last one's ID ('' when none): a count without the entries, whose fields would otherwise cross the wire to be
+// decoded only to be thrown away. Redis still reads each entry into Lua, so a call reads at most
+// COUNT_RANGE_PAGE and a longer range is counted call by call.
+export const COUNT_RANGE_LUA = `
+local entries = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[2], 'COUNT', ARGV[3])
+local last = entries[#entries]
+return { #entries, last and last[1] or '' }
+`;
+
+/** Entries one COUNT_RANGE_LUA call reads: short calls, so a long count never holds Redis up for long. */
+export const COUNT_RANGE_PAGE = 1_000;
+
+/** Runs COUNT_RANGE_LUA on some key, with these XRANGE bounds and COUNT. */
+export type CountRangePage = (start: string, end: string, count: number) => Promise<unknown>;
+
+/** Counts the entries from `start` to `end` (XRANGE bounds), up to `cap`, COUNT_RANGE_PAGE a call. */
+export async function countRangePaged(
+  countPage: CountRangePage,
+  start: string,
+  end: string,
+  cap: number,
+): Promise<number> {
+  let counted = 0;
+  let from = start;
+  while (counted < cap && !isBeyondIdSpace(from, end)) {
+    const count = Math.min(COUNT_RANGE_PAGE, cap - counted);
+    const page = parseCountRange(await countPage(from, end, count));
+    counted += page.count;
+    if (page.count < count || page.last === null) return counted;
+    from = `(${page.last}`;
+  }
+  return counted;
+}
