@@ -1,6 +1,6 @@
 import { compareEntryIds, type EventStream, type GroupInfo, type StreamInfo } from '@streamscope/streams';
 
-/** The most entries one XRANGE may count: a bounded cost per group per tick. */
+/** The most entries one count may reach (one script call, see `countEntries`): a bounded cost per group per tick. */
 const COUNT_CAP = 100;
 
 export interface Backlog {
@@ -17,7 +17,7 @@ export interface Backlog {
  * before the group read them stay in its lag for good, even after its next read skipped them: Redis's lag
  * runs ahead of the truth by what the group lost. The truth is free at both ends (a group at the newest
  * entry has nothing waiting, one behind the oldest has the whole stream waiting) and cheap near them (one
- * XRANGE of at most 100 entries, on whichever side of the cursor is short). Everywhere else the last excess
+ * count of at most 100 entries, on whichever side of the cursor is short). Everywhere else the last excess
  * measured is taken off Redis's figure: it only grows while the group is behind the oldest entry.
  *
  * A group whose entries-read Redis does not know (one that has not read since it was made at an ID) has no
@@ -127,11 +127,11 @@ export class BacklogGauge {
     if (estimate === null) return null;
     if (estimate <= COUNT_CAP) {
       // Up to the snapshot's last entry: what was appended since belongs to the next look.
-      const after = (await reader.replay(`(${cursor}`, last, COUNT_CAP + 1)).length;
+      const after = await reader.countEntries(`(${cursor}`, last, COUNT_CAP + 1);
       if (after <= COUNT_CAP) return { lag: after, asOfSnapshot: true };
     } else if (length - estimate <= COUNT_CAP) {
       // A trim since the snapshot shrinks this count: right for the lag shown, not for counting losses.
-      const atOrBefore = (await reader.replay('-', cursor, COUNT_CAP + 1)).length;
+      const atOrBefore = await reader.countEntries('-', cursor, COUNT_CAP + 1);
       if (atOrBefore <= COUNT_CAP) return { lag: length - atOrBefore, asOfSnapshot: false };
     }
     return null;

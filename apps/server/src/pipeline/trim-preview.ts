@@ -7,7 +7,10 @@ import { CommandError } from './command-error.js';
  * reads entries page by page and keeps none, so what bounds it is the time Redis and the wire spend.
  */
 export const PREVIEW_COUNT_CAP = 100_000;
-/** Entries per XRANGE/XPENDING call: short calls, so a preview never holds Redis up for long. */
+/**
+ * Entries per XRANGE/XPENDING call (`countEntries` counts a thousand a call too): short calls, so a preview
+ * never holds Redis up for long.
+ */
 const PAGE = 1_000;
 
 export type TrimTarget = { maxlen: number } | { minId: string };
@@ -33,7 +36,7 @@ export async function previewTrim(
     };
   }
   const below = `(${cut.cutoffId}`;
-  const removes = cut.removes ?? (await countEntries(stream, '-', below, countCap));
+  const removes = cut.removes ?? (await stream.countEntries('-', below, countCap));
   const perGroup = await Promise.all(
     groups.map(async (group) => {
       let pending: number;
@@ -53,7 +56,7 @@ export async function previewTrim(
       const unread =
         compareEntryIds(group.lastDeliveredId, cut.cutoffId) >= 0
           ? 0
-          : await countEntries(stream, `(${group.lastDeliveredId}`, below, countCap);
+          : await stream.countEntries(`(${group.lastDeliveredId}`, below, countCap);
       return { group: group.name, pending, unread };
     }),
   );
@@ -126,15 +129,6 @@ async function nthEntryId(
     left -= page.length;
     bound = `(${last.id}`;
   }
-}
-
-/** Entries from `start` to `end` (XRANGE bounds), up to `cap`. */
-function countEntries(stream: EventStream, start: string, end: string, cap: number): Promise<number> {
-  return countPaged(
-    async (from, count) => (await stream.replay(from, end, count)).map((entry) => entry.id),
-    start,
-    cap,
-  );
 }
 
 /** Counts what `page` lists from `start` on, one page of IDs at a time, up to `cap`. */
