@@ -31,6 +31,7 @@ import {
   parseTypesOf,
 } from './replies.js';
 import { assertEntryId, assertGroupStart, assertRangeBound, isBeyondIdSpace, show } from './stream-ids.js';
+import { measureRoom, type StreamRoom } from './stream-room.js';
 import type {
   AutoclaimResult,
   ConsumerInfo,
@@ -563,6 +564,20 @@ export class EventStream {
         cap,
       ),
     );
+  }
+
+  /**
+   * How many entries can be appended now before this stream's `XADD MAXLEN ~` trims one that a group has not
+   * read yet or holds pending, and which group is furthest behind; `null` when nothing limits appends (the
+   * stream is uncapped, or has no groups). With `wanted`, counting stops once cheap bounds show that many
+   * fit (see `StreamRoom`). Appends by others after it answers are theirs to account for.
+   * @example
+   *   const room = await stream.room(events.length);
+   *   if (room !== null && room.room < events.length) console.log(`${room.group} is ${room.needed} behind`);
+   */
+  async room(wanted?: number): Promise<StreamRoom | null> {
+    if (wanted !== undefined) assertInteger(wanted, 'wanted', 1);
+    return measureRoom(this, wanted ?? Number.POSITIVE_INFINITY);
   }
 
   /** `XREVRANGE`: the newest `count` entries (at or before `end`, an ID or `(ID` for before it), newest first. */

@@ -54,6 +54,7 @@ export {
 } from './partitioned-stream.js';
 export { ProcessedIds, type ProcessedIdsOptions } from './processed-ids.js';
 export { compareEntryIds, entryIdTime, isEntryId } from './stream-ids.js';
+export type { StreamRoom } from './stream-room.js';
 export { StreamTail, type StreamTailEvents, type StreamTailOptions } from './stream-tail.js';
 export type * from './types.js';
 // `export type *` alone would make FIXED_FIELDS a type-only export, unusable as the value it is.
