@@ -1,8 +1,10 @@
 import {
   ConsumerWorker,
   DeadLetters,
+  type EventFields,
   EventStream,
   GroupNotFoundError,
+  NoRoomError,
   NothingToRequeueError,
   RequeueRefusedError,
   RequeueStoppedError,
@@ -467,6 +469,7 @@ describe('dead-letter stream', () => {
       skippedBy: { trimmed: 0, wide: 0 },
       skippedLetters: [],
       more: false,
+      stoppedForRoom: null,
     });
     expect(seen).toEqual(ids.slice(0, 3));
     expect((await deadLetters.newest()).map((letter) => letter.id)).toEqual([newest?.id]);
@@ -505,6 +508,7 @@ describe('dead-letter stream', () => {
         { id: letterIds[149], originalId: '150-0', reason: 'wide' },
       ],
       more: false,
+      stoppedForRoom: null,
     });
     expect((await deadLetters.newest()).map((letter) => letter.id)).toEqual([
       after,
@@ -531,6 +535,7 @@ describe('dead-letter stream', () => {
     expect(await deadLetters.requeueThrough(through, { limit: 3 })).toMatchObject({
       requeued: 3,
       more: false,
+      stoppedForRoom: null,
     });
     expect(await deadLetters.length()).toBe(0);
     expect(await stream.length()).toBe(10);
@@ -544,6 +549,9 @@ describe('dead-letter stream', () => {
       ['1-0', { limit: 0 }, /limit must be an integer >= 1/],
       ['1-0', { limit: 1.5 }, /limit must be an integer >= 1/],
       ['1-0', { onRequeued: 'log' }, /onRequeued must be a function/],
+      ['1-0', { roomWaitMs: -1 }, /roomWaitMs must be an integer >= 0/],
+      ['1-0', { roomPollMs: 0 }, /roomPollMs must be an integer >= 1/],
+      ['1-0', { signal: 'stop' }, /signal must be an AbortSignal/],
     ];
     for (const [through, options, message] of refusals) {
       const call = deadLetters.requeueThrough(through as string, options as never);
@@ -579,6 +587,7 @@ describe('dead-letter stream', () => {
       skippedBy: { trimmed: 0, wide: 0 },
       skippedLetters: [],
       more: false,
+      stoppedForRoom: null,
     });
     expect(new Set(requeued).size).toBe(150);
     expect((await deadLetters.newest()).map((letter) => letter.id)).toEqual([await during]);
@@ -846,6 +855,162 @@ describe('dead-letter stream', () => {
     expect(capped.count).toBe(500);
     expect(() => new DeadLetters(stream, 'x', { maxlenApprox: 0 })).toThrow(
       /maxlenApprox must be an integer >= 1/,
+    );
+  });
+});
+
+describe('requeue into a capped stream, paced by the room its groups leave', () => {
+  /** A stream capped at `maxlenApprox`, and its DLQ holding `count` letters (of `1-0`, `2-0`…), oldest first. */
+  async function lettersFor(maxlenApprox: number | null, count: number) {
+    const stream = new EventStream({
+      connection: redisSuite.redis,
+      streamKey: uniqueStreamKey('room'),
+      maxlenApprox,
+    });
+    const deadLetters = new DeadLetters(stream);
+    redisSuite.afterThisTest(() => redisSuite.redis.del(stream.streamKey, deadLetters.key));
+    const writes = redisSuite.redis.pipeline();
+    for (let n = 1; n <= count; n++) {
+      const payload = ['type', 'order.paid', 'ts_ms', '1', 'order_id', `o-${n}`];
+      writes.xadd(deadLetters.key, '*', 'dlq_original_id', `${n}-0`, 'dlq_reason', 'x', ...payload);
+    }
+    return { stream, deadLetters, through: String((await writes.exec())?.at(-1)?.[1]) };
+  }
+
+  /** Every letter is either still in the DLQ or a copy in the stream, once: nothing was lost, nothing doubled. */
+  async function expectNothingLost(stream: EventStream, deadLetters: DeadLetters, count: number) {
+    const copies = (await stream.replay('-', '+', 10_000)).flatMap((entry) =>
+      entry.fields.requeued_from ? [entry.fields.requeued_from] : [],
+    );
+    const still = (await deadLetters.newest(10_000)).map((letter) => letter.originalId);
+    expect(copies.length + still.length).toBe(count);
+    expect(new Set([...copies, ...still]).size).toBe(count);
+  }
+
+  it('requeues only what fits beside what a group has not read, waits, then stops and says why: nothing is trimmed unread', async () => {
+    const { stream, deadLetters, through } = await lettersFor(50, 120);
+    await stream.ensureGroup('analytics', '0-0');
+    const originals = await stream.produceBatch(Array.from({ length: 20 }, () => ({ type: 'order.placed' })));
+    // Caught up with those: only the copies are for it.
+    await stream.ensureGroup('notifications', '$');
+    const started = performance.now();
+    const result = await deadLetters.requeueThrough(through, { roomWaitMs: 200, roomPollMs: 20 });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(190);
+    expect(result).toMatchObject({
+      requeued: 30,
+      skipped: 0,
+      more: false,
+      stoppedForRoom: { maxlen: 50, group: 'analytics', left: 90 },
+    });
+    expect(result.stoppedForRoom?.waitedMs).toBeGreaterThanOrEqual(190);
+    // Every entry analytics had not read is still there for it: its 20 and the 30 copies.
+    const read = await stream.consume('analytics', 'c', 1_000, 10);
+    expect(read.map((entry) => entry.id).slice(0, 20)).toEqual(originals);
+    expect(read).toHaveLength(50);
+    await expectNothingLost(stream, deadLetters, 120);
+    // The copies notifications was sent are there for it too; and a second call without room takes none.
+    expect(await stream.consume('notifications', 'c', 1_000, 10)).toHaveLength(30);
+    expect(await deadLetters.requeueThrough(through, { roomWaitMs: 0 })).toMatchObject({
+      requeued: 0,
+      stoppedForRoom: { group: 'analytics', waitedMs: 0, left: 90 },
+    });
+  });
+
+  it('with a group reading meanwhile, requeues every letter, as fast as the group makes room, and the group gets each', async () => {
+    const { stream, deadLetters, through } = await lettersFor(50, 300);
+    await stream.ensureGroup('g', '0-0');
+    const received = new Set<string>();
+    const worker = startWorker(stream, 'g', 'reader', {
+      blockMs: 20,
+      count: 10,
+      handler: async (entry) => {
+        received.add(entry.fields.requeued_from ?? '');
+      },
+    });
+    await worker.start();
+    const result = await deadLetters.requeueThrough(through, { roomWaitMs: 20_000, roomPollMs: 5 });
+    expect(result).toMatchObject({ requeued: 300, skipped: 0, more: false, stoppedForRoom: null });
+    await waitFor('every copy handled', () => received.size === 300);
+    expect(await deadLetters.length()).toBe(0);
+  });
+
+  it('takes every letter into a stream without groups, or an uncapped one, however far behind its groups are', async () => {
+    const ungrouped = await lettersFor(50, 120);
+    expect(await ungrouped.deadLetters.requeueThrough(ungrouped.through, { roomWaitMs: 0 })).toMatchObject({
+      requeued: 120,
+      stoppedForRoom: null,
+    });
+    const uncapped = await lettersFor(null, 120);
+    await uncapped.stream.ensureGroup('g', '0-0');
+    expect(await uncapped.deadLetters.requeueThrough(uncapped.through, { roomWaitMs: 0 })).toMatchObject({
+      requeued: 120,
+      stoppedForRoom: null,
+    });
+    expect(await uncapped.stream.length()).toBe(120);
+  });
+
+  it('letters that append nothing go by without room, counted as skipped; the first that would append stops it', async () => {
+    const { stream, deadLetters } = await lettersFor(50, 0);
+    await stream.ensureGroup('g', '0-0');
+    await stream.produceBatch(Array.from({ length: 50 }, () => ({ type: 'order.placed' })));
+    const letter = (n: number, fields: EventFields | null) =>
+      deadLetters.send(`${n}-0`, {
+        group: 'g',
+        consumer: 'w',
+        deliveryCount: null,
+        reason: 'x',
+        fields,
+        stillPending: false,
+      });
+    const trimmed = await letter(1, null);
+    await letter(2, { type: 'order.paid', ts_ms: '1' });
+    const through = await letter(3, { type: 'order.paid', ts_ms: '1' });
+    expect(await deadLetters.requeueThrough(through ?? '', { roomWaitMs: 0 })).toMatchObject({
+      requeued: 0,
+      skipped: 1,
+      skippedLetters: [{ id: trimmed, originalId: '1-0', reason: 'trimmed' }],
+      stoppedForRoom: { group: 'g', left: 2 },
+    });
+    expect(await stream.length()).toBe(50);
+  });
+
+  it('a single requeue into a stream with no room refuses, and the letter stays; one that appends nothing is answered as ever', async () => {
+    const { stream, deadLetters, through } = await lettersFor(50, 1);
+    await stream.ensureGroup('analytics', '0-0');
+    await stream.produceBatch(Array.from({ length: 50 }, () => ({ type: 'order.placed' })));
+    const refusal = deadLetters.requeue(through);
+    await expect(refusal).rejects.toThrow(NoRoomError);
+    await expect(refusal).rejects.toThrow(
+      /dead letter .* \(of 1-0\) stays: the stream .* \(MAXLEN ~ 50\) has no room until group analytics catches up: it has 50 or more entries yet to read or ack/,
+    );
+    await expect(refusal).rejects.toMatchObject({ maxlen: 50, group: 'analytics' });
+    expect(await deadLetters.length()).toBe(1);
+    expect(await deadLetters.requeue('1-1')).toBeNull();
+    // Read by its group, the stream has room again.
+    await stream.ack(
+      'analytics',
+      (await stream.consume('analytics', 'c', 10, 10)).map((entry) => entry.id),
+    );
+    expect(await deadLetters.requeue(through)).toMatchObject({ originalId: '1-0' });
+  });
+
+  it('an abort ends its wait for room at once, saying how many went back', async () => {
+    const { stream, deadLetters, through } = await lettersFor(50, 120);
+    await stream.ensureGroup('g', '0-0');
+    const stop = new AbortController();
+    const started = performance.now();
+    const requeueing = deadLetters.requeueThrough(through, { roomWaitMs: 60_000, signal: stop.signal });
+    await waitFor('the stream full', async () => (await stream.length()) >= 50);
+    stop.abort(new Error('the server is shutting down'));
+    const outcome = await requeueing.catch((error: unknown) => error);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(outcome).toBeInstanceOf(RequeueStoppedError);
+    expect(outcome).toMatchObject({ requeued: 50, unanswered: 0 });
+    expect(String(outcome)).toMatch(/stopped after 50 requeued: the server is shutting down/);
+    await expectNothingLost(stream, deadLetters, 120);
+    // Aborted before it starts, it does nothing.
+    await expect(deadLetters.requeueThrough(through, { signal: stop.signal })).rejects.toThrow(
+      /stopped after 0 requeued: the server is shutting down/,
     );
   });
 });

@@ -1,6 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { assertBoolean, assertInteger, assertName, assertOptions } from './arguments.js';
+import { COUNT_RANGE_LUA, countRangePaged } from './count-range-script.js';
 import { DEAD_LETTER_LUA, REQUEUE_LUA, WIDE_PAYLOAD_FIELD } from './dead-letter-scripts.js';
 import {
+  NoRoomError,
   NothingToRequeueError,
   RequeueRefusedError,
   RequeueStoppedError,
@@ -20,6 +23,7 @@ import {
   nextEntryId,
   show,
 } from './stream-ids.js';
+import type { StreamRoom } from './stream-room.js';
 import { type AutoclaimResult, type EventFields, FIXED_FIELDS, type HandoverResult } from './types.js';
 
 /** Why and from where an entry was dead-lettered. */
@@ -62,6 +66,30 @@ export interface RequeueThroughOptions {
   readonly limit?: number;
   /** Called with each letter put back, in the order they were, e.g. to record where it went. */
   readonly onRequeued?: (result: RequeueResult) => void;
+  /**
+   * How long, in all, it waits for the stream's groups to make room (see `stoppedForRoom`) before it stops
+   * with the rest left in the DLQ; 5,000 ms by default, 0 to stop as soon as there is none.
+   */
+  readonly roomWaitMs?: number;
+  /** How often it looks for room again while it waits; every 100 ms by default. */
+  readonly roomPollMs?: number;
+  /**
+   * Aborted, it stops before its next page, or its wait for room, with a `RequeueStoppedError` saying how many
+   * went back (a page under way finishes first: its scripts are out).
+   */
+  readonly signal?: AbortSignal;
+}
+
+/** Why `requeueThrough` stopped before `through`: the stream had no room, and its groups made none in time. */
+export interface RoomStop {
+  /** The stream's MAXLEN. */
+  readonly maxlen: number;
+  /** The group furthest behind when it gave up: it had `maxlen` entries or more yet to read or ack. */
+  readonly group: string;
+  /** How long it waited for room, in all, in milliseconds. */
+  readonly waitedMs: number;
+  /** Letters through `through` it left in the DLQ without looking at them (`skipped` counts the others). */
+  readonly left: number;
 }
 
 /** What `requeueThrough` did. */
@@ -76,11 +104,35 @@ export interface RequeueThroughResult {
   readonly skippedLetters: readonly SkippedLetter[];
   /** It stopped at `limit` with letters through `through` still unread. */
   readonly more: boolean;
+  /**
+   * Set when it stopped before `through` because requeueing the next letter would have let the stream's
+   * `XADD MAXLEN ~` trim entries a group has yet to read or ack (see `EventStream.room`), and the groups made
+   * no room within `roomWaitMs`; `null` otherwise.
+   */
+  readonly stoppedForRoom: RoomStop | null;
+}
+
+/** `RequeueThroughOptions` with their defaults. */
+interface RequeueThroughSettings {
+  readonly limit: number;
+  readonly onRequeued: ((result: RequeueResult) => void) | undefined;
+  readonly roomWaitMs: number;
+  readonly roomPollMs: number;
+  readonly signal: AbortSignal | undefined;
+}
+
+/** A letter of a page `requeueThrough` read, and whether requeueing it appends to the stream. */
+interface PageLetter {
+  readonly id: string;
+  readonly originalId: string;
+  readonly appends: boolean;
 }
 
 /** Letters `requeueThrough` reads (and requeues) per round trip. */
 const REQUEUE_PAGE = 100;
 const REQUEUE_THROUGH_LIMIT = 10_000;
+const ROOM_WAIT_MS = 5_000;
+const ROOM_POLL_MS = 100;
 /** Skipped letters a result names; the count covers the rest. */
 const SKIPPED_LISTED = 100;
 
@@ -239,10 +291,27 @@ export class DeadLetters {
    * can key on it and a group that had processed the original can tell the copy is a duplicate. A letter
    * of an entry whose payload was trimmed while it was pending has nothing to put back:
    * `NothingToRequeueError`, and the letter stays.
+   *
+   * A stream with no room (a group has MAXLEN entries or more yet to read or ack, see `EventStream.room`)
+   * takes not even this one: `NoRoomError`, and the letter stays. One append there is not one entry lost:
+   * `XADD MAXLEN ~` trims a whole node of the oldest entries at a time, up to 100 of them unread.
    */
   async requeue(id: string): Promise<RequeueResult | null> {
     assertEntryId(id, 'id');
-    const outcome = await this.#requeueOne(fullEntryId(id));
+    const letterId = fullEntryId(id);
+    const room = await this.#stream.room(1);
+    if (room !== null && room.room === 0) {
+      // A letter that appends nothing (gone, trimmed or wide) is answered as ever, room or not.
+      const [letter] = await this.#lettersBetween(letterId, letterId, 1);
+      if (letter === undefined) return null;
+      if (letter.appends) {
+        throw new NoRoomError(
+          `dead letter ${id} (of ${letter.originalId || 'an unknown entry'}) stays: ${noRoom(this.streamKey, room)}`,
+          room,
+        );
+      }
+    }
+    const outcome = await this.#requeueOne(letterId);
     if (outcome === null || !('refused' in outcome)) return outcome;
     const of = outcome.originalId || 'an unknown entry';
     if (outcome.refused === 'wide') {
@@ -262,26 +331,51 @@ export class DeadLetters {
    * requeued (its payload trimmed, or too wide for a script) stays too and is reported; it does not stop the
    * rest. The DLQ is read a page at a time, and at most `limit` letters (10,000 by default) are looked at:
    * `more` says letters through `through` were left unread for another call (which looks at the skipped ones
-   * again first). Stopped part-way (Redis went away), it throws a `RequeueStoppedError` saying how many went back.
+   * again first). Stopped part-way (Redis went away, or `signal` aborted), it throws a `RequeueStoppedError`
+   * saying how many went back.
+   *
+   * It never pushes the stream past what its groups still need: before each page it asks `EventStream.room`
+   * and requeues only as many letters as fit, so `XADD MAXLEN ~` trims no entry a group has yet to read or
+   * ack. With no room it waits for the groups to catch up, looking again every `roomPollMs`, up to
+   * `roomWaitMs` in all; then it stops with the rest left in the DLQ, and `stoppedForRoom` says so, naming the
+   * group furthest behind. An uncapped stream, or one without groups, takes every letter. Entries others
+   * append while it runs take room it counted on until its next page looks again.
    * @example
-   *   const { requeued, skipped } = await deadLetters.requeueThrough(newestShown.id, {
+   *   const { requeued, skipped, stoppedForRoom } = await deadLetters.requeueThrough(newestShown.id, {
    *     onRequeued: (letter) => log(`${letter.originalId} is back as ${letter.requeuedAs}`),
    *   });
+   *   if (stoppedForRoom) log(`${stoppedForRoom.left} stay until ${stoppedForRoom.group} catches up`);
    */
   async requeueThrough(through: string, options: RequeueThroughOptions = {}): Promise<RequeueThroughResult> {
     assertEntryId(through, 'through');
     assertOptions(options, 'requeueThrough options');
-    const { limit = REQUEUE_THROUGH_LIMIT, onRequeued } = options;
+    const {
+      limit = REQUEUE_THROUGH_LIMIT,
+      onRequeued,
+      roomWaitMs = ROOM_WAIT_MS,
+      roomPollMs = ROOM_POLL_MS,
+      signal,
+    } = options;
     assertInteger(limit, 'limit', 1);
     if (onRequeued !== undefined && typeof onRequeued !== 'function') {
       throw new StreamArgumentError(`onRequeued must be a function, got ${show(onRequeued)}`);
     }
+    assertInteger(roomWaitMs, 'roomWaitMs', 0);
+    assertInteger(roomPollMs, 'roomPollMs', 1);
+    if (signal !== undefined && !(signal instanceof AbortSignal)) {
+      throw new StreamArgumentError(`signal must be an AbortSignal, got ${show(signal)}`);
+    }
     const progress = { requeued: 0, unanswered: 0 };
     try {
-      return await this.#requeueThrough(through, limit, progress, onRequeued);
+      return await this.#requeueThrough(
+        through,
+        { limit, onRequeued, roomWaitMs, roomPollMs, signal },
+        progress,
+      );
     } catch (error) {
-      // Wherever it stopped (reading a page or running its scripts), the letters already back are back; and
-      // those of the page whose replies the failure took may be too (a dropped connection: "may have run").
+      // Wherever it stopped (reading a page, running its scripts, waiting for room), the letters already back
+      // are back; and those of the page whose replies the failure took may be too (a dropped connection: "may
+      // have run").
       const { requeued, unanswered } = progress;
       const maybe = unanswered > 0 ? ` (and up to ${unanswered} more, whose replies were lost)` : '';
       const message = error instanceof Error ? error.message : String(error);
@@ -296,19 +390,22 @@ export class DeadLetters {
   /** `requeueThrough`, counting in `progress` what it did, for the message should it stop part-way. */
   async #requeueThrough(
     through: string,
-    limit: number,
+    options: RequeueThroughSettings,
     progress: { requeued: number; unanswered: number },
-    onRequeued: ((result: RequeueResult) => void) | undefined,
   ): Promise<RequeueThroughResult> {
+    const { limit, onRequeued, signal } = options;
+    signal?.throwIfAborted();
     let seen = 0;
     const skipped: SkippedLetter[] = [];
     const skippedBy = { trimmed: 0, wide: 0 };
-    const done = (more: boolean) => ({
+    const waited = { ms: 0 };
+    const done = (more: boolean, stoppedForRoom: RoomStop | null = null) => ({
       requeued: progress.requeued,
       skipped: skippedBy.trimmed + skippedBy.wide,
       skippedBy: { ...skippedBy },
       skippedLetters: skipped,
       more,
+      stoppedForRoom,
     });
     // Letters written during the call are not the caller's to requeue, whatever `through` says (the largest
     // ID, a clock ahead): the newest letter now bounds it too. Otherwise a poison letter requeued on one page
@@ -319,8 +416,15 @@ export class DeadLetters {
     const end = compareEntryIds(newest.id, lastIdOf(through)) < 0 ? newest.id : through;
     let start = '-';
     while (seen < limit) {
-      const page = await this.#idsBetween(start, end, Math.min(REQUEUE_PAGE, limit - seen));
-      if (page.length === 0) return done(false);
+      signal?.throwIfAborted();
+      const letters = await this.#lettersBetween(start, end, Math.min(REQUEUE_PAGE, limit - seen));
+      if (letters.length === 0) return done(false);
+      const fit = await this.#roomFor(letters, options, waited);
+      if (typeof fit !== 'number') {
+        const left = await this.#countBetween(start, end);
+        return done(false, { maxlen: fit.maxlen, group: fit.group, waitedMs: waited.ms, left });
+      }
+      const page = letters.slice(0, fit).map((letter) => letter.id);
       seen += page.length;
       // One round trip for the page: Redis runs the scripts in the order sent, so the copies keep the
       // letters' order. Each settles alone, so a failure halfway still reports the letters already back.
@@ -348,16 +452,55 @@ export class DeadLetters {
       if (failure !== undefined) throw failure;
       start = `(${page.at(-1)}`;
     }
-    return done((await this.#idsBetween(start, end, 1)).length > 0);
+    return done((await this.#lettersBetween(start, end, 1)).length > 0);
   }
 
-  /** Up to `count` letter IDs from `start` to `end`, oldest first. */
-  async #idsBetween(start: string, end: string, count: number): Promise<string[]> {
+  /**
+   * How many of `letters` (a page, oldest first) can go now: the most that leave the stream room for what its
+   * groups still need, letters that append nothing (trimmed, wide) taking none. With none that can, it waits
+   * for room, adding the time to `waited`, up to `roomWaitMs` in all; then it answers the room it found.
+   */
+  async #roomFor(
+    letters: readonly PageLetter[],
+    { roomWaitMs, roomPollMs, signal }: RequeueThroughSettings,
+    waited: { ms: number },
+  ): Promise<number | StreamRoom> {
+    const appending = letters.filter((letter) => letter.appends).length;
+    for (;;) {
+      const room = appending === 0 ? null : await this.#stream.room(appending);
+      if (room === null) return letters.length;
+      const fit = lettersWithin(letters, room.room);
+      if (fit > 0 || waited.ms >= roomWaitMs) return fit > 0 ? fit : room;
+      const pause = Math.min(roomPollMs, roomWaitMs - waited.ms);
+      const before = performance.now();
+      // Rejects only when aborted: then with the signal's own reason, as between pages.
+      await sleep(pause, undefined, { signal }).catch(() => signal?.throwIfAborted());
+      waited.ms += Math.round(performance.now() - before);
+    }
+  }
+
+  /** Up to `count` letters from `start` to `end`, oldest first, each with whether requeueing it appends. */
+  async #lettersBetween(start: string, end: string, count: number): Promise<PageLetter[]> {
     if (isBeyondIdSpace(start, end)) return [];
     const reply = await redisCommand('XRANGE (dead letters)', () =>
       this.#stream.redis.call('XRANGE', this.key, start, end, 'COUNT', count),
     );
-    return parseFlatEntries(reply).map(({ id }) => id);
+    return parseFlatEntries(reply).map(({ id, flat }) => {
+      const { meta, at } = letterMeta(flat);
+      return { id, originalId: meta.dlq_original_id ?? '', appends: appendsOnRequeue(flat, at) };
+    });
+  }
+
+  /** How many letters lie from `start` to `end`, counted by script: only the count crosses the wire. */
+  #countBetween(start: string, end: string): Promise<number> {
+    return redisCommand('XRANGE (count dead letters)', () =>
+      countRangePaged(
+        (from, to, count) => this.#stream.redis.eval(COUNT_RANGE_LUA, 1, this.key, from, to, String(count)),
+        start,
+        end,
+        Number.MAX_SAFE_INTEGER,
+      ),
+    );
   }
 
   /**
@@ -448,7 +591,11 @@ function assertDeadLetterInfo(info: DeadLetterInfo): void {
   }
 }
 
-function toDeadLetter(id: string, flat: readonly string[]): DeadLetter {
+/**
+ * A letter's own fields, read as the requeue script reads them (each of them once, up to the first field that
+ * is not one), and where its payload begins.
+ */
+function letterMeta(flat: readonly string[]): { meta: Partial<Record<MetaName, string>>; at: number } {
   const meta: Partial<Record<MetaName, string>> = {};
   let at = 0;
   for (; at + 1 < flat.length && at < META.length * 2; at += 2) {
@@ -456,6 +603,39 @@ function toDeadLetter(id: string, flat: readonly string[]): DeadLetter {
     if (!isMeta(name) || meta[name] !== undefined) break;
     meta[name] = flat[at + 1] ?? '';
   }
+  return { meta, at };
+}
+
+/**
+ * Whether requeueing the letter appends to the stream: it holds a payload (from `at` on), and not one too wide
+ * for the script. The script's own judgement is the one that counts; this one errs only towards appending
+ * (a WIDE_PAYLOAD_FIELD holding a JSON object the script refuses), so room is never short for what it appends.
+ */
+function appendsOnRequeue(flat: readonly string[], at: number): boolean {
+  if (at + 1 >= flat.length) return false;
+  return !(flat.length === at + 2 && flat[at] === WIDE_PAYLOAD_FIELD && unwrapWide(flat[at + 1]) !== null);
+}
+
+/** How many of `letters` go before the one that would append past `room`: those that append nothing go free. */
+function lettersWithin(letters: readonly PageLetter[], room: number): number {
+  let appending = 0;
+  let at = 0;
+  for (; at < letters.length; at += 1) {
+    if (!letters[at]?.appends) continue;
+    if (appending === room) break;
+    appending += 1;
+  }
+  return at;
+}
+
+/** Why a stream with no room has none, in words. (Room is counted up to MAXLEN: with none, MAXLEN or more.) */
+function noRoom(streamKey: string, room: StreamRoom): string {
+  return `the stream ${streamKey} (MAXLEN ~ ${room.maxlen}) has no room until group ${room.group} catches up: it has ${room.maxlen} or more entries yet to read or ack, which an append could trim`;
+}
+
+function toDeadLetter(id: string, flat: readonly string[]): DeadLetter {
+  const { meta, at: payloadAt } = letterMeta(flat);
+  let at = payloadAt;
   const original: Record<string, string> = {};
   const payload = flat.length === at + 2 && flat[at] === WIDE_PAYLOAD_FIELD ? unwrapWide(flat[at + 1]) : null;
   if (payload)

@@ -25,6 +25,27 @@ export class RequeueRefusedError extends StreamError {}
 export class NothingToRequeueError extends RequeueRefusedError {}
 
 /**
+ * A dead letter left in place because the stream has no room for it: appending would let `XADD MAXLEN ~` trim
+ * entries that `group` has yet to read or ack (see `EventStream.room`). Requeue it once the group catches up.
+ */
+export class NoRoomError extends RequeueRefusedError {
+  /** The stream's MAXLEN. */
+  readonly maxlen: number;
+  /** The group furthest behind: it has `maxlen` entries or more yet to read or ack. */
+  readonly group: string;
+
+  constructor(
+    message: string,
+    room: { readonly maxlen: number; readonly group: string },
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.maxlen = room.maxlen;
+    this.group = room.group;
+  }
+}
+
+/**
  * `requeueThrough` stopped part-way (Redis went away, say): `requeued` letters went back and were reported,
  * up to `unanswered` more may have (their scripts were sent, their replies lost), and the rest stay.
  */

@@ -26,10 +26,12 @@ export {
   type RequeueResult,
   type RequeueThroughOptions,
   type RequeueThroughResult,
+  type RoomStop,
   type SkippedLetter,
 } from './dead-letters.js';
 export {
   GroupNotFoundError,
+  NoRoomError,
   NothingToRequeueError,
   RequeueRefusedError,
   RequeueStoppedError,
