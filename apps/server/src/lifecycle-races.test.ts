@@ -239,3 +239,30 @@ it('a reset waits for a requeue-all under way, and leaves nothing in the new str
     await test.stop();
   }
 });
+
+it('a requeue-all waiting for a paused group to make room ends at once when the server closes, saying how many went back', async () => {
+  const test = await startTestServer(['--maxlen', '50'], {
+    redis: redisSuite.server,
+    requeueRoomWaitMs: 60_000,
+  });
+  const { pipeline } = test.server;
+  await postJson(test, '/api/consumer/pause', { group: 'analytics', name: 'worker-c' });
+  const through = await letters(pipeline.deadLetters.key, 100);
+  const requeueing = pipeline.requeueThrough(through).then(
+    () => null,
+    (error: unknown) => error,
+  );
+  // The stream full of what analytics has not read: 50 letters back, the requeue-all waiting for room.
+  await waitFor(
+    'the stream full',
+    async () => (await redisSuite.redis.xlen(pipeline.stream.streamKey)) >= 50,
+  );
+  const started = performance.now();
+  await test.stop();
+  expect(await requeueing).toMatchObject({
+    code: 'unavailable',
+    message: 'the server is shutting down: 50 dead letter(s) went back before it did, the rest stay',
+  });
+  expect(performance.now() - started).toBeLessThan(5_000);
+  expect(await redisSuite.redis.xlen(pipeline.deadLetters.key)).toBe(50);
+});

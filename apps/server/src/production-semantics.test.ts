@@ -311,6 +311,7 @@ describe('production semantics', () => {
       skippedBy: { trimmed: 1, wide: 0 },
       skippedLetters: [{ id: trimmed, originalId: '1-0', reason: 'trimmed' }],
       more: false,
+      stoppedForRoom: null,
     });
     expect((await state()).dlq.newest.map((l) => l.id)).toEqual([trimmed]);
     const refused = await post('/api/dlq/requeue-all', { through: 'newest' });
@@ -318,5 +319,77 @@ describe('production semantics', () => {
     expect(await refused.json()).toMatchObject({ code: 'bad_request', message: /through/ });
     expect((await post('/api/dlq/requeue-all', { through, limit: 5 })).status).toBe(400);
     await post('/api/dlq/purge', { through: trimmed });
+  });
+});
+
+describe('requeue into a stream with little room', () => {
+  it('requeue-all puts back only what fits beside what a paused group has not read, says why it stopped, and the rest once the group reads again', async () => {
+    const small = await startTestServer(['--maxlen', '50'], { requeueRoomWaitMs: 300 });
+    const client = await SocketClient.connect(small.server.url);
+    try {
+      const { pipeline } = small.server;
+      await postJson(small, '/api/consumer/pause', { group: 'analytics', name: 'worker-c' });
+      const originals = await pipeline.produce(30);
+      const letters = pipeline.stream.redis.pipeline();
+      for (let n = 1; n <= 100; n++) {
+        const payload = ['type', 'order.paid', 'ts_ms', '1', 'order_id', `o-${n}`];
+        letters.xadd(
+          pipeline.deadLetters.key,
+          '*',
+          'dlq_original_id',
+          `${n}-0`,
+          'dlq_reason',
+          'x',
+          ...payload,
+        );
+      }
+      const through = String((await letters.exec())?.at(-1)?.[1]);
+
+      await client.next((message) => message.type === 'snapshot');
+      const reply = await client.request({ type: 'dlq.requeue-all', through });
+      expect(reply).toMatchObject({
+        type: 'result',
+        result: {
+          requeued: 20,
+          skipped: 0,
+          more: false,
+          stoppedForRoom: { maxlen: 50, group: 'analytics', left: 80 },
+        },
+      });
+      // Nothing analytics has not read was trimmed: its 30 and the 20 copies are all there for it.
+      const kept = await pipeline.stream.replay('-', '+', 100);
+      expect(kept.map((entry) => entry.id).slice(0, 30)).toEqual(originals);
+      expect(kept).toHaveLength(50);
+      expect(await pipeline.deadLetters.length()).toBe(80);
+      // One letter alone is refused too, saying why; it stays.
+      const [oldest] = await pipeline.stream.redis.xrange(pipeline.deadLetters.key, '-', '+', 'COUNT', 1);
+      const single = await postJson(small, '/api/dlq/requeue', { id: oldest?.[0] });
+      expect(single.status).toBe(409);
+      expect(await single.json()).toMatchObject({
+        code: 'refused',
+        message: expect.stringMatching(/has no room until group analytics catches up/),
+      });
+
+      await postJson(small, '/api/consumer/resume', { group: 'analytics', name: 'worker-c' });
+      expect(await json(postJson(small, '/api/dlq/requeue-all', { through }))).toMatchObject({
+        requeued: 80,
+        stoppedForRoom: null,
+      });
+      expect(await pipeline.deadLetters.length()).toBe(0);
+      // Every copy reached both groups: none was trimmed before they read it.
+      await expect
+        .poll(async () => (await json<Snapshot>(small.server.app.request('/api/state'))).groups, {
+          timeout: 10_000,
+        })
+        .toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({ name: 'analytics', lag: 0, trimmedUnread: 0 }),
+            expect.objectContaining({ name: 'notifications', lag: 0, trimmedUnread: 0 }),
+          ]),
+        );
+    } finally {
+      await client.close();
+      await small.stop();
+    }
   });
 });

@@ -23,6 +23,8 @@ export interface StartOptions {
   /** Diagnostics that should not stop the server (a producer batch lost to a Redis outage, say). */
   readonly log?: (message: string) => void;
   readonly snapshotIntervalMs?: number;
+  /** How long a requeue-all waits for the groups to make room (see `PipelineOptions.requeueRoomWaitMs`). */
+  readonly requeueRoomWaitMs?: number;
   /** Called once the port is bound, just before a `--reset` start deletes the stream (for the startup line). */
   readonly beforeReset?: () => void;
 }
@@ -80,6 +82,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     deadLetterMaxlen: config.dlqMaxlen,
     maxDeliveries: config.maxDeliveries,
     reapIntervalMs: config.reapIntervalMs,
+    ...(options.requeueRoomWaitMs === undefined ? {} : { requeueRoomWaitMs: options.requeueRoomWaitMs }),
     onBackgroundError: (what, error) => log(`${what}: ${error instanceof Error ? error.message : error}`),
   });
   const snapshots = new SnapshotBuilder(pipeline, pipeline.stream.withConnection(snapshotRedis), {

@@ -42,6 +42,13 @@ export interface CommandResults {
     skippedLetters: { id: string; originalId: string; reason: 'trimmed' | 'wide' }[];
     /** It stopped at its bound (10,000 letters) with letters through `through` left: run it again. */
     more: boolean;
+    /**
+     * Set when it stopped before `through` because the stream had no room: requeueing more would have let its
+     * `MAXLEN ~` trim entries that `group` (the group furthest behind) has yet to read or ack, and the group
+     * made none within `waitedMs`. The `left` letters it had not reached stay in the dead-letter stream, for
+     * another Requeue all once the group catches up. `null` when it did not stop for room.
+     */
+    stoppedForRoom: { maxlen: number; group: string; waitedMs: number; left: number } | null;
   };
   'autoreap.set': { group: string; enabled: boolean; intervalMs: number };
   'retention.set': { maxAgeMs: number | null };

@@ -62,6 +62,12 @@ export interface PipelineOptions {
   /** The auto-reaper's interval, for groups where it is switched on. */
   readonly reapIntervalMs?: number;
   readonly seeds?: readonly GroupSeed[];
+  /**
+   * How long, in all, a requeue-all waits for the groups to make room in the stream before it stops with the
+   * rest left in the DLQ (see `DeadLetters.requeueThrough`); the library's 5 s when absent, well inside the
+   * dashboard's 15 s wait for an answer.
+   */
+  readonly requeueRoomWaitMs?: number;
   /** Failures of background work (the continuous producer, the retention policy); both keep trying. */
   readonly onBackgroundError?: (what: string, error: unknown) => void;
 }
@@ -171,6 +177,11 @@ export class Pipeline {
    * while the later ones find the letters the first already took.
    */
   readonly #requeueAll = new Mutex();
+  /**
+   * Aborted by `close`: a requeue-all waiting for the groups to make room would otherwise hold its append slot,
+   * and its client, for the rest of its wait while the workers it waits for are stopping.
+   */
+  readonly #closing = new AbortController();
   /** Dead letters put back on the stream: produced, though not by `stream`. */
   #requeued = 0;
   #tail: StreamTail | undefined;
@@ -279,13 +290,25 @@ export class Pipeline {
 
   #requeueThroughAlone(through: string): Promise<RequeueThroughResult> {
     return this.#appendGate.runExclusive(async () => {
+      const { requeueRoomWaitMs } = this.options;
       try {
         return await this.deadLetters.requeueThrough(through, {
           onRequeued: (requeued) => this.#recordRequeued(requeued),
+          signal: this.#closing.signal,
+          ...(requeueRoomWaitMs === undefined ? {} : { roomWaitMs: requeueRoomWaitMs }),
         });
       } catch (error) {
+        if (!(error instanceof RequeueStoppedError)) throw error;
+        if (error.cause === this.#closing.signal.reason) {
+          const { requeued } = error;
+          throw new CommandError(
+            'unavailable',
+            `the server is shutting down: ${requeued} dead letter(s) went back before it did, the rest stay`,
+            { cause: error },
+          );
+        }
         // "Redis is unavailable" alone would have the user think nothing went back, when hundreds may have.
-        if (!(error instanceof RequeueStoppedError) || !isRedisUnavailable(error)) throw error;
+        if (!isRedisUnavailable(error)) throw error;
         const { requeued, unanswered } = error;
         if (requeued + unanswered === 0) throw error;
         const maybe = unanswered > 0 ? ` (and up to ${unanswered} more, whose replies were lost)` : '';
@@ -590,6 +613,7 @@ export class Pipeline {
   /** Stops producing and trimming, lets every worker finish and ack its in-flight batch; Redis stays open. */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#closing.abort(shuttingDown());
     await this.producer.stop();
     this.retention.set(null);
     await this.#tail?.close();

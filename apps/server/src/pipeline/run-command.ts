@@ -132,7 +132,8 @@ function handlersFor(pipeline: Pipeline): Handlers {
       discarded: await pipeline.deadLetters.discardThrough(through),
     }),
     'dlq.requeue-all': async ({ through }) => {
-      const { requeued, skipped, skippedBy, skippedLetters, more } = await pipeline.requeueThrough(through);
+      const { requeued, skipped, skippedBy, skippedLetters, more, stoppedForRoom } =
+        await pipeline.requeueThrough(through);
       return {
         through,
         requeued,
@@ -140,6 +141,7 @@ function handlersFor(pipeline: Pipeline): Handlers {
         skippedBy: { ...skippedBy },
         skippedLetters: [...skippedLetters],
         more,
+        stoppedForRoom: stoppedForRoom && { ...stoppedForRoom },
       };
     },
     'autoreap.set': async ({ group, enabled }) => {

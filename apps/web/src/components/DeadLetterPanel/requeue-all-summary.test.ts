@@ -19,6 +19,7 @@ const result = (
     .slice(0, 100)
     .map((reason, n) => ({ id: `${n + 1}-0`, originalId: `${n + 1}-0`, reason })),
   more,
+  stoppedForRoom: null,
 });
 
 describe('requeueAllSummary', () => {
