@@ -284,13 +284,13 @@ export function DeadLetterPanel() {
   const onRequeueAll = () =>
     runBulk(
       'Requeue all',
-      `Requeue all ${formatCount(dlqLength)} dead letters in ${deadLetterKey}, up to the newest shown, to the stream? Every group receives each one again (a group that had processed it acks it as a duplicate); letters with nothing to requeue, and letters written after it, stay.`,
+      `Requeue all ${formatCount(dlqLength)} dead letters in ${deadLetterKey}, up to the newest shown, to the stream? Every group receives each one again (a group that had processed it acks it as a duplicate); letters with nothing to requeue, and letters written after it, stay. They go back as fast as the stream has room beside what its groups have yet to read, so none is trimmed unread: those a lagging group leaves no room for stay too.`,
       async (through) => {
         const answer = await issueCommand({ type: 'dlq.requeue-all', through }).result;
         // Of the loaded pages only the skipped stay; when the answer does not name them all, or letters were
-        // left unread (`more`), which went is not known, and the pages go.
+        // left unread (`more`, or no room in the stream), which went is not known, and the pages go.
         const kept = new Set(answer.skippedLetters.map((letter) => letter.id));
-        const known = !answer.more && answer.skipped === kept.size;
+        const known = !answer.more && answer.stoppedForRoom === null && answer.skipped === kept.size;
         setOlder((current) => (known ? current.filter((letter) => kept.has(letter.id)) : NO_LETTERS));
         return requeueAllSummary(answer);
       },
@@ -312,7 +312,7 @@ export function DeadLetterPanel() {
             type="button"
             className="small"
             aria-label="Requeue all dead letters"
-            title="Appends every letter up to the newest shown to the stream again; those with nothing to requeue stay"
+            title="Appends every letter up to the newest shown to the stream again, as fast as the stream has room beside what its groups have yet to read; those with nothing to requeue stay"
             disabled={dlqLength === 0 || bulkBusy}
             onClick={() => void onRequeueAll()}
           >

@@ -1,3 +1,4 @@
+import type { CommandResults } from '@streamscope/protocol';
 import { describe, expect, it } from 'vitest';
 import { requeueAllSummary } from './requeue-all-summary';
 
@@ -6,6 +7,7 @@ const result = (
   reasons: ('trimmed' | 'wide')[],
   skipped = reasons.length,
   more = false,
+  stoppedForRoom: CommandResults['dlq.requeue-all']['stoppedForRoom'] = null,
 ) => ({
   through: '5-0',
   requeued,
@@ -19,7 +21,7 @@ const result = (
     .slice(0, 100)
     .map((reason, n) => ({ id: `${n + 1}-0`, originalId: `${n + 1}-0`, reason })),
   more,
-  stoppedForRoom: null,
+  stoppedForRoom,
 });
 
 describe('requeueAllSummary', () => {
@@ -47,6 +49,16 @@ describe('requeueAllSummary', () => {
     ];
     expect(requeueAllSummary(result(5, many, many.length, true))).toBe(
       'Requeued 5 dead letters to every group; 209 left: 200 payload trimmed, 9 too many fields to requeue by script; more remain up to the newest shown: Requeue all again',
+    );
+  });
+
+  it('says how many stay when the stream had no room, which group it waited for, and to click again once it caught up', () => {
+    const room = { maxlen: 2_000, group: 'analytics', waitedMs: 5_000, left: 3_200 };
+    expect(requeueAllSummary(result(1_800, [], 0, false, room))).toBe(
+      'Requeued 1,800 dead letters to every group; 3,200 stay in the dead-letter stream: the stream (MAXLEN ~ 2,000) has no room until analytics catches up (waited 5 s); Requeue all again once it has',
+    );
+    expect(requeueAllSummary(result(0, ['trimmed'], 1, false, { ...room, waitedMs: 0, left: 1 }))).toBe(
+      'Requeued none; 1 left: payload trimmed; 1 stays in the dead-letter stream: the stream (MAXLEN ~ 2,000) has no room until analytics catches up (waited 0 ms); Requeue all again once it has',
     );
   });
 });

@@ -1,5 +1,5 @@
 import type { CommandResults } from '@streamscope/protocol';
-import { formatCount } from '../../lib/format';
+import { formatCount, formatDuration } from '../../lib/format';
 
 type SkipReason = CommandResults['dlq.requeue-all']['skippedLetters'][number]['reason'];
 
@@ -10,12 +10,13 @@ const WHY: Record<SkipReason, string> = {
 
 /**
  * What "Requeue all" says it did: how many went back, how many stayed and why, and whether letters were left
- * for another click.
+ * for another click, for want of room in the stream or at the server's bound.
  * @example requeueAllSummary({ requeued: 12, skipped: 2, ... }) // 'Requeued 12 dead letters; 2 left: payload trimmed'
  */
 export function requeueAllSummary(result: CommandResults['dlq.requeue-all']): string {
-  const { requeued, skipped, skippedBy, more } = result;
-  if (requeued === 0 && skipped === 0 && !more) return 'Nothing to requeue: those letters were already gone';
+  const { requeued, skipped, skippedBy, more, stoppedForRoom } = result;
+  if (requeued === 0 && skipped === 0 && !more && stoppedForRoom === null)
+    return 'Nothing to requeue: those letters were already gone';
   const parts = [
     requeued === 0
       ? 'Requeued none'
@@ -31,6 +32,12 @@ export function requeueAllSummary(result: CommandResults['dlq.requeue-all']): st
         ? counts.map(([reason]) => WHY[reason])
         : counts.map(([reason, count]) => `${formatCount(count)} ${WHY[reason]}`);
     parts.push(`${formatCount(skipped)} left: ${reasons.join(', ')}`);
+  }
+  if (stoppedForRoom !== null) {
+    const { left, maxlen, group, waitedMs } = stoppedForRoom;
+    parts.push(
+      `${formatCount(left)} ${left === 1 ? 'stays' : 'stay'} in the dead-letter stream: the stream (MAXLEN ~ ${formatCount(maxlen)}) has no room until ${group} catches up (waited ${formatDuration(waitedMs)}); Requeue all again once it has`,
+    );
   }
   if (more) parts.push('more remain up to the newest shown: Requeue all again');
   return parts.join('; ');
