@@ -235,6 +235,73 @@ describe('ConsumerWorker', () => {
     ]);
   });
 
+  it('a reap claims a page at a time and acks each batch as it is handled: what it has not reached stays its holder’s', async () => {
+    const stream = await newStream(200);
+    const ids = await stream.produceBatch(events(12));
+    await stream.consume('g', 'crashed', 12, null);
+    await waitFor('idle past the threshold', async () => {
+      return (await stream.pendingDetail('g', { minIdleMs: 200 })).length === 12;
+    });
+    const seen: { id: string; pel: { id: string; consumer: string; deliveries: number }[] }[] = [];
+    const { worker } = await startWorker(stream, 'w', {
+      count: 2,
+      reapPageCount: 4,
+      handler: async (entry, { source }) => {
+        if (source !== 'claim') return;
+        const pel = await stream.pendingDetail('g');
+        seen.push({
+          id: entry.id,
+          pel: pel.map(({ id, consumer, deliveries }) => ({ id, consumer, deliveries })),
+        });
+      },
+    });
+    expect(await worker.reapIdlePel()).toEqual({
+      claimed: 12,
+      processed: 12,
+      deletedIds: [],
+      deadLettered: 0,
+    });
+    expect(seen.map(({ id }) => id)).toEqual(ids);
+    // While the first page was handled, the rest were still the crashed consumer's, not yet delivered again:
+    // a reap that held them all for the whole of its work left them idle in its own PEL, for peers to take.
+    const firstPage = seen[0]?.pel ?? [];
+    expect(
+      firstPage.filter((row) => row.consumer === 'crashed').map((row) => [row.id, row.deliveries]),
+    ).toEqual(ids.slice(4).map((id) => [id, 1]));
+    // And a batch handled is acked before the next one is: the fifth entry's handler sees the first four gone.
+    expect(seen[4]?.pel.map((row) => row.id)).toEqual(ids.slice(4));
+    expect((await stream.pendingSummary('g')).count).toBe(0);
+  });
+
+  it('close stops a long reap after the batch in hand: everything handled is acked, the rest stays pending', async () => {
+    const stream = await newStream(50);
+    const ids = await stream.produceBatch(events(40));
+    await stream.consume('g', 'crashed', 40, null);
+    await waitFor('idle past the threshold', async () => {
+      return (await stream.pendingDetail('g', { minIdleMs: 50 })).length === 40;
+    });
+    const handled: string[] = [];
+    const { worker } = await startWorker(stream, 'w', {
+      count: 5,
+      handler: async (entry, { source }) => {
+        if (source !== 'claim') return;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        handled.push(entry.id);
+      },
+    });
+    const reap = worker.reapIdlePel();
+    await waitFor('a few handled', () => handled.length >= 7);
+    const startedClosing = Date.now();
+    await worker.close();
+    // 40 entries at 50 ms each would be 2 s; the batch in hand is at most 5 of them.
+    expect(Date.now() - startedClosing).toBeLessThan(1_000);
+    const result = await reap;
+    expect(handled.length).toBeLessThan(40);
+    expect(result.processed).toBe(handled.length);
+    const pending = (await stream.pendingDetail('g', { count: 100 })).map((row) => row.id);
+    expect(pending).toEqual(ids.filter((id) => !handled.includes(id)));
+  });
+
   it('reaping reports entries trimmed while pending as deleted', async () => {
     const stream = await newStream(0);
     const ids = await stream.produceBatch(events(10));

@@ -366,40 +366,76 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     }
   }
 
+  /**
+   * Claims one page of idle entries, handles and acks it a batch (`count`) at a time, then claims the next page
+   * from the cursor. Claimed all at once, a sweep's later entries sat idle in this consumer's PEL while the first
+   * were handled, and every handled one waited for the sweep's one XACK: past the claim threshold, peers' reapers
+   * took them back, bumping their delivery counts toward the DLQ and running them again as duplicates. Closing
+   * stops it after the batch in hand; what it claimed and did not reach stays pending, for the next reap.
+   */
   async #reap(): Promise<ReapResult> {
     await this.#retryUnwrittenLetters();
-    const pages = { pageCount: this.#options.reapPageCount, maxPages: this.#options.reapMaxPages };
-    const { result, taken, lost } = await this.#readJudgingTrimmed(
-      ({ held }) =>
-        this.#sharedCommands.track(
-          this.#deadLetters
-            ? // What a worker here holds is judged here, not lettered by the script on its idle time alone.
-              this.#deadLetters.autoclaim(this.group, this.name, { ...pages, heldByCaller: held })
-            : this.#stream.autoclaim(this.group, this.name, pages),
-        ),
-      (result) => result.claimed,
-      true,
-    );
-    // Trimmed while abandoned: dead-lettered by the claim itself.
-    for (const { id, deliveryCount } of result.deadLettered) {
-      this.#settle('deleted', id, deliveryCount, null, 'trimmed while pending', null);
-      this.#noteDeadLettered(id, deliveryCount, 'trimmed', null);
+    const { count, reapPageCount: pageCount, reapMaxPages } = this.#options;
+    const deletedIds: string[] = [];
+    let claimed = 0;
+    let processed = 0;
+    let deadLettered = 0;
+    let cursor = '0-0';
+    for (let page = 0; page < reapMaxPages && !this.#stop.signal.aborted; page++) {
+      const claim = { pageCount, maxPages: 1, startId: cursor };
+      const { result, taken, lost } = await this.#readJudgingTrimmed(
+        ({ held }) =>
+          this.#sharedCommands.track(
+            this.#deadLetters
+              ? // What a worker here holds is judged here, not lettered by the script on its idle time alone.
+                this.#deadLetters.autoclaim(this.group, this.name, { ...claim, heldByCaller: held })
+              : this.#stream.autoclaim(this.group, this.name, claim),
+          ),
+        (result) => result.claimed,
+        true,
+      );
+      // Trimmed while abandoned: dead-lettered by the claim itself.
+      for (const { id, deliveryCount } of result.deadLettered) {
+        this.#settle('deleted', id, deliveryCount, null, 'trimmed while pending', null);
+        this.#noteDeadLettered(id, deliveryCount, 'trimmed', null);
+      }
+      // Trimmed while delivered lately: XAUTOCLAIM has already dropped them from the PEL; those no worker here
+      // holds are lost.
+      await this.#deletedWhilePending(lost, false);
+      deletedIds.push(...result.deadLettered.map(({ id }) => id), ...lost);
+      const counts = await this.#deliveryCounts(this.#stream, taken);
+      for (const entry of taken)
+        this.#emit('claimed', entry.id, counts.get(entry.id) ?? null, entry.fields.type);
+      this.#reaped += taken.length;
+      claimed += taken.length;
+      for (let at = 0; at < taken.length; at += count) {
+        if (this.#stop.signal.aborted) {
+          await this.#leaveUnhandled(taken.slice(at), counts);
+          break;
+        }
+        const batch = await this.#process(taken.slice(at, at + count), 'claim', counts);
+        deadLettered += batch.deadLettered;
+        processed += await this.#ack(this.#stream, batch.handled);
+      }
+      cursor = result.cursor;
+      if (cursor === '0-0') break;
     }
-    // Trimmed while delivered lately: XAUTOCLAIM has already dropped them from the PEL; those no worker here
-    // holds are lost.
-    await this.#deletedWhilePending(lost, false);
-    const counts = await this.#deliveryCounts(this.#stream, taken);
-    for (const entry of taken)
-      this.#emit('claimed', entry.id, counts.get(entry.id) ?? null, entry.fields.type);
-    this.#reaped += taken.length;
-    const { handled, deadLettered: poisoned } = await this.#process(taken, 'claim', counts);
-    const processed = await this.#ack(this.#stream, handled);
-    return {
-      claimed: taken.length,
-      processed,
-      deletedIds: [...result.deadLettered.map(({ id }) => id), ...lost],
-      deadLettered: poisoned,
-    };
+    return { claimed, processed, deletedIds, deadLettered };
+  }
+
+  /**
+   * Claimed entries a closing reap does not handle: they stay in this consumer's PEL, for a restart's PEL drain
+   * or a peer's reap, and leave its hands. One a peer's claim found trimmed is in no PEL any more: its letter.
+   */
+  async #leaveUnhandled(entries: readonly StreamEntry[], counts: ReadonlyMap<string, number>): Promise<void> {
+    for (const entry of entries) {
+      this.#inHand.delete(entry.id);
+      await this.#letterIfDropped(
+        entry,
+        counts.get(entry.id) ?? null,
+        'left unhandled as its consumer closed',
+      );
+    }
   }
 
   /** Stops reading (interrupting a blocked read), waits for in-flight handlers and their acks, disconnects. */

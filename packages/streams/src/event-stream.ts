@@ -15,7 +15,6 @@ import { type EventStreamOptions, resolveStreamSettings } from './event-stream-o
 import { PRODUCE_BATCH_CHUNK, PRODUCE_BATCH_LUA } from './produce-batch-script.js';
 import { READ_BACKLOG_LUA } from './read-backlog-script.js';
 import {
-  type AutoclaimPage,
   parseAutoclaim,
   parseAutoclaimWithLetters,
   parseBacklogRead,
@@ -381,7 +380,7 @@ export class EventStream {
       deadLetterKey === undefined
         ? null
         : { key: deadLetterKey, claim: this.#script(AUTOCLAIM_WITH_LETTERS_COMMAND) };
-    const claimPage = async (cursor: string): Promise<AutoclaimPage> => {
+    const claimPage = async (cursor: string): Promise<AutoclaimResult> => {
       if (letters === null) {
         const page = parseAutoclaim(
           await this.redis.call(
@@ -410,7 +409,7 @@ export class EventStream {
       if (cursor === '0-0') break;
     }
     this.#counters.claimed += claimed.length;
-    return { claimed, deletedIds, deadLettered };
+    return { claimed, deletedIds, deadLettered, cursor };
   }
 
   /** `XCLAIM` of known IDs idle at least `minIdleMs`; returns the entries now owned by `consumer`. */

@@ -163,11 +163,8 @@ export function parseAutoclaim(reply: Reply): {
   return { cursor: asString(cursor, 'XAUTOCLAIM cursor'), claimed, deletedIds };
 }
 
-/** One page of a claim: its entries and trimmed IDs, and the cursor to the next page. */
-export type AutoclaimPage = AutoclaimResult & { readonly cursor: string };
-
-/** The autoclaim-with-letters script's reply (see dead-letter-scripts.ts). */
-export function parseAutoclaimWithLetters(reply: Reply): AutoclaimPage {
+/** The autoclaim-with-letters script's reply (see dead-letter-scripts.ts): one page of a claim. */
+export function parseAutoclaimWithLetters(reply: Reply): AutoclaimResult {
   const [cursor, claimedReply, letteredReply, unjudgedReply] = asArray(reply, 'autoclaim with letters');
   // Shaped as XAUTOCLAIM's own reply once the letters are set aside.
   const page = parseAutoclaim([cursor, claimedReply, unjudgedReply]);

@@ -80,6 +80,11 @@ export interface AutoclaimResult {
   readonly deletedIds: string[];
   /** Trimmed IDs dead-lettered in the same step as the claim (only with a `deadLetterKey`). */
   readonly deadLettered: TrimmedLetter[];
+  /**
+   * Where the scan stopped: `0-0` once it went through the whole PEL, else the `startId` that continues it
+   * (the claim ran out of `maxPages`).
+   */
+  readonly cursor: string;
 }
 
 /** A pending entry found trimmed, and who held it. */
