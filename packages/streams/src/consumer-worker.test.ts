@@ -273,6 +273,28 @@ describe('ConsumerWorker', () => {
     expect((await stream.pendingSummary('g')).count).toBe(0);
   });
 
+  it('a reap paused part-way finishes the page it claimed and claims no other', async () => {
+    const stream = await newStream(100);
+    const ids = await stream.produceBatch(events(12));
+    await stream.consume('g', 'crashed', 12, null);
+    await waitFor('idle past the threshold', async () => {
+      return (await stream.pendingDetail('g', { minIdleMs: 100 })).length === 12;
+    });
+    let pausing: Promise<void> | undefined;
+    const { worker } = await startWorker(stream, 'w', {
+      reapPageCount: 4,
+      handler: (_entry, { source }) => {
+        if (source === 'claim') pausing ??= worker.pause();
+      },
+    });
+    expect(await worker.reapIdlePel()).toMatchObject({ claimed: 4, processed: 4 });
+    await pausing;
+    const left = await stream.pendingDetail('g');
+    expect(left.map((row) => [row.id, row.consumer])).toEqual(ids.slice(4).map((id) => [id, 'crashed']));
+    // Asked for while paused, a reap still runs, as before.
+    expect(await worker.reapIdlePel()).toMatchObject({ claimed: 8, processed: 8 });
+  });
+
   it('close stops a long reap after the batch in hand: everything handled is acked, the rest stays pending', async () => {
     const stream = await newStream(50);
     const ids = await stream.produceBatch(events(40));

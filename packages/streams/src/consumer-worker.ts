@@ -371,7 +371,8 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
    * from the cursor. Claimed all at once, a sweep's later entries sat idle in this consumer's PEL while the first
    * were handled, and every handled one waited for the sweep's one XACK: past the claim threshold, peers' reapers
    * took them back, bumping their delivery counts toward the DLQ and running them again as duplicates. Closing
-   * stops it after the batch in hand; what it claimed and did not reach stays pending, for the next reap.
+   * stops it after the batch in hand; what it claimed and did not reach stays pending, for the next reap. A pause
+   * part-way lets it finish the page it claimed but claim no other: a paused consumer takes on nothing more.
    */
   async #reap(): Promise<ReapResult> {
     await this.#retryUnwrittenLetters();
@@ -381,7 +382,10 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     let processed = 0;
     let deadLettered = 0;
     let cursor = '0-0';
-    for (let page = 0; page < reapMaxPages && !this.#stop.signal.aborted; page++) {
+    // Asked for while paused, a reap runs (see `setAutoReap`); paused since it began, it stops taking pages.
+    const pausedAtStart = this.#paused;
+    const goOn = () => !this.#stop.signal.aborted && (pausedAtStart || !this.#paused);
+    for (let page = 0; page < reapMaxPages && goOn(); page++) {
       const claim = { pageCount, maxPages: 1, startId: cursor };
       const { result, taken, lost } = await this.#readJudgingTrimmed(
         ({ held }) =>
