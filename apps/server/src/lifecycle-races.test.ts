@@ -77,6 +77,35 @@ it('commands that arrive while the server closes are refused, and leave no produ
   expect(pipeline.retention.maxAgeMs).toBeNull();
 });
 
+it('a server closed while a reset stops the workers waits for them to finish and ack their batches', async () => {
+  const test = await startTestServer(['--process-latency-ms', '50'], { redis: redisSuite.server });
+  const { pipeline } = test.server;
+  const { streamKey } = pipeline.stream;
+  // The reset stays between stopping the workers and deleting the stream, as one would for a moment.
+  const deleting = hold(pipeline.stream, 'deleteStream');
+  try {
+    await pipeline.produce(40);
+    const workers = pipeline.pool.workers();
+    await waitFor('every worker in the middle of a batch', () =>
+      workers.every((worker) => worker.recent().length > 0),
+    );
+    const resetting = pipeline.reset().catch(() => {});
+    // The reset has taken the workers out of the pool and is waiting for them to finish their batches.
+    await waitFor('the reset to stop the workers', () => pipeline.pool.workers().length === 0);
+    await test.server.close();
+    expect(workers.map((worker) => worker.status().state)).toEqual(workers.map(() => 'closed'));
+    // Every entry read was handled and acked before the server said it had stopped.
+    for (const group of ['notifications', 'analytics']) {
+      expect(await redisSuite.redis.xpending(streamKey, group)).toEqual([0, null, null, null]);
+    }
+    deleting.release();
+    await resetting;
+  } finally {
+    deleting.release();
+    await redisSuite.redis.del(streamKey);
+  }
+});
+
 it('a reset cut off before it deleted anything puts every consumer back to work, not only the seeds', async () => {
   const test = await startTestServer([], { redis: redisSuite.server });
   try {

@@ -34,6 +34,12 @@ export class ConsumerPool {
   readonly #removals = new SerialRuns<string>();
   /** Set by `close`: a worker started after it would run, with its connection, after the server stopped. */
   #closed = false;
+  /**
+   * Workers `closeAll` took out of the pool and is still closing (finishing and acking their batches): `close`
+   * waits for them too. A reset under way when the server stopped had emptied the pool, so the server closed
+   * Redis and exited while they were mid-batch, leaving entries their handlers had finished unacked.
+   */
+  readonly #stopping = new Set<ConsumerWorker>();
 
   /** Where a handover puts entries trimmed while pending; without one Redis drops them on claim. */
   readonly #deadLetters: DeadLetters | null;
@@ -185,13 +191,27 @@ export class ConsumerPool {
   async closeAll(): Promise<void> {
     const workers = this.workers();
     this.#slots.clear();
-    await Promise.allSettled(workers.map((worker) => worker.close()));
+    await Promise.allSettled(
+      workers.map(async (worker) => {
+        this.#stopping.add(worker);
+        try {
+          await worker.close();
+        } finally {
+          this.#stopping.delete(worker);
+        }
+      }),
+    );
   }
 
-  /** `closeAll`, for good: an add still under way, or asked for later, is refused rather than left running. */
-  close(): Promise<void> {
+  /**
+   * `closeAll`, for good: an add still under way, or asked for later, is refused rather than left running. It
+   * also waits for workers another `closeAll` (a reset's) is still closing.
+   */
+  async close(): Promise<void> {
     this.#closed = true;
-    return this.closeAll();
+    // A worker's close() is idempotent: waiting on it again waits for the same finish.
+    const stopping = [...this.#stopping].map((worker) => worker.close());
+    await Promise.allSettled([this.closeAll(), ...stopping]);
   }
 
   /**
