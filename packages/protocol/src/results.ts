@@ -53,7 +53,10 @@ export interface CommandResults {
   'autoreap.set': { group: string; enabled: boolean; intervalMs: number };
   'retention.set': { maxAgeMs: number | null };
   'trim.preview': {
-    /** Entries with IDs below this would go (`null`: nothing would). */
+    /**
+     * Entries with IDs below this would go (`null`: nothing would); a MAXLEN of 0 on a stream whose newest ID is
+     * the largest there is names that ID, which goes too.
+     */
     cutoffId: string | null;
     removes: number;
     groups: { group: string; pending: number; unread: number }[];

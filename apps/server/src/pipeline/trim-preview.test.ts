@@ -109,3 +109,28 @@ describe('previewTrim while a group is deleted', () => {
     expect(preview.groups).toEqual([{ group: 'stays', pending: 0, unread: 6 }]);
   });
 });
+
+describe('previewTrim of everything when the newest ID has the largest sequence', () => {
+  it('counts every entry, where the ID past the newest would not fit in a stream ID', async () => {
+    const stream = new EventStream({
+      connection: redisSuite.redis,
+      streamKey: uniqueStreamKey('preview-top'),
+      maxlenApprox: null,
+    });
+    redisSuite.afterThisTest(() => stream.deleteStream());
+    await stream.ensureGroup('g', '0-0');
+    // IDs another client gave (XADD with an explicit ID): the last one has no successor in its millisecond.
+    for (const id of ['5-1', '5-18446744073709551615'])
+      await redisSuite.redis.xadd(stream.streamKey, id, 'type', 't');
+    expect(await previewTrim(stream, { maxlen: 0 })).toMatchObject({
+      cutoffId: '6-0',
+      removes: 2,
+      groups: [{ group: 'g', pending: 0, unread: 2 }],
+    });
+    await redisSuite.redis.xadd(stream.streamKey, '18446744073709551615-18446744073709551615', 'type', 't');
+    expect(await previewTrim(stream, { maxlen: 0 })).toMatchObject({
+      removes: 3,
+      groups: [{ group: 'g', pending: 0, unread: 3 }],
+    });
+  });
+});

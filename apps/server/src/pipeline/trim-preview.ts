@@ -1,5 +1,5 @@
 import type { CommandResults } from '@streamscope/protocol';
-import { compareEntryIds, type EventStream, GroupNotFoundError } from '@streamscope/streams';
+import { compareEntryIds, type EventStream, GroupNotFoundError, nextEntryId } from '@streamscope/streams';
 import { CommandError } from './command-error.js';
 
 /**
@@ -35,7 +35,7 @@ export async function previewTrim(
       countCap,
     };
   }
-  const below = `(${cut.cutoffId}`;
+  const { below } = cut;
   const removes = cut.removes ?? (await stream.countEntries('-', below, countCap));
   const perGroup = await Promise.all(
     groups.map(async (group) => {
@@ -69,25 +69,26 @@ export async function previewTrim(
 }
 
 /**
- * The first ID the trim keeps, and how many entries go when that is known without counting; `null` when
- * the trim would keep everything.
+ * The first ID the trim keeps, the XRANGE end of what it removes (`below`), and how many entries go when that is
+ * known without counting; `null` when the trim would keep everything.
  */
 async function cutOf(
   stream: EventStream,
   target: TrimTarget,
   countCap: number,
-): Promise<{ cutoffId: string; removes: number | null } | null> {
+): Promise<{ cutoffId: string; below: string; removes: number | null } | null> {
   // XTRIM reads a bare millisecond time as <ms>-0; as an XRANGE bound it would mean the whole millisecond.
   if ('minId' in target) {
-    return { cutoffId: target.minId.includes('-') ? target.minId : `${target.minId}-0`, removes: null };
+    const cutoffId = target.minId.includes('-') ? target.minId : `${target.minId}-0`;
+    return { cutoffId, below: `(${cutoffId}`, removes: null };
   }
   const length = await stream.length();
   const removes = length - target.maxlen;
   if (removes <= 0) return null;
   if (target.maxlen === 0) {
     const [last] = await stream.tail(1);
-    // Everything goes: the cutoff is just past the last entry.
-    return last ? { cutoffId: nextId(last.id), removes } : null;
+    // Everything goes, through the last entry: the cutoff is the ID just past it (itself when none can follow).
+    return last ? { cutoffId: nextEntryId(last.id) ?? last.id, below: last.id, removes } : null;
   }
   // The cutoff is the oldest entry kept: found by walking in from whichever end of the stream is nearer. From
   // the oldest it has `removes` entries before it; from the newest, `maxlen - 1` after it.
@@ -96,7 +97,7 @@ async function cutOf(
       ? await nthEntryId(stream, removes, 'oldest first', countCap)
       : await nthEntryId(stream, target.maxlen - 1, 'newest first', countCap);
   if (cutoffId === null) return null;
-  return { cutoffId, removes };
+  return { cutoffId, below: `(${cutoffId}`, removes };
 }
 
 /**
@@ -148,9 +149,4 @@ async function countPaged(
     from = `(${last}`;
   }
   return counted;
-}
-
-function nextId(id: string): string {
-  const [ms = '0', seq = '0'] = id.split('-');
-  return `${ms}-${BigInt(seq) + 1n}`;
 }
