@@ -42,5 +42,9 @@ describe('parseLayoutChoices', () => {
       expect(parseLayoutChoices(raw).size).toBe(0);
     }
     expect([...parseLayoutChoices('{"a":"compact","b":"grid","c":1}')]).toEqual([['a', 'compact']]);
+    // Each choice is read by itself: one that is not a layout costs the others nothing.
+    expect([...parseLayoutChoices('{"a":["compact"],"b":null,"c":{"layout":"cards"},"d":"cards"}')]).toEqual([
+      ['d', 'cards'],
+    ]);
   });
 });

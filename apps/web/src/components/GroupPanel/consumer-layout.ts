@@ -1,5 +1,16 @@
+import { z } from 'zod';
+
 /** How a group shows its consumers: a card each, or one row each in a table. */
-export type ConsumerLayout = 'cards' | 'compact';
+export const consumerLayoutSchema = z.enum(['cards', 'compact']);
+export type ConsumerLayout = z.infer<typeof consumerLayoutSchema>;
+
+/**
+ * What {@link LAYOUT_STORAGE_KEY} holds: a JSON object of choices by group name. Only its shape is checked with
+ * this: zod copies a record into a new object, where a group named `__proto__` is lost, so each choice is read
+ * from the stored object itself and checked with {@link consumerLayoutSchema} on its own (one unreadable choice
+ * costs the others nothing).
+ */
+const storedChoicesSchema = z.record(z.string(), z.unknown());
 
 /**
  * Past this many consumers a group opens as a table. Cards are about 210 px tall and a group panel beside another
@@ -39,9 +50,10 @@ export function parseLayoutChoices(raw: string | null): Map<string, ConsumerLayo
   } catch {
     return choices;
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return choices;
-  for (const [group, layout] of Object.entries(parsed)) {
-    if (layout === 'cards' || layout === 'compact') choices.set(group, layout);
+  if (!storedChoicesSchema.safeParse(parsed).success) return choices;
+  for (const [group, value] of Object.entries(parsed as Record<string, unknown>)) {
+    const layout = consumerLayoutSchema.safeParse(value);
+    if (layout.success) choices.set(group, layout.data);
   }
   return choices;
 }
