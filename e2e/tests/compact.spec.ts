@@ -67,6 +67,12 @@ test('the compact view: consumers as table rows with live figures, sorted, pause
   await consumerHeader.getByRole('button').click();
   await expect(consumerHeader).toHaveAttribute('aria-sort', 'descending');
   await expect(rows.getByRole('rowheader')).toHaveText([...names].reverse());
+  // The sort outlives a switch to cards and back.
+  await dashboard.compactSwitch('notifications').uncheck();
+  await expect(notifications.getByRole('article')).toHaveCount(5);
+  await dashboard.compactSwitch('notifications').check();
+  await expect(consumerHeader).toHaveAttribute('aria-sort', 'descending');
+  await expect(rows.getByRole('rowheader')).toHaveText([...names].reverse());
 
   // Rows hold still under the pointer, so a click lands on the consumer it was aimed at: one added meanwhile
   // (from the keyboard, the cursor resting on a row) waits at the end until the pointer leaves the rows.

@@ -10,7 +10,6 @@ import { findConsumer } from './consumer-lookup';
 import {
   type ConsumerSort,
   consumerOrder,
-  DEFAULT_SORT,
   keepOrder,
   nextSort,
   type SortColumn,
@@ -174,20 +173,32 @@ interface ConsumerTableProps {
   consumers: readonly ConsumerView[];
   alerts: AlertIndex;
   onRemoved: Removed;
+  /**
+   * The order chosen by its headers. Kept by the group's panel, not here: the table is unmounted while the group
+   * shows cards, and a sort held here was lost at every switch to cards and back.
+   */
+  sort: ConsumerSort;
+  onSortChange: (sort: ConsumerSort) => void;
 }
 
 /**
  * A group's consumers one row each: the compact view, for groups with dozens of them. Sortable by any figure
  * (counting order by name to begin with, as the cards); recent deliveries are the cards' to show.
  */
-export function ConsumerTable({ group, consumers, alerts, onRemoved }: ConsumerTableProps) {
-  const [sort, setSort] = useState<ConsumerSort>(DEFAULT_SORT);
+export function ConsumerTable({
+  group,
+  consumers,
+  alerts,
+  onRemoved,
+  sort,
+  onSortChange,
+}: ConsumerTableProps) {
   const order = consumerOrder(consumers, sort);
   const { value: held, holdWhileFocused } = useHoldWhileFocused(order, { whilePointedAt: true });
   const shown = held === order ? order : keepOrder(held, order);
   // Said under the table, or a table sorted by pending that shows 19, 0, 10 would look broken.
   const outOfOrder = shown !== order && shown.some((name, index) => name !== order[index]);
-  const onSort = (column: SortColumn) => setSort((current) => nextSort(current, column));
+  const onSort = (column: SortColumn) => onSortChange(nextSort(sort, column));
   return (
     <div className="table-wrap consumer-table-wrap">
       <table className="data-table consumer-table">

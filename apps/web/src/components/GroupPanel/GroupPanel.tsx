@@ -9,6 +9,7 @@ import { AlertBadges } from './AlertBadges';
 import { ConsumerCard } from './ConsumerCard';
 import { ConsumerTable } from './ConsumerTable';
 import { consumerNameHint } from './consumer-name-hint';
+import { type ConsumerSort, DEFAULT_SORT } from './consumer-table-order';
 import { useAutoReap } from './use-auto-reap';
 import { useConsumerLayout } from './use-consumer-layout';
 import './GroupPanel.css';
@@ -53,6 +54,8 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts }: GroupPanel
     runsHere: group.consumers.some((consumer) => consumer.worker !== null),
   });
   const consumerLayout = useConsumerLayout(group.name, group.consumers.length);
+  // The table's sort outlives the table: switched to cards and back, it comes back sorted as the user left it.
+  const [sort, setSort] = useState<ConsumerSort>(DEFAULT_SORT);
   const compact = consumerLayout.layout === 'compact';
   const groupAlerts = alertsFor(alerts, group.name);
   const alertClass = (metric: AlertView['metric']) =>
@@ -129,6 +132,8 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts }: GroupPanel
             consumers={group.consumers}
             alerts={alerts}
             onRemoved={onRemoved}
+            sort={sort}
+            onSortChange={setSort}
           />
         ) : (
           <div className="consumer-grid">
