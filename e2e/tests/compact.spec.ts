@@ -139,3 +139,41 @@ test('the compact view: consumers as table rows with live figures, sorted, pause
   await expect(dashboard.consumerTable('analytics').locator('tbody').getByRole('row')).toHaveCount(8);
   await expect(dashboard.compactSwitch('analytics')).toBeChecked();
 });
+
+test('at 200% zoom the compact table fits the window, scrolls inside it and keeps its column headers over the rows', async ({
+  dashboard,
+  page,
+  streamscope,
+}) => {
+  // A 1280 × 800 screen at 200% zoom: 640 × 400 CSS pixels.
+  await page.setViewportSize({ width: 640, height: 400 });
+  await expect(dashboard.connection).toHaveText('connected');
+  for (let i = 1; i <= 12; i += 1) {
+    const added = await page.request.post(`${streamscope.url}/api/consumer/add`, {
+      data: { group: 'notifications', name: `pod-${i}` },
+    });
+    expect(added.ok()).toBe(true);
+  }
+  const table = dashboard.consumerTable('notifications');
+  await expect(table.locator('tbody').getByRole('row')).toHaveCount(14);
+
+  // The frame fits the window with room to spare, so its headers and rows are seen together.
+  const frame = page.locator('.consumer-table-wrap');
+  await frame.scrollIntoViewIfNeeded();
+  const box = await frame.boundingBox();
+  expect(box?.height).toBeLessThan(400);
+  expect(box?.y).toBeGreaterThanOrEqual(0);
+  // The page's header scrolled away with the page rather than keep a quarter of the window.
+  await expect(page.getByRole('banner')).not.toBeInViewport();
+
+  // Scrolled to its last row, the table still shows which figure is which, on top of the rows under it.
+  await frame.evaluate((element) => element.scrollTo(0, element.scrollHeight));
+  await expect(table.getByRole('row', { name: 'worker-b' })).toBeInViewport();
+  const pendingHeader = table.getByRole('columnheader', { name: 'Pending' });
+  await expect(pendingHeader).toBeInViewport();
+  const headerOnTop = await pendingHeader.evaluate((header) => {
+    const { left, top, width, height } = header.getBoundingClientRect();
+    return header.contains(document.elementFromPoint(left + width / 2, top + height / 2));
+  });
+  expect(headerOnTop).toBe(true);
+});

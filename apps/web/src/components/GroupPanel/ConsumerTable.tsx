@@ -200,48 +200,51 @@ export function ConsumerTable({
   const outOfOrder = shown !== order && shown.some((name, index) => name !== order[index]);
   const onSort = (column: SortColumn) => onSortChange(nextSort(sort, column));
   return (
-    <div className="table-wrap consumer-table-wrap">
-      <table className="data-table consumer-table">
-        <caption className="sr-only">Consumers of {group}</caption>
-        <thead>
-          <tr>
-            <SortHeader column="name" label="Consumer" sort={sort} onSort={onSort} />
-            <th scope="col">Status</th>
-            {COLUMNS.map(({ column, label, hint }) => (
-              <SortHeader
-                key={column}
-                column={column}
-                label={label}
-                hint={hint}
-                sort={sort}
-                onSort={onSort}
-                className="num"
+    <>
+      <div className="table-wrap consumer-table-wrap">
+        <table className="data-table consumer-table">
+          <caption className="sr-only">Consumers of {group}</caption>
+          <thead>
+            <tr>
+              <SortHeader column="name" label="Consumer" sort={sort} onSort={onSort} />
+              <th scope="col">Status</th>
+              {COLUMNS.map(({ column, label, hint }) => (
+                <SortHeader
+                  key={column}
+                  column={column}
+                  label={label}
+                  hint={hint}
+                  sort={sort}
+                  onSort={onSort}
+                  className="num"
+                />
+              ))}
+              <th scope="col" className="actions-column">
+                Actions
+              </th>
+            </tr>
+          </thead>
+          {/* Sorted by a live figure, rows move at every snapshot: they hold still while focus or the pointer is
+            among them, so a button about to be clicked stays the consumer's it names. */}
+          <tbody {...holdWhileFocused}>
+            {shown.map((name) => (
+              <ConsumerRow
+                key={name}
+                group={group}
+                name={name}
+                alerts={alertsFor(alerts, group, name)}
+                onRemoved={onRemoved}
               />
             ))}
-            <th scope="col" className="actions-column">
-              Actions
-            </th>
-          </tr>
-        </thead>
-        {/* Sorted by a live figure, rows move at every snapshot: they hold still while focus or the pointer is
-            among them, so a button about to be clicked stays the consumer's it names. */}
-        <tbody {...holdWhileFocused}>
-          {shown.map((name) => (
-            <ConsumerRow
-              key={name}
-              group={group}
-              name={name}
-              alerts={alertsFor(alerts, group, name)}
-              onRemoved={onRemoved}
-            />
-          ))}
-        </tbody>
-      </table>
+          </tbody>
+        </table>
+      </div>
+      {/* Outside the frame, which scrolls: inside it, the note showed only once scrolled to the last row. */}
       {outOfOrder ? (
         <p className="consumer-table-note">
           Rows keep their places while the pointer or focus is on them; they are sorted again once neither is.
         </p>
       ) : null}
-    </div>
+    </>
   );
 }
