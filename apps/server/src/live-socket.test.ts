@@ -108,6 +108,21 @@ describe('WebSocket /ws', () => {
     expect(await resultOf({ type: 'reset' })).toEqual({ groups: 2, consumers: 3 });
   });
 
+  it('sends nothing of the deleted stream after a reset has answered: its feed and tail went with it', async () => {
+    await resultOf({ type: 'producer.start', rate: 2_000 });
+    await client.next((message) => message.type === 'deliveries' && message.events.length > 100);
+    await resultOf({ type: 'reset' });
+    const answeredAt = client.messages.length;
+    // The reset stopped the producer: whatever comes over the next ticks can only be the old stream's.
+    await waitFor('three snapshots after the reset', () =>
+      client.messages.slice(answeredAt).filter(isSnapshot).length >= 3 ? true : null,
+    );
+    const late = client.messages
+      .slice(answeredAt)
+      .filter((message) => message.type === 'deliveries' || message.type === 'tail');
+    expect(late).toEqual([]);
+  });
+
   it('answers every bad message with an error and keeps the socket open', async () => {
     const raw = (data: string | Buffer) => {
       client.socket.send(data);

@@ -26,4 +26,13 @@ describe('TickBuffer', () => {
     for (let n = 1; n <= 5; n += 1) buffer.push(n);
     expect(buffer.take()).toEqual({ items: [4, 5], omitted: 3 });
   });
+
+  it('forgets what is waiting, and the count of what it left out, when cleared', () => {
+    const buffer = new TickBuffer<number>(2);
+    for (let n = 1; n <= 5; n += 1) buffer.push(n);
+    buffer.clear();
+    expect(buffer.take()).toBeNull();
+    buffer.push(6);
+    expect(buffer.take()).toEqual({ items: [6], omitted: 0 });
+  });
 });

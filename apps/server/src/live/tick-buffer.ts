@@ -32,6 +32,12 @@ export class TickBuffer<T> {
     return taken;
   }
 
+  /** Forgets what is waiting and what was left out: it was about something that no longer exists. */
+  clear(): void {
+    this.#items = [];
+    this.#dropped = 0;
+  }
+
   #dropOldest(): void {
     const excess = this.#items.length - this.#capPerTick;
     if (excess <= 0) return;

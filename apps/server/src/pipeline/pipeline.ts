@@ -580,6 +580,10 @@ export class Pipeline {
     await this.pool.closeAll();
     try {
       await this.#deleteData();
+      // What the old stream's workers and tail did up to here and the pages were not sent yet goes with it: sent
+      // at the next tick, after the reset's answer, it refilled a live feed the page had just cleared.
+      this.feed.clear();
+      this.tailFeed.clear();
       this.history.clear();
       this.groupCounters.clear();
       this.#baseline = this.#countsSinceStart();
