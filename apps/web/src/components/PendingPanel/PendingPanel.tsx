@@ -1,8 +1,9 @@
 import type { GroupView, PendingRowView } from '@streamscope/protocol';
-import { memo, useId, useMemo, useState } from 'react';
+import { memo, useCallback, useId, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useCommand } from '../../hooks/use-command';
 import { useHoldWhileFocused } from '../../hooks/use-hold-while-focused';
+import { useOnStreamReset } from '../../hooks/use-stream-reset';
 import { useDashboardWhileVisible } from '../../hooks/use-while-visible';
 import { formatCount, formatDuration } from '../../lib/format';
 import { useDashboard } from '../../store/store';
@@ -120,6 +121,9 @@ export function PendingPanel() {
   const options = useMemo(() => optionsFromKeys(optionKeys), [optionKeys]);
   // Forget a pick whose consumer was removed (React's reset-state-during-render: no extra paint in between).
   if (pickStillOffered(options, chosen) !== chosen) setChosen(null);
+  // A reset re-seeds consumers of the same names: a pick made before it named one that is gone, and kept, it
+  // stood in for the default (a healthy peer of where entries are stuck) on a page otherwise back to its start.
+  useOnStreamReset(useCallback(() => setChosen(null), []));
   const claimable = useMemo(
     () => rows.filter((row) => row.idleMs >= claimMinIdleMs).length,
     [rows, claimMinIdleMs],
