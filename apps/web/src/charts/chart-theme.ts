@@ -53,6 +53,17 @@ export const legendProps = {
   wrapperStyle: { fontSize: 11, color: '#8b96a3' },
 } as const;
 
+/**
+ * A vertical line where this page saw the stream reset (`resetMarks`), in the time charts: their history is of
+ * time, not of entries, and stays, but without it the drop of every figure to 0 there read as a stall or a crash.
+ * Outside the plotted window a line is not drawn (recharts' default, `ifOverflow: 'discard'`).
+ */
+export const resetLineProps = {
+  stroke: '#8b96a3',
+  strokeDasharray: '2 3',
+  label: { value: 'reset', position: 'insideTopRight', fill: TICK_COLOR, fontSize: 10 },
+} as const;
+
 /** The time axis of the rolling charts, with its few ticks given rather than found among all the points. */
 export function timeAxisProps(data: readonly Record<string, number | null>[]) {
   const first = data[0]?.t ?? 0;

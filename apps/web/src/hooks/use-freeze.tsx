@@ -1,5 +1,6 @@
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { useHoldWhileFocused } from './use-hold-while-focused';
+import { useOnStreamReset } from './use-stream-reset';
 
 /**
  * A live list, newest first, with a toggle button that holds it still: rows arriving thousands a second
@@ -9,6 +10,9 @@ import { useHoldWhileFocused } from './use-hold-while-focused';
 export function useFreezableNewestFirst<T>(live: readonly T[], label: string) {
   const [frozen, setFrozen] = useState<readonly T[] | null>(null);
   const { value: unfrozen, holdWhileFocused } = useHoldWhileFocused(live);
+  const unfreeze = useCallback(() => setFrozen(null), []);
+  // A list frozen before a reset held the deleted stream's rows, whose IDs open timelines of nothing.
+  useOnStreamReset(unfreeze);
   const items = frozen ?? unfrozen;
   const newestFirst = useMemo(() => [...items].reverse(), [items]);
   // The button's name stays put (it is a toggle, aria-pressed says which way); the word beside it says so
@@ -26,5 +30,5 @@ export function useFreezableNewestFirst<T>(live: readonly T[], label: string) {
       </button>
     </>
   );
-  return { newestFirst, freezeButton, holdWhileFocused, unfreeze: () => setFrozen(null) };
+  return { newestFirst, freezeButton, holdWhileFocused, unfreeze };
 }

@@ -14,3 +14,11 @@ export function useOnStreamReset(forget: () => void): void {
     forget();
   }, [epoch, forget]);
 }
+
+/**
+ * Since when the live lists (feed, tail) hold what they hold, in words: a reset empties them, after which "since
+ * this page opened" would be untrue.
+ */
+export function useLiveListsSince(): string {
+  return useDashboard((state) => (state.streamEpoch === 0 ? 'this page opened' : 'the stream was reset'));
+}

@@ -163,4 +163,67 @@ describe('dashboard store', () => {
     store.receiveSnapshot(snapshot(110, 0));
     expect(useDashboard.getState().streamEpoch).toBe(epoch + 1);
   });
+
+  describe('after a reset', () => {
+    const snapshot = (at: number, entriesAdded: number) =>
+      ({
+        at,
+        stream: { exists: true, entriesAdded, lastGeneratedId: `${entriesAdded}-0` },
+        totals: { produced: entriesAdded },
+        groups: [],
+        producedPerSec: 0,
+      }) as unknown as Snapshot;
+
+    beforeEach(() => {
+      useDashboard.setState({
+        snapshot: null,
+        snapshotBeforeHello: false,
+        history: [],
+        resetMarks: [],
+        resetMarkDue: false,
+      });
+    });
+
+    const fill = () => {
+      const store = useDashboard.getState();
+      store.receiveSnapshot(snapshot(1_000, 100));
+      store.receiveDeliveries([event('1-0', 'delivered', 1), event('1-0', 'failed', 2)], 3);
+      store.receiveLiveTail([{ id: '1-0', idMs: 1, fields: {} }], 2);
+      store.openTimeline('1-0', 'r1');
+    };
+
+    const expectForgotten = () => {
+      const state = useDashboard.getState();
+      expect(state).toMatchObject({
+        feed: [],
+        troubleFeed: [],
+        feedOmitted: 0,
+        liveTail: [],
+        liveTailOmitted: 0,
+      });
+      // The timeline stays open, saying its entry went with the stream, and takes no late answer.
+      expect(state.timeline).toMatchObject({ id: '1-0', deletedByReset: true, events: [], requestId: null });
+      state.timelineLoaded('r1', { id: '1-0', entry: null, events: [event('1-0', 'produced', 1)] });
+      expect(useDashboard.getState().timeline?.events).toEqual([]);
+    };
+
+    it("forgets the old stream's events, tail and timeline at once on this page's own reset, and marks the charts", () => {
+      fill();
+      const epoch = useDashboard.getState().streamEpoch;
+      useDashboard.getState().streamReset();
+      expect(useDashboard.getState().streamEpoch).toBe(epoch + 1);
+      expectForgotten();
+      // Marked at the next snapshot, on the charts' clock; learnt again from that snapshot, still one mark.
+      useDashboard.getState().receiveSnapshot(snapshot(2_000, 0));
+      useDashboard.getState().receiveSnapshot(snapshot(2_250, 0));
+      expect(useDashboard.getState().resetMarks).toEqual([2_000]);
+    });
+
+    it('forgets them too when the snapshots show another page reset the stream', () => {
+      fill();
+      useDashboard.getState().receiveSnapshot(snapshot(2_000, 5));
+      expectForgotten();
+      expect(useDashboard.getState().resetMarks).toEqual([2_000]);
+    });
+  });
 });

@@ -12,6 +12,7 @@ import {
 } from '@streamscope/protocol';
 import { create } from 'zustand';
 import { isTrouble } from '../lib/lifecycle';
+import { addResetMark, resetMarksWithin } from './reset-marks';
 import { streamRecreated } from './stream-recreated';
 import { mergeTimelineEvents, type TimelineState } from './timeline';
 
@@ -78,6 +79,13 @@ export interface State {
   timeline: TimelineState | null;
   /** Counts the times the stream was deleted and made again (a reset here or elsewhere) since the page loaded. */
   streamEpoch: number;
+  /**
+   * When this page saw the stream made again, on the charts' clock (the first snapshot after it), within their
+   * window: the charts keep their history across a reset, a line saying where it happened.
+   */
+  resetMarks: readonly number[];
+  /** This page's own reset answered: the next snapshot marks it on the charts. */
+  resetMarkDue: boolean;
   /** Whether `snapshot` came over an earlier connection than the next one will (a hello came in between). */
   snapshotBeforeHello: boolean;
 
@@ -100,6 +108,39 @@ export interface State {
   closeTimeline: () => void;
 }
 
+/**
+ * What the page drops when the stream is deleted and made again (a reset, from this page or another): the live
+ * feed's and live tail's events and entries, and the open timeline's steps, were all of entries that no longer
+ * exist, whose IDs would open timelines of nothing. The timeline stays open, saying so, rather than vanish from
+ * under the reader. Forms' results go by the new epoch (see useOnStreamReset); the charts keep their history,
+ * which is of time, not of entries, with a mark where the reset happened.
+ */
+function forgetStream(state: State): Partial<State> {
+  const { timeline } = state;
+  return {
+    streamEpoch: state.streamEpoch + 1,
+    feed: [],
+    troubleFeed: [],
+    feedOmitted: 0,
+    liveTail: [],
+    liveTailOmitted: 0,
+    timeline:
+      timeline === null
+        ? null
+        : {
+            ...timeline,
+            // A history answer still on its way is of the old stream too.
+            requestId: null,
+            status: 'ready',
+            error: null,
+            entry: null,
+            missing: true,
+            events: [],
+            deletedByReset: true,
+          },
+  };
+}
+
 export const useDashboard = create<State>()((set) => ({
   connection: { status: 'connecting', retryAt: null, failures: 0, everConnected: false },
   hello: null,
@@ -116,6 +157,8 @@ export const useDashboard = create<State>()((set) => ({
   lastResult: null,
   timeline: null,
   streamEpoch: 0,
+  resetMarks: [],
+  resetMarkDue: false,
   snapshotBeforeHello: false,
 
   setConnection: (patch) => set((state) => ({ connection: { ...state.connection, ...patch } })),
@@ -140,6 +183,8 @@ export const useDashboard = create<State>()((set) => ({
             // a trim's count) are about it too: a new epoch tells them so, as a reset does.
             timeline: null,
             streamEpoch: state.streamEpoch + 1,
+            resetMarks: [],
+            resetMarkDue: false,
             snapshotBeforeHello: false,
           }
         : { hello, serverVersion: hello.version, health: null, snapshotBeforeHello: state.snapshot !== null },
@@ -152,16 +197,22 @@ export const useDashboard = create<State>()((set) => ({
   receiveHealth: (health) => set({ health: health.failingSince === null ? null : health }),
 
   receiveSnapshot: (snapshot) =>
-    set((state) => ({
-      snapshot,
-      history: appendHistory(state.history, historyPoint(snapshot)),
-      // The live tail's entries went with the old stream: their IDs would open timelines of nothing.
-      snapshotBeforeHello: false,
-      ...(state.snapshot !== null &&
-      streamRecreated(state.snapshot, snapshot, { sameConnection: !state.snapshotBeforeHello })
-        ? { streamEpoch: state.streamEpoch + 1, liveTail: [], liveTailOmitted: 0 }
-        : {}),
-    })),
+    set((state) => {
+      const history = appendHistory(state.history, historyPoint(snapshot));
+      const recreated =
+        state.snapshot !== null &&
+        streamRecreated(state.snapshot, snapshot, { sameConnection: !state.snapshotBeforeHello });
+      const marks =
+        recreated || state.resetMarkDue ? addResetMark(state.resetMarks, snapshot.at) : state.resetMarks;
+      return {
+        snapshot,
+        history,
+        snapshotBeforeHello: false,
+        resetMarks: resetMarksWithin(marks, history),
+        resetMarkDue: false,
+        ...(recreated ? forgetStream(state) : {}),
+      };
+    }),
 
   receiveDeliveries: (events, omitted) =>
     set((state) => {
@@ -206,12 +257,20 @@ export const useDashboard = create<State>()((set) => ({
 
   recordLastResult: (lastResult) => set({ lastResult }),
 
-  streamReset: () =>
-    set((state) => ({ streamEpoch: state.streamEpoch + 1, liveTail: [], liveTailOmitted: 0 })),
+  streamReset: () => set((state) => ({ ...forgetStream(state), resetMarkDue: true })),
 
   openTimeline: (id, requestId) =>
     set({
-      timeline: { id, requestId, status: 'loading', error: null, entry: null, missing: false, events: [] },
+      timeline: {
+        id,
+        requestId,
+        status: 'loading',
+        error: null,
+        entry: null,
+        missing: false,
+        events: [],
+        deletedByReset: false,
+      },
     }),
 
   timelineLoaded: (requestId, result) =>

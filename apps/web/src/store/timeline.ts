@@ -13,6 +13,8 @@ export interface TimelineState {
   /** Whether the history said the entry is gone (trimmed or never existed). */
   missing: boolean;
   events: LifecycleEventView[];
+  /** Whether the stream was reset while it was open: the entry and its steps went with it. */
+  deletedByReset: boolean;
 }
 
 const KIND_ORDER: Record<LifecycleKindView, number> = {

@@ -1,5 +1,5 @@
 import { memo, useMemo } from 'react';
-import { Area, AreaChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
+import { Area, AreaChart, CartesianGrid, Legend, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatClock, formatCount } from '../../lib/format';
 import { ChartFrame } from '../ChartFrame';
 import {
@@ -8,6 +8,7 @@ import {
   formatTick,
   GRID_COLOR,
   legendProps,
+  resetLineProps,
   timeAxisProps,
   tooltipProps,
 } from '../chart-theme';
@@ -21,9 +22,10 @@ interface StackedAreasProps {
   data: SeriesRow[];
   areas: BacklogArea[];
   stackId: string;
+  resets: readonly number[];
 }
 
-function StackedAreas({ title, note, data, areas, stackId }: StackedAreasProps) {
+function StackedAreas({ title, note, data, areas, stackId, resets }: StackedAreasProps) {
   return (
     <ChartFrame title={title} unit="entries, stacked by group" note={note}>
       <AreaChart
@@ -59,6 +61,9 @@ function StackedAreas({ title, note, data, areas, stackId }: StackedAreasProps) 
             isAnimationActive={false}
           />
         ))}
+        {resets.map((at) => (
+          <ReferenceLine key={at} x={at} {...resetLineProps} />
+        ))}
       </AreaChart>
     </ChartFrame>
   );
@@ -67,6 +72,7 @@ function StackedAreas({ title, note, data, areas, stackId }: StackedAreasProps) 
 /** How far behind each group is: entries handed out but not acked, and entries not yet handed out at all. */
 export const BacklogChart = memo(function BacklogChart() {
   const history = useChartData((state) => state.history);
+  const resets = useChartData((state) => state.resetMarks);
   const series = useMemo(() => backlogSeries(history), [history]);
   // The same element while the data is the same: React then leaves both charts alone.
   return useMemo(
@@ -78,6 +84,7 @@ export const BacklogChart = memo(function BacklogChart() {
           data={series.data}
           areas={series.pending}
           stackId="pending"
+          resets={resets}
         />
         <StackedAreas
           title="Lag"
@@ -85,9 +92,10 @@ export const BacklogChart = memo(function BacklogChart() {
           data={series.data}
           areas={series.lag}
           stackId="lag"
+          resets={resets}
         />
       </>
     ),
-    [series],
+    [series, resets],
   );
 });

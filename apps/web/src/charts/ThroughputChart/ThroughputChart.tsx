@@ -1,5 +1,5 @@
 import { memo, useMemo } from 'react';
-import { Area, AreaChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
+import { Area, AreaChart, CartesianGrid, Legend, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatClock, formatRate } from '../../lib/format';
 import { ChartFrame } from '../ChartFrame';
 import {
@@ -8,6 +8,7 @@ import {
   formatTick,
   GRID_COLOR,
   legendProps,
+  resetLineProps,
   timeAxisProps,
   tooltipProps,
 } from '../chart-theme';
@@ -16,6 +17,7 @@ import { throughputSeries } from './throughput-series';
 
 export const ThroughputChart = memo(function ThroughputChart() {
   const history = useChartData((state) => state.history);
+  const resets = useChartData((state) => state.resetMarks);
   const series = useMemo(() => throughputSeries(history), [history]);
   // The same element while the data is the same: React then leaves the whole chart alone.
   return useMemo(
@@ -53,9 +55,12 @@ export const ThroughputChart = memo(function ThroughputChart() {
               isAnimationActive={false}
             />
           ))}
+          {resets.map((at) => (
+            <ReferenceLine key={at} x={at} {...resetLineProps} />
+          ))}
         </AreaChart>
       </ChartFrame>
     ),
-    [series],
+    [series, resets],
   );
 });

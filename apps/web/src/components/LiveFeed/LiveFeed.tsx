@@ -1,5 +1,6 @@
 import { memo, useState } from 'react';
 import { useFreezableNewestFirst } from '../../hooks/use-freeze';
+import { useLiveListsSince } from '../../hooks/use-stream-reset';
 import { useDashboardWhileVisible } from '../../hooks/use-while-visible';
 import { formatClockMs, formatCount } from '../../lib/format';
 import { KIND_TONE } from '../../lib/lifecycle';
@@ -43,6 +44,7 @@ export function LiveFeed() {
   const [troubleOnly, setTroubleOnly] = useState(false);
   const live = useDashboardWhileVisible(list, (state) => (troubleOnly ? state.troubleFeed : state.feed));
   const omitted = useDashboardWhileVisible(list, (state) => state.feedOmitted);
+  const since = useLiveListsSince();
   const { newestFirst, freezeButton, holdWhileFocused, unfreeze } = useFreezableNewestFirst(
     live,
     'Freeze feed',
@@ -72,8 +74,8 @@ export function LiveFeed() {
       {newestFirst.length === 0 ? (
         <p className="empty">
           {troubleOnly
-            ? 'No trouble since the page opened: nothing dropped, failed, claimed or dead-lettered.'
-            : 'No lifecycle events yet.'}
+            ? `No trouble since ${since}: nothing dropped, failed, claimed or dead-lettered.`
+            : `No lifecycle events since ${since}.`}
         </p>
       ) : (
         <ol ref={setList} className="feed-list" aria-label="Newest lifecycle events" {...holdWhileFocused}>

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useFreezableNewestFirst } from '../../hooks/use-freeze';
+import { useLiveListsSince } from '../../hooks/use-stream-reset';
 import { useDashboardWhileVisible } from '../../hooks/use-while-visible';
 import { formatCount } from '../../lib/format';
 import { LIVE_TAIL_MAX } from '../../store/store';
@@ -15,13 +16,14 @@ export function LiveTailPanel() {
   const [body, setBody] = useState<HTMLDivElement | null>(null);
   const live = useDashboardWhileVisible(body, (state) => state.liveTail);
   const omitted = useDashboardWhileVisible(body, (state) => state.liveTailOmitted);
+  const since = useLiveListsSince();
   const { newestFirst, freezeButton, holdWhileFocused } = useFreezableNewestFirst(live, 'Freeze tail');
 
   return (
     <Panel title="Live tail" subtitle="XREAD, no group" className="live-tail" actions={freezeButton}>
       <div ref={setBody} {...holdWhileFocused}>
         <p className="live-tail-note">
-          The newest {LIVE_TAIL_MAX} entries written since this page opened, newest first
+          The newest {LIVE_TAIL_MAX} entries written since {since}, newest first
           {omitted > 0 ? (
             <span className="live-tail-omitted">
               ; {formatCount(omitted)} more not sent by the server (per-tick cap)
@@ -32,7 +34,7 @@ export function LiveTailPanel() {
         <EntryTable
           entries={newestFirst}
           caption="Entries seen by the live tail, newest first"
-          emptyText="No new entries since the page opened."
+          emptyText={`No new entries since ${since}.`}
         />
       </div>
     </Panel>

@@ -64,7 +64,12 @@ export function TimelinePanel() {
           </p>
         ) : null}
 
-        {timeline.entry === null ? (
+        {timeline.deletedByReset ? (
+          <p className="timeline-missing">
+            The stream was reset while this was open: the entry and the steps recorded for it were deleted
+            with it.
+          </p>
+        ) : timeline.entry === null ? (
           timeline.missing ? (
             <p className="timeline-missing">
               {forgotten
@@ -114,8 +119,12 @@ export function TimelinePanel() {
           ),
         )}
 
-        {noSteps && !forgotten ? <p className="empty">No lifecycle steps recorded for this entry.</p> : null}
-        <p className="timeline-live">New steps appear here live while the panel is open.</p>
+        {noSteps && !forgotten && !timeline.deletedByReset ? (
+          <p className="empty">No lifecycle steps recorded for this entry.</p>
+        ) : null}
+        {timeline.deletedByReset ? null : (
+          <p className="timeline-live">New steps appear here live while the panel is open.</p>
+        )}
       </div>
     </dialog>
   );
