@@ -1,5 +1,6 @@
 import type { CommandInput, CommandResults, CommandType } from '@streamscope/protocol';
-import { useCallback, useRef, useState } from 'react';
+import { type FormEvent, useCallback, useRef, useState } from 'react';
+import { formRefusal } from '../lib/form-refusal';
 import { CommandError, type CommandErrorCode } from '../socket/command-error';
 import { type IssueOptions, issueCommand } from '../socket/socket-client';
 import { useOnConnected } from './use-on-connected';
@@ -82,10 +83,29 @@ export function useCommand<T extends CommandType>({ quiet = false }: IssueOption
     }, []),
   );
 
+  /**
+   * For the form's `onInvalid`: the browser refused to send it (a number out of range). Left alone, the answer
+   * to the attempt before stayed under the form as if it were this one's ("Produced 10" after a refused 0), and
+   * the browser's bubble, gone after a few seconds, was all that said why: the reason replaces it, where the
+   * user acted. An answer still on its way is of the attempt before, and is no longer shown here.
+   */
+  const refuse = useCallback((event: FormEvent<HTMLFormElement>) => {
+    const field = event.target;
+    if (!(field instanceof HTMLInputElement || field instanceof HTMLSelectElement)) return;
+    latest.current = null;
+    setState({
+      requestId: null,
+      pending: false,
+      error: formRefusal(field.labels?.[0]?.textContent, field.validationMessage),
+      errorCode: null,
+      result: null,
+    });
+  }, []);
+
   const clear = useCallback(() => {
     latest.current = null;
     setState({ requestId: null, pending: false, error: null, errorCode: null, result: null });
   }, []);
 
-  return { ...state, run, clear };
+  return { ...state, run, refuse, clear };
 }

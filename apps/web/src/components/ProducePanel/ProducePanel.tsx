@@ -58,7 +58,12 @@ export function ProducePanel() {
         </select>
       </div>
 
-      <form className="produce-form" onSubmit={onProduce} aria-busy={produce.pending}>
+      <form
+        className="produce-form"
+        onSubmit={onProduce}
+        onInvalid={produce.refuse}
+        aria-busy={produce.pending}
+      >
         <div className="form-row">
           <NumberField
             label="Number of events"
@@ -85,7 +90,7 @@ export function ProducePanel() {
         </ActionFeedback>
       </form>
 
-      <form className="producer-form" onSubmit={onStart} aria-busy={start.pending}>
+      <form className="producer-form" onSubmit={onStart} onInvalid={start.refuse} aria-busy={start.pending}>
         <div className="form-row">
           <NumberField
             label="Rate (events/s)"

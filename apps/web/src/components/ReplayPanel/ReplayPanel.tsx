@@ -27,7 +27,7 @@ export function ReplayPanel() {
 
   return (
     <Panel title="Replay" subtitle="XRANGE">
-      <form onSubmit={onReplay} aria-busy={replay.pending}>
+      <form onSubmit={onReplay} onInvalid={replay.refuse} aria-busy={replay.pending}>
         <div className="form-row">
           <div className="field">
             <label htmlFor={ids.start}>Start</label>

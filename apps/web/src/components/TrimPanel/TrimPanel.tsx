@@ -219,7 +219,7 @@ export function TrimPanel() {
 
   return (
     <Panel title="Retention" subtitle="XTRIM">
-      <form onSubmit={onTrimLength} aria-busy={byLength.pending}>
+      <form onSubmit={onTrimLength} onInvalid={byLength.refuse} aria-busy={byLength.pending}>
         <div className="form-row">
           <NumberField
             label={<>MAXLEN {operator}</>}
@@ -242,7 +242,7 @@ export function TrimPanel() {
         </ActionFeedback>
       </form>
 
-      <form className="trim-age" onSubmit={onTrimAge} aria-busy={byAge.pending}>
+      <form className="trim-age" onSubmit={onTrimAge} onInvalid={byAge.refuse} aria-busy={byAge.pending}>
         <div className="form-row">
           <NumberField
             label="Older than (ms)"
@@ -309,7 +309,12 @@ export function TrimPanel() {
         )}
       </div>
 
-      <form className="retention-policy" onSubmit={onApplyPolicy} aria-busy={policy.pending}>
+      <form
+        className="retention-policy"
+        onSubmit={onApplyPolicy}
+        onInvalid={policy.refuse}
+        aria-busy={policy.pending}
+      >
         <h3 className="section-title">Standing policy</h3>
         <div className="form-row">
           <NumberField

@@ -1,0 +1,30 @@
+import { expect, test } from '../fixtures/test.js';
+
+test('a form the browser refuses to send says why under it, in place of the answer to the attempt before', async ({
+  dashboard,
+}) => {
+  await expect(dashboard.connection).toHaveText('connected');
+  const { produce, replay } = dashboard;
+
+  await dashboard.produceEvents(10);
+  await expect(produce.getByText(/^Produced 10/)).toBeVisible();
+  // 0 is below the field's min: the browser does not send it, and "Produced 10" is not this attempt's answer.
+  await dashboard.produceEvents(0);
+  await expect(produce.getByRole('alert')).toHaveText(
+    /Number of events: Value must be greater than or equal to 1\./,
+  );
+  await expect(produce.getByText(/^Produced/)).toHaveCount(0);
+  await expect(dashboard.stat(dashboard.stream, 'Length')).toHaveText('10');
+  // Corrected, it goes, and the answer is this attempt's.
+  await dashboard.produceEvents(2);
+  await expect(produce.getByText(/^Produced 2,/)).toBeVisible();
+  await expect(produce.getByRole('alert')).toHaveCount(0);
+
+  // Replay's results likewise: they are of the range asked before.
+  await replay.getByRole('button', { name: 'Replay' }).click();
+  await expect(replay.getByRole('row')).toHaveCount(13);
+  await replay.getByLabel('Limit').fill('501');
+  await replay.getByRole('button', { name: 'Replay' }).click();
+  await expect(replay.getByRole('alert')).toHaveText(/Limit: Value must be less than or equal to 500\./);
+  await expect(replay.getByRole('row')).toHaveCount(0);
+});
