@@ -34,6 +34,7 @@ test('a poison pill reaches the dead-letter stream while the rest flows; requeue
   // A letter shows what it carries, and why: the handler's own failure.
   await expect(letters.first()).toContainText(/order_id=/);
   await expect(letters.first()).toContainText('poison pill: this handler always fails');
+  await expect(injected).toContainText('redelivers it until it lands here');
   // The live feed's "Trouble only" leaves the acked entries out and keeps the pill's failures and letters.
   const feed = page.getByRole('region', { name: 'Live events' });
   await feed.getByLabel('Trouble only').check();
@@ -119,4 +120,32 @@ test('a poison pill reaches the dead-letter stream while the rest flows; requeue
   await deadLetters.getByRole('button', { name: 'Discard all dead letters' }).click();
   await expect(deadLetters.getByText(/^Discarded 1 dead letter for good/)).toBeVisible();
   await expect(dashboard.stat(deadLetters, 'Length')).toHaveText('0');
+});
+
+test('a poison pill trimmed away before any group read it is said never to land in the dead letters', async ({
+  dashboard,
+  page,
+}) => {
+  await expect(dashboard.connection).toHaveText('connected');
+  // Every consumer paused: nobody reads the pill before the trim, as under a load the groups lag behind.
+  for (const [group, name] of [
+    ['notifications', 'worker-a'],
+    ['notifications', 'worker-b'],
+    ['analytics', 'worker-c'],
+  ] as const) {
+    const consumer = dashboard.consumer(group, name);
+    await consumer.getByRole('button', { name: `Pause ${name}` }).click();
+    await expect(consumer.getByText('paused', { exact: true })).toBeVisible();
+  }
+  const deadLetters = page.getByRole('region', { name: /^Dead letters/ });
+  await deadLetters.getByRole('button', { name: 'Inject poison pill' }).click();
+  const injected = deadLetters.getByText(/^Injected/);
+  await expect(injected).toContainText('redelivers it until it lands here');
+  await dashboard.retention.getByLabel('Exact trim (without ~)').check();
+  await dashboard.retention.getByLabel(/^MAXLEN/).fill('0');
+  await dashboard.retention.getByRole('button', { name: 'XTRIM' }).click();
+  await expect(dashboard.stat(dashboard.stream, 'Length')).toHaveText('0');
+  await expect(injected).toContainText(
+    'trimmed from the stream before any group read it, so it will never be delivered',
+  );
 });

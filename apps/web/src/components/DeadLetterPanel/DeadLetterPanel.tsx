@@ -15,6 +15,7 @@ import { Panel } from '../Panel/Panel';
 import { payloadText } from '../TailPanel/entry-summary';
 import { letterReason } from './letter-reason';
 import { fetchInRequests, olderPagesRefresh } from './older-pages-refresh';
+import { groupHadPill, poisonTrimmedUnread } from './poison-fate';
 import { requeueAllSummary } from './requeue-all-summary';
 import './DeadLetterPanel.css';
 import { Stat } from '../Stat/Stat';
@@ -300,6 +301,16 @@ export function DeadLetterPanel() {
   useOnRedisBack(useCallback(() => setFeedback((current) => (current?.unavailable ? null : current)), []));
 
   const injected = inject.result?.ids[0] ?? null;
+  // Latched: once a group has had the pill it is no longer lost, however far the events about it scroll away.
+  const [pillHadBy, setPillHadBy] = useState<string | null>(null);
+  const hadNow = useDashboard((state) => injected !== null && groupHadPill(injected, state.troubleFeed));
+  if (hadNow && injected !== null && pillHadBy !== injected) setPillHadBy(injected);
+  const injectedLost = useDashboard(
+    (state) =>
+      injected !== null &&
+      state.snapshot !== null &&
+      poisonTrimmedUnread(injected, state.snapshot.stream.firstEntryId, hadNow || pillHadBy === injected),
+  );
 
   return (
     <Panel
@@ -352,8 +363,10 @@ export function DeadLetterPanel() {
       <ActionFeedback error={inject.error}>
         {injected === null ? null : (
           <>
-            Injected <EntryId id={injected} />: its handler always fails, so each claim (Auto-reap, or
-            XAUTOCLAIM) redelivers it until it lands here.
+            Injected <EntryId id={injected} />:{' '}
+            {injectedLost
+              ? 'trimmed from the stream before any group read it, so it will never be delivered nor land here.'
+              : 'its handler always fails, so each claim (Auto-reap, or XAUTOCLAIM) redelivers it until it lands here.'}
           </>
         )}
       </ActionFeedback>

@@ -1,0 +1,42 @@
+import type { LifecycleEventView } from '@streamscope/protocol';
+import { describe, expect, it } from 'vitest';
+import { groupHadPill, poisonTrimmedUnread } from './poison-fate';
+
+const event = (id: string, kind: LifecycleEventView['kind'], group: string | null) => ({
+  event: {
+    kind,
+    id,
+    group,
+    consumer: group === null ? null : 'w',
+    deliveryCount: null,
+    eventType: null,
+    reason: null,
+    ts: 0,
+  },
+});
+
+describe('groupHadPill', () => {
+  it("is true once a group's handler failed on the pill, or it was claimed or dead-lettered", () => {
+    expect(groupHadPill('5-0', [event('4-0', 'failed', 'g'), event('5-0', 'failed', 'g')])).toBe(true);
+    expect(groupHadPill('5-0', [event('5-0', 'dead-lettered', 'g')])).toBe(true);
+    expect(groupHadPill('5-0', [event('4-0', 'failed', 'g')])).toBe(false);
+  });
+});
+
+describe('poisonTrimmedUnread', () => {
+  it('is false while the pill is still in the stream', () => {
+    expect(poisonTrimmedUnread('100-0', '100-0', false)).toBe(false);
+    expect(poisonTrimmedUnread('100-0', '90-0', false)).toBe(false);
+  });
+
+  it('is true once trimmed away unread, the stream empty or not', () => {
+    expect(poisonTrimmedUnread('100-0', '100-1', false)).toBe(true);
+    // Counting order: 9-0 is before 10-0.
+    expect(poisonTrimmedUnread('9-0', '10-0', false)).toBe(true);
+    expect(poisonTrimmedUnread('100-0', null, false)).toBe(true);
+  });
+
+  it('is false once trimmed if a group had it: that group holds it, or wrote its letter', () => {
+    expect(poisonTrimmedUnread('100-0', '200-0', true)).toBe(false);
+  });
+});
