@@ -3,6 +3,8 @@ import { formatCount, formatNullable, formatRate } from '../../lib/format';
 import { useDashboard } from '../../store/store';
 import { Panel } from '../Panel/Panel';
 import { Stat } from '../Stat/Stat';
+import { totalsNote } from './totals-note';
+import './StreamPanel.css';
 
 /** An ID that may break onto two lines only after its dash: the browser sees no break point in `1795…-19`. */
 function StreamId({ id }: { id: string | null }) {
@@ -20,11 +22,12 @@ function StreamId({ id }: { id: string | null }) {
 
 /** The stream's own state (XINFO STREAM) and the pipeline's running totals. */
 export function StreamPanel() {
-  const { stream, totals, producedPerSec } = useDashboard(
+  const { stream, totals, producedPerSec, groups } = useDashboard(
     useShallow((state) => ({
       stream: state.snapshot?.stream ?? null,
       totals: state.snapshot?.totals ?? null,
       producedPerSec: state.snapshot?.producedPerSec ?? 0,
+      groups: state.snapshot?.groups.length ?? 0,
     })),
   );
   return (
@@ -42,7 +45,11 @@ export function StreamPanel() {
               {formatCount(totals.deadLettered)}
             </Stat>
             <Stat label="Produce rate">{formatRate(producedPerSec)}</Stat>
-            <Stat label="Entries added" tone={stream.entriesAdded === null ? 'unknown' : undefined}>
+            <Stat
+              label="Entries added"
+              hint="Redis's own count of entries ever added to this stream, by any client (XINFO STREAM)"
+              tone={stream.entriesAdded === null ? 'unknown' : undefined}
+            >
               {formatNullable(stream.entriesAdded)}
             </Stat>
           </dl>
@@ -55,6 +62,7 @@ export function StreamPanel() {
             </Stat>
           </dl>
           {stream.exists ? null : <p className="muted stream-note">The stream key does not exist yet.</p>}
+          <p className="stream-totals-note">{totalsNote(groups)}</p>
         </>
       )}
     </Panel>

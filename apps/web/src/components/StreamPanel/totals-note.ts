@@ -1,0 +1,10 @@
+/**
+ * What the stream panel's totals count, under them: Acked counts an entry once in every group, so with two groups it
+ * reached twice Produced (67,577 acked of 33,791 produced), which read as acks of entries never produced.
+ */
+export function totalsNote(groups: number): string {
+  const since = 'Counted by this server since it started or was reset.';
+  if (groups === 0) return since;
+  const reach = groups === 1 ? 'Produced' : `${groups} × Produced`;
+  return `${since} Acked, Claimed and Dead-lettered add up every group's own (${groups === 1 ? 'one group' : `${groups} groups`} here): Acked reaches ${reach}.`;
+}
