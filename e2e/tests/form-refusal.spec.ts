@@ -4,7 +4,7 @@ test('a form the browser refuses to send says why under it, in place of the answ
   dashboard,
 }) => {
   await expect(dashboard.connection).toHaveText('connected');
-  const { produce, replay } = dashboard;
+  const { produce, replay, retention } = dashboard;
 
   await dashboard.produceEvents(10);
   await expect(produce.getByText(/^Produced 10/)).toBeVisible();
@@ -27,4 +27,11 @@ test('a form the browser refuses to send says why under it, in place of the answ
   await replay.getByRole('button', { name: 'Replay' }).click();
   await expect(replay.getByRole('alert')).toHaveText(/Limit: Value must be less than or equal to 500\./);
   await expect(replay.getByRole('row')).toHaveCount(0);
+
+  // A blank field is the browser's to refuse too, named by its label rather than by the command's argument.
+  await retention.getByLabel('Older than (ms)').fill('');
+  await retention.getByRole('button', { name: 'Trim by age' }).click();
+  await expect(retention.getByRole('alert')).toHaveText(
+    /^⚠ Older than \(ms\): Please fill out this field\.$/,
+  );
 });

@@ -10,7 +10,11 @@ interface NumberFieldProps {
   step?: number;
 }
 
-/** A labelled number input in the dashboard's form layout; the browser checks `min`/`max`/`step` first. */
+/**
+ * A labelled number input in the dashboard's form layout; the browser checks `min`/`max`/`step` first, and that it is
+ * not blank: every command these fields feed needs its number, and left to the command's schema a blank field was
+ * refused as "olderThanMs must be a number", naming an argument the page never shows rather than the field.
+ */
 export function NumberField({ label, value, onChange, min, max, step = 1 }: NumberFieldProps) {
   const id = useId();
   return (
@@ -22,6 +26,7 @@ export function NumberField({ label, value, onChange, min, max, step = 1 }: Numb
         min={min}
         max={max}
         step={step}
+        required
         value={value}
         onChange={(event) => onChange(event.target.value)}
       />
