@@ -142,6 +142,9 @@ export function PendingPanel() {
 
   const onClaim = () => {
     if (target === null) return;
+    // Claimed into, the default becomes the pick: left to follow where entries are stuck, it moved to another
+    // consumer the moment this claim emptied the list, under a result naming the one it had claimed into.
+    setChosen(target.value);
     void autoclaim.run({ type: 'autoclaim', group: target.group, consumer: target.consumer });
   };
 
