@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatClock, formatClockMs, formatDuration } from './format';
+import { formatClock, formatClockMs, formatDuration, formatFirstOf } from './format';
 
 describe('clock formatting', () => {
   it('formats a time of day, with milliseconds where asked', () => {
@@ -25,5 +25,13 @@ describe('durations', () => {
     expect(formatDuration(60_000)).toBe('1 m 00 s');
     expect(formatDuration(185_000)).toBe('3 m 05 s');
     expect(formatDuration(7_620_000)).toBe('2 h 07 m');
+  });
+});
+
+describe('formatFirstOf', () => {
+  it('lists the first few and counts the rest', () => {
+    expect(formatFirstOf(['a', 'b', 'c', 'd', 'e', 'f', 'g'], 5)).toBe('a, b, c, d, e and 2 more');
+    expect(formatFirstOf(['a', 'b'], 5)).toBe('a, b');
+    expect(formatFirstOf([], 5)).toBe('');
   });
 });

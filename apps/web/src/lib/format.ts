@@ -9,6 +9,16 @@ export function formatRate(perSec: number): string {
   return `${perSec >= 100 ? integer.format(perSec) : decimal.format(perSec)}/s`;
 }
 
+/**
+ * The first `shown` of a list, and how many more there are: "a, b, c and 4 more". Five IDs in parentheses after
+ * "deleted 7" read as if those five were all.
+ */
+export function formatFirstOf(items: readonly string[], shown: number): string {
+  const first = items.slice(0, shown).join(', ');
+  const more = items.length - shown;
+  return more > 0 ? `${first} and ${integer.format(more)} more` : first;
+}
+
 /** `null` is what Redis says when it cannot tell (a group's lag, entries-read): never shown as 0. */
 export function formatNullable(value: number | null): string {
   return value === null ? 'unknown' : integer.format(value);

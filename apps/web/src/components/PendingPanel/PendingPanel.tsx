@@ -5,7 +5,7 @@ import { useCommand } from '../../hooks/use-command';
 import { useHoldWhileFocused } from '../../hooks/use-hold-while-focused';
 import { useOnStreamReset } from '../../hooks/use-stream-reset';
 import { useDashboardWhileVisible } from '../../hooks/use-while-visible';
-import { formatCount, formatDuration } from '../../lib/format';
+import { formatCount, formatDuration, formatFirstOf } from '../../lib/format';
 import { useDashboard } from '../../store/store';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { EntryId } from '../EntryId/EntryId';
@@ -196,7 +196,11 @@ export function PendingPanel() {
               <strong>{formatCount(autoclaim.result.processed)}</strong>, deleted{' '}
               <strong>{formatCount(autoclaim.result.deleted)}</strong>
               {autoclaim.result.deletedIds.length > 0 ? (
-                <span className="mono"> ({autoclaim.result.deletedIds.slice(0, 5).join(', ')})</span>
+                <>
+                  {' '}
+                  trimmed while pending{' '}
+                  <span className="mono">({formatFirstOf(autoclaim.result.deletedIds, 5)})</span>
+                </>
               ) : null}
               {autoclaim.result.deadLettered > 0 ? (
                 <>
