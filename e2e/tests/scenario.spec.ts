@@ -23,6 +23,8 @@ test('the redis.io walk-through, and the timeline, charts and handover beyond it
   expect(await processedOf('worker-a')).toBeGreaterThan(0);
   expect(await processedOf('worker-b')).toBeGreaterThan(0);
   await expect(dashboard.tail.getByRole('button', { name: /^\d+-\d+$/ })).toHaveCount(10);
+  // Named by the command it shows, unlike the live tail beside it (XREAD, no group).
+  await expect(dashboard.tail).toContainText('XREVRANGE');
 
   // Crash next 3 on worker-a, produce more: three entries sit pending with worker-a.
   const workerA = dashboard.consumer('notifications', 'worker-a');

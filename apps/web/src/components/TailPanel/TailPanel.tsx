@@ -14,7 +14,8 @@ export function TailPanel() {
   const newestFirst = useMemo(() => [...tail].sort((a, b) => compareStreamIds(b.id, a.id)), [tail]);
   const { value: shown, holdWhileFocused } = useHoldWhileFocused(newestFirst);
   return (
-    <Panel title="Newest entries" subtitle="tail">
+    // Named by its command, as every other panel is: "tail" beside the Live tail panel read as a second live tail.
+    <Panel title="Newest entries" subtitle="XREVRANGE">
       <div {...holdWhileFocused}>
         <EntryTable entries={shown} caption="Newest stream entries" emptyText="The stream is empty." />
       </div>
