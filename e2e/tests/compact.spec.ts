@@ -140,14 +140,26 @@ test('the compact view: consumers as table rows with live figures, sorted, pause
   await expect(dashboard.compactSwitch('analytics')).toBeChecked();
 });
 
-test('at 200% zoom the compact table fits the window, scrolls inside it and keeps its column headers over the rows', async ({
+test('narrow windows: a group header wraps its rates and switches as one; at 200% zoom the compact table fits the window, scrolls inside it and keeps its column headers over the rows', async ({
   dashboard,
   page,
   streamscope,
 }) => {
+  await expect(dashboard.connection).toHaveText('connected');
+  // A group's header too narrow for one line (two groups side by side in a 1115 px window) puts its rates and
+  // switches on the next one together, not a switch's separator at the start of a line of its own.
+  await page.setViewportSize({ width: 1115, height: 800 });
+  const header = dashboard.group('analytics').locator('header').first();
+  const middle = async (text: string) => {
+    const box = await header.getByText(text).boundingBox();
+    return box === null ? Number.NaN : box.y + box.height / 2;
+  };
+  const autoReap = await middle('Auto-reap');
+  expect(Math.abs((await middle('Compact')) - autoReap)).toBeLessThan(6);
+  expect(Math.abs((await middle('delivered')) - autoReap)).toBeLessThan(6);
+
   // A 1280 × 800 screen at 200% zoom: 640 × 400 CSS pixels.
   await page.setViewportSize({ width: 640, height: 400 });
-  await expect(dashboard.connection).toHaveText('connected');
   for (let i = 1; i <= 12; i += 1) {
     const added = await page.request.post(`${streamscope.url}/api/consumer/add`, {
       data: { group: 'notifications', name: `pod-${i}` },

@@ -75,16 +75,20 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts }: GroupPanel
         </h2>
         <span className="panel-subtitle">consumer group</span>
         <AlertBadges alerts={groupAlerts} />
-        <span className="group-rates">
-          <span>
-            delivered <strong>{formatRate(group.deliveredPerSec)}</strong>
+        {/* One cluster, right-aligned: when badges push it to a line of its own it goes whole, rather than
+            leave a switch's separator at the start of the next line. */}
+        <div className="group-controls">
+          <span className="group-rates">
+            <span>
+              delivered <strong>{formatRate(group.deliveredPerSec)}</strong>
+            </span>
+            <span>
+              acked <strong>{formatRate(group.ackedPerSec)}</strong>
+            </span>
           </span>
-          <span>
-            acked <strong>{formatRate(group.ackedPerSec)}</strong>
-          </span>
-        </span>
-        {autoReap.control}
-        {consumerLayout.control}
+          {autoReap.control}
+          {consumerLayout.control}
+        </div>
       </header>
       <div className="panel-body">
         <dl className="stats group-stats">
