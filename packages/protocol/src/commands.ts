@@ -88,6 +88,18 @@ const int = (label: string, min: number, max: number, notANumber = `${label} mus
 const consumerRef = { group: nameSchema, name: nameSchema };
 
 /**
+ * A standing retention policy's maximum age, in milliseconds: what `retention.set` takes, and what the server
+ * accepts of one saved in Redis for a restart.
+ */
+export const retentionMaxAgeSchema = int(
+  'maxAgeMs',
+  1_000,
+  10 * 365 * 86_400_000,
+  // Missing or a string, the reply says null is allowed too: it is how the policy is turned off.
+  'maxAgeMs must be a number of milliseconds, or null to stop the policy',
+);
+
+/**
  * A command's arguments, and no others: a misspelt one (`evenType`, `aprox`) was dropped without a word, and
  * the command ran with the default in its place (random types, an approximate trim).
  */
@@ -160,16 +172,7 @@ export const commandSchema = z.discriminatedUnion('type', [
   /** Runs XAUTOCLAIM on a timer in every worker of the group (the auto-reaper). */
   command({ type: z.literal('autoreap.set'), group: nameSchema, enabled: z.boolean() }),
   /** A standing MINID-by-age policy, applied every second; `null` turns it off. */
-  command({
-    type: z.literal('retention.set'),
-    // Missing or a string, the reply says null is allowed too: it is how the policy is turned off.
-    maxAgeMs: int(
-      'maxAgeMs',
-      1_000,
-      10 * 365 * 86_400_000,
-      'maxAgeMs must be a number of milliseconds, or null to stop the policy',
-    ).nullable(),
-  }),
+  command({ type: z.literal('retention.set'), maxAgeMs: retentionMaxAgeSchema.nullable() }),
   /** What a trim would remove, per group: entries still pending, and entries not yet read. */
   command({
     type: z.literal('trim.preview'),
