@@ -26,8 +26,17 @@ describe('fault tolerance (real processes)', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ count: 5 }),
       });
+    const retentionSet = (maxAgeMs: number | null) =>
+      request('/api/retention/set', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ maxAgeMs }),
+      });
+    const controlsKey = `${test.server.pipeline.stream.streamKey}:controls`;
     try {
       expect((await produce()).status).toBe(200);
+      expect((await retentionSet(60_000)).status).toBe(200);
+      expect(await test.server.pipeline.options.redis.exists(controlsKey)).toBe(1);
       await redis.kill();
       for (const response of await Promise.all([request('/api/state'), produce()])) {
         expect(response.status).toBe(503);
@@ -61,17 +70,16 @@ describe('fault tolerance (real processes)', () => {
       // The WebSocket says the same, at once.
       const reply = await socket.request({ type: 'produce', count: 1 });
       expect(reply).toMatchObject({ type: 'error', code: 'unavailable', message: /Redis is unavailable/ });
-      // What needs only this process still works: the producer can be stopped before Redis is back.
+      // What needs only this process still works: the producer can be stopped before Redis is back, and so can
+      // the retention policy, which answers that the stop is not saved yet (a restart would bring it back).
       expect(await socket.request({ type: 'producer.stop' })).toMatchObject({ type: 'result' });
-      expect(
-        (
-          await request('/api/retention/set', {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ maxAgeMs: null }),
-          })
-        ).status,
-      ).toBe(200);
+      const stopped = await retentionSet(null);
+      expect(stopped.status).toBe(503);
+      expect(await json(stopped)).toMatchObject({
+        code: 'unavailable',
+        message: expect.stringMatching(/^the retention policy is stopped on this server, but saving that/),
+      });
+      expect(test.server.pipeline.retention.maxAgeMs).toBeNull();
       // A reset asked for now fails before it stops anything: the workers are all still there after.
       await expect(test.server.pipeline.reset()).rejects.toThrow();
       expect(test.server.pipeline.pool.workers().map((worker) => worker.status().state)).toEqual([
@@ -86,6 +94,11 @@ describe('fault tolerance (real processes)', () => {
       });
       expect((await request('/api/state')).status).toBe(200);
       await socket.next((message) => message.type === 'health' && message.failingSince === null);
+      // The stop made while Redis was away is saved now that it is back.
+      await waitFor(
+        'the stopped policy to be saved',
+        async () => (await test.server.pipeline.options.redis.exists(controlsKey)) === 0,
+      );
     } finally {
       await socket.close();
       await test.stop();

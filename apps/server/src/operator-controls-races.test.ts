@@ -3,8 +3,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Pipeline } from './pipeline/pipeline.js';
 import { postJson, startTestServer, type TestServer } from './testing/test-server.js';
 
-// The saved pauses and auto-reap switches under commands that race each other, a reset, a removal, a close,
-// and a controls key someone else filled or broke.
+// The saved pauses, auto-reap switches and retention policy under commands that race each other, a reset, a
+// removal, a close, and a controls key someone else filled or broke.
 const redisSuite = usePrivateRedis();
 const servers: TestServer[] = [];
 afterAll(async () => {
@@ -25,6 +25,7 @@ const start = async (streamKey: string, flags: string[] = [], log?: (message: st
 const controlsOf = (streamKey: string) => redisSuite.redis.hgetall(`${streamKey}:controls`);
 const pausedField = (group: string, name: string) => JSON.stringify(['paused', group, name]);
 const autoReapField = (group: string) => JSON.stringify(['autoreap', group]);
+const RETENTION = JSON.stringify(['retention']);
 
 /** What the pipeline runs, as the controls hash would hold it. */
 const inForce = (pipeline: Pipeline): Record<string, string> => {
@@ -33,6 +34,7 @@ const inForce = (pipeline: Pipeline): Record<string, string> => {
     if (worker.status().paused) expected[pausedField(worker.group, worker.name)] = '1';
   for (const group of pipeline.pool.groups())
     if (pipeline.autoReapEnabled(group)) expected[autoReapField(group)] = '1';
+  if (pipeline.retention.maxAgeMs !== null) expected[RETENTION] = String(pipeline.retention.maxAgeMs);
   return expected;
 };
 
@@ -55,6 +57,8 @@ describe('saved operator controls under races', () => {
         return postJson(server, `/api/consumer/${action}`, { group: 'notifications', name });
       });
       commands.push(postJson(server, '/api/autoreap/set', { group: 'analytics', enabled: round % 2 === 0 }));
+      for (const maxAgeMs of [60_000, null, 120_000].slice(0, 1 + (round % 3)))
+        commands.push(postJson(server, '/api/retention/set', { maxAgeMs }));
       for (const response of await Promise.all(commands)) expect(response.status).toBe(200);
       expect(await controlsOf(streamKey)).toEqual(inForce(pipeline));
     }
@@ -79,22 +83,24 @@ describe('saved operator controls under races', () => {
     expect(await controlsOf(streamKey)).toEqual({});
   });
 
-  it('a pause or an auto-reap switch racing a reset is saved only if it is in force after it', async () => {
+  it('a pause, an auto-reap switch or a retention policy racing a reset is saved only if it is in force after it', async () => {
     const streamKey = uniqueStreamKey('controls-reset-race');
     const server = await start(streamKey);
     const { pipeline } = server.server;
     const responses = await Promise.all([
       postJson(server, '/api/consumer/pause', { group: 'notifications', name: 'worker-a' }),
       postJson(server, '/api/autoreap/set', { group: 'notifications', enabled: true }),
+      postJson(server, '/api/retention/set', { maxAgeMs: 60_000 }),
       postJson(server, '/api/reset', {}),
       postJson(server, '/api/consumer/pause', { group: 'analytics', name: 'worker-c' }),
       postJson(server, '/api/autoreap/set', { group: 'analytics', enabled: true }),
+      postJson(server, '/api/retention/set', { maxAgeMs: 120_000 }),
     ]);
     for (const response of responses) expect([200, 404]).toContain(response.status);
     expect(await controlsOf(streamKey)).toEqual(inForce(pipeline));
   });
 
-  it('an auto-reap switch made while a reset is deleting the saved choices is saved only if the reset keeps it', async () => {
+  it('an auto-reap switch or a retention policy made while a reset is deleting the saved choices is saved only if the reset keeps it', async () => {
     const streamKey = uniqueStreamKey('controls-reset-del');
     const server = await start(streamKey);
     const { pipeline } = server.server;
@@ -105,7 +111,7 @@ describe('saved operator controls under races', () => {
     redis.del = ((...args: unknown[]) => {
       const result = Reflect.apply(del, redis, args) as Promise<number>;
       if (args[0] === `${streamKey}:controls` && !switched)
-        switched = pipeline.setAutoReap('analytics', true);
+        switched = Promise.all([pipeline.setAutoReap('analytics', true), pipeline.setRetention(60_000)]);
       return result;
     }) as typeof redis.del;
     try {
@@ -116,6 +122,7 @@ describe('saved operator controls under races', () => {
     }
     expect(switched).toBeDefined();
     expect(await controlsOf(streamKey)).toEqual(inForce(pipeline));
+    expect(pipeline.retention.maxAgeMs).toBe(60_000);
     expect(pipeline.autoReapEnabled('analytics')).toBe(
       pipeline.pool.get('analytics', 'worker-c').autoReapMs !== null,
     );

@@ -14,9 +14,14 @@ afterAll(async () => {
 
 const SEEDS = ['--seed', 'notifications=worker-a,worker-b;analytics=worker-c'];
 
-const start = async (streamKey: string, flags: string[] = []): Promise<TestServer> => {
+const start = async (
+  streamKey: string,
+  flags: string[] = [],
+  log?: (message: string) => void,
+): Promise<TestServer> => {
   const server = await startTestServer(['--stream-key', streamKey, ...SEEDS, ...flags], {
     redis: redisSuite.server,
+    ...(log ? { log } : {}),
   });
   servers.push(server);
   return server;
@@ -33,6 +38,7 @@ const controlsOf = (streamKey: string) => redisSuite.redis.hgetall(`${streamKey}
 const PAUSED_A = JSON.stringify(['paused', 'notifications', 'worker-a']);
 const PAUSED_C = JSON.stringify(['paused', 'analytics', 'worker-c']);
 const AUTOREAP_NOTIFICATIONS = JSON.stringify(['autoreap', 'notifications']);
+const RETENTION = JSON.stringify(['retention']);
 
 /** Appends straight to Redis, as while no server runs. */
 const appendEntries = async (streamKey: string, count: number): Promise<void> => {
@@ -184,6 +190,125 @@ describe("the operator's pauses and auto-reapers", () => {
     await waitFor(
       'the pause to be saved again',
       async () => (await controlsOf(streamKey))[PAUSED_A] === '1',
+      {
+        timeoutMs: 5_000,
+      },
+    );
+    await server.stop();
+  });
+});
+
+describe('the standing retention policy', () => {
+  it('comes back with a --no-reset restart, trimming before any worker reads, and a stopped one does not', async () => {
+    const streamKey = uniqueStreamKey('controls-retention');
+    const first = await start(streamKey);
+    expect(await post(first, '/api/retention/set', { maxAgeMs: 1_000 })).toEqual({ maxAgeMs: 1_000 });
+    expect(await controlsOf(streamKey)).toEqual({ [RETENTION]: '1000' });
+    await first.stop();
+    // Appended while no server ran, a minute old by their IDs: past the age the operator asked to keep.
+    const old = Date.now() - 60_000;
+    for (let index = 0; index < 5; index += 1)
+      await redisSuite.redis.xadd(streamKey, `${old}-${index}`, 'type', 'order.paid', 'ts_ms', String(old));
+
+    const second = await start(streamKey, ['--no-reset']);
+    const { pipeline } = second.server;
+    expect(pipeline.retention.maxAgeMs).toBe(1_000);
+    // Trimmed before the groups were handed them: no worker was delivered an entry it was not to see.
+    expect(await redisSuite.redis.xlen(streamKey)).toBe(0);
+    const groups = await pipeline.stream.infoGroups();
+    expect(groups.map((group) => group.entriesRead ?? 0)).toEqual([0, 0]);
+    expect((await json<Snapshot>(second.server.app.request('/api/state'))).retention.maxAgeMs).toBe(1_000);
+    // And it goes on trimming what ages past it.
+    await pipeline.produce(3);
+    await waitFor(
+      'the policy to trim the three',
+      async () => (await redisSuite.redis.xlen(streamKey)) === 0,
+      {
+        timeoutMs: 10_000,
+      },
+    );
+
+    expect(await post(second, '/api/retention/set', { maxAgeMs: null })).toEqual({ maxAgeMs: null });
+    expect(await controlsOf(streamKey)).toEqual({});
+    await second.stop();
+    const third = await start(streamKey, ['--no-reset']);
+    expect(third.server.pipeline.retention.maxAgeMs).toBeNull();
+    await third.server.pipeline.produce(2);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await redisSuite.redis.xlen(streamKey)).toBe(2);
+    await third.stop();
+  });
+
+  it('is deleted by a reset and by a start with reset', async () => {
+    const streamKey = uniqueStreamKey('controls-retention-reset');
+    const server = await start(streamKey);
+    await post(server, '/api/retention/set', { maxAgeMs: 60_000 });
+    await post(server, '/api/reset', {});
+    expect(server.server.pipeline.retention.maxAgeMs).toBeNull();
+    expect(await controlsOf(streamKey)).toEqual({});
+    await post(server, '/api/retention/set', { maxAgeMs: 60_000 });
+    await server.stop();
+    const fresh = await start(streamKey);
+    expect(fresh.server.pipeline.retention.maxAgeMs).toBeNull();
+    expect(await controlsOf(streamKey)).toEqual({});
+    await fresh.stop();
+    const after = await start(streamKey, ['--no-reset']);
+    expect(after.server.pipeline.retention.maxAgeMs).toBeNull();
+    await after.stop();
+  });
+
+  it('saved with a value that is not one is left out, and said so; the rest of the saved choices come back', async () => {
+    const bad: [string, string][] = [
+      ['500', 'maxAgeMs must be at least 1000'],
+      ['"86400000"', 'maxAgeMs must be a number of milliseconds'],
+      ['a day', 'maxAgeMs must be a number of milliseconds'],
+    ];
+    for (const [value, reason] of bad) {
+      const streamKey = uniqueStreamKey('controls-retention-bad');
+      await redisSuite.redis.hset(`${streamKey}:controls`, RETENTION, value, PAUSED_A, '1');
+      const logged: string[] = [];
+      const server = await start(streamKey, ['--no-reset'], (message) => logged.push(message));
+      expect(server.server.pipeline.retention.maxAgeMs, value).toBeNull();
+      expect(server.server.pipeline.pool.get('notifications', 'worker-a').status().paused).toBe(true);
+      expect(logged).toContain(
+        `controls: the retention policy saved in ${streamKey}:controls, ${JSON.stringify(value)}, is not valid (${reason}): none is restored`,
+      );
+      await server.stop();
+    }
+  });
+
+  it('fails the command clearly when Redis refuses the save, keeps the policy as asked, and saves it once Redis takes it', async () => {
+    const streamKey = uniqueStreamKey('controls-retention-unsaved');
+    const server = await start(streamKey);
+    const { pipeline } = server.server;
+    await redisSuite.redis.set(`${streamKey}:controls`, 'in the way');
+    const set = await postJson(server, '/api/retention/set', { maxAgeMs: 60_000 });
+    expect(set.status).toBe(500);
+    expect((await json(set)).message).toMatch(
+      /the retention policy \(trim entries older than 60000 ms\) is in force on this server, but saving that in Redis \(.*:controls\) failed/,
+    );
+    expect(pipeline.retention.maxAgeMs).toBe(60_000);
+    await redisSuite.redis.del(`${streamKey}:controls`);
+    await waitFor(
+      'the policy to be saved again',
+      async () => (await controlsOf(streamKey))[RETENTION] === '60000',
+      { timeoutMs: 5_000 },
+    );
+
+    // Stopped while the save fails: it stays stopped, and the resave deletes the policy saved before.
+    await redisSuite.redis.set(`${streamKey}:controls`, 'in the way');
+    const stop = await postJson(server, '/api/retention/set', { maxAgeMs: null });
+    expect(stop.status).toBe(500);
+    expect((await json(stop)).message).toMatch(/the retention policy is stopped on this server, but saving/);
+    expect(pipeline.retention.maxAgeMs).toBeNull();
+    await redisSuite.redis
+      .multi()
+      .del(`${streamKey}:controls`)
+      .hset(`${streamKey}:controls`, RETENTION, '60000')
+      .exec();
+    await waitFor(
+      'the stop to be saved',
+      async () => (await controlsOf(streamKey))[RETENTION] === undefined,
       {
         timeoutMs: 5_000,
       },

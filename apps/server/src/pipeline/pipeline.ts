@@ -92,6 +92,16 @@ export interface SeedResult {
  */
 type Restore = 'none' | 'seed groups' | readonly ConsumerRef[];
 
+/**
+ * Which saved choices to write as they stand now (see `#save`): these consumers' pauses, these groups'
+ * auto-reapers, the retention policy.
+ */
+interface ControlsChanged {
+  readonly consumers?: readonly ConsumerRef[];
+  readonly groups?: readonly string[];
+  readonly retention?: boolean;
+}
+
 /** The first wait before saving again choices whose save failed, and the longest (see `#resaveDelayMs`). */
 const RESAVE_FIRST_MS = 1_000;
 const RESAVE_MAX_MS = 30_000;
@@ -140,11 +150,15 @@ export class Pipeline {
   readonly groupCounters = new Map<string, GroupCounters>();
   readonly options: PipelineOptions & { maxDeliveries: number; reapIntervalMs: number };
   readonly #autoReap = new Set<string>();
-  /** Pauses and auto-reap switches, kept in Redis for a restart without reset (see `OperatorControls`). */
+  /**
+   * Pauses, auto-reap switches and the retention policy, kept in Redis for a restart without reset (see
+   * `OperatorControls`).
+   */
   readonly #controls: OperatorControls;
   /** Choices whose save failed (Redis away), saved again as they then stand once it answers (see `#save`). */
   readonly #unsavedConsumers = new Map<string, ConsumerRef>();
   readonly #unsavedGroups = new Set<string>();
+  #unsavedRetention = false;
   #resaveScheduled = false;
   /**
    * The wait before the next resave: a second, doubled after each one that fails, up to half a minute. A key
@@ -226,8 +240,13 @@ export class Pipeline {
       // incident starts paused (before its first read), not processing again by itself. Only this process's
       // groups and consumers take them; another process's are that process's to bring back.
       const saved = await this.#loadControls();
+      for (const line of saved.ignored) this.options.onBackgroundError?.('controls', line);
       const seedGroups = new Set(this.#seeds().map((seed) => seed.group));
       for (const group of saved.autoReap) if (seedGroups.has(group)) this.#autoReap.add(group);
+      // The retention policy is the stream's, not a group's: it comes back whichever process saved it, and
+      // before the seeding, so its first XTRIM leaves on the shared connection ahead of the groups' creation and
+      // no worker is handed an entry older than the operator asked to keep.
+      if (saved.retentionMaxAgeMs !== null) this.retention.set(saved.retentionMaxAgeMs);
       return this.#seed('seed groups', new Set(saved.paused.map(({ group, name }) => refKey(group, name))));
     }
     await this.#deleteData();
@@ -246,9 +265,9 @@ export class Pipeline {
       if (!(error instanceof Error) || !error.message.startsWith('WRONGTYPE')) throw error;
       this.options.onBackgroundError?.(
         'controls',
-        `${this.#controls.key} could not be read (${error.message}): no pause or auto-reaper is restored, and none is saved until it is deleted`,
+        `${this.#controls.key} could not be read (${error.message}): no pause, auto-reaper or retention policy is restored, and none is saved until it is deleted`,
       );
-      return { paused: [], autoReap: new Set() };
+      return { paused: [], autoReap: new Set(), retentionMaxAgeMs: null, ignored: [] };
     }
   }
 
@@ -379,43 +398,62 @@ export class Pipeline {
     else this.#autoReap.delete(group);
     const interval = enabled ? this.options.reapIntervalMs : null;
     for (const worker of this.pool.workers()) if (worker.group === group) worker.setAutoReap(interval);
-    await this.#save([], [group], `auto-reap is ${enabled ? 'on' : 'off'} for ${group}`);
+    await this.#save({ groups: [group] }, `auto-reap is ${enabled ? 'on' : 'off'} for ${group}`);
     return this.options.reapIntervalMs;
+  }
+
+  /**
+   * Sets the standing retention policy (`null` stops it) and saves it for a restart without reset (see `#save`
+   * for a save that fails): a restart that dropped it would let the stream keep what the operator asked to drop.
+   */
+  async setRetention(maxAgeMs: number | null): Promise<void> {
+    this.retention.set(maxAgeMs);
+    await this.#save(
+      { retention: true },
+      maxAgeMs === null
+        ? 'the retention policy is stopped'
+        : `the retention policy (trim entries older than ${maxAgeMs} ms) is in force`,
+    );
   }
 
   /** Pauses a consumer of this server (see `ConsumerWorker.pause`) and saves that for a restart without reset. */
   async pauseConsumer(group: string, name: string): Promise<void> {
     await this.pool.get(group, name).pause();
-    await this.#save([{ group, name }], [], `consumer ${group}/${name} is paused`);
+    await this.#save({ consumers: [{ group, name }] }, `consumer ${group}/${name} is paused`);
   }
 
   /** Resumes a consumer of this server and saves that for a restart without reset. */
   async resumeConsumer(group: string, name: string): Promise<void> {
     this.pool.get(group, name).resume();
-    await this.#save([{ group, name }], [], `consumer ${group}/${name} is resumed`);
+    await this.#save({ consumers: [{ group, name }] }, `consumer ${group}/${name} is resumed`);
   }
 
   /**
-   * Saves these consumers' pauses and groups' auto-reap switches as they stand now (read in the same step as
-   * the write is sent, so a pause still waiting for its read to end, overtaken by a resume, saves "running").
-   * A failed save leaves the choice in force here, since undoing it would be worse (a consumer paused during
-   * an incident would run again), and fails the command saying what a restart would lose; the choices are saved
-   * again, as they then stand, once Redis answers.
+   * Saves these consumers' pauses, groups' auto-reap switches and the retention policy as they stand now (read
+   * in the same step as the write is sent, so a pause still waiting for its read to end, overtaken by a resume,
+   * saves "running"). A failed save leaves the choice in force here, since undoing it would be worse (a consumer
+   * paused during an incident would run again), and fails the command saying what a restart would lose; the
+   * choices are saved again, as they then stand, once Redis answers.
    */
-  async #save(consumers: readonly ConsumerRef[], groups: readonly string[], done: string): Promise<void> {
+  async #save(
+    { consumers = [], groups = [], retention = false }: ControlsChanged,
+    done: string,
+  ): Promise<void> {
     try {
-      await this.#controls.save(
-        consumers.map(({ group, name }) => ({
+      await this.#controls.save({
+        consumers: consumers.map(({ group, name }) => ({
           group,
           name,
           paused: this.pool.find(group, name)?.status().paused ?? false,
         })),
-        groups.map((group) => ({ group, autoReap: this.#autoReap.has(group) })),
-      );
+        groups: groups.map((group) => ({ group, autoReap: this.#autoReap.has(group) })),
+        ...(retention ? { retentionMaxAgeMs: this.retention.maxAgeMs } : {}),
+      });
       this.#resaveDelayMs = RESAVE_FIRST_MS;
     } catch (error) {
       for (const ref of consumers) this.#unsavedConsumers.set(refKey(ref.group, ref.name), ref);
       for (const group of groups) this.#unsavedGroups.add(group);
+      if (retention) this.#unsavedRetention = true;
       this.#resaveWhenRedisReturns();
       throw new CommandError(
         isRedisUnavailable(error) ? 'unavailable' : 'internal',
@@ -426,8 +464,8 @@ export class Pipeline {
   }
 
   /** `#save` for a membership change that has happened either way: a failed save is logged, and retried. */
-  async #saveQuietly(consumers: readonly ConsumerRef[], groups: readonly string[]): Promise<void> {
-    await this.#save(consumers, groups, 'the change is made').catch((error: unknown) =>
+  async #saveQuietly(changed: ControlsChanged): Promise<void> {
+    await this.#save(changed, 'the change is made').catch((error: unknown) =>
       this.options.onBackgroundError?.('controls', error),
     );
   }
@@ -438,12 +476,15 @@ export class Pipeline {
     this.#resaveScheduled = true;
     const resave = () => {
       this.#resaveScheduled = false;
-      if (this.#closed || (this.#unsavedConsumers.size === 0 && this.#unsavedGroups.size === 0)) return;
+      const retention = this.#unsavedRetention;
+      if (this.#closed || (this.#unsavedConsumers.size === 0 && this.#unsavedGroups.size === 0 && !retention))
+        return;
       const consumers = [...this.#unsavedConsumers.values()];
       const groups = [...this.#unsavedGroups];
       this.#unsavedConsumers.clear();
       this.#unsavedGroups.clear();
-      this.#save(consumers, groups, 'choices made while Redis was away are in force').catch(
+      this.#unsavedRetention = false;
+      this.#save({ consumers, groups, retention }, 'choices made while Redis was away are in force').catch(
         (error: unknown) => {
           this.#resaveDelayMs = Math.min(this.#resaveDelayMs * 2, RESAVE_MAX_MS);
           this.options.onBackgroundError?.('controls', error);
@@ -495,7 +536,7 @@ export class Pipeline {
       await this.#refuseActiveElsewhere(group, name);
       await this.pool.add(group, name);
       // A new consumer runs: a pause saved for an earlier one of this name (its removal's save failed) is dropped.
-      await this.#saveQuietly([{ group, name }], []);
+      await this.#saveQuietly({ consumers: [{ group, name }] });
     });
   }
 
@@ -550,7 +591,7 @@ export class Pipeline {
       }
       const removal = await this.pool.remove(group, name);
       // Gone from the pool, it saves as not paused: its entry is deleted.
-      await this.#saveQuietly([{ group, name }], []);
+      await this.#saveQuietly({ consumers: [{ group, name }] });
       this.#recordLetters(group, removal.deadLettered ?? [], 'trimmed while pending (found on handover)');
       return removal;
     });
@@ -575,7 +616,6 @@ export class Pipeline {
   }
 
   async #reset(): Promise<{ groups: number; consumers: number }> {
-    this.retention.set(null);
     const stopped = this.pool.workers().map(({ group, name }) => ({ group, name }));
     await this.pool.closeAll();
     try {
@@ -628,9 +668,11 @@ export class Pipeline {
     await this.stream.deleteStream();
     this.#redeliveredThrough.clear();
     await this.deadLetters.clear();
-    // Switched off in the same step as the DEL goes out: a switch made before it is deleted with it, one made
-    // after is saved after it and stays in force (cleared after the DEL's reply, it was saved but not in force).
+    // Switched off in the same step as the DEL goes out: a switch or policy made before it is deleted with it,
+    // one made after is saved after it and stays in force (cleared after the DEL's reply, it was saved but not
+    // in force).
     this.#autoReap.clear();
+    this.retention.set(null);
     await this.#controls.clear();
     const groups = new Set([...this.#seeds().map((seed) => seed.group), ...this.#processed.keys()]);
     for (const group of groups) await this.#processedIds(group).clear();
@@ -834,9 +876,14 @@ export class Pipeline {
         const lastId = (await this.stream.infoStream())?.lastGeneratedId;
         if (lastId !== undefined) this.#redeliveredThrough.set(group, lastId);
         await this.stream.ensureGroup(group, '0-0');
-        // A reset elsewhere deleted the saved choices too; this process's, still in force here, are saved again.
+        // A reset elsewhere deleted the saved choices too; this process's, still in force here, are saved again
+        // (its retention policy only if it has one: it would otherwise delete one another process saved since).
         const consumers = this.pool.workers().filter((worker) => worker.group === group);
-        await this.#saveQuietly(consumers, [group]);
+        await this.#saveQuietly({
+          consumers,
+          groups: [group],
+          retention: this.retention.maxAgeMs !== null,
+        });
         this.options.onBackgroundError?.(
           'workers',
           `group ${group} was deleted under its running consumers (a reset by another process, or Redis restarted without its data?); re-created it from 0-0`,

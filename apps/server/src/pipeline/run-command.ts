@@ -150,7 +150,7 @@ function handlersFor(pipeline: Pipeline): Handlers {
       return { group, enabled, intervalMs: await pipeline.setAutoReap(group, enabled) };
     },
     'retention.set': async ({ maxAgeMs }) => {
-      pipeline.retention.set(maxAgeMs);
+      await pipeline.setRetention(maxAgeMs);
       return { maxAgeMs };
     },
     'trim.preview': async ({ maxlen, minId, olderThanMs }) =>
