@@ -60,13 +60,14 @@ describe('streamscope command', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
-  it('says how many of the consumers it started with --no-reset were restored from Redis', async () => {
+  it('says how many of the consumers it started with --no-reset were restored from Redis, and the retention policy', async () => {
     const key = uniqueStreamKey('main');
     const check = new Redis(redisSuite.server.url);
     try {
       // One the user added before the restart: Redis keeps its name (and would keep what it holds).
       await check.xgroup('CREATE', key, 'notifications', '0', 'MKSTREAM');
       await check.call('XGROUP', 'CREATECONSUMER', key, 'notifications', 'worker-d');
+      await check.hset(`${key}:controls`, JSON.stringify(['retention']), '86400000');
       const run = streamscope([
         '--port',
         '0',
@@ -79,6 +80,9 @@ describe('streamscope command', () => {
       await expect
         .poll(run.output, { timeout: 15_000 })
         .toMatch(/^Seeded 4 consumer\(s\) across 2 group\(s\), 1 of them restored from Redis$/m);
+      expect(run.output()).toMatch(
+        /^Restored the retention policy from Redis: XTRIM MINID ~ every second, dropping entries older than 86400000 ms$/m,
+      );
       run.child.kill('SIGTERM');
       expect(await run.exit).toBe(0);
     } finally {

@@ -65,6 +65,13 @@ async function main(): Promise<void> {
   console.log(
     `Using Redis at ${server.redis.label} with stream key '${config.streamKey}' (MAXLEN ~ ${config.maxlen})`,
   );
+  // Set at this point only by a --no-reset start that found one saved: no request has been answered yet.
+  const { maxAgeMs } = server.pipeline.retention;
+  if (maxAgeMs !== null) {
+    console.log(
+      `Restored the retention policy from Redis: XTRIM MINID ~ every second, dropping entries older than ${maxAgeMs} ms`,
+    );
+  }
   const { consumers, groups, restored } = server.seeded;
   // Restored: consumers a --no-reset start found in Redis besides the seeds (added before the restart).
   const restoredNote = restored > 0 ? `, ${restored} of them restored from Redis` : '';
