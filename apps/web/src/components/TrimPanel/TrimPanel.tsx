@@ -247,7 +247,6 @@ export function TrimPanel() {
           <NumberField
             label="Older than (ms)"
             min={0}
-            step={1000}
             value={olderThanMs}
             onChange={(text) => {
               setOlderThanMs(text);
@@ -320,7 +319,6 @@ export function TrimPanel() {
           <NumberField
             label="Keep at most (ms)"
             min={1000}
-            step={1000}
             value={keepMs}
             onChange={(text) => {
               setKeepMs(text);
