@@ -59,11 +59,16 @@ export async function releaseConnection({ redis, owned }: HeldConnection): Promi
 
 /**
  * QUIT when Redis can answer it, else just drop the connection: on a connection that is down, QUIT waits in
- * the offline queue for a reconnect, which a closing client never wants.
+ * the offline queue for a reconnect, which a closing client never wants. Either way the client ends: the
+ * commands it still held fail (`Connection is closed.`), and so does any sent to it later.
  */
 export async function closeRedis(redis: Redis): Promise<void> {
   if (redis.status !== 'ready') {
     redis.disconnect();
+    // Between two reconnect attempts there is no socket for disconnect() to close: it only cancels the next
+    // attempt, and the client stayed 'reconnecting' for good, every command it held (a produce() under way)
+    // and every one sent later waiting forever. Ended as ioredis ends a client whose socket closes.
+    if (redis.status === 'reconnecting') endClient(redis);
     return;
   }
   try {
@@ -71,6 +76,14 @@ export async function closeRedis(redis: Redis): Promise<void> {
   } catch {
     redis.disconnect();
   }
+}
+
+/** What ioredis's own close path does once a socket is gone: status `end`, and every queued command failed. */
+function endClient(redis: Redis): void {
+  // setStatus and flushQueue are private in ioredis's types (see failUnansweredOnDrop).
+  const client = redis as unknown as { setStatus(status: 'end'): void; flushQueue(error: Error): void };
+  client.setStatus('end');
+  client.flushQueue(new Error('Connection is closed.'));
 }
 
 // By shape, not `instanceof`: the application's ioredis may be another copy than the library's (npm installs
