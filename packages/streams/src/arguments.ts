@@ -22,12 +22,53 @@ export function assertInteger(value: unknown, what: string, min: number): assert
 
 /**
  * An options object (or one like `DeadLetterInfo`): `null` or a string in its place is named, rather than
- * failing as a TypeError when the first option is read.
+ * failing as a TypeError when the first option is read. With `known`, a name it does not hold is refused too:
+ * TypeScript catches a misspelt option only in an object literal, and a worker given `hander` for `handler`
+ * acked every entry it read without handling one.
  */
-export function assertOptions(value: unknown, what: string): asserts value is object {
+export function assertOptions(
+  value: unknown,
+  what: string,
+  known?: readonly string[],
+): asserts value is object {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new StreamArgumentError(`${what} must be an object, got ${show(value)}`);
   }
+  if (!known) return;
+  for (const name of Object.keys(value)) {
+    if (known.includes(name)) continue;
+    const near = known.find((each) => looksLike(name, each));
+    throw new StreamArgumentError(
+      `${what}: unknown option ${show(name)}${near ? ` (did you mean ${near}?)` : ''}; the options are ${known.join(', ')}`,
+    );
+  }
+}
+
+/**
+ * The names of an options type, every one of them: listing them as the keys of this record, the compiler
+ * says when an option is added to the type and not here.
+ */
+export function optionNames<T>(names: { readonly [K in keyof T]-?: true }): readonly string[] {
+  return Object.keys(names);
+}
+
+/** A likely misspelling: the same but for case, one the start of the other (`block`), or a letter or two off. */
+function looksLike(typed: string, name: string): boolean {
+  const [a, b] = [typed.toLowerCase(), name.toLowerCase()];
+  return a.startsWith(b) || b.startsWith(a) || editDistance(a, b) <= 2;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
 }
 
 /** `true` or `false`: a string such as 'false' would otherwise count as true. */

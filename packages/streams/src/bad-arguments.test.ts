@@ -181,6 +181,72 @@ describe('bad arguments are rejected with a clear message before any Redis call'
     await rejects(() => stream.trimMinid('1-0', { approx: 0 as never }), /approx must be true or false/);
   });
 
+  it('misspelt or unknown option names, which TypeScript misses outside an object literal', async () => {
+    // Ignored, `hander` left the default handler in place: every entry acked without being handled.
+    const misspelt: Record<string, unknown> = { hander: () => {} };
+    expect(() => new ConsumerWorker(stream, 'g', 'w', misspelt)).toThrow(StreamArgumentError);
+    expect(() => new ConsumerWorker(stream, 'g', 'w', misspelt)).toThrow(
+      /^ConsumerWorker options: unknown option "hander" \(did you mean handler\?\); the options are handler, count, /,
+    );
+    const cases: [() => unknown, RegExp][] = [
+      [
+        () => new EventStream({ connection: redis, streamKey: 'k', maxLen: 5 } as never),
+        /EventStream options: unknown option "maxLen" \(did you mean maxlenApprox\?\); the options are connection, streamKey, maxlenApprox, claimMinIdleMs$/,
+      ],
+      [
+        () =>
+          new PartitionedStream({ connection: redis, baseKey: 'b', partitions: 2, partition: 3 } as never),
+        /PartitionedStream options: unknown option "partition" \(did you mean partitions\?\)/,
+      ],
+      [
+        () => new StreamTail(stream, { block: 100 } as never),
+        /StreamTail options: .*"block" \(did you mean blockMs\?\)/,
+      ],
+      [
+        () => new ProcessedIds(redis, 'k', { ttl: 5 } as never),
+        /ProcessedIds options: unknown option "ttl"; the options/,
+      ],
+      [() => new DeadLetters(stream, undefined, { maxlen: 5 } as never), /did you mean maxlenApprox\?/],
+      [
+        () =>
+          new PartitionedStream({ connection: redis, baseKey: 'b', partitions: 2 }).workers('g', 'w', {
+            concurrency: 4,
+          } as never),
+        /workers options: unknown option "concurrency"/,
+      ],
+    ];
+    for (const [make, message] of cases) {
+      expect(make).toThrow(StreamArgumentError);
+      expect(make).toThrow(message);
+    }
+    await rejects(() => stream.autoclaim('g', 'c', { minIdle: 0 } as never), /did you mean minIdleMs\?/);
+    await rejects(
+      () => stream.pendingDetail('g', { idle: 5 } as never),
+      /pendingDetail options: unknown option "idle"/,
+    );
+    await rejects(() => stream.handoverPending('g', 'a', 'b', { dlq: 'k' } as never), /handover options/);
+    // Read as exact, a misspelt `approx` would have trimmed exactly, at far more cost.
+    await rejects(() => stream.trimMaxlen(10, { aprox: true } as never), /did you mean approx\?/);
+    await rejects(
+      () => new DeadLetters(stream).requeueThrough('1-0', { roomWait: 0 } as never),
+      /requeueThrough options: unknown option "roomWait" \(did you mean roomWaitMs\?\)/,
+    );
+    await rejects(
+      () =>
+        new DeadLetters(stream).send('1-0', {
+          group: 'g',
+          consumer: 'c',
+          deliveryCount: 1,
+          reason: 'r',
+          fields: null,
+          pending: true,
+        } as never),
+      /dead-letter info: unknown option "pending"/,
+    );
+    // An option given as undefined is no mistake: it is the default.
+    expect(() => new ConsumerWorker(stream, 'g', 'w', { count: undefined as never })).not.toThrow();
+  });
+
   it('what a dead letter records', async () => {
     const deadLetters = new DeadLetters(stream);
     const info = { group: 'g', consumer: 'c', deliveryCount: 5, reason: 'kept failing', fields: null };

@@ -1,3 +1,4 @@
+import { optionNames } from './arguments.js';
 import type { EntryHandler } from './consumer-worker-events.js';
 import type { DeadLetters } from './dead-letters.js';
 
@@ -38,6 +39,21 @@ export interface ConsumerWorkerOptions {
    */
   readonly catchUpReads?: 'script' | 'plain';
 }
+
+export const CONSUMER_WORKER_OPTIONS = optionNames<ConsumerWorkerOptions>({
+  handler: true,
+  count: true,
+  blockMs: true,
+  processLatencyMs: true,
+  recentCapacity: true,
+  maxBackoffMs: true,
+  deadLetters: true,
+  maxDeliveries: true,
+  reapIntervalMs: true,
+  reapPageCount: true,
+  reapMaxPages: true,
+  catchUpReads: true,
+});
 
 export const CONSUMER_WORKER_DEFAULTS = {
   count: 10,

@@ -11,7 +11,11 @@ import type {
   LifecycleEvent,
   LifecycleKind,
 } from './consumer-worker-events.js';
-import { CONSUMER_WORKER_DEFAULTS, type ConsumerWorkerOptions } from './consumer-worker-options.js';
+import {
+  CONSUMER_WORKER_DEFAULTS,
+  CONSUMER_WORKER_OPTIONS,
+  type ConsumerWorkerOptions,
+} from './consumer-worker-options.js';
 import { DeadLetters } from './dead-letters.js';
 import { StreamArgumentError, WorkerClosedError } from './errors.js';
 import { assertEventStream, type EventStream } from './event-stream.js';
@@ -203,7 +207,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     assertEventStream(stream, 'ConsumerWorker');
     assertName(group, 'group');
     assertName(name, 'consumer name');
-    assertOptions(options, 'ConsumerWorker options');
+    assertOptions(options, 'ConsumerWorker options', CONSUMER_WORKER_OPTIONS);
     const resolved = { ...CONSUMER_WORKER_DEFAULTS, ...withoutUndefined(options) };
     assertInteger(resolved.count, 'count', 1);
     assertInteger(resolved.blockMs, 'blockMs', 1);

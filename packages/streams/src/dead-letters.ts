@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { assertBoolean, assertInteger, assertName, assertOptions } from './arguments.js';
+import { assertBoolean, assertInteger, assertName, assertOptions, optionNames } from './arguments.js';
 import { COUNT_RANGE_LUA, countRangePaged } from './count-range-script.js';
 import { DEAD_LETTER_LUA, REQUEUE_LUA, WIDE_PAYLOAD_FIELD } from './dead-letter-scripts.js';
 import {
@@ -144,10 +144,6 @@ export interface DeadLetter extends Omit<DeadLetterInfo, 'fields'> {
   readonly fields: Readonly<Record<string, string>>;
 }
 
-/**
- * A letter's own fields, always written first and in this order (by `send` and by the scripts); what follows
- * is the original payload, whatever its field names: a payload field named `dlq_reason` is payload.
- */
 /** The default cap: a poison storm must not grow the DLQ without bound. */
 export const DEAD_LETTERS_MAXLEN = 10_000;
 
@@ -159,6 +155,27 @@ export interface DeadLettersOptions {
   readonly maxlenApprox?: number | null;
 }
 
+const DEAD_LETTERS_OPTIONS = optionNames<DeadLettersOptions>({ maxlenApprox: true });
+const REQUEUE_THROUGH_OPTIONS = optionNames<RequeueThroughOptions>({
+  limit: true,
+  onRequeued: true,
+  roomWaitMs: true,
+  roomPollMs: true,
+  signal: true,
+});
+const DEAD_LETTER_INFO = optionNames<DeadLetterInfo>({
+  group: true,
+  consumer: true,
+  deliveryCount: true,
+  reason: true,
+  fields: true,
+  stillPending: true,
+});
+
+/**
+ * A letter's own fields, always written first and in this order (by `send` and by the scripts); what follows
+ * is the original payload, whatever its field names: a payload field named `dlq_reason` is payload.
+ */
 const META = [
   'dlq_original_id',
   'dlq_group',
@@ -190,7 +207,7 @@ export class DeadLetters {
   /** `key` defaults to `<stream key>:dlq`, which keeps a hash-tagged stream's letters in its slot. */
   constructor(stream: EventStream, dlqKey?: string, options: DeadLettersOptions = {}) {
     assertEventStream(stream, 'DeadLetters');
-    assertOptions(options, 'DeadLetters options');
+    assertOptions(options, 'DeadLetters options', DEAD_LETTERS_OPTIONS);
     const { maxlenApprox = DEAD_LETTERS_MAXLEN } = options;
     const key = dlqKey ?? `${stream.streamKey}:dlq`;
     assertName(key, 'dead-letter key');
@@ -348,7 +365,7 @@ export class DeadLetters {
    */
   async requeueThrough(through: string, options: RequeueThroughOptions = {}): Promise<RequeueThroughResult> {
     assertEntryId(through, 'through');
-    assertOptions(options, 'requeueThrough options');
+    assertOptions(options, 'requeueThrough options', REQUEUE_THROUGH_OPTIONS);
     const {
       limit = REQUEUE_THROUGH_LIMIT,
       onRequeued,
@@ -575,7 +592,7 @@ export class DeadLetters {
 
 /** Everything a letter records, checked: a Redis call with `undefined` would write it as an empty field. */
 function assertDeadLetterInfo(info: DeadLetterInfo): void {
-  assertOptions(info, 'dead-letter info');
+  assertOptions(info, 'dead-letter info', DEAD_LETTER_INFO);
   assertName(info.group, 'group');
   assertName(info.consumer, 'consumer');
   if (info.deliveryCount !== null) assertInteger(info.deliveryCount, 'deliveryCount', 0);

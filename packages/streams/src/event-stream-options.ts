@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { assertInteger } from './arguments.js';
+import { assertInteger, optionNames } from './arguments.js';
 
 export interface EventStreamOptions {
   /** An ioredis connection (shared, not closed by `close()`) or a `redis://` URL (owned and closed). */
@@ -13,6 +13,13 @@ export interface EventStreamOptions {
   /** How long an entry must sit idle in a PEL before `autoclaim` may take it; 5000 ms by default. */
   readonly claimMinIdleMs?: number;
 }
+
+export const EVENT_STREAM_OPTIONS = optionNames<EventStreamOptions>({
+  connection: true,
+  streamKey: true,
+  maxlenApprox: true,
+  claimMinIdleMs: true,
+});
 
 export const EVENT_STREAM_DEFAULTS = {
   maxlenApprox: 2000,

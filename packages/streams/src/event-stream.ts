@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { assertBoolean, assertInteger, assertName, assertOptions } from './arguments.js';
+import { assertBoolean, assertInteger, assertName, assertOptions, optionNames } from './arguments.js';
 import { type HeldConnection, holdConnection, releaseConnection } from './connection.js';
 import { COUNT_RANGE_LUA, countRangePaged } from './count-range-script.js';
 import { AUTOCLAIM_WITH_LETTERS_LUA, HANDOVER_WITH_LETTERS_LUA } from './dead-letter-scripts.js';
@@ -11,7 +11,11 @@ import {
   wrapRedisError,
 } from './errors.js';
 import { encodeBatchEvent, encodeFields } from './event-encoding.js';
-import { type EventStreamOptions, resolveStreamSettings } from './event-stream-options.js';
+import {
+  EVENT_STREAM_OPTIONS,
+  type EventStreamOptions,
+  resolveStreamSettings,
+} from './event-stream-options.js';
 import { PRODUCE_BATCH_CHUNK, PRODUCE_BATCH_LUA } from './produce-batch-script.js';
 import { READ_BACKLOG_LUA } from './read-backlog-script.js';
 import {
@@ -113,6 +117,24 @@ export interface TrimOptions {
   readonly approx?: boolean;
 }
 
+const PENDING_DETAIL_OPTIONS = optionNames<PendingDetailOptions>({
+  start: true,
+  end: true,
+  count: true,
+  consumer: true,
+  minIdleMs: true,
+});
+const AUTOCLAIM_OPTIONS = optionNames<AutoclaimOptions>({
+  pageCount: true,
+  startId: true,
+  maxPages: true,
+  minIdleMs: true,
+  deadLetterKey: true,
+  heldByCaller: true,
+});
+const HANDOVER_OPTIONS = ['deadLetterKey'];
+const TRIM_OPTIONS = optionNames<TrimOptions>({ approx: true });
+
 interface Counters {
   produced: number;
   acked: number;
@@ -152,7 +174,7 @@ export class EventStream {
   #counters: Counters;
 
   constructor(options: EventStreamOptions) {
-    assertOptions(options, 'EventStream options');
+    assertOptions(options, 'EventStream options', EVENT_STREAM_OPTIONS);
     const { connection, streamKey } = options;
     assertName(streamKey, 'streamKey');
     const { maxlenApprox, claimMinIdleMs } = resolveStreamSettings(options);
@@ -354,7 +376,7 @@ export class EventStream {
    * Entries trimmed while pending come back in `deletedIds`; Redis has already removed them from the PEL.
    */
   async autoclaim(group: string, consumer: string, options: AutoclaimOptions = {}): Promise<AutoclaimResult> {
-    assertOptions(options, 'autoclaim options');
+    assertOptions(options, 'autoclaim options', AUTOCLAIM_OPTIONS);
     const {
       pageCount = 100,
       startId = '0-0',
@@ -447,7 +469,7 @@ export class EventStream {
     assertName(to, 'to consumer');
     if (from === to)
       throw new StreamArgumentError(`cannot hand pending entries of ${show(from)} over to itself`);
-    assertOptions(options, 'handover options');
+    assertOptions(options, 'handover options', HANDOVER_OPTIONS);
     const { deadLetterKey } = options;
     if (deadLetterKey !== undefined) assertName(deadLetterKey, 'deadLetterKey');
     const claimPage = (start: string) =>
@@ -659,7 +681,7 @@ export class EventStream {
 
   /** `XPENDING key group [IDLE ms] start end count [consumer]`: one row per pending entry. */
   async pendingDetail(group: string, options: PendingDetailOptions = {}): Promise<PendingEntry[]> {
-    assertOptions(options, 'pendingDetail options');
+    assertOptions(options, 'pendingDetail options', PENDING_DETAIL_OPTIONS);
     const { start = '-', end = '+', count = 100, consumer, minIdleMs } = options;
     assertName(group, 'group');
     assertRangeBound(start, 'start');
@@ -700,7 +722,7 @@ function assertIds(ids: readonly string[]): void {
 
 /** XTRIM's `~` when the trim is approximate (the default), checked. */
 function trimMode(options: TrimOptions): string[] {
-  assertOptions(options, 'trim options');
+  assertOptions(options, 'trim options', TRIM_OPTIONS);
   const { approx = true } = options;
   assertBoolean(approx, 'approx');
   return approx ? ['~'] : [];

@@ -1,8 +1,8 @@
 import calculateSlot from 'cluster-key-slot';
-import { assertBoolean, assertInteger, assertName, assertOptions } from './arguments.js';
+import { assertBoolean, assertInteger, assertName, assertOptions, optionNames } from './arguments.js';
 import { type HeldConnection, holdConnection, releaseConnection } from './connection.js';
 import { ConsumerWorker } from './consumer-worker.js';
-import type { ConsumerWorkerOptions } from './consumer-worker-options.js';
+import { CONSUMER_WORKER_OPTIONS, type ConsumerWorkerOptions } from './consumer-worker-options.js';
 import { DeadLetters } from './dead-letters.js';
 import { StreamArgumentError } from './errors.js';
 import { atIndex, encodeBatchEvent } from './event-encoding.js';
@@ -23,6 +23,14 @@ export interface PartitionedStreamOptions extends Omit<EventStreamOptions, 'stre
    */
   readonly partitions: number | readonly string[];
 }
+
+const PARTITIONED_STREAM_OPTIONS = optionNames<PartitionedStreamOptions>({
+  connection: true,
+  baseKey: true,
+  partitions: true,
+  maxlenApprox: true,
+  claimMinIdleMs: true,
+});
 
 /** An event and the key that picks its partition: an entity ID (order, customer) or a tenant name. */
 export interface KeyedEventInput extends EventInput {
@@ -54,7 +62,7 @@ export class PartitionedStream {
   readonly #connection: HeldConnection;
 
   constructor(options: PartitionedStreamOptions) {
-    assertOptions(options, 'PartitionedStream options');
+    assertOptions(options, 'PartitionedStream options', PARTITIONED_STREAM_OPTIONS);
     const { baseKey, partitions, connection } = options;
     assertName(baseKey, 'baseKey');
     // A brace in the base would make it (or part of it) the hash tag: every partition in one slot.
@@ -153,7 +161,7 @@ export class PartitionedStream {
     consumer: string,
     options: Omit<ConsumerWorkerOptions, 'deadLetters'> & { readonly deadLetters?: boolean } = {},
   ): ConsumerWorker[] {
-    assertOptions(options, 'workers options');
+    assertOptions(options, 'workers options', CONSUMER_WORKER_OPTIONS);
     const { deadLetters = false, ...shared } = options;
     // A DeadLetters instance here would serve one partition only: each partition gets its own.
     assertBoolean(deadLetters, "deadLetters (true for each partition's own dead-letter stream)");

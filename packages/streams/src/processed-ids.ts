@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { assertInteger, assertName, assertOptions } from './arguments.js';
+import { assertInteger, assertName, assertOptions, optionNames } from './arguments.js';
 import { StreamArgumentError } from './errors.js';
 import { show } from './stream-ids.js';
 
@@ -12,6 +12,8 @@ export interface ProcessedIdsOptions {
    */
   readonly maxIds?: number;
 }
+
+const PROCESSED_IDS_OPTIONS = optionNames<ProcessedIdsOptions>({ retentionMs: true, maxIds: true });
 
 /**
  * A once-per-id guard for idempotent consumers, kept in Redis (a sorted set of IDs by processing time) so
@@ -41,7 +43,7 @@ export class ProcessedIds {
       throw new StreamArgumentError(`redis must be an ioredis client, got ${show(redis)}`);
     }
     assertName(key, 'key');
-    assertOptions(options, 'ProcessedIds options');
+    assertOptions(options, 'ProcessedIds options', PROCESSED_IDS_OPTIONS);
     const { retentionMs = 86_400_000, maxIds = 100_000 } = options;
     assertInteger(retentionMs, 'retentionMs', 1);
     assertInteger(maxIds, 'maxIds', 1);

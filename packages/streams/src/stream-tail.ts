@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
-import { assertInteger, assertOptions } from './arguments.js';
+import { assertInteger, assertOptions, optionNames } from './arguments.js';
 import { redisCommand, WorkerClosedError } from './errors.js';
 import { assertEventStream, type EventStream } from './event-stream.js';
 import { guardedEmit, warnListenerFailed } from './guarded-emit.js';
@@ -20,6 +20,8 @@ export interface StreamTailOptions {
   readonly blockMs?: number;
   readonly count?: number;
 }
+
+const STREAM_TAIL_OPTIONS = optionNames<StreamTailOptions>({ blockMs: true, count: true });
 
 /**
  * A read-only live tail: `XREAD BLOCK` from `$`, no consumer group, nothing to ack, no state in Redis —
@@ -43,7 +45,7 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
   constructor(stream: EventStream, options: StreamTailOptions = {}) {
     super();
     assertEventStream(stream, 'StreamTail');
-    assertOptions(options, 'StreamTail options');
+    assertOptions(options, 'StreamTail options', STREAM_TAIL_OPTIONS);
     const { blockMs = 1_000, count = 100 } = options;
     assertInteger(blockMs, 'blockMs', 1);
     assertInteger(count, 'count', 1);
