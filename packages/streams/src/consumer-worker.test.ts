@@ -141,6 +141,30 @@ describe('ConsumerWorker', () => {
     expect(worker.recent().map((outcome) => outcome.outcome)).toEqual(['failed', 'acked']);
   });
 
+  it('a handler that throws something other than an Error, or an Error without a message, says what it threw', async () => {
+    const stream = await newStream();
+    const thrown: Record<string, unknown> = {
+      object: { code: 42, why: 'bad amount' },
+      bare: new TypeError(),
+      text: 'amount missing',
+      nothing: undefined,
+    };
+    const { of } = await startWorker(stream, 'w', {
+      handler: (entry) => {
+        throw thrown[entry.fields.type];
+      },
+    });
+    await stream.produceBatch(Object.keys(thrown).map((type) => ({ type })));
+    await waitFor('every entry failed', () => of('failed').length === 4);
+    // String() made the first "[object Object]", and the second no reason at all.
+    expect(of('failed').map((event) => event.reason)).toEqual([
+      "{ code: 42, why: 'bad amount' }",
+      'TypeError',
+      'amount missing',
+      'undefined',
+    ]);
+  });
+
   it('two workers in one group split the entries, each processed once', async () => {
     const stream = await newStream();
     const a = await startWorker(stream, 'a', { count: 5, processLatencyMs: 1 });

@@ -19,7 +19,7 @@ import {
 import { DeadLetters } from './dead-letters.js';
 import { StreamArgumentError, WorkerClosedError } from './errors.js';
 import { assertEventStream, type EventStream } from './event-stream.js';
-import { asError, guardedEmit, isThenable, warnListenerFailed } from './guarded-emit.js';
+import { asError, describeThrown, guardedEmit, isThenable, warnListenerFailed } from './guarded-emit.js';
 import { InFlight } from './in-flight.js';
 import { type Failure, InProcessPeers, type PeerView, type TrimmedJudge } from './in-process-peers.js';
 import { RecentRing } from './recent-ring.js';
@@ -709,7 +709,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       } catch (error) {
         this.#inHand.delete(entry.id);
         this.#failures += 1;
-        const reason = asError(error).message;
+        const reason = describeThrown(error);
         this.#lastFailure.set(entry.id, { reason, at: Date.now() });
         this.#settle('failed', entry.id, deliveryCount, eventType, reason, entry.fields);
         await this.#letterIfDropped(entry, deliveryCount, `last failure: ${reason}`);

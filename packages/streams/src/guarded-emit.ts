@@ -1,4 +1,5 @@
 import type { EventEmitter } from 'node:events';
+import { inspect, types } from 'node:util';
 
 /**
  * `emitter.emit(name, event)`, except that a listener that throws (or whose promise rejects) is handed to
@@ -35,6 +36,23 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
 }
 
+/** What was thrown, as an Error: one from another realm as it is, anything else described (see `describeThrown`). */
 export function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
+  return error instanceof Error || types.isNativeError(error) ? error : new Error(describeThrown(error));
+}
+
+/**
+ * Why a handler failed, in words, for a failed event and a dead letter: an Error's message (its name when the
+ * message is empty, as `new TypeError()` has), a thrown string as it is, anything else as `util.inspect`
+ * shows it, shortened. `String()` made `{ code: 42 }` "[object Object]", and an empty message no reason at all.
+ */
+export function describeThrown(thrown: unknown): string {
+  if (thrown instanceof Error || types.isNativeError(thrown)) return thrown.message || thrown.name;
+  if (typeof thrown === 'string') return thrown;
+  return inspect(thrown, {
+    depth: 2,
+    breakLength: Number.POSITIVE_INFINITY,
+    maxArrayLength: 10,
+    maxStringLength: 200,
+  });
 }
