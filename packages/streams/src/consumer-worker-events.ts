@@ -11,6 +11,13 @@ export interface DeliveryContext {
   /** Times Redis has delivered this entry, this time included; `null` when it could not be read. */
   readonly deliveryCount: number | null;
   readonly source: DeliverySource;
+  /**
+   * Aborted once `close()` begins. `close()` waits for the handler in hand however long it takes, so one that
+   * can take long (a call to another service) should give up when this aborts (pass it on, or race it): its
+   * entry, unacked, stays pending for a restart or a peer. A handler that never settles and ignores it
+   * holds `close()` for good.
+   */
+  readonly signal: AbortSignal;
 }
 
 /** Processes one entry. Returning acks it; throwing leaves it pending and counts a failure. */

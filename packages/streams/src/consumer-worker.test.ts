@@ -65,7 +65,9 @@ describe('ConsumerWorker', () => {
           consumer: 'w',
           deliveryCount: 1,
           source: 'new',
+          signal: expect.any(AbortSignal),
         });
+        expect(context.signal.aborted).toBe(false);
         seen.push(entry.id);
       },
     });
@@ -526,6 +528,23 @@ describe('ConsumerWorker', () => {
     await closing;
     expect(of('acked')).toHaveLength(1);
     expect((await stream.pendingSummary('g')).count).toBe(0);
+  });
+
+  it('close aborts the handler context signal: a handler stuck on another service gives up, its entry stays pending', async () => {
+    const stream = await newStream();
+    const { worker, of } = await startWorker(stream, 'w', {
+      // Never settles by itself, as a call to a service that stopped answering.
+      handler: (_entry, { signal }) =>
+        new Promise<void>((_resolve, reject) => {
+          signal.addEventListener('abort', () => reject(new Error('gave up: the worker is closing')));
+        }),
+    });
+    const id = await stream.produce('slow');
+    await waitFor('delivery', () => of('delivered').length === 1);
+    await worker.close();
+    expect(of('failed')).toEqual([expect.objectContaining({ id, reason: 'gave up: the worker is closing' })]);
+    expect(of('acked')).toEqual([]);
+    expect((await stream.pendingDetail('g')).map((row) => row.id)).toEqual([id]);
   });
 
   it('close waits for a reap whose handler is running, and nothing is acked after it returns', async () => {

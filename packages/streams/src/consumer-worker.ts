@@ -446,7 +446,12 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     }
   }
 
-  /** Stops reading (interrupting a blocked read), waits for in-flight handlers and their acks, disconnects. */
+  /**
+   * Stops reading (interrupting a blocked read), waits for in-flight handlers and their acks, disconnects.
+   * Handlers learn of it through their context's `signal`, which aborts now: `close()` waits for each, so one
+   * that never settles, and does not heed the signal, keeps it waiting. Idempotent: every call returns the
+   * same promise.
+   */
   close(): Promise<void> {
     this.#closing ??= this.#shutdown();
     return this.#closing;
@@ -702,6 +707,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
           consumer: this.name,
           deliveryCount,
           source,
+          signal: this.#stop.signal,
         });
         // Awaiting a plain return would still cost a turn of the microtask queue, once per entry.
         if (isThenable(done)) await done;
