@@ -607,6 +607,22 @@ describe('ConsumerWorker', () => {
     expect(worker.status().lastError).toBeNull();
   });
 
+  it('with no error listener, its first failure is one process warning instead of silence', async () => {
+    const warnings = captureWarnings('STREAMSCOPE_UNHEARD_ERROR');
+    const stream = await newStream();
+    // A group nobody made: every read fails, and nothing else would say so.
+    const worker = new ConsumerWorker(stream, 'missing-group', 'w', { blockMs: 50, maxBackoffMs: 50 });
+    redisSuite.afterThisTest(() => worker.close());
+    await worker.start();
+    await waitFor('a failed read', () => worker.status().lastError);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^ConsumerWorker missing-group\/w \(read\): XREADGROUP: NOGROUP .* \(nothing listens for its 'error' events: add one with \.on\('error', …\); it carries on, and warns only this once\)$/,
+      ),
+    ]);
+  });
+
   it('a lifecycle listener that throws is reported; the entry is still handled and acked, other listeners hear it', async () => {
     const stream = await newStream();
     const handled: string[] = [];

@@ -19,7 +19,14 @@ import {
 import { DeadLetters } from './dead-letters.js';
 import { StreamArgumentError, WorkerClosedError } from './errors.js';
 import { assertEventStream, type EventStream } from './event-stream.js';
-import { asError, describeThrown, guardedEmit, isThenable, warnListenerFailed } from './guarded-emit.js';
+import {
+  asError,
+  describeThrown,
+  guardedEmit,
+  isThenable,
+  warnListenerFailed,
+  warnUnheardError,
+} from './guarded-emit.js';
 import { InFlight } from './in-flight.js';
 import { type Failure, InProcessPeers, type PeerView, type TrimmedJudge } from './in-process-peers.js';
 import { RecentRing } from './recent-ring.js';
@@ -201,6 +208,8 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   #crashedDrops = 0;
   #failures = 0;
   #lastError: string | null = null;
+  /** Whether a failure nobody listened for has been warned of (see `warnUnheardError`). */
+  #warnedUnheard = false;
 
   constructor(stream: EventStream, group: string, name: string, options: ConsumerWorkerOptions = {}) {
     super();
@@ -1014,6 +1023,10 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   #reportError(operation: string, error: unknown): void {
     const failure = asError(error);
     this.#lastError = `${operation}: ${failure.message}`;
+    if (this.listenerCount('error') === 0 && !this.#warnedUnheard) {
+      this.#warnedUnheard = true;
+      warnUnheardError(`ConsumerWorker ${this.group}/${this.name} (${operation})`, failure);
+    }
     this.#emitError(operation, failure);
   }
 

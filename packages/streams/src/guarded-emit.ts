@@ -31,6 +31,18 @@ export function warnListenerFailed(owner: string, event: string, error: Error): 
   });
 }
 
+/**
+ * Where a failure goes when nothing listens for `owner`'s 'error' events: one process warning, the first time,
+ * rather than silence (a worker of a group that does not exist would read nothing and say nothing) or a throw
+ * (EventEmitter's way, which would end the loop). Later ones are left to `status()` or a listener added since.
+ */
+export function warnUnheardError(owner: string, error: Error): void {
+  process.emitWarning(
+    `${owner}: ${error.message} (nothing listens for its 'error' events: add one with .on('error', …); it carries on, and warns only this once)`,
+    { code: 'STREAMSCOPE_UNHEARD_ERROR', detail: error.stack },
+  );
+}
+
 /** Any promise-like, not only this realm's `Promise`. */
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';

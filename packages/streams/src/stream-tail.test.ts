@@ -127,6 +127,27 @@ it('reports a failed read as a StreamError naming XREAD, and carries on once the
   }
 });
 
+it('with no error listener, its first failure is one process warning instead of silence', async () => {
+  const warnings = captureWarnings('STREAMSCOPE_UNHEARD_ERROR');
+  const stream = new EventStream({
+    connection: redisSuite.redis,
+    streamKey: uniqueStreamKey('tail-unheard'),
+  });
+  await stream.redis.set(stream.streamKey, 'not a stream');
+  const tail = new StreamTail(stream, { blockMs: 100 });
+  try {
+    void tail.start();
+    await waitFor('the warning', () => warnings.length > 0);
+    await new Promise((resolve) => setTimeout(resolve, 1_200)); // two more attempts, 500 ms apart
+    expect(warnings).toEqual([
+      expect.stringMatching(new RegExp(`^StreamTail of ${stream.streamKey}: XINFO STREAM failed: WRONGTYPE`)),
+    ]);
+  } finally {
+    await tail.close();
+    await stream.deleteStream();
+  }
+});
+
 it('across a Redis crash and restart, resumes after the last entry it saw: none skipped, none repeated', async () => {
   // A server of its own: this one is killed.
   const crashing = await RedisServer.start({ appendOnly: true });

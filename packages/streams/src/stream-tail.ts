@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { assertInteger, assertOptions, optionNames } from './arguments.js';
 import { redisCommand, WorkerClosedError } from './errors.js';
 import { assertEventStream, type EventStream } from './event-stream.js';
-import { guardedEmit, warnListenerFailed } from './guarded-emit.js';
+import { guardedEmit, warnListenerFailed, warnUnheardError } from './guarded-emit.js';
 import { InFlight } from './in-flight.js';
 import { parseReadGroup } from './replies.js';
 import { compareEntryIds } from './stream-ids.js';
@@ -34,6 +34,8 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
   #connection: Redis | undefined;
   #loop: Promise<void> | undefined;
   #stopped = false;
+  /** Whether a failure nobody listened for has been warned of (see `warnUnheardError`). */
+  #warnedUnheard = false;
   /** Its waits (a read, a back-off), ended at once by `close()`. */
   readonly #waits = new InFlight();
   /** Settles once the tail knows where it starts (or is closed); see `start`. */
@@ -155,7 +157,11 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
 
   /** Reported to 'error' listeners, if any; one that throws becomes a warning. */
   #failed(error: Error): void {
-    if (this.listenerCount('error') === 0) return;
+    if (this.listenerCount('error') === 0) {
+      if (!this.#warnedUnheard) warnUnheardError(`StreamTail of ${this.#stream.streamKey}`, error);
+      this.#warnedUnheard = true;
+      return;
+    }
     guardedEmit(this, 'error', error, (listenerError) =>
       warnListenerFailed('StreamTail', 'error', listenerError),
     );
