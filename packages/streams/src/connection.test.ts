@@ -1,5 +1,6 @@
 import { EventStream, StreamError } from '@streamscope/streams';
 import { freePort, waitFor } from '@streamscope/testkit';
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 
 describe('closing a stream whose Redis cannot be reached', () => {
@@ -19,5 +20,19 @@ describe('closing a stream whose Redis cannot be reached', () => {
     await expect(stream.produce('order.paid')).rejects.toThrow('XADD failed: Connection is closed.');
     expect(stream.redis.status).toBe('end');
     await stream.close(); // twice is fine
+  });
+
+  it('says Redis could not be reached when ioredis gives up on a command', async () => {
+    // The application's own client, told to give up at the first failed attempt (ioredis waits out 20).
+    const redis = new Redis({ port: await freePort(), maxRetriesPerRequest: 0 });
+    redis.on('error', () => {});
+    const stream = new EventStream({ connection: redis, streamKey: 'test:unreachable' });
+    try {
+      await expect(stream.produce('order.placed')).rejects.toThrow(
+        /^XADD failed: Redis could not be reached: Reached the max retries per request limit/,
+      );
+    } finally {
+      redis.disconnect();
+    }
   });
 });

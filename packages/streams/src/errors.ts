@@ -79,5 +79,9 @@ export function wrapRedisError(operation: string, error: unknown): Error {
   // A stream deleted under a blocked XREADGROUP (Redis 7 ends the block so) took its groups with it.
   const noGroup = /NOGROUP .*?(?= script: |$)|^UNBLOCKED the stream key no longer exists/.exec(message);
   if (noGroup) return new GroupNotFoundError(`${operation}: ${noGroup[0]}`, { cause: error });
+  // ioredis's words say only that a limit was reached: the limit is on reconnect attempts that all failed.
+  if (error instanceof Error && error.name === 'MaxRetriesPerRequestError') {
+    return new StreamError(`${operation} failed: Redis could not be reached: ${message}`, { cause: error });
+  }
   return new StreamError(`${operation} failed: ${message}`, { cause: error });
 }
