@@ -61,7 +61,10 @@ export interface WorkerErrorEvent {
 
 /** Events of a `ConsumerWorker`, as `worker.on(name, listener)` receives them. */
 export interface ConsumerWorkerEvents {
-  /** An entry was handed to this consumer's handler (or to a queued crash). */
+  /**
+   * An entry reached this consumer (read, re-read from its PEL, or claimed): next it goes to the handler, to a
+   * queued crash, or, at `maxDeliveries`, straight to the dead-letter stream without a handler seeing it.
+   */
   delivered: [LifecycleEvent];
   /** An entry's XACK succeeded: it left the group's pending list. */
   acked: [LifecycleEvent];
