@@ -1,4 +1,4 @@
-import { ProcessedIds } from '@streamscope/streams';
+import { ProcessedIds, StreamError } from '@streamscope/streams';
 import { uniqueStreamKey, usePrivateRedis } from '@streamscope/testkit';
 import { expect, it, onTestFinished, vi } from 'vitest';
 
@@ -86,4 +86,15 @@ it('knows an ID marked by add() before that mark has left for Redis', async () =
   await marked;
   expect(await processed.has('1-0')).toBe(true);
   await processed.clear();
+});
+
+it('a Redis failure is a StreamError naming the command, as everywhere else in the library', async () => {
+  const processed = new ProcessedIds(redisSuite.redis, uniqueStreamKey('processed-wrongtype'));
+  await redisSuite.redis.set(processed.key, 'not a sorted set');
+  onTestFinished(async () => {
+    await redisSuite.redis.del(processed.key);
+  });
+  await expect(processed.has('1-0')).rejects.toThrow(StreamError);
+  await expect(processed.has('1-0')).rejects.toThrow(/^ZSCORE \(processed IDs\) failed: WRONGTYPE/);
+  await expect(processed.add('1-0')).rejects.toThrow(/^ZADD \(processed IDs\) failed: WRONGTYPE/);
 });

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { assertInteger, assertName, assertOptions, optionNames } from './arguments.js';
-import { StreamArgumentError } from './errors.js';
+import { redisCommand, StreamArgumentError } from './errors.js';
 import { show } from './stream-ids.js';
 
 export interface ProcessedIdsOptions {
@@ -59,7 +59,9 @@ export class ProcessedIds {
     // Marked by add() but not yet sent: a ZSCORE now would reach Redis before that ZADD (two copies of one
     // event in a batch had the second handled again).
     if (this.#queued.includes(id)) return true;
-    const markedAt = await this.#redis.call('ZSCORE', this.key, id);
+    const markedAt = await redisCommand('ZSCORE (processed IDs)', () =>
+      this.#redis.call('ZSCORE', this.key, id),
+    );
     // Pruning runs only now and then: a mark past its age may still be in the set, and is forgotten all the
     // same (a consumer of a few entries an hour would otherwise remember them for weeks).
     return markedAt !== null && Number(markedAt) > Date.now() - this.#retentionMs;
@@ -94,20 +96,24 @@ export class ProcessedIds {
     for (const [index, id] of ids.entries()) assertName(id, `ids[${index}]`);
     if (ids.length === 0) return;
     const now = Date.now();
-    await this.#redis.call('ZADD', this.key, ...ids.flatMap((id) => [now, id]));
+    await redisCommand('ZADD (processed IDs)', () =>
+      this.#redis.call('ZADD', this.key, ...ids.flatMap((id) => [now, id])),
+    );
     // Forget old IDs now and then rather than on every add: past their age, and beyond the newest maxIds.
     this.#addsSincePrune += ids.length;
     if (this.#addsSincePrune >= Math.min(1_000, this.#maxIds)) {
       this.#addsSincePrune = 0;
-      await this.#redis
-        .multi()
-        .call('ZREMRANGEBYSCORE', this.key, '-inf', now - this.#retentionMs)
-        .call('ZREMRANGEBYRANK', this.key, 0, -(this.#maxIds + 1))
-        .exec();
+      await redisCommand('ZREMRANGEBYSCORE (processed IDs)', () =>
+        this.#redis
+          .multi()
+          .call('ZREMRANGEBYSCORE', this.key, '-inf', now - this.#retentionMs)
+          .call('ZREMRANGEBYRANK', this.key, 0, -(this.#maxIds + 1))
+          .exec(),
+      );
     }
   }
 
   async clear(): Promise<void> {
-    await this.#redis.call('DEL', this.key);
+    await redisCommand('DEL (processed IDs)', () => this.#redis.call('DEL', this.key));
   }
 }

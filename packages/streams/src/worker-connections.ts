@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { redisCommand } from './errors.js';
 
 const PREFIX = 'streamscope-worker:';
 
@@ -20,7 +21,9 @@ export function workerConnectionName(streamKey: string, group: string, consumer:
 
 /** Every worker connection open to this Redis, from CLIENT LIST (normal clients only). */
 export async function connectedWorkers(redis: Redis): Promise<ConnectedWorker[]> {
-  const list = String(await redis.call('CLIENT', 'LIST', 'TYPE', 'normal'));
+  const list = String(
+    await redisCommand('CLIENT LIST', () => redis.call('CLIENT', 'LIST', 'TYPE', 'normal')),
+  );
   const workers: ConnectedWorker[] = [];
   for (const match of list.matchAll(/(?:^| )name=(\S*)/gm)) {
     const name = match[1] ?? '';
