@@ -33,6 +33,13 @@ describe('bad arguments are rejected with a clear message before any Redis call'
       /claimMinIdleMs/,
     );
     expect(() => new EventStream({ connection: 'localhost:6379', streamKey: 'k' })).toThrow(/redis:\/\/ URL/);
+    // A URL read from an environment variable that is not set.
+    expect(
+      () => new EventStream({ connection: process.env.NO_SUCH_VARIABLE as string, streamKey: 'k' }),
+    ).toThrow('connection must be a redis:// URL or an ioredis instance, got undefined');
+    expect(() => new EventStream({ connection: { host: 'localhost' } as never, streamKey: 'k' })).toThrow(
+      'connection must be a redis:// URL or an ioredis instance, got a plain object',
+    );
     expect(() => new EventStream({ connection: {} as unknown as Redis, streamKey: 'k' })).toThrow(
       StreamArgumentError,
     );

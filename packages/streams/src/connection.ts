@@ -16,7 +16,11 @@ export function holdConnection(connection: unknown): HeldConnection {
   }
   if (isRedisClient(connection)) return { redis: connection, owned: false };
   if (typeof connection !== 'string') {
-    throw new StreamArgumentError('connection must be a redis:// URL or an ioredis instance');
+    // `got undefined` is the common case: a URL read from an environment variable that is not set.
+    const kind = typeof connection === 'object' && connection !== null ? connection.constructor?.name : null;
+    const got =
+      kind === null ? show(connection) : !kind || kind === 'Object' ? 'a plain object' : `a ${kind}`;
+    throw new StreamArgumentError(`connection must be a redis:// URL or an ioredis instance, got ${got}`);
   }
   if (!/^rediss?:\/\//.test(connection)) {
     throw new StreamArgumentError(
