@@ -8,6 +8,7 @@ import {
 } from '@streamscope/streams';
 import { captureWarnings, uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
 import { describe, expect, it } from 'vitest';
+import { workerConnectionName } from './worker-connections.js';
 
 const redisSuite = usePrivateRedis();
 
@@ -41,6 +42,18 @@ async function startWorker(
     events,
     of: (kind: LifecycleEvent['kind']) => events.filter((event) => event.kind === kind),
   };
+}
+
+/**
+ * Waits until the worker is blocked reading new entries, its start-up drain of its own PEL behind it: a reap
+ * begun earlier races that drain, which re-reads (as its own PEL) what the reap has just claimed.
+ */
+async function untilBlockedOnNew(stream: EventStream, worker: ConsumerWorker): Promise<void> {
+  const name = workerConnectionName(stream.streamKey, worker.group, worker.name);
+  await waitFor('the worker blocked on new entries', async () => {
+    const clients = String(await redisSuite.redis.call('CLIENT', 'LIST', 'TYPE', 'normal')).split('\n');
+    return clients.some((line) => line.includes(` name=${name} `) && / flags=\S*b/.test(line));
+  });
 }
 
 const events = (n: number) =>
@@ -281,6 +294,7 @@ describe('ConsumerWorker', () => {
         });
       },
     });
+    await untilBlockedOnNew(stream, worker);
     expect(await worker.reapIdlePel()).toEqual({
       claimed: 12,
       processed: 12,
@@ -313,6 +327,7 @@ describe('ConsumerWorker', () => {
         if (source === 'claim') pausing ??= worker.pause();
       },
     });
+    await untilBlockedOnNew(stream, worker);
     expect(await worker.reapIdlePel()).toMatchObject({ claimed: 4, processed: 4 });
     await pausing;
     const left = await stream.pendingDetail('g');
@@ -337,6 +352,7 @@ describe('ConsumerWorker', () => {
         handled.push(entry.id);
       },
     });
+    await untilBlockedOnNew(stream, worker);
     const reap = worker.reapIdlePel();
     await waitFor('a few handled', () => handled.length >= 7);
     const startedClosing = Date.now();
