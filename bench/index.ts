@@ -66,28 +66,28 @@ const BENCHMARKS: readonly Benchmark[] = [
       const one = await drainRate(server, { workers: 1, count: 1000 });
       const plain = await drainRate(server, { workers: 1, count: 1000, catchUpReads: 'plain' });
       const four = await drainRate(server, { workers: 4, count: 1000 });
-      const redisCpu = (result: DrainResult) =>
-        `Redis CPU ${result.redisCpuUsPerEntry.toFixed(2)} µs per entry`;
+      const cpu = (result: DrainResult) =>
+        `CPU per entry: Node ${result.nodeCpuUsPerEntry.toFixed(2)} µs, Redis ${result.redisCpuUsPerEntry.toFixed(2)} µs`;
       return [
         {
           label: `1 worker, count ${one.count}`,
           value: one.eventsPerSecond,
           unit: 'events/s',
           target: { atLeast: 150_000 },
-          note: `read-ahead by script (the default); ${redisCpu(one)}`,
+          note: `read-ahead by script (the default); ${cpu(one)}`,
         },
         { label: '1 worker, time to drain', value: one.ms, unit: 'ms' },
         {
           label: `1 worker, count ${plain.count}, catchUpReads 'plain'`,
           value: plain.eventsPerSecond,
           unit: 'events/s',
-          note: `plain XREADGROUP read-ahead; ${redisCpu(plain)}`,
+          note: `plain XREADGROUP read-ahead; ${cpu(plain)}`,
         },
         {
           label: `4 workers, count ${four.count}`,
           value: four.eventsPerSecond,
           unit: 'events/s',
-          note: redisCpu(four),
+          note: cpu(four),
         },
         { label: '4 workers, time to drain', value: four.ms, unit: 'ms' },
       ];
