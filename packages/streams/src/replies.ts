@@ -67,7 +67,16 @@ export function setField(fields: Record<string, string>, name: string, value: st
 
 function fieldsFrom(flat: Reply[]): EventFields {
   const fields: Record<string, string> = {};
-  for (let i = 0; i + 1 < flat.length; i += 2) setField(fields, String(flat[i]), String(flat[i + 1]));
+  // Once per field of every entry read: a reply's values are strings already, so String() is kept for the rest.
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const name = flat[i];
+    const value = flat[i + 1];
+    setField(
+      fields,
+      typeof name === 'string' ? name : String(name),
+      typeof value === 'string' ? value : String(value),
+    );
+  }
   // Entries written by other producers may lack the two fixed fields; they read back as empty strings.
   fields.type ??= '';
   fields.ts_ms ??= '';
@@ -136,12 +145,17 @@ export function parseBacklogRead(reply: Reply): StreamEntry[] {
   } catch {
     fail('backlog read', json);
   }
-  return asArray(items, 'backlog read').map((item) => {
-    const { id, fields } = parseRawEntry(item);
+  const list = asArray(items, 'backlog read');
+  // A thousand entries a call while catching up: built straight into entries, without parseRawEntry's pair.
+  const entries: StreamEntry[] = [];
+  for (const item of list) {
+    const pair = asArray(item, 'backlog read entry');
+    const flat = pair[1];
     // A `>` read only delivers entries that exist: a missing payload means the reply is not what we think.
-    if (!fields) fail('backlog read entry', item);
-    return toEntry(id, fields);
-  });
+    if (!Array.isArray(flat)) fail('backlog read entry', item);
+    entries.push(toEntry(asString(pair[0], 'entry id'), fieldsFrom(flat)));
+  }
+  return entries;
 }
 
 export function parseAutoclaim(reply: Reply): {

@@ -30,6 +30,11 @@ describe('stream IDs', () => {
   it('reads the millisecond time of an ID', () => {
     expect(entryIdTime('1716998413541-7')).toBe(1716998413541);
     expect(entryIdTime('1716998413541')).toBe(1716998413541);
+    expect(entryIdTime('0-1')).toBe(0);
+    // Past 15 digits, read as Number reads them: the nearest double.
+    expect(entryIdTime('18446744073709551615-0')).toBe(Number('18446744073709551615'));
+    expect(entryIdTime('9007199254740993-0')).toBe(Number('9007199254740993'));
+    expect(entryIdTime('12a-0')).toBeNaN();
   });
 
   it('orders IDs by time, then sequence, beyond float precision', () => {

@@ -19,7 +19,17 @@ function fitsUint64(digits: string): boolean {
 /** The millisecond Unix time encoded in a stream entry ID (`1716998413541-0` -> 1716998413541). */
 export function entryIdTime(id: string): number {
   const dash = id.indexOf('-');
-  return Number(dash === -1 ? id : id.slice(0, dash));
+  const end = dash === -1 ? id.length : dash;
+  // Read digit by digit, without the slice, for every entry a worker reads; exact below 10^15 (2^53 is
+  // about 9 * 10^15), so anything longer, and anything that is not all digits, goes to Number as before.
+  if (end > 15) return Number(id.slice(0, end));
+  let ms = 0;
+  for (let i = 0; i < end; i++) {
+    const digit = id.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return Number(id.slice(0, end));
+    ms = ms * 10 + digit;
+  }
+  return ms;
 }
 
 /** The ID a bare millisecond stands for where one entry is meant (XACK, XDEL): its sequence 0. */
