@@ -2,9 +2,13 @@ import { StreamArgumentError } from './errors.js';
 
 const UINT64_MAX = 2n ** 64n - 1n;
 const ENTRY_ID = /^(\d{1,20})(?:-(\d{1,20}))?$/;
+/** Parts of at most 19 digits, which always fit in 64 bits: every ID Redis generates today. */
+const SHORT_ENTRY_ID = /^\d{1,19}(?:-\d{1,19})?$/;
 
 /** True for `<ms>` or `<ms>-<seq>` where both parts fit in an unsigned 64-bit integer. */
 export function isEntryId(id: string): boolean {
+  // Acks check every ID: the common case is answered without building a match and its parts.
+  if (SHORT_ENTRY_ID.test(id)) return true;
   const match = ENTRY_ID.exec(id);
   if (!match) return false;
   const [, ms = '', seq = '0'] = match;
