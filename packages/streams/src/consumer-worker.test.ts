@@ -429,6 +429,31 @@ describe('ConsumerWorker', () => {
     },
   );
 
+  it.each(['script', 'plain'] as const)(
+    "reads ahead no more than one batch beyond the one in hand, however slow the handler (catchUpReads '%s')",
+    async (catchUpReads) => {
+      const stream = await newStream();
+      await stream.produceBatch(events(60));
+      let handled = 0;
+      let mostAhead = 0;
+      const { of } = await startWorker(stream, 'w', {
+        count: 10,
+        catchUpReads,
+        handler: async () => {
+          handled += 1;
+          // A batch read ahead arrives while this one is still being handled: it must not ask for a third.
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          const read = (await stream.infoGroups())[0]?.entriesRead ?? 0;
+          mostAhead = Math.max(mostAhead, read - handled);
+        },
+      });
+      await waitFor('all acked', () => of('acked').length === 60);
+      // The rest of the batch in hand (at most 9 after this one) and one batch of 10 read ahead.
+      expect(mostAhead).toBeLessThanOrEqual(19);
+      expect(mostAhead).toBeGreaterThanOrEqual(10);
+    },
+  );
+
   it('a paused worker’s auto-reaper claims nothing until it is resumed', async () => {
     const stream = await newStream(0);
     const [id] = await stream.produceBatch(events(1));

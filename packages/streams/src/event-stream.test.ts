@@ -211,6 +211,25 @@ describe('EventStream groups', () => {
     await expect(stream.consumeBacklog('nope', 'c', 1)).rejects.toBeInstanceOf(GroupNotFoundError);
   });
 
+  it('consumeBacklogBatch tells the size before parsing, and parses once: the same entries as consumeBacklog', async () => {
+    const stream = newStream({ maxlenApprox: null });
+    await stream.ensureGroup('batch', '0-0');
+    await stream.ensureGroup('whole', '0-0');
+    const empty = await stream.consumeBacklogBatch('batch', 'c', 10);
+    expect(empty.size).toBe(0);
+    expect(empty.entries()).toEqual([]);
+    await stream.produceBatch(
+      Array.from({ length: 7 }, (_, i) => ({ type: 'order.placed', payload: order(i) })),
+    );
+    const batch = await stream.consumeBacklogBatch('batch', 'c', 5);
+    expect(batch.size).toBe(5);
+    // Delivered already, parsed or not: the next batch holds the rest.
+    const next = await stream.consumeBacklogBatch('batch', 'c', 5);
+    expect(next.size).toBe(2);
+    expect(batch.entries()).toBe(batch.entries());
+    expect([...batch.entries(), ...next.entries()]).toEqual(await stream.consumeBacklog('whole', 'c', 10));
+  });
+
   it('typesOf names the type of each entry still there, in one call', async () => {
     const stream = newStream({ maxlenApprox: null });
     const [first, second] = await stream.produceBatch([{ type: 'order.placed' }, { type: 'order.paid' }]);

@@ -21,7 +21,7 @@ import { READ_BACKLOG_LUA } from './read-backlog-script.js';
 import {
   parseAutoclaim,
   parseAutoclaimWithLetters,
-  parseBacklogRead,
+  parseBacklogBatch,
   parseConsumers,
   parseEntries,
   parseGroups,
@@ -37,6 +37,7 @@ import { assertEntryId, assertGroupStart, assertRangeBound, isBeyondIdSpace, sho
 import { measureRoom, type StreamRoom } from './stream-room.js';
 import type {
   AutoclaimResult,
+  BacklogBatch,
   ConsumerInfo,
   EventInput,
   EventPayload,
@@ -307,6 +308,20 @@ export class EventStream {
    * Redis's (see read-backlog-script.ts). For catching up with a backlog in large batches.
    */
   async consumeBacklog(group: string, consumer: string, count: number): Promise<StreamEntry[]> {
+    return (await this.consumeBacklogBatch(group, consumer, count)).entries();
+  }
+
+  /**
+   * `consumeBacklog` in two steps: how many entries Redis delivered as soon as it answers, the entries
+   * themselves when asked for. A reader catching up can ask for the next batch first, so that Redis reads it
+   * while this one is parsed and handled, rather than waiting idle for the parse.
+   *
+   * @example
+   *   const batch = await stream.consumeBacklogBatch('g', 'c', 1000);
+   *   const next = batch.size === 1000 ? stream.consumeBacklogBatch('g', 'c', 1000) : undefined;
+   *   for (const entry of batch.entries()) handle(entry);
+   */
+  async consumeBacklogBatch(group: string, consumer: string, count: number): Promise<BacklogBatch> {
     assertName(group, 'group');
     assertName(consumer, 'consumer');
     assertInteger(count, 'count', 1);
@@ -314,7 +329,7 @@ export class EventStream {
     const reply = await redisCommand('XREADGROUP (backlog script)', () =>
       readBacklog(this.streamKey, group, consumer, String(count)),
     );
-    return parseBacklogRead(reply);
+    return parseBacklogBatch(reply);
   }
 
   /**

@@ -4,6 +4,7 @@ import { StreamError } from './errors.js';
 import { entryIdTime } from './stream-ids.js';
 import type {
   AutoclaimResult,
+  BacklogBatch,
   ConsumerInfo,
   EventFields,
   GroupInfo,
@@ -135,10 +136,26 @@ export function parseReadGroup(reply: Reply): { entries: StreamEntry[]; deletedI
   return { entries, deletedIds };
 }
 
-/** The backlog script's reply: '' when nothing was new, else XREADGROUP's entries as one JSON array. */
-export function parseBacklogRead(reply: Reply): StreamEntry[] {
-  const json = asString(reply, 'backlog read');
-  if (json === '') return [];
+/**
+ * The backlog script's reply, `[n, json]`: its size at once, its entries (XREADGROUP's, as one JSON array)
+ * parsed on the first call to `entries()`.
+ */
+export function parseBacklogBatch(reply: Reply): BacklogBatch {
+  const [count, json] = asArray(reply, 'backlog read');
+  const size = asNumber(count, 'backlog read count');
+  const text = asString(json, 'backlog read entries');
+  let entries: StreamEntry[] | undefined;
+  return {
+    size,
+    entries: () => {
+      entries ??= parseBacklogEntries(text, size);
+      return entries;
+    },
+  };
+}
+
+function parseBacklogEntries(json: string, size: number): StreamEntry[] {
+  if (size === 0) return [];
   let items: Reply;
   try {
     items = JSON.parse(json);
@@ -146,6 +163,7 @@ export function parseBacklogRead(reply: Reply): StreamEntry[] {
     fail('backlog read', json);
   }
   const list = asArray(items, 'backlog read');
+  if (list.length !== size) fail(`backlog read of ${size} entries`, json);
   // A thousand entries a call while catching up: built straight into entries, without parseRawEntry's pair.
   const entries: StreamEntry[] = [];
   for (const item of list) {

@@ -95,6 +95,14 @@ export interface TrimmedLetter {
   readonly deliveryCount: number;
 }
 
+/** A batch `consumeBacklogBatch` read: its size known at once, its entries parsed when first asked for. */
+export interface BacklogBatch {
+  /** How many entries Redis delivered to the consumer. */
+  readonly size: number;
+  /** The entries, parsed on the first call (most of the client's CPU a batch costs); the same array after. */
+  entries(): StreamEntry[];
+}
+
 export interface OwnPelRead {
   readonly entries: StreamEntry[];
   /** IDs still in the consumer's PEL whose payload was trimmed away. */
