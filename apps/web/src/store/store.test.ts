@@ -1,6 +1,13 @@
-import type { Hello, LifecycleEventView, Snapshot } from '@streamscope/protocol';
+import {
+  type Hello,
+  HISTORY_MAX_POINTS,
+  HISTORY_WINDOW_MS,
+  type LifecycleEventView,
+  type Snapshot,
+} from '@streamscope/protocol';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { FEED_MAX, LIVE_TAIL_MAX, useDashboard } from './store';
+import { TIMELINE_MAX_EVENTS } from './timeline';
 
 const event = (
   id: string,
@@ -44,6 +51,54 @@ describe('dashboard store', () => {
     expect(feed.at(-1)?.event.id).toBe('2-149');
     expect(new Set(feed.map((item) => item.seq)).size).toBe(FEED_MAX);
     expect(feedOmitted).toBe(21);
+  });
+
+  it('holds every list within its bound over 20 minutes at 5,000 events/s, with resets and a timeline left open', () => {
+    // The page's share of the soak in docs/performance.md, without a browser: what the server sends in 20
+    // minutes, four times the charts' window (a snapshot every 250 ms, each tick's capped deliveries and
+    // tail entries), a poison pill's timeline open throughout, and a reset every seven minutes.
+    const snapshot = (at: number, produced: number) =>
+      ({
+        at,
+        stream: { exists: true, entriesAdded: produced, lastGeneratedId: `${produced}-0` },
+        totals: { produced },
+        groups: [{ name: 'g', deliveredPerSec: 5_000, ackedPerSec: 5_000, pending: 3, lag: 0 }],
+        producedPerSec: 5_000,
+      }) as unknown as Snapshot;
+    useDashboard.setState({ snapshot: null, history: [], resetMarks: [], resetMarkDue: false });
+    const store = useDashboard.getState();
+    store.openTimeline('poison-0', null);
+    let produced = 0;
+    const ticks = (20 * 60_000) / 250;
+    for (let tick = 0; tick < ticks; tick += 1) {
+      const at = 1_000_000 + tick * 250;
+      if (tick % ((7 * 60_000) / 250) === 0 && tick > 0) {
+        store.streamReset();
+        produced = 0;
+      }
+      produced += 1_250;
+      store.receiveSnapshot(snapshot(at, produced));
+      store.receiveDeliveries(
+        [
+          ...Array.from({ length: 20 }, (_, index) => event(`${at}-${index}`, 'acked', at)),
+          event('poison-0', 'failed', at),
+        ],
+        5_000,
+      );
+      store.receiveLiveTail([{ id: `${at}-0`, idMs: at, fields: {} }], 1_249);
+    }
+    const state = useDashboard.getState();
+    // Each list full, and no fuller: the charts' window of one point a second, the feeds, the tail, the timeline.
+    expect(state.history).toHaveLength(HISTORY_MAX_POINTS);
+    expect((state.history.at(-1)?.at ?? 0) - (state.history[0]?.at ?? 0)).toBeLessThanOrEqual(
+      HISTORY_WINDOW_MS,
+    );
+    expect(state.feed).toHaveLength(FEED_MAX);
+    expect(state.troubleFeed).toHaveLength(FEED_MAX);
+    expect(state.liveTail).toHaveLength(LIVE_TAIL_MAX);
+    expect(state.timeline?.events).toHaveLength(TIMELINE_MAX_EVENTS);
+    // Both resets, at 7 and 14 minutes, are older than the charts' window: no mark is kept for them.
+    expect(state.resetMarks).toEqual([]);
   });
 
   it('keeps trouble apart, so a failure outlives the routine events that follow it', () => {
