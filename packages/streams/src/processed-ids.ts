@@ -8,7 +8,8 @@ export interface ProcessedIdsOptions {
   readonly retentionMs?: number;
   /**
    * How many IDs are remembered at most (the newest): at thousands of entries a second a day's IDs would
-   * take gigabytes. 100,000 by default; a redelivery older than that many entries is not recognised.
+   * take gigabytes. 100,000 by default, about 12 MB of Redis's memory for stream IDs; a redelivery older than
+   * that many entries is not recognised.
    */
   readonly maxIds?: number;
 }
