@@ -9,12 +9,15 @@ import { produceThroughput } from './produce-throughput.js';
 import { redisBenchmarkXadd } from './redis-benchmark.js';
 import { type Figure, formatReport, medianBy, type Section, tally } from './report.js';
 import { snapshotBuildTime, type WorkerThroughput, workerThroughput } from './server-live.js';
+import { soak, soakOptionsFromEnv } from './soak.js';
 
 interface Benchmark {
   /** What `pnpm bench <id>` selects. */
   readonly id: string;
   readonly title: string;
   readonly run: (server: RedisServer) => Promise<Figure[]>;
+  /** Left out of a plain `pnpm bench`: it runs only when named (it takes minutes). */
+  readonly onlyWhenNamed?: boolean;
 }
 
 // The redis-benchmark step compares against this, so it runs after the produce step.
@@ -164,11 +167,21 @@ const BENCHMARKS: readonly Benchmark[] = [
       ];
     },
   },
+  {
+    id: 'soak',
+    title:
+      'Soak: demo server + one dashboard in Chromium, continuous producer, faults every minute (memory, busy time)',
+    onlyWhenNamed: true,
+    run: (server) => soak(server, soakOptionsFromEnv()),
+  },
 ];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
-  const selected = only.length === 0 ? BENCHMARKS : BENCHMARKS.filter((b) => only.includes(b.id));
+  const selected =
+    only.length === 0
+      ? BENCHMARKS.filter((b) => !b.onlyWhenNamed)
+      : BENCHMARKS.filter((b) => only.includes(b.id));
   if (selected.length === 0) {
     throw new Error(
       `no benchmark named ${only.join(', ')}; known: ${BENCHMARKS.map((b) => b.id).join(', ')}`,
