@@ -18,6 +18,10 @@ test('a reset clears what the page showed of the deleted stream, here and on ano
   const other = await page.context().newPage();
   await other.goto(page.url());
   const otherFeed = other.getByRole('region', { name: 'Live events' });
+  // Connected before anything is produced, and its feed on screen: events are pushed once, never replayed,
+  // and a list out of view keeps what it showed last.
+  await expect(new Dashboard(other).connection).toHaveText('connected');
+  await otherFeed.scrollIntoViewIfNeeded();
 
   await dashboard.produceEvents(10);
   await liveTail.scrollIntoViewIfNeeded();
