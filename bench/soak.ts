@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { freePort, type RedisServer } from '@streamscope/testkit';
+import { chromiumLaunchOptions, freePort, type RedisServer } from '@streamscope/testkit';
 import { Redis } from 'ioredis';
 import { type CDPSession, chromium, type Page } from 'playwright-core';
 import { WebSocket } from 'ws';
@@ -14,7 +14,6 @@ import type { Figure } from './report.js';
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const MAIN = fileURLToPath(new URL('../apps/server/src/main.ts', import.meta.url));
 const WEB_DIST = fileURLToPath(new URL('../apps/web/dist/index.html', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const STREAM_KEY = 'demo:events:orders';
 const MAXLEN = 50_000;
 
@@ -83,18 +82,7 @@ export async function soak(redisServer: RedisServer, options = soakOptionsFromEn
   const redis = new Redis(redisServer.url);
   redis.on('error', () => {});
   const server = await ServerProcess.start(redisServer.url);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions);
   const samples: Sample[] = [];
   try {
     // Tall enough for every panel to be on screen: panels scrolled out of view stop following the store, and

@@ -1,7 +1,5 @@
 import { defineConfig } from '@playwright/test';
-
-/** Debian's Chromium: no browser download, and flags that keep it quiet and deterministic in CI. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { chromiumLaunchOptions } from '@streamscope/testkit';
 
 export default defineConfig({
   testDir: './tests',
@@ -18,17 +16,6 @@ export default defineConfig({
     headless: true,
     viewport: { width: 1440, height: 1000 },
     trace: 'on-first-retry',
-    launchOptions: {
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    },
+    launchOptions: chromiumLaunchOptions,
   },
 });
