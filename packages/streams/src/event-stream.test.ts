@@ -131,6 +131,36 @@ describe('EventStream groups', () => {
     expect(await stream.length()).toBe(0);
   });
 
+  it('createGroup says whether it created the group, and leaves an existing one where it was', async () => {
+    const stream = newStream();
+    const [first] = await stream.produceBatch([{ type: 'a', payload: {} }]);
+    expect(await stream.createGroup('g', '0-0')).toBe(true);
+    await stream.consume('g', 'c', 10, null);
+    expect(await stream.createGroup('g', '0-0')).toBe(false);
+    expect((await stream.infoGroups())[0]?.lastDeliveredId).toBe(first);
+  });
+
+  it('setGroupId moves the cursor back (entries come again) and forward (entries are skipped)', async () => {
+    const stream = newStream();
+    const ids = await stream.produceBatch(['a', 'b', 'c'].map((type) => ({ type, payload: {} })));
+    await stream.ensureGroup('g', '0-0');
+    expect((await stream.consume('g', 'c', 10, null)).map((entry) => entry.id)).toEqual(ids);
+    await stream.setGroupId('g', ids[0] as string);
+    expect((await stream.consume('g', 'c', 10, null)).map((entry) => entry.id)).toEqual(ids.slice(1));
+    // Redelivered through `>`, and still one pending row each: the PEL is untouched by the move.
+    expect((await stream.pendingSummary('g')).count).toBe(3);
+    await stream.setGroupId('g', '0-0');
+    await stream.setGroupId('g', '$');
+    expect(await stream.consume('g', 'c', 10, null)).toEqual([]);
+    expect((await stream.infoGroups())[0]).toMatchObject({ lastDeliveredId: ids[2], lag: 0 });
+  });
+
+  it('setGroupId on a missing group is a GroupNotFoundError', async () => {
+    const stream = newStream();
+    await stream.produce('a');
+    await expect(stream.setGroupId('nope', '0-0')).rejects.toBeInstanceOf(GroupNotFoundError);
+  });
+
   it("a '$' group sees only entries added after it", async () => {
     const stream = newStream();
     await stream.produce('old');

@@ -259,14 +259,34 @@ export class EventStream {
 
   /** Creates the group (and the stream when missing); a no-op when the group already exists. */
   async ensureGroup(group: string, startId = '$'): Promise<void> {
+    await this.createGroup(group, startId);
+  }
+
+  /**
+   * `XGROUP CREATE ... MKSTREAM`: true when it created the group, false when one of that name was there already
+   * (left as it was, its cursor unmoved).
+   */
+  async createGroup(group: string, startId = '$'): Promise<boolean> {
     assertName(group, 'group');
     assertGroupStart(startId);
     try {
       await this.redis.call('XGROUP', 'CREATE', this.streamKey, group, startId, 'MKSTREAM');
+      return true;
     } catch (error) {
-      if (error instanceof Error && error.message.startsWith('BUSYGROUP')) return;
+      if (error instanceof Error && error.message.startsWith('BUSYGROUP')) return false;
       throw wrapRedisError('XGROUP CREATE', error);
     }
+  }
+
+  /**
+   * `XGROUP SETID`: moves the group's last-delivered ID, so its next `>` reads start after `id` (`$`: after the
+   * newest entry). Back, entries the group already had are delivered again; forward, the ones skipped are never
+   * delivered to it. Its pending entries stay as they are. `GroupNotFoundError` when there is no such group.
+   */
+  async setGroupId(group: string, id: string): Promise<void> {
+    assertName(group, 'group');
+    assertGroupStart(id);
+    await redisCommand('XGROUP SETID', () => this.redis.call('XGROUP', 'SETID', this.streamKey, group, id));
   }
 
   /**
