@@ -105,6 +105,20 @@ describe('WebSocket /ws', () => {
     expect(history).toMatchObject({ id: produced.firstId, entry: { fields: { type: 'order.shipped' } } });
     expect(await resultOf({ type: 'trim.maxlen', maxlen: 1000 })).toMatchObject({ deleted: 0 });
     expect(await resultOf({ type: 'trim.minid', olderThanMs: 3_600_000 })).toMatchObject({ deleted: 0 });
+    expect(await resultOf({ type: 'group.create', group: 'audit', startId: '0-0' })).toMatchObject({
+      group: 'audit',
+      lastDeliveredId: '0-0',
+    });
+    expect(await resultOf({ type: 'group.setid', group: 'audit', id: '$' })).toMatchObject({
+      from: '0-0',
+      to: produced.lastId,
+      lag: 0,
+    });
+    expect(await resultOf({ type: 'group.delete', group: 'audit' })).toEqual({
+      group: 'audit',
+      consumersStopped: [],
+      pendingDiscarded: 0,
+    });
     expect(await resultOf({ type: 'reset' })).toEqual({ groups: 2, consumers: 3 });
   });
 

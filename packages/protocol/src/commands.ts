@@ -47,6 +47,19 @@ export const entryIdSchema = z
   .refine((id) => !ENTRY_ID.test(id) || partsFit(id), TOO_BIG)
   .transform((id) => id.replace(/(^|-)0+(?=\d)/g, '$1'));
 
+/**
+ * Where a group's cursor goes (XGROUP CREATE and SETID): `$`, after the newest entry, so only entries added later
+ * are delivered; `0-0`, before the first; or after a given ID.
+ */
+export const groupPositionSchema = z
+  .string()
+  .regex(
+    /^(\$|\d{1,20}(-\d{1,20})?)$/,
+    "must be '$' (after the newest entry), 0-0 (before the first) or a stream ID like 1716998413541-0",
+  )
+  .refine((id) => id === '$' || !ENTRY_ID.test(id) || partsFit(id), TOO_BIG)
+  .transform((id) => (id === '$' ? id : id.replace(/(^|-)0+(?=\d)/g, '$1')));
+
 /** XRANGE bounds: `-`, `+`, an ID, or an exclusive `(`-prefixed ID. */
 export const rangeBoundSchema = z
   .string()
@@ -186,6 +199,19 @@ export const commandSchema = z.discriminatedUnion('type', [
     { message: 'give exactly one of maxlen, minId or olderThanMs' },
   ),
   command({ type: z.literal('entry.history'), id: entryIdSchema }),
+  /** XGROUP CREATE: a new group reading from `startId`; a conflict when one of that name exists. */
+  command({ type: z.literal('group.create'), group: nameSchema, startId: groupPositionSchema.default('$') }),
+  /** XGROUP SETID: moves the group's cursor back (entries are delivered again) or forward (they are skipped). */
+  command({ type: z.literal('group.setid'), group: nameSchema, id: groupPositionSchema }),
+  /**
+   * XGROUP DESTROY, after this server's consumers of the group have stopped (each finishing its batch). A group
+   * still holding pending entries is refused unless `discardPending`: they would be forgotten, never acked.
+   */
+  command({
+    type: z.literal('group.delete'),
+    group: nameSchema,
+    discardPending: z.boolean().default(false),
+  }),
 ]);
 
 export type Command = z.infer<typeof commandSchema>;

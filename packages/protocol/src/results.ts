@@ -67,6 +67,30 @@ export interface CommandResults {
     countCap: number;
   };
   'entry.history': { id: string; entry: EntryView | null; events: LifecycleEventView[] };
+  'group.create': {
+    group: string;
+    startId: string;
+    /** Where its cursor is: `startId`, or the newest entry's ID for `$`. */
+    lastDeliveredId: string;
+    /** Entries it has yet to read; `null` where Redis cannot tell. */
+    lag: number | null;
+  };
+  'group.setid': {
+    group: string;
+    /** Its last-delivered ID before the move, and after it. */
+    from: string;
+    to: string;
+    lag: number | null;
+    /** Its pending entries, which the move leaves with their consumers. */
+    pending: number;
+  };
+  'group.delete': {
+    group: string;
+    /** This server's consumers of the group, stopped before it was deleted. */
+    consumersStopped: string[];
+    /** Pending entries the group held when it was deleted: forgotten with it. */
+    pendingDiscarded: number;
+  };
 }
 
 export type CommandResult<T extends CommandType> = CommandResults[T];

@@ -191,6 +191,28 @@ export class ConsumerPool {
   async closeAll(): Promise<void> {
     const workers = this.workers();
     this.#slots.clear();
+    await this.#closeWorkers(workers);
+  }
+
+  /**
+   * Closes the group's workers as `closeAll` does, and says how each stood (paused or not) for a restart. A worker
+   * still starting or being removed is a conflict, and then none is closed.
+   */
+  async closeGroup(group: string): Promise<{ name: string; paused: boolean }[]> {
+    const slots = [...this.#slots].filter(([, slot]) => slot.worker.group === group);
+    const busy = slots.find(([, slot]) => slot.state !== 'running');
+    if (busy) {
+      const [, { worker, state }] = busy;
+      throw new CommandError('conflict', `consumer ${group}/${worker.name} is ${state}; try again shortly`);
+    }
+    for (const [key] of slots) this.#slots.delete(key);
+    const workers = slots.map(([, slot]) => slot.worker);
+    const stood = workers.map((worker) => ({ name: worker.name, paused: worker.status().paused }));
+    await this.#closeWorkers(workers);
+    return stood;
+  }
+
+  async #closeWorkers(workers: readonly ConsumerWorker[]): Promise<void> {
     await Promise.allSettled(
       workers.map(async (worker) => {
         this.#stopping.add(worker);

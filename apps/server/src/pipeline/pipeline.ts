@@ -1,4 +1,5 @@
 import {
+  type CommandResults,
   type EntryView,
   LIMITS,
   type LifecycleEventView,
@@ -11,6 +12,7 @@ import {
   DeadLetters,
   type EntryHandler,
   EventStream,
+  type GroupInfo,
   GroupNotFoundError,
   type LifecycleEvent,
   type LifecycleKind,
@@ -597,6 +599,137 @@ export class Pipeline {
     });
   }
 
+  /**
+   * A new group (XGROUP CREATE) reading after `startId`, with no consumers yet; a conflict when the name is taken.
+   * A position past the newest entry is refused: the group would silently skip entries not written yet.
+   */
+  createGroup(group: string, startId: string): Promise<CommandResults['group.create']> {
+    return this.#changeMembership(async () => {
+      if (startId !== '$') await this.#refuseBeyondNewest(startId);
+      if (!(await this.stream.createGroup(group, startId))) {
+        throw new CommandError('conflict', `group ${group} already exists on ${this.stream.streamKey}`);
+      }
+      // A new group has processed nothing, whatever a guard of that name (left by another client's delete) says.
+      await this.#forgetGroup(group);
+      const info = await this.#groupInfo(group);
+      return { group, startId, lastDeliveredId: info.lastDeliveredId, lag: info.lag };
+    });
+  }
+
+  /**
+   * Moves a group's cursor (XGROUP SETID): back, and its consumers read again what it had read, the ones it had
+   * processed counted as duplicates by its once-per-ID guard; forward, and what lies between is never delivered
+   * to it. Its pending entries stay with their consumers either way.
+   */
+  setGroupPosition(group: string, id: string): Promise<CommandResults['group.setid']> {
+    return this.#changeMembership(async () => {
+      const before = await this.#groupInfo(group);
+      if (id !== '$') await this.#refuseBeyondNewest(id);
+      await this.stream.setGroupId(group, id);
+      const after = await this.#groupInfo(group);
+      if (compareEntryIds(after.lastDeliveredId, before.lastDeliveredId) < 0) {
+        // `>` reads now hand out entries the group may have processed: the guard must be asked about them too.
+        const newest = (await this.stream.infoStream())?.lastGeneratedId ?? before.lastDeliveredId;
+        const known = this.#redeliveredThrough.get(group);
+        if (known === undefined || compareEntryIds(newest, known) > 0)
+          this.#redeliveredThrough.set(group, newest);
+      }
+      return {
+        group,
+        from: before.lastDeliveredId,
+        to: after.lastDeliveredId,
+        lag: after.lag,
+        pending: after.pending,
+      };
+    });
+  }
+
+  /**
+   * Deletes a group (XGROUP DESTROY) once this server's consumers of it have stopped, each finishing and acking
+   * its batch. Refused, with everything left running, while a consumer of it runs elsewhere, or while it holds
+   * pending entries and `discardPending` is not set: they would be forgotten, never acked.
+   */
+  deleteGroup(group: string, discardPending: boolean): Promise<CommandResults['group.delete']> {
+    return this.#changeMembership(async () => {
+      const info = await this.#groupInfo(group);
+      await this.#refuseReadElsewhere(group);
+      const refusePending = (pending: number) => {
+        if (pending > 0 && !discardPending) {
+          throw new CommandError(
+            'refused',
+            `group ${group} holds ${pending} pending entr${pending === 1 ? 'y' : 'ies'}, which deleting it would forget, never acked: claim or ack them first, or delete it with discardPending`,
+          );
+        }
+      };
+      refusePending(info.pending);
+      const stopped = (await this.pool.closeGroup(group)).map((consumer) => ({ group, ...consumer }));
+      const refs = stopped.map(({ name }) => ({ group, name }));
+      const paused = new Set(
+        stopped.filter((consumer) => consumer.paused).map(({ name }) => refKey(group, name)),
+      );
+      let pending: number;
+      try {
+        // Their last batches may have left some pending (a failed handler, a crash queued).
+        pending = (await this.stream.pendingSummary(group)).count;
+        refusePending(pending);
+        await this.stream.deleteGroup(group);
+      } catch (error) {
+        // The group stands: its consumers go back to work, now or, with Redis away, once it answers.
+        if (isRedisUnavailable(error)) this.#seedWhenRedisReturns(refs, paused, 'group delete');
+        else await this.#seed(refs, paused);
+        throw error;
+      }
+      await this.#forgetGroup(group);
+      this.#autoReap.delete(group);
+      await this.#saveQuietly({ consumers: refs, groups: [group] });
+      return { group, consumersStopped: stopped.map(({ name }) => name), pendingDiscarded: pending };
+    });
+  }
+
+  /** The group as XINFO GROUPS reports it; not found when the stream has no such group. */
+  async #groupInfo(group: string): Promise<GroupInfo> {
+    const info = (await this.stream.infoGroups()).find((candidate) => candidate.name === group);
+    if (!info) throw new CommandError('not_found', `no group ${group} on ${this.stream.streamKey}`);
+    return info;
+  }
+
+  /** A cursor past the stream's newest ID would skip, unseen, entries not written yet. */
+  async #refuseBeyondNewest(id: string): Promise<void> {
+    const newest = (await this.stream.infoStream())?.lastGeneratedId ?? '0-0';
+    if (compareEntryIds(id, newest) > 0) {
+      throw new CommandError(
+        'bad_request',
+        `${id} is past the stream's newest entry (${newest}): the group would skip entries not written yet. Use $ to read only entries added from now on`,
+      );
+    }
+  }
+
+  /**
+   * A group read by a Streamscope worker in another process, or by a client Redis saw reading lately, is in use:
+   * deleting it would fail their every read.
+   */
+  async #refuseReadElsewhere(group: string): Promise<void> {
+    const connected = await ConnectedConsumers.of(this.stream);
+    const elsewhere = (await consumersInRedis(this.stream, group)).filter(
+      ({ name, idleMs }) =>
+        !this.pool.find(group, name) && (connected?.has(group, name) || seemsActive(idleMs)),
+    );
+    if (elsewhere.length > 0) {
+      throw new CommandError(
+        'conflict',
+        `group ${group} is in use elsewhere: ${listed(elsewhere.map(({ name }) => name))} ${elsewhere.length === 1 ? 'reads' : 'read'} it from another process or client. Stop ${elsewhere.length === 1 ? 'it' : 'them'} there first`,
+      );
+    }
+  }
+
+  /** What this process keeps of a group: its guard, counters and redelivery mark. */
+  async #forgetGroup(group: string): Promise<void> {
+    await this.#processedIds(group).clear();
+    this.#processed.delete(group);
+    this.groupCounters.delete(group);
+    this.#redeliveredThrough.delete(group);
+  }
+
   /** Letters written outside a worker (a handover) still belong in the timeline and the group's count. */
   #recordLetters(group: string, letters: readonly TrimmedLetter[], reason: string): void {
     const ts = Date.now();
@@ -641,14 +774,18 @@ export class Pipeline {
    * Seeds (under the membership queue) once Redis answers again, retrying each second until it works, and
    * restarts the `stopped` consumers whose group outlived the cut-off reset (see `#seed`).
    */
-  #seedWhenRedisReturns(stopped: readonly ConsumerRef[]): void {
+  #seedWhenRedisReturns(
+    stopped: readonly ConsumerRef[],
+    paused: ReadonlySet<string> = new Set(),
+    what = 'reset',
+  ): void {
     const seed = () => {
       if (this.#closed) return;
       void this.#membership
-        .runExclusive(() => this.#seed(stopped))
+        .runExclusive(() => this.#seed(stopped, paused))
         .catch((error: unknown) => {
-          this.options.onBackgroundError?.('reset', error);
-          this.#seedWhenRedisReturns(stopped);
+          this.options.onBackgroundError?.(what, error);
+          this.#seedWhenRedisReturns(stopped, paused, what);
         });
     };
     this.#whenRedisAnswers(seed, 1_000);

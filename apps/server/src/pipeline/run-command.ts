@@ -160,6 +160,9 @@ function handlersFor(pipeline: Pipeline): Handlers {
           ? { maxlen }
           : { minId: minId ?? `${Math.max(0, Date.now() - (olderThanMs ?? 0))}-0` },
       ),
+    'group.create': ({ group, startId }) => pipeline.createGroup(group, startId),
+    'group.setid': ({ group, id }) => pipeline.setGroupPosition(group, id),
+    'group.delete': ({ group, discardPending }) => pipeline.deleteGroup(group, discardPending),
     'entry.history': async ({ id: given }) => {
       // `1716998413541` means `1716998413541-0` to XRANGE; the history is kept under the full form.
       const id = given.includes('-') ? given : `${given}-0`;

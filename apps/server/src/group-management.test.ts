@@ -1,0 +1,198 @@
+import { EventStream } from '@streamscope/streams';
+import { waitFor } from '@streamscope/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { json, postJson, startTestServer, type TestServer } from './testing/test-server.js';
+
+let test: TestServer;
+beforeAll(async () => {
+  test = await startTestServer(['--maxlen', '1000000']);
+});
+afterAll(async () => {
+  await test?.stop();
+});
+
+const post = (path: string, body: unknown) => postJson(test, path, body);
+const pipeline = () => test.server.pipeline;
+const groupInfo = async (name: string) =>
+  (await pipeline().stream.infoGroups()).find((group) => group.name === name);
+
+/** Waits until every group this server runs has read and acked everything. */
+async function settled(): Promise<void> {
+  const busy = async () =>
+    (await pipeline().stream.infoGroups())
+      .filter((group) => pipeline().pool.groups().includes(group.name))
+      .filter((group) => group.pending > 0 || group.lag !== 0)
+      .map((group) => group.name);
+  await expect.poll(busy, { timeout: 10_000 }).toEqual([]);
+}
+
+/** The acks a group's workers made of `id`, from the server's per-entry history. */
+const acksOf = (id: string, group: string) =>
+  pipeline()
+    .history.of(id)
+    .filter((event) => event.kind === 'acked' && event.group === group).length;
+
+describe('group.create', () => {
+  it("creates a group at '$' with nothing to read, at 0-0 with the whole stream, and refuses a taken name", async () => {
+    await pipeline().produce(5);
+    const length = await pipeline().stream.length();
+    const fromNow = await json(post('/api/group/create', { group: 'from-now' }));
+    expect(fromNow).toMatchObject({ group: 'from-now', startId: '$', lag: 0 });
+    expect(fromNow.lastDeliveredId).toBe((await pipeline().stream.infoStream())?.lastGeneratedId);
+    expect(await json(post('/api/group/create', { group: 'from-start', startId: '0-0' }))).toMatchObject({
+      lastDeliveredId: '0-0',
+      lag: length,
+    });
+    const again = await post('/api/group/create', { group: 'from-start', startId: '$' });
+    expect(again.status).toBe(409);
+    expect((await json(again)).message).toMatch(/group from-start already exists/);
+    // Left where it was.
+    expect((await groupInfo('from-start'))?.lastDeliveredId).toBe('0-0');
+  });
+
+  it('a new group with a consumer added processes the stream from where it starts', async () => {
+    const ids = await pipeline().produce(3);
+    const from = ids[0] as string;
+    expect((await post('/api/group/create', { group: 'late', startId: from })).status).toBe(200);
+    expect((await post('/api/consumer/add', { group: 'late', name: 'late-1' })).status).toBe(200);
+    await waitFor('the later two to be acked by late', () => acksOf(ids[2] as string, 'late') === 1);
+    expect(acksOf(ids[1] as string, 'late')).toBe(1);
+    expect(acksOf(from, 'late')).toBe(0);
+  });
+
+  it('refuses a position past the newest entry, and malformed ones, creating nothing', async () => {
+    const newest = (await pipeline().stream.infoStream())?.lastGeneratedId as string;
+    const [ms] = newest.split('-');
+    const ahead = await post('/api/group/create', { group: 'ahead', startId: `${Number(ms) + 60_000}-0` });
+    expect(ahead.status).toBe(400);
+    expect((await json(ahead)).message).toMatch(/past the stream's newest entry .* Use \$/);
+    const bad = await post('/api/group/create', { group: 'bad', startId: 'latest' });
+    expect(bad.status).toBe(400);
+    expect((await json(bad)).message).toMatch(/startId: must be '\$' \(after the newest entry\), 0-0/);
+    expect((await post('/api/group/create', { group: 'has space' })).status).toBe(400);
+    const names = (await pipeline().stream.infoGroups()).map((group) => group.name);
+    expect(names).not.toContain('ahead');
+    expect(names).not.toContain('bad');
+  });
+});
+
+describe('group.setid', () => {
+  it('rewinding a group redelivers what it had processed, and its guard counts each as a duplicate', async () => {
+    await settled();
+    const before = await groupInfo('analytics');
+    const length = await pipeline().stream.length();
+    const duplicatesBefore = pipeline().groupCounters.get('analytics')?.duplicates ?? 0;
+    const moved = await json(post('/api/group/setid', { group: 'analytics', id: '0-0' }));
+    expect(moved).toMatchObject({ group: 'analytics', from: before?.lastDeliveredId, to: '0-0', pending: 0 });
+    await settled();
+    expect(pipeline().groupCounters.get('analytics')?.duplicates).toBe(duplicatesBefore + length);
+    // Notifications, whose cursor did not move, saw none of it.
+    expect(pipeline().groupCounters.get('notifications')?.duplicates ?? 0).toBe(0);
+  });
+
+  it("moving forward to '$' skips the backlog; its pending entries stay with their consumers", async () => {
+    await settled();
+    await json(post('/api/consumer/pause', { group: 'notifications', name: 'worker-a' }));
+    await json(post('/api/consumer/pause', { group: 'notifications', name: 'worker-b' }));
+    // Paused consumers read nothing, so everything produced now is backlog.
+    const ids = await pipeline().produce(20);
+    expect((await groupInfo('notifications'))?.lag).toBe(20);
+    const moved = await json(post('/api/group/setid', { group: 'notifications', id: '$' }));
+    expect(moved).toMatchObject({ to: ids.at(-1), lag: 0, pending: 0 });
+    await json(post('/api/consumer/resume', { group: 'notifications', name: 'worker-a' }));
+    await json(post('/api/consumer/resume', { group: 'notifications', name: 'worker-b' }));
+    const [next] = await pipeline().produce(1);
+    await waitFor(
+      'the next entry to be acked by notifications',
+      () => acksOf(next as string, 'notifications') === 1,
+    );
+    expect(ids.filter((id) => acksOf(id, 'notifications') > 0)).toEqual([]);
+  });
+
+  it('refuses an unknown group, a position past the newest entry, and a malformed one, moving nothing', async () => {
+    await settled();
+    const before = await groupInfo('analytics');
+    const missing = await post('/api/group/setid', { group: 'nope', id: '0-0' });
+    expect(missing.status).toBe(404);
+    expect((await json(missing)).message).toMatch(/no group nope on /);
+    const ahead = await post('/api/group/setid', { group: 'analytics', id: '99999999999999-0' });
+    expect(ahead.status).toBe(400);
+    expect((await post('/api/group/setid', { group: 'analytics', id: '>' })).status).toBe(400);
+    expect((await post('/api/group/setid', { group: 'analytics' })).status).toBe(400);
+    expect((await groupInfo('analytics'))?.lastDeliveredId).toBe(before?.lastDeliveredId);
+  });
+});
+
+describe('group.delete', () => {
+  it('refuses a group holding pending entries, leaving it running; with discardPending it stops its consumers and deletes it', async () => {
+    await settled();
+    await json(post('/api/group/create', { group: 'doomed', startId: '$' }));
+    await json(post('/api/consumer/add', { group: 'doomed', name: 'doomed-1' }));
+    await json(post('/api/consumer/crash', { group: 'doomed', name: 'doomed-1', count: 2 }));
+    await pipeline().produce(2);
+    await waitFor(
+      'two entries to sit pending in doomed',
+      async () => (await groupInfo('doomed'))?.pending === 2,
+    );
+
+    const refused = await post('/api/group/delete', { group: 'doomed' });
+    expect(refused.status).toBe(409);
+    expect((await json(refused)).message).toMatch(/holds 2 pending entries, which deleting it would forget/);
+    expect(await groupInfo('doomed')).toMatchObject({ pending: 2, consumers: 1 });
+    expect(pipeline().pool.get('doomed', 'doomed-1').status().state).toBe('running');
+
+    const deleted = await json(post('/api/group/delete', { group: 'doomed', discardPending: true }));
+    expect(deleted).toEqual({ group: 'doomed', consumersStopped: ['doomed-1'], pendingDiscarded: 2 });
+    expect(await groupInfo('doomed')).toBeUndefined();
+    expect(pipeline().pool.find('doomed', 'doomed-1')).toBeUndefined();
+    const missing = await post('/api/group/delete', { group: 'doomed' });
+    expect(missing.status).toBe(404);
+  });
+
+  it('deleting a group deletes its once-per-ID guard: a new group of that name has processed nothing', async () => {
+    await json(post('/api/group/create', { group: 'again', startId: '0-0' }));
+    await json(post('/api/consumer/add', { group: 'again', name: 'again-1' }));
+    await settled();
+    const guardKey = `${pipeline().stream.streamKey}:processed:again`;
+    const redis = pipeline().options.redis;
+    await waitFor('the guard to hold what again processed', async () => (await redis.zcard(guardKey)) > 0);
+    await json(post('/api/group/delete', { group: 'again' }));
+    expect(await redis.exists(guardKey)).toBe(0);
+  });
+
+  it('refuses a group another client reads, deleting nothing', async () => {
+    const other = new EventStream({ connection: test.redis.url, streamKey: pipeline().stream.streamKey });
+    try {
+      await json(post('/api/group/create', { group: 'shared', startId: '0-0' }));
+      // It reads (and so is seen active) and acks: nothing pending, so only its use stands in the way.
+      const [entry] = await other.consume('shared', 'elsewhere-1', 1, null);
+      await other.ack('shared', [entry?.id as string]);
+      const refused = await post('/api/group/delete', { group: 'shared' });
+      expect(refused.status).toBe(409);
+      expect((await json(refused)).message).toMatch(
+        /group shared is in use elsewhere: elsewhere-1 reads it from another process or client/,
+      );
+      expect(await groupInfo('shared')).toBeDefined();
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('the other groups go on while one is deleted during production: every entry acked by each of them', async () => {
+    await json(post('/api/group/create', { group: 'brief', startId: '$' }));
+    await json(post('/api/consumer/add', { group: 'brief', name: 'brief-1' }));
+    const firstId = (await pipeline().produce(1))[0] as string;
+    pipeline().producer.start(1_000, null);
+    const produced = () => pipeline().totals().produced;
+    const start = produced();
+    await waitFor('a steady flow', () => produced() >= start + 200);
+    await json(post('/api/group/delete', { group: 'brief', discardPending: true }));
+    await waitFor('more after the delete', () => produced() >= start + 400);
+    await pipeline().producer.stop();
+    await settled();
+    const entries = await pipeline().stream.replay(firstId, '+', 1_000_000);
+    for (const group of ['analytics', 'notifications']) {
+      expect(entries.filter((entry) => acksOf(entry.id, group) === 0).map((entry) => entry.id)).toEqual([]);
+    }
+  });
+});
