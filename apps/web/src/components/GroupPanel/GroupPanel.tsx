@@ -10,6 +10,7 @@ import { ConsumerCard } from './ConsumerCard';
 import { ConsumerTable } from './ConsumerTable';
 import { consumerNameHint } from './consumer-name-hint';
 import { type ConsumerSort, DEFAULT_SORT } from './consumer-table-order';
+import { GroupManage } from './GroupManage';
 import { useAutoReap } from './use-auto-reap';
 import { useConsumerLayout } from './use-consumer-layout';
 import './GroupPanel.css';
@@ -200,6 +201,7 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts }: GroupPanel
             )}
           </ActionFeedback>
         </form>
+        <GroupManage group={group} />
       </div>
     </section>
   );

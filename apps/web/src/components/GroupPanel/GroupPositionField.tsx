@@ -1,0 +1,65 @@
+import { useId } from 'react';
+import type { PositionChoice } from './group-position';
+
+interface GroupPositionFieldProps {
+  /** What the choice is for, as its label reads ("Start at", "Move cursor to"). */
+  label: string;
+  /** Said to screen readers after the label: which group the field is about. */
+  about?: string;
+  /** The visible wording of each choice. */
+  choices: Readonly<Record<PositionChoice, string>>;
+  choice: PositionChoice;
+  onChoice: (choice: PositionChoice) => void;
+  typedId: string;
+  onTypedId: (id: string) => void;
+}
+
+/** A group position, as XGROUP CREATE and SETID take one: `$`, `0-0`, or after an ID typed in beside it. */
+export function GroupPositionField({
+  label,
+  about,
+  choices,
+  choice,
+  onChoice,
+  typedId,
+  onTypedId,
+}: GroupPositionFieldProps) {
+  const selectId = useId();
+  const idFieldId = useId();
+  const aboutText = about === undefined ? null : <span className="sr-only"> {about}</span>;
+  return (
+    <>
+      <div className="field">
+        <label htmlFor={selectId}>
+          {label}
+          {aboutText}
+        </label>
+        <select
+          id={selectId}
+          value={choice}
+          onChange={(event) => onChoice(event.target.value as PositionChoice)}
+        >
+          <option value="$">{choices.$}</option>
+          <option value="0-0">{choices['0-0']}</option>
+          <option value="id">{choices.id}</option>
+        </select>
+      </div>
+      {choice === 'id' ? (
+        <div className="field">
+          <label htmlFor={idFieldId}>After ID{aboutText}</label>
+          <input
+            id={idFieldId}
+            className="mono position-id"
+            type="text"
+            required
+            placeholder="1716998413541-0"
+            spellCheck={false}
+            autoComplete="off"
+            value={typedId}
+            onChange={(event) => onTypedId(event.target.value)}
+          />
+        </div>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,75 @@
+import { type FormEvent, useId, useState } from 'react';
+import { useCommand } from '../../hooks/use-command';
+import { formatNullable } from '../../lib/format';
+import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
+import { GroupPositionField } from './GroupPositionField';
+import { type PositionChoice, positionOf } from './group-position';
+
+const START_CHOICES = {
+  $: 'New entries only ($)',
+  '0-0': 'The whole stream (0-0)',
+  id: 'After an ID…',
+} as const;
+
+/** XGROUP CREATE: a new group on the stream, reading from where the user says; consumers are added to it after. */
+export function NewGroupForm() {
+  const headingId = useId();
+  const nameId = useId();
+  const [name, setName] = useState('');
+  const [choice, setChoice] = useState<PositionChoice>('$');
+  const [typedId, setTypedId] = useState('');
+  const create = useCommand<'group.create'>();
+
+  const onCreate = async (event: FormEvent) => {
+    event.preventDefault();
+    const result = await create.run({
+      type: 'group.create',
+      group: name.trim(),
+      startId: positionOf(choice, typedId),
+    });
+    if (result !== null) setName('');
+  };
+
+  return (
+    <section className="new-group" aria-labelledby={headingId}>
+      <h2 id={headingId} className="new-group-title">
+        New consumer group <span className="panel-subtitle">XGROUP CREATE</span>
+      </h2>
+      <form onSubmit={onCreate} onInvalid={create.refuse} aria-busy={create.pending}>
+        <div className="form-row">
+          <div className="field">
+            <label htmlFor={nameId}>Group name</label>
+            <input
+              id={nameId}
+              type="text"
+              required
+              placeholder="billing"
+              spellCheck={false}
+              autoComplete="off"
+              value={name}
+              onChange={(event) => setName(event.target.value)}
+            />
+          </div>
+          <GroupPositionField
+            label="Start at"
+            choices={START_CHOICES}
+            choice={choice}
+            onChoice={setChoice}
+            typedId={typedId}
+            onTypedId={setTypedId}
+          />
+          <button type="submit">Create group</button>
+        </div>
+        <ActionFeedback error={create.error}>
+          {create.result === null ? null : (
+            <>
+              Created <strong>{create.result.group}</strong> at{' '}
+              <span className="mono">{create.result.lastDeliveredId}</span>, lag{' '}
+              {formatNullable(create.result.lag)}: add a consumer to it to read
+            </>
+          )}
+        </ActionFeedback>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,57 @@
+import { expect, test } from '../fixtures/test.js';
+
+test('a group created from the page reads the stream once a consumer joins, is rewound into duplicates, and is deleted', async ({
+  dashboard,
+  page,
+}) => {
+  await expect(dashboard.connection).toHaveText('connected');
+  await dashboard.produceEvents(10);
+  const newGroup = page.getByRole('region', { name: /^New consumer group/ });
+
+  // A malformed position is refused where it was typed, and nothing is created.
+  await newGroup.getByLabel('Group name').fill('billing');
+  await newGroup.getByLabel('Start at').selectOption({ label: 'After an ID…' });
+  await newGroup.getByLabel('After ID').fill('yesterday');
+  await newGroup.getByRole('button', { name: 'Create group' }).click();
+  await expect(newGroup.getByRole('alert')).toContainText(
+    "startId: must be '$' (after the newest entry), 0-0",
+  );
+  await expect(dashboard.group('billing')).toHaveCount(0);
+
+  await newGroup.getByLabel('Start at').selectOption({ label: 'The whole stream (0-0)' });
+  await newGroup.getByRole('button', { name: 'Create group' }).click();
+  await expect(newGroup.getByText(/^Created billing at 0-0, lag 10/)).toBeVisible();
+  const billing = dashboard.group('billing');
+  await expect(
+    billing.getByText('No consumers: entries wait in the group until one is added.'),
+  ).toBeVisible();
+  await expect(dashboard.stat(billing, 'Lag')).toHaveText('10');
+
+  await billing.getByLabel('Consumer name for billing').fill('billing-1');
+  await billing.getByRole('button', { name: 'Add consumer to billing' }).click();
+  await expect(dashboard.stat(billing, 'Entries read')).toHaveText('10');
+  await expect(dashboard.stat(billing, 'Lag')).toHaveText('0');
+  await expect(dashboard.stat(billing, 'Pending')).toHaveText('0');
+
+  // Rewound, it is handed all ten again; its guard knows them and skips the work.
+  await billing.getByText('Cursor and deletion').click();
+  await billing
+    .getByLabel('Move cursor to of billing')
+    .selectOption({ label: 'The start: read it all again (0-0)' });
+  await billing.getByRole('button', { name: 'Move the cursor of billing (XGROUP SETID)' }).click();
+  await expect(billing.getByText(/^Moved from \d+-\d+ to 0-0/)).toBeVisible();
+  await expect(dashboard.stat(billing, 'Duplicates')).toHaveText('10');
+  await expect(dashboard.stat(dashboard.group('analytics'), 'Duplicates')).toHaveText('0');
+
+  await billing.getByRole('button', { name: 'Delete group billing (XGROUP DESTROY)' }).click();
+  await expect(
+    billing.getByText(
+      /Delete billing\? Its consumer on this server stops first\. It holds no pending entries\./,
+    ),
+  ).toBeVisible();
+  await billing.getByRole('button', { name: 'Delete billing' }).click();
+  await expect(dashboard.group('billing')).toHaveCount(0);
+  // The seeded groups are untouched.
+  await expect(dashboard.group('analytics')).toBeVisible();
+  await expect(dashboard.group('notifications')).toBeVisible();
+});
