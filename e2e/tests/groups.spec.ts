@@ -51,6 +51,9 @@ test('a group created from the page reads the stream once a consumer joins, is r
   ).toBeVisible();
   await billing.getByRole('button', { name: 'Delete billing' }).click();
   await expect(dashboard.group('billing')).toHaveCount(0);
+  // Its panel went with it; what the deletion did is said where the groups are, and has the focus.
+  const note = page.locator('p', { hasText: 'Deleted group billing, after stopping billing-1' });
+  await expect(note).toBeFocused();
   // The seeded groups are untouched.
   await expect(dashboard.group('analytics')).toBeVisible();
   await expect(dashboard.group('notifications')).toBeVisible();

@@ -145,7 +145,9 @@ describe('EventStream groups', () => {
     const ids = await stream.produceBatch(['a', 'b', 'c'].map((type) => ({ type, payload: {} })));
     await stream.ensureGroup('g', '0-0');
     expect((await stream.consume('g', 'c', 10, null)).map((entry) => entry.id)).toEqual(ids);
-    await stream.setGroupId('g', ids[0] as string);
+    const moved = await stream.setGroupId('g', ids[0] as string);
+    expect(moved.before).toMatchObject({ name: 'g', lastDeliveredId: ids[2], lag: 0 });
+    expect(moved.after).toMatchObject({ name: 'g', lastDeliveredId: ids[0], pending: 3 });
     expect((await stream.consume('g', 'c', 10, null)).map((entry) => entry.id)).toEqual(ids.slice(1));
     // Redelivered through `>`, and still one pending row each: the PEL is untouched by the move.
     expect((await stream.pendingSummary('g')).count).toBe(3);

@@ -33,6 +33,7 @@ import {
   parseStreamInfo,
   parseTypesOf,
 } from './replies.js';
+import { SET_GROUP_ID_LUA } from './set-group-id-script.js';
 import { assertEntryId, assertGroupStart, assertRangeBound, isBeyondIdSpace, show } from './stream-ids.js';
 import { measureRoom, type StreamRoom } from './stream-room.js';
 import type {
@@ -60,6 +61,7 @@ const AUTOCLAIM_WITH_LETTERS_COMMAND = 'streamscopeAutoclaimWithLetters';
 const HANDOVER_WITH_LETTERS_COMMAND = 'streamscopeHandoverWithLetters';
 const TYPES_OF_COMMAND = 'streamscopeTypesOf';
 const COUNT_RANGE_COMMAND = 'streamscopeCountRange';
+const SET_GROUP_ID_COMMAND = 'streamscopeSetGroupId';
 /** The library's scripts, each defined on a connection as a command the first time it is used there. */
 const SCRIPTS = {
   [PRODUCE_BATCH_COMMAND]: { lua: PRODUCE_BATCH_LUA, keys: 1 },
@@ -68,6 +70,7 @@ const SCRIPTS = {
   [HANDOVER_WITH_LETTERS_COMMAND]: { lua: HANDOVER_WITH_LETTERS_LUA, keys: 2 },
   [TYPES_OF_COMMAND]: { lua: TYPES_OF_LUA, keys: 1 },
   [COUNT_RANGE_COMMAND]: { lua: COUNT_RANGE_LUA, keys: 1 },
+  [SET_GROUP_ID_COMMAND]: { lua: SET_GROUP_ID_LUA, keys: 1 },
 };
 
 /** A command that ioredis's `defineCommand` added to a connection: the script's keys, then its arguments. */
@@ -281,12 +284,18 @@ export class EventStream {
   /**
    * `XGROUP SETID`: moves the group's last-delivered ID, so its next `>` reads start after `id` (`$`: after the
    * newest entry). Back, entries the group already had are delivered again; forward, the ones skipped are never
-   * delivered to it. Its pending entries stay as they are. `GroupNotFoundError` when there is no such group.
+   * delivered to it. Its pending entries stay as they are. Answers the group as XINFO GROUPS showed it just
+   * before and just after the move, both read in the same step as it (a consumer reading at once from the new
+   * position moves the cursor on before any later read). `GroupNotFoundError` when there is no such group.
    */
-  async setGroupId(group: string, id: string): Promise<void> {
+  async setGroupId(group: string, id: string): Promise<{ before: GroupInfo; after: GroupInfo }> {
     assertName(group, 'group');
     assertGroupStart(id);
-    await redisCommand('XGROUP SETID', () => this.redis.call('XGROUP', 'SETID', this.streamKey, group, id));
+    const setGroupId = this.#script(SET_GROUP_ID_COMMAND);
+    const reply = await redisCommand('XGROUP SETID', () => setGroupId(this.streamKey, group, id));
+    const [before, after] = parseGroups(reply);
+    if (!before || !after) throw new StreamError(`XGROUP SETID: unexpected reply ${show(reply)}`);
+    return { before, after };
   }
 
   /**

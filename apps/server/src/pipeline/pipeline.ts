@@ -623,10 +623,15 @@ export class Pipeline {
    */
   setGroupPosition(group: string, id: string): Promise<CommandResults['group.setid']> {
     return this.#changeMembership(async () => {
-      const before = await this.#groupInfo(group);
       if (id !== '$') await this.#refuseBeyondNewest(id);
-      await this.stream.setGroupId(group, id);
-      const after = await this.#groupInfo(group);
+      const { before, after } = await this.stream.setGroupId(group, id).catch((error: unknown) => {
+        if (error instanceof GroupNotFoundError) {
+          throw new CommandError('not_found', `no group ${group} on ${this.stream.streamKey}`, {
+            cause: error,
+          });
+        }
+        throw error;
+      });
       if (compareEntryIds(after.lastDeliveredId, before.lastDeliveredId) < 0) {
         // `>` reads now hand out entries the group may have processed: the guard must be asked about them too.
         const newest = (await this.stream.infoStream())?.lastGeneratedId ?? before.lastDeliveredId;

@@ -1,4 +1,4 @@
-import type { GroupView } from '@streamscope/protocol';
+import type { CommandResults, GroupView } from '@streamscope/protocol';
 import { type FormEvent, useId, useRef, useState } from 'react';
 import { useCommand } from '../../hooks/use-command';
 import { formatCount, formatNullable } from '../../lib/format';
@@ -16,7 +16,12 @@ const MOVE_CHOICES = {
  * The group itself, behind a disclosure so it stays out of the way: moving its cursor (XGROUP SETID) and deleting
  * it (XGROUP DESTROY), which asks first and says what it would forget.
  */
-export function GroupManage({ group }: { group: GroupView }) {
+interface GroupManageProps {
+  group: GroupView;
+  onDeleted: (result: CommandResults['group.delete']) => void;
+}
+
+export function GroupManage({ group, onDeleted }: GroupManageProps) {
   const [choice, setChoice] = useState<PositionChoice>('0-0');
   const [typedId, setTypedId] = useState('');
   const [confirming, setConfirming] = useState(false);
@@ -37,6 +42,7 @@ export function GroupManage({ group }: { group: GroupView }) {
     // On success the panel leaves with the group at the next snapshot; refused, the question stays with its answer.
     if (result === null) return;
     setConfirming(false);
+    onDeleted(result);
   };
   const cancel = () => {
     setConfirming(false);

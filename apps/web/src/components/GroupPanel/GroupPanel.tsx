@@ -31,10 +31,12 @@ function RemovalNote({ removal }: { removal: Removal }) {
 interface GroupPanelProps {
   group: GroupView;
   alerts: AlertIndex;
+  /** Told when the group was deleted from its panel, which then leaves the page. */
+  onDeleted: (result: CommandResults['group.delete']) => void;
 }
 
 /** One consumer group: its cursor and backlog (XINFO GROUPS), its consumers, and adding one. */
-export const GroupPanel = memo(function GroupPanel({ group, alerts }: GroupPanelProps) {
+export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }: GroupPanelProps) {
   const headingId = useId();
   const nameId = useId();
   const [name, setName] = useState('');
@@ -201,7 +203,7 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts }: GroupPanel
             )}
           </ActionFeedback>
         </form>
-        <GroupManage group={group} />
+        <GroupManage group={group} onDeleted={onDeleted} />
       </div>
     </section>
   );

@@ -1,13 +1,26 @@
-import { useMemo } from 'react';
+import type { CommandResults } from '@streamscope/protocol';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useOnStreamReset } from '../../hooks/use-stream-reset';
 import { indexAlerts, NO_ALERTS } from '../../lib/alerts';
+import { formatCount } from '../../lib/format';
 import { useDashboard } from '../../store/store';
 import { GroupPanel } from './GroupPanel';
 import { NewGroupForm } from './NewGroupForm';
+
+type GroupDeletion = CommandResults['group.delete'];
 
 export function GroupsSection() {
   const groups = useDashboard((state) => state.snapshot?.groups);
   const alerts = useDashboard((state) => state.snapshot?.alerts ?? NO_ALERTS);
   const alertIndex = useMemo(() => indexAlerts(alerts), [alerts]);
+  // A deleted group's panel leaves with it, the Delete button that had focus too: what the deletion did is said
+  // here, and focus moves to it.
+  const [deleted, setDeleted] = useState<GroupDeletion | null>(null);
+  const deletedNote = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (deleted !== null) deletedNote.current?.focus();
+  }, [deleted]);
+  useOnStreamReset(useCallback(() => setDeleted(null), []));
   if (groups === undefined) return null;
   return (
     <>
@@ -18,9 +31,32 @@ export function GroupsSection() {
       ) : (
         <div className="groups">
           {groups.map((group) => (
-            <GroupPanel key={group.name} group={group} alerts={alertIndex} />
+            <GroupPanel key={group.name} group={group} alerts={alertIndex} onDeleted={setDeleted} />
           ))}
         </div>
+      )}
+      {deleted === null ? null : (
+        <p ref={deletedNote} tabIndex={-1} className="removal-note" aria-live="polite">
+          <span>
+            Deleted group <strong>{deleted.group}</strong>
+            {deleted.consumersStopped.length === 0 ? null : (
+              <>
+                , after stopping <strong>{deleted.consumersStopped.join(', ')}</strong>
+              </>
+            )}
+            {deleted.pendingDiscarded === 0 ? null : (
+              <>; {formatCount(deleted.pendingDiscarded)} pending entries forgotten</>
+            )}
+          </span>
+          <button
+            type="button"
+            className="small dismiss"
+            aria-label="Dismiss group deletion note"
+            onClick={() => setDeleted(null)}
+          >
+            ×
+          </button>
+        </p>
       )}
       <NewGroupForm />
     </>
