@@ -10,7 +10,7 @@ import { Panel } from '../Panel/Panel';
 import './LiveFeed.css';
 
 /**
- * Rows on the page: the list shows about 25 at a time, and at thousands of events a second every row is new at
+ * Rows on the page: the list shows about 18 at a time, and at thousands of events a second every row is new at
  * every tick, so each one more is a row built four times a second. The store keeps more, for the timeline.
  */
 const FEED_SHOWN = 80;
