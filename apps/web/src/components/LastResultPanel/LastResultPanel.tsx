@@ -21,7 +21,9 @@ export function LastResultPanel() {
       {lastResult === null ? (
         <p className="empty">No command sent yet.</p>
       ) : (
-        <div aria-live="polite">
+        // Not a live region: the form that sent the command says how it went, where the user acted, and this
+        // panel read out the whole answer after it, a replay's or a timeline's JSON included, at every command.
+        <div>
           <div className="last-result-head">
             <span className="mono last-result-command">{lastResult.command}</span>
             {lastResult.outcome.ok ? (
@@ -32,7 +34,12 @@ export function LastResultPanel() {
             <span className="muted last-result-time">{formatClock(lastResult.at)}</span>
           </div>
           {lastResult.outcome.ok ? (
-            <pre className="last-result-body">{preview(lastResult.outcome.result)}</pre>
+            // A named region in the tab order: an answer taller than its box scrolls, and without a focus stop
+            // a keyboard could not scroll it (the ARIA practice for a scrollable region).
+            // biome-ignore lint/a11y/noNoninteractiveTabindex: focus is how a keyboard scrolls it, see above
+            <section className="last-result-body" aria-label="Answer as JSON" tabIndex={0}>
+              <pre>{preview(lastResult.outcome.result)}</pre>
+            </section>
           ) : (
             <p className="last-result-error">{lastResult.outcome.message}</p>
           )}
