@@ -41,7 +41,8 @@ export function TimelinePanel() {
 
   return (
     <dialog open className="timeline-panel" aria-labelledby={titleId} onKeyDown={onKeyDown}>
-      <header className="timeline-header">
+      {/* A div: a <header> outside <main> is a banner landmark, and the page has one, its own header. */}
+      <div className="timeline-header">
         <h2 id={titleId}>
           Timeline of <span className="mono">{timeline.id}</span>
         </h2>
@@ -54,7 +55,7 @@ export function TimelinePanel() {
         >
           ✕
         </button>
-      </header>
+      </div>
 
       <div className="timeline-body">
         {timeline.status === 'loading' ? <p className="muted">Loading history…</p> : null}
