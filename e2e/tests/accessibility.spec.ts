@@ -111,7 +111,7 @@ test('no accessibility violations in the states a user meets, focus always visib
     expect(await axeFindings(page, '#pending')).toBe('');
   });
 
-  await test.step('a dead letter, the compact view, two refusals and a timeline, all at once', async () => {
+  await test.step("a dead letter, the compact view, a group's cursor and deletion controls, two refusals and a timeline, all at once", async () => {
     await deadLetters.getByRole('button', { name: 'Inject poison pill' }).click();
     const pill =
       (await deadLetters
@@ -122,6 +122,13 @@ test('no accessibility violations in the states a user meets, focus always visib
     const letter = deadLetters.getByRole('row').filter({ has: page.getByRole('button', { name: pill }) });
     await expect(letter).toHaveCount(1, { timeout: 20_000 });
     await expect(pending.getByText('claimable').first()).toBeVisible();
+
+    // A group's own controls, open: its cursor about to move to a typed ID, its deletion asking first.
+    const notifications = dashboard.group('notifications');
+    await notifications.getByText('Cursor and deletion').click();
+    await notifications.getByLabel('Move cursor to of notifications').selectOption({ label: 'After an ID…' });
+    await notifications.getByRole('button', { name: 'Delete group notifications (XGROUP DESTROY)' }).click();
+    await expect(notifications.getByText(/^Delete notifications\?/)).toBeVisible();
 
     await dashboard.compactSwitch('analytics').check();
     await expect(dashboard.consumerTable('analytics')).toBeVisible();

@@ -67,7 +67,7 @@ export function GroupManage({ group, onDeleted }: GroupManageProps) {
             typedId={typedId}
             onTypedId={setTypedId}
           />
-          <button type="submit" aria-label={`Move the cursor of ${group.name} (XGROUP SETID)`}>
+          <button type="submit" aria-label={`Move cursor of ${group.name} (XGROUP SETID)`}>
             Move cursor
           </button>
         </div>
