@@ -206,7 +206,9 @@ describe('streamscope command', () => {
         '--no-reset',
       ]);
       expect(await run.exit).toBe(1);
-      expect(run.output()).toMatch(/streamscope: failed to start: .*WRONGTYPE/);
+      expect(run.output()).toMatch(
+        `streamscope: failed to start: the key "${streamKey}" holds a string, not a stream: point --stream-key at a stream`,
+      );
       expect(run.output()).not.toMatch(/\n\s+at /); // no stack trace
     } finally {
       await check.del(streamKey);

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { StreamError } from '@streamscope/streams';
 import { ConfigError, parseConfig, USAGE } from './config.js';
+import { StartRefusedError } from './pipeline/pipeline.js';
 import { RedisUnavailableError } from './redis-connection.js';
 import { PortInUseError, startServer } from './server.js';
 
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
     if (
       error instanceof RedisUnavailableError ||
       error instanceof PortInUseError ||
+      error instanceof StartRefusedError ||
       error instanceof StreamError
     ) {
       console.error(`streamscope: failed to start: ${error.message}`);

@@ -95,6 +95,14 @@ export interface SeedResult {
 type Restore = 'none' | 'seed groups' | readonly ConsumerRef[];
 
 /**
+ * A start refused before it changed anything in Redis, as what it found there is not what the options say it
+ * is (another client's key or group); the message says what to change.
+ */
+export class StartRefusedError extends Error {
+  override readonly name = 'StartRefusedError';
+}
+
+/**
  * Which saved choices to write as they stand now (see `#save`): these consumers' pauses, these groups'
  * auto-reapers, the retention policy.
  */
@@ -238,6 +246,7 @@ export class Pipeline {
    */
   async start({ reset }: { reset: boolean }): Promise<SeedResult> {
     if (!reset) {
+      await this.#refuseAnotherType();
       // The operator's pauses and auto-reapers come back with the consumers: a consumer paused during an
       // incident starts paused (before its first read), not processing again by itself. Only this process's
       // groups and consumers take them; another process's are that process's to bring back.
@@ -271,6 +280,18 @@ export class Pipeline {
       );
       return { paused: [], autoReap: new Set(), retentionMaxAgeMs: null, ignored: [] };
     }
+  }
+
+  /**
+   * A stream key that holds a string, a hash or anything else but a stream: nothing here could work on it (every
+   * snapshot and command would fail with Redis's WRONGTYPE), and without a reset nothing may delete it.
+   */
+  async #refuseAnotherType(): Promise<void> {
+    const type = await this.stream.redis.type(this.stream.streamKey);
+    if (type === 'stream' || type === 'none') return;
+    throw new StartRefusedError(
+      `the key ${JSON.stringify(this.stream.streamKey)} holds a ${type}, not a stream: point --stream-key at a stream (or at a key that does not exist yet), or start without --no-reset to delete it`,
+    );
   }
 
   /** Feeds the read-only tail (XREAD BLOCK) into the live view. */
