@@ -102,6 +102,8 @@ const configSchema = z
   });
 
 export type ServerConfig = z.infer<typeof configSchema> & {
+  /** Whether `--seed` (or STREAMSCOPE_SEED) named the seeds, rather than the demo's being taken by default. */
+  readonly seedsNamed: boolean;
   /** Where to reach Redis; `null` means "localhost:6379, or a private redis-server when none answers". */
   readonly redisTarget: { readonly url: string; readonly label: string } | null;
 };
@@ -215,7 +217,8 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     throw new ConfigError(`invalid options:\n${problems}\n\n${USAGE}`);
   }
   const config = parsed.data;
-  return { ...config, redisTarget: redisTarget(config) };
+  const seedsNamed = Array.isArray(values.seed) || Boolean(env.STREAMSCOPE_SEED);
+  return { ...config, seedsNamed, redisTarget: redisTarget(config) };
 }
 
 function redisTarget(config: z.infer<typeof configSchema>): ServerConfig['redisTarget'] {

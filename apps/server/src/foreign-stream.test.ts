@@ -1,4 +1,4 @@
-import { uniqueStreamKey, usePrivateRedis } from '@streamscope/testkit';
+import { uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './testing/test-server.js';
 
@@ -16,7 +16,91 @@ const start = async (flags: string[], log?: (message: string) => void): Promise<
   return server;
 };
 
+/** Another application's stream: a `notifications` group whose two consumers hold 4 and 2 of its 10 entries. */
+const applicationStream = async (label: string): Promise<string> => {
+  const { redis } = redisSuite;
+  const streamKey = uniqueStreamKey(label);
+  for (let index = 0; index < 10; index++)
+    await redis.xadd(streamKey, '*', 'kind', 'email', 'to', `u${index}`);
+  await redis.xgroup('CREATE', streamKey, 'notifications', '0');
+  await redis.xreadgroup('GROUP', 'notifications', 'email-sender-1', 'COUNT', 4, 'STREAMS', streamKey, '>');
+  await redis.xreadgroup('GROUP', 'notifications', 'email-sender-2', 'COUNT', 2, 'STREAMS', streamKey, '>');
+  return streamKey;
+};
+
+/** Each consumer of the group with what it holds, and the group's cursor, as Redis has them. */
+const groupState = async (streamKey: string, group: string) => {
+  const consumers = (await redisSuite.redis.call('XINFO', 'CONSUMERS', streamKey, group)) as unknown[][];
+  const groups = (await redisSuite.redis.call('XINFO', 'GROUPS', streamKey)) as unknown[][];
+  const info = groups.find((fields) => fields[1] === group);
+  return {
+    groups: groups.map((fields) => fields[1]),
+    lastDelivered: info?.[7],
+    consumers: consumers.map((fields) => `${fields[1]}:${fields[3]}`),
+  };
+};
+
 describe('a --no-reset start on a stream Streamscope did not create', () => {
+  it("refuses, with the demo's default seed, to run workers in a group of the same name, and changes nothing", async () => {
+    const streamKey = await applicationStream('foreign-default');
+    const before = await groupState(streamKey, 'notifications');
+    await expect(start(['--stream-key', streamKey, '--no-reset'])).rejects.toThrow(
+      `group(s) "notifications" already on "${streamKey}" were not created by Streamscope: the demo's default seed would run its workers in them`,
+    );
+    expect(await groupState(streamKey, 'notifications')).toEqual(before);
+    expect(before.consumers).toEqual(['email-sender-1:4', 'email-sender-2:2']);
+    expect(await redisSuite.redis.exists(`${streamKey}:controls`, `${streamKey}:owned`)).toBe(0);
+  });
+
+  it('joins the group when --seed names it, but leaves its own consumers, and what they hold, to them', async () => {
+    const streamKey = await applicationStream('foreign-named');
+    const logged: string[] = [];
+    const server = await start(
+      ['--stream-key', streamKey, '--no-reset', '--seed', 'notifications=worker-a'],
+      (line) => logged.push(line),
+    );
+    expect(server.server.seeded).toEqual({ groups: 1, consumers: 1, restored: 0 });
+    expect(server.server.pipeline.pool.workers().map((worker) => worker.name)).toEqual(['worker-a']);
+    expect(logged.join('\n')).toMatch(
+      'joining group(s) "notifications", which Streamscope did not create, as --seed asks',
+    );
+    expect(logged.join('\n')).toMatch(
+      'not restoring 2 consumer(s) Redis has in the seed groups ("notifications/email-sender-1", "notifications/email-sender-2"): Streamscope did not add them',
+    );
+    // worker-a takes the four entries no one had read; the six the application's consumers hold stay theirs.
+    await waitFor(
+      'worker-a to read what was left',
+      async () =>
+        (await groupState(streamKey, 'notifications')).consumers.includes('worker-a:0') &&
+        server.server.pipeline.totals().acked === 4,
+    );
+    expect((await groupState(streamKey, 'notifications')).consumers).toEqual([
+      'email-sender-1:4',
+      'email-sender-2:2',
+      'worker-a:0',
+    ]);
+  });
+
+  it('takes back, over a restart, a consumer added through the API, and a group it created', async () => {
+    const streamKey = uniqueStreamKey('own-again');
+    const flags = ['--stream-key', streamKey];
+    const first = await start(flags);
+    await first.server.pipeline.addConsumer('notifications', 'worker-d');
+    await waitFor('Redis to know worker-d (at its first read)', async () =>
+      (await groupState(streamKey, 'notifications')).consumers.includes('worker-d:0'),
+    );
+    await first.stop();
+    // The default seed again: its groups are Streamscope's own, so nothing is refused.
+    const second = await start([...flags, '--no-reset']);
+    expect(second.server.seeded).toEqual({ groups: 2, consumers: 4, restored: 1 });
+    // Removed, it is no longer Streamscope's to bring back (Redis forgets it too).
+    await second.server.pipeline.removeConsumer('notifications', 'worker-d');
+    await second.stop();
+    await redisSuite.redis.call('XGROUP', 'CREATECONSUMER', streamKey, 'notifications', 'worker-d');
+    const third = await start([...flags, '--no-reset']);
+    expect(third.server.seeded).toEqual({ groups: 2, consumers: 3, restored: 0 });
+  });
+
   it('refuses a stream key that holds another type, saying which, and leaves it as it was', async () => {
     for (const [type, make] of [
       ['string', (key: string) => redisSuite.redis.set(key, 'in the way')],

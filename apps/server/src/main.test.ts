@@ -67,7 +67,10 @@ describe('streamscope command', () => {
       // One the user added before the restart: Redis keeps its name (and would keep what it holds).
       await check.xgroup('CREATE', key, 'notifications', '0', 'MKSTREAM');
       await check.call('XGROUP', 'CREATECONSUMER', key, 'notifications', 'worker-d');
+      // Saved as an earlier server saves its own group and the consumer added through its API.
       await check.hset(`${key}:controls`, JSON.stringify(['retention']), '86400000');
+      await check.hset(`${key}:owned`, JSON.stringify(['group', 'notifications']), '1');
+      await check.hset(`${key}:owned`, JSON.stringify(['consumer', 'notifications', 'worker-d']), '1');
       const run = streamscope([
         '--port',
         '0',

@@ -3,8 +3,8 @@ import { uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit'
 import { afterAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './testing/test-server.js';
 
-// A start with --no-reset takes back every consumer of its seed groups that Redis still has, not only the
-// seeds: one the user added before the restart may hold pending entries no one else would process.
+// A start with --no-reset takes back every consumer of its seed groups that Redis still has and Streamscope ran,
+// not only the seeds: one the user added before the restart may hold pending entries no one else would process.
 const redisSuite = usePrivateRedis();
 const servers: TestServer[] = [];
 // Registered after usePrivateRedis, so it runs before the redis-server stops (after-hooks run newest first).
@@ -123,6 +123,17 @@ describe('a --no-reset restart', () => {
     await redis.xreadgroup('GROUP', 'notifications', 'has space', 'COUNT', 1, 'STREAMS', streamKey, '>');
     for (const name of ['__proto__', Buffer.from([0xff, 0x41]), 'worker-d'])
       await redis.call('XGROUP', 'CREATECONSUMER', streamKey, 'notifications', name);
+    // Saved as Streamscope's own (the group and each consumer), as if an earlier server had run them: a
+    // consumer not saved so is another client's, and never restored, whatever its name.
+    await redis.hset(
+      `${streamKey}:owned`,
+      new Map([
+        [JSON.stringify(['group', 'notifications']), '1'],
+        ...['__proto__', 'has space', '\uFFFDA', 'worker-d'].map(
+          (name) => [JSON.stringify(['consumer', 'notifications', name]), '1'] as [string, string],
+        ),
+      ]),
+    );
     const logged: string[] = [];
     const server = await start(
       ['--stream-key', streamKey, '--no-reset', '--seed', 'notifications=worker-a'],
@@ -154,8 +165,11 @@ describe('a --no-reset restart', () => {
       { length: LIMITS.consumersMax + 1 },
       (_, index) => `c${String(index).padStart(3, '0')}`,
     );
-    for (const name of names)
+    for (const name of names) {
       await redisSuite.redis.call('XGROUP', 'CREATECONSUMER', streamKey, 'wide', name);
+      // As an earlier server that added it through the API saved it: another client's is never restored.
+      await redisSuite.redis.hset(`${streamKey}:owned`, JSON.stringify(['consumer', 'wide', name]), '1');
+    }
     const logged: string[] = [];
     const server = await start(['--stream-key', streamKey, '--no-reset', '--seed', 'wide=seed'], (message) =>
       logged.push(message),

@@ -78,6 +78,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     claimMinIdleMs: config.claimIdleMs,
     processLatencyMs: config.processLatencyMs,
     seeds: options.seeds ?? config.seeds,
+    seedsNamed: options.seeds !== undefined || config.seedsNamed,
     ...(config.dlqKey ? { deadLetterKey: config.dlqKey } : {}),
     deadLetterMaxlen: config.dlqMaxlen,
     maxDeliveries: config.maxDeliveries,

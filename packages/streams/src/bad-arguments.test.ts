@@ -100,7 +100,7 @@ describe('bad arguments are rejected with a clear message before any Redis call'
 
   it('malformed stream IDs', async () => {
     await rejects(() => stream.ensureGroup('g', 'latest'), /group start ID must be '\$' or a stream ID/);
-    await rejects(() => stream.createGroup('g', '>'), /group start ID must be '\$' or a stream ID/);
+    await rejects(() => stream.ensureGroup('g', '>'), /group start ID must be '\$' or a stream ID/);
     await rejects(() => stream.setGroupId('g', 'end'), /group start ID must be '\$' or a stream ID/);
     await rejects(() => stream.setGroupId('', '0-0'), /group must be a non-empty string/);
     await rejects(() => stream.replay('yesterday', '+'), /start must be '-', '\+', a stream ID/);

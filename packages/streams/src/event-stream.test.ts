@@ -131,12 +131,12 @@ describe('EventStream groups', () => {
     expect(await stream.length()).toBe(0);
   });
 
-  it('createGroup says whether it created the group, and leaves an existing one where it was', async () => {
+  it('ensureGroup says whether it created the group, and leaves an existing one where it was', async () => {
     const stream = newStream();
     const [first] = await stream.produceBatch([{ type: 'a', payload: {} }]);
-    expect(await stream.createGroup('g', '0-0')).toBe(true);
+    expect(await stream.ensureGroup('g', '0-0')).toBe(true);
     await stream.consume('g', 'c', 10, null);
-    expect(await stream.createGroup('g', '0-0')).toBe(false);
+    expect(await stream.ensureGroup('g', '0-0')).toBe(false);
     expect((await stream.infoGroups())[0]?.lastDeliveredId).toBe(first);
   });
 

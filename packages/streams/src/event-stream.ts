@@ -260,16 +260,12 @@ export class EventStream {
     return command.bind(this.redis);
   }
 
-  /** Creates the group (and the stream when missing); a no-op when the group already exists. */
-  async ensureGroup(group: string, startId = '$'): Promise<void> {
-    await this.createGroup(group, startId);
-  }
-
   /**
-   * `XGROUP CREATE ... MKSTREAM`: true when it created the group, false when one of that name was there already
-   * (left as it was, its cursor unmoved).
+   * `XGROUP CREATE ... MKSTREAM`: creates the group (and the stream when missing); a no-op when the group already
+   * exists, left as it was, its cursor unmoved. Says whether it created it: `false` for a group that was there
+   * (another client's, perhaps).
    */
-  async createGroup(group: string, startId = '$'): Promise<boolean> {
+  async ensureGroup(group: string, startId = '$'): Promise<boolean> {
     assertName(group, 'group');
     assertGroupStart(startId);
     try {

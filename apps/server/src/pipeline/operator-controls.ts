@@ -8,6 +8,13 @@ export interface SavedControls {
   readonly paused: readonly { readonly group: string; readonly name: string }[];
   /** Groups whose auto-reaper is on. */
   readonly autoReap: ReadonlySet<string>;
+  /**
+   * Consumers Streamscope ran (added through the API, or paused or resumed there): a `--no-reset` start brings
+   * back only these, never one another client made in the same group.
+   */
+  readonly consumers: readonly { readonly group: string; readonly name: string }[];
+  /** Groups Streamscope created (seeded, or re-created after a reset elsewhere). */
+  readonly groups: ReadonlySet<string>;
   /** The standing retention policy's maximum age; `null` when none is saved, or the one saved is not valid. */
   readonly retentionMaxAgeMs: number | null;
   /** Saved choices of this version left out as their value is not valid, each said as a line for the log. */
@@ -20,13 +27,18 @@ export interface ControlsToSave {
   readonly groups?: readonly { readonly group: string; readonly autoReap: boolean }[];
   /** The standing retention policy's maximum age; `null` (no policy) deletes the saved one. */
   readonly retentionMaxAgeMs?: number | null;
+  /** Groups Streamscope has just created. */
+  readonly createdGroups?: readonly string[];
+  /** Consumers Streamscope has just started (seeds), noted as its own without touching their choices. */
+  readonly startedConsumers?: readonly { readonly group: string; readonly name: string }[];
 }
 
-/** One consumer's choice to save: paused or not. */
+/** One consumer's choice to save: paused or not, and whether Streamscope runs it (false once removed). */
 export interface ConsumerControl {
   readonly group: string;
   readonly name: string;
   readonly paused: boolean;
+  readonly runs: boolean;
 }
 
 /**
@@ -36,15 +48,21 @@ export interface ConsumerControl {
  * grow past that. A field is a JSON array (`["paused","notifications","worker-a"]`, `["autoreap","analytics"]`,
  * `["retention"]`), so no name can pass for another whatever characters it holds; a field is present only while
  * its choice is on, with value `1`, or for the retention policy its maximum age in milliseconds (`86400000`).
+ * A second hash, `<stream key>:owned`, says which groups and consumers are Streamscope's own
+ * (`["group","analytics"]`, `["consumer","notifications","worker-d"]`, each `1`), so that a restart on a
+ * stream other clients use takes back only those, never a group or consumer of theirs.
  * The crash queue is a demo injection and the continuous producer demo load: neither is kept.
  */
 export class OperatorControls {
   readonly key: string;
+  /** The groups and consumers Streamscope made (see the class comment). */
+  readonly ownedKey: string;
   readonly #redis: Redis;
 
   constructor(redis: Redis, streamKey: string) {
     this.#redis = redis;
     this.key = `${streamKey}:controls`;
+    this.ownedKey = `${streamKey}:owned`;
   }
 
   /**
@@ -52,15 +70,20 @@ export class OperatorControls {
    * whose value is not valid (another client's write, say), which `ignored` names.
    */
   async load(): Promise<SavedControls> {
-    const [fields, retention] = (await execAll(
-      this.#redis.multi().hkeys(this.key).hget(this.key, RETENTION_FIELD),
-    )) as [string[], string | null];
+    const [choices, retention, owned] = (await execAll(
+      this.#redis.multi().hkeys(this.key).hget(this.key, RETENTION_FIELD).hkeys(this.ownedKey),
+    )) as [string[], string | null, string[]];
+    const fields = [...choices, ...owned];
     const paused: { group: string; name: string }[] = [];
+    const consumers: { group: string; name: string }[] = [];
     const autoReap = new Set<string>();
+    const groups = new Set<string>();
     for (const field of fields) {
       const parsed = parseField(field);
       if (parsed?.[0] === 'paused') paused.push({ group: parsed[1], name: parsed[2] });
+      else if (parsed?.[0] === 'consumer') consumers.push({ group: parsed[1], name: parsed[2] });
       else if (parsed?.[0] === 'autoreap') autoReap.add(parsed[1]);
+      else if (parsed?.[0] === 'group') groups.add(parsed[1]);
     }
     const ignored: string[] = [];
     let retentionMaxAgeMs: number | null = null;
@@ -73,41 +96,59 @@ export class OperatorControls {
         );
       }
     }
-    return { paused, autoReap, retentionMaxAgeMs, ignored };
+    return { paused, autoReap, consumers, groups, retentionMaxAgeMs, ignored };
   }
 
   /**
    * Saves the choices given, in one MULTI. The caller reads the choices and calls this in one synchronous step,
    * so writes leave in the order the choices were made.
    */
-  async save({ consumers = [], groups = [], retentionMaxAgeMs }: ControlsToSave): Promise<void> {
+  async save({
+    consumers = [],
+    groups = [],
+    retentionMaxAgeMs,
+    createdGroups = [],
+    startedConsumers = [],
+  }: ControlsToSave): Promise<void> {
     const set: string[] = [];
     const unset: string[] = [];
-    for (const { group, name, paused } of consumers) (paused ? set : unset).push(pausedField(group, name));
+    const own: string[] = [];
+    const disown: string[] = [];
+    for (const { group, name, paused, runs } of consumers) {
+      (paused ? set : unset).push(pausedField(group, name));
+      (runs ? own : disown).push(consumerField(group, name));
+    }
     for (const { group, autoReap } of groups) (autoReap ? set : unset).push(autoReapField(group));
+    for (const group of createdGroups) own.push(groupField(group));
+    for (const { group, name } of startedConsumers) own.push(consumerField(group, name));
     const values = set.flatMap((field) => [field, '1']);
     if (retentionMaxAgeMs === null) unset.push(RETENTION_FIELD);
     else if (retentionMaxAgeMs !== undefined) values.push(RETENTION_FIELD, JSON.stringify(retentionMaxAgeMs));
-    if (values.length + unset.length === 0) return;
+    if (values.length + unset.length + own.length + disown.length === 0) return;
     const multi = this.#redis.multi();
     if (values.length > 0) multi.hset(this.key, ...values);
     if (unset.length > 0) multi.hdel(this.key, ...unset);
+    if (own.length > 0) multi.hset(this.ownedKey, ...own.flatMap((field) => [field, '1']));
+    if (disown.length > 0) multi.hdel(this.ownedKey, ...disown);
     await execAll(multi);
   }
 
-  /** Drops a removed consumer's entry. */
-  async forget(group: string, name: string): Promise<void> {
-    await this.#redis.hdel(this.key, pausedField(group, name));
-  }
-
-  /** Deletes every choice (a reset). */
+  /** Deletes every choice, and what was Streamscope's (a reset, which deletes the stream too). */
   async clear(): Promise<void> {
-    await this.#redis.del(this.key);
+    await this.#redis.del(this.key, this.ownedKey);
   }
 }
 
 function pausedField(group: string, name: string): string {
   return JSON.stringify(['paused', group, name]);
+}
+
+function consumerField(group: string, name: string): string {
+  return JSON.stringify(['consumer', group, name]);
+}
+
+function groupField(group: string): string {
+  return JSON.stringify(['group', group]);
 }
 
 function autoReapField(group: string): string {
@@ -149,7 +190,9 @@ function parseJson(text: string): unknown {
 
 const fieldSchema = z.union([
   z.tuple([z.literal('paused'), z.string(), z.string()]),
+  z.tuple([z.literal('consumer'), z.string(), z.string()]),
   z.tuple([z.literal('autoreap'), z.string()]),
+  z.tuple([z.literal('group'), z.string()]),
 ]);
 
 /** A field as the choice it encodes; `null` for anything else (another version's, or another client's). */

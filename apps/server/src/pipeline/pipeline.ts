@@ -65,6 +65,12 @@ export interface PipelineOptions {
   readonly reapIntervalMs?: number;
   readonly seeds?: readonly GroupSeed[];
   /**
+   * Whether the operator named the seeds (`--seed`), rather than the demo's being taken by default. Only named
+   * seeds join a group that was already on the stream without Streamscope having created it: the demo's
+   * workers would otherwise take another application's entries and ack them with the demo handler.
+   */
+  readonly seedsNamed?: boolean;
+  /**
    * How long, in all, a requeue-all waits for the groups to make room in the stream before it stops with the
    * rest left in the DLQ (see `DeadLetters.requeueThrough`); the library's 5 s when absent, well inside the
    * dashboard's 15 s wait for an answer.
@@ -92,7 +98,10 @@ export interface SeedResult {
  * deleted), every one of the seed groups (a start without reset), or the ones named (a reset cut off before
  * its DEL; see `#seed`).
  */
-type Restore = 'none' | 'seed groups' | readonly ConsumerRef[];
+type Restore =
+  | 'none'
+  | { readonly seedGroups: true; readonly ours: ReadonlySet<string> }
+  | readonly ConsumerRef[];
 
 /**
  * A start refused before it changed anything in Redis, as what it found there is not what the options say it
@@ -251,6 +260,7 @@ export class Pipeline {
       // incident starts paused (before its first read), not processing again by itself. Only this process's
       // groups and consumers take them; another process's are that process's to bring back.
       const saved = await this.#loadControls();
+      await this.#refuseForeignSeedGroups(saved.groups);
       for (const line of saved.ignored) this.options.onBackgroundError?.('controls', line);
       const seedGroups = new Set(this.#seeds().map((seed) => seed.group));
       for (const group of saved.autoReap) if (seedGroups.has(group)) this.#autoReap.add(group);
@@ -258,7 +268,14 @@ export class Pipeline {
       // before the seeding, so its first XTRIM leaves on the shared connection ahead of the groups' creation and
       // no worker is handed an entry older than the operator asked to keep.
       if (saved.retentionMaxAgeMs !== null) this.retention.set(saved.retentionMaxAgeMs);
-      return this.#seed('seed groups', new Set(saved.paused.map(({ group, name }) => refKey(group, name))));
+      // Ours: consumers Streamscope ran, as it saved them (a paused one was ours too, whatever version saved it).
+      const ours = new Set(
+        [...saved.consumers, ...saved.paused].map(({ group, name }) => refKey(group, name)),
+      );
+      return this.#seed(
+        { seedGroups: true, ours },
+        new Set(saved.paused.map(({ group, name }) => refKey(group, name))),
+      );
     }
     await this.#deleteData();
     return this.#seed('none');
@@ -278,7 +295,14 @@ export class Pipeline {
         'controls',
         `${this.#controls.key} could not be read (${error.message}): no pause, auto-reaper or retention policy is restored, and none is saved until it is deleted`,
       );
-      return { paused: [], autoReap: new Set(), retentionMaxAgeMs: null, ignored: [] };
+      return {
+        paused: [],
+        autoReap: new Set(),
+        consumers: [],
+        groups: new Set(),
+        retentionMaxAgeMs: null,
+        ignored: [],
+      };
     }
   }
 
@@ -291,6 +315,30 @@ export class Pipeline {
     if (type === 'stream' || type === 'none') return;
     throw new StartRefusedError(
       `the key ${JSON.stringify(this.stream.streamKey)} holds a ${type}, not a stream: point --stream-key at a stream (or at a key that does not exist yet), or start without --no-reset to delete it`,
+    );
+  }
+
+  /**
+   * The demo's seed groups (`notifications`, `analytics`) are common names: on a stream another application uses,
+   * one may be that application's group, and the demo's workers would read its entries in competition with its
+   * own consumers and ack them with the demo handler. Without `--seed` naming them, a seed group Streamscope did
+   * not create refuses the start; named, the group is joined as asked, and the log says so.
+   */
+  async #refuseForeignSeedGroups(ours: ReadonlySet<string>): Promise<void> {
+    const existing = new Set((await this.stream.infoGroups()).map((group) => group.name));
+    const foreign = this.#seeds()
+      .map((seed) => seed.group)
+      .filter((group) => existing.has(group) && !ours.has(group));
+    if (foreign.length === 0) return;
+    const named = foreign.map((group) => JSON.stringify(group)).join(', ');
+    if (!this.options.seedsNamed) {
+      throw new StartRefusedError(
+        `group(s) ${named} already on ${JSON.stringify(this.stream.streamKey)} were not created by Streamscope: the demo's default seed would run its workers in them, taking their entries from the consumers that read them and acking them with the demo handler. Start with --seed none to only watch, or with --seed naming the groups and consumers to run`,
+      );
+    }
+    this.options.onBackgroundError?.(
+      'seed',
+      `joining group(s) ${named}, which Streamscope did not create, as --seed asks: its workers share their entries with the consumers already reading them`,
     );
   }
 
@@ -464,11 +512,10 @@ export class Pipeline {
   ): Promise<void> {
     try {
       await this.#controls.save({
-        consumers: consumers.map(({ group, name }) => ({
-          group,
-          name,
-          paused: this.pool.find(group, name)?.status().paused ?? false,
-        })),
+        consumers: consumers.map(({ group, name }) => {
+          const worker = this.pool.find(group, name);
+          return { group, name, paused: worker?.status().paused ?? false, runs: worker !== undefined };
+        }),
         groups: groups.map((group) => ({ group, autoReap: this.#autoReap.has(group) })),
         ...(retention ? { retentionMaxAgeMs: this.retention.maxAgeMs } : {}),
       });
@@ -627,7 +674,7 @@ export class Pipeline {
   createGroup(group: string, startId: string): Promise<CommandResults['group.create']> {
     return this.#changeMembership(async () => {
       if (startId !== '$') await this.#refuseBeyondNewest(startId);
-      if (!(await this.stream.createGroup(group, startId))) {
+      if (!(await this.stream.ensureGroup(group, startId))) {
         throw new CommandError('conflict', `group ${group} already exists on ${this.stream.streamKey}`);
       }
       // A new group has processed nothing, whatever a guard of that name (left by another client's delete) says.
@@ -871,25 +918,40 @@ export class Pipeline {
       return true;
     };
     const seedNames = new Set<string>();
+    const created: string[] = [];
+    const started: ConsumerRef[] = [];
     for (const { group, consumers: names } of seeds) {
-      await this.stream.ensureGroup(group, '0-0');
+      if (await this.stream.ensureGroup(group, '0-0')) created.push(group);
       for (const name of names) {
         seedNames.add(refKey(group, name));
-        await start(group, name);
+        if (await start(group, name)) started.push({ group, name });
       }
     }
+    await this.#recordOwned(created, started);
     let restored = 0;
     const overBound: string[] = [];
     const unnamed: string[] = [];
+    const others: string[] = [];
     for (const { group, name } of await this.#restorable(restore)) {
       // Seeds were started (or left to another process, and said so) above.
       if (seedNames.has(refKey(group, name)) || this.pool.find(group, name)) continue;
+      // Another client's consumer in a group Streamscope seeds: what it holds is that client's to finish.
+      if (restore !== 'none' && 'ours' in restore && !restore.ours.has(refKey(group, name))) {
+        others.push(JSON.stringify(`${group}/${name}`));
+        continue;
+      }
       // A name another client gave (`bad name`, `__proto__`, bytes that are not UTF-8) is one the API refuses:
       // run here, its worker could be neither paused nor removed, and came back on every restart; a name not
       // UTF-8 reads back with U+FFFD in it, so its worker would even read as a new consumer, not this one.
       if (!nameSchema.safeParse(name).success) unnamed.push(JSON.stringify(`${group}/${name}`));
       else if (this.pool.workers().length >= LIMITS.consumersMax) overBound.push(`${group}/${name}`);
       else if (await start(group, name)) restored += 1;
+    }
+    if (others.length > 0) {
+      this.options.onBackgroundError?.(
+        'seed',
+        `not restoring ${others.length} consumer(s) Redis has in the seed groups (${listed(others)}): Streamscope did not add them, so they are another client's, and what they hold is left to it`,
+      );
     }
     if (unnamed.length > 0) {
       this.options.onBackgroundError?.(
@@ -913,10 +975,9 @@ export class Pipeline {
    */
   async #restorable(restore: Restore): Promise<ConsumerRef[]> {
     if (restore === 'none') return [];
-    const named =
-      restore === 'seed groups' ? null : new Set(restore.map((ref) => refKey(ref.group, ref.name)));
-    const groups =
-      restore === 'seed groups' ? this.#seeds().map((seed) => seed.group) : restore.map((ref) => ref.group);
+    const whole = 'seedGroups' in restore;
+    const named = whole ? null : new Set(restore.map((ref) => refKey(ref.group, ref.name)));
+    const groups = whole ? this.#seeds().map((seed) => seed.group) : restore.map((ref) => ref.group);
     const found: ConsumerRef[] = [];
     for (const group of new Set(groups)) {
       for (const { name } of await consumersInRedis(this.stream, group)) {
@@ -924,6 +985,18 @@ export class Pipeline {
       }
     }
     return found;
+  }
+
+  /**
+   * Notes in Redis the groups this server created and the seeds it started, so that a `--no-reset` start (of this
+   * process or another on the stream) knows them from another client's (see `#refuseForeignSeedGroups` and
+   * `#seed`). A failed note is logged: the groups and workers run either way.
+   */
+  async #recordOwned(groups: readonly string[], consumers: readonly ConsumerRef[] = []): Promise<void> {
+    if (groups.length === 0 && consumers.length === 0) return;
+    await this.#controls
+      .save({ createdGroups: groups, startedConsumers: consumers })
+      .catch((error: unknown) => this.options.onBackgroundError?.('controls', error));
   }
 
   #seeds(): readonly GroupSeed[] {
@@ -1038,7 +1111,7 @@ export class Pipeline {
         // there come again, and the ones this group processed are duplicates.
         const lastId = (await this.stream.infoStream())?.lastGeneratedId;
         if (lastId !== undefined) this.#redeliveredThrough.set(group, lastId);
-        await this.stream.ensureGroup(group, '0-0');
+        if (await this.stream.ensureGroup(group, '0-0')) await this.#recordOwned([group]);
         // A reset elsewhere deleted the saved choices too; this process's, still in force here, are saved again
         // (its retention policy only if it has one: it would otherwise delete one another process saved since).
         const consumers = this.pool.workers().filter((worker) => worker.group === group);
