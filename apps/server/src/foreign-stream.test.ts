@@ -1,6 +1,6 @@
 import { uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './testing/test-server.js';
+import { json, startTestServer, type TestServer } from './testing/test-server.js';
 
 // A --no-reset start pointed at a stream another application runs: Streamscope shows it, and touches none of
 // that application's groups, consumers or entries unless the operator asked.
@@ -115,5 +115,60 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
       }
       expect(await redisSuite.redis.type(streamKey)).toBe(type);
     }
+  });
+
+  it('sends the page a bounded view of entries other clients made huge: a 1 MB value, 500 fields, a 1 MB type', async () => {
+    const { redis } = redisSuite;
+    const streamKey = uniqueStreamKey('huge-entries');
+    const megabyte = 'A'.repeat(1024 * 1024);
+    await redis.xadd(streamKey, '*', 'big', megabyte);
+    await redis.xadd(
+      streamKey,
+      '*',
+      ...Array.from({ length: 500 }, (_, index) => [`f${index}`, `v${index}`]).flat(),
+    );
+    await redis.xadd(streamKey, '*', 'type', megabyte, 'order_id', 'o-1');
+    // A dead letter of the 1 MB entry, as another process's worker would have written it.
+    await redis.xadd(
+      `${streamKey}:dlq`,
+      '*',
+      'dlq_original_id',
+      '1-0',
+      'dlq_group',
+      'billing',
+      'dlq_consumer',
+      'c',
+      'dlq_delivery_count',
+      '5',
+      'dlq_reason',
+      'boom',
+      'dlq_ts_ms',
+      '1',
+      'big',
+      megabyte,
+    );
+    await redis.xgroup('CREATE', streamKey, 'billing', '0');
+    await redis.xreadgroup('GROUP', 'billing', 'c', 'STREAMS', streamKey, '>');
+    const server = await start(['--stream-key', streamKey, '--no-reset', '--seed', 'none']);
+    const state = await json(server.server.app.request('/api/state'));
+    expect(JSON.stringify(state).length).toBeLessThan(64 * 1024);
+    const [typed, wide, big] = state.tail;
+    expect(big.fields.big).toBe(`${'A'.repeat(1000)}…`);
+    expect(big.cut).toEqual({ fields: 0, values: 1 });
+    expect(Object.keys(wide.fields)).toHaveLength(100);
+    // 402 left out: the library reads an entry without `type` and `ts_ms` as having both, empty.
+    expect(wide.cut).toEqual({ fields: 402, values: 0 });
+    expect(typed.fields.type).toHaveLength(1001);
+    expect(state.pending.rows[2].eventType).toHaveLength(101);
+    expect(state.dlq.newest[0].fields.big).toHaveLength(1001);
+    expect(state.dlq.newest[0].cut).toEqual({ fields: 0, values: 1 });
+    // The live tail's pushes are bounded alike; a replay, asked for, returns the entry whole.
+    await redis.xadd(streamKey, '*', 'big', megabyte);
+    await waitFor('the live tail to see it', () => {
+      const taken = server.server.pipeline.tailFeed.take();
+      return taken?.items.some((entry) => entry.cut?.values === 1 && entry.fields.big?.length === 1001);
+    });
+    const replay = await json(server.server.app.request(`/api/replay?count=1`));
+    expect(replay.entries[0].fields.big).toHaveLength(megabyte.length);
   });
 });

@@ -3,10 +3,17 @@ import { historySchema } from './history.js';
 
 export const PROTOCOL_VERSION = 1;
 
+/**
+ * What a pushed view left out of an entry's fields (the server sends at most 100, each cut at 1,000 characters):
+ * `fields` not sent, `values` (names or values) shortened, each ending in `…`. Absent when nothing was.
+ */
+const cutSchema = z.object({ fields: z.number(), values: z.number() });
+
 const entrySchema = z.object({
   id: z.string(),
   idMs: z.number(),
   fields: z.record(z.string(), z.string()),
+  cut: cutSchema.optional(),
 });
 export type EntryView = z.infer<typeof entrySchema>;
 
@@ -113,6 +120,7 @@ export const deadLetterSchema = z.object({
   reason: z.string(),
   ts: z.number(),
   fields: z.record(z.string(), z.string()),
+  cut: cutSchema.optional(),
 });
 export type DeadLetterView = z.infer<typeof deadLetterSchema>;
 

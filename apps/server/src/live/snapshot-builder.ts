@@ -9,9 +9,9 @@ import {
   GroupNotFoundError,
 } from '@streamscope/streams';
 import type { Pipeline } from '../pipeline/pipeline.js';
-import { entryView } from '../pipeline/run-command.js';
 import { alertsOf, type Thresholds } from './alerts.js';
 import { BacklogGauge } from './backlog.js';
+import { boundedEntry, boundedFields, boundedType } from './bounded-view.js';
 import { ConnectedConsumers } from './connected-consumers.js';
 
 /** XPENDING rows per group in one snapshot; the rest are counted in `pending.omitted`. */
@@ -63,7 +63,7 @@ export class SnapshotBuilder {
   async #pendingRows(group: string) {
     const rows = await this.#reader.pendingDetail(group, { count: PENDING_ROWS_PER_GROUP });
     const types = await this.#reader.typesOf(rows.map((row) => row.id));
-    return rows.map((row) => ({ ...row, eventType: types.get(row.id) ?? null }));
+    return rows.map((row) => ({ ...row, eventType: boundedType(types.get(row.id) ?? null) }));
   }
 
   async build(): Promise<Snapshot> {
@@ -119,7 +119,8 @@ export class SnapshotBuilder {
         lastGeneratedId: info?.lastGeneratedId ?? null,
         entriesAdded: info?.entriesAdded ?? null,
       },
-      tail: tail.map(entryView),
+      // Bounded: any client may write a megabyte into one field (see bounded-view.ts).
+      tail: tail.map(boundedEntry),
       groups: perGroup.map(({ group, consumers, oldestPendingId, backlog }) => ({
         ...groupView(group, consumers, pool.workers(), connected, rates.groups.get(group.name)),
         ...backlog,
@@ -134,7 +135,11 @@ export class SnapshotBuilder {
       producedPerSec: rates.producedPerSec,
       claimMinIdleMs: options.claimMinIdleMs,
       maxlen: options.maxlen,
-      dlq: { key: deadLetters.key, length: dlqLength, newest: dlqNewest.map((letter) => ({ ...letter })) },
+      dlq: {
+        key: deadLetters.key,
+        length: dlqLength,
+        newest: dlqNewest.map((letter) => ({ ...letter, ...boundedFields(letter.fields) })),
+      },
       retention: { maxAgeMs: this.#pipeline.retention.maxAgeMs },
       thresholds: { ...this.#thresholds },
       alerts: [],
@@ -264,7 +269,7 @@ function workerView(worker: ConsumerWorker): WorkerView {
       .reverse()
       .map(({ id, eventType, outcome, deliveryCount, ts }) => ({
         id,
-        eventType,
+        eventType: boundedType(eventType),
         outcome,
         deliveryCount,
         ts,

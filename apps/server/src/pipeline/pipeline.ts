@@ -26,6 +26,7 @@ import {
 } from '@streamscope/streams';
 import { Mutex, Semaphore } from 'async-mutex';
 import type { Redis } from 'ioredis';
+import { boundedEntry, boundedType } from '../live/bounded-view.js';
 import { ConnectedConsumers } from '../live/connected-consumers.js';
 import { EntryHistory, isTrouble } from '../live/entry-history.js';
 import { TickBuffer } from '../live/tick-buffer.js';
@@ -346,8 +347,7 @@ export class Pipeline {
   attachTail(tail: StreamTail): void {
     this.#tail = tail;
     tail.on('entries', (entries) => {
-      for (const entry of entries)
-        this.tailFeed.push({ id: entry.id, idMs: entry.idMs, fields: { ...entry.fields } });
+      for (const entry of entries) this.tailFeed.push(boundedEntry(entry));
     });
     tail.on('error', () => {});
     tail.start();
@@ -1152,7 +1152,9 @@ export class Pipeline {
     this.#observers.push(observer);
   }
 
-  #record(event: LifecycleEventView): void {
+  #record(recorded: LifecycleEventView): void {
+    // Kept for 25,000 entries and sent to every page: another client's entry may have a megabyte for a type.
+    const event = { ...recorded, eventType: boundedType(recorded.eventType) };
     this.history.record(event);
     this.feed.push(event);
     for (const observer of this.#observers) observer(event);

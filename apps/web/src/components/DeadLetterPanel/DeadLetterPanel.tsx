@@ -42,7 +42,7 @@ const DeadLetterRow = memo(
     // An entry trimmed while pending was dead-lettered without its fields: there is nothing to put back.
     const trimmedAway = Object.keys(letter.fields).length === 0;
     // Short enough for the payload's one line; the tooltip says the rest.
-    const payload = trimmedAway ? 'fields trimmed away' : payloadText(letter.fields);
+    const payload = trimmedAway ? 'fields trimmed away' : payloadText(letter.fields, letter.cut);
     return (
       <tr aria-busy={busy}>
         <td className="dlq-stacked">

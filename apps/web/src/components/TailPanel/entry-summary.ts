@@ -6,13 +6,26 @@ export function entryType(entry: EntryView): string {
 }
 
 export function entryPayload(entry: EntryView): string {
-  return payloadText(entry.fields);
+  return payloadText(entry.fields, entry.cut);
 }
 
-/** `order_id=o-1  customer=alice  amount=9.50`: the fields after `type` and `ts_ms`. */
-export function payloadText(fields: Readonly<Record<string, string>>): string {
-  return Object.entries(fields)
+/**
+ * `order_id=o-1  customer=alice  amount=9.50`: the fields after `type` and `ts_ms`, and what the server left out of
+ * an entry too large to send whole (`[shortened: 1 value cut at 1,000 characters, 400 more fields]`).
+ */
+export function payloadText(fields: Readonly<Record<string, string>>, cut?: EntryView['cut']): string {
+  const text = Object.entries(fields)
     .filter(([name]) => name !== 'type' && name !== 'ts_ms')
     .map(([name, value]) => `${name}=${value}`)
     .join('  ');
+  if (!cut) return text;
+  const parts = [
+    cut.values > 0 ? `${plural(cut.values, 'value')} cut at 1,000 characters` : '',
+    cut.fields > 0 ? `${plural(cut.fields, 'more field')}` : '',
+  ].filter((part) => part !== '');
+  return `${text}  [shortened: ${parts.join(', ')}; replay it to see it whole]`;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count.toLocaleString('en')} ${noun}${count === 1 ? '' : 's'}`;
 }

@@ -1,0 +1,57 @@
+import type { EntryView } from '@streamscope/protocol';
+
+/**
+ * What the dashboard is sent of one entry, at most: the first 100 fields, each name and value cut at 1,000
+ * characters. Any client may write a 1 MB value or a 10,000-field entry to a stream; sent whole, one such entry in
+ * the newest ten made every snapshot (four a second, to every page) a megabyte, and a tick of the live tail a
+ * hundred. What was left out is counted in `cut`, which the page shows; the whole entry is a replay away.
+ */
+export const VIEW_FIELDS_MAX = 100;
+export const VIEW_CHARS_MAX = 1_000;
+/** An entry's type as it is shown beside a delivery, a pending row or a lifecycle event: one short line. */
+export const VIEW_TYPE_MAX = 100;
+
+export interface BoundedFields {
+  readonly fields: Record<string, string>;
+  /** Left out: `fields` not sent, `values` (names or values) shortened. Absent when nothing was. */
+  readonly cut?: { readonly fields: number; readonly values: number };
+}
+
+export function boundedFields(fields: Readonly<Record<string, string>>): BoundedFields {
+  const names = Object.keys(fields);
+  const bounded: Record<string, string> = {};
+  let values = 0;
+  for (const name of names.slice(0, VIEW_FIELDS_MAX)) {
+    const value = fields[name] ?? '';
+    const shownName = shortened(name);
+    const shownValue = shortened(value);
+    if (shownName !== name || shownValue !== value) values += 1;
+    // An own property, whatever the name (`__proto__` included), as the library reads it.
+    Object.defineProperty(bounded, shownName, {
+      value: shownValue,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  const left = Math.max(0, names.length - VIEW_FIELDS_MAX);
+  return left + values === 0 ? { fields: bounded } : { fields: bounded, cut: { fields: left, values } };
+}
+
+/** An entry as the dashboard is sent it (see {@link boundedFields}). */
+export function boundedEntry(entry: {
+  id: string;
+  idMs: number;
+  fields: Readonly<Record<string, string>>;
+}): EntryView {
+  const { fields, cut } = boundedFields(entry.fields);
+  return cut ? { id: entry.id, idMs: entry.idMs, fields, cut } : { id: entry.id, idMs: entry.idMs, fields };
+}
+
+export function boundedType<T extends string | null>(type: T): T {
+  return (type === null || type.length <= VIEW_TYPE_MAX ? type : `${type.slice(0, VIEW_TYPE_MAX)}…`) as T;
+}
+
+function shortened(text: string): string {
+  return text.length <= VIEW_CHARS_MAX ? text : `${text.slice(0, VIEW_CHARS_MAX)}…`;
+}
