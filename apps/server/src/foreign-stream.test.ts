@@ -117,6 +117,21 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
     }
   });
 
+  it('refuses a dead-letter key that holds another type, naming it, and starts with --dlq-key naming another', async () => {
+    const streamKey = await applicationStream('dlq-in-the-way');
+    await redisSuite.redis.set(`${streamKey}:dlq`, 'in the way');
+    await expect(start(['--stream-key', streamKey, '--no-reset', '--seed', 'none'])).rejects.toThrow(
+      `the dead-letter key "${streamKey}:dlq" holds a string, not a stream: name another with --dlq-key`,
+    );
+    expect(await redisSuite.redis.get(`${streamKey}:dlq`)).toBe('in the way');
+    const server = await start([
+      ...['--stream-key', streamKey, '--no-reset', '--seed', 'none'],
+      ...['--dlq-key', `${streamKey}:letters`],
+    ]);
+    const state = await json(server.server.app.request('/api/state'));
+    expect(state.dlq).toMatchObject({ key: `${streamKey}:letters`, length: 0 });
+  });
+
   it('sends the page a bounded view of entries other clients made huge: a 1 MB value, 500 fields, a 1 MB type', async () => {
     const { redis } = redisSuite;
     const streamKey = uniqueStreamKey('huge-entries');

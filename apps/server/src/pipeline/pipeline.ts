@@ -308,15 +308,25 @@ export class Pipeline {
   }
 
   /**
-   * A stream key that holds a string, a hash or anything else but a stream: nothing here could work on it (every
-   * snapshot and command would fail with Redis's WRONGTYPE), and without a reset nothing may delete it.
+   * A stream key, or a dead-letter key, that holds a string, a hash or anything else but a stream: nothing here
+   * could work on it (every snapshot would fail with Redis's WRONGTYPE, freezing the page, and every dead-letter
+   * command with it), and without a reset nothing may delete it.
    */
   async #refuseAnotherType(): Promise<void> {
-    const type = await this.stream.redis.type(this.stream.streamKey);
-    if (type === 'stream' || type === 'none') return;
-    throw new StartRefusedError(
-      `the key ${JSON.stringify(this.stream.streamKey)} holds a ${type}, not a stream: point --stream-key at a stream (or at a key that does not exist yet), or start without --no-reset to delete it`,
-    );
+    const [streamType, dlqType] = await Promise.all([
+      this.stream.redis.type(this.stream.streamKey),
+      this.stream.redis.type(this.deadLetters.key),
+    ]);
+    if (streamType !== 'stream' && streamType !== 'none') {
+      throw new StartRefusedError(
+        `the key ${JSON.stringify(this.stream.streamKey)} holds a ${streamType}, not a stream: point --stream-key at a stream (or at a key that does not exist yet), or start without --no-reset to delete it`,
+      );
+    }
+    if (dlqType !== 'stream' && dlqType !== 'none') {
+      throw new StartRefusedError(
+        `the dead-letter key ${JSON.stringify(this.deadLetters.key)} holds a ${dlqType}, not a stream: name another with --dlq-key, or start without --no-reset to delete it`,
+      );
+    }
   }
 
   /**
