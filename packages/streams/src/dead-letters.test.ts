@@ -859,6 +859,36 @@ describe('dead-letter stream', () => {
   });
 });
 
+describe("another producer's entries", () => {
+  it('without type and ts_ms are read, dead-lettered and requeued with the fields they have, not two more', async () => {
+    const { stream, deadLetters } = setUp();
+    await stream.redis.xadd(stream.streamKey, '*', 'order_id', 'o-1', 'amount', '5');
+    await stream.ensureGroup('g', '0-0');
+    const failing = startWorker(stream, 'g', 'w', {
+      handler: () => {
+        throw new Error('boom');
+      },
+      deadLetters,
+      maxDeliveries: 2,
+    });
+    const [entry] = await stream.replay('-', '+', 1);
+    expect(entry?.fields.type).toBe('');
+    expect(Object.keys(entry?.fields ?? {})).toEqual(['order_id', 'amount']);
+    expect(JSON.parse(JSON.stringify(entry?.fields))).toEqual({ order_id: 'o-1', amount: '5' });
+    await failing.start();
+    await waitFor('the entry to be dead-lettered', async () => {
+      await failing.reapIdlePel();
+      return (await deadLetters.length()) === 1;
+    });
+    await failing.close();
+    const [letter] = await deadLetters.newest(1);
+    expect(letter?.fields).toEqual({ order_id: 'o-1', amount: '5' });
+    const requeued = await deadLetters.requeue(letter?.id ?? '');
+    const raw = await stream.redis.xrange(stream.streamKey, requeued?.requeuedAs ?? '', '+');
+    expect(raw[0]?.[1]).toEqual(['order_id', 'o-1', 'amount', '5', 'requeued_from', entry?.id]);
+  });
+});
+
 describe('requeue into a capped stream, paced by the room its groups leave', () => {
   /** A stream capped at `maxlenApprox`, and its DLQ holding `count` letters (of `1-0`, `2-0`…), oldest first. */
   async function lettersFor(maxlenApprox: number | null, count: number) {

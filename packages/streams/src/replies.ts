@@ -78,9 +78,12 @@ function fieldsFrom(flat: Reply[]): EventFields {
       typeof value === 'string' ? value : String(value),
     );
   }
-  // Entries written by other producers may lack the two fixed fields; they read back as empty strings.
-  fields.type ??= '';
-  fields.ts_ms ??= '';
+  // Entries written by other producers may lack the two fixed fields; they read back as empty strings, but are
+  // not made the entry's own: not enumerated, spread or serialised, so a view of the entry, its dead letter and
+  // the entry a requeue puts back hold the fields it has, not two more.
+  for (const fixed of ['type', 'ts_ms']) {
+    if (!Object.hasOwn(fields, fixed)) Object.defineProperty(fields, fixed, { value: '', enumerable: false });
+  }
   return fields as EventFields;
 }
 

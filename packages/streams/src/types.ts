@@ -1,7 +1,11 @@
 /** The fields every entry this library writes starts with, before its payload. */
 export const FIXED_FIELDS = ['type', 'ts_ms'] as const;
 
-/** Field/value strings of one event, `type` and `ts_ms` first, as every entry this library writes has them. */
+/**
+ * Field/value strings of one event, `type` and `ts_ms` first, as every entry this library writes has them. An entry
+ * another producer wrote without them reads `''` for either, which `Object.keys`, a spread and `JSON.stringify`
+ * leave out: they are not its fields.
+ */
 export interface EventFields {
   readonly type: string;
   readonly ts_ms: string;
