@@ -132,6 +132,23 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
     expect(state.dlq).toMatchObject({ key: `${streamKey}:letters`, length: 0 });
   });
 
+  it("flags a group whose last-delivered ID is past the stream's last entry, which reads nothing new with lag 0", async () => {
+    const streamKey = await applicationStream('cursor-ahead');
+    await redisSuite.redis.xgroup('CREATE', streamKey, 'restored', '99999999999999-0');
+    const server = await start(['--stream-key', streamKey, '--no-reset', '--seed', 'none']);
+    const state = await json(server.server.app.request('/api/state'));
+    expect(state.groups.find((group: { name: string }) => group.name === 'restored')).toMatchObject({
+      lag: 0,
+    });
+    const ahead = state.alerts.filter((alert: { metric: string }) => alert.metric === 'cursorAhead');
+    expect(ahead).toEqual([
+      { metric: 'cursorAhead', subject: 'restored', value: expect.any(Number), threshold: 0 },
+    ]);
+    expect(ahead[0].value).toBeGreaterThan(90_000_000_000_000);
+    const metrics = await (await server.server.app.request('/metrics')).text();
+    expect(metrics).toMatch(/streamscope_alert\{metric="cursorAhead",subject="restored"\} \d+/);
+  });
+
   it('sends the page a bounded view of entries other clients made huge: a 1 MB value, 500 fields, a 1 MB type', async () => {
     const { redis } = redisSuite;
     const streamKey = uniqueStreamKey('huge-entries');

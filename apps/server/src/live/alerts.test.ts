@@ -7,9 +7,11 @@ const THRESHOLDS = { lag: 1000, pending: 100, oldestPendingMs: 30_000, consumerI
 /** Only what `alertsOf` reads: one group, one consumer idle for 90 s. */
 function snapshotWith(group: { lag: number | null; consumerPending: number }): Snapshot {
   return {
+    stream: { lastGeneratedId: '2-0' },
     groups: [
       {
         name: 'notifications',
+        lastDeliveredId: '2-0',
         lag: group.lag,
         pending: group.consumerPending,
         oldestPendingMs: null,

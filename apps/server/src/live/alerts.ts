@@ -1,4 +1,5 @@
 import type { AlertView, Snapshot } from '@streamscope/protocol';
+import { compareEntryIds, entryIdTime } from '@streamscope/streams';
 
 /** The alert thresholds, from the `--alert-*` flags. */
 export interface Thresholds {
@@ -14,7 +15,13 @@ export function alertsOf(snapshot: Snapshot, thresholds: Thresholds): AlertView[
   const check = (metric: AlertView['metric'], subject: string, value: number | null, threshold: number) => {
     if (value !== null && value > threshold) alerts.push({ metric, subject, value, threshold });
   };
+  const lastId = snapshot.stream.lastGeneratedId;
   for (const group of snapshot.groups) {
+    // Its lag reads 0, and it is stuck: what is appended gets IDs below its cursor, which it never reads.
+    if (lastId !== null && compareEntryIds(group.lastDeliveredId, lastId) > 0) {
+      const ahead = entryIdTime(group.lastDeliveredId) - entryIdTime(lastId);
+      alerts.push({ metric: 'cursorAhead', subject: group.name, value: ahead, threshold: 0 });
+    }
     check('lag', group.name, group.lag, thresholds.lag);
     check('pending', group.name, group.pending, thresholds.pending);
     check('oldestPendingMs', group.name, group.oldestPendingMs, thresholds.oldestPendingMs);

@@ -35,6 +35,15 @@ describe('alerts', () => {
     expect(alertLabel(alert('oldestPendingMs', 'g', 45_000, 30_000))).toBe('oldest pending over 30 s');
     expect(alertLabel(alert('consumerIdleMs', 'g/c', 75_000, 60_000))).toBe('idle over 1 m 00 s');
     expect(alertLabel(alert('trimmedUnread', 'g', 4_290, 0))).toBe('4,290 lost to trimming');
+    expect(alertLabel(alert('cursorAhead', 'g', 98_204_276_909_128, 0))).toBe(
+      'cursor ahead of the stream: reads nothing new',
+    );
+    expect(alertDetail(alert('cursorAhead', 'g', 98_204_276_909_128, 0))).toMatch(
+      /^Its last delivered ID is 1,136,623 days past the stream's last ID: entries appended now get lower IDs/,
+    );
+    expect(alertDetail(alert('cursorAhead', 'g', 90_000, 0))).toMatch(
+      /^Its last delivered ID is 1 m 30 s past/,
+    );
     expect(alertDetail(alert('pending', 'g', 600, 500))).toBe(
       'pending is 600, over the alert threshold of 500',
     );

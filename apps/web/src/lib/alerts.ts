@@ -1,6 +1,8 @@
 import type { AlertView } from '@streamscope/protocol';
 import { formatCount, formatDuration } from './format';
 
+const DAY_MS = 86_400_000;
+
 /** The snapshot's alerts by subject: a group's name, or `group/consumer`. */
 export type AlertIndex = ReadonlyMap<string, readonly AlertView[]>;
 
@@ -13,6 +15,7 @@ const METRIC_LABEL: Record<AlertView['metric'], string> = {
   oldestPendingMs: 'oldest pending',
   consumerIdleMs: 'idle',
   trimmedUnread: 'trimmed unread',
+  cursorAhead: 'last delivered ID ahead',
 };
 
 /** Indexes alerts by subject, once per snapshot, so every group and consumer looks its own up in O(1). */
@@ -43,6 +46,7 @@ function formatFigure(metric: AlertView['metric'], value: number): string {
  */
 export function alertLabel(alert: AlertView): string {
   if (alert.metric === 'trimmedUnread') return `${formatCount(alert.value)} lost to trimming`;
+  if (alert.metric === 'cursorAhead') return 'cursor ahead of the stream: reads nothing new';
   return `${METRIC_LABEL[alert.metric]} over ${formatFigure(alert.metric, alert.threshold)}`;
 }
 
@@ -50,6 +54,13 @@ export function alertLabel(alert: AlertView): string {
 export function alertDetail(alert: AlertView): string {
   if (alert.metric === 'trimmedUnread') {
     return `${formatCount(alert.value)} entries were trimmed before this group read them: it will never see them`;
+  }
+  if (alert.metric === 'cursorAhead') {
+    const ahead =
+      alert.value >= 2 * DAY_MS
+        ? `${formatCount(Math.floor(alert.value / DAY_MS))} days`
+        : formatDuration(alert.value);
+    return `Its last delivered ID is ${ahead} past the stream's last ID: entries appended now get lower IDs, and it will not read them until the IDs pass it (XGROUP SETID moves it back)`;
   }
   return `${METRIC_LABEL[alert.metric]} is ${formatFigure(alert.metric, alert.value)}, over the alert threshold of ${formatFigure(alert.metric, alert.threshold)}`;
 }
