@@ -156,8 +156,13 @@ describe('group.delete', () => {
     const guardKey = `${pipeline().stream.streamKey}:processed:again`;
     const redis = pipeline().options.redis;
     await waitFor('the guard to hold what again processed', async () => (await redis.zcard(guardKey)) > 0);
+    // Noted as Streamscope's while it stands (a --no-reset start knows it from another client's), not after.
+    const ownedKey = `${pipeline().stream.streamKey}:owned`;
+    expect(await redis.hexists(ownedKey, JSON.stringify(['group', 'again']))).toBe(1);
     await json(post('/api/group/delete', { group: 'again' }));
     expect(await redis.exists(guardKey)).toBe(0);
+    expect(await redis.hexists(ownedKey, JSON.stringify(['group', 'again']))).toBe(0);
+    expect(await redis.hexists(ownedKey, JSON.stringify(['consumer', 'again', 'again-1']))).toBe(0);
   });
 
   it('refuses a group another client reads, deleting nothing', async () => {

@@ -29,6 +29,8 @@ export interface ControlsToSave {
   readonly retentionMaxAgeMs?: number | null;
   /** Groups Streamscope has just created. */
   readonly createdGroups?: readonly string[];
+  /** Groups deleted through Streamscope: no longer its own, so a group another client makes under the name is not. */
+  readonly deletedGroups?: readonly string[];
   /** Consumers Streamscope has just started (seeds), noted as its own without touching their choices. */
   readonly startedConsumers?: readonly { readonly group: string; readonly name: string }[];
 }
@@ -108,6 +110,7 @@ export class OperatorControls {
     groups = [],
     retentionMaxAgeMs,
     createdGroups = [],
+    deletedGroups = [],
     startedConsumers = [],
   }: ControlsToSave): Promise<void> {
     const set: string[] = [];
@@ -120,6 +123,7 @@ export class OperatorControls {
     }
     for (const { group, autoReap } of groups) (autoReap ? set : unset).push(autoReapField(group));
     for (const group of createdGroups) own.push(groupField(group));
+    for (const group of deletedGroups) disown.push(groupField(group));
     for (const { group, name } of startedConsumers) own.push(consumerField(group, name));
     const values = set.flatMap((field) => [field, '1']);
     if (retentionMaxAgeMs === null) unset.push(RETENTION_FIELD);

@@ -687,6 +687,7 @@ export class Pipeline {
       if (!(await this.stream.ensureGroup(group, startId))) {
         throw new CommandError('conflict', `group ${group} already exists on ${this.stream.streamKey}`);
       }
+      await this.#recordOwned([group]);
       // A new group has processed nothing, whatever a guard of that name (left by another client's delete) says.
       await this.#forgetGroup(group);
       const info = await this.#groupInfo(group);
@@ -765,6 +766,9 @@ export class Pipeline {
       await this.#forgetGroup(group);
       this.#autoReap.delete(group);
       await this.#saveQuietly({ consumers: refs, groups: [group] });
+      await this.#controls
+        .save({ deletedGroups: [group] })
+        .catch((error: unknown) => this.options.onBackgroundError?.('controls', error));
       return { group, consumersStopped: stopped.map(({ name }) => name), pendingDiscarded: pending };
     });
   }
