@@ -22,7 +22,14 @@ export interface CommandResults {
     deadLettered: number;
     minIdleMs: number;
   };
-  replay: { entries: EntryView[] };
+  replay: {
+    entries: EntryView[];
+    /**
+     * Set when the answer stopped short of `count` to stay under about 4 MB of entry data: the first entry left out,
+     * to replay from for the rest. `null` when nothing was left out.
+     */
+    stoppedBefore: string | null;
+  };
   'trim.maxlen': { deleted: number; length: number };
   'trim.minid': { deleted: number; length: number; minId: string };
   reset: { groups: number; consumers: number };

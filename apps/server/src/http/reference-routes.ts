@@ -60,8 +60,15 @@ export function referenceRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps, 
     const { start = '-', end = '+', count: asked = REPLAY_DEFAULT } = query;
     // As the reference does: a limit past the cap is lowered to it (and the reply's `limit` says so).
     const count = typeof asked === 'number' && asked > LIMITS.replayMax ? LIMITS.replayMax : asked;
-    const { entries } = await run(c, { type: 'replay', start, end, count }, 'replay');
-    return c.json({ start, end, limit: count, entries: entries.map(({ id, fields }) => ({ id, fields })) });
+    const { entries, stoppedBefore } = await run(c, { type: 'replay', start, end, count }, 'replay');
+    return c.json({
+      start,
+      end,
+      limit: count,
+      entries: entries.map(({ id, fields }) => ({ id, fields })),
+      // Beyond the reference: where a replay cut short by its size goes on from (null when it was not).
+      stopped_before: stoppedBefore,
+    });
   });
 
   ref.post('/produce', async (c) => {

@@ -8,6 +8,7 @@ import {
 import type { StreamEntry } from '@streamscope/streams';
 import { assertRedisReady, CommandError, shuttingDown } from './command-error.js';
 import type { Pipeline } from './pipeline.js';
+import { replayWithinBudget } from './replay-within-budget.js';
 import { previewTrim } from './trim-preview.js';
 
 /** Commands that only change this process's own state: they work while Redis is away. */
@@ -97,9 +98,10 @@ function handlersFor(pipeline: Pipeline): Handlers {
         minIdleMs: stream.claimMinIdleMs,
       };
     },
-    replay: async ({ start, end, count }) => ({
-      entries: (await stream.replay(start, end, count)).map(entryView),
-    }),
+    replay: async ({ start, end, count }) => {
+      const { entries, stoppedBefore } = await replayWithinBudget(stream, start, end, count);
+      return { entries: entries.map(entryView), stoppedBefore };
+    },
     'trim.maxlen': async ({ maxlen, approx }) => {
       const deleted = await stream.trimMaxlen(maxlen, { approx });
       return { deleted, length: await stream.length() };

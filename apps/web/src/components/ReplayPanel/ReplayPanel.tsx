@@ -18,11 +18,18 @@ export function ReplayPanel() {
   const replay = useCommand<'replay'>();
   const [range, setRange] = useState({ start: '-', end: '+' });
 
-  const onReplay = (event: FormEvent) => {
-    event.preventDefault();
-    const next = { start: start.trim(), end: end.trim() };
+  const run = (next: { start: string; end: string }) => {
     setRange(next);
     void replay.run({ type: 'replay', ...next, count: parseNumberInput(limit) });
+  };
+  const onReplay = (event: FormEvent) => {
+    event.preventDefault();
+    run({ start: start.trim(), end: end.trim() });
+  };
+  // The next part of a replay cut short by its size: from the first entry it left out, to the same end.
+  const onContinue = (from: string) => {
+    setStart(from);
+    run({ start: from, end: range.end });
   };
 
   return (
@@ -67,6 +74,9 @@ export function ReplayPanel() {
             <>
               <strong>{formatCount(replay.result.entries.length)}</strong> entries from{' '}
               <span className="mono">{range.start}</span> to <span className="mono">{range.end}</span>
+              {replay.result.stoppedBefore === null ? null : (
+                <StoppedShort from={replay.result.stoppedBefore} onContinue={onContinue} />
+              )}
             </>
           )}
         </ActionFeedback>
@@ -85,5 +95,17 @@ export function ReplayPanel() {
         </div>
       )}
     </Panel>
+  );
+}
+
+/** A replay that stopped short of its limit to keep its answer small, and the way on from there. */
+function StoppedShort({ from, onContinue }: { from: string; onContinue: (from: string) => void }) {
+  return (
+    <>
+      , stopped short at about 4 MB of entry data.{' '}
+      <button type="button" className="small" onClick={() => onContinue(from)}>
+        Replay on from <span className="mono">{from}</span>
+      </button>
+    </>
   );
 }
