@@ -234,29 +234,43 @@ describe('fault tolerance (real processes)', () => {
     let server = await launch(redis.url, streamKey, port, []);
     try {
       let producing = true;
+      let produced = 0;
       const production = (async () => {
         while (producing) {
           await producer.produceBatch(Array.from({ length: 20 }, () => ({ type: 'order.placed' })));
+          produced += 20;
           await sleep(20); // about 1,000 events/s
         }
       })();
-      await sleep(800);
+      // Each step waits for what it needs, counted, not for a time that a busy machine may not give it.
+      const readBy = async () =>
+        (await producer.infoGroups()).map((group) => group.entriesRead ?? 0).filter((read) => read > 0)
+          .length;
+      await waitFor('both groups reading the flow', async () => (await readBy()) === 2);
       // Entries a crash leaves pending must be picked up again by the restarted consumer.
       await fetch(`http://127.0.0.1:${port}/api/consumer/crash`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ group: 'notifications', name: 'worker-a', count: 5 }),
       });
-      await sleep(500);
-      const pendingBefore = (await producer.pendingSummary('notifications')).consumers.find(
-        (consumer) => consumer.name === 'worker-a',
-      )?.pending;
-      expect(pendingBefore).toBeGreaterThanOrEqual(5);
+      const pendingOfA = async () =>
+        (await producer.pendingSummary('notifications')).consumers.find(
+          (consumer) => consumer.name === 'worker-a',
+        )?.pending ?? 0;
+      await waitFor('worker-a to hold the five it crashed on', async () => (await pendingOfA()) >= 5);
       server.kill('SIGTERM');
       expect(await exitCode(server)).toBe(0);
-      await sleep(300); // production goes on while the server is down
+      const producedWhileDown = produced;
+      await waitFor(
+        'production to go on while the server is down',
+        () => produced >= producedWhileDown + 200,
+      );
       server = await launch(redis.url, streamKey, port, ['--no-reset']);
-      await sleep(800);
+      const producedAtRestart = produced;
+      await waitFor(
+        'production to go on beside the restarted server',
+        () => produced >= producedAtRestart + 200,
+      );
       producing = false;
       await production;
 
