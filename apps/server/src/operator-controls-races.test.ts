@@ -141,12 +141,22 @@ describe('saved operator controls under races', () => {
     expect(
       (await postJson(server, '/api/consumer/remove', { group: 'notifications', name: 'worker-d' })).status,
     ).toBe(200);
+    // The resave deletes worker-d's paused field (it is not paused: it is gone): the first HDEL to succeed from
+    // here on, as every save fails until the key in the way is deleted.
+    const hdels = async () => {
+      const stats = /cmdstat_hdel:calls=(\d+),.*failed_calls=(\d+)/.exec(
+        await redisSuite.redis.info('commandstats'),
+      );
+      return stats ? Number(stats[1]) - Number(stats[2]) : 0;
+    };
+    const hdelsBefore = await hdels();
     await redisSuite.redis.del(`${streamKey}:controls`);
     // A pause of worker-a made meanwhile is saved by the same resave; worker-d's entry never comes back.
     expect(
       (await postJson(server, '/api/consumer/pause', { group: 'notifications', name: 'worker-a' })).status,
     ).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    // Waited for, not slept on: on a busy machine a fixed wait could end before the resave, and pass unchecked.
+    await waitFor('the failed save to be made again', async () => (await hdels()) > hdelsBefore);
     expect(await controlsOf(streamKey)).toEqual({ [pausedField('notifications', 'worker-a')]: '1' });
   });
 
@@ -197,10 +207,11 @@ describe('saved operator controls at a --no-reset start', () => {
     };
     const before = await hashReads();
     // No bound on the wall clock (a busy machine once took 2.3 s over the whole start, of which this read is a
-    // part): the read is one HKEYS, and a read with work per field in Redis, or one quadratic in the fields,
-    // would show here or run past the test's timeout at 100,000 of them.
+    // part): the read is one HKEYS of the controls (and one of the small <stream key>:owned beside it), and a read
+    // with work per field in Redis, or one quadratic in the fields, would show here or run past the test's
+    // timeout at 100,000 of them.
     const server = await start(streamKey, ['--no-reset']);
-    expect(await hashReads()).toEqual({ ...before, hkeys: before.hkeys + 1 });
+    expect(await hashReads()).toEqual({ ...before, hkeys: before.hkeys + 2 });
     const { pipeline } = server.server;
     expect(pipeline.pool.get('notifications', 'worker-b').status().paused).toBe(true);
     expect(pipeline.pool.get('notifications', 'worker-a').status().paused).toBe(false);
