@@ -141,6 +141,29 @@ describe('ConsumerWorker', () => {
     expect((await stream.infoGroups())[0]?.pending).toBe(0);
   });
 
+  it('takes again, after its group is rewound, the entries it had just acked (XGROUP SETID back)', async () => {
+    const stream = await newStream();
+    const seen: string[] = [];
+    // A long block: the read that left with the batch's XACK is still out when the cursor moves back.
+    const { worker, of } = await startWorker(stream, 'w', {
+      blockMs: 60_000,
+      handler: (entry) => {
+        seen.push(entry.id);
+      },
+    });
+    const ids = await stream.produceBatch(events(3));
+    await waitFor('three acked', () => of('acked').length === 3);
+    await untilBlockedOnNew(stream, worker);
+    await stream.setGroupId('g', '0-0');
+    const [next] = await stream.produceBatch(events(1));
+    await waitFor('the fourth acked', () => of('acked').some((event) => event.id === next));
+    // Handed out again by XREADGROUP >, they were pending anew: left out as "acked already", they stayed so.
+    await waitFor('nothing pending', async () => (await stream.pendingSummary('g')).count === 0, {
+      timeoutMs: 2_000,
+    });
+    expect(seen).toEqual([...ids, ...ids, next]);
+  });
+
   it('a throwing handler leaves the entry pending and counts a failure', async () => {
     const stream = await newStream();
     const { worker, of } = await startWorker(stream, 'w', {

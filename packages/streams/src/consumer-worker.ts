@@ -637,7 +637,10 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     entriesOf: (result: T) => readonly StreamEntry[],
     onReply?: (result: T) => void,
   ): Promise<Taken<T>> {
-    const read = this.#readAndTake(send, entriesOf, onReply);
+    // An ID a `>` read hands out is pending anew whatever this worker acked meanwhile: only a cursor moved back
+    // (XGROUP SETID) delivers one again, and the XACK sent with this read ran before it. Left out as acked, it
+    // would stay pending for good.
+    const read = this.#readAndTake(send, entriesOf, onReply, { keepAcked: true });
     this.#loopRead = read;
     // Awaited later; marked handled now so a rejection while other work is still out is not "unhandled".
     read.catch(() => {});
@@ -785,11 +788,13 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
    * not acked while the read was out: Redis may have run the read just before the XACK, whose reply then came
    * back first, on the other connection) and holds them, the whole batch at once, before any await, so the
    * next reply handled sees them as held. `onReply` hears of the reply first, before its entries are parsed.
+   * With `keepAcked`, an entry acked while the read was out is taken all the same (see `#readNew`).
    */
   async #readAndTake<T>(
     read: () => Promise<T>,
     entriesOf: (result: T) => readonly StreamEntry[],
     onReply?: (result: T) => void,
+    { keepAcked = false }: { keepAcked?: boolean } = {},
   ): Promise<Taken<T>> {
     const acked = new Set<string>();
     this.#ackWatches.add(acked);
@@ -798,7 +803,9 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     try {
       const result = await reading;
       onReply?.(result);
-      const taken = entriesOf(result).filter((entry) => !this.#inHand.has(entry.id) && !acked.has(entry.id));
+      const taken = entriesOf(result).filter(
+        (entry) => !this.#inHand.has(entry.id) && (keepAcked || !acked.has(entry.id)),
+      );
       for (const entry of taken) this.#inHand.add(entry.id);
       return { result, taken };
     } finally {
