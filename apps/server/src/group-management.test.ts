@@ -90,6 +90,32 @@ describe('group.setid', () => {
     expect(pipeline().groupCounters.get('notifications')?.duplicates ?? 0).toBe(0);
   });
 
+  it('counts as duplicates the redeliveries a worker reads before the rewind has answered', async () => {
+    await pipeline().produce(5);
+    await settled();
+    const length = await pipeline().stream.length();
+    const duplicatesBefore = pipeline().groupCounters.get('analytics')?.duplicates ?? 0;
+    const [first] = await pipeline().stream.replay('-', '+', 1);
+    const acksBefore = acksOf(first?.id as string, 'analytics');
+    const stream = pipeline().stream;
+    const setGroupId = stream.setGroupId.bind(stream);
+    stream.setGroupId = async (group, id) => {
+      const moved = await setGroupId(group, id);
+      // An append wakes the blocked worker, which reads from the rewound cursor before this reply is handled.
+      await pipeline().produce(1);
+      await waitFor('a redelivery', () => acksOf(first?.id as string, 'analytics') > acksBefore);
+      return moved;
+    };
+    try {
+      expect((await post('/api/group/setid', { group: 'analytics', id: '0-0' })).status).toBe(200);
+    } finally {
+      stream.setGroupId = setGroupId;
+    }
+    await settled();
+    // Every entry it had read, and not the one appended with the rewind, which it had never seen.
+    expect(pipeline().groupCounters.get('analytics')?.duplicates).toBe(duplicatesBefore + length);
+  });
+
   it("moving forward to '$' skips the backlog; its pending entries stay with their consumers", async () => {
     await settled();
     await json(post('/api/consumer/pause', { group: 'notifications', name: 'worker-a' }));

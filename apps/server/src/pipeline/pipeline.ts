@@ -126,6 +126,9 @@ interface ControlsChanged {
 const RESAVE_FIRST_MS = 1_000;
 const RESAVE_MAX_MS = 30_000;
 
+/** The last ID there is: every entry is at or before it. */
+const LAST_ENTRY_ID = '18446744073709551615-18446744073709551615';
+
 /** How many names a message lists before it says only how many more there are. */
 const NAMES_LISTED = 10;
 
@@ -703,21 +706,31 @@ export class Pipeline {
   setGroupPosition(group: string, id: string): Promise<CommandResults['group.setid']> {
     return this.#changeMembership(async () => {
       if (id !== '$') await this.#refuseBeyondNewest(id);
-      const { before, after } = await this.stream.setGroupId(group, id).catch((error: unknown) => {
+      // A worker blocked on `>` reads from the new cursor the moment an append wakes it, before the script's reply
+      // is here: until then every `>` delivery asks the guard (a lookup too many for a forward move, nothing more).
+      const known = this.#redeliveredThrough.get(group);
+      this.#redeliveredThrough.set(group, LAST_ENTRY_ID);
+      let moved: { before: GroupInfo; after: GroupInfo };
+      try {
+        moved = await this.stream.setGroupId(group, id);
+      } catch (error) {
+        this.#restoreRedeliveredThrough(group, known);
         if (error instanceof GroupNotFoundError) {
           throw new CommandError('not_found', `no group ${group} on ${this.stream.streamKey}`, {
             cause: error,
           });
         }
         throw error;
-      });
-      if (compareEntryIds(after.lastDeliveredId, before.lastDeliveredId) < 0) {
-        // `>` reads now hand out entries the group may have processed: the guard must be asked about them too.
-        const newest = (await this.stream.infoStream())?.lastGeneratedId ?? before.lastDeliveredId;
-        const known = this.#redeliveredThrough.get(group);
-        if (known === undefined || compareEntryIds(newest, known) > 0)
-          this.#redeliveredThrough.set(group, newest);
       }
+      const { before, after } = moved;
+      // Moved back, `>` reads hand out again what the group had read, up to where its cursor stood: the guard
+      // must be asked about those. Entries past that were never delivered to it.
+      const through =
+        compareEntryIds(after.lastDeliveredId, before.lastDeliveredId) < 0 &&
+        (known === undefined || compareEntryIds(before.lastDeliveredId, known) > 0)
+          ? before.lastDeliveredId
+          : known;
+      this.#restoreRedeliveredThrough(group, through);
       return {
         group,
         from: before.lastDeliveredId,
@@ -771,6 +784,11 @@ export class Pipeline {
         .catch((error: unknown) => this.options.onBackgroundError?.('controls', error));
       return { group, consumersStopped: stopped.map(({ name }) => name), pendingDiscarded: pending };
     });
+  }
+
+  #restoreRedeliveredThrough(group: string, through: string | undefined): void {
+    if (through === undefined) this.#redeliveredThrough.delete(group);
+    else this.#redeliveredThrough.set(group, through);
   }
 
   /** The group as XINFO GROUPS reports it; not found when the stream has no such group. */
