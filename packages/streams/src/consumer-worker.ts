@@ -58,6 +58,8 @@ export interface WorkerStatus {
   readonly alive: boolean;
   /** Deliveries still to be dropped by `crashNext`. */
   readonly crashQueued: number;
+  /** Entries it has read or claimed and not yet acked: being handled, or handled with their XACK to come. */
+  readonly inHand: number;
   readonly processed: number;
   readonly reaped: number;
   readonly crashedDrops: number;
@@ -520,6 +522,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       paused: this.#paused,
       alive: this.#state === 'running' && this.#connection?.status === 'ready',
       crashQueued: this.#crashQueued,
+      inHand: this.#inHand.size,
       processed: this.#processed,
       reaped: this.#reaped,
       crashedDrops: this.#crashedDrops,

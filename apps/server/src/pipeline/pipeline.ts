@@ -749,41 +749,56 @@ export class Pipeline {
   deleteGroup(group: string, discardPending: boolean): Promise<CommandResults['group.delete']> {
     return this.#changeMembership(async () => {
       const info = await this.#groupInfo(group);
+      // Read in the same step as XINFO's reply: what this server's consumers have in hand, they finish and ack as
+      // they stop, so only the rest would be forgotten. (A group at work always has some pending.)
+      const inHand = this.pool
+        .workers()
+        .filter((worker) => worker.group === group)
+        .reduce((sum, worker) => sum + worker.status().inHand, 0);
       await this.#refuseReadElsewhere(group);
-      const refusePending = (pending: number) => {
+      const refusePending = (pending: number, stopped: boolean) => {
         if (pending > 0 && !discardPending) {
+          const entries = `${pending} pending entr${pending === 1 ? 'y' : 'ies'}`;
           throw new CommandError(
             'refused',
-            `group ${group} holds ${pending} pending entr${pending === 1 ? 'y' : 'ies'}, which deleting it would forget, never acked: claim or ack them first, or delete it with discardPending`,
+            `group ${group} holds ${entries} ${stopped ? 'that its consumers here left unacked as they stopped (they are running again)' : 'that no consumer of it here is at work on'}, which deleting it would forget, never acked: claim or ack them first, or delete it with discardPending`,
           );
         }
       };
-      refusePending(info.pending);
-      const stopped = (await this.pool.closeGroup(group)).map((consumer) => ({ group, ...consumer }));
-      const refs = stopped.map(({ name }) => ({ group, name }));
-      const paused = new Set(
-        stopped.filter((consumer) => consumer.paused).map(({ name }) => refKey(group, name)),
-      );
+      refusePending(info.pending - inHand, false);
+      const stopped = await this.pool.closeGroup(group);
       let pending: number;
       try {
         // Their last batches may have left some pending (a failed handler, a crash queued).
         pending = (await this.stream.pendingSummary(group)).count;
-        refusePending(pending);
+        refusePending(pending, true);
         await this.stream.deleteGroup(group);
       } catch (error) {
         // The group stands: its consumers go back to work, now or, with Redis away, once it answers.
+        const refs = stopped.map(({ name }) => ({ group, name }));
+        const paused = new Set(
+          stopped.filter((consumer) => consumer.paused).map(({ name }) => refKey(group, name)),
+        );
         if (isRedisUnavailable(error)) this.#seedWhenRedisReturns(refs, paused, 'group delete');
         else await this.#seed(refs, paused);
         throw error;
       }
-      await this.#forgetGroup(group);
-      this.#autoReap.delete(group);
-      await this.#saveQuietly({ consumers: refs, groups: [group] });
-      await this.#controls
-        .save({ deletedGroups: [group] })
-        .catch((error: unknown) => this.options.onBackgroundError?.('controls', error));
+      await this.#forgetDeleted(
+        group,
+        stopped.map(({ name }) => name),
+      );
       return { group, consumersStopped: stopped.map(({ name }) => name), pendingDiscarded: pending };
     });
+  }
+
+  /** What this process kept of a deleted group: its guard, counters, auto-reaper, and the notes of it as ours. */
+  async #forgetDeleted(group: string, consumers: readonly string[]): Promise<void> {
+    await this.#forgetGroup(group);
+    this.#autoReap.delete(group);
+    await this.#saveQuietly({ consumers: consumers.map((name) => ({ group, name })), groups: [group] });
+    await this.#controls
+      .save({ deletedGroups: [group] })
+      .catch((error: unknown) => this.options.onBackgroundError?.('controls', error));
   }
 
   #restoreRedeliveredThrough(group: string, through: string | undefined): void {
