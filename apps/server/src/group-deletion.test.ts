@@ -1,8 +1,9 @@
-import { usePrivateRedis, waitFor } from '@streamscope/testkit';
+import { RedisServer, usePrivateRedis, waitFor } from '@streamscope/testkit';
 import { afterAll, expect, it } from 'vitest';
 import { json, postJson, startTestServer, type TestServer } from './testing/test-server.js';
 
-// group.delete under way while consumers work: nothing forgotten, nothing refused that they were finishing.
+// group.delete under way while consumers work, and cut off part-way: nothing forgotten, and what it stopped (and
+// only that) back as it was.
 const redisSuite = usePrivateRedis();
 const servers: TestServer[] = [];
 // Registered after usePrivateRedis, so it runs before the redis-server stops (after-hooks run newest first).
@@ -15,8 +16,28 @@ const start = async (flags: string[]) => {
   servers.push(server);
   return server;
 };
+const groupNames = async (test: TestServer) =>
+  (await test.server.pipeline.stream.infoGroups()).map((group) => group.name);
 const pendingOf = async (test: TestServer, name: string) =>
   (await test.server.pipeline.stream.infoGroups()).find((group) => group.name === name)?.pending;
+const running = (test: TestServer) =>
+  test.server.pipeline.pool
+    .workers()
+    .map((worker) => `${worker.group}/${worker.name}${worker.status().paused ? ' (paused)' : ''}`)
+    .sort();
+
+/** The user's own changes to the seeds: worker-b retired, analytics deleted; then a group x of two, one paused. */
+async function arrange(test: TestServer): Promise<void> {
+  const post = (path: string, body: unknown) => postJson(test, path, body);
+  expect((await post('/api/consumer/remove', { group: 'notifications', name: 'worker-b' })).status).toBe(200);
+  expect((await post('/api/group/delete', { group: 'analytics', discardPending: true })).status).toBe(200);
+  expect((await post('/api/group/create', { group: 'x', startId: '$' })).status).toBe(200);
+  expect((await post('/api/consumer/add', { group: 'x', name: 'x-1' })).status).toBe(200);
+  expect((await post('/api/consumer/add', { group: 'x', name: 'x-2' })).status).toBe(200);
+  expect((await post('/api/consumer/pause', { group: 'x', name: 'x-2' })).status).toBe(200);
+}
+
+const arranged = ['notifications/worker-a', 'x/x-1', 'x/x-2 (paused)'];
 
 it('deletes, without discardPending, a group whose consumer is at work on an entry: it finishes and acks it first', async () => {
   const test = await start(['--process-latency-ms', '300', '--seed', 'none']);
@@ -32,6 +53,50 @@ it('deletes, without discardPending, a group whose consumer is at work on an ent
   });
   const steps = test.server.pipeline.history.of(id as string).map((event) => event.kind);
   expect(steps).toContain('acked');
+});
+
+it('a delete refused as its consumers left an entry pending while they stopped starts those again as they were, and nothing else', async () => {
+  const test = await start(['--process-latency-ms', '300']);
+  await arrange(test);
+  // x-1 takes the poison pill, and its handler fails only after the delete has begun.
+  expect((await postJson(test, '/api/poison/inject', {})).status).toBe(200);
+  await waitFor('the pill in x-1’s hands', async () => (await pendingOf(test, 'x')) === 1);
+  const refused = await postJson(test, '/api/group/delete', { group: 'x' });
+  expect(refused.status).toBe(409);
+  expect((await json(refused)).message).toMatch(
+    /group x holds 1 pending entry that its consumers here left unacked as they stopped \(they are running again\)/,
+  );
+  expect(running(test)).toEqual(arranged);
+  // The deleted seed group stays deleted, the retired seed consumer retired.
+  expect(await groupNames(test)).toEqual(['notifications', 'x']);
+});
+
+it('a delete cut off by Redis after its consumers stopped starts those again once Redis is back, as they were, and nothing else', async () => {
+  const redis = await RedisServer.start({ appendOnly: true });
+  const test = await startTestServer([], { redis });
+  try {
+    await arrange(test);
+    const pipeline = test.server.pipeline;
+    const closeGroup = pipeline.pool.closeGroup.bind(pipeline.pool);
+    pipeline.pool.closeGroup = async (group) => {
+      const stood = await closeGroup(group);
+      await redis.kill();
+      return stood;
+    };
+    const cut = await postJson(test, '/api/group/delete', { group: 'x' });
+    pipeline.pool.closeGroup = closeGroup;
+    expect(cut.status).toBe(503);
+    expect(running(test)).toEqual(['notifications/worker-a']);
+    await redis.restart();
+    await waitFor('x’s consumers back', () => running(test).length === arranged.length, {
+      timeoutMs: 15_000,
+    });
+    expect(running(test)).toEqual(arranged);
+    expect(await groupNames(test)).toEqual(['notifications', 'x']);
+  } finally {
+    await test.stop();
+    await redis.stop();
+  }
 });
 
 it('of 100 concurrent creates of one name, exactly one wins; the others are told the name is taken', async () => {

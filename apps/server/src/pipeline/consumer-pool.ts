@@ -17,6 +17,13 @@ interface Slot {
   worker: ConsumerWorker;
 }
 
+/** A consumer `closeGroup` stopped, as it stood: what starting it again should bring back. */
+export interface StoppedConsumer {
+  readonly name: string;
+  readonly paused: boolean;
+  readonly crashQueued: number;
+}
+
 export interface RemovalResult extends HandoverResult {
   readonly group: string;
   readonly name: string;
@@ -195,10 +202,10 @@ export class ConsumerPool {
   }
 
   /**
-   * Closes the group's workers as `closeAll` does, and says how each stood (paused or not) for a restart. A worker
+   * Closes the group's workers as `closeAll` does, and says how each stood (paused, crashes queued) for a restart. A worker
    * still starting or being removed is a conflict, and then none is closed.
    */
-  async closeGroup(group: string): Promise<{ name: string; paused: boolean }[]> {
+  async closeGroup(group: string): Promise<StoppedConsumer[]> {
     const slots = [...this.#slots].filter(([, slot]) => slot.worker.group === group);
     const busy = slots.find(([, slot]) => slot.state !== 'running');
     if (busy) {
@@ -207,7 +214,10 @@ export class ConsumerPool {
     }
     for (const [key] of slots) this.#slots.delete(key);
     const workers = slots.map(([, slot]) => slot.worker);
-    const stood = workers.map((worker) => ({ name: worker.name, paused: worker.status().paused }));
+    const stood = workers.map((worker) => {
+      const { paused, crashQueued } = worker.status();
+      return { name: worker.name, paused, crashQueued };
+    });
     await this.#closeWorkers(workers);
     return stood;
   }

@@ -32,7 +32,7 @@ import { EntryHistory, isTrouble } from '../live/entry-history.js';
 import { TickBuffer } from '../live/tick-buffer.js';
 import { CommandError, isRedisUnavailable, shuttingDown } from './command-error.js';
 import { consumerInRedis, consumersInRedis, seemsActive } from './consumer-activity.js';
-import { ConsumerPool } from './consumer-pool.js';
+import { ConsumerPool, type StoppedConsumer } from './consumer-pool.js';
 import { ContinuousProducer } from './continuous-producer.js';
 import { fakeOrders } from './fake-orders.js';
 import { OperatorControls, type SavedControls } from './operator-controls.js';
@@ -774,13 +774,9 @@ export class Pipeline {
         refusePending(pending, true);
         await this.stream.deleteGroup(group);
       } catch (error) {
-        // The group stands: its consumers go back to work, now or, with Redis away, once it answers.
-        const refs = stopped.map(({ name }) => ({ group, name }));
-        const paused = new Set(
-          stopped.filter((consumer) => consumer.paused).map(({ name }) => refKey(group, name)),
-        );
-        if (isRedisUnavailable(error)) this.#seedWhenRedisReturns(refs, paused, 'group delete');
-        else await this.#seed(refs, paused);
+        // The group stands: its consumers go back to work as they were, now or, with Redis away, once it answers.
+        if (isRedisUnavailable(error)) this.#restartWhenRedisReturns(group, stopped);
+        else await this.#restartStopped(group, stopped);
         throw error;
       }
       await this.#forgetDeleted(
@@ -789,6 +785,40 @@ export class Pipeline {
       );
       return { group, consumersStopped: stopped.map(({ name }) => name), pendingDiscarded: pending };
     });
+  }
+
+  /**
+   * Starts again, as they stood (paused, crashes queued), the consumers a group delete stopped before it was cut
+   * off; only those, and only if the group still stands. One whose DESTROY ran, its reply lost, is forgotten as a
+   * finished delete is: its consumers, started again, would have made the group anew from 0-0.
+   */
+  async #restartStopped(group: string, stopped: readonly StoppedConsumer[]): Promise<void> {
+    if (!(await this.stream.infoGroups()).some((info) => info.name === group)) {
+      await this.#forgetDeleted(
+        group,
+        stopped.map(({ name }) => name),
+      );
+      return;
+    }
+    for (const { name, paused, crashQueued } of stopped) {
+      if (this.pool.find(group, name)) continue;
+      const worker = await this.pool.add(group, name, { paused });
+      if (crashQueued > 0) worker.crashNext(crashQueued);
+    }
+  }
+
+  /** `#restartStopped` under the membership queue once Redis answers again, retrying until it works. */
+  #restartWhenRedisReturns(group: string, stopped: readonly StoppedConsumer[]): void {
+    const restart = () => {
+      if (this.#closed) return;
+      void this.#membership
+        .runExclusive(() => this.#restartStopped(group, stopped))
+        .catch((error: unknown) => {
+          this.options.onBackgroundError?.('group delete', error);
+          this.#restartWhenRedisReturns(group, stopped);
+        });
+    };
+    this.#whenRedisAnswers(restart, 1_000);
   }
 
   /** What this process kept of a deleted group: its guard, counters, auto-reaper, and the notes of it as ours. */
