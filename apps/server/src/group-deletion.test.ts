@@ -1,4 +1,4 @@
-import { RedisServer, usePrivateRedis, waitFor } from '@streamscope/testkit';
+import { RedisServer, uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
 import { afterAll, expect, it } from 'vitest';
 import { json, postJson, startTestServer, type TestServer } from './testing/test-server.js';
 
@@ -107,4 +107,26 @@ it('of 100 concurrent creates of one name, exactly one wins; the others are told
   const statuses = answers.map((answer) => answer.status);
   expect(statuses.filter((status) => status === 200)).toHaveLength(1);
   expect(statuses.filter((status) => status === 409)).toHaveLength(99);
+});
+
+it('refuses to move back a group that a Streamscope worker in another process reads: that process would do it all again', async () => {
+  const streamKey = uniqueStreamKey('rewind-elsewhere');
+  const watcher = await start(['--stream-key', streamKey, '--seed', 'none']);
+  const runner = await start(['--stream-key', streamKey, '--no-reset', '--seed', 'analytics=worker-c']);
+  const ids = await watcher.server.pipeline.produce(10);
+  const last = ids.at(-1) as string;
+  const acks = () => runner.server.pipeline.history.of(last).filter((event) => event.kind === 'acked').length;
+  await waitFor('the runner to ack them', () => acks() === 1);
+  const refused = await postJson(watcher, '/api/group/setid', { group: 'analytics', id: '0-0' });
+  expect(refused.status).toBe(409);
+  expect((await json(refused)).message).toMatch(
+    /group analytics is read by Streamscope workers in another process \(worker-c\): moved back from here, they would process again .* Move it from the server that runs them/,
+  );
+  expect((await pendingOf(runner, 'analytics')) ?? 0).toBe(0);
+  // Forward is harmless; from the server that runs it, back is counted as duplicates.
+  expect((await postJson(watcher, '/api/group/setid', { group: 'analytics', id: '$' })).status).toBe(200);
+  expect((await postJson(runner, '/api/group/setid', { group: 'analytics', id: '0-0' })).status).toBe(200);
+  await runner.server.pipeline.produce(1);
+  await waitFor('the runner to ack them again', () => acks() === 2);
+  expect(runner.server.pipeline.groupCounters.get('analytics')?.duplicates).toBeGreaterThanOrEqual(10);
 });

@@ -706,6 +706,7 @@ export class Pipeline {
   setGroupPosition(group: string, id: string): Promise<CommandResults['group.setid']> {
     return this.#changeMembership(async () => {
       if (id !== '$') await this.#refuseBeyondNewest(id);
+      await this.#refuseRewindElsewhere(group, id);
       // A worker blocked on `>` reads from the new cursor the moment an append wakes it, before the script's reply
       // is here: until then every `>` delivery asks the guard (a lookup too many for a forward move, nothing more).
       const known = this.#redeliveredThrough.get(group);
@@ -829,6 +830,26 @@ export class Pipeline {
     await this.#controls
       .save({ deletedGroups: [group] })
       .catch((error: unknown) => this.options.onBackgroundError?.('controls', error));
+  }
+
+  /**
+   * A move back of a group a Streamscope worker in another process reads: that process's handlers take what `>`
+   * hands out again for first deliveries, as only this process knows of the rewind, and would do it all again
+   * without asking the guard. Moved from that process's server, they ask it. (A move forward is harmless.)
+   */
+  async #refuseRewindElsewhere(group: string, id: string): Promise<void> {
+    const { lastDeliveredId } = await this.#groupInfo(group);
+    if (id === '$' || compareEntryIds(id, lastDeliveredId) >= 0) return;
+    const connected = await ConnectedConsumers.of(this.stream);
+    const elsewhere = (await consumersInRedis(this.stream, group))
+      .map(({ name }) => name)
+      .filter((name) => !this.pool.find(group, name) && connected?.has(group, name));
+    if (elsewhere.length > 0) {
+      throw new CommandError(
+        'conflict',
+        `group ${group} is read by Streamscope workers in another process (${listed(elsewhere)}): moved back from here, they would process again what they had processed, as only this server would know to ask the group's once-per-ID guard. Move it from the server that runs them`,
+      );
+    }
   }
 
   #restoreRedeliveredThrough(group: string, through: string | undefined): void {
