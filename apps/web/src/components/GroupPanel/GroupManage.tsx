@@ -97,7 +97,7 @@ export function GroupManage({ group, onDeleted }: GroupManageProps) {
                 : `Its ${here} consumers on this server stop first.`}{' '}
             {group.pending === 0
               ? 'It holds no pending entries.'
-              : `It holds ${formatCount(group.pending)} pending entries, which would be forgotten, never acked.`}
+              : `It holds ${formatCount(group.pending)} pending entries: those its consumers here have in hand they finish and ack as they stop; any others would be forgotten, never acked, and the delete is refused unless you forget them.`}
           </p>
           {group.pending === 0 ? null : (
             <div className="checkbox">
@@ -111,7 +111,8 @@ export function GroupManage({ group, onDeleted }: GroupManageProps) {
             </div>
           )}
           <div className="form-row">
-            <button type="submit" className="danger" disabled={group.pending > 0 && !discardPending}>
+            {/* Never disabled for pending entries: a group at work always has some, its consumers' batches in hand. */}
+            <button type="submit" className="danger">
               Delete {group.name}
             </button>
             <button type="button" onClick={cancel}>
