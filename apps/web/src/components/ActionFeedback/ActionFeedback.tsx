@@ -7,20 +7,28 @@ interface ActionFeedbackProps {
   children?: ReactNode;
 }
 
-/** The outcome of one form's last command, right under that form. */
+/**
+ * The outcome of one form's last command, right under that form. The element is there (empty, taking no room)
+ * before any outcome is: a live region inserted together with its text is often not announced by screen readers,
+ * so the success of a command went unsaid. An error is an alert, said at once.
+ */
 export function ActionFeedback({ error, children }: ActionFeedbackProps) {
-  if (error !== null) {
-    return (
-      <p className="action-feedback action-error" role="alert">
-        <span aria-hidden="true">⚠ </span>
-        {error}
-      </p>
-    );
-  }
-  if (children === undefined || children === null || children === false) return null;
+  const ok = !(children === undefined || children === null || children === false);
+  const state = error !== null ? ' action-error' : ok ? ' action-ok' : '';
   return (
-    <p className="action-feedback action-ok" aria-live="polite">
-      {children}
+    <p
+      className={`action-feedback${state}`}
+      role={error !== null ? 'alert' : undefined}
+      aria-live={error !== null ? 'assertive' : 'polite'}
+    >
+      {error !== null ? (
+        <>
+          <span aria-hidden="true">⚠ </span>
+          {error}
+        </>
+      ) : ok ? (
+        children
+      ) : null}
     </p>
   );
 }
