@@ -1,15 +1,10 @@
 import { uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
-import { afterAll, expect, it } from 'vitest';
-import { json, postJson, startTestServer, type TestServer } from './testing/test-server.js';
+import { expect, it } from 'vitest';
+import { json, postJson, type TestServer, useTestServers } from './testing/test-server.js';
 
 // The seed's "separate consumer pool per group": each group runs in a process of its own, all on one stream.
 const redisSuite = usePrivateRedis();
-const servers: TestServer[] = [];
-// Registered after usePrivateRedis, so it runs before the redis-server stops (after-hooks run newest first).
-afterAll(async () => {
-  for (const server of servers) await server.stop();
-});
-
+const startServer = useTestServers(redisSuite);
 interface GroupState {
   name: string;
   pending: number;
@@ -21,11 +16,7 @@ const groupsOf = async (server: TestServer): Promise<GroupState[]> =>
 
 it('runs one group per process on one stream: each acks every entry, each dashboard sees the other pool', async () => {
   const streamKey = uniqueStreamKey('pools');
-  const start = async (flags: string[]) => {
-    const server = await startTestServer(['--stream-key', streamKey, ...flags], { redis: redisSuite.server });
-    servers.push(server);
-    return server;
-  };
+  const start = (flags: string[]) => startServer(['--stream-key', streamKey, ...flags]);
   const analytics = await start(['--seed', 'analytics=worker-c']);
   const notifications = await start(['--no-reset', '--seed', 'notifications=worker-a,worker-b']);
   const watcher = await start(['--no-reset', '--seed', 'none']);
@@ -117,15 +108,11 @@ it('runs one group per process on one stream: each acks every entry, each dashbo
 it('a reset in one process: the other re-creates its groups, and its workers carry on', async () => {
   const streamKey = uniqueStreamKey('pools-reset');
   const logged: string[] = [];
-  const resetter = await startTestServer(['--stream-key', streamKey, '--seed', 'analytics=worker-c'], {
-    redis: redisSuite.server,
-  });
-  servers.push(resetter);
-  const other = await startTestServer(
+  const resetter = await startServer(['--stream-key', streamKey, '--seed', 'analytics=worker-c']);
+  const other = await startServer(
     ['--stream-key', streamKey, '--no-reset', '--seed', 'notifications=worker-a,worker-b'],
-    { redis: redisSuite.server, log: (message) => logged.push(message) },
+    (message) => logged.push(message),
   );
-  servers.push(other);
 
   await resetter.server.pipeline.produce(20);
   await waitFor('notifications to ack 20', () => other.server.pipeline.totals().acked === 20);
@@ -148,8 +135,7 @@ it('a reset in one process: the other re-creates its groups, and its workers car
 });
 
 it('a consumer added while a reset runs starts after it, on a group that exists', async () => {
-  const test = await startTestServer(['--seed', 'none'], { redis: redisSuite.server });
-  servers.push(test);
+  const test = await startServer(['--seed', 'none']);
   const { pipeline } = test.server;
   await pipeline.addConsumer('hand', 'h1');
   const reset = pipeline.reset();
@@ -165,8 +151,7 @@ it('a consumer added while a reset runs starts after it, on a group that exists'
 });
 
 it('snapshots taken while resets run skip a group deleted under them instead of failing', async () => {
-  const test = await startTestServer([], { redis: redisSuite.server });
-  servers.push(test);
+  const test = await startServer([]);
   const { app, pipeline } = test.server;
   let resetting = true;
   const resets = (async () => {
@@ -188,16 +173,12 @@ it('snapshots taken while resets run skip a group deleted under them instead of 
 
 it('a server started with a seed name another live process runs leaves that consumer to it', async () => {
   const streamKey = uniqueStreamKey('pools-seed');
-  const first = await startTestServer(['--stream-key', streamKey, '--seed', 'notifications=worker-a'], {
-    redis: redisSuite.server,
-  });
-  servers.push(first);
+  await startServer(['--stream-key', streamKey, '--seed', 'notifications=worker-a']);
   const logged: string[] = [];
-  const second = await startTestServer(
+  const second = await startServer(
     ['--stream-key', streamKey, '--no-reset', '--seed', 'notifications=worker-a,worker-b'],
-    { redis: redisSuite.server, log: (message) => logged.push(message) },
+    (message) => logged.push(message),
   );
-  servers.push(second);
   expect(second.server.seeded).toEqual({ groups: 1, consumers: 1, restored: 0 });
   expect(second.server.pipeline.pool.workers().map((worker) => worker.name)).toEqual(['worker-b']);
   expect(logged.join('\n')).toMatch(
@@ -206,8 +187,7 @@ it('a server started with a seed name another live process runs leaves that cons
 });
 
 it('a group deleted alone, its stream kept: re-created from 0-0, what it had processed comes again as duplicates', async () => {
-  const test = await startTestServer(['--seed', 'notifications=worker-a'], { redis: redisSuite.server });
-  servers.push(test);
+  const test = await startServer(['--seed', 'notifications=worker-a']);
   const { pipeline } = test.server;
   await pipeline.produce(20);
   await waitFor('notifications to ack 20', () => pipeline.totals().acked === 20);

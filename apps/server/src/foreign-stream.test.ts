@@ -1,20 +1,11 @@
 import { uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
-import { afterAll, describe, expect, it } from 'vitest';
-import { json, startTestServer, type TestServer } from './testing/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { json, useTestServers } from './testing/test-server.js';
 
 // A --no-reset start pointed at a stream another application runs: Streamscope shows it, and touches none of
 // that application's groups, consumers or entries unless the operator asked.
 const redisSuite = usePrivateRedis();
-const servers: TestServer[] = [];
-afterAll(async () => {
-  for (const server of servers) await server.stop();
-});
-
-const start = async (flags: string[], log?: (message: string) => void): Promise<TestServer> => {
-  const server = await startTestServer(flags, { redis: redisSuite.server, ...(log ? { log } : {}) });
-  servers.push(server);
-  return server;
-};
+const start = useTestServers(redisSuite);
 
 /** Another application's stream: a `notifications` group whose two consumers hold 4 and 2 of its 10 entries. */
 const applicationStream = async (label: string): Promise<string> => {

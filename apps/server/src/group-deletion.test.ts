@@ -1,21 +1,11 @@
 import { RedisServer, uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
-import { afterAll, expect, it } from 'vitest';
-import { json, postJson, startTestServer, type TestServer } from './testing/test-server.js';
+import { expect, it } from 'vitest';
+import { json, postJson, startTestServer, type TestServer, useTestServers } from './testing/test-server.js';
 
 // group.delete under way while consumers work, and cut off part-way: nothing forgotten, and what it stopped (and
 // only that) back as it was.
 const redisSuite = usePrivateRedis();
-const servers: TestServer[] = [];
-// Registered after usePrivateRedis, so it runs before the redis-server stops (after-hooks run newest first).
-afterAll(async () => {
-  for (const server of servers) await server.stop();
-});
-
-const start = async (flags: string[]) => {
-  const server = await startTestServer(flags, { redis: redisSuite.server });
-  servers.push(server);
-  return server;
-};
+const start = useTestServers(redisSuite);
 const groupNames = async (test: TestServer) =>
   (await test.server.pipeline.stream.infoGroups()).map((group) => group.name);
 const pendingOf = async (test: TestServer, name: string) =>

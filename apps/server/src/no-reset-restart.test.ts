@@ -1,22 +1,12 @@
 import { LIMITS } from '@streamscope/protocol';
 import { uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
-import { afterAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './testing/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServers } from './testing/test-server.js';
 
 // A start with --no-reset takes back every consumer of its seed groups that Redis still has and Streamscope ran,
 // not only the seeds: one the user added before the restart may hold pending entries no one else would process.
 const redisSuite = usePrivateRedis();
-const servers: TestServer[] = [];
-// Registered after usePrivateRedis, so it runs before the redis-server stops (after-hooks run newest first).
-afterAll(async () => {
-  for (const server of servers) await server.stop();
-});
-
-const start = async (flags: string[], log?: (message: string) => void): Promise<TestServer> => {
-  const server = await startTestServer(flags, { redis: redisSuite.server, ...(log ? { log } : {}) });
-  servers.push(server);
-  return server;
-};
+const start = useTestServers(redisSuite);
 
 /** What the consumer holds, asked of Redis directly: the server that ran it may be stopped. */
 const pendingOf = async (streamKey: string, group: string, consumer: string): Promise<number> => {

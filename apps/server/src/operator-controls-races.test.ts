@@ -1,26 +1,16 @@
 import { uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Pipeline } from './pipeline/pipeline.js';
-import { postJson, startTestServer, type TestServer } from './testing/test-server.js';
+import { postJson, useTestServers } from './testing/test-server.js';
 
 // The saved pauses, auto-reap switches and retention policy under commands that race each other, a reset, a
 // removal, a close, and a controls key someone else filled or broke.
 const redisSuite = usePrivateRedis();
-const servers: TestServer[] = [];
-afterAll(async () => {
-  for (const server of servers) await server.stop();
-});
-
 const SEEDS = ['--seed', 'notifications=worker-a,worker-b;analytics=worker-c'];
 
-const start = async (streamKey: string, flags: string[] = [], log?: (message: string) => void) => {
-  const server = await startTestServer(['--stream-key', streamKey, ...SEEDS, ...flags], {
-    redis: redisSuite.server,
-    ...(log ? { log } : {}),
-  });
-  servers.push(server);
-  return server;
-};
+const startServer = useTestServers(redisSuite);
+const start = (streamKey: string, flags: string[] = [], log?: (message: string) => void) =>
+  startServer(['--stream-key', streamKey, ...SEEDS, ...flags], log);
 
 const controlsOf = (streamKey: string) => redisSuite.redis.hgetall(`${streamKey}:controls`);
 const pausedField = (group: string, name: string) => JSON.stringify(['paused', group, name]);

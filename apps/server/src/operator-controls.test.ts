@@ -1,31 +1,19 @@
 import type { Snapshot } from '@streamscope/protocol';
 import { uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
-import { afterAll, describe, expect, it } from 'vitest';
-import { json, postJson, startTestServer, type TestServer } from './testing/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { json, postJson, type TestServer, useTestServers } from './testing/test-server.js';
 
 // A consumer paused and an auto-reaper switched on by the operator stay so over a --no-reset restart: kept in
 // `<stream key>:controls`, which a reset deletes with the stream.
 const redisSuite = usePrivateRedis();
-const servers: TestServer[] = [];
-// Registered after usePrivateRedis, so it runs before the redis-server stops (after-hooks run newest first).
-afterAll(async () => {
-  for (const server of servers) await server.stop();
-});
-
 const SEEDS = ['--seed', 'notifications=worker-a,worker-b;analytics=worker-c'];
 
-const start = async (
+const startServer = useTestServers(redisSuite);
+const start = (
   streamKey: string,
   flags: string[] = [],
   log?: (message: string) => void,
-): Promise<TestServer> => {
-  const server = await startTestServer(['--stream-key', streamKey, ...SEEDS, ...flags], {
-    redis: redisSuite.server,
-    ...(log ? { log } : {}),
-  });
-  servers.push(server);
-  return server;
-};
+): Promise<TestServer> => startServer(['--stream-key', streamKey, ...SEEDS, ...flags], log);
 
 const post = async (server: TestServer, path: string, body: unknown) => {
   const response = await postJson(server, path, body);

@@ -1,4 +1,5 @@
-import { RedisServer, uniqueStreamKey } from '@streamscope/testkit';
+import { type PrivateRedis, RedisServer, uniqueStreamKey } from '@streamscope/testkit';
+import { afterAll } from 'vitest';
 import { parseConfig } from '../config.js';
 import { type RunningServer, type StartOptions, startServer } from '../server.js';
 
@@ -38,6 +39,25 @@ export async function startTestServer(
       await server.close();
       if (!options.redis) await redis.stop();
     },
+  };
+}
+
+/**
+ * For a test file that starts several servers on its private Redis: starts one (as `startTestServer`, on that
+ * Redis), and stops each after the file's last test. Call it after `usePrivateRedis`: after-hooks run newest
+ * first, so the servers stop before their redis-server does.
+ */
+export function useTestServers(
+  redisSuite: PrivateRedis,
+): (flags: readonly string[], log?: (message: string) => void) => Promise<TestServer> {
+  const servers: TestServer[] = [];
+  afterAll(async () => {
+    for (const server of servers) await server.stop();
+  });
+  return async (flags, log) => {
+    const server = await startTestServer(flags, { redis: redisSuite.server, ...(log ? { log } : {}) });
+    servers.push(server);
+    return server;
   };
 }
 
