@@ -120,3 +120,34 @@ it('refuses to move back a group that a Streamscope worker in another process re
   await waitFor('the runner to ack them again', () => acks() === 2);
   expect(runner.server.pipeline.groupCounters.get('analytics')?.duplicates).toBeGreaterThanOrEqual(10);
 });
+
+it('a reset cut off by Redis after its consumers stopped starts them again once Redis is back, paused and with crashes queued as they were', async () => {
+  const redis = await RedisServer.start({ appendOnly: true });
+  const test = await startTestServer([], { redis });
+  try {
+    const pipeline = test.server.pipeline;
+    expect(
+      (await postJson(test, '/api/consumer/pause', { group: 'notifications', name: 'worker-a' })).status,
+    ).toBe(200);
+    pipeline.pool.get('analytics', 'worker-c').crashNext(3);
+    const closeAll = pipeline.pool.closeAll.bind(pipeline.pool);
+    pipeline.pool.closeAll = async () => {
+      await closeAll();
+      await redis.kill();
+    };
+    await expect(pipeline.reset()).rejects.toThrow();
+    pipeline.pool.closeAll = closeAll;
+    expect(running(test)).toEqual([]);
+    await redis.restart();
+    await waitFor('the seeds back', () => running(test).length === 3, { timeoutMs: 15_000 });
+    expect(running(test)).toEqual([
+      'analytics/worker-c',
+      'notifications/worker-a (paused)',
+      'notifications/worker-b',
+    ]);
+    expect(pipeline.pool.get('analytics', 'worker-c').status().crashQueued).toBe(3);
+  } finally {
+    await test.stop();
+    await redis.stop();
+  }
+});

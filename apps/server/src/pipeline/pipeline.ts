@@ -920,7 +920,11 @@ export class Pipeline {
   }
 
   async #reset(): Promise<{ groups: number; consumers: number }> {
-    const stopped = this.pool.workers().map(({ group, name }) => ({ group, name }));
+    // As they stand: cut off, the reset starts them again so (a consumer paused during an incident stays paused).
+    const stopped = this.pool.workers().map((worker) => {
+      const { paused, crashQueued } = worker.status();
+      return { group: worker.group, name: worker.name, paused, crashQueued };
+    });
     await this.pool.closeAll();
     try {
       await this.#deleteData();
@@ -935,7 +939,7 @@ export class Pipeline {
       const { groups, consumers } = await this.#seed('none');
       return { groups, consumers };
     } catch (error) {
-      // Redis went away half-way: the workers are stopped; they start again as soon as it is back.
+      // Redis went away half-way: the workers are stopped; they start again as soon as it is back, as they stood.
       this.#seedWhenRedisReturns(stopped);
       throw error;
     }
@@ -943,20 +947,25 @@ export class Pipeline {
 
   /**
    * Seeds (under the membership queue) once Redis answers again, retrying each second until it works, and
-   * restarts the `stopped` consumers whose group outlived the cut-off reset (see `#seed`).
+   * restarts the `stopped` consumers whose group outlived the cut-off reset (see `#seed`), as they stood: paused,
+   * crashes queued. Their pauses and notes as Streamscope's are saved again, as the reset may have deleted them.
    */
-  #seedWhenRedisReturns(
-    stopped: readonly ConsumerRef[],
-    paused: ReadonlySet<string> = new Set(),
-    what = 'reset',
-  ): void {
+  #seedWhenRedisReturns(stopped: readonly (ConsumerRef & Omit<StoppedConsumer, 'name'>)[]): void {
+    const paused = new Set(stopped.filter((ref) => ref.paused).map(({ group, name }) => refKey(group, name)));
     const seed = () => {
       if (this.#closed) return;
       void this.#membership
-        .runExclusive(() => this.#seed(stopped, paused))
+        .runExclusive(async () => {
+          await this.#seed(stopped, paused);
+          const back = stopped.filter(({ group, name }) => this.pool.find(group, name));
+          for (const { group, name, crashQueued } of back) {
+            if (crashQueued > 0) this.pool.find(group, name)?.crashNext(crashQueued);
+          }
+          await this.#saveQuietly({ consumers: back });
+        })
         .catch((error: unknown) => {
-          this.options.onBackgroundError?.(what, error);
-          this.#seedWhenRedisReturns(stopped, paused, what);
+          this.options.onBackgroundError?.('reset', error);
+          this.#seedWhenRedisReturns(stopped);
         });
     };
     this.#whenRedisAnswers(seed, 1_000);
