@@ -889,6 +889,23 @@ describe("another producer's entries", () => {
   });
 });
 
+describe("another producer's entry without type and ts_ms", () => {
+  it('takes them as the handler sets them, as own fields it then has', async () => {
+    const { stream } = setUp();
+    await stream.redis.xadd(stream.streamKey, '*', 'order_id', 'o-1');
+    const [entry] = await stream.replay('-', '+', 1);
+    if (!entry) throw new Error('no entry');
+    // A JavaScript handler normalising what another producer left out (the types say read-only; the runtime lets
+    // it set any field the entry has): this one threw, a read-only property, in strict code.
+    const fields = entry.fields as Record<string, string>;
+    fields.type = 'order.created';
+    expect(fields.type).toBe('order.created');
+    expect({ ...fields }).toEqual({ order_id: 'o-1', type: 'order.created' });
+    expect(delete fields.ts_ms).toBe(true);
+    expect(fields.ts_ms).toBeUndefined();
+  });
+});
+
 describe('requeue into a capped stream, paced by the room its groups leave', () => {
   /** A stream capped at `maxlenApprox`, and its DLQ holding `count` letters (of `1-0`, `2-0`…), oldest first. */
   async function lettersFor(maxlenApprox: number | null, count: number) {

@@ -82,9 +82,24 @@ function fieldsFrom(flat: Reply[]): EventFields {
   // not made the entry's own: not enumerated, spread or serialised, so a view of the entry, its dead letter and
   // the entry a requeue puts back hold the fields it has, not two more.
   for (const fixed of ['type', 'ts_ms']) {
-    if (!Object.hasOwn(fields, fixed)) Object.defineProperty(fields, fixed, { value: '', enumerable: false });
+    if (!Object.hasOwn(fields, fixed)) Object.defineProperty(fields, fixed, absentField(fixed));
   }
   return fields as EventFields;
+}
+
+/**
+ * A fixed field the entry lacks: it reads `''`, and a handler may still set it (then a field of the entry, which
+ * a spread and JSON keep) or delete it, as it could any field.
+ */
+function absentField(name: string): PropertyDescriptor {
+  return {
+    enumerable: false,
+    configurable: true,
+    get: () => '',
+    set(this: Record<string, string>, value: string) {
+      Object.defineProperty(this, name, { value, enumerable: true, writable: true, configurable: true });
+    },
+  };
 }
 
 /** One `[id, [field, value, ...]]` pair; `fields` is null when the payload was trimmed (PEL reads, claims). */

@@ -4,7 +4,7 @@ export const FIXED_FIELDS = ['type', 'ts_ms'] as const;
 /**
  * Field/value strings of one event, `type` and `ts_ms` first, as every entry this library writes has them. An entry
  * another producer wrote without them reads `''` for either, which `Object.keys`, a spread and `JSON.stringify`
- * leave out: they are not its fields.
+ * leave out: they are not its fields. Set, either becomes one.
  */
 export interface EventFields {
   readonly type: string;
