@@ -1,6 +1,6 @@
 import { uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
 import { describe, expect, it } from 'vitest';
-import { json, useTestServers } from './testing/test-server.js';
+import { json, postJson, useTestServers } from './testing/test-server.js';
 
 // A --no-reset start pointed at a stream another application runs: Streamscope shows it, and touches none of
 // that application's groups, consumers or entries unless the operator asked.
@@ -192,5 +192,30 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
     });
     const replay = await json(server.server.app.request(`/api/replay?count=1`));
     expect(replay.entries[0].fields.big).toHaveLength(megabyte.length);
+  });
+
+  it("bounds a dead letter's reason, group and consumer in the snapshot, which any client may make a megabyte", async () => {
+    const { redis } = redisSuite;
+    const streamKey = uniqueStreamKey('huge-letter');
+    const megabyte = 'R'.repeat(1024 * 1024);
+    await redis.xadd(streamKey, '*', 'type', 'order.created');
+    const letterId = await redis.xadd(
+      `${streamKey}:dlq`,
+      '*',
+      ...['dlq_original_id', '1-0', 'dlq_group', `g${megabyte}`, 'dlq_consumer', `c${megabyte}`],
+      ...['dlq_delivery_count', '5', 'dlq_reason', megabyte, 'dlq_ts_ms', '1', 'type', 'order.created'],
+    );
+    const server = await start(['--stream-key', streamKey, '--no-reset', '--seed', 'none']);
+    const state = await json(server.server.app.request('/api/state'));
+    expect(JSON.stringify(state).length).toBeLessThan(64 * 1024);
+    const [letter] = state.dlq.newest;
+    expect(letter).toMatchObject({ id: letterId, originalId: '1-0', fields: { type: 'order.created' } });
+    expect(letter.reason).toBe(`${'R'.repeat(1000)}…`);
+    expect(letter.group).toHaveLength(1001);
+    expect(letter.consumer).toHaveLength(1001);
+    expect(letter.cut).toEqual({ fields: 0, values: 3 });
+    // Asked for, the letter comes whole.
+    const listed = await json(await postJson(server, '/api/dlq/list', { count: 1 }));
+    expect(listed.entries[0].reason).toHaveLength(megabyte.length);
   });
 });

@@ -48,6 +48,26 @@ export function boundedEntry(entry: {
   return cut ? { id: entry.id, idMs: entry.idMs, fields, cut } : { id: entry.id, idMs: entry.idMs, fields };
 }
 
+/**
+ * A dead letter as the dashboard is pushed it: its fields bounded, and its reason, group and consumer (read from
+ * the dead-letter stream, which any client may write, and a handler's error message may be long) each cut at
+ * 1,000 characters, counted in `cut.values`. Its IDs are sent whole: the page requeues and discards by them.
+ */
+export function boundedLetter<
+  T extends { reason: string; group: string; consumer: string; fields: Readonly<Record<string, string>> },
+>(letter: T): Omit<T, 'fields'> & BoundedFields {
+  const { fields, cut } = boundedFields(letter.fields);
+  const reason = shortened(letter.reason);
+  const group = shortened(letter.group);
+  const consumer = shortened(letter.consumer);
+  const values =
+    (cut?.values ?? 0) +
+    [reason !== letter.reason, group !== letter.group, consumer !== letter.consumer].filter(Boolean).length;
+  const left = cut?.fields ?? 0;
+  const bounded = { ...letter, reason, group, consumer, fields };
+  return left + values === 0 ? bounded : { ...bounded, cut: { fields: left, values } };
+}
+
 export function boundedType<T extends string | null>(type: T): T {
   return (type === null || type.length <= VIEW_TYPE_MAX ? type : `${type.slice(0, VIEW_TYPE_MAX)}…`) as T;
 }

@@ -11,7 +11,7 @@ import {
 import type { Pipeline } from '../pipeline/pipeline.js';
 import { alertsOf, type Thresholds } from './alerts.js';
 import { BacklogGauge } from './backlog.js';
-import { boundedEntry, boundedFields, boundedType } from './bounded-view.js';
+import { boundedEntry, boundedLetter, boundedType } from './bounded-view.js';
 import { ConnectedConsumers } from './connected-consumers.js';
 
 /** XPENDING rows per group in one snapshot; the rest are counted in `pending.omitted`. */
@@ -138,7 +138,7 @@ export class SnapshotBuilder {
       dlq: {
         key: deadLetters.key,
         length: dlqLength,
-        newest: dlqNewest.map((letter) => ({ ...letter, ...boundedFields(letter.fields) })),
+        newest: dlqNewest.map(boundedLetter),
       },
       retention: { maxAgeMs: this.#pipeline.retention.maxAgeMs },
       thresholds: { ...this.#thresholds },
