@@ -43,6 +43,31 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
     expect(await redisSuite.redis.exists(`${streamKey}:controls`, `${streamKey}:owned`)).toBe(0);
   });
 
+  it('tells, on a stream an earlier Streamscope made (no <stream key>:owned yet), how to note its groups, which then start', async () => {
+    const { redis } = redisSuite;
+    const streamKey = uniqueStreamKey('upgrade');
+    // What the version before the note left: the demo's groups, a consumer added through the API, a guard.
+    await redis.xadd(streamKey, '*', 'type', 'order.created', 'ts_ms', '1');
+    for (const group of ['notifications', 'analytics']) await redis.xgroup('CREATE', streamKey, group, '0');
+    await redis.call('XGROUP', 'CREATECONSUMER', streamKey, 'notifications', 'worker-d');
+    await redis.zadd(`${streamKey}:processed:notifications`, 1, '1-0');
+    const refusal = start(['--stream-key', streamKey, '--no-reset']);
+    const hset = `HSET ${streamKey}:owned '["group","notifications"]' 1 '["group","analytics"]' 1`;
+    await expect(refusal).rejects.toThrow(
+      `${streamKey}:owned, where Streamscope notes its own groups and consumers`,
+    );
+    await expect(refusal).rejects.toThrow(hset);
+    await expect(refusal).rejects.toThrow(`'["consumer","notifications","worker-d"]' 1`);
+    // Done as it says, the default seed starts, and worker-d, noted too, is restored.
+    await redis.call(
+      ...(hset.split(' ').map((word) => word.replace(/^'|'$/g, '')) as [string, ...string[]]),
+      '["consumer","notifications","worker-d"]',
+      '1',
+    );
+    const server = await start(['--stream-key', streamKey, '--no-reset']);
+    expect(server.server.seeded).toEqual({ groups: 2, consumers: 4, restored: 1 });
+  });
+
   it('joins the group when --seed names it, but leaves its own consumers, and what they hold, to them', async () => {
     const streamKey = await applicationStream('foreign-named');
     const logged: string[] = [];

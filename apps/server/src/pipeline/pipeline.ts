@@ -347,13 +347,39 @@ export class Pipeline {
     const named = foreign.map((group) => JSON.stringify(group)).join(', ');
     if (!this.options.seedsNamed) {
       throw new StartRefusedError(
-        `group(s) ${named} already on ${JSON.stringify(this.stream.streamKey)} were not created by Streamscope: the demo's default seed would run its workers in them, taking their entries from the consumers that read them and acking them with the demo handler. Start with --seed none to only watch, or with --seed naming the groups and consumers to run`,
+        `group(s) ${named} already on ${JSON.stringify(this.stream.streamKey)} were not created by Streamscope: the demo's default seed would run its workers in them, taking their entries from the consumers that read them and acking them with the demo handler. Start with --seed none to only watch, or with --seed naming the groups and consumers to run${await this.#upgradeHint(foreign)}`,
       );
     }
     this.options.onBackgroundError?.(
       'seed',
       `joining group(s) ${named}, which Streamscope did not create, as --seed asks: its workers share their entries with the consumers already reading them`,
     );
+  }
+
+  /**
+   * With no `<stream key>:owned` at all, the stream may be one a Streamscope older than that note made: its groups
+   * (and the consumers added through its API) are noted nowhere. Says how to note them, for whoever knows.
+   */
+  async #upgradeHint(groups: readonly string[]): Promise<string> {
+    const ownedKey = this.#controls.ownedKey;
+    if ((await this.stream.redis.exists(ownedKey)) > 0) return '';
+    const field = (parts: string[]) => `'${JSON.stringify(parts)}' 1`;
+    const seedNames = new Set(
+      this.#seeds().flatMap((seed) => seed.consumers.map((name) => refKey(seed.group, name))),
+    );
+    const consumers: string[] = [];
+    for (const group of groups) {
+      for (const { name } of await consumersInRedis(this.stream, group)) {
+        if (!seedNames.has(refKey(group, name))) consumers.push(field(['consumer', group, name]));
+      }
+    }
+    const shown = consumers.slice(0, 10).join(' ');
+    const more = consumers.length > 10 ? ` (and ${consumers.length - 10} more of that form)` : '';
+    const also =
+      consumers.length > 0
+        ? `, adding ${shown}${more} for each consumer of theirs it ran (one added through its API), to have it restored`
+        : '';
+    return `. ${ownedKey}, where Streamscope notes its own groups and consumers, does not exist: if a Streamscope older than that note created these groups, note them as its own and start again: redis-cli HSET ${ownedKey} ${groups.map((group) => field(['group', group])).join(' ')}${also}`;
   }
 
   /** Feeds the read-only tail (XREAD BLOCK) into the live view. */
