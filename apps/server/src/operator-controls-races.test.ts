@@ -181,6 +181,35 @@ describe('saved operator controls at a --no-reset start', () => {
     expect(await redisSuite.redis.type(`${streamKey}:controls`)).toBe('string');
   });
 
+  it('a controls or owned key of another type loses only what it holds: the default seed still starts on its own groups', async () => {
+    for (const unreadable of ['controls', 'owned']) {
+      const streamKey = uniqueStreamKey(`${unreadable}-wrongtype-default`);
+      const flags = ['--stream-key', streamKey];
+      const first = await startTestServer(flags, { redis: redisSuite.server });
+      servers.push(first);
+      await first.server.pipeline.pauseConsumer('notifications', 'worker-a');
+      await first.stop();
+      await redisSuite.redis.del(`${streamKey}:${unreadable}`);
+      await redisSuite.redis.set(`${streamKey}:${unreadable}`, 'in the way');
+      const logged: string[] = [];
+      const started = startTestServer([...flags, '--no-reset'], {
+        redis: redisSuite.server,
+        log: (message) => logged.push(message),
+      });
+      if (unreadable === 'owned') {
+        // Nothing says the groups are Streamscope's: refused, and the log says which key could not be read.
+        await expect(started).rejects.toThrow('were not created by Streamscope');
+        expect(logged.join('\n')).toMatch(new RegExp(`${streamKey}:owned.* could not be read`));
+        expect(logged.join('\n')).not.toMatch(new RegExp(`${streamKey}:controls.* could not be read`));
+        continue;
+      }
+      const server = await started;
+      servers.push(server);
+      expect(server.server.seeded).toEqual({ groups: 2, consumers: 3, restored: 0 });
+      expect(logged.join('\n')).toMatch(new RegExp(`${streamKey}:controls.* could not be read`));
+    }
+  });
+
   it("many thousands of fields, all but one not this process's, are read in one round trip and start nothing", async () => {
     const streamKey = uniqueStreamKey('controls-huge');
     await (await start(streamKey)).stop();

@@ -69,12 +69,42 @@ export class OperatorControls {
 
   /**
    * What Redis holds, read in one MULTI; fields this version does not know are ignored, and so is one of its own
-   * whose value is not valid (another client's write, say), which `ignored` names.
+   * whose value is not valid (another client's write, say), which `ignored` names. Either key of another type
+   * (another client's) holds none of ours: what it would hold is lost, `ignored` says so, and the rest is read; the
+   * start goes on rather than refusing to run the pipeline (a `:controls` in the way must not make the groups
+   * noted in `:owned` look like another application's). Any other failure (Redis away, a refused command) throws:
+   * the saved pauses are unknown.
    */
   async load(): Promise<SavedControls> {
-    const [choices, retention, owned] = (await execAll(
-      this.#redis.multi().hkeys(this.key).hget(this.key, RETENTION_FIELD).hkeys(this.ownedKey),
-    )) as [string[], string | null, string[]];
+    const replies = (await this.#redis
+      .multi()
+      .hkeys(this.key)
+      .hget(this.key, RETENTION_FIELD)
+      .hkeys(this.ownedKey)
+      .exec()) ?? [[new Error('the MULTI was discarded'), null]];
+    // A key of another type (another client's) holds none of ours: only what it would hold is lost, and said.
+    const ignored: string[] = [];
+    const read = <T>(index: number, key: string, lost: string, empty: T): T => {
+      const [error, reply] = replies[index] ?? [new Error('no reply'), null];
+      if (!error) return reply as T;
+      if (!error.message.startsWith('WRONGTYPE')) throw error;
+      if (index !== 1)
+        ignored.push(`${key} could not be read (${error.message}): ${lost}, until it is deleted`);
+      return empty;
+    };
+    const choices = read<string[]>(
+      0,
+      this.key,
+      'no pause, auto-reaper or retention policy is restored, and none is saved',
+      [],
+    );
+    const retention = read<string | null>(1, this.key, '', null);
+    const owned = read<string[]>(
+      2,
+      this.ownedKey,
+      "no group or consumer is known as Streamscope's, and none is noted",
+      [],
+    );
     const fields = [...choices, ...owned];
     const paused: { group: string; name: string }[] = [];
     const consumers: { group: string; name: string }[] = [];
@@ -87,7 +117,6 @@ export class OperatorControls {
       else if (parsed?.[0] === 'autoreap') autoReap.add(parsed[1]);
       else if (parsed?.[0] === 'group') groups.add(parsed[1]);
     }
-    const ignored: string[] = [];
     let retentionMaxAgeMs: number | null = null;
     if (retention !== null) {
       const maxAge = savedMaxAgeSchema.safeParse(retention);

@@ -35,7 +35,7 @@ import { consumerInRedis, consumersInRedis, seemsActive } from './consumer-activ
 import { ConsumerPool, type StoppedConsumer } from './consumer-pool.js';
 import { ContinuousProducer } from './continuous-producer.js';
 import { fakeOrders } from './fake-orders.js';
-import { OperatorControls, type SavedControls } from './operator-controls.js';
+import { OperatorControls } from './operator-controls.js';
 import { RetentionPolicy } from './retention-policy.js';
 
 /** A group this process runs, and its consumers' names. */
@@ -263,9 +263,9 @@ export class Pipeline {
       // The operator's pauses and auto-reapers come back with the consumers: a consumer paused during an
       // incident starts paused (before its first read), not processing again by itself. Only this process's
       // groups and consumers take them; another process's are that process's to bring back.
-      const saved = await this.#loadControls();
-      await this.#refuseForeignSeedGroups(saved.groups);
+      const saved = await this.#controls.load();
       for (const line of saved.ignored) this.options.onBackgroundError?.('controls', line);
+      await this.#refuseForeignSeedGroups(saved.groups);
       const seedGroups = new Set(this.#seeds().map((seed) => seed.group));
       for (const group of saved.autoReap) if (seedGroups.has(group)) this.#autoReap.add(group);
       // The retention policy is the stream's, not a group's: it comes back whichever process saved it, and
@@ -283,31 +283,6 @@ export class Pipeline {
     }
     await this.#deleteData();
     return this.#seed('none');
-  }
-
-  /**
-   * The saved choices for a start without reset. A key of another type (another client's) holds none of ours,
-   * as every save there fails: the start goes on without them, saying so, rather than refusing to run the
-   * pipeline. Any other failure (Redis away, a refused command) fails the start: the saved pauses are unknown.
-   */
-  async #loadControls(): Promise<SavedControls> {
-    try {
-      return await this.#controls.load();
-    } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith('WRONGTYPE')) throw error;
-      this.options.onBackgroundError?.(
-        'controls',
-        `${this.#controls.key} could not be read (${error.message}): no pause, auto-reaper or retention policy is restored, and none is saved until it is deleted`,
-      );
-      return {
-        paused: [],
-        autoReap: new Set(),
-        consumers: [],
-        groups: new Set(),
-        retentionMaxAgeMs: null,
-        ignored: [],
-      };
-    }
   }
 
   /**
