@@ -139,7 +139,13 @@ it('a reset cut off by Redis after its consumers stopped starts them again once 
     pipeline.pool.closeAll = closeAll;
     expect(running(test)).toEqual([]);
     await redis.restart();
-    await waitFor('the seeds back', () => running(test).length === 3, { timeoutMs: 15_000 });
+    // Back once worker-c has its crashes again: they are queued on its new worker just after it starts.
+    await waitFor(
+      'the seeds back',
+      () =>
+        running(test).length === 3 && pipeline.pool.find('analytics', 'worker-c')?.status().crashQueued !== 0,
+      { timeoutMs: 15_000 },
+    );
     expect(running(test)).toEqual([
       'analytics/worker-c',
       'notifications/worker-a (paused)',
