@@ -185,17 +185,13 @@ describe('saved operator controls at a --no-reset start', () => {
     for (const unreadable of ['controls', 'owned']) {
       const streamKey = uniqueStreamKey(`${unreadable}-wrongtype-default`);
       const flags = ['--stream-key', streamKey];
-      const first = await startTestServer(flags, { redis: redisSuite.server });
-      servers.push(first);
+      const first = await startServer(flags);
       await first.server.pipeline.pauseConsumer('notifications', 'worker-a');
       await first.stop();
       await redisSuite.redis.del(`${streamKey}:${unreadable}`);
       await redisSuite.redis.set(`${streamKey}:${unreadable}`, 'in the way');
       const logged: string[] = [];
-      const started = startTestServer([...flags, '--no-reset'], {
-        redis: redisSuite.server,
-        log: (message) => logged.push(message),
-      });
+      const started = startServer([...flags, '--no-reset'], (message) => logged.push(message));
       if (unreadable === 'owned') {
         // Nothing says the groups are Streamscope's: refused, and the log says which key could not be read.
         await expect(started).rejects.toThrow('were not created by Streamscope');
@@ -204,7 +200,6 @@ describe('saved operator controls at a --no-reset start', () => {
         continue;
       }
       const server = await started;
-      servers.push(server);
       expect(server.server.seeded).toEqual({ groups: 2, consumers: 3, restored: 0 });
       expect(logged.join('\n')).toMatch(new RegExp(`${streamKey}:controls.* could not be read`));
     }
