@@ -20,6 +20,12 @@ test('a group run by another process: its consumer shows as elsewhere, its group
     await expect(pod.getByRole('button', { name: 'Remove pod-1' })).toBeDisabled();
     await expect(dashboard.page.getByLabel('Auto-reap billing')).toBeDisabled();
     await expect(dashboard.page.getByRole('article')).toHaveCount(4);
+    // A consumer added here would be Streamscope's, in a group another process runs: the form says what it does.
+    await expect(
+      billing.getByRole('button', { name: 'Add consumer to billing' }),
+    ).toHaveAccessibleDescription(
+      /No consumer of billing runs on this server: one added here runs the demo handler/,
+    );
 
     await dashboard.produceEvents(20);
     await expect(dashboard.stat(billing, 'Entries read')).toHaveText('20');

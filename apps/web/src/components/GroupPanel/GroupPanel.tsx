@@ -51,11 +51,10 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }:
     if (removal !== null) removalNote.current?.focus();
   }, [removal]);
   useOnStreamReset(useCallback(() => setRemoval(null), []));
-  const autoReap = useAutoReap({
-    group: group.name,
-    enabled: group.autoReap,
-    runsHere: group.consumers.some((consumer) => consumer.worker !== null),
-  });
+  // Another process's (or application's) group, as far as this page can tell: no worker of it runs here.
+  const runsHere = group.consumers.some((consumer) => consumer.worker !== null);
+  const addNoteId = useId();
+  const autoReap = useAutoReap({ group: group.name, enabled: group.autoReap, runsHere });
   const consumerLayout = useConsumerLayout(group.name, group.consumers.length);
   // The table's sort outlives the table: switched to cards and back, it comes back sorted as the user left it.
   const [sort, setSort] = useState<ConsumerSort>(DEFAULT_SORT);
@@ -175,6 +174,12 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }:
           </p>
         )}
 
+        {runsHere || group.consumers.length === 0 ? null : (
+          <p className="consumer-note" id={addNoteId}>
+            No consumer of {group.name} runs on this server: one added here runs the demo handler, which acks
+            what it is handed, taking entries from the group's other consumers.
+          </p>
+        )}
         <form className="add-consumer" onSubmit={onAdd} aria-busy={add.pending}>
           <div className="form-row">
             <div className="field">
@@ -191,7 +196,11 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }:
                 onChange={(event) => setName(event.target.value)}
               />
             </div>
-            <button type="submit" aria-label={`Add consumer to ${group.name}`}>
+            <button
+              type="submit"
+              aria-label={`Add consumer to ${group.name}`}
+              aria-describedby={runsHere || group.consumers.length === 0 ? undefined : addNoteId}
+            >
               Add consumer
             </button>
           </div>
