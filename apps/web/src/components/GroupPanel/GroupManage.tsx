@@ -12,15 +12,15 @@ const MOVE_CHOICES = {
   id: 'After an ID…',
 } as const;
 
-/**
- * The group itself, behind a disclosure so it stays out of the way: moving its cursor (XGROUP SETID) and deleting
- * it (XGROUP DESTROY), which asks first and says what it would forget.
- */
 interface GroupManageProps {
   group: GroupView;
   onDeleted: (result: CommandResults['group.delete']) => void;
 }
 
+/**
+ * The group itself, behind a disclosure so it stays out of the way: moving its cursor (XGROUP SETID) and deleting
+ * it (XGROUP DESTROY), which asks first and says what it would forget.
+ */
 export function GroupManage({ group, onDeleted }: GroupManageProps) {
   const [choice, setChoice] = useState<PositionChoice>('0-0');
   const [typedId, setTypedId] = useState('');

@@ -15,6 +15,7 @@ import { useAutoReap } from './use-auto-reap';
 import { useConsumerLayout } from './use-consumer-layout';
 import './GroupPanel.css';
 import { Stat } from '../Stat/Stat';
+import { TextField } from '../TextField/TextField';
 
 type Removal = CommandResults['consumer.remove'];
 
@@ -38,7 +39,6 @@ interface GroupPanelProps {
 /** One consumer group: its cursor and backlog (XINFO GROUPS), its consumers, and adding one. */
 export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }: GroupPanelProps) {
   const headingId = useId();
-  const nameId = useId();
   const [name, setName] = useState('');
   const [removal, setRemoval] = useState<Removal | null>(null);
   const add = useCommand<'consumer.add'>();
@@ -182,20 +182,16 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }:
         )}
         <form className="add-consumer" onSubmit={onAdd} aria-busy={add.pending}>
           <div className="form-row">
-            <div className="field">
-              <label htmlFor={nameId}>
-                Consumer name<span className="sr-only"> for {group.name}</span>
-              </label>
-              <input
-                id={nameId}
-                type="text"
-                placeholder={consumerNameHint(group.consumers.map((consumer) => consumer.name))}
-                spellCheck={false}
-                autoComplete="off"
-                value={name}
-                onChange={(event) => setName(event.target.value)}
-              />
-            </div>
+            <TextField
+              label={
+                <>
+                  Consumer name<span className="sr-only"> for {group.name}</span>
+                </>
+              }
+              placeholder={consumerNameHint(group.consumers.map((consumer) => consumer.name))}
+              value={name}
+              onChange={setName}
+            />
             <button
               type="submit"
               aria-label={`Add consumer to ${group.name}`}

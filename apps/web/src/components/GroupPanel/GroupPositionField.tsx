@@ -1,4 +1,5 @@
 import { useId } from 'react';
+import { TextField } from '../TextField/TextField';
 import type { PositionChoice } from './group-position';
 
 interface GroupPositionFieldProps {
@@ -25,7 +26,6 @@ export function GroupPositionField({
   onTypedId,
 }: GroupPositionFieldProps) {
   const selectId = useId();
-  const idFieldId = useId();
   const aboutText = about === undefined ? null : <span className="sr-only"> {about}</span>;
   return (
     <>
@@ -45,20 +45,14 @@ export function GroupPositionField({
         </select>
       </div>
       {choice === 'id' ? (
-        <div className="field">
-          <label htmlFor={idFieldId}>After ID{aboutText}</label>
-          <input
-            id={idFieldId}
-            className="mono position-id"
-            type="text"
-            required
-            placeholder="1716998413541-0"
-            spellCheck={false}
-            autoComplete="off"
-            value={typedId}
-            onChange={(event) => onTypedId(event.target.value)}
-          />
-        </div>
+        <TextField
+          label={<>After ID{aboutText}</>}
+          inputClassName="mono position-id"
+          required
+          placeholder="1716998413541-0"
+          value={typedId}
+          onChange={onTypedId}
+        />
       ) : null}
     </>
   );

@@ -2,6 +2,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { useCommand } from '../../hooks/use-command';
 import { formatNullable } from '../../lib/format';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
+import { TextField } from '../TextField/TextField';
 import { GroupPositionField } from './GroupPositionField';
 import { type PositionChoice, positionOf } from './group-position';
 
@@ -14,7 +15,6 @@ const START_CHOICES = {
 /** XGROUP CREATE: a new group on the stream, reading from where the user says; consumers are added to it after. */
 export function NewGroupForm() {
   const headingId = useId();
-  const nameId = useId();
   const [name, setName] = useState('');
   const [choice, setChoice] = useState<PositionChoice>('$');
   const [typedId, setTypedId] = useState('');
@@ -37,19 +37,7 @@ export function NewGroupForm() {
       </h2>
       <form onSubmit={onCreate} onInvalid={create.refuse} aria-busy={create.pending}>
         <div className="form-row">
-          <div className="field">
-            <label htmlFor={nameId}>Group name</label>
-            <input
-              id={nameId}
-              type="text"
-              required
-              placeholder="billing"
-              spellCheck={false}
-              autoComplete="off"
-              value={name}
-              onChange={(event) => setName(event.target.value)}
-            />
-          </div>
+          <TextField label="Group name" required placeholder="billing" value={name} onChange={setName} />
           <GroupPositionField
             label="Start at"
             choices={START_CHOICES}

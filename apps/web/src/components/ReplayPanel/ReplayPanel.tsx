@@ -1,5 +1,5 @@
 import { LIMITS } from '@streamscope/protocol';
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { useCommand } from '../../hooks/use-command';
 import { formatCount } from '../../lib/format';
 import { parseNumberInput } from '../../lib/parse-number';
@@ -7,11 +7,11 @@ import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { NumberField } from '../NumberField/NumberField';
 import { Panel } from '../Panel/Panel';
 import { EntryTable } from '../TailPanel/EntryTable';
+import { TextField } from '../TextField/TextField';
 import './ReplayPanel.css';
 
 /** XRANGE over any range: history that no consumer group's cursor can change. */
 export function ReplayPanel() {
-  const ids = { start: useId(), end: useId() };
   const [start, setStart] = useState('-');
   const [end, setEnd] = useState('+');
   const [limit, setLimit] = useState('50');
@@ -36,30 +36,8 @@ export function ReplayPanel() {
     <Panel title="Replay" subtitle="XRANGE">
       <form onSubmit={onReplay} onInvalid={replay.refuse} aria-busy={replay.pending}>
         <div className="form-row">
-          <div className="field">
-            <label htmlFor={ids.start}>Start</label>
-            <input
-              id={ids.start}
-              className="id-input"
-              type="text"
-              spellCheck={false}
-              autoComplete="off"
-              value={start}
-              onChange={(event) => setStart(event.target.value)}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={ids.end}>End</label>
-            <input
-              id={ids.end}
-              className="id-input"
-              type="text"
-              spellCheck={false}
-              autoComplete="off"
-              value={end}
-              onChange={(event) => setEnd(event.target.value)}
-            />
-          </div>
+          <TextField label="Start" inputClassName="id-input" value={start} onChange={setStart} />
+          <TextField label="End" inputClassName="id-input" value={end} onChange={setEnd} />
           <NumberField label="Limit" min={1} max={LIMITS.replayMax} value={limit} onChange={setLimit} />
           <button type="submit" className="primary">
             Replay
