@@ -17,11 +17,20 @@ interface Slot {
   worker: ConsumerWorker;
 }
 
-/** A consumer `closeGroup` stopped, as it stood: what starting it again should bring back. */
-export interface StoppedConsumer {
-  readonly name: string;
+/** How a consumer stands, for starting it again so: paused or not, and the crashes queued on it. */
+export interface Standing {
   readonly paused: boolean;
   readonly crashQueued: number;
+}
+
+export function standingOf(worker: ConsumerWorker): Standing {
+  const { paused, crashQueued } = worker.status();
+  return { paused, crashQueued };
+}
+
+/** A consumer `closeGroup` stopped, as it stood: what starting it again should bring back. */
+export interface StoppedConsumer extends Standing {
+  readonly name: string;
 }
 
 export interface RemovalResult extends HandoverResult {
@@ -59,12 +68,13 @@ export class ConsumerPool {
 
   /**
    * Starts a consumer; with `paused` it is paused before its first read (a pause a restart brings back), so it
-   * reads nothing, not even its own PEL, until resumed.
+   * reads nothing, not even its own PEL, until resumed; with `crashQueued`, that many crashes are queued on it
+   * again (see `standingOf`).
    */
   async add(
     group: string,
     name: string,
-    { paused = false }: { paused?: boolean } = {},
+    { paused = false, crashQueued = 0 }: Partial<Standing> = {},
   ): Promise<ConsumerWorker> {
     const key = slotKey(group, name);
     if (this.#closed) throw shuttingDown();
@@ -73,6 +83,7 @@ export class ConsumerPool {
     this.#slots.set(key, slot);
     try {
       if (paused) await slot.worker.pause();
+      if (crashQueued > 0) slot.worker.crashNext(crashQueued);
       await this.#stream.ensureGroup(group, '0-0');
       await slot.worker.start();
       slot.state = 'running';
@@ -121,7 +132,7 @@ export class ConsumerPool {
       // Paused or with crashes queued, it stays so: the user asked that of the consumer, not of one worker.
       // (Unless the pool was closed meanwhile: a worker started then would never be closed.)
       if (this.#slots.get(slotKey(group, name)) === slot) {
-        const { paused, crashQueued } = slot.worker.status();
+        const { paused, crashQueued } = standingOf(slot.worker);
         slot.worker = this.#makeWorker(group, name);
         if (paused) await slot.worker.pause();
         if (crashQueued > 0) slot.worker.crashNext(crashQueued);
@@ -214,10 +225,7 @@ export class ConsumerPool {
     }
     for (const [key] of slots) this.#slots.delete(key);
     const workers = slots.map(([, slot]) => slot.worker);
-    const stood = workers.map((worker) => {
-      const { paused, crashQueued } = worker.status();
-      return { name: worker.name, paused, crashQueued };
-    });
+    const stood = workers.map((worker) => ({ name: worker.name, ...standingOf(worker) }));
     await this.#closeWorkers(workers);
     return stood;
   }

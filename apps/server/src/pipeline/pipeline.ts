@@ -32,7 +32,7 @@ import { EntryHistory, isTrouble } from '../live/entry-history.js';
 import { TickBuffer } from '../live/tick-buffer.js';
 import { CommandError, isRedisUnavailable, shuttingDown } from './command-error.js';
 import { consumerInRedis, consumersInRedis, seemsActive } from './consumer-activity.js';
-import { ConsumerPool, type StoppedConsumer } from './consumer-pool.js';
+import { ConsumerPool, type StoppedConsumer, standingOf } from './consumer-pool.js';
 import { ContinuousProducer } from './continuous-producer.js';
 import { fakeOrders } from './fake-orders.js';
 import { OperatorControls } from './operator-controls.js';
@@ -802,10 +802,8 @@ export class Pipeline {
       );
       return;
     }
-    for (const { name, paused, crashQueued } of stopped) {
-      if (this.pool.find(group, name)) continue;
-      const worker = await this.pool.add(group, name, { paused });
-      if (crashQueued > 0) worker.crashNext(crashQueued);
+    for (const { name, ...standing } of stopped) {
+      if (!this.pool.find(group, name)) await this.pool.add(group, name, standing);
     }
   }
 
@@ -841,10 +839,7 @@ export class Pipeline {
   async #refuseRewindElsewhere(group: string, id: string): Promise<void> {
     const { lastDeliveredId } = await this.#groupInfo(group);
     if (id === '$' || compareEntryIds(id, lastDeliveredId) >= 0) return;
-    const connected = await ConnectedConsumers.of(this.stream);
-    const elsewhere = (await consumersInRedis(this.stream, group))
-      .map(({ name }) => name)
-      .filter((name) => !this.pool.find(group, name) && connected?.has(group, name));
+    const elsewhere = await this.#readersElsewhere(group, { seenReading: false });
     if (elsewhere.length > 0) {
       throw new CommandError(
         'conflict',
@@ -881,17 +876,28 @@ export class Pipeline {
    * deleting it would fail their every read.
    */
   async #refuseReadElsewhere(group: string): Promise<void> {
-    const connected = await ConnectedConsumers.of(this.stream);
-    const elsewhere = (await consumersInRedis(this.stream, group)).filter(
-      ({ name, idleMs }) =>
-        !this.pool.find(group, name) && (connected?.has(group, name) || seemsActive(idleMs)),
-    );
+    const elsewhere = await this.#readersElsewhere(group, { seenReading: true });
     if (elsewhere.length > 0) {
       throw new CommandError(
         'conflict',
-        `group ${group} is in use elsewhere: ${listed(elsewhere.map(({ name }) => name))} ${elsewhere.length === 1 ? 'reads' : 'read'} it from another process or client. Stop ${elsewhere.length === 1 ? 'it' : 'them'} there first`,
+        `group ${group} is in use elsewhere: ${listed(elsewhere)} ${elsewhere.length === 1 ? 'reads' : 'read'} it from another process or client. Stop ${elsewhere.length === 1 ? 'it' : 'them'} there first`,
       );
     }
+  }
+
+  /**
+   * The group's consumers that another process reads with, not this one: a Streamscope worker there (its named
+   * connection is open, see `#runElsewhere`) or, with `seenReading`, any client Redis saw reading lately.
+   */
+  async #readersElsewhere(group: string, { seenReading }: { seenReading: boolean }): Promise<string[]> {
+    const connected = await ConnectedConsumers.of(this.stream);
+    return (await consumersInRedis(this.stream, group))
+      .filter(
+        ({ name, idleMs }) =>
+          this.#runElsewhere(group, name, connected) ||
+          (seenReading && !this.pool.find(group, name) && seemsActive(idleMs)),
+      )
+      .map(({ name }) => name);
   }
 
   /** What this process keeps of a group: its guard, counters and redelivery mark. */
@@ -922,10 +928,9 @@ export class Pipeline {
 
   async #reset(): Promise<{ groups: number; consumers: number }> {
     // As they stand: cut off, the reset starts them again so (a consumer paused during an incident stays paused).
-    const stopped = this.pool.workers().map((worker) => {
-      const { paused, crashQueued } = worker.status();
-      return { group: worker.group, name: worker.name, paused, crashQueued };
-    });
+    const stopped = this.pool
+      .workers()
+      .map((worker) => ({ group: worker.group, name: worker.name, ...standingOf(worker) }));
     await this.pool.closeAll();
     try {
       await this.#deleteData();
