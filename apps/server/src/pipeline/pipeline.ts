@@ -120,6 +120,8 @@ interface ControlsChanged {
   readonly consumers?: readonly ConsumerRef[];
   readonly groups?: readonly string[];
   readonly retention?: boolean;
+  /** Groups deleted through this server: no longer noted as Streamscope's. */
+  readonly deletedGroups?: readonly string[];
 }
 
 /** The first wait before saving again choices whose save failed, and the longest (see `#resaveDelayMs`). */
@@ -521,11 +523,12 @@ export class Pipeline {
    * choices are saved again, as they then stand, once Redis answers.
    */
   async #save(
-    { consumers = [], groups = [], retention = false }: ControlsChanged,
+    { consumers = [], groups = [], retention = false, deletedGroups = [] }: ControlsChanged,
     done: string,
   ): Promise<void> {
     try {
       await this.#controls.save({
+        deletedGroups,
         consumers: consumers.map(({ group, name }) => {
           const worker = this.pool.find(group, name);
           return { group, name, paused: worker?.status().paused ?? false, runs: worker !== undefined };
@@ -781,11 +784,9 @@ export class Pipeline {
         else await this.#restartStopped(group, stopped);
         throw error;
       }
-      await this.#forgetDeleted(
-        group,
-        stopped.map(({ name }) => name),
-      );
-      return { group, consumersStopped: stopped.map(({ name }) => name), pendingDiscarded: pending };
+      const consumersStopped = stopped.map(({ name }) => name);
+      await this.#forgetDeleted(group, consumersStopped);
+      return { group, consumersStopped, pendingDiscarded: pending };
     });
   }
 
@@ -825,10 +826,11 @@ export class Pipeline {
   async #forgetDeleted(group: string, consumers: readonly string[]): Promise<void> {
     await this.#forgetGroup(group);
     this.#autoReap.delete(group);
-    await this.#saveQuietly({ consumers: consumers.map((name) => ({ group, name })), groups: [group] });
-    await this.#controls
-      .save({ deletedGroups: [group] })
-      .catch((error: unknown) => this.options.onBackgroundError?.('controls', error));
+    await this.#saveQuietly({
+      consumers: consumers.map((name) => ({ group, name })),
+      groups: [group],
+      deletedGroups: [group],
+    });
   }
 
   /**
