@@ -1268,8 +1268,10 @@ export class Pipeline {
   }
 
   #record(recorded: LifecycleEventView): void {
-    // Kept for 25,000 entries and sent to every page: another client's entry may have a megabyte for a type.
-    const event = { ...recorded, eventType: boundedType(recorded.eventType) };
+    // Kept for 25,000 entries and sent to every page: another client's entry may have a megabyte for a type. Copied
+    // only then: every delivery and ack comes through here.
+    const eventType = boundedType(recorded.eventType);
+    const event = eventType === recorded.eventType ? recorded : { ...recorded, eventType };
     this.history.record(event);
     this.feed.push(event);
     for (const observer of this.#observers) observer(event);
