@@ -1,5 +1,5 @@
 import type { AlertView, CommandResults, GroupView } from '@streamscope/protocol';
-import { type FormEvent, memo, useCallback, useEffect, useId, useRef, useState } from 'react';
+import { type FormEvent, memo, useCallback, useId, useRef, useState } from 'react';
 import { useCommand } from '../../hooks/use-command';
 import { useOnStreamReset } from '../../hooks/use-stream-reset';
 import { type AlertIndex, alertsFor, hasAlert } from '../../lib/alerts';
@@ -11,6 +11,7 @@ import { ConsumerTable } from './ConsumerTable';
 import { consumerNameHint } from './consumer-name-hint';
 import { type ConsumerSort, DEFAULT_SORT } from './consumer-table-order';
 import { GroupManage } from './GroupManage';
+import { OutcomeNote } from './OutcomeNote';
 import { useAutoReap } from './use-auto-reap';
 import { useConsumerLayout } from './use-consumer-layout';
 import './GroupPanel.css';
@@ -43,13 +44,8 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }:
   const [removal, setRemoval] = useState<Removal | null>(null);
   const add = useCommand<'consumer.add'>();
   const onRemoved = useCallback((result: Removal) => setRemoval(result), []);
-  // The Remove button that had focus leaves with its card at the next snapshot, which would drop focus to
-  // <body>: it moves to the note saying what the removal did, and from there (once dismissed) to the group.
-  const removalNote = useRef<HTMLParagraphElement>(null);
+  // Focus goes from the removal's note (see OutcomeNote), once dismissed, to the group.
   const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => {
-    if (removal !== null) removalNote.current?.focus();
-  }, [removal]);
   useOnStreamReset(useCallback(() => setRemoval(null), []));
   // Another process's (or application's) group, as far as this page can tell: no worker of it runs here.
   const runsHere = group.consumers.some((consumer) => consumer.worker !== null);
@@ -156,22 +152,16 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }:
         )}
 
         {removal === null ? null : (
-          <p ref={removalNote} tabIndex={-1} className="removal-note" aria-live="polite">
-            <span>
-              <RemovalNote removal={removal} />
-            </span>
-            <button
-              type="button"
-              className="small dismiss"
-              aria-label="Dismiss removal note"
-              onClick={() => {
-                setRemoval(null);
-                heading.current?.focus();
-              }}
-            >
-              ×
-            </button>
-          </p>
+          <OutcomeNote
+            outcome={removal}
+            dismissLabel="Dismiss removal note"
+            onDismiss={() => {
+              setRemoval(null);
+              heading.current?.focus();
+            }}
+          >
+            <RemovalNote removal={removal} />
+          </OutcomeNote>
         )}
 
         {runsHere || group.consumers.length === 0 ? null : (

@@ -1,11 +1,12 @@
 import type { CommandResults } from '@streamscope/protocol';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { useOnStreamReset } from '../../hooks/use-stream-reset';
 import { indexAlerts, NO_ALERTS } from '../../lib/alerts';
 import { formatCount } from '../../lib/format';
 import { useDashboard } from '../../store/store';
 import { GroupPanel } from './GroupPanel';
 import { NewGroupForm } from './NewGroupForm';
+import { OutcomeNote } from './OutcomeNote';
 
 type GroupDeletion = CommandResults['group.delete'];
 
@@ -14,12 +15,8 @@ export function GroupsSection() {
   const alerts = useDashboard((state) => state.snapshot?.alerts ?? NO_ALERTS);
   const alertIndex = useMemo(() => indexAlerts(alerts), [alerts]);
   // A deleted group's panel leaves with it, the Delete button that had focus too: what the deletion did is said
-  // here, and focus moves to it.
+  // here (see OutcomeNote).
   const [deleted, setDeleted] = useState<GroupDeletion | null>(null);
-  const deletedNote = useRef<HTMLParagraphElement>(null);
-  useEffect(() => {
-    if (deleted !== null) deletedNote.current?.focus();
-  }, [deleted]);
   useOnStreamReset(useCallback(() => setDeleted(null), []));
   if (groups === undefined) return null;
   return (
@@ -36,27 +33,21 @@ export function GroupsSection() {
         </div>
       )}
       {deleted === null ? null : (
-        <p ref={deletedNote} tabIndex={-1} className="removal-note" aria-live="polite">
-          <span>
-            Deleted group <strong>{deleted.group}</strong>
-            {deleted.consumersStopped.length === 0 ? null : (
-              <>
-                , after stopping <strong>{deleted.consumersStopped.join(', ')}</strong>
-              </>
-            )}
-            {deleted.pendingDiscarded === 0 ? null : (
-              <>; {formatCount(deleted.pendingDiscarded)} pending entries forgotten</>
-            )}
-          </span>
-          <button
-            type="button"
-            className="small dismiss"
-            aria-label="Dismiss group deletion note"
-            onClick={() => setDeleted(null)}
-          >
-            ×
-          </button>
-        </p>
+        <OutcomeNote
+          outcome={deleted}
+          dismissLabel="Dismiss group deletion note"
+          onDismiss={() => setDeleted(null)}
+        >
+          Deleted group <strong>{deleted.group}</strong>
+          {deleted.consumersStopped.length === 0 ? null : (
+            <>
+              , after stopping <strong>{deleted.consumersStopped.join(', ')}</strong>
+            </>
+          )}
+          {deleted.pendingDiscarded === 0 ? null : (
+            <>; {formatCount(deleted.pendingDiscarded)} pending entries forgotten</>
+          )}
+        </OutcomeNote>
       )}
       <NewGroupForm />
     </>
