@@ -1,6 +1,9 @@
 import { StreamArgumentError } from './errors.js';
 
 const UINT64_MAX = 2n ** 64n - 1n;
+
+/** The last entry ID there is: every entry is at or before it. */
+export const LAST_ENTRY_ID = `${UINT64_MAX}-${UINT64_MAX}`;
 const ENTRY_ID = /^(\d{1,20})(?:-(\d{1,20}))?$/;
 /** Parts of at most 19 digits, which always fit in 64 bits: every ID Redis generates today. */
 const SHORT_ENTRY_ID = /^\d{1,19}(?:-\d{1,19})?$/;

@@ -14,6 +14,7 @@ import {
   EventStream,
   type GroupInfo,
   GroupNotFoundError,
+  LAST_ENTRY_ID,
   type LifecycleEvent,
   type LifecycleKind,
   ProcessedIds,
@@ -127,9 +128,6 @@ interface ControlsChanged {
 /** The first wait before saving again choices whose save failed, and the longest (see `#resaveDelayMs`). */
 const RESAVE_FIRST_MS = 1_000;
 const RESAVE_MAX_MS = 30_000;
-
-/** The last ID there is: every entry is at or before it. */
-const LAST_ENTRY_ID = '18446744073709551615-18446744073709551615';
 
 /** How many names a message lists before it says only how many more there are. */
 const NAMES_LISTED = 10;
