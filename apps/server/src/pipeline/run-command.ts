@@ -6,9 +6,9 @@ import {
   POISON_EVENT_TYPE,
 } from '@streamscope/protocol';
 import type { StreamEntry } from '@streamscope/streams';
+import { replayWithinBudget } from './answer-budget.js';
 import { assertRedisReady, CommandError, shuttingDown } from './command-error.js';
 import type { Pipeline } from './pipeline.js';
-import { replayWithinBudget } from './replay-within-budget.js';
 import { previewTrim } from './trim-preview.js';
 
 /** Commands that only change this process's own state: they work while Redis is away. */

@@ -1,7 +1,7 @@
 import { EventStream } from '@streamscope/streams';
 import { uniqueStreamKey, usePrivateRedis } from '@streamscope/testkit';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REPLAY_BUDGET_CHARS, replayWithinBudget } from './replay-within-budget.js';
+import { ANSWER_BUDGET_CHARS, replayWithinBudget } from './answer-budget.js';
 
 const redisSuite = usePrivateRedis();
 
@@ -29,7 +29,7 @@ describe('replayWithinBudget', () => {
     const first = await replayWithinBudget(stream, '-', '+', 500);
     expect(first.entries.length).toBeLessThan(60);
     const chars = first.entries.reduce((sum, entry) => sum + (entry.fields.body?.length ?? 0), 0);
-    expect(chars).toBeLessThanOrEqual(REPLAY_BUDGET_CHARS);
+    expect(chars).toBeLessThanOrEqual(ANSWER_BUDGET_CHARS);
     expect(first.stoppedBefore).toBe(ids[first.entries.length]);
 
     // Replayed from there, page after page, every entry comes exactly once, in order.
