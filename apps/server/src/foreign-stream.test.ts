@@ -219,7 +219,7 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
     expect(replay.entries[0].fields.big).toHaveLength(megabyte.length);
   });
 
-  it("bounds a dead letter's reason, group and consumer in the snapshot, which any client may make a megabyte", async () => {
+  it("bounds a dead letter's original ID, reason, group and consumer, which any client may make a megabyte, pushed or listed", async () => {
     const { redis } = redisSuite;
     const streamKey = uniqueStreamKey('huge-letter');
     const megabyte = 'R'.repeat(1024 * 1024);
@@ -227,20 +227,65 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
     const letterId = await redis.xadd(
       `${streamKey}:dlq`,
       '*',
-      ...['dlq_original_id', '1-0', 'dlq_group', `g${megabyte}`, 'dlq_consumer', `c${megabyte}`],
+      ...['dlq_original_id', `1-0${megabyte}`, 'dlq_group', `g${megabyte}`, 'dlq_consumer', `c${megabyte}`],
       ...['dlq_delivery_count', '5', 'dlq_reason', megabyte, 'dlq_ts_ms', '1', 'type', 'order.created'],
     );
     const server = await start(['--stream-key', streamKey, '--no-reset', '--seed', 'none']);
     const state = await json(server.server.app.request('/api/state'));
     expect(JSON.stringify(state).length).toBeLessThan(64 * 1024);
-    const [letter] = state.dlq.newest;
-    expect(letter).toMatchObject({ id: letterId, originalId: '1-0', fields: { type: 'order.created' } });
-    expect(letter.reason).toBe(`${'R'.repeat(1000)}…`);
-    expect(letter.group).toHaveLength(1001);
-    expect(letter.consumer).toHaveLength(1001);
-    expect(letter.cut).toEqual({ fields: 0, values: 3 });
-    // Asked for, the letter comes whole.
     const listed = await json(await postJson(server, '/api/dlq/list', { count: 1 }));
-    expect(listed.entries[0].reason).toHaveLength(megabyte.length);
+    expect(JSON.stringify(listed).length).toBeLessThan(8 * 1024);
+    expect(listed.stoppedBefore).toBeNull();
+    for (const letter of [state.dlq.newest[0], listed.entries[0]]) {
+      expect(letter).toMatchObject({ id: letterId, fields: { type: 'order.created' } });
+      expect(letter.originalId).toBe(`${`1-0${megabyte}`.slice(0, 1000)}…`);
+      expect(letter.reason).toBe(`${'R'.repeat(1000)}…`);
+      expect(letter.group).toHaveLength(1001);
+      expect(letter.consumer).toHaveLength(1001);
+      expect(letter.cut).toEqual({ fields: 0, values: 4 });
+    }
+  });
+
+  it('lists a letter with a 2 MB value and one of 150 fields bounded, and Requeue writes each back whole, from Redis', async () => {
+    const { redis } = redisSuite;
+    const streamKey = uniqueStreamKey('requeue-whole');
+    const twoMegabytes = 'V'.repeat(2 * 1024 * 1024);
+    const wide = Array.from({ length: 150 }, (_, n) => [`f${n}`, `v${n}`]).flat();
+    await redis.xadd(streamKey, '*', 'type', 'order.created');
+    const meta = (original: string) => [
+      ...['dlq_original_id', original, 'dlq_group', 'billing', 'dlq_consumer', 'worker-a'],
+      ...['dlq_delivery_count', '5', 'dlq_reason', 'handler failed', 'dlq_ts_ms', '1'],
+    ];
+    const bigLetter = await redis.xadd(
+      `${streamKey}:dlq`,
+      '*',
+      ...meta('1-1'),
+      ...['type', 'report.generated', 'body', twoMegabytes],
+    );
+    const wideLetter = await redis.xadd(`${streamKey}:dlq`, '*', ...meta('1-2'), ...wide);
+    const server = await start(['--stream-key', streamKey, '--no-reset', '--seed', 'none']);
+
+    const listed = await json(await postJson(server, '/api/dlq/list', {}));
+    expect(listed.entries.map((letter: { id: string }) => letter.id)).toEqual([wideLetter, bigLetter]);
+    const [wideShown, bigShown] = listed.entries;
+    expect(bigShown.fields).toEqual({ type: 'report.generated', body: `${'V'.repeat(1000)}…` });
+    expect(bigShown.cut).toEqual({ fields: 0, values: 1 });
+    expect(Object.keys(wideShown.fields)).toHaveLength(100);
+    expect(wideShown.cut).toEqual({ fields: 50, values: 0 });
+
+    for (const [letter, original, fields] of [
+      [bigLetter, '1-1', ['type', 'report.generated', 'body', twoMegabytes]],
+      [wideLetter, '1-2', wide],
+    ] as const) {
+      const answer = await postJson(server, '/api/dlq/requeue', { id: letter });
+      expect(answer.status).toBe(200);
+      const { requeuedAs } = await json(answer);
+      const [[, written] = ['', []]] = (await redis.xrange(streamKey, requeuedAs, requeuedAs)) as [
+        string,
+        string[],
+      ][];
+      expect(written).toEqual([...fields, 'requeued_from', original]);
+    }
+    expect(await redis.xlen(`${streamKey}:dlq`)).toBe(0);
   });
 });

@@ -34,7 +34,16 @@ export interface CommandResults {
   'trim.minid': { deleted: number; length: number; minId: string };
   reset: { groups: number; consumers: number };
   'poison.inject': { produced: number; ids: string[] };
-  'dlq.list': { entries: DeadLetterView[] };
+  'dlq.list': {
+    /** Newest first, each bounded as the snapshot's are (see `DeadLetterView.cut`). */
+    entries: DeadLetterView[];
+    /**
+     * Set when the answer stopped short of `count` to stay under about 4 MB of letter data, as a replay does: the first
+     * letter left out. The next page, `before` the last letter of `entries`, begins with it. `null` when nothing was
+     * left out.
+     */
+    stoppedBefore: string | null;
+  };
   'dlq.requeue': { id: string; requeuedAs: string };
   'dlq.discard': { id: string; discarded: boolean };
   'dlq.purge': { through: string; discarded: number };

@@ -109,9 +109,14 @@ const groupSchema = z.object({
 });
 export type GroupView = z.infer<typeof groupSchema>;
 
-/** An entry in the dead-letter stream: where it came from, why it is there, and its original fields. */
+/**
+ * An entry in the dead-letter stream: where it came from, why it is there, and its original fields, bounded as an
+ * entry's are (in the snapshot and in `dlq.list` alike); its original ID, group, consumer and reason, which any
+ * client may write there, are cut at 1,000 characters too, each counted in `cut.values`. Requeue writes the letter's
+ * fields back whole, from Redis.
+ */
 export const deadLetterSchema = z.object({
-  /** Its ID in the dead-letter stream. */
+  /** Its ID in the dead-letter stream, whole: requeue and discard go by it. */
   id: z.string(),
   originalId: z.string(),
   group: z.string(),

@@ -49,22 +49,35 @@ export function boundedEntry(entry: {
 }
 
 /**
- * A dead letter as the dashboard is pushed it: its fields bounded, and its reason, group and consumer (read from
- * the dead-letter stream, which any client may write, and a handler's error message may be long) each cut at
- * 1,000 characters, counted in `cut.values`. Its IDs are sent whole: the page requeues and discards by them.
+ * A dead letter as the dashboard is sent it, pushed or listed: its fields bounded, and its original ID, reason, group
+ * and consumer (read from the dead-letter stream, which any client may write, and a handler's error message may be
+ * long) each cut at 1,000 characters, counted in `cut.values`. Its own ID, a stream ID Redis gave it, is sent whole:
+ * the page requeues and discards by it, and Requeue reads the letter whole in Redis, not this view.
  */
 export function boundedLetter<
-  T extends { reason: string; group: string; consumer: string; fields: Readonly<Record<string, string>> },
+  T extends {
+    originalId: string;
+    reason: string;
+    group: string;
+    consumer: string;
+    fields: Readonly<Record<string, string>>;
+  },
 >(letter: T): Omit<T, 'fields'> & BoundedFields {
   const { fields, cut } = boundedFields(letter.fields);
+  const originalId = shortened(letter.originalId);
   const reason = shortened(letter.reason);
   const group = shortened(letter.group);
   const consumer = shortened(letter.consumer);
   const values =
     (cut?.values ?? 0) +
-    [reason !== letter.reason, group !== letter.group, consumer !== letter.consumer].filter(Boolean).length;
+    [
+      originalId !== letter.originalId,
+      reason !== letter.reason,
+      group !== letter.group,
+      consumer !== letter.consumer,
+    ].filter(Boolean).length;
   const left = cut?.fields ?? 0;
-  const bounded = { ...letter, reason, group, consumer, fields };
+  const bounded = { ...letter, originalId, reason, group, consumer, fields };
   return left + values === 0 ? bounded : { ...bounded, cut: { fields: left, values } };
 }
 

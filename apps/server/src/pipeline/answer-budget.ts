@@ -1,8 +1,10 @@
-import type { EventStream, StreamEntry } from '@streamscope/streams';
+import type { DeadLetterView } from '@streamscope/protocol';
+import type { DeadLetters, EventStream, StreamEntry } from '@streamscope/streams';
+import { boundedLetter } from '../live/bounded-view.js';
 
 /**
- * The most characters of entry data (IDs, field names and values) one answer that lists entries (a replay) holds,
- * about 4 MB: a stream another application writes megabyte values into would
+ * The most characters of entry data (IDs, field names and values, a letter's reason, group and consumer) one replay
+ * or dead-letter listing answers with, about 4 MB: a stream another application writes megabyte values into would
  * otherwise make a replay of 500 entries a 500 MB answer, held whole in the server and sent whole to a page.
  */
 export const ANSWER_BUDGET_CHARS = 4_000_000;
@@ -19,7 +21,7 @@ export interface Budgeted<T> {
 /**
  * Up to `count` items, read `PAGE` at a time with `readPage` (given the last item read, `null` at first) and
  * stopping before the one that would take the answer past `budgetChars` as `charsOf` counts it (the first always
- * goes, however large: it is what was asked for).
+ * goes, however large: it is what was asked for). A replay and a dead-letter listing both come through here.
  */
 export async function readWithinBudget<T extends { readonly id: string }>(
   readPage: (after: string | null, count: number) => Promise<readonly T[]>,
@@ -58,6 +60,32 @@ export async function replayWithinBudget(
     (after, asked) => stream.replay(after === null ? start : `(${after}`, end, asked),
     count,
     (entry) => entry.id.length + fieldsChars(entry.fields),
+    budgetChars,
+  );
+  return { entries: items, stoppedBefore };
+}
+
+/**
+ * The newest `count` dead letters (older than `before`, when given), newest first, each as the page is sent it
+ * (bounded, see `boundedLetter`), within the budget as sent (see {@link readWithinBudget}). Stopped short, the next
+ * page is the one before the last letter listed: `stoppedBefore` is its first.
+ */
+export async function deadLettersWithinBudget(
+  deadLetters: DeadLetters,
+  count: number,
+  before: string | undefined,
+  budgetChars = ANSWER_BUDGET_CHARS,
+): Promise<{ entries: DeadLetterView[]; stoppedBefore: string | null }> {
+  const { items, stoppedBefore } = await readWithinBudget(
+    async (after, asked) => (await deadLetters.newest(asked, after ?? before)).map(boundedLetter),
+    count,
+    (letter) =>
+      letter.id.length +
+      letter.originalId.length +
+      letter.group.length +
+      letter.consumer.length +
+      letter.reason.length +
+      fieldsChars(letter.fields),
     budgetChars,
   );
   return { entries: items, stoppedBefore };

@@ -6,7 +6,7 @@ import {
   POISON_EVENT_TYPE,
 } from '@streamscope/protocol';
 import type { StreamEntry } from '@streamscope/streams';
-import { replayWithinBudget } from './answer-budget.js';
+import { deadLettersWithinBudget, replayWithinBudget } from './answer-budget.js';
 import { assertRedisReady, CommandError, shuttingDown } from './command-error.js';
 import type { Pipeline } from './pipeline.js';
 import { previewTrim } from './trim-preview.js';
@@ -116,7 +116,9 @@ function handlersFor(pipeline: Pipeline): Handlers {
       const ids = await pipeline.produce(count, POISON_EVENT_TYPE);
       return { produced: ids.length, ids };
     },
-    'dlq.list': async ({ count, before }) => ({ entries: await pipeline.deadLetters.newest(count, before) }),
+    // Bounded as the snapshot's letters are, and within the replay's budget: the page lists another application's
+    // megabyte letters too. Requeue reads the letter whole in Redis, whatever was listed.
+    'dlq.list': ({ count, before }) => deadLettersWithinBudget(pipeline.deadLetters, count, before),
     'dlq.requeue': async ({ id }) => {
       const requeuedAs = await pipeline.requeue(id);
       if (requeuedAs === null)

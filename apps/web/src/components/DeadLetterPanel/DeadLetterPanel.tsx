@@ -148,9 +148,7 @@ export function DeadLetterPanel() {
       fetch: (before, count) =>
         fetchInRequests(
           (from, asked) =>
-            issueCommand({ type: 'dlq.list', count: asked, before: from }, { quiet: true }).result.then(
-              ({ entries }) => entries,
-            ),
+            issueCommand({ type: 'dlq.list', count: asked, before: from }, { quiet: true }).result,
           before,
           count,
         ),

@@ -115,13 +115,17 @@ describe('olderPagesRefresh', () => {
 describe('fetchInRequests', () => {
   const letters = (from: number, count: number) =>
     Array.from({ length: count }, (_, n) => ({ id: `${from - n}-0` }));
+  const page = (entries: { id: string }[], stoppedBefore: string | null = null) => ({
+    entries,
+    stoppedBefore,
+  });
 
   it('asks in requests of at most dlqListMax, each from where the last ended', async () => {
     const asked: [string, number][] = [];
     const got = await fetchInRequests(
       async (before, count) => {
         asked.push([before, count]);
-        return letters(Number(before.split('-')[0]) - 1, count);
+        return page(letters(Number(before.split('-')[0]) - 1, count));
       },
       '10000-0',
       1_200,
@@ -140,12 +144,49 @@ describe('fetchInRequests', () => {
     const got = await fetchInRequests(
       async (_before, count) => {
         asked.push(count);
-        return letters(100, Math.min(count, 30));
+        return page(letters(100, Math.min(count, 30)));
       },
       '101-0',
       700,
     );
     expect(asked).toEqual([500]);
     expect(got).toHaveLength(30);
+  });
+
+  it('goes on past an answer the server stopped short for its size, from its last letter, skipping and repeating none', async () => {
+    const asked: [string, number][] = [];
+    const got = await fetchInRequests(
+      async (before, count) => {
+        asked.push([before, count]);
+        // Each answer stops after 7 letters, naming the next, until the oldest (1-0).
+        const newest = Number(before.split('-')[0]) - 1;
+        const entries = letters(newest, Math.min(count, 7, newest));
+        const next = newest - entries.length;
+        return page(entries, entries.length < count && next > 0 ? `${next}-0` : null);
+      },
+      '101-0',
+      30,
+    );
+    expect(asked).toEqual([
+      ['101-0', 30],
+      ['94-0', 23],
+      ['87-0', 16],
+      ['80-0', 9],
+      ['73-0', 2],
+    ]);
+    expect(got.map((letter) => letter.id)).toEqual(letters(100, 30).map((letter) => letter.id));
+
+    // Stopped short near the oldest, it still ends there.
+    const tail = await fetchInRequests(
+      async (before, count) => {
+        const newest = Number(before.split('-')[0]) - 1;
+        const entries = letters(newest, Math.min(count, 7, newest));
+        const next = newest - entries.length;
+        return page(entries, entries.length < count && next > 0 ? `${next}-0` : null);
+      },
+      '11-0',
+      100,
+    );
+    expect(tail.map((letter) => letter.id)).toEqual(letters(10, 10).map((letter) => letter.id));
   });
 });

@@ -61,13 +61,20 @@ export function olderPagesRefresh<T>({
   };
 }
 
+/** One `dlq.list` answer: letters newest first, and the first it left out to keep its answer small, if any. */
+export interface ListedPage<T> {
+  readonly entries: readonly T[];
+  readonly stoppedBefore: string | null;
+}
+
 /**
- * Fetches `count` letters older than `before` in as many requests as one may list ({@link LIMITS}.dlqListMax
- * each), one after the other, each starting where the last ended: more than 500 older letters can be shown
- * and followed.
+ * Fetches `count` letters older than `before` in as many requests as it takes, one after the other, each starting
+ * where the last ended: at most {@link LIMITS}.dlqListMax each, and fewer when the server stopped one short at about
+ * 4 MB of letter data (`stoppedBefore`), so more than 500 older letters, or many large ones, can be shown and
+ * followed. Only a short answer the server did not stop means the oldest letter was reached.
  */
 export async function fetchInRequests<T extends { id: string }>(
-  listBefore: (before: string, count: number) => Promise<readonly T[]>,
+  listBefore: (before: string, count: number) => Promise<ListedPage<T>>,
   before: string,
   count: number,
 ): Promise<T[]> {
@@ -75,10 +82,10 @@ export async function fetchInRequests<T extends { id: string }>(
   let from = before;
   while (letters.length < count) {
     const asked = Math.min(count - letters.length, LIMITS.dlqListMax);
-    const page = await listBefore(from, asked);
-    letters.push(...page);
-    const last = page.at(-1);
-    if (page.length < asked || last === undefined) break;
+    const { entries, stoppedBefore } = await listBefore(from, asked);
+    letters.push(...entries);
+    const last = entries.at(-1);
+    if ((entries.length < asked && stoppedBefore === null) || last === undefined) break;
     from = last.id;
   }
   return letters;
