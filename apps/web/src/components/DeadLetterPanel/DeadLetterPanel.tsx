@@ -12,7 +12,7 @@ import { useDashboard } from '../../store/store';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { EntryId } from '../EntryId/EntryId';
 import { Panel } from '../Panel/Panel';
-import { payloadText } from '../TailPanel/entry-summary';
+import { letterPayload } from './letter-payload';
 import { letterReason } from './letter-reason';
 import { fetchInRequests, olderPagesRefresh } from './older-pages-refresh';
 import { groupHadPill, poisonTrimmedUnread } from './poison-fate';
@@ -41,8 +41,8 @@ const DeadLetterRow = memo(
     const type = letter.fields.type ?? '—';
     // An entry trimmed while pending was dead-lettered without its fields: there is nothing to put back.
     const trimmedAway = Object.keys(letter.fields).length === 0;
-    // Short enough for the payload's one line; the tooltip says the rest.
-    const payload = trimmedAway ? 'fields trimmed away' : payloadText(letter.fields, letter.cut);
+    // Short enough for the payload's one line; the tooltip says the rest, and what the server cut.
+    const payload = letterPayload(letter);
     return (
       <tr aria-busy={busy}>
         <td className="dlq-stacked">
@@ -50,7 +50,7 @@ const DeadLetterRow = memo(
           <span className="event-type">{type}</span>
           <span
             className="mono muted dlq-payload"
-            title={trimmedAway ? 'Its fields were trimmed away before it was read' : payload}
+            title={trimmedAway && !letter.cut ? 'Its fields were trimmed away before it was read' : payload}
           >
             {payload}
           </span>
@@ -164,11 +164,23 @@ export function DeadLetterPanel() {
     return [...newest, ...older.filter((letter) => !live.has(letter.id))];
   }, [newest, older]);
   const oldestShown = letters.at(-1)?.id;
+  // The last page asked for stopped short of OLDER_PAGE to keep its answer small: after which letter, before which.
+  const [stopped, setStopped] = useState<{ after: string; next: string; listed: number } | null>(null);
   const showOlder = async () => {
     if (oldestShown === undefined) return;
     const page = await loadOlder.run({ type: 'dlq.list', count: OLDER_PAGE, before: oldestShown });
-    if (page) setOlder((current) => [...current, ...page.entries]);
+    if (!page) return;
+    setOlder((current) => [...current, ...page.entries]);
+    const last = page.entries.at(-1);
+    setStopped(
+      page.stoppedBefore === null || last === undefined
+        ? null
+        : { after: last.id, next: page.stoppedBefore, listed: page.entries.length },
+    );
   };
+  // Said while that page still ends what is shown; the next page goes on from there whatever the note says (the
+  // letters older than the last one shown), so none is skipped or shown twice.
+  const stoppedHere = stopped !== null && stopped.after === oldestShown ? stopped : null;
   const [busy, setBusy] = useState<ReadonlySet<string>>(() => new Set());
   const [feedback, setFeedback] = useState<RowFeedback | null>(null);
   const latest = useRef<string | null>(null);
@@ -426,6 +438,13 @@ export function DeadLetterPanel() {
             <div className="dlq-more">
               <span className="muted">
                 Showing the newest {formatCount(letters.length)} of {formatCount(dlq.length)}.
+                {stoppedHere === null ? null : (
+                  <>
+                    {' '}
+                    The last page stopped at {formatCount(stoppedHere.listed)} of {OLDER_PAGE} letters, at
+                    about 4 MB of letter data.
+                  </>
+                )}
               </span>
               <button
                 type="button"
@@ -433,7 +452,13 @@ export function DeadLetterPanel() {
                 disabled={loadOlder.pending}
                 onClick={() => void showOlder()}
               >
-                Show {OLDER_PAGE} older
+                {stoppedHere === null ? (
+                  `Show ${OLDER_PAGE} older`
+                ) : (
+                  <>
+                    Show on from <span className="mono">{stoppedHere.next}</span>
+                  </>
+                )}
               </button>
             </div>
           ) : null}

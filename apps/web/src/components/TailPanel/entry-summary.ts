@@ -11,19 +11,28 @@ export function entryPayload(entry: EntryView): string {
 
 /**
  * `order_id=o-1  customer=alice  amount=9.50`: the fields after `type` and `ts_ms`, and what the server left out of
- * an entry too large to send whole (`[shortened: 1 value cut at 1,000 characters, 400 more fields]`).
+ * an entry too large to send whole (`[shortened: 1 value cut at 1,000 characters, 400 more fields; …]`), ending
+ * with where to see it whole.
  */
-export function payloadText(fields: Readonly<Record<string, string>>, cut?: EntryView['cut']): string {
+export function payloadText(
+  fields: Readonly<Record<string, string>>,
+  cut?: EntryView['cut'],
+  whole = 'replay it to see it whole',
+): string {
   const text = Object.entries(fields)
     .filter(([name]) => name !== 'type' && name !== 'ts_ms')
     .map(([name, value]) => `${name}=${value}`)
     .join('  ');
-  if (!cut) return text;
+  return cut ? `${text}  ${cutNote(cut, whole)}` : text;
+}
+
+/** `[shortened: 1 value cut at 1,000 characters, 400 more fields; <whole>]`: what the server left out. */
+export function cutNote(cut: NonNullable<EntryView['cut']>, whole?: string): string {
   const parts = [
     cut.values > 0 ? `${plural(cut.values, 'value')} cut at 1,000 characters` : '',
     cut.fields > 0 ? `${plural(cut.fields, 'more field')}` : '',
   ].filter((part) => part !== '');
-  return `${text}  [shortened: ${parts.join(', ')}; replay it to see it whole]`;
+  return `[shortened: ${parts.join(', ')}${whole === undefined ? '' : `; ${whole}`}]`;
 }
 
 function plural(count: number, noun: string): string {
