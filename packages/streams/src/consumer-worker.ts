@@ -161,6 +161,8 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   #loopRead: Promise<unknown> | undefined;
   /** The blocking connection's CLIENT ID, for CLIENT UNBLOCK; `null` until known on each (re)connect. */
   #clientId: number | null = null;
+  /** Callers of `connectionId()` waiting for the connection to be up. */
+  readonly #idWaiters = new Set<{ resolve: (id: number) => void; reject: (error: Error) => void }>();
   #needsPelDrain = true;
   /**
    * IDs this worker is handling or has handled but not yet acked (acks wait for the next read). A reap or a
@@ -282,6 +284,8 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       connection.client('ID').then(
         (id) => {
           this.#clientId = Number(id);
+          for (const waiter of this.#idWaiters) waiter.resolve(this.#clientId);
+          this.#idWaiters.clear();
         },
         () => {},
       );
@@ -296,6 +300,27 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     // The loop catches its own failures; this is the last guard, so it never rejects unhandled.
     this.#loop = this.#run().catch((error: unknown) => this.#reportError('loop', error));
     this.setAutoReap(this.#reapIntervalMs);
+  }
+
+  /**
+   * The Redis client ID of this worker's blocking connection, once it is up (it waits for that). Redis lists the
+   * connection under the consumer's name (see `connectedWorkers`); the ID tells it from another process's worker
+   * under the same name. A reconnect changes it. Rejects with `WorkerClosedError` unless the worker is running,
+   * and when it closes first.
+   *
+   * @example
+   *   const id = await worker.connectionId();
+   *   const twins = (await connectedWorkers(redis)).filter(
+   *     (other) => other.group === worker.group && other.consumer === worker.name && other.id !== id,
+   *   );
+   */
+  connectionId(): Promise<number> {
+    if (this.#state !== 'running') {
+      return Promise.reject(new WorkerClosedError(`worker ${this.group}/${this.name} is not running`));
+    }
+    const known = this.#clientId;
+    if (known !== null) return Promise.resolve(known);
+    return new Promise((resolve, reject) => this.#idWaiters.add({ resolve, reject }));
   }
 
   /**
@@ -475,6 +500,12 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     this.#reapTimer = undefined;
     this.#stop.abort();
     this.#resume?.();
+    for (const waiter of this.#idWaiters) {
+      waiter.reject(
+        new WorkerClosedError(`worker ${this.group}/${this.name} closed before its connection was up`),
+      );
+    }
+    this.#idWaiters.clear();
     // A connection that is down now, or that Redis drops while closing, will not answer what is in flight.
     // (Not when the drop is ours, below: a command on a connection closed while ready is rejected at once.)
     // What is left unacked stays pending in Redis, to be redelivered.

@@ -4,6 +4,11 @@ import { redisCommand } from './errors.js';
 const PREFIX = 'streamscope-worker:';
 
 export interface ConnectedWorker {
+  /**
+   * The connection's Redis client ID (`ConsumerWorker.connectionId()` for one's own). IDs only grow, so of two
+   * connections the lower one was opened first.
+   */
+  readonly id: number;
   readonly streamKey: string;
   readonly group: string;
   readonly consumer: string;
@@ -25,14 +30,15 @@ export async function connectedWorkers(redis: Redis): Promise<ConnectedWorker[]>
     await redisCommand('CLIENT LIST', () => redis.call('CLIENT', 'LIST', 'TYPE', 'normal')),
   );
   const workers: ConnectedWorker[] = [];
-  for (const match of list.matchAll(/(?:^| )name=(\S*)/gm)) {
-    const name = match[1] ?? '';
-    if (!name.startsWith(PREFIX)) continue;
+  for (const line of list.split('\n')) {
+    const name = /(?:^| )name=(\S*)/.exec(line)?.[1] ?? '';
+    const id = /(?:^| )id=(\d+)/.exec(line)?.[1];
+    if (!name.startsWith(PREFIX) || id === undefined) continue;
     const parts = name.slice(PREFIX.length).split('/');
     if (parts.length !== 3) continue;
     try {
       const [streamKey = '', group = '', consumer = ''] = parts.map(decodeURIComponent);
-      workers.push({ streamKey, group, consumer });
+      workers.push({ id: Number(id), streamKey, group, consumer });
     } catch {
       // Not one of ours after all (malformed percent-encoding): skip it.
     }

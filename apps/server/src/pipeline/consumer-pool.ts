@@ -1,15 +1,19 @@
-import type {
-  ConsumerWorker,
-  DeadLetters,
-  EventStream,
-  HandoverResult,
-  TrimmedLetter,
+import {
+  type ConsumerWorker,
+  connectedWorkers,
+  type DeadLetters,
+  type EventStream,
+  type HandoverResult,
+  type TrimmedLetter,
 } from '@streamscope/streams';
-import { CommandError, shuttingDown } from './command-error.js';
+import { CommandError, REDIS_UNAVAILABLE, shuttingDown } from './command-error.js';
 import { consumerInRedis } from './consumer-activity.js';
 import { SerialRuns } from './serial-runs.js';
 
 type MakeWorker = (group: string, name: string) => ConsumerWorker;
+
+/** How long a new worker's connection may take to come up before its add fails as Redis being unavailable. */
+const CONNECT_DEADLINE_MS = 5_000;
 
 /** A consumer's place in the pool; `starting` and `removing` hold the name while Redis work is under way. */
 interface Slot {
@@ -82,10 +86,13 @@ export class ConsumerPool {
     const slot: Slot = { state: 'starting', worker: this.#makeWorker(group, name) };
     this.#slots.set(key, slot);
     try {
-      if (paused) await slot.worker.pause();
+      // Paused before its first read until the name is known to be its own (see `#refuseTwin`).
+      await slot.worker.pause();
       if (crashQueued > 0) slot.worker.crashNext(crashQueued);
       await this.#stream.ensureGroup(group, '0-0');
       await slot.worker.start();
+      await this.#refuseTwin(slot.worker);
+      if (!paused) slot.worker.resume();
       slot.state = 'running';
       return slot.worker;
     } catch (error) {
@@ -94,6 +101,41 @@ export class ConsumerPool {
       // close() closed it before it started: say why, rather than "closed and cannot start again".
       if (this.#closed) throw shuttingDown();
       throw error;
+    }
+  }
+
+  /**
+   * Two processes adding one name at the same moment both pass their callers' check, made before either
+   * worker's connection was up, and both workers would run under it, sharing (and handing over) one PEL. Once
+   * this worker's connection is up, Redis lists every worker connection under the name: of two, the one opened
+   * first (the lower client ID) keeps it, so each process decides alike, and this one, paused since before its
+   * first read, is refused having read nothing. (Redis refusing CLIENT LIST leaves the caller's check alone.)
+   */
+  async #refuseTwin(worker: ConsumerWorker): Promise<void> {
+    const { group, name } = worker;
+    const id = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new CommandError('unavailable', `consumer ${group}/${name}: ${REDIS_UNAVAILABLE}`)),
+        CONNECT_DEADLINE_MS,
+      );
+      worker
+        .connectionId()
+        .then(resolve, reject)
+        .finally(() => clearTimeout(timer));
+    });
+    const connected = await connectedWorkers(this.#stream.redis).catch(() => []);
+    const older = connected.some(
+      (other) =>
+        other.streamKey === this.#stream.streamKey &&
+        other.group === group &&
+        other.consumer === name &&
+        other.id < id,
+    );
+    if (older) {
+      throw new CommandError(
+        'conflict',
+        `consumer ${group}/${name} is in use: a Streamscope worker in another process started under that name at the same moment. Pick another name.`,
+      );
     }
   }
 

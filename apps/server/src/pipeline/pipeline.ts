@@ -802,7 +802,12 @@ export class Pipeline {
       return;
     }
     for (const { name, ...standing } of stopped) {
-      if (!this.pool.find(group, name)) await this.pool.add(group, name, standing);
+      if (this.pool.find(group, name)) continue;
+      // Another process may have taken the name while it was stopped: it is that one's now.
+      await this.pool.add(group, name, standing).catch((error: unknown) => {
+        if (!(error instanceof CommandError && error.code === 'conflict')) throw error;
+        this.options.onBackgroundError?.('group delete', `${error.message} Not starting it here again.`);
+      });
     }
   }
 
@@ -1018,15 +1023,25 @@ export class Pipeline {
     const seeds = this.#seeds();
     let consumers = 0;
     const start = async (group: string, name: string): Promise<boolean> => {
-      if (this.#runElsewhere(group, name, connected)) {
+      const elsewhere = () =>
         this.options.onBackgroundError?.(
           'seed',
           `consumer ${group}/${name} is run by a Streamscope worker in another process; not starting it here too`,
         );
+      if (this.#runElsewhere(group, name, connected)) {
+        elsewhere();
         return false;
       }
-      if (!this.pool.find(group, name))
-        await this.pool.add(group, name, { paused: paused.has(refKey(group, name)) });
+      if (!this.pool.find(group, name)) {
+        try {
+          await this.pool.add(group, name, { paused: paused.has(refKey(group, name)) });
+        } catch (error) {
+          // Another process started it at the same moment (see `ConsumerPool.add`).
+          if (!(error instanceof CommandError && error.code === 'conflict')) throw error;
+          elsewhere();
+          return false;
+        }
+      }
       consumers += 1;
       return true;
     };
