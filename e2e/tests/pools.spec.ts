@@ -18,7 +18,18 @@ test('a group run by another process: its consumer shows as elsewhere, its group
     await expect(pod.getByText('elsewhere', { exact: true })).toBeVisible();
     await expect(pod.getByText('Runs in another process: pause, crash or remove it there.')).toBeVisible();
     await expect(pod.getByRole('button', { name: 'Remove pod-1' })).toBeDisabled();
-    await expect(dashboard.page.getByLabel('Auto-reap billing')).toBeDisabled();
+    // The auto-reap switch is the group's: switched here, the other process's workers of billing follow it.
+    const billingReaper = dashboard.page.getByLabel('Auto-reap billing');
+    await billingReaper.check();
+    await expect(billingReaper).toBeChecked();
+    await expect
+      .poll(async () => {
+        const state = await (await fetch(`${billingPool.url}/api/state`)).json();
+        return state.groups.find((group: { name: string }) => group.name === 'billing')?.autoReap;
+      })
+      .toBe(true);
+    await billingReaper.uncheck();
+    await expect(billingReaper).not.toBeChecked();
     await expect(dashboard.page.getByRole('article')).toHaveCount(4);
     // A consumer added here would be Streamscope's, in a group another process runs: the form says what it does.
     await expect(

@@ -142,7 +142,8 @@ describe("the operator's pauses and auto-reapers", () => {
 
   it("leave another process's consumers and groups alone", async () => {
     const streamKey = uniqueStreamKey('controls-foreign');
-    // billing is another process's pool: its choices are in the same hash, but not this process's to apply.
+    // billing is another process's pool: its choices are in the same hash. Its consumer's pause is not this
+    // process's to apply; its auto-reap switch is the group's, shown here as saved, and starts nothing here.
     await redisSuite.redis.hset(
       `${streamKey}:controls`,
       JSON.stringify(['paused', 'billing', 'pod-1']),
@@ -154,7 +155,7 @@ describe("the operator's pauses and auto-reapers", () => {
     );
     const server = await start(streamKey, ['--no-reset']);
     expect(server.server.pipeline.pool.groups()).toEqual(['notifications', 'analytics']);
-    expect(server.server.pipeline.autoReapEnabled('billing')).toBe(false);
+    expect(server.server.pipeline.autoReapEnabled('billing')).toBe(true);
     await post(server, '/api/consumer/pause', { group: 'notifications', name: 'worker-a' });
     expect(Object.keys(await controlsOf(streamKey))).toHaveLength(4);
     await server.stop();

@@ -1,5 +1,6 @@
+import type { Snapshot } from '@streamscope/protocol';
 import { connectedWorkers } from '@streamscope/streams';
-import { uniqueStreamKey, usePrivateRedis } from '@streamscope/testkit';
+import { uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
 import { expect, it } from 'vitest';
 import { postJson, type TestServer, useTestServers } from './testing/test-server.js';
 
@@ -57,4 +58,125 @@ it('two processes started at once with the same seeds run each seed consumer onc
   const connections = await connectionsByName(streamKey);
   expect(connections.get('notifications/worker-a')).toBe(1);
   expect(connections.get('notifications/worker-b')).toBe(1);
+});
+
+const post = async (server: TestServer, path: string, body: unknown) => {
+  const response = await postJson(server, path, body);
+  expect(response.status, `${path} ${await response.clone().text()}`).toBe(200);
+  return response.json();
+};
+
+const stateOf = async (server: TestServer): Promise<Snapshot> =>
+  (await server.server.app.request('/api/state')).json() as Promise<Snapshot>;
+
+it("a reset in one process leaves the other's consumers and pauses noted in Redis as it runs them", async () => {
+  const streamKey = uniqueStreamKey('shared-notes');
+  const resetter = await startServer(['--stream-key', streamKey, '--seed', 'notifications=worker-a']);
+  const other = await startServer(['--stream-key', streamKey, '--no-reset', '--seed', 'none']);
+  await post(other, '/api/consumer/add', { group: 'notifications', name: 'b1' });
+  await post(other, '/api/consumer/add', { group: 'audit', name: 'b2' });
+  await post(other, '/api/consumer/pause', { group: 'audit', name: 'b2' });
+  const notes = [
+    JSON.stringify(['consumer', 'notifications', 'b1']),
+    JSON.stringify(['consumer', 'audit', 'b2']),
+  ];
+  const paused = JSON.stringify(['paused', 'audit', 'b2']);
+
+  // The reset deletes every note and choice. The other process's consumers run on, b2 paused: it reads nothing,
+  // so nothing it reads tells it of the reset.
+  await post(resetter, '/api/reset', {});
+  await waitFor(
+    'the other process to note its consumers, and b2 paused, again',
+    async () => {
+      const owned = await redisSuite.redis.hkeys(`${streamKey}:owned`);
+      const choices = await redisSuite.redis.hkeys(`${streamKey}:controls`);
+      return notes.every((note) => owned.includes(note)) && choices.includes(paused);
+    },
+    { timeoutMs: 5_000 },
+  );
+  expect(other.server.pipeline.pool.get('audit', 'b2').status().paused).toBe(true);
+
+  // So a restart of it takes b1 back, with what it holds, as its own rather than another client's.
+  await post(other, '/api/consumer/pause', { group: 'notifications', name: 'b1' });
+  await other.stop();
+  const logged: string[] = [];
+  const again = await startServer(
+    ['--stream-key', streamKey, '--no-reset', '--seed', 'notifications=b0'],
+    (message) => logged.push(message),
+  );
+  expect(logged.join('\n')).not.toMatch(/another client/);
+  expect(again.server.pipeline.pool.get('notifications', 'b1').status().paused).toBe(true);
+});
+
+it('the retention policy is the stream’s: set or stopped in one process, every process follows and shows it', async () => {
+  const streamKey = uniqueStreamKey('shared-retention');
+  const first = await startServer(['--stream-key', streamKey, '--seed', 'analytics=worker-c']);
+  const second = await startServer(['--stream-key', streamKey, '--no-reset', '--seed', 'none']);
+  const policies = () => [first, second].map((server) => server.server.pipeline.retention.maxAgeMs);
+
+  await post(first, '/api/retention/set', { maxAgeMs: 60_000 });
+  await waitFor('both to trim by 60 s', () => policies().every((maxAgeMs) => maxAgeMs === 60_000));
+  // Set again from the other dashboard, with another age: the later choice stands everywhere, not the shorter.
+  await post(second, '/api/retention/set', { maxAgeMs: 5_000 });
+  await waitFor('both to trim by 5 s', () => policies().every((maxAgeMs) => maxAgeMs === 5_000));
+  expect((await stateOf(first)).retention.maxAgeMs).toBe(5_000);
+  expect((await stateOf(second)).retention.maxAgeMs).toBe(5_000);
+
+  await post(first, '/api/retention/set', { maxAgeMs: null });
+  await waitFor('both to stop trimming by age', () => policies().every((maxAgeMs) => maxAgeMs === null));
+  expect(await redisSuite.redis.hgetall(`${streamKey}:controls`)).toEqual({});
+});
+
+it("a group's auto-reaper is the group's: switched in one process, its workers in every process follow", async () => {
+  const streamKey = uniqueStreamKey('shared-autoreap');
+  const first = await startServer([
+    '--stream-key',
+    streamKey,
+    '--seed',
+    'notifications=worker-a;analytics=worker-c',
+  ]);
+  const second = await startServer([
+    '--stream-key',
+    streamKey,
+    '--no-reset',
+    '--seed',
+    'notifications=worker-b',
+  ]);
+  const interval = first.server.pipeline.options.reapIntervalMs;
+  const reapers = () => [
+    first.server.pipeline.pool.get('notifications', 'worker-a').autoReapMs,
+    second.server.pipeline.pool.get('notifications', 'worker-b').autoReapMs,
+  ];
+  const shown = async (server: TestServer, group: string) =>
+    (await stateOf(server)).groups.find((each) => each.name === group)?.autoReap;
+
+  await post(first, '/api/autoreap/set', { group: 'notifications', enabled: true });
+  await waitFor('both workers of notifications to reap', () => reapers().every((ms) => ms === interval));
+  expect(await shown(second, 'notifications')).toBe(true);
+
+  await post(second, '/api/autoreap/set', { group: 'notifications', enabled: false });
+  await waitFor('neither to reap', () => reapers().every((ms) => ms === null));
+  expect(await shown(first, 'notifications')).toBe(false);
+
+  // A group whose workers all run in the other process is switched from here too, for them.
+  await post(second, '/api/autoreap/set', { group: 'analytics', enabled: true });
+  await waitFor(
+    'worker-c, in the first process, to reap',
+    () => first.server.pipeline.pool.get('analytics', 'worker-c').autoReapMs === interval,
+  );
+  expect(await shown(first, 'analytics')).toBe(true);
+
+  // A reset, in either process, switches every reaper off, and stops the retention policy, everywhere.
+  await post(first, '/api/retention/set', { maxAgeMs: 60_000 });
+  await waitFor(
+    'the second to take up the policy',
+    () => second.server.pipeline.retention.maxAgeMs === 60_000,
+  );
+  await post(first, '/api/reset', {});
+  await waitFor(
+    'the second to stop its policy, and the first its reaper',
+    () =>
+      second.server.pipeline.retention.maxAgeMs === null &&
+      first.server.pipeline.pool.get('analytics', 'worker-c').autoReapMs === null,
+  );
 });

@@ -243,6 +243,11 @@ export class ConsumerPool {
     return [...this.#slots.values()].map((slot) => slot.worker);
   }
 
+  /** The workers whose start has finished and whose removal has not begun. */
+  running(): ConsumerWorker[] {
+    return [...this.#slots.values()].flatMap((slot) => (slot.state === 'running' ? [slot.worker] : []));
+  }
+
   groups(): string[] {
     return [...new Set(this.workers().map((worker) => worker.group))];
   }

@@ -21,6 +21,18 @@ export interface SavedControls {
   readonly ignored: readonly string[];
 }
 
+/** What `readFor` found saved for the groups and consumers it was asked about. */
+export interface SavedFor {
+  /** The standing retention policy's maximum age, `null` for none; `undefined` when the saved one is not valid. */
+  readonly retentionMaxAgeMs: number | null | undefined;
+  /** Of the groups asked about, those whose auto-reaper is on. */
+  readonly autoReap: ReadonlySet<string>;
+  /** Of the consumers asked about, those noted as Streamscope's (by `refKey`-style `JSON.stringify([group, name])`). */
+  readonly owned: ReadonlySet<string>;
+  /** Of the consumers asked about, those saved as paused (keyed likewise). */
+  readonly paused: ReadonlySet<string>;
+}
+
 /** Choices to save, as they stand; those left out stay as saved. */
 export interface ControlsToSave {
   readonly consumers?: readonly ConsumerControl[];
@@ -128,6 +140,37 @@ export class OperatorControls {
       }
     }
     return { paused, autoReap, consumers, groups, retentionMaxAgeMs, ignored };
+  }
+
+  /**
+   * The saved choices that concern these groups and consumers, and the retention policy, read in one MULTI by
+   * field, so that what else the hashes hold (another process's, or another client's 100,000 fields) costs nothing.
+   * Either key of another type fails it (WRONGTYPE), as does Redis being away.
+   */
+  async readFor(
+    groups: readonly string[],
+    consumers: readonly { readonly group: string; readonly name: string }[],
+  ): Promise<SavedFor> {
+    const multi = this.#redis.multi().hget(this.key, RETENTION_FIELD);
+    if (groups.length > 0) multi.hmget(this.key, ...groups.map(autoReapField));
+    if (consumers.length > 0) {
+      multi.hmget(this.ownedKey, ...consumers.map(({ group, name }) => consumerField(group, name)));
+      multi.hmget(this.key, ...consumers.map(({ group, name }) => pausedField(group, name)));
+    }
+    const [retention, switches = [], notes = [], pauses = []] = (await execAll(multi)) as [
+      string | null,
+      (string | null)[]?,
+      (string | null)[]?,
+      (string | null)[]?,
+    ];
+    const keys = consumers.map(({ group, name }) => JSON.stringify([group, name]));
+    const maxAge = retention === null ? null : savedMaxAgeSchema.safeParse(retention);
+    return {
+      retentionMaxAgeMs: maxAge === null ? null : maxAge.success ? maxAge.data : undefined,
+      autoReap: new Set(groups.filter((_, index) => switches[index] != null)),
+      owned: new Set(keys.filter((_, index) => notes[index] != null)),
+      paused: new Set(keys.filter((_, index) => pauses[index] != null)),
+    };
   }
 
   /**

@@ -129,6 +129,12 @@ interface ControlsChanged {
 const RESAVE_FIRST_MS = 1_000;
 const RESAVE_MAX_MS = 30_000;
 
+/**
+ * How often a process reads the saved choices, to follow what another process on the stream changed in them (see
+ * `#follow`).
+ */
+const FOLLOW_INTERVAL_MS = 1_000;
+
 /** How many names a message lists before it says only how many more there are. */
 const NAMES_LISTED = 10;
 
@@ -189,6 +195,13 @@ export class Pipeline {
    * its log line would go on for as long.
    */
   #resaveDelayMs = RESAVE_FIRST_MS;
+  /**
+   * Counts the choices made here (and resets), each as it is made: a read of the saved choices sent before one
+   * may not hold it yet, so `#follow` drops it rather than undo the choice.
+   */
+  #choicesMade = 0;
+  #followTimer: NodeJS.Timeout | undefined;
+  #following = false;
   /** Resets and consumer adds and removals, one at a time (see `reset`). */
   readonly #membership = new Mutex();
   #closed = false;
@@ -266,23 +279,96 @@ export class Pipeline {
       const saved = await this.#controls.load();
       for (const line of saved.ignored) this.options.onBackgroundError?.('controls', line);
       await this.#refuseForeignSeedGroups(saved.groups);
-      const seedGroups = new Set(this.#seeds().map((seed) => seed.group));
-      for (const group of saved.autoReap) if (seedGroups.has(group)) this.#autoReap.add(group);
-      // The retention policy is the stream's, not a group's: it comes back whichever process saved it, and
-      // before the seeding, so its first XTRIM leaves on the shared connection ahead of the groups' creation and
-      // no worker is handed an entry older than the operator asked to keep.
+      // An auto-reap switch is the group's, whichever process's workers read it (see `#follow`), and the retention
+      // policy the stream's. The policy comes back before the seeding, so its first XTRIM leaves on the shared
+      // connection ahead of the groups' creation and no worker is handed an entry older than the operator asked
+      // to keep.
+      for (const group of saved.autoReap) this.#autoReap.add(group);
       if (saved.retentionMaxAgeMs !== null) this.retention.set(saved.retentionMaxAgeMs);
       // Ours: consumers Streamscope ran, as it saved them (a paused one was ours too, whatever version saved it).
       const ours = new Set(
         [...saved.consumers, ...saved.paused].map(({ group, name }) => refKey(group, name)),
       );
-      return this.#seed(
+      const seeded = await this.#seed(
         { seedGroups: true, ours },
         new Set(saved.paused.map(({ group, name }) => refKey(group, name))),
       );
+      this.#startFollowing();
+      return seeded;
     }
     await this.#deleteData();
-    return this.#seed('none');
+    const seeded = await this.#seed('none');
+    this.#startFollowing();
+    return seeded;
+  }
+
+  #startFollowing(): void {
+    if (this.#closed || this.#followTimer) return;
+    this.#followTimer = setInterval(() => void this.#follow(), FOLLOW_INTERVAL_MS);
+    this.#followTimer.unref();
+  }
+
+  /**
+   * Another Streamscope process on the stream (a second terminal, a dashboard per team) saves its choices in the
+   * same hash. The retention policy is the stream's and an auto-reap switch its group's, so each process takes up
+   * what is saved, within a second: set or stopped from any dashboard, they are set or stopped in every process,
+   * and every dashboard shows them as they stand. A pause is its consumer's, in the one process that runs it:
+   * this one notes its own consumers, and their pauses, again when they are missing (a reset elsewhere deleted
+   * them), so a restart without reset takes them back as it left them. A choice made here whose save has not
+   * landed (Redis away, or the write still on its way) is not undone by a read that predates it; a saved policy
+   * that is not valid, or a key of another type (another client's), leaves things here as they are.
+   */
+  async #follow(): Promise<void> {
+    if (this.#following || this.#closed) return;
+    this.#following = true;
+    try {
+      // The groups any page shows, and those with a switch here: a group only another process reads is shown too.
+      const onStream = (await this.stream.infoGroups()).map((info) => info.name);
+      const groups = [...new Set([...onStream, ...this.pool.groups(), ...this.#autoReap])];
+      const made = this.#choicesMade;
+      const workers = this.pool.running();
+      const saved = await this.#controls.readFor(groups, workers);
+      if (this.#closed || made !== this.#choicesMade) return;
+      if (saved.retentionMaxAgeMs !== undefined) this.#followRetention(saved.retentionMaxAgeMs);
+      this.#followAutoReap(groups, saved.autoReap);
+      const unnoted = workers.filter((worker) => {
+        const key = refKey(worker.group, worker.name);
+        return (
+          this.pool.find(worker.group, worker.name) === worker &&
+          (!saved.owned.has(key) || saved.paused.has(key) !== worker.status().paused)
+        );
+      });
+      if (unnoted.length > 0) await this.#saveQuietly({ consumers: unnoted });
+    } catch {
+      // Redis away: the next turn reads again.
+    } finally {
+      this.#following = false;
+    }
+  }
+
+  #followRetention(saved: number | null): void {
+    if (this.#unsavedRetention || saved === this.retention.maxAgeMs) return;
+    this.retention.set(saved);
+    this.options.onBackgroundError?.(
+      'controls',
+      `${saved === null ? 'stopped the retention policy' : `trimming entries older than ${saved} ms`}, as ${this.#controls.key} now says (another process on the stream changed it, or a reset deleted it)`,
+    );
+  }
+
+  #followAutoReap(groups: readonly string[], saved: ReadonlySet<string>): void {
+    for (const group of groups) {
+      const enabled = saved.has(group);
+      if (this.#unsavedGroups.has(group) || enabled === this.#autoReap.has(group)) continue;
+      if (enabled) this.#autoReap.add(group);
+      else this.#autoReap.delete(group);
+      const workers = this.pool.workers().filter((worker) => worker.group === group);
+      for (const worker of workers) worker.setAutoReap(enabled ? this.options.reapIntervalMs : null);
+      if (workers.length === 0) continue;
+      this.options.onBackgroundError?.(
+        'controls',
+        `auto-reap ${enabled ? 'on' : 'off'} for ${group}, as ${this.#controls.key} now says (another process on the stream changed it, or a reset deleted it)`,
+      );
+    }
   }
 
   /**
@@ -524,6 +610,7 @@ export class Pipeline {
     { consumers = [], groups = [], retention = false, deletedGroups = [] }: ControlsChanged,
     done: string,
   ): Promise<void> {
+    this.#choicesMade += 1;
     try {
       await this.#controls.save({
         deletedGroups,
@@ -985,6 +1072,7 @@ export class Pipeline {
   /** Stops producing and trimming, lets every worker finish and ack its in-flight batch; Redis stays open. */
   async close(): Promise<void> {
     this.#closed = true;
+    clearInterval(this.#followTimer);
     this.#closing.abort(shuttingDown());
     await this.producer.stop();
     this.retention.set(null);
@@ -1001,6 +1089,7 @@ export class Pipeline {
     // in force).
     this.#autoReap.clear();
     this.retention.set(null);
+    this.#choicesMade += 1;
     await this.#controls.clear();
     const groups = new Set([...this.#seeds().map((seed) => seed.group), ...this.#processed.keys()]);
     for (const group of groups) await this.#processedIds(group).clear();
@@ -1240,14 +1329,11 @@ export class Pipeline {
         const lastId = (await this.stream.infoStream())?.lastGeneratedId;
         if (lastId !== undefined) this.#redeliveredThrough.set(group, lastId);
         if (await this.stream.ensureGroup(group, '0-0')) await this.#recordOwned([group]);
-        // A reset elsewhere deleted the saved choices too; this process's, still in force here, are saved again
-        // (its retention policy only if it has one: it would otherwise delete one another process saved since).
+        // A reset elsewhere deleted the notes of this process's consumers too, and their pauses, which are still
+        // in force here: they are saved again. (The auto-reap switches and the retention policy it deleted are not:
+        // every process follows that, see `#follow`.)
         const consumers = this.pool.workers().filter((worker) => worker.group === group);
-        await this.#saveQuietly({
-          consumers,
-          groups: [group],
-          retention: this.retention.maxAgeMs !== null,
-        });
+        await this.#saveQuietly({ consumers });
         this.options.onBackgroundError?.(
           'workers',
           `group ${group} was deleted under its running consumers (a reset by another process, or Redis restarted without its data?); re-created it from 0-0`,

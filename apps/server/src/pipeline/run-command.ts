@@ -149,8 +149,10 @@ function handlersFor(pipeline: Pipeline): Handlers {
       };
     },
     'autoreap.set': async ({ group, enabled }) => {
-      if (!pool.groups().includes(group))
-        throw new CommandError('not_found', `no group ${group} runs on this server`);
+      // The switch is the group's: every process's workers of it follow it, so a group read only elsewhere is
+      // switched from here too. (One that runs here needs no Redis to switch, as long as it is away.)
+      if (!pool.groups().includes(group) && !(await stream.infoGroups()).some((info) => info.name === group))
+        throw new CommandError('not_found', `no group ${group} on ${stream.streamKey}`);
       return { group, enabled, intervalMs: await pipeline.setAutoReap(group, enabled) };
     },
     'retention.set': async ({ maxAgeMs }) => {

@@ -9,7 +9,7 @@ interface AutoReapOptions {
   group: string;
   /** What the latest snapshot says. */
   enabled: boolean;
-  /** Whether any worker of the group runs on this server: the reaper runs in those workers. */
+  /** Whether any worker of the group runs on this server; the switch is the group's, followed in every process. */
   runsHere: boolean;
 }
 
@@ -39,13 +39,12 @@ export function useAutoReap({ group, enabled, runsHere }: AutoReapOptions) {
       className="checkbox auto-reap"
       title={
         runsHere
-          ? "XAUTOCLAIM on a timer in this group's workers: entries idle past the claim threshold move to a live consumer without a click"
-          : 'No worker of this group runs on this server: switch its reaper where its workers run'
+          ? "XAUTOCLAIM on a timer in this group's workers, in every Streamscope process on the stream: entries idle past the claim threshold move to a live consumer without a click"
+          : "No worker of this group runs on this server: the switch is the group's, and its Streamscope workers in other processes follow it"
       }
     >
       <input
         type="checkbox"
-        disabled={!runsHere && !checked}
         checked={checked}
         aria-busy={command.pending}
         onChange={(event) => void toggle(event.target.checked)}
