@@ -180,3 +180,20 @@ it("a group's auto-reaper is the group's: switched in one process, its workers i
       first.server.pipeline.pool.get('analytics', 'worker-c').autoReapMs === null,
   );
 });
+
+it("a --no-reset start names a consumer another process's worker runs as that, whatever the notes say", async () => {
+  const streamKey = uniqueStreamKey('shared-unnoted');
+  const other = await startServer(['--stream-key', streamKey, '--seed', 'notifications=worker-a']);
+  await post(other, '/api/consumer/add', { group: 'notifications', name: 'b1' });
+  // Another client's key in the way: nothing is noted as Streamscope's, and nothing can be.
+  await redisSuite.redis.del(`${streamKey}:owned`);
+  await redisSuite.redis.set(`${streamKey}:owned`, 'in the way');
+  const logged: string[] = [];
+  const second = await startServer(
+    ['--stream-key', streamKey, '--no-reset', '--seed', 'notifications=worker-b'],
+    (message) => logged.push(message),
+  );
+  expect(second.server.pipeline.pool.find('notifications', 'b1')).toBeUndefined();
+  expect(logged.join('\n')).toMatch(/notifications\/b1 is run by a Streamscope worker in another process/);
+  expect(logged.join('\n')).not.toMatch(/b1.*another client's/);
+});

@@ -1152,8 +1152,14 @@ export class Pipeline {
     for (const { group, name } of await this.#restorable(restore)) {
       // Seeds were started (or left to another process, and said so) above.
       if (seedNames.has(refKey(group, name)) || this.pool.find(group, name)) continue;
-      // Another client's consumer in a group Streamscope seeds: what it holds is that client's to finish.
-      if (restore !== 'none' && 'ours' in restore && !restore.ours.has(refKey(group, name))) {
+      // Another client's consumer in a group Streamscope seeds: what it holds is that client's to finish. (One a
+      // Streamscope worker of another process runs is Streamscope's whatever the notes say: `start` says so.)
+      if (
+        restore !== 'none' &&
+        'ours' in restore &&
+        !restore.ours.has(refKey(group, name)) &&
+        !this.#runElsewhere(group, name, connected)
+      ) {
         others.push(JSON.stringify(`${group}/${name}`));
         continue;
       }
