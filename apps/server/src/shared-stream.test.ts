@@ -2,7 +2,7 @@ import type { Snapshot } from '@streamscope/protocol';
 import { connectedWorkers } from '@streamscope/streams';
 import { uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
 import { expect, it } from 'vitest';
-import { postJson, type TestServer, useTestServers } from './testing/test-server.js';
+import { json, postJson, startTestServer, type TestServer, useTestServers } from './testing/test-server.js';
 
 // Two Streamscope processes on one stream, as a user runs the demo twice (two terminals, a dashboard per team):
 // what one does must not leave the other, or Redis, disagreeing with it.
@@ -29,6 +29,7 @@ it('of adds of one name sent to two processes at once, exactly one wins, and one
   const second = await startServer(['--stream-key', streamKey, '--no-reset', '--seed', 'none']);
   for (let round = 0; round < 10; round++) {
     const name = `twin-${round}`;
+    // Both read the letters from the oldest: of each page, each letter goes back once, by whichever gets to it.
     const answers = await Promise.all(
       [first, second].map((server) =>
         postJson(server, '/api/consumer/add', { group: 'notifications', name }),
@@ -63,11 +64,10 @@ it('two processes started at once with the same seeds run each seed consumer onc
 const post = async (server: TestServer, path: string, body: unknown) => {
   const response = await postJson(server, path, body);
   expect(response.status, `${path} ${await response.clone().text()}`).toBe(200);
-  return response.json();
+  return json(response);
 };
 
-const stateOf = async (server: TestServer): Promise<Snapshot> =>
-  (await server.server.app.request('/api/state')).json() as Promise<Snapshot>;
+const stateOf = (server: TestServer): Promise<Snapshot> => json(server.server.app.request('/api/state'));
 
 it("a reset in one process leaves the other's consumers and pauses noted in Redis as it runs them", async () => {
   const streamKey = uniqueStreamKey('shared-notes');
@@ -196,4 +196,41 @@ it("a --no-reset start names a consumer another process's worker runs as that, w
   expect(second.server.pipeline.pool.find('notifications', 'b1')).toBeUndefined();
   expect(logged.join('\n')).toMatch(/notifications\/b1 is run by a Streamscope worker in another process/);
   expect(logged.join('\n')).not.toMatch(/b1.*another client's/);
+});
+
+it('requeue-alls sent to two processes at once put back no more than the stream has room for', async () => {
+  const streamKey = uniqueStreamKey('shared-requeue');
+  const flags = ['--stream-key', streamKey, '--maxlen', '500'];
+  // Each waits a moment, not the 5 s a dashboard's would, for a room that will not come: analytics stays paused.
+  const startWaiting = async (more: string[]) => {
+    const server = await startTestServer([...flags, ...more], {
+      redis: redisSuite.server,
+      requeueRoomWaitMs: 200,
+    });
+    redisSuite.afterThisTest(() => server.stop());
+    return server;
+  };
+  const first = await startWaiting(['--seed', 'notifications=worker-a;analytics=worker-c']);
+  const second = await startWaiting(['--no-reset', '--seed', 'notifications=worker-b']);
+  const { pipeline } = first.server;
+  await post(first, '/api/consumer/pause', { group: 'analytics', name: 'worker-c' });
+  const originals = await pipeline.produce(300);
+  const letters = pipeline.stream.redis.pipeline();
+  for (let n = 1; n <= 1_000; n++) {
+    const payload = ['type', 'order.paid', 'ts_ms', '1', 'order_id', `o-${n}`];
+    letters.xadd(pipeline.deadLetters.key, '*', 'dlq_original_id', `${n}-0`, 'dlq_reason', 'x', ...payload);
+  }
+  const through = String((await letters.exec())?.at(-1)?.[1]);
+
+  // Both read the letters from the oldest: of each page, each letter goes back once, by whichever gets to it.
+  const answers = await Promise.all(
+    [first, second].map((server) => post(server, '/api/dlq/requeue-all', { through })),
+  );
+  const requeued = answers.reduce((sum, answer) => sum + answer.requeued, 0);
+  expect(requeued).toBeGreaterThan(0);
+  // analytics, paused, has read none of the 300 nor the copies: not one of them was trimmed.
+  const kept = await pipeline.stream.replay('-', '+', 2_000);
+  expect(kept.map((entry) => entry.id).slice(0, 300)).toEqual(originals);
+  expect(kept).toHaveLength(300 + requeued);
+  expect(await pipeline.deadLetters.length()).toBe(1_000 - requeued);
 });
