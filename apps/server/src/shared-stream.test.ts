@@ -234,3 +234,35 @@ it('requeue-alls sent to two processes at once put back no more than the stream 
   expect(kept).toHaveLength(300 + requeued);
   expect(await pipeline.deadLetters.length()).toBe(1_000 - requeued);
 });
+
+it("pause, resume, crash and autoclaim of another process's consumer say where it runs, and change nothing", async () => {
+  const streamKey = uniqueStreamKey('shared-elsewhere');
+  const first = await startServer(['--stream-key', streamKey, '--seed', 'notifications=worker-a']);
+  const second = await startServer([
+    '--stream-key',
+    streamKey,
+    '--no-reset',
+    '--seed',
+    'notifications=worker-b',
+  ]);
+  const commands: [string, Record<string, unknown>][] = [
+    ['/api/consumer/pause', { group: 'notifications', name: 'worker-a' }],
+    ['/api/consumer/resume', { group: 'notifications', name: 'worker-a' }],
+    ['/api/consumer/crash', { group: 'notifications', name: 'worker-a', count: 2 }],
+    ['/api/autoclaim', { group: 'notifications', consumer: 'worker-a' }],
+  ];
+  for (const [path, body] of commands) {
+    const answer = await postJson(second, path, body);
+    expect(answer.status, path).toBe(409);
+    expect((await json(answer)).message, path).toMatch(
+      /notifications\/worker-a runs in another Streamscope process, not this one: .* there/,
+    );
+  }
+  expect(first.server.pipeline.pool.get('notifications', 'worker-a').status()).toMatchObject({
+    paused: false,
+    crashQueued: 0,
+  });
+  // A name no process runs is still not found.
+  const unknown = await postJson(second, '/api/consumer/pause', { group: 'notifications', name: 'nobody' });
+  expect(unknown.status).toBe(404);
+});

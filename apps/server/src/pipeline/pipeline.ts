@@ -587,15 +587,39 @@ export class Pipeline {
     );
   }
 
+  /**
+   * This server's running worker of the consumer, for a command about it. Not found when no process runs it; a
+   * conflict that says so when a Streamscope worker in another process does, as that process's to pause, crash or
+   * claim to.
+   */
+  async worker(group: string, name: string): Promise<ConsumerWorker> {
+    try {
+      return this.pool.get(group, name);
+    } catch (error) {
+      // With Redis away, CLIENT LIST would wait out the reconnect: not found says enough then.
+      if (
+        this.stream.redis.status === 'ready' &&
+        this.#runElsewhere(group, name, await ConnectedConsumers.of(this.stream))
+      ) {
+        throw new CommandError(
+          'conflict',
+          `consumer ${group}/${name} runs in another Streamscope process, not this one: pause, resume, crash or autoclaim to it there`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+
   /** Pauses a consumer of this server (see `ConsumerWorker.pause`) and saves that for a restart without reset. */
   async pauseConsumer(group: string, name: string): Promise<void> {
-    await this.pool.get(group, name).pause();
+    await (await this.worker(group, name)).pause();
     await this.#save({ consumers: [{ group, name }] }, `consumer ${group}/${name} is paused`);
   }
 
   /** Resumes a consumer of this server and saves that for a restart without reset. */
   async resumeConsumer(group: string, name: string): Promise<void> {
-    this.pool.get(group, name).resume();
+    (await this.worker(group, name)).resume();
     await this.#save({ consumers: [{ group, name }] }, `consumer ${group}/${name} is resumed`);
   }
 

@@ -81,12 +81,13 @@ function handlersFor(pipeline: Pipeline): Handlers {
       return { group, name, paused: false };
     },
     'consumer.crash': async ({ group, name, count }) => {
-      const worker = pool.get(group, name);
+      const worker = await pipeline.worker(group, name);
       worker.crashNext(count);
       return { group, name, crashQueued: worker.status().crashQueued };
     },
     autoclaim: async ({ group, consumer }) => {
-      const { claimed, processed, deletedIds, deadLettered } = await pool.get(group, consumer).reapIdlePel();
+      const worker = await pipeline.worker(group, consumer);
+      const { claimed, processed, deletedIds, deadLettered } = await worker.reapIdlePel();
       return {
         group,
         consumer,
