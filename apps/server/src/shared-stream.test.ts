@@ -266,3 +266,28 @@ it("pause, resume, crash and autoclaim of another process's consumer say where i
   const unknown = await postJson(second, '/api/consumer/pause', { group: 'notifications', name: 'nobody' });
   expect(unknown.status).toBe(404);
 });
+
+it('a group read from both processes is moved back from neither, and each says to stop one side first', async () => {
+  const streamKey = uniqueStreamKey('shared-rewind');
+  const first = await startServer(['--stream-key', streamKey, '--seed', 'notifications=worker-a']);
+  const second = await startServer([
+    '--stream-key',
+    streamKey,
+    '--no-reset',
+    '--seed',
+    'notifications=worker-b',
+  ]);
+  await post(first, '/api/produce', { count: 5 });
+  await waitFor('the group to read the 5', async () =>
+    (await first.server.pipeline.stream.infoGroups()).some(
+      (group) => group.lag === 0 && group.entriesRead === 5,
+    ),
+  );
+  for (const server of [first, second]) {
+    const answer = await postJson(server, '/api/group/setid', { group: 'notifications', id: '0-0' });
+    expect(answer.status).toBe(409);
+    expect((await json(answer)).message).toMatch(
+      /This server reads it too: remove its consumers on one of the two servers, then move it from the other/,
+    );
+  }
+});

@@ -957,9 +957,13 @@ export class Pipeline {
     if (id === '$' || compareEntryIds(id, lastDeliveredId) >= 0) return;
     const elsewhere = await this.#readersElsewhere(group, { seenReading: false });
     if (elsewhere.length > 0) {
+      // Read from here too, it can be moved from neither server until one side's consumers are gone.
+      const where = this.pool.workers().some((worker) => worker.group === group)
+        ? 'This server reads it too: remove its consumers on one of the two servers, then move it from the other'
+        : 'Move it from the server that runs them';
       throw new CommandError(
         'conflict',
-        `group ${group} is read by Streamscope workers in another process (${listed(elsewhere)}): moved back from here, they would process again what they had processed, as only this server would know to ask the group's once-per-ID guard. Move it from the server that runs them`,
+        `group ${group} is read by Streamscope workers in another process (${listed(elsewhere)}): moved back from here, they would process again what they had processed, as only this server would know to ask the group's once-per-ID guard. ${where}`,
       );
     }
   }
