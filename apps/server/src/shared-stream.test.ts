@@ -291,3 +291,18 @@ it('a group read from both processes is moved back from neither, and each says t
     );
   }
 });
+
+it('a group read only by a paused consumer of another process, which never read, is deleted from neither', async () => {
+  const streamKey = uniqueStreamKey('shared-delete');
+  const first = await startServer(['--stream-key', streamKey, '--seed', 'notifications=worker-a']);
+  // Paused before its first read (as a --no-reset start brings a saved pause back): Redis lists no such consumer yet.
+  await redisSuite.redis.hset(`${streamKey}:controls`, JSON.stringify(['paused', 'audit', 'x']), '1');
+  const second = await startServer(['--stream-key', streamKey, '--no-reset', '--seed', 'audit=x']);
+  expect(second.server.pipeline.pool.get('audit', 'x').status().paused).toBe(true);
+  expect(await redisSuite.redis.xinfo('CONSUMERS', streamKey, 'audit')).toEqual([]);
+
+  const deletion = await postJson(first, '/api/group/delete', { group: 'audit' });
+  expect(deletion.status).toBe(409);
+  expect((await json(deletion)).message).toMatch(/group audit is in use elsewhere: x reads it/);
+  expect((await first.server.pipeline.stream.infoGroups()).map((group) => group.name)).toContain('audit');
+});

@@ -3,13 +3,11 @@ import { type ConnectedWorker, connectedWorkers, type EventStream } from '@strea
 /** The consumers of one stream that have a Streamscope worker connected to Redis, in any process. */
 export class ConnectedConsumers {
   readonly #keys: Set<string>;
+  readonly #workers: readonly ConnectedWorker[];
 
   constructor(streamKey: string, workers: readonly ConnectedWorker[]) {
-    this.#keys = new Set(
-      workers
-        .filter((worker) => worker.streamKey === streamKey)
-        .map((worker) => key(worker.group, worker.consumer)),
-    );
+    this.#workers = workers.filter((worker) => worker.streamKey === streamKey);
+    this.#keys = new Set(this.#workers.map((worker) => key(worker.group, worker.consumer)));
   }
 
   /** Asks Redis (CLIENT LIST); `null` when it will not say (an ACL without CLIENT LIST). */
@@ -23,6 +21,16 @@ export class ConnectedConsumers {
 
   has(group: string, consumer: string): boolean {
     return this.#keys.has(key(group, consumer));
+  }
+
+  /**
+   * The group's consumers with a worker connected, in any process: one paused before its first read is among them,
+   * though Redis lists it in the group only once it reads.
+   */
+  consumersOf(group: string): string[] {
+    return [
+      ...new Set(this.#workers.filter((worker) => worker.group === group).map((worker) => worker.consumer)),
+    ];
   }
 }
 

@@ -1011,13 +1011,20 @@ export class Pipeline {
    */
   async #readersElsewhere(group: string, { seenReading }: { seenReading: boolean }): Promise<string[]> {
     const connected = await ConnectedConsumers.of(this.stream);
-    return (await consumersInRedis(this.stream, group))
+    const known = await consumersInRedis(this.stream, group);
+    const readers = known
       .filter(
         ({ name, idleMs }) =>
           this.#runElsewhere(group, name, connected) ||
           (seenReading && !this.pool.find(group, name) && seemsActive(idleMs)),
       )
       .map(({ name }) => name);
+    // A worker paused before its first read (a pause a restart brought back) is not in the group's list yet.
+    const inGroup = new Set(known.map(({ name }) => name));
+    const unlisted = (connected?.consumersOf(group) ?? []).filter(
+      (name) => !inGroup.has(name) && this.#runElsewhere(group, name, connected),
+    );
+    return [...readers, ...unlisted];
   }
 
   /** What this process keeps of a group: its guard, counters and redelivery mark. */
