@@ -292,7 +292,7 @@ it('a group read from both processes is moved back from neither, and each says t
   }
 });
 
-it('a group read only by a paused consumer of another process, which never read, is deleted from neither', async () => {
+it('a group read only by a paused consumer of another process, which never read, is shown there and deleted from neither', async () => {
   const streamKey = uniqueStreamKey('shared-delete');
   const first = await startServer(['--stream-key', streamKey, '--seed', 'notifications=worker-a']);
   // Paused before its first read (as a --no-reset start brings a saved pause back): Redis lists no such consumer yet.
@@ -300,6 +300,11 @@ it('a group read only by a paused consumer of another process, which never read,
   const second = await startServer(['--stream-key', streamKey, '--no-reset', '--seed', 'audit=x']);
   expect(second.server.pipeline.pool.get('audit', 'x').status().paused).toBe(true);
   expect(await redisSuite.redis.xinfo('CONSUMERS', streamKey, 'audit')).toEqual([]);
+  // The first server's page shows it all the same, as running elsewhere.
+  const audit = (await stateOf(first)).groups.find((group) => group.name === 'audit');
+  expect(audit?.consumers.map(({ name, worker, connected }) => ({ name, worker, connected }))).toEqual([
+    { name: 'x', worker: null, connected: true },
+  ]);
 
   const deletion = await postJson(first, '/api/group/delete', { group: 'audit' });
   expect(deletion.status).toBe(409);

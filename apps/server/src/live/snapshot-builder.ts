@@ -227,16 +227,20 @@ function groupView(
     ours.delete(consumer.name);
     return { ...consumer, worker: worker ? workerView(worker) : null, connected: isConnected(consumer.name) };
   });
-  // A worker Redis does not list yet (it has not read once) is still part of the group's picture.
-  for (const worker of ours.values()) {
-    views.push({
-      name: worker.name,
-      pending: 0,
-      idleMs: 0,
-      inactiveMs: null,
-      worker: workerView(worker),
-      connected: isConnected(worker.name),
-    });
+  // A worker Redis does not list yet (it has not read once) is still part of the group's picture, here or in
+  // another process (one paused before its first read, as a restart brings a pause back).
+  const unlisted = (worker: WorkerView | null, name: string): ConsumerView => ({
+    name,
+    pending: 0,
+    idleMs: 0,
+    inactiveMs: null,
+    worker,
+    connected: isConnected(name),
+  });
+  for (const worker of ours.values()) views.push(unlisted(workerView(worker), worker.name));
+  const listed = new Set(views.map((view) => view.name));
+  for (const name of connected?.consumersOf(group.name) ?? []) {
+    if (!listed.has(name)) views.push(unlisted(null, name));
   }
   views.sort((a, b) => byName.compare(a.name, b.name));
   return {
