@@ -151,9 +151,12 @@ function handlersFor(pipeline: Pipeline): Handlers {
     },
     'autoreap.set': async ({ group, enabled }) => {
       // The switch is the group's: every process's workers of it follow it, so a group read only elsewhere is
-      // switched from here too. (One that runs here needs no Redis to switch, as long as it is away.)
-      if (!pool.groups().includes(group) && !(await stream.infoGroups()).some((info) => info.name === group))
-        throw new CommandError('not_found', `no group ${group} on ${stream.streamKey}`);
+      // switched from here too, once Redis says it exists. (One that runs here is switched with Redis away.)
+      if (!pool.groups().includes(group)) {
+        assertRedisReady(pipeline.options.redis);
+        if (!(await stream.infoGroups()).some((info) => info.name === group))
+          throw new CommandError('not_found', `no group ${group} on ${stream.streamKey}`);
+      }
       return { group, enabled, intervalMs: await pipeline.setAutoReap(group, enabled) };
     },
     'retention.set': async ({ maxAgeMs }) => {
