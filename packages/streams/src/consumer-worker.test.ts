@@ -624,7 +624,7 @@ describe('ConsumerWorker', () => {
         running -= 1;
       },
     });
-    await new Promise((resolve) => setTimeout(resolve, 100)); // blocked in XREADGROUP now
+    await untilBlockedOnNew(stream, worker);
     const reap = worker.reapIdlePel();
     await waitFor('a claimed entry in the handler', () => running > 0);
     await worker.close();
