@@ -554,6 +554,25 @@ describe('ConsumerWorker', () => {
     expect(sources).toEqual(['own-pel', 'own-pel', 'own-pel', 'new']);
   });
 
+  it('drains its own PEL once on start: an entry that fails again waits for a claim, one delivery spent', async () => {
+    const stream = await newStream();
+    const [id] = await stream.produceBatch(events(1));
+    await stream.consume('g', 'w', 10, 10);
+    const runs: (number | null)[] = [];
+    const { worker, of } = await startWorker(stream, 'w', {
+      handler: (_entry, context) => {
+        runs.push(context.deliveryCount);
+        throw new Error('still failing');
+      },
+    });
+    await untilBlockedOnNew(stream, worker);
+    // The connection's first 'ready' used to ask for a second drain, sent as soon as the first was done: the
+    // entry ran twice at once and spent two of its deliveries.
+    expect(runs).toEqual([2]);
+    expect(of('failed').map((event) => [event.id, event.deliveryCount])).toEqual([[id, 2]]);
+    expect((await stream.pendingDetail('g')).map((row) => [row.id, row.deliveries])).toEqual([[id, 2]]);
+  });
+
   it('close during a block returns within blockMs + 200 ms and is idempotent', async () => {
     const stream = await newStream();
     const blockMs = 2000;

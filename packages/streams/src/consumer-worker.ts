@@ -278,9 +278,13 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     const connection = this.#stream.redis.duplicate({
       connectionName: workerConnectionName(this.#stream.streamKey, this.group, this.name),
     });
-    // Every (re)connect may have lost replies to reads: entries Redis delivered but we never saw.
+    // Every reconnect may have lost replies to reads: entries Redis delivered but we never saw. The first
+    // connect lost none: the drain due since construction is what waits to be sent on it, and asking again
+    // ran a second drain right behind it, handling a still-failing entry twice and spending two deliveries.
+    let connectedBefore = false;
     connection.on('ready', () => {
-      this.#needsPelDrain = true;
+      if (connectedBefore) this.#needsPelDrain = true;
+      connectedBefore = true;
       connection.client('ID').then(
         (id) => {
           this.#clientId = Number(id);
