@@ -6,7 +6,13 @@ import {
   type StreamEntry,
   WorkerClosedError,
 } from '@streamscope/streams';
-import { captureWarnings, uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
+import {
+  captureWarnings,
+  uniqueStreamKey,
+  untilClientBlocked,
+  usePrivateRedis,
+  waitFor,
+} from '@streamscope/testkit';
 import { describe, expect, it } from 'vitest';
 import { workerConnectionName } from './worker-connections.js';
 
@@ -49,11 +55,10 @@ async function startWorker(
  * begun earlier races that drain, which re-reads (as its own PEL) what the reap has just claimed.
  */
 async function untilBlockedOnNew(stream: EventStream, worker: ConsumerWorker): Promise<void> {
-  const name = workerConnectionName(stream.streamKey, worker.group, worker.name);
-  await waitFor('the worker blocked on new entries', async () => {
-    const clients = String(await redisSuite.redis.call('CLIENT', 'LIST', 'TYPE', 'normal')).split('\n');
-    return clients.some((line) => line.includes(` name=${name} `) && / flags=\S*b/.test(line));
-  });
+  await untilClientBlocked(
+    redisSuite.redis,
+    workerConnectionName(stream.streamKey, worker.group, worker.name),
+  );
 }
 
 const events = (n: number) =>

@@ -11,8 +11,15 @@ import {
   StreamArgumentError,
   type StreamEntry,
   StreamError,
+  workerConnectionName,
 } from '@streamscope/streams';
-import { dropConnectionDuringAppend, uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
+import {
+  dropConnectionDuringAppend,
+  uniqueStreamKey,
+  untilClientBlocked,
+  usePrivateRedis,
+  waitFor,
+} from '@streamscope/testkit';
 import { describe, expect, it } from 'vitest';
 
 const redisSuite = usePrivateRedis();
@@ -127,15 +134,19 @@ describe('dead-letter stream', () => {
     await reader.start();
     const [pill] = await stream.produceBatch([{ type: 'poison.pill' }]);
     await waitFor('the first failure', () => reader.status().failures === 1);
-    // Started only now, so the pill reaches these two by claim alone: its second delivery, then its last.
+    // Started only now, so the pill reaches these two by claim alone: its second delivery, then its last. Each
+    // reaps once blocked on new entries, its start-up drain of its own PEL behind it: a drain still to come
+    // would re-read what the reap had just claimed, a delivery more than the test counts.
     const second = startWorker(stream, 'g', 'second', { ...options, handler: failing('second failure') });
     await second.start();
+    await untilClientBlocked(redisSuite.redis, workerConnectionName(stream.streamKey, 'g', 'second'));
     await waitFor('the second failure', async () => {
       await second.reapIdlePel();
       return second.status().failures === 1;
     });
     const reaper = startWorker(stream, 'g', 'reaper', { ...options, handler: () => {} });
     await reaper.start();
+    await untilClientBlocked(redisSuite.redis, workerConnectionName(stream.streamKey, 'g', 'reaper'));
     // The reap that moved it says so: claimed, not processed, dead-lettered.
     const reaped = await waitFor('the pill to be claimed and dead-lettered', async () => {
       const result = await reaper.reapIdlePel();
