@@ -1,5 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { assertBoolean, assertInteger, assertName, assertOptions, optionNames } from './arguments.js';
+import {
+  assertEntryBounds,
+  type BoundedRead,
+  cutText,
+  type EntryBounds,
+  type EntryCut,
+  readBounded,
+  rowFields,
+} from './bounded-read.js';
 import { COUNT_RANGE_LUA, countRangePaged } from './count-range-script.js';
 import { DEAD_LETTER_LUA, REQUEUE_LUA, WIDE_PAYLOAD_FIELD } from './dead-letter-scripts.js';
 import {
@@ -11,8 +20,13 @@ import {
   StreamArgumentError,
 } from './errors.js';
 import { MAX_BATCH_EVENT_FIELDS } from './event-encoding.js';
-import { type AutoclaimOptions, assertEventStream, type EventStream } from './event-stream.js';
-import { parseFlatEntries, setField } from './replies.js';
+import {
+  type AutoclaimOptions,
+  assertEventStream,
+  boundedReadCommand,
+  type EventStream,
+} from './event-stream.js';
+import { type BoundedRow, parseFlatEntries, setField } from './replies.js';
 import {
   assertEntryId,
   compareEntryIds,
@@ -142,6 +156,15 @@ export interface DeadLetter extends Omit<DeadLetterInfo, 'fields'> {
   readonly originalId: string;
   readonly ts: number;
   readonly fields: Readonly<Record<string, string>>;
+}
+
+/**
+ * A dead letter as a bounded read returns it (see `DeadLetters.newestBounded`): its payload's first fields, and its
+ * original ID, group, consumer and reason, each cut to the bounds, every one cut counted in `cut.values`.
+ */
+export interface BoundedDeadLetter extends DeadLetter {
+  /** What was left out; absent when nothing was. */
+  readonly cut?: EntryCut;
 }
 
 /** The default cap: a poison storm must not grow the DLQ without bound. */
@@ -295,6 +318,30 @@ export class DeadLetters {
       this.#stream.redis.call('XREVRANGE', this.key, end, '-', 'COUNT', count),
     );
     return parseFlatEntries(reply).map(({ id, flat }) => toDeadLetter(id, flat));
+  }
+
+  /**
+   * `newest`, bounded: each letter's payload and its original ID, group, consumer and reason cut to `bounds`,
+   * shortened by a script in Redis so that only about what is returned crosses the wire, and stopping short within
+   * `bounds.bytes` and `bounds.readBytes` (see `EntryBounds`). Its own ID
+   * is whole: `requeue` and `discard` take it, and read the letter whole in Redis. For a view read again and again,
+   * where another application's megabyte letters would otherwise cross the wire whole each time.
+   * @example
+   *   const { entries } = await dlq.newestBounded(50, { fields: 100, chars: 1_000, bytes: 256 * 1024, readBytes: 1 << 20 });
+   */
+  async newestBounded(
+    count: number,
+    bounds: EntryBounds,
+    before?: string,
+  ): Promise<BoundedRead<BoundedDeadLetter>> {
+    assertInteger(count, 'count', 1);
+    assertEntryBounds(bounds);
+    if (before !== undefined) assertEntryId(before, 'before');
+    const end = before === undefined ? '+' : `(${fullEntryId(before)}`;
+    if (isBeyondIdSpace('-', end)) return { entries: [], stoppedShort: false };
+    const read = boundedReadCommand(this.#stream.redis);
+    const start = { order: 'newest', bound: end, letters: true } as const;
+    return readBounded(read, this.key, start, count, bounds, boundedLetter);
   }
 
   async length(): Promise<number> {
@@ -648,6 +695,39 @@ function lettersWithin(letters: readonly PageLetter[], room: number): number {
 /** Why a stream with no room has none, in words. (Room is counted up to MAXLEN: with none, MAXLEN or more.) */
 function noRoom(streamKey: string, room: StreamRoom): string {
   return `the stream ${streamKey} (MAXLEN ~ ${room.maxlen}) has no room until group ${room.group} catches up: it has ${room.maxlen} or more entries yet to read or ack, which an append could trim`;
+}
+
+/** A row of the bounded read as a letter: its own fields cut as its payload's are, each one cut counted. */
+function boundedLetter(row: BoundedRow, chars: number): BoundedDeadLetter {
+  let values = 0;
+  const own = (slot: number, counted: boolean) => {
+    const text = row.head?.[slot - 1] ?? null;
+    if (text === null) return null;
+    const shown = cutText(text, chars, row.headShortened.has(slot));
+    if (counted && shown !== text) values += 1;
+    return shown;
+  };
+  const originalId = own(1, true) ?? '';
+  const group = own(2, true) ?? '';
+  const consumer = own(3, true) ?? '';
+  // Numbers, not text a person reads: cut (a megabyte of digits is no count), but not counted as values cut.
+  const deliveryCount = own(4, false);
+  const reason = own(5, true) ?? '';
+  const ts = own(6, false);
+  const { fields, cut } = rowFields(row, chars);
+  const letter = {
+    id: row.id,
+    originalId,
+    group,
+    consumer,
+    deliveryCount: deliveryCount ? Number(deliveryCount) : null,
+    reason,
+    ts: Number(ts ?? entryIdTime(row.id)),
+    fields,
+  };
+  const left = cut?.fields ?? 0;
+  values += cut?.values ?? 0;
+  return left + values === 0 ? letter : { ...letter, cut: { fields: left, values } };
 }
 
 function toDeadLetter(id: string, flat: readonly string[]): DeadLetter {

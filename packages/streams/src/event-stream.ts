@@ -1,5 +1,14 @@
 import type { Redis } from 'ioredis';
 import { assertBoolean, assertInteger, assertName, assertOptions, optionNames } from './arguments.js';
+import {
+  assertEntryBounds,
+  type BoundedEntry,
+  type BoundedRead,
+  type EntryBounds,
+  readBounded,
+  rowFields,
+} from './bounded-read.js';
+import { BOUNDED_READ_LUA } from './bounded-read-script.js';
 import { type HeldConnection, holdConnection, releaseConnection } from './connection.js';
 import { COUNT_RANGE_LUA, countRangePaged } from './count-range-script.js';
 import { AUTOCLAIM_WITH_LETTERS_LUA, HANDOVER_WITH_LETTERS_LUA } from './dead-letter-scripts.js';
@@ -33,8 +42,16 @@ import {
   parseStreamInfo,
   parseTypesOf,
 } from './replies.js';
+import { type ScriptCommand, scriptCommand } from './script-command.js';
 import { SET_GROUP_ID_LUA } from './set-group-id-script.js';
-import { assertEntryId, assertGroupStart, assertRangeBound, isBeyondIdSpace, show } from './stream-ids.js';
+import {
+  assertEntryId,
+  assertGroupStart,
+  assertRangeBound,
+  entryIdTime,
+  isBeyondIdSpace,
+  show,
+} from './stream-ids.js';
 import { measureRoom, type StreamRoom } from './stream-room.js';
 import type {
   AutoclaimResult,
@@ -62,6 +79,8 @@ const HANDOVER_WITH_LETTERS_COMMAND = 'streamscopeHandoverWithLetters';
 const TYPES_OF_COMMAND = 'streamscopeTypesOf';
 const COUNT_RANGE_COMMAND = 'streamscopeCountRange';
 const SET_GROUP_ID_COMMAND = 'streamscopeSetGroupId';
+/** The bounded read, of a stream or of a dead-letter stream (see `boundedReadCommand`). */
+const BOUNDED_READ_COMMAND = 'streamscopeBoundedRead';
 /** The library's scripts, each defined on a connection as a command the first time it is used there. */
 const SCRIPTS = {
   [PRODUCE_BATCH_COMMAND]: { lua: PRODUCE_BATCH_LUA, keys: 1 },
@@ -71,10 +90,13 @@ const SCRIPTS = {
   [TYPES_OF_COMMAND]: { lua: TYPES_OF_LUA, keys: 1 },
   [COUNT_RANGE_COMMAND]: { lua: COUNT_RANGE_LUA, keys: 1 },
   [SET_GROUP_ID_COMMAND]: { lua: SET_GROUP_ID_LUA, keys: 1 },
+  [BOUNDED_READ_COMMAND]: { lua: BOUNDED_READ_LUA, keys: 1 },
 };
 
-/** A command that ioredis's `defineCommand` added to a connection: the script's keys, then its arguments. */
-type ScriptCommand = (...keysThenArgs: string[]) => Promise<unknown>;
+/** The bounded-read script on a connection, for `DeadLetters`, which reads its own key with it. */
+export function boundedReadCommand(redis: Redis): ScriptCommand {
+  return scriptCommand(redis, BOUNDED_READ_COMMAND, SCRIPTS[BOUNDED_READ_COMMAND]);
+}
 
 /** What one page of a handover did, and the last pending ID it looked at (`null`: nothing left). */
 interface HandoverPage {
@@ -250,14 +272,7 @@ export class EventStream {
 
   /** One of this library's scripts as a command of this connection, defined on first use. */
   #script(name: keyof typeof SCRIPTS): ScriptCommand {
-    const commands = this.redis as unknown as Record<string, ScriptCommand | undefined>;
-    // ioredis's own script command: EVALSHA with a transparent EVAL fallback on NOSCRIPT.
-    if (typeof commands[name] !== 'function') {
-      this.redis.defineCommand(name, { numberOfKeys: SCRIPTS[name].keys, lua: SCRIPTS[name].lua });
-    }
-    const command = commands[name];
-    if (!command) throw new StreamError(`the ${name} script could not be defined on this connection`);
-    return command.bind(this.redis);
+    return scriptCommand(this.redis, name, SCRIPTS[name]);
   }
 
   /**
@@ -651,6 +666,30 @@ export class EventStream {
         this.redis.call('XREVRANGE', this.streamKey, end, '-', 'COUNT', count),
       ),
     );
+  }
+
+  /**
+   * `tail`, bounded: the newest `count` entries (at or before `end`), newest first, each cut to `bounds`, shortened
+   * by a script in Redis so that only about what is returned crosses the wire, and stopping short within
+   * `bounds.bytes` and `bounds.readBytes` (see `EntryBounds`). For a view read again and again, such as a dashboard's
+   * newest entries.
+   * @example
+   *   const { entries, stoppedShort } = await stream.tailBounded(10, {
+   *     fields: 100, chars: 1_000, bytes: 128 * 1024, readBytes: 1024 * 1024,
+   *   });
+   */
+  async tailBounded(count: number, bounds: EntryBounds, end = '+'): Promise<BoundedRead<BoundedEntry>> {
+    assertInteger(count, 'count', 1);
+    assertEntryBounds(bounds);
+    assertRangeBound(end, 'end');
+    if (isBeyondIdSpace('-', end)) return { entries: [], stoppedShort: false };
+    const read = this.#script(BOUNDED_READ_COMMAND);
+    const start = { order: 'newest', bound: end, letters: false } as const;
+    return readBounded(read, this.streamKey, start, count, bounds, (row, chars) => ({
+      id: row.id,
+      idMs: entryIdTime(row.id),
+      ...rowFields(row, chars),
+    }));
   }
 
   async length(): Promise<number> {

@@ -1,3 +1,10 @@
+export {
+  type BoundedEntry,
+  type BoundedRead,
+  cutText,
+  type EntryBounds,
+  type EntryCut,
+} from './bounded-read.js';
 export { closeRedis, failUnansweredOnDrop } from './connection.js';
 export {
   ConsumerWorker,
@@ -18,6 +25,7 @@ export type {
 export { CONSUMER_WORKER_DEFAULTS, type ConsumerWorkerOptions } from './consumer-worker-options.js';
 export { REQUEUED_FROM_FIELD } from './dead-letter-scripts.js';
 export {
+  type BoundedDeadLetter,
   DEAD_LETTERS_MAXLEN,
   type DeadLetter,
   type DeadLetterInfo,

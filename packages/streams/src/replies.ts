@@ -236,6 +236,46 @@ export function parseTypesOf(reply: Reply): (string | null)[] {
   );
 }
 
+/**
+ * One entry of the bounded-read script's reply: its names and values as sent (`shortened` lists the positions, from
+ * 1, of those the script shortened), how many fields it left out, and, read as a dead letter, its own fields
+ * (`null` for one it lacks) and the slots, from 1, of those shortened.
+ */
+export interface BoundedRow {
+  readonly id: string;
+  readonly flat: string[];
+  readonly left: number;
+  readonly shortened: ReadonlySet<number>;
+  readonly head: (string | null)[] | null;
+  readonly headShortened: ReadonlySet<number>;
+}
+
+/** The bounded-read script's reply: whether it stopped short for its bounds, and its entries. */
+export function parseBoundedRead(reply: Reply): { rows: BoundedRow[]; stoppedShort: boolean } {
+  const [stopped, entries] = asArray(reply, 'bounded read');
+  const positions = (list: Reply) =>
+    new Set(asArray(list ?? [], 'bounded read positions').map((at) => asNumber(at, 'bounded read position')));
+  const rows = asArray(entries ?? [], 'bounded read entries').map((item) => {
+    const [id, flat, left, shortened, head, headShortened] = asArray(item, 'bounded entry');
+    return {
+      id: asString(id, 'bounded entry id'),
+      flat: asArray(flat ?? [], 'bounded entry fields').map((value) =>
+        asString(value, 'bounded entry field'),
+      ),
+      left: asNumber(left, 'bounded entry fields left out'),
+      shortened: positions(shortened),
+      head:
+        head === undefined
+          ? null
+          : asArray(head, 'dead letter head').map((value) =>
+              value === null || value === undefined ? null : asString(value, 'dead letter field'),
+            ),
+      headShortened: positions(headShortened),
+    };
+  });
+  return { rows, stoppedShort: asNumber(stopped, 'bounded read stop') === 1 };
+}
+
 /** The count-range script's reply: how many entries its XRANGE found, and the last one's ID (`null`: none). */
 export function parseCountRange(reply: Reply): { count: number; last: string | null } {
   const [count, last] = asArray(reply, 'count range');
