@@ -168,7 +168,13 @@ export const snapshotSchema = z.object({
     lastGeneratedId: z.string().nullable(),
     entriesAdded: z.number().nullable(),
   }),
+  /** The stream's newest entries (up to 10), newest first, each bounded. */
   tail: z.array(entrySchema),
+  /**
+   * Of those newest entries, how many were left out because they are large: a snapshot reads and sends at most
+   * about 1 MB and 128 KB of them. Absent when none was; a replay reads them.
+   */
+  tailOmitted: z.number().optional(),
   groups: z.array(groupSchema),
   pending: z.object({
     rows: z.array(pendingRowSchema),
@@ -181,7 +187,17 @@ export const snapshotSchema = z.object({
     claimed: z.number(),
     deadLettered: z.number(),
   }),
-  dlq: z.object({ key: z.string(), length: z.number(), newest: z.array(deadLetterSchema) }),
+  dlq: z.object({
+    key: z.string(),
+    length: z.number(),
+    /** The newest dead letters (up to 50), newest first, each bounded. */
+    newest: z.array(deadLetterSchema),
+    /**
+     * Of those newest letters, how many were left out because they are large: a snapshot reads and sends at most
+     * about 1 MB and 256 KB of them. Absent when none was; `dlq.list` lists them, before the last one pushed.
+     */
+    omitted: z.number().optional(),
+  }),
   retention: z.object({ maxAgeMs: z.number().nullable() }),
   thresholds: z.object({
     lag: z.number(),

@@ -1,13 +1,23 @@
 import type { EntryView } from '@streamscope/protocol';
+import { cutText, type EntryBounds } from '@streamscope/streams';
 
 /**
  * What the dashboard is sent of one entry, at most: the first 100 fields, each name and value cut at 1,000
  * characters. Any client may write a 1 MB value or a 10,000-field entry to a stream; sent whole, one such entry in
  * the newest ten made every snapshot (four a second, to every page) a megabyte, and a tick of the live tail a
  * hundred. What was left out is counted in `cut`, which the page shows; the whole entry is a replay away.
+ *
+ * A character is a Unicode code point (`cutText`), here and in the library's bounded reads, by which the snapshot
+ * reads its newest entries and letters, shortened in Redis (`EventStream.tailBounded`): a cut never splits one, and
+ * the two agree to the character.
  */
 export const VIEW_FIELDS_MAX = 100;
 export const VIEW_CHARS_MAX = 1_000;
+
+/** A section of the snapshot read bounded in Redis: each entry as above, and `bytes`, `readBytes` for them all. */
+export function viewBounds(bytes: number, readBytes: number): EntryBounds {
+  return { fields: VIEW_FIELDS_MAX, chars: VIEW_CHARS_MAX, bytes, readBytes };
+}
 /** An entry's type as it is shown beside a delivery, a pending row or a lifecycle event: one short line. */
 export const VIEW_TYPE_MAX = 100;
 
@@ -82,9 +92,9 @@ export function boundedLetter<
 }
 
 export function boundedType<T extends string | null>(type: T): T {
-  return (type === null || type.length <= VIEW_TYPE_MAX ? type : `${type.slice(0, VIEW_TYPE_MAX)}…`) as T;
+  return (type === null ? type : shortened(type, VIEW_TYPE_MAX)) as T;
 }
 
-function shortened(text: string): string {
-  return text.length <= VIEW_CHARS_MAX ? text : `${text.slice(0, VIEW_CHARS_MAX)}…`;
+function shortened(text: string, chars = VIEW_CHARS_MAX): string {
+  return cutText(text, chars);
 }

@@ -1,5 +1,6 @@
 import type { ConsumerView, GroupView, Snapshot, WorkerView } from '@streamscope/protocol';
 import {
+  type BoundedRead,
   type ConsumerInfo,
   type ConsumerWorker,
   DeadLetters,
@@ -11,13 +12,25 @@ import {
 import type { Pipeline } from '../pipeline/pipeline.js';
 import { alertsOf, type Thresholds } from './alerts.js';
 import { BacklogGauge } from './backlog.js';
-import { boundedEntry, boundedLetter, boundedType } from './bounded-view.js';
+import { boundedType, viewBounds } from './bounded-view.js';
 import { ConnectedConsumers } from './connected-consumers.js';
 
 /** XPENDING rows per group in one snapshot; the rest are counted in `pending.omitted`. */
 export const PENDING_ROWS_PER_GROUP = 50;
 const TAIL_LENGTH = 10;
 const RATE_WINDOW_MS = 1_000;
+
+/**
+ * What a snapshot reads of the newest entries and dead letters, and sends of them. A snapshot goes four times a
+ * second to every page, and a page more than 1 MB behind skips ticks (LiveHub's soft bound): both sections together
+ * send at most about 384 KB, in ordinary use a few KB (50 letters of an order event are 15 KB), so one snapshot of
+ * large entries still reaches a page on an ordinary link in time. Each entry is cut in Redis (bounded-view.ts), yet
+ * Redis reads it whole into the script to cut it, a couple of milliseconds a megabyte that no other client is served
+ * in: each section stops once it has read 1 MB, so a snapshot holds Redis up for a few milliseconds at most,
+ * whatever another application writes. The first entry of each always goes; the page says how many were left out.
+ */
+const TAIL_BOUNDS = viewBounds(128 * 1024, 1024 * 1024);
+const DLQ_BOUNDS = viewBounds(256 * 1024, 1024 * 1024);
 
 interface RateSample {
   readonly at: number;
@@ -71,10 +84,10 @@ export class SnapshotBuilder {
     const deadLetters = this.#deadLetters;
     const [info, tail, groups, dlqLength, dlqNewest, connected] = await Promise.all([
       reader.infoStream(),
-      reader.tail(TAIL_LENGTH),
+      reader.tailBounded(TAIL_LENGTH, TAIL_BOUNDS),
       reader.infoGroups(),
       deadLetters.length(),
-      deadLetters.newest(DLQ_ROWS),
+      deadLetters.newestBounded(DLQ_ROWS, DLQ_BOUNDS),
       ConnectedConsumers.of(reader),
     ]);
     const perGroup = (
@@ -119,8 +132,9 @@ export class SnapshotBuilder {
         lastGeneratedId: info?.lastGeneratedId ?? null,
         entriesAdded: info?.entriesAdded ?? null,
       },
-      // Bounded: any client may write a megabyte into one field (see bounded-view.ts).
-      tail: tail.map(boundedEntry),
+      // Bounded, in Redis: any client may write a megabyte into one field (see TAIL_BOUNDS).
+      tail: tail.entries,
+      ...omittedOf('tailOmitted', tail, TAIL_LENGTH, info?.length ?? 0),
       groups: perGroup.map(({ group, consumers, oldestPendingId, backlog }) => ({
         ...groupView(group, consumers, pool.workers(), connected, rates.groups.get(group.name)),
         ...backlog,
@@ -138,7 +152,8 @@ export class SnapshotBuilder {
       dlq: {
         key: deadLetters.key,
         length: dlqLength,
-        newest: dlqNewest.map(boundedLetter),
+        newest: dlqNewest.entries,
+        ...omittedOf('omitted', dlqNewest, DLQ_ROWS, dlqLength),
       },
       retention: { maxAgeMs: this.#pipeline.retention.maxAgeMs },
       thresholds: { ...this.#thresholds },
@@ -205,6 +220,21 @@ export class SnapshotBuilder {
         : perSec(produced, previous?.produced);
     return { producedPerSec, groups };
   }
+}
+
+/**
+ * `{ [name]: how many of the newest `count` a bounded read left out }`, or nothing when it left none out: the snapshot
+ * of an ordinary stream is the same as before there were bounds. The length is read beside the entries, so it may
+ * be a little behind or ahead of them.
+ */
+function omittedOf<Name extends string>(
+  name: Name,
+  read: BoundedRead<unknown>,
+  count: number,
+  length: number,
+): { [key in Name]?: number } {
+  const left = read.stoppedShort ? Math.min(count, length) - read.entries.length : 0;
+  return left > 0 ? ({ [name]: left } as { [key in Name]: number }) : {};
 }
 
 /**

@@ -438,6 +438,13 @@ export function DeadLetterPanel() {
             <div className="dlq-more">
               <span className="muted">
                 Showing the newest {formatCount(letters.length)} of {formatCount(dlq.length)}.
+                {dlq.omitted === undefined || older.length > 0 ? null : (
+                  <>
+                    {' '}
+                    The live list stops at {formatCount(newest.length)}: the next letters are large, and a
+                    snapshot reads about 1 MB of letters and sends about 256 KB.
+                  </>
+                )}
                 {stoppedHere === null ? null : (
                   <>
                     {' '}
