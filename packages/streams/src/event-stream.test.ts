@@ -471,6 +471,31 @@ describe('EventStream observability', () => {
     expect(info).toMatchObject({ length: 2, lastGeneratedId: ids[1], groups: 1, entriesAdded: 2 });
     expect(info?.firstEntry?.id).toBe(ids[0]);
     expect(info?.lastEntry?.fields.type).toBe('b');
+    expect(info).toMatchObject({ firstEntryId: ids[0], lastEntryId: ids[1] });
+  });
+
+  it('infoStreamSummary: infoStream with the first and last entries as IDs, the megabytes left in Redis', async () => {
+    const stream = newStream();
+    expect(await stream.infoStreamSummary()).toBeNull();
+    const megabyte = 'M'.repeat(1024 * 1024);
+    const first = await redisSuite.redis.xadd(stream.streamKey, '*', 'body', megabyte);
+    const last = await redisSuite.redis.xadd(stream.streamKey, '*', 'body', megabyte);
+    await stream.ensureGroup('g');
+    const { firstEntry, lastEntry, ...figures } = (await stream.infoStream()) ?? {};
+    const summary = await stream.infoStreamSummary();
+    expect(summary).toEqual({ ...figures, firstEntryId: first, lastEntryId: last });
+    expect(JSON.stringify(summary).length).toBeLessThan(1_000);
+    await redisSuite.redis.call('XTRIM', stream.streamKey, 'MAXLEN', '0');
+    expect(await stream.infoStreamSummary()).toMatchObject({
+      length: 0,
+      firstEntryId: null,
+      lastEntryId: null,
+    });
+    // Another type in the key fails as XINFO STREAM does.
+    await stream.deleteStream();
+    await redisSuite.redis.set(stream.streamKey, 'in the way');
+    await expect(stream.infoStreamSummary()).rejects.toThrow(/XINFO STREAM failed: WRONGTYPE/);
+    await redisSuite.redis.del(stream.streamKey);
   });
 
   it('infoGroups reports lag, and null lag when Redis cannot tell', async () => {

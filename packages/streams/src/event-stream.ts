@@ -40,6 +40,7 @@ import {
   parseProducedIds,
   parseReadGroup,
   parseStreamInfo,
+  parseStreamSummary,
   parseTypesOf,
 } from './replies.js';
 import { type ScriptCommand, scriptCommand } from './script-command.js';
@@ -53,6 +54,7 @@ import {
   show,
 } from './stream-ids.js';
 import { measureRoom, type StreamRoom } from './stream-room.js';
+import { STREAM_SUMMARY_LUA } from './stream-summary-script.js';
 import type {
   AutoclaimResult,
   BacklogBatch,
@@ -67,6 +69,7 @@ import type {
   StreamEntry,
   StreamInfo,
   StreamStats,
+  StreamSummary,
   TrimmedLetter,
 } from './types.js';
 import { TYPES_OF_LUA } from './types-of-script.js';
@@ -79,6 +82,7 @@ const HANDOVER_WITH_LETTERS_COMMAND = 'streamscopeHandoverWithLetters';
 const TYPES_OF_COMMAND = 'streamscopeTypesOf';
 const COUNT_RANGE_COMMAND = 'streamscopeCountRange';
 const SET_GROUP_ID_COMMAND = 'streamscopeSetGroupId';
+const STREAM_SUMMARY_COMMAND = 'streamscopeStreamSummary';
 /** The bounded read, of a stream or of a dead-letter stream (see `boundedReadCommand`). */
 const BOUNDED_READ_COMMAND = 'streamscopeBoundedRead';
 /** The library's scripts, each defined on a connection as a command the first time it is used there. */
@@ -91,6 +95,7 @@ const SCRIPTS = {
   [COUNT_RANGE_COMMAND]: { lua: COUNT_RANGE_LUA, keys: 1 },
   [SET_GROUP_ID_COMMAND]: { lua: SET_GROUP_ID_LUA, keys: 1 },
   [BOUNDED_READ_COMMAND]: { lua: BOUNDED_READ_LUA, keys: 1 },
+  [STREAM_SUMMARY_COMMAND]: { lua: STREAM_SUMMARY_LUA, keys: 1 },
 };
 
 /** The bounded-read script on a connection, for `DeadLetters`, which reads its own key with it. */
@@ -718,6 +723,21 @@ export class EventStream {
   async infoStream(): Promise<StreamInfo | null> {
     try {
       return parseStreamInfo(await this.redis.call('XINFO', 'STREAM', this.streamKey));
+    } catch (error) {
+      if (isNoSuchKey(error)) return null;
+      throw wrapRedisError('XINFO STREAM', error);
+    }
+  }
+
+  /**
+   * `infoStream` without the first and last entries, only their IDs: a script leaves the entries in Redis, which
+   * XINFO STREAM sends whole. For a view that asks again and again, where another application's megabyte entries
+   * would be two megabytes a look. `null` when the stream does not exist.
+   */
+  async infoStreamSummary(): Promise<StreamSummary | null> {
+    const summary = this.#script(STREAM_SUMMARY_COMMAND);
+    try {
+      return parseStreamSummary(await summary(this.streamKey));
     } catch (error) {
       if (isNoSuchKey(error)) return null;
       throw wrapRedisError('XINFO STREAM', error);

@@ -12,6 +12,7 @@ import type {
   PendingSummary,
   StreamEntry,
   StreamInfo,
+  StreamSummary,
 } from './types.js';
 
 type Reply = unknown;
@@ -299,6 +300,28 @@ function nullableId(reply: Reply): string | null {
 
 export function parseStreamInfo(reply: Reply): StreamInfo {
   const map = asMap(reply, 'XINFO STREAM');
+  const firstEntry = parseNullableEntry(map.get('first-entry'));
+  const lastEntry = parseNullableEntry(map.get('last-entry'));
+  return {
+    ...streamFigures(map),
+    firstEntryId: firstEntry?.id ?? null,
+    lastEntryId: lastEntry?.id ?? null,
+    firstEntry,
+    lastEntry,
+  };
+}
+
+/** The stream-summary script's reply: XINFO STREAM with the first and last entries' IDs in place of the entries. */
+export function parseStreamSummary(reply: Reply): StreamSummary {
+  const map = asMap(reply, 'XINFO STREAM (summary)');
+  return {
+    ...streamFigures(map),
+    firstEntryId: nullableId(map.get('first-entry')),
+    lastEntryId: nullableId(map.get('last-entry')),
+  };
+}
+
+function streamFigures(map: Map<string, Reply>) {
   return {
     length: asNumber(map.get('length'), 'length'),
     radixTreeKeys: asNumber(map.get('radix-tree-keys'), 'radix-tree-keys'),
@@ -308,8 +331,6 @@ export function parseStreamInfo(reply: Reply): StreamInfo {
     entriesAdded: asNullableNumber(map.get('entries-added'), 'entries-added'),
     recordedFirstEntryId: nullableId(map.get('recorded-first-entry-id')),
     groups: asNumber(map.get('groups'), 'groups'),
-    firstEntry: parseNullableEntry(map.get('first-entry')),
-    lastEntry: parseNullableEntry(map.get('last-entry')),
   };
 }
 

@@ -99,7 +99,7 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
           // On the stream's shared connection, and (on the first pass) before start() returns: Redis answers
           // one connection's commands in order, so an append sent through it after start() lands after this
           // starting point. The tail's own connection would still be connecting, and miss that append.
-          lastId = (await this.#waits.track(this.#stream.infoStream()))?.lastGeneratedId ?? '0-0';
+          lastId = (await this.#waits.track(this.#stream.infoStreamSummary()))?.lastGeneratedId ?? '0-0';
           this.#startedAt();
         }
         if (this.#stopped) return;
@@ -151,7 +151,7 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
    * pass ours before the read times out shows only those past it.)
    */
   async #afterQuietRead(lastId: string): Promise<string> {
-    const info = await this.#waits.track(this.#stream.infoStream());
+    const info = await this.#waits.track(this.#stream.infoStreamSummary());
     return info === null || compareEntryIds(info.lastGeneratedId, lastId) < 0 ? '0-0' : lastId;
   }
 

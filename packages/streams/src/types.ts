@@ -28,7 +28,8 @@ export interface StreamEntry {
   readonly fields: EventFields;
 }
 
-export interface StreamInfo {
+/** `XINFO STREAM` without the first and last entries' fields (see `EventStream.infoStreamSummary`). */
+export interface StreamSummary {
   readonly length: number;
   readonly radixTreeKeys: number;
   readonly radixTreeNodes: number;
@@ -37,6 +38,13 @@ export interface StreamInfo {
   readonly entriesAdded: number | null;
   readonly recordedFirstEntryId: string | null;
   readonly groups: number;
+  /** The oldest entry's ID; `null` when the stream is empty. */
+  readonly firstEntryId: string | null;
+  /** The newest entry's ID; `null` when the stream is empty. */
+  readonly lastEntryId: string | null;
+}
+
+export interface StreamInfo extends StreamSummary {
   readonly firstEntry: StreamEntry | null;
   readonly lastEntry: StreamEntry | null;
 }

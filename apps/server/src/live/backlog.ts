@@ -1,4 +1,4 @@
-import { compareEntryIds, type EventStream, type GroupInfo, type StreamInfo } from '@streamscope/streams';
+import { compareEntryIds, type EventStream, type GroupInfo, type StreamSummary } from '@streamscope/streams';
 
 /** The most entries one count may reach (one script call, see `countEntries`): a bounded cost per group per tick. */
 const COUNT_CAP = 100;
@@ -36,7 +36,7 @@ export class BacklogGauge {
   /** Per group: the last look at which its true lag was known. */
   readonly #lastLook = new Map<string, { cursor: string; added: number; lag: number }>();
 
-  async measure(reader: EventStream, group: GroupInfo, stream: StreamInfo | null): Promise<Backlog> {
+  async measure(reader: EventStream, group: GroupInfo, stream: StreamSummary | null): Promise<Backlog> {
     this.#forgetOldIncarnations(group, stream);
     // No group can have lost to trimming more than the stream ever lost: a bound that also catches a stream
     // made again (and grown past the old counts) between two looks.
@@ -66,7 +66,7 @@ export class BacklogGauge {
   }
 
   /** Counts entries trimmed unread since the last look, when the cursor stood still and both lags are known. */
-  #seeLosses(group: GroupInfo, stream: StreamInfo | null, truth: number | null): number {
+  #seeLosses(group: GroupInfo, stream: StreamSummary | null, truth: number | null): number {
     const added = stream?.entriesAdded ?? null;
     const before = this.#lastLook.get(group.name);
     if (truth === null || added === null) {
@@ -92,7 +92,7 @@ export class BacklogGauge {
    * A stream or group that was deleted and made again between two looks (a reset elsewhere, a Redis
    * restart without persistence) counts from zero again: what the old one lost is not the new one's.
    */
-  #forgetOldIncarnations(group: GroupInfo, stream: StreamInfo | null): void {
+  #forgetOldIncarnations(group: GroupInfo, stream: StreamSummary | null): void {
     const added = stream?.entriesAdded ?? null;
     if (added !== null && this.#lastAdded !== null && added < this.#lastAdded) {
       for (const map of [this.#excess, this.#lastRead, this.#lostSeen, this.#lastLook]) map.clear();
@@ -114,13 +114,13 @@ export class BacklogGauge {
   async #exact(
     reader: EventStream,
     group: GroupInfo,
-    stream: StreamInfo | null,
+    stream: StreamSummary | null,
     /** Redis's lag less the known excess; `null` when Redis gave none (then only the free ends are tried). */
     estimate: number | null,
   ): Promise<{ lag: number; asOfSnapshot: boolean } | null> {
     const cursor = group.lastDeliveredId;
-    const first = stream?.firstEntry?.id ?? null;
-    const last = stream?.lastEntry?.id ?? null;
+    const first = stream?.firstEntryId ?? null;
+    const last = stream?.lastEntryId ?? null;
     const length = stream?.length ?? 0;
     if (last === null || compareEntryIds(cursor, last) >= 0) return { lag: 0, asOfSnapshot: true };
     if (first !== null && compareEntryIds(cursor, first) < 0) return { lag: length, asOfSnapshot: true };

@@ -83,7 +83,7 @@ export class SnapshotBuilder {
     const reader = this.#reader;
     const deadLetters = this.#deadLetters;
     const [info, tail, groups, dlqLength, dlqNewest, connected] = await Promise.all([
-      reader.infoStream(),
+      reader.infoStreamSummary(),
       reader.tailBounded(TAIL_LENGTH, TAIL_BOUNDS),
       reader.infoGroups(),
       deadLetters.length(),
@@ -127,8 +127,8 @@ export class SnapshotBuilder {
         key: stream.streamKey,
         exists: info !== null,
         length: info?.length ?? 0,
-        firstEntryId: info?.firstEntry?.id ?? null,
-        lastEntryId: info?.lastEntry?.id ?? null,
+        firstEntryId: info?.firstEntryId ?? null,
+        lastEntryId: info?.lastEntryId ?? null,
         lastGeneratedId: info?.lastGeneratedId ?? null,
         entriesAdded: info?.entriesAdded ?? null,
       },
