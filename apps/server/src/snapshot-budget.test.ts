@@ -98,6 +98,31 @@ describe('the snapshot of a stream and a DLQ of huge entries', () => {
     }
   });
 
+  it("reads a group's pending entries of 1 MB for their types up to a megabyte, and says which it did not read", async () => {
+    const { redis } = redisSuite;
+    const streamKey = uniqueStreamKey('huge-pending');
+    const megabyte = 'P'.repeat(1024 * 1024);
+    for (let n = 0; n < 5; n++) await redis.xadd(streamKey, '*', 'type', `report.${n}`, 'body', megabyte);
+    await redis.xgroup('CREATE', streamKey, 'billing', '0');
+    await redis.xreadgroup('GROUP', 'billing', 'c', 'COUNT', 5, 'STREAMS', streamKey, '>');
+    await redis.xgroup('CREATE', streamKey, 'audit', '$');
+    await redis.xgroup('SETID', streamKey, 'audit', '0');
+    await redis.xreadgroup('GROUP', 'audit', 'c', 'STREAMS', streamKey, '>');
+    const server = await start(['--stream-key', streamKey, '--no-reset', '--seed', 'none']);
+    const state = await json<Snapshot>(server.server.app.request('/api/state'));
+    const rows = (group: string) =>
+      state.pending.rows
+        .filter((row) => row.group === group)
+        .map(({ eventType, typeNotRead }) => ({ eventType, typeNotRead }));
+    expect(rows('billing')).toEqual([
+      { eventType: 'report.0', typeNotRead: undefined },
+      ...Array.from({ length: 4 }, () => ({ eventType: null, typeNotRead: true })),
+    ]);
+    // Each group has its megabyte.
+    expect(rows('audit')[0]).toEqual({ eventType: 'report.0', typeNotRead: undefined });
+    expect(JSON.stringify(state).length).toBeLessThan(64 * 1024);
+  });
+
   it('shows as many letters of many long fields as fit in 256 KB, and the page is told the rest were left out', async () => {
     const { redis } = redisSuite;
     const streamKey = uniqueStreamKey('wide-letters');

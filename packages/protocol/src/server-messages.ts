@@ -150,8 +150,13 @@ export const pendingRowSchema = z.object({
   id: z.string(),
   idleMs: z.number(),
   deliveries: z.number(),
-  /** The entry's `type` field; `null` when the entry was trimmed away while pending. */
+  /** The entry's `type` field; `null` when the entry was trimmed away while pending, or not read (`typeNotRead`). */
   eventType: z.string().nullable(),
+  /**
+   * The entry was not read for its type: a snapshot reads about 1 MB of a group's pending entries for their types,
+   * and those before it are large. Absent when it was read.
+   */
+  typeNotRead: z.literal(true).optional(),
 });
 export type PendingRowView = z.infer<typeof pendingRowSchema>;
 

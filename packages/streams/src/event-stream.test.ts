@@ -272,6 +272,27 @@ describe('EventStream groups', () => {
     expect(await stream.typesOf([])).toEqual(new Map());
   });
 
+  it('typesWithin cuts each type at its characters, and stops reading once it has read its bytes', async () => {
+    const stream = newStream({ maxlenApprox: null });
+    const { redis } = redisSuite;
+    const megabyte = 'T'.repeat(1024 * 1024);
+    const ids = [
+      await redis.xadd(stream.streamKey, '*', 'type', `😀${megabyte}`),
+      await redis.xadd(stream.streamKey, '*', 'type', 'order.paid', 'body', megabyte),
+      await redis.xadd(stream.streamKey, '*', 'type', 'order.placed'),
+    ].map(String);
+    const bounds = { chars: 100, readBytes: 1536 * 1024 };
+    const { types, read } = await stream.typesWithin(['1-1', ...ids], bounds);
+    // The trimmed ID costs nothing; two megabytes are read, and the last ID is left unread.
+    expect(read).toBe(3);
+    expect(Object.fromEntries(types)).toEqual({
+      [ids[0] ?? '']: `😀${'T'.repeat(99)}…`,
+      [ids[1] ?? '']: 'order.paid',
+    });
+    expect((await stream.typesWithin(ids, { chars: 100, readBytes: 1 })).read).toBe(1);
+    expect((await stream.typesWithin(ids.slice(2), bounds)).types.get(ids[2] ?? '')).toBe('order.placed');
+  });
+
   it('consumeOwnPel re-reads unacked entries, pages, and reports trimmed ones as deleted', async () => {
     const stream = newStream({ maxlenApprox: null });
     await stream.ensureGroup('g', '0-0');

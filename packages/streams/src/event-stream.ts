@@ -4,6 +4,7 @@ import {
   assertEntryBounds,
   type BoundedEntry,
   type BoundedRead,
+  cutText,
   type EntryBounds,
   readBounded,
   rowFields,
@@ -382,16 +383,46 @@ export class EventStream {
    * (trimmed or deleted) are left out. For labelling pending entries, which XPENDING lists without fields.
    */
   async typesOf(ids: readonly string[]): Promise<Map<string, string>> {
+    return (await this.#readTypes(ids, '', '')).types;
+  }
+
+  /**
+   * `typesOf`, bounded: each type cut at `bounds.chars` characters (see `cutText`), shortened in Redis, and Redis
+   * stops once it has read about `bounds.readBytes` of entries (each whole, as it must to find its type; the first
+   * always), so that a view asking four times a second for the types of another application's megabyte entries
+   * neither holds Redis up nor receives megabyte types. `read` is how many of the IDs, from the first, it looked at:
+   * one of those missing from `types` is no longer in the stream, and the types of the rest are not known.
+   * @example const { types, read } = await stream.typesWithin(ids, { chars: 100, readBytes: 1024 * 1024 });
+   */
+  async typesWithin(
+    ids: readonly string[],
+    bounds: Pick<EntryBounds, 'chars' | 'readBytes'>,
+  ): Promise<{ types: Map<string, string>; read: number }> {
+    assertOptions(bounds, 'type bounds', ['chars', 'readBytes']);
+    assertInteger(bounds.chars, 'bounds.chars', 1);
+    assertInteger(bounds.readBytes, 'bounds.readBytes', 1);
+    return this.#readTypes(ids, String(bounds.chars), String(bounds.readBytes));
+  }
+
+  async #readTypes(
+    ids: readonly string[],
+    chars: string,
+    readBytes: string,
+  ): Promise<{ types: Map<string, string>; read: number }> {
     assertIds(ids);
     const types = new Map<string, string>();
-    if (ids.length === 0) return types;
+    if (ids.length === 0) return { types, read: 0 };
     const typesOf = this.#script(TYPES_OF_COMMAND);
-    const reply = await redisCommand('XRANGE (types script)', () => typesOf(this.streamKey, ...ids));
-    parseTypesOf(reply).forEach((type, index) => {
+    const reply = await redisCommand('XRANGE (types script)', () =>
+      typesOf(this.streamKey, chars, readBytes, ...ids),
+    );
+    const { types: read, shortened } = parseTypesOf(reply);
+    read.forEach((type, index) => {
       const id = ids[index];
-      if (type !== null && id !== undefined) types.set(id, type);
+      if (type === null || id === undefined) return;
+      types.set(id, chars === '' ? type : cutText(type, Number(chars), shortened.has(index + 1)));
     });
-    return types;
+    return { types, read: read.length };
   }
 
   /**

@@ -230,11 +230,17 @@ export function parseAutoclaimWithLetters(reply: Reply): AutoclaimResult {
   return { ...page, deadLettered };
 }
 
-/** The types-of script's reply: one type per ID asked, `null` for an ID no longer in the stream. */
-export function parseTypesOf(reply: Reply): (string | null)[] {
-  return asArray(reply, 'types of').map((type) =>
-    type === null || type === undefined ? null : asString(type, 'entry type'),
-  );
+/** The types-of script's reply: one type per ID read, `null` for an ID no longer in the stream, and those shortened. */
+export function parseTypesOf(reply: Reply): { types: (string | null)[]; shortened: Set<number> } {
+  const [types, shortened] = asArray(reply, 'types of');
+  return {
+    types: asArray(types ?? [], 'types of').map((type) =>
+      type === null || type === undefined ? null : asString(type, 'entry type'),
+    ),
+    shortened: new Set(
+      asArray(shortened ?? [], 'types shortened').map((at) => asNumber(at, 'type position')),
+    ),
+  };
 }
 
 /**

@@ -12,7 +12,7 @@ import {
 import type { Pipeline } from '../pipeline/pipeline.js';
 import { alertsOf, type Thresholds } from './alerts.js';
 import { BacklogGauge } from './backlog.js';
-import { boundedType, viewBounds } from './bounded-view.js';
+import { boundedType, VIEW_TYPE_MAX, viewBounds } from './bounded-view.js';
 import { ConnectedConsumers } from './connected-consumers.js';
 
 /** XPENDING rows per group in one snapshot; the rest are counted in `pending.omitted`. */
@@ -31,6 +31,8 @@ const RATE_WINDOW_MS = 1_000;
  */
 const TAIL_BOUNDS = viewBounds(128 * 1024, 1024 * 1024);
 const DLQ_BOUNDS = viewBounds(256 * 1024, 1024 * 1024);
+/** What a snapshot reads of a group's pending entries, whole, for their types (each cut at VIEW_TYPE_MAX). */
+const TYPES_READ_BYTES = 1024 * 1024;
 
 interface RateSample {
   readonly at: number;
@@ -72,11 +74,22 @@ export class SnapshotBuilder {
     this.#deadLetters = new DeadLetters(reader, pipeline.deadLetters.key);
   }
 
-  /** The group's first XPENDING rows with each entry's type (`null` once trimmed): XPENDING has no fields. */
+  /**
+   * The group's first XPENDING rows with each entry's type (`null` once trimmed): XPENDING has no fields. Redis reads
+   * each entry whole for its type, so it stops at about 1 MB of them, as the newest entries do (TYPES_READ_BYTES):
+   * the rows after are sent with `typeNotRead`.
+   */
   async #pendingRows(group: string) {
     const rows = await this.#reader.pendingDetail(group, { count: PENDING_ROWS_PER_GROUP });
-    const types = await this.#reader.typesOf(rows.map((row) => row.id));
-    return rows.map((row) => ({ ...row, eventType: boundedType(types.get(row.id) ?? null) }));
+    const { types, read } = await this.#reader.typesWithin(
+      rows.map((row) => row.id),
+      { chars: VIEW_TYPE_MAX, readBytes: TYPES_READ_BYTES },
+    );
+    return rows.map((row, index) =>
+      index < read
+        ? { ...row, eventType: types.get(row.id) ?? null }
+        : { ...row, eventType: null, typeNotRead: true as const },
+    );
   }
 
   async build(): Promise<Snapshot> {

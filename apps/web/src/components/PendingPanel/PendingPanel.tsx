@@ -23,6 +23,8 @@ interface PendingRowProps {
   consumer: string;
   id: string;
   eventType: string | null;
+  /** The snapshot did not read the entry for its type: those before it are large. */
+  typeNotRead: boolean;
   idleMs: number;
   deliveries: number;
   claimMinIdleMs: number;
@@ -34,6 +36,7 @@ const PendingRow = memo(function PendingRow({
   consumer,
   id,
   eventType,
+  typeNotRead,
   idleMs,
   deliveries,
   claimMinIdleMs,
@@ -56,7 +59,15 @@ const PendingRow = memo(function PendingRow({
         <EntryId id={id} />
       </td>
       <td className="mono">
-        {eventType ??
+        {typeNotRead ? (
+          <span
+            className="muted"
+            title="Not read for its type: a snapshot reads about 1 MB of a group's pending entries, oldest first, for their types, and the ones before it are large"
+          >
+            not read
+          </span>
+        ) : (
+          (eventType ??
           // Under load, MAXLEN trims entries still in a consumer's hands: it has the payload and will ack
           // them. Only one left idle past the claim threshold is headed for the dead-letter stream.
           (claimable ? (
@@ -73,7 +84,8 @@ const PendingRow = memo(function PendingRow({
             >
               trimmed
             </span>
-          ))}
+          )))
+        )}
       </td>
       <td className="num">{formatDuration(idleMs)}</td>
       <td className={`num${deliveries > 1 ? ' redelivered' : ''}`}>{deliveries}</td>
@@ -244,6 +256,7 @@ export function PendingPanel() {
                     consumer={row.consumer}
                     id={row.id}
                     eventType={row.eventType}
+                    typeNotRead={row.typeNotRead === true}
                     idleMs={row.idleMs}
                     deliveries={row.deliveries}
                     claimMinIdleMs={claimMinIdleMs}
