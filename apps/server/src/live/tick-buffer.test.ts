@@ -27,6 +27,17 @@ describe('TickBuffer', () => {
     expect(buffer.take()).toEqual({ items: [4, 5], omitted: 3 });
   });
 
+  it('drops the oldest items past its bytes per tick, keeping the newest however large, and counts them', () => {
+    const buffer = new TickBuffer<string>(10, undefined, {
+      bytesPerTick: 10,
+      bytesOf: (item) => item.length,
+    });
+    for (const item of ['aaaa', 'bbbb', 'cccc', 'dd']) buffer.push(item);
+    expect(buffer.take()).toEqual({ items: ['bbbb', 'cccc', 'dd'], omitted: 1 });
+    buffer.push('x'.repeat(50));
+    expect(buffer.take()).toEqual({ items: ['x'.repeat(50)], omitted: 0 });
+  });
+
   it('forgets what is waiting, and the count of what it left out, when cleared', () => {
     const buffer = new TickBuffer<number>(2);
     for (let n = 1; n <= 5; n += 1) buffer.push(n);

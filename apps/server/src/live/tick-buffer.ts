@@ -1,19 +1,28 @@
+/** A bound on the bytes a tick sends, beside its count: `bytesOf` one item (as the page is sent it, say). */
+export interface TickSize<T> {
+  readonly bytesPerTick: number;
+  readonly bytesOf: (item: T) => number;
+}
+
 /**
  * Items waiting for the next tick. Past `capPerTick` the oldest are dropped and only counted: at thousands
  * of events per second a browser wants the newest of them and an honest count, not every event, and a live
  * list shows the newest at its top. Items `notable` says are worth keeping go last: the oldest ordinary ones
  * are dropped first (at 20,000 events/s the newest 500 were all `produced`, and no failure or dead letter
- * ever reached the live feed).
+ * ever reached the live feed). With a `TickSize`, the oldest are dropped too while the tick's items are more
+ * bytes than it allows, the newest one always kept.
  */
 export class TickBuffer<T> {
   readonly #capPerTick: number;
   readonly #notable: ((item: T) => boolean) | undefined;
+  readonly #size: TickSize<T> | undefined;
   #items: T[] = [];
   #dropped = 0;
 
-  constructor(capPerTick: number, notable?: (item: T) => boolean) {
+  constructor(capPerTick: number, notable?: (item: T) => boolean, size?: TickSize<T>) {
     this.#capPerTick = capPerTick;
     this.#notable = notable;
+    this.#size = size;
   }
 
   push(item: T): void {
@@ -26,6 +35,7 @@ export class TickBuffer<T> {
   take(): { items: T[]; omitted: number } | null {
     if (this.#items.length === 0 && this.#dropped === 0) return null;
     this.#dropOldest();
+    this.#dropPastSize();
     const taken = { items: this.#items, omitted: this.#dropped };
     this.#items = [];
     this.#dropped = 0;
@@ -36,6 +46,22 @@ export class TickBuffer<T> {
   clear(): void {
     this.#items = [];
     this.#dropped = 0;
+  }
+
+  /** The oldest items past `bytesPerTick`, the newest one always kept. */
+  #dropPastSize(): void {
+    if (this.#size === undefined) return;
+    const { bytesPerTick, bytesOf } = this.#size;
+    let used = 0;
+    let first = this.#items.length;
+    while (first > 0) {
+      const size = bytesOf(this.#items[first - 1] as T);
+      if (first < this.#items.length && used + size > bytesPerTick) break;
+      used += size;
+      first -= 1;
+    }
+    this.#dropped += first;
+    if (first > 0) this.#items = this.#items.slice(first);
   }
 
   #dropOldest(): void {

@@ -175,7 +175,15 @@ export class Pipeline {
   readonly retention: RetentionPolicy;
   readonly history = new EntryHistory();
   readonly feed = new TickBuffer<LifecycleEventView>(500, isTrouble);
-  readonly tailFeed = new TickBuffer<EntryView>(100);
+  /**
+   * What the read-only tail saw since the last tick: the newest 100, within 128 KB as sent (another application's
+   * entries of 100 fields of 1,000 characters are 200 KB each, bounded: 100 of them made a 20 MB tick), the rest
+   * counted.
+   */
+  readonly tailFeed = new TickBuffer<EntryView>(100, undefined, {
+    bytesPerTick: 128 * 1024,
+    bytesOf: (entry) => Buffer.byteLength(JSON.stringify(entry)),
+  });
   readonly groupCounters = new Map<string, GroupCounters>();
   readonly options: PipelineOptions & { maxDeliveries: number; reapIntervalMs: number };
   readonly #autoReap = new Set<string>();
