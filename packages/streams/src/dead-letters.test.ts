@@ -250,9 +250,9 @@ describe('dead-letter stream', () => {
     // for the DLQ to turn unwritable behind the claim's back.
     const peer = startWorker(stream, 'g', 'peer', { blockMs: 2000, deadLetters });
     await peer.start();
-    await waitFor('the peer blocked in XREADGROUP', async () =>
-      String(await redisSuite.redis.call('CLIENT', 'LIST')).includes('cmd=xreadgroup'),
-    );
+    // Blocked, not only last seen sending XREADGROUP: its start-up read of its own PEL does that too, and keeps
+    // no judgement waiting.
+    await untilClientBlocked(redisSuite.redis, workerConnectionName(stream.streamKey, 'g', 'peer'));
     const reaper = startWorker(stream, 'g', 'reaper', { blockMs: 50, deadLetters });
     const errors: string[] = [];
     reaper.on('error', (event) => errors.push(String(event.error)));
