@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConsumerWorker, EventStream } from '@streamscope/streams';
-import { uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
+import { ConsumerWorker, EventStream, workerConnectionName } from '@streamscope/streams';
+import { uniqueStreamKey, untilClientBlocked, usePrivateRedis, waitFor } from '@streamscope/testkit';
 import { Redis } from 'ioredis';
 import { expect, it } from 'vitest';
 
@@ -110,7 +110,7 @@ it('a worker closed while Redis is down closes at once, and what it was delivere
   worker.on('acked', (event) => acked.push(event.id));
   await worker.start();
   await waitFor('the five acked', () => acked.length === 5);
-  await sleep(100); // the worker is blocked in XREADGROUP now
+  await untilClientBlocked(stream.redis, workerConnectionName(stream.streamKey, 'g', 'w'));
 
   await redisSuite.server.kill();
   await waitFor('the worker to see Redis gone', () => !worker.status().alive);
@@ -171,7 +171,7 @@ it('a worker closed while Redis is down and a reap is waiting on the shared conn
   const worker = new ConsumerWorker(stream, 'g', 'w', { reapIntervalMs: 100 });
   worker.on('error', () => {});
   await worker.start();
-  await sleep(300); // blocked in XREADGROUP, reaping every 100 ms
+  await untilClientBlocked(stream.redis, workerConnectionName(stream.streamKey, 'g', 'w')); // reaping every 100 ms
   await redisSuite.server.kill();
   await waitFor('the worker to see Redis gone', () => !worker.status().alive);
   await sleep(150); // a reap's XAUTOCLAIM now waits in the shared connection's offline queue
