@@ -70,7 +70,7 @@ describe('JSON API', () => {
     await post('/api/produce', { count: 2 });
     const pending = async () =>
       (await json<Snapshot>(await test.server.app.request('/api/state'))).pending.rows;
-    await expect.poll(async () => (await pending()).length, { timeout: 5_000 }).toBe(2);
+    await expect.poll(async () => (await pending()).length).toBe(2);
     for (const row of await pending())
       expect(row.eventType).toMatch(/^order\.(placed|paid|shipped|cancelled)$/);
     await new Promise((resolve) => setTimeout(resolve, 250)); // past --claim-idle-ms 200
@@ -91,7 +91,7 @@ describe('JSON API', () => {
     // An entry trimmed while pending shows as such: no type is left to show.
     await post('/api/consumer/crash', { group: 'analytics', name: 'worker-c', count: 1 });
     await post('/api/produce', { count: 1 });
-    await expect.poll(async () => (await pending()).length, { timeout: 5_000 }).toBe(1);
+    await expect.poll(async () => (await pending()).length).toBe(1);
     await post('/api/trim/maxlen', { maxlen: 0, approx: false });
     expect((await pending())[0]?.eventType).toBeNull();
     await new Promise((resolve) => setTimeout(resolve, 250));
@@ -133,7 +133,7 @@ describe('JSON API', () => {
   it('runs the generic command route, producer start/stop, and reset', async () => {
     const started = await json(await post('/api/commands', { type: 'producer.start', rate: 500 }));
     expect(started).toEqual({ running: true, rate: 500, eventType: null });
-    await expect.poll(() => test.server.pipeline.totals().produced, { timeout: 5_000 }).toBeGreaterThan(30);
+    await expect.poll(() => test.server.pipeline.totals().produced).toBeGreaterThan(30);
     expect(await json(await post('/api/producer/stop', {}))).toEqual({ running: false });
     const reset = await json(await post('/api/reset', ''));
     expect(reset).toEqual({ groups: 2, consumers: 3 });

@@ -176,13 +176,7 @@ describe("the operator's pauses and auto-reapers", () => {
     );
     expect(server.server.pipeline.pool.get('notifications', 'worker-a').status().paused).toBe(true);
     await redisSuite.redis.del(`${streamKey}:controls`);
-    await waitFor(
-      'the pause to be saved again',
-      async () => (await controlsOf(streamKey))[PAUSED_A] === '1',
-      {
-        timeoutMs: 5_000,
-      },
-    );
+    await waitFor('the pause to be saved again', async () => (await controlsOf(streamKey))[PAUSED_A] === '1');
     await server.stop();
   });
 });
@@ -281,7 +275,6 @@ describe('the standing retention policy', () => {
     await waitFor(
       'the policy to be saved again',
       async () => (await controlsOf(streamKey))[RETENTION] === '60000',
-      { timeoutMs: 5_000 },
     );
 
     // Stopped while the save fails: it stays stopped, and the resave deletes the policy saved before.
@@ -295,13 +288,7 @@ describe('the standing retention policy', () => {
       .del(`${streamKey}:controls`)
       .hset(`${streamKey}:controls`, RETENTION, '60000')
       .exec();
-    await waitFor(
-      'the stop to be saved',
-      async () => (await controlsOf(streamKey))[RETENTION] === undefined,
-      {
-        timeoutMs: 5_000,
-      },
-    );
+    await waitFor('the stop to be saved', async () => (await controlsOf(streamKey))[RETENTION] === undefined);
     await server.stop();
   });
 });

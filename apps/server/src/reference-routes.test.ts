@@ -17,9 +17,7 @@ describe('reference demo routes', () => {
   it('GET /state has the reference shape', async () => {
     await form('/produce', { count: '5', type: 'order.placed' });
     await expect
-      .poll(async () => (await json(await test.server.app.request('/state'))).stats.acked_total, {
-        timeout: 5000,
-      })
+      .poll(async () => (await json(await test.server.app.request('/state'))).stats.acked_total)
       .toBe(10);
     const state = await json(await test.server.app.request('/state'));
     expect(Object.keys(state.stream).sort()).toEqual([
