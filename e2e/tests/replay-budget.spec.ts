@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { runRedisScript } from '../fixtures/redis-script.js';
 import { expect, test } from '../fixtures/test.js';
 
 test('a replay of entries too large to send at once stops short, says so, and goes on from there', async ({
@@ -9,14 +9,11 @@ test('a replay of entries too large to send at once stops short, says so, and go
   await expect(dashboard.connection).toHaveText('connected');
   // Another application's entries: 30 of 300,000 characters each, about 9 MB, appended by a script so that no
   // command line has to carry them.
-  execFileSync('redis-cli', [
-    '-u',
-    redis.url,
-    'EVAL',
+  runRedisScript(
+    redis,
     "for i = 1, 30 do redis.call('XADD', KEYS[1], '*', 'type', 'report.generated', 'n', i, 'body', string.rep('x', 300000)) end",
-    '1',
-    streamscope.streamKey,
-  ]);
+    [streamscope.streamKey],
+  );
   const { replay } = dashboard;
   await replay.getByLabel('Limit').fill('50');
   await replay.getByRole('button', { name: 'Replay', exact: true }).click();
@@ -36,13 +33,11 @@ test('a page of dead letters too large to send at once stops short, says so and 
   streamscope,
 }) => {
   await expect(dashboard.connection).toHaveText('connected');
-  const deadLetters = dashboard.page.getByRole('region', { name: /^Dead letters/ });
+  const { deadLetters } = dashboard;
   // Another application's letters: 45 of 150 fields of 1,200 characters (about 100,000 characters each as the page
   // is sent it), then the 50 small ones the panel shows live, written by a script so no command line carries them.
-  execFileSync('redis-cli', [
-    '-u',
-    redis.url,
-    'EVAL',
+  runRedisScript(
+    redis,
     `local meta = { 'dlq_original_id', '1-1', 'dlq_group', 'billing', 'dlq_consumer', 'worker-a',
       'dlq_delivery_count', '5', 'dlq_reason', 'handler failed', 'dlq_ts_ms', '1' }
     local wide = { unpack(meta) }
@@ -50,9 +45,8 @@ test('a page of dead letters too large to send at once stops short, says so and 
     for i = 1, 45 do redis.call('XADD', KEYS[1], '*', unpack(wide)) end
     meta[#meta + 1] = 'type'; meta[#meta + 1] = 'small'
     for i = 1, 50 do redis.call('XADD', KEYS[1], '*', unpack(meta)) end`,
-    '1',
-    `${streamscope.streamKey}:dlq`,
-  ]);
+    [`${streamscope.streamKey}:dlq`],
+  );
   await expect(dashboard.stat(deadLetters, 'Length')).toHaveText('95');
   const rows = deadLetters.locator('tbody tr');
   await expect(rows).toHaveCount(50);

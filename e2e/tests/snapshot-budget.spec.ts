@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { runRedisScript } from '../fixtures/redis-script.js';
 import { expect, test } from '../fixtures/test.js';
 
 test('newest entries and dead letters too large to push four times a second are shown in part, saying so, the rest on request', async ({
@@ -6,24 +6,20 @@ test('newest entries and dead letters too large to push four times a second are 
   redis,
   streamscope,
 }) => {
-  await expect(dashboard.connection).toHaveText('connected');
-  const deadLetters = dashboard.page.getByRole('region', { name: /^Dead letters/ });
   // Another application's: 50 letters of 1 MB and 5 entries of 2 MB, appended by a script so that no command line
   // carries them.
-  execFileSync('redis-cli', [
-    '-u',
-    redis.url,
-    'EVAL',
+  runRedisScript(
+    redis,
     `for i = 1, 5 do redis.call('XADD', KEYS[1], '*', 'type', 'report.generated', 'body', string.rep('e', 2097152)) end
     for i = 1, 50 do
       redis.call('XADD', KEYS[2], '*', 'dlq_original_id', '1-' .. i, 'dlq_group', 'billing', 'dlq_consumer',
         'worker-a', 'dlq_delivery_count', '5', 'dlq_reason', 'handler failed', 'dlq_ts_ms', '1', 'type',
         'report.generated', 'body', string.rep('v', 1048576))
     end`,
-    '2',
-    streamscope.streamKey,
-    `${streamscope.streamKey}:dlq`,
-  ]);
+    [streamscope.streamKey, `${streamscope.streamKey}:dlq`],
+  );
+  await expect(dashboard.connection).toHaveText('connected');
+  const { deadLetters } = dashboard;
   await expect(dashboard.stat(deadLetters, 'Length')).toHaveText('50');
   const rows = deadLetters.locator('tbody tr');
   await expect(rows).toHaveCount(1);

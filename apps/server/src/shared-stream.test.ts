@@ -9,6 +9,16 @@ import { json, postJson, startTestServer, type TestServer, useTestServers } from
 const redisSuite = usePrivateRedis();
 const startServer = useTestServers(redisSuite);
 
+/** Two servers on one stream: the first resets it and runs `firstSeed`, the second joins with --no-reset. */
+const startPair = async (
+  streamKey: string,
+  firstSeed: string,
+  secondSeed: string,
+): Promise<[TestServer, TestServer]> => [
+  await startServer(['--stream-key', streamKey, '--seed', firstSeed]),
+  await startServer(['--stream-key', streamKey, '--no-reset', '--seed', secondSeed]),
+];
+
 /** How many worker connections Redis lists under each consumer name of the stream, in every process. */
 const connectionsByName = async (streamKey: string): Promise<Map<string, number>> => {
   const counts = new Map<string, number>();
@@ -25,8 +35,7 @@ const runsIn = (server: TestServer, group: string, name: string): boolean =>
 
 it('of adds of one name sent to two processes at once, exactly one wins, and one worker runs it', async () => {
   const streamKey = uniqueStreamKey('shared-add');
-  const first = await startServer(['--stream-key', streamKey, '--seed', 'notifications=worker-a']);
-  const second = await startServer(['--stream-key', streamKey, '--no-reset', '--seed', 'none']);
+  const [first, second] = await startPair(streamKey, 'notifications=worker-a', 'none');
   for (let round = 0; round < 10; round++) {
     const name = `twin-${round}`;
     // Both read the letters from the oldest: of each page, each letter goes back once, by whichever gets to it.
@@ -71,8 +80,7 @@ const stateOf = (server: TestServer): Promise<Snapshot> => json(server.server.ap
 
 it("a reset in one process leaves the other's consumers and pauses noted in Redis as it runs them", async () => {
   const streamKey = uniqueStreamKey('shared-notes');
-  const resetter = await startServer(['--stream-key', streamKey, '--seed', 'notifications=worker-a']);
-  const other = await startServer(['--stream-key', streamKey, '--no-reset', '--seed', 'none']);
+  const [resetter, other] = await startPair(streamKey, 'notifications=worker-a', 'none');
   await post(other, '/api/consumer/add', { group: 'notifications', name: 'b1' });
   await post(other, '/api/consumer/add', { group: 'audit', name: 'b2' });
   await post(other, '/api/consumer/pause', { group: 'audit', name: 'b2' });
@@ -110,8 +118,7 @@ it("a reset in one process leaves the other's consumers and pauses noted in Redi
 
 it('the retention policy is the stream’s: set or stopped in one process, every process follows and shows it', async () => {
   const streamKey = uniqueStreamKey('shared-retention');
-  const first = await startServer(['--stream-key', streamKey, '--seed', 'analytics=worker-c']);
-  const second = await startServer(['--stream-key', streamKey, '--no-reset', '--seed', 'none']);
+  const [first, second] = await startPair(streamKey, 'analytics=worker-c', 'none');
   const policies = () => [first, second].map((server) => server.server.pipeline.retention.maxAgeMs);
 
   await post(first, '/api/retention/set', { maxAgeMs: 60_000 });
@@ -129,19 +136,11 @@ it('the retention policy is the stream’s: set or stopped in one process, every
 
 it("a group's auto-reaper is the group's: switched in one process, its workers in every process follow", async () => {
   const streamKey = uniqueStreamKey('shared-autoreap');
-  const first = await startServer([
-    '--stream-key',
+  const [first, second] = await startPair(
     streamKey,
-    '--seed',
     'notifications=worker-a;analytics=worker-c',
-  ]);
-  const second = await startServer([
-    '--stream-key',
-    streamKey,
-    '--no-reset',
-    '--seed',
     'notifications=worker-b',
-  ]);
+  );
   const interval = first.server.pipeline.options.reapIntervalMs;
   const reapers = () => [
     first.server.pipeline.pool.get('notifications', 'worker-a').autoReapMs,
@@ -237,14 +236,7 @@ it('requeue-alls sent to two processes at once put back no more than the stream 
 
 it("pause, resume, crash and autoclaim of another process's consumer say where it runs, and change nothing", async () => {
   const streamKey = uniqueStreamKey('shared-elsewhere');
-  const first = await startServer(['--stream-key', streamKey, '--seed', 'notifications=worker-a']);
-  const second = await startServer([
-    '--stream-key',
-    streamKey,
-    '--no-reset',
-    '--seed',
-    'notifications=worker-b',
-  ]);
+  const [first, second] = await startPair(streamKey, 'notifications=worker-a', 'notifications=worker-b');
   const commands: [string, Record<string, unknown>][] = [
     ['/api/consumer/pause', { group: 'notifications', name: 'worker-a' }],
     ['/api/consumer/resume', { group: 'notifications', name: 'worker-a' }],
@@ -269,14 +261,7 @@ it("pause, resume, crash and autoclaim of another process's consumer say where i
 
 it('a group read from both processes is moved back from neither, and each says to stop one side first', async () => {
   const streamKey = uniqueStreamKey('shared-rewind');
-  const first = await startServer(['--stream-key', streamKey, '--seed', 'notifications=worker-a']);
-  const second = await startServer([
-    '--stream-key',
-    streamKey,
-    '--no-reset',
-    '--seed',
-    'notifications=worker-b',
-  ]);
+  const [first, second] = await startPair(streamKey, 'notifications=worker-a', 'notifications=worker-b');
   await post(first, '/api/produce', { count: 5 });
   await waitFor('the group to read the 5', async () =>
     (await first.server.pipeline.stream.infoGroups()).some(
