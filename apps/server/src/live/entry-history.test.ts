@@ -27,6 +27,15 @@ describe('EntryHistory', () => {
     expect(kinds(history, '3-0')).toEqual(['produced', 'delivered', 'acked']);
   });
 
+  it('tells the append first even when a delivery was recorded before it', () => {
+    // XADD's reply and a worker's XREADGROUP reply come on two connections, in either order.
+    const history = new EntryHistory();
+    history.record(step('1-0', 'delivered'));
+    history.record(step('1-0', 'produced'));
+    history.record(step('1-0', 'acked'));
+    expect(kinds(history, '1-0')).toEqual(['produced', 'delivered', 'acked']);
+  });
+
   it('keeps an entry that something went wrong with, whole, however many acked entries follow', () => {
     const history = new EntryHistory({ maxEntries: 10, maxTroubledEntries: 2 });
     history.record(step('1-0', 'produced'));

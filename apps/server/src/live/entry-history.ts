@@ -56,7 +56,10 @@ export class EntryHistory {
       }
     }
     if (events.length >= this.#maxEventsPerEntry) events.shift();
-    events.push(event);
+    // Nothing happens to an entry before it is appended, but its append is recorded when XADD's reply is read,
+    // and a worker's read of it, answered on a connection of its own, can be read first.
+    if (event.kind === 'produced') events.unshift(event);
+    else events.push(event);
   }
 
   /** The entry's steps in the order they happened; empty when it was never seen or long forgotten. */
