@@ -1,9 +1,12 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { ConsumerWorker, type EntryHandler, EventStream } from '@streamscope/streams';
 import { type RedisServer, uniqueStreamKey, waitFor } from '@streamscope/testkit';
+import { epochNow } from './epoch-now.js';
+import type { PacedProducerData, PacedRun } from './paced-producer.js';
 import { type ProcessJitter, watchProcessJitter } from './process-jitter.js';
 import { percentile, perSecond } from './report.js';
-import { SAMPLE_PAYLOAD, sampleEvents } from './sample-event.js';
 
 export interface LatencyOptions {
   /** Events per second the producer sustains. */
@@ -28,7 +31,7 @@ export interface LatencyResult {
   readonly p99Ms: number;
   readonly p999Ms: number;
   readonly maxMs: number;
-  /** Stalls of this process (producer and consumers alike) during the measured part. */
+  /** Stalls of the consumers' process during the measured part. */
   readonly jitter: ProcessJitter;
 }
 
@@ -36,14 +39,10 @@ const GROUP = 'bench-latency';
 /** High enough never to trim during the run, so a lagging consumer shows up as latency, not lost entries. */
 const MAXLEN = 1_000_000;
 
-/** Wall-clock milliseconds with sub-millisecond resolution, comparable across processes on one host. */
-function epochNow(): number {
-  return performance.timeOrigin + performance.now();
-}
-
 /**
- * XADD -> handler latency: a producer paced at `rate` stamps each batch with the time just before its
- * `produceBatch`, `consumers` workers in one group record handler-time minus that stamp.
+ * XADD -> handler latency: a producer paced at `rate` (a process of its own) stamps each batch with the time
+ * just before its `produceBatch`, `consumers` workers in one group (all in this process) record handler-time
+ * minus that stamp.
  */
 export async function deliveryLatency(
   server: RedisServer,
@@ -58,8 +57,7 @@ export async function deliveryLatency(
     blockMs = 100,
   } = options;
   const streamKey = uniqueStreamKey('bench-latency');
-  // The producer has a connection of its own, so its appends never queue behind anything else.
-  const producer = new EventStream({ connection: server.url, streamKey, maxlenApprox: MAXLEN });
+  const producer = startPacedProducer({ url: server.url, streamKey, maxlenApprox: MAXLEN, rate });
   const consumerSide = new EventStream({ connection: server.url, streamKey, maxlenApprox: MAXLEN });
   const workers: ConsumerWorker[] = [];
 
@@ -92,11 +90,11 @@ export async function deliveryLatency(
     await Promise.all(workers.map((worker) => worker.start()));
 
     // Warm-up events carry stamps from before `measureFrom`, so the handler leaves them out.
-    const warmupEvents = await producePaced(producer, rate, warmupMs);
+    const warmupEvents = await producer.run(warmupMs);
     measureFrom = epochNow();
     stopWatching = watchProcessJitter();
     const started = performance.now();
-    const produced = await producePaced(producer, rate, measureMs);
+    const produced = await producer.run(measureMs);
     const producedPerSecond = perSecond(produced, performance.now() - started);
     await waitFor(
       'every produced event to reach a handler',
@@ -129,23 +127,31 @@ export async function deliveryLatency(
   }
 }
 
-/**
- * Appends at `rate` for `durationMs`. Every millisecond or so it sends whatever is due since the start, so
- * timer jitter changes batch sizes, never the average rate. Returns how many events were appended.
- */
-async function producePaced(stream: EventStream, rate: number, durationMs: number): Promise<number> {
-  const started = performance.now();
-  let sent = 0;
-  for (;;) {
-    const elapsed = performance.now() - started;
-    if (elapsed >= durationMs) return sent;
-    const due = Math.floor((elapsed * rate) / 1000) - sent;
-    if (due > 0) {
-      // Stamped as late as possible: the figure is meant to start at the XADD, not at building the batch.
-      const payload = { ...SAMPLE_PAYLOAD, sent_at: epochNow().toFixed(3) };
-      await stream.produceBatch(sampleEvents(due, payload));
-      sent += due;
-    }
-    await sleep(1);
-  }
+/** The producer process, and a way to have it append for a while. */
+function startPacedProducer(data: PacedProducerData): {
+  run(durationMs: number): Promise<number>;
+  close(): Promise<void>;
+} {
+  const child = fork(fileURLToPath(new URL('./paced-producer.ts', import.meta.url)), [JSON.stringify(data)], {
+    execArgv: ['--import', 'tsx', '--conditions=@streamscope/source'],
+  });
+  const exited = once(child, 'exit');
+  const failed = exited.then(([code]) =>
+    Promise.reject(new Error(`the producer exited early (code ${code})`)),
+  );
+  failed.catch(() => {}); // surfaced through run()
+  return {
+    async run(durationMs) {
+      child.send({ durationMs } satisfies PacedRun);
+      const [reply] = (await Promise.race([once(child, 'message'), failed])) as [
+        { produced: number } | { error: string },
+      ];
+      if ('error' in reply) throw new Error(`the producer failed: ${reply.error}`);
+      return reply.produced;
+    },
+    async close() {
+      if (child.connected) child.send('close');
+      await exited;
+    },
+  };
 }
