@@ -110,3 +110,39 @@ function formatTarget(target: Target | undefined): string {
   if (target.atMost !== undefined) parts.push(`<= ${formatValue(target.atMost)}`);
   return parts.join(', ');
 }
+
+/**
+ * Measures two things back to back `rounds` times, in alternating order so a steady drift favours neither.
+ * On a shared VM the machine's speed drifts within seconds; a ratio taken within each round, then the
+ * median of those, compares the two things rather than two moments.
+ */
+export async function pairedRounds<T>(
+  rounds: number,
+  measure: { readonly base: () => Promise<T>; readonly other: () => Promise<T> },
+): Promise<{ base: T; other: T }[]> {
+  const pairs: { base: T; other: T }[] = [];
+  for (let round = 0; round < rounds; round++) {
+    if (round % 2 === 0) {
+      const base = await measure.base();
+      pairs.push({ base, other: await measure.other() });
+    } else {
+      const other = await measure.other();
+      pairs.push({ base: await measure.base(), other });
+    }
+  }
+  return pairs;
+}
+
+/** The round with the median ratio, and every round's ratio in order, for the report's note. */
+export function medianRound<T>(
+  pairs: readonly T[],
+  ratio: (pair: T) => number,
+): { median: T; ratio: number; spread: string } {
+  const median = medianBy(pairs, ratio);
+  const spread = pairs
+    .map(ratio)
+    .sort((a, b) => a - b)
+    .map((value) => value.toFixed(2))
+    .join(' ');
+  return { median, ratio: ratio(median), spread: `rounds' ratios ${spread}` };
+}
