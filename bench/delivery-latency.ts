@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { ConsumerWorker, type EntryHandler, EventStream } from '@streamscope/streams';
 import { type RedisServer, uniqueStreamKey, waitFor } from '@streamscope/testkit';
 import { epochNow } from './epoch-now.js';
+import { type IdleLateness, idleLateness } from './idle-lateness.js';
 import type { PacedProducerData, PacedRun } from './paced-producer.js';
 import { type ProcessJitter, watchProcessJitter } from './process-jitter.js';
 import { percentile, perSecond } from './report.js';
@@ -33,6 +34,8 @@ export interface LatencyResult {
   readonly maxMs: number;
   /** Stalls of the consumers' process during the measured part. */
   readonly jitter: ProcessJitter;
+  /** Stalls of an idle process meanwhile: the machine's floor under any of these figures. */
+  readonly idle: IdleLateness;
 }
 
 const GROUP = 'bench-latency';
@@ -93,6 +96,8 @@ export async function deliveryLatency(
     const warmupEvents = await producer.run(warmupMs);
     measureFrom = epochNow();
     stopWatching = watchProcessJitter();
+    const idle = idleLateness(measureMs);
+    idle.catch(() => {}); // awaited below
     const started = performance.now();
     const produced = await producer.run(measureMs);
     const producedPerSecond = perSecond(produced, performance.now() - started);
@@ -106,6 +111,7 @@ export async function deliveryLatency(
     );
     const jitter = stopWatching();
     stopWatching = undefined;
+    const machine = await idle;
 
     const sorted = samples.subarray(0, recorded).sort();
     return {
@@ -118,6 +124,7 @@ export async function deliveryLatency(
       p999Ms: percentile(sorted, 99.9),
       maxMs: sorted[sorted.length - 1] ?? Number.NaN,
       jitter,
+      idle: machine,
     };
   } finally {
     stopWatching?.();

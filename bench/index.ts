@@ -112,7 +112,7 @@ const BENCHMARKS: readonly Benchmark[] = [
         { label: 'p99', value: result.p99Ms, unit: 'ms' },
         { label: 'p99.9', value: result.p999Ms, unit: 'ms', target: { atMost: 2 } },
         { label: 'max', value: result.maxMs, unit: 'ms' },
-        // Producer and consumers share one Node process: its stalls are a floor under the tail.
+        // The consumers' process: its stalls are a floor under the tail.
         { label: 'event-loop lateness p99', value: result.jitter.loopLateP99Ms, unit: 'ms' },
         { label: 'event-loop lateness max', value: result.jitter.loopLateMaxMs, unit: 'ms' },
         {
@@ -121,6 +121,9 @@ const BENCHMARKS: readonly Benchmark[] = [
           unit: 'ms',
           note: `${result.jitter.gcPauses} pauses, ${result.jitter.gcTotalMs.toFixed(1)} ms in all`,
         },
+        // An idle process meanwhile: what the VM itself costs any process, doing nothing.
+        { label: 'idle process lateness p99.9', value: result.idle.p999Ms, unit: 'ms' },
+        { label: 'idle process lateness max', value: result.idle.maxMs, unit: 'ms' },
       ];
     },
   },
