@@ -1,5 +1,6 @@
-import { uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
+import { uniqueStreamKey, untilClientBlocked, usePrivateRedis, waitFor } from '@streamscope/testkit';
 import { describe, expect, it } from 'vitest';
+import { SocketClient } from './testing/socket-client.js';
 import { json, postJson, useTestServers } from './testing/test-server.js';
 
 // A --no-reset start pointed at a stream another application runs: Streamscope shows it, and touches none of
@@ -211,12 +212,20 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
     expect(state.pending.rows[0].eventType).toHaveLength(101);
     expect(state.dlq.newest[0].fields.big).toHaveLength(1001);
     expect(state.dlq.newest[0].cut).toEqual({ fields: 0, values: 1 });
-    // The live tail's pushes are bounded alike; a replay, asked for, returns the entry whole.
-    await redis.xadd(streamKey, '*', 'big', megabyte);
-    await waitFor('the live tail to see it', () => {
-      const taken = server.server.pipeline.tailFeed.take();
-      return taken?.items.some((entry) => entry.cut?.values === 1 && entry.fields.big?.length === 1001);
-    });
+    // The live tail's pushes are bounded alike; a replay, asked for, returns the entry whole. The tail
+    // reads while a page watches, from the newest entry on: the page opens first.
+    const page = await SocketClient.connect(server.server.url);
+    try {
+      await untilClientBlocked(redis, 'streamscope:tail');
+      await redis.xadd(streamKey, '*', 'big', megabyte);
+      await page.next(
+        (message) =>
+          message.type === 'tail' &&
+          message.entries.some((entry) => entry.cut?.values === 1 && entry.fields.big?.length === 1001),
+      );
+    } finally {
+      await page.close();
+    }
     const replay = await json(server.server.app.request(`/api/replay?count=2`));
     expect(replay.entries[0].fields.type).toHaveLength(megabyte.length);
     expect(replay.entries[1].fields.big).toHaveLength(megabyte.length);

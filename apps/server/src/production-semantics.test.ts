@@ -214,6 +214,33 @@ describe('production semantics', () => {
     }
   });
 
+  it('reads the tail only while a page watches: no XREAD at all with no page open', async () => {
+    const redis = test.server.pipeline.stream.redis;
+    const xreads = async () =>
+      Number(/^cmdstat_xread:calls=(\d+)/m.exec(String(await redis.info('commandstats')))?.[1] ?? 0);
+    const tailBlocked = async () =>
+      String(await redis.call('CLIENT', 'LIST', 'TYPE', 'normal'))
+        .split('\n')
+        .some((line) => line.includes(' name=streamscope:tail ') && / flags=\S*b/.test(line));
+    // A read sent while the last page was open ends within its BLOCK (1 s); after it, nothing is sent.
+    await expect.poll(tailBlocked, { timeout: 10_000 }).toBe(false);
+    const unwatched = await xreads();
+    await post('/api/produce', { count: 5 });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await xreads()).toBe(unwatched);
+
+    const client = await SocketClient.connect(test.server.url);
+    try {
+      await expect.poll(tailBlocked, { timeout: 10_000 }).toBe(true);
+      const { firstId } = await json(post('/api/produce', { count: 1 }));
+      await client.next((m) => m.type === 'tail' && m.entries.some((entry) => entry.id === firstId));
+      expect(await xreads()).toBeGreaterThan(unwatched);
+    } finally {
+      await client.close();
+    }
+    await expect.poll(tailBlocked, { timeout: 10_000 }).toBe(false);
+  });
+
   it('counts entries trimmed before a group read them, with a badge and a gauge', async () => {
     // Redis counts trimmed entries in the lag only once the group has read something (entries-read known).
     await post('/api/produce', { count: 5 });

@@ -108,6 +108,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     hello,
     ...(options.snapshotIntervalMs ? { intervalMs: options.snapshotIntervalMs } : {}),
     onError: (error) => log(`snapshot: ${error instanceof Error ? error.message : error}`),
+    onWatched: (watched) => pipeline.tailWatched(watched),
     describeFailure: (error) => errorReply(error).message,
   });
   const { app, wss } = createApp({

@@ -204,3 +204,71 @@ it('a stream deleted and made again with lower IDs is tailed from its start, not
     await stream.deleteStream();
   }
 });
+
+/** How many XREADs the private Redis has answered so far. */
+async function xreadCalls(): Promise<number> {
+  const stats = String(await redisSuite.redis.info('commandstats'));
+  return Number(/^cmdstat_xread:calls=(\d+)/m.exec(stats)?.[1] ?? 0);
+}
+
+it('paused, it sends no XREAD and tails nothing; resumed, it tails from the newest entry on', async () => {
+  const stream = new EventStream({
+    connection: redisSuite.server.url,
+    streamKey: uniqueStreamKey('tail-pause'),
+  });
+  const tail = new StreamTail(stream, { blockMs: 100 });
+  const seen: string[] = [];
+  tail.on('entries', (entries) => seen.push(...entries.map((entry) => entry.id)));
+  try {
+    await tail.start();
+    const watched = await stream.produce('watched');
+    await waitFor('the first tailed', () => seen.length === 1);
+    tail.pause();
+    // The read under way when it paused comes back within its BLOCK; after that, nothing is sent.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const callsPaused = await xreadCalls();
+    await stream.produceBatch([{ type: 'unwatched' }, { type: 'unwatched' }]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await xreadCalls()).toBe(callsPaused);
+    expect(seen).toEqual([watched]);
+
+    await tail.resume();
+    const after = await stream.produce('watched.again');
+    await waitFor('the one after resuming tailed', () => seen.length === 2);
+    expect(seen).toEqual([watched, after]);
+  } finally {
+    await tail.close();
+    await stream.deleteStream();
+    await stream.close();
+  }
+});
+
+it('paused before it starts, it starts reading once resumed; paused and resumed at once, it keeps its read going', async () => {
+  const stream = new EventStream({
+    connection: redisSuite.server.url,
+    streamKey: uniqueStreamKey('tail-early-pause'),
+  });
+  const tail = new StreamTail(stream, { blockMs: 5_000 });
+  const seen: string[] = [];
+  tail.on('entries', (entries) => seen.push(...entries.map((entry) => entry.id)));
+  try {
+    tail.pause();
+    const started = tail.start();
+    await stream.produce('before.resume');
+    const resumed = tail.resume();
+    await Promise.all([started, resumed]);
+    const first = await stream.produce('after.resume');
+    await waitFor('the one after resuming tailed', () => seen.length === 1);
+    // Paused and resumed while its 5 s read is blocked: it never stopped reading, and that read goes on.
+    await untilClientBlocked(redisSuite.redis, 'streamscope:tail');
+    tail.pause();
+    await tail.resume();
+    const next = await stream.produce('after.pause.and.resume');
+    await waitFor('the next one tailed by the same read', () => seen.length === 2);
+    expect(seen).toEqual([first, next]);
+  } finally {
+    await tail.close();
+    await stream.deleteStream();
+    await stream.close();
+  }
+});

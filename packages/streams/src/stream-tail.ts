@@ -38,11 +38,13 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
   #warnedUnheard = false;
   /** Its waits (a read, a back-off), ended at once by `close()`. */
   readonly #waits = new InFlight();
-  /** Settles once the tail knows where it starts (or is closed); see `start`. */
+  /** Settles once the tail knows where it starts (or is closed); see `start` and `resume`. */
+  #started = Promise.resolve();
   #startedAt: () => void = () => {};
-  readonly #started = new Promise<void>((resolve) => {
-    this.#startedAt = resolve;
-  });
+  #startFixed = false;
+  #paused = false;
+  /** Wakes the loop parked by `pause()`. */
+  #wake: () => void = () => {};
 
   constructor(stream: EventStream, options: StreamTailOptions = {}) {
     super();
@@ -54,6 +56,7 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
     this.#stream = stream;
     this.#blockMs = blockMs;
     this.#count = count;
+    this.#awaitStartingPoint();
   }
 
   /**
@@ -80,9 +83,31 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
     return this.#started;
   }
 
+  /**
+   * Stops reading until `resume()`: no XREAD is sent meanwhile, and what a read under way returns is dropped.
+   * For a tail whose entries nobody is looking at (a dashboard with no page open), which would otherwise keep
+   * reading every entry appended, at the stream's full rate, for no one.
+   */
+  pause(): void {
+    this.#paused = true;
+  }
+
+  /**
+   * Reads again after `pause()`. A tail that had stopped reading starts again from the stream's newest entry,
+   * as `start()` does: what was appended while it was paused is not tailed. Resolves as `start()` does, once
+   * that starting point is fixed; at once when it never stopped (resumed before its read under way returned).
+   */
+  resume(): Promise<void> {
+    if (!this.#paused) return this.#started;
+    this.#paused = false;
+    this.#wake();
+    return this.#started;
+  }
+
   async close(): Promise<void> {
     this.#stopped = true;
     this.#startedAt();
+    this.#wake();
     this.#waits.abandon(new Error('tail closed'));
     // Closing the connection is the prompt way out of a blocked XREAD.
     this.#connection?.disconnect();
@@ -95,6 +120,11 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
     let lastId: string | null = null;
     while (!this.#stopped) {
       try {
+        if (this.#paused) {
+          await this.#parked();
+          lastId = null;
+          continue;
+        }
         if (lastId === null) {
           // On the stream's shared connection, and (on the first pass) before start() returns: Redis answers
           // one connection's commands in order, so an append sent through it after start() lands after this
@@ -122,6 +152,8 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
           ),
         );
         if (this.#stopped) return;
+        // Paused meanwhile: nobody wants these, and the tail starts afresh from the newest when resumed.
+        if (this.#paused) continue;
         const { entries } = parseReadGroup(reply);
         const last = entries.at(-1);
         if (!last) {
@@ -141,6 +173,31 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
         await this.#waits.track(sleep(500, undefined, { ref: false })).catch(() => {}); // ended by close()
       }
     }
+  }
+
+  /**
+   * Waits for `resume()` (or `close()`). A tail that resumes fixes a new starting point, so a `resume()` call
+   * gets a fresh promise of it.
+   */
+  async #parked(): Promise<void> {
+    // Paused before it started, `start()`'s promise is still waiting for the first starting point.
+    if (this.#startFixed) this.#awaitStartingPoint();
+    await new Promise<void>((resolve) => {
+      this.#wake = resolve;
+      if (!this.#paused || this.#stopped) resolve();
+    });
+    this.#wake = () => {};
+  }
+
+  /** A new promise of the starting point, for `start()` or `resume()` to hand out; `#startedAt` keeps it. */
+  #awaitStartingPoint(): void {
+    this.#startFixed = false;
+    this.#started = new Promise<void>((resolve) => {
+      this.#startedAt = () => {
+        this.#startFixed = true;
+        resolve();
+      };
+    });
   }
 
   /**

@@ -28,6 +28,16 @@ const emptySnapshot: Omit<Snapshot, 'seq' | 'at'> = {
   maxlen: 2000,
 };
 
+const hello = {
+  type: 'hello',
+  version: 1,
+  streamKey: 's',
+  maxlen: 2000,
+  claimMinIdleMs: 200,
+  deadLetterKey: 's:dlq',
+  maxDeliveries: 5,
+} as const;
+
 /** A hub on fake timers whose snapshot builds take `buildMs` each; `sent` is what one client received. */
 function hubWithBuildsOf(buildMs: number) {
   let seq = 0;
@@ -39,15 +49,7 @@ function hubWithBuildsOf(buildMs: number) {
     },
     feed: new TickBuffer(500),
     tailFeed: new TickBuffer(100),
-    hello: {
-      type: 'hello',
-      version: 1,
-      streamKey: 's',
-      maxlen: 2000,
-      claimMinIdleMs: 200,
-      deadLetterKey: 's:dlq',
-      maxDeliveries: 5,
-    },
+    hello,
   });
   const sent: { type: string; seq?: number; at?: number }[] = [];
   const client: LiveClient = {
@@ -86,6 +88,41 @@ describe('LiveHub cadence', () => {
     // Builds start at ticks 250, 1000, 1750: each one runs over the two ticks after it.
     await vi.advanceTimersByTimeAsync(2_400);
     expect(snapshots().map((snapshot) => snapshot.at)).toEqual([1_000_850, 1_001_600, 1_002_350]);
+    await hub.stop();
+  });
+});
+
+describe('LiveHub watchers', () => {
+  it('says when the first page comes and the last goes, whether it left, was too slow, or was closed', async () => {
+    const watched: boolean[] = [];
+    const hub = new LiveHub({
+      buildSnapshot: async () => ({ ...emptySnapshot, seq: 1, at: Date.now() }),
+      feed: new TickBuffer(500),
+      tailFeed: new TickBuffer(100),
+      hello,
+      hardBufferBytes: 100,
+      onWatched: (value) => watched.push(value),
+    });
+    const client = (bufferedAmount = 0): LiveClient => ({ send: () => {}, close: () => {}, bufferedAmount });
+    const [first, second] = [client(), client()];
+    hub.add(first);
+    hub.add(second);
+    hub.remove(first);
+    hub.remove(first);
+    expect(watched).toEqual([true]);
+    hub.remove(second);
+    expect(watched).toEqual([true, false]);
+
+    const slow = client(1_000);
+    hub.add(slow);
+    hub.sendTo(slow, { type: 'health', failingSince: null, reason: null });
+    expect(hub.clientCount).toBe(0);
+    expect(watched).toEqual([true, false, true, false]);
+
+    hub.add(client());
+    hub.closeAll(1001, 'server shutting down');
+    hub.closeAll(1001, 'server shutting down');
+    expect(watched).toEqual([true, false, true, false, true, false]);
     await hub.stop();
   });
 });

@@ -34,6 +34,8 @@ export interface LiveHubOptions {
   /** A client with more than this unsent is too slow to keep: it is disconnected. */
   readonly hardBufferBytes?: number;
   readonly onError?: (error: unknown) => void;
+  /** Told when the first page connects (`true`) and when the last one leaves (`false`). */
+  readonly onWatched?: (watched: boolean) => void;
   /** How a failed snapshot is explained to the pages (the API's wording); the error's text by default. */
   readonly describeFailure?: (error: unknown) => string;
 }
@@ -47,8 +49,8 @@ export const CLOSE_TOO_SLOW = 1013;
  */
 export class LiveHub {
   readonly #clients = new Set<LiveClient>();
-  readonly #options: Required<Omit<LiveHubOptions, 'onError' | 'describeFailure'>> &
-    Pick<LiveHubOptions, 'onError' | 'describeFailure'>;
+  readonly #options: Required<Omit<LiveHubOptions, 'onError' | 'describeFailure' | 'onWatched'>> &
+    Pick<LiveHubOptions, 'onError' | 'describeFailure' | 'onWatched'>;
   readonly #hello: string;
   #health: Health = { type: 'health', failingSince: null, reason: null };
   #timer: NodeJS.Timeout | undefined;
@@ -83,6 +85,7 @@ export class LiveHub {
   /** Greets the client and gives it the charts' history and the latest picture at once, before the next tick. */
   add(client: LiveClient): void {
     this.#clients.add(client);
+    if (this.#clients.size === 1) this.#options.onWatched?.(true);
     client.send(this.#hello);
     if (this.#history.length > 0) {
       client.send(JSON.stringify({ type: 'history', points: this.#history } satisfies History));
@@ -96,7 +99,7 @@ export class LiveHub {
   }
 
   remove(client: LiveClient): void {
-    this.#clients.delete(client);
+    if (this.#clients.delete(client) && this.#clients.size === 0) this.#options.onWatched?.(false);
   }
 
   /** Sends one message to one client (a command's result), subject to the same buffer bounds. */
@@ -116,7 +119,9 @@ export class LiveHub {
   /** Closes every client, e.g. on shutdown. */
   closeAll(code: number, reason: string): void {
     for (const client of this.#clients) client.close(code, reason);
+    const watched = this.#clients.size > 0;
     this.#clients.clear();
+    if (watched) this.#options.onWatched?.(false);
   }
 
   #tick(): void {
@@ -175,7 +180,7 @@ export class LiveHub {
   #admit(client: LiveClient, skippable: boolean): boolean {
     const buffered = client.bufferedAmount;
     if (buffered > this.#options.hardBufferBytes) {
-      this.#clients.delete(client);
+      this.remove(client);
       client.close(CLOSE_TOO_SLOW, 'too slow: send buffer over its bound');
       return false;
     }

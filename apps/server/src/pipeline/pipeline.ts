@@ -243,6 +243,7 @@ export class Pipeline {
   /** Dead letters put back on the stream: produced, though not by `stream`. */
   #requeued = 0;
   #tail: StreamTail | undefined;
+  #tailWatched = false;
   readonly #observers: ((event: LifecycleEventView) => void)[] = [];
 
   constructor(options: PipelineOptions) {
@@ -451,14 +452,25 @@ export class Pipeline {
     return `. ${ownedKey}, where Streamscope notes its own groups and consumers, does not exist: if a Streamscope older than that note created these groups, note them as its own and start again: redis-cli HSET ${ownedKey} ${groups.map((group) => field(['group', group])).join(' ')}${also}`;
   }
 
-  /** Feeds the read-only tail (XREAD BLOCK) into the live view. */
+  /**
+   * Feeds the read-only tail (XREAD BLOCK) into the live view, while a page watches it (see `tailWatched`):
+   * unwatched, it would read every entry appended, at the stream's full rate, for no one.
+   */
   attachTail(tail: StreamTail): void {
     this.#tail = tail;
     tail.on('entries', (entries) => {
       for (const entry of entries) this.tailFeed.push(boundedEntry(entry));
     });
     tail.on('error', () => {});
+    if (!this.#tailWatched) tail.pause();
     tail.start();
+  }
+
+  /** Whether any page is watching: the tail reads only then, from the newest entry on when a page opens. */
+  tailWatched(watched: boolean): void {
+    this.#tailWatched = watched;
+    if (watched) void this.#tail?.resume();
+    else this.#tail?.pause();
   }
 
   async produce(count: number, eventType?: string): Promise<string[]> {
