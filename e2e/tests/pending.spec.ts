@@ -25,3 +25,25 @@ test('XAUTOCLAIM into the default target keeps that target selected once nothing
   // Nothing is stuck any more, and the select still names the consumer the result does.
   await expect(target).toHaveValue('notifications/worker-b');
 });
+
+test('a panel out of view follows the stream every few seconds, so what is read without scrolling is current', async ({
+  dashboard,
+  page,
+  streamscope,
+}) => {
+  // At 1,024 px the panels stack in one column: the pending table is far below the window.
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await expect(dashboard.connection).toHaveText('connected');
+  const { pending } = dashboard;
+  await expect(pending).not.toBeInViewport();
+  await expect(pending).toContainText('Nothing pending');
+  // Through the API, so nothing on the page scrolls.
+  const post = (path: string, body: unknown) =>
+    page.request.post(`${streamscope.url}/api/${path}`, { data: body });
+  expect((await post('consumer/crash', { group: 'analytics', name: 'worker-c', count: 2 })).ok()).toBe(true);
+  expect((await post('produce', { count: 5 })).ok()).toBe(true);
+  // What a screen reader's virtual cursor, or find in page, reads there: no scroll, no stale "Nothing pending".
+  await expect(pending).toContainText(/2\s*pending/);
+  await expect(pending.getByRole('row').filter({ hasText: 'worker-c' })).toHaveCount(2);
+  await expect(pending).not.toBeInViewport();
+});

@@ -25,15 +25,41 @@ function useOnScreen(element: Element | null): boolean {
 }
 
 /**
- * A selection from the store that follows it only while `element` is on screen; scrolled away, it keeps what
- * it showed last, so a list nobody can see does not rebuild its rows at every tick. Back on screen it catches
- * up at once. Pass the element from a callback ref (`ref={setElement}`), so a list that appears later counts.
+ * How often a panel out of view still takes the store's latest: rarely enough that rows nobody looks at cost
+ * next to nothing, often enough that what is read without scrolling to it (a screen reader's virtual cursor,
+ * find in page, a full-page screenshot) is at most this old. Frozen outright, the pending table of a page
+ * opened at 1,024 px wide said "0 pending" below three pending entries, for as long as it was out of view.
+ */
+const OFF_SCREEN_REFRESH_MS = 2_000;
+
+/**
+ * A selection from the store that follows it at every change only while `element` is on screen; scrolled
+ * away, it takes the latest every couple of seconds, so a list nobody can see does not rebuild its rows at
+ * every tick. Back on screen it catches up at once. Pass the element from a callback ref
+ * (`ref={setElement}`), so a list that appears later counts.
  */
 export function useDashboardWhileVisible<T>(element: Element | null, select: (state: State) => T): T {
   const onScreen = useOnScreen(element);
   const selected = useDashboard((state) => (onScreen ? select(state) : HIDDEN));
+  const latestSelect = useRef(select);
+  latestSelect.current = select;
+  const [offScreen, setOffScreen] = useState<{ value: T } | null>(null);
+  useEffect(() => {
+    if (onScreen) return;
+    const timer = setInterval(() => {
+      const value = latestSelect.current(useDashboard.getState());
+      // The same selection (a shallow-equal one, with useShallow) renders nothing again.
+      setOffScreen((previous) => (previous && Object.is(previous.value, value) ? previous : { value }));
+    }, OFF_SCREEN_REFRESH_MS);
+    return () => {
+      clearInterval(timer);
+      // Back on screen the live selection leads; a refresh from before must not come back next time.
+      setOffScreen(null);
+    };
+  }, [onScreen]);
   const last = useRef<T | typeof HIDDEN>(HIDDEN);
   if (selected !== HIDDEN) last.current = selected;
+  else if (offScreen) last.current = offScreen.value;
   // Only HIDDEN before anything was selected, and the first render is always on screen.
   return last.current as T;
 }
