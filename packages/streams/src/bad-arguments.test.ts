@@ -89,6 +89,7 @@ describe('bad arguments are rejected with a clear message before any Redis call'
       await rejects(() => stream.consumeBacklog('g', 'c', count), /count must be an integer >= 1/);
       await rejects(() => stream.replay('-', '+', count), /count must be an integer >= 1/);
       await rejects(() => stream.tail(count), /count must be an integer >= 1/);
+      await rejects(() => stream.newestAfter('0-0', count), /count must be an integer >= 1/);
       await rejects(() => stream.pendingDetail('g', { count }), /count must be an integer >= 1/);
       await rejects(() => stream.autoclaim('g', 'c', { pageCount: count }), /pageCount must be/);
       await rejects(() => stream.autoclaim('g', 'c', { maxPages: count }), /maxPages must be/);
@@ -106,6 +107,7 @@ describe('bad arguments are rejected with a clear message before any Redis call'
     await rejects(() => stream.replay('yesterday', '+'), /start must be '-', '\+', a stream ID/);
     await rejects(() => stream.replay('-', '1-2-3'), /end must be/);
     await rejects(() => stream.tail(1, 'newest'), /end must be/);
+    await rejects(() => stream.newestAfter('(1-0', 1), /id must be a stream ID/);
     await rejects(() => stream.pendingDetail('g', { start: '>' }), /start must be/);
     await rejects(() => stream.ack('g', ['1-0', 'oops']), /every id must be a stream ID like .* got "oops"/);
     await rejects(() => stream.claim('g', 'c', ['-1'], 0), /every id must be a stream ID/);

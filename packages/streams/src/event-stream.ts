@@ -26,6 +26,7 @@ import {
   type EventStreamOptions,
   resolveStreamSettings,
 } from './event-stream-options.js';
+import { NEWEST_AFTER_LUA } from './newest-after-script.js';
 import { PRODUCE_BATCH_CHUNK, PRODUCE_BATCH_LUA } from './produce-batch-script.js';
 import { READ_BACKLOG_LUA } from './read-backlog-script.js';
 import {
@@ -84,6 +85,7 @@ const TYPES_OF_COMMAND = 'streamscopeTypesOf';
 const COUNT_RANGE_COMMAND = 'streamscopeCountRange';
 const SET_GROUP_ID_COMMAND = 'streamscopeSetGroupId';
 const STREAM_SUMMARY_COMMAND = 'streamscopeStreamSummary';
+const NEWEST_AFTER_COMMAND = 'streamscopeNewestAfter';
 /** The bounded read, of a stream or of a dead-letter stream (see `boundedReadCommand`). */
 const BOUNDED_READ_COMMAND = 'streamscopeBoundedRead';
 /** The library's scripts, each defined on a connection as a command the first time it is used there. */
@@ -97,6 +99,7 @@ const SCRIPTS = {
   [SET_GROUP_ID_COMMAND]: { lua: SET_GROUP_ID_LUA, keys: 1 },
   [BOUNDED_READ_COMMAND]: { lua: BOUNDED_READ_LUA, keys: 1 },
   [STREAM_SUMMARY_COMMAND]: { lua: STREAM_SUMMARY_LUA, keys: 1 },
+  [NEWEST_AFTER_COMMAND]: { lua: NEWEST_AFTER_LUA, keys: 1 },
 };
 
 /** The bounded-read script on a connection, for `DeadLetters`, which reads its own key with it. */
@@ -702,6 +705,28 @@ export class EventStream {
         this.redis.call('XREVRANGE', this.streamKey, end, '-', 'COUNT', count),
       ),
     );
+  }
+
+  /**
+   * The newest `count` entries after `id`, oldest first, and the stream's entries-added counter read in the same
+   * step (`null` before Redis 7.0, or when the stream does not exist): for a reader that skips ahead to the
+   * newest and must say how many it passed over (see `StreamTail`'s `paceMs`).
+   */
+  async newestAfter(
+    id: string,
+    count: number,
+  ): Promise<{ entries: StreamEntry[]; entriesAdded: number | null }> {
+    assertEntryId(id, 'id');
+    assertInteger(count, 'count', 1);
+    const newestAfter = this.#script(NEWEST_AFTER_COMMAND);
+    const reply = await redisCommand('XREVRANGE (newest-after script)', () =>
+      newestAfter(this.streamKey, id, String(count)),
+    );
+    const [added, entries] = reply as [number | null, unknown];
+    return {
+      entries: parseEntries(entries).reverse(),
+      entriesAdded: typeof added === 'number' ? added : null,
+    };
   }
 
   /**

@@ -1,4 +1,5 @@
 import {
+  compareEntryIds,
   EventStream,
   type StreamEntry,
   StreamError,
@@ -271,4 +272,48 @@ it('paused before it starts, it starts reading once resumed; paused and resumed 
     await stream.deleteStream();
     await stream.close();
   }
+});
+
+it('paced, it skips ahead to the newest entries and counts exactly the ones it passed over', async () => {
+  const stream = new EventStream({
+    connection: redisSuite.server.url,
+    streamKey: uniqueStreamKey('tail-paced'),
+  });
+  const tail = new StreamTail(stream, { blockMs: 1_000, count: 10, paceMs: 100 });
+  const seen: string[] = [];
+  const skips: (number | null)[] = [];
+  tail.on('entries', (entries) => seen.push(...entries.map((entry) => entry.id)));
+  tail.on('skipped', (count) => skips.push(count));
+  try {
+    await tail.start();
+    const ids = await stream.produceBatch(Array.from({ length: 1_000 }, () => ({ type: 'order.paid' })));
+    const skipped = () => skips.reduce<number>((sum, count) => sum + (count ?? Number.NaN), 0);
+    await waitFor('every entry tailed or counted', () => seen.length + skipped() === 1_000);
+    // The first read after the quiet start, then the newest: far fewer than were appended, the newest last.
+    expect(seen.length).toBeLessThanOrEqual(40);
+    expect(seen.at(-1)).toBe(ids.at(-1));
+    expect(seen.every((id) => ids.includes(id))).toBe(true);
+    expect([...seen].sort(compareEntryIds)).toEqual(seen);
+    expect(new Set(seen).size).toBe(seen.length);
+
+    // Quiet again, the next entry comes at once, by the blocking read, with nothing skipped.
+    const skipsBefore = skips.length;
+    const next = await stream.produce('order.shipped');
+    await waitFor('the next one tailed', () => seen.at(-1) === next);
+    expect(skips.length).toBe(skipsBefore);
+  } finally {
+    await tail.close();
+    await stream.deleteStream();
+    await stream.close();
+  }
+});
+
+it('refuses a negative or fractional paceMs before it touches Redis', () => {
+  const stream = new EventStream({
+    connection: redisSuite.server.url,
+    streamKey: uniqueStreamKey('tail-bad-pace'),
+  });
+  expect(() => new StreamTail(stream, { paceMs: -1 })).toThrow(/paceMs/);
+  expect(() => new StreamTail(stream, { paceMs: 2.5 })).toThrow(/paceMs/);
+  return stream.close();
 });

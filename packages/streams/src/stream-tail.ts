@@ -13,15 +13,29 @@ import type { StreamEntry } from './types.js';
 export interface StreamTailEvents {
   /** New entries, oldest first. */
   entries: [StreamEntry[]];
+  /**
+   * A paced tail skipped ahead to the newest entries (see `paceMs`), passing over this many appended before
+   * them; `null` when Redis (before 7.0) cannot say how many. Emitted after those newest entries.
+   */
+  skipped: [number | null];
   error: [Error];
 }
 
 export interface StreamTailOptions {
   readonly blockMs?: number;
+  /** The most entries one read returns. */
   readonly count?: number;
+  /**
+   * 0 (the default): every entry appended is read and emitted, in order. Above 0, while entries keep coming
+   * the tail reads at most once per `paceMs`, and then only the newest `count` of those appended since its
+   * last read, counting the ones it passed over (`skipped`): for a view that shows the newest entries a few
+   * times a second, which would otherwise read every entry, at the stream's full rate, to show a few of them.
+   * After a quiet spell, the first new entry still arrives at once (a blocking read waits for it).
+   */
+  readonly paceMs?: number;
 }
 
-const STREAM_TAIL_OPTIONS = optionNames<StreamTailOptions>({ blockMs: true, count: true });
+const STREAM_TAIL_OPTIONS = optionNames<StreamTailOptions>({ blockMs: true, count: true, paceMs: true });
 
 /**
  * A read-only live tail: `XREAD BLOCK` from `$`, no consumer group, nothing to ack, no state in Redis —
@@ -31,6 +45,10 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
   readonly #stream: EventStream;
   readonly #blockMs: number;
   readonly #count: number;
+  readonly #paceMs: number;
+  /** The entries-added counter at the starting point (`null`: unknown), and how many appended since were emitted or counted as skipped. */
+  #addedAtStart: number | null = null;
+  #accounted = 0;
   #connection: Redis | undefined;
   #loop: Promise<void> | undefined;
   #stopped = false;
@@ -50,12 +68,14 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
     super();
     assertEventStream(stream, 'StreamTail');
     assertOptions(options, 'StreamTail options', STREAM_TAIL_OPTIONS);
-    const { blockMs = 1_000, count = 100 } = options;
+    const { blockMs = 1_000, count = 100, paceMs = 0 } = options;
     assertInteger(blockMs, 'blockMs', 1);
     assertInteger(count, 'count', 1);
+    assertInteger(paceMs, 'paceMs', 0);
     this.#stream = stream;
     this.#blockMs = blockMs;
     this.#count = count;
+    this.#paceMs = paceMs;
     this.#awaitStartingPoint();
   }
 
@@ -118,6 +138,8 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
     // A concrete ID, not '$': '$' means "after the newest entry when this XREAD arrives", so entries
     // appended between two reads that came back empty would never be seen.
     let lastId: string | null = null;
+    /** When the last read that found entries was sent; a paced tail waits `paceMs` from it before the next. */
+    let busySince: number | null = null;
     while (!this.#stopped) {
       try {
         if (this.#paused) {
@@ -129,14 +151,33 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
           // On the stream's shared connection, and (on the first pass) before start() returns: Redis answers
           // one connection's commands in order, so an append sent through it after start() lands after this
           // starting point. The tail's own connection would still be connecting, and miss that append.
-          lastId = (await this.#waits.track(this.#stream.infoStreamSummary()))?.lastGeneratedId ?? '0-0';
+          const summary = await this.#waits.track(this.#stream.infoStreamSummary());
+          lastId = summary?.lastGeneratedId ?? '0-0';
+          this.#countFrom(summary === null ? 0 : summary.entriesAdded);
+          busySince = null;
           this.#startedAt();
         }
         if (this.#stopped) return;
+        if (this.#paceMs > 0 && busySince !== null) {
+          const from = lastId;
+          const newest = await this.#newestAfter(from, busySince);
+          if (this.#stopped) return;
+          if (this.#paused) continue;
+          busySince = performance.now();
+          const last = newest.entries.at(-1);
+          if (last) {
+            lastId = last.id;
+            this.#deliverNewest(newest.entries, newest.entriesAdded);
+            continue;
+          }
+          // Nothing new since: wait for the next append with a blocking read.
+          busySince = null;
+        }
         // ioredis never settles a read that was in flight when its connection dropped (not until a
         // reconnect, which a closed connection never makes): closing does not wait for it. A tail keeps
         // nothing in Redis, so there is nothing to finish.
         const from = lastId;
+        const sentAt = performance.now();
         const reply = await this.#waits.track(
           redisCommand('XREAD', () =>
             connection.call(
@@ -157,15 +198,13 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
         const { entries } = parseReadGroup(reply);
         const last = entries.at(-1);
         if (!last) {
-          lastId = await this.#afterQuietRead(lastId);
+          const next = await this.#afterQuietRead(lastId);
+          if (next !== lastId) this.#countFrom(0);
+          lastId = next;
         } else {
           lastId = last.id;
-          // A listener that throws must not stop the tail: it is reported, and the tail goes on.
-          guardedEmit(this, 'entries', entries, (error) =>
-            this.listenerCount('error') > 0
-              ? this.#failed(error)
-              : warnListenerFailed('StreamTail', 'entries', error),
-          );
+          busySince = sentAt;
+          this.#deliver(entries);
         }
       } catch (error) {
         if (this.#stopped) return;
@@ -173,6 +212,67 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
         await this.#waits.track(sleep(500, undefined, { ref: false })).catch(() => {}); // ended by close()
       }
     }
+  }
+
+  /** A paced tail's read: `paceMs` after the last one that found entries, the newest `count` after `from`. */
+  async #newestAfter(
+    from: string,
+    busySince: number,
+  ): Promise<{ entries: StreamEntry[]; entriesAdded: number | null }> {
+    const wait = busySince + this.#paceMs - performance.now();
+    if (wait > 0) await this.#waits.track(sleep(wait, undefined, { ref: false }));
+    if (this.#stopped || this.#paused) return { entries: [], entriesAdded: null };
+    return this.#waits.track(this.#stream.newestAfter(from, this.#count));
+  }
+
+  /**
+   * Starts counting what was appended from a new starting point, whose entries-added counter reads `added`
+   * (`null`: Redis cannot say, before 7.0): see `#deliver`.
+   */
+  #countFrom(added: number | null): void {
+    this.#addedAtStart = added;
+    this.#accounted = 0;
+  }
+
+  /** Emits entries read on from the last ones, oldest first. */
+  #deliver(entries: StreamEntry[]): void {
+    this.#accounted += entries.length;
+    // A listener that throws must not stop the tail: it is reported, and the tail goes on.
+    guardedEmit(this, 'entries', entries, (error) =>
+      this.listenerCount('error') > 0
+        ? this.#failed(error)
+        : warnListenerFailed('StreamTail', 'entries', error),
+    );
+  }
+
+  /**
+   * Emits the newest entries a paced read skipped ahead to, then how many it passed over: what was appended
+   * since the starting point (the stream's entries-added counter, read with them) and neither emitted nor
+   * already counted. Without that counter (Redis before 7.0), a full page may have passed some over, how many
+   * unknown (`null`); fewer than `count` were all there was.
+   */
+  #deliverNewest(entries: StreamEntry[], entriesAdded: number | null): void {
+    this.#deliver(entries);
+    if (entriesAdded === null || this.#addedAtStart === null) {
+      if (entries.length === this.#count) this.#skip(null);
+      return;
+    }
+    const passedOver = entriesAdded - this.#addedAtStart - this.#accounted;
+    if (passedOver > 0) {
+      this.#accounted += passedOver;
+      this.#skip(passedOver);
+    } else if (passedOver < 0) {
+      // The counter went back: the stream was deleted and made again. Counting starts over from here.
+      this.#countFrom(entriesAdded);
+    }
+  }
+
+  #skip(count: number | null): void {
+    guardedEmit(this, 'skipped', count, (error) =>
+      this.listenerCount('error') > 0
+        ? this.#failed(error)
+        : warnListenerFailed('StreamTail', 'skipped', error),
+    );
   }
 
   /**
