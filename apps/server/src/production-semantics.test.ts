@@ -347,6 +347,35 @@ describe('production semantics', () => {
     expect((await post('/api/dlq/requeue-all', { through, limit: 5 })).status).toBe(400);
     await post('/api/dlq/purge', { through: trimmed });
   });
+
+  it('pushes the newest of a burst to the tail, and counts every entry it passed over', async () => {
+    // A server of its own: nothing else appends while the burst is counted.
+    const own = await startTestServer([]);
+    const client = await SocketClient.connect(own.server.url);
+    try {
+      const redis = own.server.pipeline.stream.redis;
+      await expect
+        .poll(async () =>
+          String(await redis.call('CLIENT', 'LIST', 'TYPE', 'normal'))
+            .split('\n')
+            .some((line) => line.includes(' name=streamscope:tail ') && / flags=\S*b/.test(line)),
+        )
+        .toBe(true);
+      const { lastId } = await json(postJson(own, '/api/produce', { count: 3_000 }));
+      const accounted = () =>
+        client.messages
+          .filter((message) => message.type === 'tail')
+          .reduce((sum, message) => sum + message.entries.length + message.omitted, 0);
+      await expect.poll(accounted, { timeout: 10_000 }).toBe(3_000);
+      const sent = client.messages.flatMap((message) => (message.type === 'tail' ? message.entries : []));
+      expect(sent.at(-1)?.id).toBe(lastId);
+      // The newest, not the whole burst: the tail read a few pages of it, not 3,000 entries.
+      expect(sent.length).toBeLessThan(1_000);
+    } finally {
+      await client.close();
+      await own.stop();
+    }
+  });
 });
 
 describe('requeue into a stream with little room', () => {

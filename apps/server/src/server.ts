@@ -159,7 +159,8 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     await releaseRedis();
     throw error;
   }
-  pipeline.attachTail(new StreamTail(pipeline.stream));
+  // Paced to the pages' cadence: while entries keep coming, the newest of them each tick, the rest counted.
+  pipeline.attachTail(new StreamTail(pipeline.stream, { paceMs: hub.intervalMs }));
   ready = true;
   hub.start();
 

@@ -78,6 +78,11 @@ export class LiveHub {
     await this.#building;
   }
 
+  /** The snapshot cadence. */
+  get intervalMs(): number {
+    return this.#options.intervalMs;
+  }
+
   get clientCount(): number {
     return this.#clients.size;
   }

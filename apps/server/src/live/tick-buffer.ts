@@ -42,6 +42,11 @@ export class TickBuffer<T> {
     return taken;
   }
 
+  /** Counts items left out before they reached this buffer (a reader that skipped them), with the tick's. */
+  omit(count: number): void {
+    this.#dropped += count;
+  }
+
   /** Forgets what is waiting and what was left out: it was about something that no longer exists. */
   clear(): void {
     this.#items = [];

@@ -461,6 +461,8 @@ export class Pipeline {
     tail.on('entries', (entries) => {
       for (const entry of entries) this.tailFeed.push(boundedEntry(entry));
     });
+    // A paced tail passes over what it has no time to show; Redis 7 says how many (before it, none are counted).
+    tail.on('skipped', (count) => this.tailFeed.omit(count ?? 0));
     tail.on('error', () => {});
     if (!this.#tailWatched) tail.pause();
     tail.start();

@@ -73,7 +73,7 @@ export interface State {
   feedOmitted: number;
   /** Entries the server's read-only XREAD tail saw, oldest first, at most {@link LIVE_TAIL_MAX}. */
   liveTail: EntryView[];
-  /** Tail entries the server counted but did not send (its per-tick cap), summed since the page loaded. */
+  /** Tail entries the server counted but did not send (it sends the newest each tick), summed since the page loaded. */
   liveTailOmitted: number;
   lastResult: LastResult | null;
   timeline: TimelineState | null;

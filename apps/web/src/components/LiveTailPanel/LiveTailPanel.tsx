@@ -26,7 +26,7 @@ export function LiveTailPanel() {
           The newest {LIVE_TAIL_MAX} entries written since {since}, newest first
           {omitted > 0 ? (
             <span className="live-tail-omitted">
-              ; {formatCount(omitted)} more not sent by the server (per-tick cap)
+              ; {formatCount(omitted)} more passed over (the server sends the newest, a few times a second)
             </span>
           ) : null}
           .
