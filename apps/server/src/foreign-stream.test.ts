@@ -256,6 +256,28 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
       expect(letter.consumer).toHaveLength(1001);
       expect(letter.cut).toEqual({ fields: 0, values: 4 });
     }
+
+    // Requeued, its copy's timeline names it briefly; skipped (no fields to put back), the answer names it so.
+    const fieldless = await redis.xadd(
+      `${streamKey}:dlq`,
+      '*',
+      ...['dlq_original_id', `2-0${megabyte}`, 'dlq_group', 'g', 'dlq_consumer', 'c'],
+      ...['dlq_delivery_count', '1', 'dlq_reason', 'trimmed', 'dlq_ts_ms', '1'],
+    );
+    const requeued = await postJson(server, '/api/dlq/requeue-all', { through: fieldless });
+    const answer = await json(requeued);
+    expect(JSON.stringify(answer).length).toBeLessThan(8 * 1024);
+    expect(answer).toMatchObject({ requeued: 1, skipped: 1 });
+    expect(answer.skippedLetters).toEqual([
+      { id: fieldless, originalId: `${`2-0${megabyte}`.slice(0, 1000)}…`, reason: 'trimmed' },
+    ]);
+    const [newest] = await redis.xrevrange(streamKey, '+', '-', 'COUNT', 1);
+    // The copy itself is whole (its requeued_from field names the original), as a timeline's entry always is;
+    // the steps, kept for thousands of entries and pushed to every page, name it cut short.
+    const timeline = await json(server.server.app.request(`/api/entries/${newest?.[0]}/history`));
+    expect(timeline.events.map((event: { reason: string | null }) => event.reason)).toEqual([
+      `requeued from the dead letter of ${`1-0${megabyte}`.slice(0, 1000)}…`,
+    ]);
   });
 
   it('lists a letter with a 2 MB value and one of 150 fields bounded, and Requeue writes each back whole, from Redis', async () => {

@@ -95,6 +95,11 @@ export function boundedType<T extends string | null>(type: T): T {
   return (type === null ? type : shortened(type, VIEW_TYPE_MAX)) as T;
 }
 
+/** A string read from Redis that any client may have written, as a page is sent it: at most 1,000 characters. */
+export function boundedText(text: string): string {
+  return shortened(text);
+}
+
 function shortened(text: string, chars = VIEW_CHARS_MAX): string {
   return cutText(text, chars);
 }

@@ -14,6 +14,7 @@ import {
   EventStream,
   type GroupInfo,
   GroupNotFoundError,
+  isEntryId,
   LAST_ENTRY_ID,
   type LifecycleEvent,
   type LifecycleKind,
@@ -27,7 +28,7 @@ import {
 } from '@streamscope/streams';
 import { Mutex, Semaphore } from 'async-mutex';
 import type { Redis } from 'ioredis';
-import { boundedEntry, boundedType } from '../live/bounded-view.js';
+import { boundedEntry, boundedText, boundedType } from '../live/bounded-view.js';
 import { ConnectedConsumers } from '../live/connected-consumers.js';
 import { EntryHistory, isTrouble } from '../live/entry-history.js';
 import { TickBuffer } from '../live/tick-buffer.js';
@@ -537,21 +538,25 @@ export class Pipeline {
   #recordRequeued(requeued: RequeueResult): void {
     this.#requeued += 1;
     const ts = Date.now();
-    // The original's timeline says where it went, the copy's where it came from.
-    this.#record({
-      kind: 'requeued',
-      id: requeued.originalId,
-      group: null,
-      consumer: null,
-      deliveryCount: null,
-      eventType: requeued.eventType,
-      reason: `as ${requeued.requeuedAs}`,
-      ts,
-    });
+    // The original's timeline says where it went, the copy's where it came from. The original ID is read from
+    // the dead-letter stream, which any client may write: one that is no entry ID (a megabyte, say) has no
+    // timeline to go in, and is named in the copy's cut short.
+    if (isEntryId(requeued.originalId)) {
+      this.#record({
+        kind: 'requeued',
+        id: requeued.originalId,
+        group: null,
+        consumer: null,
+        deliveryCount: null,
+        eventType: requeued.eventType,
+        reason: `as ${requeued.requeuedAs}`,
+        ts,
+      });
+    }
     this.#recordProduced(
       requeued.requeuedAs,
       requeued.eventType,
-      `requeued from the dead letter of ${requeued.originalId}`,
+      `requeued from the dead letter of ${boundedText(requeued.originalId)}`,
       ts,
     );
   }

@@ -6,6 +6,7 @@ import {
   POISON_EVENT_TYPE,
 } from '@streamscope/protocol';
 import type { StreamEntry } from '@streamscope/streams';
+import { boundedText } from '../live/bounded-view.js';
 import { deadLettersWithinBudget, replayWithinBudget } from './answer-budget.js';
 import { assertRedisReady, CommandError, shuttingDown } from './command-error.js';
 import type { Pipeline } from './pipeline.js';
@@ -144,7 +145,11 @@ function handlersFor(pipeline: Pipeline): Handlers {
         requeued,
         skipped,
         skippedBy: { ...skippedBy },
-        skippedLetters: [...skippedLetters],
+        // Read from the dead-letter stream, which any client may write: an original ID may be a megabyte.
+        skippedLetters: skippedLetters.map((letter) => ({
+          ...letter,
+          originalId: boundedText(letter.originalId),
+        })),
         more,
         stoppedForRoom: stoppedForRoom && { ...stoppedForRoom },
       };
