@@ -334,7 +334,18 @@ export class EventStream {
     if (blockMs !== null) assertInteger(blockMs, 'blockMs', 0);
     // BLOCK 0 waits forever; `null` leaves BLOCK out, so an empty stream answers at once.
     const block = blockMs === null ? [] : ['BLOCK', blockMs];
-    const reply = await redisCommand('XREADGROUP', () =>
+    return parseReadGroup(await this.#readGroup(group, consumer, count, block, '>')).entries;
+  }
+
+  /** `XREADGROUP GROUP group consumer COUNT count [BLOCK ms] STREAMS key from`, its reply unparsed. */
+  #readGroup(
+    group: string,
+    consumer: string,
+    count: number,
+    block: readonly (string | number)[],
+    from: string,
+  ): Promise<unknown> {
+    return redisCommand('XREADGROUP', () =>
       this.redis.call(
         'XREADGROUP',
         'GROUP',
@@ -345,10 +356,9 @@ export class EventStream {
         ...block,
         'STREAMS',
         this.streamKey,
-        '>',
+        from,
       ),
     );
-    return parseReadGroup(reply).entries;
   }
 
   /**
@@ -437,20 +447,7 @@ export class EventStream {
     assertName(consumer, 'consumer');
     assertInteger(count, 'count', 1);
     assertEntryId(afterId, 'afterId');
-    const reply = await redisCommand('XREADGROUP', () =>
-      this.redis.call(
-        'XREADGROUP',
-        'GROUP',
-        group,
-        consumer,
-        'COUNT',
-        count,
-        'STREAMS',
-        this.streamKey,
-        afterId,
-      ),
-    );
-    return parseReadGroup(reply);
+    return parseReadGroup(await this.#readGroup(group, consumer, count, [], afterId));
   }
 
   /** `XACK`; returns how many entries were actually removed from the group's PEL. */
