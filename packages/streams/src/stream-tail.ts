@@ -46,7 +46,10 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
   readonly #blockMs: number;
   readonly #count: number;
   readonly #paceMs: number;
-  /** The entries-added counter at the starting point (`null`: unknown), and how many appended since were emitted or counted as skipped. */
+  /**
+   * The stream's entries-added counter at the starting point (`null`: unknown), and how many of the entries
+   * appended since were emitted or counted as skipped.
+   */
   #addedAtStart: number | null = null;
   #accounted = 0;
   #connection: Redis | undefined;
