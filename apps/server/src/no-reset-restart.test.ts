@@ -1,7 +1,7 @@
 import { LIMITS } from '@streamscope/protocol';
 import { uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
 import { describe, expect, it } from 'vitest';
-import { useTestServers } from './testing/test-server.js';
+import { postJson, type TestServer, useTestServers } from './testing/test-server.js';
 
 // A start with --no-reset takes back every consumer of its seed groups that Redis still has and Streamscope ran,
 // not only the seeds: one the user added before the restart may hold pending entries no one else would process.
@@ -63,6 +63,34 @@ describe('a --no-reset restart', () => {
     expect(restarted.totals()).toMatchObject({ acked: 5, deadLettered: 0 });
     const [group] = await restarted.stream.infoGroups();
     expect(group?.entriesRead).toBe(12);
+  });
+
+  it('leaves a seed group deleted from a dashboard deleted, until one is created again', async () => {
+    const streamKey = uniqueStreamKey('restore-deleted');
+    const flags = ['--stream-key', streamKey];
+    const first = await start(flags);
+    await first.server.pipeline.produce(5);
+    const deleted = await postJson(first, '/api/group/delete', { group: 'analytics', discardPending: true });
+    expect(deleted.status).toBe(200);
+    await first.stop();
+
+    // Seeded again from 0-0, it would process the five entries still in the stream a second time.
+    const logs: string[] = [];
+    const second = await start([...flags, '--no-reset'], (message) => logs.push(message));
+    expect(second.server.seeded).toMatchObject({ groups: 1, consumers: 2 });
+    const groupNames = async (test: TestServer) =>
+      (await test.server.pipeline.stream.infoGroups()).map((group) => group.name);
+    expect(await groupNames(second)).toEqual(['notifications']);
+    expect(logs.join('\n')).toMatch(/not seeding group\(s\) "analytics": deleted from a dashboard/);
+
+    // Created again through Streamscope, it is a group of the operator's again, and the next start seeds it.
+    const created = await postJson(second, '/api/group/create', { group: 'analytics', startId: '$' });
+    expect(created.status).toBe(200);
+    await second.stop();
+    const third = await start([...flags, '--no-reset']);
+    expect(third.server.seeded).toMatchObject({ groups: 2, consumers: 3 });
+    expect((await groupNames(third)).sort()).toEqual(['analytics', 'notifications']);
+    expect(third.server.pipeline.pool.find('analytics', 'worker-c')).toBeDefined();
   });
 
   it('leaves alone a consumer of a group it does not seed, which may be another process pool', async () => {

@@ -15,6 +15,8 @@ export interface SavedControls {
   readonly consumers: readonly { readonly group: string; readonly name: string }[];
   /** Groups Streamscope created (seeded, or re-created after a reset elsewhere). */
   readonly groups: ReadonlySet<string>;
+  /** Groups deleted through Streamscope and not created again since: a restart does not seed them anew. */
+  readonly deleted: ReadonlySet<string>;
   /** The standing retention policy's maximum age; `null` when none is saved, or the one saved is not valid. */
   readonly retentionMaxAgeMs: number | null;
   /** Saved choices of this version left out as their value is not valid, each said as a line for the log. */
@@ -41,7 +43,10 @@ export interface ControlsToSave {
   readonly retentionMaxAgeMs?: number | null;
   /** Groups Streamscope has just created. */
   readonly createdGroups?: readonly string[];
-  /** Groups deleted through Streamscope: no longer its own, so a group another client makes under the name is not. */
+  /**
+   * Groups deleted through Streamscope: no longer its own, so a group another client makes under the name is not,
+   * and noted as deleted until one is created again, so that a restart does not seed them anew.
+   */
   readonly deletedGroups?: readonly string[];
   /** Consumers Streamscope has just started (seeds), noted as its own without touching their choices. */
   readonly startedConsumers?: readonly { readonly group: string; readonly name: string }[];
@@ -59,7 +64,8 @@ export interface ConsumerControl {
  * Pauses, auto-reap switches and the standing retention policy, kept in one hash beside the stream
  * (`<stream key>:controls`) so that a restart without reset brings them back: a consumer paused during an
  * incident must not start processing again by itself, nor a stream the operator asked to keep a day of entries
- * grow past that. A field is a JSON array (`["paused","notifications","worker-a"]`, `["autoreap","analytics"]`,
+ * grow past that, nor a group the operator deleted come back (`["deleted","analytics"]`, until one is created
+ * again). A field is a JSON array (`["paused","notifications","worker-a"]`, `["autoreap","analytics"]`,
  * `["retention"]`), so no name can pass for another whatever characters it holds; a field is present only while
  * its choice is on, with value `1`, or for the retention policy its maximum age in milliseconds (`86400000`).
  * A second hash, `<stream key>:owned`, says which groups and consumers are Streamscope's own
@@ -122,12 +128,14 @@ export class OperatorControls {
     const consumers: { group: string; name: string }[] = [];
     const autoReap = new Set<string>();
     const groups = new Set<string>();
+    const deleted = new Set<string>();
     for (const field of fields) {
       const parsed = parseField(field);
       if (parsed?.[0] === 'paused') paused.push({ group: parsed[1], name: parsed[2] });
       else if (parsed?.[0] === 'consumer') consumers.push({ group: parsed[1], name: parsed[2] });
       else if (parsed?.[0] === 'autoreap') autoReap.add(parsed[1]);
       else if (parsed?.[0] === 'group') groups.add(parsed[1]);
+      else if (parsed?.[0] === 'deleted') deleted.add(parsed[1]);
     }
     let retentionMaxAgeMs: number | null = null;
     if (retention !== null) {
@@ -139,7 +147,7 @@ export class OperatorControls {
         );
       }
     }
-    return { paused, autoReap, consumers, groups, retentionMaxAgeMs, ignored };
+    return { paused, autoReap, consumers, groups, deleted, retentionMaxAgeMs, ignored };
   }
 
   /**
@@ -194,8 +202,14 @@ export class OperatorControls {
       (runs ? own : disown).push(consumerField(group, name));
     }
     for (const { group, autoReap } of groups) (autoReap ? set : unset).push(autoReapField(group));
-    for (const group of createdGroups) own.push(groupField(group));
-    for (const group of deletedGroups) disown.push(groupField(group));
+    for (const group of createdGroups) {
+      own.push(groupField(group));
+      unset.push(deletedField(group));
+    }
+    for (const group of deletedGroups) {
+      disown.push(groupField(group));
+      set.push(deletedField(group));
+    }
     for (const { group, name } of startedConsumers) own.push(consumerField(group, name));
     const values = set.flatMap((field) => [field, '1']);
     if (retentionMaxAgeMs === null) unset.push(RETENTION_FIELD);
@@ -225,6 +239,10 @@ function consumerField(group: string, name: string): string {
 
 function groupField(group: string): string {
   return JSON.stringify(['group', group]);
+}
+
+function deletedField(group: string): string {
+  return JSON.stringify(['deleted', group]);
 }
 
 function autoReapField(group: string): string {
@@ -269,6 +287,7 @@ const fieldSchema = z.union([
   z.tuple([z.literal('consumer'), z.string(), z.string()]),
   z.tuple([z.literal('autoreap'), z.string()]),
   z.tuple([z.literal('group'), z.string()]),
+  z.tuple([z.literal('deleted'), z.string()]),
 ]);
 
 /** A field as the choice it encodes; `null` for anything else (another version's, or another client's). */

@@ -302,6 +302,7 @@ export class Pipeline {
       const seeded = await this.#seed(
         { seedGroups: true, ours },
         new Set(saved.paused.map(({ group, name }) => refKey(group, name))),
+        await this.#deletedSeeds(saved.deleted),
       );
       this.#startFollowing();
       return seeded;
@@ -1165,13 +1166,38 @@ export class Pipeline {
    * toward the bound on adds (the seeds are never refused by it); the ones past it are named, not started, as
    * are those whose names the API refuses (another client's), which this server could not manage.
    */
-  async #seed(restore: Restore, paused: ReadonlySet<string> = new Set()): Promise<SeedResult> {
+  /**
+   * The default seed groups an operator deleted through Streamscope, none created since: a restart without reset
+   * leaves them deleted, as a restart leaves a removed consumer removed, rather than making them again from 0-0
+   * to process every entry still in the stream once more. A group named by `--seed` is the operator asking for it
+   * at this start: it is seeded, and so is one that stands again (another client made it).
+   */
+  async #deletedSeeds(deleted: ReadonlySet<string>): Promise<ReadonlySet<string>> {
+    if (deleted.size === 0 || this.options.seedsNamed) return new Set();
+    const standing = new Set((await this.stream.infoGroups()).map((group) => group.name));
+    const skipped = this.#seeds()
+      .map((seed) => seed.group)
+      .filter((group) => deleted.has(group) && !standing.has(group));
+    if (skipped.length > 0) {
+      this.options.onBackgroundError?.(
+        'seed',
+        `not seeding group(s) ${skipped.map((group) => JSON.stringify(group)).join(', ')}: deleted from a dashboard, they stay deleted (create one again from the dashboard, or start without --no-reset, which deletes the stream and seeds everything anew)`,
+      );
+    }
+    return new Set(skipped);
+  }
+
+  async #seed(
+    restore: Restore,
+    paused: ReadonlySet<string> = new Set(),
+    leaveDeleted: ReadonlySet<string> = new Set(),
+  ): Promise<SeedResult> {
     // A name a live worker of another process holds is left to it: two workers under one name would share one
     // PEL. (This process's own earlier connections are gone: a dead process's sockets close.) Redis's idle
     // time is not asked, unlike on an add: a restarted server takes its own consumers back moments after it
     // stopped, while Redis still counts them as active.
     const connected = await ConnectedConsumers.of(this.stream);
-    const seeds = this.#seeds();
+    const seeds = this.#seeds().filter((seed) => !leaveDeleted.has(seed.group));
     let consumers = 0;
     const start = async (group: string, name: string): Promise<boolean> => {
       const elsewhere = () =>
