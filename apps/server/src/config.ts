@@ -71,6 +71,7 @@ const configSchema = z
     maxlen: wholeNumber('maxlen', 1).default(2000),
     claimIdleMs: wholeNumber('claim-idle-ms', 0).default(5000),
     processLatencyMs: wholeNumber('process-latency-ms', 0, 60_000).default(25),
+    readCount: wholeNumber('read-count', 1, 1_000).default(10),
     reset: z.boolean().default(true),
     seeds: seedsSchema.optional().transform((seeds) => seeds ?? DEMO_SEEDS),
     dlqKey: z
@@ -119,6 +120,7 @@ export const USAGE = `Usage: streamscope [options]
   --maxlen <n>               XADD MAXLEN ~ cap (2000)                STREAMSCOPE_MAXLEN
   --claim-idle-ms <n>        XAUTOCLAIM idle threshold (5000)        STREAMSCOPE_CLAIM_IDLE_MS
   --process-latency-ms <n>   simulated work per entry (25)           STREAMSCOPE_PROCESS_LATENCY_MS
+  --read-count <n>           entries per XREADGROUP, 1 to 1000 (10)  STREAMSCOPE_READ_COUNT
   --no-reset                 keep existing data at the stream key    STREAMSCOPE_NO_RESET=1
   --seed <group=a,b>         groups and consumers to run, repeatable (or ;-separated), or none
                              ('notifications=worker-a,worker-b;analytics=worker-c')  STREAMSCOPE_SEED
@@ -158,6 +160,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
         maxlen: { type: 'string' },
         'claim-idle-ms': { type: 'string' },
         'process-latency-ms': { type: 'string' },
+        'read-count': { type: 'string' },
         'no-reset': { type: 'boolean' },
         seed: { type: 'string', multiple: true },
         'dlq-key': { type: 'string' },
@@ -192,6 +195,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     maxlen: pick('maxlen', 'STREAMSCOPE_MAXLEN'),
     claimIdleMs: pick('claim-idle-ms', 'STREAMSCOPE_CLAIM_IDLE_MS'),
     processLatencyMs: pick('process-latency-ms', 'STREAMSCOPE_PROCESS_LATENCY_MS'),
+    readCount: pick('read-count', 'STREAMSCOPE_READ_COUNT'),
     dlqKey: pick('dlq-key', 'STREAMSCOPE_DLQ_KEY'),
     dlqMaxlen: pick('dlq-maxlen', 'STREAMSCOPE_DLQ_MAXLEN'),
     maxDeliveries: pick('max-deliveries', 'STREAMSCOPE_MAX_DELIVERIES'),

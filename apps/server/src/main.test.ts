@@ -230,6 +230,8 @@ describe('configuration', () => {
       maxlen: 2000,
     });
     expect(config).toMatchObject({ claimIdleMs: 5000, processLatencyMs: 25, reset: true, redisTarget: null });
+    expect(config.readCount).toBe(10);
+    expect(parseConfig([], { STREAMSCOPE_READ_COUNT: '500' }).readCount).toBe(500);
     expect(parseConfig(['--port', '9000'], { STREAMSCOPE_PORT: '9100' }).port).toBe(9000);
     expect(parseConfig([], { STREAMSCOPE_PORT: '9100', STREAMSCOPE_NO_RESET: '1' })).toMatchObject({
       port: 9100,
@@ -287,6 +289,8 @@ describe('configuration', () => {
     ['--maxlen', 'abc', /maxlen must be a number/],
     ['--claim-idle-ms', '1.5', /claim-idle-ms must be a whole number/],
     ['--process-latency-ms', '60001', /process-latency-ms must be at most 60000/],
+    ['--read-count', '0', /read-count must be at least 1/],
+    ['--read-count', '1001', /read-count must be at most 1000/],
     ['--max-deliveries', 'five', /max-deliveries must be a number/],
     ['--max-deliveries', '1', /max-deliveries must be at least 2/],
     ['--dlq-maxlen', '0', /dlq-maxlen must be at least 1/],

@@ -77,6 +77,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     maxlen: config.maxlen,
     claimMinIdleMs: config.claimIdleMs,
     processLatencyMs: config.processLatencyMs,
+    readCount: config.readCount,
     seeds: options.seeds ?? config.seeds,
     seedsNamed: options.seeds !== undefined || config.seedsNamed,
     ...(config.dlqKey ? { deadLetterKey: config.dlqKey } : {}),

@@ -59,6 +59,11 @@ export interface PipelineOptions {
   readonly maxlen: number;
   readonly claimMinIdleMs: number;
   readonly processLatencyMs: number;
+  /**
+   * Entries per XREADGROUP of each worker (the library's 10 when absent): small batches split a burst visibly
+   * between a group's consumers, large ones cost fewer round trips per entry.
+   */
+  readonly readCount?: number;
   /** The dead-letter stream; `<streamKey>:dlq` by default. */
   readonly deadLetterKey?: string;
   /** Its `MAXLEN ~` cap; the library's default (10,000) when absent. */
@@ -1385,6 +1390,7 @@ export class Pipeline {
     const worker = new ConsumerWorker(this.stream, group, name, {
       handler: this.#handlerFor(group),
       processLatencyMs: this.options.processLatencyMs,
+      ...(this.options.readCount === undefined ? {} : { count: this.options.readCount }),
       deadLetters: this.deadLetters,
       maxDeliveries: this.options.maxDeliveries,
       reapIntervalMs: this.#autoReap.has(group) ? this.options.reapIntervalMs : null,
