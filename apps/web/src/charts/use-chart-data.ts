@@ -17,7 +17,9 @@ export const CHART_REFRESH_MS = 1000;
  * draws on this value, so in between its component renders but recharts does not.
  */
 export function useChartData<T>(select: (state: State) => T): T {
-  const value = useDashboardWhileVisible(useContext(ChartsElement), select);
+  // Out of view, a chart is not refreshed at all: a redraw costs tens of milliseconds, and what a screen reader
+  // or find in page reads of a chart (its axis labels) is no figure anyone acts on.
+  const value = useDashboardWhileVisible(useContext(ChartsElement), select, null);
   const kept = useRef<{ value: T; at: number } | null>(null);
   const now = Date.now();
   if (kept.current === null || (value !== kept.current.value && now - kept.current.at >= CHART_REFRESH_MS)) {

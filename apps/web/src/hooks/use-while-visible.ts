@@ -34,29 +34,33 @@ const OFF_SCREEN_REFRESH_MS = 2_000;
 
 /**
  * A selection from the store that follows it at every change only while `element` is on screen; scrolled
- * away, it takes the latest every couple of seconds, so a list nobody can see does not rebuild its rows at
- * every tick. Back on screen it catches up at once. Pass the element from a callback ref
- * (`ref={setElement}`), so a list that appears later counts.
+ * away, it takes the latest every `offScreenRefreshMs` (2 s; `null`: never), so a list nobody can see does
+ * not rebuild its rows at every tick. Back on screen it catches up at once. Pass the element from a callback
+ * ref (`ref={setElement}`), so a list that appears later counts.
  */
-export function useDashboardWhileVisible<T>(element: Element | null, select: (state: State) => T): T {
+export function useDashboardWhileVisible<T>(
+  element: Element | null,
+  select: (state: State) => T,
+  offScreenRefreshMs: number | null = OFF_SCREEN_REFRESH_MS,
+): T {
   const onScreen = useOnScreen(element);
   const selected = useDashboard((state) => (onScreen ? select(state) : HIDDEN));
   const latestSelect = useRef(select);
   latestSelect.current = select;
   const [offScreen, setOffScreen] = useState<{ value: T } | null>(null);
   useEffect(() => {
-    if (onScreen) return;
+    if (onScreen || offScreenRefreshMs === null) return;
     const timer = setInterval(() => {
       const value = latestSelect.current(useDashboard.getState());
       // The same selection (a shallow-equal one, with useShallow) renders nothing again.
       setOffScreen((previous) => (previous && Object.is(previous.value, value) ? previous : { value }));
-    }, OFF_SCREEN_REFRESH_MS);
+    }, offScreenRefreshMs);
     return () => {
       clearInterval(timer);
       // Back on screen the live selection leads; a refresh from before must not come back next time.
       setOffScreen(null);
     };
-  }, [onScreen]);
+  }, [onScreen, offScreenRefreshMs]);
   const last = useRef<T | typeof HIDDEN>(HIDDEN);
   if (selected !== HIDDEN) last.current = selected;
   else if (offScreen) last.current = offScreen.value;
