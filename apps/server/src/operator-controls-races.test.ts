@@ -1,4 +1,4 @@
-import { uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
+import { commandCalls, uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
 import { describe, expect, it } from 'vitest';
 import type { Pipeline } from './pipeline/pipeline.js';
 import { postJson, useTestServers } from './testing/test-server.js';
@@ -214,10 +214,8 @@ describe('saved operator controls at a --no-reset start', () => {
     await redisSuite.redis.hset(`${streamKey}:controls`, fields);
     await redisSuite.redis.hset(`${streamKey}:controls`, pausedField('notifications', 'worker-b'), '1');
     const hashReads = async () => {
-      const stats = await redisSuite.redis.info('commandstats');
-      const calls = (command: string) =>
-        Number(new RegExp(`^cmdstat_${command}:calls=(\\d+)`, 'm').exec(stats)?.[1] ?? 0);
-      return { hkeys: calls('hkeys'), hscan: calls('hscan'), hgetall: calls('hgetall') };
+      const calls = (command: string) => commandCalls(redisSuite.redis, command);
+      return { hkeys: await calls('hkeys'), hscan: await calls('hscan'), hgetall: await calls('hgetall') };
     };
     const before = await hashReads();
     // No bound on the wall clock (a busy machine once took 2.3 s over the whole start, of which this read is a

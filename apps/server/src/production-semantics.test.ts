@@ -1,5 +1,6 @@
 import type { Snapshot } from '@streamscope/protocol';
 import type { EventFields } from '@streamscope/streams';
+import { commandCalls, isClientBlocked, untilClientBlocked } from '@streamscope/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SocketClient } from './testing/socket-client.js';
 import { json, postJson, startTestServer, type TestServer } from './testing/test-server.js';
@@ -216,12 +217,8 @@ describe('production semantics', () => {
 
   it('reads the tail only while a page watches: no XREAD at all with no page open', async () => {
     const redis = test.server.pipeline.stream.redis;
-    const xreads = async () =>
-      Number(/^cmdstat_xread:calls=(\d+)/m.exec(String(await redis.info('commandstats')))?.[1] ?? 0);
-    const tailBlocked = async () =>
-      String(await redis.call('CLIENT', 'LIST', 'TYPE', 'normal'))
-        .split('\n')
-        .some((line) => line.includes(' name=streamscope:tail ') && / flags=\S*b/.test(line));
+    const xreads = () => commandCalls(redis, 'xread');
+    const tailBlocked = () => isClientBlocked(redis, 'streamscope:tail');
     // A read sent while the last page was open ends within its BLOCK (1 s); after it, nothing is sent.
     await expect.poll(tailBlocked, { timeout: 10_000 }).toBe(false);
     const unwatched = await xreads();
@@ -353,14 +350,7 @@ describe('production semantics', () => {
     const own = await startTestServer([]);
     const client = await SocketClient.connect(own.server.url);
     try {
-      const redis = own.server.pipeline.stream.redis;
-      await expect
-        .poll(async () =>
-          String(await redis.call('CLIENT', 'LIST', 'TYPE', 'normal'))
-            .split('\n')
-            .some((line) => line.includes(' name=streamscope:tail ') && / flags=\S*b/.test(line)),
-        )
-        .toBe(true);
+      await untilClientBlocked(own.server.pipeline.stream.redis, 'streamscope:tail');
       const { lastId } = await json(postJson(own, '/api/produce', { count: 3_000 }));
       const accounted = () =>
         client.messages

@@ -8,6 +8,7 @@ import {
 } from '@streamscope/streams';
 import {
   captureWarnings,
+  commandCalls,
   RedisServer,
   uniqueStreamKey,
   untilClientBlocked,
@@ -206,12 +207,6 @@ it('a stream deleted and made again with lower IDs is tailed from its start, not
   }
 });
 
-/** How many XREADs the private Redis has answered so far. */
-async function xreadCalls(): Promise<number> {
-  const stats = String(await redisSuite.redis.info('commandstats'));
-  return Number(/^cmdstat_xread:calls=(\d+)/m.exec(stats)?.[1] ?? 0);
-}
-
 it('paused, it sends no XREAD and tails nothing; resumed, it tails from the newest entry on', async () => {
   const stream = new EventStream({
     connection: redisSuite.server.url,
@@ -227,10 +222,10 @@ it('paused, it sends no XREAD and tails nothing; resumed, it tails from the newe
     tail.pause();
     // The read under way when it paused comes back within its BLOCK; after that, nothing is sent.
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const callsPaused = await xreadCalls();
+    const callsPaused = await commandCalls(redisSuite.redis, 'xread');
     await stream.produceBatch([{ type: 'unwatched' }, { type: 'unwatched' }]);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(await xreadCalls()).toBe(callsPaused);
+    expect(await commandCalls(redisSuite.redis, 'xread')).toBe(callsPaused);
     expect(seen).toEqual([watched]);
 
     await tail.resume();

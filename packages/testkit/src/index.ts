@@ -1,5 +1,5 @@
 export { freePort, RedisServer, type RedisServerOptions } from '@streamscope/local-redis';
-export { untilClientBlocked } from './blocked-client.js';
+export { commandCalls, isClientBlocked, untilClientBlocked } from './blocked-client.js';
 export { captureWarnings } from './capture-warnings.js';
 export { chromiumLaunchOptions } from './chromium.js';
 export { type CutAppend, dropConnectionDuringAppend } from './drop-connection.js';
