@@ -162,8 +162,7 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
         }
         if (this.#stopped) return;
         if (this.#paceMs > 0 && busySince !== null) {
-          const from = lastId;
-          const newest = await this.#newestAfter(from, busySince);
+          const newest = await this.#newestAfter(lastId, busySince);
           if (this.#stopped) return;
           if (this.#paused) continue;
           busySince = performance.now();
@@ -230,7 +229,7 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
 
   /**
    * Starts counting what was appended from a new starting point, whose entries-added counter reads `added`
-   * (`null`: Redis cannot say, before 7.0): see `#deliver`.
+   * (`null`: Redis cannot say, before 7.0): see `#deliverNewest`.
    */
   #countFrom(added: number | null): void {
     this.#addedAtStart = added;
@@ -240,11 +239,13 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
   /** Emits entries read on from the last ones, oldest first. */
   #deliver(entries: StreamEntry[]): void {
     this.#accounted += entries.length;
-    // A listener that throws must not stop the tail: it is reported, and the tail goes on.
-    guardedEmit(this, 'entries', entries, (error) =>
-      this.listenerCount('error') > 0
-        ? this.#failed(error)
-        : warnListenerFailed('StreamTail', 'entries', error),
+    this.#emitGuarded('entries', entries);
+  }
+
+  /** A listener that throws must not stop the tail: it is reported, and the tail goes on. */
+  #emitGuarded<Event extends 'entries' | 'skipped'>(event: Event, value: StreamTailEvents[Event][0]): void {
+    guardedEmit(this, event, value, (error) =>
+      this.listenerCount('error') > 0 ? this.#failed(error) : warnListenerFailed('StreamTail', event, error),
     );
   }
 
@@ -257,25 +258,17 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
   #deliverNewest(entries: StreamEntry[], entriesAdded: number | null): void {
     this.#deliver(entries);
     if (entriesAdded === null || this.#addedAtStart === null) {
-      if (entries.length === this.#count) this.#skip(null);
+      if (entries.length === this.#count) this.#emitGuarded('skipped', null);
       return;
     }
     const passedOver = entriesAdded - this.#addedAtStart - this.#accounted;
     if (passedOver > 0) {
       this.#accounted += passedOver;
-      this.#skip(passedOver);
+      this.#emitGuarded('skipped', passedOver);
     } else if (passedOver < 0) {
       // The counter went back: the stream was deleted and made again. Counting starts over from here.
       this.#countFrom(entriesAdded);
     }
-  }
-
-  #skip(count: number | null): void {
-    guardedEmit(this, 'skipped', count, (error) =>
-      this.listenerCount('error') > 0
-        ? this.#failed(error)
-        : warnListenerFailed('StreamTail', 'skipped', error),
-    );
   }
 
   /**
