@@ -293,7 +293,8 @@ export class Pipeline {
       // groups and consumers take them; another process's are that process's to bring back.
       const saved = await this.#controls.load();
       for (const line of saved.ignored) this.options.onBackgroundError?.('controls', line);
-      await this.#refuseForeignSeedGroups(saved.groups);
+      const standing = new Set((await this.stream.infoGroups()).map((group) => group.name));
+      await this.#refuseForeignSeedGroups(saved.groups, standing);
       // An auto-reap switch is the group's, whichever process's workers read it (see `#follow`), and the retention
       // policy the stream's. The policy comes back before the seeding, so its first XTRIM leaves on the shared
       // connection ahead of the groups' creation and no worker is handed an entry older than the operator asked
@@ -307,7 +308,7 @@ export class Pipeline {
       const seeded = await this.#seed(
         { seedGroups: true, ours },
         new Set(saved.paused.map(({ group, name }) => refKey(group, name))),
-        await this.#deletedSeeds(saved.deleted),
+        this.#deletedSeeds(saved.deleted, standing),
       );
       this.#startFollowing();
       return seeded;
@@ -415,11 +416,10 @@ export class Pipeline {
    * own consumers and ack them with the demo handler. Without `--seed` naming them, a seed group Streamscope did
    * not create refuses the start; named, the group is joined as asked, and the log says so.
    */
-  async #refuseForeignSeedGroups(ours: ReadonlySet<string>): Promise<void> {
-    const existing = new Set((await this.stream.infoGroups()).map((group) => group.name));
+  async #refuseForeignSeedGroups(ours: ReadonlySet<string>, standing: ReadonlySet<string>): Promise<void> {
     const foreign = this.#seeds()
       .map((seed) => seed.group)
-      .filter((group) => existing.has(group) && !ours.has(group));
+      .filter((group) => standing.has(group) && !ours.has(group));
     if (foreign.length === 0) return;
     const named = foreign.map((group) => JSON.stringify(group)).join(', ');
     if (!this.options.seedsNamed) {
@@ -1164,22 +1164,13 @@ export class Pipeline {
   }
 
   /**
-   * Starts the seeds, then the consumers `restore` asks for that Redis still has: they may hold pending entries
-   * no one else will process. On a start without reset that is every consumer of the seed groups (one the user
-   * added before the restart, say); after a reset cut off before its DEL, the consumers it stopped. Those gone
-   * with the stream (or removed since) stay gone, as after a reset that finished. Restored consumers count
-   * toward the bound on adds (the seeds are never refused by it); the ones past it are named, not started, as
-   * are those whose names the API refuses (another client's), which this server could not manage.
-   */
-  /**
    * The default seed groups an operator deleted through Streamscope, none created since: a restart without reset
    * leaves them deleted, as a restart leaves a removed consumer removed, rather than making them again from 0-0
    * to process every entry still in the stream once more. A group named by `--seed` is the operator asking for it
    * at this start: it is seeded, and so is one that stands again (another client made it).
    */
-  async #deletedSeeds(deleted: ReadonlySet<string>): Promise<ReadonlySet<string>> {
+  #deletedSeeds(deleted: ReadonlySet<string>, standing: ReadonlySet<string>): ReadonlySet<string> {
     if (deleted.size === 0 || this.options.seedsNamed) return new Set();
-    const standing = new Set((await this.stream.infoGroups()).map((group) => group.name));
     const skipped = this.#seeds()
       .map((seed) => seed.group)
       .filter((group) => deleted.has(group) && !standing.has(group));
@@ -1192,6 +1183,14 @@ export class Pipeline {
     return new Set(skipped);
   }
 
+  /**
+   * Starts the seeds, then the consumers `restore` asks for that Redis still has: they may hold pending entries
+   * no one else will process. On a start without reset that is every consumer of the seed groups (one the user
+   * added before the restart, say); after a reset cut off before its DEL, the consumers it stopped. Those gone
+   * with the stream (or removed since) stay gone, as after a reset that finished. Restored consumers count
+   * toward the bound on adds (the seeds are never refused by it); the ones past it are named, not started, as
+   * are those whose names the API refuses (another client's), which this server could not manage.
+   */
   async #seed(
     restore: Restore,
     paused: ReadonlySet<string> = new Set(),
