@@ -33,8 +33,8 @@ export function boundedFields(fields: Readonly<Record<string, string>>): Bounded
   let values = 0;
   for (const name of names.slice(0, VIEW_FIELDS_MAX)) {
     const value = fields[name] ?? '';
-    const shownName = shortened(name);
-    const shownValue = shortened(value);
+    const shownName = boundedText(name);
+    const shownValue = boundedText(value);
     if (shownName !== name || shownValue !== value) values += 1;
     // An own property, whatever the name (`__proto__` included), as the library reads it.
     Object.defineProperty(bounded, shownName, {
@@ -74,10 +74,10 @@ export function boundedLetter<
   },
 >(letter: T): Omit<T, 'fields'> & BoundedFields {
   const { fields, cut } = boundedFields(letter.fields);
-  const originalId = shortened(letter.originalId);
-  const reason = shortened(letter.reason);
-  const group = shortened(letter.group);
-  const consumer = shortened(letter.consumer);
+  const originalId = boundedText(letter.originalId);
+  const reason = boundedText(letter.reason);
+  const group = boundedText(letter.group);
+  const consumer = boundedText(letter.consumer);
   const values =
     (cut?.values ?? 0) +
     [
@@ -92,14 +92,10 @@ export function boundedLetter<
 }
 
 export function boundedType<T extends string | null>(type: T): T {
-  return (type === null ? type : shortened(type, VIEW_TYPE_MAX)) as T;
+  return (type === null ? type : boundedText(type, VIEW_TYPE_MAX)) as T;
 }
 
 /** A string read from Redis that any client may have written, as a page is sent it: at most 1,000 characters. */
-export function boundedText(text: string): string {
-  return shortened(text);
-}
-
-function shortened(text: string, chars = VIEW_CHARS_MAX): string {
+export function boundedText(text: string, chars = VIEW_CHARS_MAX): string {
   return cutText(text, chars);
 }
