@@ -5,13 +5,22 @@ import { DEMO_SEEDS, type GroupSeed } from './pipeline/pipeline.js';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
-/** A whole-number flag; every message names the flag, whatever was wrong with its value. */
+/**
+ * A whole-number flag, written in decimal digits; every message names the flag, whatever was wrong with its
+ * value. Not `z.coerce.number()`: its `Number()` reads `''` and `' '` as 0 (`--claim-idle-ms ''` made every
+ * pending entry claimable at once, `--port ''` a random port) and `0x10`, `1e3` as 16 and 1000.
+ */
 const wholeNumber = (label: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
-  z.coerce
-    .number({ error: `${label} must be a number` })
-    .int(`${label} must be a whole number`)
-    .min(min, `${label} must be at least ${min}`)
-    .max(max, `${label} must be at most ${max}`);
+  z
+    .string()
+    .trim()
+    .min(1, `${label} must not be empty`)
+    .regex(/^-?(\d+(\.\d*)?|\.\d+)$/, `${label} must be a number, in decimal digits`)
+    .regex(/^-?\d+$/, `${label} must be a whole number`)
+    .transform(Number)
+    .pipe(
+      z.number().min(min, `${label} must be at least ${min}`).max(max, `${label} must be at most ${max}`),
+    );
 
 const port = (label: string) => wholeNumber(label, 0, 65535);
 
@@ -72,7 +81,12 @@ const configSchema = z
     claimIdleMs: wholeNumber('claim-idle-ms', 0).default(5000),
     processLatencyMs: wholeNumber('process-latency-ms', 0, 60_000).default(25),
     readCount: wholeNumber('read-count', 1, 1_000).default(10),
-    reset: z.boolean().default(true),
+    // From STREAMSCOPE_NO_RESET, so inverted: `true`, `yes`, `on` as well as `1` keep the data (only `1` did,
+    // and `true` silently deleted the stream); a value that is neither yes nor no is refused.
+    reset: z
+      .stringbool({ error: 'STREAMSCOPE_NO_RESET must be 1, true, yes or on (or 0, false, no, off)' })
+      .optional()
+      .transform((noReset) => noReset !== true),
     seeds: seedsSchema.optional().transform((seeds) => seeds ?? DEMO_SEEDS),
     dlqKey: z
       .string()
@@ -94,9 +108,6 @@ const configSchema = z
     allowOrigins: z
       .array(z.url({ error: 'allow-origin must be origins like http://localhost:5173' }))
       .default([]),
-  })
-  .refine((config) => !(config.redisUrl && (config.redisHost || config.redisPort !== undefined)), {
-    message: 'give either --redis-url or --redis-host/--redis-port, not both',
   })
   .refine((config) => LOOPBACK.has(config.host) || config.token !== undefined, {
     message: 'binding off loopback exposes the API: --token (or STREAMSCOPE_TOKEN) is required',
@@ -137,6 +148,9 @@ export const USAGE = `Usage: streamscope [options]
   --allow-origin <list>      other origins whose pages may use the API and WebSocket
                                                                      STREAMSCOPE_ALLOW_ORIGIN
   --help                     show this help`;
+
+const FLAG_WORDS = '--redis-url or --redis-host/--redis-port';
+const ENV_WORDS = 'REDIS_URL or REDIS_HOST/REDIS_PORT';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -185,12 +199,28 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     const value = values[flag];
     return typeof value === 'string' ? value : env[variable] || undefined;
   };
+  // The Redis address is one setting in two forms: a flag of either form wins over the environment's, whichever
+  // form that is (REDIS_URL set for other tools must not refuse `--redis-host`). Only the flags, or only the
+  // environment, may give both forms at once: that is the mistake, said in the words it was made in.
+  const addressFlags = ['redis-url', 'redis-host', 'redis-port'].some(
+    (flag) => typeof values[flag] === 'string',
+  );
+  const address = addressFlags
+    ? { url: values['redis-url'], host: values['redis-host'], port: values['redis-port'], words: FLAG_WORDS }
+    : { url: env.REDIS_URL, host: env.REDIS_HOST, port: env.REDIS_PORT, words: ENV_WORDS };
+  // An empty variable is an unset one, as elsewhere; an empty flag is a value, for the schema to refuse.
+  const blankIsUnset = (value: unknown) =>
+    typeof value === 'string' && (addressFlags || value !== '') ? value : undefined;
+  const redisUrl = blankIsUnset(address.url);
+  const redisHost = blankIsUnset(address.host);
+  const redisPort = blankIsUnset(address.port);
+  const bothForms = redisUrl !== undefined && (redisHost !== undefined || redisPort !== undefined);
   const parsed = configSchema.safeParse({
     host: pick('host', 'STREAMSCOPE_HOST'),
     port: pick('port', 'STREAMSCOPE_PORT'),
-    redisUrl: pick('redis-url', 'REDIS_URL'),
-    redisHost: pick('redis-host', 'REDIS_HOST'),
-    redisPort: pick('redis-port', 'REDIS_PORT'),
+    redisUrl,
+    redisHost,
+    redisPort,
     streamKey: pick('stream-key', 'STREAMSCOPE_STREAM_KEY'),
     maxlen: pick('maxlen', 'STREAMSCOPE_MAXLEN'),
     claimIdleMs: pick('claim-idle-ms', 'STREAMSCOPE_CLAIM_IDLE_MS'),
@@ -204,7 +234,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     alertPending: pick('alert-pending', 'STREAMSCOPE_ALERT_PENDING'),
     alertOldestPendingMs: pick('alert-oldest-pending-ms', 'STREAMSCOPE_ALERT_OLDEST_PENDING_MS'),
     alertConsumerIdleMs: pick('alert-consumer-idle-ms', 'STREAMSCOPE_ALERT_CONSUMER_IDLE_MS'),
-    reset: !(values['no-reset'] === true || env.STREAMSCOPE_NO_RESET === '1'),
+    reset: values['no-reset'] === true ? 'true' : env.STREAMSCOPE_NO_RESET || undefined,
     seeds: Array.isArray(values.seed)
       ? values.seed
       : env.STREAMSCOPE_SEED
@@ -216,9 +246,14 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
       .map((origin) => origin.trim())
       .filter((origin) => origin !== ''),
   });
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  - ${issue.message}`).join('\n');
-    throw new ConfigError(`invalid options:\n${problems}\n\n${USAGE}`);
+  const problems = [
+    ...(bothForms ? [`give either ${address.words}, not both`] : []),
+    ...(parsed.success ? [] : parsed.error.issues.map((issue) => issue.message)),
+  ];
+  if (!parsed.success || problems.length > 0) {
+    throw new ConfigError(
+      `invalid options:\n${problems.map((problem) => `  - ${problem}`).join('\n')}\n\n${USAGE}`,
+    );
   }
   const config = parsed.data;
   const seedsNamed = Array.isArray(values.seed) || Boolean(env.STREAMSCOPE_SEED);

@@ -252,6 +252,39 @@ describe('configuration', () => {
       /either --redis-url/,
     );
     expect(() => parseConfig(['--redis-url', 'http://a'], {})).toThrow(/redis-url must look like/);
+    expect(() => parseConfig([], { REDIS_URL: 'redis://a:1', REDIS_PORT: '6380' })).toThrow(
+      /either REDIS_URL or REDIS_HOST\/REDIS_PORT, not both/,
+    );
+  });
+
+  it('takes the Redis address from the flags, in either form, over the environment in either form', () => {
+    expect(parseConfig(['--redis-host', 'h2'], { REDIS_URL: 'redis://h1:6379' }).redisTarget).toEqual({
+      url: 'redis://h2:6379',
+      label: 'h2:6379',
+    });
+    expect(
+      parseConfig(['--redis-url', 'redis://h2:7000'], { REDIS_HOST: 'h1', REDIS_PORT: '6390' }).redisTarget,
+    ).toEqual({ url: 'redis://h2:7000', label: 'h2:7000' });
+    expect(parseConfig([], { REDIS_URL: '', REDIS_HOST: 'h1' }).redisTarget?.label).toBe('h1:6379');
+  });
+
+  it.each([
+    ['1', false],
+    ['true', false],
+    ['YES', false],
+    ['on', false],
+    ['0', true],
+    ['false', true],
+    ['', true],
+  ])('reads STREAMSCOPE_NO_RESET=%s as reset %s', (value, reset) => {
+    expect(parseConfig([], { STREAMSCOPE_NO_RESET: value }).reset).toBe(reset);
+  });
+
+  it('refuses a STREAMSCOPE_NO_RESET that is neither yes nor no, rather than deleting the stream', () => {
+    expect(() => parseConfig([], { STREAMSCOPE_NO_RESET: 'keep' })).toThrow(
+      /STREAMSCOPE_NO_RESET must be 1, true, yes or on/,
+    );
+    expect(parseConfig(['--no-reset'], { STREAMSCOPE_NO_RESET: 'keep' }).reset).toBe(false);
   });
 
   it('takes the groups and consumers to run from --seed (repeated, or ; in the environment), or none', () => {
@@ -296,6 +329,13 @@ describe('configuration', () => {
     ['--dlq-maxlen', '0', /dlq-maxlen must be at least 1/],
     ['--reap-interval-ms', '50', /reap-interval-ms must be at least 100/],
     ['--redis-port', '70000', /redis-port must be at most 65535/],
+    // Number() reads these as 0: a random port, every pending entry claimable at once, no simulated work.
+    ['--port', '', /port must not be empty/],
+    ['--claim-idle-ms', ' ', /claim-idle-ms must not be empty/],
+    ['--process-latency-ms', '', /process-latency-ms must not be empty/],
+    // …and these as 16 and 1000, which no one writing a port or a length means.
+    ['--port', '0x10', /port must be a number, in decimal digits/],
+    ['--maxlen', '1e3', /maxlen must be a number, in decimal digits/],
   ])('names the flag whose value is wrong: %s %s', (flag, value, message) => {
     expect(() => parseConfig([flag, value], {})).toThrow(message);
   });
