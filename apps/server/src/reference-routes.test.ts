@@ -158,32 +158,88 @@ describe('reference demo routes', () => {
     expect(foreign.status).toBe(403);
     const rebound = await test.server.app.request('http://evil.example:8788/reset', { method: 'POST' });
     expect(rebound.status).toBe(403);
-    expect((await json(rebound)).message).toMatch(/host evil\.example .* refused/);
+    // Told as every reference route's errors are, under `error`: the reference page shows that.
+    expect((await json(rebound)).error).toMatch(/host evil\.example .* refused/);
     expect((await test.server.app.request('http://127.0.0.1:8788/state')).status).toBe(200);
   });
 });
 
-describe('reference demo routes: bodies they cannot read', () => {
-  it('answer 400 saying what to send, and produce nothing', async () => {
-    const before = (await json(await test.server.app.request('/state'))).stream.length;
-    const post = (contentType: string, body: string) =>
-      test.server.app.request('/produce', { method: 'POST', headers: { 'content-type': contentType }, body });
+describe('reference demo routes: bodies as the reference reads them', () => {
+  const post = (contentType: string | null, body: string) =>
+    test.server.app.request('/produce', {
+      method: 'POST',
+      headers: contentType === null ? {} : { 'content-type': contentType },
+      body: new TextEncoder().encode(body),
+    });
 
+  it('read fields of any type but multipart as a URL-encoded form, and JSON labelled or not', async () => {
+    // fetch(url, { body: 'count=5' }) sends text/plain, and the reference reads it as a form.
+    expect(await json(await post('text/plain;charset=UTF-8', 'count=5&type=order.paid'))).toMatchObject({
+      produced: 5,
+    });
+    expect(await json(await post(null, 'count=2'))).toMatchObject({ produced: 2 });
+    // curl -d '{"count":3}' labels it a form; it is not one.
+    expect(await json(await post('application/x-www-form-urlencoded', '{"count":3}'))).toMatchObject({
+      produced: 3,
+    });
+    const latin1 = await post('text/plain', 'type=caf%E9');
+    expect(latin1.status).toBe(400);
+    expect((await json(latin1)).error).toMatch(/type is not percent-encoded UTF-8/);
+  });
+
+  it('take a blank field as one not given and trim the rest, as the reference form does', async () => {
+    expect(await json(await test.server.app.request('/replay?start=&end=&count='))).toMatchObject({
+      start: '-',
+      end: '+',
+      limit: 20,
+    });
+    expect(await json(await form('/produce', { count: '', type: '' }))).toMatchObject({ produced: 1 });
+    expect(await json(await form('/add-worker', { group: ' analytics ', name: ' worker-y ' }))).toEqual({
+      group: 'analytics',
+      name: 'worker-y',
+    });
+    expect(await json(await form('/crash', { group: 'analytics', name: 'worker-y', count: ' ' }))).toEqual({
+      queued: 1,
+    });
+    expect(test.server.pipeline.pool.get('analytics', 'worker-y').status().crashQueued).toBe(1);
+    // What is given is still checked: the reference took its default for these, silently.
+    for (const count of ['0', 'abc']) {
+      const refused = await form('/produce', { count });
+      expect(refused.status, count).toBe(400);
+      expect((await json(refused)).error).toMatch(/count must be/);
+    }
+    const nameless = await form('/add-worker', { group: 'analytics', name: '  ' });
+    expect(nameless.status).toBe(400);
+    expect((await json(nameless)).error).toMatch(/name/);
+  });
+
+  it('answer 400 for a multipart body that does not parse, and produce nothing', async () => {
+    const before = (await json(await test.server.app.request('/state'))).stream.length;
     const broken = await post('multipart/form-data; boundary=x', '--x\r\n');
     expect(broken.status).toBe(400);
     expect(await json(broken)).toEqual({
       code: 'bad_request',
       error: 'the body is not valid multipart/form-data: Failed to parse body as FormData.',
     });
-    const plain = await post('text/plain', 'count=5');
-    expect(plain.status).toBe(400);
-    expect(await json(plain)).toMatchObject({
-      code: 'bad_request',
-      error: expect.stringMatching(/"text\/plain"/),
-    });
-
     expect((await json(await test.server.app.request('/state'))).stream.length).toBe(before);
     // No body at all is no fields, as before: the reference's defaults.
     expect((await test.server.app.request('/produce', { method: 'POST' })).status).toBe(200);
+  });
+
+  it('tell an oversized body and an unknown method under `error`, as their own errors are', async () => {
+    const oversized = await post('application/x-www-form-urlencoded', `count=1&pad=${'x'.repeat(70_000)}`);
+    expect(oversized.status).toBe(413);
+    expect(await json(oversized)).toEqual({
+      code: 'bad_request',
+      error: expect.stringMatching(/over 65536/),
+    });
+    const wrongMethod = await test.server.app.request('/produce');
+    expect(wrongMethod.status).toBe(404);
+    expect((await json(wrongMethod)).error).toMatch(/no route GET \/produce/);
+    // The JSON API keeps its own words.
+    expect(await json(await test.server.app.request('/api/nothing'))).toMatchObject({
+      code: 'not_found',
+      message: expect.any(String),
+    });
   });
 });

@@ -60,7 +60,11 @@ export function apiRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps, limit:
 
 /** The request's JSON, `{}` for an empty body; unparseable JSON is the client's error, said plainly. */
 export async function jsonBody(c: Context): Promise<unknown> {
-  const text = await bodyText(c);
+  return parseJson(await bodyText(c));
+}
+
+/** A body's JSON; an empty body is no fields. */
+export function parseJson(text: string): unknown {
   if (text.trim() === '') return {};
   try {
     return JSON.parse(text);

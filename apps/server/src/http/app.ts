@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { Hono, type MiddlewareHandler } from 'hono';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
 import type { Registry } from 'prom-client';
@@ -12,7 +12,7 @@ import { assertRedisReady } from '../pipeline/command-error.js';
 import { type AccessOptions, originAllowed, refuseForeignHost, requireToken } from './access.js';
 import { type ApiDeps, apiRoutes } from './api-routes.js';
 import { ClientLimit } from './client-limit.js';
-import { errorReply, retryAfter } from './error-reply.js';
+import { type ErrorReply, errorReply, retryAfter } from './error-reply.js';
 import { liveSocket } from './live-socket.js';
 import { REFERENCE_PATHS, referenceRoutes } from './reference-routes.js';
 
@@ -37,11 +37,10 @@ export function createApp(options: AppOptions): { app: Hono; wss: WebSocketServe
   const access: AccessOptions = { token: options.token, allowedOrigins: options.allowedOrigins };
   const guard = requireToken(access);
 
-  app.onError((error, c) => {
-    const { status, code, message } = errorReply(error);
-    return c.json({ code, message }, status, retryAfter(status));
-  });
-  app.notFound((c) => c.json({ code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` }, 404));
+  app.onError((error, c) => errorJson(c, errorReply(error)));
+  app.notFound((c) =>
+    errorJson(c, { status: 404, code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` }),
+  );
 
   // The dashboard's buttons reset and trim the stream: a foreign page must not frame it (its requests name
   // 127.0.0.1 and pass every other check) and trick a click. No answer is to be sniffed as another type either.
@@ -56,7 +55,11 @@ export function createApp(options: AppOptions): { app: Hono; wss: WebSocketServe
     bodyLimit({
       maxSize: BODY_LIMIT_BYTES,
       onError: (c) =>
-        c.json({ code: 'bad_request', message: `request body over ${BODY_LIMIT_BYTES} bytes` }, 413),
+        errorJson(c, {
+          status: 413,
+          code: 'bad_request',
+          message: `request body over ${BODY_LIMIT_BYTES} bytes`,
+        }),
     }),
   );
   app.use('*', refuseForeignHost(access));
@@ -112,4 +115,16 @@ export function createApp(options: AppOptions): { app: Hono; wss: WebSocketServe
     perMessageDeflate: false,
   });
   return { app, wss };
+}
+
+const REFERENCE_PATH_SET: ReadonlySet<string> = new Set(REFERENCE_PATHS);
+
+/**
+ * An error in the words its client reads: the reference demo's page and scripts show `error`, the JSON API's
+ * clients `message`. A refused token, an oversized body or a foreign host on a reference route is told as the
+ * route's own errors are (it came as `{ code, message }`, and the reference page showed "undefined").
+ */
+function errorJson(c: Context, { status, code, message }: ErrorReply): Response {
+  const body = REFERENCE_PATH_SET.has(c.req.path) ? { error: message, code } : { code, message };
+  return c.json(body, status, retryAfter(status));
 }

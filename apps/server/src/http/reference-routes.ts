@@ -5,9 +5,15 @@ import { assertRedisReady, CommandError } from '../pipeline/command-error.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import { READ_ONLY_COMMANDS, runCommand } from '../pipeline/run-command.js';
 import type { ApiDeps } from './api-routes.js';
-import { assertUtf8Form, bodyText, givenTwice, jsonBody, queryOnce, queryWithNumbers } from './api-routes.js';
+import {
+  assertUtf8Form,
+  bodyText,
+  givenTwice,
+  parseJson,
+  queryOnce,
+  queryWithNumbers,
+} from './api-routes.js';
 import { ClientBusyError, type ClientLimit } from './client-limit.js';
-import { errorReply, retryAfter } from './error-reply.js';
 import { parseCommand } from './parse-command.js';
 
 /** The routes of the redis.io reference demo, all served here. */
@@ -40,11 +46,6 @@ export function referenceRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps, 
     return result;
   };
 
-  ref.onError((error, c) => {
-    const { status, message, code } = errorReply(error);
-    return c.json({ error: message, code }, status, retryAfter(status));
-  });
-
   // Every reference route needs Redis; while it is away they say so at once, in the reference's own shape.
   for (const path of REFERENCE_PATHS) {
     ref.use(path, (_c, next) => {
@@ -56,7 +57,7 @@ export function referenceRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps, 
   ref.get('/state', async (c) => c.json(referenceState(await limit.run(c, buildSnapshot), pipeline)));
 
   ref.get('/replay', async (c) => {
-    const query = queryWithNumbers(queryOnce(c), ['count']);
+    const query = queryWithNumbers(asTheReferenceReads(queryOnce(c)), ['count']);
     const { start = '-', end = '+', count: asked = REPLAY_DEFAULT } = query;
     // As the reference does: a limit past the cap is lowered to it (and the reply's `limit` says so).
     const count = typeof asked === 'number' && asked > LIMITS.replayMax ? LIMITS.replayMax : asked;
@@ -72,11 +73,8 @@ export function referenceRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps, 
   });
 
   ref.post('/produce', async (c) => {
-    const form = await formOf(c, ['count']);
-    const trimmed = typeof form.type === 'string' ? form.type.trim() : form.type;
-    // An empty type means none, as on the reference form; `random` is the protocol's to read.
-    const type = trimmed === '' ? undefined : trimmed;
-    const count = form.count ?? 1;
+    // No type (the reference form's "(random)" sends an empty one) picks one per event; so does `random`.
+    const { count = 1, type } = await formOf(c, ['count']);
     const args = produceArgs(parseCommand({ type: 'produce', count, eventType: type }));
     const ids = await limit.run(c, () => pipeline.produce(...args));
     onChange();
@@ -144,15 +142,25 @@ function produceArgs(command: Command): [number, string?] {
   return command.eventType === undefined ? [command.count] : [command.count, command.eventType];
 }
 
+/**
+ * The reference reads `form.get(name) || default` of trimmed text: a field left blank on its form (`start=`,
+ * `count=`) is one not given, and `name= worker-y ` is `worker-y`. What is left is checked as strictly as on the
+ * JSON API: `count=abc` is an error here, where the reference quietly took its default.
+ */
+function asTheReferenceReads(fields: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(fields)
+      .map(([name, value]) => [name, value.trim()] as const)
+      .filter(([, value]) => value !== ''),
+  );
+}
+
 /** Form fields (urlencoded or multipart) over query parameters, numeric ones as numbers. */
 async function formOf(
   c: Context,
   numeric: readonly string[],
 ): Promise<Record<string, string | number | undefined>> {
-  // Form-encoded as the reference's scripts send it; JSON read too rather than silently ignored.
-  const contentType = c.req.header('content-type') ?? '';
-  const isJson = /^application\/([\w.-]+\+)?json\b/i.test(contentType);
-  const body = isJson ? await jsonBody(c) : await formBody(c, contentType);
+  const { body, isJson } = await bodyOf(c);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new CommandError('bad_request', 'the body must be form fields or a JSON object of them');
   }
@@ -174,28 +182,39 @@ async function formOf(
     else if (isJson) throw new CommandError('bad_request', `${name} must be a string or a number`);
     else throw new CommandError('bad_request', `${name} must be a text field, not a file`);
   }
-  return queryWithNumbers(fields, numeric);
+  return queryWithNumbers(asTheReferenceReads(fields), numeric);
 }
 
-const FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i;
+const MULTIPART = /^multipart\/form-data\b/i;
+const JSON_TYPE = /^application\/([\w.-]+\+)?json\b/i;
+/** `{"count":5}` is never a form: curl's `-d '{"count":5}'` labels it one, and it was read as no fields. */
+const LOOKS_LIKE_JSON = /^\s*\{/;
 
 /**
- * The form's fields. A body that does not parse as the form it claims to be is the client's mistake (it was a
- * 500 "Failed to parse body as FormData"), and one of another type (`text/plain`) would be read as no fields at
- * all, its `count=5` silently becoming the default 1: both are refused, saying what to send.
+ * The body's fields. Form-encoded as the reference's scripts send it, and read as that whatever its type says, as
+ * the reference reads it: `fetch(url, { body: 'count=5' })` sends text/plain, curl's `--data-binary` no type at
+ * all. JSON is read too, labelled or not, rather than silently ignored; a multipart form by its own parser.
  */
-async function formBody(c: Context, contentType: string): Promise<Record<string, unknown>> {
-  if (!FORM_TYPES.test(contentType)) {
-    if ((await c.req.text()) === '') return {};
-    throw new CommandError(
-      'bad_request',
-      `a body of type ${JSON.stringify(contentType || 'none')} cannot be read; send form fields (application/x-www-form-urlencoded or multipart/form-data) or JSON`,
-    );
+async function bodyOf(c: Context): Promise<{ body: unknown; isJson: boolean }> {
+  const contentType = c.req.header('content-type') ?? '';
+  if (MULTIPART.test(contentType)) return { body: await multipartBody(c, contentType), isJson: false };
+  const text = await bodyText(c);
+  if (JSON_TYPE.test(contentType) || LOOKS_LIKE_JSON.test(text)) {
+    return { body: parseJson(text), isJson: true };
   }
-  const urlencoded = /^application\/x-www-form-urlencoded\b/i.test(contentType);
-  // The bytes are read first and kept: the parser puts U+FFFD in place of what is not UTF-8.
-  if (urlencoded) assertUtf8Form(await bodyText(c), 'form field');
-  else await c.req.arrayBuffer();
+  // Its escapes must spell UTF-8 too: URLSearchParams puts U+FFFD in place of what does not.
+  assertUtf8Form(text, 'form field');
+  const form: Record<string, string | string[]> = {};
+  for (const [name, value] of new URLSearchParams(text)) {
+    const earlier = form[name];
+    form[name] = earlier === undefined ? value : [earlier, value].flat();
+  }
+  return { body: form, isJson: false };
+}
+
+/** A body that does not parse as the form it claims to be is the client's mistake (it was a 500). */
+async function multipartBody(c: Context, contentType: string): Promise<Record<string, unknown>> {
+  await c.req.arrayBuffer();
   let form: Record<string, unknown>;
   try {
     form = await c.req.parseBody({ all: true });
@@ -208,7 +227,7 @@ async function formBody(c: Context, contentType: string): Promise<Record<string,
   // A multipart form's text fields are UTF-8 too (`curl -F type=caf$'\xe9'` was appended as `caf�`). A file part
   // may hold any bytes; formOf refuses it by name, so with one the bytes are not judged here.
   const texts = Object.values(form).flat();
-  if (!urlencoded && texts.every((value) => typeof value === 'string')) await bodyText(c);
+  if (texts.every((value) => typeof value === 'string')) await bodyText(c);
   return form;
 }
 
