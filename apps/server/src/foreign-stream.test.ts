@@ -96,6 +96,21 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
       'email-sender-2:2',
       'worker-a:0',
     ]);
+    // One the application reads as now is not taken from it: worker-a would handle its four a second time.
+    await redisSuite.redis.xreadgroup('GROUP', 'notifications', 'email-sender-1', 'STREAMS', streamKey, '0');
+    const removal = await postJson(server, '/api/consumer/remove', {
+      group: 'notifications',
+      name: 'email-sender-1',
+    });
+    expect(removal.status).toBe(409);
+    expect((await json(removal)).message).toMatch(
+      /notifications\/email-sender-1 is in use: Redis saw it read \d+ ms ago, from another client\. Stop it there first/,
+    );
+    expect((await groupState(streamKey, 'notifications')).consumers).toEqual([
+      'email-sender-1:4',
+      'email-sender-2:2',
+      'worker-a:0',
+    ]);
   });
 
   it('takes back, over a restart, a consumer added through the API, and a group it created', async () => {

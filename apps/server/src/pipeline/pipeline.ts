@@ -33,7 +33,7 @@ import { ConnectedConsumers } from '../live/connected-consumers.js';
 import { EntryHistory, isTrouble } from '../live/entry-history.js';
 import { TickBuffer } from '../live/tick-buffer.js';
 import { CommandError, isRedisUnavailable, shuttingDown } from './command-error.js';
-import { consumerInRedis, consumersInRedis, seemsActive } from './consumer-activity.js';
+import { ACTIVE_WITHIN_MS, consumerInRedis, consumersInRedis, seemsActive } from './consumer-activity.js';
 import { ConsumerPool, type StoppedConsumer, standingOf } from './consumer-pool.js';
 import { ContinuousProducer } from './continuous-producer.js';
 import { fakeOrders } from './fake-orders.js';
@@ -783,13 +783,19 @@ export class Pipeline {
         `consumer ${group}/${name} is in use: a Streamscope worker in another process holds it. Pick another name.`,
       );
     }
-    const known = await consumerInRedis(this.stream, group, name);
-    if (known && seemsActive(known.idleMs)) {
-      throw new CommandError(
-        'conflict',
-        `consumer ${group}/${name} is in use: Redis saw it read ${known.idleMs} ms ago, from another client. Pick another name.`,
-      );
+    const seen = await this.#seenReadingElsewhere(group, name);
+    if (seen !== null) {
+      throw new CommandError('conflict', `consumer ${group}/${name} is in use: ${seen}. Pick another name.`);
     }
+  }
+
+  /** How lately Redis saw another client read as this consumer, when that was lately enough to seem running. */
+  async #seenReadingElsewhere(group: string, name: string): Promise<string | null> {
+    if (this.pool.find(group, name)) return null;
+    const known = await consumerInRedis(this.stream, group, name);
+    return known && seemsActive(known.idleMs)
+      ? `Redis saw it read ${known.idleMs} ms ago, from another client`
+      : null;
   }
 
   /** Whether a Streamscope worker of another process, and none here, runs this consumer. */
@@ -816,6 +822,14 @@ export class Pipeline {
         throw new CommandError(
           'conflict',
           `consumer ${group}/${name} is run by a Streamscope worker in another process: remove it there`,
+        );
+      }
+      // Nor one another client reads as now: its entries handed over here would be handled twice, once by each.
+      const seen = await this.#seenReadingElsewhere(group, name);
+      if (seen !== null) {
+        throw new CommandError(
+          'conflict',
+          `consumer ${group}/${name} is in use: ${seen}. Stop it there first; one that crashed can be removed once Redis has not seen it read for ${ACTIVE_WITHIN_MS / 1000} s`,
         );
       }
       const removal = await this.pool.remove(group, name);
