@@ -36,9 +36,14 @@ test('a bad form value shows an error where the user acted and changes nothing',
   const count = dashboard.produce.getByLabel('Number of events');
   expect(await count.evaluate((input: HTMLInputElement) => input.validationMessage)).not.toBe('');
 
+  // A replay that worked, then one with a bad start: the error shows, and the entries replayed before stay.
+  await dashboard.replay.getByRole('button', { name: 'Replay' }).click();
+  const replayed = dashboard.replay.getByRole('table', { name: 'Replayed entries from - to +' });
+  await expect(replayed.getByRole('row')).toHaveCount(5);
   await dashboard.replay.getByLabel('Start').fill('yesterday');
   await dashboard.replay.getByRole('button', { name: 'Replay' }).click();
   await expect(dashboard.replay.getByRole('alert')).toContainText(/start/);
+  await expect(replayed.getByRole('row')).toHaveCount(5);
 
   const notifications = dashboard.group('notifications');
   await notifications.getByLabel('Consumer name for notifications').fill('worker-a');

@@ -1,6 +1,7 @@
-import { LIMITS } from '@streamscope/protocol';
-import { type FormEvent, useState } from 'react';
+import { type CommandResults, LIMITS } from '@streamscope/protocol';
+import { type FormEvent, useCallback, useState } from 'react';
 import { useCommand } from '../../hooks/use-command';
+import { useOnStreamReset } from '../../hooks/use-stream-reset';
 import { formatCount } from '../../lib/format';
 import { parseNumberInput } from '../../lib/parse-number';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
@@ -16,20 +17,23 @@ export function ReplayPanel() {
   const [end, setEnd] = useState('+');
   const [limit, setLimit] = useState('50');
   const replay = useCommand<'replay'>();
-  const [range, setRange] = useState({ start: '-', end: '+' });
+  // The last replay that succeeded stays in the table under a later one's error: a bad Start or Limit says what was
+  // wrong beside the form and changes nothing else, as anywhere on the page (it emptied the table).
+  const [shown, setShown] = useState<Replayed | null>(null);
+  useOnStreamReset(useCallback(() => setShown(null), []));
 
-  const run = (next: { start: string; end: string }) => {
-    setRange(next);
-    void replay.run({ type: 'replay', ...next, count: parseNumberInput(limit) });
+  const run = async (range: Replayed['range']) => {
+    const result = await replay.run({ type: 'replay', ...range, count: parseNumberInput(limit) });
+    if (result !== null) setShown({ result, range });
   };
   const onReplay = (event: FormEvent) => {
     event.preventDefault();
-    run({ start: start.trim(), end: end.trim() });
+    void run({ start: start.trim(), end: end.trim() });
   };
   // The next part of a replay cut short by its size: from the first entry it left out, to the same end.
   const onContinue = (from: string) => {
     setStart(from);
-    run({ start: from, end: range.end });
+    if (shown !== null) void run({ start: from, end: shown.range.end });
   };
 
   return (
@@ -48,32 +52,38 @@ export function ReplayPanel() {
           </span>
         </div>
         <ActionFeedback error={replay.error}>
-          {replay.result === null ? null : (
+          {replay.result === null || shown === null ? null : (
             <>
-              <strong>{formatCount(replay.result.entries.length)}</strong> entries from{' '}
-              <span className="mono">{range.start}</span> to <span className="mono">{range.end}</span>
-              {replay.result.stoppedBefore === null ? null : (
-                <StoppedShort from={replay.result.stoppedBefore} onContinue={onContinue} />
+              <strong>{formatCount(shown.result.entries.length)}</strong> entries from{' '}
+              <span className="mono">{shown.range.start}</span> to{' '}
+              <span className="mono">{shown.range.end}</span>
+              {shown.result.stoppedBefore === null ? null : (
+                <StoppedShort from={shown.result.stoppedBefore} onContinue={onContinue} />
               )}
             </>
           )}
         </ActionFeedback>
       </form>
-      {replay.result === null ? (
+      {shown === null ? (
         <p className="empty">
           Replayed entries show here. XRANGE only reads: no group's cursor or pending entries change.
         </p>
       ) : (
         <div className="replay-results">
           <EntryTable
-            entries={replay.result.entries}
-            caption="Replayed entries"
+            entries={shown.result.entries}
+            caption={`Replayed entries from ${shown.range.start} to ${shown.range.end}`}
             emptyText="No entries in that range."
           />
         </div>
       )}
     </Panel>
   );
+}
+
+interface Replayed {
+  readonly result: CommandResults['replay'];
+  readonly range: { readonly start: string; readonly end: string };
 }
 
 /** A replay that stopped short of its limit to keep its answer small, and the way on from there. */
