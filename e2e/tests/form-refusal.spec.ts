@@ -20,13 +20,16 @@ test('a form the browser refuses to send says why under it, in place of the answ
   await expect(produce.getByText(/^Produced 2,/)).toBeVisible();
   await expect(produce.getByRole('alert')).toHaveCount(0);
 
-  // Replay's results likewise: they are of the range asked before.
+  // Replay's results stay, said to be the earlier replay's: a bad value changes nothing but what is said of it.
   await replay.getByRole('button', { name: 'Replay' }).click();
   await expect(replay.getByRole('row')).toHaveCount(13);
+  await expect(replay.getByText(/^12 entries from - to \+/)).toBeVisible();
   await replay.getByLabel('Limit').fill('501');
   await replay.getByRole('button', { name: 'Replay' }).click();
   await expect(replay.getByRole('alert')).toHaveText(/Limit: Value must be less than or equal to 500\./);
-  await expect(replay.getByRole('row')).toHaveCount(0);
+  await expect(replay.getByText(/^12 entries from/)).toHaveCount(0);
+  await expect(replay.getByText('Still showing the earlier replay: 12 entries from - to +')).toBeVisible();
+  await expect(replay.getByRole('row')).toHaveCount(13);
 
   // A blank field is the browser's to refuse too, named by its label rather than by the command's argument.
   await retention.getByLabel('Older than (ms)').fill('');

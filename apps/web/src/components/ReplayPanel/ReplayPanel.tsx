@@ -70,6 +70,14 @@ export function ReplayPanel() {
         </p>
       ) : (
         <div className="replay-results">
+          {replay.result === null ? (
+            // The answer under the form is another attempt's (an error, or one on its way): say what this is.
+            <p className="muted replay-earlier">
+              Still showing the earlier replay: {formatCount(shown.result.entries.length)} entries from{' '}
+              <span className="mono">{shown.range.start}</span> to{' '}
+              <span className="mono">{shown.range.end}</span>
+            </p>
+          ) : null}
           <EntryTable
             entries={shown.result.entries}
             caption={`Replayed entries from ${shown.range.start} to ${shown.range.end}`}
