@@ -143,9 +143,57 @@ test('a poison pill trimmed away before any group read it is said never to land 
   await expect(injected).toContainText('redelivers it until it lands here');
   await dashboard.retention.getByLabel('Exact trim (without ~)').check();
   await dashboard.retention.getByLabel(/^MAXLEN/).fill('0');
+  // Pressed at once, before the preview below the field has caught up: the page asks first, what it would take
+  // from each group being what the server says now, and a No changes nothing.
+  const asked: string[] = [];
+  page.once('dialog', (dialog) => {
+    asked.push(dialog.message());
+    void dialog.dismiss();
+  });
+  await dashboard.retention.getByRole('button', { name: 'XTRIM' }).click();
+  await expect.poll(() => asked).toHaveLength(1);
+  expect(asked[0]).toMatch(
+    /^XTRIM MAXLEN = 0: would remove 1 entry; analytics: 0 pending, 1 unread; notifications: 0 pending, 1 unread\./,
+  );
+  await expect(dashboard.stat(dashboard.stream, 'Length')).toHaveText('1');
+  page.once('dialog', (dialog) => void dialog.accept());
   await dashboard.retention.getByRole('button', { name: 'XTRIM' }).click();
   await expect(dashboard.stat(dashboard.stream, 'Length')).toHaveText('0');
   await expect(injected).toContainText(
     'trimmed from the stream before any group read it, so it will never be delivered',
   );
+});
+
+test('entries trimmed while pending are dead-lettered as trimmed, with nothing to requeue', async ({
+  dashboard,
+  page,
+}) => {
+  await expect(dashboard.connection).toHaveText('connected');
+  const workerC = dashboard.consumer('analytics', 'worker-c');
+  await workerC.getByRole('button', { name: 'Crash next 3 on worker-c' }).click();
+  await dashboard.produceEvents(3);
+  const analytics = dashboard.group('analytics');
+  await expect(dashboard.stat(analytics, 'Pending')).toHaveText('3');
+  await dashboard.retention.getByLabel('Exact trim (without ~)').check();
+  await dashboard.retention.getByLabel(/^MAXLEN/).fill('0');
+  page.once('dialog', (dialog) => void dialog.accept());
+  await dashboard.retention.getByRole('button', { name: 'XTRIM' }).click();
+  await expect(dashboard.stat(dashboard.stream, 'Length')).toHaveText('0');
+
+  const { pending } = dashboard;
+  await pending.scrollIntoViewIfNeeded();
+  await expect(pending.getByText('claimable')).toHaveCount(3, { timeout: 10_000 });
+  await pending.getByLabel('Target consumer').selectOption('analytics/worker-c');
+  await pending.getByRole('button', { name: 'XAUTOCLAIM to selected' }).click();
+  await expect(pending).toContainText(/deleted 3 trimmed while pending \(.*\), dead-lettered as trimmed/);
+
+  const deadLetters = page.getByRole('region', { name: /^Dead letters/ });
+  await expect(dashboard.stat(deadLetters, 'Length')).toHaveText('3');
+  // Each has nothing to put back, so neither has all of them: "Requeue all" promised three, and requeued none.
+  await expect(deadLetters.getByRole('button', { name: /^Requeue \d+-\d+/ })).toHaveCount(3);
+  for (const requeue of await deadLetters.getByRole('button', { name: /^Requeue \d+-\d+/ }).all()) {
+    await expect(requeue).toBeDisabled();
+  }
+  await expect(deadLetters.getByRole('button', { name: 'Requeue all dead letters' })).toBeDisabled();
+  await expect(deadLetters.getByRole('button', { name: 'Discard all dead letters' })).toBeEnabled();
 });

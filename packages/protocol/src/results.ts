@@ -16,9 +16,10 @@ export interface CommandResults {
     consumer: string;
     claimed: number;
     processed: number;
+    /** Entries trimmed from the stream while pending, which XAUTOCLAIM dropped: dead-lettered as `trimmed`. */
     deleted: number;
     deletedIds: string[];
-    /** Claimed entries that had reached the delivery limit: dead-lettered, not processed. */
+    /** Claimed entries that had reached the delivery limit: dead-lettered, not processed (`deleted` not counted). */
     deadLettered: number;
     minIdleMs: number;
   };

@@ -39,8 +39,7 @@ interface DeadLetterRowProps {
 const DeadLetterRow = memo(
   function DeadLetterRow({ letter, busy, onAction }: DeadLetterRowProps) {
     const type = letter.fields.type ?? '—';
-    // An entry trimmed while pending was dead-lettered without its fields: there is nothing to put back.
-    const trimmedAway = Object.keys(letter.fields).length === 0;
+    const trimmedAway = isTrimmedAway(letter);
     // Short enough for the payload's one line; the tooltip says the rest, and what the server cut.
     const payload = letterPayload(letter);
     return (
@@ -104,6 +103,11 @@ const DeadLetterRow = memo(
   (before, after) =>
     before.letter.id === after.letter.id && before.busy === after.busy && before.onAction === after.onAction,
 );
+
+/** An entry trimmed while pending was dead-lettered without its fields: there is nothing to put back. */
+function isTrimmedAway(letter: DeadLetterView): boolean {
+  return Object.keys(letter.fields).length === 0;
+}
 
 interface RowFeedback {
   error: string | null;
@@ -228,7 +232,7 @@ export function DeadLetterPanel() {
               </>
             ) : answer.discarded ? (
               <>
-                Discarded <span className="mono">{originalId}</span> for good
+                Discarded <span className="mono">{originalId}</span> (letter of {letter.group}) for good
               </>
             ) : (
               <>
@@ -295,7 +299,13 @@ export function DeadLetterPanel() {
   const onRequeueAll = () =>
     runBulk(
       'Requeue all',
-      `Requeue all ${formatCount(dlqLength)} dead letters in ${deadLetterKey}, up to the newest shown, to the stream? Every group receives each one again (a group that had processed it acks it as a duplicate); letters with nothing to requeue, and letters written after it, stay. They go back as fast as the stream has room beside what its groups have yet to read, so none is trimmed unread: those a lagging group leaves no room for stay too.`,
+      [
+        requeueable === null
+          ? `Requeue the ${formatCount(dlqLength)} dead letters in ${deadLetterKey}, up to the newest shown, to the stream?`
+          : `Requeue ${formatCount(requeueable)} of the ${formatCount(dlqLength)} dead letters in ${deadLetterKey} to the stream?`,
+        'Every group receives each one again; a group that had processed it acks it as a duplicate.',
+        'Letters trimmed away before they were read have nothing to requeue, and stay. So do those the stream has no room for beside what its groups have yet to read (none is trimmed unread), and letters written from now on.',
+      ].join('\n\n'),
       async (through) => {
         const answer = await issueCommand({ type: 'dlq.requeue-all', through }).result;
         // Of the loaded pages only the skipped stay; when the answer does not name them all, or letters were
@@ -307,6 +317,12 @@ export function DeadLetterPanel() {
       },
     );
   useOnStreamReset(useCallback(() => setFeedback(null), []));
+  // How many of the letters could go back, when the page has them all (null when some are not loaded): letters
+  // trimmed away have no fields to requeue, and "Requeue all" of only those promised what it then did not do.
+  const requeueable =
+    dlq !== null && letters.length >= dlq.length
+      ? letters.filter((letter) => !isTrimmedAway(letter)).length
+      : null;
   useOnConnected(useCallback(() => setFeedback((current) => (current?.offline ? null : current)), []));
   useOnRedisBack(useCallback(() => setFeedback((current) => (current?.unavailable ? null : current)), []));
 
@@ -333,8 +349,12 @@ export function DeadLetterPanel() {
             type="button"
             className="small"
             aria-label="Requeue all dead letters"
-            title="Appends every letter up to the newest shown to the stream again, as fast as the stream has room beside what its groups have yet to read; those with nothing to requeue stay"
-            disabled={dlqLength === 0 || bulkBusy}
+            title={
+              requeueable === 0 && dlqLength > 0
+                ? 'Every letter here was trimmed away before it was read: nothing to requeue'
+                : 'Appends every letter up to the newest shown to the stream again, as fast as the stream has room beside what its groups have yet to read; those with nothing to requeue stay'
+            }
+            disabled={dlqLength === 0 || requeueable === 0 || bulkBusy}
             onClick={() => void onRequeueAll()}
           >
             Requeue all
@@ -368,7 +388,8 @@ export function DeadLetterPanel() {
           </strong>
         )}{' '}
         without an ack is moved here atomically (added here and acked in one step), so it is never both
-        pending and dead; the other entries keep flowing.
+        pending and dead; the other entries keep flowing. One trimmed from the stream while still pending
+        lands here too, as <em>trimmed</em>, with nothing left to requeue.
       </p>
       <ActionFeedback error={inject.error}>
         {injected === null ? null : (

@@ -211,12 +211,13 @@ export function PendingPanel() {
                 <>
                   {' '}
                   trimmed while pending{' '}
-                  <span className="mono">({formatFirstOf(autoclaim.result.deletedIds, 5)})</span>
+                  <span className="mono">({formatFirstOf(autoclaim.result.deletedIds, 5)})</span>,
+                  dead-lettered as <em>trimmed</em>
                 </>
               ) : null}
               {autoclaim.result.deadLettered > 0 ? (
                 <>
-                  , dead-lettered <strong>{formatCount(autoclaim.result.deadLettered)}</strong> at the
+                  , and <strong>{formatCount(autoclaim.result.deadLettered)}</strong> dead-lettered at the
                   delivery limit
                 </>
               ) : null}{' '}

@@ -191,8 +191,39 @@ export function TrimPanel() {
     if (isPreviewable(maxlenRef.current)) setQueued(planPreview('maxlen', maxlenRef.current));
   }, [connected]);
 
+  /**
+   * Whether to go on with a trim: it asks the server what exactly the trim would take now, and when that is entries
+   * a group has not finished with, the user is asked. The preview on screen is not enough: it is up to a second
+   * behind the stream, and a second behind what was typed (a MAXLEN typed and applied at once deleted 20 entries
+   * a new group had not read, with no preview yet to warn of it).
+   */
+  const confirmTrim = async (which: PreviewBasis, action: string): Promise<boolean> => {
+    const text = textOf(which);
+    // What the server will refuse anyway (the browser's own check lets it through in some cases) is not asked about.
+    if (!isPreviewable(text)) return true;
+    const plan = planPreview(which, text);
+    let summary: ReturnType<typeof summariseTrimPreview>;
+    try {
+      summary = summariseTrimPreview(await issueCommand(plan.command, { quiet: true }).result);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return window.confirm(
+        `${action}: what it would take could not be checked (${message}).\n\n${action} anyway?`,
+      );
+    }
+    if (!summary.unsafe) return true;
+    return window.confirm(
+      [
+        `${action}: ${summary.text}${exact || which === 'policy' ? '' : ' (with ~, Redis may remove fewer)'}.`,
+        'Pending entries would vanish from under their consumers; unread ones would never be delivered.',
+        `${action} anyway?`,
+      ].join('\n\n'),
+    );
+  };
+
   const onTrimLength = async (event: FormEvent) => {
     event.preventDefault();
+    if (!(await confirmTrim('maxlen', `XTRIM MAXLEN ${operator} ${maxlen.trim()}`))) return;
     const result = await byLength.run({
       type: 'trim.maxlen',
       maxlen: parseNumberInput(maxlen),
@@ -203,6 +234,7 @@ export function TrimPanel() {
   };
   const onTrimAge = async (event: FormEvent) => {
     event.preventDefault();
+    if (!(await confirmTrim('age', `Trim entries older than ${olderThanMs.trim()} ms`))) return;
     const result = await byAge.run({
       type: 'trim.minid',
       olderThanMs: parseNumberInput(olderThanMs),
@@ -210,9 +242,11 @@ export function TrimPanel() {
     });
     if (result !== null) setShown(null);
   };
-  const onApplyPolicy = (event: FormEvent) => {
+  const onApplyPolicy = async (event: FormEvent) => {
     event.preventDefault();
-    void policy.run({ type: 'retention.set', maxAgeMs: parseNumberInput(keepMs) });
+    // Its first trim runs within a second of being set.
+    if (!(await confirmTrim('policy', `Keep at most ${keepMs.trim()} ms`))) return;
+    await policy.run({ type: 'retention.set', maxAgeMs: parseNumberInput(keepMs) });
   };
 
   const summary = shown === null ? null : summariseTrimPreview(shown.preview);
