@@ -148,10 +148,25 @@ test('no accessibility violations in the states a user meets, focus always visib
     await expect(dashboard.timeline).toContainText('dead-lettered');
     expect(await axeFindings(page)).toBe('');
 
+    // Tab goes round the timeline's own controls, never to the page's out of sight behind it.
+    const close = dashboard.timeline.getByRole('button', { name: 'Close timeline' });
+    const inTimeline = () => page.evaluate(() => document.activeElement?.closest('.timeline-panel') !== null);
+    for (const key of ['Shift+Tab', 'Tab', 'Tab']) {
+      await page.keyboard.press(key);
+      expect(await inTimeline(), key).toBe(true);
+    }
+
     // Escape shuts the timeline from anywhere inside it and hands focus back to the ID that opened it.
     await page.keyboard.press('Escape');
     await expect(dashboard.timeline).toHaveCount(0);
     await expect(opener).toBeFocused();
+    // And from the page beside it, where a click left focus.
+    await page.keyboard.press('Enter');
+    await expect(close).toBeFocused();
+    await replay.getByLabel('Start').focus();
+    await page.keyboard.press('Escape');
+    await expect(dashboard.timeline).toHaveCount(0);
+    await expect(replay.getByLabel('Start')).toBeFocused();
   });
 
   await test.step('every control shows where focus is, ring whole', async () => {

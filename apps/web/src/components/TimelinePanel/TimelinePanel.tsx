@@ -8,7 +8,9 @@ import './TimelinePanel.css';
 
 /**
  * One entry's journey: its fields, then per group every delivery, drop, claim and ack in time order. It is a
- * non-modal side panel so the dashboard stays usable while it is open; Escape or "Close timeline" shuts it.
+ * non-modal side panel so the dashboard stays usable with the mouse while it is open (another ID opens its
+ * timeline here); Escape, from anywhere on the page, or "Close timeline" shuts it. Tab goes round the panel's own
+ * controls: tabbing out of it, focus landed on the page's controls behind it, out of sight.
  */
 export function TimelinePanel() {
   const timeline = useDashboard((state) => state.timeline);
@@ -19,6 +21,16 @@ export function TimelinePanel() {
 
   useEffect(() => {
     if (openId !== null) closeRef.current?.focus();
+  }, [openId]);
+  // Escape from the page too (focus on a control beside the panel, after a click there), unless a field or a
+  // dialog of its own takes Escape first.
+  useEffect(() => {
+    if (openId === null) return;
+    const onPageKey = (event: globalThis.KeyboardEvent) => {
+      if (event.key === 'Escape' && !event.defaultPrevented) closeEntryTimeline();
+    };
+    document.addEventListener('keydown', onPageKey);
+    return () => document.removeEventListener('keydown', onPageKey);
   }, [openId]);
 
   if (timeline === null) return null;
@@ -32,10 +44,13 @@ export function TimelinePanel() {
   // Neither the entry nor its steps: one sentence says both, where two contradicted each other ("the steps
   // recorded for it are below", then "no lifecycle steps recorded").
   const forgotten = noSteps && timeline.entry === null && timeline.missing;
-  const onKeyDown = (event: KeyboardEvent) => {
+  const onKeyDown = (event: KeyboardEvent<HTMLDialogElement>) => {
     if (event.key === 'Escape') {
-      event.stopPropagation();
+      // Handled: the page's listener leaves it be.
+      event.preventDefault();
       closeEntryTimeline();
+    } else if (event.key === 'Tab') {
+      cycleFocus(event);
     }
   };
 
@@ -129,4 +144,19 @@ export function TimelinePanel() {
       </div>
     </dialog>
   );
+}
+
+const FOCUSABLE =
+  'button:not([disabled]), a[href], input:not([disabled]), select:not([disabled]), [tabindex="0"]';
+
+/** Tab from the panel's last control goes to its first, and Shift+Tab from its first to its last. */
+function cycleFocus(event: KeyboardEvent<HTMLDialogElement>): void {
+  const controls = [...event.currentTarget.querySelectorAll<HTMLElement>(FOCUSABLE)];
+  const first = controls[0];
+  const last = controls.at(-1);
+  if (first === undefined || last === undefined) return;
+  const edge = event.shiftKey ? first : last;
+  if (document.activeElement !== edge) return;
+  event.preventDefault();
+  (event.shiftKey ? last : first).focus();
 }

@@ -28,14 +28,18 @@ export function openEntryTimeline(id: string): void {
 /**
  * Closes the panel and gives focus back to the control that opened it or, when a live list has replaced it
  * meanwhile, to the first control of the card or panel it was in: focus left on <body> sent a keyboard user
- * back to the top of the page.
+ * back to the top of the page. Closed (by Escape) while focus is on the page beside it, focus stays there.
  */
 export function closeEntryTimeline(): void {
+  const active = document.activeElement;
+  const focusInPanel =
+    active === null || active === document.body || active.closest('.timeline-panel') !== null;
   useDashboard.getState().closeTimeline();
   const target = returnFocusTo;
   const area = returnFocusWithin;
   returnFocusTo = null;
   returnFocusWithin = null;
+  if (!focusInPanel) return;
   if (target?.isConnected) target.focus();
   else if (area?.isConnected) area.querySelector<HTMLElement>(FOCUSABLE)?.focus();
 }
