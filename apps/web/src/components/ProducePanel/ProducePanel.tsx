@@ -9,6 +9,7 @@ import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { NumberField } from '../NumberField/NumberField';
 import { Panel } from '../Panel/Panel';
 import './ProducePanel.css';
+import { groupsBehind } from './groups-behind';
 import { producerShortfall } from './producer-shortfall';
 
 /** XADD: a batch of events now, or a continuous producer at a steady rate. */
@@ -23,6 +24,10 @@ export function ProducePanel() {
   const producer = useDashboard(useShallow((state) => state.snapshot?.producer ?? null));
   const producedPerSec = useDashboard((state) => state.snapshot?.producedPerSec ?? 0);
   const achieved = producer?.running ? producerShortfall(producer.rate, producedPerSec) : null;
+  const groups = useDashboard((state) => state.snapshot?.groups ?? null);
+  const maxlen = useDashboard((state) => state.snapshot?.maxlen ?? null);
+  const behind =
+    producer?.running && groups !== null ? groupsBehind(producer.rate, producedPerSec, groups) : [];
   // A page opened while the producer runs (started from another page or the API) shows the rate it runs at, until
   // the field is edited: the default beside "running · 2,000/s" read as if the field had been ignored.
   const rateEdited = useRef(false);
@@ -126,6 +131,21 @@ export function ProducePanel() {
           </span>
         </div>
         <ActionFeedback error={start.error} />
+        {behind.length === 0 ? null : (
+          <p className="producer-behind">
+            <span aria-hidden="true">⚠ </span>
+            {behind.map((group, index) => (
+              <span key={group.name}>
+                {index === 0 ? '' : index === behind.length - 1 ? ' and ' : ', '}
+                <span className="mono">{group.name}</span> {index === 0 ? 'acks ' : ''}
+                {formatRate(group.ackedPerSec)}
+              </span>
+            ))}
+            , under the {formatCount(producer?.rate ?? 0)}/s produced:{' '}
+            {maxlen === null ? 'a trim' : <>past MAXLEN ~ {formatCount(maxlen)}, each XADD</>} removes entries{' '}
+            {behind.length === 1 ? 'it has' : 'they have'} not read. Add consumers, or lower the rate.
+          </p>
+        )}
       </form>
     </Panel>
   );

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { groupsBehind } from './groups-behind';
+
+describe('groupsBehind', () => {
+  it('names the groups more than a second behind that ack well under what is produced', () => {
+    const groups = [
+      { name: 'analytics', lag: 9_000, ackedPerSec: 40 },
+      { name: 'notifications', lag: 8_500, ackedPerSec: 80 },
+      { name: 'audit', lag: 3, ackedPerSec: 1_990 },
+    ];
+    expect(groupsBehind(2_000, 2_000, groups)).toEqual([
+      { name: 'analytics', ackedPerSec: 40 },
+      { name: 'notifications', ackedPerSec: 80 },
+    ]);
+  });
+
+  it('leaves out a group that keeps up, though one interval measured it short or its lag is unknown', () => {
+    expect(groupsBehind(30, 30, [{ name: 'analytics', lag: 12, ackedPerSec: 0 }])).toEqual([]);
+    expect(groupsBehind(30, 30, [{ name: 'analytics', lag: 400, ackedPerSec: 29 }])).toEqual([]);
+    expect(groupsBehind(30, 30, [{ name: 'analytics', lag: null, ackedPerSec: 0 }])).toEqual([]);
+  });
+});
