@@ -3,7 +3,9 @@
  * reached twice Produced (67,577 acked of 33,791 produced), which read as acks of entries never produced.
  */
 export function totalsNote(groups: number): string {
-  const since = 'Counted by this server since it started or was reset.';
+  // After a restart with --no-reset, Acked 3 beside Produced 0: acks of entries an earlier run produced.
+  const since =
+    'Counted by this server since it started or was reset; acks of entries produced before then count too.';
   if (groups === 0) return since;
   const reach = groups === 1 ? 'Produced' : `${groups} × Produced`;
   return `${since} Acked, Claimed and Dead-lettered add up every group's own (${groups === 1 ? 'one group' : `${groups} groups`} here): Acked reaches ${reach}.`;
