@@ -61,6 +61,9 @@ describe('JSON API', () => {
     expect(kinds[0]).toBe('produced:null');
     expect(kinds).toContain('acked:analytics');
     expect(kinds).toContain('acked:notifications');
+    // Its steps' times run forward from the append: none before it (a delivery read before XADD's reply was).
+    const times = history.events.map((event: { ts: number }) => event.ts);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
   });
 
   it('crashes, autoclaims with delivery count 2, and trims', async () => {

@@ -1336,8 +1336,10 @@ export class Pipeline {
   #append(make: () => Parameters<EventStream['produceBatch']>[0]): Promise<string[]> {
     return this.#appendGate.runExclusive(async () => {
       const events = make();
-      const ids = await this.stream.produceBatch(events);
+      // When XADD was sent, not when its reply came: a worker's read of the entry can be answered first, and its
+      // "delivered" then came a millisecond before "produced" on the timeline.
       const ts = Date.now();
+      const ids = await this.stream.produceBatch(events);
       ids.forEach((id, index) => {
         this.#recordProduced(id, events[index]?.type ?? null, null, ts);
       });
