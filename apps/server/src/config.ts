@@ -14,8 +14,9 @@ const wholeNumber = (label: string, min: number, max = Number.MAX_SAFE_INTEGER) 
   z
     .string()
     .trim()
-    .min(1, `${label} must not be empty`)
-    .regex(/^-?(\d+(\.\d*)?|\.\d+)$/, `${label} must be a number, in decimal digits`)
+    // Each check stops the rest: one mistake, one line (`abc` was also "not a whole number").
+    .min(1, { error: `${label} must not be empty`, abort: true })
+    .regex(/^-?(\d+(\.\d*)?|\.\d+)$/, { error: `${label} must be a number, in decimal digits`, abort: true })
     .regex(/^-?\d+$/, `${label} must be a whole number`)
     .transform(Number)
     .pipe(

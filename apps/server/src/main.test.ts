@@ -334,7 +334,8 @@ describe('configuration', () => {
     ['--claim-idle-ms', ' ', /claim-idle-ms must not be empty/],
     ['--process-latency-ms', '', /process-latency-ms must not be empty/],
     // …and these as 16 and 1000, which no one writing a port or a length means.
-    ['--port', '0x10', /port must be a number, in decimal digits/],
+    ['--port', '0x10', /port must be a number, in decimal digits\n\n/],
+    ['--port', '', /port must not be empty\n\n/],
     ['--maxlen', '1e3', /maxlen must be a number, in decimal digits/],
   ])('names the flag whose value is wrong: %s %s', (flag, value, message) => {
     expect(() => parseConfig([flag, value], {})).toThrow(message);
