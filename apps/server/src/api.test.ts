@@ -196,6 +196,14 @@ describe('JSON API: bad input changes nothing and says what was wrong', () => {
     ['not JSON', '/api/produce', '{count: 3', /not valid JSON/],
     ['an array body', '/api/produce', [1, 2], /JSON object/],
     ['unknown command', '/api/commands', { type: 'flushall' }, /unknown command type "flushall"/],
+    ['a count past any number', '/api/produce', '{"count": 1e400}', /^produce: count must be at most 10000$/],
+    ['no command type', '/api/commands', { count: 1 }, /^"type" is missing; give one of produce, /],
+    [
+      'form fields',
+      '/api/produce',
+      'count=3&type=order.paid',
+      /^body is form fields \(count=3…\), not JSON: send a JSON object/,
+    ],
   ];
   it.each(cases)('%s', async (_label, path, body, message) => {
     const before = await json(await test.server.app.request('/api/state'));

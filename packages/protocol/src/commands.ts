@@ -91,7 +91,15 @@ const producedEventType = eventTypeSchema
 
 const int = (label: string, min: number, max: number, notANumber = `${label} must be a number`) =>
   z
-    .number({ error: notANumber })
+    .number({
+      // JSON's 1e400 is Infinity once parsed: too big, not "not a number".
+      error: (issue) =>
+        issue.input === Number.POSITIVE_INFINITY
+          ? `${label} must be at most ${max}`
+          : issue.input === Number.NEGATIVE_INFINITY
+            ? `${label} must be at least ${min}`
+            : notANumber,
+    })
     // Not `.int()`: zod's also refuses whole numbers past 2^53 as "not an integer", where the bound below is the
     // real reason (and says which).
     .refine(Number.isInteger, `${label} must be a whole number`)

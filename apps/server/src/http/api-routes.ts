@@ -60,8 +60,18 @@ export function apiRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps, limit:
 
 /** The request's JSON, `{}` for an empty body; unparseable JSON is the client's error, said plainly. */
 export async function jsonBody(c: Context): Promise<unknown> {
-  return parseJson(await bodyText(c));
+  const text = await bodyText(c);
+  // `count=3`, as the reference's scripts send it: "Unexpected token 'c'" alone did not say what to send instead.
+  if (FORM_FIELDS.test(text)) {
+    throw new CommandError(
+      'bad_json',
+      `body is form fields (${text.split('&')[0]?.slice(0, 40)}…), not JSON: send a JSON object ({"count": 3}) here, or the form to the reference routes (POST /produce, /crash, …)`,
+    );
+  }
+  return parseJson(text);
 }
+
+const FORM_FIELDS = /^[\w.-]+=[^{}[\]"]*$/;
 
 /** A body's JSON; an empty body is no fields. */
 export function parseJson(text: string): unknown {

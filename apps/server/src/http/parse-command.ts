@@ -11,6 +11,9 @@ export function parseCommand(input: unknown): Command {
     throw new CommandError('bad_request', 'a command must be a JSON object with a "type"');
   }
   const type = (input as { type?: unknown }).type;
+  if (type === undefined) {
+    throw new CommandError('bad_request', `"type" is missing; give one of ${COMMAND_TYPES.join(', ')}`);
+  }
   if (typeof type !== 'string' || !COMMAND_TYPES.includes(type)) {
     throw new CommandError(
       'bad_request',
