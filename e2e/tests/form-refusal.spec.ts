@@ -14,6 +14,8 @@ test('a form the browser refuses to send says why under it, in place of the answ
     /Number of events: Value must be greater than or equal to 1\./,
   );
   await expect(produce.getByText(/^Produced/)).toHaveCount(0);
+  // The field is where focus goes, to be corrected (the browser's bubble, a second message, is not shown).
+  await expect(produce.getByLabel('Number of events')).toBeFocused();
   await expect(dashboard.stat(dashboard.stream, 'Length')).toHaveText('10');
   // Corrected, it goes, and the answer is this attempt's.
   await dashboard.produceEvents(2);

@@ -92,6 +92,11 @@ export function useCommand<T extends CommandType>({ quiet = false }: IssueOption
   const refuse = useCallback((event: FormEvent<HTMLFormElement>) => {
     const field = event.target;
     if (!(field instanceof HTMLInputElement || field instanceof HTMLSelectElement)) return;
+    // The reason below the form says it: the browser's bubble over it said it a second time, in other words.
+    // Without the bubble the browser does not move focus either, so focus goes to the first refused field here.
+    event.preventDefault();
+    if (field.form?.querySelector(':invalid') !== field) return;
+    field.focus();
     latest.current = null;
     setState({
       requestId: null,
