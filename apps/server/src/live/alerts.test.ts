@@ -5,7 +5,7 @@ import { alertsOf } from './alerts.js';
 const THRESHOLDS = { lag: 1000, pending: 100, oldestPendingMs: 30_000, consumerIdleMs: 60_000 };
 
 /** Only what `alertsOf` reads: one group, one consumer idle for 90 s. */
-function snapshotWith(group: { lag: number | null; consumerPending: number }): Snapshot {
+function snapshotWith(group: { lag: number | null; consumerPending: number; paused?: boolean }): Snapshot {
   return {
     stream: { lastGeneratedId: '2-0' },
     groups: [
@@ -16,7 +16,14 @@ function snapshotWith(group: { lag: number | null; consumerPending: number }): S
         pending: group.consumerPending,
         oldestPendingMs: null,
         trimmedUnread: 0,
-        consumers: [{ name: 'worker-a', pending: group.consumerPending, idleMs: 90_000 }],
+        consumers: [
+          {
+            name: 'worker-a',
+            pending: group.consumerPending,
+            idleMs: 90_000,
+            worker: { paused: group.paused ?? false },
+          },
+        ],
       },
     ],
   } as unknown as Snapshot;
@@ -37,5 +44,9 @@ describe('alertsOf', () => {
     ];
     expect(idleAlerts(snapshotWith({ lag: 5, consumerPending: 0 }))).toEqual(expected);
     expect(idleAlerts(snapshotWith({ lag: 0, consumerPending: 2 }))).toEqual(expected);
+  });
+
+  it('leaves a consumer paused here alone: idle is what the operator asked of it', () => {
+    expect(idleAlerts(snapshotWith({ lag: 5, consumerPending: 2, paused: true }))).toEqual([]);
   });
 });

@@ -32,6 +32,8 @@ export function alertsOf(snapshot: Snapshot, thresholds: Thresholds): AlertView[
     const workWaiting = group.lag !== null && group.lag > 0;
     for (const consumer of group.consumers) {
       if (!workWaiting && consumer.pending === 0) continue;
+      // Nor one paused here: idle is what the operator asked of it, and its card says paused already.
+      if (consumer.worker?.paused) continue;
       check('consumerIdleMs', `${group.name}/${consumer.name}`, consumer.idleMs, thresholds.consumerIdleMs);
     }
   }
