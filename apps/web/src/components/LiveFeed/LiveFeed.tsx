@@ -25,8 +25,15 @@ const FeedRow = memo(
         <span className={`badge ${KIND_TONE[event.kind]}`}>{event.kind}</span>
         <EntryId id={event.id} />
         <span className="feed-where mono">
-          {event.group === null ? '' : `${event.group}/${event.consumer ?? '?'}`}
-          {event.deliveryCount !== null && event.deliveryCount > 1 ? ` ×${event.deliveryCount}` : ''}
+          {/* The name is what gives way in a narrow column, never the attempt after it. */}
+          {event.group === null ? null : (
+            <span className="feed-consumer" title={`${event.group}/${event.consumer ?? '?'}`}>
+              {event.group}/{event.consumer ?? '?'}
+            </span>
+          )}
+          {event.deliveryCount !== null && event.deliveryCount > 1 ? (
+            <span className="feed-attempt">×{event.deliveryCount}</span>
+          ) : null}
         </span>
       </li>
     );
@@ -69,7 +76,10 @@ export function LiveFeed() {
   return (
     <Panel id="live-events" title="Live events" className="live-feed" actions={actions}>
       {omitted > 0 ? (
-        <p className="feed-omitted">{formatCount(omitted)} events not sent by the server (per-tick cap)</p>
+        <p className="feed-omitted">
+          {formatCount(omitted)} events not sent to this page so far: at this rate the server sends it a few
+          hundred per update, trouble first. An entry's timeline still has all its steps.
+        </p>
       ) : null}
       {newestFirst.length === 0 ? (
         <p className="empty">
