@@ -1,5 +1,6 @@
 import { waitFor } from '@streamscope/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ACTIVE_WITHIN_MS } from './pipeline/consumer-activity.js';
 import { startTestServer, type TestServer } from './testing/test-server.js';
 
 let test: TestServer;
@@ -64,6 +65,14 @@ it('removing a consumer that crashed elsewhere hands what it held to a worker he
   await stream.ensureGroup('billing', '0-0');
   const crashed = await stream.consume('billing', 'crashed-pod', 1_000_000, null);
   expect(crashed.length).toBeGreaterThanOrEqual(5);
+  // Read as a moment ago, it may well be running: refused, as taking what it holds would have it handled twice.
+  await expect(pipeline.removeConsumer('billing', 'crashed-pod')).rejects.toThrow(
+    /consumer billing\/crashed-pod is in use: Redis saw it read \d+ ms ago, from another client/,
+  );
+  // Quiet for longer than a running consumer is, it has crashed.
+  await expect
+    .poll(async () => (await stream.infoConsumers('billing'))[0]?.idleMs ?? 0, { timeout: 10_000 })
+    .toBeGreaterThanOrEqual(ACTIVE_WITHIN_MS);
   // With no worker of billing here there is no one to take them: refused, nothing changes.
   await expect(pipeline.removeConsumer('billing', 'crashed-pod')).rejects.toThrow(
     /no consumer of billing runs on this server to take over what crashed-pod holds/,
