@@ -167,6 +167,27 @@ describe('JSON API', () => {
   });
 });
 
+describe('JSON API: crashes queued', () => {
+  it('stand at most 1,000 on a consumer, however many calls queued them', async () => {
+    const consumer = { group: 'notifications', name: 'crash-bound' };
+    expect((await post('/api/consumer/add', consumer)).status).toBe(200);
+    // Paused, it reads nothing, and its queue stays as queued.
+    expect((await post('/api/consumer/pause', consumer)).status).toBe(200);
+    expect(await json(await post('/api/consumer/crash', { ...consumer, count: 999 }))).toMatchObject({
+      crashQueued: 999,
+    });
+    const over = await post('/api/consumer/crash', { ...consumer, count: 2 });
+    expect(over.status).toBe(400);
+    expect((await json(over)).message).toBe(
+      'notifications/crash-bound has 999 crash(es) queued already; at most 1000 may stand queued, so 1 more',
+    );
+    expect(await json(await post('/api/consumer/crash', { ...consumer, count: 1 }))).toMatchObject({
+      crashQueued: 1_000,
+    });
+    expect((await post('/api/consumer/remove', consumer)).status).toBe(200);
+  });
+});
+
 describe('JSON API: bad input changes nothing and says what was wrong', () => {
   const cases: [string, string, unknown, RegExp][] = [
     ['count below 1', '/api/produce', { count: 0 }, /count must be at least 1/],

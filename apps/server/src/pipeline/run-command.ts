@@ -3,6 +3,7 @@ import {
   type CommandResults,
   type CommandType,
   type EntryView,
+  LIMITS,
   POISON_EVENT_TYPE,
 } from '@streamscope/protocol';
 import type { StreamEntry } from '@streamscope/streams';
@@ -83,6 +84,14 @@ function handlersFor(pipeline: Pipeline): Handlers {
     },
     'consumer.crash': async ({ group, name, count }) => {
       const worker = await pipeline.worker(group, name);
+      // The bound is on what stands queued, not on one call: a thousand calls of 1,000 queued a million drops.
+      const queued = worker.status().crashQueued;
+      if (queued + count > LIMITS.crashMax) {
+        throw new CommandError(
+          'bad_request',
+          `${group}/${name} has ${queued} crash(es) queued already; at most ${LIMITS.crashMax} may stand queued, so ${Math.max(0, LIMITS.crashMax - queued)} more`,
+        );
+      }
       worker.crashNext(count);
       return { group, name, crashQueued: worker.status().crashQueued };
     },
