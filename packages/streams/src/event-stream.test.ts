@@ -1,6 +1,6 @@
 import { EventStream, GroupNotFoundError, type StreamEntry } from '@streamscope/streams';
 import { dropConnectionDuringAppend, uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 const redisSuite = usePrivateRedis();
 
@@ -434,6 +434,25 @@ describe('EventStream claiming', () => {
     const rows = await stream.pendingDetail('g', { count: 1000 });
     expect(rows).toHaveLength(249);
     expect(rows.every((row) => row.consumer === 'staying' && row.deliveries === 1)).toBe(true);
+  });
+
+  it('handoverPending counts as deleted only what was trimmed, not what was acked after it was listed', async () => {
+    const stream = newStream({ maxlenApprox: null });
+    await stream.ensureGroup('g', '0-0');
+    await stream.produceBatch(Array.from({ length: 4 }, (_, n) => ({ type: 'x', payload: order(n) })));
+    const [acked, trimmed] = (await stream.consume('g', 'leaving', 4, 10)).map((entry) => entry.id);
+    await redisSuite.redis.call('XDEL', stream.streamKey, trimmed ?? '');
+    // The leaving consumer's ack of one lands between the handover's XPENDING and its XCLAIM.
+    const call = stream.redis.call.bind(stream.redis);
+    const acking = vi.spyOn(stream.redis, 'call').mockImplementation(async (...args: unknown[]) => {
+      if (args[0] === 'XCLAIM') await redisSuite.redis.xack(stream.streamKey, 'g', acked ?? '');
+      return (call as (...a: unknown[]) => Promise<unknown>)(...args);
+    });
+    try {
+      expect(await stream.handoverPending('g', 'leaving', 'staying')).toEqual({ moved: 2, deleted: 1 });
+    } finally {
+      acking.mockRestore();
+    }
   });
 });
 

@@ -592,8 +592,20 @@ export class EventStream {
     const reply = await redisCommand('XCLAIM', () =>
       this.redis.call('XCLAIM', this.streamKey, group, to, 0, ...ids, 'JUSTID'),
     );
-    const moved = parseIds(reply).length;
-    return { moved, deleted: ids.length - moved, letters: [], last: ids[ids.length - 1] ?? null };
+    const claimed = new Set(parseIds(reply));
+    const unclaimed = ids.filter((id) => !claimed.has(id));
+    // XCLAIM leaves out an ID trimmed from the stream (dropping it from the PEL), and one acked since XPENDING
+    // listed it: only the first kind was deleted, and only it is missing from the stream.
+    const deleted = unclaimed.length === 0 ? 0 : await this.#countMissing(unclaimed);
+    return { moved: claimed.size, deleted, letters: [], last: ids[ids.length - 1] ?? null };
+  }
+
+  /** How many of these IDs the stream no longer holds. The XRANGEs go out together, one round trip. */
+  async #countMissing(ids: readonly string[]): Promise<number> {
+    const replies = await redisCommand('XRANGE', () =>
+      Promise.all(ids.map((id) => this.redis.call('XRANGE', this.streamKey, id, id))),
+    );
+    return replies.filter((reply) => Array.isArray(reply) && reply.length === 0).length;
   }
 
   /** One page of a handover by script, which dead-letters the trimmed IDs in the same step as the claim. */
