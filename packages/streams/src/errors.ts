@@ -61,6 +61,20 @@ export class RequeueStoppedError extends StreamError {
 }
 
 /**
+ * `produceBatch` failed part-way: the chunks (of 250 events) that answered were appended, and `ids` are theirs, in
+ * input order, counted as produced; of the others, one cut off by a lost connection may have been appended
+ * unanswered, and one a script error stopped may have appended part of itself. `cause` is the failure.
+ */
+export class ProduceStoppedError extends StreamError {
+  readonly ids: readonly string[];
+
+  constructor(message: string, ids: readonly string[], options?: ErrorOptions) {
+    super(message, options);
+    this.ids = ids;
+  }
+}
+
+/**
  * Runs a Redis call, turning its failure into this library's errors: NOGROUP (and a blocked read's stream
  * deleted under it) into `GroupNotFoundError`, anything else into a `StreamError` that names the operation.
  */

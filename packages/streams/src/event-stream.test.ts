@@ -1,4 +1,4 @@
-import { EventStream, GroupNotFoundError, type StreamEntry } from '@streamscope/streams';
+import { EventStream, GroupNotFoundError, ProduceStoppedError, type StreamEntry } from '@streamscope/streams';
 import { dropConnectionDuringAppend, uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
 import { describe, expect, it, vi } from 'vitest';
 
@@ -39,6 +39,38 @@ describe('EventStream producing', () => {
     expect(replayed[7]?.fields.type).toBe('t1');
     expect(await stream.produceBatch([])).toEqual([]);
     expect(stream.stats().produced).toBe(2500);
+  });
+
+  it('produceBatch failed part-way tells and counts the IDs of the chunks it appended', async () => {
+    const stream = newStream({ maxlenApprox: null });
+    await stream.produceBatch([{ type: 'warm-up', payload: order(0) }]); // defines the script command
+    const commands = stream.redis as unknown as Record<string, (...args: string[]) => Promise<unknown>>;
+    const name = Object.keys(commands).find((key) => key.startsWith('streamscopeProduceBatch')) ?? '';
+    const appendChunk = commands[name]?.bind(stream.redis);
+    let chunks = 0;
+    // The second chunk of 250 fails, as a script Redis refused (OOM, say) would.
+    const failing = vi
+      .spyOn(commands, name)
+      .mockImplementation((...args: string[]) =>
+        ++chunks === 2
+          ? Promise.reject(new Error('OOM command not allowed'))
+          : (appendChunk?.(...args) ?? Promise.resolve()),
+      );
+    const events = Array.from({ length: 600 }, (_, n) => ({ type: 'x', payload: order(n) }));
+    try {
+      const stopped = await stream.produceBatch(events).catch((error: unknown) => error);
+      expect(stopped).toBeInstanceOf(ProduceStoppedError);
+      const { ids, message } = stopped as ProduceStoppedError;
+      expect(message).toBe(
+        "XADD batch failed: OOM command not allowed (after appending 350 of the batch's 600 events)",
+      );
+      // The first chunk's 250 and the last one's 100, the failed chunk's between them missing.
+      expect(ids).toHaveLength(350);
+      expect((await stream.replay('-', '+', 1000)).slice(1).map((entry) => entry.id)).toEqual(ids);
+      expect(stream.stats().produced).toBe(1 + 350);
+    } finally {
+      failing.mockRestore();
+    }
   });
 
   it('produceBatch stores any text exactly as produce does', async () => {

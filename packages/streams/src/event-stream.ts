@@ -15,6 +15,7 @@ import { COUNT_RANGE_LUA, countRangePaged } from './count-range-script.js';
 import { AUTOCLAIM_WITH_LETTERS_LUA, HANDOVER_WITH_LETTERS_LUA } from './dead-letter-scripts.js';
 import {
   GroupNotFoundError,
+  ProduceStoppedError,
   redisCommand,
   StreamArgumentError,
   StreamError,
@@ -260,21 +261,32 @@ export class EventStream {
     // Array.from, not map: a hole in a sparse array is checked (and refused) like any other element.
     const encoded = Array.from(events, encodeBatchEvent);
     const produceChunk = this.#script(PRODUCE_BATCH_COMMAND);
-    const ids = await redisCommand('XADD batch', async () => {
-      // Each chunk is written as soon as it is serialised, so Redis appends one chunk while the next is
-      // being prepared; replies come back in order on the one connection.
-      const replies: Promise<unknown>[] = [];
-      for (let start = 0; start < encoded.length; start += PRODUCE_BATCH_CHUNK) {
-        replies.push(
-          produceChunk(
-            this.streamKey,
-            maxlen,
-            JSON.stringify(encoded.slice(start, start + PRODUCE_BATCH_CHUNK)),
-          ),
-        );
-      }
-      return (await Promise.all(replies)).flatMap(parseProducedIds);
-    });
+    // Each chunk is written as soon as it is serialised, so Redis appends one chunk while the next is being
+    // prepared; replies come back in order on the one connection.
+    const replies: Promise<unknown>[] = [];
+    for (let start = 0; start < encoded.length; start += PRODUCE_BATCH_CHUNK) {
+      const chunk = JSON.stringify(encoded.slice(start, start + PRODUCE_BATCH_CHUNK));
+      replies.push(produceChunk(this.streamKey, maxlen, chunk));
+    }
+    const settled = await Promise.allSettled(replies);
+    // Every chunk that answered was appended, those after a failed one included: their IDs are told and counted,
+    // not lost with the failure.
+    const ids = settled.flatMap((reply) =>
+      reply.status === 'fulfilled'
+        ? parseProducedIds(reply.value as Parameters<typeof parseProducedIds>[0])
+        : [],
+    );
+    const failed = settled.find((reply) => reply.status === 'rejected');
+    if (failed !== undefined) {
+      this.#counters.produced += ids.length;
+      const failure = wrapRedisError('XADD batch', failed.reason);
+      if (ids.length === 0) throw failure;
+      throw new ProduceStoppedError(
+        `${failure.message} (after appending ${ids.length} of the batch's ${events.length} events)`,
+        ids,
+        { cause: failure },
+      );
+    }
     this.#counters.produced += ids.length;
     return ids;
   }

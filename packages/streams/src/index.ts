@@ -41,6 +41,7 @@ export {
   GroupNotFoundError,
   NoRoomError,
   NothingToRequeueError,
+  ProduceStoppedError,
   RequeueRefusedError,
   RequeueStoppedError,
   StreamArgumentError,

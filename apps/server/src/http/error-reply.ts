@@ -1,6 +1,7 @@
 import { describeIssues, type ErrorCode } from '@streamscope/protocol';
 import {
   GroupNotFoundError,
+  ProduceStoppedError,
   RequeueRefusedError,
   StreamArgumentError,
   WorkerClosedError,
@@ -45,7 +46,11 @@ export function errorReply(error: unknown): ErrorReply {
   if (error instanceof GroupNotFoundError) return reply('not_found', error.message);
   if (error instanceof WorkerClosedError) return reply('conflict', error.message);
   if (error instanceof RequeueRefusedError) return reply('refused', error.message);
-  // ioredis fails commands it cannot send while Redis is away; say so rather than "internal error".
+  // ioredis fails commands it cannot send while Redis is away; say so rather than "internal error". A batch cut
+  // off part-way says how much of it went in, which "Redis is unavailable" alone would hide.
+  if (error instanceof ProduceStoppedError) {
+    return reply(isRedisUnavailable(error) ? 'unavailable' : 'internal', error.message);
+  }
   if (isRedisUnavailable(error)) return reply('unavailable', REDIS_UNAVAILABLE);
   return reply('internal', error instanceof Error ? error.message : String(error));
 }

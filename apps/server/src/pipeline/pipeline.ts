@@ -19,6 +19,7 @@ import {
   type LifecycleEvent,
   type LifecycleKind,
   ProcessedIds,
+  ProduceStoppedError,
   REQUEUED_FROM_FIELD,
   type RequeueResult,
   RequeueStoppedError,
@@ -1339,7 +1340,17 @@ export class Pipeline {
       // When XADD was sent, not when its reply came: a worker's read of the entry can be answered first, and its
       // "delivered" then came a millisecond before "produced" on the timeline.
       const ts = Date.now();
-      const ids = await this.stream.produceBatch(events);
+      let ids: string[];
+      try {
+        ids = await this.stream.produceBatch(events);
+      } catch (error) {
+        // Appended in part: those entries exist, and their timelines begin here too (which event each was, the
+        // failed chunks between them leave unknown).
+        if (error instanceof ProduceStoppedError) {
+          for (const id of error.ids) this.#recordProduced(id, null, null, ts);
+        }
+        throw error;
+      }
       ids.forEach((id, index) => {
         this.#recordProduced(id, events[index]?.type ?? null, null, ts);
       });
