@@ -200,21 +200,22 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     const value = values[flag];
     return typeof value === 'string' ? value : env[variable] || undefined;
   };
-  // The Redis address is one setting in two forms: a flag of either form wins over the environment's, whichever
-  // form that is (REDIS_URL set for other tools must not refuse `--redis-host`). Only the flags, or only the
-  // environment, may give both forms at once: that is the mistake, said in the words it was made in.
-  const addressFlags = ['redis-url', 'redis-host', 'redis-port'].some(
-    (flag) => typeof values[flag] === 'string',
-  );
-  const address = addressFlags
-    ? { url: values['redis-url'], host: values['redis-host'], port: values['redis-port'], words: FLAG_WORDS }
-    : { url: env.REDIS_URL, host: env.REDIS_HOST, port: env.REDIS_PORT, words: ENV_WORDS };
+  // The Redis address is one setting in two forms, URL or host and port. The form the flags give wins over the
+  // environment's other form (REDIS_URL set for other tools must not refuse `--redis-host`); within the form, what
+  // a flag leaves out the environment fills in (REDIS_HOST=h1 with `--redis-port 7000` is h1:7000). Only the
+  // flags, or only the environment, may give both forms at once: that is the mistake, said in its own words.
+  const flag = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
   // An empty variable is an unset one, as elsewhere; an empty flag is a value, for the schema to refuse.
-  const blankIsUnset = (value: unknown) =>
-    typeof value === 'string' && (addressFlags || value !== '') ? value : undefined;
-  const redisUrl = blankIsUnset(address.url);
-  const redisHost = blankIsUnset(address.host);
-  const redisPort = blankIsUnset(address.port);
+  const variable = (name: string) => env[name] || undefined;
+  const urlFlag = flag('redis-url');
+  const hostFlag = flag('redis-host');
+  const portFlag = flag('redis-port');
+  const byFlags = urlFlag !== undefined || hostFlag !== undefined || portFlag !== undefined;
+  const fromEnv = (name: string) => (urlFlag === undefined ? variable(name) : undefined);
+  const address = byFlags
+    ? { url: urlFlag, host: hostFlag ?? fromEnv('REDIS_HOST'), port: portFlag ?? fromEnv('REDIS_PORT') }
+    : { url: variable('REDIS_URL'), host: variable('REDIS_HOST'), port: variable('REDIS_PORT') };
+  const { url: redisUrl, host: redisHost, port: redisPort } = address;
   const bothForms = redisUrl !== undefined && (redisHost !== undefined || redisPort !== undefined);
   const parsed = configSchema.safeParse({
     host: pick('host', 'STREAMSCOPE_HOST'),
@@ -248,7 +249,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
       .filter((origin) => origin !== ''),
   });
   const problems = [
-    ...(bothForms ? [`give either ${address.words}, not both`] : []),
+    ...(bothForms ? [`give either ${byFlags ? FLAG_WORDS : ENV_WORDS}, not both`] : []),
     ...(parsed.success ? [] : parsed.error.issues.map((issue) => issue.message)),
   ];
   if (!parsed.success || problems.length > 0) {

@@ -266,6 +266,9 @@ describe('configuration', () => {
       parseConfig(['--redis-url', 'redis://h2:7000'], { REDIS_HOST: 'h1', REDIS_PORT: '6390' }).redisTarget,
     ).toEqual({ url: 'redis://h2:7000', label: 'h2:7000' });
     expect(parseConfig([], { REDIS_URL: '', REDIS_HOST: 'h1' }).redisTarget?.label).toBe('h1:6379');
+    // Within the flags' form, the environment fills in what they leave out.
+    expect(parseConfig(['--redis-port', '7000'], { REDIS_HOST: 'h1' }).redisTarget?.label).toBe('h1:7000');
+    expect(parseConfig(['--redis-host', 'h2'], { REDIS_PORT: '7001' }).redisTarget?.label).toBe('h2:7001');
   });
 
   it.each([
@@ -330,7 +333,6 @@ describe('configuration', () => {
     ['--reap-interval-ms', '50', /reap-interval-ms must be at least 100/],
     ['--redis-port', '70000', /redis-port must be at most 65535/],
     // Number() reads these as 0: a random port, every pending entry claimable at once, no simulated work.
-    ['--port', '', /port must not be empty/],
     ['--claim-idle-ms', ' ', /claim-idle-ms must not be empty/],
     ['--process-latency-ms', '', /process-latency-ms must not be empty/],
     // …and these as 16 and 1000, which no one writing a port or a length means.
