@@ -182,6 +182,18 @@ describe('reference demo routes: bodies as the reference reads them', () => {
     expect(await json(await post('application/x-www-form-urlencoded', '{"count":3}'))).toMatchObject({
       produced: 3,
     });
+    // Text that is no form is refused, not read as a form of one blank field and run on the defaults.
+    for (const [type, body] of [
+      ['text/plain', 'count: 5'],
+      ['text/plain', '[5]'],
+      [null, 'hello'],
+    ] as const) {
+      const refused = await post(type, body);
+      expect(refused.status, body).toBe(400);
+      expect((await json(refused)).error, body).toMatch(
+        /^the body is not form fields: .* has no "="; send name=value pairs/,
+      );
+    }
     const latin1 = await post('text/plain', 'type=caf%E9');
     expect(latin1.status).toBe(400);
     expect((await json(latin1)).error).toMatch(/type is not percent-encoded UTF-8/);

@@ -1,6 +1,7 @@
 import { type Command, LIMITS, type Snapshot } from '@streamscope/protocol';
 import type { RecentOutcome } from '@streamscope/streams';
 import { type Context, Hono } from 'hono';
+import { boundedText } from '../live/bounded-view.js';
 import { assertRedisReady, CommandError } from '../pipeline/command-error.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import { READ_ONLY_COMMANDS, runCommand } from '../pipeline/run-command.js';
@@ -204,6 +205,15 @@ async function bodyOf(c: Context): Promise<{ body: unknown; isJson: boolean }> {
   }
   // Its escapes must spell UTF-8 too: URLSearchParams puts U+FFFD in place of what does not.
   assertUtf8Form(text, 'form field');
+  // Text that is no form (`count: 5`, `[5]`, `hello`) read as one is a field named by all of it, blank, which the
+  // reference's reading drops: the route then ran on its defaults, producing one event where five were meant.
+  const notAField = text.split('&').find((part) => part !== '' && !part.includes('='));
+  if (notAField !== undefined) {
+    throw new CommandError(
+      'bad_request',
+      `the body is not form fields: ${JSON.stringify(boundedText(notAField, 40))} has no "="; send name=value pairs joined by & (count=5&type=order.paid), or a JSON object`,
+    );
+  }
   const form: Record<string, string | string[]> = {};
   for (const [name, value] of new URLSearchParams(text)) {
     const earlier = form[name];
