@@ -1,5 +1,5 @@
 import { type CommandResults, LIMITS } from '@streamscope/protocol';
-import { type FormEvent, useCallback, useState } from 'react';
+import { type FormEvent, useCallback, useRef, useState } from 'react';
 import { useCommand } from '../../hooks/use-command';
 import { useOnStreamReset } from '../../hooks/use-stream-reset';
 import { formatCount } from '../../lib/format';
@@ -22,9 +22,12 @@ export function ReplayPanel() {
   const [shown, setShown] = useState<Replayed | null>(null);
   useOnStreamReset(useCallback(() => setShown(null), []));
 
+  // Only the answer to the replay asked last is shown: an earlier one answering after it must not replace it.
+  const asked = useRef(0);
   const run = async (range: Replayed['range']) => {
+    const attempt = ++asked.current;
     const result = await replay.run({ type: 'replay', ...range, count: parseNumberInput(limit) });
-    if (result !== null) setShown({ result, range });
+    if (result !== null && attempt === asked.current) setShown({ result, range });
   };
   const onReplay = (event: FormEvent) => {
     event.preventDefault();
