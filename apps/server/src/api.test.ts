@@ -177,13 +177,16 @@ describe('JSON API: crashes queued', () => {
       crashQueued: 999,
     });
     const over = await post('/api/consumer/crash', { ...consumer, count: 2 });
-    expect(over.status).toBe(400);
+    expect(over.status).toBe(409);
     expect((await json(over)).message).toBe(
-      'notifications/crash-bound has 999 crash(es) queued already; at most 1000 may stand queued, so 1 more',
+      'consumer notifications/crash-bound has 999 crashes queued; at most 1000 may be, so only 1 more',
     );
     expect(await json(await post('/api/consumer/crash', { ...consumer, count: 1 }))).toMatchObject({
       crashQueued: 1_000,
     });
+    expect((await json(await post('/api/consumer/crash', { ...consumer, count: 1 }))).message).toBe(
+      'consumer notifications/crash-bound has 1000 crashes queued, the most it may have',
+    );
     expect((await post('/api/consumer/remove', consumer)).status).toBe(200);
   });
 });

@@ -87,9 +87,12 @@ function handlersFor(pipeline: Pipeline): Handlers {
       // The bound is on what stands queued, not on one call: a thousand calls of 1,000 queued a million drops.
       const queued = worker.status().crashQueued;
       if (queued + count > LIMITS.crashMax) {
+        const room = LIMITS.crashMax - queued;
         throw new CommandError(
-          'bad_request',
-          `${group}/${name} has ${queued} crash(es) queued already; at most ${LIMITS.crashMax} may stand queued, so ${Math.max(0, LIMITS.crashMax - queued)} more`,
+          'conflict',
+          room > 0
+            ? `consumer ${group}/${name} has ${queued} crashes queued; at most ${LIMITS.crashMax} may be, so only ${room} more`
+            : `consumer ${group}/${name} has ${queued} crashes queued, the most it may have`,
         );
       }
       worker.crashNext(count);
