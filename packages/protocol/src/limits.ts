@@ -11,6 +11,8 @@ export const LIMITS = {
   poisonMax: 100,
   dlqListMax: 500,
   reapIntervalMinMs: 100,
+  /** Lifecycle events one `deliveries` message carries at most (trouble first); the rest are counted as omitted. */
+  feedPerTick: 500,
 } as const;
 
 /** The event types the demo producer picks from when none is chosen. */

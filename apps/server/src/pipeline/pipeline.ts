@@ -181,7 +181,7 @@ export class Pipeline {
   readonly producer: ContinuousProducer;
   readonly retention: RetentionPolicy;
   readonly history = new EntryHistory();
-  readonly feed = new TickBuffer<LifecycleEventView>(500, isTrouble);
+  readonly feed = new TickBuffer<LifecycleEventView>(LIMITS.feedPerTick, isTrouble);
   /**
    * What the read-only tail saw since the last tick: the newest 100, within 128 KB as sent (another application's
    * entries of 100 fields of 1,000 characters are 200 KB each, bounded: 100 of them made a 20 MB tick), the rest

@@ -1,3 +1,4 @@
+import { LIMITS } from '@streamscope/protocol';
 import { memo, useState } from 'react';
 import { useFreezableNewestFirst } from '../../hooks/use-freeze';
 import { useLiveListsSince } from '../../hooks/use-stream-reset';
@@ -77,8 +78,9 @@ export function LiveFeed() {
     <Panel id="live-events" title="Live events" className="live-feed" actions={actions}>
       {omitted > 0 ? (
         <p className="feed-omitted">
-          {formatCount(omitted)} events not sent to this page so far: at this rate the server sends it a few
-          hundred per update, trouble first. An entry's timeline still has all its steps.
+          {formatCount(omitted)} events not sent to this page so far: the server sends at most{' '}
+          {formatCount(LIMITS.feedPerTick)} per update, trouble first. An entry's timeline still has all its
+          steps.
         </p>
       ) : null}
       {newestFirst.length === 0 ? (

@@ -142,7 +142,11 @@ export function ProducePanel() {
               </span>
             ))}
             , under the {formatCount(producer?.rate ?? 0)}/s produced:{' '}
-            {maxlen === null ? 'a trim' : <>past MAXLEN ~ {formatCount(maxlen)}, each XADD</>} removes entries{' '}
+            {maxlen === null ? (
+              <>the stream grows, and a trim or a retention policy removes entries </>
+            ) : (
+              <>past MAXLEN ~ {formatCount(maxlen)}, each XADD removes entries </>
+            )}
             {behind.length === 1 ? 'it has' : 'they have'} not read. Add consumers, or lower the rate.
           </p>
         )}

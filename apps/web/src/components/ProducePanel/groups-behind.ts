@@ -1,13 +1,11 @@
 import type { GroupView } from '@streamscope/protocol';
+import { RATE_TOLERANCE } from './producer-shortfall';
 
 /** A group whose consumers ack well below what the producer adds: `ackedPerSec` as measured last. */
 export interface GroupBehind {
   readonly name: string;
   readonly ackedPerSec: number;
 }
-
-/** A measured ack rate this far under the production rate is falling behind, not rounding (see producer-shortfall). */
-const TOLERANCE = 0.9;
 
 /**
  * The groups the running producer outpaces: more than a second of its entries behind, and acking well under what
@@ -23,7 +21,7 @@ export function groupsBehind(
   return groups
     .filter(
       ({ lag, ackedPerSec }) =>
-        lag !== null && lag > producerRate && ackedPerSec < producedPerSec * TOLERANCE,
+        lag !== null && lag > producerRate && ackedPerSec < producedPerSec * RATE_TOLERANCE,
     )
     .map(({ name, ackedPerSec }) => ({ name, ackedPerSec }));
 }

@@ -2,7 +2,7 @@ import { type KeyboardEvent, useEffect, useId, useMemo, useRef } from 'react';
 import { formatClockMs, formatDuration } from '../../lib/format';
 import { describeEvent, KIND_TONE } from '../../lib/lifecycle';
 import { useDashboard } from '../../store/store';
-import { closeEntryTimeline } from './open-timeline';
+import { closeEntryTimeline, FOCUSABLE } from './open-timeline';
 import { timelineLanes } from './timeline-groups';
 import './TimelinePanel.css';
 
@@ -146,10 +146,11 @@ export function TimelinePanel() {
   );
 }
 
-const FOCUSABLE =
-  'button:not([disabled]), a[href], input:not([disabled]), select:not([disabled]), [tabindex="0"]';
-
-/** Tab from the panel's last control goes to its first, and Shift+Tab from its first to its last. */
+/**
+ * Tab from the panel's last control goes to its first, and Shift+Tab from its first to its last. Not a modal
+ * dialog (no `aria-modal`, no `showModal`): the page beside it stays live and clickable, and Escape, from the
+ * panel or the page, is the keyboard's way out, focus going back to the ID that opened it.
+ */
 function cycleFocus(event: KeyboardEvent<HTMLDialogElement>): void {
   const controls = [...event.currentTarget.querySelectorAll<HTMLElement>(FOCUSABLE)];
   const first = controls[0];

@@ -5,7 +5,9 @@ let returnFocusTo: HTMLElement | null = null;
 /** The card or panel around it: at thousands of events a second the ID that opened the panel is gone by close. */
 let returnFocusWithin: HTMLElement | null = null;
 
-const FOCUSABLE = 'button:not([disabled]), a[href], input:not([disabled]), select:not([disabled]), textarea';
+/** What keyboard focus can land on, of what the page draws. */
+export const FOCUSABLE =
+  'button:not([disabled]), a[href], input:not([disabled]), select:not([disabled]), textarea, [tabindex="0"]';
 
 /** Opens the timeline panel for one entry and asks the server for its history (`entry.history`). */
 export function openEntryTimeline(id: string): void {
