@@ -67,8 +67,10 @@ export async function releaseConnection({ redis, owned }: HeldConnection): Promi
  * commands it still held fail (`Connection is closed.`), and so does any sent to it later.
  */
 export async function closeRedis(redis: Redis): Promise<void> {
+  // Ended already (a worker drops its connection to cut a blocked read short): nothing is left to close.
+  if (redis.status === 'end') return;
   if (redis.status !== 'ready') {
-    redis.disconnect();
+    dropConnection(redis);
     // Between two reconnect attempts there is no socket for disconnect() to close: it only cancels the next
     // attempt, and the client stayed 'reconnecting' for good, every command it held (a produce() under way)
     // and every one sent later waiting forever. Ended as ioredis ends a client whose socket closes.
@@ -78,8 +80,24 @@ export async function closeRedis(redis: Redis): Promise<void> {
   try {
     await redis.quit();
   } catch {
-    redis.disconnect();
+    dropConnection(redis);
   }
+}
+
+/**
+ * `disconnect()`, without its wait on a socket already closed. ioredis ends the socket and arms a timer
+ * (`disconnectTimeout`, 2 s) to destroy it should it not close; on a socket closed already (a connection that
+ * is reconnecting, or was dropped before) it never closes again, the timer is never cleared, and it kept the
+ * application's process alive 2 s after every worker, tail and stream had been closed.
+ */
+export function dropConnection(redis: Redis): void {
+  // `connector` is private in ioredis's types; its `disconnectTimeout` is read when the timer is armed.
+  const internals = redis as unknown as {
+    stream?: { destroyed?: boolean };
+    connector?: { disconnectTimeout: number };
+  };
+  if (internals.stream?.destroyed && internals.connector) internals.connector.disconnectTimeout = 0;
+  redis.disconnect();
 }
 
 /** What ioredis's own close path does once a socket is gone: status `end`, and every queued command failed. */

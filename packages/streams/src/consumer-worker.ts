@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import { assertInteger, assertName, assertOptions } from './arguments.js';
-import { closeRedis, onConnectionClose } from './connection.js';
+import { closeRedis, dropConnection, onConnectionClose } from './connection.js';
 import type {
   ConsumerWorkerEvents,
   DeliverySource,
@@ -531,7 +531,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     // is the prompt way out. Anything Redis delivered meanwhile stays in this consumer's PEL.
     if (this.#reading) {
       disconnecting = true;
-      connection?.disconnect();
+      if (connection) dropConnection(connection);
     }
     if (wasRunning) {
       try {
@@ -623,7 +623,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         await acked;
         if (blocking) {
           this.#reading = true;
-          if (this.#stop.signal.aborted) this.#connection?.disconnect();
+          if (this.#stop.signal.aborted && this.#connection) dropConnection(this.#connection);
           // Paused while the XACK was out: the read behind it has reached Redis by now, so it can be unblocked.
           if (this.#paused) void this.#unblockRead();
         }

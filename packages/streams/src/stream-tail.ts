@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { assertInteger, assertOptions, optionNames } from './arguments.js';
+import { dropConnection } from './connection.js';
 import { redisCommand, WorkerClosedError } from './errors.js';
 import { assertEventStream, type EventStream } from './event-stream.js';
 import { guardedEmit, warnListenerFailed, warnUnheardError } from './guarded-emit.js';
@@ -133,7 +134,7 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
     this.#wake();
     this.#waits.abandon(new Error('tail closed'));
     // Closing the connection is the prompt way out of a blocked XREAD.
-    this.#connection?.disconnect();
+    if (this.#connection) dropConnection(this.#connection);
     await this.#loop;
   }
 
