@@ -591,6 +591,10 @@ describe('ConsumerWorker', () => {
     expect(worker.status().state).toBe('closed');
     await expect(worker.reapIdlePel()).rejects.toBeInstanceOf(WorkerClosedError);
     await expect(worker.start()).rejects.toBeInstanceOf(WorkerClosedError);
+    // Nor is a pause or a crash taken, silently, by a worker that reads nothing again.
+    await expect(worker.pause()).rejects.toThrow('worker g/w was closed and cannot be paused');
+    expect(() => worker.resume()).toThrow(WorkerClosedError);
+    expect(() => worker.crashNext(3)).toThrow('worker g/w was closed and cannot be given crashes');
   });
 
   it('close waits for the in-flight handler and acks its entry', async () => {

@@ -358,6 +358,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
    * Resolves once Redis has ended the block, so whatever is appended afterwards stays undelivered.
    */
   async pause(): Promise<void> {
+    this.#assertNotClosed('paused');
     this.#paused = true;
     const read = this.#loopRead;
     // A read still behind its batch's XACK is unblocked by the loop once the XACK is answered.
@@ -375,6 +376,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   }
 
   resume(): void {
+    this.#assertNotClosed('resumed');
     this.#paused = false;
     this.#resume?.();
   }
@@ -390,7 +392,15 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   /** Drops the next `count` deliveries without ack, as a worker dying mid-message would. */
   crashNext(count: number): void {
     assertInteger(count, 'crash count', 1);
+    this.#assertNotClosed('given crashes');
     this.#crashQueued += count;
+  }
+
+  /** A closed worker reads nothing again: a pause or crash asked of it did nothing, silently, where start() threw. */
+  #assertNotClosed(what: string): void {
+    if (this.#state === 'closing' || this.#state === 'closed') {
+      throw new WorkerClosedError(`worker ${this.group}/${this.name} was closed and cannot be ${what}`);
+    }
   }
 
   /**

@@ -1140,7 +1140,9 @@ export class Pipeline {
           await this.#seed(stopped, paused);
           const back = stopped.filter(({ group, name }) => this.pool.find(group, name));
           for (const { group, name, crashQueued } of back) {
-            if (crashQueued > 0) this.pool.find(group, name)?.crashNext(crashQueued);
+            const worker = this.pool.find(group, name);
+            // Not one the server's close has begun to stop: it reads nothing again.
+            if (crashQueued > 0 && worker?.status().state === 'running') worker.crashNext(crashQueued);
           }
           await this.#saveQuietly({ consumers: back });
         })
