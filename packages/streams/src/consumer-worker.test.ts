@@ -1,4 +1,5 @@
 import {
+  ConsumerInUseError,
   ConsumerWorker,
   type ConsumerWorkerOptions,
   EventStream,
@@ -574,6 +575,22 @@ describe('ConsumerWorker', () => {
     expect(runs).toEqual([2]);
     expect(of('failed').map((event) => [event.id, event.deliveryCount])).toEqual([[id, 2]]);
     expect((await stream.pendingDetail('g')).map((row) => [row.id, row.deliveries])).toEqual([[id, 2]]);
+  });
+
+  it('refuses to start a second worker of one consumer on one EventStream, until the first is closed', async () => {
+    const stream = await newStream();
+    const { worker } = await startWorker(stream, 'twin');
+    const twin = new ConsumerWorker(stream, 'g', 'twin');
+    await expect(twin.start()).rejects.toThrow(
+      new ConsumerInUseError(
+        'consumer g/twin already has a running worker on this EventStream: two would share one pending list. Close that one first, or pick another name',
+      ),
+    );
+    expect(twin.status().state).toBe('new');
+    await worker.close();
+    await twin.start();
+    redisSuite.afterThisTest(() => twin.close());
+    expect(twin.status().state).toBe('running');
   });
 
   it('close during a block returns within blockMs + 200 ms and is idempotent', async () => {

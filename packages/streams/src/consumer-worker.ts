@@ -197,6 +197,8 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   readonly #peers: InProcessPeers;
   /** What this worker shows its peers (see `InProcessPeers`). */
   readonly #asPeer: PeerView = {
+    consumer: () => this.name,
+    source: () => this.#stream,
     held: () => this.#inHand,
     readsInFlight: () => this.#readsInFlight,
     watchAcks: (acked) => {
@@ -273,8 +275,9 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       if (this.#state === 'running') return;
       throw new WorkerClosedError(`worker ${this.group}/${this.name} was closed and cannot start again`);
     }
-    this.#state = 'running';
+    // Refused before anything starts when another worker here reads as this consumer already.
     this.#peers.join(this.#asPeer);
+    this.#state = 'running';
     const connection = this.#stream.redis.duplicate({
       connectionName: workerConnectionName(this.#stream.streamKey, this.group, this.name),
     });

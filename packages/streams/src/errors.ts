@@ -18,6 +18,9 @@ export class GroupNotFoundError extends StreamError {}
 /** The worker was closed; it accepts no more work. */
 export class WorkerClosedError extends StreamError {}
 
+/** A worker started for a consumer that another running worker of this process reads as already. */
+export class ConsumerInUseError extends StreamError {}
+
 /** A dead letter that cannot be put back on the stream; it stays in the dead-letter stream. */
 export class RequeueRefusedError extends StreamError {}
 

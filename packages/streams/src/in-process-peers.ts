@@ -1,10 +1,15 @@
 import type { Redis } from 'ioredis';
+import { ConsumerInUseError } from './errors.js';
 
 /**
  * What a worker shows its peers of the entries it deals with: for judging IDs that Redis reports trimmed, and
  * for the reason of a dead letter.
  */
 export interface PeerView {
+  /** The consumer it reads as: two workers of one name would share (and hand over, and ack) one PEL. */
+  consumer(): string;
+  /** The `EventStream` it was made with. */
+  source(): object;
   /** The IDs in its hands (being handled, or handled and their XACK not confirmed): their fields were not lost. */
   held(): ReadonlySet<string>;
   /** Its reads and claims whose replies have not been taken yet. */
@@ -37,6 +42,7 @@ const byStreamAndGroup = new Map<string, Set<PeerView>>();
  */
 export class InProcessPeers {
   readonly #key: string;
+  readonly #group: string;
 
   /**
    * `redis` says which stream `streamKey` is: the same key and group in another Redis, or another database of
@@ -46,10 +52,23 @@ export class InProcessPeers {
    */
   constructor(redis: Redis, streamKey: string, group: string) {
     this.#key = [databaseOf(redis), streamKey, group].join('\u0000');
+    this.#group = group;
   }
 
+  /**
+   * Adds a worker. One made with the same `EventStream` as a running worker of the same consumer is refused, and
+   * not added: that is one application starting a consumer twice. (Two `EventStream`s of one key are how a test
+   * runs two servers in one process, each standing for a process of its own; Redis tells those apart.)
+   */
   join(peer: PeerView): void {
     let peers = byStreamAndGroup.get(this.#key);
+    for (const other of peers ?? []) {
+      if (other.consumer() === peer.consumer() && other.source() === peer.source()) {
+        throw new ConsumerInUseError(
+          `consumer ${this.#group}/${peer.consumer()} already has a running worker on this EventStream: two would share one pending list. Close that one first, or pick another name`,
+        );
+      }
+    }
     if (!peers) {
       peers = new Set();
       byStreamAndGroup.set(this.#key, peers);

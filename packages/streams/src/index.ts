@@ -38,6 +38,7 @@ export {
   type SkippedLetter,
 } from './dead-letters.js';
 export {
+  ConsumerInUseError,
   GroupNotFoundError,
   NoRoomError,
   NothingToRequeueError,
