@@ -155,6 +155,7 @@ export interface DeadLetter extends Omit<DeadLetterInfo, 'fields'> {
   readonly id: string;
   readonly originalId: string;
   readonly ts: number;
+  /** The original fields as written to the letter; `{}` for one whose entry was trimmed away (sent with `null`). */
   readonly fields: Readonly<Record<string, string>>;
 }
 
