@@ -226,7 +226,7 @@ describe('JSON API: bad input changes nothing and says what was wrong', () => {
       'form fields',
       '/api/produce',
       'count=3&type=order.paid',
-      /^body is form fields \(count=3…\), not JSON: send a JSON object/,
+      /^body is form fields \(count=3&type=order\.paid\), not JSON: send a JSON object of the arguments/,
     ],
   ];
   it.each(cases)('%s', async (_label, path, body, message) => {

@@ -63,9 +63,10 @@ export async function jsonBody(c: Context): Promise<unknown> {
   const text = await bodyText(c);
   // `count=3`, as the reference's scripts send it: "Unexpected token 'c'" alone did not say what to send instead.
   if (FORM_FIELDS.test(text)) {
+    const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
     throw new CommandError(
       'bad_json',
-      `body is form fields (${text.split('&')[0]?.slice(0, 40)}…), not JSON: send a JSON object ({"count": 3}) here, or the form to the reference routes (POST /produce, /crash, …)`,
+      `body is form fields (${shown}), not JSON: send a JSON object of the arguments here, or the form to the reference routes (POST /produce, /crash, …)`,
     );
   }
   return parseJson(text);
