@@ -614,7 +614,7 @@ export class EventStream {
 
   /**
    * How many of these IDs the stream no longer holds. The XRANGEs go out together, one round trip. An entry acked
-   * after the XCLAIM and trimmed before its XRANGE counts as deleted: a miscount only, as nothing was pending.
+   * before the XCLAIM and trimmed before its XRANGE counts as deleted: a miscount only, as nothing was pending.
    */
   async #countMissing(ids: readonly string[]): Promise<number> {
     const replies = await redisCommand('XRANGE', () =>
