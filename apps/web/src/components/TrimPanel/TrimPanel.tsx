@@ -67,6 +67,9 @@ function isPreviewable(text: string): boolean {
  */
 export function TrimPanel() {
   const [maxlen, setMaxlen] = useState(INITIAL_MAXLEN);
+  // A trim whose preview is being asked for before it goes (see `confirmTrim`): a second click meanwhile is
+  // ignored (a double click asked twice, and trimmed twice). Not a disabled button: focus would leave it.
+  const checking = useRef(false);
   // The MAXLEN typed by now, for the preview asked for on connecting, which must not re-run per keystroke.
   const maxlenRef = useRef(maxlen);
   maxlenRef.current = maxlen;
@@ -198,11 +201,13 @@ export function TrimPanel() {
    * a new group had not read, with no preview yet to warn of it).
    */
   const confirmTrim = async (which: PreviewBasis, action: string): Promise<boolean> => {
+    if (checking.current) return false;
     const text = textOf(which);
     // What the server will refuse anyway (the browser's own check lets it through in some cases) is not asked about.
     if (!isPreviewable(text)) return true;
     const plan = planPreview(which, text);
     let summary: ReturnType<typeof summariseTrimPreview>;
+    checking.current = true;
     try {
       summary = summariseTrimPreview(await issueCommand(plan.command, { quiet: true }).result);
     } catch (error) {
@@ -210,6 +215,8 @@ export function TrimPanel() {
       return window.confirm(
         `${action}: what it would take could not be checked (${message}).\n\n${action} anyway?`,
       );
+    } finally {
+      checking.current = false;
     }
     if (!summary.unsafe) return true;
     return window.confirm(
