@@ -61,9 +61,32 @@ describe('JSON API', () => {
     expect(kinds[0]).toBe('produced:null');
     expect(kinds).toContain('acked:analytics');
     expect(kinds).toContain('acked:notifications');
-    // Its steps' times run forward from the append: none before it (a delivery read before XADD's reply was).
+    // Its steps' times run forward from the append.
     const times = history.events.map((event: { ts: number }) => event.ts);
     expect(times).toEqual([...times].sort((a, b) => a - b));
+  });
+
+  it("times an entry's append from when XADD was sent: a delivery read before its reply comes after it", async () => {
+    const { pipeline } = test.server;
+    const produceBatch = pipeline.stream.produceBatch.bind(pipeline.stream);
+    // The reply is slow to come back; the workers, blocked on their own connections, read the entry meanwhile.
+    const slowReply = vi.spyOn(pipeline.stream, 'produceBatch').mockImplementation(async (events) => {
+      const ids = await produceBatch(events);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return ids;
+    });
+    try {
+      const acked = pipeline.totals().acked;
+      const { lastId } = await json(await post('/api/produce', { count: 1 }));
+      await waitForAcks(acked + 2);
+      const events = pipeline.history.of(lastId);
+      const produced = events.find((event) => event.kind === 'produced');
+      const delivered = events.filter((event) => event.kind === 'delivered');
+      expect(delivered).toHaveLength(2);
+      for (const delivery of delivered) expect(produced?.ts).toBeLessThanOrEqual(delivery.ts);
+    } finally {
+      slowReply.mockRestore();
+    }
   });
 
   it('crashes, autoclaims with delivery count 2, and trims', async () => {
