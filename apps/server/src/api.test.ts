@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_EVENT_TYPES, LIMITS, type Snapshot } from '@streamscope/protocol';
+import { ProduceStoppedError } from '@streamscope/streams';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MAX_REQUESTS_PER_CLIENT } from './http/client-limit.js';
 import { holdAppends } from './testing/held-appends.js';
@@ -64,6 +65,30 @@ describe('JSON API', () => {
     // Its steps' times run forward from the append.
     const times = history.events.map((event: { ts: number }) => event.ts);
     expect(times).toEqual([...times].sort((a, b) => a - b));
+  });
+
+  it('says how much of a batch went in when it failed part-way, and those entries have their timelines', async () => {
+    const { pipeline } = test.server;
+    const produceBatch = pipeline.stream.produceBatch.bind(pipeline.stream);
+    // As produceBatch reports a later chunk refused (OOM) after the first was appended.
+    const partly = vi.spyOn(pipeline.stream, 'produceBatch').mockImplementation(async (events) => {
+      const ids = await produceBatch(events.slice(0, 2));
+      throw new ProduceStoppedError(
+        `XADD batch failed: OOM command not allowed (after appending 2 of the batch's ${events.length} events)`,
+        ids,
+      );
+    });
+    try {
+      const answer = await post('/api/produce', { count: 5 });
+      expect(answer.status).toBe(500);
+      expect((await json(answer)).message).toBe(
+        "XADD batch failed: OOM command not allowed (after appending 2 of the batch's 5 events)",
+      );
+    } finally {
+      partly.mockRestore();
+    }
+    const [newest] = await pipeline.stream.tail(1);
+    expect(pipeline.history.of(newest?.id ?? '')[0]).toMatchObject({ kind: 'produced' });
   });
 
   it("times an entry's append from when XADD was sent: a delivery read before its reply comes after it", async () => {
