@@ -24,7 +24,8 @@ export function groupNames(history: readonly HistoryPoint[]): string[] {
   return [...names];
 }
 
-const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+// Three significant digits: with one decimal, a tick at 1,650 read 1.7K, between ticks at 1.1K and 2.2K.
+const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumSignificantDigits: 3 });
 
 export function formatTick(value: number): string {
   return compact.format(value);
