@@ -27,8 +27,10 @@ test('a group created from the page reads the stream once a consumer joins, is r
   ).toBeVisible();
   await expect(dashboard.stat(billing, 'Lag')).toHaveText('10');
 
-  await billing.getByLabel('Consumer name for billing').fill('billing-1');
+  // Left empty, the name field's suggestion is the name.
+  await expect(billing.getByLabel('Consumer name for billing, worker-d if left empty')).toHaveValue('');
   await billing.getByRole('button', { name: 'Add consumer to billing' }).click();
+  await expect(billing.getByText(/^Added worker-d/)).toBeVisible();
   await expect(dashboard.stat(billing, 'Entries read')).toHaveText('10');
   await expect(dashboard.stat(billing, 'Lag')).toHaveText('0');
   await expect(dashboard.stat(billing, 'Pending')).toHaveText('0');
@@ -52,7 +54,7 @@ test('a group created from the page reads the stream once a consumer joins, is r
   await billing.getByRole('button', { name: 'Delete billing' }).click();
   await expect(dashboard.group('billing')).toHaveCount(0);
   // Its panel went with it; what the deletion did is said where the groups are, and has the focus.
-  const note = page.locator('p', { hasText: 'Deleted group billing, after stopping billing-1' });
+  const note = page.locator('p', { hasText: 'Deleted group billing, after stopping worker-d' });
   await expect(note).toBeFocused();
   // The seeded groups are untouched.
   await expect(dashboard.group('analytics')).toBeVisible();

@@ -59,9 +59,13 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }:
   const alertClass = (metric: AlertView['metric']) =>
     hasAlert(groupAlerts, metric) ? 'is-alert' : undefined;
 
+  const suggestedName = consumerNameHint(group.consumers.map((consumer) => consumer.name));
   const onAdd = async (event: FormEvent) => {
     event.preventDefault();
-    const result = await add.run({ type: 'consumer.add', group: group.name, name: name.trim() });
+    // Left empty, the field's suggestion (its placeholder) is the name: "must not be empty" beside a field
+    // showing worker-d read as the page refusing its own suggestion.
+    const typed = name.trim();
+    const result = await add.run({ type: 'consumer.add', group: group.name, name: typed || suggestedName });
     if (result !== null) setName('');
   };
 
@@ -175,10 +179,14 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }:
             <TextField
               label={
                 <>
-                  Consumer name<span className="sr-only"> for {group.name}</span>
+                  Consumer name
+                  <span className="sr-only">
+                    {' '}
+                    for {group.name}, {suggestedName} if left empty
+                  </span>
                 </>
               }
-              placeholder={consumerNameHint(group.consumers.map((consumer) => consumer.name))}
+              placeholder={suggestedName}
               value={name}
               onChange={setName}
             />
