@@ -38,17 +38,17 @@ export function App() {
         <div id="groups" className="area-groups">
           <GroupsSection />
         </div>
-        <div id="dead-letters" className="area-dlq">
-          <DeadLetterPanel />
-        </div>
-        <div className="area-live-tail">
-          <LiveTailPanel />
-        </div>
         <div id="pending" className="area-pending">
           <PendingPanel />
         </div>
         <div className="area-tail">
           <TailPanel />
+        </div>
+        <div id="dead-letters" className="area-dlq">
+          <DeadLetterPanel />
+        </div>
+        <div className="area-live-tail">
+          <LiveTailPanel />
         </div>
         <div id="charts" className="area-charts">
           <ChartsPanel />

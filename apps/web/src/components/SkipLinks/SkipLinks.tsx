@@ -3,8 +3,8 @@ import './SkipLinks.css';
 /** The page's areas a keyboard user may want next, by the `id` each has in `App`. */
 const TARGETS = [
   ['groups', 'Consumer groups'],
-  ['dead-letters', 'Dead letters'],
   ['pending', 'Pending entries'],
+  ['dead-letters', 'Dead letters'],
   ['charts', 'Charts'],
   ['replay', 'Replay'],
   ['live-events', 'Live events'],
