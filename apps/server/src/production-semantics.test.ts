@@ -331,6 +331,7 @@ describe('production semantics', () => {
     expect(await json(post('/api/dlq/requeue-all', { through: later }))).toEqual({
       through: later,
       requeued: 1,
+      merged: 0,
       skipped: 1,
       skippedBy: { trimmed: 1, wide: 0 },
       skippedLetters: [{ id: trimmed, originalId: '1-0', reason: 'trimmed' }],

@@ -57,6 +57,11 @@ export interface CommandResults {
     skippedBy: { trimmed: number; wide: number };
     /** The first 100 of them, oldest first. */
     skippedLetters: { id: string; originalId: string; reason: 'trimmed' | 'wide' }[];
+    /**
+     * Letters of an entry another letter had already put back (each group that dead-lettered a poison pill wrote
+     * one): discarded, as that one copy reaches every group.
+     */
+    merged: number;
     /** It stopped at its bound (10,000 letters) with letters through `through` left: run it again. */
     more: boolean;
     /**

@@ -479,6 +479,7 @@ describe('dead-letter stream', () => {
       skipped: 0,
       skippedBy: { trimmed: 0, wide: 0 },
       skippedLetters: [],
+      merged: 0,
       more: false,
       stoppedForRoom: null,
     });
@@ -489,6 +490,36 @@ describe('dead-letter stream', () => {
     expect(copies.map((copy) => copy.fields.order_id)).toEqual(['o-0', 'o-1', 'o-2']);
     // Nothing left through it: a second click finds nothing to do.
     expect(await deadLetters.requeueThrough(through?.id ?? '')).toMatchObject({ requeued: 0, skipped: 0 });
+  });
+
+  it('puts an entry back once, whichever groups dead-lettered it: its other letters are discarded, that one copy reaching every group', async () => {
+    const { stream, deadLetters } = setUp();
+    const send = (n: number, group: string, fields: Record<string, string> | null) =>
+      deadLetters.send(`${n}-0`, {
+        group,
+        consumer: 'w',
+        deliveryCount: 5,
+        reason: 'x',
+        fields: fields && { type: 'poison.pill', ts_ms: '1', ...fields },
+        stillPending: false,
+      });
+    // Entry 1 lettered by both groups; entry 2 by one group trimmed (nothing to put back), the other not; entry 3 once.
+    const through = [
+      await send(1, 'notifications', { order_id: 'o-1' }),
+      await send(1, 'analytics', { order_id: 'o-1' }),
+      await send(2, 'notifications', null),
+      await send(2, 'analytics', { order_id: 'o-2' }),
+      await send(3, 'analytics', { order_id: 'o-3' }),
+    ].at(-1);
+    const result = await deadLetters.requeueThrough(through ?? '');
+    expect(result).toMatchObject({ requeued: 3, merged: 1, skipped: 1, skippedBy: { trimmed: 1, wide: 0 } });
+    const copies = await stream.replay('-', '+', 10);
+    // Entry 2's second letter waited for its first's answer (refused), so its copy came after entry 3's.
+    expect(copies.map((copy) => copy.fields.requeued_from)).toEqual(['1-0', '3-0', '2-0']);
+    // The trimmed letter of entry 2 stays; it was not the one put back.
+    expect((await deadLetters.newest()).map((letter) => [letter.originalId, letter.group])).toEqual([
+      ['2-0', 'notifications'],
+    ]);
   });
 
   it('leaves the letters it cannot requeue (trimmed, too wide) in place and names them, and requeues the rest', async () => {
@@ -518,6 +549,7 @@ describe('dead-letter stream', () => {
         { id: letterIds[99], originalId: '100-0', reason: 'trimmed' },
         { id: letterIds[149], originalId: '150-0', reason: 'wide' },
       ],
+      merged: 0,
       more: false,
       stoppedForRoom: null,
     });
@@ -597,6 +629,7 @@ describe('dead-letter stream', () => {
       skipped: 0,
       skippedBy: { trimmed: 0, wide: 0 },
       skippedLetters: [],
+      merged: 0,
       more: false,
       stoppedForRoom: null,
     });

@@ -116,6 +116,11 @@ export interface RequeueThroughResult {
   readonly skippedBy: Readonly<Record<SkippedLetter['reason'], number>>;
   /** The first 100 of those, oldest first. */
   readonly skippedLetters: readonly SkippedLetter[];
+  /**
+   * Letters of an entry another letter of this call had already put back (one per group that dead-lettered it, a
+   * poison pill say): discarded, not appended again, as that one copy reaches every group.
+   */
+  readonly merged: number;
   /** It stopped at `limit` with letters through `through` still unread. */
   readonly more: boolean;
   /**
@@ -134,6 +139,12 @@ interface RequeueThroughSettings {
   readonly roomPollMs: number;
   readonly signal: AbortSignal | undefined;
 }
+
+/** What one letter's requeue script did: put it back, left it (and why), or found it gone (`null`). */
+type RequeueOutcome =
+  | RequeueResult
+  | { readonly refused: SkippedLetter['reason']; readonly originalId: string }
+  | null;
 
 /** A letter of a page `requeueThrough` read, and whether requeueing it appends to the stream. */
 interface PageLetter {
@@ -464,14 +475,32 @@ export class DeadLetters {
     const skipped: SkippedLetter[] = [];
     const skippedBy = { trimmed: 0, wide: 0 };
     const waited = { ms: 0 };
+    // An entry put back once reaches every group: its other letters (each group that dead-lettered a poison
+    // pill wrote one) are discarded, not appended again, or every group received it once per letter.
+    const putBack = new Set<string>();
+    let merged = 0;
     const done = (more: boolean, stoppedForRoom: RoomStop | null = null) => ({
       requeued: progress.requeued,
       skipped: skippedBy.trimmed + skippedBy.wide,
       skippedBy: { ...skippedBy },
       skippedLetters: skipped,
+      merged,
       more,
       stoppedForRoom,
     });
+    const settle = (id: string, value: RequeueOutcome) => {
+      // `null`: requeued or discarded by someone else since the page was read.
+      if (value === null) return;
+      if ('refused' in value) {
+        skippedBy[value.refused] += 1;
+        if (skipped.length < SKIPPED_LISTED)
+          skipped.push({ id, originalId: value.originalId, reason: value.refused });
+        return;
+      }
+      if (value.originalId !== '') putBack.add(value.originalId);
+      progress.requeued += 1;
+      onRequeued?.(value);
+    };
     // Letters written during the call are not the caller's to requeue, whatever `through` says (the largest
     // ID, a clock ahead): the newest letter now bounds it too. Otherwise a poison letter requeued on one page
     // and dead-lettered again before the next would be requeued again, and counted twice.
@@ -489,33 +518,40 @@ export class DeadLetters {
         const left = await this.#countBetween(start, end);
         return done(false, { maxlen: fit.maxlen, group: fit.group, waitedMs: waited.ms, left });
       }
-      const page = letters.slice(0, fit).map((letter) => letter.id);
+      const page = letters.slice(0, fit);
       seen += page.length;
-      // One round trip for the page: Redis runs the scripts in the order sent, so the copies keep the
-      // letters' order. Each settles alone, so a failure halfway still reports the letters already back.
-      const outcomes = await Promise.allSettled(page.map((id) => this.#requeueOne(id)));
+      // The first letter of each entry goes in the page's one round trip (Redis runs the scripts in the order
+      // sent, so the copies keep the letters' order); a later one of the same entry waits for its answer.
+      const firsts: PageLetter[] = [];
+      const repeats: PageLetter[] = [];
+      const inPage = new Set<string>();
+      for (const letter of page) {
+        const original = letter.originalId;
+        if (original !== '' && (putBack.has(original) || inPage.has(original))) repeats.push(letter);
+        else {
+          firsts.push(letter);
+          if (original !== '') inPage.add(original);
+        }
+      }
+      // Each settles alone, so a failure halfway still reports the letters already back.
+      const outcomes = await Promise.allSettled(firsts.map((letter) => this.#requeueOne(letter.id)));
       let failure: unknown;
       outcomes.forEach((outcome, at) => {
         if (outcome.status === 'rejected') {
           failure ??= outcome.reason;
           progress.unanswered += 1;
-          return;
-        }
-        const { value } = outcome;
-        // `null`: requeued or discarded by someone else since the page was read.
-        if (value === null) return;
-        if ('refused' in value) {
-          skippedBy[value.refused] += 1;
-          const id = page[at] ?? '';
-          if (skipped.length < SKIPPED_LISTED)
-            skipped.push({ id, originalId: value.originalId, reason: value.refused });
-          return;
-        }
-        progress.requeued += 1;
-        onRequeued?.(value);
+        } else settle(firsts[at]?.id ?? '', outcome.value);
       });
       if (failure !== undefined) throw failure;
-      start = `(${page.at(-1)}`;
+      for (const letter of repeats) {
+        if (putBack.has(letter.originalId)) {
+          if (await this.discard(letter.id)) merged += 1;
+        } else {
+          // Its entry's first letter was not put back (trimmed, say): this one may be.
+          settle(letter.id, await this.#requeueOne(letter.id));
+        }
+      }
+      start = `(${page.at(-1)?.id}`;
     }
     return done((await this.#lettersBetween(start, end, 1)).length > 0);
   }
@@ -573,11 +609,7 @@ export class DeadLetters {
    * first letter, whichever it is, and the XDEL of its sequence 0 would leave that letter to be requeued
    * again) appended and removed in one step; `null` when there is no such letter; `refused` when it stays.
    */
-  async #requeueOne(
-    letterId: string,
-  ): Promise<
-    RequeueResult | { readonly refused: SkippedLetter['reason']; readonly originalId: string } | null
-  > {
+  async #requeueOne(letterId: string): Promise<RequeueOutcome> {
     const maxlen = this.#stream.maxlenApprox === null ? '' : String(this.#stream.maxlenApprox);
     const reply = await redisCommand('requeue', () =>
       this.#stream.redis.eval(

@@ -150,11 +150,12 @@ function handlersFor(pipeline: Pipeline): Handlers {
       discarded: await pipeline.deadLetters.discardThrough(through),
     }),
     'dlq.requeue-all': async ({ through }) => {
-      const { requeued, skipped, skippedBy, skippedLetters, more, stoppedForRoom } =
+      const { requeued, skipped, skippedBy, skippedLetters, merged, more, stoppedForRoom } =
         await pipeline.requeueThrough(through);
       return {
         through,
         requeued,
+        merged,
         skipped,
         skippedBy: { ...skippedBy },
         // Read from the dead-letter stream, which any client may write: an original ID may be a megabyte.

@@ -11,6 +11,7 @@ const result = (
 ) => ({
   through: '5-0',
   requeued,
+  merged: 0,
   skipped,
   skippedBy: {
     trimmed: reasons.filter((reason) => reason === 'trimmed').length,
@@ -28,6 +29,10 @@ describe('requeueAllSummary', () => {
   it('says how many went back', () => {
     expect(requeueAllSummary(result(12, []))).toBe('Requeued 12 dead letters to every group');
     expect(requeueAllSummary(result(1, []))).toBe('Requeued 1 dead letter to every group');
+    // A poison pill both groups dead-lettered went back once.
+    expect(requeueAllSummary({ ...result(1, []), merged: 1 })).toBe(
+      'Requeued 1 dead letter to every group; 1 more of the same entry, from other groups, discarded: one copy reaches every group',
+    );
     expect(requeueAllSummary(result(1_234, []))).toBe('Requeued 1,234 dead letters to every group');
     expect(requeueAllSummary(result(0, []))).toBe('Nothing to requeue: those letters were already gone');
   });

@@ -14,7 +14,7 @@ const WHY: Record<SkipReason, string> = {
  * @example requeueAllSummary({ requeued: 12, skipped: 2, ... }) // 'Requeued 12 dead letters; 2 left: payload trimmed'
  */
 export function requeueAllSummary(result: CommandResults['dlq.requeue-all']): string {
-  const { requeued, skipped, skippedBy, more, stoppedForRoom } = result;
+  const { requeued, merged, skipped, skippedBy, more, stoppedForRoom } = result;
   if (requeued === 0 && skipped === 0 && !more && stoppedForRoom === null)
     return 'Nothing to requeue: those letters were already gone';
   const parts = [
@@ -22,6 +22,11 @@ export function requeueAllSummary(result: CommandResults['dlq.requeue-all']): st
       ? 'Requeued none'
       : `Requeued ${formatCount(requeued)} dead letter${requeued === 1 ? '' : 's'} to every group`,
   ];
+  if (merged > 0) {
+    parts.push(
+      `${formatCount(merged)} more of the same ${merged === 1 ? 'entry' : 'entries'}, from other groups, discarded: one copy reaches every group`,
+    );
+  }
   if (skipped > 0) {
     const counts = (Object.keys(WHY) as SkipReason[]).flatMap((reason) =>
       skippedBy[reason] > 0 ? [[reason, skippedBy[reason]] as const] : [],
