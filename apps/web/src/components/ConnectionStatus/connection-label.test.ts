@@ -5,17 +5,18 @@ const base = { retryAt: null, failures: 0, everConnected: false } as const;
 
 describe('connectionLabel', () => {
   it('names each state', () => {
-    expect(connectionLabel({ ...base, status: 'open' }, 0)).toBe('connected');
-    expect(connectionLabel({ ...base, status: 'connecting' }, 0)).toBe('connecting…');
-    expect(connectionLabel({ ...base, status: 'connecting', everConnected: true }, 0)).toBe('reconnecting…');
+    expect(connectionLabel({ ...base, status: 'open' }, 0)).toEqual({ text: 'connected', countdown: null });
+    expect(connectionLabel({ ...base, status: 'connecting' }, 0).text).toBe('connecting…');
+    expect(connectionLabel({ ...base, status: 'connecting', everConnected: true }, 0).text).toBe(
+      'reconnecting…',
+    );
   });
 
-  it('counts down whole seconds to the next attempt, never below 1', () => {
-    expect(connectionLabel({ ...base, status: 'waiting', retryAt: 3_200 }, 1_000)).toBe(
-      'disconnected — reconnecting in 3s',
-    );
-    expect(connectionLabel({ ...base, status: 'waiting', retryAt: 1_000 }, 1_000)).toBe(
-      'disconnected — reconnecting in 1s',
-    );
+  it('counts down whole seconds to the next attempt, never below 1, apart from what is announced', () => {
+    expect(connectionLabel({ ...base, status: 'waiting', retryAt: 3_200 }, 1_000)).toEqual({
+      text: 'disconnected — reconnecting',
+      countdown: ' in 3s',
+    });
+    expect(connectionLabel({ ...base, status: 'waiting', retryAt: 1_000 }, 1_000).countdown).toBe(' in 1s');
   });
 });
