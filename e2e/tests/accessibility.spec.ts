@@ -126,7 +126,9 @@ test('no accessibility violations in the states a user meets, focus always visib
     // A group's own controls, open: its cursor about to move to a typed ID, its deletion asking first.
     const notifications = dashboard.group('notifications');
     await notifications.getByText('Cursor and deletion').click();
-    await notifications.getByLabel('Move cursor to of notifications').selectOption({ label: 'After an ID…' });
+    await notifications
+      .getByLabel('Move cursor to (group notifications)')
+      .selectOption({ label: 'After an ID…' });
     await notifications.getByRole('button', { name: 'Delete group notifications (XGROUP DESTROY)' }).click();
     await expect(notifications.getByText(/^Delete notifications\?/)).toBeVisible();
 

@@ -1,5 +1,5 @@
 import type { CommandResults, GroupView } from '@streamscope/protocol';
-import { type FormEvent, useId, useRef, useState } from 'react';
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { useCommand } from '../../hooks/use-command';
 import { formatCount, formatNullable } from '../../lib/format';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
@@ -30,6 +30,11 @@ export function GroupManage({ group, onDeleted }: GroupManageProps) {
   const move = useCommand<'group.setid'>();
   const remove = useCommand<'group.delete'>();
   const deleteButton = useRef<HTMLButtonElement>(null);
+  // The question takes focus when it replaces the button: focus on the button it replaced fell to the page's top.
+  const question = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (confirming) question.current?.focus();
+  }, [confirming]);
   const here = group.consumers.filter((consumer) => consumer.worker !== null).length;
 
   const onMove = (event: FormEvent) => {
@@ -60,7 +65,7 @@ export function GroupManage({ group, onDeleted }: GroupManageProps) {
         <div className="form-row">
           <GroupPositionField
             label="Move cursor to"
-            about={`of ${group.name}`}
+            about={`(group ${group.name})`}
             choices={MOVE_CHOICES}
             choice={choice}
             onChoice={setChoice}
@@ -88,7 +93,7 @@ export function GroupManage({ group, onDeleted }: GroupManageProps) {
 
       {confirming ? (
         <form className="group-delete-confirm" onSubmit={onDelete} aria-busy={remove.pending}>
-          <p>
+          <p ref={question} tabIndex={-1}>
             Delete <strong>{group.name}</strong>?{' '}
             {here === 0
               ? 'No consumer of it runs on this server.'
