@@ -98,7 +98,9 @@ test('a poison pill reaches the dead-letter stream while the rest flows; requeue
   // So does the standing policy, as its age is typed (how much it takes depends on the entries' ages).
   await dashboard.retention.getByLabel('Keep at most (ms)').fill('1000');
   await expect(
-    dashboard.retention.getByText(/policy: keep at most 1(\.0)? s: would remove \d+ entries; analytics: /),
+    dashboard.retention.getByText(
+      /a policy keeping at most 1(\.0)? s: would remove \d+ entries; analytics: /,
+    ),
   ).toBeVisible();
 
   // Back under the reaper the requeued pill is lettered again. "Requeue all" (asked first, from the keyboard

@@ -104,7 +104,11 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }:
           <Stat label="Lag" tone={group.lag === null ? 'unknown' : alertClass('lag')}>
             {formatNullable(group.lag)}
           </Stat>
-          <Stat label="Entries read" tone={group.entriesRead === null ? 'unknown' : undefined}>
+          <Stat
+            label="Entries read"
+            hint="Redis's logical count of the stream's entries this group has read up to its last-delivered ID (XINFO GROUPS entries-read): entries trimmed before it read them count too, so it can far exceed what its consumers processed"
+            tone={group.entriesRead === null ? 'unknown' : undefined}
+          >
             {formatNullable(group.entriesRead)}
           </Stat>
           <Stat label="Consumers">{group.consumers.length}</Stat>

@@ -36,7 +36,8 @@ function planPreview(basis: PreviewBasis, text: string): PlannedPreview {
   if (basis === 'maxlen') {
     return { command: { type: 'trim.preview', maxlen: value }, label: `MAXLEN ${formatCount(value)}` };
   }
-  const label = `${basis === 'policy' ? 'policy: keep at most' : 'older than'} ${formatDuration(value)}`;
+  // "if kept": a preview of the policy typed, not of the one running (which the line under it names).
+  const label = `${basis === 'policy' ? 'a policy keeping at most' : 'older than'} ${formatDuration(value)}`;
   return { command: { type: 'trim.preview', olderThanMs: value }, label };
 }
 
@@ -54,6 +55,13 @@ const BASIS_HINT: Record<PreviewBasis, (operator: string) => string> = {
   age: () => 'trim by age',
   policy: () => 'the standing policy',
 };
+
+/**
+ * What a trim does to entries a group has not finished with, in Redis's terms: XTRIM leaves a pending ID in its
+ * consumer's PEL without its payload, which a claim then reports deleted; an unread one is simply gone.
+ */
+const TRIM_LOSS =
+  'Pending ones would lose their payload (their IDs stay pending, and a claim finds them deleted and dead-letters them as trimmed); unread ones would never be delivered.';
 
 /** Only whole, non-negative numbers are previewed as the user types; the button sends anything, to show why not. */
 function isPreviewable(text: string): boolean {
@@ -222,7 +230,7 @@ export function TrimPanel() {
     return window.confirm(
       [
         `${action}: ${summary.text}${exact || which === 'policy' ? '' : ' (with ~, Redis may remove fewer)'}.`,
-        'Pending entries would vanish from under their consumers; unread ones would never be delivered.',
+        TRIM_LOSS,
         `${action} anyway?`,
       ].join('\n\n'),
     );
@@ -334,14 +342,9 @@ export function TrimPanel() {
           >
             {summary.unsafe ? <span aria-hidden="true">⚠ </span> : null}
             <span className="mono">{shown.label}</span>: {summary.text}.
-            {summary.unsafe ? (
-              <span className="trim-preview-why">
-                {' '}
-                Pending entries would vanish from under their consumers; unread ones would never be delivered.
-              </span>
-            ) : null}
+            {summary.unsafe ? <span className="trim-preview-why"> {TRIM_LOSS}</span> : null}
             {exact || shown.preview.removes === 0 ? null : (
-              <span className="trim-preview-why"> (An exact count: with ~ Redis may remove fewer.)</span>
+              <span className="trim-preview-why"> (Counted exactly; with ~ Redis may remove fewer.)</span>
             )}
             {/* Refreshed as the stream changes, but up to a second behind it: say when it was true. */}
             <span className="trim-preview-at"> As of {formatClock(shown.at)}.</span>
