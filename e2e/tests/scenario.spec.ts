@@ -86,6 +86,11 @@ test('the redis.io walk-through, and the timeline, charts and handover beyond it
   await pendingPerConsumer.scrollIntoViewIfNeeded();
   await expect(pendingPerConsumer).toContainText('notifications/worker-d');
   await expect(pendingPerConsumer).not.toContainText('notifications/worker-a');
+  // A screen reader is told each chart's figures, not its ticks one by one.
+  await expect(page.getByRole('img', { name: /^Throughput, now: produced \d/ })).toBeAttached();
+  await expect(
+    page.getByRole('img', { name: /^Pending per consumer, .*notifications\/worker-d 0/ }),
+  ).toBeAttached();
 
   // A page opened now draws the last seconds at once, from the history the server kept: more points than it
   // could have collected itself, one per clock second it has been open (within two seconds, six where it would

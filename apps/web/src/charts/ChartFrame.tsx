@@ -6,15 +6,18 @@ interface ChartFrameProps {
   title: string;
   unit?: string;
   note?: ReactNode;
+  /** The chart's figures in words (see chart-summary), what a screen reader is told in place of the drawing. */
+  summary: string;
   children: ReactNode;
 }
 
 /**
  * A captioned figure around one chart. The charts inside turn recharts' keyboard layer off (`accessibilityLayer`):
  * each snapshot redraws them, which drops focus from a focused chart to the top of the page, and stepping through
- * a tooltip that moves four times a second helps nobody; the caption names the chart and the tables hold the data.
+ * a tooltip that moves four times a second helps nobody; the caption names the chart, the drawing is an image
+ * named by its newest figures, and the tables hold the data.
  */
-export function ChartFrame({ title, unit, note, children }: ChartFrameProps) {
+export function ChartFrame({ title, unit, note, summary, children }: ChartFrameProps) {
   const figure = useRef<HTMLElement>(null);
   useUntabbableChartLayers(figure);
   return (
@@ -24,7 +27,10 @@ export function ChartFrame({ title, unit, note, children }: ChartFrameProps) {
         {unit === undefined ? null : <span className="chart-unit">{unit}</span>}
         {note === undefined ? null : <span className="chart-note">{note}</span>}
       </figcaption>
-      {children}
+      {/* An image with its figures for a name: its ticks and legend, read one by one, said nothing usable. */}
+      <div className="chart-drawing" role="img" aria-label={`${title}, ${summary}`}>
+        {children}
+      </div>
     </figure>
   );
 }

@@ -2,6 +2,7 @@ import { memo, useMemo } from 'react';
 import { Area, AreaChart, CartesianGrid, Legend, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatClock, formatCount } from '../../lib/format';
 import { ChartFrame } from '../ChartFrame';
+import { latestFigures } from '../chart-summary';
 import {
   axisProps,
   CHART_HEIGHT,
@@ -27,7 +28,12 @@ interface StackedAreasProps {
 
 function StackedAreas({ title, note, data, areas, stackId, resets }: StackedAreasProps) {
   return (
-    <ChartFrame title={title} unit="entries, stacked by group" note={note}>
+    <ChartFrame
+      title={title}
+      unit="entries, stacked by group"
+      note={note}
+      summary={latestFigures(data, areas, formatCount)}
+    >
       <AreaChart
         responsive
         accessibilityLayer={false}

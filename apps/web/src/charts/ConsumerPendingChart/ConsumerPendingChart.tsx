@@ -2,6 +2,7 @@ import { memo, useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatCount } from '../../lib/format';
 import { ChartFrame } from '../ChartFrame';
+import { barFigures } from '../chart-summary';
 import {
   axisProps,
   CHART_HEIGHT,
@@ -29,6 +30,12 @@ export const ConsumerPendingChart = memo(function ConsumerPendingChart() {
       <ChartFrame
         title="Pending per consumer"
         unit="entries"
+        summary={barFigures(
+          series.data.map((row) => ({
+            label: String(row.consumer),
+            value: Object.values(row).find((value) => typeof value === 'number') ?? 0,
+          })),
+        )}
         {...(series.total > series.data.length
           ? { note: `${series.data.length} of ${series.total} consumers, most pending` }
           : {})}

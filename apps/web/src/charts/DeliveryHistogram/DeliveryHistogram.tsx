@@ -3,6 +3,7 @@ import { memo, useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatCount } from '../../lib/format';
 import { ChartFrame } from '../ChartFrame';
+import { barFigures } from '../chart-summary';
 import { axisProps, CHART_HEIGHT, formatTick, GRID_COLOR, tooltipProps } from '../chart-theme';
 import { useChartData } from '../use-chart-data';
 import { deliveryHistogram } from './delivery-histogram-series';
@@ -19,6 +20,9 @@ export const DeliveryHistogram = memo(function DeliveryHistogram() {
       <ChartFrame
         title="Delivery counts of pending entries"
         unit="entries per count"
+        summary={barFigures(
+          buckets.map(({ label, count }) => ({ label: `delivered ${label}×:`, value: count })),
+        )}
         {...(omitted > 0
           ? { note: `${formatCount(rows.length)} listed, ${formatCount(omitted)} left out` }
           : {})}

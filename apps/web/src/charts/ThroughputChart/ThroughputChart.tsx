@@ -2,6 +2,7 @@ import { memo, useMemo } from 'react';
 import { Area, AreaChart, CartesianGrid, Legend, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatClock, formatRate } from '../../lib/format';
 import { ChartFrame } from '../ChartFrame';
+import { latestFigures } from '../chart-summary';
 import {
   axisProps,
   CHART_HEIGHT,
@@ -22,7 +23,12 @@ export const ThroughputChart = memo(function ThroughputChart() {
   // The same element while the data is the same: React then leaves the whole chart alone.
   return useMemo(
     () => (
-      <ChartFrame title="Throughput" unit="events/s" note="dashed: delivered · solid: acked">
+      <ChartFrame
+        title="Throughput"
+        unit="events/s"
+        note="dashed: delivered · solid: acked"
+        summary={latestFigures(series.data, series.lines, formatRate)}
+      >
         {/* Unfilled areas rather than lines: recharts measures every Line's path (getTotalLength) on each render,
           a forced layout of the whole page that cost about a quarter of the main thread at 5,000 events/s. */}
         <AreaChart
