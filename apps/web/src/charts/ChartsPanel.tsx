@@ -10,7 +10,11 @@ import { ChartsElement } from './use-chart-data';
 export function ChartsPanel() {
   const [charts, setCharts] = useState<HTMLDivElement | null>(null);
   return (
-    <Panel title="Charts" subtitle={`last ${HISTORY_WINDOW_MS / 60_000} minutes`}>
+    // The lines break where seconds are missing (see history-gaps): said once here, or a gap read as a fault.
+    <Panel
+      title="Charts"
+      subtitle={`last ${HISTORY_WINDOW_MS / 60_000} minutes; gaps where no page was open, or Redis was away`}
+    >
       <div className="charts" ref={setCharts}>
         <ChartsElement value={charts}>
           <ThroughputChart />
