@@ -47,3 +47,33 @@ test('a panel out of view follows the stream every few seconds, so what is read 
   await expect(pending.getByRole('row').filter({ hasText: 'worker-c' })).toHaveCount(2);
   await expect(pending).not.toBeInViewport();
 });
+
+test('the pending table holds still while the pointer rests on it, and follows the stream once it leaves', async ({
+  dashboard,
+  page,
+  streamscope,
+}) => {
+  await expect(dashboard.connection).toHaveText('connected');
+  const { pending } = dashboard;
+  const workerA = dashboard.consumer('notifications', 'worker-a');
+  await workerA.getByRole('button', { name: 'Crash next 3 on worker-a' }).click();
+  await expect(async () => {
+    await dashboard.produceEvents(20);
+    await expect(dashboard.stat(workerA, 'Dropped')).toHaveText('3', { timeout: 2_000 });
+  }).toPass();
+  await pending.scrollIntoViewIfNeeded();
+  const rows = pending.getByRole('row').filter({ hasText: 'worker-a' });
+  await expect(rows).toHaveCount(3);
+
+  // A cursor on its way to an ID: worker-a's entries are handed to worker-b and acked meanwhile.
+  await rows.first().hover();
+  const removal = await page.request.post(`${streamscope.url}/api/consumer/remove`, {
+    data: { group: 'notifications', name: 'worker-a' },
+  });
+  expect(removal.ok()).toBe(true);
+  await expect(dashboard.consumer('notifications', 'worker-a')).toHaveCount(0);
+  await expect(rows).toHaveCount(3);
+  // Away from it, the table is the stream's again.
+  await dashboard.produce.hover();
+  await expect(rows).toHaveCount(0);
+});

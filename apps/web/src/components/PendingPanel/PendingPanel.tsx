@@ -144,8 +144,9 @@ export function PendingPanel() {
   // Longest idle first: the entries stuck with a crashed consumer, the ones XAUTOCLAIM would take, lead the table.
   const shown = useMemo(() => [...rows].sort((a, b) => b.idleMs - a.idleMs).slice(0, ROWS_SHOWN), [rows]);
   const longestIdle = shown[0];
-  // At thousands a second most rows are acked within a tick: the table holds still while focus is in it.
-  const { value: listed, holdWhileFocused } = useHoldWhileFocused(shown);
+  // At thousands a second most rows are acked within a tick: the table holds still while focus is in it, or the
+  // pointer rests on it (the row under a cursor reaching for an ID changed at every snapshot).
+  const { value: listed, holdWhileFocused } = useHoldWhileFocused(shown, { whilePointedAt: true });
   const target = effectiveTarget(
     options,
     chosen,
