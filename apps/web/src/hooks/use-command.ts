@@ -33,7 +33,11 @@ export function useCommand<T extends CommandType>({ quiet = false }: IssueOption
   const latest = useRef<string | null>(null);
 
   const run = useCallback(
-    async (command: Extract<CommandInput, { type: T }>): Promise<CommandResults[T] | null> => {
+    async (
+      command: Extract<CommandInput, { type: T }>,
+      // For a caller that acts on why it failed (a removal finding its consumer gone), beside the error shown.
+      { onError }: { onError?: (error: CommandError) => void } = {},
+    ): Promise<CommandResults[T] | null> => {
       const issued = issueCommand(command, { quiet });
       const { requestId } = issued;
       latest.current = requestId;
@@ -48,6 +52,7 @@ export function useCommand<T extends CommandType>({ quiet = false }: IssueOption
         const errorCode = error instanceof CommandError ? error.code : null;
         if (latest.current === requestId)
           setState({ requestId, pending: false, error: message, errorCode, result: null });
+        if (error instanceof CommandError) onError?.(error);
         return null;
       }
     },

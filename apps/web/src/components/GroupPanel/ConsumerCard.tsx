@@ -1,4 +1,4 @@
-import type { AlertView, CommandResults, ConsumerView, WorkerView } from '@streamscope/protocol';
+import type { AlertView, ConsumerView, WorkerView } from '@streamscope/protocol';
 import { memo, useId, useRef, useState } from 'react';
 import { useHoldWhileFocused } from '../../hooks/use-hold-while-focused';
 import { useDashboardWhileVisible } from '../../hooks/use-while-visible';
@@ -8,6 +8,7 @@ import { EntryId } from '../EntryId/EntryId';
 import { Stat } from '../Stat/Stat';
 import { AlertBadges } from './AlertBadges';
 import { findConsumer } from './consumer-lookup';
+import type { RemovalOutcome } from './removal-outcome';
 import { useConsumerActions } from './use-consumer-actions';
 import { WorkerBadges } from './WorkerBadges';
 
@@ -29,7 +30,7 @@ interface ConsumerCardProps {
   name: string;
   /** This consumer's alerts (`group/consumer` subjects); the shared empty list when none, so memo holds. */
   alerts: readonly AlertView[];
-  onRemoved: (result: CommandResults['consumer.remove']) => void;
+  onRemoved: (outcome: RemovalOutcome) => void;
 }
 
 /** One consumer of a group: its share of the pending list, what its worker did lately, and the levers to pull. */

@@ -1,4 +1,4 @@
-import type { AlertView, CommandResults, ConsumerView, WorkerView } from '@streamscope/protocol';
+import type { AlertView, ConsumerView, WorkerView } from '@streamscope/protocol';
 import { memo, useId, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useHoldWhileFocused } from '../../hooks/use-hold-while-focused';
@@ -14,10 +14,11 @@ import {
   nextSort,
   type SortColumn,
 } from './consumer-table-order';
+import type { RemovalOutcome } from './removal-outcome';
 import { useConsumerActions } from './use-consumer-actions';
 import { WorkerBadges } from './WorkerBadges';
 
-type Removed = (result: CommandResults['consumer.remove']) => void;
+type Removed = (outcome: RemovalOutcome) => void;
 
 /**
  * What a row shows, as plain values (the idle time as its text), so a row whose figures did not change between

@@ -12,15 +12,21 @@ import { consumerNameHint } from './consumer-name-hint';
 import { type ConsumerSort, DEFAULT_SORT } from './consumer-table-order';
 import { GroupManage } from './GroupManage';
 import { OutcomeNote } from './OutcomeNote';
+import type { RemovalOutcome } from './removal-outcome';
 import { useAutoReap } from './use-auto-reap';
 import { useConsumerLayout } from './use-consumer-layout';
 import './GroupPanel.css';
 import { Stat } from '../Stat/Stat';
 import { TextField } from '../TextField/TextField';
 
-type Removal = CommandResults['consumer.remove'];
-
-function RemovalNote({ removal }: { removal: Removal }) {
+function RemovalNote({ removal }: { removal: RemovalOutcome }) {
+  if ('goneAlready' in removal) {
+    return (
+      <>
+        <strong>{removal.name}</strong> was gone already, removed elsewhere: {removal.goneAlready}
+      </>
+    );
+  }
   return (
     <>
       Removed <strong>{removal.name}</strong>: {formatCount(removal.moved)} pending handed over to{' '}
@@ -41,9 +47,9 @@ interface GroupPanelProps {
 export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }: GroupPanelProps) {
   const headingId = useId();
   const [name, setName] = useState('');
-  const [removal, setRemoval] = useState<Removal | null>(null);
+  const [removal, setRemoval] = useState<RemovalOutcome | null>(null);
   const add = useCommand<'consumer.add'>();
-  const onRemoved = useCallback((result: Removal) => setRemoval(result), []);
+  const onRemoved = useCallback((outcome: RemovalOutcome) => setRemoval(outcome), []);
   // Focus goes from the removal's note (see OutcomeNote), once dismissed, to the group.
   const heading = useRef<HTMLHeadingElement>(null);
   useOnStreamReset(useCallback(() => setRemoval(null), []));

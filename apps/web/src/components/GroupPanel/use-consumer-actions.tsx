@@ -1,6 +1,6 @@
-import type { CommandResults } from '@streamscope/protocol';
 import { useCommand } from '../../hooks/use-command';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
+import type { RemovalOutcome } from './removal-outcome';
 
 /** How many deliveries "Crash next 3" drops, as in the reference demo. */
 export const CRASH_COUNT = 3;
@@ -15,7 +15,7 @@ interface ConsumerActionsOptions {
   connected: boolean | null;
   /** Deliveries its worker will still drop; the crash message is shown while there are some. */
   crashQueued: number;
-  onRemoved: (result: CommandResults['consumer.remove']) => void;
+  onRemoved: (outcome: RemovalOutcome) => void;
 }
 
 /**
@@ -81,9 +81,17 @@ export function useConsumerActions({
               : 'Hand what it holds to a consumer of this group running here, then delete it'
         }
         onClick={() =>
-          void action.run({ type: 'consumer.remove', group, name }).then((result) => {
-            if (result !== null && 'handedOverTo' in result) onRemoved(result);
-          })
+          void action
+            .run(
+              { type: 'consumer.remove', group, name },
+              {
+                onError: (error) =>
+                  error.code === 'not_found' && onRemoved({ name, goneAlready: error.message }),
+              },
+            )
+            .then((result) => {
+              if (result !== null && 'handedOverTo' in result) onRemoved(result);
+            })
         }
       >
         Remove
