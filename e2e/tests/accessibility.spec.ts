@@ -100,13 +100,7 @@ test('no accessibility violations in the states a user meets, focus always visib
   });
 
   await test.step('entries pending after a crash, with their idle time and claim cue', async () => {
-    const workerA = dashboard.consumer('notifications', 'worker-a');
-    await workerA.getByRole('button', { name: 'Crash next 3 on worker-a' }).click();
-    // Until worker-a has had three (worker-b may take a whole batch).
-    await expect(async () => {
-      await dashboard.produceEvents(20);
-      await expect(dashboard.stat(workerA, 'Dropped')).toHaveText('3', { timeout: 2_000 });
-    }).toPass();
+    await dashboard.dropThreeOnWorkerA();
     await expect(pending.getByRole('row').filter({ hasText: 'worker-a' })).toHaveCount(3);
     expect(await axeFindings(page, '#pending')).toBe('');
   });

@@ -5,14 +5,7 @@ test('XAUTOCLAIM into the default target keeps that target selected once nothing
 }) => {
   await expect(dashboard.connection).toHaveText('connected');
   const { pending } = dashboard;
-  const workerA = dashboard.consumer('notifications', 'worker-a');
-  await workerA.getByRole('button', { name: 'Crash next 3 on worker-a' }).click();
-  await expect(workerA.getByText('crash-queued 3')).toBeVisible();
-  // Until worker-a has had three (worker-b may take a whole batch).
-  await expect(async () => {
-    await dashboard.produceEvents(20);
-    await expect(dashboard.stat(workerA, 'Dropped')).toHaveText('3', { timeout: 2_000 });
-  }).toPass();
+  await dashboard.dropThreeOnWorkerA();
   await pending.scrollIntoViewIfNeeded();
   await expect(pending.getByText('claimable')).toHaveCount(3);
 
@@ -55,12 +48,7 @@ test('the pending table holds still while the pointer rests on it, and follows t
 }) => {
   await expect(dashboard.connection).toHaveText('connected');
   const { pending } = dashboard;
-  const workerA = dashboard.consumer('notifications', 'worker-a');
-  await workerA.getByRole('button', { name: 'Crash next 3 on worker-a' }).click();
-  await expect(async () => {
-    await dashboard.produceEvents(20);
-    await expect(dashboard.stat(workerA, 'Dropped')).toHaveText('3', { timeout: 2_000 });
-  }).toPass();
+  await dashboard.dropThreeOnWorkerA();
   await pending.scrollIntoViewIfNeeded();
   const rows = pending.getByRole('row').filter({ hasText: 'worker-a' });
   await expect(rows).toHaveCount(3);
