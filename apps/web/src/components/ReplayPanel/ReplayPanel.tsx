@@ -57,9 +57,7 @@ export function ReplayPanel() {
         <ActionFeedback error={replay.error}>
           {replay.result === null || shown === null ? null : (
             <>
-              <strong>{formatCount(shown.result.entries.length)}</strong> entries from{' '}
-              <span className="mono">{shown.range.start}</span> to{' '}
-              <span className="mono">{shown.range.end}</span>
+              <ReplayedRange replayed={shown} />
               {shown.result.stoppedBefore === null ? null : (
                 <StoppedShort from={shown.result.stoppedBefore} onContinue={onContinue} />
               )}
@@ -76,9 +74,7 @@ export function ReplayPanel() {
           {replay.result === null ? (
             // The answer under the form is another attempt's (an error, or one on its way): say what this is.
             <p className="muted replay-earlier">
-              Still showing the earlier replay: {formatCount(shown.result.entries.length)} entries from{' '}
-              <span className="mono">{shown.range.start}</span> to{' '}
-              <span className="mono">{shown.range.end}</span>
+              Still showing the earlier replay: <ReplayedRange replayed={shown} />
             </p>
           ) : null}
           <EntryTable
@@ -95,6 +91,16 @@ export function ReplayPanel() {
 interface Replayed {
   readonly result: CommandResults['replay'];
   readonly range: { readonly start: string; readonly end: string };
+}
+
+/** How many entries a replay gave, and of which range: said of the answer, and of the table under a later error. */
+function ReplayedRange({ replayed: { result, range } }: { replayed: Replayed }) {
+  return (
+    <>
+      <strong>{formatCount(result.entries.length)}</strong> entries from{' '}
+      <span className="mono">{range.start}</span> to <span className="mono">{range.end}</span>
+    </>
+  );
 }
 
 /** A replay that stopped short of its limit to keep its answer small, and the way on from there. */

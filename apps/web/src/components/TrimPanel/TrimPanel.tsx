@@ -36,7 +36,7 @@ function planPreview(basis: PreviewBasis, text: string): PlannedPreview {
   if (basis === 'maxlen') {
     return { command: { type: 'trim.preview', maxlen: value }, label: `MAXLEN ${formatCount(value)}` };
   }
-  // "if kept": a preview of the policy typed, not of the one running (which the line under it names).
+  // "a policy keeping": a preview of the policy typed, not of the one running (which the line under it names).
   const label = `${basis === 'policy' ? 'a policy keeping at most' : 'older than'} ${formatDuration(value)}`;
   return { command: { type: 'trim.preview', olderThanMs: value }, label };
 }
