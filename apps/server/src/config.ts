@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { nameSchema } from '@streamscope/protocol';
 import { z } from 'zod';
-import { DEMO_SEEDS, type GroupSeed } from './pipeline/pipeline.js';
+import { DEMO_SEEDS, type GroupSeed } from './pipeline/consumer-ref.js';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 

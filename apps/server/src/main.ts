@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { StreamError } from '@streamscope/streams';
 import { ConfigError, parseConfig, USAGE } from './config.js';
-import { StartRefusedError } from './pipeline/pipeline.js';
+import { StartRefusedError } from './pipeline/start-checks.js';
 import { RedisUnavailableError } from './redis-connection.js';
 import { PortInUseError, startServer } from './server.js';
 

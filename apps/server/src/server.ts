@@ -11,7 +11,8 @@ import { errorReply } from './http/error-reply.js';
 import { createMetrics } from './http/metrics.js';
 import { LiveHub } from './live/live-hub.js';
 import { SnapshotBuilder } from './live/snapshot-builder.js';
-import { type GroupSeed, Pipeline, type SeedResult } from './pipeline/pipeline.js';
+import type { GroupSeed } from './pipeline/consumer-ref.js';
+import { Pipeline, type SeedResult } from './pipeline/pipeline.js';
 import { connectRedis, type RedisConnection } from './redis-connection.js';
 
 export interface StartOptions {

@@ -1,0 +1,122 @@
+import { type LifecycleEventView, POISON_EVENT_TYPE } from '@streamscope/protocol';
+import { compareEntryIds, type EntryHandler, ProcessedIds, REQUEUED_FROM_FIELD } from '@streamscope/streams';
+import type { Redis } from 'ioredis';
+
+/** Per-group running totals, from which the snapshot computes rates. */
+export interface GroupCounters {
+  delivered: number;
+  acked: number;
+  duplicates: number;
+  deadLettered: number;
+}
+
+/**
+ * The demo's handler of each group, and what it keeps per group: the once-per-ID guard that makes it idempotent,
+ * the group's running totals, and how far a group's `>` reads may hand out entries it had read before (a group
+ * moved back, or re-created under its workers).
+ */
+export class DemoHandlers {
+  readonly counters = new Map<string, GroupCounters>();
+  readonly #redis: Redis;
+  readonly #streamKey: string;
+  readonly #record: (event: LifecycleEventView) => void;
+  readonly #guards = new Map<string, ProcessedIds>();
+  /**
+   * Per group moved back or re-created, the last ID its `>` reads may deliver again: its cursor stands before
+   * entries the group may have processed, and the guard must be asked about those.
+   */
+  readonly #redeliveredThrough = new Map<string, string>();
+
+  constructor(redis: Redis, streamKey: string, record: (event: LifecycleEventView) => void) {
+    this.#redis = redis;
+    this.#streamKey = streamKey;
+    this.#record = record;
+  }
+
+  /**
+   * The demo's handler: idempotent through the group's once-per-id guard (a redelivered entry that was
+   * already processed is counted as a duplicate and acked, not processed again), and a poison pill
+   * always fails, to be dead-lettered after maxDeliveries.
+   */
+  handlerFor(group: string): EntryHandler {
+    const processed = this.#guard(group);
+    const counters = this.countersOf(group);
+    return async (entry, { consumer, deliveryCount, source }) => {
+      // The event's identity: a copy requeued from the dead-letter stream is the original event again, and a
+      // group that processed the original must not do the work twice.
+      const key = entry.fields[REQUEUED_FROM_FIELD] || entry.id;
+      // A `>` read is a first delivery to this group by definition (unless the group was moved back or re-created
+      // under it); only redeliveries and copies need the lookup.
+      const redelivered = this.#redeliveredThrough.get(group);
+      const firstDelivery =
+        source === 'new' && (redelivered === undefined || compareEntryIds(entry.id, redelivered) > 0);
+      if ((!firstDelivery || key !== entry.id) && (await processed.has(key))) {
+        counters.duplicates += 1;
+        this.#record({
+          kind: 'duplicate',
+          id: entry.id,
+          group,
+          consumer,
+          deliveryCount,
+          eventType: entry.fields.type,
+          reason:
+            key === entry.id
+              ? 'already processed: acked without doing the work again'
+              : `a requeued copy of ${key}, already processed: acked without doing the work again`,
+          ts: Date.now(),
+        });
+        return;
+      }
+      if (entry.fields.type === POISON_EVENT_TYPE) throw new Error('poison pill: this handler always fails');
+      // Marked after the work, not awaited: the batch's marks leave in one ZADD. Should the process die
+      // before it lands, a redelivery is merely not recognised as a duplicate; nothing is lost.
+      processed.add(key).catch(() => {});
+    };
+  }
+
+  countersOf(group: string): GroupCounters {
+    let counters = this.counters.get(group);
+    if (!counters) {
+      counters = { delivered: 0, acked: 0, duplicates: 0, deadLettered: 0 };
+      this.counters.set(group, counters);
+    }
+    return counters;
+  }
+
+  redeliveredThrough(group: string): string | undefined {
+    return this.#redeliveredThrough.get(group);
+  }
+
+  /** Sets how far the group's `>` reads may deliver again what it had read; `undefined`: nothing. */
+  setRedeliveredThrough(group: string, through: string | undefined): void {
+    if (through === undefined) this.#redeliveredThrough.delete(group);
+    else this.#redeliveredThrough.set(group, through);
+  }
+
+  /** The stream is deleted: no group can read again what it had read. */
+  forgetRedeliveries(): void {
+    this.#redeliveredThrough.clear();
+  }
+
+  /** What is kept of a group: its guard, counters and redelivery mark. */
+  async forgetGroup(group: string): Promise<void> {
+    await this.#guard(group).clear();
+    this.#guards.delete(group);
+    this.counters.delete(group);
+    this.#redeliveredThrough.delete(group);
+  }
+
+  /** Empties the guards of these groups and of every group handled here, for a stream made anew. */
+  async clearGuards(groups: readonly string[]): Promise<void> {
+    for (const group of new Set([...groups, ...this.#guards.keys()])) await this.#guard(group).clear();
+  }
+
+  #guard(group: string): ProcessedIds {
+    let processed = this.#guards.get(group);
+    if (!processed) {
+      processed = new ProcessedIds(this.#redis, `${this.#streamKey}:processed:${group}`);
+      this.#guards.set(group, processed);
+    }
+    return processed;
+  }
+}
