@@ -1,6 +1,8 @@
-import { optionNames } from './arguments.js';
+import { assertInteger, assertOptions, optionNames } from './arguments.js';
 import type { EntryHandler } from './consumer-worker-events.js';
-import type { DeadLetters } from './dead-letters.js';
+import { DeadLetters } from './dead-letters.js';
+import { StreamArgumentError } from './errors.js';
+import { show } from './stream-ids.js';
 
 export interface ConsumerWorkerOptions {
   /** Processes each entry; defaults to one that accepts everything. */
@@ -68,3 +70,64 @@ export const CONSUMER_WORKER_DEFAULTS = {
   reapIntervalMs: null,
   catchUpReads: 'script',
 } as const;
+
+/** The settings a `ConsumerWorker` runs with, besides its handler, DLQ and auto-reap interval. */
+export type ConsumerWorkerSettings = Required<
+  Omit<ConsumerWorkerOptions, 'handler' | 'deadLetters' | 'reapIntervalMs'>
+>;
+
+/**
+ * A `ConsumerWorker`'s options over the defaults, checked: each bad one throws a `StreamArgumentError` that
+ * names it. `streamKey` is the worker's stream, which its DLQ must serve.
+ */
+export function resolveWorkerOptions(
+  options: ConsumerWorkerOptions,
+  streamKey: string,
+): {
+  handler: EntryHandler;
+  deadLetters: DeadLetters | null;
+  reapIntervalMs: number | null;
+  settings: ConsumerWorkerSettings;
+} {
+  assertOptions(options, 'ConsumerWorker options', CONSUMER_WORKER_OPTIONS);
+  const resolved = { ...CONSUMER_WORKER_DEFAULTS, ...withoutUndefined(options) };
+  assertInteger(resolved.count, 'count', 1);
+  assertInteger(resolved.blockMs, 'blockMs', 1);
+  assertInteger(resolved.processLatencyMs, 'processLatencyMs', 0);
+  assertInteger(resolved.recentCapacity, 'recentCapacity', 0);
+  assertInteger(resolved.maxBackoffMs, 'maxBackoffMs', 1);
+  assertInteger(resolved.reapPageCount, 'reapPageCount', 1);
+  assertInteger(resolved.reapMaxPages, 'reapMaxPages', 1);
+  // 1 would dead-letter every entry on its first delivery, before any handler saw it.
+  assertInteger(resolved.maxDeliveries, 'maxDeliveries', 2);
+  if (resolved.reapIntervalMs !== null) assertInteger(resolved.reapIntervalMs, 'reapIntervalMs', 1);
+  if (resolved.catchUpReads !== 'script' && resolved.catchUpReads !== 'plain') {
+    throw new StreamArgumentError(
+      `catchUpReads must be 'script' or 'plain', got ${show(resolved.catchUpReads)}`,
+    );
+  }
+  if (options.handler !== undefined && typeof options.handler !== 'function') {
+    throw new StreamArgumentError('handler must be a function');
+  }
+  const { handler, deadLetters, reapIntervalMs, ...rest } = resolved as typeof resolved & {
+    handler?: EntryHandler;
+    deadLetters: DeadLetters | null;
+    reapIntervalMs: number | null;
+  };
+  if (deadLetters !== null && !(deadLetters instanceof DeadLetters)) {
+    throw new StreamArgumentError(
+      `deadLetters must be a DeadLetters of this stream (new DeadLetters(stream)) or null, got ${show(deadLetters)}`,
+    );
+  }
+  // Its scripts claim and ack on the DLQ's own stream: another stream's would act on the wrong entries.
+  if (deadLetters && deadLetters.streamKey !== streamKey) {
+    throw new StreamArgumentError(
+      `deadLetters serves ${show(deadLetters.streamKey)}, not this worker's stream ${show(streamKey)}`,
+    );
+  }
+  return { handler: handler ?? (() => {}), deadLetters, reapIntervalMs, settings: rest };
+}
+
+function withoutUndefined<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
+}

@@ -2,52 +2,31 @@ import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
-import { assertInteger, assertName, assertOptions } from './arguments.js';
+import { assertInteger, assertName } from './arguments.js';
 import { closeRedis, dropConnection, onConnectionClose } from './connection.js';
-import type {
-  ConsumerWorkerEvents,
-  DeliverySource,
-  EntryHandler,
-  LifecycleEvent,
-  LifecycleKind,
-} from './consumer-worker-events.js';
+import type { ConsumerWorkerEvents, DeliverySource, EntryHandler } from './consumer-worker-events.js';
 import {
-  CONSUMER_WORKER_DEFAULTS,
-  CONSUMER_WORKER_OPTIONS,
   type ConsumerWorkerOptions,
+  type ConsumerWorkerSettings,
+  resolveWorkerOptions,
 } from './consumer-worker-options.js';
-import { DeadLetters } from './dead-letters.js';
-import { StreamArgumentError, WorkerClosedError } from './errors.js';
+import { DeadLetterWriter } from './dead-letter-writer.js';
+import type { DeadLetters } from './dead-letters.js';
+import { EntriesInHand, type Handled, type Taken } from './entries-in-hand.js';
+import { WorkerClosedError } from './errors.js';
 import { assertEventStream, type EventStream } from './event-stream.js';
-import {
-  asError,
-  describeThrown,
-  guardedEmit,
-  isThenable,
-  warnListenerFailed,
-  warnUnheardError,
-} from './guarded-emit.js';
+import { describeThrown, isThenable } from './guarded-emit.js';
 import { InFlight } from './in-flight.js';
 import { type Failure, InProcessPeers, type PeerView, type TrimmedJudge } from './in-process-peers.js';
-import { RecentRing } from './recent-ring.js';
-import { compareEntryIds, show } from './stream-ids.js';
-import type { EventFields, StreamEntry } from './types.js';
+import { compareEntryIds } from './stream-ids.js';
+import type { StreamEntry } from './types.js';
 import { workerConnectionName } from './worker-connections.js';
+import { type RecentOutcome, WorkerReporter } from './worker-reporter.js';
+
+// Defined beside the ring that keeps them (`WorkerReporter`); public from here, as before.
+export type { RecentOutcome } from './worker-reporter.js';
 
 export type WorkerState = 'new' | 'running' | 'closing' | 'closed';
-
-/** What happened to one entry this consumer handled, as `recent()` lists it. */
-export interface RecentOutcome {
-  readonly id: string;
-  readonly eventType: string | null;
-  readonly outcome: 'acked' | 'dropped' | 'failed' | 'deleted' | 'dead-lettered';
-  readonly deliveryCount: number | null;
-  /** Why it failed or was deleted; `null` otherwise. */
-  readonly reason: string | null;
-  /** The entry's fields, when its payload was available. */
-  readonly fields: EventFields | null;
-  readonly ts: number;
-}
 
 export interface WorkerStatus {
   readonly group: string;
@@ -84,33 +63,15 @@ export interface ReapResult {
   readonly deadLettered: number;
 }
 
-type LetterOutcome = 'written' | 'not-pending' | 'failed';
-
 /** What `#process` made of a batch: the entries to ack, and how many it dead-lettered instead. */
 interface Processed {
   readonly handled: Handled[];
   readonly deadLettered: number;
 }
 
-/** An entry whose handler returned, waiting for the batch's XACK. */
-interface Handled {
-  readonly entry: StreamEntry;
-  readonly deliveryCount: number | null;
-}
-
-/** A read's or claim's reply, and the entries of it that this worker took on (see `#readAndTake`). */
-interface Taken<T> {
-  readonly result: T;
-  readonly taken: StreamEntry[];
-}
-
 const INITIAL_BACKOFF_MS = 50;
 /** How many entries' last handler failure a worker remembers, for the reason of their dead letter. */
 const LAST_FAILURES_MAX = 1_000;
-/** How many trimmed IDs' dead letters a worker keeps retrying while the DLQ cannot be written. */
-const UNWRITTEN_LETTERS_MAX = 10_000;
-/** How many handled entries a worker keeps for another XACK after theirs failed. */
-const UNCONFIRMED_ACKS_MAX = 10_000;
 
 /**
  * One consumer of a group: `XREADGROUP >` on its own blocking connection -> handler -> one XACK per batch.
@@ -130,14 +91,16 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   readonly name: string;
   readonly #stream: EventStream;
   readonly #handler: EntryHandler;
-  readonly #options: Required<Omit<ConsumerWorkerOptions, 'handler' | 'deadLetters' | 'reapIntervalMs'>>;
+  readonly #options: ConsumerWorkerSettings;
   readonly #deadLetters: DeadLetters | null;
+  readonly #reporter: WorkerReporter;
+  /** What this worker has read or claimed and not yet acked, and its acks. */
+  readonly #hand: EntriesInHand;
+  readonly #letters: DeadLetterWriter;
   /** The last handler failure per entry, so a dead letter says what kept going wrong. */
   readonly #lastFailure = new LRUCache<string, Failure>({ max: LAST_FAILURES_MAX });
   #reapTimer: NodeJS.Timeout | undefined;
   #reapIntervalMs: number | null;
-  #deadLettered = 0;
-  readonly #recent: RecentRing<RecentOutcome>;
 
   #state: WorkerState = 'new';
   #connection: Redis | undefined;
@@ -164,108 +127,48 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   /** Callers of `connectionId()` waiting for the connection to be up. */
   readonly #idWaiters = new Set<{ resolve: (id: number) => void; reject: (error: Error) => void }>();
   #needsPelDrain = true;
-  /**
-   * IDs this worker is handling or has handled but not yet acked (acks wait for the next read). A reap or a
-   * PEL drain that meets one of them leaves it to the path that holds it instead of running it twice: with a
-   * short claim threshold XAUTOCLAIM can take back an entry this very worker is busy with.
-   */
-  #inHand = new Set<string>();
-  /**
-   * Handled entries whose XACK failed, most often because Redis went away before replying; they stay in
-   * `#inHand`. Their handlers ran, and the XACK may well have landed: the next XACK this worker sends carries
-   * them again (a no-op for IDs already acked), so they are reported acked once, and a PEL drain after the
-   * reconnect does not run them a second time.
-   */
-  #unconfirmedAcks: Handled[] = [];
-  /** One set per read or claim in flight, collecting the IDs acked meanwhile (see `#readAndTake`). */
-  #ackWatches = new Set<Set<string>>();
-  /** Reads and claims whose replies have not been taken yet: a peer judging trimmed IDs waits for them. */
-  #readsInFlight = new Set<Promise<unknown>>();
-  /**
-   * Trimmed IDs whose dead letter could not be written after XAUTOCLAIM had already dropped them from the PEL:
-   * no later read will bring them back, so every reap tries them again first.
-   */
-  readonly #unwrittenLetters = new Set<string>();
-  /** The pass of `#retryUnwrittenLetters` under way, if any. */
-  #retryingLetters: Promise<void> | undefined;
-  /**
-   * IDs in hand that a claim found trimmed, dropping them from the PEL (its reaper judged them held here, so
-   * did not letter them): handled and acked, nothing is lost; a failure, a drop or the delivery limit would
-   * leave no trace in Redis, so this worker dead-letters them itself (see `#letterIfDropped`).
-   */
-  readonly #droppedFromPel = new Set<string>();
   readonly #peers: InProcessPeers;
   /** What this worker shows its peers (see `InProcessPeers`). */
   readonly #asPeer: PeerView = {
     consumer: () => this.name,
     source: () => this.#stream,
-    held: () => this.#inHand,
-    readsInFlight: () => this.#readsInFlight,
-    watchAcks: (acked) => {
-      this.#ackWatches.add(acked);
-      return () => this.#ackWatches.delete(acked);
-    },
+    held: () => this.#hand.held(),
+    readsInFlight: () => this.#hand.readsInFlight(),
+    watchAcks: (acked) => this.#hand.watchAcks(acked),
     lastFailure: (id) => this.#lastFailure.get(id),
-    droppedFromPel: (id) => this.#droppedFromPel.add(id),
+    droppedFromPel: (id) => this.#hand.markDroppedFromPel(id),
   };
   #crashQueued = 0;
-  #processed = 0;
   #reaped = 0;
   #crashedDrops = 0;
   #failures = 0;
-  #lastError: string | null = null;
-  /** Whether a failure nobody listened for has been warned of (see `warnUnheardError`). */
-  #warnedUnheard = false;
 
   constructor(stream: EventStream, group: string, name: string, options: ConsumerWorkerOptions = {}) {
     super();
     assertEventStream(stream, 'ConsumerWorker');
     assertName(group, 'group');
     assertName(name, 'consumer name');
-    assertOptions(options, 'ConsumerWorker options', CONSUMER_WORKER_OPTIONS);
-    const resolved = { ...CONSUMER_WORKER_DEFAULTS, ...withoutUndefined(options) };
-    assertInteger(resolved.count, 'count', 1);
-    assertInteger(resolved.blockMs, 'blockMs', 1);
-    assertInteger(resolved.processLatencyMs, 'processLatencyMs', 0);
-    assertInteger(resolved.recentCapacity, 'recentCapacity', 0);
-    assertInteger(resolved.maxBackoffMs, 'maxBackoffMs', 1);
-    assertInteger(resolved.reapPageCount, 'reapPageCount', 1);
-    assertInteger(resolved.reapMaxPages, 'reapMaxPages', 1);
-    // 1 would dead-letter every entry on its first delivery, before any handler saw it.
-    assertInteger(resolved.maxDeliveries, 'maxDeliveries', 2);
-    if (resolved.reapIntervalMs !== null) assertInteger(resolved.reapIntervalMs, 'reapIntervalMs', 1);
-    if (resolved.catchUpReads !== 'script' && resolved.catchUpReads !== 'plain') {
-      throw new StreamArgumentError(
-        `catchUpReads must be 'script' or 'plain', got ${show(resolved.catchUpReads)}`,
-      );
-    }
-    if (options.handler !== undefined && typeof options.handler !== 'function') {
-      throw new StreamArgumentError('handler must be a function');
-    }
-    const { handler, deadLetters, reapIntervalMs, ...rest } = resolved as typeof resolved & {
-      handler?: EntryHandler;
-      deadLetters: DeadLetters | null;
-      reapIntervalMs: number | null;
-    };
-    if (deadLetters !== null && !(deadLetters instanceof DeadLetters)) {
-      throw new StreamArgumentError(
-        `deadLetters must be a DeadLetters of this stream (new DeadLetters(stream)) or null, got ${show(deadLetters)}`,
-      );
-    }
-    // Its scripts claim and ack on the DLQ's own stream: another stream's would act on the wrong entries.
-    if (deadLetters && deadLetters.streamKey !== stream.streamKey) {
-      throw new StreamArgumentError(
-        `deadLetters serves ${show(deadLetters.streamKey)}, not this worker's stream ${show(stream.streamKey)}`,
-      );
-    }
+    const { handler, deadLetters, reapIntervalMs, settings } = resolveWorkerOptions(
+      options,
+      stream.streamKey,
+    );
     this.#deadLetters = deadLetters;
     this.#reapIntervalMs = reapIntervalMs;
     this.#stream = stream;
     this.group = group;
     this.name = name;
-    this.#handler = handler ?? (() => {});
-    this.#options = rest;
-    this.#recent = new RecentRing(rest.recentCapacity);
+    this.#handler = handler;
+    this.#options = settings;
+    this.#reporter = new WorkerReporter(this, group, name, settings.recentCapacity);
+    this.#hand = new EntriesInHand(this.#reporter);
+    this.#letters = new DeadLetterWriter({
+      deadLetters,
+      group,
+      consumer: name,
+      commands: this.#sharedCommands,
+      reporter: this.#reporter,
+      hand: this.#hand,
+    });
     this.#peers = new InProcessPeers(stream.redis, stream.streamKey, group);
   }
 
@@ -305,7 +208,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     this.#connection = connection;
     this.#reader = this.#stream.withConnection(connection);
     // The loop catches its own failures; this is the last guard, so it never rejects unhandled.
-    this.#loop = this.#run().catch((error: unknown) => this.#reportError('loop', error));
+    this.#loop = this.#run().catch((error: unknown) => this.#reporter.reportError('loop', error));
     this.setAutoReap(this.#reapIntervalMs);
   }
 
@@ -344,8 +247,8 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     this.#reapTimer = setInterval(() => {
       if (this.#state !== 'running' || this.#paused || this.#reaps.size > 0) return;
       this.reapIdlePel().then(
-        () => this.#recovered('reap'),
-        (error: unknown) => this.#reportError('reap', error),
+        () => this.#reporter.recovered('reap'),
+        (error: unknown) => this.#reporter.reportError('reap', error),
       );
     }, intervalMs);
     this.#reapTimer.unref();
@@ -432,7 +335,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
    * part-way lets it finish the page it claimed but claim no other: a paused consumer takes on nothing more.
    */
   async #reap(): Promise<ReapResult> {
-    await this.#retryUnwrittenLetters();
+    await this.#letters.retryUnwrittenLetters();
     const { count, reapPageCount: pageCount, reapMaxPages } = this.#options;
     const deletedIds: string[] = [];
     let claimed = 0;
@@ -457,16 +360,16 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       );
       // Trimmed while abandoned: dead-lettered by the claim itself.
       for (const { id, deliveryCount } of result.deadLettered) {
-        this.#settle('deleted', id, deliveryCount, null, 'trimmed while pending', null);
-        this.#noteDeadLettered(id, deliveryCount, 'trimmed', null);
+        this.#reporter.settle('deleted', id, deliveryCount, null, 'trimmed while pending', null);
+        this.#letters.noteDeadLettered(id, deliveryCount, 'trimmed', null);
       }
       // Trimmed while delivered lately: XAUTOCLAIM has already dropped them from the PEL; those no worker here
       // holds are lost.
-      await this.#deletedWhilePending(lost, false);
+      await this.#letters.deletedWhilePending(lost, false);
       deletedIds.push(...result.deadLettered.map(({ id }) => id), ...lost);
       const counts = await this.#deliveryCounts(this.#stream, taken);
       for (const entry of taken)
-        this.#emit('claimed', entry.id, counts.get(entry.id) ?? null, entry.fields.type);
+        this.#reporter.emit('claimed', entry.id, counts.get(entry.id) ?? null, entry.fields.type);
       this.#reaped += taken.length;
       claimed += taken.length;
       for (let at = 0; at < taken.length; at += count) {
@@ -490,8 +393,8 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
    */
   async #leaveUnhandled(entries: readonly StreamEntry[], counts: ReadonlyMap<string, number>): Promise<void> {
     for (const entry of entries) {
-      this.#inHand.delete(entry.id);
-      await this.#letterIfDropped(
+      this.#hand.release(entry.id);
+      await this.#letters.letterIfDropped(
         entry,
         counts.get(entry.id) ?? null,
         'left unhandled as its consumer closed',
@@ -570,20 +473,20 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       paused: this.#paused,
       alive: this.#state === 'running' && this.#connection?.status === 'ready',
       crashQueued: this.#crashQueued,
-      inHand: this.#inHand.size,
-      processed: this.#processed,
+      inHand: this.#hand.size,
+      processed: this.#hand.processed,
       reaped: this.#reaped,
       crashedDrops: this.#crashedDrops,
       failures: this.#failures,
-      deadLettered: this.#deadLettered,
+      deadLettered: this.#letters.deadLettered,
       autoReapMs: this.#reapIntervalMs,
-      lastError: this.#lastError,
+      lastError: this.#reporter.lastError,
     };
   }
 
   /** The last `recentCapacity` outcomes, oldest first. */
   recent(): RecentOutcome[] {
-    return this.#recent.toArray();
+    return this.#reporter.recent();
   }
 
   async #run(): Promise<void> {
@@ -652,7 +555,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         // Closing or not, what a read returned was delivered to this consumer: it is handled below, and the
         // loop ends before reading again.
         backoffMs = INITIAL_BACKOFF_MS;
-        this.#recovered('read');
+        this.#reporter.recovered('read');
         if (!prefetched && entries.length === this.#options.count && this.#mayReadAhead()) {
           prefetched = readAhead();
         }
@@ -660,7 +563,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       } catch (error) {
         if (this.#stop.signal.aborted) break;
         this.#needsPelDrain = true;
-        this.#reportError('read', error);
+        this.#reporter.reportError('read', error);
         await sleep(backoffMs, undefined, { signal: this.#stop.signal }).catch(() => {});
         backoffMs = Math.min(backoffMs * 2, this.#options.maxBackoffMs);
       }
@@ -691,7 +594,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     // An ID a `>` read hands out is pending anew whatever this worker acked meanwhile: only a cursor moved back
     // (XGROUP SETID) delivers one again, and the XACK sent with this read ran before it. Left out as acked, it
     // would stay pending for good.
-    const read = this.#readAndTake(send, entriesOf, onReply, { keepAcked: true });
+    const read = this.#hand.take(send, entriesOf, onReply, { keepAcked: true });
     this.#loopRead = read;
     // Awaited later; marked handled now so a rejection while other work is still out is not "unhandled".
     read.catch(() => {});
@@ -740,7 +643,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       if (lost.length > 0) {
         // Their payload is gone, so no handler can run. Still in this PEL, they are dead-lettered and acked in
         // one step (one that failed leaves them pending for the next drain); without a DLQ, only acked.
-        await this.#deletedWhilePending(lost, true);
+        await this.#letters.deletedWhilePending(lost, true);
         if (!this.#deadLetters) await this.#ownCommands.track(reader.ack(this.group, lost));
       }
       const counts = await this.#deliveryCounts(reader, entries);
@@ -763,32 +666,21 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       // `>` reads are always first deliveries; other sources were looked up in XPENDING.
       const deliveryCount = counts ? (counts.get(entry.id) ?? null) : 1;
       const eventType = entry.fields.type;
-      this.#emit('delivered', entry.id, deliveryCount, eventType);
+      this.#reporter.emit('delivered', entry.id, deliveryCount, eventType);
       const maxDeliveries = this.#options.maxDeliveries;
       if (this.#deadLetters && deliveryCount !== null && deliveryCount >= maxDeliveries) {
         const lastFailure = this.#peers.lastFailure(entry.id);
         const reason = `delivery count ${deliveryCount} reached maxDeliveries ${maxDeliveries}${lastFailure ? `; last failure: ${lastFailure}` : ''}`;
-        // Out of the PEL already, it is written without the pending check, which would find nothing to do,
-        // and a failed write is kept for the next reap, as no read would bring it back.
-        const dropped = this.#droppedFromPel.delete(entry.id);
-        const outcome = await this.#deadLetter(
-          entry.id,
-          deliveryCount,
-          reason,
-          entry.fields,
-          dropped ? false : undefined,
-        );
-        if (outcome === 'written') deadLettered += 1;
-        if (outcome === 'failed' && dropped) this.#keepUnwritten(entry.id);
-        this.#inHand.delete(entry.id);
+        if (await this.#letters.letterAtLimit(entry, deliveryCount, reason)) deadLettered += 1;
+        this.#hand.release(entry.id);
         continue;
       }
       if (this.#crashQueued > 0) {
         this.#crashQueued -= 1;
         this.#crashedDrops += 1;
-        this.#inHand.delete(entry.id);
-        this.#settle('dropped', entry.id, deliveryCount, eventType, null, entry.fields);
-        await this.#letterIfDropped(entry, deliveryCount, 'dropped without ack (crashNext)');
+        this.#hand.release(entry.id);
+        this.#reporter.settle('dropped', entry.id, deliveryCount, eventType, null, entry.fields);
+        await this.#letters.letterIfDropped(entry, deliveryCount, 'dropped without ack (crashNext)');
         continue;
       }
       try {
@@ -805,20 +697,20 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         if (isThenable(done)) await done;
         handled.push({ entry, deliveryCount });
       } catch (error) {
-        this.#inHand.delete(entry.id);
+        this.#hand.release(entry.id);
         this.#failures += 1;
         const reason = describeThrown(error);
         this.#lastFailure.set(entry.id, { reason, at: Date.now() });
-        this.#settle('failed', entry.id, deliveryCount, eventType, reason, entry.fields);
-        await this.#letterIfDropped(entry, deliveryCount, `last failure: ${reason}`);
+        this.#reporter.settle('failed', entry.id, deliveryCount, eventType, reason, entry.fields);
+        await this.#letters.letterIfDropped(entry, deliveryCount, `last failure: ${reason}`);
       }
     }
     return { handled, deadLettered };
   }
 
   /**
-   * `#readAndTake` for a read or claim that reports trimmed IDs (`deletedIds`), and which of them are lost:
-   * no worker here holds them or acked them while the command was out (see `InProcessPeers.judgeTrimmed`).
+   * `EntriesInHand.take` for a read or claim that reports trimmed IDs (`deletedIds`), and which of them are
+   * lost: no worker here holds them or acked them while the command was out (see `InProcessPeers.judgeTrimmed`).
    */
   async #readJudgingTrimmed<T extends { deletedIds: readonly string[] }>(
     read: (judge: TrimmedJudge) => Promise<T>,
@@ -827,91 +719,21 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   ): Promise<Taken<T> & { lost: string[] }> {
     const judge = this.#peers.judgeTrimmed({ dropsFromPel });
     try {
-      const taken = await this.#readAndTake(() => read(judge), entriesOf);
+      const taken = await this.#hand.take(() => read(judge), entriesOf);
       return { ...taken, lost: await judge.lost(taken.result.deletedIds) };
     } finally {
       judge.close();
     }
   }
 
-  /**
-   * Runs a read or claim and takes its entries: keeps those this worker has not already dealt with (not held,
-   * not acked while the read was out: Redis may have run the read just before the XACK, whose reply then came
-   * back first, on the other connection) and holds them, the whole batch at once, before any await, so the
-   * next reply handled sees them as held. `onReply` hears of the reply first, before its entries are parsed.
-   * With `keepAcked`, an entry acked while the read was out is taken all the same (see `#readNew`).
-   */
-  async #readAndTake<T>(
-    read: () => Promise<T>,
-    entriesOf: (result: T) => readonly StreamEntry[],
-    onReply?: (result: T) => void,
-    { keepAcked = false }: { keepAcked?: boolean } = {},
-  ): Promise<Taken<T>> {
-    const acked = new Set<string>();
-    this.#ackWatches.add(acked);
-    const reading = read();
-    this.#readsInFlight.add(reading);
-    try {
-      const result = await reading;
-      onReply?.(result);
-      const taken = entriesOf(result).filter(
-        (entry) => !this.#inHand.has(entry.id) && (keepAcked || !acked.has(entry.id)),
-      );
-      for (const entry of taken) this.#inHand.add(entry.id);
-      return { result, taken };
-    } finally {
-      this.#readsInFlight.delete(reading);
-      this.#ackWatches.delete(acked);
-    }
-  }
-
-  /**
-   * One XACK for a whole batch, and for any earlier batch whose XACK failed. Returns how many of `handled`
-   * were acked; on failure they all wait for the next XACK (see `#unconfirmedAcks`).
-   */
-  async #ack(via: EventStream, handled: readonly Handled[]): Promise<number> {
-    const batch =
-      this.#unconfirmedAcks.length > 0 ? [...this.#unconfirmedAcks.splice(0), ...handled] : handled;
-    if (batch.length === 0) return 0;
-    const ids = batch.map(({ entry }) => entry.id);
-    try {
-      await this.#track(via, via.ack(this.group, ids));
-      this.#recovered('ack');
-      for (const watch of this.#ackWatches) for (const id of ids) watch.add(id);
-    } catch (error) {
-      this.#reportError('ack', error);
-      this.#keepUnconfirmed(batch);
-      return 0;
-    }
-    for (const id of ids) this.#letGo(id);
-    this.#processed += batch.length;
-    const ts = Date.now();
-    // Only the newest of a batch would stay in the ring; the rest are not even built.
-    const recordFrom = batch.length - this.#recent.capacity;
-    batch.forEach(({ entry, deliveryCount }, index) => {
-      const { id, fields } = entry;
-      this.#emit('acked', id, deliveryCount, fields.type, null, ts);
-      if (index >= recordFrom) this.#record('acked', id, deliveryCount, fields.type, null, fields, ts);
-    });
-    return handled.length;
+  /** The batch's XACK on `via`'s connection (see `EntriesInHand.ack`): how many of `handled` were acked. */
+  #ack(via: EventStream, handled: readonly Handled[]): Promise<number> {
+    return this.#hand.ack((ids) => this.#track(via, via.ack(this.group, ids)), handled);
   }
 
   /** A command on `via`'s connection, given up on with it when closing while Redis is away (see `#shutdown`). */
   #track<T>(via: EventStream, command: Promise<T>): Promise<T> {
     return (via === this.#reader ? this.#ownCommands : this.#sharedCommands).track(command);
-  }
-
-  #keepUnconfirmed(batch: readonly Handled[]): void {
-    this.#unconfirmedAcks.push(...batch);
-    const excess = this.#unconfirmedAcks.length - UNCONFIRMED_ACKS_MAX;
-    // The oldest beyond the bound are let go: still pending in Redis, a PEL drain brings them back.
-    if (excess > 0) for (const { entry } of this.#unconfirmedAcks.splice(0, excess)) this.#letGo(entry.id);
-  }
-
-  /** An entry leaves this worker's hands, acked or left to a later PEL drain: nothing here tracks it anymore. */
-  #letGo(id: string): void {
-    this.#inHand.delete(id);
-    this.#droppedFromPel.delete(id);
   }
 
   /**
@@ -938,197 +760,11 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         if (rows.length < count || !lastRow || counts.size === wanted.size) break;
         start = `(${lastRow.id}`;
       }
-      this.#recovered('pending');
+      this.#reporter.recovered('pending');
     } catch (error) {
-      this.#reportError('pending', error);
+      this.#reporter.reportError('pending', error);
     }
     return counts;
-  }
-
-  /** Pending entries whose payload was trimmed: recorded, and dead-lettered with reason `trimmed`. */
-  async #deletedWhilePending(ids: readonly string[], stillPending: boolean): Promise<void> {
-    for (const id of ids) {
-      this.#settle('deleted', id, null, null, 'trimmed while pending', null);
-      if (!this.#deadLetters) continue;
-      const sent = (await this.#deadLetter(id, null, 'trimmed', null, stillPending)) !== 'failed';
-      // Still pending, it comes back with the next PEL drain; otherwise only this worker remembers it.
-      if (!sent && !stillPending) this.#keepUnwritten(id);
-    }
-  }
-
-  /**
-   * An entry whose handling here ended without an ack, dead-lettered if a claim had found it trimmed and
-   * dropped it from the PEL meanwhile (`#droppedFromPel`): nothing else would ever bring it back.
-   */
-  async #letterIfDropped(entry: StreamEntry, deliveryCount: number | null, why: string): Promise<void> {
-    if (!this.#droppedFromPel.delete(entry.id)) return;
-    this.#settle(
-      'deleted',
-      entry.id,
-      deliveryCount,
-      entry.fields.type,
-      'trimmed while pending',
-      entry.fields,
-    );
-    if (!this.#deadLetters) return;
-    const reason = `trimmed; ${why}`;
-    if ((await this.#deadLetter(entry.id, deliveryCount, reason, entry.fields, false)) === 'failed') {
-      this.#keepUnwritten(entry.id);
-    }
-  }
-
-  #keepUnwritten(id: string): void {
-    if (this.#unwrittenLetters.size >= UNWRITTEN_LETTERS_MAX) {
-      const oldest = this.#unwrittenLetters.values().next().value;
-      if (oldest !== undefined) this.#unwrittenLetters.delete(oldest);
-      this.#reportError('dead-letter', new Error(`gave up on the dead letter of trimmed entry ${oldest}`));
-    }
-    this.#unwrittenLetters.add(id);
-  }
-
-  /**
-   * Writes the letters a failed DLQ write left behind, in order, until one fails again. One pass at a time: a
-   * reap that starts while another's pass runs (the auto-reaper's beside a manual one) waits for that pass
-   * instead of writing the same letters again (they are not pending, so the DLQ script cannot tell).
-   */
-  #retryUnwrittenLetters(): Promise<void> {
-    this.#retryingLetters ??= this.#writeUnwrittenLetters().finally(() => {
-      this.#retryingLetters = undefined;
-    });
-    return this.#retryingLetters;
-  }
-
-  async #writeUnwrittenLetters(): Promise<void> {
-    for (const id of [...this.#unwrittenLetters]) {
-      if ((await this.#deadLetter(id, null, 'trimmed', null, false)) === 'failed') return;
-      this.#unwrittenLetters.delete(id);
-    }
-  }
-
-  /**
-   * One atomic DLQ write (+ XACK while still pending): `written`; `not-pending` when the entry no longer was
-   * (acked or dead-lettered meanwhile), so nothing was written and nothing is left to do; `failed` when Redis
-   * failed, and a pending entry stays pending and comes back.
-   */
-  async #deadLetter(
-    id: string,
-    deliveryCount: number | null,
-    reason: string,
-    fields: EventFields | null,
-    stillPending?: boolean,
-  ): Promise<LetterOutcome> {
-    const deadLetters = this.#deadLetters;
-    if (!deadLetters) return 'failed';
-    try {
-      const written = await this.#sharedCommands.track(
-        deadLetters.send(id, {
-          group: this.group,
-          consumer: this.name,
-          deliveryCount,
-          reason,
-          fields,
-          stillPending,
-        }),
-      );
-      this.#recovered('dead-letter');
-      if (written === null) return 'not-pending';
-      this.#noteDeadLettered(id, deliveryCount, reason, fields);
-      return 'written';
-    } catch (error) {
-      this.#reportError('dead-letter', error);
-      return 'failed';
-    }
-  }
-
-  /** Counts a letter this worker wrote (alone or with a claim) and tells its listeners. */
-  #noteDeadLettered(id: string, deliveryCount: number | null, reason: string, fields: EventFields | null) {
-    this.#deadLettered += 1;
-    this.#settle('dead-lettered', id, deliveryCount, fields?.type ?? null, reason, fields);
-  }
-
-  /** A final outcome for this delivery: listeners hear of it and `recent()` keeps it. */
-  #settle(
-    kind: RecentOutcome['outcome'],
-    id: string,
-    deliveryCount: number | null,
-    eventType: string | null,
-    reason: string | null,
-    fields: EventFields | null,
-  ): void {
-    const ts = Date.now();
-    this.#emit(kind, id, deliveryCount, eventType, reason, ts);
-    this.#record(kind, id, deliveryCount, eventType, reason, fields, ts);
-  }
-
-  /** Built only for listeners: the hot path emits per entry, and often nobody listens to every kind. */
-  #emit(
-    kind: LifecycleKind,
-    id: string,
-    deliveryCount: number | null,
-    eventType: string | null,
-    reason: string | null = null,
-    ts = Date.now(),
-  ): void {
-    if (this.listenerCount(kind) === 0) return;
-    const event: LifecycleEvent = {
-      kind,
-      id,
-      group: this.group,
-      consumer: this.name,
-      deliveryCount,
-      eventType,
-      reason,
-      ts,
-    };
-    guardedEmit(this, kind, event, (error) => this.#listenerFailed(kind, error));
-  }
-
-  /** A lifecycle listener threw: an 'error' event says so (a warning when nobody listens); the entry goes on. */
-  #listenerFailed(kind: LifecycleKind, error: Error): void {
-    if (this.listenerCount('error') === 0) {
-      warnListenerFailed('ConsumerWorker', kind, error);
-      return;
-    }
-    this.#emitError(`${kind} listener`, error);
-  }
-
-  #record(
-    outcome: RecentOutcome['outcome'],
-    id: string,
-    deliveryCount: number | null,
-    eventType: string | null,
-    reason: string | null,
-    fields: EventFields | null,
-    ts: number,
-  ): void {
-    this.#recent.push({ id, eventType, outcome, deliveryCount, reason, fields, ts });
-  }
-
-  /** The last error stands only until the same operation succeeds again: status shows what is wrong now. */
-  #recovered(operation: string): void {
-    if (this.#lastError?.startsWith(`${operation}: `)) this.#lastError = null;
-  }
-
-  #reportError(operation: string, error: unknown): void {
-    const failure = asError(error);
-    this.#lastError = `${operation}: ${failure.message}`;
-    if (this.listenerCount('error') === 0 && !this.#warnedUnheard) {
-      this.#warnedUnheard = true;
-      warnUnheardError(`ConsumerWorker ${this.group}/${this.name} (${operation})`, failure);
-    }
-    this.#emitError(operation, failure);
-  }
-
-  /** An 'error' event; an 'error' listener that throws ends in a process warning, never in the worker. */
-  #emitError(operation: string, error: Error): void {
-    // EventEmitter throws on an 'error' nobody listens to; the loop must never throw out of its task.
-    if (this.listenerCount('error') === 0) return;
-    guardedEmit(
-      this,
-      'error',
-      { group: this.group, consumer: this.name, operation, error, ts: Date.now() },
-      (listenerError) => warnListenerFailed('ConsumerWorker', 'error', listenerError),
-    );
   }
 
   #waitForResume(): Promise<void> {
@@ -1140,8 +776,4 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       };
     });
   }
-}
-
-function withoutUndefined<T extends object>(options: T): Partial<T> {
-  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

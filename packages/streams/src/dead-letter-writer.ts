@@ -1,0 +1,178 @@
+import type { DeadLetters } from './dead-letters.js';
+import type { EntriesInHand } from './entries-in-hand.js';
+import type { InFlight } from './in-flight.js';
+import type { EventFields, StreamEntry } from './types.js';
+import type { WorkerReporter } from './worker-reporter.js';
+
+type LetterOutcome = 'written' | 'not-pending' | 'failed';
+
+/** How many trimmed IDs' dead letters a worker keeps retrying while the DLQ cannot be written. */
+const UNWRITTEN_LETTERS_MAX = 10_000;
+
+export interface DeadLetterWriterOptions {
+  /** The worker's DLQ; `null` when it has none, and nothing is written. */
+  readonly deadLetters: DeadLetters | null;
+  readonly group: string;
+  readonly consumer: string;
+  /** The worker's commands on the stream's shared connection, which the DLQ writes go out on. */
+  readonly commands: InFlight;
+  readonly reporter: WorkerReporter;
+  /** The worker's entries in hand: which of them a claim dropped from the PEL. */
+  readonly hand: EntriesInHand;
+}
+
+/**
+ * One worker's dead letters: writes them to its DLQ, counts and reports them, and keeps the letters of entries
+ * that are in no PEL any more, whose write failed, to try them again (no read would bring those entries back).
+ */
+export class DeadLetterWriter {
+  readonly #deadLetters: DeadLetters | null;
+  readonly #group: string;
+  readonly #consumer: string;
+  readonly #commands: InFlight;
+  readonly #reporter: WorkerReporter;
+  readonly #hand: EntriesInHand;
+  #deadLettered = 0;
+  /**
+   * Trimmed IDs whose dead letter could not be written after XAUTOCLAIM had already dropped them from the PEL:
+   * no later read will bring them back, so every reap tries them again first.
+   */
+  readonly #unwrittenLetters = new Set<string>();
+  /** The pass of `retryUnwrittenLetters` under way, if any. */
+  #retryingLetters: Promise<void> | undefined;
+
+  constructor({ deadLetters, group, consumer, commands, reporter, hand }: DeadLetterWriterOptions) {
+    this.#deadLetters = deadLetters;
+    this.#group = group;
+    this.#consumer = consumer;
+    this.#commands = commands;
+    this.#reporter = reporter;
+    this.#hand = hand;
+  }
+
+  /** How many letters this worker wrote, alone or with a claim. */
+  get deadLettered(): number {
+    return this.#deadLettered;
+  }
+
+  /** An entry in hand that reached the delivery limit, dead-lettered with `reason`; whether it was written. */
+  async letterAtLimit(entry: StreamEntry, deliveryCount: number, reason: string): Promise<boolean> {
+    // Out of the PEL already, it is written without the pending check, which would find nothing to do,
+    // and a failed write is kept for the next reap, as no read would bring it back.
+    const dropped = this.#hand.takeDroppedMark(entry.id);
+    const outcome = await this.#deadLetter(
+      entry.id,
+      deliveryCount,
+      reason,
+      entry.fields,
+      dropped ? false : undefined,
+    );
+    if (outcome === 'failed' && dropped) this.#keepUnwritten(entry.id);
+    return outcome === 'written';
+  }
+
+  /** Pending entries whose payload was trimmed: recorded, and dead-lettered with reason `trimmed`. */
+  async deletedWhilePending(ids: readonly string[], stillPending: boolean): Promise<void> {
+    for (const id of ids) {
+      this.#reporter.settle('deleted', id, null, null, 'trimmed while pending', null);
+      if (!this.#deadLetters) continue;
+      const sent = (await this.#deadLetter(id, null, 'trimmed', null, stillPending)) !== 'failed';
+      // Still pending, it comes back with the next PEL drain; otherwise only this worker remembers it.
+      if (!sent && !stillPending) this.#keepUnwritten(id);
+    }
+  }
+
+  /**
+   * An entry whose handling here ended without an ack, dead-lettered if a claim had found it trimmed and
+   * dropped it from the PEL meanwhile (see `EntriesInHand.takeDroppedMark`): nothing else would ever bring it
+   * back.
+   */
+  async letterIfDropped(entry: StreamEntry, deliveryCount: number | null, why: string): Promise<void> {
+    if (!this.#hand.takeDroppedMark(entry.id)) return;
+    this.#reporter.settle(
+      'deleted',
+      entry.id,
+      deliveryCount,
+      entry.fields.type,
+      'trimmed while pending',
+      entry.fields,
+    );
+    if (!this.#deadLetters) return;
+    const reason = `trimmed; ${why}`;
+    if ((await this.#deadLetter(entry.id, deliveryCount, reason, entry.fields, false)) === 'failed') {
+      this.#keepUnwritten(entry.id);
+    }
+  }
+
+  #keepUnwritten(id: string): void {
+    if (this.#unwrittenLetters.size >= UNWRITTEN_LETTERS_MAX) {
+      const oldest = this.#unwrittenLetters.values().next().value;
+      if (oldest !== undefined) this.#unwrittenLetters.delete(oldest);
+      this.#reporter.reportError(
+        'dead-letter',
+        new Error(`gave up on the dead letter of trimmed entry ${oldest}`),
+      );
+    }
+    this.#unwrittenLetters.add(id);
+  }
+
+  /**
+   * Writes the letters a failed DLQ write left behind, in order, until one fails again. One pass at a time: a
+   * reap that starts while another's pass runs (the auto-reaper's beside a manual one) waits for that pass
+   * instead of writing the same letters again (they are not pending, so the DLQ script cannot tell).
+   */
+  retryUnwrittenLetters(): Promise<void> {
+    this.#retryingLetters ??= this.#writeUnwrittenLetters().finally(() => {
+      this.#retryingLetters = undefined;
+    });
+    return this.#retryingLetters;
+  }
+
+  async #writeUnwrittenLetters(): Promise<void> {
+    for (const id of [...this.#unwrittenLetters]) {
+      if ((await this.#deadLetter(id, null, 'trimmed', null, false)) === 'failed') return;
+      this.#unwrittenLetters.delete(id);
+    }
+  }
+
+  /**
+   * One atomic DLQ write (+ XACK while still pending): `written`; `not-pending` when the entry no longer was
+   * (acked or dead-lettered meanwhile), so nothing was written and nothing is left to do; `failed` when Redis
+   * failed, and a pending entry stays pending and comes back.
+   */
+  async #deadLetter(
+    id: string,
+    deliveryCount: number | null,
+    reason: string,
+    fields: EventFields | null,
+    stillPending?: boolean,
+  ): Promise<LetterOutcome> {
+    const deadLetters = this.#deadLetters;
+    if (!deadLetters) return 'failed';
+    try {
+      const written = await this.#commands.track(
+        deadLetters.send(id, {
+          group: this.#group,
+          consumer: this.#consumer,
+          deliveryCount,
+          reason,
+          fields,
+          stillPending,
+        }),
+      );
+      this.#reporter.recovered('dead-letter');
+      if (written === null) return 'not-pending';
+      this.noteDeadLettered(id, deliveryCount, reason, fields);
+      return 'written';
+    } catch (error) {
+      this.#reporter.reportError('dead-letter', error);
+      return 'failed';
+    }
+  }
+
+  /** Counts a letter this worker wrote (alone or with a claim) and tells its listeners. */
+  noteDeadLettered(id: string, deliveryCount: number | null, reason: string, fields: EventFields | null) {
+    this.#deadLettered += 1;
+    this.#reporter.settle('dead-lettered', id, deliveryCount, fields?.type ?? null, reason, fields);
+  }
+}
