@@ -9,3 +9,13 @@ export function describeIssues(error: z.ZodError): string {
     })
     .join('; ');
 }
+
+/**
+ * The top-level arguments a validation failure is about, by name, once each (`['start', 'count']`): sent with the
+ * error, so that a form marks the fields that gave them without reading the message.
+ */
+export function issueFields(error: z.ZodError): string[] {
+  return [
+    ...new Set(error.issues.flatMap((issue) => (typeof issue.path[0] === 'string' ? [issue.path[0]] : []))),
+  ];
+}

@@ -262,6 +262,8 @@ export const errorSchema = z.object({
   requestId: z.string().nullable(),
   code: z.enum(['bad_json', 'bad_request', 'not_found', 'conflict', 'refused', 'unavailable', 'internal']),
   message: z.string(),
+  /** The command's arguments the error is about, by name, when it is about values given (a `bad_request`). */
+  fields: z.array(z.string()).optional(),
 });
 export type ErrorMessage = z.infer<typeof errorSchema>;
 export type ErrorCode = ErrorMessage['code'];

@@ -124,7 +124,9 @@ const REFERENCE_PATH_SET: ReadonlySet<string> = new Set(REFERENCE_PATHS);
  * clients `message`. A refused token, an oversized body or a foreign host on a reference route is told as the
  * route's own errors are (it came as `{ code, message }`, and the reference page showed "undefined").
  */
-function errorJson(c: Context, { status, code, message }: ErrorReply): Response {
-  const body = REFERENCE_PATH_SET.has(c.req.path) ? { error: message, code } : { code, message };
+function errorJson(c: Context, { status, code, message, fields }: ErrorReply): Response {
+  const body = REFERENCE_PATH_SET.has(c.req.path)
+    ? { error: message, code }
+    : { code, message, ...(fields ? { fields } : {}) };
   return c.json(body, status, retryAfter(status));
 }

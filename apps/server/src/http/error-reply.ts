@@ -1,4 +1,4 @@
-import { describeIssues, type ErrorCode } from '@streamscope/protocol';
+import { describeIssues, type ErrorCode, issueFields } from '@streamscope/protocol';
 import {
   GroupNotFoundError,
   ProduceStoppedError,
@@ -15,6 +15,8 @@ export interface ErrorReply {
   readonly code: ErrorCode;
   readonly message: string;
   readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 503;
+  /** The arguments whose values were wrong, by name; absent when the error is not about any. */
+  readonly fields?: string[];
 }
 
 const STATUS: Record<ErrorCode, ErrorReply['status']> = {
@@ -40,8 +42,8 @@ export function errorReply(error: unknown): ErrorReply {
   }
   // Refused like any other, but 429 on HTTP: the client's own pace is what to change, not what it asked.
   if (error instanceof ClientBusyError) return { code: error.code, message: error.message, status: 429 };
-  if (error instanceof CommandError) return reply(error.code, error.message);
-  if (error instanceof ZodError) return reply('bad_request', describeIssues(error));
+  if (error instanceof CommandError) return reply(error.code, error.message, error.fields);
+  if (error instanceof ZodError) return reply('bad_request', describeIssues(error), issueFields(error));
   if (error instanceof StreamArgumentError) return reply('bad_request', error.message);
   if (error instanceof GroupNotFoundError) return reply('not_found', error.message);
   if (error instanceof WorkerClosedError) return reply('conflict', error.message);
@@ -55,8 +57,8 @@ export function errorReply(error: unknown): ErrorReply {
   return reply('internal', error instanceof Error ? error.message : String(error));
 }
 
-function reply(code: ErrorCode, message: string): ErrorReply {
-  return { code, message, status: STATUS[code] };
+function reply(code: ErrorCode, message: string, fields: readonly string[] = []): ErrorReply {
+  return { code, message, status: STATUS[code], ...(fields.length > 0 ? { fields: [...fields] } : {}) };
 }
 
 /** A 429's `Retry-After`: the client's requests in flight take about a second to answer. */

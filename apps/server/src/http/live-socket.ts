@@ -123,9 +123,9 @@ type Decoded =
 /** A message as a command, or the error reply that says what is wrong with it (no Redis involved). */
 function decode(data: unknown): Decoded {
   let requestId: string | null = null;
-  const invalid = (code: ErrorMessage['code'], message: string): Decoded => ({
+  const invalid = (code: ErrorMessage['code'], message: string, fields?: string[]): Decoded => ({
     kind: 'invalid',
-    error: { requestId, code, message },
+    error: { requestId, code, message, ...(fields ? { fields } : {}) },
   });
   if (typeof data !== 'string') return invalid('bad_json', 'messages must be JSON text, not binary');
   let message: unknown;
@@ -148,8 +148,8 @@ function decode(data: unknown): Decoded {
   try {
     return { kind: 'command', requestId, command: parseCommand(command) };
   } catch (error) {
-    const { code, message: text } = errorReply(error);
-    return invalid(code, text);
+    const { code, message: text, fields } = errorReply(error);
+    return invalid(code, text, fields);
   }
 }
 
@@ -165,7 +165,7 @@ async function run(
     hub.sendTo(client, { type: 'result', requestId, command: command.type, result });
     if (!READ_ONLY_COMMANDS.has(command.type)) hub.refresh();
   } catch (error) {
-    const { code, message } = errorReply(error);
-    hub.sendTo(client, { type: 'error', requestId, code, message });
+    const { code, message, fields } = errorReply(error);
+    hub.sendTo(client, { type: 'error', requestId, code, message, ...(fields ? { fields } : {}) });
   }
 }

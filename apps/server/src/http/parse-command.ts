@@ -1,4 +1,4 @@
-import { type Command, commandSchema, describeIssues } from '@streamscope/protocol';
+import { type Command, commandSchema, describeIssues, issueFields } from '@streamscope/protocol';
 import { CommandError } from '../pipeline/command-error.js';
 
 export const COMMAND_TYPES: readonly string[] = commandSchema.options.map(
@@ -21,6 +21,10 @@ export function parseCommand(input: unknown): Command {
     );
   }
   const parsed = commandSchema.safeParse(input);
-  if (!parsed.success) throw new CommandError('bad_request', `${type}: ${describeIssues(parsed.error)}`);
+  if (!parsed.success) {
+    throw new CommandError('bad_request', `${type}: ${describeIssues(parsed.error)}`, {
+      fields: issueFields(parsed.error),
+    });
+  }
   return parsed.data;
 }

@@ -4,10 +4,13 @@ import type { ErrorCode } from '@streamscope/protocol';
 export class CommandError extends Error {
   override name = 'CommandError';
   readonly code: ErrorCode;
+  /** The command's arguments whose values the error is about, by name: a form marks the fields that gave them. */
+  readonly fields: readonly string[];
 
-  constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
+  constructor(code: ErrorCode, message: string, options?: ErrorOptions & { fields?: readonly string[] }) {
     super(message, options);
     this.code = code;
+    this.fields = options?.fields ?? [];
   }
 }
 

@@ -1,5 +1,6 @@
 import type { CommandInput, CommandResults, CommandType } from '@streamscope/protocol';
-import { type FormEvent, useCallback, useRef, useState } from 'react';
+import { type FormEvent, useCallback, useId, useRef, useState } from 'react';
+import { type FieldValidity, fieldValidity, withEdited } from '../lib/field-validity';
 import { formRefusal } from '../lib/form-refusal';
 import { CommandError, type CommandErrorCode } from '../socket/command-error';
 import { type IssueOptions, issueCommand } from '../socket/socket-client';
@@ -14,13 +15,21 @@ export interface CommandState<R> {
   error: string | null;
   /** Why `error`: `offline` ones go once the socket is open again. */
   errorCode: CommandErrorCode | null;
+  /** The arguments `error` is about, by name: their fields are marked invalid with it until edited. */
+  invalid: readonly string[];
   result: R | null;
 }
+
+/** The arguments of command `T` a form field may give, by name (`rate` of `producer.start`). */
+type ArgumentOf<T extends CommandType> = T extends unknown
+  ? Exclude<keyof Extract<CommandInput, { type: T }>, 'type'> & string
+  : never;
 
 /**
  * One form's command: it keeps its own request id and shows its own error and result, so an error appears next to
  * the control that caused it. `run` resolves with the result, or `null` when the command failed. `quiet` requests
- * (background previews) stay out of the "Last result" panel.
+ * (background previews) stay out of the "Last result" panel. A refused value is tied to its field too: give each
+ * field `field(argument)` and the form's `ActionFeedback` `errorId` (see `FieldValidity`).
  */
 export function useCommand<T extends CommandType>({ quiet = false }: IssueOptions = {}) {
   const [state, setState] = useState<CommandState<CommandResults[T]>>({
@@ -28,8 +37,10 @@ export function useCommand<T extends CommandType>({ quiet = false }: IssueOption
     pending: false,
     error: null,
     errorCode: null,
+    invalid: [],
     result: null,
   });
+  const errorId = useId();
   const latest = useRef<string | null>(null);
 
   const run = useCallback(
@@ -41,17 +52,18 @@ export function useCommand<T extends CommandType>({ quiet = false }: IssueOption
       const issued = issueCommand(command, { quiet });
       const { requestId } = issued;
       latest.current = requestId;
-      setState({ requestId, pending: true, error: null, errorCode: null, result: null });
+      setState({ requestId, pending: true, error: null, errorCode: null, invalid: [], result: null });
       try {
         const result = (await issued.result) as CommandResults[T];
         if (latest.current === requestId)
-          setState({ requestId, pending: false, error: null, errorCode: null, result });
+          setState({ requestId, pending: false, error: null, errorCode: null, invalid: [], result });
         return result;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         const errorCode = error instanceof CommandError ? error.code : null;
+        const invalid = error instanceof CommandError ? error.fields : [];
         if (latest.current === requestId)
-          setState({ requestId, pending: false, error: message, errorCode, result: null });
+          setState({ requestId, pending: false, error: message, errorCode, invalid, result: null });
         if (error instanceof CommandError) onError?.(error);
         return null;
       }
@@ -108,14 +120,19 @@ export function useCommand<T extends CommandType>({ quiet = false }: IssueOption
       pending: false,
       error: formRefusal(field.labels?.[0]?.textContent, field.validationMessage),
       errorCode: null,
+      invalid: field.dataset.argument === undefined ? [] : [field.dataset.argument],
       result: null,
     });
   }, []);
 
   const clear = useCallback(() => {
     latest.current = null;
-    setState({ requestId: null, pending: false, error: null, errorCode: null, result: null });
+    setState({ requestId: null, pending: false, error: null, errorCode: null, invalid: [], result: null });
   }, []);
 
-  return { ...state, run, refuse, clear };
+  const edited = useCallback((argument: string) => setState((current) => withEdited(current, argument)), []);
+  /** What the field giving `argument` needs to be marked while the error is about its value. */
+  const field = (argument: ArgumentOf<T>): FieldValidity => fieldValidity(state, argument, errorId, edited);
+
+  return { ...state, errorId, run, refuse, clear, field };
 }

@@ -7,10 +7,18 @@ export class CommandError extends Error {
   override name = 'CommandError';
   readonly code: CommandErrorCode;
   readonly requestId: string;
+  /** The command's arguments whose values were refused, by name (see the protocol's `issueFields`). */
+  readonly fields: readonly string[];
 
-  constructor(code: CommandErrorCode, message: string, requestId: string, options?: ErrorOptions) {
+  constructor(
+    code: CommandErrorCode,
+    message: string,
+    requestId: string,
+    options?: ErrorOptions & { fields?: readonly string[] },
+  ) {
     super(message, options);
     this.code = code;
     this.requestId = requestId;
+    this.fields = options?.fields ?? [];
   }
 }

@@ -3,6 +3,7 @@ import {
   type CommandResults,
   commandSchema,
   describeIssues,
+  issueFields,
   type ServerMessage,
   serverMessageSchema,
 } from '@streamscope/protocol';
@@ -136,7 +137,11 @@ export function issueCommand<C extends CommandInput>(
     };
     const parsed = commandSchema.safeParse(command);
     if (!parsed.success) {
-      fail(new CommandError('bad_request', describeIssues(parsed.error), requestId));
+      fail(
+        new CommandError('bad_request', describeIssues(parsed.error), requestId, {
+          fields: issueFields(parsed.error),
+        }),
+      );
       return;
     }
     const current = socket;
@@ -348,7 +353,9 @@ function dispatch(message: ServerMessage): void {
       pending.delete(message.requestId);
       clearTimeout(request.timer);
       // Records it in Last result, unless the request was a quiet one.
-      request.reject(new CommandError(message.code, message.message, message.requestId));
+      request.reject(
+        new CommandError(message.code, message.message, message.requestId, { fields: message.fields ?? [] }),
+      );
       return;
     }
   }

@@ -3,6 +3,8 @@ import './ActionFeedback.css';
 
 interface ActionFeedbackProps {
   error: string | null;
+  /** The id of the error's text, for the fields it is about to point at (`useCommand().errorId`). */
+  errorId?: string;
   /** Shown when there is no error: what the last successful command did. */
   children?: ReactNode;
 }
@@ -12,7 +14,7 @@ interface ActionFeedbackProps {
  * before any outcome is: a live region inserted together with its text is often not announced by screen readers,
  * so the success of a command went unsaid. An error is an alert, said at once.
  */
-export function ActionFeedback({ error, children }: ActionFeedbackProps) {
+export function ActionFeedback({ error, errorId, children }: ActionFeedbackProps) {
   const ok = !(children === undefined || children === null || children === false);
   const state = error !== null ? ' action-error' : ok ? ' action-ok' : '';
   return (
@@ -24,7 +26,7 @@ export function ActionFeedback({ error, children }: ActionFeedbackProps) {
       {error !== null ? (
         <>
           <span aria-hidden="true">⚠ </span>
-          {error}
+          <span id={errorId}>{error}</span>
         </>
       ) : ok ? (
         children

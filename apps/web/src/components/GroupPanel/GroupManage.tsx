@@ -71,6 +71,7 @@ export function GroupManage({ group, onDeleted }: GroupManageProps) {
             onChoice={setChoice}
             typedId={typedId}
             onTypedId={setTypedId}
+            typedIdValidity={move.field('id')}
           />
           <button type="submit" aria-label={`Move cursor of ${group.name} (XGROUP SETID)`}>
             Move cursor
@@ -80,7 +81,7 @@ export function GroupManage({ group, onDeleted }: GroupManageProps) {
           Back, entries are delivered again and the ones already processed count as duplicates; forward, the
           ones skipped are never delivered to this group. Pending entries stay with their consumers.
         </p>
-        <ActionFeedback error={move.error}>
+        <ActionFeedback error={move.error} errorId={move.errorId}>
           {move.result === null ? null : (
             <>
               Moved from <span className="mono">{move.result.from}</span> to{' '}

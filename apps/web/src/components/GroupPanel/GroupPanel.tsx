@@ -199,6 +199,7 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }:
               placeholder={suggestedName}
               value={name}
               onChange={setName}
+              validity={add.field('name')}
             />
             <button
               type="submit"
@@ -208,7 +209,7 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }:
               Add consumer
             </button>
           </div>
-          <ActionFeedback error={add.error}>
+          <ActionFeedback error={add.error} errorId={add.errorId}>
             {add.result === null ? null : (
               <>
                 Added <strong>{add.result.name}</strong>

@@ -1,4 +1,5 @@
 import { useId } from 'react';
+import type { FieldValidity } from '../../lib/field-validity';
 import { TextField } from '../TextField/TextField';
 import type { PositionChoice } from './group-position';
 
@@ -13,6 +14,8 @@ interface GroupPositionFieldProps {
   onChoice: (choice: PositionChoice) => void;
   typedId: string;
   onTypedId: (id: string) => void;
+  /** Marks the typed ID while its form's last refusal is about it. */
+  typedIdValidity: FieldValidity;
 }
 
 /** A group position, as XGROUP CREATE and SETID take one: `$`, `0-0`, or after an ID typed in beside it. */
@@ -24,6 +27,7 @@ export function GroupPositionField({
   onChoice,
   typedId,
   onTypedId,
+  typedIdValidity,
 }: GroupPositionFieldProps) {
   const selectId = useId();
   const aboutText = about === undefined ? null : <span className="sr-only"> {about}</span>;
@@ -52,6 +56,7 @@ export function GroupPositionField({
           placeholder="1716998413541-0"
           value={typedId}
           onChange={onTypedId}
+          validity={typedIdValidity}
         />
       ) : null}
     </>

@@ -37,7 +37,14 @@ export function NewGroupForm() {
       </h2>
       <form onSubmit={onCreate} onInvalid={create.refuse} aria-busy={create.pending}>
         <div className="form-row">
-          <TextField label="Group name" required placeholder="billing" value={name} onChange={setName} />
+          <TextField
+            label="Group name"
+            required
+            placeholder="billing"
+            value={name}
+            onChange={setName}
+            validity={create.field('group')}
+          />
           <GroupPositionField
             label="Start at"
             choices={START_CHOICES}
@@ -45,10 +52,11 @@ export function NewGroupForm() {
             onChoice={setChoice}
             typedId={typedId}
             onTypedId={setTypedId}
+            typedIdValidity={create.field('startId')}
           />
           <button type="submit">Create group</button>
         </div>
-        <ActionFeedback error={create.error}>
+        <ActionFeedback error={create.error} errorId={create.errorId}>
           {create.result === null ? null : (
             <>
               Created <strong>{create.result.group}</strong> at{' '}

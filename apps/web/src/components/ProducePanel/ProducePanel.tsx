@@ -76,12 +76,13 @@ export function ProducePanel() {
             max={LIMITS.produceMax}
             value={count}
             onChange={setCount}
+            validity={produce.field('count')}
           />
           <button type="submit" className="primary">
             Produce
           </button>
         </div>
-        <ActionFeedback error={produce.error}>
+        <ActionFeedback error={produce.error} errorId={produce.errorId}>
           {produce.result === null ? null : (
             <>
               Produced <strong>{formatCount(produce.result.produced)}</strong>
@@ -103,6 +104,7 @@ export function ProducePanel() {
             max={LIMITS.producerRateMax}
             value={rate}
             onChange={onRateChange}
+            validity={start.field('rate')}
           />
           <button type="submit">Start</button>
           <button
@@ -130,7 +132,7 @@ export function ProducePanel() {
             )}
           </span>
         </div>
-        <ActionFeedback error={start.error} />
+        <ActionFeedback error={start.error} errorId={start.errorId} />
         {behind.length === 0 ? null : (
           <p className="producer-behind">
             <span aria-hidden="true">⚠ </span>

@@ -43,9 +43,28 @@ export function ReplayPanel() {
     <Panel title="Replay" subtitle="XRANGE">
       <form onSubmit={onReplay} onInvalid={replay.refuse} aria-busy={replay.pending}>
         <div className="form-row">
-          <TextField label="Start" inputClassName="id-input" value={start} onChange={setStart} />
-          <TextField label="End" inputClassName="id-input" value={end} onChange={setEnd} />
-          <NumberField label="Limit" min={1} max={LIMITS.replayMax} value={limit} onChange={setLimit} />
+          <TextField
+            label="Start"
+            inputClassName="id-input"
+            value={start}
+            onChange={setStart}
+            validity={replay.field('start')}
+          />
+          <TextField
+            label="End"
+            inputClassName="id-input"
+            value={end}
+            onChange={setEnd}
+            validity={replay.field('end')}
+          />
+          <NumberField
+            label="Limit"
+            min={1}
+            max={LIMITS.replayMax}
+            value={limit}
+            onChange={setLimit}
+            validity={replay.field('count')}
+          />
           <button type="submit" className="primary">
             Replay
           </button>
@@ -54,7 +73,7 @@ export function ReplayPanel() {
             <span className="mono">(</span> before an ID excludes it
           </span>
         </div>
-        <ActionFeedback error={replay.error}>
+        <ActionFeedback error={replay.error} errorId={replay.errorId}>
           {replay.result === null || shown === null ? null : (
             <>
               <ReplayedRange replayed={shown} />

@@ -274,6 +274,7 @@ export function TrimPanel() {
             label={<>MAXLEN {operator}</>}
             min={0}
             value={maxlen}
+            validity={byLength.field('maxlen')}
             onChange={(text) => {
               setMaxlen(text);
               onEdit('maxlen', text);
@@ -281,7 +282,7 @@ export function TrimPanel() {
           />
           <button type="submit">XTRIM</button>
         </div>
-        <ActionFeedback error={byLength.error}>
+        <ActionFeedback error={byLength.error} errorId={byLength.errorId}>
           {byLength.result === null ? null : (
             <>
               Deleted <strong>{formatCount(byLength.result.deleted)}</strong>, length now{' '}
@@ -297,6 +298,7 @@ export function TrimPanel() {
             label="Older than (ms)"
             min={0}
             value={olderThanMs}
+            validity={byAge.field('olderThanMs')}
             onChange={(text) => {
               setOlderThanMs(text);
               onEdit('age', text);
@@ -304,7 +306,7 @@ export function TrimPanel() {
           />
           <button type="submit">Trim by age</button>
         </div>
-        <ActionFeedback error={byAge.error}>
+        <ActionFeedback error={byAge.error} errorId={byAge.errorId}>
           {byAge.result === null ? null : (
             <>
               Deleted <strong>{formatCount(byAge.result.deleted)}</strong> below MINID{' '}
@@ -364,6 +366,7 @@ export function TrimPanel() {
             label="Keep at most (ms)"
             min={1000}
             value={keepMs}
+            validity={policy.field('maxAgeMs')}
             onChange={(text) => {
               setKeepMs(text);
               onEdit('policy', text);
@@ -388,7 +391,7 @@ export function TrimPanel() {
             </>
           )}
         </p>
-        <ActionFeedback error={policy.error}>
+        <ActionFeedback error={policy.error} errorId={policy.errorId}>
           {policy.result === null ? null : policy.result.maxAgeMs === null ? (
             'Policy stopped.'
           ) : (

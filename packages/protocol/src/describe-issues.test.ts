@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { commandSchema, describeIssues, issueFields } from './index.js';
+
+function refusal(command: unknown) {
+  const parsed = commandSchema.safeParse(command);
+  if (parsed.success) throw new Error(`${JSON.stringify(command)} was taken`);
+  return parsed.error;
+}
+
+describe('describeIssues and issueFields', () => {
+  it('say each wrong argument once, by name, in the order the schema found them', () => {
+    const error = refusal({ type: 'replay', start: 'x', end: 'y', count: 0 });
+    expect(issueFields(error)).toEqual(['start', 'end', 'count']);
+    expect(describeIssues(error)).toMatch(/^start: .*; end: .*; count must be at least 1/);
+  });
+
+  it('name only the top-level argument of a nested failure', () => {
+    expect(issueFields(refusal({ type: 'produce', count: 0, eventType: '' }))).toEqual([
+      'count',
+      'eventType',
+    ]);
+  });
+});
