@@ -23,14 +23,18 @@ export interface DeliveryContext {
 /** Processes one entry. Returning acks it; throwing leaves it pending and counts a failure. */
 export type EntryHandler = (entry: StreamEntry, context: DeliveryContext) => void | Promise<void>;
 
-export type LifecycleKind =
-  | 'delivered'
-  | 'acked'
-  | 'dropped'
-  | 'failed'
-  | 'claimed'
-  | 'deleted'
-  | 'dead-lettered';
+/** Every step a worker reports of an entry, each an event of its own name (to listen to them all, say). */
+export const LIFECYCLE_KINDS = [
+  'delivered',
+  'acked',
+  'dropped',
+  'failed',
+  'claimed',
+  'deleted',
+  'dead-lettered',
+] as const;
+
+export type LifecycleKind = (typeof LIFECYCLE_KINDS)[number];
 
 /** One step in one entry's life in one consumer group. */
 export interface LifecycleEvent {

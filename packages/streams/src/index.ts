@@ -13,14 +13,15 @@ export {
   type WorkerState,
   type WorkerStatus,
 } from './consumer-worker.js';
-export type {
-  ConsumerWorkerEvents,
-  DeliveryContext,
-  DeliverySource,
-  EntryHandler,
-  LifecycleEvent,
-  LifecycleKind,
-  WorkerErrorEvent,
+export {
+  type ConsumerWorkerEvents,
+  type DeliveryContext,
+  type DeliverySource,
+  type EntryHandler,
+  LIFECYCLE_KINDS,
+  type LifecycleEvent,
+  type LifecycleKind,
+  type WorkerErrorEvent,
 } from './consumer-worker-events.js';
 export { CONSUMER_WORKER_DEFAULTS, type ConsumerWorkerOptions } from './consumer-worker-options.js';
 export { REQUEUED_FROM_FIELD } from './dead-letter-scripts.js';

@@ -11,8 +11,8 @@ import {
   EventStream,
   GroupNotFoundError,
   isEntryId,
+  LIFECYCLE_KINDS,
   type LifecycleEvent,
-  type LifecycleKind,
   ProduceStoppedError,
   type RequeueResult,
   RequeueStoppedError,
@@ -103,16 +103,6 @@ type Restore =
  * every slot.
  */
 const APPEND_SLOTS = 8;
-
-const WORKER_EVENTS: readonly LifecycleKind[] = [
-  'delivered',
-  'acked',
-  'dropped',
-  'failed',
-  'claimed',
-  'deleted',
-  'dead-lettered',
-];
 
 /**
  * The demo pipeline: one stream, its consumer groups and workers, a producer, the dead-letter stream, and
@@ -796,7 +786,7 @@ export class Pipeline {
       reapIntervalMs: this.#choices.reapIntervalFor(group),
     });
     const counters = this.#handlers.countersOf(group);
-    for (const kind of WORKER_EVENTS) {
+    for (const kind of LIFECYCLE_KINDS) {
       worker.on(kind, (event: LifecycleEvent) => {
         if (kind === 'delivered') counters.delivered += 1;
         else if (kind === 'acked') counters.acked += 1;
