@@ -65,10 +65,16 @@ describe('group.create', () => {
     const [ms] = newest.split('-');
     const ahead = await post('/api/group/create', { group: 'ahead', startId: `${Number(ms) + 60_000}-0` });
     expect(ahead.status).toBe(400);
-    expect((await json(ahead)).message).toMatch(/past the stream's newest entry .* Use \$/);
+    expect(await json(ahead)).toMatchObject({
+      message: expect.stringMatching(/past the stream's newest entry .* Use \$/),
+      fields: ['startId'],
+    });
     const bad = await post('/api/group/create', { group: 'bad', startId: 'latest' });
     expect(bad.status).toBe(400);
-    expect((await json(bad)).message).toMatch(/startId: must be '\$' \(after the newest entry\), 0-0/);
+    expect(await json(bad)).toMatchObject({
+      message: expect.stringMatching(/startId: must be '\$' \(after the newest entry\), 0-0/),
+      fields: ['startId'],
+    });
     expect((await post('/api/group/create', { group: 'has space' })).status).toBe(400);
     const names = (await pipeline().stream.infoGroups()).map((group) => group.name);
     expect(names).not.toContain('ahead');

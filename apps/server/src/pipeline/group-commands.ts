@@ -60,7 +60,7 @@ export class GroupCommands {
    * A position past the newest entry is refused: the group would silently skip entries not written yet.
    */
   async create(group: string, startId: string): Promise<CommandResults['group.create']> {
-    if (startId !== '$') await this.#refuseBeyondNewest(startId);
+    if (startId !== '$') await this.#refuseBeyondNewest(startId, 'startId');
     if (!(await this.#stream.ensureGroup(group, startId))) {
       throw new CommandError('conflict', `group ${group} already exists on ${this.#stream.streamKey}`);
     }
@@ -77,7 +77,7 @@ export class GroupCommands {
    * to it. Its pending entries stay with their consumers either way.
    */
   async setPosition(group: string, id: string): Promise<CommandResults['group.setid']> {
-    if (id !== '$') await this.#refuseBeyondNewest(id);
+    if (id !== '$') await this.#refuseBeyondNewest(id, 'id');
     await this.#refuseRewindElsewhere(group, id);
     // A worker blocked on `>` reads from the new cursor the moment an append wakes it, before the script's reply
     // is here: until then every `>` delivery asks the guard (a lookup too many for a forward move, nothing more).
@@ -229,13 +229,14 @@ export class GroupCommands {
     return info;
   }
 
-  /** A cursor past the stream's newest ID would skip, unseen, entries not written yet. */
-  async #refuseBeyondNewest(id: string): Promise<void> {
+  /** A cursor past the stream's newest ID would skip, unseen, entries not written yet; `field` gave the ID. */
+  async #refuseBeyondNewest(id: string, field: string): Promise<void> {
     const newest = (await this.#stream.infoStream())?.lastGeneratedId ?? '0-0';
     if (compareEntryIds(id, newest) > 0) {
       throw new CommandError(
         'bad_request',
         `${id} is past the stream's newest entry (${newest}): the group would skip entries not written yet. Use $ to read only entries added from now on`,
+        { fields: [field] },
       );
     }
   }
