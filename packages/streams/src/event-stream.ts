@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { assertBoolean, assertInteger, assertName, assertOptions, optionNames } from './arguments.js';
+import { type AutoclaimOptions, autoclaimPages } from './autoclaim-pages.js';
 import {
   assertEntryBounds,
   type BoundedEntry,
@@ -9,10 +10,8 @@ import {
   readBounded,
   rowFields,
 } from './bounded-read.js';
-import { BOUNDED_READ_LUA } from './bounded-read-script.js';
 import { type HeldConnection, holdConnection, releaseConnection } from './connection.js';
-import { COUNT_RANGE_LUA, countRangePaged } from './count-range-script.js';
-import { AUTOCLAIM_WITH_LETTERS_LUA, HANDOVER_WITH_LETTERS_LUA } from './dead-letter-scripts.js';
+import { countRangePaged } from './count-range-script.js';
 import {
   GroupNotFoundError,
   ProduceStoppedError,
@@ -27,17 +26,13 @@ import {
   type EventStreamOptions,
   resolveStreamSettings,
 } from './event-stream-options.js';
-import { NEWEST_AFTER_LUA } from './newest-after-script.js';
-import { PRODUCE_BATCH_CHUNK, PRODUCE_BATCH_LUA } from './produce-batch-script.js';
-import { READ_BACKLOG_LUA } from './read-backlog-script.js';
+import { PendingHandover } from './pending-handover.js';
+import { PRODUCE_BATCH_CHUNK } from './produce-batch-script.js';
 import {
-  parseAutoclaim,
-  parseAutoclaimWithLetters,
   parseBacklogBatch,
   parseConsumers,
   parseEntries,
   parseGroups,
-  parseIds,
   parsePendingDetail,
   parsePendingSummary,
   parseProducedIds,
@@ -46,8 +41,7 @@ import {
   parseStreamSummary,
   parseTypesOf,
 } from './replies.js';
-import { type ScriptCommand, scriptCommand } from './script-command.js';
-import { SET_GROUP_ID_LUA } from './set-group-id-script.js';
+import type { ScriptCommand } from './script-command.js';
 import {
   assertEntryId,
   assertGroupStart,
@@ -57,7 +51,18 @@ import {
   show,
 } from './stream-ids.js';
 import { measureRoom, type StreamRoom } from './stream-room.js';
-import { STREAM_SUMMARY_LUA } from './stream-summary-script.js';
+import {
+  BOUNDED_READ_COMMAND,
+  COUNT_RANGE_COMMAND,
+  libraryScript,
+  NEWEST_AFTER_COMMAND,
+  PRODUCE_BATCH_COMMAND,
+  READ_BACKLOG_COMMAND,
+  type ScriptName,
+  SET_GROUP_ID_COMMAND,
+  STREAM_SUMMARY_COMMAND,
+  TYPES_OF_COMMAND,
+} from './stream-scripts.js';
 import type {
   AutoclaimResult,
   BacklogBatch,
@@ -73,48 +78,9 @@ import type {
   StreamInfo,
   StreamStats,
   StreamSummary,
-  TrimmedLetter,
 } from './types.js';
-import { TYPES_OF_LUA } from './types-of-script.js';
 
-const PRODUCE_BATCH_COMMAND = 'streamscopeProduceBatch';
-const READ_BACKLOG_COMMAND = 'streamscopeReadBacklog';
-const HANDOVER_PAGE = 100;
-const AUTOCLAIM_WITH_LETTERS_COMMAND = 'streamscopeAutoclaimWithLetters';
-const HANDOVER_WITH_LETTERS_COMMAND = 'streamscopeHandoverWithLetters';
-const TYPES_OF_COMMAND = 'streamscopeTypesOf';
-const COUNT_RANGE_COMMAND = 'streamscopeCountRange';
-const SET_GROUP_ID_COMMAND = 'streamscopeSetGroupId';
-const STREAM_SUMMARY_COMMAND = 'streamscopeStreamSummary';
-const NEWEST_AFTER_COMMAND = 'streamscopeNewestAfter';
-/** The bounded read, of a stream or of a dead-letter stream (see `boundedReadCommand`). */
-const BOUNDED_READ_COMMAND = 'streamscopeBoundedRead';
-/** The library's scripts, each defined on a connection as a command the first time it is used there. */
-const SCRIPTS = {
-  [PRODUCE_BATCH_COMMAND]: { lua: PRODUCE_BATCH_LUA, keys: 1 },
-  [READ_BACKLOG_COMMAND]: { lua: READ_BACKLOG_LUA, keys: 1 },
-  [AUTOCLAIM_WITH_LETTERS_COMMAND]: { lua: AUTOCLAIM_WITH_LETTERS_LUA, keys: 2 },
-  [HANDOVER_WITH_LETTERS_COMMAND]: { lua: HANDOVER_WITH_LETTERS_LUA, keys: 2 },
-  [TYPES_OF_COMMAND]: { lua: TYPES_OF_LUA, keys: 1 },
-  [COUNT_RANGE_COMMAND]: { lua: COUNT_RANGE_LUA, keys: 1 },
-  [SET_GROUP_ID_COMMAND]: { lua: SET_GROUP_ID_LUA, keys: 1 },
-  [BOUNDED_READ_COMMAND]: { lua: BOUNDED_READ_LUA, keys: 1 },
-  [STREAM_SUMMARY_COMMAND]: { lua: STREAM_SUMMARY_LUA, keys: 1 },
-  [NEWEST_AFTER_COMMAND]: { lua: NEWEST_AFTER_LUA, keys: 1 },
-};
-
-/** The bounded-read script on a connection, for `DeadLetters`, which reads its own key with it. */
-export function boundedReadCommand(redis: Redis): ScriptCommand {
-  return scriptCommand(redis, BOUNDED_READ_COMMAND, SCRIPTS[BOUNDED_READ_COMMAND]);
-}
-
-/** What one page of a handover did, and the last pending ID it looked at (`null`: nothing left). */
-interface HandoverPage {
-  readonly moved: number;
-  readonly deleted: number;
-  readonly letters: readonly TrimmedLetter[];
-  readonly last: string | null;
-}
+export type { AutoclaimOptions } from './autoclaim-pages.js';
 
 export interface PendingDetailOptions {
   readonly start?: string;
@@ -124,28 +90,6 @@ export interface PendingDetailOptions {
   readonly consumer?: string;
   /** Only entries idle at least this long. */
   readonly minIdleMs?: number;
-}
-
-export interface AutoclaimOptions {
-  /** Entries scanned per XAUTOCLAIM call. */
-  readonly pageCount?: number;
-  readonly startId?: string;
-  /** Safety net: at most this many XAUTOCLAIM calls, so one sweep cannot monopolise a huge PEL. */
-  readonly maxPages?: number;
-  /** Overrides the stream's `claimMinIdleMs` for this call. */
-  readonly minIdleMs?: number;
-  /**
-   * A dead-letter stream: each trimmed ID idle past `minIdleMs` is written there (reason `trimmed`, with the
-   * consumer that held it and its delivery count) in the same step as the claim that drops it from the PEL.
-   * `DeadLetters.autoclaim` passes its own key.
-   */
-  readonly deadLetterKey?: string;
-  /**
-   * With `deadLetterKey`: IDs the caller's workers hold (being handled, or acks not yet confirmed). Found
-   * trimmed, they are returned in `deletedIds` for the caller to judge rather than lettered in the script,
-   * whatever their idle time: with a claim threshold shorter than a handler's work, idle says little.
-   */
-  readonly heldByCaller?: readonly string[];
 }
 
 export interface TrimOptions {
@@ -160,15 +104,6 @@ const PENDING_DETAIL_OPTIONS = optionNames<PendingDetailOptions>({
   consumer: true,
   minIdleMs: true,
 });
-const AUTOCLAIM_OPTIONS = optionNames<AutoclaimOptions>({
-  pageCount: true,
-  startId: true,
-  maxPages: true,
-  minIdleMs: true,
-  deadLetterKey: true,
-  heldByCaller: true,
-});
-const HANDOVER_OPTIONS = ['deadLetterKey'];
 const TRIM_OPTIONS = optionNames<TrimOptions>({ approx: true });
 
 interface Counters {
@@ -292,8 +227,8 @@ export class EventStream {
   }
 
   /** One of this library's scripts as a command of this connection, defined on first use. */
-  #script(name: keyof typeof SCRIPTS): ScriptCommand {
-    return scriptCommand(this.redis, name, SCRIPTS[name]);
+  #script(name: ScriptName): ScriptCommand {
+    return libraryScript(this.redis, name);
   }
 
   /**
@@ -479,62 +414,9 @@ export class EventStream {
    * Entries trimmed while pending come back in `deletedIds`; Redis has already removed them from the PEL.
    */
   async autoclaim(group: string, consumer: string, options: AutoclaimOptions = {}): Promise<AutoclaimResult> {
-    assertOptions(options, 'autoclaim options', AUTOCLAIM_OPTIONS);
-    const {
-      pageCount = 100,
-      startId = '0-0',
-      maxPages = 10,
-      minIdleMs = this.claimMinIdleMs,
-      deadLetterKey,
-      heldByCaller = [],
-    } = options;
-    assertName(group, 'group');
-    assertName(consumer, 'consumer');
-    assertInteger(pageCount, 'pageCount', 1);
-    assertEntryId(startId, 'startId');
-    assertInteger(maxPages, 'maxPages', 1);
-    assertInteger(minIdleMs, 'minIdleMs', 0);
-    if (deadLetterKey !== undefined) assertName(deadLetterKey, 'deadLetterKey');
-    if (!Array.isArray(heldByCaller))
-      throw new StreamArgumentError('heldByCaller must be an array of stream IDs');
-    for (const id of heldByCaller) assertEntryId(id, 'every heldByCaller ID');
-    const claimed: StreamEntry[] = [];
-    const deletedIds: string[] = [];
-    const deadLettered: TrimmedLetter[] = [];
-    const letters =
-      deadLetterKey === undefined
-        ? null
-        : { key: deadLetterKey, claim: this.#script(AUTOCLAIM_WITH_LETTERS_COMMAND) };
-    const claimPage = async (cursor: string): Promise<AutoclaimResult> => {
-      if (letters === null) {
-        const page = parseAutoclaim(
-          await this.redis.call(
-            'XAUTOCLAIM',
-            this.streamKey,
-            group,
-            consumer,
-            minIdleMs,
-            cursor,
-            'COUNT',
-            pageCount,
-          ),
-        );
-        return { ...page, deadLettered: [] };
-      }
-      const args = [group, consumer, minIdleMs, cursor, pageCount, Date.now(), ...heldByCaller].map(String);
-      return parseAutoclaimWithLetters(await letters.claim(this.streamKey, letters.key, ...args));
-    };
-    let cursor = startId;
-    for (let page = 0; page < maxPages; page++) {
-      const result = await redisCommand('XAUTOCLAIM', () => claimPage(cursor));
-      claimed.push(...result.claimed);
-      deletedIds.push(...result.deletedIds);
-      deadLettered.push(...result.deadLettered);
-      cursor = result.cursor;
-      if (cursor === '0-0') break;
-    }
-    this.#counters.claimed += claimed.length;
-    return { claimed, deletedIds, deadLettered, cursor };
+    const result = await autoclaimPages(this, group, consumer, options);
+    this.#counters.claimed += result.claimed.length;
+    return result;
   }
 
   /** `XCLAIM` of known IDs idle at least `minIdleMs`; returns the entries now owned by `consumer`. */
@@ -567,89 +449,9 @@ export class EventStream {
     to: string,
     options: { readonly deadLetterKey?: string } = {},
   ): Promise<HandoverResult> {
-    assertName(group, 'group');
-    assertName(from, 'from consumer');
-    assertName(to, 'to consumer');
-    if (from === to)
-      throw new StreamArgumentError(`cannot hand pending entries of ${show(from)} over to itself`);
-    assertOptions(options, 'handover options', HANDOVER_OPTIONS);
-    const { deadLetterKey } = options;
-    if (deadLetterKey !== undefined) assertName(deadLetterKey, 'deadLetterKey');
-    const claimPage = (start: string) =>
-      deadLetterKey === undefined
-        ? this.#handoverPage(group, from, to, start)
-        : this.#handoverPageWithLetters(group, from, to, start, deadLetterKey);
-    let moved = 0;
-    let deleted = 0;
-    const deadLettered: TrimmedLetter[] = [];
-    // Past the largest ID nothing can be pending, and Redis refuses `(` of it as a start rather than answer
-    // empty: the handover ends there.
-    for (let start = '-'; !isBeyondIdSpace(start, '+'); ) {
-      const page = await claimPage(start);
-      moved += page.moved;
-      deleted += page.deleted;
-      deadLettered.push(...page.letters);
-      if (page.last === null) break;
-      start = `(${page.last}`;
-    }
-    this.#counters.claimed += moved;
-    return deadLetterKey === undefined ? { moved, deleted } : { moved, deleted, deadLettered };
-  }
-
-  /** One page of a plain handover: XPENDING of `from`, then XCLAIM JUSTID (trimmed IDs are dropped). */
-  async #handoverPage(group: string, from: string, to: string, start: string): Promise<HandoverPage> {
-    const page = await this.pendingDetail(group, { start, count: HANDOVER_PAGE, consumer: from });
-    if (page.length === 0) return { moved: 0, deleted: 0, letters: [], last: null };
-    const ids = page.map((entry) => entry.id);
-    const reply = await redisCommand('XCLAIM', () =>
-      this.redis.call('XCLAIM', this.streamKey, group, to, 0, ...ids, 'JUSTID'),
-    );
-    const claimed = new Set(parseIds(reply));
-    const unclaimed = ids.filter((id) => !claimed.has(id));
-    // XCLAIM leaves out an ID trimmed from the stream (dropping it from the PEL), and one acked since XPENDING
-    // listed it: only the first kind was deleted, and only it is missing from the stream.
-    const deleted = unclaimed.length === 0 ? 0 : await this.#countMissing(unclaimed);
-    return { moved: claimed.size, deleted, letters: [], last: ids[ids.length - 1] ?? null };
-  }
-
-  /**
-   * How many of these IDs the stream no longer holds. The XRANGEs go out together, one round trip. An entry acked
-   * before the XCLAIM and trimmed before its XRANGE counts as deleted: a miscount only, as nothing was pending.
-   */
-  async #countMissing(ids: readonly string[]): Promise<number> {
-    const replies = await redisCommand('XRANGE', () =>
-      Promise.all(ids.map((id) => this.redis.call('XRANGE', this.streamKey, id, id))),
-    );
-    return replies.filter((reply) => Array.isArray(reply) && reply.length === 0).length;
-  }
-
-  /** One page of a handover by script, which dead-letters the trimmed IDs in the same step as the claim. */
-  async #handoverPageWithLetters(
-    group: string,
-    from: string,
-    to: string,
-    start: string,
-    deadLetterKey: string,
-  ): Promise<HandoverPage> {
-    const handover = this.#script(HANDOVER_WITH_LETTERS_COMMAND);
-    const [moved, written, last] = (await redisCommand('XCLAIM (handover script)', () =>
-      handover(
-        this.streamKey,
-        deadLetterKey,
-        group,
-        from,
-        to,
-        start,
-        String(HANDOVER_PAGE),
-        String(Date.now()),
-      ),
-    )) as [number, [string, number][], string | null];
-    const letters = written.map(([id, deliveryCount]) => ({
-      id: String(id),
-      consumer: from,
-      deliveryCount: Number(deliveryCount),
-    }));
-    return { moved: Number(moved), deleted: letters.length, letters, last: last || null };
+    const result = await new PendingHandover(this, group, from, to, options).run();
+    this.#counters.claimed += result.moved;
+    return result;
   }
 
   /** `XGROUP DELCONSUMER`; returns how many entries the consumer still had pending (now dropped from the PEL). */

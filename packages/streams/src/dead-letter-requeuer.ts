@@ -1,0 +1,413 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { assertInteger, assertOptions, optionNames } from './arguments.js';
+import { COUNT_RANGE_LUA, countRangePaged } from './count-range-script.js';
+import { appendsOnRequeue, letterMeta, MAX_LETTER_FIELDS } from './dead-letter-layout.js';
+import { REQUEUE_LUA } from './dead-letter-scripts.js';
+import {
+  NoRoomError,
+  NothingToRequeueError,
+  RequeueRefusedError,
+  RequeueStoppedError,
+  redisCommand,
+  StreamArgumentError,
+} from './errors.js';
+import type { EventStream } from './event-stream.js';
+import { parseFlatEntries } from './replies.js';
+import {
+  assertEntryId,
+  compareEntryIds,
+  fullEntryId,
+  isBeyondIdSpace,
+  lastIdOf,
+  show,
+} from './stream-ids.js';
+import type { StreamRoom } from './stream-room.js';
+
+/** What `requeue` appended: the entry's new ID, and the letter's original ID and event type. */
+export interface RequeueResult {
+  readonly requeuedAs: string;
+  readonly originalId: string;
+  readonly eventType: string | null;
+}
+
+/** A letter `requeueThrough` left in place, and why. */
+export interface SkippedLetter {
+  /** Its ID in the dead-letter stream. */
+  readonly id: string;
+  readonly originalId: string;
+  /**
+   * `trimmed`: it holds no original fields (its entry was trimmed before anyone read it); `wide`: its entry has
+   * more fields than a script can append in one step (see `requeue`).
+   */
+  readonly reason: 'trimmed' | 'wide';
+}
+
+export interface RequeueThroughOptions {
+  /** The most letters to look at, requeued or skipped; 10,000 by default (the default DLQ cap). */
+  readonly limit?: number;
+  /** Called with each letter put back, in the order they were, e.g. to record where it went. */
+  readonly onRequeued?: (result: RequeueResult) => void;
+  /**
+   * How long, in all, it waits for the stream's groups to make room (see `stoppedForRoom`) before it stops
+   * with the rest left in the DLQ; 5,000 ms by default, 0 to stop as soon as there is none.
+   */
+  readonly roomWaitMs?: number;
+  /** How often it looks for room again while it waits; every 100 ms by default. */
+  readonly roomPollMs?: number;
+  /**
+   * Aborted, it stops before its next page, or its wait for room, with a `RequeueStoppedError` saying how many
+   * went back (a page under way finishes first: its scripts are out).
+   */
+  readonly signal?: AbortSignal;
+}
+
+/** Why `requeueThrough` stopped before `through`: the stream had no room, and its groups made none in time. */
+export interface RoomStop {
+  /** The stream's MAXLEN. */
+  readonly maxlen: number;
+  /** The group furthest behind when it gave up: it had `maxlen` entries or more yet to read or ack. */
+  readonly group: string;
+  /** How long it waited for room, in all, in milliseconds. */
+  readonly waitedMs: number;
+  /** Letters through `through` it left in the DLQ without looking at them (`skipped` counts the others). */
+  readonly left: number;
+}
+
+/** What `requeueThrough` did. */
+export interface RequeueThroughResult {
+  /** Letters appended to the stream again and removed from the DLQ. */
+  readonly requeued: number;
+  /** Letters that could not be requeued and stay in the DLQ. */
+  readonly skipped: number;
+  /** Those by reason, every one counted (the list below names only the first 100). */
+  readonly skippedBy: Readonly<Record<SkippedLetter['reason'], number>>;
+  /** The first 100 of those, oldest first. */
+  readonly skippedLetters: readonly SkippedLetter[];
+  /**
+   * Letters of an entry another letter of this call had already put back (one per group that dead-lettered it, a
+   * poison pill say): discarded, not appended again, as that one copy reaches every group.
+   */
+  readonly merged: number;
+  /** It stopped at `limit` with letters through `through` still unread. */
+  readonly more: boolean;
+  /**
+   * Set when it stopped before `through` because requeueing the next letter would have let the stream's
+   * `XADD MAXLEN ~` trim entries a group has yet to read or ack (see `EventStream.room`), and the groups made
+   * no room within `roomWaitMs`; `null` otherwise.
+   */
+  readonly stoppedForRoom: RoomStop | null;
+}
+
+/** `RequeueThroughOptions` with their defaults. */
+interface RequeueThroughSettings {
+  readonly limit: number;
+  readonly onRequeued: ((result: RequeueResult) => void) | undefined;
+  readonly roomWaitMs: number;
+  readonly roomPollMs: number;
+  readonly signal: AbortSignal | undefined;
+}
+
+/** What one letter's requeue script did: put it back, left it (and why), or found it gone (`null`). */
+type RequeueOutcome =
+  | RequeueResult
+  | { readonly refused: SkippedLetter['reason']; readonly originalId: string }
+  | null;
+
+/** A letter of a page `requeueThrough` read, and whether requeueing it appends to the stream. */
+interface PageLetter {
+  readonly id: string;
+  readonly originalId: string;
+  readonly appends: boolean;
+}
+
+/** Letters `requeueThrough` reads (and requeues) per round trip. */
+const REQUEUE_PAGE = 100;
+const REQUEUE_THROUGH_LIMIT = 10_000;
+const ROOM_WAIT_MS = 5_000;
+const ROOM_POLL_MS = 100;
+/** Skipped letters a result names; the count covers the rest. */
+const SKIPPED_LISTED = 100;
+
+const REQUEUE_THROUGH_OPTIONS = optionNames<RequeueThroughOptions>({
+  limit: true,
+  onRequeued: true,
+  roomWaitMs: true,
+  roomPollMs: true,
+  signal: true,
+});
+
+/** What a requeue reads and deletes letters through besides its scripts: the `DeadLetters` it works for. */
+export interface LetterStore {
+  readonly key: string;
+  newest(count: number): Promise<readonly { readonly id: string }[]>;
+  discard(id: string): Promise<boolean>;
+}
+
+/**
+ * Puts one DLQ's letters back on its stream, for `DeadLetters.requeue` and `requeueThrough`: one letter, or
+ * every letter through one, a page at a time within the room the stream's groups leave.
+ */
+export class DeadLetterRequeuer {
+  readonly #stream: EventStream;
+  readonly #letters: LetterStore;
+
+  constructor(stream: EventStream, letters: LetterStore) {
+    this.#stream = stream;
+    this.#letters = letters;
+  }
+
+  /** `DeadLetters.requeue`. */
+  async requeue(id: string): Promise<RequeueResult | null> {
+    assertEntryId(id, 'id');
+    const letterId = fullEntryId(id);
+    const room = await this.#stream.room(1);
+    if (room !== null && room.room === 0) {
+      // A letter that appends nothing (gone, trimmed or wide) is answered as ever, room or not.
+      const [letter] = await this.#lettersBetween(letterId, letterId, 1);
+      if (letter === undefined) return null;
+      if (letter.appends) {
+        throw new NoRoomError(
+          `dead letter ${id} (of ${letter.originalId || 'an unknown entry'}) stays: ${noRoom(this.#stream.streamKey, room)}`,
+          room,
+        );
+      }
+    }
+    const outcome = await this.#requeueOne(letterId);
+    if (outcome === null || !('refused' in outcome)) return outcome;
+    const of = outcome.originalId || 'an unknown entry';
+    if (outcome.refused === 'wide') {
+      throw new RequeueRefusedError(
+        `dead letter ${id} (of ${of}) holds an entry of more than ${MAX_LETTER_FIELDS.toLocaleString('en-US')} fields, more than a script can append in one step: read it with newest(), append it yourself, then discard the letter`,
+      );
+    }
+    throw new NothingToRequeueError(
+      `dead letter ${id} (of ${of}) has no original fields to requeue: its payload was trimmed while it was pending; discard it instead`,
+    );
+  }
+
+  /** `DeadLetters.requeueThrough`. */
+  async requeueThrough(through: string, options: RequeueThroughOptions = {}): Promise<RequeueThroughResult> {
+    assertEntryId(through, 'through');
+    assertOptions(options, 'requeueThrough options', REQUEUE_THROUGH_OPTIONS);
+    const {
+      limit = REQUEUE_THROUGH_LIMIT,
+      onRequeued,
+      roomWaitMs = ROOM_WAIT_MS,
+      roomPollMs = ROOM_POLL_MS,
+      signal,
+    } = options;
+    assertInteger(limit, 'limit', 1);
+    if (onRequeued !== undefined && typeof onRequeued !== 'function') {
+      throw new StreamArgumentError(`onRequeued must be a function, got ${show(onRequeued)}`);
+    }
+    assertInteger(roomWaitMs, 'roomWaitMs', 0);
+    assertInteger(roomPollMs, 'roomPollMs', 1);
+    if (signal !== undefined && !(signal instanceof AbortSignal)) {
+      throw new StreamArgumentError(`signal must be an AbortSignal, got ${show(signal)}`);
+    }
+    const progress = { requeued: 0, unanswered: 0 };
+    try {
+      return await this.#requeueThrough(
+        through,
+        { limit, onRequeued, roomWaitMs, roomPollMs, signal },
+        progress,
+      );
+    } catch (error) {
+      // Wherever it stopped (reading a page, running its scripts, waiting for room), the letters already back
+      // are back; and those of the page whose replies the failure took may be too (a dropped connection: "may
+      // have run").
+      const { requeued, unanswered } = progress;
+      const maybe = unanswered > 0 ? ` (and up to ${unanswered} more, whose replies were lost)` : '';
+      const message = error instanceof Error ? error.message : String(error);
+      throw new RequeueStoppedError(
+        `requeue through ${through} stopped after ${requeued} requeued${maybe}: ${message}`,
+        progress,
+        { cause: error },
+      );
+    }
+  }
+
+  /** `requeueThrough`, counting in `progress` what it did, for the message should it stop part-way. */
+  async #requeueThrough(
+    through: string,
+    options: RequeueThroughSettings,
+    progress: { requeued: number; unanswered: number },
+  ): Promise<RequeueThroughResult> {
+    const { limit, onRequeued, signal } = options;
+    signal?.throwIfAborted();
+    let seen = 0;
+    const skipped: SkippedLetter[] = [];
+    const skippedBy = { trimmed: 0, wide: 0 };
+    const waited = { ms: 0 };
+    // An entry put back once reaches every group: its other letters (each group that dead-lettered a poison
+    // pill wrote one) are discarded, not appended again, or every group received it once per letter.
+    const putBack = new Set<string>();
+    let merged = 0;
+    const done = (more: boolean, stoppedForRoom: RoomStop | null = null) => ({
+      requeued: progress.requeued,
+      skipped: skippedBy.trimmed + skippedBy.wide,
+      skippedBy: { ...skippedBy },
+      skippedLetters: skipped,
+      merged,
+      more,
+      stoppedForRoom,
+    });
+    const settle = (id: string, value: RequeueOutcome) => {
+      // `null`: requeued or discarded by someone else since the page was read.
+      if (value === null) return;
+      if ('refused' in value) {
+        skippedBy[value.refused] += 1;
+        if (skipped.length < SKIPPED_LISTED)
+          skipped.push({ id, originalId: value.originalId, reason: value.refused });
+        return;
+      }
+      if (value.originalId !== '') putBack.add(value.originalId);
+      progress.requeued += 1;
+      onRequeued?.(value);
+    };
+    // Letters written during the call are not the caller's to requeue, whatever `through` says (the largest
+    // ID, a clock ahead): the newest letter now bounds it too. Otherwise a poison letter requeued on one page
+    // and dead-lettered again before the next would be requeued again, and counted twice.
+    const [newest] = await this.#letters.newest(1);
+    if (newest === undefined) return done(false);
+    // As an XRANGE end, a bare millisecond `through` means all of it, as in discardThrough.
+    const end = compareEntryIds(newest.id, lastIdOf(through)) < 0 ? newest.id : through;
+    let start = '-';
+    while (seen < limit) {
+      signal?.throwIfAborted();
+      const letters = await this.#lettersBetween(start, end, Math.min(REQUEUE_PAGE, limit - seen));
+      if (letters.length === 0) return done(false);
+      const fit = await this.#roomFor(letters, options, waited);
+      if (typeof fit !== 'number') {
+        const left = await this.#countBetween(start, end);
+        return done(false, { maxlen: fit.maxlen, group: fit.group, waitedMs: waited.ms, left });
+      }
+      const page = letters.slice(0, fit);
+      seen += page.length;
+      // The first letter of each entry goes in the page's one round trip (Redis runs the scripts in the order
+      // sent, so the copies keep the letters' order); a later one of the same entry waits for its answer.
+      const firsts: PageLetter[] = [];
+      const repeats: PageLetter[] = [];
+      const inPage = new Set<string>();
+      for (const letter of page) {
+        const original = letter.originalId;
+        if (original !== '' && (putBack.has(original) || inPage.has(original))) repeats.push(letter);
+        else {
+          firsts.push(letter);
+          if (original !== '') inPage.add(original);
+        }
+      }
+      // Each settles alone, so a failure halfway still reports the letters already back.
+      const outcomes = await Promise.allSettled(firsts.map((letter) => this.#requeueOne(letter.id)));
+      let failure: unknown;
+      outcomes.forEach((outcome, at) => {
+        if (outcome.status === 'rejected') {
+          failure ??= outcome.reason;
+          progress.unanswered += 1;
+        } else settle(firsts[at]?.id ?? '', outcome.value);
+      });
+      if (failure !== undefined) throw failure;
+      for (const letter of repeats) {
+        if (putBack.has(letter.originalId)) {
+          if (await this.#letters.discard(letter.id)) merged += 1;
+        } else {
+          // Its entry's first letter was not put back (trimmed, say): this one may be.
+          settle(letter.id, await this.#requeueOne(letter.id));
+        }
+      }
+      start = `(${page.at(-1)?.id}`;
+    }
+    return done((await this.#lettersBetween(start, end, 1)).length > 0);
+  }
+
+  /**
+   * How many of `letters` (a page, oldest first) can go now: the most that leave the stream room for what its
+   * groups still need, letters that append nothing (trimmed, wide) taking none. With none that can, it waits
+   * for room, adding the time to `waited`, up to `roomWaitMs` in all; then it answers the room it found.
+   */
+  async #roomFor(
+    letters: readonly PageLetter[],
+    { roomWaitMs, roomPollMs, signal }: RequeueThroughSettings,
+    waited: { ms: number },
+  ): Promise<number | StreamRoom> {
+    const appending = letters.filter((letter) => letter.appends).length;
+    for (;;) {
+      const room = appending === 0 ? null : await this.#stream.room(appending);
+      if (room === null) return letters.length;
+      const fit = lettersWithin(letters, room.room);
+      if (fit > 0 || waited.ms >= roomWaitMs) return fit > 0 ? fit : room;
+      const pause = Math.min(roomPollMs, roomWaitMs - waited.ms);
+      const before = performance.now();
+      // Rejects only when aborted: then with the signal's own reason, as between pages.
+      await sleep(pause, undefined, { signal }).catch(() => signal?.throwIfAborted());
+      waited.ms += Math.round(performance.now() - before);
+    }
+  }
+
+  /** Up to `count` letters from `start` to `end`, oldest first, each with whether requeueing it appends. */
+  async #lettersBetween(start: string, end: string, count: number): Promise<PageLetter[]> {
+    if (isBeyondIdSpace(start, end)) return [];
+    const reply = await redisCommand('XRANGE (dead letters)', () =>
+      this.#stream.redis.call('XRANGE', this.#letters.key, start, end, 'COUNT', count),
+    );
+    return parseFlatEntries(reply).map(({ id, flat }) => {
+      const { meta, at } = letterMeta(flat);
+      return { id, originalId: meta.dlq_original_id ?? '', appends: appendsOnRequeue(flat, at) };
+    });
+  }
+
+  /** How many letters lie from `start` to `end`, counted by script: only the count crosses the wire. */
+  #countBetween(start: string, end: string): Promise<number> {
+    return redisCommand('XRANGE (count dead letters)', () =>
+      countRangePaged(
+        (from, to, count) =>
+          this.#stream.redis.eval(COUNT_RANGE_LUA, 1, this.#letters.key, from, to, String(count)),
+        start,
+        end,
+        Number.MAX_SAFE_INTEGER,
+      ),
+    );
+  }
+
+  /**
+   * One letter (a full ID, as XDEL reads it: as a range, a bare millisecond would find that millisecond's
+   * first letter, whichever it is, and the XDEL of its sequence 0 would leave that letter to be requeued
+   * again) appended and removed in one step; `null` when there is no such letter; `refused` when it stays.
+   */
+  async #requeueOne(letterId: string): Promise<RequeueOutcome> {
+    const maxlen = this.#stream.maxlenApprox === null ? '' : String(this.#stream.maxlenApprox);
+    const reply = await redisCommand('requeue', () =>
+      this.#stream.redis.eval(
+        REQUEUE_LUA,
+        2,
+        this.#letters.key,
+        this.#stream.streamKey,
+        letterId,
+        maxlen,
+        String(Date.now()),
+      ),
+    );
+    if (reply === null || reply === undefined) return null;
+    const [requeuedAs, originalId = '', eventType, why] = (reply as unknown[]).map(String);
+    if (why === 'wide') return { refused: 'wide', originalId };
+    if (!requeuedAs) return { refused: 'trimmed', originalId };
+    return { requeuedAs, originalId, eventType: eventType || null };
+  }
+}
+
+/** How many of `letters` go before the one that would append past `room`: those that append nothing go free. */
+function lettersWithin(letters: readonly PageLetter[], room: number): number {
+  let appending = 0;
+  let at = 0;
+  for (; at < letters.length; at += 1) {
+    if (!letters[at]?.appends) continue;
+    if (appending === room) break;
+    appending += 1;
+  }
+  return at;
+}
+
+/** Why a stream with no room has none, in words. (Room is counted up to MAXLEN: with none, MAXLEN or more.) */
+function noRoom(streamKey: string, room: StreamRoom): string {
+  return `the stream ${streamKey} (MAXLEN ~ ${room.maxlen}) has no room until group ${room.group} catches up: it has ${room.maxlen} or more entries yet to read or ack, which an append could trim`;
+}
