@@ -522,6 +522,38 @@ describe('EventStream reading history and retention', () => {
     await expect(stream.countEntries('newest', '+', 1)).rejects.toThrow(/start must be/);
   });
 
+  it('entryIdAt finds the entry so many in from either end, past the 1,000 one call reads, without reading them', async () => {
+    const stream = newStream({ maxlenApprox: null });
+    expect(await stream.entryIdAt(0, 'oldest')).toBeNull();
+    const ids = await stream.produceBatch(
+      Array.from({ length: 2_500 }, (_, n) => ({ type: 'x', payload: order(n) })),
+    );
+    expect(await stream.entryIdAt(0, 'oldest')).toBe(ids[0]);
+    expect(await stream.entryIdAt(0, 'newest')).toBe(ids.at(-1));
+    for (const skip of [1, 999, 1_000, 1_001, 2_000, 2_499]) {
+      expect(await stream.entryIdAt(skip, 'oldest'), `${skip} from the oldest`).toBe(ids[skip]);
+      expect(await stream.entryIdAt(skip, 'newest'), `${skip} from the newest`).toBe(ids[2_499 - skip]);
+    }
+    expect(await stream.entryIdAt(2_500, 'oldest')).toBeNull();
+    expect(await stream.entryIdAt(2_500, 'newest')).toBeNull();
+    await expect(stream.entryIdAt(-1, 'oldest')).rejects.toThrow(/skip must be an integer >= 0/);
+    await expect(stream.entryIdAt(1, 'middle' as 'oldest')).rejects.toThrow(
+      /from must be 'oldest' or 'newest'/,
+    );
+  });
+
+  it('entryIdAt stops at the ends of the ID space, where Redis would refuse the next range', async () => {
+    const stream = newStream({ maxlenApprox: null });
+    // A whole call's 1,000 entries, from the smallest ID an entry can have to the largest.
+    await stream.redis.xadd(stream.streamKey, '0-1', 'type', 'x');
+    await stream.produceBatch(Array.from({ length: 998 }, () => ({ type: 'x' })));
+    await stream.redis.xadd(stream.streamKey, '18446744073709551615-18446744073709551615', 'type', 'x');
+    expect(await stream.entryIdAt(999, 'oldest')).toBe('18446744073709551615-18446744073709551615');
+    expect(await stream.entryIdAt(1_000, 'oldest')).toBeNull();
+    expect(await stream.entryIdAt(999, 'newest')).toBe('0-1');
+    expect(await stream.entryIdAt(1_000, 'newest')).toBeNull();
+  });
+
   it('trimMinid drops entries older than an ID', async () => {
     const stream = newStream({ maxlenApprox: null });
     const ids = await stream.produceBatch(Array.from({ length: 10 }, () => ({ type: 'x' })));

@@ -11,7 +11,7 @@ import {
   rowFields,
 } from './bounded-read.js';
 import { type HeldConnection, holdConnection, releaseConnection } from './connection.js';
-import { countRangePaged } from './count-range-script.js';
+import { countRangePaged, idAtOffset } from './count-range-script.js';
 import {
   GroupNotFoundError,
   ProduceStoppedError,
@@ -503,6 +503,28 @@ export class EventStream {
         start,
         end,
         cap,
+      ),
+    );
+  }
+
+  /**
+   * The ID of the entry `skip` entries in from the oldest (or newest) end of the stream, 0 being that end's own
+   * entry; `null` when the stream holds no more than `skip`. Walked by script, a thousand entries a call, so no
+   * entry crosses the wire however large.
+   * @example const firstKept = await stream.entryIdAt((await stream.length()) - 1_000, 'oldest'); // MAXLEN 1000's
+   */
+  async entryIdAt(skip: number, from: 'oldest' | 'newest'): Promise<string | null> {
+    assertInteger(skip, 'skip', 0);
+    if (from !== 'oldest' && from !== 'newest') {
+      throw new StreamArgumentError(`from must be 'oldest' or 'newest', not ${show(from)}`);
+    }
+    const countPage = this.#script(COUNT_RANGE_COMMAND);
+    return redisCommand(from === 'oldest' ? 'XRANGE (entry at)' : 'XREVRANGE (entry at)', () =>
+      idAtOffset(
+        (start, end, count, newestFirst) =>
+          countPage(this.streamKey, start, end, String(count), ...(newestFirst ? ['rev'] : [])),
+        skip,
+        from,
       ),
     );
   }

@@ -8,7 +8,7 @@ import { CommandError } from './command-error.js';
  */
 export const PREVIEW_COUNT_CAP = 100_000;
 /**
- * Entries per XRANGE/XPENDING call (`countEntries` counts a thousand a call too): short calls, so a preview
+ * Entries per XPENDING call (`countEntries` and `entryIdAt` walk a thousand a call too): short calls, so a preview
  * never holds Redis up for long.
  */
 const PAGE = 1_000;
@@ -94,20 +94,20 @@ async function cutOf(
   // the oldest it has `removes` entries before it; from the newest, `maxlen - 1` after it.
   const cutoffId =
     removes <= target.maxlen - 1
-      ? await nthEntryId(stream, removes, 'oldest first', countCap)
-      : await nthEntryId(stream, target.maxlen - 1, 'newest first', countCap);
+      ? await nthEntryId(stream, removes, 'oldest', countCap)
+      : await nthEntryId(stream, target.maxlen - 1, 'newest', countCap);
   if (cutoffId === null) return null;
   return { cutoffId, below: `(${cutoffId}`, removes };
 }
 
 /**
  * The ID of the entry `skip` entries in from one end (0: the end itself); `null` past the other end. Refuses
- * a walk longer than the count cap rather than read a long stream from end to end.
+ * a walk longer than the count cap rather than walk a long stream from end to end.
  */
 async function nthEntryId(
   stream: EventStream,
   skip: number,
-  order: 'oldest first' | 'newest first',
+  from: 'oldest' | 'newest',
   countCap: number,
 ): Promise<string | null> {
   if (skip >= countCap) {
@@ -118,18 +118,8 @@ async function nthEntryId(
         'preview a MINID instead, or trim without a preview',
     );
   }
-  let bound = order === 'oldest first' ? '-' : '+';
-  let left = skip;
-  for (;;) {
-    const count = Math.min(PAGE, left + 1);
-    const page =
-      order === 'oldest first' ? await stream.replay(bound, '+', count) : await stream.tail(count, bound);
-    const last = page.at(-1);
-    if (!last) return null;
-    if (page.length > left) return page[left]?.id ?? null;
-    left -= page.length;
-    bound = `(${last.id}`;
-  }
+  // Walked by script: another application's entries may be large, and only their IDs are wanted.
+  return stream.entryIdAt(skip, from);
 }
 
 /** Counts what `page` lists from `start` on, one page of IDs at a time, up to `cap`. */
