@@ -1,5 +1,6 @@
 import type { DeadLetterView } from '@streamscope/protocol';
 import { cutNote, payloadText } from '../TailPanel/entry-summary';
+import { isTrimmedAway } from './trimmed-away';
 
 /**
  * The payload line of a dead letter: its fields as an entry's, and what the server left out of it (its fields, and
@@ -9,8 +10,7 @@ import { cutNote, payloadText } from '../TailPanel/entry-summary';
  * // 'body=AAA…  [shortened: 1 value cut at 1,000 characters; Requeue writes its fields back whole]'
  */
 export function letterPayload(letter: Pick<DeadLetterView, 'fields' | 'cut'>): string {
-  // An entry trimmed while pending was dead-lettered without its fields: there is nothing to put back.
-  if (Object.keys(letter.fields).length === 0)
+  if (isTrimmedAway(letter))
     return letter.cut ? `fields trimmed away  ${cutNote(letter.cut)}` : 'fields trimmed away';
   return payloadText(letter.fields, letter.cut, 'Requeue writes its fields back whole');
 }

@@ -1,6 +1,6 @@
 import type { LifecycleEventView } from '@streamscope/protocol';
 import { describe, expect, it } from 'vitest';
-import { groupHadPill, poisonTrimmedUnread } from './poison-fate';
+import { groupHadPill, poisonFateNote, poisonTrimmedUnread } from './poison-fate';
 
 const event = (id: string, kind: LifecycleEventView['kind'], group: string | null) => ({
   event: {
@@ -38,5 +38,19 @@ describe('poisonTrimmedUnread', () => {
 
   it('is false once trimmed if a group had it: that group holds it, or wrote its letter', () => {
     expect(poisonTrimmedUnread('100-0', '200-0', true)).toBe(false);
+  });
+});
+
+describe('poisonFateNote', () => {
+  it('says a pill trimmed unread will never land here', () => {
+    expect(poisonFateNote(true)).toBe(
+      'trimmed from the stream before any group read it, so it will never be delivered nor land here.',
+    );
+  });
+
+  it('says how a pill still in the stream gets here', () => {
+    expect(poisonFateNote(false)).toBe(
+      'its handler always fails, so each claim (Auto-reap, or XAUTOCLAIM) redelivers it until it lands here.',
+    );
   });
 });

@@ -19,3 +19,10 @@ export function groupHadPill(id: string, events: readonly { event: LifecycleEven
 export function poisonTrimmedUnread(id: string, firstEntryId: string | null, readByAGroup: boolean): boolean {
   return !readByAGroup && (firstEntryId === null || compareStreamIds(id, firstEntryId) < 0);
 }
+
+/** What becomes of an injected pill, said after its ID: lost to a trim, or on its way to the dead-letter stream. */
+export function poisonFateNote(trimmedUnread: boolean): string {
+  return trimmedUnread
+    ? 'trimmed from the stream before any group read it, so it will never be delivered nor land here.'
+    : 'its handler always fails, so each claim (Auto-reap, or XAUTOCLAIM) redelivers it until it lands here.';
+}

@@ -1,0 +1,23 @@
+interface DeadLetterExplainProps {
+  /** The delivery limit the server's workers apply, once the server has said it. */
+  maxDeliveries: number | null;
+}
+
+/** How an entry gets to the dead-letter stream: the delivery limit, or a trim while it was pending. */
+export function DeadLetterExplain({ maxDeliveries }: DeadLetterExplainProps) {
+  return (
+    <p className="dlq-explain">
+      An entry that reaches{' '}
+      {maxDeliveries === null ? (
+        'the delivery limit'
+      ) : (
+        <strong>
+          {maxDeliveries} deliver{maxDeliveries === 1 ? 'y' : 'ies'}
+        </strong>
+      )}{' '}
+      without an ack is moved here atomically (added here and acked in one step), so it is never both pending
+      and dead; the other entries keep flowing. One trimmed from the stream while still pending lands here
+      too, as <em>trimmed</em>, with nothing left to requeue.
+    </p>
+  );
+}

@@ -1,0 +1,33 @@
+import type { CommandResults, DeadLetterView } from '@streamscope/protocol';
+import { EntryId } from '../EntryId/EntryId';
+
+/** What a row's Requeue or Discard answered. */
+export type LetterResult = CommandResults['dlq.requeue'] | CommandResults['dlq.discard'];
+
+interface LetterOutcomeProps {
+  /** The letter acted on: people know it by its original ID, and its group tells two copies apart. */
+  letter: Pick<DeadLetterView, 'originalId' | 'group'>;
+  answer: LetterResult;
+}
+
+/** What a row's Requeue or Discard did, for the feedback line: the row itself leaves with the next snapshot. */
+export function LetterOutcome({ letter, answer }: LetterOutcomeProps) {
+  const { originalId } = letter;
+  if ('requeuedAs' in answer) {
+    return (
+      <>
+        Requeued <span className="mono">{originalId}</span> as <EntryId id={answer.requeuedAs} /> to every
+        group; those that had processed it ack it as a duplicate
+      </>
+    );
+  }
+  return answer.discarded ? (
+    <>
+      Discarded <span className="mono">{originalId}</span> (letter of {letter.group}) for good
+    </>
+  ) : (
+    <>
+      <span className="mono">{originalId}</span> was no longer in the dead-letter stream
+    </>
+  );
+}

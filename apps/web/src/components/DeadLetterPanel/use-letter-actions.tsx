@@ -1,0 +1,53 @@
+import type { DeadLetterView } from '@streamscope/protocol';
+import { useCallback, useState } from 'react';
+import { type IssuedCommand, issueCommand } from '../../socket/socket-client';
+import { LetterOutcome, type LetterResult } from './LetterOutcome';
+import { failedFeedback, type LetterFeedback } from './letter-feedback';
+
+export type LetterAction = 'requeue' | 'discard';
+
+interface LetterActionsOptions {
+  /** Drops a letter from the loaded older pages: the live list drops it with the next snapshot. Stable. */
+  forget: (id: string) => void;
+  /** The shared feedback line's (`useLetterFeedback`): stable. */
+  awaitRow: (requestId: string) => void;
+  settleRow: (requestId: string, next: LetterFeedback) => void;
+}
+
+/**
+ * A row's Requeue and Discard: which rows wait for their answer, and a stable `onAction` for the memoised rows. Each
+ * answer goes to the feedback line above the table, which shows it only if nothing was done since.
+ */
+export function useLetterActions({ forget, awaitRow, settleRow }: LetterActionsOptions) {
+  const [busy, setBusy] = useState<ReadonlySet<string>>(() => new Set());
+  const onAction = useCallback(
+    (letter: DeadLetterView, action: LetterAction) => {
+      // The commands take the letter's own ID in the dead-letter stream; people know it by its original ID.
+      const { requestId, result }: IssuedCommand<LetterResult> =
+        action === 'requeue'
+          ? issueCommand({ type: 'dlq.requeue', id: letter.id })
+          : issueCommand({ type: 'dlq.discard', id: letter.id });
+      awaitRow(requestId);
+      setBusy((current) => new Set(current).add(letter.id));
+      const settle = (next: LetterFeedback) => {
+        // Gone from the dead-letter stream: the live list drops it with the next snapshot, the loaded pages here.
+        if (next.error === null) forget(letter.id);
+        setBusy((current) => {
+          const rest = new Set(current);
+          rest.delete(letter.id);
+          return rest;
+        });
+        settleRow(requestId, next);
+      };
+      result.then(
+        (answer) => settle({ error: null, done: <LetterOutcome letter={letter} answer={answer} /> }),
+        (error: unknown) =>
+          settle(
+            failedFeedback(`${action === 'requeue' ? 'Requeue' : 'Discard'} ${letter.originalId}`, error),
+          ),
+      );
+    },
+    [forget, awaitRow, settleRow],
+  );
+  return { busy, onAction };
+}

@@ -1,0 +1,68 @@
+import type { DeadLetterView } from '@streamscope/protocol';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCommand } from '../../hooks/use-command';
+import { issueCommand } from '../../socket/socket-client';
+import { mergeLetters, NO_LETTERS, OLDER_PAGE, type PageStop, pageStop, stopStillShown } from './older-pages';
+import { fetchInRequests, olderPagesRefresh } from './older-pages-refresh';
+
+/**
+ * The letters shown: the snapshot's newest, which stay live, and the pages older than them, loaded on request
+ * ("Show older") and kept beginning where the live list ends. `setOlder` is for the actions that take letters away.
+ */
+export function useOlderLetters(newest: readonly DeadLetterView[], dlqLength: number) {
+  // Pages older than the snapshot's newest, loaded on request; the newest stay live.
+  const loadOlder = useCommand<'dlq.list'>({ quiet: true });
+  const [older, setOlder] = useState<readonly DeadLetterView[]>(NO_LETTERS);
+  useEffect(() => {
+    if (dlqLength === 0) setOlder(NO_LETTERS);
+  }, [dlqLength]);
+  // New letters push the oldest of the live list further back than the first loaded page began: the pages
+  // are fetched again from there, as many as were shown, one request at a time, so no letter falls between the two.
+  const liveOldest = newest.at(-1)?.id;
+  const olderCount = useRef(0);
+  olderCount.current = older.length;
+  const [refresh] = useState(() =>
+    olderPagesRefresh<DeadLetterView>({
+      loaded: () => olderCount.current,
+      fetch: (before, count) =>
+        fetchInRequests(
+          (from, asked) =>
+            issueCommand({ type: 'dlq.list', count: asked, before: from }, { quiet: true }).result,
+          before,
+          count,
+        ),
+      apply: setOlder,
+    }),
+  );
+  useEffect(() => {
+    refresh.follow(liveOldest);
+  }, [liveOldest, refresh]);
+  const letters = useMemo(() => mergeLetters(newest, older), [newest, older]);
+  const oldestShown = letters.at(-1)?.id;
+  // The last page asked for stopped short of OLDER_PAGE to keep its answer small: after which letter, before which.
+  const [stopped, setStopped] = useState<PageStop | null>(null);
+  const showOlder = async () => {
+    if (oldestShown === undefined) return;
+    const page = await loadOlder.run({ type: 'dlq.list', count: OLDER_PAGE, before: oldestShown });
+    if (!page) return;
+    setOlder((current) => [...current, ...page.entries]);
+    setStopped(pageStop(page));
+  };
+  /** Drops a letter gone from the dead-letter stream from the loaded pages. Stable. */
+  const forget = useCallback(
+    (id: string) => setOlder((current) => current.filter((letter) => letter.id !== id)),
+    [],
+  );
+
+  return {
+    letters,
+    /** How many older letters are loaded beside the live list. */
+    olderCount: older.length,
+    setOlder,
+    forget,
+    showOlder,
+    stoppedHere: stopStillShown(stopped, oldestShown),
+    loading: loadOlder.pending,
+    error: loadOlder.error,
+  };
+}
