@@ -75,7 +75,7 @@ describe('JSON API', () => {
       const ids = await produceBatch(events.slice(0, 2));
       throw new ProduceStoppedError(
         `XADD batch failed: OOM command not allowed (after appending 2 of the batch's ${events.length} events)`,
-        ids,
+        [...ids, ...new Array<null>(events.length - 2).fill(null)],
       );
     });
     try {

@@ -69,11 +69,18 @@ export class RequeueStoppedError extends StreamError {
  * unanswered, and one a script error stopped may have appended part of itself. `cause` is the failure.
  */
 export class ProduceStoppedError extends StreamError {
+  /** The IDs of the events appended, in input order. */
   readonly ids: readonly string[];
+  /**
+   * Per event of the batch, in input order, its ID, or `null` where its chunk did not answer: what to send again
+   * (knowing that an unanswered chunk may have gone in) without appending twice what did.
+   */
+  readonly landed: readonly (string | null)[];
 
-  constructor(message: string, ids: readonly string[], options?: ErrorOptions) {
+  constructor(message: string, landed: readonly (string | null)[], options?: ErrorOptions) {
     super(message, options);
-    this.ids = ids;
+    this.landed = landed;
+    this.ids = landed.filter((id) => id !== null);
   }
 }
 

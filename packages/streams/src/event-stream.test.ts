@@ -60,12 +60,17 @@ describe('EventStream producing', () => {
     try {
       const stopped = await stream.produceBatch(events).catch((error: unknown) => error);
       expect(stopped).toBeInstanceOf(ProduceStoppedError);
-      const { ids, message } = stopped as ProduceStoppedError;
+      const { ids, landed, message } = stopped as ProduceStoppedError;
       expect(message).toBe(
         "XADD batch failed: OOM command not allowed (after appending 350 of the batch's 600 events)",
       );
       // The first chunk's 250 and the last one's 100, the failed chunk's between them missing.
       expect(ids).toHaveLength(350);
+      // Each in its event's place: what to send again is the failed chunk's 250.
+      expect(landed).toHaveLength(600);
+      expect(landed.slice(0, 250)).toEqual(ids.slice(0, 250));
+      expect(landed.slice(250, 500)).toEqual(new Array(250).fill(null));
+      expect(landed.slice(500)).toEqual(ids.slice(250));
       expect((await stream.replay('-', '+', 1000)).slice(1).map((entry) => entry.id)).toEqual(ids);
       expect(stream.stats().produced).toBe(1 + 350);
     } finally {

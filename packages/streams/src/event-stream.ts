@@ -205,24 +205,26 @@ export class EventStream {
     }
     const settled = await Promise.allSettled(replies);
     // Every chunk that answered was appended, those after a failed one included: their IDs are told and counted,
-    // not lost with the failure.
-    const ids = settled.flatMap((reply) =>
+    // not lost with the failure, each in its event's place.
+    const landed = settled.flatMap((reply, chunk) =>
       reply.status === 'fulfilled'
         ? parseProducedIds(reply.value as Parameters<typeof parseProducedIds>[0])
-        : [],
+        : new Array<null>(Math.min(PRODUCE_BATCH_CHUNK, encoded.length - chunk * PRODUCE_BATCH_CHUNK)).fill(
+            null,
+          ),
     );
+    const ids = landed.filter((id) => id !== null);
+    this.#counters.produced += ids.length;
     const failed = settled.find((reply) => reply.status === 'rejected');
     if (failed !== undefined) {
-      this.#counters.produced += ids.length;
       const failure = wrapRedisError('XADD batch', failed.reason);
       if (ids.length === 0) throw failure;
       throw new ProduceStoppedError(
         `${failure.message} (after appending ${ids.length} of the batch's ${events.length} events)`,
-        ids,
+        landed,
         { cause: failure },
       );
     }
-    this.#counters.produced += ids.length;
     return ids;
   }
 

@@ -61,6 +61,7 @@ export {
   type KeyedEventInput,
   MAX_PARTITIONS,
   type PartitionedId,
+  PartitionedProduceError,
   PartitionedStream,
   type PartitionedStreamOptions,
   partitionKey,

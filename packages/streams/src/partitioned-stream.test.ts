@@ -1,6 +1,7 @@
 import {
   type ConsumerWorker,
   DeadLetters,
+  PartitionedProduceError,
   PartitionedStream,
   StreamArgumentError,
   type StreamEntry,
@@ -99,6 +100,49 @@ describe('PartitionedStream', () => {
     expect(() => stream.partitionOf('tenant_c')).toThrow(
       /no partition is named "tenant_c"; the partitions are tenant_a, tenant_b/,
     );
+    await stream.deleteStreams();
+    await stream.close();
+  });
+
+  it('a batch refused in one partition says where every event went in, the rest counted, and what to send again', async () => {
+    const baseKey = uniqueStreamKey('tenants-refused');
+    const stream = new PartitionedStream({
+      connection: redisSuite.redis,
+      baseKey,
+      partitions: ['tenant_a', 'tenant_b', 'tenant_c'],
+    });
+    // Another client's string where tenant_b's stream should be: Redis refuses its XADD with WRONGTYPE.
+    await redisSuite.redis.set(`${baseKey}:{tenant_b}`, 'not a stream');
+    const events = ['tenant_a', 'tenant_b', 'tenant_c', 'tenant_b', 'tenant_a'].map((key) => ({
+      key,
+      type: 'order.placed',
+    }));
+    const refused = await stream.produceBatch(events).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(PartitionedProduceError);
+    const { landed, failures, message } = refused as PartitionedProduceError;
+    expect(message).toMatch(
+      /^XADD batch failed in partition\(s\) tenant_b: .*WRONGTYPE.* \(after appending 3 of the batch's 5 events\)$/,
+    );
+    expect(failures.map(({ partition }) => partition)).toEqual(['tenant_b']);
+    expect(landed.map((where) => where?.partition ?? null)).toEqual([
+      'tenant_a',
+      null,
+      'tenant_c',
+      null,
+      'tenant_a',
+    ]);
+    expect((await stream.streamFor('tenant_a').replay()).map((entry) => entry.id)).toEqual([
+      landed[0]?.id,
+      landed[4]?.id,
+    ]);
+    expect(stream.stats().produced).toBe(3);
+    // Refused everywhere, nothing went in: the failure itself, as from one stream.
+    const alone = await stream
+      .produceBatch([{ key: 'tenant_b', type: 'order.placed' }])
+      .catch((error: unknown) => error);
+    expect(alone).not.toBeInstanceOf(PartitionedProduceError);
+    expect(String(alone)).toMatch(/WRONGTYPE/);
+    await redisSuite.redis.del(`${baseKey}:{tenant_b}`);
     await stream.deleteStreams();
     await stream.close();
   });

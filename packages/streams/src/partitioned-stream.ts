@@ -4,7 +4,7 @@ import { type HeldConnection, holdConnection, releaseConnection } from './connec
 import { ConsumerWorker } from './consumer-worker.js';
 import { CONSUMER_WORKER_OPTIONS, type ConsumerWorkerOptions } from './consumer-worker-options.js';
 import { DeadLetters } from './dead-letters.js';
-import { StreamArgumentError } from './errors.js';
+import { ProduceStoppedError, StreamArgumentError, StreamError } from './errors.js';
 import { atIndex, encodeBatchEvent } from './event-encoding.js';
 import { EventStream } from './event-stream.js';
 import { type EventStreamOptions, resolveStreamSettings } from './event-stream-options.js';
@@ -42,6 +42,27 @@ export interface PartitionedId {
   readonly partition: string;
   readonly streamKey: string;
   readonly id: string;
+}
+
+/**
+ * `PartitionedStream.produceBatch` failed in some partitions: the events that went in elsewhere (or in the chunks
+ * of a failed partition's batch that answered) are in `landed`, each in its event's place, and counted as produced;
+ * `null` marks one to send again, knowing that an unanswered one may have gone in (see `ProduceStoppedError`).
+ * `failures` names each partition that failed and why; `cause` is the first of them.
+ */
+export class PartitionedProduceError extends StreamError {
+  readonly landed: readonly (PartitionedId | null)[];
+  readonly failures: readonly { readonly partition: string; readonly error: Error }[];
+
+  constructor(
+    message: string,
+    landed: readonly (PartitionedId | null)[],
+    failures: readonly { readonly partition: string; readonly error: Error }[],
+  ) {
+    super(message, { cause: failures[0]?.error });
+    this.landed = landed;
+    this.failures = failures;
+  }
 }
 
 /**
@@ -112,7 +133,9 @@ export class PartitionedStream {
   /**
    * Appends each event to its key's partition: one `produceBatch` per partition, all at once. Returns where
    * each landed, in input order. Every event is checked first, so a bad one appends nothing anywhere; a
-   * Redis failure can leave some partitions appended and not others (each partition's batch is its own).
+   * Redis failure can leave some partitions appended and not others (each partition's batch is its own): it
+   * waits for every partition's answer, then throws `PartitionedProduceError` saying where each event went
+   * in, or, when none did, the first failure itself.
    */
   async produceBatch(events: readonly KeyedEventInput[]): Promise<PartitionedId[]> {
     if (!Array.isArray(events))
@@ -127,22 +150,38 @@ export class PartitionedStream {
     indexes.forEach((index, position) => {
       shares[index]?.push({ position, event: events[position] as KeyedEventInput });
     });
-    const results: PartitionedId[] = new Array(events.length);
+    const landed: (PartitionedId | null)[] = new Array(events.length).fill(null);
+    const failures: { partition: string; error: Error }[] = [];
     await Promise.all(
       shares.map(async (share, index) => {
         if (share.length === 0) return;
         const stream = this.#stream(index);
-        const ids = await stream.produceBatch(share.map(({ event }) => event));
+        const partition = this.#name(index);
+        let ids: readonly (string | null)[];
+        try {
+          ids = await stream.produceBatch(share.map(({ event }) => event));
+        } catch (error) {
+          failures.push({ partition, error: error instanceof Error ? error : new Error(String(error)) });
+          // Part of the partition's batch may have gone in all the same.
+          if (!(error instanceof ProduceStoppedError)) return;
+          ids = error.landed;
+        }
         share.forEach(({ position }, at) => {
-          results[position] = {
-            partition: this.#name(index),
-            streamKey: stream.streamKey,
-            id: ids[at] as string,
-          };
+          const id = ids[at];
+          if (id) landed[position] = { partition, streamKey: stream.streamKey, id };
         });
       }),
     );
-    return results;
+    const [first] = failures;
+    if (first === undefined) return landed as PartitionedId[];
+    const appended = landed.filter((id) => id !== null).length;
+    if (appended === 0) throw first.error;
+    const where = failures.map(({ partition }) => partition).join(', ');
+    throw new PartitionedProduceError(
+      `XADD batch failed in partition(s) ${where}: ${first.error.message} (after appending ${appended} of the batch's ${events.length} events)`,
+      landed,
+      failures,
+    );
   }
 
   /** Creates the group on every partition (and any missing partition stream). */
