@@ -1,6 +1,6 @@
 import { GroupNotFoundError } from './errors.js';
 import { compareEntryIds } from './stream-ids.js';
-import type { GroupInfo, PendingEntry, StreamEntry } from './types.js';
+import type { GroupInfo, PendingEntry } from './types.js';
 
 /**
  * How much a capped stream can take before its `XADD MAXLEN ~` trims an entry that some group still needs:
@@ -29,7 +29,7 @@ export interface RoomReader {
   readonly maxlenApprox: number | null;
   infoGroups(): Promise<GroupInfo[]>;
   length(): Promise<number>;
-  replay(start: string, end: string, count: number): Promise<StreamEntry[]>;
+  entryIdAt(skip: number, from: 'oldest' | 'newest'): Promise<string | null>;
   pendingDetail(group: string, options: { start: string; count: number }): Promise<PendingEntry[]>;
   countEntries(start: string, end: string, cap: number): Promise<number>;
 }
@@ -58,9 +58,10 @@ export async function measureRoom(stream: RoomReader, wanted: number): Promise<S
   if (maxlen === null) return null;
   const groups = await stream.infoGroups();
   if (groups.length === 0) return null;
-  const [length, [first]] = await Promise.all([stream.length(), stream.replay('-', '+', 1)]);
+  // The oldest entry's ID alone: another application's entry may be large, and is not read for it.
+  const [length, firstId] = await Promise.all([stream.length(), stream.entryIdAt(0, 'oldest')]);
   const needs = (
-    await Promise.all(groups.map((group) => needOf(stream, group, first?.id ?? null, length, maxlen)))
+    await Promise.all(groups.map((group) => needOf(stream, group, firstId, length, maxlen)))
   ).filter((need) => need !== null);
   // Every group deleted since XINFO GROUPS (a reset elsewhere): none waits for anything.
   if (needs.length === 0) return null;
