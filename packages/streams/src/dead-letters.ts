@@ -20,7 +20,7 @@ import { redisCommand, StreamArgumentError } from './errors.js';
 import { type AutoclaimOptions, assertEventStream, type EventStream } from './event-stream.js';
 import { type BoundedRow, parseFlatEntries, setField } from './replies.js';
 import { assertEntryId, entryIdTime, fullEntryId, isBeyondIdSpace, nextEntryId, show } from './stream-ids.js';
-import { boundedReadCommand } from './stream-scripts.js';
+import { BOUNDED_READ_COMMAND, libraryScript } from './stream-scripts.js';
 import type { AutoclaimResult, EventFields, HandoverResult } from './types.js';
 
 export type {
@@ -217,7 +217,7 @@ export class DeadLetters {
     if (before !== undefined) assertEntryId(before, 'before');
     const end = before === undefined ? '+' : `(${fullEntryId(before)}`;
     if (isBeyondIdSpace('-', end)) return { entries: [], stoppedShort: false };
-    const read = boundedReadCommand(this.#stream.redis);
+    const read = libraryScript(this.#stream.redis, BOUNDED_READ_COMMAND);
     const start = { order: 'newest', bound: end, letters: true } as const;
     return readBounded(read, this.key, start, count, bounds, boundedLetter);
   }

@@ -19,7 +19,7 @@ export const COUNT_RANGE_COMMAND = 'streamscopeCountRange';
 export const SET_GROUP_ID_COMMAND = 'streamscopeSetGroupId';
 export const STREAM_SUMMARY_COMMAND = 'streamscopeStreamSummary';
 export const NEWEST_AFTER_COMMAND = 'streamscopeNewestAfter';
-/** The bounded read, of a stream or of a dead-letter stream (see `boundedReadCommand`). */
+/** The bounded read, of a stream or of a dead-letter stream (`DeadLetters` reads its own key with it). */
 export const BOUNDED_READ_COMMAND = 'streamscopeBoundedRead';
 /** The library's scripts, each defined on a connection as a command the first time it is used there. */
 const SCRIPTS = {
@@ -40,9 +40,4 @@ export type ScriptName = keyof typeof SCRIPTS;
 /** One of this library's scripts as a command of `redis`, defined the first time it is used there. */
 export function libraryScript(redis: Redis, name: ScriptName): ScriptCommand {
   return scriptCommand(redis, name, SCRIPTS[name]);
-}
-
-/** The bounded-read script on a connection, for `DeadLetters`, which reads its own key with it. */
-export function boundedReadCommand(redis: Redis): ScriptCommand {
-  return libraryScript(redis, BOUNDED_READ_COMMAND);
 }
