@@ -35,16 +35,7 @@ export async function countRangePaged(
   end: string,
   cap: number,
 ): Promise<number> {
-  let counted = 0;
-  let from = start;
-  while (counted < cap && !isBeyondIdSpace(from, end)) {
-    const count = Math.min(COUNT_RANGE_PAGE, cap - counted);
-    const page = parseCountRange(await countPage(from, end, count));
-    counted += page.count;
-    if (page.count < count || page.last === null) return counted;
-    from = `(${page.last}`;
-  }
-  return counted;
+  return (await walkRange(countPage, start, end, cap, false)).counted;
 }
 
 /**
@@ -56,19 +47,34 @@ export async function idAtOffset(
   skip: number,
   from: 'oldest' | 'newest',
 ): Promise<string | null> {
-  const newestFirst = from === 'newest';
+  const { counted, last } = await walkRange(countPage, '-', '+', skip + 1, from === 'newest');
+  return counted === skip + 1 ? last : null;
+}
+
+/**
+ * Walks `start`..`end` (XRANGE bounds) from its oldest end, or its newest, COUNT_RANGE_PAGE a call, up to `cap`
+ * entries: how many it walked, and the ID of the last.
+ */
+async function walkRange(
+  countPage: CountRangePage,
+  start: string,
+  end: string,
+  cap: number,
+  newestFirst: boolean,
+): Promise<{ counted: number; last: string | null }> {
+  let counted = 0;
+  let last: string | null = null;
   // The bound that moves: past the last entry a call walked, towards the other end.
-  let bound = newestFirst ? '+' : '-';
-  let left = skip;
-  while (!(newestFirst ? isBeyondIdSpace('-', bound) : isBeyondIdSpace(bound, '+'))) {
-    const count = Math.min(COUNT_RANGE_PAGE, left + 1);
-    const page = parseCountRange(
-      newestFirst ? await countPage('-', bound, count, true) : await countPage(bound, '+', count),
-    );
-    if (page.last === null || page.count < count) return null;
-    if (page.count > left) return page.last;
-    left -= page.count;
-    bound = `(${page.last}`;
+  let from = start;
+  let to = end;
+  while (counted < cap && !isBeyondIdSpace(from, to)) {
+    const count = Math.min(COUNT_RANGE_PAGE, cap - counted);
+    const page = parseCountRange(await countPage(from, to, count, newestFirst));
+    counted += page.count;
+    last = page.last ?? last;
+    if (page.count < count || page.last === null) break;
+    if (newestFirst) to = `(${page.last}`;
+    else from = `(${page.last}`;
   }
-  return null;
+  return { counted, last };
 }
