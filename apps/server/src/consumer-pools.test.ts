@@ -57,9 +57,10 @@ it('runs one group per process on one stream: each acks every entry, each dashbo
   // A name the other pool is using is taken here too: two workers would share (and hand over) one PEL.
   const taken = await postJson(analytics, '/api/consumer/add', { group: 'notifications', name: 'worker-a' });
   expect(taken.status).toBe(409);
-  expect((await json(taken)).message).toMatch(
-    /notifications\/worker-a is in use: a Streamscope worker in another process holds it/,
-  );
+  expect(await json(taken)).toMatchObject({
+    message: /notifications\/worker-a is in use: a Streamscope worker in another process holds it/,
+    fields: ['name'],
+  });
   // Nor can it be removed from here: its own process runs it.
   const elsewhere = await postJson(analytics, '/api/consumer/remove', {
     group: 'notifications',

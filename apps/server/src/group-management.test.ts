@@ -45,7 +45,10 @@ describe('group.create', () => {
     });
     const again = await post('/api/group/create', { group: 'from-start', startId: '$' });
     expect(again.status).toBe(409);
-    expect((await json(again)).message).toMatch(/group from-start already exists/);
+    expect(await json(again)).toMatchObject({
+      message: /group from-start already exists/,
+      fields: ['group'],
+    });
     // Left where it was.
     expect((await groupInfo('from-start'))?.lastDeliveredId).toBe('0-0');
   });

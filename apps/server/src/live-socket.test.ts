@@ -184,13 +184,18 @@ describe('WebSocket /ws', () => {
         message: expect.stringMatching(message),
       });
     }
-    // Values refused by the schema name their arguments, for the page to mark the fields that gave them; other
-    // refusals name none.
+    // Refusals of a value (by the schema, or a name already taken) name their arguments, for the page to mark
+    // the fields that gave them; refusals of the act itself name none.
     expect(await client.request({ type: 'replay', start: 'x', end: 'y', count: 0 })).toMatchObject({
       fields: ['start', 'end', 'count'],
     });
     expect(
       await client.request({ type: 'consumer.add', group: 'analytics', name: 'worker-c' }),
+    ).toMatchObject({
+      fields: ['name'],
+    });
+    expect(
+      await client.request({ type: 'consumer.remove', group: 'analytics', name: 'worker-c' }),
     ).not.toHaveProperty('fields');
     expect(client.socket.readyState).toBe(WebSocket.OPEN);
     expect(await resultOf({ type: 'produce', count: 1 })).toMatchObject({ produced: 1 });

@@ -82,7 +82,9 @@ export class ConsumerPool {
   ): Promise<ConsumerWorker> {
     const key = slotKey(group, name);
     if (this.#closed) throw shuttingDown();
-    if (this.#slots.has(key)) throw new CommandError('conflict', `consumer ${group}/${name} already exists`);
+    if (this.#slots.has(key)) {
+      throw new CommandError('conflict', `consumer ${group}/${name} already exists`, { fields: ['name'] });
+    }
     const slot: Slot = { state: 'starting', worker: this.#makeWorker(group, name) };
     this.#slots.set(key, slot);
     try {

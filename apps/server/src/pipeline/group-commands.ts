@@ -62,7 +62,9 @@ export class GroupCommands {
   async create(group: string, startId: string): Promise<CommandResults['group.create']> {
     if (startId !== '$') await this.#refuseBeyondNewest(startId, 'startId');
     if (!(await this.#stream.ensureGroup(group, startId))) {
-      throw new CommandError('conflict', `group ${group} already exists on ${this.#stream.streamKey}`);
+      throw new CommandError('conflict', `group ${group} already exists on ${this.#stream.streamKey}`, {
+        fields: ['group'],
+      });
     }
     await this.#choices.recordOwned([group]);
     // A new group has processed nothing, whatever a guard of that name (left by another client's delete) says.

@@ -54,11 +54,14 @@ export class ReadersElsewhere {
       throw new CommandError(
         'conflict',
         `consumer ${group}/${name} is in use: a Streamscope worker in another process holds it. Pick another name.`,
+        { fields: ['name'] },
       );
     }
     const seen = await this.seenReading(group, name);
     if (seen !== null) {
-      throw new CommandError('conflict', `consumer ${group}/${name} is in use: ${seen}. Pick another name.`);
+      throw new CommandError('conflict', `consumer ${group}/${name} is in use: ${seen}. Pick another name.`, {
+        fields: ['name'],
+      });
     }
   }
 
