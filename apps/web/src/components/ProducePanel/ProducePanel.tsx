@@ -26,8 +26,11 @@ export function ProducePanel() {
   const achieved = producer?.running ? producerShortfall(producer.rate, producedPerSec) : null;
   const groups = useDashboard((state) => state.snapshot?.groups ?? null);
   const maxlen = useDashboard((state) => state.snapshot?.maxlen ?? null);
+  const streamLength = useDashboard((state) => state.snapshot?.stream.length ?? 0);
   const behind =
-    producer?.running && groups !== null ? groupsBehind(producer.rate, producedPerSec, groups) : [];
+    producer?.running && groups !== null
+      ? groupsBehind(producer.rate, producedPerSec, streamLength, groups)
+      : [];
   // A page opened while the producer runs (started from another page or the API) shows the rate it runs at, until
   // the field is edited: the default beside "running · 2,000/s" read as if the field had been ignored.
   const rateEdited = useRef(false);
