@@ -30,3 +30,24 @@ test('Remove of a consumer another page removed already says so in its group, wh
     /^worker-a was gone already, removed elsewhere: no consumer notifications\/worker-a/,
   );
 });
+
+test("Remove of a group's last consumer is refused under its card until the group gains another", async ({
+  page,
+  streamscope,
+}) => {
+  const dashboard = new Dashboard(page);
+  await page.goto(streamscope.url);
+  await expect(dashboard.connection).toHaveText('connected');
+  const workerC = dashboard.consumer('analytics', 'worker-c');
+  await workerC.getByRole('button', { name: 'Remove worker-c' }).click();
+  const refusal = workerC.getByText(/is the last one of its group/);
+  await expect(refusal).toBeVisible();
+  // Still true while nothing changed in the group.
+  await page.waitForTimeout(1_000);
+  await expect(refusal).toBeVisible();
+  const analytics = dashboard.group('analytics');
+  await analytics.getByLabel('Consumer name for analytics').fill('worker-x');
+  await analytics.getByRole('button', { name: 'Add consumer to analytics' }).click();
+  await expect(dashboard.consumer('analytics', 'worker-x')).toBeVisible();
+  await expect(refusal).toHaveCount(0);
+});

@@ -1,4 +1,6 @@
+import { useEffect, useRef } from 'react';
 import { useCommand } from '../../hooks/use-command';
+import { useDashboard } from '../../store/store';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import type { RemovalOutcome } from './removal-outcome';
 
@@ -35,6 +37,25 @@ export function useConsumerActions({
   // One request at a time per consumer: the error shown is the one its last button got.
   const action = useCommand<'consumer.crash' | 'consumer.pause' | 'consumer.resume' | 'consumer.remove'>();
   const crashResult = action.result !== null && 'crashQueued' in action.result ? action.result : null;
+  // A removal refused as the group's last consumer stops being true once the group gains (or loses) one: left up,
+  // "add another consumer first" still stood under the card after six more had been added.
+  const consumersInGroup = useDashboard(
+    (state) => state.snapshot?.groups.find((candidate) => candidate.name === group)?.consumers.length ?? 0,
+  );
+  // How many consumers the group had when a removal was refused; null when the error shown is not such a refusal.
+  const refusedWith = useRef<number | null>(null);
+  const { clear } = action;
+  useEffect(() => {
+    if (refusedWith.current === null || refusedWith.current === consumersInGroup) return;
+    refusedWith.current = null;
+    clear();
+  }, [consumersInGroup, clear]);
+
+  // Crash, pause and resume answer for themselves: an error of theirs stays until the next lever.
+  const lever = (command: Parameters<typeof action.run>[0]) => {
+    refusedWith.current = null;
+    return action.run(command);
+  };
 
   const buttons = (
     <>
@@ -43,7 +64,7 @@ export function useConsumerActions({
         className="small danger"
         aria-label={`Crash next ${CRASH_COUNT} on ${name}`}
         disabled={!hasWorker}
-        onClick={() => void action.run({ type: 'consumer.crash', group, name, count: CRASH_COUNT })}
+        onClick={() => void lever({ type: 'consumer.crash', group, name, count: CRASH_COUNT })}
       >
         Crash next {CRASH_COUNT}
       </button>
@@ -52,7 +73,7 @@ export function useConsumerActions({
           type="button"
           className="small"
           aria-label={`Resume ${name}`}
-          onClick={() => void action.run({ type: 'consumer.resume', group, name })}
+          onClick={() => void lever({ type: 'consumer.resume', group, name })}
         >
           Resume
         </button>
@@ -62,7 +83,7 @@ export function useConsumerActions({
           className="small"
           aria-label={`Pause ${name}`}
           disabled={!hasWorker}
-          onClick={() => void action.run({ type: 'consumer.pause', group, name })}
+          onClick={() => void lever({ type: 'consumer.pause', group, name })}
         >
           Pause
         </button>
@@ -85,8 +106,10 @@ export function useConsumerActions({
             .run(
               { type: 'consumer.remove', group, name },
               {
-                onError: (error) =>
-                  error.code === 'not_found' && onRemoved({ name, goneAlready: error.message }),
+                onError: (error) => {
+                  if (error.code === 'not_found') onRemoved({ name, goneAlready: error.message });
+                  refusedWith.current = error.code === 'refused' ? consumersInGroup : null;
+                },
               },
             )
             .then((result) => {
