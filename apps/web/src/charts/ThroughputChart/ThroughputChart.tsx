@@ -14,18 +14,20 @@ import {
   tooltipProps,
 } from '../chart-theme';
 import { useChartData } from '../use-chart-data';
+import { rateScale } from './rate-scale';
 import { throughputSeries } from './throughput-series';
 
 export const ThroughputChart = memo(function ThroughputChart() {
   const history = useChartData((state) => state.history);
   const resets = useChartData((state) => state.resetMarks);
   const series = useMemo(() => throughputSeries(history), [history]);
+  const scale = useMemo(() => rateScale(series.data, series.lines), [series]);
   // The same element while the data is the same: React then leaves the whole chart alone.
   return useMemo(
     () => (
       <ChartFrame
         title="Throughput"
-        unit="events/s"
+        unit={scale.kind === 'symlog' ? 'events/s, log scale: rates far apart' : 'events/s'}
         note="dashed: delivered · solid: acked"
         summary={latestFigures(series.data, series.lines, formatRate)}
       >
@@ -36,11 +38,23 @@ export const ThroughputChart = memo(function ThroughputChart() {
           accessibilityLayer={false}
           style={{ width: '100%', height: CHART_HEIGHT }}
           data={series.data}
-          margin={{ right: 8 }}
+          margin={{ top: 6, right: 8 }}
         >
           <CartesianGrid stroke={GRID_COLOR} vertical={false} />
           <XAxis {...timeAxisProps(series.data)} />
-          <YAxis {...axisProps} width={44} tickFormatter={formatTick} allowDecimals={false} />
+          {scale.kind === 'symlog' ? (
+            <YAxis
+              {...axisProps}
+              width={44}
+              tickFormatter={formatTick}
+              scale="symlog"
+              ticks={[...scale.ticks]}
+              domain={[0, scale.ticks.at(-1) ?? 1]}
+              interval={0}
+            />
+          ) : (
+            <YAxis {...axisProps} width={44} tickFormatter={formatTick} allowDecimals={false} />
+          )}
           <Tooltip
             {...tooltipProps}
             labelFormatter={(label) => formatClock(Number(label))}
@@ -56,6 +70,8 @@ export const ThroughputChart = memo(function ThroughputChart() {
               stroke={line.color}
               strokeWidth={1.6}
               {...(line.dashed ? { strokeDasharray: '4 3' } : {})}
+              // A line in the legend, dashed as its line is: the default square showed delivered and acked alike.
+              legendType="plainline"
               fill="none"
               dot={false}
               isAnimationActive={false}
@@ -67,6 +83,6 @@ export const ThroughputChart = memo(function ThroughputChart() {
         </AreaChart>
       </ChartFrame>
     ),
-    [series, resets],
+    [series, scale, resets],
   );
 });
