@@ -15,14 +15,25 @@ describe('TickBuffer', () => {
     expect(buffer.take()).toBeNull();
   });
 
-  it('drops the oldest ordinary items before any notable one, keeping the order they came in', () => {
-    const buffer = new TickBuffer<number>(4, (n) => n % 10 === 0);
+  it('drops the oldest items of the lowest rank before any ranked higher, keeping the order they came in', () => {
+    const buffer = new TickBuffer<number>(4, (n) => (n % 10 === 0 ? 1 : 0));
     for (let n = 1; n <= 30; n += 1) buffer.push(n);
     expect(buffer.take()).toEqual({ items: [10, 20, 29, 30], omitted: 26 });
   });
 
-  it('drops the oldest notable items too when they alone are more than the cap', () => {
-    const buffer = new TickBuffer<number>(2, () => true);
+  it('drops every item of a rank before the next rank up gives any', () => {
+    // 0: produced, 1: delivered or acked, 2: trouble, as the live feed ranks them.
+    const ranks = [0, 1, 0, 2, 1, 0, 0, 1, 2, 0];
+    const buffer = new TickBuffer<number>(4, (index) => ranks[index] ?? 0);
+    for (const index of ranks.keys()) buffer.push(index);
+    expect(buffer.take()).toEqual({ items: [3, 4, 7, 8], omitted: 6 });
+    const crowded = new TickBuffer<number>(3, (index) => ranks[index] ?? 0);
+    for (const index of ranks.keys()) crowded.push(index);
+    expect(crowded.take()).toEqual({ items: [3, 7, 8], omitted: 7 });
+  });
+
+  it('drops the oldest of the highest rank too when they alone are more than the cap', () => {
+    const buffer = new TickBuffer<number>(2, () => 1);
     for (let n = 1; n <= 5; n += 1) buffer.push(n);
     expect(buffer.take()).toEqual({ items: [4, 5], omitted: 3 });
   });

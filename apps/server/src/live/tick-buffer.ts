@@ -7,21 +7,22 @@ export interface TickSize<T> {
 /**
  * Items waiting for the next tick. Past `capPerTick` the oldest are dropped and only counted: at thousands
  * of events per second a browser wants the newest of them and an honest count, not every event, and a live
- * list shows the newest at its top. Items `notable` says are worth keeping go last: the oldest ordinary ones
+ * list shows the newest at its top. Items `rank` puts higher are kept longer: the oldest of the lowest rank
  * are dropped first (at 20,000 events/s the newest 500 were all `produced`, and no failure or dead letter
  * ever reached the live feed). With a `TickSize`, the oldest are dropped too while the tick's items are more
  * bytes than it allows, the newest one always kept.
  */
 export class TickBuffer<T> {
   readonly #capPerTick: number;
-  readonly #notable: ((item: T) => boolean) | undefined;
+  readonly #rank: ((item: T) => number) | undefined;
   readonly #size: TickSize<T> | undefined;
   #items: T[] = [];
   #dropped = 0;
 
-  constructor(capPerTick: number, notable?: (item: T) => boolean, size?: TickSize<T>) {
+  /** `rank`: a small whole number per item, 0 for the items to drop first; without it, all rank alike. */
+  constructor(capPerTick: number, rank?: (item: T) => number, size?: TickSize<T>) {
     this.#capPerTick = capPerTick;
-    this.#notable = notable;
+    this.#rank = rank;
     this.#size = size;
   }
 
@@ -73,18 +74,29 @@ export class TickBuffer<T> {
     const excess = this.#items.length - this.#capPerTick;
     if (excess <= 0) return;
     this.#dropped += excess;
-    const notable = this.#notable;
-    if (notable === undefined) {
+    const rank = this.#rank;
+    if (rank === undefined) {
       this.#items.splice(0, excess);
       return;
     }
-    // The oldest ordinary items go; notable ones only when there are more of them than the cap holds.
-    const ordinary = this.#items.reduce((count, item) => (notable(item) ? count : count + 1), 0);
-    let dropOrdinary = Math.min(excess, ordinary);
-    let dropNotable = excess - dropOrdinary;
+    // How many of each rank go: all of the lowest before any of the next, the oldest of a rank first.
+    const held: number[] = [];
+    for (const item of this.#items) {
+      const level = rank(item);
+      held[level] = (held[level] ?? 0) + 1;
+    }
+    const toDrop: number[] = [];
+    let left = excess;
+    for (let level = 0; level < held.length && left > 0; level += 1) {
+      toDrop[level] = Math.min(left, held[level] ?? 0);
+      left -= toDrop[level] ?? 0;
+    }
     this.#items = this.#items.filter((item) => {
-      if (notable(item)) return dropNotable-- <= 0;
-      return dropOrdinary-- <= 0;
+      const level = rank(item);
+      const drop = toDrop[level] ?? 0;
+      if (drop === 0) return true;
+      toDrop[level] = drop - 1;
+      return false;
     });
   }
 }

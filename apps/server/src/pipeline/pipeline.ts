@@ -23,7 +23,7 @@ import {
 import { Mutex, Semaphore } from 'async-mutex';
 import type { Redis } from 'ioredis';
 import { boundedEntry, boundedText, boundedType } from '../live/bounded-view.js';
-import { EntryHistory, isTrouble } from '../live/entry-history.js';
+import { EntryHistory, feedRank } from '../live/entry-history.js';
 import { TickBuffer } from '../live/tick-buffer.js';
 import { CommandError, isRedisUnavailable, shuttingDown } from './command-error.js';
 import { ACTIVE_WITHIN_MS, consumersInRedis } from './consumer-activity.js';
@@ -115,7 +115,7 @@ export class Pipeline {
   readonly producer: ContinuousProducer;
   readonly retention: RetentionPolicy;
   readonly history = new EntryHistory();
-  readonly feed = new TickBuffer<LifecycleEventView>(LIMITS.feedPerTick, isTrouble);
+  readonly feed = new TickBuffer<LifecycleEventView>(LIMITS.feedPerTick, feedRank);
   /**
    * What the read-only tail saw since the last tick: the newest 100, within 128 KB as sent (another application's
    * entries of 100 fields of 1,000 characters are 200 KB each, bounded: 100 of them made a 20 MB tick), the rest

@@ -79,8 +79,8 @@ export function LiveFeed() {
       {omitted > 0 ? (
         <p className="feed-omitted">
           {formatCount(omitted)} events not sent to this page so far: the server sends at most{' '}
-          {formatCount(LIMITS.feedPerTick)} per update, trouble first. An entry's timeline still has all its
-          steps.
+          {formatCount(LIMITS.feedPerTick)} per update, trouble first, then deliveries and acks, then
+          produced. An entry's timeline still has all its steps.
         </p>
       ) : null}
       {newestFirst.length === 0 ? (
