@@ -180,6 +180,11 @@ describe('production semantics', () => {
     expect(text).toMatch(/streamscope_duplicates_total\{group="analytics"\} 2/);
     expect(text).toMatch(/streamscope_xadd_to_ack_seconds_bucket\{le="0.1",group="analytics"\} \d+/);
     expect(text).toMatch(/streamscope_alert\{metric="pending",subject="analytics"\} 3/);
+    // Every alert's threshold, the fixed ones too; every group's counters, at 0 until they count.
+    expect(text).toMatch(/streamscope_alert_threshold\{metric="trimmedUnread"\} 0/);
+    expect(text).toMatch(/streamscope_alert_threshold\{metric="cursorAhead"\} 0/);
+    expect(text).toMatch(/streamscope_claimed_total\{group="notifications"\} \d+/);
+    expect(text).toMatch(/streamscope_failed_total\{group="notifications"\} \d+/);
   });
 
   it('keeps a standing MINID-by-age policy', async () => {

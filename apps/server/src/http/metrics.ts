@@ -1,6 +1,7 @@
 import type { LifecycleEventView, Snapshot } from '@streamscope/protocol';
 import { entryIdTime } from '@streamscope/streams';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { FIXED_THRESHOLDS } from '../live/alerts.js';
 import { assertRedisReady } from '../pipeline/command-error.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 
@@ -10,32 +11,28 @@ import type { Pipeline } from '../pipeline/pipeline.js';
  */
 export function createMetrics(pipeline: Pipeline, buildSnapshot: () => Promise<Snapshot>): Registry {
   const registry = new Registry();
+  // prom-client collects every metric at once on a scrape; they share one refresh from one snapshot. The
+  // per-group counters wait for it too: it starts each group's at 0, in time for the scrape that first sees it.
+  let refreshing: Promise<void> | undefined;
+  const collect = () => {
+    refreshing ??= refresh().finally(() => {
+      refreshing = undefined;
+    });
+    return refreshing;
+  };
+  const counter = (name: string, help: string, labelNames: readonly string[]) =>
+    new Counter({ name, help, labelNames, registers: [registry], collect });
   const byGroup = ['group'] as const;
   const produced = new Counter({
     name: 'streamscope_produced_total',
     help: 'Entries appended.',
     registers: [registry],
   });
-  const acked = counter(registry, 'streamscope_acked_total', 'Entries acked, per group.', byGroup);
-  const claimed = counter(
-    registry,
-    'streamscope_claimed_total',
-    'Entries taken over with XAUTOCLAIM.',
-    byGroup,
-  );
-  const deadLettered = counter(
-    registry,
-    'streamscope_dead_lettered_total',
-    'Entries moved to the DLQ.',
-    byGroup,
-  );
-  const duplicates = counter(
-    registry,
-    'streamscope_duplicates_total',
-    'Redeliveries already processed.',
-    byGroup,
-  );
-  const failed = counter(registry, 'streamscope_failed_total', 'Handler failures.', byGroup);
+  const acked = counter('streamscope_acked_total', 'Entries acked, per group.', byGroup);
+  const claimed = counter('streamscope_claimed_total', 'Entries taken over with XAUTOCLAIM.', byGroup);
+  const deadLettered = counter('streamscope_dead_lettered_total', 'Entries moved to the DLQ.', byGroup);
+  const duplicates = counter('streamscope_duplicates_total', 'Redeliveries already processed.', byGroup);
+  const failed = counter('streamscope_failed_total', 'Handler failures.', byGroup);
   const latency = new Histogram({
     name: 'streamscope_xadd_to_ack_seconds',
     help: 'From the entry ID time (XADD) to its XACK, per group.',
@@ -70,14 +67,6 @@ export function createMetrics(pipeline: Pipeline, buildSnapshot: () => Promise<S
     }
   });
 
-  // prom-client collects every metric at once on a scrape; the gauges share one refresh from one snapshot.
-  let refreshing: Promise<void> | undefined;
-  const collect = () => {
-    refreshing ??= refresh().finally(() => {
-      refreshing = undefined;
-    });
-    return refreshing;
-  };
   const gauge = (name: string, help: string, labelNames: readonly string[]) =>
     new Gauge({ name, help, labelNames, registers: [registry], collect });
   const streamLength = gauge('streamscope_stream_length', 'XLEN of the stream.', []);
@@ -98,10 +87,12 @@ export function createMetrics(pipeline: Pipeline, buildSnapshot: () => Promise<S
     'Age of the oldest pending entry.',
     byGroup,
   );
-  const idle = gauge('streamscope_consumer_idle_seconds', 'Since the consumer last read or claimed.', [
-    'group',
-    'consumer',
-  ]);
+  const idle = gauge(
+    'streamscope_consumer_idle_seconds',
+    // As XINFO CONSUMERS says; the alert leaves out a consumer with nothing to do, which this cannot.
+    'Since the consumer last read or claimed. Redis 7.0 lets it grow through empty blocking reads, so a healthy consumer of a quiet stream climbs; alert on streamscope_alert{metric="consumerIdleMs"}, which counts it only while work waits.',
+    ['group', 'consumer'],
+  );
   const consumerPending = gauge('streamscope_consumer_pending', 'Pending entries owned.', [
     'group',
     'consumer',
@@ -149,6 +140,10 @@ export function createMetrics(pipeline: Pipeline, buildSnapshot: () => Promise<S
     streamLength.set(current.stream.length);
     dlqLength.set(current.dlq.length);
     for (const group of current.groups) {
+      // Every group's counters from its first scrape, at 0 until they count: a series that appears only at its
+      // first claim or dead letter leaves rate() and increase() nothing to compare it with.
+      for (const perGroup of [acked, claimed, deadLettered, duplicates, failed])
+        perGroup.inc({ group: group.name }, 0);
       if (group.lag !== null) lag.set({ group: group.name }, group.lag);
       if (group.trimmedUnread !== null) trimmedUnread.set({ group: group.name }, group.trimmedUnread);
       pending.set({ group: group.name }, group.pending);
@@ -159,11 +154,9 @@ export function createMetrics(pipeline: Pipeline, buildSnapshot: () => Promise<S
       }
     }
     for (const item of current.alerts) alert.set({ metric: item.metric, subject: item.subject }, item.value);
-    for (const [metric, value] of Object.entries(current.thresholds)) threshold.set({ metric }, value);
+    for (const [metric, value] of Object.entries({ ...current.thresholds, ...FIXED_THRESHOLDS })) {
+      threshold.set({ metric }, value);
+    }
   };
   return registry;
-}
-
-function counter(registry: Registry, name: string, help: string, labelNames: readonly string[]) {
-  return new Counter({ name, help, labelNames, registers: [registry] });
 }

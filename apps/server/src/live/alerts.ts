@@ -9,6 +9,12 @@ export interface Thresholds {
   readonly consumerIdleMs: number;
 }
 
+/**
+ * Not tunable: any entry a group will never see, and any cursor past the stream's newest ID, is worth an alert.
+ * `/metrics` lists them beside the tunable ones.
+ */
+export const FIXED_THRESHOLDS = { trimmedUnread: 0, cursorAhead: 0 } as const;
+
 /** Every figure past its threshold, for the dashboard's badges. */
 export function alertsOf(snapshot: Snapshot, thresholds: Thresholds): AlertView[] {
   const alerts: AlertView[] = [];
@@ -20,13 +26,17 @@ export function alertsOf(snapshot: Snapshot, thresholds: Thresholds): AlertView[
     // Its lag reads 0, and it is stuck: what is appended gets IDs below its cursor, which it never reads.
     if (lastId !== null && compareEntryIds(group.lastDeliveredId, lastId) > 0) {
       const ahead = entryIdTime(group.lastDeliveredId) - entryIdTime(lastId);
-      alerts.push({ metric: 'cursorAhead', subject: group.name, value: ahead, threshold: 0 });
+      alerts.push({
+        metric: 'cursorAhead',
+        subject: group.name,
+        value: ahead,
+        threshold: FIXED_THRESHOLDS.cursorAhead,
+      });
     }
     check('lag', group.name, group.lag, thresholds.lag);
     check('pending', group.name, group.pending, thresholds.pending);
     check('oldestPendingMs', group.name, group.oldestPendingMs, thresholds.oldestPendingMs);
-    // Not a tunable threshold: any entry a group will never see is worth a badge.
-    check('trimmedUnread', group.name, group.trimmedUnread, 0);
+    check('trimmedUnread', group.name, group.trimmedUnread, FIXED_THRESHOLDS.trimmedUnread);
     // Idle matters only while there is work: a consumer blocked on a quiet stream is waiting, not stuck, and
     // Redis 7.0 lets its idle time grow through every empty blocking read.
     const workWaiting = group.lag !== null && group.lag > 0;
