@@ -206,3 +206,28 @@ it('a group deleted alone, its stream kept: re-created from 0-0, what it had pro
   // The 20 it had processed were acked without doing the work again; the 5 new ones were work.
   expect(pipeline.groupCounters.get('notifications')?.duplicates).toBe(20);
 });
+
+it("refuses a start that would reset the stream under another process's workers, deleting nothing", async () => {
+  const streamKey = uniqueStreamKey('pools');
+  const first = await startServer(['--stream-key', streamKey, '--seed', 'analytics=worker-c']);
+  await postJson(first, '/api/consumer/crash', { group: 'analytics', name: 'worker-c', count: 2 });
+  await postJson(first, '/api/produce', { count: 5 });
+  const redis = first.server.pipeline.stream.redis;
+  await waitFor('two entries pending', async () => (await groupsOf(first))[0]?.pending === 2);
+
+  // Forgetting --no-reset used to delete the stream, and worker-c's pending entries with it.
+  await expect(startServer(['--stream-key', streamKey, '--seed', 'notifications=worker-a'])).rejects.toThrow(
+    `another Streamscope process runs workers on ${streamKey} (analytics/worker-c): a reset would delete the stream and their pending entries under them. Start this one with --no-reset to share the stream, or stop that process first.`,
+  );
+  expect(await redis.xlen(streamKey)).toBe(5);
+  expect((await groupsOf(first))[0]).toMatchObject({ name: 'analytics', pending: 2 });
+  // With --no-reset it joins.
+  const second = await startServer([
+    '--stream-key',
+    streamKey,
+    '--no-reset',
+    '--seed',
+    'notifications=worker-a',
+  ]);
+  expect(second.server.seeded).toMatchObject({ groups: 1, consumers: 1 });
+});

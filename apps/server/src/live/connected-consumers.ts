@@ -19,6 +19,14 @@ export class ConnectedConsumers {
     }
   }
 
+  /** Every connected worker's group and consumer, once each. */
+  all(): { group: string; consumer: string }[] {
+    const seen = new Map(
+      this.#workers.map(({ group, consumer }) => [key(group, consumer), { group, consumer }]),
+    );
+    return [...seen.values()];
+  }
+
   has(group: string, consumer: string): boolean {
     return this.#keys.has(key(group, consumer));
   }

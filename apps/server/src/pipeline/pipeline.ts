@@ -40,6 +40,7 @@ import {
   deletedSeeds,
   refuseAnotherType,
   refuseForeignSeedGroups,
+  refuseResetUnderWorkers,
   type StartContext,
 } from './start-checks.js';
 import { whenRedisAnswers } from './when-redis-answers.js';
@@ -242,6 +243,7 @@ export class Pipeline {
       this.#choices.startFollowing();
       return seeded;
     }
+    await refuseResetUnderWorkers(this.#elsewhere);
     await this.#deleteData();
     const seeded = await this.#seed('none');
     this.#choices.startFollowing();

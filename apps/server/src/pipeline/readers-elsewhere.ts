@@ -3,6 +3,7 @@ import { ConnectedConsumers } from '../live/connected-consumers.js';
 import { CommandError } from './command-error.js';
 import { consumerInRedis, consumersInRedis, seemsActive } from './consumer-activity.js';
 import type { ConsumerPool } from './consumer-pool.js';
+import { listed } from './consumer-ref.js';
 
 /**
  * Who, besides this process, reads a consumer or a group of the stream: a Streamscope worker in another process
@@ -21,6 +22,28 @@ export class ReadersElsewhere {
   /** The Streamscope workers connected to Redis, in any process (see `ConnectedConsumers.of`). */
   connected(): Promise<ConnectedConsumers | null> {
     return ConnectedConsumers.of(this.#stream);
+  }
+
+  /**
+   * The consumers Streamscope workers of other processes run on this stream, as `group/name`, for a refusal to
+   * name; none when Redis will not say (CLIENT LIST refused).
+   */
+  async workersElsewhere(): Promise<string[]> {
+    const connected = await this.connected();
+    return (connected?.all() ?? [])
+      .filter(({ group, consumer }) => !this.#pool.find(group, consumer))
+      .map(({ group, consumer }) => `${group}/${consumer}`);
+  }
+
+  /**
+   * Why a reset must not run, or `null` when nothing stops it. A reset deletes the stream, and with it the
+   * pending entries of every worker reading it: another process's workers would find their groups gone under
+   * them (and their entries with them). `advice` says what to do instead.
+   */
+  async resetRefusal(advice: string): Promise<string | null> {
+    const elsewhere = await this.workersElsewhere();
+    if (elsewhere.length === 0) return null;
+    return `another Streamscope process runs workers on ${this.#stream.streamKey} (${listed(elsewhere)}): a reset would delete the stream and their pending entries under them. ${advice}`;
   }
 
   /** Whether a Streamscope worker of another process, and none here, runs this consumer. */

@@ -1,6 +1,7 @@
 import type { EventStream } from '@streamscope/streams';
 import { consumersInRedis } from './consumer-activity.js';
 import { type GroupSeed, refKey } from './consumer-ref.js';
+import type { ReadersElsewhere } from './readers-elsewhere.js';
 
 /**
  * A start refused before it changed anything in Redis, as what it found there is not what the options say it
@@ -118,4 +119,16 @@ export function deletedSeeds(
     );
   }
   return new Set(skipped);
+}
+
+/**
+ * A start that resets (the default) deletes the stream: with another Streamscope process's workers reading it,
+ * their groups and pending entries went with it, and that process found out only from its errors. Refused
+ * before anything is deleted; a second server on one stream starts with `--no-reset`.
+ */
+export async function refuseResetUnderWorkers(elsewhere: ReadersElsewhere): Promise<void> {
+  const refusal = await elsewhere.resetRefusal(
+    'Start this one with --no-reset to share the stream, or stop that process first.',
+  );
+  if (refusal !== null) throw new StartRefusedError(refusal);
 }
