@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { nameSchema } from '@streamscope/protocol';
+import { redisUrlProblem } from '@streamscope/streams';
 import { z } from 'zod';
 import { DEMO_SEEDS, type GroupSeed } from './pipeline/consumer-ref.js';
 
@@ -69,7 +70,10 @@ const configSchema = z
     port: port('port').default(8788),
     redisUrl: z
       .string()
-      .regex(/^rediss?:\/\/.+/, 'redis-url must look like redis://host:port')
+      .superRefine((url, context) => {
+        const problem = redisUrlProblem(url);
+        if (problem !== null) context.addIssue({ code: 'custom', message: `redis-url: ${problem}` });
+      })
       .optional(),
     redisHost: z.string().min(1, 'redis-host must not be empty').optional(),
     redisPort: port('redis-port').optional(),

@@ -126,6 +126,18 @@ describe('streamscope command', () => {
     }
   });
 
+  it('fails in one line on a host it cannot listen on', async () => {
+    const run = streamscope([
+      ...['--host', 'no-such-host.invalid', '--token', 'a-long-enough-token', '--port', '0'],
+      ...['--redis-url', redisSuite.server.url, '--stream-key', uniqueStreamKey('listen')],
+    ]);
+    expect(await run.exit).toBe(1);
+    expect(run.output()).toMatch(
+      /^streamscope: failed to start: cannot listen on no-such-host\.invalid:0 \((ENOTFOUND|EAI_AGAIN)\): give --host an address of this machine/m,
+    );
+    expect(run.output()).not.toMatch(/\n\s+at /);
+  });
+
   it('exits 0 within the deadline on SIGTERM while Redis is down and the producer runs', async () => {
     const own = await RedisServer.start();
     try {
@@ -251,7 +263,20 @@ describe('configuration', () => {
     expect(() => parseConfig(['--redis-url', 'redis://a:1', '--redis-host', 'b'], {})).toThrow(
       /either --redis-url/,
     );
-    expect(() => parseConfig(['--redis-url', 'http://a'], {})).toThrow(/redis-url must look like/);
+    expect(() => parseConfig(['--redis-url', 'http://a'], {})).toThrow(
+      'redis-url: "http://a" does not start with redis:// or rediss://',
+    );
+    // Said as what is wrong with the option, not a TypeError's stack (or, for a path, a SELECT NaN later).
+    expect(() => parseConfig(['--redis-url', 'redis://[bad'], {})).toThrow(
+      /redis-url: "redis:\/\/\[bad" is not a URL/,
+    );
+    expect(() => parseConfig(['--redis-url', 'redis://a:1/abc'], {})).toThrow(
+      /the path must be a database number/,
+    );
+    expect(parseConfig(['--redis-url', 'redis://a:1/3'], {}).redisTarget).toEqual({
+      url: 'redis://a:1/3',
+      label: 'a:1',
+    });
     expect(() => parseConfig([], { REDIS_URL: 'redis://a:1', REDIS_PORT: '6380' })).toThrow(
       /either REDIS_URL or REDIS_HOST\/REDIS_PORT, not both/,
     );

@@ -3,7 +3,7 @@ import { StreamError } from '@streamscope/streams';
 import { ConfigError, parseConfig, USAGE } from './config.js';
 import { StartRefusedError } from './pipeline/start-checks.js';
 import { RedisUnavailableError } from './redis-connection.js';
-import { PortInUseError, startServer } from './server.js';
+import { ListenError, startServer } from './server.js';
 
 /** How long a graceful stop may take before the process gives up waiting and exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 5_000;
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     // What Redis refused (a stream key holding a string, say) is the user's to fix: its message says it all.
     if (
       error instanceof RedisUnavailableError ||
-      error instanceof PortInUseError ||
+      error instanceof ListenError ||
       error instanceof StartRefusedError ||
       error instanceof StreamError
     ) {

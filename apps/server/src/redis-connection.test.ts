@@ -21,6 +21,17 @@ describe('choosing a Redis', () => {
     );
   });
 
+  it('refuses a database the named Redis does not have, rather than going on in database 0', async () => {
+    const target = (database: number) => ({
+      url: `${named.server.url}/${database}`,
+      label: `${named.server.host}:${named.server.port}`,
+    });
+    await expect(connectRedis({ redisTarget: target(99) }, silent)).rejects.toThrow(
+      `Redis at ${target(99).label} has no database 99 (ERR DB index is out of range): name one it has`,
+    );
+    expect(await connectRedis({ redisTarget: target(3) }, silent)).toEqual({ ...target(3), embedded: null });
+  });
+
   it('uses the default address when something answers there', async () => {
     const connection = await connectRedis({ redisTarget: null }, named.server.url);
     expect(connection).toMatchObject({

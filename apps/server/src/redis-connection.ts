@@ -1,4 +1,5 @@
 import { RedisServer } from '@streamscope/local-redis';
+import { redisUrlDatabase } from '@streamscope/streams';
 import { Redis } from 'ioredis';
 import type { ServerConfig } from './config.js';
 
@@ -31,6 +32,7 @@ export async function connectRedis(
         `no Redis answers at ${config.redisTarget.label}; start it, or leave out --redis-url/--redis-host to get a private one`,
       );
     }
+    await refuseMissingDatabase(config.redisTarget);
     return { ...config.redisTarget, embedded: null };
   }
   if (await answers(defaultUrl)) {
@@ -54,13 +56,7 @@ export async function connectRedis(
 }
 
 async function answers(url: string): Promise<boolean> {
-  const probe = new Redis(url, {
-    lazyConnect: true,
-    connectTimeout: 1_000,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  probe.on('error', () => {});
+  const probe = probeConnection(url);
   try {
     await probe.connect();
     await probe.ping();
@@ -70,4 +66,36 @@ async function answers(url: string): Promise<boolean> {
   } finally {
     probe.disconnect();
   }
+}
+
+/**
+ * A database the URL names that Redis does not have is refused: ioredis reports its failed SELECT only as an
+ * 'error' event and goes on in database 0, where a reset would delete another application's key of that name.
+ */
+async function refuseMissingDatabase({ url, label }: { url: string; label: string }): Promise<void> {
+  const database = redisUrlDatabase(url);
+  if (database === 0) return;
+  const probe = probeConnection(url);
+  try {
+    await probe.connect();
+    await probe.select(database);
+  } catch (error) {
+    throw new RedisUnavailableError(
+      `Redis at ${label} has no database ${database} (${error instanceof Error ? error.message : error}): name one it has, below its "databases" setting (16 by default)`,
+      { cause: error },
+    );
+  } finally {
+    probe.disconnect();
+  }
+}
+
+function probeConnection(url: string): Redis {
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 1_000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  probe.on('error', () => {});
+  return probe;
 }

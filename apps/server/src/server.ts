@@ -40,8 +40,13 @@ const SOCKET_CLOSE_GRACE_MS = 500;
 /** How long a shutdown with Redis gone waits for workers still waiting on it; what they hold stays pending. */
 const WORKER_GRACE_MS = 1_000;
 
+/** The address cannot be listened on (a host that does not resolve, say): nothing in Redis was touched. */
+export class ListenError extends Error {
+  override name = 'ListenError';
+}
+
 /** The port is taken (another Streamscope, most likely): nothing in Redis was touched. */
-export class PortInUseError extends Error {
+export class PortInUseError extends ListenError {
   override name = 'PortInUseError';
 }
 
@@ -207,7 +212,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   return { url: `http://${host}:${port}`, port, redis: connection, seeded, pipeline, hub, app, close };
 }
 
-/** Binds the port, or fails (with `PortInUseError` when it is taken) without having served anything. */
+/** Binds the port, or fails (`ListenError`, `PortInUseError` when it is taken) without having served anything. */
 function listen(
   config: ServerConfig,
   fetch: (request: Request, env: unknown) => Response | Promise<Response>,
@@ -231,7 +236,10 @@ function listen(
               `port ${config.port} on ${config.host} is already in use (another Streamscope?); nothing in Redis was touched. Stop it, or pick another port with --port`,
               { cause: error },
             )
-          : error,
+          : new ListenError(
+              `cannot listen on ${config.host}:${config.port} (${error.code ?? error.message}): give --host an address of this machine, such as 127.0.0.1; nothing in Redis was touched`,
+              { cause: error },
+            ),
       );
     });
   });

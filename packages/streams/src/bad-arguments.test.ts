@@ -33,6 +33,17 @@ describe('bad arguments are rejected with a clear message before any Redis call'
       /claimMinIdleMs/,
     );
     expect(() => new EventStream({ connection: 'localhost:6379', streamKey: 'k' })).toThrow(/redis:\/\/ URL/);
+    // URLs ioredis would take and then fail on, out of the caller's reach (`SELECT NaN`), or not parse at all.
+    for (const [url, problem] of [
+      ['redis://127.0.0.1:6379/abc', 'the path must be a database number (redis://host:6379/0), not "abc"'],
+      ['redis://[bad', 'is not a URL'],
+      ['redis://a:99999', 'is not a URL'],
+      ['redis://', 'names no host'],
+    ]) {
+      expect(() => new EventStream({ connection: url as string, streamKey: 'k' }), url).toThrow(
+        problem as string,
+      );
+    }
     // A URL read from an environment variable that is not set.
     expect(
       () => new EventStream({ connection: process.env.NO_SUCH_VARIABLE as string, streamKey: 'k' }),

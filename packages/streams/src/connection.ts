@@ -22,10 +22,9 @@ export function holdConnection(connection: unknown): HeldConnection {
       kind === null ? show(connection) : !kind || kind === 'Object' ? 'a plain object' : `a ${kind}`;
     throw new StreamArgumentError(`connection must be a redis:// URL or an ioredis instance, got ${got}`);
   }
-  if (!/^rediss?:\/\//.test(connection)) {
-    throw new StreamArgumentError(
-      `connection must be a redis:// URL or an ioredis instance, got ${show(connection)}`,
-    );
+  const problem = redisUrlProblem(connection);
+  if (problem !== null) {
+    throw new StreamArgumentError(`connection must be a redis:// URL or an ioredis instance: ${problem}`);
   }
   const redis = new Redis(connection);
   // ioredis reconnects by itself and fails the commands it cannot send; without a listener it would also
@@ -33,6 +32,31 @@ export function holdConnection(connection: unknown): HeldConnection {
   redis.on('error', () => {});
   failUnansweredOnDrop(redis);
   return { redis, owned: true };
+}
+
+/**
+ * What is wrong with a Redis URL, or `null` when ioredis can connect with it as meant: `redis://` or
+ * `rediss://`, a host, a port Node accepts, and no path but a database number. ioredis itself takes any string:
+ * `redis://host/abc` sent `SELECT NaN`, whose refusal no caller could catch.
+ */
+export function redisUrlProblem(url: string): string | null {
+  if (!/^rediss?:\/\//.test(url)) return `${show(url)} does not start with redis:// or rediss://`;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `${show(url)} is not a URL (a port past 65535, or a bracket left open?)`;
+  }
+  if (parsed.hostname === '') return `${show(url)} names no host`;
+  if (!/^\/?(\d+)?$/.test(parsed.pathname)) {
+    return `${show(url)}: the path must be a database number (redis://host:6379/0), not ${show(parsed.pathname.slice(1))}`;
+  }
+  return null;
+}
+
+/** The database a valid Redis URL selects (its path), 0 when it names none. */
+export function redisUrlDatabase(url: string): number {
+  return Number(new URL(url).pathname.slice(1) || 0);
 }
 
 /**

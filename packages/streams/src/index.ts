@@ -5,7 +5,7 @@ export {
   type EntryBounds,
   type EntryCut,
 } from './bounded-read.js';
-export { closeRedis, failUnansweredOnDrop } from './connection.js';
+export { closeRedis, failUnansweredOnDrop, redisUrlDatabase, redisUrlProblem } from './connection.js';
 export {
   ConsumerWorker,
   type ReapResult,
