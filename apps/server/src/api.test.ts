@@ -300,6 +300,27 @@ describe('JSON API: bad input changes nothing and says what was wrong', () => {
     expect(after.groups).toHaveLength(before.groups.length);
   });
 
+  it('GET /api/replay takes a + typed unencoded, which a query string turns into a space', async () => {
+    const [id] = await test.server.pipeline.produce(1);
+    const replay = await json(await test.server.app.request(`/api/replay?start=${id}&end=+&count=1`));
+    expect(replay.entries.map((entry: { id: string }) => entry.id)).toEqual([id]);
+  });
+
+  it("a 'type' in a body is refused unless it is the route's own command, pointing at eventType", async () => {
+    const before = (await json(await test.server.app.request('/api/state'))).totals.produced;
+    const produce = await post('/api/produce', { count: 3, type: 'order.paid' });
+    expect(produce.status).toBe(400);
+    expect(await json(produce)).toMatchObject({
+      message: '"type" is the command, which this route names (produce); the event type is "eventType"',
+      fields: ['type'],
+    });
+    expect((await json(await test.server.app.request('/api/state'))).totals.produced).toBe(before);
+    expect(
+      (await post('/api/consumer/pause', { type: 'reset', group: 'analytics', name: 'worker-c' })).status,
+    ).toBe(400);
+    expect((await post('/api/produce', { type: 'produce', count: 1 })).status).toBe(200);
+  });
+
   it('ranges past either end of the ID space are empty answers, not Redis errors', async () => {
     const replay = await test.server.app.request('/api/replay?start=-&end=(0-0');
     expect(replay.status).toBe(200);

@@ -32,7 +32,7 @@ export function apiRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps, limit:
     // `token` is the credential (`?token=…`), no argument of the command's.
     const { token: _token, ...query } = queryOnce(c);
     // The type goes last: a query parameter named `type` must not turn this read into another command.
-    return run(c, parseCommand({ ...queryWithNumbers(query, ['count']), type: 'replay' }));
+    return run(c, parseCommand({ ...queryWithNumbers(plusRestored(query), ['count']), type: 'replay' }));
   });
   api.get('/entries/:id/history', (c) =>
     run(c, parseCommand({ type: 'entry.history', id: c.req.param('id') })),
@@ -52,10 +52,32 @@ export function apiRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps, limit:
       if (typeof body !== 'object' || body === null || Array.isArray(body)) {
         throw new CommandError('bad_request', 'the body must be a JSON object of the command arguments');
       }
+      // The route names the command. A `type` in the body is most likely the event type, as the reference calls
+      // it: overwritten by the route's, a produce of `order.paid` went in as random types without a word.
+      if ('type' in body && body.type !== type) {
+        throw new CommandError(
+          'bad_request',
+          `"type" is the command, which this route names (${type}); ${type === 'produce' || type === 'producer.start' ? 'the event type is "eventType"' : 'leave it out'}`,
+          { fields: ['type'] },
+        );
+      }
       return run(c, parseCommand({ ...body, type }));
     });
   }
   return api;
+}
+
+/**
+ * `?end=+` reads as a space: in a query string `+` means one. A bound of spaces alone is the `+` typed, as the
+ * reference route takes it, and not an ID refused as "must be '-', '+', a stream ID", when `+` was sent.
+ */
+function plusRestored(query: Record<string, string>): Record<string, string> {
+  const restored = { ...query };
+  for (const bound of ['start', 'end'] as const) {
+    const value = restored[bound];
+    if (value !== undefined && value !== '' && value.trim() === '') restored[bound] = '+';
+  }
+  return restored;
 }
 
 /** The request's JSON, `{}` for an empty body; unparseable JSON is the client's error, said plainly. */
