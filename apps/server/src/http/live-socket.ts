@@ -5,7 +5,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { WebSocket } from 'ws';
 import type { LiveClient, LiveHub } from '../live/live-hub.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
-import { READ_ONLY_COMMANDS, runCommand } from '../pipeline/run-command.js';
+import { READ_ONLY_COMMANDS, refusedAtOnce, runCommand } from '../pipeline/run-command.js';
 import { type AccessOptions, originAllowed } from './access.js';
 import { ClientLimit, peerAddress } from './client-limit.js';
 import { errorReply } from './error-reply.js';
@@ -89,6 +89,11 @@ export function liveSocket(pipeline: Pipeline, hub: LiveHub, access: AccessOptio
           hub.sendTo(client, { type: 'error', ...message.error });
           return;
         }
+        const refused = refusedAtOnce(pipeline, message.command);
+        if (refused) {
+          sendError(hub, client, message.requestId, refused);
+          return;
+        }
         if (inFlight >= MAX_COMMANDS_IN_FLIGHT) {
           hub.sendTo(client, {
             type: 'error',
@@ -165,7 +170,11 @@ async function run(
     hub.sendTo(client, { type: 'result', requestId, command: command.type, result });
     if (!READ_ONLY_COMMANDS.has(command.type)) hub.refresh();
   } catch (error) {
-    const { code, message, fields } = errorReply(error);
-    hub.sendTo(client, { type: 'error', requestId, code, message, ...(fields ? { fields } : {}) });
+    sendError(hub, client, requestId, error);
   }
+}
+
+function sendError(hub: LiveHub, client: LiveClient, requestId: string, error: unknown): void {
+  const { code, message, fields } = errorReply(error);
+  hub.sendTo(client, { type: 'error', requestId, code, message, ...(fields ? { fields } : {}) });
 }

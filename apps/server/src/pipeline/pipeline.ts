@@ -131,6 +131,8 @@ export class Pipeline {
   readonly #choices: SavedChoices;
   /** Resets and consumer adds and removals, one at a time (see `reset`). */
   readonly #membership = new Mutex();
+  /** Consumers being added now, by `refKey`: reserved before the add waits on anything. */
+  readonly #adding = new Set<string>();
   #closed = false;
   /** Groups being re-created after someone else deleted them under running workers. */
   readonly #recreating = new Set<string>();
@@ -447,6 +449,29 @@ export class Pipeline {
    * its group would be deleted under it.
    */
   async addConsumer(group: string, name: string): Promise<void> {
+    // Reserved at once, before any wait: concurrent adds of one name meet it here (see `refuseNameTakenHere`).
+    this.refuseNameTakenHere(group, name);
+    const key = refKey(group, name);
+    this.#adding.add(key);
+    try {
+      await this.#addConsumer(group, name);
+    } finally {
+      this.#adding.delete(key);
+    }
+  }
+
+  /**
+   * Refuses, without waiting on anything, a consumer name this process runs or is adding already: so that of a
+   * hundred concurrent adds of one name the ninety-nine others are told it is taken (409) rather than that
+   * their client has too many requests running (429), which said nothing about the name.
+   */
+  refuseNameTakenHere(group: string, name: string): void {
+    if (this.pool.find(group, name) || this.#adding.has(refKey(group, name))) {
+      throw new CommandError('conflict', `consumer ${group}/${name} already exists`, { fields: ['name'] });
+    }
+  }
+
+  async #addConsumer(group: string, name: string): Promise<void> {
     await this.#changeMembership(async () => {
       // Each worker holds a Redis connection of its own: unbounded, a script could open them up to Redis's
       // maxclients, which every other client of that Redis shares. (Seeds are the operator's: they count toward

@@ -37,6 +37,22 @@ type Handlers = {
   [T in CommandType]: (command: Extract<Command, { type: T }>) => Promise<CommandResults[T]>;
 };
 
+/**
+ * What can be refused before the command takes one of its client's places (see `ClientLimit`), answered without
+ * waiting on anything: a consumer name taken here. Concurrent adds of one name are then told it is taken,
+ * however many the client sent at once.
+ */
+export function refusedAtOnce(pipeline: Pipeline, command: Command): CommandError | null {
+  if (command.type !== 'consumer.add') return null;
+  try {
+    pipeline.refuseNameTakenHere(command.group, command.name);
+    return null;
+  } catch (error) {
+    if (error instanceof CommandError) return error;
+    throw error;
+  }
+}
+
 /** Carries out one validated command; the JSON API and the WebSocket both come through here. */
 export function runCommand<T extends CommandType>(
   pipeline: Pipeline,
