@@ -418,13 +418,13 @@ describe('JSON API: one client at a time', () => {
       expect(refused.status).toBe(429);
       expect(refused.headers.get('retry-after')).toBe('1');
       expect(await json(refused)).toEqual({
-        code: 'refused',
+        code: 'busy',
         message: `${MAX_REQUESTS_PER_CLIENT} requests from 127.0.0.1 are still running, the most one client may have at once; wait for their answers before sending more`,
       });
       // The reference routes count against the same bound: they are no way around it.
       const viaReference = await send('/produce', 'count=1', 'application/x-www-form-urlencoded');
       expect(viaReference.status).toBe(429);
-      expect(await json(viaReference)).toMatchObject({ code: 'refused' });
+      expect(await json(viaReference)).toMatchObject({ code: 'busy' });
       // Not the reference's 'no peer' answer, which is also a refusal.
       const removal = await send(
         '/remove-worker',
@@ -433,7 +433,7 @@ describe('JSON API: one client at a time', () => {
       );
       expect(removal.status).toBe(429);
       expect(await json(removal)).toMatchObject({
-        code: 'refused',
+        code: 'busy',
         error: expect.stringMatching(/still running/),
       });
       // Bad input is still told what is wrong, without waiting for a slot.

@@ -274,7 +274,7 @@ describe('WebSocket /ws', () => {
       );
       for (const reply of refused) {
         expect(reply).toMatchObject({
-          code: 'refused',
+          code: 'busy',
           message: `${MAX_COMMANDS_IN_FLIGHT} commands from this socket are still running; wait for their answers before sending more`,
         });
       }
@@ -425,7 +425,7 @@ describe('WebSocket /ws: a preview beyond the bound', () => {
         (message) => message.type === 'error' && message.requestId === 'quiet-preview',
       );
       expect(refused).toMatchObject({
-        code: 'refused',
+        code: 'busy',
         message: `${MAX_COMMANDS_IN_FLIGHT} commands from this socket are still running; wait for their answers before sending more`,
       });
       appends.release();
@@ -463,7 +463,7 @@ describe('WebSocket /ws: one client address over many sockets', () => {
       await expect.poll(() => appends.held()).toBe(MAX_SOCKET_COMMANDS_PER_CLIENT);
       expect(await late.request({ type: 'produce', count: 1 })).toMatchObject({
         type: 'error',
-        code: 'refused',
+        code: 'busy',
         message: `${MAX_SOCKET_COMMANDS_PER_CLIENT} commands from 127.0.0.1 are still running, the most one client may have at once; wait for their answers before sending more`,
       });
       expect(appends.held()).toBe(MAX_SOCKET_COMMANDS_PER_CLIENT);

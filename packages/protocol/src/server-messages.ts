@@ -260,7 +260,21 @@ export const errorSchema = z.object({
   type: z.literal('error'),
   /** `null` when the message was too broken to carry one. */
   requestId: z.string().nullable(),
-  code: z.enum(['bad_json', 'bad_request', 'not_found', 'conflict', 'refused', 'unavailable', 'internal']),
+  /**
+   * `busy`: the client already has as many commands running as it may; the same command sent once those are
+   * answered may well succeed. `refused`: not possible as things stand (a last consumer, a full stream, a foreign
+   * origin), however often it is sent.
+   */
+  code: z.enum([
+    'bad_json',
+    'bad_request',
+    'not_found',
+    'conflict',
+    'refused',
+    'busy',
+    'unavailable',
+    'internal',
+  ]),
   message: z.string(),
   /** The command's arguments the error is about, by name, when it is about values given (a `bad_request`). */
   fields: z.array(z.string()).optional(),

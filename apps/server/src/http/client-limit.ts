@@ -11,12 +11,15 @@ import { CommandError } from '../pipeline/command-error.js';
  */
 export const MAX_REQUESTS_PER_CLIENT = 4;
 
-/** A request refused because its client already has {@link MAX_REQUESTS_PER_CLIENT} running: HTTP 429. */
+/**
+ * A request refused because its client already has {@link MAX_REQUESTS_PER_CLIENT} running: `busy`, HTTP 429.
+ * The client's own pace is what to change, not what it asked.
+ */
 export class ClientBusyError extends CommandError {
   override name = 'ClientBusyError';
 
   constructor(message: string) {
-    super('refused', message);
+    super('busy', message);
   }
 }
 

@@ -9,7 +9,6 @@ import {
 import { HTTPException } from 'hono/http-exception';
 import { ZodError } from 'zod';
 import { CommandError, isRedisUnavailable, REDIS_UNAVAILABLE } from '../pipeline/command-error.js';
-import { ClientBusyError } from './client-limit.js';
 
 export interface ErrorReply {
   readonly code: ErrorCode;
@@ -25,6 +24,7 @@ const STATUS: Record<ErrorCode, ErrorReply['status']> = {
   not_found: 404,
   conflict: 409,
   refused: 409,
+  busy: 429,
   unavailable: 503,
   internal: 500,
 };
@@ -40,8 +40,6 @@ export function errorReply(error: unknown): ErrorReply {
       status: error.status === 401 || error.status === 403 || error.status === 413 ? error.status : 400,
     };
   }
-  // Refused like any other, but 429 on HTTP: the client's own pace is what to change, not what it asked.
-  if (error instanceof ClientBusyError) return { code: error.code, message: error.message, status: 429 };
   if (error instanceof CommandError) return reply(error.code, error.message, error.fields);
   if (error instanceof ZodError) return reply('bad_request', describeIssues(error), issueFields(error));
   if (error instanceof StreamArgumentError) return reply('bad_request', error.message);

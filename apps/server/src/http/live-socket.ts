@@ -56,7 +56,7 @@ export function liveSocket(pipeline: Pipeline, hub: LiveHub, access: AccessOptio
     if (!release) {
       return c.json(
         {
-          code: 'refused',
+          code: 'busy',
           message: `${openSockets.held(address)} WebSockets from ${address} are open, the most one client may have; close one first`,
         },
         429,
@@ -98,7 +98,7 @@ export function liveSocket(pipeline: Pipeline, hub: LiveHub, access: AccessOptio
           hub.sendTo(client, {
             type: 'error',
             requestId: message.requestId,
-            code: 'refused',
+            code: 'busy',
             message: `${inFlight} commands from this socket are still running; wait for their answers before sending more`,
           });
           return;

@@ -14,7 +14,7 @@ import {
   queryOnce,
   queryWithNumbers,
 } from './api-routes.js';
-import { ClientBusyError, type ClientLimit } from './client-limit.js';
+import type { ClientLimit } from './client-limit.js';
 import { parseCommand } from './parse-command.js';
 
 /** The routes of the redis.io reference demo, all served here. */
@@ -98,8 +98,8 @@ export function referenceRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps, 
       if (error instanceof CommandError && error.code === 'not_found') {
         return c.json({ removed: false, reason: 'not-found', message: error.message });
       }
-      // A client over its bound (429) is refused too, but not for want of a peer.
-      if (error instanceof CommandError && error.code === 'refused' && !(error instanceof ClientBusyError)) {
+      // Only a refusal: a client over its bound is `busy` (429), not short of a peer.
+      if (error instanceof CommandError && error.code === 'refused') {
         return c.json({ removed: false, reason: 'no-peer', message: error.message }, 409);
       }
       throw error;
