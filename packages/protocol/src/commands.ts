@@ -89,16 +89,20 @@ const producedEventType = eventTypeSchema
   .optional()
   .transform((type) => (type === RANDOM_EVENT_TYPE ? undefined : type));
 
-const int = (label: string, min: number, max: number, notANumber = `${label} must be a number`) =>
+const int = (label: string, min: number, max: number, notANumber?: string) =>
   z
     .number({
-      // JSON's 1e400 is Infinity once parsed: too big, not "not a number".
+      // JSON's 1e400 is Infinity once parsed: too big, not "not a number". Left out is said as left out: "must be
+      // a number" read as if something not a number had been sent.
       error: (issue) =>
         issue.input === Number.POSITIVE_INFINITY
           ? `${label} must be at most ${max}`
           : issue.input === Number.NEGATIVE_INFINITY
             ? `${label} must be at least ${min}`
-            : notANumber,
+            : (notANumber ??
+              (issue.input === undefined
+                ? `${label} is missing: give a number from ${min} to ${max}`
+                : `${label} must be a number`)),
     })
     // Not `.int()`: zod's also refuses whole numbers past 2^53 as "not an integer", where the bound below is the
     // real reason (and says which).
