@@ -13,6 +13,18 @@ export const LIMITS = {
   reapIntervalMinMs: 100,
   /** Lifecycle events one `deliveries` message carries at most (trouble first); the rest are counted as omitted. */
   feedPerTick: 500,
+  /**
+   * Consumers of one group a snapshot carries at most; the rest are counted in the group's `consumersOmitted`.
+   * Redis keeps a consumer until it is deleted, and a deployment that names one per pod gathers thousands: 20,000 made
+   * every snapshot (four a second, to every page) 1.9 MB. Two hundred rows is what the compact table (one row each,
+   * about 30 px, scrolling in its frame) still lets a person scan and sort.
+   */
+  snapshotConsumersPerGroup: 200,
+  /**
+   * Groups a snapshot carries at most (those this server runs workers for first); the rest are counted in
+   * `groupsOmitted`, and no Redis command is sent for them in the tick.
+   */
+  snapshotGroups: 50,
 } as const;
 
 /** The event types the demo producer picks from when none is chosen. */

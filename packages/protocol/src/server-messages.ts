@@ -95,7 +95,14 @@ const groupSchema = z.object({
    * read skips for good. `null` with the lag.
    */
   trimmedUnread: z.number().nullable(),
+  /**
+   * At most `LIMITS.snapshotConsumersPerGroup` of the group's consumers, in counting order by name: chosen as the
+   * ones this server runs a worker for, then those holding pending entries (most first), then those with a
+   * Streamscope worker connected in another process, then the most recently active (lowest idle).
+   */
   consumers: z.array(consumerSchema),
+  /** The group's other consumers, left out of `consumers`: the group has `consumers.length` plus this many. */
+  consumersOmitted: z.number(),
   /** Per second, over the last snapshot interval. */
   deliveredPerSec: z.number(),
   ackedPerSec: z.number(),
@@ -180,10 +187,13 @@ export const snapshotSchema = z.object({
    * about 1 MB and 128 KB of them. Absent when none was; a replay reads them.
    */
   tailOmitted: z.number().optional(),
+  /** At most `LIMITS.snapshotGroups` of the stream's groups: those this server runs workers for, then in Redis's order. */
   groups: z.array(groupSchema),
+  /** The stream's other groups, left out of `groups` (and of `pending`, the alerts and the rates). */
+  groupsOmitted: z.number(),
   pending: z.object({
     rows: z.array(pendingRowSchema),
-    /** Rows per group are capped; this many pending entries were left out. */
+    /** Rows per group are capped, and groups left out have none; this many pending entries were left out. */
     omitted: z.number(),
   }),
   totals: z.object({

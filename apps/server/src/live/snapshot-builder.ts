@@ -1,4 +1,10 @@
-import type { ConsumerView, GroupView, Snapshot, WorkerView } from '@streamscope/protocol';
+import {
+  type ConsumerView,
+  type GroupView,
+  LIMITS,
+  type Snapshot,
+  type WorkerView,
+} from '@streamscope/protocol';
 import {
   type BoundedRead,
   type ConsumerInfo,
@@ -14,6 +20,7 @@ import { alertsOf, type Thresholds } from './alerts.js';
 import { BacklogGauge } from './backlog.js';
 import { boundedType, VIEW_TYPE_MAX, viewBounds } from './bounded-view.js';
 import { ConnectedConsumers } from './connected-consumers.js';
+import { chooseConsumers, chooseGroups } from './snapshot-caps.js';
 
 /** XPENDING rows per group in one snapshot; the rest are counted in `pending.omitted`. */
 export const PENDING_ROWS_PER_GROUP = 50;
@@ -56,6 +63,9 @@ const DLQ_ROWS = 50;
 /**
  * Builds the dashboard's picture of the stream: XINFO STREAM/GROUPS/CONSUMERS, XPENDING rows, worker
  * statuses and rates. Its commands go out together on `reader`, a connection no blocking read ever holds.
+ * It carries at most LIMITS.snapshotGroups groups and LIMITS.snapshotConsumersPerGroup consumers of each
+ * (snapshot-caps.ts), counting the rest: a group left out costs the tick no Redis command, so a stream with
+ * thousands of groups costs what one with 50 does.
  */
 export class SnapshotBuilder {
   readonly #pipeline: Pipeline;
@@ -95,7 +105,8 @@ export class SnapshotBuilder {
   async build(): Promise<Snapshot> {
     const reader = this.#reader;
     const deadLetters = this.#deadLetters;
-    const [info, tail, groups, dlqLength, dlqNewest, connected] = await Promise.all([
+    const { stream, pool, producer, options } = this.#pipeline;
+    const [info, tail, allGroups, dlqLength, dlqNewest, connected] = await Promise.all([
       reader.infoStreamSummary(),
       reader.tailBounded(TAIL_LENGTH, TAIL_BOUNDS),
       reader.infoGroups(),
@@ -103,6 +114,12 @@ export class SnapshotBuilder {
       deadLetters.newestBounded(DLQ_ROWS, DLQ_BOUNDS),
       ConnectedConsumers.of(reader),
     ]);
+    const workers = pool.workers();
+    const { kept: groups, omitted: groupsOmitted } = chooseGroups(
+      allGroups,
+      LIMITS.snapshotGroups,
+      new Set(workers.map((worker) => worker.group)),
+    );
     const perGroup = (
       await Promise.all(
         groups.map(async (group) => {
@@ -123,11 +140,13 @@ export class SnapshotBuilder {
         }),
       )
     ).filter((group) => group !== null);
+    // A group left out is not measured: what its gauge knew would be stale by the time it came back.
     this.#backlog.keepOnly(groups.map((group) => group.name));
     const at = Date.now();
     const rates = this.#rates(at, info?.entriesAdded ?? null, groups);
-    const { stream, pool, producer, options } = this.#pipeline;
-    let omitted = 0;
+    // The pending entries of groups left out are left out too.
+    const pendingOf = (list: readonly GroupInfo[]) => list.reduce((sum, group) => sum + group.pending, 0);
+    let omitted = pendingOf(allGroups) - pendingOf(groups);
     const pendingRows = perGroup.flatMap(({ group, pending }) => {
       omitted += Math.max(0, group.pending - pending.length);
       return pending.map((row) => ({ group: group.name, ...row }));
@@ -149,13 +168,14 @@ export class SnapshotBuilder {
       tail: tail.entries,
       ...omittedOf('tailOmitted', tail, TAIL_LENGTH, info?.length ?? 0),
       groups: perGroup.map(({ group, consumers, oldestPendingId, backlog }) => ({
-        ...groupView(group, consumers, pool.workers(), connected, rates.groups.get(group.name)),
+        ...groupView(group, consumers, workers, connected, rates.groups.get(group.name)),
         ...backlog,
         oldestPendingMs: oldestPendingId === null ? null : Math.max(0, at - entryIdTime(oldestPendingId)),
         autoReap: this.#pipeline.autoReapEnabled(group.name),
         duplicates: this.#pipeline.groupCounters.get(group.name)?.duplicates ?? 0,
         deadLettered: this.#pipeline.groupCounters.get(group.name)?.deadLettered ?? 0,
       })),
+      groupsOmitted,
       pending: { rows: pendingRows, omitted },
       totals: this.#pipeline.totals(),
       producer: producer.state(),
@@ -264,27 +284,30 @@ function groupView(
   rates: { deliveredPerSec: number; ackedPerSec: number } | undefined,
 ): Omit<GroupView, 'oldestPendingMs' | 'autoReap' | 'duplicates' | 'deadLettered' | 'trimmedUnread'> {
   const ours = new Map(workers.filter((worker) => worker.group === group.name).map((w) => [w.name, w]));
-  const isConnected = (name: string) => (connected === null ? null : connected.has(group.name, name));
-  const views: ConsumerView[] = consumers.map((consumer) => {
-    const worker = ours.get(consumer.name);
-    ours.delete(consumer.name);
-    return { ...consumer, worker: worker ? workerView(worker) : null, connected: isConnected(consumer.name) };
-  });
+  const connectedNames = new Set(connected?.consumersOf(group.name) ?? []);
   // A worker Redis does not list yet (it has not read once) is still part of the group's picture, here or in
   // another process (one paused before its first read, as a restart brings a pause back).
-  const unlisted = (worker: WorkerView | null, name: string): ConsumerView => ({
-    name,
-    pending: 0,
-    idleMs: 0,
-    inactiveMs: null,
-    worker,
-    connected: isConnected(name),
+  const listed = new Set(consumers.map((consumer) => consumer.name));
+  const unlisted = new Set([...ours.keys(), ...connectedNames].filter((name) => !listed.has(name)));
+  const everyone: ConsumerInfo[] = [
+    ...consumers,
+    ...[...unlisted].map((name) => ({ name, pending: 0, idleMs: 0, inactiveMs: null })),
+  ];
+  // Chosen before the views are made: a group of 20,000 consumers makes 200 of them, not 20,000.
+  const { kept, omitted } = chooseConsumers(
+    everyone,
+    LIMITS.snapshotConsumersPerGroup,
+    new Set(ours.keys()),
+    connectedNames,
+  );
+  const views: ConsumerView[] = kept.map((consumer) => {
+    const worker = ours.get(consumer.name);
+    return {
+      ...consumer,
+      worker: worker ? workerView(worker) : null,
+      connected: connected === null ? null : connectedNames.has(consumer.name),
+    };
   });
-  for (const worker of ours.values()) views.push(unlisted(workerView(worker), worker.name));
-  const listed = new Set(views.map((view) => view.name));
-  for (const name of connected?.consumersOf(group.name) ?? []) {
-    if (!listed.has(name)) views.push(unlisted(null, name));
-  }
   views.sort((a, b) => byName.compare(a.name, b.name));
   return {
     name: group.name,
@@ -293,6 +316,7 @@ function groupView(
     entriesRead: group.entriesRead,
     lag: group.lag,
     consumers: views,
+    consumersOmitted: omitted,
     deliveredPerSec: rates?.deliveredPerSec ?? 0,
     ackedPerSec: rates?.ackedPerSec ?? 0,
   };

@@ -17,6 +17,7 @@ const group = (name: string, consumers: GroupView['consumers']): GroupView => ({
   lag: 0,
   trimmedUnread: 0,
   consumers,
+  consumersOmitted: 0,
   deliveredPerSec: 0,
   ackedPerSec: 0,
   oldestPendingMs: null,
