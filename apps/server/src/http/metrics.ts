@@ -1,9 +1,16 @@
-import type { LifecycleEventView, Snapshot } from '@streamscope/protocol';
+import { LIMITS, type LifecycleEventView, type Snapshot } from '@streamscope/protocol';
 import { entryIdTime } from '@streamscope/streams';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { FIXED_THRESHOLDS } from '../live/alerts.js';
 import { assertRedisReady } from '../pipeline/command-error.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
+
+/**
+ * The per-group and per-consumer gauges come from the snapshot, so they are capped as it is: a group of 20,000
+ * consumers (one per pod, never deleted) would otherwise be 40,000 series in every scrape. The help says so.
+ */
+const GROUPS_SHOWN = `At most ${LIMITS.snapshotGroups} groups, as the dashboard's snapshot: those this server runs first, then by name.`;
+const CONSUMERS_SHOWN = `At most ${LIMITS.snapshotConsumersPerGroup} consumers per group, as the dashboard's snapshot: those this server runs, then those holding pending entries, then Streamscope workers connected elsewhere, then the least idle.`;
 
 /**
  * The pipeline in Prometheus terms: lifecycle counters as they happen, the XADD-to-ack latency histogram,
@@ -73,27 +80,27 @@ export function createMetrics(pipeline: Pipeline, buildSnapshot: () => Promise<S
   const dlqLength = gauge('streamscope_dlq_length', 'XLEN of the dead-letter stream.', []);
   const lag = gauge(
     'streamscope_group_lag',
-    'Entries not yet delivered to the group (absent when Redis cannot tell).',
+    `Entries not yet delivered to the group (absent when Redis cannot tell). ${GROUPS_SHOWN}`,
     byGroup,
   );
   const trimmedUnread = gauge(
     'streamscope_group_trimmed_unread',
-    'Entries trimmed before the group read them: its lag beyond the oldest entry (absent when unknown).',
+    `Entries trimmed before the group read them: its lag beyond the oldest entry (absent when unknown). ${GROUPS_SHOWN}`,
     byGroup,
   );
-  const pending = gauge('streamscope_group_pending', 'Delivered, not yet acked.', byGroup);
+  const pending = gauge('streamscope_group_pending', `Delivered, not yet acked. ${GROUPS_SHOWN}`, byGroup);
   const oldest = gauge(
     'streamscope_group_oldest_pending_seconds',
-    'Age of the oldest pending entry.',
+    `Age of the oldest pending entry. ${GROUPS_SHOWN}`,
     byGroup,
   );
   const idle = gauge(
     'streamscope_consumer_idle_seconds',
     // As XINFO CONSUMERS says; the alert leaves out a consumer with nothing to do, which this cannot.
-    'Since the consumer last read or claimed. Redis 7.0 lets it grow through empty blocking reads, so a healthy consumer of a quiet stream climbs; alert on streamscope_alert{metric="consumerIdleMs"}, which counts it only while work waits.',
+    `Since the consumer last read or claimed. Redis 7.0 lets it grow through empty blocking reads, so a healthy consumer of a quiet stream climbs; alert on streamscope_alert{metric="consumerIdleMs"}, which counts it only while work waits. ${CONSUMERS_SHOWN}`,
     ['group', 'consumer'],
   );
-  const consumerPending = gauge('streamscope_consumer_pending', 'Pending entries owned.', [
+  const consumerPending = gauge('streamscope_consumer_pending', `Pending entries owned. ${CONSUMERS_SHOWN}`, [
     'group',
     'consumer',
   ]);

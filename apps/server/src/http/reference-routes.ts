@@ -252,7 +252,8 @@ function referenceState(snapshot: Snapshot, pipeline: Pipeline) {
     tail: snapshot.tail.map(({ id, fields }) => ({ id, fields })),
     groups: snapshot.groups.map((group) => ({
       name: group.name,
-      consumers: group.consumers.length,
+      // The whole count; the detail is the snapshot's, at most LIMITS.snapshotConsumersPerGroup of them.
+      consumers: group.consumers.length + group.consumersOmitted,
       pending: group.pending,
       last_delivered_id: group.lastDeliveredId,
       entries_read: group.entriesRead,

@@ -15,7 +15,14 @@ export interface Thresholds {
  */
 export const FIXED_THRESHOLDS = { trimmedUnread: 0, cursorAhead: 0 } as const;
 
-/** Every figure past its threshold, for the dashboard's badges. */
+/**
+ * Every figure past its threshold, for the dashboard's badges, of what the snapshot carries: a group it leaves out
+ * (past LIMITS.snapshotGroups) has no alerts, and neither does a consumer it leaves out (past
+ * LIMITS.snapshotConsumersPerGroup). Such a consumer runs no worker here and, unless more consumers than that hold
+ * entries, holds none: it is among the group's idlest, most likely a name Redis keeps until it is deleted (one
+ * per pod that came and went). One idle alert for each of thousands would bury the alerts that matter; the work
+ * waiting for its group still raises the group's `lag` alert.
+ */
 export function alertsOf(snapshot: Snapshot, thresholds: Thresholds): AlertView[] {
   const alerts: AlertView[] = [];
   const check = (metric: AlertView['metric'], subject: string, value: number | null, threshold: number) => {
