@@ -37,7 +37,7 @@ export const ConsumerPendingChart = memo(function ConsumerPendingChart() {
           })),
         )}
         {...(series.total > series.data.length
-          ? { note: `${series.data.length} of ${series.total} consumers, most pending` }
+          ? { note: `${series.data.length} of ${formatCount(series.total)} consumers, most pending` }
           : {})}
       >
         {series.data.length === 0 ? (

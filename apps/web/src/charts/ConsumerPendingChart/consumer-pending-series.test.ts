@@ -2,10 +2,11 @@ import type { GroupView } from '@streamscope/protocol';
 import { describe, expect, it } from 'vitest';
 import { consumerPendingSeries, LABEL_MAX_CHARS, shortLabel } from './consumer-pending-series';
 
-const group = (name: string, pending: readonly number[]) =>
+const group = (name: string, pending: readonly number[], consumersOmitted = 0) =>
   ({
     name,
     consumers: pending.map((count, index) => ({ name: `w${index}`, pending: count })),
+    consumersOmitted,
   }) as unknown as GroupView;
 
 describe('consumerPendingSeries', () => {
@@ -23,6 +24,12 @@ describe('consumerPendingSeries', () => {
     const series = consumerPendingSeries([group('a', [0, 7, 2, 7]), group('b', [0, 9, 0])], ['a', 'b'], 3);
     expect(series.data.map((row) => row.consumer)).toEqual(['a/w1', 'a/w3', 'b/w1']);
     expect(series.total).toBe(7);
+  });
+
+  it('counts the consumers the snapshot left out among all there are', () => {
+    const series = consumerPendingSeries([group('a', [0, 4], 19_998), group('b', [1])], ['a', 'b'], 2);
+    expect(series.data.map((row) => row.consumer)).toEqual(['a/w1', 'b/w0']);
+    expect(series.total).toBe(20_001);
   });
 
   it('breaks ties in page order, so the bars do not shuffle between snapshots', () => {

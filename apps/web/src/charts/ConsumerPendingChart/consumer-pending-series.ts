@@ -11,13 +11,18 @@ export interface ConsumerPendingSeries {
   /** One row per consumer; only its own group's key (`g0`…) holds a value, so bars take their group's colour. */
   data: Array<Record<string, number | string>>;
   bars: Array<{ key: string; name: string; color: string }>;
-  /** How many consumers there are in all; more than `data.length` when only those holding most are drawn. */
+  /**
+   * How many consumers there are in all, those the snapshot left out (`consumersOmitted`) too; more than
+   * `data.length` when only those holding most are drawn.
+   */
   total: number;
 }
 
 /**
  * One bar per consumer; past `maxBars` consumers, the `maxBars` holding the most pending entries (the ones a
- * person looks for: who is sitting on the backlog), still in group and consumer order.
+ * person looks for: who is sitting on the backlog), still in group and consumer order. A consumer the snapshot
+ * left out holds none unless more than 200 of its group do (it keeps those holding most first), so the bars are the
+ * same as if it had sent them all.
  */
 export function consumerPendingSeries(
   groups: readonly GroupView[],
@@ -51,7 +56,8 @@ export function consumerPendingSeries(
     name: group.name,
     color: groupColor(colorIndex(group.name, groupIndex)),
   }));
-  return { data, bars, total: all.length };
+  const omitted = groups.reduce((sum, group) => sum + group.consumersOmitted, 0);
+  return { data, bars, total: all.length + omitted };
 }
 
 /** Characters of a `group/consumer` label that fit the chart's 150 px label column at 11 px. */

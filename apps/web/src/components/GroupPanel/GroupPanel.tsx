@@ -11,6 +11,7 @@ import { ConsumerTable } from './ConsumerTable';
 import { consumerNameHint } from './consumer-name-hint';
 import { type ConsumerSort, DEFAULT_SORT } from './consumer-table-order';
 import { GroupManage } from './GroupManage';
+import { consumerCount, consumersNotShown } from './not-shown';
 import { OutcomeNote } from './OutcomeNote';
 import type { RemovalOutcome } from './removal-outcome';
 import { useAutoReap } from './use-auto-reap';
@@ -57,7 +58,10 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }:
   const runsHere = group.consumers.some((consumer) => consumer.worker !== null);
   const addNoteId = useId();
   const autoReap = useAutoReap({ group: group.name, enabled: group.autoReap, runsHere });
-  const consumerLayout = useConsumerLayout(group.name, group.consumers.length);
+  // Laid out by how many it has, not by how many a snapshot carries (LIMITS.snapshotConsumersPerGroup).
+  const consumers = consumerCount(group);
+  const notShown = consumersNotShown(group);
+  const consumerLayout = useConsumerLayout(group.name, consumers);
   // The table's sort outlives the table: switched to cards and back, it comes back sorted as the user left it.
   const [sort, setSort] = useState<ConsumerSort>(DEFAULT_SORT);
   const compact = consumerLayout.layout === 'compact';
@@ -117,7 +121,7 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }:
           >
             {formatNullable(group.entriesRead)}
           </Stat>
-          <Stat label="Consumers">{group.consumers.length}</Stat>
+          <Stat label="Consumers">{formatCount(consumers)}</Stat>
           <Stat label="Oldest pending" tone={alertClass('oldestPendingMs')}>
             {group.oldestPendingMs === null ? '—' : formatDuration(group.oldestPendingMs)}
           </Stat>
@@ -164,6 +168,7 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }:
             ))}
           </div>
         )}
+        {notShown === null ? null : <p className="consumers-not-shown">{notShown}</p>}
 
         {removal === null ? null : (
           <OutcomeNote

@@ -6,12 +6,14 @@ import { formatCount } from '../../lib/format';
 import { useDashboard } from '../../store/store';
 import { GroupPanel } from './GroupPanel';
 import { NewGroupForm } from './NewGroupForm';
+import { groupsNotShown } from './not-shown';
 import { OutcomeNote } from './OutcomeNote';
 
 type GroupDeletion = CommandResults['group.delete'];
 
 export function GroupsSection() {
   const groups = useDashboard((state) => state.snapshot?.groups);
+  const groupsOmitted = useDashboard((state) => state.snapshot?.groupsOmitted ?? 0);
   const alerts = useDashboard((state) => state.snapshot?.alerts ?? NO_ALERTS);
   const alertIndex = useMemo(() => indexAlerts(alerts), [alerts]);
   // A deleted group's panel leaves with it, the Delete button that had focus too: what the deletion did is said
@@ -31,6 +33,9 @@ export function GroupsSection() {
             <GroupPanel key={group.name} group={group} alerts={alertIndex} onDeleted={setDeleted} />
           ))}
         </div>
+      )}
+      {groupsOmitted === 0 ? null : (
+        <p className="groups-not-shown">{groupsNotShown(groups.length, groupsOmitted)}</p>
       )}
       {deleted === null ? null : (
         <OutcomeNote

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import { useCommand } from '../../hooks/use-command';
 import { useDashboard } from '../../store/store';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
+import { consumerCount } from './not-shown';
 import type { RemovalOutcome } from './removal-outcome';
 
 /** How many deliveries "Crash next 3" drops, as in the reference demo. */
@@ -39,9 +40,10 @@ export function useConsumerActions({
   const crashResult = action.result !== null && 'crashQueued' in action.result ? action.result : null;
   // A removal refused as the group's last consumer stops being true once the group gains (or loses) one: left up,
   // "add another consumer first" still stood under the card after six more had been added.
-  const consumersInGroup = useDashboard(
-    (state) => state.snapshot?.groups.find((candidate) => candidate.name === group)?.consumers.length ?? 0,
-  );
+  const consumersInGroup = useDashboard((state) => {
+    const view = state.snapshot?.groups.find((candidate) => candidate.name === group);
+    return view === undefined ? 0 : consumerCount(view);
+  });
   // How many consumers the group had when a removal was refused; null when the error shown is not such a refusal.
   const refusedWith = useRef<number | null>(null);
   const { clear } = action;
