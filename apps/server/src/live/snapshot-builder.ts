@@ -20,6 +20,7 @@ import { alertsOf, type Thresholds } from './alerts.js';
 import { BacklogGauge } from './backlog.js';
 import { boundedType, VIEW_TYPE_MAX, viewBounds } from './bounded-view.js';
 import { ConnectedConsumers } from './connected-consumers.js';
+import { ConsumerLists } from './consumer-lists.js';
 import { chooseConsumers, chooseGroups } from './snapshot-caps.js';
 
 /** XPENDING rows per group in one snapshot; the rest are counted in `pending.omitted`. */
@@ -75,6 +76,7 @@ export class SnapshotBuilder {
   #seq = 0;
   #samples: RateSample[] = [];
   readonly #backlog = new BacklogGauge();
+  readonly #consumerLists = new ConsumerLists(LIMITS.snapshotConsumersPerGroup);
 
   constructor(pipeline: Pipeline, reader: EventStream, thresholds: Thresholds) {
     this.#pipeline = pipeline;
@@ -125,7 +127,7 @@ export class SnapshotBuilder {
         groups.map(async (group) => {
           try {
             const [consumers, pending, summary, backlog] = await Promise.all([
-              reader.infoConsumers(group.name),
+              this.#consumerLists.of(group, (name) => reader.infoConsumers(name), Date.now()),
               group.pending > 0 ? this.#pendingRows(group.name) : Promise.resolve([]),
               group.pending > 0 ? reader.pendingSummary(group.name) : Promise.resolve(null),
               this.#backlog.measure(reader, group, info),
@@ -142,6 +144,7 @@ export class SnapshotBuilder {
     ).filter((group) => group !== null);
     // A group left out is not measured: what its gauge knew would be stale by the time it came back.
     this.#backlog.keepOnly(groups.map((group) => group.name));
+    this.#consumerLists.keepOnly(groups.map((group) => group.name));
     const at = Date.now();
     const rates = this.#rates(at, info?.entriesAdded ?? null, groups);
     // The pending entries of groups left out are left out too.
