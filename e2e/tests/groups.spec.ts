@@ -44,6 +44,10 @@ test('a group created from the page reads the stream once a consumer joins, is r
   await expect(billing.getByText(/^Moved from \d+-\d+ to 0-0/)).toBeVisible();
   await expect(dashboard.stat(billing, 'Duplicates')).toHaveText('10');
   await expect(dashboard.stat(dashboard.group('analytics'), 'Duplicates')).toHaveText('0');
+  // Its consumer's recent deliveries say so, and its Processed counts the work done once.
+  const workerD = dashboard.consumer('billing', 'worker-d');
+  await expect(workerD.getByText('dup', { exact: true }).first()).toBeVisible();
+  await expect(dashboard.stat(workerD, 'Processed')).toHaveText('10');
 
   await billing.getByRole('button', { name: 'Delete group billing (XGROUP DESTROY)' }).click();
   // The question takes the focus of the button it replaced.

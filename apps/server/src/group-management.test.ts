@@ -97,6 +97,10 @@ describe('group.setid', () => {
     expect(pipeline().groupCounters.get('analytics')?.duplicates).toBe(duplicatesBefore + length);
     // Notifications, whose cursor did not move, saw none of it.
     expect(pipeline().groupCounters.get('notifications')?.duplicates ?? 0).toBe(0);
+    // Its worker counts them apart from the work it did, and its recent deliveries say which.
+    const worker = pipeline().pool.find('analytics', 'worker-c');
+    expect(worker?.status().duplicates).toBe(length);
+    expect(worker?.recent().at(-1)?.outcome).toBe('duplicate');
   });
 
   it('counts as duplicates the redeliveries a worker reads before the rewind has answered', async () => {

@@ -49,7 +49,7 @@ export type LifecycleEventView = z.infer<typeof lifecycleEventSchema>;
 const recentOutcomeSchema = z.object({
   id: z.string(),
   eventType: z.string().nullable(),
-  outcome: z.enum(['acked', 'dropped', 'failed', 'deleted', 'dead-lettered']),
+  outcome: z.enum(['acked', 'duplicate', 'dropped', 'failed', 'deleted', 'dead-lettered']),
   deliveryCount: z.number().nullable(),
   ts: z.number(),
 });
@@ -59,7 +59,9 @@ const workerSchema = z.object({
   paused: z.boolean(),
   alive: z.boolean(),
   crashQueued: z.number(),
+  /** Entries handled and acked, duplicates (acked without the work done again) apart. */
   processed: z.number(),
+  duplicates: z.number(),
   reaped: z.number(),
   crashedDrops: z.number(),
   failures: z.number(),

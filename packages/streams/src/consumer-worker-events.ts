@@ -20,8 +20,22 @@ export interface DeliveryContext {
   readonly signal: AbortSignal;
 }
 
-/** Processes one entry. Returning acks it; throwing leaves it pending and counts a failure. */
-export type EntryHandler = (entry: StreamEntry, context: DeliveryContext) => void | Promise<void>;
+/**
+ * What a handler may return besides nothing: `'duplicate'` when its idempotency guard found the entry handled
+ * already (a redelivery after a crash, a group moved back) and it did not do the work again. The entry is acked
+ * all the same, but counted in `duplicates`, not `processed`, and `recent()` shows it as a duplicate.
+ */
+export type HandlerOutcome = 'duplicate';
+
+/**
+ * Processes one entry. Returning acks it (see `HandlerOutcome` for what it may return); throwing leaves it
+ * pending and counts a failure.
+ */
+export type EntryHandler = (
+  entry: StreamEntry,
+  context: DeliveryContext,
+  // biome-ignore lint/suspicious/noConfusingVoidType: `async () => {}` is a Promise<void>, which undefined refuses
+) => void | HandlerOutcome | Promise<void | HandlerOutcome>;
 
 /** Every step a worker reports of an entry, each an event of its own name (to listen to them all, say). */
 export const LIFECYCLE_KINDS = [

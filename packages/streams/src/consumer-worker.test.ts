@@ -168,6 +168,34 @@ describe('ConsumerWorker', () => {
     expect(seen).toEqual([...ids, ...ids, next]);
   });
 
+  it('a handler that says an entry is a duplicate has it acked, counted apart from the processed ones', async () => {
+    const stream = await newStream();
+    const done = new Set<string>();
+    const { worker, of } = await startWorker(stream, 'w', {
+      // An idempotency guard of the simplest kind: what it saw once is a duplicate the next time.
+      handler: async (entry) => {
+        if (done.has(entry.id)) return 'duplicate';
+        done.add(entry.id);
+      },
+    });
+    const ids = await stream.produceBatch(events(2));
+    await waitFor('two acked', () => of('acked').length === 2);
+    await untilBlockedOnNew(stream, worker);
+    // Moved back over them, the group delivers both again: the handler finds them done.
+    await stream.setGroupId('g', '0-0');
+    const [third] = await stream.produceBatch(events(1));
+    await waitFor('all acked', () => of('acked').some((event) => event.id === third));
+    expect(worker.status()).toMatchObject({ processed: 3, duplicates: 2 });
+    expect(worker.recent().map(({ id, outcome }) => [id, outcome])).toEqual([
+      [ids[0], 'acked'],
+      [ids[1], 'acked'],
+      [ids[0], 'duplicate'],
+      [ids[1], 'duplicate'],
+      [third, 'acked'],
+    ]);
+    expect((await stream.pendingSummary('g')).count).toBe(0);
+  });
+
   it('a throwing handler leaves the entry pending and counts a failure', async () => {
     const stream = await newStream();
     const { worker, of } = await startWorker(stream, 'w', {

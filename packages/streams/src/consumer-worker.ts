@@ -39,7 +39,9 @@ export interface WorkerStatus {
   readonly crashQueued: number;
   /** Entries it has read or claimed and not yet acked: being handled, or handled with their XACK to come. */
   readonly inHand: number;
+  /** Entries handled and acked; those the handler said were duplicates count in `duplicates` instead. */
   readonly processed: number;
+  readonly duplicates: number;
   readonly reaped: number;
   readonly crashedDrops: number;
   readonly failures: number;
@@ -475,6 +477,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       crashQueued: this.#crashQueued,
       inHand: this.#hand.size,
       processed: this.#hand.processed,
+      duplicates: this.#hand.duplicates,
       reaped: this.#reaped,
       crashedDrops: this.#crashedDrops,
       failures: this.#failures,
@@ -694,8 +697,8 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
           signal: this.#stop.signal,
         });
         // Awaiting a plain return would still cost a turn of the microtask queue, once per entry.
-        if (isThenable(done)) await done;
-        handled.push({ entry, deliveryCount });
+        const outcome = isThenable(done) ? await done : done;
+        handled.push({ entry, deliveryCount, duplicate: outcome === 'duplicate' });
       } catch (error) {
         this.#hand.release(entry.id);
         this.#failures += 1;

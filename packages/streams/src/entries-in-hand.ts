@@ -5,6 +5,8 @@ import type { WorkerReporter } from './worker-reporter.js';
 export interface Handled {
   readonly entry: StreamEntry;
   readonly deliveryCount: number | null;
+  /** Its handler found it handled already and did not do the work again (see `HandlerOutcome`). */
+  readonly duplicate: boolean;
 }
 
 /** A read's or claim's reply, and the entries of it that this worker took on (see `EntriesInHand.take`). */
@@ -46,6 +48,7 @@ export class EntriesInHand {
    */
   readonly #droppedFromPel = new Set<string>();
   #processed = 0;
+  #duplicates = 0;
 
   constructor(reporter: WorkerReporter) {
     this.#reporter = reporter;
@@ -59,6 +62,11 @@ export class EntriesInHand {
   /** How many entries were acked. */
   get processed(): number {
     return this.#processed;
+  }
+
+  /** Acked entries whose handler said they were duplicates: not counted in `processed`. */
+  get duplicates(): number {
+    return this.#duplicates;
   }
 
   /** The IDs in hand, as they change (see `PeerView.held`). */
@@ -143,15 +151,18 @@ export class EntriesInHand {
       return 0;
     }
     for (const id of ids) this.#letGo(id);
-    this.#processed += batch.length;
     const ts = Date.now();
     // Only the newest of a batch would stay in the ring; the rest are not even built.
     const recordFrom = batch.length - this.#reporter.recentCapacity;
-    batch.forEach(({ entry, deliveryCount }, index) => {
+    batch.forEach(({ entry, deliveryCount, duplicate }, index) => {
       const { id, fields } = entry;
+      if (duplicate) this.#duplicates += 1;
+      else this.#processed += 1;
       this.#reporter.emit('acked', id, deliveryCount, fields.type, null, ts);
-      if (index >= recordFrom)
-        this.#reporter.record('acked', id, deliveryCount, fields.type, null, fields, ts);
+      if (index >= recordFrom) {
+        const outcome = duplicate ? 'duplicate' : 'acked';
+        this.#reporter.record(outcome, id, deliveryCount, fields.type, null, fields, ts);
+      }
     });
     return handled.length;
   }

@@ -8,7 +8,8 @@ import type { EventFields } from './types.js';
 export interface RecentOutcome {
   readonly id: string;
   readonly eventType: string | null;
-  readonly outcome: 'acked' | 'dropped' | 'failed' | 'deleted' | 'dead-lettered';
+  /** `duplicate`: acked, its handler having found it handled already (see `HandlerOutcome`). */
+  readonly outcome: 'acked' | 'duplicate' | 'dropped' | 'failed' | 'deleted' | 'dead-lettered';
   readonly deliveryCount: number | null;
   /** Why it failed or was deleted; `null` otherwise. */
   readonly reason: string | null;
@@ -60,7 +61,7 @@ export class WorkerReporter {
 
   /** A final outcome for this delivery: listeners hear of it and `recent()` keeps it. */
   settle(
-    kind: RecentOutcome['outcome'],
+    kind: Exclude<RecentOutcome['outcome'], 'duplicate'>,
     id: string,
     deliveryCount: number | null,
     eventType: string | null,

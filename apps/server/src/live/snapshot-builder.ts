@@ -326,14 +326,25 @@ function groupView(
 }
 
 function workerView(worker: ConsumerWorker): WorkerView {
-  const { state, paused, alive, crashQueued, processed, reaped, crashedDrops, failures, lastError } =
-    worker.status();
+  const {
+    state,
+    paused,
+    alive,
+    crashQueued,
+    processed,
+    duplicates,
+    reaped,
+    crashedDrops,
+    failures,
+    lastError,
+  } = worker.status();
   return {
     state,
     paused,
     alive,
     crashQueued,
     processed,
+    duplicates,
     reaped,
     crashedDrops,
     failures,

@@ -65,7 +65,7 @@ export class DemoHandlers {
               : `a requeued copy of ${key}, already processed: acked without doing the work again`,
           ts: Date.now(),
         });
-        return;
+        return 'duplicate';
       }
       if (entry.fields.type === POISON_EVENT_TYPE) throw new Error('poison pill: this handler always fails');
       // Marked after the work, not awaited: the batch's marks leave in one ZADD. Should the process die

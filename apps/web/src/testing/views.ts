@@ -8,6 +8,7 @@ export function workerView(patch: Partial<WorkerView> = {}): WorkerView {
     alive: true,
     crashQueued: 0,
     processed: 0,
+    duplicates: 0,
     reaped: 0,
     crashedDrops: 0,
     failures: 0,

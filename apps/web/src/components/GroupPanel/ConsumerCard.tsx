@@ -18,6 +18,8 @@ type Outcome = WorkerView['recent'][number]['outcome'];
 
 const OUTCOME_BADGE: Record<Outcome, { label: string; tone: string }> = {
   acked: { label: 'ack', tone: 'badge-ok' },
+  // Acked without the work done again: the idempotency guard knew it. Not counted as processed.
+  duplicate: { label: 'dup', tone: 'badge-warn' },
   dropped: { label: 'drop', tone: 'badge-danger' },
   failed: { label: 'fail', tone: 'badge-warn' },
   deleted: { label: 'del', tone: 'badge-info' },
