@@ -37,12 +37,23 @@ test('a poison pill reaches the dead-letter stream while the rest flows; requeue
   await expect(injected).toContainText('redelivers it until it lands here');
   // The live feed's "Trouble only" leaves the acked entries out and keeps the pill's failures and letters.
   const feed = page.getByRole('region', { name: 'Live events' });
-  await feed.getByLabel('Trouble only').check();
+  await feed.getByLabel('Events shown').selectOption('Trouble only');
   await expect(feed.getByRole('listitem').filter({ hasText: 'dead-lettered' })).toHaveCount(2);
   await expect(
     feed.getByRole('listitem').filter({ has: page.getByText('acked', { exact: true }) }),
   ).toHaveCount(0);
-  await feed.getByLabel('Trouble only').uncheck();
+  // "All but produced" keeps the groups' work and leaves out what the newest-entries table shows.
+  await feed.getByLabel('Events shown').selectOption('All but produced');
+  await expect(
+    feed
+      .getByRole('listitem')
+      .filter({ has: page.getByText('acked', { exact: true }) })
+      .first(),
+  ).toBeVisible();
+  await expect(
+    feed.getByRole('listitem').filter({ has: page.getByText('produced', { exact: true }) }),
+  ).toHaveCount(0);
+  await feed.getByLabel('Events shown').selectOption('All events');
   // On a 1280 px laptop window the row's buttons are there without scrolling the table sideways.
   await page.setViewportSize({ width: 1280, height: 800 });
   const overflow = (element: HTMLElement) => element.scrollWidth - element.clientWidth;

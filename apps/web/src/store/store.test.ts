@@ -30,6 +30,7 @@ describe('dashboard store', () => {
     useDashboard.setState({
       feed: [],
       troubleFeed: [],
+      workFeed: [],
       feedSeq: 0,
       feedOmitted: 0,
       liveTail: [],
@@ -118,6 +119,21 @@ describe('dashboard store', () => {
     expect(troubleFeed.map((item) => [item.seq, item.event.kind])).toEqual([
       [2, 'failed'],
       [3, 'dead-lettered'],
+    ]);
+  });
+
+  it("keeps the groups' work apart from produced, so deliveries outlive a flood of appends", () => {
+    const { receiveDeliveries } = useDashboard.getState();
+    receiveDeliveries([event('1-0', 'delivered', 1), event('1-0', 'acked', 2)], 0);
+    receiveDeliveries(
+      Array.from({ length: 300 }, (_, index) => event(`2-${index}`, 'produced', index)),
+      0,
+    );
+    const { feed, workFeed } = useDashboard.getState();
+    expect(feed.every((item) => item.event.kind === 'produced')).toBe(true);
+    expect(workFeed.map((item) => [item.seq, item.event.kind])).toEqual([
+      [1, 'delivered'],
+      [2, 'acked'],
     ]);
   });
 
@@ -252,6 +268,7 @@ describe('dashboard store', () => {
       expect(state).toMatchObject({
         feed: [],
         troubleFeed: [],
+        workFeed: [],
         feedOmitted: 0,
         liveTail: [],
         liveTailOmitted: 0,
