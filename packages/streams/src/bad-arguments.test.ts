@@ -133,6 +133,14 @@ describe('bad arguments are rejected with a clear message before any Redis call'
     await rejects(() => stream.produce(''), /event type must be a non-empty string/);
     await rejects(() => stream.produce('t', { type: 'x' }), /payload field "type" is reserved/);
     await rejects(() => stream.produce('t', { ts_ms: '1' }), /payload field "ts_ms" is reserved/);
+    await rejects(
+      () => stream.produce('t', { amount: Number.NaN }),
+      /payload field "amount" must be a finite number, got NaN/,
+    );
+    await rejects(
+      () => stream.produceBatch([{ type: 't', payload: { amount: 1 / 0 } }]),
+      /events\[0\]: payload field "amount" must be a finite number, got Infinity/,
+    );
     await rejects(() => stream.produce('t', { nested: {} as unknown as string }), /must be a string, number/);
     await rejects(() => stream.produceBatch('nope' as unknown as []), /events must be an array/);
     await rejects(() => stream.produceBatch([{ type: 'ok' }, null as unknown as { type: string }]), /object/);
@@ -365,6 +373,10 @@ describe('StreamTail and ProcessedIds refuse bad arguments before any Redis call
       expect(() => new ProcessedIds(connection as never, 'k')).toThrow(StreamArgumentError);
       expect(() => new ProcessedIds(connection as never, 'k')).toThrow(/redis must be an ioredis client/);
     }
+    // An EventStream, as the library's other helpers take: the refusal says what to pass instead.
+    expect(() => new ProcessedIds({ redis } as never, 'k')).toThrow(
+      'pass its connection: new ProcessedIds(stream.redis, key)',
+    );
   });
 
   it('made no Redis call', () => {

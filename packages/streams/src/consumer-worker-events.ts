@@ -23,19 +23,17 @@ export interface DeliveryContext {
 /**
  * What a handler may return besides nothing: `'duplicate'` when its idempotency guard found the entry handled
  * already (a redelivery after a crash, a group moved back) and it did not do the work again. The entry is acked
- * all the same, but counted in `duplicates`, not `processed`, and `recent()` shows it as a duplicate.
+ * all the same, but counted in `duplicates`, not `processed`; `recent()` shows it as a duplicate, and its `acked`
+ * event says so in its `reason`.
  */
 export type HandlerOutcome = 'duplicate';
 
 /**
- * Processes one entry. Returning acks it (see `HandlerOutcome` for what it may return); throwing leaves it
- * pending and counts a failure.
+ * Processes one entry. Returning (or its promise resolving) acks it; throwing (or rejecting) leaves it pending and
+ * counts a failure. What it returns is ignored but for a `HandlerOutcome`: typed `unknown` so that a handler
+ * ending in a call that returns something (`(entry) => sendEmail(entry)`) needs no braces or cast.
  */
-export type EntryHandler = (
-  entry: StreamEntry,
-  context: DeliveryContext,
-  // biome-ignore lint/suspicious/noConfusingVoidType: `async () => {}` is a Promise<void>, which undefined refuses
-) => void | HandlerOutcome | Promise<void | HandlerOutcome>;
+export type EntryHandler = (entry: StreamEntry, context: DeliveryContext) => unknown;
 
 /** Every step a worker reports of an entry, each an event of its own name (to listen to them all, say). */
 export const LIFECYCLE_KINDS = [

@@ -186,6 +186,11 @@ describe('ConsumerWorker', () => {
     const [third] = await stream.produceBatch(events(1));
     await waitFor('all acked', () => of('acked').some((event) => event.id === third));
     expect(worker.status()).toMatchObject({ processed: 3, duplicates: 2 });
+    // Listeners tell them apart by the acked event's reason.
+    expect(of('acked').filter((event) => event.reason !== null)).toEqual([
+      expect.objectContaining({ id: ids[0], reason: 'duplicate: its handler found it handled already' }),
+      expect.objectContaining({ id: ids[1], reason: 'duplicate: its handler found it handled already' }),
+    ]);
     expect(worker.recent().map(({ id, outcome }) => [id, outcome])).toEqual([
       [ids[0], 'acked'],
       [ids[1], 'acked'],
@@ -194,6 +199,17 @@ describe('ConsumerWorker', () => {
       [third, 'acked'],
     ]);
     expect((await stream.pendingSummary('g')).count).toBe(0);
+  });
+
+  it('a handler that returns something else has its entry acked as processed, the value ignored', async () => {
+    const stream = await newStream();
+    // Typed as a handler without braces or a cast: what an email client's send returns, say.
+    const { worker, of } = await startWorker(stream, 'w', {
+      handler: async (entry) => ({ messageId: `m-${entry.id}` }),
+    });
+    await stream.produceBatch(events(2));
+    await waitFor('two acked', () => of('acked').length === 2);
+    expect(worker.status()).toMatchObject({ processed: 2, duplicates: 0 });
   });
 
   it('a throwing handler leaves the entry pending and counts a failure', async () => {

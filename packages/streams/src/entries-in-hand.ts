@@ -2,6 +2,9 @@ import type { StreamEntry } from './types.js';
 import type { WorkerReporter } from './worker-reporter.js';
 
 /** An entry whose handler returned, waiting for the batch's XACK. */
+/** The `reason` of the `acked` event of an entry its handler called a duplicate (see `HandlerOutcome`). */
+export const DUPLICATE_REASON = 'duplicate: its handler found it handled already';
+
 export interface Handled {
   readonly entry: StreamEntry;
   readonly deliveryCount: number | null;
@@ -158,7 +161,7 @@ export class EntriesInHand {
       const { id, fields } = entry;
       if (duplicate) this.#duplicates += 1;
       else this.#processed += 1;
-      this.#reporter.emit('acked', id, deliveryCount, fields.type, null, ts);
+      this.#reporter.emit('acked', id, deliveryCount, fields.type, duplicate ? DUPLICATE_REASON : null, ts);
       if (index >= recordFrom) {
         const outcome = duplicate ? 'duplicate' : 'acked';
         this.#reporter.record(outcome, id, deliveryCount, fields.type, null, fields, ts);

@@ -25,6 +25,10 @@ export function encodeFields(type: unknown, payload: EventPayload): string[] {
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
       throw new StreamArgumentError(`payload field ${show(field)} must be a string, number or boolean`);
     }
+    // Stored as "NaN" or "Infinity", text no reader would take for the number meant.
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      throw new StreamArgumentError(`payload field ${show(field)} must be a finite number, got ${value}`);
+    }
     fields.push(field, String(value));
   }
   return fields;

@@ -132,8 +132,11 @@ export function assertEventStream(value: unknown, who: string): asserts value is
  *   const stream = new EventStream({ connection: 'redis://127.0.0.1:6379', streamKey: 'demo:events:orders' });
  *   await stream.ensureGroup('notifications', '0-0');
  *   await stream.produce('order.placed', { order_id: 'o-1234', customer: 'alice', amount: '49.50' });
- *   const entries = await stream.consume('notifications', 'worker-a', 10, 500);
+ *   // A blocking read holds its connection until it answers: on a connection of its own, not the shared one.
+ *   const reader = stream.withConnection(stream.redis.duplicate());
+ *   const entries = await reader.consume('notifications', 'worker-a', 10, 500);
  *   await stream.ack('notifications', entries.map((entry) => entry.id));
+ *   reader.redis.disconnect();
  *   await stream.close(); // it opened the connection from the URL, so it closes it
  */
 export class EventStream {
@@ -269,7 +272,9 @@ export class EventStream {
 
   /**
    * `XREADGROUP ... >`: entries never delivered to anyone in the group; waits up to `blockMs` (0 = forever,
-   * `null` = not at all).
+   * `null` = not at all). A blocking read holds this stream's connection until it answers: every other command
+   * on it (a produce, an ack, a worker's reap or dead letter) waits behind it. Block on a connection of its own,
+   * `withConnection(redis.duplicate())`, as `ConsumerWorker` does (the seed's "one connection per blocking consumer").
    */
   async consume(
     group: string,
@@ -476,7 +481,10 @@ export class EventStream {
     return Number(destroyed) === 1;
   }
 
-  /** `XRANGE`: history between two bounds, oldest first; moves no group cursor. */
+  /**
+   * `XRANGE`: history between two bounds, oldest first; moves no group cursor. At most `count` entries, 100
+   * when not given (a plain `XRANGE - +` returns the whole stream); page on from the last ID with `(id`.
+   */
   async replay(start = '-', end = '+', count = 100): Promise<StreamEntry[]> {
     assertRangeBound(start, 'start');
     assertRangeBound(end, 'end');
@@ -607,7 +615,10 @@ export class EventStream {
     return Number(await redisCommand('XLEN', () => this.redis.call('XLEN', this.streamKey)));
   }
 
-  /** `XTRIM MAXLEN [~] n`; returns how many entries were removed. */
+  /**
+   * `XTRIM MAXLEN [~] n`; returns how many entries were removed. Approximate unless `{ approx: false }`: with
+   * `~` Redis frees only whole macro-nodes (100 entries by default), so a small stream may not shrink at all.
+   */
   async trimMaxlen(maxlen: number, options: TrimOptions = {}): Promise<number> {
     assertInteger(maxlen, 'maxlen', 0);
     const mode = trimMode(options);

@@ -41,7 +41,12 @@ export class ProcessedIds {
 
   constructor(redis: Redis, key: string, options: ProcessedIdsOptions = {}) {
     if (typeof (redis as Partial<Redis> | undefined)?.call !== 'function') {
-      throw new StreamArgumentError(`redis must be an ioredis client, got ${show(redis)}`);
+      // An EventStream, as DeadLetters and StreamTail take: its connection is what is meant.
+      const hint =
+        typeof (redis as { redis?: Partial<Redis> } | undefined)?.redis?.call === 'function'
+          ? ' (for an EventStream, pass its connection: new ProcessedIds(stream.redis, key))'
+          : '';
+      throw new StreamArgumentError(`redis must be an ioredis client, got ${show(redis)}${hint}`);
     }
     assertName(key, 'key');
     assertOptions(options, 'ProcessedIds options', PROCESSED_IDS_OPTIONS);
@@ -69,8 +74,10 @@ export class ProcessedIds {
   }
 
   /**
-   * Marks one ID. Calls made in the same turn of the event loop share one ZADD, so a worker's batch costs
-   * one round trip however many entries it had.
+   * Marks one ID. Calls made in the same turn of the event loop share one ZADD. A worker runs its handlers one
+   * after another, so only handlers that do not await it share one round trip for the batch (the demo's: a crash
+   * before the ZADD lands then leaves a redelivery unrecognised, never an entry lost); a handler that awaits it
+   * pays one round trip per entry, and knows its mark landed before its entry is acked.
    */
   add(id: string): Promise<void> {
     // Checked here, not in the shared flush: one bad ID must neither throw at the caller nor fail the others.
