@@ -4,42 +4,46 @@ import { DeadLetters } from './dead-letters.js';
 import { StreamArgumentError } from './errors.js';
 import { show } from './stream-ids.js';
 
+/**
+ * Every option may be left out or given as `undefined` (its default then), so options built from an environment
+ * (`count: env ? Number(env) : undefined`) type-check under `exactOptionalPropertyTypes`.
+ */
 export interface ConsumerWorkerOptions {
   /** Processes each entry; defaults to one that accepts everything. */
-  readonly handler?: EntryHandler;
+  readonly handler?: EntryHandler | undefined;
   /** Entries per XREADGROUP. */
-  readonly count?: number;
+  readonly count?: number | undefined;
   /** How long one XREADGROUP waits for new entries. */
-  readonly blockMs?: number;
+  readonly blockMs?: number | undefined;
   /** Simulated work before each handler call, for demos. */
-  readonly processLatencyMs?: number;
+  readonly processLatencyMs?: number | undefined;
   /** How many outcomes `recent()` remembers. */
-  readonly recentCapacity?: number;
+  readonly recentCapacity?: number | undefined;
   /** Upper bound of the exponential back-off after a Redis error. */
-  readonly maxBackoffMs?: number;
+  readonly maxBackoffMs?: number | undefined;
   /**
    * Where entries go once their delivery count reaches `maxDeliveries`, and entries trimmed while pending.
    * Without it, a poison pill is redelivered forever.
    */
-  readonly deadLetters?: DeadLetters | null;
+  readonly deadLetters?: DeadLetters | null | undefined;
   /**
    * Delivery count at which a read or claimed entry is dead-lettered instead of handled: a handler gets
    * `maxDeliveries - 1` attempts. At least 2, since every entry's first delivery has count 1.
    */
-  readonly maxDeliveries?: number;
+  readonly maxDeliveries?: number | undefined;
   /** Run `reapIdlePel` on this interval (the auto-reaper); `null` leaves reaping to the caller. */
-  readonly reapIntervalMs?: number | null;
+  readonly reapIntervalMs?: number | null | undefined;
   /** Entries scanned per XAUTOCLAIM page in `reapIdlePel`. */
-  readonly reapPageCount?: number;
+  readonly reapPageCount?: number | undefined;
   /** At most this many XAUTOCLAIM pages per `reapIdlePel`. */
-  readonly reapMaxPages?: number;
+  readonly reapMaxPages?: number | undefined;
   /**
    * How the batch read ahead after a full batch is fetched. `'script'` (`consumeBacklog`) spends a quarter
    * of the client's CPU on it and somewhat more of Redis's: a worker catching up goes several times faster.
    * `'plain'` (`XREADGROUP` without BLOCK) keeps Redis's share at its least, for a Redis shared by many
    * consumers catching up at once. Reads at the head of the stream are plain blocking reads either way.
    */
-  readonly catchUpReads?: 'script' | 'plain';
+  readonly catchUpReads?: 'script' | 'plain' | undefined;
 }
 
 export const CONSUMER_WORKER_OPTIONS = optionNames<ConsumerWorkerOptions>({
@@ -72,9 +76,12 @@ export const CONSUMER_WORKER_DEFAULTS = {
 } as const;
 
 /** The settings a `ConsumerWorker` runs with, besides its handler, DLQ and auto-reap interval. */
-export type ConsumerWorkerSettings = Required<
-  Omit<ConsumerWorkerOptions, 'handler' | 'deadLetters' | 'reapIntervalMs'>
->;
+export type ConsumerWorkerSettings = {
+  readonly [Name in Exclude<
+    keyof ConsumerWorkerOptions,
+    'handler' | 'deadLetters' | 'reapIntervalMs'
+  >]-?: Exclude<ConsumerWorkerOptions[Name], undefined>;
+};
 
 /**
  * A `ConsumerWorker`'s options over the defaults, checked: each bad one throws a `StreamArgumentError` that
@@ -128,6 +135,9 @@ export function resolveWorkerOptions(
   return { handler: handler ?? (() => {}), deadLetters, reapIntervalMs, settings: rest };
 }
 
-function withoutUndefined<T extends object>(options: T): Partial<T> {
-  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
+/** The options given a value: one given as `undefined` takes its default, as one left out does. */
+function withoutUndefined<T extends object>(options: T): { [Name in keyof T]?: Exclude<T[Name], undefined> } {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as {
+    [Name in keyof T]?: Exclude<T[Name], undefined>;
+  };
 }
