@@ -94,6 +94,9 @@ it('removing a consumer that crashed elsewhere hands what it held to a worker he
     })
     .toMatchObject({ pending: 0 });
   expect((await stream.infoConsumers('billing')).map((consumer) => consumer.name)).toEqual(['pod-here']);
+  // Another client's group: deleted again, its consumer here with it, or the resets below would be refused as
+  // resets of a stream with another application's group.
+  await pipeline.deleteGroup('billing', true);
   // A name Redis does not know at all is still a 404.
   await expect(pipeline.removeConsumer('billing', 'never-was')).rejects.toThrow(
     /no consumer billing\/never-was/,
@@ -115,7 +118,7 @@ async function waitForIdle(pipeline: TestServer['server']['pipeline']): Promise<
 it('removing a consumer whose pending entries were trimmed away dead-letters them rather than dropping them', async () => {
   const { pipeline } = test.server;
   const { stream } = pipeline;
-  await stream.ensureGroup('audit', '$'); // new entries only: the earlier tests' thousands are not its business
+  await pipeline.createGroup('audit', '$'); // new entries only: the earlier tests' thousands are not its business
   await pipeline.addConsumer('audit', 'leaving');
   pipeline.pool.get('audit', 'leaving').crashNext(6);
   const ids = await pipeline.produce(6);
@@ -208,7 +211,7 @@ it('a reset cut off half-way starts the seeded workers again by itself', async (
 it('a removal hands over to a consumer that is not paused, and is refused while every other one is', async () => {
   const { pipeline } = test.server;
   const { stream } = pipeline;
-  await stream.ensureGroup('paused-peers', '$');
+  await pipeline.createGroup('paused-peers', '$');
   for (const name of ['leaving', 'resting', 'working']) await pipeline.addConsumer('paused-peers', name);
   const resting = pipeline.pool.get('paused-peers', 'resting');
   const working = pipeline.pool.get('paused-peers', 'working');

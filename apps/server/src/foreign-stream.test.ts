@@ -113,6 +113,67 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
     ]);
   });
 
+  it('refuses a start with reset, which would delete it, and deletes nothing', async () => {
+    const streamKey = await applicationStream('foreign-reset');
+    const before = await groupState(streamKey, 'notifications');
+    await expect(start(['--stream-key', streamKey, '--seed', 'none'])).rejects.toThrow(
+      `"${streamKey}" has groups Streamscope did not create (notifications): a reset would delete it, with its groups and their pending entries. Start with --no-reset to watch it (--seed none)`,
+    );
+    expect(await redisSuite.redis.xlen(streamKey)).toBe(10);
+    expect(await groupState(streamKey, 'notifications')).toEqual(before);
+  });
+
+  it('refuses the default seed on a stream it never ran on, groups or none, and seeds where --seed names it', async () => {
+    const streamKey = uniqueStreamKey('foreign-plain');
+    await redisSuite.redis.xadd(streamKey, '*', 'kind', 'email');
+    await expect(start(['--stream-key', streamKey, '--no-reset'])).rejects.toThrow(
+      `"${streamKey}" holds a stream Streamscope has never run on: the demo's default seed would add its groups and ack every entry with the demo handler. Start with --seed none to only watch it`,
+    );
+    expect(await redisSuite.redis.call('XINFO', 'GROUPS', streamKey)).toEqual([]);
+    const named = await start(['--stream-key', streamKey, '--no-reset', '--seed', 'audit=auditor']);
+    expect(named.server.seeded).toMatchObject({ groups: 1, consumers: 1 });
+  });
+
+  it('watching, refuses to reset it or append demo events to it, saying why, and changes nothing', async () => {
+    const streamKey = await applicationStream('foreign-watch');
+    const before = await groupState(streamKey, 'notifications');
+    const watcher = await start(['--stream-key', streamKey, '--no-reset', '--seed', 'none']);
+    for (const [path, body] of [
+      ['/api/reset', {}],
+      ['/api/produce', { count: 1 }],
+      ['/api/poison/inject', {}],
+      ['/api/producer/start', { rate: 10 }],
+      ['/produce', 'count=1'],
+    ] as const) {
+      const answer =
+        typeof body === 'string'
+          ? await watcher.server.app.request(path, {
+              method: 'POST',
+              headers: { 'content-type': 'application/x-www-form-urlencoded' },
+              body,
+            })
+          : await postJson(watcher, path, body);
+      expect(answer.status, path).toBe(409);
+      // The JSON API says it in `message`, the reference routes in `error`.
+      const { message, error } = (await answer.json()) as { message?: string; error?: string };
+      expect(message ?? error, path).toMatch(
+        `"${streamKey}" has groups Streamscope did not create (notifications)`,
+      );
+    }
+    expect(watcher.server.pipeline.producer.state().running).toBe(false);
+    expect(await redisSuite.redis.xlen(streamKey)).toBe(10);
+    expect(await groupState(streamKey, 'notifications')).toEqual(before);
+  });
+
+  it('appends and resets freely on a stream it made itself, seeding nothing', async () => {
+    const streamKey = uniqueStreamKey('own-unseeded');
+    const own = await start(['--stream-key', streamKey, '--seed', 'none']);
+    expect((await postJson(own, '/api/produce', { count: 3 })).status).toBe(200);
+    expect((await postJson(own, '/api/reset', {})).status).toBe(200);
+    expect((await postJson(own, '/api/produce', { count: 2 })).status).toBe(200);
+    expect(await redisSuite.redis.xlen(streamKey)).toBe(2);
+  });
+
   it('takes back, over a restart, a consumer added through the API, and a group it created', async () => {
     const streamKey = uniqueStreamKey('own-again');
     const flags = ['--stream-key', streamKey];

@@ -50,6 +50,8 @@ export interface ControlsToSave {
   readonly deletedGroups?: readonly string[];
   /** Consumers Streamscope has just started (seeds), noted as its own without touching their choices. */
   readonly startedConsumers?: readonly { readonly group: string; readonly name: string }[];
+  /** The stream key is Streamscope's: it has just deleted what was there (a reset), and appends make it anew. */
+  readonly ownStream?: boolean;
 }
 
 /** One consumer's choice to save: paused or not, and whether Streamscope runs it (false once removed). */
@@ -83,6 +85,27 @@ export class OperatorControls {
     this.#redis = redis;
     this.key = `${streamKey}:controls`;
     this.ownedKey = `${streamKey}:owned`;
+  }
+
+  /**
+   * The groups noted as Streamscope's in `:owned`; `null` when there is no such note at all (Streamscope never
+   * ran on the stream) or the key is another client's (of another type).
+   */
+  async ownedGroups(): Promise<ReadonlySet<string> | null> {
+    let fields: string[];
+    try {
+      fields = await this.#redis.hkeys(this.ownedKey);
+    } catch (error) {
+      if (error instanceof Error && error.message.startsWith('WRONGTYPE')) return null;
+      throw error;
+    }
+    if (fields.length === 0) return null;
+    const groups = new Set<string>();
+    for (const field of fields) {
+      const parsed = parseField(field);
+      if (parsed?.[0] === 'group') groups.add(parsed[1]);
+    }
+    return groups;
   }
 
   /**
@@ -192,6 +215,7 @@ export class OperatorControls {
     createdGroups = [],
     deletedGroups = [],
     startedConsumers = [],
+    ownStream = false,
   }: ControlsToSave): Promise<void> {
     const set: string[] = [];
     const unset: string[] = [];
@@ -211,6 +235,7 @@ export class OperatorControls {
       set.push(deletedField(group));
     }
     for (const { group, name } of startedConsumers) own.push(consumerField(group, name));
+    if (ownStream) own.push(STREAM_FIELD);
     const values = set.flatMap((field) => [field, '1']);
     if (retentionMaxAgeMs === null) unset.push(RETENTION_FIELD);
     else if (retentionMaxAgeMs !== undefined) values.push(RETENTION_FIELD, JSON.stringify(retentionMaxAgeMs));
@@ -251,6 +276,8 @@ function autoReapField(group: string): string {
 
 /** The stream's one retention policy: not a group's, so one field whichever process set it. */
 const RETENTION_FIELD = JSON.stringify(['retention']);
+/** In `:owned`: the stream itself is Streamscope's (see `ControlsToSave.ownStream`). */
+const STREAM_FIELD = JSON.stringify(['stream']);
 
 /** Runs a MULTI; EXEC answers each command's failure (WRONGTYPE, say) in its reply rather than rejecting. */
 async function execAll(multi: ReturnType<Redis['multi']>): Promise<unknown[]> {

@@ -39,10 +39,13 @@ import { SavedChoices } from './saved-choices.js';
 import {
   deletedSeeds,
   refuseAnotherType,
+  refuseDefaultSeedOnForeignStream,
   refuseForeignSeedGroups,
+  refuseResetOfForeignStream,
   refuseResetUnderWorkers,
   type StartContext,
 } from './start-checks.js';
+import { foreignReason } from './stream-ownership.js';
 import { whenRedisAnswers } from './when-redis-answers.js';
 
 export interface PipelineOptions {
@@ -230,6 +233,7 @@ export class Pipeline {
       const saved = await this.#choices.load();
       const standing = new Set((await this.stream.infoGroups()).map((group) => group.name));
       await refuseForeignSeedGroups(checks, saved.groups, standing);
+      refuseDefaultSeedOnForeignStream(checks, await this.#choices.ownership());
       // The retention policy comes back before the seeding, so its first XTRIM leaves on the shared connection
       // ahead of the groups' creation and no worker is handed an entry older than the operator asked to keep.
       this.#choices.adopt(saved);
@@ -246,6 +250,7 @@ export class Pipeline {
       return seeded;
     }
     await refuseResetUnderWorkers(this.#elsewhere);
+    refuseResetOfForeignStream(this.#startContext(), await this.#choices.ownership());
     await this.#deleteData();
     const seeded = await this.#seed('none');
     this.#choices.startFollowing();
@@ -438,10 +443,31 @@ export class Pipeline {
     return this.#changeMembership(async () => {
       // Redis first: with it away, a reset would stop every worker and then fail to delete or re-seed.
       await this.stream.redis.ping();
+      const foreign = foreignReason(await this.#choices.ownership(), this.stream.streamKey);
+      if (foreign !== null) {
+        throw new CommandError(
+          'refused',
+          `${foreign}: Streamscope resets only a stream that is all its own, as a reset deletes the stream with every group and its pending entries`,
+        );
+      }
       // Before the gate: the producer's own append, queued behind the reset, would wait forever for it.
       await this.producer.stop();
       return this.#appendGate.runExclusive(() => this.#reset(), APPEND_SLOTS);
     });
+  }
+
+  /**
+   * Refuses demo appends (a produce, a poison pill, the continuous producer) to a stream that is not all
+   * Streamscope's: they would reach another application's consumers, and their `MAXLEN ~` trim what those have
+   * not read yet.
+   */
+  async refuseAppendsToForeignStream(): Promise<void> {
+    const foreign = foreignReason(await this.#choices.ownership(), this.stream.streamKey);
+    if (foreign === null) return;
+    throw new CommandError(
+      'refused',
+      `${foreign}: Streamscope appends demo events only to a stream that is all its own; here they would reach its consumers, and each append's MAXLEN ~ ${this.stream.maxlenApprox ?? 'cap'} would trim entries they have not read`,
+    );
   }
 
   /**
@@ -483,6 +509,8 @@ export class Pipeline {
         );
       }
       await this.#elsewhere.refuseTaken(group, name);
+      // A group the add creates is Streamscope's, as one `group.create` makes: noted before its worker reads.
+      if (await this.stream.ensureGroup(group, '0-0')) await this.#choices.recordOwned([group]);
       await this.pool.add(group, name);
       // A new consumer runs: a pause saved for an earlier one of this name (its removal's save failed) is dropped.
       await this.#choices.saveQuietly({ consumers: [{ group, name }] });
@@ -629,6 +657,9 @@ export class Pipeline {
     await this.deadLetters.clear();
     await this.#choices.clear();
     await this.#handlers.clearGuards(this.#seeds().map((seed) => seed.group));
+    // The key is Streamscope's from here, whatever it seeds: noted, its appends and resets are not refused as
+    // those of another application's stream (see `streamOwnership`), also with no seed (`--seed none`).
+    await this.#choices.recordOwned([], [], { stream: true });
   }
 
   /**

@@ -71,10 +71,12 @@ function handlersFor(pipeline: Pipeline): Handlers {
   const { stream, pool, producer } = pipeline;
   return {
     produce: async ({ count, eventType }) => {
+      await pipeline.refuseAppendsToForeignStream();
       const ids = await pipeline.produce(count, eventType);
       return { produced: ids.length, firstId: ids[0] ?? null, lastId: ids.at(-1) ?? null };
     },
     'producer.start': async ({ rate, eventType }) => {
+      await pipeline.refuseAppendsToForeignStream();
       producer.start(rate, eventType ?? null);
       return { running: true, rate, eventType: eventType ?? null };
     },
@@ -143,6 +145,7 @@ function handlersFor(pipeline: Pipeline): Handlers {
     },
     reset: async () => pipeline.reset(),
     'poison.inject': async ({ count }) => {
+      await pipeline.refuseAppendsToForeignStream();
       const ids = await pipeline.produce(count, POISON_EVENT_TYPE);
       return { produced: ids.length, ids };
     },

@@ -4,6 +4,7 @@ import type { ConsumerPool } from './consumer-pool.js';
 import { type ConsumerRef, refKey } from './consumer-ref.js';
 import { OperatorControls, type SavedControls } from './operator-controls.js';
 import type { RetentionPolicy } from './retention-policy.js';
+import { type StreamOwnership, streamOwnership } from './stream-ownership.js';
 import { whenRedisAnswers } from './when-redis-answers.js';
 
 /**
@@ -83,6 +84,11 @@ export class SavedChoices {
   /** The hash where Streamscope notes its own groups and consumers (see `OperatorControls`). */
   get ownedKey(): string {
     return this.#controls.ownedKey;
+  }
+
+  /** What of the stream is another application's (see `streamOwnership`). */
+  ownership(): Promise<StreamOwnership> {
+    return streamOwnership(this.#stream, this.#controls);
   }
 
   /** The choices a start without reset brings back, as saved; the ones not valid are logged and left out. */
@@ -200,10 +206,14 @@ export class SavedChoices {
    * process or another on the stream) knows them from another client's (see `refuseForeignSeedGroups` and
    * `Pipeline`'s seeding). A failed note is logged: the groups and workers run either way.
    */
-  async recordOwned(groups: readonly string[], consumers: readonly ConsumerRef[] = []): Promise<void> {
-    if (groups.length === 0 && consumers.length === 0) return;
+  async recordOwned(
+    groups: readonly string[],
+    consumers: readonly ConsumerRef[] = [],
+    { stream = false }: { stream?: boolean } = {},
+  ): Promise<void> {
+    if (groups.length === 0 && consumers.length === 0 && !stream) return;
     await this.#controls
-      .save({ createdGroups: groups, startedConsumers: consumers })
+      .save({ createdGroups: groups, startedConsumers: consumers, ownStream: stream })
       .catch((error: unknown) => this.#log('controls', error));
   }
 

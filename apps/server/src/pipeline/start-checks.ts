@@ -1,7 +1,8 @@
 import type { EventStream } from '@streamscope/streams';
 import { consumersInRedis } from './consumer-activity.js';
-import { type GroupSeed, refKey } from './consumer-ref.js';
+import { type GroupSeed, listed, refKey } from './consumer-ref.js';
 import type { ReadersElsewhere } from './readers-elsewhere.js';
+import { foreignReason, type StreamOwnership } from './stream-ownership.js';
 
 /**
  * A start refused before it changed anything in Redis, as what it found there is not what the options say it
@@ -131,4 +132,34 @@ export async function refuseResetUnderWorkers(elsewhere: ReadersElsewhere): Prom
     'Start this one with --no-reset to share the stream, or stop that process first.',
   );
   if (refusal !== null) throw new StartRefusedError(refusal);
+}
+
+/**
+ * A start that resets deletes the stream: one with another application's groups, or one Streamscope never ran
+ * on, is that application's data, its groups' pending entries with it. Refused before anything is deleted.
+ */
+export function refuseResetOfForeignStream(
+  { stream }: Pick<StartContext, 'stream'>,
+  ownership: StreamOwnership,
+): void {
+  const reason = foreignReason(ownership, stream.streamKey);
+  if (reason === null) return;
+  throw new StartRefusedError(
+    `${reason}: a reset would delete it, with its groups and their pending entries. Start with --no-reset to watch it (--seed none) or to join it (--seed naming the groups and consumers to run), or delete it yourself first`,
+  );
+}
+
+/**
+ * The demo's default seed on a stream Streamscope never ran on would add its groups from 0-0 and ack every entry
+ * with the demo handler, into another application's stream. Only a named `--seed` (`none` to only watch) runs
+ * there.
+ */
+export function refuseDefaultSeedOnForeignStream(
+  { stream, seedsNamed }: Pick<StartContext, 'stream' | 'seedsNamed'>,
+  ownership: StreamOwnership,
+): void {
+  if (seedsNamed || !ownership.exists || ownership.noted) return;
+  throw new StartRefusedError(
+    `${JSON.stringify(stream.streamKey)} holds a stream Streamscope has never run on${ownership.foreignGroups.length > 0 ? ` (its groups: ${listed(ownership.foreignGroups)})` : ''}: the demo's default seed would add its groups and ack every entry with the demo handler. Start with --seed none to only watch it, or with --seed naming the groups and consumers to run`,
+  );
 }
