@@ -108,7 +108,10 @@ const groupSchema = z.object({
   /** Per second, over the last snapshot interval. */
   deliveredPerSec: z.number(),
   ackedPerSec: z.number(),
-  /** Age of the oldest pending entry (from its ID's time), `null` when nothing is pending. */
+  /**
+   * Age of the oldest pending entry (from its ID's time), `null` when nothing is pending or its ID holds no time
+   * (another client's explicit IDs, `1-1`).
+   */
   oldestPendingMs: z.number().nullable(),
   /** Whether the auto-reaper runs XAUTOCLAIM on a timer in this group's workers. */
   autoReap: z.boolean(),

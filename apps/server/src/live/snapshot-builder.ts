@@ -173,7 +173,7 @@ export class SnapshotBuilder {
       groups: perGroup.map(({ group, consumers, oldestPendingId, backlog }) => ({
         ...groupView(group, consumers, workers, connected, rates.groups.get(group.name)),
         ...backlog,
-        oldestPendingMs: oldestPendingId === null ? null : Math.max(0, at - entryIdTime(oldestPendingId)),
+        oldestPendingMs: oldestPendingId === null ? null : entryAgeMs(oldestPendingId, at),
         autoReap: this.#pipeline.autoReapEnabled(group.name),
         duplicates: this.#pipeline.groupCounters.get(group.name)?.duplicates ?? 0,
         deadLettered: this.#pipeline.groupCounters.get(group.name)?.deadLettered ?? 0,
@@ -360,4 +360,19 @@ function workerView(worker: ConsumerWorker): WorkerView {
         ts,
       })),
   };
+}
+
+/**
+ * IDs whose time part is before this are no times: another client's explicit IDs (`1-1`, an order number).
+ * 2000-01-01, long before any stream.
+ */
+const EARLIEST_ID_TIME_MS = Date.UTC(2000, 0, 1);
+
+/**
+ * How long ago the entry was added, from its ID's time; `null` when its ID holds no time (see
+ * `EARLIEST_ID_TIME_MS`): taken for one, `1-1` was 56 years old and raised the oldest-pending alert.
+ */
+export function entryAgeMs(id: string, now: number): number | null {
+  const time = entryIdTime(id);
+  return time < EARLIEST_ID_TIME_MS ? null : Math.max(0, now - time);
 }

@@ -122,8 +122,18 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }:
             {formatNullable(group.entriesRead)}
           </Stat>
           <Stat label="Consumers">{formatCount(consumers)}</Stat>
-          <Stat label="Oldest pending" tone={alertClass('oldestPendingMs')}>
-            {group.oldestPendingMs === null ? '—' : formatDuration(group.oldestPendingMs)}
+          <Stat
+            label="Oldest pending"
+            // Entries pending whose IDs hold no time (another client's explicit IDs): their age is not known.
+            tone={
+              group.oldestPendingMs === null && group.pending > 0 ? 'unknown' : alertClass('oldestPendingMs')
+            }
+          >
+            {group.oldestPendingMs !== null
+              ? formatDuration(group.oldestPendingMs)
+              : group.pending > 0
+                ? 'unknown'
+                : '—'}
           </Stat>
           <Stat
             label="Duplicates"
