@@ -160,6 +160,21 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
         `"${streamKey}" has groups Streamscope did not create (notifications)`,
       );
     }
+    // Nor moves or deletes its group, whose consumers Redis may show as idle while they wait on a read.
+    for (const [path, body, message] of [
+      ['/api/group/setid', { group: 'notifications', id: '0-0' }, 'moved, its consumers would process again'],
+      [
+        '/api/group/delete',
+        { group: 'notifications', discardPending: true },
+        'deleted, its consumers would lose',
+      ],
+    ] as const) {
+      const answer = await postJson(watcher, path, body);
+      expect(answer.status, path).toBe(409);
+      expect((await json(answer)).message, path).toMatch(
+        `group notifications was not created by Streamscope: it is another application's, and ${message}`,
+      );
+    }
     expect(watcher.server.pipeline.producer.state().running).toBe(false);
     expect(await redisSuite.redis.xlen(streamKey)).toBe(10);
     expect(await groupState(streamKey, 'notifications')).toEqual(before);

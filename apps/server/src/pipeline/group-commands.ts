@@ -80,6 +80,11 @@ export class GroupCommands {
    */
   async setPosition(group: string, id: string): Promise<CommandResults['group.setid']> {
     if (id !== '$') await this.#refuseBeyondNewest(id, 'id');
+    await this.#refuseAnotherApplications(
+      group,
+      'moved, its consumers would process again what they had processed, or never be handed what it skips',
+      'XGROUP SETID',
+    );
     await this.#refuseRewindElsewhere(group, id);
     // A worker blocked on `>` reads from the new cursor the moment an append wakes it, before the script's reply
     // is here: until then every `>` delivery asks the guard (a lookup too many for a forward move, nothing more).
@@ -122,6 +127,11 @@ export class GroupCommands {
    */
   async delete(group: string, discardPending: boolean): Promise<CommandResults['group.delete']> {
     const info = await this.#groupInfo(group);
+    await this.#refuseAnotherApplications(
+      group,
+      'deleted, its consumers would lose their pending entries and every read would fail',
+      'XGROUP DESTROY',
+    );
     // Read in the same step as XINFO's reply: what this server's consumers have in hand, they finish and ack as
     // they stop, so only the rest would be forgotten. (A group at work always has some pending.)
     const inHand = this.#pool
@@ -222,6 +232,20 @@ export class GroupCommands {
         `group ${group} is read by Streamscope workers in another process (${listed(elsewhere)}): moved back from here, they would process again what they had processed, as only this server would know to ask the group's once-per-ID guard. ${where}`,
       );
     }
+  }
+
+  /**
+   * A group Streamscope did not create is another application's: its cursor and its existence are that
+   * application's to change. Redis's idle times cannot tell whether its consumers are at work (on Redis 7.0 one
+   * blocked on an empty stream looks idle), so the refusal does not wait for them to seem gone.
+   */
+  async #refuseAnotherApplications(group: string, consequence: string, command: string): Promise<void> {
+    const { foreignGroups } = await this.#choices.ownership();
+    if (!foreignGroups.includes(group)) return;
+    throw new CommandError(
+      'refused',
+      `group ${group} was not created by Streamscope: it is another application's, and ${consequence}. Run ${command} yourself if that is what you mean`,
+    );
   }
 
   /** The group as XINFO GROUPS reports it; not found when the stream has no such group. */
