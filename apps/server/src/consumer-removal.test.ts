@@ -59,10 +59,11 @@ it('removing a consumer while events keep arriving loses nothing', async () => {
 it('removing a consumer that crashed elsewhere hands what it held to a worker here, which processes it', async () => {
   const { pipeline } = test.server;
   const { stream } = pipeline;
-  // Another client read five entries as "crashed-pod" and died without acking them.
+  // A Streamscope group, whose worker in another process read five entries as "crashed-pod" and died without
+  // acking them.
   const ids = await pipeline.produce(5);
   await waitForIdle(pipeline);
-  await stream.ensureGroup('billing', '0-0');
+  await pipeline.createGroup('billing', '0-0');
   const crashed = await stream.consume('billing', 'crashed-pod', 1_000_000, null);
   expect(crashed.length).toBeGreaterThanOrEqual(5);
   // Read as a moment ago, it may well be running: refused, as taking what it holds would have it handled twice.
@@ -94,10 +95,6 @@ it('removing a consumer that crashed elsewhere hands what it held to a worker he
     })
     .toMatchObject({ pending: 0 });
   expect((await stream.infoConsumers('billing')).map((consumer) => consumer.name)).toEqual(['pod-here']);
-  // Another client's group, which the API will not delete: its consumer here stopped, and deleted by hand, as its
-  // application would, or the resets below would be refused as resets of a stream with another's group.
-  await pipeline.pool.closeGroup('billing');
-  await stream.deleteGroup('billing');
   // A name Redis does not know at all is still a 404.
   await expect(pipeline.removeConsumer('billing', 'never-was')).rejects.toThrow(
     /no consumer billing\/never-was/,

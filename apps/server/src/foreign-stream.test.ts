@@ -175,6 +175,12 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
         `group notifications was not created by Streamscope: it is another application's, and ${message}`,
       );
     }
+    // Nor joins it through the API: a worker here would ack its entries with the demo handler.
+    const join = await postJson(watcher, '/api/consumer/add', { group: 'notifications', name: 'pod-9' });
+    expect(join.status).toBe(409);
+    expect((await json(join)).message).toMatch(
+      'group notifications was not created by Streamscope: a consumer added here would take its entries',
+    );
     expect(watcher.server.pipeline.producer.state().running).toBe(false);
     expect(await redisSuite.redis.xlen(streamKey)).toBe(10);
     expect(await groupState(streamKey, 'notifications')).toEqual(before);

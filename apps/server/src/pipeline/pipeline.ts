@@ -509,6 +509,14 @@ export class Pipeline {
         );
       }
       await this.#elsewhere.refuseTaken(group, name);
+      // Another application's group: a worker here would take its entries and ack them with the demo handler,
+      // their real work never done. Joining one is for the operator to ask at start (`--seed`), knowing it.
+      if ((await this.#choices.ownership()).foreignGroups.includes(group)) {
+        throw new CommandError(
+          'refused',
+          `group ${group} was not created by Streamscope: a consumer added here would take its entries from its application's consumers and ack them with the demo handler, their work never done. To join it all the same, start a server with --seed ${group}=<name>`,
+        );
+      }
       // A group the add creates is Streamscope's, as one `group.create` makes: noted before its worker reads.
       if (await this.stream.ensureGroup(group, '0-0')) await this.#choices.recordOwned([group]);
       await this.pool.add(group, name);
