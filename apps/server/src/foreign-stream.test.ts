@@ -138,6 +138,9 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
     const streamKey = await applicationStream('foreign-watch');
     const before = await groupState(streamKey, 'notifications');
     const watcher = await start(['--stream-key', streamKey, '--no-reset', '--seed', 'none']);
+    // The page is told whose the group is, and offers none of what is refused below.
+    const { groups } = await json(watcher.server.app.request('/api/state'));
+    expect(groups).toMatchObject([{ name: 'notifications', createdByStreamscope: false }]);
     for (const [path, body] of [
       ['/api/reset', {}],
       ['/api/produce', { count: 1 }],
@@ -190,6 +193,9 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
     const streamKey = uniqueStreamKey('own-unseeded');
     const own = await start(['--stream-key', streamKey, '--seed', 'none']);
     expect((await postJson(own, '/api/produce', { count: 3 })).status).toBe(200);
+    expect((await postJson(own, '/api/group/create', { group: 'audit', startId: '0-0' })).status).toBe(200);
+    const { groups } = await json(own.server.app.request('/api/state'));
+    expect(groups).toMatchObject([{ name: 'audit', createdByStreamscope: true }]);
     expect((await postJson(own, '/api/reset', {})).status).toBe(200);
     expect((await postJson(own, '/api/produce', { count: 2 })).status).toBe(200);
     expect(await redisSuite.redis.xlen(streamKey)).toBe(2);

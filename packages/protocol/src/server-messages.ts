@@ -87,6 +87,12 @@ export type ConsumerView = z.infer<typeof consumerSchema>;
 
 const groupSchema = z.object({
   name: z.string(),
+  /**
+   * Whether Streamscope created it (seeded, `group.create`, or a consumer's add), as `<stream key>:owned` notes.
+   * `false`: another application's group, which Streamscope watches and will not join, move or delete through its
+   * API.
+   */
+  createdByStreamscope: z.boolean(),
   pending: z.number(),
   lastDeliveredId: z.string(),
   entriesRead: z.number().nullable(),

@@ -108,13 +108,14 @@ export class SnapshotBuilder {
     const reader = this.#reader;
     const deadLetters = this.#deadLetters;
     const { stream, pool, producer, options } = this.#pipeline;
-    const [info, tail, allGroups, dlqLength, dlqNewest, connected] = await Promise.all([
+    const [info, tail, allGroups, dlqLength, dlqNewest, connected, owned] = await Promise.all([
       reader.infoStreamSummary(),
       reader.tailBounded(TAIL_LENGTH, TAIL_BOUNDS),
       reader.infoGroups(),
       deadLetters.length(),
       deadLetters.newestBounded(DLQ_ROWS, DLQ_BOUNDS),
       ConnectedConsumers.of(reader),
+      this.#pipeline.ownedGroups(),
     ]);
     const workers = pool.workers();
     const { kept: groups, omitted: groupsOmitted } = chooseGroups(
@@ -172,6 +173,7 @@ export class SnapshotBuilder {
       ...omittedOf('tailOmitted', tail, TAIL_LENGTH, info?.length ?? 0),
       groups: perGroup.map(({ group, consumers, oldestPendingId, backlog }) => ({
         ...groupView(group, consumers, workers, connected, rates.groups.get(group.name)),
+        createdByStreamscope: owned?.has(group.name) ?? false,
         ...backlog,
         oldestPendingMs: oldestPendingId === null ? null : entryAgeMs(oldestPendingId, at),
         autoReap: this.#pipeline.autoReapEnabled(group.name),
@@ -285,7 +287,10 @@ function groupView(
   workers: readonly ConsumerWorker[],
   connected: ConnectedConsumers | null,
   rates: { deliveredPerSec: number; ackedPerSec: number } | undefined,
-): Omit<GroupView, 'oldestPendingMs' | 'autoReap' | 'duplicates' | 'deadLettered' | 'trimmedUnread'> {
+): Omit<
+  GroupView,
+  'oldestPendingMs' | 'autoReap' | 'duplicates' | 'deadLettered' | 'trimmedUnread' | 'createdByStreamscope'
+> {
   const ours = new Map(workers.filter((worker) => worker.group === group.name).map((w) => [w.name, w]));
   const connectedNames = new Set(connected?.consumersOf(group.name) ?? []);
   // A worker Redis does not list yet (it has not read once) is still part of the group's picture, here or in

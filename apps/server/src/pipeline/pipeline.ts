@@ -456,6 +456,11 @@ export class Pipeline {
     });
   }
 
+  /** The groups Streamscope created on the stream, as noted in Redis; `null` when none is. */
+  ownedGroups(): Promise<ReadonlySet<string> | null> {
+    return this.#choices.ownedGroups();
+  }
+
   /**
    * Refuses demo appends (a produce, a poison pill, the continuous producer) to a stream that is not all
    * Streamscope's: they would reach another application's consumers, and their `MAXLEN ~` trim what those have

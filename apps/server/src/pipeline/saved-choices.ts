@@ -86,6 +86,11 @@ export class SavedChoices {
     return this.#controls.ownedKey;
   }
 
+  /** The groups noted as Streamscope's; `null` when nothing is (see `OperatorControls.ownedGroups`). */
+  ownedGroups(): Promise<ReadonlySet<string> | null> {
+    return this.#controls.ownedGroups();
+  }
+
   /** What of the stream is another application's (see `streamOwnership`). */
   ownership(): Promise<StreamOwnership> {
     return streamOwnership(this.#stream, this.#controls);

@@ -30,6 +30,8 @@ interface ConsumerCardProps {
   group: string;
   /** Its name: the card reads its figures from the store itself (see below). */
   name: string;
+  /** Its group is another application's (see `GroupView.createdByStreamscope`). */
+  foreignGroup?: boolean;
   /** This consumer's alerts (`group/consumer` subjects); the shared empty list when none, so memo holds. */
   alerts: readonly AlertView[];
   onRemoved: (outcome: RemovalOutcome) => void;
@@ -39,6 +41,7 @@ interface ConsumerCardProps {
 export const ConsumerCard = memo(function ConsumerCard({
   group,
   name,
+  foreignGroup = false,
   alerts,
   onRemoved,
 }: ConsumerCardProps) {
@@ -55,6 +58,7 @@ export const ConsumerCard = memo(function ConsumerCard({
     <ConsumerCardBody
       cardRef={setCard}
       group={group}
+      foreignGroup={foreignGroup}
       consumer={last.current}
       alerts={alerts}
       onRemoved={onRemoved}
@@ -67,7 +71,14 @@ interface ConsumerCardBodyProps extends Omit<ConsumerCardProps, 'name'> {
   consumer: ConsumerView;
 }
 
-function ConsumerCardBody({ cardRef, group, consumer, alerts, onRemoved }: ConsumerCardBodyProps) {
+function ConsumerCardBody({
+  cardRef,
+  group,
+  foreignGroup,
+  consumer,
+  alerts,
+  onRemoved,
+}: ConsumerCardBodyProps) {
   const headingId = useId();
   const { name, worker } = consumer;
   const { value: recent, holdWhileFocused } = useHoldWhileFocused(
@@ -129,9 +140,11 @@ function ConsumerCardBody({ cardRef, group, consumer, alerts, onRemoved }: Consu
         <p className="consumer-note">
           {consumer.connected === true
             ? 'Runs in another process: pause, crash or remove it there.'
-            : consumer.connected === false
-              ? 'No worker runs it: Redis keeps its name and what it holds pending; Remove hands that to a consumer running here.'
-              : 'No worker runs it here, so this server has no record of its deliveries.'}
+            : foreignGroup
+              ? "Another application's consumer: what it reads and acks is that application's; Streamscope watches it."
+              : consumer.connected === false
+                ? 'No worker runs it: Redis keeps its name and what it holds pending; Remove hands that to a consumer running here.'
+                : 'No worker runs it here, so this server has no record of its deliveries.'}
         </p>
       ) : (
         <div className="consumer-recent" {...holdWhileFocused}>

@@ -86,6 +86,14 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }:
           {group.name}
         </h2>
         <span className="panel-subtitle">consumer group</span>
+        {group.createdByStreamscope ? null : (
+          <span
+            className="badge"
+            title="Streamscope did not create this group: it watches it, and leaves its consumers, cursor and existence to the application that reads it"
+          >
+            another application's
+          </span>
+        )}
         <AlertBadges alerts={groupAlerts} />
         {/* One cluster, right-aligned: when badges push it to a line of its own it goes whole, rather than
             leave a switch's separator at the start of the next line. */}
@@ -172,6 +180,7 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }:
                 key={consumer.name}
                 group={group.name}
                 name={consumer.name}
+                foreignGroup={!group.createdByStreamscope}
                 alerts={alertsFor(alerts, group.name, consumer.name)}
                 onRemoved={onRemoved}
               />
@@ -193,46 +202,55 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }:
           </OutcomeNote>
         )}
 
-        {runsHere || group.consumers.length === 0 ? null : (
+        {group.createdByStreamscope ? null : (
+          <p className="consumer-note">
+            Another application's group: Streamscope watches it and will not add a consumer to it, move its
+            cursor or delete it, as its consumers' work is that application's.
+            {runsHere ? ' This server joined it as its start asked (--seed).' : ''}
+          </p>
+        )}
+        {!group.createdByStreamscope || runsHere || group.consumers.length === 0 ? null : (
           <p className="consumer-note" id={addNoteId}>
             No consumer of {group.name} runs on this server: one added here runs the demo handler, which acks
             what it is handed, taking entries from the group's other consumers.
           </p>
         )}
-        <form className="add-consumer" onSubmit={onAdd} aria-busy={add.pending}>
-          <div className="form-row">
-            <TextField
-              label={
+        {group.createdByStreamscope ? (
+          <form className="add-consumer" onSubmit={onAdd} aria-busy={add.pending}>
+            <div className="form-row">
+              <TextField
+                label={
+                  <>
+                    Consumer name
+                    <span className="sr-only">
+                      {' '}
+                      for {group.name}, {suggestedName} if left empty
+                    </span>
+                  </>
+                }
+                placeholder={suggestedName}
+                value={name}
+                onChange={setName}
+                validity={add.field('name')}
+              />
+              <button
+                type="submit"
+                aria-label={`Add consumer to ${group.name}`}
+                aria-describedby={runsHere || group.consumers.length === 0 ? undefined : addNoteId}
+              >
+                Add consumer
+              </button>
+            </div>
+            <ActionFeedback error={add.error} errorId={add.errorId}>
+              {add.result === null ? null : (
                 <>
-                  Consumer name
-                  <span className="sr-only">
-                    {' '}
-                    for {group.name}, {suggestedName} if left empty
-                  </span>
+                  Added <strong>{add.result.name}</strong>
                 </>
-              }
-              placeholder={suggestedName}
-              value={name}
-              onChange={setName}
-              validity={add.field('name')}
-            />
-            <button
-              type="submit"
-              aria-label={`Add consumer to ${group.name}`}
-              aria-describedby={runsHere || group.consumers.length === 0 ? undefined : addNoteId}
-            >
-              Add consumer
-            </button>
-          </div>
-          <ActionFeedback error={add.error} errorId={add.errorId}>
-            {add.result === null ? null : (
-              <>
-                Added <strong>{add.result.name}</strong>
-              </>
-            )}
-          </ActionFeedback>
-        </form>
-        <GroupManage group={group} onDeleted={onDeleted} />
+              )}
+            </ActionFeedback>
+          </form>
+        ) : null}
+        {group.createdByStreamscope ? <GroupManage group={group} onDeleted={onDeleted} /> : null}
       </div>
     </section>
   );

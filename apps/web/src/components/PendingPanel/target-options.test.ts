@@ -11,6 +11,7 @@ import {
 
 const group = (name: string, consumers: GroupView['consumers']): GroupView => ({
   name,
+  createdByStreamscope: true,
   pending: 0,
   lastDeliveredId: '0-0',
   entriesRead: 0,
