@@ -197,7 +197,7 @@ function connect(): void {
     lastMessageAt = openedAt;
     stopWatchdog();
     watchdog = setInterval(() => checkSilence(ws), 1_000);
-    store().setConnection({ status: 'open', retryAt: null, failures: 0, everConnected: true });
+    store().setConnection({ status: 'open', retryAt: null, failures: 0, everConnected: true, refused: null });
   });
   ws.addEventListener('message', (event: MessageEvent<unknown>) => {
     if (socket !== ws) return;
@@ -205,7 +205,30 @@ function connect(): void {
     receive(event.data);
   });
   // 'error' is always followed by 'close', which is where reconnecting happens.
-  ws.addEventListener('close', () => lose(ws, 'the connection dropped before the server answered'));
+  ws.addEventListener('close', () => {
+    // Turned away at the handshake, the browser tells the page nothing of why: a plain request to the same
+    // address does (a page opened off loopback without its ?token= looped "reconnecting" for good).
+    if (socket === ws && openedAt === null) void askWhyRefused(ws.url);
+    lose(ws, 'the connection dropped before the server answered');
+  });
+}
+
+/** Sets `connection.refused` from what the server answers a plain GET of the WebSocket's address. */
+async function askWhyRefused(webSocketAddress: string): Promise<void> {
+  let status: number;
+  try {
+    status = (await fetch(webSocketAddress.replace(/^ws/, 'http'))).status;
+  } catch {
+    return; // the server is away: nothing refused the page
+  }
+  store().setConnection({
+    refused:
+      status === 401
+        ? 'this server needs its token: open the page as /?token=…'
+        : status === 403
+          ? 'this server refuses pages from this origin or host name'
+          : null,
+  });
 }
 
 /** The connection `ws` is over: its commands fail with `reason`, and the next one is scheduled. */

@@ -32,6 +32,11 @@ export interface ConnectionState {
   failures: number;
   /** Whether this page has been connected at least once, to tell "connecting" from "reconnecting". */
   everConnected: boolean;
+  /**
+   * Why the server turned the page's WebSocket away (its token is missing or wrong, or its origin foreign), as a
+   * plain request to the same address said after a handshake failed; `null` when it did not.
+   */
+  refused: string | null;
 }
 
 export interface FeedItem {
@@ -148,7 +153,7 @@ function forgetStream(state: State): Partial<State> {
 }
 
 export const useDashboard = create<State>()((set) => ({
-  connection: { status: 'connecting', retryAt: null, failures: 0, everConnected: false },
+  connection: { status: 'connecting', retryAt: null, failures: 0, everConnected: false, refused: null },
   hello: null,
   serverVersion: null,
   health: null,

@@ -19,7 +19,13 @@ export function connectionLabel(connection: ConnectionState, now: number): Conne
       };
     case 'waiting': {
       const seconds = Math.max(1, Math.ceil(((connection.retryAt ?? now) - now) / 1000));
-      return { text: 'disconnected — reconnecting', countdown: ` in ${seconds}s` };
+      return {
+        text:
+          connection.refused === null
+            ? 'disconnected — reconnecting'
+            : `refused: ${connection.refused}; trying again`,
+        countdown: ` in ${seconds}s`,
+      };
     }
   }
 }
