@@ -22,8 +22,9 @@ export function TailPanel() {
         <EntryTable entries={shown} caption="Newest stream entries" emptyText="The stream is empty." />
         {omitted > 0 ? (
           <p className="muted tail-omitted">
-            The next {formatCount(omitted)} of the newest 10 are left out: they are large, and a snapshot
-            reads about 1 MB of entries and sends about 128 KB. Replay shows them.
+            The next {formatCount(omitted)} of the newest 10 are left out: the entries shown (or the first
+            left out) are large, and a snapshot reads about 1 MB of entries and sends about 128 KB. Replay
+            shows them.
           </p>
         ) : null}
       </div>
