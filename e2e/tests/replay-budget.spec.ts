@@ -22,6 +22,18 @@ test('a replay of entries too large to send at once stops short, says so, and go
   expect(firstCount).toBeGreaterThan(0);
   expect(firstCount).toBeLessThan(30);
 
+  // One entry's timeline shows the start of its 300,000-character field, the rest on request.
+  await replay
+    .getByRole('table')
+    .getByRole('button', { name: /^\d+-\d+/ })
+    .first()
+    .click();
+  const showAll = dashboard.timeline.getByRole('button', { name: 'Show all of body, 300,000 characters' });
+  await expect(showAll).toBeVisible();
+  await showAll.click();
+  await expect(showAll).toHaveCount(0);
+  await dashboard.page.keyboard.press('Escape');
+
   await replay.getByRole('button', { name: /^Replay on from \d+-\d+$/ }).click();
   await expect(replay.getByLabel('Start')).toHaveValue(/^\d+-\d+$/);
   await expect(replay.getByText(/^\d+ entries from \d+-\d+ to \+/)).toBeVisible();

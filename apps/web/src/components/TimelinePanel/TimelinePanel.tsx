@@ -2,6 +2,7 @@ import { type KeyboardEvent, useEffect, useId, useMemo, useRef } from 'react';
 import { formatClockMs, formatDuration } from '../../lib/format';
 import { describeEvent, KIND_TONE } from '../../lib/lifecycle';
 import { useDashboard } from '../../store/store';
+import { FieldValue } from './FieldValue';
 import { closeEntryTimeline, FOCUSABLE } from './open-timeline';
 import { timelineLanes } from './timeline-groups';
 import './TimelinePanel.css';
@@ -100,7 +101,9 @@ export function TimelinePanel() {
               {Object.entries(timeline.entry.fields).map(([name, value]) => (
                 <div key={name}>
                   <dt className="mono">{name}</dt>
-                  <dd className="mono">{value}</dd>
+                  <dd className="mono">
+                    <FieldValue name={name} value={value} />
+                  </dd>
                 </div>
               ))}
             </dl>
