@@ -96,7 +96,7 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
       'email-sender-2:2',
       'worker-a:0',
     ]);
-    // One the application reads as now is not taken from it: worker-a would handle its four a second time.
+    // The application's consumers are not taken from it: worker-a would ack their four with the demo handler.
     await redisSuite.redis.xreadgroup('GROUP', 'notifications', 'email-sender-1', 'STREAMS', streamKey, '0');
     const removal = await postJson(server, '/api/consumer/remove', {
       group: 'notifications',
@@ -104,7 +104,7 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
     });
     expect(removal.status).toBe(409);
     expect((await json(removal)).message).toMatch(
-      /notifications\/email-sender-1 is in use: Redis saw it read \d+ ms ago, from another client\. Stop it there first/,
+      "consumer notifications/email-sender-1 is another application's (Streamscope did not create group notifications)",
     );
     expect((await groupState(streamKey, 'notifications')).consumers).toEqual([
       'email-sender-1:4',
@@ -178,6 +178,15 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
         `group notifications was not created by Streamscope: it is another application's, and ${message}`,
       );
     }
+    // Nor removes one of its consumers, whose entries a worker here would ack with the demo handler.
+    const removal = await postJson(watcher, '/api/consumer/remove', {
+      group: 'notifications',
+      name: 'email-sender-1',
+    });
+    expect(removal.status).toBe(409);
+    expect((await json(removal)).message).toMatch(
+      "consumer notifications/email-sender-1 is another application's",
+    );
     // Nor joins it through the API: a worker here would ack its entries with the demo handler.
     const join = await postJson(watcher, '/api/consumer/add', { group: 'notifications', name: 'pod-9' });
     expect(join.status).toBe(409);

@@ -551,6 +551,14 @@ export class Pipeline {
           `consumer ${group}/${name} is run by a Streamscope worker in another process: remove it there`,
         );
       }
+      // Nor another application's consumer: what it holds, handed to a worker here, would be acked with the demo
+      // handler, that application's work on it never done.
+      if (!this.pool.find(group, name) && (await this.#choices.ownership()).foreignGroups.includes(group)) {
+        throw new CommandError(
+          'refused',
+          `consumer ${group}/${name} is another application's (Streamscope did not create group ${group}): what it holds, handed to a worker here, would be acked with the demo handler, its work never done. Its application is the one to remove it`,
+        );
+      }
       // Nor one another client reads as now: its entries handed over here would be handled twice, once by each.
       const seen = await this.#elsewhere.seenReading(group, name);
       if (seen !== null) {

@@ -92,6 +92,7 @@ function ConsumerCardBody({
     paused,
     connected: consumer.connected,
     crashQueued: worker?.crashQueued ?? 0,
+    foreignGroup: foreignGroup === true,
     onRemoved,
   });
 

@@ -63,6 +63,8 @@ const orNone = (value: number | null) => (value === null ? '—' : formatCount(v
 interface ConsumerRowProps {
   group: string;
   name: string;
+  /** Its group is another application's (see `GroupView.createdByStreamscope`). */
+  foreignGroup: boolean;
   /** This consumer's alerts; the shared empty list when none, so memo holds. */
   alerts: readonly AlertView[];
   onRemoved: Removed;
@@ -72,7 +74,13 @@ interface ConsumerRowProps {
  * One consumer as a table row. Like a card it follows the store itself, and only while on screen; and it renders
  * again only when what it shows changed, so the table re-ordering its rows costs no row a render.
  */
-const ConsumerRow = memo(function ConsumerRow({ group, name, alerts, onRemoved }: ConsumerRowProps) {
+const ConsumerRow = memo(function ConsumerRow({
+  group,
+  name,
+  foreignGroup,
+  alerts,
+  onRemoved,
+}: ConsumerRowProps) {
   const nameId = useId();
   const [row, setRow] = useState<HTMLTableRowElement | null>(null);
   const selected = useDashboardWhileVisible(
@@ -93,6 +101,7 @@ const ConsumerRow = memo(function ConsumerRow({ group, name, alerts, onRemoved }
     paused: figures?.paused ?? false,
     connected: figures?.connected ?? null,
     crashQueued: figures?.crashQueued ?? 0,
+    foreignGroup,
     onRemoved,
   });
   if (figures === undefined) return null;
@@ -170,6 +179,8 @@ function SortHeader({
 
 interface ConsumerTableProps {
   group: string;
+  /** The group is another application's (see `GroupView.createdByStreamscope`). */
+  foreignGroup?: boolean;
   /** The group's consumers from the snapshot its panel shows, in the server's counting order. */
   consumers: readonly ConsumerView[];
   alerts: AlertIndex;
@@ -188,6 +199,7 @@ interface ConsumerTableProps {
  */
 export function ConsumerTable({
   group,
+  foreignGroup = false,
   consumers,
   alerts,
   onRemoved,
@@ -233,6 +245,7 @@ export function ConsumerTable({
                 key={name}
                 group={group}
                 name={name}
+                foreignGroup={foreignGroup}
                 alerts={alertsFor(alerts, group, name)}
                 onRemoved={onRemoved}
               />

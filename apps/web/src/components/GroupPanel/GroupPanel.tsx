@@ -167,6 +167,7 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }:
         ) : compact ? (
           <ConsumerTable
             group={group.name}
+            foreignGroup={!group.createdByStreamscope}
             consumers={group.consumers}
             alerts={alerts}
             onRemoved={onRemoved}

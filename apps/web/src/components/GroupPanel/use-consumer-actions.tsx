@@ -18,6 +18,8 @@ interface ConsumerActionsOptions {
   connected: boolean | null;
   /** Deliveries its worker will still drop; the crash message is shown while there are some. */
   crashQueued: number;
+  /** Its group is another application's: a consumer of it no worker here runs is that application's to remove. */
+  foreignGroup?: boolean;
   onRemoved: (outcome: RemovalOutcome) => void;
 }
 
@@ -33,6 +35,7 @@ export function useConsumerActions({
   paused,
   connected,
   crashQueued,
+  foreignGroup = false,
   onRemoved,
 }: ConsumerActionsOptions) {
   // One request at a time per consumer: the error shown is the one its last button got.
@@ -95,13 +98,15 @@ export function useConsumerActions({
         className="small"
         aria-label={`Remove ${name}`}
         // Another process's worker is that process's to remove; a dead one's entries can be taken over here.
-        disabled={!hasWorker && connected === true}
+        disabled={!hasWorker && (connected === true || foreignGroup)}
         title={
           hasWorker
             ? undefined
             : connected
               ? 'Its worker runs in another process: remove it there'
-              : 'Hand what it holds to a consumer of this group running here, then delete it'
+              : foreignGroup
+                ? "Another application's consumer: that application removes it"
+                : 'Hand what it holds to a consumer of this group running here, then delete it'
         }
         onClick={() =>
           void action
