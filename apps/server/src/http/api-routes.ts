@@ -2,7 +2,7 @@ import type { Command, Snapshot } from '@streamscope/protocol';
 import { type Context, Hono } from 'hono';
 import { CommandError } from '../pipeline/command-error.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
-import { READ_ONLY_COMMANDS, refusedAtOnce, runCommand } from '../pipeline/run-command.js';
+import { READ_ONLY_COMMANDS, refuseAtOnce, runCommand } from '../pipeline/run-command.js';
 import type { ClientLimit } from './client-limit.js';
 import { COMMAND_TYPES, parseCommand } from './parse-command.js';
 
@@ -22,8 +22,7 @@ export function apiRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps, limit:
   const api = new Hono();
   // Validated first: a malformed request is answered 400 without taking one of the client's slots.
   const run = async (c: Context, command: Command) => {
-    const refused = refusedAtOnce(pipeline, command);
-    if (refused) throw refused;
+    refuseAtOnce(pipeline, command);
     const result = await limit.run(c, () => runCommand(pipeline, command));
     if (!READ_ONLY_COMMANDS.has(command.type)) onChange();
     return c.json(result);

@@ -5,7 +5,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { WebSocket } from 'ws';
 import type { LiveClient, LiveHub } from '../live/live-hub.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
-import { READ_ONLY_COMMANDS, refusedAtOnce, runCommand } from '../pipeline/run-command.js';
+import { READ_ONLY_COMMANDS, refuseAtOnce, runCommand } from '../pipeline/run-command.js';
 import { type AccessOptions, originAllowed } from './access.js';
 import { ClientLimit, peerAddress } from './client-limit.js';
 import { errorReply } from './error-reply.js';
@@ -89,9 +89,10 @@ export function liveSocket(pipeline: Pipeline, hub: LiveHub, access: AccessOptio
           hub.sendTo(client, { type: 'error', ...message.error });
           return;
         }
-        const refused = refusedAtOnce(pipeline, message.command);
-        if (refused) {
-          sendError(hub, client, message.requestId, refused);
+        try {
+          refuseAtOnce(pipeline, message.command);
+        } catch (error) {
+          sendError(hub, client, message.requestId, error);
           return;
         }
         if (inFlight >= MAX_COMMANDS_IN_FLIGHT) {

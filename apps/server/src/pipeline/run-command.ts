@@ -42,15 +42,8 @@ type Handlers = {
  * waiting on anything: a consumer name taken here. Concurrent adds of one name are then told it is taken,
  * however many the client sent at once.
  */
-export function refusedAtOnce(pipeline: Pipeline, command: Command): CommandError | null {
-  if (command.type !== 'consumer.add') return null;
-  try {
-    pipeline.refuseNameTakenHere(command.group, command.name);
-    return null;
-  } catch (error) {
-    if (error instanceof CommandError) return error;
-    throw error;
-  }
+export function refuseAtOnce(pipeline: Pipeline, command: Command): void {
+  if (command.type === 'consumer.add') pipeline.refuseNameTakenHere(command.group, command.name);
 }
 
 /** Carries out one validated command; the JSON API and the WebSocket both come through here. */
@@ -71,7 +64,6 @@ function handlersFor(pipeline: Pipeline): Handlers {
   const { stream, pool, producer } = pipeline;
   return {
     produce: async ({ count, eventType }) => {
-      await pipeline.refuseAppendsToForeignStream();
       const ids = await pipeline.produce(count, eventType);
       return { produced: ids.length, firstId: ids[0] ?? null, lastId: ids.at(-1) ?? null };
     },
@@ -145,7 +137,6 @@ function handlersFor(pipeline: Pipeline): Handlers {
     },
     reset: async () => pipeline.reset(),
     'poison.inject': async ({ count }) => {
-      await pipeline.refuseAppendsToForeignStream();
       const ids = await pipeline.produce(count, POISON_EVENT_TYPE);
       return { produced: ids.length, ids };
     },
