@@ -43,6 +43,11 @@ export interface RemovalResult extends HandoverResult {
   readonly handedOverTo: string;
 }
 
+/** The refusal of a consumer name already taken here: it names the `name` argument, for a form to mark. */
+export function consumerExists(group: string, name: string): CommandError {
+  return new CommandError('conflict', `consumer ${group}/${name} already exists`, { fields: ['name'] });
+}
+
 /**
  * The workers this server runs, by group and name. Names are reserved synchronously, before any await, so
  * of concurrent adds of one name exactly one wins (the seed's "atomic consumer-name reservation").
@@ -82,9 +87,7 @@ export class ConsumerPool {
   ): Promise<ConsumerWorker> {
     const key = slotKey(group, name);
     if (this.#closed) throw shuttingDown();
-    if (this.#slots.has(key)) {
-      throw new CommandError('conflict', `consumer ${group}/${name} already exists`, { fields: ['name'] });
-    }
+    if (this.#slots.has(key)) throw consumerExists(group, name);
     const slot: Slot = { state: 'starting', worker: this.#makeWorker(group, name) };
     this.#slots.set(key, slot);
     try {

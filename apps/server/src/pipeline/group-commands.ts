@@ -240,8 +240,7 @@ export class GroupCommands {
    * blocked on an empty stream looks idle), so the refusal does not wait for them to seem gone.
    */
   async #refuseAnotherApplications(group: string, consequence: string, command: string): Promise<void> {
-    const { foreignGroups } = await this.#choices.ownership();
-    if (!foreignGroups.includes(group)) return;
+    if (!(await this.#choices.isAnotherApplicationsGroup(group))) return;
     throw new CommandError(
       'refused',
       `group ${group} was not created by Streamscope: it is another application's, and ${consequence}. Run ${command} yourself if that is what you mean`,

@@ -27,7 +27,7 @@ import { EntryHistory, feedRank } from '../live/entry-history.js';
 import { TickBuffer } from '../live/tick-buffer.js';
 import { CommandError, isRedisUnavailable, shuttingDown } from './command-error.js';
 import { ACTIVE_WITHIN_MS, consumersInRedis } from './consumer-activity.js';
-import { ConsumerPool, type StoppedConsumer, standingOf } from './consumer-pool.js';
+import { ConsumerPool, consumerExists, type StoppedConsumer, standingOf } from './consumer-pool.js';
 import { type ConsumerRef, DEMO_SEEDS, type GroupSeed, listed, refKey } from './consumer-ref.js';
 import { ContinuousProducer } from './continuous-producer.js';
 import { DemoHandlers, type GroupCounters } from './demo-handler.js';
@@ -280,7 +280,9 @@ export class Pipeline {
     else this.#tail?.pause();
   }
 
+  /** Demo events a client asked for (a produce, a poison pill); refused on another application's stream. */
   async produce(count: number, eventType?: string): Promise<string[]> {
+    await this.refuseAppendsToForeignStream();
     return this.#append(() => fakeOrders(count, eventType));
   }
 
@@ -497,9 +499,8 @@ export class Pipeline {
    * their client has too many requests running (429), which said nothing about the name.
    */
   refuseNameTakenHere(group: string, name: string): void {
-    if (this.pool.find(group, name) || this.#adding.has(refKey(group, name))) {
-      throw new CommandError('conflict', `consumer ${group}/${name} already exists`, { fields: ['name'] });
-    }
+    if (this.pool.find(group, name) || this.#adding.has(refKey(group, name)))
+      throw consumerExists(group, name);
   }
 
   async #addConsumer(group: string, name: string): Promise<void> {
@@ -516,7 +517,7 @@ export class Pipeline {
       await this.#elsewhere.refuseTaken(group, name);
       // Another application's group: a worker here would take its entries and ack them with the demo handler,
       // their real work never done. Joining one is for the operator to ask at start (`--seed`), knowing it.
-      if ((await this.#choices.ownership()).foreignGroups.includes(group)) {
+      if (await this.#choices.isAnotherApplicationsGroup(group)) {
         throw new CommandError(
           'refused',
           `group ${group} was not created by Streamscope: a consumer added here would take its entries from its application's consumers and ack them with the demo handler, their work never done. To join it all the same, start a server with --seed ${group}=<name>`,
@@ -553,7 +554,7 @@ export class Pipeline {
       }
       // Nor another application's consumer: what it holds, handed to a worker here, would be acked with the demo
       // handler, that application's work on it never done.
-      if (!this.pool.find(group, name) && (await this.#choices.ownership()).foreignGroups.includes(group)) {
+      if (!this.pool.find(group, name) && (await this.#choices.isAnotherApplicationsGroup(group))) {
         throw new CommandError(
           'refused',
           `consumer ${group}/${name} is another application's (Streamscope did not create group ${group}): what it holds, handed to a worker here, would be acked with the demo handler, its work never done. Its application is the one to remove it`,

@@ -96,6 +96,11 @@ export class SavedChoices {
     return streamOwnership(this.#stream, this.#controls);
   }
 
+  /** Whether the stream has this group and Streamscope did not create it: another application's. */
+  async isAnotherApplicationsGroup(group: string): Promise<boolean> {
+    return (await this.ownership()).foreignGroups.includes(group);
+  }
+
   /** The choices a start without reset brings back, as saved; the ones not valid are logged and left out. */
   async load(): Promise<SavedControls> {
     const saved = await this.#controls.load();
