@@ -22,8 +22,12 @@ export function useChartData<T>(select: (state: State) => T): T {
   const value = useDashboardWhileVisible(useContext(ChartsElement), select, null);
   const kept = useRef<{ value: T; at: number } | null>(null);
   const now = Date.now();
-  if (kept.current === null || (value !== kept.current.value && now - kept.current.at >= CHART_REFRESH_MS)) {
+  // The first data is taken at once: held back, a chart said it was waiting for a snapshot for a second after
+  // the rest of the page had drawn one.
+  const held = kept.current;
+  if (held === null || held.value === null || (value !== held.value && now - held.at >= CHART_REFRESH_MS)) {
     kept.current = { value, at: now };
+    return value;
   }
-  return kept.current.value;
+  return held.value;
 }
