@@ -99,6 +99,17 @@ test('a poison pill reaches the dead-letter stream while the rest flows; requeue
   await dashboard.produceEvents(3);
   await expect(dashboard.stat(analytics, 'Pending')).toHaveText('4');
   await expect(analytics.getByText('pending over 2').first()).toBeVisible();
+  // The header gathers every alert; Escape closes its list, and a line leads to the group it is about.
+  const alertCount = page.getByText(/^\d+ alerts?$/);
+  const alertList = page.getByRole('list', { name: 'Alerts' });
+  await alertCount.click();
+  await expect(alertList.getByRole('button', { name: 'analytics pending over 2' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(alertList).toBeHidden();
+  await alertCount.click();
+  await alertList.getByRole('button', { name: 'analytics pending over 2' }).click();
+  await expect(alertList).toBeHidden();
+  await expect(analytics.getByRole('heading', { name: 'analytics' })).toBeFocused();
 
   // Before trimming everything, the preview says what would go from under each group.
   await dashboard.retention.getByLabel(/^MAXLEN/).fill('0');

@@ -80,7 +80,11 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }:
   };
 
   return (
-    <section className={`panel group-panel${compact ? ' is-compact' : ''}`} aria-labelledby={headingId}>
+    <section
+      className={`panel group-panel${compact ? ' is-compact' : ''}`}
+      aria-labelledby={headingId}
+      data-group={group.name}
+    >
       <header className="panel-header">
         <h2 id={headingId} ref={heading} tabIndex={-1} className="panel-title group-name">
           {group.name}

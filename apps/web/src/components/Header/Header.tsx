@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { useCommand } from '../../hooks/use-command';
 import { formatClock, formatCount } from '../../lib/format';
 import { useDashboard } from '../../store/store';
+import { AlertSummary } from '../AlertSummary/AlertSummary';
 import { ConnectionStatus } from '../ConnectionStatus/ConnectionStatus';
 import './Header.css';
 
@@ -49,6 +50,7 @@ export function Header() {
         </p>
       ) : null}
       <div className="header-actions">
+        <AlertSummary />
         <ConnectionStatus />
         <div className="reset">
           <button
