@@ -381,6 +381,65 @@ describe('dead-letter stream', () => {
     expect((await stream.pendingSummary('g')).count).toBe(0);
   });
 
+  it('dead-letters one pending entry by hand with its consumer and delivery count, acked in the same step', async () => {
+    const { stream, deadLetters } = setUp();
+    await stream.ensureGroup('g', '0-0');
+    const [first = '', second = ''] = await stream.produceBatch([
+      { type: 'order.placed', payload: { n: 1 } },
+      { type: 'order.paid', payload: { n: 2 } },
+    ]);
+    await stream.consume('g', 'w1', 2, null);
+    await stream.claim('g', 'w2', [first], 0);
+
+    const outcome = await deadLetters.sendPending('g', first, 'parked by hand');
+    expect(outcome).toMatchObject({ sent: true, consumer: 'w2', deliveryCount: 2, trimmed: false });
+    const [letter] = await deadLetters.newest(1);
+    expect(letter).toMatchObject({ originalId: first, group: 'g', consumer: 'w2', deliveryCount: 2 });
+    expect(letter?.reason).toBe('parked by hand');
+    expect(letter?.fields).toMatchObject({ type: 'order.placed', n: '1' });
+    // Its neighbour stays where it was; the entry itself is no longer pending, so a second send writes nothing.
+    expect((await stream.pendingDetail('g')).map((row) => row.id)).toEqual([second]);
+    expect(await deadLetters.sendPending('g', first, 'again')).toEqual({ sent: false, pending: null });
+    expect(await deadLetters.length()).toBe(1);
+  });
+
+  it('leaves an entry idle less than minIdleMs where it is, answering with its row; never-delivered ones are not pending', async () => {
+    const { stream, deadLetters } = setUp();
+    await stream.ensureGroup('g', '0-0');
+    const [read = '', unread = ''] = await stream.produceBatch([
+      { type: 'order.placed', payload: {} },
+      { type: 'order.paid', payload: {} },
+    ]);
+    await stream.consume('g', 'w', 1, null);
+    const outcome = await deadLetters.sendPending('g', read, 'x', { minIdleMs: 3_600_000 });
+    expect(outcome).toMatchObject({ sent: false, pending: { id: read, consumer: 'w', deliveries: 1 } });
+    expect(await deadLetters.sendPending('g', unread, 'x')).toEqual({ sent: false, pending: null });
+    expect(await deadLetters.length()).toBe(0);
+    expect((await stream.pendingSummary('g')).count).toBe(1);
+  });
+
+  it('dead-letters by hand an entry trimmed while pending, saying it was, with no payload to requeue', async () => {
+    const { stream, deadLetters } = setUp();
+    await stream.ensureGroup('g', '0-0');
+    const [id = ''] = await stream.produceBatch([{ type: 'order.placed', payload: {} }]);
+    await stream.consume('g', 'w', 1, null);
+    await stream.trimMaxlen(0, { approx: false });
+    expect(await deadLetters.sendPending('g', id, 'x')).toMatchObject({ sent: true, trimmed: true });
+    expect((await deadLetters.newest(1))[0]?.fields).toEqual({});
+    expect((await stream.pendingSummary('g')).count).toBe(0);
+  });
+
+  it('refuses bad arguments to sendPending before any Redis call', async () => {
+    const { deadLetters } = setUp();
+    await expect(deadLetters.sendPending('', '1-0', 'x')).rejects.toThrow(StreamArgumentError);
+    await expect(deadLetters.sendPending('g', 'nope', 'x')).rejects.toThrow(/id/);
+    await expect(deadLetters.sendPending('g', '1-0', '')).rejects.toThrow(/reason/);
+    await expect(deadLetters.sendPending('g', '1-0', 'x', { minIdleMs: -1 })).rejects.toThrow(/minIdleMs/);
+    await expect(
+      deadLetters.sendPending('g', '1-0', 'x', { minIdle: 5 } as unknown as { minIdleMs: number }),
+    ).rejects.toThrow(/did you mean minIdleMs/);
+  });
+
   it('a bare millisecond names the entry at sequence 0, as XACK reads it: a pending neighbour is not lettered for it', async () => {
     const { stream, deadLetters } = setUp();
     await stream.ensureGroup('g', '0-0');

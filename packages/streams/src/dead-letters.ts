@@ -21,7 +21,7 @@ import { type AutoclaimOptions, assertEventStream, type EventStream } from './ev
 import { type BoundedRow, parseFlatEntries, setField } from './replies.js';
 import { assertEntryId, entryIdTime, fullEntryId, isBeyondIdSpace, nextEntryId, show } from './stream-ids.js';
 import { BOUNDED_READ_COMMAND, libraryScript } from './stream-scripts.js';
-import type { AutoclaimResult, EventFields, HandoverResult } from './types.js';
+import type { AutoclaimResult, EventFields, HandoverResult, PendingEntry } from './types.js';
 
 export type {
   RequeueResult,
@@ -64,6 +64,31 @@ export interface BoundedDeadLetter extends DeadLetter {
   /** What was left out; absent when nothing was. */
   readonly cut?: EntryCut;
 }
+
+export interface SendPendingOptions {
+  /** Leave the entry alone unless it has been idle this long (its consumer may be handling it); 0 by default. */
+  readonly minIdleMs?: number;
+}
+
+/** What `sendPending` did: the letter it wrote, or why it wrote none. */
+export type SendPendingResult =
+  | {
+      readonly sent: true;
+      /** The letter's ID in the dead-letter stream. */
+      readonly letterId: string;
+      /** The consumer that held it. */
+      readonly consumer: string;
+      readonly deliveryCount: number;
+      /** Its payload had been trimmed from the stream: the letter holds none, and there is nothing to requeue. */
+      readonly trimmed: boolean;
+    }
+  | {
+      readonly sent: false;
+      /** `null`: not pending in the group. Otherwise its row: pending, but idle less than `minIdleMs`. */
+      readonly pending: PendingEntry | null;
+    };
+
+const SEND_PENDING_OPTIONS = optionNames<SendPendingOptions>({ minIdleMs: true });
 
 /** The default cap: a poison storm must not grow the DLQ without bound. */
 export const DEAD_LETTERS_MAXLEN = 10_000;
@@ -158,6 +183,52 @@ export class DeadLetters {
     if (reply === null || reply === undefined) return null;
     await this.#written(1);
     return String(reply);
+  }
+
+  /**
+   * Dead-letters one entry pending in `group` as it stands, by hand: an operator parking a poison pill its
+   * group's workers keep failing, to requeue once the handler is fixed. The letter names the consumer holding it
+   * and its delivery count, as XPENDING has them, and the entry is acked in the same step. Not sent when it is not
+   * pending there (`pending: null`: never delivered, acked, or dead-lettered meanwhile), nor while it has been idle
+   * less than `minIdleMs` (`pending` is its row): its consumer may be handling it, as XAUTOCLAIM would judge.
+   * @example
+   *   const outcome = await dlq.sendPending('billing', '1712345678901-0', 'parked by hand', { minIdleMs: 5_000 });
+   *   if (!outcome.sent) console.log(outcome.pending === null ? 'not pending' : `idle ${outcome.pending.idleMs} ms`);
+   */
+  async sendPending(
+    group: string,
+    id: string,
+    reason: string,
+    options: SendPendingOptions = {},
+  ): Promise<SendPendingResult> {
+    assertName(group, 'group');
+    assertEntryId(id, 'id');
+    assertName(reason, 'reason');
+    assertOptions(options, 'sendPending options', SEND_PENDING_OPTIONS);
+    const { minIdleMs = 0 } = options;
+    assertInteger(minIdleMs, 'minIdleMs', 0);
+    const entryId = fullEntryId(id);
+    const [row] = await this.#stream.pendingDetail(group, { start: entryId, end: entryId, count: 1 });
+    if (row === undefined) return { sent: false, pending: null };
+    if (row.idleMs < minIdleMs) return { sent: false, pending: row };
+    // Trimmed while pending, it has no fields to keep: the letter says where it was, as a trimmed one does.
+    const [entry] = await this.#stream.replay(entryId, entryId, 1);
+    const letterId = await this.send(entryId, {
+      group,
+      consumer: row.consumer,
+      deliveryCount: row.deliveries,
+      reason,
+      fields: entry?.fields ?? null,
+      stillPending: true,
+    });
+    if (letterId === null) return { sent: false, pending: null };
+    return {
+      sent: true,
+      letterId,
+      consumer: row.consumer,
+      deliveryCount: row.deliveries,
+      trimmed: entry === undefined,
+    };
   }
 
   /**

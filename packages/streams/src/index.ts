@@ -37,6 +37,8 @@ export {
   type RequeueThroughOptions,
   type RequeueThroughResult,
   type RoomStop,
+  type SendPendingOptions,
+  type SendPendingResult,
   type SkippedLetter,
 } from './dead-letters.js';
 export {
