@@ -8,7 +8,13 @@ import {
 } from '@streamscope/streams';
 import { HTTPException } from 'hono/http-exception';
 import { ZodError } from 'zod';
-import { CommandError, isRedisUnavailable, REDIS_UNAVAILABLE } from '../pipeline/command-error.js';
+import {
+  CommandError,
+  isRedisOutOfMemory,
+  isRedisUnavailable,
+  REDIS_OUT_OF_MEMORY,
+  redisFailure,
+} from '../pipeline/command-error.js';
 
 export interface ErrorReply {
   readonly code: ErrorCode;
@@ -49,10 +55,17 @@ export function errorReply(error: unknown): ErrorReply {
   // ioredis fails commands it cannot send while Redis is away; say so rather than "internal error". A batch cut
   // off part-way says how much of it went in, which "Redis is unavailable" alone would hide.
   if (error instanceof ProduceStoppedError) {
+    if (isRedisOutOfMemory(error)) {
+      const { ids, landed } = error;
+      return reply(
+        'unavailable',
+        `${REDIS_OUT_OF_MEMORY} (${ids.length} of the batch's ${landed.length} events went in)`,
+      );
+    }
     return reply(isRedisUnavailable(error) ? 'unavailable' : 'internal', error.message);
   }
-  if (isRedisUnavailable(error)) return reply('unavailable', REDIS_UNAVAILABLE);
-  return reply('internal', error instanceof Error ? error.message : String(error));
+  const { code, reason } = redisFailure(error);
+  return reply(code, reason);
 }
 
 function reply(code: ErrorCode, message: string, fields: readonly string[] = []): ErrorReply {

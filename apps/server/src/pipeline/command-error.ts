@@ -22,6 +22,45 @@ export function isRedisUnavailable(error: unknown): boolean {
   return /Connection is closed|ECONNREFUSED|max retries|Stream isn't writeable/i.test(message);
 }
 
+/**
+ * What a user is told when Redis refuses a write for want of memory. Redis's own words ("OOM command not allowed
+ * when used memory > 'maxmemory'", with a script's SHA and line number) say neither that it is Redis's memory, not
+ * this server's, nor what brings writes back.
+ */
+export const REDIS_OUT_OF_MEMORY =
+  'Redis is out of memory: past its maxmemory, with a policy that evicts nothing, it refuses writes that would take more (appends, new groups, saved settings) until memory is freed or maxmemory is raised; reads and acks still work';
+
+/**
+ * Whether Redis refused a command (or a script's write) because it is past `maxmemory` under `noeviction`. A
+ * MULTI so refused fails as `EXECABORT`, the OOM among the `previousErrors` ioredis attaches; a library error
+ * holds Redis's in its `cause`.
+ */
+export function isRedisOutOfMemory(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  const refused = (each: unknown): boolean => {
+    if (seen.has(each)) return false;
+    seen.add(each);
+    if (!(each instanceof Error)) return /\bOOM command not allowed\b/.test(String(each));
+    const { previousErrors } = each as { previousErrors?: unknown };
+    return (
+      /\bOOM command not allowed\b/.test(each.message) ||
+      (Array.isArray(previousErrors) && previousErrors.some(refused)) ||
+      (each.cause !== undefined && refused(each.cause))
+    );
+  };
+  return refused(error);
+}
+
+/**
+ * Why a Redis call failed, as a client is told it: Redis away or out of memory, both passing (503), said in plain
+ * words; anything else in the error's own (500).
+ */
+export function redisFailure(error: unknown): { readonly code: ErrorCode; readonly reason: string } {
+  if (isRedisUnavailable(error)) return { code: 'unavailable', reason: REDIS_UNAVAILABLE };
+  if (isRedisOutOfMemory(error)) return { code: 'unavailable', reason: REDIS_OUT_OF_MEMORY };
+  return { code: 'internal', reason: error instanceof Error ? error.message : String(error) };
+}
+
 /** Refused once the server has begun to stop: what a command started then would leave running after it. */
 export function shuttingDown(): CommandError {
   return new CommandError('unavailable', 'the server is shutting down');

@@ -1,5 +1,5 @@
 import type { EventStream } from '@streamscope/streams';
-import { CommandError, isRedisUnavailable } from './command-error.js';
+import { CommandError, redisFailure } from './command-error.js';
 import type { ConsumerPool } from './consumer-pool.js';
 import { type ConsumerRef, refKey } from './consumer-ref.js';
 import { OperatorControls, type SavedControls } from './operator-controls.js';
@@ -198,9 +198,11 @@ export class SavedChoices {
       for (const group of groups) this.#unsavedGroups.add(group);
       if (retention) this.#unsavedRetention = true;
       this.#resaveWhenRedisReturns();
+      // The reason, too: "Redis answers again" read as if it were away when it was out of memory.
+      const { code, reason } = redisFailure(error);
       throw new CommandError(
-        isRedisUnavailable(error) ? 'unavailable' : 'internal',
-        `${done} on this server, but saving that in Redis (${this.#controls.key}) failed, so a restart without reset would not keep it; it is saved once Redis answers again`,
+        code,
+        `${done} on this server, but saving that in Redis (${this.#controls.key}) failed, so a restart without reset would not keep it; it is saved once Redis takes the write (${reason})`,
         { cause: error },
       );
     }
@@ -241,7 +243,7 @@ export class SavedChoices {
       this.#unsavedConsumers.clear();
       this.#unsavedGroups.clear();
       this.#unsavedRetention = false;
-      this.save({ consumers, groups, retention }, 'choices made while Redis was away are in force').catch(
+      this.save({ consumers, groups, retention }, 'choices whose save failed are in force').catch(
         (error: unknown) => {
           this.#resaveDelayMs = Math.min(this.#resaveDelayMs * 2, RESAVE_MAX_MS);
           this.#log('controls', error);
