@@ -7,8 +7,9 @@ import { json, postJson, startTestServer, type TestServer } from './testing/test
 
 let test: TestServer;
 let admin: Redis;
+const logged: string[] = [];
 beforeAll(async () => {
-  test = await startTestServer(['--max-deliveries', '2']);
+  test = await startTestServer(['--max-deliveries', '2'], { log: (line) => logged.push(line) });
   admin = new Redis(test.redis.url);
 });
 afterAll(async () => {
@@ -106,5 +107,35 @@ describe('Redis out of memory (maxmemory reached, noeviction)', () => {
       await freeMemory();
       await socket.close();
     }
+  });
+
+  it('the continuous producer says since when and why its appends fail, on the page and in /metrics, and logs it once', async () => {
+    const producerLines = () => logged.filter((line) => line.startsWith('producer: '));
+    const failing = async () => (await state()).producer.failing;
+    logged.length = 0;
+    await runOutOfMemory();
+    try {
+      expect((await post('/api/producer/start', { rate: 500 })).status).toBe(200);
+      await waitFor('batches to fail', async () => ((await failing())?.batches ?? 0) >= 5);
+      expect(await failing()).toEqual({
+        since: expect.any(Number),
+        batches: expect.any(Number),
+        reason: expect.stringMatching(/^Redis is out of memory: /),
+      });
+      const scrape = await (await test.server.app.request('/metrics')).text();
+      expect(scrape).toMatch(/^streamscope_producer_failing_batches [1-9]\d*$/m);
+      // One line for the whole run of failures, where every batch (50 a second) used to log its own.
+      expect(producerLines()).toEqual([
+        expect.stringMatching(/^producer: appends failing \(XADD batch failed: OOM command not allowed/),
+      ]);
+    } finally {
+      await freeMemory();
+    }
+    await waitFor('appends to land again', async () => (await failing()) === null);
+    expect(producerLines()).toEqual([
+      expect.any(String),
+      expect.stringMatching(/^producer: appending again, after [\d.]+ s in which \d+ batch\(es\) failed/),
+    ]);
+    expect((await post('/api/producer/stop')).status).toBe(200);
   });
 });

@@ -232,7 +232,13 @@ export const snapshotSchema = z.object({
     consumerIdleMs: z.number(),
   }),
   alerts: z.array(alertSchema),
-  producer: z.object({ running: z.boolean(), rate: z.number(), eventType: z.string().nullable() }),
+  producer: z.object({
+    running: z.boolean(),
+    rate: z.number(),
+    eventType: z.string().nullable(),
+    /** Its appends keep failing (Redis out of memory, away): since when, how many batches, the latest reason. */
+    failing: z.object({ since: z.number(), batches: z.number(), reason: z.string() }).nullable(),
+  }),
   producedPerSec: z.number(),
   claimMinIdleMs: z.number(),
   maxlen: z.number().nullable(),

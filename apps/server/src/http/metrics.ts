@@ -127,7 +127,14 @@ export function createMetrics(pipeline: Pipeline, buildSnapshot: () => Promise<S
     'Whether this scrape could read Redis (1) or not (0); the Redis-derived gauges are absent while 0.',
     [],
   );
+  // This process's own, so known with Redis away too: how an append failing for want of memory shows here.
+  const producerFailing = gauge(
+    'streamscope_producer_failing_batches',
+    "The continuous producer's batches that failed in a row so far (0 while its appends land, or it is stopped).",
+    [],
+  );
   const refresh = async () => {
+    producerFailing.set(pipeline.producer.state().failing?.batches ?? 0);
     let current: Snapshot;
     try {
       // Not waiting out a reconnect while Redis is away: the scrape says so at once.

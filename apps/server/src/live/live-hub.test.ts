@@ -23,7 +23,7 @@ const emptySnapshot: Omit<Snapshot, 'seq' | 'at'> = {
   retention: { maxAgeMs: null },
   thresholds: { lag: 0, pending: 0, oldestPendingMs: 0, consumerIdleMs: 0 },
   alerts: [],
-  producer: { running: false, rate: 0, eventType: null },
+  producer: { running: false, rate: 0, eventType: null, failing: null },
   producedPerSec: 0,
   claimMinIdleMs: 200,
   maxlen: 2000,

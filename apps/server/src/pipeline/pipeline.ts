@@ -80,7 +80,10 @@ export interface PipelineOptions {
    * dashboard's 15 s wait for an answer.
    */
   readonly requeueRoomWaitMs?: number;
-  /** Failures of background work (the continuous producer, the retention policy); both keep trying. */
+  /**
+   * Failures of background work (the continuous producer, the retention policy); both keep trying. The producer
+   * tells only when its appends start failing and when they land again.
+   */
   readonly onBackgroundError?: (what: string, error: unknown) => void;
 }
 

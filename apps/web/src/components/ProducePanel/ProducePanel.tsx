@@ -10,6 +10,7 @@ import { NumberField } from '../NumberField/NumberField';
 import { Panel } from '../Panel/Panel';
 import './ProducePanel.css';
 import { groupsBehind } from './groups-behind';
+import { describeProducerFailing } from './producer-failing';
 import { producerShortfall } from './producer-shortfall';
 
 /** XADD: a batch of events now, or a continuous producer at a steady rate. */
@@ -136,6 +137,12 @@ export function ProducePanel() {
           </span>
         </div>
         <ActionFeedback error={start.error} errorId={start.errorId} />
+        {producer?.failing ? (
+          <p className="producer-failing" role="status">
+            <span aria-hidden="true">⚠ </span>
+            {describeProducerFailing(producer.failing)}
+          </p>
+        ) : null}
         {behind.length === 0 ? null : (
           <p className="producer-behind">
             <span aria-hidden="true">⚠ </span>
