@@ -24,6 +24,8 @@ export interface StartOptions {
   /** Diagnostics that should not stop the server (a producer batch lost to a Redis outage, say). */
   readonly log?: (message: string) => void;
   readonly snapshotIntervalMs?: number;
+  /** How long a snapshot may wait on Redis before the pages are told their figures froze (see `LiveHubOptions`). */
+  readonly snapshotStallMs?: number;
   /** How long a requeue-all waits for the groups to make room (see `PipelineOptions.requeueRoomWaitMs`). */
   readonly requeueRoomWaitMs?: number;
   /** Called once the port is bound, just before a `--reset` start deletes the stream (for the startup line). */
@@ -114,6 +116,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     tailFeed: pipeline.tailFeed,
     hello,
     ...(options.snapshotIntervalMs ? { intervalMs: options.snapshotIntervalMs } : {}),
+    ...(options.snapshotStallMs ? { stallMs: options.snapshotStallMs } : {}),
     onError: (error) => log(`snapshot: ${error instanceof Error ? error.message : error}`),
     onWatched: (watched) => pipeline.tailWatched(watched),
     describeFailure: (error) => errorReply(error).message,

@@ -1,6 +1,6 @@
 import type { Snapshot } from '@streamscope/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type LiveClient, LiveHub } from './live-hub.js';
+import { type LiveClient, LiveHub, stalledReason } from './live-hub.js';
 import { TickBuffer } from './tick-buffer.js';
 
 const emptySnapshot: Omit<Snapshot, 'seq' | 'at'> = {
@@ -89,6 +89,53 @@ describe('LiveHub cadence', () => {
     // Builds start at ticks 250, 1000, 1750: each one runs over the two ticks after it.
     await vi.advanceTimersByTimeAsync(2_400);
     expect(snapshots().map((snapshot) => snapshot.at)).toEqual([1_000_850, 1_001_600, 1_002_350]);
+    await hub.stop();
+  });
+});
+
+describe('LiveHub health', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 1_000_000 });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('tells the pages their figures froze when a build waits on Redis past stallMs, and when it answers', async () => {
+    let answer: (() => void) | undefined;
+    let builds = 0;
+    const hub = new LiveHub({
+      buildSnapshot: async () => {
+        builds += 1;
+        // The second build hangs, as one does on a Redis that holds its replies.
+        if (builds === 2) await new Promise<void>((resolve) => (answer = resolve));
+        return { ...emptySnapshot, seq: builds, at: Date.now() };
+      },
+      feed: new TickBuffer(500),
+      tailFeed: new TickBuffer(100),
+      hello,
+      stallMs: 2_000,
+    });
+    const health: { failingSince: number | null; reason: string | null }[] = [];
+    hub.add({
+      send: (data) => {
+        const message = JSON.parse(data);
+        if (message.type === 'health') health.push(message);
+      },
+      close: () => {},
+      bufferedAmount: 0,
+    });
+    hub.start();
+    await vi.advanceTimersByTimeAsync(500 + 1_750);
+    expect(health).toEqual([]); // asked for at 500, unanswered for 1,750 ms
+    await vi.advanceTimersByTimeAsync(250);
+    expect(health).toEqual([{ type: 'health', failingSince: 1_000_500, reason: stalledReason(2_000) }]);
+    expect(health[0]?.reason).toMatch(/^Redis has not answered for over 2 s: /);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(health).toHaveLength(1); // once per outage
+    answer?.();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(health.at(-1)).toEqual({ type: 'health', failingSince: null, reason: null });
     await hub.stop();
   });
 });

@@ -38,6 +38,17 @@ export interface LiveHubOptions {
   readonly onWatched?: (watched: boolean) => void;
   /** How a failed snapshot is explained to the pages (the API's wording); the error's text by default. */
   readonly describeFailure?: (error: unknown) => string;
+  /**
+   * A build still unanswered after this long makes the pages say their figures froze (see `stalledReason`), as a
+   * failed one does: a Redis that holds its replies (DEBUG SLEEP, CLIENT PAUSE, a slow script, a network that
+   * drops packets without closing the connection) fails nothing, and the page showed old figures as live.
+   */
+  readonly stallMs?: number;
+}
+
+/** What the pages are told while a snapshot waits on Redis past `stallMs`. */
+export function stalledReason(stallMs: number): string {
+  return `Redis has not answered for over ${stallMs / 1000} s: busy with a long command or script, paused (CLIENT PAUSE), or cut off without the connection closing`;
 }
 
 /** Close code for a client that cannot keep up (the "try again later" of RFC 6455's registry). */
@@ -55,13 +66,21 @@ export class LiveHub {
   #health: Health = { type: 'health', failingSince: null, reason: null };
   #timer: NodeJS.Timeout | undefined;
   #building: Promise<void> | undefined;
+  /** When the build in flight was asked for. */
+  #buildStartedAt = 0;
   #again = false;
   #latest: string | undefined;
   /** The charts' last minutes, from the snapshots built while pages watched, for pages that open later. */
   #history: HistoryPoint[] = [];
 
   constructor(options: LiveHubOptions) {
-    this.#options = { intervalMs: 250, softBufferBytes: 1 << 20, hardBufferBytes: 8 << 20, ...options };
+    this.#options = {
+      intervalMs: 250,
+      softBufferBytes: 1 << 20,
+      hardBufferBytes: 8 << 20,
+      stallMs: 2_000,
+      ...options,
+    };
     this.#hello = JSON.stringify({
       ...options.hello,
       snapshotIntervalMs: this.#options.intervalMs,
@@ -140,10 +159,20 @@ export class LiveHub {
     }
     if (tail) this.#broadcast(JSON.stringify({ type: 'tail', entries: tail.items, omitted: tail.omitted }));
     if (!this.#building) this.#publishSnapshot();
+    else if (
+      this.#health.failingSince === null &&
+      Date.now() - this.#buildStartedAt >= this.#options.stallMs
+    ) {
+      // Still one build at a time: the figures are frozen since it was asked for, and the pages are told so.
+      const reason = stalledReason(this.#options.stallMs);
+      this.#setHealth(reason, this.#buildStartedAt);
+      this.#options.onError?.(new Error(reason));
+    }
   }
 
   #publishSnapshot(): void {
     if (this.#clients.size === 0) return;
+    this.#buildStartedAt = Date.now();
     this.#building = this.#options
       .buildSnapshot()
       .then((snapshot) => {
@@ -167,10 +196,13 @@ export class LiveHub {
       });
   }
 
-  /** Tells every page when snapshots start failing (and why), and when they work again. */
-  #setHealth(reason: string | null): void {
+  /**
+   * Tells every page when snapshots start failing or stall (and why), and when they work again. A build that
+   * stalled and then failed keeps the first reason: it was true, and a page is told once per outage.
+   */
+  #setHealth(reason: string | null, since = Date.now()): void {
     if ((reason === null) === (this.#health.failingSince === null)) return;
-    this.#health = { type: 'health', failingSince: reason === null ? null : Date.now(), reason };
+    this.#health = { type: 'health', failingSince: reason === null ? null : since, reason };
     const data = JSON.stringify(this.#health);
     for (const client of this.#clients) if (this.#admit(client, false)) client.send(data);
   }
