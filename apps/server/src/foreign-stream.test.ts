@@ -210,6 +210,19 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
     expect(await redisSuite.redis.xlen(streamKey)).toBe(2);
   });
 
+  it('makes the stream its own again when Redis lost it and its notes (a restart without data): appends and resets go on', async () => {
+    const streamKey = uniqueStreamKey('own-lost');
+    const own = await start(['--stream-key', streamKey, '--seed', 'none']);
+    expect((await postJson(own, '/api/produce', { count: 3 })).status).toBe(200);
+    // What a Redis restarted without persistence leaves of them: nothing.
+    await redisSuite.redis.del(streamKey, `${streamKey}:owned`, `${streamKey}:controls`);
+    expect((await postJson(own, '/api/produce', { count: 2 })).status).toBe(200);
+    // The second append, and a reset, used to be refused: "holds a stream Streamscope has never run on".
+    expect((await postJson(own, '/api/produce', { count: 2 })).status).toBe(200);
+    expect(await redisSuite.redis.xlen(streamKey)).toBe(4);
+    expect((await postJson(own, '/api/reset', {})).status).toBe(200);
+  });
+
   it('takes back, over a restart, a consumer added through the API, and a group it created', async () => {
     const streamKey = uniqueStreamKey('own-again');
     const flags = ['--stream-key', streamKey];

@@ -472,7 +472,12 @@ export class Pipeline {
    * not read yet.
    */
   async refuseAppendsToForeignStream(): Promise<void> {
-    const foreign = foreignReason(await this.#choices.ownership(), this.stream.streamKey);
+    const ownership = await this.#choices.ownership();
+    // Nothing there, nor any note (Redis restarted without its data, say): the append makes the stream, and it is
+    // noted as Streamscope's first, as a reset's is. Left unnoted, the next append, and any reset, was refused
+    // as on a stream Streamscope never ran on.
+    if (!ownership.exists && !ownership.noted) await this.#choices.recordOwned([], [], { stream: true });
+    const foreign = foreignReason(ownership, this.stream.streamKey);
     if (foreign === null) return;
     throw new CommandError(
       'refused',
