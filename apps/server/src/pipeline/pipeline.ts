@@ -22,8 +22,7 @@ import {
 } from '@streamscope/streams';
 import { Mutex, Semaphore } from 'async-mutex';
 import type { Redis } from 'ioredis';
-import { boundedEntry, boundedText, boundedType } from '../live/bounded-view.js';
-import { EntryHistory, feedRank } from '../live/entry-history.js';
+import { boundedEntry, boundedText } from '../live/bounded-view.js';
 import { TickBuffer } from '../live/tick-buffer.js';
 import { CommandError, isRedisUnavailable, shuttingDown } from './command-error.js';
 import { ACTIVE_WITHIN_MS, consumersInRedis } from './consumer-activity.js';
@@ -33,6 +32,7 @@ import { ContinuousProducer } from './continuous-producer.js';
 import { DemoHandlers, type GroupCounters } from './demo-handler.js';
 import { fakeOrders } from './fake-orders.js';
 import { GroupCommands } from './group-commands.js';
+import { LifecycleRecorder } from './lifecycle-recorder.js';
 import { ReadersElsewhere } from './readers-elsewhere.js';
 import { RetentionPolicy } from './retention-policy.js';
 import { SavedChoices } from './saved-choices.js';
@@ -121,8 +121,9 @@ export class Pipeline {
   readonly pool: ConsumerPool;
   readonly producer: ContinuousProducer;
   readonly retention: RetentionPolicy;
-  readonly history = new EntryHistory();
-  readonly feed = new TickBuffer<LifecycleEventView>(LIMITS.feedPerTick, feedRank);
+  readonly #recorder = new LifecycleRecorder();
+  readonly history = this.#recorder.history;
+  readonly feed = this.#recorder.feed;
   /**
    * What the read-only tail saw since the last tick: the newest 100, within 128 KB as sent (another application's
    * entries of 100 fields of 1,000 characters are 200 KB each, bounded: 100 of them made a 20 MB tick), the rest
@@ -165,7 +166,6 @@ export class Pipeline {
   #requeued = 0;
   #tail: StreamTail | undefined;
   #tailWatched = false;
-  readonly #observers: ((event: LifecycleEventView) => void)[] = [];
   readonly #handlers: DemoHandlers;
   readonly #elsewhere: ReadersElsewhere;
   readonly #groups: GroupCommands;
@@ -202,7 +202,9 @@ export class Pipeline {
       reapIntervalMs: this.options.reapIntervalMs,
       log: onError,
     });
-    this.#handlers = new DemoHandlers(options.redis, options.streamKey, (event) => this.#record(event));
+    this.#handlers = new DemoHandlers(options.redis, options.streamKey, (event) =>
+      this.#recorder.record(event),
+    );
     this.#elsewhere = new ReadersElsewhere(this.stream, this.pool);
     this.#groups = new GroupCommands({
       stream: this.stream,
@@ -351,7 +353,7 @@ export class Pipeline {
     // the dead-letter stream, which any client may write: one that is no entry ID (a megabyte, say) has no
     // timeline to go in, and is named in the copy's cut short.
     if (isEntryId(requeued.originalId)) {
-      this.#record({
+      this.#recorder.record({
         kind: 'requeued',
         id: requeued.originalId,
         group: null,
@@ -362,7 +364,7 @@ export class Pipeline {
         ts,
       });
     }
-    this.#recordProduced(
+    this.#recorder.recordProduced(
       requeued.requeuedAs,
       requeued.eventType,
       `requeued from the dead letter of ${boundedText(requeued.originalId)}`,
@@ -604,7 +606,7 @@ export class Pipeline {
     const ts = Date.now();
     for (const letter of letters) {
       this.#handlers.countersOf(group).deadLettered += 1;
-      this.#record({
+      this.#recorder.record({
         kind: 'dead-lettered',
         id: letter.id,
         group,
@@ -627,9 +629,8 @@ export class Pipeline {
       await this.#deleteData();
       // What the old stream's workers and tail did up to here and the pages were not sent yet goes with it: sent
       // at the next tick, after the reset's answer, it refilled a live feed the page had just cleared.
-      this.feed.clear();
+      this.#recorder.clear();
       this.tailFeed.clear();
-      this.history.clear();
       this.#handlers.counters.clear();
       this.#baseline = this.#countsSinceStart();
       // Nothing to restore: the stream, with every consumer Redis had, was just deleted.
@@ -840,27 +841,14 @@ export class Pipeline {
         // Appended in part: those entries exist, and their timelines begin here too (which event each was, the
         // failed chunks between them leave unknown).
         if (error instanceof ProduceStoppedError) {
-          for (const id of error.ids) this.#recordProduced(id, null, null, ts);
+          for (const id of error.ids) this.#recorder.recordProduced(id, null, null, ts);
         }
         throw error;
       }
       ids.forEach((id, index) => {
-        this.#recordProduced(id, events[index]?.type ?? null, null, ts);
+        this.#recorder.recordProduced(id, events[index]?.type ?? null, null, ts);
       });
       return ids;
-    });
-  }
-
-  #recordProduced(id: string, eventType: string | null, reason: string | null, ts: number): void {
-    this.#record({
-      kind: 'produced',
-      id,
-      group: null,
-      consumer: null,
-      deliveryCount: null,
-      eventType,
-      reason,
-      ts,
     });
   }
 
@@ -879,7 +867,7 @@ export class Pipeline {
         if (kind === 'delivered') counters.delivered += 1;
         else if (kind === 'acked') counters.acked += 1;
         else if (kind === 'dead-lettered') counters.deadLettered += 1;
-        this.#record(event);
+        this.#recorder.record(event);
       });
     }
     // Failures are already in the worker's status (`lastError`). One kind this process can mend: another
@@ -923,16 +911,6 @@ export class Pipeline {
 
   /** Every lifecycle event as it happens (metrics count them). */
   observe(observer: (event: LifecycleEventView) => void): void {
-    this.#observers.push(observer);
-  }
-
-  #record(recorded: LifecycleEventView): void {
-    // Kept for 25,000 entries and sent to every page: another client's entry may have a megabyte for a type. Copied
-    // only then: every delivery and ack comes through here.
-    const eventType = boundedType(recorded.eventType);
-    const event = eventType === recorded.eventType ? recorded : { ...recorded, eventType };
-    this.history.record(event);
-    this.feed.push(event);
-    for (const observer of this.#observers) observer(event);
+    this.#recorder.observe(observer);
   }
 }
