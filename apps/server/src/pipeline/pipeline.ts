@@ -13,17 +13,17 @@ import {
   isEntryId,
   LIFECYCLE_KINDS,
   type LifecycleEvent,
-  ProduceStoppedError,
   type RequeueResult,
   RequeueStoppedError,
   type RequeueThroughResult,
   type StreamTail,
   type TrimmedLetter,
 } from '@streamscope/streams';
-import { Mutex, Semaphore } from 'async-mutex';
+import { Mutex } from 'async-mutex';
 import type { Redis } from 'ioredis';
 import { boundedEntry, boundedText } from '../live/bounded-view.js';
 import { TickBuffer } from '../live/tick-buffer.js';
+import { AppendGate } from './append-gate.js';
 import { CommandError, isRedisUnavailable, shuttingDown } from './command-error.js';
 import { ACTIVE_WITHIN_MS, consumersInRedis } from './consumer-activity.js';
 import { ConsumerPool, consumerExists, type StoppedConsumer, standingOf } from './consumer-pool.js';
@@ -105,13 +105,6 @@ type Restore =
   | readonly ConsumerRef[];
 
 /**
- * Appends out at once; more wait their turn, holding only their request, not the events, which are made once
- * a slot is free (a flood of 10,000-event requests would otherwise hold millions of events). A reset takes
- * every slot.
- */
-const APPEND_SLOTS = 8;
-
-/**
  * The demo pipeline: one stream, its consumer groups and workers, a producer, the dead-letter stream, and
  * the memory of what happened to each entry. Everything the API can do goes through here.
  */
@@ -122,6 +115,7 @@ export class Pipeline {
   readonly producer: ContinuousProducer;
   readonly retention: RetentionPolicy;
   readonly #recorder = new LifecycleRecorder();
+  readonly #appendGate: AppendGate;
   readonly history = this.#recorder.history;
   readonly feed = this.#recorder.feed;
   /**
@@ -144,13 +138,6 @@ export class Pipeline {
   /** Groups being re-created after someone else deleted them under running workers. */
   readonly #recreating = new Set<string>();
   #baseline = { produced: 0, acked: 0, claimed: 0, deadLettered: 0 };
-  /**
-   * Appends (produce, the continuous producer, requeue) hold one slot each (at most `APPEND_SLOTS` out at
-   * once); a reset holds them all, so it waits for appends already out and later ones wait for it. An append
-   * racing a reset's DEL would otherwise land in the new stream uncounted, or be counted and deleted. The
-   * semaphore is fair: a waiting reset is not starved by appends that come after it.
-   */
-  readonly #appendGate = new Semaphore(APPEND_SLOTS);
   /**
    * Requeue-alls, one at a time. Each holds an append slot for its whole run, often seconds: a few at once
    * (pages, scripts) would hold every slot and stall produce and the continuous producer until they finished,
@@ -183,6 +170,7 @@ export class Pipeline {
       options.deadLetterKey,
       options.deadLetterMaxlen === undefined ? {} : { maxlenApprox: options.deadLetterMaxlen },
     );
+    this.#appendGate = new AppendGate(this.stream, this.#recorder);
     this.pool = new ConsumerPool(
       this.stream,
       (group, name) => this.#makeWorker(group, name),
@@ -190,7 +178,7 @@ export class Pipeline {
     );
     const onError = options.onBackgroundError ?? (() => {});
     this.producer = new ContinuousProducer(
-      (events) => this.#append(() => events),
+      (events) => this.#appendGate.append(() => events),
       fakeOrders,
       (error) => onError('producer', error),
     );
@@ -288,7 +276,7 @@ export class Pipeline {
   /** Demo events a client asked for (a produce, a poison pill); refused on another application's stream. */
   async produce(count: number, eventType?: string): Promise<string[]> {
     await this.refuseAppendsToForeignStream();
-    return this.#append(() => fakeOrders(count, eventType));
+    return this.#appendGate.append(() => fakeOrders(count, eventType));
   }
 
   /**
@@ -296,7 +284,7 @@ export class Pipeline {
    * produced like any other (counted, and its timeline says where it came from).
    */
   async requeue(letterId: string): Promise<string | null> {
-    const requeued = await this.#appendGate.runExclusive(() => this.deadLetters.requeue(letterId));
+    const requeued = await this.#appendGate.inSlot(() => this.deadLetters.requeue(letterId));
     if (requeued === null) return null;
     this.#recordRequeued(requeued);
     return requeued.requeuedAs;
@@ -313,7 +301,7 @@ export class Pipeline {
   }
 
   #requeueThroughAlone(through: string): Promise<RequeueThroughResult> {
-    return this.#appendGate.runExclusive(async () => {
+    return this.#appendGate.inSlot(async () => {
       const { requeueRoomWaitMs } = this.options;
       try {
         return await this.deadLetters.requeueThrough(through, {
@@ -459,7 +447,7 @@ export class Pipeline {
       }
       // Before the gate: the producer's own append, queued behind the reset, would wait forever for it.
       await this.producer.stop();
-      return this.#appendGate.runExclusive(() => this.#reset(), APPEND_SLOTS);
+      return this.#appendGate.alone(() => this.#reset());
     });
   }
 
@@ -825,31 +813,6 @@ export class Pipeline {
       ownedKey: this.#choices.ownedKey,
       log: (line) => this.options.onBackgroundError?.('seed', line),
     };
-  }
-
-  /** Appends the events `make` returns, once one of the gate's slots is free (see `APPEND_SLOTS`). */
-  #append(make: () => Parameters<EventStream['produceBatch']>[0]): Promise<string[]> {
-    return this.#appendGate.runExclusive(async () => {
-      const events = make();
-      // When XADD was sent, not when its reply came: a worker's read of the entry can be answered first, and its
-      // "delivered" then came a millisecond before "produced" on the timeline.
-      const ts = Date.now();
-      let ids: string[];
-      try {
-        ids = await this.stream.produceBatch(events);
-      } catch (error) {
-        // Appended in part: those entries exist, and their timelines begin here too (which event each was, the
-        // failed chunks between them leave unknown).
-        if (error instanceof ProduceStoppedError) {
-          for (const id of error.ids) this.#recorder.recordProduced(id, null, null, ts);
-        }
-        throw error;
-      }
-      ids.forEach((id, index) => {
-        this.#recorder.recordProduced(id, events[index]?.type ?? null, null, ts);
-      });
-      return ids;
-    });
   }
 
   #makeWorker(group: string, name: string): ConsumerWorker {
