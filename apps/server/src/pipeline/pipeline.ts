@@ -10,31 +10,30 @@ import {
   DeadLetters,
   EventStream,
   GroupNotFoundError,
-  isEntryId,
   LIFECYCLE_KINDS,
   type LifecycleEvent,
-  type RequeueResult,
-  RequeueStoppedError,
   type RequeueThroughResult,
   type StreamTail,
   type TrimmedLetter,
 } from '@streamscope/streams';
 import { Mutex } from 'async-mutex';
 import type { Redis } from 'ioredis';
-import { boundedEntry, boundedText } from '../live/bounded-view.js';
+import { boundedEntry } from '../live/bounded-view.js';
 import { TickBuffer } from '../live/tick-buffer.js';
 import { AppendGate } from './append-gate.js';
-import { CommandError, isRedisUnavailable, shuttingDown } from './command-error.js';
+import { CommandError, shuttingDown } from './command-error.js';
 import { ACTIVE_WITHIN_MS, consumersInRedis } from './consumer-activity.js';
 import { ConsumerPool, consumerExists, type StoppedConsumer, standingOf } from './consumer-pool.js';
 import { type ConsumerRef, DEMO_SEEDS, type GroupSeed, listed, refKey } from './consumer-ref.js';
 import { ContinuousProducer } from './continuous-producer.js';
+import { DeadLetterRequeues } from './dead-letter-requeues.js';
 import { DemoHandlers, type GroupCounters } from './demo-handler.js';
 import { fakeOrders } from './fake-orders.js';
 import { GroupCommands } from './group-commands.js';
 import { LifecycleRecorder } from './lifecycle-recorder.js';
 import { ReadersElsewhere } from './readers-elsewhere.js';
 import { RetentionPolicy } from './retention-policy.js';
+import { RunningTotals } from './running-totals.js';
 import { SavedChoices } from './saved-choices.js';
 import {
   deletedSeeds,
@@ -116,6 +115,8 @@ export class Pipeline {
   readonly retention: RetentionPolicy;
   readonly #recorder = new LifecycleRecorder();
   readonly #appendGate: AppendGate;
+  readonly #requeues: DeadLetterRequeues;
+  readonly #totals: RunningTotals;
   readonly history = this.#recorder.history;
   readonly feed = this.#recorder.feed;
   /**
@@ -137,20 +138,6 @@ export class Pipeline {
   #closed = false;
   /** Groups being re-created after someone else deleted them under running workers. */
   readonly #recreating = new Set<string>();
-  #baseline = { produced: 0, acked: 0, claimed: 0, deadLettered: 0 };
-  /**
-   * Requeue-alls, one at a time. Each holds an append slot for its whole run, often seconds: a few at once
-   * (pages, scripts) would hold every slot and stall produce and the continuous producer until they finished,
-   * while the later ones find the letters the first already took.
-   */
-  readonly #requeueAll = new Mutex();
-  /**
-   * Aborted by `close`: a requeue-all waiting for the groups to make room would otherwise hold its append slot,
-   * and its client, for the rest of its wait while the workers it waits for are stopping.
-   */
-  readonly #closing = new AbortController();
-  /** Dead letters put back on the stream: produced, though not by `stream`. */
-  #requeued = 0;
   #tail: StreamTail | undefined;
   #tailWatched = false;
   readonly #handlers: DemoHandlers;
@@ -171,6 +158,13 @@ export class Pipeline {
       options.deadLetterMaxlen === undefined ? {} : { maxlenApprox: options.deadLetterMaxlen },
     );
     this.#appendGate = new AppendGate(this.stream, this.#recorder);
+    this.#requeues = new DeadLetterRequeues({
+      deadLetters: this.deadLetters,
+      appendGate: this.#appendGate,
+      recorder: this.#recorder,
+      roomWaitMs: options.requeueRoomWaitMs,
+    });
+    this.#totals = new RunningTotals(this.stream, this.deadLetters, () => this.#requeues.requeued);
     this.pool = new ConsumerPool(
       this.stream,
       (group, name) => this.#makeWorker(group, name),
@@ -280,101 +274,21 @@ export class Pipeline {
   }
 
   /**
-   * Puts a dead letter's event back on the stream; `null` when there is no such letter. The new entry is
-   * produced like any other (counted, and its timeline says where it came from).
+   * Puts a dead letter's event back on the stream; `null` when there is no such letter (see
+   * `DeadLetterRequeues.requeue`).
    */
-  async requeue(letterId: string): Promise<string | null> {
-    const requeued = await this.#appendGate.inSlot(() => this.deadLetters.requeue(letterId));
-    if (requeued === null) return null;
-    this.#recordRequeued(requeued);
-    return requeued.requeuedAs;
+  requeue(letterId: string): Promise<string | null> {
+    return this.#requeues.requeue(letterId);
   }
 
-  /**
-   * Puts every dead letter up to and including `through` back on the stream, each recorded as `requeue`
-   * records one. It holds one append slot throughout, so a reset waits for it rather than deleting the
-   * stream between two of its letters, and only one runs at a time (see `#requeueAll`). Cut off by Redis
-   * going away, it says how many went back before.
-   */
+  /** Puts every dead letter up to and including `through` back (see `DeadLetterRequeues.requeueThrough`). */
   requeueThrough(through: string): Promise<RequeueThroughResult> {
-    return this.#requeueAll.runExclusive(() => this.#requeueThroughAlone(through));
-  }
-
-  #requeueThroughAlone(through: string): Promise<RequeueThroughResult> {
-    return this.#appendGate.inSlot(async () => {
-      const { requeueRoomWaitMs } = this.options;
-      try {
-        return await this.deadLetters.requeueThrough(through, {
-          onRequeued: (requeued) => this.#recordRequeued(requeued),
-          signal: this.#closing.signal,
-          ...(requeueRoomWaitMs === undefined ? {} : { roomWaitMs: requeueRoomWaitMs }),
-        });
-      } catch (error) {
-        if (!(error instanceof RequeueStoppedError)) throw error;
-        if (error.cause === this.#closing.signal.reason) {
-          const { requeued } = error;
-          throw new CommandError(
-            'unavailable',
-            `the server is shutting down: ${requeued} dead letter(s) went back before it did, the rest stay`,
-            { cause: error },
-          );
-        }
-        // "Redis is unavailable" alone would have the user think nothing went back, when hundreds may have.
-        if (!isRedisUnavailable(error)) throw error;
-        const { requeued, unanswered } = error;
-        if (requeued + unanswered === 0) throw error;
-        const maybe = unanswered > 0 ? ` (and up to ${unanswered} more, whose replies were lost)` : '';
-        throw new CommandError(
-          'unavailable',
-          `Redis went away part-way: ${requeued} dead letter(s) went back${maybe}, the rest stay; requeue all again once it is back`,
-          { cause: error },
-        );
-      }
-    });
-  }
-
-  /** A letter back on the stream: counted as produced, and both ends of the trail in the timelines. */
-  #recordRequeued(requeued: RequeueResult): void {
-    this.#requeued += 1;
-    const ts = Date.now();
-    // The original's timeline says where it went, the copy's where it came from. The original ID is read from
-    // the dead-letter stream, which any client may write: one that is no entry ID (a megabyte, say) has no
-    // timeline to go in, and is named in the copy's cut short.
-    if (isEntryId(requeued.originalId)) {
-      this.#recorder.record({
-        kind: 'requeued',
-        id: requeued.originalId,
-        group: null,
-        consumer: null,
-        deliveryCount: null,
-        eventType: requeued.eventType,
-        reason: `as ${requeued.requeuedAs}`,
-        ts,
-      });
-    }
-    this.#recorder.recordProduced(
-      requeued.requeuedAs,
-      requeued.eventType,
-      `requeued from the dead letter of ${boundedText(requeued.originalId)}`,
-      ts,
-    );
+    return this.#requeues.requeueThrough(through);
   }
 
   /** Totals since start or the last reset. */
   totals(): { produced: number; acked: number; claimed: number; deadLettered: number } {
-    const now = this.#countsSinceStart();
-    return {
-      produced: now.produced - this.#baseline.produced,
-      acked: now.acked - this.#baseline.acked,
-      claimed: now.claimed - this.#baseline.claimed,
-      deadLettered: now.deadLettered - this.#baseline.deadLettered,
-    };
-  }
-
-  /** The running counts since this pipeline started; `totals()` subtracts those at the last reset. */
-  #countsSinceStart(): { produced: number; acked: number; claimed: number; deadLettered: number } {
-    const { produced, acked, claimed } = this.stream.stats();
-    return { produced: produced + this.#requeued, acked, claimed, deadLettered: this.deadLetters.count };
+    return this.#totals.totals();
   }
 
   /** Set once `close` has begun: the pipeline takes no more commands, as their work would outlive it. */
@@ -620,7 +534,7 @@ export class Pipeline {
       this.#recorder.clear();
       this.tailFeed.clear();
       this.#handlers.counters.clear();
-      this.#baseline = this.#countsSinceStart();
+      this.#totals.restart();
       // Nothing to restore: the stream, with every consumer Redis had, was just deleted.
       const { groups, consumers } = await this.#seed('none');
       return { groups, consumers };
@@ -663,7 +577,7 @@ export class Pipeline {
   async close(): Promise<void> {
     this.#closed = true;
     this.#choices.close();
-    this.#closing.abort(shuttingDown());
+    this.#requeues.close();
     await this.producer.stop();
     this.retention.set(null);
     await this.#tail?.close();
