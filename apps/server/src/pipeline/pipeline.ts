@@ -16,12 +16,11 @@ import {
   type StreamTail,
   type TrimmedLetter,
 } from '@streamscope/streams';
-import { Mutex } from 'async-mutex';
 import type { Redis } from 'ioredis';
 import { boundedEntry } from '../live/bounded-view.js';
 import { TickBuffer } from '../live/tick-buffer.js';
 import { AppendGate } from './append-gate.js';
-import { CommandError, shuttingDown } from './command-error.js';
+import { CommandError } from './command-error.js';
 import { ACTIVE_WITHIN_MS, consumersInRedis } from './consumer-activity.js';
 import { ConsumerPool, consumerExists, type StoppedConsumer, standingOf } from './consumer-pool.js';
 import { type ConsumerRef, DEMO_SEEDS, type GroupSeed, listed, refKey } from './consumer-ref.js';
@@ -31,6 +30,7 @@ import { DemoHandlers, type GroupCounters } from './demo-handler.js';
 import { fakeOrders } from './fake-orders.js';
 import { GroupCommands } from './group-commands.js';
 import { LifecycleRecorder } from './lifecycle-recorder.js';
+import { MembershipChanges } from './membership-changes.js';
 import { ReadersElsewhere } from './readers-elsewhere.js';
 import { RetentionPolicy } from './retention-policy.js';
 import { RunningTotals } from './running-totals.js';
@@ -131,11 +131,10 @@ export class Pipeline {
   readonly options: PipelineOptions & { maxDeliveries: number; reapIntervalMs: number };
   /** Pauses, auto-reap switches and the retention policy, kept in Redis (see `SavedChoices`). */
   readonly #choices: SavedChoices;
-  /** Resets and consumer adds and removals, one at a time (see `reset`). */
-  readonly #membership = new Mutex();
+  /** Resets, consumer adds and removals and group commands, one at a time and none once closed. */
+  readonly #membership = new MembershipChanges();
   /** Consumers being added now, by `refKey`: reserved before the add waits on anything. */
   readonly #adding = new Set<string>();
-  #closed = false;
   /** Groups being re-created after someone else deleted them under running workers. */
   readonly #recreating = new Set<string>();
   #tail: StreamTail | undefined;
@@ -194,8 +193,8 @@ export class Pipeline {
       choices: this.#choices,
       handlers: this.#handlers,
       elsewhere: this.#elsewhere,
-      serially: (task) => this.#membership.runExclusive(task),
-      closed: () => this.#closed,
+      serially: (task) => this.#membership.serially(task),
+      closed: () => this.#membership.closed,
       log: onError,
     });
   }
@@ -293,7 +292,7 @@ export class Pipeline {
 
   /** Set once `close` has begun: the pipeline takes no more commands, as their work would outlive it. */
   get closed(): boolean {
-    return this.#closed;
+    return this.#membership.closed;
   }
 
   autoReapEnabled(group: string): boolean {
@@ -349,7 +348,7 @@ export class Pipeline {
    * "Reset demo" left a seed group deleted for good).
    */
   reset(): Promise<{ groups: number; consumers: number }> {
-    return this.#changeMembership(async () => {
+    return this.#membership.change(async () => {
       // Redis first: with it away, a reset would stop every worker and then fail to delete or re-seed.
       await this.stream.redis.ping();
       const foreign = foreignReason(await this.#choices.ownership(), this.stream.streamKey);
@@ -416,7 +415,7 @@ export class Pipeline {
   }
 
   async #addConsumer(group: string, name: string): Promise<void> {
-    await this.#changeMembership(async () => {
+    await this.#membership.change(async () => {
       // Each worker holds a Redis connection of its own: unbounded, a script could open them up to Redis's
       // maxclients, which every other client of that Redis shares. (Seeds are the operator's: they count toward
       // the bound but are never refused by it, since seeding does not come through here.)
@@ -443,20 +442,9 @@ export class Pipeline {
     });
   }
 
-  /**
-   * A reset, add or removal: one at a time (see `reset`), and refused once `close` has begun, including one
-   * that was queued behind another when it did, as its work would outlive the pipeline.
-   */
-  #changeMembership<T>(change: () => Promise<T>): Promise<T> {
-    return this.#membership.runExclusive(async () => {
-      if (this.#closed) throw shuttingDown();
-      return change();
-    });
-  }
-
   /** Retires a consumer without losing an entry (see `ConsumerPool.remove`), never in the middle of a reset. */
   removeConsumer(group: string, name: string): ReturnType<ConsumerPool['remove']> {
-    return this.#changeMembership(async () => {
+    return this.#membership.change(async () => {
       // Not ours: a consumer whose worker runs in another process is that process's to remove.
       if (await this.#elsewhere.runsNow(group, name)) {
         throw new CommandError(
@@ -490,17 +478,17 @@ export class Pipeline {
 
   /** A new group (see `GroupCommands.create`), among the membership changes. */
   createGroup(group: string, startId: string): Promise<CommandResults['group.create']> {
-    return this.#changeMembership(() => this.#groups.create(group, startId));
+    return this.#membership.change(() => this.#groups.create(group, startId));
   }
 
   /** Moves a group's cursor (see `GroupCommands.setPosition`), among the membership changes. */
   setGroupPosition(group: string, id: string): Promise<CommandResults['group.setid']> {
-    return this.#changeMembership(() => this.#groups.setPosition(group, id));
+    return this.#membership.change(() => this.#groups.setPosition(group, id));
   }
 
   /** Deletes a group (see `GroupCommands.delete`), among the membership changes. */
   deleteGroup(group: string, discardPending: boolean): Promise<CommandResults['group.delete']> {
-    return this.#changeMembership(() => this.#groups.delete(group, discardPending));
+    return this.#membership.change(() => this.#groups.delete(group, discardPending));
   }
 
   /** Letters written outside a worker (a handover) still belong in the timeline and the group's count. */
@@ -553,9 +541,9 @@ export class Pipeline {
   #seedWhenRedisReturns(stopped: readonly (ConsumerRef & Omit<StoppedConsumer, 'name'>)[]): void {
     const paused = new Set(stopped.filter((ref) => ref.paused).map(({ group, name }) => refKey(group, name)));
     const seed = () => {
-      if (this.#closed) return;
+      if (this.#membership.closed) return;
       void this.#membership
-        .runExclusive(async () => {
+        .serially(async () => {
           await this.#seed(stopped, paused);
           const back = stopped.filter(({ group, name }) => this.pool.find(group, name));
           for (const { group, name, crashQueued } of back) {
@@ -575,7 +563,7 @@ export class Pipeline {
 
   /** Stops producing and trimming, lets every worker finish and ack its in-flight batch; Redis stays open. */
   async close(): Promise<void> {
-    this.#closed = true;
+    this.#membership.close();
     this.#choices.close();
     this.#requeues.close();
     await this.producer.stop();
@@ -764,7 +752,7 @@ export class Pipeline {
     if (this.#recreating.has(group)) return;
     this.#recreating.add(group);
     void this.#membership
-      .runExclusive(async () => {
+      .serially(async () => {
         if (!this.pool.workers().some((worker) => worker.group === group)) return;
         if ((await this.stream.infoGroups()).some((info) => info.name === group)) return;
         // Deleted with its stream (a reset elsewhere), everything is new; deleted alone, the entries still
