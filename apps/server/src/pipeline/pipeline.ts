@@ -1,10 +1,4 @@
-import {
-  type CommandResults,
-  type EntryView,
-  LIMITS,
-  type LifecycleEventView,
-  nameSchema,
-} from '@streamscope/protocol';
+import { type CommandResults, type EntryView, LIMITS, type LifecycleEventView } from '@streamscope/protocol';
 import {
   ConsumerWorker,
   DeadLetters,
@@ -21,9 +15,9 @@ import { boundedEntry } from '../live/bounded-view.js';
 import { TickBuffer } from '../live/tick-buffer.js';
 import { AppendGate } from './append-gate.js';
 import { CommandError } from './command-error.js';
-import { ACTIVE_WITHIN_MS, consumersInRedis } from './consumer-activity.js';
-import { ConsumerPool, consumerExists, type StoppedConsumer, standingOf } from './consumer-pool.js';
-import { type ConsumerRef, DEMO_SEEDS, type GroupSeed, listed, refKey } from './consumer-ref.js';
+import { ACTIVE_WITHIN_MS } from './consumer-activity.js';
+import { ConsumerPool, consumerExists } from './consumer-pool.js';
+import { DEMO_SEEDS, type GroupSeed, refKey } from './consumer-ref.js';
 import { ContinuousProducer } from './continuous-producer.js';
 import { DeadLetterRequeues } from './dead-letter-requeues.js';
 import { DemoHandlers, type GroupCounters } from './demo-handler.js';
@@ -35,6 +29,7 @@ import { ReadersElsewhere } from './readers-elsewhere.js';
 import { RetentionPolicy } from './retention-policy.js';
 import { RunningTotals } from './running-totals.js';
 import { SavedChoices } from './saved-choices.js';
+import { Seeder, type SeedResult } from './seeder.js';
 import {
   deletedSeeds,
   refuseAnotherType,
@@ -45,7 +40,9 @@ import {
   type StartContext,
 } from './start-checks.js';
 import { foreignReason } from './stream-ownership.js';
-import { whenRedisAnswers } from './when-redis-answers.js';
+import { StreamReset } from './stream-reset.js';
+
+export type { SeedResult } from './seeder.js';
 
 export interface PipelineOptions {
   /** Shared non-blocking connection; every worker duplicates it for its own blocking reads. */
@@ -86,23 +83,6 @@ export interface PipelineOptions {
   readonly onBackgroundError?: (what: string, error: unknown) => void;
 }
 
-/** What a start (or re-seed) started: `consumers` in all, `restored` of them not seeds but found in Redis. */
-export interface SeedResult {
-  readonly groups: number;
-  readonly consumers: number;
-  readonly restored: number;
-}
-
-/**
- * Which consumers besides the seeds to start again, of those Redis still has: none (the stream was just
- * deleted), every one of the seed groups (a start without reset), or the ones named (a reset cut off before
- * its DEL; see `#seed`).
- */
-type Restore =
-  | 'none'
-  | { readonly seedGroups: true; readonly ours: ReadonlySet<string> }
-  | readonly ConsumerRef[];
-
 /**
  * The demo pipeline: one stream, its consumer groups and workers, a producer, the dead-letter stream, and
  * the memory of what happened to each entry. Everything the API can do goes through here.
@@ -142,6 +122,8 @@ export class Pipeline {
   readonly #handlers: DemoHandlers;
   readonly #elsewhere: ReadersElsewhere;
   readonly #groups: GroupCommands;
+  readonly #seeder: Seeder;
+  readonly #streamReset: StreamReset;
 
   constructor(options: PipelineOptions) {
     this.options = { maxDeliveries: 5, reapIntervalMs: 1_000, ...options };
@@ -197,6 +179,29 @@ export class Pipeline {
       closed: () => this.#membership.closed,
       log: onError,
     });
+    this.#seeder = new Seeder({
+      stream: this.stream,
+      pool: this.pool,
+      choices: this.#choices,
+      elsewhere: this.#elsewhere,
+      seeds: options.seeds ?? DEMO_SEEDS,
+      log: onError,
+    });
+    this.#streamReset = new StreamReset({
+      stream: this.stream,
+      deadLetters: this.deadLetters,
+      pool: this.pool,
+      choices: this.#choices,
+      handlers: this.#handlers,
+      seeder: this.#seeder,
+      appendGate: this.#appendGate,
+      producer: this.producer,
+      membership: this.#membership,
+      recorder: this.#recorder,
+      tailFeed: this.tailFeed,
+      totals: this.#totals,
+      log: onError,
+    });
   }
 
   /** Each group's running totals since start or its reset, from which the snapshot computes rates. */
@@ -207,7 +212,7 @@ export class Pipeline {
   /**
    * Deletes the stream (and its DLQ) first when `reset`, then creates the seed groups and starts them. Without
    * reset it also starts every other consumer Redis still has in those groups: one added through the API
-   * before a restart may hold pending entries that no one would process otherwise (see `#seed`).
+   * before a restart may hold pending entries that no one would process otherwise (see `Seeder.seed`).
    */
   async start({ reset }: { reset: boolean }): Promise<SeedResult> {
     if (!reset) {
@@ -227,7 +232,7 @@ export class Pipeline {
       const ours = new Set(
         [...saved.consumers, ...saved.paused].map(({ group, name }) => refKey(group, name)),
       );
-      const seeded = await this.#seed(
+      const seeded = await this.#seeder.seed(
         { seedGroups: true, ours },
         new Set(saved.paused.map(({ group, name }) => refKey(group, name))),
         deletedSeeds(checks, saved.deleted, standing),
@@ -237,8 +242,8 @@ export class Pipeline {
     }
     await refuseResetUnderWorkers(this.#elsewhere);
     refuseResetOfForeignStream(this.#startContext(), await this.#choices.ownership());
-    await this.#deleteData();
-    const seeded = await this.#seed('none');
+    await this.#streamReset.deleteData();
+    const seeded = await this.#seeder.seed('none');
     this.#choices.startFollowing();
     return seeded;
   }
@@ -348,20 +353,7 @@ export class Pipeline {
    * "Reset demo" left a seed group deleted for good).
    */
   reset(): Promise<{ groups: number; consumers: number }> {
-    return this.#membership.change(async () => {
-      // Redis first: with it away, a reset would stop every worker and then fail to delete or re-seed.
-      await this.stream.redis.ping();
-      const foreign = foreignReason(await this.#choices.ownership(), this.stream.streamKey);
-      if (foreign !== null) {
-        throw new CommandError(
-          'refused',
-          `${foreign}: Streamscope resets only a stream that is all its own, as a reset deletes the stream with every group and its pending entries`,
-        );
-      }
-      // Before the gate: the producer's own append, queued behind the reset, would wait forever for it.
-      await this.producer.stop();
-      return this.#appendGate.alone(() => this.#reset());
-    });
+    return this.#membership.change(() => this.#streamReset.run());
   }
 
   /** The groups Streamscope created on the stream, as noted in Redis; `null` when none is. */
@@ -509,58 +501,6 @@ export class Pipeline {
     }
   }
 
-  async #reset(): Promise<{ groups: number; consumers: number }> {
-    // As they stand: cut off, the reset starts them again so (a consumer paused during an incident stays paused).
-    const stopped = this.pool
-      .workers()
-      .map((worker) => ({ group: worker.group, name: worker.name, ...standingOf(worker) }));
-    await this.pool.closeAll();
-    try {
-      await this.#deleteData();
-      // What the old stream's workers and tail did up to here and the pages were not sent yet goes with it: sent
-      // at the next tick, after the reset's answer, it refilled a live feed the page had just cleared.
-      this.#recorder.clear();
-      this.tailFeed.clear();
-      this.#handlers.counters.clear();
-      this.#totals.restart();
-      // Nothing to restore: the stream, with every consumer Redis had, was just deleted.
-      const { groups, consumers } = await this.#seed('none');
-      return { groups, consumers };
-    } catch (error) {
-      // Redis went away half-way: the workers are stopped; they start again as soon as it is back, as they stood.
-      this.#seedWhenRedisReturns(stopped);
-      throw error;
-    }
-  }
-
-  /**
-   * Seeds (under the membership queue) once Redis answers again, retrying each second until it works, and
-   * restarts the `stopped` consumers whose group outlived the cut-off reset (see `#seed`), as they stood: paused,
-   * crashes queued. Their pauses and notes as Streamscope's are saved again, as the reset may have deleted them.
-   */
-  #seedWhenRedisReturns(stopped: readonly (ConsumerRef & Omit<StoppedConsumer, 'name'>)[]): void {
-    const paused = new Set(stopped.filter((ref) => ref.paused).map(({ group, name }) => refKey(group, name)));
-    const seed = () => {
-      if (this.#membership.closed) return;
-      void this.#membership
-        .serially(async () => {
-          await this.#seed(stopped, paused);
-          const back = stopped.filter(({ group, name }) => this.pool.find(group, name));
-          for (const { group, name, crashQueued } of back) {
-            const worker = this.pool.find(group, name);
-            // Not one the server's close has begun to stop: it reads nothing again.
-            if (crashQueued > 0 && worker?.status().state === 'running') worker.crashNext(crashQueued);
-          }
-          await this.#choices.saveQuietly({ consumers: back });
-        })
-        .catch((error: unknown) => {
-          this.options.onBackgroundError?.('reset', error);
-          this.#seedWhenRedisReturns(stopped);
-        });
-    };
-    whenRedisAnswers(this.stream.redis, seed, 1_000);
-  }
-
   /** Stops producing and trimming, lets every worker finish and ack its in-flight batch; Redis stays open. */
   async close(): Promise<void> {
     this.#membership.close();
@@ -572,145 +512,11 @@ export class Pipeline {
     await this.pool.close();
   }
 
-  async #deleteData(): Promise<void> {
-    await this.stream.deleteStream();
-    this.#handlers.forgetRedeliveries();
-    await this.deadLetters.clear();
-    await this.#choices.clear();
-    await this.#handlers.clearGuards(this.#seeds().map((seed) => seed.group));
-    // The key is Streamscope's from here, whatever it seeds: noted, its appends and resets are not refused as
-    // those of another application's stream (see `streamOwnership`), also with no seed (`--seed none`).
-    await this.#choices.recordOwned([], [], { stream: true });
-  }
-
-  /**
-   * Starts the seeds, then the consumers `restore` asks for that Redis still has: they may hold pending entries
-   * no one else will process. On a start without reset that is every consumer of the seed groups (one the user
-   * added before the restart, say); after a reset cut off before its DEL, the consumers it stopped. Those gone
-   * with the stream (or removed since) stay gone, as after a reset that finished. Restored consumers count
-   * toward the bound on adds (the seeds are never refused by it); the ones past it are named, not started, as
-   * are those whose names the API refuses (another client's), which this server could not manage.
-   */
-  async #seed(
-    restore: Restore,
-    paused: ReadonlySet<string> = new Set(),
-    leaveDeleted: ReadonlySet<string> = new Set(),
-  ): Promise<SeedResult> {
-    // A name a live worker of another process holds is left to it: two workers under one name would share one
-    // PEL. (This process's own earlier connections are gone: a dead process's sockets close.) Redis's idle
-    // time is not asked, unlike on an add: a restarted server takes its own consumers back moments after it
-    // stopped, while Redis still counts them as active.
-    const connected = await this.#elsewhere.connected();
-    const seeds = this.#seeds().filter((seed) => !leaveDeleted.has(seed.group));
-    let consumers = 0;
-    const start = async (group: string, name: string): Promise<boolean> => {
-      const elsewhere = () =>
-        this.options.onBackgroundError?.(
-          'seed',
-          `consumer ${group}/${name} is run by a Streamscope worker in another process; not starting it here too`,
-        );
-      if (this.#elsewhere.runs(group, name, connected)) {
-        elsewhere();
-        return false;
-      }
-      if (!this.pool.find(group, name)) {
-        try {
-          await this.pool.add(group, name, { paused: paused.has(refKey(group, name)) });
-        } catch (error) {
-          // Another process started it at the same moment (see `ConsumerPool.add`).
-          if (!(error instanceof CommandError && error.code === 'conflict')) throw error;
-          elsewhere();
-          return false;
-        }
-      }
-      consumers += 1;
-      return true;
-    };
-    const seedNames = new Set<string>();
-    const created: string[] = [];
-    const started: ConsumerRef[] = [];
-    for (const { group, consumers: names } of seeds) {
-      if (await this.stream.ensureGroup(group, '0-0')) created.push(group);
-      for (const name of names) {
-        seedNames.add(refKey(group, name));
-        if (await start(group, name)) started.push({ group, name });
-      }
-    }
-    await this.#choices.recordOwned(created, started);
-    let restored = 0;
-    const overBound: string[] = [];
-    const unnamed: string[] = [];
-    const others: string[] = [];
-    for (const { group, name } of await this.#restorable(restore)) {
-      // Seeds were started (or left to another process, and said so) above.
-      if (seedNames.has(refKey(group, name)) || this.pool.find(group, name)) continue;
-      // Another client's consumer in a group Streamscope seeds: what it holds is that client's to finish. (One a
-      // Streamscope worker of another process runs is Streamscope's whatever the notes say: `start` says so.)
-      if (
-        restore !== 'none' &&
-        'ours' in restore &&
-        !restore.ours.has(refKey(group, name)) &&
-        !this.#elsewhere.runs(group, name, connected)
-      ) {
-        others.push(JSON.stringify(`${group}/${name}`));
-        continue;
-      }
-      // A name another client gave (`bad name`, `__proto__`, bytes that are not UTF-8) is one the API refuses:
-      // run here, its worker could be neither paused nor removed, and came back on every restart; a name not
-      // UTF-8 reads back with U+FFFD in it, so its worker would even read as a new consumer, not this one.
-      if (!nameSchema.safeParse(name).success) unnamed.push(JSON.stringify(`${group}/${name}`));
-      else if (this.pool.workers().length >= LIMITS.consumersMax) overBound.push(`${group}/${name}`);
-      else if (await start(group, name)) restored += 1;
-    }
-    if (others.length > 0) {
-      this.options.onBackgroundError?.(
-        'seed',
-        `not restoring ${others.length} consumer(s) Redis has in the seed groups (${listed(others)}): Streamscope did not add them, so they are another client's, and what they hold is left to it`,
-      );
-    }
-    if (unnamed.length > 0) {
-      this.options.onBackgroundError?.(
-        'seed',
-        `not restoring ${unnamed.length} consumer(s) Redis still has (${listed(unnamed)}): their names are ones this server's API refuses (it takes up to ${LIMITS.nameMax} ASCII letters, digits and _ . : -); what they hold waits for an autoclaim`,
-      );
-    }
-    if (overBound.length > 0) {
-      this.options.onBackgroundError?.(
-        'seed',
-        `not restoring ${overBound.length} consumer(s) Redis still has (${listed(overBound)}): this server runs at most ${LIMITS.consumersMax} consumers; what they hold waits for an autoclaim, or for their removal, which hands it to a running peer`,
-      );
-    }
-    return { groups: seeds.length, consumers, restored };
-  }
-
-  /**
-   * The consumers `restore` asks for that Redis has, by group in XINFO order. Only the seed groups are ever
-   * listed whole: another group on the stream may be another Streamscope process's pool (`--seed`), and its
-   * consumers, stopped or not, are that process's to take back.
-   */
-  async #restorable(restore: Restore): Promise<ConsumerRef[]> {
-    if (restore === 'none') return [];
-    const whole = 'seedGroups' in restore;
-    const named = whole ? null : new Set(restore.map((ref) => refKey(ref.group, ref.name)));
-    const groups = whole ? this.#seeds().map((seed) => seed.group) : restore.map((ref) => ref.group);
-    const found: ConsumerRef[] = [];
-    for (const group of new Set(groups)) {
-      for (const { name } of await consumersInRedis(this.stream, group)) {
-        if (named === null || named.has(refKey(group, name))) found.push({ group, name });
-      }
-    }
-    return found;
-  }
-
-  #seeds(): readonly GroupSeed[] {
-    return this.options.seeds ?? DEMO_SEEDS;
-  }
-
   #startContext(): StartContext {
     return {
       stream: this.stream,
       deadLetterKey: this.deadLetters.key,
-      seeds: this.#seeds(),
+      seeds: this.#seeder.seeds,
       seedsNamed: this.options.seedsNamed ?? false,
       ownedKey: this.#choices.ownedKey,
       log: (line) => this.options.onBackgroundError?.('seed', line),

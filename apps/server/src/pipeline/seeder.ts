@@ -1,0 +1,173 @@
+import { LIMITS, nameSchema } from '@streamscope/protocol';
+import type { EventStream } from '@streamscope/streams';
+import { CommandError } from './command-error.js';
+import { consumersInRedis } from './consumer-activity.js';
+import type { ConsumerPool } from './consumer-pool.js';
+import { type ConsumerRef, type GroupSeed, listed, refKey } from './consumer-ref.js';
+import type { ReadersElsewhere } from './readers-elsewhere.js';
+import type { SavedChoices } from './saved-choices.js';
+
+/** What a start (or re-seed) started: `consumers` in all, `restored` of them not seeds but found in Redis. */
+export interface SeedResult {
+  readonly groups: number;
+  readonly consumers: number;
+  readonly restored: number;
+}
+
+/**
+ * Which consumers besides the seeds to start again, of those Redis still has: none (the stream was just
+ * deleted), every one of the seed groups (a start without reset), or the ones named (a reset cut off before
+ * its DEL; see `Seeder.seed`).
+ */
+export type Restore =
+  | 'none'
+  | { readonly seedGroups: true; readonly ours: ReadonlySet<string> }
+  | readonly ConsumerRef[];
+
+/** What seeding starts consumers in, and where it says what it left alone. */
+export interface SeederOptions {
+  readonly stream: EventStream;
+  readonly pool: ConsumerPool;
+  readonly choices: SavedChoices;
+  readonly elsewhere: ReadersElsewhere;
+  readonly seeds: readonly GroupSeed[];
+  readonly log: (what: string, error: unknown) => void;
+}
+
+/**
+ * Creates the seed groups and starts their consumers, and starts again the consumers Redis still has that a
+ * start or a cut-off reset asks for, leaving alone those another process or client holds.
+ */
+export class Seeder {
+  readonly #options: SeederOptions;
+
+  constructor(options: SeederOptions) {
+    this.#options = options;
+  }
+
+  /** The groups and consumers this process runs from the start: the operator's `--seed`, or the demo's. */
+  get seeds(): readonly GroupSeed[] {
+    return this.#options.seeds;
+  }
+
+  /**
+   * Starts the seeds, then the consumers `restore` asks for that Redis still has: they may hold pending entries
+   * no one else will process. On a start without reset that is every consumer of the seed groups (one the user
+   * added before the restart, say); after a reset cut off before its DEL, the consumers it stopped. Those gone
+   * with the stream (or removed since) stay gone, as after a reset that finished. Restored consumers count
+   * toward the bound on adds (the seeds are never refused by it); the ones past it are named, not started, as
+   * are those whose names the API refuses (another client's), which this server could not manage.
+   */
+  async seed(
+    restore: Restore,
+    paused: ReadonlySet<string> = new Set(),
+    leaveDeleted: ReadonlySet<string> = new Set(),
+  ): Promise<SeedResult> {
+    const { log, pool, stream, choices, elsewhere } = this.#options;
+    // A name a live worker of another process holds is left to it: two workers under one name would share one
+    // PEL. (This process's own earlier connections are gone: a dead process's sockets close.) Redis's idle
+    // time is not asked, unlike on an add: a restarted server takes its own consumers back moments after it
+    // stopped, while Redis still counts them as active.
+    const connected = await elsewhere.connected();
+    const seeds = this.seeds.filter((seed) => !leaveDeleted.has(seed.group));
+    let consumers = 0;
+    const start = async (group: string, name: string): Promise<boolean> => {
+      const sayRunElsewhere = () =>
+        log(
+          'seed',
+          `consumer ${group}/${name} is run by a Streamscope worker in another process; not starting it here too`,
+        );
+      if (elsewhere.runs(group, name, connected)) {
+        sayRunElsewhere();
+        return false;
+      }
+      if (!pool.find(group, name)) {
+        try {
+          await pool.add(group, name, { paused: paused.has(refKey(group, name)) });
+        } catch (error) {
+          // Another process started it at the same moment (see `ConsumerPool.add`).
+          if (!(error instanceof CommandError && error.code === 'conflict')) throw error;
+          sayRunElsewhere();
+          return false;
+        }
+      }
+      consumers += 1;
+      return true;
+    };
+    const seedNames = new Set<string>();
+    const created: string[] = [];
+    const started: ConsumerRef[] = [];
+    for (const { group, consumers: names } of seeds) {
+      if (await stream.ensureGroup(group, '0-0')) created.push(group);
+      for (const name of names) {
+        seedNames.add(refKey(group, name));
+        if (await start(group, name)) started.push({ group, name });
+      }
+    }
+    await choices.recordOwned(created, started);
+    let restored = 0;
+    const overBound: string[] = [];
+    const unnamed: string[] = [];
+    const others: string[] = [];
+    for (const { group, name } of await this.#restorable(restore)) {
+      // Seeds were started (or left to another process, and said so) above.
+      if (seedNames.has(refKey(group, name)) || pool.find(group, name)) continue;
+      // Another client's consumer in a group Streamscope seeds: what it holds is that client's to finish. (One a
+      // Streamscope worker of another process runs is Streamscope's whatever the notes say: `start` says so.)
+      if (
+        restore !== 'none' &&
+        'ours' in restore &&
+        !restore.ours.has(refKey(group, name)) &&
+        !elsewhere.runs(group, name, connected)
+      ) {
+        others.push(JSON.stringify(`${group}/${name}`));
+        continue;
+      }
+      // A name another client gave (`bad name`, `__proto__`, bytes that are not UTF-8) is one the API refuses:
+      // run here, its worker could be neither paused nor removed, and came back on every restart; a name not
+      // UTF-8 reads back with U+FFFD in it, so its worker would even read as a new consumer, not this one.
+      if (!nameSchema.safeParse(name).success) unnamed.push(JSON.stringify(`${group}/${name}`));
+      else if (pool.workers().length >= LIMITS.consumersMax) overBound.push(`${group}/${name}`);
+      else if (await start(group, name)) restored += 1;
+    }
+    if (others.length > 0) {
+      log(
+        'seed',
+        `not restoring ${others.length} consumer(s) Redis has in the seed groups (${listed(others)}): Streamscope did not add them, so they are another client's, and what they hold is left to it`,
+      );
+    }
+    if (unnamed.length > 0) {
+      log(
+        'seed',
+        `not restoring ${unnamed.length} consumer(s) Redis still has (${listed(unnamed)}): their names are ones this server's API refuses (it takes up to ${LIMITS.nameMax} ASCII letters, digits and _ . : -); what they hold waits for an autoclaim`,
+      );
+    }
+    if (overBound.length > 0) {
+      log(
+        'seed',
+        `not restoring ${overBound.length} consumer(s) Redis still has (${listed(overBound)}): this server runs at most ${LIMITS.consumersMax} consumers; what they hold waits for an autoclaim, or for their removal, which hands it to a running peer`,
+      );
+    }
+    return { groups: seeds.length, consumers, restored };
+  }
+
+  /**
+   * The consumers `restore` asks for that Redis has, by group in XINFO order. Only the seed groups are ever
+   * listed whole: another group on the stream may be another Streamscope process's pool (`--seed`), and its
+   * consumers, stopped or not, are that process's to take back.
+   */
+  async #restorable(restore: Restore): Promise<ConsumerRef[]> {
+    const { stream } = this.#options;
+    if (restore === 'none') return [];
+    const whole = 'seedGroups' in restore;
+    const named = whole ? null : new Set(restore.map((ref) => refKey(ref.group, ref.name)));
+    const groups = whole ? this.seeds.map((seed) => seed.group) : restore.map((ref) => ref.group);
+    const found: ConsumerRef[] = [];
+    for (const group of new Set(groups)) {
+      for (const { name } of await consumersInRedis(stream, group)) {
+        if (named === null || named.has(refKey(group, name))) found.push({ group, name });
+      }
+    }
+    return found;
+  }
+}

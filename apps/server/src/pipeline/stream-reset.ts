@@ -1,0 +1,136 @@
+import type { EntryView } from '@streamscope/protocol';
+import type { DeadLetters, EventStream } from '@streamscope/streams';
+import type { TickBuffer } from '../live/tick-buffer.js';
+import type { AppendGate } from './append-gate.js';
+import { CommandError } from './command-error.js';
+import { type ConsumerPool, type StoppedConsumer, standingOf } from './consumer-pool.js';
+import { type ConsumerRef, refKey } from './consumer-ref.js';
+import type { ContinuousProducer } from './continuous-producer.js';
+import type { DemoHandlers } from './demo-handler.js';
+import type { LifecycleRecorder } from './lifecycle-recorder.js';
+import type { MembershipChanges } from './membership-changes.js';
+import type { RunningTotals } from './running-totals.js';
+import type { SavedChoices } from './saved-choices.js';
+import type { Seeder } from './seeder.js';
+import { foreignReason } from './stream-ownership.js';
+import { whenRedisAnswers } from './when-redis-answers.js';
+
+/** Everything a reset deletes, stops, forgets or starts again, and where it logs what failed in the background. */
+export interface StreamResetOptions {
+  readonly stream: EventStream;
+  readonly deadLetters: DeadLetters;
+  readonly pool: ConsumerPool;
+  readonly choices: SavedChoices;
+  readonly handlers: DemoHandlers;
+  readonly seeder: Seeder;
+  readonly appendGate: AppendGate;
+  readonly producer: ContinuousProducer;
+  readonly membership: MembershipChanges;
+  readonly recorder: LifecycleRecorder;
+  readonly tailFeed: TickBuffer<EntryView>;
+  readonly totals: RunningTotals;
+  readonly log: (what: string, error: unknown) => void;
+}
+
+/**
+ * The demo's reset: stops every worker, deletes the stream's data, forgets what was shown of it, and starts over
+ * from the seeds; cut off by Redis going away, it starts the stopped workers again once Redis is back.
+ */
+export class StreamReset {
+  readonly #options: StreamResetOptions;
+
+  constructor(options: StreamResetOptions) {
+    this.#options = options;
+  }
+
+  /**
+   * The reset a client asked for; the caller runs it among the membership changes. Refused, with nothing
+   * stopped, while Redis is away or when the stream is not all Streamscope's.
+   */
+  async run(): Promise<{ groups: number; consumers: number }> {
+    const { stream, choices, producer, appendGate } = this.#options;
+    // Redis first: with it away, a reset would stop every worker and then fail to delete or re-seed.
+    await stream.redis.ping();
+    const foreign = foreignReason(await choices.ownership(), stream.streamKey);
+    if (foreign !== null) {
+      throw new CommandError(
+        'refused',
+        `${foreign}: Streamscope resets only a stream that is all its own, as a reset deletes the stream with every group and its pending entries`,
+      );
+    }
+    // Before the gate: the producer's own append, queued behind the reset, would wait forever for it.
+    await producer.stop();
+    return appendGate.alone(() => this.#deleteAndSeed());
+  }
+
+  /**
+   * Deletes the stream, its DLQ, the saved choices and the guards, and notes the key as Streamscope's: what a
+   * reset, and a start that resets, begin with.
+   */
+  async deleteData(): Promise<void> {
+    const { stream, handlers, deadLetters, choices, seeder } = this.#options;
+    await stream.deleteStream();
+    handlers.forgetRedeliveries();
+    await deadLetters.clear();
+    await choices.clear();
+    await handlers.clearGuards(seeder.seeds.map((seed) => seed.group));
+    // The key is Streamscope's from here, whatever it seeds: noted, its appends and resets are not refused as
+    // those of another application's stream (see `streamOwnership`), also with no seed (`--seed none`).
+    await choices.recordOwned([], [], { stream: true });
+  }
+
+  async #deleteAndSeed(): Promise<{ groups: number; consumers: number }> {
+    const { pool, recorder, tailFeed, handlers, totals, seeder } = this.#options;
+    // As they stand: cut off, the reset starts them again so (a consumer paused during an incident stays paused).
+    const stopped = pool
+      .workers()
+      .map((worker) => ({ group: worker.group, name: worker.name, ...standingOf(worker) }));
+    await pool.closeAll();
+    try {
+      await this.deleteData();
+      // What the old stream's workers and tail did up to here and the pages were not sent yet goes with it: sent
+      // at the next tick, after the reset's answer, it refilled a live feed the page had just cleared.
+      recorder.clear();
+      tailFeed.clear();
+      handlers.counters.clear();
+      totals.restart();
+      // Nothing to restore: the stream, with every consumer Redis had, was just deleted.
+      const { groups, consumers } = await seeder.seed('none');
+      return { groups, consumers };
+    } catch (error) {
+      // Redis went away half-way: the workers are stopped; they start again as soon as it is back, as they stood.
+      this.#seedWhenRedisReturns(stopped);
+      throw error;
+    }
+  }
+
+  /**
+   * Seeds (under the membership queue) once Redis answers again, retrying each second until it works, and
+   * restarts the `stopped` consumers whose group outlived the cut-off reset (see `Seeder.seed`), as they stood:
+   * paused, crashes queued. Their pauses and notes as Streamscope's are saved again, as the reset may have
+   * deleted them.
+   */
+  #seedWhenRedisReturns(stopped: readonly (ConsumerRef & Omit<StoppedConsumer, 'name'>)[]): void {
+    const { membership, seeder, pool, choices, log, stream } = this.#options;
+    const paused = new Set(stopped.filter((ref) => ref.paused).map(({ group, name }) => refKey(group, name)));
+    const seed = () => {
+      if (membership.closed) return;
+      void membership
+        .serially(async () => {
+          await seeder.seed(stopped, paused);
+          const back = stopped.filter(({ group, name }) => pool.find(group, name));
+          for (const { group, name, crashQueued } of back) {
+            const worker = pool.find(group, name);
+            // Not one the server's close has begun to stop: it reads nothing again.
+            if (crashQueued > 0 && worker?.status().state === 'running') worker.crashNext(crashQueued);
+          }
+          await choices.saveQuietly({ consumers: back });
+        })
+        .catch((error: unknown) => {
+          log('reset', error);
+          this.#seedWhenRedisReturns(stopped);
+        });
+    };
+    whenRedisAnswers(stream.redis, seed, 1_000);
+  }
+}
