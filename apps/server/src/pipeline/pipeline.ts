@@ -1,4 +1,4 @@
-import { type CommandResults, type EntryView, LIMITS, type LifecycleEventView } from '@streamscope/protocol';
+import type { CommandResults, EntryView, LifecycleEventView } from '@streamscope/protocol';
 import {
   ConsumerWorker,
   DeadLetters,
@@ -8,15 +8,14 @@ import {
   type LifecycleEvent,
   type RequeueThroughResult,
   type StreamTail,
-  type TrimmedLetter,
 } from '@streamscope/streams';
 import type { Redis } from 'ioredis';
 import { boundedEntry } from '../live/bounded-view.js';
 import { TickBuffer } from '../live/tick-buffer.js';
 import { AppendGate } from './append-gate.js';
 import { CommandError } from './command-error.js';
-import { ACTIVE_WITHIN_MS } from './consumer-activity.js';
-import { ConsumerPool, consumerExists } from './consumer-pool.js';
+import { ConsumerCommands } from './consumer-commands.js';
+import { ConsumerPool } from './consumer-pool.js';
 import { DEMO_SEEDS, type GroupSeed, refKey } from './consumer-ref.js';
 import { ContinuousProducer } from './continuous-producer.js';
 import { DeadLetterRequeues } from './dead-letter-requeues.js';
@@ -113,8 +112,6 @@ export class Pipeline {
   readonly #choices: SavedChoices;
   /** Resets, consumer adds and removals and group commands, one at a time and none once closed. */
   readonly #membership = new MembershipChanges();
-  /** Consumers being added now, by `refKey`: reserved before the add waits on anything. */
-  readonly #adding = new Set<string>();
   /** Groups being re-created after someone else deleted them under running workers. */
   readonly #recreating = new Set<string>();
   #tail: StreamTail | undefined;
@@ -122,6 +119,7 @@ export class Pipeline {
   readonly #handlers: DemoHandlers;
   readonly #elsewhere: ReadersElsewhere;
   readonly #groups: GroupCommands;
+  readonly #consumers: ConsumerCommands;
   readonly #seeder: Seeder;
   readonly #streamReset: StreamReset;
 
@@ -178,6 +176,15 @@ export class Pipeline {
       serially: (task) => this.#membership.serially(task),
       closed: () => this.#membership.closed,
       log: onError,
+    });
+    this.#consumers = new ConsumerCommands({
+      stream: this.stream,
+      pool: this.pool,
+      choices: this.#choices,
+      handlers: this.#handlers,
+      elsewhere: this.#elsewhere,
+      membership: this.#membership,
+      recorder: this.#recorder,
     });
     this.#seeder = new Seeder({
       stream: this.stream,
@@ -315,36 +322,21 @@ export class Pipeline {
   }
 
   /**
-   * This server's running worker of the consumer, for a command about it. Not found when no process runs it; a
-   * conflict that says so when a Streamscope worker in another process does, as that process's to pause, crash or
-   * claim to.
+   * This server's running worker of the consumer, for a command about it; refused when another process runs it
+   * (see `ConsumerCommands.worker`).
    */
-  async worker(group: string, name: string): Promise<ConsumerWorker> {
-    try {
-      return this.pool.get(group, name);
-    } catch (error) {
-      // With Redis away, CLIENT LIST would wait out the reconnect: not found says enough then.
-      if (this.stream.redis.status === 'ready' && (await this.#elsewhere.runsNow(group, name))) {
-        throw new CommandError(
-          'conflict',
-          `consumer ${group}/${name} runs in another Streamscope process, not this one: pause, resume, crash or autoclaim to it there`,
-          { cause: error },
-        );
-      }
-      throw error;
-    }
+  worker(group: string, name: string): Promise<ConsumerWorker> {
+    return this.#consumers.worker(group, name);
   }
 
-  /** Pauses a consumer of this server (see `ConsumerWorker.pause`) and saves that for a restart without reset. */
-  async pauseConsumer(group: string, name: string): Promise<void> {
-    await (await this.worker(group, name)).pause();
-    await this.#choices.save({ consumers: [{ group, name }] }, `consumer ${group}/${name} is paused`);
+  /** Pauses a consumer of this server, saved for a restart (see `ConsumerCommands.pause`). */
+  pauseConsumer(group: string, name: string): Promise<void> {
+    return this.#consumers.pause(group, name);
   }
 
-  /** Resumes a consumer of this server and saves that for a restart without reset. */
-  async resumeConsumer(group: string, name: string): Promise<void> {
-    (await this.worker(group, name)).resume();
-    await this.#choices.save({ consumers: [{ group, name }] }, `consumer ${group}/${name} is resumed`);
+  /** Resumes a consumer of this server, saved for a restart (see `ConsumerCommands.resume`). */
+  resumeConsumer(group: string, name: string): Promise<void> {
+    return this.#consumers.resume(group, name);
   }
 
   /**
@@ -380,92 +372,19 @@ export class Pipeline {
     );
   }
 
-  /**
-   * Starts a consumer (a conflict when the name is taken). Waits for a reset under way: started during one,
-   * its group would be deleted under it.
-   */
-  async addConsumer(group: string, name: string): Promise<void> {
-    // Reserved at once, before any wait: concurrent adds of one name meet it here (see `refuseNameTakenHere`).
-    this.refuseNameTakenHere(group, name);
-    const key = refKey(group, name);
-    this.#adding.add(key);
-    try {
-      await this.#addConsumer(group, name);
-    } finally {
-      this.#adding.delete(key);
-    }
+  /** Starts a consumer, once a reset under way is done (see `ConsumerCommands.add`). */
+  addConsumer(group: string, name: string): Promise<void> {
+    return this.#consumers.add(group, name);
   }
 
-  /**
-   * Refuses, without waiting on anything, a consumer name this process runs or is adding already: so that of a
-   * hundred concurrent adds of one name the ninety-nine others are told it is taken (409) rather than that
-   * their client has too many requests running (429), which said nothing about the name.
-   */
+  /** Refuses, without waiting on anything, a name taken here (see `ConsumerCommands.refuseNameTakenHere`). */
   refuseNameTakenHere(group: string, name: string): void {
-    if (this.pool.find(group, name) || this.#adding.has(refKey(group, name)))
-      throw consumerExists(group, name);
+    this.#consumers.refuseNameTakenHere(group, name);
   }
 
-  async #addConsumer(group: string, name: string): Promise<void> {
-    await this.#membership.change(async () => {
-      // Each worker holds a Redis connection of its own: unbounded, a script could open them up to Redis's
-      // maxclients, which every other client of that Redis shares. (Seeds are the operator's: they count toward
-      // the bound but are never refused by it, since seeding does not come through here.)
-      if (this.pool.workers().length >= LIMITS.consumersMax && !this.pool.find(group, name)) {
-        throw new CommandError(
-          'refused',
-          `this server already runs ${LIMITS.consumersMax} consumers, the most it will; remove one before adding another`,
-        );
-      }
-      await this.#elsewhere.refuseTaken(group, name);
-      // Another application's group: a worker here would take its entries and ack them with the demo handler,
-      // their real work never done. Joining one is for the operator to ask at start (`--seed`), knowing it.
-      if (await this.#choices.isAnotherApplicationsGroup(group)) {
-        throw new CommandError(
-          'refused',
-          `group ${group} was not created by Streamscope: a consumer added here would take its entries from its application's consumers and ack them with the demo handler, their work never done. To join it all the same, start a server with --seed ${group}=<name>`,
-        );
-      }
-      // A group the add creates is Streamscope's, as one `group.create` makes: noted before its worker reads.
-      if (await this.stream.ensureGroup(group, '0-0')) await this.#choices.recordOwned([group]);
-      await this.pool.add(group, name);
-      // A new consumer runs: a pause saved for an earlier one of this name (its removal's save failed) is dropped.
-      await this.#choices.saveQuietly({ consumers: [{ group, name }] });
-    });
-  }
-
-  /** Retires a consumer without losing an entry (see `ConsumerPool.remove`), never in the middle of a reset. */
+  /** Retires a consumer without losing an entry, never in the middle of a reset (see `ConsumerCommands.remove`). */
   removeConsumer(group: string, name: string): ReturnType<ConsumerPool['remove']> {
-    return this.#membership.change(async () => {
-      // Not ours: a consumer whose worker runs in another process is that process's to remove.
-      if (await this.#elsewhere.runsNow(group, name)) {
-        throw new CommandError(
-          'conflict',
-          `consumer ${group}/${name} is run by a Streamscope worker in another process: remove it there`,
-        );
-      }
-      // Nor another application's consumer: what it holds, handed to a worker here, would be acked with the demo
-      // handler, that application's work on it never done.
-      if (!this.pool.find(group, name) && (await this.#choices.isAnotherApplicationsGroup(group))) {
-        throw new CommandError(
-          'refused',
-          `consumer ${group}/${name} is another application's (Streamscope did not create group ${group}): what it holds, handed to a worker here, would be acked with the demo handler, its work never done. Its application is the one to remove it`,
-        );
-      }
-      // Nor one another client reads as now: its entries handed over here would be handled twice, once by each.
-      const seen = await this.#elsewhere.seenReading(group, name);
-      if (seen !== null) {
-        throw new CommandError(
-          'conflict',
-          `consumer ${group}/${name} is in use: ${seen}. Stop it there first; one that crashed can be removed once Redis has not seen it read for ${ACTIVE_WITHIN_MS / 1000} s`,
-        );
-      }
-      const removal = await this.pool.remove(group, name);
-      // Gone from the pool, it saves as not paused: its entry is deleted.
-      await this.#choices.saveQuietly({ consumers: [{ group, name }] });
-      this.#recordLetters(group, removal.deadLettered ?? [], 'trimmed while pending (found on handover)');
-      return removal;
-    });
+    return this.#consumers.remove(group, name);
   }
 
   /** A new group (see `GroupCommands.create`), among the membership changes. */
@@ -481,24 +400,6 @@ export class Pipeline {
   /** Deletes a group (see `GroupCommands.delete`), among the membership changes. */
   deleteGroup(group: string, discardPending: boolean): Promise<CommandResults['group.delete']> {
     return this.#membership.change(() => this.#groups.delete(group, discardPending));
-  }
-
-  /** Letters written outside a worker (a handover) still belong in the timeline and the group's count. */
-  #recordLetters(group: string, letters: readonly TrimmedLetter[], reason: string): void {
-    const ts = Date.now();
-    for (const letter of letters) {
-      this.#handlers.countersOf(group).deadLettered += 1;
-      this.#recorder.record({
-        kind: 'dead-lettered',
-        id: letter.id,
-        group,
-        consumer: letter.consumer,
-        deliveryCount: letter.deliveryCount,
-        eventType: null,
-        reason,
-        ts,
-      });
-    }
   }
 
   /** Stops producing and trimming, lets every worker finish and ack its in-flight batch; Redis stays open. */
