@@ -1,11 +1,8 @@
 import type { CommandResults, EntryView, LifecycleEventView } from '@streamscope/protocol';
 import {
-  ConsumerWorker,
+  type ConsumerWorker,
   DeadLetters,
   EventStream,
-  GroupNotFoundError,
-  LIFECYCLE_KINDS,
-  type LifecycleEvent,
   type RequeueThroughResult,
   type StreamTail,
 } from '@streamscope/streams';
@@ -20,6 +17,7 @@ import { DEMO_SEEDS, type GroupSeed, refKey } from './consumer-ref.js';
 import { ContinuousProducer } from './continuous-producer.js';
 import { DeadLetterRequeues } from './dead-letter-requeues.js';
 import { DemoHandlers, type GroupCounters } from './demo-handler.js';
+import { DemoWorkers } from './demo-workers.js';
 import { fakeOrders } from './fake-orders.js';
 import { GroupCommands } from './group-commands.js';
 import { LifecycleRecorder } from './lifecycle-recorder.js';
@@ -92,10 +90,8 @@ export class Pipeline {
   readonly pool: ConsumerPool;
   readonly producer: ContinuousProducer;
   readonly retention: RetentionPolicy;
+  /** Where every lifecycle event goes: declared before `history` and `feed`, which are its own. */
   readonly #recorder = new LifecycleRecorder();
-  readonly #appendGate: AppendGate;
-  readonly #requeues: DeadLetterRequeues;
-  readonly #totals: RunningTotals;
   readonly history = this.#recorder.history;
   readonly feed = this.#recorder.feed;
   /**
@@ -112,11 +108,13 @@ export class Pipeline {
   readonly #choices: SavedChoices;
   /** Resets, consumer adds and removals and group commands, one at a time and none once closed. */
   readonly #membership = new MembershipChanges();
-  /** Groups being re-created after someone else deleted them under running workers. */
-  readonly #recreating = new Set<string>();
+  readonly #appendGate: AppendGate;
+  readonly #requeues: DeadLetterRequeues;
+  readonly #totals: RunningTotals;
   #tail: StreamTail | undefined;
   #tailWatched = false;
   readonly #handlers: DemoHandlers;
+  readonly #workers: DemoWorkers;
   readonly #elsewhere: ReadersElsewhere;
   readonly #groups: GroupCommands;
   readonly #consumers: ConsumerCommands;
@@ -146,7 +144,7 @@ export class Pipeline {
     this.#totals = new RunningTotals(this.stream, this.deadLetters, () => this.#requeues.requeued);
     this.pool = new ConsumerPool(
       this.stream,
-      (group, name) => this.#makeWorker(group, name),
+      (group, name) => this.#workers.make(group, name),
       this.deadLetters,
     );
     const onError = options.onBackgroundError ?? (() => {});
@@ -166,6 +164,19 @@ export class Pipeline {
     this.#handlers = new DemoHandlers(options.redis, options.streamKey, (event) =>
       this.#recorder.record(event),
     );
+    this.#workers = new DemoWorkers({
+      stream: this.stream,
+      deadLetters: this.deadLetters,
+      handlers: this.#handlers,
+      choices: this.#choices,
+      recorder: this.#recorder,
+      membership: this.#membership,
+      workers: () => this.pool.workers(),
+      processLatencyMs: options.processLatencyMs,
+      readCount: options.readCount,
+      maxDeliveries: this.options.maxDeliveries,
+      log: onError,
+    });
     this.#elsewhere = new ReadersElsewhere(this.stream, this.pool);
     this.#groups = new GroupCommands({
       stream: this.stream,
@@ -382,7 +393,7 @@ export class Pipeline {
     this.#consumers.refuseNameTakenHere(group, name);
   }
 
-  /** Retires a consumer without losing an entry, never in the middle of a reset (see `ConsumerCommands.remove`). */
+  /** Retires a consumer without losing an entry, never during a reset (see `ConsumerCommands.remove`). */
   removeConsumer(group: string, name: string): ReturnType<ConsumerPool['remove']> {
     return this.#consumers.remove(group, name);
   }
@@ -422,63 +433,6 @@ export class Pipeline {
       ownedKey: this.#choices.ownedKey,
       log: (line) => this.options.onBackgroundError?.('seed', line),
     };
-  }
-
-  #makeWorker(group: string, name: string): ConsumerWorker {
-    const worker = new ConsumerWorker(this.stream, group, name, {
-      handler: this.#handlers.handlerFor(group),
-      processLatencyMs: this.options.processLatencyMs,
-      ...(this.options.readCount === undefined ? {} : { count: this.options.readCount }),
-      deadLetters: this.deadLetters,
-      maxDeliveries: this.options.maxDeliveries,
-      reapIntervalMs: this.#choices.reapIntervalFor(group),
-    });
-    const counters = this.#handlers.countersOf(group);
-    for (const kind of LIFECYCLE_KINDS) {
-      worker.on(kind, (event: LifecycleEvent) => {
-        if (kind === 'delivered') counters.delivered += 1;
-        else if (kind === 'acked') counters.acked += 1;
-        else if (kind === 'dead-lettered') counters.deadLettered += 1;
-        this.#recorder.record(event);
-      });
-    }
-    // Failures are already in the worker's status (`lastError`). One kind this process can mend: another
-    // process sharing the stream reset it, deleting the groups these workers read.
-    worker.on('error', (event) => {
-      if (event.error instanceof GroupNotFoundError) this.#recreateGroup(group);
-    });
-    return worker;
-  }
-
-  /**
-   * Re-creates a group deleted under this process's running workers (by a reset in another process on the
-   * same stream, say) from 0-0, as seeding would, so they carry on instead of failing every read. Groups
-   * with no worker here are left alone.
-   */
-  #recreateGroup(group: string): void {
-    if (this.#recreating.has(group)) return;
-    this.#recreating.add(group);
-    void this.#membership
-      .serially(async () => {
-        if (!this.pool.workers().some((worker) => worker.group === group)) return;
-        if ((await this.stream.infoGroups()).some((info) => info.name === group)) return;
-        // Deleted with its stream (a reset elsewhere), everything is new; deleted alone, the entries still
-        // there come again, and the ones this group processed are duplicates.
-        const lastId = (await this.stream.infoStream())?.lastGeneratedId;
-        if (lastId !== undefined) this.#handlers.setRedeliveredThrough(group, lastId);
-        if (await this.stream.ensureGroup(group, '0-0')) await this.#choices.recordOwned([group]);
-        // A reset elsewhere deleted the notes of this process's consumers too, and their pauses, which are still
-        // in force here: they are saved again. (The auto-reap switches and the retention policy it deleted are not:
-        // every process follows that, see `SavedChoices`.)
-        const consumers = this.pool.workers().filter((worker) => worker.group === group);
-        await this.#choices.saveQuietly({ consumers });
-        this.options.onBackgroundError?.(
-          'workers',
-          `group ${group} was deleted under its running consumers (a reset by another process, or Redis restarted without its data?); re-created it from 0-0`,
-        );
-      })
-      .catch((error: unknown) => this.options.onBackgroundError?.('workers', error))
-      .finally(() => this.#recreating.delete(group));
   }
 
   /** Every lifecycle event as it happens (metrics count them). */
