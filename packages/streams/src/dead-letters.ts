@@ -74,6 +74,8 @@ export interface SendPendingOptions {
 export type SendPendingResult =
   | {
       readonly sent: true;
+      /** The entry's ID, whole (a bare millisecond given is its sequence 0). */
+      readonly id: string;
       /** The letter's ID in the dead-letter stream. */
       readonly letterId: string;
       /** The consumer that held it. */
@@ -224,6 +226,7 @@ export class DeadLetters {
     if (letterId === null) return { sent: false, pending: null };
     return {
       sent: true,
+      id: entryId,
       letterId,
       consumer: row.consumer,
       deliveryCount: row.deliveries,

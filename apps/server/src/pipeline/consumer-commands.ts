@@ -1,11 +1,10 @@
 import { LIMITS } from '@streamscope/protocol';
-import type { ConsumerWorker, EventStream, TrimmedLetter } from '@streamscope/streams';
+import type { ConsumerWorker, EventStream } from '@streamscope/streams';
 import { CommandError } from './command-error.js';
 import { ACTIVE_WITHIN_MS } from './consumer-activity.js';
 import { type ConsumerPool, consumerExists, type RemovalResult } from './consumer-pool.js';
 import { refKey } from './consumer-ref.js';
 import type { DemoHandlers } from './demo-handler.js';
-import type { LifecycleRecorder } from './lifecycle-recorder.js';
 import type { MembershipChanges } from './membership-changes.js';
 import type { ReadersElsewhere } from './readers-elsewhere.js';
 import type { SavedChoices } from './saved-choices.js';
@@ -18,7 +17,6 @@ export interface ConsumerCommandsOptions {
   readonly handlers: DemoHandlers;
   readonly elsewhere: ReadersElsewhere;
   readonly membership: MembershipChanges;
-  readonly recorder: LifecycleRecorder;
 }
 
 /**
@@ -156,27 +154,12 @@ export class ConsumerCommands {
       const removal = await pool.remove(group, name);
       // Gone from the pool, it saves as not paused: its entry is deleted.
       await choices.saveQuietly({ consumers: [{ group, name }] });
-      this.#recordLetters(group, removal.deadLettered ?? [], 'trimmed while pending (found on handover)');
+      this.#options.handlers.recordLetters(
+        group,
+        removal.deadLettered ?? [],
+        'trimmed while pending (found on handover)',
+      );
       return removal;
     });
-  }
-
-  /** Letters written outside a worker (a handover) still belong in the timeline and the group's count. */
-  #recordLetters(group: string, letters: readonly TrimmedLetter[], reason: string): void {
-    const { handlers, recorder } = this.#options;
-    const ts = Date.now();
-    for (const letter of letters) {
-      handlers.countersOf(group).deadLettered += 1;
-      recorder.record({
-        kind: 'dead-lettered',
-        id: letter.id,
-        group,
-        consumer: letter.consumer,
-        deliveryCount: letter.deliveryCount,
-        eventType: null,
-        reason,
-        ts,
-      });
-    }
   }
 }

@@ -1,5 +1,11 @@
 import { type LifecycleEventView, POISON_EVENT_TYPE } from '@streamscope/protocol';
-import { compareEntryIds, type EntryHandler, ProcessedIds, REQUEUED_FROM_FIELD } from '@streamscope/streams';
+import {
+  compareEntryIds,
+  type EntryHandler,
+  ProcessedIds,
+  REQUEUED_FROM_FIELD,
+  type TrimmedLetter,
+} from '@streamscope/streams';
 import type { Redis } from 'ioredis';
 
 /** Per-group running totals, from which the snapshot computes rates. */
@@ -81,6 +87,28 @@ export class DemoHandlers {
       this.counters.set(group, counters);
     }
     return counters;
+  }
+
+  /**
+   * Letters written outside a worker (a handover, an operator's hand) still belong in the entries' timelines and
+   * the group's dead-lettered count.
+   */
+  recordLetters(group: string, letters: readonly TrimmedLetter[], reason: string): void {
+    const counters = this.countersOf(group);
+    const ts = Date.now();
+    for (const letter of letters) {
+      counters.deadLettered += 1;
+      this.#record({
+        kind: 'dead-lettered',
+        id: letter.id,
+        group,
+        consumer: letter.consumer,
+        deliveryCount: letter.deliveryCount,
+        eventType: null,
+        reason,
+        ts,
+      });
+    }
   }
 
   redeliveredThrough(group: string): string | undefined {

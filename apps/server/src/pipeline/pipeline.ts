@@ -22,6 +22,7 @@ import { fakeOrders } from './fake-orders.js';
 import { GroupCommands } from './group-commands.js';
 import { LifecycleRecorder } from './lifecycle-recorder.js';
 import { MembershipChanges } from './membership-changes.js';
+import { deadLetterPending } from './pending-dead-letter.js';
 import { ReadersElsewhere } from './readers-elsewhere.js';
 import { RetentionPolicy } from './retention-policy.js';
 import { RunningTotals } from './running-totals.js';
@@ -195,7 +196,6 @@ export class Pipeline {
       handlers: this.#handlers,
       elsewhere: this.#elsewhere,
       membership: this.#membership,
-      recorder: this.#recorder,
     });
     this.#seeder = new Seeder({
       stream: this.stream,
@@ -299,6 +299,16 @@ export class Pipeline {
    * Puts a dead letter's event back on the stream; `null` when there is no such letter (see
    * `DeadLetterRequeues.requeue`).
    */
+  /** Parks one pending entry in the dead-letter stream by hand (see `deadLetterPending`). */
+  deadLetterPending(group: string, id: string): Promise<CommandResults['pending.deadletter']> {
+    const { stream, deadLetters } = this;
+    return deadLetterPending(
+      { stream, deadLetters, choices: this.#choices, handlers: this.#handlers },
+      group,
+      id,
+    );
+  }
+
   requeue(letterId: string): Promise<string | null> {
     return this.#requeues.requeue(letterId);
   }
