@@ -193,6 +193,18 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
     expect((await json(join)).message).toMatch(
       'group notifications was not created by Streamscope: a consumer added here would take its entries',
     );
+    // Nor dead-letters one of its pending entries, which would ack it there.
+    const [[pendingId]] = (await redisSuite.redis.xpending(streamKey, 'notifications', '-', '+', 1)) as [
+      [string],
+    ];
+    const parked = await postJson(watcher, '/api/pending/deadletter', {
+      group: 'notifications',
+      id: pendingId,
+    });
+    expect(parked.status).toBe(409);
+    expect((await json(parked)).message).toMatch(
+      "group notifications is another application's (Streamscope did not create it)",
+    );
     expect(watcher.server.pipeline.producer.state().running).toBe(false);
     expect(await redisSuite.redis.xlen(streamKey)).toBe(10);
     expect(await groupState(streamKey, 'notifications')).toEqual(before);

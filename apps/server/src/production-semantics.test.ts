@@ -118,6 +118,50 @@ describe('production semantics', () => {
     expect((await state()).dlq.newest.filter((l) => l.reason === 'trimmed')).toHaveLength(2);
   });
 
+  it('dead-letters one pending entry by hand once claimable, counted and in its timeline; refuses one not pending', async () => {
+    // notifications has no auto-reaper here: a dropped entry stays pending with worker-a.
+    await post('/api/consumer/crash', { group: 'notifications', name: 'worker-a', count: 1 });
+    await post('/api/consumer/pause', { group: 'notifications', name: 'worker-b' });
+    const { firstId } = await json(post('/api/produce', { count: 1 }));
+    await post('/api/consumer/resume', { group: 'notifications', name: 'worker-b' });
+    await expect
+      .poll(async () => (await state()).pending.rows.find((row) => row.id === firstId)?.idleMs ?? -1)
+      .toBeGreaterThanOrEqual(200);
+    const before = (await state()).groups.find((g) => g.name === 'notifications')?.deadLettered ?? 0;
+
+    const parked = await json(post('/api/pending/deadletter', { group: 'notifications', id: firstId }));
+    expect(parked).toMatchObject({
+      group: 'notifications',
+      id: firstId,
+      consumer: 'worker-a',
+      deliveryCount: 1,
+      trimmed: false,
+    });
+    const snapshot = await state();
+    expect(snapshot.pending.rows.some((row) => row.id === firstId && row.group === 'notifications')).toBe(
+      false,
+    );
+    expect(snapshot.groups.find((g) => g.name === 'notifications')?.deadLettered).toBe(before + 1);
+    expect(snapshot.dlq.newest.find((letter) => letter.id === parked.letterId)).toMatchObject({
+      originalId: firstId,
+      group: 'notifications',
+      consumer: 'worker-a',
+      reason: 'dead-lettered by hand',
+    });
+    const history = await json(post('/api/entry/history', { id: firstId }));
+    expect(history.events.at(-1)).toMatchObject({ kind: 'dead-lettered', reason: 'dead-lettered by hand' });
+
+    // Parked already: not pending any more, and a group that never had it says so too.
+    const again = await post('/api/pending/deadletter', { group: 'notifications', id: firstId });
+    expect(again.status).toBe(404);
+    expect(await again.json()).toMatchObject({ message: /is not pending in group notifications/ });
+    const missing = await post('/api/pending/deadletter', { group: 'nope', id: firstId });
+    expect(missing.status).toBe(404);
+    const bad = await post('/api/pending/deadletter', { group: 'notifications', id: 'x' });
+    expect(bad.status).toBe(400);
+    await json(post('/api/dlq/discard', { id: parked.letterId }));
+  });
+
   it('counts a redelivery of an already processed entry as a duplicate and acks it', async () => {
     await post('/api/consumer/crash', { group: 'analytics', name: 'worker-c', count: 1 });
     const { lastId } = await json(post('/api/produce', { count: 1 }));

@@ -194,6 +194,12 @@ export const commandSchema = z.discriminatedUnion('type', [
    * does each; later ones stay, and so do letters with nothing to requeue (reported in the reply).
    */
   command({ type: z.literal('dlq.requeue-all'), through: entryIdSchema }),
+  /**
+   * Dead-letters one pending entry by hand, acked in its group in the same step: a poison pill parked until its
+   * handler is fixed. Only once it has been idle the claim threshold, as XAUTOCLAIM would take it: before that its
+   * consumer may have it in hand.
+   */
+  command({ type: z.literal('pending.deadletter'), group: nameSchema, id: entryIdSchema }),
   /** Runs XAUTOCLAIM on a timer in every worker of the group (the auto-reaper). */
   command({ type: z.literal('autoreap.set'), group: nameSchema, enabled: z.boolean() }),
   /** A standing MINID-by-age policy, applied every second; `null` turns it off. */

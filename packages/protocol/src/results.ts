@@ -47,6 +47,17 @@ export interface CommandResults {
   };
   'dlq.requeue': { id: string; requeuedAs: string };
   'dlq.discard': { id: string; discarded: boolean };
+  'pending.deadletter': {
+    group: string;
+    id: string;
+    /** The letter's ID in the dead-letter stream, for requeue or discard. */
+    letterId: string;
+    /** The consumer that held it. */
+    consumer: string;
+    deliveryCount: number;
+    /** Its payload had been trimmed from the stream: the letter holds none, and nothing can be requeued. */
+    trimmed: boolean;
+  };
   'dlq.purge': { through: string; discarded: number };
   'dlq.requeue-all': {
     through: string;

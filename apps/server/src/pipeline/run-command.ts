@@ -155,6 +155,7 @@ function handlersFor(pipeline: Pipeline): Handlers {
       }
       return { id, discarded: true };
     },
+    'pending.deadletter': ({ group, id }) => pipeline.deadLetterPending(group, id),
     'dlq.purge': async ({ through }) => ({
       through,
       discarded: await pipeline.deadLetters.discardThrough(through),

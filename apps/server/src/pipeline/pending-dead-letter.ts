@@ -1,0 +1,56 @@
+import type { CommandResults } from '@streamscope/protocol';
+import type { DeadLetters, EventStream } from '@streamscope/streams';
+import { CommandError } from './command-error.js';
+import type { DemoHandlers } from './demo-handler.js';
+import type { SavedChoices } from './saved-choices.js';
+
+/** The reason a letter parked by an operator carries, in the dead-letter stream and the entry's timeline. */
+export const BY_HAND_REASON = 'dead-lettered by hand';
+
+export interface PendingDeadLetterDeps {
+  readonly stream: EventStream;
+  readonly deadLetters: DeadLetters;
+  readonly choices: SavedChoices;
+  readonly handlers: DemoHandlers;
+}
+
+/**
+ * `pending.deadletter`: parks one pending entry in the dead-letter stream, acked in its group in the same step,
+ * once it has been idle the claim threshold (before that, its consumer may have it in hand, and would process an
+ * entry that is also a letter). Refused in another application's group, whose entries are its own to park.
+ */
+export async function deadLetterPending(
+  { stream, deadLetters, choices, handlers }: PendingDeadLetterDeps,
+  group: string,
+  id: string,
+): Promise<CommandResults['pending.deadletter']> {
+  if (await choices.isAnotherApplicationsGroup(group)) {
+    throw new CommandError(
+      'refused',
+      `group ${group} is another application's (Streamscope did not create it): its pending entries are that application's to dead-letter or ack`,
+    );
+  }
+  const minIdleMs = stream.claimMinIdleMs;
+  const outcome = await deadLetters.sendPending(group, id, BY_HAND_REASON, { minIdleMs });
+  if (!outcome.sent) {
+    if (outcome.pending === null) {
+      throw new CommandError(
+        'not_found',
+        `${id} is not pending in group ${group}: it was acked or dead-lettered already, or never delivered there`,
+        { fields: ['id'] },
+      );
+    }
+    const { consumer, idleMs } = outcome.pending;
+    throw new CommandError(
+      'conflict',
+      `${id} was read by ${consumer} ${seconds(idleMs)} ago, under the claim threshold of ${seconds(minIdleMs)}: it may be in hand there. Dead-letter it once it is claimable`,
+    );
+  }
+  const { letterId, consumer, deliveryCount, trimmed } = outcome;
+  handlers.recordLetters(group, [{ id: outcome.id, consumer, deliveryCount }], BY_HAND_REASON);
+  return { group, id: outcome.id, letterId, consumer, deliveryCount, trimmed };
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
