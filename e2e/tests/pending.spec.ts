@@ -65,3 +65,33 @@ test('the pending table holds still while the pointer rests on it, and follows t
   await dashboard.produce.hover();
   await expect(rows).toHaveCount(0);
 });
+
+test('a claimable pending entry is dead-lettered by hand, asked first, and lands in the dead letters', async ({
+  dashboard,
+  page,
+}) => {
+  await expect(dashboard.connection).toHaveText('connected');
+  const { pending, deadLetters } = dashboard;
+  await dashboard.dropThreeOnWorkerA();
+  await pending.scrollIntoViewIfNeeded();
+  await expect(pending.getByText('claimable')).toHaveCount(3);
+  const button = pending.getByRole('button', { name: /^Dead-letter \S+ of notifications$/ }).first();
+  const id = (await button.getAttribute('aria-label'))?.split(' ')[1] ?? '';
+
+  // Dismissed, nothing happens.
+  page.once('dialog', (dialog) => void dialog.dismiss());
+  await button.click();
+  await expect(pending.getByText('claimable')).toHaveCount(3);
+
+  page.once('dialog', (dialog) => {
+    expect(dialog.message()).toContain(`Dead-letter ${id}?`);
+    void dialog.accept();
+  });
+  await pending.getByRole('button', { name: `Dead-letter ${id} of notifications` }).click();
+  await expect(
+    pending.getByText(new RegExp(`^Dead-lettered ${id} of notifications, held by worker-a`)),
+  ).toBeVisible();
+  await expect(pending.getByText('claimable')).toHaveCount(2);
+  await expect(dashboard.stat(deadLetters, 'Length')).toHaveText('1');
+  await expect(deadLetters.getByText('dead-lettered by hand')).toBeVisible();
+});

@@ -17,6 +17,7 @@ import './PendingPanel.css';
 const ROWS_SHOWN = 200;
 const NO_ROWS: readonly PendingRowView[] = [];
 const NO_GROUPS: readonly GroupView[] = [];
+const NO_PARKED: ReadonlySet<string> = new Set();
 
 interface PendingRowProps {
   group: string;
@@ -28,6 +29,8 @@ interface PendingRowProps {
   idleMs: number;
   deliveries: number;
   claimMinIdleMs: number;
+  /** Offered once claimable, in a group Streamscope runs: another application's entries are its own to park. */
+  onDeadLetter: ((group: string, id: string) => void) | null;
 }
 
 // Plain values as props, so memo skips rows whose figures did not change between snapshots.
@@ -40,6 +43,7 @@ const PendingRow = memo(function PendingRow({
   idleMs,
   deliveries,
   claimMinIdleMs,
+  onDeadLetter,
 }: PendingRowProps) {
   const claimable = idleMs >= claimMinIdleMs;
   const progress = claimMinIdleMs === 0 ? 1 : Math.min(1, idleMs / claimMinIdleMs);
@@ -91,9 +95,23 @@ const PendingRow = memo(function PendingRow({
       <td className={`num${deliveries > 1 ? ' redelivered' : ''}`}>{deliveries}</td>
       <td>
         {claimable ? (
-          <span className="badge badge-warn">
-            <span className="claim-dot" aria-hidden="true" />
-            claimable
+          <span className="claim-actions">
+            <span className="badge badge-warn">
+              <span className="claim-dot" aria-hidden="true" />
+              claimable
+            </span>
+            {onDeadLetter === null ? null : (
+              <button
+                type="button"
+                className="small"
+                aria-label={`Dead-letter ${id} of ${group}`}
+                title="Ack it in its group and keep it in the dead-letter stream, to requeue once its handler is fixed"
+                onClick={() => onDeadLetter(group, id)}
+              >
+                {/* Short: the table has no room for a wider column at 1,280 px; the title and name say it whole. */}
+                To DLQ
+              </button>
+            )}
           </span>
         ) : (
           <span
@@ -125,6 +143,28 @@ export function PendingPanel() {
   );
   const [chosen, setChosen] = useState<string | null>(null);
   const autoclaim = useCommand<'autoclaim'>();
+  const deadLetter = useCommand<'pending.deadletter'>();
+  const runDeadLetter = deadLetter.run;
+  const deadLetterKey = useDashboard((state) => state.hello?.deadLetterKey ?? 'the dead-letter stream');
+  // Entries dead-lettered from here, by `group/id`: gone from the table at once, though it holds still under the
+  // pointer that clicked. Forgotten once no snapshot lists them: a cursor moved back may make one pending again.
+  const [parked, setParked] = useState<ReadonlySet<string>>(NO_PARKED);
+  const onDeadLetter = useCallback(
+    (group: string, id: string) => {
+      // Requeued, a letter goes back on the stream for every group, not only this one: asked first.
+      const question = `Dead-letter ${id}? It is acked in ${group} and kept in ${deadLetterKey}; a requeue appends a copy that every group reads.`;
+      if (!window.confirm(question)) return;
+      void runDeadLetter({ type: 'pending.deadletter', group, id }).then((result) => {
+        if (result !== null) setParked((current) => new Set(current).add(`${group}/${id}`));
+      });
+    },
+    [runDeadLetter, deadLetterKey],
+  );
+  // Another application's groups: their entries are that application's to park, as their consumers are.
+  const foreignGroups = useMemo(
+    () => new Set(groups.filter((group) => !group.createdByStreamscope).map((group) => group.name)),
+    [groups],
+  );
   // From the store as it is, not as the table last showed it: scrolled away, a pick kept its consumer's removal
   // unseen, and came back by itself once one of that name was added before the user scrolled back.
   const optionKeys = useDashboard(
@@ -147,6 +187,13 @@ export function PendingPanel() {
   // At thousands a second most rows are acked within a tick: the table holds still while focus is in it, or the
   // pointer rests on it (the row under a cursor reaching for an ID changed at every snapshot).
   const { value: listed, holdWhileFocused } = useHoldWhileFocused(shown, { whilePointedAt: true });
+  if (parked.size > 0) {
+    const listedNow = new Set([...rows, ...listed].map((row) => `${row.group}/${row.id}`));
+    const stillListed = [...parked].filter((key) => listedNow.has(key));
+    if (stillListed.length < parked.size)
+      setParked(stillListed.length === 0 ? NO_PARKED : new Set(stillListed));
+  }
+  const visible = parked.size === 0 ? listed : listed.filter((row) => !parked.has(`${row.group}/${row.id}`));
   const target = effectiveTarget(
     options,
     chosen,
@@ -226,10 +273,24 @@ export function PendingPanel() {
             </>
           )}
         </ActionFeedback>
+        <ActionFeedback error={deadLetter.error}>
+          {deadLetter.result === null ? null : (
+            <>
+              Dead-lettered <span className="mono">{deadLetter.result.id}</span> of{' '}
+              <span className="mono">{deadLetter.result.group}</span>, held by{' '}
+              <span className="mono">{deadLetter.result.consumer}</span> after{' '}
+              {formatCount(deadLetter.result.deliveryCount)}{' '}
+              {deadLetter.result.deliveryCount === 1 ? 'delivery' : 'deliveries'}
+              {deadLetter.result.trimmed
+                ? ': its payload was trimmed, so there is nothing to requeue'
+                : ': requeue it from Dead letters once its handler is fixed'}
+            </>
+          )}
+        </ActionFeedback>
       </div>
 
       <div ref={setTable} {...holdWhileFocused}>
-        {listed.length === 0 ? (
+        {visible.length === 0 ? (
           <p className="empty">Nothing pending: every delivered entry has been acked.</p>
         ) : (
           <div className="table-wrap pending-table">
@@ -251,7 +312,7 @@ export function PendingPanel() {
                 </tr>
               </thead>
               <tbody>
-                {listed.map((row) => (
+                {visible.map((row) => (
                   <PendingRow
                     key={`${row.group}/${row.id}`}
                     group={row.group}
@@ -262,6 +323,7 @@ export function PendingPanel() {
                     idleMs={row.idleMs}
                     deliveries={row.deliveries}
                     claimMinIdleMs={claimMinIdleMs}
+                    onDeadLetter={foreignGroups.has(row.group) ? null : onDeadLetter}
                   />
                 ))}
               </tbody>
