@@ -75,8 +75,8 @@ test('a claimable pending entry is dead-lettered by hand, asked first, and lands
   await dashboard.dropThreeOnWorkerA();
   await pending.scrollIntoViewIfNeeded();
   await expect(pending.getByText('claimable')).toHaveCount(3);
-  const button = pending.getByRole('button', { name: /^Dead-letter \S+ of notifications$/ }).first();
-  const id = (await button.getAttribute('aria-label'))?.split(' ')[1] ?? '';
+  const button = pending.getByRole('button', { name: /^To DLQ: \S+ of notifications$/ }).first();
+  const id = (await button.getAttribute('aria-label'))?.split(' ')[2] ?? '';
 
   // Dismissed, nothing happens.
   page.once('dialog', (dialog) => void dialog.dismiss());
@@ -87,11 +87,13 @@ test('a claimable pending entry is dead-lettered by hand, asked first, and lands
     expect(dialog.message()).toContain(`Dead-letter ${id}?`);
     void dialog.accept();
   });
-  await pending.getByRole('button', { name: `Dead-letter ${id} of notifications` }).click();
+  // From the keyboard: the row leaves, and focus goes on to the next row's button.
+  await pending.getByRole('button', { name: `To DLQ: ${id} of notifications` }).press('Enter');
   await expect(
     pending.getByText(new RegExp(`^Dead-lettered ${id} of notifications, held by worker-a`)),
   ).toBeVisible();
   await expect(pending.getByText('claimable')).toHaveCount(2);
+  await expect(pending.getByRole('button', { name: /^To DLQ: \S+ of notifications$/ }).first()).toBeFocused();
   await expect(dashboard.stat(deadLetters, 'Length')).toHaveText('1');
   await expect(deadLetters.getByText('dead-lettered by hand')).toBeVisible();
 });

@@ -30,7 +30,7 @@ interface PendingRowProps {
   deliveries: number;
   claimMinIdleMs: number;
   /** Offered once claimable, in a group Streamscope runs: another application's entries are its own to park. */
-  onDeadLetter: ((group: string, id: string) => void) | null;
+  onDeadLetter: ((group: string, id: string, button: HTMLButtonElement) => void) | null;
 }
 
 // Plain values as props, so memo skips rows whose figures did not change between snapshots.
@@ -104,9 +104,10 @@ const PendingRow = memo(function PendingRow({
               <button
                 type="button"
                 className="small"
-                aria-label={`Dead-letter ${id} of ${group}`}
+                // The visible words first in the name, as voice control users say them (and axe checks).
+                aria-label={`To DLQ: ${id} of ${group}`}
                 title="Ack it in its group and keep it in the dead-letter stream, to requeue once its handler is fixed"
-                onClick={() => onDeadLetter(group, id)}
+                onClick={(event) => onDeadLetter(group, id, event.currentTarget)}
               >
                 {/* Short: the table has no room for a wider column at 1,280 px; the title and name say it whole. */}
                 To DLQ
@@ -150,12 +151,21 @@ export function PendingPanel() {
   // pointer that clicked. Forgotten once no snapshot lists them: a cursor moved back may make one pending again.
   const [parked, setParked] = useState<ReadonlySet<string>>(NO_PARKED);
   const onDeadLetter = useCallback(
-    (group: string, id: string) => {
+    (group: string, id: string, button: HTMLButtonElement) => {
       // Requeued, a letter goes back on the stream for every group, not only this one: asked first.
       const question = `Dead-letter ${id}? It is acked in ${group} and kept in ${deadLetterKey}; a requeue appends a copy that every group reads.`;
       if (!window.confirm(question)) return;
+      // Focus goes on to the next row's button as this row leaves, not to the top of the page: parking a run of
+      // poison pills from the keyboard is a Tab-free walk down the table.
+      const row = button.closest('tr');
+      const neighbour = row?.nextElementSibling ?? row?.previousElementSibling ?? null;
       void runDeadLetter({ type: 'pending.deadletter', group, id }).then((result) => {
-        if (result !== null) setParked((current) => new Set(current).add(`${group}/${id}`));
+        if (result === null) return;
+        setParked((current) => new Set(current).add(`${group}/${id}`));
+        if (document.activeElement === button) {
+          const next = neighbour?.querySelector<HTMLButtonElement>('button[aria-label^="To DLQ"]');
+          (next ?? neighbour?.querySelector<HTMLButtonElement>('button'))?.focus();
+        }
       });
     },
     [runDeadLetter, deadLetterKey],
