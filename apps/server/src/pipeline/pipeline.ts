@@ -295,10 +295,6 @@ export class Pipeline {
     return this.#appendGate.append(() => fakeOrders(count, eventType));
   }
 
-  /**
-   * Puts a dead letter's event back on the stream; `null` when there is no such letter (see
-   * `DeadLetterRequeues.requeue`).
-   */
   /** Parks one pending entry in the dead-letter stream by hand (see `deadLetterPending`). */
   deadLetterPending(group: string, id: string): Promise<CommandResults['pending.deadletter']> {
     const { stream, deadLetters } = this;
@@ -309,6 +305,10 @@ export class Pipeline {
     );
   }
 
+  /**
+   * Puts a dead letter's event back on the stream; `null` when there is no such letter (see
+   * `DeadLetterRequeues.requeue`).
+   */
   requeue(letterId: string): Promise<string | null> {
     return this.#requeues.requeue(letterId);
   }
