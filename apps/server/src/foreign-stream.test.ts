@@ -235,6 +235,31 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
     expect((await postJson(own, '/api/reset', {})).status).toBe(200);
   });
 
+  it('makes the stream its own again when the continuous producer runs through the loss of it and its notes', async () => {
+    const streamKey = uniqueStreamKey('own-lost-producer');
+    const own = await start(['--stream-key', streamKey, '--seed', 'none']);
+    const { producer } = own.server.pipeline;
+    expect((await postJson(own, '/api/producer/start', { rate: 200 })).status).toBe(200);
+    await waitFor('the first batches', async () => (await redisSuite.redis.xlen(streamKey)) > 0);
+    // Its batches fail while Redis refuses writes, and meanwhile the stream and its notes are lost, as a Redis
+    // restarted without persistence loses them.
+    const { redis } = redisSuite;
+    await redis.config('SET', 'maxmemory-policy', 'noeviction');
+    await redis.config('SET', 'maxmemory', '1');
+    try {
+      await waitFor('a failed batch', () => producer.state().failing !== null);
+      await redis.del(streamKey, `${streamKey}:owned`, `${streamKey}:controls`);
+    } finally {
+      await redis.config('SET', 'maxmemory', '0');
+    }
+    await waitFor('batches landing again', async () => producer.state().failing === null);
+    await waitFor('the stream made again', async () => (await redis.xlen(streamKey)) > 0);
+    expect((await postJson(own, '/api/producer/stop', {})).status).toBe(200);
+    // Made by the producer, it is noted as Streamscope's: a produce and a reset go on, as before the loss.
+    expect((await postJson(own, '/api/produce', { count: 1 })).status).toBe(200);
+    expect((await postJson(own, '/api/reset', {})).status).toBe(200);
+  });
+
   it('takes back, over a restart, a consumer added through the API, and a group it created', async () => {
     const streamKey = uniqueStreamKey('own-again');
     const flags = ['--stream-key', streamKey];

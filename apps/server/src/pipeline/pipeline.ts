@@ -37,7 +37,7 @@ import {
   refuseResetUnderWorkers,
   type StartContext,
 } from './start-checks.js';
-import { foreignReason } from './stream-ownership.js';
+import { foreignReason, type StreamOwnership } from './stream-ownership.js';
 import { StreamReset } from './stream-reset.js';
 
 export type { SeedResult } from './seeder.js';
@@ -150,7 +150,13 @@ export class Pipeline {
     );
     const onError = options.onBackgroundError ?? (() => {});
     this.producer = new ContinuousProducer(
-      (events) => this.#appendGate.append(() => events),
+      async (events) => {
+        // After failed batches Redis may be back without its data (restarted unpersisted): the next batch makes
+        // the stream again, noted as Streamscope's first, or every later produce and reset was refused as on a
+        // stream it never ran on. Asked only then: a Redis that kept its data answers the same as before.
+        if (this.producer.state().failing !== null) await this.#ownershipNotingANewStream();
+        return this.#appendGate.append(() => events);
+      },
       fakeOrders,
       (error) => onError('producer', error),
     );
@@ -380,17 +386,24 @@ export class Pipeline {
    * not read yet.
    */
   async refuseAppendsToForeignStream(): Promise<void> {
-    const ownership = await this.#choices.ownership();
-    // Nothing there, nor any note (Redis restarted without its data, say): the append makes the stream, and it is
-    // noted as Streamscope's first, as a reset's is. Left unnoted, the next append, and any reset, was refused
-    // as on a stream Streamscope never ran on.
-    if (!ownership.exists && !ownership.noted) await this.#choices.recordOwned([], [], { stream: true });
+    const ownership = await this.#ownershipNotingANewStream();
     const foreign = foreignReason(ownership, this.stream.streamKey);
     if (foreign === null) return;
     throw new CommandError(
       'refused',
       `${foreign}: Streamscope appends demo events only to a stream that is all its own; here they would reach its consumers, and each append's MAXLEN ~ ${this.stream.maxlenApprox ?? 'cap'} would trim entries they have not read`,
     );
+  }
+
+  /**
+   * The stream's ownership, before an append. Nothing there, nor any note (Redis restarted without its data, say):
+   * the append makes the stream, and it is noted as Streamscope's first, as a reset's is. Left unnoted, the next
+   * append, and any reset, was refused as on a stream Streamscope never ran on.
+   */
+  async #ownershipNotingANewStream(): Promise<StreamOwnership> {
+    const ownership = await this.#choices.ownership();
+    if (!ownership.exists && !ownership.noted) await this.#choices.recordOwned([], [], { stream: true });
+    return ownership;
   }
 
   /** Starts a consumer, once a reset under way is done (see `ConsumerCommands.add`). */
