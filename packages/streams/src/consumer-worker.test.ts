@@ -756,6 +756,29 @@ describe('ConsumerWorker', () => {
     expect(worker.status().lastError).toBeNull();
   });
 
+  it("clears the auto-reaper's last failure from status when the auto-reaper is switched off", async () => {
+    const stream = await newStream();
+    await stream.ensureGroup('g', '0-0');
+    const worker = new ConsumerWorker(stream, 'g', 'w', {
+      blockMs: 50,
+      maxBackoffMs: 100,
+      reapIntervalMs: 10,
+    });
+    redisSuite.afterThisTest(() => worker.close());
+    let afterSwitchOff: string | null | undefined;
+    worker.on('error', ({ operation }) => {
+      if (operation !== 'reap' || afterSwitchOff !== undefined) return;
+      expect(worker.status().lastError).toMatch(/^reap: /);
+      worker.setAutoReap(null);
+      afterSwitchOff = worker.status().lastError;
+    });
+    await worker.start();
+    await stream.deleteGroup('g');
+    await waitFor('a failed reap', () => afterSwitchOff !== undefined);
+    // Nothing reaps any more to clear it: left, it stood on the consumer's card for good.
+    expect(afterSwitchOff).toBeNull();
+  });
+
   it('with no error listener, its first failure is one process warning instead of silence', async () => {
     const warnings = captureWarnings('STREAMSCOPE_UNHEARD_ERROR');
     const stream = await newStream();

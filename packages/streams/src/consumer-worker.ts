@@ -48,7 +48,10 @@ export interface WorkerStatus {
   readonly deadLettered: number;
   /** The auto-reaper's interval, `null` when off. */
   readonly autoReapMs: number | null;
-  /** The latest failure (`operation: message`), until that operation next succeeds; `null` when all is well. */
+  /**
+   * The latest failure (`operation: message`), until that operation next succeeds (the auto-reaper's, until it
+   * is switched off too); `null` when all is well.
+   */
   readonly lastError: string | null;
 }
 
@@ -243,15 +246,15 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   setAutoReap(intervalMs: number | null): void {
     if (intervalMs !== null) assertInteger(intervalMs, 'reapIntervalMs', 1);
     this.#reapIntervalMs = intervalMs;
+    // Switched off, the auto-reaper fails no more: its last failure (a NOGROUP while Redis came back without the
+    // group, say) would otherwise stand in status() for good, as nothing reaps to clear it.
+    if (intervalMs === null) this.#reporter.recovered('reap');
     if (this.#reapTimer) clearInterval(this.#reapTimer);
     this.#reapTimer = undefined;
     if (intervalMs === null || this.#state !== 'running') return;
     this.#reapTimer = setInterval(() => {
       if (this.#state !== 'running' || this.#paused || this.#reaps.size > 0) return;
-      this.reapIdlePel().then(
-        () => this.#reporter.recovered('reap'),
-        (error: unknown) => this.#reporter.reportError('reap', error),
-      );
+      this.reapIdlePel().catch((error: unknown) => this.#reporter.reportError('reap', error));
     }, intervalMs);
     this.#reapTimer.unref();
   }
@@ -322,7 +325,10 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     const reap = this.#reap();
     this.#reaps.add(reap);
     try {
-      return await reap;
+      const result = await reap;
+      // By hand or on the timer, a reap that worked ends the auto-reaper's last failure in status().
+      this.#reporter.recovered('reap');
+      return result;
     } finally {
       this.#reaps.delete(reap);
     }
