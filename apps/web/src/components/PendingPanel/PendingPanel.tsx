@@ -11,13 +11,13 @@ import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { EntryId } from '../EntryId/EntryId';
 import { Panel } from '../Panel/Panel';
 import { effectiveTarget, optionsFromKeys, pickStillOffered, targetOptionKeys } from './target-options';
+import { useDeadLetterByHand } from './use-dead-letter-by-hand';
 import './PendingPanel.css';
 
 /** Rows drawn at most; the server caps rows per group too and says how many it left out. */
 const ROWS_SHOWN = 200;
 const NO_ROWS: readonly PendingRowView[] = [];
 const NO_GROUPS: readonly GroupView[] = [];
-const NO_PARKED: ReadonlySet<string> = new Set();
 
 interface PendingRowProps {
   group: string;
@@ -144,32 +144,7 @@ export function PendingPanel() {
   );
   const [chosen, setChosen] = useState<string | null>(null);
   const autoclaim = useCommand<'autoclaim'>();
-  const deadLetter = useCommand<'pending.deadletter'>();
-  const runDeadLetter = deadLetter.run;
-  const deadLetterKey = useDashboard((state) => state.hello?.deadLetterKey ?? 'the dead-letter stream');
-  // Entries dead-lettered from here, by `group/id`: gone from the table at once, though it holds still under the
-  // pointer that clicked. Forgotten once no snapshot lists them: a cursor moved back may make one pending again.
-  const [parked, setParked] = useState<ReadonlySet<string>>(NO_PARKED);
-  const onDeadLetter = useCallback(
-    (group: string, id: string, button: HTMLButtonElement) => {
-      // Requeued, a letter goes back on the stream for every group, not only this one: asked first.
-      const question = `Dead-letter ${id}? It is acked in ${group} and kept in ${deadLetterKey}; a requeue appends a copy that every group reads.`;
-      if (!window.confirm(question)) return;
-      // Focus goes on to the next row's button as this row leaves, not to the top of the page: parking a run of
-      // poison pills from the keyboard is a Tab-free walk down the table.
-      const row = button.closest('tr');
-      const neighbour = row?.nextElementSibling ?? row?.previousElementSibling ?? null;
-      void runDeadLetter({ type: 'pending.deadletter', group, id }).then((result) => {
-        if (result === null) return;
-        setParked((current) => new Set(current).add(`${group}/${id}`));
-        if (document.activeElement === button) {
-          const next = neighbour?.querySelector<HTMLButtonElement>('button[aria-label^="To DLQ"]');
-          (next ?? neighbour?.querySelector<HTMLButtonElement>('button'))?.focus();
-        }
-      });
-    },
-    [runDeadLetter, deadLetterKey],
-  );
+  const parking = useDeadLetterByHand();
   // Another application's groups: their entries are that application's to park, as their consumers are.
   const foreignGroups = useMemo(
     () => new Set(groups.filter((group) => !group.createdByStreamscope).map((group) => group.name)),
@@ -197,13 +172,7 @@ export function PendingPanel() {
   // At thousands a second most rows are acked within a tick: the table holds still while focus is in it, or the
   // pointer rests on it (the row under a cursor reaching for an ID changed at every snapshot).
   const { value: listed, holdWhileFocused } = useHoldWhileFocused(shown, { whilePointedAt: true });
-  if (parked.size > 0) {
-    const listedNow = new Set([...rows, ...listed].map((row) => `${row.group}/${row.id}`));
-    const stillListed = [...parked].filter((key) => listedNow.has(key));
-    if (stillListed.length < parked.size)
-      setParked(stillListed.length === 0 ? NO_PARKED : new Set(stillListed));
-  }
-  const visible = parked.size === 0 ? listed : listed.filter((row) => !parked.has(`${row.group}/${row.id}`));
+  const visible = parking.withoutParked(listed, rows);
   const target = effectiveTarget(
     options,
     chosen,
@@ -283,20 +252,7 @@ export function PendingPanel() {
             </>
           )}
         </ActionFeedback>
-        <ActionFeedback error={deadLetter.error}>
-          {deadLetter.result === null ? null : (
-            <>
-              Dead-lettered <span className="mono">{deadLetter.result.id}</span> of{' '}
-              <span className="mono">{deadLetter.result.group}</span>, held by{' '}
-              <span className="mono">{deadLetter.result.consumer}</span> after{' '}
-              {formatCount(deadLetter.result.deliveryCount)}{' '}
-              {deadLetter.result.deliveryCount === 1 ? 'delivery' : 'deliveries'}
-              {deadLetter.result.trimmed
-                ? ': its payload was trimmed, so there is nothing to requeue'
-                : ': requeue it from Dead letters once its handler is fixed'}
-            </>
-          )}
-        </ActionFeedback>
+        {parking.note}
       </div>
 
       <div ref={setTable} {...holdWhileFocused}>
@@ -333,7 +289,7 @@ export function PendingPanel() {
                     idleMs={row.idleMs}
                     deliveries={row.deliveries}
                     claimMinIdleMs={claimMinIdleMs}
-                    onDeadLetter={foreignGroups.has(row.group) ? null : onDeadLetter}
+                    onDeadLetter={foreignGroups.has(row.group) ? null : parking.onDeadLetter}
                   />
                 ))}
               </tbody>
