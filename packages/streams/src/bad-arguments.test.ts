@@ -175,6 +175,9 @@ describe('bad arguments are rejected with a clear message before any Redis call'
     expect(() => new ConsumerWorker(stream, 'g', 'w', { blockMs: 0 })).toThrow(/blockMs must be/);
     expect(() => new ConsumerWorker(stream, 'g', 'w', { processLatencyMs: -1 })).toThrow(/processLatencyMs/);
     expect(() => new ConsumerWorker(stream, 'g', 'w', { handler: 'x' as never })).toThrow(/handler must be/);
+    expect(() => new ConsumerWorker(stream, 'g', 'w', { handledAlready: true as never })).toThrow(
+      /handledAlready must be a function, got true/,
+    );
     expect(() => new ConsumerWorker(stream, 'g', 'w', { catchUpReads: 'fast' as never })).toThrow(
       /catchUpReads must be 'script' or 'plain', got "fast"/,
     );

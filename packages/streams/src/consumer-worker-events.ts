@@ -35,6 +35,13 @@ export type HandlerOutcome = 'duplicate';
  */
 export type EntryHandler = (entry: StreamEntry, context: DeliveryContext) => unknown;
 
+/**
+ * Asked of an entry at the delivery limit, before it is dead-lettered: whether it was handled already (a
+ * once-per-ID guard knows it). Claims count as deliveries, so an entry whose handler outlasts the claim threshold,
+ * claimed back and forth by reapers in other processes while in hand, reaches the limit without ever failing.
+ */
+export type HandledAlready = (entry: StreamEntry, context: DeliveryContext) => boolean | Promise<boolean>;
+
 /** Every step a worker reports of an entry, each an event of its own name (to listen to them all, say). */
 export const LIFECYCLE_KINDS = [
   'delivered',

@@ -1,5 +1,5 @@
 import { assertInteger, assertOptions, optionNames } from './arguments.js';
-import type { EntryHandler } from './consumer-worker-events.js';
+import type { EntryHandler, HandledAlready } from './consumer-worker-events.js';
 import { DeadLetters } from './dead-letters.js';
 import { StreamArgumentError } from './errors.js';
 import { show } from './stream-ids.js';
@@ -31,6 +31,12 @@ export interface ConsumerWorkerOptions {
    * `maxDeliveries - 1` attempts. At least 2, since every entry's first delivery has count 1.
    */
   readonly maxDeliveries?: number | undefined;
+  /**
+   * Asked before an entry is dead-lettered at `maxDeliveries`: `true` acks it as a duplicate instead (see
+   * `HandledAlready`), so the DLQ holds what failed, not what a slow handler finished while peers claimed it.
+   * A throw or rejection dead-letters it, as without this option.
+   */
+  readonly handledAlready?: HandledAlready | undefined;
   /** Run `reapIdlePel` on this interval (the auto-reaper); `null` leaves reaping to the caller. */
   readonly reapIntervalMs?: number | null | undefined;
   /** Entries scanned per XAUTOCLAIM page in `reapIdlePel`. */
@@ -55,6 +61,7 @@ export const CONSUMER_WORKER_OPTIONS = optionNames<ConsumerWorkerOptions>({
   maxBackoffMs: true,
   deadLetters: true,
   maxDeliveries: true,
+  handledAlready: true,
   reapIntervalMs: true,
   reapPageCount: true,
   reapMaxPages: true,
@@ -75,11 +82,11 @@ export const CONSUMER_WORKER_DEFAULTS = {
   catchUpReads: 'script',
 } as const;
 
-/** The settings a `ConsumerWorker` runs with, besides its handler, DLQ and auto-reap interval. */
+/** The settings a `ConsumerWorker` runs with, besides its handler, DLQ, auto-reap interval and limit check. */
 export type ConsumerWorkerSettings = {
   readonly [Name in Exclude<
     keyof ConsumerWorkerOptions,
-    'handler' | 'deadLetters' | 'reapIntervalMs'
+    'handler' | 'deadLetters' | 'reapIntervalMs' | 'handledAlready'
   >]-?: Exclude<ConsumerWorkerOptions[Name], undefined>;
 };
 
@@ -94,6 +101,7 @@ export function resolveWorkerOptions(
   handler: EntryHandler;
   deadLetters: DeadLetters | null;
   reapIntervalMs: number | null;
+  handledAlready: HandledAlready | null;
   settings: ConsumerWorkerSettings;
 } {
   assertOptions(options, 'ConsumerWorker options', CONSUMER_WORKER_OPTIONS);
@@ -116,8 +124,12 @@ export function resolveWorkerOptions(
   if (options.handler !== undefined && typeof options.handler !== 'function') {
     throw new StreamArgumentError('handler must be a function');
   }
-  const { handler, deadLetters, reapIntervalMs, ...rest } = resolved as typeof resolved & {
+  if (options.handledAlready !== undefined && typeof options.handledAlready !== 'function') {
+    throw new StreamArgumentError(`handledAlready must be a function, got ${show(options.handledAlready)}`);
+  }
+  const { handler, deadLetters, reapIntervalMs, handledAlready, ...rest } = resolved as typeof resolved & {
     handler?: EntryHandler;
+    handledAlready?: HandledAlready;
     deadLetters: DeadLetters | null;
     reapIntervalMs: number | null;
   };
@@ -132,7 +144,13 @@ export function resolveWorkerOptions(
       `deadLetters serves ${show(deadLetters.streamKey)}, not this worker's stream ${show(streamKey)}`,
     );
   }
-  return { handler: handler ?? (() => {}), deadLetters, reapIntervalMs, settings: rest };
+  return {
+    handler: handler ?? (() => {}),
+    deadLetters,
+    reapIntervalMs,
+    handledAlready: handledAlready ?? null,
+    settings: rest,
+  };
 }
 
 /** The options given a value: one given as `undefined` takes its default, as one left out does. */

@@ -4,7 +4,13 @@ import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import { assertInteger, assertName } from './arguments.js';
 import { closeRedis, dropConnection, onConnectionClose } from './connection.js';
-import type { ConsumerWorkerEvents, DeliverySource, EntryHandler } from './consumer-worker-events.js';
+import type {
+  ConsumerWorkerEvents,
+  DeliveryContext,
+  DeliverySource,
+  EntryHandler,
+  HandledAlready,
+} from './consumer-worker-events.js';
 import {
   type ConsumerWorkerOptions,
   type ConsumerWorkerSettings,
@@ -96,6 +102,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   readonly name: string;
   readonly #stream: EventStream;
   readonly #handler: EntryHandler;
+  readonly #handledAlready: HandledAlready | null;
   readonly #options: ConsumerWorkerSettings;
   readonly #deadLetters: DeadLetters | null;
   readonly #reporter: WorkerReporter;
@@ -153,7 +160,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     assertEventStream(stream, 'ConsumerWorker');
     assertName(group, 'group');
     assertName(name, 'consumer name');
-    const { handler, deadLetters, reapIntervalMs, settings } = resolveWorkerOptions(
+    const { handler, deadLetters, reapIntervalMs, handledAlready, settings } = resolveWorkerOptions(
       options,
       stream.streamKey,
     );
@@ -163,6 +170,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     this.group = group;
     this.name = name;
     this.#handler = handler;
+    this.#handledAlready = handledAlready;
     this.#options = settings;
     this.#reporter = new WorkerReporter(this, group, name, settings.recentCapacity);
     this.#hand = new EntriesInHand(this.#reporter);
@@ -676,8 +684,20 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       const deliveryCount = counts ? (counts.get(entry.id) ?? null) : 1;
       const eventType = entry.fields.type;
       this.#reporter.emit('delivered', entry.id, deliveryCount, eventType);
+      const context: DeliveryContext = {
+        streamKey: this.#stream.streamKey,
+        group: this.group,
+        consumer: this.name,
+        deliveryCount,
+        source,
+        signal: this.#stop.signal,
+      };
       const maxDeliveries = this.#options.maxDeliveries;
       if (this.#deadLetters && deliveryCount !== null && deliveryCount >= maxDeliveries) {
+        if (await this.#wasHandledAlready(entry, context)) {
+          handled.push({ entry, deliveryCount, duplicate: true });
+          continue;
+        }
         const lastFailure = this.#peers.lastFailure(entry.id);
         const reason = `delivery count ${deliveryCount} reached maxDeliveries ${maxDeliveries}${lastFailure ? `; last failure: ${lastFailure}` : ''}`;
         if (await this.#letters.letterAtLimit(entry, deliveryCount, reason)) deadLettered += 1;
@@ -694,14 +714,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       }
       try {
         if (this.#options.processLatencyMs > 0) await sleep(this.#options.processLatencyMs);
-        const done = this.#handler(entry, {
-          streamKey: this.#stream.streamKey,
-          group: this.group,
-          consumer: this.name,
-          deliveryCount,
-          source,
-          signal: this.#stop.signal,
-        });
+        const done = this.#handler(entry, context);
         // Awaiting a plain return would still cost a turn of the microtask queue, once per entry.
         const outcome = isThenable(done) ? await done : done;
         handled.push({ entry, deliveryCount, duplicate: outcome === 'duplicate' });
@@ -715,6 +728,20 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       }
     }
     return { handled, deadLettered };
+  }
+
+  /**
+   * The `handledAlready` option's answer for an entry at the delivery limit; `false` without it. One that throws
+   * is an `error` event and the entry is dead-lettered: a letter too many can be discarded, a loss not undone.
+   */
+  async #wasHandledAlready(entry: StreamEntry, context: DeliveryContext): Promise<boolean> {
+    if (!this.#handledAlready) return false;
+    try {
+      return (await this.#handledAlready(entry, context)) === true;
+    } catch (error) {
+      this.#reporter.reportError('handledAlready', error);
+      return false;
+    }
   }
 
   /**

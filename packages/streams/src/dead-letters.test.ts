@@ -159,6 +159,44 @@ describe('dead-letter stream', () => {
     expect(letter?.reason).toMatch(/reached maxDeliveries 3; last failure: second failure$/);
   });
 
+  it('an entry at the delivery limit that handledAlready knows was handled is acked as a duplicate, not dead-lettered', async () => {
+    const { stream, deadLetters } = setUp();
+    await stream.ensureGroup('g', '0-0');
+    const ids = await stream.produceBatch([
+      { type: 'done.elsewhere' },
+      { type: 'not.done' },
+      { type: 'guard.down' },
+    ]);
+    const [, notDone, unknown] = ids;
+    // Another process's consumer read them and had them claimed back once: two deliveries, none failed.
+    await redisSuite.redis.xreadgroup('GROUP', 'g', 'elsewhere', 'STREAMS', stream.streamKey, '>');
+    await redisSuite.redis.xclaim(stream.streamKey, 'g', 'elsewhere', 0, ...ids);
+    const asked: (number | null)[] = [];
+    const errors: string[] = [];
+    const worker = startWorker(stream, 'g', 'w', {
+      blockMs: 50,
+      deadLetters,
+      maxDeliveries: 3,
+      handledAlready: (entry, { deliveryCount }) => {
+        asked.push(deliveryCount);
+        if (entry.fields.type === 'guard.down') throw new Error('guard unreachable');
+        return entry.fields.type === 'done.elsewhere';
+      },
+    });
+    worker.on('error', (event) => errors.push(`${event.operation}: ${String(event.error)}`));
+    await worker.start();
+    // The claim is their third delivery, at the limit.
+    const reaped = await worker.reapIdlePel();
+    expect(reaped).toMatchObject({ claimed: 3, processed: 1, deadLettered: 2 });
+    expect(asked).toEqual([3, 3, 3]);
+    const letters = await deadLetters.newest();
+    expect(letters.map((letter) => letter.originalId).sort()).toEqual([notDone, unknown].sort());
+    expect((await stream.pendingSummary('g')).count).toBe(0);
+    expect(worker.status()).toMatchObject({ processed: 0, duplicates: 1, deadLettered: 2 });
+    // A check that fails errs on the side of a letter, and says why.
+    expect(errors).toEqual(['handledAlready: Error: guard unreachable']);
+  });
+
   it('entries trimmed while abandoned are dead-lettered by the claim itself, naming the consumer that held them', async () => {
     const { stream, deadLetters } = setUp();
     await stream.ensureGroup('g', '0-0');

@@ -18,6 +18,7 @@ export {
   type DeliveryContext,
   type DeliverySource,
   type EntryHandler,
+  type HandledAlready,
   type HandlerOutcome,
   LIFECYCLE_KINDS,
   type LifecycleEvent,
