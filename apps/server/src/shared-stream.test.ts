@@ -1,5 +1,5 @@
 import type { Snapshot } from '@streamscope/protocol';
-import { connectedWorkers } from '@streamscope/streams';
+import { connectedWorkers, ProcessedIds } from '@streamscope/streams';
 import { uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
 import { expect, it } from 'vitest';
 import { json, postJson, startTestServer, type TestServer, useTestServers } from './testing/test-server.js';
@@ -295,4 +295,35 @@ it('a group read only by a paused consumer of another process, which never read,
   expect(deletion.status).toBe(409);
   expect((await json(deletion)).message).toMatch(/group audit is in use elsewhere: x reads it/);
   expect((await first.server.pipeline.stream.infoGroups()).map((group) => group.name)).toContain('audit');
+});
+
+it('an entry claimed to the delivery limit while another process handled it is acked as a duplicate, not dead-lettered', async () => {
+  const streamKey = uniqueStreamKey('shared-slow');
+  const server = await startServer(['--stream-key', streamKey, '--seed', 'none', '--max-deliveries', '3']);
+  await postJson(server, '/api/group/create', { group: 'billing', startId: '0-0' });
+  const { firstId: handled, lastId: failed } = await json(postJson(server, '/api/produce', { count: 2 }));
+  // Another process's slow consumer took both; its handler finished one (the group's guard marked it) while
+  // peers' reapers claimed them back and forth: a second delivery each, and neither ever failed.
+  await redisSuite.redis.xreadgroup('GROUP', 'billing', 'slow', 'STREAMS', streamKey, '>');
+  await new ProcessedIds(redisSuite.redis, `${streamKey}:processed:billing`).addMany([handled]);
+  await redisSuite.redis.xclaim(streamKey, 'billing', 'slow', 0, handled, failed);
+  await postJson(server, '/api/consumer/add', { group: 'billing', name: 'worker-a' });
+  // The claim is their third delivery (once idle past the test server's 200 ms claim threshold).
+  const claimed = await waitFor('both claimed', async () => {
+    const answer = await json(postJson(server, '/api/autoclaim', { group: 'billing', consumer: 'worker-a' }));
+    return answer.claimed > 0 ? answer : null;
+  });
+  expect(claimed).toMatchObject({ claimed: 2, deadLettered: 1 });
+  const state: Snapshot = await json(server.server.app.request('/api/state'));
+  expect(state.dlq.newest.map((letter) => letter.originalId)).toEqual([failed]);
+  expect(state.groups.find((group) => group.name === 'billing')).toMatchObject({
+    pending: 0,
+    duplicates: 1,
+    deadLettered: 1,
+  });
+  const history = await json(server.server.app.request(`/api/entries/${handled}/history`));
+  const duplicate = history.events.find((event: { kind: string }) => event.kind === 'duplicate');
+  expect(duplicate).toMatchObject({ consumer: 'worker-a', deliveryCount: 3 });
+  expect(duplicate.reason).toMatch(/reached the limit, yet already processed .* so not dead-lettered/);
+  expect(history.events.some((event: { kind: string }) => event.kind === 'dead-lettered')).toBe(false);
 });

@@ -2,8 +2,10 @@ import { type LifecycleEventView, POISON_EVENT_TYPE } from '@streamscope/protoco
 import {
   compareEntryIds,
   type EntryHandler,
+  type HandledAlready,
   ProcessedIds,
   REQUEUED_FROM_FIELD,
+  type StreamEntry,
   type TrimmedLetter,
 } from '@streamscope/streams';
 import type { Redis } from 'ioredis';
@@ -46,7 +48,7 @@ export class DemoHandlers {
    */
   handlerFor(group: string): EntryHandler {
     const processed = this.#guard(group);
-    const counters = this.countersOf(group);
+    const duplicate = this.#duplicates(group);
     return async (entry, { consumer, deliveryCount, source }) => {
       // The event's identity: a copy requeued from the dead-letter stream is the original event again, and a
       // group that processed the original must not do the work twice.
@@ -57,26 +59,60 @@ export class DemoHandlers {
       const firstDelivery =
         source === 'new' && (redelivered === undefined || compareEntryIds(entry.id, redelivered) > 0);
       if ((!firstDelivery || key !== entry.id) && (await processed.has(key))) {
-        counters.duplicates += 1;
-        this.#record({
-          kind: 'duplicate',
-          id: entry.id,
-          group,
+        duplicate(
+          entry,
           consumer,
           deliveryCount,
-          eventType: entry.fields.type,
-          reason:
-            key === entry.id
-              ? 'already processed: acked without doing the work again'
-              : `a requeued copy of ${key}, already processed: acked without doing the work again`,
-          ts: Date.now(),
-        });
+          key === entry.id ? 'already processed' : `a requeued copy of ${key}, already processed`,
+        );
         return 'duplicate';
       }
       if (entry.fields.type === POISON_EVENT_TYPE) throw new Error('poison pill: this handler always fails');
       // Marked after the work, not awaited: the batch's marks leave in one ZADD. Should the process die
       // before it lands, a redelivery is merely not recognised as a duplicate; nothing is lost.
       processed.add(key).catch(() => {});
+    };
+  }
+
+  /**
+   * The worker's question at the delivery limit (see `HandledAlready`): an entry the group's guard knows was
+   * processed is acked as a duplicate rather than dead-lettered. With a handler slower than the claim threshold,
+   * reapers of other processes claim entries in hand back and forth, each claim a delivery, until one reaches
+   * the limit: it was processed, and a letter would tell the operator it failed.
+   */
+  handledAlreadyFor(group: string): HandledAlready {
+    const processed = this.#guard(group);
+    const duplicate = this.#duplicates(group);
+    return async (entry, { consumer, deliveryCount }) => {
+      const key = entry.fields[REQUEUED_FROM_FIELD] || entry.id;
+      if (!(await processed.has(key))) return false;
+      duplicate(
+        entry,
+        consumer,
+        deliveryCount,
+        `delivery count ${deliveryCount} reached the limit, yet already processed (claimed by a peer while a handler slower than the claim threshold had it?), so not dead-lettered`,
+      );
+      return true;
+    };
+  }
+
+  /** Records a duplicate of the group in its counters and the entry's timeline, saying `why` it is one. */
+  #duplicates(
+    group: string,
+  ): (entry: StreamEntry, consumer: string, deliveryCount: number | null, why: string) => void {
+    const counters = this.countersOf(group);
+    return (entry, consumer, deliveryCount, why) => {
+      counters.duplicates += 1;
+      this.#record({
+        kind: 'duplicate',
+        id: entry.id,
+        group,
+        consumer,
+        deliveryCount,
+        eventType: entry.fields.type,
+        reason: `${why}: acked without doing the work again`,
+        ts: Date.now(),
+      });
     };
   }
 

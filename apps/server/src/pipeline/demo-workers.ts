@@ -54,6 +54,7 @@ export class DemoWorkers {
       ...(readCount === undefined ? {} : { count: readCount }),
       deadLetters,
       maxDeliveries,
+      handledAlready: handlers.handledAlreadyFor(group),
       reapIntervalMs: choices.reapIntervalFor(group),
     });
     const counters = handlers.countersOf(group);
