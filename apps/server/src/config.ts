@@ -277,6 +277,18 @@ function redisTarget(config: z.infer<typeof configSchema>): ServerConfig['redisT
   return { url: `redis://${host.includes(':') ? `[${host}]` : host}:${port}`, label: `${host}:${port}` };
 }
 
+/**
+ * A warning when one read's worth of simulated work lasts the claim threshold or longer: the last entries of a
+ * batch then sit idle past it while the first are handled, and any reaper (a peer's auto-reaper, XAUTOCLAIM from
+ * the page) claims them from the consumer still working through them, counting a delivery each time, on to the
+ * dead-letter stream. `null` when the settings leave room.
+ */
+export function slowBatchWarning({ readCount, processLatencyMs, claimIdleMs }: ServerConfig): string | null {
+  const batchMs = readCount * processLatencyMs;
+  if (batchMs === 0 || batchMs < claimIdleMs) return null;
+  return `a read of --read-count ${readCount} entries at --process-latency-ms ${processLatencyMs} takes ${batchMs} ms of work, not under --claim-idle-ms ${claimIdleMs}: reapers will claim entries still waiting in a consumer's batch, and count deliveries it never failed. Lower the read count or the latency, or raise the claim threshold`;
+}
+
 export function isLoopback(host: string): boolean {
   return LOOPBACK.has(host);
 }

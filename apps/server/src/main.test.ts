@@ -4,7 +4,7 @@ import { connectedWorkers } from '@streamscope/streams';
 import { RedisServer, uniqueStreamKey, usePrivateRedis } from '@streamscope/testkit';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from './config.js';
+import { parseConfig, slowBatchWarning } from './config.js';
 import { startTestServer } from './testing/test-server.js';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
@@ -253,6 +253,19 @@ describe('configuration', () => {
       url: 'redis://cache:6380',
       label: 'cache:6380',
     });
+  });
+
+  it('warns when a read of simulated work outlasts the claim threshold, and not otherwise', () => {
+    expect(slowBatchWarning(parseConfig([], {}))).toBeNull();
+    expect(
+      slowBatchWarning(parseConfig(['--process-latency-ms', '0', '--claim-idle-ms', '0'], {})),
+    ).toBeNull();
+    const warning = slowBatchWarning(
+      parseConfig(['--read-count', '10', '--process-latency-ms', '300', '--claim-idle-ms', '2000'], {}),
+    );
+    expect(warning).toMatch(
+      /takes 3000 ms of work, not under --claim-idle-ms 2000: reapers will claim entries/,
+    );
   });
 
   it('needs a token off loopback, and one Redis address form', () => {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { StreamError } from '@streamscope/streams';
-import { ConfigError, parseConfig, USAGE } from './config.js';
+import { ConfigError, parseConfig, slowBatchWarning, USAGE } from './config.js';
 import { StartRefusedError } from './pipeline/start-checks.js';
 import { RedisUnavailableError } from './redis-connection.js';
 import { ListenError, startServer } from './server.js';
@@ -78,6 +78,8 @@ async function main(): Promise<void> {
   // Restored: consumers a --no-reset start found in Redis besides the seeds (added before the restart).
   const restoredNote = restored > 0 ? `, ${restored} of them restored from Redis` : '';
   console.log(`Seeded ${consumers} consumer(s) across ${groups} group(s)${restoredNote}`);
+  const warning = slowBatchWarning(config);
+  if (warning !== null) console.error(`streamscope: warning: ${warning}`);
   if (stopRequested) stop(server);
 }
 
