@@ -12,6 +12,19 @@ if requirePending then redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) end
 return dlqId
 `;
 
+// KEYS: stream, dlq. ARGV: group, id, consumer, delivery count, min-idle-ms, then the dead letter's field/value
+// pairs. Writes the letter and acks the entry only while it is pending as the caller read it: held by that
+// consumer, delivered that many times, idle at least min-idle. A claim in between (XAUTOCLAIM, XCLAIM, a
+// handover) gave it to a consumer that may be handling it now: then nothing is written, and the caller reads
+// it again.
+export const PENDING_DEAD_LETTER_LUA = `
+local row = redis.call('XPENDING', KEYS[1], ARGV[1], 'IDLE', tonumber(ARGV[5]), ARGV[2], ARGV[2], 1)[1]
+if not row or row[2] ~= ARGV[3] or row[4] ~= tonumber(ARGV[4]) then return false end
+local dlqId = redis.call('XADD', KEYS[2], '*', unpack(ARGV, 6))
+redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+return dlqId
+`;
+
 /** The field of a requeued copy that names the original entry's ID: the key an idempotent handler uses. */
 export const REQUEUED_FROM_FIELD = 'requeued_from';
 

@@ -456,6 +456,27 @@ describe('dead-letter stream', () => {
     expect((await stream.pendingSummary('g')).count).toBe(1);
   });
 
+  it('writes no letter by hand for an entry claimed between its read and its letter: its new consumer has it', async () => {
+    const { stream, deadLetters } = setUp();
+    await stream.ensureGroup('g', '0-0');
+    const [id = ''] = await stream.produceBatch([{ type: 'order.placed', payload: {} }]);
+    await stream.consume('g', 'crashed', 1, null);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // A reaper claims it once sendPending has found it idle long enough, before the letter is written.
+    const replay = stream.replay.bind(stream);
+    let claimed: string[] = [];
+    stream.replay = async (...args) => {
+      stream.replay = replay;
+      claimed = (await stream.autoclaim('g', 'reaper', { minIdleMs: 10 })).claimed.map((entry) => entry.id);
+      return replay(...args);
+    };
+    const outcome = await deadLetters.sendPending('g', id, 'parked by hand', { minIdleMs: 10 });
+    expect(claimed).toEqual([id]);
+    expect(outcome).toMatchObject({ sent: false, pending: { id, consumer: 'reaper', deliveries: 2 } });
+    expect(await deadLetters.length()).toBe(0);
+    expect((await stream.pendingDetail('g')).map((row) => row.consumer)).toEqual(['reaper']);
+  });
+
   it('dead-letters by hand an entry trimmed while pending, saying it was, with no payload to requeue', async () => {
     const { stream, deadLetters } = setUp();
     await stream.ensureGroup('g', '0-0');

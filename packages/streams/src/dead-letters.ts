@@ -15,7 +15,7 @@ import {
   type RequeueThroughOptions,
   type RequeueThroughResult,
 } from './dead-letter-requeuer.js';
-import { DEAD_LETTER_LUA, WIDE_PAYLOAD_FIELD } from './dead-letter-scripts.js';
+import { DEAD_LETTER_LUA, PENDING_DEAD_LETTER_LUA, WIDE_PAYLOAD_FIELD } from './dead-letter-scripts.js';
 import { redisCommand, StreamArgumentError } from './errors.js';
 import { type AutoclaimOptions, assertEventStream, type EventStream } from './event-stream.js';
 import { type BoundedRow, parseFlatEntries, setField } from './replies.js';
@@ -86,11 +86,27 @@ export type SendPendingResult =
     }
   | {
       readonly sent: false;
-      /** `null`: not pending in the group. Otherwise its row: pending, but idle less than `minIdleMs`. */
+      /**
+       * `null`: not pending in the group. Otherwise its row: pending, but idle less than `minIdleMs` (a claim
+       * between the read and the letter leaves it so), or claimed anew each time it was read.
+       */
       readonly pending: PendingEntry | null;
     };
 
 const SEND_PENDING_OPTIONS = optionNames<SendPendingOptions>({ minIdleMs: true });
+
+/** How many times `sendPending` reads an entry again that was claimed between its read and its letter. */
+const SEND_PENDING_ATTEMPTS = 3;
+
+/** A letter's field/value pairs: its own fields first, as DeadLetters reads them, then the entry's. */
+function letterPairs(entryId: string, info: DeadLetterInfo): string[] {
+  return [
+    ...['dlq_original_id', entryId, 'dlq_group', info.group, 'dlq_consumer', info.consumer],
+    ...['dlq_delivery_count', info.deliveryCount === null ? '' : String(info.deliveryCount)],
+    ...['dlq_reason', info.reason, 'dlq_ts_ms', String(Date.now())],
+    ...letterPayload(info.fields),
+  ];
+}
 
 /** The default cap: a poison storm must not grow the DLQ without bound. */
 export const DEAD_LETTERS_MAXLEN = 10_000;
@@ -164,12 +180,7 @@ export class DeadLetters {
     // The entry XACK acks: as an XPENDING range, a bare millisecond would find any pending entry in it.
     const entryId = fullEntryId(id);
     const requirePending = info.stillPending ?? info.fields !== null;
-    const pairs = [
-      ...['dlq_original_id', entryId, 'dlq_group', info.group, 'dlq_consumer', info.consumer],
-      ...['dlq_delivery_count', info.deliveryCount === null ? '' : String(info.deliveryCount)],
-      ...['dlq_reason', info.reason, 'dlq_ts_ms', String(Date.now())],
-      ...letterPayload(info.fields),
-    ];
+    const pairs = letterPairs(entryId, info);
     const reply = await redisCommand('dead-letter write', () =>
       this.#stream.redis.eval(
         DEAD_LETTER_LUA,
@@ -210,28 +221,47 @@ export class DeadLetters {
     const { minIdleMs = 0 } = options;
     assertInteger(minIdleMs, 'minIdleMs', 0);
     const entryId = fullEntryId(id);
-    const [row] = await this.#stream.pendingDetail(group, { start: entryId, end: entryId, count: 1 });
-    if (row === undefined) return { sent: false, pending: null };
-    if (row.idleMs < minIdleMs) return { sent: false, pending: row };
-    // Trimmed while pending, it has no fields to keep: the letter says where it was, as a trimmed one does.
-    const [entry] = await this.#stream.replay(entryId, entryId, 1);
-    const letterId = await this.send(entryId, {
-      group,
-      consumer: row.consumer,
-      deliveryCount: row.deliveries,
-      reason,
-      fields: entry?.fields ?? null,
-      stillPending: true,
-    });
-    if (letterId === null) return { sent: false, pending: null };
-    return {
-      sent: true,
-      id: entryId,
-      letterId,
-      consumer: row.consumer,
-      deliveryCount: row.deliveries,
-      trimmed: entry === undefined,
-    };
+    // The letter is written only if the entry is still pending as read here: claimed meanwhile (a reaper, an
+    // XAUTOCLAIM by hand), it is in its new consumer's hands, and a letter would have it both processed and
+    // parked. It is then read again, and is most likely idle under minIdleMs.
+    for (let attempt = 1; ; attempt += 1) {
+      const [row] = await this.#stream.pendingDetail(group, { start: entryId, end: entryId, count: 1 });
+      if (row === undefined) return { sent: false, pending: null };
+      if (row.idleMs < minIdleMs || attempt > SEND_PENDING_ATTEMPTS) return { sent: false, pending: row };
+      // Trimmed while pending, it has no fields to keep: the letter says where it was, as a trimmed one does.
+      const [entry] = await this.#stream.replay(entryId, entryId, 1);
+      const pairs = letterPairs(entryId, {
+        group,
+        consumer: row.consumer,
+        deliveryCount: row.deliveries,
+        reason,
+        fields: entry?.fields ?? null,
+      });
+      const reply = await redisCommand('dead-letter write', () =>
+        this.#stream.redis.eval(
+          PENDING_DEAD_LETTER_LUA,
+          2,
+          this.#stream.streamKey,
+          this.key,
+          group,
+          entryId,
+          row.consumer,
+          String(row.deliveries),
+          String(minIdleMs),
+          ...pairs,
+        ),
+      );
+      if (reply === null || reply === undefined) continue;
+      await this.#written(1);
+      return {
+        sent: true,
+        id: entryId,
+        letterId: String(reply),
+        consumer: row.consumer,
+        deliveryCount: row.deliveries,
+        trimmed: entry === undefined,
+      };
+    }
   }
 
   /**
