@@ -41,6 +41,12 @@ export async function deadLetterPending(
       );
     }
     const { consumer, idleMs } = outcome.pending;
+    if (idleMs >= minIdleMs) {
+      throw new CommandError(
+        'conflict',
+        `${id} was claimed by another consumer each time it was about to be dead-lettered, now held by ${consumer}: try again`,
+      );
+    }
     throw new CommandError(
       'conflict',
       `${id} was read by ${consumer} ${seconds(idleMs)} ago, under the claim threshold of ${seconds(minIdleMs)}: it may be in hand there. Dead-letter it once it is claimable`,

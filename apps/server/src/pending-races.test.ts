@@ -1,0 +1,87 @@
+import type { Snapshot } from '@streamscope/protocol';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { json, postJson, startTestServer, type TestServer } from './testing/test-server.js';
+
+let test: TestServer;
+beforeAll(async () => {
+  // Work slower than the claim threshold keeps a claimed entry in hand, not yet acked, for a while.
+  test = await startTestServer(['--process-latency-ms', '500']);
+});
+afterAll(async () => {
+  await test?.stop();
+});
+
+const post = (path: string, body: unknown = {}) => postJson(test, path, body);
+const state = () => json<Snapshot>(test.server.app.request('/api/state'));
+
+/** Leaves one entry pending with worker-a (dropped by a crash), idle past the claim threshold. */
+async function claimableEntry(): Promise<string> {
+  await post('/api/consumer/crash', { group: 'notifications', name: 'worker-a', count: 1 });
+  await post('/api/consumer/pause', { group: 'notifications', name: 'worker-b' });
+  const { firstId } = await json(post('/api/produce', { count: 1 }));
+  await post('/api/consumer/resume', { group: 'notifications', name: 'worker-b' });
+  await expect
+    .poll(async () => (await state()).pending.rows.find((row) => row.id === firstId)?.idleMs ?? -1, {
+      timeout: 10_000,
+    })
+    .toBeGreaterThanOrEqual(200);
+  return firstId as string;
+}
+
+it('an autoclaim landing between a dead-letter by hand reading the entry and writing its letter wins: 409, no letter', async () => {
+  const { pipeline } = test.server;
+  const id = await claimableEntry();
+  // The autoclaim claims it after the hand's XPENDING said the entry was claimable, before its letter is
+  // written, and is still working on it then.
+  let claim: Promise<Response> | undefined;
+  const interleaved = vi.spyOn(pipeline.stream, 'replay').mockImplementationOnce(async (...args) => {
+    interleaved.mockRestore();
+    claim = post('/api/autoclaim', { group: 'notifications', consumer: 'worker-b' });
+    await expect
+      .poll(
+        async () =>
+          (await pipeline.stream.pendingDetail('notifications', { start: id, end: id, count: 1 }))[0]
+            ?.consumer,
+        { timeout: 10_000 },
+      )
+      .toBe('worker-b');
+    return pipeline.stream.replay(...args);
+  });
+  const parked = await post('/api/pending/deadletter', { group: 'notifications', id });
+  expect(await json(claim as Promise<Response>)).toMatchObject({ claimed: 1, processed: 1, deadLettered: 0 });
+  expect(parked.status).toBe(409);
+  expect(await parked.json()).toMatchObject({
+    code: 'conflict',
+    message: expect.stringMatching(/was read by worker-b .* under the claim threshold/),
+  });
+  const events = pipeline.history.of(id).filter((event) => event.group === 'notifications');
+  expect(events.map((event) => event.kind)).toContain('acked');
+  expect(events.map((event) => event.kind)).not.toContain('dead-lettered');
+  expect((await state()).dlq.newest.filter((letter) => letter.originalId === id)).toEqual([]);
+});
+
+it('a dead-letter by hand that lands first leaves the autoclaim nothing to claim', async () => {
+  const { pipeline } = test.server;
+  const id = await claimableEntry();
+  const [parked, claim] = await Promise.all([
+    post('/api/pending/deadletter', { group: 'notifications', id }),
+    post('/api/autoclaim', { group: 'notifications', consumer: 'worker-b' }),
+  ]);
+  const claimed = await json(claim);
+  // Either one may win the race; the entry ends in exactly one place, and each answer says which.
+  const kinds = pipeline.history
+    .of(id)
+    .filter((event) => event.group === 'notifications')
+    .map((event) => event.kind);
+  const letters = (await state()).dlq.newest.filter((letter) => letter.originalId === id);
+  if (parked.status === 200) {
+    expect(claimed).toMatchObject({ claimed: 0, processed: 0 });
+    expect(letters).toHaveLength(1);
+    expect(kinds).not.toContain('acked');
+  } else {
+    expect(parked.status).toBe(409);
+    expect(claimed).toMatchObject({ claimed: 1, processed: 1 });
+    expect(letters).toEqual([]);
+    expect(kinds).not.toContain('dead-lettered');
+  }
+});
