@@ -85,3 +85,24 @@ it('a dead-letter by hand that lands first leaves the autoclaim nothing to claim
     expect(kinds).not.toContain('dead-lettered');
   }
 });
+
+it('an entry claimed and still in hand past the claim threshold is not dead-lettered by hand: 409, then acked', async () => {
+  const { pipeline } = test.server;
+  const id = await claimableEntry();
+  const claim = post('/api/autoclaim', { group: 'notifications', consumer: 'worker-b' });
+  // worker-b's 500 ms of work outlasts the 200 ms threshold: idle time alone would call the entry claimable.
+  await expect
+    .poll(
+      async () => (await pipeline.stream.pendingDetail('notifications', { start: id, end: id, count: 1 }))[0],
+      { timeout: 10_000 },
+    )
+    .toMatchObject({ consumer: 'worker-b', idleMs: expect.toSatisfy((ms: number) => ms >= 200) });
+  const parked = await post('/api/pending/deadletter', { group: 'notifications', id });
+  expect(await json(claim)).toMatchObject({ claimed: 1, processed: 1 });
+  expect(parked.status).toBe(409);
+  expect(await parked.json()).toMatchObject({
+    code: 'conflict',
+    message: expect.stringMatching(/is in hand at worker-b on this server/),
+  });
+  expect((await state()).dlq.newest.filter((letter) => letter.originalId === id)).toEqual([]);
+});

@@ -18,6 +18,7 @@ import {
 import { DEAD_LETTER_LUA, PENDING_DEAD_LETTER_LUA, WIDE_PAYLOAD_FIELD } from './dead-letter-scripts.js';
 import { redisCommand, StreamArgumentError } from './errors.js';
 import { type AutoclaimOptions, assertEventStream, type EventStream } from './event-stream.js';
+import { InProcessPeers } from './in-process-peers.js';
 import { type BoundedRow, parseFlatEntries, setField } from './replies.js';
 import { assertEntryId, entryIdTime, fullEntryId, isBeyondIdSpace, nextEntryId, show } from './stream-ids.js';
 import { BOUNDED_READ_COMMAND, libraryScript } from './stream-scripts.js';
@@ -91,6 +92,11 @@ export type SendPendingResult =
        * between the read and the letter leaves it so), or claimed anew each time it was read.
        */
       readonly pending: PendingEntry | null;
+      /**
+       * The consumer whose worker in this process has it in hand, idle past `minIdleMs` or not (a handler slower
+       * than that, or a batch waiting its turn): a letter would have it both parked and processed.
+       */
+      readonly inHand?: string;
     };
 
 const SEND_PENDING_OPTIONS = optionNames<SendPendingOptions>({ minIdleMs: true });
@@ -228,6 +234,9 @@ export class DeadLetters {
       const [row] = await this.#stream.pendingDetail(group, { start: entryId, end: entryId, count: 1 });
       if (row === undefined) return { sent: false, pending: null };
       if (row.idleMs < minIdleMs || attempt > SEND_PENDING_ATTEMPTS) return { sent: false, pending: row };
+      // Idle time says when it was delivered, not whether its handling is over: a worker here knows.
+      const inHand = new InProcessPeers(this.#stream.redis, this.streamKey, group).holder(entryId);
+      if (inHand !== undefined) return { sent: false, pending: row, inHand };
       // Trimmed while pending, it has no fields to keep: the letter says where it was, as a trimmed one does.
       const [entry] = await this.#stream.replay(entryId, entryId, 1);
       const pairs = letterPairs(entryId, {

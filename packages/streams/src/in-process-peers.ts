@@ -95,6 +95,13 @@ export class InProcessPeers {
     return latest?.reason;
   }
 
+  /** The consumer whose worker here has the entry in hand, if one has. */
+  holder(id: string): string | undefined {
+    return this.#current()
+      .find((peer) => peer.held().has(id))
+      ?.consumer();
+  }
+
   /**
    * Starts judging the trimmed IDs that a claim or PEL read about to be sent will report: from now on, what
    * any worker here acks is noted. Redis reports an ID trimmed only while it is pending, so a worker that

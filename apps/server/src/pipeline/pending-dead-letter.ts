@@ -41,6 +41,12 @@ export async function deadLetterPending(
       );
     }
     const { consumer, idleMs } = outcome.pending;
+    if (outcome.inHand !== undefined) {
+      throw new CommandError(
+        'conflict',
+        `${id} is in hand at ${outcome.inHand} on this server, its handling slower than the claim threshold of ${seconds(minIdleMs)}: a letter would have it processed too. Dead-letter it once that handling is over, should it stay pending`,
+      );
+    }
     if (idleMs >= minIdleMs) {
       throw new CommandError(
         'conflict',
