@@ -10,6 +10,14 @@ import {
 } from '@streamscope/streams';
 import type { Redis } from 'ioredis';
 
+/**
+ * The event's identity, the once-per-ID guard's key: a copy requeued from the dead-letter stream is the original
+ * event again, and a group that processed the original must not do the work twice.
+ */
+function eventKey(entry: StreamEntry): string {
+  return entry.fields[REQUEUED_FROM_FIELD] || entry.id;
+}
+
 /** Per-group running totals, from which the snapshot computes rates. */
 export interface GroupCounters {
   delivered: number;
@@ -50,9 +58,7 @@ export class DemoHandlers {
     const processed = this.#guard(group);
     const duplicate = this.#duplicates(group);
     return async (entry, { consumer, deliveryCount, source }) => {
-      // The event's identity: a copy requeued from the dead-letter stream is the original event again, and a
-      // group that processed the original must not do the work twice.
-      const key = entry.fields[REQUEUED_FROM_FIELD] || entry.id;
+      const key = eventKey(entry);
       // A `>` read is a first delivery to this group by definition (unless the group was moved back or re-created
       // under it); only redeliveries and copies need the lookup.
       const redelivered = this.#redeliveredThrough.get(group);
@@ -84,8 +90,7 @@ export class DemoHandlers {
     const processed = this.#guard(group);
     const duplicate = this.#duplicates(group);
     return async (entry, { consumer, deliveryCount }) => {
-      const key = entry.fields[REQUEUED_FROM_FIELD] || entry.id;
-      if (!(await processed.has(key))) return false;
+      if (!(await processed.has(eventKey(entry)))) return false;
       duplicate(
         entry,
         consumer,
