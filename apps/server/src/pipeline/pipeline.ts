@@ -150,13 +150,13 @@ export class Pipeline {
     );
     const onError = options.onBackgroundError ?? (() => {});
     this.producer = new ContinuousProducer(
-      async (events) => {
+      (events) =>
         // After failed batches Redis may be back without its data (restarted unpersisted): the next batch makes
-        // the stream again, noted as Streamscope's first, or every later produce and reset was refused as on a
-        // stream it never ran on. Asked only then: a Redis that kept its data answers the same as before.
-        if (this.producer.state().failing !== null) await this.#ownershipNotingANewStream();
-        return this.#appendGate.append(() => events);
-      },
+        // the stream again, and it must be noted as Streamscope's. Asked only then: a Redis that kept its data
+        // answers the same as before.
+        this.producer.state().failing === null
+          ? this.#appendGate.append(() => events)
+          : this.#appendNotingANewStream(() => events),
       fakeOrders,
       (error) => onError('producer', error),
     );
@@ -298,7 +298,7 @@ export class Pipeline {
   /** Demo events a client asked for (a produce, a poison pill); refused on another application's stream. */
   async produce(count: number, eventType?: string): Promise<string[]> {
     await this.refuseAppendsToForeignStream();
-    return this.#appendGate.append(() => fakeOrders(count, eventType));
+    return this.#appendNotingANewStream(() => fakeOrders(count, eventType));
   }
 
   /** Parks one pending entry in the dead-letter stream by hand (see `deadLetterPending`). */
@@ -404,6 +404,22 @@ export class Pipeline {
     const ownership = await this.#choices.ownership();
     if (!ownership.exists && !ownership.noted) await this.#choices.recordOwned([], [], { stream: true });
     return ownership;
+  }
+
+  /**
+   * Appends, noting as Streamscope's a stream the append itself made. Nothing there before it (Redis restarted
+   * without its data): noted first, as a reset's stream is. And looked at again after it: the stream and its
+   * notes may go between that first look and the append (the continuous producer's batch out as Redis came back
+   * empty), which then made the stream unnoted, every later produce and reset refused as on a stream Streamscope
+   * never ran on. A stream that begins with this append's first entry is the one it made.
+   */
+  async #appendNotingANewStream(make: () => Parameters<EventStream['produceBatch']>[0]): Promise<string[]> {
+    await this.#ownershipNotingANewStream();
+    const ids = await this.#appendGate.append(make);
+    if (ids.length === 0 || (await this.#choices.ownedGroups()) !== null) return ids;
+    const [first] = await this.stream.replay('-', '+', 1);
+    if (first?.id === ids[0]) await this.#choices.recordOwned([], [], { stream: true });
+    return ids;
   }
 
   /** Starts a consumer, once a reset under way is done (see `ConsumerCommands.add`). */
