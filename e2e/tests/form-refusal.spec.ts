@@ -8,12 +8,16 @@ test('a form the browser refuses to send says why under it, in place of the answ
 
   await dashboard.produceEvents(10);
   await expect(produce.getByText(/^Produced 10/)).toBeVisible();
+  // The answer says when it came, so the same answer to a second click reads as that click's.
+  await expect(produce.locator('.action-ok time')).toHaveText(/^ · \d{2}:\d{2}:\d{2}$/);
   // 0 is below the field's min: the browser does not send it, and "Produced 10" is not this attempt's answer.
   await dashboard.produceEvents(0);
   await expect(produce.getByRole('alert')).toHaveText(
     /Number of events: Value must be greater than or equal to 1\./,
   );
   await expect(produce.getByText(/^Produced/)).toHaveCount(0);
+  // Refused before anything went out: no time of an answer.
+  await expect(produce.getByRole('alert').locator('time')).toHaveCount(0);
   // The field is where focus goes, to be corrected (the browser's bubble, a second message, is not shown), and it
   // says it holds the refused value, described by the reason.
   await expect(produce.getByLabel('Number of events')).toBeFocused();

@@ -18,6 +18,8 @@ export interface CommandState<R> {
   /** The arguments `error` is about, by name: their fields are marked invalid with it until edited. */
   invalid: readonly string[];
   result: R | null;
+  /** When `result` or `error` came, for the form to say it: a second "Produced 10" looked like the first. */
+  answeredAt: number | null;
 }
 
 /** The arguments of command `T` a form field may give, by name (`rate` of `producer.start`). */
@@ -39,6 +41,7 @@ export function useCommand<T extends CommandType>({ quiet = false }: IssueOption
     errorCode: null,
     invalid: [],
     result: null,
+    answeredAt: null,
   });
   const errorId = useId();
   const latest = useRef<string | null>(null);
@@ -52,18 +55,42 @@ export function useCommand<T extends CommandType>({ quiet = false }: IssueOption
       const issued = issueCommand(command, { quiet });
       const { requestId } = issued;
       latest.current = requestId;
-      setState({ requestId, pending: true, error: null, errorCode: null, invalid: [], result: null });
+      setState({
+        requestId,
+        pending: true,
+        error: null,
+        errorCode: null,
+        invalid: [],
+        result: null,
+        answeredAt: null,
+      });
       try {
         const result = (await issued.result) as CommandResults[T];
         if (latest.current === requestId)
-          setState({ requestId, pending: false, error: null, errorCode: null, invalid: [], result });
+          setState({
+            requestId,
+            pending: false,
+            error: null,
+            errorCode: null,
+            invalid: [],
+            result,
+            answeredAt: Date.now(),
+          });
         return result;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         const errorCode = error instanceof CommandError ? error.code : null;
         const invalid = error instanceof CommandError ? error.fields : [];
         if (latest.current === requestId)
-          setState({ requestId, pending: false, error: message, errorCode, invalid, result: null });
+          setState({
+            requestId,
+            pending: false,
+            error: message,
+            errorCode,
+            invalid,
+            result: null,
+            answeredAt: Date.now(),
+          });
         if (error instanceof CommandError) onError?.(error);
         return null;
       }
@@ -122,12 +149,22 @@ export function useCommand<T extends CommandType>({ quiet = false }: IssueOption
       errorCode: null,
       invalid: field.dataset.argument === undefined ? [] : [field.dataset.argument],
       result: null,
+      // Said at once, where the user acted, before anything went out: no time of an answer to show.
+      answeredAt: null,
     });
   }, []);
 
   const clear = useCallback(() => {
     latest.current = null;
-    setState({ requestId: null, pending: false, error: null, errorCode: null, invalid: [], result: null });
+    setState({
+      requestId: null,
+      pending: false,
+      error: null,
+      errorCode: null,
+      invalid: [],
+      result: null,
+      answeredAt: null,
+    });
   }, []);
 
   const edited = useCallback((argument: string) => setState((current) => withEdited(current, argument)), []);

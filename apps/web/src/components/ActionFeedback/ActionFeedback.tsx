@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { formatClock } from '../../lib/format';
 import './ActionFeedback.css';
 
 interface ActionFeedbackProps {
@@ -7,6 +8,8 @@ interface ActionFeedbackProps {
   errorId?: string;
   /** Shown when there is no error: what the last successful command did. */
   children?: ReactNode;
+  /** When the outcome came (`useCommand().answeredAt`): the same answer twice reads as one without it. */
+  at?: number | null;
 }
 
 /**
@@ -14,7 +17,7 @@ interface ActionFeedbackProps {
  * before any outcome is: a live region inserted together with its text is often not announced by screen readers,
  * so the success of a command went unsaid. An error is an alert, said at once.
  */
-export function ActionFeedback({ error, errorId, children }: ActionFeedbackProps) {
+export function ActionFeedback({ error, errorId, children, at = null }: ActionFeedbackProps) {
   const ok = !(children === undefined || children === null || children === false);
   const state = error !== null ? ' action-error' : ok ? ' action-ok' : '';
   return (
@@ -27,10 +30,25 @@ export function ActionFeedback({ error, errorId, children }: ActionFeedbackProps
         <>
           <span aria-hidden="true">⚠ </span>
           <span id={errorId}>{error}</span>
+          <AnsweredAt at={at} />
         </>
       ) : ok ? (
-        children
+        <>
+          {/* Its own element, so the answer reads as one text apart from when it came. */}
+          <span>{children}</span>
+          <AnsweredAt at={at} />
+        </>
       ) : null}
     </p>
+  );
+}
+
+function AnsweredAt({ at }: { at: number | null }) {
+  if (at === null) return null;
+  return (
+    <time className="action-time" dateTime={new Date(at).toISOString()}>
+      {' · '}
+      {formatClock(at)}
+    </time>
   );
 }

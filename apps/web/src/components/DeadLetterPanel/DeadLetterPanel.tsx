@@ -34,7 +34,7 @@ export function DeadLetterPanel() {
   const dlqLength = dlq?.length ?? 0;
   const older = useOlderLetters(newest, dlqLength);
   const { letters } = older;
-  const { feedback, line, awaitRow, settleRow, settleBulk } = useLetterFeedback();
+  const { feedback, feedbackAt, line, awaitRow, settleRow, settleBulk } = useLetterFeedback();
   const { busy, onAction } = useLetterActions({ forget: older.forget, awaitRow, settleRow });
   const requeueable = requeueableCount(letters, dlq?.length ?? null);
   const bulk = useBulkActions({
@@ -74,7 +74,9 @@ export function DeadLetterPanel() {
         <>
           <DeadLetterStats length={dlq.length} total={total} maxDeliveries={maxDeliveries} />
           <div ref={line} tabIndex={-1} className="dlq-feedback">
-            <ActionFeedback error={feedback?.error ?? null}>{feedback?.done}</ActionFeedback>
+            <ActionFeedback error={feedback?.error ?? null} at={feedbackAt}>
+              {feedback?.done}
+            </ActionFeedback>
           </div>
           <DeadLetterTable letters={letters} total={total} busy={busy} onAction={onAction} />
           {dlq.length > letters.length ? (

@@ -17,12 +17,14 @@ export function useLetterFeedback() {
   // the top of the page, so it moves to the line that says what happened.
   const line = useRef<HTMLDivElement>(null);
   const [settledCount, setSettledCount] = useState(0);
+  const [shownAt, setShownAt] = useState<number | null>(null);
   useEffect(() => {
     if (settledCount > 0) line.current?.focus();
   }, [settledCount]);
 
   const show = useCallback((next: LetterFeedback) => {
     setFeedback(next);
+    setShownAt(Date.now());
     setSettledCount((count) => count + 1);
   }, []);
   /** A row's request went out: its answer is the one to show, unless another action's comes after. */
@@ -49,5 +51,5 @@ export function useLetterFeedback() {
   useOnConnected(useCallback(() => setFeedback((current) => (current?.offline ? null : current)), []));
   useOnRedisBack(useCallback(() => setFeedback((current) => (current?.unavailable ? null : current)), []));
 
-  return { feedback, line, awaitRow, settleRow, settleBulk };
+  return { feedback, feedbackAt: shownAt, line, awaitRow, settleRow, settleBulk };
 }

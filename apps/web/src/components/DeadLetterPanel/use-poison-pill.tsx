@@ -33,7 +33,7 @@ export function usePoisonPill() {
     </button>
   );
   const note = (
-    <ActionFeedback error={inject.error}>
+    <ActionFeedback error={inject.error} at={inject.answeredAt}>
       {injected === null ? null : (
         <>
           Injected <EntryId id={injected} />: {poisonFateNote(injectedLost)}

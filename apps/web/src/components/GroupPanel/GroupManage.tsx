@@ -81,7 +81,7 @@ export function GroupManage({ group, onDeleted }: GroupManageProps) {
           Back, entries are delivered again and the ones already processed count as duplicates; forward, the
           ones skipped are never delivered to this group. Pending entries stay with their consumers.
         </p>
-        <ActionFeedback error={move.error} errorId={move.errorId}>
+        <ActionFeedback error={move.error} at={move.answeredAt} errorId={move.errorId}>
           {move.result === null ? null : (
             <>
               Moved from <span className="mono">{move.result.from}</span> to{' '}
@@ -125,7 +125,7 @@ export function GroupManage({ group, onDeleted }: GroupManageProps) {
               Cancel
             </button>
           </div>
-          <ActionFeedback error={remove.error} />
+          <ActionFeedback error={remove.error} at={remove.answeredAt} />
         </form>
       ) : (
         <div className="form-row">

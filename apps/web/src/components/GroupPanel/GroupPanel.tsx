@@ -246,7 +246,7 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }:
                 Add consumer
               </button>
             </div>
-            <ActionFeedback error={add.error} errorId={add.errorId}>
+            <ActionFeedback error={add.error} at={add.answeredAt} errorId={add.errorId}>
               {add.result === null ? null : (
                 <>
                   Added <strong>{add.result.name}</strong>

@@ -56,7 +56,7 @@ export function NewGroupForm() {
           />
           <button type="submit">Create group</button>
         </div>
-        <ActionFeedback error={create.error} errorId={create.errorId}>
+        <ActionFeedback error={create.error} at={create.answeredAt} errorId={create.errorId}>
           {create.result === null ? null : (
             <>
               Created <strong>{create.result.group}</strong> at{' '}

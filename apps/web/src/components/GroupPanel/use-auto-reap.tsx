@@ -53,7 +53,7 @@ export function useAutoReap({ group, enabled, runsHere }: AutoReapOptions) {
     </label>
   );
   const feedback = (
-    <ActionFeedback error={command.error}>
+    <ActionFeedback error={command.error} at={command.answeredAt}>
       {command.result === null ? null : command.result.enabled ? (
         <>
           Auto-reaper on: XAUTOCLAIM every <strong>{formatCount(command.result.intervalMs)} ms</strong> in

@@ -129,7 +129,7 @@ export function useConsumerActions({
     </>
   );
   const feedback = (
-    <ActionFeedback error={action.error}>
+    <ActionFeedback error={action.error} at={action.answeredAt}>
       {/* While the crash is still queued: once the drops happened, the message would no longer be true. */}
       {crashResult === null || crashQueued === 0 ? null : (
         <>

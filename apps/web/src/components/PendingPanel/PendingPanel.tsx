@@ -224,7 +224,7 @@ export function PendingPanel() {
             XAUTOCLAIM to selected
           </button>
         </div>
-        <ActionFeedback error={autoclaim.error}>
+        <ActionFeedback error={autoclaim.error} at={autoclaim.answeredAt}>
           {autoclaim.result === null ? null : (
             <>
               Into{' '}

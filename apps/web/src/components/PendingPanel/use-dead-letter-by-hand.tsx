@@ -57,7 +57,7 @@ export function useDeadLetterByHand() {
 
   const { result } = command;
   const note = (
-    <ActionFeedback error={command.error}>
+    <ActionFeedback error={command.error} at={command.answeredAt}>
       {result === null ? null : (
         <>
           Dead-lettered <span className="mono">{result.id}</span> of{' '}

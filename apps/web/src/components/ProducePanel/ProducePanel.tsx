@@ -86,7 +86,7 @@ export function ProducePanel() {
             Produce
           </button>
         </div>
-        <ActionFeedback error={produce.error} errorId={produce.errorId}>
+        <ActionFeedback error={produce.error} at={produce.answeredAt} errorId={produce.errorId}>
           {produce.result === null ? null : (
             <>
               Produced <strong>{formatCount(produce.result.produced)}</strong>
@@ -136,7 +136,7 @@ export function ProducePanel() {
             )}
           </span>
         </div>
-        <ActionFeedback error={start.error} errorId={start.errorId} />
+        <ActionFeedback error={start.error} at={start.answeredAt} errorId={start.errorId} />
         {producer?.failing ? (
           <p className="producer-failing" role="status">
             <span aria-hidden="true">⚠ </span>

@@ -73,7 +73,7 @@ export function ReplayPanel() {
             <span className="mono">(</span> before an ID excludes it
           </span>
         </div>
-        <ActionFeedback error={replay.error} errorId={replay.errorId}>
+        <ActionFeedback error={replay.error} at={replay.answeredAt} errorId={replay.errorId}>
           {replay.result === null || shown === null ? null : (
             <>
               <ReplayedRange replayed={shown} />

@@ -60,7 +60,7 @@ export function RetentionPolicyForm({ value, onChange, confirm }: RetentionPolic
           </>
         )}
       </p>
-      <ActionFeedback error={policy.error} errorId={policy.errorId}>
+      <ActionFeedback error={policy.error} at={policy.answeredAt} errorId={policy.errorId}>
         {policy.result === null ? null : policy.result.maxAgeMs === null ? (
           'Policy stopped.'
         ) : (

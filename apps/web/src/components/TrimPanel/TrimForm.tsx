@@ -29,6 +29,7 @@ interface TrimFormProps extends TrimFieldProps {
     pending: boolean;
     error: string | null;
     errorId: string;
+    answeredAt: number | null;
   };
   /** Sends the trim; resolves with its result, or `null` when it failed. */
   trim: () => Promise<unknown>;
@@ -63,7 +64,7 @@ export function TrimForm({
         <NumberField label={label} min={0} value={value} validity={validity} onChange={onChange} />
         <button type="submit">{submitLabel}</button>
       </div>
-      <ActionFeedback error={command.error} errorId={command.errorId}>
+      <ActionFeedback error={command.error} at={command.answeredAt} errorId={command.errorId}>
         {children}
       </ActionFeedback>
     </form>
