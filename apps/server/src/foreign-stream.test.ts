@@ -280,29 +280,36 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
     expect(third.server.seeded).toEqual({ groups: 2, consumers: 3, restored: 0 });
   });
 
-  it('refuses a stream key that holds another type, saying which, and leaves it as it was', async () => {
+  it('refuses a stream key that holds another type, saying which, with or without reset, and leaves it as it was', async () => {
     for (const [type, make] of [
       ['string', (key: string) => redisSuite.redis.set(key, 'in the way')],
       ['hash', (key: string) => redisSuite.redis.hset(key, 'a', '1')],
     ] as const) {
       const streamKey = uniqueStreamKey(`not-a-stream-${type}`);
       await make(streamKey);
-      for (const seed of [[], ['--seed', 'none']]) {
-        await expect(start(['--stream-key', streamKey, '--no-reset', ...seed])).rejects.toThrow(
-          `the key "${streamKey}" holds a ${type}, not a stream: point --stream-key at a stream`,
+      // With a reset too: its data is some other program's, or the key was mistyped; only its owner deletes it.
+      for (const flags of [['--no-reset'], ['--no-reset', '--seed', 'none'], [], ['--seed', 'none']]) {
+        await expect(start(['--stream-key', streamKey, ...flags])).rejects.toThrow(
+          `the key "${streamKey}" holds a ${type}, not a stream: point --stream-key at a stream (or at a key that does not exist yet), or delete the key yourself first if nothing needs it (redis-cli DEL "${streamKey}")`,
         );
       }
       expect(await redisSuite.redis.type(streamKey)).toBe(type);
     }
   });
 
-  it('refuses a dead-letter key that holds another type, naming it, and starts with --dlq-key naming another', async () => {
+  it('refuses a dead-letter key that holds another type, naming it, with or without reset, and starts with --dlq-key naming another', async () => {
     const streamKey = await applicationStream('dlq-in-the-way');
     await redisSuite.redis.set(`${streamKey}:dlq`, 'in the way');
     await expect(start(['--stream-key', streamKey, '--no-reset', '--seed', 'none'])).rejects.toThrow(
       `the dead-letter key "${streamKey}:dlq" holds a string, not a stream: name another with --dlq-key`,
     );
     expect(await redisSuite.redis.get(`${streamKey}:dlq`)).toBe('in the way');
+    const resetStream = uniqueStreamKey('dlq-in-the-way-reset');
+    await redisSuite.redis.set(`${resetStream}:dlq`, 'in the way');
+    await expect(start(['--stream-key', resetStream])).rejects.toThrow(
+      `the dead-letter key "${resetStream}:dlq" holds a string, not a stream: name another with --dlq-key, or delete the key yourself first`,
+    );
+    expect(await redisSuite.redis.get(`${resetStream}:dlq`)).toBe('in the way');
     const server = await start([
       ...['--stream-key', streamKey, '--no-reset', '--seed', 'none'],
       ...['--dlq-key', `${streamKey}:letters`],

@@ -239,9 +239,9 @@ export class Pipeline {
    * before a restart may hold pending entries that no one would process otherwise (see `Seeder.seed`).
    */
   async start({ reset }: { reset: boolean }): Promise<SeedResult> {
+    await refuseAnotherType(this.#startContext());
     if (!reset) {
       const checks = this.#startContext();
-      await refuseAnotherType(checks);
       // The operator's pauses and auto-reapers come back with the consumers: a consumer paused during an
       // incident starts paused (before its first read), not processing again by itself. Only this process's
       // groups and consumers take them; another process's are that process's to bring back.

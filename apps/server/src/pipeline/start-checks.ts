@@ -28,7 +28,9 @@ export interface StartContext {
 /**
  * A stream key, or a dead-letter key, that holds a string, a hash or anything else but a stream: nothing here
  * could work on it (every snapshot would fail with Redis's WRONGTYPE, freezing the page, and every dead-letter
- * command with it), and without a reset nothing may delete it.
+ * command with it). A start that resets refuses it too, deleting nothing: a key of another type is no stream
+ * Streamscope ran, but some other program's data, or a mistyped `--stream-key` (that start used to fail on
+ * Redis's bare WRONGTYPE, and the refusal without reset told the operator to reset to delete it).
  */
 export async function refuseAnotherType({ stream, deadLetterKey }: StartContext): Promise<void> {
   const [streamType, dlqType] = await Promise.all([
@@ -37,12 +39,12 @@ export async function refuseAnotherType({ stream, deadLetterKey }: StartContext)
   ]);
   if (streamType !== 'stream' && streamType !== 'none') {
     throw new StartRefusedError(
-      `the key ${JSON.stringify(stream.streamKey)} holds a ${streamType}, not a stream: point --stream-key at a stream (or at a key that does not exist yet), or start without --no-reset to delete it`,
+      `the key ${JSON.stringify(stream.streamKey)} holds a ${streamType}, not a stream: point --stream-key at a stream (or at a key that does not exist yet), or delete the key yourself first if nothing needs it (redis-cli DEL ${JSON.stringify(stream.streamKey)})`,
     );
   }
   if (dlqType !== 'stream' && dlqType !== 'none') {
     throw new StartRefusedError(
-      `the dead-letter key ${JSON.stringify(deadLetterKey)} holds a ${dlqType}, not a stream: name another with --dlq-key, or start without --no-reset to delete it`,
+      `the dead-letter key ${JSON.stringify(deadLetterKey)} holds a ${dlqType}, not a stream: name another with --dlq-key, or delete the key yourself first if nothing needs it (redis-cli DEL ${JSON.stringify(deadLetterKey)})`,
     );
   }
 }
