@@ -97,3 +97,37 @@ test('a claimable pending entry is dead-lettered by hand, asked first, and lands
   await expect(dashboard.stat(deadLetters, 'Length')).toHaveText('1');
   await expect(deadLetters.getByText('dead-lettered by hand')).toBeVisible();
 });
+
+test("a consumer's pending figure lists its entries in the pending table, and the filter goes back to every group", async ({
+  dashboard,
+  page,
+  streamscope,
+}) => {
+  await expect(dashboard.connection).toHaveText('connected');
+  const { pending } = dashboard;
+  const workerA = await dashboard.dropThreeOnWorkerA();
+  expect(
+    (
+      await page.request.post(`${streamscope.url}/api/consumer/crash`, {
+        data: { group: 'analytics', name: 'worker-c', count: 2 },
+      })
+    ).ok(),
+  ).toBe(true);
+  await dashboard.produceEvents(5);
+  const rows = pending.getByRole('row').filter({ hasText: /worker-/ });
+  await expect(rows).toHaveCount(5);
+
+  await workerA.getByRole('button', { name: '3 pending: list those of notifications/worker-a' }).click();
+  const show = pending.getByLabel('Show');
+  await expect(show).toBeFocused();
+  await expect(pending).toBeInViewport();
+  await expect(show).toHaveValue(JSON.stringify(['notifications', 'worker-a']));
+  await expect(pending.getByText(/^3\s*pending with notifications\/worker-a$/)).toBeVisible();
+  await expect(rows).toHaveCount(3);
+  await expect(rows.filter({ hasText: 'worker-c' })).toHaveCount(0);
+
+  await show.selectOption({ label: 'analytics (every consumer)' });
+  await expect(rows).toHaveCount(2);
+  await show.selectOption({ label: 'All groups' });
+  await expect(rows).toHaveCount(5);
+});

@@ -1,4 +1,4 @@
-import type { WorkerView } from '@streamscope/protocol';
+import type { ConsumerView, GroupView, WorkerView } from '@streamscope/protocol';
 
 /** A running, idle worker as a snapshot shows it, with `patch` over it: the fixture the component tests share. */
 export function workerView(patch: Partial<WorkerView> = {}): WorkerView {
@@ -16,4 +16,39 @@ export function workerView(patch: Partial<WorkerView> = {}): WorkerView {
     recent: [],
     ...patch,
   };
+}
+
+/** A group Streamscope made, with nothing pending, and `patch` over it. */
+export function groupView(
+  name: string,
+  consumers: GroupView['consumers'],
+  patch: Partial<GroupView> = {},
+): GroupView {
+  return {
+    name,
+    createdByStreamscope: true,
+    pending: 0,
+    lastDeliveredId: '0-0',
+    entriesRead: 0,
+    lag: 0,
+    trimmedUnread: 0,
+    consumers,
+    consumersOmitted: 0,
+    deliveredPerSec: 0,
+    ackedPerSec: 0,
+    oldestPendingMs: null,
+    autoReap: false,
+    duplicates: 0,
+    deadLettered: 0,
+    ...patch,
+  };
+}
+
+/** A consumer holding nothing, run by `worker` (`null`: known only to Redis), and `patch` over it. */
+export function consumerView(
+  name: string,
+  worker: WorkerView | null,
+  patch: Partial<ConsumerView> = {},
+): ConsumerView {
+  return { name, pending: 0, idleMs: 0, inactiveMs: null, worker, connected: worker !== null, ...patch };
 }

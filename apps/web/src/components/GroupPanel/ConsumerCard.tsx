@@ -5,6 +5,7 @@ import { useDashboardWhileVisible } from '../../hooks/use-while-visible';
 import { hasAlert } from '../../lib/alerts';
 import { formatCount, formatDuration } from '../../lib/format';
 import { EntryId } from '../EntryId/EntryId';
+import { PendingCount } from '../PendingPanel/PendingCount';
 import { Stat } from '../Stat/Stat';
 import { AlertBadges } from './AlertBadges';
 import { findConsumer } from './consumer-lookup';
@@ -117,7 +118,7 @@ function ConsumerCardBody({
           label="Pending"
           tone={hasAlert(alerts, 'pending') ? 'is-alert' : consumer.pending > 0 ? 'has-pending' : undefined}
         >
-          {formatCount(consumer.pending)}
+          <PendingCount group={group} consumer={name} pending={consumer.pending} />
         </Stat>
         <Stat label="Idle" tone={hasAlert(alerts, 'consumerIdleMs') ? 'is-alert' : undefined}>
           {formatDuration(consumer.idleMs)}

@@ -5,6 +5,7 @@ import { useHoldWhileFocused } from '../../hooks/use-hold-while-focused';
 import { useDashboardWhileVisible } from '../../hooks/use-while-visible';
 import { type AlertIndex, alertsFor, hasAlert } from '../../lib/alerts';
 import { formatCount, formatDuration } from '../../lib/format';
+import { PendingCount } from '../PendingPanel/PendingCount';
 import { AlertBadges } from './AlertBadges';
 import { findConsumer } from './consumer-lookup';
 import {
@@ -124,7 +125,7 @@ const ConsumerRow = memo(function ConsumerRow({
       <td
         className={`num${hasAlert(alerts, 'pending') ? ' is-alert' : figures.pending > 0 ? ' has-pending' : ''}`}
       >
-        {formatCount(figures.pending)}
+        <PendingCount group={group} consumer={name} pending={figures.pending} />
       </td>
       <td className={`num${hasAlert(alerts, 'consumerIdleMs') ? ' is-alert' : ''}`}>{figures.idle}</td>
       <td className="num">{orNone(figures.processed)}</td>

@@ -1,5 +1,5 @@
 import type { GroupView, PendingRowView } from '@streamscope/protocol';
-import { memo, useCallback, useId, useMemo, useState } from 'react';
+import { memo, useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useCommand } from '../../hooks/use-command';
 import { useHoldWhileFocused } from '../../hooks/use-hold-while-focused';
@@ -10,6 +10,18 @@ import { useDashboard } from '../../store/store';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { EntryId } from '../EntryId/EntryId';
 import { Panel } from '../Panel/Panel';
+import {
+  filterFromValue,
+  filterLabel,
+  filterOptions,
+  filterStillOffered,
+  filterValue,
+  matchesFilter,
+  PENDING_FILTER_ID,
+  pendingCount,
+  setPendingFilter,
+  usePendingFilter,
+} from './pending-filter';
 import { effectiveTarget, optionsFromKeys, pickStillOffered, targetOptionKeys } from './target-options';
 import { useDeadLetterByHand } from './use-dead-letter-by-hand';
 import './PendingPanel.css';
@@ -161,13 +173,25 @@ export function PendingPanel() {
   // A reset re-seeds consumers of the same names: a pick made before it named one that is gone, and kept, it
   // stood in for the default (a healthy peer of where entries are stuck) on a page otherwise back to its start.
   useOnStreamReset(useCallback(() => setChosen(null), []));
+  const chosenFilter = usePendingFilter((state) => state.filter);
+  // Its group deleted or its consumer removed, the filter goes: it listed nothing under a select without it.
+  const filter = filterStillOffered(groups, chosenFilter);
+  const filterGone = filter !== chosenFilter && groups.length > 0;
+  useEffect(() => {
+    if (filterGone) setPendingFilter(null);
+  }, [filterGone]);
+  const filterChoices = useMemo(() => filterOptions(groups), [groups]);
+  const filtered = useMemo(() => rows.filter((row) => matchesFilter(row, filter)), [rows, filter]);
   const claimable = useMemo(
-    () => rows.filter((row) => row.idleMs >= claimMinIdleMs).length,
-    [rows, claimMinIdleMs],
+    () => filtered.filter((row) => row.idleMs >= claimMinIdleMs).length,
+    [filtered, claimMinIdleMs],
   );
-  const totalPending = groups.reduce((sum, group) => sum + group.pending, 0);
+  const totalPending = pendingCount(groups, filter);
   // Longest idle first: the entries stuck with a crashed consumer, the ones XAUTOCLAIM would take, lead the table.
-  const shown = useMemo(() => [...rows].sort((a, b) => b.idleMs - a.idleMs).slice(0, ROWS_SHOWN), [rows]);
+  const shown = useMemo(
+    () => [...filtered].sort((a, b) => b.idleMs - a.idleMs).slice(0, ROWS_SHOWN),
+    [filtered],
+  );
   const longestIdle = shown[0];
   // At thousands a second most rows are acked within a tick: the table holds still while focus is in it, or the
   // pointer rests on it (the row under a cursor reaching for an ID changed at every snapshot).
@@ -192,6 +216,12 @@ export function PendingPanel() {
       <div className="pending-summary">
         <span>
           <strong>{formatCount(totalPending)}</strong> pending
+          {filter === null ? null : (
+            <>
+              {' '}
+              with <span className="mono">{filterLabel(filter)}</span>
+            </>
+          )}
         </span>
         <span>
           {/* Counted over the listed rows: entries left out may be idle too, so then it is a floor. */}
@@ -204,6 +234,21 @@ export function PendingPanel() {
 
       <div className="autoclaim">
         <div className="form-row">
+          <div className="field">
+            <label htmlFor={PENDING_FILTER_ID}>Show</label>
+            <select
+              id={PENDING_FILTER_ID}
+              value={filterValue(filter)}
+              onChange={(event) => setPendingFilter(filterFromValue(event.target.value))}
+            >
+              <option value="">All groups</option>
+              {filterChoices.map((option) => (
+                <option key={option.value} value={option.value}>
+                  {option.label}
+                </option>
+              ))}
+            </select>
+          </div>
           <div className="field">
             <label htmlFor={targetId}>Target consumer</label>
             <select
@@ -257,7 +302,16 @@ export function PendingPanel() {
 
       <div ref={setTable} {...holdWhileFocused}>
         {visible.length === 0 ? (
-          <p className="empty">Nothing pending: every delivered entry has been acked.</p>
+          <p className="empty">
+            {filter === null ? (
+              'Nothing pending: every delivered entry has been acked.'
+            ) : (
+              <>
+                Nothing pending with <span className="mono">{filterLabel(filter)}</span>
+                {filtered.length === 0 && totalPending > 0 ? ' among the rows listed' : ''}.
+              </>
+            )}
+          </p>
         ) : (
           <div className="table-wrap pending-table">
             <table className="data-table">
@@ -297,9 +351,9 @@ export function PendingPanel() {
           </div>
         )}
       </div>
-      {rows.length > shown.length ? (
+      {filtered.length > shown.length ? (
         <p className="muted pending-more">
-          Showing {shown.length} of {formatCount(rows.length)} listed rows.
+          Showing {shown.length} of {formatCount(filtered.length)} listed rows.
         </p>
       ) : null}
     </Panel>

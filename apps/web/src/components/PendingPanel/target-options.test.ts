@@ -1,6 +1,6 @@
 import type { GroupView, WorkerView } from '@streamscope/protocol';
 import { describe, expect, it } from 'vitest';
-import { workerView } from '../../testing/views';
+import { consumerView, groupView, workerView } from '../../testing/views';
 import {
   effectiveTarget,
   optionsFromKeys,
@@ -9,32 +9,10 @@ import {
   targetOptions,
 } from './target-options';
 
-const group = (name: string, consumers: GroupView['consumers']): GroupView => ({
-  name,
-  createdByStreamscope: true,
-  pending: 0,
-  lastDeliveredId: '0-0',
-  entriesRead: 0,
-  lag: 0,
-  trimmedUnread: 0,
-  consumers,
-  consumersOmitted: 0,
-  deliveredPerSec: 0,
-  ackedPerSec: 0,
-  oldestPendingMs: null,
-  autoReap: false,
-  duplicates: 0,
-  deadLettered: 0,
-});
+const group = (name: string, consumers: GroupView['consumers']) => groupView(name, consumers);
 
-const consumer = (name: string, w: WorkerView | null, connected: boolean | null = w !== null) => ({
-  name,
-  pending: 0,
-  idleMs: 0,
-  inactiveMs: null,
-  worker: w,
-  connected,
-});
+const consumer = (name: string, w: WorkerView | null, connected: boolean | null = w !== null) =>
+  consumerView(name, w, { connected });
 
 describe('autoclaim targets', () => {
   const options = targetOptions([
