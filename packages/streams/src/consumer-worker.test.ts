@@ -263,6 +263,50 @@ describe('ConsumerWorker', () => {
     expect(acked).toEqual([...ids].sort());
   });
 
+  it('claimEntry takes one dropped entry from a peer, handles and acks it; a peer still handling one keeps it', async () => {
+    const stream = await newStream(200);
+    const a = await startWorker(stream, 'a');
+    const b = await startWorker(stream, 'b');
+    await b.worker.pause();
+    a.worker.crashNext(2);
+    const ids = await stream.produceBatch(events(2));
+    await waitFor('a dropped both', () => a.of('dropped').length === 2);
+    const [first = '', second = ''] = ids;
+    expect(await b.worker.claimEntry(first)).toMatchObject({ claimed: false, reason: 'idle' });
+    await waitFor(
+      'idle past the threshold',
+      async () => (await stream.pendingDetail('g', { minIdleMs: 200 })).length === 2,
+    );
+    // Paused, it still takes the one asked for, as a reap by hand does.
+    expect(await b.worker.claimEntry(first)).toEqual({
+      claimed: true,
+      id: first,
+      from: 'a',
+      deliveryCount: 2,
+      processed: true,
+      deadLettered: false,
+    });
+    expect(b.of('claimed').map((event) => [event.id, event.deliveryCount])).toEqual([[first, 2]]);
+    expect(b.of('acked').map((event) => event.id)).toEqual([first]);
+    expect(b.worker.status().reaped).toBe(1);
+    // Only that one: the other stays with a.
+    expect((await stream.pendingDetail('g')).map((row) => [row.id, row.consumer])).toEqual([[second, 'a']]);
+
+    // An entry a worker of this process is still handling, past the threshold, is not taken from it.
+    await a.worker.pause();
+    let release = () => {};
+    const slow = await startWorker(stream, 'slow', {
+      handler: () => new Promise<void>((resolve) => (release = resolve)),
+    });
+    const [held = ''] = await stream.produceBatch(events(1));
+    await waitFor('slow has it in hand', () => slow.of('delivered').some((event) => event.id === held));
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(await b.worker.claimEntry(held)).toEqual({ claimed: false, reason: 'in-hand', holder: 'slow' });
+    release();
+    await waitFor('slow acked it', () => slow.of('acked').some((event) => event.id === held));
+    expect(await b.worker.claimEntry(held)).toEqual({ claimed: false, reason: 'not-pending' });
+  });
+
   it('two groups each receive every entry', async () => {
     const stream = await newStream();
     await stream.ensureGroup('other', '0-0');

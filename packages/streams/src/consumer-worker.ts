@@ -24,8 +24,8 @@ import { assertEventStream, type EventStream } from './event-stream.js';
 import { describeThrown, isThenable } from './guarded-emit.js';
 import { InFlight } from './in-flight.js';
 import { type Failure, InProcessPeers, type PeerView, type TrimmedJudge } from './in-process-peers.js';
-import { compareEntryIds } from './stream-ids.js';
-import type { StreamEntry } from './types.js';
+import { compareEntryIds, fullEntryId } from './stream-ids.js';
+import type { ClaimOneResult, StreamEntry } from './types.js';
 import { workerConnectionName } from './worker-connections.js';
 import { type RecentOutcome, WorkerReporter } from './worker-reporter.js';
 
@@ -73,6 +73,27 @@ export interface ReapResult {
   /** Claimed entries that had reached `maxDeliveries`: moved to the DLQ instead of handled again. */
   readonly deadLettered: number;
 }
+
+/** What `claimEntry` did: the entry claimed and what became of it here, or why it was not claimed. */
+export type ClaimEntryResult =
+  | {
+      readonly claimed: true;
+      readonly id: string;
+      /** The consumer that held it. */
+      readonly from: string;
+      readonly deliveryCount: number;
+      /** Handled and acked here (a duplicate the guard knew included); `false`: it failed or was dropped. */
+      readonly processed: boolean;
+      /** It had reached `maxDeliveries`: moved to the DLQ instead of handled again. */
+      readonly deadLettered: boolean;
+    }
+  | Exclude<ClaimOneResult, { claimed: true }>
+  | {
+      readonly claimed: false;
+      /** A worker of this process is handling it: claimed, it would run twice at once. */
+      readonly reason: 'in-hand';
+      readonly holder: string;
+    };
 
 /** What `#process` made of a batch: the entries to ack, and how many it dead-lettered instead. */
 interface Processed {
@@ -340,6 +361,48 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     } finally {
       this.#reaps.delete(reap);
     }
+  }
+
+  /**
+   * XCLAIM of one of the group's pending entries, idle past the stream's `claimMinIdleMs`, to this consumer (see
+   * `EventStream.claimOne`), then handled and acked here like a reaped one: the per-entry form of
+   * `reapIdlePel`, for the one entry an operator picked. Refused while a worker of this process has it in hand.
+   *
+   * @example
+   *   const outcome = await workerB.claimEntry('1712345678901-0');
+   *   if (!outcome.claimed) console.log('not claimed:', outcome.reason);
+   */
+  async claimEntry(id: string): Promise<ClaimEntryResult> {
+    if (this.#state !== 'running') {
+      throw new WorkerClosedError(`worker ${this.group}/${this.name} is not running`);
+    }
+    // Among the reaps: close() waits for it, and the auto-reaper does not start one meanwhile.
+    const claim = this.#claimEntry(id);
+    this.#reaps.add(claim);
+    try {
+      return await claim;
+    } finally {
+      this.#reaps.delete(claim);
+    }
+  }
+
+  async #claimEntry(id: string): Promise<ClaimEntryResult> {
+    const holder = this.#peers.holder(fullEntryId(id));
+    if (holder !== undefined && holder !== this.name) return { claimed: false, reason: 'in-hand', holder };
+    const { result, taken } = await this.#hand.take(
+      () => this.#sharedCommands.track(this.#stream.claimOne(this.group, id, this.name)),
+      (outcome) => (outcome.claimed ? [outcome.entry] : []),
+    );
+    if (!result.claimed) return result;
+    const { entry, from, deliveryCount } = result;
+    this.#reporter.emit('claimed', entry.id, deliveryCount, entry.fields.type);
+    this.#reaped += 1;
+    const claimed = { claimed: true, id: entry.id, from, deliveryCount } as const;
+    // Acked here while the claim was out: done already.
+    if (taken.length === 0) return { ...claimed, processed: false, deadLettered: false };
+    const batch = await this.#process(taken, 'claim', new Map([[entry.id, deliveryCount]]));
+    const processed = await this.#ack(this.#stream, batch.handled);
+    return { ...claimed, processed: processed > 0, deadLettered: batch.deadLettered > 0 };
   }
 
   /**

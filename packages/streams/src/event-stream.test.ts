@@ -458,6 +458,43 @@ describe('EventStream claiming', () => {
     ]);
   });
 
+  it('claimOne takes one idle entry still in the stream, and says why it took none otherwise', async () => {
+    const stream = newStream({ claimMinIdleMs: 50 });
+    await stream.ensureGroup('g', '0-0');
+    const [first, second, third] = await stream.produceBatch([{ type: 'a' }, { type: 'b' }, { type: 'c' }]);
+    await stream.consume('g', 'c1', 10, 10);
+    // Read just now: its consumer may have it in hand.
+    expect(await stream.claimOne('g', first ?? '', 'c2')).toMatchObject({
+      claimed: false,
+      reason: 'idle',
+      pending: { id: first, consumer: 'c1', deliveries: 1 },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const outcome = await stream.claimOne('g', first ?? '', 'c2');
+    expect(outcome).toMatchObject({ claimed: true, from: 'c1', deliveryCount: 2, entry: { id: first } });
+    expect(outcome.claimed && outcome.entry.fields.type).toBe('a');
+    expect(await stream.claimOne('g', first ?? '', 'c2', { minIdleMs: 0 })).toMatchObject({
+      claimed: false,
+      reason: 'own',
+    });
+    // Trimmed while pending: XCLAIM would drop it from the PEL unrecorded, so it stays where it is.
+    await redisSuite.redis.call('XDEL', stream.streamKey, second ?? '');
+    expect(await stream.claimOne('g', second ?? '', 'c2')).toMatchObject({
+      claimed: false,
+      reason: 'trimmed',
+      pending: { id: second, consumer: 'c1' },
+    });
+    await stream.ack('g', [third ?? '']);
+    expect(await stream.claimOne('g', third ?? '', 'c2')).toEqual({ claimed: false, reason: 'not-pending' });
+    expect((await stream.pendingDetail('g')).map((row) => [row.id, row.consumer, row.deliveries])).toEqual([
+      [first, 'c2', 2],
+      [second, 'c1', 1],
+    ]);
+    expect(stream.stats().claimed).toBe(1);
+    // Refused before any Redis call, as every malformed ID is.
+    await expect(stream.claimOne('g', 'nope', 'c2')).rejects.toThrow(/id/);
+  });
+
   it('handoverPending moves a whole PEL, page by page, without bumping delivery counts', async () => {
     const stream = newStream({ maxlenApprox: null });
     await stream.ensureGroup('g', '0-0');

@@ -30,6 +30,7 @@ import { PendingHandover } from './pending-handover.js';
 import { PRODUCE_BATCH_CHUNK } from './produce-batch-script.js';
 import {
   parseBacklogBatch,
+  parseClaimOne,
   parseConsumers,
   parseEntries,
   parseGroups,
@@ -47,12 +48,14 @@ import {
   assertGroupStart,
   assertRangeBound,
   entryIdTime,
+  fullEntryId,
   isBeyondIdSpace,
   show,
 } from './stream-ids.js';
 import { measureRoom, type StreamRoom } from './stream-room.js';
 import {
   BOUNDED_READ_COMMAND,
+  CLAIM_ONE_COMMAND,
   COUNT_RANGE_COMMAND,
   libraryScript,
   NEWEST_AFTER_COMMAND,
@@ -66,6 +69,7 @@ import {
 import type {
   AutoclaimResult,
   BacklogBatch,
+  ClaimOneResult,
   ConsumerInfo,
   EventInput,
   EventPayload,
@@ -444,6 +448,35 @@ export class EventStream {
     const claimed = parseEntries(reply);
     this.#counters.claimed += claimed.length;
     return claimed;
+  }
+
+  /**
+   * `XCLAIM` of one pending entry to `consumer`, once idle at least `minIdleMs` (the stream's `claimMinIdleMs` by
+   * default), and only while its payload is still in the stream: Redis 7 drops a trimmed one from the PEL on
+   * XCLAIM without a trace. Looked at and claimed in one step. The claimed entry is not delivered by this: the
+   * caller handles and acks it (`ConsumerWorker.claimEntry` does).
+   *
+   * @example
+   *   const outcome = await stream.claimOne('notifications', '1712345678901-0', 'worker-b');
+   *   if (outcome.claimed) await handle(outcome.entry); // delivery outcome.deliveryCount
+   */
+  async claimOne(
+    group: string,
+    id: string,
+    consumer: string,
+    { minIdleMs = this.claimMinIdleMs }: { readonly minIdleMs?: number } = {},
+  ): Promise<ClaimOneResult> {
+    assertName(group, 'group');
+    assertEntryId(id, 'id');
+    assertName(consumer, 'consumer');
+    assertInteger(minIdleMs, 'minIdleMs', 0);
+    const claimOne = this.#script(CLAIM_ONE_COMMAND);
+    const reply = await redisCommand('XCLAIM', () =>
+      claimOne(this.streamKey, group, consumer, String(minIdleMs), fullEntryId(id)),
+    );
+    const result = parseClaimOne(reply);
+    if (result.claimed) this.#counters.claimed += 1;
+    return result;
   }
 
   /**

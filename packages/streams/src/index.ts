@@ -7,6 +7,7 @@ export {
 } from './bounded-read.js';
 export { closeRedis, failUnansweredOnDrop, redisUrlDatabase, redisUrlProblem } from './connection.js';
 export {
+  type ClaimEntryResult,
   ConsumerWorker,
   type ReapResult,
   type RecentOutcome,

@@ -5,6 +5,7 @@ import { entryIdTime } from './stream-ids.js';
 import type {
   AutoclaimResult,
   BacklogBatch,
+  ClaimOneResult,
   ConsumerInfo,
   EventFields,
   GroupInfo,
@@ -228,6 +229,21 @@ export function parseAutoclaimWithLetters(reply: Reply): AutoclaimResult {
     };
   });
   return { ...page, deadLettered };
+}
+
+/** The claim-one script's reply (see claim-one-script.ts). */
+export function parseClaimOne(reply: Reply): ClaimOneResult {
+  const [outcome, row, claimedReply] = asArray(reply, 'claim one');
+  const kind = asString(outcome, 'claim outcome');
+  if (kind === 'not-pending') return { claimed: false, reason: kind };
+  const [pending] = parsePendingDetail([row]);
+  if (!pending) fail('claim one', reply);
+  if (kind === 'own' || kind === 'idle' || kind === 'trimmed')
+    return { claimed: false, reason: kind, pending };
+  const [entry] = parseEntries(claimedReply);
+  // Checked in the same step: the entry is in the stream, so XCLAIM returns it, at its bumped delivery count.
+  if (kind !== 'claimed' || !entry) fail('claim one', reply);
+  return { claimed: true, entry, from: pending.consumer, deliveryCount: pending.deliveries + 1 };
 }
 
 /** The types-of script's reply: one type per ID read, `null` for an ID no longer in the stream, and those shortened. */

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { BOUNDED_READ_LUA } from './bounded-read-script.js';
+import { CLAIM_ONE_LUA } from './claim-one-script.js';
 import { COUNT_RANGE_LUA } from './count-range-script.js';
 import { AUTOCLAIM_WITH_LETTERS_LUA, HANDOVER_WITH_LETTERS_LUA } from './dead-letter-scripts.js';
 import { NEWEST_AFTER_LUA } from './newest-after-script.js';
@@ -19,6 +20,7 @@ export const COUNT_RANGE_COMMAND = 'streamscopeCountRange';
 export const SET_GROUP_ID_COMMAND = 'streamscopeSetGroupId';
 export const STREAM_SUMMARY_COMMAND = 'streamscopeStreamSummary';
 export const NEWEST_AFTER_COMMAND = 'streamscopeNewestAfter';
+export const CLAIM_ONE_COMMAND = 'streamscopeClaimOne';
 /** The bounded read, of a stream or of a dead-letter stream (`DeadLetters` reads its own key with it). */
 export const BOUNDED_READ_COMMAND = 'streamscopeBoundedRead';
 /** The library's scripts, each defined on a connection as a command the first time it is used there. */
@@ -33,6 +35,7 @@ const SCRIPTS = {
   [BOUNDED_READ_COMMAND]: { lua: BOUNDED_READ_LUA, keys: 1 },
   [STREAM_SUMMARY_COMMAND]: { lua: STREAM_SUMMARY_LUA, keys: 1 },
   [NEWEST_AFTER_COMMAND]: { lua: NEWEST_AFTER_LUA, keys: 1 },
+  [CLAIM_ONE_COMMAND]: { lua: CLAIM_ONE_LUA, keys: 1 },
 };
 
 export type ScriptName = keyof typeof SCRIPTS;

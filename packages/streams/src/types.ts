@@ -83,6 +83,31 @@ export interface PendingEntry {
   readonly deliveries: number;
 }
 
+/**
+ * What `EventStream.claimOne` did: claimed, from which consumer and at which delivery count now, or why not,
+ * with the entry's pending row as it found it (none when the entry is not pending in the group).
+ */
+export type ClaimOneResult =
+  | {
+      readonly claimed: true;
+      readonly entry: StreamEntry;
+      /** The consumer that held it. */
+      readonly from: string;
+      /** Its delivery count after the claim, which counts as a delivery. */
+      readonly deliveryCount: number;
+    }
+  | { readonly claimed: false; readonly reason: 'not-pending' }
+  | {
+      readonly claimed: false;
+      /**
+       * `own`: the consumer holds it already. `idle`: idle less than `minIdleMs` (its consumer may have it in
+       * hand). `trimmed`: its payload is gone from the stream, and XCLAIM would drop it from the PEL unrecorded;
+       * a dead letter (`DeadLetters.sendPending`) records it instead.
+       */
+      readonly reason: 'own' | 'idle' | 'trimmed';
+      readonly pending: PendingEntry;
+    };
+
 export interface AutoclaimResult {
   readonly claimed: StreamEntry[];
   /**
