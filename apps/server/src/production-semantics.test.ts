@@ -162,6 +162,93 @@ describe('production semantics', () => {
     await json(post('/api/dlq/discard', { id: parked.letterId }));
   });
 
+  it('claims one pending entry by hand for a consumer here, which handles and acks it; says why it claims none', async () => {
+    await post('/api/consumer/crash', { group: 'notifications', name: 'worker-a', count: 2 });
+    await post('/api/consumer/pause', { group: 'notifications', name: 'worker-b' });
+    const { firstId, lastId } = await json(post('/api/produce', { count: 2 }));
+    await post('/api/consumer/resume', { group: 'notifications', name: 'worker-b' });
+    // Read just now: worker-a may have it in hand.
+    const early = await post('/api/pending/claim', {
+      group: 'notifications',
+      id: firstId,
+      consumer: 'worker-b',
+    });
+    expect(early.status).toBe(409);
+    expect(await early.json()).toMatchObject({
+      message: expect.stringMatching(
+        /was read by worker-a .* under the claim threshold .* Claim it once it is claimable/,
+      ),
+    });
+    await expect
+      .poll(async () => (await state()).pending.rows.find((row) => row.id === firstId)?.idleMs ?? -1)
+      .toBeGreaterThanOrEqual(200);
+
+    const claimed = await json(
+      post('/api/pending/claim', { group: 'notifications', id: firstId, consumer: 'worker-b' }),
+    );
+    expect(claimed).toEqual({
+      group: 'notifications',
+      id: firstId,
+      consumer: 'worker-b',
+      from: 'worker-a',
+      deliveryCount: 2,
+      processed: true,
+      deadLettered: false,
+    });
+    const rows = (await state()).pending.rows.filter(
+      (row) => row.group === 'notifications' && [firstId, lastId].includes(row.id),
+    );
+    // Only that one: the other stays with worker-a.
+    expect(rows.map((row) => [row.id, row.consumer])).toEqual([[lastId, 'worker-a']]);
+    const history = await json(post('/api/entry/history', { id: firstId }));
+    expect(
+      history.events
+        .filter((event: { group: string }) => event.group === 'notifications')
+        .map((event: { kind: string; consumer: string }) => [event.kind, event.consumer]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['claimed', 'worker-b'],
+        ['acked', 'worker-b'],
+      ]),
+    );
+
+    const again = await post('/api/pending/claim', {
+      group: 'notifications',
+      id: firstId,
+      consumer: 'worker-b',
+    });
+    expect(again.status).toBe(404);
+    // Trimmed while pending: the claim would drop it unrecorded, so it stays, and To DLQ is named.
+    const { stream } = test.server.pipeline;
+    await stream.redis.call('XDEL', stream.streamKey, lastId);
+    const trimmed = await post('/api/pending/claim', {
+      group: 'notifications',
+      id: lastId,
+      consumer: 'worker-b',
+    });
+    expect(trimmed.status).toBe(409);
+    expect(await trimmed.json()).toMatchObject({
+      message: expect.stringMatching(/trimmed from the stream .*\(To DLQ\)/),
+    });
+    const own = await post('/api/pending/claim', {
+      group: 'notifications',
+      id: lastId,
+      consumer: 'worker-a',
+    });
+    expect(own.status).toBe(409);
+    expect(await own.json()).toMatchObject({
+      message: expect.stringMatching(/pending with worker-a already/),
+    });
+    // Only for a consumer this server runs.
+    const elsewhere = await post('/api/pending/claim', {
+      group: 'notifications',
+      id: lastId,
+      consumer: 'nobody',
+    });
+    expect(elsewhere.status).toBe(404);
+    await json(post('/api/pending/deadletter', { group: 'notifications', id: lastId }));
+  });
+
   it('counts a redelivery of an already processed entry as a duplicate and acks it', async () => {
     await post('/api/consumer/crash', { group: 'analytics', name: 'worker-c', count: 1 });
     const { lastId } = await json(post('/api/produce', { count: 1 }));

@@ -200,6 +200,11 @@ export const commandSchema = z.discriminatedUnion('type', [
    * consumer may have it in hand.
    */
   command({ type: z.literal('pending.deadletter'), group: nameSchema, id: entryIdSchema }),
+  /**
+   * Claims one pending entry for a consumer of this server (XCLAIM), which handles and acks it: the per-entry
+   * form of `autoclaim`. Only once idle the claim threshold, and only while the entry is still in the stream.
+   */
+  command({ type: z.literal('pending.claim'), group: nameSchema, id: entryIdSchema, consumer: nameSchema }),
   /** Runs XAUTOCLAIM on a timer in every worker of the group (the auto-reaper). */
   command({ type: z.literal('autoreap.set'), group: nameSchema, enabled: z.boolean() }),
   /** A standing MINID-by-age policy, applied every second; `null` turns it off. */

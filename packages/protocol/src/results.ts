@@ -58,6 +58,20 @@ export interface CommandResults {
     /** Its payload had been trimmed from the stream: the letter holds none, and nothing can be requeued. */
     trimmed: boolean;
   };
+  'pending.claim': {
+    group: string;
+    id: string;
+    /** The consumer it was claimed for. */
+    consumer: string;
+    /** The consumer that held it. */
+    from: string;
+    /** Its delivery count now: the claim counts as a delivery. */
+    deliveryCount: number;
+    /** Handled and acked; `false`: its handler failed or it was dropped, and it stays pending. */
+    processed: boolean;
+    /** It had reached the delivery limit: dead-lettered instead of handled again. */
+    deadLettered: boolean;
+  };
   'dlq.purge': { through: string; discarded: number };
   'dlq.requeue-all': {
     through: string;

@@ -2,6 +2,7 @@ import type { CommandResults } from '@streamscope/protocol';
 import type { DeadLetters, EventStream } from '@streamscope/streams';
 import { CommandError } from './command-error.js';
 import type { DemoHandlers } from './demo-handler.js';
+import { inHandHere, notPending, readLately } from './pending-refusals.js';
 import type { SavedChoices } from './saved-choices.js';
 
 /** The reason a letter parked by an operator carries, in the dead-letter stream and the entry's timeline. */
@@ -33,18 +34,14 @@ export async function deadLetterPending(
   const minIdleMs = stream.claimMinIdleMs;
   const outcome = await deadLetters.sendPending(group, id, BY_HAND_REASON, { minIdleMs });
   if (!outcome.sent) {
-    if (outcome.pending === null) {
-      throw new CommandError(
-        'not_found',
-        `${id} is not pending in group ${group}: it was acked or dead-lettered already, or never delivered there`,
-        { fields: ['id'] },
-      );
-    }
+    if (outcome.pending === null) throw notPending(group, id);
     const { consumer, idleMs } = outcome.pending;
     if (outcome.inHand !== undefined) {
-      throw new CommandError(
-        'conflict',
-        `${id} is in hand at ${outcome.inHand} on this server, its handling slower than the claim threshold of ${seconds(minIdleMs)}: a letter would have it processed too. Dead-letter it once that handling is over, should it stay pending`,
+      throw inHandHere(
+        id,
+        outcome.inHand,
+        minIdleMs,
+        'a letter would have it processed too. Dead-letter it once that handling is over, should it stay pending',
       );
     }
     if (idleMs >= minIdleMs) {
@@ -53,16 +50,9 @@ export async function deadLetterPending(
         `${id} was claimed by another consumer each time it was about to be dead-lettered, now held by ${consumer}: try again`,
       );
     }
-    throw new CommandError(
-      'conflict',
-      `${id} was read by ${consumer} ${seconds(idleMs)} ago, under the claim threshold of ${seconds(minIdleMs)}: it may be in hand there. Dead-letter it once it is claimable`,
-    );
+    throw readLately(id, consumer, idleMs, minIdleMs, 'Dead-letter');
   }
   const { letterId, consumer, deliveryCount, trimmed } = outcome;
   handlers.recordLetters(group, [{ id: outcome.id, consumer, deliveryCount }], BY_HAND_REASON);
   return { group, id: outcome.id, letterId, consumer, deliveryCount, trimmed };
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
 }

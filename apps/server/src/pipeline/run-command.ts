@@ -10,6 +10,7 @@ import type { StreamEntry } from '@streamscope/streams';
 import { boundedText } from '../live/bounded-view.js';
 import { deadLettersWithinBudget, replayWithinBudget } from './answer-budget.js';
 import { assertRedisReady, CommandError, shuttingDown } from './command-error.js';
+import { claimPending } from './pending-claim.js';
 import type { Pipeline } from './pipeline.js';
 import { previewTrim } from './trim-preview.js';
 
@@ -156,6 +157,8 @@ function handlersFor(pipeline: Pipeline): Handlers {
       return { id, discarded: true };
     },
     'pending.deadletter': ({ group, id }) => pipeline.deadLetterPending(group, id),
+    'pending.claim': async ({ group, id, consumer }) =>
+      claimPending(await pipeline.worker(group, consumer), id, stream.claimMinIdleMs),
     'dlq.purge': async ({ through }) => ({
       through,
       discarded: await pipeline.deadLetters.discardThrough(through),

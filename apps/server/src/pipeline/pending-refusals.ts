@@ -1,0 +1,39 @@
+import { CommandError } from './command-error.js';
+
+/**
+ * Why an action on one pending entry picked by hand (a claim, a dead letter) did not happen, in the words both
+ * say it with: the entry is no longer where the table showed it, or not yet safe to take from its consumer.
+ */
+export function notPending(group: string, id: string): CommandError {
+  return new CommandError(
+    'not_found',
+    `${id} is not pending in group ${group}: it was acked or dead-lettered already, or never delivered there`,
+    { fields: ['id'] },
+  );
+}
+
+/** Read under the claim threshold ago: its consumer may have it in hand. `action` as in "Claim it". */
+export function readLately(
+  id: string,
+  consumer: string,
+  idleMs: number,
+  minIdleMs: number,
+  action: string,
+): CommandError {
+  return new CommandError(
+    'conflict',
+    `${id} was read by ${consumer} ${seconds(idleMs)} ago, under the claim threshold of ${seconds(minIdleMs)}: it may be in hand there. ${action} it once it is claimable`,
+  );
+}
+
+/** A worker of this server is handling it, slower than the claim threshold: taken, it would run twice. */
+export function inHandHere(id: string, holder: string, minIdleMs: number, consequence: string): CommandError {
+  return new CommandError(
+    'conflict',
+    `${id} is in hand at ${holder} on this server, its handling slower than the claim threshold of ${seconds(minIdleMs)}: ${consequence}`,
+  );
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
