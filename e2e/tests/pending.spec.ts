@@ -131,3 +131,31 @@ test("a consumer's pending figure lists its entries in the pending table, and th
   await show.selectOption({ label: 'All groups' });
   await expect(rows).toHaveCount(5);
 });
+
+test('one claimable pending entry is claimed by hand for a peer, which handles and acks it; focus goes on down the table', async ({
+  dashboard,
+}) => {
+  await expect(dashboard.connection).toHaveText('connected');
+  const { pending } = dashboard;
+  await dashboard.dropThreeOnWorkerA();
+  await pending.scrollIntoViewIfNeeded();
+  await expect(pending.getByText('claimable')).toHaveCount(3);
+  const claims = pending.getByRole('button', { name: /^Claim: .* of notifications for worker-b$/ });
+  await expect(claims).toHaveCount(3);
+  const first = claims.first();
+  const id = ((await first.getAttribute('aria-label')) ?? '').replace(/^Claim: (\S+) .*$/, '$1');
+  await first.focus();
+  await first.press('Enter');
+  await expect(
+    pending.getByText(
+      new RegExp(
+        `^Claimed ${id} of notifications for worker-b from worker-a \\(delivery 2\\): handled and acked`,
+      ),
+    ),
+  ).toBeVisible();
+  await expect(pending.getByText('claimable')).toHaveCount(2);
+  await expect(pending.getByRole('row').filter({ hasText: id })).toHaveCount(0);
+  // The next row's Claim, not the top of the page: the rest can be taken one key press each.
+  await expect(claims.first()).toBeFocused();
+  await expect(dashboard.stat(dashboard.consumer('notifications', 'worker-b'), 'Reaped')).toHaveText('1');
+});

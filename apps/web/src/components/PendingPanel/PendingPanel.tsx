@@ -22,8 +22,16 @@ import {
   setPendingFilter,
   usePendingFilter,
 } from './pending-filter';
-import { effectiveTarget, optionsFromKeys, pickStillOffered, targetOptionKeys } from './target-options';
+import {
+  effectiveTarget,
+  optionsFromKeys,
+  pickStillOffered,
+  rowClaimTarget,
+  targetOptionKeys,
+} from './target-options';
+import { useClaimByHand } from './use-claim-by-hand';
 import { useDeadLetterByHand } from './use-dead-letter-by-hand';
+import { useRowsDoneHere } from './use-rows-done-here';
 import './PendingPanel.css';
 
 /** Rows drawn at most; the server caps rows per group too and says how many it left out. */
@@ -43,6 +51,9 @@ interface PendingRowProps {
   claimMinIdleMs: number;
   /** Offered once claimable, in a group Streamscope runs: another application's entries are its own to park. */
   onDeadLetter: ((group: string, id: string, button: HTMLButtonElement) => void) | null;
+  /** The consumer of this server its Claim button claims it for; `null`: none in its group (no button). */
+  claimFor: string | null;
+  onClaim: (group: string, id: string, consumer: string, button: HTMLButtonElement) => void;
 }
 
 // Plain values as props, so memo skips rows whose figures did not change between snapshots.
@@ -56,8 +67,12 @@ const PendingRow = memo(function PendingRow({
   deliveries,
   claimMinIdleMs,
   onDeadLetter,
+  claimFor,
+  onClaim,
 }: PendingRowProps) {
   const claimable = idleMs >= claimMinIdleMs;
+  // Its payload trimmed away: a claim would drop it from the PEL unrecorded (the server refuses it); To DLQ records it.
+  const trimmed = !typeNotRead && eventType === null;
   const progress = claimMinIdleMs === 0 ? 1 : Math.min(1, idleMs / claimMinIdleMs);
   return (
     <tr className={claimable ? 'is-claimable' : undefined}>
@@ -112,6 +127,17 @@ const PendingRow = memo(function PendingRow({
               <span className="claim-dot" aria-hidden="true" />
               claimable
             </span>
+            {claimFor === null || trimmed ? null : (
+              <button
+                type="button"
+                className="small"
+                aria-label={`Claim: ${id} of ${group} for ${claimFor}`}
+                title={`Claim it for ${group}/${claimFor}, which handles and acks it (XCLAIM)`}
+                onClick={(event) => onClaim(group, id, claimFor, event.currentTarget)}
+              >
+                Claim
+              </button>
+            )}
             {onDeadLetter === null ? null : (
               <button
                 type="button"
@@ -156,7 +182,9 @@ export function PendingPanel() {
   );
   const [chosen, setChosen] = useState<string | null>(null);
   const autoclaim = useCommand<'autoclaim'>();
-  const parking = useDeadLetterByHand();
+  const { markDone, withoutDone } = useRowsDoneHere();
+  const parking = useDeadLetterByHand(markDone);
+  const claiming = useClaimByHand(markDone);
   // Another application's groups: their entries are that application's to park, as their consumers are.
   const foreignGroups = useMemo(
     () => new Set(groups.filter((group) => !group.createdByStreamscope).map((group) => group.name)),
@@ -196,7 +224,7 @@ export function PendingPanel() {
   // At thousands a second most rows are acked within a tick: the table holds still while focus is in it, or the
   // pointer rests on it (the row under a cursor reaching for an ID changed at every snapshot).
   const { value: listed, holdWhileFocused } = useHoldWhileFocused(shown, { whilePointedAt: true });
-  const visible = parking.withoutParked(listed, rows);
+  const visible = withoutDone(listed, rows);
   const target = effectiveTarget(
     options,
     chosen,
@@ -297,6 +325,7 @@ export function PendingPanel() {
             </>
           )}
         </ActionFeedback>
+        {claiming.note}
         {parking.note}
       </div>
 
@@ -344,6 +373,8 @@ export function PendingPanel() {
                     deliveries={row.deliveries}
                     claimMinIdleMs={claimMinIdleMs}
                     onDeadLetter={foreignGroups.has(row.group) ? null : parking.onDeadLetter}
+                    claimFor={rowClaimTarget(options, target, row)}
+                    onClaim={claiming.onClaim}
                   />
                 ))}
               </tbody>

@@ -5,6 +5,7 @@ import {
   effectiveTarget,
   optionsFromKeys,
   pickStillOffered,
+  rowClaimTarget,
   targetOptionKeys,
   targetOptions,
 } from './target-options';
@@ -99,5 +100,27 @@ describe('autoclaim targets', () => {
         groups[1] as GroupView,
       ]),
     ).not.toEqual(keys);
+  });
+
+  it("claims a row for the target picked when it is another consumer of the row's group, else for a healthy one", () => {
+    const options = targetOptions([
+      group('notifications', [
+        consumer('worker-a', workerView({ crashQueued: 3 })),
+        consumer('worker-b', workerView()),
+        consumer('worker-d', workerView({ paused: true })),
+      ]),
+      group('analytics', [consumer('worker-c', workerView())]),
+    ]);
+    const pick = (value: string) => options.find((option) => option.value === value) ?? null;
+    const heldByA = { group: 'notifications', consumer: 'worker-a' };
+    expect(rowClaimTarget(options, pick('notifications/worker-d'), heldByA)).toBe('worker-d');
+    // The pick is of another group, or holds the entry: a healthy consumer of the row's group instead.
+    expect(rowClaimTarget(options, pick('analytics/worker-c'), heldByA)).toBe('worker-b');
+    expect(rowClaimTarget(options, pick('notifications/worker-a'), heldByA)).toBe('worker-b');
+    expect(rowClaimTarget(options, null, heldByA)).toBe('worker-b');
+    // Nobody else in the group here: no button.
+    expect(
+      rowClaimTarget(options, pick('notifications/worker-b'), { group: 'analytics', consumer: 'worker-c' }),
+    ).toBeNull();
   });
 });

@@ -85,3 +85,17 @@ export function effectiveTarget(
     null
   );
 }
+
+/**
+ * Whom a pending row's Claim button claims it for: the target picked, when it is a consumer of the row's group
+ * other than the one holding it; else a healthy such consumer; `null` (no button) when the group has none here.
+ */
+export function rowClaimTarget(
+  options: readonly TargetOption[],
+  picked: TargetOption | null,
+  row: { group: string; consumer: string },
+): string | null {
+  const eligible = (option: TargetOption) => option.group === row.group && option.consumer !== row.consumer;
+  if (picked !== null && eligible(picked)) return picked.consumer;
+  return options.find((option) => option.healthy && eligible(option))?.consumer ?? null;
+}
