@@ -90,3 +90,26 @@ describe('a stream of 56 groups', () => {
     expect(state.pending.rows).toEqual([]);
   });
 });
+
+describe("pending rows of a group whose oldest entries are all one consumer's", () => {
+  it("lists each other consumer's oldest entries beside the group's first rows, and counts the rest", async () => {
+    const { redis } = redisSuite;
+    const streamKey = uniqueStreamKey('unlisted-pending');
+    for (let n = 0; n < 70; n++) await redis.xadd(streamKey, '*', 'type', 'order.placed');
+    await redis.xgroup('CREATE', streamKey, 'billing', '0');
+    // The stuck one holds the 60 oldest; the others' entries all come after the group's first rows.
+    await redis.xreadgroup('GROUP', 'billing', 'stuck', 'COUNT', 60, 'STREAMS', streamKey, '>');
+    await redis.xreadgroup('GROUP', 'billing', 'busy', 'COUNT', 3, 'STREAMS', streamKey, '>');
+    await redis.xreadgroup('GROUP', 'billing', 'flooded', 'COUNT', 7, 'STREAMS', streamKey, '>');
+    await redis.call('XGROUP', 'CREATECONSUMER', streamKey, 'billing', 'idle');
+    const server = await start(['--stream-key', streamKey, '--no-reset', '--seed', 'none']);
+    const calls = await commandCalls(redis, 'xpending');
+    const { pending } = await json<Snapshot>(server.server.app.request('/api/state'));
+    const byConsumer = (name: string) => pending.rows.filter((row) => row.consumer === name).length;
+    expect([byConsumer('stuck'), byConsumer('busy'), byConsumer('flooded')]).toEqual([50, 3, 7]);
+    expect(pending.omitted).toBe(10);
+    expect(pending.rows.every((row) => row.eventType === 'order.placed')).toBe(true);
+    // One read for the group's rows, one for its summary, and one for each consumer holding entries unlisted.
+    expect((await commandCalls(redis, 'xpending')) - calls).toBe(4);
+  });
+});

@@ -14,6 +14,7 @@ import {
   entryIdTime,
   type GroupInfo,
   GroupNotFoundError,
+  type PendingEntry,
 } from '@streamscope/streams';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import { alertsOf, type Thresholds } from './alerts.js';
@@ -23,8 +24,14 @@ import { ConnectedConsumers } from './connected-consumers.js';
 import { ConsumerLists } from './consumer-lists.js';
 import { chooseConsumers, chooseGroups } from './snapshot-caps.js';
 
-/** XPENDING rows per group in one snapshot; the rest are counted in `pending.omitted`. */
+/** XPENDING rows per group in one snapshot, oldest first; the rest are counted in `pending.omitted`. */
 export const PENDING_ROWS_PER_GROUP = 50;
+/**
+ * Beside them, the oldest rows of so many consumers that have none among those, and so many rows each: one holding
+ * 3 entries behind another's 500 was in no row, and the table narrowed to it said it held nothing listed.
+ */
+export const UNLISTED_CONSUMERS_READ = 20;
+export const ROWS_PER_UNLISTED_CONSUMER = 10;
 const TAIL_LENGTH = 10;
 const RATE_WINDOW_MS = 1_000;
 
@@ -91,8 +98,11 @@ export class SnapshotBuilder {
    * each entry whole for its type, so it stops at about 1 MB of them, as the newest entries do (TYPES_READ_BYTES):
    * the rows after are sent with `typeNotRead`.
    */
-  async #pendingRows(group: string) {
+  async #pendingRows(group: string, consumers: Promise<readonly ConsumerInfo[]>) {
     const rows = await this.#reader.pendingDetail(group, { count: PENDING_ROWS_PER_GROUP });
+    // Fewer rows than asked for are every pending entry, each consumer's among them.
+    if (rows.length === PENDING_ROWS_PER_GROUP)
+      rows.push(...(await this.#unlistedRows(group, rows, await consumers)));
     const { types, read } = await this.#reader.typesWithin(
       rows.map((row) => row.id),
       { chars: VIEW_TYPE_MAX, readBytes: TYPES_READ_BYTES },
@@ -102,6 +112,20 @@ export class SnapshotBuilder {
         ? { ...row, eventType: types.get(row.id) ?? null }
         : { ...row, eventType: null, typeNotRead: true as const },
     );
+  }
+
+  /** The oldest rows of consumers holding entries that none of `rows` is of (see UNLISTED_CONSUMERS_READ). */
+  async #unlistedRows(group: string, rows: readonly PendingEntry[], consumers: readonly ConsumerInfo[]) {
+    const listed = new Set(rows.map((row) => row.consumer));
+    const unlisted = consumers
+      .filter((consumer) => consumer.pending > 0 && !listed.has(consumer.name))
+      .slice(0, UNLISTED_CONSUMERS_READ);
+    const theirs = await Promise.all(
+      unlisted.map(({ name }) =>
+        this.#reader.pendingDetail(group, { count: ROWS_PER_UNLISTED_CONSUMER, consumer: name }),
+      ),
+    );
+    return theirs.flat();
   }
 
   async build(): Promise<Snapshot> {
@@ -127,9 +151,14 @@ export class SnapshotBuilder {
       await Promise.all(
         groups.map(async (group) => {
           try {
+            const consumersRead = this.#consumerLists.of(
+              group,
+              (name) => reader.infoConsumers(name),
+              Date.now(),
+            );
             const [consumers, pending, summary, backlog] = await Promise.all([
-              this.#consumerLists.of(group, (name) => reader.infoConsumers(name), Date.now()),
-              group.pending > 0 ? this.#pendingRows(group.name) : Promise.resolve([]),
+              consumersRead,
+              group.pending > 0 ? this.#pendingRows(group.name, consumersRead) : Promise.resolve([]),
               group.pending > 0 ? reader.pendingSummary(group.name) : Promise.resolve(null),
               this.#backlog.measure(reader, group, info),
             ]);
