@@ -64,7 +64,10 @@ export interface LifecycleEvent {
   readonly deliveryCount: number | null;
   /** The entry's `type` field, when its payload was available. */
   readonly eventType: string | null;
-  /** Why an entry failed or was deleted; `null` otherwise. */
+  /**
+   * Why an entry failed or was deleted, or where a claim of that one entry took it from (`from worker-a`,
+   * `claimEntry`); `null` otherwise.
+   */
   readonly reason: string | null;
   /** Milliseconds since the Unix epoch. */
   readonly ts: number;

@@ -286,7 +286,9 @@ describe('ConsumerWorker', () => {
       processed: true,
       deadLettered: false,
     });
-    expect(b.of('claimed').map((event) => [event.id, event.deliveryCount])).toEqual([[first, 2]]);
+    expect(b.of('claimed').map((event) => [event.id, event.deliveryCount, event.reason])).toEqual([
+      [first, 2, 'from a'],
+    ]);
     expect(b.of('acked').map((event) => event.id)).toEqual([first]);
     expect(b.worker.status().reaped).toBe(1);
     // Only that one: the other stays with a.

@@ -395,7 +395,8 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     );
     if (!result.claimed) return result;
     const { entry, from, deliveryCount } = result;
-    this.#reporter.emit('claimed', entry.id, deliveryCount, entry.fields.type);
+    // Where it came from, which a reap's claims cannot say (XAUTOCLAIM does not name the consumers it takes from).
+    this.#reporter.emit('claimed', entry.id, deliveryCount, entry.fields.type, `from ${from}`);
     this.#reaped += 1;
     const claimed = { claimed: true, id: entry.id, from, deliveryCount } as const;
     // Acked here while the claim was out: done already.

@@ -35,7 +35,7 @@ export function describeEvent(event: LifecycleEventView): string {
     case 'delivered':
       return `delivered to ${who}${attempt}`;
     case 'claimed':
-      return `claimed by ${who}${attempt}`;
+      return `claimed by ${who}${attempt}${reason}`;
     case 'acked':
       return `acked by ${who}${attempt}`;
     case 'dropped':
