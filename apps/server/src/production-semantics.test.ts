@@ -211,6 +211,10 @@ describe('production semantics', () => {
         ['acked', 'worker-b'],
       ]),
     );
+    // The timeline says from whom, which an XAUTOCLAIM cannot.
+    expect(history.events.find((event: { kind: string }) => event.kind === 'claimed')).toMatchObject({
+      reason: 'from worker-a',
+    });
 
     const again = await post('/api/pending/claim', {
       group: 'notifications',
