@@ -106,3 +106,28 @@ it('an entry claimed and still in hand past the claim threshold is not dead-lett
   });
   expect((await state()).dlq.newest.filter((letter) => letter.originalId === id)).toEqual([]);
 });
+
+it('two claims of one entry by hand at once, for two consumers: one takes it and handles it once, the other is refused', async () => {
+  const { pipeline } = test.server;
+  await post('/api/consumer/add', { group: 'notifications', name: 'worker-e' });
+  const id = await claimableEntry();
+  const answers = await Promise.all(
+    ['worker-b', 'worker-e'].map((consumer) =>
+      post('/api/pending/claim', { group: 'notifications', id, consumer }),
+    ),
+  );
+  const [won, lost] = answers[0]?.status === 200 ? answers : [...answers].reverse();
+  expect(won?.status).toBe(200);
+  const claimed = await json(Promise.resolve(won as Response));
+  expect(claimed).toMatchObject({ id, from: 'worker-a', deliveryCount: 2, processed: true });
+  expect(lost?.status).toBe(409);
+  expect(await lost?.json()).toMatchObject({
+    message: expect.stringMatching(
+      new RegExp(`was read by ${claimed.consumer} .* under the claim threshold`),
+    ),
+  });
+  const events = pipeline.history.of(id).filter((event) => event.group === 'notifications');
+  expect(events.filter((event) => event.kind === 'claimed')).toHaveLength(1);
+  expect(events.filter((event) => event.kind === 'acked')).toHaveLength(1);
+  await post('/api/consumer/remove', { group: 'notifications', name: 'worker-e' });
+});
