@@ -126,7 +126,13 @@ test("a consumer's pending figure lists its entries in the pending table, and th
   await expect(rows).toHaveCount(3);
   await expect(rows.filter({ hasText: 'worker-c' })).toHaveCount(0);
 
-  await show.selectOption({ label: 'analytics (every consumer)' });
+  // A group's figure likewise, for all of its consumers.
+  await dashboard
+    .group('analytics')
+    .getByRole('button', { name: '2 pending: list those of analytics', exact: true })
+    .click();
+  await expect(show).toBeFocused();
+  await expect(show).toHaveValue(JSON.stringify(['analytics', null]));
   await expect(rows).toHaveCount(2);
   await show.selectOption({ label: 'All groups' });
   await expect(rows).toHaveCount(5);

@@ -5,6 +5,7 @@ import { useOnStreamReset } from '../../hooks/use-stream-reset';
 import { type AlertIndex, alertsFor, hasAlert } from '../../lib/alerts';
 import { formatCount, formatDuration, formatNullable, formatRate } from '../../lib/format';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
+import { PendingCount } from '../PendingPanel/PendingCount';
 import { AlertBadges } from './AlertBadges';
 import { ConsumerCard } from './ConsumerCard';
 import { ConsumerTable } from './ConsumerTable';
@@ -121,7 +122,7 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }:
             <dd className="mono">{group.lastDeliveredId}</dd>
           </div>
           <Stat label="Pending" tone={alertClass('pending')}>
-            {formatCount(group.pending)}
+            <PendingCount group={group.name} consumer={null} pending={group.pending} />
           </Stat>
           <Stat label="Lag" tone={group.lag === null ? 'unknown' : alertClass('lag')}>
             {formatNullable(group.lag)}

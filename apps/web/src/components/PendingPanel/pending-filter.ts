@@ -30,10 +30,10 @@ export function setPendingFilter(filter: PendingFilter | null): void {
 }
 
 /**
- * From a consumer's pending figure: lists that consumer's entries in the pending table and takes the user there,
+ * From a group's or consumer's pending figure: lists its entries in the pending table and takes the user there,
  * focus on the filter, so the way back to every group's is the next key press.
  */
-export function showPendingOf(group: string, consumer: string): void {
+export function showPendingOf(group: string, consumer: string | null): void {
   setPendingFilter({ group, consumer });
   // The panel's area, as its skip link scrolls to it: its heading and counts in view, below the sticky header.
   document.getElementById(PENDING_AREA_ID)?.scrollIntoView({ block: 'start' });
