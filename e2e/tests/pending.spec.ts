@@ -8,6 +8,13 @@ test('XAUTOCLAIM into the default target keeps that target selected once nothing
   await dashboard.dropThreeOnWorkerA();
   await pending.scrollIntoViewIfNeeded();
   await expect(pending.getByText('claimable')).toHaveCount(3);
+  // An entry's timeline says where it sits now, from Redis, beside the steps this server recorded.
+  await pending.getByRole('row').filter({ hasText: 'worker-a' }).first().getByRole('button').first().click();
+  await expect(
+    dashboard.timeline.getByText(/^Pending now at worker-a: idle .*, delivered once, claimable/),
+  ).toBeVisible();
+  await dashboard.page.keyboard.press('Escape');
+  await expect(dashboard.timeline).toHaveCount(0);
 
   // The default: a healthy peer of the consumer the entries are stuck with.
   const target = pending.getByLabel('Target consumer');

@@ -87,9 +87,17 @@ export const PendingRow = memo(function PendingRow({
       <td>
         {claimable ? (
           <span className="claim-actions">
-            <span className="badge badge-warn">
+            {/* Beside buttons, the dot alone (the word for screen readers and the tooltip): with Claim and To DLQ
+                the word pushed To DLQ out of the panel at 1,280 px once idle times ran to minutes. The row's
+                amber edge says it too. */}
+            <span
+              className={`badge badge-warn${claimFor === null && onDeadLetter === null ? '' : ' is-dot'}`}
+              title="Idle past the claim threshold: XAUTOCLAIM would take it"
+            >
               <span className="claim-dot" aria-hidden="true" />
-              claimable
+              <span className={claimFor === null && onDeadLetter === null ? undefined : 'sr-only'}>
+                claimable
+              </span>
             </span>
             {claimFor === null || trimmed ? null : (
               <button

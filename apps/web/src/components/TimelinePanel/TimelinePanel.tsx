@@ -1,10 +1,12 @@
+import type { PendingRowView } from '@streamscope/protocol';
 import { type KeyboardEvent, useEffect, useId, useMemo, useRef } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { formatClockMs, formatDuration } from '../../lib/format';
 import { describeEvent, KIND_TONE } from '../../lib/lifecycle';
 import { useDashboard } from '../../store/store';
 import { FieldValue } from './FieldValue';
 import { closeEntryTimeline, FOCUSABLE } from './open-timeline';
-import { timelineLanes } from './timeline-groups';
+import { pendingByGroup, timelineLanes } from './timeline-groups';
 import './TimelinePanel.css';
 
 /**
@@ -18,7 +20,21 @@ export function TimelinePanel() {
   const titleId = useId();
   const closeRef = useRef<HTMLButtonElement>(null);
   const openId = timeline?.id ?? null;
-  const lanes = useMemo(() => timelineLanes(timeline?.events ?? []), [timeline?.events]);
+  // Where it sits now, from the snapshots (another process's workers included): a render per snapshot only while
+  // one lists it pending (shallow-equal empty lists otherwise).
+  const pendingRows = useDashboard(
+    useShallow((state) =>
+      openId === null
+        ? NO_ROWS
+        : (state.snapshot?.pending.rows ?? NO_ROWS).filter((row) => row.id === openId),
+    ),
+  );
+  const claimMinIdleMs = useDashboard((state) => state.snapshot?.claimMinIdleMs ?? 0);
+  const pendingNow = useMemo(() => pendingByGroup(pendingRows, openId), [pendingRows, openId]);
+  const lanes = useMemo(
+    () => timelineLanes(timeline?.events ?? [], [...pendingNow.keys()]),
+    [timeline?.events, pendingNow],
+  );
 
   useEffect(() => {
     if (openId !== null) closeRef.current?.focus();
@@ -134,6 +150,9 @@ export function TimelinePanel() {
                   </li>
                 ))}
               </ol>
+              {lane.group === null || timeline.deletedByReset ? null : (
+                <PendingNow row={pendingNow.get(lane.group)} claimMinIdleMs={claimMinIdleMs} />
+              )}
             </section>
           ),
         )}
@@ -146,6 +165,20 @@ export function TimelinePanel() {
         )}
       </div>
     </dialog>
+  );
+}
+
+const NO_ROWS: readonly PendingRowView[] = [];
+
+/** Where the entry is pending in a group now, as the latest snapshot lists it; nothing when it is not listed. */
+function PendingNow({ row, claimMinIdleMs }: { row: PendingRowView | undefined; claimMinIdleMs: number }) {
+  if (row === undefined) return null;
+  return (
+    <p className="timeline-now">
+      Pending now at <span className="mono">{row.consumer}</span>: idle {formatDuration(row.idleMs)},
+      delivered {row.deliveries === 1 ? 'once' : `${row.deliveries} times`}
+      {row.idleMs >= claimMinIdleMs ? ', claimable (Claim or To DLQ under Pending entries)' : ''}.
+    </p>
   );
 }
 

@@ -1,0 +1,44 @@
+import type { LifecycleEventView, PendingRowView } from '@streamscope/protocol';
+import { describe, expect, it } from 'vitest';
+import { pendingByGroup, timelineLanes } from './timeline-groups';
+
+const step = (kind: LifecycleEventView['kind'], group: string | null, ts: number): LifecycleEventView => ({
+  kind,
+  id: '5-0',
+  group,
+  consumer: group === null ? null : 'worker-a',
+  deliveryCount: group === null ? null : 1,
+  eventType: 'order.paid',
+  reason: null,
+  ts,
+});
+
+const row = (group: string, id: string): PendingRowView => ({
+  group,
+  consumer: 'worker-a',
+  id,
+  idleMs: 10,
+  deliveries: 1,
+  eventType: 'order.paid',
+});
+
+describe('timeline lanes', () => {
+  it("gives the stream's lane first, then each group in order of first sight, then groups it is only pending in", () => {
+    const lanes = timelineLanes(
+      [step('produced', null, 1), step('delivered', 'analytics', 2), step('delivered', 'notifications', 3)],
+      ['notifications', 'billing'],
+    );
+    expect(lanes.map((lane) => [lane.group, lane.events.length])).toEqual([
+      [null, 1],
+      ['analytics', 1],
+      ['notifications', 1],
+      ['billing', 0],
+    ]);
+  });
+
+  it("finds the open entry's pending rows by group, and none with no entry open", () => {
+    const rows = [row('analytics', '5-0'), row('analytics', '6-0'), row('billing', '5-0')];
+    expect([...pendingByGroup(rows, '5-0').keys()]).toEqual(['analytics', 'billing']);
+    expect(pendingByGroup(rows, null).size).toBe(0);
+  });
+});
