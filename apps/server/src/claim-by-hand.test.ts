@@ -1,0 +1,63 @@
+import { waitFor } from '@streamscope/testkit';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { runCommand } from './pipeline/run-command.js';
+import { startTestServer, type TestServer } from './testing/test-server.js';
+
+let test: TestServer;
+beforeAll(async () => {
+  // A long MAXLEN keeps every entry for the final check; 1 ms of work keeps entries in flight.
+  test = await startTestServer(['--maxlen', '1000000', '--process-latency-ms', '1']);
+});
+afterAll(async () => {
+  await test?.stop();
+});
+
+it('claiming dropped entries one by one while events keep arriving loses none and handles each once more', async () => {
+  const { pipeline } = test.server;
+  const { stream } = pipeline;
+  const produced = () => pipeline.totals().produced;
+  pipeline.producer.start(500, null);
+  await waitFor('a steady flow', () => produced() >= 500);
+  const workerA = pipeline.pool.get('notifications', 'worker-a');
+  workerA.crashNext(5);
+  await waitFor('worker-a to drop five', () => workerA.status().crashQueued === 0);
+  // Idle past the claim threshold: the five it dropped, not entries it has in hand for a millisecond.
+  const idleAtA = () =>
+    stream.pendingDetail('notifications', { minIdleMs: 200, consumer: 'worker-a', count: 100 });
+  await waitFor('the dropped ones claimable', async () => (await idleAtA()).length === 5);
+  const dropped = (await idleAtA()).map((row) => row.id);
+  // One by one, as a person clicks Claim down the table, while the producer runs on.
+  for (const id of dropped) {
+    const claimed = await runCommand(pipeline, {
+      type: 'pending.claim',
+      group: 'notifications',
+      id,
+      consumer: 'worker-b',
+    });
+    expect(claimed).toMatchObject({ id, from: 'worker-a', deliveryCount: 2, processed: true });
+  }
+  await pipeline.producer.stop();
+
+  await expect
+    .poll(async () => (await stream.infoGroups()).find((group) => group.name === 'notifications'), {
+      timeout: 15_000,
+      interval: 100,
+    })
+    .toMatchObject({ pending: 0, lag: 0 });
+  const entries = await stream.replay('-', '+', 1_000_000);
+  expect(entries.length).toBeGreaterThan(500);
+  const unacked = entries.filter(
+    (entry) =>
+      !pipeline.history
+        .of(entry.id)
+        .some((event) => event.kind === 'acked' && event.group === 'notifications'),
+  );
+  expect(unacked.map((entry) => entry.id)).toEqual([]);
+  // Each dropped one acked once, by worker-b, at its second delivery.
+  for (const id of dropped) {
+    const acks = pipeline.history
+      .of(id)
+      .filter((event) => event.kind === 'acked' && event.group === 'notifications');
+    expect(acks.map((event) => [event.consumer, event.deliveryCount])).toEqual([['worker-b', 2]]);
+  }
+});
