@@ -15,6 +15,14 @@ test('XAUTOCLAIM into the default target keeps that target selected once nothing
   ).toBeVisible();
   await dashboard.page.keyboard.press('Escape');
   await expect(dashboard.timeline).toHaveCount(0);
+  // Longest idle first, or by deliveries (most first: those headed for the dead letters) from its header.
+  const idle = pending.getByRole('columnheader', { name: 'Idle' });
+  const deliveries = pending.getByRole('columnheader', { name: 'Deliveries' });
+  await expect(idle).toHaveAttribute('aria-sort', 'descending');
+  await deliveries.getByRole('button').click();
+  await expect(deliveries).toHaveAttribute('aria-sort', 'descending');
+  await expect(idle).not.toHaveAttribute('aria-sort');
+  await expect(pending.getByText('claimable')).toHaveCount(3);
 
   // The default: a healthy peer of the consumer the entries are stuck with.
   const target = pending.getByLabel('Target consumer');

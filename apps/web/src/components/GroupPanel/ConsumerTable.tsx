@@ -6,6 +6,7 @@ import { useDashboardWhileVisible } from '../../hooks/use-while-visible';
 import { type AlertIndex, alertsFor, hasAlert } from '../../lib/alerts';
 import { formatCount, formatDuration } from '../../lib/format';
 import { PendingCount } from '../PendingPanel/PendingCount';
+import { SortHeader } from '../SortHeader/SortHeader';
 import { AlertBadges } from './AlertBadges';
 import { findConsumer } from './consumer-lookup';
 import {
@@ -14,6 +15,7 @@ import {
   keepOrder,
   nextSort,
   type SortColumn,
+  sortedBy,
 } from './consumer-table-order';
 import type { RemovalOutcome } from './removal-outcome';
 import { useConsumerActions } from './use-consumer-actions';
@@ -154,30 +156,6 @@ const COLUMNS: ReadonlyArray<{ column: SortColumn; label: string; hint?: string 
   { column: 'failures', label: 'Failures' },
 ];
 
-function SortHeader({
-  column,
-  label,
-  hint,
-  sort,
-  onSort,
-  className,
-}: {
-  column: SortColumn;
-  label: string;
-  hint?: string | undefined;
-  sort: ConsumerSort;
-  onSort: (column: SortColumn) => void;
-  className?: string;
-}) {
-  return (
-    <th scope="col" className={className} aria-sort={sort.column === column ? sort.direction : undefined}>
-      <button type="button" className="sort-button" title={hint} onClick={() => onSort(column)}>
-        {label}
-      </button>
-    </th>
-  );
-}
-
 interface ConsumerTableProps {
   group: string;
   /** The group is another application's (see `GroupView.createdByStreamscope`). */
@@ -220,7 +198,7 @@ export function ConsumerTable({
           <caption className="sr-only">Consumers of {group}</caption>
           <thead>
             <tr>
-              <SortHeader column="name" label="Consumer" sort={sort} onSort={onSort} />
+              <SortHeader column="name" label="Consumer" sorted={sortedBy(sort, 'name')} onSort={onSort} />
               <th scope="col">Status</th>
               {COLUMNS.map(({ column, label, hint }) => (
                 <SortHeader
@@ -228,7 +206,7 @@ export function ConsumerTable({
                   column={column}
                   label={label}
                   hint={hint}
-                  sort={sort}
+                  sorted={sortedBy(sort, column)}
                   onSort={onSort}
                   className="num"
                 />

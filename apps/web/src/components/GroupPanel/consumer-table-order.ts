@@ -1,13 +1,19 @@
 import type { ConsumerView } from '@streamscope/protocol';
+import type { SortDirection } from '../SortHeader/SortHeader';
+
+export type { SortDirection };
 
 /** The compact table's sortable columns. */
 export type SortColumn = 'name' | 'pending' | 'idle' | 'processed' | 'reaped' | 'dropped' | 'failures';
 
-export type SortDirection = 'ascending' | 'descending';
-
 export interface ConsumerSort {
   column: SortColumn;
   direction: SortDirection;
+}
+
+/** `column`'s direction while the table is sorted by it, for its header (`SortHeader`); `null` otherwise. */
+export function sortedBy(sort: ConsumerSort, column: SortColumn): SortDirection | null {
+  return sort.column === column ? sort.direction : null;
 }
 
 /** The order the server lists consumers in, counting order by name (worker-2 before worker-10), as the cards. */

@@ -9,6 +9,7 @@ import { formatCount, formatDuration, formatFirstOf } from '../../lib/format';
 import { useDashboard } from '../../store/store';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { Panel } from '../Panel/Panel';
+import { SortHeader } from '../SortHeader/SortHeader';
 import { PendingFilterSelect } from './PendingFilterSelect';
 import { PendingRow } from './PendingRow';
 import {
@@ -19,6 +20,13 @@ import {
   setPendingFilter,
   usePendingFilter,
 } from './pending-filter';
+import {
+  DEFAULT_PENDING_SORT,
+  nextPendingSort,
+  type PendingColumn,
+  type PendingSort,
+  sortPending,
+} from './pending-order';
 import {
   effectiveTarget,
   optionsFromKeys,
@@ -85,11 +93,9 @@ export function PendingPanel() {
     [filtered, claimMinIdleMs],
   );
   const totalPending = pendingCount(groups, filter);
-  // Longest idle first: the entries stuck with a crashed consumer, the ones XAUTOCLAIM would take, lead the table.
-  const shown = useMemo(
-    () => [...filtered].sort((a, b) => b.idleMs - a.idleMs).slice(0, ROWS_SHOWN),
-    [filtered],
-  );
+  const [sort, setSort] = useState<PendingSort>(DEFAULT_PENDING_SORT);
+  const onSort = (column: PendingColumn) => setSort((current) => nextPendingSort(current, column));
+  const shown = useMemo(() => sortPending(filtered, sort).slice(0, ROWS_SHOWN), [filtered, sort]);
   const longestIdle = shown[0];
   // At thousands a second most rows are acked within a tick: the table holds still while focus is in it, or the
   // pointer rests on it (the row under a cursor reaching for an ID changed at every snapshot).
@@ -207,12 +213,22 @@ export function PendingPanel() {
                   <th scope="col">Consumer</th>
                   <th scope="col">ID</th>
                   <th scope="col">Type</th>
-                  <th scope="col" className="num">
-                    Idle
-                  </th>
-                  <th scope="col" className="num">
-                    Deliveries
-                  </th>
+                  <SortHeader
+                    column="idle"
+                    label="Idle"
+                    hint="Since it was last delivered or claimed"
+                    sorted={sort.column === 'idle' ? sort.direction : null}
+                    onSort={onSort}
+                    className="num"
+                  />
+                  <SortHeader
+                    column="deliveries"
+                    label="Deliveries"
+                    hint="Times it was delivered: most first, the ones headed for the dead letters"
+                    sorted={sort.column === 'deliveries' ? sort.direction : null}
+                    onSort={onSort}
+                    className="num"
+                  />
                   <th scope="col">Claim</th>
                 </tr>
               </thead>
