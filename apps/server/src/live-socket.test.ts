@@ -172,6 +172,12 @@ describe('WebSocket /ws', () => {
       [{ type: 'consumer.crash', group: 'analytics', name: 'nobody', count: 1 }, 'not_found', /nobody/],
       [{ type: 'consumer.remove', group: 'analytics', name: 'worker-c' }, 'refused', /last one/],
       [{ type: 'replay', start: 'x' }, 'bad_request', /start/],
+      [{ type: 'pending.claim', group: 'analytics', id: '1-0' }, 'bad_request', /consumer/],
+      [
+        { type: 'pending.claim', group: 'analytics', id: '1-0', consumer: 'worker-c' },
+        'not_found',
+        /1-0 is not pending in group analytics/,
+      ],
       [{ type: 'trim.maxlen', maxlen: -5 }, 'bad_request', /maxlen must be at least 0/],
       [{ type: 'trim.minid' }, 'bad_request', /exactly one of minId or olderThanMs/],
       [{ type: 'entry.history', id: 'abc' }, 'bad_request', /stream ID/],
