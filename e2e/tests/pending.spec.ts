@@ -140,6 +140,10 @@ test("a consumer's pending figure lists its entries in the pending table, and th
   await expect(pending.getByText(/^3\s*pending with notifications\/worker-a$/)).toBeVisible();
   await expect(rows).toHaveCount(3);
   await expect(rows.filter({ hasText: 'worker-c' })).toHaveCount(0);
+  // XAUTOCLAIM has no consumer filter: narrowed to one consumer, the panel says its claim takes the whole group's.
+  await expect(
+    pending.getByText("XAUTOCLAIM takes every idle entry of notifications, not only worker-a's"),
+  ).toBeVisible();
 
   // A group's figure likewise, for all of its consumers.
   await dashboard

@@ -159,6 +159,13 @@ export function PendingPanel() {
             XAUTOCLAIM to selected
           </button>
         </div>
+        {filter?.consumer == null || target?.group !== filter.group ? null : (
+          // Narrowed to one consumer, the table suggested the claim would take that consumer's entries only.
+          <p className="muted pending-claim-scope">
+            XAUTOCLAIM takes every idle entry of {filter.group}, not only {filter.consumer}'s: Claim on a row
+            takes one.
+          </p>
+        )}
         <ActionFeedback error={autoclaim.error} at={autoclaim.answeredAt}>
           {autoclaim.result === null ? null : (
             <>
