@@ -150,13 +150,14 @@ export class Pipeline {
     );
     const onError = options.onBackgroundError ?? (() => {});
     this.producer = new ContinuousProducer(
-      (events) =>
+      async (events) => {
         // After failed batches Redis may be back without its data (restarted unpersisted): the next batch makes
         // the stream again, and it must be noted as Streamscope's. Asked only then: a Redis that kept its data
         // answers the same as before.
-        this.producer.state().failing === null
-          ? this.#appendGate.append(() => events)
-          : this.#appendNotingANewStream(() => events),
+        if (this.producer.state().failing === null) return this.#appendGate.append(() => events);
+        await this.#ownershipNotingANewStream();
+        return this.#appendNotingWhatItMade(() => events);
+      },
       fakeOrders,
       (error) => onError('producer', error),
     );
@@ -297,8 +298,9 @@ export class Pipeline {
 
   /** Demo events a client asked for (a produce, a poison pill); refused on another application's stream. */
   async produce(count: number, eventType?: string): Promise<string[]> {
+    // Its look at the stream's ownership notes a stream not there yet, as the producer's does after failures.
     await this.refuseAppendsToForeignStream();
-    return this.#appendNotingANewStream(() => fakeOrders(count, eventType));
+    return this.#appendNotingWhatItMade(() => fakeOrders(count, eventType));
   }
 
   /** Parks one pending entry in the dead-letter stream by hand (see `deadLetterPending`). */
@@ -407,14 +409,13 @@ export class Pipeline {
   }
 
   /**
-   * Appends, noting as Streamscope's a stream the append itself made. Nothing there before it (Redis restarted
-   * without its data): noted first, as a reset's stream is. And looked at again after it: the stream and its
-   * notes may go between that first look and the append (the continuous producer's batch out as Redis came back
-   * empty), which then made the stream unnoted, every later produce and reset refused as on a stream Streamscope
-   * never ran on. A stream that begins with this append's first entry is the one it made.
+   * Appends, after the caller's look at the stream's ownership (`#ownershipNotingANewStream`), and notes as
+   * Streamscope's a stream the append itself made: the stream and its notes may go between that look and the
+   * append (the continuous producer's batch out as Redis came back empty), which then made the stream unnoted,
+   * every later produce and reset refused as on a stream Streamscope never ran on. A stream that begins with this
+   * append's first entry is the one it made.
    */
-  async #appendNotingANewStream(make: () => Parameters<EventStream['produceBatch']>[0]): Promise<string[]> {
-    await this.#ownershipNotingANewStream();
+  async #appendNotingWhatItMade(make: () => Parameters<EventStream['produceBatch']>[0]): Promise<string[]> {
     const ids = await this.#appendGate.append(make);
     if (ids.length === 0 || (await this.#choices.ownedGroups()) !== null) return ids;
     const [first] = await this.stream.replay('-', '+', 1);
