@@ -27,6 +27,17 @@ type ArgumentOf<T extends CommandType> = T extends unknown
   ? Exclude<keyof Extract<CommandInput, { type: T }>, 'type'> & string
   : never;
 
+/** A form's state before its first command, and once cleared. */
+const NOTHING_SENT: CommandState<never> = {
+  requestId: null,
+  pending: false,
+  error: null,
+  errorCode: null,
+  invalid: [],
+  result: null,
+  answeredAt: null,
+};
+
 /**
  * One form's command: it keeps its own request id and shows its own error and result, so an error appears next to
  * the control that caused it. `run` resolves with the result, or `null` when the command failed. `quiet` requests
@@ -34,15 +45,7 @@ type ArgumentOf<T extends CommandType> = T extends unknown
  * field `field(argument)` and the form's `ActionFeedback` `errorId` (see `FieldValidity`).
  */
 export function useCommand<T extends CommandType>({ quiet = false }: IssueOptions = {}) {
-  const [state, setState] = useState<CommandState<CommandResults[T]>>({
-    requestId: null,
-    pending: false,
-    error: null,
-    errorCode: null,
-    invalid: [],
-    result: null,
-    answeredAt: null,
-  });
+  const [state, setState] = useState<CommandState<CommandResults[T]>>(NOTHING_SENT);
   const errorId = useId();
   const latest = useRef<string | null>(null);
 
@@ -55,27 +58,11 @@ export function useCommand<T extends CommandType>({ quiet = false }: IssueOption
       const issued = issueCommand(command, { quiet });
       const { requestId } = issued;
       latest.current = requestId;
-      setState({
-        requestId,
-        pending: true,
-        error: null,
-        errorCode: null,
-        invalid: [],
-        result: null,
-        answeredAt: null,
-      });
+      setState({ ...NOTHING_SENT, requestId, pending: true });
       try {
         const result = (await issued.result) as CommandResults[T];
         if (latest.current === requestId)
-          setState({
-            requestId,
-            pending: false,
-            error: null,
-            errorCode: null,
-            invalid: [],
-            result,
-            answeredAt: Date.now(),
-          });
+          setState({ ...NOTHING_SENT, requestId, result, answeredAt: Date.now() });
         return result;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
@@ -83,12 +70,11 @@ export function useCommand<T extends CommandType>({ quiet = false }: IssueOption
         const invalid = error instanceof CommandError ? error.fields : [];
         if (latest.current === requestId)
           setState({
+            ...NOTHING_SENT,
             requestId,
-            pending: false,
             error: message,
             errorCode,
             invalid,
-            result: null,
             answeredAt: Date.now(),
           });
         if (error instanceof CommandError) onError?.(error);
@@ -142,29 +128,17 @@ export function useCommand<T extends CommandType>({ quiet = false }: IssueOption
     if (field.form?.querySelector(':invalid') !== field) return;
     field.focus();
     latest.current = null;
+    // Said at once, where the user acted, before anything went out: no request, and no time of an answer to show.
     setState({
-      requestId: null,
-      pending: false,
+      ...NOTHING_SENT,
       error: formRefusal(field.labels?.[0]?.textContent, field.validationMessage),
-      errorCode: null,
       invalid: field.dataset.argument === undefined ? [] : [field.dataset.argument],
-      result: null,
-      // Said at once, where the user acted, before anything went out: no time of an answer to show.
-      answeredAt: null,
     });
   }, []);
 
   const clear = useCallback(() => {
     latest.current = null;
-    setState({
-      requestId: null,
-      pending: false,
-      error: null,
-      errorCode: null,
-      invalid: [],
-      result: null,
-      answeredAt: null,
-    });
+    setState(NOTHING_SENT);
   }, []);
 
   const edited = useCallback((argument: string) => setState((current) => withEdited(current, argument)), []);
