@@ -7,6 +7,7 @@ import { type AlertIndex, alertsFor, hasAlert } from '../../lib/alerts';
 import { formatCount, formatDuration } from '../../lib/format';
 import { PendingCount } from '../PendingPanel/PendingCount';
 import { SortHeader } from '../SortHeader/SortHeader';
+import { sortedBy } from '../SortHeader/table-sort';
 import { AlertBadges } from './AlertBadges';
 import { findConsumer } from './consumer-lookup';
 import {
@@ -15,7 +16,6 @@ import {
   keepOrder,
   nextSort,
   type SortColumn,
-  sortedBy,
 } from './consumer-table-order';
 import type { RemovalOutcome } from './removal-outcome';
 import { useConsumerActions } from './use-consumer-actions';

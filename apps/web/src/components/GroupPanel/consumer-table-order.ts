@@ -1,20 +1,10 @@
 import type { ConsumerView } from '@streamscope/protocol';
-import type { SortDirection } from '../SortHeader/SortHeader';
-
-export type { SortDirection };
+import { nextSort as nextTableSort, type TableSort } from '../SortHeader/table-sort';
 
 /** The compact table's sortable columns. */
 export type SortColumn = 'name' | 'pending' | 'idle' | 'processed' | 'reaped' | 'dropped' | 'failures';
 
-export interface ConsumerSort {
-  column: SortColumn;
-  direction: SortDirection;
-}
-
-/** `column`'s direction while the table is sorted by it, for its header (`SortHeader`); `null` otherwise. */
-export function sortedBy(sort: ConsumerSort, column: SortColumn): SortDirection | null {
-  return sort.column === column ? sort.direction : null;
-}
+export type ConsumerSort = TableSort<SortColumn>;
 
 /** The order the server lists consumers in, counting order by name (worker-2 before worker-10), as the cards. */
 export const DEFAULT_SORT: ConsumerSort = { column: 'name', direction: 'ascending' };
@@ -24,10 +14,7 @@ export const DEFAULT_SORT: ConsumerSort = { column: 'name', direction: 'ascendin
  * counting order, or its biggest figures first (who holds the backlog, who has been idle longest).
  */
 export function nextSort(current: ConsumerSort, column: SortColumn): ConsumerSort {
-  if (current.column === column) {
-    return { column, direction: current.direction === 'ascending' ? 'descending' : 'ascending' };
-  }
-  return { column, direction: column === 'name' ? 'ascending' : 'descending' };
+  return nextTableSort(current, column, (first) => (first === 'name' ? 'ascending' : 'descending'));
 }
 
 /** A consumer's figure in `column`; `null` for a worker's figure when no worker runs it here (shown as —). */

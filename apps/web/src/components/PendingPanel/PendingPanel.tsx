@@ -10,6 +10,7 @@ import { useDashboard } from '../../store/store';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { Panel } from '../Panel/Panel';
 import { SortHeader } from '../SortHeader/SortHeader';
+import { sortedBy } from '../SortHeader/table-sort';
 import { PendingFilterSelect } from './PendingFilterSelect';
 import { PendingRow } from './PendingRow';
 import {
@@ -38,6 +39,15 @@ import { useClaimByHand } from './use-claim-by-hand';
 import { useDeadLetterByHand } from './use-dead-letter-by-hand';
 import { useRowsDoneHere } from './use-rows-done-here';
 import './PendingPanel.css';
+
+const SORTABLE: ReadonlyArray<{ column: PendingColumn; label: string; hint: string }> = [
+  { column: 'idle', label: 'Idle', hint: 'Since it was last delivered or claimed' },
+  {
+    column: 'deliveries',
+    label: 'Deliveries',
+    hint: 'Times it was delivered: most first, the ones headed for the dead letters',
+  },
+];
 
 /** Rows drawn at most; the server caps rows per group too and says how many it left out. */
 const ROWS_SHOWN = 200;
@@ -220,22 +230,17 @@ export function PendingPanel() {
                   <th scope="col">Consumer</th>
                   <th scope="col">ID</th>
                   <th scope="col">Type</th>
-                  <SortHeader
-                    column="idle"
-                    label="Idle"
-                    hint="Since it was last delivered or claimed"
-                    sorted={sort.column === 'idle' ? sort.direction : null}
-                    onSort={onSort}
-                    className="num"
-                  />
-                  <SortHeader
-                    column="deliveries"
-                    label="Deliveries"
-                    hint="Times it was delivered: most first, the ones headed for the dead letters"
-                    sorted={sort.column === 'deliveries' ? sort.direction : null}
-                    onSort={onSort}
-                    className="num"
-                  />
+                  {SORTABLE.map(({ column, label, hint }) => (
+                    <SortHeader
+                      key={column}
+                      column={column}
+                      label={label}
+                      hint={hint}
+                      sorted={sortedBy(sort, column)}
+                      onSort={onSort}
+                      className="num"
+                    />
+                  ))}
                   <th scope="col">Claim</th>
                 </tr>
               </thead>

@@ -1,23 +1,17 @@
 import type { PendingRowView } from '@streamscope/protocol';
-import type { SortDirection } from '../SortHeader/SortHeader';
+import { nextSort, type TableSort } from '../SortHeader/table-sort';
 
 /** The pending table's sortable columns. */
 export type PendingColumn = 'idle' | 'deliveries';
 
-export interface PendingSort {
-  column: PendingColumn;
-  direction: SortDirection;
-}
+export type PendingSort = TableSort<PendingColumn>;
 
 /** Longest idle first: the entries stuck with a crashed consumer, the ones XAUTOCLAIM would take, lead. */
 export const DEFAULT_PENDING_SORT: PendingSort = { column: 'idle', direction: 'descending' };
 
 /** After a click on `column`'s header: the same column turns around; the other starts with its biggest first. */
 export function nextPendingSort(current: PendingSort, column: PendingColumn): PendingSort {
-  if (current.column === column) {
-    return { column, direction: current.direction === 'ascending' ? 'descending' : 'ascending' };
-  }
-  return { column, direction: 'descending' };
+  return nextSort(current, column, () => 'descending');
 }
 
 /**

@@ -1,6 +1,5 @@
+import type { SortDirection } from './table-sort';
 import './SortHeader.css';
-
-export type SortDirection = 'ascending' | 'descending';
 
 /**
  * A column header that sorts its table: a button, the direction in `aria-sort` (what screen readers read) and
