@@ -20,7 +20,7 @@ export function PendingCount({
   return (
     <button
       type="button"
-      className="pending-count"
+      className="text-button pending-count"
       // The figure first in the name, as it is what a voice control user sees and says.
       aria-label={`${formatCount(pending)} pending: list those of ${consumer === null ? group : `${group}/${consumer}`}`}
       title="List them in the pending table"

@@ -22,7 +22,7 @@ export function SortHeader<Column extends string>({
 }) {
   return (
     <th scope="col" className={className} aria-sort={sorted ?? undefined}>
-      <button type="button" className="sort-button" title={hint} onClick={() => onSort(column)}>
+      <button type="button" className="text-button sort-button" title={hint} onClick={() => onSort(column)}>
         {label}
       </button>
     </th>
