@@ -1,4 +1,4 @@
-import type { ConsumerView, GroupView, WorkerView } from '@streamscope/protocol';
+import type { ConsumerView, GroupView, PendingRowView, WorkerView } from '@streamscope/protocol';
 
 /** A running, idle worker as a snapshot shows it, with `patch` over it: the fixture the component tests share. */
 export function workerView(patch: Partial<WorkerView> = {}): WorkerView {
@@ -51,4 +51,17 @@ export function consumerView(
   patch: Partial<ConsumerView> = {},
 ): ConsumerView {
   return { name, pending: 0, idleMs: 0, inactiveMs: null, worker, connected: worker !== null, ...patch };
+}
+
+/** A pending entry delivered once and not idle yet, as a snapshot lists it, with `patch` over it. */
+export function pendingRowView(patch: Partial<PendingRowView> = {}): PendingRowView {
+  return {
+    group: 'g',
+    consumer: 'c',
+    id: '1-0',
+    idleMs: 0,
+    deliveries: 1,
+    eventType: 'order.paid',
+    ...patch,
+  };
 }

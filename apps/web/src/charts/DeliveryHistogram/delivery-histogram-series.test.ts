@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { pendingRowView } from '../../testing/views';
 import { deliveryHistogram } from './delivery-histogram-series';
 
-const row = (deliveries: number) => ({
-  group: 'g',
-  consumer: 'c',
-  id: `${deliveries}-0`,
-  idleMs: 0,
-  deliveries,
-  eventType: 'order.paid',
-});
+const row = (deliveries: number) => pendingRowView({ id: `${deliveries}-0`, deliveries });
 
 describe('deliveryHistogram', () => {
   it('shows at least five buckets', () => {

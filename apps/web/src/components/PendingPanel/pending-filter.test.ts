@@ -1,6 +1,5 @@
-import type { PendingRowView } from '@streamscope/protocol';
 import { describe, expect, it } from 'vitest';
-import { consumerView, groupView, workerView } from '../../testing/views';
+import { consumerView, groupView, pendingRowView, workerView } from '../../testing/views';
 import {
   filterFromValue,
   filterOptions,
@@ -22,14 +21,7 @@ const groups = [
   groupView('analytics', [consumerView('worker-c', workerView(), { pending: 2 })], { pending: 2 }),
 ];
 
-const row = (group: string, consumer: string, id: string): PendingRowView => ({
-  group,
-  consumer,
-  id,
-  idleMs: 0,
-  deliveries: 1,
-  eventType: 'order.paid',
-});
+const row = (group: string, consumer: string, id: string) => pendingRowView({ group, consumer, id });
 
 describe('the pending table filter', () => {
   it('offers every group, then each of its consumers, and reads its choice back', () => {

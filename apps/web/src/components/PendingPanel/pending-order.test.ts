@@ -1,15 +1,9 @@
 import type { PendingRowView } from '@streamscope/protocol';
 import { describe, expect, it } from 'vitest';
+import { pendingRowView } from '../../testing/views';
 import { DEFAULT_PENDING_SORT, nextPendingSort, sortPending } from './pending-order';
 
-const row = (id: string, idleMs: number, deliveries: number): PendingRowView => ({
-  group: 'g',
-  consumer: 'c',
-  id,
-  idleMs,
-  deliveries,
-  eventType: 'order.paid',
-});
+const row = (id: string, idleMs: number, deliveries: number) => pendingRowView({ id, idleMs, deliveries });
 
 describe('the pending table order', () => {
   const rows = [row('1-0', 100, 1), row('2-0', 900, 1), row('3-0', 50, 4), row('4-0', 300, 4)];

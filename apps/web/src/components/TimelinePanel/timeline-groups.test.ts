@@ -1,5 +1,6 @@
-import type { LifecycleEventView, PendingRowView } from '@streamscope/protocol';
+import type { LifecycleEventView } from '@streamscope/protocol';
 import { describe, expect, it } from 'vitest';
+import { pendingRowView } from '../../testing/views';
 import { pendingByGroup, timelineLanes } from './timeline-groups';
 
 const step = (kind: LifecycleEventView['kind'], group: string | null, ts: number): LifecycleEventView => ({
@@ -13,14 +14,7 @@ const step = (kind: LifecycleEventView['kind'], group: string | null, ts: number
   ts,
 });
 
-const row = (group: string, id: string): PendingRowView => ({
-  group,
-  consumer: 'worker-a',
-  id,
-  idleMs: 10,
-  deliveries: 1,
-  eventType: 'order.paid',
-});
+const row = (group: string, id: string) => pendingRowView({ group, consumer: 'worker-a', id, idleMs: 10 });
 
 describe('timeline lanes', () => {
   it("gives the stream's lane first, then each group in order of first sight, then groups it is only pending in", () => {
