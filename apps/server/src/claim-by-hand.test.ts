@@ -2,6 +2,7 @@ import { waitFor } from '@streamscope/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCommand } from './pipeline/run-command.js';
 import { startTestServer, type TestServer } from './testing/test-server.js';
+import { entriesNotAcked } from './testing/zero-loss.js';
 
 let test: TestServer;
 beforeAll(async () => {
@@ -38,21 +39,9 @@ it('claiming dropped entries one by one while events keep arriving loses none an
   }
   await pipeline.producer.stop();
 
-  await expect
-    .poll(async () => (await stream.infoGroups()).find((group) => group.name === 'notifications'), {
-      timeout: 15_000,
-      interval: 100,
-    })
-    .toMatchObject({ pending: 0, lag: 0 });
-  const entries = await stream.replay('-', '+', 1_000_000);
-  expect(entries.length).toBeGreaterThan(500);
-  const unacked = entries.filter(
-    (entry) =>
-      !pipeline.history
-        .of(entry.id)
-        .some((event) => event.kind === 'acked' && event.group === 'notifications'),
-  );
-  expect(unacked.map((entry) => entry.id)).toEqual([]);
+  const { entries, notAcked } = await entriesNotAcked(pipeline, 'notifications');
+  expect(entries).toBeGreaterThan(500);
+  expect(notAcked).toEqual([]);
   // Each dropped one acked once, by worker-b, at its second delivery.
   for (const id of dropped) {
     const acks = pipeline.history
