@@ -22,6 +22,24 @@ afterAll(async () => {
 
 const post = (path: string, body: unknown = {}) => postJson(test, path, body);
 const state = () => json<Snapshot>(test.server.app.request('/api/state'));
+const claim = (id: string, consumer: string) =>
+  post('/api/pending/claim', { group: 'notifications', id, consumer });
+
+/** Entries worker-a drops (a crash), left pending with it: worker-b, paused meanwhile, takes none of them. */
+async function droppedByWorkerA(count: number): Promise<{ firstId: string; lastId: string }> {
+  await post('/api/consumer/crash', { group: 'notifications', name: 'worker-a', count });
+  await post('/api/consumer/pause', { group: 'notifications', name: 'worker-b' });
+  const produced = await json(post('/api/produce', { count }));
+  await post('/api/consumer/resume', { group: 'notifications', name: 'worker-b' });
+  return produced;
+}
+
+/** Until the entry has been idle the claim threshold (200 ms here), as the snapshot lists it. */
+async function untilClaimable(id: string): Promise<void> {
+  await expect
+    .poll(async () => (await state()).pending.rows.find((row) => row.id === id)?.idleMs ?? -1)
+    .toBeGreaterThanOrEqual(200);
+}
 
 describe('production semantics', () => {
   it('a poison pill reaches the DLQ after maxDeliveries while the rest flows (auto-reaper on)', async () => {
@@ -120,13 +138,8 @@ describe('production semantics', () => {
 
   it('dead-letters one pending entry by hand once claimable, counted and in its timeline; refuses one not pending', async () => {
     // notifications has no auto-reaper here: a dropped entry stays pending with worker-a.
-    await post('/api/consumer/crash', { group: 'notifications', name: 'worker-a', count: 1 });
-    await post('/api/consumer/pause', { group: 'notifications', name: 'worker-b' });
-    const { firstId } = await json(post('/api/produce', { count: 1 }));
-    await post('/api/consumer/resume', { group: 'notifications', name: 'worker-b' });
-    await expect
-      .poll(async () => (await state()).pending.rows.find((row) => row.id === firstId)?.idleMs ?? -1)
-      .toBeGreaterThanOrEqual(200);
+    const { firstId } = await droppedByWorkerA(1);
+    await untilClaimable(firstId);
     const before = (await state()).groups.find((g) => g.name === 'notifications')?.deadLettered ?? 0;
 
     const parked = await json(post('/api/pending/deadletter', { group: 'notifications', id: firstId }));
@@ -163,29 +176,18 @@ describe('production semantics', () => {
   });
 
   it('claims one pending entry by hand for a consumer here, which handles and acks it; says why it claims none', async () => {
-    await post('/api/consumer/crash', { group: 'notifications', name: 'worker-a', count: 2 });
-    await post('/api/consumer/pause', { group: 'notifications', name: 'worker-b' });
-    const { firstId, lastId } = await json(post('/api/produce', { count: 2 }));
-    await post('/api/consumer/resume', { group: 'notifications', name: 'worker-b' });
+    const { firstId, lastId } = await droppedByWorkerA(2);
     // Read just now: worker-a may have it in hand.
-    const early = await post('/api/pending/claim', {
-      group: 'notifications',
-      id: firstId,
-      consumer: 'worker-b',
-    });
+    const early = await claim(firstId, 'worker-b');
     expect(early.status).toBe(409);
     expect(await early.json()).toMatchObject({
       message: expect.stringMatching(
         /was read by worker-a .* under the claim threshold .* Claim it once it is claimable/,
       ),
     });
-    await expect
-      .poll(async () => (await state()).pending.rows.find((row) => row.id === firstId)?.idleMs ?? -1)
-      .toBeGreaterThanOrEqual(200);
+    await untilClaimable(firstId);
 
-    const claimed = await json(
-      post('/api/pending/claim', { group: 'notifications', id: firstId, consumer: 'worker-b' }),
-    );
+    const claimed = await json(claim(firstId, 'worker-b'));
     expect(claimed).toEqual({
       group: 'notifications',
       id: firstId,
@@ -216,39 +218,23 @@ describe('production semantics', () => {
       reason: 'from worker-a',
     });
 
-    const again = await post('/api/pending/claim', {
-      group: 'notifications',
-      id: firstId,
-      consumer: 'worker-b',
-    });
+    const again = await claim(firstId, 'worker-b');
     expect(again.status).toBe(404);
     // Trimmed while pending: the claim would drop it unrecorded, so it stays, and To DLQ is named.
     const { stream } = test.server.pipeline;
     await stream.redis.call('XDEL', stream.streamKey, lastId);
-    const trimmed = await post('/api/pending/claim', {
-      group: 'notifications',
-      id: lastId,
-      consumer: 'worker-b',
-    });
+    const trimmed = await claim(lastId, 'worker-b');
     expect(trimmed.status).toBe(409);
     expect(await trimmed.json()).toMatchObject({
       message: expect.stringMatching(/trimmed from the stream .*\(To DLQ\)/),
     });
-    const own = await post('/api/pending/claim', {
-      group: 'notifications',
-      id: lastId,
-      consumer: 'worker-a',
-    });
+    const own = await claim(lastId, 'worker-a');
     expect(own.status).toBe(409);
     expect(await own.json()).toMatchObject({
       message: expect.stringMatching(/pending with worker-a already/),
     });
     // Only for a consumer this server runs.
-    const elsewhere = await post('/api/pending/claim', {
-      group: 'notifications',
-      id: lastId,
-      consumer: 'nobody',
-    });
+    const elsewhere = await claim(lastId, 'nobody');
     expect(elsewhere.status).toBe(404);
     await json(post('/api/pending/deadletter', { group: 'notifications', id: lastId }));
   });
