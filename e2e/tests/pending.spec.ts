@@ -1,13 +1,19 @@
+import type { Dashboard } from '../fixtures/dashboard.js';
 import { expect, test } from '../fixtures/test.js';
+
+/** Three entries worker-a dropped, idle past the claim threshold, the pending table in view. */
+async function threeClaimableOnWorkerA(dashboard: Dashboard): Promise<void> {
+  await dashboard.dropThreeOnWorkerA();
+  await dashboard.pending.scrollIntoViewIfNeeded();
+  await expect(dashboard.pending.getByText('claimable')).toHaveCount(3);
+}
 
 test('XAUTOCLAIM into the default target keeps that target selected once nothing is stuck', async ({
   dashboard,
 }) => {
   await expect(dashboard.connection).toHaveText('connected');
   const { pending } = dashboard;
-  await dashboard.dropThreeOnWorkerA();
-  await pending.scrollIntoViewIfNeeded();
-  await expect(pending.getByText('claimable')).toHaveCount(3);
+  await threeClaimableOnWorkerA(dashboard);
   // An entry's timeline says where it sits now, from Redis, beside the steps this server recorded.
   await pending.getByRole('row').filter({ hasText: 'worker-a' }).first().getByRole('button').first().click();
   await expect(
@@ -87,9 +93,7 @@ test('a claimable pending entry is dead-lettered by hand, asked first, and lands
 }) => {
   await expect(dashboard.connection).toHaveText('connected');
   const { pending, deadLetters } = dashboard;
-  await dashboard.dropThreeOnWorkerA();
-  await pending.scrollIntoViewIfNeeded();
-  await expect(pending.getByText('claimable')).toHaveCount(3);
+  await threeClaimableOnWorkerA(dashboard);
   const button = pending.getByRole('button', { name: /^To DLQ: \S+ of notifications$/ }).first();
   const id = (await button.getAttribute('aria-label'))?.split(' ')[2] ?? '';
 
@@ -162,9 +166,7 @@ test('one claimable pending entry is claimed by hand for a peer, which handles a
 }) => {
   await expect(dashboard.connection).toHaveText('connected');
   const { pending } = dashboard;
-  await dashboard.dropThreeOnWorkerA();
-  await pending.scrollIntoViewIfNeeded();
-  await expect(pending.getByText('claimable')).toHaveCount(3);
+  await threeClaimableOnWorkerA(dashboard);
   const claims = pending.getByRole('button', { name: /^Claim: .* of notifications for worker-b$/ });
   await expect(claims).toHaveCount(3);
   const first = claims.first();
