@@ -240,9 +240,9 @@ export class Pipeline {
    * before a restart may hold pending entries that no one would process otherwise (see `Seeder.seed`).
    */
   async start({ reset }: { reset: boolean }): Promise<SeedResult> {
-    await refuseAnotherType(this.#startContext());
+    const checks = this.#startContext();
+    await refuseAnotherType(checks);
     if (!reset) {
-      const checks = this.#startContext();
       // The operator's pauses and auto-reapers come back with the consumers: a consumer paused during an
       // incident starts paused (before its first read), not processing again by itself. Only this process's
       // groups and consumers take them; another process's are that process's to bring back.
@@ -266,7 +266,7 @@ export class Pipeline {
       return seeded;
     }
     await refuseResetUnderWorkers(this.#elsewhere);
-    refuseResetOfForeignStream(this.#startContext(), await this.#choices.ownership());
+    refuseResetOfForeignStream(checks, await this.#choices.ownership());
     await this.#streamReset.deleteData();
     const seeded = await this.#seeder.seed('none');
     this.#choices.startFollowing();
