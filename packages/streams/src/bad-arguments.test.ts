@@ -110,6 +110,7 @@ describe('bad arguments are rejected with a clear message before any Redis call'
     await rejects(() => stream.claim('g', 'c', ['1-0'], -1), /minIdleMs/);
     await rejects(() => stream.claimOne('g', '1-0', 'c', { minIdleMs: 1.5 }), /minIdleMs/);
     await rejects(() => stream.claimOne('g', '1-0', ''), /consumer must be/);
+    await rejects(() => stream.entryPlaces('1-0', { maxGroups: 0 }), /maxGroups must be/);
   });
 
   it('malformed stream IDs', async () => {
@@ -125,6 +126,7 @@ describe('bad arguments are rejected with a clear message before any Redis call'
     await rejects(() => stream.ack('g', ['1-0', 'oops']), /every id must be a stream ID like .* got "oops"/);
     await rejects(() => stream.claim('g', 'c', ['-1'], 0), /every id must be a stream ID/);
     await rejects(() => stream.claimOne('g', '+', 'c'), /id must be a stream ID/);
+    await rejects(() => stream.entryPlaces('latest'), /id must be a stream ID/);
     await rejects(() => stream.autoclaim('g', 'c', { startId: '+' }), /startId must be a stream ID/);
     await rejects(() => stream.trimMinid('1-x'), /minId must be a stream ID/);
     await rejects(() => stream.consumeOwnPel('g', 'c', 1, '>'), /afterId must be a stream ID/);

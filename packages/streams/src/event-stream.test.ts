@@ -495,6 +495,46 @@ describe('EventStream claiming', () => {
     await expect(stream.claimOne('g', 'nope', 'c2')).rejects.toThrow(/id/);
   });
 
+  it('entryPlaces says where one entry stands in every group: pending at whom, done, or unread', async () => {
+    const stream = newStream();
+    expect(await stream.entryPlaces('1-0')).toEqual({ places: [], groupsOmitted: 0 });
+    const [first, second] = await stream.produceBatch([{ type: 'a' }, { type: 'b' }]);
+    await stream.ensureGroup('billing', '0-0');
+    await stream.ensureGroup('audit', '0-0');
+    await stream.ensureGroup('late', '$');
+    await stream.consume('billing', 'c1', 1, 10);
+    await stream.consume('billing', 'c1', 1, 10);
+    await stream.ack('billing', [first ?? '']);
+    await stream.consume('audit', 'c2', 1, 10);
+    await stream.claim('audit', 'c3', [first ?? ''], 0);
+    const { places, groupsOmitted } = await stream.entryPlaces(first ?? '');
+    expect(groupsOmitted).toBe(0);
+    // By name, as XINFO GROUPS lists them; `late` was made after both entries, so passed over them.
+    expect(places).toEqual([
+      {
+        group: 'audit',
+        lastDeliveredId: first,
+        state: 'pending',
+        consumer: 'c3',
+        idleMs: expect.any(Number),
+        deliveries: 2,
+      },
+      { group: 'billing', lastDeliveredId: second, state: 'done' },
+      { group: 'late', lastDeliveredId: second, state: 'done' },
+    ]);
+    expect((await stream.entryPlaces(second ?? '')).places.map((place) => place.state)).toEqual([
+      'unread',
+      'pending',
+      'done',
+    ]);
+    // A bare millisecond time stands for its sequence 0, as XRANGE reads it; the bound leaves groups out.
+    const bare = (first ?? '').split('-')[0] ?? '';
+    expect(await stream.entryPlaces(bare, { maxGroups: 1 })).toMatchObject({
+      places: [{ group: 'audit', state: first?.endsWith('-0') ? 'pending' : 'unread' }],
+      groupsOmitted: 2,
+    });
+  });
+
   it('handoverPending moves a whole PEL, page by page, without bumping delivery counts', async () => {
     const stream = newStream({ maxlenApprox: null });
     await stream.ensureGroup('g', '0-0');

@@ -33,6 +33,7 @@ import {
   parseClaimOne,
   parseConsumers,
   parseEntries,
+  parseEntryPlaces,
   parseGroups,
   parsePendingDetail,
   parsePendingSummary,
@@ -57,6 +58,7 @@ import {
   BOUNDED_READ_COMMAND,
   CLAIM_ONE_COMMAND,
   COUNT_RANGE_COMMAND,
+  ENTRY_PLACES_COMMAND,
   libraryScript,
   NEWEST_AFTER_COMMAND,
   PRODUCE_BATCH_COMMAND,
@@ -71,6 +73,7 @@ import type {
   BacklogBatch,
   ClaimOneResult,
   ConsumerInfo,
+  EntryPlaces,
   EventInput,
   EventPayload,
   GroupInfo,
@@ -746,6 +749,27 @@ export class EventStream {
         this.redis.call('XPENDING', this.streamKey, group, ...idle, start, end, count, ...owner),
       ),
     );
+  }
+
+  /**
+   * Where entry `id` stands in each group of the stream (up to `maxGroups` of them), all read in one step: pending at
+   * a consumer (with its idle time and delivery count), done (at or before the group's cursor and not pending), or
+   * unread (after the cursor). It answers "who holds this entry?" for any entry, whichever process read it.
+   *
+   * @example
+   *   const { places } = await stream.entryPlaces('1712345678901-0');
+   *   for (const place of places) if (place.state === 'pending') console.log(place.group, place.consumer);
+   */
+  async entryPlaces(
+    id: string,
+    { maxGroups = 100 }: { readonly maxGroups?: number } = {},
+  ): Promise<EntryPlaces> {
+    assertEntryId(id, 'id');
+    assertInteger(maxGroups, 'maxGroups', 1);
+    const whole = fullEntryId(id);
+    const entryPlaces = this.#script(ENTRY_PLACES_COMMAND);
+    const reply = await redisCommand('XPENDING', () => entryPlaces(this.streamKey, whole, String(maxGroups)));
+    return parseEntryPlaces(reply, whole);
   }
 
   /** Deletes the stream key with all its groups; true when it existed. */

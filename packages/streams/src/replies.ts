@@ -1,12 +1,14 @@
 // Every Redis reply this library reads is parsed here, into typed objects. Replies arrive in RESP2 shape
 // or in ioredis 6's RESP3 "legacy" shape (maps flattened to [key, value, ...]); both are handled.
 import { StreamError } from './errors.js';
-import { entryIdTime } from './stream-ids.js';
+import { compareEntryIds, entryIdTime } from './stream-ids.js';
 import type {
   AutoclaimResult,
   BacklogBatch,
   ClaimOneResult,
   ConsumerInfo,
+  EntryPlace,
+  EntryPlaces,
   EventFields,
   GroupInfo,
   PendingEntry,
@@ -244,6 +246,26 @@ export function parseClaimOne(reply: Reply): ClaimOneResult {
   // Checked in the same step: the entry is in the stream, so XCLAIM returns it, at its bumped delivery count.
   if (kind !== 'claimed' || !entry) fail('claim one', reply);
   return { claimed: true, entry, from: pending.consumer, deliveryCount: pending.deliveries + 1 };
+}
+
+/** The entry-places script's reply (see entry-places-script.ts) about entry `id`. */
+export function parseEntryPlaces(reply: Reply, id: string): EntryPlaces {
+  const [places, omitted] = asArray(reply, 'entry places');
+  return {
+    places: asArray(places ?? [], 'entry places').map((place): EntryPlace => {
+      const [name, cursor, row] = asArray(place, 'entry place');
+      const group = asString(name, 'group');
+      const lastDeliveredId = asString(cursor, 'last-delivered-id');
+      const [pending] = row === null || row === undefined ? [] : parsePendingDetail([row]);
+      if (pending) {
+        const { consumer, idleMs, deliveries } = pending;
+        return { group, lastDeliveredId, state: 'pending', consumer, idleMs, deliveries };
+      }
+      const state = compareEntryIds(id, lastDeliveredId) <= 0 ? 'done' : 'unread';
+      return { group, lastDeliveredId, state };
+    }),
+    groupsOmitted: asNumber(omitted, 'groups omitted'),
+  };
 }
 
 /** The types-of script's reply: one type per ID read, `null` for an ID no longer in the stream, and those shortened. */

@@ -3,6 +3,7 @@ import { BOUNDED_READ_LUA } from './bounded-read-script.js';
 import { CLAIM_ONE_LUA } from './claim-one-script.js';
 import { COUNT_RANGE_LUA } from './count-range-script.js';
 import { AUTOCLAIM_WITH_LETTERS_LUA, HANDOVER_WITH_LETTERS_LUA } from './dead-letter-scripts.js';
+import { ENTRY_PLACES_LUA } from './entry-places-script.js';
 import { NEWEST_AFTER_LUA } from './newest-after-script.js';
 import { PRODUCE_BATCH_LUA } from './produce-batch-script.js';
 import { READ_BACKLOG_LUA } from './read-backlog-script.js';
@@ -21,6 +22,7 @@ export const SET_GROUP_ID_COMMAND = 'streamscopeSetGroupId';
 export const STREAM_SUMMARY_COMMAND = 'streamscopeStreamSummary';
 export const NEWEST_AFTER_COMMAND = 'streamscopeNewestAfter';
 export const CLAIM_ONE_COMMAND = 'streamscopeClaimOne';
+export const ENTRY_PLACES_COMMAND = 'streamscopeEntryPlaces';
 /** The bounded read, of a stream or of a dead-letter stream (`DeadLetters` reads its own key with it). */
 export const BOUNDED_READ_COMMAND = 'streamscopeBoundedRead';
 /** The library's scripts, each defined on a connection as a command the first time it is used there. */
@@ -36,6 +38,7 @@ const SCRIPTS = {
   [STREAM_SUMMARY_COMMAND]: { lua: STREAM_SUMMARY_LUA, keys: 1 },
   [NEWEST_AFTER_COMMAND]: { lua: NEWEST_AFTER_LUA, keys: 1 },
   [CLAIM_ONE_COMMAND]: { lua: CLAIM_ONE_LUA, keys: 1 },
+  [ENTRY_PLACES_COMMAND]: { lua: ENTRY_PLACES_LUA, keys: 1 },
 };
 
 export type ScriptName = keyof typeof SCRIPTS;

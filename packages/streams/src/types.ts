@@ -108,6 +108,30 @@ export type ClaimOneResult =
       readonly pending: PendingEntry;
     };
 
+/**
+ * Where one entry stands in one group (see `EventStream.entryPlaces`), beside the group's `lastDeliveredId`:
+ * `pending` at a consumer, delivered and not acked; `done`, at or before the group's cursor and not pending: acked,
+ * dead-lettered, or passed over (the group was created, or its cursor set, past it); `unread`, after the cursor: not
+ * delivered to the group yet (never, if it is no longer in the stream).
+ */
+export type EntryPlace =
+  | {
+      readonly group: string;
+      readonly lastDeliveredId: string;
+      readonly state: 'pending';
+      readonly consumer: string;
+      readonly idleMs: number;
+      readonly deliveries: number;
+    }
+  | { readonly group: string; readonly lastDeliveredId: string; readonly state: 'done' | 'unread' };
+
+export interface EntryPlaces {
+  /** One per group, in XINFO GROUPS order (by name), up to the bound asked for. */
+  readonly places: EntryPlace[];
+  /** Groups past the bound, not looked in. */
+  readonly groupsOmitted: number;
+}
+
 export interface AutoclaimResult {
   readonly claimed: StreamEntry[];
   /**
