@@ -65,6 +65,12 @@ describe('JSON API', () => {
     // Its steps' times run forward from the append.
     const times = history.events.map((event: { ts: number }) => event.ts);
     expect(times).toEqual([...times].sort((a, b) => a - b));
+    // Where it stands now, read from Redis: acked in both groups, so done.
+    expect(history.places).toEqual([
+      { group: 'analytics', lastDeliveredId: lastId, state: 'done' },
+      { group: 'notifications', lastDeliveredId: lastId, state: 'done' },
+    ]);
+    expect(history.groupsOmitted).toBe(0);
   });
 
   it('says how much of a batch went in when it failed part-way, and those entries have their timelines', async () => {

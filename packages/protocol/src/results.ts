@@ -1,6 +1,23 @@
 import type { CommandType } from './commands.js';
 import type { DeadLetterView, EntryView, LifecycleEventView } from './server-messages.js';
 
+/**
+ * Where an entry stands in one group: `pending` at a consumer, delivered and not acked; `done`, at or before the
+ * group's cursor and not pending (acked, dead-lettered, or passed over when the group was created or set past it);
+ * `unread`, after the cursor, not yet delivered to the group.
+ */
+export type EntryPlaceView =
+  | {
+      group: string;
+      lastDeliveredId: string;
+      state: 'pending';
+      consumer: string;
+      deliveries: number;
+      /** When it was last delivered or claimed: the server's clock less the entry's XPENDING idle time. */
+      deliveredAt: number;
+    }
+  | { group: string; lastDeliveredId: string; state: 'done' | 'unread' };
+
 /** What each command answers with, on the JSON API and in a WebSocket `result` message. */
 export interface CommandResults {
   produce: { produced: number; firstId: string | null; lastId: string | null };
@@ -113,7 +130,15 @@ export interface CommandResults {
      */
     countCap: number;
   };
-  'entry.history': { id: string; entry: EntryView | null; events: LifecycleEventView[] };
+  'entry.history': {
+    id: string;
+    entry: EntryView | null;
+    events: LifecycleEventView[];
+    /** Where it stands now in each group, read from Redis with the entry: whichever process read it. */
+    places: EntryPlaceView[];
+    /** Groups past the snapshot's bound (`LIMITS.snapshotGroups`), not looked in. */
+    groupsOmitted: number;
+  };
   'group.create': {
     group: string;
     startId: string;

@@ -2,11 +2,12 @@ import {
   type Command,
   type CommandResults,
   type CommandType,
+  type EntryPlaceView,
   type EntryView,
   LIMITS,
   POISON_EVENT_TYPE,
 } from '@streamscope/protocol';
-import type { StreamEntry } from '@streamscope/streams';
+import type { EntryPlace, StreamEntry } from '@streamscope/streams';
 import { boundedText } from '../live/bounded-view.js';
 import { deadLettersWithinBudget, replayWithinBudget } from './answer-budget.js';
 import { assertRedisReady, CommandError, shuttingDown } from './command-error.js';
@@ -208,10 +209,26 @@ function handlersFor(pipeline: Pipeline): Handlers {
     'entry.history': async ({ id: given }) => {
       // `1716998413541` means `1716998413541-0` to XRANGE; the history is kept under the full form.
       const id = given.includes('-') ? given : `${given}-0`;
-      const [entry] = await stream.replay(id, id, 1);
-      return { id, entry: entry ? entryView(entry) : null, events: pipeline.history.of(id) };
+      const [[entry], { places, groupsOmitted }] = await Promise.all([
+        stream.replay(id, id, 1),
+        stream.entryPlaces(id, { maxGroups: LIMITS.snapshotGroups }),
+      ]);
+      const events = pipeline.history.of(id);
+      return {
+        id,
+        entry: entry ? entryView(entry) : null,
+        events,
+        places: places.map(placeView),
+        groupsOmitted,
+      };
     },
   };
+}
+
+function placeView(place: EntryPlace): EntryPlaceView {
+  if (place.state !== 'pending') return place;
+  const { group, lastDeliveredId, consumer, deliveries, idleMs } = place;
+  return { group, lastDeliveredId, state: 'pending', consumer, deliveries, deliveredAt: Date.now() - idleMs };
 }
 
 export function entryView(entry: StreamEntry): EntryView {

@@ -25,6 +25,9 @@ const event = (
   ts,
 });
 
+/** An `entry.history` answer for an entry not in the stream, with no steps and no groups. */
+const NOT_FOUND = { id: '', entry: null, events: [], places: [], groupsOmitted: 0 };
+
 describe('dashboard store', () => {
   beforeEach(() => {
     useDashboard.setState({
@@ -145,17 +148,42 @@ describe('dashboard store', () => {
       id: '1-0',
       entry: { id: '1-0', idMs: 1, fields: { type: 'order.paid' } },
       events: [event('1-0', 'produced', 10), event('1-0', 'delivered', 20), event('1-0', 'acked', 30)],
+      places: [{ group: 'g', lastDeliveredId: '1-0', state: 'done' }],
+      groupsOmitted: 0,
     });
     const { timeline } = useDashboard.getState();
     expect(timeline?.status).toBe('ready');
     expect(timeline?.events.map((e) => e.kind)).toEqual(['produced', 'delivered', 'acked']);
+    expect(timeline?.places).toEqual([{ group: 'g', lastDeliveredId: '1-0', state: 'done' }]);
+    expect(timeline?.placesAt).not.toBeNull();
+  });
+
+  it('takes a later answer for the open entry as where it stands now, and asks none while it loads', () => {
+    const store = useDashboard.getState();
+    store.openTimeline('1-0', 'r1');
+    store.timelineRefreshing('r2');
+    expect(useDashboard.getState().timeline?.requestId).toBe('r1');
+    store.timelineLoaded('r1', { ...NOT_FOUND, id: '1-0', events: [event('1-0', 'delivered', 20)] });
+    store.timelineRefreshing('r2');
+    const place = { group: 'g', lastDeliveredId: '1-0', state: 'done' } as const;
+    store.timelineLoaded('r2', {
+      ...NOT_FOUND,
+      id: '1-0',
+      events: [event('1-0', 'acked', 30)],
+      places: [place],
+    });
+    expect(useDashboard.getState().timeline).toMatchObject({
+      status: 'ready',
+      places: [place],
+      events: [{ kind: 'delivered' }, { kind: 'acked' }],
+    });
   });
 
   it('ignores a late history answer for an entry no longer shown', () => {
     const store = useDashboard.getState();
     store.openTimeline('1-0', 'r1');
     store.openTimeline('2-0', 'r2');
-    store.timelineLoaded('r1', { id: '1-0', entry: null, events: [event('1-0', 'produced', 1)] });
+    store.timelineLoaded('r1', { ...NOT_FOUND, id: '1-0', events: [event('1-0', 'produced', 1)] });
     expect(useDashboard.getState().timeline).toMatchObject({ id: '2-0', status: 'loading', events: [] });
   });
 
@@ -275,7 +303,7 @@ describe('dashboard store', () => {
       });
       // The timeline stays open, saying its entry went with the stream, and takes no late answer.
       expect(state.timeline).toMatchObject({ id: '1-0', deletedByReset: true, events: [], requestId: null });
-      state.timelineLoaded('r1', { id: '1-0', entry: null, events: [event('1-0', 'produced', 1)] });
+      state.timelineLoaded('r1', { ...NOT_FOUND, id: '1-0', events: [event('1-0', 'produced', 1)] });
       expect(useDashboard.getState().timeline?.events).toEqual([]);
     };
 

@@ -114,6 +114,8 @@ export interface State {
   streamReset: () => void;
   openTimeline: (id: string, requestId: string | null) => void;
   timelineLoaded: (requestId: string, result: CommandResults['entry.history']) => void;
+  /** Another `entry.history` of the open, loaded entry is on its way (see `refreshEntryPlaces`). */
+  timelineRefreshing: (requestId: string) => void;
   timelineFailed: (requestId: string | null, message: string) => void;
   closeTimeline: () => void;
 }
@@ -147,6 +149,8 @@ function forgetStream(state: State): Partial<State> {
             entry: null,
             missing: true,
             events: [],
+            places: [],
+            groupsOmitted: 0,
             deletedByReset: true,
           },
   };
@@ -282,6 +286,9 @@ export const useDashboard = create<State>()((set) => ({
         entry: null,
         missing: false,
         events: [],
+        places: [],
+        groupsOmitted: 0,
+        placesAt: null,
         deletedByReset: false,
       },
     }),
@@ -297,8 +304,18 @@ export const useDashboard = create<State>()((set) => ({
           entry: result.entry,
           missing: result.entry === null,
           events: mergeTimelineEvents(timeline.events, result.events),
+          places: result.places,
+          groupsOmitted: result.groupsOmitted,
+          placesAt: Date.now(),
         },
       };
+    }),
+
+  timelineRefreshing: (requestId) =>
+    set((state) => {
+      const { timeline } = state;
+      if (timeline === null || timeline.status !== 'ready' || timeline.deletedByReset) return {};
+      return { timeline: { ...timeline, requestId } };
     }),
 
   timelineFailed: (requestId, message) =>

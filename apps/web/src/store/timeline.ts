@@ -1,4 +1,4 @@
-import type { EntryView, LifecycleEventView, LifecycleKindView } from '@streamscope/protocol';
+import type { EntryPlaceView, EntryView, LifecycleEventView, LifecycleKindView } from '@streamscope/protocol';
 
 /** A timeline keeps at most this many steps; an entry that bounces between consumers longer is cut at the start. */
 export const TIMELINE_MAX_EVENTS = 500;
@@ -13,6 +13,12 @@ export interface TimelineState {
   /** Whether the history said the entry is gone (trimmed or never existed). */
   missing: boolean;
   events: LifecycleEventView[];
+  /** Where it stands now in each group, as Redis said in the last answer (see `refreshEntryPlaces`). */
+  places: EntryPlaceView[];
+  /** Groups the server did not look in (past its bound). */
+  groupsOmitted: number;
+  /** When `places` came, on this page's clock; `null` before the first answer. */
+  placesAt: number | null;
   /** Whether the stream was reset while it was open: the entry and its steps went with it. */
   deletedByReset: boolean;
 }

@@ -1,12 +1,12 @@
-import type { PendingRowView } from '@streamscope/protocol';
+import type { EntryPlaceView, PendingRowView } from '@streamscope/protocol';
 import { type KeyboardEvent, useEffect, useId, useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { formatClockMs, formatDuration } from '../../lib/format';
+import { formatClockMs, formatCount, formatDuration } from '../../lib/format';
 import { describeEvent, KIND_TONE } from '../../lib/lifecycle';
 import { useDashboard } from '../../store/store';
 import { FieldValue } from './FieldValue';
-import { closeEntryTimeline, FOCUSABLE } from './open-timeline';
-import { pendingByGroup, timelineLanes } from './timeline-groups';
+import { closeEntryTimeline, FOCUSABLE, refreshEntryPlaces } from './open-timeline';
+import { type GroupNow, nowByGroup, pendingByGroup, timelineLanes } from './timeline-groups';
 import './TimelinePanel.css';
 
 /**
@@ -30,11 +30,26 @@ export function TimelinePanel() {
     ),
   );
   const claimMinIdleMs = useDashboard((state) => state.snapshot?.claimMinIdleMs ?? 0);
-  const pendingNow = useMemo(() => pendingByGroup(pendingRows, openId), [pendingRows, openId]);
-  const lanes = useMemo(
-    () => timelineLanes(timeline?.events ?? [], [...pendingNow.keys()]),
-    [timeline?.events, pendingNow],
+  const places = timeline?.places ?? NO_PLACES;
+  const groupsNow = useMemo(
+    () => nowByGroup(places, pendingByGroup(pendingRows, openId)),
+    [places, pendingRows, openId],
   );
+  const lanes = useMemo(
+    () => timelineLanes(timeline?.events ?? [], [...groupsNow.keys()]),
+    [timeline?.events, groupsNow],
+  );
+
+  // Where it stands is read again once a step of it arrives, or its pending rows change (claimed, acked, listed
+  // anew): shortly after, so that a burst of steps asks once.
+  const stepCount = timeline?.events.length ?? 0;
+  const ready = timeline?.status === 'ready';
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the step count and the rows are what it waits on.
+  useEffect(() => {
+    if (!ready) return;
+    const timer = setTimeout(refreshEntryPlaces, PLACES_SETTLE_MS);
+    return () => clearTimeout(timer);
+  }, [ready, stepCount, pendingRows]);
 
   useEffect(() => {
     if (openId !== null) closeRef.current?.focus();
@@ -151,7 +166,11 @@ export function TimelinePanel() {
                 ))}
               </ol>
               {lane.group === null || timeline.deletedByReset ? null : (
-                <PendingNow row={pendingNow.get(lane.group)} claimMinIdleMs={claimMinIdleMs} />
+                <WhereNow
+                  now={groupsNow.get(lane.group)}
+                  inStream={timeline.entry !== null}
+                  claimMinIdleMs={claimMinIdleMs}
+                />
               )}
             </section>
           ),
@@ -161,7 +180,21 @@ export function TimelinePanel() {
           <p className="empty">No lifecycle steps recorded for this entry.</p>
         ) : null}
         {timeline.deletedByReset ? null : (
-          <p className="timeline-live">New steps appear here live while the panel is open.</p>
+          <>
+            {timeline.placesAt === null ? null : (
+              <p className="timeline-live">
+                Where it stands in each group was read from Redis at {formatClockMs(timeline.placesAt)}
+                {timeline.groupsOmitted > 0
+                  ? `; ${formatCount(timeline.groupsOmitted)} more groups were not looked in`
+                  : ''}
+                .{' '}
+                <button type="button" className="text-button" onClick={refreshEntryPlaces}>
+                  Read again
+                </button>
+              </p>
+            )}
+            <p className="timeline-live">New steps appear here live while the panel is open.</p>
+          </>
         )}
       </div>
     </dialog>
@@ -169,15 +202,56 @@ export function TimelinePanel() {
 }
 
 const NO_ROWS: readonly PendingRowView[] = [];
+const NO_PLACES: readonly EntryPlaceView[] = [];
+/** How long after a step, or a change of its pending rows, the timeline asks again where the entry stands. */
+const PLACES_SETTLE_MS = 150;
 
-/** Where the entry is pending in a group now, as the latest snapshot lists it; nothing when it is not listed. */
-function PendingNow({ row, claimMinIdleMs }: { row: PendingRowView | undefined; claimMinIdleMs: number }) {
-  if (row === undefined) return null;
+const deliveredTimes = (deliveries: number) => (deliveries === 1 ? 'once' : `${deliveries} times`);
+
+/**
+ * Where the entry stands in a group now: pending at a consumer, as the latest snapshot lists it (its idle time live)
+ * or as Redis said; done; or not yet delivered. Nothing before the first answer.
+ */
+function WhereNow({
+  now,
+  inStream,
+  claimMinIdleMs,
+}: {
+  now: GroupNow | undefined;
+  inStream: boolean;
+  claimMinIdleMs: number;
+}) {
+  if (now === undefined) return null;
+  if (now.source === 'snapshot') {
+    const { row } = now;
+    return (
+      <p className="timeline-now is-pending">
+        Pending now at <span className="mono">{row.consumer}</span>: idle {formatDuration(row.idleMs)},
+        delivered {deliveredTimes(row.deliveries)}
+        {row.idleMs >= claimMinIdleMs ? ', claimable (Claim or To DLQ under Pending entries)' : ''}.
+      </p>
+    );
+  }
+  const { place } = now;
+  if (place.state === 'pending')
+    return (
+      <p className="timeline-now is-pending">
+        Pending now at <span className="mono">{place.consumer}</span>: delivered{' '}
+        {deliveredTimes(place.deliveries)}, last at {formatClockMs(place.deliveredAt)}.
+      </p>
+    );
+  if (place.state === 'done')
+    return (
+      <p className="timeline-now">
+        Done here: not pending, and behind the group's cursor (acked, dead-lettered, or passed over).
+      </p>
+    );
   return (
     <p className="timeline-now">
-      Pending now at <span className="mono">{row.consumer}</span>: idle {formatDuration(row.idleMs)},
-      delivered {row.deliveries === 1 ? 'once' : `${row.deliveries} times`}
-      {row.idleMs >= claimMinIdleMs ? ', claimable (Claim or To DLQ under Pending entries)' : ''}.
+      {inStream
+        ? 'Not yet delivered to this group'
+        : 'Not delivered to this group, and no longer in the stream'}{' '}
+      (its cursor is at <span className="mono">{place.lastDeliveredId}</span>).
     </p>
   );
 }

@@ -28,6 +28,22 @@ export function openEntryTimeline(id: string): void {
 }
 
 /**
+ * Asks again where the open entry stands in each group (`entry.history`'s `places`), quietly: after a step of it
+ * arrived live, or its pending row changed, or on the reader's asking. An answer that fails leaves the last one
+ * shown, with its time; a timeline still loading, or of a stream since reset, is left alone.
+ */
+export function refreshEntryPlaces(): void {
+  const { timeline } = useDashboard.getState();
+  if (timeline === null || timeline.status !== 'ready' || timeline.deletedByReset) return;
+  const { requestId, result } = issueCommand({ type: 'entry.history', id: timeline.id }, { quiet: true });
+  useDashboard.getState().timelineRefreshing(requestId);
+  result.then(
+    (history) => useDashboard.getState().timelineLoaded(requestId, history),
+    () => {},
+  );
+}
+
+/**
  * Closes the panel and gives focus back to the control that opened it or, when a live list has replaced it
  * meanwhile, to the first control of the card or panel it was in: focus left on <body> sent a keyboard user
  * back to the top of the page. Closed (by Escape) while focus is on the page beside it, focus stays there.

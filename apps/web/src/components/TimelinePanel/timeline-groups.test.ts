@@ -1,7 +1,7 @@
 import type { LifecycleEventView } from '@streamscope/protocol';
 import { describe, expect, it } from 'vitest';
 import { pendingRowView } from '../../testing/views';
-import { pendingByGroup, timelineLanes } from './timeline-groups';
+import { nowByGroup, pendingByGroup, timelineLanes } from './timeline-groups';
 
 const step = (kind: LifecycleEventView['kind'], group: string | null, ts: number): LifecycleEventView => ({
   kind,
@@ -34,5 +34,29 @@ describe('timeline lanes', () => {
     const rows = [row('analytics', '5-0'), row('analytics', '6-0'), row('billing', '5-0')];
     expect([...pendingByGroup(rows, '5-0').keys()]).toEqual(['analytics', 'billing']);
     expect(pendingByGroup(rows, null).size).toBe(0);
+  });
+
+  it("takes where Redis placed it in each group, the snapshot's live row taking over where it lists one", () => {
+    const now = nowByGroup(
+      [
+        { group: 'analytics', lastDeliveredId: '5-0', state: 'done' },
+        { group: 'audit', lastDeliveredId: '4-0', state: 'unread' },
+        {
+          group: 'notifications',
+          lastDeliveredId: '5-0',
+          state: 'pending',
+          consumer: 'worker-b',
+          deliveries: 1,
+          deliveredAt: 1,
+        },
+      ],
+      pendingByGroup([row('notifications', '5-0'), row('billing', '5-0')], '5-0'),
+    );
+    expect([...now].map(([group, at]) => [group, at.source])).toEqual([
+      ['analytics', 'redis'],
+      ['audit', 'redis'],
+      ['notifications', 'snapshot'],
+      ['billing', 'snapshot'],
+    ]);
   });
 });
