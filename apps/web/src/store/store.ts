@@ -114,6 +114,8 @@ export interface State {
   streamReset: () => void;
   openTimeline: (id: string, requestId: string | null) => void;
   timelineLoaded: (requestId: string, result: CommandResults['entry.history']) => void;
+  /** Opens the timeline on an `entry.history` answer the page already has. */
+  timelineShown: (result: CommandResults['entry.history']) => void;
   /** Another `entry.history` of the open, loaded entry is on its way (see `refreshEntryPlaces`). */
   timelineRefreshing: (requestId: string) => void;
   timelineFailed: (requestId: string | null, message: string) => void;
@@ -153,6 +155,37 @@ function forgetStream(state: State): Partial<State> {
             groupsOmitted: 0,
             deletedByReset: true,
           },
+  };
+}
+
+/** The timeline of `id` as it opens, its history asked for by `requestId`. */
+function loadingTimeline(id: string, requestId: string | null): TimelineState {
+  return {
+    id,
+    requestId,
+    status: 'loading',
+    error: null,
+    entry: null,
+    missing: false,
+    events: [],
+    places: [],
+    groupsOmitted: 0,
+    placesAt: null,
+    deletedByReset: false,
+  };
+}
+
+/** `timeline` with its history's answer: the steps merged with those that came live meanwhile. */
+function loadedTimeline(timeline: TimelineState, result: CommandResults['entry.history']): TimelineState {
+  return {
+    ...timeline,
+    status: 'ready',
+    entry: result.entry,
+    missing: result.entry === null,
+    events: mergeTimelineEvents(timeline.events, result.events),
+    places: result.places,
+    groupsOmitted: result.groupsOmitted,
+    placesAt: Date.now(),
   };
 }
 
@@ -276,39 +309,15 @@ export const useDashboard = create<State>()((set) => ({
 
   streamReset: () => set((state) => ({ ...forgetStream(state), resetMarkDue: true })),
 
-  openTimeline: (id, requestId) =>
-    set({
-      timeline: {
-        id,
-        requestId,
-        status: 'loading',
-        error: null,
-        entry: null,
-        missing: false,
-        events: [],
-        places: [],
-        groupsOmitted: 0,
-        placesAt: null,
-        deletedByReset: false,
-      },
-    }),
+  openTimeline: (id, requestId) => set({ timeline: loadingTimeline(id, requestId) }),
+
+  timelineShown: (result) => set({ timeline: loadedTimeline(loadingTimeline(result.id, null), result) }),
 
   timelineLoaded: (requestId, result) =>
     set((state) => {
       const { timeline } = state;
       if (timeline === null || timeline.requestId !== requestId) return {};
-      return {
-        timeline: {
-          ...timeline,
-          status: 'ready',
-          entry: result.entry,
-          missing: result.entry === null,
-          events: mergeTimelineEvents(timeline.events, result.events),
-          places: result.places,
-          groupsOmitted: result.groupsOmitted,
-          placesAt: Date.now(),
-        },
-      };
+      return { timeline: loadedTimeline(timeline, result) };
     }),
 
   timelineRefreshing: (requestId) =>

@@ -1,6 +1,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import { formatCount, formatNullable, formatRate } from '../../lib/format';
 import { useDashboard } from '../../store/store';
+import { EntryLookup } from '../EntryLookup/EntryLookup';
 import { Panel } from '../Panel/Panel';
 import { Stat } from '../Stat/Stat';
 import { totalsNote } from './totals-note';
@@ -65,6 +66,7 @@ export function StreamPanel() {
           <p className="stream-totals-note">{totalsNote(groups)}</p>
         </>
       )}
+      <EntryLookup />
     </Panel>
   );
 }

@@ -243,7 +243,7 @@ function WhereNow({
   if (place.state === 'done')
     return (
       <p className="timeline-now">
-        Done here: not pending, and behind the group's cursor (acked, dead-lettered, or passed over).
+        Not pending here now, and the group's cursor is at or past it: acked, dead-lettered or passed over.
       </p>
     );
   return (

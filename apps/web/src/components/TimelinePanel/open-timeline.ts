@@ -1,3 +1,4 @@
+import type { CommandResults } from '@streamscope/protocol';
 import { issueCommand } from '../../socket/socket-client';
 import { useDashboard } from '../../store/store';
 
@@ -9,13 +10,18 @@ let returnFocusWithin: HTMLElement | null = null;
 export const FOCUSABLE =
   'button:not([disabled]), a[href], input:not([disabled]), select:not([disabled]), textarea, [tabindex="0"]';
 
-/** Opens the timeline panel for one entry and asks the server for its history (`entry.history`). */
-export function openEntryTimeline(id: string): void {
+/** Keeps where focus is, outside the panel, to give it back on close. */
+function rememberFocus(): void {
   const active = document.activeElement;
   if (!(active instanceof HTMLElement && active.closest('.timeline-panel'))) {
     returnFocusTo = active instanceof HTMLElement ? active : null;
     returnFocusWithin = returnFocusTo?.closest<HTMLElement>('article, section') ?? null;
   }
+}
+
+/** Opens the timeline panel for one entry and asks the server for its history (`entry.history`). */
+export function openEntryTimeline(id: string): void {
+  rememberFocus();
   const { requestId, result } = issueCommand({ type: 'entry.history', id });
   useDashboard.getState().openTimeline(id, requestId);
   result.then(
@@ -25,6 +31,12 @@ export function openEntryTimeline(id: string): void {
         .getState()
         .timelineFailed(requestId, error instanceof Error ? error.message : String(error)),
   );
+}
+
+/** Opens the timeline panel on a history already answered (an entry looked up by its ID). */
+export function showEntryTimeline(history: CommandResults['entry.history']): void {
+  rememberFocus();
+  useDashboard.getState().timelineShown(history);
 }
 
 /**
