@@ -15,8 +15,12 @@ test('the producer says which groups it outpaces, beside its Rate, and stops onc
   );
   // notifications keeps up, and is not named.
   await expect(behind).not.toContainText('notifications');
+  // The group's own panel says where its lag is heading: up, by about what the producer adds.
+  const catchUp = dashboard.stat(dashboard.group('analytics'), 'Catch-up');
+  await expect(catchUp).toHaveText(/^behind \+(1\d\d|2\d\d)\/s$/);
 
   await workerC.getByRole('button', { name: 'Resume worker-c' }).click();
   await expect(behind).toHaveCount(0, { timeout: 15_000 });
   await dashboard.produce.getByRole('button', { name: 'Stop', exact: true }).click();
+  await expect(catchUp).toHaveText(/^(in ~.*|caught up)$/, { timeout: 15_000 });
 });

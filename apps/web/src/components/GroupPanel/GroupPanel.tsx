@@ -20,6 +20,7 @@ import { useConsumerLayout } from './use-consumer-layout';
 import './GroupPanel.css';
 import { Stat } from '../Stat/Stat';
 import { TextField } from '../TextField/TextField';
+import { CatchUpStat } from './CatchUpStat';
 
 function RemovalNote({ removal }: { removal: RemovalOutcome }) {
   if ('goneAlready' in removal) {
@@ -135,6 +136,8 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }:
             {formatNullable(group.entriesRead)}
           </Stat>
           <Stat label="Consumers">{formatCount(consumers)}</Stat>
+          {/* Under the last-delivered ID, in the wide column: "behind +1,200/s" did not fit a narrow one. */}
+          <CatchUpStat group={group.name} lag={group.lag} />
           <Stat
             label="Oldest pending"
             // Entries pending whose IDs hold no time (another client's explicit IDs): their age is not known.

@@ -1,0 +1,24 @@
+import { useShallow } from 'zustand/react/shallow';
+import { describeLagTrend, lagTrend } from '../../lib/lag-trend';
+import { useDashboard } from '../../store/store';
+import { Stat } from '../Stat/Stat';
+
+/**
+ * When the group's lag will be gone at the pace it has been shrinking, or that it is growing or standing still (see
+ * `lagTrend`). Its own component, reading the charts' history: only this figure renders again as that moves.
+ */
+export function CatchUpStat({ group, lag }: { group: string; lag: number | null }) {
+  const { kind, text, hint } = useDashboard(
+    useShallow((state) => {
+      const trend = lagTrend(state.history, group, lag, state.resetMarks.at(-1));
+      return { kind: trend.kind, ...describeLagTrend(trend) };
+    }),
+  );
+  const tone =
+    kind === 'unknown' ? 'unknown' : kind === 'falling-behind' || kind === 'steady' ? 'is-behind' : undefined;
+  return (
+    <Stat label="Catch-up" hint={hint} tone={tone}>
+      {text}
+    </Stat>
+  );
+}
