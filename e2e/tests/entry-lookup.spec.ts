@@ -5,6 +5,13 @@ test('an entry found by its ID shows where it stands in every group, and follows
   page,
   streamscope,
 }) => {
+  // The page's own WebSocket requests for an entry's history: opening a timeline asks once, not on every snapshot.
+  let historyAsked = 0;
+  page.on('websocket', (socket) =>
+    socket.on('framesent', ({ payload }) => {
+      if (String(payload).includes('"entry.history"')) historyAsked += 1;
+    }),
+  );
   await expect(dashboard.connection).toHaveText('connected');
   const { stream, pending, timeline } = dashboard;
   const lookup = stream.getByLabel('Entry ID');
@@ -28,6 +35,10 @@ test('an entry found by its ID shows where it stands in every group, and follows
   await expect(timeline.getByText(/^Not pending here now/)).toHaveCount(1);
   await expect(timeline.getByText(/was read from Redis at/)).toBeVisible();
   await expect(stream.getByRole('alert')).toHaveCount(0);
+  // Pending, its idle time new in each of the snapshots of two seconds: where it stands is not asked again.
+  const asked = historyAsked;
+  await page.waitForTimeout(2_000);
+  expect(historyAsked - asked).toBe(0);
 
   // Claimed elsewhere (another tab, a script): the claim's steps arrive live, and where it stands is read again.
   const claimed = await page.request.post(`${streamscope.url}/api/pending/claim`, {

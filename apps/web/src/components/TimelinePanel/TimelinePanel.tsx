@@ -44,12 +44,25 @@ export function TimelinePanel() {
   // anew): shortly after, so that a burst of steps asks once.
   const stepCount = timeline?.events.length ?? 0;
   const ready = timeline?.status === 'ready';
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the step count and the rows are what it waits on.
+  // Who holds it, and how often it was delivered: not its idle time, new in every snapshot, which asked four
+  // times a second for as long as it stayed pending.
+  const holders = pendingRows.map((row) => `${row.group}/${row.consumer}/${row.deliveries}`).join(' ');
+  const seen = `${openId} ${stepCount} ${holders}`;
+  // What the last answer was of: the answer that opened the panel needs no second one at once.
+  const answered = useRef<string | null>(null);
   useEffect(() => {
-    if (!ready) return;
+    if (!ready) {
+      answered.current = null;
+      return;
+    }
+    if (answered.current === null || answered.current === seen) {
+      answered.current = seen;
+      return;
+    }
+    answered.current = seen;
     const timer = setTimeout(refreshEntryPlaces, PLACES_SETTLE_MS);
     return () => clearTimeout(timer);
-  }, [ready, stepCount, pendingRows]);
+  }, [ready, seen]);
 
   useEffect(() => {
     if (openId !== null) closeRef.current?.focus();
