@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { expect, test } from '../fixtures/test.js';
 
 test('an entry found by its ID shows where it stands in every group, and follows it as it is claimed', async ({
@@ -48,4 +49,48 @@ test('an entry found by its ID shows where it stands in every group, and follows
   await expect(timeline.getByText(/^claimed by worker-b \(attempt 2\)/)).toBeVisible();
   await expect(timeline.getByText(/^Not pending here now/)).toHaveCount(2);
   await expect(timeline.getByText(/^Pending now at/)).toHaveCount(0);
+});
+
+test('an entry pending past the rows the Pending table lists still says who holds it, and how long it idles', async ({
+  dashboard,
+  page,
+  redis,
+  streamscope,
+}) => {
+  await expect(dashboard.connection).toHaveText('connected');
+  const post = (path: string, body: unknown) =>
+    page.request.post(`${streamscope.url}/api/${path}`, { data: body });
+  expect((await post('consumer/crash', { group: 'notifications', name: 'worker-a', count: 60 })).ok()).toBe(
+    true,
+  );
+  const workerA = dashboard.consumer('notifications', 'worker-a');
+  await expect(async () => {
+    expect((await post('produce', { count: 100 })).ok()).toBe(true);
+    await expect(dashboard.stat(workerA, 'Dropped')).toHaveText('60', { timeout: 2_000 });
+  }).toPass();
+  // The newest of the 60: the snapshot lists the 50 oldest pending entries of a group.
+  const { stream } = await (await page.request.get(`${streamscope.url}/api/state`)).json();
+  const rows = execFileSync('redis-cli', [
+    '-u',
+    redis.url,
+    'XPENDING',
+    stream.key,
+    'notifications',
+    '-',
+    '+',
+    '100',
+  ])
+    .toString()
+    .trim()
+    .split('\n');
+  expect(rows).toHaveLength(60 * 4);
+  const newest = rows.at(-4) ?? '';
+  await expect(dashboard.pending.getByRole('button', { name: newest })).toHaveCount(0);
+
+  await dashboard.stream.getByLabel('Entry ID').fill(newest);
+  await dashboard.stream.getByRole('button', { name: 'Find entry' }).click();
+  const now = dashboard.timeline.getByText(/^Pending now at worker-a: idle .*, delivered once\.$/);
+  await expect(now).toBeVisible();
+  // Idle past the threshold (1.5 s here), counted on the server's clock as the snapshots come.
+  await expect(now).toContainText('claimable (XAUTOCLAIM reaches it');
 });

@@ -249,8 +249,9 @@ function WhereNow({
   if (place.state === 'pending')
     return (
       <p className="timeline-now is-pending">
-        Pending now at <span className="mono">{place.consumer}</span>: delivered{' '}
-        {deliveredTimes(place.deliveries)}, last at {formatClockMs(place.deliveredAt)}.
+        Pending now at <span className="mono">{place.consumer}</span>:{' '}
+        <UnlistedIdle deliveredAt={place.deliveredAt} claimMinIdleMs={claimMinIdleMs} />, delivered{' '}
+        {deliveredTimes(place.deliveries)}.
       </p>
     );
   if (place.state === 'done')
@@ -266,6 +267,24 @@ function WhereNow({
         : 'Not delivered to this group, and no longer in the stream'}{' '}
       (its cursor is at <span className="mono">{place.lastDeliveredId}</span>).
     </p>
+  );
+}
+
+/**
+ * The idle time of an entry pending where the snapshot does not list it (past the Pending table's rows), from when
+ * Redis said it was last delivered: both times are the server's, so the browser's clock does not come into it. Its
+ * own component: only it renders again with each snapshot.
+ */
+function UnlistedIdle({ deliveredAt, claimMinIdleMs }: { deliveredAt: number; claimMinIdleMs: number }) {
+  const serverNow = useDashboard((state) => state.snapshot?.at ?? deliveredAt);
+  const idleMs = Math.max(0, serverNow - deliveredAt);
+  return (
+    <>
+      idle {formatDuration(idleMs)}
+      {idleMs >= claimMinIdleMs
+        ? ', claimable (XAUTOCLAIM reaches it; the Pending table lists others first)'
+        : ''}
+    </>
   );
 }
 
