@@ -2,6 +2,7 @@ import { useCallback } from 'react';
 import { useCommand } from '../../hooks/use-command';
 import { formatCount } from '../../lib/format';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
+import { claimFate } from './claim-fate';
 import { focusAfterRowLeaves } from './use-rows-done-here';
 
 /** "Claim" on a pending entry: the row button's handler, and what became of the last one for the panel. */
@@ -31,12 +32,7 @@ export function useClaimByHand(markDone: (row: { group: string; id: string }) =>
         <>
           Claimed <span className="mono">{result.id}</span> of <span className="mono">{result.group}</span>{' '}
           for <span className="mono">{result.consumer}</span> from <span className="mono">{result.from}</span>{' '}
-          (delivery {formatCount(result.deliveryCount)}):{' '}
-          {result.deadLettered
-            ? 'at the delivery limit, it went to the dead letters'
-            : result.processed
-              ? 'handled and acked'
-              : 'its handler failed, or a queued crash dropped it: pending there'}
+          (delivery {formatCount(result.deliveryCount)}): {claimFate(result)}
         </>
       )}
     </ActionFeedback>

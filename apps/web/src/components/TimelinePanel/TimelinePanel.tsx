@@ -6,7 +6,8 @@ import { describeEvent, KIND_TONE } from '../../lib/lifecycle';
 import { useDashboard } from '../../store/store';
 import { FieldValue } from './FieldValue';
 import { closeEntryTimeline, FOCUSABLE, refreshEntryPlaces } from './open-timeline';
-import { type GroupNow, nowByGroup, pendingByGroup, timelineLanes } from './timeline-groups';
+import { nowByGroup, pendingByGroup, timelineLanes } from './timeline-groups';
+import { WhereNow } from './WhereNow';
 import './TimelinePanel.css';
 
 /**
@@ -179,7 +180,11 @@ export function TimelinePanel() {
                 ))}
               </ol>
               {lane.group === null || timeline.deletedByReset ? null : (
+                // Keyed by the entry: a claim's answer belongs to the entry it was of, not to the next one opened.
                 <WhereNow
+                  key={timeline.id}
+                  id={timeline.id}
+                  group={lane.group}
                   now={groupsNow.get(lane.group)}
                   inStream={timeline.entry !== null}
                   claimMinIdleMs={claimMinIdleMs}
@@ -218,75 +223,6 @@ const NO_ROWS: readonly PendingRowView[] = [];
 const NO_PLACES: readonly EntryPlaceView[] = [];
 /** How long after a step, or a change of its pending rows, the timeline asks again where the entry stands. */
 const PLACES_SETTLE_MS = 150;
-
-const deliveredTimes = (deliveries: number) => (deliveries === 1 ? 'once' : `${deliveries} times`);
-
-/**
- * Where the entry stands in a group now: pending at a consumer, as the latest snapshot lists it (its idle time live)
- * or as Redis said; done; or not yet delivered. Nothing before the first answer.
- */
-function WhereNow({
-  now,
-  inStream,
-  claimMinIdleMs,
-}: {
-  now: GroupNow | undefined;
-  inStream: boolean;
-  claimMinIdleMs: number;
-}) {
-  if (now === undefined) return null;
-  if (now.source === 'snapshot') {
-    const { row } = now;
-    return (
-      <p className="timeline-now is-pending">
-        Pending now at <span className="mono">{row.consumer}</span>: idle {formatDuration(row.idleMs)},
-        delivered {deliveredTimes(row.deliveries)}
-        {row.idleMs >= claimMinIdleMs ? ', claimable (Claim or To DLQ under Pending entries)' : ''}.
-      </p>
-    );
-  }
-  const { place } = now;
-  if (place.state === 'pending')
-    return (
-      <p className="timeline-now is-pending">
-        Pending now at <span className="mono">{place.consumer}</span>:{' '}
-        <UnlistedIdle deliveredAt={place.deliveredAt} claimMinIdleMs={claimMinIdleMs} />, delivered{' '}
-        {deliveredTimes(place.deliveries)}.
-      </p>
-    );
-  if (place.state === 'done')
-    return (
-      <p className="timeline-now">
-        Not pending here now, and the group's cursor is at or past it: acked, dead-lettered or passed over.
-      </p>
-    );
-  return (
-    <p className="timeline-now">
-      {inStream
-        ? 'Not yet delivered to this group'
-        : 'Not delivered to this group, and no longer in the stream'}{' '}
-      (its cursor is at <span className="mono">{place.lastDeliveredId}</span>).
-    </p>
-  );
-}
-
-/**
- * The idle time of an entry pending where the snapshot does not list it (past the Pending table's rows), from when
- * Redis said it was last delivered: both times are the server's, so the browser's clock does not come into it. Its
- * own component: only it renders again with each snapshot.
- */
-function UnlistedIdle({ deliveredAt, claimMinIdleMs }: { deliveredAt: number; claimMinIdleMs: number }) {
-  const serverNow = useDashboard((state) => state.snapshot?.at ?? deliveredAt);
-  const idleMs = Math.max(0, serverNow - deliveredAt);
-  return (
-    <>
-      idle {formatDuration(idleMs)}
-      {idleMs >= claimMinIdleMs
-        ? ', claimable (XAUTOCLAIM reaches it; the Pending table lists others first)'
-        : ''}
-    </>
-  );
-}
 
 /**
  * Tab from the panel's last control goes to its first, and Shift+Tab from its first to its last. Not a modal

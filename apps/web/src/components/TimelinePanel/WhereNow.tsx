@@ -1,0 +1,159 @@
+import { useShallow } from 'zustand/react/shallow';
+import { useCommand } from '../../hooks/use-command';
+import { formatCount, formatDuration } from '../../lib/format';
+import { useDashboard } from '../../store/store';
+import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
+import { claimFate } from '../PendingPanel/claim-fate';
+import { optionsFromKeys, rowClaimTarget, targetOptionKeys } from '../PendingPanel/target-options';
+import type { GroupNow } from './timeline-groups';
+
+const deliveredTimes = (deliveries: number) => (deliveries === 1 ? 'once' : `${deliveries} times`);
+
+interface WhereNowProps {
+  /** The entry, and the group whose lane this closes. */
+  id: string;
+  group: string;
+  now: GroupNow | undefined;
+  inStream: boolean;
+  claimMinIdleMs: number;
+}
+
+/**
+ * Where the entry stands in a group now: pending at a consumer, as the latest snapshot lists it (its idle time live)
+ * or as Redis said; done; or not yet delivered. Nothing before the first answer.
+ */
+export function WhereNow(props: WhereNowProps) {
+  // Here, not with the button: the answer stays once the claimed entry is no longer pending and the button is gone.
+  const claim = useCommand<'pending.claim'>();
+  const { result } = claim;
+  const onClaim = (consumer: string) =>
+    void claim.run({ type: 'pending.claim', group: props.group, id: props.id, consumer });
+  return (
+    <>
+      <StandsNow {...props} onClaim={onClaim} claiming={claim.pending} />
+      <ActionFeedback error={claim.error} at={claim.answeredAt}>
+        {result === null ? null : (
+          <>
+            Claimed for <span className="mono">{result.consumer}</span> from{' '}
+            <span className="mono">{result.from}</span> (delivery {formatCount(result.deliveryCount)}):{' '}
+            {claimFate(result)}
+          </>
+        )}
+      </ActionFeedback>
+    </>
+  );
+}
+
+interface ClaimAction {
+  /** Claims the entry for that consumer of the group. */
+  onClaim: (consumer: string) => void;
+  claiming: boolean;
+}
+
+function StandsNow({
+  group,
+  now,
+  inStream,
+  claimMinIdleMs,
+  onClaim,
+  claiming,
+}: Omit<WhereNowProps, 'id'> & ClaimAction) {
+  if (now === undefined) return null;
+  if (now.source === 'snapshot') {
+    const { row } = now;
+    return (
+      <PendingHere
+        group={group}
+        consumer={row.consumer}
+        deliveries={row.deliveries}
+        idleMs={row.idleMs}
+        claimable={row.idleMs >= claimMinIdleMs}
+        onClaim={onClaim}
+        claiming={claiming}
+      />
+    );
+  }
+  const { place } = now;
+  if (place.state === 'pending')
+    return (
+      <UnlistedPending
+        group={group}
+        consumer={place.consumer}
+        deliveries={place.deliveries}
+        deliveredAt={place.deliveredAt}
+        claimMinIdleMs={claimMinIdleMs}
+        onClaim={onClaim}
+        claiming={claiming}
+      />
+    );
+  if (place.state === 'done')
+    return (
+      <p className="timeline-now">
+        Not pending here now, and the group's cursor is at or past it: acked, dead-lettered or passed over.
+      </p>
+    );
+  return (
+    <p className="timeline-now">
+      {inStream
+        ? 'Not yet delivered to this group'
+        : 'Not delivered to this group, and no longer in the stream'}{' '}
+      (its cursor is at <span className="mono">{place.lastDeliveredId}</span>).
+    </p>
+  );
+}
+
+/**
+ * An entry pending where the snapshot does not list it (past the Pending table's rows): its idle time from when
+ * Redis said it was last delivered, both times the server's, so the browser's clock does not come into it. Its own
+ * component: only it renders again with each snapshot.
+ */
+function UnlistedPending({
+  deliveredAt,
+  claimMinIdleMs,
+  ...pending
+}: Omit<PendingHereProps, 'idleMs' | 'claimable'> & { deliveredAt: number; claimMinIdleMs: number }) {
+  const serverNow = useDashboard((state) => state.snapshot?.at ?? deliveredAt);
+  const idleMs = Math.max(0, serverNow - deliveredAt);
+  return <PendingHere {...pending} idleMs={idleMs} claimable={idleMs >= claimMinIdleMs} />;
+}
+
+interface PendingHereProps extends ClaimAction {
+  group: string;
+  consumer: string;
+  deliveries: number;
+  idleMs: number;
+  claimable: boolean;
+}
+
+/**
+ * Pending at a consumer, and, once idle past the claim threshold, a button that claims it for a healthy peer of
+ * this server (`pending.claim`), which handles and acks it: an entry found by its ID deep in a long pending list,
+ * which the Pending table does not list, can be taken from here.
+ */
+function PendingHere({
+  group,
+  consumer,
+  deliveries,
+  idleMs,
+  claimable,
+  onClaim,
+  claiming,
+}: PendingHereProps) {
+  const optionKeys = useDashboard(useShallow((state) => targetOptionKeys(state.snapshot?.groups ?? [])));
+  const claimFor = claimable ? rowClaimTarget(optionsFromKeys(optionKeys), null, { group, consumer }) : null;
+  return (
+    <p className="timeline-now is-pending">
+      Pending now at <span className="mono">{consumer}</span>: idle {formatDuration(idleMs)}, delivered{' '}
+      {deliveredTimes(deliveries)}
+      {claimable ? ', claimable' : ''}.
+      {claimFor === null ? null : (
+        <>
+          {' '}
+          <button type="button" className="small" aria-busy={claiming} onClick={() => onClaim(claimFor)}>
+            Claim for {claimFor}
+          </button>
+        </>
+      )}
+    </p>
+  );
+}
