@@ -206,7 +206,7 @@ export function TimelinePanel() {
                   ? `; ${formatCount(timeline.groupsOmitted)} more groups were not looked in`
                   : ''}
                 .{' '}
-                <button type="button" className="text-button" onClick={refreshEntryPlaces}>
+                <button type="button" className="small" onClick={refreshEntryPlaces}>
                   Read again
                 </button>
               </p>
