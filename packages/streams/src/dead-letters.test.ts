@@ -4,6 +4,7 @@ import {
   type EventFields,
   EventStream,
   GroupNotFoundError,
+  LETTER_META_CHARS,
   NoRoomError,
   NothingToRequeueError,
   RequeueRefusedError,
@@ -417,6 +418,42 @@ describe('dead-letter stream', () => {
     expect(await deadLetters.send(id, info)).toBeNull();
     expect(await deadLetters.length()).toBe(1);
     expect((await stream.pendingSummary('g')).count).toBe(0);
+  });
+
+  it("finds one entry's letters, in every group that wrote one, without their payloads", async () => {
+    const { stream, deadLetters } = setUp();
+    await stream.ensureGroup('g', '0-0');
+    await stream.ensureGroup('h', '0-0');
+    const [first = '', second = '', third = ''] = await stream.produceBatch(
+      Array.from({ length: 3 }, (_, n) => ({ type: 'order.placed', payload: { n } })),
+    );
+    const entries = await stream.consume('g', 'w', 3, 10);
+    await stream.consume('h', 'v', 3, 10);
+    const fields = (id: string) => entries.find((entry) => entry.id === id)?.fields ?? null;
+    const letter = (id: string, group: string, reason: string) =>
+      deadLetters.send(id, { group, consumer: 'w', deliveryCount: 5, reason, fields: fields(id) });
+    await letter(first, 'g', 'x'.repeat(LETTER_META_CHARS + 500));
+    await letter(second, 'g', 'bad payload');
+    await letter(second, 'h', 'bad payload too');
+
+    const { letters, complete } = await deadLetters.lettersOf(second);
+    expect(complete).toBe(true);
+    expect(letters.map(({ originalId, group, reason }) => [originalId, group, reason])).toEqual([
+      [second, 'g', 'bad payload'],
+      [second, 'h', 'bad payload too'],
+    ]);
+    expect(letters[0]).not.toHaveProperty('fields');
+    expect(await deadLetters.lettersOf(third)).toEqual({ letters: [], complete: true });
+    // A long reason comes back cut, marked so.
+    const [long] = (await deadLetters.lettersOf(first)).letters;
+    expect(long?.reason).toHaveLength(LETTER_META_CHARS + 1);
+    expect(long?.reason.endsWith('…')).toBe(true);
+    // Bounded: the letters it may read, and those it may return.
+    expect(await deadLetters.lettersOf(second, { scanMax: 1 })).toEqual({ letters: [], complete: false });
+    const firstOnly = await deadLetters.lettersOf(second, { max: 1 });
+    expect([firstOnly.letters.length, firstOnly.complete]).toEqual([1, false]);
+    await expect(deadLetters.lettersOf('soon')).rejects.toThrow(/originalId must be a stream ID/);
+    await expect(deadLetters.lettersOf(second, { scanMax: 0 })).rejects.toThrow(/scanMax must be/);
   });
 
   it('dead-letters one pending entry by hand with its consumer and delivery count, acked in the same step', async () => {

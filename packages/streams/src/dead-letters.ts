@@ -21,7 +21,7 @@ import { type AutoclaimOptions, assertEventStream, type EventStream } from './ev
 import { InProcessPeers } from './in-process-peers.js';
 import { type BoundedRow, parseFlatEntries, setField } from './replies.js';
 import { assertEntryId, entryIdTime, fullEntryId, isBeyondIdSpace, nextEntryId, show } from './stream-ids.js';
-import { BOUNDED_READ_COMMAND, libraryScript } from './stream-scripts.js';
+import { BOUNDED_READ_COMMAND, LETTERS_OF_COMMAND, libraryScript } from './stream-scripts.js';
 import type { AutoclaimResult, EventFields, HandoverResult, PendingEntry } from './types.js';
 
 export type {
@@ -47,6 +47,12 @@ export interface DeadLetterInfo {
    */
   readonly stillPending?: boolean | undefined;
 }
+
+/** A letter's own fields, without its payload (see `DeadLetters.lettersOf`). */
+export type DeadLetterMeta = Omit<DeadLetter, 'fields'>;
+
+/** The characters `lettersOf` keeps of a letter's own values: a handler's error message may run long. */
+export const LETTER_META_CHARS = 1_000;
 
 export interface DeadLetter extends Omit<DeadLetterInfo, 'fields'> {
   /** Its ID in the dead-letter stream. */
@@ -333,6 +339,47 @@ export class DeadLetters {
     const read = libraryScript(this.#stream.redis, BOUNDED_READ_COMMAND);
     const start = { order: 'newest', bound: end, letters: true } as const;
     return readBounded(read, this.key, start, count, bounds, boundedLetter);
+  }
+
+  /**
+   * The letters of one entry (dead-lettered in one group or in several), oldest first, without their payloads: read
+   * in one script from the original ID's millisecond on (no letter of it is older), up to `scanMax` letters, and
+   * `complete` false when that bound, or `max` found, stopped it short. Each of a letter's own values is cut at
+   * {@link LETTER_META_CHARS} characters.
+   * @example
+   *   const { letters } = await dlq.lettersOf('1712345678901-0');
+   *   for (const letter of letters) console.log(letter.group, letter.reason);
+   */
+  async lettersOf(
+    originalId: string,
+    { scanMax = DEAD_LETTERS_MAXLEN, max = 20 }: { readonly scanMax?: number; readonly max?: number } = {},
+  ): Promise<{ letters: DeadLetterMeta[]; complete: boolean }> {
+    assertEntryId(originalId, 'originalId');
+    assertInteger(scanMax, 'scanMax', 1);
+    assertInteger(max, 'max', 1);
+    const whole = fullEntryId(originalId);
+    const lettersOf = libraryScript(this.#stream.redis, LETTERS_OF_COMMAND);
+    const [found, complete] = (await redisCommand('XRANGE (dead letters)', () =>
+      lettersOf(
+        this.key,
+        whole,
+        String(entryIdTime(whole)),
+        String(scanMax),
+        String(max),
+        String(LETTER_META_CHARS),
+      ),
+    )) as [unknown, unknown];
+    const letters = parseFlatEntries(found).map(({ id, flat }): DeadLetterMeta => {
+      const { fields: _payload, ...letter } = toDeadLetter(id, flat);
+      const cut = (text: string) => cutText(text, LETTER_META_CHARS);
+      return {
+        ...letter,
+        group: cut(letter.group),
+        consumer: cut(letter.consumer),
+        reason: cut(letter.reason),
+      };
+    });
+    return { letters, complete: Number(complete) === 1 };
   }
 
   async length(): Promise<number> {

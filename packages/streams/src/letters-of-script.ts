@@ -1,0 +1,31 @@
+import { PRECUT_PRELUDE } from './bounded-read-script.js';
+
+// KEYS: dead-letter stream. ARGV: the original entry's ID (whole), the ID to read from (the original's millisecond:
+// no letter of it is older), the most letters to read, the most to return, the characters to keep of each value.
+// The letters of one entry, found by their first field (dlq_original_id, as DeadLetters writes it), oldest first:
+// per letter its ID and its own fields (up to the first that is not one), each value shortened as PRECUT_PRELUDE
+// does, never its payload. Returns { letters, 1 when every letter from the start was read }.
+export const LETTERS_OF_LUA = `#!lua flags=no-writes
+${PRECUT_PRELUDE}
+local original, start = ARGV[1], ARGV[2]
+local left, most, maxChars = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local found = {}
+while left > 0 do
+  local page = redis.call('XRANGE', KEYS[1], start, '+', 'COUNT', math.min(left, 500))
+  if #page == 0 then return { found, 1 } end
+  for _, letter in ipairs(page) do
+    local flat = letter[2]
+    if flat[1] == 'dlq_original_id' and flat[2] == original then
+      local meta = {}
+      for at = 1, math.min(#flat, 12) do
+        meta[at] = precut(flat[at], maxChars)
+      end
+      found[#found + 1] = { letter[1], meta }
+      if #found >= most then return { found, 0 } end
+    end
+  end
+  left = left - #page
+  start = '(' .. page[#page][1]
+end
+return { found, 0 }
+`;
