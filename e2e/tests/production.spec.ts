@@ -73,6 +73,17 @@ test('a poison pill reaches the dead-letter stream while the rest flows; requeue
   expect(metrics).toMatch(/streamscope_dead_lettered_total\{group="notifications"\} 1/);
   expect(metrics).toMatch(/streamscope_dead_lettered_total\{group="analytics"\} 1/);
 
+  // Found by its ID, its timeline says where it is now in each group: in the dead letters, and why.
+  await dashboard.stream.getByLabel('Entry ID').fill(poisonId);
+  await dashboard.stream.getByRole('button', { name: 'Find entry' }).click();
+  const lettered = dashboard.timeline.getByText(
+    /^In the dead letters as \d+-\d+, from worker-\w at delivery 3:/,
+  );
+  await expect(lettered).toHaveCount(2);
+  await expect(lettered.first()).toContainText('poison pill: this handler always fails');
+  await page.keyboard.press('Escape');
+  await expect(dashboard.timeline).toHaveCount(0);
+
   // With the reaper off, a requeued pill is delivered once more, fails, and stays pending.
   for (const group of groups) await page.getByLabel(`Auto-reap ${group}`).uncheck();
   await letters

@@ -163,6 +163,21 @@ describe('production semantics', () => {
     });
     const history = await json(post('/api/entry/history', { id: firstId }));
     expect(history.events.at(-1)).toMatchObject({ kind: 'dead-lettered', reason: 'dead-lettered by hand' });
+    // Its letter, found in the dead-letter stream itself, beside where it stands: acked in its group.
+    expect(history.letters).toEqual([
+      {
+        id: parked.letterId,
+        group: 'notifications',
+        consumer: 'worker-a',
+        deliveryCount: 1,
+        reason: 'dead-lettered by hand',
+        ts: expect.any(Number),
+      },
+    ]);
+    expect(history.lettersComplete).toBe(true);
+    expect(history.places.find((place: { group: string }) => place.group === 'notifications')).toMatchObject({
+      state: 'done',
+    });
 
     // Parked already: not pending any more, and a group that never had it says so too.
     const again = await post('/api/pending/deadletter', { group: 'notifications', id: firstId });

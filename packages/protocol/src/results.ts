@@ -18,6 +18,17 @@ export type EntryPlaceView =
     }
   | { group: string; lastDeliveredId: string; state: 'done' | 'unread' };
 
+/** An entry's letter in the dead-letter stream, without its payload (see `entry.history`). */
+export interface EntryLetterView {
+  /** The letter's own ID in the dead-letter stream. */
+  id: string;
+  group: string;
+  consumer: string;
+  deliveryCount: number | null;
+  reason: string;
+  ts: number;
+}
+
 /** What each command answers with, on the JSON API and in a WebSocket `result` message. */
 export interface CommandResults {
   produce: { produced: number; firstId: string | null; lastId: string | null };
@@ -138,6 +149,10 @@ export interface CommandResults {
     places: EntryPlaceView[];
     /** Groups past the snapshot's bound (`LIMITS.snapshotGroups`), not looked in. */
     groupsOmitted: number;
+    /** Its letters in the dead-letter stream, one per group that dead-lettered it, oldest first. */
+    letters: EntryLetterView[];
+    /** Whether the dead letters were searched through: `false` when the search's bound stopped it short. */
+    lettersComplete: boolean;
   };
   'group.create': {
     group: string;

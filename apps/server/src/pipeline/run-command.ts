@@ -209,17 +209,19 @@ function handlersFor(pipeline: Pipeline): Handlers {
     'entry.history': async ({ id: given }) => {
       // `1716998413541` means `1716998413541-0` to XRANGE; the history is kept under the full form.
       const id = given.includes('-') ? given : `${given}-0`;
-      const [[entry], { places, groupsOmitted }] = await Promise.all([
+      const [[entry], { places, groupsOmitted }, lettered] = await Promise.all([
         stream.replay(id, id, 1),
         stream.entryPlaces(id, { maxGroups: LIMITS.snapshotGroups }),
+        pipeline.deadLetters.lettersOf(id),
       ]);
-      const events = pipeline.history.of(id);
       return {
         id,
         entry: entry ? entryView(entry) : null,
-        events,
+        events: pipeline.history.of(id),
         places: places.map(placeView),
         groupsOmitted,
+        letters: lettered.letters.map(({ originalId: _id, ...letter }) => letter),
+        lettersComplete: lettered.complete,
       };
     },
   };

@@ -26,7 +26,15 @@ const event = (
 });
 
 /** An `entry.history` answer for an entry not in the stream, with no steps and no groups. */
-const NOT_FOUND = { id: '', entry: null, events: [], places: [], groupsOmitted: 0 };
+const NOT_FOUND = {
+  id: '',
+  entry: null,
+  events: [],
+  places: [],
+  groupsOmitted: 0,
+  letters: [],
+  lettersComplete: true,
+};
 
 describe('dashboard store', () => {
   beforeEach(() => {
@@ -150,6 +158,8 @@ describe('dashboard store', () => {
       events: [event('1-0', 'produced', 10), event('1-0', 'delivered', 20), event('1-0', 'acked', 30)],
       places: [{ group: 'g', lastDeliveredId: '1-0', state: 'done' }],
       groupsOmitted: 0,
+      letters: [],
+      lettersComplete: true,
     });
     const { timeline } = useDashboard.getState();
     expect(timeline?.status).toBe('ready');

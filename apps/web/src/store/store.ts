@@ -153,6 +153,7 @@ function forgetStream(state: State): Partial<State> {
             events: [],
             places: [],
             groupsOmitted: 0,
+            letters: [],
             deletedByReset: true,
           },
   };
@@ -170,6 +171,8 @@ function loadingTimeline(id: string, requestId: string | null): TimelineState {
     events: [],
     places: [],
     groupsOmitted: 0,
+    letters: [],
+    lettersComplete: true,
     placesAt: null,
     deletedByReset: false,
   };
@@ -185,6 +188,8 @@ function loadedTimeline(timeline: TimelineState, result: CommandResults['entry.h
     events: mergeTimelineEvents(timeline.events, result.events),
     places: result.places,
     groupsOmitted: result.groupsOmitted,
+    letters: result.letters,
+    lettersComplete: result.lettersComplete,
     placesAt: Date.now(),
   };
 }

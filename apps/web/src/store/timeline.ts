@@ -1,4 +1,10 @@
-import type { EntryPlaceView, EntryView, LifecycleEventView, LifecycleKindView } from '@streamscope/protocol';
+import type {
+  EntryLetterView,
+  EntryPlaceView,
+  EntryView,
+  LifecycleEventView,
+  LifecycleKindView,
+} from '@streamscope/protocol';
 
 /** A timeline keeps at most this many steps; an entry that bounces between consumers longer is cut at the start. */
 export const TIMELINE_MAX_EVENTS = 500;
@@ -17,6 +23,10 @@ export interface TimelineState {
   places: EntryPlaceView[];
   /** Groups the server did not look in (past its bound). */
   groupsOmitted: number;
+  /** Its letters in the dead-letter stream, as the last answer found them. */
+  letters: EntryLetterView[];
+  /** Whether that search went through every letter since the entry's time (see `DeadLetters.lettersOf`). */
+  lettersComplete: boolean;
   /** When `places` came, on this page's clock; `null` before the first answer. */
   placesAt: number | null;
   /** Whether the stream was reset while it was open: the entry and its steps went with it. */

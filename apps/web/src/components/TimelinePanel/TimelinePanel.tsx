@@ -1,4 +1,4 @@
-import type { EntryPlaceView, PendingRowView } from '@streamscope/protocol';
+import type { EntryLetterView, EntryPlaceView, PendingRowView } from '@streamscope/protocol';
 import { type KeyboardEvent, useEffect, useId, useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { formatClockMs, formatCount, formatDuration } from '../../lib/format';
@@ -36,9 +36,11 @@ export function TimelinePanel() {
     () => nowByGroup(places, pendingByGroup(pendingRows, openId)),
     [places, pendingRows, openId],
   );
+  const letters = timeline?.letters ?? NO_LETTERS;
   const lanes = useMemo(
-    () => timelineLanes(timeline?.events ?? [], [...groupsNow.keys()]),
-    [timeline?.events, groupsNow],
+    () =>
+      timelineLanes(timeline?.events ?? [], [...groupsNow.keys(), ...letters.map((letter) => letter.group)]),
+    [timeline?.events, groupsNow, letters],
   );
 
   // Where it stands is read again once a step of it arrives, or its pending rows change (claimed, acked, listed
@@ -186,6 +188,7 @@ export function TimelinePanel() {
                   id={timeline.id}
                   group={lane.group}
                   now={groupsNow.get(lane.group)}
+                  letters={letters.filter((letter) => letter.group === lane.group)}
                   inStream={timeline.entry !== null}
                   claimMinIdleMs={claimMinIdleMs}
                 />
@@ -205,6 +208,9 @@ export function TimelinePanel() {
                 {timeline.groupsOmitted > 0
                   ? `; ${formatCount(timeline.groupsOmitted)} more groups were not looked in`
                   : ''}
+                {timeline.lettersComplete
+                  ? ''
+                  : '; the dead letters were searched only in part (a bound on how many one look reads)'}
                 .{' '}
                 <button type="button" className="small" onClick={refreshEntryPlaces}>
                   Read again
@@ -221,6 +227,7 @@ export function TimelinePanel() {
 
 const NO_ROWS: readonly PendingRowView[] = [];
 const NO_PLACES: readonly EntryPlaceView[] = [];
+const NO_LETTERS: readonly EntryLetterView[] = [];
 /** How long after a step, or a change of its pending rows, the timeline asks again where the entry stands. */
 const PLACES_SETTLE_MS = 150;
 

@@ -1,3 +1,4 @@
+import type { EntryLetterView } from '@streamscope/protocol';
 import { useShallow } from 'zustand/react/shallow';
 import { useCommand } from '../../hooks/use-command';
 import { formatCount, formatDuration } from '../../lib/format';
@@ -14,6 +15,8 @@ interface WhereNowProps {
   id: string;
   group: string;
   now: GroupNow | undefined;
+  /** Its letters in the dead-letter stream written for this group. */
+  letters: readonly EntryLetterView[];
   inStream: boolean;
   claimMinIdleMs: number;
 }
@@ -53,11 +56,26 @@ interface ClaimAction {
 function StandsNow({
   group,
   now,
+  letters,
   inStream,
   claimMinIdleMs,
   onClaim,
   claiming,
 }: Omit<WhereNowProps, 'id'> & ClaimAction) {
+  // Dead-lettered, it is acked here: the letter says more than "not pending" would.
+  if (letters.length > 0 && (now === undefined || now.source === 'redis') && now?.place.state !== 'pending')
+    return (
+      <>
+        {letters.map((letter) => (
+          <p key={letter.id} className="timeline-now is-lettered">
+            In the dead letters as <span className="mono">{letter.id}</span>, from{' '}
+            <span className="mono">{letter.consumer}</span>
+            {letter.deliveryCount === null ? '' : ` at delivery ${formatCount(letter.deliveryCount)}`}:{' '}
+            {letter.reason}.
+          </p>
+        ))}
+      </>
+    );
   if (now === undefined) return null;
   if (now.source === 'snapshot') {
     const { row } = now;
