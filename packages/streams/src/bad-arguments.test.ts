@@ -127,6 +127,16 @@ describe('bad arguments are rejected with a clear message before any Redis call'
     await rejects(() => stream.claim('g', 'c', ['-1'], 0), /every id must be a stream ID/);
     await rejects(() => stream.claimOne('g', '+', 'c'), /id must be a stream ID/);
     await rejects(() => stream.entryPlaces('latest'), /id must be a stream ID/);
+    await rejects(
+      () => stream.findByField('order_id', 'o-1', { before: 'now' }),
+      /before must be a stream ID/,
+    );
+    await rejects(() => stream.findByField('', 'o-1'), /field must be a non-empty string/);
+    await rejects(() => stream.findByField('order_id', 'o-1', { readMax: 0 }), /readMax must be/);
+    await rejects(
+      () => stream.findByField('order_id', 'o-1', { limit: 3 } as never),
+      /unknown option "limit"/,
+    );
     await rejects(() => stream.autoclaim('g', 'c', { startId: '+' }), /startId must be a stream ID/);
     await rejects(() => stream.trimMinid('1-x'), /minId must be a stream ID/);
     await rejects(() => stream.consumeOwnPel('g', 'c', 1, '>'), /afterId must be a stream ID/);

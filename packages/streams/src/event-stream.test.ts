@@ -535,6 +535,41 @@ describe('EventStream claiming', () => {
     });
   });
 
+  it('findByField finds the entries holding a value, newest first, and says where to search on from', async () => {
+    const stream = newStream({ maxlenApprox: null });
+    expect(await stream.findByField('order_id', 'o-1')).toEqual({ matches: [], read: 0, stoppedAt: null });
+    const ids = await stream.produceBatch(
+      Array.from({ length: 500 }, (_, n) => ({ type: `t${n}`, payload: order(n % 250) })),
+    );
+    // o-7 is in entries 7 and 257; the first field of a name is the one that counts.
+    const found = await stream.findByField('order_id', 'o-7');
+    expect(found).toEqual({
+      matches: [
+        { id: ids[257], type: 't257' },
+        { id: ids[7], type: 't7' },
+      ],
+      read: 500,
+      stoppedAt: null,
+    });
+    // Bounded by the entries it reads: the newest 300 hold only the later one; on from where it stopped.
+    const first = await stream.findByField('order_id', 'o-7', { readMax: 300 });
+    expect(first.matches.map((match) => match.id)).toEqual([ids[257]]);
+    expect([first.read, first.stoppedAt]).toEqual([300, ids[200]]);
+    const rest = await stream.findByField('order_id', 'o-7', { before: first.stoppedAt ?? '' });
+    expect(rest.matches.map((match) => match.id)).toEqual([ids[7]]);
+    // Bounded by the matches it returns, and by bytes read: the first entry is always read.
+    expect((await stream.findByField('customer', 'alice', { max: 3 })).matches).toHaveLength(3);
+    const small = await stream.findByField('customer', 'alice', { readBytes: 1 });
+    expect([small.read, small.matches.length, small.stoppedAt]).toEqual([1, 1, ids[499]]);
+    // No such value, no such field; a type is cut as asked.
+    expect((await stream.findByField('customer', 'bob')).matches).toEqual([]);
+    expect((await stream.findByField('nope', 'o-7')).matches).toEqual([]);
+    await stream.produce('x'.repeat(50), { order_id: 'o-long' });
+    expect((await stream.findByField('order_id', 'o-long', { typeChars: 10 })).matches[0]?.type).toBe(
+      `${'x'.repeat(10)}…`,
+    );
+  });
+
   it('handoverPending moves a whole PEL, page by page, without bumping delivery counts', async () => {
     const stream = newStream({ maxlenApprox: null });
     await stream.ensureGroup('g', '0-0');

@@ -34,6 +34,7 @@ import {
   parseConsumers,
   parseEntries,
   parseEntryPlaces,
+  parseFoundEntries,
   parseGroups,
   parsePendingDetail,
   parsePendingSummary,
@@ -59,6 +60,7 @@ import {
   CLAIM_ONE_COMMAND,
   COUNT_RANGE_COMMAND,
   ENTRY_PLACES_COMMAND,
+  FIND_BY_FIELD_COMMAND,
   libraryScript,
   NEWEST_AFTER_COMMAND,
   PRODUCE_BATCH_COMMAND,
@@ -76,6 +78,7 @@ import type {
   EntryPlaces,
   EventInput,
   EventPayload,
+  FoundEntries,
   GroupInfo,
   HandoverResult,
   OwnPelRead,
@@ -103,6 +106,27 @@ export interface TrimOptions {
   /** `~` trimming releases whole macro-nodes only: far cheaper, and what a retention guardrail wants. */
   readonly approx?: boolean;
 }
+
+export interface FindByFieldOptions {
+  /** Search from the entry before this ID (a previous search's `stoppedAt`); from the newest by default. */
+  readonly before?: string;
+  /** The most entries one search reads (2,000). */
+  readonly readMax?: number;
+  /** The most bytes of entries one search reads, each whole (4 MiB); the first is always read. */
+  readonly readBytes?: number;
+  /** The most matches it returns (20). */
+  readonly max?: number;
+  /** The characters kept of each match's type (200). */
+  readonly typeChars?: number;
+}
+
+const FIND_BY_FIELD_OPTIONS = optionNames<FindByFieldOptions>({
+  before: true,
+  readMax: true,
+  readBytes: true,
+  max: true,
+  typeChars: true,
+});
 
 const PENDING_DETAIL_OPTIONS = optionNames<PendingDetailOptions>({
   start: true,
@@ -770,6 +794,43 @@ export class EventStream {
     const entryPlaces = this.#script(ENTRY_PLACES_COMMAND);
     const reply = await redisCommand('XPENDING', () => entryPlaces(this.streamKey, whole, String(maxGroups)));
     return parseEntryPlaces(reply, whole);
+  }
+
+  /**
+   * The entries holding `value` in field `field`, newest first, from `before` (an ID, excluded) or the newest on: how
+   * to find an order's entry by its `order_id` when its stream ID is not known. One script reads up to `readMax`
+   * entries and `readBytes` of them (each whole, as Redis must), stopping once `max` match; `stoppedAt` is the last
+   * ID it read when it stopped before the stream's oldest entry, to search on from. Each type is cut at `typeChars`.
+   * @example
+   *   const { matches, stoppedAt } = await stream.findByField('order_id', 'o-1234');
+   */
+  async findByField(field: string, value: string, options: FindByFieldOptions = {}): Promise<FoundEntries> {
+    assertOptions(options, 'findByField options', FIND_BY_FIELD_OPTIONS);
+    const { before, readMax = 2_000, readBytes = 4 * 1024 * 1024, max = 20, typeChars = 200 } = options;
+    assertName(field, 'field');
+    if (typeof value !== 'string')
+      throw new StreamArgumentError(`value must be a string, got ${show(value)}`);
+    if (before !== undefined) assertEntryId(before, 'before');
+    assertInteger(readMax, 'readMax', 1);
+    assertInteger(readBytes, 'readBytes', 1);
+    assertInteger(max, 'max', 1);
+    assertInteger(typeChars, 'typeChars', 1);
+    const end = before === undefined ? '+' : `(${fullEntryId(before)}`;
+    if (isBeyondIdSpace('-', end)) return { matches: [], read: 0, stoppedAt: null };
+    const find = this.#script(FIND_BY_FIELD_COMMAND);
+    const reply = await redisCommand('XREVRANGE', () =>
+      find(
+        this.streamKey,
+        field,
+        value,
+        end,
+        String(readMax),
+        String(max),
+        String(typeChars),
+        String(readBytes),
+      ),
+    );
+    return parseFoundEntries(reply, (type, shortened) => cutText(type, typeChars, shortened));
   }
 
   /** Deletes the stream key with all its groups; true when it existed. */

@@ -60,6 +60,7 @@ export {
 export {
   type AutoclaimOptions,
   EventStream,
+  type FindByFieldOptions,
   type PendingDetailOptions,
   type TrimOptions,
 } from './event-stream.js';

@@ -10,6 +10,7 @@ import type {
   EntryPlace,
   EntryPlaces,
   EventFields,
+  FoundEntries,
   GroupInfo,
   PendingEntry,
   PendingSummary,
@@ -265,6 +266,26 @@ export function parseEntryPlaces(reply: Reply, id: string): EntryPlaces {
       return { group, lastDeliveredId, state };
     }),
     groupsOmitted: asNumber(omitted, 'groups omitted'),
+  };
+}
+
+/** The find-by-field script's reply (see find-by-field-script.ts); `cut` makes each type as the caller shows it. */
+export function parseFoundEntries(
+  reply: Reply,
+  cut: (type: string, shortened: boolean) => string,
+): FoundEntries {
+  const [matches, read, last] = asArray(reply, 'find by field');
+  return {
+    matches: asArray(matches ?? [], 'find by field').map((match) => {
+      const [id, type, shortened] = asArray(match, 'found entry');
+      return {
+        id: asString(id, 'id'),
+        type:
+          type === null || type === undefined ? null : cut(asString(type, 'type'), Number(shortened) === 1),
+      };
+    }),
+    read: asNumber(read, 'entries read'),
+    stoppedAt: last === null || last === undefined ? null : asString(last, 'last ID read'),
   };
 }
 

@@ -132,6 +132,15 @@ export interface EntryPlaces {
   readonly groupsOmitted: number;
 }
 
+/** What `EventStream.findByField` found: newest first, each match's ID and type (`null` when it has none). */
+export interface FoundEntries {
+  readonly matches: { readonly id: string; readonly type: string | null }[];
+  /** How many entries it read. */
+  readonly read: number;
+  /** The last ID it read when it stopped before the stream's oldest entry, to search on from; else `null`. */
+  readonly stoppedAt: string | null;
+}
+
 export interface AutoclaimResult {
   readonly claimed: StreamEntry[];
   /**
