@@ -66,6 +66,9 @@ export const rangeBoundSchema = z
   .regex(RANGE_BOUND, "must be '-', '+', a stream ID, or '(' and a stream ID")
   .refine((bound) => !RANGE_BOUND.test(bound) || bound === '-' || bound === '+' || partsFit(bound), TOO_BIG);
 
+/** Half a UTF-16 pair (JSON's "\ud800") has no UTF-8 form: Redis would get U+FFFD in its place, silently. */
+const LONE_SURROGATE = 'must not contain a lone surrogate (half of a UTF-16 pair, such as \\ud800)';
+
 /**
  * An event type to produce; omitted (or `random`) picks one of the demo's order types per event. Any text,
  * as the reference demo takes it (`order placed`, `user/signup`), but one line of it, and without the spaces
@@ -81,8 +84,23 @@ export const eventTypeSchema = z
     /^[^\p{Cc}\p{Zl}\p{Zp}]*$/u,
     'must not contain control characters or line breaks (newlines, tabs, NUL)',
   )
-  // Half a UTF-16 pair (JSON's "\ud800") has no UTF-8 form: Redis would get U+FFFD in its place, silently.
-  .regex(/^\P{Cs}*$/u, 'must not contain a lone surrogate (half of a UTF-16 pair, such as \\ud800)');
+  .regex(/^\P{Cs}*$/u, LONE_SURROGATE);
+
+/**
+ * What an entry search (`entry.find`) looks for: a field's name and its value, exactly as stored (no trimming: a
+ * value may begin with a space), any text but a lone surrogate.
+ */
+const searchedField = {
+  field: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(LIMITS.findFieldMax, `must be at most ${LIMITS.findFieldMax} characters`)
+    .regex(/^\P{Cs}*$/u, LONE_SURROGATE),
+  value: z
+    .string()
+    .max(LIMITS.findValueMax, `must be at most ${LIMITS.findValueMax} characters`)
+    .regex(/^\P{Cs}*$/u, LONE_SURROGATE),
+};
 
 /** An optional event type, where `random` means the same as none: pick one per event. */
 const producedEventType = eventTypeSchema
@@ -222,6 +240,11 @@ export const commandSchema = z.discriminatedUnion('type', [
     { message: 'give exactly one of maxlen, minId or olderThanMs' },
   ),
   command({ type: z.literal('entry.history'), id: entryIdSchema }),
+  /**
+   * The entries holding `value` in field `field`, newest first (`EventStream.findByField`); `before` searches on
+   * from a previous answer's `stoppedAt`.
+   */
+  command({ type: z.literal('entry.find'), ...searchedField, before: entryIdSchema.optional() }),
   /** XGROUP CREATE: a new group reading from `startId`; a conflict when one of that name exists. */
   command({ type: z.literal('group.create'), group: nameSchema, startId: groupPositionSchema.default('$') }),
   /** XGROUP SETID: moves the group's cursor back (entries are delivered again) or forward (they are skipped). */

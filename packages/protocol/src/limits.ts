@@ -11,6 +11,9 @@ export const LIMITS = {
   poisonMax: 100,
   dlqListMax: 500,
   reapIntervalMinMs: 100,
+  /** The longest field name, and value, an entry search (`entry.find`) takes. */
+  findFieldMax: 256,
+  findValueMax: 1_024,
   /** Lifecycle events one `deliveries` message carries at most (trouble first); the rest are counted as omitted. */
   feedPerTick: 500,
   /**

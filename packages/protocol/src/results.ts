@@ -141,6 +141,16 @@ export interface CommandResults {
      */
     countCap: number;
   };
+  'entry.find': {
+    field: string;
+    value: string;
+    /** Newest first; `type` is `null` for an entry without one. */
+    matches: { id: string; type: string | null }[];
+    /** How many entries were read. */
+    read: number;
+    /** Where the search stopped before the stream's oldest entry: `before` for the next; `null` when it got there. */
+    stoppedAt: string | null;
+  };
   'entry.history': {
     id: string;
     entry: EntryView | null;

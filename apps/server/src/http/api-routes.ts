@@ -35,6 +35,10 @@ export function apiRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps, limit:
     // The type goes last: a query parameter named `type` must not turn this read into another command.
     return run(c, parseCommand({ ...queryWithNumbers(plusRestored(query), ['count']), type: 'replay' }));
   });
+  api.get('/entries', (c) => {
+    const { token: _token, ...query } = queryOnce(c);
+    return run(c, parseCommand({ ...query, type: 'entry.find' }));
+  });
   api.get('/entries/:id/history', (c) =>
     run(c, parseCommand({ type: 'entry.history', id: c.req.param('id') })),
   );

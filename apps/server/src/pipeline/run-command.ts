@@ -11,6 +11,7 @@ import type { EntryPlace, StreamEntry } from '@streamscope/streams';
 import { boundedText } from '../live/bounded-view.js';
 import { deadLettersWithinBudget, replayWithinBudget } from './answer-budget.js';
 import { assertRedisReady, CommandError, shuttingDown } from './command-error.js';
+import { findEntries } from './entry-search.js';
 import { claimPending } from './pending-claim.js';
 import type { Pipeline } from './pipeline.js';
 import { previewTrim } from './trim-preview.js';
@@ -33,6 +34,7 @@ export const READ_ONLY_COMMANDS: ReadonlySet<CommandType> = new Set<CommandType>
   'dlq.list',
   'trim.preview',
   'entry.history',
+  'entry.find',
 ]);
 
 type Handlers = {
@@ -206,6 +208,7 @@ function handlersFor(pipeline: Pipeline): Handlers {
     'group.create': ({ group, startId }) => pipeline.createGroup(group, startId),
     'group.setid': ({ group, id }) => pipeline.setGroupPosition(group, id),
     'group.delete': ({ group, discardPending }) => pipeline.deleteGroup(group, discardPending),
+    'entry.find': ({ field, value, before }) => findEntries(stream, field, value, before),
     'entry.history': async ({ id: given }) => {
       // `1716998413541` means `1716998413541-0` to XRANGE; the history is kept under the full form.
       const id = given.includes('-') ? given : `${given}-0`;
