@@ -50,8 +50,8 @@ it.each([
   [{ value: 'x' }, /field/],
   [{ field: 'order_id', value: 'x'.repeat(1_025) }, /value: must be at most 1024 characters/],
   [{ field: 'order_id', value: 'x', before: 'yesterday' }, /before: must be a stream ID/],
-])('refuses a bad search, saying what was wrong: %j', async (query, message) => {
+])('refuses a bad search, saying what was wrong: %s', async (query, message) => {
   const response = await find(query as Record<string, string>);
   expect(response.status).toBe(400);
-  expect((await response.json()).message).toMatch(message);
+  expect((await json(response)).message).toMatch(message);
 });
