@@ -46,11 +46,19 @@ it('finds the entries holding a value, newest first, searching a long stream on 
 });
 
 it.each([
-  [{ field: '', value: 'x' }, /field: must not be empty/],
-  [{ value: 'x' }, /field/],
-  [{ field: 'order_id', value: 'x'.repeat(1_025) }, /value: must be at most 1024 characters/],
-  [{ field: 'order_id', value: 'x', before: 'yesterday' }, /before: must be a stream ID/],
-])('refuses a bad search, saying what was wrong: %s', async (query, message) => {
+  ['an empty field', { field: '', value: 'x' }, /field: must not be empty/],
+  ['no field', { value: 'x' }, /field/],
+  [
+    'a value over 1,024 characters',
+    { field: 'order_id', value: 'x'.repeat(1_025) },
+    /value: must be at most 1024/,
+  ],
+  [
+    'a malformed before',
+    { field: 'order_id', value: 'x', before: 'yesterday' },
+    /before: must be a stream ID/,
+  ],
+])('refuses a bad search, saying what was wrong: %s', async (_case, query, message) => {
   const response = await find(query as Record<string, string>);
   expect(response.status).toBe(400);
   expect((await json(response)).message).toMatch(message);
