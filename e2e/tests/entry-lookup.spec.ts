@@ -15,7 +15,7 @@ test('an entry found by its ID shows where it stands in every group, and follows
   );
   await expect(dashboard.connection).toHaveText('connected');
   const { stream, pending, timeline } = dashboard;
-  const lookup = stream.getByLabel('Entry ID');
+  const lookup = stream.getByLabel('Entry ID, or field=value');
   const find = stream.getByRole('button', { name: 'Find entry' });
 
   // A malformed ID is refused beside the field, and opens nothing.
@@ -87,7 +87,7 @@ test('an entry pending past the rows the Pending table lists still says who hold
   const newest = rows.at(-4) ?? '';
   await expect(dashboard.pending.getByRole('button', { name: newest })).toHaveCount(0);
 
-  await dashboard.stream.getByLabel('Entry ID').fill(newest);
+  await dashboard.stream.getByLabel('Entry ID, or field=value').fill(newest);
   await dashboard.stream.getByRole('button', { name: 'Find entry' }).click();
   const { timeline } = dashboard;
   const now = timeline.getByText(/^Pending now at worker-a: idle .*, delivered once/);
@@ -105,4 +105,47 @@ test('an entry pending past the rows the Pending table lists still says who hold
   await expect(claim).toHaveCount(0);
   // The answer stays under the lane once the entry is no longer pending there.
   await expect(timeline.getByText(/^Claimed for worker-b from worker-a/)).toBeVisible();
+});
+
+test('an entry found by a field of its payload, when only a business key is known', async ({
+  dashboard,
+  page,
+  streamscope,
+}) => {
+  await expect(dashboard.connection).toHaveText('connected');
+  const { stream, timeline } = dashboard;
+  const lookup = stream.getByLabel('Entry ID, or field=value');
+  const find = stream.getByRole('button', { name: 'Find entry' });
+  await dashboard.produceEvents(30);
+  const replay = await (await page.request.get(`${streamscope.url}/api/replay?count=30`)).json();
+  const [target] = replay.entries.slice(-1);
+
+  // One order: its entry's timeline opens at once.
+  await lookup.fill(`order_id = ${target.fields.order_id}`);
+  await find.click();
+  await expect(
+    stream.getByText(/^1 entry with order_id = o-\d+, newest first, of 30 read, down to the oldest/),
+  ).toBeVisible();
+  await expect(timeline.getByRole('heading', { name: `Timeline of ${target.id}` })).toBeVisible();
+  await page.keyboard.press('Escape');
+
+  // A customer's: the entries listed, newest first, each opening its timeline.
+  const customer = target.fields.customer;
+  const theirs = replay.entries.filter(
+    (entry: { fields: Record<string, string> }) => entry.fields.customer === customer,
+  );
+  await lookup.fill(`customer=${customer}`);
+  await find.click();
+  const list = stream.getByRole('list', { name: `Entries with customer=${customer}` });
+  await expect(list.getByRole('listitem')).toHaveCount(Math.min(theirs.length, 20));
+  await list.getByRole('button', { name: theirs.at(-1).id }).click();
+  await expect(timeline.getByRole('heading', { name: `Timeline of ${theirs.at(-1).id}` })).toBeVisible();
+  await page.keyboard.press('Escape');
+
+  // No field: refused beside the field, the list gone with the search it answered.
+  await lookup.fill('=o-1');
+  await find.click();
+  await expect(stream.getByRole('alert')).toContainText('field: must not be empty');
+  await expect(lookup).toHaveAttribute('aria-invalid', 'true');
+  await expect(list).toHaveCount(0);
 });

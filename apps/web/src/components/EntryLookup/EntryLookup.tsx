@@ -1,37 +1,105 @@
+import type { CommandResults } from '@streamscope/protocol';
 import { type FormEvent, useState } from 'react';
 import { useCommand } from '../../hooks/use-command';
+import { formatCount } from '../../lib/format';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
+import { EntryId } from '../EntryId/EntryId';
 import { TextField } from '../TextField/TextField';
 import { showEntryTimeline } from '../TimelinePanel/open-timeline';
+import { lookupQuery } from './lookup-query';
+import './EntryLookup.css';
 
 /**
- * Opens the timeline of any entry by its ID, pasted from a log or an alert: who holds it now in every group, and its
- * steps. A malformed ID is refused here, beside the field, and opens nothing.
+ * Finds an entry: by its ID, pasted from a log or an alert, opening its timeline (who holds it now in every group,
+ * and its steps); or by a field's value (`order_id=o-1234`), when only a business key is known, listing the entries
+ * that hold it, newest first, each opening its timeline. What is refused is said here, beside the field.
  */
 export function EntryLookup() {
-  const [id, setId] = useState('');
-  // Quiet: the timeline it opens is its answer, not news for the Last result panel.
+  const [text, setText] = useState('');
+  // Quiet: the timeline or the list is the answer, not news for the Last result panel.
   const lookup = useCommand<'entry.history'>({ quiet: true });
-  const onSubmit = async (event: FormEvent) => {
-    event.preventDefault();
-    const history = await lookup.run({ type: 'entry.history', id: id.trim() });
+  const search = useCommand<'entry.find'>({ quiet: true });
+  const [asked, setAsked] = useState<'id' | 'field'>('id');
+  const [found, setFound] = useState<CommandResults['entry.find'] | null>(null);
+
+  const find = async (before?: string) => {
+    const query = lookupQuery(text);
+    setAsked(query.kind);
+    if (query.kind === 'id') {
+      setFound(null);
+      const history = await lookup.run({ type: 'entry.history', id: query.id });
+      if (history !== null) showEntryTimeline(history);
+      return;
+    }
+    const { field, value } = query;
+    const result = await search.run({ type: 'entry.find', field, value, ...(before ? { before } : {}) });
+    setFound(result);
+    // One entry, and the whole stream read: its timeline is what was looked for.
+    const [only] = result?.matches ?? [];
+    if (result === null || only === undefined || result.matches.length > 1 || result.stoppedAt !== null)
+      return;
+    const history = await lookup.run({ type: 'entry.history', id: only.id });
     if (history !== null) showEntryTimeline(history);
   };
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    void find();
+  };
+  const command = asked === 'id' ? lookup : search;
+  const validity =
+    asked === 'id'
+      ? lookup.field('id')
+      : search.field('field').errorId !== null
+        ? search.field('field')
+        : search.field('value');
+
   return (
-    <form className="entry-lookup" onSubmit={onSubmit} onInvalid={lookup.refuse} aria-busy={lookup.pending}>
+    <form className="entry-lookup" onSubmit={onSubmit} onInvalid={lookup.refuse} aria-busy={command.pending}>
       <div className="form-row">
         <TextField
-          label="Entry ID"
-          inputClassName="id-input"
-          placeholder="1716998413541-0"
+          label="Entry ID, or field=value"
+          inputClassName="lookup-input"
+          placeholder="1716998413541-0 or order_id=o-1234"
           required
-          value={id}
-          onChange={setId}
-          validity={lookup.field('id')}
+          value={text}
+          onChange={setText}
+          validity={validity}
         />
         <button type="submit">Find entry</button>
       </div>
-      <ActionFeedback error={lookup.error} at={lookup.answeredAt} errorId={lookup.errorId} />
+      <ActionFeedback error={command.error} at={command.answeredAt} errorId={command.errorId}>
+        {asked === 'field' && found !== null ? <FoundSummary found={found} /> : null}
+      </ActionFeedback>
+      {asked === 'field' && found !== null && found.matches.length > 0 ? (
+        <ul className="lookup-matches" aria-label={`Entries with ${found.field}=${found.value}`}>
+          {found.matches.map((match) => (
+            <li key={match.id}>
+              <EntryId id={match.id} /> <span className="muted">{match.type ?? '(no type)'}</span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {asked === 'field' && found?.stoppedAt ? (
+        <button type="button" className="small" onClick={() => void find(found.stoppedAt ?? undefined)}>
+          Search older entries
+        </button>
+      ) : null}
     </form>
+  );
+}
+
+/** How many entries hold the value, of how many read, and whether the search reached the stream's oldest entry. */
+function FoundSummary({ found }: { found: CommandResults['entry.find'] }) {
+  const { matches, read, stoppedAt } = found;
+  const holding =
+    matches.length === 0
+      ? 'No entry'
+      : `${formatCount(matches.length)} ${matches.length === 1 ? 'entry' : 'entries'}`;
+  return (
+    <>
+      {holding} with <span className="mono">{found.field}</span> = <span className="mono">{found.value}</span>
+      , newest first, of {formatCount(read)} read
+      {stoppedAt === null ? ', down to the oldest' : '; older ones not searched yet'}
+    </>
   );
 }
