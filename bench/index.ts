@@ -8,7 +8,7 @@ import { type DrainResult, drainRate } from './drain-rate.js';
 import { PRODUCE_CASES, produceThroughput } from './produce-throughput.js';
 import { redisBenchmarkXadd } from './redis-benchmark.js';
 import { type Figure, formatReport, medianRound, pairedRounds, type Section, tally } from './report.js';
-import { snapshotBuildTime, workerThroughput } from './server-live.js';
+import { entrySearchCost, snapshotBuildTime, workerThroughput } from './server-live.js';
 import { soak, soakOptionsFromEnv } from './soak.js';
 
 interface Benchmark {
@@ -170,6 +170,20 @@ const BENCHMARKS: readonly Benchmark[] = [
       return [
         { label: 'p50', value: cost.p50Ms, unit: 'ms', note },
         { label: 'p99', value: cost.p99Ms, unit: 'ms' },
+      ];
+    },
+  },
+  {
+    id: 'search',
+    title: 'Entry search by a field (entry.find), a value no entry holds, 30 rounds',
+    run: async (server) => {
+      const cost = await entrySearchCost(server);
+      const note = `${cost.entries.toLocaleString('en-US')} entries in the stream`;
+      return [
+        { label: 'one answer, 20,000 entries read: p50', value: cost.answerP50Ms, unit: 'ms', note },
+        { label: 'one answer: max', value: cost.answerMaxMs, unit: 'ms' },
+        { label: 'one script, 500 entries (Redis held): p50', value: cost.scriptP50Ms, unit: 'ms' },
+        { label: 'one script: max', value: cost.scriptMaxMs, unit: 'ms' },
       ];
     },
   },

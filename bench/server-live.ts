@@ -133,3 +133,57 @@ export async function snapshotBuildTime(redis: RedisServer, rounds = 200): Promi
     await server.close();
   }
 }
+
+export interface SearchCost {
+  readonly entries: number;
+  /** One `entry.find` answer over the API for a value no entry holds: 20,000 entries read, in scripts. */
+  readonly answerP50Ms: number;
+  readonly answerMaxMs: number;
+  /** One `findByField` script, 500 entries: about how long it holds Redis. */
+  readonly scriptP50Ms: number;
+  readonly scriptMaxMs: number;
+}
+
+/** What an entry search costs on a stream of `entries` demo-shaped entries, its workers paused. */
+export async function entrySearchCost(
+  redis: RedisServer,
+  entries = 100_000,
+  rounds = 30,
+): Promise<SearchCost> {
+  const server = await demoServer(redis);
+  try {
+    const { pipeline } = server;
+    for (const worker of pipeline.pool.workers()) await worker.pause();
+    const { stream } = pipeline;
+    for (let made = 0; made < entries; made += 10_000) {
+      await stream.produceBatch(
+        Array.from({ length: 10_000 }, (_, n) => ({
+          type: 'order.placed',
+          payload: { order_id: `o-${made + n}`, customer: `c-${n % 100}`, amount: '10.00' },
+        })),
+      );
+    }
+    const answers: number[] = [];
+    const scripts: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      let started = performance.now();
+      const response = await server.app.request('/api/entries?field=order_id&value=absent');
+      if (!response.ok) throw new Error(`entry.find failed: ${await response.text()}`);
+      answers.push(performance.now() - started);
+      started = performance.now();
+      await stream.findByField('order_id', 'absent');
+      scripts.push(performance.now() - started);
+    }
+    answers.sort((a, b) => a - b);
+    scripts.sort((a, b) => a - b);
+    return {
+      entries,
+      answerP50Ms: percentile(answers, 50),
+      answerMaxMs: answers.at(-1) ?? Number.NaN,
+      scriptP50Ms: percentile(scripts, 50),
+      scriptMaxMs: scripts.at(-1) ?? Number.NaN,
+    };
+  } finally {
+    await server.close();
+  }
+}

@@ -43,5 +43,7 @@ while left > 0 and bytesLeft > 0 do
   finish = '(' .. last
   pageSize = math.max(1, math.min(200, math.floor(bytesLeft / (bytes / read))))
 end
+-- Stopped by a bound right at the stream's oldest entry: nothing is left to search on to.
+if last and #redis.call('XREVRANGE', KEYS[1], finish, '-', 'COUNT', 1) == 0 then last = false end
 return { matches, read, last }
 `;

@@ -1,7 +1,7 @@
 import type { CommandResults } from '@streamscope/protocol';
 import type { EventStream } from '@streamscope/streams';
 
-/** The most entries one `entry.find` reads, over several scripts: each reads up to 2,000 and holds Redis briefly. */
+/** The most entries one `entry.find` reads, over several scripts: each reads up to 500, holding Redis about 3 ms. */
 export const ENTRY_SEARCH_READ_MAX = 20_000;
 /** The matches one answer carries at most. */
 const MATCHES_MAX = 20;
