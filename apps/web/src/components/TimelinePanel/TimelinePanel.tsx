@@ -7,6 +7,7 @@ import { useDashboard } from '../../store/store';
 import { FieldValue } from './FieldValue';
 import { closeEntryTimeline, FOCUSABLE, refreshEntryPlaces } from './open-timeline';
 import { nowByGroup, pendingByGroup, timelineLanes } from './timeline-groups';
+import { usePlacesFollowing } from './use-places-following';
 import { WhereNow } from './WhereNow';
 import './TimelinePanel.css';
 
@@ -43,29 +44,7 @@ export function TimelinePanel() {
     [timeline?.events, groupsNow, letters],
   );
 
-  // Where it stands is read again once a step of it arrives, or its pending rows change (claimed, acked, listed
-  // anew): shortly after, so that a burst of steps asks once.
-  const stepCount = timeline?.events.length ?? 0;
-  const ready = timeline?.status === 'ready';
-  // Who holds it, and how often it was delivered: not its idle time, new in every snapshot, which asked four
-  // times a second for as long as it stayed pending.
-  const holders = pendingRows.map((row) => `${row.group}/${row.consumer}/${row.deliveries}`).join(' ');
-  const seen = `${openId} ${stepCount} ${holders}`;
-  // What the last answer was of: the answer that opened the panel needs no second one at once.
-  const answered = useRef<string | null>(null);
-  useEffect(() => {
-    if (!ready) {
-      answered.current = null;
-      return;
-    }
-    if (answered.current === null || answered.current === seen) {
-      answered.current = seen;
-      return;
-    }
-    answered.current = seen;
-    const timer = setTimeout(refreshEntryPlaces, PLACES_SETTLE_MS);
-    return () => clearTimeout(timer);
-  }, [ready, seen]);
+  usePlacesFollowing(timeline, pendingRows);
 
   useEffect(() => {
     if (openId !== null) closeRef.current?.focus();
@@ -228,8 +207,6 @@ export function TimelinePanel() {
 const NO_ROWS: readonly PendingRowView[] = [];
 const NO_PLACES: readonly EntryPlaceView[] = [];
 const NO_LETTERS: readonly EntryLetterView[] = [];
-/** How long after a step, or a change of its pending rows, the timeline asks again where the entry stands. */
-const PLACES_SETTLE_MS = 150;
 
 /**
  * Tab from the panel's last control goes to its first, and Shift+Tab from its first to its last. Not a modal
