@@ -3,18 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_EVENT_TYPES, LIMITS, type Snapshot } from '@streamscope/protocol';
 import { ProduceStoppedError } from '@streamscope/streams';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MAX_REQUESTS_PER_CLIENT } from './http/client-limit.js';
 import { holdAppends } from './testing/held-appends.js';
-import { json, postJson, startTestServer, type TestServer } from './testing/test-server.js';
+import { json, postJson, serverForSuite, startTestServer } from './testing/test-server.js';
 
-let test: TestServer;
-beforeAll(async () => {
-  test = await startTestServer();
-});
-afterAll(async () => {
-  await test?.stop();
-});
+const test = serverForSuite();
 
 const post = (path: string, body: unknown) => postJson(test, path, body);
 

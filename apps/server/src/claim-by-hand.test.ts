@@ -1,17 +1,11 @@
 import { waitFor } from '@streamscope/testkit';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { runCommand } from './pipeline/run-command.js';
-import { startTestServer, type TestServer } from './testing/test-server.js';
+import { serverForSuite } from './testing/test-server.js';
 import { entriesNotAcked } from './testing/zero-loss.js';
 
-let test: TestServer;
-beforeAll(async () => {
-  // A long MAXLEN keeps every entry for the final check; 1 ms of work keeps entries in flight.
-  test = await startTestServer(['--maxlen', '1000000', '--process-latency-ms', '1']);
-});
-afterAll(async () => {
-  await test?.stop();
-});
+// A long MAXLEN keeps every entry for the final check; 1 ms of work keeps entries in flight.
+const test = serverForSuite(['--maxlen', '1000000', '--process-latency-ms', '1']);
 
 it('claiming dropped entries one by one while events keep arriving loses none and handles each once more', async () => {
   const { pipeline } = test.server;

@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ENTRY_SEARCH_READ_MAX } from './pipeline/entry-search.js';
-import { json, startTestServer, type TestServer } from './testing/test-server.js';
+import { json, serverForSuite } from './testing/test-server.js';
 
-let test: TestServer;
-beforeAll(async () => {
-  test = await startTestServer(['--maxlen', '1000000']);
-});
-afterAll(async () => {
-  await test?.stop();
-});
+const test = serverForSuite(['--maxlen', '1000000']);
 
 const find = (query: Record<string, string>) =>
   test.server.app.request(`/api/entries?${new URLSearchParams(query)}`);

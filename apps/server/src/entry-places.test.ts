@@ -1,15 +1,9 @@
 import { EventStream } from '@streamscope/streams';
 import { waitFor } from '@streamscope/testkit';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { json, postJson, startTestServer, type TestServer } from './testing/test-server.js';
+import { expect, it } from 'vitest';
+import { json, postJson, serverForSuite } from './testing/test-server.js';
 
-let test: TestServer;
-beforeAll(async () => {
-  test = await startTestServer();
-});
-afterAll(async () => {
-  await test?.stop();
-});
+const test = serverForSuite();
 
 const post = (path: string, body: unknown) => postJson(test, path, body);
 const placesOf = async (id: string) => {

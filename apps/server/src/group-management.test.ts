@@ -1,15 +1,9 @@
 import { EventStream } from '@streamscope/streams';
 import { waitFor } from '@streamscope/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, postJson, startTestServer, type TestServer } from './testing/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { json, postJson, serverForSuite } from './testing/test-server.js';
 
-let test: TestServer;
-beforeAll(async () => {
-  test = await startTestServer(['--maxlen', '1000000']);
-});
-afterAll(async () => {
-  await test?.stop();
-});
+const test = serverForSuite(['--maxlen', '1000000']);
 
 const post = (path: string, body: unknown) => postJson(test, path, body);
 const pipeline = () => test.server.pipeline;

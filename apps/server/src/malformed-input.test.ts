@@ -1,17 +1,11 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { SocketClient } from './testing/socket-client.js';
-import { json, startTestServer, type TestServer } from './testing/test-server.js';
+import { json, serverForSuite } from './testing/test-server.js';
 
 const MESSAGES = 10_000;
 
-let test: TestServer;
-beforeAll(async () => {
-  test = await startTestServer();
-});
-afterAll(async () => {
-  await test?.stop();
-});
+const test = serverForSuite();
 
 const ID_PATTERN = /^\d{1,20}(-\d{1,20})?$/;
 const badNumber = fc.oneof(

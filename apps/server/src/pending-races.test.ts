@@ -1,15 +1,9 @@
 import type { Snapshot } from '@streamscope/protocol';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { json, postJson, startTestServer, type TestServer } from './testing/test-server.js';
+import { expect, it, vi } from 'vitest';
+import { json, postJson, serverForSuite } from './testing/test-server.js';
 
-let test: TestServer;
-beforeAll(async () => {
-  // Work slower than the claim threshold keeps a claimed entry in hand, not yet acked, for a while.
-  test = await startTestServer(['--process-latency-ms', '500']);
-});
-afterAll(async () => {
-  await test?.stop();
-});
+// Work slower than the claim threshold keeps a claimed entry in hand, not yet acked, for a while.
+const test = serverForSuite(['--process-latency-ms', '500']);
 
 const post = (path: string, body: unknown = {}) => postJson(test, path, body);
 const state = () => json<Snapshot>(test.server.app.request('/api/state'));

@@ -1,24 +1,11 @@
 import type { Snapshot } from '@streamscope/protocol';
 import type { EventFields } from '@streamscope/streams';
 import { commandCalls, isClientBlocked, untilClientBlocked } from '@streamscope/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SocketClient } from './testing/socket-client.js';
-import { json, postJson, startTestServer, type TestServer } from './testing/test-server.js';
+import { json, postJson, serverForSuite, startTestServer } from './testing/test-server.js';
 
-let test: TestServer;
-beforeAll(async () => {
-  test = await startTestServer([
-    '--max-deliveries',
-    '3',
-    '--reap-interval-ms',
-    '100',
-    '--alert-pending',
-    '2',
-  ]);
-});
-afterAll(async () => {
-  await test?.stop();
-});
+const test = serverForSuite(['--max-deliveries', '3', '--reap-interval-ms', '100', '--alert-pending', '2']);
 
 const post = (path: string, body: unknown = {}) => postJson(test, path, body);
 const state = () => json<Snapshot>(test.server.app.request('/api/state'));

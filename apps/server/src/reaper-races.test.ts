@@ -1,23 +1,17 @@
 import type { Snapshot } from '@streamscope/protocol';
 import { waitFor } from '@streamscope/testkit';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { json, postJson, startTestServer, type TestServer } from './testing/test-server.js';
+import { expect, it } from 'vitest';
+import { json, postJson, serverForSuite } from './testing/test-server.js';
 
-let test: TestServer;
-beforeAll(async () => {
-  // A long MAXLEN keeps every entry for the final check; 1 ms of work keeps entries in flight.
-  test = await startTestServer([
-    '--maxlen',
-    '1000000',
-    '--process-latency-ms',
-    '1',
-    '--reap-interval-ms',
-    '100',
-  ]);
-});
-afterAll(async () => {
-  await test?.stop();
-});
+// A long MAXLEN keeps every entry for the final check; 1 ms of work keeps entries in flight.
+const test = serverForSuite([
+  '--maxlen',
+  '1000000',
+  '--process-latency-ms',
+  '1',
+  '--reap-interval-ms',
+  '100',
+]);
 
 // biome-ignore lint/suspicious/noExplicitAny: test assertions walk the answers' JSON
 const post = async (path: string, body: unknown = {}): Promise<any> => {

@@ -1,13 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, startTestServer, type TestServer } from './testing/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { json, serverForSuite } from './testing/test-server.js';
 
-let test: TestServer;
-beforeAll(async () => {
-  test = await startTestServer();
-});
-afterAll(async () => {
-  await test?.stop();
-});
+const test = serverForSuite();
 
 /** As a script written for the redis.io demo sends it: a form-encoded POST. */
 const form = (path: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>

@@ -1,5 +1,5 @@
 import { type PrivateRedis, RedisServer, uniqueStreamKey } from '@streamscope/testkit';
-import { afterAll } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import { parseConfig } from '../config.js';
 import { type RunningServer, type StartOptions, startServer } from '../server.js';
 
@@ -39,6 +39,33 @@ export async function startTestServer(
       await server.close();
       if (!options.redis) await redis.stop();
     },
+  };
+}
+
+/**
+ * The one server a test file shares: started (as `startTestServer`) before its first test and stopped after its
+ * last. What it returns reads through to that server, so a file holds it in a constant at its top.
+ */
+export function serverForSuite(flags: readonly string[] = [], options: StartOptions = {}): TestServer {
+  let started: TestServer | undefined;
+  beforeAll(async () => {
+    started = await startTestServer(flags, options);
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+  const current = () => {
+    if (started === undefined) throw new Error('the suite server is used before its beforeAll started it');
+    return started;
+  };
+  return {
+    get server() {
+      return current().server;
+    },
+    get redis() {
+      return current().redis;
+    },
+    stop: () => current().stop(),
   };
 }
 

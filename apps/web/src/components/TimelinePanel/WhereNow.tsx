@@ -77,33 +77,18 @@ function StandsNow({
       </>
     );
   if (now === undefined) return null;
+  const claim = { group, claimMinIdleMs, onClaim, claiming };
   if (now.source === 'snapshot') {
-    const { row } = now;
-    return (
-      <PendingHere
-        group={group}
-        consumer={row.consumer}
-        deliveries={row.deliveries}
-        idleMs={row.idleMs}
-        claimable={row.idleMs >= claimMinIdleMs}
-        onClaim={onClaim}
-        claiming={claiming}
-      />
-    );
+    const { consumer, deliveries, idleMs } = now.row;
+    return <PendingHere {...claim} consumer={consumer} deliveries={deliveries} idleMs={idleMs} />;
   }
   const { place } = now;
-  if (place.state === 'pending')
+  if (place.state === 'pending') {
+    const { consumer, deliveries, deliveredAt } = place;
     return (
-      <UnlistedPending
-        group={group}
-        consumer={place.consumer}
-        deliveries={place.deliveries}
-        deliveredAt={place.deliveredAt}
-        claimMinIdleMs={claimMinIdleMs}
-        onClaim={onClaim}
-        claiming={claiming}
-      />
+      <UnlistedPending {...claim} consumer={consumer} deliveries={deliveries} deliveredAt={deliveredAt} />
     );
+  }
   if (place.state === 'done')
     return (
       <p className="timeline-now">
@@ -127,12 +112,10 @@ function StandsNow({
  */
 function UnlistedPending({
   deliveredAt,
-  claimMinIdleMs,
   ...pending
-}: Omit<PendingHereProps, 'idleMs' | 'claimable'> & { deliveredAt: number; claimMinIdleMs: number }) {
+}: Omit<PendingHereProps, 'idleMs'> & { deliveredAt: number }) {
   const serverNow = useDashboard((state) => state.snapshot?.at ?? deliveredAt);
-  const idleMs = Math.max(0, serverNow - deliveredAt);
-  return <PendingHere {...pending} idleMs={idleMs} claimable={idleMs >= claimMinIdleMs} />;
+  return <PendingHere {...pending} idleMs={Math.max(0, serverNow - deliveredAt)} />;
 }
 
 interface PendingHereProps extends ClaimAction {
@@ -140,7 +123,7 @@ interface PendingHereProps extends ClaimAction {
   consumer: string;
   deliveries: number;
   idleMs: number;
-  claimable: boolean;
+  claimMinIdleMs: number;
 }
 
 /**
@@ -153,10 +136,11 @@ function PendingHere({
   consumer,
   deliveries,
   idleMs,
-  claimable,
+  claimMinIdleMs,
   onClaim,
   claiming,
 }: PendingHereProps) {
+  const claimable = idleMs >= claimMinIdleMs;
   const optionKeys = useDashboard(useShallow((state) => targetOptionKeys(state.snapshot?.groups ?? [])));
   const claimFor = claimable ? rowClaimTarget(optionsFromKeys(optionKeys), null, { group, consumer }) : null;
   return (
