@@ -6,7 +6,7 @@ import { useDashboardWhileVisible } from '../../hooks/use-while-visible';
 import { type AlertIndex, alertsFor, hasAlert } from '../../lib/alerts';
 import { formatCount, formatDuration } from '../../lib/format';
 import { PendingCount } from '../PendingPanel/PendingCount';
-import { SortHeader } from '../SortHeader/SortHeader';
+import { type FigureColumn, FigureSortHeaders, SortHeader } from '../SortHeader/SortHeader';
 import { sortedBy } from '../SortHeader/table-sort';
 import { AlertBadges } from './AlertBadges';
 import { findConsumer } from './consumer-lookup';
@@ -147,7 +147,7 @@ const ConsumerRow = memo(function ConsumerRow({
   );
 });
 
-const COLUMNS: ReadonlyArray<{ column: SortColumn; label: string; hint?: string }> = [
+const COLUMNS: readonly FigureColumn<SortColumn>[] = [
   { column: 'pending', label: 'Pending', hint: 'Entries delivered to it and not yet acked (XPENDING)' },
   { column: 'idle', label: 'Idle', hint: 'Since its last read or claim (XINFO CONSUMERS)' },
   { column: 'processed', label: 'Processed' },
@@ -200,17 +200,7 @@ export function ConsumerTable({
             <tr>
               <SortHeader column="name" label="Consumer" sorted={sortedBy(sort, 'name')} onSort={onSort} />
               <th scope="col">Status</th>
-              {COLUMNS.map(({ column, label, hint }) => (
-                <SortHeader
-                  key={column}
-                  column={column}
-                  label={label}
-                  hint={hint}
-                  sorted={sortedBy(sort, column)}
-                  onSort={onSort}
-                  className="num"
-                />
-              ))}
+              <FigureSortHeaders columns={COLUMNS} sort={sort} onSort={onSort} />
               <th scope="col" className="actions-column">
                 Actions
               </th>

@@ -9,8 +9,7 @@ import { formatCount, formatDuration, formatFirstOf } from '../../lib/format';
 import { useDashboard } from '../../store/store';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { Panel } from '../Panel/Panel';
-import { SortHeader } from '../SortHeader/SortHeader';
-import { sortedBy } from '../SortHeader/table-sort';
+import { type FigureColumn, FigureSortHeaders } from '../SortHeader/SortHeader';
 import { PendingFilterSelect } from './PendingFilterSelect';
 import { PendingRow } from './PendingRow';
 import {
@@ -40,7 +39,7 @@ import { useDeadLetterByHand } from './use-dead-letter-by-hand';
 import { useRowsDoneHere } from './use-rows-done-here';
 import './PendingPanel.css';
 
-const SORTABLE: ReadonlyArray<{ column: PendingColumn; label: string; hint: string }> = [
+const SORTABLE: readonly FigureColumn<PendingColumn>[] = [
   { column: 'idle', label: 'Idle', hint: 'Since it was last delivered or claimed' },
   {
     column: 'deliveries',
@@ -230,17 +229,7 @@ export function PendingPanel() {
                   <th scope="col">Consumer</th>
                   <th scope="col">ID</th>
                   <th scope="col">Type</th>
-                  {SORTABLE.map(({ column, label, hint }) => (
-                    <SortHeader
-                      key={column}
-                      column={column}
-                      label={label}
-                      hint={hint}
-                      sorted={sortedBy(sort, column)}
-                      onSort={onSort}
-                      className="num"
-                    />
-                  ))}
+                  <FigureSortHeaders columns={SORTABLE} sort={sort} onSort={onSort} />
                   <th scope="col">Claim</th>
                 </tr>
               </thead>

@@ -1,4 +1,4 @@
-import type { SortDirection } from './table-sort';
+import { type SortDirection, sortedBy, type TableSort } from './table-sort';
 import './SortHeader.css';
 
 /**
@@ -27,4 +27,34 @@ export function SortHeader<Column extends string>({
       </button>
     </th>
   );
+}
+
+/** A sortable column of figures, as a table lists them for {@link FigureSortHeaders}. */
+export interface FigureColumn<Column extends string> {
+  readonly column: Column;
+  readonly label: string;
+  readonly hint?: string;
+}
+
+/** The headers of a table's figure columns, in order: numbers, right-aligned, each sorting the table. */
+export function FigureSortHeaders<Column extends string>({
+  columns,
+  sort,
+  onSort,
+}: {
+  columns: readonly FigureColumn<Column>[];
+  sort: TableSort<Column>;
+  onSort: (column: Column) => void;
+}) {
+  return columns.map(({ column, label, hint }) => (
+    <SortHeader
+      key={column}
+      column={column}
+      label={label}
+      hint={hint}
+      sorted={sortedBy(sort, column)}
+      onSort={onSort}
+      className="num"
+    />
+  ));
 }
