@@ -2,10 +2,9 @@ import { waitFor } from '@streamscope/testkit';
 import { expect, it } from 'vitest';
 import { ACTIVE_WITHIN_MS } from './pipeline/consumer-activity.js';
 import { serverForSuite, type TestServer } from './testing/test-server.js';
-import { entriesNotAcked } from './testing/zero-loss.js';
+import { entriesNotAcked, ZERO_LOSS_FLAGS } from './testing/zero-loss.js';
 
-// A long MAXLEN keeps every entry for the final check; 1 ms of work keeps entries in flight.
-const test = serverForSuite(['--maxlen', '1000000', '--process-latency-ms', '1']);
+const test = serverForSuite(ZERO_LOSS_FLAGS);
 
 it('removing a consumer while events keep arriving loses nothing', async () => {
   const { pipeline } = test.server;

@@ -2,16 +2,9 @@ import type { Snapshot } from '@streamscope/protocol';
 import { waitFor } from '@streamscope/testkit';
 import { expect, it } from 'vitest';
 import { json, postJson, serverForSuite } from './testing/test-server.js';
+import { ZERO_LOSS_FLAGS } from './testing/zero-loss.js';
 
-// A long MAXLEN keeps every entry for the final check; 1 ms of work keeps entries in flight.
-const test = serverForSuite([
-  '--maxlen',
-  '1000000',
-  '--process-latency-ms',
-  '1',
-  '--reap-interval-ms',
-  '100',
-]);
+const test = serverForSuite([...ZERO_LOSS_FLAGS, '--reap-interval-ms', '100']);
 
 // biome-ignore lint/suspicious/noExplicitAny: test assertions walk the answers' JSON
 const post = async (path: string, body: unknown = {}): Promise<any> => {
