@@ -19,7 +19,7 @@ import { DEAD_LETTER_LUA, PENDING_DEAD_LETTER_LUA, WIDE_PAYLOAD_FIELD } from './
 import { redisCommand, StreamArgumentError } from './errors.js';
 import { type AutoclaimOptions, assertEventStream, type EventStream } from './event-stream.js';
 import { InProcessPeers } from './in-process-peers.js';
-import { type BoundedRow, parseFlatEntries, setField } from './replies.js';
+import { type BoundedRow, parseFlatEntries, parseLettersOf, setField } from './replies.js';
 import { assertEntryId, entryIdTime, fullEntryId, isBeyondIdSpace, nextEntryId, show } from './stream-ids.js';
 import { BOUNDED_READ_COMMAND, LETTERS_OF_COMMAND, libraryScript } from './stream-scripts.js';
 import type { AutoclaimResult, EventFields, HandoverResult, PendingEntry } from './types.js';
@@ -359,7 +359,7 @@ export class DeadLetters {
     assertInteger(max, 'max', 1);
     const whole = fullEntryId(originalId);
     const lettersOf = libraryScript(this.#stream.redis, LETTERS_OF_COMMAND);
-    const [found, complete] = (await redisCommand('XRANGE (dead letters)', () =>
+    const reply = await redisCommand('XRANGE (dead letters)', () =>
       lettersOf(
         this.key,
         whole,
@@ -368,8 +368,9 @@ export class DeadLetters {
         String(max),
         String(LETTER_META_CHARS),
       ),
-    )) as [unknown, unknown];
-    const letters = parseFlatEntries(found).map(({ id, flat }): DeadLetterMeta => {
+    );
+    const { letters: found, complete } = parseLettersOf(reply);
+    const letters = found.map(({ id, flat }): DeadLetterMeta => {
       const { fields: _payload, ...letter } = toDeadLetter(id, flat);
       const cut = (text: string) => cutText(text, LETTER_META_CHARS);
       return {
@@ -379,7 +380,7 @@ export class DeadLetters {
         reason: cut(letter.reason),
       };
     });
-    return { letters, complete: Number(complete) === 1 };
+    return { letters, complete };
   }
 
   async length(): Promise<number> {

@@ -133,6 +133,18 @@ export function parseFlatEntries(reply: Reply): { id: string; flat: string[] }[]
   });
 }
 
+/**
+ * The letters-of script's reply (see letters-of-script.ts): each letter's ID and own fields, and whether the
+ * search read every letter there was.
+ */
+export function parseLettersOf(reply: Reply): {
+  letters: { id: string; flat: string[] }[];
+  complete: boolean;
+} {
+  const [letters, complete] = asArray(reply, 'letters of');
+  return { letters: parseFlatEntries(letters), complete: asNumber(complete, 'letters complete') === 1 };
+}
+
 /** Entries of XRANGE/XREVRANGE/XCLAIM; XCLAIM leaves out entries it found deleted. */
 export function parseEntries(reply: Reply): StreamEntry[] {
   const entries: StreamEntry[] = [];
