@@ -164,8 +164,8 @@ describe('dashboard store', () => {
     const { timeline } = useDashboard.getState();
     expect(timeline?.status).toBe('ready');
     expect(timeline?.events.map((e) => e.kind)).toEqual(['produced', 'delivered', 'acked']);
-    expect(timeline?.places).toEqual([{ group: 'g', lastDeliveredId: '1-0', state: 'done' }]);
-    expect(timeline?.placesAt).not.toBeNull();
+    expect(timeline?.standing?.places).toEqual([{ group: 'g', lastDeliveredId: '1-0', state: 'done' }]);
+    expect(timeline?.standing?.readAt).toEqual(expect.any(Number));
   });
 
   it('takes a later answer for the open entry as where it stands now, and asks none while it loads', () => {
@@ -184,7 +184,7 @@ describe('dashboard store', () => {
     });
     expect(useDashboard.getState().timeline).toMatchObject({
       status: 'ready',
-      places: [place],
+      standing: { places: [place] },
       events: [{ kind: 'delivered' }, { kind: 'acked' }],
     });
   });

@@ -151,9 +151,7 @@ function forgetStream(state: State): Partial<State> {
             entry: null,
             missing: true,
             events: [],
-            places: [],
-            groupsOmitted: 0,
-            letters: [],
+            standing: null,
             deletedByReset: true,
           },
   };
@@ -169,28 +167,21 @@ function loadingTimeline(id: string, requestId: string | null): TimelineState {
     entry: null,
     missing: false,
     events: [],
-    places: [],
-    groupsOmitted: 0,
-    letters: [],
-    lettersComplete: true,
-    placesAt: null,
+    standing: null,
     deletedByReset: false,
   };
 }
 
 /** `timeline` with its history's answer: the steps merged with those that came live meanwhile. */
 function loadedTimeline(timeline: TimelineState, result: CommandResults['entry.history']): TimelineState {
+  const { places, groupsOmitted, letters, lettersComplete } = result;
   return {
     ...timeline,
     status: 'ready',
     entry: result.entry,
     missing: result.entry === null,
     events: mergeTimelineEvents(timeline.events, result.events),
-    places: result.places,
-    groupsOmitted: result.groupsOmitted,
-    letters: result.letters,
-    lettersComplete: result.lettersComplete,
-    placesAt: Date.now(),
+    standing: { places, groupsOmitted, letters, lettersComplete, readAt: Date.now() },
   };
 }
 

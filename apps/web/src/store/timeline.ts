@@ -1,10 +1,4 @@
-import type {
-  EntryLetterView,
-  EntryPlaceView,
-  EntryView,
-  LifecycleEventView,
-  LifecycleKindView,
-} from '@streamscope/protocol';
+import type { CommandResults, EntryView, LifecycleEventView, LifecycleKindView } from '@streamscope/protocol';
 
 /** A timeline keeps at most this many steps; an entry that bounces between consumers longer is cut at the start. */
 export const TIMELINE_MAX_EVENTS = 500;
@@ -19,19 +13,20 @@ export interface TimelineState {
   /** Whether the history said the entry is gone (trimmed or never existed). */
   missing: boolean;
   events: LifecycleEventView[];
-  /** Where it stands now in each group, as Redis said in the last answer (see `refreshEntryPlaces`). */
-  places: EntryPlaceView[];
-  /** Groups the server did not look in (past its bound). */
-  groupsOmitted: number;
-  /** Its letters in the dead-letter stream, as the last answer found them. */
-  letters: EntryLetterView[];
-  /** Whether that search went through every letter since the entry's time (see `DeadLetters.lettersOf`). */
-  lettersComplete: boolean;
-  /** When `places` came, on this page's clock; `null` before the first answer. */
-  placesAt: number | null;
+  /**
+   * Where it stands now in each group, and its dead letters, as the last answer read them from Redis (see
+   * `refreshEntryPlaces`); `null` before the first answer, and once the stream was reset under it.
+   */
+  standing: Standing | null;
   /** Whether the stream was reset while it was open: the entry and its steps went with it. */
   deletedByReset: boolean;
 }
+
+/** Of an `entry.history` answer, what Redis said of the entry now, and when it came, on this page's clock. */
+export type Standing = Pick<
+  CommandResults['entry.history'],
+  'places' | 'groupsOmitted' | 'letters' | 'lettersComplete'
+> & { readAt: number };
 
 const KIND_ORDER: Record<LifecycleKindView, number> = {
   produced: 0,

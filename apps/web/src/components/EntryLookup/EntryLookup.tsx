@@ -46,12 +46,10 @@ export function EntryLookup() {
     void find();
   };
   const command = asked === 'id' ? lookup : search;
+  // One input gives a search both its arguments: it is marked for whichever the refusal is about.
+  const fieldName = search.field('field');
   const validity =
-    asked === 'id'
-      ? lookup.field('id')
-      : search.field('field').errorId !== null
-        ? search.field('field')
-        : search.field('value');
+    asked === 'id' ? lookup.field('id') : fieldName.errorId !== null ? fieldName : search.field('value');
 
   return (
     <form className="entry-lookup" onSubmit={onSubmit} onInvalid={lookup.refuse} aria-busy={command.pending}>

@@ -32,12 +32,13 @@ export function TimelinePanel() {
     ),
   );
   const claimMinIdleMs = useDashboard((state) => state.snapshot?.claimMinIdleMs ?? 0);
-  const places = timeline?.places ?? NO_PLACES;
+  const standing = timeline?.standing ?? null;
+  const places = standing?.places ?? NO_PLACES;
   const groupsNow = useMemo(
     () => nowByGroup(places, pendingByGroup(pendingRows, openId)),
     [places, pendingRows, openId],
   );
-  const letters = timeline?.letters ?? NO_LETTERS;
+  const letters = standing?.letters ?? NO_LETTERS;
   const lanes = useMemo(
     () =>
       timelineLanes(timeline?.events ?? [], [...groupsNow.keys(), ...letters.map((letter) => letter.group)]),
@@ -181,13 +182,13 @@ export function TimelinePanel() {
         ) : null}
         {timeline.deletedByReset ? null : (
           <>
-            {timeline.placesAt === null ? null : (
+            {standing === null ? null : (
               <p className="timeline-live">
-                Where it stands in each group was read from Redis at {formatClockMs(timeline.placesAt)}
-                {timeline.groupsOmitted > 0
-                  ? `; ${formatCount(timeline.groupsOmitted)} more groups were not looked in`
+                Where it stands in each group was read from Redis at {formatClockMs(standing.readAt)}
+                {standing.groupsOmitted > 0
+                  ? `; ${formatCount(standing.groupsOmitted)} more groups were not looked in`
                   : ''}
-                {timeline.lettersComplete
+                {standing.lettersComplete
                   ? ''
                   : '; the dead letters were searched only in part (a bound on how many one look reads)'}
                 .{' '}

@@ -62,8 +62,9 @@ function StandsNow({
   onClaim,
   claiming,
 }: Omit<WhereNowProps, 'id'> & ClaimAction) {
+  const pendingNow = now?.source === 'snapshot' || now?.place.state === 'pending';
   // Dead-lettered, it is acked here: the letter says more than "not pending" would.
-  if (letters.length > 0 && (now === undefined || now.source === 'redis') && now?.place.state !== 'pending')
+  if (letters.length > 0 && !pendingNow)
     return (
       <>
         {letters.map((letter) => (
