@@ -444,6 +444,8 @@ describe('dead-letter stream', () => {
     ]);
     expect(letters[0]).not.toHaveProperty('fields');
     expect(await deadLetters.lettersOf(third)).toEqual({ letters: [], complete: true });
+    // Past 2^53 ms a Number would round the millisecond part past the ID space.
+    expect(await deadLetters.lettersOf('18446744073709551615')).toEqual({ letters: [], complete: true });
     // A long reason comes back cut, marked so.
     const [long] = (await deadLetters.lettersOf(first)).letters;
     expect(long?.reason).toHaveLength(LETTER_META_CHARS + 1);

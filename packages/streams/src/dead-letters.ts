@@ -363,7 +363,8 @@ export class DeadLetters {
       lettersOf(
         this.key,
         whole,
-        String(entryIdTime(whole)),
+        // Its millisecond part as written: as a Number, one past 2^53 would be rounded to an ID Redis refuses.
+        whole.slice(0, whole.indexOf('-')),
         String(scanMax),
         String(max),
         String(LETTER_META_CHARS),
