@@ -295,3 +295,39 @@ it('a requeue-all waiting for a paused group to make room ends at once when the 
   expect(performance.now() - started).toBeLessThan(5_000);
   expect(await redisSuite.redis.xlen(pipeline.deadLetters.key)).toBe(50);
 });
+
+it('a group this server is creating never makes its own stream look like another application’s', async () => {
+  const test = await startTestServer([], { redis: redisSuite.server });
+  const { pipeline } = test.server;
+  const post = (path: string, body: object) => postJson(test, path, body);
+  // Held just after XGROUP CREATE, before the group is noted as Streamscope's.
+  const ensureGroup = pipeline.stream.ensureGroup.bind(pipeline.stream);
+  let reached = () => {};
+  const created = new Promise<void>((resolve) => {
+    reached = resolve;
+  });
+  let release = () => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  pipeline.stream.ensureGroup = async (...args) => {
+    const result = await ensureGroup(...args);
+    reached();
+    await released;
+    return result;
+  };
+  try {
+    const creating = post('/api/group/create', { group: 'audit' });
+    await created;
+    const produced = await post('/api/produce', { count: 1 });
+    expect(produced.status, await produced.clone().text()).toBe(200);
+    const owned = await pipeline.ownedGroups();
+    expect(owned?.has('audit')).toBe(true);
+    release();
+    expect((await creating).status).toBe(200);
+    expect((await pipeline.ownedGroups())?.has('audit')).toBe(true);
+  } finally {
+    release();
+    await test.stop();
+  }
+});

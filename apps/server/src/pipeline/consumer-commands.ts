@@ -96,7 +96,7 @@ export class ConsumerCommands {
   }
 
   async #add(group: string, name: string): Promise<void> {
-    const { membership, pool, elsewhere, choices, stream } = this.#options;
+    const { membership, pool, elsewhere, choices } = this.#options;
     await membership.change(async () => {
       // Each worker holds a Redis connection of its own: unbounded, a script could open them up to Redis's
       // maxclients, which every other client of that Redis shares. (Seeds are the operator's: they count toward
@@ -117,7 +117,7 @@ export class ConsumerCommands {
         );
       }
       // A group the add creates is Streamscope's, as one `group.create` makes: noted before its worker reads.
-      if (await stream.ensureGroup(group, '0-0')) await choices.recordOwned([group]);
+      await choices.createGroup(group, '0-0');
       await pool.add(group, name);
       // A new consumer runs: a pause saved for an earlier one of this name (its removal's save failed) is dropped.
       await choices.saveQuietly({ consumers: [{ group, name }] });

@@ -91,7 +91,7 @@ export class DemoWorkers {
         // there come again, and the ones this group processed are duplicates.
         const lastId = (await stream.infoStream())?.lastGeneratedId;
         if (lastId !== undefined) handlers.setRedeliveredThrough(group, lastId);
-        if (await stream.ensureGroup(group, '0-0')) await choices.recordOwned([group]);
+        await choices.createGroup(group, '0-0');
         // A reset elsewhere deleted the notes of this process's consumers too, and their pauses, which are still
         // in force here: they are saved again. (The auto-reap switches and the retention policy it deleted are not:
         // every process follows that, see `SavedChoices`.)

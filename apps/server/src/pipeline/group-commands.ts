@@ -61,12 +61,11 @@ export class GroupCommands {
    */
   async create(group: string, startId: string): Promise<CommandResults['group.create']> {
     if (startId !== '$') await this.#refuseBeyondNewest(startId, 'startId');
-    if (!(await this.#stream.ensureGroup(group, startId))) {
+    if (!(await this.#choices.createGroup(group, startId))) {
       throw new CommandError('conflict', `group ${group} already exists on ${this.#stream.streamKey}`, {
         fields: ['group'],
       });
     }
-    await this.#choices.recordOwned([group]);
     // A new group has processed nothing, whatever a guard of that name (left by another client's delete) says.
     await this.#handlers.forgetGroup(group);
     const info = await this.#groupInfo(group);

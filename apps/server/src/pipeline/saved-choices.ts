@@ -52,6 +52,8 @@ export class SavedChoices {
   readonly #reapIntervalMs: number;
   readonly #log: (what: string, error: unknown) => void;
   readonly #autoReap = new Set<string>();
+  /** Groups this server is creating: its own from before XGROUP CREATE is sent until the note is written. */
+  readonly #creating = new Set<string>();
   /** Choices whose save failed (Redis away), saved again as they then stand once it answers (see `save`). */
   readonly #unsavedConsumers = new Map<string, ConsumerRef>();
   readonly #unsavedGroups = new Set<string>();
@@ -86,14 +88,35 @@ export class SavedChoices {
     return this.#controls.ownedKey;
   }
 
-  /** The groups noted as Streamscope's; `null` when nothing is (see `OperatorControls.ownedGroups`). */
-  ownedGroups(): Promise<ReadonlySet<string> | null> {
-    return this.#controls.ownedGroups();
+  /**
+   * The groups noted as Streamscope's, with those being created here (see `createGroup`); `null` when nothing is
+   * (see `OperatorControls.ownedGroups`).
+   */
+  async ownedGroups(): Promise<ReadonlySet<string> | null> {
+    const noted = await this.#controls.ownedGroups();
+    if (this.#creating.size === 0) return noted;
+    return new Set([...(noted ?? []), ...this.#creating]);
   }
 
   /** What of the stream is another application's (see `streamOwnership`). */
   ownership(): Promise<StreamOwnership> {
-    return streamOwnership(this.#stream, this.#controls);
+    return streamOwnership(this.#stream, this);
+  }
+
+  /**
+   * Creates the group reading after `startId` (see `EventStream.ensureGroup`) and notes it as Streamscope's;
+   * false when it was there already. Between the XGROUP CREATE and the note, a produce's ownership check saw a
+   * group not noted yet and refused to append to "another application's" stream.
+   */
+  async createGroup(group: string, startId: string): Promise<boolean> {
+    this.#creating.add(group);
+    try {
+      const created = await this.#stream.ensureGroup(group, startId);
+      if (created) await this.recordOwned([group]);
+      return created;
+    } finally {
+      this.#creating.delete(group);
+    }
   }
 
   /** Whether the stream has this group and Streamscope did not create it: another application's. */

@@ -63,7 +63,7 @@ export class Seeder {
     paused: ReadonlySet<string> = new Set(),
     leaveDeleted: ReadonlySet<string> = new Set(),
   ): Promise<SeedResult> {
-    const { log, pool, stream, choices, elsewhere } = this.#options;
+    const { log, pool, choices, elsewhere } = this.#options;
     // A name a live worker of another process holds is left to it: two workers under one name would share one
     // PEL. (This process's own earlier connections are gone: a dead process's sockets close.) Redis's idle
     // time is not asked, unlike on an add: a restarted server takes its own consumers back moments after it
@@ -95,16 +95,15 @@ export class Seeder {
       return true;
     };
     const seedNames = new Set<string>();
-    const created: string[] = [];
     const started: ConsumerRef[] = [];
     for (const { group, consumers: names } of seeds) {
-      if (await stream.ensureGroup(group, '0-0')) created.push(group);
+      await choices.createGroup(group, '0-0');
       for (const name of names) {
         seedNames.add(refKey(group, name));
         if (await start(group, name)) started.push({ group, name });
       }
     }
-    await choices.recordOwned(created, started);
+    await choices.recordOwned([], started);
     let restored = 0;
     const overBound: string[] = [];
     const unnamed: string[] = [];
