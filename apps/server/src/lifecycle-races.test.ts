@@ -68,10 +68,13 @@ it('commands that arrive while the server closes are refused, and leave no produ
     answers.push(await post('/api/producer/start', { rate: 100 }));
     answers.push(await post('/api/retention/set', { maxAgeMs: 60_000 }));
     answers.push(await post('/api/reset', {}));
+    // The reference route appends without the JSON API's command path.
+    const form = new URLSearchParams({ count: '5' });
+    answers.push(await test.server.app.request('/produce', { method: 'POST', body: form }));
     await closeAll();
   };
   await test.server.close();
-  expect(answers.map((answer) => answer.status)).toEqual([503, 503, 503]);
+  expect(answers.map((answer) => answer.status)).toEqual([503, 503, 503, 503]);
   expect(await answers[0]?.json()).toEqual({ code: 'unavailable', message: 'the server is shutting down' });
   expect(pipeline.producer.state().running).toBe(false);
   expect(pipeline.retention.maxAgeMs).toBeNull();

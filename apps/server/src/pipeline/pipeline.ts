@@ -10,7 +10,7 @@ import type { Redis } from 'ioredis';
 import { boundedEntry } from '../live/bounded-view.js';
 import { TickBuffer } from '../live/tick-buffer.js';
 import { AppendGate } from './append-gate.js';
-import { CommandError } from './command-error.js';
+import { CommandError, shuttingDown } from './command-error.js';
 import { ConsumerCommands } from './consumer-commands.js';
 import { ConsumerPool } from './consumer-pool.js';
 import { DEMO_SEEDS, type GroupSeed, refKey } from './consumer-ref.js';
@@ -298,6 +298,8 @@ export class Pipeline {
 
   /** Demo events a client asked for (a produce, a poison pill); refused on another application's stream. */
   async produce(count: number, eventType?: string): Promise<string[]> {
+    // The reference route calls this without `runCommand` (it answers with every ID), so the check is here too.
+    if (this.closed) throw shuttingDown();
     // Its look at the stream's ownership notes a stream not there yet, as the producer's does after failures.
     await this.refuseAppendsToForeignStream();
     return this.#appendNotingWhatItMade(() => fakeOrders(count, eventType));
