@@ -64,6 +64,8 @@ describe('production semantics', () => {
     const producedBefore = (await state()).totals.produced;
     const requeued = await json(post('/api/dlq/requeue', { id: letter?.id }));
     expect(requeued.requeuedAs).toMatch(/^\d+-\d+$/);
+    // notifications holds its copy still pending: the one letter is analytics'.
+    expect(requeued.merged).toBe(0);
     // Produced like any other entry: counted, and its timeline says where it came from.
     expect((await state()).totals.produced).toBe(producedBefore + 1);
     const history = await json(post('/api/entry/history', { id: requeued.requeuedAs }));

@@ -73,7 +73,12 @@ export interface CommandResults {
      */
     stoppedBefore: string | null;
   };
-  'dlq.requeue': { id: string; requeuedAs: string };
+  'dlq.requeue': {
+    id: string;
+    requeuedAs: string;
+    /** The entry's other letters discarded: the one copy reaches every group (see `dlq.requeue-all`'s). */
+    merged: number;
+  };
   'dlq.discard': { id: string; discarded: boolean };
   'pending.deadletter': {
     group: string;

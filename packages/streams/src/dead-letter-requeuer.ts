@@ -30,6 +30,15 @@ export interface RequeueResult {
   readonly eventType: string | null;
 }
 
+/** What `DeadLetters.requeue` did with one letter. */
+export interface SingleRequeueResult extends RequeueResult {
+  /**
+   * The entry's other letters it discarded (each group that dead-lettered a poison pill wrote one): the one
+   * copy reaches every group, so requeueing them too would deliver the entry again to each.
+   */
+  readonly merged: number;
+}
+
 /** A letter `requeueThrough` left in place, and why. */
 export interface SkippedLetter {
   /** Its ID in the dead-letter stream. */
@@ -125,6 +134,8 @@ const REQUEUE_PAGE = 100;
 const REQUEUE_THROUGH_LIMIT = 10_000;
 const ROOM_WAIT_MS = 5_000;
 const ROOM_POLL_MS = 100;
+/** The most other letters of one entry a single requeue discards: one per group that dead-lettered it. */
+const OTHER_LETTERS_MAX = 100;
 /** Skipped letters a result names; the count covers the rest. */
 const SKIPPED_LISTED = 100;
 
@@ -141,6 +152,10 @@ export interface LetterStore {
   readonly key: string;
   newest(count: number): Promise<readonly { readonly id: string }[]>;
   discard(id: string): Promise<boolean>;
+  lettersOf(
+    originalId: string,
+    options: { readonly max: number },
+  ): Promise<{ letters: readonly { readonly id: string }[] }>;
 }
 
 /**
@@ -157,7 +172,7 @@ export class DeadLetterRequeuer {
   }
 
   /** `DeadLetters.requeue`. */
-  async requeue(id: string): Promise<RequeueResult | null> {
+  async requeue(id: string): Promise<SingleRequeueResult | null> {
     assertEntryId(id, 'id');
     const letterId = fullEntryId(id);
     const room = await this.#stream.room(1);
@@ -173,7 +188,9 @@ export class DeadLetterRequeuer {
       }
     }
     const outcome = await this.#requeueOne(letterId);
-    if (outcome === null || !('refused' in outcome)) return outcome;
+    if (outcome === null) return null;
+    if (!('refused' in outcome))
+      return { ...outcome, merged: await this.#discardOtherLetters(outcome.originalId) };
     const of = outcome.originalId || 'an unknown entry';
     if (outcome.refused === 'wide') {
       throw new RequeueRefusedError(
@@ -183,6 +200,18 @@ export class DeadLetterRequeuer {
     throw new NothingToRequeueError(
       `dead letter ${id} (of ${of}) has no original fields to requeue: its payload was trimmed while it was pending; discard it instead`,
     );
+  }
+
+  /**
+   * Discards the other letters of an entry just put back: written before its requeue, they are found after it
+   * (a step of its own, since finding them reads the DLQ from the entry's time on). One found but gone meanwhile
+   * (discarded or requeued by someone else) is not counted.
+   */
+  async #discardOtherLetters(originalId: string): Promise<number> {
+    if (originalId === '') return 0;
+    const { letters } = await this.#letters.lettersOf(originalId, { max: OTHER_LETTERS_MAX });
+    const discarded = await Promise.all(letters.map((letter) => this.#letters.discard(letter.id)));
+    return discarded.filter(Boolean).length;
   }
 
   /** `DeadLetters.requeueThrough`. */

@@ -796,6 +796,28 @@ describe('dead-letter stream', () => {
     expect(await deadLetters.requeueThrough(String(Date.now() + 60_000))).toMatchObject({ requeued: 1 });
   });
 
+  it('a single requeue discards the entry’s other letters too, so a later requeue-all does not put it back again', async () => {
+    const { stream, deadLetters } = setUp();
+    const send = (group: string, fields: Record<string, string> | null) =>
+      deadLetters.send('7-0', {
+        group,
+        consumer: 'w',
+        deliveryCount: 5,
+        reason: 'x',
+        fields: fields && { type: 'poison.pill', ts_ms: '1', ...fields },
+        stillPending: false,
+      });
+    const notifications = await send('notifications', { order_id: 'o-7' });
+    await send('analytics', { order_id: 'o-7' });
+    // A group that had it trimmed while pending: nothing of its own to put back, and the copy reaches it too.
+    const newest = await send('audit', null);
+    const requeued = await deadLetters.requeue(notifications ?? '');
+    expect(requeued).toMatchObject({ originalId: '7-0', merged: 2 });
+    expect(await deadLetters.length()).toBe(0);
+    expect(await deadLetters.requeueThrough(newest ?? '')).toMatchObject({ requeued: 0 });
+    expect((await stream.replay('-', '+', 10)).map((copy) => copy.fields.requeued_from)).toEqual(['7-0']);
+  });
+
   it('racing another requeueThrough, a discardThrough and single requeues, each letter goes once, and the counts add up', async () => {
     const { stream, deadLetters } = setUp();
     await stream.ensureGroup('g', '0-0');

@@ -11,9 +11,9 @@ import {
 import { letterMeta, letterPayload, unwrapWide } from './dead-letter-layout.js';
 import {
   DeadLetterRequeuer,
-  type RequeueResult,
   type RequeueThroughOptions,
   type RequeueThroughResult,
+  type SingleRequeueResult,
 } from './dead-letter-requeuer.js';
 import { DEAD_LETTER_LUA, PENDING_DEAD_LETTER_LUA, WIDE_PAYLOAD_FIELD } from './dead-letter-scripts.js';
 import { redisCommand, StreamArgumentError } from './errors.js';
@@ -29,6 +29,7 @@ export type {
   RequeueThroughOptions,
   RequeueThroughResult,
   RoomStop,
+  SingleRequeueResult,
   SkippedLetter,
 } from './dead-letter-requeuer.js';
 
@@ -394,13 +395,14 @@ export class DeadLetters {
    * original's ID in `requeued_from` (the first original's, when requeued again), so an idempotent handler
    * can key on it and a group that had processed the original can tell the copy is a duplicate. A letter
    * of an entry whose payload was trimmed while it was pending has nothing to put back:
-   * `NothingToRequeueError`, and the letter stays.
+   * `NothingToRequeueError`, and the letter stays. The entry's other letters (each group that dead-lettered a
+   * poison pill wrote one) are discarded just after, counted in `merged`: the one copy reaches every group.
    *
    * A stream with no room (a group has MAXLEN entries or more yet to read or ack, see `EventStream.room`)
    * takes not even this one: `NoRoomError`, and the letter stays. One append there is not one entry lost:
    * `XADD MAXLEN ~` trims a whole node of the oldest entries at a time, up to 100 of them unread.
    */
-  async requeue(id: string): Promise<RequeueResult | null> {
+  async requeue(id: string): Promise<SingleRequeueResult | null> {
     return this.#requeuer.requeue(id);
   }
 

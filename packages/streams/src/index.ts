@@ -43,6 +43,7 @@ export {
   type RoomStop,
   type SendPendingOptions,
   type SendPendingResult,
+  type SingleRequeueResult,
   type SkippedLetter,
 } from './dead-letters.js';
 export {

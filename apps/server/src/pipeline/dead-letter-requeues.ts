@@ -4,6 +4,7 @@ import {
   type RequeueResult,
   RequeueStoppedError,
   type RequeueThroughResult,
+  type SingleRequeueResult,
 } from '@streamscope/streams';
 import { Mutex } from 'async-mutex';
 import { boundedText } from '../live/bounded-view.js';
@@ -62,11 +63,11 @@ export class DeadLetterRequeues {
    * Puts a dead letter's event back on the stream; `null` when there is no such letter. The new entry is
    * produced like any other (counted, and its timeline says where it came from).
    */
-  async requeue(letterId: string): Promise<string | null> {
+  async requeue(letterId: string): Promise<SingleRequeueResult | null> {
     const requeued = await this.#appendGate.inSlot(() => this.#deadLetters.requeue(letterId));
     if (requeued === null) return null;
     this.#recordRequeued(requeued);
-    return requeued.requeuedAs;
+    return requeued;
   }
 
   /**

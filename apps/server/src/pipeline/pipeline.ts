@@ -4,6 +4,7 @@ import {
   DeadLetters,
   EventStream,
   type RequeueThroughResult,
+  type SingleRequeueResult,
   type StreamTail,
 } from '@streamscope/streams';
 import type { Redis } from 'ioredis';
@@ -319,7 +320,7 @@ export class Pipeline {
    * Puts a dead letter's event back on the stream; `null` when there is no such letter (see
    * `DeadLetterRequeues.requeue`).
    */
-  requeue(letterId: string): Promise<string | null> {
+  requeue(letterId: string): Promise<SingleRequeueResult | null> {
     return this.#requeues.requeue(letterId);
   }
 

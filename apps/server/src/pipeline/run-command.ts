@@ -148,10 +148,10 @@ function handlersFor(pipeline: Pipeline): Handlers {
     // megabyte letters too. Requeue reads the letter whole in Redis, whatever was listed.
     'dlq.list': ({ count, before }) => deadLettersWithinBudget(pipeline.deadLetters, count, before),
     'dlq.requeue': async ({ id }) => {
-      const requeuedAs = await pipeline.requeue(id);
-      if (requeuedAs === null)
+      const requeued = await pipeline.requeue(id);
+      if (requeued === null)
         throw new CommandError('not_found', `no dead letter ${id} in ${pipeline.deadLetters.key}`);
-      return { id, requeuedAs };
+      return { id, requeuedAs: requeued.requeuedAs, merged: requeued.merged };
     },
     'dlq.discard': async ({ id }) => {
       if (!(await pipeline.deadLetters.discard(id))) {

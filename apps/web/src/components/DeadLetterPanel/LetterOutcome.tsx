@@ -18,6 +18,8 @@ export function LetterOutcome({ letter, answer }: LetterOutcomeProps) {
       <>
         Requeued <span className="mono">{originalId}</span> as <EntryId id={answer.requeuedAs} /> to every
         group; those that had processed it ack it as a duplicate
+        {answer.merged > 0 &&
+          `; ${answer.merged === 1 ? 'its other letter (another group’s) left' : `its ${answer.merged} other letters (other groups’) left`} the dead letters with it`}
       </>
     );
   }
