@@ -84,3 +84,20 @@ it('entries appended while a snapshot is built are not counted as trimmed unread
   await stream.deleteStream();
   await stream.close();
 });
+
+it('a group Redis gives no lag for (placed mid-stream by another client) has it counted near either end', async () => {
+  const stream = uncappedStream();
+  const gauge = new BacklogGauge();
+  const ids = await stream.produceBatch(Array.from({ length: 500 }, () => ({ type: 'a' })));
+  // A plain XGROUP CREATE, as another application makes one: Redis 7.0 knows no entries-read for it.
+  await stream.redis.xgroup('CREATE', stream.streamKey, 'g', ids[449] as string);
+  expect((await stream.infoGroups())[0]?.lag).toBeNull();
+  expect((await measure(gauge, stream)).lag).toBe(50);
+  await stream.redis.xgroup('SETID', stream.streamKey, 'g', ids[49] as string);
+  expect((await measure(gauge, stream)).lag).toBe(450);
+  // Far from both ends nothing is counted: unknown, as Redis says.
+  await stream.redis.xgroup('SETID', stream.streamKey, 'g', ids[249] as string);
+  expect((await measure(gauge, stream)).lag).toBeNull();
+  await stream.deleteStream();
+  await stream.close();
+});

@@ -115,7 +115,7 @@ export class BacklogGauge {
     reader: EventStream,
     group: GroupInfo,
     stream: StreamSummary | null,
-    /** Redis's lag less the known excess; `null` when Redis gave none (then only the free ends are tried). */
+    /** Redis's lag less the known excess; `null` when Redis gave none (then both sides of the cursor are counted). */
     estimate: number | null,
   ): Promise<{ lag: number; asOfSnapshot: boolean } | null> {
     const cursor = group.lastDeliveredId;
@@ -124,16 +124,37 @@ export class BacklogGauge {
     const length = stream?.length ?? 0;
     if (last === null || compareEntryIds(cursor, last) >= 0) return { lag: 0, asOfSnapshot: true };
     if (first !== null && compareEntryIds(cursor, first) < 0) return { lag: length, asOfSnapshot: true };
-    if (estimate === null) return null;
-    if (estimate <= COUNT_CAP) {
-      // Up to the snapshot's last entry: what was appended since belongs to the next look.
-      const after = await reader.countEntries(`(${cursor}`, last, COUNT_CAP + 1);
-      if (after <= COUNT_CAP) return { lag: after, asOfSnapshot: true };
-    } else if (length - estimate <= COUNT_CAP) {
-      // A trim since the snapshot shrinks this count: right for the lag shown, not for counting losses.
-      const atOrBefore = await reader.countEntries('-', cursor, COUNT_CAP + 1);
-      if (atOrBefore <= COUNT_CAP) return { lag: length - atOrBefore, asOfSnapshot: false };
+    if (estimate === null) {
+      // Redis gave no lag (a group placed mid-stream by another client, or deleted entries past its cursor): either
+      // side of the cursor may be the short one, so both are tried, the side that counts lag first.
+      return (
+        (await this.#countAfter(reader, cursor, last)) ?? (await this.#countBefore(reader, cursor, length))
+      );
     }
+    if (estimate <= COUNT_CAP) return this.#countAfter(reader, cursor, last);
+    if (length - estimate <= COUNT_CAP) return this.#countBefore(reader, cursor, length);
     return null;
+  }
+
+  /** The lag counted after the cursor, up to the snapshot's last entry; `null` past COUNT_CAP. */
+  async #countAfter(
+    reader: EventStream,
+    cursor: string,
+    last: string,
+  ): Promise<{ lag: number; asOfSnapshot: boolean } | null> {
+    // Up to the snapshot's last entry: what was appended since belongs to the next look.
+    const after = await reader.countEntries(`(${cursor}`, last, COUNT_CAP + 1);
+    return after <= COUNT_CAP ? { lag: after, asOfSnapshot: true } : null;
+  }
+
+  /** The lag as the length less the entries at or before the cursor; `null` when those are past COUNT_CAP. */
+  async #countBefore(
+    reader: EventStream,
+    cursor: string,
+    length: number,
+  ): Promise<{ lag: number; asOfSnapshot: boolean } | null> {
+    // A trim since the snapshot shrinks this count: right for the lag shown, not for counting losses.
+    const atOrBefore = await reader.countEntries('-', cursor, COUNT_CAP + 1);
+    return atOrBefore <= COUNT_CAP ? { lag: Math.max(0, length - atOrBefore), asOfSnapshot: false } : null;
   }
 }
