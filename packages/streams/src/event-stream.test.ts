@@ -206,6 +206,12 @@ describe('EventStream groups', () => {
     const [ms] = (ids[40] as string).split('-');
     expect((await stream.setGroupId('mid', `${ms}`)).after.lag).not.toBeNull();
     expect(await stream.ensureGroup('end', '18446744073709551615-18446744073709551615')).toBe(true);
+    // At '$' too: a trim of entries it never read then shows in its lag, as Redis counts a group's losses.
+    expect(await stream.ensureGroup('new', '$')).toBe(true);
+    await stream.produceBatch(Array.from({ length: 10 }, () => ({ type: 'b', payload: {} })));
+    await stream.trimMaxlen(5, { approx: false });
+    const late = (await stream.infoGroups()).find((group) => group.name === 'new');
+    expect(late).toMatchObject({ entriesRead: 50, lag: 10 });
   });
 
   it('setGroupId on a missing group is a GroupNotFoundError', async () => {

@@ -1,11 +1,21 @@
 // How the scripts that place a group begin: `entriesReadAt(key, id, most)`, the entries-read counter of a
-// cursor at `id`, counted for XGROUP's ENTRIESREAD when at most `most` entries lie after it (nil beyond, for `$`,
+// cursor at `id`, counted for XGROUP's ENTRIESREAD when at most `most` entries lie after it (`$`: none; nil beyond,
 // for a missing stream, and for an ID no range can start after). Without it Redis 7.0 knows the counter of a group
 // placed mid-stream only once the group reaches the newest entry, so its lag reads as unknown all the while it
-// catches up, just when it matters. Counted in the script that places the group, so no append comes between.
+// catches up, just when it matters; and of one placed at `$` only until a trim, which then goes uncounted in its
+// lag, its loss unseen. Counted in the script that places the group, so no append comes between.
 const ENTRIES_READ_PRELUDE = `
+local function entriesAdded(key)
+  local info = redis.call('XINFO', 'STREAM', key)
+  for i = 1, #info - 1, 2 do
+    if info[i] == 'entries-added' then return info[i + 1] end
+  end
+  return nil
+end
 local function entriesReadAt(key, id, most)
-  if id == '$' or most <= 0 or redis.call('EXISTS', key) == 0 then return nil end
+  if redis.call('EXISTS', key) == 0 then return nil end
+  if id == '$' then return entriesAdded(key) end
+  if most <= 0 then return nil end
   local counted, from = 0, '(' .. id
   while true do
     local want = math.min(1000, most + 1 - counted)
@@ -16,11 +26,8 @@ local function entriesReadAt(key, id, most)
     if #page < want then break end
     from = '(' .. page[#page][1]
   end
-  local info = redis.call('XINFO', 'STREAM', key)
-  for i = 1, #info - 1, 2 do
-    if info[i] == 'entries-added' then return info[i + 1] - counted end
-  end
-  return nil
+  local added = entriesAdded(key)
+  return added and added - counted
 end
 local function groupRow(key, group)
   for _, candidate in ipairs(redis.call('XINFO', 'GROUPS', key)) do
