@@ -101,3 +101,17 @@ it('a group Redis gives no lag for (placed mid-stream by another client) has it 
   await stream.deleteStream();
   await stream.close();
 });
+
+it('a process started on a group that already lost entries to trimming counts its backlog, not Redis’s inflated lag', async () => {
+  const stream = uncappedStream();
+  await stream.ensureGroup('g', '0-0');
+  const ids = await stream.produceBatch(Array.from({ length: 1_000 }, () => ({ type: 'a' })));
+  await stream.consume('g', 'c', 10, null);
+  await stream.trimMinid(ids[500] as string, { approx: false }); // 490 lost unread
+  await stream.consume('g', 'c', 200, null); // the cursor now sits inside the stream, far from both ends
+  expect((await stream.infoGroups())[0]?.lag).toBe(790);
+  // A new gauge, as after a restart with --no-reset: it has measured nothing of this group yet.
+  expect(await measure(new BacklogGauge(), stream)).toEqual({ lag: 300, trimmedUnread: 490 });
+  await stream.deleteStream();
+  await stream.close();
+});

@@ -2,6 +2,14 @@ import { compareEntryIds, type EventStream, type GroupInfo, type StreamSummary }
 
 /** The most entries one count may reach (one script call, see `countEntries`): a bounded cost per group per tick. */
 const COUNT_CAP = 100;
+/**
+ * The most entries the one-off count of a group whose excess is not known yet may reach (ten calls of 1,000): a
+ * process started on a stream that already lost entries to trimming would otherwise take Redis's lag, the whole
+ * stream and more, for the group's backlog, and raise a lag alert for it.
+ */
+const FIRST_COUNT_CAP = 10_000;
+/** How often that count is tried again for a group too far from both ends for it. */
+const FIRST_COUNT_RETRY_MS = 30_000;
 
 export interface Backlog {
   /** Entries waiting for the group; `null` when Redis cannot tell. */
@@ -35,6 +43,8 @@ export class BacklogGauge {
   readonly #lostSeen = new Map<string, number>();
   /** Per group: the last look at which its true lag was known. */
   readonly #lastLook = new Map<string, { cursor: string; added: number; lag: number }>();
+  /** Per group whose excess is not known yet: when the one-off count last found it too far to count. */
+  readonly #firstCountFailedAt = new Map<string, number>();
 
   async measure(reader: EventStream, group: GroupInfo, stream: StreamSummary | null): Promise<Backlog> {
     this.#forgetOldIncarnations(group, stream);
@@ -53,13 +63,14 @@ export class BacklogGauge {
       group.lag === null
         ? null
         : Math.min(length, Math.max(0, group.lag - (this.#excess.get(group.name) ?? 0)));
-    const exact = await this.#exact(reader, group, stream, estimate);
+    const exact =
+      (await this.#exact(reader, group, stream, estimate)) ?? (await this.#firstCount(reader, group, stream));
     const truth = exact?.lag ?? null;
     if (truth !== null && group.lag !== null) this.#excess.set(group.name, Math.max(0, group.lag - truth));
     const seen = this.#seeLosses(group, stream, exact?.asOfSnapshot ? truth : null);
     const excess = this.#excess.get(group.name) ?? 0;
     return {
-      lag: truth ?? estimate,
+      lag: truth ?? (this.#plausible(group, stream, estimate) ? estimate : null),
       // Before its first read Redis counts only what is left: only losses seen directly tell.
       trimmedUnread: group.entriesRead === null || group.lag === null ? seen || null : Math.max(excess, seen),
     };
@@ -81,9 +92,48 @@ export class BacklogGauge {
     return this.#lostSeen.get(group.name) ?? 0;
   }
 
+  /**
+   * The truth counted once, up to FIRST_COUNT_CAP entries, for a group whose excess has never been measured here
+   * (a process started on a stream that already lost entries to trimming): after it, the excess stands in.
+   */
+  async #firstCount(
+    reader: EventStream,
+    group: GroupInfo,
+    stream: StreamSummary | null,
+  ): Promise<{ lag: number; asOfSnapshot: boolean } | null> {
+    const last = stream?.lastEntryId ?? null;
+    if (last === null || this.#excess.has(group.name) || group.lag === null) return null;
+    const failedAt = this.#firstCountFailedAt.get(group.name);
+    if (failedAt !== undefined && performance.now() - failedAt < FIRST_COUNT_RETRY_MS) return null;
+    const after = await reader.countEntries(`(${group.lastDeliveredId}`, last, FIRST_COUNT_CAP + 1);
+    if (after > FIRST_COUNT_CAP) {
+      this.#firstCountFailedAt.set(group.name, performance.now());
+      return null;
+    }
+    this.#firstCountFailedAt.delete(group.name);
+    return { lag: after, asOfSnapshot: true };
+  }
+
+  /**
+   * Whether Redis's lag less the known excess can be the backlog: not when it reaches the whole stream while the
+   * group's cursor is inside it (Redis counting entries trimmed unread, an excess not measured yet). Unknown is
+   * shown then, rather than a lag that raises a false alert.
+   */
+  #plausible(group: GroupInfo, stream: StreamSummary | null, estimate: number | null): boolean {
+    const first = stream?.firstEntryId ?? null;
+    if (estimate === null || first === null || this.#excess.has(group.name)) return true;
+    return estimate < (stream?.length ?? 0) || compareEntryIds(group.lastDeliveredId, first) < 0;
+  }
+
   /** Forgets groups that are gone (a reset re-creates them from scratch). */
   keepOnly(groups: readonly string[]): void {
-    for (const map of [this.#excess, this.#lastRead, this.#lostSeen, this.#lastLook]) {
+    for (const map of [
+      this.#excess,
+      this.#lastRead,
+      this.#lostSeen,
+      this.#lastLook,
+      this.#firstCountFailedAt,
+    ]) {
       for (const name of map.keys()) if (!groups.includes(name)) map.delete(name);
     }
   }
@@ -95,13 +145,21 @@ export class BacklogGauge {
   #forgetOldIncarnations(group: GroupInfo, stream: StreamSummary | null): void {
     const added = stream?.entriesAdded ?? null;
     if (added !== null && this.#lastAdded !== null && added < this.#lastAdded) {
-      for (const map of [this.#excess, this.#lastRead, this.#lostSeen, this.#lastLook]) map.clear();
+      for (const map of [
+        this.#excess,
+        this.#lastRead,
+        this.#lostSeen,
+        this.#lastLook,
+        this.#firstCountFailedAt,
+      ])
+        map.clear();
     }
     if (added !== null) this.#lastAdded = added;
     if (group.entriesRead === null) return;
     const before = this.#lastRead.get(group.name);
     if (before !== undefined && group.entriesRead < before) {
-      for (const map of [this.#excess, this.#lostSeen, this.#lastLook]) map.delete(group.name);
+      for (const map of [this.#excess, this.#lostSeen, this.#lastLook, this.#firstCountFailedAt])
+        map.delete(group.name);
     }
     this.#lastRead.set(group.name, group.entriesRead);
   }
