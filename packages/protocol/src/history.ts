@@ -18,6 +18,11 @@ export const groupSampleSchema = z.object({
   pending: z.number(),
   /** `null` when Redis could not tell; charts leave a gap rather than draw a made-up 0. */
   lag: z.number().nullable(),
+  /**
+   * Redis's count of entries delivered to the group (XINFO GROUPS entries-read), whichever process read them; `null`
+   * when Redis does not know it. Its rise is the group's read rate (see the web's `lagTrend`).
+   */
+  entriesRead: z.number().nullable().optional(),
 });
 export type GroupSample = z.infer<typeof groupSampleSchema>;
 
@@ -25,6 +30,8 @@ export type GroupSample = z.infer<typeof groupSampleSchema>;
 export const historyPointSchema = z.object({
   at: z.number(),
   producedPerSec: z.number(),
+  /** Redis's count of entries ever added to the stream, whoever added them; `null` without a stream. */
+  entriesAdded: z.number().nullable().optional(),
   groups: z.record(z.string(), groupSampleSchema),
 });
 export type HistoryPoint = z.infer<typeof historyPointSchema>;
@@ -47,9 +54,15 @@ export function historyPoint(snapshot: Snapshot): HistoryPoint {
       ackedPerSec: group.ackedPerSec,
       pending: group.pending,
       lag: group.lag,
+      entriesRead: group.entriesRead,
     };
   }
-  return { at: snapshot.at, producedPerSec: snapshot.producedPerSec, groups };
+  return {
+    at: snapshot.at,
+    producedPerSec: snapshot.producedPerSec,
+    entriesAdded: snapshot.stream.entriesAdded,
+    groups,
+  };
 }
 
 const bucketOf = (point: HistoryPoint) => Math.floor(point.at / HISTORY_BUCKET_MS);

@@ -1,6 +1,6 @@
 import type { HistoryPoint } from '@streamscope/protocol';
 import { describe, expect, it } from 'vitest';
-import { describeLagTrend, LAG_TREND_WINDOW_MS, lagTrend } from './lag-trend';
+import { describeLagTrend, LAG_TREND_WINDOW_MS, lagRates, lagTrend } from './lag-trend';
 
 /** One point a second, the group's lag at each given by `lagAt(second)`. */
 const history = (seconds: number, lagAt: (second: number) => number | null): HistoryPoint[] =>
@@ -62,5 +62,83 @@ describe('lag trend', () => {
     const gaps = history(20, (s) => (s % 2 === 0 ? null : 300));
     expect(lagTrend(gaps, 'g', 300)).toEqual({ kind: 'steady' });
     expect(lagTrend(shrinking, 'other', 5)).toEqual({ kind: 'unknown' });
+  });
+});
+
+/** One point a second with Redis's counters: entries added and the group's entries read by each second. */
+const counted = (
+  seconds: number,
+  addedAt: (second: number) => number,
+  readAt: (second: number) => number,
+  lagAt: (second: number) => number = (second) => addedAt(second) - readAt(second),
+): HistoryPoint[] =>
+  Array.from({ length: seconds }, (_, second) => ({
+    at: 1_000_000 + second * 1000,
+    producedPerSec: 0,
+    entriesAdded: addedAt(second),
+    groups: {
+      g: { deliveredPerSec: 0, ackedPerSec: 0, pending: 0, lag: lagAt(second), entriesRead: readAt(second) },
+    },
+  }));
+
+describe('lag trend from what Redis counts', () => {
+  it('says when the lag is gone from how fast the group reads against how fast entries arrive', () => {
+    // The producer stopped 3 s ago: within the 5 s look, its appends still outrun the group's 40 reads a second.
+    const points = counted(
+      20,
+      (s) => Math.min(s, 17) * 2000,
+      (s) => s * 40,
+    );
+    const trend = lagTrend(points, 'g', 1945);
+    expect(trend).toMatchObject({ kind: 'falling-behind' });
+    // Stopped for longer: only the reads count, 1,945 at 40 a second.
+    const stopped = counted(
+      20,
+      () => 34_000,
+      (s) => s * 40,
+    );
+    const eta = lagTrend(stopped, 'g', 1945);
+    expect(eta).toMatchObject({ kind: 'catching-up', perSec: 40 });
+    expect(describeLagTrend(eta).text).toBe('in ~49 s');
+  });
+
+  it('is not reading when nothing is delivered, even as trimming shrinks the lag', () => {
+    const trimmed = counted(
+      20,
+      (s) => s * 10,
+      () => 0,
+      (s) => 2000 - s * 30,
+    );
+    const trend = lagTrend(trimmed, 'g', 1400);
+    expect(trend).toEqual({ kind: 'not-reading' });
+    expect(describeLagTrend(trend).text).toBe('not reading');
+  });
+
+  it('says by how much a group reading slower than entries arrive falls behind, trimmed or not', () => {
+    // MAXLEN holds the lag flat while 1,960 a second are trimmed unread.
+    const flat = counted(
+      20,
+      (s) => s * 2000,
+      (s) => s * 40,
+      () => 2000,
+    );
+    const trend = lagTrend(flat, 'g', 2000);
+    expect(trend).toMatchObject({ kind: 'falling-behind', perSec: 1960 });
+    expect(describeLagTrend(trend).hint).toMatch(/read 40\/s while entries arrived at 2,000\/s/);
+  });
+
+  it('starts over where a counter went back (a cursor moved back), and falls back on the lag without counters', () => {
+    const movedBack = counted(
+      20,
+      () => 5000,
+      (s) => (s < 15 ? 4000 + s * 10 : s * 10),
+    );
+    expect(lagRates(movedBack, 'g')).toEqual({ readPerSec: 10, addedPerSec: 0 });
+    const young = counted(
+      20,
+      () => 5000,
+      (s) => (s < 18 ? 4000 : s * 10),
+    );
+    expect(lagRates(young, 'g')).toBeNull();
   });
 });

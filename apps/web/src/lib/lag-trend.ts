@@ -10,6 +10,19 @@ export const LAG_TREND_WINDOW_MS = 10_000;
 const LAG_TREND_MIN_SPAN_MS = 4_000;
 /** A lag that moves slower than this, either way, is taken as standing still. */
 const STILL_PER_SEC = 0.5;
+/**
+ * How far back the read and arrival rates look. Redis's counters are exact, not samples of a lag that a MAXLEN ~
+ * trim saws up and down, so a shorter look than the lag's is smooth enough, and follows a stopped producer sooner.
+ */
+export const READ_RATE_WINDOW_MS = 5_000;
+/** The least span of counters the rates are drawn from. */
+const READ_RATE_MIN_SPAN_MS = 3_000;
+
+/** How fast the group reads (Redis's entries-read) and entries arrive (entries added), per second. */
+export interface LagRates {
+  readonly readPerSec: number;
+  readonly addedPerSec: number;
+}
 
 /**
  * Where a group's lag (entries not yet delivered to it) is heading, from its samples in the charts' history: the
@@ -19,14 +32,23 @@ const STILL_PER_SEC = 0.5;
 export type LagTrend =
   | { readonly kind: 'unknown' }
   | { readonly kind: 'caught-up' }
-  | { readonly kind: 'catching-up'; readonly etaMs: number; readonly perSec: number }
-  | { readonly kind: 'falling-behind'; readonly perSec: number }
-  | { readonly kind: 'steady' };
+  | { readonly kind: 'not-reading' }
+  | {
+      readonly kind: 'catching-up';
+      readonly etaMs: number;
+      readonly perSec: number;
+      readonly rates?: LagRates;
+    }
+  | { readonly kind: 'falling-behind'; readonly perSec: number; readonly rates?: LagRates }
+  | { readonly kind: 'steady'; readonly rates?: LagRates };
 
 /**
- * The trend of `group`'s lag, now at `lag`: the least-squares slope of its samples over the last
- * {@link LAG_TREND_WINDOW_MS}, none from before `since` (the stream's last reset: the lag of another stream). Unknown
- * while Redis cannot tell the lag, or too few seconds have been seen.
+ * The trend of `group`'s lag, now at `lag`, none of it from before `since` (the stream's last reset: the lag of
+ * another stream). Where Redis counts what the group read, from how fast it reads against how fast entries arrive
+ * over the last {@link READ_RATE_WINDOW_MS}: the lag's own moves mislead, since trimming cuts it without a read
+ * (a group with no consumer seemed to catch up) and saws it up and down. Otherwise from the least-squares slope of
+ * its lag over the last {@link LAG_TREND_WINDOW_MS}. Unknown while Redis cannot tell the lag, or too few seconds
+ * have been seen.
  */
 export function lagTrend(
   history: readonly HistoryPoint[],
@@ -36,6 +58,51 @@ export function lagTrend(
 ): LagTrend {
   if (lag === null) return { kind: 'unknown' };
   if (lag === 0) return { kind: 'caught-up' };
+  const rates = lagRates(history, group, since);
+  if (rates === null) return lagSlopeTrend(history, group, lag, since);
+  if (rates.readPerSec === 0) return { kind: 'not-reading' };
+  const net = rates.readPerSec - rates.addedPerSec;
+  if (net >= STILL_PER_SEC) return { kind: 'catching-up', etaMs: (lag / net) * 1000, perSec: net, rates };
+  if (net <= -STILL_PER_SEC) return { kind: 'falling-behind', perSec: -net, rates };
+  return { kind: 'steady', rates };
+}
+
+/**
+ * The group's read rate and the stream's arrival rate over the last {@link READ_RATE_WINDOW_MS}, from Redis's
+ * counters; `null` where either is unknown or too few seconds of them have been seen. A counter that went back (a
+ * cursor moved back, the stream made again) starts the look over from there.
+ */
+export function lagRates(history: readonly HistoryPoint[], group: string, since = 0): LagRates | null {
+  const from = Math.max(since, (history.at(-1)?.at ?? 0) - READ_RATE_WINDOW_MS);
+  let first: { at: number; read: number; added: number } | undefined;
+  let last: typeof first;
+  for (const point of history) {
+    const read = point.groups[group]?.entriesRead;
+    const added = point.entriesAdded;
+    if (point.at < from) continue;
+    if (read === null || read === undefined || added === null || added === undefined) {
+      first = undefined;
+      continue;
+    }
+    const now = { at: point.at, read, added };
+    if (first === undefined || last === undefined || read < last.read || added < last.added) first = now;
+    last = now;
+  }
+  if (first === undefined || last === undefined || last.at - first.at < READ_RATE_MIN_SPAN_MS) return null;
+  const seconds = (last.at - first.at) / 1000;
+  return {
+    readPerSec: (last.read - first.read) / seconds,
+    addedPerSec: (last.added - first.added) / seconds,
+  };
+}
+
+/** The trend from the lag's own least-squares slope, for a group whose entries-read Redis does not know. */
+function lagSlopeTrend(
+  history: readonly HistoryPoint[],
+  group: string,
+  lag: number,
+  since: number,
+): LagTrend {
   const from = Math.max(since, (history.at(-1)?.at ?? 0) - LAG_TREND_WINDOW_MS);
   const samples: [number, number][] = [];
   for (const point of history) {
@@ -77,25 +144,39 @@ function slope(points: readonly (readonly [number, number])[]): number {
 /** The trend in a few words, for the group's Catch-up figure, and the sentence its tooltip says. */
 export function describeLagTrend(trend: LagTrend): { text: string; hint: string } {
   const window = formatDuration(LAG_TREND_WINDOW_MS);
+  const ratesWindow = formatDuration(READ_RATE_WINDOW_MS);
+  const paces = (rates: LagRates) =>
+    `Over the last ${ratesWindow} it read ${formatRate(rates.readPerSec)} while entries arrived at ${formatRate(rates.addedPerSec)}`;
   switch (trend.kind) {
     case 'unknown':
       return { text: '—', hint: 'Not known yet: the lag is unknown, or not seen for long enough' };
     case 'caught-up':
       return { text: 'caught up', hint: 'Every entry of the stream has been delivered to this group' };
+    case 'not-reading':
+      return {
+        text: 'not reading',
+        hint: `Nothing was delivered to this group over the last ${ratesWindow}: no consumer reads it (none, all paused, or all stopped), so nothing shrinks its lag but trimming`,
+      };
     case 'catching-up':
       return {
         text: `in ~${formatDuration(Math.ceil(trend.etaMs / 1000) * 1000)}`,
-        hint: `The lag shrank by ${formatRate(trend.perSec)} over the last ${window}; at that pace it is gone then`,
+        hint: trend.rates
+          ? `${paces(trend.rates)}: at that pace its lag is gone then`
+          : `The lag shrank by ${formatRate(trend.perSec)} over the last ${window}; at that pace it is gone then`,
       };
     case 'falling-behind':
       return {
         text: `behind +${formatRate(Math.round(trend.perSec))}`,
-        hint: `The lag grew by ${formatRate(trend.perSec)} over the last ${window}: entries arrive faster than the group reads them`,
+        hint: trend.rates
+          ? `${paces(trend.rates)}: its lag grows by ${formatRate(trend.perSec)}, and once it passes the stream's MAXLEN, the oldest entries are trimmed before it reads them`
+          : `The lag grew by ${formatRate(trend.perSec)} over the last ${window}: entries arrive faster than the group reads them`,
       };
     case 'steady':
       return {
         text: 'not shrinking',
-        hint: `The lag stayed put over the last ${window} (within ${formatCount(STILL_PER_SEC * 60)} entries a minute): the group reads no faster than entries arrive, or not at all`,
+        hint: trend.rates
+          ? `${paces(trend.rates)}: no faster than they arrive, so its lag stays`
+          : `The lag stayed put over the last ${window} (within ${formatCount(STILL_PER_SEC * 60)} entries a minute): the group reads no faster than entries arrive, or not at all`,
       };
   }
 }

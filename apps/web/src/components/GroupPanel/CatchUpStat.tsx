@@ -4,7 +4,7 @@ import { useDashboard } from '../../store/store';
 import { Stat } from '../Stat/Stat';
 
 /**
- * When the group's lag will be gone at the pace it has been shrinking, or that it is growing or standing still (see
+ * When the group's lag will be gone at the pace it reads, or that it is growing, standing still or not read (see
  * `lagTrend`). Its own component, reading the charts' history: only this figure renders again as that moves.
  */
 export function CatchUpStat({ group, lag }: { group: string; lag: number | null }) {
@@ -15,7 +15,11 @@ export function CatchUpStat({ group, lag }: { group: string; lag: number | null 
     }),
   );
   const tone =
-    kind === 'unknown' ? 'unknown' : kind === 'falling-behind' || kind === 'steady' ? 'is-behind' : undefined;
+    kind === 'unknown'
+      ? 'unknown'
+      : kind === 'falling-behind' || kind === 'steady' || kind === 'not-reading'
+        ? 'is-behind'
+        : undefined;
   return (
     <Stat label="Catch-up" hint={hint} tone={tone}>
       {text}
