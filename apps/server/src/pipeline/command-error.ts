@@ -56,6 +56,8 @@ export function isRedisOutOfMemory(error: unknown): boolean {
  * words; anything else in the error's own (500).
  */
 export function redisFailure(error: unknown): { readonly code: ErrorCode; readonly reason: string } {
+  if (error instanceof CommandError && error.code === 'unavailable')
+    return { code: 'unavailable', reason: error.message };
   if (isRedisUnavailable(error)) return { code: 'unavailable', reason: REDIS_UNAVAILABLE };
   if (isRedisOutOfMemory(error)) return { code: 'unavailable', reason: REDIS_OUT_OF_MEMORY };
   return { code: 'internal', reason: error instanceof Error ? error.message : String(error) };

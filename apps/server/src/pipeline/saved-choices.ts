@@ -1,5 +1,5 @@
 import type { EventStream } from '@streamscope/streams';
-import { CommandError, redisFailure } from './command-error.js';
+import { assertRedisReady, CommandError, redisFailure } from './command-error.js';
 import type { ConsumerPool } from './consumer-pool.js';
 import { type ConsumerRef, refKey } from './consumer-ref.js';
 import { OperatorControls, type SavedControls } from './operator-controls.js';
@@ -206,6 +206,8 @@ export class SavedChoices {
   ): Promise<void> {
     this.#choicesMade += 1;
     try {
+      // With Redis away, the write would wait out a reconnect, 6 to 10 s, before failing: it fails at once.
+      assertRedisReady(this.#stream.redis);
       await this.#controls.save({
         deletedGroups,
         consumers: consumers.map(({ group, name }) => {
