@@ -104,7 +104,9 @@ function ConsumerCardBody({
       aria-labelledby={headingId}
     >
       <header className="consumer-header">
-        <h3 id={headingId} className="consumer-name">
+        {/* Long names (a pod's, up to 64 characters) end in an ellipsis on one line; the whole is in the tooltip,
+            and in the heading's text for screen readers and find in page. */}
+        <h3 id={headingId} className="consumer-name name-clip" title={name}>
           {name}
         </h3>
         <div className="consumer-badges">

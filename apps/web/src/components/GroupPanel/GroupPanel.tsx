@@ -88,7 +88,13 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }:
       data-group={group.name}
     >
       <header className="panel-header">
-        <h2 id={headingId} ref={heading} tabIndex={-1} className="panel-title group-name">
+        <h2
+          id={headingId}
+          ref={heading}
+          tabIndex={-1}
+          className="panel-title group-name name-clip"
+          title={group.name}
+        >
           {group.name}
         </h2>
         <span className="panel-subtitle">consumer group</span>

@@ -2,6 +2,7 @@ import type { GroupView } from '@streamscope/protocol';
 import { useMemo } from 'react';
 import {
   filterFromValue,
+  filterLabel,
   filterOptions,
   filterValue,
   PENDING_FILTER_ID,
@@ -24,6 +25,8 @@ export function PendingFilterSelect({
       <select
         id={PENDING_FILTER_ID}
         value={filterValue(filter)}
+        // A select shows its choice cut at its edge, with no ellipsis: the whole, for a long group/consumer.
+        title={filter === null ? undefined : filterLabel(filter)}
         onChange={(event) => setPendingFilter(filterFromValue(event.target.value))}
       >
         <option value="">All groups</option>

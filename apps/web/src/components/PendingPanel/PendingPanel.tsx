@@ -153,6 +153,8 @@ export function PendingPanel() {
             <select
               id={targetId}
               value={target?.value ?? ''}
+              // Cut at the select's edge without an ellipsis: the whole group/consumer, for a long one.
+              title={target?.value}
               disabled={options.length === 0}
               onChange={(event) => setChosen(event.target.value)}
             >

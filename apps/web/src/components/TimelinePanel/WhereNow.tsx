@@ -152,7 +152,13 @@ function PendingHere({
       {claimFor === null ? null : (
         <>
           {' '}
-          <button type="button" className="small" aria-busy={claiming} onClick={() => onClaim(claimFor)}>
+          <button
+            type="button"
+            className="small timeline-claim name-clip"
+            title={`Claim for ${claimFor}`}
+            aria-busy={claiming}
+            onClick={() => onClaim(claimFor)}
+          >
             Claim for {claimFor}
           </button>
         </>
