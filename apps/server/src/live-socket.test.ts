@@ -1,3 +1,4 @@
+import { get as httpGet, type IncomingMessage } from 'node:http';
 import net from 'node:net';
 import type { ServerMessage, Snapshot } from '@streamscope/protocol';
 import { compareEntryIds } from '@streamscope/streams';
@@ -352,6 +353,30 @@ describe('WebSocket /ws', () => {
         origin: `http://evil.example:${rebound.port}`,
       }),
     ).rejects.toThrow(/403/);
+    // A refused upgrade has no body (the adapter writes none): its reason is in a header.
+    const refused = await new Promise<IncomingMessage>((resolve, reject) => {
+      const request = httpGet(
+        `${test.server.url}/ws`,
+        {
+          headers: {
+            connection: 'Upgrade',
+            upgrade: 'websocket',
+            'sec-websocket-version': '13',
+            'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+            origin: 'http://evil.example',
+          },
+        },
+        resolve,
+      );
+      request.on('error', reject);
+    });
+    refused.resume();
+    expect(refused.statusCode).toBe(403);
+    expect(refused.headers['x-streamscope-error']).toBe('WebSocket from origin http://evil.example refused');
+    // A plain GET of the socket's route is told what it speaks.
+    const plain = await fetch(`${test.server.url}/ws`);
+    expect(plain.status).toBe(426);
+    expect(await plain.json()).toMatchObject({ message: /WebSocket: send it with Upgrade: websocket/ });
     const greedy = await SocketClient.connect(test.server.url);
     const closed = new Promise<number>((resolve) => greedy.socket.once('close', (code) => resolve(code)));
     greedy.socket.send('x'.repeat(100_000));

@@ -13,7 +13,7 @@ import { type AccessOptions, originAllowed, refuseForeignHost, requireToken } fr
 import { type ApiDeps, apiRoutes } from './api-routes.js';
 import { ClientLimit } from './client-limit.js';
 import { type ErrorReply, errorReply, retryAfter } from './error-reply.js';
-import { liveSocket } from './live-socket.js';
+import { liveSocket, upgradeRefusalsSay } from './live-socket.js';
 import { REFERENCE_PATHS, referenceRoutes } from './reference-routes.js';
 
 /** Bodies are a handful of fields; anything bigger is a mistake or an attack. */
@@ -80,7 +80,7 @@ export function createApp(options: AppOptions): { app: Hono; wss: WebSocketServe
   app.get('/metrics', guard, async (c) =>
     c.body(await options.metrics.metrics(), 200, { 'content-type': options.metrics.contentType }),
   );
-  app.get('/ws', guard, ...liveSocket(options.pipeline, options.hub, access));
+  app.get('/ws', upgradeRefusalsSay, guard, ...liveSocket(options.pipeline, options.hub, access));
   app.use('/api/*', guard);
   // Commands check for themselves (some work without Redis); the snapshot always needs it.
   app.use('/api/state', requireRedis);

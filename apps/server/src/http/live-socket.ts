@@ -34,6 +34,32 @@ export const MAX_SOCKET_COMMANDS_PER_CLIENT = 2 * MAX_COMMANDS_IN_FLIGHT;
  */
 export const MAX_SOCKETS_PER_CLIENT = 64;
 
+/** The most characters of a refusal's message its header carries. */
+const REFUSAL_HEADER_CHARS = 300;
+
+/**
+ * A refused upgrade (foreign origin, no token, too many sockets) reaches its client without a body: for an upgrade
+ * request, @hono/node-server writes only the status line and headers. So the refusal's message goes in the
+ * `X-Streamscope-Error` header too (printable ASCII, cut at REFUSAL_HEADER_CHARS), and a 429 says when to retry.
+ * It goes first, before the token guard, so that its refusals are seen here.
+ */
+export const upgradeRefusalsSay: MiddlewareHandler = async (c, next) => {
+  await next();
+  if (c.res.status < 400 || c.req.header('upgrade')?.toLowerCase() !== 'websocket') return;
+  const body: unknown = await c.res
+    .clone()
+    .json()
+    .catch(() => null);
+  const message = typeof body === 'object' && body !== null && 'message' in body ? String(body.message) : '';
+  if (message !== '') {
+    c.res.headers.set(
+      'x-streamscope-error',
+      message.replace(/[^\x20-\x7e]/g, '?').slice(0, REFUSAL_HEADER_CHARS),
+    );
+  }
+  if (c.res.status === 429) c.res.headers.set('retry-after', '1');
+};
+
 /** `GET /ws`: the live feed out, commands in. Every message gets an answer; none can break the socket. */
 export function liveSocket(pipeline: Pipeline, hub: LiveHub, access: AccessOptions): MiddlewareHandler[] {
   const refuseForeignOrigin: MiddlewareHandler = async (c: Context, next) => {
@@ -119,7 +145,12 @@ export function liveSocket(pipeline: Pipeline, hub: LiveHub, access: AccessOptio
       },
     };
   });
-  return [refuseForeignOrigin, limitSockets, upgrade];
+  // A plain GET reached the socket's route: it exists, but speaks only WebSocket.
+  const upgradeRequired: MiddlewareHandler = async (c) =>
+    c.json({ code: 'bad_request', message: 'GET /ws is a WebSocket: send it with Upgrade: websocket' }, 426, {
+      upgrade: 'websocket',
+    });
+  return [refuseForeignOrigin, limitSockets, upgrade, upgradeRequired];
 }
 
 type Decoded =
