@@ -5,7 +5,19 @@ import { timeTicks } from '../lib/time-ticks';
 /** Height of every chart's plot, in pixels. */
 export const CHART_HEIGHT = 190;
 
-const GROUP_COLORS = ['#4c9aff', '#3fb950', '#d29922', '#a371f7', '#f778ba', '#39c5cf', '#ff9b5c', '#9da7b3'];
+/**
+ * The groups' colours. No grey: beside the near-white "produced" line and the grey dashed reset line, a group drawn
+ * in grey read as neither a group nor something else.
+ */
+export const GROUP_COLORS = [
+  '#4c9aff',
+  '#3fb950',
+  '#d29922',
+  '#a371f7',
+  '#f778ba',
+  '#39c5cf',
+  '#ff9b5c',
+] as const;
 
 export const PRODUCED_COLOR = '#e6edf3';
 export const GRID_COLOR = '#222a35';
@@ -13,11 +25,25 @@ export const AXIS_COLOR = '#5f6b78';
 /** Tick labels are text: `--text-faint`, 5:1 on a panel, where the axis line's colour gave 3.2:1 (under WCAG AA's 4.5). */
 export const TICK_COLOR = '#7f8b98';
 
-export function groupColor(index: number): string {
-  return GROUP_COLORS[index % GROUP_COLORS.length] ?? '#9da7b3';
+/**
+ * A group's colour, from its name alone (a 32-bit FNV-1a hash into `GROUP_COLORS`): the same in every chart, on
+ * every page and after any other group comes or goes. Picked by the order groups were seen, notifications was
+ * green beside one other group and pink once others had come, and stayed pink after they were deleted. Two groups
+ * may share a colour; the legend and the tooltip name each line.
+ *
+ * @example
+ * groupColor('notifications'); // '#39c5cf', whatever other groups there are
+ */
+export function groupColor(name: string): string {
+  let hash = 0x811c9dc5;
+  for (const char of name) {
+    hash ^= char.codePointAt(0) ?? 0;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return GROUP_COLORS[hash % GROUP_COLORS.length] ?? GROUP_COLORS[0];
 }
 
-/** Group names in the order first seen over the window, so a group keeps its colour as others come and go. */
+/** Group names in the order first seen over the window: the order of their lines and of the legend. */
 export function groupNames(history: readonly HistoryPoint[]): string[] {
   const names = new Set<string>();
   for (const point of history) for (const name of Object.keys(point.groups)) names.add(name);

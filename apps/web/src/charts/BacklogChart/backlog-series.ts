@@ -30,7 +30,7 @@ export function backlogSeries(history: readonly HistoryPoint[]): BacklogSeries {
   });
   return {
     data,
-    pending: groups.map((name, index) => ({ key: `p${index}`, name, color: groupColor(index) })),
-    lag: groups.map((name, index) => ({ key: `l${index}`, name, color: groupColor(index) })),
+    pending: groups.map((name, index) => ({ key: `p${index}`, name, color: groupColor(name) })),
+    lag: groups.map((name, index) => ({ key: `l${index}`, name, color: groupColor(name) })),
   };
 }

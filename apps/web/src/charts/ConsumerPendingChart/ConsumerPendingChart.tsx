@@ -3,15 +3,7 @@ import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'rec
 import { formatCount } from '../../lib/format';
 import { ChartFrame } from '../ChartFrame';
 import { barFigures } from '../chart-summary';
-import {
-  axisProps,
-  CHART_HEIGHT,
-  formatTick,
-  GRID_COLOR,
-  groupNames,
-  legendProps,
-  tooltipProps,
-} from '../chart-theme';
+import { axisProps, CHART_HEIGHT, formatTick, GRID_COLOR, legendProps, tooltipProps } from '../chart-theme';
 import { useChartData } from '../use-chart-data';
 import { consumerPendingSeries, shortLabel } from './consumer-pending-series';
 
@@ -19,10 +11,7 @@ import { consumerPendingSeries, shortLabel } from './consumer-pending-series';
 export const ConsumerPendingChart = memo(function ConsumerPendingChart() {
   // `null` until the first snapshot: then the chart waits rather than says there are no consumers.
   const groups = useChartData((state) => state.snapshot?.groups ?? null);
-  const history = useChartData((state) => state.history);
-  // Colours follow the time-series charts; the order of groups only changes when a group comes or goes.
-  const order = useMemo(() => groupNames(history).join('\n'), [history]);
-  const series = useMemo(() => consumerPendingSeries(groups ?? [], order.split('\n')), [groups, order]);
+  const series = useMemo(() => consumerPendingSeries(groups ?? []), [groups]);
   const waiting = groups === null;
   // The same element while the data is the same: React then leaves the chart alone.
   return useMemo(

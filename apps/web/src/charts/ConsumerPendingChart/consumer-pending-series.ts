@@ -8,7 +8,10 @@ import { groupColor } from '../chart-theme';
 export const MAX_BARS = 10;
 
 export interface ConsumerPendingSeries {
-  /** One row per consumer; only its own group's key (`g0`…) holds a value, so bars take their group's colour. */
+  /**
+   * One row per consumer; only its own group's key (`g0`…) holds a value, so bars take their group's colour (from
+   * its name, as in every chart).
+   */
   data: Array<Record<string, number | string>>;
   bars: Array<{ key: string; name: string; color: string }>;
   /**
@@ -26,13 +29,8 @@ export interface ConsumerPendingSeries {
  */
 export function consumerPendingSeries(
   groups: readonly GroupView[],
-  groupOrder: readonly string[],
   maxBars = MAX_BARS,
 ): ConsumerPendingSeries {
-  const colorIndex = (name: string, fallback: number) => {
-    const index = groupOrder.indexOf(name);
-    return index === -1 ? fallback : index;
-  };
   const all = groups.flatMap((group, groupIndex) =>
     group.consumers.map((consumer) => ({
       groupIndex,
@@ -54,7 +52,7 @@ export function consumerPendingSeries(
   const bars = groups.map((group, groupIndex) => ({
     key: `g${groupIndex}`,
     name: group.name,
-    color: groupColor(colorIndex(group.name, groupIndex)),
+    color: groupColor(group.name),
   }));
   const omitted = groups.reduce((sum, group) => sum + group.consumersOmitted, 0);
   return { data, bars, total: all.length + omitted };

@@ -32,8 +32,8 @@ export function throughputSeries(history: readonly HistoryPoint[]): ThroughputSe
   const lines: SeriesLine[] = [
     { key: 'produced', name: 'produced', color: PRODUCED_COLOR, dashed: false },
     ...groups.flatMap((name, index) => [
-      { key: `d${index}`, name: `${name} delivered`, color: groupColor(index), dashed: true },
-      { key: `a${index}`, name: `${name} acked`, color: groupColor(index), dashed: false },
+      { key: `d${index}`, name: `${name} delivered`, color: groupColor(name), dashed: true },
+      { key: `a${index}`, name: `${name} acked`, color: groupColor(name), dashed: false },
     ]),
   ];
   return { data, lines };
