@@ -380,6 +380,10 @@ describe('JSON API: bad input changes nothing and says what was wrong', () => {
     const huge = await post('/api/produce', { count: 1, eventType: 'x'.repeat(70_000) });
     expect(huge.status).toBe(413);
     expect((await test.server.app.request('/api/nope')).status).toBe(404);
+    // An unknown group in the server's words, not Redis's NOGROUP.
+    const noGroup = await post('/api/pending/deadletter', { group: 'nog', id: '1-0' });
+    expect(noGroup.status).toBe(404);
+    expect((await json(noGroup)).message).toBe(`no group nog on ${test.server.pipeline.stream.streamKey}`);
   });
 });
 

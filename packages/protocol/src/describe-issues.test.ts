@@ -20,4 +20,15 @@ describe('describeIssues and issueFields', () => {
       'eventType',
     ]);
   });
+
+  it('say an argument left out is missing, in place of zod’s JavaScript types', () => {
+    expect(describeIssues(refusal({ type: 'consumer.add' }))).toBe('group is missing; name is missing');
+    expect(describeIssues(refusal({ type: 'autoreap.set', group: 'g' }))).toBe(
+      'enabled is missing: give true or false',
+    );
+    // A value of the wrong kind keeps its own words.
+    expect(describeIssues(refusal({ type: 'autoreap.set', group: 'g', enabled: 'yes' }))).toMatch(
+      /^enabled: .*expected boolean/,
+    );
+  });
 });

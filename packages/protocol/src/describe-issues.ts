@@ -1,10 +1,19 @@
 import type { z } from 'zod';
 
-/** A validation failure as one line naming each wrong field: "count: count must be at least 1" reads badly, so a message that already starts with its field is left alone. */
+/** What a missing argument of each kind is told to give, beyond its name. */
+const GIVE: Partial<Record<string, string>> = { boolean: 'true or false' };
+
+/** A validation failure as one line a person can act on: each wrong argument by name, and what was wrong. */
 export function describeIssues(error: z.ZodError): string {
   return error.issues
     .map((issue) => {
       const path = issue.path.join('.');
+      // zod's own words for an argument left out ("Invalid input: expected string, received undefined") name a
+      // JavaScript type; the person sending JSON left a field out.
+      if (path && issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) {
+        const give = GIVE[issue.expected];
+        return give ? `${path} is missing: give ${give}` : `${path} is missing`;
+      }
       return path && !issue.message.startsWith(path) ? `${path}: ${issue.message}` : issue.message;
     })
     .join('; ');

@@ -49,7 +49,7 @@ export function errorReply(error: unknown): ErrorReply {
   if (error instanceof CommandError) return reply(error.code, error.message, error.fields);
   if (error instanceof ZodError) return reply('bad_request', describeIssues(error), issueFields(error));
   if (error instanceof StreamArgumentError) return reply('bad_request', error.message);
-  if (error instanceof GroupNotFoundError) return reply('not_found', error.message);
+  if (error instanceof GroupNotFoundError) return reply('not_found', noGroupInPlainWords(error.message));
   if (error instanceof WorkerClosedError) return reply('conflict', error.message);
   if (error instanceof RequeueRefusedError) return reply('refused', error.message);
   // ioredis fails commands it cannot send while Redis is away; say so rather than "internal error". A batch cut
@@ -75,4 +75,16 @@ function reply(code: ErrorCode, message: string, fields: readonly string[] = [])
 /** A 429's `Retry-After`: the client's requests in flight take about a second to answer. */
 export function retryAfter(status: ErrorReply['status']): Record<string, string> {
   return status === 429 ? { 'retry-after': '1' } : {};
+}
+
+/**
+ * Redis's NOGROUP, as a command or a script words it ("XPENDING: NOGROUP No such key 'k' or consumer group 'g' in
+ * XPENDING command"), in the server's own words: `no group g on k`. Anything else is left as it was.
+ */
+export function noGroupInPlainWords(message: string): string {
+  const named =
+    /NOGROUP No such key '(?<key>.*)' or consumer group '(?<group>.*?)'/.exec(message) ??
+    /NOGROUP No such consumer group '(?<group>.*)' for key name '(?<key>.*?)'/.exec(message);
+  const { key, group } = named?.groups ?? {};
+  return key === undefined || group === undefined ? message : `no group ${group} on ${key}`;
 }
