@@ -63,7 +63,7 @@ describe('group.create', () => {
     const ahead = await post('/api/group/create', { group: 'ahead', startId: `${Number(ms) + 60_000}-0` });
     expect(ahead.status).toBe(400);
     expect(await json(ahead)).toMatchObject({
-      message: expect.stringMatching(/past the stream's newest entry .* Use \$/),
+      message: expect.stringMatching(/past the stream's newest ID \(its newest entry is .*\): .* Use \$/),
       fields: ['startId'],
     });
     const bad = await post('/api/group/create', { group: 'bad', startId: 'latest' });

@@ -164,7 +164,7 @@ export class ConsumerPool {
     const peer = this.#peerFor(
       group,
       name,
-      `consumer ${group}/${name} is the last one of its group on this server: its pending entries would have no one here to go to. Add another consumer first.`,
+      `consumer ${group}/${name} is the last one of its group on this server: whatever it holds as it stops reading (its pending entries, and the batch in its hands) would have no one here to go to. Add another consumer first.`,
     );
     slot.state = 'removing';
     try {

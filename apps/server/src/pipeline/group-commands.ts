@@ -143,7 +143,7 @@ export class GroupCommands {
         const entries = `${pending} pending entr${pending === 1 ? 'y' : 'ies'}`;
         throw new CommandError(
           'refused',
-          `group ${group} holds ${entries} ${stopped ? 'that its consumers here left unacked as they stopped (they are running again)' : 'that no consumer of it here is at work on'}, which deleting it would forget, never acked: claim or ack them first, or delete it with discardPending`,
+          `group ${group} holds ${entries} ${stopped ? 'that its consumers here left unacked as they stopped (they are running again)' : 'that no consumer of it here is at work on'}, which deleting it would forget, never acked: claim or ack them first, or delete it forgetting them (discardPending; on the dashboard, "Forget its pending entries")`,
         );
       }
     };
@@ -255,11 +255,19 @@ export class GroupCommands {
 
   /** A cursor past the stream's newest ID would skip, unseen, entries not written yet; `field` gave the ID. */
   async #refuseBeyondNewest(id: string, field: string): Promise<void> {
-    const newest = (await this.#stream.infoStream())?.lastGeneratedId ?? '0-0';
+    const info = await this.#stream.infoStreamSummary();
+    const newest = info?.lastGeneratedId ?? '0-0';
     if (compareEntryIds(id, newest) > 0) {
+      // The newest ID Redis generated, said as what it is: an empty stream's names no entry.
+      const where =
+        newest === '0-0'
+          ? 'the stream has no entries yet'
+          : info?.lastEntryId === newest
+            ? `its newest entry is ${newest}`
+            : `the newest ID it generated is ${newest}, and that entry is no longer in it`;
       throw new CommandError(
         'bad_request',
-        `${id} is past the stream's newest entry (${newest}): the group would skip entries not written yet. Use $ to read only entries added from now on`,
+        `${id} is past the stream's newest ID (${where}): the group would skip entries not written yet. Use $ to read only entries added from now on`,
         { fields: [field] },
       );
     }
