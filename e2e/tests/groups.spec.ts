@@ -41,6 +41,13 @@ test('a group created from the page reads the stream once a consumer joins, is r
     .getByLabel('Move cursor to (group billing)')
     .selectOption({ label: 'The start: read it all again (0-0)' });
   await billing.getByRole('button', { name: 'Move cursor of billing (XGROUP SETID)' }).click();
+  // It asks first, saying what the move delivers again; the question has the focus.
+  await expect(
+    billing.getByText(
+      /^Move the cursor of billing to 0-0\? Every entry in the stream is delivered to billing again: the 10 entries it has read already/,
+    ),
+  ).toBeFocused();
+  await billing.getByRole('button', { name: 'Move billing to 0-0' }).click();
   await expect(billing.getByText(/^Moved from \d+-\d+ to 0-0/)).toBeVisible();
   await expect(dashboard.stat(billing, 'Duplicates')).toHaveText('10');
   await expect(dashboard.stat(dashboard.group('analytics'), 'Duplicates')).toHaveText('0');

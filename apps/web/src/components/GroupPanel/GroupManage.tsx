@@ -2,9 +2,11 @@ import type { CommandResults, GroupView } from '@streamscope/protocol';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { useCommand } from '../../hooks/use-command';
 import { formatCount, formatNullable } from '../../lib/format';
+import { useDashboard } from '../../store/store';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { GroupPositionField } from './GroupPositionField';
 import { type PositionChoice, positionOf } from './group-position';
+import { moveConsequence, movePosition } from './move-question';
 
 const MOVE_CHOICES = {
   $: 'The end: skip the backlog ($)',
@@ -18,12 +20,23 @@ interface GroupManageProps {
 }
 
 /**
- * The group itself, behind a disclosure so it stays out of the way: moving its cursor (XGROUP SETID) and deleting
- * it (XGROUP DESTROY), which asks first and says what it would forget.
+ * The group itself, behind a disclosure so it stays out of the way: moving its cursor (XGROUP SETID), which asks
+ * first and says what it would deliver again or skip, and deleting it (XGROUP DESTROY), which asks first and says
+ * what it would forget.
  */
 export function GroupManage({ group, onDeleted }: GroupManageProps) {
-  const [choice, setChoice] = useState<PositionChoice>('0-0');
+  // No position chosen to begin with: each one delivers entries again or skips them, and the start was the
+  // default, one click from delivering the whole stream again.
+  const [choice, setChoice] = useState<PositionChoice | null>(null);
   const [typedId, setTypedId] = useState('');
+  // The position the move question is about; `null` while none is asked.
+  const [moveAsked, setMoveAsked] = useState<string | null>(null);
+  const streamLength = useDashboard((state) => state.snapshot?.stream.length ?? 0);
+  const moveButton = useRef<HTMLButtonElement>(null);
+  const moveQuestion = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (moveAsked !== null) moveQuestion.current?.focus();
+  }, [moveAsked]);
   const [confirming, setConfirming] = useState(false);
   const [discardPending, setDiscardPending] = useState(false);
   const discardId = useId();
@@ -37,9 +50,41 @@ export function GroupManage({ group, onDeleted }: GroupManageProps) {
   }, [confirming]);
   const here = group.consumers.filter((consumer) => consumer.worker !== null).length;
 
+  // Move cursor (and Enter in the ID field) asks; only the question's own button moves the cursor.
   const onMove = (event: FormEvent) => {
     event.preventDefault();
-    void move.run({ type: 'group.setid', group: group.name, id: positionOf(choice, typedId) });
+    if (choice === null) return; // the select is required: the browser refuses the form first
+    const typed = positionOf(choice, typedId);
+    const position = movePosition(typed);
+    if (position === null) {
+      // A mistyped ID moves nothing: sent as it is, it is refused beside its field with the reason.
+      setMoveAsked(null);
+      void move.run({ type: 'group.setid', group: group.name, id: typed });
+      return;
+    }
+    move.clear();
+    setMoveAsked(position);
+  };
+  const onConfirmMove = async (position: string) => {
+    const result = await move.run({ type: 'group.setid', group: group.name, id: position });
+    // Refused, the question stays with its answer, as the delete's does.
+    if (result === null) return;
+    setMoveAsked(null);
+    // The question and its button are gone: focus goes back where the move began, under which its answer is said.
+    moveButton.current?.focus();
+  };
+  // Another position chosen or typed: the question was about the one before.
+  const onChoice = (next: PositionChoice) => {
+    setChoice(next);
+    setMoveAsked(null);
+  };
+  const onTypedId = (next: string) => {
+    setTypedId(next);
+    setMoveAsked(null);
+  };
+  const cancelMove = () => {
+    setMoveAsked(null);
+    moveButton.current?.focus();
   };
   const onDelete = async (event: FormEvent) => {
     event.preventDefault();
@@ -68,19 +113,43 @@ export function GroupManage({ group, onDeleted }: GroupManageProps) {
             about={`(group ${group.name})`}
             choices={MOVE_CHOICES}
             choice={choice}
-            onChoice={setChoice}
+            onChoice={onChoice}
+            placeholder="Choose a position…"
             typedId={typedId}
-            onTypedId={setTypedId}
+            onTypedId={onTypedId}
             typedIdValidity={move.field('id')}
           />
-          <button type="submit" aria-label={`Move cursor of ${group.name} (XGROUP SETID)`}>
+          <button ref={moveButton} type="submit" aria-label={`Move cursor of ${group.name} (XGROUP SETID)`}>
             Move cursor
           </button>
         </div>
-        <p className="row-note">
-          Back, entries are delivered again and the ones already processed count as duplicates; forward, the
-          ones skipped are never delivered to this group. Pending entries stay with their consumers.
-        </p>
+        {moveAsked === null ? (
+          <p className="row-note">
+            Back, entries are delivered again and the ones already processed count as duplicates; forward, the
+            ones skipped are never delivered to this group. Pending entries stay with their consumers.
+          </p>
+        ) : (
+          <div className="group-move-confirm">
+            <p ref={moveQuestion} tabIndex={-1}>
+              Move the cursor of <strong>{group.name}</strong> to <span className="mono">{moveAsked}</span>?{' '}
+              {moveConsequence(moveAsked, {
+                group: group.name,
+                lastDeliveredId: group.lastDeliveredId,
+                lag: group.lag,
+                streamLength,
+              })}{' '}
+              Pending entries stay with their consumers.
+            </p>
+            <div className="form-row">
+              <button type="button" className="danger" onClick={() => void onConfirmMove(moveAsked)}>
+                Move {group.name} to {moveAsked}
+              </button>
+              <button type="button" onClick={cancelMove}>
+                Cancel
+              </button>
+            </div>
+          </div>
+        )}
         <ActionFeedback error={move.error} at={move.answeredAt} errorId={move.errorId}>
           {move.result === null ? null : (
             <>

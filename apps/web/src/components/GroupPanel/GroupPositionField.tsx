@@ -10,8 +10,11 @@ interface GroupPositionFieldProps {
   about?: string;
   /** The visible wording of each choice. */
   choices: Readonly<Record<PositionChoice, string>>;
-  choice: PositionChoice;
+  /** `null`: none chosen yet, the `placeholder` shown; the form is refused until one is. */
+  choice: PositionChoice | null;
   onChoice: (choice: PositionChoice) => void;
+  /** Offered first, and chosen until another is: for a field none of whose choices is harmless to send by default. */
+  placeholder?: string;
   typedId: string;
   onTypedId: (id: string) => void;
   /** Marks the typed ID while its form's last refusal is about it. */
@@ -28,6 +31,7 @@ export function GroupPositionField({
   typedId,
   onTypedId,
   typedIdValidity,
+  placeholder,
 }: GroupPositionFieldProps) {
   const selectId = useId();
   const aboutText = about === undefined ? null : <span className="sr-only"> {about}</span>;
@@ -40,9 +44,15 @@ export function GroupPositionField({
         </label>
         <select
           id={selectId}
-          value={choice}
+          value={choice ?? ''}
+          required={placeholder !== undefined}
           onChange={(event) => onChoice(event.target.value as PositionChoice)}
         >
+          {placeholder === undefined ? null : (
+            <option value="" disabled>
+              {placeholder}
+            </option>
+          )}
           <option value="$">{choices.$}</option>
           <option value="0-0">{choices['0-0']}</option>
           <option value="id">{choices.id}</option>

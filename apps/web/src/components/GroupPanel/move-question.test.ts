@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { moveConsequence, movePosition } from './move-question';
+
+const figures = { group: 'notifications', lastDeliveredId: '1700000000000-5', lag: 3, streamLength: 1_204 };
+
+describe('moveConsequence', () => {
+  it('says how many entries a move to the start delivers again, and how many it was yet to read', () => {
+    expect(moveConsequence('0-0', figures)).toBe(
+      'Every entry in the stream is delivered to notifications again: the 1,201 entries it has read already (those it processed count as duplicates), and the 3 entries it has not read yet.',
+    );
+    expect(moveConsequence('0-0', { ...figures, lag: 0, streamLength: 1 })).toBe(
+      'Every entry in the stream is delivered to notifications again: the 1 entry it has read already (those it processed count as duplicates).',
+    );
+  });
+
+  it('says so when nothing would be read again, and when Redis gives no lag to count by', () => {
+    expect(moveConsequence('0-0', { ...figures, streamLength: 0, lag: 0 })).toBe(
+      'The stream is empty: nothing is delivered to notifications again.',
+    );
+    expect(moveConsequence('0-0', { ...figures, lag: 1_204 })).toBe(
+      "notifications has read none of the stream's entries yet: none is delivered again.",
+    );
+    expect(moveConsequence('0-0', { ...figures, lag: null })).toBe(
+      'Every entry in the stream (1,204 entries) is delivered to notifications again, those up to its cursor a second time; those it processed count as duplicates.',
+    );
+  });
+
+  it('says how many entries a move to the end skips, or that it skips none', () => {
+    expect(moveConsequence('$', figures)).toBe(
+      'The 3 entries not yet delivered to notifications are skipped, never delivered to it. It reads the entries added from now on.',
+    );
+    expect(moveConsequence('$', { ...figures, lag: 0 })).toBe(
+      'Nothing is skipped: notifications has read every entry. It reads the entries added from now on.',
+    );
+    expect(moveConsequence('$', { ...figures, lag: null })).toMatch(
+      /^The entries not yet delivered to notifications \(Redis does not say how many\) are skipped/,
+    );
+  });
+
+  it('says which way a move to an ID goes from the cursor, comparing IDs as numbers', () => {
+    expect(moveConsequence('999999999999-0', figures)).toBe(
+      'Back from 1700000000000-5: the entries after 999999999999-0 up to it are delivered to notifications again; those it processed count as duplicates.',
+    );
+    expect(moveConsequence('1700000000000-10', figures)).toBe(
+      'Forward from 1700000000000-5: the entries after it up to 1700000000000-10 are skipped, never delivered to notifications.',
+    );
+    expect(moveConsequence('1700000000000-5', figures)).toBe(
+      'The cursor of notifications is at 1700000000000-5 already: nothing changes.',
+    );
+  });
+});
+
+describe('movePosition', () => {
+  it('takes the ends and an ID as the server does, and nothing it would refuse', () => {
+    expect(movePosition('$')).toBe('$');
+    expect(movePosition('0-0')).toBe('0-0');
+    expect(movePosition('01700000000000-05')).toBe('1700000000000-5');
+    expect(movePosition('yesterday')).toBeNull();
+    expect(movePosition('')).toBeNull();
+  });
+});
