@@ -149,3 +149,21 @@ test('an entry found by a field of its payload, when only a business key is know
   await expect(lookup).toHaveAttribute('aria-invalid', 'true');
   await expect(list).toHaveCount(0);
 });
+
+test('an ID no entry has had yet says so, rather than calling it trimmed, up to the last ID there is', async ({
+  dashboard,
+  page,
+}) => {
+  await expect(dashboard.connection).toHaveText('connected');
+  const { stream, timeline } = dashboard;
+  const lookup = stream.getByLabel('Entry ID, or field=value');
+  for (const id of ['99999999999999-0', '18446744073709551615-18446744073709551615']) {
+    await lookup.fill(id);
+    await stream.getByRole('button', { name: 'Find entry' }).click();
+    await expect(timeline.getByText(/^No entry has this ID yet: it is past the newest ID/)).toBeVisible();
+    await expect(timeline.getByText(/^Not delivered to this group: not written yet/)).toHaveCount(2);
+    await expect(timeline.getByRole('alert')).toHaveCount(0);
+    await page.keyboard.press('Escape');
+    await expect(timeline).toHaveCount(0);
+  }
+});

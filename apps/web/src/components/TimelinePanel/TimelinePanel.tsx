@@ -3,6 +3,7 @@ import { type KeyboardEvent, useEffect, useId, useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { formatClockMs, formatCount, formatDuration } from '../../lib/format';
 import { describeEvent, KIND_TONE } from '../../lib/lifecycle';
+import { compareStreamIds } from '../../lib/stream-ids';
 import { useDashboard } from '../../store/store';
 import { FieldValue } from './FieldValue';
 import { closeEntryTimeline, FOCUSABLE, refreshEntryPlaces } from './open-timeline';
@@ -32,6 +33,7 @@ export function TimelinePanel() {
     ),
   );
   const claimMinIdleMs = useDashboard((state) => state.snapshot?.claimMinIdleMs ?? 0);
+  const lastGeneratedId = useDashboard((state) => state.snapshot?.stream.lastGeneratedId ?? null);
   const standing = timeline?.standing ?? null;
   const places = standing?.places ?? NO_PLACES;
   const groupsNow = useMemo(
@@ -72,6 +74,9 @@ export function TimelinePanel() {
   // Neither the entry nor its steps: one sentence says both, where two contradicted each other ("the steps
   // recorded for it are below", then "no lifecycle steps recorded").
   const forgotten = noSteps && timeline.entry === null && timeline.missing;
+  // Past the newest ID the stream has generated (an ID typed by hand): no entry has had it, so none was trimmed.
+  const notWritten =
+    timeline.entry === null && lastGeneratedId !== null && compareStreamIds(timeline.id, lastGeneratedId) > 0;
   const onKeyDown = (event: KeyboardEvent<HTMLDialogElement>) => {
     if (event.key === 'Escape') {
       // Handled: the page's listener leaves it be.
@@ -114,7 +119,12 @@ export function TimelinePanel() {
             with it.
           </p>
         ) : timeline.entry === null ? (
-          timeline.missing ? (
+          notWritten ? (
+            <p className="timeline-missing">
+              No entry has this ID yet: it is past the newest ID the stream has generated,{' '}
+              <span className="mono">{lastGeneratedId}</span>.
+            </p>
+          ) : timeline.missing ? (
             <p className="timeline-missing">
               {forgotten
                 ? 'This entry is no longer in the stream (trimmed or deleted), and the server no longer remembers its steps: it keeps those of its recent entries only.'
@@ -169,7 +179,7 @@ export function TimelinePanel() {
                   group={lane.group}
                   now={groupsNow.get(lane.group)}
                   letters={letters.filter((letter) => letter.group === lane.group)}
-                  inStream={timeline.entry !== null}
+                  entry={timeline.entry !== null ? 'in-stream' : notWritten ? 'not-written' : 'gone'}
                   claimMinIdleMs={claimMinIdleMs}
                 />
               )}

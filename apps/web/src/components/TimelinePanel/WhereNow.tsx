@@ -17,7 +17,8 @@ interface WhereNowProps {
   now: GroupNow | undefined;
   /** Its letters in the dead-letter stream written for this group. */
   letters: readonly EntryLetterView[];
-  inStream: boolean;
+  /** Whether the entry is in the stream, gone from it (trimmed or deleted), or not written yet (an ID ahead). */
+  entry: 'in-stream' | 'gone' | 'not-written';
   claimMinIdleMs: number;
 }
 
@@ -57,7 +58,7 @@ function StandsNow({
   group,
   now,
   letters,
-  inStream,
+  entry,
   claimMinIdleMs,
   onClaim,
   claiming,
@@ -93,14 +94,17 @@ function StandsNow({
   if (place.state === 'done')
     return (
       <p className="timeline-now">
-        Not pending here now, and the group's cursor is at or past it: acked, dead-lettered or passed over.
+        Not pending here now, and the group's cursor is at or past it: acked, dead-lettered or passed over
+        {entry === 'gone' ? ', if an entry ever had this ID' : ''}.
       </p>
     );
   return (
     <p className="timeline-now">
-      {inStream
+      {entry === 'in-stream'
         ? 'Not yet delivered to this group'
-        : 'Not delivered to this group, and no longer in the stream'}{' '}
+        : entry === 'not-written'
+          ? 'Not delivered to this group: not written yet'
+          : 'Not delivered to this group, and no longer in the stream'}{' '}
       (its cursor is at <span className="mono">{place.lastDeliveredId}</span>).
     </p>
   );
