@@ -41,5 +41,6 @@ export function useHoldWhileFocused<T>(live: T, { whilePointedAt = false } = {})
       ? { onPointerEnter: () => change({ pointed: true }), onPointerLeave: () => change({ pointed: false }) }
       : {}),
   };
-  return { value: held === null ? live : held.value, holdWhileFocused };
+  // `held` says what holds it, for a list to show that it does: held rows' figures stop changing.
+  return { value: held === null ? live : held.value, holdWhileFocused, held };
 }

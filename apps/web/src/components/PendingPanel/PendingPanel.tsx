@@ -10,6 +10,7 @@ import { useDashboard } from '../../store/store';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { Panel } from '../Panel/Panel';
 import { type FigureColumn, FigureSortHeaders } from '../SortHeader/SortHeader';
+import { holdNote } from './hold-note';
 import { PendingFilterSelect } from './PendingFilterSelect';
 import { PendingRow } from './PendingRow';
 import {
@@ -59,10 +60,11 @@ export function PendingPanel() {
   // Up to 200 rows, most of them new entries at every snapshot under load: while the table is out of view it
   // keeps what it showed last instead of rebuilding them, and catches up when scrolled back.
   const [table, setTable] = useState<HTMLDivElement | null>(null);
-  const { rows, omitted, claimMinIdleMs, groups } = useDashboardWhileVisible(
+  const { rows, at, omitted, claimMinIdleMs, groups } = useDashboardWhileVisible(
     table,
     useShallow((state) => ({
       rows: state.snapshot?.pending.rows ?? NO_ROWS,
+      at: state.snapshot?.at ?? null,
       omitted: state.snapshot?.pending.omitted ?? 0,
       claimMinIdleMs: state.snapshot?.claimMinIdleMs ?? state.hello?.claimMinIdleMs ?? 0,
       groups: state.snapshot?.groups ?? NO_GROUPS,
@@ -107,9 +109,11 @@ export function PendingPanel() {
   const shown = useMemo(() => sortPending(filtered, sort).slice(0, ROWS_SHOWN), [filtered, sort]);
   const longestIdle = shown[0];
   // At thousands a second most rows are acked within a tick: the table holds still while focus is in it, or the
-  // pointer rests on it (the row under a cursor reaching for an ID changed at every snapshot).
-  const { value: listed, holdWhileFocused } = useHoldWhileFocused(shown, { whilePointedAt: true });
-  const visible = withoutDone(listed, rows);
+  // pointer rests on it (the row under a cursor reaching for an ID changed at every snapshot). Held with the time
+  // of their snapshot, which the line over the table gives.
+  const live = useMemo(() => ({ rows: shown, at }), [shown, at]);
+  const { value: listed, holdWhileFocused, held } = useHoldWhileFocused(live, { whilePointedAt: true });
+  const visible = withoutDone(listed.rows, rows);
   const target = effectiveTarget(
     options,
     chosen,
@@ -210,6 +214,19 @@ export function PendingPanel() {
       </div>
 
       <div ref={setTable} {...holdWhileFocused}>
+        {/* Always there while there are rows, one line high either way: a note appearing as the pointer came
+            would push the rows it holds down under it. A status, so focus coming in is told the rows stopped. */}
+        {visible.length === 0 && held === null ? null : (
+          <p className={`pending-hold${held === null ? '' : ' is-held'}`} role="status">
+            {/* The word to the eye, as the Live tail's "frozen"; the sentence after it says it to all. */}
+            {held === null ? null : (
+              <span className="badge badge-warn" aria-hidden="true">
+                held
+              </span>
+            )}
+            <span className="pending-hold-text">{holdNote(held, listed.at)}</span>
+          </p>
+        )}
         {visible.length === 0 ? (
           <p className="empty">
             {filter === null ? (
