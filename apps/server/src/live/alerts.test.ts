@@ -1,6 +1,6 @@
 import type { Snapshot } from '@streamscope/protocol';
 import { describe, expect, it } from 'vitest';
-import { alertsOf } from './alerts.js';
+import { alertsOf, TRIM_LOSS_ALERT_MS, TrimLosses } from './alerts.js';
 
 const THRESHOLDS = { lag: 1000, pending: 100, oldestPendingMs: 30_000, consumerIdleMs: 60_000 };
 
@@ -48,5 +48,33 @@ describe('alertsOf', () => {
 
   it('leaves a consumer paused here alone: idle is what the operator asked of it', () => {
     expect(idleAlerts(snapshotWith({ lag: 5, consumerPending: 2, paused: true }))).toEqual([]);
+  });
+});
+
+describe('TrimLosses', () => {
+  it('keeps a loss to trimming an alert for a minute after it last grew, then lets it rest', () => {
+    const losses = new TrimLosses();
+    expect(losses.growing('g', 0, 0)).toBe(false);
+    expect(losses.growing('g', 80, 1_000)).toBe(true);
+    expect(losses.growing('g', 80, 1_000 + TRIM_LOSS_ALERT_MS - 1)).toBe(true);
+    expect(losses.growing('g', 80, 1_000 + TRIM_LOSS_ALERT_MS)).toBe(false);
+    // It grows again: an alert again, for another minute.
+    expect(losses.growing('g', 120, 100_000)).toBe(true);
+    expect(losses.growing('g', 120, 100_000 + TRIM_LOSS_ALERT_MS)).toBe(false);
+    // Unknown, or back to none (a reset): nothing to alert on, and a later loss is news.
+    expect(losses.growing('g', null, 200_000)).toBe(false);
+    expect(losses.growing('g', 120, 200_001)).toBe(true);
+  });
+
+  it('raises the alert only while the loss grows, when alertsOf is given it', () => {
+    const losses = new TrimLosses();
+    const lossy = { ...snapshotWith({ lag: 0, consumerPending: 0 }) };
+    (lossy.groups[0] as { trimmedUnread: number }).trimmedUnread = 50;
+    const trimAlerts = (at: number) =>
+      alertsOf(lossy, THRESHOLDS, (group, count) => losses.growing(group, count, at)).filter(
+        (alert) => alert.metric === 'trimmedUnread',
+      );
+    expect(trimAlerts(0)).toHaveLength(1);
+    expect(trimAlerts(TRIM_LOSS_ALERT_MS)).toEqual([]);
   });
 });

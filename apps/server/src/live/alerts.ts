@@ -16,6 +16,35 @@ export interface Thresholds {
 export const FIXED_THRESHOLDS = { trimmedUnread: 0, cursorAhead: 0 } as const;
 
 /**
+ * How long a group's loss to trimming stays an alert after its count last grew. A loss is for good: alerted for
+ * as long as it stood, the header never read "No alerts" again once a group had lost one entry. Its count stays
+ * on the group's panel and in `/metrics`.
+ */
+export const TRIM_LOSS_ALERT_MS = 60_000;
+
+/** When each group's count of entries trimmed unread last grew, for the loss alert (see TRIM_LOSS_ALERT_MS). */
+export class TrimLosses {
+  readonly #seen = new Map<string, { count: number; grewAt: number }>();
+
+  /** Whether `group`'s loss, `count` at `at`, grew within TRIM_LOSS_ALERT_MS; the first look counts as growth. */
+  growing(group: string, count: number | null, at: number): boolean {
+    if (count === null || count === 0) {
+      this.#seen.delete(group);
+      return false;
+    }
+    const seen = this.#seen.get(group);
+    if (seen === undefined || count > seen.count) this.#seen.set(group, { count, grewAt: at });
+    else if (count < seen.count) seen.count = count;
+    return at - (this.#seen.get(group)?.grewAt ?? at) < TRIM_LOSS_ALERT_MS;
+  }
+
+  /** Forgets groups that are gone. */
+  keepOnly(groups: readonly string[]): void {
+    for (const group of this.#seen.keys()) if (!groups.includes(group)) this.#seen.delete(group);
+  }
+}
+
+/**
  * Every figure past its threshold, for the dashboard's badges, of what the snapshot carries: a group it leaves out
  * (past LIMITS.snapshotGroups) has no alerts, and neither does a consumer it leaves out (past
  * LIMITS.snapshotConsumersPerGroup). Such a consumer runs no worker here and, unless more consumers than that hold
@@ -23,7 +52,12 @@ export const FIXED_THRESHOLDS = { trimmedUnread: 0, cursorAhead: 0 } as const;
  * per pod that came and went). One idle alert for each of thousands would bury the alerts that matter; the work
  * waiting for its group still raises the group's `lag` alert.
  */
-export function alertsOf(snapshot: Snapshot, thresholds: Thresholds): AlertView[] {
+export function alertsOf(
+  snapshot: Snapshot,
+  thresholds: Thresholds,
+  /** Whether the group's loss to trimming grew lately (see `TrimLosses`); every loss counts without it. */
+  lossGrowing: (group: string, trimmedUnread: number | null) => boolean = () => true,
+): AlertView[] {
   const alerts: AlertView[] = [];
   const check = (metric: AlertView['metric'], subject: string, value: number | null, threshold: number) => {
     if (value !== null && value > threshold) alerts.push({ metric, subject, value, threshold });
@@ -43,7 +77,8 @@ export function alertsOf(snapshot: Snapshot, thresholds: Thresholds): AlertView[
     check('lag', group.name, group.lag, thresholds.lag);
     check('pending', group.name, group.pending, thresholds.pending);
     check('oldestPendingMs', group.name, group.oldestPendingMs, thresholds.oldestPendingMs);
-    check('trimmedUnread', group.name, group.trimmedUnread, FIXED_THRESHOLDS.trimmedUnread);
+    if (lossGrowing(group.name, group.trimmedUnread))
+      check('trimmedUnread', group.name, group.trimmedUnread, FIXED_THRESHOLDS.trimmedUnread);
     // Idle matters only while there is work: a consumer blocked on a quiet stream is waiting, not stuck, and
     // Redis 7.0 lets its idle time grow through every empty blocking read.
     const workWaiting = group.lag !== null && group.lag > 0;

@@ -17,7 +17,7 @@ import {
   type PendingEntry,
 } from '@streamscope/streams';
 import type { Pipeline } from '../pipeline/pipeline.js';
-import { alertsOf, type Thresholds } from './alerts.js';
+import { alertsOf, type Thresholds, TrimLosses } from './alerts.js';
 import { BacklogGauge } from './backlog.js';
 import { boundedType, VIEW_TYPE_MAX, viewBounds } from './bounded-view.js';
 import { ConnectedConsumers } from './connected-consumers.js';
@@ -79,6 +79,7 @@ export class SnapshotBuilder {
   readonly #pipeline: Pipeline;
   readonly #reader: EventStream;
   readonly #thresholds: Thresholds;
+  readonly #trimLosses = new TrimLosses();
   readonly #deadLetters: DeadLetters;
   #seq = 0;
   #samples: RateSample[] = [];
@@ -226,7 +227,10 @@ export class SnapshotBuilder {
       thresholds: { ...this.#thresholds },
       alerts: [],
     };
-    snapshot.alerts = alertsOf(snapshot, this.#thresholds);
+    this.#trimLosses.keepOnly(snapshot.groups.map((group) => group.name));
+    snapshot.alerts = alertsOf(snapshot, this.#thresholds, (group, count) =>
+      this.#trimLosses.growing(group, count, snapshot.at),
+    );
     return snapshot;
   }
 
