@@ -146,6 +146,7 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }:
           <CatchUpStat group={group.name} lag={group.lag} />
           <Stat
             label="Oldest pending"
+            hint="How long ago the oldest entry still pending here was appended (its ID's time), as a queue's age of oldest message: high while the group works through old entries even when none is stuck. The Pending table's Idle is the time since each was last delivered"
             // Entries pending whose IDs hold no time (another client's explicit IDs): their age is not known.
             tone={
               group.oldestPendingMs === null && group.pending > 0 ? 'unknown' : alertClass('oldestPendingMs')
