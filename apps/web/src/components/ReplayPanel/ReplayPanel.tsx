@@ -9,6 +9,7 @@ import { NumberField } from '../NumberField/NumberField';
 import { Panel } from '../Panel/Panel';
 import { EntryTable } from '../TailPanel/EntryTable';
 import { TextField } from '../TextField/TextField';
+import { nextPageStart, replayRange } from './replay-range';
 import './ReplayPanel.css';
 
 /** XRANGE over any range: history that no consumer group's cursor can change. */
@@ -26,18 +27,21 @@ export function ReplayPanel() {
   const asked = useRef(0);
   const run = async (range: Replayed['range']) => {
     const attempt = ++asked.current;
-    const result = await replay.run({ type: 'replay', ...range, count: parseNumberInput(limit) });
-    if (result !== null && attempt === asked.current) setShown({ result, range });
+    const count = parseNumberInput(limit);
+    const result = await replay.run({ type: 'replay', ...range, count });
+    if (result !== null && attempt === asked.current) setShown({ result, range, count });
   };
   const onReplay = (event: FormEvent) => {
     event.preventDefault();
-    void run({ start: start.trim(), end: end.trim() });
+    void run(replayRange(start, end));
   };
-  // The next part of a replay cut short by its size: from the first entry it left out, to the same end.
+  // The next part of a replay, to the same end: from the first entry it left out when cut short by its size, or
+  // from after the last one shown when it filled its limit (a next page).
   const onContinue = (from: string) => {
     setStart(from);
     if (shown !== null) void run({ start: from, end: shown.range.end });
   };
+  const nextPage = shown === null ? null : nextPageStart(shown.result.entries, shown.count);
 
   return (
     <Panel title="Replay" subtitle="XRANGE">
@@ -69,8 +73,8 @@ export function ReplayPanel() {
             Replay
           </button>
           <span className="row-note replay-hint">
-            <span className="mono">-</span> / <span className="mono">+</span> are the ends of the stream,{' '}
-            <span className="mono">(</span> before an ID excludes it
+            <span className="mono">-</span> / <span className="mono">+</span> (or blank) are the ends of the
+            stream, <span className="mono">(</span> before an ID excludes it
           </span>
         </div>
         <ActionFeedback error={replay.error} at={replay.answeredAt} errorId={replay.errorId}>
@@ -101,6 +105,9 @@ export function ReplayPanel() {
             caption={`Replayed entries from ${shown.range.start} to ${shown.range.end}`}
             emptyText="No entries in that range."
           />
+          {nextPage === null ? null : (
+            <NextPage limit={shown.count} from={nextPage} onContinue={onContinue} />
+          )}
         </div>
       )}
     </Panel>
@@ -110,6 +117,8 @@ export function ReplayPanel() {
 interface Replayed {
   readonly result: CommandResults['replay'];
   readonly range: { readonly start: string; readonly end: string };
+  /** Its limit: a replay that gave as many may have more after it. */
+  readonly count: number;
 }
 
 /** How many entries a replay gave, and of which range: said of the answer, and of the table under a later error. */
@@ -131,5 +140,33 @@ function StoppedShort({ from, onContinue }: { from: string; onContinue: (from: s
         Replay on from <span className="mono">{from}</span>
       </button>
     </>
+  );
+}
+
+/**
+ * Under a replay that filled its limit, the way to its next page: from just after the last entry it gave. Under the
+ * table, which stays while the next page is asked for, so the button keeps focus from page to page.
+ */
+function NextPage({
+  limit,
+  from,
+  onContinue,
+}: {
+  limit: number;
+  from: string;
+  onContinue: (from: string) => void;
+}) {
+  return (
+    <p className="replay-more">
+      Stopped at its limit of {formatCount(limit)} entries: more may follow.{' '}
+      <button
+        type="button"
+        className="small"
+        title={`Replay from just after the last entry shown (${from}), to the same end`}
+        onClick={() => onContinue(from)}
+      >
+        Next page
+      </button>
+    </p>
   );
 }
