@@ -9,7 +9,7 @@ import { PendingCount } from '../PendingPanel/PendingCount';
 import { AlertBadges } from './AlertBadges';
 import { ConsumerCard } from './ConsumerCard';
 import { ConsumerTable } from './ConsumerTable';
-import { consumerNameHint } from './consumer-name-hint';
+import { consumerNameHint, consumerNameToAdd } from './consumer-name-hint';
 import { type ConsumerSort, DEFAULT_SORT } from './consumer-table-order';
 import { GroupManage } from './GroupManage';
 import { consumerCount, consumersNotShown } from './not-shown';
@@ -75,9 +75,12 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }:
   const onAdd = async (event: FormEvent) => {
     event.preventDefault();
     // Left empty, the field's suggestion (its placeholder) is the name: "must not be empty" beside a field
-    // showing worker-d read as the page refusing its own suggestion.
-    const typed = name.trim();
-    const result = await add.run({ type: 'consumer.add', group: group.name, name: typed || suggestedName });
+    // showing worker-d read as the page refusing its own suggestion. The line beside the button says so.
+    const result = await add.run({
+      type: 'consumer.add',
+      group: group.name,
+      name: consumerNameToAdd(name, suggestedName),
+    });
     if (result !== null) setName('');
   };
 
@@ -256,6 +259,13 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }:
               >
                 Add consumer
               </button>
+              {/* A placeholder reads as an example, not as what a click sends: said in words while it is. Hidden
+                  from screen readers, whose label for the field already says it. */}
+              {name.trim() === '' ? (
+                <span className="row-note add-consumer-default" aria-hidden="true">
+                  Left empty: <span className="mono">{suggestedName}</span>
+                </span>
+              ) : null}
             </div>
             <ActionFeedback error={add.error} at={add.answeredAt} errorId={add.errorId}>
               {add.result === null ? null : (

@@ -12,3 +12,14 @@ export function consumerNameHint(taken: readonly string[]): string {
   while (names.has(`worker-${n}`)) n += 1;
   return `worker-${n}`;
 }
+
+/**
+ * The name Add consumer sends: what was typed, spaces round it dropped, or, left empty, the field's suggestion
+ * (its placeholder), which the line beside the button names before the click.
+ *
+ * @example
+ * consumerNameToAdd('  ', 'worker-d'); // 'worker-d'
+ */
+export function consumerNameToAdd(typed: string, suggested: string): string {
+  return typed.trim() || suggested;
+}
