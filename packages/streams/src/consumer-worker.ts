@@ -439,9 +439,17 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         true,
       );
       // Trimmed while abandoned: dead-lettered by the claim itself.
-      for (const { id, deliveryCount } of result.deadLettered) {
-        this.#reporter.settle('deleted', id, deliveryCount, null, 'trimmed while pending', null);
-        this.#letters.noteDeadLettered(id, deliveryCount, 'trimmed', null);
+      for (const { id, consumer, deliveryCount } of result.deadLettered) {
+        // Told by this worker, the claimer, of an entry another consumer held: the events name that one, as the
+        // letter does, or a feed showed one consumer and the dead-letter stream another.
+        const at = consumer === this.name ? '' : ` at ${consumer}`;
+        this.#reporter.settle('deleted', id, deliveryCount, null, `trimmed while pending${at}`, null);
+        this.#letters.noteDeadLettered(
+          id,
+          deliveryCount,
+          at === '' ? 'trimmed' : `trimmed while pending${at}`,
+          null,
+        );
       }
       // Trimmed while delivered lately: XAUTOCLAIM has already dropped them from the PEL; those no worker here
       // holds are lost.

@@ -208,9 +208,13 @@ describe('dead-letter stream', () => {
     await waitFor('four pending', async () => (await stream.pendingSummary('g')).count === 4);
     await stream.trimMaxlen(0, { approx: false });
     const reaper = startWorker(stream, 'g', 'reaper', { blockMs: 50, deadLetters });
+    const told: (string | null)[] = [];
+    reaper.on('dead-lettered', (event) => told.push(event.reason));
     await reaper.start();
     const reaped = await reaper.reapIdlePel();
     expect(reaped.deletedIds.sort()).toEqual([...ids].sort());
+    // Told by the reaper, of what w held: its events name w, as the letters do.
+    expect(told).toEqual(Array(4).fill('trimmed while pending at w'));
     const letters = await deadLetters.newest();
     expect(letters.map((letter) => letter.originalId).sort()).toEqual([...ids].sort());
     for (const letter of letters) {
