@@ -17,17 +17,33 @@ const step = (kind: LifecycleEventView['kind'], group: string | null, ts: number
 const row = (group: string, id: string) => pendingRowView({ group, consumer: 'worker-a', id, idleMs: 10 });
 
 describe('timeline lanes', () => {
-  it("gives the stream's lane first, then each group in order of first sight, then groups it is only pending in", () => {
+  it("gives the stream's lane first, then each group by name, with the groups it is only pending in", () => {
     const lanes = timelineLanes(
-      [step('produced', null, 1), step('delivered', 'analytics', 2), step('delivered', 'notifications', 3)],
+      [step('produced', null, 1), step('delivered', 'notifications', 2), step('delivered', 'analytics', 3)],
       ['notifications', 'billing'],
     );
     expect(lanes.map((lane) => [lane.group, lane.events.length])).toEqual([
       [null, 1],
       ['analytics', 1],
-      ['notifications', 1],
       ['billing', 0],
+      ['notifications', 1],
     ]);
+  });
+
+  it('says whose an entry was when a claim does not (XAUTOCLAIM), from the steps before it', () => {
+    const claimedBy = (consumer: string, reason: string | null, ts: number): LifecycleEventView => ({
+      ...step('claimed', 'notifications', ts),
+      consumer,
+      deliveryCount: 2,
+      reason,
+    });
+    const [, lane] = timelineLanes([
+      step('delivered', 'notifications', 1),
+      claimedBy('worker-b', null, 2),
+      claimedBy('worker-c', 'from worker-b', 3),
+      claimedBy('worker-c', null, 4),
+    ]);
+    expect(lane?.events.map((event) => event.reason)).toEqual([null, 'from worker-a', 'from worker-b', null]);
   });
 
   it("finds the open entry's pending rows by group, and none with no entry open", () => {

@@ -7,22 +7,41 @@ export interface TimelineLane {
 }
 
 /**
- * Splits the time-ordered steps into the stream's own lane first, then one lane per group in order of first sight;
- * then a lane for each other group (`otherGroups`: those Redis placed it in, and those the snapshot lists it pending
- * in): steps taken by another process's workers are not recorded here, but where it sits now is Redis's to say.
+ * Splits the time-ordered steps into the stream's own lane first, then one lane per group, by name as the group
+ * panels are (in order of first sight, two timelines of one stream ordered their groups differently), with each
+ * group Redis placed it in or the snapshot lists it pending in (`otherGroups`) among them: steps taken by another
+ * process's workers are not recorded here, but where it sits now is Redis's to say. A claim that does not say whose
+ * the entry was (XAUTOCLAIM's does not; a claim by hand's does) is told it from the lane's steps before it.
  */
 export function timelineLanes(
   events: readonly LifecycleEventView[],
   otherGroups: readonly string[] = [],
 ): TimelineLane[] {
-  const lanes = new Map<string | null, LifecycleEventView[]>([[null, []]]);
+  const stream: LifecycleEventView[] = [];
+  const lanes = new Map<string, LifecycleEventView[]>();
+  const holders = new Map<string, string>();
   for (const event of events) {
-    const lane = lanes.get(event.group);
-    if (lane === undefined) lanes.set(event.group, [event]);
-    else lane.push(event);
+    if (event.group === null) {
+      stream.push(event);
+      continue;
+    }
+    const lane = lanes.get(event.group) ?? [];
+    lanes.set(event.group, lane);
+    const holder = holders.get(event.group);
+    const told =
+      event.kind === 'claimed' && event.reason === null && holder !== undefined && holder !== event.consumer
+        ? { ...event, reason: `from ${holder}` }
+        : event;
+    lane.push(told);
+    if ((event.kind === 'delivered' || event.kind === 'claimed') && event.consumer !== null)
+      holders.set(event.group, event.consumer);
   }
   for (const group of otherGroups) if (!lanes.has(group)) lanes.set(group, []);
-  return [...lanes].map(([group, laneEvents]) => ({ group, events: laneEvents }));
+  const groups = [...lanes.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return [
+    { group: null, events: stream },
+    ...groups.map((group) => ({ group, events: lanes.get(group) ?? [] })),
+  ];
 }
 
 /** Where an entry is pending now, by group: the snapshot's rows of it, one per group at most. */
