@@ -316,6 +316,19 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
     ]);
     const state = await json(server.server.app.request('/api/state'));
     expect(state.dlq).toMatchObject({ key: `${streamKey}:letters`, length: 0 });
+    // Written over while the server runs: the snapshot says so, rather than failing every page's.
+    await redisSuite.redis.set(`${streamKey}:letters`, 'in the way');
+    const over = await server.server.app.request('/api/state');
+    expect(over.status).toBe(200);
+    expect((await json(over)).dlq).toMatchObject({
+      length: 0,
+      newest: [],
+      unreadable: expect.stringMatching(
+        /:letters holds a string, not a stream \(another client wrote over it\)/,
+      ),
+    });
+    expect(await (await server.server.app.request('/metrics')).text()).toMatch(/^streamscope_redis_up 1$/m);
+    await redisSuite.redis.del(`${streamKey}:letters`);
   });
 
   it("flags a group whose last-delivered ID is past the stream's last entry, which reads nothing new with lag 0", async () => {

@@ -223,6 +223,8 @@ export const snapshotSchema = z.object({
      * about 1 MB and 256 KB of them. Absent when none was; `dlq.list` lists them, before the last one pushed.
      */
     omitted: z.number().optional(),
+    /** Why the dead letters could not be read (their key holds another type); absent when they could. */
+    unreadable: z.string().optional(),
   }),
   retention: z.object({ maxAgeMs: z.number().nullable() }),
   thresholds: z.object({

@@ -129,16 +129,43 @@ export class SnapshotBuilder {
     return theirs.flat();
   }
 
+  /**
+   * The dead letters a snapshot shows. Their key made something other than a stream by another client (a SET over
+   * it) is said, not a failed snapshot: every page froze, and `/metrics` said Redis was down.
+   */
+  async #deadLetterView(): Promise<Snapshot['dlq']> {
+    const deadLetters = this.#deadLetters;
+    try {
+      const [length, newest] = await Promise.all([
+        deadLetters.length(),
+        deadLetters.newestBounded(DLQ_ROWS, DLQ_BOUNDS),
+      ]);
+      return {
+        key: deadLetters.key,
+        length,
+        newest: newest.entries,
+        ...omittedOf('omitted', newest, DLQ_ROWS, length),
+      };
+    } catch (error) {
+      if (!(error instanceof Error && error.message.includes('WRONGTYPE'))) throw error;
+      const type = await this.#reader.redis.type(deadLetters.key);
+      return {
+        key: deadLetters.key,
+        length: 0,
+        newest: [],
+        unreadable: `${deadLetters.key} holds a ${type}, not a stream (another client wrote over it): no letter can be written or read there until it is deleted or renamed`,
+      };
+    }
+  }
+
   async build(): Promise<Snapshot> {
     const reader = this.#reader;
-    const deadLetters = this.#deadLetters;
     const { stream, pool, producer, options } = this.#pipeline;
-    const [info, tail, allGroups, dlqLength, dlqNewest, connected, owned] = await Promise.all([
+    const [info, tail, allGroups, dlq, connected, owned] = await Promise.all([
       reader.infoStreamSummary(),
       reader.tailBounded(TAIL_LENGTH, TAIL_BOUNDS),
       reader.infoGroups(),
-      deadLetters.length(),
-      deadLetters.newestBounded(DLQ_ROWS, DLQ_BOUNDS),
+      this.#deadLetterView(),
       ConnectedConsumers.of(reader),
       this.#pipeline.ownedGroups(),
     ]);
@@ -217,12 +244,7 @@ export class SnapshotBuilder {
       producedPerSec: rates.producedPerSec,
       claimMinIdleMs: options.claimMinIdleMs,
       maxlen: options.maxlen,
-      dlq: {
-        key: deadLetters.key,
-        length: dlqLength,
-        newest: dlqNewest.entries,
-        ...omittedOf('omitted', dlqNewest, DLQ_ROWS, dlqLength),
-      },
+      dlq,
       retention: { maxAgeMs: this.#pipeline.retention.maxAgeMs },
       thresholds: { ...this.#thresholds },
       alerts: [],

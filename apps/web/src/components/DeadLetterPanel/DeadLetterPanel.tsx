@@ -73,6 +73,11 @@ export function DeadLetterPanel() {
       ) : (
         <>
           <DeadLetterStats length={dlq.length} total={total} maxDeliveries={maxDeliveries} />
+          {dlq.unreadable === undefined ? null : (
+            <p className="action-feedback action-error" role="alert">
+              {dlq.unreadable}
+            </p>
+          )}
           <div ref={line} tabIndex={-1} className="dlq-feedback">
             <ActionFeedback error={feedback?.error ?? null} at={feedbackAt}>
               {feedback?.done}
