@@ -1,11 +1,11 @@
-import type { CommandResults } from '@streamscope/protocol';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useRef, useState } from 'react';
 import { useCommand } from '../../hooks/use-command';
 import { formatCount } from '../../lib/format';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { EntryId } from '../EntryId/EntryId';
 import { TextField } from '../TextField/TextField';
 import { showEntryTimeline } from '../TimelinePanel/open-timeline';
+import { type Found, withOlderMatches } from './found-pages';
 import { lookupQuery } from './lookup-query';
 import './EntryLookup.css';
 
@@ -20,11 +20,22 @@ export function EntryLookup() {
   const lookup = useCommand<'entry.history'>({ quiet: true });
   const search = useCommand<'entry.find'>({ quiet: true });
   const [asked, setAsked] = useState<'id' | 'field'>('id');
-  const [found, setFound] = useState<CommandResults['entry.find'] | null>(null);
+  // Every match found so far, newest first, and the entries read for them over all the searches.
+  const [found, setFound] = useState<Found | null>(null);
+  // Only the search asked last lands: an older search answering after a new one began would append to it.
+  const searches = useRef(0);
 
-  const find = async (before?: string) => {
+  // One entry, and the whole stream read: its timeline is what was looked for.
+  const openIfOnlyOne = async (all: Found) => {
+    const [only] = all.matches;
+    if (only === undefined || all.matches.length > 1 || all.stoppedAt !== null) return;
+    const history = await lookup.run({ type: 'entry.history', id: only.id });
+    if (history !== null) showEntryTimeline(history);
+  };
+  const find = async () => {
     const query = lookupQuery(text);
     setAsked(query.kind);
+    const attempt = ++searches.current;
     if (query.kind === 'id') {
       setFound(null);
       const history = await lookup.run({ type: 'entry.history', id: query.id });
@@ -32,14 +43,22 @@ export function EntryLookup() {
       return;
     }
     const { field, value } = query;
-    const result = await search.run({ type: 'entry.find', field, value, ...(before ? { before } : {}) });
+    const result = await search.run({ type: 'entry.find', field, value });
+    if (attempt !== searches.current) return;
     setFound(result);
-    // One entry, and the whole stream read: its timeline is what was looked for.
-    const [only] = result?.matches ?? [];
-    if (result === null || only === undefined || result.matches.length > 1 || result.stoppedAt !== null)
-      return;
-    const history = await lookup.run({ type: 'entry.history', id: only.id });
-    if (history !== null) showEntryTimeline(history);
+    if (result !== null) await openIfOnlyOne(result);
+  };
+  // Older entries of the search listed, whatever the field says now; their matches go after the ones found.
+  const findOlder = async (listed: Found) => {
+    const { field, value, stoppedAt: before } = listed;
+    if (before === null) return;
+    const attempt = ++searches.current;
+    const result = await search.run({ type: 'entry.find', field, value, before });
+    // Failed, the matches found stay, and the button to try again: the error says why under the field.
+    if (result === null || attempt !== searches.current) return;
+    const all = withOlderMatches(listed, result);
+    setFound(all);
+    await openIfOnlyOne(all);
   };
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
@@ -78,7 +97,7 @@ export function EntryLookup() {
         </ul>
       ) : null}
       {asked === 'field' && found?.stoppedAt ? (
-        <button type="button" className="small" onClick={() => void find(found.stoppedAt ?? undefined)}>
+        <button type="button" className="small" onClick={() => void findOlder(found)}>
           Search older entries
         </button>
       ) : null}
@@ -86,8 +105,11 @@ export function EntryLookup() {
   );
 }
 
-/** How many entries hold the value, of how many read, and whether the search reached the stream's oldest entry. */
-function FoundSummary({ found }: { found: CommandResults['entry.find'] }) {
+/**
+ * How many entries hold the value, of how many read (over every search of older entries too), and whether the
+ * searches reached the stream's oldest entry.
+ */
+function FoundSummary({ found }: { found: Found }) {
   const { matches, read, stoppedAt } = found;
   const holding =
     matches.length === 0
