@@ -215,9 +215,10 @@ export function PendingPanel() {
 
       <div ref={setTable} {...holdWhileFocused}>
         {/* Always there while there are rows, one line high either way: a note appearing as the pointer came
-            would push the rows it holds down under it. A status, so focus coming in is told the rows stopped. */}
+            would push the rows it holds down under it. Live, so focus coming in is told the rows stopped (not
+            role="status": the page's one status is the connection's). */}
         {visible.length === 0 && held === null ? null : (
-          <p className={`pending-hold${held === null ? '' : ' is-held'}`} role="status">
+          <p className={`pending-hold${held === null ? '' : ' is-held'}`} aria-live="polite">
             {/* The word to the eye, as the Live tail's "frozen"; the sentence after it says it to all. */}
             {held === null ? null : (
               <span className="badge badge-warn" aria-hidden="true">
