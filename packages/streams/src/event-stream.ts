@@ -45,7 +45,6 @@ import {
   parseTypesOf,
 } from './replies.js';
 import type { ScriptCommand } from './script-command.js';
-import { ENTRIES_READ_COUNT_MAX } from './set-group-id-script.js';
 import {
   assertEntryId,
   assertGroupStart,
@@ -60,7 +59,6 @@ import {
   BOUNDED_READ_COMMAND,
   CLAIM_ONE_COMMAND,
   COUNT_RANGE_COMMAND,
-  CREATE_GROUP_COMMAND,
   ENTRY_PLACES_COMMAND,
   FIND_BY_FIELD_COMMAND,
   libraryScript,
@@ -278,18 +276,23 @@ export class EventStream {
   /**
    * `XGROUP CREATE ... MKSTREAM`: creates the group (and the stream when missing); a no-op when the group already
    * exists, left as it was, its cursor unmoved. Says whether it created it: `false` for a group that was there
-   * (another client's, perhaps). A group made at an ID with at most 10,000 entries after it has its entries-read
-   * counted in the same step (XGROUP's ENTRIESREAD), so Redis knows its lag from the start; Redis 7.0 alone
-   * knows the lag of a group made mid-stream only once it has caught up.
+   * (another client's, perhaps).
+   *
+   * No ENTRIESREAD is given, though it would have Redis know the lag of a group made mid-stream from the start:
+   * Redis 7.0 writes a group's reads to its AOF and replicas as XCLAIM ... LASTID, which moves the cursor but not
+   * the entries-read, so after a restart such a counter lags behind and Redis reports a lag too high (1,479 for a
+   * group caught up, in a test); left unknown, Redis says unknown, and `XINFO GROUPS` readers can count themselves.
    */
   async ensureGroup(group: string, startId = '$'): Promise<boolean> {
     assertName(group, 'group');
     assertGroupStart(startId);
-    const createGroup = this.#script(CREATE_GROUP_COMMAND);
-    const created = await redisCommand('XGROUP CREATE', () =>
-      createGroup(this.streamKey, group, startId, String(ENTRIES_READ_COUNT_MAX)),
-    );
-    return created === 1;
+    try {
+      await this.redis.call('XGROUP', 'CREATE', this.streamKey, group, startId, 'MKSTREAM');
+      return true;
+    } catch (error) {
+      if (error instanceof Error && error.message.startsWith('BUSYGROUP')) return false;
+      throw wrapRedisError('XGROUP CREATE', error);
+    }
   }
 
   /**
@@ -297,16 +300,13 @@ export class EventStream {
    * newest entry). Back, entries the group already had are delivered again; forward, the ones skipped are never
    * delivered to it. Its pending entries stay as they are. Answers the group as XINFO GROUPS showed it just
    * before and just after the move, both read in the same step as it (a consumer reading at once from the new
-   * position moves the cursor on before any later read). `GroupNotFoundError` when there is no such group. As
-   * `ensureGroup` does, it counts the group's entries-read when at most 10,000 entries lie after `id`.
+   * position moves the cursor on before any later read). `GroupNotFoundError` when there is no such group.
    */
   async setGroupId(group: string, id: string): Promise<{ before: GroupInfo; after: GroupInfo }> {
     assertName(group, 'group');
     assertGroupStart(id);
     const setGroupId = this.#script(SET_GROUP_ID_COMMAND);
-    const reply = await redisCommand('XGROUP SETID', () =>
-      setGroupId(this.streamKey, group, id, String(ENTRIES_READ_COUNT_MAX)),
-    );
+    const reply = await redisCommand('XGROUP SETID', () => setGroupId(this.streamKey, group, id));
     const [before, after] = parseGroups(reply);
     if (!before || !after) throw new StreamError(`XGROUP SETID: unexpected reply ${show(reply)}`);
     return { before, after };

@@ -10,7 +10,7 @@ import { NEWEST_AFTER_LUA } from './newest-after-script.js';
 import { PRODUCE_BATCH_LUA } from './produce-batch-script.js';
 import { READ_BACKLOG_LUA } from './read-backlog-script.js';
 import { type ScriptCommand, scriptCommand } from './script-command.js';
-import { CREATE_GROUP_LUA, SET_GROUP_ID_LUA } from './set-group-id-script.js';
+import { SET_GROUP_ID_LUA } from './set-group-id-script.js';
 import { STREAM_SUMMARY_LUA } from './stream-summary-script.js';
 import { TYPES_OF_LUA } from './types-of-script.js';
 
@@ -21,7 +21,6 @@ export const HANDOVER_WITH_LETTERS_COMMAND = 'streamscopeHandoverWithLetters';
 export const TYPES_OF_COMMAND = 'streamscopeTypesOf';
 export const COUNT_RANGE_COMMAND = 'streamscopeCountRange';
 export const SET_GROUP_ID_COMMAND = 'streamscopeSetGroupId';
-export const CREATE_GROUP_COMMAND = 'streamscopeCreateGroup';
 export const STREAM_SUMMARY_COMMAND = 'streamscopeStreamSummary';
 export const NEWEST_AFTER_COMMAND = 'streamscopeNewestAfter';
 export const CLAIM_ONE_COMMAND = 'streamscopeClaimOne';
@@ -39,7 +38,6 @@ const SCRIPTS = {
   [TYPES_OF_COMMAND]: { lua: TYPES_OF_LUA, keys: 1 },
   [COUNT_RANGE_COMMAND]: { lua: COUNT_RANGE_LUA, keys: 1 },
   [SET_GROUP_ID_COMMAND]: { lua: SET_GROUP_ID_LUA, keys: 1 },
-  [CREATE_GROUP_COMMAND]: { lua: CREATE_GROUP_LUA, keys: 1 },
   [BOUNDED_READ_COMMAND]: { lua: BOUNDED_READ_LUA, keys: 1 },
   [STREAM_SUMMARY_COMMAND]: { lua: STREAM_SUMMARY_LUA, keys: 1 },
   [NEWEST_AFTER_COMMAND]: { lua: NEWEST_AFTER_LUA, keys: 1 },
