@@ -54,6 +54,23 @@ async function letterAll(
   }
 }
 
+/** A letter of a poison pill, as `group` writes one (no longer pending); `fields` null: trimmed, no payload. */
+function letterOfPill(
+  deadLetters: DeadLetters,
+  id: string,
+  group: string,
+  fields: Record<string, string> | null,
+): Promise<string | null> {
+  return deadLetters.send(id, {
+    group,
+    consumer: 'w',
+    deliveryCount: 5,
+    reason: 'x',
+    fields: fields && { type: 'poison.pill', ts_ms: '1', ...fields },
+    stillPending: false,
+  });
+}
+
 function startWorker(...args: ConstructorParameters<typeof ConsumerWorker>): ConsumerWorker {
   const worker = new ConsumerWorker(...args);
   redisSuite.afterThisTest(() => worker.close());
@@ -656,14 +673,7 @@ describe('dead-letter stream', () => {
   it('puts an entry back once, whichever groups dead-lettered it: its other letters are discarded, that one copy reaching every group', async () => {
     const { stream, deadLetters } = setUp();
     const send = (n: number, group: string, fields: Record<string, string> | null) =>
-      deadLetters.send(`${n}-0`, {
-        group,
-        consumer: 'w',
-        deliveryCount: 5,
-        reason: 'x',
-        fields: fields && { type: 'poison.pill', ts_ms: '1', ...fields },
-        stillPending: false,
-      });
+      letterOfPill(deadLetters, `${n}-0`, group, fields);
     // Entry 1 lettered by both groups; entry 2 by one group trimmed (nothing to put back), the other not; entry 3 once.
     const through = [
       await send(1, 'notifications', { order_id: 'o-1' }),
@@ -803,14 +813,7 @@ describe('dead-letter stream', () => {
   it('a single requeue discards the entry’s other letters too, so a later requeue-all does not put it back again', async () => {
     const { stream, deadLetters } = setUp();
     const send = (group: string, fields: Record<string, string> | null) =>
-      deadLetters.send('7-0', {
-        group,
-        consumer: 'w',
-        deliveryCount: 5,
-        reason: 'x',
-        fields: fields && { type: 'poison.pill', ts_ms: '1', ...fields },
-        stillPending: false,
-      });
+      letterOfPill(deadLetters, '7-0', group, fields);
     const notifications = await send('notifications', { order_id: 'o-7' });
     await send('analytics', { order_id: 'o-7' });
     // A group that had it trimmed while pending: nothing of its own to put back, and the copy reaches it too.

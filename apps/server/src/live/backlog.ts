@@ -125,15 +125,14 @@ export class BacklogGauge {
     return estimate < (stream?.length ?? 0) || compareEntryIds(group.lastDeliveredId, first) < 0;
   }
 
+  /** Everything remembered per group. */
+  #perGroup(): Map<string, unknown>[] {
+    return [this.#excess, this.#lastRead, this.#lostSeen, this.#lastLook, this.#firstCountFailedAt];
+  }
+
   /** Forgets groups that are gone (a reset re-creates them from scratch). */
   keepOnly(groups: readonly string[]): void {
-    for (const map of [
-      this.#excess,
-      this.#lastRead,
-      this.#lostSeen,
-      this.#lastLook,
-      this.#firstCountFailedAt,
-    ]) {
+    for (const map of this.#perGroup()) {
       for (const name of map.keys()) if (!groups.includes(name)) map.delete(name);
     }
   }
@@ -145,14 +144,7 @@ export class BacklogGauge {
   #forgetOldIncarnations(group: GroupInfo, stream: StreamSummary | null): void {
     const added = stream?.entriesAdded ?? null;
     if (added !== null && this.#lastAdded !== null && added < this.#lastAdded) {
-      for (const map of [
-        this.#excess,
-        this.#lastRead,
-        this.#lostSeen,
-        this.#lastLook,
-        this.#firstCountFailedAt,
-      ])
-        map.clear();
+      for (const map of this.#perGroup()) map.clear();
     }
     if (added !== null) this.#lastAdded = added;
     if (group.entriesRead === null) return;
