@@ -23,6 +23,8 @@ export const groupSampleSchema = z.object({
    * when Redis does not know it. Its rise is the group's read rate (see the web's `lagTrend`).
    */
   entriesRead: z.number().nullable().optional(),
+  /** The group's cursor: one that stood still with a lag says nothing reads it, entries-read known or not. */
+  lastDeliveredId: z.string().optional(),
 });
 export type GroupSample = z.infer<typeof groupSampleSchema>;
 
@@ -55,6 +57,7 @@ export function historyPoint(snapshot: Snapshot): HistoryPoint {
       pending: group.pending,
       lag: group.lag,
       entriesRead: group.entriesRead,
+      lastDeliveredId: group.lastDeliveredId,
     };
   }
   return {

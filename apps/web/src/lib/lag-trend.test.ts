@@ -142,3 +142,39 @@ describe('lag trend from what Redis counts', () => {
     expect(lagRates(young, 'g')).toBeNull();
   });
 });
+
+describe('lag trend of a group whose entries-read Redis does not know', () => {
+  const uncounted = (seconds: number, cursorAt: (second: number) => string): HistoryPoint[] =>
+    Array.from({ length: seconds }, (_, second) => ({
+      at: 1_000_000 + second * 1000,
+      producedPerSec: 200,
+      entriesAdded: second * 200,
+      groups: {
+        g: {
+          deliveredPerSec: 0,
+          ackedPerSec: 0,
+          pending: 0,
+          lag: 100 + second * 200,
+          entriesRead: null,
+          lastDeliveredId: cursorAt(second),
+        },
+      },
+    }));
+
+  it('is not reading while its cursor stands still, and judged by its lag while the cursor moves', () => {
+    expect(
+      lagTrend(
+        uncounted(20, () => '5-0'),
+        'g',
+        4000,
+      ),
+    ).toEqual({ kind: 'not-reading' });
+    expect(
+      lagTrend(
+        uncounted(20, (s) => `${s}-0`),
+        'g',
+        4000,
+      ),
+    ).toMatchObject({ kind: 'falling-behind' });
+  });
+});

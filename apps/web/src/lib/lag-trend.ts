@@ -59,7 +59,10 @@ export function lagTrend(
   if (lag === null) return { kind: 'unknown' };
   if (lag === 0) return { kind: 'caught-up' };
   const rates = lagRates(history, group, since);
-  if (rates === null) return lagSlopeTrend(history, group, lag, since);
+  if (rates === null)
+    return cursorStoodStill(history, group, since)
+      ? { kind: 'not-reading' }
+      : lagSlopeTrend(history, group, lag, since);
   if (rates.readPerSec === 0) return { kind: 'not-reading' };
   const net = rates.readPerSec - rates.addedPerSec;
   if (net >= STILL_PER_SEC) return { kind: 'catching-up', etaMs: (lag / net) * 1000, perSec: net, rates };
@@ -94,6 +97,22 @@ export function lagRates(history: readonly HistoryPoint[], group: string, since 
     readPerSec: (last.read - first.read) / seconds,
     addedPerSec: (last.added - first.added) / seconds,
   };
+}
+
+/**
+ * Whether the group's cursor stood still over the last {@link READ_RATE_WINDOW_MS}: nothing was delivered to it. Told
+ * by the cursor for a group whose entries-read Redis does not know (one made at an ID, that has not read since).
+ */
+function cursorStoodStill(history: readonly HistoryPoint[], group: string, since: number): boolean {
+  const from = Math.max(since, (history.at(-1)?.at ?? 0) - READ_RATE_WINDOW_MS);
+  const seen = history.filter(
+    (point) => point.at >= from && point.groups[group]?.lastDeliveredId !== undefined,
+  );
+  const first = seen[0];
+  const last = seen.at(-1);
+  if (first === undefined || last === undefined || last.at - first.at < READ_RATE_MIN_SPAN_MS) return false;
+  const cursor = first.groups[group]?.lastDeliveredId;
+  return seen.every((point) => point.groups[group]?.lastDeliveredId === cursor);
 }
 
 /** The trend from the lag's own least-squares slope, for a group whose entries-read Redis does not know. */
