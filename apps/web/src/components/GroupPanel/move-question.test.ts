@@ -29,6 +29,9 @@ describe('moveConsequence', () => {
     expect(moveConsequence('$', figures)).toBe(
       'The 3 entries not yet delivered to notifications are skipped, never delivered to it. It reads the entries added from now on.',
     );
+    expect(moveConsequence('$', { ...figures, lag: 1 })).toMatch(
+      /^The 1 entry not yet delivered to notifications is skipped/,
+    );
     expect(moveConsequence('$', { ...figures, lag: 0 })).toBe(
       'Nothing is skipped: notifications has read every entry. It reads the entries added from now on.',
     );

@@ -43,7 +43,7 @@ export function moveConsequence(position: string, figures: MoveFigures): string 
       lag === null
         ? `The entries not yet delivered to ${group} (Redis does not say how many)`
         : `The ${entries(lag)} not yet delivered to ${group}`;
-    return `${skipped} are skipped, never delivered to it. It reads the entries added from now on.`;
+    return `${skipped} ${lag === 1 ? 'is' : 'are'} skipped, never delivered to it. It reads the entries added from now on.`;
   }
   if (position === '0-0') {
     if (streamLength === 0) return `The stream is empty: nothing is delivered to ${group} again.`;
