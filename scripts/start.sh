@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/setup.sh
+bash scripts/setup.sh run
 
 dist=apps/web/dist/index.html
 if [ ! -f "$dist" ] || [ -n "$(find apps/web/src apps/web/index.html apps/web/vite.config.ts packages/protocol/src -newer "$dist" -print -quit)" ]; then
