@@ -111,10 +111,22 @@ const configSchema = z
       .regex(/^\S+$/, 'token must not contain spaces or other whitespace')
       .optional(),
     allowOrigins: z
-      .array(z.url({ error: 'allow-origin must be origins like http://localhost:5173' }))
+      .array(
+        z
+          .url({ error: 'allow-origin must be origins like http://localhost:5173' })
+          // A browser's Origin has no path: `http://localhost:5173/` was taken, and matched no request.
+          .refine(
+            (value) => {
+              const { pathname, search, hash } = new URL(value);
+              return pathname === '/' && search === '' && hash === '';
+            },
+            { error: 'allow-origin must be origins like http://localhost:5173, without a path' },
+          )
+          .transform((value) => new URL(value).origin),
+      )
       .default([]),
   })
-  .refine((config) => LOOPBACK.has(config.host) || config.token !== undefined, {
+  .refine((config) => isLoopback(config.host) || config.token !== undefined, {
     message: 'binding off loopback exposes the API: --token (or STREAMSCOPE_TOKEN) is required',
   });
 
@@ -289,6 +301,7 @@ export function slowBatchWarning({ readCount, processLatencyMs, claimIdleMs }: S
   return `a read of --read-count ${readCount} entries at --process-latency-ms ${processLatencyMs} takes ${batchMs} ms of work, not under --claim-idle-ms ${claimIdleMs}: reapers will claim entries still waiting in a consumer's batch, and count deliveries it never failed. Lower the read count or the latency, or raise the claim threshold`;
 }
 
+/** The whole of 127.0.0.0/8 is loopback, as the Host check takes it: `--host 127.0.0.2` needs no token. */
 export function isLoopback(host: string): boolean {
-  return LOOPBACK.has(host);
+  return LOOPBACK.has(host) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }

@@ -1,7 +1,7 @@
 import { uniqueStreamKey, untilClientBlocked, usePrivateRedis, waitFor } from '@streamscope/testkit';
 import { describe, expect, it } from 'vitest';
 import { SocketClient } from './testing/socket-client.js';
-import { json, postJson, useTestServers } from './testing/test-server.js';
+import { json, postJson, startTestServer, useTestServers } from './testing/test-server.js';
 
 // A --no-reset start pointed at a stream another application runs: Streamscope shows it, and touches none of
 // that application's groups, consumers or entries unless the operator asked.
@@ -295,6 +295,22 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
       }
       expect(await redisSuite.redis.type(streamKey)).toBe(type);
     }
+  });
+
+  it('says it is deleting only once a reset start has passed its checks: a refused one deletes nothing', async () => {
+    const said: string[] = [];
+    const beforeReset = () => said.push('deleting');
+    const foreign = await applicationStream('refused-reset-line');
+    await expect(
+      startTestServer(['--stream-key', foreign], { redis: redisSuite.server, beforeReset }),
+    ).rejects.toThrow(/Streamscope/);
+    expect(said).toEqual([]);
+    const own = await startTestServer(['--stream-key', uniqueStreamKey('reset-line')], {
+      redis: redisSuite.server,
+      beforeReset,
+    });
+    expect(said).toEqual(['deleting']);
+    await own.stop();
   });
 
   it('refuses a dead-letter key that holds another type, naming it, with or without reset, and starts with --dlq-key naming another', async () => {

@@ -271,6 +271,13 @@ describe('configuration', () => {
   it('needs a token off loopback, and one Redis address form', () => {
     expect(() => parseConfig(['--host', '0.0.0.0'], {})).toThrow(/--token/);
     expect(parseConfig(['--host', '0.0.0.0', '--token', 'a-long-enough-token'], {}).host).toBe('0.0.0.0');
+    // All of 127.0.0.0/8 is loopback, as the Host check has it.
+    expect(parseConfig(['--host', '127.0.0.2'], {}).host).toBe('127.0.0.2');
+    // An origin as a browser sends one: a trailing slash is dropped; a path is refused, never matched silently.
+    expect(parseConfig(['--allow-origin', 'http://localhost:5173/'], {}).allowOrigins).toEqual([
+      'http://localhost:5173',
+    ]);
+    expect(() => parseConfig(['--allow-origin', 'http://localhost:5173/app'], {})).toThrow(/without a path/);
     expect(() => parseConfig(['--token', 'short'], {})).toThrow(/at least 16 characters/);
     expect(() => parseConfig(['--token', ' '.repeat(16)], {})).toThrow(/must not contain spaces/);
     expect(() => parseConfig(['--redis-url', 'redis://a:1', '--redis-host', 'b'], {})).toThrow(

@@ -28,7 +28,10 @@ export interface StartOptions {
   readonly snapshotStallMs?: number;
   /** How long a requeue-all waits for the groups to make room (see `PipelineOptions.requeueRoomWaitMs`). */
   readonly requeueRoomWaitMs?: number;
-  /** Called once the port is bound, just before a `--reset` start deletes the stream (for the startup line). */
+  /**
+   * Called once the port is bound and a reset start's checks have passed, just before it deletes the stream (for
+   * the startup line, which said "Deleting…" of a start then refused, deleting nothing).
+   */
   readonly beforeReset?: () => void;
 }
 
@@ -161,8 +164,10 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   try {
     // Ready before answering, even when nothing is seeded: the first request must not meet a half-open connection.
     await redis.ping();
-    if (config.reset) options.beforeReset?.();
-    seeded = await pipeline.start({ reset: config.reset });
+    seeded = await pipeline.start({
+      reset: config.reset,
+      ...(options.beforeReset ? { beforeDelete: options.beforeReset } : {}),
+    });
   } catch (error) {
     await pipeline.close().catch(() => {});
     await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -240,7 +240,14 @@ export class Pipeline {
    * reset it also starts every other consumer Redis still has in those groups: one added through the API
    * before a restart may hold pending entries that no one would process otherwise (see `Seeder.seed`).
    */
-  async start({ reset }: { reset: boolean }): Promise<SeedResult> {
+  async start({
+    reset,
+    beforeDelete,
+  }: {
+    reset: boolean;
+    /** Called once a reset start's checks have passed, just before it deletes the stream (the startup line). */
+    beforeDelete?: () => void;
+  }): Promise<SeedResult> {
     const checks = this.#startContext();
     await refuseAnotherType(checks);
     if (!reset) {
@@ -268,6 +275,7 @@ export class Pipeline {
     }
     await refuseResetUnderWorkers(this.#elsewhere);
     refuseResetOfForeignStream(checks, await this.#choices.ownership());
+    beforeDelete?.();
     await this.#streamReset.deleteData();
     const seeded = await this.#seeder.seed('none');
     this.#choices.startFollowing();
