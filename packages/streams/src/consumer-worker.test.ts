@@ -525,6 +525,31 @@ describe('ConsumerWorker', () => {
     await waitFor('processed after resume', () => of('acked').length === 3);
   });
 
+  it('after its connection dropped, the blocked read is not sent again: pause still ends the block at once, and the PEL is drained first', async () => {
+    const stream = await newStream();
+    const { worker, of } = await startWorker(stream, 'w', { blockMs: 10_000 });
+    // The dropped read fails, as it should, and is reported.
+    const errors: string[] = [];
+    worker.on('error', ({ operation }) => errors.push(operation));
+    const blocked = async () =>
+      /name=streamscope-worker:\S+\/g\/w .*flags=b .*cmd=xreadgroup/.test(
+        String(await redisSuite.redis.call('CLIENT', 'LIST')),
+      );
+    await waitFor('the worker blocked in XREADGROUP', blocked);
+    const before = await worker.connectionId();
+    await redisSuite.redis.call('CLIENT', 'KILL', 'ID', String(before));
+    await waitFor('a new connection', async () => (await worker.connectionId()) !== before);
+    await waitFor('the worker blocked again', blocked);
+    const started = Date.now();
+    await worker.pause();
+    // Sent again, the old read sat ahead of CLIENT ID on the new connection: the pause waited out its 10 s.
+    expect(Date.now() - started).toBeLessThan(2_000);
+    worker.resume();
+    await stream.produceBatch(events(2));
+    await waitFor('processed after the drop', () => of('acked').length === 2);
+    expect(errors).toContain('read');
+  });
+
   it.each(['script', 'plain'] as const)(
     "catches up with a backlog reading ahead (catchUpReads '%s'): every entry once, in order, fields intact",
     async (catchUpReads) => {

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import { assertInteger, assertName } from './arguments.js';
-import { closeRedis, dropConnection, onConnectionClose } from './connection.js';
+import { closeRedis, dropConnection, failUnansweredOnDrop, onConnectionClose } from './connection.js';
 import type {
   ConsumerWorkerEvents,
   DeliveryContext,
@@ -239,6 +239,10 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     });
     // ioredis reconnects by itself; the read loop reports failures through 'error' events.
     connection.on('error', () => {});
+    // A blocked read cut by a drop fails rather than being sent again on the new connection, where it blocked
+    // ahead of the PEL drain a reconnect calls for, and of the CLIENT ID that `pause()` unblocks reads with (a
+    // pause then waited out the whole blockMs). What it may have delivered, the drain reads back.
+    failUnansweredOnDrop(connection);
     this.#connection = connection;
     this.#reader = this.#stream.withConnection(connection);
     // The loop catches its own failures; this is the last guard, so it never rejects unhandled.
