@@ -813,7 +813,9 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   async #wasHandledAlready(entry: StreamEntry, context: DeliveryContext): Promise<boolean> {
     if (!this.#handledAlready) return false;
     try {
-      return (await this.#handledAlready(entry, context)) === true;
+      const handled = (await this.#handledAlready(entry, context)) === true;
+      this.#reporter.recovered('handledAlready');
+      return handled;
     } catch (error) {
       this.#reporter.reportError('handledAlready', error);
       return false;

@@ -213,6 +213,14 @@ describe('dead-letter stream', () => {
     expect(worker.status()).toMatchObject({ processed: 0, duplicates: 1, deadLettered: 2 });
     // A check that fails errs on the side of a letter, and says why.
     expect(errors).toEqual(['handledAlready: Error: guard unreachable']);
+    expect(worker.status().lastError).toBe('handledAlready: guard unreachable');
+    // The next check that answers clears it: status says what is wrong now. (Paused: the entry is elsewhere's.)
+    await worker.pause();
+    const [later] = await stream.produceBatch([{ type: 'done.elsewhere' }]);
+    await redisSuite.redis.xreadgroup('GROUP', 'g', 'elsewhere', 'STREAMS', stream.streamKey, '>');
+    await redisSuite.redis.xclaim(stream.streamKey, 'g', 'elsewhere', 0, later as string);
+    expect(await worker.reapIdlePel()).toMatchObject({ claimed: 1, processed: 1 });
+    expect(worker.status().lastError).toBeNull();
   });
 
   it('entries trimmed while abandoned are dead-lettered by the claim itself, naming the consumer that held them', async () => {
