@@ -147,6 +147,11 @@ describe('bad arguments are rejected with a clear message before any Redis call'
   it('bad events', async () => {
     await rejects(() => stream.produce(''), /event type must be a non-empty string/);
     await rejects(() => stream.produce('t', { type: 'x' }), /payload field "type" is reserved/);
+    // A Map's pairs are not its fields: its entry went in with no payload at all.
+    await rejects(
+      () => stream.produce('t', new Map([['a', '1']]) as never),
+      /payload must be an object of field\/value pairs/,
+    );
     await rejects(() => stream.produce('t', { ts_ms: '1' }), /payload field "ts_ms" is reserved/);
     await rejects(
       () => stream.produce('t', { amount: Number.NaN }),
@@ -269,6 +274,20 @@ describe('bad arguments are rejected with a clear message before any Redis call'
       expect(make).toThrow(message);
     }
     await rejects(() => stream.autoclaim('g', 'c', { minIdle: 0 } as never), /did you mean minIdleMs\?/);
+    // Ignored, `minIdelMs` left the default threshold in place, and the claim answered "not pending".
+    await rejects(
+      () => stream.claimOne('g', '1-0', 'c', { minIdelMs: 0 } as never),
+      /did you mean minIdleMs\?/,
+    );
+    await rejects(
+      () => stream.claimOne('g', '1-0', 'c', null as never),
+      /claimOne options must be an object/,
+    );
+    await rejects(() => stream.entryPlaces('1-0', { maxGroup: 0 } as never), /did you mean maxGroups\?/);
+    await rejects(
+      () => new DeadLetters(stream).lettersOf('1-0', { scanmax: 0 } as never),
+      /lettersOf options: unknown option "scanmax" \(did you mean scanMax\?\)/,
+    );
     await rejects(
       () => stream.pendingDetail('g', { idle: 5 } as never),
       /pendingDetail options: unknown option "idle"/,

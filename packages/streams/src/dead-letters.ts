@@ -353,8 +353,10 @@ export class DeadLetters {
    */
   async lettersOf(
     originalId: string,
-    { scanMax = DEAD_LETTERS_MAXLEN, max = 20 }: { readonly scanMax?: number; readonly max?: number } = {},
+    options: { readonly scanMax?: number; readonly max?: number } = {},
   ): Promise<{ letters: DeadLetterMeta[]; complete: boolean }> {
+    assertOptions(options, 'lettersOf options', ['scanMax', 'max']);
+    const { scanMax = DEAD_LETTERS_MAXLEN, max = 20 } = options;
     assertEntryId(originalId, 'originalId');
     assertInteger(scanMax, 'scanMax', 1);
     assertInteger(max, 'max', 1);

@@ -12,7 +12,14 @@ export function encodeFields(type: unknown, payload: EventPayload): string[] {
   if (typeof type !== 'string' || type.length === 0) {
     throw new StreamArgumentError(`event type must be a non-empty string, got ${show(type)}`);
   }
-  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+  // A Map or a Set keeps its pairs out of its own fields: its entry was appended with no payload at all.
+  if (
+    payload === null ||
+    typeof payload !== 'object' ||
+    Array.isArray(payload) ||
+    payload instanceof Map ||
+    payload instanceof Set
+  ) {
     throw new StreamArgumentError(`payload must be an object of field/value pairs, got ${show(payload)}`);
   }
   const fields = ['type', type, 'ts_ms', String(Date.now())];

@@ -502,8 +502,10 @@ export class EventStream {
     group: string,
     id: string,
     consumer: string,
-    { minIdleMs = this.claimMinIdleMs }: { readonly minIdleMs?: number } = {},
+    options: { readonly minIdleMs?: number } = {},
   ): Promise<ClaimOneResult> {
+    assertOptions(options, 'claimOne options', ['minIdleMs']);
+    const { minIdleMs = this.claimMinIdleMs } = options;
     assertName(group, 'group');
     assertEntryId(id, 'id');
     assertName(consumer, 'consumer');
@@ -795,10 +797,9 @@ export class EventStream {
    *   const { places } = await stream.entryPlaces('1712345678901-0');
    *   for (const place of places) if (place.state === 'pending') console.log(place.group, place.consumer);
    */
-  async entryPlaces(
-    id: string,
-    { maxGroups = 100 }: { readonly maxGroups?: number } = {},
-  ): Promise<EntryPlaces> {
+  async entryPlaces(id: string, options: { readonly maxGroups?: number } = {}): Promise<EntryPlaces> {
+    assertOptions(options, 'entryPlaces options', ['maxGroups']);
+    const { maxGroups = 100 } = options;
     assertEntryId(id, 'id');
     assertInteger(maxGroups, 'maxGroups', 1);
     const whole = fullEntryId(id);
