@@ -76,13 +76,11 @@ export function lagTrend(
  * cursor moved back, the stream made again) starts the look over from there.
  */
 export function lagRates(history: readonly HistoryPoint[], group: string, since = 0): LagRates | null {
-  const from = Math.max(since, (history.at(-1)?.at ?? 0) - READ_RATE_WINDOW_MS);
   let first: { at: number; read: number; added: number } | undefined;
   let last: typeof first;
-  for (const point of history) {
+  for (const point of lastPoints(history, READ_RATE_WINDOW_MS, since)) {
     const read = point.groups[group]?.entriesRead;
     const added = point.entriesAdded;
-    if (point.at < from) continue;
     if (read === null || read === undefined || added === null || added === undefined) {
       first = undefined;
       continue;
@@ -104,9 +102,8 @@ export function lagRates(history: readonly HistoryPoint[], group: string, since 
  * by the cursor for a group whose entries-read Redis does not know (one made at an ID, that has not read since).
  */
 function cursorStoodStill(history: readonly HistoryPoint[], group: string, since: number): boolean {
-  const from = Math.max(since, (history.at(-1)?.at ?? 0) - READ_RATE_WINDOW_MS);
-  const seen = history.filter(
-    (point) => point.at >= from && point.groups[group]?.lastDeliveredId !== undefined,
+  const seen = lastPoints(history, READ_RATE_WINDOW_MS, since).filter(
+    (point) => point.groups[group]?.lastDeliveredId !== undefined,
   );
   const first = seen[0];
   const last = seen.at(-1);
@@ -122,12 +119,10 @@ function lagSlopeTrend(
   lag: number,
   since: number,
 ): LagTrend {
-  const from = Math.max(since, (history.at(-1)?.at ?? 0) - LAG_TREND_WINDOW_MS);
   const samples: [number, number][] = [];
-  for (const point of history) {
+  for (const point of lastPoints(history, LAG_TREND_WINDOW_MS, since)) {
     const sampled = point.groups[group]?.lag;
-    if (point.at >= from && sampled !== null && sampled !== undefined)
-      samples.push([point.at / 1000, sampled]);
+    if (sampled !== null && sampled !== undefined) samples.push([point.at / 1000, sampled]);
   }
   const first = samples[0];
   const last = samples.at(-1);
@@ -138,6 +133,12 @@ function lagSlopeTrend(
     return { kind: 'catching-up', etaMs: (lag / -perSec) * 1000, perSec: -perSec };
   if (perSec >= STILL_PER_SEC) return { kind: 'falling-behind', perSec };
   return { kind: 'steady' };
+}
+
+/** The points of the last `windowMs` of `history` (up to its newest), none from before `since`. */
+function lastPoints(history: readonly HistoryPoint[], windowMs: number, since: number): HistoryPoint[] {
+  const from = Math.max(since, (history.at(-1)?.at ?? 0) - windowMs);
+  return history.filter((point) => point.at >= from);
 }
 
 /** The least-squares slope of `y` over `x`. */
