@@ -105,13 +105,10 @@ export class BacklogGauge {
     if (last === null || this.#excess.has(group.name) || group.lag === null) return null;
     const failedAt = this.#firstCountFailedAt.get(group.name);
     if (failedAt !== undefined && performance.now() - failedAt < FIRST_COUNT_RETRY_MS) return null;
-    const after = await reader.countEntries(`(${group.lastDeliveredId}`, last, FIRST_COUNT_CAP + 1);
-    if (after > FIRST_COUNT_CAP) {
-      this.#firstCountFailedAt.set(group.name, performance.now());
-      return null;
-    }
-    this.#firstCountFailedAt.delete(group.name);
-    return { lag: after, asOfSnapshot: true };
+    const counted = await this.#countAfter(reader, group.lastDeliveredId, last, FIRST_COUNT_CAP);
+    if (counted === null) this.#firstCountFailedAt.set(group.name, performance.now());
+    else this.#firstCountFailedAt.delete(group.name);
+    return counted;
   }
 
   /**
@@ -149,9 +146,9 @@ export class BacklogGauge {
     if (added !== null) this.#lastAdded = added;
     if (group.entriesRead === null) return;
     const before = this.#lastRead.get(group.name);
+    // A new incarnation of the group: all it was remembered by goes (its entries read, set again just below).
     if (before !== undefined && group.entriesRead < before) {
-      for (const map of [this.#excess, this.#lostSeen, this.#lastLook, this.#firstCountFailedAt])
-        map.delete(group.name);
+      for (const map of this.#perGroup()) map.delete(group.name);
     }
     this.#lastRead.set(group.name, group.entriesRead);
   }
@@ -186,15 +183,16 @@ export class BacklogGauge {
     return null;
   }
 
-  /** The lag counted after the cursor, up to the snapshot's last entry; `null` past COUNT_CAP. */
+  /** The lag counted after the cursor, up to the snapshot's last entry; `null` past `cap`. */
   async #countAfter(
     reader: EventStream,
     cursor: string,
     last: string,
+    cap = COUNT_CAP,
   ): Promise<{ lag: number; asOfSnapshot: boolean } | null> {
     // Up to the snapshot's last entry: what was appended since belongs to the next look.
-    const after = await reader.countEntries(`(${cursor}`, last, COUNT_CAP + 1);
-    return after <= COUNT_CAP ? { lag: after, asOfSnapshot: true } : null;
+    const after = await reader.countEntries(`(${cursor}`, last, cap + 1);
+    return after <= cap ? { lag: after, asOfSnapshot: true } : null;
   }
 
   /** The lag as the length less the entries at or before the cursor; `null` when those are past COUNT_CAP. */
