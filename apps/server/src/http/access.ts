@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { isLoopback } from '../config.js';
 
 export interface AccessOptions {
   /** Required on every API and WebSocket request when set: `Authorization: Bearer …` or `?token=…`. */
@@ -33,13 +34,9 @@ export function refuseForeignHost(options: AccessOptions): MiddlewareHandler {
   };
 }
 
+/** A Host header's name for this machine: a listen address `isLoopback` takes, `[::1]` as URLs write it, `*.localhost`. */
 function isLoopbackName(hostname: string): boolean {
-  return (
-    hostname === 'localhost' ||
-    hostname.endsWith('.localhost') ||
-    hostname === '[::1]' ||
-    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
-  );
+  return isLoopback(hostname) || hostname.endsWith('.localhost') || hostname === '[::1]';
 }
 
 /**
