@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { StreamArgumentError } from './errors.js';
+import { StreamArgumentError, StreamError } from './errors.js';
 import { show } from './stream-ids.js';
 
 /** A connection handed in (shared: the caller closes it) or opened here from a URL (owned: closed by us). */
@@ -31,6 +31,7 @@ export function holdConnection(connection: unknown): HeldConnection {
   // print every failed reconnect attempt.
   redis.on('error', () => {});
   failUnansweredOnDrop(redis);
+  refuseMissingDatabase(redis);
   return { redis, owned: true };
 }
 
@@ -80,6 +81,33 @@ export function failUnansweredOnDrop(redis: Redis): void {
   });
 }
 
+/**
+ * Fails every command of a connection whose database Redis does not have, for good. ioredis reports the refused
+ * SELECT of its handshake only as an 'error' event and goes on in database 0: a stream opened on
+ * `redis://host/99` appended to, read, acked and trimmed another application's stream of the same name there.
+ * Applied to every connection this library opens (its workers' and tails' duplicates included).
+ */
+export function refuseMissingDatabase(redis: Redis): void {
+  const database = redis.options.db ?? 0;
+  if (database === 0) return;
+  redis.on('error', (error: Error & { command?: { name?: string } }) => {
+    // ioredis names the command a reply error answered; a refused handshake SELECT is the only 'select' here.
+    if (error.command?.name !== 'select') return;
+    const refusal = new StreamError(
+      `Redis has no database ${database} (${error.message}): name one it has, below its "databases" setting (16 by default)`,
+      { cause: error },
+    );
+    // Dropped first, so that no reconnect follows; ended before the handshake goes on to mark it ready.
+    redis.disconnect();
+    endClient(redis, refusal);
+    // As ioredis itself does in monitor mode: what is sent later is refused with the reason, not queued.
+    redis.sendCommand = (command) => {
+      command.reject(refusal);
+      return command.promise;
+    };
+  });
+}
+
 /** Closes an owned connection (see `closeRedis`); leaves a shared one alone. */
 export async function releaseConnection({ redis, owned }: HeldConnection): Promise<void> {
   if (owned) await closeRedis(redis);
@@ -125,11 +153,11 @@ export function dropConnection(redis: Redis): void {
 }
 
 /** What ioredis's own close path does once a socket is gone: status `end`, and every queued command failed. */
-function endClient(redis: Redis): void {
+function endClient(redis: Redis, reason = new Error('Connection is closed.')): void {
   // setStatus and flushQueue are private in ioredis's types (see failUnansweredOnDrop).
   const client = redis as unknown as { setStatus(status: 'end'): void; flushQueue(error: Error): void };
   client.setStatus('end');
-  client.flushQueue(new Error('Connection is closed.'));
+  client.flushQueue(reason);
 }
 
 // By shape, not `instanceof`: the application's ioredis may be another copy than the library's (npm installs

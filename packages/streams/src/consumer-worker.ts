@@ -3,7 +3,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import { assertInteger, assertName } from './arguments.js';
-import { closeRedis, dropConnection, failUnansweredOnDrop, onConnectionClose } from './connection.js';
+import {
+  closeRedis,
+  dropConnection,
+  failUnansweredOnDrop,
+  onConnectionClose,
+  refuseMissingDatabase,
+} from './connection.js';
 import type {
   ConsumerWorkerEvents,
   DeliveryContext,
@@ -243,6 +249,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     // ahead of the PEL drain a reconnect calls for, and of the CLIENT ID that `pause()` unblocks reads with (a
     // pause then waited out the whole blockMs). What it may have delivered, the drain reads back.
     failUnansweredOnDrop(connection);
+    refuseMissingDatabase(connection);
     this.#connection = connection;
     this.#reader = this.#stream.withConnection(connection);
     // The loop catches its own failures; this is the last guard, so it never rejects unhandled.

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { assertInteger, assertOptions, optionNames } from './arguments.js';
-import { dropConnection } from './connection.js';
+import { dropConnection, refuseMissingDatabase } from './connection.js';
 import { redisCommand, WorkerClosedError } from './errors.js';
 import { assertEventStream, type EventStream } from './event-stream.js';
 import { guardedEmit, warnListenerFailed, warnUnheardError } from './guarded-emit.js';
@@ -102,6 +102,7 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
     if (this.#loop) return this.#started;
     const connection = this.#stream.redis.duplicate({ connectionName: 'streamscope:tail' });
     connection.on('error', () => {});
+    refuseMissingDatabase(connection);
     this.#connection = connection;
     this.#loop = this.#run(connection);
     return this.#started;
