@@ -1,6 +1,9 @@
 import { Dashboard } from '../fixtures/dashboard.js';
 import { expect, test } from '../fixtures/test.js';
 
+// The demo's own key, so that the screenshot the README shows reads as `npm start` does (Redis is this test's own).
+test.use({ streamKey: 'demo:events:orders' });
+
 test('the redis.io walk-through, and the timeline, charts and handover beyond it', async ({
   dashboard,
   page,
@@ -138,7 +141,7 @@ test('the redis.io walk-through, and the timeline, charts and handover beyond it
   await page.getByRole('button', { name: /Reset demo/ }).click();
   await expect
     .poll(() => question)
-    .toMatch(/^Delete test:e2e:\S+, its dead letters and every consumer group/);
+    .toMatch(/^Delete demo:events:orders, its dead letters and every consumer group/);
   await page.waitForTimeout(500); // a snapshot or two: nothing was deleted
   await expect(dashboard.stat(stream, 'Length')).toHaveText(lengthBefore ?? '');
   await expect(page.getByRole('article')).toHaveCount(3);
