@@ -1,6 +1,7 @@
 import { LIMITS, type Snapshot } from '@streamscope/protocol';
+import { EventStream } from '@streamscope/streams';
 import { commandCalls, uniqueStreamKey, usePrivateRedis } from '@streamscope/testkit';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { json, useTestServers } from './testing/test-server.js';
 
 // Redis keeps a consumer until it is deleted: a deployment naming one per pod gathers thousands in a group, and
@@ -111,5 +112,35 @@ describe("pending rows of a group whose oldest entries are all one consumer's", 
     expect(pending.rows.every((row) => row.eventType === 'order.placed')).toBe(true);
     // One read for the group's rows, one for its summary, and one for each consumer holding entries unlisted.
     expect((await commandCalls(redis, 'xpending')) - calls).toBe(4);
+  });
+});
+
+describe('pending rows of a group acked between XINFO GROUPS and XPENDING', () => {
+  it('counts none left out when XPENDING listed fewer rows than the cap, whatever XINFO GROUPS said before', async () => {
+    const { redis } = redisSuite;
+    const streamKey = uniqueStreamKey('pending-skew');
+    for (let n = 0; n < 30; n++) await redis.xadd(streamKey, '*', 'type', 'order.placed');
+    await redis.xgroup('CREATE', streamKey, 'billing', '0');
+    const read = await redis.xreadgroup('GROUP', 'billing', 'pod', 'COUNT', 30, 'STREAMS', streamKey, '>');
+    const ids = (read as [string, [string, string[]][]][])[0]?.[1].map(([id]) => id) ?? [];
+    const server = await start(['--stream-key', streamKey, '--no-reset', '--seed', 'none']);
+    // Ten acks land after the snapshot's XINFO GROUPS (30 pending) and before its XPENDING (20 rows).
+    const infoGroups = EventStream.prototype.infoGroups;
+    const spy = vi.spyOn(EventStream.prototype, 'infoGroups').mockImplementation(async function (
+      this: EventStream,
+    ) {
+      const groups = await infoGroups.call(this);
+      if (this.streamKey === streamKey) await redis.xack(streamKey, 'billing', ...ids.slice(0, 10));
+      return groups;
+    });
+    try {
+      const { groups, pending } = await json<Snapshot>(server.server.app.request('/api/state'));
+      expect(groups.find((group) => group.name === 'billing')?.pending).toBe(30);
+      expect(pending.rows).toHaveLength(20);
+      // It said 10 were left out, of a group listed whole far under the cap of 50.
+      expect(pending.omitted).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

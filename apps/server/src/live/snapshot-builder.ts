@@ -97,22 +97,23 @@ export class SnapshotBuilder {
   /**
    * The group's first XPENDING rows with each entry's type (`null` once trimmed): XPENDING has no fields. Redis reads
    * each entry whole for its type, so it stops at about 1 MB of them, as the newest entries do (TYPES_READ_BYTES):
-   * the rows after are sent with `typeNotRead`.
+   * the rows after are sent with `typeNotRead`. `capped` says whether the group had more than PENDING_ROWS_PER_GROUP.
    */
   async #pendingRows(group: string, consumers: Promise<readonly ConsumerInfo[]>) {
     const rows = await this.#reader.pendingDetail(group, { count: PENDING_ROWS_PER_GROUP });
     // Fewer rows than asked for are every pending entry, each consumer's among them.
-    if (rows.length === PENDING_ROWS_PER_GROUP)
-      rows.push(...(await this.#unlistedRows(group, rows, await consumers)));
+    const capped = rows.length === PENDING_ROWS_PER_GROUP;
+    if (capped) rows.push(...(await this.#unlistedRows(group, rows, await consumers)));
     const { types, read } = await this.#reader.typesWithin(
       rows.map((row) => row.id),
       { chars: VIEW_TYPE_MAX, readBytes: TYPES_READ_BYTES },
     );
-    return rows.map((row, index) =>
+    const typed = rows.map((row, index) =>
       index < read
         ? { ...row, eventType: types.get(row.id) ?? null }
         : { ...row, eventType: null, typeNotRead: true as const },
     );
+    return { rows: typed, capped };
   }
 
   /** The oldest rows of consumers holding entries that none of `rows` is of (see UNLISTED_CONSUMERS_READ). */
@@ -186,11 +187,24 @@ export class SnapshotBuilder {
             );
             const [consumers, pending, summary, backlog] = await Promise.all([
               consumersRead,
-              group.pending > 0 ? this.#pendingRows(group.name, consumersRead) : Promise.resolve([]),
+              group.pending > 0
+                ? this.#pendingRows(group.name, consumersRead)
+                : Promise.resolve({ rows: [], capped: false }),
               group.pending > 0 ? reader.pendingSummary(group.name) : Promise.resolve(null),
               this.#backlog.measure(reader, group, info),
             ]);
-            return { group, consumers, pending, oldestPendingId: summary?.minId ?? null, backlog };
+            // Only what the cap left out is omitted, counted by XPENDING's summary, sent with the rows. XINFO GROUPS
+            // counted a moment earlier: against it, a group whose 30 pending became 20 by acks in between had 10
+            // "left out" of rows that listed every one of them.
+            const omitted = pending.capped ? Math.max(0, (summary?.count ?? 0) - pending.rows.length) : 0;
+            return {
+              group,
+              consumers,
+              pending: pending.rows,
+              omitted,
+              oldestPendingId: summary?.minId ?? null,
+              backlog,
+            };
           } catch (error) {
             // Deleted between XINFO GROUPS and these reads (a reset, here or in another process): it is
             // simply gone from this snapshot, not a failed one.
@@ -208,8 +222,8 @@ export class SnapshotBuilder {
     // The pending entries of groups left out are left out too.
     const pendingOf = (list: readonly GroupInfo[]) => list.reduce((sum, group) => sum + group.pending, 0);
     let omitted = pendingOf(allGroups) - pendingOf(groups);
-    const pendingRows = perGroup.flatMap(({ group, pending }) => {
-      omitted += Math.max(0, group.pending - pending.length);
+    const pendingRows = perGroup.flatMap(({ group, pending, omitted: leftOut }) => {
+      omitted += leftOut;
       return pending.map((row) => ({ group: group.name, ...row }));
     });
     const snapshot: Snapshot = {
