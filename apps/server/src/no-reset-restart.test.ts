@@ -1,7 +1,7 @@
-import { LIMITS } from '@streamscope/protocol';
+import { LIMITS, type Snapshot } from '@streamscope/protocol';
 import { uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
 import { describe, expect, it } from 'vitest';
-import { postJson, type TestServer, useTestServers } from './testing/test-server.js';
+import { json, postJson, type TestServer, useTestServers } from './testing/test-server.js';
 
 // A start with --no-reset takes back every consumer of its seed groups that Redis still has and Streamscope ran,
 // not only the seeds: one the user added before the restart may hold pending entries no one else would process.
@@ -202,5 +202,34 @@ describe('a --no-reset restart', () => {
       `not restoring 2 consumer(s) Redis still has (wide/c099, wide/c100): this server runs at most ${LIMITS.consumersMax} consumers`,
     );
     await server.stop();
+  });
+
+  it('shows what a group lost to trimming before it started, without raising the loss alert again; a new loss does', async () => {
+    const { redis } = redisSuite;
+    const streamKey = uniqueStreamKey('old-loss');
+    // Lost before this server started: the group read 2 of 20, then all but the newest 5 were trimmed.
+    for (let n = 0; n < 10; n++) await redis.xadd(streamKey, '*', 'type', 'order.placed');
+    await redis.xgroup('CREATE', streamKey, 'audit', '0');
+    await redis.xreadgroup('GROUP', 'audit', 'pod', 'COUNT', 2, 'STREAMS', streamKey, '>');
+    const trimAfter = async (count: number) => {
+      for (let n = 0; n < count; n++) await redis.xadd(streamKey, '*', 'type', 'order.placed');
+      await redis.xtrim(streamKey, 'MAXLEN', 5);
+    };
+    await trimAfter(10);
+    const server = await start(['--stream-key', streamKey, '--no-reset', '--seed', 'none']);
+    const state = async () => json<Snapshot>(server.server.app.request('/api/state'));
+    const lossAlerts = (snapshot: Snapshot) =>
+      snapshot.alerts.filter((alert) => alert.metric === 'trimmedUnread');
+
+    const first = await state();
+    expect(first.groups.find((group) => group.name === 'audit')).toMatchObject({ lag: 5, trimmedUnread: 13 });
+    expect(lossAlerts(first)).toEqual([]);
+    // Lost while it runs: news, and an alert.
+    await trimAfter(10);
+    const later = await state();
+    expect(later.groups.find((group) => group.name === 'audit')?.trimmedUnread).toBe(23);
+    expect(lossAlerts(later)).toEqual([
+      { metric: 'trimmedUnread', subject: 'audit', value: 23, threshold: 0 },
+    ]);
   });
 });

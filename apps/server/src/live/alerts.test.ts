@@ -64,17 +64,33 @@ describe('TrimLosses', () => {
     // Unknown, or back to none (a reset): nothing to alert on, and a later loss is news.
     expect(losses.growing('g', null, 200_000)).toBe(false);
     expect(losses.growing('g', 120, 200_001)).toBe(true);
+    expect(losses.growing('g', 0, 200_002)).toBe(false);
+    expect(losses.growing('g', 5, 200_003)).toBe(true);
+  });
+
+  it('takes the first count of a group as where it stands, not as growth: a restart raised every old loss again', () => {
+    const losses = new TrimLosses();
+    // A --no-reset start, or a group first seen later (made from 0-0 on a stream trimmed before it existed).
+    expect(losses.growing('restarted', 80, 1_000)).toBe(false);
+    expect(losses.growing('restarted', 80, 2_000)).toBe(false);
+    expect(losses.growing('restarted', 81, 3_000)).toBe(true);
+    // A group first seen with nothing lost, or not known yet: whatever it loses after is growth.
+    expect(losses.growing('new', 0, 1_000)).toBe(false);
+    expect(losses.growing('new', 3, 2_000)).toBe(true);
+    expect(losses.growing('unknown', null, 1_000)).toBe(false);
+    expect(losses.growing('unknown', 3, 2_000)).toBe(true);
   });
 
   it('raises the alert only while the loss grows, when alertsOf is given it', () => {
     const losses = new TrimLosses();
     const lossy = { ...snapshotWith({ lag: 0, consumerPending: 0 }) };
-    (lossy.groups[0] as { trimmedUnread: number }).trimmedUnread = 50;
     const trimAlerts = (at: number) =>
       alertsOf(lossy, THRESHOLDS, (group, count) => losses.growing(group, count, at)).filter(
         (alert) => alert.metric === 'trimmedUnread',
       );
-    expect(trimAlerts(0)).toHaveLength(1);
-    expect(trimAlerts(TRIM_LOSS_ALERT_MS)).toEqual([]);
+    expect(trimAlerts(0)).toEqual([]);
+    (lossy.groups[0] as { trimmedUnread: number }).trimmedUnread = 50;
+    expect(trimAlerts(1_000)).toHaveLength(1);
+    expect(trimAlerts(1_000 + TRIM_LOSS_ALERT_MS)).toEqual([]);
   });
 });

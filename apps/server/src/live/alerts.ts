@@ -22,20 +22,32 @@ export const FIXED_THRESHOLDS = { trimmedUnread: 0, cursorAhead: 0 } as const;
  */
 export const TRIM_LOSS_ALERT_MS = 60_000;
 
-/** When each group's count of entries trimmed unread last grew, for the loss alert (see TRIM_LOSS_ALERT_MS). */
+/**
+ * When each group's count of entries trimmed unread last grew, for the loss alert (see TRIM_LOSS_ALERT_MS).
+ *
+ * The first count seen of a group is where it stands, not growth: a `--no-reset` restart saw every old loss for
+ * the first time and raised its alert again for a minute. That holds for a group first seen later in the same
+ * process as well (made through the API, or by another process): a count it already has then is entries trimmed
+ * before this process knew it, very likely before it existed at all (made from 0-0 on a stream already trimmed),
+ * none of which it could have read. What it loses once seen is growth, from 0 for a new group, and alerts. A
+ * count unknown (`null`) or back to 0 (a reset, a group made again) keeps the group known at 0, so that a loss
+ * after it is news.
+ */
 export class TrimLosses {
-  readonly #seen = new Map<string, { count: number; grewAt: number }>();
+  readonly #seen = new Map<string, { count: number; grewAt: number | null }>();
 
-  /** Whether `group`'s loss, `count` at `at`, grew within TRIM_LOSS_ALERT_MS; the first look counts as growth. */
+  /** Whether `group`'s loss, `count` at `at`, grew within TRIM_LOSS_ALERT_MS of `at`. */
   growing(group: string, count: number | null, at: number): boolean {
-    if (count === null || count === 0) {
-      this.#seen.delete(group);
+    const seen = this.#seen.get(group);
+    const now = count ?? 0;
+    if (seen === undefined) {
+      this.#seen.set(group, { count: now, grewAt: null });
       return false;
     }
-    const seen = this.#seen.get(group);
-    if (seen === undefined || count > seen.count) this.#seen.set(group, { count, grewAt: at });
-    else if (count < seen.count) seen.count = count;
-    return at - (this.#seen.get(group)?.grewAt ?? at) < TRIM_LOSS_ALERT_MS;
+    if (now > seen.count) seen.grewAt = at;
+    if (now === 0) seen.grewAt = null;
+    seen.count = now;
+    return seen.grewAt !== null && at - seen.grewAt < TRIM_LOSS_ALERT_MS;
   }
 
   /** Forgets groups that are gone. */
