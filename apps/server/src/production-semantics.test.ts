@@ -312,6 +312,34 @@ describe('production semantics', () => {
     expect(text).toMatch(/streamscope_failed_total\{group="notifications"\} \d+/);
   });
 
+  it('exports no oldest-pending age for a group with nothing pending, where a 0 read as fresh', async () => {
+    const own = await startTestServer(['--seed', 'notifications=worker-a;analytics=worker-c']);
+    try {
+      const { pipeline, app } = own.server;
+      // analytics drops all three without an ack, as a crash would; notifications acks them.
+      pipeline.pool.get('analytics', 'worker-c').crashNext(3);
+      await pipeline.produce(3);
+      const pendingOf = async () =>
+        Object.fromEntries(
+          (await json<Snapshot>(app.request('/api/state'))).groups.map((group) => [
+            group.name,
+            { pending: group.pending, oldestPendingMs: group.oldestPendingMs },
+          ]),
+        );
+      await expect.poll(pendingOf, { timeout: 10_000 }).toEqual({
+        analytics: { pending: 3, oldestPendingMs: expect.any(Number) },
+        notifications: { pending: 0, oldestPendingMs: null },
+      });
+      const text = await (await app.request('/metrics')).text();
+      expect(text).toMatch(/^streamscope_group_oldest_pending_seconds\{group="analytics"\} \d/m);
+      expect(text).not.toMatch(/streamscope_group_oldest_pending_seconds\{group="notifications"\}/);
+      // Its other figures stay, at 0: nothing pending is a count.
+      expect(text).toMatch(/^streamscope_group_pending\{group="notifications"\} 0$/m);
+    } finally {
+      await own.stop();
+    }
+  });
+
   it('keeps a standing MINID-by-age policy', async () => {
     expect(await json(post('/api/retention/set', { maxAgeMs: 1_000 }))).toEqual({ maxAgeMs: 1_000 });
     expect((await state()).retention.maxAgeMs).toBe(1_000);

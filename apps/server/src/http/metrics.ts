@@ -91,7 +91,7 @@ export function createMetrics(pipeline: Pipeline, buildSnapshot: () => Promise<S
   const pending = gauge('streamscope_group_pending', `Delivered, not yet acked. ${GROUPS_SHOWN}`, byGroup);
   const oldest = gauge(
     'streamscope_group_oldest_pending_seconds',
-    `Age of the oldest pending entry. ${GROUPS_SHOWN}`,
+    `Age of the oldest pending entry (absent while nothing is pending, or its ID holds no time). ${GROUPS_SHOWN}`,
     byGroup,
   );
   const idle = gauge(
@@ -161,7 +161,9 @@ export function createMetrics(pipeline: Pipeline, buildSnapshot: () => Promise<S
       if (group.lag !== null) lag.set({ group: group.name }, group.lag);
       if (group.trimmedUnread !== null) trimmedUnread.set({ group: group.name }, group.trimmedUnread);
       pending.set({ group: group.name }, group.pending);
-      oldest.set({ group: group.name }, (group.oldestPendingMs ?? 0) / 1000);
+      // Nothing pending has no age: absent, as the JSON's null, where 0 read as an entry just appended. (Every
+      // label set went with the reset above, so no series is left over from a scrape when entries were pending.)
+      if (group.oldestPendingMs !== null) oldest.set({ group: group.name }, group.oldestPendingMs / 1000);
       for (const consumer of group.consumers) {
         idle.set({ group: group.name, consumer: consumer.name }, consumer.idleMs / 1000);
         consumerPending.set({ group: group.name, consumer: consumer.name }, consumer.pending);
