@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { nameSchema } from '@streamscope/protocol';
-import { redisUrlProblem } from '@streamscope/streams';
+import { likelyMeant, redisUrlProblem } from '@streamscope/streams';
 import { z } from 'zod';
 import { DEMO_SEEDS, type GroupSeed } from './pipeline/consumer-ref.js';
 
@@ -137,34 +137,106 @@ export type ServerConfig = z.infer<typeof configSchema> & {
   readonly redisTarget: { readonly url: string; readonly label: string } | null;
 };
 
-export const USAGE = `Usage: streamscope [options]
+/** One flag of `--help`: how it is written, what it does (its default in brackets), more lines, its variable. */
+interface FlagHelp {
+  readonly flag: string;
+  readonly text: string;
+  readonly more?: string;
+  readonly env?: string;
+}
 
-  --host <addr>              listen address (127.0.0.1)            STREAMSCOPE_HOST
-  --port <n>                 listen port (8788)                      STREAMSCOPE_PORT
-  --redis-url <url>          redis://host:port                       REDIS_URL
-  --redis-host <host>        Redis host (localhost)                  REDIS_HOST
-  --redis-port <n>           Redis port (6379)                       REDIS_PORT
-  --stream-key <key>         stream key (demo:events:orders)         STREAMSCOPE_STREAM_KEY
-  --maxlen <n>               XADD MAXLEN ~ cap (2000)                STREAMSCOPE_MAXLEN
-  --claim-idle-ms <n>        XAUTOCLAIM idle threshold (5000)        STREAMSCOPE_CLAIM_IDLE_MS
-  --process-latency-ms <n>   simulated work per entry (25)           STREAMSCOPE_PROCESS_LATENCY_MS
-  --read-count <n>           entries per XREADGROUP, 1 to 1000 (10)  STREAMSCOPE_READ_COUNT
-  --no-reset                 keep existing data at the stream key    STREAMSCOPE_NO_RESET=1
-  --seed <group=a,b>         groups and consumers to run, repeatable (or ;-separated), or none
-                             ('notifications=worker-a,worker-b;analytics=worker-c')  STREAMSCOPE_SEED
-  --dlq-key <key>            dead-letter stream (<stream-key>:dlq)   STREAMSCOPE_DLQ_KEY
-  --dlq-maxlen <n>           dead-letter stream MAXLEN ~ cap (10000) STREAMSCOPE_DLQ_MAXLEN
-  --max-deliveries <n>       delivery count that dead-letters (5)    STREAMSCOPE_MAX_DELIVERIES
-  --reap-interval-ms <n>     auto-reaper interval when on (1000)     STREAMSCOPE_REAP_INTERVAL_MS
-  --alert-lag <n>            group lag alert threshold (1000)        STREAMSCOPE_ALERT_LAG
-  --alert-pending <n>        group pending alert threshold (100)     STREAMSCOPE_ALERT_PENDING
-  --alert-oldest-pending-ms <n>  oldest pending age alert (30000)    STREAMSCOPE_ALERT_OLDEST_PENDING_MS
-  --alert-consumer-idle-ms <n>   consumer idle alert (60000)         STREAMSCOPE_ALERT_CONSUMER_IDLE_MS
-  --token <secret>           required for API and WebSocket; needed off loopback; at least 16 characters
-                                                                     STREAMSCOPE_TOKEN
-  --allow-origin <list>      other origins whose pages may use the API and WebSocket
-                                                                     STREAMSCOPE_ALLOW_ORIGIN
-  --help                     show this help`;
+const FLAGS_HELP: readonly FlagHelp[] = [
+  { flag: '--host <addr>', text: 'listen address (127.0.0.1)', env: 'STREAMSCOPE_HOST' },
+  { flag: '--port <n>', text: 'listen port (8788)', env: 'STREAMSCOPE_PORT' },
+  { flag: '--redis-url <url>', text: 'redis://host:port', env: 'REDIS_URL' },
+  { flag: '--redis-host <host>', text: 'Redis host (localhost)', env: 'REDIS_HOST' },
+  { flag: '--redis-port <n>', text: 'Redis port (6379)', env: 'REDIS_PORT' },
+  { flag: '--stream-key <key>', text: 'stream key (demo:events:orders)', env: 'STREAMSCOPE_STREAM_KEY' },
+  { flag: '--maxlen <n>', text: 'XADD MAXLEN ~ cap (2000)', env: 'STREAMSCOPE_MAXLEN' },
+  { flag: '--claim-idle-ms <n>', text: 'XAUTOCLAIM idle threshold (5000)', env: 'STREAMSCOPE_CLAIM_IDLE_MS' },
+  {
+    flag: '--process-latency-ms <n>',
+    text: 'simulated work per entry (25)',
+    env: 'STREAMSCOPE_PROCESS_LATENCY_MS',
+  },
+  { flag: '--read-count <n>', text: 'entries per XREADGROUP, 1 to 1000 (10)', env: 'STREAMSCOPE_READ_COUNT' },
+  { flag: '--no-reset', text: 'keep existing data at the stream key', env: 'STREAMSCOPE_NO_RESET=1' },
+  {
+    flag: '--seed <group=a,b>',
+    text: 'groups and consumers to run, repeatable (or ;-separated), or none',
+    more: "('notifications=worker-a,worker-b;analytics=worker-c')",
+    env: 'STREAMSCOPE_SEED',
+  },
+  { flag: '--dlq-key <key>', text: 'dead-letter stream (<stream-key>:dlq)', env: 'STREAMSCOPE_DLQ_KEY' },
+  {
+    flag: '--dlq-maxlen <n>',
+    text: 'dead-letter stream MAXLEN ~ cap (10000)',
+    env: 'STREAMSCOPE_DLQ_MAXLEN',
+  },
+  {
+    flag: '--max-deliveries <n>',
+    text: 'delivery count that dead-letters (5)',
+    env: 'STREAMSCOPE_MAX_DELIVERIES',
+  },
+  {
+    flag: '--reap-interval-ms <n>',
+    text: 'auto-reaper interval when on (1000)',
+    env: 'STREAMSCOPE_REAP_INTERVAL_MS',
+  },
+  { flag: '--alert-lag <n>', text: 'group lag alert threshold (1000)', env: 'STREAMSCOPE_ALERT_LAG' },
+  {
+    flag: '--alert-pending <n>',
+    text: 'group pending alert threshold (100)',
+    env: 'STREAMSCOPE_ALERT_PENDING',
+  },
+  {
+    flag: '--alert-oldest-pending-ms <n>',
+    text: 'oldest pending age alert (30000)',
+    env: 'STREAMSCOPE_ALERT_OLDEST_PENDING_MS',
+  },
+  {
+    flag: '--alert-consumer-idle-ms <n>',
+    text: 'consumer idle alert (60000)',
+    env: 'STREAMSCOPE_ALERT_CONSUMER_IDLE_MS',
+  },
+  {
+    flag: '--token <secret>',
+    text: 'required for API and WebSocket; needed off loopback; at least 16 characters',
+    env: 'STREAMSCOPE_TOKEN',
+  },
+  {
+    flag: '--allow-origin <list>',
+    text: 'other origins whose pages may use the API and WebSocket',
+    env: 'STREAMSCOPE_ALLOW_ORIGIN',
+  },
+  { flag: '--help, -h', text: 'show this help' },
+];
+
+/** The widest description the variables' column makes room for; a longer one has its variable on a line below. */
+const DESCRIPTION_COLUMN_MAX = 40;
+
+/**
+ * The flags in three columns, each as wide as its longest entry: written out by hand, the two longest flags pushed
+ * their descriptions and variables out of line with the rest.
+ */
+function usage(flags: readonly FlagHelp[]): string {
+  const textAt = 2 + Math.max(...flags.map(({ flag }) => flag.length)) + 2;
+  const widest = Math.max(
+    ...flags.map(({ text }) => (text.length <= DESCRIPTION_COLUMN_MAX ? text.length : 0)),
+  );
+  const envAt = textAt + widest + 2;
+  const lines = flags.flatMap(({ flag, text, more, env }) => {
+    const first = `  ${flag}`.padEnd(textAt) + text;
+    const texts = more === undefined ? [first] : [first, ' '.repeat(textAt) + more];
+    const last = texts.pop() ?? '';
+    if (env === undefined) return [...texts, last];
+    if (last.length + 2 <= envAt) return [...texts, last.padEnd(envAt) + env];
+    return [...texts, last, ' '.repeat(envAt) + env];
+  });
+  return `Usage: streamscope [options]\n\n${lines.join('\n')}`;
+}
+
+export const USAGE = usage(FLAGS_HELP);
 
 const FLAG_WORDS = '--redis-url or --redis-host/--redis-port';
 const ENV_WORDS = 'REDIS_URL or REDIS_HOST/REDIS_PORT';
@@ -173,42 +245,51 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+const OPTIONS = {
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'redis-url': { type: 'string' },
+  'redis-host': { type: 'string' },
+  'redis-port': { type: 'string' },
+  'stream-key': { type: 'string' },
+  maxlen: { type: 'string' },
+  'claim-idle-ms': { type: 'string' },
+  'process-latency-ms': { type: 'string' },
+  'read-count': { type: 'string' },
+  'no-reset': { type: 'boolean' },
+  seed: { type: 'string', multiple: true },
+  'dlq-key': { type: 'string' },
+  'dlq-maxlen': { type: 'string' },
+  'max-deliveries': { type: 'string' },
+  'reap-interval-ms': { type: 'string' },
+  'alert-lag': { type: 'string' },
+  'alert-pending': { type: 'string' },
+  'alert-oldest-pending-ms': { type: 'string' },
+  'alert-consumer-idle-ms': { type: 'string' },
+  token: { type: 'string' },
+  'allow-origin': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+/**
+ * What is wrong with the command line's shape (an option it does not know, one missing its value), pointing at
+ * `--help`, and for an unknown option at the one likely meant: parseArgs's own words said neither.
+ */
+function commandLineProblem(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const unknown = /^Unknown option '(-{1,2}[^'=]+)/.exec(message)?.[1];
+  if (unknown === undefined) return `${message}; --help lists the options`;
+  const meant = likelyMeant(unknown.replace(/^-+/, ''), Object.keys(OPTIONS));
+  return `unknown option ${unknown}${meant === undefined ? '' : ` (did you mean --${meant}?)`}; --help lists the options`;
+}
+
 /** Flags win over environment variables; both are validated with one schema and reported together. */
 export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ServerConfig {
   let values: Record<string, string | boolean | string[] | undefined>;
   try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        host: { type: 'string' },
-        port: { type: 'string' },
-        'redis-url': { type: 'string' },
-        'redis-host': { type: 'string' },
-        'redis-port': { type: 'string' },
-        'stream-key': { type: 'string' },
-        maxlen: { type: 'string' },
-        'claim-idle-ms': { type: 'string' },
-        'process-latency-ms': { type: 'string' },
-        'read-count': { type: 'string' },
-        'no-reset': { type: 'boolean' },
-        seed: { type: 'string', multiple: true },
-        'dlq-key': { type: 'string' },
-        'dlq-maxlen': { type: 'string' },
-        'max-deliveries': { type: 'string' },
-        'reap-interval-ms': { type: 'string' },
-        'alert-lag': { type: 'string' },
-        'alert-pending': { type: 'string' },
-        'alert-oldest-pending-ms': { type: 'string' },
-        'alert-consumer-idle-ms': { type: 'string' },
-        token: { type: 'string' },
-        'allow-origin': { type: 'string' },
-        help: { type: 'boolean' },
-      },
-    }));
+    ({ values } = parseArgs({ args: [...argv], strict: true, allowPositionals: false, options: OPTIONS }));
   } catch (error) {
-    throw new ConfigError(error instanceof Error ? error.message : String(error));
+    throw new ConfigError(commandLineProblem(error));
   }
   if (values.help) throw new ConfigError(USAGE);
 

@@ -4,7 +4,7 @@ import { connectedWorkers } from '@streamscope/streams';
 import { RedisServer, uniqueStreamKey, usePrivateRedis } from '@streamscope/testkit';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { parseConfig, slowBatchWarning } from './config.js';
+import { parseConfig, slowBatchWarning, USAGE } from './config.js';
 import { startTestServer } from './testing/test-server.js';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
@@ -197,7 +197,7 @@ describe('streamscope command', () => {
     expect(run.output()).toMatch(/maxlen must be at least 1/);
     const unknown = streamscope(['--colour', 'blue']);
     expect(await unknown.exit).toBe(2);
-    expect(unknown.output()).toMatch(/colour/);
+    expect(unknown.output()).toMatch(/^streamscope: unknown option --colour; --help lists the options$/m);
   });
 
   it('exits 1 naming the address when the given Redis does not answer', async () => {
@@ -233,6 +233,38 @@ describe('streamscope command', () => {
 });
 
 describe('configuration', () => {
+  it('lines up --help in columns: each description, and each variable on a line of its flag or below it', () => {
+    const flagLines = USAGE.split('\n').filter((line) => line.startsWith('  --'));
+    expect(flagLines).toHaveLength(23);
+    const columns = (pattern: RegExp) =>
+      new Set(
+        USAGE.split('\n').flatMap((line) => {
+          const match = pattern.exec(line);
+          return match ? [match.index + (match[1]?.length ?? 0)] : [];
+        }),
+      );
+    // The two longest flags, --alert-oldest-pending-ms and --alert-consumer-idle-ms, pushed theirs out of line.
+    expect(columns(/^( {2}--[\w-]+(?: <[^>]+>)?(?:, -h)? +)\S/)).toEqual(new Set([33]));
+    expect(columns(/^(.* )(?:STREAMSCOPE|REDIS)_[A-Z_]+(?:=1)?$/)).toEqual(new Set([74]));
+    expect(USAGE).toMatch(
+      /^ {2}--alert-oldest-pending-ms <n> {2}oldest pending age alert \(30000\) +STREAMSCOPE_ALERT_OLDEST_PENDING_MS$/m,
+    );
+    expect(() => parseConfig(['-h'], {})).toThrow(USAGE);
+  });
+
+  it('says an option it does not know, the one likely meant, and where the options are listed', () => {
+    expect(() => parseConfig(['--no-rest'], {})).toThrow(
+      /^unknown option --no-rest \(did you mean --no-reset\?\); --help lists the options$/,
+    );
+    expect(() => parseConfig(['--alert-oldest-pending', '5'], {})).toThrow(
+      /^unknown option --alert-oldest-pending \(did you mean --alert-oldest-pending-ms\?\); --help lists the options$/,
+    );
+    expect(() => parseConfig(['--colour', 'blue'], {})).toThrow(
+      /^unknown option --colour; --help lists the options$/,
+    );
+    expect(() => parseConfig(['--port'], {})).toThrow(/argument missing; --help lists the options$/);
+  });
+
   it('takes defaults, flags over environment', () => {
     const config = parseConfig([], {});
     expect(config).toMatchObject({

@@ -37,7 +37,7 @@ export function assertOptions(
   if (!known) return;
   for (const name of Object.keys(value)) {
     if (known.includes(name)) continue;
-    const near = known.find((each) => looksLike(name, each));
+    const near = likelyMeant(name, known);
     throw new StreamArgumentError(
       `${what}: unknown option ${show(name)}${near ? ` (did you mean ${near}?)` : ''}; the options are ${known.join(', ')}`,
     );
@@ -52,7 +52,16 @@ export function optionNames<T>(names: { readonly [K in keyof T]-?: true }): read
   return Object.keys(names);
 }
 
-/** A likely misspelling: the same but for case, one the start of the other (`block`), or a letter or two off. */
+/**
+ * The first of `names` that `typed` is likely a misspelling of: the same but for case, one the start of the other
+ * (`block` for `blockMs`), or a letter or two off; `undefined` when none is.
+ * @example
+ *   likelyMeant('hander', ['handler', 'count']); // 'handler'
+ */
+export function likelyMeant(typed: string, names: readonly string[]): string | undefined {
+  return names.find((name) => looksLike(typed, name));
+}
+
 function looksLike(typed: string, name: string): boolean {
   const [a, b] = [typed.toLowerCase(), name.toLowerCase()];
   return a.startsWith(b) || b.startsWith(a) || editDistance(a, b) <= 2;

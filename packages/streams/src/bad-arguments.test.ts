@@ -4,6 +4,7 @@ import {
   ConsumerWorker,
   DeadLetters,
   EventStream,
+  likelyMeant,
   PartitionedStream,
   ProcessedIds,
   StreamArgumentError,
@@ -233,6 +234,14 @@ describe('bad arguments are rejected with a clear message before any Redis call'
     // 'false' is a string, and truthy: it would have trimmed approximately.
     await rejects(() => stream.trimMaxlen(10, { approx: 'false' as never }), /approx must be true or false/);
     await rejects(() => stream.trimMinid('1-0', { approx: 0 as never }), /approx must be true or false/);
+  });
+
+  it('names the option likely meant by the same judgement an application can ask of likelyMeant', () => {
+    const names = ['handler', 'count', 'blockMs'];
+    expect(likelyMeant('hander', names)).toBe('handler');
+    expect(likelyMeant('block', names)).toBe('blockMs');
+    expect(likelyMeant('COUNT', names)).toBe('count');
+    expect(likelyMeant('colour', names)).toBeUndefined();
   });
 
   it('misspelt or unknown option names, which TypeScript misses outside an object literal', async () => {

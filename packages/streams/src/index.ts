@@ -1,3 +1,4 @@
+export { likelyMeant } from './arguments.js';
 export {
   type BoundedEntry,
   type BoundedRead,
