@@ -330,7 +330,7 @@ async function launch(
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
-  await waitFor(`server on port ${port} to start`, () => /Seeded \d+ consumer/.test(output), {
+  await waitFor(`server on port ${port} to start`, () => /^(Seeded|Resumed) \d+ consumer/m.test(output), {
     timeoutMs: 20_000,
   });
   return child;

@@ -66,7 +66,13 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
       '1',
     );
     const server = await start(['--stream-key', streamKey, '--no-reset']);
-    expect(server.server.seeded).toEqual({ groups: 2, consumers: 4, restored: 1 });
+    expect(server.server.seeded).toEqual({
+      groups: 2,
+      consumers: 4,
+      restored: 1,
+      resumed: { groups: 2, consumers: 4 },
+      paused: [],
+    });
   });
 
   it('joins the group when --seed names it, but leaves its own consumers, and what they hold, to them', async () => {
@@ -76,7 +82,13 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
       ['--stream-key', streamKey, '--no-reset', '--seed', 'notifications=worker-a'],
       (line) => logged.push(line),
     );
-    expect(server.server.seeded).toEqual({ groups: 1, consumers: 1, restored: 0 });
+    expect(server.server.seeded).toEqual({
+      groups: 1,
+      consumers: 1,
+      restored: 0,
+      resumed: { groups: 1, consumers: 1 },
+      paused: [],
+    });
     expect(server.server.pipeline.pool.workers().map((worker) => worker.name)).toEqual(['worker-a']);
     expect(logged.join('\n')).toMatch(
       'joining group(s) "notifications", which Streamscope did not create, as --seed asks',
@@ -271,13 +283,21 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
     await first.stop();
     // The default seed again: its groups are Streamscope's own, so nothing is refused.
     const second = await start([...flags, '--no-reset']);
-    expect(second.server.seeded).toEqual({ groups: 2, consumers: 4, restored: 1 });
+    expect(second.server.seeded).toMatchObject({
+      consumers: 4,
+      restored: 1,
+      resumed: { groups: 2, consumers: 4 },
+    });
     // Removed, it is no longer Streamscope's to bring back (Redis forgets it too).
     await second.server.pipeline.removeConsumer('notifications', 'worker-d');
     await second.stop();
     await redisSuite.redis.call('XGROUP', 'CREATECONSUMER', streamKey, 'notifications', 'worker-d');
     const third = await start([...flags, '--no-reset']);
-    expect(third.server.seeded).toEqual({ groups: 2, consumers: 3, restored: 0 });
+    expect(third.server.seeded).toMatchObject({
+      consumers: 3,
+      restored: 0,
+      resumed: { groups: 2, consumers: 3 },
+    });
   });
 
   it('refuses a stream key that holds another type, saying which, with or without reset, and leaves it as it was', async () => {

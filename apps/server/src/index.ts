@@ -1,2 +1,2 @@
 export { ConfigError, parseConfig, type ServerConfig } from './config.js';
-export { type RunningServer, type StartOptions, startServer } from './server.js';
+export { type RunningServer, type StartOptions, type Stopped, startServer } from './server.js';

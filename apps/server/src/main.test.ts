@@ -58,9 +58,14 @@ describe('streamscope command', () => {
     run.child.kill('SIGTERM');
     expect(await run.exit).toBe(0);
     expect(Date.now() - started).toBeLessThan(5_000);
+    // The log ended at "finishing in-flight entries…", as if the stop had never finished.
+    expect(run.output().trim().split('\n').slice(-2)).toEqual([
+      'SIGTERM: stopping producers and workers, finishing in-flight entries…',
+      expect.stringMatching(/^Stopped cleanly in \d+ ms$/),
+    ]);
   });
 
-  it('says how many of the consumers it started with --no-reset were restored from Redis, and the retention policy', async () => {
+  it('says which groups --no-reset resumed and which it seeded, the consumers restored from Redis or paused, and the retention policy', async () => {
     const key = uniqueStreamKey('main');
     const check = new Redis(redisSuite.server.url);
     try {
@@ -69,6 +74,7 @@ describe('streamscope command', () => {
       await check.call('XGROUP', 'CREATECONSUMER', key, 'notifications', 'worker-d');
       // Saved as an earlier server saves its own group and the consumer added through its API.
       await check.hset(`${key}:controls`, JSON.stringify(['retention']), '86400000');
+      await check.hset(`${key}:controls`, JSON.stringify(['paused', 'notifications', 'worker-d']), '1');
       await check.hset(`${key}:owned`, JSON.stringify(['group', 'notifications']), '1');
       await check.hset(`${key}:owned`, JSON.stringify(['consumer', 'notifications', 'worker-d']), '1');
       const run = streamscope([
@@ -80,9 +86,12 @@ describe('streamscope command', () => {
         key,
         '--no-reset',
       ]);
+      // notifications was there, analytics was not: it said "Seeded 4 consumer(s) across 2 group(s)".
       await expect
         .poll(run.output, { timeout: 15_000 })
-        .toMatch(/^Seeded 4 consumer\(s\) across 2 group\(s\), 1 of them restored from Redis$/m);
+        .toMatch(
+          /^Resumed 3 consumer\(s\) across 1 existing group\(s\), 1 of them restored from Redis; seeded 1 consumer\(s\) across 1 new group\(s\)\nCame back paused, as saved before the restart, reading nothing until resumed: notifications\/worker-d$/m,
+        );
       expect(run.output()).toMatch(
         /^Restored the retention policy from Redis: XTRIM MINID ~ every second, dropping entries older than 86400000 ms$/m,
       );
@@ -164,6 +173,9 @@ describe('streamscope command', () => {
       // It used to hit the 5 s deadline and exit 1 ("shutdown took too long").
       expect(await run.exit).toBe(0);
       expect(Date.now() - stopping).toBeLessThan(4_000);
+      expect(run.output()).toMatch(
+        /^Stopped in \d+ ms, with Redis away: what the workers could not ack stays pending, for the next start or a peer to claim$/m,
+      );
     } finally {
       await own.stop();
     }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { StreamError } from '@streamscope/streams';
 import { ConfigError, parseConfig, slowBatchWarning, USAGE } from './config.js';
+import { seedingLines } from './pipeline/seeder.js';
 import { StartRefusedError } from './pipeline/start-checks.js';
 import { RedisUnavailableError } from './redis-connection.js';
 import { ListenError, startServer } from './server.js';
@@ -25,13 +26,15 @@ async function main(): Promise<void> {
   // otherwise kill the process half-way, leaving a private redis-server running. The server stops once up.
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   let stopRequested = false;
+  let signalledAt = 0;
   const shutdown = (signal: NodeJS.Signals) => {
+    signalledAt = performance.now();
     console.log(`${signal}: stopping producers and workers, finishing in-flight entries…`);
     setTimeout(() => {
       console.error('streamscope: shutdown took too long; exiting anyway');
       process.exit(1);
     }, SHUTDOWN_DEADLINE_MS).unref();
-    if (server) stop(server);
+    if (server) stop(server, signalledAt);
     else stopRequested = true;
   };
   process.once('SIGINT', shutdown);
@@ -74,18 +77,24 @@ async function main(): Promise<void> {
       `Restored the retention policy from Redis: XTRIM MINID ~ every second, dropping entries older than ${maxAgeMs} ms`,
     );
   }
-  const { consumers, groups, restored } = server.seeded;
-  // Restored: consumers a --no-reset start found in Redis besides the seeds (added before the restart).
-  const restoredNote = restored > 0 ? `, ${restored} of them restored from Redis` : '';
-  console.log(`Seeded ${consumers} consumer(s) across ${groups} group(s)${restoredNote}`);
+  for (const line of seedingLines(server.seeded)) console.log(line);
   const warning = slowBatchWarning(config);
   if (warning !== null) console.error(`streamscope: warning: ${warning}`);
-  if (stopRequested) stop(server);
+  if (stopRequested) stop(server, signalledAt);
 }
 
-function stop(server: Awaited<ReturnType<typeof startServer>>): void {
+/** Stops the server and exits, the last line saying how long it took since the signal and how it went. */
+function stop(server: Awaited<ReturnType<typeof startServer>>, signalledAt: number): void {
   server.close().then(
-    () => process.exit(0),
+    ({ redisAway }) => {
+      const ms = Math.round(performance.now() - signalledAt);
+      console.log(
+        redisAway
+          ? `Stopped in ${ms} ms, with Redis away: what the workers could not ack stays pending, for the next start or a peer to claim`
+          : `Stopped cleanly in ${ms} ms`,
+      );
+      process.exit(0);
+    },
     (error: unknown) => {
       console.error('streamscope: error while stopping', error);
       process.exit(1);

@@ -39,7 +39,13 @@ describe('a --no-reset restart', () => {
     expect(await pendingOf(streamKey, 'notifications', 'worker-d')).toBe(5);
 
     const second = await start([...flags, '--no-reset']);
-    expect(second.server.seeded).toEqual({ groups: 1, consumers: 2, restored: 1 });
+    expect(second.server.seeded).toEqual({
+      groups: 1,
+      consumers: 2,
+      restored: 1,
+      resumed: { groups: 1, consumers: 2 },
+      paused: [],
+    });
     const restarted = second.server.pipeline;
     expect(restarted.pool.workers().map((worker) => worker.name)).toEqual(['worker-a', 'worker-d']);
     // The acks as worker-d recorded them, which follow Redis's empty PEL by a moment; then Redis agrees.
@@ -104,7 +110,11 @@ describe('a --no-reset restart', () => {
     await first.stop();
 
     const second = await start([...flags, '--no-reset']);
-    expect(second.server.seeded).toEqual({ groups: 1, consumers: 1, restored: 0 });
+    expect(second.server.seeded).toMatchObject({
+      consumers: 1,
+      restored: 0,
+      resumed: { groups: 1, consumers: 1 },
+    });
     expect(second.server.pipeline.pool.workers().map((worker) => `${worker.group}/${worker.name}`)).toEqual([
       'notifications/worker-a',
     ]);
@@ -120,7 +130,11 @@ describe('a --no-reset restart', () => {
       ['--stream-key', streamKey, '--no-reset', '--seed', 'notifications=worker-b'],
       (message) => logged.push(message),
     );
-    expect(second.server.seeded).toEqual({ groups: 1, consumers: 1, restored: 0 });
+    expect(second.server.seeded).toMatchObject({
+      consumers: 1,
+      restored: 0,
+      resumed: { groups: 1, consumers: 1 },
+    });
     expect(second.server.pipeline.pool.workers().map((worker) => worker.name)).toEqual(['worker-b']);
     // Said once each, not once for being a seed name and again for being found in Redis.
     expect(logged.filter((line) => /is run by a Streamscope worker in another process/.test(line))).toEqual([
@@ -157,7 +171,11 @@ describe('a --no-reset restart', () => {
       ['--stream-key', streamKey, '--no-reset', '--seed', 'notifications=worker-a'],
       (message) => logged.push(message),
     );
-    expect(server.server.seeded).toEqual({ groups: 1, consumers: 2, restored: 1 });
+    expect(server.server.seeded).toMatchObject({
+      consumers: 2,
+      restored: 1,
+      resumed: { groups: 1, consumers: 2 },
+    });
     expect(server.server.pipeline.pool.workers().map((worker) => worker.name)).toEqual([
       'worker-a',
       'worker-d',
@@ -196,6 +214,8 @@ describe('a --no-reset restart', () => {
       groups: 1,
       consumers: LIMITS.consumersMax,
       restored: LIMITS.consumersMax - 1,
+      resumed: { groups: 1, consumers: LIMITS.consumersMax },
+      paused: [],
     });
     expect(server.server.pipeline.pool.workers()).toHaveLength(LIMITS.consumersMax);
     expect(logged.join('\n')).toMatch(

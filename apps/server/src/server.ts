@@ -65,7 +65,16 @@ export interface RunningServer {
   /** The Hono app, for in-process requests (`app.request('/api/state')`). */
   readonly app: Hono;
   /** Stops producing, lets workers finish and ack, closes sockets and Redis. Idempotent. */
-  close(): Promise<void>;
+  close(): Promise<Stopped>;
+}
+
+/** How a stop went. */
+export interface Stopped {
+  /**
+   * Redis was away during it, or went: nothing waited for it, so what the workers could not ack stays pending (for
+   * the next start, or a peer to claim), and a batch not yet written was not produced.
+   */
+  readonly redisAway: boolean;
 }
 
 /** Connects to Redis, listens, then seeds the demo: everything `streamscope` does, minus the printing. */
@@ -179,9 +188,10 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   ready = true;
   hub.start();
 
-  let closing: Promise<void> | undefined;
+  let closing: Promise<Stopped> | undefined;
   const close = () => {
     closing ??= (async () => {
+      let redisAway = false;
       // With Redis away, every command queued on these connections (a snapshot, a producer batch, an ack)
       // would wait out reconnect attempts, and the stop below would wait on each in turn, past main's 5 s
       // deadline. Dropped, they fail at once: a batch not yet written is simply not produced, and entries a
@@ -191,6 +201,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
         redisLost = resolve;
       });
       const dropConnections = () => {
+        redisAway = true;
         for (const each of [redis, snapshotRedis]) failFast(each);
         redisLost();
       };
@@ -213,6 +224,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
         if ('closeAllConnections' in server) server.closeAllConnections();
       });
       await releaseRedis();
+      return { redisAway };
     })();
     return closing;
   };

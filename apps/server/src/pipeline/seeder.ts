@@ -12,6 +12,36 @@ export interface SeedResult {
   readonly groups: number;
   readonly consumers: number;
   readonly restored: number;
+  /**
+   * Of those, the seed groups that were on the stream already (a start without reset takes them up where they
+   * stood, rather than creating them), and the consumers started in any group this seeding did not create.
+   */
+  readonly resumed: { readonly groups: number; readonly consumers: number };
+  /** The consumers that started paused, as saved (see `SavedChoices`): they read nothing until resumed. */
+  readonly paused: readonly ConsumerRef[];
+}
+
+/**
+ * The startup line of a seeding, as it happened: groups created are seeded; groups found are resumed (a
+ * `--no-reset` start said "Seeded" of groups it only took up again); a consumer that came back paused is named on a
+ * line of its own, since it processes nothing until someone resumes it.
+ */
+export function seedingLines({ groups, consumers, restored, resumed, paused }: SeedResult): string[] {
+  const created = groups - resumed.groups;
+  const seeded = `${consumers - resumed.consumers} consumer(s) across ${created}`;
+  let line = `Seeded ${seeded} group(s)`;
+  if (resumed.groups > 0 || resumed.consumers > 0) {
+    // Restored consumers are found in Redis, so in groups that were there: they are said with the resumed ones.
+    const restoredNote = restored > 0 ? `, ${restored} of them restored from Redis` : '';
+    line = `Resumed ${resumed.consumers} consumer(s) across ${resumed.groups} existing group(s)${restoredNote}`;
+    if (created > 0) line += `; seeded ${seeded} new group(s)`;
+  }
+  if (paused.length === 0) return [line];
+  const names = paused.map(({ group, name }) => `${group}/${name}`);
+  return [
+    line,
+    `Came back paused, as saved before the restart, reading nothing until resumed: ${listed(names)}`,
+  ];
 }
 
 /**
@@ -71,6 +101,10 @@ export class Seeder {
     const connected = await elsewhere.connected();
     const seeds = this.seeds.filter((seed) => !leaveDeleted.has(seed.group));
     let consumers = 0;
+    /** Groups this seeding created; a consumer started in any other resumes a group that stood. */
+    const created = new Set<string>();
+    let resumedConsumers = 0;
+    const startedPaused: ConsumerRef[] = [];
     const start = async (group: string, name: string): Promise<boolean> => {
       const sayRunElsewhere = () =>
         log(
@@ -82,22 +116,25 @@ export class Seeder {
         return false;
       }
       if (!pool.find(group, name)) {
+        const startsPaused = paused.has(refKey(group, name));
         try {
-          await pool.add(group, name, { paused: paused.has(refKey(group, name)) });
+          await pool.add(group, name, { paused: startsPaused });
         } catch (error) {
           // Another process started it at the same moment (see `ConsumerPool.add`).
           if (!(error instanceof CommandError && error.code === 'conflict')) throw error;
           sayRunElsewhere();
           return false;
         }
+        if (startsPaused) startedPaused.push({ group, name });
       }
       consumers += 1;
+      if (!created.has(group)) resumedConsumers += 1;
       return true;
     };
     const seedNames = new Set<string>();
     const started: ConsumerRef[] = [];
     for (const { group, consumers: names } of seeds) {
-      await choices.createGroup(group, '0-0');
+      if (await choices.createGroup(group, '0-0')) created.add(group);
       for (const name of names) {
         seedNames.add(refKey(group, name));
         if (await start(group, name)) started.push({ group, name });
@@ -147,7 +184,13 @@ export class Seeder {
         `not restoring ${overBound.length} consumer(s) Redis still has (${listed(overBound)}): this server runs at most ${LIMITS.consumersMax} consumers; what they hold waits for an autoclaim, or for their removal, which hands it to a running peer`,
       );
     }
-    return { groups: seeds.length, consumers, restored };
+    return {
+      groups: seeds.length,
+      consumers,
+      restored,
+      resumed: { groups: seeds.length - created.size, consumers: resumedConsumers },
+      paused: startedPaused,
+    };
   }
 
   /**
