@@ -21,7 +21,7 @@ test('an entry found by its ID shows where it stands in every group, and follows
   // A malformed ID is refused beside the field, and opens nothing.
   await lookup.fill('yesterday');
   await find.click();
-  await expect(stream.getByRole('alert')).toContainText('id: must be a stream ID');
+  await expect(stream.getByRole('alert')).toContainText('Entry ID, or field=value: must be a stream ID');
   await expect(lookup).toHaveAttribute('aria-invalid', 'true');
   await expect(timeline).toHaveCount(0);
 
@@ -145,7 +145,7 @@ test('an entry found by a field of its payload, when only a business key is know
   // No field: refused beside the field, the list gone with the search it answered.
   await lookup.fill('=o-1');
   await find.click();
-  await expect(stream.getByRole('alert')).toContainText('field: must not be empty');
+  await expect(stream.getByRole('alert')).toContainText('Entry ID, or field=value: must not be empty');
   await expect(lookup).toHaveAttribute('aria-invalid', 'true');
   await expect(list).toHaveCount(0);
 });

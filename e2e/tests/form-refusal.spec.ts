@@ -55,13 +55,13 @@ test('a form the browser refuses to send says why under it, in place of the answ
   await expect(limit).not.toHaveAttribute('aria-describedby');
   await expect(replay.getByRole('alert')).toHaveText(/Limit: Value must be less than or equal to 500\./);
 
-  // A value the command's schema refuses (the browser has no rule for an ID) marks its field the same way, and
-  // editing another field leaves it marked.
+  // A value the command's schema refuses (the browser has no rule for an ID) marks its field the same way, named by
+  // its label too, not by the command's argument, and editing another field leaves it marked.
   await start.fill('yesterday');
   await replay.getByRole('button', { name: 'Replay' }).click();
-  await expect(replay.getByRole('alert')).toContainText('start: must be');
+  await expect(replay.getByRole('alert')).toContainText('Start: must be');
   await expect(start).toHaveAttribute('aria-invalid', 'true');
-  await expect(start).toHaveAccessibleDescription(/^start: must be/);
+  await expect(start).toHaveAccessibleDescription(/^Start: must be/);
   await end.fill('+');
   await expect(start).toHaveAttribute('aria-invalid', 'true');
   await expect(end).not.toHaveAttribute('aria-invalid');

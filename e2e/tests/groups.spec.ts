@@ -14,7 +14,7 @@ test('a group created from the page reads the stream once a consumer joins, is r
   await newGroup.getByLabel('After ID').fill('yesterday');
   await newGroup.getByRole('button', { name: 'Create group' }).click();
   await expect(newGroup.getByRole('alert')).toContainText(
-    "startId: must be '$' (after the newest entry), 0-0",
+    "After ID: must be '$' (after the newest entry), 0-0",
   );
   await expect(dashboard.group('billing')).toHaveCount(0);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commandSchema, describeIssues, issueFields } from './index.js';
+import { argumentIssues, commandSchema, describeIssues, issueFields } from './index.js';
 
 function refusal(command: unknown) {
   const parsed = commandSchema.safeParse(command);
@@ -30,5 +30,17 @@ describe('describeIssues and issueFields', () => {
     expect(describeIssues(refusal({ type: 'autoreap.set', group: 'g', enabled: 'yes' }))).toMatch(
       /^enabled: .*expected boolean/,
     );
+  });
+});
+
+describe('argumentIssues', () => {
+  it('gives each wrong argument by name with its own words, and the command-wide ones with none', () => {
+    expect(argumentIssues(refusal({ type: 'replay', start: 'x', count: 0 }))).toEqual([
+      { argument: 'start', text: "start: must be '-', '+', a stream ID, or '(' and a stream ID" },
+      { argument: 'count', text: 'count must be at least 1' },
+    ]);
+    expect(argumentIssues(refusal({ type: 'trim.minid' }))).toEqual([
+      { argument: null, text: 'give exactly one of minId or olderThanMs' },
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 import type { CommandInput, CommandResults, CommandType } from '@streamscope/protocol';
 import { type FormEvent, useCallback, useId, useRef, useState } from 'react';
 import { type FieldValidity, fieldValidity, withEdited } from '../lib/field-validity';
-import { formRefusal } from '../lib/form-refusal';
+import { fieldLabel, formRefusal, issuesRefusal } from '../lib/form-refusal';
 import { CommandError, type CommandErrorCode } from '../socket/command-error';
 import { type IssueOptions, issueCommand } from '../socket/socket-client';
 import { useOnConnected } from './use-on-connected';
@@ -42,12 +42,28 @@ const NOTHING_SENT: CommandState<never> = {
  * One form's command: it keeps its own request id and shows its own error and result, so an error appears next to
  * the control that caused it. `run` resolves with the result, or `null` when the command failed. `quiet` requests
  * (background previews) stay out of the "Last result" panel. A refused value is tied to its field too: give each
- * field `field(argument)` and the form's `ActionFeedback` `errorId` (see `FieldValidity`).
+ * field `field(argument)` and the form's `ActionFeedback` `errorId` (see `FieldValidity`); the reason then names
+ * the field by its label, whether the browser's own checks or the command's schema refused it.
  */
 export function useCommand<T extends CommandType>({ quiet = false }: IssueOptions = {}) {
   const [state, setState] = useState<CommandState<CommandResults[T]>>(NOTHING_SENT);
   const errorId = useId();
   const latest = useRef<string | null>(null);
+  // The element of the field giving each argument, and one stable ref callback per argument that keeps it here: a
+  // refusal of an argument's value names that field by its label.
+  const fieldElements = useRef(new Map<string, HTMLInputElement>());
+  const fieldRefs = useRef(new Map<string, (element: HTMLInputElement | null) => void>());
+  const refOf = (argument: string) => {
+    let ref = fieldRefs.current.get(argument);
+    if (ref === undefined) {
+      ref = (element) => {
+        if (element === null) fieldElements.current.delete(argument);
+        else fieldElements.current.set(argument, element);
+      };
+      fieldRefs.current.set(argument, ref);
+    }
+    return ref;
+  };
 
   const run = useCallback(
     async (
@@ -65,7 +81,15 @@ export function useCommand<T extends CommandType>({ quiet = false }: IssueOption
           setState({ ...NOTHING_SENT, requestId, result, answeredAt: Date.now() });
         return result;
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        const message =
+          error instanceof CommandError && error.issues.length > 0
+            ? issuesRefusal(error.issues, (argument) => {
+                const element = fieldElements.current.get(argument);
+                return element === undefined ? null : fieldLabel(element);
+              })
+            : error instanceof Error
+              ? error.message
+              : String(error);
         const errorCode = error instanceof CommandError ? error.code : null;
         const invalid = error instanceof CommandError ? error.fields : [];
         if (latest.current === requestId)
@@ -131,7 +155,7 @@ export function useCommand<T extends CommandType>({ quiet = false }: IssueOption
     // Said at once, where the user acted, before anything went out: no request, and no time of an answer to show.
     setState({
       ...NOTHING_SENT,
-      error: formRefusal(field.labels?.[0]?.textContent, field.validationMessage),
+      error: formRefusal(fieldLabel(field), field.validationMessage),
       invalid: field.dataset.argument === undefined ? [] : [field.dataset.argument],
     });
   }, []);
@@ -143,7 +167,8 @@ export function useCommand<T extends CommandType>({ quiet = false }: IssueOption
 
   const edited = useCallback((argument: string) => setState((current) => withEdited(current, argument)), []);
   /** What the field giving `argument` needs to be marked while the error is about its value. */
-  const field = (argument: ArgumentOf<T>): FieldValidity => fieldValidity(state, argument, errorId, edited);
+  const field = (argument: ArgumentOf<T>): FieldValidity =>
+    fieldValidity(state, argument, errorId, edited, refOf(argument));
 
   return { ...state, errorId, run, refuse, clear, field };
 }

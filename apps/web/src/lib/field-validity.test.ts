@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { ActionFeedback } from '../components/ActionFeedback/ActionFeedback';
 import { NumberField } from '../components/NumberField/NumberField';
 import { TextField } from '../components/TextField/TextField';
-import { fieldValidity, type Refusal, validityProps, withEdited } from './field-validity';
+import { fieldValidity, oneFieldFor, type Refusal, validityProps, withEdited } from './field-validity';
 
 const ERROR_ID = 'replay-error';
 
@@ -116,6 +116,9 @@ describe('field validity', () => {
       target: { value: '0-1' },
     });
     expect(calls).toEqual(['edited', 'changed to 0-1']);
+    // The input's element goes to its form's command, which names the field by its label in a refusal.
+    const ref = vi.fn();
+    expect(validityProps({ ...validity, ref }, () => {}).ref).toBe(ref);
     // A field without validity is a plain input.
     const onChange = vi.fn();
     const plain = validityProps(undefined, onChange);
@@ -126,5 +129,27 @@ describe('field validity', () => {
     });
     plain.onChange({ target: { value: 'x' } });
     expect(onChange).toHaveBeenCalledWith('x');
+  });
+});
+
+describe('oneFieldFor', () => {
+  it('marks one input giving several arguments for whichever the refusal is about, and tells each of it', () => {
+    const edits: string[] = [];
+    const refusal: Refusal = { error: 'field: must not be empty', invalid: ['field'] };
+    const validity = (argument: string, ref: (element: HTMLInputElement | null) => void) =>
+      fieldValidity(refusal, argument, ERROR_ID, (edited) => edits.push(edited), ref);
+    const refs = { field: vi.fn(), value: vi.fn() };
+    const both = oneFieldFor(validity('field', refs.field), validity('value', refs.value));
+    expect(both).toMatchObject({ argument: 'field', errorId: ERROR_ID });
+    both.onEdit();
+    expect(edits).toEqual(['field', 'value']);
+    both.ref?.(null);
+    expect(refs.field).toHaveBeenCalledWith(null);
+    expect(refs.value).toHaveBeenCalledWith(null);
+    const neither = oneFieldFor(
+      fieldValidity({ error: null, invalid: [] }, 'field', ERROR_ID, () => {}),
+      fieldValidity({ error: null, invalid: [] }, 'value', ERROR_ID, () => {}),
+    );
+    expect(neither).toMatchObject({ argument: 'field', errorId: null });
   });
 });

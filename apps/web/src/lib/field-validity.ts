@@ -14,6 +14,8 @@ export interface FieldValidity {
   readonly errorId: string | null;
   /** Told of every edit: the value refused is no longer there to be marked (the reason stays said). */
   readonly onEdit: () => void;
+  /** Given the field's element: a refusal of its value names it by its label. */
+  readonly ref?: (element: HTMLInputElement | null) => void;
 }
 
 /** A form's last error and the arguments it is about, by name, as `useCommand` keeps them. */
@@ -24,18 +26,40 @@ export interface Refusal {
 
 /**
  * The validity of the field giving `argument`: marked while the form's error is said, names `argument`, and that field
- * was not edited since; `edited` is told of its edits (`withEdited` is what it does to the refusal).
+ * was not edited since; `edited` is told of its edits (`withEdited` is what it does to the refusal), and `ref` of its
+ * element.
  */
 export function fieldValidity(
   { error, invalid }: Refusal,
   argument: string,
   errorId: string,
   edited: (argument: string) => void,
+  ref?: (element: HTMLInputElement | null) => void,
 ): FieldValidity {
   return {
     argument,
     errorId: error !== null && invalid.includes(argument) ? errorId : null,
     onEdit: () => edited(argument),
+    ...(ref === undefined ? {} : { ref }),
+  };
+}
+
+/**
+ * The validity of one input that gives several arguments (Find entry's `order_id=o-1234` gives a search both its field
+ * and its value): marked while the refusal is about any of them, and each told of its edits and given its element.
+ */
+export function oneFieldFor(first: FieldValidity, ...others: readonly FieldValidity[]): FieldValidity {
+  const all = [first, ...others];
+  const refused = all.find((validity) => validity.errorId !== null) ?? first;
+  return {
+    argument: refused.argument,
+    errorId: refused.errorId,
+    onEdit: () => {
+      for (const validity of all) validity.onEdit();
+    },
+    ref: (element) => {
+      for (const validity of all) validity.ref?.(element);
+    },
   };
 }
 
@@ -53,6 +77,7 @@ export function withEdited<R extends Refusal>(refusal: R, argument: string): R {
 export function validityProps(validity: FieldValidity | undefined, onChange: (text: string) => void) {
   const errorId = validity?.errorId ?? undefined;
   return {
+    ref: validity?.ref,
     'data-argument': validity?.argument,
     'aria-invalid': errorId === undefined ? undefined : true,
     'aria-describedby': errorId,

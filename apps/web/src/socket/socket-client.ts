@@ -1,4 +1,5 @@
 import {
+  argumentIssues,
   type CommandInput,
   type CommandResults,
   commandSchema,
@@ -140,6 +141,7 @@ export function issueCommand<C extends CommandInput>(
       fail(
         new CommandError('bad_request', describeIssues(parsed.error), requestId, {
           fields: issueFields(parsed.error),
+          issues: argumentIssues(parsed.error),
         }),
       );
       return;

@@ -1,5 +1,6 @@
 import { type FormEvent, useRef, useState } from 'react';
 import { useCommand } from '../../hooks/use-command';
+import { oneFieldFor } from '../../lib/field-validity';
 import { formatCount } from '../../lib/format';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { EntryId } from '../EntryId/EntryId';
@@ -66,9 +67,8 @@ export function EntryLookup() {
   };
   const command = asked === 'id' ? lookup : search;
   // One input gives a search both its arguments: it is marked for whichever the refusal is about.
-  const fieldName = search.field('field');
   const validity =
-    asked === 'id' ? lookup.field('id') : fieldName.errorId !== null ? fieldName : search.field('value');
+    asked === 'id' ? lookup.field('id') : oneFieldFor(search.field('field'), search.field('value'));
 
   return (
     <form className="entry-lookup" onSubmit={onSubmit} onInvalid={lookup.refuse} aria-busy={command.pending}>
