@@ -37,6 +37,15 @@ test('a group created from the page reads the stream once a consumer joins, is r
 
   // Rewound, it is handed all ten again; its guard knows them and skips the work.
   await billing.getByText('Cursor and deletion').click();
+  // Past the stream's newest ID, a move the server would refuse is refused beside its field, with no question.
+  await billing.getByLabel('Move cursor to (group billing)').selectOption({ label: 'After an ID…' });
+  await billing.getByLabel('After ID').fill('99999999999999-0');
+  await billing.getByRole('button', { name: 'Move cursor of billing (XGROUP SETID)' }).click();
+  await expect(billing.getByRole('alert')).toContainText(
+    "After ID: 99999999999999-0 is past the stream's newest ID (its newest entry is",
+  );
+  await expect(billing.getByLabel('After ID')).toHaveAttribute('aria-invalid', 'true');
+  await expect(billing.getByText(/^Move the cursor of billing to/)).toHaveCount(0);
   await billing
     .getByLabel('Move cursor to (group billing)')
     .selectOption({ label: 'The start: read it all again (0-0)' });

@@ -1,4 +1,4 @@
-import type { CommandResults } from '@streamscope/protocol';
+import { type CommandResults, pastNewestReason } from '@streamscope/protocol';
 import {
   compareEntryIds,
   type EventStream,
@@ -256,21 +256,9 @@ export class GroupCommands {
   /** A cursor past the stream's newest ID would skip, unseen, entries not written yet; `field` gave the ID. */
   async #refuseBeyondNewest(id: string, field: string): Promise<void> {
     const info = await this.#stream.infoStreamSummary();
-    const newest = info?.lastGeneratedId ?? '0-0';
-    if (compareEntryIds(id, newest) > 0) {
-      // The newest ID Redis generated, said as what it is: an empty stream's names no entry.
-      const where =
-        newest === '0-0'
-          ? 'the stream has no entries yet'
-          : info?.lastEntryId === newest
-            ? `its newest entry is ${newest}`
-            : `the newest ID it generated is ${newest}, and that entry is no longer in it`;
-      throw new CommandError(
-        'bad_request',
-        `${id} is past the stream's newest ID (${where}): the group would skip entries not written yet. Use $ to read only entries added from now on`,
-        { fields: [field] },
-      );
-    }
+    const newest = { lastGeneratedId: info?.lastGeneratedId ?? null, lastEntryId: info?.lastEntryId ?? null };
+    if (compareEntryIds(id, newest.lastGeneratedId ?? '0-0') > 0)
+      throw new CommandError('bad_request', pastNewestReason(id, newest), { fields: [field] });
   }
 
   /**

@@ -137,28 +137,49 @@ export function useCommand<T extends CommandType>({ quiet = false }: IssueOption
     }, []),
   );
 
+  /** A value refused before anything went out: the reason said beside its field, by its label, focus on it. */
+  const refuseField = useCallback(
+    (field: HTMLInputElement | HTMLSelectElement | null, argument: string | undefined, reason: string) => {
+      field?.focus();
+      latest.current = null;
+      // Said at once, where the user acted, before anything went out: no request, and no time of an answer to show.
+      setState({
+        ...NOTHING_SENT,
+        error: formRefusal(field === null ? null : fieldLabel(field), reason),
+        invalid: argument === undefined ? [] : [argument],
+      });
+    },
+    [],
+  );
+
   /**
    * For the form's `onInvalid`: the browser refused to send it (a number out of range). Left alone, the answer
    * to the attempt before stayed under the form as if it were this one's ("Produced 10" after a refused 0), and
    * the browser's bubble, gone after a few seconds, was all that said why: the reason replaces it, where the
    * user acted. An answer still on its way is of the attempt before, and is no longer shown here.
    */
-  const refuse = useCallback((event: FormEvent<HTMLFormElement>) => {
-    const field = event.target;
-    if (!(field instanceof HTMLInputElement || field instanceof HTMLSelectElement)) return;
-    // The reason below the form says it: the browser's bubble over it said it a second time, in other words.
-    // Without the bubble the browser does not move focus either, so focus goes to the first refused field here.
-    event.preventDefault();
-    if (field.form?.querySelector(':invalid') !== field) return;
-    field.focus();
-    latest.current = null;
-    // Said at once, where the user acted, before anything went out: no request, and no time of an answer to show.
-    setState({
-      ...NOTHING_SENT,
-      error: formRefusal(fieldLabel(field), field.validationMessage),
-      invalid: field.dataset.argument === undefined ? [] : [field.dataset.argument],
-    });
-  }, []);
+  const refuse = useCallback(
+    (event: FormEvent<HTMLFormElement>) => {
+      const field = event.target;
+      if (!(field instanceof HTMLInputElement || field instanceof HTMLSelectElement)) return;
+      // The reason below the form says it: the browser's bubble over it said it a second time, in other words.
+      // Without the bubble the browser does not move focus either, so focus goes to the first refused field here.
+      event.preventDefault();
+      if (field.form?.querySelector(':invalid') !== field) return;
+      refuseField(field, field.dataset.argument, field.validationMessage);
+    },
+    [refuseField],
+  );
+
+  /**
+   * The page's own check of a value refused it (a cursor past the stream's newest ID, which the server would refuse
+   * after a question asked for nothing): said as the browser's checks say theirs, beside the field giving `argument`.
+   */
+  const refuseValue = useCallback(
+    (argument: ArgumentOf<T>, reason: string) =>
+      refuseField(fieldElements.current.get(argument) ?? null, argument, reason),
+    [refuseField],
+  );
 
   const clear = useCallback(() => {
     latest.current = null;
@@ -170,5 +191,5 @@ export function useCommand<T extends CommandType>({ quiet = false }: IssueOption
   const field = (argument: ArgumentOf<T>): FieldValidity =>
     fieldValidity(state, argument, errorId, edited, refOf(argument));
 
-  return { ...state, errorId, run, refuse, clear, field };
+  return { ...state, errorId, run, refuse, refuseValue, clear, field };
 }

@@ -1,12 +1,13 @@
 import type { CommandResults, GroupView } from '@streamscope/protocol';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { useCommand } from '../../hooks/use-command';
 import { formatCount, formatNullable } from '../../lib/format';
 import { useDashboard } from '../../store/store';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { GroupPositionField } from './GroupPositionField';
 import { type PositionChoice, positionOf } from './group-position';
-import { moveConsequence, movePosition } from './move-question';
+import { moveConsequence, movePosition, moveRefusal } from './move-question';
 
 const MOVE_CHOICES = {
   $: 'The end: skip the backlog ($)',
@@ -32,6 +33,12 @@ export function GroupManage({ group, onDeleted }: GroupManageProps) {
   // The position the move question is about; `null` while none is asked.
   const [moveAsked, setMoveAsked] = useState<string | null>(null);
   const streamLength = useDashboard((state) => state.snapshot?.stream.length ?? 0);
+  const newest = useDashboard(
+    useShallow((state) => ({
+      lastGeneratedId: state.snapshot?.stream.lastGeneratedId ?? null,
+      lastEntryId: state.snapshot?.stream.lastEntryId ?? null,
+    })),
+  );
   const moveButton = useRef<HTMLButtonElement>(null);
   const moveQuestion = useRef<HTMLParagraphElement>(null);
   useEffect(() => {
@@ -60,6 +67,12 @@ export function GroupManage({ group, onDeleted }: GroupManageProps) {
       // A mistyped ID moves nothing: sent as it is, it is refused beside its field with the reason.
       setMoveAsked(null);
       void move.run({ type: 'group.setid', group: group.name, id: typed });
+      return;
+    }
+    const refusal = moveRefusal(position, newest);
+    if (refusal !== null) {
+      setMoveAsked(null);
+      move.refuseValue('id', refusal);
       return;
     }
     move.clear();

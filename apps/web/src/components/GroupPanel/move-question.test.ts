@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { moveConsequence, movePosition } from './move-question';
+import { moveConsequence, movePosition, moveRefusal } from './move-question';
 
 const figures = { group: 'notifications', lastDeliveredId: '1700000000000-5', lag: 3, streamLength: 1_204 };
 
@@ -60,5 +60,26 @@ describe('movePosition', () => {
     expect(movePosition('01700000000000-05')).toBe('1700000000000-5');
     expect(movePosition('yesterday')).toBeNull();
     expect(movePosition('')).toBeNull();
+  });
+});
+
+describe('moveRefusal', () => {
+  const newest = { lastGeneratedId: '1700000000000-9', lastEntryId: '1700000000000-9' };
+
+  it("refuses an ID past the stream's newest, in the server's words, and asks nothing of it", () => {
+    expect(moveRefusal('99999999999999-0', newest)).toBe(
+      "99999999999999-0 is past the stream's newest ID (its newest entry is 1700000000000-9): the group would skip entries not written yet. Use $ to read only entries added from now on",
+    );
+    expect(moveRefusal('1700000000000-10', newest)).toMatch(
+      /^1700000000000-10 is past the stream's newest ID/,
+    );
+    expect(moveRefusal('1-0', { lastGeneratedId: null, lastEntryId: null })).toMatch(
+      /\(the stream has no entries yet\)/,
+    );
+  });
+
+  it('leaves the end, the start and any ID up to the newest to the question', () => {
+    for (const position of ['$', '0-0', '1700000000000-9', '1700000000000-8'])
+      expect(moveRefusal(position, newest)).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import { groupPositionSchema } from '@streamscope/protocol';
+import { groupPositionSchema, type NewestIds, pastNewestReason } from '@streamscope/protocol';
 import { formatCount } from '../../lib/format';
 import { compareStreamIds } from '../../lib/stream-ids';
 
@@ -22,6 +22,19 @@ const entries = (count: number) => `${formatCount(count)} ${count === 1 ? 'entry
 export function movePosition(position: string): string | null {
   const parsed = groupPositionSchema.safeParse(position);
   return parsed.success ? parsed.data : null;
+}
+
+/**
+ * Why the server would refuse a move to `position` (from {@link movePosition}) that the page can tell from the
+ * snapshot: an ID past the newest the stream has generated, in the server's words. Refused beside the field, it asks
+ * nothing: "Forward from …: the entries after it up to … are skipped" was asked of a move the server then refused.
+ * `null` when the server may take it.
+ */
+export function moveRefusal(position: string, newest: NewestIds): string | null {
+  if (position === '$') return null;
+  return compareStreamIds(position, newest.lastGeneratedId ?? '0-0') > 0
+    ? pastNewestReason(position, newest)
+    : null;
 }
 
 /**
