@@ -18,10 +18,12 @@ test('an entry found by its ID shows where it stands in every group, and follows
   const lookup = stream.getByLabel('Entry ID, or field=value');
   const find = stream.getByRole('button', { name: 'Find entry' });
 
-  // A malformed ID is refused beside the field, and opens nothing.
+  // A malformed ID is refused beside the field, saying the field searches field=value too, and opens nothing.
   await lookup.fill('yesterday');
   await find.click();
-  await expect(stream.getByRole('alert')).toContainText('Entry ID, or field=value: must be a stream ID');
+  await expect(stream.getByRole('alert')).toContainText(
+    'Entry ID, or field=value: must be a stream ID like 1716998413541-0, or field=value to search the entries (order_id=o-1234)',
+  );
   await expect(lookup).toHaveAttribute('aria-invalid', 'true');
   await expect(timeline).toHaveCount(0);
 
@@ -145,9 +147,19 @@ test('an entry found by a field of its payload, when only a business key is know
   // No field: refused beside the field, the list gone with the search it answered.
   await lookup.fill('=o-1');
   await find.click();
-  await expect(stream.getByRole('alert')).toContainText('Entry ID, or field=value: must not be empty');
+  await expect(stream.getByRole('alert')).toContainText(
+    'Entry ID, or field=value: no field before the = to search',
+  );
   await expect(lookup).toHaveAttribute('aria-invalid', 'true');
   await expect(list).toHaveCount(0);
+  // No value either: nothing is searched for a value no one typed.
+  await lookup.fill('customer=');
+  await find.click();
+  await expect(stream.getByRole('alert')).toContainText(
+    'Entry ID, or field=value: no value after customer= to search for',
+  );
+  await expect(lookup).toHaveAttribute('aria-invalid', 'true');
+  await expect(stream.getByText(/^No entry with/)).toHaveCount(0);
 });
 
 test('an ID no entry has had yet says so, rather than calling it trimmed, up to the last ID there is', async ({

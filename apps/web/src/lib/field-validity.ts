@@ -48,7 +48,10 @@ export function fieldValidity(
  * The validity of one input that gives several arguments (Find entry's `order_id=o-1234` gives a search both its field
  * and its value): marked while the refusal is about any of them, and each told of its edits and given its element.
  */
-export function oneFieldFor(first: FieldValidity, ...others: readonly FieldValidity[]): FieldValidity {
+export function oneFieldFor(
+  first: FieldValidity,
+  ...others: readonly FieldValidity[]
+): FieldValidity & Required<Pick<FieldValidity, 'ref'>> {
   const all = [first, ...others];
   const refused = all.find((validity) => validity.errorId !== null) ?? first;
   return {

@@ -35,8 +35,19 @@ export function EntryLookup() {
   };
   const find = async () => {
     const query = lookupQuery(text);
-    setAsked(query.kind);
     const attempt = ++searches.current;
+    if (query.kind === 'refused') {
+      setFound(null);
+      if (query.argument === 'id') {
+        setAsked('id');
+        lookup.refuseValue('id', query.reason);
+      } else {
+        setAsked('field');
+        search.refuseValue(query.argument, query.reason);
+      }
+      return;
+    }
+    setAsked(query.kind);
     if (query.kind === 'id') {
       setFound(null);
       const history = await lookup.run({ type: 'entry.history', id: query.id });
@@ -65,13 +76,23 @@ export function EntryLookup() {
     event.preventDefault();
     void find();
   };
+  // Left blank, it is the browser's to refuse; said under the field whichever command was asked before.
+  const onInvalid = (event: FormEvent<HTMLFormElement>) => {
+    setAsked('id');
+    lookup.refuse(event);
+  };
   const command = asked === 'id' ? lookup : search;
-  // One input gives a search both its arguments: it is marked for whichever the refusal is about.
-  const validity =
-    asked === 'id' ? lookup.field('id') : oneFieldFor(search.field('field'), search.field('value'));
+  // One input gives a search both its arguments: it is marked for whichever the refusal is about. It gives the
+  // lookup its argument too, and is marked for the command asked last; each knows it, to name it in a refusal.
+  const idField = lookup.field('id');
+  const searchField = oneFieldFor(search.field('field'), search.field('value'));
+  const validity = {
+    ...(asked === 'id' ? idField : searchField),
+    ref: oneFieldFor(idField, searchField).ref,
+  };
 
   return (
-    <form className="entry-lookup" onSubmit={onSubmit} onInvalid={lookup.refuse} aria-busy={command.pending}>
+    <form className="entry-lookup" onSubmit={onSubmit} onInvalid={onInvalid} aria-busy={command.pending}>
       <div className="form-row">
         <TextField
           label="Entry ID, or field=value"
