@@ -20,7 +20,13 @@ it('runs one group per process on one stream: each acks every entry, each dashbo
   const analytics = await start(['--seed', 'analytics=worker-c']);
   const notifications = await start(['--no-reset', '--seed', 'notifications=worker-a,worker-b']);
   const watcher = await start(['--no-reset', '--seed', 'none']);
-  expect(watcher.server.seeded).toEqual({ groups: 0, consumers: 0, restored: 0 });
+  expect(watcher.server.seeded).toEqual({
+    groups: 0,
+    consumers: 0,
+    restored: 0,
+    resumed: { groups: 0, consumers: 0 },
+    paused: [],
+  });
 
   const produced = await postJson(analytics, '/api/produce', { count: 200 });
   expect(produced.status).toBe(200);
@@ -180,7 +186,11 @@ it('a server started with a seed name another live process runs leaves that cons
     ['--stream-key', streamKey, '--no-reset', '--seed', 'notifications=worker-a,worker-b'],
     (message) => logged.push(message),
   );
-  expect(second.server.seeded).toEqual({ groups: 1, consumers: 1, restored: 0 });
+  expect(second.server.seeded).toMatchObject({
+    consumers: 1,
+    restored: 0,
+    resumed: { groups: 1, consumers: 1 },
+  });
   expect(second.server.pipeline.pool.workers().map((worker) => worker.name)).toEqual(['worker-b']);
   expect(logged.join('\n')).toMatch(
     /notifications\/worker-a is run by a Streamscope worker in another process/,
