@@ -179,3 +179,30 @@ test('an ID no entry has had yet says so, rather than calling it trimmed, up to 
     await expect(timeline).toHaveCount(0);
   }
 });
+
+test('an ID among the stream’s entries that none has is said deleted or never written, not trimmed', async ({
+  dashboard,
+  page,
+  streamscope,
+}) => {
+  await expect(dashboard.connection).toHaveText('connected');
+  const { stream, produce, timeline } = dashboard;
+  // Two batches, appended at two different milliseconds: IDs between them were never written.
+  await dashboard.produceEvents(1);
+  await expect(produce.getByText(/^Produced 1,/)).toBeVisible();
+  await dashboard.produceEvents(1);
+  await expect(produce.getByText(/^Produced 1,/)).toBeVisible();
+  await expect(dashboard.stat(stream, 'Length')).toHaveText('2');
+  const { entries } = await (await page.request.get(`${streamscope.url}/api/replay`)).json();
+  const [firstMs = 0, firstSeq = 0] = String(entries[0].id).split('-').map(Number);
+  const [lastMs = 0] = String(entries[1].id).split('-').map(Number);
+  expect(lastMs).toBeGreaterThan(firstMs);
+  await stream.getByLabel('Entry ID, or field=value').fill(`${firstMs}-${firstSeq + 500}`);
+  await stream.getByRole('button', { name: 'Find entry' }).click();
+  await expect(
+    timeline.getByText(
+      /^No entry with this ID is in the stream: deleted \(XDEL\), or never written\. Not trimmed: it is after the stream's first entry, \d+-\d+, and trimming takes the oldest entries only\. The server remembers no steps of it\.$/,
+    ),
+  ).toBeVisible();
+  await expect(timeline.getByText(/trimmed or deleted/)).toHaveCount(0);
+});

@@ -3,8 +3,8 @@ import { type KeyboardEvent, useEffect, useId, useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { formatClockMs, formatCount, formatDuration } from '../../lib/format';
 import { describeEvent, KIND_TONE } from '../../lib/lifecycle';
-import { compareStreamIds } from '../../lib/stream-ids';
 import { useDashboard } from '../../store/store';
+import { entryPresence } from './entry-presence';
 import { FieldValue } from './FieldValue';
 import { closeEntryTimeline, FOCUSABLE, refreshEntryPlaces } from './open-timeline';
 import { nowByGroup, pendingByGroup, timelineLanes } from './timeline-groups';
@@ -33,7 +33,12 @@ export function TimelinePanel() {
     ),
   );
   const claimMinIdleMs = useDashboard((state) => state.snapshot?.claimMinIdleMs ?? 0);
-  const lastGeneratedId = useDashboard((state) => state.snapshot?.stream.lastGeneratedId ?? null);
+  const streamEnds = useDashboard(
+    useShallow((state) => ({
+      firstEntryId: state.snapshot?.stream.firstEntryId ?? null,
+      lastGeneratedId: state.snapshot?.stream.lastGeneratedId ?? null,
+    })),
+  );
   const standing = timeline?.standing ?? null;
   const places = standing?.places ?? NO_PLACES;
   const groupsNow = useMemo(
@@ -74,9 +79,8 @@ export function TimelinePanel() {
   // Neither the entry nor its steps: one sentence says both, where two contradicted each other ("the steps
   // recorded for it are below", then "no lifecycle steps recorded").
   const forgotten = noSteps && timeline.entry === null && timeline.missing;
-  // Past the newest ID the stream has generated (an ID typed by hand): no entry has had it, so none was trimmed.
-  const notWritten =
-    timeline.entry === null && lastGeneratedId !== null && compareStreamIds(timeline.id, lastGeneratedId) > 0;
+  // Not found only once the history said so: while it loads, nothing is said of the entry's absence.
+  const presence = entryPresence(timeline.id, !timeline.missing, streamEnds);
   const onKeyDown = (event: KeyboardEvent<HTMLDialogElement>) => {
     if (event.key === 'Escape') {
       // Handled: the page's listener leaves it be.
@@ -119,10 +123,21 @@ export function TimelinePanel() {
             with it.
           </p>
         ) : timeline.entry === null ? (
-          notWritten ? (
+          presence === 'not-written' ? (
             <p className="timeline-missing">
               No entry has this ID yet: it is past the newest ID the stream has generated,{' '}
-              <span className="mono">{lastGeneratedId}</span>.
+              <span className="mono">{streamEnds.lastGeneratedId}</span>.
+            </p>
+          ) : presence === 'deleted-or-never-written' ? (
+            <p className="timeline-missing">
+              {/* Steps recorded of it say it was written; without them it may never have been. */}
+              {forgotten
+                ? 'No entry with this ID is in the stream: deleted (XDEL), or never written.'
+                : 'This entry is no longer in the stream: deleted (XDEL).'}{' '}
+              Not trimmed: it is after the stream's first entry,{' '}
+              <span className="mono">{streamEnds.firstEntryId}</span>, and trimming takes the oldest entries
+              only.
+              {forgotten ? ' The server remembers no steps of it.' : ' The steps recorded for it are below.'}
             </p>
           ) : timeline.missing ? (
             <p className="timeline-missing">
@@ -179,7 +194,7 @@ export function TimelinePanel() {
                   group={lane.group}
                   now={groupsNow.get(lane.group)}
                   letters={letters.filter((letter) => letter.group === lane.group)}
-                  entry={timeline.entry !== null ? 'in-stream' : notWritten ? 'not-written' : 'gone'}
+                  entry={presence}
                   claimMinIdleMs={claimMinIdleMs}
                 />
               )}

@@ -6,6 +6,7 @@ import { useDashboard } from '../../store/store';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { claimFate } from '../PendingPanel/claim-fate';
 import { optionsFromKeys, rowClaimTarget, targetOptionKeys } from '../PendingPanel/target-options';
+import type { EntryPresence } from './entry-presence';
 import type { GroupNow } from './timeline-groups';
 
 const deliveredTimes = (deliveries: number) => (deliveries === 1 ? 'once' : `${deliveries} times`);
@@ -17,8 +18,8 @@ interface WhereNowProps {
   now: GroupNow | undefined;
   /** Its letters in the dead-letter stream written for this group. */
   letters: readonly EntryLetterView[];
-  /** Whether the entry is in the stream, gone from it (trimmed or deleted), or not written yet (an ID ahead). */
-  entry: 'in-stream' | 'gone' | 'not-written';
+  /** Whether the entry is in the stream, and if not, what can have become of it. */
+  entry: EntryPresence;
   claimMinIdleMs: number;
 }
 
@@ -95,7 +96,10 @@ function StandsNow({
     return (
       <p className="timeline-now">
         Not pending here now, and the group's cursor is at or past it: acked, dead-lettered or passed over
-        {entry === 'gone' ? ', if an entry ever had this ID' : ''}.
+        {entry === 'trimmed-or-deleted' || entry === 'deleted-or-never-written'
+          ? ', if an entry ever had this ID'
+          : ''}
+        .
       </p>
     );
   return (
@@ -104,7 +108,9 @@ function StandsNow({
         ? 'Not yet delivered to this group'
         : entry === 'not-written'
           ? 'Not delivered to this group: not written yet'
-          : 'Not delivered to this group, and no longer in the stream'}{' '}
+          : entry === 'deleted-or-never-written'
+            ? 'Not delivered to this group, and not in the stream (deleted, or never written)'
+            : 'Not delivered to this group, and no longer in the stream'}{' '}
       (its cursor is at <span className="mono">{place.lastDeliveredId}</span>).
     </p>
   );
