@@ -119,6 +119,8 @@ test('an entry found by a field of its payload, when only a business key is know
   const lookup = stream.getByLabel('Entry ID, or field=value');
   const find = stream.getByRole('button', { name: 'Find entry' });
   await dashboard.produceEvents(30);
+  // Replayed once they are in: the click alone left the replay to race the append.
+  await expect(dashboard.produce.getByText(/^Produced 30,/)).toBeVisible();
   const replay = await (await page.request.get(`${streamscope.url}/api/replay?count=30`)).json();
   const [target] = replay.entries.slice(-1);
 
