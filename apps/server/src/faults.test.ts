@@ -124,6 +124,49 @@ describe('fault tolerance (real processes)', () => {
     }
   });
 
+  it('with no page open, an outage is logged once when Redis goes and once when it answers again', async () => {
+    const redis = await RedisServer.start({ appendOnly: true });
+    const logged: string[] = [];
+    // A standing retention policy too: its trims fail each second of the outage.
+    const test = await startTestServer([], { redis, log: (line) => logged.push(line) });
+    const aboutRedis = () => logged.filter((line) => /^(redis|snapshot|retention): /.test(line));
+    try {
+      await test.server.pipeline.setRetention(60_000);
+      expect(test.server.hub.clientCount).toBe(0);
+      await redis.kill();
+      // Snapshots are built only for pages, and the workers note failures only in their status: nothing said so.
+      await waitFor('the outage to be logged', () => aboutRedis().length > 0, { timeoutMs: 10_000 });
+      await sleep(3_000);
+      await redis.restart();
+      await waitFor('its end to be logged', () => aboutRedis().some((line) => /answers again/.test(line)), {
+        timeoutMs: 10_000,
+      });
+      await waitFor('trims to work again', () => aboutRedis().some((line) => /trimming again/.test(line)));
+      await sleep(1_000);
+      // Once each, whichever noticed first: no line a second for as long as it lasted.
+      const lines = aboutRedis();
+      const matching = (pattern: RegExp) => lines.filter((line) => pattern.test(line));
+      expect(lines).toHaveLength(4);
+      expect(
+        matching(
+          /^redis: Redis is unavailable: the connection is down, and the server keeps reconnecting; said here again once it answers$/,
+        ),
+      ).toHaveLength(1);
+      expect(matching(/^redis: Redis answers again, after \d+\.\d s$/)).toHaveLength(1);
+      expect(
+        matching(/^retention: trims failing \(.+\); it keeps trying, and says so here once/),
+      ).toHaveLength(1);
+      expect(
+        matching(/^retention: trimming again, after \d+\.\d s in which every trim failed$/),
+      ).toHaveLength(1);
+      const outageSeconds = Number(/answers again, after (\d+\.\d) s$/m.exec(lines.join('\n'))?.[1]);
+      expect(outageSeconds).toBeGreaterThanOrEqual(3);
+    } finally {
+      await test.stop();
+      await redis.stop();
+    }
+  });
+
   it('stopping the server while Redis is down finishes promptly', async () => {
     const redis = await RedisServer.start();
     const test = await startTestServer([], { redis });

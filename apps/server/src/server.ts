@@ -9,8 +9,9 @@ import type { ServerConfig } from './config.js';
 import { createApp } from './http/app.js';
 import { errorReply } from './http/error-reply.js';
 import { createMetrics } from './http/metrics.js';
-import { LiveHub } from './live/live-hub.js';
+import { LiveHub, type RedisAsk } from './live/live-hub.js';
 import { SnapshotBuilder } from './live/snapshot-builder.js';
+import { isRedisUnavailable } from './pipeline/command-error.js';
 import type { GroupSeed } from './pipeline/consumer-ref.js';
 import { Pipeline, type SeedResult } from './pipeline/pipeline.js';
 import { connectRedis, type RedisConnection } from './redis-connection.js';
@@ -44,6 +45,16 @@ const SOCKET_CLOSE_GRACE_MS = 500;
 
 /** How long a shutdown with Redis gone waits for workers still waiting on it; what they hold stays pending. */
 const WORKER_GRACE_MS = 1_000;
+
+/** How the log names what noticed Redis stop or start answering (see `LiveHubOptions.probe`). */
+const logPrefix: Record<RedisAsk, string> = { snapshot: 'snapshot', probe: 'redis' };
+
+/** Why Redis stopped answering, in the log's words: ioredis's own ("Reached the max retries per request limit…"). */
+function outageReason(error: unknown): string {
+  if (isRedisUnavailable(error))
+    return 'Redis is unavailable: the connection is down, and the server keeps reconnecting';
+  return error instanceof Error ? error.message : String(error);
+}
 
 /** The address cannot be listened on (a host that does not resolve, say): nothing in Redis was touched. */
 export class ListenError extends Error {
@@ -129,7 +140,13 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     hello,
     ...(options.snapshotIntervalMs ? { intervalMs: options.snapshotIntervalMs } : {}),
     ...(options.snapshotStallMs ? { stallMs: options.snapshotStallMs } : {}),
-    onError: (error) => log(`snapshot: ${error instanceof Error ? error.message : error}`),
+    // While no page watches, a PING each tick stands in for the snapshot: an outage is logged whether or not a
+    // page is open (workers only note theirs in their status, and the producer is off unless started).
+    probe: () => snapshotRedis.ping(),
+    onError: (error, asked) =>
+      log(`${logPrefix[asked]}: ${outageReason(error)}; said here again once it answers`),
+    onRecovered: (outageMs, asked) =>
+      log(`${logPrefix[asked]}: Redis answers again, after ${(outageMs / 1000).toFixed(1)} s`),
     onWatched: (watched) => pipeline.tailWatched(watched),
     describeFailure: (error) => errorReply(error).message,
   });

@@ -115,7 +115,10 @@ describe('LiveHub health', () => {
       tailFeed: new TickBuffer(100),
       hello,
       stallMs: 2_000,
+      onError: (error, asked) => logged.push(`${asked}: ${(error as Error).message}`),
+      onRecovered: (outageMs, asked) => logged.push(`${asked}: answers again after ${outageMs} ms`),
     });
+    const logged: string[] = [];
     const health: { failingSince: number | null; reason: string | null }[] = [];
     hub.add({
       send: (data) => {
@@ -136,6 +139,82 @@ describe('LiveHub health', () => {
     answer?.();
     await vi.advanceTimersByTimeAsync(0);
     expect(health.at(-1)).toEqual({ type: 'health', failingSince: null, reason: null });
+    // The log heard both, once each: it heard of the stall only, and an operator took Redis for stuck still.
+    expect(logged).toEqual([`snapshot: ${stalledReason(2_000)}`, 'snapshot: answers again after 7000 ms']);
+    await hub.stop();
+  });
+
+  it('with no page open, asks the probe instead, and logs an outage and its end once each', async () => {
+    let redisUp = true;
+    let probes = 0;
+    let builds = 0;
+    const logged: string[] = [];
+    const hub = new LiveHub({
+      buildSnapshot: async () => {
+        builds += 1;
+        if (!redisUp) throw new Error('Connection is closed.');
+        return { ...emptySnapshot, seq: builds, at: Date.now() };
+      },
+      probe: async () => {
+        probes += 1;
+        if (!redisUp) throw new Error('Connection is closed.');
+      },
+      feed: new TickBuffer(500),
+      tailFeed: new TickBuffer(100),
+      hello,
+      describeFailure: () => 'Redis is unavailable',
+      onError: (error, asked) => logged.push(`${asked}: ${(error as Error).message}`),
+      onRecovered: (outageMs, asked) => logged.push(`${asked}: answers again after ${outageMs} ms`),
+    });
+    hub.start();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect([probes, builds]).toEqual([4, 0]);
+    redisUp = false;
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(logged).toEqual(['probe: Connection is closed.']);
+    // A page that opens meanwhile hears of the outage at once, and its snapshots take over from the probe.
+    const health: { failingSince: number | null }[] = [];
+    const page: LiveClient = {
+      send: (data) => {
+        const message = JSON.parse(data);
+        if (message.type === 'health') health.push(message);
+      },
+      close: () => {},
+      bufferedAmount: 0,
+    };
+    hub.add(page);
+    expect(health).toEqual([{ type: 'health', failingSince: 1_001_250, reason: 'Redis is unavailable' }]);
+    hub.remove(page);
+    await vi.advanceTimersByTimeAsync(1_000);
+    redisUp = true;
+    await vi.advanceTimersByTimeAsync(250);
+    expect(logged).toEqual(['probe: Connection is closed.', 'probe: answers again after 6000 ms']);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(logged).toHaveLength(2);
+    expect(builds).toBe(1); // the page's own, on arrival, which failed as the probes did
+    await hub.stop();
+  });
+
+  it('with no page open, a probe that Redis leaves unanswered past stallMs is an outage too', async () => {
+    let answer: (() => void) | undefined;
+    const logged: string[] = [];
+    const hub = new LiveHub({
+      buildSnapshot: async () => ({ ...emptySnapshot, seq: 1, at: Date.now() }),
+      probe: () => new Promise<void>((resolve) => (answer = resolve)),
+      feed: new TickBuffer(500),
+      tailFeed: new TickBuffer(100),
+      hello,
+      stallMs: 2_000,
+      onError: (error, asked) => logged.push(`${asked}: ${(error as Error).message}`),
+      onRecovered: (outageMs, asked) => logged.push(`${asked}: answers again after ${outageMs} ms`),
+    });
+    hub.start();
+    await vi.advanceTimersByTimeAsync(250 + 2_000);
+    expect(logged).toEqual([`probe: ${stalledReason(2_000)}`]);
+    await vi.advanceTimersByTimeAsync(3_000);
+    answer?.();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(logged).toEqual([`probe: ${stalledReason(2_000)}`, 'probe: answers again after 5000 ms']);
     await hub.stop();
   });
 });

@@ -33,7 +33,19 @@ export interface LiveHubOptions {
   readonly softBufferBytes?: number;
   /** A client with more than this unsent is too slow to keep: it is disconnected. */
   readonly hardBufferBytes?: number;
-  readonly onError?: (error: unknown) => void;
+  /**
+   * Told once when snapshots start failing or stall (and the probe, while no page watches), with what was asked of
+   * Redis then: not again until they work again.
+   */
+  readonly onError?: (error: unknown, asked: RedisAsk) => void;
+  /** Told once when they work again after that, with how long they had failed or stalled, and what answered. */
+  readonly onRecovered?: (outageMs: number, asked: RedisAsk) => void;
+  /**
+   * Asked of Redis each tick while no page watches, in place of a snapshot (a PING, say): snapshots are built only
+   * for pages, so an outage that began or ended with none open was told to no log. Its failures and stalls count as
+   * a snapshot's do, once per outage each way, and the first page to come hears of one still under way.
+   */
+  readonly probe?: () => Promise<unknown>;
   /** Told when the first page connects (`true`) and when the last one leaves (`false`). */
   readonly onWatched?: (watched: boolean) => void;
   /** How a failed snapshot is explained to the pages (the API's wording); the error's text by default. */
@@ -45,6 +57,9 @@ export interface LiveHubOptions {
    */
   readonly stallMs?: number;
 }
+
+/** What the hub was asking of Redis: a snapshot for the pages, or, while none watches, the probe. */
+export type RedisAsk = 'snapshot' | 'probe';
 
 /** What the pages are told while a snapshot waits on Redis past `stallMs`. */
 export function stalledReason(stallMs: number): string {
@@ -60,14 +75,17 @@ export const CLOSE_TOO_SLOW = 1013;
  */
 export class LiveHub {
   readonly #clients = new Set<LiveClient>();
-  readonly #options: Required<Omit<LiveHubOptions, 'onError' | 'describeFailure' | 'onWatched'>> &
-    Pick<LiveHubOptions, 'onError' | 'describeFailure' | 'onWatched'>;
+  readonly #options: Required<
+    Omit<LiveHubOptions, 'onError' | 'onRecovered' | 'probe' | 'describeFailure' | 'onWatched'>
+  > &
+    Pick<LiveHubOptions, 'onError' | 'onRecovered' | 'probe' | 'describeFailure' | 'onWatched'>;
   readonly #hello: string;
   #health: Health = { type: 'health', failingSince: null, reason: null };
   #timer: NodeJS.Timeout | undefined;
   #building: Promise<void> | undefined;
-  /** When the build in flight was asked for. */
+  /** When the build (or probe) in flight was asked for, and which it is. */
   #buildStartedAt = 0;
+  #asking: RedisAsk = 'snapshot';
   #again = false;
   #latest: string | undefined;
   /** The charts' last minutes, from the snapshots built while pages watched, for pages that open later. */
@@ -133,11 +151,12 @@ export class LiveHub {
 
   /** A command changed something: push a fresh snapshot now rather than at the next tick. */
   refresh(): void {
+    if (this.#clients.size === 0) return;
     if (this.#building) {
       this.#again = true;
       return;
     }
-    this.#publishSnapshot();
+    this.#askRedis();
   }
 
   /** Closes every client, e.g. on shutdown. */
@@ -151,14 +170,15 @@ export class LiveHub {
   #tick(): void {
     const deliveries = this.#options.feed.take();
     const tail = this.#options.tailFeed.take();
-    if (this.#clients.size === 0) return;
-    if (deliveries) {
+    if (this.#clients.size > 0 && deliveries) {
       this.#broadcast(
         JSON.stringify({ type: 'deliveries', events: deliveries.items, omitted: deliveries.omitted }),
       );
     }
-    if (tail) this.#broadcast(JSON.stringify({ type: 'tail', entries: tail.items, omitted: tail.omitted }));
-    if (!this.#building) this.#publishSnapshot();
+    if (this.#clients.size > 0 && tail) {
+      this.#broadcast(JSON.stringify({ type: 'tail', entries: tail.items, omitted: tail.omitted }));
+    }
+    if (!this.#building) this.#askRedis();
     else if (
       this.#health.failingSince === null &&
       Date.now() - this.#buildStartedAt >= this.#options.stallMs
@@ -166,42 +186,53 @@ export class LiveHub {
       // Still one build at a time: the figures are frozen since it was asked for, and the pages are told so.
       const reason = stalledReason(this.#options.stallMs);
       this.#setHealth(reason, this.#buildStartedAt);
-      this.#options.onError?.(new Error(reason));
+      this.#options.onError?.(new Error(reason), this.#asking);
     }
   }
 
-  #publishSnapshot(): void {
-    if (this.#clients.size === 0) return;
+  /** A snapshot for the pages, or while none watches, the probe (when there is one): one at a time either way. */
+  #askRedis(): void {
+    const asking: RedisAsk = this.#clients.size > 0 ? 'snapshot' : 'probe';
+    const { probe } = this.#options;
+    const ask = asking === 'snapshot' ? () => this.#publishSnapshot() : probe;
+    if (ask === undefined) return;
     this.#buildStartedAt = Date.now();
-    this.#building = this.#options
-      .buildSnapshot()
-      .then((snapshot) => {
-        this.#latest = JSON.stringify(snapshot);
-        this.#history = appendHistory(this.#history, historyPoint(snapshot));
-        this.#broadcast(this.#latest);
-        this.#setHealth(null);
-      })
+    this.#asking = asking;
+    this.#building = ask()
+      .then(() => this.#setHealth(null))
       .catch((error: unknown) => {
         // Reported once per outage, not four times a second for as long as it lasts.
         const first = this.#health.failingSince === null;
         this.#setHealth(this.#options.describeFailure?.(error) ?? String(error));
-        if (first) this.#options.onError?.(error);
+        if (first) this.#options.onError?.(error, asking);
       })
       .finally(() => {
         this.#building = undefined;
         if (this.#again) {
           this.#again = false;
-          this.#publishSnapshot();
+          if (this.#clients.size > 0) this.#askRedis();
         }
       });
   }
 
+  async #publishSnapshot(): Promise<void> {
+    const snapshot = await this.#options.buildSnapshot();
+    this.#latest = JSON.stringify(snapshot);
+    this.#history = appendHistory(this.#history, historyPoint(snapshot));
+    this.#broadcast(this.#latest);
+  }
+
   /**
-   * Tells every page when snapshots start failing or stall (and why), and when they work again. A build that
-   * stalled and then failed keeps the first reason: it was true, and a page is told once per outage.
+   * Tells every page when snapshots start failing or stall (and why), and when they work again, and the log when
+   * they do (see `onRecovered`). A build that stalled and then failed keeps the first reason: it was true, and a
+   * page is told once per outage.
    */
   #setHealth(reason: string | null, since = Date.now()): void {
     if ((reason === null) === (this.#health.failingSince === null)) return;
+    const outageSince = this.#health.failingSince;
+    if (reason === null && outageSince !== null) {
+      this.#options.onRecovered?.(Date.now() - outageSince, this.#asking);
+    }
     this.#health = { type: 'health', failingSince: reason === null ? null : since, reason };
     const data = JSON.stringify(this.#health);
     for (const client of this.#clients) if (this.#admit(client, false)) client.send(data);

@@ -4,7 +4,9 @@ const INTERVAL_MS = 1_000;
 
 /**
  * A standing MINID-by-age retention: every second, `XTRIM MINID ~ <now - maxAge>`. The seed's advice for
- * streams whose consumers care about time ("keep a day") rather than a count.
+ * streams whose consumers care about time ("keep a day") rather than a count. While trims fail (Redis away) it
+ * keeps trying, and tells `onError` once when they start failing and once when they work again: it told every
+ * failed trim, a line a second for as long as an outage lasted.
  */
 export class RetentionPolicy {
   readonly #stream: EventStream;
@@ -13,6 +15,8 @@ export class RetentionPolicy {
   #maxAgeMs: number | null = null;
   #trimming = false;
   #deleted = 0;
+  /** Since when trims fail; `null` while they work. */
+  #failingSince: number | null = null;
 
   constructor(stream: EventStream, onError: (error: unknown) => void) {
     this.#stream = stream;
@@ -33,6 +37,8 @@ export class RetentionPolicy {
     this.#timer = undefined;
     this.#maxAgeMs = maxAgeMs;
     this.#deleted = 0;
+    // Set anew, or stopped, it begins afresh: what failed before is history.
+    this.#failingSince = null;
     if (maxAgeMs === null) return;
     this.#timer = setInterval(() => void this.#apply(maxAgeMs), INTERVAL_MS);
     this.#timer.unref();
@@ -44,8 +50,17 @@ export class RetentionPolicy {
     this.#trimming = true;
     try {
       this.#deleted += await this.#stream.trimMinid(`${Math.max(0, Date.now() - maxAgeMs)}-0`);
+      if (this.#failingSince !== null) {
+        const seconds = ((Date.now() - this.#failingSince) / 1000).toFixed(1);
+        this.#failingSince = null;
+        this.#onError(`trimming again, after ${seconds} s in which every trim failed`);
+      }
     } catch (error) {
-      this.#onError(error);
+      if (this.#failingSince === null) {
+        this.#failingSince = Date.now();
+        const message = error instanceof Error ? error.message : String(error);
+        this.#onError(`trims failing (${message}); it keeps trying, and says so here once they work again`);
+      }
     } finally {
       this.#trimming = false;
     }
