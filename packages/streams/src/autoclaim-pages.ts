@@ -75,6 +75,7 @@ export async function autoclaimPages(
   for (const id of heldByCaller) assertEntryId(id, 'every heldByCaller ID');
   const claimed: StreamEntry[] = [];
   const deletedIds: string[] = [];
+  const deletedDeliveryCounts = new Map<string, number>();
   const deadLettered: TrimmedLetter[] = [];
   const letters =
     deadLetterKey === undefined
@@ -94,7 +95,7 @@ export async function autoclaimPages(
           pageCount,
         ),
       );
-      return { ...page, deadLettered: [] };
+      return { ...page, deletedDeliveryCounts: new Map(), deadLettered: [] };
     }
     const args = [group, consumer, minIdleMs, cursor, pageCount, Date.now(), ...heldByCaller].map(String);
     return parseAutoclaimWithLetters(await letters.claim(stream.streamKey, letters.key, ...args));
@@ -104,9 +105,10 @@ export async function autoclaimPages(
     const result = await redisCommand('XAUTOCLAIM', () => claimPage(cursor));
     claimed.push(...result.claimed);
     deletedIds.push(...result.deletedIds);
+    for (const [id, count] of result.deletedDeliveryCounts) deletedDeliveryCounts.set(id, count);
     deadLettered.push(...result.deadLettered);
     cursor = result.cursor;
     if (cursor === '0-0') break;
   }
-  return { claimed, deletedIds, deadLettered, cursor };
+  return { claimed, deletedIds, deletedDeliveryCounts, deadLettered, cursor };
 }

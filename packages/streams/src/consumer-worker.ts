@@ -463,10 +463,13 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         );
       }
       // Trimmed while delivered lately: XAUTOCLAIM has already dropped them from the PEL; those no worker here
-      // holds are lost.
-      await this.#letters.deletedWhilePending(lost, false);
+      // holds are lost. Their delivery counts are the claim's to tell: no XPENDING has them after it.
+      await this.#letters.deletedWhilePending(lost, false, result.deletedDeliveryCounts);
       deletedIds.push(...result.deadLettered.map(({ id }) => id), ...lost);
-      const counts = await this.#deliveryCounts(this.#stream, taken);
+      const counts = await this.#deliveryCounts(
+        this.#stream,
+        taken.map((entry) => entry.id),
+      );
       for (const entry of taken)
         this.#reporter.emit('claimed', entry.id, counts.get(entry.id) ?? null, entry.fields.type);
       this.#reaped += taken.length;
@@ -740,13 +743,15 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         false,
       );
       if (read.length === 0 && deletedIds.length === 0) return;
+      // One XPENDING for the delivery counts of both the entries to handle and those trimmed: still in this PEL,
+      // the trimmed ones have theirs there too, for their letters.
+      const counts = await this.#deliveryCounts(reader, [...entries.map((entry) => entry.id), ...lost]);
       if (lost.length > 0) {
         // Their payload is gone, so no handler can run. Still in this PEL, they are dead-lettered and acked in
         // one step (one that failed leaves them pending for the next drain); without a DLQ, only acked.
-        await this.#letters.deletedWhilePending(lost, true);
+        await this.#letters.deletedWhilePending(lost, true, counts);
         if (!this.#deadLetters) await this.#ownCommands.track(reader.ack(this.group, lost));
       }
-      const counts = await this.#deliveryCounts(reader, entries);
       await this.#ack(reader, (await this.#process(entries, 'own-pel', counts)).handled);
       cursor = [...read.map((entry) => entry.id), ...deletedIds].reduce((a, b) =>
         compareEntryIds(a, b) > 0 ? a : b,
@@ -862,19 +867,20 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
    * more of its entries lie between them than a page holds (a reap's claims spread over a PEL where it has a
    * whole batch in hand), then page by page until each entry's count is known or the range is read.
    */
-  async #deliveryCounts(via: EventStream, entries: readonly StreamEntry[]): Promise<Map<string, number>> {
+  async #deliveryCounts(via: EventStream, ids: readonly string[]): Promise<Map<string, number>> {
     const counts = new Map<string, number>();
-    const first = entries[0];
-    const last = entries[entries.length - 1];
-    if (!first || !last) return counts;
-    const wanted = new Set(entries.map((entry) => entry.id));
+    if (ids.length === 0) return counts;
+    // The lowest and highest: a drain's trimmed IDs lie among the entries it read, not after them.
+    const first = ids.reduce((a, b) => (compareEntryIds(a, b) <= 0 ? a : b));
+    const last = ids.reduce((a, b) => (compareEntryIds(a, b) >= 0 ? a : b));
+    const wanted = new Set(ids);
     // Room for some other entries of this consumer between the first and last ID.
-    const count = entries.length * 2 + 100;
+    const count = ids.length * 2 + 100;
     try {
-      for (let start = first.id; ; ) {
+      for (let start = first; ; ) {
         const rows = await this.#track(
           via,
-          via.pendingDetail(this.group, { start, end: last.id, count, consumer: this.name }),
+          via.pendingDetail(this.group, { start, end: last, count, consumer: this.name }),
         );
         for (const row of rows) if (wanted.has(row.id)) counts.set(row.id, row.deliveries);
         const lastRow = rows[rows.length - 1];

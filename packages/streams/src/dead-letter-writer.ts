@@ -34,10 +34,10 @@ export class DeadLetterWriter {
   readonly #hand: EntriesInHand;
   #deadLettered = 0;
   /**
-   * Trimmed IDs whose dead letter could not be written after XAUTOCLAIM had already dropped them from the PEL:
-   * no later read will bring them back, so every reap tries them again first.
+   * Trimmed IDs whose dead letter could not be written after XAUTOCLAIM had already dropped them from the PEL, with
+   * their delivery counts where known: no later read will bring them back, so every reap tries them again first.
    */
-  readonly #unwrittenLetters = new Set<string>();
+  readonly #unwrittenLetters = new Map<string, number | null>();
   /** The pass of `retryUnwrittenLetters` under way, if any. */
   #retryingLetters: Promise<void> | undefined;
 
@@ -67,18 +67,27 @@ export class DeadLetterWriter {
       entry.fields,
       dropped ? false : undefined,
     );
-    if (outcome === 'failed' && dropped) this.#keepUnwritten(entry.id);
+    if (outcome === 'failed' && dropped) this.#keepUnwritten(entry.id, deliveryCount);
     return outcome === 'written';
   }
 
-  /** Pending entries whose payload was trimmed: recorded, and dead-lettered with reason `trimmed`. */
-  async deletedWhilePending(ids: readonly string[], stillPending: boolean): Promise<void> {
+  /**
+   * Pending entries whose payload was trimmed: recorded, and dead-lettered with reason `trimmed` and the delivery
+   * count the PEL held for each (`counts`, read by the caller where Redis had it): a `--no-reset` restart's PEL
+   * drain wrote such letters with an empty `dlq_delivery_count` that XPENDING knew.
+   */
+  async deletedWhilePending(
+    ids: readonly string[],
+    stillPending: boolean,
+    counts: ReadonlyMap<string, number>,
+  ): Promise<void> {
     for (const id of ids) {
-      this.#reporter.settle('deleted', id, null, null, 'trimmed while pending', null);
+      const deliveryCount = counts.get(id) ?? null;
+      this.#reporter.settle('deleted', id, deliveryCount, null, 'trimmed while pending', null);
       if (!this.#deadLetters) continue;
-      const sent = (await this.#deadLetter(id, null, 'trimmed', null, stillPending)) !== 'failed';
+      const sent = (await this.#deadLetter(id, deliveryCount, 'trimmed', null, stillPending)) !== 'failed';
       // Still pending, it comes back with the next PEL drain; otherwise only this worker remembers it.
-      if (!sent && !stillPending) this.#keepUnwritten(id);
+      if (!sent && !stillPending) this.#keepUnwritten(id, deliveryCount);
     }
   }
 
@@ -100,20 +109,20 @@ export class DeadLetterWriter {
     if (!this.#deadLetters) return;
     const reason = `trimmed; ${why}`;
     if ((await this.#deadLetter(entry.id, deliveryCount, reason, entry.fields, false)) === 'failed') {
-      this.#keepUnwritten(entry.id);
+      this.#keepUnwritten(entry.id, deliveryCount);
     }
   }
 
-  #keepUnwritten(id: string): void {
+  #keepUnwritten(id: string, deliveryCount: number | null): void {
     if (this.#unwrittenLetters.size >= UNWRITTEN_LETTERS_MAX) {
-      const oldest = this.#unwrittenLetters.values().next().value;
+      const oldest = this.#unwrittenLetters.keys().next().value;
       if (oldest !== undefined) this.#unwrittenLetters.delete(oldest);
       this.#reporter.reportError(
         'dead-letter',
         new Error(`gave up on the dead letter of trimmed entry ${oldest}`),
       );
     }
-    this.#unwrittenLetters.add(id);
+    this.#unwrittenLetters.set(id, deliveryCount);
   }
 
   /**
@@ -129,8 +138,8 @@ export class DeadLetterWriter {
   }
 
   async #writeUnwrittenLetters(): Promise<void> {
-    for (const id of [...this.#unwrittenLetters]) {
-      if ((await this.#deadLetter(id, null, 'trimmed', null, false)) === 'failed') return;
+    for (const [id, deliveryCount] of [...this.#unwrittenLetters]) {
+      if ((await this.#deadLetter(id, deliveryCount, 'trimmed', null, false)) === 'failed') return;
       this.#unwrittenLetters.delete(id);
     }
   }

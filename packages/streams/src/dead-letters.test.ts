@@ -339,6 +339,9 @@ describe('dead-letter stream', () => {
     const letters = await deadLetters.newest();
     expect(letters.map((letter) => letter.originalId).sort()).toEqual([...ids].sort());
     expect(reaper.status().deadLettered).toBe(3);
+    // With the delivery count the claim's script read of each before XAUTOCLAIM dropped it, kept through the
+    // failed write: the letters said nothing of it.
+    expect(letters.map((letter) => letter.deliveryCount)).toEqual([1, 1, 1]);
   });
 
   // Redis 7.0's XAUTOCLAIM drops trimmed IDs from the PEL however fresh they are.
@@ -376,13 +379,15 @@ describe('dead-letter stream', () => {
   });
 
   it('entries a peer here finished and acked while the claim that found them trimmed was out are not dead-lettered', async () => {
-    const { deadLetters, acked, release, reaper } = await trimmedInBusyHands(60_000);
+    const { deadLetters, ids, acked, release, reaper } = await trimmedInBusyHands(60_000);
     // The claim runs in Redis (and reports the three trimmed) before the busy worker acks them; its reply is
     // taken only after that ack: the worker no longer holds them, but it did finish them.
     const autoclaim = deadLetters.autoclaim.bind(deadLetters);
     deadLetters.autoclaim = async (...args) => {
       const result = await autoclaim(...args);
       expect(result.deletedIds).toHaveLength(3);
+      // Read in the claim's own step: once it has run, the PEL no longer has them.
+      expect(result.deletedDeliveryCounts).toEqual(new Map(ids.map((id) => [id, 1])));
       release();
       await waitFor('the busy worker acked them', () => acked.length === 3);
       return result;
@@ -429,6 +434,36 @@ describe('dead-letter stream', () => {
     });
     expect(again).toBeNull();
     expect(await deadLetters.length()).toBe(3);
+  });
+
+  it('a trimmed entry a consumer finds in its own PEL is lettered with the delivery count the PEL holds', async () => {
+    const { stream, deadLetters } = setUp();
+    await stream.ensureGroup('g', '0-0');
+    const [id] = await stream.produceBatch([{ type: 'order.paid' }]);
+    await stream.consume('g', 'w', 10, null);
+    // Read back from its PEL twice, as two earlier restarts would: delivered three times in all.
+    for (let n = 0; n < 2; n++) await stream.consumeOwnPel('g', 'w', 10, '0-0');
+    await stream.trimMaxlen(0, { approx: false });
+    // A --no-reset restart: its PEL drain finds the entry trimmed (no fields), and XPENDING still knows its count.
+    const worker = startWorker(stream, 'g', 'w', { blockMs: 50, deadLetters });
+    const events: { kind: string; deliveryCount: number | null }[] = [];
+    for (const kind of ['deleted', 'dead-lettered'] as const) {
+      worker.on(kind, (event) => events.push({ kind, deliveryCount: event.deliveryCount }));
+    }
+    await worker.start();
+    await waitFor('its letter', async () => (await deadLetters.length()) === 1);
+    const [letter] = await deadLetters.newest();
+    // The letter's dlq_delivery_count was empty.
+    expect(letter).toMatchObject({ originalId: id, reason: 'trimmed', consumer: 'w', deliveryCount: 3 });
+    expect(await redisSuite.redis.xrange(deadLetters.key, '-', '+')).toEqual([
+      [letter?.id, expect.arrayContaining(['dlq_delivery_count', '3'])],
+    ]);
+    await waitFor('its events', () => events.length === 2);
+    expect(events).toEqual([
+      { kind: 'deleted', deliveryCount: 3 },
+      { kind: 'dead-lettered', deliveryCount: 3 },
+    ]);
+    expect((await stream.pendingSummary('g')).count).toBe(0);
   });
 
   it('is written once: a second send of the same entry does nothing', async () => {

@@ -211,11 +211,9 @@ function parseBacklogEntries(json: string, size: number): StreamEntry[] {
   return entries;
 }
 
-export function parseAutoclaim(reply: Reply): {
-  cursor: string;
-  claimed: StreamEntry[];
-  deletedIds: string[];
-} {
+export function parseAutoclaim(
+  reply: Reply,
+): Omit<AutoclaimResult, 'deadLettered' | 'deletedDeliveryCounts'> {
   const [cursor, claimedReply, deletedReply] = asArray(reply, 'XAUTOCLAIM');
   if (deletedReply === undefined) {
     throw new StreamError('XAUTOCLAIM replied without a deleted-IDs list: Redis 7.0 or later is required');
@@ -232,9 +230,20 @@ export function parseAutoclaim(reply: Reply): {
 
 /** The autoclaim-with-letters script's reply (see dead-letter-scripts.ts): one page of a claim. */
 export function parseAutoclaimWithLetters(reply: Reply): AutoclaimResult {
-  const [cursor, claimedReply, letteredReply, unjudgedReply] = asArray(reply, 'autoclaim with letters');
+  const [cursor, claimedReply, letteredReply, unjudgedReply, deliveriesReply] = asArray(
+    reply,
+    'autoclaim with letters',
+  );
   // Shaped as XAUTOCLAIM's own reply once the letters are set aside.
   const page = parseAutoclaim([cursor, claimedReply, unjudgedReply]);
+  const unjudged = asArray(unjudgedReply, 'unjudged trimmed IDs');
+  const deliveries = asArray(deliveriesReply, 'unjudged delivery counts');
+  const deletedDeliveryCounts = new Map<string, number>();
+  unjudged.forEach((id, index) => {
+    const count = deliveries[index];
+    if (count !== null && count !== undefined)
+      deletedDeliveryCounts.set(asString(id, 'trimmed id'), asNumber(count, 'trimmed delivery count'));
+  });
   const deadLettered = asArray(letteredReply, 'trimmed letters').map((letter) => {
     const [id, consumer, deliveries] = asArray(letter, 'trimmed letter');
     return {
@@ -243,7 +252,7 @@ export function parseAutoclaimWithLetters(reply: Reply): AutoclaimResult {
       deliveryCount: asNumber(deliveries, 'trimmed delivery count'),
     };
   });
-  return { ...page, deadLettered };
+  return { ...page, deletedDeliveryCounts, deadLettered };
 }
 
 /** The claim-one script's reply (see claim-one-script.ts). */

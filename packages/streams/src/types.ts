@@ -148,6 +148,11 @@ export interface AutoclaimResult {
    * only those not dead-lettered in the same step (delivered lately, so perhaps still in someone's hands).
    */
   readonly deletedIds: string[];
+  /**
+   * The delivery counts the PEL held for `deletedIds`, by ID, read in the same step as the claim that dropped them
+   * (only with a `deadLetterKey`, and only for IDs below the stream's oldest entry): after it, no XPENDING has them.
+   */
+  readonly deletedDeliveryCounts: ReadonlyMap<string, number>;
   /** Trimmed IDs dead-lettered in the same step as the claim (only with a `deadLetterKey`). */
   readonly deadLettered: TrimmedLetter[];
   /**
