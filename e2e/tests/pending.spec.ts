@@ -186,3 +186,33 @@ test('one claimable pending entry is claimed by hand for a peer, which handles a
   await expect(claims.first()).toBeFocused();
   await expect(dashboard.stat(dashboard.consumer('notifications', 'worker-b'), 'Reaped')).toHaveText('1');
 });
+
+test('a claimable entry with no one here to claim it for says why where its Claim would be', async ({
+  dashboard,
+  page,
+  streamscope,
+}) => {
+  await expect(dashboard.connection).toHaveText('connected');
+  const { pending, timeline } = dashboard;
+  const post = (path: string, body: unknown) =>
+    page.request.post(`${streamscope.url}/api/${path}`, { data: body });
+  // analytics has one consumer, worker-c: what it drops has no peer of its group to go to.
+  expect((await post('consumer/crash', { group: 'analytics', name: 'worker-c', count: 1 })).ok()).toBe(true);
+  expect((await post('produce', { count: 3 })).ok()).toBe(true);
+  await pending.scrollIntoViewIfNeeded();
+  const row = pending.getByRole('row').filter({ hasText: 'worker-c' });
+  await expect(row.getByText('claimable')).toHaveCount(1);
+  const claim = row.getByRole('button', { name: /^Claim: \S+ of analytics$/ });
+  await expect(claim).toHaveAttribute('aria-disabled', 'true');
+  await expect(claim).toHaveAccessibleDescription(
+    'No other consumer of analytics runs on this server to claim it for',
+  );
+  // Its timeline says it where its Claim would be, too.
+  await row.getByRole('button').first().click();
+  await expect(
+    timeline.getByText(
+      /^Pending now at worker-c: idle .*, claimable\. No other consumer of analytics runs on this server to claim it for\.$/,
+    ),
+  ).toBeVisible();
+  await expect(timeline.getByRole('button', { name: /^Claim for/ })).toHaveCount(0);
+});

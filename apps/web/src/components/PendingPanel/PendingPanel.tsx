@@ -254,22 +254,26 @@ export function PendingPanel() {
                 </tr>
               </thead>
               <tbody>
-                {visible.map((row) => (
-                  <PendingRow
-                    key={`${row.group}/${row.id}`}
-                    group={row.group}
-                    consumer={row.consumer}
-                    id={row.id}
-                    eventType={row.eventType}
-                    typeNotRead={row.typeNotRead === true}
-                    idleMs={row.idleMs}
-                    deliveries={row.deliveries}
-                    claimMinIdleMs={claimMinIdleMs}
-                    onDeadLetter={foreignGroups.has(row.group) ? null : parking.onDeadLetter}
-                    claimFor={rowClaimTarget(options, target, row)}
-                    onClaim={claiming.onClaim}
-                  />
-                ))}
+                {visible.map((row) => {
+                  const claim = rowClaimTarget(options, target, row);
+                  return (
+                    <PendingRow
+                      key={`${row.group}/${row.id}`}
+                      group={row.group}
+                      consumer={row.consumer}
+                      id={row.id}
+                      eventType={row.eventType}
+                      typeNotRead={row.typeNotRead === true}
+                      idleMs={row.idleMs}
+                      deliveries={row.deliveries}
+                      claimMinIdleMs={claimMinIdleMs}
+                      onDeadLetter={foreignGroups.has(row.group) ? null : parking.onDeadLetter}
+                      claimFor={'consumer' in claim ? claim.consumer : null}
+                      noClaimWhy={'none' in claim ? claim.none : null}
+                      onClaim={claiming.onClaim}
+                    />
+                  );
+                })}
               </tbody>
             </table>
           </div>

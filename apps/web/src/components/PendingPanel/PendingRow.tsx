@@ -14,8 +14,10 @@ export interface PendingRowProps {
   claimMinIdleMs: number;
   /** Offered once claimable, in a group Streamscope runs: another application's entries are its own to park. */
   onDeadLetter: ((group: string, id: string, button: HTMLButtonElement) => void) | null;
-  /** The consumer of this server its Claim button claims it for; `null`: none in its group (no button). */
+  /** The consumer of this server its Claim button claims it for; `null`: none in its group. */
   claimFor: string | null;
+  /** Why its Claim claims for no one (a group of one here, its peers paused), said on a Claim that does nothing. */
+  noClaimWhy: string | null;
   onClaim: (group: string, id: string, consumer: string, button: HTMLButtonElement) => void;
 }
 
@@ -32,11 +34,16 @@ export const PendingRow = memo(function PendingRow({
   claimMinIdleMs,
   onDeadLetter,
   claimFor,
+  noClaimWhy,
   onClaim,
 }: PendingRowProps) {
   const claimable = idleMs >= claimMinIdleMs;
   // Its payload trimmed away: a claim would drop it from the PEL unrecorded (the server refuses it); To DLQ records it.
   const trimmed = !typeNotRead && eventType === null;
+  // With no one to claim it for, Claim stays where it would be, doing nothing and saying why: gone without a word,
+  // the amber dot and To DLQ read as if a claim by hand were not offered for this entry at all.
+  const claimShown = !trimmed && (claimFor !== null || noClaimWhy !== null);
+  const buttons = claimShown || onDeadLetter !== null;
   const progress = claimMinIdleMs === 0 ? 1 : Math.min(1, idleMs / claimMinIdleMs);
   return (
     <tr className={claimable ? 'is-claimable' : undefined}>
@@ -91,15 +98,24 @@ export const PendingRow = memo(function PendingRow({
                 the word pushed To DLQ out of the panel at 1,280 px once idle times ran to minutes. The row's
                 amber edge says it too. */}
             <span
-              className={`badge badge-warn${claimFor === null && onDeadLetter === null ? '' : ' is-dot'}`}
+              className={`badge badge-warn${buttons ? ' is-dot' : ''}`}
               title="Idle past the claim threshold: XAUTOCLAIM would take it"
             >
               <span className="claim-dot" aria-hidden="true" />
-              <span className={claimFor === null && onDeadLetter === null ? undefined : 'sr-only'}>
-                claimable
-              </span>
+              <span className={buttons ? 'sr-only' : undefined}>claimable</span>
             </span>
-            {claimFor === null || trimmed ? null : (
+            {!claimShown ? null : claimFor === null ? (
+              // aria-disabled, not disabled: it stays in the tab order, so the reason (its description) is heard.
+              <button
+                type="button"
+                className="small"
+                aria-disabled="true"
+                aria-label={`Claim: ${id} of ${group}`}
+                title={noClaimWhy ?? undefined}
+              >
+                Claim
+              </button>
+            ) : (
               <button
                 type="button"
                 className="small"

@@ -113,14 +113,40 @@ describe('autoclaim targets', () => {
     ]);
     const pick = (value: string) => options.find((option) => option.value === value) ?? null;
     const heldByA = { group: 'notifications', consumer: 'worker-a' };
-    expect(rowClaimTarget(options, pick('notifications/worker-d'), heldByA)).toBe('worker-d');
+    expect(rowClaimTarget(options, pick('notifications/worker-d'), heldByA)).toEqual({
+      consumer: 'worker-d',
+    });
     // The pick is of another group, or holds the entry: a healthy consumer of the row's group instead.
-    expect(rowClaimTarget(options, pick('analytics/worker-c'), heldByA)).toBe('worker-b');
-    expect(rowClaimTarget(options, pick('notifications/worker-a'), heldByA)).toBe('worker-b');
-    expect(rowClaimTarget(options, null, heldByA)).toBe('worker-b');
-    // Nobody else in the group here: no button.
-    expect(
-      rowClaimTarget(options, pick('notifications/worker-b'), { group: 'analytics', consumer: 'worker-c' }),
-    ).toBeNull();
+    expect(rowClaimTarget(options, pick('analytics/worker-c'), heldByA)).toEqual({ consumer: 'worker-b' });
+    expect(rowClaimTarget(options, pick('notifications/worker-a'), heldByA)).toEqual({
+      consumer: 'worker-b',
+    });
+    expect(rowClaimTarget(options, null, heldByA)).toEqual({ consumer: 'worker-b' });
+  });
+
+  it('says why a row has no one to claim it for: a group of one here, or peers that are not healthy', () => {
+    const options = targetOptions([
+      group('notifications', [
+        consumer('worker-a', workerView()),
+        consumer('worker-b', workerView({ paused: true })),
+        consumer('remote', null, true),
+      ]),
+      group('analytics', [consumer('worker-c', workerView())]),
+      group('billing', [
+        consumer('worker-e', workerView()),
+        consumer('worker-f', workerView({ alive: false })),
+        consumer('worker-g', workerView({ crashQueued: 3 })),
+      ]),
+    ]);
+    expect(rowClaimTarget(options, null, { group: 'analytics', consumer: 'worker-c' })).toEqual({
+      none: 'No other consumer of analytics runs on this server to claim it for',
+    });
+    // Its one peer here is paused (the other runs elsewhere): XAUTOCLAIM to selected still claims into a pick.
+    expect(rowClaimTarget(options, null, { group: 'notifications', consumer: 'worker-a' })).toEqual({
+      none: 'No healthy consumer of notifications here to claim it for: worker-b is paused',
+    });
+    expect(rowClaimTarget(options, null, { group: 'billing', consumer: 'worker-e' })).toEqual({
+      none: 'No healthy consumer of billing here to claim it for: worker-f is down, worker-g is crash-queued',
+    });
   });
 });

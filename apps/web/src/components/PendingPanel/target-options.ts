@@ -1,12 +1,26 @@
 import type { GroupView } from '@streamscope/protocol';
+import { formatFirstOf } from '../../lib/format';
+
+/**
+ * How a consumer's worker here is, in its badges' words: `healthy`, alive, not paused and not about to drop
+ * deliveries, is a sensible default target; the others say why one is not.
+ */
+export type WorkerCondition = 'healthy' | 'down' | 'paused' | 'crash-queued';
 
 export interface TargetOption {
   /** `group/consumer`: what the select shows and sends back. */
   value: string;
   group: string;
   consumer: string;
-  /** A worker that is alive, not paused and not about to drop deliveries: a sensible default target. */
-  healthy: boolean;
+  condition: WorkerCondition;
+}
+
+const isHealthy = (option: TargetOption) => option.condition === 'healthy';
+
+function conditionOf(worker: NonNullable<GroupView['consumers'][number]['worker']>): WorkerCondition {
+  if (!worker.alive) return 'down';
+  if (worker.paused) return 'paused';
+  return worker.crashQueued > 0 ? 'crash-queued' : 'healthy';
 }
 
 /**
@@ -24,7 +38,7 @@ export function targetOptions(groups: readonly GroupView[]): TargetOption[] {
               value: `${group.name}/${consumer.name}`,
               group: group.name,
               consumer: consumer.name,
-              healthy: consumer.worker.alive && !consumer.worker.paused && consumer.worker.crashQueued === 0,
+              condition: conditionOf(consumer.worker),
             },
           ],
     ),
@@ -37,15 +51,15 @@ export function targetOptions(groups: readonly GroupView[]): TargetOption[] {
  * of view, at the cost of a render only when the list changed. Read back with {@link optionsFromKeys}.
  */
 export function targetOptionKeys(groups: readonly GroupView[]): string[] {
-  return targetOptions(groups).map(({ group, consumer, healthy }) =>
-    JSON.stringify([group, consumer, healthy]),
+  return targetOptions(groups).map(({ group, consumer, condition }) =>
+    JSON.stringify([group, consumer, condition]),
   );
 }
 
 export function optionsFromKeys(keys: readonly string[]): TargetOption[] {
   return keys.map((key) => {
-    const [group, consumer, healthy] = JSON.parse(key) as [string, string, boolean];
-    return { value: `${group}/${consumer}`, group, consumer, healthy };
+    const [group, consumer, condition] = JSON.parse(key) as [string, string, WorkerCondition];
+    return { value: `${group}/${consumer}`, group, consumer, condition };
   });
 }
 
@@ -78,24 +92,38 @@ export function effectiveTarget(
       ? undefined
       : options.find(
           (option) =>
-            option.healthy && option.group === stuckAt.group && option.consumer !== stuckAt.consumer,
+            isHealthy(option) && option.group === stuckAt.group && option.consumer !== stuckAt.consumer,
         )) ??
-    options.find((option) => option.healthy) ??
+    options.find(isHealthy) ??
     options[0] ??
     null
   );
 }
 
+/** Whom a pending row's Claim button claims it for, or, when it has no one, why: said where the button would be. */
+export type RowClaim = { readonly consumer: string } | { readonly none: string };
+
 /**
- * Whom a pending row's Claim button claims it for: the target picked, when it is a consumer of the row's group
- * other than the one holding it; else a healthy such consumer; `null` (no button) when the group has none here.
+ * Whom a pending row's Claim button claims it for: the target picked, when it is a consumer of the row's group other
+ * than the one holding it; else a healthy such consumer. With neither, why not: no other consumer of the group runs
+ * here (a group of one), or those that do are down, paused or crash-queued. The row's amber dot and To DLQ, and no
+ * Claim, left the user to guess, while XAUTOCLAIM to selected claimed into the one consumer there was.
  */
 export function rowClaimTarget(
   options: readonly TargetOption[],
   picked: TargetOption | null,
   row: { group: string; consumer: string },
-): string | null {
+): RowClaim {
   const eligible = (option: TargetOption) => option.group === row.group && option.consumer !== row.consumer;
-  if (picked !== null && eligible(picked)) return picked.consumer;
-  return options.find((option) => option.healthy && eligible(option))?.consumer ?? null;
+  if (picked !== null && eligible(picked)) return { consumer: picked.consumer };
+  const peers = options.filter(eligible);
+  const healthy = peers.find(isHealthy);
+  if (healthy !== undefined) return { consumer: healthy.consumer };
+  if (peers.length === 0)
+    return { none: `No other consumer of ${row.group} runs on this server to claim it for` };
+  const unwell = formatFirstOf(
+    peers.map((peer) => `${peer.consumer} is ${peer.condition}`),
+    3,
+  );
+  return { none: `No healthy consumer of ${row.group} here to claim it for: ${unwell}` };
 }

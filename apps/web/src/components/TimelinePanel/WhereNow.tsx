@@ -153,23 +153,26 @@ function PendingHere({
 }: PendingHereProps) {
   const claimable = idleMs >= claimMinIdleMs;
   const optionKeys = useDashboard(useShallow((state) => targetOptionKeys(state.snapshot?.groups ?? [])));
-  const claimFor = claimable ? rowClaimTarget(optionsFromKeys(optionKeys), null, { group, consumer }) : null;
+  const claim = claimable ? rowClaimTarget(optionsFromKeys(optionKeys), null, { group, consumer }) : null;
   return (
     <p className="timeline-now is-pending">
       Pending now at <span className="mono">{consumer}</span>: idle {formatDuration(idleMs)}, delivered{' '}
       {deliveredTimes(deliveries)}
       {claimable ? ', claimable' : ''}.
-      {claimFor === null ? null : (
+      {claim === null ? null : 'none' in claim ? (
+        // Where its Claim would be, why there is none: the peer that could take it is paused, say.
+        <span className="muted"> {claim.none}.</span>
+      ) : (
         <>
           {' '}
           <button
             type="button"
             className="small timeline-claim name-clip"
-            title={`Claim for ${claimFor}`}
+            title={`Claim for ${claim.consumer}`}
             aria-busy={claiming}
-            onClick={() => onClaim(claimFor)}
+            onClick={() => onClaim(claim.consumer)}
           >
-            Claim for {claimFor}
+            Claim for {claim.consumer}
           </button>
         </>
       )}
