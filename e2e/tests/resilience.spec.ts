@@ -42,7 +42,7 @@ test('a bad form value shows an error where the user acted and changes nothing',
   await expect(replayed.getByRole('row')).toHaveCount(5);
   await dashboard.replay.getByLabel('Start').fill('yesterday');
   await dashboard.replay.getByRole('button', { name: 'Replay' }).click();
-  await expect(dashboard.replay.getByRole('alert')).toContainText(/start/);
+  await expect(dashboard.replay.getByRole('alert')).toContainText(/Start: must be/);
   await expect(replayed.getByRole('row')).toHaveCount(5);
 
   const notifications = dashboard.group('notifications');
