@@ -12,5 +12,5 @@ import { isTrimmedAway } from './trimmed-away';
 export function letterPayload(letter: Pick<DeadLetterView, 'fields' | 'cut'>): string {
   if (isTrimmedAway(letter))
     return letter.cut ? `fields trimmed away  ${cutNote(letter.cut)}` : 'fields trimmed away';
-  return payloadText(letter.fields, letter.cut, 'Requeue writes its fields back whole');
+  return payloadText(letter.fields, letter.cut, { whole: 'Requeue writes its fields back whole' });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { payloadText } from './entry-summary';
+import { entryPayload, PAYLOAD_CHARS_SHOWN, payloadText } from './entry-summary';
 
 describe('payloadText', () => {
   it('shows the payload fields, leaving out type and ts_ms', () => {
@@ -15,5 +15,26 @@ describe('payloadText', () => {
     expect(payloadText({ f0: 'v0' }, { fields: 1400, values: 2 })).toBe(
       'f0=v0  [shortened: 2 values cut at 1,000 characters, 1,400 more fields; replay it to see it whole]',
     );
+  });
+
+  it('gives at most `chars` of the fields, an ellipsis after them, and what the server cut after that', () => {
+    expect(payloadText({ body: 'x'.repeat(20) }, undefined, { chars: 10 })).toBe('body=xxxxx…');
+    expect(payloadText({ body: 'x'.repeat(20) }, { fields: 3, values: 0 }, { chars: 10 })).toBe(
+      'body=xxxxx…  [shortened: 3 more fields; replay it to see it whole]',
+    );
+    expect(payloadText({ body: 'x'.repeat(5) }, undefined, { chars: 10 })).toBe('body=xxxxx');
+  });
+
+  it('never cuts a character in two', () => {
+    expect(payloadText({ body: '😀😀😀' }, undefined, { chars: 8 })).toBe('body=😀…');
+  });
+});
+
+describe('entryPayload', () => {
+  it('gives a row the start of a replayed entry of hundreds of thousands of characters, not all of it', () => {
+    const entry = { id: '1-0', idMs: 1, fields: { type: 'report.generated', body: 'x'.repeat(300_000) } };
+    const payload = entryPayload(entry);
+    expect(payload).toHaveLength(PAYLOAD_CHARS_SHOWN + 1);
+    expect(payload).toMatch(/^body=x+…$/);
   });
 });
