@@ -14,7 +14,7 @@ import './LiveFeed.css';
  * Rows on the page: the list shows about 18 at a time, and at thousands of events a second every row is new at
  * every tick, so each one more is a row built four times a second. The store keeps more, for the timeline.
  */
-const FEED_SHOWN = 80;
+const FEED_SHOWN = 40;
 
 // Feed items never change once received: the sequence number alone says whether a row must render.
 const FeedRow = memo(
