@@ -1,5 +1,6 @@
 import type { HistoryPoint } from '@streamscope/protocol';
 import { formatCount, formatDuration, formatRate } from './format';
+import { counterRates, lastPoints } from './history-window';
 
 /**
  * How far back the trend looks: long enough to smooth a producer's bursts, short enough to follow a change. Over
@@ -76,25 +77,18 @@ export function lagTrend(
  * cursor moved back, the stream made again) starts the look over from there.
  */
 export function lagRates(history: readonly HistoryPoint[], group: string, since = 0): LagRates | null {
-  let first: { at: number; read: number; added: number } | undefined;
-  let last: typeof first;
-  for (const point of lastPoints(history, READ_RATE_WINDOW_MS, since)) {
-    const read = point.groups[group]?.entriesRead;
-    const added = point.entriesAdded;
-    if (read === null || read === undefined || added === null || added === undefined) {
-      first = undefined;
-      continue;
-    }
-    const now = { at: point.at, read, added };
-    if (first === undefined || last === undefined || read < last.read || added < last.added) first = now;
-    last = now;
-  }
-  if (first === undefined || last === undefined || last.at - first.at < READ_RATE_MIN_SPAN_MS) return null;
-  const seconds = (last.at - first.at) / 1000;
-  return {
-    readPerSec: (last.read - first.read) / seconds,
-    addedPerSec: (last.added - first.added) / seconds,
-  };
+  const rates = counterRates(
+    history,
+    (point) => {
+      const read = point.groups[group]?.entriesRead;
+      const added = point.entriesAdded;
+      return read == null || added == null ? null : { read, added };
+    },
+    READ_RATE_WINDOW_MS,
+    READ_RATE_MIN_SPAN_MS,
+    since,
+  );
+  return rates === null ? null : { readPerSec: rates.read, addedPerSec: rates.added };
 }
 
 /**
@@ -133,12 +127,6 @@ function lagSlopeTrend(
     return { kind: 'catching-up', etaMs: (lag / -perSec) * 1000, perSec: -perSec };
   if (perSec >= STILL_PER_SEC) return { kind: 'falling-behind', perSec };
   return { kind: 'steady' };
-}
-
-/** The points of the last `windowMs` of `history` (up to its newest), none from before `since`. */
-function lastPoints(history: readonly HistoryPoint[], windowMs: number, since: number): HistoryPoint[] {
-  const from = Math.max(since, (history.at(-1)?.at ?? 0) - windowMs);
-  return history.filter((point) => point.at >= from);
 }
 
 /** The least-squares slope of `y` over `x`. */

@@ -25,6 +25,8 @@ const event = (
   ts,
 });
 
+const PRODUCER_STOPPED: Snapshot['producer'] = { running: false, rate: 0, eventType: null, failing: null };
+
 /** An `entry.history` answer for an entry not in the stream, with no steps and no groups. */
 const NOT_FOUND = {
   id: '',
@@ -75,6 +77,7 @@ describe('dashboard store', () => {
         stream: { exists: true, entriesAdded: produced, lastGeneratedId: `${produced}-0` },
         totals: { produced },
         groups: [{ name: 'g', deliveredPerSec: 5_000, ackedPerSec: 5_000, pending: 3, lag: 0 }],
+        producer: PRODUCER_STOPPED,
         producedPerSec: 5_000,
       }) as unknown as Snapshot;
     useDashboard.setState({ snapshot: null, history: [], resetMarks: [], resetMarkDue: false });
@@ -260,6 +263,7 @@ describe('dashboard store', () => {
         stream: { exists: true, entriesAdded, lastGeneratedId: `${entriesAdded}-0` },
         totals: { produced },
         groups: [],
+        producer: PRODUCER_STOPPED,
       }) as unknown as Snapshot;
     const store = useDashboard.getState();
     store.receiveHello(hello);
@@ -280,6 +284,7 @@ describe('dashboard store', () => {
         stream: { exists: true, entriesAdded, lastGeneratedId: `${entriesAdded}-0` },
         totals: { produced: entriesAdded },
         groups: [],
+        producer: PRODUCER_STOPPED,
         producedPerSec: 0,
       }) as unknown as Snapshot;
 

@@ -12,6 +12,7 @@ import {
 } from '@streamscope/protocol';
 import { create } from 'zustand';
 import { isTrouble } from '../lib/lifecycle';
+import { type ProducerRun, producerRunAfter } from './producer-run';
 import { addResetMark, resetMarksWithin } from './reset-marks';
 import { streamRecreated } from './stream-recreated';
 import { mergeTimelineEvents, type TimelineState } from './timeline';
@@ -98,6 +99,8 @@ export interface State {
   resetMarkDue: boolean;
   /** Whether `snapshot` came over an earlier connection than the next one will (a hello came in between). */
   snapshotBeforeHello: boolean;
+  /** The continuous producer's run, from when this page saw it start at its rate: its shortfall is judged after. */
+  producerRun: ProducerRun | null;
 
   setConnection: (patch: Partial<ConnectionState>) => void;
   receiveHello: (hello: Hello) => void;
@@ -205,6 +208,7 @@ export const useDashboard = create<State>()((set) => ({
   resetMarks: [],
   resetMarkDue: false,
   snapshotBeforeHello: false,
+  producerRun: null,
 
   setConnection: (patch) => set((state) => ({ connection: { ...state.connection, ...patch } })),
 
@@ -256,6 +260,7 @@ export const useDashboard = create<State>()((set) => ({
         snapshotBeforeHello: false,
         resetMarks: resetMarksWithin(marks, history),
         resetMarkDue: false,
+        producerRun: producerRunAfter(state.producerRun, snapshot.producer, snapshot.at),
         ...(recreated ? forgetStream(state) : {}),
       };
     }),

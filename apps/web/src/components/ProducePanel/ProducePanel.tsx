@@ -24,7 +24,11 @@ export function ProducePanel() {
   const start = useCommand<'producer.start' | 'producer.stop'>();
   const producer = useDashboard(useShallow((state) => state.snapshot?.producer ?? null));
   const producedPerSec = useDashboard((state) => state.snapshot?.producedPerSec ?? 0);
-  const achieved = producer?.running ? producerShortfall(producer.rate, producedPerSec) : null;
+  const achieved = useDashboard(({ snapshot, producerRun, history }) =>
+    snapshot?.producer.running && producerRun !== null
+      ? producerShortfall(snapshot.producer.rate, history, producerRun.since)
+      : null,
+  );
   const groups = useDashboard((state) => state.snapshot?.groups ?? null);
   const maxlen = useDashboard((state) => state.snapshot?.maxlen ?? null);
   const streamLength = useDashboard((state) => state.snapshot?.stream.length ?? 0);
