@@ -16,7 +16,12 @@ export function DeadLetterStats({ length, total, maxDeliveries }: DeadLetterStat
       <Stat label="Length" tone={length > 0 ? 'has-dead' : undefined}>
         {formatCount(length)}
       </Stat>
-      <Stat label="Dead-lettered">{total === null ? '—' : formatCount(total)}</Stat>
+      <Stat
+        label="Dead-lettered"
+        hint="Entries this server dead-lettered, counted since it started or the stream was reset: it starts again at 0 with the server, where Length counts every letter in the dead-letter stream, from any process or earlier run"
+      >
+        {total === null ? '—' : formatCount(total)}
+      </Stat>
       <Stat label="Max deliveries">{maxDeliveries ?? '—'}</Stat>
     </dl>
   );

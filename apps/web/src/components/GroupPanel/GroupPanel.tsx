@@ -146,7 +146,11 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }:
           <Stat label="Pending" tone={alertClass('pending')}>
             <PendingCount group={group.name} consumer={null} pending={group.pending} />
           </Stat>
-          <Stat label="Lag" tone={group.lag === null ? 'unknown' : alertClass('lag')}>
+          <Stat
+            label="Lag"
+            hint="Entries after this group's cursor that are still in the stream: what it has yet to read. Redis's own lag (XINFO GROUPS) also counts the entries trimmed before it read them, which it never will: those are Trimmed unread, so Redis's lag is the two together"
+            tone={group.lag === null ? 'unknown' : alertClass('lag')}
+          >
             {formatNullable(group.lag)}
           </Stat>
           <Stat
@@ -179,7 +183,11 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }:
           >
             {formatCount(group.duplicates)}
           </Stat>
-          <Stat label="Dead-lettered" tone={group.deadLettered > 0 ? 'has-dead' : undefined}>
+          <Stat
+            label="Dead-lettered"
+            hint="Entries of this group that this server's consumers dead-lettered, counted since the server started or the stream was reset: it starts again at 0 with the server, where Entries read is Redis's count over the group's whole life"
+            tone={group.deadLettered > 0 ? 'has-dead' : undefined}
+          >
             {formatCount(group.deadLettered)}
           </Stat>
           <Stat
