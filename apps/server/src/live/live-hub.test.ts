@@ -1,6 +1,6 @@
 import type { Snapshot } from '@streamscope/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type LiveClient, LiveHub, stalledReason } from './live-hub.js';
+import { type LiveClient, LiveHub, type LiveHubOptions, stalledReason } from './live-hub.js';
 import { TickBuffer } from './tick-buffer.js';
 
 const emptySnapshot: Omit<Snapshot, 'seq' | 'at'> = {
@@ -38,6 +38,19 @@ const hello = {
   deadLetterKey: 's:dlq',
   maxDeliveries: 5,
 } as const;
+
+/** What the hubs of the outage tests share: their errors and recoveries go to `logged` as `asked: what`. */
+function loggingTo(
+  logged: string[],
+): Pick<LiveHubOptions, 'feed' | 'tailFeed' | 'hello' | 'onError' | 'onRecovered'> {
+  return {
+    feed: new TickBuffer(500),
+    tailFeed: new TickBuffer(100),
+    hello,
+    onError: (error, asked) => logged.push(`${asked}: ${(error as Error).message}`),
+    onRecovered: (outageMs, asked) => logged.push(`${asked}: answers again after ${outageMs} ms`),
+  };
+}
 
 /** A hub on fake timers whose snapshot builds take `buildMs` each; `sent` is what one client received. */
 function hubWithBuildsOf(buildMs: number) {
@@ -104,6 +117,7 @@ describe('LiveHub health', () => {
   it('tells the pages their figures froze when a build waits on Redis past stallMs, and when it answers', async () => {
     let answer: (() => void) | undefined;
     let builds = 0;
+    const logged: string[] = [];
     const hub = new LiveHub({
       buildSnapshot: async () => {
         builds += 1;
@@ -111,14 +125,9 @@ describe('LiveHub health', () => {
         if (builds === 2) await new Promise<void>((resolve) => (answer = resolve));
         return { ...emptySnapshot, seq: builds, at: Date.now() };
       },
-      feed: new TickBuffer(500),
-      tailFeed: new TickBuffer(100),
-      hello,
       stallMs: 2_000,
-      onError: (error, asked) => logged.push(`${asked}: ${(error as Error).message}`),
-      onRecovered: (outageMs, asked) => logged.push(`${asked}: answers again after ${outageMs} ms`),
+      ...loggingTo(logged),
     });
-    const logged: string[] = [];
     const health: { failingSince: number | null; reason: string | null }[] = [];
     hub.add({
       send: (data) => {
@@ -159,12 +168,8 @@ describe('LiveHub health', () => {
         probes += 1;
         if (!redisUp) throw new Error('Connection is closed.');
       },
-      feed: new TickBuffer(500),
-      tailFeed: new TickBuffer(100),
-      hello,
       describeFailure: () => 'Redis is unavailable',
-      onError: (error, asked) => logged.push(`${asked}: ${(error as Error).message}`),
-      onRecovered: (outageMs, asked) => logged.push(`${asked}: answers again after ${outageMs} ms`),
+      ...loggingTo(logged),
     });
     hub.start();
     await vi.advanceTimersByTimeAsync(1_000);
@@ -201,12 +206,8 @@ describe('LiveHub health', () => {
     const hub = new LiveHub({
       buildSnapshot: async () => ({ ...emptySnapshot, seq: 1, at: Date.now() }),
       probe: () => new Promise<void>((resolve) => (answer = resolve)),
-      feed: new TickBuffer(500),
-      tailFeed: new TickBuffer(100),
-      hello,
       stallMs: 2_000,
-      onError: (error, asked) => logged.push(`${asked}: ${(error as Error).message}`),
-      onRecovered: (outageMs, asked) => logged.push(`${asked}: answers again after ${outageMs} ms`),
+      ...loggingTo(logged),
     });
     hub.start();
     await vi.advanceTimersByTimeAsync(250 + 2_000);
