@@ -1,6 +1,6 @@
-import type { ServerMessage, Snapshot } from '@streamscope/protocol';
+import { LIMITS, type ServerMessage, type Snapshot } from '@streamscope/protocol';
 import { DeadLetters, EventStream } from '@streamscope/streams';
-import { uniqueStreamKey, usePrivateRedis } from '@streamscope/testkit';
+import { uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
 import { describe, expect, it } from 'vitest';
 import { boundedEntry, boundedLetter } from './live/bounded-view.js';
 import { SocketClient } from './testing/socket-client.js';
@@ -171,5 +171,24 @@ describe('the snapshot of a stream and a DLQ of huge entries', () => {
     expect(state.dlq.newest).toHaveLength(20);
     expect(Object.keys(state)).not.toContain('tailOmitted');
     expect(Object.keys(state.dlq)).toEqual(['key', 'length', 'newest']);
+  });
+
+  it("carries each worker's newest recent outcomes its card shows, where GET /state still lists the worker's whole ring", async () => {
+    const server = await start(['--stream-key', uniqueStreamKey('recent'), '--process-latency-ms', '0']);
+    await server.server.pipeline.produce(30);
+    const worker = server.server.pipeline.pool.find('analytics', 'worker-c');
+    await waitFor('worker-c to handle all 30', () => worker?.status().processed === 30);
+    const state = await json<Snapshot>(server.server.app.request('/api/state'));
+    const card = state.groups.find((group) => group.name === 'analytics')?.consumers[0]?.worker;
+    const newestFirst = (worker?.recent() ?? []).reverse().map((outcome) => outcome.id);
+    expect(newestFirst).toHaveLength(20);
+    expect(card?.recent.map((outcome) => outcome.id)).toEqual(
+      newestFirst.slice(0, LIMITS.snapshotRecentPerWorker),
+    );
+    const reference = await json<{ groups: { name: string; consumers_detail: { recent: unknown[] }[] }[] }>(
+      server.server.app.request('/state'),
+    );
+    const analytics = reference.groups.find((group) => group.name === 'analytics');
+    expect(analytics?.consumers_detail[0]?.recent).toHaveLength(20);
   });
 });

@@ -28,6 +28,11 @@ export const LIMITS = {
    * `groupsOmitted`, and no Redis command is sent for them in the tick.
    */
   snapshotGroups: 50,
+  /**
+   * A worker's recent outcomes a snapshot carries, newest first: what its card shows. The worker keeps 20 (for
+   * `GET /state`); sent whole they were 22 KB of an idle 27 KB snapshot with 10 consumers, four times a second.
+   */
+  snapshotRecentPerWorker: 6,
 } as const;
 
 /** The event types the demo producer picks from when none is chosen. */

@@ -426,6 +426,7 @@ function workerView(worker: ConsumerWorker): WorkerView {
     recent: worker
       .recent()
       .reverse()
+      .slice(0, LIMITS.snapshotRecentPerWorker)
       .map(({ id, eventType, outcome, deliveryCount, ts }) => ({
         id,
         eventType: boundedType(eventType),

@@ -1,4 +1,4 @@
-import type { AlertView, ConsumerView, WorkerView } from '@streamscope/protocol';
+import { type AlertView, type ConsumerView, LIMITS, type WorkerView } from '@streamscope/protocol';
 import { memo, useId, useRef, useState } from 'react';
 import { useHoldWhileFocused } from '../../hooks/use-hold-while-focused';
 import { useDashboardWhileVisible } from '../../hooks/use-while-visible';
@@ -13,7 +13,7 @@ import type { RemovalOutcome } from './removal-outcome';
 import { useConsumerActions } from './use-consumer-actions';
 import { WorkerBadges } from './WorkerBadges';
 
-const RECENT_SHOWN = 6;
+const RECENT_SHOWN = LIMITS.snapshotRecentPerWorker;
 
 type Outcome = WorkerView['recent'][number]['outcome'];
 
