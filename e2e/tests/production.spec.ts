@@ -95,7 +95,12 @@ test('a poison pill reaches the dead-letter stream while the rest flows; requeue
   await expect(deadLetters.locator('.dlq-feedback')).toBeFocused();
   await expect(letters).toHaveCount(1);
   await letters.getByRole('button', { name: `Requeue ${poisonId}` }).click();
-  await expect(deadLetters.getByText(/^Requeued/)).toBeVisible();
+  // The other group's letter is gone: the page cannot tell it had dead-lettered the pill too, and says both cases.
+  await expect(
+    deadLetters.getByText(
+      /^Requeued \d+-\d+ as \d+-\d+ to every group; (notifications|analytics), which had dead-lettered it, handles it again, and a group that had processed it acks it as a duplicate$/,
+    ),
+  ).toBeVisible();
   await expect(letters).toHaveCount(0);
   await expect(dashboard.stat(deadLetters, 'Length')).toHaveText('0');
   await expect(dashboard.stat(dashboard.group('analytics'), 'Pending')).toHaveText('1');
@@ -197,6 +202,29 @@ test('a poison pill trimmed away before any group read it is said never to land 
   await expect(injected).toContainText(
     'trimmed from the stream before any group read it, so it will never be delivered',
   );
+});
+
+test('a poison pill every group dead-lettered, requeued, is said to be handled again by each, not acked as a duplicate', async ({
+  dashboard,
+  page,
+}) => {
+  await expect(dashboard.connection).toHaveText('connected');
+  const deadLetters = page.getByRole('region', { name: /^Dead letters/ });
+  await deadLetters.getByRole('button', { name: 'Inject poison pill' }).click();
+  const injected = deadLetters.getByText(/^Injected/);
+  const poisonId = (await injected.getByRole('button').textContent()) ?? '';
+  for (const group of ['notifications', 'analytics']) await page.getByLabel(`Auto-reap ${group}`).check();
+  const letters = deadLetters.getByRole('row').filter({ has: page.getByRole('button', { name: poisonId }) });
+  await expect(letters).toHaveCount(2, { timeout: 20_000 });
+  await letters
+    .first()
+    .getByRole('button', { name: `Requeue ${poisonId}` })
+    .click();
+  await expect(
+    deadLetters.getByText(
+      /^Requeued \d+-\d+ as \d+-\d+ to every group; each had dead-lettered it, so each handles it again; its other letter \(another group’s\) left the dead letters with it$/,
+    ),
+  ).toBeVisible();
 });
 
 test('entries trimmed while pending are dead-lettered as trimmed, with nothing to requeue', async ({

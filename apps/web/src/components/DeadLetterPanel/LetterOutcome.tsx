@@ -1,5 +1,6 @@
 import type { CommandResults, DeadLetterView } from '@streamscope/protocol';
 import { EntryId } from '../EntryId/EntryId';
+import { requeuedFate } from './requeue-reach';
 
 /** What a row's Requeue or Discard answered. */
 export type LetterResult = CommandResults['dlq.requeue'] | CommandResults['dlq.discard'];
@@ -8,16 +9,23 @@ interface LetterOutcomeProps {
   /** The letter acted on: people know it by its original ID, and its group tells two copies apart. */
   letter: Pick<DeadLetterView, 'originalId' | 'group'>;
   answer: LetterResult;
+  /** Of a requeue: whether every group had dead-lettered the entry, as the page saw when Requeue was clicked. */
+  everyGroupDeadLettered: boolean;
 }
 
 /** What a row's Requeue or Discard did, for the feedback line: the row itself leaves with the next snapshot. */
-export function LetterOutcome({ letter, answer }: LetterOutcomeProps) {
+export function LetterOutcome({ letter, answer, everyGroupDeadLettered }: LetterOutcomeProps) {
   const { originalId } = letter;
   if ('requeuedAs' in answer) {
+    const fate = requeuedFate({
+      group: letter.group,
+      merged: answer.merged,
+      everyGroup: everyGroupDeadLettered,
+    });
     return (
       <>
         Requeued <span className="mono">{originalId}</span> as <EntryId id={answer.requeuedAs} /> to every
-        group; those that had processed it ack it as a duplicate
+        group; {fate}
         {answer.merged > 0 &&
           `; ${answer.merged === 1 ? 'its other letter (another group’s) left' : `its ${answer.merged} other letters (other groups’) left`} the dead letters with it`}
       </>

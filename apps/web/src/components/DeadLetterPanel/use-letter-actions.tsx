@@ -1,8 +1,10 @@
 import type { DeadLetterView } from '@streamscope/protocol';
 import { useCallback, useState } from 'react';
 import { type IssuedCommand, issueCommand } from '../../socket/socket-client';
+import { useDashboard } from '../../store/store';
 import { LetterOutcome, type LetterResult } from './LetterOutcome';
 import { failedFeedback, type LetterFeedback } from './letter-feedback';
+import { everyGroupDeadLettered } from './requeue-reach';
 
 export type LetterAction = 'requeue' | 'discard';
 
@@ -27,6 +29,13 @@ export function useLetterActions({ forget, awaitRow, settleRow }: LetterActionsO
         action === 'requeue'
           ? issueCommand({ type: 'dlq.requeue', id: letter.id })
           : issueCommand({ type: 'dlq.discard', id: letter.id });
+      // Which groups had dead-lettered the entry is read now: its letters leave with the requeue.
+      const { snapshot } = useDashboard.getState();
+      const everyGroup = everyGroupDeadLettered(letter.originalId, {
+        groups: snapshot?.groups.map((group) => group.name) ?? null,
+        groupsOmitted: snapshot?.groupsOmitted ?? 0,
+        letters: [letter, ...(snapshot?.dlq.newest ?? [])],
+      });
       awaitRow(requestId);
       setBusy((current) => new Set(current).add(letter.id));
       const settle = (next: LetterFeedback) => {
@@ -40,7 +49,11 @@ export function useLetterActions({ forget, awaitRow, settleRow }: LetterActionsO
         settleRow(requestId, next);
       };
       result.then(
-        (answer) => settle({ error: null, done: <LetterOutcome letter={letter} answer={answer} /> }),
+        (answer) =>
+          settle({
+            error: null,
+            done: <LetterOutcome letter={letter} answer={answer} everyGroupDeadLettered={everyGroup} />,
+          }),
         (error: unknown) =>
           settle(
             failedFeedback(`${action === 'requeue' ? 'Requeue' : 'Discard'} ${letter.originalId}`, error),

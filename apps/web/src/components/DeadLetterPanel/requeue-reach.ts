@@ -1,0 +1,52 @@
+import type { DeadLetterView } from '@streamscope/protocol';
+
+/** What the page knows, as Requeue is clicked, of the groups a requeued entry reaches. */
+export interface RequeueReach {
+  /** The stream's groups now (`null` while no snapshot says), and how many the snapshot left out. */
+  readonly groups: readonly string[] | null;
+  readonly groupsOmitted: number;
+  /** The dead letters shown: the entry's letters among them say which groups dead-lettered it. */
+  readonly letters: readonly Pick<DeadLetterView, 'originalId' | 'group'>[];
+}
+
+/**
+ * Whether every group of the stream had dead-lettered the entry of `originalId`: each has a letter of it among
+ * those shown. Then no group had processed it, and each handles the requeued copy again. `false` when the page
+ * cannot tell (a group left out of the snapshot, a letter not shown), for what is then said holds either way.
+ */
+export function everyGroupDeadLettered(originalId: string, reach: RequeueReach): boolean {
+  const { groups, groupsOmitted, letters } = reach;
+  if (groups === null || groups.length === 0 || groupsOmitted > 0) return false;
+  const lettered = new Set(
+    letters.filter((letter) => letter.originalId === originalId).map((letter) => letter.group),
+  );
+  return groups.every((group) => lettered.has(group));
+}
+
+/**
+ * What the groups do with a requeued entry, after "Requeued 5-0 as 9-0 to every group": those that had
+ * dead-lettered it handle it again; a group that had processed it acks it as a duplicate. "Those that had processed
+ * it ack it as a duplicate" was said of an entry every group had dead-lettered, which none had processed.
+ *
+ * @example
+ * requeuedFate({ group: 'analytics', merged: 0, everyGroup: false });
+ * // 'analytics, which had dead-lettered it, handles it again, and a group that had processed it acks it as a duplicate'
+ */
+export function requeuedFate({
+  group,
+  merged,
+  everyGroup,
+}: {
+  /** The group whose letter was requeued. */
+  group: string;
+  /** The entry's other letters, of other groups, that left with it. */
+  merged: number;
+  everyGroup: boolean;
+}): string {
+  if (everyGroup) return 'each had dead-lettered it, so each handles it again';
+  const again =
+    merged === 0
+      ? `${group}, which had dead-lettered it, handles it again`
+      : 'the groups that had dead-lettered it handle it again';
+  return `${again}, and a group that had processed it acks it as a duplicate`;
+}
