@@ -117,9 +117,17 @@ test('the redis.io walk-through, and the timeline, charts and handover beyond it
   await expect.poll(pointsFromHistory).toBeGreaterThanOrEqual(3);
   await later.close();
 
-  // From the top, so the sticky header sits where it belongs in the full-page picture.
+  // From the top, so the sticky header sits where it belongs in the full-page picture, on a window as tall as the
+  // page: a panel out of view is neither laid out nor painted (content-visibility), and a full-page capture of a
+  // shorter window showed the lower panels empty. The lists that follow the store out of view only every 2 s get
+  // a moment to catch up.
   await page.evaluate(() => window.scrollTo(0, 0));
+  const viewport = page.viewportSize();
+  const pageHeight = await page.evaluate(() => document.documentElement.scrollHeight);
+  await page.setViewportSize({ width: viewport?.width ?? 1440, height: pageHeight });
+  await page.waitForTimeout(2_500);
   await page.screenshot({ path: test.info().outputPath('dashboard.png'), fullPage: true });
+  if (viewport !== null) await page.setViewportSize(viewport);
 
   // Another page, which learns of the reset only from the snapshots, has a result of its own.
   const other = await page.context().newPage();
