@@ -27,12 +27,20 @@ export function holdConnection(connection: unknown): HeldConnection {
     throw new StreamArgumentError(`connection must be a redis:// URL or an ioredis instance: ${problem}`);
   }
   const redis = new Redis(connection);
-  // ioredis reconnects by itself and fails the commands it cannot send; without a listener it would also
-  // print every failed reconnect attempt.
+  guardOpenedConnection(redis);
+  return { redis, owned: true };
+}
+
+/**
+ * What a connection this library opens for itself and keeps for long carries (one from a URL, a worker's own):
+ * its 'error' events heard (ioredis reconnects by itself and fails the commands it cannot send; unheard, each
+ * failed reconnect attempt is printed), commands a drop left unanswered failed rather than sent again
+ * (`failUnansweredOnDrop`), and a database Redis does not have refused (`refuseMissingDatabase`).
+ */
+export function guardOpenedConnection(redis: Redis): void {
   redis.on('error', () => {});
   failUnansweredOnDrop(redis);
   refuseMissingDatabase(redis);
-  return { redis, owned: true };
 }
 
 /**

@@ -3,13 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import { assertInteger, assertName } from './arguments.js';
-import {
-  closeRedis,
-  dropConnection,
-  failUnansweredOnDrop,
-  onConnectionClose,
-  refuseMissingDatabase,
-} from './connection.js';
+import { closeRedis, dropConnection, guardOpenedConnection, onConnectionClose } from './connection.js';
 import type {
   ConsumerWorkerEvents,
   DeliveryContext,
@@ -243,13 +237,11 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     connection.on('close', () => {
       this.#clientId = null;
     });
-    // ioredis reconnects by itself; the read loop reports failures through 'error' events.
-    connection.on('error', () => {});
-    // A blocked read cut by a drop fails rather than being sent again on the new connection, where it blocked
-    // ahead of the PEL drain a reconnect calls for, and of the CLIENT ID that `pause()` unblocks reads with (a
-    // pause then waited out the whole blockMs). What it may have delivered, the drain reads back.
-    failUnansweredOnDrop(connection);
-    refuseMissingDatabase(connection);
+    // The read loop reports failures through its own 'error' events. A blocked read cut by a drop fails rather
+    // than being sent again on the new connection, where it blocked ahead of the PEL drain a reconnect calls for,
+    // and of the CLIENT ID that `pause()` unblocks reads with (a pause then waited out the whole blockMs). What it
+    // may have delivered, the drain reads back.
+    guardOpenedConnection(connection);
     this.#connection = connection;
     this.#reader = this.#stream.withConnection(connection);
     // The loop catches its own failures; this is the last guard, so it never rejects unhandled.
