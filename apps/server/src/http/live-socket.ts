@@ -8,7 +8,7 @@ import type { Pipeline } from '../pipeline/pipeline.js';
 import { READ_ONLY_COMMANDS, refuseAtOnce, runCommand } from '../pipeline/run-command.js';
 import { type AccessOptions, originAllowed } from './access.js';
 import { ClientLimit, peerAddress } from './client-limit.js';
-import { errorReply } from './error-reply.js';
+import { errorReply, retryAfter } from './error-reply.js';
 import { parseCommand } from './parse-command.js';
 
 const REQUEST_ID_MAX = 64;
@@ -40,8 +40,8 @@ const REFUSAL_HEADER_CHARS = 300;
 /**
  * A refused upgrade (foreign origin, no token, too many sockets) reaches its client without a body: for an upgrade
  * request, @hono/node-server writes only the status line and headers. So the refusal's message goes in the
- * `X-Streamscope-Error` header too (printable ASCII, cut at REFUSAL_HEADER_CHARS), and a 429 says when to retry.
- * It goes first, before the token guard, so that its refusals are seen here.
+ * `X-Streamscope-Error` header too (printable ASCII, cut at REFUSAL_HEADER_CHARS). It goes first, before the token
+ * guard, so that its refusals are seen here.
  */
 export const upgradeRefusalsSay: MiddlewareHandler = async (c, next) => {
   await next();
@@ -57,7 +57,6 @@ export const upgradeRefusalsSay: MiddlewareHandler = async (c, next) => {
       message.replace(/[^\x20-\x7e]/g, '?').slice(0, REFUSAL_HEADER_CHARS),
     );
   }
-  if (c.res.status === 429) c.res.headers.set('retry-after', '1');
 };
 
 /** `GET /ws`: the live feed out, commands in. Every message gets an answer; none can break the socket. */
@@ -86,6 +85,7 @@ export function liveSocket(pipeline: Pipeline, hub: LiveHub, access: AccessOptio
           message: `${openSockets.held(address)} WebSockets from ${address} are open, the most one client may have; close one first`,
         },
         429,
+        retryAfter(429),
       );
     }
     connection.once('close', release);
