@@ -49,11 +49,11 @@ const SORTABLE: readonly FigureColumn<PendingColumn>[] = [
   },
 ];
 
-/** Rows drawn at most; the server caps rows per group too and says how many it left out. */
 /**
  * Rows on the page, the longest idle (or most delivered) first: the box shows about 11 at a time, and under load
  * nearly every row is a new entry at every tick, so 200 rebuilt about 2,000 layout objects four times a second (a
- * third of the page's work per tick at 5,000 events/s). Show narrows to a group or consumer to see others.
+ * third of the page's work per tick at 5,000 events/s). Show narrows to a group or consumer to see others. The
+ * server caps rows per group too and says how many it left out.
  */
 const ROWS_SHOWN = 50;
 const NO_ROWS: readonly PendingRowView[] = [];
@@ -62,8 +62,8 @@ const NO_GROUPS: readonly GroupView[] = [];
 /** XPENDING across groups, and XAUTOCLAIM of the idle ones into a chosen consumer. */
 export function PendingPanel() {
   const targetId = useId();
-  // Up to 200 rows, most of them new entries at every snapshot under load: while the table is out of view it
-  // keeps what it showed last instead of rebuilding them, and catches up when scrolled back.
+  // Up to ROWS_SHOWN rows, most of them new entries at every snapshot under load: while the table is out of view
+  // it keeps what it showed last instead of rebuilding them, and catches up when scrolled back.
   const [table, setTable] = useState<HTMLDivElement | null>(null);
   const { rows, at, omitted, claimMinIdleMs, groups } = useDashboardWhileVisible(
     table,
