@@ -46,8 +46,8 @@ const SOCKET_CLOSE_GRACE_MS = 500;
 /** How long a shutdown with Redis gone waits for workers still waiting on it; what they hold stays pending. */
 const WORKER_GRACE_MS = 1_000;
 
-/** How the log names what noticed Redis stop or start answering (see `LiveHubOptions.probe`). */
-const logPrefix: Record<RedisAsk, string> = { snapshot: 'snapshot', probe: 'redis' };
+/** How the log names what noticed Redis stop or start answering (see `LiveHubOptions.sample`). */
+const logPrefix: Record<RedisAsk, string> = { snapshot: 'snapshot', sample: 'redis' };
 
 /** Why Redis stopped answering, in the log's words: ioredis's own ("Reached the max retries per request limit…"). */
 function outageReason(error: unknown): string {
@@ -140,9 +140,10 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     hello,
     ...(options.snapshotIntervalMs ? { intervalMs: options.snapshotIntervalMs } : {}),
     ...(options.snapshotStallMs ? { stallMs: options.snapshotStallMs } : {}),
-    // While no page watches, a PING each tick stands in for the snapshot: an outage is logged whether or not a
-    // page is open (workers only note theirs in their status, and the producer is off unless started).
-    probe: () => snapshotRedis.ping(),
+    // While no page watches, a sample each tick stands in for the snapshot: the charts' history goes on for the
+    // next page to open, and an outage is logged whether or not a page is open (workers only note theirs in their
+    // status, and the producer is off unless started).
+    sample: () => snapshots.sample(),
     onError: (error, asked) =>
       log(`${logPrefix[asked]}: ${outageReason(error)}; said here again once it answers`),
     onRecovered: (outageMs, asked) =>

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Snapshot } from './server-messages.js';
+import type { GroupView, Snapshot } from './server-messages.js';
 
 /** How far back the charts look. */
 export const HISTORY_WINDOW_MS = 5 * 60_000;
@@ -39,8 +39,8 @@ export const historyPointSchema = z.object({
 export type HistoryPoint = z.infer<typeof historyPointSchema>;
 
 /**
- * The chart history the server kept while pages watched, sent right after `hello`: a page opened (or
- * reloaded) draws the last few minutes at once instead of starting from an empty chart.
+ * The chart history the server kept, sent right after `hello`: a page opened (or reloaded) draws the last few
+ * minutes at once instead of starting from an empty chart.
  */
 export const historySchema = z.object({
   type: z.literal('history'),
@@ -48,7 +48,21 @@ export const historySchema = z.object({
 });
 export type History = z.infer<typeof historySchema>;
 
-export function historyPoint(snapshot: Snapshot): HistoryPoint {
+/**
+ * What a history point is read from: a snapshot, or the lighter sample the server takes while no page watches
+ * (XINFO STREAM and GROUPS, without the consumers and pending rows a point has no use for).
+ */
+export interface HistorySource {
+  readonly at: Snapshot['at'];
+  readonly producedPerSec: Snapshot['producedPerSec'];
+  readonly stream: Pick<Snapshot['stream'], 'entriesAdded'>;
+  readonly groups: readonly Pick<
+    GroupView,
+    'name' | 'deliveredPerSec' | 'ackedPerSec' | 'pending' | 'lag' | 'entriesRead' | 'lastDeliveredId'
+  >[];
+}
+
+export function historyPoint(snapshot: HistorySource): HistoryPoint {
   const groups: Record<string, GroupSample> = {};
   for (const group of snapshot.groups) {
     groups[group.name] = {

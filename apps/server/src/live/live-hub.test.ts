@@ -1,4 +1,4 @@
-import type { Snapshot } from '@streamscope/protocol';
+import type { HistoryPoint, Snapshot } from '@streamscope/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type LiveClient, LiveHub, type LiveHubOptions, stalledReason } from './live-hub.js';
 import { TickBuffer } from './tick-buffer.js';
@@ -38,6 +38,9 @@ const hello = {
   deadLetterKey: 's:dlq',
   maxDeliveries: 5,
 } as const;
+
+/** A chart point of no activity, taken at `at`. */
+const quietPoint = (at: number): HistoryPoint => ({ at, producedPerSec: 0, entriesAdded: 0, groups: {} });
 
 /** What the hubs of the outage tests share: their errors and recoveries go to `logged` as `asked: what`. */
 function loggingTo(
@@ -87,21 +90,21 @@ describe('LiveHub cadence', () => {
     vi.useRealTimers();
   });
 
-  it('builds and pushes one snapshot every 250 ms', async () => {
+  it('builds a snapshot for a page as it arrives, then pushes one every 250 ms', async () => {
     const { hub, snapshots } = hubWithBuildsOf(5);
     await vi.advanceTimersByTimeAsync(2_000 + 5);
-    expect(snapshots().map((snapshot) => snapshot.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(snapshots().map((snapshot) => snapshot.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(snapshots().map((snapshot) => snapshot.at)).toEqual(
-      Array.from({ length: 8 }, (_, index) => 1_000_000 + (index + 1) * 250 + 5),
+      Array.from({ length: 9 }, (_, index) => 1_000_000 + index * 250 + 5),
     );
     await hub.stop();
   });
 
   it('skips the ticks that fall while a slow build runs, rather than queueing them', async () => {
     const { hub, snapshots } = hubWithBuildsOf(600);
-    // Builds start at ticks 250, 1000, 1750: each one runs over the two ticks after it.
-    await vi.advanceTimersByTimeAsync(2_400);
-    expect(snapshots().map((snapshot) => snapshot.at)).toEqual([1_000_850, 1_001_600, 1_002_350]);
+    // Builds start as the page arrives and at ticks 750, 1500: each one runs over the two ticks after it.
+    await vi.advanceTimersByTimeAsync(2_200);
+    expect(snapshots().map((snapshot) => snapshot.at)).toEqual([1_000_600, 1_001_350, 1_002_100]);
     await hub.stop();
   });
 });
@@ -138,10 +141,10 @@ describe('LiveHub health', () => {
       bufferedAmount: 0,
     });
     hub.start();
-    await vi.advanceTimersByTimeAsync(500 + 1_750);
-    expect(health).toEqual([]); // asked for at 500, unanswered for 1,750 ms
+    await vi.advanceTimersByTimeAsync(250 + 1_750);
+    expect(health).toEqual([]); // the first as the page arrived; the second asked for at 250, unanswered for 1,750 ms
     await vi.advanceTimersByTimeAsync(250);
-    expect(health).toEqual([{ type: 'health', failingSince: 1_000_500, reason: stalledReason(2_000) }]);
+    expect(health).toEqual([{ type: 'health', failingSince: 1_000_250, reason: stalledReason(2_000) }]);
     expect(health[0]?.reason).toMatch(/^Redis has not answered for over 2 s: /);
     await vi.advanceTimersByTimeAsync(5_000);
     expect(health).toHaveLength(1); // once per outage
@@ -153,9 +156,9 @@ describe('LiveHub health', () => {
     await hub.stop();
   });
 
-  it('with no page open, asks the probe instead, and logs an outage and its end once each', async () => {
+  it('with no page open, takes samples instead, and logs an outage and its end once each', async () => {
     let redisUp = true;
-    let probes = 0;
+    let samples = 0;
     let builds = 0;
     const logged: string[] = [];
     const hub = new LiveHub({
@@ -164,20 +167,21 @@ describe('LiveHub health', () => {
         if (!redisUp) throw new Error('Connection is closed.');
         return { ...emptySnapshot, seq: builds, at: Date.now() };
       },
-      probe: async () => {
-        probes += 1;
+      sample: async () => {
+        samples += 1;
         if (!redisUp) throw new Error('Connection is closed.');
+        return quietPoint(Date.now());
       },
       describeFailure: () => 'Redis is unavailable',
       ...loggingTo(logged),
     });
     hub.start();
     await vi.advanceTimersByTimeAsync(1_000);
-    expect([probes, builds]).toEqual([4, 0]);
+    expect([samples, builds]).toEqual([4, 0]);
     redisUp = false;
     await vi.advanceTimersByTimeAsync(5_000);
-    expect(logged).toEqual(['probe: Connection is closed.']);
-    // A page that opens meanwhile hears of the outage at once, and its snapshots take over from the probe.
+    expect(logged).toEqual(['sample: Connection is closed.']);
+    // A page that opens meanwhile hears of the outage at once, and its snapshots take over from the samples.
     const health: { failingSince: number | null }[] = [];
     const page: LiveClient = {
       send: (data) => {
@@ -193,29 +197,73 @@ describe('LiveHub health', () => {
     await vi.advanceTimersByTimeAsync(1_000);
     redisUp = true;
     await vi.advanceTimersByTimeAsync(250);
-    expect(logged).toEqual(['probe: Connection is closed.', 'probe: answers again after 6000 ms']);
+    expect(logged).toEqual(['sample: Connection is closed.', 'sample: answers again after 6000 ms']);
     await vi.advanceTimersByTimeAsync(1_000);
     expect(logged).toHaveLength(2);
-    expect(builds).toBe(1); // the page's own, on arrival, which failed as the probes did
+    expect(builds).toBe(1); // the page's own, on arrival, which failed as the samples did
     await hub.stop();
   });
 
-  it('with no page open, a probe that Redis leaves unanswered past stallMs is an outage too', async () => {
+  it('with no page open, a sample that Redis leaves unanswered past stallMs is an outage too', async () => {
     let answer: (() => void) | undefined;
     const logged: string[] = [];
     const hub = new LiveHub({
       buildSnapshot: async () => ({ ...emptySnapshot, seq: 1, at: Date.now() }),
-      probe: () => new Promise<void>((resolve) => (answer = resolve)),
+      sample: () => new Promise<HistoryPoint>((resolve) => (answer = () => resolve(quietPoint(Date.now())))),
       stallMs: 2_000,
       ...loggingTo(logged),
     });
     hub.start();
     await vi.advanceTimersByTimeAsync(250 + 2_000);
-    expect(logged).toEqual([`probe: ${stalledReason(2_000)}`]);
+    expect(logged).toEqual([`sample: ${stalledReason(2_000)}`]);
     await vi.advanceTimersByTimeAsync(3_000);
     answer?.();
     await vi.advanceTimersByTimeAsync(0);
-    expect(logged).toEqual([`probe: ${stalledReason(2_000)}`, 'probe: answers again after 5000 ms']);
+    expect(logged).toEqual([`sample: ${stalledReason(2_000)}`, 'sample: answers again after 5000 ms']);
+    await hub.stop();
+  });
+});
+
+describe('LiveHub history', () => {
+  beforeEach(() => vi.useFakeTimers({ now: 1_000_000 }));
+  afterEach(() => vi.useRealTimers());
+
+  it('keeps sampling while no page watches, and a page that opens gets those minutes, then a fresh snapshot', async () => {
+    let builds = 0;
+    const hub = new LiveHub({
+      buildSnapshot: async () => ({ ...emptySnapshot, seq: ++builds, at: Date.now() }),
+      sample: async () => quietPoint(Date.now()),
+      feed: new TickBuffer(500),
+      tailFeed: new TickBuffer(100),
+      hello,
+    });
+    const received = (into: { type: string; seq?: number; points?: HistoryPoint[] }[]): LiveClient => ({
+      send: (data) => into.push(JSON.parse(data)),
+      close: () => {},
+      bufferedAmount: 0,
+    });
+    hub.start();
+    const first: { type: string; seq?: number }[] = [];
+    const firstPage = received(first);
+    hub.add(firstPage);
+    await vi.advanceTimersByTimeAsync(1_000);
+    hub.remove(firstPage);
+    const watchedUntil = Date.now();
+    await vi.advanceTimersByTimeAsync(10_000);
+
+    const later: { type: string; seq?: number; points?: HistoryPoint[] }[] = [];
+    hub.add(received(later));
+    const points = later.find((message) => message.type === 'history')?.points ?? [];
+    // A point a second, with no gap over the ten seconds no page watched.
+    expect(points.map((point) => Math.floor(point.at / 1_000))).toEqual(
+      Array.from({ length: 12 }, (_, index) => 1_000 + index),
+    );
+    expect(points.at(-1)?.at).toBeGreaterThan(watchedUntil + 9_000);
+    // The snapshot the first page saw last is ten seconds older than that history: not sent, a new one is.
+    expect(later.map((message) => message.type)).toEqual(['hello', 'history']);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(later.at(-1)).toMatchObject({ type: 'snapshot', seq: builds });
+    expect(builds).toBeGreaterThan(Math.max(...first.map((message) => message.seq ?? 0)));
     await hub.stop();
   });
 });

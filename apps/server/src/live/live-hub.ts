@@ -34,18 +34,20 @@ export interface LiveHubOptions {
   /** A client with more than this unsent is too slow to keep: it is disconnected. */
   readonly hardBufferBytes?: number;
   /**
-   * Told once when snapshots start failing or stall (and the probe, while no page watches), with what was asked of
+   * Told once when snapshots start failing or stall (and samples, while no page watches), with what was asked of
    * Redis then: not again until they work again.
    */
   readonly onError?: (error: unknown, asked: RedisAsk) => void;
   /** Told once when they work again after that, with how long they had failed or stalled, and what answered. */
   readonly onRecovered?: (outageMs: number, asked: RedisAsk) => void;
   /**
-   * Asked of Redis each tick while no page watches, in place of a snapshot (a PING, say): snapshots are built only
-   * for pages, so an outage that began or ended with none open was told to no log. Its failures and stalls count as
-   * a snapshot's do, once per outage each way, and the first page to come hears of one still under way.
+   * Taken each tick while no page watches, in place of a snapshot: what the charts draw of the moment, kept in the
+   * history a page gets on opening, so its charts reach back over the minutes no page watched. It is how Redis is
+   * heard while none does, too: an outage that began or ended with no page open is told to the log all the same.
+   * Its failures and stalls count as a snapshot's do, once per outage each way, and the first page to come hears of
+   * one still under way.
    */
-  readonly probe?: () => Promise<unknown>;
+  readonly sample?: () => Promise<HistoryPoint>;
   /** Told when the first page connects (`true`) and when the last one leaves (`false`). */
   readonly onWatched?: (watched: boolean) => void;
   /** How a failed snapshot is explained to the pages (the API's wording); the error's text by default. */
@@ -58,8 +60,8 @@ export interface LiveHubOptions {
   readonly stallMs?: number;
 }
 
-/** What the hub was asking of Redis: a snapshot for the pages, or, while none watches, the probe. */
-export type RedisAsk = 'snapshot' | 'probe';
+/** What the hub was asking of Redis: a snapshot for the pages, or, while none watches, a sample. */
+export type RedisAsk = 'snapshot' | 'sample';
 
 /** What the pages are told while a snapshot waits on Redis past `stallMs`. */
 export function stalledReason(stallMs: number): string {
@@ -76,19 +78,19 @@ export const CLOSE_TOO_SLOW = 1013;
 export class LiveHub {
   readonly #clients = new Set<LiveClient>();
   readonly #options: Required<
-    Omit<LiveHubOptions, 'onError' | 'onRecovered' | 'probe' | 'describeFailure' | 'onWatched'>
+    Omit<LiveHubOptions, 'onError' | 'onRecovered' | 'sample' | 'describeFailure' | 'onWatched'>
   > &
-    Pick<LiveHubOptions, 'onError' | 'onRecovered' | 'probe' | 'describeFailure' | 'onWatched'>;
+    Pick<LiveHubOptions, 'onError' | 'onRecovered' | 'sample' | 'describeFailure' | 'onWatched'>;
   readonly #hello: string;
   #health: Health = { type: 'health', failingSince: null, reason: null };
   #timer: NodeJS.Timeout | undefined;
   #building: Promise<void> | undefined;
-  /** When the build (or probe) in flight was asked for, and which it is. */
+  /** When the build (or sample) in flight was asked for, and which it is. */
   #buildStartedAt = 0;
   #asking: RedisAsk = 'snapshot';
   #again = false;
   #latest: string | undefined;
-  /** The charts' last minutes, from the snapshots built while pages watched, for pages that open later. */
+  /** The charts' last minutes, from snapshots while pages watch and samples while none does, for pages that open. */
   #history: HistoryPoint[] = [];
 
   constructor(options: LiveHubOptions) {
@@ -133,11 +135,10 @@ export class LiveHub {
       client.send(JSON.stringify({ type: 'history', points: this.#history } satisfies History));
     }
     if (this.#latest) client.send(this.#latest);
-    if (this.#health.failingSince !== null) {
-      client.send(JSON.stringify(this.#health));
-      // Learned while no page was watching, it may be stale: a fresh attempt says which it is, at once.
-      this.refresh();
-    }
+    if (this.#health.failingSince !== null) client.send(JSON.stringify(this.#health));
+    // No picture yet, or none since a sample made the last one stale: one now, rather than at the next tick. An
+    // outage learned while no page watched may be over: a fresh attempt says which it is, at once.
+    if (this.#latest === undefined || this.#health.failingSince !== null) this.refresh();
   }
 
   remove(client: LiveClient): void {
@@ -190,12 +191,12 @@ export class LiveHub {
     }
   }
 
-  /** A snapshot for the pages, or while none watches, the probe (when there is one): one at a time either way. */
+  /** A snapshot for the pages, or while none watches, a sample (when there is a sampler): one at a time either way. */
   #askRedis(): void {
-    const asking: RedisAsk = this.#clients.size > 0 ? 'snapshot' : 'probe';
-    const { probe } = this.#options;
-    const ask = asking === 'snapshot' ? () => this.#publishSnapshot() : probe;
-    if (ask === undefined) return;
+    const asking: RedisAsk = this.#clients.size > 0 ? 'snapshot' : 'sample';
+    const { sample } = this.#options;
+    if (asking === 'sample' && sample === undefined) return;
+    const ask = asking === 'snapshot' ? () => this.#publishSnapshot() : () => this.#keepSample();
     this.#buildStartedAt = Date.now();
     this.#asking = asking;
     this.#building = ask()
@@ -220,6 +221,15 @@ export class LiveHub {
     this.#latest = JSON.stringify(snapshot);
     this.#history = appendHistory(this.#history, historyPoint(snapshot));
     this.#broadcast(this.#latest);
+  }
+
+  async #keepSample(): Promise<void> {
+    const point = await this.#options.sample?.();
+    if (point === undefined) return;
+    this.#history = appendHistory(this.#history, point);
+    // Older than the history now: a page that opens is sent a fresh snapshot, not this one (see `add`), whose point
+    // would come after newer ones and start its charts over.
+    this.#latest = undefined;
   }
 
   /**

@@ -1,6 +1,8 @@
 import {
   type ConsumerView,
   type GroupView,
+  type HistoryPoint,
+  historyPoint,
   LIMITS,
   type Snapshot,
   type WorkerView,
@@ -171,11 +173,7 @@ export class SnapshotBuilder {
       this.#pipeline.ownedGroups(),
     ]);
     const workers = pool.workers();
-    const { kept: groups, omitted: groupsOmitted } = chooseGroups(
-      allGroups,
-      LIMITS.snapshotGroups,
-      new Set(workers.map((worker) => worker.group)),
-    );
+    const { kept: groups, omitted: groupsOmitted } = this.#chooseGroups(allGroups);
     const perGroup = (
       await Promise.all(
         groups.map(async (group) => {
@@ -268,6 +266,39 @@ export class SnapshotBuilder {
       this.#trimLosses.growing(group, count, snapshot.at),
     );
     return snapshot;
+  }
+
+  /**
+   * What the charts draw of this moment, read while no page watches, in place of a snapshot: the history a page
+   * gets on opening then reaches back over the minutes before it too. XINFO STREAM and GROUPS and each group's
+   * backlog, of the groups a snapshot carries, with the same rates (the two share their samples); none of the
+   * consumers, pending rows, tail or dead letters a snapshot reads besides, which a chart has no use for.
+   */
+  async sample(): Promise<HistoryPoint> {
+    const reader = this.#reader;
+    const [info, allGroups] = await Promise.all([reader.infoStreamSummary(), reader.infoGroups()]);
+    const { kept: groups } = this.#chooseGroups(allGroups);
+    const backlogs = await Promise.all(groups.map((group) => this.#backlog.measure(reader, group, info)));
+    this.#backlog.keepOnly(groups.map((group) => group.name));
+    const at = Date.now();
+    const rates = this.#rates(at, info?.entriesAdded ?? null, groups);
+    return historyPoint({
+      at,
+      producedPerSec: rates.producedPerSec,
+      stream: { entriesAdded: info?.entriesAdded ?? null },
+      groups: groups.map((group, index) => ({
+        ...group,
+        deliveredPerSec: rates.groups.get(group.name)?.deliveredPerSec ?? 0,
+        ackedPerSec: rates.groups.get(group.name)?.ackedPerSec ?? 0,
+        lag: backlogs[index]?.lag ?? null,
+      })),
+    });
+  }
+
+  /** The groups a snapshot (or sample) carries: this process's own first (see `chooseGroups`). */
+  #chooseGroups(groups: readonly GroupInfo[]) {
+    const ours = new Set(this.#pipeline.pool.workers().map((worker) => worker.group));
+    return chooseGroups(groups, LIMITS.snapshotGroups, ours);
   }
 
   /**

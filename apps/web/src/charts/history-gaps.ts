@@ -6,7 +6,7 @@ export const GAP_MS = 3 * HISTORY_BUCKET_MS;
 
 /**
  * A chart's rows, one per history point, with an empty row (every value `null`) where seconds are missing: the
- * server keeps history only while some page watches, and none while it cannot read Redis. The lines break there,
+ * server keeps no history while it cannot read Redis, nor while it is down. The lines break there,
  * where recharts would otherwise join both sides with a straight line that reads as a steady ramp.
  */
 export function rowsWithGaps(
