@@ -13,7 +13,7 @@ export function ChartsPanel() {
     // The lines break where seconds are missing (see history-gaps): said once here, or a gap read as a fault.
     <Panel
       title="Charts"
-      subtitle={`last ${HISTORY_WINDOW_MS / 60_000} minutes; gaps where no page was open, or Redis was away`}
+      subtitle={`last ${HISTORY_WINDOW_MS / 60_000} minutes; gaps where Redis or the server was away`}
     >
       <div className="charts" ref={setCharts}>
         <ChartsElement value={charts}>
