@@ -179,7 +179,7 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }:
           </Stat>
           <Stat
             label="Duplicates"
-            hint="Redeliveries of entries this group had already processed, skipped by the once-per-ID guard"
+            hint="Redeliveries of entries this group had already processed, skipped by the once-per-ID guard: counted by this server since it started or the stream was reset, so it starts again at 0 with the server"
           >
             {formatCount(group.duplicates)}
           </Stat>
