@@ -43,3 +43,44 @@ it('claiming dropped entries one by one while events keep arriving loses none an
     expect(acks.map((event) => [event.consumer, event.deliveryCount])).toEqual([['worker-b', 2]]);
   }
 });
+
+it('refuses to claim into a paused consumer, by hand or by XAUTOCLAIM, and leaves the entries where they were', async () => {
+  const { pipeline } = test.server;
+  const { stream } = pipeline;
+  const workerA = pipeline.pool.get('notifications', 'worker-a');
+  const workerB = pipeline.pool.get('notifications', 'worker-b');
+  // Paused first, worker-b reads none of them: worker-a reads all, and drops two.
+  await runCommand(pipeline, { type: 'consumer.pause', group: 'notifications', name: 'worker-b' });
+  const processedBefore = workerB.status().processed;
+  workerA.crashNext(2);
+  await pipeline.produce(4);
+  await waitFor('worker-a to drop two', () => workerA.status().crashQueued === 0);
+  const idleAtA = () =>
+    stream.pendingDetail('notifications', { minIdleMs: 200, consumer: 'worker-a', count: 100 });
+  await waitFor('the dropped ones claimable', async () => (await idleAtA()).length === 2);
+  const [first] = await idleAtA();
+
+  const refusals = [
+    { type: 'pending.claim', group: 'notifications', id: first?.id ?? '', consumer: 'worker-b' },
+    { type: 'autoclaim', group: 'notifications', consumer: 'worker-b' },
+  ] as const;
+  for (const command of refusals) {
+    await expect(runCommand(pipeline, command)).rejects.toMatchObject({
+      code: 'conflict',
+      message:
+        'consumer notifications/worker-b is paused and takes on nothing, claims included: resume it first, or claim into another consumer',
+      fields: ['consumer'],
+    });
+  }
+  expect((await idleAtA()).map((row) => row.deliveries)).toEqual([1, 1]);
+  expect(workerB.status().processed).toBe(processedBefore);
+
+  // Resumed, it takes them.
+  await runCommand(pipeline, { type: 'consumer.resume', group: 'notifications', name: 'worker-b' });
+  const claimed = await runCommand(pipeline, {
+    type: 'autoclaim',
+    group: 'notifications',
+    consumer: 'worker-b',
+  });
+  expect(claimed).toMatchObject({ claimed: 2, processed: 2 });
+});

@@ -34,6 +34,18 @@ export function inHandHere(id: string, holder: string, minIdleMs: number, conseq
   );
 }
 
+/**
+ * A paused consumer takes on nothing more, claims included: its worker would handle and ack the entries claimed
+ * into it while it read nothing else, its card saying paused over a count of entries processed.
+ */
+export function pausedTarget(group: string, consumer: string): CommandError {
+  return new CommandError(
+    'conflict',
+    `consumer ${group}/${consumer} is paused and takes on nothing, claims included: resume it first, or claim into another consumer`,
+    { fields: ['consumer'] },
+  );
+}
+
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }

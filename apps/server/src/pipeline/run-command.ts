@@ -13,6 +13,7 @@ import { deadLettersWithinBudget, replayWithinBudget } from './answer-budget.js'
 import { assertRedisReady, CommandError, shuttingDown } from './command-error.js';
 import { findEntries } from './entry-search.js';
 import { claimPending } from './pending-claim.js';
+import { pausedTarget } from './pending-refusals.js';
 import type { Pipeline } from './pipeline.js';
 import { previewTrim } from './trim-preview.js';
 
@@ -66,6 +67,12 @@ export function runCommand<T extends CommandType>(
 
 function handlersFor(pipeline: Pipeline): Handlers {
   const { stream, pool, producer } = pipeline;
+  /** The consumer of this server to claim into, as long as it takes entries on (see `pausedTarget`). */
+  const claimTarget = async (group: string, consumer: string) => {
+    const worker = await pipeline.worker(group, consumer);
+    if (worker.status().paused) throw pausedTarget(group, consumer);
+    return worker;
+  };
   return {
     produce: async ({ count, eventType }) => {
       const ids = await pipeline.produce(count, eventType);
@@ -113,7 +120,7 @@ function handlersFor(pipeline: Pipeline): Handlers {
       return { group, name, crashQueued: worker.status().crashQueued };
     },
     autoclaim: async ({ group, consumer }) => {
-      const worker = await pipeline.worker(group, consumer);
+      const worker = await claimTarget(group, consumer);
       const { claimed, processed, deletedIds, deadLettered } = await worker.reapIdlePel();
       return {
         group,
@@ -161,7 +168,7 @@ function handlersFor(pipeline: Pipeline): Handlers {
     },
     'pending.deadletter': ({ group, id }) => pipeline.deadLetterPending(group, id),
     'pending.claim': async ({ group, id, consumer }) =>
-      claimPending(await pipeline.worker(group, consumer), id, stream.claimMinIdleMs),
+      claimPending(await claimTarget(group, consumer), id, stream.claimMinIdleMs),
     'dlq.purge': async ({ through }) => ({
       through,
       discarded: await pipeline.deadLetters.discardThrough(through),

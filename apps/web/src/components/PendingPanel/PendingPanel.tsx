@@ -33,6 +33,7 @@ import {
   optionsFromKeys,
   pickStillOffered,
   rowClaimTarget,
+  targetLabel,
   targetOptionKeys,
 } from './target-options';
 import { useClaimByHand } from './use-claim-by-hand';
@@ -170,7 +171,7 @@ export function PendingPanel() {
               {options.length === 0 ? <option value="">no consumer runs here</option> : null}
               {options.map((option) => (
                 <option key={option.value} value={option.value}>
-                  {option.value}
+                  {targetLabel(option)}
                 </option>
               ))}
             </select>

@@ -6,6 +6,7 @@ import {
   optionsFromKeys,
   pickStillOffered,
   rowClaimTarget,
+  targetLabel,
   targetOptionKeys,
   targetOptions,
 } from './target-options';
@@ -113,15 +114,34 @@ describe('autoclaim targets', () => {
     ]);
     const pick = (value: string) => options.find((option) => option.value === value) ?? null;
     const heldByA = { group: 'notifications', consumer: 'worker-a' };
-    expect(rowClaimTarget(options, pick('notifications/worker-d'), heldByA)).toEqual({
-      consumer: 'worker-d',
+    expect(rowClaimTarget(options, pick('notifications/worker-b'), heldByA)).toEqual({
+      consumer: 'worker-b',
     });
-    // The pick is of another group, or holds the entry: a healthy consumer of the row's group instead.
+    // A pick about to drop its deliveries is still the pick: crashing claimed entries is a thing to watch.
+    const heldByB = { group: 'notifications', consumer: 'worker-b' };
+    expect(rowClaimTarget(options, pick('notifications/worker-a'), heldByB)).toEqual({
+      consumer: 'worker-a',
+    });
+    // The pick is paused (the server refuses to claim into it), of another group, or holds the entry: a healthy
+    // consumer of the row's group instead.
+    expect(rowClaimTarget(options, pick('notifications/worker-d'), heldByA)).toEqual({
+      consumer: 'worker-b',
+    });
     expect(rowClaimTarget(options, pick('analytics/worker-c'), heldByA)).toEqual({ consumer: 'worker-b' });
     expect(rowClaimTarget(options, pick('notifications/worker-a'), heldByA)).toEqual({
       consumer: 'worker-b',
     });
     expect(rowClaimTarget(options, null, heldByA)).toEqual({ consumer: 'worker-b' });
+  });
+
+  it('labels a paused consumer so in the picker', () => {
+    const options = targetOptions([
+      group('notifications', [
+        consumer('worker-a', workerView()),
+        consumer('worker-b', workerView({ paused: true })),
+      ]),
+    ]);
+    expect(options.map(targetLabel)).toEqual(['notifications/worker-a', 'notifications/worker-b (paused)']);
   });
 
   it('says why a row has no one to claim it for: a group of one here, or peers that are not healthy', () => {
@@ -141,7 +161,7 @@ describe('autoclaim targets', () => {
     expect(rowClaimTarget(options, null, { group: 'analytics', consumer: 'worker-c' })).toEqual({
       none: 'No other consumer of analytics runs on this server to claim it for',
     });
-    // Its one peer here is paused (the other runs elsewhere): XAUTOCLAIM to selected still claims into a pick.
+    // Its one peer here is paused (the other runs elsewhere).
     expect(rowClaimTarget(options, null, { group: 'notifications', consumer: 'worker-a' })).toEqual({
       none: 'No healthy consumer of notifications here to claim it for: worker-b is paused',
     });

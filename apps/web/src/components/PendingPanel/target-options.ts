@@ -100,12 +100,17 @@ export function effectiveTarget(
   );
 }
 
+/** What the target picker shows of an option: a paused consumer says so, as the server refuses to claim into it. */
+export function targetLabel(option: TargetOption): string {
+  return option.condition === 'paused' ? `${option.value} (paused)` : option.value;
+}
+
 /** Whom a pending row's Claim button claims it for, or, when it has no one, why: said where the button would be. */
 export type RowClaim = { readonly consumer: string } | { readonly none: string };
 
 /**
  * Whom a pending row's Claim button claims it for: the target picked, when it is a consumer of the row's group other
- * than the one holding it; else a healthy such consumer. With neither, why not: no other consumer of the group runs
+ * than the one holding it and not paused; else a healthy such consumer. With neither, why not: no other consumer of the group runs
  * here (a group of one), or those that do are down, paused or crash-queued. The row's amber dot and To DLQ, and no
  * Claim, left the user to guess, while XAUTOCLAIM to selected claimed into the one consumer there was.
  */
@@ -115,7 +120,9 @@ export function rowClaimTarget(
   row: { group: string; consumer: string },
 ): RowClaim {
   const eligible = (option: TargetOption) => option.group === row.group && option.consumer !== row.consumer;
-  if (picked !== null && eligible(picked)) return { consumer: picked.consumer };
+  // A paused pick is passed over: the server refuses to claim into a consumer that takes on nothing.
+  if (picked !== null && eligible(picked) && picked.condition !== 'paused')
+    return { consumer: picked.consumer };
   const peers = options.filter(eligible);
   const healthy = peers.find(isHealthy);
   if (healthy !== undefined) return { consumer: healthy.consumer };
