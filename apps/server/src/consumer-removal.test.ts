@@ -69,6 +69,12 @@ it('removing a consumer that crashed elsewhere hands what it held to a worker he
       .filter((event) => event.group === 'billing')
       .map((event) => `${event.kind} ${event.consumer}`);
   await expect.poll(handled, { timeout: 10_000 }).toContain('acked pod-here');
+  // Its timeline says how it came to pod-here: handed over, then read from its own pending list.
+  expect(handled()).toEqual(['claimed pod-here', 'delivered pod-here', 'acked pod-here']);
+  expect(pipeline.history.of(ids[0] as string).find((event) => event.kind === 'claimed')).toMatchObject({
+    reason: 'handed over from crashed-pod, being removed',
+    deliveryCount: null,
+  });
   await expect
     .poll(async () => (await stream.infoGroups()).find((group) => group.name === 'billing'), {
       timeout: 10_000,
@@ -226,4 +232,26 @@ it('entries produced while a reset runs are either deleted with the old stream o
   for (const entry of entries) {
     expect(pipeline.history.of(entry.id).map((event) => event.kind)).toContain('produced');
   }
+});
+
+it('removing a consumer that holds nothing leaves its peers’ own pending entries where they were', async () => {
+  const { pipeline } = test.server;
+  const { stream } = pipeline;
+  await pipeline.addConsumer('notifications', 'holds-nothing');
+  await pipeline.pauseConsumer('notifications', 'holds-nothing');
+  // Both peers drop their next two: whichever takes over finds entries of its own pending, for an XAUTOCLAIM.
+  const peers = ['worker-a', 'worker-b'].map((name) => pipeline.pool.get('notifications', name));
+  for (const peer of peers) peer.crashNext(2);
+  while (peers.some((peer) => peer.status().crashQueued > 0)) await pipeline.produce(2);
+  const dropped = async () =>
+    (await stream.pendingDetail('notifications', { count: 100 })).map((row) => [row.id, row.deliveries]);
+  await expect.poll(async () => (await dropped()).length).toBe(4);
+  const before = await dropped();
+
+  const removal = await pipeline.removeConsumer('notifications', 'holds-nothing');
+  expect(removal).toMatchObject({ moved: 0, movedEntries: [] });
+  // Given nothing, the peer did not go through its own pending list: what it dropped waits as it was, delivered once.
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  expect(await dropped()).toEqual(before);
+  expect(before.every(([, deliveries]) => deliveries === 1)).toBe(true);
 });

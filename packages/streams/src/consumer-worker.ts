@@ -32,6 +32,12 @@ import { type RecentOutcome, WorkerReporter } from './worker-reporter.js';
 // Defined beside the ring that keeps them (`WorkerReporter`); public from here, as before.
 export type { RecentOutcome } from './worker-reporter.js';
 
+/**
+ * The `reason` of a `delivered` event read from the worker's own pending list (on start, after a reconnect, or once
+ * a handover gave it entries): a second delivery no claim explains, said where it came from.
+ */
+export const OWN_PEL_REASON = 'read again from its own pending list';
+
 export type WorkerState = 'new' | 'running' | 'closing' | 'closed';
 
 export interface WorkerStatus {
@@ -763,7 +769,13 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       // `>` reads are always first deliveries; other sources were looked up in XPENDING.
       const deliveryCount = counts ? (counts.get(entry.id) ?? null) : 1;
       const eventType = entry.fields.type;
-      this.#reporter.emit('delivered', entry.id, deliveryCount, eventType);
+      this.#reporter.emit(
+        'delivered',
+        entry.id,
+        deliveryCount,
+        eventType,
+        source === 'own-pel' ? OWN_PEL_REASON : null,
+      );
       const context: DeliveryContext = {
         streamKey: this.#stream.streamKey,
         group: this.group,

@@ -148,21 +148,22 @@ ${TRIMMED_LETTERS_PRELUDE}
 local group, from, to = ARGV[1], ARGV[2], ARGV[3]
 local rows = redis.call('XPENDING', stream, group, ARGV[4], '+', tonumber(ARGV[5]), from)
 -- unpack() only spreads as the last argument, so the XCLAIM is built whole, IDs then JUSTID.
-local claim, letters = { 'XCLAIM', stream, group, to, 0 }, {}
+local claim, letters, moved = { 'XCLAIM', stream, group, to, 0 }, {}, {}
 for _, row in ipairs(rows) do
   local id = row[1]
   if #redis.call('XRANGE', stream, id, id) == 1 then
     claim[#claim + 1] = id
+    moved[#moved + 1] = { id, row[4] }
   else
     letterTrimmed(id, group, from, row[4], ARGV[6])
     redis.call('XACK', stream, group, id)
     letters[#letters + 1] = { id, row[4] }
   end
 end
-local moved = 0
+-- Each one XPENDING listed and the stream still holds is claimed: nothing else runs in between.
 if #claim > 5 then
   claim[#claim + 1] = 'JUSTID'
-  moved = #redis.call(unpack(claim))
+  redis.call(unpack(claim))
 end
 local last = #rows > 0 and rows[#rows][1] or false
 return { moved, letters, last }

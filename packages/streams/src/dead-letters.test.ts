@@ -261,6 +261,10 @@ describe('dead-letter stream', () => {
     await stream.trimMinid(ids[4] as string, { approx: false });
     const handover = await deadLetters.handover('g', 'leaving', 'staying');
     expect(handover.moved).toBe(2);
+    expect(handover.movedEntries).toEqual([
+      { id: ids[4], deliveryCount: 1 },
+      { id: ids[5], deliveryCount: 1 },
+    ]);
     expect(handover.deleted).toBe(4);
     expect(handover.deadLettered?.map((letter) => letter.id)).toEqual(ids.slice(0, 4));
     const letters = await deadLetters.newest(10);
@@ -282,12 +286,18 @@ describe('dead-letter stream', () => {
     const last = '18446744073709551615-18446744073709551615';
     await redisSuite.redis.call('XADD', stream.streamKey, last, 'type', 'order.paid', 'ts_ms', '1');
     await stream.consume('g', 'leaving', 10, null);
+    const moved = [{ id: last, deliveryCount: 1 }];
     expect(await deadLetters.handover('g', 'leaving', 'staying')).toEqual({
       moved: 1,
+      movedEntries: moved,
       deleted: 0,
       deadLettered: [],
     });
-    expect(await stream.handoverPending('g', 'staying', 'leaving')).toEqual({ moved: 1, deleted: 0 });
+    expect(await stream.handoverPending('g', 'staying', 'leaving')).toEqual({
+      moved: 1,
+      movedEntries: moved,
+      deleted: 0,
+    });
     expect((await stream.pendingDetail('g')).map((row) => [row.id, row.consumer])).toEqual([
       [last, 'leaving'],
     ]);

@@ -578,7 +578,12 @@ describe('EventStream claiming', () => {
     await stream.consume('g', 'staying', 10, 10);
     const ids = (await stream.pendingDetail('g', { consumer: 'leaving', count: 1000 })).map((row) => row.id);
     await redisSuite.redis.call('XDEL', stream.streamKey, ids[5] ?? '');
-    expect(await stream.handoverPending('g', 'leaving', 'staying')).toEqual({ moved: 239, deleted: 1 });
+    const handover = await stream.handoverPending('g', 'leaving', 'staying');
+    expect(handover).toMatchObject({ moved: 239, deleted: 1 });
+    // Which ones, in ID order, each with the delivery count it had: the one deleted is not among them.
+    expect(handover.movedEntries).toEqual(
+      ids.filter((id) => id !== ids[5]).map((id) => ({ id, deliveryCount: 1 })),
+    );
     expect(await stream.pendingDetail('g', { consumer: 'leaving' })).toEqual([]);
     const rows = await stream.pendingDetail('g', { count: 1000 });
     expect(rows).toHaveLength(249);
@@ -598,7 +603,9 @@ describe('EventStream claiming', () => {
       return (call as (...a: unknown[]) => Promise<unknown>)(...args);
     });
     try {
-      expect(await stream.handoverPending('g', 'leaving', 'staying')).toEqual({ moved: 2, deleted: 1 });
+      const handover = await stream.handoverPending('g', 'leaving', 'staying');
+      expect(handover).toMatchObject({ moved: 2, deleted: 1 });
+      expect(handover.movedEntries.map((entry) => entry.id)).not.toContain(acked);
     } finally {
       acking.mockRestore();
     }

@@ -10,6 +10,7 @@ export { closeRedis, failUnansweredOnDrop, redisUrlDatabase, redisUrlProblem } f
 export {
   type ClaimEntryResult,
   ConsumerWorker,
+  OWN_PEL_REASON,
   type ReapResult,
   type RecentOutcome,
   type WorkerState,

@@ -4,14 +4,14 @@ import { redisCommand, StreamArgumentError } from './errors.js';
 import { parseIds } from './replies.js';
 import { isBeyondIdSpace, show } from './stream-ids.js';
 import { HANDOVER_WITH_LETTERS_COMMAND, libraryScript } from './stream-scripts.js';
-import type { HandoverResult, PendingEntry, TrimmedLetter } from './types.js';
+import type { HandoverResult, MovedEntry, PendingEntry, TrimmedLetter } from './types.js';
 
 const HANDOVER_PAGE = 100;
 const HANDOVER_OPTIONS = ['deadLetterKey'];
 
 /** What one page of a handover did, and the last pending ID it looked at (`null`: nothing left). */
 interface HandoverPage {
-  readonly moved: number;
+  readonly moved: readonly MovedEntry[];
   readonly deleted: number;
   readonly letters: readonly TrimmedLetter[];
   readonly last: string | null;
@@ -62,20 +62,21 @@ export class PendingHandover {
     const deadLetterKey = this.#deadLetterKey;
     const claimPage = (start: string) =>
       deadLetterKey === undefined ? this.#page(start) : this.#pageWithLetters(start, deadLetterKey);
-    let moved = 0;
+    const moved: MovedEntry[] = [];
     let deleted = 0;
     const deadLettered: TrimmedLetter[] = [];
     // Past the largest ID nothing can be pending, and Redis refuses `(` of it as a start rather than answer
     // empty: the handover ends there.
     for (let start = '-'; !isBeyondIdSpace(start, '+'); ) {
       const page = await claimPage(start);
-      moved += page.moved;
+      moved.push(...page.moved);
       deleted += page.deleted;
       deadLettered.push(...page.letters);
       if (page.last === null) break;
       start = `(${page.last}`;
     }
-    return deadLetterKey === undefined ? { moved, deleted } : { moved, deleted, deadLettered };
+    const result = { moved: moved.length, movedEntries: moved, deleted };
+    return deadLetterKey === undefined ? result : { ...result, deadLettered };
   }
 
   /** One page of a plain handover: XPENDING of `from`, then XCLAIM JUSTID (trimmed IDs are dropped). */
@@ -85,7 +86,7 @@ export class PendingHandover {
       count: HANDOVER_PAGE,
       consumer: this.#from,
     });
-    if (page.length === 0) return { moved: 0, deleted: 0, letters: [], last: null };
+    if (page.length === 0) return { moved: [], deleted: 0, letters: [], last: null };
     const ids = page.map((entry) => entry.id);
     const reply = await redisCommand('XCLAIM', () =>
       this.#stream.redis.call('XCLAIM', this.#stream.streamKey, this.#group, this.#to, 0, ...ids, 'JUSTID'),
@@ -95,7 +96,10 @@ export class PendingHandover {
     // XCLAIM leaves out an ID trimmed from the stream (dropping it from the PEL), and one acked since XPENDING
     // listed it: only the first kind was deleted, and only it is missing from the stream.
     const deleted = unclaimed.length === 0 ? 0 : await this.#countMissing(unclaimed);
-    return { moved: claimed.size, deleted, letters: [], last: ids[ids.length - 1] ?? null };
+    const moved = page
+      .filter((entry) => claimed.has(entry.id))
+      .map((entry) => ({ id: entry.id, deliveryCount: entry.deliveries }));
+    return { moved, deleted, letters: [], last: ids[ids.length - 1] ?? null };
   }
 
   /**
@@ -123,12 +127,17 @@ export class PendingHandover {
         String(HANDOVER_PAGE),
         String(Date.now()),
       ),
-    )) as [number, [string, number][], string | null];
+    )) as [[string, number][], [string, number][], string | null];
     const letters = written.map(([id, deliveryCount]) => ({
       id: String(id),
       consumer: this.#from,
       deliveryCount: Number(deliveryCount),
     }));
-    return { moved: Number(moved), deleted: letters.length, letters, last: last || null };
+    return {
+      moved: moved.map(([id, deliveryCount]) => ({ id: String(id), deliveryCount: Number(deliveryCount) })),
+      deleted: letters.length,
+      letters,
+      last: last || null,
+    };
   }
 }

@@ -188,12 +188,23 @@ export interface HandoverResult {
   /** Entries now owned by the receiving consumer. */
   readonly moved: number;
   /**
+   * Which they are, in ID order, each with its delivery count: a handover (XCLAIM JUSTID) does not count as a
+   * delivery, so it is the count the giving consumer had.
+   */
+  readonly movedEntries: readonly MovedEntry[];
+  /**
    * Entries that were pending but whose payload was trimmed. Without a dead-letter stream Redis drops them
    * from the PEL on claim; with one, they are in `deadLettered` too.
    */
   readonly deleted: number;
   /** The trimmed ones written to the dead-letter stream (reason `trimmed`) and acked, when it was given. */
   readonly deadLettered?: readonly TrimmedLetter[];
+}
+
+/** One entry a handover moved. */
+export interface MovedEntry {
+  readonly id: string;
+  readonly deliveryCount: number;
 }
 
 export interface StreamStats {

@@ -36,7 +36,11 @@ export function createMetrics(pipeline: Pipeline, buildSnapshot: () => Promise<S
     registers: [registry],
   });
   const acked = counter('streamscope_acked_total', 'Entries acked, per group.', byGroup);
-  const claimed = counter('streamscope_claimed_total', 'Entries taken over with XAUTOCLAIM.', byGroup);
+  const claimed = counter(
+    'streamscope_claimed_total',
+    "Entries taken over: by XAUTOCLAIM, a claim by hand, or a removed consumer's handover.",
+    byGroup,
+  );
   const deadLettered = counter('streamscope_dead_lettered_total', 'Entries moved to the DLQ.', byGroup);
   const duplicates = counter('streamscope_duplicates_total', 'Redeliveries already processed.', byGroup);
   const failed = counter('streamscope_failed_total', 'Handler failures.', byGroup);

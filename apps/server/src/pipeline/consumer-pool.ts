@@ -4,6 +4,7 @@ import {
   type DeadLetters,
   type EventStream,
   type HandoverResult,
+  type MovedEntry,
   type TrimmedLetter,
 } from '@streamscope/streams';
 import { CommandError, REDIS_UNAVAILABLE, shuttingDown } from './command-error.js';
@@ -11,6 +12,12 @@ import { consumerInRedis } from './consumer-activity.js';
 import { SerialRuns } from './serial-runs.js';
 
 type MakeWorker = (group: string, name: string) => ConsumerWorker;
+
+/**
+ * Told of each page of a removal's handover as it lands, before `to` drains what it took: the entries' timelines
+ * then say how they went from one consumer to the other, ahead of their delivery to the next.
+ */
+export type OnHandedOver = (group: string, from: string, to: string, moved: readonly MovedEntry[]) => void;
 
 /** How long a new worker's connection may take to come up before its add fails as Redis being unavailable. */
 const CONNECT_DEADLINE_MS = 5_000;
@@ -68,11 +75,18 @@ export class ConsumerPool {
 
   /** Where a handover puts entries trimmed while pending; without one Redis drops them on claim. */
   readonly #deadLetters: DeadLetters | null;
+  readonly #onHandedOver: OnHandedOver;
 
-  constructor(stream: EventStream, makeWorker: MakeWorker, deadLetters: DeadLetters | null = null) {
+  constructor(
+    stream: EventStream,
+    makeWorker: MakeWorker,
+    deadLetters: DeadLetters | null = null,
+    onHandedOver: OnHandedOver = () => {},
+  ) {
     this.#stream = stream;
     this.#makeWorker = makeWorker;
     this.#deadLetters = deadLetters;
+    this.#onHandedOver = onHandedOver;
   }
 
   /**
@@ -210,7 +224,7 @@ export class ConsumerPool {
 
   /** Moves everything `name` holds to `peer` and has the peer process it; XPENDING pages until none is left. */
   async #handOverAll(group: string, name: string, peer: ConsumerWorker): Promise<HandoverResult> {
-    let moved = 0;
+    const moved: MovedEntry[] = [];
     let deleted = 0;
     const deadLettered: TrimmedLetter[] = [];
     // A handover normally finishes in one pass.
@@ -219,17 +233,22 @@ export class ConsumerPool {
         const result = this.#deadLetters
           ? await this.#deadLetters.handover(group, name, peer.name)
           : await this.#stream.handoverPending(group, name, peer.name);
-        moved += result.moved;
+        this.#onHandedOver(group, name, peer.name, result.movedEntries);
+        moved.push(...result.movedEntries);
         deleted += result.deleted;
         deadLettered.push(...(result.deadLettered ?? []));
         const left = await this.#stream.pendingDetail(group, { consumer: name, count: 1 });
         if (left.length === 0) break;
       }
-    } finally {
-      // Whatever was moved before a failure is the peer's now: it processes it either way.
+    } catch (error) {
+      // Whatever was moved before a failure is the peer's now, a page whose answer was lost perhaps too: it looks.
       peer.requestPelDrain();
+      throw error;
     }
-    return { moved, deleted, deadLettered };
+    // Only when it has something to take: a drain also re-reads what the peer itself left pending (its crashes,
+    // there for an XAUTOCLAIM to show), which a removal that moved nothing had it handle, unasked.
+    if (moved.length > 0) peer.requestPelDrain();
+    return { moved: moved.length, movedEntries: moved, deleted, deadLettered };
   }
 
   get(group: string, name: string): ConsumerWorker {

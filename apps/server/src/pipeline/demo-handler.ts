@@ -3,6 +3,7 @@ import {
   compareEntryIds,
   type EntryHandler,
   type HandledAlready,
+  type MovedEntry,
   ProcessedIds,
   REQUEUED_FROM_FIELD,
   type StreamEntry,
@@ -147,6 +148,27 @@ export class DemoHandlers {
         deliveryCount: letter.deliveryCount,
         eventType: null,
         reason,
+        ts,
+      });
+    }
+  }
+
+  /**
+   * A removed consumer's entries handed to a peer (XCLAIM JUSTID, see `ConsumerPool.remove`): claimed by the peer,
+   * not delivered (the count stays the one the removed consumer had), so the step after, the peer's delivery,
+   * does not come out of nowhere in the timeline.
+   */
+  recordHandover(group: string, from: string, to: string, moved: readonly MovedEntry[]): void {
+    const ts = Date.now();
+    for (const { id } of moved) {
+      this.#record({
+        kind: 'claimed',
+        id,
+        group,
+        consumer: to,
+        deliveryCount: null,
+        eventType: null,
+        reason: `handed over from ${from}, being removed`,
         ts,
       });
     }

@@ -148,6 +148,7 @@ export class Pipeline {
       this.stream,
       (group, name) => this.#workers.make(group, name),
       this.deadLetters,
+      (group, from, to, moved) => this.#handlers.recordHandover(group, from, to, moved),
     );
     const onError = options.onBackgroundError ?? (() => {});
     this.producer = new ContinuousProducer(

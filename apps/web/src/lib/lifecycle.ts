@@ -33,7 +33,7 @@ export function describeEvent(event: LifecycleEventView): string {
     case 'produced':
       return `${event.eventType === null ? 'produced' : `produced as ${event.eventType}`}${reason}`;
     case 'delivered':
-      return `delivered to ${who}${attempt}`;
+      return `delivered to ${who}${attempt}${reason}`;
     case 'claimed':
       return `claimed by ${who}${attempt}${reason}`;
     case 'acked':
