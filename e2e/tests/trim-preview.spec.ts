@@ -13,3 +13,13 @@ test('the trim preview follows the stream as entries are produced, without an ed
   // Asked again by itself (at most once a second) once the snapshot shows the stream grew.
   await expect(preview).toContainText(/would remove 50 entries/);
 });
+
+test('a value the preview cannot take is named by its field, as the trim names it', async ({ dashboard }) => {
+  await expect(dashboard.connection).toHaveText('connected');
+  await dashboard.retention.getByLabel(/^MAXLEN/).fill('99999999999');
+  await expect(dashboard.retention.getByText('MAXLEN: must be at most 1000000000')).toBeVisible();
+  await dashboard.retention.getByLabel('Older than (ms)').fill('999999999999');
+  await expect(dashboard.retention.getByText('Older than (ms): must be at most 315360000000')).toBeVisible();
+  await dashboard.retention.getByLabel('Keep at most (ms)').fill('999999999999');
+  await expect(dashboard.retention.getByText('Keep at most (ms): must be at most 315360000000')).toBeVisible();
+});

@@ -43,10 +43,17 @@ const NOTHING_SENT: CommandState<never> = {
  * the control that caused it. `run` resolves with the result, or `null` when the command failed. `quiet` requests
  * (background previews) stay out of the "Last result" panel. A refused value is tied to its field too: give each
  * field `field(argument)` and the form's `ActionFeedback` `errorId` (see `FieldValidity`); the reason then names
- * the field by its label, whether the browser's own checks or the command's schema refused it.
+ * the field by its label, whether the browser's own checks or the command's schema refused it. A command sent from
+ * no form of its own (a preview of another form's value) names the fields it took them from with `labelOf`.
  */
-export function useCommand<T extends CommandType>({ quiet = false }: IssueOptions = {}) {
+export function useCommand<T extends CommandType>({
+  quiet = false,
+  labelOf,
+}: IssueOptions & { labelOf?: (argument: string) => string | null } = {}) {
   const [state, setState] = useState<CommandState<CommandResults[T]>>(NOTHING_SENT);
+  // Read when an answer comes, not when `run` was made: the field a value came from may change in between.
+  const labelOfRef = useRef(labelOf);
+  labelOfRef.current = labelOf;
   const errorId = useId();
   const latest = useRef<string | null>(null);
   // The element of the field giving each argument, and one stable ref callback per argument that keeps it here: a
@@ -85,7 +92,7 @@ export function useCommand<T extends CommandType>({ quiet = false }: IssueOption
           error instanceof CommandError && error.issues.length > 0
             ? issuesRefusal(error.issues, (argument) => {
                 const element = fieldElements.current.get(argument);
-                return element === undefined ? null : fieldLabel(element);
+                return element === undefined ? (labelOfRef.current?.(argument) ?? null) : fieldLabel(element);
               })
             : error instanceof Error
               ? error.message

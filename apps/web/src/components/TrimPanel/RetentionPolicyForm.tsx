@@ -5,7 +5,7 @@ import { parseNumberInput } from '../../lib/parse-number';
 import { useDashboard } from '../../store/store';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { NumberField } from '../NumberField/NumberField';
-import type { PreviewBasis } from './preview-plan';
+import { POLICY_LABEL, type PreviewBasis } from './preview-plan';
 
 interface RetentionPolicyFormProps {
   /** The age typed, in ms: the panel keeps it, as the preview reads it. */
@@ -35,7 +35,7 @@ export function RetentionPolicyForm({ value, onChange, confirm }: RetentionPolic
       <h3 className="section-title">Standing policy</h3>
       <div className="form-row">
         <NumberField
-          label="Keep at most (ms)"
+          label={POLICY_LABEL}
           min={1000}
           value={value}
           validity={policy.field('maxAgeMs')}

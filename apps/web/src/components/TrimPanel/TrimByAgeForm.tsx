@@ -1,6 +1,7 @@
 import { useCommand } from '../../hooks/use-command';
 import { formatCount } from '../../lib/format';
 import { parseNumberInput } from '../../lib/parse-number';
+import { AGE_LABEL } from './preview-plan';
 import { type TrimFieldProps, TrimForm } from './TrimForm';
 
 /** XTRIM MINID: removes the entries older than the age typed, by the time in their IDs. */
@@ -12,7 +13,7 @@ export function TrimByAgeForm(props: TrimFieldProps) {
       {...props}
       className="trim-age"
       basis="age"
-      label="Older than (ms)"
+      label={AGE_LABEL}
       validity={byAge.field('olderThanMs')}
       submitLabel="Trim by age"
       command={byAge}

@@ -4,6 +4,10 @@ import { parseNumberInput } from '../../lib/parse-number';
 
 /** What a preview is about: the MAXLEN trim, the trim by age, or the standing policy (by age, too). */
 export type PreviewBasis = 'maxlen' | 'age' | 'policy';
+
+/** The labels of the two fields that take an age: the trim's and the standing policy's. */
+export const AGE_LABEL = 'Older than (ms)';
+export const POLICY_LABEL = 'Keep at most (ms)';
 type PreviewCommand = Extract<CommandInput, { type: 'trim.preview' }>;
 
 export interface PlannedPreview {

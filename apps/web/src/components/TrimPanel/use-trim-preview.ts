@@ -5,7 +5,14 @@ import { type TrimPreview, trimPreviewInputs } from '../../lib/trim-preview';
 import { issueCommand } from '../../socket/socket-client';
 import { useDashboard } from '../../store/store';
 import { OneAtATime } from './one-at-a-time';
-import { isPreviewable, type PlannedPreview, type PreviewBasis, planPreview } from './preview-plan';
+import {
+  AGE_LABEL,
+  isPreviewable,
+  type PlannedPreview,
+  POLICY_LABEL,
+  type PreviewBasis,
+  planPreview,
+} from './preview-plan';
 
 /** How long typing must pause before the preview is asked for: one request per number, not per keystroke. */
 const PREVIEW_DEBOUNCE_MS = 300;
@@ -32,11 +39,21 @@ export function useTrimPreview(texts: Readonly<Record<PreviewBasis, string>>) {
   // The MAXLEN typed by now, for the preview asked for on connecting, which must not re-run per keystroke.
   const maxlenRef = useRef(texts.maxlen);
   maxlenRef.current = texts.maxlen;
-  // Previews run as the user types: kept out of "Last result", which is for what the user did.
-  const preview = useCommand<'trim.preview'>({ quiet: true });
-
   // The field edited last is the trim the Preview button asks about.
   const [basis, setBasis] = useState<PreviewBasis>('maxlen');
+  // Previews run as the user types: kept out of "Last result", which is for what the user did. A value refused is
+  // named by the field it was typed in, as the trim's own refusal names it, not by the command's argument.
+  const preview = useCommand<'trim.preview'>({
+    quiet: true,
+    labelOf: (argument) =>
+      argument === 'maxlen'
+        ? 'MAXLEN'
+        : argument === 'olderThanMs'
+          ? basis === 'policy'
+            ? POLICY_LABEL
+            : AGE_LABEL
+          : null,
+  });
   const [queued, setQueued] = useState<PlannedPreview | null>(null);
   // The last answer stays on screen while the next is on its way, so the line does not blink at every keystroke.
   const [shown, setShown] = useState<ShownPreview | null>(null);
