@@ -140,7 +140,18 @@ export function ProducePanel() {
             )}
           </span>
         </div>
-        <ActionFeedback error={start.error} at={start.answeredAt} errorId={start.errorId} />
+        {/* The state beside the buttons is the producer's now, whoever started it: this is what this form did, and
+            when, so a second Start at the same rate answers too. */}
+        <ActionFeedback error={start.error} at={start.answeredAt} errorId={start.errorId}>
+          {start.result === null ? null : start.result.running ? (
+            <>
+              Started at <strong>{formatCount(start.result.rate)}</strong>/s,{' '}
+              {start.result.eventType ?? RANDOM_EVENT_TYPE}
+            </>
+          ) : (
+            'Stopped'
+          )}
+        </ActionFeedback>
         {producer?.failing ? (
           <p className="producer-failing" role="status">
             <span aria-hidden="true">⚠ </span>
