@@ -21,5 +21,7 @@ test('a value the preview cannot take is named by its field, as the trim names i
   await dashboard.retention.getByLabel('Older than (ms)').fill('999999999999');
   await expect(dashboard.retention.getByText('Older than (ms): must be at most 315360000000')).toBeVisible();
   await dashboard.retention.getByLabel('Keep at most (ms)').fill('999999999999');
-  await expect(dashboard.retention.getByText('Keep at most (ms): must be at most 315360000000')).toBeVisible();
+  await expect(
+    dashboard.retention.getByText('Keep at most (ms): must be at most 315360000000'),
+  ).toBeVisible();
 });
