@@ -5,6 +5,11 @@ export function formatCount(value: number): string {
   return integer.format(value);
 }
 
+/** A count and its noun, the noun in the singular for one: "1 pending entry", "3 pending entries". */
+export function formatCountOf(value: number, one: string, many: string): string {
+  return `${integer.format(value)} ${value === 1 ? one : many}`;
+}
+
 export function formatRate(perSec: number): string {
   return `${perSec >= 100 ? integer.format(perSec) : decimal.format(perSec)}/s`;
 }

@@ -1,7 +1,7 @@
 import { type FormEvent, useRef, useState } from 'react';
 import { useCommand } from '../../hooks/use-command';
 import { oneFieldFor } from '../../lib/field-validity';
-import { formatCount } from '../../lib/format';
+import { formatCount, formatCountOf } from '../../lib/format';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { EntryId } from '../EntryId/EntryId';
 import { TextField } from '../TextField/TextField';
@@ -132,10 +132,7 @@ export function EntryLookup() {
  */
 function FoundSummary({ found }: { found: Found }) {
   const { matches, read, stoppedAt } = found;
-  const holding =
-    matches.length === 0
-      ? 'No entry'
-      : `${formatCount(matches.length)} ${matches.length === 1 ? 'entry' : 'entries'}`;
+  const holding = matches.length === 0 ? 'No entry' : formatCountOf(matches.length, 'entry', 'entries');
   return (
     <>
       {holding} with <span className="mono">{found.field}</span> = <span className="mono">{found.value}</span>

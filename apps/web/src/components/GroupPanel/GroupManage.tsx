@@ -2,7 +2,7 @@ import type { CommandResults, GroupView } from '@streamscope/protocol';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useCommand } from '../../hooks/use-command';
-import { formatCount, formatNullable } from '../../lib/format';
+import { formatCount, formatCountOf, formatNullable } from '../../lib/format';
 import { useDashboard } from '../../store/store';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { GroupPositionField } from './GroupPositionField';
@@ -185,7 +185,7 @@ export function GroupManage({ group, onDeleted }: GroupManageProps) {
                 : `Its ${here} consumers on this server stop first.`}{' '}
             {group.pending === 0
               ? 'It holds no pending entries.'
-              : `It holds ${formatCount(group.pending)} pending entries: those its consumers here have in hand they finish and ack as they stop; any others would be forgotten, never acked, and the delete is refused unless you forget them.`}
+              : `It holds ${formatCountOf(group.pending, 'pending entry', 'pending entries')}: those its consumers here have in hand they finish and ack as they stop; any others would be forgotten, never acked, and the delete is refused unless you forget them.`}
           </p>
           {group.pending === 0 ? null : (
             <div className="checkbox">

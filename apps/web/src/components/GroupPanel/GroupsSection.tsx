@@ -2,7 +2,7 @@ import type { CommandResults } from '@streamscope/protocol';
 import { useCallback, useMemo, useState } from 'react';
 import { useOnStreamReset } from '../../hooks/use-stream-reset';
 import { indexAlerts, NO_ALERTS } from '../../lib/alerts';
-import { formatCount } from '../../lib/format';
+import { formatCountOf } from '../../lib/format';
 import { useDashboard } from '../../store/store';
 import { GroupPanel } from './GroupPanel';
 import { NewGroupForm } from './NewGroupForm';
@@ -50,7 +50,7 @@ export function GroupsSection() {
             </>
           )}
           {deleted.pendingDiscarded === 0 ? null : (
-            <>; {formatCount(deleted.pendingDiscarded)} pending entries forgotten</>
+            <>; {formatCountOf(deleted.pendingDiscarded, 'pending entry', 'pending entries')} forgotten</>
           )}
         </OutcomeNote>
       )}

@@ -1,5 +1,5 @@
 import { groupPositionSchema, type NewestIds, pastNewestReason } from '@streamscope/protocol';
-import { formatCount } from '../../lib/format';
+import { formatCountOf } from '../../lib/format';
 import { compareStreamIds } from '../../lib/stream-ids';
 
 /** What the page knows of a group and its stream when a move of its cursor is asked about. */
@@ -13,7 +13,7 @@ export interface MoveFigures {
   streamLength: number;
 }
 
-const entries = (count: number) => `${formatCount(count)} ${count === 1 ? 'entry' : 'entries'}`;
+const entries = (count: number) => formatCountOf(count, 'entry', 'entries');
 
 /**
  * The position a cursor move would send, in the form the server takes it (`$`, or an ID without leading zeros),
