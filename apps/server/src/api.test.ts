@@ -259,6 +259,18 @@ describe('JSON API: bad input changes nothing and says what was wrong', () => {
       { type: 'entry.history', id: '99999999999999999999-0' },
       /id: has a part over 18446744073709551615/,
     ],
+    [
+      'the timeline of 0-0',
+      '/api/commands',
+      { type: 'entry.history', id: '0-0' },
+      /id: 0-0 is no entry's ID: Redis appends none at it/,
+    ],
+    [
+      'the timeline of 00-000',
+      '/api/commands',
+      { type: 'entry.history', id: '00-000' },
+      /id: 0-0 is no entry's ID/,
+    ],
     ['an empty event type', '/api/produce', { count: 1, eventType: '' }, /eventType: must not be empty$/],
     [
       'both minId and age',

@@ -239,7 +239,11 @@ export const commandSchema = z.discriminatedUnion('type', [
       1,
     { message: 'give exactly one of maxlen, minId or olderThanMs' },
   ),
-  command({ type: z.literal('entry.history'), id: entryIdSchema }),
+  command({
+    type: z.literal('entry.history'),
+    // Redis appends no entry at 0-0 (XADD refuses it): its timeline said "no longer in the stream".
+    id: entryIdSchema.refine((id) => id !== '0-0', "0-0 is no entry's ID: Redis appends none at it"),
+  }),
   /**
    * The entries holding `value` in field `field`, newest first (`EventStream.findByField`); `before` searches on
    * from a previous answer's `stoppedAt`.
