@@ -88,15 +88,20 @@ export function useCommand<T extends CommandType>({
           setState({ ...NOTHING_SENT, requestId, result, answeredAt: Date.now() });
         return result;
       } catch (error) {
+        const labelOf = (argument: string) => {
+          const element = fieldElements.current.get(argument);
+          return element === undefined ? (labelOfRef.current?.(argument) ?? null) : fieldLabel(element);
+        };
+        const [refusedField] = error instanceof CommandError ? error.fields : [];
         const message =
           error instanceof CommandError && error.issues.length > 0
-            ? issuesRefusal(error.issues, (argument) => {
-                const element = fieldElements.current.get(argument);
-                return element === undefined ? (labelOfRef.current?.(argument) ?? null) : fieldLabel(element);
-              })
-            : error instanceof Error
-              ? error.message
-              : String(error);
+            ? issuesRefusal(error.issues, labelOf)
+            : // A value the server refused beyond its schema (a cursor past the newest ID): named by its field too.
+              error instanceof CommandError && error.code === 'bad_request' && refusedField !== undefined
+              ? formRefusal(labelOf(refusedField), error.message)
+              : error instanceof Error
+                ? error.message
+                : String(error);
         const errorCode = error instanceof CommandError ? error.code : null;
         const invalid = error instanceof CommandError ? error.fields : [];
         if (latest.current === requestId)
