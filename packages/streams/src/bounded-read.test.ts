@@ -72,6 +72,26 @@ describe('EventStream.tailBounded', () => {
     expect(many?.cut).toEqual({ fields: 400, values: 0 });
   });
 
+  it('counts a name and its value cut as two, and leaves out, counted, a name that cut shares with another', async () => {
+    const { stream, redis } = setUp();
+    const long = (prefix: string) => `${prefix}${'x'.repeat(1_000)}`;
+    const bothId = await redis.xadd(stream.streamKey, '*', long('name-'), long('value-'));
+    // Cut at 1,000 characters, both names read "order_id_xxx…": one key, where the later overwrote the first unsaid.
+    const sharedId = await redis.xadd(
+      stream.streamKey,
+      '*',
+      long('order_id_'),
+      'a',
+      `${long('order_id_')}2`,
+      'b',
+    );
+    const { entries } = await stream.tailBounded(10, BOUNDS);
+    const byId = new Map(entries.map((entry) => [entry.id, entry]));
+    expect(byId.get(bothId)?.cut).toEqual({ fields: 0, values: 2 });
+    expect(byId.get(sharedId)?.fields).toEqual({ [firstChars(long('order_id_'))]: 'a' });
+    expect(byId.get(sharedId)?.cut).toEqual({ fields: 1, values: 1 });
+  });
+
   it('cuts by characters, never inside one, as the same cut of the decoded text would', async () => {
     const { stream, redis } = setUp();
     const texts = [

@@ -131,14 +131,22 @@ export function rowFields(
 ): { fields: Record<string, string>; cut?: EntryCut } {
   const fields: Record<string, string> = {};
   let values = 0;
+  let leftOut = row.left;
   const { flat, shortened } = row;
   for (let at = 0; at + 1 < flat.length; at += 2) {
     const [name = '', value = ''] = [flat[at], flat[at + 1]];
     const shownName = cutText(name, chars, shortened.has(at + 1));
     const shownValue = cutText(value, chars, shortened.has(at + 2));
-    if (shownName !== name || shownValue !== value) values += 1;
+    // Two long names cut to the same first characters would share one key, the later overwriting the earlier
+    // unsaid: the later is left out, and counted so.
+    if (shownName !== name && Object.hasOwn(fields, shownName)) {
+      leftOut += 1;
+      continue;
+    }
+    // Each name and each value cut counts, as `EntryCut` says.
+    values += Number(shownName !== name) + Number(shownValue !== value);
     // A name given twice keeps its last value, as an entry read whole does.
     setField(fields, shownName, shownValue);
   }
-  return row.left + values === 0 ? { fields } : { fields, cut: { fields: row.left, values } };
+  return leftOut + values === 0 ? { fields } : { fields, cut: { fields: leftOut, values } };
 }
