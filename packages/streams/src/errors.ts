@@ -65,15 +65,19 @@ export class RequeueStoppedError extends StreamError {
 
 /**
  * `produceBatch` failed part-way: the chunks (of 250 events) that answered were appended, and `ids` are theirs, in
- * input order, counted as produced; of the others, one cut off by a lost connection may have been appended
- * unanswered, and one a script error stopped may have appended part of itself. `cause` is the failure.
+ * input order, counted as produced. Of the others, those a lost connection left unanswered may have been appended
+ * all the same, any number of them: the chunks go out pipelined, so several are in Redis's hands at once (four, a
+ * thousand events, were seen to land unanswered). One a script error stopped may have appended part of itself.
+ * `cause` is the failure.
  */
 export class ProduceStoppedError extends StreamError {
   /** The IDs of the events appended, in input order. */
   readonly ids: readonly string[];
   /**
    * Per event of the batch, in input order, its ID, or `null` where its chunk did not answer: what to send again
-   * (knowing that an unanswered chunk may have gone in) without appending twice what did.
+   * without appending twice what surely went in. Unanswered chunks may have gone in too: on a stream only this
+   * producer appends to, a replay after the last ID landed shows which did; elsewhere, make the events' handling
+   * idempotent (the worker's `handledAlready`) or their payload carry an ID of its own to tell a second copy.
    */
   readonly landed: readonly (string | null)[];
 

@@ -47,7 +47,7 @@ export interface PartitionedId {
 /**
  * `PartitionedStream.produceBatch` failed in some partitions: the events that went in elsewhere (or in the chunks
  * of a failed partition's batch that answered) are in `landed`, each in its event's place, and counted as produced;
- * `null` marks one to send again, knowing that an unanswered one may have gone in (see `ProduceStoppedError`).
+ * `null` marks one to send again, knowing that unanswered ones may have gone in (see `ProduceStoppedError`).
  * `failures` names each partition that failed and why; `cause` is the first of them.
  */
 export class PartitionedProduceError extends StreamError {
