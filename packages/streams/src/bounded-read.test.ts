@@ -86,7 +86,7 @@ describe('EventStream.tailBounded', () => {
       'b',
     );
     const { entries } = await stream.tailBounded(10, BOUNDS);
-    const byId = new Map(entries.map((entry) => [entry.id, entry]));
+    const byId = new Map<string | null, (typeof entries)[number]>(entries.map((entry) => [entry.id, entry]));
     expect(byId.get(bothId)?.cut).toEqual({ fields: 0, values: 2 });
     expect(byId.get(sharedId)?.fields).toEqual({ [firstChars(long('order_id_'))]: 'a' });
     expect(byId.get(sharedId)?.cut).toEqual({ fields: 1, values: 1 });
