@@ -16,6 +16,11 @@ test('the trim preview follows the stream as entries are produced, without an ed
 
 test('a value the preview cannot take is named by its field, as the trim names it', async ({ dashboard }) => {
   await expect(dashboard.connection).toHaveText('connected');
+  // Not a number a trim takes: the preview says it has none, rather than vanish.
+  await dashboard.retention.getByLabel(/^MAXLEN/).fill('-1');
+  await expect(
+    dashboard.retention.getByText('No preview: it takes a whole number, 0 or more.'),
+  ).toBeVisible();
   await dashboard.retention.getByLabel(/^MAXLEN/).fill('99999999999');
   await expect(dashboard.retention.getByText('MAXLEN: must be at most 1000000000')).toBeVisible();
   await dashboard.retention.getByLabel('Older than (ms)').fill('999999999999');

@@ -14,6 +14,8 @@ interface LossPreviewProps {
   error: string | null;
   /** The last answer, kept on screen while the next is on its way. */
   shown: ShownPreview | null;
+  /** Whether the field asked about holds a number a preview can take: else it says so, where the answer was. */
+  previewable: boolean;
   onPreviewNow: () => void;
 }
 
@@ -21,7 +23,15 @@ interface LossPreviewProps {
  * What a trim would take from each group, before it goes: the Preview button and the last answer, marked when it
  * would take entries a group has not finished with, and stamped with when it was true.
  */
-export function LossPreview({ basis, exact, pending, error, shown, onPreviewNow }: LossPreviewProps) {
+export function LossPreview({
+  basis,
+  exact,
+  pending,
+  error,
+  shown,
+  previewable,
+  onPreviewNow,
+}: LossPreviewProps) {
   const summary = shown === null ? null : summariseTrimPreview(shown.preview);
   return (
     <div className="trim-preview" aria-busy={pending}>
@@ -35,6 +45,9 @@ export function LossPreview({ basis, exact, pending, error, shown, onPreviewNow 
       </div>
       {error !== null ? (
         <ActionFeedback error={error} />
+      ) : !previewable ? (
+        // The answer went as the number did: a line that vanished as "-1" was typed said nothing of why.
+        <p className="trim-preview-result muted">No preview: it takes a whole number, 0 or more.</p>
       ) : summary === null || shown === null ? null : (
         <p
           className={`trim-preview-result${summary.unsafe ? ' is-unsafe' : ''}`}

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Panel } from '../Panel/Panel';
 import { ExactTrimToggle } from './ExactTrimToggle';
 import { LossPreview } from './LossPreview';
-import type { PreviewBasis } from './preview-plan';
+import { isPreviewable, type PreviewBasis } from './preview-plan';
 import { RetentionPolicyForm } from './RetentionPolicyForm';
 import { TrimByAgeForm } from './TrimByAgeForm';
 import { TrimByLengthForm } from './TrimByLengthForm';
@@ -22,7 +22,8 @@ export function TrimPanel() {
   const [olderThanMs, setOlderThanMs] = useState('60000');
   const [keepMs, setKeepMs] = useState('60000');
   const [exact, setExact] = useState(false);
-  const preview = useTrimPreview({ maxlen, age: olderThanMs, policy: keepMs });
+  const texts = { maxlen, age: olderThanMs, policy: keepMs };
+  const preview = useTrimPreview(texts);
   const confirm = useTrimConfirm(exact);
   // Both trims ask before they go, and take the preview on screen away once they have.
   const trimChecks = { exact, confirm, onTrimmed: preview.forget };
@@ -42,6 +43,7 @@ export function TrimPanel() {
         pending={preview.pending}
         error={preview.error}
         shown={preview.shown}
+        previewable={isPreviewable(texts[preview.basis])}
         onPreviewNow={preview.previewNow}
       />
       <RetentionPolicyForm value={keepMs} onChange={edited('policy', setKeepMs)} confirm={confirm} />
