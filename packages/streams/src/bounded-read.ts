@@ -129,23 +129,42 @@ export function rowFields(
   row: BoundedRow,
   chars: number,
 ): { fields: Record<string, string>; cut?: EntryCut } {
-  const fields: Record<string, string> = {};
-  let values = 0;
-  let leftOut = row.left;
   const { flat, shortened } = row;
+  const pairs: CutPair[] = [];
   for (let at = 0; at + 1 < flat.length; at += 2) {
     const [name = '', value = ''] = [flat[at], flat[at + 1]];
-    const shownName = cutText(name, chars, shortened.has(at + 1));
-    const shownValue = cutText(value, chars, shortened.has(at + 2));
-    // Two long names cut to the same first characters would share one key, the later overwriting the earlier
-    // unsaid: the later is left out, and counted so.
+    pairs.push([
+      name,
+      cutText(name, chars, shortened.has(at + 1)),
+      value,
+      cutText(value, chars, shortened.has(at + 2)),
+    ]);
+  }
+  return collectCutFields(pairs, row.left);
+}
+
+/** One field as read, and as shown: `[name, shownName, value, shownValue]`. */
+export type CutPair = readonly [name: string, shownName: string, value: string, shownValue: string];
+
+/**
+ * Fields cut to some bounds, as a record, and what was left out: `left` fields not read, and of those read, each
+ * name and each value cut (`values`). Two long names cut to the same first characters would share one key, the
+ * later overwriting the earlier unsaid: the later is left out, counted in `fields`. A name given twice whole keeps
+ * its last value, as an entry read whole does.
+ */
+export function collectCutFields(
+  pairs: Iterable<CutPair>,
+  left: number,
+): { fields: Record<string, string>; cut?: EntryCut } {
+  const fields: Record<string, string> = {};
+  let values = 0;
+  let leftOut = left;
+  for (const [name, shownName, value, shownValue] of pairs) {
     if (shownName !== name && Object.hasOwn(fields, shownName)) {
       leftOut += 1;
       continue;
     }
-    // Each name and each value cut counts, as `EntryCut` says.
     values += Number(shownName !== name) + Number(shownValue !== value);
-    // A name given twice keeps its last value, as an entry read whole does.
     setField(fields, shownName, shownValue);
   }
   return leftOut + values === 0 ? { fields } : { fields, cut: { fields: leftOut, values } };

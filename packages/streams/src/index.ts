@@ -2,6 +2,8 @@ export { likelyMeant } from './arguments.js';
 export {
   type BoundedEntry,
   type BoundedRead,
+  type CutPair,
+  collectCutFields,
   cutText,
   type EntryBounds,
   type EntryCut,

@@ -1,5 +1,5 @@
 import type { EntryView } from '@streamscope/protocol';
-import { cutText, type EntryBounds } from '@streamscope/streams';
+import { type CutPair, collectCutFields, cutText, type EntryBounds } from '@streamscope/streams';
 
 /**
  * What the dashboard is sent of one entry, at most: the first 100 fields, each name and value cut at 1,000
@@ -27,25 +27,14 @@ export interface BoundedFields {
   readonly cut?: { readonly fields: number; readonly values: number };
 }
 
+/** Counted as the library's bounded reads count theirs (`collectCutFields`), so the two agree. */
 export function boundedFields(fields: Readonly<Record<string, string>>): BoundedFields {
   const names = Object.keys(fields);
-  const bounded: Record<string, string> = {};
-  let values = 0;
-  for (const name of names.slice(0, VIEW_FIELDS_MAX)) {
+  const pairs = names.slice(0, VIEW_FIELDS_MAX).map((name): CutPair => {
     const value = fields[name] ?? '';
-    const shownName = boundedText(name);
-    const shownValue = boundedText(value);
-    if (shownName !== name || shownValue !== value) values += 1;
-    // An own property, whatever the name (`__proto__` included), as the library reads it.
-    Object.defineProperty(bounded, shownName, {
-      value: shownValue,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  }
-  const left = Math.max(0, names.length - VIEW_FIELDS_MAX);
-  return left + values === 0 ? { fields: bounded } : { fields: bounded, cut: { fields: left, values } };
+    return [name, boundedText(name), value, boundedText(value)];
+  });
+  return collectCutFields(pairs, Math.max(0, names.length - VIEW_FIELDS_MAX));
 }
 
 /** An entry as the dashboard is sent it (see {@link boundedFields}). */
