@@ -249,3 +249,89 @@ describe('reference demo routes: bodies as the reference reads them', () => {
     });
   });
 });
+
+describe('reference demo routes: fields they do not take', () => {
+  const state = async () => json(await test.server.app.request('/state'));
+  const cases: [string, string, string | Record<string, string>, RegExp][] = [
+    [
+      'the JSON API’s eventType on /produce',
+      '/produce',
+      '{"count":3,"eventType":"order.paid"}',
+      /^\/produce takes no field "eventType": it takes count, type$/,
+    ],
+    ['a misspelt type', '/produce', { count: '3', evenType: 'order.paid' }, /no field "evenType"/],
+    [
+      'a misspelt count on /crash',
+      '/crash',
+      { group: 'notifications', name: 'worker-a', cuont: '500' },
+      /^\/crash takes no field "cuont": it takes group, name, count$/,
+    ],
+    [
+      'approx on /trim',
+      '/trim',
+      { maxlen: '100000', approx: 'false' },
+      /^\/trim takes no field "approx": it takes maxlen$/,
+    ],
+    ['anything on /reset', '/reset', { x: '1' }, /^\/reset takes no field "x": it takes none$/],
+    [
+      'a field named as an object’s own method',
+      '/produce',
+      { count: '1', toString: '1' },
+      /no field "toString"/,
+    ],
+    ['__proto__', '/produce', '__proto__=1&count=1', /no field "__proto__"/],
+  ];
+  it.each(cases)('refuse %s with 400 naming it, and change nothing', async (_label, path, body, message) => {
+    const before = await state();
+    const response = await test.server.app.request(path, {
+      method: 'POST',
+      body: typeof body === 'string' ? body : new URLSearchParams(body),
+      ...(typeof body === 'string' && body.startsWith('{')
+        ? { headers: { 'content-type': 'application/json' } }
+        : {}),
+    });
+    expect(response.status).toBe(400);
+    expect((await json(response)).error).toMatch(message);
+    const after = await state();
+    expect(after.stream.length).toBe(before.stream.length);
+    expect(after.stats.produced_total).toBe(before.stats.produced_total);
+  });
+
+  it('refuse a replay query parameter they do not take, __proto__ too, here and on the JSON API', async () => {
+    const reference = await test.server.app.request('/replay?limit=5');
+    expect(reference.status).toBe(400);
+    expect((await json(reference)).error).toMatch(
+      /^\/replay takes no field "limit": it takes start, end, count$/,
+    );
+    const api = await test.server.app.request('/api/replay?__proto__=1');
+    expect(api.status).toBe(400);
+    expect((await json(api)).message).toMatch(/unknown argument "__proto__"/);
+  });
+});
+
+describe('reference demo routes: GET /state of another client’s large entries', () => {
+  type Recent = { type: string; fields: Record<string, string>; cut?: unknown };
+  /** Every consumer's recent entries, whichever consumer of whichever group read them. */
+  const allRecent = (state: { groups: { consumers_detail: { recent: Recent[] }[] }[] }) =>
+    state.groups.flatMap((group) => group.consumers_detail.flatMap((consumer) => consumer.recent));
+
+  it('sends each worker’s recent entries bounded, as the snapshot sends entries, saying what was cut', async () => {
+    const { pipeline } = test.server;
+    const huge = 'x'.repeat(500_000);
+    await pipeline.stream.redis.call('XADD', pipeline.stream.streamKey, '*', 'type', 'big', 'payload', huge);
+    // Read by a consumer of each group.
+    await expect
+      .poll(async () =>
+        allRecent(await json(await test.server.app.request('/state'))).filter(
+          (entry) => entry.type === 'big',
+        ),
+      )
+      .toHaveLength(2);
+    const response = await test.server.app.request('/state');
+    expect((await response.clone().text()).length).toBeLessThan(100_000);
+    for (const big of allRecent(await json(response)).filter((entry) => entry.type === 'big')) {
+      expect(big.fields).toEqual({ type: 'big', payload: `${'x'.repeat(1_000)}…` });
+      expect(big.cut).toEqual({ fields: 0, values: 1 });
+    }
+  });
+});

@@ -120,7 +120,8 @@ export function parseJson(text: string): unknown {
  */
 export function queryOnce(c: Context): Record<string, string> {
   assertUtf8Form(new URL(c.req.url).search.slice(1), 'query parameter');
-  const query: Record<string, string> = {};
+  // No prototype: a parameter named __proto__ set the prototype and vanished, where any other unknown one is refused.
+  const query: Record<string, string> = Object.create(null);
   for (const [name, values] of Object.entries(c.req.queries())) {
     if (values.length > 1) throw givenTwice('query parameter', name, values.length);
     query[name] = values[0] ?? '';

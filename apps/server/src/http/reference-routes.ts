@@ -1,7 +1,7 @@
 import { type Command, LIMITS, type Snapshot } from '@streamscope/protocol';
 import type { RecentOutcome } from '@streamscope/streams';
 import { type Context, Hono } from 'hono';
-import { boundedText } from '../live/bounded-view.js';
+import { boundedFields, boundedText, boundedType } from '../live/bounded-view.js';
 import { assertRedisReady, CommandError } from '../pipeline/command-error.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import { READ_ONLY_COMMANDS, runCommand } from '../pipeline/run-command.js';
@@ -58,7 +58,7 @@ export function referenceRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps, 
   ref.get('/state', async (c) => c.json(referenceState(await limit.run(c, buildSnapshot), pipeline)));
 
   ref.get('/replay', async (c) => {
-    const query = queryWithNumbers(asTheReferenceReads(queryOnce(c)), ['count']);
+    const query = queryWithNumbers(asTheReferenceReads(takenOnly(c, queryOnce(c), REPLAY_FIELDS)), ['count']);
     const { start = '-', end = '+', count: asked = REPLAY_DEFAULT } = query;
     // As the reference does: a limit past the cap is lowered to it (and the reply's `limit` says so).
     const count = typeof asked === 'number' && asked > LIMITS.replayMax ? LIMITS.replayMax : asked;
@@ -75,7 +75,7 @@ export function referenceRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps, 
 
   ref.post('/produce', async (c) => {
     // No type (the reference form's "(random)" sends an empty one) picks one per event; so does `random`.
-    const { count = 1, type } = await formOf(c, ['count']);
+    const { count = 1, type } = await formOf(c, ['count'], ['count', 'type']);
     const args = produceArgs(parseCommand({ type: 'produce', count, eventType: type }));
     const ids = await limit.run(c, () => pipeline.produce(...args));
     onChange();
@@ -83,13 +83,13 @@ export function referenceRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps, 
   });
 
   ref.post('/add-worker', async (c) => {
-    const { group, name } = await formOf(c, []);
+    const { group, name } = await formOf(c, [], ['group', 'name']);
     const result = await run(c, { type: 'consumer.add', group, name }, 'consumer.add');
     return c.json(result);
   });
 
   ref.post('/remove-worker', async (c) => {
-    const { group, name } = await formOf(c, []);
+    const { group, name } = await formOf(c, [], ['group', 'name']);
     try {
       const result = await run(c, { type: 'consumer.remove', group, name }, 'consumer.remove');
       return c.json({ removed: true, handed_over_to: result.handedOverTo, handed_over_count: result.moved });
@@ -108,13 +108,13 @@ export function referenceRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps, 
 
   ref.post('/crash', async (c) => {
     // The reference drops one by default and answers with how many this call queued, not the running total.
-    const { group, name, count = 1 } = await formOf(c, ['count']);
+    const { group, name, count = 1 } = await formOf(c, ['count'], ['group', 'name', 'count']);
     await run(c, { type: 'consumer.crash', group, name, count }, 'consumer.crash');
     return c.json({ queued: count });
   });
 
   ref.post('/autoclaim', async (c) => {
-    const { group, consumer } = await formOf(c, []);
+    const { group, consumer } = await formOf(c, [], ['group', 'consumer']);
     const result = await run(c, { type: 'autoclaim', group, consumer }, 'autoclaim');
     return c.json({
       claimed: result.claimed,
@@ -125,12 +125,13 @@ export function referenceRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps, 
   });
 
   ref.post('/trim', async (c) => {
-    const { maxlen } = await formOf(c, ['maxlen']);
+    const { maxlen } = await formOf(c, ['maxlen'], ['maxlen']);
     const { deleted } = await run(c, { type: 'trim.maxlen', maxlen }, 'trim.maxlen');
     return c.json({ deleted, maxlen });
   });
 
   ref.post('/reset', async (c) => {
+    await formOf(c, [], []);
     const { consumers } = await run(c, { type: 'reset' }, 'reset');
     return c.json({ consumers });
   });
@@ -156,10 +157,34 @@ function asTheReferenceReads(fields: Record<string, string>): Record<string, str
   );
 }
 
-/** Form fields (urlencoded or multipart) over query parameters, numeric ones as numbers. */
+const REPLAY_FIELDS = ['start', 'end', 'count'];
+
+/**
+ * The fields a route takes, and no other: one misspelt or of the JSON API's naming (`evenType`, `eventType` on
+ * /produce) was dropped while the route ran on its default, random types produced where order.paid was meant. The
+ * JSON API refuses them likewise.
+ */
+function takenOnly<Fields extends Record<string, unknown>>(
+  c: Context,
+  fields: Fields,
+  takes: readonly string[],
+): Fields {
+  const unknown = Object.keys(fields).filter((name) => !takes.includes(name));
+  if (unknown.length > 0) {
+    const named = unknown.map((name) => JSON.stringify(name)).join(', ');
+    throw new CommandError(
+      'bad_request',
+      `${c.req.path} takes no field${unknown.length === 1 ? '' : 's'} ${named}: ${takes.length === 0 ? 'it takes none' : `it takes ${takes.join(', ')}`}`,
+    );
+  }
+  return fields;
+}
+
+/** Form fields (urlencoded or multipart) over query parameters, those the route `takes` only, numeric ones as numbers. */
 async function formOf(
   c: Context,
   numeric: readonly string[],
+  takes: readonly string[],
 ): Promise<Record<string, string | number | undefined>> {
   const { body, isJson } = await bodyOf(c);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -183,7 +208,7 @@ async function formOf(
     else if (isJson) throw new CommandError('bad_request', `${name} must be a string or a number`);
     else throw new CommandError('bad_request', `${name} must be a text field, not a file`);
   }
-  return queryWithNumbers(asTheReferenceReads(fields), numeric);
+  return queryWithNumbers(asTheReferenceReads(takenOnly(c, fields, takes)), numeric);
 }
 
 const MULTIPART = /^multipart\/form-data\b/i;
@@ -214,7 +239,9 @@ async function bodyOf(c: Context): Promise<{ body: unknown; isJson: boolean }> {
       `the body is not form fields: ${JSON.stringify(boundedText(notAField, 40))} has no "="; send name=value pairs joined by & (count=5&type=order.paid), or a JSON object`,
     );
   }
-  const form: Record<string, string | string[]> = {};
+  // No prototype: a field named toString or hasOwnProperty found one there and was said to be given twice, and one
+  // named __proto__ set the prototype and vanished.
+  const form: Record<string, string | string[]> = Object.create(null);
   for (const [name, value] of new URLSearchParams(text)) {
     const earlier = form[name];
     form[name] = earlier === undefined ? value : [earlier, value].flat();
@@ -291,6 +318,11 @@ function referenceState(snapshot: Snapshot, pipeline: Pipeline) {
   };
 }
 
+/**
+ * A worker's recent outcome in the reference's shape. Its fields are bounded as the snapshot's entries are
+ * (`boundedFields`, what was cut counted in `cut`): the ring holds entries whole, and ten of another client's
+ * 500 KB entries made every poll of GET /state 10 MB.
+ */
 function recentView(outcome: RecentOutcome) {
   const note =
     outcome.outcome === 'acked'
@@ -298,10 +330,12 @@ function recentView(outcome: RecentOutcome) {
         ? `redelivered (attempt ${outcome.deliveryCount})`
         : ''
       : (outcome.reason ?? (outcome.outcome === 'dropped' ? 'crashed before ack' : outcome.outcome));
+  const { fields, cut } = boundedFields(outcome.fields ?? {});
   return {
     id: outcome.id,
-    type: outcome.eventType,
-    fields: outcome.fields ?? {},
+    type: boundedType(outcome.eventType),
+    fields,
+    ...(cut ? { cut } : {}),
     acked: outcome.outcome === 'acked',
     note,
   };
