@@ -140,7 +140,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     hello,
     ...(options.snapshotIntervalMs ? { intervalMs: options.snapshotIntervalMs } : {}),
     ...(options.snapshotStallMs ? { stallMs: options.snapshotStallMs } : {}),
-    // While no page watches, a sample a second stands in for the snapshot: the charts' history goes on for the
+    // While no page watches, a sample each tick stands in for the snapshot: the charts' history goes on for the
     // next page to open, and an outage is logged whether or not a page is open (workers only note theirs in their
     // status, and the producer is off unless started).
     sample: () => snapshots.sample(),

@@ -3,7 +3,6 @@ import {
   type EntryView,
   type Health,
   type Hello,
-  HISTORY_BUCKET_MS,
   type History,
   type HistoryPoint,
   historyPoint,
@@ -42,7 +41,7 @@ export interface LiveHubOptions {
   /** Told once when they work again after that, with how long they had failed or stalled, and what answered. */
   readonly onRecovered?: (outageMs: number, asked: RedisAsk) => void;
   /**
-   * Taken once a second while no page watches, in place of a snapshot: what the charts draw of the moment, kept in the
+   * Taken each tick while no page watches, in place of a snapshot: what the charts draw of the moment, kept in the
    * history a page gets on opening, so its charts reach back over the minutes no page watched. It is how Redis is
    * heard while none does, too: an outage that began or ended with no page open is told to the log all the same.
    * Its failures and stalls count as a snapshot's do, once per outage each way, and the first page to come hears of
@@ -196,10 +195,7 @@ export class LiveHub {
   #askRedis(): void {
     const asking: RedisAsk = this.#clients.size > 0 ? 'snapshot' : 'sample';
     const { sample } = this.#options;
-    if (asking === 'sample') {
-      // One a second: the history keeps no more, and a server no page watches asks Redis a quarter as much.
-      if (sample === undefined || Date.now() - this.#buildStartedAt < HISTORY_BUCKET_MS) return;
-    }
+    if (asking === 'sample' && sample === undefined) return;
     const ask = asking === 'snapshot' ? () => this.#publishSnapshot() : () => this.#keepSample();
     this.#buildStartedAt = Date.now();
     this.#asking = asking;
