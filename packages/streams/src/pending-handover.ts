@@ -128,16 +128,12 @@ export class PendingHandover {
         String(Date.now()),
       ),
     )) as [[string, number][], [string, number][], string | null];
-    const letters = written.map(([id, deliveryCount]) => ({
+    // Both lists are of [id, delivery count] pairs.
+    const entryOf = ([id, deliveryCount]: [string, number]): MovedEntry => ({
       id: String(id),
-      consumer: this.#from,
       deliveryCount: Number(deliveryCount),
-    }));
-    return {
-      moved: moved.map(([id, deliveryCount]) => ({ id: String(id), deliveryCount: Number(deliveryCount) })),
-      deleted: letters.length,
-      letters,
-      last: last || null,
-    };
+    });
+    const letters = written.map((pair) => ({ ...entryOf(pair), consumer: this.#from }));
+    return { moved: moved.map(entryOf), deleted: letters.length, letters, last: last || null };
   }
 }

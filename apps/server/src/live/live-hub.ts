@@ -195,8 +195,10 @@ export class LiveHub {
   #askRedis(): void {
     const asking: RedisAsk = this.#clients.size > 0 ? 'snapshot' : 'sample';
     const { sample } = this.#options;
-    if (asking === 'sample' && sample === undefined) return;
-    const ask = asking === 'snapshot' ? () => this.#publishSnapshot() : () => this.#keepSample();
+    let ask: () => Promise<void>;
+    if (asking === 'snapshot') ask = () => this.#publishSnapshot();
+    else if (sample !== undefined) ask = () => this.#keepSample(sample);
+    else return;
     this.#buildStartedAt = Date.now();
     this.#asking = asking;
     this.#building = ask()
@@ -223,10 +225,8 @@ export class LiveHub {
     this.#broadcast(this.#latest);
   }
 
-  async #keepSample(): Promise<void> {
-    const point = await this.#options.sample?.();
-    if (point === undefined) return;
-    this.#history = appendHistory(this.#history, point);
+  async #keepSample(sample: () => Promise<HistoryPoint>): Promise<void> {
+    this.#history = appendHistory(this.#history, await sample());
     // Older than the history now: a page that opens is sent a fresh snapshot, not this one (see `add`), whose point
     // would come after newer ones and start its charts over.
     this.#latest = undefined;

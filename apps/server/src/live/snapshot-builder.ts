@@ -173,7 +173,7 @@ export class SnapshotBuilder {
       this.#pipeline.ownedGroups(),
     ]);
     const workers = pool.workers();
-    const { kept: groups, omitted: groupsOmitted } = this.#chooseGroups(allGroups);
+    const { kept: groups, omitted: groupsOmitted } = this.#chooseGroups(allGroups, workers);
     const perGroup = (
       await Promise.all(
         groups.map(async (group) => {
@@ -295,10 +295,9 @@ export class SnapshotBuilder {
     });
   }
 
-  /** The groups a snapshot (or sample) carries: this process's own first (see `chooseGroups`). */
-  #chooseGroups(groups: readonly GroupInfo[]) {
-    const ours = new Set(this.#pipeline.pool.workers().map((worker) => worker.group));
-    return chooseGroups(groups, LIMITS.snapshotGroups, ours);
+  /** The groups a snapshot (or sample) carries: those `workers` of this process read first (see `chooseGroups`). */
+  #chooseGroups(groups: readonly GroupInfo[], workers = this.#pipeline.pool.workers()) {
+    return chooseGroups(groups, LIMITS.snapshotGroups, new Set(workers.map((worker) => worker.group)));
   }
 
   /**
