@@ -26,3 +26,15 @@ export function pastNewestReason(id: string, { lastGeneratedId, lastEntryId }: N
         : `the newest ID it generated is ${newest}, and that entry is no longer in it`;
   return `${id} is past the stream's newest ID (${where}): the group would skip entries not written yet. Use $ to read only entries added from now on`;
 }
+
+/**
+ * {@link pastNewestReason} when `id` is past the newest ID the stream has generated, else `null`: the one check the
+ * server and the page make, each with its own comparison of stream IDs (`compare`, negative, 0 or positive).
+ */
+export function pastNewest(
+  id: string,
+  newest: NewestIds,
+  compare: (a: string, b: string) => number,
+): string | null {
+  return compare(id, newest.lastGeneratedId ?? '0-0') > 0 ? pastNewestReason(id, newest) : null;
+}

@@ -1,4 +1,4 @@
-import { type CommandResults, pastNewestReason } from '@streamscope/protocol';
+import { type CommandResults, pastNewest } from '@streamscope/protocol';
 import {
   compareEntryIds,
   type EventStream,
@@ -256,9 +256,8 @@ export class GroupCommands {
   /** A cursor past the stream's newest ID would skip, unseen, entries not written yet; `field` gave the ID. */
   async #refuseBeyondNewest(id: string, field: string): Promise<void> {
     const info = await this.#stream.infoStreamSummary();
-    const newest = { lastGeneratedId: info?.lastGeneratedId ?? null, lastEntryId: info?.lastEntryId ?? null };
-    if (compareEntryIds(id, newest.lastGeneratedId ?? '0-0') > 0)
-      throw new CommandError('bad_request', pastNewestReason(id, newest), { fields: [field] });
+    const refusal = pastNewest(id, info ?? { lastGeneratedId: null, lastEntryId: null }, compareEntryIds);
+    if (refusal !== null) throw new CommandError('bad_request', refusal, { fields: [field] });
   }
 
   /**

@@ -1,4 +1,4 @@
-import { groupPositionSchema, type NewestIds, pastNewestReason } from '@streamscope/protocol';
+import { groupPositionSchema, type NewestIds, pastNewest } from '@streamscope/protocol';
 import { formatCountOf } from '../../lib/format';
 import { compareStreamIds } from '../../lib/stream-ids';
 
@@ -31,10 +31,7 @@ export function movePosition(position: string): string | null {
  * `null` when the server may take it.
  */
 export function moveRefusal(position: string, newest: NewestIds): string | null {
-  if (position === '$') return null;
-  return compareStreamIds(position, newest.lastGeneratedId ?? '0-0') > 0
-    ? pastNewestReason(position, newest)
-    : null;
+  return position === '$' ? null : pastNewest(position, newest, compareStreamIds);
 }
 
 /**
