@@ -46,6 +46,19 @@ const NOTHING_SENT: CommandState<never> = {
  * the field by its label, whether the browser's own checks or the command's schema refused it. A command sent from
  * no form of its own (a preview of another form's value) names the fields it took them from with `labelOf`.
  */
+/**
+ * What a failed command says under its form: a value refused by the command's schema, or by the server beyond it
+ * (a cursor past the newest ID), named by the label of the field that gave it (`labelOf`); any other error as it is.
+ */
+function refusalMessage(error: unknown, labelOf: (argument: string) => string | null): string {
+  if (!(error instanceof CommandError)) return error instanceof Error ? error.message : String(error);
+  if (error.issues.length > 0) return issuesRefusal(error.issues, labelOf);
+  const [refusedField] = error.fields;
+  if (error.code === 'bad_request' && refusedField !== undefined)
+    return formRefusal(labelOf(refusedField), error.message);
+  return error.message;
+}
+
 export function useCommand<T extends CommandType>({
   quiet = false,
   labelOf,
@@ -88,20 +101,10 @@ export function useCommand<T extends CommandType>({
           setState({ ...NOTHING_SENT, requestId, result, answeredAt: Date.now() });
         return result;
       } catch (error) {
-        const labelOf = (argument: string) => {
+        const message = refusalMessage(error, (argument) => {
           const element = fieldElements.current.get(argument);
           return element === undefined ? (labelOfRef.current?.(argument) ?? null) : fieldLabel(element);
-        };
-        const [refusedField] = error instanceof CommandError ? error.fields : [];
-        const message =
-          error instanceof CommandError && error.issues.length > 0
-            ? issuesRefusal(error.issues, labelOf)
-            : // A value the server refused beyond its schema (a cursor past the newest ID): named by its field too.
-              error instanceof CommandError && error.code === 'bad_request' && refusedField !== undefined
-              ? formRefusal(labelOf(refusedField), error.message)
-              : error instanceof Error
-                ? error.message
-                : String(error);
+        });
         const errorCode = error instanceof CommandError ? error.code : null;
         const invalid = error instanceof CommandError ? error.fields : [];
         if (latest.current === requestId)

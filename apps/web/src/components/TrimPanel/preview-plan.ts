@@ -8,6 +8,16 @@ export type PreviewBasis = 'maxlen' | 'age' | 'policy';
 /** The labels of the two fields that take an age: the trim's and the standing policy's. */
 export const AGE_LABEL = 'Older than (ms)';
 export const POLICY_LABEL = 'Keep at most (ms)';
+
+/**
+ * The label of the field a preview's `argument` was typed in, when the preview is of `basis`: a refused value is
+ * named by it, as the trim's own refusal names it, not by the command's argument (`olderThanMs`).
+ */
+export function previewFieldLabel(argument: string, basis: PreviewBasis): string | null {
+  if (argument === 'maxlen') return 'MAXLEN';
+  if (argument === 'olderThanMs') return basis === 'policy' ? POLICY_LABEL : AGE_LABEL;
+  return null;
+}
 type PreviewCommand = Extract<CommandInput, { type: 'trim.preview' }>;
 
 export interface PlannedPreview {

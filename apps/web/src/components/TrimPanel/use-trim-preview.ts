@@ -6,12 +6,11 @@ import { issueCommand } from '../../socket/socket-client';
 import { useDashboard } from '../../store/store';
 import { OneAtATime } from './one-at-a-time';
 import {
-  AGE_LABEL,
   isPreviewable,
   type PlannedPreview,
-  POLICY_LABEL,
   type PreviewBasis,
   planPreview,
+  previewFieldLabel,
 } from './preview-plan';
 
 /** How long typing must pause before the preview is asked for: one request per number, not per keystroke. */
@@ -41,18 +40,10 @@ export function useTrimPreview(texts: Readonly<Record<PreviewBasis, string>>) {
   maxlenRef.current = texts.maxlen;
   // The field edited last is the trim the Preview button asks about.
   const [basis, setBasis] = useState<PreviewBasis>('maxlen');
-  // Previews run as the user types: kept out of "Last result", which is for what the user did. A value refused is
-  // named by the field it was typed in, as the trim's own refusal names it, not by the command's argument.
+  // Previews run as the user types: kept out of "Last result", which is for what the user did.
   const preview = useCommand<'trim.preview'>({
     quiet: true,
-    labelOf: (argument) =>
-      argument === 'maxlen'
-        ? 'MAXLEN'
-        : argument === 'olderThanMs'
-          ? basis === 'policy'
-            ? POLICY_LABEL
-            : AGE_LABEL
-          : null,
+    labelOf: (argument) => previewFieldLabel(argument, basis),
   });
   const [queued, setQueued] = useState<PlannedPreview | null>(null);
   // The last answer stays on screen while the next is on its way, so the line does not blink at every keystroke.
