@@ -1,4 +1,5 @@
 import type { EntryView } from '@streamscope/protocol';
+import { formatCountOf } from '../../lib/format';
 
 /**
  * Characters of an entry's payload a table row is given, its tooltip too: more than the widest Payload cell shows
@@ -47,8 +48,8 @@ export function payloadText(
 /** `[shortened: 1 value cut at 1,000 characters, 400 more fields; <whole>]`: what the server left out. */
 export function cutNote(cut: NonNullable<EntryView['cut']>, whole?: string): string {
   const parts = [
-    cut.values > 0 ? `${plural(cut.values, 'value')} cut at 1,000 characters` : '',
-    cut.fields > 0 ? `${plural(cut.fields, 'more field')}` : '',
+    cut.values > 0 ? `${formatCountOf(cut.values, 'value', 'values')} cut at 1,000 characters` : '',
+    cut.fields > 0 ? formatCountOf(cut.fields, 'more field', 'more fields') : '',
   ].filter((part) => part !== '');
   return `[shortened: ${parts.join(', ')}${whole === undefined ? '' : `; ${whole}`}]`;
 }
@@ -58,8 +59,4 @@ function startOf(text: string, chars: number): string {
   const last = text.charCodeAt(chars - 1);
   const splitsPair = last >= 0xd800 && last <= 0xdbff;
   return text.slice(0, splitsPair ? chars - 1 : chars);
-}
-
-function plural(count: number, noun: string): string {
-  return `${count.toLocaleString('en')} ${noun}${count === 1 ? '' : 's'}`;
 }
