@@ -137,80 +137,160 @@ export type ServerConfig = z.infer<typeof configSchema> & {
   readonly redisTarget: { readonly url: string; readonly label: string } | null;
 };
 
-/** One flag of `--help`: how it is written, what it does (its default in brackets), more lines, its variable. */
-interface FlagHelp {
+/**
+ * One command-line flag, the one place it is named: parseArgs's options, `--help` and the environment variable
+ * that stands in for it are all read off this table, so a flag cannot be added to one and missed in another.
+ */
+interface Flag {
+  /** How it is written, after `--`. */
+  readonly name: string;
+  /** What its value looks like in `--help`; none for a switch. */
+  readonly value?: string;
+  /** A switch takes no value; a repeatable flag may be given more than once. */
+  readonly kind?: 'switch' | 'repeatable';
+  readonly short?: string;
+  /** What it does, its default in brackets. */
+  readonly text: string;
+  readonly more?: string;
+  /** The environment variable used when the flag is not given. */
+  readonly env?: string;
+}
+
+const FLAGS = [
+  { name: 'host', value: '<addr>', text: 'listen address (127.0.0.1)', env: 'STREAMSCOPE_HOST' },
+  { name: 'port', value: '<n>', text: 'listen port (8788)', env: 'STREAMSCOPE_PORT' },
+  { name: 'redis-url', value: '<url>', text: 'redis://host:port', env: 'REDIS_URL' },
+  { name: 'redis-host', value: '<host>', text: 'Redis host (localhost)', env: 'REDIS_HOST' },
+  { name: 'redis-port', value: '<n>', text: 'Redis port (6379)', env: 'REDIS_PORT' },
+  {
+    name: 'stream-key',
+    value: '<key>',
+    text: 'stream key (demo:events:orders)',
+    env: 'STREAMSCOPE_STREAM_KEY',
+  },
+  { name: 'maxlen', value: '<n>', text: 'XADD MAXLEN ~ cap (2000)', env: 'STREAMSCOPE_MAXLEN' },
+  {
+    name: 'claim-idle-ms',
+    value: '<n>',
+    text: 'XAUTOCLAIM idle threshold (5000)',
+    env: 'STREAMSCOPE_CLAIM_IDLE_MS',
+  },
+  {
+    name: 'process-latency-ms',
+    value: '<n>',
+    text: 'simulated work per entry (25)',
+    env: 'STREAMSCOPE_PROCESS_LATENCY_MS',
+  },
+  {
+    name: 'read-count',
+    value: '<n>',
+    text: 'entries per XREADGROUP, 1 to 1000 (10)',
+    env: 'STREAMSCOPE_READ_COUNT',
+  },
+  {
+    name: 'no-reset',
+    kind: 'switch',
+    text: 'keep existing data at the stream key',
+    env: 'STREAMSCOPE_NO_RESET',
+  },
+  {
+    name: 'seed',
+    value: '<group=a,b>',
+    kind: 'repeatable',
+    text: 'groups and consumers to run, repeatable (or ;-separated), or none',
+    more: "('notifications=worker-a,worker-b;analytics=worker-c')",
+    env: 'STREAMSCOPE_SEED',
+  },
+  {
+    name: 'dlq-key',
+    value: '<key>',
+    text: 'dead-letter stream (<stream-key>:dlq)',
+    env: 'STREAMSCOPE_DLQ_KEY',
+  },
+  {
+    name: 'dlq-maxlen',
+    value: '<n>',
+    text: 'dead-letter stream MAXLEN ~ cap (10000)',
+    env: 'STREAMSCOPE_DLQ_MAXLEN',
+  },
+  {
+    name: 'max-deliveries',
+    value: '<n>',
+    text: 'delivery count that dead-letters (5)',
+    env: 'STREAMSCOPE_MAX_DELIVERIES',
+  },
+  {
+    name: 'reap-interval-ms',
+    value: '<n>',
+    text: 'auto-reaper interval when on (1000)',
+    env: 'STREAMSCOPE_REAP_INTERVAL_MS',
+  },
+  { name: 'alert-lag', value: '<n>', text: 'group lag alert threshold (1000)', env: 'STREAMSCOPE_ALERT_LAG' },
+  {
+    name: 'alert-pending',
+    value: '<n>',
+    text: 'group pending alert threshold (100)',
+    env: 'STREAMSCOPE_ALERT_PENDING',
+  },
+  {
+    name: 'alert-oldest-pending-ms',
+    value: '<n>',
+    text: 'oldest pending age alert (30000)',
+    env: 'STREAMSCOPE_ALERT_OLDEST_PENDING_MS',
+  },
+  {
+    name: 'alert-consumer-idle-ms',
+    value: '<n>',
+    text: 'consumer idle alert (60000)',
+    env: 'STREAMSCOPE_ALERT_CONSUMER_IDLE_MS',
+  },
+  {
+    name: 'token',
+    value: '<secret>',
+    text: 'required for API and WebSocket; needed off loopback; at least 16 characters',
+    env: 'STREAMSCOPE_TOKEN',
+  },
+  {
+    name: 'allow-origin',
+    value: '<list>',
+    text: 'other origins whose pages may use the API and WebSocket',
+    env: 'STREAMSCOPE_ALLOW_ORIGIN',
+  },
+  { name: 'help', kind: 'switch', short: 'h', text: 'show this help' },
+] as const satisfies readonly Flag[];
+
+type FlagName = (typeof FLAGS)[number]['name'];
+
+/** The variable that stands in for a flag, by the flag's name. */
+const ENV_OF = new Map<FlagName, string | undefined>(
+  FLAGS.map((flag: Flag & { name: FlagName }) => [flag.name, flag.env]),
+);
+
+const OPTIONS: NonNullable<ParseArgsConfig['options']> = Object.fromEntries(
+  FLAGS.map((flag: Flag) => [
+    flag.name,
+    {
+      type: flag.kind === 'switch' ? 'boolean' : 'string',
+      ...(flag.kind === 'repeatable' ? { multiple: true } : {}),
+      ...(flag.short === undefined ? {} : { short: flag.short }),
+    },
+  ]),
+);
+
+/** A flag's line of `--help`: how it is written, what it does, more lines, and its variable (`=1` for a switch). */
+interface HelpLine {
   readonly flag: string;
   readonly text: string;
   readonly more?: string;
   readonly env?: string;
 }
 
-const FLAGS_HELP: readonly FlagHelp[] = [
-  { flag: '--host <addr>', text: 'listen address (127.0.0.1)', env: 'STREAMSCOPE_HOST' },
-  { flag: '--port <n>', text: 'listen port (8788)', env: 'STREAMSCOPE_PORT' },
-  { flag: '--redis-url <url>', text: 'redis://host:port', env: 'REDIS_URL' },
-  { flag: '--redis-host <host>', text: 'Redis host (localhost)', env: 'REDIS_HOST' },
-  { flag: '--redis-port <n>', text: 'Redis port (6379)', env: 'REDIS_PORT' },
-  { flag: '--stream-key <key>', text: 'stream key (demo:events:orders)', env: 'STREAMSCOPE_STREAM_KEY' },
-  { flag: '--maxlen <n>', text: 'XADD MAXLEN ~ cap (2000)', env: 'STREAMSCOPE_MAXLEN' },
-  { flag: '--claim-idle-ms <n>', text: 'XAUTOCLAIM idle threshold (5000)', env: 'STREAMSCOPE_CLAIM_IDLE_MS' },
-  {
-    flag: '--process-latency-ms <n>',
-    text: 'simulated work per entry (25)',
-    env: 'STREAMSCOPE_PROCESS_LATENCY_MS',
-  },
-  { flag: '--read-count <n>', text: 'entries per XREADGROUP, 1 to 1000 (10)', env: 'STREAMSCOPE_READ_COUNT' },
-  { flag: '--no-reset', text: 'keep existing data at the stream key', env: 'STREAMSCOPE_NO_RESET=1' },
-  {
-    flag: '--seed <group=a,b>',
-    text: 'groups and consumers to run, repeatable (or ;-separated), or none',
-    more: "('notifications=worker-a,worker-b;analytics=worker-c')",
-    env: 'STREAMSCOPE_SEED',
-  },
-  { flag: '--dlq-key <key>', text: 'dead-letter stream (<stream-key>:dlq)', env: 'STREAMSCOPE_DLQ_KEY' },
-  {
-    flag: '--dlq-maxlen <n>',
-    text: 'dead-letter stream MAXLEN ~ cap (10000)',
-    env: 'STREAMSCOPE_DLQ_MAXLEN',
-  },
-  {
-    flag: '--max-deliveries <n>',
-    text: 'delivery count that dead-letters (5)',
-    env: 'STREAMSCOPE_MAX_DELIVERIES',
-  },
-  {
-    flag: '--reap-interval-ms <n>',
-    text: 'auto-reaper interval when on (1000)',
-    env: 'STREAMSCOPE_REAP_INTERVAL_MS',
-  },
-  { flag: '--alert-lag <n>', text: 'group lag alert threshold (1000)', env: 'STREAMSCOPE_ALERT_LAG' },
-  {
-    flag: '--alert-pending <n>',
-    text: 'group pending alert threshold (100)',
-    env: 'STREAMSCOPE_ALERT_PENDING',
-  },
-  {
-    flag: '--alert-oldest-pending-ms <n>',
-    text: 'oldest pending age alert (30000)',
-    env: 'STREAMSCOPE_ALERT_OLDEST_PENDING_MS',
-  },
-  {
-    flag: '--alert-consumer-idle-ms <n>',
-    text: 'consumer idle alert (60000)',
-    env: 'STREAMSCOPE_ALERT_CONSUMER_IDLE_MS',
-  },
-  {
-    flag: '--token <secret>',
-    text: 'required for API and WebSocket; needed off loopback; at least 16 characters',
-    env: 'STREAMSCOPE_TOKEN',
-  },
-  {
-    flag: '--allow-origin <list>',
-    text: 'other origins whose pages may use the API and WebSocket',
-    env: 'STREAMSCOPE_ALLOW_ORIGIN',
-  },
-  { flag: '--help, -h', text: 'show this help' },
-];
+const helpLine = (flag: Flag): HelpLine => ({
+  flag: `--${flag.name}${flag.value === undefined ? '' : ` ${flag.value}`}${flag.short === undefined ? '' : `, -${flag.short}`}`,
+  text: flag.text,
+  ...(flag.more === undefined ? {} : { more: flag.more }),
+  ...(flag.env === undefined ? {} : { env: flag.kind === 'switch' ? `${flag.env}=1` : flag.env }),
+});
 
 /** The widest description the variables' column makes room for; a longer one has its variable on a line below. */
 const DESCRIPTION_COLUMN_MAX = 40;
@@ -219,7 +299,7 @@ const DESCRIPTION_COLUMN_MAX = 40;
  * The flags in three columns, each as wide as its longest entry: written out by hand, the two longest flags pushed
  * their descriptions and variables out of line with the rest.
  */
-function usage(flags: readonly FlagHelp[]): string {
+function usage(flags: readonly HelpLine[]): string {
   const textAt = 2 + Math.max(...flags.map(({ flag }) => flag.length)) + 2;
   const widest = Math.max(
     ...flags.map(({ text }) => (text.length <= DESCRIPTION_COLUMN_MAX ? text.length : 0)),
@@ -236,7 +316,7 @@ function usage(flags: readonly FlagHelp[]): string {
   return `Usage: streamscope [options]\n\n${lines.join('\n')}`;
 }
 
-export const USAGE = usage(FLAGS_HELP);
+export const USAGE = usage(FLAGS.map(helpLine));
 
 const FLAG_WORDS = '--redis-url or --redis-host/--redis-port';
 const ENV_WORDS = 'REDIS_URL or REDIS_HOST/REDIS_PORT';
@@ -244,32 +324,6 @@ const ENV_WORDS = 'REDIS_URL or REDIS_HOST/REDIS_PORT';
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
-
-const OPTIONS = {
-  host: { type: 'string' },
-  port: { type: 'string' },
-  'redis-url': { type: 'string' },
-  'redis-host': { type: 'string' },
-  'redis-port': { type: 'string' },
-  'stream-key': { type: 'string' },
-  maxlen: { type: 'string' },
-  'claim-idle-ms': { type: 'string' },
-  'process-latency-ms': { type: 'string' },
-  'read-count': { type: 'string' },
-  'no-reset': { type: 'boolean' },
-  seed: { type: 'string', multiple: true },
-  'dlq-key': { type: 'string' },
-  'dlq-maxlen': { type: 'string' },
-  'max-deliveries': { type: 'string' },
-  'reap-interval-ms': { type: 'string' },
-  'alert-lag': { type: 'string' },
-  'alert-pending': { type: 'string' },
-  'alert-oldest-pending-ms': { type: 'string' },
-  'alert-consumer-idle-ms': { type: 'string' },
-  token: { type: 'string' },
-  'allow-origin': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const satisfies ParseArgsConfig['options'];
 
 /**
  * What is wrong with the command line's shape (an option it does not know, one missing its value), pointing at
@@ -279,13 +333,16 @@ function commandLineProblem(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const unknown = /^Unknown option '(-{1,2}[^'=]+)/.exec(message)?.[1];
   if (unknown === undefined) return `${message}; --help lists the options`;
-  const meant = likelyMeant(unknown.replace(/^-+/, ''), Object.keys(OPTIONS));
+  const meant = likelyMeant(
+    unknown.replace(/^-+/, ''),
+    FLAGS.map((flag) => flag.name),
+  );
   return `unknown option ${unknown}${meant === undefined ? '' : ` (did you mean --${meant}?)`}; --help lists the options`;
 }
 
 /** Flags win over environment variables; both are validated with one schema and reported together. */
 export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ServerConfig {
-  let values: Record<string, string | boolean | string[] | undefined>;
+  let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   try {
     ({ values } = parseArgs({ args: [...argv], strict: true, allowPositionals: false, options: OPTIONS }));
   } catch (error) {
@@ -293,54 +350,57 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
   }
   if (values.help) throw new ConfigError(USAGE);
 
-  const pick = (flag: string, variable: string) => {
-    const value = values[flag];
-    return typeof value === 'string' ? value : env[variable] || undefined;
+  const flag = (name: FlagName) => {
+    const value = values[name];
+    return typeof value === 'string' ? value : undefined;
   };
+  // An empty variable is an unset one, as elsewhere; an empty flag is a value, for the schema to refuse.
+  const variable = (name: FlagName) => {
+    const key = ENV_OF.get(name);
+    return key === undefined ? undefined : env[key] || undefined;
+  };
+  const pick = (name: FlagName) => flag(name) ?? variable(name);
   // The Redis address is one setting in two forms, URL or host and port. The form the flags give wins over the
   // environment's other form (REDIS_URL set for other tools must not refuse `--redis-host`); within the form, what
   // a flag leaves out the environment fills in (REDIS_HOST=h1 with `--redis-port 7000` is h1:7000). Only the
   // flags, or only the environment, may give both forms at once: that is the mistake, said in its own words.
-  const flag = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
-  // An empty variable is an unset one, as elsewhere; an empty flag is a value, for the schema to refuse.
-  const variable = (name: string) => env[name] || undefined;
   const urlFlag = flag('redis-url');
   const hostFlag = flag('redis-host');
   const portFlag = flag('redis-port');
   const byFlags = urlFlag !== undefined || hostFlag !== undefined || portFlag !== undefined;
-  const fromEnv = (name: string) => (urlFlag === undefined ? variable(name) : undefined);
+  const fromEnv = (name: FlagName) => (urlFlag === undefined ? variable(name) : undefined);
   const address = byFlags
-    ? { url: urlFlag, host: hostFlag ?? fromEnv('REDIS_HOST'), port: portFlag ?? fromEnv('REDIS_PORT') }
-    : { url: variable('REDIS_URL'), host: variable('REDIS_HOST'), port: variable('REDIS_PORT') };
+    ? { url: urlFlag, host: hostFlag ?? fromEnv('redis-host'), port: portFlag ?? fromEnv('redis-port') }
+    : { url: variable('redis-url'), host: variable('redis-host'), port: variable('redis-port') };
   const { url: redisUrl, host: redisHost, port: redisPort } = address;
+  const seedFlags = Array.isArray(values.seed)
+    ? values.seed.filter((seed) => typeof seed === 'string')
+    : undefined;
+  const seedVariable = variable('seed');
   const bothForms = redisUrl !== undefined && (redisHost !== undefined || redisPort !== undefined);
   const parsed = configSchema.safeParse({
-    host: pick('host', 'STREAMSCOPE_HOST'),
-    port: pick('port', 'STREAMSCOPE_PORT'),
+    host: pick('host'),
+    port: pick('port'),
     redisUrl,
     redisHost,
     redisPort,
-    streamKey: pick('stream-key', 'STREAMSCOPE_STREAM_KEY'),
-    maxlen: pick('maxlen', 'STREAMSCOPE_MAXLEN'),
-    claimIdleMs: pick('claim-idle-ms', 'STREAMSCOPE_CLAIM_IDLE_MS'),
-    processLatencyMs: pick('process-latency-ms', 'STREAMSCOPE_PROCESS_LATENCY_MS'),
-    readCount: pick('read-count', 'STREAMSCOPE_READ_COUNT'),
-    dlqKey: pick('dlq-key', 'STREAMSCOPE_DLQ_KEY'),
-    dlqMaxlen: pick('dlq-maxlen', 'STREAMSCOPE_DLQ_MAXLEN'),
-    maxDeliveries: pick('max-deliveries', 'STREAMSCOPE_MAX_DELIVERIES'),
-    reapIntervalMs: pick('reap-interval-ms', 'STREAMSCOPE_REAP_INTERVAL_MS'),
-    alertLag: pick('alert-lag', 'STREAMSCOPE_ALERT_LAG'),
-    alertPending: pick('alert-pending', 'STREAMSCOPE_ALERT_PENDING'),
-    alertOldestPendingMs: pick('alert-oldest-pending-ms', 'STREAMSCOPE_ALERT_OLDEST_PENDING_MS'),
-    alertConsumerIdleMs: pick('alert-consumer-idle-ms', 'STREAMSCOPE_ALERT_CONSUMER_IDLE_MS'),
-    reset: values['no-reset'] === true ? 'true' : env.STREAMSCOPE_NO_RESET || undefined,
-    seeds: Array.isArray(values.seed)
-      ? values.seed
-      : env.STREAMSCOPE_SEED
-        ? [env.STREAMSCOPE_SEED]
-        : undefined,
-    token: pick('token', 'STREAMSCOPE_TOKEN'),
-    allowOrigins: (pick('allow-origin', 'STREAMSCOPE_ALLOW_ORIGIN') ?? '')
+    streamKey: pick('stream-key'),
+    maxlen: pick('maxlen'),
+    claimIdleMs: pick('claim-idle-ms'),
+    processLatencyMs: pick('process-latency-ms'),
+    readCount: pick('read-count'),
+    dlqKey: pick('dlq-key'),
+    dlqMaxlen: pick('dlq-maxlen'),
+    maxDeliveries: pick('max-deliveries'),
+    reapIntervalMs: pick('reap-interval-ms'),
+    alertLag: pick('alert-lag'),
+    alertPending: pick('alert-pending'),
+    alertOldestPendingMs: pick('alert-oldest-pending-ms'),
+    alertConsumerIdleMs: pick('alert-consumer-idle-ms'),
+    reset: values['no-reset'] === true ? 'true' : variable('no-reset'),
+    seeds: seedFlags ?? (seedVariable === undefined ? undefined : [seedVariable]),
+    token: pick('token'),
+    allowOrigins: (pick('allow-origin') ?? '')
       .split(',')
       .map((origin) => origin.trim())
       .filter((origin) => origin !== ''),
@@ -355,7 +415,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     );
   }
   const config = parsed.data;
-  const seedsNamed = Array.isArray(values.seed) || Boolean(env.STREAMSCOPE_SEED);
+  const seedsNamed = seedFlags !== undefined || seedVariable !== undefined;
   return { ...config, seedsNamed, redisTarget: redisTarget(config) };
 }
 

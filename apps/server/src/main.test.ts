@@ -264,6 +264,19 @@ describe('configuration', () => {
     expect(() => parseConfig(['-h'], {})).toThrow(USAGE);
   });
 
+  it('gives in --help the defaults the options take when none is given', () => {
+    const defaults: Record<string, unknown> = parseConfig([], {});
+    const stated = USAGE.split('\n').flatMap((line) => {
+      const match = /^ {2}--([\w-]+) <[^>]+> +.*\(([^()<]+)\)(?: +[A-Z_]+)?$/.exec(line);
+      return match ? [[match[1] ?? '', match[2] ?? ''] as const] : [];
+    });
+    const camel = (flag: string) => flag.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase());
+    // The Redis address's defaults mean "localhost:6379, or a private redis-server": no value of their own.
+    const checked = stated.filter(([flag]) => !flag.startsWith('redis-'));
+    expect(checked.map(([flag]) => flag)).toContain('alert-consumer-idle-ms');
+    for (const [flag, value] of checked) expect([flag, String(defaults[camel(flag)])]).toEqual([flag, value]);
+  });
+
   it('says an option it does not know, the one likely meant, and where the options are listed', () => {
     expect(() => parseConfig(['--no-rest'], {})).toThrow(
       /^unknown option --no-rest \(did you mean --no-reset\?\); --help lists the options$/,
