@@ -79,7 +79,8 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
     const streamKey = await applicationStream('foreign-named');
     const logged: string[] = [];
     const server = await start(
-      ['--stream-key', streamKey, '--no-reset', '--seed', 'notifications=worker-a'],
+      // Every held entry is claimable at once: a claim refused is refused for what it is, not for being early.
+      ['--stream-key', streamKey, '--no-reset', '--seed', 'notifications=worker-a', '--claim-idle-ms', '0'],
       (line) => logged.push(line),
     );
     expect(server.server.seeded).toEqual({
@@ -118,6 +119,23 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
     expect((await json(removal)).message).toMatch(
       "consumer notifications/email-sender-1 is another application's (Streamscope did not create group notifications)",
     );
+    // Nor is what they hold claimed into worker-a, all at once, one entry by hand or on a timer.
+    const [[held]] = (await redisSuite.redis.xpending(streamKey, 'notifications', '-', '+', 1)) as [[string]];
+    for (const [path, body] of [
+      ['/api/autoclaim', { group: 'notifications', consumer: 'worker-a' }],
+      ['/api/pending/claim', { group: 'notifications', id: held, consumer: 'worker-a' }],
+      ['/api/autoreap/set', { group: 'notifications', enabled: true }],
+    ] as const) {
+      const refused = await postJson(server, path, body);
+      expect([path, refused.status]).toEqual([path, 409]);
+      expect((await json(refused)).message).toMatch(
+        "group notifications is another application's (Streamscope did not create it): the entries its consumers hold, claimed into a worker here, would be acked with the demo handler",
+      );
+    }
+    // Switching the reaper off is no claim: it stays allowed.
+    expect(
+      (await postJson(server, '/api/autoreap/set', { group: 'notifications', enabled: false })).status,
+    ).toBe(200);
     expect((await groupState(streamKey, 'notifications')).consumers).toEqual([
       'email-sender-1:4',
       'email-sender-2:2',

@@ -2,7 +2,7 @@ import type { CommandResults } from '@streamscope/protocol';
 import type { DeadLetters, EventStream } from '@streamscope/streams';
 import { CommandError } from './command-error.js';
 import type { DemoHandlers } from './demo-handler.js';
-import { inHandHere, notPending, readLately } from './pending-refusals.js';
+import { anotherApplicationsGroup, inHandHere, notPending, readLately } from './pending-refusals.js';
 import type { SavedChoices } from './saved-choices.js';
 
 /** The reason a letter parked by an operator carries, in the dead-letter stream and the entry's timeline. */
@@ -26,10 +26,7 @@ export async function deadLetterPending(
   id: string,
 ): Promise<CommandResults['pending.deadletter']> {
   if (await choices.isAnotherApplicationsGroup(group)) {
-    throw new CommandError(
-      'refused',
-      `group ${group} is another application's (Streamscope did not create it): its pending entries are that application's to dead-letter or ack`,
-    );
+    throw anotherApplicationsGroup(group, "its pending entries are that application's to dead-letter or ack");
   }
   const minIdleMs = stream.claimMinIdleMs;
   const outcome = await deadLetters.sendPending(group, id, BY_HAND_REASON, { minIdleMs });

@@ -46,6 +46,17 @@ export function pausedTarget(group: string, consumer: string): CommandError {
   );
 }
 
+/**
+ * Another application's group (Streamscope did not create it; a `--seed` may have joined it): what its consumers
+ * hold is that application's to claim, park or ack. `consequence` says why the action would undo that.
+ */
+export function anotherApplicationsGroup(group: string, consequence: string): CommandError {
+  return new CommandError(
+    'refused',
+    `group ${group} is another application's (Streamscope did not create it): ${consequence}`,
+  );
+}
+
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }

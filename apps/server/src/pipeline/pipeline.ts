@@ -24,6 +24,7 @@ import { GroupCommands } from './group-commands.js';
 import { LifecycleRecorder } from './lifecycle-recorder.js';
 import { MembershipChanges } from './membership-changes.js';
 import { deadLetterPending } from './pending-dead-letter.js';
+import { anotherApplicationsGroup } from './pending-refusals.js';
 import { ReadersElsewhere } from './readers-elsewhere.js';
 import { RetentionPolicy } from './retention-policy.js';
 import { RunningTotals } from './running-totals.js';
@@ -81,6 +82,10 @@ export interface PipelineOptions {
    */
   readonly onBackgroundError?: (what: string, error: unknown) => void;
 }
+
+/** What a claim into a worker here would do to another application's pending entries. */
+const CLAIMED_HERE =
+  'the entries its consumers hold, claimed into a worker here, would be acked with the demo handler, their work never done';
 
 /**
  * The demo pipeline: one stream, its consumer groups and workers, a producer, the dead-letter stream, and
@@ -352,8 +357,28 @@ export class Pipeline {
     return this.#choices.autoReapEnabled(group);
   }
 
-  /** Switches the group's auto-reaper on or off, and saves that (see `SavedChoices.setAutoReap`). */
-  setAutoReap(group: string, enabled: boolean): Promise<number> {
+  /**
+   * Claims into a worker here (XAUTOCLAIM, one entry by hand) take nothing from another application's group, even
+   * one a `--seed` joined: the entries its consumers hold would be acked with the demo handler, never really done.
+   */
+  async refuseClaimsInAnotherApplicationsGroup(group: string): Promise<void> {
+    if (await this.#choices.isAnotherApplicationsGroup(group))
+      throw anotherApplicationsGroup(
+        group,
+        `${CLAIMED_HERE}; its application's consumers are the ones to claim them`,
+      );
+  }
+
+  /**
+   * Switches the group's auto-reaper on or off, and saves that (see `SavedChoices.setAutoReap`). Never on in
+   * another application's group: its workers here would reap what that application's consumers hold.
+   */
+  async setAutoReap(group: string, enabled: boolean): Promise<number> {
+    if (enabled && (await this.#choices.isAnotherApplicationsGroup(group)))
+      throw anotherApplicationsGroup(
+        group,
+        `${CLAIMED_HERE}; its application's consumers are the ones to reap them`,
+      );
     return this.#choices.setAutoReap(group, enabled);
   }
 

@@ -70,6 +70,7 @@ function handlersFor(pipeline: Pipeline): Handlers {
   /** The consumer of this server to claim into, as long as it takes entries on (see `pausedTarget`). */
   const claimTarget = async (group: string, consumer: string) => {
     const worker = await pipeline.worker(group, consumer);
+    await pipeline.refuseClaimsInAnotherApplicationsGroup(group);
     if (worker.status().paused) throw pausedTarget(group, consumer);
     return worker;
   };
