@@ -60,7 +60,12 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }:
   // Another process's (or application's) group, as far as this page can tell: no worker of it runs here.
   const runsHere = group.consumers.some((consumer) => consumer.worker !== null);
   const addNoteId = useId();
-  const autoReap = useAutoReap({ group: group.name, enabled: group.autoReap, runsHere });
+  const autoReap = useAutoReap({
+    group: group.name,
+    enabled: group.autoReap,
+    runsHere,
+    foreign: !group.createdByStreamscope,
+  });
   // Laid out by how many it has, not by how many a snapshot carries (LIMITS.snapshotConsumersPerGroup).
   const consumers = consumerCount(group);
   const notShown = consumersNotShown(group);

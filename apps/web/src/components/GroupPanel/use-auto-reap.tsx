@@ -11,13 +11,18 @@ interface AutoReapOptions {
   enabled: boolean;
   /** Whether any worker of the group runs on this server; the switch is the group's, followed in every process. */
   runsHere: boolean;
+  /** Another application's group: the server refuses to reap there, so the switch only turns off. */
+  foreign: boolean;
 }
+
+const FOREIGN_TITLE =
+  "Another application's group: what its consumers hold is theirs to reclaim. Reaped here, it would be acked with the demo handler, its work never done";
 
 /**
  * A group's auto-reap switch and the feedback for it, as two elements so the panel can put the switch in its
  * header and the feedback in its body. The label names the group for screen readers: "Auto-reap notifications".
  */
-export function useAutoReap({ group, enabled, runsHere }: AutoReapOptions) {
+export function useAutoReap({ group, enabled, runsHere, foreign }: AutoReapOptions) {
   const seq = useDashboard((state) => state.snapshot?.seq ?? null);
   const [request, setRequest] = useState<AutoReapRequest | null>(null);
   const clicks = useRef(0);
@@ -38,14 +43,18 @@ export function useAutoReap({ group, enabled, runsHere }: AutoReapOptions) {
     <label
       className="checkbox auto-reap"
       title={
-        runsHere
-          ? "XAUTOCLAIM on a timer in this group's workers, in every Streamscope process on the stream: entries idle past the claim threshold move to a live consumer without a click"
-          : "No worker of this group runs on this server: the switch is the group's, and its Streamscope workers in other processes follow it"
+        foreign
+          ? FOREIGN_TITLE
+          : runsHere
+            ? "XAUTOCLAIM on a timer in this group's workers, in every Streamscope process on the stream: entries idle past the claim threshold move to a live consumer without a click"
+            : "No worker of this group runs on this server: the switch is the group's, and its Streamscope workers in other processes follow it"
       }
     >
       <input
         type="checkbox"
         checked={checked}
+        // Off, it stays off; on (switched before it was refused), it can still be turned off.
+        disabled={foreign && !checked}
         aria-busy={command.pending}
         onChange={(event) => void toggle(event.target.checked)}
       />

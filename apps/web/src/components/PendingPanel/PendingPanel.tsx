@@ -81,7 +81,7 @@ export function PendingPanel() {
   const { markDone, withoutDone } = useRowsDoneHere();
   const parking = useDeadLetterByHand(markDone);
   const claiming = useClaimByHand(markDone);
-  // Another application's groups: their entries are that application's to park, as their consumers are.
+  // Another application's groups: their entries are that application's to claim and park, as their consumers are.
   const foreignGroups = useMemo(
     () => new Set(groups.filter((group) => !group.createdByStreamscope).map((group) => group.name)),
     [groups],
@@ -168,7 +168,7 @@ export function PendingPanel() {
               disabled={options.length === 0}
               onChange={(event) => setChosen(event.target.value)}
             >
-              {options.length === 0 ? <option value="">no consumer runs here</option> : null}
+              {options.length === 0 ? <option value="">no consumer here to claim into</option> : null}
               {options.map((option) => (
                 <option key={option.value} value={option.value}>
                   {targetLabel(option)}
@@ -261,7 +261,9 @@ export function PendingPanel() {
               </thead>
               <tbody>
                 {visible.map((row) => {
-                  const claim = rowClaimTarget(options, target, row);
+                  // Another application's entries: neither claimed nor parked from here (the server refuses both).
+                  const foreign = foreignGroups.has(row.group);
+                  const claim = foreign ? null : rowClaimTarget(options, target, row);
                   return (
                     <PendingRow
                       key={`${row.group}/${row.id}`}
@@ -273,9 +275,9 @@ export function PendingPanel() {
                       idleMs={row.idleMs}
                       deliveries={row.deliveries}
                       claimMinIdleMs={claimMinIdleMs}
-                      onDeadLetter={foreignGroups.has(row.group) ? null : parking.onDeadLetter}
-                      claimFor={'consumer' in claim ? claim.consumer : null}
-                      noClaimWhy={'none' in claim ? claim.none : null}
+                      onDeadLetter={foreign ? null : parking.onDeadLetter}
+                      claimFor={claim !== null && 'consumer' in claim ? claim.consumer : null}
+                      noClaimWhy={claim !== null && 'none' in claim ? claim.none : null}
                       onClaim={claiming.onClaim}
                     />
                   );

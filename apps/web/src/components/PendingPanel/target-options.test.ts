@@ -67,6 +67,13 @@ describe('autoclaim targets', () => {
     expect(targetOptions([group('analytics', [consumer('remote-c', null, true)])])).toEqual([]);
   });
 
+  it("offers no consumer of another application's group, whose entries the server will not claim", () => {
+    const joined = groupView('orders', [consumer('worker-a', workerView())], { createdByStreamscope: false });
+    expect(targetOptions([joined, group('analytics', [consumer('worker-c', workerView())])])).toEqual([
+      expect.objectContaining({ value: 'analytics/worker-c' }),
+    ]);
+  });
+
   it('forgets a pick once its consumer is gone, so a later one of that name is not picked unasked', () => {
     const both = targetOptions([
       group('notifications', [consumer('worker-a', workerView()), consumer('worker-d', workerView())]),

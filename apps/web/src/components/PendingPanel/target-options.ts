@@ -26,11 +26,12 @@ function conditionOf(worker: NonNullable<GroupView['consumers'][number]['worker'
 /**
  * The consumers XAUTOCLAIM can claim into: those whose worker runs on this server, which the command hands the
  * claimed entries to. One known only to Redis (a worker of another process, or none at all) was offered too, and
- * the claim always failed: "no running consumer … on this server".
+ * the claim always failed: "no running consumer … on this server". None of another application's group a
+ * `--seed` joined: what its consumers hold is theirs, and the server refuses to claim it.
  */
 export function targetOptions(groups: readonly GroupView[]): TargetOption[] {
   return groups.flatMap((group) =>
-    group.consumers.flatMap((consumer) =>
+    (group.createdByStreamscope ? group.consumers : []).flatMap((consumer) =>
       consumer.worker === null
         ? []
         : [
