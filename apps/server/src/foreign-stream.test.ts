@@ -381,7 +381,26 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
         /:letters holds a string, not a stream \(another client wrote over it\)/,
       ),
     });
-    expect(await (await server.server.app.request('/metrics')).text()).toMatch(/^streamscope_redis_up 1$/m);
+    const metrics = await (await server.server.app.request('/metrics')).text();
+    expect(metrics).toMatch(/^streamscope_redis_up 1$/m);
+    // Its length is not known, rather than 0.
+    expect(metrics).toMatch(/^streamscope_dlq_length nan$/im); // prom-client writes NaN as Nan
+    // Every command that reads or writes letters says so too, refused rather than an internal error.
+    const letterId = '1-1';
+    for (const [path, body] of [
+      ['/api/dlq/list', {}],
+      ['/api/dlq/discard', { id: letterId }],
+      ['/api/dlq/requeue', { id: letterId }],
+      ['/api/dlq/purge', { through: letterId }],
+    ] as const) {
+      const refused = await postJson(server, path, body);
+      expect([path, refused.status]).toEqual([path, 409]);
+      expect(await json(refused)).toMatchObject({
+        code: 'refused',
+        message: `${streamKey}:letters holds a string, not a stream (another client wrote over it): no letter can be written or read there until it is deleted or renamed`,
+      });
+    }
+    expect(await redisSuite.redis.get(`${streamKey}:letters`)).toBe('in the way');
     await redisSuite.redis.del(`${streamKey}:letters`);
   });
 

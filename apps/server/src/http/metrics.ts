@@ -156,7 +156,8 @@ export function createMetrics(pipeline: Pipeline, buildSnapshot: () => Promise<S
     redisUp.set(1);
     for (const g of gauges) g.reset();
     streamLength.set(current.stream.length);
-    dlqLength.set(current.dlq.length);
+    // A dead-letter key another client wrote over has no length to give: unknown, as during an outage.
+    dlqLength.set(current.dlq.unreadable === undefined ? current.dlq.length : Number.NaN);
     for (const group of current.groups) {
       // Every group's counters from its first scrape, at 0 until they count: a series that appears only at its
       // first claim or dead letter leaves rate() and increase() nothing to compare it with.

@@ -18,6 +18,7 @@ import {
   GroupNotFoundError,
   type PendingEntry,
 } from '@streamscope/streams';
+import { overwrittenKeyReason } from '../pipeline/overwritten-keys.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import { alertsOf, type Thresholds, TrimLosses } from './alerts.js';
 import { BacklogGauge } from './backlog.js';
@@ -156,7 +157,7 @@ export class SnapshotBuilder {
         key: deadLetters.key,
         length: 0,
         newest: [],
-        unreadable: `${deadLetters.key} holds a ${type}, not a stream (another client wrote over it): no letter can be written or read there until it is deleted or renamed`,
+        unreadable: overwrittenKeyReason({ key: deadLetters.key, holds: 'letter' }, type),
       };
     }
   }

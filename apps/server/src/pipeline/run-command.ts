@@ -12,6 +12,7 @@ import { boundedText } from '../live/bounded-view.js';
 import { deadLettersWithinBudget, replayWithinBudget } from './answer-budget.js';
 import { assertRedisReady, CommandError, shuttingDown } from './command-error.js';
 import { findEntries } from './entry-search.js';
+import { namingOverwrittenKey } from './overwritten-keys.js';
 import { claimPending } from './pending-claim.js';
 import { pausedTarget } from './pending-refusals.js';
 import type { Pipeline } from './pipeline.js';
@@ -62,7 +63,14 @@ export function runCommand<T extends CommandType>(
   const handler = handlersFor(pipeline)[command.type] as (
     command: Extract<Command, { type: T }>,
   ) => Promise<CommandResults[T]>;
-  return handler(command);
+  const { redis } = pipeline.options;
+  const keys = [
+    { key: pipeline.stream.streamKey, holds: 'entry' },
+    { key: pipeline.deadLetters.key, holds: 'letter' },
+  ] as const;
+  return handler(command).catch(async (error: unknown) => {
+    throw await namingOverwrittenKey(redis, keys, error);
+  });
 }
 
 function handlersFor(pipeline: Pipeline): Handlers {
