@@ -535,6 +535,42 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
     ]);
   });
 
+  it("pushes a letter written with text for its time and count in snapshots a page takes, its time its own ID's", async () => {
+    const { redis } = redisSuite;
+    const streamKey = uniqueStreamKey('text-letter');
+    await redis.xadd(streamKey, '*', 'type', 'order.created');
+    const server = await start(['--stream-key', streamKey, '--no-reset', '--seed', 'none']);
+    const page = await SocketClient.connect(server.server.url);
+    try {
+      const letterId = await redis.xadd(
+        `${streamKey}:dlq`,
+        '*',
+        ...[
+          'dlq_original_id',
+          '1-1',
+          'dlq_group',
+          'g',
+          'dlq_delivery_count',
+          'five',
+          'dlq_ts_ms',
+          'notanumber',
+        ],
+      );
+      // Each message is checked against the protocol's schema as it comes: a null time failed it, and the page
+      // dropped every snapshot while the letter was among the newest.
+      const snapshot = await page.next(
+        (message) =>
+          message.type === 'snapshot' && message.dlq.newest.some((letter) => letter.id === letterId),
+      );
+      expect(snapshot.type === 'snapshot' && snapshot.dlq.newest[0]).toMatchObject({
+        deliveryCount: null,
+        ts: Number(letterId?.split('-')[0]),
+      });
+    } finally {
+      await page.close();
+    }
+  });
+
   it('lists a letter with a 2 MB value and one of 150 fields bounded, and Requeue writes each back whole, from Redis', async () => {
     const { redis } = redisSuite;
     const streamKey = uniqueStreamKey('requeue-whole');

@@ -18,6 +18,7 @@ import {
   compareEntryIds,
   fullEntryId,
   isBeyondIdSpace,
+  isEntryId,
   lastIdOf,
   show,
 } from './stream-ids.js';
@@ -205,10 +206,12 @@ export class DeadLetterRequeuer {
   /**
    * Discards the other letters of an entry just put back: written before its requeue, they are found after it
    * (a step of its own, since finding them reads the DLQ from the entry's time on). One found but gone meanwhile
-   * (discarded or requeued by someone else) is not counted.
+   * (discarded or requeued by someone else) is not counted. A letter another client wrote with no stream ID for
+   * its original (`garbage`) has no others to find: looking them up refused the ID, and the requeue, done by then,
+   * was reported as failed.
    */
   async #discardOtherLetters(originalId: string): Promise<number> {
-    if (originalId === '') return 0;
+    if (!isEntryId(originalId)) return 0;
     const { letters } = await this.#letters.lettersOf(originalId, { max: OTHER_LETTERS_MAX });
     const discarded = await Promise.all(letters.map((letter) => this.#letters.discard(letter.id)));
     return discarded.filter(Boolean).length;

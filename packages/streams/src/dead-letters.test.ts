@@ -3,6 +3,7 @@ import {
   DeadLetters,
   type EventFields,
   EventStream,
+  entryIdTime,
   GroupNotFoundError,
   LETTER_META_CHARS,
   NoRoomError,
@@ -1075,6 +1076,34 @@ describe('dead-letter stream', () => {
     const [letter] = await deadLetters.newest(1);
     expect(letter?.fields).toEqual({ dlq_fields_json: 'not json' });
     expect(await deadLetters.requeue(letterId ?? '')).toMatchObject({ originalId: id });
+  });
+
+  it('reads a letter another client wrote with text for its time, count and original ID, and requeues it', async () => {
+    const { stream, deadLetters } = setUp();
+    const letterId = String(
+      await redisSuite.redis.call(
+        ...['XADD', deadLetters.key, '*', 'dlq_original_id', 'garbage', 'dlq_group', 'g'],
+        ...['dlq_delivery_count', 'many', 'dlq_ts_ms', 'notanumber', 'type', 'order.paid'],
+      ),
+    );
+    // Not NaN, which JSON makes null where a number is promised: the letter's own ID gives its time.
+    const expected = {
+      id: letterId,
+      originalId: 'garbage',
+      deliveryCount: null,
+      ts: entryIdTime(letterId),
+      fields: { type: 'order.paid' },
+    };
+    expect((await deadLetters.newest(1))[0]).toMatchObject(expected);
+    const bounds = { fields: 10, chars: 100, bytes: 64 * 1024, readBytes: 1 << 20 };
+    expect((await deadLetters.newestBounded(1, bounds)).entries[0]).toMatchObject(expected);
+    // Done, it says so: no other letters of an original that is no stream ID to look up afterwards.
+    const requeued = await deadLetters.requeue(letterId);
+    expect(requeued).toMatchObject({ originalId: 'garbage', merged: 0 });
+    expect(await deadLetters.length()).toBe(0);
+    expect(await stream.tail(1)).toEqual([
+      expect.objectContaining({ fields: expect.objectContaining({ requeued_from: 'garbage' }) }),
+    ]);
   });
 
   it('a copy requeued again still names the first original in requeued_from', async () => {

@@ -516,14 +516,23 @@ function boundedLetter(row: BoundedRow, chars: number): BoundedDeadLetter {
     originalId,
     group,
     consumer,
-    deliveryCount: deliveryCount ? Number(deliveryCount) : null,
+    deliveryCount: wholeNumberOrNull(deliveryCount),
     reason,
-    ts: Number(ts ?? entryIdTime(row.id)),
+    ts: wholeNumberOrNull(ts) ?? entryIdTime(row.id),
     fields,
   };
   const left = cut?.fields ?? 0;
   values += cut?.values ?? 0;
   return left + values === 0 ? letter : { ...letter, cut: { fields: left, values } };
+}
+
+/**
+ * A letter's count or time, which any client may write as any text: `null` unless it is a whole number. Read with
+ * `Number`, `notanumber` was NaN, sent as `null` where a page's schema wants a number, and every snapshot carrying
+ * the letter was dropped: pages froze while saying they were connected.
+ */
+function wholeNumberOrNull(text: string | null | undefined): number | null {
+  return text != null && /^\d{1,15}$/.test(text) ? Number(text) : null;
 }
 
 function toDeadLetter(id: string, flat: readonly string[]): DeadLetter {
@@ -541,9 +550,9 @@ function toDeadLetter(id: string, flat: readonly string[]): DeadLetter {
     originalId: meta.dlq_original_id ?? '',
     group: meta.dlq_group ?? '',
     consumer: meta.dlq_consumer ?? '',
-    deliveryCount: count ? Number(count) : null,
+    deliveryCount: wholeNumberOrNull(count),
     reason: meta.dlq_reason ?? '',
-    ts: Number(meta.dlq_ts_ms ?? entryIdTime(id)),
+    ts: wholeNumberOrNull(meta.dlq_ts_ms) ?? entryIdTime(id),
     fields: original,
   };
 }
