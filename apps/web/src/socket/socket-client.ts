@@ -291,6 +291,7 @@ function receive(data: unknown): void {
     invalidMessages += 1;
     const version = helloVersion(json);
     if (version !== null) store().receiveServerVersion(version);
+    else if (isSnapshotMessage(json)) store().receiveUnreadableSnapshot(describeIssues(parsed.error));
     if (invalidMessages <= 5 || invalidMessages % 100 === 0) {
       console.warn(
         `streamscope: dropped invalid server message #${invalidMessages}`,
@@ -311,6 +312,11 @@ function receive(data: unknown): void {
 }
 
 /** The version a `hello` names, however the rest of it reads. */
+/** A message that says it is a snapshot, whatever else it holds. */
+function isSnapshotMessage(json: unknown): boolean {
+  return typeof json === 'object' && json !== null && (json as { type?: unknown }).type === 'snapshot';
+}
+
 function helloVersion(json: unknown): number | null {
   if (typeof json !== 'object' || json === null) return null;
   const { type, version } = json as { type?: unknown; version?: unknown };

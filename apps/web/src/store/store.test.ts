@@ -277,6 +277,25 @@ describe('dashboard store', () => {
     expect(useDashboard.getState().streamEpoch).toBe(epoch + 1);
   });
 
+  it('says since when snapshots fail its checks, and forgets it at the first one it reads', () => {
+    const store = useDashboard.getState();
+    store.receiveUnreadableSnapshot('dlq.newest.0.ts: expected number');
+    const { since } = useDashboard.getState().unreadableSnapshots ?? { since: 0 };
+    store.receiveUnreadableSnapshot('dlq.newest.1.ts: expected number');
+    // Since the first one, saying the latest one's problem.
+    expect(useDashboard.getState().unreadableSnapshots).toEqual({
+      since,
+      issue: 'dlq.newest.1.ts: expected number',
+    });
+    store.receiveSnapshot({
+      stream: { exists: true, entriesAdded: 1, lastGeneratedId: '1-0' },
+      totals: { produced: 1 },
+      groups: [],
+      producer: PRODUCER_STOPPED,
+    } as unknown as Snapshot);
+    expect(useDashboard.getState().unreadableSnapshots).toBeNull();
+  });
+
   describe('after a reset', () => {
     const snapshot = (at: number, entriesAdded: number) =>
       ({

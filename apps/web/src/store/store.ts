@@ -66,6 +66,11 @@ export interface State {
   serverVersion: number | null;
   /** Set while the server cannot build snapshots (Redis away): the snapshot held is its last good one. */
   health: Health | null;
+  /**
+   * Set while the snapshots that come fail this page's schema (a server bug, or data it let through unchecked):
+   * dropped, they left the figures frozen under a "connected" badge with nothing said. Since when, and why.
+   */
+  unreadableSnapshots: { since: number; issue: string } | null;
   snapshot: Snapshot | null;
   history: HistoryPoint[];
   feed: FeedItem[];
@@ -110,6 +115,8 @@ export interface State {
   /** The chart history the server kept, sent after `hello`: a reloaded page draws its last minutes at once. */
   receiveHistory: (points: readonly HistoryPoint[]) => void;
   receiveHealth: (health: Health) => void;
+  /** A snapshot this page could not read (see `unreadableSnapshots`); the next one it reads clears it. */
+  receiveUnreadableSnapshot: (issue: string) => void;
   receiveDeliveries: (events: readonly LifecycleEventView[], omitted: number) => void;
   receiveLiveTail: (entries: readonly EntryView[], omitted: number) => void;
   recordLastResult: (lastResult: LastResult) => void;
@@ -193,6 +200,7 @@ export const useDashboard = create<State>()((set) => ({
   hello: null,
   serverVersion: null,
   health: null,
+  unreadableSnapshots: null,
   snapshot: null,
   history: [],
   feed: [],
@@ -246,6 +254,11 @@ export const useDashboard = create<State>()((set) => ({
 
   receiveHealth: (health) => set({ health: health.failingSince === null ? null : health }),
 
+  receiveUnreadableSnapshot: (issue) =>
+    set((state) => ({
+      unreadableSnapshots: { since: state.unreadableSnapshots?.since ?? Date.now(), issue },
+    })),
+
   receiveSnapshot: (snapshot) =>
     set((state) => {
       const history = appendHistory(state.history, historyPoint(snapshot));
@@ -256,6 +269,7 @@ export const useDashboard = create<State>()((set) => ({
         recreated || state.resetMarkDue ? addResetMark(state.resetMarks, snapshot.at) : state.resetMarks;
       return {
         snapshot,
+        unreadableSnapshots: null,
         history,
         snapshotBeforeHello: false,
         resetMarks: resetMarksWithin(marks, history),

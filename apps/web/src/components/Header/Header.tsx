@@ -8,12 +8,13 @@ import { ConnectionStatus } from '../ConnectionStatus/ConnectionStatus';
 import './Header.css';
 
 export function Header() {
-  const { hello, serverVersion, maxlen, health } = useDashboard(
+  const { hello, serverVersion, maxlen, health, unreadable } = useDashboard(
     useShallow((state) => ({
       hello: state.hello,
       serverVersion: state.serverVersion,
       maxlen: state.snapshot?.maxlen ?? state.hello?.maxlen ?? null,
       health: state.health,
+      unreadable: state.unreadableSnapshots,
     })),
   );
   const reset = useCommand<'reset'>();
@@ -42,6 +43,12 @@ export function Header() {
       {serverVersion !== null && serverVersion !== PROTOCOL_VERSION ? (
         <p className="version-warning" role="alert">
           Server speaks protocol v{serverVersion}, this page v{PROTOCOL_VERSION}: reload the page.
+        </p>
+      ) : null}
+      {unreadable !== null ? (
+        <p className="health-warning" role="alert">
+          Figures frozen since {formatClock(unreadable.since)}: the server's snapshots fail this page's checks
+          ({unreadable.issue}).
         </p>
       ) : null}
       {health?.failingSince != null ? (
