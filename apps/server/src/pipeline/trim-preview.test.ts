@@ -88,6 +88,30 @@ describe('previewTrim on a stream longer than its pages', () => {
   });
 });
 
+describe('previewTrim after an earlier trim took pending entries', () => {
+  it('counts as pending only what is still in the stream: what an earlier trim took, this one cannot', async () => {
+    const stream = new EventStream({
+      connection: redisSuite.redis,
+      streamKey: uniqueStreamKey('preview-trimmed'),
+      maxlenApprox: null,
+    });
+    redisSuite.afterThisTest(() => stream.deleteStream());
+    await stream.ensureGroup('g', '0-0');
+    const ids = await stream.produceBatch(Array.from({ length: 10 }, () => ({ type: 't', payload: {} })));
+    // g holds the first three, unacked; an exact MINID then takes them from the stream, not from its PEL.
+    await stream.consume('g', 'c', 3, null);
+    await stream.trimMinid(ids[3] as string, { approx: false });
+    expect(await stream.pendingSummary('g')).toMatchObject({ count: 3 });
+    expect(await previewTrim(stream, { maxlen: 6 })).toMatchObject({
+      removes: 1,
+      groups: [{ group: 'g', pending: 0, unread: 1 }],
+    });
+    expect((await previewTrim(stream, { maxlen: 0 })).groups).toEqual([
+      { group: 'g', pending: 0, unread: 7 },
+    ]);
+  });
+});
+
 describe('previewTrim while a group is deleted', () => {
   it('leaves out a group deleted between XINFO GROUPS and its counts (a reset), instead of failing', async () => {
     const stream = new EventStream({

@@ -37,16 +37,22 @@ export async function previewTrim(
   }
   const { below } = cut;
   const removes = cut.removes ?? (await stream.countEntries('-', below, countCap));
+  // Pending entries older than the stream's first were trimmed already, their payloads gone by an earlier trim:
+  // counted from '-', every later preview warned that this one would take them.
+  const firstId = await stream.entryIdAt(0, 'oldest');
   const perGroup = await Promise.all(
     groups.map(async (group) => {
-      let pending: number;
+      let pending = 0;
       try {
-        pending = await countPaged(
-          async (from, count) =>
-            (await stream.pendingDetail(group.name, { start: from, end: below, count })).map((row) => row.id),
-          '-',
-          countCap,
-        );
+        if (firstId !== null)
+          pending = await countPaged(
+            async (from, count) =>
+              (await stream.pendingDetail(group.name, { start: from, end: below, count })).map(
+                (row) => row.id,
+              ),
+            firstId,
+            countCap,
+          );
       } catch (error) {
         // Deleted since XINFO GROUPS (a reset, here or in another process): no longer a group the trim affects.
         if (error instanceof GroupNotFoundError) return null;
