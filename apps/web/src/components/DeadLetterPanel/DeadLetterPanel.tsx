@@ -35,7 +35,12 @@ export function DeadLetterPanel() {
   const older = useOlderLetters(newest, dlqLength);
   const { letters } = older;
   const { feedback, feedbackAt, line, awaitRow, settleRow, settleBulk } = useLetterFeedback();
-  const { busy, onAction } = useLetterActions({ forget: older.forget, awaitRow, settleRow });
+  const { busy, onAction } = useLetterActions({
+    forget: older.forget,
+    olderNow: older.olderNow,
+    awaitRow,
+    settleRow,
+  });
   const requeueable = requeueableCount(letters, dlq?.length ?? null);
   const bulk = useBulkActions({
     newestId: newest[0]?.id,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeLetters, olderAfterRequeueAll, pageStop, stopStillShown } from './older-pages';
+import { mergeLetters, olderAfterRequeueAll, pageStop, stopStillShown, withoutLetter } from './older-pages';
 
 const letters = (...ids: string[]) => ids.map((id) => ({ id }));
 const ids = (list: readonly { id: string }[]) => list.map((letter) => letter.id);
@@ -69,5 +69,34 @@ describe('olderAfterRequeueAll', () => {
     expect(olderAfterRequeueAll(older, { ...answer(['4-0']), skipped: 150 })).toEqual([]);
     const room = { maxlen: 100, group: 'g', waitedMs: 0, left: 2 };
     expect(olderAfterRequeueAll(older, { ...answer(['4-0']), stoppedForRoom: room })).toEqual([]);
+  });
+});
+
+describe('withoutLetter', () => {
+  const letter = (id: string, originalId: string) => ({ id, originalId });
+  const loaded = [
+    letter('9-0', '5-0'),
+    letter('8-0', '5-0'),
+    letter('7-0', '4-0'),
+    letter('6-0', ''),
+    letter('5-9', ''),
+  ];
+
+  it("drops the letter gone, and with originalOf its entry's other letters, which a requeue discarded", () => {
+    expect(ids(withoutLetter(loaded, letter('9-0', '5-0')))).toEqual(['8-0', '7-0', '6-0', '5-9']);
+    expect(ids(withoutLetter(loaded, letter('9-0', '5-0'), { originalOf: true }))).toEqual([
+      '7-0',
+      '6-0',
+      '5-9',
+    ]);
+  });
+
+  it("takes letters naming no original for no one's siblings", () => {
+    expect(ids(withoutLetter(loaded, letter('6-0', ''), { originalOf: true }))).toEqual([
+      '9-0',
+      '8-0',
+      '7-0',
+      '5-9',
+    ]);
   });
 });

@@ -57,3 +57,18 @@ export function olderAfterRequeueAll<T extends { id: string }>(
   const known = !answer.more && answer.stoppedForRoom === null && answer.skipped === kept.size;
   return known ? older.filter((letter) => kept.has(letter.id)) : [];
 }
+
+/**
+ * The loaded letters without one that left the dead-letter stream, and with `originalOf` without every letter of
+ * its entry too (a requeue discards the entry's letters of the other groups; left listed, their Requeue said "no
+ * dead letter"). A letter naming no original has no others.
+ */
+export function withoutLetter<T extends { id: string; originalId: string }>(
+  letters: readonly T[],
+  gone: T,
+  { originalOf = false }: { originalOf?: boolean } = {},
+): readonly T[] {
+  const sameEntry = (letter: T) =>
+    originalOf && gone.originalId !== '' && letter.originalId === gone.originalId;
+  return letters.filter((letter) => letter.id !== gone.id && !sameEntry(letter));
+}

@@ -32,6 +32,9 @@ describe('requeuedFate', () => {
     expect(requeuedFate({ group: 'analytics', merged: 0, everyGroup: false })).toBe(
       'analytics, which had dead-lettered it, handles it again, and a group that had processed it acks it as a duplicate',
     );
+    expect(requeuedFate({ group: '', merged: 0, everyGroup: false })).toMatch(
+      /^the group, which had dead-lettered it, handles it again/,
+    );
     expect(requeuedFate({ group: 'analytics', merged: 2, everyGroup: false })).toBe(
       'the groups that had dead-lettered it handle it again, and a group that had processed it acks it as a duplicate',
     );

@@ -46,7 +46,8 @@ export function requeuedFate({
   if (everyGroup) return 'each had dead-lettered it, so each handles it again';
   const again =
     merged === 0
-      ? `${group}, which had dead-lettered it, handles it again`
+      ? // A letter another client wrote may name no group: ", which had dead-lettered it" began the sentence.
+        `${group === '' ? 'the group' : group}, which had dead-lettered it, handles it again`
       : 'the groups that had dead-lettered it handle it again';
   return `${again}, and a group that had processed it acks it as a duplicate`;
 }

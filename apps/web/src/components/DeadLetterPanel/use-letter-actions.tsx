@@ -9,8 +9,13 @@ import { everyGroupDeadLettered } from './requeue-reach';
 export type LetterAction = 'requeue' | 'discard';
 
 interface LetterActionsOptions {
-  /** Drops a letter from the loaded older pages: the live list drops it with the next snapshot. Stable. */
-  forget: (id: string) => void;
+  /**
+   * Drops a letter from the loaded older pages, or with `originalOf` every letter of its entry: the live list
+   * drops them with the next snapshot. Stable.
+   */
+  forget: (letter: DeadLetterView, options?: { originalOf?: boolean }) => void;
+  /** The loaded older pages now: an entry's letters in other groups may be there, not in the live list. Stable. */
+  olderNow: () => readonly DeadLetterView[];
   /** The shared feedback line's (`useLetterFeedback`): stable. */
   awaitRow: (requestId: string) => void;
   settleRow: (requestId: string, next: LetterFeedback) => void;
@@ -20,7 +25,7 @@ interface LetterActionsOptions {
  * A row's Requeue and Discard: which rows wait for their answer, and a stable `onAction` for the memoised rows. Each
  * answer goes to the feedback line above the table, which shows it only if nothing was done since.
  */
-export function useLetterActions({ forget, awaitRow, settleRow }: LetterActionsOptions) {
+export function useLetterActions({ forget, olderNow, awaitRow, settleRow }: LetterActionsOptions) {
   const [busy, setBusy] = useState<ReadonlySet<string>>(() => new Set());
   const onAction = useCallback(
     (letter: DeadLetterView, action: LetterAction) => {
@@ -34,13 +39,15 @@ export function useLetterActions({ forget, awaitRow, settleRow }: LetterActionsO
       const everyGroup = everyGroupDeadLettered(letter.originalId, {
         groups: snapshot?.groups.map((group) => group.name) ?? null,
         groupsOmitted: snapshot?.groupsOmitted ?? 0,
-        letters: [letter, ...(snapshot?.dlq.newest ?? [])],
+        letters: [letter, ...(snapshot?.dlq.newest ?? []), ...olderNow()],
       });
       awaitRow(requestId);
       setBusy((current) => new Set(current).add(letter.id));
-      const settle = (next: LetterFeedback) => {
-        // Gone from the dead-letter stream: the live list drops it with the next snapshot, the loaded pages here.
-        if (next.error === null) forget(letter.id);
+      const settle = (next: LetterFeedback, merged = 0) => {
+        // Gone from the dead-letter stream: the live list drops it with the next snapshot, the loaded pages here,
+        // with the entry's letters of other groups the requeue discarded (left listed, their Requeue said "no
+        // dead letter").
+        if (next.error === null) forget(letter, { originalOf: merged > 0 });
         setBusy((current) => {
           const rest = new Set(current);
           rest.delete(letter.id);
@@ -50,17 +57,20 @@ export function useLetterActions({ forget, awaitRow, settleRow }: LetterActionsO
       };
       result.then(
         (answer) =>
-          settle({
-            error: null,
-            done: <LetterOutcome letter={letter} answer={answer} everyGroupDeadLettered={everyGroup} />,
-          }),
+          settle(
+            {
+              error: null,
+              done: <LetterOutcome letter={letter} answer={answer} everyGroupDeadLettered={everyGroup} />,
+            },
+            'merged' in answer ? answer.merged : 0,
+          ),
         (error: unknown) =>
           settle(
             failedFeedback(`${action === 'requeue' ? 'Requeue' : 'Discard'} ${letter.originalId}`, error),
           ),
       );
     },
-    [forget, awaitRow, settleRow],
+    [forget, olderNow, awaitRow, settleRow],
   );
   return { busy, onAction };
 }

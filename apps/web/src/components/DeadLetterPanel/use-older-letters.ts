@@ -2,7 +2,15 @@ import type { DeadLetterView } from '@streamscope/protocol';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useCommand } from '../../hooks/use-command';
 import { issueCommand } from '../../socket/socket-client';
-import { mergeLetters, NO_LETTERS, OLDER_PAGE, type PageStop, pageStop, stopStillShown } from './older-pages';
+import {
+  mergeLetters,
+  NO_LETTERS,
+  OLDER_PAGE,
+  type PageStop,
+  pageStop,
+  stopStillShown,
+  withoutLetter,
+} from './older-pages';
 import { fetchInRequests, olderPagesRefresh } from './older-pages-refresh';
 
 /**
@@ -48,11 +56,19 @@ export function useOlderLetters(newest: readonly DeadLetterView[], dlqLength: nu
     setOlder((current) => [...current, ...page.entries]);
     setStopped(pageStop(page));
   };
-  /** Drops a letter gone from the dead-letter stream from the loaded pages. Stable. */
+  /**
+   * Drops letters gone from the dead-letter stream from the loaded pages: one, or with `originalOf` every letter
+   * of that letter's entry (a requeue discards the entry's letters of the other groups). Stable.
+   */
   const forget = useCallback(
-    (id: string) => setOlder((current) => current.filter((letter) => letter.id !== id)),
+    (gone: DeadLetterView, options?: { originalOf?: boolean }) =>
+      setOlder((current) => withoutLetter(current, gone, options)),
     [],
   );
+  const olderRef = useRef(older);
+  olderRef.current = older;
+  /** The loaded older pages as they are now, for an action to read when it is taken. Stable. */
+  const olderNow = useCallback(() => olderRef.current, []);
 
   return {
     letters,
@@ -60,6 +76,7 @@ export function useOlderLetters(newest: readonly DeadLetterView[], dlqLength: nu
     olderCount: older.length,
     setOlder,
     forget,
+    olderNow,
     showOlder,
     stoppedHere: stopStillShown(stopped, oldestShown),
     loading: loadOlder.pending,
