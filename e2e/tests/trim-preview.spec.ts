@@ -30,3 +30,14 @@ test('a value the preview cannot take is named by its field, as the trim names i
     dashboard.retention.getByText('Keep at most (ms): must be at most 315360000000'),
   ).toBeVisible();
 });
+
+test('a preview by age follows the clock while the stream stands still', async ({ dashboard }) => {
+  await expect(dashboard.connection).toHaveText('connected');
+  await dashboard.produceEvents(10);
+  await expect(dashboard.stat(dashboard.stream, 'Length')).toHaveText('10');
+  await dashboard.retention.getByLabel('Older than (ms)').fill('4000');
+  const preview = dashboard.retention.getByText(/^older than 4 s: /);
+  await expect(preview).toContainText('would remove nothing');
+  // Nothing changes that a snapshot shows once both groups have read them: the entries only grow older.
+  await expect(preview).toContainText('would remove 10 entries', { timeout: 15_000 });
+});

@@ -19,6 +19,12 @@ const PREVIEW_DEBOUNCE_MS = 300;
 /** The preview follows the stream at most this often: at thousands of events a second it changes every tick. */
 const PREVIEW_REFRESH_MS = 1_000;
 
+/**
+ * A preview by age is asked again this often while the stream stands still: entries age past the cutoff with no
+ * change a snapshot shows, and "removes nothing" stayed on screen long after it stopped being true.
+ */
+const AGE_PREVIEW_REFRESH_MS = 5_000;
+
 export interface ShownPreview {
   label: string;
   preview: TrimPreview;
@@ -117,6 +123,16 @@ export function useTrimPreview(texts: Readonly<Record<PreviewBasis, string>>) {
     const timer = setTimeout(refreshPreview, wait);
     return () => clearTimeout(timer);
   }, [previewInputs, refreshPreview]);
+
+  // The cutoff of a preview by age moves with the clock: asked again on a timer too, the answer on screen as old
+  // as a few seconds at most. (Its label holds the age typed, so a new answer restarts the timer.)
+  const byAge = shown !== null && 'olderThanMs' in (lastPlan.current?.command ?? {});
+  const shownAt = shown?.at ?? null;
+  useEffect(() => {
+    if (!byAge || shownAt === null) return;
+    const timer = setTimeout(refreshPreview, AGE_PREVIEW_REFRESH_MS);
+    return () => clearTimeout(timer);
+  }, [byAge, shownAt, refreshPreview]);
 
   useEffect(() => {
     if (queued === null) return;
