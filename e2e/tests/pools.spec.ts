@@ -28,8 +28,17 @@ test('a group run by another process: its consumer shows as elsewhere, its group
         return state.groups.find((group: { name: string }) => group.name === 'billing')?.autoReap;
       })
       .toBe(true);
-    await billingReaper.uncheck();
+    const answer = dashboard.group('billing').getByText(/^Auto-reaper on: XAUTOCLAIM every/);
+    await expect(answer).toBeVisible();
+    // Switched off from the other process: the box clears, and the answer given here goes with what it said.
+    const off = await fetch(`${billingPool.url}/api/autoreap/set`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ group: 'billing', enabled: false }),
+    });
+    expect(off.status).toBe(200);
     await expect(billingReaper).not.toBeChecked();
+    await expect(answer).toHaveCount(0);
     await expect(dashboard.page.getByRole('article')).toHaveCount(4);
     // A consumer added here would be Streamscope's, in a group another process runs: the form says what it does.
     await expect(

@@ -61,17 +61,20 @@ export function useAutoReap({ group, enabled, runsHere, foreign }: AutoReapOptio
       Auto-reap<span className="sr-only"> {group}</span>
     </label>
   );
+  // The answer goes once the switch says otherwise (turned from another page or process): "Auto-reaper on" stayed
+  // under a cleared box.
+  const result = command.result !== null && command.result.enabled === checked ? command.result : null;
   const feedback = (
     <ActionFeedback error={command.error} at={command.answeredAt}>
-      {command.result === null ? null : command.result.enabled ? (
+      {result === null ? null : result.enabled ? (
         <>
-          Auto-reaper on: XAUTOCLAIM every <strong>{formatCount(command.result.intervalMs)} ms</strong> in
-          each worker of <span className="mono">{command.result.group}</span>
+          Auto-reaper on: XAUTOCLAIM every <strong>{formatCount(result.intervalMs)} ms</strong> in each worker
+          of <span className="mono">{result.group}</span>
         </>
       ) : (
         <>
-          Auto-reaper off for <span className="mono">{command.result.group}</span>: idle entries wait for a
-          manual XAUTOCLAIM
+          Auto-reaper off for <span className="mono">{result.group}</span>: idle entries wait for a manual
+          XAUTOCLAIM
         </>
       )}
     </ActionFeedback>
