@@ -266,6 +266,12 @@ describe('JSON API: bad input changes nothing and says what was wrong', () => {
       /id: 0-0 is no entry's ID: Redis appends none at it/,
     ],
     [
+      'the timeline of 0, a bare millisecond read as 0-0',
+      '/api/commands',
+      { type: 'entry.history', id: '0' },
+      /id: 0-0 is no entry's ID/,
+    ],
+    [
       'the timeline of 00-000',
       '/api/commands',
       { type: 'entry.history', id: '00-000' },

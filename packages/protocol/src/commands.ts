@@ -241,8 +241,12 @@ export const commandSchema = z.discriminatedUnion('type', [
   ),
   command({
     type: z.literal('entry.history'),
-    // Redis appends no entry at 0-0 (XADD refuses it): its timeline said "no longer in the stream".
-    id: entryIdSchema.refine((id) => id !== '0-0', "0-0 is no entry's ID: Redis appends none at it"),
+    // Redis appends no entry at 0-0 (XADD refuses it): its timeline said "no longer in the stream". Written `0`
+    // (or `00-0`) it is 0-0 too, as every ID is read.
+    id: entryIdSchema.refine(
+      (id) => !/^0+(-0+)?$/.test(id),
+      "0-0 is no entry's ID: Redis appends none at it",
+    ),
   }),
   /**
    * The entries holding `value` in field `field`, newest first (`EventStream.findByField`); `before` searches on
