@@ -1,5 +1,6 @@
 import { useRef } from 'react';
 import { summariseTrimPreview } from '../../lib/trim-preview';
+import { CommandError } from '../../socket/command-error';
 import { issueCommand } from '../../socket/socket-client';
 import { isPreviewable, type PreviewBasis, planPreview } from './preview-plan';
 import { trimAction, trimLossQuestion, uncheckedTrimQuestion } from './trim-loss';
@@ -26,6 +27,9 @@ export function useTrimConfirm(exact: boolean) {
         await issueCommand(planPreview(basis, text).command, { quiet: true }).result,
       );
     } catch (error) {
+      // A value the server refuses is refused again by the trim, which names its field by its label: asking
+      // "anyway?" about it named the argument ("olderThanMs must be at most …") and offered what cannot be done.
+      if (error instanceof CommandError && error.code === 'bad_request') return true;
       const message = error instanceof Error ? error.message : String(error);
       return window.confirm(uncheckedTrimQuestion(action, message));
     } finally {
