@@ -12,7 +12,7 @@ describe('discardAllQuestion', () => {
 describe('requeueAllQuestion', () => {
   const rest = [
     'Every group receives each one again; a group that had processed it acks it as a duplicate.',
-    'Letters trimmed away before they were read have nothing to requeue, and stay. So do those the stream has no room for beside what its groups have yet to read (none is trimmed unread), and letters written from now on.',
+    'Letters of entries trimmed while pending have no fields to requeue, and stay. So do those the stream has no room for beside what its groups have yet to read (none is trimmed unread), and letters written from now on.',
   ];
 
   it('says how many of them would go back when the page has them all', () => {
@@ -33,7 +33,7 @@ describe('requeueAllQuestion', () => {
 describe('requeueAllTitle', () => {
   it('says why there is nothing to requeue when every letter was trimmed away', () => {
     expect(requeueAllTitle(0, 4)).toBe(
-      'Every letter here was trimmed away before it was read: nothing to requeue',
+      'Every letter here is of an entry trimmed while pending: no fields to requeue',
     );
   });
 

@@ -15,13 +15,13 @@ export function requeueAllQuestion(requeueable: number | null, length: number, k
       ? `Requeue the ${formatCount(length)} dead letters in ${key}, up to the newest shown, to the stream?`
       : `Requeue ${formatCount(requeueable)} of the ${formatCount(length)} dead letters in ${key} to the stream?`,
     'Every group receives each one again; a group that had processed it acks it as a duplicate.',
-    'Letters trimmed away before they were read have nothing to requeue, and stay. So do those the stream has no room for beside what its groups have yet to read (none is trimmed unread), and letters written from now on.',
+    'Letters of entries trimmed while pending have no fields to requeue, and stay. So do those the stream has no room for beside what its groups have yet to read (none is trimmed unread), and letters written from now on.',
   ].join('\n\n');
 }
 
 /** The "Requeue all" button's tooltip: what it does, or why there is nothing for it to do. */
 export function requeueAllTitle(requeueable: number | null, length: number): string {
   return requeueable === 0 && length > 0
-    ? 'Every letter here was trimmed away before it was read: nothing to requeue'
+    ? 'Every letter here is of an entry trimmed while pending: no fields to requeue'
     : 'Appends every letter up to the newest shown to the stream again, as fast as the stream has room beside what its groups have yet to read; those with nothing to requeue stay';
 }

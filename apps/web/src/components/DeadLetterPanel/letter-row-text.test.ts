@@ -14,8 +14,8 @@ describe('letterRowText', () => {
   it('says a letter trimmed away has nothing to requeue', () => {
     expect(letterRowText({ fields: {} })).toEqual({
       payload: 'fields trimmed away',
-      payloadTitle: 'Its fields were trimmed away before it was read',
-      requeueTitle: 'Its fields were trimmed away before it was read: nothing to requeue',
+      payloadTitle: 'Its entry was trimmed while pending, before it was handled',
+      requeueTitle: 'Its entry was trimmed while pending, before it was handled: no fields to requeue',
     });
   });
 

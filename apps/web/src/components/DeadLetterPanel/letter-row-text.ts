@@ -20,9 +20,10 @@ export function letterRowText(letter: Pick<DeadLetterView, 'fields' | 'cut'>): L
   const payload = letterPayload(letter);
   return {
     payload,
-    payloadTitle: trimmedAway && !letter.cut ? 'Its fields were trimmed away before it was read' : payload,
+    payloadTitle:
+      trimmedAway && !letter.cut ? 'Its entry was trimmed while pending, before it was handled' : payload,
     requeueTitle: trimmedAway
-      ? 'Its fields were trimmed away before it was read: nothing to requeue'
+      ? 'Its entry was trimmed while pending, before it was handled: no fields to requeue'
       : 'Appends it to the stream again: every group receives it, and a group that had processed the original acks it as a duplicate',
   };
 }
