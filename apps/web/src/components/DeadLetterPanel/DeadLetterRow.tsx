@@ -2,6 +2,7 @@ import type { DeadLetterView } from '@streamscope/protocol';
 import { memo } from 'react';
 import { formatClock, formatClockMs } from '../../lib/format';
 import { EntryId } from '../EntryId/EntryId';
+import { EventType } from '../EventType/EventType';
 import { letterReason } from './letter-reason';
 import { letterRowText } from './letter-row-text';
 import { isTrimmedAway } from './trimmed-away';
@@ -26,7 +27,7 @@ export const DeadLetterRow = memo(
       <tr aria-busy={busy}>
         <td className="dlq-stacked">
           <EntryId id={letter.originalId} />
-          <span className="event-type">{type}</span>
+          <EventType type={type} />
           <span className="mono muted dlq-payload" title={payloadTitle}>
             {payload}
           </span>

@@ -1,7 +1,8 @@
-import { type EntryView, POISON_EVENT_TYPE } from '@streamscope/protocol';
+import type { EntryView } from '@streamscope/protocol';
 import { memo } from 'react';
 import { formatClockMs } from '../../lib/format';
 import { EntryId } from '../EntryId/EntryId';
+import { EventType } from '../EventType/EventType';
 import { entryPayload, entryType } from './entry-summary';
 import './EntryTable.css';
 
@@ -9,14 +10,13 @@ import './EntryTable.css';
 const EntryRow = memo(
   function EntryRow({ entry }: { entry: EntryView }) {
     const payload = entryPayload(entry);
-    const type = entryType(entry);
     return (
       <tr>
         <td>
           <EntryId id={entry.id} />
         </td>
         <td>
-          <span className={type === POISON_EVENT_TYPE ? 'event-type is-poison' : 'event-type'}>{type}</span>
+          <EventType type={entryType(entry)} />
         </td>
         <td className="mono muted">{formatClockMs(entry.idMs)}</td>
         <td className="mono payload" title={payload}>
