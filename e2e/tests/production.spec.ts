@@ -104,6 +104,18 @@ test('a poison pill reaches the dead-letter stream while the rest flows; requeue
   await expect(letters).toHaveCount(0);
   await expect(dashboard.stat(deadLetters, 'Length')).toHaveText('0');
   await expect(dashboard.stat(dashboard.group('analytics'), 'Pending')).toHaveText('1');
+  // The pill's timeline names the copy it was put back as, a link to the copy's own, which names it back.
+  const answer = await deadLetters.getByText(/^Requeued \d+-\d+ as \d+-\d+/).textContent();
+  const copyId = / as (\d+-\d+)/.exec(answer ?? '')?.[1] ?? 'no copy';
+  await dashboard.stream.getByLabel('Entry ID, or field=value').fill(poisonId);
+  await dashboard.stream.getByRole('button', { name: 'Find entry' }).click();
+  await expect(
+    dashboard.timeline.getByText('put back on the stream from the dead-letter stream as'),
+  ).toBeVisible();
+  await dashboard.timeline.getByRole('button', { name: copyId, exact: true }).click();
+  await expect(dashboard.timeline).toContainText(`Timeline of ${copyId}`);
+  await expect(dashboard.timeline.getByRole('button', { name: poisonId, exact: true })).toBeVisible();
+  await dashboard.page.keyboard.press('Escape');
 
   // Past the pending threshold the group wears a badge.
   const analytics = dashboard.group('analytics');

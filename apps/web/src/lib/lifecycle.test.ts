@@ -1,6 +1,6 @@
 import type { LifecycleEventView } from '@streamscope/protocol';
 import { describe, expect, it } from 'vitest';
-import { describeEvent } from './lifecycle';
+import { describeEvent, describeEventNamingEntry } from './lifecycle';
 
 const step = (
   kind: LifecycleEventView['kind'],
@@ -28,5 +28,35 @@ describe('describeEvent', () => {
         step('claimed', { deliveryCount: null, reason: 'handed over from worker-b, being removed' }),
       ),
     ).toBe('claimed by worker-a: handed over from worker-b, being removed');
+  });
+});
+
+describe('describeEventNamingEntry', () => {
+  const requeued = (reason: string | null): LifecycleEventView => ({
+    kind: 'requeued',
+    id: '5-0',
+    group: null,
+    consumer: null,
+    deliveryCount: null,
+    eventType: 'order.paid',
+    reason,
+    ts: 1,
+  });
+
+  it('splits out the copy a requeue put back, or the original a copy came from, for the timeline to link', () => {
+    expect(describeEventNamingEntry(requeued('as 9-0'))).toEqual({
+      text: 'put back on the stream from the dead-letter stream as',
+      id: '9-0',
+    });
+    const copy = { ...requeued('requeued from the dead letter of 5-0'), kind: 'produced' } as const;
+    expect(describeEventNamingEntry(copy)).toEqual({
+      text: 'produced as order.paid: requeued from the dead letter of',
+      id: '5-0',
+    });
+  });
+
+  it('leaves other steps and IDs cut short as words', () => {
+    expect(describeEventNamingEntry({ ...requeued('as 5-0…'), kind: 'requeued' })).toBeNull();
+    expect(describeEventNamingEntry({ ...requeued(null), kind: 'acked', consumer: 'w' })).toBeNull();
   });
 });

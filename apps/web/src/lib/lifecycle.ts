@@ -52,3 +52,14 @@ export function describeEvent(event: LifecycleEventView): string {
       return `put back on the stream from the dead-letter stream${event.reason === null ? '' : ` ${event.reason}`}`;
   }
 }
+
+/**
+ * A requeue's words with the other entry they name split out, for the timeline to make that ID a link: the copy an
+ * original was put back as ("put back … as 9-0"), or the original a copy was produced from ("… the dead letter of
+ * 5-0"). `null` for any other step, or an ID cut short.
+ */
+export function describeEventNamingEntry(event: LifecycleEventView): { text: string; id: string } | null {
+  if (event.kind !== 'requeued' && event.kind !== 'produced') return null;
+  const match = /^(.* (?:as|the dead letter of)) (\d+-\d+)$/.exec(describeEvent(event));
+  return match?.[1] === undefined || match[2] === undefined ? null : { text: match[1], id: match[2] };
+}

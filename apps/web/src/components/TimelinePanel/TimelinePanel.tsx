@@ -1,9 +1,15 @@
-import type { EntryLetterView, EntryPlaceView, PendingRowView } from '@streamscope/protocol';
+import type {
+  EntryLetterView,
+  EntryPlaceView,
+  LifecycleEventView,
+  PendingRowView,
+} from '@streamscope/protocol';
 import { type KeyboardEvent, useEffect, useId, useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { formatClockMs, formatCount, formatDuration } from '../../lib/format';
-import { describeEvent, KIND_TONE } from '../../lib/lifecycle';
+import { describeEvent, describeEventNamingEntry, KIND_TONE } from '../../lib/lifecycle';
 import { useDashboard } from '../../store/store';
+import { EntryId } from '../EntryId/EntryId';
 import { entryPresence } from './entry-presence';
 import { FieldValue } from './FieldValue';
 import { closeEntryTimeline, FOCUSABLE, refreshEntryPlaces } from './open-timeline';
@@ -177,7 +183,9 @@ export function TimelinePanel() {
                   >
                     <span className="timeline-dot" aria-hidden="true" />
                     <span className={`badge ${KIND_TONE[event.kind]}`}>{event.kind}</span>
-                    <span className="timeline-text">{describeEvent(event)}</span>
+                    <span className="timeline-text">
+                      <StepText event={event} />
+                    </span>
                     <span className="timeline-time mono" title={formatClockMs(event.ts)}>
                       {producedAt === null || event.kind === 'produced'
                         ? formatClockMs(event.ts)
@@ -248,4 +256,15 @@ function cycleFocus(event: KeyboardEvent<HTMLDialogElement>): void {
   if (document.activeElement !== edge) return;
   event.preventDefault();
   (event.shiftKey ? last : first).focus();
+}
+
+/** A step in words; a requeue's copy or original as a link to its own timeline. */
+function StepText({ event }: { event: LifecycleEventView }) {
+  const naming = describeEventNamingEntry(event);
+  if (naming === null) return describeEvent(event);
+  return (
+    <>
+      {naming.text} <EntryId id={naming.id} />
+    </>
+  );
 }
