@@ -37,6 +37,14 @@ test("another application's group joined with --seed: what its consumers hold is
     await expect(target).toBeDisabled();
     await expect(target.locator('option')).toHaveText(['no consumer here to claim into']);
     await expect(pending.getByRole('button', { name: 'XAUTOCLAIM to selected' })).toBeDisabled();
+    // Its timeline says why it offers no Claim either.
+    await pending.getByRole('row').filter({ hasText: 'app-1' }).first().getByRole('button').first().click();
+    await expect(
+      dashboard.timeline.getByText(
+        "orders is another application's group: its own consumers claim its entries.",
+      ),
+    ).toBeVisible();
+    await page.keyboard.press('Escape');
     const reaper = page.getByLabel('Auto-reap orders');
     await expect(reaper).toBeDisabled();
     await expect(reaper).not.toBeChecked();

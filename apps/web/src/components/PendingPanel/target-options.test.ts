@@ -69,9 +69,11 @@ describe('autoclaim targets', () => {
 
   it("offers no consumer of another application's group, whose entries the server will not claim", () => {
     const joined = groupView('orders', [consumer('worker-a', workerView())], { createdByStreamscope: false });
-    expect(targetOptions([joined, group('analytics', [consumer('worker-c', workerView())])])).toEqual([
-      expect.objectContaining({ value: 'analytics/worker-c' }),
-    ]);
+    const options = targetOptions([joined, group('analytics', [consumer('worker-c', workerView())])]);
+    expect(options).toEqual([expect.objectContaining({ value: 'analytics/worker-c' })]);
+    expect(rowClaimTarget(options, null, { group: 'orders', consumer: 'app-1', foreign: true })).toEqual({
+      none: "orders is another application's group: its own consumers claim its entries",
+    });
   });
 
   it('forgets a pick once its consumer is gone, so a later one of that name is not picked unasked', () => {

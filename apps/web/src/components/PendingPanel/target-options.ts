@@ -118,8 +118,11 @@ export type RowClaim = { readonly consumer: string } | { readonly none: string }
 export function rowClaimTarget(
   options: readonly TargetOption[],
   picked: TargetOption | null,
-  row: { group: string; consumer: string },
+  row: { group: string; consumer: string; foreign?: boolean },
 ): RowClaim {
+  // Its consumers are not this server's to claim from (the server refuses): "no other consumer" said otherwise.
+  if (row.foreign === true)
+    return { none: `${row.group} is another application's group: its own consumers claim its entries` };
   const eligible = (option: TargetOption) => option.group === row.group && option.consumer !== row.consumer;
   // A paused pick is passed over: the server refuses to claim into a consumer that takes on nothing.
   if (picked !== null && eligible(picked) && picked.condition !== 'paused')

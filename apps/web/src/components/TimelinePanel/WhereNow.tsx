@@ -153,7 +153,12 @@ function PendingHere({
 }: PendingHereProps) {
   const claimable = idleMs >= claimMinIdleMs;
   const optionKeys = useDashboard(useShallow((state) => targetOptionKeys(state.snapshot?.groups ?? [])));
-  const claim = claimable ? rowClaimTarget(optionsFromKeys(optionKeys), null, { group, consumer }) : null;
+  const foreign = useDashboard(
+    (state) => state.snapshot?.groups.find((known) => known.name === group)?.createdByStreamscope === false,
+  );
+  const claim = claimable
+    ? rowClaimTarget(optionsFromKeys(optionKeys), null, { group, consumer, foreign })
+    : null;
   return (
     <p className="timeline-now is-pending">
       Pending now at <span className="mono">{consumer}</span>: idle {formatDuration(idleMs)}, delivered{' '}
