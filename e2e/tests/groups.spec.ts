@@ -34,6 +34,13 @@ test('a group created from the page reads the stream once a consumer joins, is r
     billing.getByText('No consumers: entries wait in the group until one is added.'),
   ).toBeVisible();
   await expect(dashboard.stat(billing, 'Lag')).toHaveText('10');
+  // Its reaper switched on says no worker runs it to reap, yet; off again, it says nothing of it.
+  await page.getByLabel('Auto-reap billing').check();
+  await expect(
+    billing.getByText(/no Streamscope worker of it runs now, so nothing reaps until one starts$/),
+  ).toBeVisible();
+  await page.getByLabel('Auto-reap billing').uncheck();
+  await expect(billing.getByText(/^Auto-reaper off for billing/)).toBeVisible();
 
   // Left empty, the name field's suggestion is the name.
   await expect(billing.getByLabel('Consumer name for billing, worker-d if left empty')).toHaveValue('');

@@ -47,6 +47,14 @@ interface GroupPanelProps {
   onDeleted: (result: CommandResults['group.delete']) => void;
 }
 
+/**
+ * Whether a Streamscope worker of the group may run in another process: a consumer with its connection open, or
+ * one Redis would not tell of, or one the snapshot left out.
+ */
+function workerElsewhere(group: GroupView): boolean {
+  return group.consumersOmitted > 0 || group.consumers.some((consumer) => consumer.connected !== false);
+}
+
 /** One consumer group: its cursor and backlog (XINFO GROUPS), its consumers, and adding one. */
 export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }: GroupPanelProps) {
   const headingId = useId();
@@ -65,6 +73,7 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }:
     enabled: group.autoReap,
     runsHere,
     foreign: !group.createdByStreamscope,
+    noWorker: !runsHere && !workerElsewhere(group),
   });
   // Laid out by how many it has, not by how many a snapshot carries (LIMITS.snapshotConsumersPerGroup).
   const consumers = consumerCount(group);

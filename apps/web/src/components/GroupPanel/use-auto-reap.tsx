@@ -13,6 +13,11 @@ interface AutoReapOptions {
   runsHere: boolean;
   /** Another application's group: the server refuses to reap there, so the switch only turns off. */
   foreign: boolean;
+  /**
+   * Whether no Streamscope worker of the group runs now, here or in another process, as far as the snapshot
+   * tells: the switch is saved, and nothing reaps until one does.
+   */
+  noWorker: boolean;
 }
 
 const FOREIGN_TITLE =
@@ -22,7 +27,7 @@ const FOREIGN_TITLE =
  * A group's auto-reap switch and the feedback for it, as two elements so the panel can put the switch in its
  * header and the feedback in its body. The label names the group for screen readers: "Auto-reap notifications".
  */
-export function useAutoReap({ group, enabled, runsHere, foreign }: AutoReapOptions) {
+export function useAutoReap({ group, enabled, runsHere, foreign, noWorker }: AutoReapOptions) {
   const seq = useDashboard((state) => state.snapshot?.seq ?? null);
   const [request, setRequest] = useState<AutoReapRequest | null>(null);
   const clicks = useRef(0);
@@ -70,6 +75,8 @@ export function useAutoReap({ group, enabled, runsHere, foreign }: AutoReapOptio
         <>
           Auto-reaper on: XAUTOCLAIM every <strong>{formatCount(result.intervalMs)} ms</strong> in each worker
           of <span className="mono">{result.group}</span>
+          {/* "On" where no worker runs read as if idle entries would now move: none will until one starts. */}
+          {noWorker ? '; no Streamscope worker of it runs now, so nothing reaps until one starts' : null}
         </>
       ) : (
         <>
