@@ -54,6 +54,15 @@ describe('lag trend', () => {
     expect(lagTrend(reset, 'g', 40, reset[27]?.at).kind).toBe('unknown');
   });
 
+  it('leaves out what came before a group of the same name was deleted: that lag was another group’s', () => {
+    // Falling behind until deleted at second 20, made again at 27: the new one is too young to judge.
+    const recreated = history(30, (s) => 100 * s).map((point, second) =>
+      second >= 20 && second < 27 ? { ...point, groups: {} } : point,
+    );
+    expect(lagTrend(recreated, 'g', 2900)).toEqual({ kind: 'unknown' });
+    expect(lagTrend(recreated.slice(0, 20), 'g', 1900).kind).toBe('falling-behind');
+  });
+
   it('is caught up at no lag, and unknown where Redis cannot tell it', () => {
     const shrinking = history(20, (s) => 100 - 5 * s);
     expect(lagTrend(shrinking, 'g', 0)).toEqual({ kind: 'caught-up' });

@@ -59,16 +59,31 @@ export function lagTrend(
 ): LagTrend {
   if (lag === null) return { kind: 'unknown' };
   if (lag === 0) return { kind: 'caught-up' };
-  const rates = lagRates(history, group, since);
+  const from = Math.max(since, seenSince(history, group));
+  const rates = lagRates(history, group, from);
   if (rates === null)
-    return cursorStoodStill(history, group, since)
+    return cursorStoodStill(history, group, from)
       ? { kind: 'not-reading' }
-      : lagSlopeTrend(history, group, lag, since);
+      : lagSlopeTrend(history, group, lag, from);
   if (rates.readPerSec === 0) return { kind: 'not-reading' };
   const net = rates.readPerSec - rates.addedPerSec;
   if (net >= STILL_PER_SEC) return { kind: 'catching-up', etaMs: (lag / net) * 1000, perSec: net, rates };
   if (net <= -STILL_PER_SEC) return { kind: 'falling-behind', perSec: -net, rates };
   return { kind: 'steady', rates };
+}
+
+/**
+ * When the group's latest unbroken run of samples began: a group deleted and made again under its name is another
+ * group, and the old one's samples made the new one read "behind +251/s" for its first seconds.
+ */
+function seenSince(history: readonly HistoryPoint[], group: string): number {
+  let from = 0;
+  for (let index = history.length - 1; index >= 0; index--) {
+    const point = history[index];
+    if (point === undefined || point.groups[group] === undefined) break;
+    from = point.at;
+  }
+  return from;
 }
 
 /**
