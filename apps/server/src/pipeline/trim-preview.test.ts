@@ -6,6 +6,17 @@ import { previewTrim } from './trim-preview.js';
 
 const redisSuite = usePrivateRedis();
 
+/** A stream of the test's own, with no MAXLEN on its appends, deleted after it. */
+const uncappedStream = (label: string): EventStream => {
+  const stream = new EventStream({
+    connection: redisSuite.redis,
+    streamKey: uniqueStreamKey(label),
+    maxlenApprox: null,
+  });
+  redisSuite.afterThisTest(() => stream.deleteStream());
+  return stream;
+};
+
 describe('previewTrim on a stream longer than its pages', () => {
   const streamKey = uniqueStreamKey('preview');
   let stream: EventStream;
@@ -90,12 +101,7 @@ describe('previewTrim on a stream longer than its pages', () => {
 
 describe('previewTrim after an earlier trim took pending entries', () => {
   it('counts as pending only what is still in the stream: what an earlier trim took, this one cannot', async () => {
-    const stream = new EventStream({
-      connection: redisSuite.redis,
-      streamKey: uniqueStreamKey('preview-trimmed'),
-      maxlenApprox: null,
-    });
-    redisSuite.afterThisTest(() => stream.deleteStream());
+    const stream = uncappedStream('preview-trimmed');
     await stream.ensureGroup('g', '0-0');
     const ids = await stream.produceBatch(Array.from({ length: 10 }, () => ({ type: 't', payload: {} })));
     // g holds the first three, unacked; an exact MINID then takes them from the stream, not from its PEL.
@@ -114,12 +120,7 @@ describe('previewTrim after an earlier trim took pending entries', () => {
 
 describe('previewTrim while a group is deleted', () => {
   it('leaves out a group deleted between XINFO GROUPS and its counts (a reset), instead of failing', async () => {
-    const stream = new EventStream({
-      connection: redisSuite.redis,
-      streamKey: uniqueStreamKey('preview-gone'),
-      maxlenApprox: null,
-    });
-    redisSuite.afterThisTest(() => stream.deleteStream());
+    const stream = uncappedStream('preview-gone');
     await stream.ensureGroup('stays', '0-0');
     await stream.ensureGroup('goes', '0-0');
     await stream.produceBatch(Array.from({ length: 10 }, () => ({ type: 't', payload: {} })));
@@ -136,12 +137,7 @@ describe('previewTrim while a group is deleted', () => {
 
 describe('previewTrim of everything when the newest ID has the largest sequence', () => {
   it('counts every entry, where the ID past the newest would not fit in a stream ID', async () => {
-    const stream = new EventStream({
-      connection: redisSuite.redis,
-      streamKey: uniqueStreamKey('preview-top'),
-      maxlenApprox: null,
-    });
-    redisSuite.afterThisTest(() => stream.deleteStream());
+    const stream = uncappedStream('preview-top');
     await stream.ensureGroup('g', '0-0');
     // IDs another client gave (XADD with an explicit ID): the last one has no successor in its millisecond.
     for (const id of ['5-1', '5-18446744073709551615'])
