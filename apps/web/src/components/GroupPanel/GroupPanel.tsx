@@ -47,6 +47,12 @@ interface GroupPanelProps {
   onDeleted: (result: CommandResults['group.delete']) => void;
 }
 
+const ENTRIES_READ_HINT =
+  "Redis's logical count of the stream's entries this group has read up to its last-delivered ID (XINFO GROUPS entries-read): entries trimmed before it read them count too, so it can far exceed what its consumers processed";
+
+const TRIMMED_UNREAD_HINT =
+  'Entries trimmed (MAXLEN or MINID) before this group read them: its next read skips them for good';
+
 /**
  * Whether a Streamscope worker of the group may run in another process: a consumer with its connection open, or
  * one Redis would not tell of, or one the snapshot left out.
@@ -169,7 +175,11 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }:
           </Stat>
           <Stat
             label="Entries read"
-            hint="Redis's logical count of the stream's entries this group has read up to its last-delivered ID (XINFO GROUPS entries-read): entries trimmed before it read them count too, so it can far exceed what its consumers processed"
+            hint={
+              group.entriesRead === null
+                ? `Unknown: Redis does not count them for a group placed at an ID (0-0 included) until its first read, nor after entries were deleted from under its cursor (XDEL). ${ENTRIES_READ_HINT}`
+                : ENTRIES_READ_HINT
+            }
             tone={group.entriesRead === null ? 'unknown' : undefined}
           >
             {formatNullable(group.entriesRead)}
@@ -206,7 +216,11 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }:
           </Stat>
           <Stat
             label="Trimmed unread"
-            hint="Entries trimmed (MAXLEN or MINID) before this group read them: its next read skips them for good"
+            hint={
+              group.trimmedUnread === null
+                ? `Unknown until the group's first read, as its entries read are: until then no loss is seen. ${TRIMMED_UNREAD_HINT}`
+                : TRIMMED_UNREAD_HINT
+            }
             tone={group.trimmedUnread === null ? 'unknown' : alertClass('trimmedUnread')}
           >
             {formatNullable(group.trimmedUnread)}
