@@ -1,4 +1,5 @@
 import type { EntryLetterView } from '@streamscope/protocol';
+import { useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useCommand } from '../../hooks/use-command';
 import { formatCount, formatDuration } from '../../lib/format';
@@ -31,27 +32,34 @@ export function WhereNow(props: WhereNowProps) {
   // Here, not with the button: the answer stays once the claimed entry is no longer pending and the button is gone.
   const claim = useCommand<'pending.claim'>();
   const { result } = claim;
-  const onClaim = (consumer: string) =>
-    void claim.run({ type: 'pending.claim', group: props.group, id: props.id, consumer });
+  const answer = useRef<HTMLDivElement>(null);
+  const onClaim = async (consumer: string, button: HTMLButtonElement) => {
+    await claim.run({ type: 'pending.claim', group: props.group, id: props.id, consumer });
+    // Claimed, the entry leaves the pending line and its button with it: focus left there fell to the page's body,
+    // and a keyboard user heard nothing. It goes to the answer, which stays.
+    if (document.activeElement === button) answer.current?.focus();
+  };
   return (
     <>
       <StandsNow {...props} onClaim={onClaim} claiming={claim.pending} />
-      <ActionFeedback error={claim.error} at={claim.answeredAt}>
-        {result === null ? null : (
-          <>
-            Claimed for <span className="mono">{result.consumer}</span> from{' '}
-            <span className="mono">{result.from}</span> (delivery {formatCount(result.deliveryCount)}):{' '}
-            {claimFate(result)}
-          </>
-        )}
-      </ActionFeedback>
+      <div ref={answer} tabIndex={-1} className="timeline-claim-answer">
+        <ActionFeedback error={claim.error} at={claim.answeredAt}>
+          {result === null ? null : (
+            <>
+              Claimed for <span className="mono">{result.consumer}</span> from{' '}
+              <span className="mono">{result.from}</span> (delivery {formatCount(result.deliveryCount)}):{' '}
+              {claimFate(result)}
+            </>
+          )}
+        </ActionFeedback>
+      </div>
     </>
   );
 }
 
 interface ClaimAction {
-  /** Claims the entry for that consumer of the group. */
-  onClaim: (consumer: string) => void;
+  /** Claims the entry for that consumer of the group; `button` is the one pressed. */
+  onClaim: (consumer: string, button: HTMLButtonElement) => void;
   claiming: boolean;
 }
 
@@ -175,7 +183,7 @@ function PendingHere({
             className="small timeline-claim name-clip"
             title={`Claim for ${claim.consumer}`}
             aria-busy={claiming}
-            onClick={() => onClaim(claim.consumer)}
+            onClick={(event) => onClaim(claim.consumer, event.currentTarget)}
           >
             Claim for {claim.consumer}
           </button>
