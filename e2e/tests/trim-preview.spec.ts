@@ -52,3 +52,17 @@ test('a preview by age follows the clock while the stream stands still', async (
   // Nothing changes that a snapshot shows once both groups have read them: the entries only grow older.
   await expect(preview).toContainText('would remove 10 entries', { timeout: 15_000 });
 });
+
+test('after a trim the preview is asked again at once, though the stream then stands still', async ({
+  dashboard,
+}) => {
+  await expect(dashboard.connection).toHaveText('connected');
+  dashboard.page.on('dialog', (dialog) => void dialog.accept());
+  await dashboard.produceEvents(150);
+  const preview = dashboard.retention.getByText(/^MAXLEN 100: /);
+  await expect(preview).toContainText(/would remove 50 entries/);
+  // MAXLEN ~ frees only whole macro-nodes (100 entries each): it removes nothing, and nothing changes to ask again.
+  await dashboard.retention.getByRole('button', { name: 'XTRIM' }).click();
+  await expect(dashboard.retention.getByText(/^Deleted 0/)).toBeVisible();
+  await expect(preview).toContainText(/would remove 50 entries/);
+});

@@ -26,7 +26,7 @@ export function TrimPanel() {
   const preview = useTrimPreview(texts);
   const confirm = useTrimConfirm(exact);
   // Both trims ask before they go, and take the preview on screen away once they have.
-  const trimChecks = { exact, confirm, onTrimmed: preview.forget };
+  const trimChecks = { exact, confirm, onTrimmed: preview.afterTrim };
   const edited = (basis: PreviewBasis, set: (text: string) => void) => (text: string) => {
     set(text);
     preview.edit(basis, text);

@@ -175,7 +175,13 @@ export function useTrimPreview(texts: Readonly<Record<PreviewBasis, string>>) {
     error: preview.error,
     edit,
     previewNow,
-    /** A trim went: what the preview said is no longer what a trim would do. */
-    forget: () => setShown(null),
+    /**
+     * A trim went: what the preview said is no longer what a trim would do. It goes, and the same trim is asked
+     * about again at once; left to the next change of the stream, the panel showed none on a stream standing still.
+     */
+    afterTrim: () => {
+      setShown(null);
+      refreshPreview();
+    },
   };
 }
