@@ -78,6 +78,8 @@ test('with the producer at 1,000/s, Tab walks past every live list to the consum
   await expect(skipLinks).toBeVisible();
   while ((await focused()) !== 'Replay') await page.keyboard.press('Tab');
   await page.keyboard.press('Enter');
+  // On the area's heading, which a screen reader says, and from there on into it.
+  await expect(dashboard.replay.getByRole('heading', { name: 'Replay' })).toBeFocused();
   await page.keyboard.press('Tab');
   await expect(dashboard.replay.getByLabel('Start')).toBeFocused();
 });
