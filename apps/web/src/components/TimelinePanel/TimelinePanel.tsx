@@ -204,6 +204,7 @@ export function TimelinePanel() {
                   letters={letters.filter((letter) => letter.group === lane.group)}
                   entry={presence}
                   claimMinIdleMs={claimMinIdleMs}
+                  ackedBy={ackedLast(lane.events)}
                 />
               )}
             </section>
@@ -267,4 +268,13 @@ function StepText({ event }: { event: LifecycleEventView }) {
       {naming.text} <EntryId id={naming.id} />
     </>
   );
+}
+
+/** The lane's last step when it is an ack (a duplicate's included): who acked it, and whether as a duplicate. */
+function ackedLast(
+  events: readonly LifecycleEventView[],
+): { consumer: string | null; duplicate: boolean } | null {
+  const last = events.at(-1);
+  if (last === undefined || (last.kind !== 'acked' && last.kind !== 'duplicate')) return null;
+  return { consumer: last.consumer, duplicate: last.kind === 'duplicate' };
 }

@@ -20,6 +20,11 @@ interface WhereNowProps {
   /** Its letters in the dead-letter stream written for this group. */
   letters: readonly EntryLetterView[];
   /** Whether the entry is in the stream, and if not, what can have become of it. */
+  /**
+   * The ack this server recorded last in the group, when it is the lane's last step: a cursor past the entry then
+   * means that ack, not "acked, dead-lettered or passed over".
+   */
+  ackedBy?: { readonly consumer: string | null; readonly duplicate: boolean } | null;
   entry: EntryPresence;
   claimMinIdleMs: number;
 }
@@ -68,6 +73,7 @@ function StandsNow({
   now,
   letters,
   entry,
+  ackedBy = null,
   claimMinIdleMs,
   onClaim,
   claiming,
@@ -100,6 +106,13 @@ function StandsNow({
       <UnlistedPending {...claim} consumer={consumer} deliveries={deliveries} deliveredAt={deliveredAt} />
     );
   }
+  if (place.state === 'done' && ackedBy !== null)
+    return (
+      <p className="timeline-now">
+        Done here: acked{ackedBy.consumer === null ? '' : ` by ${ackedBy.consumer}`}
+        {ackedBy.duplicate ? ', its handler finding it handled already' : ''}.
+      </p>
+    );
   if (place.state === 'done')
     return (
       <p className="timeline-now">
