@@ -37,6 +37,12 @@ test('a reset clears what the page showed of the deleted stream, here and on ano
   page.once('dialog', (dialog) => void dialog.accept());
   await page.getByRole('button', { name: 'Reset demo' }).click();
   await expect(dashboard.stat(dashboard.stream, 'Length')).toHaveText('0');
+  // Said by the button, not only in Last result at the page's foot.
+  await expect(
+    page
+      .getByRole('status')
+      .filter({ hasText: /^Reset at \d{1,2}:\d{2}:\d{2}: 2 groups and 3 consumers seeded again$/ }),
+  ).toBeVisible();
 
   // The target pick goes back to the default, as the rest of the page does.
   await expect(target).toHaveValue('analytics/worker-c');

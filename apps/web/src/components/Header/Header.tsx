@@ -1,11 +1,15 @@
 import { PROTOCOL_VERSION } from '@streamscope/protocol';
+import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useCommand } from '../../hooks/use-command';
-import { formatClock, formatCount } from '../../lib/format';
+import { formatClock, formatCount, formatCountOf } from '../../lib/format';
 import { useDashboard } from '../../store/store';
 import { AlertSummary } from '../AlertSummary/AlertSummary';
 import { ConnectionStatus } from '../ConnectionStatus/ConnectionStatus';
 import './Header.css';
+
+/** How long the reset's answer stays by its button. */
+const RESET_SAID_MS = 8_000;
 
 export function Header() {
   const { hello, serverVersion, maxlen, health, unreadable } = useDashboard(
@@ -18,6 +22,13 @@ export function Header() {
     })),
   );
   const reset = useCommand<'reset'>();
+  // Kept apart from the command's state, which the reset itself clears (as it clears every form's answer).
+  const [resetSaid, setResetSaid] = useState<{ groups: number; consumers: number; at: number } | null>(null);
+  useEffect(() => {
+    if (resetSaid === null) return;
+    const timer = setTimeout(() => setResetSaid(null), RESET_SAID_MS);
+    return () => clearTimeout(timer);
+  }, [resetSaid]);
   return (
     <header className="app-header">
       <div className="brand">
@@ -70,7 +81,9 @@ export function Header() {
               if (!window.confirm(question)) return;
               // The snapshots after it usually show the stream was made again; this says so even if not.
               void reset.run({ type: 'reset' }).then((result) => {
-                if (result !== null) useDashboard.getState().streamReset();
+                if (result === null) return;
+                useDashboard.getState().streamReset();
+                setResetSaid({ ...result, at: Date.now() });
               });
             }}
             aria-describedby={reset.error === null ? undefined : 'reset-error'}
@@ -82,6 +95,15 @@ export function Header() {
               {reset.error}
             </p>
           )}
+          {/* Said by the button for a few seconds: the answer in Last result, at the page's foot, went unseen. */}
+          <p className="reset-done" role="status">
+            {resetSaid !== null ? (
+              <>
+                Reset at {formatClock(resetSaid.at)}: {formatCountOf(resetSaid.groups, 'group', 'groups')} and{' '}
+                {formatCountOf(resetSaid.consumers, 'consumer', 'consumers')} seeded again
+              </>
+            ) : null}
+          </p>
         </div>
       </div>
     </header>
