@@ -9,7 +9,11 @@ describe('alertLines', () => {
     ]);
     expect(lines.map(({ group, subject, label }) => ({ group, subject, label }))).toEqual([
       { group: 'analytics', subject: 'analytics', label: 'lag over 1,000' },
-      { group: 'notifications', subject: 'notifications/worker-a', label: 'idle over 30 s' },
+      {
+        group: 'notifications',
+        subject: 'notifications/worker-a',
+        label: 'idle over 30 s with work waiting',
+      },
     ]);
     expect(lines[0]?.detail).toBe('lag is 1,234, over the alert threshold of 1,000');
   });

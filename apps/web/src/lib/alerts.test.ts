@@ -33,7 +33,9 @@ describe('alerts', () => {
   it('says what is over which threshold, counts as counts and ages as durations', () => {
     expect(alertLabel(alert('lag', 'g', 1_234, 1_000))).toBe('lag over 1,000');
     expect(alertLabel(alert('oldestPendingMs', 'g', 45_000, 30_000))).toBe('oldest pending over 30 s');
-    expect(alertLabel(alert('consumerIdleMs', 'g/c', 75_000, 60_000))).toBe('idle over 1 m 00 s');
+    expect(alertLabel(alert('consumerIdleMs', 'g/c', 75_000, 60_000))).toBe(
+      'idle over 1 m 00 s with work waiting',
+    );
     expect(alertLabel(alert('trimmedUnread', 'g', 4_290, 0))).toBe('4,290 lost to trimming');
     expect(alertLabel(alert('cursorAhead', 'g', 98_204_276_909_128, 0))).toBe(
       'cursor ahead of the stream: reads nothing new',

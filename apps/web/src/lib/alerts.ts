@@ -47,7 +47,10 @@ function formatFigure(metric: AlertView['metric'], value: number): string {
 export function alertLabel(alert: AlertView): string {
   if (alert.metric === 'trimmedUnread') return `${formatCount(alert.value)} lost to trimming`;
   if (alert.metric === 'cursorAhead') return 'cursor ahead of the stream: reads nothing new';
-  return `${METRIC_LABEL[alert.metric]} over ${formatFigure(alert.metric, alert.threshold)}`;
+  const label = `${METRIC_LABEL[alert.metric]} over ${formatFigure(alert.metric, alert.threshold)}`;
+  // Only a consumer holding pending entries is alerted on (one idle with nothing to do is not stuck): a bare
+  // "idle over 1 m" beside peers idle as long with no badge read as arbitrary.
+  return alert.metric === 'consumerIdleMs' ? `${label} with work waiting` : label;
 }
 
 /** The badge's tooltip, with the figure itself: `lag is 1,234, over the alert threshold of 1,000`. */
@@ -62,7 +65,8 @@ export function alertDetail(alert: AlertView): string {
         : formatDuration(alert.value);
     return `Its last delivered ID is ${ahead} past the stream's last ID: entries appended now get lower IDs, and it will not read them until the IDs pass it (XGROUP SETID moves it back)`;
   }
-  return `${METRIC_LABEL[alert.metric]} is ${formatFigure(alert.metric, alert.value)}, over the alert threshold of ${formatFigure(alert.metric, alert.threshold)}`;
+  const holding = alert.metric === 'consumerIdleMs' ? ' while it holds pending entries' : '';
+  return `${METRIC_LABEL[alert.metric]} is ${formatFigure(alert.metric, alert.value)}${holding}, over the alert threshold of ${formatFigure(alert.metric, alert.threshold)}`;
 }
 
 /** Whether `metric` is among `alerts`, to colour the figure it is about. */
