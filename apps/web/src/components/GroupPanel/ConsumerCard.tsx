@@ -8,6 +8,7 @@ import { EntryId } from '../EntryId/EntryId';
 import { PendingCount } from '../PendingPanel/PendingCount';
 import { Stat } from '../Stat/Stat';
 import { AlertBadges } from './AlertBadges';
+import { CONSUMER_FIGURE_HINT } from './consumer-figures';
 import { findConsumer } from './consumer-lookup';
 import type { RemovalOutcome } from './removal-outcome';
 import { useConsumerActions } from './use-consumer-actions';
@@ -118,19 +119,34 @@ function ConsumerCardBody({
       <dl className="consumer-stats">
         <Stat
           label="Pending"
+          hint={CONSUMER_FIGURE_HINT.pending}
           tone={hasAlert(alerts, 'pending') ? 'is-alert' : consumer.pending > 0 ? 'has-pending' : undefined}
         >
           <PendingCount group={group} consumer={name} pending={consumer.pending} />
         </Stat>
-        <Stat label="Idle" tone={hasAlert(alerts, 'consumerIdleMs') ? 'is-alert' : undefined}>
+        <Stat
+          label="Idle"
+          hint={CONSUMER_FIGURE_HINT.idle}
+          tone={hasAlert(alerts, 'consumerIdleMs') ? 'is-alert' : undefined}
+        >
           {formatDuration(consumer.idleMs)}
         </Stat>
-        <Stat label="Processed">{worker === null ? '—' : formatCount(worker.processed)}</Stat>
-        <Stat label="Reaped">{worker === null ? '—' : formatCount(worker.reaped)}</Stat>
-        <Stat label="Dropped" tone={worker !== null && worker.crashedDrops > 0 ? 'has-drops' : undefined}>
+        <Stat label="Processed" hint={CONSUMER_FIGURE_HINT.processed}>
+          {worker === null ? '—' : formatCount(worker.processed)}
+        </Stat>
+        <Stat label="Reaped" hint={CONSUMER_FIGURE_HINT.reaped}>
+          {worker === null ? '—' : formatCount(worker.reaped)}
+        </Stat>
+        <Stat
+          label="Dropped"
+          hint={CONSUMER_FIGURE_HINT.dropped}
+          tone={worker !== null && worker.crashedDrops > 0 ? 'has-drops' : undefined}
+        >
           {worker === null ? '—' : formatCount(worker.crashedDrops)}
         </Stat>
-        <Stat label="Failures">{worker === null ? '—' : formatCount(worker.failures)}</Stat>
+        <Stat label="Failures" hint={CONSUMER_FIGURE_HINT.failures}>
+          {worker === null ? '—' : formatCount(worker.failures)}
+        </Stat>
       </dl>
 
       {worker?.lastError ? (
@@ -169,7 +185,10 @@ function ConsumerCardBody({
                     <EntryId id={outcome.id} />
                     <span className={`badge ${badge.tone}`}>{badge.label}</span>
                     {outcome.deliveryCount !== null && outcome.deliveryCount > 1 ? (
-                      <span className="attempt" title="Delivery attempt">
+                      <span
+                        className="attempt"
+                        title={`Delivery ${outcome.deliveryCount}: read again, or claimed`}
+                      >
                         ×{outcome.deliveryCount}
                       </span>
                     ) : null}

@@ -9,6 +9,7 @@ import { PendingCount } from '../PendingPanel/PendingCount';
 import { type FigureColumn, FigureSortHeaders, SortHeader } from '../SortHeader/SortHeader';
 import { sortedBy } from '../SortHeader/table-sort';
 import { AlertBadges } from './AlertBadges';
+import { CONSUMER_FIGURE_HINT } from './consumer-figures';
 import { findConsumer } from './consumer-lookup';
 import {
   type ConsumerSort,
@@ -148,12 +149,12 @@ const ConsumerRow = memo(function ConsumerRow({
 });
 
 const COLUMNS: readonly FigureColumn<SortColumn>[] = [
-  { column: 'pending', label: 'Pending', hint: 'Entries delivered to it and not yet acked (XPENDING)' },
-  { column: 'idle', label: 'Idle', hint: 'Since its last read or claim (XINFO CONSUMERS)' },
-  { column: 'processed', label: 'Processed' },
-  { column: 'reaped', label: 'Reaped', hint: 'Entries it took over from idle peers (XAUTOCLAIM)' },
-  { column: 'dropped', label: 'Dropped', hint: 'Deliveries dropped without XACK by Crash next 3' },
-  { column: 'failures', label: 'Failures' },
+  { column: 'pending', label: 'Pending', hint: CONSUMER_FIGURE_HINT.pending },
+  { column: 'idle', label: 'Idle', hint: CONSUMER_FIGURE_HINT.idle },
+  { column: 'processed', label: 'Processed', hint: CONSUMER_FIGURE_HINT.processed },
+  { column: 'reaped', label: 'Reaped', hint: CONSUMER_FIGURE_HINT.reaped },
+  { column: 'dropped', label: 'Dropped', hint: CONSUMER_FIGURE_HINT.dropped },
+  { column: 'failures', label: 'Failures', hint: CONSUMER_FIGURE_HINT.failures },
 ];
 
 interface ConsumerTableProps {
