@@ -70,6 +70,12 @@ test('the redis.io walk-through, and the timeline, charts and handover beyond it
   await dashboard.retention.getByRole('button', { name: 'XTRIM' }).click();
   await expect(dashboard.retention).toContainText(/deleted/i);
   await expect(dashboard.stat(stream, 'Length')).toHaveText('10');
+  // The replay still lists all 40, and says which of them the trim took.
+  await expect(
+    dashboard.replay.getByText(
+      /^30 entries of these are no longer in the stream: trimmed since, it now begins at/,
+    ),
+  ).toBeVisible();
 
   // Add a consumer, then remove one and see the handover.
   const notifications = dashboard.group('notifications');

@@ -2,8 +2,10 @@ import { type CommandResults, LIMITS } from '@streamscope/protocol';
 import { type FormEvent, useCallback, useRef, useState } from 'react';
 import { useCommand } from '../../hooks/use-command';
 import { useOnStreamReset } from '../../hooks/use-stream-reset';
-import { formatCount } from '../../lib/format';
+import { formatCount, formatCountOf } from '../../lib/format';
 import { parseNumberInput } from '../../lib/parse-number';
+import { compareStreamIds } from '../../lib/stream-ids';
+import { useDashboard } from '../../store/store';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { NumberField } from '../NumberField/NumberField';
 import { Panel } from '../Panel/Panel';
@@ -100,6 +102,7 @@ export function ReplayPanel() {
               Still showing the earlier replay: <ReplayedRange replayed={shown} />
             </p>
           ) : null}
+          <TrimmedSince entries={shown.result.entries} />
           <EntryTable
             entries={shown.result.entries}
             caption={`Replayed entries from ${shown.range.start} to ${shown.range.end}`}
@@ -128,6 +131,36 @@ function ReplayedRange({ replayed: { result, range } }: { replayed: Replayed }) 
       <strong>{formatCount(result.entries.length)}</strong> entries from{' '}
       <span className="mono">{range.start}</span> to <span className="mono">{range.end}</span>
     </>
+  );
+}
+
+/**
+ * How many of the replayed entries the stream has lost since, to a trim or a reset: its first entry is now past
+ * them. The table went on listing them as if they were there.
+ */
+function TrimmedSince({ entries }: { entries: CommandResults['replay']['entries'] }) {
+  const first = useDashboard((state) =>
+    state.snapshot === null ? undefined : state.snapshot.stream.firstEntryId,
+  );
+  if (first === undefined || entries.length === 0) return null;
+  const gone =
+    first === null ? entries.length : entries.filter((entry) => compareStreamIds(entry.id, first) < 0).length;
+  if (gone === 0) return null;
+  return (
+    <p className="muted replay-trimmed">
+      {gone === entries.length
+        ? 'None of these is'
+        : `${formatCountOf(gone, 'entry', 'entries')} of these are no longer`}{' '}
+      in the stream: trimmed since
+      {first === null ? (
+        ', or the stream emptied'
+      ) : (
+        <>
+          , it now begins at <span className="mono">{first}</span>
+        </>
+      )}
+      . Replay again to see it as it is.
+    </p>
   );
 }
 
