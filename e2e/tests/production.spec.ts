@@ -35,6 +35,10 @@ test('a poison pill reaches the dead-letter stream while the rest flows; requeue
   await expect(letters.first()).toContainText(/order_id=/);
   await expect(letters.first()).toContainText('poison pill: this handler always fails');
   await expect(injected).toContainText('redelivers it until it lands here');
+  // Each group that parked it wears an alert for a minute, so the header no longer says all is well.
+  for (const group of groups)
+    await expect(dashboard.group(group).getByText('1 dead-lettered', { exact: true })).toBeVisible();
+  await expect(page.getByRole('banner').getByText('No alerts')).toHaveCount(0);
   // The live feed's "Trouble only" leaves the acked entries out and keeps the pill's failures and letters.
   const feed = page.getByRole('region', { name: 'Live events' });
   await feed.getByLabel('Events shown').selectOption('Trouble only');

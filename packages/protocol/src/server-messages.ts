@@ -150,11 +150,20 @@ export type DeadLetterView = z.infer<typeof deadLetterSchema>;
 /** A figure past its alert threshold, e.g. a group whose lag is over the limit. */
 export const alertSchema = z.object({
   /**
-   * `cursorAhead`: the group's last-delivered ID is past the stream's last generated ID (set there by hand, or the
+   * `deadLettered`: the group's count of dead-lettered entries (since the server started), raised while it grew in
+   * the last minute. `cursorAhead`: the group's last-delivered ID is past the stream's last generated ID (set there by hand, or the
    * stream re-created under it), so entries appended now, with lower IDs, never reach it; `value` is how many
    * milliseconds of IDs lie between the two.
    */
-  metric: z.enum(['lag', 'pending', 'oldestPendingMs', 'consumerIdleMs', 'trimmedUnread', 'cursorAhead']),
+  metric: z.enum([
+    'lag',
+    'pending',
+    'oldestPendingMs',
+    'consumerIdleMs',
+    'trimmedUnread',
+    'deadLettered',
+    'cursorAhead',
+  ]),
   /** `group` or `group/consumer`. */
   subject: z.string(),
   value: z.number(),

@@ -1,6 +1,6 @@
 import type { Snapshot } from '@streamscope/protocol';
 import { describe, expect, it } from 'vitest';
-import { alertsOf, TRIM_LOSS_ALERT_MS, TrimLosses } from './alerts.js';
+import { alertsOf, GROWTH_ALERT_MS, RecentGrowth } from './alerts.js';
 
 const THRESHOLDS = { lag: 1000, pending: 100, oldestPendingMs: 30_000, consumerIdleMs: 60_000 };
 
@@ -16,6 +16,7 @@ function snapshotWith(group: { lag: number | null; consumerPending: number; paus
         pending: group.consumerPending,
         oldestPendingMs: null,
         trimmedUnread: 0,
+        deadLettered: 0,
         consumers: [
           {
             name: 'worker-a',
@@ -51,16 +52,16 @@ describe('alertsOf', () => {
   });
 });
 
-describe('TrimLosses', () => {
+describe('RecentGrowth', () => {
   it('keeps a loss to trimming an alert for a minute after it last grew, then lets it rest', () => {
-    const losses = new TrimLosses();
+    const losses = new RecentGrowth();
     expect(losses.growing('g', 0, 0)).toBe(false);
     expect(losses.growing('g', 80, 1_000)).toBe(true);
-    expect(losses.growing('g', 80, 1_000 + TRIM_LOSS_ALERT_MS - 1)).toBe(true);
-    expect(losses.growing('g', 80, 1_000 + TRIM_LOSS_ALERT_MS)).toBe(false);
+    expect(losses.growing('g', 80, 1_000 + GROWTH_ALERT_MS - 1)).toBe(true);
+    expect(losses.growing('g', 80, 1_000 + GROWTH_ALERT_MS)).toBe(false);
     // It grows again: an alert again, for another minute.
     expect(losses.growing('g', 120, 100_000)).toBe(true);
-    expect(losses.growing('g', 120, 100_000 + TRIM_LOSS_ALERT_MS)).toBe(false);
+    expect(losses.growing('g', 120, 100_000 + GROWTH_ALERT_MS)).toBe(false);
     // Unknown, or back to none (a reset): nothing to alert on, and a later loss is news.
     expect(losses.growing('g', null, 200_000)).toBe(false);
     expect(losses.growing('g', 120, 200_001)).toBe(true);
@@ -69,7 +70,7 @@ describe('TrimLosses', () => {
   });
 
   it('takes the first count of a group as where it stands, not as growth: a restart raised every old loss again', () => {
-    const losses = new TrimLosses();
+    const losses = new RecentGrowth();
     // A --no-reset start, or a group first seen later (made from 0-0 on a stream trimmed before it existed).
     expect(losses.growing('restarted', 80, 1_000)).toBe(false);
     expect(losses.growing('restarted', 80, 2_000)).toBe(false);
@@ -82,15 +83,34 @@ describe('TrimLosses', () => {
   });
 
   it('raises the alert only while the loss grows, when alertsOf is given it', () => {
-    const losses = new TrimLosses();
+    const losses = new RecentGrowth();
     const lossy = { ...snapshotWith({ lag: 0, consumerPending: 0 }) };
     const trimAlerts = (at: number) =>
-      alertsOf(lossy, THRESHOLDS, (group, count) => losses.growing(group, count, at)).filter(
-        (alert) => alert.metric === 'trimmedUnread',
-      );
+      alertsOf(
+        lossy,
+        THRESHOLDS,
+        (metric, group, count) => metric === 'trimmedUnread' && losses.growing(group, count, at),
+      ).filter((alert) => alert.metric === 'trimmedUnread');
     expect(trimAlerts(0)).toEqual([]);
     (lossy.groups[0] as { trimmedUnread: number }).trimmedUnread = 50;
     expect(trimAlerts(1_000)).toHaveLength(1);
-    expect(trimAlerts(1_000 + TRIM_LOSS_ALERT_MS)).toEqual([]);
+    expect(trimAlerts(1_000 + GROWTH_ALERT_MS)).toEqual([]);
+  });
+
+  it('raises a dead-letter alert while a group dead-letters, each count tracked on its own', () => {
+    const growth = { trimmedUnread: new RecentGrowth(), deadLettered: new RecentGrowth() };
+    const parked = snapshotWith({ lag: 0, consumerPending: 0 });
+    const group = parked.groups[0] as { deadLettered: number; trimmedUnread: number };
+    const alertsAt = (at: number) =>
+      alertsOf(parked, THRESHOLDS, (metric, name, count) => growth[metric].growing(name, count, at)).map(
+        (alert) => `${alert.metric} ${alert.value}`,
+      );
+    expect(alertsAt(0)).toEqual([]);
+    group.deadLettered = 2;
+    expect(alertsAt(1_000)).toEqual(['deadLettered 2']);
+    group.trimmedUnread = 7;
+    expect(alertsAt(2_000)).toEqual(['trimmedUnread 7', 'deadLettered 2']);
+    expect(alertsAt(1_000 + GROWTH_ALERT_MS)).toEqual(['trimmedUnread 7']);
+    expect(alertsAt(2_000 + GROWTH_ALERT_MS)).toEqual([]);
   });
 });

@@ -10,20 +10,24 @@ export interface Thresholds {
 }
 
 /**
- * Not tunable: any entry a group will never see, and any cursor past the stream's newest ID, is worth an alert.
- * `/metrics` lists them beside the tunable ones.
+ * Not tunable: any entry a group will never see, any entry it dead-letters, and any cursor past the stream's newest
+ * ID, is worth an alert. `/metrics` lists them beside the tunable ones.
  */
-export const FIXED_THRESHOLDS = { trimmedUnread: 0, cursorAhead: 0 } as const;
+export const FIXED_THRESHOLDS = { trimmedUnread: 0, deadLettered: 0, cursorAhead: 0 } as const;
 
 /**
- * How long a group's loss to trimming stays an alert after its count last grew. A loss is for good: alerted for
- * as long as it stood, the header never read "No alerts" again once a group had lost one entry. Its count stays
- * on the group's panel and in `/metrics`.
+ * How long a group's loss to trimming, or its dead-lettering, stays an alert after its count last grew. Both are
+ * counts that only grow: alerted for as long as they stood, the header never read "No alerts" again once a group
+ * had lost one entry or parked one poison pill. The counts stay on the panels and in `/metrics`.
  */
-export const TRIM_LOSS_ALERT_MS = 60_000;
+export const GROWTH_ALERT_MS = 60_000;
+
+/** The counts alerted on while they grow (see GROWTH_ALERT_MS). */
+export type GrowingMetric = 'trimmedUnread' | 'deadLettered';
 
 /**
- * When each group's count of entries trimmed unread last grew, for the loss alert (see TRIM_LOSS_ALERT_MS).
+ * When each group's count (of entries trimmed unread, or dead-lettered) last grew, for its alert (see
+ * GROWTH_ALERT_MS).
  *
  * The first count seen of a group is where it stands, not growth: a `--no-reset` restart saw every old loss for
  * the first time and raised its alert again for a minute. That holds for a group first seen later in the same
@@ -33,10 +37,10 @@ export const TRIM_LOSS_ALERT_MS = 60_000;
  * count unknown (`null`) or back to 0 (a reset, a group made again) keeps the group known at 0, so that a loss
  * after it is news.
  */
-export class TrimLosses {
+export class RecentGrowth {
   readonly #seen = new Map<string, { count: number; grewAt: number | null }>();
 
-  /** Whether `group`'s loss, `count` at `at`, grew within TRIM_LOSS_ALERT_MS of `at`. */
+  /** Whether `group`'s count, `count` at `at`, grew within GROWTH_ALERT_MS of `at`. */
   growing(group: string, count: number | null, at: number): boolean {
     const seen = this.#seen.get(group);
     const now = count ?? 0;
@@ -47,7 +51,7 @@ export class TrimLosses {
     if (now > seen.count) seen.grewAt = at;
     if (now === 0) seen.grewAt = null;
     seen.count = now;
-    return seen.grewAt !== null && at - seen.grewAt < TRIM_LOSS_ALERT_MS;
+    return seen.grewAt !== null && at - seen.grewAt < GROWTH_ALERT_MS;
   }
 
   /** Forgets groups that are gone. */
@@ -67,8 +71,8 @@ export class TrimLosses {
 export function alertsOf(
   snapshot: Snapshot,
   thresholds: Thresholds,
-  /** Whether the group's loss to trimming grew lately (see `TrimLosses`); every loss counts without it. */
-  lossGrowing: (group: string, trimmedUnread: number | null) => boolean = () => true,
+  /** Whether the group's count of `metric` grew lately (see `RecentGrowth`); every count alerts without it. */
+  grewLately: (metric: GrowingMetric, group: string, count: number | null) => boolean = () => true,
 ): AlertView[] {
   const alerts: AlertView[] = [];
   const check = (metric: AlertView['metric'], subject: string, value: number | null, threshold: number) => {
@@ -89,8 +93,11 @@ export function alertsOf(
     check('lag', group.name, group.lag, thresholds.lag);
     check('pending', group.name, group.pending, thresholds.pending);
     check('oldestPendingMs', group.name, group.oldestPendingMs, thresholds.oldestPendingMs);
-    if (lossGrowing(group.name, group.trimmedUnread))
+    if (grewLately('trimmedUnread', group.name, group.trimmedUnread))
       check('trimmedUnread', group.name, group.trimmedUnread, FIXED_THRESHOLDS.trimmedUnread);
+    // A dead letter is an entry the group gave up on: the dead-letter stream is where someone must look.
+    if (grewLately('deadLettered', group.name, group.deadLettered))
+      check('deadLettered', group.name, group.deadLettered, FIXED_THRESHOLDS.deadLettered);
     // Idle matters only while there is work: a consumer blocked on a quiet stream is waiting, not stuck, and
     // Redis 7.0 lets its idle time grow through every empty blocking read.
     const workWaiting = group.lag !== null && group.lag > 0;

@@ -20,7 +20,7 @@ import {
 } from '@streamscope/streams';
 import { overwrittenKeyReason } from '../pipeline/overwritten-keys.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
-import { alertsOf, type Thresholds, TrimLosses } from './alerts.js';
+import { alertsOf, type GrowingMetric, RecentGrowth, type Thresholds } from './alerts.js';
 import { BacklogGauge } from './backlog.js';
 import { boundedType, VIEW_TYPE_MAX, viewBounds } from './bounded-view.js';
 import { ConnectedConsumers } from './connected-consumers.js';
@@ -82,7 +82,10 @@ export class SnapshotBuilder {
   readonly #pipeline: Pipeline;
   readonly #reader: EventStream;
   readonly #thresholds: Thresholds;
-  readonly #trimLosses = new TrimLosses();
+  readonly #growth: Record<GrowingMetric, RecentGrowth> = {
+    trimmedUnread: new RecentGrowth(),
+    deadLettered: new RecentGrowth(),
+  };
   readonly #deadLetters: DeadLetters;
   #seq = 0;
   #samples: RateSample[] = [];
@@ -262,9 +265,10 @@ export class SnapshotBuilder {
       thresholds: { ...this.#thresholds },
       alerts: [],
     };
-    this.#trimLosses.keepOnly(snapshot.groups.map((group) => group.name));
-    snapshot.alerts = alertsOf(snapshot, this.#thresholds, (group, count) =>
-      this.#trimLosses.growing(group, count, snapshot.at),
+    const names = snapshot.groups.map((group) => group.name);
+    for (const growth of Object.values(this.#growth)) growth.keepOnly(names);
+    snapshot.alerts = alertsOf(snapshot, this.#thresholds, (metric, group, count) =>
+      this.#growth[metric].growing(group, count, snapshot.at),
     );
     return snapshot;
   }

@@ -1,5 +1,5 @@
 import type { AlertView } from '@streamscope/protocol';
-import { formatCount, formatDuration } from './format';
+import { formatCount, formatCountOf, formatDuration } from './format';
 
 const DAY_MS = 86_400_000;
 
@@ -15,6 +15,7 @@ const METRIC_LABEL: Record<AlertView['metric'], string> = {
   oldestPendingMs: 'oldest pending',
   consumerIdleMs: 'idle',
   trimmedUnread: 'trimmed unread',
+  deadLettered: 'dead-lettered',
   cursorAhead: 'last delivered ID ahead',
 };
 
@@ -46,6 +47,7 @@ function formatFigure(metric: AlertView['metric'], value: number): string {
  */
 export function alertLabel(alert: AlertView): string {
   if (alert.metric === 'trimmedUnread') return `${formatCount(alert.value)} lost to trimming`;
+  if (alert.metric === 'deadLettered') return `${formatCount(alert.value)} dead-lettered`;
   if (alert.metric === 'cursorAhead') return 'cursor ahead of the stream: reads nothing new';
   const label = `${METRIC_LABEL[alert.metric]} over ${formatFigure(alert.metric, alert.threshold)}`;
   // Only a consumer holding pending entries is alerted on (one idle with nothing to do is not stuck): a bare
@@ -57,6 +59,9 @@ export function alertLabel(alert: AlertView): string {
 export function alertDetail(alert: AlertView): string {
   if (alert.metric === 'trimmedUnread') {
     return `${formatCount(alert.value)} entries were trimmed before this group read them: it will never see them`;
+  }
+  if (alert.metric === 'deadLettered') {
+    return `${formatCountOf(alert.value, 'entry', 'entries')} of this group went to the dead-letter stream since the server started, the latest within the last minute: see Dead letters`;
   }
   if (alert.metric === 'cursorAhead') {
     const ahead =
