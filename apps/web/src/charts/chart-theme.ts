@@ -106,3 +106,6 @@ export function timeAxisProps(data: readonly Record<string, number | null>[]) {
     tickFormatter: formatClock,
   } as const;
 }
+
+/** What a chart of pending entries says in place of empty axes. */
+export const NOTHING_PENDING = 'Nothing pending: every delivered entry has been acked';

@@ -27,7 +27,10 @@ export const ConsumerPendingChart = memo(function ConsumerPendingChart() {
         )}
         {...(series.total > series.data.length
           ? { note: `${series.data.length} of ${formatCount(series.total)} consumers, most pending` }
-          : {})}
+          : series.data.length > 0 && series.pending === 0
+            ? // The consumers are named, with no bars: said why, rather than left as bare axes.
+              { note: 'none pending' }
+            : {})}
       >
         {series.data.length === 0 ? (
           <div className="chart-empty" style={{ height: CHART_HEIGHT }}>

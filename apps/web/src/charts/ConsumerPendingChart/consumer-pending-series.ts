@@ -19,6 +19,8 @@ export interface ConsumerPendingSeries {
    * `data.length` when only those holding most are drawn.
    */
   total: number;
+  /** Entries pending over the consumers drawn: with none, there is nothing to draw but their names. */
+  pending: number;
 }
 
 /**
@@ -55,7 +57,8 @@ export function consumerPendingSeries(
     color: groupColor(group.name),
   }));
   const omitted = groups.reduce((sum, group) => sum + group.consumersOmitted, 0);
-  return { data, bars, total: all.length + omitted };
+  const pending = kept.reduce((sum, row) => sum + row.pending, 0);
+  return { data, bars, total: all.length + omitted, pending };
 }
 
 /** Characters of a `group/consumer` label that fit the chart's 150 px label column at 11 px. */
