@@ -385,23 +385,48 @@ describe('WebSocket /ws', () => {
   });
 });
 
+/** A WebSocket client that completes the handshake, then never reads again: no ping answered, no close frame. */
+function stalledSocket(port: number): Promise<net.Socket> {
+  return new Promise<net.Socket>((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => {
+      socket.write(
+        `GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\n` +
+          'Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+      );
+      socket.once('data', () => {
+        socket.pause();
+        resolve(socket);
+      });
+    });
+    socket.once('error', reject);
+  });
+}
+
+describe('WebSocket heartbeat', () => {
+  it('closes a socket that did not answer the last ping, and keeps one that does', async () => {
+    const own = await startTestServer([], { redis: test.redis, heartbeatMs: 150 });
+    const stalled = await stalledSocket(own.server.port);
+    const answering = await SocketClient.connect(own.server.url);
+    try {
+      await expect.poll(() => own.server.hub.clientCount).toBe(2);
+      // Past its megabyte it would only skip ticks, holding its place for good: the next ping but one ends it.
+      await expect.poll(() => own.server.hub.clientCount, { timeout: 5_000 }).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(own.server.hub.clientCount).toBe(1);
+      expect(answering.socket.readyState).toBe(WebSocket.OPEN);
+    } finally {
+      stalled.destroy();
+      await answering.close();
+      await own.stop();
+    }
+  });
+});
+
 describe('WebSocket on shutdown', () => {
   it('a client that stopped reading does not hold up close()', async () => {
     const own = await startTestServer([], { redis: test.redis });
     // Completes the handshake, then never reads again and never answers the close frame (a frozen tab).
-    const stalled = await new Promise<net.Socket>((resolve, reject) => {
-      const socket = net.connect(own.server.port, '127.0.0.1', () => {
-        socket.write(
-          `GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${own.server.port}\r\nUpgrade: websocket\r\n` +
-            'Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
-        );
-        socket.once('data', () => {
-          socket.pause();
-          resolve(socket);
-        });
-      });
-      socket.once('error', reject);
-    });
+    const stalled = await stalledSocket(own.server.port);
     try {
       await expect.poll(() => own.server.hub.clientCount).toBe(1);
       const started = Date.now();

@@ -22,6 +22,8 @@ export interface StartOptions {
   /** Overrides the configuration's `--seed`. */
   readonly seeds?: readonly GroupSeed[];
   readonly allowedOrigins?: readonly string[];
+  /** How often browser sockets are pinged, a silent one closed at the next (30 s; tests shorten it). */
+  readonly heartbeatMs?: number;
   /** Diagnostics that should not stop the server (a producer batch lost to a Redis outage, say). */
   readonly log?: (message: string) => void;
   readonly snapshotIntervalMs?: number;
@@ -160,6 +162,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     token: config.token,
     allowedOrigins: [...config.allowOrigins, ...(options.allowedOrigins ?? [])],
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
+    ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
   });
 
   /** Closes both Redis connections, and the private redis-server when this server started one. */

@@ -29,6 +29,8 @@ export interface AppOptions extends ApiDeps, AccessOptions {
   readonly metrics: Registry;
   /** The built dashboard; the default is apps/web/dist in this repository. */
   readonly webRoot?: string;
+  /** How often browser sockets are pinged (see `keepAlive`); tests shorten it. */
+  readonly heartbeatMs?: number;
 }
 
 /** The whole HTTP surface; `serve({ fetch: app.fetch, websocket: { server: wss } })` runs it. */
@@ -80,7 +82,14 @@ export function createApp(options: AppOptions): { app: Hono; wss: WebSocketServe
   app.get('/metrics', guard, async (c) =>
     c.body(await options.metrics.metrics(), 200, { 'content-type': options.metrics.contentType }),
   );
-  app.get('/ws', upgradeRefusalsSay, guard, ...liveSocket(options.pipeline, options.hub, access));
+  app.get(
+    '/ws',
+    upgradeRefusalsSay,
+    guard,
+    ...liveSocket(options.pipeline, options.hub, access, {
+      ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+    }),
+  );
   app.use('/api/*', guard);
   // Commands check for themselves (some work without Redis); the snapshot always needs it.
   app.use('/api/state', requireRedis);

@@ -9,6 +9,7 @@ import { READ_ONLY_COMMANDS, refuseAtOnce, runCommand } from '../pipeline/run-co
 import { type AccessOptions, originAllowed } from './access.js';
 import { ClientLimit, peerAddress } from './client-limit.js';
 import { errorReply, retryAfter } from './error-reply.js';
+import { HEARTBEAT_MS, keepAlive } from './heartbeat.js';
 import { parseCommand } from './parse-command.js';
 
 const REQUEST_ID_MAX = 64;
@@ -60,7 +61,12 @@ export const upgradeRefusalsSay: MiddlewareHandler = async (c, next) => {
 };
 
 /** `GET /ws`: the live feed out, commands in. Every message gets an answer; none can break the socket. */
-export function liveSocket(pipeline: Pipeline, hub: LiveHub, access: AccessOptions): MiddlewareHandler[] {
+export function liveSocket(
+  pipeline: Pipeline,
+  hub: LiveHub,
+  access: AccessOptions,
+  { heartbeatMs = HEARTBEAT_MS }: { heartbeatMs?: number } = {},
+): MiddlewareHandler[] {
   const refuseForeignOrigin: MiddlewareHandler = async (c: Context, next) => {
     const origin = c.req.header('origin');
     if (origin !== undefined && !originAllowed(origin, c, access)) {
@@ -95,10 +101,12 @@ export function liveSocket(pipeline: Pipeline, hub: LiveHub, access: AccessOptio
   const upgrade = upgradeWebSocket((c) => {
     const address = peerAddress(c);
     let client: LiveClient | undefined;
+    let stopHeartbeat: (() => void) | undefined;
     let inFlight = 0;
     return {
       onOpen(_event, ws) {
-        const socket = ws.raw as WebSocketLike & Pick<WebSocket, 'bufferedAmount'>;
+        const socket = ws.raw as WebSocketLike &
+          Pick<WebSocket, 'bufferedAmount' | 'ping' | 'terminate' | 'on'>;
         client = {
           send: (data) => socket.send(data),
           close: (code, reason) => socket.close(code, reason),
@@ -107,6 +115,7 @@ export function liveSocket(pipeline: Pipeline, hub: LiveHub, access: AccessOptio
           },
         };
         hub.add(client);
+        stopHeartbeat = keepAlive(socket, heartbeatMs);
       },
       onMessage(event, _ws) {
         if (!client) return;
@@ -138,9 +147,11 @@ export function liveSocket(pipeline: Pipeline, hub: LiveHub, access: AccessOptio
         });
       },
       onClose() {
+        stopHeartbeat?.();
         if (client) hub.remove(client);
       },
       onError() {
+        stopHeartbeat?.();
         if (client) hub.remove(client);
       },
     };
