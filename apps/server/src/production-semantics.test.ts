@@ -308,6 +308,10 @@ describe('production semantics', () => {
     // Every alert's threshold, the fixed ones too; every group's counters, at 0 until they count.
     expect(text).toMatch(/streamscope_alert_threshold\{metric="trimmedUnread"\} 0/);
     expect(text).toMatch(/streamscope_alert_threshold\{metric="cursorAhead"\} 0/);
+    expect(text).toMatch(/streamscope_alert_threshold\{metric="deadLettered"\} 0/);
+    // The process's own: its memory and event-loop lag, to watch a long-running server for growth.
+    expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
+    expect(text).toMatch(/^nodejs_eventloop_lag_p99_seconds /m);
     expect(text).toMatch(/streamscope_claimed_total\{group="notifications"\} \d+/);
     expect(text).toMatch(/streamscope_failed_total\{group="notifications"\} \d+/);
   });

@@ -1,6 +1,6 @@
 import { LIMITS, type LifecycleEventView, type Snapshot } from '@streamscope/protocol';
 import { entryIdTime } from '@streamscope/streams';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { FIXED_THRESHOLDS } from '../live/alerts.js';
 import { assertRedisReady } from '../pipeline/command-error.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
@@ -18,6 +18,9 @@ const CONSUMERS_SHOWN = `At most ${LIMITS.snapshotConsumersPerGroup} consumers p
  */
 export function createMetrics(pipeline: Pipeline, buildSnapshot: () => Promise<Snapshot>): Registry {
   const registry = new Registry();
+  // The process's own figures (resident memory, heap, event-loop lag, GC), under prom-client's standard names
+  // (process_*, nodejs_*): a server that runs for days is watched for growth from Prometheus, not ps.
+  collectDefaultMetrics({ register: registry });
   // prom-client collects every metric at once on a scrape; they share one refresh from one snapshot. The
   // per-group counters wait for it too: it starts each group's at 0, in time for the scrape that first sees it.
   let refreshing: Promise<void> | undefined;
