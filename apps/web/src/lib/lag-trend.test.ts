@@ -111,6 +111,29 @@ describe('lag trend from what Redis counts', () => {
     expect(describeLagTrend(eta).text).toBe('in ~49 s');
   });
 
+  it('says a group whose lag is under a second of arrivals keeps up, however its batched reads swing', () => {
+    // 5,000/s arriving; reads in batches, a little behind over the window, the lag between 0 and 100.
+    const points = Array.from({ length: 10 }, (_, second) => ({
+      at: 1_000_000 + second * 1000,
+      producedPerSec: 5_000,
+      entriesAdded: 5_000 * second,
+      groups: {
+        g: {
+          deliveredPerSec: 0,
+          ackedPerSec: 0,
+          pending: 0,
+          lag: 60,
+          entriesRead: 5_000 * second - 17 * second,
+        },
+      },
+    })) as HistoryPoint[];
+    const trend = lagTrend(points, 'g', 80);
+    expect(trend.kind).toBe('keeping-up');
+    expect(describeLagTrend(trend).text).toBe('keeping up');
+    // Five seconds of arrivals behind and growing is falling behind, as ever.
+    expect(lagTrend(points, 'g', 25_000).kind).toBe('falling-behind');
+  });
+
   it('is not reading when nothing is delivered, even as trimming shrinks the lag', () => {
     const trimmed = counted(
       20,

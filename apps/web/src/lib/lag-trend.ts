@@ -12,6 +12,14 @@ const LAG_TREND_MIN_SPAN_MS = 4_000;
 /** A lag that moves slower than this, either way, is taken as standing still. */
 const STILL_PER_SEC = 0.5;
 /**
+ * A lag of no more than this many seconds of arrivals is a group keeping up: its consumers read in batches (ten
+ * entries a worker), so at 5,000/s its read rate over a few seconds swings ±20/s around the arrival rate, and a
+ * healthy group with a lag of 0 to 100 read "behind +17/s" a quarter of the time, with a warning of trimming.
+ */
+const KEEPING_UP_SECONDS = 1;
+/** How far below the arrival rate the read rate of a group keeping up may be, as a share of it. */
+const KEEPING_UP_SHARE = 0.1;
+/**
  * How far back the read and arrival rates look. Redis's counters are exact, not samples of a lag that a MAXLEN ~
  * trim saws up and down, so a shorter look than the lag's is smooth enough, and follows a stopped producer sooner.
  */
@@ -41,7 +49,8 @@ export type LagTrend =
       readonly rates?: LagRates;
     }
   | { readonly kind: 'falling-behind'; readonly perSec: number; readonly rates?: LagRates }
-  | { readonly kind: 'steady'; readonly rates?: LagRates };
+  | { readonly kind: 'steady'; readonly rates?: LagRates }
+  | { readonly kind: 'keeping-up'; readonly rates: LagRates };
 
 /**
  * The trend of `group`'s lag, now at `lag`, none of it from before `since` (the stream's last reset: the lag of
@@ -66,6 +75,7 @@ export function lagTrend(
       ? { kind: 'not-reading' }
       : lagSlopeTrend(history, group, lag, from);
   if (rates.readPerSec === 0) return { kind: 'not-reading' };
+  if (keepsUp(rates, lag)) return { kind: 'keeping-up', rates };
   const net = rates.readPerSec - rates.addedPerSec;
   if (net >= STILL_PER_SEC) return { kind: 'catching-up', etaMs: (lag / net) * 1000, perSec: net, rates };
   if (net <= -STILL_PER_SEC) return { kind: 'falling-behind', perSec: -net, rates };
@@ -84,6 +94,18 @@ function seenSince(history: readonly HistoryPoint[], group: string): number {
     from = point.at;
   }
   return from;
+}
+
+/**
+ * Whether the group reads about as fast as entries arrive (within KEEPING_UP_SHARE) with a lag of at most
+ * KEEPING_UP_SECONDS of them. Not one whose lag MAXLEN holds flat while it reads a fraction of what arrives.
+ */
+function keepsUp({ readPerSec, addedPerSec }: LagRates, lag: number): boolean {
+  return (
+    addedPerSec > 0 &&
+    lag <= addedPerSec * KEEPING_UP_SECONDS &&
+    readPerSec >= addedPerSec * (1 - KEEPING_UP_SHARE)
+  );
 }
 
 /**
@@ -193,6 +215,11 @@ export function describeLagTrend(trend: LagTrend): { text: string; hint: string 
         hint: trend.rates
           ? `${paces(trend.rates)}: its lag grows by ${formatRate(trend.perSec)}, and once it passes the stream's MAXLEN, the oldest entries are trimmed before it reads them`
           : `The lag grew by ${formatRate(trend.perSec)} over the last ${window}: entries arrive faster than the group reads them`,
+      };
+    case 'keeping-up':
+      return {
+        text: 'keeping up',
+        hint: `${paces(trend.rates)}: its lag is under ${formatDuration(KEEPING_UP_SECONDS * 1000)} of arrivals, what a group reading in batches holds as entries stream in`,
       };
     case 'steady':
       return {
