@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_EVENT_TYPES, LIMITS, type Snapshot } from '@streamscope/protocol';
@@ -418,6 +418,16 @@ describe('the dashboard files', () => {
       const built = await other.server.app.request('/');
       expect(built.status).toBe(200);
       expect(await built.text()).toContain('<title>Streamscope</title>');
+      // The page is asked for each time; an asset, named by its content, is kept.
+      expect(built.headers.get('cache-control')).toBe('no-cache');
+      await mkdir(join(webRoot, 'assets'));
+      await writeFile(join(webRoot, 'assets', 'index-Ab12.js'), 'export {};');
+      const asset = await other.server.app.request('/assets/index-Ab12.js');
+      expect(asset.status).toBe(200);
+      expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      expect(
+        (await other.server.app.request('/assets/gone-Zz99.js')).headers.get('cache-control'),
+      ).toBeNull();
     } finally {
       await other.stop();
       await rm(webRoot, { recursive: true, force: true });

@@ -105,6 +105,14 @@ export function createApp(options: AppOptions): { app: Hono; wss: WebSocketServe
   // Looked for per request until found, not once at startup: a dashboard built while the server runs is
   // served at once. (serveStatic itself complains on creation when its root is missing.)
   let dashboardFiles: MiddlewareHandler | undefined;
+  // Vite names each built asset by its content: kept a year, never asked again; the page itself is asked each
+  // time, so a rebuilt dashboard is what the next load gets.
+  app.use('/*', async (c, next) => {
+    await next();
+    if (c.req.method !== 'GET' || c.res.status !== 200 || c.res.headers.has('cache-control')) return;
+    if (c.req.path.startsWith('/assets/')) c.header('cache-control', 'public, max-age=31536000, immutable');
+    else if (c.req.path === '/' || c.req.path === '/index.html') c.header('cache-control', 'no-cache');
+  });
   app.use('/*', (c, next) => {
     if (dashboardFiles === undefined && existsSync(join(webRoot, 'index.html'))) {
       dashboardFiles = serveStatic({ root: webRoot });
