@@ -63,6 +63,24 @@ export const axisProps = {
   tickLine: false,
 } as const;
 
+/**
+ * What every chart is drawn with: as wide as its frame, CHART_HEIGHT high, and without recharts' keyboard layer (its
+ * figures are the frame's accessible name, see ChartFrame).
+ */
+export const chartProps = {
+  responsive: true,
+  accessibilityLayer: false,
+  style: { width: '100%', height: CHART_HEIGHT },
+} as const;
+
+/** The count axis on the left of the time and histogram charts: whole numbers, shortened (12k). */
+export const countAxisProps = {
+  ...axisProps,
+  width: 44,
+  tickFormatter: formatTick,
+  allowDecimals: false,
+} as const;
+
 export const tooltipProps = {
   isAnimationActive: false,
   contentStyle: {

@@ -4,9 +4,8 @@ import { formatClock, formatCount } from '../../lib/format';
 import { ChartFrame } from '../ChartFrame';
 import { latestFigures } from '../chart-summary';
 import {
-  axisProps,
-  CHART_HEIGHT,
-  formatTick,
+  chartProps,
+  countAxisProps,
   GRID_COLOR,
   legendProps,
   resetLineProps,
@@ -34,16 +33,10 @@ function StackedAreas({ title, note, data, areas, stackId, resets }: StackedArea
       note={note}
       summary={latestFigures(data, areas, formatCount)}
     >
-      <AreaChart
-        responsive
-        accessibilityLayer={false}
-        style={{ width: '100%', height: CHART_HEIGHT }}
-        data={data}
-        margin={{ right: 8 }}
-      >
+      <AreaChart {...chartProps} data={data} margin={{ right: 8 }}>
         <CartesianGrid stroke={GRID_COLOR} vertical={false} />
         <XAxis {...timeAxisProps(data)} />
-        <YAxis {...axisProps} width={44} tickFormatter={formatTick} allowDecimals={false} />
+        <YAxis {...countAxisProps} />
         <Tooltip
           {...tooltipProps}
           labelFormatter={(label) => formatClock(Number(label))}

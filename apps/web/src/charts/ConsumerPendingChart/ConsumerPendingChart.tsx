@@ -3,7 +3,15 @@ import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'rec
 import { formatCount } from '../../lib/format';
 import { ChartFrame } from '../ChartFrame';
 import { barFigures } from '../chart-summary';
-import { axisProps, CHART_HEIGHT, formatTick, GRID_COLOR, legendProps, tooltipProps } from '../chart-theme';
+import {
+  axisProps,
+  CHART_HEIGHT,
+  chartProps,
+  formatTick,
+  GRID_COLOR,
+  legendProps,
+  tooltipProps,
+} from '../chart-theme';
 import { useChartData } from '../use-chart-data';
 import { consumerPendingSeries, shortLabel } from './consumer-pending-series';
 
@@ -38,9 +46,7 @@ export const ConsumerPendingChart = memo(function ConsumerPendingChart() {
           </div>
         ) : (
           <BarChart
-            responsive
-            accessibilityLayer={false}
-            style={{ width: '100%', height: CHART_HEIGHT }}
+            {...chartProps}
             data={series.data}
             layout="vertical"
             margin={{ right: 12 }}

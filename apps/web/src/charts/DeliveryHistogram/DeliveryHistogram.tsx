@@ -7,7 +7,8 @@ import { barFigures } from '../chart-summary';
 import {
   axisProps,
   CHART_HEIGHT,
-  formatTick,
+  chartProps,
+  countAxisProps,
   GRID_COLOR,
   NOTHING_PENDING,
   tooltipProps,
@@ -41,16 +42,10 @@ export const DeliveryHistogram = memo(function DeliveryHistogram() {
             {waiting ? 'Waiting for the first snapshot…' : NOTHING_PENDING}
           </div>
         ) : (
-          <BarChart
-            responsive
-            accessibilityLayer={false}
-            style={{ width: '100%', height: CHART_HEIGHT }}
-            data={buckets}
-            margin={{ right: 8 }}
-          >
+          <BarChart {...chartProps} data={buckets} margin={{ right: 8 }}>
             <CartesianGrid stroke={GRID_COLOR} vertical={false} />
             <XAxis {...axisProps} dataKey="label" />
-            <YAxis {...axisProps} width={44} tickFormatter={formatTick} allowDecimals={false} />
+            <YAxis {...countAxisProps} />
             <Tooltip
               {...tooltipProps}
               cursor={{ fill: 'rgba(255,255,255,0.04)' }}
