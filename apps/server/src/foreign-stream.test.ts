@@ -143,6 +143,30 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
     ]);
   });
 
+  it("runs no reaper in another application's group though the controls hash saves one (an older process's switch)", async () => {
+    const streamKey = await applicationStream('foreign-saved-reaper');
+    await redisSuite.redis.hset(`${streamKey}:controls`, '["autoreap","notifications"]', '1');
+    const logged: string[] = [];
+    const server = await start(
+      ['--stream-key', streamKey, '--no-reset', '--seed', 'notifications=worker-a', '--claim-idle-ms', '0'],
+      (line) => logged.push(line),
+    );
+    expect(logged.join('\n')).toMatch(
+      `not switching on the auto-reaper ${streamKey}:controls saves for notifications: another application's group`,
+    );
+    const state = await json(server.server.app.request('/api/state'));
+    expect(state.groups.find((group: { name: string }) => group.name === 'notifications')?.autoReap).toBe(
+      false,
+    );
+    // Past several of the follow's turns, what the application's consumers hold is still theirs.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect((await groupState(streamKey, 'notifications')).consumers).toEqual([
+      'email-sender-1:4',
+      'email-sender-2:2',
+      'worker-a:0',
+    ]);
+  });
+
   it('refuses a start with reset, which would delete it, and deletes nothing', async () => {
     const streamKey = await applicationStream('foreign-reset');
     const before = await groupState(streamKey, 'notifications');

@@ -263,10 +263,11 @@ export class Pipeline {
       const saved = await this.#choices.load();
       const standing = new Set((await this.stream.infoGroups()).map((group) => group.name));
       await refuseForeignSeedGroups(checks, saved.groups, standing);
-      refuseDefaultSeedOnForeignStream(checks, await this.#choices.ownership());
+      const ownership = await this.#choices.ownership();
+      refuseDefaultSeedOnForeignStream(checks, ownership);
       // The retention policy comes back before the seeding, so its first XTRIM leaves on the shared connection
       // ahead of the groups' creation and no worker is handed an entry older than the operator asked to keep.
-      this.#choices.adopt(saved);
+      this.#choices.adopt(saved, ownership);
       // Ours: consumers Streamscope ran, as it saved them (a paused one was ours too, whatever version saved it).
       const ours = new Set(
         [...saved.consumers, ...saved.paused].map(({ group, name }) => refKey(group, name)),

@@ -52,6 +52,12 @@ export class SavedChoices {
   readonly #reapIntervalMs: number;
   readonly #log: (what: string, error: unknown) => void;
   readonly #autoReap = new Set<string>();
+  /**
+   * Groups another application made, as the start found them: no reaper runs there, whatever the controls hash
+   * says (a switch saved before the dashboard refused it, or by an older process), since it would take the entries
+   * that application's consumers hold and ack them with the demo handler.
+   */
+  readonly #foreign = new Set<string>();
   /** Groups this server is creating: its own from before XGROUP CREATE is sent until the note is written. */
   readonly #creating = new Set<string>();
   /** Choices whose save failed (Redis away), saved again as they then stand once it answers (see `save`). */
@@ -135,8 +141,16 @@ export class SavedChoices {
    * Puts in force the saved auto-reap switches (each its group's, whichever process's workers read it, see
    * `#follow`) and retention policy (the stream's).
    */
-  adopt(saved: SavedControls): void {
-    for (const group of saved.autoReap) this.#autoReap.add(group);
+  adopt(saved: SavedControls, { foreignGroups }: Pick<StreamOwnership, 'foreignGroups'>): void {
+    for (const group of foreignGroups) this.#foreign.add(group);
+    for (const group of saved.autoReap) {
+      if (this.#foreign.has(group)) {
+        this.#log(
+          'controls',
+          `not switching on the auto-reaper ${this.#controls.key} saves for ${group}: another application's group, whose pending entries its own consumers claim`,
+        );
+      } else this.#autoReap.add(group);
+    }
     if (saved.retentionMaxAgeMs !== null) this.#retention.set(saved.retentionMaxAgeMs);
   }
 
@@ -146,7 +160,7 @@ export class SavedChoices {
 
   /** The auto-reaper's interval for a worker of the group, `null` while it is off. */
   reapIntervalFor(group: string): number | null {
-    return this.#autoReap.has(group) ? this.#reapIntervalMs : null;
+    return this.#autoReap.has(group) && !this.#foreign.has(group) ? this.#reapIntervalMs : null;
   }
 
   /**
@@ -339,7 +353,7 @@ export class SavedChoices {
 
   #followAutoReap(groups: readonly string[], saved: ReadonlySet<string>): void {
     for (const group of groups) {
-      const enabled = saved.has(group);
+      const enabled = saved.has(group) && !this.#foreign.has(group);
       if (this.#unsavedGroups.has(group) || enabled === this.#autoReap.has(group)) continue;
       if (enabled) this.#autoReap.add(group);
       else this.#autoReap.delete(group);
