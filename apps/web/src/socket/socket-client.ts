@@ -311,12 +311,12 @@ function receive(data: unknown): void {
   }
 }
 
-/** The version a `hello` names, however the rest of it reads. */
 /** A message that says it is a snapshot, whatever else it holds. */
 function isSnapshotMessage(json: unknown): boolean {
   return typeof json === 'object' && json !== null && (json as { type?: unknown }).type === 'snapshot';
 }
 
+/** The version a `hello` names, however the rest of it reads. */
 function helloVersion(json: unknown): number | null {
   if (typeof json !== 'object' || json === null) return null;
   const { type, version } = json as { type?: unknown; version?: unknown };

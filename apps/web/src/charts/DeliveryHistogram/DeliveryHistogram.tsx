@@ -39,7 +39,11 @@ export const DeliveryHistogram = memo(function DeliveryHistogram() {
         {rows.length === 0 ? (
           // Bare axes from 1 to 5 said nothing of why there were no bars.
           <div className="chart-empty" style={{ height: CHART_HEIGHT }}>
-            {waiting ? 'Waiting for the first snapshot…' : NOTHING_PENDING}
+            {waiting
+              ? 'Waiting for the first snapshot…'
+              : omitted > 0
+                ? 'None of the pending rows listed: those pending are in groups left out'
+                : NOTHING_PENDING}
           </div>
         ) : (
           <BarChart {...chartProps} data={buckets} margin={{ right: 8 }}>

@@ -58,10 +58,14 @@ export function useAutoReap({ group, enabled, runsHere, foreign, noWorker }: Aut
       <input
         type="checkbox"
         checked={checked}
-        // Off, it stays off; on (switched before it was refused), it can still be turned off.
-        disabled={foreign && !checked}
+        // Off, it stays off; on (switched before it was refused), it can still be turned off. aria-disabled, not
+        // disabled: turned off, a disabled box dropped focus to the page's body.
+        aria-disabled={foreign && !checked}
         aria-busy={command.pending}
-        onChange={(event) => void toggle(event.target.checked)}
+        onChange={(event) => {
+          if (foreign && event.target.checked) return;
+          void toggle(event.target.checked);
+        }}
       />
       Auto-reap<span className="sr-only"> {group}</span>
     </label>

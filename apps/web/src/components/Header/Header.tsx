@@ -80,6 +80,8 @@ export function Header() {
               const question = `Delete ${key}, its dead letters and every consumer group on it, for every process using it, then start again with the seeded groups and consumers?`;
               if (!window.confirm(question)) return;
               // The snapshots after it usually show the stream was made again; this says so even if not.
+              // A failed one's error must not sit under the last one's success.
+              setResetSaid(null);
               void reset.run({ type: 'reset' }).then((result) => {
                 if (result === null) return;
                 useDashboard.getState().streamReset();

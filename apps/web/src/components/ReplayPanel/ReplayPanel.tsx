@@ -2,7 +2,7 @@ import { type CommandResults, LIMITS } from '@streamscope/protocol';
 import { type FormEvent, useCallback, useRef, useState } from 'react';
 import { useCommand } from '../../hooks/use-command';
 import { useOnStreamReset } from '../../hooks/use-stream-reset';
-import { formatCount, formatCountOf } from '../../lib/format';
+import { formatCount } from '../../lib/format';
 import { parseNumberInput } from '../../lib/parse-number';
 import { compareStreamIds } from '../../lib/stream-ids';
 import { useDashboard } from '../../store/store';
@@ -149,9 +149,11 @@ function TrimmedSince({ entries }: { entries: CommandResults['replay']['entries'
   return (
     <p className="muted replay-trimmed">
       {gone === entries.length
-        ? 'None of these is'
-        : `${formatCountOf(gone, 'entry', 'entries')} of these are no longer`}{' '}
-      in the stream: trimmed since
+        ? 'None of these entries is'
+        : gone === 1
+          ? '1 of these entries is no longer'
+          : `${formatCount(gone)} of these entries are no longer`}{' '}
+      in the stream: trimmed (or the stream reset) since
       {first === null ? (
         ', or the stream emptied'
       ) : (

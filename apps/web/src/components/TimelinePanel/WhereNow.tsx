@@ -20,12 +20,12 @@ interface WhereNowProps {
   /** Its letters in the dead-letter stream written for this group. */
   letters: readonly EntryLetterView[];
   /** Whether the entry is in the stream, and if not, what can have become of it. */
+  entry: EntryPresence;
   /**
    * The ack this server recorded last in the group, when it is the lane's last step: a cursor past the entry then
    * means that ack, not "acked, dead-lettered or passed over".
    */
   ackedBy?: { readonly consumer: string | null; readonly duplicate: boolean } | null;
-  entry: EntryPresence;
   claimMinIdleMs: number;
 }
 
@@ -39,10 +39,13 @@ export function WhereNow(props: WhereNowProps) {
   const { result } = claim;
   const answer = useRef<HTMLDivElement>(null);
   const onClaim = async (consumer: string, button: HTMLButtonElement) => {
+    const hadFocus = document.activeElement === button;
     await claim.run({ type: 'pending.claim', group: props.group, id: props.id, consumer });
-    // Claimed, the entry leaves the pending line and its button with it: focus left there fell to the page's body,
-    // and a keyboard user heard nothing. It goes to the answer, which stays.
-    if (document.activeElement === button) answer.current?.focus();
+    // Claimed, the entry leaves the pending line and its button with it (a snapshot may take it before the answer
+    // comes): focus left there fell to the page's body, and a keyboard user heard nothing. It goes to the answer.
+    const focusNow = document.activeElement;
+    if (hadFocus && (focusNow === button || focusNow === document.body || !button.isConnected))
+      answer.current?.focus();
   };
   return (
     <>

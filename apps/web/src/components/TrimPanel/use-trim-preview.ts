@@ -125,14 +125,15 @@ export function useTrimPreview(texts: Readonly<Record<PreviewBasis, string>>) {
   }, [previewInputs, refreshPreview]);
 
   // The cutoff of a preview by age moves with the clock: asked again on a timer too, the answer on screen as old
-  // as a few seconds at most. (Its label holds the age typed, so a new answer restarts the timer.)
+  // as a few seconds at most.
+  // On an interval, not a timeout re-armed by each answer: one refresh refused or skipped (busy) re-armed
+  // nothing, and the preview froze again.
   const byAge = shown !== null && 'olderThanMs' in (lastPlan.current?.command ?? {});
-  const shownAt = shown?.at ?? null;
   useEffect(() => {
-    if (!byAge || shownAt === null) return;
-    const timer = setTimeout(refreshPreview, AGE_PREVIEW_REFRESH_MS);
-    return () => clearTimeout(timer);
-  }, [byAge, shownAt, refreshPreview]);
+    if (!byAge) return;
+    const timer = setInterval(refreshPreview, AGE_PREVIEW_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [byAge, refreshPreview]);
 
   useEffect(() => {
     if (queued === null) return;
