@@ -77,8 +77,9 @@ function handlersFor(pipeline: Pipeline): Handlers {
   const { stream, pool, producer } = pipeline;
   /** The consumer of this server to claim into, as long as it takes entries on (see `pausedTarget`). */
   const claimTarget = async (group: string, consumer: string) => {
-    const worker = await pipeline.worker(group, consumer);
+    // First: whichever consumer is named, nothing is claimed there.
     await pipeline.refuseClaimsInAnotherApplicationsGroup(group);
+    const worker = await pipeline.worker(group, consumer);
     if (worker.status().paused) throw pausedTarget(group, consumer);
     return worker;
   };
