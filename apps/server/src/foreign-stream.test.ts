@@ -20,6 +20,9 @@ const applicationStream = async (label: string): Promise<string> => {
   return streamKey;
 };
 
+/** The application's group once worker-a joined it: the application's two consumers still hold their 4 and 2. */
+const JOINED_UNTOUCHED = ['email-sender-1:4', 'email-sender-2:2', 'worker-a:0'];
+
 /** Each consumer of the group with what it holds, and the group's cursor, as Redis has them. */
 const groupState = async (streamKey: string, group: string) => {
   const consumers = (await redisSuite.redis.call('XINFO', 'CONSUMERS', streamKey, group)) as unknown[][];
@@ -104,11 +107,7 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
         (await groupState(streamKey, 'notifications')).consumers.includes('worker-a:0') &&
         server.server.pipeline.totals().acked === 4,
     );
-    expect((await groupState(streamKey, 'notifications')).consumers).toEqual([
-      'email-sender-1:4',
-      'email-sender-2:2',
-      'worker-a:0',
-    ]);
+    expect((await groupState(streamKey, 'notifications')).consumers).toEqual(JOINED_UNTOUCHED);
     // The application's consumers are not taken from it: worker-a would ack their four with the demo handler.
     await redisSuite.redis.xreadgroup('GROUP', 'notifications', 'email-sender-1', 'STREAMS', streamKey, '0');
     const removal = await postJson(server, '/api/consumer/remove', {
@@ -136,11 +135,7 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
     expect(
       (await postJson(server, '/api/autoreap/set', { group: 'notifications', enabled: false })).status,
     ).toBe(200);
-    expect((await groupState(streamKey, 'notifications')).consumers).toEqual([
-      'email-sender-1:4',
-      'email-sender-2:2',
-      'worker-a:0',
-    ]);
+    expect((await groupState(streamKey, 'notifications')).consumers).toEqual(JOINED_UNTOUCHED);
   });
 
   it("runs no reaper in another application's group though the controls hash saves one (an older process's switch)", async () => {
@@ -160,11 +155,7 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
     );
     // Past several of the follow's turns, what the application's consumers hold is still theirs.
     await new Promise((resolve) => setTimeout(resolve, 2_500));
-    expect((await groupState(streamKey, 'notifications')).consumers).toEqual([
-      'email-sender-1:4',
-      'email-sender-2:2',
-      'worker-a:0',
-    ]);
+    expect((await groupState(streamKey, 'notifications')).consumers).toEqual(JOINED_UNTOUCHED);
   });
 
   it('refuses a start with reset, which would delete it, and deletes nothing', async () => {
