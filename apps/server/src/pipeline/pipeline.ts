@@ -362,12 +362,8 @@ export class Pipeline {
    * Claims into a worker here (XAUTOCLAIM, one entry by hand) take nothing from another application's group, even
    * one a `--seed` joined: the entries its consumers hold would be acked with the demo handler, never really done.
    */
-  async refuseClaimsInAnotherApplicationsGroup(group: string): Promise<void> {
-    if (await this.#choices.isAnotherApplicationsGroup(group))
-      throw anotherApplicationsGroup(
-        group,
-        `${CLAIMED_HERE}; its application's consumers are the ones to claim them`,
-      );
+  refuseClaimsInAnotherApplicationsGroup(group: string): Promise<void> {
+    return this.#refuseTakingFromAnotherApplication(group, 'claim');
   }
 
   /**
@@ -375,12 +371,17 @@ export class Pipeline {
    * another application's group: its workers here would reap what that application's consumers hold.
    */
   async setAutoReap(group: string, enabled: boolean): Promise<number> {
-    if (enabled && (await this.#choices.isAnotherApplicationsGroup(group)))
+    if (enabled) await this.#refuseTakingFromAnotherApplication(group, 'reap');
+    return this.#choices.setAutoReap(group, enabled);
+  }
+
+  /** Refuses, in another application's group, to `claim` or `reap` what its consumers hold into a worker here. */
+  async #refuseTakingFromAnotherApplication(group: string, verb: 'claim' | 'reap'): Promise<void> {
+    if (await this.#choices.isAnotherApplicationsGroup(group))
       throw anotherApplicationsGroup(
         group,
-        `${CLAIMED_HERE}; its application's consumers are the ones to reap them`,
+        `${CLAIMED_HERE}; its application's consumers are the ones to ${verb} them`,
       );
-    return this.#choices.setAutoReap(group, enabled);
   }
 
   /** Sets the standing retention policy (`null` stops it), and saves it (see `SavedChoices.setRetention`). */

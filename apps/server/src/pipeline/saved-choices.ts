@@ -53,9 +53,9 @@ export class SavedChoices {
   readonly #log: (what: string, error: unknown) => void;
   readonly #autoReap = new Set<string>();
   /**
-   * Groups another application made, as the start found them: no reaper runs there, whatever the controls hash
-   * says (a switch saved before the dashboard refused it, or by an older process), since it would take the entries
-   * that application's consumers hold and ack them with the demo handler.
+   * Groups another application made, as the start found them: never in `#autoReap` (`adopt`, `#followAutoReap`),
+   * whatever the controls hash says (a switch saved before the dashboard refused it, or by an older process), since
+   * a reaper there would take the entries that application's consumers hold and ack them with the demo handler.
    */
   readonly #foreign = new Set<string>();
   /** Groups this server is creating: its own from before XGROUP CREATE is sent until the note is written. */
@@ -160,7 +160,7 @@ export class SavedChoices {
 
   /** The auto-reaper's interval for a worker of the group, `null` while it is off. */
   reapIntervalFor(group: string): number | null {
-    return this.#autoReap.has(group) && !this.#foreign.has(group) ? this.#reapIntervalMs : null;
+    return this.#autoReap.has(group) ? this.#reapIntervalMs : null;
   }
 
   /**

@@ -36,10 +36,12 @@ export async function previewTrim(
     };
   }
   const { below } = cut;
-  const removes = cut.removes ?? (await stream.countEntries('-', below, countCap));
   // Pending entries older than the stream's first were trimmed already, their payloads gone by an earlier trim:
   // counted from '-', every later preview warned that this one would take them.
-  const firstId = await stream.entryIdAt(0, 'oldest');
+  const [removes, firstId] = await Promise.all([
+    cut.removes ?? stream.countEntries('-', below, countCap),
+    stream.entryIdAt(0, 'oldest'),
+  ]);
   const perGroup = await Promise.all(
     groups.map(async (group) => {
       let pending = 0;

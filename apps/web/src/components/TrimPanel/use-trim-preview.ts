@@ -124,10 +124,9 @@ export function useTrimPreview(texts: Readonly<Record<PreviewBasis, string>>) {
     return () => clearTimeout(timer);
   }, [previewInputs, refreshPreview]);
 
-  // The cutoff of a preview by age moves with the clock: asked again on a timer too, the answer on screen as old
-  // as a few seconds at most.
-  // On an interval, not a timeout re-armed by each answer: one refresh refused or skipped (busy) re-armed
-  // nothing, and the preview froze again.
+  // The cutoff of a preview by age moves with the clock: asked again on an interval too, the answer on screen as
+  // old as a few seconds at most. Not a timeout re-armed by each answer: one refresh refused or skipped (busy)
+  // re-armed nothing, and the preview froze again.
   const byAge = shown !== null && 'olderThanMs' in (lastPlan.current?.command ?? {});
   useEffect(() => {
     if (!byAge) return;
