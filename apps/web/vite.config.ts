@@ -1,11 +1,17 @@
 import react from '@vitejs/plugin-react';
 import { defaultClientConditions, defineConfig } from 'vite';
+import { compression } from 'vite-plugin-compression2';
 
 /** Where `pnpm --filter @streamscope/web dev` forwards the WebSocket and the JSON API: the server's default port. */
 const SERVER = 'http://127.0.0.1:8788';
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [
+    react(),
+    // Brotli and gzip copies beside each built file, which the server sends to browsers that take them: the
+    // dashboard's 920 KB of script is 230 KB in brotli, compressed once at build rather than at every load.
+    compression({ algorithms: ['brotliCompress', 'gzip'], threshold: 1024 }),
+  ],
   resolve: {
     // Workspace packages export their TypeScript source under this condition, so no package build is needed first.
     conditions: ['@streamscope/source', ...defaultClientConditions],

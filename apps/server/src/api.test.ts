@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliCompressSync, brotliDecompressSync } from 'node:zlib';
 import { DEMO_EVENT_TYPES, LIMITS, type Snapshot } from '@streamscope/protocol';
 import { ProduceStoppedError } from '@streamscope/streams';
 import { describe, expect, it, vi } from 'vitest';
@@ -428,6 +429,22 @@ describe('the dashboard files', () => {
       expect(
         (await other.server.app.request('/assets/gone-Zz99.js')).headers.get('cache-control'),
       ).toBeNull();
+
+      // The build's brotli copy goes to a browser that takes it, the file itself to one that does not.
+      await writeFile(join(webRoot, 'assets', 'index-Ab12.js.br'), brotliCompressSync('export {};'));
+      const compressed = await other.server.app.request('/assets/index-Ab12.js', {
+        headers: { 'accept-encoding': 'gzip, deflate, br' },
+      });
+      expect(compressed.headers.get('content-encoding')).toBe('br');
+      expect(compressed.headers.get('content-type')).toMatch(/^text\/javascript/);
+      expect(compressed.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      const body = Buffer.from(await compressed.arrayBuffer());
+      expect(brotliDecompressSync(body).toString()).toBe('export {};');
+      const plain = await other.server.app.request('/assets/index-Ab12.js', {
+        headers: { 'accept-encoding': 'identity' },
+      });
+      expect(plain.headers.get('content-encoding')).toBeNull();
+      expect(await plain.text()).toBe('export {};');
     } finally {
       await other.stop();
       await rm(webRoot, { recursive: true, force: true });

@@ -115,7 +115,8 @@ export function createApp(options: AppOptions): { app: Hono; wss: WebSocketServe
   });
   app.use('/*', (c, next) => {
     if (dashboardFiles === undefined && existsSync(join(webRoot, 'index.html'))) {
-      dashboardFiles = serveStatic({ root: webRoot });
+      // The build writes brotli and gzip copies beside each file (see the web app's vite.config.ts).
+      dashboardFiles = serveStatic({ root: webRoot, precompressed: true });
     }
     return dashboardFiles ? dashboardFiles(c, next) : next();
   });
