@@ -8,3 +8,9 @@ export function compareStreamIds(a: string, b: string): number {
   if (aSeq !== bSeq) return aSeq < bSeq ? -1 : 1;
   return 0;
 }
+
+/** The millisecond time an ID (`<ms>-<seq>`) was made at. */
+export function idTimeMs(id: string): number {
+  const dash = id.indexOf('-');
+  return Number(dash === -1 ? id : id.slice(0, dash));
+}

@@ -28,6 +28,7 @@ import {
   type PendingSort,
   sortPending,
 } from './pending-order';
+import { ShortRetentionNote } from './ShortRetentionNote';
 import {
   effectiveTarget,
   optionsFromKeys,
@@ -154,6 +155,7 @@ export function PendingPanel() {
         </span>
         {omitted > 0 ? <span className="muted">{formatCount(omitted)} not listed</span> : null}
       </div>
+      <ShortRetentionNote />
 
       <div className="autoclaim">
         <div className="form-row">
