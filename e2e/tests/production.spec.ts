@@ -34,7 +34,9 @@ test('a poison pill reaches the dead-letter stream while the rest flows; requeue
   // A letter shows what it carries, and why: the handler's own failure.
   await expect(letters.first()).toContainText(/order_id=/);
   await expect(letters.first()).toContainText('poison pill: this handler always fails');
-  await expect(injected).toContainText('redelivers it until it lands here');
+  await expect(injected).toContainText(
+    'it landed here from analytics after 3 deliveries and notifications after 3 deliveries.',
+  );
   // Each group that parked it wears an alert for a minute, so the header no longer says all is well.
   for (const group of groups)
     await expect(dashboard.group(group).getByText('1 dead-lettered', { exact: true })).toBeVisible();
@@ -107,6 +109,8 @@ test('a poison pill reaches the dead-letter stream while the rest flows; requeue
   ).toBeVisible();
   await expect(letters).toHaveCount(0);
   await expect(dashboard.stat(deadLetters, 'Length')).toHaveText('0');
+  // Its letters gone, the injector still says where the pill it injected had landed.
+  await expect(injected).toContainText('it landed here from analytics after 3 deliveries and');
   await expect(dashboard.stat(dashboard.group('analytics'), 'Pending')).toHaveText('1');
   // The pill's timeline names the copy it was put back as, a link to the copy's own, which names it back.
   const answer = await deadLetters.getByText(/^Requeued \d+-\d+ as \d+-\d+/).textContent();

@@ -1,6 +1,6 @@
 import type { LifecycleEventView } from '@streamscope/protocol';
 import { describe, expect, it } from 'vitest';
-import { groupHadPill, poisonFateNote, poisonTrimmedUnread } from './poison-fate';
+import { groupHadPill, pillLandings, poisonFateNote, poisonTrimmedUnread } from './poison-fate';
 
 const event = (id: string, kind: LifecycleEventView['kind'], group: string | null) => ({
   event: {
@@ -48,9 +48,45 @@ describe('poisonFateNote', () => {
     );
   });
 
+  it('says which groups it landed here from, once it did, trimmed since or not', () => {
+    expect(poisonFateNote(false, [{ group: 'analytics', deliveries: 3 }])).toBe(
+      'its handler always fails, and it landed here from analytics after 3 deliveries.',
+    );
+    const both = [
+      { group: 'analytics', deliveries: 3 },
+      { group: 'notifications', deliveries: null },
+    ];
+    expect(poisonFateNote(true, both)).toBe(
+      'its handler always fails, and it landed here from analytics after 3 deliveries and notifications.',
+    );
+  });
+
   it('says how a pill still in the stream gets here', () => {
     expect(poisonFateNote(false)).toBe(
       'its handler always fails, so each claim (Auto-reap, or XAUTOCLAIM) redelivers it until it lands here.',
     );
+  });
+});
+
+describe('pillLandings', () => {
+  const letter = (originalId: string, group: string, deliveryCount: number | null = 3) => ({
+    originalId,
+    group,
+    deliveryCount,
+  });
+
+  it('adds the groups whose letters for the pill are shown, by name, to those seen before', () => {
+    const first = pillLandings('5-0', [letter('4-0', 'analytics'), letter('5-0', 'notifications')], []);
+    expect(first).toEqual([{ group: 'notifications', deliveries: 3 }]);
+    // That letter requeued or scrolled away, the group stays; another's letter joins it.
+    expect(pillLandings('5-0', [letter('5-0', 'analytics', null)], first)).toEqual([
+      { group: 'analytics', deliveries: null },
+      { group: 'notifications', deliveries: 3 },
+    ]);
+  });
+
+  it('gives back what it was given when no new group landed, so a page keeps it as it was', () => {
+    const before = [{ group: 'analytics', deliveries: 3 }];
+    expect(pillLandings('5-0', [letter('5-0', 'analytics', 4), letter('6-0', 'x')], before)).toBe(before);
   });
 });

@@ -1,5 +1,12 @@
-import type { LifecycleEventView } from '@streamscope/protocol';
+import type { DeadLetterView, LifecycleEventView } from '@streamscope/protocol';
+import { formatCount } from '../../lib/format';
 import { compareStreamIds } from '../../lib/stream-ids';
+
+/** A group that dead-lettered the pill, and the delivery count it was lettered at (unknown for a foreign letter). */
+export interface PillLanding {
+  readonly group: string;
+  readonly deliveries: number | null;
+}
 
 /**
  * Whether an event says a group has had the poison pill `id`: its handler failed, it was claimed, dropped or
@@ -20,8 +27,35 @@ export function poisonTrimmedUnread(id: string, firstEntryId: string | null, rea
   return !readByAGroup && (firstEntryId === null || compareStreamIds(id, firstEntryId) < 0);
 }
 
-/** What becomes of an injected pill, said after its ID: lost to a trim, or on its way to the dead-letter stream. */
-export function poisonFateNote(trimmedUnread: boolean): string {
+/**
+ * The groups whose letters for the pill `id` are among `letters`, added to those seen `before`, by group name. The
+ * page keeps what it saw: the snapshot's newest letters scroll on, and a requeued or discarded letter goes.
+ */
+export function pillLandings(
+  id: string,
+  letters: readonly Pick<DeadLetterView, 'originalId' | 'group' | 'deliveryCount'>[],
+  before: readonly PillLanding[],
+): readonly PillLanding[] {
+  const seen = letters.filter(
+    (letter) => letter.originalId === id && !before.some((landing) => landing.group === letter.group),
+  );
+  if (seen.length === 0) return before;
+  const added = seen.map(({ group, deliveryCount }) => ({ group, deliveries: deliveryCount }));
+  return [...before, ...added].sort((a, b) => a.group.localeCompare(b.group));
+}
+
+/**
+ * What becomes of an injected pill, said after its ID: lost to a trim, on its way to the dead-letter stream, or
+ * landed there, from which groups. Once it had landed, "until it lands here" read as if it had not.
+ */
+export function poisonFateNote(trimmedUnread: boolean, landings: readonly PillLanding[] = []): string {
+  if (landings.length > 0) {
+    const from = landings.map(({ group, deliveries }) =>
+      deliveries === null ? group : `${group} after ${formatCount(deliveries)} deliveries`,
+    );
+    const listed = from.length === 1 ? from[0] : `${from.slice(0, -1).join(', ')} and ${from.at(-1)}`;
+    return `its handler always fails, and it landed here from ${listed}.`;
+  }
   return trimmedUnread
     ? 'trimmed from the stream before any group read it, so it will never be delivered nor land here.'
     : 'its handler always fails, so each claim (Auto-reap, or XAUTOCLAIM) redelivers it until it lands here.';

@@ -1,9 +1,19 @@
+import type { DeadLetterView } from '@streamscope/protocol';
 import { useState } from 'react';
 import { useCommand } from '../../hooks/use-command';
 import { useDashboard } from '../../store/store';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { EntryId } from '../EntryId/EntryId';
-import { groupHadPill, poisonFateNote, poisonTrimmedUnread } from './poison-fate';
+import {
+  groupHadPill,
+  type PillLanding,
+  pillLandings,
+  poisonFateNote,
+  poisonTrimmedUnread,
+} from './poison-fate';
+
+const NO_LETTERS: readonly DeadLetterView[] = [];
+const NO_LANDINGS: readonly PillLanding[] = [];
 
 /**
  * The poison-pill injector, to watch an entry reach the dead-letter stream: its button, for the panel's actions, and
@@ -16,6 +26,15 @@ export function usePoisonPill() {
   const [pillHadBy, setPillHadBy] = useState<string | null>(null);
   const hadNow = useDashboard((state) => injected !== null && groupHadPill(injected, state.troubleFeed));
   if (hadNow && injected !== null && pillHadBy !== injected) setPillHadBy(injected);
+  // Latched too: the groups it landed from stay named after their letters scroll on, or are requeued or discarded.
+  const letters = useDashboard((state) => state.snapshot?.dlq.newest ?? NO_LETTERS);
+  const [kept, setKept] = useState<{ id: string | null; landings: readonly PillLanding[] }>({
+    id: null,
+    landings: NO_LANDINGS,
+  });
+  const before = kept.id === injected ? kept.landings : NO_LANDINGS;
+  const landings = injected === null ? NO_LANDINGS : pillLandings(injected, letters, before);
+  if (landings !== before) setKept({ id: injected, landings });
   const injectedLost = useDashboard(
     (state) =>
       injected !== null &&
@@ -36,7 +55,7 @@ export function usePoisonPill() {
     <ActionFeedback error={inject.error} at={inject.answeredAt}>
       {injected === null ? null : (
         <>
-          Injected <EntryId id={injected} />: {poisonFateNote(injectedLost)}
+          Injected <EntryId id={injected} />: {poisonFateNote(injectedLost, landings)}
         </>
       )}
     </ActionFeedback>
