@@ -95,9 +95,26 @@ it('a group Redis gives no lag for (placed mid-stream by another client) has it 
   expect((await measure(gauge, stream)).lag).toBe(50);
   await stream.redis.xgroup('SETID', stream.streamKey, 'g', ids[49] as string);
   expect((await measure(gauge, stream)).lag).toBe(450);
-  // Far from both ends nothing is counted: unknown, as Redis says.
+  // Far from both ends, counted once (up to 10,000)...
   await stream.redis.xgroup('SETID', stream.streamKey, 'g', ids[249] as string);
-  expect((await measure(gauge, stream)).lag).toBeNull();
+  expect((await measure(gauge, stream)).lag).toBe(250);
+  // ...then, while no one reads it, its backlog grows by what is added, and a trim of the oldest entries (all
+  // before its cursor) takes nothing from it: a group no consumer reads keeps its lag, and its lag alert.
+  await stream.produceBatch(Array.from({ length: 300 }, () => ({ type: 'a' })));
+  await stream.trimMinid(ids[100] as string, { approx: false });
+  expect(await measure(gauge, stream)).toEqual({ lag: 550, trimmedUnread: null });
+  await stream.deleteStream();
+  await stream.close();
+});
+
+it('a group Redis gives no lag for, further than 10,000 entries from both ends, has it unknown', async () => {
+  const stream = uncappedStream();
+  const ids: string[] = [];
+  for (let batch = 0; batch < 21; batch++) {
+    ids.push(...(await stream.produceBatch(Array.from({ length: 1_000 }, () => ({ type: 'a' })))));
+  }
+  await stream.redis.xgroup('CREATE', stream.streamKey, 'g', ids[10_499] as string);
+  expect((await measure(new BacklogGauge(), stream)).lag).toBeNull();
   await stream.deleteStream();
   await stream.close();
 });

@@ -94,7 +94,8 @@ export class BacklogGauge {
 
   /**
    * The truth counted once, up to FIRST_COUNT_CAP entries, for a group whose excess has never been measured here
-   * (a process started on a stream that already lost entries to trimming): after it, the excess stands in.
+   * (a process started on a stream that already lost entries to trimming): after it, the excess stands in. Also
+   * for a group Redis gives no lag for, far from both ends: after it, the last look does (`#sinceLastLook`).
    */
   async #firstCount(
     reader: EventStream,
@@ -102,7 +103,7 @@ export class BacklogGauge {
     stream: StreamSummary | null,
   ): Promise<{ lag: number; asOfSnapshot: boolean } | null> {
     const last = stream?.lastEntryId ?? null;
-    if (last === null || this.#excess.has(group.name) || group.lag === null) return null;
+    if (last === null || this.#excess.has(group.name)) return null;
     const failedAt = this.#firstCountFailedAt.get(group.name);
     if (failedAt !== undefined && performance.now() - failedAt < FIRST_COUNT_RETRY_MS) return null;
     const counted = await this.#countAfter(reader, group.lastDeliveredId, last, FIRST_COUNT_CAP);
@@ -175,12 +176,38 @@ export class BacklogGauge {
       // Redis gave no lag (a group placed mid-stream by another client, or deleted entries past its cursor): either
       // side of the cursor may be the short one, so both are tried, the side that counts lag first.
       return (
-        (await this.#countAfter(reader, cursor, last)) ?? (await this.#countBefore(reader, cursor, length))
+        (await this.#countAfter(reader, cursor, last)) ??
+        (await this.#countBefore(reader, cursor, length)) ??
+        this.#sinceLastLook(group, stream)
       );
     }
     if (estimate <= COUNT_CAP) return this.#countAfter(reader, cursor, last);
     if (length - estimate <= COUNT_CAP) return this.#countBefore(reader, cursor, length);
     return null;
+  }
+
+  /**
+   * The lag of a group whose cursor has stood still since its true lag was last known: that lag and every entry
+   * added since. A trim takes entries from the oldest end, at or before a cursor inside the stream (past it, the
+   * group is behind the oldest entry and its lag is the whole stream), so none of those added were taken. This is
+   * how a group Redis gives no lag for (placed by `group.setid`, never read since) keeps its backlog, and its lag
+   * alert, once it is more than a count away from both ends: a group no consumer reads is what that alert is for.
+   */
+  #sinceLastLook(
+    group: GroupInfo,
+    stream: StreamSummary | null,
+  ): { lag: number; asOfSnapshot: boolean } | null {
+    const before = this.#lastLook.get(group.name);
+    const added = stream?.entriesAdded ?? null;
+    if (
+      before === undefined ||
+      added === null ||
+      before.cursor !== group.lastDeliveredId ||
+      added < before.added
+    ) {
+      return null;
+    }
+    return { lag: Math.min(stream?.length ?? 0, before.lag + (added - before.added)), asOfSnapshot: true };
   }
 
   /** The lag counted after the cursor, up to the snapshot's last entry; `null` past `cap`. */
