@@ -22,6 +22,12 @@ describe('lag trend', () => {
     expect(describeLagTrend(trend).text).toBe('in ~6 s');
   });
 
+  it('says a group with no consumer is not reading, though its lag fell (its cursor moved by hand)', () => {
+    const moved = history(20, (s) => (s < 15 ? 2000 + 30 * s : 60 + 30 * (s - 15)));
+    expect(lagTrend(moved, 'g', 180, 0, false)).toEqual({ kind: 'not-reading' });
+    expect(lagTrend(moved, 'g', 0, 0, false)).toEqual({ kind: 'caught-up' });
+  });
+
   it('tells a growing lag from one that stands still, through bursts', () => {
     // A producer in bursts: up and down, but up by 10 a second over the window.
     const bursts = (s: number) => 100 + 10 * s + (s % 2 === 0 ? 5 : -5);

@@ -65,9 +65,15 @@ export function lagTrend(
   group: string,
   lag: number | null,
   since = 0,
+  /**
+   * Whether the group has a consumer: with none, nothing reads it, whatever its lag did. Its cursor moved back to
+   * `$` by hand cut its lag from 2,000 to 60 with no read, and the slope read "in ~1 s".
+   */
+  hasConsumers = true,
 ): LagTrend {
   if (lag === null) return { kind: 'unknown' };
   if (lag === 0) return { kind: 'caught-up' };
+  if (!hasConsumers) return { kind: 'not-reading' };
   const from = Math.max(since, seenSince(history, group));
   const rates = lagRates(history, group, from);
   if (rates === null)

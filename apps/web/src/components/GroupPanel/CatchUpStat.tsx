@@ -7,10 +7,18 @@ import { Stat } from '../Stat/Stat';
  * When the group's lag will be gone at the pace it reads, or that it is growing, standing still or not read (see
  * `lagTrend`). Its own component, reading the charts' history: only this figure renders again as that moves.
  */
-export function CatchUpStat({ group, lag }: { group: string; lag: number | null }) {
+export function CatchUpStat({
+  group,
+  lag,
+  hasConsumers,
+}: {
+  group: string;
+  lag: number | null;
+  hasConsumers: boolean;
+}) {
   const { kind, text, hint } = useDashboard(
     useShallow((state) => {
-      const trend = lagTrend(state.history, group, lag, state.resetMarks.at(-1));
+      const trend = lagTrend(state.history, group, lag, state.resetMarks.at(-1), hasConsumers);
       return { kind: trend.kind, ...describeLagTrend(trend) };
     }),
   );

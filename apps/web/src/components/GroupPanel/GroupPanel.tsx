@@ -186,7 +186,11 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }:
           </Stat>
           <Stat label="Consumers">{formatCount(consumers)}</Stat>
           {/* Under the last-delivered ID, in the wide column: "behind +1,200/s" did not fit a narrow one. */}
-          <CatchUpStat group={group.name} lag={group.lag} />
+          <CatchUpStat
+            group={group.name}
+            lag={group.lag}
+            hasConsumers={group.consumers.length + group.consumersOmitted > 0}
+          />
           <Stat
             label="Oldest pending"
             hint="How long ago the oldest entry still pending here was appended (its ID's time), as a queue's age of oldest message: high while the group works through old entries even when none is stuck. The Pending table's Idle is the time since each was last delivered"
