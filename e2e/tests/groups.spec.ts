@@ -68,7 +68,7 @@ test('a group created from the page reads the stream once a consumer joins, is r
   // It asks first, saying what the move delivers again; the question has the focus.
   await expect(
     billing.getByText(
-      /^Move the cursor of billing to 0-0\? Every entry in the stream is delivered to billing again: the 10 entries it has read already/,
+      /^Move the cursor of billing to 0-0\? Every entry in the stream is delivered to billing again: the 10 entries up to its cursor/,
     ),
   ).toBeFocused();
   await billing.getByRole('button', { name: 'Move billing to 0-0' }).click();

@@ -6,10 +6,10 @@ const figures = { group: 'notifications', lastDeliveredId: '1700000000000-5', la
 describe('moveConsequence', () => {
   it('says how many entries a move to the start delivers again, and how many it was yet to read', () => {
     expect(moveConsequence('0-0', figures)).toBe(
-      'Every entry in the stream is delivered to notifications again: the 1,201 entries it has read already (those it processed count as duplicates), and the 3 entries it has not read yet.',
+      'Every entry in the stream is delivered to notifications again: the 1,201 entries up to its cursor (those it processed count as duplicates), and the 3 entries it has not read yet.',
     );
     expect(moveConsequence('0-0', { ...figures, lag: 0, streamLength: 1 })).toBe(
-      'Every entry in the stream is delivered to notifications again: the 1 entry it has read already (those it processed count as duplicates).',
+      'Every entry in the stream is delivered to notifications again: the 1 entry up to its cursor (those it processed count as duplicates).',
     );
   });
 

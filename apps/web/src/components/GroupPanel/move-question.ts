@@ -41,7 +41,7 @@ export function moveRefusal(position: string, newest: NewestIds): string | null 
  *
  * @example
  * moveConsequence('0-0', { group: 'billing', lastDeliveredId: '9-0', lag: 2, streamLength: 12 });
- * // 'Every entry in the stream is delivered to billing again: the 10 entries it has read already (those it
+ * // 'Every entry in the stream is delivered to billing again: the 10 entries up to its cursor (those it
  * //  processed count as duplicates), and the 2 entries it has not read yet.'
  */
 export function moveConsequence(position: string, figures: MoveFigures): string {
@@ -61,8 +61,9 @@ export function moveConsequence(position: string, figures: MoveFigures): string 
       return `Every entry in the stream (${entries(streamLength)}) is delivered to ${group} again, those up to its cursor a second time; those it processed count as duplicates.`;
     const again = Math.max(0, streamLength - lag);
     if (again === 0) return `${group} has read none of the stream's entries yet: none is delivered again.`;
+    // "Up to its cursor", not "read": a cursor moved forward by hand skipped entries it never read.
     const unread = lag === 0 ? '' : `, and the ${entries(lag)} it has not read yet`;
-    return `Every entry in the stream is delivered to ${group} again: the ${entries(again)} it has read already (those it processed count as duplicates)${unread}.`;
+    return `Every entry in the stream is delivered to ${group} again: the ${entries(again)} up to its cursor (those it processed count as duplicates)${unread}.`;
   }
   const order = compareStreamIds(position, lastDeliveredId);
   if (order === 0) return `The cursor of ${group} is at ${position} already: nothing changes.`;
