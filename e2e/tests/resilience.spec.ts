@@ -3,13 +3,18 @@ import { expect, test } from '../fixtures/test.js';
 test('the page reconnects by itself after the server restarts, and says so meanwhile', async ({
   dashboard,
   streamscope,
+  page,
 }) => {
   await expect(dashboard.connection).toHaveText('connected');
   await dashboard.produceEvents(5);
   await expect(dashboard.stat(dashboard.stream, 'Length')).toHaveText('5');
 
+  const banner = page.getByRole('banner');
+  await expect(banner.getByText('No alerts', { exact: true })).toBeVisible();
   await streamscope.stop();
   await expect(dashboard.connection).toHaveText(/reconnecting|disconnected/);
+  // Nothing is known to be well while nothing is known.
+  await expect(banner.getByText('Alerts unknown', { exact: true })).toBeVisible();
   // Acting meanwhile says so where the user acted; once connected again, that is no longer true.
   await dashboard.produceEvents(1);
   const offline = dashboard.produce.getByRole('alert');
@@ -18,6 +23,7 @@ test('the page reconnects by itself after the server restarts, and says so meanw
   await streamscope.restart(); // same port, --no-reset: the stream is still there
   await expect(dashboard.connection).toHaveText('connected', { timeout: 20_000 });
   await expect(offline).toHaveCount(0);
+  await expect(banner.getByText('No alerts', { exact: true })).toBeVisible();
   await expect(dashboard.stat(dashboard.stream, 'Length')).toHaveText('5');
   await dashboard.produceEvents(3);
   await expect(dashboard.stat(dashboard.stream, 'Length')).toHaveText('8');

@@ -13,14 +13,11 @@ import { StreamPanel } from './components/StreamPanel/StreamPanel';
 import { TailPanel } from './components/TailPanel/TailPanel';
 import { TimelinePanel } from './components/TimelinePanel/TimelinePanel';
 import { TrimPanel } from './components/TrimPanel/TrimPanel';
-import { useDashboard } from './store/store';
+import { figuresStale, useDashboard } from './store/store';
 import './App.css';
 
 export function App() {
-  // Figures that no longer move: the socket is down, or the server cannot read Redis.
-  const stale = useDashboard(
-    (state) => state.snapshot !== null && (state.connection.status !== 'open' || state.health !== null),
-  );
+  const stale = useDashboard(figuresStale);
   return (
     <>
       <SkipLinks />

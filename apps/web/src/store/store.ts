@@ -352,6 +352,11 @@ export const useDashboard = create<State>()((set) => ({
   closeTimeline: () => set({ timeline: null }),
 }));
 
+/** Whether the figures on the page no longer move: the socket is down, or the server cannot read Redis. */
+export function figuresStale(state: Pick<State, 'snapshot' | 'connection' | 'health'>): boolean {
+  return state.snapshot !== null && (state.connection.status !== 'open' || state.health !== null);
+}
+
 /** `kept` with the `items` that `belongs` takes, the newest {@link FEED_MAX}; `kept` itself when none is new. */
 function keptApart(
   kept: FeedItem[],

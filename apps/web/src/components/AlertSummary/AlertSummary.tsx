@@ -1,7 +1,8 @@
 import { useMemo, useRef } from 'react';
 import { useDismissableDetails } from '../../hooks/use-dismissable-details';
 import { alertCountLabel, alertLines, clearDetail } from '../../lib/alert-summary';
-import { useDashboard } from '../../store/store';
+import { formatClock } from '../../lib/format';
+import { figuresStale, useDashboard } from '../../store/store';
 import './AlertSummary.css';
 
 /** Scrolls a group's panel under the sticky header and gives its heading the focus, as a skip link would. */
@@ -22,7 +23,20 @@ export function AlertSummary() {
   const lines = useMemo(() => (alerts === null ? null : alertLines(alerts)), [alerts]);
   const details = useRef<HTMLDetailsElement>(null);
   useDismissableDetails(details);
+  // While the figures stand still, none is known to be within its threshold: a green "No alerts" beside
+  // "reconnecting" read as all well.
+  const staleSince = useDashboard((state) => (figuresStale(state) ? (state.snapshot?.at ?? null) : null));
   if (lines === null || thresholds === null) return null;
+  if (lines.length === 0 && staleSince !== null) {
+    return (
+      <span
+        className="alert-summary is-unknown"
+        title={`No alert as of ${formatClock(staleSince)}, the last figures this page had; none is known since`}
+      >
+        Alerts unknown
+      </span>
+    );
+  }
   if (lines.length === 0) {
     return (
       <span className="alert-summary is-clear" title={clearDetail(thresholds)}>
