@@ -1,3 +1,4 @@
+import { Dashboard } from '../fixtures/dashboard.js';
 import { expect, test } from '../fixtures/test.js';
 
 test('the producer says which groups it outpaces, beside its Rate, and stops once they catch up', async ({
@@ -26,4 +27,37 @@ test('the producer says which groups it outpaces, beside its Rate, and stops onc
   await dashboard.produce.getByRole('button', { name: 'Stop', exact: true }).click();
   await expect(dashboard.produce.getByText('Stopped', { exact: true })).toBeVisible();
   await expect(catchUp).toHaveText(/^(in ~.*|caught up)$/, { timeout: 15_000 });
+});
+
+test('a producer stopped elsewhere is said to have stopped since, and a reset says it stops one that runs', async ({
+  dashboard,
+  page,
+}) => {
+  await expect(dashboard.connection).toHaveText('connected');
+  const start = async () => {
+    await dashboard.produce.getByLabel('Rate (events/s)').fill('20');
+    await dashboard.produce.getByRole('button', { name: 'Start', exact: true }).click();
+  };
+  await start();
+  const started = dashboard.produce.getByText(/^Started at 20\/s, random/);
+  await expect(started).toBeVisible();
+  await expect(started).not.toContainText('stopped since');
+  // Stopped from another page: this one's line, what its form did, says the producer did not stay started.
+  const other = await page.context().newPage();
+  await other.goto(page.url());
+  await new Dashboard(other).produce.getByRole('button', { name: 'Stop', exact: true }).click();
+  await expect(dashboard.produce.getByText('stopped', { exact: true })).toBeVisible();
+  await expect(started).toContainText('it has stopped since (another page, a reset, or a server restart');
+  await other.close();
+
+  await start();
+  await expect(started).not.toContainText('stopped since');
+  let question = '';
+  page.once('dialog', (dialog) => {
+    question = dialog.message();
+    void dialog.accept();
+  });
+  await page.getByRole('button', { name: 'Reset demo' }).click();
+  await expect.poll(() => question).toMatch(/^Stop the continuous producer, delete \S+, its dead letters/);
+  await expect(dashboard.produce.getByText('stopped', { exact: true })).toBeVisible();
 });

@@ -77,7 +77,8 @@ export function Header() {
             onClick={() => {
               // The stream may be one the user cares about (--no-reset on a real key): say what goes.
               const key = hello?.streamKey ?? 'the stream';
-              const question = `Delete ${key}, its dead letters and every consumer group on it, for every process using it, then start again with the seeded groups and consumers?`;
+              const producing = useDashboard.getState().snapshot?.producer.running === true;
+              const question = `${producing ? 'Stop the continuous producer, delete' : 'Delete'} ${key}, its dead letters and every consumer group on it, for every process using it, then start again with the seeded groups and consumers?`;
               if (!window.confirm(question)) return;
               // The snapshots after it usually show the stream was made again; this says so even if not.
               // A failed one's error must not sit under the last one's success.

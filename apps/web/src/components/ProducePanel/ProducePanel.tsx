@@ -147,6 +147,14 @@ export function ProducePanel() {
             <>
               Started at <strong>{formatCount(start.result.rate)}</strong>/s,{' '}
               {start.result.eventType ?? RANDOM_EVENT_TYPE}
+              {/* Beside "stopped", the line read as if the start had not taken: a restart does not bring the
+                  producer back (it is demo load), and a reset or another page stops it. */}
+              {producer?.running === false ? (
+                <>
+                  ; it has stopped since (another page, a reset, or a server restart, which does not start it
+                  again)
+                </>
+              ) : null}
             </>
           ) : (
             'Stopped'
