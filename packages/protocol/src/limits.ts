@@ -17,6 +17,13 @@ export const LIMITS = {
   /** Lifecycle events one `deliveries` message carries at most (trouble first); the rest are counted as omitted. */
   feedPerTick: 500,
   /**
+   * Entries whose steps the server keeps for `entry.history`, the newest first seen: those that went well, and apart
+   * from them those that had trouble (a drop, a failure, a claim, a dead letter), so a flood of acks does not push
+   * a dead letter's story out within seconds.
+   */
+  historyEntries: 20_000,
+  historyTroubledEntries: 5_000,
+  /**
    * Consumers of one group a snapshot carries at most; the rest are counted in the group's `consumersOmitted`.
    * Redis keeps a consumer until it is deleted, and a deployment that names one per pod gathers thousands: 20,000 made
    * every snapshot (four a second, to every page) 1.9 MB. Two hundred rows is what the compact table (one row each,

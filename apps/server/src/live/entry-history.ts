@@ -1,4 +1,4 @@
-import type { LifecycleEventView, LifecycleKindView } from '@streamscope/protocol';
+import { LIMITS, type LifecycleEventView, type LifecycleKindView } from '@streamscope/protocol';
 import { LRUCache } from 'lru-cache';
 
 export interface EntryHistoryOptions {
@@ -41,8 +41,8 @@ export class EntryHistory {
   readonly #maxEventsPerEntry: number;
 
   constructor({
-    maxEntries = 20_000,
-    maxTroubledEntries = 5_000,
+    maxEntries = LIMITS.historyEntries,
+    maxTroubledEntries = LIMITS.historyTroubledEntries,
     maxEventsPerEntry = 64,
   }: EntryHistoryOptions = {}) {
     this.#uneventful = new LRUCache({ max: maxEntries });

@@ -97,7 +97,9 @@ export function LiveFeed() {
         <p className="feed-omitted">
           {formatCount(omitted)} events not sent to this page so far: the server sends at most{' '}
           {formatCount(LIMITS.feedPerTick)} per update, trouble first, then deliveries and acks, then
-          produced. An entry's timeline still has all its steps.
+          produced. An entry's timeline has them: the server keeps the steps of the newest{' '}
+          {formatCount(LIMITS.historyEntries)} entries, and of {formatCount(LIMITS.historyTroubledEntries)}{' '}
+          that had trouble.
         </p>
       ) : null}
       {newestFirst.length === 0 ? (
