@@ -11,7 +11,7 @@ import { NumberField } from '../NumberField/NumberField';
 import { Panel } from '../Panel/Panel';
 import { EntryTable } from '../TailPanel/EntryTable';
 import { TextField } from '../TextField/TextField';
-import { nextPageStart, replayRange } from './replay-range';
+import { nextPageStart, rangeReversed, replayRange } from './replay-range';
 import './ReplayPanel.css';
 
 /** XRANGE over any range: history that no consumer group's cursor can change. */
@@ -106,7 +106,11 @@ export function ReplayPanel() {
           <EntryTable
             entries={shown.result.entries}
             caption={`Replayed entries from ${shown.range.start} to ${shown.range.end}`}
-            emptyText="No entries in that range."
+            emptyText={
+              rangeReversed(shown.range)
+                ? `No entries: Start (${shown.range.start}) is after End (${shown.range.end}), and XRANGE reads forward from Start to End.`
+                : 'No entries in that range.'
+            }
           />
           {nextPage === null ? null : (
             <NextPage limit={shown.count} from={nextPage} onContinue={onContinue} />

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextPageStart, replayRange } from './replay-range';
+import { nextPageStart, rangeReversed, replayRange } from './replay-range';
 
 describe('replayRange', () => {
   it("takes a blank Start as the stream's start and a blank End as its end", () => {
@@ -26,5 +26,27 @@ describe('nextPageStart', () => {
     expect(nextPageStart(entries(12), 50)).toBeNull();
     expect(nextPageStart([], 50)).toBeNull();
     expect(nextPageStart([], 0)).toBeNull();
+  });
+});
+
+describe('rangeReversed', () => {
+  it('tells a range that runs backwards, which XRANGE reads as empty', () => {
+    expect(rangeReversed({ start: '+', end: '-' })).toBe(true);
+    expect(rangeReversed({ start: '1700000000001-0', end: '1700000000000-5' })).toBe(true);
+    expect(rangeReversed({ start: '(9-0', end: '10-0' })).toBe(false);
+    expect(rangeReversed({ start: '10-0', end: '9' })).toBe(true);
+  });
+
+  it('takes the ends, an ID of milliseconds alone and one range of one ID as forward', () => {
+    for (const [start, end] of [
+      ['-', '+'],
+      ['+', '+'],
+      ['-', '-'],
+      ['1700000000000', '1700000000000'],
+      ['1700000000000-5', '+'],
+      ['-', '1700000000000-5'],
+      ['1700000000000-5', '1700000000000-5'],
+    ] as const)
+      expect(rangeReversed({ start, end })).toBe(false);
   });
 });
