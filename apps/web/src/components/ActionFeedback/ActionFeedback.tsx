@@ -43,7 +43,8 @@ export function ActionFeedback({ error, errorId, children, at = null }: ActionFe
   );
 }
 
-function AnsweredAt({ at }: { at: number | null }) {
+/** When an answer came, after it: ` · 14:03:07`. */
+export function AnsweredAt({ at }: { at: number | null }) {
   if (at === null) return null;
   return (
     <time className="action-time" dateTime={new Date(at).toISOString()}>

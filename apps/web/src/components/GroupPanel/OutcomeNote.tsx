@@ -1,4 +1,5 @@
-import { type ReactNode, useEffect, useRef } from 'react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { AnsweredAt } from '../ActionFeedback/ActionFeedback';
 
 interface OutcomeNoteProps {
   /** The outcome the note tells of: each new one takes focus again. */
@@ -14,12 +15,18 @@ interface OutcomeNoteProps {
  */
 export function OutcomeNote({ outcome, dismissLabel, onDismiss, children }: OutcomeNoteProps) {
   const note = useRef<HTMLParagraphElement>(null);
+  // When each outcome came, as every other answer on the page says it: two removals read as one without it.
+  const [seen, setSeen] = useState(() => ({ outcome, at: Date.now() }));
+  if (seen.outcome !== outcome) setSeen({ outcome, at: Date.now() });
   useEffect(() => {
     if (outcome) note.current?.focus();
   }, [outcome]);
   return (
     <p ref={note} tabIndex={-1} className="removal-note" aria-live="polite">
-      <span>{children}</span>
+      <span>
+        {children}
+        <AnsweredAt at={seen.at} />
+      </span>
       <button type="button" className="small dismiss" aria-label={dismissLabel} onClick={onDismiss}>
         ×
       </button>
