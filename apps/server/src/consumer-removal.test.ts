@@ -217,6 +217,34 @@ it('a removal hands over to a consumer that is not paused, and is refused while 
   await expect.poll(async () => (await stream.pendingSummary('paused-peers')).count).toBe(0);
 });
 
+it('a pause of the peer asked while a removal is under way waits for it: the handover goes to a running consumer', async () => {
+  const { pipeline } = test.server;
+  const { stream } = pipeline;
+  await pipeline.createGroup('pause-during-removal', '$');
+  for (const name of ['leaving', 'peer']) await pipeline.addConsumer('pause-during-removal', name);
+  const peer = pipeline.pool.get('pause-during-removal', 'peer');
+  await peer.pause();
+  pipeline.pool.get('pause-during-removal', 'leaving').crashNext(3);
+  await pipeline.produce(3);
+  await expect.poll(async () => (await stream.pendingSummary('pause-during-removal')).count).toBe(3);
+  peer.resume();
+
+  // Asked together, as two operators might: the removal picks the peer while it runs, so the pause comes after.
+  const finished: string[] = [];
+  const removal = pipeline.removeConsumer('pause-during-removal', 'leaving').finally(() => {
+    finished.push('removal');
+  });
+  const pause = pipeline.pauseConsumer('pause-during-removal', 'peer').finally(() => {
+    finished.push('pause');
+  });
+  expect(await removal).toMatchObject({ handedOverTo: 'peer', moved: 3 });
+  await pause;
+  expect(finished).toEqual(['removal', 'pause']);
+  expect(peer.status().paused).toBe(true);
+  peer.resume();
+  await expect.poll(async () => (await stream.pendingSummary('pause-during-removal')).count).toBe(0);
+});
+
 it('entries produced while a reset runs are either deleted with the old stream or counted in the new one', async () => {
   const { pipeline } = test.server;
   let done = false;

@@ -57,8 +57,11 @@ export class ConsumerCommands {
 
   /** Pauses a consumer of this server (see `ConsumerWorker.pause`) and saves that for a restart without reset. */
   async pause(group: string, name: string): Promise<void> {
-    const { choices } = this.#options;
-    await (await this.worker(group, name)).pause();
+    const { choices, membership } = this.#options;
+    // Among the membership changes, after any removal under way: a removal picks a peer that is not paused to take
+    // what the removed consumer holds, and a pause of that peer landing during the handover left every entry
+    // waiting on a paused consumer, a running one beside it. The removed consumer's own pause is then not found.
+    await membership.change(async () => (await this.worker(group, name)).pause());
     await choices.save({ consumers: [{ group, name }] }, `consumer ${group}/${name} is paused`);
   }
 
