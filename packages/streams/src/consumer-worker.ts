@@ -472,12 +472,13 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         this.#reporter.emit('claimed', entry.id, counts.get(entry.id) ?? null, entry.fields.type);
       this.#reaped += taken.length;
       claimed += taken.length;
-      for (let at = 0; at < taken.length; at += count) {
+      const ours = this.#leaveToPeersHoldingThem(taken);
+      for (let at = 0; at < ours.length; at += count) {
         if (this.#stop.signal.aborted) {
-          await this.#leaveUnhandled(taken.slice(at), counts);
+          await this.#leaveUnhandled(ours.slice(at), counts);
           break;
         }
-        const batch = await this.#process(taken.slice(at, at + count), 'claim', counts);
+        const batch = await this.#process(ours.slice(at, at + count), 'claim', counts);
         deadLettered += batch.deadLettered;
         processed += await this.#ack(this.#stream, batch.handled);
       }
@@ -485,6 +486,21 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       if (cursor === '0-0') break;
     }
     return { claimed, processed, deletedIds, deadLettered };
+  }
+
+  /**
+   * Of entries just claimed or read from this consumer's PEL, those to handle here: not those a peer in this
+   * process has in hand, which it handles and acks (an XACK needs no owner). A peer's read batch waits its turn
+   * while each entry before it is handled, and with slow handlers its last entries pass the claim threshold
+   * there: a reaper here claimed them, and both workers ran one entry's work at once, neither a duplicate.
+   * Claimed, they are in this consumer's PEL until that peer acks them; one it lets go stays there, to be reaped.
+   */
+  #leaveToPeersHoldingThem(entries: readonly StreamEntry[]): StreamEntry[] {
+    return entries.filter((entry) => {
+      if (this.#peers.holder(entry.id, this.#asPeer) === undefined) return true;
+      this.#hand.release(entry.id);
+      return false;
+    });
   }
 
   /**
@@ -750,7 +766,8 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         await this.#letters.deletedWhilePending(lost, true, counts);
         if (!this.#deadLetters) await this.#ownCommands.track(reader.ack(this.group, lost));
       }
-      await this.#ack(reader, (await this.#process(entries, 'own-pel', counts)).handled);
+      const ours = this.#leaveToPeersHoldingThem(entries);
+      await this.#ack(reader, (await this.#process(ours, 'own-pel', counts)).handled);
       cursor = [...read.map((entry) => entry.id), ...deletedIds].reduce((a, b) =>
         compareEntryIds(a, b) > 0 ? a : b,
       );

@@ -40,3 +40,41 @@ it('workers of a stream and group with the same names in another Redis database 
   expect((await deadLetters.newest()).map((letter) => letter.originalId)).toEqual(['5-1']);
   expect((await there.pendingSummary('g')).count).toBe(0);
 });
+
+it('a reaper leaves entries a peer here has in hand to that peer: claimed from its waiting batch, each is handled once', async () => {
+  const stream = new EventStream({
+    connection: redisSuite.redis,
+    streamKey: uniqueStreamKey('peers-batch'),
+    claimMinIdleMs: 20,
+  });
+  redisSuite.afterThisTest(() => stream.deleteStream());
+  await stream.ensureGroup('g', '$');
+  const runs = new Map<string, string[]>();
+  let release = () => {};
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  redisSuite.afterThisTest(() => release());
+  const handler = (name: string) => async (entry: { id: string }) => {
+    runs.set(entry.id, [...(runs.get(entry.id) ?? []), name]);
+    // The slow worker's first entry holds the rest of its batch waiting, past the claim threshold.
+    if (name === 'slow') await gate;
+  };
+  const slow = new ConsumerWorker(stream, 'g', 'slow', { blockMs: 50, count: 10, handler: handler('slow') });
+  const reaper = new ConsumerWorker(stream, 'g', 'reaper', { blockMs: 50, handler: handler('reaper') });
+  redisSuite.afterThisTest(() => Promise.all([slow.close(), reaper.close()]));
+  await reaper.start();
+  await reaper.pause();
+  await slow.start();
+  const ids = await stream.produceBatch(Array.from({ length: 10 }, () => ({ type: 'order.paid' })));
+  await waitFor('the slow worker to hold its batch', () => runs.size === 1);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+
+  const reaped = await reaper.reapIdlePel();
+  // Redis moved them (the claim bumps their delivery counts), but the worker reading them does the work.
+  expect(reaped.claimed).toBe(10);
+  expect(reaped.processed).toBe(0);
+  release();
+  await waitFor('the batch acked', async () => (await stream.pendingSummary('g')).count === 0);
+  expect(ids.map((id) => runs.get(id))).toEqual(ids.map(() => ['slow']));
+});

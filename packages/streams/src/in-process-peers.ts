@@ -95,10 +95,10 @@ export class InProcessPeers {
     return latest?.reason;
   }
 
-  /** The consumer whose worker here has the entry in hand, if one has. */
-  holder(id: string): string | undefined {
+  /** The consumer whose worker here (other than `except`) has the entry in hand, if one has. */
+  holder(id: string, except?: PeerView): string | undefined {
     return this.#current()
-      .find((peer) => peer.held().has(id))
+      .find((peer) => peer !== except && peer.held().has(id))
       ?.consumer();
   }
 
