@@ -134,6 +134,9 @@ it('a reset in one process: the other re-creates its groups, and its workers car
   expect(logged.join('\n')).toMatch(
     /group notifications was deleted under its running consumers .* re-created it from 0-0/,
   );
+  // The other process's guard went with the stream too: the reset emptied it before notifications, re-created,
+  // marked the 30 it acked since.
+  expect(await redisSuite.redis.zcard(`${streamKey}:processed:notifications`)).toBe(30);
   const groups = await groupsOf(other);
   expect(groups.map((group) => [group.name, group.pending, group.lag]).sort()).toEqual([
     ['analytics', 0, 0],

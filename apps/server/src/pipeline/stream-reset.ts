@@ -69,11 +69,17 @@ export class StreamReset {
    */
   async deleteData(): Promise<void> {
     const { stream, handlers, deadLetters, choices, seeder } = this.#options;
+    // Every group the stream had, not only those seeded or handled here: another process's groups, and groups
+    // a restart left unrun, have guards too (of up to 100,000 IDs each). None when there is no stream to ask.
+    const hadGroups = await stream.infoGroups().then(
+      (groups) => groups.map((group) => group.name),
+      () => [],
+    );
     await stream.deleteStream();
     handlers.forgetRedeliveries();
     await deadLetters.clear();
     await choices.clear();
-    await handlers.clearGuards(seeder.seeds.map((seed) => seed.group));
+    await handlers.clearGuards([...hadGroups, ...seeder.seeds.map((seed) => seed.group)]);
     // The key is Streamscope's from here, whatever it seeds: noted, its appends and resets are not refused as
     // those of another application's stream (see `streamOwnership`), also with no seed (`--seed none`).
     await choices.recordOwned([], [], { stream: true });
