@@ -31,7 +31,7 @@ test('Remove of a consumer another page removed already says so in its group, wh
   );
 });
 
-test("Remove of a group's last consumer is refused under its card until the group gains another", async ({
+test("Remove of a group's last consumer says why before it is pressed, sends nothing, and works once it has a peer", async ({
   page,
   streamscope,
 }) => {
@@ -39,15 +39,28 @@ test("Remove of a group's last consumer is refused under its card until the grou
   await page.goto(streamscope.url);
   await expect(dashboard.connection).toHaveText('connected');
   const workerC = dashboard.consumer('analytics', 'worker-c');
-  await workerC.getByRole('button', { name: 'Remove worker-c' }).click();
-  const refusal = workerC.getByText(/is the last one of its group/);
-  await expect(refusal).toBeVisible();
-  // Still true while nothing changed in the group.
-  await page.waitForTimeout(1_000);
-  await expect(refusal).toBeVisible();
+  const remove = workerC.getByRole('button', { name: 'Remove worker-c' });
+  await expect(remove).toHaveAttribute('aria-disabled', 'true');
+  await expect(remove).toHaveAccessibleDescription(
+    /^The last consumer of analytics on this server: .*Add another consumer first$/,
+  );
+  // Pressed all the same (Playwright's click waits for an enabled button): nothing is sent.
+  await remove.press('Enter');
+  await expect(dashboard.lastResult).not.toContainText('consumer.remove');
+  await expect(workerC.getByRole('alert')).toHaveCount(0);
+
   const analytics = dashboard.group('analytics');
   await analytics.getByLabel('Consumer name for analytics').fill('worker-x');
   await analytics.getByRole('button', { name: 'Add consumer to analytics' }).click();
-  await expect(dashboard.consumer('analytics', 'worker-x')).toBeVisible();
-  await expect(refusal).toHaveCount(0);
+  const workerX = dashboard.consumer('analytics', 'worker-x');
+  await expect(workerX).toBeVisible();
+  // Its only peer paused: the entries would wait on it, and the button says so.
+  await workerX.getByRole('button', { name: 'Pause worker-x' }).click();
+  await expect(remove).toHaveAccessibleDescription(
+    /^Every other consumer of analytics on this server is paused/,
+  );
+  await workerX.getByRole('button', { name: 'Resume worker-x' }).click();
+  await expect(remove).not.toHaveAttribute('aria-disabled');
+  await remove.click();
+  await expect(page.locator(':focus')).toContainText(/^Removed worker-c: 0 pending handed over to worker-x/);
 });

@@ -1,3 +1,4 @@
+import type { GroupView } from '@streamscope/protocol';
 import { useEffect, useRef } from 'react';
 import { useCommand } from '../../hooks/use-command';
 import { useDashboard } from '../../store/store';
@@ -47,6 +48,12 @@ export function useConsumerActions({
     const view = state.snapshot?.groups.find((candidate) => candidate.name === group);
     return view === undefined ? 0 : consumerCount(view);
   });
+  // Why a removal would be refused, told on the button before it is pressed, as a Claim with no one to claim for is:
+  // the refusal came under the card, often below the fold.
+  const noPeerWhy = useDashboard((state) => {
+    const view = state.snapshot?.groups.find((candidate) => candidate.name === group);
+    return view === undefined ? null : removalRefusal(view, name);
+  });
   // How many consumers the group had when a removal was refused; null when the error shown is not such a refusal.
   const refusedWith = useRef<number | null>(null);
   const { clear } = action;
@@ -61,6 +68,21 @@ export function useConsumerActions({
     refusedWith.current = null;
     return action.run(command);
   };
+
+  const remove = () =>
+    void action
+      .run(
+        { type: 'consumer.remove', group, name },
+        {
+          onError: (error) => {
+            if (error.code === 'not_found') onRemoved({ name, goneAlready: error.message });
+            refusedWith.current = error.code === 'refused' ? consumersInGroup : null;
+          },
+        },
+      )
+      .then((result) => {
+        if (result !== null && 'handedOverTo' in result) onRemoved(result);
+      });
 
   const buttons = (
     <>
@@ -99,30 +121,20 @@ export function useConsumerActions({
         aria-label={`Remove ${name}`}
         // Another process's worker is that process's to remove; a dead one's entries can be taken over here.
         disabled={!hasWorker && (connected === true || foreignGroup)}
+        // aria-disabled, not disabled: it stays in the tab order, so the reason (its description) is heard.
+        aria-disabled={noPeerWhy === null ? undefined : true}
         title={
           hasWorker
-            ? undefined
+            ? (noPeerWhy ?? undefined)
             : connected
               ? 'Its worker runs in another process: remove it there'
               : foreignGroup
                 ? "Another application's consumer: that application removes it"
-                : 'Hand what it holds to a consumer of this group running here, then delete it'
+                : (noPeerWhy ?? 'Hand what it holds to a consumer of this group running here, then delete it')
         }
-        onClick={() =>
-          void action
-            .run(
-              { type: 'consumer.remove', group, name },
-              {
-                onError: (error) => {
-                  if (error.code === 'not_found') onRemoved({ name, goneAlready: error.message });
-                  refusedWith.current = error.code === 'refused' ? consumersInGroup : null;
-                },
-              },
-            )
-            .then((result) => {
-              if (result !== null && 'handedOverTo' in result) onRemoved(result);
-            })
-        }
+        onClick={() => {
+          if (noPeerWhy === null) remove();
+        }}
       >
         Remove
       </button>
@@ -139,4 +151,23 @@ export function useConsumerActions({
     </ActionFeedback>
   );
   return { buttons, feedback };
+}
+
+/**
+ * Why the server would refuse to remove `name` from `group`, as the snapshot shows it: no other consumer running
+ * here to take what it holds, or every such one paused (a paused one would sit on it). `null` when one is there,
+ * or when the snapshot left consumers out and cannot tell.
+ */
+export function removalRefusal(
+  group: Pick<GroupView, 'name' | 'consumers' | 'consumersOmitted'>,
+  name: string,
+): string | null {
+  if (group.consumersOmitted > 0) return null;
+  const peers = group.consumers.filter(
+    (consumer) => consumer.name !== name && consumer.worker?.state === 'running',
+  );
+  if (peers.some((peer) => peer.worker?.paused === false)) return null;
+  return peers.length === 0
+    ? `The last consumer of ${group.name} on this server: what it holds would have no one here to go to. Add another consumer first`
+    : `Every other consumer of ${group.name} on this server is paused: what it holds would wait on a paused one. Resume one first`;
 }
