@@ -92,6 +92,8 @@ test('a group created from the page reads the stream once a consumer joins, is r
   // Its panel went with it; what the deletion did is said where the groups are, and has the focus.
   const note = page.locator('p', { hasText: 'Deleted group billing, after stopping worker-d' });
   await expect(note).toBeFocused();
+  // The answer that created it goes with it: it named a group no panel shows.
+  await expect(page.getByText(/^Created billing at/)).toHaveCount(0);
   // The seeded groups are untouched.
   await expect(dashboard.group('analytics')).toBeVisible();
   await expect(dashboard.group('notifications')).toBeVisible();

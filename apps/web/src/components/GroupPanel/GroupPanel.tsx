@@ -1,13 +1,14 @@
 import type { AlertView, CommandResults, GroupView } from '@streamscope/protocol';
-import { type FormEvent, memo, useCallback, useEffect, useId, useRef, useState } from 'react';
+import { type FormEvent, memo, useCallback, useId, useRef, useState } from 'react';
+import { useAnswerGoesWithItsSubject } from '../../hooks/use-answer-goes-with-its-subject';
 import { useCommand } from '../../hooks/use-command';
 import { useOnStreamReset } from '../../hooks/use-stream-reset';
 import { type AlertIndex, alertsFor, hasAlert } from '../../lib/alerts';
+import { listedIn } from '../../lib/answer-standing';
 import { formatCount, formatDuration, formatNullable, formatRate } from '../../lib/format';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { PendingCount } from '../PendingPanel/PendingCount';
 import { AlertBadges } from './AlertBadges';
-import { addedStanding } from './added-standing';
 import { ConsumerCard } from './ConsumerCard';
 import { ConsumerTable } from './ConsumerTable';
 import { consumerNameHint, consumerNameToAdd } from './consumer-name-hint';
@@ -93,15 +94,18 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }:
     hasAlert(groupAlerts, metric) ? 'is-alert' : undefined;
 
   // The Added note goes once its consumer does (removed here or elsewhere), after the snapshot had listed it.
-  const [addedListed, setAddedListed] = useState<object | null>(null);
   const added = add.result;
-  const standing = added === null ? null : addedStanding(added.name, addedListed === added, group);
-  // React's reset-state-during-render: remembered per answer, so adding a name again waits for its own snapshot.
-  if (standing === 'listed' && addedListed !== added) setAddedListed(added);
-  const clearAdded = add.clear;
-  useEffect(() => {
-    if (standing === 'gone') clearAdded();
-  }, [standing, clearAdded]);
+  useAnswerGoesWithItsSubject(
+    added,
+    added === null
+      ? null
+      : listedIn(
+          added.name,
+          group.consumers.map((consumer) => consumer.name),
+          group.consumersOmitted,
+        ),
+    add.clear,
+  );
 
   const suggestedName = consumerNameHint(group.consumers.map((consumer) => consumer.name));
   const onAdd = async (event: FormEvent) => {

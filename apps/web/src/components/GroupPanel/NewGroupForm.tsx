@@ -1,6 +1,9 @@
 import { type FormEvent, useId, useState } from 'react';
+import { useAnswerGoesWithItsSubject } from '../../hooks/use-answer-goes-with-its-subject';
 import { useCommand } from '../../hooks/use-command';
+import { listedIn } from '../../lib/answer-standing';
 import { formatNullable } from '../../lib/format';
+import { useDashboard } from '../../store/store';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { TextField } from '../TextField/TextField';
 import { GroupPositionField } from './GroupPositionField';
@@ -19,6 +22,18 @@ export function NewGroupForm() {
   const [choice, setChoice] = useState<PositionChoice>('$');
   const [typedId, setTypedId] = useState('');
   const create = useCommand<'group.create'>();
+  // "Created billing …: add a consumer to it" goes once billing does (deleted here or elsewhere).
+  const created = create.result;
+  const listedNow = useDashboard((state) =>
+    created === null || state.snapshot === null
+      ? null
+      : listedIn(
+          created.group,
+          state.snapshot.groups.map((group) => group.name),
+          state.snapshot.groupsOmitted,
+        ),
+  );
+  useAnswerGoesWithItsSubject(created, listedNow, create.clear);
 
   const onCreate = async (event: FormEvent) => {
     event.preventDefault();
