@@ -216,3 +216,21 @@ test('a claimable entry with no one here to claim it for says why where its Clai
   ).toBeVisible();
   await expect(timeline.getByRole('button', { name: /^Claim for/ })).toHaveCount(0);
 });
+
+test('an XAUTOCLAIM refused as its target is paused says so until that target is resumed', async ({
+  dashboard,
+}) => {
+  await expect(dashboard.connection).toHaveText('connected');
+  const { pending } = dashboard;
+  await threeClaimableOnWorkerA(dashboard);
+  const workerB = dashboard.consumer('notifications', 'worker-b');
+  await workerB.getByRole('button', { name: 'Pause worker-b' }).click();
+  await pending.getByLabel('Target consumer').selectOption('notifications/worker-b');
+  await pending.getByRole('button', { name: 'XAUTOCLAIM to selected' }).click();
+  const refusal = pending.getByRole('alert');
+  await expect(refusal).toContainText('worker-b is paused and takes on nothing');
+  await workerB.getByRole('button', { name: 'Resume worker-b' }).click();
+  await expect(refusal).toHaveCount(0);
+  await pending.getByRole('button', { name: 'XAUTOCLAIM to selected' }).click();
+  await expect(pending.getByText(/^Into notifications\/worker-b: claimed 3/)).toBeVisible();
+});

@@ -1,5 +1,5 @@
 import type { GroupView, PendingRowView } from '@streamscope/protocol';
-import { useCallback, useEffect, useId, useMemo, useState } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useCommand } from '../../hooks/use-command';
 import { useHoldWhileFocused } from '../../hooks/use-hold-while-focused';
@@ -126,6 +126,22 @@ export function PendingPanel() {
     chosen,
     longestIdle === undefined ? null : { group: longestIdle.group, consumer: longestIdle.consumer },
   );
+
+  // A refusal names the target as it stood ("worker-b is paused … resume it first"): once it is resumed, or
+  // another target picked, the error no longer says what a click now would do.
+  const targetPaused = useDashboard((state) => {
+    if (target === null) return null;
+    const group = state.snapshot?.groups.find((candidate) => candidate.name === target.group);
+    return group?.consumers.find((consumer) => consumer.name === target.consumer)?.worker?.paused ?? null;
+  });
+  const targetStanding = `${target?.value ?? ''}:${targetPaused}`;
+  const erredAt = useRef<string | null>(null);
+  if (autoclaim.error === null) erredAt.current = null;
+  else erredAt.current ??= targetStanding;
+  const clearAutoclaim = autoclaim.clear;
+  useEffect(() => {
+    if (erredAt.current !== null && erredAt.current !== targetStanding) clearAutoclaim();
+  }, [targetStanding, clearAutoclaim]);
 
   const onClaim = () => {
     if (target === null) return;
