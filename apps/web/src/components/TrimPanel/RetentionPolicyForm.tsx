@@ -56,7 +56,7 @@ export function RetentionPolicyForm({ value, onChange, confirm }: RetentionPolic
         ) : (
           <>
             On: every second, entries older than <strong>{formatDuration(activeMaxAgeMs)}</strong> are trimmed
-            (MINID by age).
+            (MINID ~ by age: Redis frees whole macro-nodes, so the oldest few may stay a little longer).
           </>
         )}
       </p>
