@@ -15,7 +15,7 @@ export const LOG_SCALE_SPREAD = 20;
 /**
  * Linear while the lines' peaks over the window are within `LOG_SCALE_SPREAD` of one another (lines that stay at
  * 0 do not count: an idle group says nothing about spread); otherwise symlog, ticked at 0 and powers of ten up to
- * the first one at or above the highest peak.
+ * the first one at or above the highest peak (from 10 when that is 10,000 or more).
  */
 export function rateScale(data: readonly SeriesRow[], lines: readonly Pick<SeriesLine, 'key'>[]): RateScale {
   const peaks = lines
@@ -26,5 +26,6 @@ export function rateScale(data: readonly SeriesRow[], lines: readonly Pick<Serie
   if (highest < Math.min(...peaks) * LOG_SCALE_SPREAD) return { kind: 'linear' };
   const ticks = [0];
   for (let tick = 1; ticks.length === 1 || (ticks.at(-1) ?? 0) < highest; tick *= 10) ticks.push(tick);
-  return { kind: 'symlog', ticks };
+  // Symlog puts 1 a seventh of a decade above 0 once the axis spans four or more: their labels overlapped.
+  return { kind: 'symlog', ticks: ticks.length > 5 ? ticks.filter((tick) => tick !== 1) : ticks };
 }
