@@ -75,8 +75,8 @@ export class DemoHandlers {
         return 'duplicate';
       }
       if (entry.fields.type === POISON_EVENT_TYPE) throw new Error('poison pill: this handler always fails');
-      // Marked after the work, not awaited: the batch's marks leave in one ZADD. Should the process die
-      // before it lands, a redelivery is merely not recognised as a duplicate; nothing is lost.
+      // Marked after the work, not awaited: the batch's marks leave in one ZADD. Should the process die, or Redis
+      // go away, before it lands, a redelivery is merely not recognised as a duplicate; nothing is lost.
       processed.add(key).catch(() => {});
     };
   }
