@@ -1,6 +1,6 @@
 import { EventStream } from '@streamscope/streams';
 import { uniqueStreamKey, usePrivateRedis } from '@streamscope/testkit';
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { BacklogGauge } from './backlog.js';
 
 const redisSuite = usePrivateRedis();
@@ -95,14 +95,31 @@ it('a group Redis gives no lag for (placed mid-stream by another client) has it 
   expect((await measure(gauge, stream)).lag).toBe(50);
   await stream.redis.xgroup('SETID', stream.streamKey, 'g', ids[49] as string);
   expect((await measure(gauge, stream)).lag).toBe(450);
-  // Far from both ends, counted once (up to 10,000)...
+  // Far from both ends: unknown while its cursor moves (it may be read), counted (up to 10,000) once it stood still...
   await stream.redis.xgroup('SETID', stream.streamKey, 'g', ids[249] as string);
+  expect((await measure(gauge, stream)).lag).toBeNull();
   expect((await measure(gauge, stream)).lag).toBe(250);
   // ...then, while no one reads it, its backlog grows by what is added, and a trim of the oldest entries (all
   // before its cursor) takes nothing from it: a group no consumer reads keeps its lag, and its lag alert.
   await stream.produceBatch(Array.from({ length: 300 }, () => ({ type: 'a' })));
   await stream.trimMinid(ids[100] as string, { approx: false });
   expect(await measure(gauge, stream)).toEqual({ lag: 550, trimmedUnread: null });
+  await stream.deleteStream();
+  await stream.close();
+});
+
+it('a group Redis gives no lag for, far from both ends, is not counted while its cursor moves', async () => {
+  const stream = uncappedStream();
+  const gauge = new BacklogGauge();
+  const ids = await stream.produceBatch(Array.from({ length: 1_000 }, () => ({ type: 'a' })));
+  await stream.redis.xgroup('CREATE', stream.streamKey, 'g', ids[299] as string);
+  const counts = vi.spyOn(stream, 'countEntries');
+  for (const at of [399, 499, 599]) {
+    await stream.redis.xgroup('SETID', stream.streamKey, 'g', ids[at] as string);
+    expect((await measure(gauge, stream)).lag).toBeNull();
+  }
+  // Two counts of at most 100 a look, on either side of the cursor; never the one of up to 10,000.
+  expect(counts.mock.calls.every(([, , limit]) => limit === 101)).toBe(true);
   await stream.deleteStream();
   await stream.close();
 });
@@ -114,7 +131,9 @@ it('a group Redis gives no lag for, further than 10,000 entries from both ends, 
     ids.push(...(await stream.produceBatch(Array.from({ length: 1_000 }, () => ({ type: 'a' })))));
   }
   await stream.redis.xgroup('CREATE', stream.streamKey, 'g', ids[10_499] as string);
-  expect((await measure(new BacklogGauge(), stream)).lag).toBeNull();
+  const gauge = new BacklogGauge();
+  expect((await measure(gauge, stream)).lag).toBeNull();
+  expect((await measure(gauge, stream)).lag).toBeNull();
   await stream.deleteStream();
   await stream.close();
 });

@@ -45,6 +45,8 @@ export class BacklogGauge {
   readonly #lastLook = new Map<string, { cursor: string; added: number; lag: number }>();
   /** Per group whose excess is not known yet: when the one-off count last found it too far to count. */
   readonly #firstCountFailedAt = new Map<string, number>();
+  /** Per group: its cursor at the last look, to tell a group being read from one standing still. */
+  readonly #cursorSeen = new Map<string, string>();
 
   async measure(reader: EventStream, group: GroupInfo, stream: StreamSummary | null): Promise<Backlog> {
     this.#forgetOldIncarnations(group, stream);
@@ -67,6 +69,7 @@ export class BacklogGauge {
       (await this.#exact(reader, group, stream, estimate)) ?? (await this.#firstCount(reader, group, stream));
     const truth = exact?.lag ?? null;
     if (truth !== null && group.lag !== null) this.#excess.set(group.name, Math.max(0, group.lag - truth));
+    this.#cursorSeen.set(group.name, group.lastDeliveredId);
     const seen = this.#seeLosses(group, stream, exact?.asOfSnapshot ? truth : null);
     const excess = this.#excess.get(group.name) ?? 0;
     return {
@@ -95,7 +98,9 @@ export class BacklogGauge {
   /**
    * The truth counted once, up to FIRST_COUNT_CAP entries, for a group whose excess has never been measured here
    * (a process started on a stream that already lost entries to trimming): after it, the excess stands in. Also
-   * for a group Redis gives no lag for, far from both ends: after it, the last look does (`#sinceLastLook`).
+   * for a group Redis gives no lag for, far from both ends, once its cursor stood still between two looks (no one
+   * reads it): after it, the last look does (`#sinceLastLook`). One being read stays unknown: with no excess to
+   * stand in and its cursor moving, it would be counted, 10,000 entries, at every look.
    */
   async #firstCount(
     reader: EventStream,
@@ -104,6 +109,7 @@ export class BacklogGauge {
   ): Promise<{ lag: number; asOfSnapshot: boolean } | null> {
     const last = stream?.lastEntryId ?? null;
     if (last === null || this.#excess.has(group.name)) return null;
+    if (group.lag === null && this.#cursorSeen.get(group.name) !== group.lastDeliveredId) return null;
     const failedAt = this.#firstCountFailedAt.get(group.name);
     if (failedAt !== undefined && performance.now() - failedAt < FIRST_COUNT_RETRY_MS) return null;
     const counted = await this.#countAfter(reader, group.lastDeliveredId, last, FIRST_COUNT_CAP);
@@ -125,7 +131,14 @@ export class BacklogGauge {
 
   /** Everything remembered per group. */
   #perGroup(): Map<string, unknown>[] {
-    return [this.#excess, this.#lastRead, this.#lostSeen, this.#lastLook, this.#firstCountFailedAt];
+    return [
+      this.#excess,
+      this.#lastRead,
+      this.#lostSeen,
+      this.#lastLook,
+      this.#firstCountFailedAt,
+      this.#cursorSeen,
+    ];
   }
 
   /** Forgets groups that are gone (a reset re-creates them from scratch). */
@@ -192,6 +205,7 @@ export class BacklogGauge {
    * group is behind the oldest entry and its lag is the whole stream), so none of those added were taken. This is
    * how a group Redis gives no lag for (placed by `group.setid`, never read since) keeps its backlog, and its lag
    * alert, once it is more than a count away from both ends: a group no consumer reads is what that alert is for.
+   * (An XDEL of entries after the cursor, which Redis's own lag misses too, is counted here as still waiting.)
    */
   #sinceLastLook(
     group: GroupInfo,
