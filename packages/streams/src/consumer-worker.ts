@@ -436,7 +436,11 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     const goOn = () => !this.#stop.signal.aborted && (pausedAtStart || !this.#paused);
     for (let page = 0; page < reapMaxPages && goOn(); page++) {
       const claim = { pageCount, maxPages: 1, startId: cursor };
-      const { result, taken, lost } = await this.#readJudgingTrimmed(
+      // Entries a peer here has in hand (its read batch waiting its turn, its last entries idle past the claim
+      // threshold meanwhile), or acked while the claim was out, are claimed all the same, but left to it: run here
+      // too, one entry's work ran twice at once, neither run a duplicate. In this consumer's PEL until that peer
+      // acks them, one it lets go stays there, to be reaped.
+      const { result, taken, lost, leftToPeers } = await this.#readJudgingTrimmed(
         ({ held }) =>
           this.#sharedCommands.track(
             this.#deadLetters
@@ -464,21 +468,21 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       // holds are lost. Their delivery counts are the claim's to tell: no XPENDING has them after it.
       await this.#letters.deletedWhilePending(lost, false, result.deletedDeliveryCounts);
       deletedIds.push(...result.deadLettered.map(({ id }) => id), ...lost);
+      const claimedNow = [...taken, ...leftToPeers];
       const counts = await this.#deliveryCounts(
         this.#stream,
-        taken.map((entry) => entry.id),
+        claimedNow.map((entry) => entry.id),
       );
-      for (const entry of taken)
+      for (const entry of claimedNow)
         this.#reporter.emit('claimed', entry.id, counts.get(entry.id) ?? null, entry.fields.type);
-      this.#reaped += taken.length;
-      claimed += taken.length;
-      const ours = this.#leaveToPeersHoldingThem(taken);
-      for (let at = 0; at < ours.length; at += count) {
+      this.#reaped += claimedNow.length;
+      claimed += claimedNow.length;
+      for (let at = 0; at < taken.length; at += count) {
         if (this.#stop.signal.aborted) {
-          await this.#leaveUnhandled(ours.slice(at), counts);
+          await this.#leaveUnhandled(taken.slice(at), counts);
           break;
         }
-        const batch = await this.#process(ours.slice(at, at + count), 'claim', counts);
+        const batch = await this.#process(taken.slice(at, at + count), 'claim', counts);
         deadLettered += batch.deadLettered;
         processed += await this.#ack(this.#stream, batch.handled);
       }
@@ -486,21 +490,6 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       if (cursor === '0-0') break;
     }
     return { claimed, processed, deletedIds, deadLettered };
-  }
-
-  /**
-   * Of entries just claimed or read from this consumer's PEL, those to handle here: not those a peer in this
-   * process has in hand, which it handles and acks (an XACK needs no owner). A peer's read batch waits its turn
-   * while each entry before it is handled, and with slow handlers its last entries pass the claim threshold
-   * there: a reaper here claimed them, and both workers ran one entry's work at once, neither a duplicate.
-   * Claimed, they are in this consumer's PEL until that peer acks them; one it lets go stays there, to be reaped.
-   */
-  #leaveToPeersHoldingThem(entries: readonly StreamEntry[]): StreamEntry[] {
-    return entries.filter((entry) => {
-      if (this.#peers.holder(entry.id, this.#asPeer) === undefined) return true;
-      this.#hand.release(entry.id);
-      return false;
-    });
   }
 
   /**
@@ -766,8 +755,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         await this.#letters.deletedWhilePending(lost, true, counts);
         if (!this.#deadLetters) await this.#ownCommands.track(reader.ack(this.group, lost));
       }
-      const ours = this.#leaveToPeersHoldingThem(entries);
-      await this.#ack(reader, (await this.#process(ours, 'own-pel', counts)).handled);
+      await this.#ack(reader, (await this.#process(entries, 'own-pel', counts)).handled);
       cursor = [...read.map((entry) => entry.id), ...deletedIds].reduce((a, b) =>
         compareEntryIds(a, b) > 0 ? a : b,
       );
@@ -863,11 +851,16 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     read: (judge: TrimmedJudge) => Promise<T>,
     entriesOf: (result: T) => readonly StreamEntry[],
     dropsFromPel: boolean,
-  ): Promise<Taken<T> & { lost: string[] }> {
+  ): Promise<Taken<T> & { lost: string[]; leftToPeers: StreamEntry[] }> {
     const judge = this.#peers.judgeTrimmed({ dropsFromPel });
     try {
-      const taken = await this.#hand.take(() => read(judge), entriesOf);
-      return { ...taken, lost: await judge.lost(taken.result.deletedIds) };
+      const { result, taken } = await this.#hand.take(() => read(judge), entriesOf);
+      const lost = await judge.lost(result.deletedIds);
+      // Judged before the judge closes, so that a peer's ack of one meanwhile is seen (why: see #reap).
+      const leftToPeers = taken.filter((entry) => judge.takenFromAnother(entry.id, this.#asPeer));
+      for (const entry of leftToPeers) this.#hand.release(entry.id);
+      const ours = leftToPeers.length === 0 ? taken : taken.filter((entry) => !leftToPeers.includes(entry));
+      return { result, taken: ours, lost, leftToPeers };
     } finally {
       judge.close();
     }

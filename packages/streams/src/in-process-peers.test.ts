@@ -68,7 +68,9 @@ it('a reaper leaves entries a peer here has in hand to that peer: claimed from i
   await slow.start();
   const ids = await stream.produceBatch(Array.from({ length: 10 }, () => ({ type: 'order.paid' })));
   await waitFor('the slow worker to hold its batch', () => runs.size === 1);
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  await waitFor('its batch idle past the claim threshold', async () =>
+    (await stream.pendingDetail('g', { count: 10 })).every((row) => row.idleMs > 20),
+  );
 
   const reaped = await reaper.reapIdlePel();
   // Redis moved them (the claim bumps their delivery counts), but the worker reading them does the work.

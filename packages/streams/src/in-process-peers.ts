@@ -95,10 +95,10 @@ export class InProcessPeers {
     return latest?.reason;
   }
 
-  /** The consumer whose worker here (other than `except`) has the entry in hand, if one has. */
-  holder(id: string, except?: PeerView): string | undefined {
+  /** The consumer whose worker here has the entry in hand, if one has. */
+  holder(id: string): string | undefined {
     return this.#current()
-      .find((peer) => peer !== except && peer.held().has(id))
+      .find((peer) => peer.held().has(id))
       ?.consumer();
   }
 
@@ -132,6 +132,8 @@ export class InProcessPeers {
           return holder === undefined;
         });
       },
+      takenFromAnother: (id, self) =>
+        acked.has(id) || this.#current().some((peer) => peer !== self && peer.held().has(id)),
       close: () => {
         for (const stop of unwatch) stop();
       },
@@ -160,5 +162,10 @@ export interface TrimmedJudge {
   readonly held: readonly string[];
   /** Of the trimmed IDs reported, those no worker here has in hand or acked since judging began. */
   lost(deletedIds: readonly string[]): Promise<string[]>;
+  /**
+   * Whether an entry the claim gave `self` is one another worker here has in hand, or one a worker here acked
+   * since judging began: taken from under it, it is that worker's to finish.
+   */
+  takenFromAnother(id: string, self: PeerView): boolean;
   close(): void;
 }
