@@ -67,8 +67,9 @@ export class ConsumerCommands {
 
   /** Resumes a consumer of this server and saves that for a restart without reset. */
   async resume(group: string, name: string): Promise<void> {
-    const { choices } = this.#options;
-    (await this.worker(group, name)).resume();
+    const { choices, membership } = this.#options;
+    // Queued as pauses are, so one sent after a pause is not overtaken by it.
+    await membership.change(async () => (await this.worker(group, name)).resume());
     await choices.save({ consumers: [{ group, name }] }, `consumer ${group}/${name} is resumed`);
   }
 
