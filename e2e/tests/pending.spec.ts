@@ -225,6 +225,7 @@ test('an XAUTOCLAIM refused as its target is paused says so until that target is
   await threeClaimableOnWorkerA(dashboard);
   const workerB = dashboard.consumer('notifications', 'worker-b');
   await workerB.getByRole('button', { name: 'Pause worker-b' }).click();
+  await expect(workerB.getByRole('button', { name: 'Resume worker-b' })).toBeVisible();
   await pending.getByLabel('Target consumer').selectOption('notifications/worker-b');
   await pending.getByRole('button', { name: 'XAUTOCLAIM to selected' }).click();
   const refusal = pending.getByRole('alert');

@@ -444,7 +444,11 @@ describe('the dashboard files', () => {
         headers: { 'accept-encoding': 'identity' },
       });
       expect(plain.headers.get('content-encoding')).toBeNull();
+      expect(plain.headers.get('vary')).toBe('Accept-Encoding');
+      expect(compressed.headers.get('vary')).toBe('Accept-Encoding');
       expect(await plain.text()).toBe('export {};');
+      const head = await other.server.app.request('/assets/index-Ab12.js', { method: 'HEAD' });
+      expect(head.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     } finally {
       await other.stop();
       await rm(webRoot, { recursive: true, force: true });

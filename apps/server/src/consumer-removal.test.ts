@@ -217,7 +217,7 @@ it('a removal hands over to a consumer that is not paused, and is refused while 
   await expect.poll(async () => (await stream.pendingSummary('paused-peers')).count).toBe(0);
 });
 
-it('a pause of the peer asked while a removal is under way waits for it: the handover goes to a running consumer', async () => {
+it('a pause of the peer asked while a removal is under way is applied after it: the handover lands before the pause', async () => {
   const { pipeline } = test.server;
   const { stream } = pipeline;
   await pipeline.createGroup('pause-during-removal', '$');

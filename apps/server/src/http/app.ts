@@ -109,9 +109,22 @@ export function createApp(options: AppOptions): { app: Hono; wss: WebSocketServe
   // time, so a rebuilt dashboard is what the next load gets.
   app.use('/*', async (c, next) => {
     await next();
-    if (c.req.method !== 'GET' || c.res.status !== 200 || c.res.headers.has('cache-control')) return;
-    if (c.req.path.startsWith('/assets/')) c.header('cache-control', 'public, max-age=31536000, immutable');
+    if (
+      !['GET', 'HEAD'].includes(c.req.method) ||
+      c.res.status !== 200 ||
+      c.res.headers.has('cache-control')
+    ) {
+      return;
+    }
+    const asset = c.req.path.startsWith('/assets/');
+    if (asset) c.header('cache-control', 'public, max-age=31536000, immutable');
     else if (c.req.path === '/' || c.req.path === '/index.html') c.header('cache-control', 'no-cache');
+    else return;
+    // Whichever copy went (brotli, gzip or the file itself): a cache that kept the file itself for a year would
+    // otherwise hand it to browsers that take the smaller ones. serveStatic says so only of the compressed.
+    if (!c.res.headers.get('vary')?.toLowerCase().includes('accept-encoding')) {
+      c.header('vary', 'Accept-Encoding', { append: true });
+    }
   });
   app.use('/*', (c, next) => {
     if (dashboardFiles === undefined && existsSync(join(webRoot, 'index.html'))) {

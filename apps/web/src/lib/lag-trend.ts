@@ -66,14 +66,14 @@ export function lagTrend(
   lag: number | null,
   since = 0,
   /**
-   * Whether the group has a consumer: with none, nothing reads it, whatever its lag did. Its cursor moved back to
-   * `$` by hand cut its lag from 2,000 to 60 with no read, and the slope read "in ~1 s".
+   * Whether any consumer may be reading the group: with none, nothing reads it, whatever its lag did. Its cursor
+   * moved back to `$` by hand cut its lag from 2,000 to 60 with no read, and the slope read "in ~1 s".
    */
-  hasConsumers = true,
+  mayBeRead = true,
 ): LagTrend {
   if (lag === null) return { kind: 'unknown' };
   if (lag === 0) return { kind: 'caught-up' };
-  if (!hasConsumers) return { kind: 'not-reading' };
+  if (!mayBeRead) return { kind: 'not-reading' };
   const from = Math.max(since, seenSince(history, group));
   const rates = lagRates(history, group, from);
   if (rates === null)

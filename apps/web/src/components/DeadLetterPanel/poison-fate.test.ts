@@ -85,6 +85,12 @@ describe('pillLandings', () => {
     ]);
   });
 
+  it('names a group once, though two of its letters for the pill are shown', () => {
+    expect(pillLandings('5-0', [letter('5-0', 'analytics', 4), letter('5-0', 'analytics', 3)], [])).toEqual([
+      { group: 'analytics', deliveries: 4 },
+    ]);
+  });
+
   it('gives back what it was given when no new group landed, so a page keeps it as it was', () => {
     const before = [{ group: 'analytics', deliveries: 3 }];
     expect(pillLandings('5-0', [letter('5-0', 'analytics', 4), letter('6-0', 'x')], before)).toBe(before);

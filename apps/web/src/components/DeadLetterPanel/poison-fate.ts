@@ -36,11 +36,13 @@ export function pillLandings(
   letters: readonly Pick<DeadLetterView, 'originalId' | 'group' | 'deliveryCount'>[],
   before: readonly PillLanding[],
 ): readonly PillLanding[] {
-  const seen = letters.filter(
-    (letter) => letter.originalId === id && !before.some((landing) => landing.group === letter.group),
-  );
-  if (seen.length === 0) return before;
-  const added = seen.map(({ group, deliveryCount }) => ({ group, deliveries: deliveryCount }));
+  const added: PillLanding[] = [];
+  for (const { originalId, group, deliveryCount } of letters) {
+    // One landing per group: a group that lettered it twice (requeued in between) is named once, first seen.
+    if (originalId !== id || [...before, ...added].some((landing) => landing.group === group)) continue;
+    added.push({ group, deliveries: deliveryCount });
+  }
+  if (added.length === 0) return before;
   return [...before, ...added].sort((a, b) => a.group.localeCompare(b.group));
 }
 

@@ -10,15 +10,15 @@ import { Stat } from '../Stat/Stat';
 export function CatchUpStat({
   group,
   lag,
-  hasConsumers,
+  mayBeRead,
 }: {
   group: string;
   lag: number | null;
-  hasConsumers: boolean;
+  mayBeRead: boolean;
 }) {
   const { kind, text, hint } = useDashboard(
     useShallow((state) => {
-      const trend = lagTrend(state.history, group, lag, state.resetMarks.at(-1), hasConsumers);
+      const trend = lagTrend(state.history, group, lag, state.resetMarks.at(-1), mayBeRead);
       return { kind: trend.kind, ...describeLagTrend(trend) };
     }),
   );

@@ -62,6 +62,20 @@ function workerElsewhere(group: GroupView): boolean {
   return group.consumersOmitted > 0 || group.consumers.some((consumer) => consumer.connected !== false);
 }
 
+/**
+ * Whether any consumer may be reading the group: a worker here running unpaused, or a consumer this server runs no
+ * worker for that is not known to be disconnected. Another application's group is taken as read (its consumers'
+ * connections are not Streamscope's to see), as is one whose consumers the snapshot left out.
+ */
+function mayBeRead(group: GroupView): boolean {
+  if (!group.createdByStreamscope || group.consumersOmitted > 0) return true;
+  return group.consumers.some((consumer) =>
+    consumer.worker === null
+      ? consumer.connected !== false
+      : consumer.worker.state === 'running' && !consumer.worker.paused,
+  );
+}
+
 /** One consumer group: its cursor and backlog (XINFO GROUPS), its consumers, and adding one. */
 export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }: GroupPanelProps) {
   const headingId = useId();
@@ -190,11 +204,7 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }:
           </Stat>
           <Stat label="Consumers">{formatCount(consumers)}</Stat>
           {/* Under the last-delivered ID, in the wide column: "behind +1,200/s" did not fit a narrow one. */}
-          <CatchUpStat
-            group={group.name}
-            lag={group.lag}
-            hasConsumers={group.consumers.length + group.consumersOmitted > 0}
-          />
+          <CatchUpStat group={group.name} lag={group.lag} mayBeRead={mayBeRead(group)} />
           <Stat
             label="Oldest pending"
             hint="How long ago the oldest entry still pending here was appended (its ID's time), as a queue's age of oldest message: high while the group works through old entries even when none is stuck. The Pending table's Idle is the time since each was last delivered"

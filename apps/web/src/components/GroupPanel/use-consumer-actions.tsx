@@ -1,7 +1,7 @@
 import type { GroupView } from '@streamscope/protocol';
 import { useEffect, useRef } from 'react';
 import { useCommand } from '../../hooks/use-command';
-import { useDashboard } from '../../store/store';
+import { figuresStale, useDashboard } from '../../store/store';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { consumerCount } from './not-shown';
 import type { RemovalOutcome } from './removal-outcome';
@@ -51,6 +51,8 @@ export function useConsumerActions({
   // Why a removal would be refused, told on the button before it is pressed, as a Claim with no one to claim for is:
   // the refusal came under the card, often below the fold.
   const noPeerWhy = useDashboard((state) => {
+    // Figures that stand still may be wrong by now: the server, asked, says for itself.
+    if (figuresStale(state)) return null;
     const view = state.snapshot?.groups.find((candidate) => candidate.name === group);
     return view === undefined ? null : removalRefusal(view, name);
   });

@@ -14,7 +14,8 @@ export function ShortRetentionNote() {
   const claimMinIdleMs = useDashboard((state) => state.snapshot?.claimMinIdleMs ?? 0);
   if (short === null) return null;
   return (
-    <p className="pending-short-retention" role="status">
+    // No live region: its figures change at every snapshot, and the page's one status is the connection's.
+    <p className="pending-short-retention">
       <span aria-hidden="true">⚠ </span>
       {short.cause === 'maxlen' ? (
         <>

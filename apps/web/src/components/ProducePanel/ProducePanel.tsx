@@ -48,6 +48,13 @@ export function ProducePanel() {
     setRate(value);
   };
 
+  // Whether the producer this form started has stopped since: only once a snapshot has shown it running after
+  // the answer, as one built while the start landed can come after it and still say stopped.
+  const [seenRunning, setSeenRunning] = useState<object | null>(null);
+  const started = start.result?.running ? start.result : null;
+  if (started !== null && producer?.running && seenRunning !== started) setSeenRunning(started);
+  const stoppedSince = started !== null && seenRunning === started && producer?.running === false;
+
   const onProduce = (event: FormEvent) => {
     event.preventDefault();
     void produce.run({ type: 'produce', count: parseNumberInput(count), eventType });
@@ -149,7 +156,7 @@ export function ProducePanel() {
               {start.result.eventType ?? RANDOM_EVENT_TYPE}
               {/* Beside "stopped", the line read as if the start had not taken: a restart does not bring the
                   producer back (it is demo load), and a reset or another page stops it. */}
-              {producer?.running === false ? (
+              {stoppedSince ? (
                 <>
                   ; it has stopped since (another page, a reset, or a server restart, which does not start it
                   again)
