@@ -1,5 +1,6 @@
 import type { GroupView } from '@streamscope/protocol';
-import { useEffect, useRef } from 'react';
+import { useRef } from 'react';
+import { useAnswerGoesWhenChanged } from '../../hooks/use-answer-goes-when-changed';
 import { useCommand } from '../../hooks/use-command';
 import { figuresStale, useDashboard } from '../../store/store';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
@@ -56,35 +57,35 @@ export function useConsumerActions({
     const view = state.snapshot?.groups.find((candidate) => candidate.name === group);
     return view === undefined ? null : removalRefusal(view, name);
   });
-  // How many consumers the group had when a removal was refused; null when the error shown is not such a refusal.
-  const refusedWith = useRef<number | null>(null);
-  const { clear } = action;
-  useEffect(() => {
-    if (refusedWith.current === null || refusedWith.current === consumersInGroup) return;
-    refusedWith.current = null;
-    clear();
-  }, [consumersInGroup, clear]);
+  // Which lever was pulled last: only a removal's refusal is about the group's consumers.
+  const lastLever = useRef<'remove' | 'other'>('other');
+  useAnswerGoesWhenChanged(
+    lastLever.current === 'remove' && action.errorCode === 'refused',
+    consumersInGroup,
+    action.clear,
+  );
 
   // Crash, pause and resume answer for themselves: an error of theirs stays until the next lever.
   const lever = (command: Parameters<typeof action.run>[0]) => {
-    refusedWith.current = null;
+    lastLever.current = 'other';
     return action.run(command);
   };
 
-  const remove = () =>
+  const remove = () => {
+    lastLever.current = 'remove';
     void action
       .run(
         { type: 'consumer.remove', group, name },
         {
           onError: (error) => {
             if (error.code === 'not_found') onRemoved({ name, goneAlready: error.message });
-            refusedWith.current = error.code === 'refused' ? consumersInGroup : null;
           },
         },
       )
       .then((result) => {
         if (result !== null && 'handedOverTo' in result) onRemoved(result);
       });
+  };
 
   const buttons = (
     <>

@@ -1,6 +1,7 @@
 import type { GroupView, PendingRowView } from '@streamscope/protocol';
-import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { useAnswerGoesWhenChanged } from '../../hooks/use-answer-goes-when-changed';
 import { useCommand } from '../../hooks/use-command';
 import { useHoldWhileFocused } from '../../hooks/use-hold-while-focused';
 import { useOnStreamReset } from '../../hooks/use-stream-reset';
@@ -134,14 +135,11 @@ export function PendingPanel() {
     const group = state.snapshot?.groups.find((candidate) => candidate.name === target.group);
     return group?.consumers.find((consumer) => consumer.name === target.consumer)?.worker?.paused ?? null;
   });
-  const targetStanding = `${target?.value ?? ''}:${targetPaused}`;
-  const erredAt = useRef<string | null>(null);
-  if (autoclaim.error === null) erredAt.current = null;
-  else erredAt.current ??= targetStanding;
-  const clearAutoclaim = autoclaim.clear;
-  useEffect(() => {
-    if (erredAt.current !== null && erredAt.current !== targetStanding) clearAutoclaim();
-  }, [targetStanding, clearAutoclaim]);
+  useAnswerGoesWhenChanged(
+    autoclaim.error !== null,
+    `${target?.value ?? ''}:${targetPaused}`,
+    autoclaim.clear,
+  );
 
   const onClaim = () => {
     if (target === null) return;
