@@ -1,4 +1,3 @@
-import type { GroupView } from '@streamscope/protocol';
 import { useRef } from 'react';
 import { useAnswerGoesWhenChanged } from '../../hooks/use-answer-goes-when-changed';
 import { useCommand } from '../../hooks/use-command';
@@ -6,6 +5,7 @@ import { figuresStale, useDashboard } from '../../store/store';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { consumerCount } from './not-shown';
 import type { RemovalOutcome } from './removal-outcome';
+import { removalRefusal } from './removal-refusal';
 
 /** How many deliveries "Crash next 3" drops, as in the reference demo. */
 export const CRASH_COUNT = 3;
@@ -154,23 +154,4 @@ export function useConsumerActions({
     </ActionFeedback>
   );
   return { buttons, feedback };
-}
-
-/**
- * Why the server would refuse to remove `name` from `group`, as the snapshot shows it: no other consumer running
- * here to take what it holds, or every such one paused (a paused one would sit on it). `null` when one is there,
- * or when the snapshot left consumers out and cannot tell.
- */
-export function removalRefusal(
-  group: Pick<GroupView, 'name' | 'consumers' | 'consumersOmitted'>,
-  name: string,
-): string | null {
-  if (group.consumersOmitted > 0) return null;
-  const peers = group.consumers.filter(
-    (consumer) => consumer.name !== name && consumer.worker?.state === 'running',
-  );
-  if (peers.some((peer) => peer.worker?.paused === false)) return null;
-  return peers.length === 0
-    ? `The last consumer of ${group.name} on this server: what it holds would have no one here to go to. Add another consumer first`
-    : `Every other consumer of ${group.name} on this server is paused: what it holds would wait on a paused one. Resume one first`;
 }
