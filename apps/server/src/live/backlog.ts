@@ -108,7 +108,9 @@ export class BacklogGauge {
     stream: StreamSummary | null,
   ): Promise<{ lag: number; asOfSnapshot: boolean } | null> {
     const last = stream?.lastEntryId ?? null;
-    if (last === null || this.#excess.has(group.name)) return null;
+    if (last === null) return null;
+    // An excess measured before stands in only for Redis's lag: a group moved by SETID since has none.
+    if (group.lag !== null && this.#excess.has(group.name)) return null;
     if (group.lag === null && this.#cursorSeen.get(group.name) !== group.lastDeliveredId) return null;
     const failedAt = this.#firstCountFailedAt.get(group.name);
     if (failedAt !== undefined && performance.now() - failedAt < FIRST_COUNT_RETRY_MS) return null;
