@@ -66,4 +66,11 @@ describe('requeueAllSummary', () => {
       'Requeued none; 1 left: payload trimmed; 1 stays in the dead-letter stream: the stream (MAXLEN ~ 2,000) has no room until analytics catches up (waited 0 ms); Requeue all again once it has',
     );
   });
+
+  it('says what to do instead when no consumer reads the group it waited for, which then never catches up', () => {
+    const room = { maxlen: 2_000, group: 'billing', waitedMs: 5_000, left: 21 };
+    expect(requeueAllSummary(result(0, [], 0, false, room), (group) => group !== 'billing')).toBe(
+      'Requeued none; 21 stay in the dead-letter stream: the stream (MAXLEN ~ 2,000) has no room until billing catches up (waited 5 s); no consumer reads billing, so it never will: add one to it, move its cursor on, or delete it, then Requeue all again',
+    );
+  });
 });

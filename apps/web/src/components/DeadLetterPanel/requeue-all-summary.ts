@@ -13,7 +13,11 @@ const WHY: Record<SkipReason, string> = {
  * for another click, for want of room in the stream or at the server's bound.
  * @example requeueAllSummary({ requeued: 12, skipped: 2, ... }) // 'Requeued 12 dead letters; 2 left: payload trimmed'
  */
-export function requeueAllSummary(result: CommandResults['dlq.requeue-all']): string {
+export function requeueAllSummary(
+  result: CommandResults['dlq.requeue-all'],
+  /** Whether a consumer may be reading the group (see `mayBeRead`): one none reads never catches up. */
+  isRead: (group: string) => boolean = () => true,
+): string {
   const { requeued, merged, skipped, skippedBy, more, stoppedForRoom } = result;
   if (requeued === 0 && skipped === 0 && !more && stoppedForRoom === null)
     return 'Nothing to requeue: those letters were already gone';
@@ -40,8 +44,11 @@ export function requeueAllSummary(result: CommandResults['dlq.requeue-all']): st
   }
   if (stoppedForRoom !== null) {
     const { left, maxlen, group, waitedMs } = stoppedForRoom;
+    const then = isRead(group)
+      ? 'Requeue all again once it has'
+      : `no consumer reads ${group}, so it never will: add one to it, move its cursor on, or delete it, then Requeue all again`;
     parts.push(
-      `${formatCount(left)} ${left === 1 ? 'stays' : 'stay'} in the dead-letter stream: the stream (MAXLEN ~ ${formatCount(maxlen)}) has no room until ${group} catches up (waited ${formatDuration(waitedMs)}); Requeue all again once it has`,
+      `${formatCount(left)} ${left === 1 ? 'stays' : 'stay'} in the dead-letter stream: the stream (MAXLEN ~ ${formatCount(maxlen)}) has no room until ${group} catches up (waited ${formatDuration(waitedMs)}); ${then}`,
     );
   }
   if (more) parts.push('more remain up to the newest shown: Requeue all again');

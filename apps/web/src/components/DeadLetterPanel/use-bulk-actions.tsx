@@ -1,7 +1,9 @@
 import type { DeadLetterView } from '@streamscope/protocol';
 import { type Dispatch, type ReactNode, type SetStateAction, useState } from 'react';
 import { formatCount } from '../../lib/format';
+import { mayBeRead } from '../../lib/group-readers';
 import { issueCommand } from '../../socket/socket-client';
+import { useDashboard } from '../../store/store';
 import { discardAllQuestion, requeueAllQuestion } from './bulk-questions';
 import { failedFeedback, type LetterFeedback } from './letter-feedback';
 import { NO_LETTERS, olderAfterRequeueAll } from './older-pages';
@@ -73,7 +75,11 @@ export function useBulkActions({
       async (through) => {
         const answer = await issueCommand({ type: 'dlq.requeue-all', through }).result;
         setOlder((current) => olderAfterRequeueAll(current, answer));
-        return requeueAllSummary(answer);
+        const groups = useDashboard.getState().snapshot?.groups ?? [];
+        return requeueAllSummary(answer, (name) => {
+          const group = groups.find((candidate) => candidate.name === name);
+          return group === undefined || mayBeRead(group);
+        });
       },
     );
   return { busy, discardAll, requeueAll };

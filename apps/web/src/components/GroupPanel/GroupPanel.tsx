@@ -6,6 +6,7 @@ import { useOnStreamReset } from '../../hooks/use-stream-reset';
 import { type AlertIndex, alertsFor, hasAlert } from '../../lib/alerts';
 import { listedIn } from '../../lib/answer-standing';
 import { formatCount, formatDuration, formatNullable, formatRate } from '../../lib/format';
+import { mayBeRead } from '../../lib/group-readers';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { PendingCount } from '../PendingPanel/PendingCount';
 import { AlertBadges } from './AlertBadges';
@@ -60,20 +61,6 @@ const TRIMMED_UNREAD_HINT =
  */
 function workerElsewhere(group: GroupView): boolean {
   return group.consumersOmitted > 0 || group.consumers.some((consumer) => consumer.connected !== false);
-}
-
-/**
- * Whether any consumer may be reading the group: a worker here running unpaused, or a consumer this server runs no
- * worker for that is not known to be disconnected. Another application's group is taken as read (its consumers'
- * connections are not Streamscope's to see), as is one whose consumers the snapshot left out.
- */
-function mayBeRead(group: GroupView): boolean {
-  if (!group.createdByStreamscope || group.consumersOmitted > 0) return true;
-  return group.consumers.some((consumer) =>
-    consumer.worker === null
-      ? consumer.connected !== false
-      : consumer.worker.state === 'running' && !consumer.worker.paused,
-  );
 }
 
 /** One consumer group: its cursor and backlog (XINFO GROUPS), its consumers, and adding one. */
