@@ -45,8 +45,19 @@ export function AlertSummary() {
     );
   }
   return (
-    <details ref={details} className="alert-summary is-alerting">
-      <summary>{alertCountLabel(lines.length)}</summary>
+    <details ref={details} className={`alert-summary is-alerting${staleSince === null ? '' : ' is-stale'}`}>
+      {/* Standing still, the count is the last one known, and says so: as live, "4 alerts" sat beside
+          "reconnecting" as if it were. */}
+      <summary
+        title={
+          staleSince === null
+            ? undefined
+            : `As of ${formatClock(staleSince)}, the last figures this page had; none is known since`
+        }
+      >
+        {alertCountLabel(lines.length)}
+        {staleSince === null ? null : `, as of ${formatClock(staleSince)}`}
+      </summary>
       <ul aria-label="Alerts">
         {lines.map((line) => (
           <li key={line.key}>

@@ -94,6 +94,7 @@ export function useConsumerActions({
         className="small danger"
         aria-label={`Crash next ${CRASH_COUNT} on ${name}`}
         disabled={!hasWorker}
+        title={hasWorker ? undefined : noWorkerWhy(connected, 'crash')}
         onClick={() => void lever({ type: 'consumer.crash', group, name, count: CRASH_COUNT })}
       >
         Crash next {CRASH_COUNT}
@@ -113,6 +114,7 @@ export function useConsumerActions({
           className="small"
           aria-label={`Pause ${name}`}
           disabled={!hasWorker}
+          title={hasWorker ? undefined : noWorkerWhy(connected, 'pause')}
           onClick={() => void lever({ type: 'consumer.pause', group, name })}
         >
           Pause
@@ -154,4 +156,11 @@ export function useConsumerActions({
     </ActionFeedback>
   );
   return { buttons, feedback };
+}
+
+/** Why a consumer no worker here runs cannot be crashed or paused from this page. */
+function noWorkerWhy(connected: boolean | null, lever: 'crash' | 'pause'): string {
+  return connected
+    ? `Its worker runs in another process: ${lever} it there`
+    : `No worker runs it: nothing reads as it to ${lever}`;
 }
