@@ -136,7 +136,8 @@ function FoundSummary({ found }: { found: Found }) {
   return (
     <>
       {holding} with <span className="mono">{found.field}</span> = <span className="mono">{found.value}</span>
-      , newest first, of {formatCount(read)} read
+      {/* The order of what was found; with nothing found, there is none to tell. */}
+      {matches.length === 0 ? null : ', newest first'}, of {formatCount(read)} read
       {stoppedAt === null ? ', down to the oldest' : '; older ones not searched yet'}
     </>
   );
