@@ -151,9 +151,9 @@ export type DeadLetterView = z.infer<typeof deadLetterSchema>;
 export const alertSchema = z.object({
   /**
    * `deadLettered`: the group's count of dead-lettered entries (since the server started), raised while it grew in
-   * the last minute. `cursorAhead`: the group's last-delivered ID is past the stream's last generated ID (set there by hand, or the
-   * stream re-created under it), so entries appended now, with lower IDs, never reach it; `value` is how many
-   * milliseconds of IDs lie between the two.
+   * the last minute. `cursorAhead`: the group's last-delivered ID is past the stream's last generated ID (set there
+   * by hand, or the stream re-created under it), so entries appended now, with lower IDs, never reach it; `value` is
+   * how many milliseconds of IDs lie between the two.
    */
   metric: z.enum([
     'lag',

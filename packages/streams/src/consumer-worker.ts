@@ -857,9 +857,14 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       const { result, taken } = await this.#hand.take(() => read(judge), entriesOf);
       const lost = await judge.lost(result.deletedIds);
       // Judged before the judge closes, so that a peer's ack of one meanwhile is seen (why: see #reap).
-      const leftToPeers = taken.filter((entry) => judge.takenFromAnother(entry.id, this.#asPeer));
-      for (const entry of leftToPeers) this.#hand.release(entry.id);
-      const ours = leftToPeers.length === 0 ? taken : taken.filter((entry) => !leftToPeers.includes(entry));
+      const ours: StreamEntry[] = [];
+      const leftToPeers: StreamEntry[] = [];
+      for (const entry of taken) {
+        if (judge.takenFromAnother(entry.id, this.#asPeer)) {
+          this.#hand.release(entry.id);
+          leftToPeers.push(entry);
+        } else ours.push(entry);
+      }
       return { result, taken: ours, lost, leftToPeers };
     } finally {
       judge.close();

@@ -132,8 +132,14 @@ export class InProcessPeers {
           return holder === undefined;
         });
       },
-      takenFromAnother: (id, self) =>
-        acked.has(id) || this.#current().some((peer) => peer !== self && peer.held().has(id)),
+      // Asked of every entry a claim gave: the peers' set is walked where it stands, not copied each time.
+      takenFromAnother: (id, self) => {
+        if (acked.has(id)) return true;
+        for (const peer of byStreamAndGroup.get(this.#key) ?? []) {
+          if (peer !== self && peer.held().has(id)) return true;
+        }
+        return false;
+      },
       close: () => {
         for (const stop of unwatch) stop();
       },

@@ -5,6 +5,11 @@ import { formatClock } from '../../lib/format';
 import { figuresStale, useDashboard } from '../../store/store';
 import './AlertSummary.css';
 
+/** When the figures that stand still were last known, said after what they say. */
+function lastKnown(at: number): string {
+  return `as of ${formatClock(at)}, the last figures this page had; none is known since`;
+}
+
 /** Scrolls a group's panel under the sticky header and gives its heading the focus, as a skip link would. */
 function showGroup(group: string): void {
   const heading = document.querySelector<HTMLElement>(`[data-group="${CSS.escape(group)}"] .group-name`);
@@ -29,10 +34,7 @@ export function AlertSummary() {
   if (lines === null || thresholds === null) return null;
   if (lines.length === 0 && staleSince !== null) {
     return (
-      <span
-        className="alert-summary is-unknown"
-        title={`No alert as of ${formatClock(staleSince)}, the last figures this page had; none is known since`}
-      >
+      <span className="alert-summary is-unknown" title={`No alert ${lastKnown(staleSince)}`}>
         Alerts unknown
       </span>
     );
@@ -48,13 +50,7 @@ export function AlertSummary() {
     <details ref={details} className={`alert-summary is-alerting${staleSince === null ? '' : ' is-stale'}`}>
       {/* Standing still, the count is the last one known, and says so: as live, "4 alerts" sat beside
           "reconnecting" as if it were. */}
-      <summary
-        title={
-          staleSince === null
-            ? undefined
-            : `As of ${formatClock(staleSince)}, the last figures this page had; none is known since`
-        }
-      >
+      <summary title={staleSince === null ? undefined : `Alerts ${lastKnown(staleSince)}`}>
         {alertCountLabel(lines.length)}
         {staleSince === null ? null : `, as of ${formatClock(staleSince)}`}
       </summary>

@@ -36,10 +36,12 @@ export function pillLandings(
   letters: readonly Pick<DeadLetterView, 'originalId' | 'group' | 'deliveryCount'>[],
   before: readonly PillLanding[],
 ): readonly PillLanding[] {
+  // One landing per group: a group that lettered it twice (requeued in between) is named once, first seen.
+  const named = new Set(before.map((landing) => landing.group));
   const added: PillLanding[] = [];
   for (const { originalId, group, deliveryCount } of letters) {
-    // One landing per group: a group that lettered it twice (requeued in between) is named once, first seen.
-    if (originalId !== id || [...before, ...added].some((landing) => landing.group === group)) continue;
+    if (originalId !== id || named.has(group)) continue;
+    named.add(group);
     added.push({ group, deliveries: deliveryCount });
   }
   if (added.length === 0) return before;

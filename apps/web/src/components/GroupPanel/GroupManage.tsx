@@ -185,9 +185,11 @@ export function GroupManage({ group, onDeleted }: GroupManageProps) {
                 : `Its ${here} consumers on this server stop first.`}{' '}
             {group.pending === 0
               ? 'It holds no pending entries.'
-              : here === 0
-                ? `It holds ${formatCountOf(group.pending, 'pending entry', 'pending entries')}: deleted, they would be forgotten, never acked, so the delete is refused unless you forget them.`
-                : `It holds ${formatCountOf(group.pending, 'pending entry', 'pending entries')}: those its consumers here have in hand they finish and ack as they stop; any others would be forgotten, never acked, and the delete is refused then unless you forget them.`}
+              : `It holds ${formatCountOf(group.pending, 'pending entry', 'pending entries')}: ${
+                  here === 0
+                    ? 'deleted, they would be forgotten, never acked, so the delete is refused unless you forget them.'
+                    : 'those its consumers here have in hand they finish and ack as they stop; any others would be forgotten, never acked, and the delete is refused then unless you forget them.'
+                }`}
           </p>
           {group.pending === 0 ? null : (
             <div className="checkbox">

@@ -9,6 +9,7 @@ import { useDashboardWhileVisible } from '../../hooks/use-while-visible';
 import { formatCount, formatDuration, formatFirstOf } from '../../lib/format';
 import { useDashboard } from '../../store/store';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
+import { findConsumer } from '../GroupPanel/consumer-lookup';
 import { Panel } from '../Panel/Panel';
 import { type FigureColumn, FigureSortHeaders } from '../SortHeader/SortHeader';
 import { holdNote } from './hold-note';
@@ -130,11 +131,11 @@ export function PendingPanel() {
 
   // A refusal names the target as it stood ("worker-b is paused … resume it first"): once it is resumed, or
   // another target picked, the error no longer says what a click now would do.
-  const targetPaused = useDashboard((state) => {
-    if (target === null) return null;
-    const group = state.snapshot?.groups.find((candidate) => candidate.name === target.group);
-    return group?.consumers.find((consumer) => consumer.name === target.consumer)?.worker?.paused ?? null;
-  });
+  const targetPaused = useDashboard((state) =>
+    target === null
+      ? null
+      : (findConsumer(state.snapshot, target.group, target.consumer)?.worker?.paused ?? null),
+  );
   useAnswerGoesWhenChanged(
     autoclaim.error !== null,
     `${target?.value ?? ''}:${targetPaused}`,
