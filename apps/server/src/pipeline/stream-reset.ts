@@ -70,11 +70,9 @@ export class StreamReset {
   async deleteData(): Promise<void> {
     const { stream, handlers, deadLetters, choices, seeder } = this.#options;
     // Every group the stream had, not only those seeded or handled here: another process's groups, and groups
-    // a restart left unrun, have guards too (of up to 100,000 IDs each). None when there is no stream to ask.
-    const hadGroups = await stream.infoGroups().then(
-      (groups) => groups.map((group) => group.name),
-      () => [],
-    );
+    // a restart left unrun, have guards too (of up to 100,000 IDs each). None when there is no stream; any other
+    // failure to ask stops the reset before it deletes anything, rather than leaving those guards behind.
+    const hadGroups = (await stream.infoGroups()).map((group) => group.name);
     await stream.deleteStream();
     handlers.forgetRedeliveries();
     await deadLetters.clear();
