@@ -750,6 +750,34 @@ describe('ConsumerWorker', () => {
     expect((await stream.pendingSummary('g')).count).toBe(0);
   });
 
+  it('close while entries keep arriving acks every entry its handler finished, whichever read it cut short', async () => {
+    // The loop's connection is dropped to end its read; a read that had come back with entries just before was
+    // handled, and its XACK went on the dropped connection. Timing decides it, so a few closes at random moments.
+    for (let round = 0; round < 15; round += 1) {
+      const stream = await newStream();
+      let producing = true;
+      const producer = (async () => {
+        while (producing) {
+          await stream.produceBatch(events(3));
+          await new Promise((resolve) => setTimeout(resolve, 1));
+        }
+      })();
+      const handled = new Set<string>();
+      const { worker } = await startWorker(stream, 'w', {
+        count: 10,
+        handler: (entry) => {
+          handled.add(entry.id);
+        },
+      });
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 25));
+      await worker.close();
+      producing = false;
+      await producer;
+      const pending = await stream.pendingDetail('g', { count: 10_000 });
+      expect(pending.filter((row) => handled.has(row.id)).map((row) => row.id)).toEqual([]);
+    }
+  });
+
   it('close aborts the handler context signal: a handler stuck on another service gives up, its entry stays pending', async () => {
     const stream = await newStream();
     const { worker, of } = await startWorker(stream, 'w', {

@@ -159,6 +159,8 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   #paused = false;
   #resume: (() => void) | undefined;
   #reading = false;
+  /** Closing dropped the read loop's live connection to end a read (see `#cutRead`): what is left to ack goes elsewhere. */
+  #readCut = false;
   /** The read loop's XREADGROUP in flight, sent or blocked: `pause()` waits for it to end. */
   #loopRead: Promise<unknown> | undefined;
   /** The blocking connection's CLIENT ID, for CLIENT UNBLOCK; `null` until known on each (re)connect. */
@@ -552,7 +554,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
     // is the prompt way out. Anything Redis delivered meanwhile stays in this consumer's PEL.
     if (this.#reading) {
       disconnecting = true;
-      if (connection) dropConnection(connection);
+      this.#cutRead();
     }
     if (wasRunning) {
       try {
@@ -645,7 +647,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         await acked;
         if (blocking) {
           this.#reading = true;
-          if (this.#stop.signal.aborted && this.#connection) dropConnection(this.#connection);
+          if (this.#stop.signal.aborted) this.#cutRead();
           // Paused while the XACK was out: the read behind it has reached Redis by now, so it can be unblocked.
           if (this.#paused) void this.#unblockRead();
         }
@@ -682,8 +684,22 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       );
       handled.push(...(await this.#process(entries, 'new', null)).handled);
     }
-    // Unacked if Redis is away: the entries stay pending, to be redelivered, rather than close() hanging.
-    await this.#ownCommands.track(this.#ack(reader, handled)).catch(() => {});
+    // A read cut short by dropping its connection may in fact have come back with entries, handled since: their
+    // XACK goes on the stream's shared connection, the loop's being gone. Sent on the dropped one, it failed, and
+    // a peer taking the entries over ran each a second time. Unacked if Redis is away: the entries stay pending,
+    // to be redelivered, rather than close() hanging.
+    await this.#ack(this.#readCut ? this.#stream : reader, handled).catch(() => {});
+  }
+
+  /**
+   * Ends the loop's read at once as it closes, by dropping the connection the read waits on. Noted only while
+   * Redis answers there: with it away, what is left to ack stays pending rather than queue on the shared
+   * connection, to be acked behind the back of whoever takes the entries over once it is back.
+   */
+  #cutRead(): void {
+    if (!this.#connection) return;
+    this.#readCut = this.#connection.status === 'ready';
+    dropConnection(this.#connection);
   }
 
   /** Whether the loop may read on without BLOCK: not paused, not closing, and its PEL not due for a drain. */
