@@ -315,9 +315,12 @@ export const useDashboard = create<State>()((set) => ({
         seen.add(entry.id);
         fresh.push(entry);
       }
+      // Those that older entries make way for are passed over too: the panel's count is of every entry written
+      // since it opened that it does not show, not only of those the server did not send.
+      const madeWay = Math.max(0, state.liveTail.length + fresh.length - LIVE_TAIL_MAX);
       const liveTail =
         fresh.length === 0 ? state.liveTail : [...state.liveTail, ...fresh].slice(-LIVE_TAIL_MAX);
-      return { liveTail, liveTailOmitted: state.liveTailOmitted + omitted };
+      return { liveTail, liveTailOmitted: state.liveTailOmitted + omitted + madeWay };
     }),
 
   recordLastResult: (lastResult) => set({ lastResult }),

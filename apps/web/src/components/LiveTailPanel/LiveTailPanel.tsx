@@ -26,7 +26,8 @@ export function LiveTailPanel() {
           The newest {LIVE_TAIL_MAX} entries written since {since}, newest first
           {omitted > 0 ? (
             <span className="live-tail-omitted">
-              ; {formatCount(omitted)} more passed over (the server sends the newest, a few times a second)
+              ; {formatCount(omitted)} more written before them (the server sends the newest, a few times a
+              second, and this list keeps {LIVE_TAIL_MAX})
             </span>
           ) : null}
           .
