@@ -35,7 +35,14 @@ export interface CommandResults {
   'producer.start': { running: true; rate: number; eventType: string | null };
   'producer.stop': { running: false };
   'consumer.add': { group: string; name: string };
-  'consumer.remove': { group: string; name: string; handedOverTo: string; moved: number; deleted: number };
+  'consumer.remove': {
+    group: string;
+    name: string;
+    handedOverTo: string;
+    moved: number;
+    /** Entries it held that were trimmed from the stream while pending: dead-lettered as `trimmed`, not moved. */
+    deleted: number;
+  };
   'consumer.pause': { group: string; name: string; paused: true };
   'consumer.resume': { group: string; name: string; paused: false };
   'consumer.crash': { group: string; name: string; crashQueued: number };

@@ -37,7 +37,10 @@ function RemovalNote({ removal }: { removal: RemovalOutcome }) {
     <>
       Removed <strong>{removal.name}</strong>: {formatCount(removal.moved)} pending handed over to{' '}
       <strong>{removal.handedOverTo}</strong>
-      {removal.deleted > 0 ? <>, {formatCount(removal.deleted)} already trimmed and deleted</> : null}
+      {removal.deleted > 0 ? (
+        // Trimmed away while it held them: the handover dead-letters them (reason `trimmed`), as XAUTOCLAIM does.
+        <>, {formatCount(removal.deleted)} trimmed from the stream while pending, dead-lettered as trimmed</>
+      ) : null}
     </>
   );
 }
