@@ -1,7 +1,7 @@
 import { connectedWorkers } from '@streamscope/streams';
 import { dropConnectionDuringAppend, usePrivateRedis, waitFor } from '@streamscope/testkit';
 import { expect, it } from 'vitest';
-import { postJson, startTestServer } from './testing/test-server.js';
+import { json, postJson, startTestServer } from './testing/test-server.js';
 
 // Commands that overlap each other or the server's own lifecycle: each ends in a clear error or a correct
 // result, and leaves nothing behind.
@@ -106,6 +106,37 @@ it('a server closed while a reset stops the workers waits for them to finish and
   } finally {
     deleting.release();
     await redisSuite.redis.del(streamKey);
+  }
+});
+
+it('while a reset waits for its workers to finish their batches, the state shows them closing, not run elsewhere', async () => {
+  const test = await startTestServer(['--process-latency-ms', '400'], { redis: redisSuite.server });
+  const { pipeline } = test.server;
+  const deleting = hold(pipeline.stream, 'deleteStream');
+  let resetting: Promise<unknown> = Promise.resolve();
+  try {
+    await pipeline.produce(40);
+    const workers = pipeline.pool.workers();
+    await waitFor('every worker in the middle of a batch', () =>
+      workers.every((worker) => worker.status().inHand > 0),
+    );
+    resetting = pipeline.reset();
+    await waitFor('the reset to stop the workers', () => pipeline.pool.workers().length === 0);
+    const state = await json<{
+      groups: {
+        consumers: { name: string; worker: { state: string } | null; connected: boolean | null }[];
+      }[];
+    }>(test.server.app.request('/api/state'));
+    const consumers = state.groups.flatMap((group) => group.consumers);
+    expect(consumers.map(({ name, worker }) => [name, worker?.state]).sort()).toEqual([
+      ['worker-a', 'closing'],
+      ['worker-b', 'closing'],
+      ['worker-c', 'closing'],
+    ]);
+  } finally {
+    deleting.release();
+    await resetting;
+    await test.server.close();
   }
 });
 

@@ -176,7 +176,8 @@ export class SnapshotBuilder {
       ConnectedConsumers.of(reader),
       this.#pipeline.ownedGroups(),
     ]);
-    const workers = pool.workers();
+    // Closing ones too: shown as closing, not as run elsewhere (see `present`).
+    const workers = pool.present();
     const { kept: groups, omitted: groupsOmitted } = this.#chooseGroups(allGroups, workers);
     const perGroup = (
       await Promise.all(

@@ -267,6 +267,14 @@ export class ConsumerPool {
     return [...this.#slots.values()].map((slot) => slot.worker);
   }
 
+  /**
+   * `workers()` and those a reset or a group's deletion took out and is still closing: each still holds its
+   * connection under its name, which a view without them took for a worker of another process.
+   */
+  present(): ConsumerWorker[] {
+    return [...this.workers(), ...this.#stopping];
+  }
+
   /** The workers whose start has finished and whose removal has not begun. */
   running(): ConsumerWorker[] {
     return [...this.#slots.values()].flatMap((slot) => (slot.state === 'running' ? [slot.worker] : []));
