@@ -58,7 +58,7 @@ export const ConsumerPendingChart = memo(function ConsumerPendingChart() {
               {...axisProps}
               type="category"
               dataKey="consumer"
-              width={150}
+              width={170}
               interval={0}
               tickFormatter={shortLabel}
             />

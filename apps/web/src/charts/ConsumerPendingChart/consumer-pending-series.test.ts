@@ -51,6 +51,6 @@ describe('shortLabel', () => {
   it('cuts a long label in the middle, keeping the start of the group and the end of the consumer', () => {
     const label = shortLabel('billing-reconciliation-v2/reconciler-eu-west-1-pod-7f9c4b');
     expect(label).toHaveLength(LABEL_MAX_CHARS);
-    expect(label).toBe('billing-reco…-pod-7f9c4b');
+    expect(label).toBe('billing-rec…pod-7f9c4b');
   });
 });

@@ -61,8 +61,8 @@ export function consumerPendingSeries(
   return { data, bars, total: all.length + omitted, pending };
 }
 
-/** Characters of a `group/consumer` label that fit the chart's 150 px label column at 11 px. */
-export const LABEL_MAX_CHARS = 24;
+/** Characters of a `group/consumer` label that fit the chart’s 170 px label column at 11 px, with room for wide letters. */
+export const LABEL_MAX_CHARS = 22;
 
 /**
  * A bar's label cut in the middle when it would not fit the label column (recharts clipped its start instead, so
