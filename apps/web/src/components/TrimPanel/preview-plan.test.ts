@@ -40,6 +40,6 @@ describe('basisHint', () => {
     expect(basisHint('maxlen', '~')).toBe('MAXLEN ~');
     expect(basisHint('maxlen', '=')).toBe('MAXLEN =');
     expect(basisHint('age', '~')).toBe('trim by age');
-    expect(basisHint('policy', '=')).toBe('the standing policy');
+    expect(basisHint('policy', '=')).toBe('a standing policy of the age typed below');
   });
 });

@@ -49,7 +49,8 @@ export function isPreviewable(text: string): boolean {
 const BASIS_HINT: Record<PreviewBasis, (operator: string) => string> = {
   maxlen: (operator) => `MAXLEN ${operator}`,
   age: () => 'trim by age',
-  policy: () => 'the standing policy',
+  // As typed, whether a policy is on or not: "the standing policy" read as a warning about one that was not.
+  policy: () => 'a standing policy of the age typed below',
 };
 
 /** What the Preview button asks about, for the hint beside it: "what {hint} would take from each group". */
