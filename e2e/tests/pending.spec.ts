@@ -204,14 +204,15 @@ test('a claimable entry with no one here to claim it for says why where its Clai
   await expect(row.getByText('claimable')).toHaveCount(1);
   const claim = row.getByRole('button', { name: /^Claim: \S+ of analytics$/ });
   await expect(claim).toHaveAttribute('aria-disabled', 'true');
+  // worker-c itself, its one crash spent, can run it again: by XAUTOCLAIM into it, which the page says.
   await expect(claim).toHaveAccessibleDescription(
-    'No other consumer of analytics runs on this server to claim it for',
+    'No other consumer of analytics runs on this server to claim it for; XAUTOCLAIM to selected with worker-c runs it again there',
   );
   // Its timeline says it where its Claim would be, too.
   await row.getByRole('button').first().click();
   await expect(
     timeline.getByText(
-      /^Pending now at worker-c: idle .*, claimable\. No other consumer of analytics runs on this server to claim it for\.$/,
+      /^Pending now at worker-c: idle .*, claimable\. No other consumer of analytics runs on this server to claim it for; XAUTOCLAIM to selected with worker-c runs it again there\.$/,
     ),
   ).toBeVisible();
   await expect(timeline.getByRole('button', { name: /^Claim for/ })).toHaveCount(0);

@@ -166,16 +166,21 @@ describe('autoclaim targets', () => {
         consumer('worker-f', workerView({ alive: false })),
         consumer('worker-g', workerView({ crashQueued: 3 })),
       ]),
+      group('audit', [consumer('worker-h', workerView({ crashQueued: 1 }))]),
     ]);
     expect(rowClaimTarget(options, null, { group: 'analytics', consumer: 'worker-c' })).toEqual({
-      none: 'No other consumer of analytics runs on this server to claim it for',
+      none: 'No other consumer of analytics runs on this server to claim it for; XAUTOCLAIM to selected with worker-c runs it again there',
     });
     // Its one peer here is paused (the other runs elsewhere).
     expect(rowClaimTarget(options, null, { group: 'notifications', consumer: 'worker-a' })).toEqual({
-      none: 'No healthy consumer of notifications here to claim it for: worker-b is paused',
+      none: 'No healthy consumer of notifications here to claim it for: worker-b is paused; XAUTOCLAIM to selected with worker-a runs it again there',
     });
     expect(rowClaimTarget(options, null, { group: 'billing', consumer: 'worker-e' })).toEqual({
-      none: 'No healthy consumer of billing here to claim it for: worker-f is down, worker-g is crash-queued',
+      none: 'No healthy consumer of billing here to claim it for: worker-f is down, worker-g is crash-queued; XAUTOCLAIM to selected with worker-e runs it again there',
+    });
+    // Its holder, crash-queued, would drop it again: no XAUTOCLAIM into it is suggested.
+    expect(rowClaimTarget(options, null, { group: 'audit', consumer: 'worker-h' })).toEqual({
+      none: 'No other consumer of audit runs on this server to claim it for',
     });
   });
 });

@@ -130,11 +130,17 @@ export function rowClaimTarget(
   const peers = options.filter(eligible);
   const healthy = peers.find(isHealthy);
   if (healthy !== undefined) return { consumer: healthy.consumer };
+  // Claim is for another consumer; the holder runs it again only by an XAUTOCLAIM into itself, which the page
+  // seemed to deny while it worked.
+  const holderHealthy = options.some(
+    (option) => option.group === row.group && option.consumer === row.consumer && isHealthy(option),
+  );
+  const retry = holderHealthy ? `; XAUTOCLAIM to selected with ${row.consumer} runs it again there` : '';
   if (peers.length === 0)
-    return { none: `No other consumer of ${row.group} runs on this server to claim it for` };
+    return { none: `No other consumer of ${row.group} runs on this server to claim it for${retry}` };
   const unwell = formatFirstOf(
     peers.map((peer) => `${peer.consumer} is ${peer.condition}`),
     3,
   );
-  return { none: `No healthy consumer of ${row.group} here to claim it for: ${unwell}` };
+  return { none: `No healthy consumer of ${row.group} here to claim it for: ${unwell}${retry}` };
 }
