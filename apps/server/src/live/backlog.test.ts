@@ -170,3 +170,27 @@ it('a process started on a group that already lost entries to trimming counts it
   await stream.deleteStream();
   await stream.close();
 });
+
+it('what a group lost to trimming stays counted when Redis stops giving its lag: an XDEL past its cursor, a SETID', async () => {
+  const stream = uncappedStream();
+  const gauge = new BacklogGauge();
+  await stream.ensureGroup('g', '0-0');
+  await stream.produceBatch(Array.from({ length: 10 }, () => ({ type: 'a' })));
+  await stream.consume('g', 'c', 2, null);
+  const ids = await stream.produceBatch(Array.from({ length: 10 }, () => ({ type: 'b' })));
+  await stream.trimMinid(ids[5] as string, { approx: false }); // the group never read 8 + 5 of them
+  await stream.consume('g', 'c', 1, null);
+  expect((await measure(gauge, stream)).trimmedUnread).toBe(13);
+
+  // An entry deleted past the cursor leaves Redis without a lag for the group: the loss is still the group's.
+  await stream.redis.xdel(stream.streamKey, ids.at(-1) as string);
+  expect((await measure(gauge, stream)).trimmedUnread).toBeGreaterThanOrEqual(13);
+  // Moved to the end, and reading on: Redis's lag is right again, with no excess left in it to measure.
+  await stream.redis.xgroup('SETID', stream.streamKey, 'g', '$');
+  expect((await measure(gauge, stream)).trimmedUnread).toBeGreaterThanOrEqual(13);
+  await stream.produceBatch(Array.from({ length: 5 }, () => ({ type: 'c' })));
+  await stream.consume('g', 'c', 100, null);
+  expect((await measure(gauge, stream)).trimmedUnread).toBeGreaterThanOrEqual(13);
+  await stream.deleteStream();
+  await stream.close();
+});

@@ -47,6 +47,12 @@ export class BacklogGauge {
   readonly #firstCountFailedAt = new Map<string, number>();
   /** Per group: its cursor at the last look, to tell a group being read from one standing still. */
   readonly #cursorSeen = new Map<string, string>();
+  /**
+   * Per group: the most it was known to have lost. A loss is for good, but what shows it need not last: the
+   * excess goes with Redis's lag (an XDEL past the cursor leaves none) and with Redis counting right again (a
+   * SETID makes it count afresh), which dropped the count to the few seen since, or to unknown.
+   */
+  readonly #lossKnown = new Map<string, number>();
 
   async measure(reader: EventStream, group: GroupInfo, stream: StreamSummary | null): Promise<Backlog> {
     this.#forgetOldIncarnations(group, stream);
@@ -56,7 +62,7 @@ export class BacklogGauge {
       stream?.entriesAdded != null
         ? Math.max(0, stream.entriesAdded - stream.length)
         : Number.POSITIVE_INFINITY;
-    for (const remembered of [this.#excess, this.#lostSeen]) {
+    for (const remembered of [this.#excess, this.#lostSeen, this.#lossKnown]) {
       if ((remembered.get(group.name) ?? 0) > removedEver) remembered.set(group.name, removedEver);
     }
     const length = stream?.length ?? 0;
@@ -72,11 +78,20 @@ export class BacklogGauge {
     this.#cursorSeen.set(group.name, group.lastDeliveredId);
     const seen = this.#seeLosses(group, stream, exact?.asOfSnapshot ? truth : null);
     const excess = this.#excess.get(group.name) ?? 0;
+    // Before its first read Redis counts only what is left: only losses seen directly tell.
+    const measured = group.entriesRead === null || group.lag === null ? seen || null : Math.max(excess, seen);
     return {
       lag: truth ?? (this.#plausible(group, stream, estimate) ? estimate : null),
-      // Before its first read Redis counts only what is left: only losses seen directly tell.
-      trimmedUnread: group.entriesRead === null || group.lag === null ? seen || null : Math.max(excess, seen),
+      trimmedUnread: this.#neverLess(group.name, measured),
     };
+  }
+
+  /** `measured`, or what the group was known to have lost when that was more (see `#lossKnown`). */
+  #neverLess(name: string, measured: number | null): number | null {
+    const known = this.#lossKnown.get(name);
+    const loss = known === undefined ? measured : Math.max(known, measured ?? 0);
+    if (loss !== null) this.#lossKnown.set(name, loss);
+    return loss;
   }
 
   /** Counts entries trimmed unread since the last look, when the cursor stood still and both lags are known. */
@@ -140,6 +155,7 @@ export class BacklogGauge {
       this.#lastLook,
       this.#firstCountFailedAt,
       this.#cursorSeen,
+      this.#lossKnown,
     ];
   }
 
