@@ -524,6 +524,17 @@ describe('production semantics', () => {
       expect(sent.at(-1)?.id).toBe(lastId);
       // The newest, not the whole burst: the tail read a few pages of it, not 3,000 entries.
       expect(sent.length).toBeLessThan(1_000);
+
+      // After a reset the stream's count of entries added starts again from 0: the tail's count with it.
+      await json(postJson(own, '/api/reset', {}));
+      const resetAt = client.messages.length;
+      await json(postJson(own, '/api/produce', { count: 3_000 }));
+      const accountedSinceReset = () =>
+        client.messages
+          .slice(resetAt)
+          .filter((message) => message.type === 'tail')
+          .reduce((sum, message) => sum + message.entries.length + message.omitted, 0);
+      await expect.poll(accountedSinceReset, { timeout: 10_000 }).toBe(3_000);
     } finally {
       await client.close();
       await own.stop();

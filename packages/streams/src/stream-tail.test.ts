@@ -303,6 +303,36 @@ it('paced, it skips ahead to the newest entries and counts exactly the ones it p
   }
 });
 
+it('paced, told its stream was deleted and made again, counts what it passes over in the new one from 0', async () => {
+  const stream = new EventStream({
+    connection: redisSuite.server.url,
+    streamKey: uniqueStreamKey('tail-remade'),
+  });
+  const tail = new StreamTail(stream, { blockMs: 1_000, count: 10, paceMs: 100 });
+  let accounted = 0;
+  tail.on('entries', (entries) => {
+    accounted += entries.length;
+  });
+  tail.on('skipped', (count) => {
+    accounted += count ?? Number.NaN;
+  });
+  try {
+    await tail.start();
+    await stream.produceBatch(Array.from({ length: 500 }, () => ({ type: 'order.paid' })));
+    await waitFor('the first stream accounted for', () => accounted === 500);
+    await stream.deleteStream();
+    tail.streamRemade();
+    accounted = 0;
+    // As many as before: the new stream's counter never passes the old one's, which the tail saw go back.
+    await stream.produceBatch(Array.from({ length: 500 }, () => ({ type: 'order.paid' })));
+    await waitFor('the new stream accounted for', () => accounted === 500);
+  } finally {
+    await tail.close();
+    await stream.deleteStream();
+    await stream.close();
+  }
+});
+
 it('refuses a negative or fractional paceMs before it touches Redis', () => {
   const stream = new EventStream({
     connection: redisSuite.server.url,

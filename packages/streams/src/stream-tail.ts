@@ -129,6 +129,16 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
     return this.#started;
   }
 
+  /**
+   * Tells the tail its stream was just deleted, to be made again: Redis's count of entries added starts over
+   * from 0 with the new one, and so does the tail's count of what it passes over (`skipped`). Left to find out
+   * by itself, a paced tail sees only that the counter went back, after the new stream's first reads, and their
+   * entries passed over went uncounted. Call it after the delete, before entries are appended to the new stream.
+   */
+  streamRemade(): void {
+    this.#countFrom(0);
+  }
+
   async close(): Promise<void> {
     this.#stopped = true;
     this.#startedAt();

@@ -231,6 +231,7 @@ export class Pipeline {
       membership: this.#membership,
       recorder: this.#recorder,
       tailFeed: this.tailFeed,
+      streamDeleted: () => this.#tail?.streamRemade(),
       totals: this.#totals,
       log: onError,
     });

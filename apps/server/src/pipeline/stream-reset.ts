@@ -28,6 +28,8 @@ export interface StreamResetOptions {
   readonly membership: MembershipChanges;
   readonly recorder: LifecycleRecorder;
   readonly tailFeed: TickBuffer<EntryView>;
+  /** Called once the stream is deleted, before anything is appended to the new one (see `StreamTail.streamRemade`). */
+  readonly streamDeleted: () => void;
   readonly totals: RunningTotals;
   readonly log: (what: string, error: unknown) => void;
 }
@@ -74,6 +76,7 @@ export class StreamReset {
     // failure to ask stops the reset before it deletes anything, rather than leaving those guards behind.
     const hadGroups = (await stream.infoGroups()).map((group) => group.name);
     await stream.deleteStream();
+    this.#options.streamDeleted();
     handlers.forgetRedeliveries();
     await deadLetters.clear();
     await choices.clear();
