@@ -61,6 +61,8 @@ describe('fault tolerance (real processes)', () => {
       expect(scrape).toMatch(/^streamscope_produced_total \d+$/m);
       expect(scrape).toMatch(/^streamscope_stream_length nan$/im); // prom-client writes NaN as Nan
       expect(scrape).not.toMatch(/^streamscope_group_pending/m);
+      // The server's own settings stay, for the alert rules that read them once Redis is back.
+      expect(scrape).toMatch(/^streamscope_alert_threshold\{metric="lag"\} \d+$/m);
       expect(Date.now() - started).toBeLessThan(3_000); // not waiting out reconnects (each up to 2 s)
       // Pages are told their figures froze, and why.
       const frozen = await socket.next(

@@ -120,12 +120,13 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     ...(options.requeueRoomWaitMs === undefined ? {} : { requeueRoomWaitMs: options.requeueRoomWaitMs }),
     onBackgroundError: (what, error) => log(`${what}: ${error instanceof Error ? error.message : error}`),
   });
-  const snapshots = new SnapshotBuilder(pipeline, pipeline.stream.withConnection(snapshotRedis), {
+  const thresholds = {
     lag: config.alertLag,
     pending: config.alertPending,
     oldestPendingMs: config.alertOldestPendingMs,
     consumerIdleMs: config.alertConsumerIdleMs,
-  });
+  };
+  const snapshots = new SnapshotBuilder(pipeline, pipeline.stream.withConnection(snapshotRedis), thresholds);
   const hello: Omit<Hello, 'snapshotIntervalMs'> = {
     type: 'hello',
     version: PROTOCOL_VERSION,
@@ -155,7 +156,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   });
   const { app, wss } = createApp({
     pipeline,
-    metrics: createMetrics(pipeline, () => snapshots.build()),
+    metrics: createMetrics(pipeline, () => snapshots.build(), thresholds),
     hub,
     buildSnapshot: () => snapshots.build(),
     onChange: () => hub.refresh(),

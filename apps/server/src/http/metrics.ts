@@ -1,7 +1,7 @@
 import { LIMITS, type LifecycleEventView, type Snapshot } from '@streamscope/protocol';
 import { entryIdTime } from '@streamscope/streams';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import { FIXED_THRESHOLDS } from '../live/alerts.js';
+import { FIXED_THRESHOLDS, type Thresholds } from '../live/alerts.js';
 import { assertRedisReady } from '../pipeline/command-error.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 
@@ -16,7 +16,11 @@ const CONSUMERS_SHOWN = `At most ${LIMITS.snapshotConsumersPerGroup} consumers p
  * The pipeline in Prometheus terms: lifecycle counters as they happen, the XADD-to-ack latency histogram,
  * and gauges (lag, pending, oldest pending age, consumer idle, alerts) read from a fresh snapshot per scrape.
  */
-export function createMetrics(pipeline: Pipeline, buildSnapshot: () => Promise<Snapshot>): Registry {
+export function createMetrics(
+  pipeline: Pipeline,
+  buildSnapshot: () => Promise<Snapshot>,
+  thresholds: Thresholds,
+): Registry {
   const registry = new Registry();
   // The process's own figures (resident memory, heap, event-loop lag, GC), under prom-client's standard names
   // (process_*, nodejs_*): a server that runs for days is watched for growth from Prometheus, not ps.
@@ -115,20 +119,13 @@ export function createMetrics(pipeline: Pipeline, buildSnapshot: () => Promise<S
     'metric',
     'subject',
   ]);
+  // The server's settings, not Redis's figures: there during an outage too, beside the alerts they judge.
   const threshold = gauge('streamscope_alert_threshold', 'Alert thresholds.', ['metric']);
+  for (const [metric, value] of Object.entries({ ...thresholds, ...FIXED_THRESHOLDS })) {
+    threshold.set({ metric }, value);
+  }
 
-  const gauges = [
-    streamLength,
-    dlqLength,
-    lag,
-    trimmedUnread,
-    pending,
-    oldest,
-    idle,
-    consumerPending,
-    alert,
-    threshold,
-  ];
+  const gauges = [streamLength, dlqLength, lag, trimmedUnread, pending, oldest, idle, consumerPending, alert];
   const redisUp = gauge(
     'streamscope_redis_up',
     'Whether this scrape could read Redis (1) or not (0); the Redis-derived gauges are absent while 0.',
@@ -178,9 +175,6 @@ export function createMetrics(pipeline: Pipeline, buildSnapshot: () => Promise<S
       }
     }
     for (const item of current.alerts) alert.set({ metric: item.metric, subject: item.subject }, item.value);
-    for (const [metric, value] of Object.entries({ ...current.thresholds, ...FIXED_THRESHOLDS })) {
-      threshold.set({ metric }, value);
-    }
   };
   return registry;
 }
