@@ -154,6 +154,11 @@ describe('bad arguments are rejected with a clear message before any Redis call'
       /payload must be an object of field\/value pairs/,
     );
     await rejects(() => stream.produce('t', { ts_ms: '1' }), /payload field "ts_ms" is reserved/);
+    // A requeue writes the original's ID there, and keeps one it finds.
+    await rejects(
+      () => stream.produce('t', { requeued_from: '1-0' }),
+      /payload field "requeued_from" is reserved/,
+    );
     await rejects(
       () => stream.produce('t', { amount: Number.NaN }),
       /payload field "amount" must be a finite number, got NaN/,

@@ -1,8 +1,13 @@
+import { REQUEUED_FROM_FIELD } from './dead-letter-scripts.js';
 import { StreamArgumentError } from './errors.js';
 import { show } from './stream-ids.js';
 import { type EventPayload, FIXED_FIELDS } from './types.js';
 
-const RESERVED_FIELDS = new Set<string>(FIXED_FIELDS);
+/**
+ * Names the library writes itself: the seed's two, and the original's ID a requeued copy carries (a requeue
+ * keeps one it finds, as the first original's). Written by a producer, a requeue's copy named the wrong original.
+ */
+const RESERVED_FIELDS = new Set<string>([...FIXED_FIELDS, REQUEUED_FROM_FIELD]);
 
 /**
  * An event as the seed's flat field/value list: `type` and `ts_ms` first, then the payload. Throws
