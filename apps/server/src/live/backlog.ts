@@ -48,11 +48,11 @@ export class BacklogGauge {
   /** Per group: its cursor at the last look, to tell a group being read from one standing still. */
   readonly #cursorSeen = new Map<string, string>();
   /**
-   * Per group: the most it was known to have lost. A loss is for good, but what shows it need not last: the
-   * excess goes with Redis's lag (an XDEL past the cursor leaves none) and with Redis counting right again (a
-   * SETID makes it count afresh), which dropped the count to the few seen since, or to unknown.
+   * Per group: its loss as last counted while Redis gave it a lag. Redis gives none after an XDEL past the
+   * cursor, which took the excess the count is read from with it: the count dropped to the few losses seen
+   * directly, or to unknown, though none of what the group lost came back.
    */
-  readonly #lossKnown = new Map<string, number>();
+  readonly #lossWithLag = new Map<string, number>();
 
   async measure(reader: EventStream, group: GroupInfo, stream: StreamSummary | null): Promise<Backlog> {
     this.#forgetOldIncarnations(group, stream);
@@ -62,7 +62,7 @@ export class BacklogGauge {
       stream?.entriesAdded != null
         ? Math.max(0, stream.entriesAdded - stream.length)
         : Number.POSITIVE_INFINITY;
-    for (const remembered of [this.#excess, this.#lostSeen, this.#lossKnown]) {
+    for (const remembered of [this.#excess, this.#lostSeen, this.#lossWithLag]) {
       if ((remembered.get(group.name) ?? 0) > removedEver) remembered.set(group.name, removedEver);
     }
     const length = stream?.length ?? 0;
@@ -78,20 +78,26 @@ export class BacklogGauge {
     this.#cursorSeen.set(group.name, group.lastDeliveredId);
     const seen = this.#seeLosses(group, stream, exact?.asOfSnapshot ? truth : null);
     const excess = this.#excess.get(group.name) ?? 0;
-    // Before its first read Redis counts only what is left: only losses seen directly tell.
-    const measured = group.entriesRead === null || group.lag === null ? seen || null : Math.max(excess, seen);
     return {
       lag: truth ?? (this.#plausible(group, stream, estimate) ? estimate : null),
-      trimmedUnread: this.#neverLess(group.name, measured),
+      trimmedUnread: this.#trimmedUnread(group, excess, seen),
     };
   }
 
-  /** `measured`, or what the group was known to have lost when that was more (see `#lossKnown`). */
-  #neverLess(name: string, measured: number | null): number | null {
-    const known = this.#lossKnown.get(name);
-    const loss = known === undefined ? measured : Math.max(known, measured ?? 0);
-    if (loss !== null) this.#lossKnown.set(name, loss);
-    return loss;
+  /**
+   * The excess or the losses seen directly, whichever is more, while Redis gives a lag; without one, the last
+   * such count stands (see `#lossWithLag`), and before its first read (no entries read) only what is seen tells.
+   * Always the latest count where there is one: the summary and XINFO GROUPS are two reads, and an append between
+   * them overstates one look's excess, which the next look puts right.
+   */
+  #trimmedUnread(group: GroupInfo, excess: number, seen: number): number | null {
+    if (group.entriesRead !== null && group.lag !== null) {
+      const counted = Math.max(excess, seen);
+      this.#lossWithLag.set(group.name, counted);
+      return counted;
+    }
+    const last = this.#lossWithLag.get(group.name);
+    return last === undefined ? seen || null : Math.max(last, seen);
   }
 
   /** Counts entries trimmed unread since the last look, when the cursor stood still and both lags are known. */
@@ -155,7 +161,7 @@ export class BacklogGauge {
       this.#lastLook,
       this.#firstCountFailedAt,
       this.#cursorSeen,
-      this.#lossKnown,
+      this.#lossWithLag,
     ];
   }
 
