@@ -91,6 +91,7 @@ function ConsumerCardBody({
     group,
     name,
     hasWorker: worker !== null,
+    closing: worker?.state === 'closing' || worker?.state === 'closed',
     paused,
     connected: consumer.connected,
     crashQueued: worker?.crashQueued ?? 0,

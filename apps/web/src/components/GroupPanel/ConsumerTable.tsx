@@ -102,6 +102,7 @@ const ConsumerRow = memo(function ConsumerRow({
     group,
     name,
     hasWorker: figures?.state != null,
+    closing: figures?.state === 'closing' || figures?.state === 'closed',
     paused: figures?.paused ?? false,
     connected: figures?.connected ?? null,
     crashQueued: figures?.crashQueued ?? 0,

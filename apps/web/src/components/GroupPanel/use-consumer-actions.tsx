@@ -15,6 +15,11 @@ interface ConsumerActionsOptions {
   name: string;
   /** Whether this server runs its worker: only then can it crash or pause it. */
   hasWorker: boolean;
+  /**
+   * Its worker here is closing (a reset or a group's deletion is stopping it): no lever applies to it, and one
+   * queued behind that change would act on the worker started after it, of the same name.
+   */
+  closing: boolean;
   paused: boolean;
   /** Whether a Streamscope worker (here or in another process) holds a connection under its name. */
   connected: boolean | null;
@@ -34,6 +39,7 @@ export function useConsumerActions({
   group,
   name,
   hasWorker,
+  closing,
   paused,
   connected,
   crashQueued,
@@ -93,8 +99,8 @@ export function useConsumerActions({
         type="button"
         className="small danger"
         aria-label={`Crash next ${CRASH_COUNT} on ${name}`}
-        disabled={!hasWorker}
-        title={hasWorker ? undefined : noWorkerWhy(connected, 'crash')}
+        disabled={!hasWorker || closing}
+        title={closing ? CLOSING_WHY : hasWorker ? undefined : noWorkerWhy(connected, 'crash')}
         onClick={() => void lever({ type: 'consumer.crash', group, name, count: CRASH_COUNT })}
       >
         Crash next {CRASH_COUNT}
@@ -104,6 +110,8 @@ export function useConsumerActions({
           type="button"
           className="small"
           aria-label={`Resume ${name}`}
+          disabled={closing}
+          title={closing ? CLOSING_WHY : undefined}
           onClick={() => void lever({ type: 'consumer.resume', group, name })}
         >
           Resume
@@ -113,8 +121,8 @@ export function useConsumerActions({
           type="button"
           className="small"
           aria-label={`Pause ${name}`}
-          disabled={!hasWorker}
-          title={hasWorker ? undefined : noWorkerWhy(connected, 'pause')}
+          disabled={!hasWorker || closing}
+          title={closing ? CLOSING_WHY : hasWorker ? undefined : noWorkerWhy(connected, 'pause')}
           onClick={() => void lever({ type: 'consumer.pause', group, name })}
         >
           Pause
@@ -125,17 +133,20 @@ export function useConsumerActions({
         className="small"
         aria-label={`Remove ${name}`}
         // Another process's worker is that process's to remove; a dead one's entries can be taken over here.
-        disabled={!hasWorker && (connected === true || foreignGroup)}
+        disabled={closing || (!hasWorker && (connected === true || foreignGroup))}
         // aria-disabled, not disabled: it stays in the tab order, so the reason (its description) is heard.
         aria-disabled={noPeerWhy === null ? undefined : true}
         title={
-          hasWorker
-            ? (noPeerWhy ?? undefined)
-            : connected
-              ? 'Its worker runs in another process: remove it there'
-              : foreignGroup
-                ? "Another application's consumer: that application removes it"
-                : (noPeerWhy ?? 'Hand what it holds to a consumer of this group running here, then delete it')
+          closing
+            ? CLOSING_WHY
+            : hasWorker
+              ? (noPeerWhy ?? undefined)
+              : connected
+                ? 'Its worker runs in another process: remove it there'
+                : foreignGroup
+                  ? "Another application's consumer: that application removes it"
+                  : (noPeerWhy ??
+                    'Hand what it holds to a consumer of this group running here, then delete it')
         }
         onClick={() => {
           if (noPeerWhy === null) remove();
@@ -157,6 +168,8 @@ export function useConsumerActions({
   );
   return { buttons, feedback };
 }
+
+const CLOSING_WHY = 'Its worker here is closing: it finishes the batch in hand, then stops';
 
 /** Why a consumer no worker here runs cannot be crashed or paused from this page. */
 function noWorkerWhy(connected: boolean | null, lever: 'crash' | 'pause'): string {

@@ -56,6 +56,8 @@ describe('autoclaim targets', () => {
         consumer('ghost', null, false),
         consumer('elsewhere', null, true),
         consumer('worker-a', workerView()),
+        // Its worker is closing here (a reset stops it): it takes nothing on.
+        consumer('worker-b', workerView({ state: 'closing', alive: false })),
       ]),
       group('analytics', [consumer('remote-c', null, true)]),
     ]);

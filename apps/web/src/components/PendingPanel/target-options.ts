@@ -32,7 +32,8 @@ function conditionOf(worker: NonNullable<GroupView['consumers'][number]['worker'
 export function targetOptions(groups: readonly GroupView[]): TargetOption[] {
   return groups.flatMap((group) =>
     (group.createdByStreamscope ? group.consumers : []).flatMap((consumer) =>
-      consumer.worker === null
+      // One closing (a reset or a group's deletion is stopping it) takes nothing on.
+      consumer.worker === null || consumer.worker.state === 'closing' || consumer.worker.state === 'closed'
         ? []
         : [
             {
