@@ -419,6 +419,26 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
     await redisSuite.redis.del(`${streamKey}:letters`);
   });
 
+  it('refuses a reset of its stream key another client wrote over, before stopping a worker', async () => {
+    const streamKey = uniqueStreamKey('reset-overwritten');
+    const server = await start(['--stream-key', streamKey]);
+    await redisSuite.redis.del(streamKey);
+    await redisSuite.redis.set(streamKey, 'in the way');
+    const refused = await postJson(server, '/api/reset', {});
+    expect(refused.status).toBe(409);
+    expect(await json(refused)).toMatchObject({
+      code: 'refused',
+      message: `${streamKey} holds a string, not a stream (another client wrote over it): no entry can be written or read there until it is deleted or renamed; a reset deletes only a stream`,
+    });
+    expect(server.server.pipeline.pool.workers().map((worker) => worker.status().state)).toEqual([
+      'running',
+      'running',
+      'running',
+    ]);
+    expect(await redisSuite.redis.get(streamKey)).toBe('in the way');
+    await redisSuite.redis.del(streamKey);
+  });
+
   it("flags a group whose last-delivered ID is past the stream's last entry, which reads nothing new with lag 0", async () => {
     const streamKey = await applicationStream('cursor-ahead');
     await redisSuite.redis.xgroup('CREATE', streamKey, 'restored', '99999999999999-0');
