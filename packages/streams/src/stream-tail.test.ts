@@ -333,6 +333,53 @@ it('paced, told its stream was deleted and made again, counts what it passes ove
   }
 });
 
+it('paced, a read of the old stream answered after streamRemade() is not counted against the new one', async () => {
+  const stream = new EventStream({
+    connection: redisSuite.server.url,
+    streamKey: uniqueStreamKey('tail-remade-late'),
+  });
+  const tail = new StreamTail(stream, { blockMs: 1_000, count: 10, paceMs: 100 });
+  let accounted = 0;
+  tail.on('entries', (entries) => {
+    accounted += entries.length;
+  });
+  tail.on('skipped', (count) => {
+    accounted += count ?? Number.NaN;
+  });
+  // The next paced read runs in Redis at once, on the old stream, and its answer is held back until released.
+  const newestAfter = stream.newestAfter.bind(stream);
+  let hold = false;
+  let held: (() => void) | null = null;
+  stream.newestAfter = async (...args: Parameters<typeof newestAfter>) => {
+    const answer = await newestAfter(...args);
+    if (hold) {
+      hold = false;
+      await new Promise<void>((resolve) => {
+        held = resolve;
+      });
+    }
+    return answer;
+  };
+  try {
+    await tail.start();
+    hold = true;
+    await stream.produceBatch(Array.from({ length: 500 }, () => ({ type: 'order.paid' })));
+    await waitFor('a paced read of the old stream held', () => held !== null);
+    await stream.deleteStream();
+    tail.streamRemade();
+    accounted = 0;
+    (held as unknown as () => void)();
+    await stream.produceBatch(Array.from({ length: 300 }, () => ({ type: 'order.paid' })));
+    await waitFor('the new stream accounted for', () => accounted === 300);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(accounted).toBe(300);
+  } finally {
+    await tail.close();
+    await stream.deleteStream();
+    await stream.close();
+  }
+});
+
 it('refuses a negative or fractional paceMs before it touches Redis', () => {
   const stream = new EventStream({
     connection: redisSuite.server.url,

@@ -53,6 +53,8 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
    */
   #addedAtStart: number | null = null;
   #accounted = 0;
+  /** How many times `streamRemade()` was called: a paced read sent before the last call is of the old stream. */
+  #remade = 0;
   #connection: Redis | undefined;
   #loop: Promise<void> | undefined;
   #stopped = false;
@@ -136,6 +138,7 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
    * entries passed over went uncounted. Call it after the delete, before entries are appended to the new stream.
    */
   streamRemade(): void {
+    this.#remade += 1;
     this.#countFrom(0);
   }
 
@@ -174,9 +177,13 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
         }
         if (this.#stopped) return;
         if (this.#paceMs > 0 && busySince !== null) {
+          const remadeBefore = this.#remade;
           const newest = await this.#newestAfter(lastId, busySince);
           if (this.#stopped) return;
           if (this.#paused) continue;
+          // Read before the stream was made again (see `streamRemade`): the old stream's entries and count,
+          // which would be counted against the new one's. The next read finds the new stream's newest.
+          if (this.#remade !== remadeBefore) continue;
           busySince = performance.now();
           const last = newest.entries.at(-1);
           if (last) {
