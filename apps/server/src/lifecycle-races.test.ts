@@ -133,6 +133,14 @@ it('while a reset waits for its workers to finish their batches, the state shows
       ['worker-b', 'closing'],
       ['worker-c', 'closing'],
     ]);
+    // A lever pulled meanwhile says so, rather than that another process runs it.
+    const crash = await postJson(test, '/api/consumer/crash', {
+      group: 'analytics',
+      name: 'worker-c',
+      count: 1,
+    });
+    expect(crash.status).toBe(409);
+    expect(await json(crash)).toMatchObject({ message: expect.stringMatching(/worker-c is closing here/) });
   } finally {
     deleting.release();
     await resetting;

@@ -43,6 +43,13 @@ export class ConsumerCommands {
     try {
       return pool.get(group, name);
     } catch (error) {
+      if (pool.closing(group, name)) {
+        throw new CommandError(
+          'conflict',
+          `consumer ${group}/${name} is closing here (a reset or its group's deletion is stopping it): try again once that is done`,
+          { cause: error },
+        );
+      }
       // With Redis away, CLIENT LIST would wait out the reconnect: not found says enough then.
       if (stream.redis.status === 'ready' && (await elsewhere.runsNow(group, name))) {
         throw new CommandError(

@@ -275,6 +275,11 @@ export class ConsumerPool {
     return [...this.workers(), ...this.#stopping];
   }
 
+  /** Whether a reset or a group's deletion took this consumer's worker out and is still closing it. */
+  closing(group: string, name: string): boolean {
+    return [...this.#stopping].some((worker) => worker.group === group && worker.name === name);
+  }
+
   /** The workers whose start has finished and whose removal has not begun. */
   running(): ConsumerWorker[] {
     return [...this.#slots.values()].flatMap((slot) => (slot.state === 'running' ? [slot.worker] : []));

@@ -31,7 +31,7 @@ export class ReadersElsewhere {
   async workersElsewhere(): Promise<string[]> {
     const connected = await this.connected();
     return (connected?.all() ?? [])
-      .filter(({ group, consumer }) => !this.#pool.find(group, consumer))
+      .filter(({ group, consumer }) => !this.#here(group, consumer))
       .map(({ group, consumer }) => `${group}/${consumer}`);
   }
 
@@ -48,7 +48,12 @@ export class ReadersElsewhere {
 
   /** Whether a Streamscope worker of another process, and none here, runs this consumer. */
   runs(group: string, name: string, connected: ConnectedConsumers | null): boolean {
-    return !this.#pool.find(group, name) && connected?.has(group, name) === true;
+    return !this.#here(group, name) && connected?.has(group, name) === true;
+  }
+
+  /** Whether this process has a worker of the consumer, running or still closing (its connection still open). */
+  #here(group: string, name: string): boolean {
+    return this.#pool.find(group, name) !== undefined || this.#pool.closing(group, name);
   }
 
   /** `runs`, asking Redis now which workers are connected. */
@@ -58,7 +63,7 @@ export class ReadersElsewhere {
 
   /** How lately Redis saw another client read as this consumer, when that was lately enough to seem running. */
   async seenReading(group: string, name: string): Promise<string | null> {
-    if (this.#pool.find(group, name)) return null;
+    if (this.#here(group, name)) return null;
     const known = await consumerInRedis(this.#stream, group, name);
     return known && seemsActive(known.idleMs)
       ? `Redis saw it read ${known.idleMs} ms ago, from another client`
