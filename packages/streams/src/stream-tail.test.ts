@@ -303,49 +303,46 @@ it('paced, it skips ahead to the newest entries and counts exactly the ones it p
   }
 });
 
-it('paced, told its stream was deleted and made again, counts what it passes over in the new one from 0', async () => {
-  const stream = new EventStream({
-    connection: redisSuite.server.url,
-    streamKey: uniqueStreamKey('tail-remade'),
-  });
+/** A paced tail on a stream of its own, counting every entry it emits or passes over. */
+function countingPacedTail(label: string) {
+  const stream = new EventStream({ connection: redisSuite.server.url, streamKey: uniqueStreamKey(label) });
   const tail = new StreamTail(stream, { blockMs: 1_000, count: 10, paceMs: 100 });
-  let accounted = 0;
+  const counted = { total: 0 };
   tail.on('entries', (entries) => {
-    accounted += entries.length;
+    counted.total += entries.length;
   });
   tail.on('skipped', (count) => {
-    accounted += count ?? Number.NaN;
+    counted.total += count ?? Number.NaN;
   });
-  try {
-    await tail.start();
-    await stream.produceBatch(Array.from({ length: 500 }, () => ({ type: 'order.paid' })));
-    await waitFor('the first stream accounted for', () => accounted === 500);
-    await stream.deleteStream();
-    tail.streamRemade();
-    accounted = 0;
-    // As many as before: the new stream's counter never passes the old one's, which the tail saw go back.
-    await stream.produceBatch(Array.from({ length: 500 }, () => ({ type: 'order.paid' })));
-    await waitFor('the new stream accounted for', () => accounted === 500);
-  } finally {
+  const close = async () => {
     await tail.close();
     await stream.deleteStream();
     await stream.close();
+  };
+  return { stream, tail, counted, close };
+}
+
+const orders = (n: number) => Array.from({ length: n }, () => ({ type: 'order.paid' }));
+
+it('paced, told its stream was deleted and made again, counts what it passes over in the new one from 0', async () => {
+  const { stream, tail, counted, close } = countingPacedTail('tail-remade');
+  try {
+    await tail.start();
+    await stream.produceBatch(orders(500));
+    await waitFor('the first stream accounted for', () => counted.total === 500);
+    await stream.deleteStream();
+    tail.streamRemade();
+    counted.total = 0;
+    // As many as before: the new stream's counter never passes the old one's, which the tail saw go back.
+    await stream.produceBatch(orders(500));
+    await waitFor('the new stream accounted for', () => counted.total === 500);
+  } finally {
+    await close();
   }
 });
 
 it('paced, a read of the old stream answered after streamRemade() is not counted against the new one', async () => {
-  const stream = new EventStream({
-    connection: redisSuite.server.url,
-    streamKey: uniqueStreamKey('tail-remade-late'),
-  });
-  const tail = new StreamTail(stream, { blockMs: 1_000, count: 10, paceMs: 100 });
-  let accounted = 0;
-  tail.on('entries', (entries) => {
-    accounted += entries.length;
-  });
-  tail.on('skipped', (count) => {
-    accounted += count ?? Number.NaN;
-  });
+  const { stream, tail, counted, close } = countingPacedTail('tail-remade-late');
   // The next paced read runs in Redis at once, on the old stream, and its answer is held back until released.
   const newestAfter = stream.newestAfter.bind(stream);
   let hold = false;
@@ -363,20 +360,18 @@ it('paced, a read of the old stream answered after streamRemade() is not counted
   try {
     await tail.start();
     hold = true;
-    await stream.produceBatch(Array.from({ length: 500 }, () => ({ type: 'order.paid' })));
+    await stream.produceBatch(orders(500));
     await waitFor('a paced read of the old stream held', () => held !== null);
     await stream.deleteStream();
     tail.streamRemade();
-    accounted = 0;
+    counted.total = 0;
     (held as unknown as () => void)();
-    await stream.produceBatch(Array.from({ length: 300 }, () => ({ type: 'order.paid' })));
-    await waitFor('the new stream accounted for', () => accounted === 300);
+    await stream.produceBatch(orders(300));
+    await waitFor('the new stream accounted for', () => counted.total === 300);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(accounted).toBe(300);
+    expect(counted.total).toBe(300);
   } finally {
-    await tail.close();
-    await stream.deleteStream();
-    await stream.close();
+    await close();
   }
 });
 

@@ -19,14 +19,23 @@ const measure = async (gauge: BacklogGauge, stream: EventStream) => {
   return gauge.measure(stream, group, await stream.infoStream());
 };
 
-it('what a group lost to trimming is forgotten when its stream is made again from scratch', async () => {
-  const stream = uncappedStream();
-  const gauge = new BacklogGauge();
+/**
+ * A group `g` that read 2 of 10 entries, then lost the other 8 and the first 5 of 10 more to a trim (13 unread);
+ * the IDs of those 10 more.
+ */
+async function groupThatLostThirteen(stream: EventStream): Promise<string[]> {
   await stream.ensureGroup('g', '0-0');
   await stream.produceBatch(Array.from({ length: 10 }, () => ({ type: 'a' })));
   await stream.consume('g', 'c', 2, null);
   const ids = await stream.produceBatch(Array.from({ length: 10 }, () => ({ type: 'b' })));
   await stream.trimMinid(ids[5] as string, { approx: false }); // the group never read 8 + 5 of them
+  return ids;
+}
+
+it('what a group lost to trimming is forgotten when its stream is made again from scratch', async () => {
+  const stream = uncappedStream();
+  const gauge = new BacklogGauge();
+  await groupThatLostThirteen(stream);
   await stream.consume('g', 'c', 100, null);
   expect((await measure(gauge, stream)).trimmedUnread).toBe(13);
 
@@ -174,11 +183,7 @@ it('a process started on a group that already lost entries to trimming counts it
 it('what a group lost to trimming stays counted while Redis gives no lag for it: an XDEL past its cursor, a SETID', async () => {
   const stream = uncappedStream();
   const gauge = new BacklogGauge();
-  await stream.ensureGroup('g', '0-0');
-  await stream.produceBatch(Array.from({ length: 10 }, () => ({ type: 'a' })));
-  await stream.consume('g', 'c', 2, null);
-  const ids = await stream.produceBatch(Array.from({ length: 10 }, () => ({ type: 'b' })));
-  await stream.trimMinid(ids[5] as string, { approx: false }); // the group never read 8 + 5 of them
+  const ids = await groupThatLostThirteen(stream);
   await stream.consume('g', 'c', 1, null);
   expect((await measure(gauge, stream)).trimmedUnread).toBe(13);
 
