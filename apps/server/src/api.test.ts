@@ -309,11 +309,25 @@ describe('JSON API: bad input changes nothing and says what was wrong', () => {
     );
   });
 
-  it('GET /api/replay only ever replays, whatever its query names', async () => {
+  it('GET routes refuse query parameters they do not take, naming them', async () => {
+    const asked = async (path: string) => {
+      const response = await test.server.app.request(path);
+      return [response.status, (await json(response)).message];
+    };
+    expect(await asked('/api/state?x=1')).toEqual([400, '/api/state takes no query parameters; got x']);
+    expect((await asked('/api/entries/1-0/history?x=1'))[0]).toBe(400);
+    const reference = await test.server.app.request('/state?x=1');
+    expect(reference.status).toBe(400);
+    expect((await json(reference)).error).toMatch(/\/state takes no field "x"/);
+  });
+
+  it('GET /api/replay only ever replays: a query naming another command is refused, and changes nothing', async () => {
     const before = await json(await test.server.app.request('/api/state'));
     const response = await test.server.app.request('/api/replay?type=reset&count=5');
-    expect(response.status).toBe(200);
-    expect((await json(response)).entries).toBeDefined();
+    expect(response.status).toBe(400);
+    expect((await json(response)).message).toBe(
+      '/api/replay takes no query parameter type: the route names the command',
+    );
     const after = await json(await test.server.app.request('/api/state'));
     expect(after.stream.length).toBe(before.stream.length);
     expect(after.totals.produced).toBe(before.totals.produced);

@@ -454,6 +454,16 @@ describe('WebSocket with a token', () => {
       expect((await guarded.server.app.request('/api/state?token=correct-horse-battery-staple')).status).toBe(
         200,
       );
+      // The reference routes take it in the query too, beside their own fields: it is no field of theirs.
+      const token = 'token=correct-horse-battery-staple';
+      expect((await guarded.server.app.request(`/state?${token}`)).status).toBe(200);
+      expect((await guarded.server.app.request(`/replay?${token}&count=1`)).status).toBe(200);
+      const produced = await guarded.server.app.request(`/produce?${token}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'count=1',
+      });
+      expect(produced.status).toBe(200);
       const withHeader = (authorization: string) =>
         guarded.server.app.request('/api/state', { headers: { authorization } });
       // The scheme is case-insensitive; a guess of any length, the right one's included, is just wrong.

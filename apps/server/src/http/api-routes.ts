@@ -28,19 +28,23 @@ export function apiRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps, limit:
     return c.json(result);
   };
 
-  api.get('/state', async (c) => c.json(await limit.run(c, buildSnapshot)));
+  api.get('/state', async (c) => {
+    const unknown = Object.keys(queryArguments(c));
+    if (unknown.length > 0) {
+      throw new CommandError(
+        'bad_request',
+        `/api/state takes no query parameters; got ${unknown.join(', ')}`,
+      );
+    }
+    return c.json(await limit.run(c, buildSnapshot));
+  });
   api.get('/replay', (c) => {
-    // `token` is the credential (`?token=…`), no argument of the command's.
-    const { token: _token, ...query } = queryOnce(c);
-    // The type goes last: a query parameter named `type` must not turn this read into another command.
+    const query = commandQuery(c);
     return run(c, parseCommand({ ...queryWithNumbers(plusRestored(query), ['count']), type: 'replay' }));
   });
-  api.get('/entries', (c) => {
-    const { token: _token, ...query } = queryOnce(c);
-    return run(c, parseCommand({ ...query, type: 'entry.find' }));
-  });
+  api.get('/entries', (c) => run(c, parseCommand({ ...commandQuery(c), type: 'entry.find' })));
   api.get('/entries/:id/history', (c) =>
-    run(c, parseCommand({ type: 'entry.history', id: c.req.param('id') })),
+    run(c, parseCommand({ ...commandQuery(c), type: 'entry.history', id: c.req.param('id') })),
   );
   api.post('/commands', async (c) => {
     const body = await jsonBody(c);
@@ -118,6 +122,30 @@ export function parseJson(text: string): unknown {
  * The query's parameters, each given once: `?count=5&count=500` means no one thing, and taking the first (as
  * `c.req.query()` does) or the last would hide the mistake behind an answer to a question not asked.
  */
+/**
+ * A query string's arguments, each given once, without `token` (the credential, `?token=…`, no argument). One
+ * named `type` is refused: the route names the command, and a `type` set after it would be dropped unheard,
+ * before it would turn a read into another command.
+ */
+export function queryArguments(c: Context): Record<string, string> {
+  // Deleted from queryOnce's own object, not spread into a new one: that keeps its null prototype (see there).
+  const query = queryOnce(c);
+  delete query.token;
+  return query;
+}
+
+/** `queryArguments` of a command's GET route, which the route names (see there). */
+function commandQuery(c: Context): Record<string, string> {
+  const query = queryArguments(c);
+  if (Object.hasOwn(query, 'type')) {
+    throw new CommandError(
+      'bad_request',
+      `${c.req.path} takes no query parameter type: the route names the command`,
+    );
+  }
+  return query;
+}
+
 export function queryOnce(c: Context): Record<string, string> {
   assertUtf8Form(new URL(c.req.url).search.slice(1), 'query parameter');
   // No prototype: a parameter named __proto__ set the prototype and vanished, where any other unknown one is refused.

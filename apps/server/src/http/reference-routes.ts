@@ -11,7 +11,7 @@ import {
   bodyText,
   givenTwice,
   parseJson,
-  queryOnce,
+  queryArguments,
   queryWithNumbers,
 } from './api-routes.js';
 import type { ClientLimit } from './client-limit.js';
@@ -55,10 +55,15 @@ export function referenceRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps, 
     });
   }
 
-  ref.get('/state', async (c) => c.json(referenceState(await limit.run(c, buildSnapshot), pipeline)));
+  ref.get('/state', async (c) => {
+    takenOnly(c, queryArguments(c), []);
+    return c.json(referenceState(await limit.run(c, buildSnapshot), pipeline));
+  });
 
   ref.get('/replay', async (c) => {
-    const query = queryWithNumbers(asTheReferenceReads(takenOnly(c, queryOnce(c), REPLAY_FIELDS)), ['count']);
+    const query = queryWithNumbers(asTheReferenceReads(takenOnly(c, queryArguments(c), REPLAY_FIELDS)), [
+      'count',
+    ]);
     const { start = '-', end = '+', count: asked = REPLAY_DEFAULT } = query;
     // As the reference does: a limit past the cap is lowered to it (and the reply's `limit` says so).
     const count = typeof asked === 'number' && asked > LIMITS.replayMax ? LIMITS.replayMax : asked;
@@ -190,7 +195,7 @@ async function formOf(
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new CommandError('bad_request', 'the body must be form fields or a JSON object of them');
   }
-  const fields: Record<string, string> = queryOnce(c);
+  const fields: Record<string, string> = queryArguments(c);
   for (const [name, value] of Object.entries(body)) {
     // In the query string and the body both (`/crash?count=1000` with count=1 in the form), a field is given
     // twice as much as `count=1&count=1000` is: the body's value won, silently.
