@@ -419,7 +419,7 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
     await redisSuite.redis.del(`${streamKey}:letters`);
   });
 
-  it('refuses a reset of its stream key another client wrote over, before stopping a worker', async () => {
+  it('a stream key another client wrote over: a reset is refused before any worker stops; produce and the states name it', async () => {
     const streamKey = uniqueStreamKey('reset-overwritten');
     const server = await start(['--stream-key', streamKey]);
     await redisSuite.redis.del(streamKey);
@@ -435,6 +435,18 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
       'running',
       'running',
     ]);
+    // The reference's produce, and both states, name the key too, rather than answer Redis's WRONGTYPE as a 500.
+    const named = new RegExp(`^${streamKey} holds a string, not a stream`);
+    const produced = await server.server.app.request('/produce', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'count=1',
+    });
+    expect([produced.status, (await json(produced)).error]).toEqual([409, expect.stringMatching(named)]);
+    const state = await server.server.app.request('/api/state');
+    expect([state.status, (await json(state)).message]).toEqual([409, expect.stringMatching(named)]);
+    const reference = await server.server.app.request('/state');
+    expect([reference.status, (await json(reference)).error]).toEqual([409, expect.stringMatching(named)]);
     expect(await redisSuite.redis.get(streamKey)).toBe('in the way');
     await redisSuite.redis.del(streamKey);
   });

@@ -14,6 +14,7 @@ import { SnapshotBuilder } from './live/snapshot-builder.js';
 import { isRedisUnavailable } from './pipeline/command-error.js';
 import type { GroupSeed } from './pipeline/consumer-ref.js';
 import { Pipeline, type SeedResult } from './pipeline/pipeline.js';
+import { namingOverwrittenKeys } from './pipeline/run-command.js';
 import { connectRedis, type RedisConnection } from './redis-connection.js';
 
 export interface StartOptions {
@@ -158,7 +159,8 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     pipeline,
     metrics: createMetrics(pipeline, () => snapshots.build(), thresholds),
     hub,
-    buildSnapshot: () => snapshots.build(),
+    // For /api/state and /state: a stream key another client wrote over is named, not a raw WRONGTYPE.
+    buildSnapshot: () => namingOverwrittenKeys(pipeline, snapshots.build()),
     onChange: () => hub.refresh(),
     token: config.token,
     allowedOrigins: [...config.allowOrigins, ...(options.allowedOrigins ?? [])],

@@ -4,7 +4,7 @@ import { type Context, Hono } from 'hono';
 import { boundedFields, boundedText, boundedType } from '../live/bounded-view.js';
 import { assertRedisReady, CommandError } from '../pipeline/command-error.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
-import { READ_ONLY_COMMANDS, runCommand } from '../pipeline/run-command.js';
+import { namingOverwrittenKeys, READ_ONLY_COMMANDS, runCommand } from '../pipeline/run-command.js';
 import type { ApiDeps } from './api-routes.js';
 import {
   assertUtf8Form,
@@ -82,7 +82,7 @@ export function referenceRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps, 
     // No type (the reference form's "(random)" sends an empty one) picks one per event; so does `random`.
     const { count = 1, type } = await formOf(c, ['count'], ['count', 'type']);
     const args = produceArgs(parseCommand({ type: 'produce', count, eventType: type }));
-    const ids = await limit.run(c, () => pipeline.produce(...args));
+    const ids = await limit.run(c, () => namingOverwrittenKeys(pipeline, pipeline.produce(...args)));
     onChange();
     return c.json({ produced: ids.length, ids });
   });

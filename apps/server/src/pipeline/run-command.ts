@@ -63,13 +63,20 @@ export function runCommand<T extends CommandType>(
   const handler = handlersFor(pipeline)[command.type] as (
     command: Extract<Command, { type: T }>,
   ) => Promise<CommandResults[T]>;
-  const { redis } = pipeline.options;
+  return namingOverwrittenKeys(pipeline, handler(command));
+}
+
+/**
+ * `work`, with a failure Redis gave as WRONGTYPE on the stream or dead-letter key said as which key holds what,
+ * and refused (see `namingOverwrittenKey`): for the routes that do not come through `runCommand` too.
+ */
+export function namingOverwrittenKeys<T>(pipeline: Pipeline, work: Promise<T>): Promise<T> {
   const keys = [
     { key: pipeline.stream.streamKey, holds: 'entry' },
     { key: pipeline.deadLetters.key, holds: 'letter' },
   ] as const;
-  return handler(command).catch(async (error: unknown) => {
-    throw await namingOverwrittenKey(redis, keys, error);
+  return work.catch(async (error: unknown) => {
+    throw await namingOverwrittenKey(pipeline.options.redis, keys, error);
   });
 }
 
