@@ -1,5 +1,6 @@
-import { type FormEvent, useRef, useState } from 'react';
+import { type FormEvent, useCallback, useRef, useState } from 'react';
 import { useCommand } from '../../hooks/use-command';
+import { useOnStreamReset } from '../../hooks/use-stream-reset';
 import { oneFieldFor } from '../../lib/field-validity';
 import { formatCount, formatCountOf } from '../../lib/format';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
@@ -25,6 +26,14 @@ export function EntryLookup() {
   const [found, setFound] = useState<Found | null>(null);
   // Only the search asked last lands: an older search answering after a new one began would append to it.
   const searches = useRef(0);
+  // Matches in a stream a reset deleted (here or on another page) open timelines of nothing, and searching on
+  // from them read the new stream below their IDs: nothing, "down to the oldest". A search under way goes too.
+  useOnStreamReset(
+    useCallback(() => {
+      searches.current += 1;
+      setFound(null);
+    }, []),
+  );
 
   // One entry, and the whole stream read: its timeline is what was looked for.
   const openIfOnlyOne = async (all: Found) => {
