@@ -200,6 +200,20 @@ describe('group.delete', () => {
     expect(await redis.hexists(ownedKey, JSON.stringify(['consumer', 'again', 'again-1']))).toBe(0);
   });
 
+  it('an add that must find its group refuses one deleted meantime, rather than make it again from 0-0', async () => {
+    await json(post('/api/group/create', { group: 'gone-soon' }));
+    await json(post('/api/group/delete', { group: 'gone-soon' }));
+    const refused = await post('/api/consumer/add', {
+      group: 'gone-soon',
+      name: 'late-1',
+      groupMustExist: true,
+    });
+    expect(refused.status).toBe(404);
+    expect((await json(refused)).message).toMatch(/^group gone-soon does not exist/);
+    expect(await groupInfo('gone-soon')).toBeUndefined();
+    expect(pipeline().pool.find('gone-soon', 'late-1')).toBeUndefined();
+  });
+
   it('refuses a group another client reads, deleting nothing', async () => {
     const other = new EventStream({ connection: test.redis.url, streamKey: pipeline().stream.streamKey });
     try {

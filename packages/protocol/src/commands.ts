@@ -168,7 +168,15 @@ export const commandSchema = z.discriminatedUnion('type', [
     eventType: producedEventType,
   }),
   command({ type: z.literal('producer.stop') }),
-  command({ type: z.literal('consumer.add'), ...consumerRef }),
+  command({
+    type: z.literal('consumer.add'),
+    ...consumerRef,
+    /**
+     * Refuse (404) rather than create the group when it does not exist: a page adding to a group it shows, which
+     * another page or client may have deleted meanwhile. Without it, the add creates a missing group from 0-0.
+     */
+    groupMustExist: z.boolean().default(false),
+  }),
   command({ type: z.literal('consumer.remove'), ...consumerRef }),
   command({ type: z.literal('consumer.pause'), ...consumerRef }),
   command({ type: z.literal('consumer.resume'), ...consumerRef }),

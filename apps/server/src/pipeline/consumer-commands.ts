@@ -84,13 +84,13 @@ export class ConsumerCommands {
    * Starts a consumer (a conflict when the name is taken). Waits for a reset under way: started during one,
    * its group would be deleted under it.
    */
-  async add(group: string, name: string): Promise<void> {
+  async add(group: string, name: string, { groupMustExist = false } = {}): Promise<void> {
     // Reserved at once, before any wait: concurrent adds of one name meet it here (see `refuseNameTakenHere`).
     this.refuseNameTakenHere(group, name);
     const key = refKey(group, name);
     this.#adding.add(key);
     try {
-      await this.#add(group, name);
+      await this.#add(group, name, groupMustExist);
     } finally {
       this.#adding.delete(key);
     }
@@ -106,9 +106,17 @@ export class ConsumerCommands {
     if (pool.find(group, name) || this.#adding.has(refKey(group, name))) throw consumerExists(group, name);
   }
 
-  async #add(group: string, name: string): Promise<void> {
-    const { membership, pool, elsewhere, choices } = this.#options;
+  async #add(group: string, name: string, groupMustExist: boolean): Promise<void> {
+    const { membership, pool, elsewhere, choices, stream } = this.#options;
     await membership.change(async () => {
+      // Checked among the membership changes, after a deletion queued ahead: an add from a group's panel sent as
+      // another page deleted that group made it again from 0-0, to re-read the whole stream, without a word.
+      if (groupMustExist && !(await stream.infoGroups()).some((known) => known.name === group)) {
+        throw new CommandError(
+          'not_found',
+          `group ${group} does not exist (deleted since it was shown?): create it again first, choosing where it starts`,
+        );
+      }
       // Each worker holds a Redis connection of its own: unbounded, a script could open them up to Redis's
       // maxclients, which every other client of that Redis shares. (Seeds are the operator's: they count toward
       // the bound but are never refused by it, since seeding does not come through here.)

@@ -464,8 +464,8 @@ export class Pipeline {
   }
 
   /** Starts a consumer, once a reset under way is done (see `ConsumerCommands.add`). */
-  addConsumer(group: string, name: string): Promise<void> {
-    return this.#consumers.add(group, name);
+  addConsumer(group: string, name: string, options: { groupMustExist?: boolean } = {}): Promise<void> {
+    return this.#consumers.add(group, name, options);
   }
 
   /** Refuses, without waiting on anything, a name taken here (see `ConsumerCommands.refuseNameTakenHere`). */

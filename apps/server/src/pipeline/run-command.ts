@@ -104,8 +104,8 @@ function handlersFor(pipeline: Pipeline): Handlers {
       await producer.stop();
       return { running: false };
     },
-    'consumer.add': async ({ group, name }) => {
-      await pipeline.addConsumer(group, name);
+    'consumer.add': async ({ group, name, groupMustExist }) => {
+      await pipeline.addConsumer(group, name, { groupMustExist });
       return { group, name };
     },
     'consumer.remove': async ({ group, name }) => {

@@ -120,6 +120,8 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }:
       type: 'consumer.add',
       group: group.name,
       name: consumerNameToAdd(name, suggestedName),
+      // The group shown here, not one made again from 0-0 should it have been deleted meanwhile.
+      groupMustExist: true,
     });
     if (result !== null) setName('');
   };
