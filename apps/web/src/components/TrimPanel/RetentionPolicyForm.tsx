@@ -1,4 +1,4 @@
-import type { FormEvent } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { useCommand } from '../../hooks/use-command';
 import { formatDuration } from '../../lib/format';
 import { parseNumberInput } from '../../lib/parse-number';
@@ -19,6 +19,16 @@ interface RetentionPolicyFormProps {
 export function RetentionPolicyForm({ value, onChange, confirm }: RetentionPolicyFormProps) {
   const policy = useCommand<'retention.set'>();
   const activeMaxAgeMs = useDashboard((state) => state.snapshot?.retention.maxAgeMs ?? null);
+  // "Policy set: 10 m" went on standing under "Off" once another page or client stopped or changed the policy. It
+  // goes once the figures, having shown the policy it set, show another: the snapshot right after the answer may
+  // still show the policy before it.
+  const [seenIn, setSeenIn] = useState<object | null>(null);
+  const { result } = policy;
+  if (result !== null && seenIn !== result && activeMaxAgeMs === result.maxAgeMs) setSeenIn(result);
+  const overtaken = result !== null && seenIn === result && activeMaxAgeMs !== result.maxAgeMs;
+  useEffect(() => {
+    if (overtaken) policy.clear();
+  }, [overtaken, policy.clear]);
   const onApply = async (event: FormEvent) => {
     event.preventDefault();
     // Its first trim runs within a second of being set.
