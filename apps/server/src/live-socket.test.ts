@@ -354,25 +354,33 @@ describe('WebSocket /ws', () => {
       }),
     ).rejects.toThrow(/403/);
     // A refused upgrade has no body (the adapter writes none): its reason is in a header.
-    const refused = await new Promise<IncomingMessage>((resolve, reject) => {
-      const request = httpGet(
-        `${test.server.url}/ws`,
-        {
-          headers: {
-            connection: 'Upgrade',
-            upgrade: 'websocket',
-            'sec-websocket-version': '13',
-            'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
-            origin: 'http://evil.example',
+    const refusedUpgrade = (headers: Record<string, string>) =>
+      new Promise<IncomingMessage>((resolve, reject) => {
+        const request = httpGet(
+          `${test.server.url}/ws`,
+          {
+            headers: {
+              connection: 'Upgrade',
+              upgrade: 'websocket',
+              'sec-websocket-version': '13',
+              'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+              ...headers,
+            },
           },
-        },
-        resolve,
-      );
-      request.on('error', reject);
-    });
-    refused.resume();
+          (response) => {
+            response.resume();
+            resolve(response);
+          },
+        );
+        request.on('error', reject);
+      });
+    const refused = await refusedUpgrade({ origin: 'http://evil.example' });
     expect(refused.statusCode).toBe(403);
     expect(refused.headers['x-streamscope-error']).toBe('WebSocket from origin http://evil.example refused');
+    // A foreign Host (DNS rebinding) is refused before the origin is looked at: said the same way.
+    const foreignHost = await refusedUpgrade({ host: 'evil.example' });
+    expect(foreignHost.statusCode).toBe(403);
+    expect(foreignHost.headers['x-streamscope-error']).toMatch(/^requests for host evil.example are refused/);
     // A plain GET of the socket's route is told what it speaks.
     const plain = await fetch(`${test.server.url}/ws`);
     expect(plain.status).toBe(426);

@@ -6,7 +6,7 @@ import type { Hono } from 'hono';
 import { Redis } from 'ioredis';
 import { WebSocket, type WebSocketServer } from 'ws';
 import type { ServerConfig } from './config.js';
-import { createApp } from './http/app.js';
+import { createApp, errorBody } from './http/app.js';
 import { errorReply } from './http/error-reply.js';
 import { createMetrics } from './http/metrics.js';
 import { LiveHub, type RedisAsk } from './live/live-hub.js';
@@ -178,14 +178,22 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   // before the reset below deletes the stream that other server is running on. Until the seeding is done,
   // every request (and WebSocket upgrade) is answered 503.
   let ready = false;
-  const starting = () =>
+  // In the shape its client reads, as every other error (see `errorBody`): a reference script reads `error`.
+  const starting = (request: Request) =>
     Response.json(
-      { code: 'unavailable', message: 'the server is starting; try again shortly' },
+      errorBody(new URL(request.url).pathname, {
+        code: 'unavailable',
+        message: 'the server is starting; try again shortly',
+      }),
       { status: 503 },
     );
   let server: ReturnType<typeof serve>;
   try {
-    server = await listen(config, (request, env) => (ready ? app.fetch(request, env) : starting()), wss);
+    server = await listen(
+      config,
+      (request, env) => (ready ? app.fetch(request, env) : starting(request)),
+      wss,
+    );
   } catch (error) {
     await releaseRedis();
     throw error;

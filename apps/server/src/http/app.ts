@@ -64,6 +64,9 @@ export function createApp(options: AppOptions): { app: Hono; wss: WebSocketServe
         }),
     }),
   );
+  // First of what can refuse an upgrade (a foreign host here, a foreign origin or a missing token at /ws): each
+  // refusal's message is then in the header a WebSocket client can read (see there).
+  app.use('*', upgradeRefusalsSay);
   app.use('*', refuseForeignHost(access));
   // Form posts from a foreign page would otherwise drive the reference routes (a classic CSRF). Browsers
   // always label such requests with Origin or Sec-Fetch-Site; scripts (curl) send neither and pass.
@@ -84,7 +87,6 @@ export function createApp(options: AppOptions): { app: Hono; wss: WebSocketServe
   );
   app.get(
     '/ws',
-    upgradeRefusalsSay,
     guard,
     ...liveSocket(options.pipeline, options.hub, access, {
       ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
@@ -155,9 +157,13 @@ const REFERENCE_PATH_SET: ReadonlySet<string> = new Set(REFERENCE_PATHS);
  * clients `message`. A refused token, an oversized body or a foreign host on a reference route is told as the
  * route's own errors are (it came as `{ code, message }`, and the reference page showed "undefined").
  */
-function errorJson(c: Context, { status, code, message, fields }: ErrorReply): Response {
-  const body = REFERENCE_PATH_SET.has(c.req.path)
+function errorJson(c: Context, { status, ...reply }: ErrorReply): Response {
+  return c.json(errorBody(c.req.path, reply), status, retryAfter(status));
+}
+
+/** An error's body for a request to `path`: `{ error, code }` on a reference route, else `{ code, message }`. */
+export function errorBody(path: string, { code, message, fields }: Omit<ErrorReply, 'status'>) {
+  return REFERENCE_PATH_SET.has(path)
     ? { error: message, code }
     : { code, message, ...(fields ? { fields } : {}) };
-  return c.json(body, status, retryAfter(status));
 }

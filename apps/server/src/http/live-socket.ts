@@ -39,10 +39,10 @@ export const MAX_SOCKETS_PER_CLIENT = 64;
 const REFUSAL_HEADER_CHARS = 300;
 
 /**
- * A refused upgrade (foreign origin, no token, too many sockets) reaches its client without a body: for an upgrade
- * request, @hono/node-server writes only the status line and headers. So the refusal's message goes in the
- * `X-Streamscope-Error` header too (printable ASCII, cut at REFUSAL_HEADER_CHARS). It goes first, before the token
- * guard, so that its refusals are seen here.
+ * A refused upgrade (foreign host or origin, no token, too many sockets) reaches its client without a body: for an
+ * upgrade request, @hono/node-server writes only the status line and headers. So the refusal's message goes in the
+ * `X-Streamscope-Error` header too (printable ASCII, cut at REFUSAL_HEADER_CHARS). It goes before every check that
+ * can refuse one, so that their refusals are seen here.
  */
 export const upgradeRefusalsSay: MiddlewareHandler = async (c, next) => {
   await next();
