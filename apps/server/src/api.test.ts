@@ -506,6 +506,19 @@ describe('JSON API: one client at a time', () => {
       });
       // Bad input is still told what is wrong, without waiting for a slot.
       expect((await send('/api/produce', '{"count":0}')).status).toBe(400);
+      // So is a consumer name this server runs, on both APIs: taken, not busy.
+      const taken = await send(
+        '/add-worker',
+        'group=notifications&name=worker-a',
+        'application/x-www-form-urlencoded',
+      );
+      expect([taken.status, (await json(taken)).error]).toEqual([
+        409,
+        expect.stringMatching(/already exists/),
+      ]);
+      expect((await send('/api/consumer/add', '{"group":"notifications","name":"worker-a"}')).status).toBe(
+        409,
+      );
 
       appends.release();
       expect((await Promise.all(running)).map((response) => response.status)).toEqual(running.map(() => 200));

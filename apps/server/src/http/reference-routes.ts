@@ -4,7 +4,12 @@ import { type Context, Hono } from 'hono';
 import { boundedFields, boundedText, boundedType } from '../live/bounded-view.js';
 import { assertRedisReady, CommandError } from '../pipeline/command-error.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
-import { namingOverwrittenKeys, READ_ONLY_COMMANDS, runCommand } from '../pipeline/run-command.js';
+import {
+  namingOverwrittenKeys,
+  READ_ONLY_COMMANDS,
+  refuseAtOnce,
+  runCommand,
+} from '../pipeline/run-command.js';
 import type { ApiDeps } from './api-routes.js';
 import {
   assertUtf8Form,
@@ -42,6 +47,8 @@ export function referenceRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps, 
   const run = async <T extends Command['type']>(c: Context, command: unknown, expected: T) => {
     const parsed = parseCommand(command) as Extract<Command, { type: T }>;
     if (parsed.type !== expected) throw new CommandError('bad_request', `expected a ${expected} command`);
+    // As on the JSON API: a name taken here is answered 409 without a slot, not 429 while the slots are busy.
+    refuseAtOnce(pipeline, parsed);
     const result = await limit.run(c, () => runCommand(pipeline, parsed));
     if (!READ_ONLY_COMMANDS.has(parsed.type)) onChange();
     return result;
