@@ -329,9 +329,12 @@ describe('reference demo routes: GET /state of another client’s large entries'
       .toHaveLength(2);
     const response = await test.server.app.request('/state');
     expect((await response.clone().text()).length).toBeLessThan(100_000);
-    for (const big of allRecent(await json(response)).filter((entry) => entry.type === 'big')) {
+    const state = await json(response);
+    for (const big of allRecent(state).filter((entry) => entry.type === 'big')) {
       expect(big.fields).toEqual({ type: 'big', payload: `${'x'.repeat(1_000)}…` });
       expect(big.cut).toEqual({ fields: 0, values: 1 });
     }
+    // So is the tail: the newest entry, cut, says so.
+    expect(state.tail[0]).toMatchObject({ fields: { type: 'big' }, cut: { fields: 0, values: 1 } });
   });
 });

@@ -288,7 +288,8 @@ function referenceState(snapshot: Snapshot, pipeline: Pipeline) {
       first_entry_id: snapshot.stream.firstEntryId,
       last_entry_id: snapshot.stream.lastEntryId,
     },
-    tail: snapshot.tail.map(({ id, fields }) => ({ id, fields })),
+    // Bounded as the snapshot reads them; what was cut is said (`cut`), as for `recent`, not left to look whole.
+    tail: snapshot.tail.map(({ id, fields, cut }) => ({ id, fields, ...(cut ? { cut } : {}) })),
     groups: snapshot.groups.map((group) => ({
       name: group.name,
       // The whole count; the detail is the snapshot's, at most LIMITS.snapshotConsumersPerGroup of them.
