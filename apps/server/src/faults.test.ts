@@ -55,6 +55,17 @@ describe('fault tolerance (real processes)', () => {
         code: 'unavailable',
         error: expect.stringMatching(/Redis is unavailable/),
       });
+      // A request that could never succeed is told what is wrong with it, not to try again once Redis is back.
+      const malformed = await request('/produce', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'count=abc',
+      });
+      expect(malformed.status).toBe(400);
+      expect(await json(malformed)).toMatchObject({
+        code: 'bad_request',
+        error: expect.stringMatching(/count/),
+      });
       // A scrape still answers, with the counters and the news that Redis is down.
       const scrape = await answers[0]?.text();
       expect(scrape).toMatch(/^streamscope_redis_up 0$/m);

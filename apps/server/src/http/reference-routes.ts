@@ -54,16 +54,13 @@ export function referenceRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps, 
     return result;
   };
 
-  // Every reference route needs Redis; while it is away they say so at once, in the reference's own shape.
-  for (const path of REFERENCE_PATHS) {
-    ref.use(path, (_c, next) => {
-      assertRedisReady(pipeline.options.redis);
-      return next();
-    });
-  }
+  // Every reference route needs Redis; while it is away they say so at once, in the reference's own shape, once
+  // the request is read: a malformed one is told what is wrong (400), not to try again later (503). The routes
+  // through `run` meet `runCommand`'s check; the other two check for themselves.
 
   ref.get('/state', async (c) => {
     takenOnly(c, queryArguments(c), []);
+    assertRedisReady(pipeline.options.redis);
     return c.json(referenceState(await limit.run(c, buildSnapshot), pipeline));
   });
 
@@ -89,6 +86,7 @@ export function referenceRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps, 
     // No type (the reference form's "(random)" sends an empty one) picks one per event; so does `random`.
     const { count = 1, type } = await formOf(c, ['count'], ['count', 'type']);
     const args = produceArgs(parseCommand({ type: 'produce', count, eventType: type }));
+    assertRedisReady(pipeline.options.redis);
     const ids = await limit.run(c, () => namingOverwrittenKeys(pipeline, pipeline.produce(...args)));
     onChange();
     return c.json({ produced: ids.length, ids });
