@@ -48,12 +48,21 @@ export function ProducePanel() {
     setRate(value);
   };
 
-  // Whether the producer this form started has stopped since: only once a snapshot has shown it running after
-  // the answer, as one built while the start landed can come after it and still say stopped.
+  // Whether the run this form started has ended since, stopped or replaced by another start: only once a snapshot
+  // has shown it running as started after the answer, as one built while the start landed can come after it and
+  // still show the run before. Latched: after a restart and a start elsewhere the note went back to plain.
   const [seenRunning, setSeenRunning] = useState<object | null>(null);
+  const [endedFor, setEndedFor] = useState<object | null>(null);
   const started = start.result?.running ? start.result : null;
-  if (started !== null && producer?.running && seenRunning !== started) setSeenRunning(started);
-  const stoppedSince = started !== null && seenRunning === started && producer?.running === false;
+  const runsAsStarted =
+    started !== null &&
+    producer?.running === true &&
+    producer.rate === started.rate &&
+    producer.eventType === started.eventType;
+  if (started !== null && runsAsStarted && seenRunning !== started) setSeenRunning(started);
+  if (started !== null && seenRunning === started && !runsAsStarted && endedFor !== started)
+    setEndedFor(started);
+  const endedSince = started !== null && endedFor === started;
 
   const onProduce = (event: FormEvent) => {
     event.preventDefault();
@@ -156,12 +165,14 @@ export function ProducePanel() {
               {start.result.eventType ?? RANDOM_EVENT_TYPE}
               {/* Beside "stopped", the line read as if the start had not taken: a restart does not bring the
                   producer back (it is demo load), and a reset or another page stops it. */}
-              {stoppedSince ? (
+              {!endedSince ? null : producer?.running ? (
+                <>; another start has replaced it since (another page, or a client of the API)</>
+              ) : (
                 <>
                   ; it has stopped since (another page, a reset, or a server restart, which does not start it
                   again)
                 </>
-              ) : null}
+              )}
             </>
           ) : (
             'Stopped'
