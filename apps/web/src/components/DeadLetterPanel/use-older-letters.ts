@@ -45,6 +45,13 @@ export function useOlderLetters(newest: readonly DeadLetterView[], dlqLength: nu
   useEffect(() => {
     refresh.follow(liveOldest);
   }, [liveOldest, refresh]);
+  // Letters taken away elsewhere (a purge or a discard by another page or a client) leave the live list's end
+  // where it was: the older pages are fetched again all the same, or they went on listing letters long gone.
+  const lengthBefore = useRef(dlqLength);
+  useEffect(() => {
+    if (dlqLength < lengthBefore.current) refresh.follow(liveOldest);
+    lengthBefore.current = dlqLength;
+  }, [dlqLength, liveOldest, refresh]);
   const letters = useMemo(() => mergeLetters(newest, older), [newest, older]);
   const oldestShown = letters.at(-1)?.id;
   // The last page asked for stopped short of OLDER_PAGE to keep its answer small: after which letter, before which.
