@@ -118,15 +118,7 @@ export function parseJson(text: string): unknown {
   }
 }
 
-/**
- * The query's parameters, each given once: `?count=5&count=500` means no one thing, and taking the first (as
- * `c.req.query()` does) or the last would hide the mistake behind an answer to a question not asked.
- */
-/**
- * A query string's arguments, each given once, without `token` (the credential, `?token=…`, no argument). One
- * named `type` is refused: the route names the command, and a `type` set after it would be dropped unheard,
- * before it would turn a read into another command.
- */
+/** A query string's arguments, each given once (see `queryOnce`), without `token`: the credential, no argument. */
 export function queryArguments(c: Context): Record<string, string> {
   // Deleted from queryOnce's own object, not spread into a new one: that keeps its null prototype (see there).
   const query = queryOnce(c);
@@ -134,7 +126,10 @@ export function queryArguments(c: Context): Record<string, string> {
   return query;
 }
 
-/** `queryArguments` of a command's GET route, which the route names (see there). */
+/**
+ * `queryArguments` of a command's GET route. One named `type` is refused: the route names the command, and a
+ * `type` set after it would be dropped unheard, before it would turn a read into another command.
+ */
 function commandQuery(c: Context): Record<string, string> {
   const query = queryArguments(c);
   if (Object.hasOwn(query, 'type')) {
@@ -146,6 +141,10 @@ function commandQuery(c: Context): Record<string, string> {
   return query;
 }
 
+/**
+ * The query's parameters, each given once: `?count=5&count=500` means no one thing, and taking the first (as
+ * `c.req.query()` does) or the last would hide the mistake behind an answer to a question not asked.
+ */
 export function queryOnce(c: Context): Record<string, string> {
   assertUtf8Form(new URL(c.req.url).search.slice(1), 'query parameter');
   // No prototype: a parameter named __proto__ set the prototype and vanished, where any other unknown one is refused.
