@@ -23,9 +23,14 @@ export async function namingOverwrittenKey(
 ): Promise<unknown> {
   if (!(error instanceof Error && error.message.includes('WRONGTYPE'))) return error;
   for (const own of keys) {
-    const type = await redis.type(own.key).catch(() => null);
-    if (type !== null && type !== 'stream' && type !== 'none')
-      return new CommandError('refused', overwrittenKeyReason(own, type));
+    const type = await overwrittenType(redis, own.key).catch(() => null);
+    if (type !== null) return new CommandError('refused', overwrittenKeyReason(own, type));
   }
   return error;
+}
+
+/** What another client wrote over `key`, by Redis's TYPE; `null` while it holds a stream, or nothing. */
+export async function overwrittenType(redis: Redis, key: string): Promise<string | null> {
+  const type = await redis.type(key);
+  return type === 'stream' || type === 'none' ? null : type;
 }

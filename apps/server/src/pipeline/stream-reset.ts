@@ -9,7 +9,7 @@ import type { ContinuousProducer } from './continuous-producer.js';
 import type { DemoHandlers } from './demo-handler.js';
 import type { LifecycleRecorder } from './lifecycle-recorder.js';
 import type { MembershipChanges } from './membership-changes.js';
-import { overwrittenKeyReason } from './overwritten-keys.js';
+import { overwrittenKeyReason, overwrittenType } from './overwritten-keys.js';
 import type { RunningTotals } from './running-totals.js';
 import type { SavedChoices } from './saved-choices.js';
 import type { Seeder } from './seeder.js';
@@ -55,8 +55,8 @@ export class StreamReset {
     // Redis first: with it away, a reset would stop every worker and then fail to delete or re-seed.
     await stream.redis.ping();
     // Another client's value over the key: not a stream to reset, and refused before any worker is stopped.
-    const type = await stream.redis.type(stream.streamKey);
-    if (type !== 'none' && type !== 'stream') {
+    const type = await overwrittenType(stream.redis, stream.streamKey);
+    if (type !== null) {
       throw new CommandError(
         'refused',
         `${overwrittenKeyReason({ key: stream.streamKey, holds: 'entry' }, type)}; a reset deletes only a stream`,
