@@ -1,4 +1,5 @@
-import { type FormEvent, useEffect, useState } from 'react';
+import type { FormEvent } from 'react';
+import { useAnswerGoesWithItsSubject } from '../../hooks/use-answer-goes-with-its-subject';
 import { useCommand } from '../../hooks/use-command';
 import { formatDuration } from '../../lib/format';
 import { parseNumberInput } from '../../lib/parse-number';
@@ -22,13 +23,12 @@ export function RetentionPolicyForm({ value, onChange, confirm }: RetentionPolic
   // "Policy set: 10 m" went on standing under "Off" once another page or client stopped or changed the policy. It
   // goes once the figures, having shown the policy it set, show another: the snapshot right after the answer may
   // still show the policy before it.
-  const [seenIn, setSeenIn] = useState<object | null>(null);
   const { result } = policy;
-  if (result !== null && seenIn !== result && activeMaxAgeMs === result.maxAgeMs) setSeenIn(result);
-  const overtaken = result !== null && seenIn === result && activeMaxAgeMs !== result.maxAgeMs;
-  useEffect(() => {
-    if (overtaken) policy.clear();
-  }, [overtaken, policy.clear]);
+  useAnswerGoesWithItsSubject(
+    result,
+    result === null ? null : activeMaxAgeMs === result.maxAgeMs,
+    policy.clear,
+  );
   const onApply = async (event: FormEvent) => {
     event.preventDefault();
     // Its first trim runs within a second of being set.
