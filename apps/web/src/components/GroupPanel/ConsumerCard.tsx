@@ -4,6 +4,7 @@ import { useHoldWhileFocused } from '../../hooks/use-hold-while-focused';
 import { useDashboardWhileVisible } from '../../hooks/use-while-visible';
 import { hasAlert } from '../../lib/alerts';
 import { formatCount, formatDuration } from '../../lib/format';
+import { isClosing } from '../../lib/worker-closing';
 import { EntryId } from '../EntryId/EntryId';
 import { PendingCount } from '../PendingPanel/PendingCount';
 import { Stat } from '../Stat/Stat';
@@ -91,7 +92,7 @@ function ConsumerCardBody({
     group,
     name,
     hasWorker: worker !== null,
-    closing: worker?.state === 'closing' || worker?.state === 'closed',
+    closing: isClosing(worker?.state),
     paused,
     connected: consumer.connected,
     crashQueued: worker?.crashQueued ?? 0,

@@ -5,6 +5,7 @@ import { useHoldWhileFocused } from '../../hooks/use-hold-while-focused';
 import { useDashboardWhileVisible } from '../../hooks/use-while-visible';
 import { type AlertIndex, alertsFor, hasAlert } from '../../lib/alerts';
 import { formatCount, formatDuration } from '../../lib/format';
+import { isClosing } from '../../lib/worker-closing';
 import { PendingCount } from '../PendingPanel/PendingCount';
 import { type FigureColumn, FigureSortHeaders, SortHeader } from '../SortHeader/SortHeader';
 import { sortedBy } from '../SortHeader/table-sort';
@@ -102,7 +103,7 @@ const ConsumerRow = memo(function ConsumerRow({
     group,
     name,
     hasWorker: figures?.state != null,
-    closing: figures?.state === 'closing' || figures?.state === 'closed',
+    closing: isClosing(figures?.state),
     paused: figures?.paused ?? false,
     connected: figures?.connected ?? null,
     crashQueued: figures?.crashQueued ?? 0,

@@ -1,5 +1,6 @@
 import type { GroupView } from '@streamscope/protocol';
 import { formatFirstOf } from '../../lib/format';
+import { isClosing } from '../../lib/worker-closing';
 
 /**
  * How a consumer's worker here is, in its badges' words: `healthy`, alive, not paused and not about to drop
@@ -33,7 +34,7 @@ export function targetOptions(groups: readonly GroupView[]): TargetOption[] {
   return groups.flatMap((group) =>
     (group.createdByStreamscope ? group.consumers : []).flatMap((consumer) =>
       // One closing (a reset or a group's deletion is stopping it) takes nothing on.
-      consumer.worker === null || consumer.worker.state === 'closing' || consumer.worker.state === 'closed'
+      consumer.worker === null || isClosing(consumer.worker.state)
         ? []
         : [
             {
