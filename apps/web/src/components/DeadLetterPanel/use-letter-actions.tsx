@@ -1,5 +1,6 @@
 import type { DeadLetterView } from '@streamscope/protocol';
 import { useCallback, useState } from 'react';
+import { CommandError } from '../../socket/command-error';
 import { type IssuedCommand, issueCommand } from '../../socket/socket-client';
 import { useDashboard } from '../../store/store';
 import { LetterOutcome, type LetterResult } from './LetterOutcome';
@@ -43,11 +44,11 @@ export function useLetterActions({ forget, olderNow, awaitRow, settleRow }: Lett
       });
       awaitRow(requestId);
       setBusy((current) => new Set(current).add(letter.id));
-      const settle = (next: LetterFeedback, merged = 0) => {
+      const settle = (next: LetterFeedback, { merged = 0, gone = false } = {}) => {
         // Gone from the dead-letter stream: the live list drops it with the next snapshot, the loaded pages here,
         // with the entry's letters of other groups the requeue discarded (left listed, their Requeue said "no
-        // dead letter").
-        if (next.error === null) forget(letter, { originalOf: merged > 0 });
+        // dead letter"). A letter another page or client took first is gone all the same: its row goes too.
+        if (next.error === null || gone) forget(letter, { originalOf: merged > 0 });
         setBusy((current) => {
           const rest = new Set(current);
           rest.delete(letter.id);
@@ -62,11 +63,14 @@ export function useLetterActions({ forget, olderNow, awaitRow, settleRow }: Lett
               error: null,
               done: <LetterOutcome letter={letter} answer={answer} everyGroupDeadLettered={everyGroup} />,
             },
-            'merged' in answer ? answer.merged : 0,
+            { merged: 'merged' in answer ? answer.merged : 0 },
           ),
         (error: unknown) =>
           settle(
             failedFeedback(`${action === 'requeue' ? 'Requeue' : 'Discard'} ${letter.originalId}`, error),
+            {
+              gone: error instanceof CommandError && error.code === 'not_found',
+            },
           ),
       );
     },

@@ -1,0 +1,52 @@
+import { runRedisScript } from '../fixtures/redis-script.js';
+import { expect, test } from '../fixtures/test.js';
+
+// Sixty letters, ten more than a snapshot lists: the oldest ten are only on the page "Show older" loads.
+const SIXTY_LETTERS = `
+for n = 1, 60 do
+  redis.call('XADD', KEYS[1], '*', 'dlq_original_id', n .. '-1', 'dlq_group', 'notifications',
+    'dlq_consumer', 'worker-a', 'dlq_delivery_count', '5', 'dlq_reason', 'max_deliveries',
+    'dlq_ts_ms', '0', 'type', 'order.placed', 'ts_ms', '0', 'order_id', 'o-' .. n)
+end`;
+
+test('Requeue of an older letter another client discarded first says so, and its row goes', async ({
+  page,
+  redis,
+  streamscope,
+  dashboard,
+}) => {
+  // This page's socket passes the server's messages on until told to hold its snapshots: its view is then stale,
+  // as a page's is in the moment between another client's discard and its own next snapshot.
+  let holdSnapshots = false;
+  await page.routeWebSocket(/\/ws$/, (ws) => {
+    const server = ws.connectToServer();
+    server.onMessage((message) => {
+      if (holdSnapshots && typeof message === 'string' && message.startsWith('{"type":"snapshot"')) return;
+      ws.send(message);
+    });
+  });
+  await page.reload();
+  await expect(dashboard.connection).toHaveText('connected');
+  runRedisScript(redis, SIXTY_LETTERS, [`${streamscope.streamKey}:dlq`]);
+  const deadLetters = dashboard.deadLetters;
+  await expect(dashboard.stat(deadLetters, 'Length')).toHaveText('60');
+  await deadLetters.getByRole('button', { name: 'Show 100 older' }).click();
+  const oldest = deadLetters
+    .getByRole('row')
+    .filter({ has: page.getByRole('button', { name: 'Requeue 1-1' }) });
+  await expect(oldest).toBeVisible();
+
+  holdSnapshots = true;
+  const listed = await page.request.post(`${streamscope.url}/api/dlq/list`, { data: { count: 100 } });
+  const letter = ((await listed.json()) as { entries: { id: string; originalId: string }[] }).entries.find(
+    (entry) => entry.originalId === '1-1',
+  );
+  const elsewhere = await page.request.post(`${streamscope.url}/api/dlq/discard`, {
+    data: { id: letter?.id },
+  });
+  expect(elsewhere.ok()).toBe(true);
+
+  await oldest.getByRole('button', { name: 'Requeue 1-1' }).click();
+  await expect(deadLetters.getByText(/^Requeue 1-1: no dead letter/)).toBeVisible();
+  await expect(oldest).toHaveCount(0);
+});
