@@ -236,3 +236,26 @@ test('an XAUTOCLAIM refused as its target is paused says so until that target is
   await pending.getByRole('button', { name: 'XAUTOCLAIM to selected' }).click();
   await expect(pending.getByText(/^Into notifications\/worker-b: claimed 3/)).toBeVisible();
 });
+
+test('a picked XAUTOCLAIM target removed elsewhere says so, and which consumer the select moved to', async ({
+  dashboard,
+  streamscope,
+}) => {
+  await expect(dashboard.connection).toHaveText('connected');
+  const { pending, page } = dashboard;
+  const target = pending.getByLabel('Target consumer');
+  await target.selectOption('notifications/worker-b');
+  const elsewhere = await page.request.post(`${streamscope.url}/api/consumer/remove`, {
+    data: { group: 'notifications', name: 'worker-b' },
+  });
+  expect(elsewhere.ok()).toBe(true);
+  await expect(
+    pending.getByText(
+      'notifications/worker-b, the target picked, is no longer here: XAUTOCLAIM now goes to notifications/worker-a.',
+    ),
+  ).toBeVisible();
+  await expect(target).toHaveValue('notifications/worker-a');
+  // Picking again is the user's word on it: the note goes.
+  await target.selectOption('analytics/worker-c');
+  await expect(pending.getByText(/the target picked, is no longer here/)).toHaveCount(0);
+});

@@ -32,6 +32,7 @@ import {
 } from './pending-order';
 import { ShortRetentionNote } from './ShortRetentionNote';
 import {
+  consumerOfValue,
   effectiveTarget,
   optionsFromKeys,
   pickStillOffered,
@@ -95,11 +96,25 @@ export function PendingPanel() {
     useShallow((state) => targetOptionKeys(state.snapshot?.groups ?? NO_GROUPS)),
   );
   const options = useMemo(() => optionsFromKeys(optionKeys), [optionKeys]);
-  // Forget a pick whose consumer was removed (React's reset-state-during-render: no extra paint in between).
-  if (pickStillOffered(options, chosen) !== chosen) setChosen(null);
+  // Forget a pick whose consumer was removed (React's reset-state-during-render: no extra paint in between), and
+  // say so: the select moved to another consumer by itself, and the next claim went there unnoticed.
+  const [lostPick, setLostPick] = useState<string | null>(null);
+  if (pickStillOffered(options, chosen) !== chosen) {
+    setLostPick(chosen);
+    setChosen(null);
+  }
+  const pick = (value: string | null) => {
+    setChosen(value);
+    setLostPick(null);
+  };
   // A reset re-seeds consumers of the same names: a pick made before it named one that is gone, and kept, it
   // stood in for the default (a healthy peer of where entries are stuck) on a page otherwise back to its start.
-  useOnStreamReset(useCallback(() => setChosen(null), []));
+  useOnStreamReset(
+    useCallback(() => {
+      setChosen(null);
+      setLostPick(null);
+    }, []),
+  );
   const chosenFilter = usePendingFilter((state) => state.filter);
   // Its group deleted or its consumer removed, the filter goes: it listed nothing under a select without it.
   const filter = filterStillOffered(groups, chosenFilter);
@@ -126,7 +141,13 @@ export function PendingPanel() {
   const target = effectiveTarget(
     options,
     chosen,
-    longestIdle === undefined ? null : { group: longestIdle.group, consumer: longestIdle.consumer },
+    // Nothing stuck, a pick just lost to a removal gives the default its group: the select moved to another
+    // group's consumer, far from the one the user had chosen.
+    longestIdle !== undefined
+      ? { group: longestIdle.group, consumer: longestIdle.consumer }
+      : lostPick === null
+        ? null
+        : consumerOfValue(lostPick),
   );
 
   // A refusal names the target as it stood ("worker-b is paused … resume it first"): once it is resumed, or
@@ -146,7 +167,7 @@ export function PendingPanel() {
     if (target === null) return;
     // Claimed into, the default becomes the pick: left to follow where entries are stuck, it moved to another
     // consumer the moment this claim emptied the list, under a result naming the one it had claimed into.
-    setChosen(target.value);
+    pick(target.value);
     void autoclaim.run({ type: 'autoclaim', group: target.group, consumer: target.consumer });
   };
 
@@ -183,7 +204,7 @@ export function PendingPanel() {
               // Cut at the select's edge without an ellipsis: the whole group/consumer, for a long one.
               title={target?.value}
               disabled={options.length === 0}
-              onChange={(event) => setChosen(event.target.value)}
+              onChange={(event) => pick(event.target.value)}
             >
               {options.length === 0 ? <option value="">no consumer here to claim into</option> : null}
               {options.map((option) => (
@@ -196,6 +217,15 @@ export function PendingPanel() {
           <button type="button" className="primary" disabled={target === null} onClick={onClaim}>
             XAUTOCLAIM to selected
           </button>
+        </div>
+        {/* A live region present before its words come, or screen readers miss them. */}
+        <div aria-live="polite">
+          {lostPick === null || target === null ? null : (
+            <p className="muted pending-claim-scope">
+              <span className="mono">{lostPick}</span>, the target picked, is no longer here: XAUTOCLAIM now
+              goes to <span className="mono">{target.value}</span>.
+            </p>
+          )}
         </div>
         {filter?.consumer == null || target?.group !== filter.group ? null : (
           // Narrowed to one consumer, the table suggested the claim would take that consumer's entries only.

@@ -2,6 +2,7 @@ import type { GroupView, WorkerView } from '@streamscope/protocol';
 import { describe, expect, it } from 'vitest';
 import { consumerView, groupView, workerView } from '../../testing/views';
 import {
+  consumerOfValue,
   effectiveTarget,
   optionsFromKeys,
   pickStillOffered,
@@ -184,5 +185,15 @@ describe('autoclaim targets', () => {
     expect(rowClaimTarget(options, null, { group: 'audit', consumer: 'worker-h' })).toEqual({
       none: 'No other consumer of audit runs on this server to claim it for',
     });
+  });
+});
+
+describe('consumerOfValue', () => {
+  it('reads the group and consumer back from an option value', () => {
+    expect(consumerOfValue('notifications/worker-b')).toEqual({
+      group: 'notifications',
+      consumer: 'worker-b',
+    });
+    expect(consumerOfValue('a.b:c/worker-1')).toEqual({ group: 'a.b:c', consumer: 'worker-1' });
   });
 });

@@ -74,6 +74,16 @@ export function pickStillOffered(options: readonly TargetOption[], chosen: strin
   return chosen !== null && options.some((option) => option.value === chosen) ? chosen : null;
 }
 
+/**
+ * The group and consumer an option's value names. Options are consumers this server runs, in groups it made, whose
+ * names the protocol keeps free of '/': the first one ends the group.
+ * @example consumerOfValue('notifications/worker-b') // { group: 'notifications', consumer: 'worker-b' }
+ */
+export function consumerOfValue(value: string): StuckAt {
+  const slash = value.indexOf('/');
+  return { group: value.slice(0, slash), consumer: value.slice(slash + 1) };
+}
+
 /** Where stuck entries sit: the group and consumer of the longest-idle pending entry. */
 export interface StuckAt {
   group: string;
