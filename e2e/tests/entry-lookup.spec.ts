@@ -52,6 +52,16 @@ test('an entry found by its ID shows where it stands in every group, and follows
   await expect(timeline.getByText(/^claimed by worker-b \(attempt 2\)/)).toBeVisible();
   await expect(timeline.getByText(/^Done here: acked by worker-(b|c)\.$/)).toHaveCount(2);
   await expect(timeline.getByText(/^Pending now at/)).toHaveCount(0);
+
+  // A group deleted while the panel is open: its steps stay, and its lane says the group went.
+  const deleted = await page.request.post(`${streamscope.url}/api/group/delete`, {
+    data: { group: 'analytics', discardPending: true },
+  });
+  expect(deleted.ok()).toBe(true);
+  await expect(
+    timeline.getByText("This group is gone: deleted since, and the entry's place in it with it."),
+  ).toBeVisible();
+  await expect(timeline.getByText('Done here: acked by worker-c.')).toHaveCount(0);
 });
 
 test('an entry pending past the rows the Pending table lists still says who holds it, and how long it idles', async ({

@@ -58,7 +58,11 @@ export function TimelinePanel() {
     [timeline?.events, groupsNow, letters],
   );
 
-  usePlacesFollowing(timeline, pendingRows);
+  // The stream's groups as the snapshots list them: one deleted while the panel is open is looked for again.
+  const groupNames = useDashboard(
+    (state) => state.snapshot?.groups.map((group) => group.name).join(' ') ?? '',
+  );
+  usePlacesFollowing(timeline, pendingRows, groupNames);
 
   useEffect(() => {
     if (openId !== null) closeRef.current?.focus();
@@ -205,6 +209,12 @@ export function TimelinePanel() {
                   entry={presence}
                   claimMinIdleMs={claimMinIdleMs}
                   ackedBy={ackedLast(lane.events)}
+                  // Redis looked in every group and this one was not there: deleted since these steps.
+                  groupGone={
+                    standing !== null &&
+                    standing.groupsOmitted === 0 &&
+                    !standing.places.some((place) => place.group === lane.group)
+                  }
                 />
               )}
             </section>

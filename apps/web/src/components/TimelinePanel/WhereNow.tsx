@@ -27,6 +27,8 @@ interface WhereNowProps {
    */
   ackedBy?: { readonly consumer: string | null; readonly duplicate: boolean } | null;
   claimMinIdleMs: number;
+  /** Redis, asked where the entry stands in every group, had no group of this name. */
+  groupGone?: boolean;
 }
 
 /**
@@ -78,6 +80,7 @@ function StandsNow({
   entry,
   ackedBy = null,
   claimMinIdleMs,
+  groupGone = false,
   onClaim,
   claiming,
 }: Omit<WhereNowProps, 'id'> & ClaimAction) {
@@ -95,6 +98,11 @@ function StandsNow({
           </p>
         ))}
       </>
+    );
+  // Its steps stayed in this server's record; the group, and where the entry stood in it, went.
+  if (now === undefined && groupGone)
+    return (
+      <p className="timeline-now">This group is gone: deleted since, and the entry's place in it with it.</p>
     );
   if (now === undefined) return null;
   const claim = { group, claimMinIdleMs, onClaim, claiming };
