@@ -31,6 +31,37 @@ test('Remove of a consumer another page removed already says so in its group, wh
   );
 });
 
+test('Pause of a consumer another page removed already says so in its group, where focus goes', async ({
+  page,
+  streamscope,
+}) => {
+  // As above: the page's snapshots held, its view stale.
+  let holdSnapshots = false;
+  await page.routeWebSocket(/\/ws$/, (ws) => {
+    const server = ws.connectToServer();
+    server.onMessage((message) => {
+      if (holdSnapshots && typeof message === 'string' && message.startsWith('{"type":"snapshot"')) return;
+      ws.send(message);
+    });
+  });
+  const dashboard = new Dashboard(page);
+  await page.goto(streamscope.url);
+  await expect(dashboard.connection).toHaveText('connected');
+  const workerA = dashboard.consumer('notifications', 'worker-a');
+  await expect(workerA).toBeVisible();
+  holdSnapshots = true;
+  const elsewhere = await page.request.post(`${streamscope.url}/api/consumer/remove`, {
+    data: { group: 'notifications', name: 'worker-a' },
+  });
+  expect(elsewhere.ok()).toBe(true);
+  await workerA.getByRole('button', { name: 'Pause worker-a' }).click();
+  await expect(page.locator(':focus')).toContainText(
+    /^Pause found worker-a gone already, removed elsewhere: no running consumer notifications\/worker-a/,
+  );
+  // Said once, in the group: not again under the card.
+  await expect(workerA.getByRole('alert')).toHaveCount(0);
+});
+
 test("Remove of a group's last consumer says why before it is pressed, sends nothing, and works once it has a peer", async ({
   page,
   streamscope,

@@ -29,7 +29,9 @@ function RemovalNote({ removal }: { removal: RemovalOutcome }) {
   if ('goneAlready' in removal) {
     return (
       <>
-        <strong>{removal.name}</strong> was gone already, removed elsewhere: {removal.goneAlready}
+        {removal.lever === undefined ? null : `${removal.lever} found `}
+        <strong>{removal.name}</strong> {removal.lever === undefined ? 'was gone' : 'gone'} already, removed
+        elsewhere: {removal.goneAlready}
       </>
     );
   }

@@ -71,10 +71,16 @@ export function useConsumerActions({
     action.clear,
   );
 
-  // Crash, pause and resume answer for themselves: an error of theirs stays until the next lever.
-  const lever = (command: Parameters<typeof action.run>[0]) => {
+  // Crash, pause and resume answer for themselves: an error of theirs stays until the next lever. One that finds
+  // the consumer gone (removed by another page since the snapshot) says so in its group, as Remove does: the card
+  // and its error left at the next snapshot, and focus with them.
+  const lever = (label: string, command: Parameters<typeof action.run>[0]) => {
     lastLever.current = 'other';
-    return action.run(command);
+    return action.run(command, {
+      onError: (error) => {
+        if (error.code === 'not_found') onRemoved({ name, goneAlready: error.message, lever: label });
+      },
+    });
   };
 
   const remove = () => {
@@ -101,7 +107,9 @@ export function useConsumerActions({
         aria-label={`Crash next ${CRASH_COUNT} on ${name}`}
         disabled={!hasWorker || closing}
         title={closing ? CLOSING_WHY : hasWorker ? undefined : noWorkerWhy(connected, 'crash')}
-        onClick={() => void lever({ type: 'consumer.crash', group, name, count: CRASH_COUNT })}
+        onClick={() =>
+          void lever(`Crash next ${CRASH_COUNT}`, { type: 'consumer.crash', group, name, count: CRASH_COUNT })
+        }
       >
         Crash next {CRASH_COUNT}
       </button>
@@ -112,7 +120,7 @@ export function useConsumerActions({
           aria-label={`Resume ${name}`}
           disabled={closing}
           title={closing ? CLOSING_WHY : undefined}
-          onClick={() => void lever({ type: 'consumer.resume', group, name })}
+          onClick={() => void lever('Resume', { type: 'consumer.resume', group, name })}
         >
           Resume
         </button>
@@ -123,7 +131,7 @@ export function useConsumerActions({
           aria-label={`Pause ${name}`}
           disabled={!hasWorker || closing}
           title={closing ? CLOSING_WHY : hasWorker ? undefined : noWorkerWhy(connected, 'pause')}
-          onClick={() => void lever({ type: 'consumer.pause', group, name })}
+          onClick={() => void lever('Pause', { type: 'consumer.pause', group, name })}
         >
           Pause
         </button>
@@ -157,7 +165,8 @@ export function useConsumerActions({
     </>
   );
   const feedback = (
-    <ActionFeedback error={action.error} at={action.answeredAt}>
+    // A consumer found gone is told in its group's note (see `onRemoved`), not twice.
+    <ActionFeedback error={action.errorCode === 'not_found' ? null : action.error} at={action.answeredAt}>
       {/* While the crash is still queued: once the drops happened, the message would no longer be true. */}
       {crashResult === null || crashQueued === 0 ? null : (
         <>
