@@ -62,6 +62,24 @@ test('Pause of a consumer another page removed already says so in its group, whe
   await expect(workerA.getByRole('alert')).toHaveCount(0);
 });
 
+test('a consumer removed elsewhere while focus is on its card says so in its group, where focus goes', async ({
+  dashboard,
+  page,
+  streamscope,
+}) => {
+  await expect(dashboard.connection).toHaveText('connected');
+  const workerA = dashboard.consumer('notifications', 'worker-a');
+  await workerA.getByRole('button', { name: 'Pause worker-a' }).focus();
+  const elsewhere = await page.request.post(`${streamscope.url}/api/consumer/remove`, {
+    data: { group: 'notifications', name: 'worker-a' },
+  });
+  expect(elsewhere.ok()).toBe(true);
+  await expect(workerA).toHaveCount(0);
+  await expect(page.locator(':focus')).toContainText(
+    /^worker-a was removed elsewhere \(another page, or a script\) while focus was on it/,
+  );
+});
+
 test("Remove of a group's last consumer says why before it is pressed, sends nothing, and works once it has a peer", async ({
   page,
   streamscope,

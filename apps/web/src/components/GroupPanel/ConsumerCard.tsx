@@ -60,6 +60,7 @@ export const ConsumerCard = memo(function ConsumerCard({
   return (
     <ConsumerCardBody
       cardRef={setCard}
+      cardElement={card}
       group={group}
       foreignGroup={foreignGroup}
       consumer={last.current}
@@ -71,11 +72,14 @@ export const ConsumerCard = memo(function ConsumerCard({
 
 interface ConsumerCardBodyProps extends Omit<ConsumerCardProps, 'name'> {
   cardRef: (element: HTMLElement | null) => void;
+  /** The card as `cardRef` set it. */
+  cardElement: HTMLElement | null;
   consumer: ConsumerView;
 }
 
 function ConsumerCardBody({
   cardRef,
+  cardElement,
   group,
   foreignGroup,
   consumer,
@@ -98,6 +102,7 @@ function ConsumerCardBody({
     crashQueued: worker?.crashQueued ?? 0,
     foreignGroup: foreignGroup === true,
     onRemoved,
+    element: cardElement,
   });
 
   return (

@@ -109,6 +109,7 @@ const ConsumerRow = memo(function ConsumerRow({
     crashQueued: figures?.crashQueued ?? 0,
     foreignGroup,
     onRemoved,
+    element: row,
   });
   if (figures === undefined) return null;
   const worker = figures.state === null ? null : { ...figures, state: figures.state };

@@ -26,6 +26,14 @@ import { TextField } from '../TextField/TextField';
 import { CatchUpStat } from './CatchUpStat';
 
 function RemovalNote({ removal }: { removal: RemovalOutcome }) {
+  if ('removedWhileFocused' in removal) {
+    return (
+      <>
+        <strong>{removal.name}</strong> was removed elsewhere (another page, or a script) while focus was on
+        it
+      </>
+    );
+  }
   if ('goneAlready' in removal) {
     return (
       <>

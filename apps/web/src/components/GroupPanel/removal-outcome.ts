@@ -12,4 +12,6 @@ export type RemovalOutcome =
       readonly goneAlready: string;
       /** The lever that found it gone, when not Remove: "Pause", "Resume", "Crash next 3". */
       readonly lever?: string;
-    };
+    }
+  /** Removed by another page or a script while focus was on its card, which left with focus. */
+  | { readonly name: string; readonly removedWhileFocused: true };

@@ -1,8 +1,9 @@
-import { useRef } from 'react';
+import { useLayoutEffect, useRef } from 'react';
 import { useAnswerGoesWhenChanged } from '../../hooks/use-answer-goes-when-changed';
 import { useCommand } from '../../hooks/use-command';
 import { figuresStale, useDashboard } from '../../store/store';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
+import { findConsumer } from './consumer-lookup';
 import { consumerCount } from './not-shown';
 import type { RemovalOutcome } from './removal-outcome';
 import { removalRefusal } from './removal-refusal';
@@ -28,6 +29,8 @@ interface ConsumerActionsOptions {
   /** Its group is another application's: a consumer of it no worker here runs is that application's to remove. */
   foreignGroup?: boolean;
   onRemoved: (outcome: RemovalOutcome) => void;
+  /** The card or table row the levers are on: leaving the page with focus in it, it says why in its group. */
+  element: HTMLElement | null;
 }
 
 /**
@@ -45,6 +48,7 @@ export function useConsumerActions({
   crashQueued,
   foreignGroup = false,
   onRemoved,
+  element,
 }: ConsumerActionsOptions) {
   // One request at a time per consumer: the error shown is the one its last button got.
   const action = useCommand<'consumer.crash' | 'consumer.pause' | 'consumer.resume' | 'consumer.remove'>();
@@ -83,8 +87,26 @@ export function useConsumerActions({
     });
   };
 
+  // Removed by another page or a script while focus was on its card, the card left and focus fell to the page's
+  // body, unexplained. A layout effect's cleanup runs before React takes the element out, while it still holds
+  // focus; the group's note then takes focus and says what happened. Not when it is still listed (cards switched
+  // to a table, say).
+  const removing = useRef(false);
+  const removedElsewhere = useRef(onRemoved);
+  removedElsewhere.current = onRemoved;
+  useLayoutEffect(() => {
+    if (element === null) return;
+    return () => {
+      const removed = findConsumer(useDashboard.getState().snapshot, group, name) === undefined;
+      // Its own Remove's answer says more, and may come just after the snapshot without it.
+      if (removed && !removing.current && element.contains(document.activeElement))
+        removedElsewhere.current({ name, removedWhileFocused: true });
+    };
+  }, [element, group, name]);
+
   const remove = () => {
     lastLever.current = 'remove';
+    removing.current = true;
     void action
       .run(
         { type: 'consumer.remove', group, name },
@@ -95,6 +117,7 @@ export function useConsumerActions({
         },
       )
       .then((result) => {
+        removing.current = false;
         if (result !== null && 'handedOverTo' in result) onRemoved(result);
       });
   };
