@@ -18,6 +18,7 @@ import {
   parseJson,
   queryArguments,
   queryWithNumbers,
+  takenOnly,
 } from './api-routes.js';
 import type { ClientLimit } from './client-limit.js';
 import { parseCommand } from './parse-command.js';
@@ -168,27 +169,6 @@ function asTheReferenceReads(fields: Record<string, string>): Record<string, str
 }
 
 const REPLAY_FIELDS = ['start', 'end', 'count'];
-
-/**
- * The fields a route takes, and no other: one misspelt or of the JSON API's naming (`evenType`, `eventType` on
- * /produce) was dropped while the route ran on its default, random types produced where order.paid was meant. The
- * JSON API refuses them likewise.
- */
-function takenOnly<Fields extends Record<string, unknown>>(
-  c: Context,
-  fields: Fields,
-  takes: readonly string[],
-): Fields {
-  const unknown = Object.keys(fields).filter((name) => !takes.includes(name));
-  if (unknown.length > 0) {
-    const named = unknown.map((name) => JSON.stringify(name)).join(', ');
-    throw new CommandError(
-      'bad_request',
-      `${c.req.path} takes no field${unknown.length === 1 ? '' : 's'} ${named}: ${takes.length === 0 ? 'it takes none' : `it takes ${takes.join(', ')}`}`,
-    );
-  }
-  return fields;
-}
 
 /** Form fields (urlencoded or multipart) over query parameters, those the route `takes` only, numeric ones as numbers. */
 async function formOf(
