@@ -373,3 +373,25 @@ it('a group this server is creating never makes its own stream look like another
     await test.stop();
   }
 });
+
+it('a removal answered as the server closes reaches its client: the HTTP socket is not cut under it', async () => {
+  const test = await startTestServer([], { redis: redisSuite.server });
+  const { pipeline } = test.server;
+  // The removal stays in its consumer deletion, after the handover, until the close has begun.
+  const deleting = hold(pipeline.stream, 'deleteConsumer');
+  const answer = fetch(`${test.server.url}/api/consumer/remove`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ group: 'notifications', name: 'worker-a' }),
+  });
+  try {
+    await waitFor('the removal to reach its deletion', () => deleting.calls() > 0);
+    const closing = test.server.close();
+    setTimeout(deleting.release, 50);
+    const response = await answer;
+    expect(await response.json()).toMatchObject({ group: 'notifications', name: 'worker-a' });
+    await closing;
+  } finally {
+    deleting.release();
+  }
+});

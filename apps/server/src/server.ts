@@ -46,6 +46,9 @@ export interface StartOptions {
  */
 const SOCKET_CLOSE_GRACE_MS = 500;
 
+/** How long a shutdown lets HTTP answers under way finish before it cuts every connection still open. */
+const HTTP_ANSWER_GRACE_MS = 1_000;
+
 /** How long a shutdown with Redis gone waits for workers still waiting on it; what they hold stays pending. */
 const WORKER_GRACE_MS = 1_000;
 
@@ -252,8 +255,16 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       hub.closeAll(1001, 'server shutting down');
       await closeSockets(wss, SOCKET_CLOSE_GRACE_MS);
       await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        if ('closeAllConnections' in server) server.closeAllConnections();
+        // An answer still on its way (a removal that finished as the workers stopped) is let through: cutting
+        // every socket at once left its client with "other side closed" for a removal that had happened.
+        const cutAll = setTimeout(() => {
+          if ('closeAllConnections' in server) server.closeAllConnections();
+        }, HTTP_ANSWER_GRACE_MS);
+        server.close(() => {
+          clearTimeout(cutAll);
+          resolve();
+        });
+        if ('closeIdleConnections' in server) server.closeIdleConnections();
       });
       await releaseRedis();
       return { redisAway };
