@@ -34,11 +34,14 @@ export class DeadLetterRequeues {
   readonly #recorder: LifecycleRecorder;
   readonly #roomWaitMs: number | undefined;
   /**
-   * Requeue-alls, one at a time. Each holds an append slot for its whole run, often seconds: a few at once
-   * (pages, scripts) would hold every slot and stall produce and the continuous producer until they finished,
-   * while the later ones find the letters the first already took.
+   * Requeues, one at a time, single ones and requeue-alls alike. A requeue puts its entry back and only then
+   * finds and discards the entry's other letters (a step of its own): two letters of one entry requeued at once
+   * (a poison pill's, one per group) each put it back, and every group received it twice. And a requeue-all holds
+   * an append slot for its whole run, often seconds: a few at once (pages, scripts) would hold every slot and
+   * stall produce and the continuous producer until they finished, while the later ones find the letters the
+   * first already took.
    */
-  readonly #requeueAll = new Mutex();
+  readonly #requeues = new Mutex();
   /**
    * Aborted by `close`: a requeue-all waiting for the groups to make room would otherwise hold its append slot,
    * and its client, for the rest of its wait while the workers it waits for are stopping.
@@ -64,7 +67,9 @@ export class DeadLetterRequeues {
    * produced like any other (counted, and its timeline says where it came from).
    */
   async requeue(letterId: string): Promise<SingleRequeueResult | null> {
-    const requeued = await this.#appendGate.inSlot(() => this.#deadLetters.requeue(letterId));
+    const requeued = await this.#requeues.runExclusive(() =>
+      this.#appendGate.inSlot(() => this.#deadLetters.requeue(letterId)),
+    );
     if (requeued === null) return null;
     this.#recordRequeued(requeued);
     return requeued;
@@ -73,11 +78,11 @@ export class DeadLetterRequeues {
   /**
    * Puts every dead letter up to and including `through` back on the stream, each recorded as `requeue`
    * records one. It holds one append slot throughout, so a reset waits for it rather than deleting the
-   * stream between two of its letters, and only one runs at a time (see `#requeueAll`). Cut off by Redis
+   * stream between two of its letters, and only one requeue runs at a time (see `#requeues`). Cut off by Redis
    * going away, it says how many went back before.
    */
   requeueThrough(through: string): Promise<RequeueThroughResult> {
-    return this.#requeueAll.runExclusive(() => this.#requeueThroughAlone(through));
+    return this.#requeues.runExclusive(() => this.#requeueThroughAlone(through));
   }
 
   /** Stops a requeue-all under way, as the server is shutting down; the letters it did not reach stay. */

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { postJson, serverForSuite } from './testing/test-server.js';
+
+const test = serverForSuite(['--seed', 'none']);
+
+/** Two letters of one entry, as two groups that each dead-lettered a poison pill write them. */
+async function twoLettersOf(originalId: string): Promise<[string, string]> {
+  const { deadLetters } = test.server.pipeline;
+  const { redis } = test.server.pipeline.stream;
+  const letter = (group: string) =>
+    redis.xadd(
+      deadLetters.key,
+      '*',
+      'dlq_original_id',
+      originalId,
+      'dlq_group',
+      group,
+      'dlq_consumer',
+      'c',
+      'dlq_delivery_count',
+      '5',
+      'dlq_reason',
+      'max_deliveries',
+      'dlq_ts_ms',
+      '0',
+      'type',
+      'poison.pill',
+      'ts_ms',
+      '0',
+      'order_id',
+      'o-1',
+    ) as Promise<string>;
+  return [await letter('notifications'), await letter('analytics')];
+}
+
+describe('dead letters requeued at once', () => {
+  it('two letters of one entry requeued at the same moment put it back once: one merges the other', async () => {
+    const { stream } = test.server.pipeline;
+    const { redis } = stream;
+    for (const round of [1, 2, 3]) {
+      const originalId = `${round}-1`;
+      const [first, second] = await twoLettersOf(originalId);
+      const answers = await Promise.all(
+        [first, second].map((id) => postJson(test, '/api/dlq/requeue', { id })),
+      );
+      const copies = (await redis.xrange(stream.streamKey, '-', '+')).filter(([, fields]) =>
+        fields.some(
+          (value, at) => at % 2 === 1 && fields[at - 1] === 'requeued_from' && value === originalId,
+        ),
+      );
+      expect(copies).toHaveLength(1);
+      expect(answers.map((answer) => answer.status).sort()).toEqual([200, 404]);
+      const requeued = await answers.find((answer) => answer.status === 200)?.json();
+      expect(requeued.merged).toBe(1);
+    }
+  });
+
+  it('a requeue-all beside single requeues of the same entries’ other letters puts each back once', async () => {
+    const { stream } = test.server.pipeline;
+    const { redis } = stream;
+    const originals = ['11-1', '12-1', '13-1'];
+    const letters = await Promise.all(originals.map((originalId) => twoLettersOf(originalId)));
+    const newest = letters.at(-1)?.[1];
+    await Promise.all([
+      postJson(test, '/api/dlq/requeue-all', { through: newest }),
+      ...letters.map(([, second]) => postJson(test, '/api/dlq/requeue', { id: second })),
+    ]);
+    const entries = await redis.xrange(stream.streamKey, '-', '+');
+    for (const originalId of originals) {
+      const copies = entries.filter(([, fields]) =>
+        fields.some(
+          (value, at) => at % 2 === 1 && fields[at - 1] === 'requeued_from' && value === originalId,
+        ),
+      );
+      expect(copies).toHaveLength(1);
+    }
+    expect(await redis.xlen(test.server.pipeline.deadLetters.key)).toBe(0);
+  });
+});
