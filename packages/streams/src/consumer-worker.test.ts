@@ -127,6 +127,29 @@ describe('ConsumerWorker', () => {
     expect((await stream.pendingSummary('g')).count).toBe(0);
   });
 
+  it('a batch whose group is deleted under its handler is told handled but not acked: XACK removed none of it', async () => {
+    const stream = await newStream();
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { worker, of } = await startWorker(stream, 'w', { handler: () => gate });
+    // Its next read meets NOGROUP, which it reports as errors do.
+    worker.on('error', () => {});
+    await stream.produceBatch(events(3));
+    // One read of three, the first of them in its handler.
+    await waitFor('the batch in hand', () => of('delivered').length === 1);
+    await stream.deleteGroup('g');
+    const ackedBefore = stream.stats().acked;
+    release();
+    await waitFor('the batch settled', () => of('deleted').length === 3);
+    expect(of('acked')).toEqual([]);
+    expect(of('deleted')[0]?.reason).toMatch(/no longer pending when acked/);
+    expect(stream.stats().acked).toBe(ackedBefore);
+    // The work was done: counted as processed, not as acked.
+    expect(worker.status().processed).toBe(3);
+  });
+
   it('its own reaper never runs an entry the worker is already handling, even with a claim threshold of 0', async () => {
     const stream = await newStream(0);
     const runs = new Map<string, number>();

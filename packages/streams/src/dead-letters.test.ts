@@ -94,8 +94,13 @@ async function trimmedInBusyHands(claimMinIdleMs: number, { fails = false } = {}
     if (fails) throw new Error('the downstream store refused it');
   };
   const busy = startWorker(stream, 'g', 'busy', { blockMs: 50, deadLetters, handler });
+  // Finished by the busy worker: its XACK then finds them gone from the PEL (the claim dropped them), so it
+  // tells them handled but no longer pending, not acked.
   const acked: string[] = [];
   busy.on('acked', (event) => acked.push(event.id));
+  busy.on('deleted', (event) => {
+    if (event.reason?.startsWith('handled, but no longer pending')) acked.push(event.id);
+  });
   await busy.start();
   const ids = await stream.produceBatch(Array.from({ length: 3 }, () => ({ type: 'order.paid' })));
   await waitFor('three in hand', async () => (await stream.pendingSummary('g')).count === 3);

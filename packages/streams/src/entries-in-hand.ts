@@ -21,6 +21,10 @@ export interface Taken<T> {
 /** How many handled entries a worker keeps for another XACK after theirs failed. */
 const UNCONFIRMED_ACKS_MAX = 10_000;
 
+/** Why a handled entry is told `deleted`, not acked: XACK found it pending in the group no more. */
+const NOT_PENDING_AT_ACK =
+  'handled, but no longer pending when acked: its group deleted, dropped from the pending list as trimmed, or claimed and acked by another consumer';
+
 /**
  * The entries one worker has taken on: read or claimed (`take`), then handled and acked a batch at a time
  * (`ack`), or let go unacked (`release`). What a worker shows its peers of them comes from here.
@@ -139,13 +143,14 @@ export class EntriesInHand {
    * One XACK for a whole batch, and for any earlier batch whose XACK failed, sent by `xack`. Returns how many
    * of `handled` were acked; on failure they all wait for the next XACK (see `#unconfirmedAcks`).
    */
-  async ack(xack: (ids: string[]) => Promise<unknown>, handled: readonly Handled[]): Promise<number> {
+  async ack(xack: (ids: string[]) => Promise<number>, handled: readonly Handled[]): Promise<number> {
     const batch =
       this.#unconfirmedAcks.length > 0 ? [...this.#unconfirmedAcks.splice(0), ...handled] : handled;
     if (batch.length === 0) return 0;
     const ids = batch.map(({ entry }) => entry.id);
+    let removed: number;
     try {
-      await xack(ids);
+      removed = await xack(ids);
       this.#reporter.recovered('ack');
       for (const watch of this.#ackWatches) for (const id of ids) watch.add(id);
     } catch (error) {
@@ -155,6 +160,26 @@ export class EntriesInHand {
     }
     for (const id of ids) this.#letGo(id);
     const ts = Date.now();
+    // XACK removed none: the group was deleted (or set up again) under the batch, its entries were trimmed and an
+    // XAUTOCLAIM dropped them from the PEL, or another consumer claimed and acked them first. Said as acked, they
+    // were counted in the acked totals for a group that no longer held them, or twice over. (Some but not all
+    // removed, XACK's count does not say which: told as acked.)
+    if (removed === 0) {
+      // Handled all the same: the work is counted, its ack is not.
+      for (const { entry, deliveryCount, duplicate } of batch) {
+        if (duplicate) this.#duplicates += 1;
+        else this.#processed += 1;
+        this.#reporter.settle(
+          'deleted',
+          entry.id,
+          deliveryCount,
+          entry.fields.type,
+          NOT_PENDING_AT_ACK,
+          entry.fields,
+        );
+      }
+      return 0;
+    }
     // Only the newest of a batch would stay in the ring; the rest are not even built.
     const recordFrom = batch.length - this.#reporter.recentCapacity;
     batch.forEach(({ entry, deliveryCount, duplicate }, index) => {
