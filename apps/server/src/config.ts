@@ -3,6 +3,7 @@ import { nameSchema } from '@streamscope/protocol';
 import { likelyMeant, redisUrlProblem } from '@streamscope/streams';
 import { z } from 'zod';
 import { DEMO_SEEDS, type GroupSeed } from './pipeline/consumer-ref.js';
+import { ownKeyClash } from './pipeline/own-keys.js';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -113,7 +114,14 @@ const configSchema = z
     allowOrigins: z
       .array(
         z
-          .url({ error: 'allow-origin must be origins like http://localhost:5173' })
+          .string()
+          // A page's origin is http or https: `*` or a bare host (`foo.example`) threw a TypeError from the
+          // path check below, and `file:///` became the origin "null", which every sandboxed iframe sends.
+          .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
+            error: (issue) =>
+              `allow-origin: ${JSON.stringify(issue.input)} is not an http(s) origin; give origins like http://localhost:5173`,
+            abort: true,
+          })
           // A browser's Origin has no path: `http://localhost:5173/` was taken, and matched no request.
           .refine(
             (value) => {
@@ -128,6 +136,10 @@ const configSchema = z
   })
   .refine((config) => isLoopback(config.host) || config.token !== undefined, {
     message: 'binding off loopback exposes the API: --token (or STREAMSCOPE_TOKEN) is required',
+  })
+  .superRefine((config, context) => {
+    const clash = config.dlqKey === undefined ? null : ownKeyClash(config.streamKey, config.dlqKey);
+    if (clash !== null) context.addIssue({ code: 'custom', message: `dlq-key: ${clash}` });
   });
 
 export type ServerConfig = z.infer<typeof configSchema> & {
@@ -332,7 +344,8 @@ export class ConfigError extends Error {
 function commandLineProblem(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const unknown = /^Unknown option '(-{1,2}[^'=]+)/.exec(message)?.[1];
-  if (unknown === undefined) return `${message}; --help lists the options`;
+  // parseArgs's sentences end in a full stop: ".;" read as a typo.
+  if (unknown === undefined) return `${message.replace(/\.$/, '')}; --help lists the options`;
   const meant = likelyMeant(
     unknown.replace(/^-+/, ''),
     FLAGS.map((flag) => flag.name),
@@ -340,11 +353,34 @@ function commandLineProblem(error: unknown): string {
   return `unknown option ${unknown}${meant === undefined ? '' : ` (did you mean --${meant}?)`}; --help lists the options`;
 }
 
+/**
+ * `--claim-idle-ms -5` as `--claim-idle-ms=-5`: parseArgs reads a value that starts with a dash as an option
+ * of its own, and refused the whole line as ambiguous, where `-5` is a number out of bounds, said with the rest.
+ */
+function negativesJoined(argv: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (let at = 0; at < argv.length; at += 1) {
+    const arg = argv[at] ?? '';
+    const next = argv[at + 1];
+    const takesValue = OPTIONS[arg.replace(/^--/, '')]?.type === 'string' && arg.startsWith('--');
+    if (takesValue && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      at += 1;
+    } else joined.push(arg);
+  }
+  return joined;
+}
+
 /** Flags win over environment variables; both are validated with one schema and reported together. */
 export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ServerConfig {
   let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   try {
-    ({ values } = parseArgs({ args: [...argv], strict: true, allowPositionals: false, options: OPTIONS }));
+    ({ values } = parseArgs({
+      args: negativesJoined(argv),
+      strict: true,
+      allowPositionals: false,
+      options: OPTIONS,
+    }));
   } catch (error) {
     throw new ConfigError(commandLineProblem(error));
   }

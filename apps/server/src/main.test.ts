@@ -359,6 +359,34 @@ describe('configuration', () => {
     );
   });
 
+  it('refuses an origin that is not http(s), and a dead-letter key that is one of the stream’s own, naming the flag', () => {
+    for (const origin of ['foo.example', '*', 'file:///']) {
+      expect(() => parseConfig(['--allow-origin', origin], {})).toThrow(
+        `allow-origin: ${JSON.stringify(origin)} is not an http(s) origin; give origins like http://localhost:5173`,
+      );
+    }
+    expect(() => parseConfig([], { STREAMSCOPE_ALLOW_ORIGIN: '*' })).toThrow(/allow-origin: "\*" is not/);
+    const streamKey = ['--stream-key', 's'];
+    expect(() => parseConfig([...streamKey, '--dlq-key', 's'], {})).toThrow(
+      'dlq-key: must differ from the stream key',
+    );
+    for (const own of ['s:controls', 's:owned', 's:processed:billing']) {
+      expect(() => parseConfig([...streamKey, '--dlq-key', own], {})).toThrow(
+        `dlq-key: "${own}" is a key Streamscope keeps beside the stream`,
+      );
+    }
+    expect(parseConfig([...streamKey, '--dlq-key', 's:letters'], {}).dlqKey).toBe('s:letters');
+  });
+
+  it('reads a negative number after a flag as its value, out of bounds with the rest, not as an option', () => {
+    expect(() => parseConfig(['--claim-idle-ms', '-5', '--port', 'abc', '--maxlen', '0'], {})).toThrow(
+      /port must be a number, in decimal digits\n {2}- maxlen must be at least 1\n {2}- claim-idle-ms must be at least 0/,
+    );
+    expect(() => parseConfig(['--stream-key', '-x'], {})).toThrow(
+      /use '--stream-key=-XYZ'; --help lists the options$/,
+    );
+  });
+
   it('takes the Redis address from the flags, in either form, over the environment in either form', () => {
     expect(parseConfig(['--redis-host', 'h2'], { REDIS_URL: 'redis://h1:6379' }).redisTarget).toEqual({
       url: 'redis://h2:6379',

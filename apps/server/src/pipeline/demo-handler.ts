@@ -10,6 +10,7 @@ import {
   type TrimmedLetter,
 } from '@streamscope/streams';
 import type { Redis } from 'ioredis';
+import { ownKeys } from './own-keys.js';
 
 /**
  * The event's identity, the once-per-ID guard's key: a copy requeued from the dead-letter stream is the original
@@ -205,7 +206,7 @@ export class DemoHandlers {
   #guard(group: string): ProcessedIds {
     let processed = this.#guards.get(group);
     if (!processed) {
-      processed = new ProcessedIds(this.#redis, `${this.#streamKey}:processed:${group}`);
+      processed = new ProcessedIds(this.#redis, ownKeys.processed(this.#streamKey, group));
       this.#guards.set(group, processed);
     }
     return processed;

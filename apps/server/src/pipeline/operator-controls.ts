@@ -1,6 +1,7 @@
 import { describeIssues, retentionMaxAgeSchema } from '@streamscope/protocol';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { ownKeys } from './own-keys.js';
 
 /** The operator's choices a `--no-reset` restart brings back, as read from Redis. */
 export interface SavedControls {
@@ -83,8 +84,8 @@ export class OperatorControls {
 
   constructor(redis: Redis, streamKey: string) {
     this.#redis = redis;
-    this.key = `${streamKey}:controls`;
-    this.ownedKey = `${streamKey}:owned`;
+    this.key = ownKeys.controls(streamKey);
+    this.ownedKey = ownKeys.owned(streamKey);
   }
 
   /**

@@ -1,0 +1,22 @@
+/**
+ * The keys the server keeps beside a stream, derived from its key and from nothing a request gives: the
+ * operator's controls (pauses, policies), the note of what is Streamscope's own, and each group's once-per-ID
+ * guard. The one place they are named, so the dead-letter key can be checked against them.
+ */
+export const ownKeys = {
+  controls: (streamKey: string) => `${streamKey}:controls`,
+  owned: (streamKey: string) => `${streamKey}:owned`,
+  processed: (streamKey: string, group: string) => `${streamKey}:processed:${group}`,
+};
+
+/**
+ * Why `key` cannot be another of the stream's keys (its dead-letter stream): it is the stream itself, or a key
+ * the server keeps beside it, which the server would write over, or the letters over it. `null` when it is free.
+ */
+export function ownKeyClash(streamKey: string, key: string): string | null {
+  if (key === streamKey) return 'must differ from the stream key';
+  const kept = [ownKeys.controls(streamKey), ownKeys.owned(streamKey)];
+  if (kept.includes(key) || key.startsWith(ownKeys.processed(streamKey, '')))
+    return `${JSON.stringify(key)} is a key Streamscope keeps beside the stream (${kept.join(', ')}, ${ownKeys.processed(streamKey, '<group>')}): name another`;
+  return null;
+}
