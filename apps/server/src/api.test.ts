@@ -321,6 +321,20 @@ describe('JSON API: bad input changes nothing and says what was wrong', () => {
     expect((await json(reference)).error).toMatch(/\/state takes no field "x"/);
   });
 
+  it('POST routes take their arguments from the body: one in the query string is refused, and nothing runs', async () => {
+    const before = await json(await test.server.app.request('/api/state'));
+    for (const path of ['/api/produce?eventType=order.shipped&foo=bar', '/api/commands?count=5']) {
+      const response = await post(path, path.includes('commands') ? { type: 'produce' } : { count: 1 });
+      expect(response.status).toBe(400);
+      expect((await json(response)).message).toMatch(
+        /takes its arguments in the JSON body, not the query string: got /,
+      );
+    }
+    expect((await post('/api/reset?really=no', {})).status).toBe(400);
+    const after = await json(await test.server.app.request('/api/state'));
+    expect(after.totals.produced).toBe(before.totals.produced);
+  });
+
   it('GET /api/replay only ever replays: a query naming another command is refused, and changes nothing', async () => {
     const before = await json(await test.server.app.request('/api/state'));
     const response = await test.server.app.request('/api/replay?type=reset&count=5');

@@ -41,6 +41,7 @@ export function apiRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps, limit:
     run(c, parseCommand({ ...commandQuery(c), type: 'entry.history', id: c.req.param('id') })),
   );
   api.post('/commands', async (c) => {
+    bodyArgumentsOnly(c);
     const body = await jsonBody(c);
     // A WebSocket message as it is, its `requestId` with it, is a command here too (HTTP pairs its own replies).
     if (typeof body === 'object' && body !== null && !Array.isArray(body) && 'requestId' in body) {
@@ -51,6 +52,7 @@ export function apiRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps, limit:
   });
   for (const type of COMMAND_TYPES) {
     api.post(`/${type.replaceAll('.', '/')}`, async (c) => {
+      bodyArgumentsOnly(c);
       const body = await jsonBody(c);
       if (typeof body !== 'object' || body === null || Array.isArray(body)) {
         throw new CommandError('bad_request', 'the body must be a JSON object of the command arguments');
@@ -118,6 +120,19 @@ export function queryArguments(c: Context): Record<string, string> {
   const query = queryOnce(c);
   delete query.token;
   return query;
+}
+
+/**
+ * A POST route's arguments are its JSON body's: one in the query string (`?eventType=order.shipped`) was dropped
+ * while the command ran on its default, random types produced where one was meant.
+ */
+function bodyArgumentsOnly(c: Context): void {
+  const given = Object.keys(queryArguments(c));
+  if (given.length === 0) return;
+  throw new CommandError(
+    'bad_request',
+    `${c.req.path} takes its arguments in the JSON body, not the query string: got ${given.join(', ')}`,
+  );
 }
 
 /**
