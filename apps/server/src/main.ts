@@ -6,8 +6,23 @@ import { StartRefusedError } from './pipeline/start-checks.js';
 import { RedisUnavailableError } from './redis-connection.js';
 import { ListenError, startServer } from './server.js';
 
-/** How long a graceful stop may take before the process gives up waiting and exits anyway. */
+/**
+ * How long a graceful stop may take, beyond the batch a worker may have just begun, before the process gives up
+ * waiting and exits anyway: what it could not ack stays pending, for its next start or a peer.
+ */
 const SHUTDOWN_DEADLINE_MS = 5_000;
+
+/**
+ * The stop's deadline: a worker finishes the batch in hand, a read of `--read-count` entries at
+ * `--process-latency-ms` each, which alone outlasted a fixed 5 s (10 at 3 s) and made every such stop exit 1.
+ */
+const shutdownDeadlineMs = ({
+  readCount,
+  processLatencyMs,
+}: {
+  readCount: number;
+  processLatencyMs: number;
+}) => SHUTDOWN_DEADLINE_MS + readCount * processLatencyMs;
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof parseConfig>;
@@ -30,10 +45,13 @@ async function main(): Promise<void> {
   const shutdown = (signal: NodeJS.Signals) => {
     signalledAt = performance.now();
     console.log(`${signal}: stopping producers and workers, finishing in-flight entries…`);
+    const deadlineMs = shutdownDeadlineMs(config);
     setTimeout(() => {
-      console.error('streamscope: shutdown took too long; exiting anyway');
+      console.error(
+        `streamscope: shutdown took over ${deadlineMs} ms; exiting anyway: entries not acked stay pending, for the next start or a peer`,
+      );
       process.exit(1);
-    }, SHUTDOWN_DEADLINE_MS).unref();
+    }, deadlineMs).unref();
     if (server) stop(server, signalledAt);
     else stopRequested = true;
   };
