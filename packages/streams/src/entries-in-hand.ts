@@ -144,8 +144,9 @@ export class EntriesInHand {
    * of `handled` were acked; on failure they all wait for the next XACK (see `#unconfirmedAcks`).
    */
   async ack(xack: (ids: string[]) => Promise<number>, handled: readonly Handled[]): Promise<number> {
-    const batch =
-      this.#unconfirmedAcks.length > 0 ? [...this.#unconfirmedAcks.splice(0), ...handled] : handled;
+    // Acks sent again: their first XACK may have run, its reply lost, so a count of 0 may be this worker's own.
+    const resent = this.#unconfirmedAcks.length > 0;
+    const batch = resent ? [...this.#unconfirmedAcks.splice(0), ...handled] : handled;
     if (batch.length === 0) return 0;
     const ids = batch.map(({ entry }) => entry.id);
     let removed: number;
@@ -163,8 +164,8 @@ export class EntriesInHand {
     // XACK removed none: the group was deleted (or set up again) under the batch, its entries were trimmed and an
     // XAUTOCLAIM dropped them from the PEL, or another consumer claimed and acked them first. Said as acked, they
     // were counted in the acked totals for a group that no longer held them, or twice over. (Some but not all
-    // removed, XACK's count does not say which: told as acked.)
-    if (removed === 0) {
+    // removed, XACK's count does not say which: told as acked. So is a batch with acks sent again.)
+    if (removed === 0 && !resent) {
       // Handled all the same: the work is counted, its ack is not.
       for (const { entry, deliveryCount, duplicate } of batch) {
         if (duplicate) this.#duplicates += 1;
