@@ -20,14 +20,21 @@ test('the pending panel warns while the stream keeps entries for less time than 
   });
   await expect(warning).toContainText('start the server with a larger --maxlen');
   // Nothing appended, nothing is trimmed: the entries left stay until claimed.
-  await dashboard.produce.getByRole('button', { name: 'Stop', exact: true }).click();
+  const stop = dashboard.produce.getByRole('button', { name: 'Stop', exact: true });
+  await stop.press('Enter');
   await expect(warning).toHaveCount(0, { timeout: 15_000 });
+  // Stopped, Stop has nothing to do, and still holds focus: disabled under it, focus fell to the page's body.
+  await expect(stop).toHaveAttribute('aria-disabled', 'true');
+  await expect(stop).toBeFocused();
 
   // A standing policy shorter than the threshold trims pending entries by age, produced to or not.
   page.on('dialog', (dialog) => void dialog.accept());
   await dashboard.retention.getByLabel('Keep at most (ms)').fill('1000');
   await dashboard.retention.getByRole('button', { name: 'Apply policy' }).click();
   await expect(warning).toContainText(/^⚠ The retention policy keeps 1(\.0)? s of entries/);
-  await dashboard.retention.getByRole('button', { name: 'Stop policy' }).click();
+  const stopPolicy = dashboard.retention.getByRole('button', { name: 'Stop policy' });
+  await stopPolicy.press('Enter');
   await expect(warning).toHaveCount(0);
+  await expect(stopPolicy).toHaveAttribute('aria-disabled', 'true');
+  await expect(stopPolicy).toBeFocused();
 });

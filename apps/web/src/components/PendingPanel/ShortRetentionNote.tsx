@@ -27,9 +27,14 @@ export function ShortRetentionNote() {
       )}
       , under the claim threshold of {formatDuration(claimMinIdleMs)}: an entry a consumer drops is trimmed
       before it can be claimed, and goes to the dead letters as trimmed.{' '}
-      {short.cause === 'maxlen'
-        ? 'Lower the rate, or start the server with a larger --maxlen.'
-        : 'Keep entries longer than the claim threshold.'}
+      {short.cause === 'maxlen' ? (
+        <>
+          {/* A flag, whole: the line broke it after its first dash, and "-maxlen" was copied. */}
+          Lower the rate, or start the server with a larger <code className="flag">--maxlen</code>.
+        </>
+      ) : (
+        'Keep entries longer than the claim threshold.'
+      )}
     </p>
   );
 }

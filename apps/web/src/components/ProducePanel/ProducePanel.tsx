@@ -68,6 +68,7 @@ export function ProducePanel() {
     event.preventDefault();
     void produce.run({ type: 'produce', count: parseNumberInput(count), eventType });
   };
+  const stopped = producer !== null && !producer.running;
   const onStart = (event: FormEvent) => {
     event.preventDefault();
     void start.run({ type: 'producer.start', rate: parseNumberInput(rate), eventType });
@@ -133,8 +134,13 @@ export function ProducePanel() {
           <button type="submit">Start</button>
           <button
             type="button"
-            disabled={producer !== null && !producer.running}
-            onClick={() => void start.run({ type: 'producer.stop' })}
+            // aria-disabled, not disabled: pressed, Stop stopped the producer and, disabled under focus, dropped
+            // focus to the page's body. It stays focusable, and does nothing while there is nothing to stop.
+            aria-disabled={stopped || undefined}
+            title={stopped ? 'The producer is stopped' : undefined}
+            onClick={() => {
+              if (!stopped) void start.run({ type: 'producer.stop' });
+            }}
           >
             Stop
           </button>

@@ -54,8 +54,12 @@ export function RetentionPolicyForm({ value, onChange, confirm }: RetentionPolic
         <button type="submit">Apply policy</button>
         <button
           type="button"
-          disabled={activeMaxAgeMs === null}
-          onClick={() => void policy.run({ type: 'retention.set', maxAgeMs: null })}
+          // aria-disabled, not disabled: it kept focus once pressed, rather than dropping it to the page's body.
+          aria-disabled={activeMaxAgeMs === null || undefined}
+          title={activeMaxAgeMs === null ? 'No policy is on' : undefined}
+          onClick={() => {
+            if (activeMaxAgeMs !== null) void policy.run({ type: 'retention.set', maxAgeMs: null });
+          }}
         >
           Stop policy
         </button>
