@@ -11,7 +11,7 @@ describe('discardAllQuestion', () => {
 
 describe('requeueAllQuestion', () => {
   const rest = [
-    'Every group receives each one again; a group that had processed it acks it as a duplicate.',
+    'Every group receives each one again; a group that had processed it acks it as a duplicate, and one still holding the original pending handles whichever comes first and acks the other as a duplicate (a poison pill fails both, and is dead-lettered again for each).',
     'Letters of entries trimmed while pending have no fields to requeue, and stay. So do those the stream has no room for beside what its groups have yet to read (none is trimmed unread), and letters written from now on.',
   ];
 

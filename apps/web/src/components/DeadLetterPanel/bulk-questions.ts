@@ -14,7 +14,7 @@ export function requeueAllQuestion(requeueable: number | null, length: number, k
     requeueable === null
       ? `Requeue the ${formatCount(length)} dead letters in ${key}, up to the newest shown, to the stream?`
       : `Requeue ${formatCount(requeueable)} of the ${formatCount(length)} dead letters in ${key} to the stream?`,
-    'Every group receives each one again; a group that had processed it acks it as a duplicate.',
+    'Every group receives each one again; a group that had processed it acks it as a duplicate, and one still holding the original pending handles whichever comes first and acks the other as a duplicate (a poison pill fails both, and is dead-lettered again for each).',
     'Letters of entries trimmed while pending have no fields to requeue, and stay. So do those the stream has no room for beside what its groups have yet to read (none is trimmed unread), and letters written from now on.',
   ].join('\n\n');
 }

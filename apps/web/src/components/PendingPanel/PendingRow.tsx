@@ -13,7 +13,7 @@ export interface PendingRowProps {
   deliveries: number;
   claimMinIdleMs: number;
   /** Offered once claimable, in a group Streamscope runs: another application's entries are its own to park. */
-  onDeadLetter: ((group: string, id: string, button: HTMLButtonElement) => void) | null;
+  onDeadLetter: ((group: string, id: string, button: HTMLButtonElement, trimmed: boolean) => void) | null;
   /** The consumer of this server its Claim button claims it for; `null`: none in its group. */
   claimFor: string | null;
   /** Why its Claim claims for no one (a group of one here, its peers paused), said on a Claim that does nothing. */
@@ -133,7 +133,7 @@ export const PendingRow = memo(function PendingRow({
                 // The visible words first in the name, as voice control users say them (and axe checks).
                 aria-label={`To DLQ: ${id} of ${group}`}
                 title="Ack it in its group and keep it in the dead-letter stream, to requeue once its handler is fixed"
-                onClick={(event) => onDeadLetter(group, id, event.currentTarget)}
+                onClick={(event) => onDeadLetter(group, id, event.currentTarget, trimmed)}
               >
                 {/* Short: the table has no room for a wider column at 1,280 px; the title and name say it whole. */}
                 To DLQ
