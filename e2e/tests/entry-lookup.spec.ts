@@ -223,3 +223,32 @@ test('an ID among the stream’s entries that none has is said deleted or never 
   ).toBeVisible();
   await expect(timeline.getByText(/trimmed or deleted/)).toHaveCount(0);
 });
+
+test('an entry trimmed before a paused group read it says so in that group, not "if an entry ever had this ID"', async ({
+  dashboard,
+  page,
+  streamscope,
+}) => {
+  await expect(dashboard.connection).toHaveText('connected');
+  const post = async (path: string, data: object) => {
+    const response = await page.request.post(`${streamscope.url}/api/${path}`, { data });
+    expect(response.ok()).toBe(true);
+    return response.json();
+  };
+  await post('consumer/pause', { group: 'analytics', name: 'worker-c' });
+  const { lastId } = await post('produce', { count: 5 });
+  await expect(dashboard.stat(dashboard.consumer('notifications', 'worker-a'), 'Pending')).toHaveText('0');
+  await post('trim/maxlen', { maxlen: 0, approx: false });
+  await post('consumer/resume', { group: 'analytics', name: 'worker-c' });
+  // Read past it: analytics' cursor jumps the trimmed entries for the next one written.
+  await post('produce', { count: 1 });
+  const { stream, timeline } = dashboard;
+  await stream.getByLabel('Entry ID, or field=value').fill(lastId);
+  await stream.getByRole('button', { name: 'Find entry' }).click();
+  await expect(
+    timeline.getByText(
+      "Not pending here now, the group's cursor past it, and no delivery of it recorded here: trimmed before this group read it (counted in its Trimmed unread), or read by another process.",
+    ),
+  ).toBeVisible();
+  await expect(timeline.getByText(/if an entry ever had this ID/)).toHaveCount(0);
+});

@@ -52,6 +52,7 @@ export function TimelinePanel() {
     [places, pendingRows, openId],
   );
   const letters = standing?.letters ?? NO_LETTERS;
+  const written = timeline?.events.some((event) => event.kind === 'produced') ?? false;
   const lanes = useMemo(
     () =>
       timelineLanes(timeline?.events ?? [], [...groupsNow.keys(), ...letters.map((letter) => letter.group)]),
@@ -209,6 +210,10 @@ export function TimelinePanel() {
                   entry={presence}
                   claimMinIdleMs={claimMinIdleMs}
                   ackedBy={ackedLast(lane.events)}
+                  written={written}
+                  deliveredHere={lane.events.some(
+                    (event) => event.kind === 'delivered' || event.kind === 'claimed',
+                  )}
                   // Redis looked in every group and this one was not there: deleted since these steps.
                   groupGone={
                     standing !== null &&

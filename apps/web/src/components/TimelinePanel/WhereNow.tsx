@@ -29,6 +29,10 @@ interface WhereNowProps {
   claimMinIdleMs: number;
   /** Redis, asked where the entry stands in every group, had no group of this name. */
   groupGone?: boolean;
+  /** This server recorded the entry's append: it was written, whatever became of it since. */
+  written?: boolean;
+  /** This server recorded a delivery or claim of it in this group. */
+  deliveredHere?: boolean;
 }
 
 /**
@@ -81,6 +85,8 @@ function StandsNow({
   ackedBy = null,
   claimMinIdleMs,
   groupGone = false,
+  written = false,
+  deliveredHere = false,
   onClaim,
   claiming,
 }: Omit<WhereNowProps, 'id'> & ClaimAction) {
@@ -124,11 +130,20 @@ function StandsNow({
         {ackedBy.duplicate ? ', its handler finding it handled already' : ''}.
       </p>
     );
+  if (place.state === 'done' && entry === 'trimmed-or-deleted' && written && !deliveredHere)
+    // Gone from the stream with no delivery of it recorded in this group: an entry a slow group never read was
+    // said "acked, dead-lettered or passed over, if an entry ever had this ID" under its own produced step.
+    return (
+      <p className="timeline-now">
+        Not pending here now, the group's cursor past it, and no delivery of it recorded here: trimmed before
+        this group read it (counted in its Trimmed unread), or read by another process.
+      </p>
+    );
   if (place.state === 'done')
     return (
       <p className="timeline-now">
         Not pending here now, and the group's cursor is at or past it: acked, dead-lettered or passed over
-        {entry === 'trimmed-or-deleted' || entry === 'deleted-or-never-written'
+        {!written && (entry === 'trimmed-or-deleted' || entry === 'deleted-or-never-written')
           ? ', if an entry ever had this ID'
           : ''}
         .
