@@ -14,12 +14,10 @@ describe('formatTick', () => {
 });
 
 describe('groupColor', () => {
-  it("gives the demo's two groups two different colours of the palette", () => {
-    const notifications = groupColor('notifications');
-    const analytics = groupColor('analytics');
-    expect(notifications).not.toBe(analytics);
-    expect(GROUP_COLORS).toContain(notifications);
-    expect(GROUP_COLORS).toContain(analytics);
+  it("gives the demo's two groups, and the group name the page suggests, three different colours of the palette", () => {
+    const colours = ['notifications', 'analytics', 'billing'].map(groupColor);
+    expect(new Set(colours).size).toBe(3);
+    for (const colour of colours) expect(GROUP_COLORS).toContain(colour);
   });
 
   it('spreads names over the palette, and takes any name', () => {
