@@ -22,9 +22,11 @@ test('a value the preview cannot take is named by its field, as the trim names i
     dashboard.retention.getByText('No preview: it takes a whole number, 0 or more.'),
   ).toBeVisible();
   await dashboard.retention.getByLabel(/^MAXLEN/).fill('99999999999');
-  await expect(dashboard.retention.getByText('MAXLEN: must be at most 1000000000')).toBeVisible();
+  await expect(dashboard.retention.getByText('MAXLEN: must be at most 1,000,000,000')).toBeVisible();
   await dashboard.retention.getByLabel('Older than (ms)').fill('999999999999');
-  await expect(dashboard.retention.getByText('Older than (ms): must be at most 315360000000')).toBeVisible();
+  await expect(
+    dashboard.retention.getByText('Older than (ms): must be at most 315,360,000,000'),
+  ).toBeVisible();
   // Sent all the same, the trim is refused in the same words, with no "anyway?" asked first.
   let asked = false;
   dashboard.page.on('dialog', (dialog) => {
@@ -34,11 +36,13 @@ test('a value the preview cannot take is named by its field, as the trim names i
   await dashboard.retention.getByLabel('Older than (ms)').fill('1e20');
   await dashboard.retention.getByRole('button', { name: 'Trim by age' }).click();
   // Under the preview, and now under the trim's button too.
-  await expect(dashboard.retention.getByText('Older than (ms): must be at most 315360000000')).toHaveCount(2);
+  await expect(dashboard.retention.getByText('Older than (ms): must be at most 315,360,000,000')).toHaveCount(
+    2,
+  );
   expect(asked).toBe(false);
   await dashboard.retention.getByLabel('Keep at most (ms)').fill('999999999999');
   await expect(
-    dashboard.retention.getByText('Keep at most (ms): must be at most 315360000000'),
+    dashboard.retention.getByText('Keep at most (ms): must be at most 315,360,000,000'),
   ).toBeVisible();
 });
 

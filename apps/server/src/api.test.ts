@@ -244,12 +244,12 @@ describe('JSON API: crashes queued', () => {
 describe('JSON API: bad input changes nothing and says what was wrong', () => {
   const cases: [string, string, unknown, RegExp][] = [
     ['count below 1', '/api/produce', { count: 0 }, /count must be at least 1/],
-    ['count above the limit', '/api/produce', { count: 10_001 }, /count must be at most 10000/],
+    ['count above the limit', '/api/produce', { count: 10_001 }, /count must be at most 10,000/],
     ['count not a number', '/api/produce', { count: 'many' }, /count must be a number/],
     ['fractional count', '/api/produce', { count: 1.5 }, /whole number/],
     // zod's int() also calls one past 2^53 "not a whole number"; the bound is what is wrong with it.
-    ['a count past 2^53', '/api/produce', { count: 1e20 }, /^produce: count must be at most 10000$/],
-    ['rate above 50k', '/api/producer/start', { rate: 50_001 }, /rate must be at most 50000/],
+    ['a count past 2^53', '/api/produce', { count: 1e20 }, /^produce: count must be at most 10,000$/],
+    ['rate above 50k', '/api/producer/start', { rate: 50_001 }, /rate must be at most 50,000/],
     ['empty group', '/api/consumer/add', { group: '', name: 'x' }, /group: must not be empty/],
     ['odd characters in a name', '/api/consumer/add', { group: 'g', name: 'a b' }, /name: may contain only/],
     ['malformed replay bound', '/api/replay', { start: 'yesterday' }, /start: must be/],
@@ -288,7 +288,12 @@ describe('JSON API: bad input changes nothing and says what was wrong', () => {
     ['not JSON', '/api/produce', '{count: 3', /not valid JSON/],
     ['an array body', '/api/produce', [1, 2], /JSON object/],
     ['unknown command', '/api/commands', { type: 'flushall' }, /unknown command type "flushall"/],
-    ['a count past any number', '/api/produce', '{"count": 1e400}', /^produce: count must be at most 10000$/],
+    [
+      'a count past any number',
+      '/api/produce',
+      '{"count": 1e400}',
+      /^produce: count must be at most 10,000$/,
+    ],
     ['no command type', '/api/commands', { count: 1 }, /^"type" is missing; give one of produce, /],
     [
       'form fields',

@@ -166,7 +166,7 @@ describe('WebSocket /ws', () => {
     const cases: [Record<string, unknown>, string, RegExp][] = [
       [{ type: 'explode' }, 'bad_request', /unknown command type "explode"/],
       [{ type: 'produce', count: -1 }, 'bad_request', /count must be at least 1/],
-      [{ type: 'produce', count: 10_001 }, 'bad_request', /at most 10000/],
+      [{ type: 'produce', count: 10_001 }, 'bad_request', /at most 10,000/],
       [{ type: 'producer.start', rate: 0 }, 'bad_request', /rate must be at least 1/],
       [{ type: 'consumer.add', group: 'analytics' }, 'bad_request', /name/],
       [{ type: 'consumer.add', group: 'analytics', name: 'worker-c' }, 'conflict', /already exists/],

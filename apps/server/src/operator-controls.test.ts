@@ -242,7 +242,7 @@ describe('the standing retention policy', () => {
 
   it('saved with a value that is not one is left out, and said so; the rest of the saved choices come back', async () => {
     const bad: [string, string][] = [
-      ['500', 'maxAgeMs must be at least 1000'],
+      ['500', 'maxAgeMs must be at least 1,000'],
       ['"86400000"', 'maxAgeMs must be a number of milliseconds'],
       ['a day', 'maxAgeMs must be a number of milliseconds'],
     ];

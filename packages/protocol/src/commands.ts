@@ -107,6 +107,9 @@ const producedEventType = eventTypeSchema
   .optional()
   .transform((type) => (type === RANDOM_EVENT_TYPE ? undefined : type));
 
+/** A bound as the page shows numbers: 1,000,000,000 read at a glance, where 1000000000 had its zeros counted. */
+const bound = (value: number) => value.toLocaleString('en-US');
+
 const int = (label: string, min: number, max: number, notANumber?: string) =>
   z
     .number({
@@ -114,19 +117,19 @@ const int = (label: string, min: number, max: number, notANumber?: string) =>
       // a number" read as if something not a number had been sent.
       error: (issue) =>
         issue.input === Number.POSITIVE_INFINITY
-          ? `${label} must be at most ${max}`
+          ? `${label} must be at most ${bound(max)}`
           : issue.input === Number.NEGATIVE_INFINITY
-            ? `${label} must be at least ${min}`
+            ? `${label} must be at least ${bound(min)}`
             : (notANumber ??
               (issue.input === undefined
-                ? `${label} is missing: give a number from ${min} to ${max}`
+                ? `${label} is missing: give a number from ${bound(min)} to ${bound(max)}`
                 : `${label} must be a number`)),
     })
     // Not `.int()`: zod's also refuses whole numbers past 2^53 as "not an integer", where the bound below is the
     // real reason (and says which).
     .refine(Number.isInteger, `${label} must be a whole number`)
-    .min(min, `${label} must be at least ${min}`)
-    .max(max, `${label} must be at most ${max}`);
+    .min(min, `${label} must be at least ${bound(min)}`)
+    .max(max, `${label} must be at most ${bound(max)}`);
 
 const consumerRef = { group: nameSchema, name: nameSchema };
 
