@@ -26,10 +26,19 @@ describe('describeIssues and issueFields', () => {
     expect(describeIssues(refusal({ type: 'autoreap.set', group: 'g' }))).toBe(
       'enabled is missing: give true or false',
     );
-    // A value of the wrong kind keeps its own words.
-    expect(describeIssues(refusal({ type: 'autoreap.set', group: 'g', enabled: 'yes' }))).toMatch(
-      /^enabled: .*expected boolean/,
+  });
+
+  it('say an argument of the wrong kind must be another, in words rather than zod’s JavaScript types', () => {
+    expect(describeIssues(refusal({ type: 'autoreap.set', group: 'g', enabled: 'yes' }))).toBe(
+      'enabled: must be true or false, not a string',
     );
+    expect(describeIssues(refusal({ type: 'consumer.add', group: 5, name: 'w' }))).toBe(
+      'group: must be text (a JSON string), not a number',
+    );
+    expect(describeIssues(refusal({ type: 'produce', count: 1, eventType: null }))).toBe(
+      'eventType: must be text (a JSON string), not null',
+    );
+    expect(describeIssues(refusal({ type: 'produce', count: [1] }))).toMatch(/^count /);
   });
 });
 

@@ -3,6 +3,15 @@ import type { z } from 'zod';
 /** What a missing argument of each kind is told to give, beyond its name. */
 const GIVE: Partial<Record<string, string>> = { boolean: 'true or false' };
 
+/** What an argument of each kind must be, in words: zod's name the JavaScript types. */
+const KIND: Partial<Record<string, string>> = {
+  string: 'text (a JSON string)',
+  number: 'a number',
+  boolean: 'true or false',
+  object: 'an object',
+  array: 'a list',
+};
+
 /**
  * One wrong argument of a validation failure: the top-level argument it is about (`null` for the command as a
  * whole: an unknown argument, one of two left out), and what was wrong, led by the argument's name
@@ -29,6 +38,13 @@ function describeIssue(issue: z.ZodError['issues'][number]): string {
   if (path && issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) {
     const give = GIVE[issue.expected];
     return give ? `${path} is missing: give ${give}` : `${path} is missing`;
+  }
+  // And of one of the wrong kind ("Invalid input: expected string, received number"), in the words of the rest.
+  const received = /^Invalid input: expected \w+, received (\w+)$/.exec(issue.message)?.[1];
+  if (path && issue.code === 'invalid_type' && received !== undefined) {
+    const kind = KIND[issue.expected] ?? issue.expected;
+    const given = received === 'null' ? 'null' : `${/^[aeiou]/.test(received) ? 'an' : 'a'} ${received}`;
+    return `${path}: must be ${kind}, not ${given}`;
   }
   return path && !issue.message.startsWith(path) ? `${path}: ${issue.message}` : issue.message;
 }
