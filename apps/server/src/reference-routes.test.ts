@@ -156,6 +156,18 @@ describe('reference demo routes', () => {
     expect((await json(rebound)).error).toMatch(/host evil\.example .* refused/);
     expect((await test.server.app.request('http://127.0.0.1:8788/state')).status).toBe(200);
   });
+
+  it('say what was wrong in the route’s words: its path, and its own field names', async () => {
+    const said = async (path: string, fields: Record<string, string>) =>
+      (await json(form(path, fields))).error;
+    expect(await said('/produce', { type: 'a\nb' })).toBe(
+      '/produce: type: must not contain control characters or line breaks (newlines, tabs, NUL)',
+    );
+    expect(await said('/add-worker', { group: 'analytics' })).toBe('/add-worker: name is missing');
+    expect(await said('/crash', { group: 'analytics', name: 'worker-c', count: '5000' })).toBe(
+      '/crash: count must be at most 1,000',
+    );
+  });
 });
 
 describe('reference demo routes: bodies as the reference reads them', () => {

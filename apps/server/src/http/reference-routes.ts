@@ -40,13 +40,44 @@ export const REFERENCE_PATHS = [
 const REPLAY_DEFAULT = 20;
 
 /**
+ * `parseCommand`, its refusal in the route's words: led by the route's path, not the JSON command's type
+ * (`consumer.add: name is missing` on /add-worker), and naming the form's fields where the command calls them
+ * otherwise (`renames`: the command's argument to the field, `eventType` to `type` on /produce, which refuses
+ * `eventType` as a field it does not take).
+ */
+function parseReferenceCommand(
+  c: Context,
+  command: { readonly type: Command['type'] } & Record<string, unknown>,
+  renames: Readonly<Record<string, string>> = {},
+): Command {
+  try {
+    return parseCommand(command);
+  } catch (error) {
+    const prefix = `${command.type}: `;
+    if (!(error instanceof CommandError && error.message.startsWith(prefix))) throw error;
+    const named = (argument: string) => renames[argument] ?? argument;
+    const issues = error.message
+      .slice(prefix.length)
+      .split('; ')
+      .map((issue) => issue.replace(/^\w+/, named));
+    throw new CommandError(error.code, `${c.req.path}: ${issues.join('; ')}`, {
+      fields: error.fields.map(named),
+    });
+  }
+}
+
+/**
  * The redis.io reference demo's routes, form-encoded in and snake_case out, so scripts written for it
  * run unchanged. Each one is a thin translation onto the same commands as the JSON API.
  */
 export function referenceRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps, limit: ClientLimit): Hono {
   const ref = new Hono();
-  const run = async <T extends Command['type']>(c: Context, command: unknown, expected: T) => {
-    const parsed = parseCommand(command) as Extract<Command, { type: T }>;
+  const run = async <T extends Command['type']>(
+    c: Context,
+    command: { readonly type: T } & Record<string, unknown>,
+    expected: T,
+  ) => {
+    const parsed = parseReferenceCommand(c, command) as Extract<Command, { type: T }>;
     if (parsed.type !== expected) throw new CommandError('bad_request', `expected a ${expected} command`);
     // As on the JSON API: a name taken here is answered 409 without a slot, not 429 while the slots are busy.
     refuseAtOnce(pipeline, parsed);
@@ -86,7 +117,9 @@ export function referenceRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps, 
   ref.post('/produce', async (c) => {
     // No type (the reference form's "(random)" sends an empty one) picks one per event; so does `random`.
     const { count = 1, type } = await formOf(c, ['count'], ['count', 'type']);
-    const args = produceArgs(parseCommand({ type: 'produce', count, eventType: type }));
+    const args = produceArgs(
+      parseReferenceCommand(c, { type: 'produce', count, eventType: type }, { eventType: 'type' }),
+    );
     assertRedisReady(pipeline.options.redis);
     const ids = await limit.run(c, () => namingOverwrittenKeys(pipeline, pipeline.produce(...args)));
     onChange();
