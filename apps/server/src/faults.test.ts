@@ -70,6 +70,10 @@ describe('fault tolerance (real processes)', () => {
       const scrape = await answers[0]?.text();
       expect(scrape).toMatch(/^streamscope_redis_up 0$/m);
       expect(scrape).toMatch(/^streamscope_produced_total \d+$/m);
+      // Every group's counters, those still at 0 too, though no scrape saw the groups while Redis was up: the
+      // workers' steps before the outage made them known.
+      for (const counter of ['acked', 'claimed', 'dead_lettered', 'failed'])
+        expect(scrape).toMatch(new RegExp(`^streamscope_${counter}_total\\{group="analytics"\\} \\d+$`, 'm'));
       expect(scrape).toMatch(/^streamscope_stream_length nan$/im); // prom-client writes NaN as Nan
       expect(scrape).not.toMatch(/^streamscope_group_pending/m);
       // The server's own settings stay, for the alert rules that read them once Redis is back.

@@ -59,8 +59,19 @@ export function createMetrics(
     registers: [registry],
   });
 
+  // A group's counters start at 0 once it is first seen, in a scrape or in its first step here: a scrape in an
+  // outage that no earlier scrape had seen the groups of left out their claimed, failed and dead-lettered series.
+  const seenGroups = new Set<string>();
+  const perGroupCounters = [acked, claimed, deadLettered, duplicates, failed];
+  const seeGroup = (group: string) => {
+    if (seenGroups.has(group)) return;
+    seenGroups.add(group);
+    for (const perGroup of perGroupCounters) perGroup.inc({ group }, 0);
+  };
+
   pipeline.observe((event: LifecycleEventView) => {
     const group = event.group ?? '';
+    if (event.group !== null) seeGroup(group);
     switch (event.kind) {
       case 'produced':
         produced.inc();
@@ -161,8 +172,7 @@ export function createMetrics(
     for (const group of current.groups) {
       // Every group's counters from its first scrape, at 0 until they count: a series that appears only at its
       // first claim or dead letter leaves rate() and increase() nothing to compare it with.
-      for (const perGroup of [acked, claimed, deadLettered, duplicates, failed])
-        perGroup.inc({ group: group.name }, 0);
+      seeGroup(group.name);
       if (group.lag !== null) lag.set({ group: group.name }, group.lag);
       if (group.trimmedUnread !== null) trimmedUnread.set({ group: group.name }, group.trimmedUnread);
       pending.set({ group: group.name }, group.pending);
