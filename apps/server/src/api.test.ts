@@ -340,6 +340,12 @@ describe('JSON API: bad input changes nothing and says what was wrong', () => {
     expect(after.totals.produced).toBe(before.totals.produced);
   });
 
+  it('GET routes read a blank query parameter as one not given, as /replay does', async () => {
+    const blank = await json(await test.server.app.request('/api/replay?start=&end=&count='));
+    const given = await json(await test.server.app.request('/api/replay'));
+    expect(blank.entries).toEqual(given.entries);
+  });
+
   it('GET /api/replay only ever replays: a query naming another command is refused, and changes nothing', async () => {
     const before = await json(await test.server.app.request('/api/state'));
     const response = await test.server.app.request('/api/replay?type=reset&count=5');

@@ -136,7 +136,7 @@ function bodyArgumentsOnly(c: Context): void {
 }
 
 /**
- * `queryArguments` of a command's GET route. One named `type` is refused: the route names the command, and a
+ * `queryArguments` of a command's GET route, blank ones left out. One named `type` is refused: the route names the command, and a
  * `type` set after it would be dropped unheard, before it would turn a read into another command.
  */
 function commandQuery(c: Context): Record<string, string> {
@@ -147,6 +147,9 @@ function commandQuery(c: Context): Record<string, string> {
       `${c.req.path} takes no query parameter type: the route names the command`,
     );
   }
+  // A blank one is one not given, as /replay reads it (a form's empty field): `?start=&count=5` was refused
+  // here, "start: must be '-', '+', …", and replayed from the first entry there.
+  for (const [name, value] of Object.entries(query)) if (value === '') delete query[name];
   return query;
 }
 
