@@ -17,13 +17,15 @@ test('a group created from the page reads the stream once a consumer joins, is r
     "After ID: must be '$' (after the newest entry), 0-0",
   );
   await expect(dashboard.group('billing')).toHaveCount(0);
-  // One past the newest entry is refused by the server, named by its field as the move's own check names it.
+  // One past the newest entry is refused by the server, named by its field as the move's own check names it,
+  // and focus goes to that field from the one the form was sent from.
   await newGroup.getByLabel('After ID').fill('99999999999999-0');
-  await newGroup.getByRole('button', { name: 'Create group' }).click();
+  await newGroup.getByLabel('Group name').press('Enter');
   await expect(newGroup.getByRole('alert')).toContainText(
     "After ID: 99999999999999-0 is past the stream's newest ID",
   );
   await expect(newGroup.getByLabel('After ID')).toHaveAttribute('aria-invalid', 'true');
+  await expect(newGroup.getByLabel('After ID')).toBeFocused();
   await expect(dashboard.group('billing')).toHaveCount(0);
 
   await newGroup.getByLabel('Start at').selectOption({ label: 'The whole stream (0-0)' });

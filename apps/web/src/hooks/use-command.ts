@@ -107,7 +107,7 @@ export function useCommand<T extends CommandType>({
         });
         const errorCode = error instanceof CommandError ? error.code : null;
         const invalid = error instanceof CommandError ? error.fields : [];
-        if (latest.current === requestId)
+        if (latest.current === requestId) {
           setState({
             ...NOTHING_SENT,
             requestId,
@@ -116,6 +116,8 @@ export function useCommand<T extends CommandType>({
             invalid,
             answeredAt: Date.now(),
           });
+          focusRefusedField(invalid.map((argument) => fieldElements.current.get(argument)));
+        }
         if (error instanceof CommandError) onError?.(error);
         return null;
       }
@@ -207,4 +209,16 @@ export function useCommand<T extends CommandType>({
     fieldValidity(state, argument, errorId, edited, refOf(argument));
 
   return { ...state, errorId, run, refuse, refuseValue, clear, field };
+}
+
+/**
+ * Focus to the first field a server's refusal names, as the browser's own checks move it, while focus is still in
+ * that field's form: "After ID: has a part over …" was said with focus left in Group name, where the user typed
+ * next. Focus elsewhere (the user has moved on) stays where it is.
+ */
+function focusRefusedField(fields: readonly (HTMLElement | undefined)[]): void {
+  const field = fields.find((element) => element?.isConnected);
+  const form = field?.closest('form');
+  if (field === undefined || form == null) return;
+  if (form.contains(document.activeElement) && document.activeElement !== field) field.focus();
 }
