@@ -340,7 +340,7 @@ describe('JSON API: bad input changes nothing and says what was wrong', () => {
     expect(after.totals.produced).toBe(before.totals.produced);
   });
 
-  it('GET routes read a blank query parameter as one not given, as /replay does', async () => {
+  it('GET /api/replay reads a blank query parameter as one not given, as /replay does', async () => {
     const blank = await json(await test.server.app.request('/api/replay?start=&end=&count='));
     const given = await json(await test.server.app.request('/api/replay'));
     expect(blank.entries).toEqual(given.entries);

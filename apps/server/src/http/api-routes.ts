@@ -33,7 +33,7 @@ export function apiRoutes({ pipeline, buildSnapshot, onChange }: ApiDeps, limit:
     return c.json(await limit.run(c, buildSnapshot));
   });
   api.get('/replay', (c) => {
-    const query = commandQuery(c);
+    const query = withoutBlanks(commandQuery(c));
     return run(c, parseCommand({ ...queryWithNumbers(plusRestored(query), ['count']), type: 'replay' }));
   });
   api.get('/entries', (c) => run(c, parseCommand({ ...commandQuery(c), type: 'entry.find' })));
@@ -136,7 +136,17 @@ function bodyArgumentsOnly(c: Context): void {
 }
 
 /**
- * `queryArguments` of a command's GET route, blank ones left out. One named `type` is refused: the route names the command, and a
+ * A query without its blank parameters: a replay's blank bound or limit is one not given, as /replay reads it (a
+ * form's empty field), where `?start=&count=5` was refused, "start: must be '-', '+', …". Not a search's: there an
+ * empty value is a value.
+ */
+function withoutBlanks(query: Record<string, string>): Record<string, string> {
+  for (const [name, value] of Object.entries(query)) if (value === '') delete query[name];
+  return query;
+}
+
+/**
+ * `queryArguments` of a command's GET route. One named `type` is refused: the route names the command, and a
  * `type` set after it would be dropped unheard, before it would turn a read into another command.
  */
 function commandQuery(c: Context): Record<string, string> {
@@ -147,9 +157,6 @@ function commandQuery(c: Context): Record<string, string> {
       `${c.req.path} takes no query parameter type: the route names the command`,
     );
   }
-  // A blank one is one not given, as /replay reads it (a form's empty field): `?start=&count=5` was refused
-  // here, "start: must be '-', '+', …", and replayed from the first entry there.
-  for (const [name, value] of Object.entries(query)) if (value === '') delete query[name];
   return query;
 }
 
