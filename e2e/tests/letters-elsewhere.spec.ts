@@ -1,3 +1,4 @@
+import { snapshotsHeldOnDemand } from '../fixtures/held-snapshots.js';
 import { runRedisScript } from '../fixtures/redis-script.js';
 import { expect, test } from '../fixtures/test.js';
 
@@ -15,16 +16,8 @@ test('Requeue of an older letter another client discarded first says so, and its
   streamscope,
   dashboard,
 }) => {
-  // This page's socket passes the server's messages on until told to hold its snapshots: its view is then stale,
-  // as a page's is in the moment between another client's discard and its own next snapshot.
-  let holdSnapshots = false;
-  await page.routeWebSocket(/\/ws$/, (ws) => {
-    const server = ws.connectToServer();
-    server.onMessage((message) => {
-      if (holdSnapshots && typeof message === 'string' && message.startsWith('{"type":"snapshot"')) return;
-      ws.send(message);
-    });
-  });
+  // The page's snapshots held once told: its view stale, as between another page's change and its next one.
+  const snapshots = await snapshotsHeldOnDemand(page);
   await page.reload();
   await expect(dashboard.connection).toHaveText('connected');
   runRedisScript(redis, SIXTY_LETTERS, [`${streamscope.streamKey}:dlq`]);
@@ -36,7 +29,7 @@ test('Requeue of an older letter another client discarded first says so, and its
     .filter({ has: page.getByRole('button', { name: 'Requeue 1-1' }) });
   await expect(oldest).toBeVisible();
 
-  holdSnapshots = true;
+  snapshots.hold();
   const listed = await page.request.post(`${streamscope.url}/api/dlq/list`, { data: { count: 100 } });
   const letter = ((await listed.json()) as { entries: { id: string; originalId: string }[] }).entries.find(
     (entry) => entry.originalId === '1-1',

@@ -1,30 +1,32 @@
+import type { Locator, Page } from '@playwright/test';
 import { Dashboard } from '../fixtures/dashboard.js';
+import { snapshotsHeldOnDemand } from '../fixtures/held-snapshots.js';
 import { expect, test } from '../fixtures/test.js';
+
+/**
+ * worker-a's card on a page whose snapshots are held (its view stale, as between another page's change and its next
+ * snapshot), after another client removed worker-a.
+ */
+async function removedElsewhereUnseen(page: Page, url: string): Promise<Locator> {
+  const snapshots = await snapshotsHeldOnDemand(page);
+  const dashboard = new Dashboard(page);
+  await page.goto(url);
+  await expect(dashboard.connection).toHaveText('connected');
+  const workerA = dashboard.consumer('notifications', 'worker-a');
+  await expect(workerA).toBeVisible();
+  snapshots.hold();
+  const elsewhere = await page.request.post(`${url}/api/consumer/remove`, {
+    data: { group: 'notifications', name: 'worker-a' },
+  });
+  expect(elsewhere.ok()).toBe(true);
+  return workerA;
+}
 
 test('Remove of a consumer another page removed already says so in its group, where focus goes', async ({
   page,
   streamscope,
 }) => {
-  // This page's socket passes the server's messages on until told to hold its snapshots: its view is then stale,
-  // as a page's is in the moment between another page's removal and its own next snapshot.
-  let holdSnapshots = false;
-  await page.routeWebSocket(/\/ws$/, (ws) => {
-    const server = ws.connectToServer();
-    server.onMessage((message) => {
-      if (holdSnapshots && typeof message === 'string' && message.startsWith('{"type":"snapshot"')) return;
-      ws.send(message);
-    });
-  });
-  const dashboard = new Dashboard(page);
-  await page.goto(streamscope.url);
-  await expect(dashboard.connection).toHaveText('connected');
-  const workerA = dashboard.consumer('notifications', 'worker-a');
-  await expect(workerA).toBeVisible();
-  holdSnapshots = true;
-  const elsewhere = await page.request.post(`${streamscope.url}/api/consumer/remove`, {
-    data: { group: 'notifications', name: 'worker-a' },
-  });
-  expect(elsewhere.ok()).toBe(true);
+  const workerA = await removedElsewhereUnseen(page, streamscope.url);
   await workerA.getByRole('button', { name: 'Remove worker-a' }).click();
   await expect(page.locator(':focus')).toContainText(
     /^worker-a was gone already, removed elsewhere: no consumer notifications\/worker-a/,
@@ -35,25 +37,7 @@ test('Pause of a consumer another page removed already says so in its group, whe
   page,
   streamscope,
 }) => {
-  // As above: the page's snapshots held, its view stale.
-  let holdSnapshots = false;
-  await page.routeWebSocket(/\/ws$/, (ws) => {
-    const server = ws.connectToServer();
-    server.onMessage((message) => {
-      if (holdSnapshots && typeof message === 'string' && message.startsWith('{"type":"snapshot"')) return;
-      ws.send(message);
-    });
-  });
-  const dashboard = new Dashboard(page);
-  await page.goto(streamscope.url);
-  await expect(dashboard.connection).toHaveText('connected');
-  const workerA = dashboard.consumer('notifications', 'worker-a');
-  await expect(workerA).toBeVisible();
-  holdSnapshots = true;
-  const elsewhere = await page.request.post(`${streamscope.url}/api/consumer/remove`, {
-    data: { group: 'notifications', name: 'worker-a' },
-  });
-  expect(elsewhere.ok()).toBe(true);
+  const workerA = await removedElsewhereUnseen(page, streamscope.url);
   await workerA.getByRole('button', { name: 'Pause worker-a' }).click();
   await expect(page.locator(':focus')).toContainText(
     /^Pause found worker-a gone already, removed elsewhere: no running consumer notifications\/worker-a/,
