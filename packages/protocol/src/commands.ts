@@ -58,7 +58,10 @@ export const groupPositionSchema = z
     "must be '$' (after the newest entry), 0-0 (before the first) or a stream ID like 1716998413541-0",
   )
   .refine((id) => id === '$' || !ENTRY_ID.test(id) || partsFit(id), TOO_BIG)
-  .transform((id) => (id === '$' ? id : id.replace(/(^|-)0+(?=\d)/g, '$1')));
+  // Canonical, as Redis reads it: `0` is 0-0 and `1716998413541` is 1716998413541-0, and answers said `0` back.
+  .transform((id) =>
+    id === '$' ? id : `${id}${id.includes('-') ? '' : '-0'}`.replace(/(^|-)0+(?=\d)/g, '$1'),
+  );
 
 /** XRANGE bounds: `-`, `+`, an ID, or an exclusive `(`-prefixed ID. */
 export const rangeBoundSchema = z
