@@ -7,14 +7,15 @@ import { RedisUnavailableError } from './redis-connection.js';
 import { ListenError, startServer } from './server.js';
 
 /**
- * How long a graceful stop may take, beyond the batch a worker may have just begun, before the process gives up
+ * How long a graceful stop may take, beyond the batches a worker may have begun, before the process gives up
  * waiting and exits anyway: what it could not ack stays pending, for its next start or a peer.
  */
 const SHUTDOWN_DEADLINE_MS = 5_000;
 
 /**
- * The stop's deadline: a worker finishes the batch in hand, a read of `--read-count` entries at
- * `--process-latency-ms` each, which alone outlasted a fixed 5 s (10 at 3 s) and made every such stop exit 1.
+ * The stop's deadline: a worker finishes the batch in hand and, under a backlog, the one it read ahead, each a
+ * read of `--read-count` entries at `--process-latency-ms` each, which alone outlasted a fixed 5 s (10 at 3 s)
+ * and made every such stop exit 1.
  */
 const shutdownDeadlineMs = ({
   readCount,
@@ -22,7 +23,7 @@ const shutdownDeadlineMs = ({
 }: {
   readCount: number;
   processLatencyMs: number;
-}) => SHUTDOWN_DEADLINE_MS + readCount * processLatencyMs;
+}) => SHUTDOWN_DEADLINE_MS + 2 * readCount * processLatencyMs;
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof parseConfig>;

@@ -677,6 +677,27 @@ describe('ConsumerWorker', () => {
     expect((await stream.pendingSummary('g')).count).toBe(0);
   });
 
+  it('close acks the batch in hand before it handles the one read ahead: a stop cut short loses neither', async () => {
+    const stream = await newStream();
+    await stream.produceBatch(events(200));
+    let closing: Promise<void> | undefined;
+    let pendingAsReadAheadBegan: number | undefined;
+    const { worker, of } = await startWorker(stream, 'w', {
+      count: 10,
+      handler: async () => {
+        const delivered = of('delivered').length;
+        if (delivered === 15) closing = worker.close();
+        // The first entry of the batch read ahead (21 to 30) as the one in hand (11 to 20) was closed on.
+        if (delivered === 21) pendingAsReadAheadBegan = (await stream.pendingSummary('g')).count;
+      },
+    });
+    await waitFor('closing', () => closing !== undefined);
+    await closing;
+    expect(of('delivered')).toHaveLength(30);
+    expect(pendingAsReadAheadBegan).toBe(10);
+    expect((await stream.pendingSummary('g')).count).toBe(0);
+  });
+
   it('drains its own PEL on start: entries delivered before a restart are processed first', async () => {
     const stream = await newStream();
     const ids = await stream.produceBatch(events(3));

@@ -676,18 +676,28 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
         backoffMs = Math.min(backoffMs * 2, this.#options.maxBackoffMs);
       }
     }
-    // Closing with a batch read ahead: it was delivered to this consumer, so it is handled, not left pending.
+    // Closing with a batch read ahead: it was delivered to this consumer, so it is handled, not left pending. The
+    // batch in hand is acked first: acked with it, a stop cut short meanwhile (a process's deadline) lost the
+    // work done on both, and a peer ran them again.
     if (prefetched) {
-      const entries = await this.#ownCommands.track(prefetched).then(
+      const read = prefetched;
+      await this.#ackAsClosing(reader, handled);
+      const entries = await this.#ownCommands.track(read).then(
         ({ taken }) => taken,
         () => [],
       );
-      handled.push(...(await this.#process(entries, 'new', null)).handled);
+      handled = (await this.#process(entries, 'new', null)).handled;
     }
-    // A read cut short by dropping its connection may in fact have come back with entries, handled since: their
-    // XACK goes on the stream's shared connection, the loop's being gone. Sent on the dropped one, it failed, and
-    // a peer taking the entries over ran each a second time. Unacked if Redis is away: the entries stay pending,
-    // to be redelivered, rather than close() hanging.
+    await this.#ackAsClosing(reader, handled);
+  }
+
+  /**
+   * The last acks of a closing loop. A read cut short by dropping its connection may in fact have come back with
+   * entries, handled since: their XACK goes on the stream's shared connection, the loop's being gone. Sent on the
+   * dropped one, it failed, and a peer taking the entries over ran each a second time. Unacked if Redis is away:
+   * the entries stay pending, to be redelivered, rather than close() hanging.
+   */
+  async #ackAsClosing(reader: EventStream, handled: Handled[]): Promise<void> {
     await this.#ack(this.#readCut ? this.#stream : reader, handled).catch(() => {});
   }
 
