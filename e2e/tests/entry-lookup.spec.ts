@@ -247,7 +247,7 @@ test('an entry trimmed before a paused group read it says so in that group, not 
   await stream.getByRole('button', { name: 'Find entry' }).click();
   await expect(
     timeline.getByText(
-      "Not pending here now, the group's cursor past it, and no delivery of it recorded here: trimmed before this group read it (counted in its Trimmed unread), or read by another process.",
+      "Not pending here now, the group's cursor past it, and no delivery of it recorded here: trimmed before this group read it, passed over (the group created, or its cursor set, after it), or read by another process.",
     ),
   ).toBeVisible();
   await expect(timeline.getByText(/if an entry ever had this ID/)).toHaveCount(0);

@@ -7,6 +7,8 @@ import { ownKeyClash } from './pipeline/own-keys.js';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
+const DEFAULT_STREAM_KEY = 'demo:events:orders';
+
 /**
  * A whole-number flag, written in decimal digits; every message names the flag, whatever was wrong with its
  * value. Not `z.coerce.number()`: its `Number()` reads `''` and `' '` as 0 (`--claim-idle-ms ''` made every
@@ -82,7 +84,7 @@ const configSchema = z
       .string()
       .min(1, 'stream-key must not be empty')
       .max(200, 'stream-key must be at most 200 characters')
-      .default('demo:events:orders'),
+      .default(DEFAULT_STREAM_KEY),
     maxlen: wholeNumber('maxlen', 1).default(2000),
     claimIdleMs: wholeNumber('claim-idle-ms', 0).default(5000),
     processLatencyMs: wholeNumber('process-latency-ms', 0, 60_000).default(25),
@@ -136,10 +138,6 @@ const configSchema = z
   })
   .refine((config) => isLoopback(config.host) || config.token !== undefined, {
     message: 'binding off loopback exposes the API: --token (or STREAMSCOPE_TOKEN) is required',
-  })
-  .superRefine((config, context) => {
-    const clash = config.dlqKey === undefined ? null : ownKeyClash(config.streamKey, config.dlqKey);
-    if (clash !== null) context.addIssue({ code: 'custom', message: `dlq-key: ${clash}` });
   });
 
 export type ServerConfig = z.infer<typeof configSchema> & {
@@ -441,8 +439,13 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
       .map((origin) => origin.trim())
       .filter((origin) => origin !== ''),
   });
+  // Read off the values as given, not the parsed config: a check of the whole object is skipped by zod once any
+  // field failed, and this one was then not said with the rest.
+  const dlqKey = pick('dlq-key');
+  const clash = dlqKey === undefined ? null : ownKeyClash(pick('stream-key') ?? DEFAULT_STREAM_KEY, dlqKey);
   const problems = [
     ...(bothForms ? [`give either ${byFlags ? FLAG_WORDS : ENV_WORDS}, not both`] : []),
+    ...(clash === null ? [] : [`dlq-key: ${clash}`]),
     ...(parsed.success ? [] : parsed.error.issues.map((issue) => issue.message)),
   ];
   if (!parsed.success || problems.length > 0) {

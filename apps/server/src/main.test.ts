@@ -376,6 +376,10 @@ describe('configuration', () => {
       );
     }
     expect(parseConfig([...streamKey, '--dlq-key', 's:letters'], {}).dlqKey).toBe('s:letters');
+    // Said with the other bad flags, not only once they are right.
+    expect(() => parseConfig([...streamKey, '--dlq-key', 's', '--port', 'x'], {})).toThrow(
+      /dlq-key: must differ from the stream key\n {2}- port must be a number, in decimal digits/,
+    );
   });
 
   it('reads a negative number after a flag as its value, out of bounds with the rest, not as an option', () => {

@@ -43,6 +43,8 @@ export class ConsumerCommands {
     try {
       return pool.get(group, name);
     } catch (error) {
+      // Being added or removed here: said as it is.
+      if (error instanceof CommandError && error.code === 'conflict') throw error;
       if (pool.closing(group, name)) {
         throw new CommandError(
           'conflict',

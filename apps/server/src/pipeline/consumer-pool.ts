@@ -253,6 +253,14 @@ export class ConsumerPool {
 
   get(group: string, name: string): ConsumerWorker {
     const slot = this.#slots.get(slotKey(group, name));
+    // Being added or removed is not gone: "not found" read as removed elsewhere, of a consumer whose removal then
+    // failed (no peer) and which ran on.
+    if (slot?.state === 'starting' || slot?.state === 'removing') {
+      throw new CommandError(
+        'conflict',
+        `consumer ${group}/${name} is being ${slot.state === 'starting' ? 'added' : 'removed'} here; try again shortly`,
+      );
+    }
     if (slot?.state !== 'running') {
       throw new CommandError('not_found', `no running consumer ${group}/${name} on this server`);
     }

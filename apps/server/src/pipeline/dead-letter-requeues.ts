@@ -67,9 +67,11 @@ export class DeadLetterRequeues {
    * produced like any other (counted, and its timeline says where it came from).
    */
   async requeue(letterId: string): Promise<SingleRequeueResult | null> {
-    const requeued = await this.#requeues.runExclusive(() =>
-      this.#appendGate.inSlot(() => this.#deadLetters.requeue(letterId)),
-    );
+    const requeued = await this.#requeues.runExclusive(() => {
+      // Queued behind a requeue-all that a shutdown stopped: the letter stays, as that one's did.
+      this.#closing.signal.throwIfAborted();
+      return this.#appendGate.inSlot(() => this.#deadLetters.requeue(letterId));
+    });
     if (requeued === null) return null;
     this.#recordRequeued(requeued);
     return requeued;

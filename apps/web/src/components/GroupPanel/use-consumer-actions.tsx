@@ -97,7 +97,14 @@ export function useConsumerActions({
   useLayoutEffect(() => {
     if (element === null) return;
     return () => {
-      const removed = findConsumer(useDashboard.getState().snapshot, group, name) === undefined;
+      const { snapshot } = useDashboard.getState();
+      const view = snapshot?.groups.find((candidate) => candidate.name === group);
+      // Only a group the snapshot lists whole says a consumer missing from it is gone: past the consumers a
+      // snapshot carries, one can drop out of the list (its pending down to 0) and still run.
+      const removed =
+        view !== undefined &&
+        view.consumersOmitted === 0 &&
+        findConsumer(snapshot, group, name) === undefined;
       // Its own Remove's answer says more, and may come just after the snapshot without it.
       if (removed && !removing.current && element.contains(document.activeElement))
         removedElsewhere.current({ name, removedWhileFocused: true });

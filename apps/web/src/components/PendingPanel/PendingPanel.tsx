@@ -103,6 +103,8 @@ export function PendingPanel() {
     setLostPick(chosen);
     setChosen(null);
   }
+  // One of that name added again: "is no longer here" would be false of it, and could name it as the new target.
+  if (lostPick !== null && pickStillOffered(options, lostPick) === lostPick) setLostPick(null);
   const pick = (value: string | null) => {
     setChosen(value);
     setLostPick(null);

@@ -60,10 +60,10 @@ export function TimelinePanel() {
   );
 
   // The stream's groups as the snapshots list them: one deleted while the panel is open is looked for again.
-  const groupNames = useDashboard(
-    (state) => state.snapshot?.groups.map((group) => group.name).join(' ') ?? '',
+  const listedGroups = useDashboard(
+    useShallow((state) => state.snapshot?.groups.map((group) => group.name) ?? NO_NAMES),
   );
-  usePlacesFollowing(timeline, pendingRows, groupNames);
+  usePlacesFollowing(timeline, pendingRows, listedGroups.join('\n'));
 
   useEffect(() => {
     if (openId !== null) closeRef.current?.focus();
@@ -214,11 +214,13 @@ export function TimelinePanel() {
                   deliveredHere={lane.events.some(
                     (event) => event.kind === 'delivered' || event.kind === 'claimed',
                   )}
-                  // Redis looked in every group and this one was not there: deleted since these steps.
+                  // Redis looked in every group and this one was not there, nor does the latest snapshot list
+                  // it: deleted since these steps. (A group made after that look has steps before the next.)
                   groupGone={
                     standing !== null &&
                     standing.groupsOmitted === 0 &&
-                    !standing.places.some((place) => place.group === lane.group)
+                    !standing.places.some((place) => place.group === lane.group) &&
+                    !listedGroups.includes(lane.group)
                   }
                 />
               )}
@@ -254,6 +256,7 @@ export function TimelinePanel() {
   );
 }
 
+const NO_NAMES: readonly string[] = [];
 const NO_ROWS: readonly PendingRowView[] = [];
 const NO_PLACES: readonly EntryPlaceView[] = [];
 const NO_LETTERS: readonly EntryLetterView[] = [];

@@ -136,7 +136,8 @@ function StandsNow({
     return (
       <p className="timeline-now">
         Not pending here now, the group's cursor past it, and no delivery of it recorded here: trimmed before
-        this group read it (counted in its Trimmed unread), or read by another process.
+        this group read it, passed over (the group created, or its cursor set, after it), or read by another
+        process.
       </p>
     );
   if (place.state === 'done')
