@@ -52,10 +52,13 @@ function StackedAreas({ title, note, data, areas, stackId, resets }: StackedArea
             name={area.name}
             stackId={stackId}
             type="linear"
+            // Filled, without an edge: a stacked area's edge is drawn along the total beneath it plus its own,
+            // so a group at 0 laid its colour over the group under it, and a lag of 74 in analytics read as
+            // notifications' in notifications' teal. (The stroke still gives the legend and tooltip its colour.)
             stroke={area.color}
+            strokeWidth={0}
             fill={area.color}
-            fillOpacity={0.25}
-            strokeWidth={1.4}
+            fillOpacity={0.5}
             dot={false}
             isAnimationActive={false}
           />
