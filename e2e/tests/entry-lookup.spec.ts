@@ -252,3 +252,25 @@ test('an entry trimmed before a paused group read it says so in that group, not 
   ).toBeVisible();
   await expect(timeline.getByText(/if an entry ever had this ID/)).toHaveCount(0);
 });
+
+test('an entry trimmed while pending offers no Claim in its timeline, and says what records it', async ({
+  dashboard,
+  page,
+  streamscope,
+}) => {
+  await expect(dashboard.connection).toHaveText('connected');
+  const { pending, timeline } = dashboard;
+  await dashboard.dropThreeOnWorkerA();
+  const claim = pending.getByRole('button', { name: /^Claim: .* of notifications for worker-b$/ }).first();
+  const id = ((await claim.getAttribute('aria-label')) ?? '').replace(/^Claim: (\S+) .*$/, '$1');
+  const trimmed = await page.request.post(`${streamscope.url}/api/trim/maxlen`, {
+    data: { maxlen: 0, approx: false },
+  });
+  expect(trimmed.ok()).toBe(true);
+  await dashboard.stream.getByLabel('Entry ID, or field=value').fill(id);
+  await dashboard.stream.getByRole('button', { name: 'Find entry' }).click();
+  await expect(timeline.getByText(/^Pending now at worker-a: idle .*, delivered once\./)).toContainText(
+    'Gone from the stream while pending (trimmed or deleted): nothing to claim; To DLQ on its row under Pending entries records it in the dead letters.',
+  );
+  await expect(timeline.getByRole('button', { name: /^Claim/ })).toHaveCount(0);
+});

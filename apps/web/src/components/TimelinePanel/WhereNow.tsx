@@ -111,7 +111,9 @@ function StandsNow({
       <p className="timeline-now">This group is gone: deleted since, and the entry's place in it with it.</p>
     );
   if (now === undefined) return null;
-  const claim = { group, claimMinIdleMs, onClaim, claiming };
+  // Gone from the stream while pending: the server refuses a claim of it (it would drop it from the PEL
+  // unrecorded), as the Pending table offers none; its To DLQ records it.
+  const claim = { group, claimMinIdleMs, onClaim, claiming, trimmed: entry !== 'in-stream' };
   if (now.source === 'snapshot') {
     const { consumer, deliveries, idleMs } = now.row;
     return <PendingHere {...claim} consumer={consumer} deliveries={deliveries} idleMs={idleMs} />;
@@ -178,6 +180,8 @@ function UnlistedPending({
 }
 
 interface PendingHereProps extends ClaimAction {
+  /** The entry is no longer in the stream: nothing to claim, only a letter to write. */
+  trimmed: boolean;
   group: string;
   consumer: string;
   deliveries: number;
@@ -198,8 +202,9 @@ function PendingHere({
   claimMinIdleMs,
   onClaim,
   claiming,
+  trimmed,
 }: PendingHereProps) {
-  const claimable = idleMs >= claimMinIdleMs;
+  const claimable = idleMs >= claimMinIdleMs && !trimmed;
   const optionKeys = useDashboard(useShallow((state) => targetOptionKeys(state.snapshot?.groups ?? [])));
   const foreign = useDashboard(
     (state) => state.snapshot?.groups.find((known) => known.name === group)?.createdByStreamscope === false,
@@ -212,6 +217,13 @@ function PendingHere({
       Pending now at <span className="mono">{consumer}</span>: idle {formatDuration(idleMs)}, delivered{' '}
       {deliveredTimes(deliveries)}
       {claimable ? ', claimable' : ''}.
+      {trimmed ? (
+        <span className="muted">
+          {' '}
+          Gone from the stream while pending (trimmed or deleted): nothing to claim; To DLQ on its row under
+          Pending entries records it in the dead letters.
+        </span>
+      ) : null}
       {claim === null ? null : 'none' in claim ? (
         // Where its Claim would be, why there is none: the peer that could take it is paused, say.
         <span className="muted"> {claim.none}.</span>
