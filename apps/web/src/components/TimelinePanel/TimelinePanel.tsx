@@ -130,8 +130,8 @@ export function TimelinePanel() {
 
         {timeline.deletedByReset ? (
           <p className="timeline-missing">
-            The stream was reset while this was open: the entry and the steps recorded for it were deleted
-            with it.
+            The stream was reset while this was open, or made anew (another client deleted it, or Redis
+            restarted without its data): the entry and the steps recorded for it were deleted with it.
           </p>
         ) : timeline.entry === null ? (
           presence === 'not-written' ? (
