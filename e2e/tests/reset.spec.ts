@@ -26,6 +26,14 @@ test('a reset clears what the page showed of the deleted stream, here and on ano
   await dashboard.produceEvents(10);
   await liveTail.scrollIntoViewIfNeeded();
   await expect(liveTail.getByRole('button', { name: ENTRY_ID })).toHaveCount(10);
+  // Frozen, its line says the rows are those of the moment it was pressed, not the newest.
+  const freezeTail = liveTail.getByRole('button', { name: 'Freeze tail' });
+  await freezeTail.click();
+  await expect(
+    liveTail.getByText(/^Frozen: the entries as they stood when Freeze tail was pressed/),
+  ).toBeVisible();
+  await freezeTail.click();
+  await expect(liveTail.getByText(/^The newest 50 entries written since/)).toBeVisible();
   await feed.scrollIntoViewIfNeeded();
   await expect(feed.getByText('acked').first()).toBeVisible();
   await expect(otherFeed.getByText('acked').first()).toBeVisible();

@@ -30,5 +30,5 @@ export function useFreezableNewestFirst<T>(live: readonly T[], label: string) {
       </button>
     </>
   );
-  return { newestFirst, freezeButton, holdWhileFocused, unfreeze };
+  return { newestFirst, freezeButton, holdWhileFocused, unfreeze, frozen: frozen !== null };
 }

@@ -17,14 +17,25 @@ export function LiveTailPanel() {
   const live = useDashboardWhileVisible(body, (state) => state.liveTail);
   const omitted = useDashboardWhileVisible(body, (state) => state.liveTailOmitted);
   const since = useLiveListsSince();
-  const { newestFirst, freezeButton, holdWhileFocused } = useFreezableNewestFirst(live, 'Freeze tail');
+  const { newestFirst, freezeButton, holdWhileFocused, frozen } = useFreezableNewestFirst(
+    live,
+    'Freeze tail',
+  );
 
   return (
     <Panel title="Live tail" subtitle="XREAD, no group" className="live-tail" actions={freezeButton}>
       <div ref={setBody} {...holdWhileFocused}>
         <p className="live-tail-note">
-          The newest {LIVE_TAIL_MAX} entries written since {since}, newest first
-          {omitted > 0 ? (
+          {/* Frozen, the rows are no longer the newest, and the count of those before them runs on: said as the
+              list's, it was false of what the table held. */}
+          {frozen ? (
+            'Frozen: the entries as they stood when Freeze tail was pressed, newest first; those written since are shown once it is pressed again'
+          ) : (
+            <>
+              The newest {LIVE_TAIL_MAX} entries written since {since}, newest first
+            </>
+          )}
+          {omitted > 0 && !frozen ? (
             <span className="live-tail-omitted">
               ; {formatCount(omitted)} more written before them (the server sends the newest, a few times a
               second, and this list keeps {LIVE_TAIL_MAX})
