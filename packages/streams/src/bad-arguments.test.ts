@@ -184,6 +184,11 @@ describe('bad arguments are rejected with a clear message before any Redis call'
       () => stream.produceBatch([{ type: 'a' }, { type: 'b' }, { type: 'wide', payload: wide }]),
       /events\[2\]: has 5,000 payload fields; a produceBatch event may have at most 3,900 \(append it with produce\(\)\)/,
     );
+    // A misspelt key was dropped, and the event appended without its payload.
+    await rejects(
+      () => stream.produceBatch([{ type: 'order.paid', paylaod: { amount: '49.50' } } as never]),
+      /events\[0\]: unknown key "paylaod" \(did you mean payload\?\); an event is \{ type, payload \}/,
+    );
   });
 
   it('worker options and controls', () => {

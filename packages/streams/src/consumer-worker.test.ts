@@ -771,6 +771,10 @@ describe('ConsumerWorker', () => {
     await expect(worker.pause()).rejects.toThrow('worker g/w was closed and cannot be paused');
     expect(() => worker.resume()).toThrow(WorkerClosedError);
     expect(() => worker.crashNext(3)).toThrow('worker g/w was closed and cannot be given crashes');
+    // Nor an auto-reaper, which status() then said was on; off is off whatever the state.
+    expect(() => worker.setAutoReap(100)).toThrow('worker g/w was closed and cannot be given an auto-reaper');
+    worker.setAutoReap(null);
+    expect(worker.status().autoReapMs).toBeNull();
   });
 
   it('close waits for the in-flight handler and acks its entry', async () => {

@@ -281,10 +281,13 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
   /**
    * Turns the auto-reaper on (XAUTOCLAIM of idle entries to this consumer every `intervalMs`) or off (`null`).
    * A reap still running when the next is due is not doubled. It skips its turns while the worker is paused:
-   * a paused consumer takes on nothing more (an explicit `reapIdlePel()` still runs).
+   * a paused consumer takes on nothing more (an explicit `reapIdlePel()` still runs). Turning it on for a worker
+   * closing or closed throws `WorkerClosedError`.
    */
   setAutoReap(intervalMs: number | null): void {
     if (intervalMs !== null) assertInteger(intervalMs, 'reapIntervalMs', 1);
+    // Taken silently, it showed in status() as on, with nothing to reap. Off is off whatever the state.
+    if (intervalMs !== null) this.#assertNotClosed('given an auto-reaper');
     this.#reapIntervalMs = intervalMs;
     // Switched off, the auto-reaper fails no more: its last failure (a NOGROUP while Redis came back without the
     // group, say) would otherwise stand in status() for good, as nothing reaps to clear it.

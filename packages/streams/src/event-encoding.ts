@@ -1,3 +1,4 @@
+import { likelyMeant } from './arguments.js';
 import { REQUEUED_FROM_FIELD } from './dead-letter-scripts.js';
 import { StreamArgumentError } from './errors.js';
 import { show } from './stream-ids.js';
@@ -53,14 +54,29 @@ export function encodeFields(type: unknown, payload: EventPayload): string[] {
  */
 export const MAX_BATCH_EVENT_FIELDS = 3_900;
 
+/** What a `produceBatch` event holds; a `PartitionedStream`'s holds its `key` too. */
+const BATCH_EVENT_KEYS = ['type', 'payload'];
+
 /**
  * Element `index` of a `produceBatch` array, encoded for the batch script (which sends the fields as JSON).
  * Errors name the position, so a bad event in a thousand can be found.
  */
-export function encodeBatchEvent(event: unknown, index: number): string[] {
+export function encodeBatchEvent(
+  event: unknown,
+  index: number,
+  keys: readonly string[] = BATCH_EVENT_KEYS,
+): string[] {
   return atIndex(index, () => {
     if (event === null || typeof event !== 'object') {
       throw new StreamArgumentError(`each event must be an object { type, payload }, got ${show(event)}`);
+    }
+    // A misspelt `paylaod` was dropped unheard, and the event appended without its payload.
+    for (const name of Object.keys(event)) {
+      if (keys.includes(name)) continue;
+      const near = likelyMeant(name, keys);
+      throw new StreamArgumentError(
+        `unknown key ${show(name)}${near ? ` (did you mean ${near}?)` : ''}; an event is { ${keys.join(', ')} }`,
+      );
     }
     const { type, payload } = event as { type?: unknown; payload?: EventPayload };
     // A lone UTF-16 surrogate has no UTF-8 form; replace it as Buffer.from would on the plain XADD path.

@@ -32,6 +32,8 @@ const PARTITIONED_STREAM_OPTIONS = optionNames<PartitionedStreamOptions>({
   claimMinIdleMs: true,
 });
 
+const KEYED_EVENT_KEYS = ['key', 'type', 'payload'];
+
 /** An event and the key that picks its partition: an entity ID (order, customer) or a tenant name. */
 export interface KeyedEventInput extends EventInput {
   readonly key: string;
@@ -142,10 +144,10 @@ export class PartitionedStream {
       throw new StreamArgumentError('events must be an array of { key, type, payload }');
     // Array.from, not map: a hole in a sparse array is checked (and refused) like any other element.
     const indexes = Array.from(events, (event: unknown, index) => {
-      encodeBatchEvent(event, index);
+      encodeBatchEvent(event, index, KEYED_EVENT_KEYS);
       return atIndex(index, () => this.partitionOf((event as Partial<KeyedEventInput>).key as string));
     });
-    // The key rides along unread: produceBatch takes only each event's type and payload.
+    // Each partition's stream is given each event's type and payload: its key has picked the partition.
     const shares = this.names.map(() => [] as { position: number; event: KeyedEventInput }[]);
     indexes.forEach((index, position) => {
       shares[index]?.push({ position, event: events[position] as KeyedEventInput });
@@ -159,7 +161,11 @@ export class PartitionedStream {
         const partition = this.#name(index);
         let ids: readonly (string | null)[];
         try {
-          ids = await stream.produceBatch(share.map(({ event }) => event));
+          ids = await stream.produceBatch(
+            share.map(({ event: { type, payload } }) =>
+              payload === undefined ? { type } : { type, payload },
+            ),
+          );
         } catch (error) {
           failures.push({ partition, error: error instanceof Error ? error : new Error(String(error)) });
           // Part of the partition's batch may have gone in all the same.

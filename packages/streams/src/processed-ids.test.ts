@@ -98,3 +98,21 @@ it('a Redis failure is a StreamError naming the command, as everywhere else in t
   await expect(processed.has('1-0')).rejects.toThrow(/^ZSCORE \(processed IDs\) failed: WRONGTYPE/);
   await expect(processed.add('1-0')).rejects.toThrow(/^ZADD \(processed IDs\) failed: WRONGTYPE/);
 });
+
+it('an add left unawaited whose ZADD fails is no unhandled rejection: the mark is missed, the process goes on', async () => {
+  const processed = new ProcessedIds(redisSuite.redis, uniqueStreamKey('processed-unawaited'));
+  await redisSuite.redis.set(processed.key, 'not a sorted set');
+  onTestFinished(async () => {
+    await redisSuite.redis.del(processed.key);
+  });
+  const unhandled = vi.fn();
+  process.on('unhandledRejection', unhandled);
+  onTestFinished(() => {
+    process.off('unhandledRejection', unhandled);
+  });
+  // As a batch's handlers may leave it, to share one ZADD.
+  void processed.add('1-0');
+  void processed.add('2-0');
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(unhandled).not.toHaveBeenCalled();
+});

@@ -77,7 +77,8 @@ export class ProcessedIds {
    * Marks one ID. Calls made in the same turn of the event loop share one ZADD. A worker runs its handlers one
    * after another, so only handlers that do not await it share one round trip for the batch (the demo's: a crash
    * before the ZADD lands then leaves a redelivery unrecognised, never an entry lost); a handler that awaits it
-   * pays one round trip per entry, and knows its mark landed before its entry is acked.
+   * pays one round trip per entry, and knows its mark landed before its entry is acked. Not awaited, a failed
+   * ZADD is not an unhandled rejection: that mark is missed, and a redelivery of its entry handled again.
    */
   add(id: string): Promise<void> {
     // Checked here, not in the shared flush: one bad ID must neither throw at the caller nor fail the others.
@@ -87,12 +88,18 @@ export class ProcessedIds {
       return Promise.reject(error);
     }
     this.#queued.push(id);
-    this.#flush ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-      const ids = this.#queued;
-      this.#queued = [];
-      this.#flush = undefined;
-      return this.addMany(ids);
-    });
+    if (this.#flush === undefined) {
+      this.#flush = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        const ids = this.#queued;
+        this.#queued = [];
+        this.#flush = undefined;
+        return this.addMany(ids);
+      });
+      // Not awaited (as a batch's handlers may leave it), a failed ZADD was an unhandled rejection, which ends a
+      // Node process by default: the mark is missed, a redelivery then handled again. A caller that awaits
+      // it still hears the failure.
+      this.#flush.catch(() => {});
+    }
     return this.#flush;
   }
 

@@ -1,4 +1,4 @@
-import type { EventStream } from '@streamscope/streams';
+import type { ConsumerWorker, EventStream } from '@streamscope/streams';
 import { assertRedisReady, CommandError, redisFailure } from './command-error.js';
 import type { ConsumerPool } from './consumer-pool.js';
 import { type ConsumerRef, refKey } from './consumer-ref.js';
@@ -171,7 +171,8 @@ export class SavedChoices {
     if (enabled) this.#autoReap.add(group);
     else this.#autoReap.delete(group);
     const interval = this.reapIntervalFor(group);
-    for (const worker of this.#pool.workers()) if (worker.group === group) worker.setAutoReap(interval);
+    for (const worker of this.#pool.workers())
+      if (worker.group === group && isOpen(worker)) worker.setAutoReap(interval);
     await this.save({ groups: [group] }, `auto-reap is ${enabled ? 'on' : 'off'} for ${group}`);
     return this.#reapIntervalMs;
   }
@@ -357,7 +358,7 @@ export class SavedChoices {
       if (this.#unsavedGroups.has(group) || enabled === this.#autoReap.has(group)) continue;
       if (enabled) this.#autoReap.add(group);
       else this.#autoReap.delete(group);
-      const workers = this.#pool.workers().filter((worker) => worker.group === group);
+      const workers = this.#pool.workers().filter((worker) => worker.group === group && isOpen(worker));
       for (const worker of workers) worker.setAutoReap(this.reapIntervalFor(group));
       if (workers.length === 0) continue;
       this.#log(
@@ -366,4 +367,10 @@ export class SavedChoices {
       );
     }
   }
+}
+
+/** A worker not closing: one a removal is closing takes no auto-reaper (it refuses one), and needs none. */
+function isOpen(worker: ConsumerWorker): boolean {
+  const { state } = worker.status();
+  return state !== 'closing' && state !== 'closed';
 }
