@@ -117,7 +117,7 @@ export class DemoHandlers {
         consumer,
         deliveryCount,
         eventType: entry.fields.type,
-        reason: `${why}: acked without doing the work again`,
+        reason: `${why}, acked without doing the work again`,
         ts: Date.now(),
       });
     };

@@ -29,6 +29,27 @@ describe('describeEvent', () => {
       ),
     ).toBe('claimed by worker-a: handed over from worker-b, being removed');
   });
+
+  it('says a letter written from the Pending table was the operator’s, from the consumer that held it', () => {
+    expect(describeEvent(step('dead-lettered', { reason: 'dead-lettered by hand' }))).toBe(
+      'moved to the dead-letter stream by hand, from worker-a (attempt 2)',
+    );
+    expect(describeEvent(step('dead-lettered', { reason: 'poison pill' }))).toBe(
+      'moved to the dead-letter stream by worker-a (attempt 2): poison pill',
+    );
+  });
+
+  it('says a duplicate once, its reason saying why', () => {
+    expect(
+      describeEvent(
+        step('duplicate', {
+          reason: 'a requeued copy of 5-0, already processed, acked without doing the work again',
+        }),
+      ),
+    ).toBe(
+      'handed to worker-a (attempt 2), skipped as a duplicate: a requeued copy of 5-0, already processed, acked without doing the work again',
+    );
+  });
 });
 
 describe('describeEventNamingEntry', () => {

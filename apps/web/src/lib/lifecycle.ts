@@ -18,6 +18,9 @@ export const KIND_TONE: Record<LifecycleKindView, string> = {
   requeued: 'badge-accent',
 };
 
+/** The reason the server gives a letter written from the Pending table's To DLQ (`pending.deadletter`). */
+const DEAD_LETTERED_BY_HAND = 'dead-lettered by hand';
+
 /** The steps of an entry's happy path. */
 const ROUTINE: ReadonlySet<LifecycleKindView> = new Set(['produced', 'delivered', 'acked']);
 
@@ -45,9 +48,13 @@ export function describeEvent(event: LifecycleEventView): string {
     case 'deleted':
       return `deleted from the pending list${event.consumer === null ? '' : ` of ${who}`}${reason}`;
     case 'dead-lettered':
-      return `moved to the dead-letter stream by ${who}${attempt}${reason}`;
+      // Parked from the Pending table (or the API): the operator moved it, from the consumer that held it.
+      return event.reason === DEAD_LETTERED_BY_HAND
+        ? `moved to the dead-letter stream by hand, from ${who}${attempt}`
+        : `moved to the dead-letter stream by ${who}${attempt}${reason}`;
     case 'duplicate':
-      return `redelivered to ${who}${attempt}, skipped: already processed${reason}`;
+      // Its reason says why (already processed, or a requeued copy of one that was): not said twice.
+      return `handed to ${who}${attempt}, skipped as a duplicate${reason}`;
     case 'requeued':
       return `put back on the stream from the dead-letter stream${event.reason === null ? '' : ` ${event.reason}`}`;
   }
