@@ -34,7 +34,12 @@ export const ConsumerPendingChart = memo(function ConsumerPendingChart() {
           })),
         )}
         {...(series.total > series.data.length
-          ? { note: `${series.data.length} of ${formatCount(series.total)} consumers, most pending` }
+          ? {
+              note:
+                series.pending > 0
+                  ? `${series.data.length} of ${formatCount(series.total)} consumers, those holding most`
+                  : `${series.data.length} of ${formatCount(series.total)} consumers, none pending`,
+            }
           : series.data.length > 0 && series.pending === 0
             ? // The consumers are named, with no bars: said why, rather than left as bare axes.
               { note: 'none pending' }

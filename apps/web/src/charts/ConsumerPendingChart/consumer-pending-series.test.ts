@@ -32,6 +32,14 @@ describe('consumerPendingSeries', () => {
     expect(series.total).toBe(20_001);
   });
 
+  it('past the bars that fit, leaves out those holding none while any holds some', () => {
+    const series = consumerPendingSeries([group('a', [0, 0, 0, 0]), group('b', [0, 223, 0])], 3);
+    expect(series.data.map((row) => row.consumer)).toEqual(['b/w1']);
+    expect(series.total).toBe(7);
+    // None holding any: their names, as many as fit.
+    expect(consumerPendingSeries([group('a', [0, 0, 0, 0])], 3).data).toHaveLength(3);
+  });
+
   it('breaks ties in page order, so the bars do not shuffle between snapshots', () => {
     const series = consumerPendingSeries([group('a', [5, 5, 5, 5])], 2);
     expect(series.data.map((row) => row.consumer)).toEqual(['a/w0', 'a/w1']);

@@ -24,8 +24,9 @@ export interface ConsumerPendingSeries {
 }
 
 /**
- * One bar per consumer; past `maxBars` consumers, the `maxBars` holding the most pending entries (the ones a
- * person looks for: who is sitting on the backlog), still in group and consumer order. A consumer the snapshot
+ * One bar per consumer; past `maxBars` consumers, up to `maxBars` of those holding the most pending entries (the
+ * ones a person looks for: who is sitting on the backlog; none holding none while any holds some), still in group
+ * and consumer order. A consumer the snapshot
  * left out holds none unless more than 200 of its group do (it keeps those holding most first), so the bars are the
  * same as if it had sent them all.
  */
@@ -40,11 +41,13 @@ export function consumerPendingSeries(
       pending: consumer.pending,
     })),
   );
-  // Most pending first (ties in page order), then back to page order for drawing.
+  // Most pending first (ties in page order), then back to page order for drawing. Past the bars that fit, those
+  // holding none are left out while any holds some: one holder among eighteen was drawn below nine bare names.
+  const holding = all.filter((row) => row.pending > 0);
   const kept =
     all.length <= maxBars
       ? all
-      : all
+      : (holding.length > 0 ? holding : all)
           .map((row, index) => ({ row, index }))
           .sort((a, b) => b.row.pending - a.row.pending || a.index - b.index)
           .slice(0, maxBars)
