@@ -21,6 +21,16 @@ describe('choosing a Redis', () => {
     );
   });
 
+  it('says why a named Redis did not answer: refused, or TLS asked of one that speaks none', async () => {
+    await expect(connectRedis({ redisTarget: { url: silent, label: 'cache:1' } })).rejects.toThrow(
+      /no Redis answers at cache:1 \(connect ECONNREFUSED [^)]*\)/,
+    );
+    const plain = named.server.url.replace(/^redis:/, 'rediss:');
+    await expect(connectRedis({ redisTarget: { url: plain, label: 'plain:1' } })).rejects.toThrow(
+      /^no Redis answers at plain:1 over TLS \(rediss:\/\/\): is TLS on at that port, or did you mean redis:\/\/\?/,
+    );
+  });
+
   it('refuses a database the named Redis does not have, rather than going on in database 0', async () => {
     const target = (database: number) => ({
       url: `${named.server.url}/${database}`,

@@ -27,15 +27,20 @@ export async function connectRedis(
   defaultUrl = DEFAULT_REDIS_URL,
 ): Promise<RedisConnection> {
   if (config.redisTarget) {
-    if (!(await answers(config.redisTarget.url))) {
+    const silence = await whyNoAnswer(config.redisTarget.url);
+    if (silence !== null) {
+      // Over TLS (rediss://) to a Redis that speaks none, it answers, only not in TLS: said as what failed.
+      const tls = config.redisTarget.url.startsWith('rediss:')
+        ? ' over TLS (rediss://): is TLS on at that port, or did you mean redis://?'
+        : '';
       throw new RedisUnavailableError(
-        `no Redis answers at ${config.redisTarget.label}; start it, or leave out --redis-url/--redis-host to get a private one`,
+        `no Redis answers at ${config.redisTarget.label}${tls} (${silence}); start it, or leave out --redis-url/--redis-host to get a private one`,
       );
     }
     await refuseMissingDatabase(config.redisTarget);
     return { ...config.redisTarget, embedded: null };
   }
-  if (await answers(defaultUrl)) {
+  if ((await whyNoAnswer(defaultUrl)) === null) {
     const { hostname, port } = new URL(defaultUrl);
     return { url: defaultUrl, label: `${hostname}:${port || '6379'}`, embedded: null };
   }
@@ -55,14 +60,21 @@ export async function connectRedis(
   return { url: embedded.url, label: `${embedded.host}:${embedded.port}`, embedded };
 }
 
-async function answers(url: string): Promise<boolean> {
+/** Why a Redis at `url` did not answer a PING, in its client's words; `null` when it did. */
+async function whyNoAnswer(url: string): Promise<string | null> {
   const probe = probeConnection(url);
+  // The socket's own failure (ECONNREFUSED, a TLS handshake) comes as an 'error' event; the rejection then
+  // says only "Connection is closed.".
+  let cause: Error | undefined;
+  probe.on('error', (error: Error) => {
+    cause ??= error;
+  });
   try {
     await probe.connect();
     await probe.ping();
-    return true;
-  } catch {
-    return false;
+    return null;
+  } catch (error) {
+    return (cause ?? (error instanceof Error ? error : new Error(String(error)))).message;
   } finally {
     probe.disconnect();
   }
