@@ -385,6 +385,21 @@ describe('WebSocket /ws', () => {
     const plain = await fetch(`${test.server.url}/ws`);
     expect(plain.status).toBe(426);
     expect(await plain.json()).toMatchObject({ message: /WebSocket: send it with Upgrade: websocket/ });
+    // Upgrade without `Connection: Upgrade` opens no socket: told so, and counted against no one. Seventy on one
+    // keep-alive connection (more than an address may hold open) held every slot of its address, each an empty 500.
+    const { port } = new URL(test.server.url);
+    const raw = net.createConnection({ host: '127.0.0.1', port: Number(port) });
+    const halfUpgrade = `GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\n\r\n`;
+    raw.write(halfUpgrade.repeat(70));
+    let answered = '';
+    raw.on('data', (chunk) => {
+      answered += chunk.toString();
+    });
+    await waitFor('seventy answers', () => answered.split('HTTP/1.1 426').length - 1 === 70);
+    expect(answered).toContain('send it with Connection: Upgrade as well as Upgrade: websocket');
+    const besides = await SocketClient.connect(test.server.url);
+    await besides.close();
+    raw.destroy();
     const greedy = await SocketClient.connect(test.server.url);
     const closed = new Promise<number>((resolve) => greedy.socket.once('close', (code) => resolve(code)));
     greedy.socket.send('x'.repeat(100_000));

@@ -83,6 +83,20 @@ export function liveSocket(
     // A plain GET (no upgrade) shares a keep-alive connection with other requests: nothing to count.
     const upgrading = c.req.header('upgrade')?.toLowerCase() === 'websocket';
     if (!upgrading || address === undefined || connection === undefined) return next();
+    // Without `Connection: Upgrade` Node serves it as a plain request: no socket opens, and a slot counted for
+    // it stayed taken as long as its keep-alive connection lived. Sixty-four such requests on one connection
+    // shut every page of that address out, each of them answered an empty 500.
+    const connectionTokens = (c.req.header('connection') ?? '').toLowerCase().split(',');
+    if (!connectionTokens.some((token) => token.trim() === 'upgrade')) {
+      return c.json(
+        {
+          code: 'bad_request',
+          message: 'GET /ws is a WebSocket: send it with Connection: Upgrade as well as Upgrade: websocket',
+        },
+        426,
+        { upgrade: 'websocket' },
+      );
+    }
     const release = openSockets.take(address);
     if (!release) {
       return c.json(
