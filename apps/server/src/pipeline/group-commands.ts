@@ -203,13 +203,15 @@ export class GroupCommands {
 
   /** What this process kept of a deleted group: its guard, counters, auto-reaper, and the notes of it as ours. */
   async #forgetDeleted(group: string, consumers: readonly string[]): Promise<void> {
-    await this.#handlers.forgetGroup(group);
+    // The note that it was deleted first, the guard after: a process killed while the guard's DEL ran (a large
+    // guard takes a while) left no note, and its next start made the group again from 0-0, redoing its work.
     this.#choices.forgetGroup(group);
     await this.#choices.saveQuietly({
       consumers: consumers.map((name) => ({ group, name })),
       groups: [group],
       deletedGroups: [group],
     });
+    await this.#handlers.forgetGroup(group);
   }
 
   /**
