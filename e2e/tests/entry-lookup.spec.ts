@@ -14,7 +14,7 @@ test('an entry found by its ID shows where it stands in every group, and follows
     }),
   );
   await expect(dashboard.connection).toHaveText('connected');
-  const { stream, pending, timeline } = dashboard;
+  const { stream, timeline } = dashboard;
   const lookup = stream.getByLabel('Entry ID, or field=value');
   const find = stream.getByRole('button', { name: 'Find entry' });
 
@@ -27,9 +27,7 @@ test('an entry found by its ID shows where it stands in every group, and follows
   await expect(lookup).toHaveAttribute('aria-invalid', 'true');
   await expect(timeline).toHaveCount(0);
 
-  await dashboard.dropThreeOnWorkerA();
-  const claim = pending.getByRole('button', { name: /^Claim: .* of notifications for worker-b$/ }).first();
-  const id = ((await claim.getAttribute('aria-label')) ?? '').replace(/^Claim: (\S+) .*$/, '$1');
+  const id = await dashboard.claimableIdOnWorkerA();
   // As pasted from a log line, with spaces around it.
   await lookup.fill(` ${id} `);
   await find.click();
@@ -259,10 +257,8 @@ test('an entry trimmed while pending offers no Claim in its timeline, and says w
   streamscope,
 }) => {
   await expect(dashboard.connection).toHaveText('connected');
-  const { pending, timeline } = dashboard;
-  await dashboard.dropThreeOnWorkerA();
-  const claim = pending.getByRole('button', { name: /^Claim: .* of notifications for worker-b$/ }).first();
-  const id = ((await claim.getAttribute('aria-label')) ?? '').replace(/^Claim: (\S+) .*$/, '$1');
+  const { timeline } = dashboard;
+  const id = await dashboard.claimableIdOnWorkerA();
   const trimmed = await page.request.post(`${streamscope.url}/api/trim/maxlen`, {
     data: { maxlen: 0, approx: false },
   });
