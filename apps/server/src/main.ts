@@ -66,6 +66,10 @@ async function main(): Promise<void> {
         console.log(
           `Deleting any existing data at key '${config.streamKey}' for a clean demo run (pass --no-reset to keep it).`,
         ),
+      finishingCutOffReset: () =>
+        console.log(
+          `A reset of '${config.streamKey}' was cut off part-way (the process stopped while it deleted): finishing it, as what it left is no stream to resume.`,
+        ),
     });
   } catch (error) {
     // What Redis refused (a stream key holding a string, say) is the user's to fix: its message says it all.

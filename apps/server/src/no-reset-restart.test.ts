@@ -1,7 +1,7 @@
 import { LIMITS, type Snapshot } from '@streamscope/protocol';
 import { uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
 import { describe, expect, it } from 'vitest';
-import { json, postJson, type TestServer, useTestServers } from './testing/test-server.js';
+import { json, postJson, startTestServer, type TestServer, useTestServers } from './testing/test-server.js';
 
 // A start with --no-reset takes back every consumer of its seed groups that Redis still has and Streamscope ran,
 // not only the seeds: one the user added before the restart may hold pending entries no one else would process.
@@ -97,6 +97,36 @@ describe('a --no-reset restart', () => {
     expect(third.server.seeded).toMatchObject({ groups: 2, consumers: 3 });
     expect((await groupNames(third)).sort()).toEqual(['analytics', 'notifications']);
     expect(third.server.pipeline.pool.find('analytics', 'worker-c')).toBeDefined();
+  });
+
+  it('finishes a reset that a killed process left part-way, rather than resume what it had not yet deleted', async () => {
+    const streamKey = uniqueStreamKey('cut-reset');
+    const first = await start(['--stream-key', streamKey]);
+    const { pipeline } = first.server;
+    await pipeline.pool.get('analytics', 'worker-c').pause();
+    expect((await postJson(first, '/api/retention/set', { maxAgeMs: 3_600_000 })).status).toBe(200);
+    await pipeline.produce(5);
+    await first.stop();
+    // As a process killed just after a reset deleted the stream leaves things: its mark, and the rest standing.
+    await redisSuite.redis.set(`${streamKey}:resetting`, '1');
+    await redisSuite.redis.del(streamKey);
+    let told = false;
+    const second = await startTestServer(['--stream-key', streamKey, '--no-reset'], {
+      redis: redisSuite.server,
+      finishingCutOffReset: () => {
+        told = true;
+      },
+    });
+    try {
+      expect(told).toBe(true);
+      // A fresh stream: nothing of the old one's pauses or policy applied to it.
+      expect(second.server.seeded).toMatchObject({ groups: 2, consumers: 3, paused: [] });
+      expect(second.server.pipeline.retention.maxAgeMs).toBeNull();
+      expect(second.server.pipeline.pool.get('analytics', 'worker-c').status().paused).toBe(false);
+      expect(await redisSuite.redis.exists(`${streamKey}:resetting`)).toBe(0);
+    } finally {
+      await second.stop();
+    }
   });
 
   it('leaves alone a consumer of a group it does not seed, which may be another process pool', async () => {

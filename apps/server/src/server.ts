@@ -37,6 +37,8 @@ export interface StartOptions {
    * the startup line, which said "Deleting…" of a start then refused, deleting nothing).
    */
   readonly beforeReset?: () => void;
+  /** Called when a `--no-reset` start finds a reset that was cut off part-way, which it finishes instead. */
+  readonly finishingCutOffReset?: () => void;
 }
 
 /**
@@ -228,6 +230,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     seeded = await pipeline.start({
       reset: config.reset,
       ...(options.beforeReset ? { beforeDelete: options.beforeReset } : {}),
+      ...(options.finishingCutOffReset ? { finishingCutOffReset: options.finishingCutOffReset } : {}),
     });
   } catch (error) {
     await pipeline.close().catch(() => {});

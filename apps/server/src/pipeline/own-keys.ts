@@ -1,12 +1,14 @@
 /**
  * The keys the server keeps beside a stream, derived from its key and from nothing a request gives: the
- * operator's controls (pauses, policies), the note of what is Streamscope's own, and each group's once-per-ID
- * guard. The one place they are named, so the dead-letter key can be checked against them.
+ * operator's controls (pauses, policies), the note of what is Streamscope's own, each group's once-per-ID guard,
+ * and the mark of a reset under way. The one place they are named, so the dead-letter key can be checked against them.
  */
 export const ownKeys = {
   controls: (streamKey: string) => `${streamKey}:controls`,
   owned: (streamKey: string) => `${streamKey}:owned`,
   processed: (streamKey: string, group: string) => `${streamKey}:processed:${group}`,
+  /** Set while a reset deletes the stream's keys, one after another: found at a start, that reset was cut off. */
+  resetting: (streamKey: string) => `${streamKey}:resetting`,
 };
 
 /**
@@ -15,7 +17,7 @@ export const ownKeys = {
  */
 export function ownKeyClash(streamKey: string, key: string): string | null {
   if (key === streamKey) return 'must differ from the stream key';
-  const kept = [ownKeys.controls(streamKey), ownKeys.owned(streamKey)];
+  const kept = [ownKeys.controls(streamKey), ownKeys.owned(streamKey), ownKeys.resetting(streamKey)];
   if (kept.includes(key) || key.startsWith(ownKeys.processed(streamKey, '')))
     return `${JSON.stringify(key)} is a key Streamscope keeps beside the stream (${kept.join(', ')}, ${ownKeys.processed(streamKey, '<group>')}): name another`;
   return null;

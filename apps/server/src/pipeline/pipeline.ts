@@ -250,14 +250,20 @@ export class Pipeline {
   async start({
     reset,
     beforeDelete,
+    finishingCutOffReset,
   }: {
     reset: boolean;
     /** Called once a reset start's checks have passed, just before it deletes the stream (the startup line). */
     beforeDelete?: () => void;
+    /** Called when a start without reset finds a reset cut off part-way, which it finishes instead. */
+    finishingCutOffReset?: () => void;
   }): Promise<SeedResult> {
     const checks = this.#startContext();
     await refuseAnotherType(checks);
-    if (!reset) {
+    // Half the old stream's keys gone, what is left (pauses, a policy, letters) is not a stream to resume.
+    const cutOff = !reset && (await this.#streamReset.wasCutOff());
+    if (cutOff) finishingCutOffReset?.();
+    if (!reset && !cutOff) {
       // The operator's pauses and auto-reapers come back with the consumers: a consumer paused during an
       // incident starts paused (before its first read), not processing again by itself. Only this process's
       // groups and consumers take them; another process's are that process's to bring back.
@@ -283,7 +289,7 @@ export class Pipeline {
     }
     await refuseResetUnderWorkers(this.#elsewhere);
     refuseResetOfForeignStream(checks, await this.#choices.ownership());
-    beforeDelete?.();
+    if (!cutOff) beforeDelete?.();
     await this.#streamReset.deleteData();
     const seeded = await this.#seeder.seed('none');
     this.#choices.startFollowing();

@@ -10,6 +10,7 @@ import type { DemoHandlers } from './demo-handler.js';
 import type { LifecycleRecorder } from './lifecycle-recorder.js';
 import type { MembershipChanges } from './membership-changes.js';
 import { overwrittenKeyReason, overwrittenType } from './overwritten-keys.js';
+import { ownKeys } from './own-keys.js';
 import type { RunningTotals } from './running-totals.js';
 import type { SavedChoices } from './saved-choices.js';
 import type { Seeder } from './seeder.js';
@@ -84,7 +85,19 @@ export class StreamReset {
     // a restart left unrun, have guards too (of up to 100,000 IDs each). None when there is no stream; any other
     // failure to ask stops the reset before it deletes anything, rather than leaving those guards behind.
     const hadGroups = (await stream.infoGroups()).map((group) => group.name);
-    await stream.deleteStream();
+    // The keys go one after another: a process killed between two left the old stream's pauses, policy and
+    // letters for a --no-reset start to apply to a new stream. Marked first, cleared last, a cut-off reset is
+    // found and finished at the next start (see `wasCutOff`).
+    const resetting = ownKeys.resetting(stream.streamKey);
+    await stream.redis.set(resetting, String(Date.now()));
+    try {
+      await stream.deleteStream();
+    } catch (error) {
+      // Nothing deleted: the stream stands, and its workers go back to it. Left, the mark would have the next
+      // start finish a reset that never began, over whatever the stream holds by then.
+      await stream.redis.del(resetting).catch(() => {});
+      throw error;
+    }
     this.#options.streamDeleted();
     handlers.forgetRedeliveries();
     await deadLetters.clear();
@@ -93,6 +106,13 @@ export class StreamReset {
     // The key is Streamscope's from here, whatever it seeds: noted, its appends and resets are not refused as
     // those of another application's stream (see `streamOwnership`), also with no seed (`--seed none`).
     await choices.recordOwned([], [], { stream: true });
+    await stream.redis.del(resetting);
+  }
+
+  /** Whether a reset began deleting this stream's keys and never finished (the process was killed meanwhile). */
+  async wasCutOff(): Promise<boolean> {
+    const { stream } = this.#options;
+    return (await stream.redis.exists(ownKeys.resetting(stream.streamKey))) === 1;
   }
 
   async #deleteAndSeed(): Promise<{ groups: number; consumers: number }> {
