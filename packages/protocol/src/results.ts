@@ -2,6 +2,12 @@ import type { CommandType } from './commands.js';
 import type { DeadLetterView, EntryView, LifecycleEventView } from './server-messages.js';
 
 /**
+ * The reason a letter parked by an operator (`pending.deadletter`) carries, in the dead-letter stream and the
+ * entry's timeline: the server writes it, and the page tells such a step apart by it.
+ */
+export const DEAD_LETTERED_BY_HAND = 'dead-lettered by hand';
+
+/**
  * Where an entry stands in one group: `pending` at a consumer, delivered and not acked; `done`, at or before the
  * group's cursor and not pending (acked, dead-lettered, or passed over when the group was created or set past it);
  * `unread`, after the cursor, not yet delivered to the group.

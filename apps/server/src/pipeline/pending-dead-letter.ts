@@ -1,12 +1,9 @@
-import type { CommandResults } from '@streamscope/protocol';
+import { type CommandResults, DEAD_LETTERED_BY_HAND } from '@streamscope/protocol';
 import type { DeadLetters, EventStream } from '@streamscope/streams';
 import { CommandError } from './command-error.js';
 import type { DemoHandlers } from './demo-handler.js';
 import { anotherApplicationsGroup, inHandHere, notPending, readLately } from './pending-refusals.js';
 import type { SavedChoices } from './saved-choices.js';
-
-/** The reason a letter parked by an operator carries, in the dead-letter stream and the entry's timeline. */
-export const BY_HAND_REASON = 'dead-lettered by hand';
 
 export interface PendingDeadLetterDeps {
   readonly stream: EventStream;
@@ -29,7 +26,7 @@ export async function deadLetterPending(
     throw anotherApplicationsGroup(group, "its pending entries are that application's to dead-letter or ack");
   }
   const minIdleMs = stream.claimMinIdleMs;
-  const outcome = await deadLetters.sendPending(group, id, BY_HAND_REASON, { minIdleMs });
+  const outcome = await deadLetters.sendPending(group, id, DEAD_LETTERED_BY_HAND, { minIdleMs });
   if (!outcome.sent) {
     if (outcome.pending === null) throw notPending(group, id);
     const { consumer, idleMs } = outcome.pending;
@@ -50,6 +47,6 @@ export async function deadLetterPending(
     throw readLately(id, consumer, idleMs, minIdleMs, 'Dead-letter');
   }
   const { letterId, consumer, deliveryCount, trimmed } = outcome;
-  handlers.recordLetters(group, [{ id: outcome.id, consumer, deliveryCount }], BY_HAND_REASON);
+  handlers.recordLetters(group, [{ id: outcome.id, consumer, deliveryCount }], DEAD_LETTERED_BY_HAND);
   return { group, id: outcome.id, letterId, consumer, deliveryCount, trimmed };
 }

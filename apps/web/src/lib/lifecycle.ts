@@ -1,4 +1,8 @@
-import type { LifecycleEventView, LifecycleKindView } from '@streamscope/protocol';
+import {
+  DEAD_LETTERED_BY_HAND,
+  type LifecycleEventView,
+  type LifecycleKindView,
+} from '@streamscope/protocol';
 
 /**
  * Badge colour per lifecycle step: good news green, losses red, recoveries purple. A dead letter gets a solid red
@@ -17,9 +21,6 @@ export const KIND_TONE: Record<LifecycleKindView, string> = {
   duplicate: 'badge-info',
   requeued: 'badge-accent',
 };
-
-/** The reason the server gives a letter written from the Pending table's To DLQ (`pending.deadletter`). */
-const DEAD_LETTERED_BY_HAND = 'dead-lettered by hand';
 
 /** The steps of an entry's happy path. */
 const ROUTINE: ReadonlySet<LifecycleKindView> = new Set(['produced', 'delivered', 'acked']);
