@@ -35,13 +35,21 @@ export function assertOptions(
     throw new StreamArgumentError(`${what} must be an object, got ${show(value)}`);
   }
   if (!known) return;
-  for (const name of Object.keys(value)) {
-    if (known.includes(name)) continue;
-    const near = likelyMeant(name, known);
-    throw new StreamArgumentError(
-      `${what}: unknown option ${show(name)}${near ? ` (did you mean ${near}?)` : ''}; the options are ${known.join(', ')}`,
-    );
+  const unknown = unknownName(value, known);
+  if (unknown !== null) {
+    throw new StreamArgumentError(`${what}: unknown option ${unknown}; the options are ${known.join(', ')}`);
   }
+}
+
+/**
+ * The first name `value` holds that is not among `known`, as a message says it, with the one likely meant
+ * (`"hander" (did you mean handler?)`); `null` when every name is known. For an options object, or an event.
+ */
+export function unknownName(value: object, known: readonly string[]): string | null {
+  const name = Object.keys(value).find((each) => !known.includes(each));
+  if (name === undefined) return null;
+  const near = likelyMeant(name, known);
+  return `${show(name)}${near ? ` (did you mean ${near}?)` : ''}`;
 }
 
 /**

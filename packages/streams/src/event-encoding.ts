@@ -1,4 +1,4 @@
-import { likelyMeant } from './arguments.js';
+import { unknownName } from './arguments.js';
 import { REQUEUED_FROM_FIELD } from './dead-letter-scripts.js';
 import { StreamArgumentError } from './errors.js';
 import { show } from './stream-ids.js';
@@ -71,13 +71,9 @@ export function encodeBatchEvent(
       throw new StreamArgumentError(`each event must be an object { type, payload }, got ${show(event)}`);
     }
     // A misspelt `paylaod` was dropped unheard, and the event appended without its payload.
-    for (const name of Object.keys(event)) {
-      if (keys.includes(name)) continue;
-      const near = likelyMeant(name, keys);
-      throw new StreamArgumentError(
-        `unknown key ${show(name)}${near ? ` (did you mean ${near}?)` : ''}; an event is { ${keys.join(', ')} }`,
-      );
-    }
+    const unknown = unknownName(event, keys);
+    if (unknown !== null)
+      throw new StreamArgumentError(`unknown key ${unknown}; an event is { ${keys.join(', ')} }`);
     const { type, payload } = event as { type?: unknown; payload?: EventPayload };
     // A lone UTF-16 surrogate has no UTF-8 form; replace it as Buffer.from would on the plain XADD path.
     const fields = encodeFields(type, payload ?? {});
