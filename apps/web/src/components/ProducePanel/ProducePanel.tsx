@@ -8,6 +8,7 @@ import { useDashboard } from '../../store/store';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { NumberField } from '../NumberField/NumberField';
 import { Panel } from '../Panel/Panel';
+import { StandbyButton } from '../StandbyButton/StandbyButton';
 import './ProducePanel.css';
 import { groupsBehind } from './groups-behind';
 import { describeProducerFailing } from './producer-failing';
@@ -132,18 +133,12 @@ export function ProducePanel() {
             validity={start.field('rate')}
           />
           <button type="submit">Start</button>
-          <button
-            type="button"
-            // aria-disabled, not disabled: pressed, Stop stopped the producer and, disabled under focus, dropped
-            // focus to the page's body. It stays focusable, and does nothing while there is nothing to stop.
-            aria-disabled={stopped || undefined}
-            title={stopped ? 'The producer is stopped' : undefined}
-            onClick={() => {
-              if (!stopped) void start.run({ type: 'producer.stop' });
-            }}
+          <StandbyButton
+            idleWhy={stopped ? 'The producer is stopped' : null}
+            onPress={() => void start.run({ type: 'producer.stop' })}
           >
             Stop
-          </button>
+          </StandbyButton>
           <span className={`row-note producer-state${producer?.running ? ' is-running' : ''}`}>
             {producer === null ? null : producer.running ? (
               <>

@@ -6,6 +6,7 @@ import { parseNumberInput } from '../../lib/parse-number';
 import { useDashboard } from '../../store/store';
 import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { NumberField } from '../NumberField/NumberField';
+import { StandbyButton } from '../StandbyButton/StandbyButton';
 import { POLICY_LABEL, type PreviewBasis } from './preview-plan';
 
 interface RetentionPolicyFormProps {
@@ -52,17 +53,12 @@ export function RetentionPolicyForm({ value, onChange, confirm }: RetentionPolic
           onChange={onChange}
         />
         <button type="submit">Apply policy</button>
-        <button
-          type="button"
-          // aria-disabled, not disabled: it kept focus once pressed, rather than dropping it to the page's body.
-          aria-disabled={activeMaxAgeMs === null || undefined}
-          title={activeMaxAgeMs === null ? 'No policy is on' : undefined}
-          onClick={() => {
-            if (activeMaxAgeMs !== null) void policy.run({ type: 'retention.set', maxAgeMs: null });
-          }}
+        <StandbyButton
+          idleWhy={activeMaxAgeMs === null ? 'No policy is on' : null}
+          onPress={() => void policy.run({ type: 'retention.set', maxAgeMs: null })}
         >
           Stop policy
-        </button>
+        </StandbyButton>
       </div>
       <p className={`retention-policy-state${activeMaxAgeMs === null ? '' : ' is-active'}`}>
         {activeMaxAgeMs === null ? (
