@@ -26,9 +26,8 @@ export interface ConsumerPendingSeries {
 /**
  * One bar per consumer; past `maxBars` consumers, up to `maxBars` of those holding the most pending entries (the
  * ones a person looks for: who is sitting on the backlog; none holding none while any holds some), still in group
- * and consumer order. A consumer the snapshot
- * left out holds none unless more than 200 of its group do (it keeps those holding most first), so the bars are the
- * same as if it had sent them all.
+ * and consumer order. A consumer the snapshot left out holds none unless more than 200 of its group do (it keeps
+ * those holding most first), so the bars are the same as if it had sent them all.
  */
 export function consumerPendingSeries(
   groups: readonly GroupView[],

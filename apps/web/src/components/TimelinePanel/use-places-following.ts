@@ -8,9 +8,9 @@ const PLACES_SETTLE_MS = 150;
 
 /**
  * Asks again where the open entry stands (see `refreshEntryPlaces`) once a step of it arrives, its pending rows
- * change (claimed, acked, listed anew) or a group comes or goes (`groupNames`): shortly after, so that a burst of steps asks once. Not on the answer that
- * opened the panel, and not on a row's idle time, new in every snapshot, which asked four times a second for as long
- * as the entry stayed pending.
+ * change (claimed, acked, listed anew) or a group comes or goes (`groupNames`): shortly after, so that a burst of
+ * steps asks once. Not on the answer that opened the panel, and not on a row's idle time, new in every snapshot,
+ * which asked four times a second for as long as the entry stayed pending.
  */
 export function usePlacesFollowing(
   timeline: TimelineState | null,
