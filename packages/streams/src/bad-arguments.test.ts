@@ -212,6 +212,14 @@ describe('bad arguments are rejected with a clear message before any Redis call'
     expect(() => new ConsumerWorker(stream, 'g', 'w', { catchUpReads: 'fast' as never })).toThrow(
       /catchUpReads must be 'script' or 'plain', got "fast"/,
     );
+    expect(() => new DeadLetters(stream, stream.streamKey)).toThrow(
+      'the dead-letter key must differ from the stream key',
+    );
+    // Its requeue marks go beside it, at `<key>:requeued`: over the stream, they would break both.
+    const marked = new EventStream({ connection: redis, streamKey: 'test:letters:requeued' });
+    expect(() => new DeadLetters(marked, 'test:letters')).toThrow(
+      'the dead-letter key "test:letters" would keep its requeue marks at "test:letters:requeued", the stream key: name another',
+    );
     const otherStream = new EventStream({ connection: redis, streamKey: 'test:another' });
     expect(() => new ConsumerWorker(stream, 'g', 'w', { deadLetters: new DeadLetters(otherStream) })).toThrow(
       /deadLetters serves "test:another", not this worker's stream "test:bad-arguments"/,

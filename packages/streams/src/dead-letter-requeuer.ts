@@ -38,6 +38,12 @@ export interface SingleRequeueResult extends RequeueResult {
    * copy reaches every group, so requeueing them too would deliver the entry again to each.
    */
   readonly merged: number;
+  /**
+   * The entry was back on the stream already, as `requeuedAs`: another of its letters was requeued first (by
+   * another client at the same moment, or by a process that died before it discarded this one). This letter
+   * was discarded and nothing appended; `eventType` is `null`.
+   */
+  readonly alreadyBack: boolean;
 }
 
 /** A letter `requeueThrough` left in place, and why. */
@@ -94,8 +100,9 @@ export interface RequeueThroughResult {
   /** The first 100 of those, oldest first. */
   readonly skippedLetters: readonly SkippedLetter[];
   /**
-   * Letters of an entry another letter of this call had already put back (one per group that dead-lettered it, a
-   * poison pill say): discarded, not appended again, as that one copy reaches every group.
+   * Letters of an entry another letter had already put back (one per group that dead-lettered it, a poison pill
+   * say), in this call or by a requeue not yet done with the entry's letters: discarded, not appended again, as
+   * that one copy reaches every group.
    */
   readonly merged: number;
   /** It stopped at `limit` with letters through `through` still unread. */
@@ -117,10 +124,14 @@ interface RequeueThroughSettings {
   readonly signal: AbortSignal | undefined;
 }
 
-/** What one letter's requeue script did: put it back, left it (and why), or found it gone (`null`). */
+/**
+ * What one letter's requeue script did: put it back, left it (and why), discarded it as its entry was back
+ * already (`mergedInto` the copy), or found it gone (`null`).
+ */
 type RequeueOutcome =
   | RequeueResult
   | { readonly refused: SkippedLetter['reason']; readonly originalId: string }
+  | { readonly mergedInto: string; readonly originalId: string }
   | null;
 
 /** A letter of a page `requeueThrough` read, and whether requeueing it appends to the stream. */
@@ -137,6 +148,8 @@ const ROOM_WAIT_MS = 5_000;
 const ROOM_POLL_MS = 100;
 /** The most other letters of one entry a single requeue discards: one per group that dead-lettered it. */
 const OTHER_LETTERS_MAX = 100;
+/** Requeue marks cleared per HDEL. */
+const UNMARK_PAGE = 500;
 /** Skipped letters a result names; the count covers the rest. */
 const SKIPPED_LISTED = 100;
 
@@ -151,6 +164,8 @@ const REQUEUE_THROUGH_OPTIONS = optionNames<RequeueThroughOptions>({
 /** What a requeue reads and deletes letters through besides its scripts: the `DeadLetters` it works for. */
 export interface LetterStore {
   readonly key: string;
+  /** `requeueMarksKey(key)`. */
+  readonly marksKey: string;
   newest(count: number): Promise<readonly { readonly id: string }[]>;
   discard(id: string): Promise<boolean>;
   lettersOf(
@@ -190,8 +205,13 @@ export class DeadLetterRequeuer {
     }
     const outcome = await this.#requeueOne(letterId);
     if (outcome === null) return null;
+    if ('mergedInto' in outcome) {
+      const { mergedInto, originalId } = outcome;
+      const merged = await this.#finishRequeue(originalId);
+      return { requeuedAs: mergedInto, originalId, eventType: null, merged, alreadyBack: true };
+    }
     if (!('refused' in outcome))
-      return { ...outcome, merged: await this.#discardOtherLetters(outcome.originalId) };
+      return { ...outcome, merged: await this.#finishRequeue(outcome.originalId), alreadyBack: false };
     const of = outcome.originalId || 'an unknown entry';
     if (outcome.refused === 'wide') {
       throw new RequeueRefusedError(
@@ -204,17 +224,42 @@ export class DeadLetterRequeuer {
   }
 
   /**
-   * Discards the other letters of an entry just put back: written before its requeue, they are found after it
-   * (a step of its own, since finding them reads the DLQ from the entry's time on). One found but gone meanwhile
-   * (discarded or requeued by someone else) is not counted. A letter another client wrote with no stream ID for
-   * its original (`garbage`) has no others to find: looking them up refused the ID, and the requeue, done by then,
-   * was reported as failed.
+   * Discards the other letters of an entry put back, then its mark: written before its requeue, they are found
+   * after it (a step of its own, since finding them reads the DLQ from the entry's time on). Cut off before the
+   * end, the mark stays, and a requeue of one of them discards it rather than put the entry back again. One
+   * found but gone meanwhile (discarded or requeued by someone else) is not counted. A letter another client
+   * wrote with no stream ID for its original (`garbage`) has no others to find.
    */
-  async #discardOtherLetters(originalId: string): Promise<number> {
-    if (!isEntryId(originalId)) return 0;
-    const { letters } = await this.#letters.lettersOf(originalId, { max: OTHER_LETTERS_MAX });
-    const discarded = await Promise.all(letters.map((letter) => this.#letters.discard(letter.id)));
-    return discarded.filter(Boolean).length;
+  async #finishRequeue(originalId: string): Promise<number> {
+    if (originalId === '') return 0;
+    let discarded = 0;
+    if (isEntryId(originalId)) {
+      const { letters } = await this.#letters.lettersOf(originalId, { max: OTHER_LETTERS_MAX });
+      const gone = await Promise.all(letters.map((letter) => this.#letters.discard(letter.id)));
+      discarded = gone.filter(Boolean).length;
+    }
+    await this.#unmark([originalId]);
+    return discarded;
+  }
+
+  /** `DeadLetters.finishRequeues`. */
+  async finishRequeues(): Promise<number> {
+    const marked = await redisCommand('HKEYS (requeue marks)', () =>
+      this.#stream.redis.call('HKEYS', this.#letters.marksKey),
+    );
+    let merged = 0;
+    for (const originalId of marked as string[]) merged += await this.#finishRequeue(originalId);
+    return merged;
+  }
+
+  /** Clears the marks of entries whose other letters are dealt with, a few hundred per call. */
+  async #unmark(originalIds: readonly string[]): Promise<void> {
+    for (let at = 0; at < originalIds.length; at += UNMARK_PAGE) {
+      const page = originalIds.slice(at, at + UNMARK_PAGE);
+      await redisCommand('HDEL (requeue marks)', () =>
+        this.#stream.redis.call('HDEL', this.#letters.marksKey, ...page),
+      );
+    }
   }
 
   /** `DeadLetters.requeueThrough`. */
@@ -238,13 +283,22 @@ export class DeadLetterRequeuer {
       throw new StreamArgumentError(`signal must be an AbortSignal, got ${show(signal)}`);
     }
     const progress = { requeued: 0, unanswered: 0 };
+    // The entries this call put back: each one's other letters through `through` are discarded as the pages
+    // reach them (the script finds the entry marked), and its mark cleared once the call is done. Letters past
+    // `through` are not this call's: they stay, as a single requeue of the entry would not leave them.
+    const putBack = new Set<string>();
     try {
-      return await this.#requeueThrough(
+      const done = await this.#requeueThrough(
         through,
         { limit, onRequeued, roomWaitMs, roomPollMs, signal },
         progress,
+        putBack,
       );
+      await this.#unmark([...putBack]);
+      return done;
     } catch (error) {
+      // Marks left (Redis away, say) merge the letters they mark until `finishRequeues` clears them.
+      await this.#unmark([...putBack]).catch(() => {});
       // Wherever it stopped (reading a page, running its scripts, waiting for room), the letters already back
       // are back; and those of the page whose replies the failure took may be too (a dropped connection: "may
       // have run").
@@ -264,6 +318,7 @@ export class DeadLetterRequeuer {
     through: string,
     options: RequeueThroughSettings,
     progress: { requeued: number; unanswered: number },
+    putBack: Set<string>,
   ): Promise<RequeueThroughResult> {
     const { limit, onRequeued, signal } = options;
     signal?.throwIfAborted();
@@ -271,9 +326,6 @@ export class DeadLetterRequeuer {
     const skipped: SkippedLetter[] = [];
     const skippedBy = { trimmed: 0, wide: 0 };
     const waited = { ms: 0 };
-    // An entry put back once reaches every group: its other letters (each group that dead-lettered a poison
-    // pill wrote one) are discarded, not appended again, or every group received it once per letter.
-    const putBack = new Set<string>();
     let merged = 0;
     const done = (more: boolean, stoppedForRoom: RoomStop | null = null) => ({
       requeued: progress.requeued,
@@ -287,6 +339,10 @@ export class DeadLetterRequeuer {
     const settle = (id: string, value: RequeueOutcome) => {
       // `null`: requeued or discarded by someone else since the page was read.
       if (value === null) return;
+      if ('mergedInto' in value) {
+        merged += 1;
+        return;
+      }
       if ('refused' in value) {
         skippedBy[value.refused] += 1;
         if (skipped.length < SKIPPED_LISTED)
@@ -316,37 +372,18 @@ export class DeadLetterRequeuer {
       }
       const page = letters.slice(0, fit);
       seen += page.length;
-      // The first letter of each entry goes in the page's one round trip (Redis runs the scripts in the order
-      // sent, so the copies keep the letters' order); a later one of the same entry waits for its answer.
-      const firsts: PageLetter[] = [];
-      const repeats: PageLetter[] = [];
-      const inPage = new Set<string>();
-      for (const letter of page) {
-        const original = letter.originalId;
-        if (original !== '' && (putBack.has(original) || inPage.has(original))) repeats.push(letter);
-        else {
-          firsts.push(letter);
-          if (original !== '') inPage.add(original);
-        }
-      }
+      // The page in one round trip: Redis runs the scripts in the order sent, so the copies keep the letters'
+      // order, and a later letter of an entry an earlier one put back finds it marked and is only discarded.
       // Each settles alone, so a failure halfway still reports the letters already back.
-      const outcomes = await Promise.allSettled(firsts.map((letter) => this.#requeueOne(letter.id)));
+      const outcomes = await Promise.allSettled(page.map((letter) => this.#requeueOne(letter.id)));
       let failure: unknown;
       outcomes.forEach((outcome, at) => {
         if (outcome.status === 'rejected') {
           failure ??= outcome.reason;
           progress.unanswered += 1;
-        } else settle(firsts[at]?.id ?? '', outcome.value);
+        } else settle(page[at]?.id ?? '', outcome.value);
       });
       if (failure !== undefined) throw failure;
-      for (const letter of repeats) {
-        if (putBack.has(letter.originalId)) {
-          if (await this.#letters.discard(letter.id)) merged += 1;
-        } else {
-          // Its entry's first letter was not put back (trimmed, say): this one may be.
-          settle(letter.id, await this.#requeueOne(letter.id));
-        }
-      }
       start = `(${page.at(-1)?.id}`;
     }
     return done((await this.#lettersBetween(start, end, 1)).length > 0);
@@ -411,9 +448,10 @@ export class DeadLetterRequeuer {
     const reply = await redisCommand('requeue', () =>
       this.#stream.redis.eval(
         REQUEUE_LUA,
-        2,
+        3,
         this.#letters.key,
         this.#stream.streamKey,
+        this.#letters.marksKey,
         letterId,
         maxlen,
         String(Date.now()),
@@ -421,6 +459,7 @@ export class DeadLetterRequeuer {
     );
     if (reply === null || reply === undefined) return null;
     const [requeuedAs, originalId = '', eventType, why] = (reply as unknown[]).map(String);
+    if (why === 'merged') return { mergedInto: requeuedAs ?? '', originalId };
     if (why === 'wide') return { refused: 'wide', originalId };
     if (!requeuedAs) return { refused: 'trimmed', originalId };
     return { requeuedAs, originalId, eventType: eventType || null };

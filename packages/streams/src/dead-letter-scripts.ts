@@ -35,16 +35,34 @@ export const REQUEUED_FROM_FIELD = 'requeued_from';
  */
 export const WIDE_PAYLOAD_FIELD = 'dlq_fields_json';
 
-// KEYS: dlq, stream. ARGV: dlq entry id, maxlen ('' = uncapped), fresh ts_ms. Appends the original fields
-// to the stream again and deletes the dead letter, in one step: requeued exactly once or not at all.
-// A letter's own fields are its first six pairs (see DeadLetters); everything after them is payload, even
-// a field named like them. The copy names the original in REQUEUED_FROM_FIELD (kept from the first
-// requeue). Returns [new ID, original ID, event type]; nil when there is no such letter;
+/**
+ * The hash beside a DLQ that marks the entries a requeue has put back and whose other letters (one per group that
+ * dead-lettered it) it has yet to discard: original ID -> the copy's ID. Set in the same step as the copy, so that
+ * neither a requeue of a sibling racing it (another client) nor one after the process died before discarding can
+ * put the entry back twice.
+ */
+export function requeueMarksKey(dlqKey: string): string {
+  return `${dlqKey}:requeued`;
+}
+
+// KEYS: dlq, stream, requeue marks (see requeueMarksKey). ARGV: dlq entry id, maxlen ('' = uncapped), fresh ts_ms.
+// Appends the original fields to the stream again, deletes the dead letter and marks the original as put back,
+// in one step: requeued exactly once or not at all. A letter whose original is marked already is deleted
+// without appending: its entry is back. A letter's own fields are its first six pairs (see DeadLetters);
+// everything after them is payload, even a field named like them. The copy names the original in
+// REQUEUED_FROM_FIELD (kept from the first requeue). Returns [new ID, original ID, event type]; nil when
+// there is no such letter; [the earlier copy's ID, original ID, '', 'merged'] when its entry was back already;
 // ['', original ID, ''] (the letter left in place) when it holds no payload: its entry was trimmed unread;
 // ['', original ID, '', 'wide'] when its payload is a WIDE_PAYLOAD_FIELD, too many fields to append here.
+// The marks key of another type is refused before anything is written: a script's writes are not undone when a
+// later command in it fails.
 export const REQUEUE_LUA = `
 local found = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])
 if #found == 0 then return false end
+local marksType = redis.call('TYPE', KEYS[3])['ok']
+if marksType ~= 'none' and marksType ~= 'hash' then
+  return redis.error_reply('WRONGTYPE the requeue marks key ' .. KEYS[3] .. ' holds a ' .. marksType .. ', not a hash')
+end
 local fields = found[1][2]
 local meta = { dlq_original_id = true, dlq_group = true, dlq_consumer = true, dlq_delivery_count = true,
   dlq_reason = true, dlq_ts_ms = true }
@@ -54,6 +72,15 @@ while at < #fields and at <= 12 and meta[fields[at]] do
   if fields[at] == 'dlq_original_id' then original_id = fields[at + 1] end
   meta[fields[at]] = nil
   at = at + 2
+end
+-- Only a stream ID (20 digits a side at most) is marked: another client may have written anything there.
+local markable = #original_id <= 41 and string.match(original_id, '^%d+%-%d+$') ~= nil
+if markable then
+  local copy = redis.call('HGET', KEYS[3], original_id)
+  if copy then
+    redis.call('XDEL', KEYS[1], ARGV[1])
+    return { copy, original_id, '', 'merged' }
+  end
 end
 -- Wide only when it holds what the writer put there, a JSON array, as the reader (DeadLetters) judges it.
 if #fields == at + 1 and fields[at] == '${WIDE_PAYLOAD_FIELD}' then
@@ -80,6 +107,7 @@ else
   id = redis.call('XADD', KEYS[2], '*', unpack(out))
 end
 redis.call('XDEL', KEYS[1], ARGV[1])
+if markable then redis.call('HSET', KEYS[3], original_id, id) end
 return {id, original_id, event_type}
 `;
 

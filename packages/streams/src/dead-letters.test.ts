@@ -23,6 +23,7 @@ import {
   waitFor,
 } from '@streamscope/testkit';
 import { describe, expect, it } from 'vitest';
+import { REQUEUE_LUA } from './dead-letter-scripts.js';
 
 const redisSuite = usePrivateRedis();
 
@@ -744,8 +745,8 @@ describe('dead-letter stream', () => {
     const result = await deadLetters.requeueThrough(through ?? '');
     expect(result).toMatchObject({ requeued: 3, merged: 1, skipped: 1, skippedBy: { trimmed: 1, wide: 0 } });
     const copies = await stream.replay('-', '+', 10);
-    // Entry 2's second letter waited for its first's answer (refused), so its copy came after entry 3's.
-    expect(copies.map((copy) => copy.fields.requeued_from)).toEqual(['1-0', '3-0', '2-0']);
+    // In the letters' order: entry 2's first letter was refused (trimmed), its second put it back.
+    expect(copies.map((copy) => copy.fields.requeued_from)).toEqual(['1-0', '2-0', '3-0']);
     // The trimmed letter of entry 2 stays; it was not the one put back.
     expect((await deadLetters.newest()).map((letter) => [letter.originalId, letter.group])).toEqual([
       ['2-0', 'notifications'],
@@ -882,6 +883,84 @@ describe('dead-letter stream', () => {
     expect(await deadLetters.length()).toBe(0);
     expect(await deadLetters.requeueThrough(newest ?? '')).toMatchObject({ requeued: 0 });
     expect((await stream.replay('-', '+', 10)).map((copy) => copy.fields.requeued_from)).toEqual(['7-0']);
+  });
+
+  it('a requeue cut off before it discarded the entry’s other letters leaves it marked: they are discarded when requeued, never put back again', async () => {
+    const { stream, deadLetters } = setUp();
+    const send = (n: number, group: string) =>
+      letterOfPill(deadLetters, `${n}-0`, group, { order_id: `o-${n}` });
+    const [seven, sevenAgain, , eight, eightAgain, nine, nineAgain] = [
+      await send(7, 'notifications'),
+      await send(7, 'analytics'),
+      await send(7, 'audit'),
+      await send(8, 'notifications'),
+      await send(8, 'analytics'),
+      await send(9, 'notifications'),
+      await send(9, 'analytics'),
+    ];
+    // As a process killed just after each requeue's script (copy appended, letter gone, entry marked) leaves it.
+    const scriptOnly = (letterId: string | null) =>
+      redisSuite.redis.eval(
+        REQUEUE_LUA,
+        3,
+        deadLetters.key,
+        stream.streamKey,
+        deadLetters.marksKey,
+        letterId ?? '',
+        '',
+        '1',
+      ) as Promise<[string, string, string]>;
+    const [sevenCopy] = await scriptOnly(seven);
+    await scriptOnly(eight);
+    await scriptOnly(nine);
+    expect(await redisSuite.redis.hlen(deadLetters.marksKey)).toBe(3);
+
+    // A single requeue of a sibling: only discarded, with the rest of the entry's letters, and the mark cleared.
+    expect(await deadLetters.requeue(sevenAgain ?? '')).toEqual({
+      requeuedAs: sevenCopy,
+      originalId: '7-0',
+      eventType: null,
+      merged: 1,
+      alreadyBack: true,
+    });
+    expect(await deadLetters.lettersOf('7-0')).toMatchObject({ letters: [] });
+    expect(await redisSuite.redis.hexists(deadLetters.marksKey, '7-0')).toBe(0);
+    // A requeue-all: entry 8's letter merged, not appended; entry 9's is not in its range and stays.
+    expect(await deadLetters.requeueThrough(eightAgain ?? '')).toMatchObject({ requeued: 0, merged: 1 });
+    expect((await deadLetters.newest()).map((letter) => letter.id)).toEqual([nineAgain]);
+    // At start an application finishes what is still marked: entry 9's other letter goes, and every mark.
+    expect(await deadLetters.finishRequeues()).toBe(1);
+    expect(await deadLetters.length()).toBe(0);
+    expect(await redisSuite.redis.exists(deadLetters.marksKey)).toBe(0);
+    expect((await stream.replay('-', '+', 10)).map((copy) => copy.fields.requeued_from)).toEqual([
+      '7-0',
+      '8-0',
+      '9-0',
+    ]);
+  });
+
+  it('two clients requeueing two letters of one entry at once put it back once: the second finds it back', async () => {
+    const { stream, deadLetters } = setUp();
+    const other = new EventStream({ connection: redisSuite.server.url, streamKey: stream.streamKey });
+    redisSuite.afterThisTest(() => other.close());
+    const otherLetters = new DeadLetters(other, deadLetters.key);
+    const pairs: [string, string][] = [];
+    for (let n = 1; n <= 30; n++) {
+      const first = await letterOfPill(deadLetters, `${n}-0`, 'notifications', { order_id: `o-${n}` });
+      const second = await letterOfPill(deadLetters, `${n}-0`, 'analytics', { order_id: `o-${n}` });
+      pairs.push([first ?? '', second ?? '']);
+    }
+    const results = await Promise.all(
+      pairs.flatMap(([first, second]) => [deadLetters.requeue(first), otherLetters.requeue(second)]),
+    );
+    const copies = await stream.replay('-', '+', 100);
+    expect(copies).toHaveLength(30);
+    expect(new Set(copies.map((copy) => copy.fields.requeued_from)).size).toBe(30);
+    // Each entry: one requeue appended it, the other found it back, or had its letter taken by the first.
+    const appended = results.filter((result) => result !== null && !result.alreadyBack);
+    expect(appended).toHaveLength(30);
+    expect(await deadLetters.length()).toBe(0);
+    expect(await redisSuite.redis.exists(deadLetters.marksKey)).toBe(0);
   });
 
   it('racing another requeueThrough, a discardThrough and single requeues, each letter goes once, and the counts add up', async () => {

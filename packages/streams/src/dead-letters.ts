@@ -15,7 +15,12 @@ import {
   type RequeueThroughResult,
   type SingleRequeueResult,
 } from './dead-letter-requeuer.js';
-import { DEAD_LETTER_LUA, PENDING_DEAD_LETTER_LUA, WIDE_PAYLOAD_FIELD } from './dead-letter-scripts.js';
+import {
+  DEAD_LETTER_LUA,
+  PENDING_DEAD_LETTER_LUA,
+  requeueMarksKey,
+  WIDE_PAYLOAD_FIELD,
+} from './dead-letter-scripts.js';
 import { redisCommand, StreamArgumentError } from './errors.js';
 import { type AutoclaimOptions, assertEventStream, type EventStream } from './event-stream.js';
 import { InProcessPeers } from './in-process-peers.js';
@@ -152,6 +157,11 @@ const DEAD_LETTER_INFO = optionNames<DeadLetterInfo>({
  */
 export class DeadLetters {
   readonly key: string;
+  /**
+   * The hash of entries a requeue put back and whose other letters it has yet to discard (`<key>:requeued`):
+   * see `finishRequeues`.
+   */
+  readonly marksKey: string;
   /** The stream whose entries this DLQ receives. */
   readonly streamKey: string;
   /** `XTRIM MAXLEN ~` applied after each write; `null` keeps every letter. */
@@ -169,10 +179,17 @@ export class DeadLetters {
     assertName(key, 'dead-letter key');
     if (key === stream.streamKey)
       throw new StreamArgumentError('the dead-letter key must differ from the stream key');
+    const marksKey = requeueMarksKey(key);
+    if (marksKey === stream.streamKey) {
+      throw new StreamArgumentError(
+        `the dead-letter key ${show(key)} would keep its requeue marks at ${show(marksKey)}, the stream key: name another`,
+      );
+    }
     if (maxlenApprox !== null) assertInteger(maxlenApprox, 'maxlenApprox', 1);
     this.#stream = stream;
     this.streamKey = stream.streamKey;
     this.key = key;
+    this.marksKey = marksKey;
     this.maxlenApprox = maxlenApprox;
     this.#requeuer = new DeadLetterRequeuer(stream, this);
   }
@@ -435,6 +452,20 @@ export class DeadLetters {
   }
 
   /**
+   * Finishes the requeues a process left half done: it put an entry back (and marked it, in the same step) but
+   * died, or lost Redis, before it discarded the entry's other letters. Each marked entry's other letters go, as
+   * `requeue` would have discarded them, and its mark is cleared; answers how many letters went. Until then a
+   * requeue of one of those letters discards it rather than put the entry back twice, so this only tidies: an
+   * application calls it at start.
+   * @example
+   *   const merged = await deadLetters.finishRequeues();
+   *   if (merged > 0) log(`${merged} letters of entries already requeued discarded`);
+   */
+  async finishRequeues(): Promise<number> {
+    return this.#requeuer.finishRequeues();
+  }
+
+  /**
    * Deletes every letter up to and including `through` (the newest one a person saw), leaving any written
    * since; answers how many went. One `XTRIM MINID`, so hundreds go in one step, not one call each.
    * @example await deadLetters.discardThrough(newestShown.id);
@@ -470,7 +501,7 @@ export class DeadLetters {
   }
 
   async clear(): Promise<void> {
-    await redisCommand('DEL (dead letters)', () => this.#stream.redis.call('DEL', this.key));
+    await redisCommand('DEL (dead letters)', () => this.#stream.redis.call('DEL', this.key, this.marksKey));
     this.#count = 0;
   }
 }

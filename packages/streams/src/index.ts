@@ -31,7 +31,7 @@ export {
   type WorkerErrorEvent,
 } from './consumer-worker-events.js';
 export { CONSUMER_WORKER_DEFAULTS, type ConsumerWorkerOptions } from './consumer-worker-options.js';
-export { REQUEUED_FROM_FIELD } from './dead-letter-scripts.js';
+export { REQUEUED_FROM_FIELD, requeueMarksKey } from './dead-letter-scripts.js';
 export {
   type BoundedDeadLetter,
   DEAD_LETTERS_MAXLEN,
