@@ -375,6 +375,13 @@ describe('configuration', () => {
         `dlq-key: "${own}" is a key Streamscope keeps beside the stream`,
       );
     }
+    // Its requeue marks (`<dlq key>:requeued`) would be the guard of a group named "requeued", or the stream.
+    expect(() => parseConfig([...streamKey, '--dlq-key', 's:processed'], {})).toThrow(
+      'dlq-key: its requeues would be marked at "s:processed:requeued", a key Streamscope keeps beside the stream',
+    );
+    expect(() => parseConfig(['--stream-key', 'x:requeued', '--dlq-key', 'x'], {})).toThrow(
+      'dlq-key: its requeues would be marked at "x:requeued", the stream key: name another',
+    );
     expect(parseConfig([...streamKey, '--dlq-key', 's:letters'], {}).dlqKey).toBe('s:letters');
     // Said with the other bad flags, not only once they are right.
     expect(() => parseConfig([...streamKey, '--dlq-key', 's', '--port', 'x'], {})).toThrow(

@@ -129,6 +129,33 @@ describe('a --no-reset restart', () => {
     }
   });
 
+  it('finishes a requeue a killed process left part-way: the entry’s other letters go, it is not put back twice', async () => {
+    const streamKey = uniqueStreamKey('cut-requeue');
+    const first = await start(['--stream-key', streamKey]);
+    const { deadLetters } = first.server.pipeline;
+    const letter = (group: string) =>
+      deadLetters.send('5-0', {
+        group,
+        consumer: 'w',
+        deliveryCount: 5,
+        reason: 'handler kept failing',
+        fields: { type: 'poison.pill', ts_ms: '1' },
+        stillPending: false,
+      });
+    const requeued = await letter('notifications');
+    await letter('analytics');
+    await first.stop();
+    // As a process killed after a requeue's one step (the copy appended, its letter gone, the entry marked)
+    // and before it discarded the other letter leaves things.
+    const copy = await redisSuite.redis.xadd(streamKey, '*', 'type', 'poison.pill', 'requeued_from', '5-0');
+    await redisSuite.redis.xdel(deadLetters.key, requeued ?? '');
+    await redisSuite.redis.hset(deadLetters.marksKey, '5-0', copy ?? '');
+
+    const second = await start(['--stream-key', streamKey, '--no-reset']);
+    expect(await second.server.pipeline.deadLetters.length()).toBe(0);
+    expect(await redisSuite.redis.exists(deadLetters.marksKey)).toBe(0);
+  });
+
   it('leaves alone a consumer of a group it does not seed, which may be another process pool', async () => {
     const streamKey = uniqueStreamKey('restore-foreign');
     const flags = ['--stream-key', streamKey, '--seed', 'notifications=worker-a'];

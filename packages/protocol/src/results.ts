@@ -91,6 +91,11 @@ export interface CommandResults {
     requeuedAs: string;
     /** The entry's other letters discarded: the one copy reaches every group (see `dlq.requeue-all`'s). */
     merged: number;
+    /**
+     * The entry was back on the stream already, as `requeuedAs`: another of its letters was requeued first (by
+     * another client, or by a server stopped before it discarded this one). This letter was only discarded.
+     */
+    alreadyBack: boolean;
   };
   'dlq.discard': { id: string; discarded: boolean };
   'pending.deadletter': {

@@ -34,12 +34,9 @@ export class DeadLetterRequeues {
   readonly #recorder: LifecycleRecorder;
   readonly #roomWaitMs: number | undefined;
   /**
-   * Requeues, one at a time, single ones and requeue-alls alike. A requeue puts its entry back and only then
-   * finds and discards the entry's other letters (a step of its own): two letters of one entry requeued at once
-   * (a poison pill's, one per group) each put it back, and every group received it twice. And a requeue-all holds
-   * an append slot for its whole run, often seconds: a few at once (pages, scripts) would hold every slot and
-   * stall produce and the continuous producer until they finished, while the later ones find the letters the
-   * first already took.
+   * Requeues, one at a time, single ones and requeue-alls alike. A requeue-all holds an append slot for its whole
+   * run, often seconds: a few at once (pages, scripts) would hold every slot and stall produce and the continuous
+   * producer until they finished, while the later ones find the letters the first already took.
    */
   readonly #requeues = new Mutex();
   /**
@@ -64,7 +61,8 @@ export class DeadLetterRequeues {
 
   /**
    * Puts a dead letter's event back on the stream; `null` when there is no such letter. The new entry is
-   * produced like any other (counted, and its timeline says where it came from).
+   * produced like any other (counted, and its timeline says where it came from). A letter of an entry already
+   * back is only discarded (`alreadyBack`).
    */
   async requeue(letterId: string): Promise<SingleRequeueResult | null> {
     const requeued = await this.#requeues.runExclusive(() => {
@@ -72,8 +70,8 @@ export class DeadLetterRequeues {
       this.#closing.signal.throwIfAborted();
       return this.#appendGate.inSlot(() => this.#deadLetters.requeue(letterId));
     });
-    if (requeued === null) return null;
-    this.#recordRequeued(requeued);
+    // Already back (another letter of the entry was requeued first): nothing appended, nothing to record.
+    if (requeued !== null && !requeued.alreadyBack) this.#recordRequeued(requeued);
     return requeued;
   }
 

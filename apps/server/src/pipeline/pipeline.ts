@@ -275,6 +275,9 @@ export class Pipeline {
       // The retention policy comes back before the seeding, so its first XTRIM leaves on the shared connection
       // ahead of the groups' creation and no worker is handed an entry older than the operator asked to keep.
       this.#choices.adopt(saved, ownership);
+      // A requeue the last process was cut off in (the entry back, its other letters not yet discarded): those
+      // letters go now, before a person sees them listed as if their entry still waited.
+      await this.deadLetters.finishRequeues();
       // Ours: consumers Streamscope ran, as it saved them (a paused one was ours too, whatever version saved it).
       const ours = new Set(
         [...saved.consumers, ...saved.paused].map(({ group, name }) => refKey(group, name)),

@@ -175,7 +175,8 @@ function handlersFor(pipeline: Pipeline): Handlers {
       const requeued = await pipeline.requeue(id);
       if (requeued === null)
         throw new CommandError('not_found', `no dead letter ${id} in ${pipeline.deadLetters.key}`);
-      return { id, requeuedAs: requeued.requeuedAs, merged: requeued.merged };
+      const { requeuedAs, merged, alreadyBack } = requeued;
+      return { id, requeuedAs, merged, alreadyBack };
     },
     'dlq.discard': async ({ id }) => {
       if (!(await pipeline.deadLetters.discard(id))) {

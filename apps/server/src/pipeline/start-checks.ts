@@ -1,4 +1,4 @@
-import type { EventStream } from '@streamscope/streams';
+import { type EventStream, requeueMarksKey } from '@streamscope/streams';
 import { consumersInRedis } from './consumer-activity.js';
 import { type GroupSeed, listed, refKey } from './consumer-ref.js';
 import type { ReadersElsewhere } from './readers-elsewhere.js';
@@ -26,16 +26,19 @@ export interface StartContext {
 }
 
 /**
- * A stream key, or a dead-letter key, that holds a string, a hash or anything else but a stream: nothing here
+ * A stream key, or a dead-letter key, that holds a string, a hash or anything else but a stream (or the
+ * dead-letter key's requeue marks anything but a hash): nothing here
  * could work on it (every snapshot would fail with Redis's WRONGTYPE, freezing the page, and every dead-letter
  * command with it). A start that resets refuses it too, deleting nothing: a key of another type is no stream
  * Streamscope ran, but some other program's data, or a mistyped `--stream-key` (that start used to fail on
  * Redis's bare WRONGTYPE, and the refusal without reset told the operator to reset to delete it).
  */
 export async function refuseAnotherType({ stream, deadLetterKey }: StartContext): Promise<void> {
-  const [streamType, dlqType] = await Promise.all([
+  const marksKey = requeueMarksKey(deadLetterKey);
+  const [streamType, dlqType, marksType] = await Promise.all([
     stream.redis.type(stream.streamKey),
     stream.redis.type(deadLetterKey),
+    stream.redis.type(marksKey),
   ]);
   if (streamType !== 'stream' && streamType !== 'none') {
     throw new StartRefusedError(
@@ -45,6 +48,11 @@ export async function refuseAnotherType({ stream, deadLetterKey }: StartContext)
   if (dlqType !== 'stream' && dlqType !== 'none') {
     throw new StartRefusedError(
       `the dead-letter key ${JSON.stringify(deadLetterKey)} holds a ${dlqType}, not a stream: name another with --dlq-key, or delete the key yourself first if nothing needs it (redis-cli DEL ${JSON.stringify(deadLetterKey)})`,
+    );
+  }
+  if (marksType !== 'hash' && marksType !== 'none') {
+    throw new StartRefusedError(
+      `the key ${JSON.stringify(marksKey)}, where the dead letters' requeues are marked, holds a ${marksType}, not a hash: name another dead-letter key with --dlq-key, or delete the key yourself first if nothing needs it (redis-cli DEL ${JSON.stringify(marksKey)})`,
     );
   }
 }

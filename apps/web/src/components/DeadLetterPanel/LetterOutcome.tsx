@@ -16,6 +16,15 @@ interface LetterOutcomeProps {
 /** What a row's Requeue or Discard did, for the feedback line: the row itself leaves with the next snapshot. */
 export function LetterOutcome({ letter, answer, everyGroupDeadLettered }: LetterOutcomeProps) {
   const { originalId } = letter;
+  if ('requeuedAs' in answer && answer.alreadyBack) {
+    return (
+      <>
+        <span className="mono">{originalId}</span> was back on the stream already, as{' '}
+        <EntryId id={answer.requeuedAs} />: another group’s letter of it was requeued first, so this letter
+        was discarded and nothing appended
+      </>
+    );
+  }
   if ('requeuedAs' in answer) {
     const fate = requeuedFate({
       group: letter.group,
