@@ -419,6 +419,35 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
     await redisSuite.redis.del(`${streamKey}:letters`);
   });
 
+  it('requeue marks another client wrote over: a start is refused, and a requeue, one or all, is refused naming the key, nothing appended', async () => {
+    const streamKey = uniqueStreamKey('marks-in-the-way');
+    const marksKey = `${streamKey}:dlq:requeued`;
+    await redisSuite.redis.sadd(marksKey, 'in the way');
+    await expect(start(['--stream-key', streamKey])).rejects.toThrow(
+      `the key "${marksKey}", where the dead letters' requeues are marked, holds a set, not a hash`,
+    );
+    await redisSuite.redis.del(marksKey);
+    const server = await start(['--stream-key', streamKey]);
+    const { deadLetters, stream } = server.server.pipeline;
+    const lengthBefore = await stream.length();
+    const letterId = await deadLetters.send('5-0', {
+      ...{ group: 'g', consumer: 'w', deliveryCount: 5, reason: 'x' },
+      ...{ fields: { type: 'order.paid', ts_ms: '1' }, stillPending: false },
+    });
+    await redisSuite.redis.sadd(marksKey, 'in the way');
+    const refusal = `${marksKey} holds a set, not a hash (another client wrote over it): no requeue mark can be written or read there until it is deleted or renamed`;
+    const one = await postJson(server, '/api/dlq/requeue', { id: letterId });
+    expect(one.status).toBe(409);
+    expect(await json(one)).toMatchObject({ code: 'refused', message: refusal });
+    const all = await postJson(server, '/api/dlq/requeue-all', { through: letterId });
+    expect(all.status).toBe(409);
+    // Redis refused each script: none ran, and none is said to have had its reply lost.
+    expect(await json(all)).toMatchObject({ code: 'refused', message: refusal });
+    expect(await stream.length()).toBe(lengthBefore);
+    expect(await deadLetters.length()).toBe(1);
+    await redisSuite.redis.del(marksKey);
+  });
+
   it('a stream key another client wrote over: a reset is refused before any worker stops; produce and the states name it', async () => {
     const streamKey = uniqueStreamKey('reset-overwritten');
     const server = await start(['--stream-key', streamKey]);

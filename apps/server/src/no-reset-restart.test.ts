@@ -151,8 +151,12 @@ describe('a --no-reset restart', () => {
     await redisSuite.redis.xdel(deadLetters.key, requeued ?? '');
     await redisSuite.redis.hset(deadLetters.marksKey, '5-0', copy ?? '');
 
-    const second = await start(['--stream-key', streamKey, '--no-reset']);
+    const logs: string[] = [];
+    const second = await start(['--stream-key', streamKey, '--no-reset'], (message) => logs.push(message));
     expect(await second.server.pipeline.deadLetters.length()).toBe(0);
+    expect(logs.join('\n')).toMatch(
+      /finished 1 requeue\(s\) of dead letters that the last process was stopped in: 1 other letter\(s\) of their entries discarded/,
+    );
     expect(await redisSuite.redis.exists(deadLetters.marksKey)).toBe(0);
   });
 

@@ -9,6 +9,7 @@ import {
   RequeueRefusedError,
   RequeueStoppedError,
   redisCommand,
+  redisRefused,
   StreamArgumentError,
 } from './errors.js';
 import type { EventStream } from './event-stream.js';
@@ -23,6 +24,7 @@ import {
   show,
 } from './stream-ids.js';
 import type { StreamRoom } from './stream-room.js';
+import { DISCARD_LETTERS_OF_COMMAND, libraryScript } from './stream-scripts.js';
 
 /** What `requeue` appended: the entry's new ID, and the letter's original ID and event type. */
 export interface RequeueResult {
@@ -146,10 +148,12 @@ const REQUEUE_PAGE = 100;
 const REQUEUE_THROUGH_LIMIT = 10_000;
 const ROOM_WAIT_MS = 5_000;
 const ROOM_POLL_MS = 100;
-/** The most other letters of one entry a single requeue discards: one per group that dead-lettered it. */
-const OTHER_LETTERS_MAX = 100;
 /** Requeue marks cleared per HDEL. */
 const UNMARK_PAGE = 500;
+/** Cut-off requeues finished per pass over the DLQ. */
+const FINISH_PAGE = 2_000;
+/** How far past its cap `XTRIM MAXLEN ~` may leave a DLQ: one node of entries. */
+const APPROX_TRIM_SLACK = 100;
 /** Skipped letters a result names; the count covers the rest. */
 const SKIPPED_LISTED = 100;
 
@@ -166,12 +170,9 @@ export interface LetterStore {
   readonly key: string;
   /** `requeueMarksKey(key)`. */
   readonly marksKey: string;
+  /** The DLQ's cap, `null` for none. */
+  readonly maxlenApprox: number | null;
   newest(count: number): Promise<readonly { readonly id: string }[]>;
-  discard(id: string): Promise<boolean>;
-  lettersOf(
-    originalId: string,
-    options: { readonly max: number },
-  ): Promise<{ letters: readonly { readonly id: string }[] }>;
 }
 
 /**
@@ -226,30 +227,45 @@ export class DeadLetterRequeuer {
   /**
    * Discards the other letters of an entry put back, then its mark: written before its requeue, they are found
    * after it (a step of its own, since finding them reads the DLQ from the entry's time on). Cut off before the
-   * end, the mark stays, and a requeue of one of them discards it rather than put the entry back again. One
-   * found but gone meanwhile (discarded or requeued by someone else) is not counted. A letter another client
-   * wrote with no stream ID for its original (`garbage`) has no others to find.
+   * end, the mark stays, and a requeue of one of them discards it rather than put the entry back again.
    */
   async #finishRequeue(originalId: string): Promise<number> {
     if (originalId === '') return 0;
-    let discarded = 0;
-    if (isEntryId(originalId)) {
-      const { letters } = await this.#letters.lettersOf(originalId, { max: OTHER_LETTERS_MAX });
-      const gone = await Promise.all(letters.map((letter) => this.#letters.discard(letter.id)));
-      discarded = gone.filter(Boolean).length;
-    }
+    const discarded = await this.#discardLettersOf([originalId]);
     await this.#unmark([originalId]);
     return discarded;
   }
 
   /** `DeadLetters.finishRequeues`. */
-  async finishRequeues(): Promise<number> {
-    const marked = await redisCommand('HKEYS (requeue marks)', () =>
+  async finishRequeues(): Promise<{ requeues: number; merged: number }> {
+    const marked = (await redisCommand('HKEYS (requeue marks)', () =>
       this.#stream.redis.call('HKEYS', this.#letters.marksKey),
-    );
+    )) as string[];
     let merged = 0;
-    for (const originalId of marked as string[]) merged += await this.#finishRequeue(originalId);
-    return merged;
+    for (let at = 0; at < marked.length; at += FINISH_PAGE) {
+      const page = marked.slice(at, at + FINISH_PAGE);
+      merged += await this.#discardLettersOf(page);
+      await this.#unmark(page);
+    }
+    return { requeues: marked.length, merged };
+  }
+
+  /**
+   * Deletes every letter of the entries `originalIds` names, reading the DLQ once from the oldest one's
+   * millisecond on (no letter of an entry is older than the entry), within the DLQ's cap; answers how many
+   * went. A letter another client wrote with no stream ID for its original (`garbage`) has no others to find.
+   */
+  async #discardLettersOf(originalIds: readonly string[]): Promise<number> {
+    const whole = originalIds.filter(isEntryId).map(fullEntryId);
+    if (whole.length === 0) return 0;
+    // Its millisecond part as written: as a Number, one past 2^53 would be rounded to an ID Redis refuses.
+    const oldest = whole.reduce((a, b) => (compareEntryIds(a, b) <= 0 ? a : b));
+    const scanMax = (this.#letters.maxlenApprox ?? REQUEUE_THROUGH_LIMIT) + APPROX_TRIM_SLACK;
+    const discard = libraryScript(this.#stream.redis, DISCARD_LETTERS_OF_COMMAND);
+    const deleted = await redisCommand('XDEL (dead letters of requeued entries)', () =>
+      discard(this.#letters.key, oldest.slice(0, oldest.indexOf('-')), String(scanMax), ...whole),
+    );
+    return Number(deleted);
   }
 
   /** Clears the marks of entries whose other letters are dealt with, a few hundred per call. */
@@ -380,7 +396,8 @@ export class DeadLetterRequeuer {
       outcomes.forEach((outcome, at) => {
         if (outcome.status === 'rejected') {
           failure ??= outcome.reason;
-          progress.unanswered += 1;
+          // Refused by Redis (a key of another type, say), a script did not run: only a lost reply may hide one.
+          if (!redisRefused(outcome.reason)) progress.unanswered += 1;
         } else settle(page[at]?.id ?? '', outcome.value);
       });
       if (failure !== undefined) throw failure;

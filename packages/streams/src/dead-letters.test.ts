@@ -929,7 +929,7 @@ describe('dead-letter stream', () => {
     expect(await deadLetters.requeueThrough(eightAgain ?? '')).toMatchObject({ requeued: 0, merged: 1 });
     expect((await deadLetters.newest()).map((letter) => letter.id)).toEqual([nineAgain]);
     // At start an application finishes what is still marked: entry 9's other letter goes, and every mark.
-    expect(await deadLetters.finishRequeues()).toBe(1);
+    expect(await deadLetters.finishRequeues()).toEqual({ requeues: 2, merged: 1 });
     expect(await deadLetters.length()).toBe(0);
     expect(await redisSuite.redis.exists(deadLetters.marksKey)).toBe(0);
     expect((await stream.replay('-', '+', 10)).map((copy) => copy.fields.requeued_from)).toEqual([
@@ -937,6 +937,45 @@ describe('dead-letter stream', () => {
       '8-0',
       '9-0',
     ]);
+  });
+
+  it('finishes thousands of cut-off requeues, a pass over the DLQ per 2,000, every other letter of theirs gone', async () => {
+    const { stream, deadLetters } = setUp();
+    const letters = redisSuite.redis.pipeline();
+    for (let n = 1; n <= 2_500; n++) {
+      for (const group of ['notifications', 'analytics']) {
+        letters.xadd(deadLetters.key, '*', 'dlq_original_id', `${n}-0`, 'dlq_group', group, 'type', 'x');
+      }
+    }
+    const ids = (await letters.exec())?.map(([, id]) => String(id)) ?? [];
+    // Each entry's first letter requeued by its script alone, as a process killed mid requeue-all leaves them.
+    const requeues = redisSuite.redis.pipeline();
+    for (const id of ids.filter((_, at) => at % 2 === 0)) {
+      requeues.eval(REQUEUE_LUA, 3, deadLetters.key, stream.streamKey, deadLetters.marksKey, id, '', '1');
+    }
+    await requeues.exec();
+    expect(await redisSuite.redis.hlen(deadLetters.marksKey)).toBe(2_500);
+    expect(await deadLetters.finishRequeues()).toEqual({ requeues: 2_500, merged: 2_500 });
+    expect(await deadLetters.length()).toBe(0);
+    expect(await redisSuite.redis.exists(deadLetters.marksKey)).toBe(0);
+    expect(await stream.length()).toBe(2_500);
+  });
+
+  it('requeue marks of another type refuse every requeue before it appends; a requeue-all says none went back, no reply lost', async () => {
+    const { stream, deadLetters } = setUp();
+    redisSuite.afterThisTest(() => redisSuite.redis.del(deadLetters.marksKey));
+    const letter = await letterOfPill(deadLetters, '3-0', 'g', { order_id: 'o-3' });
+    const through = await letterOfPill(deadLetters, '4-0', 'g', { order_id: 'o-4' });
+    await redisSuite.redis.set(deadLetters.marksKey, 'in the way');
+    await expect(deadLetters.requeue(letter ?? '')).rejects.toThrow(
+      `WRONGTYPE the requeue marks key ${deadLetters.marksKey} holds a string, not a hash`,
+    );
+    const stopped = await deadLetters.requeueThrough(through ?? '').catch((error: unknown) => error);
+    expect(stopped).toBeInstanceOf(RequeueStoppedError);
+    expect(stopped).toMatchObject({ requeued: 0, unanswered: 0 });
+    expect((stopped as Error).message).toMatch(/stopped after 0 requeued: .*WRONGTYPE/);
+    expect(await stream.length()).toBe(0);
+    expect(await deadLetters.length()).toBe(2);
   });
 
   it('two clients requeueing two letters of one entry at once put it back once: the second finds it back', async () => {

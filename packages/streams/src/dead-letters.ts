@@ -454,14 +454,14 @@ export class DeadLetters {
   /**
    * Finishes the requeues a process left half done: it put an entry back (and marked it, in the same step) but
    * died, or lost Redis, before it discarded the entry's other letters. Each marked entry's other letters go, as
-   * `requeue` would have discarded them, and its mark is cleared; answers how many letters went. Until then a
-   * requeue of one of those letters discards it rather than put the entry back twice, so this only tidies: an
-   * application calls it at start.
+   * `requeue` would have discarded them, and its mark is cleared; answers how many requeues were finished and
+   * how many letters went. Until then a requeue of one of those letters discards it rather than put the entry
+   * back twice, so this only tidies: an application calls it at start. It reads the DLQ once per 2,000 marks.
    * @example
-   *   const merged = await deadLetters.finishRequeues();
-   *   if (merged > 0) log(`${merged} letters of entries already requeued discarded`);
+   *   const { requeues, merged } = await deadLetters.finishRequeues();
+   *   if (requeues > 0) log(`${requeues} cut-off requeues finished: ${merged} letters discarded`);
    */
-  async finishRequeues(): Promise<number> {
+  async finishRequeues(): Promise<{ requeues: number; merged: number }> {
     return this.#requeuer.finishRequeues();
   }
 

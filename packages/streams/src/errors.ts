@@ -1,3 +1,5 @@
+import { ReplyError } from 'ioredis';
+
 /** Base class of every error this library throws; `cause` carries the Redis error when there is one. */
 export class StreamError extends Error {
   constructor(message: string, options?: ErrorOptions) {
@@ -98,6 +100,18 @@ export async function redisCommand<T>(operation: string, call: () => Promise<T>)
   } catch (error) {
     throw wrapRedisError(operation, error);
   }
+}
+
+/**
+ * Whether Redis answered `error` itself, refusing the command (a reply error: WRONGTYPE, NOGROUP, a script's own
+ * refusal), rather than the reply being lost on the way: then the command did not run, or ran only as far as its
+ * refusal. A wrapped error is judged by its cause.
+ */
+export function redisRefused(error: unknown): boolean {
+  for (let at: unknown = error; at instanceof Error; at = at.cause) {
+    if (at instanceof ReplyError) return true;
+  }
+  return false;
 }
 
 export function wrapRedisError(operation: string, error: unknown): Error {

@@ -29,3 +29,29 @@ while left > 0 do
 end
 return { found, 0 }
 `;
+
+// KEYS: dead-letter stream. ARGV: the ID to read from (the oldest original's millisecond: no letter of any of them
+// is older), the most letters to read, then the original entries' IDs (whole). Deletes every letter of those
+// entries, found by their first field as LETTERS_OF_LUA finds them, in one pass over the DLQ however many entries
+// are named: finishing a thousand cut-off requeues reads the DLQ once, not once each. Returns how many it deleted.
+export const DISCARD_LETTERS_OF_LUA = `#!lua
+local start, left = ARGV[1], tonumber(ARGV[2])
+local originals = {}
+for at = 3, #ARGV do originals[ARGV[at]] = true end
+local doomed = {}
+while left > 0 do
+  local page = redis.call('XRANGE', KEYS[1], start, '+', 'COUNT', math.min(left, 500))
+  if #page == 0 then break end
+  for _, letter in ipairs(page) do
+    local flat = letter[2]
+    if flat[1] == 'dlq_original_id' and originals[flat[2]] then doomed[#doomed + 1] = letter[1] end
+  end
+  left = left - #page
+  start = '(' .. page[#page][1]
+end
+local deleted = 0
+for at = 1, #doomed, 500 do
+  deleted = deleted + redis.call('XDEL', KEYS[1], unpack(doomed, at, math.min(at + 499, #doomed)))
+end
+return deleted
+`;

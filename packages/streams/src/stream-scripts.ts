@@ -5,7 +5,7 @@ import { COUNT_RANGE_LUA } from './count-range-script.js';
 import { AUTOCLAIM_WITH_LETTERS_LUA, HANDOVER_WITH_LETTERS_LUA } from './dead-letter-scripts.js';
 import { ENTRY_PLACES_LUA } from './entry-places-script.js';
 import { FIND_BY_FIELD_LUA } from './find-by-field-script.js';
-import { LETTERS_OF_LUA } from './letters-of-script.js';
+import { DISCARD_LETTERS_OF_LUA, LETTERS_OF_LUA } from './letters-of-script.js';
 import { NEWEST_AFTER_LUA } from './newest-after-script.js';
 import { PRODUCE_BATCH_LUA } from './produce-batch-script.js';
 import { READ_BACKLOG_LUA } from './read-backlog-script.js';
@@ -26,6 +26,7 @@ export const NEWEST_AFTER_COMMAND = 'streamscopeNewestAfter';
 export const CLAIM_ONE_COMMAND = 'streamscopeClaimOne';
 export const ENTRY_PLACES_COMMAND = 'streamscopeEntryPlaces';
 export const LETTERS_OF_COMMAND = 'streamscopeLettersOf';
+export const DISCARD_LETTERS_OF_COMMAND = 'streamscopeDiscardLettersOf';
 export const FIND_BY_FIELD_COMMAND = 'streamscopeFindByField';
 /** The bounded read, of a stream or of a dead-letter stream (`DeadLetters` reads its own key with it). */
 export const BOUNDED_READ_COMMAND = 'streamscopeBoundedRead';
@@ -44,6 +45,7 @@ const SCRIPTS = {
   [CLAIM_ONE_COMMAND]: { lua: CLAIM_ONE_LUA, keys: 1 },
   [ENTRY_PLACES_COMMAND]: { lua: ENTRY_PLACES_LUA, keys: 1 },
   [LETTERS_OF_COMMAND]: { lua: LETTERS_OF_LUA, keys: 1 },
+  [DISCARD_LETTERS_OF_COMMAND]: { lua: DISCARD_LETTERS_OF_LUA, keys: 1 },
   [FIND_BY_FIELD_COMMAND]: { lua: FIND_BY_FIELD_LUA, keys: 1 },
 };
 

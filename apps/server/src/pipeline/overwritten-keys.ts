@@ -1,15 +1,21 @@
 import type { Redis } from 'ioredis';
 import { CommandError } from './command-error.js';
 
-/** One of the server's stream keys, and what a stream there holds, for the words below. */
+/**
+ * One of the server's keys, and what it holds, for the words below: a stream of entries or of letters, or the
+ * hash of the dead letters' requeue marks.
+ */
 export interface OwnStreamKey {
   readonly key: string;
-  readonly holds: 'entry' | 'letter';
+  readonly holds: 'entry' | 'letter' | 'requeue mark';
 }
 
-/** Why a key of the server's cannot be used: another client wrote something other than a stream over it. */
+/** The Redis type each kind of key holds. */
+const KEY_TYPE = { entry: 'stream', letter: 'stream', 'requeue mark': 'hash' } as const;
+
+/** Why a key of the server's cannot be used: another client wrote something of another type over it. */
 export function overwrittenKeyReason({ key, holds }: OwnStreamKey, type: string): string {
-  return `${key} holds a ${type}, not a stream (another client wrote over it): no ${holds} can be written or read there until it is deleted or renamed`;
+  return `${key} holds a ${type}, not a ${KEY_TYPE[holds]} (another client wrote over it): no ${holds} can be written or read there until it is deleted or renamed`;
 }
 
 /**
@@ -23,14 +29,18 @@ export async function namingOverwrittenKey(
 ): Promise<unknown> {
   if (!(error instanceof Error && error.message.includes('WRONGTYPE'))) return error;
   for (const own of keys) {
-    const type = await overwrittenType(redis, own.key).catch(() => null);
+    const type = await overwrittenType(redis, own.key, KEY_TYPE[own.holds]).catch(() => null);
     if (type !== null) return new CommandError('refused', overwrittenKeyReason(own, type));
   }
   return error;
 }
 
-/** What another client wrote over `key`, by Redis's TYPE; `null` while it holds a stream, or nothing. */
-export async function overwrittenType(redis: Redis, key: string): Promise<string | null> {
+/** What another client wrote over `key`, by Redis's TYPE; `null` while it holds `expected` (a stream), or nothing. */
+export async function overwrittenType(
+  redis: Redis,
+  key: string,
+  expected: 'stream' | 'hash' = 'stream',
+): Promise<string | null> {
   const type = await redis.type(key);
-  return type === 'stream' || type === 'none' ? null : type;
+  return type === expected || type === 'none' ? null : type;
 }

@@ -277,7 +277,12 @@ export class Pipeline {
       this.#choices.adopt(saved, ownership);
       // A requeue the last process was cut off in (the entry back, its other letters not yet discarded): those
       // letters go now, before a person sees them listed as if their entry still waited.
-      await this.deadLetters.finishRequeues();
+      const finished = await this.deadLetters.finishRequeues();
+      if (finished.requeues > 0) {
+        checks.log(
+          `finished ${finished.requeues} requeue(s) of dead letters that the last process was stopped in: ${finished.merged} other letter(s) of their entries discarded`,
+        );
+      }
       // Ours: consumers Streamscope ran, as it saved them (a paused one was ours too, whatever version saved it).
       const ours = new Set(
         [...saved.consumers, ...saved.paused].map(({ group, name }) => refKey(group, name)),

@@ -67,13 +67,15 @@ export function runCommand<T extends CommandType>(
 }
 
 /**
- * `work`, with a failure Redis gave as WRONGTYPE on the stream or dead-letter key said as which key holds what,
- * and refused (see `namingOverwrittenKey`): for the routes that do not come through `runCommand` too.
+ * `work`, with a failure Redis gave as WRONGTYPE on the stream or dead-letter key (or its requeue marks) said as
+ * which key holds what, and refused (see `namingOverwrittenKey`): for the routes that do not come through
+ * `runCommand` too.
  */
 export function namingOverwrittenKeys<T>(pipeline: Pipeline, work: Promise<T>): Promise<T> {
   const keys = [
     { key: pipeline.stream.streamKey, holds: 'entry' },
     { key: pipeline.deadLetters.key, holds: 'letter' },
+    { key: pipeline.deadLetters.marksKey, holds: 'requeue mark' },
   ] as const;
   return work.catch(async (error: unknown) => {
     throw await namingOverwrittenKey(pipeline.options.redis, keys, error);
