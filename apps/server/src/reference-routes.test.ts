@@ -244,21 +244,31 @@ describe('reference demo routes: bodies as the reference reads them', () => {
     expect((await test.server.app.request('/produce', { method: 'POST' })).status).toBe(200);
   });
 
-  it('tell an oversized body and an unknown method under `error`, as their own errors are', async () => {
+  it('tell an oversized body and a method the route does not take under `error`, as their own errors are', async () => {
     const oversized = await post('application/x-www-form-urlencoded', `count=1&pad=${'x'.repeat(70_000)}`);
     expect(oversized.status).toBe(413);
     expect(await json(oversized)).toEqual({
       code: 'bad_request',
       error: expect.stringMatching(/over 65536/),
     });
+    // A route asked with a method it does not take: 405, saying which it takes, in the header too.
     const wrongMethod = await test.server.app.request('/produce');
-    expect(wrongMethod.status).toBe(404);
-    expect((await json(wrongMethod)).error).toMatch(/no route GET \/produce/);
-    // The JSON API keeps its own words.
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toBe('POST');
+    expect(await json(wrongMethod)).toEqual({ code: 'bad_request', error: '/produce takes POST, not GET' });
+    const postState = await test.server.app.request('/state', { method: 'POST' });
+    expect([postState.status, postState.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
+    // The JSON API keeps its own words, a parameter in the path included; a path nothing serves stays 404.
+    const history = await test.server.app.request('/api/entries/1-0/history', { method: 'DELETE' });
+    expect([history.status, await json(history)]).toEqual([
+      405,
+      { code: 'bad_request', message: '/api/entries/1-0/history takes GET or HEAD, not DELETE' },
+    ]);
     expect(await json(await test.server.app.request('/api/nothing'))).toMatchObject({
       code: 'not_found',
       message: expect.any(String),
     });
+    expect((await test.server.app.request('/api/nothing')).status).toBe(404);
   });
 });
 

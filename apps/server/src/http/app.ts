@@ -5,6 +5,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
+import { methodNotAllowed } from 'hono/method-not-allowed';
 import type { Registry } from 'prom-client';
 import { WebSocketServer } from 'ws';
 import type { LiveHub } from '../live/live-hub.js';
@@ -52,6 +53,21 @@ export function createApp(options: AppOptions): { app: Hono; wss: WebSocketServe
     c.header('content-security-policy', "frame-ancestors 'none'");
     c.header('x-content-type-options', 'nosniff');
   });
+  // A path that is served, asked with another method (GET /produce): 405 naming the ones it takes, which a
+  // script's author can act on, rather than the 404 that says the route is not there.
+  app.use(
+    '*',
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (c, methods) => {
+        const reply = {
+          code: 'bad_request',
+          message: `${c.req.path} takes ${methods.join(' or ')}, not ${c.req.method}`,
+        } as const;
+        return c.json(errorBody(c.req.path, reply), 405, { allow: methods.join(', ') });
+      },
+    }),
+  );
   app.use(
     '*',
     bodyLimit({
