@@ -104,7 +104,8 @@ export interface RequeueThroughResult {
   /**
    * Letters of an entry another letter had already put back (one per group that dead-lettered it, a poison pill
    * say), in this call or by a requeue not yet done with the entry's letters: discarded, not appended again, as
-   * that one copy reaches every group.
+   * that one copy reaches every group. Those of an entry this call put back go wherever they lie, past `through`
+   * or past where it stopped too, as a single requeue's do.
    */
   readonly merged: number;
   /** It stopped at `limit` with letters through `through` still unread. */
@@ -150,10 +151,10 @@ const ROOM_WAIT_MS = 5_000;
 const ROOM_POLL_MS = 100;
 /** Requeue marks cleared per HDEL. */
 const UNMARK_PAGE = 500;
-/** Cut-off requeues finished per pass over the DLQ. */
+/** Requeues finished per pass over the DLQ. */
 const FINISH_PAGE = 2_000;
-/** How far past its cap `XTRIM MAXLEN ~` may leave a DLQ: one node of entries. */
-const APPROX_TRIM_SLACK = 100;
+/** Letters a pass reads per script call: a few milliseconds of Redis's time each. */
+const DISCARD_SCAN_PAGE = 2_000;
 /** Skipped letters a result names; the count covers the rest. */
 const SKIPPED_LISTED = 100;
 
@@ -170,8 +171,6 @@ export interface LetterStore {
   readonly key: string;
   /** `requeueMarksKey(key)`. */
   readonly marksKey: string;
-  /** The DLQ's cap, `null` for none. */
-  readonly maxlenApprox: number | null;
   newest(count: number): Promise<readonly { readonly id: string }[]>;
 }
 
@@ -197,7 +196,8 @@ export class DeadLetterRequeuer {
       // A letter that appends nothing (gone, trimmed or wide) is answered as ever, room or not.
       const [letter] = await this.#lettersBetween(letterId, letterId, 1);
       if (letter === undefined) return null;
-      if (letter.appends) {
+      // One whose entry is back already appends nothing either: it is only discarded.
+      if (letter.appends && !(await this.#isMarked(letter.originalId))) {
         throw new NoRoomError(
           `dead letter ${id} (of ${letter.originalId || 'an unknown entry'}) stays: ${noRoom(this.#stream.streamKey, room)}`,
           room,
@@ -208,11 +208,13 @@ export class DeadLetterRequeuer {
     if (outcome === null) return null;
     if ('mergedInto' in outcome) {
       const { mergedInto, originalId } = outcome;
-      const merged = await this.#finishRequeue(originalId);
+      const merged = await this.#finishAfterRequeue(originalId);
       return { requeuedAs: mergedInto, originalId, eventType: null, merged, alreadyBack: true };
     }
-    if (!('refused' in outcome))
-      return { ...outcome, merged: await this.#finishRequeue(outcome.originalId), alreadyBack: false };
+    if (!('refused' in outcome)) {
+      const merged = await this.#finishAfterRequeue(outcome.originalId);
+      return { ...outcome, merged, alreadyBack: false };
+    }
     const of = outcome.originalId || 'an unknown entry';
     if (outcome.refused === 'wide') {
       throw new RequeueRefusedError(
@@ -225,15 +227,11 @@ export class DeadLetterRequeuer {
   }
 
   /**
-   * Discards the other letters of an entry put back, then its mark: written before its requeue, they are found
-   * after it (a step of its own, since finding them reads the DLQ from the entry's time on). Cut off before the
-   * end, the mark stays, and a requeue of one of them discards it rather than put the entry back again.
+   * A single requeue's `#finish`: the entry is back (or was already), so a failure to tidy its other letters is
+   * not the requeue's. They stay marked: a requeue of one discards it, and `finishRequeues` finishes them.
    */
-  async #finishRequeue(originalId: string): Promise<number> {
-    if (originalId === '') return 0;
-    const discarded = await this.#discardLettersOf([originalId]);
-    await this.#unmark([originalId]);
-    return discarded;
+  async #finishAfterRequeue(originalId: string): Promise<number> {
+    return this.#finish([originalId]).catch(() => 0);
   }
 
   /** `DeadLetters.finishRequeues`. */
@@ -241,31 +239,58 @@ export class DeadLetterRequeuer {
     const marked = (await redisCommand('HKEYS (requeue marks)', () =>
       this.#stream.redis.call('HKEYS', this.#letters.marksKey),
     )) as string[];
+    return { requeues: marked.length, merged: await this.#finish(marked) };
+  }
+
+  /**
+   * Discards every other letter of the entries put back that `originalIds` names, wherever it lies in the DLQ,
+   * then their marks, a pass over the DLQ per 2,000 entries; answers how many letters went. Written before the
+   * requeue or after it (a group that dead-lettered the original later: the copy reached it too), they are found
+   * after it, a step of its own since finding them reads the DLQ from the entry's time on. Cut off part-way, the
+   * marks not yet cleared stay, and a requeue of one of their letters discards it rather than put the entry back
+   * again.
+   */
+  async #finish(originalIds: readonly string[]): Promise<number> {
     let merged = 0;
-    for (let at = 0; at < marked.length; at += FINISH_PAGE) {
-      const page = marked.slice(at, at + FINISH_PAGE);
+    for (let at = 0; at < originalIds.length; at += FINISH_PAGE) {
+      const page = originalIds.slice(at, at + FINISH_PAGE);
       merged += await this.#discardLettersOf(page);
       await this.#unmark(page);
     }
-    return { requeues: marked.length, merged };
+    return merged;
   }
 
   /**
    * Deletes every letter of the entries `originalIds` names, reading the DLQ once from the oldest one's
-   * millisecond on (no letter of an entry is older than the entry), within the DLQ's cap; answers how many
-   * went. A letter another client wrote with no stream ID for its original (`garbage`) has no others to find.
+   * millisecond on (no letter of an entry is older than the entry), to its end, a page per script call; answers
+   * how many went. A letter another client wrote with no stream ID for its original has no others to find.
    */
   async #discardLettersOf(originalIds: readonly string[]): Promise<number> {
     const whole = originalIds.filter(isEntryId).map(fullEntryId);
     if (whole.length === 0) return 0;
-    // Its millisecond part as written: as a Number, one past 2^53 would be rounded to an ID Redis refuses.
     const oldest = whole.reduce((a, b) => (compareEntryIds(a, b) <= 0 ? a : b));
-    const scanMax = (this.#letters.maxlenApprox ?? REQUEUE_THROUGH_LIMIT) + APPROX_TRIM_SLACK;
     const discard = libraryScript(this.#stream.redis, DISCARD_LETTERS_OF_COMMAND);
-    const deleted = await redisCommand('XDEL (dead letters of requeued entries)', () =>
-      discard(this.#letters.key, oldest.slice(0, oldest.indexOf('-')), String(scanMax), ...whole),
+    // Its millisecond part as written: as a Number, one past 2^53 would be rounded to an ID Redis refuses.
+    let from: string | null = oldest.slice(0, oldest.indexOf('-'));
+    let deleted = 0;
+    while (from !== null) {
+      const start = from;
+      const [count, last] = (await redisCommand('XDEL (dead letters of requeued entries)', () =>
+        discard(this.#letters.key, start, String(DISCARD_SCAN_PAGE), ...whole),
+      )) as [number, string | null];
+      deleted += Number(count);
+      from = typeof last === 'string' ? `(${last}` : null;
+    }
+    return deleted;
+  }
+
+  /** Whether the entry of `originalId` is marked as put back by a requeue not yet done with its letters. */
+  async #isMarked(originalId: string): Promise<boolean> {
+    if (originalId === '') return false;
+    const marked = await redisCommand('HEXISTS (requeue marks)', () =>
+      this.#stream.redis.call('HEXISTS', this.#letters.marksKey, originalId),
     );
-    return Number(deleted);
+    return Number(marked) === 1;
   }
 
   /** Clears the marks of entries whose other letters are dealt with, a few hundred per call. */
@@ -299,9 +324,9 @@ export class DeadLetterRequeuer {
       throw new StreamArgumentError(`signal must be an AbortSignal, got ${show(signal)}`);
     }
     const progress = { requeued: 0, unanswered: 0 };
-    // The entries this call put back: each one's other letters through `through` are discarded as the pages
-    // reach them (the script finds the entry marked), and its mark cleared once the call is done. Letters past
-    // `through` are not this call's: they stay, as a single requeue of the entry would not leave them.
+    // The entries this call put back: each one's other letters the pages reach are only discarded (the script
+    // finds the entry marked); once it is done, wherever it stopped, the rest go as a single requeue's do (those
+    // past `through`, or past where it stopped), and the marks are cleared.
     const putBack = new Set<string>();
     try {
       const done = await this.#requeueThrough(
@@ -310,11 +335,11 @@ export class DeadLetterRequeuer {
         progress,
         putBack,
       );
-      await this.#unmark([...putBack]);
-      return done;
+      return settledResult(done, putBack, await this.#finish([...putBack]));
     } catch (error) {
-      // Marks left (Redis away, say) merge the letters they mark until `finishRequeues` clears them.
-      await this.#unmark([...putBack]).catch(() => {});
+      // Left marked when this fails too (Redis away, say): a requeue of one of the letters discards it, and
+      // `finishRequeues` finishes them.
+      await this.#finish([...putBack]).catch(() => {});
       // Wherever it stopped (reading a page, running its scripts, waiting for room), the letters already back
       // are back; and those of the page whose replies the failure took may be too (a dropped connection: "may
       // have run").
@@ -360,9 +385,9 @@ export class DeadLetterRequeuer {
         return;
       }
       if ('refused' in value) {
+        // Every one, not only the 100 the caller is told of: those of an entry put back later go with it.
         skippedBy[value.refused] += 1;
-        if (skipped.length < SKIPPED_LISTED)
-          skipped.push({ id, originalId: value.originalId, reason: value.refused });
+        skipped.push({ id, originalId: value.originalId, reason: value.refused });
         return;
       }
       if (value.originalId !== '') putBack.add(value.originalId);
@@ -481,6 +506,28 @@ export class DeadLetterRequeuer {
     if (!requeuedAs) return { refused: 'trimmed', originalId };
     return { requeuedAs, originalId, eventType: eventType || null };
   }
+}
+
+/**
+ * `requeueThrough`'s result as its caller gets it, once the entries it put back are finished (`discarded` of their
+ * other letters gone): a letter it skipped (trimmed) of an entry another letter put back went with the rest,
+ * merged rather than left; the first 100 of those left are named.
+ */
+function settledResult(
+  result: RequeueThroughResult,
+  putBack: ReadonlySet<string>,
+  discarded: number,
+): RequeueThroughResult {
+  const staying = result.skippedLetters.filter((letter) => !putBack.has(letter.originalId));
+  const skippedBy = { trimmed: 0, wide: 0 };
+  for (const letter of staying) skippedBy[letter.reason] += 1;
+  return {
+    ...result,
+    skipped: staying.length,
+    skippedBy,
+    skippedLetters: staying.slice(0, SKIPPED_LISTED),
+    merged: result.merged + discarded,
+  };
 }
 
 /** How many of `letters` go before the one that would append past `room`: those that append nothing go free. */

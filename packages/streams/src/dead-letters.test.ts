@@ -743,14 +743,12 @@ describe('dead-letter stream', () => {
       await send(3, 'analytics', { order_id: 'o-3' }),
     ].at(-1);
     const result = await deadLetters.requeueThrough(through ?? '');
-    expect(result).toMatchObject({ requeued: 3, merged: 1, skipped: 1, skippedBy: { trimmed: 1, wide: 0 } });
+    // Entry 2's trimmed letter, passed over, went once its other letter put it back: the copy reaches its group too.
+    expect(result).toMatchObject({ requeued: 3, merged: 2, skipped: 0, skippedBy: { trimmed: 0, wide: 0 } });
     const copies = await stream.replay('-', '+', 10);
     // In the letters' order: entry 2's first letter was refused (trimmed), its second put it back.
     expect(copies.map((copy) => copy.fields.requeued_from)).toEqual(['1-0', '2-0', '3-0']);
-    // The trimmed letter of entry 2 stays; it was not the one put back.
-    expect((await deadLetters.newest()).map((letter) => [letter.originalId, letter.group])).toEqual([
-      ['2-0', 'notifications'],
-    ]);
+    expect(await deadLetters.length()).toBe(0);
   });
 
   it('leaves the letters it cannot requeue (trimmed, too wide) in place and names them, and requeues the rest', async () => {
@@ -1474,6 +1472,53 @@ describe('requeue into a capped stream, paced by the room its groups leave', () 
       (await stream.consume('analytics', 'c', 10, 10)).map((entry) => entry.id),
     );
     expect(await deadLetters.requeue(through)).toMatchObject({ originalId: '1-0' });
+  });
+
+  it('an entry’s other letter past where a requeue-all stopped (its limit, an abort) or past `through` goes with it: never put back twice', async () => {
+    const { stream, deadLetters } = await lettersFor(null, 0);
+    const send = (n: number, group: string) =>
+      letterOfPill(deadLetters, `${n}-0`, group, { order_id: `o-${n}` });
+    await send(1, 'notifications');
+    for (let n = 2; n <= 5; n++) await send(n, 'notifications');
+    const last = await send(1, 'analytics');
+    // Stopped at its limit after two letters: entry 1's other letter, unread, went all the same.
+    expect(await deadLetters.requeueThrough(last ?? '', { limit: 2 })).toMatchObject({
+      requeued: 2,
+      merged: 1,
+      more: true,
+    });
+    expect(await deadLetters.requeueThrough(last ?? '')).toMatchObject({ requeued: 3, merged: 0 });
+    // `through` before entry 6's other letter: that one goes too, as a single requeue's would.
+    const sixth = await send(6, 'notifications');
+    await send(6, 'analytics');
+    expect(await deadLetters.requeueThrough(sixth ?? '')).toMatchObject({ requeued: 1, merged: 1 });
+    // Aborted after its first page: entry 7's other letter, on a later page, went all the same.
+    await send(7, 'notifications');
+    for (let n = 8; n <= 120; n++) await send(n, 'notifications');
+    const seventh = await send(7, 'analytics');
+    const stop = new AbortController();
+    const stopped = await deadLetters
+      .requeueThrough(seventh ?? '', { onRequeued: () => stop.abort(new Error('stop')), signal: stop.signal })
+      .catch((error: unknown) => error);
+    expect(stopped).toBeInstanceOf(RequeueStoppedError);
+    expect(await deadLetters.lettersOf('7-0')).toMatchObject({ letters: [] });
+    expect(await redisSuite.redis.exists(deadLetters.marksKey)).toBe(0);
+    await deadLetters.requeueThrough(seventh ?? '');
+    const copies = (await stream.replay('-', '+', 1_000)).map((copy) => copy.fields.requeued_from);
+    expect(copies).toHaveLength(120);
+    expect(new Set(copies).size).toBe(120);
+  });
+
+  it('a letter of an entry already back is discarded though the stream has no room: it appends nothing', async () => {
+    const { stream, deadLetters } = await lettersFor(50, 0);
+    await letterOfPill(deadLetters, '1-0', 'notifications', { order_id: 'o-1' });
+    const other = await letterOfPill(deadLetters, '1-0', 'analytics', { order_id: 'o-1' });
+    // Marked as back by a requeue cut off before it discarded the other letter; then the stream fills up.
+    await redisSuite.redis.hset(deadLetters.marksKey, '1-0', '9-0');
+    await stream.ensureGroup('analytics', '0-0');
+    await stream.produceBatch(Array.from({ length: 50 }, () => ({ type: 'order.placed' })));
+    expect(await deadLetters.requeue(other ?? '')).toMatchObject({ alreadyBack: true, requeuedAs: '9-0' });
+    expect(await stream.length()).toBe(50);
   });
 
   it('an abort ends its wait for room at once, saying how many went back', async () => {

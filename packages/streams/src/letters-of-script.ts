@@ -30,28 +30,25 @@ end
 return { found, 0 }
 `;
 
-// KEYS: dead-letter stream. ARGV: the ID to read from (the oldest original's millisecond: no letter of any of them
-// is older), the most letters to read, then the original entries' IDs (whole). Deletes every letter of those
-// entries, found by their first field as LETTERS_OF_LUA finds them, in one pass over the DLQ however many entries
-// are named: finishing a thousand cut-off requeues reads the DLQ once, not once each. Returns how many it deleted.
+// KEYS: dead-letter stream. ARGV: the ID to read from (the oldest original's millisecond at first: no letter of
+// any of them is older; then just past the last letter read), the most letters to read, then the original entries'
+// IDs (whole). Deletes the letters of those entries among the next `count`, found by their first field as
+// LETTERS_OF_LUA finds them: finishing a thousand requeues reads the DLQ once, not once each, a page per call so that
+// no call holds Redis long however large the DLQ. Returns { how many it deleted, the last letter read, or false
+// when it read to the end }.
 export const DISCARD_LETTERS_OF_LUA = `#!lua
-local start, left = ARGV[1], tonumber(ARGV[2])
+local count = tonumber(ARGV[2])
 local originals = {}
 for at = 3, #ARGV do originals[ARGV[at]] = true end
+local page = redis.call('XRANGE', KEYS[1], ARGV[1], '+', 'COUNT', count)
 local doomed = {}
-while left > 0 do
-  local page = redis.call('XRANGE', KEYS[1], start, '+', 'COUNT', math.min(left, 500))
-  if #page == 0 then break end
-  for _, letter in ipairs(page) do
-    local flat = letter[2]
-    if flat[1] == 'dlq_original_id' and originals[flat[2]] then doomed[#doomed + 1] = letter[1] end
-  end
-  left = left - #page
-  start = '(' .. page[#page][1]
+for _, letter in ipairs(page) do
+  local flat = letter[2]
+  if flat[1] == 'dlq_original_id' and originals[flat[2]] then doomed[#doomed + 1] = letter[1] end
 end
 local deleted = 0
 for at = 1, #doomed, 500 do
   deleted = deleted + redis.call('XDEL', KEYS[1], unpack(doomed, at, math.min(at + 499, #doomed)))
 end
-return deleted
+return { deleted, #page == count and page[#page][1] or false }
 `;
