@@ -43,3 +43,41 @@ test('Requeue of an older letter another client discarded first says so, and its
   await expect(deadLetters.getByText(/^Requeue 1-1: no dead letter/)).toBeVisible();
   await expect(oldest).toHaveCount(0);
 });
+
+test('Requeue of a letter whose group was deleted since asks first, and says no group handles it for that one', async ({
+  page,
+  redis,
+  streamscope,
+  dashboard,
+}) => {
+  await expect(dashboard.connection).toHaveText('connected');
+  // A letter billing wrote before it was deleted: the stream has only the demo's two groups.
+  runRedisScript(
+    redis,
+    `redis.call('XADD', KEYS[1], '*', 'dlq_original_id', '7-1', 'dlq_group', 'billing', 'dlq_consumer', 'pod-1',
+      'dlq_delivery_count', '5', 'dlq_reason', 'max_deliveries', 'dlq_ts_ms', '0', 'type', 'order.paid',
+      'ts_ms', '0', 'order_id', 'o-7')`,
+    [`${streamscope.streamKey}:dlq`],
+  );
+  const deadLetters = dashboard.deadLetters;
+  const row = deadLetters.getByRole('row').filter({ hasText: 'billing' });
+  await expect(row.getByText('group deleted')).toBeVisible();
+  const questions: string[] = [];
+  let accept = false;
+  page.on('dialog', (dialog) => {
+    questions.push(dialog.message());
+    void (accept ? dialog.accept() : dialog.dismiss());
+  });
+  const requeue = deadLetters.getByRole('button', { name: /^Requeue 7-1 / });
+  await requeue.click();
+  await expect.poll(() => questions.length).toBe(1);
+  expect(questions[0]).toMatch(/^The group billing, which dead-lettered 7-1, no longer exists\./);
+  // Dismissed: nothing was sent, and the letter stays.
+  await expect(dashboard.stat(deadLetters, 'Length')).toHaveText('1');
+  accept = true;
+  await requeue.click();
+  await expect(
+    deadLetters.getByText(/billing, which had dead-lettered it, no longer exists: no group handles it again/),
+  ).toBeVisible();
+  await expect(dashboard.stat(deadLetters, 'Length')).toHaveText('0');
+});

@@ -12,13 +12,15 @@ interface DeadLetterRowProps {
   letter: DeadLetterView;
   /** Whether a requeue or discard of this row is waiting for its answer. */
   busy: boolean;
+  /** Whether the letter's group is gone from the stream (deleted since): a requeue then asks first. */
+  groupGone: boolean;
   onAction: (letter: DeadLetterView, action: LetterAction) => void;
 }
 
 // A dead letter never changes once written; only its busy flag does (`onAction` is stable). Each snapshot
 // brings new objects for the same letters, so rows compare by ID.
 export const DeadLetterRow = memo(
-  function DeadLetterRow({ letter, busy, onAction }: DeadLetterRowProps) {
+  function DeadLetterRow({ letter, busy, groupGone, onAction }: DeadLetterRowProps) {
     const type = letter.fields.type ?? '—';
     const trimmedAway = isTrimmedAway(letter);
     // Short enough for the payload's one line; the tooltip says the rest, and what the server cut.
@@ -36,6 +38,14 @@ export const DeadLetterRow = memo(
           <span className="cell-clip dlq-group" title={letter.group}>
             {letter.group}
           </span>
+          {groupGone && (
+            <span
+              className="badge badge-warn"
+              title="Deleted since it wrote this letter: no group handles a requeue for it"
+            >
+              group deleted
+            </span>
+          )}
           <span className="muted cell-clip" title={letter.consumer}>
             {letter.consumer}
           </span>
@@ -75,5 +85,8 @@ export const DeadLetterRow = memo(
     );
   },
   (before, after) =>
-    before.letter.id === after.letter.id && before.busy === after.busy && before.onAction === after.onAction,
+    before.letter.id === after.letter.id &&
+    before.busy === after.busy &&
+    before.groupGone === after.groupGone &&
+    before.onAction === after.onAction,
 );

@@ -1,6 +1,9 @@
 import type { DeadLetterView } from '@streamscope/protocol';
+import { useShallow } from 'zustand/react/shallow';
+import { useDashboard } from '../../store/store';
 import { DeadLetterRow } from './DeadLetterRow';
 import { emptyText } from './empty-text';
+import { letterGroupGone } from './requeue-reach';
 import type { LetterAction } from './use-letter-actions';
 
 interface DeadLetterTableProps {
@@ -16,6 +19,11 @@ interface DeadLetterTableProps {
 
 /** The dead letters shown, one row each with its Requeue and Discard buttons, or a line saying there are none. */
 export function DeadLetterTable({ letters, total, busy, onAction }: DeadLetterTableProps) {
+  // By name, compared element by element: a snapshot's new array of the same groups re-renders no row.
+  const groups = useDashboard(
+    useShallow((state) => state.snapshot?.groups.map((group) => group.name) ?? null),
+  );
+  const groupsOmitted = useDashboard((state) => state.snapshot?.groupsOmitted ?? 0);
   if (letters.length === 0) return <p className="empty">{emptyText(total)}</p>;
   return (
     <div className="table-wrap dlq-table">
@@ -37,7 +45,13 @@ export function DeadLetterTable({ letters, total, busy, onAction }: DeadLetterTa
         </thead>
         <tbody>
           {letters.map((letter) => (
-            <DeadLetterRow key={letter.id} letter={letter} busy={busy.has(letter.id)} onAction={onAction} />
+            <DeadLetterRow
+              key={letter.id}
+              letter={letter}
+              busy={busy.has(letter.id)}
+              groupGone={letterGroupGone(letter.group, { groups, groupsOmitted })}
+              onAction={onAction}
+            />
           ))}
         </tbody>
       </table>

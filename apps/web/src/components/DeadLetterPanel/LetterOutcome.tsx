@@ -11,17 +11,21 @@ interface LetterOutcomeProps {
   answer: LetterResult;
   /** Of a requeue: whether every group had dead-lettered the entry, as the page saw when Requeue was clicked. */
   everyGroupDeadLettered: boolean;
+  /** Of a requeue: whether the letter's group was gone from the stream then (see `letterGroupGone`). */
+  groupGone: boolean;
 }
 
 /** What a row's Requeue or Discard did, for the feedback line: the row itself leaves with the next snapshot. */
-export function LetterOutcome({ letter, answer, everyGroupDeadLettered }: LetterOutcomeProps) {
+export function LetterOutcome({ letter, answer, everyGroupDeadLettered, groupGone }: LetterOutcomeProps) {
   const { originalId } = letter;
   if ('requeuedAs' in answer && answer.alreadyBack) {
     return (
       <>
         <span className="mono">{originalId}</span> was back on the stream already, as{' '}
-        <EntryId id={answer.requeuedAs} />: another group’s letter of it was requeued first, so this letter
-        was discarded and nothing appended
+        <EntryId id={answer.requeuedAs} />: another letter of it was requeued first, so this letter was
+        discarded and nothing appended
+        {answer.merged > 0 &&
+          `; ${answer.merged === 1 ? 'its other letter left' : `its ${answer.merged} other letters left`} the dead letters with it`}
       </>
     );
   }
@@ -30,6 +34,7 @@ export function LetterOutcome({ letter, answer, everyGroupDeadLettered }: Letter
       group: letter.group,
       merged: answer.merged,
       everyGroup: everyGroupDeadLettered,
+      groupGone,
     });
     return (
       <>

@@ -31,7 +31,11 @@ describe('requeueAllSummary', () => {
     expect(requeueAllSummary(result(1, []))).toBe('Requeued 1 dead letter to every group');
     // A poison pill both groups dead-lettered went back once.
     expect(requeueAllSummary({ ...result(1, []), merged: 1 })).toBe(
-      'Requeued 1 dead letter to every group; 1 more of the same entry, from other groups, discarded: one copy reaches every group',
+      'Requeued 1 dead letter to every group; 1 more letter of an entry back on the stream discarded: one copy reaches every group',
+    );
+    // Only letters of entries a requeue had put back before: not "already gone".
+    expect(requeueAllSummary({ ...result(0, []), merged: 2 })).toBe(
+      'Requeued none; 2 more letters of entries back on the stream discarded: one copy reaches every group',
     );
     expect(requeueAllSummary(result(1_234, []))).toBe('Requeued 1,234 dead letters to every group');
     expect(requeueAllSummary(result(0, []))).toBe('Nothing to requeue: those letters were already gone');

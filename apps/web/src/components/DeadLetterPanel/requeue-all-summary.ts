@@ -19,7 +19,7 @@ export function requeueAllSummary(
   isRead: (group: string) => boolean = () => true,
 ): string {
   const { requeued, merged, skipped, skippedBy, more, stoppedForRoom } = result;
-  if (requeued === 0 && skipped === 0 && !more && stoppedForRoom === null)
+  if (requeued === 0 && merged === 0 && skipped === 0 && !more && stoppedForRoom === null)
     return 'Nothing to requeue: those letters were already gone';
   const parts = [
     requeued === 0
@@ -28,7 +28,8 @@ export function requeueAllSummary(
   ];
   if (merged > 0) {
     parts.push(
-      `${formatCount(merged)} more of the same ${merged === 1 ? 'entry' : 'entries'}, from other groups, discarded: one copy reaches every group`,
+      // Other groups' letters of the entries it put back, or of entries a requeue had put back before.
+      `${formatCount(merged)} more ${merged === 1 ? 'letter' : 'letters'} of ${merged === 1 ? 'an entry' : 'entries'} back on the stream discarded: one copy reaches every group`,
     );
   }
   if (skipped > 0) {

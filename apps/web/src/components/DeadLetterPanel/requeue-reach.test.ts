@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { everyGroupDeadLettered, requeuedFate } from './requeue-reach';
+import { everyGroupDeadLettered, goneGroupQuestion, letterGroupGone, requeuedFate } from './requeue-reach';
 
 const letters = [
   { originalId: '5-0', group: 'notifications' },
@@ -37,6 +37,31 @@ describe('requeuedFate', () => {
     );
     expect(requeuedFate({ group: 'analytics', merged: 2, everyGroup: false })).toBe(
       'the groups that had dead-lettered it handle it again, and a group that had processed it acks it as a duplicate',
+    );
+  });
+});
+
+describe('letterGroupGone', () => {
+  it('is true only when the page knows every group and the letter’s is not among them', () => {
+    const groups = ['analytics', 'notifications'];
+    expect(letterGroupGone('billing', { groups, groupsOmitted: 0 })).toBe(true);
+    expect(letterGroupGone('analytics', { groups, groupsOmitted: 0 })).toBe(false);
+    expect(letterGroupGone('billing', { groups, groupsOmitted: 2 })).toBe(false);
+    expect(letterGroupGone('billing', { groups: null, groupsOmitted: 0 })).toBe(false);
+    expect(letterGroupGone('', { groups, groupsOmitted: 0 })).toBe(false);
+  });
+});
+
+describe('a letter of a group deleted since', () => {
+  it('is asked about before its requeue, and its fate says no group handles it for that one', () => {
+    expect(goneGroupQuestion({ originalId: '5-0', group: 'billing' })).toBe(
+      'The group billing, which dead-lettered 5-0, no longer exists. Requeued, the entry reaches only the groups there are now: one that had processed it acks it as a duplicate, and none handles it again for billing. Requeue it anyway?',
+    );
+    expect(requeuedFate({ group: 'billing', merged: 0, everyGroup: false, groupGone: true })).toBe(
+      'billing, which had dead-lettered it, no longer exists: no group handles it again, and a group that had processed it acks it as a duplicate',
+    );
+    expect(requeuedFate({ group: 'billing', merged: 1, everyGroup: false, groupGone: true })).toMatch(
+      /no longer exists: a group that had dead-lettered it too handles it again/,
     );
   });
 });

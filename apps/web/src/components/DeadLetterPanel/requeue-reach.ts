@@ -24,6 +24,24 @@ export function everyGroupDeadLettered(originalId: string, reach: RequeueReach):
 }
 
 /**
+ * Whether the group that wrote a letter is gone from the stream (deleted since): the page knows every group, and
+ * that one is not among them. A requeued copy then reaches only the groups there are, which handle it again only if
+ * they had dead-lettered it too. `false` when the page cannot tell, or the letter names no group.
+ */
+export function letterGroupGone(
+  group: string,
+  { groups, groupsOmitted }: Pick<RequeueReach, 'groups' | 'groupsOmitted'>,
+): boolean {
+  if (groups === null || groupsOmitted > 0 || group === '') return false;
+  return !groups.includes(group);
+}
+
+/** What a row's Requeue asks first when the letter's group is gone: the copy would be handled by none for it. */
+export function goneGroupQuestion(letter: Pick<DeadLetterView, 'originalId' | 'group'>): string {
+  return `The group ${letter.group}, which dead-lettered ${letter.originalId}, no longer exists. Requeued, the entry reaches only the groups there are now: one that had processed it acks it as a duplicate, and none handles it again for ${letter.group}. Requeue it anyway?`;
+}
+
+/**
  * What the groups do with a requeued entry, after "Requeued 5-0 as 9-0 to every group": those that had
  * dead-lettered it handle it again; a group that had processed it acks it as a duplicate. "Those that had processed
  * it ack it as a duplicate" was said of an entry every group had dead-lettered, which none had processed.
@@ -36,13 +54,21 @@ export function requeuedFate({
   group,
   merged,
   everyGroup,
+  groupGone = false,
 }: {
   /** The group whose letter was requeued. */
   group: string;
   /** The entry's other letters, of other groups, that left with it. */
   merged: number;
   everyGroup: boolean;
+  /** Whether that group is gone from the stream (see `letterGroupGone`). */
+  groupGone?: boolean;
 }): string {
+  if (groupGone) {
+    const others =
+      merged === 0 ? 'no group handles it again' : 'a group that had dead-lettered it too handles it again';
+    return `${group}, which had dead-lettered it, no longer exists: ${others}, and a group that had processed it acks it as a duplicate`;
+  }
   if (everyGroup) return 'each had dead-lettered it, so each handles it again';
   const again =
     merged === 0

@@ -5,7 +5,7 @@ import { type IssuedCommand, issueCommand } from '../../socket/socket-client';
 import { useDashboard } from '../../store/store';
 import { LetterOutcome, type LetterResult } from './LetterOutcome';
 import { failedFeedback, type LetterFeedback } from './letter-feedback';
-import { everyGroupDeadLettered } from './requeue-reach';
+import { everyGroupDeadLettered, goneGroupQuestion, letterGroupGone } from './requeue-reach';
 
 export type LetterAction = 'requeue' | 'discard';
 
@@ -30,16 +30,22 @@ export function useLetterActions({ forget, olderNow, awaitRow, settleRow }: Lett
   const [busy, setBusy] = useState<ReadonlySet<string>>(() => new Set());
   const onAction = useCallback(
     (letter: DeadLetterView, action: LetterAction) => {
+      // Which groups had dead-lettered the entry is read now: its letters leave with the requeue.
+      const { snapshot } = useDashboard.getState();
+      const reach = {
+        groups: snapshot?.groups.map((group) => group.name) ?? null,
+        groupsOmitted: snapshot?.groupsOmitted ?? 0,
+      };
+      const groupGone = letterGroupGone(letter.group, reach);
+      // Requeued for a group deleted since, the work it parked is done by no one: asked first, not said after.
+      if (action === 'requeue' && groupGone && !window.confirm(goneGroupQuestion(letter))) return;
       // The commands take the letter's own ID in the dead-letter stream; people know it by its original ID.
       const { requestId, result }: IssuedCommand<LetterResult> =
         action === 'requeue'
           ? issueCommand({ type: 'dlq.requeue', id: letter.id })
           : issueCommand({ type: 'dlq.discard', id: letter.id });
-      // Which groups had dead-lettered the entry is read now: its letters leave with the requeue.
-      const { snapshot } = useDashboard.getState();
       const everyGroup = everyGroupDeadLettered(letter.originalId, {
-        groups: snapshot?.groups.map((group) => group.name) ?? null,
-        groupsOmitted: snapshot?.groupsOmitted ?? 0,
+        ...reach,
         letters: [letter, ...(snapshot?.dlq.newest ?? []), ...olderNow()],
       });
       awaitRow(requestId);
@@ -61,7 +67,14 @@ export function useLetterActions({ forget, olderNow, awaitRow, settleRow }: Lett
           settle(
             {
               error: null,
-              done: <LetterOutcome letter={letter} answer={answer} everyGroupDeadLettered={everyGroup} />,
+              done: (
+                <LetterOutcome
+                  letter={letter}
+                  answer={answer}
+                  everyGroupDeadLettered={everyGroup}
+                  groupGone={groupGone}
+                />
+              ),
             },
             { merged: 'merged' in answer ? answer.merged : 0 },
           ),
