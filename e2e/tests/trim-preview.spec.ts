@@ -23,6 +23,12 @@ test('a value the preview cannot take is named by its field, as the trim names i
   ).toBeVisible();
   await dashboard.retention.getByLabel(/^MAXLEN/).fill('99999999999');
   await expect(dashboard.retention.getByText('MAXLEN: must be at most 1,000,000,000')).toBeVisible();
+  // Cleared, the field holds nothing to preview: said so, the refusal of the number before it gone.
+  await dashboard.retention.getByLabel(/^MAXLEN/).fill('');
+  await expect(
+    dashboard.retention.getByText('No preview: it takes a whole number, 0 or more.'),
+  ).toBeVisible();
+  await expect(dashboard.retention.getByText('MAXLEN: must be at most 1,000,000,000')).toHaveCount(0);
   await dashboard.retention.getByLabel('Older than (ms)').fill('999999999999');
   await expect(
     dashboard.retention.getByText('Older than (ms): must be at most 315,360,000,000'),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alertCountLabel, alertLines } from './alert-summary';
+import { alertCountLabel, alertLines, clearDetail } from './alert-summary';
 
 describe('alertLines', () => {
   it('names each subject and the group whose panel shows it, in the order given', () => {
@@ -31,5 +31,14 @@ describe('alertCountLabel', () => {
   it('counts in words a person reads', () => {
     expect(alertCountLabel(1)).toBe('1 alert');
     expect(alertCountLabel(3)).toBe('3 alerts');
+  });
+});
+
+describe('clearDetail', () => {
+  it('says the losses alert for a minute, not ever, so a panel’s standing count does not contradict it', () => {
+    const detail = clearDetail({ lag: 1_000, pending: 100, oldestPendingMs: 30_000, consumerIdleMs: 60_000 });
+    expect(detail).toBe(
+      'No group has lag over 1,000, pending over 100 or an oldest pending entry over 30 s; none lost an entry to trimming or dead-lettered one in the last minute, or has a cursor past the stream’s last entry; and no consumer with work waiting has been idle over 1 m 00 s',
+    );
   });
 });

@@ -34,11 +34,16 @@ export function alertCountLabel(count: number): string {
   return `${count} alert${count === 1 ? '' : 's'}`;
 }
 
-/** What "No alerts" means, with the thresholds the server judges by (its `--alert-*` flags). */
+/**
+ * What "No alerts" means, with the thresholds the server judges by (its `--alert-*` flags). Losses to trimming
+ * and dead letters alert for a minute after their count last grew: "or entries trimmed unread" was read against
+ * a group panel's standing count of thousands.
+ */
 export function clearDetail(thresholds: Snapshot['thresholds']): string {
   return (
-    `No group has lag over ${formatCount(thresholds.lag)}, pending over ${formatCount(thresholds.pending)}, ` +
-    `an oldest pending entry over ${formatDuration(thresholds.oldestPendingMs)} or entries trimmed unread, ` +
-    `and no consumer with work waiting has been idle over ${formatDuration(thresholds.consumerIdleMs)}`
+    `No group has lag over ${formatCount(thresholds.lag)}, pending over ${formatCount(thresholds.pending)} ` +
+    `or an oldest pending entry over ${formatDuration(thresholds.oldestPendingMs)}; none lost an entry to ` +
+    `trimming or dead-lettered one in the last minute, or has a cursor past the stream’s last entry; and no ` +
+    `consumer with work waiting has been idle over ${formatDuration(thresholds.consumerIdleMs)}`
   );
 }

@@ -132,8 +132,9 @@ interface Replayed {
 function ReplayedRange({ replayed: { result, range } }: { replayed: Replayed }) {
   return (
     <>
-      <strong>{formatCount(result.entries.length)}</strong> entries from{' '}
-      <span className="mono">{range.start}</span> to <span className="mono">{range.end}</span>
+      <strong>{formatCount(result.entries.length)}</strong>{' '}
+      {result.entries.length === 1 ? 'entry' : 'entries'} from <span className="mono">{range.start}</span> to{' '}
+      <span className="mono">{range.end}</span>
     </>
   );
 }

@@ -43,11 +43,12 @@ export function LossPreview({
           what {basisHint(basis, exact ? '=' : '~')} would take from each group
         </span>
       </div>
-      {error !== null ? (
-        <ActionFeedback error={error} />
-      ) : !previewable ? (
-        // The answer went as the number did: a line that vanished as "-1" was typed said nothing of why.
+      {!previewable ? (
+        // The answer went as the number did: a line that vanished as "-1" was typed said nothing of why. The
+        // refusal of the number before it goes too ("must be at most 1,000,000,000" under a cleared field).
         <p className="trim-preview-result muted">No preview: it takes a whole number, 0 or more.</p>
+      ) : error !== null ? (
+        <ActionFeedback error={error} />
       ) : summary === null || shown === null ? null : (
         <p
           className={`trim-preview-result${summary.unsafe ? ' is-unsafe' : ''}`}
