@@ -123,7 +123,9 @@ export function timeAxisProps(data: readonly Record<string, number | null>[]) {
     scale: 'time',
     domain: [first, last],
     ticks: timeTicks(first, last),
-    interval: 0,
+    // Those that would overlap (a narrow chart) are left out, rather than printed over one another.
+    interval: 'preserveStartEnd',
+    minTickGap: 8,
     tickFormatter: formatClock,
   } as const;
 }
