@@ -48,14 +48,14 @@ const NOTHING_SENT: CommandState<never> = {
  */
 /**
  * What a failed command says under its form: a value refused by the command's schema, or by the server beyond it
- * (a cursor past the newest ID), named by the label of the field that gave it (`labelOf`); any other error as it is.
+ * (a cursor past the newest ID, a name already taken, a paused target), named by the label of the field that gave
+ * it (`labelOf`); any other error as it is.
  */
 function refusalMessage(error: unknown, labelOf: (argument: string) => string | null): string {
   if (!(error instanceof CommandError)) return error instanceof Error ? error.message : String(error);
   if (error.issues.length > 0) return issuesRefusal(error.issues, labelOf);
   const [refusedField] = error.fields;
-  if (error.code === 'bad_request' && refusedField !== undefined)
-    return formRefusal(labelOf(refusedField), error.message);
+  if (refusedField !== undefined) return formRefusal(labelOf(refusedField), error.message);
   return error.message;
 }
 
