@@ -64,6 +64,27 @@ test('a consumer removed elsewhere while focus is on its card says so in its gro
   );
 });
 
+test('Remove whose answer comes before the snapshot without the card keeps its note: not "removed elsewhere"', async ({
+  page,
+  streamscope,
+}) => {
+  const snapshots = await snapshotsHeldOnDemand(page);
+  const dashboard = new Dashboard(page);
+  await page.goto(streamscope.url);
+  await expect(dashboard.connection).toHaveText('connected');
+  const workerA = dashboard.consumer('notifications', 'worker-a');
+  await expect(workerA).toBeVisible();
+  // The answer and the snapshots without the card arrive together, focus still on the card's Remove button.
+  snapshots.holdAll();
+  await workerA.getByRole('button', { name: 'Remove worker-a' }).click();
+  await page.waitForTimeout(1_500);
+  snapshots.release();
+  await expect(workerA).toHaveCount(0);
+  const notifications = dashboard.group('notifications');
+  await expect(notifications).toContainText(/Removed worker-a: \d+ pending handed over to worker-b/);
+  await expect(notifications.getByText(/removed elsewhere/)).toHaveCount(0);
+});
+
 test("Remove of a group's last consumer says why before it is pressed, sends nothing, and works once it has a peer", async ({
   page,
   streamscope,

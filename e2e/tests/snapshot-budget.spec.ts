@@ -12,7 +12,7 @@ test('newest entries and dead letters too large to push four times a second are 
     redis,
     `for i = 1, 5 do redis.call('XADD', KEYS[1], '*', 'type', 'report.generated', 'body', string.rep('e', 2097152)) end
     for i = 1, 50 do
-      redis.call('XADD', KEYS[2], '*', 'dlq_original_id', '1-' .. i, 'dlq_group', 'billing', 'dlq_consumer',
+      redis.call('XADD', KEYS[2], '*', 'dlq_original_id', '1-' .. i, 'dlq_group', 'analytics', 'dlq_consumer',
         'worker-a', 'dlq_delivery_count', '5', 'dlq_reason', 'handler failed', 'dlq_ts_ms', '1', 'type',
         'report.generated', 'body', string.rep('v', 1048576))
     end`,

@@ -124,8 +124,10 @@ export function useConsumerActions({
         },
       )
       .then((result) => {
-        removing.current = false;
-        if (result !== null && 'handedOverTo' in result) onRemoved(result);
+        // Removed here, it stays "removing" for the card's last moments: its answer can come before the snapshot
+        // that takes the card away, whose leaving then said "removed elsewhere" over the answer's note.
+        if (result === null) removing.current = false;
+        else if ('handedOverTo' in result) onRemoved(result);
       });
   };
 
