@@ -76,4 +76,22 @@ describe('dead letters requeued at once', () => {
     }
     expect(await redis.xlen(test.server.pipeline.deadLetters.key)).toBe(0);
   });
+
+  it('a letter of an entry already back answers alreadyBack with the copy, appends nothing and counts nothing', async () => {
+    const { pipeline } = test.server;
+    const [first, second] = await twoLettersOf('21-1');
+    // As a server stopped between a requeue's copy and its discard of the other letter leaves things.
+    const copy = await pipeline.stream.redis.xadd(pipeline.stream.streamKey, '*', 'requeued_from', '21-1');
+    await pipeline.stream.redis.xdel(pipeline.deadLetters.key, first);
+    await pipeline.stream.redis.hset(pipeline.deadLetters.marksKey, '21-1', copy ?? '');
+    const lengthBefore = await pipeline.stream.length();
+    const producedBefore = pipeline.totals().produced;
+    const answer = await postJson(test, '/api/dlq/requeue', { id: second });
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toEqual({ id: second, requeuedAs: copy, merged: 0, alreadyBack: true });
+    expect(await pipeline.stream.length()).toBe(lengthBefore);
+    expect(pipeline.totals().produced).toBe(producedBefore);
+    expect(pipeline.history.of('21-1').filter((event) => event.kind === 'requeued')).toEqual([]);
+    expect(await pipeline.stream.redis.exists(pipeline.deadLetters.marksKey)).toBe(0);
+  });
 });
