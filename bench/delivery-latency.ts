@@ -5,7 +5,7 @@ import { ConsumerWorker, type EntryHandler, EventStream } from '@streamscope/str
 import { type RedisServer, uniqueStreamKey, waitFor } from '@streamscope/testkit';
 import { epochNow } from './epoch-now.js';
 import { type IdleLateness, idleLateness } from './idle-lateness.js';
-import type { PacedProducerData, PacedRun } from './paced-producer.js';
+import type { ClockAsk, PacedProducerData, PacedRun } from './paced-producer.js';
 import { type ProcessJitter, watchProcessJitter } from './process-jitter.js';
 import { percentile, perSecond } from './report.js';
 
@@ -36,6 +36,14 @@ export interface LatencyResult {
   readonly jitter: ProcessJitter;
   /** Stalls of an idle process meanwhile: the machine's floor under any of these figures. */
   readonly idle: IdleLateness;
+  /** How far the producer's clock stood from this process's (subtracted from every sample), and to within what. */
+  readonly clockOffset: ClockOffset;
+}
+
+/** The producer process's `epochNow()` less this one's, and half the round trip it was read in: its bound. */
+export interface ClockOffset {
+  readonly offsetMs: number;
+  readonly withinMs: number;
 }
 
 const GROUP = 'bench-latency';
@@ -69,13 +77,17 @@ export async function deliveryLatency(
   let recorded = 0;
   let handled = 0;
   let measureFrom = Number.POSITIVE_INFINITY;
+  // Each process's `epochNow()` rests on the wall clock read as it started: one started a moment apart, across a
+  // clock adjustment, stood 2 ms off this one's, and half the samples read below zero.
+  let offsetMs = 0;
   // Thrown from here, not from the listener: a throwing listener would break out of the worker's loop.
   let failure: Error | undefined;
   const handler: EntryHandler = (entry) => {
     const at = epochNow();
     handled += 1;
     const sentAt = Number(entry.fields.sent_at);
-    if (sentAt >= measureFrom && recorded < samples.length) samples[recorded++] = at - sentAt;
+    if (sentAt - offsetMs >= measureFrom && recorded < samples.length)
+      samples[recorded++] = at - (sentAt - offsetMs);
   };
 
   let stopWatching: (() => ProcessJitter) | undefined;
@@ -91,6 +103,8 @@ export async function deliveryLatency(
       workers.push(worker);
     }
     await Promise.all(workers.map((worker) => worker.start()));
+    const clockOffset = await producer.clockOffset();
+    offsetMs = clockOffset.offsetMs;
 
     // Warm-up events carry stamps from before `measureFrom`, so the handler leaves them out.
     const warmupEvents = await producer.run(warmupMs);
@@ -125,6 +139,7 @@ export async function deliveryLatency(
       maxMs: sorted[sorted.length - 1] ?? Number.NaN,
       jitter,
       idle: machine,
+      clockOffset,
     };
   } finally {
     stopWatching?.();
@@ -137,6 +152,7 @@ export async function deliveryLatency(
 /** The producer process, and a way to have it append for a while. */
 function startPacedProducer(data: PacedProducerData): {
   run(durationMs: number): Promise<number>;
+  clockOffset(): Promise<ClockOffset>;
   close(): Promise<void>;
 } {
   const child = fork(fileURLToPath(new URL('./paced-producer.ts', import.meta.url)), [JSON.stringify(data)], {
@@ -155,6 +171,19 @@ function startPacedProducer(data: PacedProducerData): {
       ];
       if ('error' in reply) throw new Error(`the producer failed: ${reply.error}`);
       return reply.produced;
+    },
+    // Read 20 times, the reading in the shortest round trip kept: its midpoint is nearest the moment it was read.
+    async clockOffset() {
+      let best: ClockOffset = { offsetMs: 0, withinMs: Number.POSITIVE_INFINITY };
+      for (let round = 0; round < 20; round++) {
+        const asked = epochNow();
+        child.send('clock' satisfies ClockAsk);
+        const [reply] = (await Promise.race([once(child, 'message'), failed])) as [{ clock: number }];
+        const answered = epochNow();
+        const withinMs = (answered - asked) / 2;
+        if (withinMs < best.withinMs) best = { offsetMs: reply.clock - (asked + answered) / 2, withinMs };
+      }
+      return best;
     },
     async close() {
       if (child.connected) child.send('close');

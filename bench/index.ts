@@ -112,6 +112,12 @@ const BENCHMARKS: readonly Benchmark[] = [
         { label: 'p99', value: result.p99Ms, unit: 'ms' },
         { label: 'p99.9', value: result.p999Ms, unit: 'ms', target: { atMost: 2 } },
         { label: 'max', value: result.maxMs, unit: 'ms' },
+        {
+          label: "producer's clock offset, corrected",
+          value: result.clockOffset.offsetMs,
+          unit: 'ms',
+          note: `read to within ${result.clockOffset.withinMs.toFixed(3)} ms`,
+        },
         // The consumers' process: its stalls are a floor under the tail.
         { label: 'event-loop lateness p99', value: result.jitter.loopLateP99Ms, unit: 'ms' },
         { label: 'event-loop lateness max', value: result.jitter.loopLateMaxMs, unit: 'ms' },

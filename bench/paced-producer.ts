@@ -19,6 +19,9 @@ export interface PacedRun {
   readonly durationMs: number;
 }
 
+/** Sent by the parent: answer at once with this process's `epochNow()`, to set the two clocks side by side. */
+export type ClockAsk = 'clock';
+
 /**
  * Appends at `rate` for `durationMs`. Every millisecond or so it sends whatever is due since the start, so
  * timer jitter changes batch sizes, never the average rate. Each batch carries `sent_at`, stamped just
@@ -45,7 +48,11 @@ const send = process.send?.bind(process);
 if (!send) throw new Error('paced-producer.ts runs as a child process with an IPC channel');
 const { url, streamKey, maxlenApprox, rate } = JSON.parse(process.argv[2] ?? '') as PacedProducerData;
 const stream = new EventStream({ connection: url, streamKey, maxlenApprox });
-process.on('message', (run: PacedRun | 'close') => {
+process.on('message', (run: PacedRun | 'close' | ClockAsk) => {
+  if (run === 'clock') {
+    send({ clock: epochNow() });
+    return;
+  }
   if (run === 'close') {
     void stream.close().finally(() => process.disconnect());
     return;
