@@ -14,17 +14,16 @@ import {
 } from './errors.js';
 import type { EventStream } from './event-stream.js';
 import { parseFlatEntries } from './replies.js';
+import { RequeueMarks } from './requeue-marks.js';
 import {
   assertEntryId,
   compareEntryIds,
   fullEntryId,
   isBeyondIdSpace,
-  isEntryId,
   lastIdOf,
   show,
 } from './stream-ids.js';
 import type { StreamRoom } from './stream-room.js';
-import { DISCARD_LETTERS_OF_COMMAND, libraryScript } from './stream-scripts.js';
 
 /** What `requeue` appended: the entry's new ID, and the letter's original ID and event type. */
 export interface RequeueResult {
@@ -149,12 +148,6 @@ const REQUEUE_PAGE = 100;
 const REQUEUE_THROUGH_LIMIT = 10_000;
 const ROOM_WAIT_MS = 5_000;
 const ROOM_POLL_MS = 100;
-/** Requeue marks cleared per HDEL. */
-const UNMARK_PAGE = 500;
-/** Requeues finished per pass over the DLQ. */
-const FINISH_PAGE = 2_000;
-/** Letters a pass reads per script call: a few milliseconds of Redis's time each. */
-const DISCARD_SCAN_PAGE = 2_000;
 /** Skipped letters a result names; the count covers the rest. */
 const SKIPPED_LISTED = 100;
 
@@ -181,10 +174,12 @@ export interface LetterStore {
 export class DeadLetterRequeuer {
   readonly #stream: EventStream;
   readonly #letters: LetterStore;
+  readonly #marks: RequeueMarks;
 
   constructor(stream: EventStream, letters: LetterStore) {
     this.#stream = stream;
     this.#letters = letters;
+    this.#marks = new RequeueMarks(stream.redis, letters.key, letters.marksKey);
   }
 
   /** `DeadLetters.requeue`. */
@@ -197,7 +192,7 @@ export class DeadLetterRequeuer {
       const [letter] = await this.#lettersBetween(letterId, letterId, 1);
       if (letter === undefined) return null;
       // One whose entry is back already appends nothing either: it is only discarded.
-      if (letter.appends && !(await this.#isMarked(letter.originalId))) {
+      if (letter.appends && !(await this.#marks.isMarked(letter.originalId))) {
         throw new NoRoomError(
           `dead letter ${id} (of ${letter.originalId || 'an unknown entry'}) stays: ${noRoom(this.#stream.streamKey, room)}`,
           room,
@@ -227,80 +222,16 @@ export class DeadLetterRequeuer {
   }
 
   /**
-   * A single requeue's `#finish`: the entry is back (or was already), so a failure to tidy its other letters is
-   * not the requeue's. They stay marked: a requeue of one discards it, and `finishRequeues` finishes them.
+   * A single requeue's `RequeueMarks.finish`: the entry is back (or was already), so a failure to tidy its other
+   * letters is not the requeue's. They stay marked: a requeue of one discards it, and `finishRequeues` finishes them.
    */
   async #finishAfterRequeue(originalId: string): Promise<number> {
-    return this.#finish([originalId]).catch(() => 0);
+    return this.#marks.finish([originalId]).catch(() => 0);
   }
 
   /** `DeadLetters.finishRequeues`. */
-  async finishRequeues(): Promise<{ requeues: number; merged: number }> {
-    const marked = (await redisCommand('HKEYS (requeue marks)', () =>
-      this.#stream.redis.call('HKEYS', this.#letters.marksKey),
-    )) as string[];
-    return { requeues: marked.length, merged: await this.#finish(marked) };
-  }
-
-  /**
-   * Discards every other letter of the entries put back that `originalIds` names, wherever it lies in the DLQ,
-   * then their marks, a pass over the DLQ per 2,000 entries; answers how many letters went. Written before the
-   * requeue or after it (a group that dead-lettered the original later: the copy reached it too), they are found
-   * after it, a step of its own since finding them reads the DLQ from the entry's time on. Cut off part-way, the
-   * marks not yet cleared stay, and a requeue of one of their letters discards it rather than put the entry back
-   * again.
-   */
-  async #finish(originalIds: readonly string[]): Promise<number> {
-    let merged = 0;
-    for (let at = 0; at < originalIds.length; at += FINISH_PAGE) {
-      const page = originalIds.slice(at, at + FINISH_PAGE);
-      merged += await this.#discardLettersOf(page);
-      await this.#unmark(page);
-    }
-    return merged;
-  }
-
-  /**
-   * Deletes every letter of the entries `originalIds` names, reading the DLQ once from the oldest one's
-   * millisecond on (no letter of an entry is older than the entry), to its end, a page per script call; answers
-   * how many went. A letter another client wrote with no stream ID for its original has no others to find.
-   */
-  async #discardLettersOf(originalIds: readonly string[]): Promise<number> {
-    const whole = originalIds.filter(isEntryId).map(fullEntryId);
-    if (whole.length === 0) return 0;
-    const oldest = whole.reduce((a, b) => (compareEntryIds(a, b) <= 0 ? a : b));
-    const discard = libraryScript(this.#stream.redis, DISCARD_LETTERS_OF_COMMAND);
-    // Its millisecond part as written: as a Number, one past 2^53 would be rounded to an ID Redis refuses.
-    let from: string | null = oldest.slice(0, oldest.indexOf('-'));
-    let deleted = 0;
-    while (from !== null) {
-      const start = from;
-      const [count, last] = (await redisCommand('XDEL (dead letters of requeued entries)', () =>
-        discard(this.#letters.key, start, String(DISCARD_SCAN_PAGE), ...whole),
-      )) as [number, string | null];
-      deleted += Number(count);
-      from = typeof last === 'string' ? `(${last}` : null;
-    }
-    return deleted;
-  }
-
-  /** Whether the entry of `originalId` is marked as put back by a requeue not yet done with its letters. */
-  async #isMarked(originalId: string): Promise<boolean> {
-    if (originalId === '') return false;
-    const marked = await redisCommand('HEXISTS (requeue marks)', () =>
-      this.#stream.redis.call('HEXISTS', this.#letters.marksKey, originalId),
-    );
-    return Number(marked) === 1;
-  }
-
-  /** Clears the marks of entries whose other letters are dealt with, a few hundred per call. */
-  async #unmark(originalIds: readonly string[]): Promise<void> {
-    for (let at = 0; at < originalIds.length; at += UNMARK_PAGE) {
-      const page = originalIds.slice(at, at + UNMARK_PAGE);
-      await redisCommand('HDEL (requeue marks)', () =>
-        this.#stream.redis.call('HDEL', this.#letters.marksKey, ...page),
-      );
-    }
+  finishRequeues(): Promise<{ requeues: number; merged: number }> {
+    return this.#marks.finishAll();
   }
 
   /** `DeadLetters.requeueThrough`. */
@@ -335,11 +266,11 @@ export class DeadLetterRequeuer {
         progress,
         putBack,
       );
-      return settledResult(done, putBack, await this.#finish([...putBack]));
+      return settledResult(done, putBack, await this.#marks.finish([...putBack]));
     } catch (error) {
       // Left marked when this fails too (Redis away, say): a requeue of one of the letters discards it, and
       // `finishRequeues` finishes them.
-      await this.#finish([...putBack]).catch(() => {});
+      await this.#marks.finish([...putBack]).catch(() => {});
       // Wherever it stopped (reading a page, running its scripts, waiting for room), the letters already back
       // are back; and those of the page whose replies the failure took may be too (a dropped connection: "may
       // have run").
