@@ -494,6 +494,16 @@ describe('WebSocket with a token', () => {
       for (const guess of ['x', 'correct-horse-battery-stapl', 'correct-horse-battery-staplee', '']) {
         expect((await withHeader(`Bearer ${guess}`)).status).toBe(401);
       }
+      // A method a route does not take is answered 401 without the token too, not 405: nothing is said of the
+      // routes to a client without it.
+      for (const path of ['/metrics', '/ws', '/api/state', '/produce']) {
+        expect([path, (await guarded.server.app.request(path, { method: 'DELETE' })).status]).toEqual([
+          path,
+          401,
+        ]);
+      }
+      const allowed = await guarded.server.app.request(`/metrics?${token}`, { method: 'DELETE' });
+      expect([allowed.status, allowed.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
     } finally {
       await guarded.stop();
     }

@@ -108,6 +108,9 @@ export function createApp(options: AppOptions): { app: Hono; wss: WebSocketServe
       ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
     }),
   );
+  // Every method, not only the routes' own: a wrong one is answered 401 without the token, as on /api, not 405.
+  app.use('/metrics', guard);
+  app.use('/ws', guard);
   app.use('/api/*', guard);
   // Commands check for themselves (some work without Redis); the snapshot always needs it.
   app.use('/api/state', requireRedis);

@@ -63,5 +63,9 @@ describe('a letter of a group deleted since', () => {
     expect(requeuedFate({ group: 'billing', merged: 1, everyGroup: false, groupGone: true })).toMatch(
       /no longer exists: a group that had dead-lettered it too handles it again/,
     );
+    // Every group left had dead-lettered it as well: none had processed it.
+    expect(requeuedFate({ group: 'billing', merged: 2, everyGroup: true, groupGone: true })).toBe(
+      'billing, which had dead-lettered it, no longer exists: the groups there are now each had dead-lettered it too, so each handles it again',
+    );
   });
 });

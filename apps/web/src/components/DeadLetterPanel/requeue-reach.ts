@@ -65,9 +65,13 @@ export function requeuedFate({
   groupGone?: boolean;
 }): string {
   if (groupGone) {
+    const gone = `${group}, which had dead-lettered it, no longer exists`;
+    // Every group there is now had dead-lettered it too: none had processed it, so none acks it as a duplicate.
+    if (everyGroup)
+      return `${gone}: the groups there are now each had dead-lettered it too, so each handles it again`;
     const others =
       merged === 0 ? 'no group handles it again' : 'a group that had dead-lettered it too handles it again';
-    return `${group}, which had dead-lettered it, no longer exists: ${others}, and a group that had processed it acks it as a duplicate`;
+    return `${gone}: ${others}, and a group that had processed it acks it as a duplicate`;
   }
   if (everyGroup) return 'each had dead-lettered it, so each handles it again';
   const again =
