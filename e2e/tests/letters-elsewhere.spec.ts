@@ -81,3 +81,42 @@ test('Requeue of a letter whose group was deleted since asks first, and says no 
   ).toBeVisible();
   await expect(dashboard.stat(deadLetters, 'Length')).toHaveText('0');
 });
+
+test('Requeue of a letter another page took along, putting its entry back, says the entry is back, naming the copy', async ({
+  page,
+  redis,
+  streamscope,
+  dashboard,
+}) => {
+  // The page's snapshots held once told: it still lists the letter the other requeue took along.
+  const snapshots = await snapshotsHeldOnDemand(page);
+  await page.reload();
+  await expect(dashboard.connection).toHaveText('connected');
+  runRedisScript(
+    redis,
+    `for _, group in ipairs({ 'notifications', 'analytics' }) do
+      redis.call('XADD', KEYS[1], '*', 'dlq_original_id', '9-1', 'dlq_group', group, 'dlq_consumer', 'worker-a',
+        'dlq_delivery_count', '5', 'dlq_reason', 'max_deliveries', 'dlq_ts_ms', '0', 'type', 'poison.pill',
+        'ts_ms', '0', 'order_id', 'o-9')
+    end`,
+    [`${streamscope.streamKey}:dlq`],
+  );
+  const deadLetters = dashboard.deadLetters;
+  await expect(dashboard.stat(deadLetters, 'Length')).toHaveText('2');
+  snapshots.hold();
+  const listed = await page.request.post(`${streamscope.url}/api/dlq/list`, { data: { count: 10 } });
+  const { entries } = (await listed.json()) as { entries: { id: string; group: string }[] };
+  const analytics = entries.find((letter) => letter.group === 'analytics');
+  const elsewhere = await page.request.post(`${streamscope.url}/api/dlq/requeue`, {
+    data: { id: analytics?.id },
+  });
+  const { requeuedAs } = (await elsewhere.json()) as { requeuedAs: string };
+  const notificationsRow = deadLetters.getByRole('row').filter({ hasText: 'notifications' });
+  await notificationsRow.getByRole('button', { name: /^Requeue 9-1 / }).click();
+  await expect(
+    deadLetters.getByText(
+      /^9-1 was back on the stream already, as .*: another letter of it was requeued first/,
+    ),
+  ).toContainText(requeuedAs);
+  await expect(deadLetters.getByRole('alert')).toHaveCount(0);
+});

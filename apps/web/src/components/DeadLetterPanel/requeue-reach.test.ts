@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { everyGroupDeadLettered, goneGroupQuestion, letterGroupGone, requeuedFate } from './requeue-reach';
+import {
+  everyGroupDeadLettered,
+  goneGroupQuestion,
+  letterGroupGone,
+  requeuedAsFrom,
+  requeuedFate,
+} from './requeue-reach';
 
 const letters = [
   { originalId: '5-0', group: 'notifications' },
@@ -67,5 +73,19 @@ describe('a letter of a group deleted since', () => {
     expect(requeuedFate({ group: 'billing', merged: 2, everyGroup: true, groupGone: true })).toBe(
       'billing, which had dead-lettered it, no longer exists: the groups there are now each had dead-lettered it too, so each handles it again',
     );
+  });
+});
+
+describe('requeuedAsFrom', () => {
+  it('reads the latest copy a requeued step names, and none when the entry was not put back', () => {
+    expect(
+      requeuedAsFrom([
+        { kind: 'dead_lettered', reason: 'max_deliveries' },
+        { kind: 'requeued', reason: 'as 9-0' },
+        { kind: 'requeued', reason: 'as 12-0' },
+        { kind: 'delivered', reason: null },
+      ]),
+    ).toBe('12-0');
+    expect(requeuedAsFrom([{ kind: 'acked' }, { kind: 'requeued', reason: 'by hand' }])).toBeNull();
   });
 });

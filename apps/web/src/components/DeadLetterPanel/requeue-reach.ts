@@ -36,6 +36,19 @@ export function letterGroupGone(
   return !groups.includes(group);
 }
 
+/**
+ * The copy an entry was put back as, from its timeline (`entry.history`'s events): the ID a `requeued` step names
+ * ("as 9-0"), the latest; `null` when it was not put back. A Requeue found its letter gone: another page's requeue of
+ * another letter of the entry may have taken it with it.
+ */
+export function requeuedAsFrom(events: readonly { kind: string; reason?: string | null }[]): string | null {
+  for (const event of [...events].reverse()) {
+    const copy = event.kind === 'requeued' ? /^as (\S+)$/.exec(event.reason ?? '')?.[1] : undefined;
+    if (copy !== undefined) return copy;
+  }
+  return null;
+}
+
 /** What a row's Requeue asks first when the letter's group is gone: the copy would be handled by none for it. */
 export function goneGroupQuestion(letter: Pick<DeadLetterView, 'originalId' | 'group'>): string {
   return `The group ${letter.group}, which dead-lettered ${letter.originalId}, no longer exists. Requeued, the entry reaches only the groups there are now: one that had processed it acks it as a duplicate, and none handles it again for ${letter.group}. Requeue it anyway?`;

@@ -5,7 +5,7 @@ import { type IssuedCommand, issueCommand } from '../../socket/socket-client';
 import { useDashboard } from '../../store/store';
 import { LetterOutcome, type LetterResult } from './LetterOutcome';
 import { failedFeedback, type LetterFeedback } from './letter-feedback';
-import { everyGroupDeadLettered, goneGroupQuestion, letterGroupGone } from './requeue-reach';
+import { everyGroupDeadLettered, goneGroupQuestion, letterGroupGone, requeuedAsFrom } from './requeue-reach';
 
 export type LetterAction = 'requeue' | 'discard';
 
@@ -26,6 +26,16 @@ interface LetterActionsOptions {
  * A row's Requeue and Discard: which rows wait for their answer, and a stable `onAction` for the memoised rows. Each
  * answer goes to the feedback line above the table, which shows it only if nothing was done since.
  */
+/** The copy the entry of `originalId` was put back as, by its timeline; `null` when none, or when it cannot tell. */
+async function requeuedCopyOf(originalId: string): Promise<string | null> {
+  try {
+    const { result } = issueCommand({ type: 'entry.history', id: originalId }, { quiet: true });
+    return requeuedAsFrom((await result).events);
+  } catch {
+    return null;
+  }
+}
+
 export function useLetterActions({ forget, olderNow, awaitRow, settleRow }: LetterActionsOptions) {
   const [busy, setBusy] = useState<ReadonlySet<string>>(() => new Set());
   const onAction = useCallback(
@@ -78,13 +88,36 @@ export function useLetterActions({ forget, olderNow, awaitRow, settleRow }: Lett
             },
             { merged: 'merged' in answer ? answer.merged : 0 },
           ),
-        (error: unknown) =>
+        async (error: unknown) => {
+          const gone = error instanceof CommandError && error.code === 'not_found';
+          // Gone because another requeue put its entry back and took it along (two pages requeueing two groups'
+          // letters of one poison pill): said as what happened, not as a failure.
+          const copy = action === 'requeue' && gone ? await requeuedCopyOf(letter.originalId) : null;
+          if (copy !== null) {
+            const answer = { id: letter.id, requeuedAs: copy, merged: 0, alreadyBack: true };
+            settle(
+              {
+                error: null,
+                done: (
+                  <LetterOutcome
+                    letter={letter}
+                    answer={answer}
+                    everyGroupDeadLettered={everyGroup}
+                    groupGone={groupGone}
+                  />
+                ),
+              },
+              { gone: true },
+            );
+            return;
+          }
           settle(
             failedFeedback(`${action === 'requeue' ? 'Requeue' : 'Discard'} ${letter.originalId}`, error),
             {
-              gone: error instanceof CommandError && error.code === 'not_found',
+              gone,
             },
-          ),
+          );
+        },
       );
     },
     [forget, olderNow, awaitRow, settleRow],
