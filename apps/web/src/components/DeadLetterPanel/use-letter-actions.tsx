@@ -72,51 +72,34 @@ export function useLetterActions({ forget, olderNow, awaitRow, settleRow }: Lett
         });
         settleRow(requestId, next);
       };
+      const answered = (answer: LetterResult, options: { merged?: number; gone?: boolean }) =>
+        settle(
+          {
+            error: null,
+            done: (
+              <LetterOutcome
+                letter={letter}
+                answer={answer}
+                everyGroupDeadLettered={everyGroup}
+                groupGone={groupGone}
+              />
+            ),
+          },
+          options,
+        );
       result.then(
-        (answer) =>
-          settle(
-            {
-              error: null,
-              done: (
-                <LetterOutcome
-                  letter={letter}
-                  answer={answer}
-                  everyGroupDeadLettered={everyGroup}
-                  groupGone={groupGone}
-                />
-              ),
-            },
-            { merged: 'merged' in answer ? answer.merged : 0 },
-          ),
+        (answer) => answered(answer, { merged: 'merged' in answer ? answer.merged : 0 }),
         async (error: unknown) => {
           const gone = error instanceof CommandError && error.code === 'not_found';
           // Gone because another requeue put its entry back and took it along (two pages requeueing two groups'
           // letters of one poison pill): said as what happened, not as a failure.
           const copy = action === 'requeue' && gone ? await requeuedCopyOf(letter.originalId) : null;
           if (copy !== null) {
-            const answer = { id: letter.id, requeuedAs: copy, merged: 0, alreadyBack: true };
-            settle(
-              {
-                error: null,
-                done: (
-                  <LetterOutcome
-                    letter={letter}
-                    answer={answer}
-                    everyGroupDeadLettered={everyGroup}
-                    groupGone={groupGone}
-                  />
-                ),
-              },
-              { gone: true },
-            );
+            answered({ id: letter.id, requeuedAs: copy, merged: 0, alreadyBack: true }, { gone: true });
             return;
           }
-          settle(
-            failedFeedback(`${action === 'requeue' ? 'Requeue' : 'Discard'} ${letter.originalId}`, error),
-            {
-              gone,
-            },
-          );
+          const label = `${action === 'requeue' ? 'Requeue' : 'Discard'} ${letter.originalId}`;
+          settle(failedFeedback(label, error), { gone });
         },
       );
     },
