@@ -1,3 +1,5 @@
+import type { Page } from '@playwright/test';
+import type { Dashboard } from '../fixtures/dashboard.js';
 import { snapshotsHeldOnDemand } from '../fixtures/held-snapshots.js';
 import { runRedisScript } from '../fixtures/redis-script.js';
 import { expect, test } from '../fixtures/test.js';
@@ -10,16 +12,21 @@ for n = 1, 60 do
     'dlq_ts_ms', '0', 'type', 'order.placed', 'ts_ms', '0', 'order_id', 'o-' .. n)
 end`;
 
+/** The page, connected, its snapshots held once told: its view stale, as between another page's change and its next one. */
+async function pageWithSnapshotsHeldOnDemand(page: Page, dashboard: Dashboard) {
+  const snapshots = await snapshotsHeldOnDemand(page);
+  await page.reload();
+  await expect(dashboard.connection).toHaveText('connected');
+  return snapshots;
+}
+
 test('Requeue of an older letter another client discarded first says so, and its row goes', async ({
   page,
   redis,
   streamscope,
   dashboard,
 }) => {
-  // The page's snapshots held once told: its view stale, as between another page's change and its next one.
-  const snapshots = await snapshotsHeldOnDemand(page);
-  await page.reload();
-  await expect(dashboard.connection).toHaveText('connected');
+  const snapshots = await pageWithSnapshotsHeldOnDemand(page, dashboard);
   runRedisScript(redis, SIXTY_LETTERS, [`${streamscope.streamKey}:dlq`]);
   const deadLetters = dashboard.deadLetters;
   await expect(dashboard.stat(deadLetters, 'Length')).toHaveText('60');
@@ -88,10 +95,8 @@ test('Requeue of a letter another page took along, putting its entry back, says 
   streamscope,
   dashboard,
 }) => {
-  // The page's snapshots held once told: it still lists the letter the other requeue took along.
-  const snapshots = await snapshotsHeldOnDemand(page);
-  await page.reload();
-  await expect(dashboard.connection).toHaveText('connected');
+  // It still lists the letter the other requeue took along.
+  const snapshots = await pageWithSnapshotsHeldOnDemand(page, dashboard);
   runRedisScript(
     redis,
     `for _, group in ipairs({ 'notifications', 'analytics' }) do
