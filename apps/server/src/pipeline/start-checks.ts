@@ -1,6 +1,7 @@
 import { type EventStream, requeueMarksKey } from '@streamscope/streams';
 import { consumersInRedis } from './consumer-activity.js';
 import { type GroupSeed, listed, refKey } from './consumer-ref.js';
+import { overwrittenType } from './overwritten-keys.js';
 import type { ReadersElsewhere } from './readers-elsewhere.js';
 import { foreignReason, type StreamOwnership } from './stream-ownership.js';
 
@@ -36,21 +37,21 @@ export interface StartContext {
 export async function refuseAnotherType({ stream, deadLetterKey }: StartContext): Promise<void> {
   const marksKey = requeueMarksKey(deadLetterKey);
   const [streamType, dlqType, marksType] = await Promise.all([
-    stream.redis.type(stream.streamKey),
-    stream.redis.type(deadLetterKey),
-    stream.redis.type(marksKey),
+    overwrittenType(stream.redis, stream.streamKey),
+    overwrittenType(stream.redis, deadLetterKey),
+    overwrittenType(stream.redis, marksKey, 'hash'),
   ]);
-  if (streamType !== 'stream' && streamType !== 'none') {
+  if (streamType !== null) {
     throw new StartRefusedError(
       `the key ${JSON.stringify(stream.streamKey)} holds a ${streamType}, not a stream: point --stream-key at a stream (or at a key that does not exist yet), or delete the key yourself first if nothing needs it (redis-cli DEL ${JSON.stringify(stream.streamKey)})`,
     );
   }
-  if (dlqType !== 'stream' && dlqType !== 'none') {
+  if (dlqType !== null) {
     throw new StartRefusedError(
       `the dead-letter key ${JSON.stringify(deadLetterKey)} holds a ${dlqType}, not a stream: name another with --dlq-key, or delete the key yourself first if nothing needs it (redis-cli DEL ${JSON.stringify(deadLetterKey)})`,
     );
   }
-  if (marksType !== 'hash' && marksType !== 'none') {
+  if (marksType !== null) {
     throw new StartRefusedError(
       `the key ${JSON.stringify(marksKey)}, where the dead letters' requeues are marked, holds a ${marksType}, not a hash: name another dead-letter key with --dlq-key, or delete the key yourself first if nothing needs it (redis-cli DEL ${JSON.stringify(marksKey)})`,
     );

@@ -1,3 +1,4 @@
+import type { LifecycleEventView } from '@streamscope/protocol';
 import { describe, expect, it } from 'vitest';
 import {
   everyGroupDeadLettered,
@@ -77,15 +78,27 @@ describe('a letter of a group deleted since', () => {
 });
 
 describe('requeuedAsFrom', () => {
+  /** One step of entry 5-0's timeline, as the server records it. */
+  const step = (kind: LifecycleEventView['kind'], reason: string | null): LifecycleEventView => ({
+    kind,
+    id: '5-0',
+    group: null,
+    consumer: null,
+    deliveryCount: null,
+    eventType: null,
+    reason,
+    ts: 0,
+  });
+
   it('reads the latest copy a requeued step names, and none when the entry was not put back', () => {
     expect(
       requeuedAsFrom([
-        { kind: 'dead_lettered', reason: 'max_deliveries' },
-        { kind: 'requeued', reason: 'as 9-0' },
-        { kind: 'requeued', reason: 'as 12-0' },
-        { kind: 'delivered', reason: null },
+        step('dead-lettered', 'max_deliveries'),
+        step('requeued', 'as 9-0'),
+        step('requeued', 'as 12-0'),
+        step('delivered', null),
       ]),
     ).toBe('12-0');
-    expect(requeuedAsFrom([{ kind: 'acked' }, { kind: 'requeued', reason: 'by hand' }])).toBeNull();
+    expect(requeuedAsFrom([step('acked', null), step('requeued', 'by hand')])).toBeNull();
   });
 });

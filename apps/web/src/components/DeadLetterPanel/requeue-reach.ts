@@ -1,4 +1,5 @@
-import type { DeadLetterView } from '@streamscope/protocol';
+import type { DeadLetterView, LifecycleEventView } from '@streamscope/protocol';
+import { describeEventNamingEntry } from '../../lib/lifecycle';
 
 /** What the page knows, as Requeue is clicked, of the groups a requeued entry reaches. */
 export interface RequeueReach {
@@ -41,9 +42,9 @@ export function letterGroupGone(
  * ("as 9-0"), the latest; `null` when it was not put back. A Requeue found its letter gone: another page's requeue of
  * another letter of the entry may have taken it with it.
  */
-export function requeuedAsFrom(events: readonly { kind: string; reason?: string | null }[]): string | null {
+export function requeuedAsFrom(events: readonly LifecycleEventView[]): string | null {
   for (const event of [...events].reverse()) {
-    const copy = event.kind === 'requeued' ? /^as (\S+)$/.exec(event.reason ?? '')?.[1] : undefined;
+    const copy = event.kind === 'requeued' ? describeEventNamingEntry(event)?.id : undefined;
     if (copy !== undefined) return copy;
   }
   return null;
