@@ -155,7 +155,7 @@ describe('a --no-reset restart', () => {
     const second = await start(['--stream-key', streamKey, '--no-reset'], (message) => logs.push(message));
     expect(await second.server.pipeline.deadLetters.length()).toBe(0);
     expect(logs.join('\n')).toMatch(
-      /finished 1 requeue\(s\) of dead letters that the last process was stopped in: 1 other letter\(s\) of their entries discarded/,
+      /finished 1 unfinished requeue\(s\) of dead letters: 1 other letter\(s\) of their entries discarded/,
     );
     expect(await redisSuite.redis.exists(deadLetters.marksKey)).toBe(0);
   });

@@ -143,6 +143,23 @@ interface PageLetter {
   readonly appends: boolean;
 }
 
+/** The entries a `requeueThrough` put back, and whether any of their letters was older than its entry. */
+interface PutBack {
+  readonly originals: Set<string>;
+  olderLetter: boolean;
+}
+
+/**
+ * Where `requeueThrough`'s pages stopped: what they did, the letters through `through` left unread (`null` when
+ * none), and whether it stopped at `limit` or for room (its `RoomStop` but for `left`, counted afterwards).
+ */
+interface ThroughStop {
+  readonly tally: Omit<RequeueThroughResult, 'more' | 'stoppedForRoom'>;
+  readonly unread: { readonly from: string; readonly end: string } | null;
+  readonly atLimit: boolean;
+  readonly room: Omit<RoomStop, 'left'> | null;
+}
+
 /** Letters `requeueThrough` reads (and requeues) per round trip. */
 const REQUEUE_PAGE = 100;
 const REQUEUE_THROUGH_LIMIT = 10_000;
@@ -189,10 +206,9 @@ export class DeadLetterRequeuer {
     const room = await this.#stream.room(1);
     if (room !== null && room.room === 0) {
       // A letter that appends nothing (gone, trimmed or wide) is answered as ever, room or not.
-      const [letter] = await this.#lettersBetween(letterId, letterId, 1);
+      const [letter] = await this.#withoutReturns(await this.#lettersBetween(letterId, letterId, 1));
       if (letter === undefined) return null;
-      // One whose entry is back already appends nothing either: it is only discarded.
-      if (letter.appends && !(await this.#marks.isMarked(letter.originalId))) {
+      if (letter.appends) {
         throw new NoRoomError(
           `dead letter ${id} (of ${letter.originalId || 'an unknown entry'}) stays: ${noRoom(this.#stream.streamKey, room)}`,
           room,
@@ -203,11 +219,11 @@ export class DeadLetterRequeuer {
     if (outcome === null) return null;
     if ('mergedInto' in outcome) {
       const { mergedInto, originalId } = outcome;
-      const merged = await this.#finishAfterRequeue(originalId);
+      const merged = await this.#finishAfterRequeue(letterId, originalId);
       return { requeuedAs: mergedInto, originalId, eventType: null, merged, alreadyBack: true };
     }
     if (!('refused' in outcome)) {
-      const merged = await this.#finishAfterRequeue(outcome.originalId);
+      const merged = await this.#finishAfterRequeue(letterId, outcome.originalId);
       return { ...outcome, merged, alreadyBack: false };
     }
     const of = outcome.originalId || 'an unknown entry';
@@ -225,8 +241,9 @@ export class DeadLetterRequeuer {
    * A single requeue's `RequeueMarks.finish`: the entry is back (or was already), so a failure to tidy its other
    * letters is not the requeue's. They stay marked: a requeue of one discards it, and `finishRequeues` finishes them.
    */
-  async #finishAfterRequeue(originalId: string): Promise<number> {
-    return this.#marks.finish([originalId]).catch(() => 0);
+  async #finishAfterRequeue(letterId: string, originalId: string): Promise<number> {
+    const fromStart = olderThanItsEntry(letterId, originalId);
+    return this.#marks.finish([originalId], { fromStart }).catch(() => 0);
   }
 
   /** `DeadLetters.finishRequeues`. */
@@ -258,19 +275,38 @@ export class DeadLetterRequeuer {
     // The entries this call put back: each one's other letters the pages reach are only discarded (the script
     // finds the entry marked); once it is done, wherever it stopped, the rest go as a single requeue's do (those
     // past `through`, or past where it stopped), and the marks are cleared.
-    const putBack = new Set<string>();
+    const putBack: PutBack = { originals: new Set(), olderLetter: false };
+    // Left marked when this fails (Redis away, say): a requeue of one of the letters discards it, and
+    // `finishRequeues` finishes them. The requeue itself is done: the failure is not its own.
+    const finish = () =>
+      this.#marks.finish([...putBack.originals], { fromStart: putBack.olderLetter }).catch(() => null);
     try {
-      const done = await this.#requeueThrough(
+      const stop = await this.#requeueThrough(
         through,
         { limit, onRequeued, roomWaitMs, roomPollMs, signal },
         progress,
         putBack,
       );
-      return settledResult(done, putBack, await this.#marks.finish([...putBack]));
+      const discarded = await finish();
+      // What stays unread is counted once the entries put back are finished: their letters past where it
+      // stopped have gone with them.
+      const unread = stop.unread;
+      const left =
+        stop.room === null || unread === null ? 0 : await this.#countBetween(unread.from, unread.end);
+      const more =
+        stop.atLimit &&
+        unread !== null &&
+        (await this.#lettersBetween(unread.from, unread.end, 1)).length > 0;
+      const result = {
+        ...stop.tally,
+        more,
+        stoppedForRoom: stop.room === null ? null : { ...stop.room, left },
+      };
+      // Unfinished, the letters of those entries are still there, skipped ones too.
+      if (discarded === null) return settledResult(result, new Set(), 0);
+      return settledResult(result, putBack.originals, discarded);
     } catch (error) {
-      // Left marked when this fails too (Redis away, say): a requeue of one of the letters discards it, and
-      // `finishRequeues` finishes them.
-      await this.#marks.finish([...putBack]).catch(() => {});
+      await finish();
       // Wherever it stopped (reading a page, running its scripts, waiting for room), the letters already back
       // are back; and those of the page whose replies the failure took may be too (a dropped connection: "may
       // have run").
@@ -290,8 +326,8 @@ export class DeadLetterRequeuer {
     through: string,
     options: RequeueThroughSettings,
     progress: { requeued: number; unanswered: number },
-    putBack: Set<string>,
-  ): Promise<RequeueThroughResult> {
+    putBack: PutBack,
+  ): Promise<ThroughStop> {
     const { limit, onRequeued, signal } = options;
     signal?.throwIfAborted();
     let seen = 0;
@@ -299,18 +335,25 @@ export class DeadLetterRequeuer {
     const skippedBy = { trimmed: 0, wide: 0 };
     const waited = { ms: 0 };
     let merged = 0;
-    const done = (more: boolean, stoppedForRoom: RoomStop | null = null) => ({
-      requeued: progress.requeued,
-      skipped: skippedBy.trimmed + skippedBy.wide,
-      skippedBy: { ...skippedBy },
-      skippedLetters: skipped,
-      merged,
-      more,
-      stoppedForRoom,
+    const done = (
+      unread: ThroughStop['unread'],
+      { atLimit = false, room = null }: { atLimit?: boolean; room?: ThroughStop['room'] } = {},
+    ): ThroughStop => ({
+      tally: {
+        requeued: progress.requeued,
+        skipped: skippedBy.trimmed + skippedBy.wide,
+        skippedBy: { ...skippedBy },
+        skippedLetters: skipped,
+        merged,
+      },
+      unread,
+      atLimit,
+      room,
     });
     const settle = (id: string, value: RequeueOutcome) => {
       // `null`: requeued or discarded by someone else since the page was read.
       if (value === null) return;
+      if (olderThanItsEntry(id, value.originalId)) putBack.olderLetter = true;
       if ('mergedInto' in value) {
         merged += 1;
         return;
@@ -321,7 +364,7 @@ export class DeadLetterRequeuer {
         skipped.push({ id, originalId: value.originalId, reason: value.refused });
         return;
       }
-      if (value.originalId !== '') putBack.add(value.originalId);
+      if (value.originalId !== '') putBack.originals.add(value.originalId);
       progress.requeued += 1;
       onRequeued?.(value);
     };
@@ -329,18 +372,21 @@ export class DeadLetterRequeuer {
     // ID, a clock ahead): the newest letter now bounds it too. Otherwise a poison letter requeued on one page
     // and dead-lettered again before the next would be requeued again, and counted twice.
     const [newest] = await this.#letters.newest(1);
-    if (newest === undefined) return done(false);
+    if (newest === undefined) return done(null);
     // As an XRANGE end, a bare millisecond `through` means all of it, as in discardThrough.
     const end = compareEntryIds(newest.id, lastIdOf(through)) < 0 ? newest.id : through;
     let start = '-';
     while (seen < limit) {
       signal?.throwIfAborted();
-      const letters = await this.#lettersBetween(start, end, Math.min(REQUEUE_PAGE, limit - seen));
-      if (letters.length === 0) return done(false);
+      const read = await this.#lettersBetween(start, end, Math.min(REQUEUE_PAGE, limit - seen));
+      if (read.length === 0) return done(null);
+      const letters = await this.#withoutReturns(read, putBack.originals);
       const fit = await this.#roomFor(letters, options, waited);
       if (typeof fit !== 'number') {
-        const left = await this.#countBetween(start, end);
-        return done(false, { maxlen: fit.maxlen, group: fit.group, waitedMs: waited.ms, left });
+        return done(
+          { from: start, end },
+          { room: { maxlen: fit.maxlen, group: fit.group, waitedMs: waited.ms } },
+        );
       }
       const page = letters.slice(0, fit);
       seen += page.length;
@@ -359,7 +405,27 @@ export class DeadLetterRequeuer {
       if (failure !== undefined) throw failure;
       start = `(${page.at(-1)?.id}`;
     }
-    return done((await this.#lettersBetween(start, end, 1)).length > 0);
+    return done({ from: start, end }, { atLimit: true });
+  }
+
+  /**
+   * `letters` (a page, oldest first), with those that will append nothing as they are only discarded: a letter
+   * whose entry is back already (marked by another requeue, or put back by this call, `putBack`), and one after
+   * a letter of the same entry in the page. So they take no room, and a page of them never waits for any.
+   */
+  async #withoutReturns(
+    letters: readonly PageLetter[],
+    putBack: ReadonlySet<string> = new Set(),
+  ): Promise<PageLetter[]> {
+    const returning = letters.filter((letter) => letter.appends && markable(letter.originalId));
+    const marked = await this.#marks.markedAmong([...new Set(returning.map((letter) => letter.originalId))]);
+    const back = new Set([...putBack, ...marked]);
+    return letters.map((letter) => {
+      if (!letter.appends || !markable(letter.originalId)) return letter;
+      if (back.has(letter.originalId)) return { ...letter, appends: false };
+      back.add(letter.originalId);
+      return letter;
+    });
   }
 
   /**
@@ -459,6 +525,22 @@ function settledResult(
     skippedLetters: staying.slice(0, SKIPPED_LISTED),
     merged: result.merged + discarded,
   };
+}
+
+/**
+ * Whether the requeue script marks the entry of `originalId` when it puts it back: only an ID as Redis writes one
+ * (20 digits a side at most); another client may have written anything in a letter.
+ */
+function markable(originalId: string): boolean {
+  return originalId.length <= 41 && /^\d+-\d+$/.test(originalId);
+}
+
+/**
+ * Whether a letter is older than its entry, which a letter written by the clock that stamped the entry never is:
+ * then the entry's other letters may be older too, and finishing its requeue reads the whole DLQ for them.
+ */
+function olderThanItsEntry(letterId: string, originalId: string): boolean {
+  return markable(originalId) && compareEntryIds(letterId, originalId) < 0;
 }
 
 /** How many of `letters` go before the one that would append past `room`: those that append nothing go free. */

@@ -25,6 +25,22 @@ redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
 return dlqId
 `;
 
+// A letter's own fields, as the Lua scripts read them: each of them at most once, before the first field that is
+// not one (dead-letter-layout's letterMeta reads them the same way), whatever their order (another client may
+// write letters too). Answers the original entry's ID ('' when it names none) and where the payload begins.
+export const LETTER_HEAD_PRELUDE = `local LETTER_FIELDS = { dlq_original_id = true, dlq_group = true, dlq_consumer = true,
+  dlq_delivery_count = true, dlq_reason = true, dlq_ts_ms = true }
+local function letterHead(flat)
+  local seen, original, at = {}, '', 1
+  while at < #flat and at <= 12 and LETTER_FIELDS[flat[at]] and not seen[flat[at]] do
+    if flat[at] == 'dlq_original_id' then original = flat[at + 1] end
+    seen[flat[at]] = true
+    at = at + 2
+  end
+  return original, at
+end
+`;
+
 /** The field of a requeued copy that names the original entry's ID: the key an idempotent handler uses. */
 export const REQUEUED_FROM_FIELD = 'requeued_from';
 
@@ -57,6 +73,7 @@ export function requeueMarksKey(dlqKey: string): string {
 // The marks key of another type is refused before anything is written: a script's writes are not undone when a
 // later command in it fails.
 export const REQUEUE_LUA = `
+${LETTER_HEAD_PRELUDE}
 local found = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])
 if #found == 0 then return false end
 local marksType = redis.call('TYPE', KEYS[3])['ok']
@@ -64,15 +81,8 @@ if marksType ~= 'none' and marksType ~= 'hash' then
   return redis.error_reply('WRONGTYPE the requeue marks key ' .. KEYS[3] .. ' holds a ' .. marksType .. ', not a hash')
 end
 local fields = found[1][2]
-local meta = { dlq_original_id = true, dlq_group = true, dlq_consumer = true, dlq_delivery_count = true,
-  dlq_reason = true, dlq_ts_ms = true }
-local original_id, event_type = '', ''
-local at = 1
-while at < #fields and at <= 12 and meta[fields[at]] do
-  if fields[at] == 'dlq_original_id' then original_id = fields[at + 1] end
-  meta[fields[at]] = nil
-  at = at + 2
-end
+local original_id, at = letterHead(fields)
+local event_type = ''
 -- Only a stream ID (20 digits a side at most) is marked: another client may have written anything there.
 local markable = #original_id <= 41 and string.match(original_id, '^%d+%-%d+$') ~= nil
 if markable then

@@ -959,6 +959,64 @@ describe('dead-letter stream', () => {
     expect(await stream.length()).toBe(2_500);
   });
 
+  it('finds an entry’s other letters written before its ID’s time (a producer’s own ID, a clock stepped back): never put back twice', async () => {
+    const { stream, deadLetters } = setUp();
+    // An ID a minute ahead of the clock that stamps the letters: both letters are older than their entry.
+    const ahead = `${Date.now() + 60_000}-0`;
+    const first = await letterOfPill(deadLetters, ahead, 'notifications', { order_id: 'o-1' });
+    const second = await letterOfPill(deadLetters, ahead, 'analytics', { order_id: 'o-1' });
+    expect(await deadLetters.requeue(second ?? '')).toMatchObject({ originalId: ahead, merged: 1 });
+    expect(await deadLetters.requeue(first ?? '')).toBeNull();
+    // The same through a requeue-all, and at start for a requeue cut off after its script.
+    const third = await letterOfPill(deadLetters, ahead, 'notifications', { order_id: 'o-1' });
+    const fourth = await letterOfPill(deadLetters, ahead, 'analytics', { order_id: 'o-1' });
+    expect(await deadLetters.requeueThrough(third ?? '')).toMatchObject({ requeued: 1, merged: 1 });
+    await letterOfPill(deadLetters, ahead, 'notifications', { order_id: 'o-1' });
+    await redisSuite.redis.hset(deadLetters.marksKey, ahead, '9-0');
+    expect(await deadLetters.finishRequeues()).toEqual({ requeues: 1, merged: 1 });
+    expect(await deadLetters.length()).toBe(0);
+    expect(fourth).not.toBeNull();
+    expect(await stream.length()).toBe(2);
+  });
+
+  it('finds the letters another client wrote with its own fields in another order, as it reads them', async () => {
+    const { stream, deadLetters } = setUp();
+    const write = (group: string) =>
+      redisSuite.redis.xadd(
+        deadLetters.key,
+        '*',
+        'dlq_group',
+        group,
+        'dlq_reason',
+        'x',
+        'dlq_original_id',
+        '5-0',
+        'type',
+        'order.paid',
+      );
+    const first = await write('notifications');
+    await write('analytics');
+    expect((await deadLetters.lettersOf('5-0')).letters.map((letter) => letter.group)).toEqual([
+      'notifications',
+      'analytics',
+    ]);
+    expect(await deadLetters.requeue(first ?? '')).toMatchObject({ originalId: '5-0', merged: 1 });
+    expect(await deadLetters.length()).toBe(0);
+    expect(await stream.length()).toBe(1);
+  });
+
+  it('finishes cut-off requeues when Redis is at maxmemory: it only deletes', async () => {
+    const { deadLetters } = setUp();
+    await letterOfPill(deadLetters, '3-0', 'notifications', { order_id: 'o-3' });
+    await redisSuite.redis.hset(deadLetters.marksKey, '3-0', '9-0');
+    await redisSuite.redis.config('SET', 'maxmemory', '1');
+    redisSuite.afterThisTest(async () => {
+      await redisSuite.redis.config('SET', 'maxmemory', '0');
+    });
+    expect(await deadLetters.finishRequeues()).toEqual({ requeues: 1, merged: 1 });
+    expect(await deadLetters.length()).toBe(0);
+  });
+
   it('requeue marks of another type refuse every requeue before it appends; a requeue-all says none went back, no reply lost', async () => {
     const { stream, deadLetters } = setUp();
     redisSuite.afterThisTest(() => redisSuite.redis.del(deadLetters.marksKey));
@@ -1519,6 +1577,57 @@ describe('requeue into a capped stream, paced by the room its groups leave', () 
     await stream.produceBatch(Array.from({ length: 50 }, () => ({ type: 'order.placed' })));
     expect(await deadLetters.requeue(other ?? '')).toMatchObject({ alreadyBack: true, requeuedAs: '9-0' });
     expect(await stream.length()).toBe(50);
+  });
+
+  it('letters of an entry already back take no room: discarded without a wait, never counted as left or as more', async () => {
+    const { stream, deadLetters } = await lettersFor(50, 0);
+    await stream.ensureGroup('g', '0-0');
+    // Room for one: two letters of one entry need no more, the second being only discarded.
+    await stream.produceBatch(Array.from({ length: 49 }, () => ({ type: 'order.placed' })));
+    await letterOfPill(deadLetters, '1-0', 'notifications', { order_id: 'o-1' });
+    const last = await letterOfPill(deadLetters, '1-0', 'analytics', { order_id: 'o-1' });
+    const started = performance.now();
+    expect(await deadLetters.requeueThrough(last ?? '', { roomWaitMs: 5_000 })).toMatchObject({
+      requeued: 1,
+      merged: 1,
+      more: false,
+      stoppedForRoom: null,
+    });
+    expect(performance.now() - started).toBeLessThan(2_000);
+    // No room now: a letter of an entry marked as back (a requeue cut off) is discarded all the same.
+    await letterOfPill(deadLetters, '2-0', 'notifications', { order_id: 'o-2' });
+    const marked = await letterOfPill(deadLetters, '2-0', 'analytics', { order_id: 'o-2' });
+    await redisSuite.redis.hset(deadLetters.marksKey, '2-0', '9-0');
+    expect(await deadLetters.requeueThrough(marked ?? '', { roomWaitMs: 0 })).toMatchObject({
+      requeued: 0,
+      merged: 2,
+      stoppedForRoom: null,
+    });
+    expect(await deadLetters.length()).toBe(0);
+    // Stopped for room with entry 3's other letter still unread: that one went with it, so one letter is left.
+    await stream.ack(
+      'g',
+      (await stream.consume('g', 'c', 1, 10)).map((entry) => entry.id),
+    );
+    await letterOfPill(deadLetters, '3-0', 'notifications', { order_id: 'o-3' });
+    await letterOfPill(deadLetters, '4-0', 'notifications', { order_id: 'o-4' });
+    const through = await letterOfPill(deadLetters, '3-0', 'analytics', { order_id: 'o-3' });
+    expect(await deadLetters.requeueThrough(through ?? '', { roomWaitMs: 0 })).toMatchObject({
+      requeued: 1,
+      merged: 1,
+      stoppedForRoom: { group: 'g', left: 1 },
+    });
+    expect((await deadLetters.newest()).map((letter) => letter.originalId)).toEqual(['4-0']);
+    // At its limit with only entry 5's other letter unread, which went with it: none remain.
+    await deadLetters.clear();
+    const uncapped = await lettersFor(null, 0);
+    await letterOfPill(uncapped.deadLetters, '5-0', 'notifications', { order_id: 'o-5' });
+    const fifth = await letterOfPill(uncapped.deadLetters, '5-0', 'analytics', { order_id: 'o-5' });
+    expect(await uncapped.deadLetters.requeueThrough(fifth ?? '', { limit: 1 })).toMatchObject({
+      requeued: 1,
+      merged: 1,
+      more: false,
+    });
   });
 
   it('an abort ends its wait for room at once, saying how many went back', async () => {

@@ -1,12 +1,13 @@
 import { PRECUT_PRELUDE } from './bounded-read-script.js';
+import { LETTER_HEAD_PRELUDE } from './dead-letter-scripts.js';
 
 // KEYS: dead-letter stream. ARGV: the original entry's ID (whole), the ID to read from (the original's millisecond:
 // no letter of it is older), the most letters to read, the most to return, the characters to keep of each value.
-// The letters of one entry, found by their first field (dlq_original_id, as DeadLetters writes it), oldest first:
-// per letter its ID and its own fields (up to the first that is not one), each value shortened as PRECUT_PRELUDE
-// does, never its payload. Returns { letters, 1 when every letter from the start was read }.
+// The letters of one entry, found by the dlq_original_id among their own fields (LETTER_HEAD_PRELUDE), oldest
+// first: per letter its ID and its own fields, each value shortened as PRECUT_PRELUDE does, never its payload. Returns { letters, 1 when every letter from the start was read }.
 export const LETTERS_OF_LUA = `#!lua flags=no-writes
 ${PRECUT_PRELUDE}
+${LETTER_HEAD_PRELUDE}
 local original, start = ARGV[1], ARGV[2]
 local left, most, maxChars = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local found = {}
@@ -15,9 +16,10 @@ while left > 0 do
   if #page == 0 then return { found, 1 } end
   for _, letter in ipairs(page) do
     local flat = letter[2]
-    if flat[1] == 'dlq_original_id' and flat[2] == original then
+    local of, payloadAt = letterHead(flat)
+    if of == original then
       local meta = {}
-      for at = 1, math.min(#flat, 12) do
+      for at = 1, payloadAt - 1 do
         meta[at] = precut(flat[at], maxChars)
       end
       found[#found + 1] = { letter[1], meta }
@@ -32,11 +34,12 @@ return { found, 0 }
 
 // KEYS: dead-letter stream. ARGV: the ID to read from (the oldest original's millisecond at first: no letter of
 // any of them is older; then just past the last letter read), the most letters to read, then the original entries'
-// IDs (whole). Deletes the letters of those entries among the next `count`, found by their first field as
-// LETTERS_OF_LUA finds them: finishing a thousand requeues reads the DLQ once, not once each, a page per call so that
+// IDs (whole). Deletes the letters of those entries among the next `count`, found as LETTERS_OF_LUA finds them: finishing a thousand requeues reads the DLQ once, not once each, a page per call so that
 // no call holds Redis long however large the DLQ. Returns { how many it deleted, the last letter read, or false
 // when it read to the end }.
-export const DISCARD_LETTERS_OF_LUA = `#!lua
+// It only reads and deletes, so Redis runs it at maxmemory too (allow-oom): a full Redis is when letters should go.
+export const DISCARD_LETTERS_OF_LUA = `#!lua flags=allow-oom
+${LETTER_HEAD_PRELUDE}
 local count = tonumber(ARGV[2])
 local originals = {}
 for at = 3, #ARGV do originals[ARGV[at]] = true end
@@ -44,7 +47,7 @@ local page = redis.call('XRANGE', KEYS[1], ARGV[1], '+', 'COUNT', count)
 local doomed = {}
 for _, letter in ipairs(page) do
   local flat = letter[2]
-  if flat[1] == 'dlq_original_id' and originals[flat[2]] then doomed[#doomed + 1] = letter[1] end
+  if originals[letterHead(flat)] then doomed[#doomed + 1] = letter[1] end
 end
 local deleted = 0
 for at = 1, #doomed, 500 do

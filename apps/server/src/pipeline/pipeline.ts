@@ -275,12 +275,19 @@ export class Pipeline {
       // The retention policy comes back before the seeding, so its first XTRIM leaves on the shared connection
       // ahead of the groups' creation and no worker is handed an entry older than the operator asked to keep.
       this.#choices.adopt(saved, ownership);
-      // A requeue the last process was cut off in (the entry back, its other letters not yet discarded): those
-      // letters go now, before a person sees them listed as if their entry still waited.
-      const finished = await this.deadLetters.finishRequeues();
-      if (finished.requeues > 0) {
+      // A requeue the last process was cut off in (the entry back, its other letters not yet discarded), or one
+      // another server on this stream is in the middle of: those letters go now, before a person sees them listed
+      // as if their entry still waited. A tidy-up: failing, it leaves them marked, and the start goes on.
+      const finished = await this.deadLetters
+        .finishRequeues()
+        .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+      if (finished instanceof Error) {
         checks.log(
-          `finished ${finished.requeues} requeue(s) of dead letters that the last process was stopped in: ${finished.merged} other letter(s) of their entries discarded`,
+          `could not finish the unfinished requeues of dead letters (${finished.message}): their entries' other letters stay, each discarded when requeued`,
+        );
+      } else if (finished.requeues > 0) {
+        checks.log(
+          `finished ${finished.requeues} unfinished requeue(s) of dead letters: ${finished.merged} other letter(s) of their entries discarded`,
         );
       }
       // Ours: consumers Streamscope ran, as it saved them (a paused one was ours too, whatever version saved it).
