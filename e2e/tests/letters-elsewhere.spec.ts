@@ -120,7 +120,7 @@ test('Requeue of a letter another page took along, putting its entry back, says 
   await notificationsRow.getByRole('button', { name: /^Requeue 9-1 / }).click();
   await expect(
     deadLetters.getByText(
-      /^9-1 was back on the stream already, as .*: another letter of it was requeued first/,
+      /^9-1 was back on the stream already, as .*: this letter had left the dead letters, requeued, discarded or taken along from another page or client/,
     ),
   ).toContainText(requeuedAs);
   await expect(deadLetters.getByRole('alert')).toHaveCount(0);

@@ -13,11 +13,31 @@ interface LetterOutcomeProps {
   everyGroupDeadLettered: boolean;
   /** Of a requeue: whether the letter's group was gone from the stream then (see `letterGroupGone`). */
   groupGone: boolean;
+  /**
+   * Of a requeue that found its letter gone: the copy was read from the entry's timeline, not answered by the
+   * requeue, so which letter went back, and by whose hand, is not known.
+   */
+  copyFromTimeline?: boolean;
 }
 
 /** What a row's Requeue or Discard did, for the feedback line: the row itself leaves with the next snapshot. */
-export function LetterOutcome({ letter, answer, everyGroupDeadLettered, groupGone }: LetterOutcomeProps) {
+export function LetterOutcome({
+  letter,
+  answer,
+  everyGroupDeadLettered,
+  groupGone,
+  copyFromTimeline = false,
+}: LetterOutcomeProps) {
   const { originalId } = letter;
+  if ('requeuedAs' in answer && copyFromTimeline) {
+    return (
+      <>
+        <span className="mono">{originalId}</span> was back on the stream already, as{' '}
+        <EntryId id={answer.requeuedAs} />: this letter had left the dead letters, requeued, discarded or
+        taken along from another page or client
+      </>
+    );
+  }
   if ('requeuedAs' in answer && answer.alreadyBack) {
     return (
       <>

@@ -72,7 +72,10 @@ export function useLetterActions({ forget, olderNow, awaitRow, settleRow }: Lett
         });
         settleRow(requestId, next);
       };
-      const answered = (answer: LetterResult, options: { merged?: number; gone?: boolean }) =>
+      const answered = (
+        answer: LetterResult,
+        options: { merged?: number; gone?: boolean; copyFromTimeline?: boolean },
+      ) =>
         settle(
           {
             error: null,
@@ -82,6 +85,7 @@ export function useLetterActions({ forget, olderNow, awaitRow, settleRow }: Lett
                 answer={answer}
                 everyGroupDeadLettered={everyGroup}
                 groupGone={groupGone}
+                copyFromTimeline={options.copyFromTimeline ?? false}
               />
             ),
           },
@@ -91,11 +95,14 @@ export function useLetterActions({ forget, olderNow, awaitRow, settleRow }: Lett
         (answer) => answered(answer, { merged: 'merged' in answer ? answer.merged : 0 }),
         async (error: unknown) => {
           const gone = error instanceof CommandError && error.code === 'not_found';
-          // Gone because another requeue put its entry back and took it along (two pages requeueing two groups'
-          // letters of one poison pill): said as what happened, not as a failure.
+          // Gone, with its entry back on the stream: another page's requeue took it along (two pages requeueing
+          // two groups' letters of one poison pill) or requeued it first. Said as such, not as a failure.
           const copy = action === 'requeue' && gone ? await requeuedCopyOf(letter.originalId) : null;
           if (copy !== null) {
-            answered({ id: letter.id, requeuedAs: copy, merged: 0, alreadyBack: true }, { gone: true });
+            answered(
+              { id: letter.id, requeuedAs: copy, merged: 0, alreadyBack: true },
+              { gone: true, copyFromTimeline: true },
+            );
             return;
           }
           const label = `${action === 'requeue' ? 'Requeue' : 'Discard'} ${letter.originalId}`;
