@@ -694,6 +694,23 @@ describe('EventStream reading history and retention', () => {
     expect(await stream.length()).toBe(300 - removed);
     expect(await stream.length()).toBeGreaterThanOrEqual(50);
   });
+
+  it('an approximate trim of more than one XTRIM removes (10,000 entries at most) takes as many as it needs', async () => {
+    const stream = newStream({ maxlenApprox: null });
+    for (let batch = 0; batch < 5; batch++) {
+      await stream.produceBatch(Array.from({ length: 10_000 }, () => ({ type: 'x' })));
+    }
+    const removed = await stream.trimMaxlen(1_000);
+    expect(await stream.length()).toBe(50_000 - removed);
+    expect(await stream.length()).toBeLessThan(1_100);
+    const [newest] = await stream.tail(1);
+    await stream.produceBatch(Array.from({ length: 30_000 }, () => ({ type: 'x' })));
+    // MINID past the newest of the first lot: what is left of it, and none of the 30,000 after it.
+    const kept = await stream.length();
+    expect(await stream.trimMinid(newest?.id ?? '')).toBeGreaterThanOrEqual(kept - 30_000 - 100);
+    expect(await stream.length()).toBeGreaterThanOrEqual(30_000);
+    expect(await stream.length()).toBeLessThanOrEqual(30_100);
+  });
 });
 
 describe('EventStream observability', () => {

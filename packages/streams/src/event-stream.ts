@@ -691,22 +691,40 @@ export class EventStream {
   /**
    * `XTRIM MAXLEN [~] n`; returns how many entries were removed. Approximate unless `{ approx: false }`: with
    * `~` Redis frees only whole macro-nodes (100 entries by default), so a small stream may not shrink at all.
+   * An approximate trim takes as many calls as it needs (see `#trim`).
    */
   async trimMaxlen(maxlen: number, options: TrimOptions = {}): Promise<number> {
     assertInteger(maxlen, 'maxlen', 0);
-    const mode = trimMode(options);
-    return Number(
-      await redisCommand('XTRIM', () => this.redis.call('XTRIM', this.streamKey, 'MAXLEN', ...mode, maxlen)),
-    );
+    return this.#trim('MAXLEN', String(maxlen), trimMode(options));
   }
 
-  /** `XTRIM MINID [~] id`: drops entries older than `id` (e.g. `${Date.now() - 86_400_000}-0` for 24 hours). */
+  /**
+   * `XTRIM MINID [~] id`: drops entries older than `id` (e.g. `${Date.now() - 86_400_000}-0` for 24 hours); as
+   * many calls as it needs when approximate, as `trimMaxlen`.
+   */
   async trimMinid(minId: string, options: TrimOptions = {}): Promise<number> {
     assertEntryId(minId, 'minId');
-    const mode = trimMode(options);
-    return Number(
-      await redisCommand('XTRIM', () => this.redis.call('XTRIM', this.streamKey, 'MINID', ...mode, minId)),
-    );
+    return this.#trim('MINID', minId, trimMode(options));
+  }
+
+  /**
+   * One XTRIM, or with `~` as many as it takes: Redis stops an approximate trim after 100 * stream-node-max-entries
+   * entries (10,000 by default), which would leave most of a large trim undone, and a retention policy behind a
+   * fast producer. Each call stays that short, so other clients run in between; it goes on until one removes
+   * nothing, for at most TRIM_CALLS_MAX calls.
+   */
+  async #trim(strategy: 'MAXLEN' | 'MINID', threshold: string, mode: string[]): Promise<number> {
+    let deleted = 0;
+    for (let call = 0; call < TRIM_CALLS_MAX; call += 1) {
+      const removed = Number(
+        await redisCommand('XTRIM', () =>
+          this.redis.call('XTRIM', this.streamKey, strategy, ...mode, threshold),
+        ),
+      );
+      deleted += removed;
+      if (mode.length === 0 || removed === 0) break;
+    }
+    return deleted;
   }
 
   /** `XINFO STREAM`, or `null` when the stream does not exist. */
@@ -865,6 +883,9 @@ function assertIds(ids: readonly string[]): void {
   if (!Array.isArray(ids)) throw new StreamArgumentError('ids must be an array of stream IDs');
   for (const id of ids) assertEntryId(id, 'every id');
 }
+
+/** The most XTRIM calls one approximate trim makes: 10 million entries at Redis's defaults. */
+const TRIM_CALLS_MAX = 1_000;
 
 /** XTRIM's `~` when the trim is approximate (the default), checked. */
 function trimMode(options: TrimOptions): string[] {
