@@ -448,6 +448,35 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
     await redisSuite.redis.del(marksKey);
   });
 
+  it('a group’s once-per-ID guard another client wrote over: a start without reset is refused naming it; a redelivery’s failure names it', async () => {
+    const streamKey = uniqueStreamKey('guard-in-the-way');
+    const guardKey = `${streamKey}:processed:notifications`;
+    await (await start(['--stream-key', streamKey])).stop();
+    await redisSuite.redis.set(guardKey, 'in the way');
+    await expect(start(['--stream-key', streamKey, '--no-reset'])).rejects.toThrow(
+      `group "notifications"'s once-per-ID guard ${guardKey} holds a string, not a zset (another client wrote over it)`,
+    );
+    await redisSuite.redis.del(guardKey);
+    // Written over under a running server: a redelivered entry fails saying which key holds what.
+    const server = await start(['--stream-key', streamKey, '--no-reset', '--claim-idle-ms', '0']);
+    const { pipeline } = server.server;
+    const failures: string[] = [];
+    for (const worker of pipeline.pool.workers()) {
+      worker.on('failed', (event) => failures.push(event.reason ?? ''));
+    }
+    await postJson(server, '/api/consumer/crash', { group: 'notifications', name: 'worker-a', count: 1 });
+    await redisSuite.redis.set(guardKey, 'in the way');
+    await pipeline.produce(2, 'order.paid');
+    await waitFor(
+      'worker-a to drop one',
+      async () => (await pipeline.stream.pendingDetail('notifications', { consumer: 'worker-a' })).length > 0,
+    );
+    await postJson(server, '/api/autoclaim', { group: 'notifications', consumer: 'worker-b' });
+    await waitFor('the redelivery to fail', () => failures.length > 0);
+    expect(failures[0]).toContain(`${guardKey} holds a string, not a zset (another client wrote over it)`);
+    await redisSuite.redis.del(guardKey);
+  });
+
   it('a stream key another client wrote over: a reset is refused before any worker stops; produce and the states name it', async () => {
     const streamKey = uniqueStreamKey('reset-overwritten');
     const server = await start(['--stream-key', streamKey]);

@@ -125,9 +125,15 @@ describe('saved operator controls under races', () => {
       (await postJson(server, '/api/consumer/add', { group: 'notifications', name: 'worker-d' })).status,
     ).toBe(200);
     await redisSuite.redis.set(`${streamKey}:controls`, 'in the way');
-    expect(
-      (await postJson(server, '/api/consumer/pause', { group: 'notifications', name: 'worker-d' })).status,
-    ).toBe(500);
+    // Refused, naming the key: no save can land until someone deletes it.
+    const refused = await postJson(server, '/api/consumer/pause', {
+      group: 'notifications',
+      name: 'worker-d',
+    });
+    expect(refused.status).toBe(409);
+    expect(await refused.text()).toContain(
+      `paused on this server, but a restart without reset would not keep it: ${streamKey}:controls holds a string, not a hash (another client wrote over it)`,
+    );
     expect(
       (await postJson(server, '/api/consumer/remove', { group: 'notifications', name: 'worker-d' })).status,
     ).toBe(200);
@@ -156,7 +162,7 @@ describe('saved operator controls under races', () => {
     await redisSuite.redis.set(`${streamKey}:controls`, 'in the way');
     expect(
       (await postJson(server, '/api/consumer/pause', { group: 'notifications', name: 'worker-a' })).status,
-    ).toBe(500);
+    ).toBe(409);
     await server.stop();
     await redisSuite.redis.del(`${streamKey}:controls`);
     await new Promise((resolve) => setTimeout(resolve, 1_200));

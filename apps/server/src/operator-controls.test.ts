@@ -170,9 +170,9 @@ describe("the operator's pauses and auto-reapers", () => {
       group: 'notifications',
       name: 'worker-a',
     });
-    expect(response.status).toBe(500);
+    expect(response.status).toBe(409);
     expect((await json(response)).message).toMatch(
-      /consumer notifications\/worker-a is paused on this server, but saving that in Redis \(.*:controls\) failed/,
+      /consumer notifications\/worker-a is paused on this server, but a restart without reset would not keep it: .*:controls holds a string, not a hash \(another client wrote over it\)/,
     );
     expect(server.server.pipeline.pool.get('notifications', 'worker-a').status().paused).toBe(true);
     await redisSuite.redis.del(`${streamKey}:controls`);
@@ -266,9 +266,9 @@ describe('the standing retention policy', () => {
     const { pipeline } = server.server;
     await redisSuite.redis.set(`${streamKey}:controls`, 'in the way');
     const set = await postJson(server, '/api/retention/set', { maxAgeMs: 60_000 });
-    expect(set.status).toBe(500);
+    expect(set.status).toBe(409);
     expect((await json(set)).message).toMatch(
-      /the retention policy \(trim entries older than 60000 ms\) is in force on this server, but saving that in Redis \(.*:controls\) failed/,
+      /the retention policy \(trim entries older than 60000 ms\) is in force on this server, but a restart without reset would not keep it: .*:controls holds a string/,
     );
     expect(pipeline.retention.maxAgeMs).toBe(60_000);
     await redisSuite.redis.del(`${streamKey}:controls`);
@@ -280,8 +280,10 @@ describe('the standing retention policy', () => {
     // Stopped while the save fails: it stays stopped, and the resave deletes the policy saved before.
     await redisSuite.redis.set(`${streamKey}:controls`, 'in the way');
     const stop = await postJson(server, '/api/retention/set', { maxAgeMs: null });
-    expect(stop.status).toBe(500);
-    expect((await json(stop)).message).toMatch(/the retention policy is stopped on this server, but saving/);
+    expect(stop.status).toBe(409);
+    expect((await json(stop)).message).toMatch(
+      /the retention policy is stopped on this server, but a restart without reset would not keep it/,
+    );
     expect(pipeline.retention.maxAgeMs).toBeNull();
     await redisSuite.redis
       .multi()

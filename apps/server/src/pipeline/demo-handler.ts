@@ -10,6 +10,7 @@ import {
   type TrimmedLetter,
 } from '@streamscope/streams';
 import type { Redis } from 'ioredis';
+import { namingOverwrittenKey } from './overwritten-keys.js';
 import { ownKeys } from './own-keys.js';
 
 /**
@@ -66,7 +67,7 @@ export class DemoHandlers {
       const redelivered = this.#redeliveredThrough.get(group);
       const firstDelivery =
         source === 'new' && (redelivered === undefined || compareEntryIds(entry.id, redelivered) > 0);
-      if ((!firstDelivery || key !== entry.id) && (await processed.has(key))) {
+      if ((!firstDelivery || key !== entry.id) && (await this.#knows(processed, key))) {
         duplicate(
           entry,
           consumer,
@@ -92,7 +93,7 @@ export class DemoHandlers {
     const processed = this.#guard(group);
     const duplicate = this.#duplicates(group);
     return async (entry, { consumer, deliveryCount }) => {
-      if (!(await processed.has(eventKey(entry)))) return false;
+      if (!(await this.#knows(processed, eventKey(entry)))) return false;
       duplicate(
         entry,
         consumer,
@@ -101,6 +102,18 @@ export class DemoHandlers {
       );
       return true;
     };
+  }
+
+  /**
+   * Whether the group's guard knows `key`. A guard another client wrote over fails saying which key holds what,
+   * not with Redis's bare WRONGTYPE: the failure is the entry's as far as the worker can tell, and its letter says why.
+   */
+  async #knows(processed: ProcessedIds, key: string): Promise<boolean> {
+    try {
+      return await processed.has(key);
+    } catch (error) {
+      throw await namingOverwrittenKey(this.#redis, [{ key: processed.key, holds: 'processed ID' }], error);
+    }
   }
 
   /** Records a duplicate of the group in its counters and the entry's timeline, saying `why` it is one. */

@@ -2,16 +2,23 @@ import type { Redis } from 'ioredis';
 import { CommandError } from './command-error.js';
 
 /**
- * One of the server's keys, and what it holds, for the words below: a stream of entries or of letters, or the
- * hash of the dead letters' requeue marks.
+ * One of the server's keys, and what it holds, for the words below: a stream of entries or of letters, the hash
+ * of the dead letters' requeue marks or of the operator's choices, or a group's once-per-ID guard.
  */
 export interface OwnStreamKey {
   readonly key: string;
-  readonly holds: 'entry' | 'letter' | 'requeue mark';
+  readonly holds: keyof typeof KEY_TYPE;
 }
 
 /** The Redis type each kind of key holds. */
-const KEY_TYPE = { entry: 'stream', letter: 'stream', 'requeue mark': 'hash' } as const;
+const KEY_TYPE = {
+  entry: 'stream',
+  letter: 'stream',
+  'requeue mark': 'hash',
+  'operator choice': 'hash',
+  'ownership note': 'hash',
+  'processed ID': 'zset',
+} as const;
 
 /** Why a key of the server's cannot be used: another client wrote something of another type over it. */
 export function overwrittenKeyReason({ key, holds }: OwnStreamKey, type: string): string {
@@ -39,7 +46,7 @@ export async function namingOverwrittenKey(
 export async function overwrittenType(
   redis: Redis,
   key: string,
-  expected: 'stream' | 'hash' = 'stream',
+  expected: (typeof KEY_TYPE)[keyof typeof KEY_TYPE] = 'stream',
 ): Promise<string | null> {
   const type = await redis.type(key);
   return type === expected || type === 'none' ? null : type;

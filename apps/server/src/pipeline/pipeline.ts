@@ -35,6 +35,7 @@ import {
   refuseAnotherType,
   refuseDefaultSeedOnForeignStream,
   refuseForeignSeedGroups,
+  refuseOverwrittenGuards,
   refuseResetOfForeignStream,
   refuseResetUnderWorkers,
   type StartContext,
@@ -270,6 +271,10 @@ export class Pipeline {
       const saved = await this.#choices.load();
       const standing = new Set((await this.stream.infoGroups()).map((group) => group.name));
       await refuseForeignSeedGroups(checks, saved.groups, standing);
+      await refuseOverwrittenGuards(
+        checks,
+        new Set([...standing, ...checks.seeds.map((seed) => seed.group)]),
+      );
       const ownership = await this.#choices.ownership();
       refuseDefaultSeedOnForeignStream(checks, ownership);
       // The retention policy comes back before the seeding, so its first XTRIM leaves on the shared connection

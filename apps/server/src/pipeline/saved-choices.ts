@@ -3,6 +3,7 @@ import { assertRedisReady, CommandError, redisFailure } from './command-error.js
 import type { ConsumerPool } from './consumer-pool.js';
 import { type ConsumerRef, refKey } from './consumer-ref.js';
 import { OperatorControls, type SavedControls } from './operator-controls.js';
+import { namingOverwrittenKey } from './overwritten-keys.js';
 import type { RetentionPolicy } from './retention-policy.js';
 import { type StreamOwnership, streamOwnership } from './stream-ownership.js';
 import { whenRedisAnswers } from './when-redis-answers.js';
@@ -238,6 +239,22 @@ export class SavedChoices {
       for (const group of groups) this.#unsavedGroups.add(group);
       if (retention) this.#unsavedRetention = true;
       this.#resaveWhenRedisReturns();
+      // Written over by another client, the key takes no save until someone deletes it: refused, naming it.
+      const overwritten = await namingOverwrittenKey(
+        this.#stream.redis,
+        [
+          { key: this.#controls.key, holds: 'operator choice' },
+          { key: this.#controls.ownedKey, holds: 'ownership note' },
+        ],
+        error,
+      );
+      if (overwritten !== error && overwritten instanceof CommandError) {
+        throw new CommandError(
+          'refused',
+          `${done} on this server, but a restart without reset would not keep it: ${overwritten.message}`,
+          { cause: error },
+        );
+      }
       // The reason, too: "Redis answers again" read as if it were away when it was out of memory.
       const { code, reason } = redisFailure(error);
       throw new CommandError(

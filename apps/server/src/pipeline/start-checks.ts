@@ -1,7 +1,8 @@
 import { type EventStream, requeueMarksKey } from '@streamscope/streams';
 import { consumersInRedis } from './consumer-activity.js';
 import { type GroupSeed, listed, refKey } from './consumer-ref.js';
-import { overwrittenType } from './overwritten-keys.js';
+import { overwrittenKeyReason, overwrittenType } from './overwritten-keys.js';
+import { ownKeys } from './own-keys.js';
 import type { ReadersElsewhere } from './readers-elsewhere.js';
 import { foreignReason, type StreamOwnership } from './stream-ownership.js';
 
@@ -55,6 +56,26 @@ export async function refuseAnotherType({ stream, deadLetterKey }: StartContext)
     throw new StartRefusedError(
       `the key ${JSON.stringify(marksKey)}, where the dead letters' requeues are marked, holds a ${marksType}, not a hash: name another dead-letter key with --dlq-key, or delete the key yourself first if nothing needs it (redis-cli DEL ${JSON.stringify(marksKey)})`,
     );
+  }
+}
+
+/**
+ * A group's once-per-ID guard (`<stream key>:processed:<group>`, a sorted set) that another client wrote over: the
+ * demo handler's every redelivery would fail on it, and reach the DLQ after maxDeliveries as if it were a poison
+ * pill. Checked for the groups the start will run (`groups`), as the other keys are.
+ */
+export async function refuseOverwrittenGuards(
+  { stream }: StartContext,
+  groups: Iterable<string>,
+): Promise<void> {
+  for (const group of groups) {
+    const key = ownKeys.processed(stream.streamKey, group);
+    const type = await overwrittenType(stream.redis, key, 'zset');
+    if (type !== null) {
+      throw new StartRefusedError(
+        `group ${JSON.stringify(group)}'s once-per-ID guard ${overwrittenKeyReason({ key, holds: 'processed ID' }, type)}, so every redelivery to the group would fail: delete it yourself if nothing needs it (redis-cli DEL ${JSON.stringify(key)}), then start again`,
+      );
+    }
   }
 }
 
