@@ -305,6 +305,31 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
     expect((await postJson(own, '/api/reset', {})).status).toBe(200);
   });
 
+  it('a running continuous producer stops appending within a second of another application’s group appearing, saying why, and goes on once it is gone', async () => {
+    const streamKey = uniqueStreamKey('foreign-under-producer');
+    const own = await start(['--stream-key', streamKey]);
+    const { producer } = own.server.pipeline;
+    expect((await postJson(own, '/api/producer/start', { rate: 500 })).status).toBe(200);
+    await waitFor('the first batches', async () => (await redisSuite.redis.xlen(streamKey)) > 0);
+    await redisSuite.redis.xgroup('CREATE', streamKey, 'billing', '$');
+    await waitFor('its batches refused', () => producer.state().failing !== null, { timeoutMs: 3_000 });
+    expect(producer.state()).toMatchObject({
+      running: true,
+      failing: {
+        reason: expect.stringContaining(
+          `"${streamKey}" has groups Streamscope did not create (billing): Streamscope appends demo events only to a stream that is all its own`,
+        ),
+      },
+    });
+    // Nothing more reaches billing while it stands.
+    const lengthThen = await redisSuite.redis.xlen(streamKey);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await redisSuite.redis.xlen(streamKey)).toBe(lengthThen);
+    await redisSuite.redis.xgroup('DESTROY', streamKey, 'billing');
+    await waitFor('batches landing again', () => producer.state().failing === null, { timeoutMs: 3_000 });
+    expect((await postJson(own, '/api/producer/stop', {})).status).toBe(200);
+  });
+
   it('takes back, over a restart, a consumer added through the API, and a group it created', async () => {
     const streamKey = uniqueStreamKey('own-again');
     const flags = ['--stream-key', streamKey];

@@ -23,6 +23,7 @@ import { fakeOrders } from './fake-orders.js';
 import { GroupCommands } from './group-commands.js';
 import { LifecycleRecorder } from './lifecycle-recorder.js';
 import { MembershipChanges } from './membership-changes.js';
+import { OwnershipRecheck } from './ownership-recheck.js';
 import { deadLetterPending } from './pending-dead-letter.js';
 import { anotherApplicationsGroup } from './pending-refusals.js';
 import { ReadersElsewhere } from './readers-elsewhere.js';
@@ -157,8 +158,10 @@ export class Pipeline {
       (group, from, to, moved) => this.#handlers.recordHandover(group, from, to, moved),
     );
     const onError = options.onBackgroundError ?? (() => {});
+    const ownership = new OwnershipRecheck(() => this.refuseAppendsToForeignStream());
     this.producer = new ContinuousProducer(
       async (events) => {
+        await ownership.assertOwn();
         // After failed batches Redis may be back without its data (restarted unpersisted): the next batch makes
         // the stream again, and it must be noted as Streamscope's. Asked only then: a Redis that kept its data
         // answers the same as before.
