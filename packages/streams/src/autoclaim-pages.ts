@@ -76,6 +76,7 @@ export async function autoclaimPages(
   const claimed: StreamEntry[] = [];
   const deletedIds: string[] = [];
   const deletedDeliveryCounts = new Map<string, number>();
+  const deletedHolders = new Map<string, string>();
   const deadLettered: TrimmedLetter[] = [];
   const letters =
     deadLetterKey === undefined
@@ -95,7 +96,7 @@ export async function autoclaimPages(
           pageCount,
         ),
       );
-      return { ...page, deletedDeliveryCounts: new Map(), deadLettered: [] };
+      return { ...page, deletedDeliveryCounts: new Map(), deletedHolders: new Map(), deadLettered: [] };
     }
     const args = [group, consumer, minIdleMs, cursor, pageCount, Date.now(), ...heldByCaller].map(String);
     return parseAutoclaimWithLetters(await letters.claim(stream.streamKey, letters.key, ...args));
@@ -106,9 +107,10 @@ export async function autoclaimPages(
     claimed.push(...result.claimed);
     deletedIds.push(...result.deletedIds);
     for (const [id, count] of result.deletedDeliveryCounts) deletedDeliveryCounts.set(id, count);
+    for (const [id, holder] of result.deletedHolders) deletedHolders.set(id, holder);
     deadLettered.push(...result.deadLettered);
     cursor = result.cursor;
     if (cursor === '0-0') break;
   }
-  return { claimed, deletedIds, deletedDeliveryCounts, deadLettered, cursor };
+  return { claimed, deletedIds, deletedDeliveryCounts, deletedHolders, deadLettered, cursor };
 }

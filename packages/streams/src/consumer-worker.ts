@@ -471,7 +471,12 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       }
       // Trimmed while delivered lately: XAUTOCLAIM has already dropped them from the PEL; those no worker here
       // holds are lost. Their delivery counts are the claim's to tell: no XPENDING has them after it.
-      await this.#letters.deletedWhilePending(lost, false, result.deletedDeliveryCounts);
+      await this.#letters.deletedWhilePending(
+        lost,
+        false,
+        result.deletedDeliveryCounts,
+        result.deletedHolders,
+      );
       deletedIds.push(...result.deadLettered.map(({ id }) => id), ...lost);
       const claimedNow = [...taken, ...leftToPeers];
       const counts = await this.#deliveryCounts(

@@ -147,9 +147,9 @@ end
 // A script's writes are not undone when a later command in it fails, so whatever could fail is ruled out
 // before XAUTOCLAIM: a DLQ key of another type is refused up front, and the shebang has Redis refuse the
 // whole script, not its second half, when memory is full.
-// Returns { cursor, claimed entries, { id, consumer, deliveries } per letter, IDs left to judge, and each one's
-// delivery count as its row had it (false without a row) }: XAUTOCLAIM has dropped them from the PEL, so no later
-// XPENDING can give the caller a count for their letters.
+// Returns { cursor, claimed entries, { id, consumer, deliveries } per letter, IDs left to judge, each one's
+// delivery count and each one's consumer as its row had them (false without a row) }: XAUTOCLAIM has dropped them
+// from the PEL, so no later XPENDING can tell the caller whose they were, nor a count, for their letters.
 export const AUTOCLAIM_WITH_LETTERS_LUA = `#!lua
 ${TRIMMED_LETTERS_PRELUDE}
 local group, consumer, minIdle, start, count = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
@@ -162,7 +162,7 @@ for _, row in ipairs(redis.call('XPENDING', stream, group, start, below, count *
   rows[row[1]] = row
 end
 local page = redis.call('XAUTOCLAIM', stream, group, consumer, minIdle, start, 'COUNT', count)
-local lettered, unjudged, unjudgedDeliveries = {}, {}, {}
+local lettered, unjudged, unjudgedDeliveries, unjudgedHolders = {}, {}, {}, {}
 for _, id in ipairs(page[3]) do
   local row = rows[id]
   if row and row[3] >= minIdle and not heldByCaller[id] then
@@ -171,9 +171,10 @@ for _, id in ipairs(page[3]) do
   else
     unjudged[#unjudged + 1] = id
     unjudgedDeliveries[#unjudgedDeliveries + 1] = row and row[4] or false
+    unjudgedHolders[#unjudgedHolders + 1] = row and row[2] or false
   end
 end
-return { page[1], page[2], lettered, unjudged, unjudgedDeliveries }
+return { page[1], page[2], lettered, unjudged, unjudgedDeliveries, unjudgedHolders }
 `;
 
 // KEYS: stream, dlq. ARGV: group, from, to, start (an XPENDING bound), count, now (ms).

@@ -35,9 +35,10 @@ export class DeadLetterWriter {
   #deadLettered = 0;
   /**
    * Trimmed IDs whose dead letter could not be written after XAUTOCLAIM had already dropped them from the PEL, with
-   * their delivery counts where known: no later read will bring them back, so every reap tries them again first.
+   * their delivery counts where known and the consumer that held them: no later read will bring them back, so
+   * every reap tries them again first.
    */
-  readonly #unwrittenLetters = new Map<string, number | null>();
+  readonly #unwrittenLetters = new Map<string, { deliveryCount: number | null; holder: string }>();
   /** The pass of `retryUnwrittenLetters` under way, if any. */
   #retryingLetters: Promise<void> | undefined;
 
@@ -60,34 +61,36 @@ export class DeadLetterWriter {
     // Out of the PEL already, it is written without the pending check, which would find nothing to do,
     // and a failed write is kept for the next reap, as no read would bring it back.
     const dropped = this.#hand.takeDroppedMark(entry.id);
-    const outcome = await this.#deadLetter(
-      entry.id,
-      deliveryCount,
-      reason,
-      entry.fields,
-      dropped ? false : undefined,
-    );
-    if (outcome === 'failed' && dropped) this.#keepUnwritten(entry.id, deliveryCount);
+    const outcome = await this.#deadLetter(entry.id, deliveryCount, reason, {
+      fields: entry.fields,
+      ...(dropped ? { stillPending: false } : {}),
+    });
+    if (outcome === 'failed' && dropped) this.#keepUnwritten(entry.id, deliveryCount, this.#consumer);
     return outcome === 'written';
   }
 
   /**
-   * Pending entries whose payload was trimmed: recorded, and dead-lettered with reason `trimmed` and the delivery
-   * count the PEL held for each (`counts`, read by the caller where Redis had it): a `--no-reset` restart's PEL
-   * drain wrote such letters with an empty `dlq_delivery_count` that XPENDING knew.
+   * Pending entries whose payload was trimmed: recorded, and dead-lettered with reason `trimmed`, the delivery
+   * count the PEL held for each (`counts`, read by the caller where Redis had it: a `--no-reset` restart's PEL
+   * drain wrote such letters with an empty `dlq_delivery_count` that XPENDING knew), and the consumer whose PEL
+   * held it (`holders`; this worker's own where not given): a reaper's claim finds them in other consumers' PELs.
    */
   async deletedWhilePending(
     ids: readonly string[],
     stillPending: boolean,
     counts: ReadonlyMap<string, number>,
+    holders: ReadonlyMap<string, string> = new Map(),
   ): Promise<void> {
     for (const id of ids) {
       const deliveryCount = counts.get(id) ?? null;
-      this.#reporter.settle('deleted', id, deliveryCount, null, 'trimmed while pending', null);
+      const holder = holders.get(id) ?? this.#consumer;
+      const why = holder === this.#consumer ? 'trimmed while pending' : `trimmed while pending at ${holder}`;
+      this.#reporter.settle('deleted', id, deliveryCount, null, why, null);
       if (!this.#deadLetters) continue;
-      const sent = (await this.#deadLetter(id, deliveryCount, 'trimmed', null, stillPending)) !== 'failed';
+      const sent =
+        (await this.#deadLetter(id, deliveryCount, 'trimmed', { stillPending, holder })) !== 'failed';
       // Still pending, it comes back with the next PEL drain; otherwise only this worker remembers it.
-      if (!sent && !stillPending) this.#keepUnwritten(id, deliveryCount);
+      if (!sent && !stillPending) this.#keepUnwritten(id, deliveryCount, holder);
     }
   }
 
@@ -108,12 +111,16 @@ export class DeadLetterWriter {
     );
     if (!this.#deadLetters) return;
     const reason = `trimmed; ${why}`;
-    if ((await this.#deadLetter(entry.id, deliveryCount, reason, entry.fields, false)) === 'failed') {
-      this.#keepUnwritten(entry.id, deliveryCount);
+    const outcome = await this.#deadLetter(entry.id, deliveryCount, reason, {
+      fields: entry.fields,
+      stillPending: false,
+    });
+    if (outcome === 'failed') {
+      this.#keepUnwritten(entry.id, deliveryCount, this.#consumer);
     }
   }
 
-  #keepUnwritten(id: string, deliveryCount: number | null): void {
+  #keepUnwritten(id: string, deliveryCount: number | null, holder: string): void {
     if (this.#unwrittenLetters.size >= UNWRITTEN_LETTERS_MAX) {
       const oldest = this.#unwrittenLetters.keys().next().value;
       if (oldest !== undefined) this.#unwrittenLetters.delete(oldest);
@@ -122,7 +129,7 @@ export class DeadLetterWriter {
         new Error(`gave up on the dead letter of trimmed entry ${oldest}`),
       );
     }
-    this.#unwrittenLetters.set(id, deliveryCount);
+    this.#unwrittenLetters.set(id, { deliveryCount, holder });
   }
 
   /**
@@ -138,8 +145,9 @@ export class DeadLetterWriter {
   }
 
   async #writeUnwrittenLetters(): Promise<void> {
-    for (const [id, deliveryCount] of [...this.#unwrittenLetters]) {
-      if ((await this.#deadLetter(id, deliveryCount, 'trimmed', null, false)) === 'failed') return;
+    for (const [id, { deliveryCount, holder }] of [...this.#unwrittenLetters]) {
+      const outcome = await this.#deadLetter(id, deliveryCount, 'trimmed', { stillPending: false, holder });
+      if (outcome === 'failed') return;
       this.#unwrittenLetters.delete(id);
     }
   }
@@ -147,14 +155,18 @@ export class DeadLetterWriter {
   /**
    * One atomic DLQ write (+ XACK while still pending): `written`; `not-pending` when the entry no longer was
    * (acked or dead-lettered meanwhile), so nothing was written and nothing is left to do; `failed` when Redis
-   * failed, and a pending entry stays pending and comes back.
+   * failed, and a pending entry stays pending and comes back. The letter names `holder`, the consumer whose PEL
+   * held the entry (this worker by default), and so do the worker's events of it; `fields` null: trimmed.
    */
   async #deadLetter(
     id: string,
     deliveryCount: number | null,
     reason: string,
-    fields: EventFields | null,
-    stillPending?: boolean,
+    {
+      fields = null,
+      stillPending,
+      holder = this.#consumer,
+    }: { fields?: EventFields | null; stillPending?: boolean; holder?: string } = {},
   ): Promise<LetterOutcome> {
     const deadLetters = this.#deadLetters;
     if (!deadLetters) return 'failed';
@@ -162,7 +174,7 @@ export class DeadLetterWriter {
       const written = await this.#commands.track(
         deadLetters.send(id, {
           group: this.#group,
-          consumer: this.#consumer,
+          consumer: holder,
           deliveryCount,
           reason,
           fields,
@@ -171,7 +183,10 @@ export class DeadLetterWriter {
       );
       this.#reporter.recovered('dead-letter');
       if (written === null) return 'not-pending';
-      this.noteDeadLettered(id, deliveryCount, reason, fields);
+      // Told by this worker of an entry another consumer held (a reaper's claim found it trimmed): said so, as the
+      // claim script's letters are, or the feed named this worker and the dead-letter stream that one.
+      const told = holder === this.#consumer ? reason : `${reason} while pending at ${holder}`;
+      this.noteDeadLettered(id, deliveryCount, told, fields);
       return 'written';
     } catch (error) {
       this.#reporter.reportError('dead-letter', error);

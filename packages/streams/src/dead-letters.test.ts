@@ -341,6 +341,8 @@ describe('dead-letter stream', () => {
     const reaper = startWorker(stream, 'g', 'reaper', { blockMs: 50, deadLetters });
     const errors: string[] = [];
     reaper.on('error', (event) => errors.push(String(event.error)));
+    const told: string[] = [];
+    reaper.on('dead-lettered', (event) => told.push(`${event.consumer}: ${event.reason}`));
     await reaper.start();
     const reaping = reaper.reapIdlePel();
     await waitFor('the claim made', async () => (await stream.pendingSummary('g')).count === 0);
@@ -359,6 +361,9 @@ describe('dead-letter stream', () => {
     // With the delivery count the claim's script read of each before XAUTOCLAIM dropped it, kept through the
     // failed write: the letters said nothing of it.
     expect(letters.map((letter) => letter.deliveryCount)).toEqual([1, 1, 1]);
+    // Naming the consumer whose PEL held them, not the reaper that found them trimmed; its events say so too.
+    expect(letters.map((letter) => letter.consumer)).toEqual(['elsewhere', 'elsewhere', 'elsewhere']);
+    expect(told).toEqual(Array(3).fill('reaper: trimmed while pending at elsewhere'));
   });
 
   // Redis 7.0's XAUTOCLAIM drops trimmed IDs from the PEL however fresh they are.

@@ -213,7 +213,7 @@ function parseBacklogEntries(json: string, size: number): StreamEntry[] {
 
 export function parseAutoclaim(
   reply: Reply,
-): Omit<AutoclaimResult, 'deadLettered' | 'deletedDeliveryCounts'> {
+): Omit<AutoclaimResult, 'deadLettered' | 'deletedDeliveryCounts' | 'deletedHolders'> {
   const [cursor, claimedReply, deletedReply] = asArray(reply, 'XAUTOCLAIM');
   if (deletedReply === undefined) {
     throw new StreamError('XAUTOCLAIM replied without a deleted-IDs list: Redis 7.0 or later is required');
@@ -230,7 +230,7 @@ export function parseAutoclaim(
 
 /** The autoclaim-with-letters script's reply (see dead-letter-scripts.ts): one page of a claim. */
 export function parseAutoclaimWithLetters(reply: Reply): AutoclaimResult {
-  const [cursor, claimedReply, letteredReply, unjudgedReply, deliveriesReply] = asArray(
+  const [cursor, claimedReply, letteredReply, unjudgedReply, deliveriesReply, holdersReply] = asArray(
     reply,
     'autoclaim with letters',
   );
@@ -238,11 +238,16 @@ export function parseAutoclaimWithLetters(reply: Reply): AutoclaimResult {
   const page = parseAutoclaim([cursor, claimedReply, unjudgedReply]);
   const unjudged = asArray(unjudgedReply, 'unjudged trimmed IDs');
   const deliveries = asArray(deliveriesReply, 'unjudged delivery counts');
+  const holders = asArray(holdersReply, 'unjudged holders');
   const deletedDeliveryCounts = new Map<string, number>();
+  const deletedHolders = new Map<string, string>();
   unjudged.forEach((id, index) => {
     const count = deliveries[index];
     if (count !== null && count !== undefined)
       deletedDeliveryCounts.set(asString(id, 'trimmed id'), asNumber(count, 'trimmed delivery count'));
+    const holder = holders[index];
+    if (holder !== null && holder !== undefined)
+      deletedHolders.set(asString(id, 'trimmed id'), asString(holder, 'trimmed holder'));
   });
   const deadLettered = asArray(letteredReply, 'trimmed letters').map((letter) => {
     const [id, consumer, deliveries] = asArray(letter, 'trimmed letter');
@@ -252,7 +257,7 @@ export function parseAutoclaimWithLetters(reply: Reply): AutoclaimResult {
       deliveryCount: asNumber(deliveries, 'trimmed delivery count'),
     };
   });
-  return { ...page, deletedDeliveryCounts, deadLettered };
+  return { ...page, deletedDeliveryCounts, deletedHolders, deadLettered };
 }
 
 /** The claim-one script's reply (see claim-one-script.ts). */

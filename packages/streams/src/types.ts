@@ -153,6 +153,8 @@ export interface AutoclaimResult {
    * (only with a `deadLetterKey`, and only for IDs below the stream's oldest entry): after it, no XPENDING has them.
    */
   readonly deletedDeliveryCounts: ReadonlyMap<string, number>;
+  /** The consumers whose PEL held `deletedIds`, by ID, read as `deletedDeliveryCounts` are. */
+  readonly deletedHolders: ReadonlyMap<string, string>;
   /** Trimmed IDs dead-lettered in the same step as the claim (only with a `deadLetterKey`). */
   readonly deadLettered: TrimmedLetter[];
   /**
