@@ -49,15 +49,32 @@ describe('poisonFateNote', () => {
   });
 
   it('says which groups it landed here from, once it did, trimmed since or not', () => {
-    expect(poisonFateNote(false, [{ group: 'analytics', deliveries: 3 }])).toBe(
+    expect(poisonFateNote(false, [{ group: 'analytics', deliveries: 3, trimmed: false }])).toBe(
       'its handler always fails, and it landed here from analytics after 3 deliveries.',
     );
     const both = [
-      { group: 'analytics', deliveries: 3 },
-      { group: 'notifications', deliveries: null },
+      { group: 'analytics', deliveries: 3, trimmed: false },
+      { group: 'notifications', deliveries: null, trimmed: false },
     ];
     expect(poisonFateNote(true, both)).toBe(
       'its handler always fails, and it landed here from analytics after 3 deliveries and notifications.',
+    );
+  });
+
+  it('says a pill lettered as trimmed while pending was trimmed, not that its failures brought it here', () => {
+    const trimmed = [
+      { group: 'analytics', deliveries: 1, trimmed: true },
+      { group: 'notifications', deliveries: 2, trimmed: true },
+    ];
+    expect(poisonFateNote(true, trimmed)).toBe(
+      'trimmed from the stream while still pending, so it landed here as trimmed, with no payload to requeue, from analytics after 1 delivery and notifications after 2 deliveries.',
+    );
+    const mixed = [
+      { group: 'analytics', deliveries: 5, trimmed: false },
+      { group: 'notifications', deliveries: 1, trimmed: true },
+    ];
+    expect(poisonFateNote(true, mixed)).toBe(
+      'its handler always fails, and it landed here from analytics after 5 deliveries and notifications (trimmed while pending after 1 delivery).',
     );
   });
 
@@ -69,30 +86,44 @@ describe('poisonFateNote', () => {
 });
 
 describe('pillLandings', () => {
-  const letter = (originalId: string, group: string, deliveryCount: number | null = 3) => ({
+  const letter = (originalId: string, group: string, deliveryCount: number | null = 3, reason = 'x') => ({
     originalId,
     group,
     deliveryCount,
+    reason,
   });
 
   it('adds the groups whose letters for the pill are shown, by name, to those seen before', () => {
     const first = pillLandings('5-0', [letter('4-0', 'analytics'), letter('5-0', 'notifications')], []);
-    expect(first).toEqual([{ group: 'notifications', deliveries: 3 }]);
+    expect(first).toEqual([{ group: 'notifications', deliveries: 3, trimmed: false }]);
     // That letter requeued or scrolled away, the group stays; another's letter joins it.
     expect(pillLandings('5-0', [letter('5-0', 'analytics', null)], first)).toEqual([
-      { group: 'analytics', deliveries: null },
-      { group: 'notifications', deliveries: 3 },
+      { group: 'analytics', deliveries: null, trimmed: false },
+      { group: 'notifications', deliveries: 3, trimmed: false },
+    ]);
+  });
+
+  it('tells a letter of a pill trimmed while pending by its reason', () => {
+    expect(
+      pillLandings(
+        '5-0',
+        [letter('5-0', 'analytics', 1, 'trimmed'), letter('5-0', 'audit', 1, 'trimmed; dropped')],
+        [],
+      ),
+    ).toEqual([
+      { group: 'analytics', deliveries: 1, trimmed: true },
+      { group: 'audit', deliveries: 1, trimmed: true },
     ]);
   });
 
   it('names a group once, though two of its letters for the pill are shown', () => {
     expect(pillLandings('5-0', [letter('5-0', 'analytics', 4), letter('5-0', 'analytics', 3)], [])).toEqual([
-      { group: 'analytics', deliveries: 4 },
+      { group: 'analytics', deliveries: 4, trimmed: false },
     ]);
   });
 
   it('gives back what it was given when no new group landed, so a page keeps it as it was', () => {
-    const before = [{ group: 'analytics', deliveries: 3 }];
+    const before = [{ group: 'analytics', deliveries: 3, trimmed: false }];
     expect(pillLandings('5-0', [letter('5-0', 'analytics', 4), letter('6-0', 'x')], before)).toBe(before);
   });
 });

@@ -2,10 +2,14 @@ import type { DeadLetterView, LifecycleEventView } from '@streamscope/protocol';
 import { formatCount } from '../../lib/format';
 import { compareStreamIds } from '../../lib/stream-ids';
 
-/** A group that dead-lettered the pill, and the delivery count it was lettered at (unknown for a foreign letter). */
+/**
+ * A group that dead-lettered the pill, the delivery count it was lettered at (unknown for a foreign letter), and
+ * whether it was lettered as trimmed: taken off the stream while pending, before its failures reached the limit.
+ */
 export interface PillLanding {
   readonly group: string;
   readonly deliveries: number | null;
+  readonly trimmed: boolean;
 }
 
 /**
@@ -33,16 +37,17 @@ export function poisonTrimmedUnread(id: string, firstEntryId: string | null, rea
  */
 export function pillLandings(
   id: string,
-  letters: readonly Pick<DeadLetterView, 'originalId' | 'group' | 'deliveryCount'>[],
+  letters: readonly Pick<DeadLetterView, 'originalId' | 'group' | 'deliveryCount' | 'reason'>[],
   before: readonly PillLanding[],
 ): readonly PillLanding[] {
   // One landing per group: a group that lettered it twice (requeued in between) is named once, first seen.
   const named = new Set(before.map((landing) => landing.group));
   const added: PillLanding[] = [];
-  for (const { originalId, group, deliveryCount } of letters) {
+  for (const { originalId, group, deliveryCount, reason } of letters) {
     if (originalId !== id || named.has(group)) continue;
     named.add(group);
-    added.push({ group, deliveries: deliveryCount });
+    // `trimmed`, or `trimmed; <why>` from a worker whose handling ended after a claim found it trimmed.
+    added.push({ group, deliveries: deliveryCount, trimmed: /^trimmed\b/.test(reason) });
   }
   if (added.length === 0) return before;
   return [...before, ...added].sort((a, b) => a.group.localeCompare(b.group));
@@ -50,17 +55,33 @@ export function pillLandings(
 
 /**
  * What becomes of an injected pill, said after its ID: lost to a trim, on its way to the dead-letter stream, or
- * landed there, from which groups. Once it had landed, "until it lands here" read as if it had not.
+ * landed there, from which groups, and how: its failures reaching the limit, or a trim while it was pending (then
+ * at fewer deliveries than the limit, and with no payload to requeue). Once it had landed, "until it lands here"
+ * read as if it had not.
  */
 export function poisonFateNote(trimmedUnread: boolean, landings: readonly PillLanding[] = []): string {
   if (landings.length > 0) {
-    const from = landings.map(({ group, deliveries }) =>
-      deliveries === null ? group : `${group} after ${formatCount(deliveries)} deliveries`,
+    const after = (deliveries: number | null) =>
+      deliveries === null
+        ? ''
+        : ` after ${formatCount(deliveries)} ${deliveries === 1 ? 'delivery' : 'deliveries'}`;
+    if (landings.every((landing) => landing.trimmed)) {
+      const from = listed(landings.map(({ group, deliveries }) => `${group}${after(deliveries)}`));
+      return `trimmed from the stream while still pending, so it landed here as trimmed, with no payload to requeue, from ${from}.`;
+    }
+    const from = listed(
+      landings.map(({ group, deliveries, trimmed }) =>
+        trimmed ? `${group} (trimmed while pending${after(deliveries)})` : `${group}${after(deliveries)}`,
+      ),
     );
-    const listed = from.length === 1 ? from[0] : `${from.slice(0, -1).join(', ')} and ${from.at(-1)}`;
-    return `its handler always fails, and it landed here from ${listed}.`;
+    return `its handler always fails, and it landed here from ${from}.`;
   }
   return trimmedUnread
     ? 'trimmed from the stream before any group read it, so it will never be delivered nor land here.'
     : 'its handler always fails, so each claim (Auto-reap, or XAUTOCLAIM) redelivers it until it lands here.';
+}
+
+/** "a", "a and b", "a, b and c". */
+function listed(items: readonly string[]): string {
+  return items.length === 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
