@@ -51,6 +51,27 @@ test('Requeue of an older letter another client discarded first says so, and its
   await expect(oldest).toHaveCount(0);
 });
 
+test('Older letters a person loaded stay shown as new letters arrive: those arriving push the live list back, and join them', async ({
+  redis,
+  streamscope,
+  dashboard,
+}) => {
+  await expect(dashboard.connection).toHaveText('connected');
+  const dlqKey = `${streamscope.streamKey}:dlq`;
+  runRedisScript(redis, SIXTY_LETTERS, [dlqKey]);
+  const deadLetters = dashboard.deadLetters;
+  await expect(dashboard.stat(deadLetters, 'Length')).toHaveText('60');
+  await deadLetters.getByRole('button', { name: 'Show 100 older' }).click();
+  const oldest = deadLetters.getByRole('button', { name: 'Requeue 1-1' });
+  await expect(oldest).toBeVisible();
+  // Thirty more: the live list's end moves back thirty letters.
+  runRedisScript(redis, SIXTY_LETTERS.replace('for n = 1, 60', 'for n = 61, 90'), [dlqKey]);
+  await expect(dashboard.stat(deadLetters, 'Length')).toHaveText('90');
+  await expect(deadLetters.getByRole('button', { name: 'Requeue 90-1' })).toBeVisible();
+  await expect(deadLetters.getByRole('button', { name: /^Requeue \d+-1 / })).toHaveCount(90);
+  await expect(oldest).toBeVisible();
+});
+
 test('Requeue of a letter whose group was deleted since asks first, and says no group handles it for that one', async ({
   page,
   redis,

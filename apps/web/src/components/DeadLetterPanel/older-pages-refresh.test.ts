@@ -1,28 +1,27 @@
-import { LIMITS } from '@streamscope/protocol';
 import { describe, expect, it } from 'vitest';
 import { fetchInRequests, olderPagesRefresh } from './older-pages-refresh';
 
 interface Request {
   before: string;
-  count: number;
+  through: string;
   answer: (entries: readonly string[]) => Promise<void>;
   fail: () => Promise<void>;
 }
 
 /** A refresher whose requests wait until the test answers them, one by one. */
-function harness(initiallyLoaded = 100) {
+function harness(oldestShown: string | null = '1-0') {
   const requests: Request[] = [];
   const applied: (readonly string[])[] = [];
-  const shown = { loaded: initiallyLoaded };
+  const shown: { oldest: string | undefined } = { oldest: oldestShown ?? undefined };
   const refresh = olderPagesRefresh<string>({
-    loaded: () => shown.loaded,
-    fetch: (before, count) =>
+    oldest: () => shown.oldest,
+    fetch: (before, through) =>
       new Promise((resolve, reject) => {
         // Settling is followed by a few microtask turns, so the refresher's then/finally have run when it returns.
         const settled = () => new Promise<void>((done) => setTimeout(done, 0));
         requests.push({
           before,
-          count,
+          through,
           answer: (entries) => {
             resolve(entries);
             return settled();
@@ -59,23 +58,23 @@ describe('olderPagesRefresh', () => {
   });
 
   it('shows an answer when the live list has not moved meanwhile, and asks no more', async () => {
-    const { refresh, requests, applied } = harness(37);
+    const { refresh, requests, applied } = harness('8-0');
     refresh.follow('10-0');
-    expect(requests).toMatchObject([{ before: '10-0', count: 37 }]);
+    expect(requests).toMatchObject([{ before: '10-0', through: '8-0' }]);
     await requests[0]?.answer(['9-0', '8-0']);
     expect(applied).toEqual([['9-0', '8-0']]);
     expect(requests).toHaveLength(1);
   });
 
-  it('drops an answer sized for the pages shown before the user loaded another, and asks again for all of them', async () => {
-    const { refresh, requests, applied, shown } = harness(100);
+  it('drops an answer down to a letter no longer the oldest shown (the user loaded another page), and asks again down to the new one', async () => {
+    const { refresh, requests, applied, shown } = harness('9-0');
     refresh.follow('10-0');
-    shown.loaded = 200; // "Show 100 older" answered while the refresh was out
+    shown.oldest = '8-0'; // "Show 100 older" answered while the refresh was out
     await requests[0]?.answer(['9-0']);
     expect(applied).toEqual([]);
     expect(requests).toMatchObject([
-      { before: '10-0', count: 100 },
-      { before: '10-0', count: 200 },
+      { before: '10-0', through: '9-0' },
+      { before: '10-0', through: '8-0' },
     ]);
     await requests[1]?.answer(['9-0', '8-0']);
     expect(applied).toEqual([['9-0', '8-0']]);
@@ -96,19 +95,13 @@ describe('olderPagesRefresh', () => {
   });
 
   it('asks nothing while no older page is loaded or the live list is empty', () => {
-    const none = harness(0);
+    const none = harness(null);
     none.refresh.follow('10-0');
     expect(none.requests).toEqual([]);
 
     const empty = harness();
     empty.refresh.follow(undefined);
     expect(empty.requests).toEqual([]);
-  });
-
-  it('asks for as many as are shown, however many that is', () => {
-    const { refresh, requests } = harness(LIMITS.dlqListMax + 250);
-    refresh.follow('10-0');
-    expect(requests[0]?.count).toBe(LIMITS.dlqListMax + 250);
   });
 });
 
@@ -120,7 +113,7 @@ describe('fetchInRequests', () => {
     stoppedBefore,
   });
 
-  it('asks in requests of at most dlqListMax, each from where the last ended', async () => {
+  it('asks in requests of at most dlqListMax, each from where the last ended, down to the letter given', async () => {
     const asked: [string, number][] = [];
     const got = await fetchInRequests(
       async (before, count) => {
@@ -128,15 +121,25 @@ describe('fetchInRequests', () => {
         return page(letters(Number(before.split('-')[0]) - 1, count));
       },
       '10000-0',
-      1_200,
+      { through: '8800-0', max: 2_000 },
     );
     expect(asked).toEqual([
       ['10000-0', 500],
       ['9500-0', 500],
-      ['9000-0', 200],
+      ['9000-0', 500],
     ]);
     expect(got).toHaveLength(1_200);
     expect(got.at(-1)?.id).toBe('8800-0');
+  });
+
+  it('keeps no more than max, the newest', async () => {
+    const got = await fetchInRequests(
+      async (before, count) => page(letters(Number(before.split('-')[0]) - 1, count)),
+      '10000-0',
+      { through: '1-0', max: 700 },
+    );
+    expect(got).toHaveLength(700);
+    expect(got.at(-1)?.id).toBe('9300-0');
   });
 
   it('stops at the oldest letter', async () => {
@@ -147,7 +150,7 @@ describe('fetchInRequests', () => {
         return page(letters(100, Math.min(count, 30)));
       },
       '101-0',
-      700,
+      { through: '1-0', max: 700 },
     );
     expect(asked).toEqual([500]);
     expect(got).toHaveLength(30);
@@ -165,14 +168,14 @@ describe('fetchInRequests', () => {
         return page(entries, entries.length < count && next > 0 ? `${next}-0` : null);
       },
       '101-0',
-      30,
+      { through: '71-0', max: 2_000 },
     );
     expect(asked).toEqual([
-      ['101-0', 30],
-      ['94-0', 23],
-      ['87-0', 16],
-      ['80-0', 9],
-      ['73-0', 2],
+      ['101-0', 500],
+      ['94-0', 500],
+      ['87-0', 500],
+      ['80-0', 500],
+      ['73-0', 500],
     ]);
     expect(got.map((letter) => letter.id)).toEqual(letters(100, 30).map((letter) => letter.id));
 
@@ -185,7 +188,7 @@ describe('fetchInRequests', () => {
         return page(entries, entries.length < count && next > 0 ? `${next}-0` : null);
       },
       '11-0',
-      100,
+      { through: '1-0', max: 100 },
     );
     expect(tail.map((letter) => letter.id)).toEqual(letters(10, 10).map((letter) => letter.id));
   });

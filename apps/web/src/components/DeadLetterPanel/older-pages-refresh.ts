@@ -1,10 +1,20 @@
 import { LIMITS } from '@streamscope/protocol';
+import { compareStreamIds } from '../../lib/stream-ids';
+
+/**
+ * The most older letters the panel follows: new letters pushing the live list's end back add to what the older pages
+ * show (nothing a person paged to is taken away), up to this many, past which the oldest go.
+ */
+export const OLDER_FOLLOWED_MAX = 2_000;
 
 export interface OlderPagesRefreshOptions<T> {
-  /** How many older letters the panel shows now; with none loaded there is nothing to refresh. */
-  loaded: () => number;
-  /** Asks for the `count` letters older than `before` (newest first); see {@link fetchInRequests} past 500. */
-  fetch: (before: string, count: number) => Promise<readonly T[]>;
+  /** The oldest letter the older pages show now; with none loaded (`undefined`) there is nothing to refresh. */
+  oldest: () => string | undefined;
+  /**
+   * Asks for the letters older than `before` down to `through` (newest first, `through` included while it is there),
+   * at most OLDER_FOLLOWED_MAX: see {@link fetchInRequests}.
+   */
+  fetch: (before: string, through: string) => Promise<readonly T[]>;
   /** Shows an answer; called only while the live list still ends where the answer begins. */
   apply: (entries: readonly T[]) => void;
 }
@@ -16,32 +26,31 @@ export interface OlderPagesRefresh {
 
 /**
  * Keeps the dead-letter panel's older pages (loaded on request) beginning where the live list of newest letters ends,
- * so no letter falls between the two, with one request out at a time: a poison storm moves that end every snapshot,
- * and a request per snapshot would pile up. When the answer comes back, the end as it is by then gets the next
- * request; an answer for an end that has moved since, or for a number of letters no longer shown (another page was
- * loaded meanwhile), is dropped and asked again. A failed request is not retried until the end moves.
+ * so no letter falls between the two, and ending where they ended, at the oldest letter shown: new letters push the
+ * live list's end back, and the letters it leaves join the older pages rather than push the oldest off. One request
+ * is out at a time: a poison storm moves that end every snapshot, and a request per snapshot would pile up. When the
+ * answer comes back, the end as it is by then gets the next request; an answer for an end that has moved since, or
+ * down to a letter no longer the oldest shown (another page was loaded meanwhile, or that letter went), is dropped
+ * and asked again. A failed request is not retried until the end moves.
  *
  * @example
- * const refresh = olderPagesRefresh({ loaded: () => older.length, fetch: listBefore, apply: setOlder });
+ * const refresh = olderPagesRefresh({ oldest: () => older.at(-1)?.id, fetch: listDownTo, apply: setOlder });
  * refresh.follow(newest.at(-1)?.id); // on every snapshot
  */
 export function olderPagesRefresh<T>({
-  loaded,
+  oldest,
   fetch,
   apply,
 }: OlderPagesRefreshOptions<T>): OlderPagesRefresh {
   let wanted: string | undefined;
   let inFlight = false;
-  const wantedCount = () => loaded();
   const refresh = (): void => {
     const before = wanted;
-    const count = wantedCount();
-    if (inFlight || before === undefined || count === 0) return;
+    const through = oldest();
+    if (inFlight || before === undefined || through === undefined) return;
     inFlight = true;
-    // An answer is stale when the live list's end moved, or when the pages shown changed size meanwhile (the
-    // user loaded another page: applying it would take that page away again).
-    const stale = () => wanted !== before || wantedCount() !== count;
-    fetch(before, count)
+    const stale = () => wanted !== before || oldest() !== through;
+    fetch(before, through)
       .then(
         (entries) => {
           if (!stale()) apply(entries);
@@ -68,24 +77,27 @@ export interface ListedPage<T> {
 }
 
 /**
- * Fetches `count` letters older than `before` in as many requests as it takes, one after the other, each starting
- * where the last ended: at most {@link LIMITS}.dlqListMax each, and fewer when the server stopped one short at about
- * 4 MB of letter data (`stoppedBefore`), so more than 500 older letters, or many large ones, can be shown and
- * followed. Only a short answer the server did not stop means the oldest letter was reached.
+ * Fetches the letters older than `before` down to `through` (included, while it is there), at most `max`, in as
+ * many requests as it takes, one after the other, each starting where the last ended: at most
+ * {@link LIMITS}.dlqListMax each, and fewer when the server stopped one short at about 4 MB of letter data
+ * (`stoppedBefore`), so more than 500 older letters, or many large ones, can be shown and followed. Only a short
+ * answer the server did not stop means the oldest letter was reached.
  */
 export async function fetchInRequests<T extends { id: string }>(
   listBefore: (before: string, count: number) => Promise<ListedPage<T>>,
   before: string,
-  count: number,
+  { through, max }: { through: string; max: number },
 ): Promise<T[]> {
   const letters: T[] = [];
   let from = before;
-  while (letters.length < count) {
-    const asked = Math.min(count - letters.length, LIMITS.dlqListMax);
+  while (letters.length < max) {
+    const asked = Math.min(max - letters.length, LIMITS.dlqListMax);
     const { entries, stoppedBefore } = await listBefore(from, asked);
-    letters.push(...entries);
+    const kept = entries.filter((letter) => compareStreamIds(letter.id, through) >= 0);
+    letters.push(...kept);
     const last = entries.at(-1);
-    if ((entries.length < asked && stoppedBefore === null) || last === undefined) break;
+    if (kept.length < entries.length || last === undefined) break;
+    if (entries.length < asked && stoppedBefore === null) break;
     from = last.id;
   }
   return letters;

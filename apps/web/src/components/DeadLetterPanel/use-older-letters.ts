@@ -11,7 +11,7 @@ import {
   stopStillShown,
   withoutLetter,
 } from './older-pages';
-import { fetchInRequests, olderPagesRefresh } from './older-pages-refresh';
+import { fetchInRequests, OLDER_FOLLOWED_MAX, olderPagesRefresh } from './older-pages-refresh';
 
 /**
  * The letters shown: the snapshot's newest, which stay live, and the pages older than them, loaded on request
@@ -25,19 +25,20 @@ export function useOlderLetters(newest: readonly DeadLetterView[], dlqLength: nu
     if (dlqLength === 0) setOlder(NO_LETTERS);
   }, [dlqLength]);
   // New letters push the oldest of the live list further back than the first loaded page began: the pages
-  // are fetched again from there, as many as were shown, one request at a time, so no letter falls between the two.
+  // are fetched again from there down to the oldest letter shown, one request at a time, so no letter falls
+  // between the two and none a person paged to goes.
   const liveOldest = newest.at(-1)?.id;
-  const olderCount = useRef(0);
-  olderCount.current = older.length;
+  const oldestLoaded = useRef<string | undefined>(undefined);
+  oldestLoaded.current = older.at(-1)?.id;
   const [refresh] = useState(() =>
     olderPagesRefresh<DeadLetterView>({
-      loaded: () => olderCount.current,
-      fetch: (before, count) =>
+      oldest: () => oldestLoaded.current,
+      fetch: (before, through) =>
         fetchInRequests(
           (from, asked) =>
             issueCommand({ type: 'dlq.list', count: asked, before: from }, { quiet: true }).result,
           before,
-          count,
+          { through, max: OLDER_FOLLOWED_MAX },
         ),
       apply: setOlder,
     }),
