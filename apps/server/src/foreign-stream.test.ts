@@ -502,6 +502,30 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
     await redisSuite.redis.del(guardKey);
   });
 
+  it('a stream another client filled up to the largest ID: a produce and a poison pill are refused saying so, and the server goes on', async () => {
+    const streamKey = uniqueStreamKey('exhausted');
+    const server = await start(['--stream-key', streamKey]);
+    await redisSuite.redis.xadd(streamKey, '18446744073709551615-18446744073709551615', 'type', 'x');
+    for (const [path, body] of [
+      ['/api/produce', { count: 3 }],
+      ['/api/poison/inject', {}],
+    ] as const) {
+      const refused = await postJson(server, path, body);
+      expect([path, refused.status]).toEqual([path, 409]);
+      expect(await json(refused)).toMatchObject({
+        code: 'refused',
+        message: expect.stringContaining(
+          'the stream holds an entry at the largest ID there is (18446744073709551615-18446744073709551615), written by another client with its own ID, so Redis appends nothing more to it',
+        ),
+      });
+    }
+    // As the refusal says: the entry deleted and the stream's last ID set back, appends go on.
+    await redisSuite.redis.xdel(streamKey, '18446744073709551615-18446744073709551615');
+    const [newest] = await redisSuite.redis.xrevrange(streamKey, '+', '-', 'COUNT', 1);
+    await redisSuite.redis.call('XSETID', streamKey, newest?.[0] ?? '0-1');
+    expect((await postJson(server, '/api/produce', { count: 1 })).status).toBe(200);
+  });
+
   it('a stream key another client wrote over: a reset is refused before any worker stops; produce and the states name it', async () => {
     const streamKey = uniqueStreamKey('reset-overwritten');
     const server = await start(['--stream-key', streamKey]);

@@ -17,6 +17,12 @@ export class StreamArgumentError extends StreamError {}
  */
 export class GroupNotFoundError extends StreamError {}
 
+/**
+ * The stream holds an entry at the largest ID there is (another client's XADD with an explicit ID), so Redis appends
+ * nothing more to it: every `XADD *` fails until that entry, or the stream, is deleted.
+ */
+export class StreamExhaustedError extends StreamError {}
+
 /** The worker was closed; it accepts no more work. */
 export class WorkerClosedError extends StreamError {}
 
@@ -121,6 +127,12 @@ export function wrapRedisError(operation: string, error: unknown): Error {
   // A stream deleted under a blocked XREADGROUP (Redis 7 ends the block so) took its groups with it.
   const noGroup = /NOGROUP .*?(?= script: |$)|^UNBLOCKED the stream key no longer exists/.exec(message);
   if (noGroup) return new GroupNotFoundError(`${operation}: ${noGroup[0]}`, { cause: error });
+  if (message.includes('exhausted the last possible ID')) {
+    return new StreamExhaustedError(
+      `${operation} failed: the stream holds an entry at the largest ID there is (18446744073709551615-18446744073709551615), written by another client with its own ID, so Redis appends nothing more to it: delete that entry (XDEL), then set the stream's last ID back to its newest entry's (XSETID) and that of each group that read it (XGROUP SETID); or delete the stream`,
+      { cause: error },
+    );
+  }
   // ioredis's words say only that a limit was reached: the limit is on reconnect attempts that all failed.
   if (error instanceof Error && error.name === 'MaxRetriesPerRequestError') {
     return new StreamError(`${operation} failed: Redis could not be reached: ${message}`, { cause: error });

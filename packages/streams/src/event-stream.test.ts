@@ -1,4 +1,11 @@
-import { EventStream, GroupNotFoundError, ProduceStoppedError, type StreamEntry } from '@streamscope/streams';
+import {
+  EventStream,
+  GroupNotFoundError,
+  LAST_ENTRY_ID,
+  ProduceStoppedError,
+  type StreamEntry,
+  StreamExhaustedError,
+} from '@streamscope/streams';
 import { dropConnectionDuringAppend, uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
 import { describe, expect, it, vi } from 'vitest';
 
@@ -693,6 +700,15 @@ describe('EventStream reading history and retention', () => {
     expect(removed).toBeGreaterThan(0);
     expect(await stream.length()).toBe(300 - removed);
     expect(await stream.length()).toBeGreaterThanOrEqual(50);
+  });
+
+  it('an append to a stream at the largest ID there is fails as StreamExhaustedError, saying what to do', async () => {
+    const stream = newStream();
+    await stream.redis.call('XADD', stream.streamKey, LAST_ENTRY_ID, 'type', 'x');
+    await expect(stream.produce('order.paid', {})).rejects.toThrow(StreamExhaustedError);
+    await expect(stream.produceBatch([{ type: 'order.paid' }])).rejects.toThrow(
+      /holds an entry at the largest ID there is .* so Redis appends nothing more to it: delete that entry \(XDEL\)/,
+    );
   });
 
   it('an approximate trim of more than one XTRIM removes (10,000 entries at most) takes as many as it needs', async () => {

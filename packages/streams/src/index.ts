@@ -60,6 +60,7 @@ export {
   RequeueStoppedError,
   StreamArgumentError,
   StreamError,
+  StreamExhaustedError,
   WorkerClosedError,
 } from './errors.js';
 export {

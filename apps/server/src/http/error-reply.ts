@@ -4,6 +4,7 @@ import {
   ProduceStoppedError,
   RequeueRefusedError,
   StreamArgumentError,
+  StreamExhaustedError,
   WorkerClosedError,
 } from '@streamscope/streams';
 import { HTTPException } from 'hono/http-exception';
@@ -52,6 +53,7 @@ export function errorReply(error: unknown): ErrorReply {
   if (error instanceof GroupNotFoundError) return reply('not_found', noGroupInPlainWords(error.message));
   if (error instanceof WorkerClosedError) return reply('conflict', error.message);
   if (error instanceof RequeueRefusedError) return reply('refused', error.message);
+  if (error instanceof StreamExhaustedError) return reply('refused', error.message);
   // ioredis fails commands it cannot send while Redis is away; say so rather than "internal error". A batch cut
   // off part-way says how much of it went in, which "Redis is unavailable" alone would hide.
   if (error instanceof ProduceStoppedError) {
