@@ -106,7 +106,14 @@ export function useLetterActions({ forget, olderNow, awaitRow, settleRow }: Lett
             return;
           }
           const label = `${action === 'requeue' ? 'Requeue' : 'Discard'} ${letter.originalId}`;
-          settle(failedFeedback(label, error), { gone });
+          // The server names the letter by its ID in the dead-letter stream, which the page does not show: said
+          // as what most likely happened, by whose hand.
+          const said = gone
+            ? new Error(
+                'this letter had already left the dead-letter stream (requeued or discarded from another page or client, or trimmed by its cap), so nothing was done',
+              )
+            : error;
+          settle(failedFeedback(label, said), { gone });
         },
       );
     },
