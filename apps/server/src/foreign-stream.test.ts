@@ -515,7 +515,7 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
       expect(await json(refused)).toMatchObject({
         code: 'refused',
         message: expect.stringContaining(
-          'the stream holds an entry at the largest ID there is (18446744073709551615-18446744073709551615), written by another client with its own ID, so Redis appends nothing more to it',
+          "the stream's last ID is the largest there is (18446744073709551615-18446744073709551615), set by another client with an ID of its own (XADD or XSETID), so Redis appends nothing more to it",
         ),
       });
     }

@@ -18,6 +18,7 @@ import { RequeueMarks } from './requeue-marks.js';
 import {
   assertEntryId,
   compareEntryIds,
+  entryIdTime,
   fullEntryId,
   isBeyondIdSpace,
   lastIdOf,
@@ -136,11 +137,16 @@ type RequeueOutcome =
   | { readonly mergedInto: string; readonly originalId: string }
   | null;
 
-/** A letter of a page `requeueThrough` read, and whether requeueing it appends to the stream. */
+/**
+ * A letter of a page `requeueThrough` read, whether requeueing it appends to the stream, and whether its entry's ID
+ * is ahead of the time the entry was written (its payload's `ts_ms`): an ID a producer chose, or a clock stepped
+ * back, so that the entry's other letters may be older than the entry (see `RequeueMarks.finish`).
+ */
 interface PageLetter {
   readonly id: string;
   readonly originalId: string;
   readonly appends: boolean;
+  readonly idAheadOfItsTime: boolean;
 }
 
 /** The entries a `requeueThrough` put back, and whether any of their letters was older than its entry. */
@@ -203,27 +209,25 @@ export class DeadLetterRequeuer {
   async requeue(id: string): Promise<SingleRequeueResult | null> {
     assertEntryId(id, 'id');
     const letterId = fullEntryId(id);
-    const room = await this.#stream.room(1);
+    const [letter] = await this.#withoutReturns(await this.#lettersBetween(letterId, letterId, 1));
+    if (letter === undefined) return null;
+    // A letter that appends nothing (trimmed, wide, its entry back already) is answered as ever, room or not.
+    const room = letter.appends ? await this.#stream.room(1) : null;
     if (room !== null && room.room === 0) {
-      // A letter that appends nothing (gone, trimmed or wide) is answered as ever, room or not.
-      const [letter] = await this.#withoutReturns(await this.#lettersBetween(letterId, letterId, 1));
-      if (letter === undefined) return null;
-      if (letter.appends) {
-        throw new NoRoomError(
-          `dead letter ${id} (of ${letter.originalId || 'an unknown entry'}) stays: ${noRoom(this.#stream.streamKey, room)}`,
-          room,
-        );
-      }
+      throw new NoRoomError(
+        `dead letter ${id} (of ${letter.originalId || 'an unknown entry'}) stays: ${noRoom(this.#stream.streamKey, room)}`,
+        room,
+      );
     }
     const outcome = await this.#requeueOne(letterId);
     if (outcome === null) return null;
     if ('mergedInto' in outcome) {
       const { mergedInto, originalId } = outcome;
-      const merged = await this.#finishAfterRequeue(letterId, originalId);
+      const merged = await this.#finishAfterRequeue(letter, originalId);
       return { requeuedAs: mergedInto, originalId, eventType: null, merged, alreadyBack: true };
     }
     if (!('refused' in outcome)) {
-      const merged = await this.#finishAfterRequeue(letterId, outcome.originalId);
+      const merged = await this.#finishAfterRequeue(letter, outcome.originalId);
       return { ...outcome, merged, alreadyBack: false };
     }
     const of = outcome.originalId || 'an unknown entry';
@@ -241,8 +245,8 @@ export class DeadLetterRequeuer {
    * A single requeue's `RequeueMarks.finish`: the entry is back (or was already), so a failure to tidy its other
    * letters is not the requeue's. They stay marked: a requeue of one discards it, and `finishRequeues` finishes them.
    */
-  async #finishAfterRequeue(letterId: string, originalId: string): Promise<number> {
-    const fromStart = olderThanItsEntry(letterId, originalId);
+  async #finishAfterRequeue(letter: PageLetter, originalId: string): Promise<number> {
+    const fromStart = letter.idAheadOfItsTime || olderThanItsEntry(letter.id, originalId);
     return this.#marks.finish([originalId], { fromStart }).catch(() => 0);
   }
 
@@ -287,16 +291,18 @@ export class DeadLetterRequeuer {
         progress,
         putBack,
       );
+      // What stays unread, counted as the run's last step, then again once the entries put back are finished if
+      // that discarded any (their letters past where it stopped went with them); should that count fail (Redis
+      // gone), the first stands: the run is done, and the failure not its own.
+      const unread = async () => {
+        const { room, atLimit, unread: rest } = stop;
+        if (rest === null || (room === null && !atLimit)) return { left: 0, more: false };
+        if (room !== null) return { left: await this.#countBetween(rest.from, rest.end), more: false };
+        return { left: 0, more: (await this.#lettersBetween(rest.from, rest.end, 1)).length > 0 };
+      };
+      const before = await unread();
       const discarded = await finish();
-      // What stays unread is counted once the entries put back are finished: their letters past where it
-      // stopped have gone with them.
-      const unread = stop.unread;
-      const left =
-        stop.room === null || unread === null ? 0 : await this.#countBetween(unread.from, unread.end);
-      const more =
-        stop.atLimit &&
-        unread !== null &&
-        (await this.#lettersBetween(unread.from, unread.end, 1)).length > 0;
+      const { left, more } = discarded ? await unread().catch(() => before) : before;
       const result = {
         ...stop.tally,
         more,
@@ -460,7 +466,13 @@ export class DeadLetterRequeuer {
     );
     return parseFlatEntries(reply).map(({ id, flat }) => {
       const { meta, at } = letterMeta(flat);
-      return { id, originalId: meta.dlq_original_id ?? '', appends: appendsOnRequeue(flat, at) };
+      const originalId = meta.dlq_original_id ?? '';
+      return {
+        id,
+        originalId,
+        appends: appendsOnRequeue(flat, at),
+        idAheadOfItsTime: idAheadOfItsTime(originalId, payloadTime(flat, at)),
+      };
     });
   }
 
@@ -533,6 +545,33 @@ function settledResult(
  */
 function markable(originalId: string): boolean {
   return originalId.length <= 41 && /^\d+-\d+$/.test(originalId);
+}
+
+/**
+ * How far ahead of the time written in an entry (the producer's clock) its ID (Redis's) may be and still be taken for
+ * the clock's: the two clocks' skew. Past it, finishing a requeue reads the whole DLQ, which costs time, not letters.
+ */
+const ID_AHEAD_TOLERANCE_MS = 5_000;
+
+/** The `ts_ms` of a letter's payload (from `at` on), as a number; `null` when it has none that is one. */
+function payloadTime(flat: readonly string[], at: number): number | null {
+  for (let field = at; field + 1 < flat.length; field += 2) {
+    if (flat[field] === 'ts_ms') {
+      const ms = Number(flat[field + 1]);
+      return Number.isFinite(ms) ? ms : null;
+    }
+  }
+  return null;
+}
+
+/**
+ * Whether an entry's ID is well ahead of the time written in it, which an ID the producer's `XADD *` stamped never
+ * is, but one it chose, or one stamped after the clock stepped back (the stream keeps its last millisecond), may be.
+ */
+function idAheadOfItsTime(originalId: string, writtenAt: number | null): boolean {
+  return (
+    markable(originalId) && writtenAt !== null && entryIdTime(originalId) > writtenAt + ID_AHEAD_TOLERANCE_MS
+  );
 }
 
 /**

@@ -18,8 +18,8 @@ export class StreamArgumentError extends StreamError {}
 export class GroupNotFoundError extends StreamError {}
 
 /**
- * The stream holds an entry at the largest ID there is (another client's XADD with an explicit ID), so Redis appends
- * nothing more to it: every `XADD *` fails until that entry, or the stream, is deleted.
+ * The stream's last ID is the largest there is (another client's XADD or XSETID with an ID of its own), so Redis
+ * appends nothing more to it: every `XADD *` fails until that ID is set back, or the stream deleted.
  */
 export class StreamExhaustedError extends StreamError {}
 
@@ -129,7 +129,7 @@ export function wrapRedisError(operation: string, error: unknown): Error {
   if (noGroup) return new GroupNotFoundError(`${operation}: ${noGroup[0]}`, { cause: error });
   if (message.includes('exhausted the last possible ID')) {
     return new StreamExhaustedError(
-      `${operation} failed: the stream holds an entry at the largest ID there is (18446744073709551615-18446744073709551615), written by another client with its own ID, so Redis appends nothing more to it: delete that entry (XDEL), then set the stream's last ID back to its newest entry's (XSETID) and that of each group that read it (XGROUP SETID); or delete the stream`,
+      `${operation} failed: the stream's last ID is the largest there is (18446744073709551615-18446744073709551615), set by another client with an ID of its own (XADD or XSETID), so Redis appends nothing more to it: delete any entry at that ID (XDEL), then set the stream's last ID back to its newest entry's (XSETID) and that of each group past it (XGROUP SETID); or delete the stream`,
       { cause: error },
     );
   }

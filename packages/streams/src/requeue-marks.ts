@@ -60,10 +60,23 @@ export class RequeueMarks {
   async markedAmong(originalIds: readonly string[]): Promise<Set<string>> {
     const asked = originalIds.filter((id) => id !== '');
     if (asked.length === 0) return new Set();
-    const copies = (await redisCommand('HMGET (requeue marks)', () =>
-      this.#redis.call('HMGET', this.#marksKey, ...asked),
-    )) as (string | null)[];
+    const copies = (await redisCommand('HMGET (requeue marks)', async () => {
+      try {
+        return await this.#redis.call('HMGET', this.#marksKey, ...asked);
+      } catch (error) {
+        throw await this.#namingWrongType(error);
+      }
+    })) as (string | null)[];
     return new Set(asked.filter((_, at) => copies[at] !== null));
+  }
+
+  /** Redis's WRONGTYPE said as the requeue script says it, naming the key and what it holds; anything else as it was. */
+  async #namingWrongType(error: unknown): Promise<unknown> {
+    if (!(error instanceof Error && error.message.startsWith('WRONGTYPE'))) return error;
+    const type = await this.#redis.type(this.#marksKey).catch(() => 'value of another type');
+    return new Error(`WRONGTYPE the requeue marks key ${this.#marksKey} holds a ${type}, not a hash`, {
+      cause: error,
+    });
   }
 
   /**

@@ -274,10 +274,9 @@ export class Pipeline {
       const saved = await this.#choices.load();
       const standing = new Set((await this.stream.infoGroups()).map((group) => group.name));
       await refuseForeignSeedGroups(checks, saved.groups, standing);
-      await refuseOverwrittenGuards(
-        checks,
-        new Set([...standing, ...checks.seeds.map((seed) => seed.group)]),
-      );
+      // The groups it will run workers in: the seeds, and those of the consumers it ran before.
+      const running = [...checks.seeds, ...saved.consumers, ...saved.paused].map(({ group }) => group);
+      await refuseOverwrittenGuards(checks, new Set(running));
       const ownership = await this.#choices.ownership();
       refuseDefaultSeedOnForeignStream(checks, ownership);
       // The retention policy comes back before the seeding, so its first XTRIM leaves on the shared connection

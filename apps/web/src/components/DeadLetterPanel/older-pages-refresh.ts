@@ -3,7 +3,8 @@ import { compareStreamIds } from '../../lib/stream-ids';
 
 /**
  * The most older letters the panel follows: new letters pushing the live list's end back add to what the older pages
- * show (nothing a person paged to is taken away), up to this many, past which the oldest go.
+ * show (nothing a person paged to is taken away), up to this many or as many as were loaded, past which the oldest
+ * go.
  */
 export const OLDER_FOLLOWED_MAX = 2_000;
 

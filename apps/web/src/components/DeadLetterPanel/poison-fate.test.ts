@@ -67,7 +67,7 @@ describe('poisonFateNote', () => {
       { group: 'notifications', deliveries: 2, trimmed: true },
     ];
     expect(poisonFateNote(true, trimmed)).toBe(
-      'trimmed from the stream while still pending, so it landed here as trimmed, with no payload to requeue, from analytics after 1 delivery and notifications after 2 deliveries.',
+      'trimmed from the stream while still pending, so it landed here as trimmed from analytics after 1 delivery and notifications after 2 deliveries.',
     );
     const mixed = [
       { group: 'analytics', deliveries: 5, trimmed: false },

@@ -56,8 +56,7 @@ export function pillLandings(
 /**
  * What becomes of an injected pill, said after its ID: lost to a trim, on its way to the dead-letter stream, or
  * landed there, from which groups, and how: its failures reaching the limit, or a trim while it was pending (then
- * at fewer deliveries than the limit, and with no payload to requeue). Once it had landed, "until it lands here"
- * read as if it had not.
+ * at fewer deliveries than the limit). Once it had landed, "until it lands here" read as if it had not.
  */
 export function poisonFateNote(trimmedUnread: boolean, landings: readonly PillLanding[] = []): string {
   if (landings.length > 0) {
@@ -67,7 +66,7 @@ export function poisonFateNote(trimmedUnread: boolean, landings: readonly PillLa
         : ` after ${formatCount(deliveries)} ${deliveries === 1 ? 'delivery' : 'deliveries'}`;
     if (landings.every((landing) => landing.trimmed)) {
       const from = listed(landings.map(({ group, deliveries }) => `${group}${after(deliveries)}`));
-      return `trimmed from the stream while still pending, so it landed here as trimmed, with no payload to requeue, from ${from}.`;
+      return `trimmed from the stream while still pending, so it landed here as trimmed from ${from}.`;
     }
     const from = listed(
       landings.map(({ group, deliveries, trimmed }) =>

@@ -30,6 +30,8 @@ export function useOlderLetters(newest: readonly DeadLetterView[], dlqLength: nu
   const liveOldest = newest.at(-1)?.id;
   const oldestLoaded = useRef<string | undefined>(undefined);
   oldestLoaded.current = older.at(-1)?.id;
+  const olderCount = useRef(0);
+  olderCount.current = older.length;
   const [refresh] = useState(() =>
     olderPagesRefresh<DeadLetterView>({
       oldest: () => oldestLoaded.current,
@@ -38,7 +40,8 @@ export function useOlderLetters(newest: readonly DeadLetterView[], dlqLength: nu
           (from, asked) =>
             issueCommand({ type: 'dlq.list', count: asked, before: from }, { quiet: true }).result,
           before,
-          { through, max: OLDER_FOLLOWED_MAX },
+          // More than OLDER_FOLLOWED_MAX only when a person paged that far: those stay too.
+          { through, max: Math.max(OLDER_FOLLOWED_MAX, olderCount.current) },
         ),
       apply: setOlder,
     }),
