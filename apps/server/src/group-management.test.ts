@@ -99,6 +99,20 @@ describe('group.setid', () => {
     expect(worker?.recent().at(-1)?.outcome).toBe('duplicate');
   });
 
+  it('a rewound group’s replay shows in its delivered and acked rates, though Redis’s entries-read only climbs back', async () => {
+    await post('/api/produce', { count: 100 });
+    await settled();
+    // A snapshot before the move: the rates' base holds entries-read where the group had read to.
+    await test.server.app.request('/api/state');
+    await json(post('/api/group/setid', { group: 'analytics', id: '0-0' }));
+    // Replayed whole before the next snapshot: entries-read is back where it was.
+    await settled();
+    const snapshot = await json(test.server.app.request('/api/state'));
+    const rates = snapshot.groups.find((group: { name: string }) => group.name === 'analytics');
+    expect(rates.deliveredPerSec).toBeGreaterThan(0);
+    expect(rates.ackedPerSec).toBeGreaterThan(0);
+  });
+
   it('counts as duplicates the redeliveries a worker reads before the rewind has answered', async () => {
     await pipeline().produce(5);
     await settled();

@@ -339,15 +339,18 @@ export class SnapshotBuilder {
     const perSec = (now: number, before: number | undefined) =>
       seconds > 0 && before !== undefined ? Math.max(0, Math.round((now - before) / seconds)) : 0;
     // From Redis's own counts where it has them, so a group served by workers in other processes shows
-    // their pace too: entries newly read, and of those, pending ones acked (read minus the pending growth).
+    // their pace too: entries newly read, and of those, pending ones acked (read minus the pending growth). Or
+    // this process's own counts when larger: a group's cursor moved back sets its entries-read back, and the
+    // entries it reads again only bring it to where it was, a replay Redis's count never shows.
     const groups = new Map<string, { deliveredPerSec: number; ackedPerSec: number }>();
     for (const [name, now] of current.groups) {
       const before = previous?.groups.get(name);
       if (now.entriesRead !== null && before?.entriesRead != null) {
         const read = now.entriesRead - before.entriesRead;
+        const ackedOfRead = read - (now.pending - before.pending);
         groups.set(name, {
-          deliveredPerSec: perSec(read, 0),
-          ackedPerSec: perSec(read - (now.pending - before.pending), 0),
+          deliveredPerSec: perSec(Math.max(read, now.delivered - before.delivered), 0),
+          ackedPerSec: perSec(Math.max(ackedOfRead, now.acked - before.acked), 0),
         });
       } else {
         // A group new since the base sample has no rate yet, not its whole count in one second.
