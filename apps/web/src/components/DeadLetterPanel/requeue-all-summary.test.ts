@@ -1,6 +1,6 @@
 import type { CommandResults } from '@streamscope/protocol';
 import { describe, expect, it } from 'vitest';
-import { requeueAllSummary } from './requeue-all-summary';
+import { noRoomAdvice, requeueAllSummary } from './requeue-all-summary';
 
 const result = (
   requeued: number,
@@ -76,5 +76,21 @@ describe('requeueAllSummary', () => {
     expect(requeueAllSummary(result(0, [], 0, false, room), (group) => group !== 'billing')).toBe(
       'Requeued none; 21 stay in the dead-letter stream: the stream (MAXLEN ~ 2,000) has no room until billing catches up (waited 5 s); no consumer reads billing, so it never will: add one to it, move its cursor on, or delete it, then Requeue all again',
     );
+  });
+});
+
+describe('noRoomAdvice', () => {
+  const refusal =
+    'dead letter 9-0 (of 1-0) stays: the stream s (MAXLEN ~ 2000) has no room until group audit catches up: it has 2000 or more entries yet to read or ack, which an append could trim';
+
+  it('says what to do when no consumer reads the group the stream waits on', () => {
+    expect(noRoomAdvice(refusal, () => false)).toBe(
+      `${refusal}; no consumer reads audit, so it never will: add one to it, move its cursor on, or delete it`,
+    );
+  });
+
+  it('leaves the refusal as it is when the group is read, and any other refusal', () => {
+    expect(noRoomAdvice(refusal, () => true)).toBe(refusal);
+    expect(noRoomAdvice('something else', () => false)).toBe('something else');
   });
 });

@@ -47,11 +47,25 @@ export function requeueAllSummary(
     const { left, maxlen, group, waitedMs } = stoppedForRoom;
     const then = isRead(group)
       ? 'Requeue all again once it has'
-      : `no consumer reads ${group}, so it never will: add one to it, move its cursor on, or delete it, then Requeue all again`;
+      : `${neverCatchesUp(group)}, then Requeue all again`;
     parts.push(
       `${formatCount(left)} ${left === 1 ? 'stays' : 'stay'} in the dead-letter stream: the stream (MAXLEN ~ ${formatCount(maxlen)}) has no room until ${group} catches up (waited ${formatDuration(waitedMs)}); ${then}`,
     );
   }
   if (more) parts.push('more remain up to the newest shown: Requeue all again');
   return parts.join('; ');
+}
+
+/** What to do about a group no consumer reads, which the stream waits on for room: it never catches up by itself. */
+export function neverCatchesUp(group: string): string {
+  return `no consumer reads ${group}, so it never will: add one to it, move its cursor on, or delete it`;
+}
+
+/**
+ * A single Requeue's refusal for want of room (`NoRoomError`: "… has no room until group X catches up …"), with
+ * what to do when no consumer reads that group; any other message as it was.
+ */
+export function noRoomAdvice(message: string, isRead: (group: string) => boolean): string {
+  const group = /has no room until group (.+?) catches up/.exec(message)?.[1];
+  return group === undefined || isRead(group) ? message : `${message}; ${neverCatchesUp(group)}`;
 }

@@ -1,10 +1,9 @@
 import type { DeadLetterView } from '@streamscope/protocol';
 import { type Dispatch, type ReactNode, type SetStateAction, useState } from 'react';
 import { formatCount } from '../../lib/format';
-import { mayBeRead } from '../../lib/group-readers';
 import { issueCommand } from '../../socket/socket-client';
-import { useDashboard } from '../../store/store';
 import { discardAllQuestion, requeueAllQuestion } from './bulk-questions';
+import { groupIsRead } from './group-is-read';
 import { failedFeedback, type LetterFeedback } from './letter-feedback';
 import { NO_LETTERS, olderAfterRequeueAll } from './older-pages';
 import { requeueAllSummary } from './requeue-all-summary';
@@ -75,11 +74,7 @@ export function useBulkActions({
       async (through) => {
         const answer = await issueCommand({ type: 'dlq.requeue-all', through }).result;
         setOlder((current) => olderAfterRequeueAll(current, answer));
-        const groups = useDashboard.getState().snapshot?.groups ?? [];
-        return requeueAllSummary(answer, (name) => {
-          const group = groups.find((candidate) => candidate.name === name);
-          return group === undefined || mayBeRead(group);
-        });
+        return requeueAllSummary(answer, groupIsRead);
       },
     );
   return { busy, discardAll, requeueAll };

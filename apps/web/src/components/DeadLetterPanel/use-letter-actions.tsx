@@ -3,8 +3,10 @@ import { useCallback, useState } from 'react';
 import { CommandError } from '../../socket/command-error';
 import { type IssuedCommand, issueCommand } from '../../socket/socket-client';
 import { useDashboard } from '../../store/store';
+import { groupIsRead } from './group-is-read';
 import { LetterOutcome, type LetterResult } from './LetterOutcome';
 import { failedFeedback, type LetterFeedback } from './letter-feedback';
+import { noRoomAdvice } from './requeue-all-summary';
 import { everyGroupDeadLettered, goneGroupQuestion, letterGroupGone, requeuedAsFrom } from './requeue-reach';
 
 export type LetterAction = 'requeue' | 'discard';
@@ -112,7 +114,9 @@ export function useLetterActions({ forget, olderNow, awaitRow, settleRow }: Lett
             ? new Error(
                 'this letter had already left the dead-letter stream (requeued or discarded from another page or client, or trimmed by its cap), so nothing was done',
               )
-            : error;
+            : error instanceof CommandError && error.code === 'refused'
+              ? new Error(noRoomAdvice(error.message, groupIsRead))
+              : error;
           settle(failedFeedback(label, said), { gone });
         },
       );

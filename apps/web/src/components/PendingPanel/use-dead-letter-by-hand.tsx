@@ -16,7 +16,7 @@ export function useDeadLetterByHand(markDone: (row: { group: string; id: string 
       // Requeued, a letter goes back on the stream for every group, not only this one: asked first. One whose
       // payload was trimmed has nothing to requeue: the question promised a copy the answer then said was not.
       const question = trimmed
-        ? `Dead-letter ${id}? It is acked in ${group} and recorded in ${deadLetterKey} as trimmed: its payload is gone from the stream, so there is nothing to requeue.`
+        ? `Dead-letter ${id}? It is acked in ${group} and recorded in ${deadLetterKey} (reason: dead-lettered by hand) without its payload, which was trimmed from the stream: there is nothing to requeue.`
         : `Dead-letter ${id}? It is acked in ${group} and kept in ${deadLetterKey}; a requeue appends a copy that every group reads.`;
       if (!window.confirm(question)) return;
       const refocus = focusAfterRowLeaves(button, 'To DLQ');

@@ -153,7 +153,7 @@ export function TimelinePanel() {
           ) : timeline.missing ? (
             <p className="timeline-missing">
               {forgotten
-                ? 'This entry is no longer in the stream (trimmed or deleted), and the server no longer remembers its steps: it keeps those of its recent entries only.'
+                ? 'No entry with this ID is in the stream: trimmed or deleted, or never written. The server remembers no steps of it: it keeps those of its recent entries only.'
                 : 'This entry is no longer in the stream (trimmed or deleted); the steps recorded for it are below.'}
             </p>
           ) : null
