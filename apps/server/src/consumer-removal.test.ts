@@ -166,13 +166,18 @@ it('a removal cut off half-way puts the consumer back as it was: paused, with it
   expect(after.status()).toMatchObject({ state: 'running', paused: true, crashQueued: 2 });
 });
 
-it('a reset cut off half-way starts the seeded workers again by itself', async () => {
+it('a reset cut off half-way finishes itself and starts the seeded workers again, its mark cleared', async () => {
   const { pipeline } = test.server;
+  const { stream } = pipeline;
   const clear = pipeline.deadLetters.clear.bind(pipeline.deadLetters);
   pipeline.deadLetters.clear = async () => {
     pipeline.deadLetters.clear = clear;
     throw new Error('Connection is closed.');
   };
+  await pipeline.deadLetters.send('1-0', {
+    ...{ group: 'g', consumer: 'w', deliveryCount: 5, reason: 'x' },
+    ...{ fields: null, stillPending: false },
+  });
   await expect(pipeline.reset()).rejects.toThrow(/Connection is closed/);
   await expect
     .poll(
@@ -190,6 +195,10 @@ it('a reset cut off half-way starts the seeded workers again by itself', async (
       'notifications/worker-a running',
       'notifications/worker-b running',
     ]);
+  // Finished as asked: its letters gone too, and no mark left for a --no-reset start to finish it again over the
+  // stream as it stands by then.
+  expect(await pipeline.deadLetters.length()).toBe(0);
+  expect(await stream.redis.exists(`${stream.streamKey}:resetting`)).toBe(0);
 });
 
 it('a removal hands over to a consumer that is not paused, and is refused while every other one is', async () => {

@@ -116,35 +116,43 @@ export class StreamReset {
   }
 
   async #deleteAndSeed(): Promise<{ groups: number; consumers: number }> {
-    const { pool, recorder, tailFeed, handlers, totals, seeder } = this.#options;
+    const { pool } = this.#options;
     // As they stand: cut off, the reset starts them again so (a consumer paused during an incident stays paused).
     const stopped = pool
       .workers()
       .map((worker) => ({ group: worker.group, name: worker.name, ...standingOf(worker) }));
     await pool.closeAll();
     try {
-      await this.deleteData();
-      // What the old stream's workers and tail did up to here and the pages were not sent yet goes with it: sent
-      // at the next tick, after the reset's answer, it refilled a live feed the page had just cleared.
-      recorder.clear();
-      tailFeed.clear();
-      handlers.counters.clear();
-      totals.restart();
-      // Nothing to restore: the stream, with every consumer Redis had, was just deleted.
-      const { groups, consumers } = await seeder.seed('none');
-      return { groups, consumers };
+      return await this.#deleteAndSeedAfresh();
     } catch (error) {
-      // Redis went away half-way: the workers are stopped; they start again as soon as it is back, as they stood.
+      // Redis went away half-way: the workers are stopped; they start again as soon as it is back, as they stood,
+      // or afresh once the reset is finished, if it had begun deleting.
       this.#seedWhenRedisReturns(stopped);
       throw error;
     }
+  }
+
+  /** With every worker stopped: the stream's data deleted, what was shown of it forgotten, the seeds started. */
+  async #deleteAndSeedAfresh(): Promise<{ groups: number; consumers: number }> {
+    const { recorder, tailFeed, handlers, totals, seeder } = this.#options;
+    await this.deleteData();
+    // What the old stream's workers and tail did up to here and the pages were not sent yet goes with it: sent
+    // at the next tick, after the reset's answer, it refilled a live feed the page had just cleared.
+    recorder.clear();
+    tailFeed.clear();
+    handlers.counters.clear();
+    totals.restart();
+    // Nothing to restore: the stream, with every consumer Redis had, was just deleted.
+    const { groups, consumers } = await seeder.seed('none');
+    return { groups, consumers };
   }
 
   /**
    * Seeds (under the membership queue) once Redis answers again, retrying each second until it works, and
    * restarts the `stopped` consumers whose group outlived the cut-off reset (see `Seeder.seed`), as they stood:
    * paused, crashes queued. Their pauses and notes as Streamscope's are saved again, as the reset may have
-   * deleted them.
+   * deleted them. A reset cut off once it had begun deleting (its mark stands) is finished first, as asked: left,
+   * its mark had the next `--no-reset` start finish it over the stream as it stood by then, deleting it.
    */
   #seedWhenRedisReturns(stopped: readonly (ConsumerRef & Omit<StoppedConsumer, 'name'>)[]): void {
     const { membership, seeder, pool, choices, log, stream } = this.#options;
@@ -153,6 +161,10 @@ export class StreamReset {
       if (membership.closed) return;
       void membership
         .serially(async () => {
+          if (await this.wasCutOff()) {
+            await this.#deleteAndSeedAfresh();
+            return;
+          }
           await seeder.seed(stopped, paused);
           const back = stopped.filter(({ group, name }) => pool.find(group, name));
           for (const { group, name, crashQueued } of back) {
