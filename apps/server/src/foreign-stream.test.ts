@@ -502,6 +502,45 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
     await redisSuite.redis.del(guardKey);
   });
 
+  it('a guard whose marks Redis refuses (out of memory) is said once, and again once its marks land', async () => {
+    const streamKey = uniqueStreamKey('guard-oom');
+    const logged: string[] = [];
+    const server = await start(['--stream-key', streamKey], (message) => logged.push(message));
+    const { pipeline } = server.server;
+    await pipeline.pauseConsumer('analytics', 'worker-c');
+    await pipeline.produce(50, 'order.paid');
+    const { redis } = redisSuite;
+    await redis.config('SET', 'maxmemory-policy', 'noeviction');
+    await redis.config('SET', 'maxmemory', '1');
+    try {
+      // Resumed on this server; only saving that fails, as Redis is full.
+      await pipeline.resumeConsumer('analytics', 'worker-c').catch(() => {});
+      await waitFor('the refusal said', () =>
+        logged.some(
+          (line) => line.includes("group analytics's once-per-ID guard") && line.includes('could not record'),
+        ),
+      );
+    } finally {
+      await redis.config('SET', 'maxmemory', '0');
+    }
+    // Once, however many batches it refused (notifications may have had some refused too, as it says apart).
+    expect(
+      logged.filter(
+        (line) => line.includes("group analytics's once-per-ID guard") && line.includes('could not record'),
+      ),
+    ).toEqual([
+      expect.stringContaining(
+        `group analytics's once-per-ID guard (${streamKey}:processed:analytics) could not record the entries handled (`,
+      ),
+    ]);
+    await pipeline.produce(5, 'order.paid');
+    await waitFor('the marks landing said', () =>
+      logged.some(
+        (line) => line.includes("group analytics's once-per-ID guard") && line.includes('records again'),
+      ),
+    );
+  });
+
   it('a stream another client filled up to the largest ID: a produce and a poison pill are refused saying so, and the server goes on', async () => {
     const streamKey = uniqueStreamKey('exhausted');
     const server = await start(['--stream-key', streamKey]);

@@ -10,6 +10,7 @@ import {
   type TrimmedLetter,
 } from '@streamscope/streams';
 import type { Redis } from 'ioredis';
+import { GuardMarks } from './guard-marks.js';
 import { namingOverwrittenKey } from './overwritten-keys.js';
 import { ownKeys } from './own-keys.js';
 
@@ -40,16 +41,24 @@ export class DemoHandlers {
   readonly #streamKey: string;
   readonly #record: (event: LifecycleEventView) => void;
   readonly #guards = new Map<string, ProcessedIds>();
+  readonly #marks: GuardMarks;
   /**
    * Per group moved back or re-created, the last ID its `>` reads may deliver again: its cursor stands before
    * entries the group may have processed, and the guard must be asked about those.
    */
   readonly #redeliveredThrough = new Map<string, string>();
 
-  constructor(redis: Redis, streamKey: string, record: (event: LifecycleEventView) => void) {
+  /** `report` hears when a group's guard marks start failing, and when they land again (see `GuardMarks`). */
+  constructor(
+    redis: Redis,
+    streamKey: string,
+    record: (event: LifecycleEventView) => void,
+    report: (line: string) => void = () => {},
+  ) {
     this.#redis = redis;
     this.#streamKey = streamKey;
     this.#record = record;
+    this.#marks = new GuardMarks(report);
   }
 
   /**
@@ -60,6 +69,8 @@ export class DemoHandlers {
   handlerFor(group: string): EntryHandler {
     const processed = this.#guard(group);
     const duplicate = this.#duplicates(group);
+    // A batch's marks share one ZADD, and one promise: followed once, not once per entry.
+    let followed: Promise<void> | undefined;
     return async (entry, { consumer, deliveryCount, source }) => {
       const key = eventKey(entry);
       // A `>` read is a first delivery to this group by definition (unless the group was moved back or re-created
@@ -78,8 +89,13 @@ export class DemoHandlers {
       }
       if (entry.fields.type === POISON_EVENT_TYPE) throw new Error('poison pill: this handler always fails');
       // Marked after the work, not awaited: the batch's marks leave in one ZADD. Should the process die, or Redis
-      // go away, before it lands, a redelivery is merely not recognised as a duplicate; nothing is lost.
-      processed.add(key).catch(() => {});
+      // go away or refuse it, before it lands, a redelivery is merely not recognised as a duplicate; nothing is
+      // lost, and a refusal is said (see GuardMarks).
+      const marked = processed.add(key);
+      if (marked !== followed) {
+        followed = marked;
+        this.#marks.follow(group, processed.key, marked);
+      }
     };
   }
 

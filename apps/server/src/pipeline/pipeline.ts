@@ -180,8 +180,11 @@ export class Pipeline {
       reapIntervalMs: this.options.reapIntervalMs,
       log: onError,
     });
-    this.#handlers = new DemoHandlers(options.redis, options.streamKey, (event) =>
-      this.#recorder.record(event),
+    this.#handlers = new DemoHandlers(
+      options.redis,
+      options.streamKey,
+      (event) => this.#recorder.record(event),
+      (line) => onError('guard', line),
     );
     this.#workers = new DemoWorkers({
       stream: this.stream,
