@@ -88,7 +88,13 @@ describe('dead letters requeued at once', () => {
     const producedBefore = pipeline.totals().produced;
     const answer = await postJson(test, '/api/dlq/requeue', { id: second });
     expect(answer.status).toBe(200);
-    expect(await answer.json()).toEqual({ id: second, requeuedAs: copy, merged: 0, alreadyBack: true });
+    expect(await answer.json()).toEqual({
+      id: second,
+      requeuedAs: copy,
+      merged: 0,
+      alreadyBack: true,
+      processedBy: [],
+    });
     expect(await pipeline.stream.length()).toBe(lengthBefore);
     expect(pipeline.totals().produced).toBe(producedBefore);
     expect(pipeline.history.of('21-1').filter((event) => event.kind === 'requeued')).toEqual([]);

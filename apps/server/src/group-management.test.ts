@@ -113,6 +113,25 @@ describe('group.setid', () => {
     expect(rates.ackedPerSec).toBeGreaterThan(0);
   });
 
+  it('a requeue names the groups that processed the entry since it was dead-lettered: they ack the copy as a duplicate', async () => {
+    const [id] = await pipeline().produce(1, 'order.paid');
+    await settled();
+    // Dead-lettered in analytics, say by hand, and processed there since, its cursor moved back over it.
+    const letterId = await pipeline().deadLetters.send(id ?? '', {
+      ...{ group: 'analytics', consumer: 'worker-c', deliveryCount: 1, reason: 'dead-lettered by hand' },
+      ...{ fields: { type: 'order.paid', ts_ms: String(Date.now()) }, stillPending: false },
+    });
+    const requeued = await json(post('/api/dlq/requeue', { id: letterId }));
+    expect(requeued.processedBy).toEqual(expect.arrayContaining(['analytics', 'notifications']));
+    // An entry no group ever processed (its every delivery failed, say): none.
+    const neverDone = await pipeline().deadLetters.send(`${Date.now()}-999`, {
+      ...{ group: 'analytics', consumer: 'worker-c', deliveryCount: 5, reason: 'x' },
+      ...{ fields: { type: 'order.paid', ts_ms: String(Date.now()) }, stillPending: false },
+    });
+    expect(await json(post('/api/dlq/requeue', { id: neverDone }))).toMatchObject({ processedBy: [] });
+    await settled();
+  });
+
   it('counts as duplicates the redeliveries a worker reads before the rewind has answered', async () => {
     await pipeline().produce(5);
     await settled();

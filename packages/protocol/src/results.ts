@@ -96,6 +96,11 @@ export interface CommandResults {
      * another client, or by a server stopped before it discarded this one). This letter was only discarded.
      */
     alreadyBack: boolean;
+    /**
+     * The groups whose once-per-ID guard knows the entry as processed (one moved back over it since it was
+     * dead-lettered, say): they ack the copy as a duplicate, without doing the work again. Empty when `alreadyBack`.
+     */
+    processedBy: string[];
   };
   'dlq.discard': { id: string; discarded: boolean };
   'pending.deadletter': {

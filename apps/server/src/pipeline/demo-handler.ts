@@ -132,6 +132,21 @@ export class DemoHandlers {
     }
   }
 
+  /**
+   * The groups among `groups` whose guard knows `id` as processed: a copy of it (a requeue) is acked there as a
+   * duplicate, not handled again. A guard that cannot be asked counts as not knowing it.
+   */
+  async processedIn(groups: readonly string[], id: string): Promise<string[]> {
+    const known = await Promise.all(
+      groups.map((group) =>
+        this.#guard(group)
+          .has(id)
+          .catch(() => false),
+      ),
+    );
+    return groups.filter((_, at) => known[at]);
+  }
+
   /** Records a duplicate of the group in its counters and the entry's timeline, saying `why` it is one. */
   #duplicates(
     group: string,

@@ -3,6 +3,8 @@ import {
   type ConsumerWorker,
   DeadLetters,
   EventStream,
+  isEntryId,
+  nextEntryId,
   type RequeueThroughResult,
   type SingleRequeueResult,
   type StreamTail,
@@ -369,6 +371,21 @@ export class Pipeline {
    */
   requeue(letterId: string): Promise<SingleRequeueResult | null> {
     return this.#requeues.requeue(letterId);
+  }
+
+  /**
+   * The stream's groups whose once-per-ID guard knows the entry of dead letter `letterId` as processed: a requeued
+   * copy of it is acked there as a duplicate (see `DemoHandlers.processedIn`). Asked before the requeue: its copy,
+   * once handled, marks the guards under the original's ID too.
+   */
+  async groupsThatProcessedLetter(letterId: string): Promise<string[]> {
+    // A bare millisecond names the letter at sequence 0, as the requeue reads it.
+    const whole = letterId.includes('-') ? letterId : `${letterId}-0`;
+    const after = nextEntryId(whole);
+    const [letter] = after === null ? [] : await this.deadLetters.newest(1, after);
+    if (letter === undefined || letter.id !== whole || !isEntryId(letter.originalId)) return [];
+    const groups = (await this.stream.infoGroups()).map((group) => group.name);
+    return this.#handlers.processedIn(groups, letter.originalId);
   }
 
   /** Puts every dead letter up to and including `through` back (see `DeadLetterRequeues.requeueThrough`). */

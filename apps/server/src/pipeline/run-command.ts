@@ -174,11 +174,14 @@ function handlersFor(pipeline: Pipeline): Handlers {
     // megabyte letters too. Requeue reads the letter whole in Redis, whatever was listed.
     'dlq.list': ({ count, before }) => deadLettersWithinBudget(pipeline.deadLetters, count, before),
     'dlq.requeue': async ({ id }) => {
+      // What the page says each group does with the copy; a failure to ask is not the requeue's.
+      const processed = await pipeline.groupsThatProcessedLetter(id).catch(() => []);
       const requeued = await pipeline.requeue(id);
       if (requeued === null)
         throw new CommandError('not_found', `no dead letter ${id} in ${pipeline.deadLetters.key}`);
       const { requeuedAs, merged, alreadyBack } = requeued;
-      return { id, requeuedAs, merged, alreadyBack };
+      // An entry already back is none of this requeue's.
+      return { id, requeuedAs, merged, alreadyBack, processedBy: alreadyBack ? [] : processed };
     },
     'dlq.discard': async ({ id }) => {
       if (!(await pipeline.deadLetters.discard(id))) {

@@ -55,6 +55,7 @@ export function LetterOutcome({
       merged: answer.merged,
       everyGroup: everyGroupDeadLettered,
       groupGone,
+      processedSince: answer.processedBy.includes(letter.group),
     });
     return (
       <>

@@ -36,6 +36,9 @@ describe('requeuedFate', () => {
   });
 
   it('names the group that dead-lettered it, or the groups, and a group that processed it acks it', () => {
+    expect(requeuedFate({ group: 'analytics', merged: 0, everyGroup: false, processedSince: true })).toBe(
+      'analytics, which had dead-lettered it, has processed it since (its cursor moved back over it), so it acks the copy as a duplicate, and so does any other group that had processed it',
+    );
     expect(requeuedFate({ group: 'analytics', merged: 0, everyGroup: false })).toBe(
       'analytics, which had dead-lettered it, handles it again, and a group that had processed it acks it as a duplicate',
     );

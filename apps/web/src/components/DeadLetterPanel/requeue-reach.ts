@@ -69,6 +69,7 @@ export function requeuedFate({
   merged,
   everyGroup,
   groupGone = false,
+  processedSince = false,
 }: {
   /** The group whose letter was requeued. */
   group: string;
@@ -77,6 +78,11 @@ export function requeuedFate({
   everyGroup: boolean;
   /** Whether that group is gone from the stream (see `letterGroupGone`). */
   groupGone?: boolean;
+  /**
+   * Whether that group's guard knows the entry as processed since (its cursor moved back over it): it acks the copy
+   * as a duplicate rather than handle it again (the server's `processedBy`).
+   */
+  processedSince?: boolean;
 }): string {
   if (groupGone) {
     const gone = `${group}, which had dead-lettered it, no longer exists`;
@@ -86,6 +92,9 @@ export function requeuedFate({
     const others =
       merged === 0 ? 'no group handles it again' : 'a group that had dead-lettered it too handles it again';
     return `${gone}: ${others}, and a group that had processed it acks it as a duplicate`;
+  }
+  if (processedSince && group !== '') {
+    return `${group}, which had dead-lettered it, has processed it since (its cursor moved back over it), so it acks the copy as a duplicate, and so does any other group that had processed it`;
   }
   if (everyGroup) return 'each had dead-lettered it, so each handles it again';
   const again =

@@ -102,7 +102,7 @@ export function useLetterActions({ forget, olderNow, awaitRow, settleRow }: Lett
           const copy = action === 'requeue' && gone ? await requeuedCopyOf(letter.originalId) : null;
           if (copy !== null) {
             answered(
-              { id: letter.id, requeuedAs: copy, merged: 0, alreadyBack: true },
+              { id: letter.id, requeuedAs: copy, merged: 0, alreadyBack: true, processedBy: [] },
               { gone: true, copyFromTimeline: true },
             );
             return;
