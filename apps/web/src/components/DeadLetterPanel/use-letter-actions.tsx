@@ -24,10 +24,6 @@ interface LetterActionsOptions {
   settleRow: (requestId: string, next: LetterFeedback) => void;
 }
 
-/**
- * A row's Requeue and Discard: which rows wait for their answer, and a stable `onAction` for the memoised rows. Each
- * answer goes to the feedback line above the table, which shows it only if nothing was done since.
- */
 /** The copy the entry of `originalId` was put back as, by its timeline; `null` when none, or when it cannot tell. */
 async function requeuedCopyOf(originalId: string): Promise<string | null> {
   try {
@@ -38,6 +34,10 @@ async function requeuedCopyOf(originalId: string): Promise<string | null> {
   }
 }
 
+/**
+ * A row's Requeue and Discard: which rows wait for their answer, and a stable `onAction` for the memoised rows. Each
+ * answer goes to the feedback line above the table, which shows it only if nothing was done since.
+ */
 export function useLetterActions({ forget, olderNow, awaitRow, settleRow }: LetterActionsOptions) {
   const [busy, setBusy] = useState<ReadonlySet<string>>(() => new Set());
   const onAction = useCallback(
