@@ -81,7 +81,14 @@ export {
   partitionKey,
 } from './partitioned-stream.js';
 export { ProcessedIds, type ProcessedIdsOptions } from './processed-ids.js';
-export { compareEntryIds, entryIdTime, isEntryId, LAST_ENTRY_ID, nextEntryId } from './stream-ids.js';
+export {
+  compareEntryIds,
+  entryIdTime,
+  fullEntryId,
+  isEntryId,
+  LAST_ENTRY_ID,
+  nextEntryId,
+} from './stream-ids.js';
 export type { StreamRoom } from './stream-room.js';
 export { StreamTail, type StreamTailEvents, type StreamTailOptions } from './stream-tail.js';
 export type * from './types.js';

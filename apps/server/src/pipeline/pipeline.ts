@@ -3,6 +3,7 @@ import {
   type ConsumerWorker,
   DeadLetters,
   EventStream,
+  fullEntryId,
   isEntryId,
   nextEntryId,
   type RequeueThroughResult,
@@ -380,7 +381,7 @@ export class Pipeline {
    */
   async groupsThatProcessedLetter(letterId: string): Promise<string[]> {
     // A bare millisecond names the letter at sequence 0, as the requeue reads it.
-    const whole = letterId.includes('-') ? letterId : `${letterId}-0`;
+    const whole = fullEntryId(letterId);
     const after = nextEntryId(whole);
     const [letter] = after === null ? [] : await this.deadLetters.newest(1, after);
     if (letter === undefined || letter.id !== whole || !isEntryId(letter.originalId)) return [];

@@ -7,7 +7,7 @@ import {
   LIMITS,
   POISON_EVENT_TYPE,
 } from '@streamscope/protocol';
-import type { EntryPlace, StreamEntry } from '@streamscope/streams';
+import { type EntryPlace, fullEntryId, type StreamEntry } from '@streamscope/streams';
 import { boundedText } from '../live/bounded-view.js';
 import { deadLettersWithinBudget, replayWithinBudget } from './answer-budget.js';
 import { assertRedisReady, CommandError, shuttingDown } from './command-error.js';
@@ -241,7 +241,7 @@ function handlersFor(pipeline: Pipeline): Handlers {
     'entry.find': ({ field, value, before }) => findEntries(stream, field, value, before),
     'entry.history': async ({ id: given }) => {
       // `1716998413541` means `1716998413541-0` to XRANGE; the history is kept under the full form.
-      const id = given.includes('-') ? given : `${given}-0`;
+      const id = fullEntryId(given);
       const [[entry], { places, groupsOmitted }, lettered] = await Promise.all([
         stream.replay(id, id, 1),
         stream.entryPlaces(id, { maxGroups: LIMITS.snapshotGroups }),

@@ -1,5 +1,11 @@
 import type { CommandResults } from '@streamscope/protocol';
-import { compareEntryIds, type EventStream, GroupNotFoundError, nextEntryId } from '@streamscope/streams';
+import {
+  compareEntryIds,
+  type EventStream,
+  fullEntryId,
+  GroupNotFoundError,
+  nextEntryId,
+} from '@streamscope/streams';
 import { CommandError } from './command-error.js';
 
 /**
@@ -87,7 +93,7 @@ async function cutOf(
 ): Promise<{ cutoffId: string; below: string; removes: number | null } | null> {
   // XTRIM reads a bare millisecond time as <ms>-0; as an XRANGE bound it would mean the whole millisecond.
   if ('minId' in target) {
-    const cutoffId = target.minId.includes('-') ? target.minId : `${target.minId}-0`;
+    const cutoffId = fullEntryId(target.minId);
     return { cutoffId, below: `(${cutoffId}`, removes: null };
   }
   const length = await stream.length();
