@@ -28,20 +28,19 @@ export function useOlderLetters(newest: readonly DeadLetterView[], dlqLength: nu
   // are fetched again from there down to the oldest letter shown, one request at a time, so no letter falls
   // between the two and none a person paged to goes.
   const liveOldest = newest.at(-1)?.id;
-  const oldestLoaded = useRef<string | undefined>(undefined);
-  oldestLoaded.current = older.at(-1)?.id;
-  const olderCount = useRef(0);
-  olderCount.current = older.length;
+  // The loaded pages as they are now, for the refresh and the actions to read when they run.
+  const olderRef = useRef(older);
+  olderRef.current = older;
   const [refresh] = useState(() =>
     olderPagesRefresh<DeadLetterView>({
-      oldest: () => oldestLoaded.current,
+      oldest: () => olderRef.current.at(-1)?.id,
       fetch: (before, through) =>
         fetchInRequests(
           (from, asked) =>
             issueCommand({ type: 'dlq.list', count: asked, before: from }, { quiet: true }).result,
           before,
           // More than OLDER_FOLLOWED_MAX only when a person paged that far: those stay too.
-          { through, max: Math.max(OLDER_FOLLOWED_MAX, olderCount.current) },
+          { through, max: Math.max(OLDER_FOLLOWED_MAX, olderRef.current.length) },
         ),
       apply: setOlder,
     }),
@@ -76,8 +75,6 @@ export function useOlderLetters(newest: readonly DeadLetterView[], dlqLength: nu
       setOlder((current) => withoutLetter(current, gone, options)),
     [],
   );
-  const olderRef = useRef(older);
-  olderRef.current = older;
   /** The loaded older pages as they are now, for an action to read when it is taken. Stable. */
   const olderNow = useCallback(() => olderRef.current, []);
 
