@@ -458,16 +458,9 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
       );
       // Trimmed while abandoned: dead-lettered by the claim itself.
       for (const { id, consumer, deliveryCount } of result.deadLettered) {
-        // Told by this worker, the claimer, of an entry another consumer held: the events name that one, as the
-        // letter does, or a feed showed one consumer and the dead-letter stream another.
-        const at = consumer === this.name ? '' : ` at ${consumer}`;
-        this.#reporter.settle('deleted', id, deliveryCount, null, `trimmed while pending${at}`, null);
-        this.#letters.noteDeadLettered(
-          id,
-          deliveryCount,
-          at === '' ? 'trimmed' : `trimmed while pending${at}`,
-          null,
-        );
+        const said = this.#letters.trimmedWords(consumer);
+        this.#reporter.settle('deleted', id, deliveryCount, null, said.deleted, null);
+        this.#letters.noteDeadLettered(id, deliveryCount, said.lettered, null);
       }
       // Trimmed while delivered lately: XAUTOCLAIM has already dropped them from the PEL; those no worker here
       // holds are lost. Their delivery counts are the claim's to tell: no XPENDING has them after it.

@@ -84,8 +84,7 @@ export class DeadLetterWriter {
     for (const id of ids) {
       const deliveryCount = counts.get(id) ?? null;
       const holder = holders.get(id) ?? this.#consumer;
-      const why = holder === this.#consumer ? 'trimmed while pending' : `trimmed while pending at ${holder}`;
-      this.#reporter.settle('deleted', id, deliveryCount, null, why, null);
+      this.#reporter.settle('deleted', id, deliveryCount, null, this.trimmedWords(holder).deleted, null);
       if (!this.#deadLetters) continue;
       const sent =
         (await this.#deadLetter(id, deliveryCount, 'trimmed', { stillPending, holder })) !== 'failed';
@@ -106,7 +105,7 @@ export class DeadLetterWriter {
       entry.id,
       deliveryCount,
       entry.fields.type,
-      'trimmed while pending',
+      this.trimmedWords(this.#consumer).deleted,
       entry.fields,
     );
     if (!this.#deadLetters) return;
@@ -183,15 +182,25 @@ export class DeadLetterWriter {
       );
       this.#reporter.recovered('dead-letter');
       if (written === null) return 'not-pending';
-      // Told by this worker of an entry another consumer held (a reaper's claim found it trimmed): said so, as the
-      // claim script's letters are, or the feed named this worker and the dead-letter stream that one.
-      const told = holder === this.#consumer ? reason : `${reason} while pending at ${holder}`;
+      // Another consumer's entry is only ever one a reaper's claim found trimmed (see `trimmedWords`).
+      const told = holder === this.#consumer ? reason : this.trimmedWords(holder).lettered;
       this.noteDeadLettered(id, deliveryCount, told, fields);
       return 'written';
     } catch (error) {
       this.#reporter.reportError('dead-letter', error);
       return 'failed';
     }
+  }
+
+  /**
+   * How this worker tells of an entry trimmed while `holder` held it pending: its `deleted` step and its
+   * `dead-lettered` one. Told of an entry another consumer held (a reaper's claim found it), both name that one, as
+   * the letter does, or a feed named this worker and the dead-letter stream the holder.
+   */
+  trimmedWords(holder: string): { deleted: string; lettered: string } {
+    if (holder === this.#consumer) return { deleted: 'trimmed while pending', lettered: 'trimmed' };
+    const said = `trimmed while pending at ${holder}`;
+    return { deleted: said, lettered: said };
   }
 
   /** Counts a letter this worker wrote (alone or with a claim) and tells its listeners. */
