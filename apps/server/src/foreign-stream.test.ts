@@ -35,6 +35,10 @@ const groupState = async (streamKey: string, group: string) => {
   };
 };
 
+/** The group's alert that its once-per-ID guard cannot record, in an `/api/state` answer. */
+const guardAlertOf = (state: { alerts: { metric: string; subject: string }[] }, group: string) =>
+  state.alerts.find((alert) => alert.metric === 'guardMarksLost' && alert.subject === group);
+
 describe('a --no-reset start on a stream Streamscope did not create', () => {
   it("refuses, with the demo's default seed, to run workers in a group of the same name, and changes nothing", async () => {
     const streamKey = await applicationStream('foreign-default');
@@ -502,7 +506,7 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
     await redisSuite.redis.del(guardKey);
   });
 
-  it('a guard whose marks Redis refuses (out of memory) is said once, and again once its marks land', async () => {
+  it('a guard whose marks Redis refuses (out of memory) is said once, alerted on while refused, and said again once its marks land', async () => {
     const streamKey = uniqueStreamKey('guard-oom');
     const logged: string[] = [];
     const server = await start(['--stream-key', streamKey], (message) => logged.push(message));
@@ -520,6 +524,14 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
           (line) => line.includes("group analytics's once-per-ID guard") && line.includes('could not record'),
         ),
       );
+      // The page's badge and /metrics: nothing else there tells that a redelivery now would be handled twice.
+      const refusing = await json(server.server.app.request('/api/state'));
+      expect(guardAlertOf(refusing, 'analytics')).toEqual({
+        metric: 'guardMarksLost',
+        subject: 'analytics',
+        value: expect.any(Number),
+        threshold: 0,
+      });
     } finally {
       await redis.config('SET', 'maxmemory', '0');
     }
@@ -538,6 +550,11 @@ describe('a --no-reset start on a stream Streamscope did not create', () => {
       logged.some(
         (line) => line.includes("group analytics's once-per-ID guard") && line.includes('records again'),
       ),
+    );
+    const landing = await json(server.server.app.request('/api/state'));
+    expect(guardAlertOf(landing, 'analytics')).toBeUndefined();
+    expect(landing.groups.find((group: { name: string }) => group.name === 'analytics').guardMarksLost).toBe(
+      0,
     );
   });
 

@@ -309,6 +309,7 @@ describe('production semantics', () => {
     expect(text).toMatch(/streamscope_alert_threshold\{metric="trimmedUnread"\} 0/);
     expect(text).toMatch(/streamscope_alert_threshold\{metric="cursorAhead"\} 0/);
     expect(text).toMatch(/streamscope_alert_threshold\{metric="deadLettered"\} 0/);
+    expect(text).toMatch(/streamscope_alert_threshold\{metric="guardMarksLost"\} 0/);
     // The process's own: its memory and event-loop lag, to watch a long-running server for growth.
     expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
     expect(text).toMatch(/^nodejs_eventloop_lag_p99_seconds /m);

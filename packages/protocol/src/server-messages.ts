@@ -124,6 +124,11 @@ const groupSchema = z.object({
   /** Redeliveries of an entry this group had already processed, caught by the once-per-id guard. */
   duplicates: z.number(),
   deadLettered: z.number(),
+  /**
+   * Batches of the guard's marks Redis refused (out of memory, away) since they last landed, 0 while they land: the
+   * entries of those batches, should they come again, are handled again rather than caught as duplicates.
+   */
+  guardMarksLost: z.number(),
 });
 export type GroupView = z.infer<typeof groupSchema>;
 
@@ -153,7 +158,8 @@ export const alertSchema = z.object({
    * `deadLettered`: the group's count of dead-lettered entries (since the server started), raised while it grew in
    * the last minute. `cursorAhead`: the group's last-delivered ID is past the stream's last generated ID (set there
    * by hand, or the stream re-created under it), so entries appended now, with lower IDs, never reach it; `value` is
-   * how many milliseconds of IDs lie between the two.
+   * how many milliseconds of IDs lie between the two. `guardMarksLost`: the group's once-per-ID guard cannot record
+   * what its workers handle (see the group's `guardMarksLost`), raised until its marks land again.
    */
   metric: z.enum([
     'lag',
@@ -163,6 +169,7 @@ export const alertSchema = z.object({
     'trimmedUnread',
     'deadLettered',
     'cursorAhead',
+    'guardMarksLost',
   ]),
   /** `group` or `group/consumer`. */
   subject: z.string(),

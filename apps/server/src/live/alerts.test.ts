@@ -17,6 +17,7 @@ function snapshotWith(group: { lag: number | null; consumerPending: number; paus
         oldestPendingMs: null,
         trimmedUnread: 0,
         deadLettered: 0,
+        guardMarksLost: 0,
         consumers: [
           {
             name: 'worker-a',

@@ -10,10 +10,15 @@ export interface Thresholds {
 }
 
 /**
- * Not tunable: any entry a group will never see, any entry it dead-letters, and any cursor past the stream's newest
- * ID, is worth an alert. `/metrics` lists them beside the tunable ones.
+ * Not tunable: any entry a group will never see, any entry it dead-letters, any cursor past the stream's newest ID,
+ * and any guard mark lost, is worth an alert. `/metrics` lists them beside the tunable ones.
  */
-export const FIXED_THRESHOLDS = { trimmedUnread: 0, deadLettered: 0, cursorAhead: 0 } as const;
+export const FIXED_THRESHOLDS = {
+  trimmedUnread: 0,
+  deadLettered: 0,
+  cursorAhead: 0,
+  guardMarksLost: 0,
+} as const;
 
 /**
  * How long a group's loss to trimming, or its dead-lettering, stays an alert after its count last grew. Both are
@@ -98,6 +103,8 @@ export function alertsOf(
     // A dead letter is an entry the group gave up on: the dead-letter stream is where someone must look.
     if (grewLately('deadLettered', group.name, group.deadLettered))
       check('deadLettered', group.name, group.deadLettered, FIXED_THRESHOLDS.deadLettered);
+    // Nothing else on the page tells that a redelivery now would be handled twice, not caught as a duplicate.
+    check('guardMarksLost', group.name, group.guardMarksLost, FIXED_THRESHOLDS.guardMarksLost);
     // Idle matters only while there is work: a consumer blocked on a quiet stream is waiting, not stuck, and
     // Redis 7.0 lets its idle time grow through every empty blocking read.
     const workWaiting = group.lag !== null && group.lag > 0;

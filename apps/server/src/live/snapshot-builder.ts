@@ -253,6 +253,7 @@ export class SnapshotBuilder {
         autoReap: this.#pipeline.autoReapEnabled(group.name),
         duplicates: this.#pipeline.groupCounters.get(group.name)?.duplicates ?? 0,
         deadLettered: this.#pipeline.groupCounters.get(group.name)?.deadLettered ?? 0,
+        guardMarksLost: this.#pipeline.guardMarksLost(group.name),
       })),
       groupsOmitted,
       pending: { rows: pendingRows, omitted },
@@ -397,7 +398,13 @@ function groupView(
   rates: { deliveredPerSec: number; ackedPerSec: number } | undefined,
 ): Omit<
   GroupView,
-  'oldestPendingMs' | 'autoReap' | 'duplicates' | 'deadLettered' | 'trimmedUnread' | 'createdByStreamscope'
+  | 'oldestPendingMs'
+  | 'autoReap'
+  | 'duplicates'
+  | 'deadLettered'
+  | 'guardMarksLost'
+  | 'trimmedUnread'
+  | 'createdByStreamscope'
 > {
   const ours = new Map(workers.filter((worker) => worker.group === group.name).map((w) => [w.name, w]));
   const connectedNames = new Set(connected?.consumersOf(group.name) ?? []);

@@ -167,6 +167,11 @@ export class DemoHandlers {
     };
   }
 
+  /** Batches of the group's guard marks lost since they last landed (see `GuardMarks`), for its alert. */
+  guardMarksLost(group: string): number {
+    return this.#marks.lostBatches(group);
+  }
+
   countersOf(group: string): GroupCounters {
     let counters = this.counters.get(group);
     if (!counters) {
@@ -238,13 +243,17 @@ export class DemoHandlers {
   async forgetGroup(group: string): Promise<void> {
     await this.#guard(group).clear();
     this.#guards.delete(group);
+    this.#marks.forget(group);
     this.counters.delete(group);
     this.#redeliveredThrough.delete(group);
   }
 
   /** Empties the guards of these groups and of every group handled here, for a stream made anew. */
   async clearGuards(groups: readonly string[]): Promise<void> {
-    for (const group of new Set([...groups, ...this.#guards.keys()])) await this.#guard(group).clear();
+    for (const group of new Set([...groups, ...this.#guards.keys()])) {
+      await this.#guard(group).clear();
+      this.#marks.forget(group);
+    }
   }
 
   #guard(group: string): ProcessedIds {

@@ -1,7 +1,8 @@
 /**
  * What becomes of the once-per-ID guards' marks, said once per run of failures and once when they land again, not
- * per entry: a ZADD refused (Redis out of memory, away) leaves the entries handled meanwhile unrecognised should
- * they come again (a group moved back, a requeued copy), to be handled a second time, and nothing else tells.
+ * per entry, and counted per group for the snapshot's alert: a ZADD refused (Redis out of memory, away) leaves the
+ * entries handled meanwhile unrecognised should they come again (a group moved back, a requeued copy), to be
+ * handled a second time, and nothing else tells.
  */
 export class GuardMarks {
   readonly #report: (line: string) => void;
@@ -18,6 +19,16 @@ export class GuardMarks {
       () => this.#landed(group, key),
       (error: unknown) => this.#failed(group, key, error),
     );
+  }
+
+  /** Batches of `group`'s marks lost since its marks last landed; 0 while they land. */
+  lostBatches(group: string): number {
+    return this.#failing.get(group)?.batches ?? 0;
+  }
+
+  /** The group is gone, or its guard emptied: the entries whose marks were lost can no longer come again to it. */
+  forget(group: string): void {
+    this.#failing.delete(group);
   }
 
   #failed(group: string, key: string, error: unknown): void {

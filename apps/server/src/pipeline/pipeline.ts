@@ -252,6 +252,11 @@ export class Pipeline {
     return this.#handlers.counters;
   }
 
+  /** Batches of the group's once-per-ID guard marks Redis refused since they last landed; 0 while they land. */
+  guardMarksLost(group: string): number {
+    return this.#handlers.guardMarksLost(group);
+  }
+
   /**
    * Deletes the stream (and its DLQ) first when `reset`, then creates the seed groups and starts them. Without
    * reset it also starts every other consumer Redis still has in those groups: one added through the API

@@ -38,7 +38,7 @@ describe('clearDetail', () => {
   it('says the losses alert for a minute, not ever, so a panel’s standing count does not contradict it', () => {
     const detail = clearDetail({ lag: 1_000, pending: 100, oldestPendingMs: 30_000, consumerIdleMs: 60_000 });
     expect(detail).toBe(
-      'No group has lag over 1,000, pending over 100 or an oldest pending entry over 30 s; none lost an entry to trimming or dead-lettered one in the last minute, or has a cursor past the stream’s last entry; and no consumer with work waiting has been idle over 1 m 00 s',
+      'No group has lag over 1,000, pending over 100 or an oldest pending entry over 30 s; none lost an entry to trimming or dead-lettered one in the last minute, has a cursor past the stream’s last entry, or a duplicate guard Redis refuses to record; and no consumer with work waiting has been idle over 1 m 00 s',
     );
   });
 });

@@ -43,7 +43,8 @@ export function clearDetail(thresholds: Snapshot['thresholds']): string {
   return (
     `No group has lag over ${formatCount(thresholds.lag)}, pending over ${formatCount(thresholds.pending)} ` +
     `or an oldest pending entry over ${formatDuration(thresholds.oldestPendingMs)}; none lost an entry to ` +
-    `trimming or dead-lettered one in the last minute, or has a cursor past the stream’s last entry; and no ` +
+    `trimming or dead-lettered one in the last minute, has a cursor past the stream’s last entry, or a ` +
+    `duplicate guard Redis refuses to record; and no ` +
     `consumer with work waiting has been idle over ${formatDuration(thresholds.consumerIdleMs)}`
   );
 }

@@ -46,6 +46,10 @@ describe('alerts', () => {
     expect(alertDetail(alert('cursorAhead', 'g', 90_000, 0))).toMatch(
       /^Its last delivered ID is 1 m 30 s past/,
     );
+    expect(alertLabel(alert('guardMarksLost', 'g', 3, 0))).toBe('duplicate guard not recording');
+    expect(alertDetail(alert('guardMarksLost', 'g', 3, 0))).toMatch(
+      /^Redis refused the once-per-ID guard's marks of 3 batches of handled entries \(out of memory, or away\): should those entries come again/,
+    );
     expect(alertDetail(alert('pending', 'g', 600, 500))).toBe(
       'pending is 600, over the alert threshold of 500',
     );

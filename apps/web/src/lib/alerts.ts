@@ -17,6 +17,7 @@ const METRIC_LABEL: Record<AlertView['metric'], string> = {
   trimmedUnread: 'trimmed unread',
   deadLettered: 'dead-lettered',
   cursorAhead: 'last delivered ID ahead',
+  guardMarksLost: 'guard marks lost',
 };
 
 /** Indexes alerts by subject, once per snapshot, so every group and consumer looks its own up in O(1). */
@@ -49,6 +50,7 @@ export function alertLabel(alert: AlertView): string {
   if (alert.metric === 'trimmedUnread') return `${formatCount(alert.value)} lost to trimming`;
   if (alert.metric === 'deadLettered') return `${formatCount(alert.value)} dead-lettered`;
   if (alert.metric === 'cursorAhead') return 'cursor ahead of the stream: reads nothing new';
+  if (alert.metric === 'guardMarksLost') return 'duplicate guard not recording';
   const label = `${METRIC_LABEL[alert.metric]} over ${formatFigure(alert.metric, alert.threshold)}`;
   // Only a consumer holding pending entries is alerted on (one idle with nothing to do is not stuck): a bare
   // "idle over 1 m" beside peers idle as long with no badge read as arbitrary.
@@ -69,6 +71,9 @@ export function alertDetail(alert: AlertView): string {
         ? `${formatCount(Math.floor(alert.value / DAY_MS))} days`
         : formatDuration(alert.value);
     return `Its last delivered ID is ${ahead} past the stream's last ID: entries appended now get lower IDs, and it will not read them until the IDs pass it (XGROUP SETID moves it back)`;
+  }
+  if (alert.metric === 'guardMarksLost') {
+    return `Redis refused the once-per-ID guard's marks of ${formatCountOf(alert.value, 'batch', 'batches')} of handled entries (out of memory, or away): should those entries come again (a requeued copy, the group moved back) they are handled again, not caught as duplicates. Clears when marks land again; the server's log says when`;
   }
   const holding = alert.metric === 'consumerIdleMs' ? ' while it holds pending entries' : '';
   return `${METRIC_LABEL[alert.metric]} is ${formatFigure(alert.metric, alert.value)}${holding}, over the alert threshold of ${formatFigure(alert.metric, alert.threshold)}`;

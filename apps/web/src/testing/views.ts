@@ -40,6 +40,7 @@ export function groupView(
     autoReap: false,
     duplicates: 0,
     deadLettered: 0,
+    guardMarksLost: 0,
     ...patch,
   };
 }

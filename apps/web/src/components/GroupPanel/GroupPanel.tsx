@@ -224,6 +224,8 @@ export const GroupPanel = memo(function GroupPanel({ group, alerts, onDeleted }:
           <Stat
             label="Duplicates"
             hint="Redeliveries of entries this group had already processed, skipped by the once-per-ID guard: counted by this server since it started or the stream was reset, so it starts again at 0 with the server"
+            // While Redis refuses the guard's marks, a redelivery is handled again rather than counted here.
+            tone={alertClass('guardMarksLost')}
           >
             {formatCount(group.duplicates)}
           </Stat>
