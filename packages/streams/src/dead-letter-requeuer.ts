@@ -20,6 +20,7 @@ import {
   compareEntryIds,
   entryIdTime,
   fullEntryId,
+  ID_AHEAD_TOLERANCE_MS,
   isBeyondIdSpace,
   lastIdOf,
   show,
@@ -546,12 +547,6 @@ function settledResult(
 function markable(originalId: string): boolean {
   return originalId.length <= 41 && /^\d+-\d+$/.test(originalId);
 }
-
-/**
- * How far ahead of the time written in an entry (the producer's clock) its ID (Redis's) may be and still be taken for
- * the clock's: the two clocks' skew. Past it, finishing a requeue reads the whole DLQ, which costs time, not letters.
- */
-const ID_AHEAD_TOLERANCE_MS = 5_000;
 
 /** The `ts_ms` of a letter's payload (from `at` on), as a number; `null` when it has none that is one. */
 function payloadTime(flat: readonly string[], at: number): number | null {

@@ -544,6 +544,28 @@ describe('dead-letter stream', () => {
     await expect(deadLetters.lettersOf(second, { scanMax: 0 })).rejects.toThrow(/scanMax must be/);
   });
 
+  it('finds the letters of an entry whose ID its producer chose ahead of its time, written before the clock reached the ID, the entry there or gone', async () => {
+    const { stream, deadLetters } = setUp();
+    await stream.ensureGroup('g', '0-0');
+    const now = Date.now();
+    // A minute ahead of ts_ms: its letter, written now, is older than the entry.
+    const chosen = `${now + 60_000}-0`;
+    await redisSuite.redis.xadd(stream.streamKey, chosen, 'type', 'order.placed', 'ts_ms', String(now));
+    const [entry] = await stream.consume('g', 'w', 1, 10);
+    await deadLetters.send(chosen, {
+      group: 'g',
+      consumer: 'w',
+      deliveryCount: 5,
+      reason: 'bad payload',
+      fields: entry?.fields ?? null,
+    });
+    const reasons = async () => (await deadLetters.lettersOf(chosen)).letters.map((letter) => letter.reason);
+    expect(await reasons()).toEqual(['bad payload']);
+    // Gone from the stream, it has no ts_ms to go by: its ID ahead of now says the same.
+    await redisSuite.redis.xdel(stream.streamKey, chosen);
+    expect(await reasons()).toEqual(['bad payload']);
+  });
+
   it('dead-letters one pending entry by hand with its consumer and delivery count, acked in the same step', async () => {
     const { stream, deadLetters } = setUp();
     await stream.ensureGroup('g', '0-0');

@@ -25,7 +25,15 @@ import { redisCommand, StreamArgumentError } from './errors.js';
 import { type AutoclaimOptions, assertEventStream, type EventStream } from './event-stream.js';
 import { InProcessPeers } from './in-process-peers.js';
 import { type BoundedRow, parseFlatEntries, parseLettersOf, setField } from './replies.js';
-import { assertEntryId, entryIdTime, fullEntryId, isBeyondIdSpace, nextEntryId, show } from './stream-ids.js';
+import {
+  assertEntryId,
+  entryIdTime,
+  fullEntryId,
+  ID_AHEAD_TOLERANCE_MS,
+  isBeyondIdSpace,
+  nextEntryId,
+  show,
+} from './stream-ids.js';
 import { BOUNDED_READ_COMMAND, LETTERS_OF_COMMAND, libraryScript } from './stream-scripts.js';
 import type { AutoclaimResult, EventFields, HandoverResult, PendingEntry } from './types.js';
 
@@ -361,7 +369,9 @@ export class DeadLetters {
 
   /**
    * The letters of one entry (dead-lettered in one group or in several), oldest first, without their payloads: read
-   * in one script from the original ID's millisecond on (no letter of it is older), up to `scanMax` letters, and
+   * in one script from the original ID's millisecond on (no letter of it is older), or from the DLQ's first letter
+   * for an entry whose ID is ahead of its time (its `ts_ms`, or now once it is gone: an ID its producer chose, whose
+   * letters may be older than it), up to `scanMax` letters, and
    * `complete` false when that bound, or `max` found, stopped it short. Each of a letter's own values is cut at
    * {@link LETTER_META_CHARS} characters.
    * @example
@@ -382,12 +392,14 @@ export class DeadLetters {
     const reply = await redisCommand('XRANGE (dead letters)', () =>
       lettersOf(
         this.key,
+        this.#stream.streamKey,
         whole,
         // Its millisecond part as written: as a Number, one past 2^53 would be rounded to an ID Redis refuses.
         whole.slice(0, whole.indexOf('-')),
         String(scanMax),
         String(max),
         String(LETTER_META_CHARS),
+        String(ID_AHEAD_TOLERANCE_MS),
       ),
     );
     const { letters: found, complete } = parseLettersOf(reply);

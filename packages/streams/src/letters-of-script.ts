@@ -1,15 +1,37 @@
 import { PRECUT_PRELUDE } from './bounded-read-script.js';
 import { LETTER_HEAD_PRELUDE } from './dead-letter-scripts.js';
 
-// KEYS: dead-letter stream. ARGV: the original entry's ID (whole), the ID to read from (the original's millisecond:
-// no letter of it is older), the most letters to read, the most to return, the characters to keep of each value.
+// KEYS: dead-letter stream, the stream. ARGV: the original entry's ID (whole), the ID to read from (the original's
+// millisecond: no letter of it is older, as a rule), the most letters to read, the most to return, the characters
+// to keep of each value, how far (ms) an entry's ID may run ahead of its time and still be taken for its clock's.
 // The letters of one entry, found by the dlq_original_id among their own fields (LETTER_HEAD_PRELUDE), oldest
-// first: per letter its ID and its own fields, each value shortened as PRECUT_PRELUDE does, never its payload. Returns { letters, 1 when every letter from the start was read }.
+// first: per letter its ID and its own fields, each value shortened as PRECUT_PRELUDE does, never its payload.
+// Returns { letters, 1 when every letter from the start was read }.
+// The rule fails an entry whose ID is ahead of its time (one its producer chose, or stamped after the clock stepped
+// back): letters written before the clock reached its ID are older than it. Its time is its ts_ms, or, with the
+// entry gone or without one, now; past it, every letter is read (from '-'), as far as the most letters to read.
 export const LETTERS_OF_LUA = `#!lua flags=no-writes
 ${PRECUT_PRELUDE}
 ${LETTER_HEAD_PRELUDE}
 local original, start = ARGV[1], ARGV[2]
 local left, most, maxChars = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local writtenAt
+-- pcall: a stream key another client wrote over still has its letters found, as the rule finds them.
+local entry = redis.pcall('XRANGE', KEYS[2], original, original)
+if entry.err == nil and #entry == 1 then
+  local flat = entry[1][2]
+  for at = 1, #flat - 1, 2 do
+    if flat[at] == 'ts_ms' then
+      writtenAt = tonumber(flat[at + 1])
+      break
+    end
+  end
+end
+if writtenAt == nil then
+  local now = redis.call('TIME')
+  writtenAt = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+end
+if tonumber(start) > writtenAt + tonumber(ARGV[6]) then start = '-' end
 local found = {}
 while left > 0 do
   local page = redis.call('XRANGE', KEYS[1], start, '+', 'COUNT', math.min(left, 500))

@@ -23,6 +23,13 @@ function fitsUint64(digits: string): boolean {
   return digits.length < 20 || BigInt(digits) <= UINT64_MAX;
 }
 
+/**
+ * How far ahead of the time written in an entry (the producer's clock) its ID (Redis's) may be and still be taken for
+ * the clock's: the two clocks' skew. Past it, the entry's letters may be older than it, and what looks for them
+ * (finishing a requeue, an entry's letters) reads the whole DLQ, which costs time, not letters.
+ */
+export const ID_AHEAD_TOLERANCE_MS = 5_000;
+
 /** The millisecond Unix time encoded in a stream entry ID (`1716998413541-0` -> 1716998413541). */
 export function entryIdTime(id: string): number {
   const dash = id.indexOf('-');

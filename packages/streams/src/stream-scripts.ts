@@ -44,7 +44,7 @@ const SCRIPTS = {
   [NEWEST_AFTER_COMMAND]: { lua: NEWEST_AFTER_LUA, keys: 1 },
   [CLAIM_ONE_COMMAND]: { lua: CLAIM_ONE_LUA, keys: 1 },
   [ENTRY_PLACES_COMMAND]: { lua: ENTRY_PLACES_LUA, keys: 1 },
-  [LETTERS_OF_COMMAND]: { lua: LETTERS_OF_LUA, keys: 1 },
+  [LETTERS_OF_COMMAND]: { lua: LETTERS_OF_LUA, keys: 2 },
   [DISCARD_LETTERS_OF_COMMAND]: { lua: DISCARD_LETTERS_OF_LUA, keys: 1 },
   [FIND_BY_FIELD_COMMAND]: { lua: FIND_BY_FIELD_LUA, keys: 1 },
 };
