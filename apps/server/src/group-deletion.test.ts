@@ -89,6 +89,34 @@ it('a delete cut off by Redis after its consumers stopped starts those again onc
   }
 });
 
+it('a group whose consumers here are all paused, lost as Redis restarts without its data, is made again at once, still paused, and counts what trimming takes from it', async () => {
+  const redis = await RedisServer.start();
+  const test = await startTestServer(['--maxlen', '100'], { redis });
+  try {
+    expect(
+      (await postJson(test, '/api/consumer/pause', { group: 'analytics', name: 'worker-c' })).status,
+    ).toBe(200);
+    await redis.kill();
+    await redis.restart();
+    // worker-c reads nothing, so no failed read of its tells: the saved choices' read of the groups does.
+    await waitFor('analytics made again', async () => (await groupNames(test)).includes('analytics'), {
+      timeoutMs: 15_000,
+    });
+    expect(running(test)).toContain('analytics/worker-c (paused)');
+    // Two looks, as a dashboard's ticks take, around the entries trimmed: losses are seen between them.
+    await json(test.server.app.request('/api/state'));
+    await test.server.pipeline.produce(300);
+    const { groups } = await json(test.server.app.request('/api/state'));
+    const analytics = groups.find((group: { name: string }) => group.name === 'analytics');
+    // Made at once, before the 300: what trimming took of them is its loss, not passed over by a group made later.
+    expect(analytics.trimmedUnread).toBeGreaterThan(0);
+    expect(analytics.lag + analytics.trimmedUnread).toBe(300);
+  } finally {
+    await test.stop();
+    await redis.stop();
+  }
+});
+
 it('of 100 concurrent creates of one name, exactly one wins; the others are told the name is taken', async () => {
   const test = await start(['--seed', 'none']);
   const answers = await Promise.all(

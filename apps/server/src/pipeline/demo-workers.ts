@@ -69,17 +69,20 @@ export class DemoWorkers {
     // Failures are already in the worker's status (`lastError`). One kind this process can mend: another
     // process sharing the stream reset it, deleting the groups these workers read.
     worker.on('error', (event) => {
-      if (event.error instanceof GroupNotFoundError) this.#recreateGroup(group);
+      if (event.error instanceof GroupNotFoundError) this.recreateGroup(group);
     });
     return worker;
   }
 
   /**
-   * Re-creates a group deleted under this process's running workers (by a reset in another process on the
-   * same stream, say) from 0-0, as seeding would, so they carry on instead of failing every read. Groups
+   * Re-creates a group deleted under this process's workers (by a reset in another process on the same stream, or
+   * Redis restarted without its data) from 0-0, as seeding would, so they carry on instead of failing every read:
+   * told by a worker's failed read, or, for a group whose workers are all paused and read nothing, by the saved
+   * choices' read of the stream's groups each second (see `SavedChoicesOptions.groupsMissing`). Made again at once,
+   * the group counts what trimming takes from it meanwhile, where one made on the resume began past it. Groups
    * with no worker here are left alone.
    */
-  #recreateGroup(group: string): void {
+  recreateGroup(group: string): void {
     const { membership, workers, stream, handlers, choices, log } = this.#options;
     if (this.#recreating.has(group)) return;
     this.#recreating.add(group);
@@ -99,7 +102,7 @@ export class DemoWorkers {
         await choices.saveQuietly({ consumers });
         log(
           'workers',
-          `group ${group} was deleted under its running consumers (a reset by another process, or Redis restarted without its data?); re-created it from 0-0`,
+          `group ${group} was deleted under its consumers here (a reset by another process, or Redis restarted without its data?); re-created it from 0-0`,
         );
       })
       .catch((error: unknown) => log('workers', error))

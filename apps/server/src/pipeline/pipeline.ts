@@ -182,6 +182,9 @@ export class Pipeline {
       retention: this.retention,
       reapIntervalMs: this.options.reapIntervalMs,
       log: onError,
+      groupsMissing: (groups) => {
+        for (const group of groups) this.#workers.recreateGroup(group);
+      },
     });
     this.#handlers = new DemoHandlers(
       options.redis,

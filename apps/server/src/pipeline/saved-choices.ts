@@ -27,6 +27,11 @@ export interface SavedChoicesOptions {
   readonly retention: RetentionPolicy;
   readonly reapIntervalMs: number;
   readonly log: (what: string, error: unknown) => void;
+  /**
+   * Hears, each time the stream's groups are read (every second), the groups this process has workers in that the
+   * stream no longer has: a paused worker reads nothing, so no failing read of its would tell (see `DemoWorkers`).
+   */
+  readonly groupsMissing?: (groups: readonly string[]) => void;
 }
 
 /** The first wait before saving again choices whose save failed, and the longest (see `#resaveDelayMs`). */
@@ -52,6 +57,7 @@ export class SavedChoices {
   readonly #retention: RetentionPolicy;
   readonly #reapIntervalMs: number;
   readonly #log: (what: string, error: unknown) => void;
+  readonly #groupsMissing: (groups: readonly string[]) => void;
   readonly #autoReap = new Set<string>();
   /**
    * Groups another application made, as the start found them: never in `#autoReap` (`adopt`, `#followAutoReap`),
@@ -87,6 +93,7 @@ export class SavedChoices {
     this.#retention = options.retention;
     this.#reapIntervalMs = options.reapIntervalMs;
     this.#log = options.log;
+    this.#groupsMissing = options.groupsMissing ?? (() => {});
     this.#controls = new OperatorControls(options.stream.redis, options.stream.streamKey);
   }
 
@@ -338,6 +345,8 @@ export class SavedChoices {
     try {
       // The groups any page shows, and those with a switch here: a group only another process reads is shown too.
       const onStream = (await this.#stream.infoGroups()).map((info) => info.name);
+      const missing = this.#pool.groups().filter((group) => !onStream.includes(group));
+      if (missing.length > 0) this.#groupsMissing(missing);
       const groups = [...new Set([...onStream, ...this.#pool.groups(), ...this.#autoReap])];
       const made = this.#choicesMade;
       const workers = this.#pool.running();
