@@ -34,7 +34,8 @@ export type GrowingMetric = 'trimmedUnread' | 'deadLettered';
  * When each group's count (of entries trimmed unread, or dead-lettered) last grew, for its alert (see
  * GROWTH_ALERT_MS).
  *
- * The first count seen of a group is where it stands, not growth: a `--no-reset` restart saw every old loss for
+ * The first count seen of a group is where it stands, not growth (unless the count is this process's own, see the
+ * constructor): a `--no-reset` restart saw every old loss for
  * the first time and raised its alert again for a minute. That holds for a group first seen later in the same
  * process as well (made through the API, or by another process): a count it already has then is entries trimmed
  * before this process knew it, very likely before it existed at all (made from 0-0 on a stream already trimmed),
@@ -44,14 +45,25 @@ export type GrowingMetric = 'trimmedUnread' | 'deadLettered';
  */
 export class RecentGrowth {
   readonly #seen = new Map<string, { count: number; grewAt: number | null }>();
+  readonly #countedHere: boolean;
+
+  /**
+   * `countedHere`: the count is this process's own, from 0 at its start (the dead-lettered count), not a figure of
+   * Redis's: its first sight is growth from 0. Letters a `--no-reset` start wrote draining its workers' own pending
+   * entries, before any page looked, went unalerted as where the group stood.
+   */
+  constructor({ countedHere = false }: { countedHere?: boolean } = {}) {
+    this.#countedHere = countedHere;
+  }
 
   /** Whether `group`'s count, `count` at `at`, grew within GROWTH_ALERT_MS of `at`. */
   growing(group: string, count: number | null, at: number): boolean {
     const seen = this.#seen.get(group);
     const now = count ?? 0;
     if (seen === undefined) {
-      this.#seen.set(group, { count: now, grewAt: null });
-      return false;
+      const grew = this.#countedHere && now > 0;
+      this.#seen.set(group, { count: now, grewAt: grew ? at : null });
+      return grew;
     }
     if (now > seen.count) seen.grewAt = at;
     if (now === 0) seen.grewAt = null;

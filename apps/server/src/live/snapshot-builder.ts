@@ -84,7 +84,7 @@ export class SnapshotBuilder {
   readonly #thresholds: Thresholds;
   readonly #growth: Record<GrowingMetric, RecentGrowth> = {
     trimmedUnread: new RecentGrowth(),
-    deadLettered: new RecentGrowth(),
+    deadLettered: new RecentGrowth({ countedHere: true }),
   };
   readonly #deadLetters: DeadLetters;
   #seq = 0;
