@@ -129,6 +129,16 @@ describe('group.setid', () => {
       ...{ fields: { type: 'order.paid', ts_ms: String(Date.now()) }, stillPending: false },
     });
     expect(await json(post('/api/dlq/requeue', { id: neverDone }))).toMatchObject({ processedBy: [] });
+    // A letter of a copy requeued before: the guards know the event under the first original's ID, as they mark it.
+    const copyLetter = await pipeline().deadLetters.send(`${Date.now()}-998`, {
+      ...{ group: 'analytics', consumer: 'worker-c', deliveryCount: 5, reason: 'x' },
+      ...{
+        fields: { type: 'order.paid', ts_ms: String(Date.now()), requeued_from: id ?? '' },
+        stillPending: false,
+      },
+    });
+    const again = await json(post('/api/dlq/requeue', { id: copyLetter }));
+    expect(again.processedBy).toEqual(expect.arrayContaining(['analytics', 'notifications']));
     await settled();
   });
 

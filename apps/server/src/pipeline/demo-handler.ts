@@ -18,7 +18,10 @@ import { ownKeys } from './own-keys.js';
  * The event's identity, the once-per-ID guard's key: a copy requeued from the dead-letter stream is the original
  * event again, and a group that processed the original must not do the work twice.
  */
-function eventKey(entry: StreamEntry): string {
+/** An entry as the guard keys it: its ID, and its fields for `requeued_from`. */
+type KeyedEntry = { readonly id: string; readonly fields: Readonly<Record<string, string>> };
+
+function eventKey(entry: KeyedEntry): string {
   return entry.fields[REQUEUED_FROM_FIELD] || entry.id;
 }
 
@@ -133,14 +136,16 @@ export class DemoHandlers {
   }
 
   /**
-   * The groups among `groups` whose guard knows `id` as processed: a copy of it (a requeue) is acked there as a
-   * duplicate, not handled again. A guard that cannot be asked counts as not knowing it.
+   * The groups among `groups` whose guard knows `entry`'s event as processed: a copy of it (a requeue) is acked there
+   * as a duplicate, not handled again. Asked under the key the handlers mark, the first original's ID for an entry
+   * that is itself a requeued copy. A guard that cannot be asked counts as not knowing it.
    */
-  async processedIn(groups: readonly string[], id: string): Promise<string[]> {
+  async processedIn(groups: readonly string[], entry: KeyedEntry): Promise<string[]> {
+    const key = eventKey(entry);
     const known = await Promise.all(
       groups.map((group) =>
         this.#guard(group)
-          .has(id)
+          .has(key)
           .catch(() => false),
       ),
     );

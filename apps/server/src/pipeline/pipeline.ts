@@ -394,7 +394,7 @@ export class Pipeline {
     const [letter] = after === null ? [] : await this.deadLetters.newest(1, after);
     if (letter === undefined || letter.id !== whole || !isEntryId(letter.originalId)) return [];
     const groups = (await this.stream.infoGroups()).map((group) => group.name);
-    return this.#handlers.processedIn(groups, letter.originalId);
+    return this.#handlers.processedIn(groups, { id: letter.originalId, fields: letter.fields });
   }
 
   /** Puts every dead letter up to and including `through` back (see `DeadLetterRequeues.requeueThrough`). */
