@@ -129,6 +129,15 @@ local dlqType = redis.call('TYPE', dlq)['ok']
 if dlqType ~= 'none' and dlqType ~= 'stream' then
   return redis.error_reply('WRONGTYPE the dead-letter key ' .. dlq .. ' holds a ' .. dlqType .. ', not a stream')
 end
+-- Whether stream ID a comes before b: as numbers, which Lua's doubles cannot hold past 2^53, so digit by digit.
+local function idBefore(a, b)
+  local aMs, aSeq = string.match(a, '^(%d+)-(%d+)$')
+  local bMs, bSeq = string.match(b, '^(%d+)-(%d+)$')
+  if #aMs ~= #bMs then return #aMs < #bMs end
+  if aMs ~= bMs then return aMs < bMs end
+  if #aSeq ~= #bSeq then return #aSeq < #bSeq end
+  return aSeq < bSeq
+end
 local function letterTrimmed(id, group, holder, deliveries, now)
   redis.call('XADD', dlq, '*', 'dlq_original_id', id, 'dlq_group', group, 'dlq_consumer', holder,
     'dlq_delivery_count', deliveries, 'dlq_reason', 'trimmed', 'dlq_ts_ms', now)
@@ -140,10 +149,12 @@ end
 // One XAUTOCLAIM page, and in the same step a dead letter (reason `trimmed`) for each pending ID it finds
 // trimmed. Redis 7.0's XAUTOCLAIM drops such IDs from the PEL as it reports them: a letter written by a
 // later call is lost if the caller dies in between. Their PEL rows are read first, so that a letter names
-// the consumer that held the entry and its delivery count; only IDs below the stream's oldest entry can have
-// been trimmed, and XAUTOCLAIM looks at no more than count * 10 of them. An ID idle less than min-idle was
-// delivered lately: its consumer may be handling it right now, payload in hand, so it is not lettered here
-// but returned for the caller to judge, as are IDs with no row (deleted by XDEL mid-stream).
+// the consumer that held the entry and its delivery count; XAUTOCLAIM looks at no more than count * 10 of them.
+// Only IDs below the stream's oldest entry can have been trimmed; above it, only up to the largest ID XDEL ever
+// removed from the stream (XINFO STREAM's max-deleted-entry-id, which trimming leaves alone): a stream no one
+// deleted from mid-stream costs no rows there. An ID idle less than min-idle was delivered lately: its consumer
+// may be handling it right now, payload in hand, so it is not lettered here but returned for the caller to
+// judge, as are IDs with no row.
 // A script's writes are not undone when a later command in it fails, so whatever could fail is ruled out
 // before XAUTOCLAIM: a DLQ key of another type is refused up front, and the shebang has Redis refuse the
 // whole script, not its second half, when memory is full.
@@ -157,6 +168,13 @@ local heldByCaller = {}
 for i = 7, #ARGV do heldByCaller[ARGV[i]] = true end
 local oldest = redis.call('XRANGE', stream, '-', '+', 'COUNT', 1)[1]
 local below = oldest and ('(' .. oldest[1]) or '+'
+if oldest then
+  local info, deleted = redis.call('XINFO', 'STREAM', stream), nil
+  for at = 1, #info - 1, 2 do
+    if info[at] == 'max-deleted-entry-id' then deleted = info[at + 1] end
+  end
+  if deleted and not idBefore(deleted, oldest[1]) then below = deleted end
+end
 local rows = {}
 for _, row in ipairs(redis.call('XPENDING', stream, group, start, below, count * 10)) do
   rows[row[1]] = row

@@ -259,6 +259,30 @@ describe('dead-letter stream', () => {
     expect((await stream.pendingSummary('g')).count).toBe(0);
   });
 
+  it('entries deleted mid-stream (XDEL) while abandoned are dead-lettered by the claim itself too, naming the consumer that held them and its count', async () => {
+    const { stream, deadLetters } = setUp();
+    await stream.ensureGroup('g', '0-0');
+    const crashed = startWorker(stream, 'g', 'w', { blockMs: 50, deadLetters });
+    await crashed.start();
+    crashed.crashNext(2);
+    const [first = '', second = '', kept = ''] = await stream.produceBatch(
+      Array.from({ length: 3 }, () => ({ type: 'order.paid' })),
+    );
+    await waitFor('two pending, one acked', async () => (await stream.pendingSummary('g')).count === 2);
+    // The oldest entry stays: the deleted ones are above it, where no trimming reaches.
+    await redisSuite.redis.xdel(stream.streamKey, second);
+    const reaper = startWorker(stream, 'g', 'reaper', { blockMs: 50, deadLetters });
+    await reaper.start();
+    const reaped = await reaper.reapIdlePel();
+    expect(reaped.deletedIds).toEqual([second]);
+    await waitFor('its letter', async () => (await deadLetters.length()) === 1);
+    const [letter] = await deadLetters.newest();
+    expect(letter).toMatchObject({ originalId: second, consumer: 'w', deliveryCount: 1 });
+    // The one still there was claimed and handled; the one never dropped was acked by w.
+    await waitFor('nothing pending', async () => (await stream.pendingSummary('g')).count === 0);
+    expect((await stream.replay('-', '+', 10)).map((entry) => entry.id)).toEqual([first, kept]);
+  });
+
   it('a handover dead-letters what was trimmed from under the leaving consumer and moves the rest', async () => {
     const { stream, deadLetters } = setUp();
     await stream.ensureGroup('g', '0-0');

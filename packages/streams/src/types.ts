@@ -150,7 +150,8 @@ export interface AutoclaimResult {
   readonly deletedIds: string[];
   /**
    * The delivery counts the PEL held for `deletedIds`, by ID, read in the same step as the claim that dropped them
-   * (only with a `deadLetterKey`, and only for IDs below the stream's oldest entry): after it, no XPENDING has them.
+   * (only with a `deadLetterKey`, and only for IDs below the stream's oldest entry, or up to the largest ID XDEL
+   * removed from it): after it, no XPENDING has them.
    */
   readonly deletedDeliveryCounts: ReadonlyMap<string, number>;
   /** The consumers whose PEL held `deletedIds`, by ID, read as `deletedDeliveryCounts` are. */
