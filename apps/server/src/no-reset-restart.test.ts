@@ -182,6 +182,31 @@ describe('a --no-reset restart', () => {
     expect(await pendingOf(streamKey, 'billing', 'pod-1')).toBe(3);
   });
 
+  it('names the consumers Streamscope ran in a group it does not seed, left without a worker, and the --seed that runs them', async () => {
+    const streamKey = uniqueStreamKey('restore-unseeded');
+    const flags = ['--stream-key', streamKey, '--seed', 'notifications=worker-a'];
+    const first = await start(flags);
+    const post = (path: string, body: unknown) => postJson(first, path, body);
+    expect((await post('/api/group/create', { group: 'x', startId: '$' })).status).toBe(200);
+    for (const name of ['x-1', 'x-2'])
+      expect((await post('/api/consumer/add', { group: 'x', name })).status).toBe(200);
+    await first.stop();
+
+    const logged: string[] = [];
+    const second = await start([...flags, '--no-reset'], (message) => logged.push(message));
+    expect(second.server.pipeline.pool.workers().map((worker) => `${worker.group}/${worker.name}`)).toEqual([
+      'notifications/worker-a',
+    ]);
+    expect(logged).toContainEqual(
+      expect.stringContaining(
+        "not starting 2 consumer(s) Streamscope ran before in groups outside this process's seeds (x/x-1, x/x-2)",
+      ),
+    );
+    expect(logged).toContainEqual(
+      expect.stringContaining('start with --seed notifications=worker-a --seed x=x-1,x-2'),
+    );
+  });
+
   it('does not start a second worker for a consumer a live process runs', async () => {
     const streamKey = uniqueStreamKey('restore-live');
     const running = await start(['--stream-key', streamKey, '--seed', 'notifications=worker-a']);

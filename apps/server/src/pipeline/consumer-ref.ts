@@ -21,6 +21,12 @@ export function refKey(group: string, name: string): string {
   return JSON.stringify([group, name]);
 }
 
+/** The consumer a `refKey` names. */
+export function fromRefKey(key: string): ConsumerRef {
+  const [group, name] = JSON.parse(key) as [string, string];
+  return { group, name };
+}
+
 /** How many names a message lists before it says only how many more there are. */
 const NAMES_LISTED = 10;
 

@@ -1,9 +1,10 @@
 import { LIMITS, nameSchema } from '@streamscope/protocol';
 import type { EventStream } from '@streamscope/streams';
+import type { ConnectedConsumers } from '../live/connected-consumers.js';
 import { CommandError } from './command-error.js';
 import { consumersInRedis } from './consumer-activity.js';
 import type { ConsumerPool } from './consumer-pool.js';
-import { type ConsumerRef, type GroupSeed, listed, refKey } from './consumer-ref.js';
+import { type ConsumerRef, fromRefKey, type GroupSeed, listed, refKey } from './consumer-ref.js';
 import type { ReadersElsewhere } from './readers-elsewhere.js';
 import type { SavedChoices } from './saved-choices.js';
 
@@ -178,6 +179,7 @@ export class Seeder {
         `not restoring ${unnamed.length} consumer(s) Redis still has (${listed(unnamed)}): their names are ones this server's API refuses (it takes up to ${LIMITS.nameMax} ASCII letters, digits and _ . : -); what they hold waits for an autoclaim`,
       );
     }
+    if (restore !== 'none' && 'ours' in restore) await this.#sayLeftWithoutWorker(restore.ours, connected);
     if (overBound.length > 0) {
       log(
         'seed',
@@ -191,6 +193,41 @@ export class Seeder {
       resumed: { groups: seeds.length - created.size, consumers: resumedConsumers },
       paused: startedPaused,
     };
+  }
+
+  /**
+   * Names the consumers Streamscope ran before (`ours`, as saved) in groups outside this process's seeds that Redis
+   * still has and no Streamscope worker runs, here or elsewhere: a start without reset leaves them, as their group
+   * may be another process's pool, and said nothing, so a group made on the dashboard came back with every
+   * consumer "no worker" and its work waiting. The line says how to run them.
+   */
+  async #sayLeftWithoutWorker(
+    ours: ReadonlySet<string>,
+    connected: ConnectedConsumers | null,
+  ): Promise<void> {
+    const { stream, pool, elsewhere, log } = this.#options;
+    const seedGroups = new Set(this.seeds.map((seed) => seed.group));
+    const noted = new Map<string, Set<string>>();
+    for (const key of ours) {
+      const { group, name } = fromRefKey(key);
+      if (seedGroups.has(group) || pool.find(group, name) || elsewhere.runs(group, name, connected)) continue;
+      noted.set(group, (noted.get(group) ?? new Set()).add(name));
+    }
+    const left: GroupSeed[] = [];
+    for (const [group, names] of noted) {
+      const inRedis = (await consumersInRedis(stream, group)).map((consumer) => consumer.name);
+      const consumers = inRedis.filter((name) => names.has(name));
+      if (consumers.length > 0) left.push({ group, consumers });
+    }
+    if (left.length === 0) return;
+    const refs = left.flatMap(({ group, consumers }) => consumers.map((name) => `${group}/${name}`));
+    const seedFlags = [...this.seeds, ...left]
+      .map(({ group, consumers }) => `--seed ${group}=${consumers.join(',')}`)
+      .join(' ');
+    log(
+      'seed',
+      `not starting ${refs.length} consumer(s) Streamscope ran before in groups outside this process's seeds (${listed(refs)}): such a group may be another process's pool, and no Streamscope worker runs them now, so what they hold waits; add them again on the dashboard, or start with ${seedFlags}`,
+    );
   }
 
   /**
