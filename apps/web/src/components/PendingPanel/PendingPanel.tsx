@@ -12,6 +12,7 @@ import { ActionFeedback } from '../ActionFeedback/ActionFeedback';
 import { findConsumer } from '../GroupPanel/consumer-lookup';
 import { Panel } from '../Panel/Panel';
 import { type FigureColumn, FigureSortHeaders } from '../SortHeader/SortHeader';
+import { effectiveTarget } from './default-target';
 import { holdNote } from './hold-note';
 import { PendingFilterSelect } from './PendingFilterSelect';
 import { PendingRow } from './PendingRow';
@@ -31,9 +32,9 @@ import {
   sortPending,
 } from './pending-order';
 import { ShortRetentionNote } from './ShortRetentionNote';
+import { targetGroupNote } from './target-group-note';
 import {
   consumerOfValue,
-  effectiveTarget,
   optionsFromKeys,
   pickStillOffered,
   rowClaimTarget,
@@ -67,6 +68,7 @@ const NO_GROUPS: readonly GroupView[] = [];
 /** XPENDING across groups, and XAUTOCLAIM of the idle ones into a chosen consumer. */
 export function PendingPanel() {
   const targetId = useId();
+  const wrongGroupId = useId();
   // Up to ROWS_SHOWN rows, most of them new entries at every snapshot under load: while the table is out of view
   // it keeps what it showed last instead of rebuilding them, and catches up when scrolled back.
   const [table, setTable] = useState<HTMLDivElement | null>(null);
@@ -133,24 +135,21 @@ export function PendingPanel() {
   const [sort, setSort] = useState<PendingSort>(DEFAULT_PENDING_SORT);
   const onSort = (column: PendingColumn) => setSort((current) => nextPendingSort(current, column));
   const shown = useMemo(() => sortPending(filtered, sort).slice(0, ROWS_SHOWN), [filtered, sort]);
-  const longestIdle = shown[0];
   // At thousands a second most rows are acked within a tick: the table holds still while focus is in it, or the
   // pointer rests on it (the row under a cursor reaching for an ID changed at every snapshot). Held with the time
   // of their snapshot, which the line over the table gives.
   const live = useMemo(() => ({ rows: shown, at }), [shown, at]);
   const { value: listed, holdWhileFocused, held } = useHoldWhileFocused(live, { whilePointedAt: true });
   const visible = withoutDone(listed.rows, rows);
-  const target = effectiveTarget(
-    options,
-    chosen,
-    // Nothing stuck, a pick just lost to a removal gives the default its group: the select moved to another
+  const target = effectiveTarget(options, chosen, {
+    // The rows the Show filter lists, not only the first ROWS_SHOWN: the claimable count above counts them all.
+    rows: filtered,
+    claimMinIdleMs,
+    // Nothing pending, a pick just lost to a removal gives the default its group: the select moved to another
     // group's consumer, far from the one the user had chosen.
-    longestIdle !== undefined
-      ? { group: longestIdle.group, consumer: longestIdle.consumer }
-      : lostPick === null
-        ? null
-        : consumerOfValue(lostPick),
-  );
+    near: lostPick === null ? null : consumerOfValue(lostPick),
+  });
+  const wrongGroup = targetGroupNote(target, options, groups);
 
   // A refusal names the target as it stood ("worker-b is paused … resume it first"): once it is resumed, or
   // another target picked, the error no longer says what a click now would do.
@@ -216,9 +215,20 @@ export function PendingPanel() {
               ))}
             </select>
           </div>
-          <button type="button" className="primary" disabled={target === null} onClick={onClaim}>
+          <button
+            type="button"
+            className="primary"
+            disabled={target === null}
+            onClick={onClaim}
+            aria-describedby={wrongGroup === null ? undefined : wrongGroupId}
+          >
             XAUTOCLAIM to selected
           </button>
+          {wrongGroup === null ? null : (
+            <span id={wrongGroupId} className="row-note muted">
+              {wrongGroup}
+            </span>
+          )}
         </div>
         {/* A live region present before its words come, or screen readers miss them. */}
         <div aria-live="polite">

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { consumerView, groupView, workerView } from '../../testing/views';
 import {
   consumerOfValue,
-  effectiveTarget,
   optionsFromKeys,
   pickStillOffered,
   rowClaimTarget,
@@ -34,23 +33,6 @@ describe('autoclaim targets', () => {
     ]);
   });
 
-  it("keeps the user's pick, else defaults to a healthy consumer", () => {
-    expect(effectiveTarget(options, 'analytics/worker-c')?.value).toBe('analytics/worker-c');
-    expect(effectiveTarget(options, null)?.value).toBe('notifications/worker-b');
-    expect(effectiveTarget(options, 'gone/worker-z')?.value).toBe('notifications/worker-b');
-    expect(effectiveTarget([], null)).toBeNull();
-  });
-
-  it('prefers a healthy peer in the group where entries are stuck', () => {
-    const peers = targetOptions([
-      group('analytics', [consumer('worker-c', workerView())]),
-      group('notifications', [consumer('worker-a', workerView()), consumer('worker-b', workerView())]),
-    ]);
-    const stuckAt = { group: 'notifications', consumer: 'worker-a' };
-    expect(effectiveTarget(peers, null, stuckAt)?.value).toBe('notifications/worker-b');
-    expect(effectiveTarget(peers, 'analytics/worker-c', stuckAt)?.value).toBe('analytics/worker-c');
-  });
-
   it('offers only consumers whose worker runs here: a claim into any other is refused by the server', () => {
     const mixed = targetOptions([
       group('notifications', [
@@ -63,10 +45,6 @@ describe('autoclaim targets', () => {
       group('analytics', [consumer('remote-c', null, true)]),
     ]);
     expect(mixed.map((option) => option.value)).toEqual(['notifications/worker-a']);
-    // Entries stuck with the ghost go to the one consumer here, and nothing falls back to a ghost.
-    expect(effectiveTarget(mixed, null, { group: 'notifications', consumer: 'ghost' })?.value).toBe(
-      'notifications/worker-a',
-    );
     expect(targetOptions([group('analytics', [consumer('remote-c', null, true)])])).toEqual([]);
   });
 

@@ -16,7 +16,7 @@ export interface TargetOption {
   condition: WorkerCondition;
 }
 
-const isHealthy = (option: TargetOption) => option.condition === 'healthy';
+export const isHealthy = (option: TargetOption) => option.condition === 'healthy';
 
 function conditionOf(worker: NonNullable<GroupView['consumers'][number]['worker']>): WorkerCondition {
   if (!worker.alive) return 'down';
@@ -84,33 +84,10 @@ export function consumerOfValue(value: string): StuckAt {
   return { group: value.slice(0, slash), consumer: value.slice(slash + 1) };
 }
 
-/** Where stuck entries sit: the group and consumer of the longest-idle pending entry. */
+/** A group and one of its consumers: where entries are stuck, or a pick read back from its value. */
 export interface StuckAt {
   group: string;
   consumer: string;
-}
-
-/**
- * The user's pick while it still exists; else a healthy consumer in the group where entries are stuck, other than
- * the one they are stuck with; else any healthy consumer; else the first one.
- */
-export function effectiveTarget(
-  options: readonly TargetOption[],
-  chosen: string | null,
-  stuckAt: StuckAt | null = null,
-): TargetOption | null {
-  return (
-    options.find((option) => option.value === chosen) ??
-    (stuckAt === null
-      ? undefined
-      : options.find(
-          (option) =>
-            isHealthy(option) && option.group === stuckAt.group && option.consumer !== stuckAt.consumer,
-        )) ??
-    options.find(isHealthy) ??
-    options[0] ??
-    null
-  );
 }
 
 /** What the target picker shows of an option: a paused consumer says so, as the server refuses to claim into it. */
