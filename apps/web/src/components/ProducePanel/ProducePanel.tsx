@@ -10,6 +10,7 @@ import { NumberField } from '../NumberField/NumberField';
 import { Panel } from '../Panel/Panel';
 import { StandbyButton } from '../StandbyButton/StandbyButton';
 import './ProducePanel.css';
+import { behindFate } from './behind-fate';
 import { groupsBehind } from './groups-behind';
 import { describeProducerFailing } from './producer-failing';
 import { producerShortfall } from './producer-shortfall';
@@ -196,12 +197,17 @@ export function ProducePanel() {
               </span>
             ))}
             , under the {formatCount(producer?.rate ?? 0)}/s produced:{' '}
-            {maxlen === null ? (
-              <>the stream grows, and a trim or a retention policy removes entries </>
-            ) : (
-              <>past MAXLEN ~ {formatCount(maxlen)}, each XADD removes entries </>
+            {behindFate(behind, producedPerSec, maxlen).map((part) =>
+              typeof part === 'string' ? (
+                part
+              ) : (
+                // A group is named once: its name keys it.
+                <span key={part.group} className="mono">
+                  {part.group}
+                </span>
+              ),
             )}
-            {behind.length === 1 ? 'it has' : 'they have'} not read. Add consumers, or lower the rate.
+            . Add consumers, or lower the rate.
           </p>
         )}
       </form>

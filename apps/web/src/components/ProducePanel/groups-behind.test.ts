@@ -9,8 +9,8 @@ describe('groupsBehind', () => {
       { name: 'audit', lag: 3, ackedPerSec: 1_990 },
     ];
     expect(groupsBehind(2_000, 2_000, 50_000, groups)).toEqual([
-      { name: 'analytics', ackedPerSec: 40 },
-      { name: 'notifications', ackedPerSec: 80 },
+      { name: 'analytics', ackedPerSec: 40, lag: 9_000 },
+      { name: 'notifications', ackedPerSec: 80, lag: 8_500 },
     ]);
   });
 
@@ -20,7 +20,9 @@ describe('groupsBehind', () => {
       { name: 'analytics', lag: 2_060, ackedPerSec: 40 },
       { name: 'audit', lag: 400, ackedPerSec: 9_950 },
     ];
-    expect(groupsBehind(10_000, 10_000, 2_060, groups)).toEqual([{ name: 'analytics', ackedPerSec: 40 }]);
+    expect(groupsBehind(10_000, 10_000, 2_060, groups)).toEqual([
+      { name: 'analytics', ackedPerSec: 40, lag: 2_060 },
+    ]);
   });
 
   it('leaves out a group that keeps up, though one interval measured it short or its lag is unknown', () => {

@@ -1,10 +1,11 @@
 import type { GroupView } from '@streamscope/protocol';
 import { RATE_TOLERANCE } from './producer-shortfall';
 
-/** A group whose consumers ack well below what the producer adds: `ackedPerSec` as measured last. */
+/** A group whose consumers ack well below what the producer adds: `ackedPerSec` and `lag` as measured last. */
 export interface GroupBehind {
   readonly name: string;
   readonly ackedPerSec: number;
+  readonly lag: number;
 }
 
 /**
@@ -22,10 +23,9 @@ export function groupsBehind(
   groups: readonly Pick<GroupView, 'name' | 'lag' | 'ackedPerSec'>[],
 ): GroupBehind[] {
   const lagBound = Math.min(producerRate, streamLength / 2);
-  return groups
-    .filter(
-      ({ lag, ackedPerSec }) =>
-        lag !== null && lag > lagBound && ackedPerSec < producedPerSec * RATE_TOLERANCE,
-    )
-    .map(({ name, ackedPerSec }) => ({ name, ackedPerSec }));
+  return groups.flatMap(({ name, lag, ackedPerSec }) =>
+    lag !== null && lag > lagBound && ackedPerSec < producedPerSec * RATE_TOLERANCE
+      ? [{ name, ackedPerSec, lag }]
+      : [],
+  );
 }
