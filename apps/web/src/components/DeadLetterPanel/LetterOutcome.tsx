@@ -55,7 +55,7 @@ export function LetterOutcome({
       merged: answer.merged,
       everyGroup: everyGroupDeadLettered,
       groupGone,
-      processedSince: answer.processedBy.includes(letter.group),
+      processedBy: answer.processedBy,
     });
     return (
       <>

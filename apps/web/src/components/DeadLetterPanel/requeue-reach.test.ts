@@ -29,24 +29,63 @@ describe('everyGroupDeadLettered', () => {
 });
 
 describe('requeuedFate', () => {
-  it('says no group acks it as a duplicate when every group had dead-lettered it', () => {
+  it('says each handles it again when every group had dead-lettered it, and none processed it', () => {
     expect(requeuedFate({ group: 'analytics', merged: 1, everyGroup: true })).toBe(
       'each had dead-lettered it, so each handles it again',
     );
+    expect(
+      requeuedFate({ group: 'analytics', merged: 1, everyGroup: true, processedBy: ['notifications'] }),
+    ).toBe(
+      'each had dead-lettered it; notifications has processed it since and acks the copy as a duplicate, and the others handle it again',
+    );
   });
 
-  it('names the group that dead-lettered it, or the groups, and a group that processed it acks it', () => {
-    expect(requeuedFate({ group: 'analytics', merged: 0, everyGroup: false, processedSince: true })).toBe(
-      'analytics, which had dead-lettered it, has processed it since (its cursor moved back over it), so it acks the copy as a duplicate, and so does any other group that had processed it',
+  it('names the group that dead-lettered it, or the groups, and says every other group handles the copy when none had processed it', () => {
+    const none = '; no group had processed it, so every other group handles the copy too';
+    expect(requeuedFate({ group: 'analytics', merged: 0, everyGroup: false, processedBy: [] })).toBe(
+      `analytics, which had dead-lettered it, handles it again${none}`,
     );
-    expect(requeuedFate({ group: 'analytics', merged: 0, everyGroup: false })).toBe(
-      'analytics, which had dead-lettered it, handles it again, and a group that had processed it acks it as a duplicate',
-    );
-    expect(requeuedFate({ group: '', merged: 0, everyGroup: false })).toMatch(
-      /^the group, which had dead-lettered it, handles it again/,
+    expect(requeuedFate({ group: '', merged: 0, everyGroup: false })).toBe(
+      `the group, which had dead-lettered it, handles it again${none}`,
     );
     expect(requeuedFate({ group: 'analytics', merged: 2, everyGroup: false })).toBe(
-      'the groups that had dead-lettered it handle it again, and a group that had processed it acks it as a duplicate',
+      `the groups that had dead-lettered it handle it again${none}`,
+    );
+  });
+
+  it('names the groups the server says had processed it, which ack the copy as a duplicate', () => {
+    expect(
+      requeuedFate({ group: 'analytics', merged: 0, everyGroup: false, processedBy: ['notifications'] }),
+    ).toBe(
+      'analytics, which had dead-lettered it, handles it again, and notifications had processed it and acks the copy as a duplicate',
+    );
+    expect(
+      requeuedFate({
+        group: 'analytics',
+        merged: 1,
+        everyGroup: false,
+        processedBy: ['notifications', 'billing', 'audit'],
+      }),
+    ).toBe(
+      'notifications, billing and audit had processed it and ack the copy as a duplicate, and the other groups that had dead-lettered it handle it again',
+    );
+  });
+
+  it('says the group whose letter it was has processed it since, when the server names it', () => {
+    expect(
+      requeuedFate({ group: 'analytics', merged: 0, everyGroup: false, processedBy: ['analytics'] }),
+    ).toBe(
+      'analytics, which had dead-lettered it, has processed it since (its cursor moved back over it), so it acks the copy as a duplicate',
+    );
+    expect(
+      requeuedFate({
+        group: 'analytics',
+        merged: 0,
+        everyGroup: false,
+        processedBy: ['notifications', 'analytics'],
+      }),
+    ).toBe(
+      'analytics, which had dead-lettered it, has processed it since (its cursor moved back over it), so it acks the copy as a duplicate, and so does notifications, which had processed it',
     );
   });
 });
@@ -68,7 +107,18 @@ describe('a letter of a group deleted since', () => {
       'The group billing, which dead-lettered 5-0, no longer exists. Requeued, the entry reaches only the groups there are now: one that had processed it acks it as a duplicate, and none handles it again for billing. Requeue it anyway?',
     );
     expect(requeuedFate({ group: 'billing', merged: 0, everyGroup: false, groupGone: true })).toBe(
-      'billing, which had dead-lettered it, no longer exists: no group handles it again, and a group that had processed it acks it as a duplicate',
+      'billing, which had dead-lettered it, no longer exists: no group handles it again',
+    );
+    expect(
+      requeuedFate({
+        group: 'billing',
+        merged: 0,
+        everyGroup: false,
+        groupGone: true,
+        processedBy: ['audit'],
+      }),
+    ).toBe(
+      'billing, which had dead-lettered it, no longer exists: no group handles it again, and audit had processed it and acks the copy as a duplicate',
     );
     expect(requeuedFate({ group: 'billing', merged: 1, everyGroup: false, groupGone: true })).toMatch(
       /no longer exists: a group that had dead-lettered it too handles it again/,
@@ -76,6 +126,17 @@ describe('a letter of a group deleted since', () => {
     // Every group left had dead-lettered it as well: none had processed it.
     expect(requeuedFate({ group: 'billing', merged: 2, everyGroup: true, groupGone: true })).toBe(
       'billing, which had dead-lettered it, no longer exists: the groups there are now each had dead-lettered it too, so each handles it again',
+    );
+    expect(
+      requeuedFate({
+        group: 'billing',
+        merged: 2,
+        everyGroup: true,
+        groupGone: true,
+        processedBy: ['audit'],
+      }),
+    ).toBe(
+      'billing, which had dead-lettered it, no longer exists: the groups there are now each had dead-lettered it too; audit has processed it since and acks the copy as a duplicate, and the others handle it again',
     );
   });
 });

@@ -55,21 +55,34 @@ export function goneGroupQuestion(letter: Pick<DeadLetterView, 'originalId' | 'g
   return `The group ${letter.group}, which dead-lettered ${letter.originalId}, no longer exists. Requeued, the entry reaches only the groups there are now: one that had processed it acks it as a duplicate, and none handles it again for ${letter.group}. Requeue it anyway?`;
 }
 
+/** Groups by name, as a sentence lists them: "a", "a and b", "a, b and c". */
+function namesOf(groups: readonly string[]): string {
+  const last = groups.at(-1) ?? '';
+  return groups.length <= 1 ? last : `${groups.slice(0, -1).join(', ')} and ${last}`;
+}
+
+/** "notifications had processed it and acks the copy as a duplicate", of the groups the server named. */
+function processedClause(groups: readonly string[], since: boolean): string {
+  const one = groups.length === 1;
+  const had = since ? `${one ? 'has' : 'have'} processed it since` : 'had processed it';
+  return `${namesOf(groups)} ${had} and ${one ? 'acks' : 'ack'} the copy as a duplicate`;
+}
+
 /**
  * What the groups do with a requeued entry, after "Requeued 5-0 as 9-0 to every group": those that had
- * dead-lettered it handle it again; a group that had processed it acks it as a duplicate. "Those that had processed
- * it ack it as a duplicate" was said of an entry every group had dead-lettered, which none had processed.
+ * dead-lettered it handle it again; those the server names in `processedBy` ack it as a duplicate. "A group that
+ * had processed it acks it as a duplicate" was said whether or not one had: the server knows, and says which.
  *
  * @example
- * requeuedFate({ group: 'analytics', merged: 0, everyGroup: false });
- * // 'analytics, which had dead-lettered it, handles it again, and a group that had processed it acks it as a duplicate'
+ * requeuedFate({ group: 'analytics', merged: 0, everyGroup: false, processedBy: ['notifications'] });
+ * // 'analytics, which had dead-lettered it, handles it again, and notifications had processed it and acks the copy as a duplicate'
  */
 export function requeuedFate({
   group,
   merged,
   everyGroup,
   groupGone = false,
-  processedSince = false,
+  processedBy = [],
 }: {
   /** The group whose letter was requeued. */
   group: string;
@@ -79,28 +92,53 @@ export function requeuedFate({
   /** Whether that group is gone from the stream (see `letterGroupGone`). */
   groupGone?: boolean;
   /**
-   * Whether that group's guard knows the entry as processed since (its cursor moved back over it): it acks the copy
-   * as a duplicate rather than handle it again (the server's `processedBy`).
+   * The groups whose guard knows the entry as processed (the server's `processedBy`): they ack the copy as a
+   * duplicate rather than handle it again. The letter's own group among them has processed it since (its cursor
+   * moved back over it).
    */
-  processedSince?: boolean;
+  processedBy?: readonly string[];
 }): string {
+  const processedSince = group !== '' && processedBy.includes(group);
+  const others = processedBy.filter((name) => name !== group);
   if (groupGone) {
     const gone = `${group}, which had dead-lettered it, no longer exists`;
-    // Every group there is now had dead-lettered it too: none had processed it, so none acks it as a duplicate.
-    if (everyGroup)
-      return `${gone}: the groups there are now each had dead-lettered it too, so each handles it again`;
-    const others =
+    // Every group there is now had dead-lettered it too: any the server names has processed it since.
+    if (everyGroup) {
+      const now = 'the groups there are now each had dead-lettered it too';
+      return others.length === 0
+        ? `${gone}: ${now}, so each handles it again`
+        : `${gone}: ${now}; ${processedClause(others, true)}, and the others handle it again`;
+    }
+    const again =
       merged === 0 ? 'no group handles it again' : 'a group that had dead-lettered it too handles it again';
-    return `${gone}: ${others}, and a group that had processed it acks it as a duplicate`;
+    return others.length === 0
+      ? `${gone}: ${again}`
+      : `${gone}: ${again}, and ${processedClause(others, false)}`;
   }
-  if (processedSince && group !== '') {
-    return `${group}, which had dead-lettered it, has processed it since (its cursor moved back over it), so it acks the copy as a duplicate, and so does any other group that had processed it`;
+  if (processedSince) {
+    const also =
+      others.length === 0
+        ? ''
+        : `, and so ${others.length === 1 ? 'does' : 'do'} ${namesOf(others)}, which had processed it`;
+    return `${group}, which had dead-lettered it, has processed it since (its cursor moved back over it), so it acks the copy as a duplicate${also}`;
   }
-  if (everyGroup) return 'each had dead-lettered it, so each handles it again';
-  const again =
-    merged === 0
-      ? // A letter another client wrote may name no group: ", which had dead-lettered it" began the sentence.
-        `${group === '' ? 'the group' : group}, which had dead-lettered it, handles it again`
-      : 'the groups that had dead-lettered it handle it again';
-  return `${again}, and a group that had processed it acks it as a duplicate`;
+  if (everyGroup) {
+    return others.length === 0
+      ? 'each had dead-lettered it, so each handles it again'
+      : `each had dead-lettered it; ${processedClause(others, true)}, and the others handle it again`;
+  }
+  // Not every group had dead-lettered it, so there are others; with none named, none of them acks it either.
+  const noneProcessed = '; no group had processed it, so every other group handles the copy too';
+  if (merged === 0) {
+    // A letter another client wrote may name no group: ", which had dead-lettered it" began the sentence.
+    const again = `${group === '' ? 'the group' : group}, which had dead-lettered it, handles it again`;
+    return others.length === 0
+      ? `${again}${noneProcessed}`
+      : `${again}, and ${processedClause(others, false)}`;
+  }
+  // One of the groups named may have dead-lettered it too (its letter merged) and processed it since: "the other
+  // groups" then leaves it out of those that handle it again, as "the groups that had dead-lettered it" did not.
+  return others.length === 0
+    ? `the groups that had dead-lettered it handle it again${noneProcessed}`
+    : `${processedClause(others, false)}, and the other groups that had dead-lettered it handle it again`;
 }
