@@ -170,7 +170,7 @@ function ConsumerCardBody({
             : foreignGroup
               ? "Another application's consumer: what it reads and acks is that application's; Streamscope watches it."
               : consumer.connected === false
-                ? 'No worker runs it: Redis keeps its name and what it holds pending; Remove hands that to a consumer running here.'
+                ? 'No worker runs it: Redis keeps its name and what it holds pending; Remove hands that to a consumer of its group running here (add one first when none does).'
                 : 'No worker runs it here, so this server has no record of its deliveries.'}
         </p>
       ) : (

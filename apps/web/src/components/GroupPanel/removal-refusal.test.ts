@@ -25,6 +25,13 @@ describe('removalRefusal', () => {
     expect(removalRefusal(closingPeer, 'a')).toMatch(/^The last consumer of g/);
   });
 
+  it('says no consumer runs here, not "the last one on this server", of one no worker here runs', () => {
+    const orphans = groupView('g', [consumerView('left', null), consumerView('other', null)]);
+    expect(removalRefusal(orphans, 'left')).toBe(
+      'No consumer of g runs on this server to take what it holds. Add one first',
+    );
+  });
+
   it('cannot tell, so says nothing, when the snapshot left consumers out', () => {
     const cut = groupView('g', [consumerView('a', workerView())], { consumersOmitted: 5 });
     expect(removalRefusal(cut, 'a')).toBeNull();
