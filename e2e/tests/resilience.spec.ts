@@ -60,7 +60,7 @@ test('a bad form value shows an error where the user acted and changes nothing',
   await expect(page.getByRole('article')).toHaveCount(3);
 });
 
-test('while Redis is away the page says its figures are frozen and why, and recovers with it', async ({
+test('while Redis is away the page says its figures are frozen and why, and recovers with it, saying what it lost', async ({
   dashboard,
   page,
   redis,
@@ -78,6 +78,12 @@ test('while Redis is away the page says its figures are frozen and why, and reco
 
   await redis.restart();
   await expect(banner).toHaveCount(0, { timeout: 20_000 });
+  // This Redis keeps nothing on disk: it came back without the stream, and the page says so, not only the log.
+  await expect(
+    dashboard.stream.getByText(
+      /^⚠ Deleted at \d\d:\d\d:\d\d, not by a reset of this server: Redis restarted without its data/,
+    ),
+  ).toBeVisible();
   // The outage's error under the form went with it.
   await expect(dashboard.produce.getByText('Redis is unavailable')).toHaveCount(0);
   await dashboard.produceEvents(2);

@@ -278,6 +278,38 @@ describe('dashboard store', () => {
     expect(useDashboard.getState().streamEpoch).toBe(epoch + 1);
   });
 
+  it("notes when the stream is deleted by something other than this server's reset, and forgets it at a reset of its own", () => {
+    const hello: Hello = {
+      type: 'hello',
+      version: 1,
+      streamKey: 'd:events',
+      maxlen: null,
+      claimMinIdleMs: 5_000,
+      deadLetterKey: 'd:events:dlq',
+      maxDeliveries: 5,
+      snapshotIntervalMs: 250,
+    };
+    const snapshot = (at: number, exists: boolean, produced: number) =>
+      ({
+        at,
+        stream: { exists, entriesAdded: exists ? 100 : null, lastGeneratedId: exists ? '100-0' : null },
+        totals: { produced },
+        groups: [],
+        producer: PRODUCER_STOPPED,
+      }) as unknown as Snapshot;
+    const store = useDashboard.getState();
+    store.receiveHello(hello);
+    store.receiveSnapshot(snapshot(1_000, true, 100));
+    expect(useDashboard.getState().streamLostAt).toBeNull();
+    // Redis restarted without its data: the key is gone, this server's totals go on.
+    store.receiveSnapshot(snapshot(2_000, false, 100));
+    expect(useDashboard.getState().streamLostAt).toBe(2_000);
+    store.receiveSnapshot(snapshot(3_000, false, 100));
+    expect(useDashboard.getState().streamLostAt).toBe(2_000);
+    store.streamReset();
+    expect(useDashboard.getState().streamLostAt).toBeNull();
+  });
+
   it('says since when snapshots fail its checks, and forgets it at the first one it reads', () => {
     const store = useDashboard.getState();
     store.receiveUnreadableSnapshot('dlq.newest.0.ts: expected number');

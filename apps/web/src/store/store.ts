@@ -14,7 +14,7 @@ import { create } from 'zustand';
 import { isTrouble } from '../lib/lifecycle';
 import { type ProducerRun, producerRunAfter } from './producer-run';
 import { addResetMark, resetMarksWithin } from './reset-marks';
-import { streamRecreated } from './stream-recreated';
+import { streamLostElsewhere, streamRecreated } from './stream-recreated';
 import { mergeTimelineEvents, type TimelineState } from './timeline';
 
 /** The live feed keeps only the newest lifecycle events; at thousands a second older ones are noise. */
@@ -102,6 +102,11 @@ export interface State {
   resetMarks: readonly number[];
   /** This page's own reset answered: the next snapshot marks it on the charts. */
   resetMarkDue: boolean;
+  /**
+   * When this page saw the stream deleted or made again by something other than this server's reset (see
+   * `streamLostElsewhere`), on the snapshots' clock; `null` when it has not, or after a reset of this server's.
+   */
+  streamLostAt: number | null;
   /** Whether `snapshot` came over an earlier connection than the next one will (a hello came in between). */
   snapshotBeforeHello: boolean;
   /** The continuous producer's run, from when this page saw it start at its rate: its shortfall is judged after. */
@@ -215,6 +220,7 @@ export const useDashboard = create<State>()((set) => ({
   streamEpoch: 0,
   resetMarks: [],
   resetMarkDue: false,
+  streamLostAt: null,
   snapshotBeforeHello: false,
   producerRun: null,
 
@@ -243,6 +249,7 @@ export const useDashboard = create<State>()((set) => ({
             streamEpoch: state.streamEpoch + 1,
             resetMarks: [],
             resetMarkDue: false,
+            streamLostAt: null,
             snapshotBeforeHello: false,
           }
         : { hello, serverVersion: hello.version, health: null, snapshotBeforeHello: state.snapshot !== null },
@@ -262,9 +269,14 @@ export const useDashboard = create<State>()((set) => ({
   receiveSnapshot: (snapshot) =>
     set((state) => {
       const history = appendHistory(state.history, historyPoint(snapshot));
+      const sameConnection = !state.snapshotBeforeHello;
       const recreated =
+        state.snapshot !== null && streamRecreated(state.snapshot, snapshot, { sameConnection });
+      const lost =
+        recreated &&
+        !state.resetMarkDue &&
         state.snapshot !== null &&
-        streamRecreated(state.snapshot, snapshot, { sameConnection: !state.snapshotBeforeHello });
+        streamLostElsewhere(state.snapshot, snapshot, { sameConnection });
       const marks =
         recreated || state.resetMarkDue ? addResetMark(state.resetMarks, snapshot.at) : state.resetMarks;
       return {
@@ -274,6 +286,8 @@ export const useDashboard = create<State>()((set) => ({
         snapshotBeforeHello: false,
         resetMarks: resetMarksWithin(marks, history),
         resetMarkDue: false,
+        // A reset of this server's (from any page) sets its totals back to zero, and says nothing more.
+        streamLostAt: lost ? snapshot.at : recreated ? null : state.streamLostAt,
         producerRun: producerRunAfter(state.producerRun, snapshot.producer, snapshot.at),
         ...(recreated ? forgetStream(state) : {}),
       };
@@ -325,7 +339,7 @@ export const useDashboard = create<State>()((set) => ({
 
   recordLastResult: (lastResult) => set({ lastResult }),
 
-  streamReset: () => set((state) => ({ ...forgetStream(state), resetMarkDue: true })),
+  streamReset: () => set((state) => ({ ...forgetStream(state), resetMarkDue: true, streamLostAt: null })),
 
   openTimeline: (id, requestId) => set({ timeline: loadingTimeline(id, requestId) }),
 

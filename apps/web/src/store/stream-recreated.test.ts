@@ -1,6 +1,6 @@
 import type { Snapshot } from '@streamscope/protocol';
 import { describe, expect, it } from 'vitest';
-import { streamRecreated } from './stream-recreated';
+import { streamLostElsewhere, streamRecreated } from './stream-recreated';
 
 const snapshot = (stream: Partial<Snapshot['stream']>, produced = 100): Snapshot =>
   ({
@@ -48,5 +48,27 @@ describe('streamRecreated', () => {
     expect(streamRecreated(before, later, { sameConnection: false })).toBe(false);
     const reset = snapshot({ entriesAdded: 3, lastGeneratedId: '3000-0' }, 3);
     expect(streamRecreated(before, reset, { sameConnection: false })).toBe(true);
+  });
+});
+
+describe('streamLostElsewhere', () => {
+  const before = snapshot({});
+  const gone = { exists: false, entriesAdded: null, lastGeneratedId: null };
+
+  it("is true of a stream deleted while this server's totals went on counting: not its reset", () => {
+    expect(streamLostElsewhere(before, snapshot(gone, 100))).toBe(true);
+    expect(streamLostElsewhere(before, snapshot({ entriesAdded: 10, lastGeneratedId: '3000-0' }, 110))).toBe(
+      true,
+    );
+  });
+
+  it("is false of this server's reset (its totals back at zero), of a stream that only grew, and across a reconnect", () => {
+    expect(streamLostElsewhere(before, snapshot({ entriesAdded: 10, lastGeneratedId: '3000-0' }, 10))).toBe(
+      false,
+    );
+    expect(streamLostElsewhere(before, snapshot({ entriesAdded: 150, lastGeneratedId: '2100-0' }, 150))).toBe(
+      false,
+    );
+    expect(streamLostElsewhere(before, snapshot(gone, 100), { sameConnection: false })).toBe(false);
   });
 });

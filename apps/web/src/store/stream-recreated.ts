@@ -29,3 +29,21 @@ export function streamRecreated(
   // a reconnect they also do when the server was only restarted (--no-reset), so only Redis's figures tell.
   return sameConnection && after.totals.produced < before.totals.produced;
 }
+
+/**
+ * Whether a stream made again between two snapshots (see {@link streamRecreated}) was not made again by this
+ * server's reset: its totals, which a reset of its own sets back to zero, went on counting. Then Redis restarted
+ * without its data, another client deleted the key, or another Streamscope process on the stream reset it, and
+ * nothing else on the page says so. Over two connections (a server restarted) nothing tells: `false`.
+ */
+export function streamLostElsewhere(
+  before: Snapshot,
+  after: Snapshot,
+  { sameConnection = true }: { sameConnection?: boolean } = {},
+): boolean {
+  return (
+    sameConnection &&
+    after.totals.produced >= before.totals.produced &&
+    streamRecreated(before, after, { sameConnection })
+  );
+}

@@ -4,6 +4,7 @@ import { useDashboard } from '../../store/store';
 import { EntryLookup } from '../EntryLookup/EntryLookup';
 import { Panel } from '../Panel/Panel';
 import { Stat } from '../Stat/Stat';
+import { streamLostNote } from './stream-lost-note';
 import { totalsNote } from './totals-note';
 import './StreamPanel.css';
 
@@ -62,11 +63,25 @@ export function StreamPanel() {
               <StreamId id={stream.lastEntryId} />
             </Stat>
           </dl>
+          <StreamLostNote />
           {stream.exists ? null : <p className="muted stream-note">The stream key does not exist yet.</p>}
           <p className="stream-totals-note">{totalsNote(groups)}</p>
         </>
       )}
       <EntryLookup />
     </Panel>
+  );
+}
+
+/** The stream deleted under this server, by something other than its reset (see `streamLostNote`). */
+function StreamLostNote() {
+  const note = useDashboard((state) => streamLostNote(state.streamLostAt, state.snapshot?.at ?? 0));
+  if (note === null) return null;
+  return (
+    // No live region: the page's one status is the connection's; the note stays while the charts show the loss.
+    <p className="stream-lost-note">
+      <span aria-hidden="true">⚠ </span>
+      {note}
+    </p>
   );
 }
