@@ -223,6 +223,11 @@ export const snapshotSchema = z.object({
     /** Rows per group are capped, and groups left out have none; this many pending entries were left out. */
     omitted: z.number(),
   }),
+  /**
+   * This server's resets that began deleting the stream since it started, counted before the DEL: a page tells the
+   * stream deleted by this server's reset (from any page) from one deleted under it, by anything else.
+   */
+  resets: z.number(),
   totals: z.object({
     produced: z.number(),
     acked: z.number(),

@@ -18,6 +18,7 @@ const emptySnapshot: Omit<Snapshot, 'seq' | 'at'> = {
   groups: [],
   groupsOmitted: 0,
   pending: { rows: [], omitted: 0 },
+  resets: 0,
   totals: { produced: 0, acked: 0, claimed: 0, deadLettered: 0 },
   dlq: { key: 's:dlq', length: 0, newest: [] },
   retention: { maxAgeMs: null },

@@ -258,6 +258,7 @@ export class SnapshotBuilder {
       groupsOmitted,
       pending: { rows: pendingRows, omitted },
       totals: this.#pipeline.totals(),
+      resets: this.#pipeline.resetsBegun,
       producer: producer.state(),
       producedPerSec: rates.producedPerSec,
       claimMinIdleMs: options.claimMinIdleMs,

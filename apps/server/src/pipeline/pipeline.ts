@@ -255,6 +255,11 @@ export class Pipeline {
     return this.#handlers.counters;
   }
 
+  /** This server's resets that began deleting the stream since it started (see `StreamReset.begun`). */
+  get resetsBegun(): number {
+    return this.#streamReset.begun;
+  }
+
   /** Batches of the group's once-per-ID guard marks Redis refused since they last landed; 0 while they land. */
   guardMarksLost(group: string): number {
     return this.#handlers.guardMarksLost(group);

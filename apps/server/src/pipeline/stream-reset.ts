@@ -42,6 +42,15 @@ export interface StreamResetOptions {
  */
 export class StreamReset {
   readonly #options: StreamResetOptions;
+  /**
+   * The resets of this server that began deleting, counted as each begins (before its DEL): a page tells a stream
+   * this server deleted from one deleted under it (see the snapshot's `resets`), also from a snapshot taken midway.
+   */
+  #begun = 0;
+
+  get begun(): number {
+    return this.#begun;
+  }
 
   constructor(options: StreamResetOptions) {
     this.#options = options;
@@ -90,6 +99,7 @@ export class StreamReset {
     // found and finished at the next start (see `wasCutOff`).
     const resetting = ownKeys.resetting(stream.streamKey);
     await stream.redis.set(resetting, String(Date.now()));
+    this.#begun += 1;
     try {
       await stream.deleteStream();
     } catch (error) {

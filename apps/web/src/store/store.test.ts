@@ -294,6 +294,7 @@ describe('dashboard store', () => {
         at,
         stream: { exists, entriesAdded: exists ? 100 : null, lastGeneratedId: exists ? '100-0' : null },
         totals: { produced },
+        resets: 0,
         groups: [],
         producer: PRODUCER_STOPPED,
       }) as unknown as Snapshot;

@@ -286,7 +286,7 @@ export const useDashboard = create<State>()((set) => ({
         snapshotBeforeHello: false,
         resetMarks: resetMarksWithin(marks, history),
         resetMarkDue: false,
-        // A reset of this server's (from any page) sets its totals back to zero, and says nothing more.
+        // A reset of this server's (from any page) counts in `resets`, and is marked on the charts only.
         streamLostAt: lost ? snapshot.at : recreated ? null : state.streamLostAt,
         producerRun: producerRunAfter(state.producerRun, snapshot.producer, snapshot.at),
         ...(recreated ? forgetStream(state) : {}),

@@ -2,10 +2,11 @@ import type { Snapshot } from '@streamscope/protocol';
 import { describe, expect, it } from 'vitest';
 import { streamLostElsewhere, streamRecreated } from './stream-recreated';
 
-const snapshot = (stream: Partial<Snapshot['stream']>, produced = 100): Snapshot =>
+const snapshot = (stream: Partial<Snapshot['stream']>, produced = 100, resets = 0): Snapshot =>
   ({
     stream: { exists: true, entriesAdded: 100, lastGeneratedId: '2000-5', ...stream },
     totals: { produced },
+    resets,
   }) as Snapshot;
 
 describe('streamRecreated', () => {
@@ -55,17 +56,18 @@ describe('streamLostElsewhere', () => {
   const before = snapshot({});
   const gone = { exists: false, entriesAdded: null, lastGeneratedId: null };
 
-  it("is true of a stream deleted while this server's totals went on counting: not its reset", () => {
+  it('is true of a stream deleted while this server began no reset of its own, whatever its totals did', () => {
     expect(streamLostElsewhere(before, snapshot(gone, 100))).toBe(true);
-    expect(streamLostElsewhere(before, snapshot({ entriesAdded: 10, lastGeneratedId: '3000-0' }, 110))).toBe(
+    expect(streamLostElsewhere(before, snapshot({ entriesAdded: 10, lastGeneratedId: '3000-0' }, 0))).toBe(
       true,
     );
   });
 
-  it("is false of this server's reset (its totals back at zero), of a stream that only grew, and across a reconnect", () => {
-    expect(streamLostElsewhere(before, snapshot({ entriesAdded: 10, lastGeneratedId: '3000-0' }, 10))).toBe(
-      false,
-    );
+  it("is false of this server's reset (from any page, its totals at zero or not), of a stream that only grew, and across a reconnect", () => {
+    // A server that had produced nothing: its totals cannot go back, its count of resets does go on.
+    expect(streamLostElsewhere(snapshot({}, 0), snapshot(gone, 0, 1))).toBe(false);
+    // A snapshot taken midway, the stream deleted and the totals not yet back at zero.
+    expect(streamLostElsewhere(before, snapshot(gone, 100, 1))).toBe(false);
     expect(streamLostElsewhere(before, snapshot({ entriesAdded: 150, lastGeneratedId: '2100-0' }, 150))).toBe(
       false,
     );

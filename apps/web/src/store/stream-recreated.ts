@@ -32,9 +32,10 @@ export function streamRecreated(
 
 /**
  * Whether a stream made again between two snapshots (see {@link streamRecreated}) was not made again by this
- * server's reset: its totals, which a reset of its own sets back to zero, went on counting. Then Redis restarted
+ * server's reset: its count of resets begun (`resets`, counted before each DEL) stood still. Then Redis restarted
  * without its data, another client deleted the key, or another Streamscope process on the stream reset it, and
- * nothing else on the page says so. Over two connections (a server restarted) nothing tells: `false`.
+ * nothing else on the page says so. Over two connections (a server restarted, its count from 0 again) nothing
+ * tells: `false`.
  */
 export function streamLostElsewhere(
   before: Snapshot,
@@ -42,8 +43,6 @@ export function streamLostElsewhere(
   { sameConnection = true }: { sameConnection?: boolean } = {},
 ): boolean {
   return (
-    sameConnection &&
-    after.totals.produced >= before.totals.produced &&
-    streamRecreated(before, after, { sameConnection })
+    sameConnection && after.resets === before.resets && streamRecreated(before, after, { sameConnection })
   );
 }
