@@ -51,6 +51,13 @@ describe('production semantics', () => {
     });
     expect(snapshot.dlq.newest[0]?.reason).toMatch(/poison pill/);
     expect(snapshot.totals.deadLettered).toBe(1);
+    // Lettered within the minute: alerted, though the snapshots before it may have seen the count at 1 already.
+    expect(snapshot.alerts).toContainEqual({
+      metric: 'deadLettered',
+      subject: 'analytics',
+      value: 1,
+      threshold: 0,
+    });
     const analytics = snapshot.groups.find((g) => g.name === 'analytics');
     expect(analytics).toMatchObject({ autoReap: true, pending: 0 });
     // notifications (no auto-reaper) still holds its copy of the pill, failed once

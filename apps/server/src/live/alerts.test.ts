@@ -83,15 +83,6 @@ describe('RecentGrowth', () => {
     expect(losses.growing('unknown', 3, 2_000)).toBe(true);
   });
 
-  it("takes the first count of the process's own counter as growth from 0: letters written before any page looked", () => {
-    const letters = new RecentGrowth({ countedHere: true });
-    expect(letters.growing('drained', 3, 1_000)).toBe(true);
-    expect(letters.growing('drained', 3, 1_000 + GROWTH_ALERT_MS - 1)).toBe(true);
-    expect(letters.growing('drained', 3, 1_000 + GROWTH_ALERT_MS)).toBe(false);
-    expect(letters.growing('quiet', 0, 1_000)).toBe(false);
-    expect(letters.growing('quiet', 1, 2_000)).toBe(true);
-  });
-
   it('raises the alert only while the loss grows, when alertsOf is given it', () => {
     const losses = new RecentGrowth();
     const lossy = { ...snapshotWith({ lag: 0, consumerPending: 0 }) };

@@ -31,11 +31,10 @@ export const GROWTH_ALERT_MS = 60_000;
 export type GrowingMetric = 'trimmedUnread' | 'deadLettered';
 
 /**
- * When each group's count (of entries trimmed unread, or dead-lettered) last grew, for its alert (see
- * GROWTH_ALERT_MS).
+ * When each group's count of entries trimmed unread (a figure of Redis's) last grew, for its alert (see
+ * GROWTH_ALERT_MS). Dead letters are this process's own, each timed as it is written (`GroupCounters`).
  *
- * The first count seen of a group is where it stands, not growth (unless the count is this process's own, see the
- * constructor): a `--no-reset` restart saw every old loss for
+ * The first count seen of a group is where it stands, not growth: a `--no-reset` restart saw every old loss for
  * the first time and raised its alert again for a minute. That holds for a group first seen later in the same
  * process as well (made through the API, or by another process): a count it already has then is entries trimmed
  * before this process knew it, very likely before it existed at all (made from 0-0 on a stream already trimmed),
@@ -45,25 +44,14 @@ export type GrowingMetric = 'trimmedUnread' | 'deadLettered';
  */
 export class RecentGrowth {
   readonly #seen = new Map<string, { count: number; grewAt: number | null }>();
-  readonly #countedHere: boolean;
-
-  /**
-   * `countedHere`: the count is this process's own, from 0 at its start (the dead-lettered count), not a figure of
-   * Redis's: its first sight is growth from 0. Letters a `--no-reset` start wrote draining its workers' own pending
-   * entries, before any page looked, went unalerted as where the group stood.
-   */
-  constructor({ countedHere = false }: { countedHere?: boolean } = {}) {
-    this.#countedHere = countedHere;
-  }
 
   /** Whether `group`'s count, `count` at `at`, grew within GROWTH_ALERT_MS of `at`. */
   growing(group: string, count: number | null, at: number): boolean {
     const seen = this.#seen.get(group);
     const now = count ?? 0;
     if (seen === undefined) {
-      const grew = this.#countedHere && now > 0;
-      this.#seen.set(group, { count: now, grewAt: grew ? at : null });
-      return grew;
+      this.#seen.set(group, { count: now, grewAt: null });
+      return false;
     }
     if (now > seen.count) seen.grewAt = at;
     if (now === 0) seen.grewAt = null;

@@ -20,7 +20,7 @@ import {
 } from '@streamscope/streams';
 import { overwrittenKeyReason } from '../pipeline/overwritten-keys.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
-import { alertsOf, type GrowingMetric, RecentGrowth, type Thresholds } from './alerts.js';
+import { alertsOf, GROWTH_ALERT_MS, RecentGrowth, type Thresholds } from './alerts.js';
 import { BacklogGauge } from './backlog.js';
 import { boundedType, VIEW_TYPE_MAX, viewBounds } from './bounded-view.js';
 import { ConnectedConsumers } from './connected-consumers.js';
@@ -82,10 +82,8 @@ export class SnapshotBuilder {
   readonly #pipeline: Pipeline;
   readonly #reader: EventStream;
   readonly #thresholds: Thresholds;
-  readonly #growth: Record<GrowingMetric, RecentGrowth> = {
-    trimmedUnread: new RecentGrowth(),
-    deadLettered: new RecentGrowth({ countedHere: true }),
-  };
+  /** Losses to trimming, a figure of Redis's, seen grow between snapshots (see `RecentGrowth`). */
+  readonly #trimGrowth = new RecentGrowth();
   readonly #deadLetters: DeadLetters;
   #seq = 0;
   #samples: RateSample[] = [];
@@ -269,9 +267,16 @@ export class SnapshotBuilder {
       alerts: [],
     };
     const names = snapshot.groups.map((group) => group.name);
-    for (const growth of Object.values(this.#growth)) growth.keepOnly(names);
+    this.#trimGrowth.keepOnly(names);
+    // Dead letters are this process's own, each timed as written: one lately alerts, whether or not a snapshot saw
+    // the count before (a --no-reset start's drain before any page looked), and none of hours ago does (a page
+    // opened long after, whose first snapshot saw the count grown from 0).
+    const letteredLately = (group: string) => {
+      const at = this.#pipeline.groupCounters.get(group)?.lastDeadLetteredAt ?? null;
+      return at !== null && snapshot.at - at < GROWTH_ALERT_MS;
+    };
     snapshot.alerts = alertsOf(snapshot, this.#thresholds, (metric, group, count) =>
-      this.#growth[metric].growing(group, count, snapshot.at),
+      metric === 'deadLettered' ? letteredLately(group) : this.#trimGrowth.growing(group, count, snapshot.at),
     );
     return snapshot;
   }

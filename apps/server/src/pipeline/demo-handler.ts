@@ -31,6 +31,8 @@ export interface GroupCounters {
   acked: number;
   duplicates: number;
   deadLettered: number;
+  /** When this process last dead-lettered an entry of the group (ms), for its alert; `null` before the first. */
+  lastDeadLetteredAt: number | null;
 }
 
 /**
@@ -180,7 +182,7 @@ export class DemoHandlers {
   countersOf(group: string): GroupCounters {
     let counters = this.counters.get(group);
     if (!counters) {
-      counters = { delivered: 0, acked: 0, duplicates: 0, deadLettered: 0 };
+      counters = { delivered: 0, acked: 0, duplicates: 0, deadLettered: 0, lastDeadLetteredAt: null };
       this.counters.set(group, counters);
     }
     return counters;
@@ -195,6 +197,7 @@ export class DemoHandlers {
     const ts = Date.now();
     for (const letter of letters) {
       counters.deadLettered += 1;
+      counters.lastDeadLetteredAt = ts;
       this.#record({
         kind: 'dead-lettered',
         id: letter.id,

@@ -62,7 +62,10 @@ export class DemoWorkers {
       worker.on(kind, (event: LifecycleEvent) => {
         if (kind === 'delivered') counters.delivered += 1;
         else if (kind === 'acked') counters.acked += 1;
-        else if (kind === 'dead-lettered') counters.deadLettered += 1;
+        else if (kind === 'dead-lettered') {
+          counters.deadLettered += 1;
+          counters.lastDeadLetteredAt = event.ts;
+        }
         recorder.record(event);
       });
     }
