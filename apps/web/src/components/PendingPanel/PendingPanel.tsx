@@ -1,5 +1,5 @@
 import type { GroupView, PendingRowView } from '@streamscope/protocol';
-import { useCallback, useEffect, useId, useMemo, useState } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useAnswerGoesWhenChanged } from '../../hooks/use-answer-goes-when-changed';
 import { useCommand } from '../../hooks/use-command';
@@ -141,6 +141,8 @@ export function PendingPanel() {
   const live = useMemo(() => ({ rows: shown, at }), [shown, at]);
   const { value: listed, holdWhileFocused, held } = useHoldWhileFocused(live, { whilePointedAt: true });
   const visible = withoutDone(listed.rows, rows);
+  // The default shown last (not a pick): the default keeps to it while it serves (see `defaultTarget`).
+  const shownDefault = useRef<string | null>(null);
   const target = effectiveTarget(options, chosen, {
     // The rows the Show filter lists, not only the first ROWS_SHOWN: the claimable count above counts them all.
     rows: filtered,
@@ -148,7 +150,12 @@ export function PendingPanel() {
     // Nothing pending, a pick just lost to a removal gives the default its group: the select moved to another
     // group's consumer, far from the one the user had chosen.
     near: lostPick === null ? null : consumerOfValue(lostPick),
+    previous: shownDefault.current,
   });
+  const showsDefault = target !== null && target.value !== chosen;
+  useEffect(() => {
+    if (showsDefault) shownDefault.current = target?.value ?? null;
+  }, [showsDefault, target?.value]);
   const wrongGroup = targetGroupNote(target, options, groups);
 
   // A refusal names the target as it stood ("worker-b is paused … resume it first"): once it is resumed, or

@@ -89,6 +89,27 @@ describe('defaultTarget', () => {
     expect(defaultFor([], [claimable('orders', 'app-1')])).toBeUndefined();
   });
 
+  it('keeps the default shown last while it serves: pending rows coming and going under load do not move it', () => {
+    const options = seeds();
+    const at = (rows: readonly RowAt[], previous: string) =>
+      defaultTarget(options, { rows, claimMinIdleMs: MIN_IDLE, previous })?.value;
+    // Nothing claimable: fresh rows of either group, snapshot after snapshot, leave it where it was.
+    expect(
+      at([fresh('notifications', 'worker-a'), fresh('notifications', 'worker-b')], 'analytics/worker-c'),
+    ).toBe('analytics/worker-c');
+    // Claimable rows of its group: it stays, though another of the group holds none.
+    expect(at([claimable('notifications', 'worker-a')], 'notifications/worker-a')).toBe(
+      'notifications/worker-a',
+    );
+    // Claimable rows only elsewhere: it goes to them.
+    expect(at([claimable('notifications', 'worker-a')], 'analytics/worker-c')).toBe('notifications/worker-b');
+    // Paused since: not kept.
+    const paused = seeds({ c: { paused: true } });
+    expect(
+      defaultTarget(paused, { rows: [], claimMinIdleMs: MIN_IDLE, previous: 'analytics/worker-c' })?.value,
+    ).toBe('notifications/worker-a');
+  });
+
   it('with nothing pending, stays near a pick just lost, else takes the first healthy consumer', () => {
     expect(defaultFor(seeds(), [])).toBe('analytics/worker-c');
     const near = { group: 'notifications', consumer: 'worker-b' };

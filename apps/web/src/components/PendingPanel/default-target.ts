@@ -12,6 +12,11 @@ export interface TargetContext {
   readonly claimMinIdleMs: number;
   /** With no row to follow, the group of a pick just lost to a removal: the select stays near where it was. */
   readonly near?: StuckAt | null;
+  /**
+   * The default the select showed last (`group/consumer`): kept while it still serves, so that the target a person
+   * just read is the one the click claims into, not one swapped by the snapshot in between.
+   */
+  readonly previous?: string | null;
 }
 
 /**
@@ -27,21 +32,24 @@ export function effectiveTarget(
 }
 
 /**
- * The consumer XAUTOCLAIM defaults to: one of the group with the most claimable rows shown (or, with none claimable,
- * the most pending rows), running and not paused, and not holding them when another can take them. The group of the
- * longest-idle row alone, or else any healthy consumer, picked another group's consumer while only
- * notifications/worker-a's rows were claimable, and XAUTOCLAIM claimed 0. Groups with no such consumer here
- * (another application's, or all paused or down) are passed over. With no row to follow, a healthy consumer near a
- * lost pick, else any healthy one, else the first.
+ * The consumer XAUTOCLAIM defaults to: one of the group with the most claimable rows shown, running and not paused,
+ * and not holding them when another can take them. The group of the longest-idle row alone, or else any healthy
+ * consumer, picked another group's consumer while only notifications/worker-a's rows were claimable, and XAUTOCLAIM
+ * claimed 0. Groups with no such consumer here (another application's, or all paused or down) are passed over.
+ * With nothing claimable, a healthy consumer near a pick just lost, else the last default while it is healthy
+ * (under load pending rows come and go every snapshot, and a default following them changed under the pointer),
+ * else any healthy one, else the first. With rows claimable, the last default too while its group has some.
  */
 export function defaultTarget(
   options: readonly TargetOption[],
-  { rows, claimMinIdleMs, near = null }: TargetContext,
+  { rows, claimMinIdleMs, near = null, previous = null }: TargetContext,
 ): TargetOption | null {
+  const kept = options.find((option) => option.value === previous && isHealthy(option));
   const claimable = rows.filter((row) => row.idleMs >= claimMinIdleMs);
-  for (const shown of [claimable, rows]) {
-    for (const group of groupsByRows(shown)) {
-      const holders = new Set(shown.filter((row) => row.group === group).map((row) => row.consumer));
+  if (claimable.length > 0) {
+    if (kept !== undefined && claimable.some((row) => row.group === kept.group)) return kept;
+    for (const group of groupsByRows(claimable)) {
+      const holders = new Set(claimable.filter((row) => row.group === group).map((row) => row.consumer));
       const best = bestIn(options, group, holders);
       if (best !== undefined) return best;
     }
@@ -52,6 +60,7 @@ export function defaultTarget(
       : options.find(
           (option) => isHealthy(option) && option.group === near.group && option.consumer !== near.consumer,
         )) ??
+    kept ??
     options.find(isHealthy) ??
     options[0] ??
     null
