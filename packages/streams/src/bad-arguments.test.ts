@@ -40,6 +40,9 @@ describe('bad arguments are rejected with a clear message before any Redis call'
       ['redis://[bad', 'is not a URL'],
       ['redis://a:99999', 'is not a URL'],
       ['redis://', 'names no host'],
+      // ioredis reads the query as options: ?db=abc was SELECT NaN, after commands had run in database 0.
+      ['redis://127.0.0.1:6379/?db=abc', '?db= must be a database number (?db=0), not "abc"'],
+      ['redis://127.0.0.1:6379/2?db=3', 'names its database more than once'],
     ]) {
       expect(() => new EventStream({ connection: url as string, streamKey: 'k' }), url).toThrow(
         problem as string,

@@ -60,12 +60,25 @@ export function redisUrlProblem(url: string): string | null {
   if (!/^\/?(\d+)?$/.test(parsed.pathname)) {
     return `${show(url)}: the path must be a database number (redis://host:6379/0), not ${show(parsed.pathname.slice(1))}`;
   }
+  // ioredis takes the URL's query as options too, `db` among them, where the path names none: `?db=abc` reached it
+  // as SELECT NaN, refused after the commands already sent had run in database 0.
+  const queried = parsed.searchParams.getAll('db');
+  if (queried.length > 0) {
+    const path = parsed.pathname.slice(1);
+    if (queried.length > 1 || path !== '') {
+      return `${show(url)} names its database more than once (in the path and as ?db=, or ?db= twice): name it once, redis://host:6379/0`;
+    }
+    if (!/^\d+$/.test(queried[0] ?? '')) {
+      return `${show(url)}: ?db= must be a database number (?db=0), not ${show(queried[0] ?? '')}`;
+    }
+  }
   return null;
 }
 
-/** The database a valid Redis URL selects (its path), 0 when it names none. */
+/** The database a valid Redis URL selects (its path, or its `?db=`, as ioredis reads it), 0 when it names none. */
 export function redisUrlDatabase(url: string): number {
-  return Number(new URL(url).pathname.slice(1) || 0);
+  const parsed = new URL(url);
+  return Number(parsed.pathname.slice(1) || parsed.searchParams.get('db') || 0);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ConsumerWorker, EventStream, StreamTail } from '@streamscope/streams';
+import { ConsumerWorker, EventStream, redisUrlDatabase, StreamTail } from '@streamscope/streams';
 import { uniqueStreamKey, usePrivateRedis, waitFor } from '@streamscope/testkit';
 import { Redis } from 'ioredis';
 import { expect, it } from 'vitest';
@@ -16,6 +16,22 @@ it('refuses every command of a stream whose URL names a database Redis does not 
   // Sent after the refusal: refused for the same reason, not queued for a reconnect that never comes.
   await expect(stream.produce('order.paid')).rejects.toThrow(MISSING);
   expect(await redisSuite.redis.exists(streamKey)).toBe(0);
+});
+
+it('takes a database named as ?db=, as ioredis does, and refuses one Redis does not have there too', async () => {
+  const streamKey = uniqueStreamKey('query-db');
+  const url = `${redisSuite.server.url}/?db=3`;
+  expect(redisUrlDatabase(url)).toBe(3);
+  const stream = new EventStream({ connection: url, streamKey });
+  redisSuite.afterThisTest(() => stream.close());
+  await stream.produce('order.placed');
+  const third = new Redis(redisSuite.server.port, { db: 3 });
+  redisSuite.afterThisTest(() => third.quit().then(() => undefined));
+  expect(await third.xlen(streamKey)).toBe(1);
+  expect(await redisSuite.redis.exists(streamKey)).toBe(0);
+  const missing = new EventStream({ connection: `${redisSuite.server.url}/?db=99`, streamKey });
+  redisSuite.afterThisTest(() => missing.close());
+  await expect(missing.produce('order.placed')).rejects.toThrow(MISSING);
 });
 
 it('refuses the reads of a worker and a tail opened on such a database, each saying why, and closes them promptly', async () => {
