@@ -357,6 +357,7 @@ export class DeadLetterRequeuer {
       atLimit,
       room,
     });
+    let callbackFailure: Error | undefined;
     const settle = (id: string, value: RequeueOutcome) => {
       // `null`: requeued or discarded by someone else since the page was read.
       if (value === null) return;
@@ -373,7 +374,18 @@ export class DeadLetterRequeuer {
       }
       if (value.originalId !== '') putBack.originals.add(value.originalId);
       progress.requeued += 1;
-      onRequeued?.(value);
+      // The caller's callback throwing stops the run, but after the page is settled: thrown from here, it left the
+      // page's other letters, already back, uncounted, and their entries' marks unfinished.
+      try {
+        onRequeued?.(value);
+      } catch (error) {
+        callbackFailure ??= new Error(
+          `onRequeued threw: ${error instanceof Error ? error.message : String(error)}`,
+          {
+            cause: error,
+          },
+        );
+      }
     };
     // Letters written during the call are not the caller's to requeue, whatever `through` says (the largest
     // ID, a clock ahead): the newest letter now bounds it too. Otherwise a poison letter requeued on one page
@@ -410,6 +422,7 @@ export class DeadLetterRequeuer {
         } else settle(page[at]?.id ?? '', outcome.value);
       });
       if (failure !== undefined) throw failure;
+      if (callbackFailure !== undefined) throw callbackFailure;
       start = `(${page.at(-1)?.id}`;
     }
     return done({ from: start, end }, { atLimit: true });

@@ -864,6 +864,35 @@ describe('dead-letter stream', () => {
     expect(await stream.length()).toBe(10);
   });
 
+  it('an onRequeued that throws stops the run once its page is settled: the error counts every letter put back, and their marks are finished', async () => {
+    const { deadLetters } = setUp();
+    for (let n = 1; n <= 5; n++) {
+      await deadLetters.send(`${n}-0`, {
+        group: 'g',
+        consumer: 'w',
+        deliveryCount: 5,
+        reason: 'x',
+        fields: { type: 'order.paid', ts_ms: '1' },
+        stillPending: false,
+      });
+    }
+    const run = deadLetters.requeueThrough('18446744073709551615-18446744073709551615', {
+      onRequeued: () => {
+        throw new Error('the caller’s log is full');
+      },
+    });
+    await expect(run).rejects.toThrow(RequeueStoppedError);
+    await expect(run).rejects.toMatchObject({
+      message: expect.stringContaining(
+        'stopped after 5 requeued: onRequeued threw: the caller’s log is full',
+      ),
+      requeued: 5,
+      unanswered: 0,
+    });
+    expect(await deadLetters.length()).toBe(0);
+    expect(await redisSuite.redis.hlen(deadLetters.marksKey)).toBe(0);
+  });
+
   it('refuses bad arguments before any Redis call', async () => {
     const { deadLetters } = setUp();
     const refusals: [unknown, unknown, RegExp][] = [
