@@ -166,14 +166,18 @@ ${TRIMMED_LETTERS_PRELUDE}
 local group, consumer, minIdle, start, count = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
 local heldByCaller = {}
 for i = 7, #ARGV do heldByCaller[ARGV[i]] = true end
-local oldest = redis.call('XRANGE', stream, '-', '+', 'COUNT', 1)[1]
-local below = oldest and ('(' .. oldest[1]) or '+'
-if oldest then
-  local info, deleted = redis.call('XINFO', 'STREAM', stream), nil
+-- One XINFO STREAM gives both bounds: the oldest entry, and the largest ID XDEL removed.
+local below = '+'
+if redis.call('EXISTS', stream) == 1 then
+  local info, oldest, deleted = redis.call('XINFO', 'STREAM', stream), nil, nil
   for at = 1, #info - 1, 2 do
+    if info[at] == 'first-entry' and info[at + 1] then oldest = info[at + 1][1] end
     if info[at] == 'max-deleted-entry-id' then deleted = info[at + 1] end
   end
-  if deleted and not idBefore(deleted, oldest[1]) then below = deleted end
+  if oldest then
+    below = '(' .. oldest
+    if deleted and not idBefore(deleted, oldest) then below = deleted end
+  end
 end
 local rows = {}
 for _, row in ipairs(redis.call('XPENDING', stream, group, start, below, count * 10)) do
