@@ -101,11 +101,11 @@ test('a poison pill reaches the dead-letter stream while the rest flows; requeue
   await expect(deadLetters.locator('.dlq-feedback')).toBeFocused();
   await expect(letters).toHaveCount(1);
   await letters.getByRole('button', { name: `Requeue ${poisonId}` }).click();
-  // The other group's letter is gone: the page cannot tell it had dead-lettered the pill too, and the server says no
-  // group had processed it, so that group handles the copy as well.
+  // The other group's letter is gone: the page cannot tell it had dead-lettered the pill too, and the server finds no
+  // guard that knows it processed, so that group handles the copy as well.
   await expect(
     deadLetters.getByText(
-      /^Requeued \d+-\d+ as \d+-\d+ to every group; (notifications|analytics), which had dead-lettered it, handles it again; no group had processed it, so every other group handles the copy too$/,
+      /^Requeued \d+-\d+ as \d+-\d+ to every group; (notifications|analytics), which had dead-lettered it, handles it again; no group's once-per-ID guard knows it as processed, so every other group handles the copy too$/,
     ),
   ).toBeVisible();
   await expect(letters).toHaveCount(0);

@@ -41,7 +41,8 @@ describe('requeuedFate', () => {
   });
 
   it('names the group that dead-lettered it, or the groups, and says every other group handles the copy when none had processed it', () => {
-    const none = '; no group had processed it, so every other group handles the copy too';
+    const none =
+      "; no group's once-per-ID guard knows it as processed, so every other group handles the copy too";
     expect(requeuedFate({ group: 'analytics', merged: 0, everyGroup: false, processedBy: [] })).toBe(
       `analytics, which had dead-lettered it, handles it again${none}`,
     );

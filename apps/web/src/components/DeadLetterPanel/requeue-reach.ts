@@ -128,7 +128,9 @@ export function requeuedFate({
       : `each had dead-lettered it; ${processedClause(others, true)}, and the others handle it again`;
   }
   // Not every group had dead-lettered it, so there are others; with none named, none of them acks it either.
-  const noneProcessed = '; no group had processed it, so every other group handles the copy too';
+  // Known by the guards: a mark lost (Redis refusing it) or aged out, or another application's group, goes unseen.
+  const noneProcessed =
+    "; no group's once-per-ID guard knows it as processed, so every other group handles the copy too";
   if (merged === 0) {
     // A letter another client wrote may name no group: ", which had dead-lettered it" began the sentence.
     const again = `${group === '' ? 'the group' : group}, which had dead-lettered it, handles it again`;
