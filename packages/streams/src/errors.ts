@@ -127,6 +127,13 @@ export function wrapRedisError(operation: string, error: unknown): Error {
   // A stream deleted under a blocked XREADGROUP (Redis 7 ends the block so) took its groups with it.
   const noGroup = /NOGROUP .*?(?= script: |$)|^UNBLOCKED the stream key no longer exists/.exec(message);
   if (noGroup) return new GroupNotFoundError(`${operation}: ${noGroup[0]}`, { cause: error });
+  // XGROUP DESTROY / DELCONSUMER / SETID on a stream that is not there: no stream, no group (Redis's sentence
+  // talks of CREATE and MKSTREAM, which the caller did not ask for).
+  if (message.includes('XGROUP subcommand requires the key to exist')) {
+    return new GroupNotFoundError(`${operation}: the stream does not exist, so neither does the group`, {
+      cause: error,
+    });
+  }
   if (message.includes('exhausted the last possible ID')) {
     return new StreamExhaustedError(
       `${operation} failed: the stream's last ID is the largest there is (18446744073709551615-18446744073709551615), set by another client with an ID of its own (XADD or XSETID), so Redis appends nothing more to it: delete any entry at that ID (XDEL), then set the stream's last ID back to its newest entry's (XSETID) and that of each group past it (XGROUP SETID); or delete the stream`,

@@ -370,6 +370,13 @@ describe('EventStream groups', () => {
     expect(await stream.deleteGroup('g')).toBe(true);
     expect(await stream.deleteGroup('g')).toBe(false);
     expect(await stream.infoGroups()).toEqual([]);
+    // No stream at all: no group either, said as such, not as Redis's words about XGROUP CREATE and MKSTREAM.
+    const nowhere = newStream();
+    expect(await nowhere.deleteGroup('g')).toBe(false);
+    await expect(nowhere.deleteConsumer('g', 'c1')).rejects.toThrow(GroupNotFoundError);
+    await expect(nowhere.deleteConsumer('g', 'c1')).rejects.toThrow(
+      'XGROUP DELCONSUMER: the stream does not exist, so neither does the group',
+    );
   });
 
   it('a missing group is a GroupNotFoundError', async () => {

@@ -545,13 +545,18 @@ export class EventStream {
     );
   }
 
-  /** `XGROUP DESTROY`; true when the group existed. */
+  /** `XGROUP DESTROY`; true when the group existed (false too when the stream does not). */
   async deleteGroup(group: string): Promise<boolean> {
     assertName(group, 'group');
-    const destroyed = await redisCommand('XGROUP DESTROY', () =>
-      this.redis.call('XGROUP', 'DESTROY', this.streamKey, group),
-    );
-    return Number(destroyed) === 1;
+    try {
+      const destroyed = await redisCommand('XGROUP DESTROY', () =>
+        this.redis.call('XGROUP', 'DESTROY', this.streamKey, group),
+      );
+      return Number(destroyed) === 1;
+    } catch (error) {
+      if (error instanceof GroupNotFoundError) return false;
+      throw error;
+    }
   }
 
   /**
