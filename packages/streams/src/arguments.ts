@@ -14,6 +14,22 @@ export function assertName(value: unknown, what: string): asserts value is strin
 }
 
 /** A whole number no smaller than `min`. */
+/**
+ * The longest delay a Node timer takes (2^31 - 1 ms, about 24.8 days): past it Node fires after 1 ms, and a
+ * "monthly" reaper ran XAUTOCLAIM hundreds of times a second.
+ */
+export const TIMER_MAX_MS = 2_147_483_647;
+
+/** An integer of milliseconds a timer waits: from `min` up to {@link TIMER_MAX_MS}. */
+export function assertTimerMs(value: unknown, what: string, min: number): asserts value is number {
+  assertInteger(value, what, min);
+  if (value > TIMER_MAX_MS) {
+    throw new StreamArgumentError(
+      `${what} must be at most ${TIMER_MAX_MS} ms (about 24.8 days, the longest a Node timer waits), got ${value}`,
+    );
+  }
+}
+
 export function assertInteger(value: unknown, what: string, min: number): asserts value is number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
     throw new StreamArgumentError(`${what} must be an integer >= ${min}, got ${show(value)}`);

@@ -208,6 +208,17 @@ describe('bad arguments are rejected with a clear message before any Redis call'
     );
     expect(() => new ConsumerWorker(stream, 'g', 'w', { blockMs: 0 })).toThrow(/blockMs must be/);
     expect(() => new ConsumerWorker(stream, 'g', 'w', { processLatencyMs: -1 })).toThrow(/processLatencyMs/);
+    // Past a Node timer's longest wait it fires after 1 ms: a "monthly" reaper ran hundreds of times a second.
+    const monthly = 30 * 86_400_000;
+    expect(() => new ConsumerWorker(stream, 'g', 'w', { reapIntervalMs: monthly })).toThrow(
+      /reapIntervalMs must be at most 2147483647 ms \(about 24.8 days, the longest a Node timer waits\), got 2592000000/,
+    );
+    expect(() => new ConsumerWorker(stream, 'g', 'w').setAutoReap(monthly)).toThrow(
+      /reapIntervalMs must be at most/,
+    );
+    expect(() => new ConsumerWorker(stream, 'g', 'w', { maxBackoffMs: monthly })).toThrow(
+      /maxBackoffMs must be at most/,
+    );
     expect(() => new ConsumerWorker(stream, 'g', 'w', { handler: 'x' as never })).toThrow(/handler must be/);
     expect(() => new ConsumerWorker(stream, 'g', 'w', { handledAlready: true as never })).toThrow(
       /handledAlready must be a function, got true/,
@@ -421,6 +432,9 @@ describe('StreamTail and ProcessedIds refuse bad arguments before any Redis call
       }
     }
     expect(() => new StreamTail(stream, { count: 0 })).toThrow(/count must be an integer >= 1, got 0/);
+    expect(() => new StreamTail(stream, { paceMs: 30 * 86_400_000, count: 1 })).toThrow(
+      /paceMs must be at most/,
+    );
   });
 
   it('IDs that are not non-empty strings, which Redis would store as "" or "[object Object]"', async () => {

@@ -1,4 +1,4 @@
-import { assertInteger, assertOptions, optionNames } from './arguments.js';
+import { assertInteger, assertOptions, assertTimerMs, optionNames } from './arguments.js';
 import type { EntryHandler, HandledAlready } from './consumer-worker-events.js';
 import { DeadLetters } from './dead-letters.js';
 import { StreamArgumentError } from './errors.js';
@@ -108,14 +108,14 @@ export function resolveWorkerOptions(
   const resolved = { ...CONSUMER_WORKER_DEFAULTS, ...withoutUndefined(options) };
   assertInteger(resolved.count, 'count', 1);
   assertInteger(resolved.blockMs, 'blockMs', 1);
-  assertInteger(resolved.processLatencyMs, 'processLatencyMs', 0);
+  assertTimerMs(resolved.processLatencyMs, 'processLatencyMs', 0);
   assertInteger(resolved.recentCapacity, 'recentCapacity', 0);
-  assertInteger(resolved.maxBackoffMs, 'maxBackoffMs', 1);
+  assertTimerMs(resolved.maxBackoffMs, 'maxBackoffMs', 1);
   assertInteger(resolved.reapPageCount, 'reapPageCount', 1);
   assertInteger(resolved.reapMaxPages, 'reapMaxPages', 1);
   // 1 would dead-letter every entry on its first delivery, before any handler saw it.
   assertInteger(resolved.maxDeliveries, 'maxDeliveries', 2);
-  if (resolved.reapIntervalMs !== null) assertInteger(resolved.reapIntervalMs, 'reapIntervalMs', 1);
+  if (resolved.reapIntervalMs !== null) assertTimerMs(resolved.reapIntervalMs, 'reapIntervalMs', 1);
   if (resolved.catchUpReads !== 'script' && resolved.catchUpReads !== 'plain') {
     throw new StreamArgumentError(
       `catchUpReads must be 'script' or 'plain', got ${show(resolved.catchUpReads)}`,

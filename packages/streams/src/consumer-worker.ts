@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
-import { assertInteger, assertName } from './arguments.js';
+import { assertInteger, assertName, assertTimerMs } from './arguments.js';
 import { closeRedis, dropConnection, guardOpenedConnection, onConnectionClose } from './connection.js';
 import type {
   ConsumerWorkerEvents,
@@ -285,7 +285,7 @@ export class ConsumerWorker extends EventEmitter<ConsumerWorkerEvents> {
    * closing or closed throws `WorkerClosedError`.
    */
   setAutoReap(intervalMs: number | null): void {
-    if (intervalMs !== null) assertInteger(intervalMs, 'reapIntervalMs', 1);
+    if (intervalMs !== null) assertTimerMs(intervalMs, 'reapIntervalMs', 1);
     // Taken silently, it showed in status() as on, with nothing to reap. Off is off whatever the state.
     if (intervalMs !== null) this.#assertNotClosed('given an auto-reaper');
     this.#reapIntervalMs = intervalMs;

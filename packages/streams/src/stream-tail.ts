@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
-import { assertInteger, assertOptions, optionNames } from './arguments.js';
+import { assertInteger, assertOptions, assertTimerMs, optionNames } from './arguments.js';
 import { dropConnection, refuseMissingDatabase } from './connection.js';
 import { redisCommand, WorkerClosedError } from './errors.js';
 import { assertEventStream, type EventStream } from './event-stream.js';
@@ -77,7 +77,7 @@ export class StreamTail extends EventEmitter<StreamTailEvents> {
     const { blockMs = 1_000, count = 100, paceMs = 0 } = options;
     assertInteger(blockMs, 'blockMs', 1);
     assertInteger(count, 'count', 1);
-    assertInteger(paceMs, 'paceMs', 0);
+    assertTimerMs(paceMs, 'paceMs', 0);
     this.#stream = stream;
     this.#blockMs = blockMs;
     this.#count = count;
