@@ -369,9 +369,9 @@ export class DeadLetters {
 
   /**
    * The letters of one entry (dead-lettered in one group or in several), oldest first, without their payloads: read
-   * in one script from the original ID's millisecond on (no letter of it is older), or from the DLQ's first letter
-   * for an entry whose ID is ahead of its time (its `ts_ms`, or now once it is gone: an ID its producer chose, whose
-   * letters may be older than it), up to `scanMax` letters, and
+   * in one script from the original ID's millisecond on (no letter of it is older), or, for an entry whose ID is
+   * ahead of its time (an ID its producer chose, whose letters may be older than it), from its `ts_ms` (less 5 s of
+   * clock skew), or from the DLQ's first letter once it is gone and its ID is ahead of now; up to `scanMax` letters, and
    * `complete` false when that bound, or `max` found, stopped it short. Each of a letter's own values is cut at
    * {@link LETTER_META_CHARS} characters.
    * @example

@@ -8,8 +8,9 @@ import { LETTER_HEAD_PRELUDE } from './dead-letter-scripts.js';
 // first: per letter its ID and its own fields, each value shortened as PRECUT_PRELUDE does, never its payload.
 // Returns { letters, 1 when every letter from the start was read }.
 // The rule fails an entry whose ID is ahead of its time (one its producer chose, or stamped after the clock stepped
-// back): letters written before the clock reached its ID are older than it. Its time is its ts_ms, or, with the
-// entry gone or without one, now; past it, every letter is read (from '-'), as far as the most letters to read.
+// back): letters written before the clock reached its ID are older than it. Then they are read from its ts_ms (less
+// the skew), or, with the entry gone or without one, from the first letter when its ID is ahead of now; as far as
+// the most letters to read.
 export const LETTERS_OF_LUA = `#!lua flags=no-writes
 ${PRECUT_PRELUDE}
 ${LETTER_HEAD_PRELUDE}
@@ -27,11 +28,17 @@ if entry.err == nil and #entry == 1 then
     end
   end
 end
-if writtenAt == nil then
+local tolerance = tonumber(ARGV[6])
+if writtenAt ~= nil then
+  -- No letter of it is older than its time, give or take the clocks' skew: read from there, not from the first.
+  if tonumber(start) > writtenAt + tolerance then
+    start = string.format('%.0f', math.max(0, writtenAt - tolerance))
+  end
+else
   local now = redis.call('TIME')
-  writtenAt = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+  local nowMs = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+  if tonumber(start) > nowMs + tolerance then start = '-' end
 end
-if tonumber(start) > writtenAt + tonumber(ARGV[6]) then start = '-' end
 local found = {}
 while left > 0 do
   local page = redis.call('XRANGE', KEYS[1], start, '+', 'COUNT', math.min(left, 500))
