@@ -13,11 +13,16 @@ export class GuardMarks {
     this.#report = report;
   }
 
+  /** Per group, how many times it was forgotten: a batch sent before then tells nothing of the guard now. */
+  readonly #forgotten = new Map<string, number>();
+
   /** Follows one batch of marks of `group` (guard key `key`): each batch shares one promise. */
   follow(group: string, key: string, marked: Promise<void>): void {
+    const generation = this.#forgotten.get(group) ?? 0;
+    const current = () => (this.#forgotten.get(group) ?? 0) === generation;
     marked.then(
-      () => this.#landed(group, key),
-      (error: unknown) => this.#failed(group, key, error),
+      () => current() && this.#landed(group, key),
+      (error: unknown) => current() && this.#failed(group, key, error),
     );
   }
 
@@ -29,6 +34,7 @@ export class GuardMarks {
   /** The group is gone, or its guard emptied: the entries whose marks were lost can no longer come again to it. */
   forget(group: string): void {
     this.#failing.delete(group);
+    this.#forgotten.set(group, (this.#forgotten.get(group) ?? 0) + 1);
   }
 
   #failed(group: string, key: string, error: unknown): void {
