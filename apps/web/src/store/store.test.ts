@@ -27,6 +27,18 @@ const event = (
 
 const PRODUCER_STOPPED: Snapshot['producer'] = { running: false, rate: 0, eventType: null, failing: null };
 
+/** A server's hello for `streamKey`, its dead-letter stream beside it. */
+const helloOf = (streamKey: string): Hello => ({
+  type: 'hello',
+  version: 1,
+  streamKey,
+  maxlen: null,
+  claimMinIdleMs: 5_000,
+  deadLetterKey: `${streamKey}:dlq`,
+  maxDeliveries: 5,
+  snapshotIntervalMs: 250,
+});
+
 /** An `entry.history` answer for an entry not in the stream, with no steps and no groups. */
 const NOT_FOUND = {
   id: '',
@@ -222,25 +234,15 @@ describe('dashboard store', () => {
   });
 
   it('forgets what it showed of the old stream when a server comes back on another stream key', () => {
-    const hello = (streamKey: string): Hello => ({
-      type: 'hello',
-      version: 1,
-      streamKey,
-      maxlen: null,
-      claimMinIdleMs: 5_000,
-      deadLetterKey: `${streamKey}:dlq`,
-      maxDeliveries: 5,
-      snapshotIntervalMs: 250,
-    });
     const store = useDashboard.getState();
-    store.receiveHello(hello('a:events'));
+    store.receiveHello(helloOf('a:events'));
     store.openTimeline('1-0', 'r1');
     store.receiveLiveTail([{ id: '1-0', idMs: 1, fields: {} }], 0);
     const epoch = useDashboard.getState().streamEpoch;
     // The same server again: nothing to forget.
-    store.receiveHello(hello('a:events'));
+    store.receiveHello(helloOf('a:events'));
     expect(useDashboard.getState()).toMatchObject({ streamEpoch: epoch, timeline: { id: '1-0' } });
-    store.receiveHello(hello('b:events'));
+    store.receiveHello(helloOf('b:events'));
     const after = useDashboard.getState();
     // Forms holding results about the old stream (a produced ID, replayed entries) drop them on a new epoch.
     expect(after.streamEpoch).toBe(epoch + 1);
@@ -249,16 +251,7 @@ describe('dashboard store', () => {
   });
 
   it('a server restarted without a reset, its totals back at zero, is not taken for a recreated stream', () => {
-    const hello: Hello = {
-      type: 'hello',
-      version: 1,
-      streamKey: 'c:events',
-      maxlen: null,
-      claimMinIdleMs: 5_000,
-      deadLetterKey: 'c:events:dlq',
-      maxDeliveries: 5,
-      snapshotIntervalMs: 250,
-    };
+    const hello = helloOf('c:events');
     const snapshot = (entriesAdded: number, produced: number) =>
       ({
         stream: { exists: true, entriesAdded, lastGeneratedId: `${entriesAdded}-0` },
@@ -279,16 +272,7 @@ describe('dashboard store', () => {
   });
 
   it("notes when the stream is deleted by something other than this server's reset, and forgets it at a reset of its own", () => {
-    const hello: Hello = {
-      type: 'hello',
-      version: 1,
-      streamKey: 'd:events',
-      maxlen: null,
-      claimMinIdleMs: 5_000,
-      deadLetterKey: 'd:events:dlq',
-      maxDeliveries: 5,
-      snapshotIntervalMs: 250,
-    };
+    const hello = helloOf('d:events');
     const snapshot = (at: number, exists: boolean, produced: number) =>
       ({
         at,
