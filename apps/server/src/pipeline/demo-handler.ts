@@ -14,13 +14,13 @@ import { GuardMarks } from './guard-marks.js';
 import { namingOverwrittenKey } from './overwritten-keys.js';
 import { ownKeys } from './own-keys.js';
 
+/** An entry as the guard keys it: its ID, and its fields for `requeued_from`. */
+type KeyedEntry = { readonly id: string; readonly fields: Readonly<Record<string, string>> };
+
 /**
  * The event's identity, the once-per-ID guard's key: a copy requeued from the dead-letter stream is the original
  * event again, and a group that processed the original must not do the work twice.
  */
-/** An entry as the guard keys it: its ID, and its fields for `requeued_from`. */
-type KeyedEntry = { readonly id: string; readonly fields: Readonly<Record<string, string>> };
-
 function eventKey(entry: KeyedEntry): string {
   return entry.fields[REQUEUED_FROM_FIELD] || entry.id;
 }
@@ -33,6 +33,12 @@ export interface GroupCounters {
   deadLettered: number;
   /** When this process last dead-lettered an entry of the group (ms), for its alert; `null` before the first. */
   lastDeadLetteredAt: number | null;
+}
+
+/** Counts one letter of the group, written at `at`: the count and its time go together, for the alert. */
+export function countDeadLetter(counters: GroupCounters, at: number): void {
+  counters.deadLettered += 1;
+  counters.lastDeadLetteredAt = at;
 }
 
 /**
@@ -196,8 +202,7 @@ export class DemoHandlers {
     const counters = this.countersOf(group);
     const ts = Date.now();
     for (const letter of letters) {
-      counters.deadLettered += 1;
-      counters.lastDeadLetteredAt = ts;
+      countDeadLetter(counters, ts);
       this.#record({
         kind: 'dead-lettered',
         id: letter.id,

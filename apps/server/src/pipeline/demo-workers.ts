@@ -6,14 +6,11 @@ import {
   LIFECYCLE_KINDS,
   type LifecycleEvent,
 } from '@streamscope/streams';
-import type { DemoHandlers } from './demo-handler.js';
+import { countDeadLetter, type DemoHandlers } from './demo-handler.js';
 import type { LifecycleRecorder } from './lifecycle-recorder.js';
 import type { MembershipChanges } from './membership-changes.js';
-import { ownKeys } from './own-keys.js';
 import type { SavedChoices } from './saved-choices.js';
-
-/** How long a reset mark (see `StreamReset`) is taken for a reset under way; older, for one cut off. */
-const RESET_UNDER_WAY_MS = 30_000;
+import { resetUnderWay } from './stream-reset.js';
 
 /** What the demo's workers read, handle, report to, and are configured with. */
 export interface DemoWorkersOptions {
@@ -66,10 +63,7 @@ export class DemoWorkers {
       worker.on(kind, (event: LifecycleEvent) => {
         if (kind === 'delivered') counters.delivered += 1;
         else if (kind === 'acked') counters.acked += 1;
-        else if (kind === 'dead-lettered') {
-          counters.deadLettered += 1;
-          counters.lastDeadLetteredAt = event.ts;
-        }
+        else if (kind === 'dead-lettered') countDeadLetter(counters, event.ts);
         recorder.record(event);
       });
     }
@@ -97,12 +91,9 @@ export class DemoWorkers {
       .serially(async () => {
         if (!workers().some((worker) => worker.group === group)) return;
         if ((await stream.infoGroups()).some((info) => info.name === group)) return;
-        // Another process's reset under way (its mark, its start time, stands until it has cleared the notes it
-        // deletes): made now, the group would precede that clearing, its notes wiped. It is made once the reset is
-        // done, at the next failed read or the next second's look. A mark older than a reset takes is one a killed
-        // process left (finished at the next --no-reset start): waiting on it, the workers would read nothing.
-        const resetSince = Number(await stream.redis.get(ownKeys.resetting(stream.streamKey)));
-        if (Number.isFinite(resetSince) && Date.now() - resetSince < RESET_UNDER_WAY_MS) return;
+        // Another process's reset under way: made now, the group would precede its clearing of the notes it
+        // deletes, its notes wiped. It is made once the reset is done, at the next failed read or second's look.
+        if (await resetUnderWay(stream)) return;
         // Deleted with its stream (a reset elsewhere), everything is new; deleted alone, the entries still
         // there come again, and the ones this group processed are duplicates.
         const lastId = (await stream.infoStream())?.lastGeneratedId;

@@ -8,13 +8,12 @@ export class GuardMarks {
   readonly #report: (line: string) => void;
   /** Per group failing: since when, and how many batches of marks were lost. */
   readonly #failing = new Map<string, { since: number; batches: number }>();
+  /** Per group, how many times it was forgotten: a batch sent before then tells nothing of the guard now. */
+  readonly #forgotten = new Map<string, number>();
 
   constructor(report: (line: string) => void) {
     this.#report = report;
   }
-
-  /** Per group, how many times it was forgotten: a batch sent before then tells nothing of the guard now. */
-  readonly #forgotten = new Map<string, number>();
 
   /** Follows one batch of marks of `group` (guard key `key`): each batch shares one promise. */
   follow(group: string, key: string, marked: Promise<void>): void {

@@ -40,6 +40,19 @@ export interface StreamResetOptions {
  * The demo's reset: stops every worker, deletes the stream's data, forgets what was shown of it, and starts over
  * from the seeds; cut off by Redis going away, it starts the stopped workers again once Redis is back.
  */
+/** How long a reset mark is taken for a reset under way; older, for one a killed process cut off. */
+const RESET_UNDER_WAY_MS = 30_000;
+
+/**
+ * Whether a reset, of any process, is under way on the stream: its mark (set to its start time before it deletes,
+ * cleared once it has cleared the notes it deletes) stands, and is younger than a reset takes. An older one a killed
+ * process left, finished at the next `--no-reset` start: waiting on it, a caller would wait for good.
+ */
+export async function resetUnderWay(stream: EventStream): Promise<boolean> {
+  const since = Number(await stream.redis.get(ownKeys.resetting(stream.streamKey)));
+  return Number.isFinite(since) && Date.now() - since < RESET_UNDER_WAY_MS;
+}
+
 export class StreamReset {
   readonly #options: StreamResetOptions;
   /**
