@@ -129,15 +129,6 @@ local dlqType = redis.call('TYPE', dlq)['ok']
 if dlqType ~= 'none' and dlqType ~= 'stream' then
   return redis.error_reply('WRONGTYPE the dead-letter key ' .. dlq .. ' holds a ' .. dlqType .. ', not a stream')
 end
--- Whether stream ID a comes before b: as numbers, which Lua's doubles cannot hold past 2^53, so digit by digit.
-local function idBefore(a, b)
-  local aMs, aSeq = string.match(a, '^(%d+)-(%d+)$')
-  local bMs, bSeq = string.match(b, '^(%d+)-(%d+)$')
-  if #aMs ~= #bMs then return #aMs < #bMs end
-  if aMs ~= bMs then return aMs < bMs end
-  if #aSeq ~= #bSeq then return #aSeq < #bSeq end
-  return aSeq < bSeq
-end
 local function letterTrimmed(id, group, holder, deliveries, now)
   redis.call('XADD', dlq, '*', 'dlq_original_id', id, 'dlq_group', group, 'dlq_consumer', holder,
     'dlq_delivery_count', deliveries, 'dlq_reason', 'trimmed', 'dlq_ts_ms', now)
@@ -166,6 +157,15 @@ ${TRIMMED_LETTERS_PRELUDE}
 local group, consumer, minIdle, start, count = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
 local heldByCaller = {}
 for i = 7, #ARGV do heldByCaller[ARGV[i]] = true end
+-- Whether stream ID a comes before b: as numbers, which Lua's doubles cannot hold past 2^53, so digit by digit.
+local function idBefore(a, b)
+  local aMs, aSeq = string.match(a, '^(%d+)-(%d+)$')
+  local bMs, bSeq = string.match(b, '^(%d+)-(%d+)$')
+  if #aMs ~= #bMs then return #aMs < #bMs end
+  if aMs ~= bMs then return aMs < bMs end
+  if #aSeq ~= #bSeq then return #aSeq < #bSeq end
+  return aSeq < bSeq
+end
 -- One XINFO STREAM gives both bounds: the oldest entry, and the largest ID XDEL removed.
 local below = '+'
 if redis.call('EXISTS', stream) == 1 then
