@@ -24,6 +24,11 @@ export function formatFirstOf(items: readonly string[], shown: number): string {
   return more > 0 ? `${first} and ${integer.format(more)} more` : first;
 }
 
+/** Items as a sentence lists them: "a", "a and b", "a, b and c". */
+export function formatList(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
 /** `null` is what Redis says when it cannot tell (a group's lag, entries-read): never shown as 0. */
 export function formatNullable(value: number | null): string {
   return value === null ? 'unknown' : integer.format(value);

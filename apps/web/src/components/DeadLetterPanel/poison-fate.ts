@@ -1,5 +1,5 @@
 import type { DeadLetterView, LifecycleEventView } from '@streamscope/protocol';
-import { formatCount } from '../../lib/format';
+import { formatCount, formatList } from '../../lib/format';
 import { compareStreamIds } from '../../lib/stream-ids';
 
 /**
@@ -65,10 +65,10 @@ export function poisonFateNote(trimmedUnread: boolean, landings: readonly PillLa
         ? ''
         : ` after ${formatCount(deliveries)} ${deliveries === 1 ? 'delivery' : 'deliveries'}`;
     if (landings.every((landing) => landing.trimmed)) {
-      const from = listed(landings.map(({ group, deliveries }) => `${group}${after(deliveries)}`));
+      const from = formatList(landings.map(({ group, deliveries }) => `${group}${after(deliveries)}`));
       return `trimmed from the stream while still pending, so it landed here as trimmed from ${from}.`;
     }
-    const from = listed(
+    const from = formatList(
       landings.map(({ group, deliveries, trimmed }) =>
         trimmed ? `${group} (trimmed while pending${after(deliveries)})` : `${group}${after(deliveries)}`,
       ),
@@ -78,9 +78,4 @@ export function poisonFateNote(trimmedUnread: boolean, landings: readonly PillLa
   return trimmedUnread
     ? 'trimmed from the stream before any group read it, so it will never be delivered nor land here.'
     : 'its handler always fails, so each claim (Auto-reap, or XAUTOCLAIM) redelivers it until it lands here.';
-}
-
-/** "a", "a and b", "a, b and c". */
-function listed(items: readonly string[]): string {
-  return items.length === 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }

@@ -1,4 +1,5 @@
 import type { DeadLetterView, LifecycleEventView } from '@streamscope/protocol';
+import { formatList } from '../../lib/format';
 import { describeEventNamingEntry } from '../../lib/lifecycle';
 
 /** What the page knows, as Requeue is clicked, of the groups a requeued entry reaches. */
@@ -55,17 +56,11 @@ export function goneGroupQuestion(letter: Pick<DeadLetterView, 'originalId' | 'g
   return `The group ${letter.group}, which dead-lettered ${letter.originalId}, no longer exists. Requeued, the entry reaches only the groups there are now: one that had processed it acks it as a duplicate, and none handles it again for ${letter.group}. Requeue it anyway?`;
 }
 
-/** Groups by name, as a sentence lists them: "a", "a and b", "a, b and c". */
-function namesOf(groups: readonly string[]): string {
-  const last = groups.at(-1) ?? '';
-  return groups.length <= 1 ? last : `${groups.slice(0, -1).join(', ')} and ${last}`;
-}
-
 /** "notifications had processed it and acks the copy as a duplicate", of the groups the server named. */
 function processedClause(groups: readonly string[], since: boolean): string {
   const one = groups.length === 1;
   const had = since ? `${one ? 'has' : 'have'} processed it since` : 'had processed it';
-  return `${namesOf(groups)} ${had} and ${one ? 'acks' : 'ack'} the copy as a duplicate`;
+  return `${formatList(groups)} ${had} and ${one ? 'acks' : 'ack'} the copy as a duplicate`;
 }
 
 /**
@@ -119,7 +114,7 @@ export function requeuedFate({
     const also =
       others.length === 0
         ? ''
-        : `, and so ${others.length === 1 ? 'does' : 'do'} ${namesOf(others)}, which had processed it`;
+        : `, and so ${others.length === 1 ? 'does' : 'do'} ${formatList(others)}, which had processed it`;
     return `${group}, which had dead-lettered it, has processed it since (its cursor moved back over it), so it acks the copy as a duplicate${also}`;
   }
   if (everyGroup) {
