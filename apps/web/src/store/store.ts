@@ -272,11 +272,9 @@ export const useDashboard = create<State>()((set) => ({
       const sameConnection = !state.snapshotBeforeHello;
       const recreated =
         state.snapshot !== null && streamRecreated(state.snapshot, snapshot, { sameConnection });
+      // This page's own reset counts in `resets` as every other reset of this server does: no exception for it.
       const lost =
-        recreated &&
-        !state.resetMarkDue &&
-        state.snapshot !== null &&
-        streamLostElsewhere(state.snapshot, snapshot, { sameConnection });
+        state.snapshot !== null && streamLostElsewhere(state.snapshot, snapshot, { sameConnection });
       const marks =
         recreated || state.resetMarkDue ? addResetMark(state.resetMarks, snapshot.at) : state.resetMarks;
       return {
